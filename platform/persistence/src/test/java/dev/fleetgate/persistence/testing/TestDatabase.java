@@ -31,7 +31,7 @@ public final class TestDatabase implements AutoCloseable {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL for tests is not reachable at " + env("HOST", "127.0.0.1") + ":"
-                    + env("PORT", "5432") + " as " + env("USER", "fleetgate")
+                    + env("PORT", "5432") + " as " + env("USER", "fleetgate_test")
                     + " (run the tests through ./fleetgate test, which starts it): " + e.getMessage(), e);
         }
         return new TestDatabase(name);
@@ -50,11 +50,11 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public static String user() {
-        return env("USER", "fleetgate");
+        return env("USER", "fleetgate_test");
     }
 
     public static String password() {
-        return env("PASSWORD", "fleetgate");
+        return env("PASSWORD", "fleetgate_test");
     }
 
     @Override

@@ -1,0 +1,126 @@
+package dev.fleetgate.itests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.fleetgate.persistence.testing.TestDatabase;
+
+/** The core distribution, unpacked from its tarball, configured and run as a real process. */
+public final class CoreProcess implements AutoCloseable {
+    public static final String ADMIN_PASSWORD = "e2e-admin-password";
+
+    private final Path home;
+    private final int httpPort;
+    private Process process;
+
+    private CoreProcess(Path home, int httpPort) {
+        this.home = home;
+        this.httpPort = httpPort;
+    }
+
+    /**
+     * @param ports base of four consecutive free ports: http, ssh, rmi registry, rmi server
+     */
+    public static CoreProcess install(Path workDir, int ports, TestDatabase db, Map<String, String> agentsConfig)
+            throws IOException, InterruptedException {
+        Path home = workDir.resolve("core");
+        Processes.copyTree(Processes.dist("core", "bin/karaf"), home);
+        Path etc = home.resolve("etc");
+        replace(etc.resolve("org.ops4j.pax.web.cfg"), "org.osgi.service.http.port", String.valueOf(ports));
+        replace(etc.resolve("org.apache.karaf.shell.cfg"), "sshPort", String.valueOf(ports + 1));
+        replace(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(ports + 2));
+        replace(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(ports + 3));
+        write(etc.resolve("org.ops4j.datasource-fleetgate.cfg"), Map.of(
+                "osgi.jdbc.driver.name", "PostgreSQL JDBC Driver", "dataSourceName", "jdbc/fleetgate",
+                "url", db.jdbcUrl(), "user", TestDatabase.user(), "password", TestDatabase.password(),
+                "pool", "hikari", "xa", "false"));
+        byte[] key = new byte[32];
+        ThreadLocalRandom.current().nextBytes(key);
+        byte[] master = new byte[32];
+        ThreadLocalRandom.current().nextBytes(master);
+        write(etc.resolve("dev.fleetgate.security.cfg"), Map.of(
+                "jwtSecret", Base64.getEncoder().encodeToString(key),
+                "masterKey", Base64.getEncoder().encodeToString(master),
+                "initialAdminPassword", ADMIN_PASSWORD));
+        write(etc.resolve("dev.fleetgate.agents.cfg"), agentsConfig);
+        return new CoreProcess(home, ports);
+    }
+
+    public void configureAgents(Map<String, String> agentsConfig) throws IOException {
+        write(home.resolve("etc/dev.fleetgate.agents.cfg"), agentsConfig);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public Api api() {
+        return new Api(url());
+    }
+
+    public Api admin() {
+        return api().login("admin", ADMIN_PASSWORD);
+    }
+
+    /** Starts Karaf and waits until health answers UP; returns the cold-start time. */
+    public Duration start() throws IOException {
+        long t0 = System.nanoTime();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
+                .directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        pb.environment().put("KARAF_NOROOT", "true");
+        process = pb.start();
+        Api api = api();
+        Processes.await("core health UP on " + url() + " (log: " + home.resolve("data/log/karaf.log") + ")",
+                Duration.ofSeconds(180), () -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("core exited with " + process.exitValue());
+                    }
+                    Api.Response r = api.get("/api/v1/health");
+                    return r.status() == 200 && "UP".equals(r.body().path("status").asText());
+                });
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    public void stop() {
+        Processes.stop(process, Duration.ofSeconds(30));
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void replace(Path file, String key, String value) throws IOException {
+        StringBuilder out = new StringBuilder();
+        boolean found = false;
+        for (String line : Files.readAllLines(file)) {
+            if (line.matches("\\s*" + java.util.regex.Pattern.quote(key) + "\\s*=.*")) {
+                out.append(key).append(" = ").append(value).append('\n');
+                found = true;
+            } else {
+                out.append(line).append('\n');
+            }
+        }
+        if (!found) {
+            out.append(key).append(" = ").append(value).append('\n');
+        }
+        Files.writeString(file, out);
+    }
+
+    private static void write(Path file, Map<String, String> values) throws IOException {
+        StringBuilder out = new StringBuilder("# written by the end-to-end test\n");
+        new TreeMap<>(values).forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+        Files.writeString(file, out);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.fleetgate.itests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/** Helpers to find distributions, copy them and stop process trees. */
+final class Processes {
+    private Processes() {
+    }
+
+    static Path dist(String sub, String marker) {
+        Path root = Path.of(System.getProperty("fleetgate.dist", "target/dist")).resolve(sub);
+        try (Stream<Path> s = Files.walk(root, 2)) {
+            return s.filter(p -> Files.exists(p.resolve(marker))).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no " + marker + " under " + root));
+        } catch (IOException e) {
+            throw new IllegalStateException("distribution missing under " + root + " (build with mvn install)", e);
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException, InterruptedException {
+        Files.createDirectories(to.getParent());
+        Process p = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("cp failed: " + from + " -> " + to);
+        }
+    }
+
+    /** SIGTERM to the process and its descendants, SIGKILL after the grace period. */
+    static void stop(Process p, Duration grace) {
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        ProcessHandle h = p.toHandle();
+        h.descendants().forEach(ProcessHandle::destroy);
+        h.destroy();
+        try {
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill(p);
+            }
+            // The script may exit before its java child: wait for the children too.
+            long end = System.nanoTime() + grace.toNanos();
+            while (h.descendants().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < end) {
+                Thread.sleep(100);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill(p);
+    }
+
+    static void kill(Process p) {
+        p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    /** Polls a condition; fails with the message when it does not hold within the timeout. */
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not yet
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}

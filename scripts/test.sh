@@ -1,0 +1,18 @@
+# ./fleetgate test: the whole suite, as CI runs it. Sourced by ./fleetgate.
+# shellcheck shell=bash
+
+fg_test() {
+  local t0=$SECONDS rc=0
+  ensure_build_tools
+  ensure_postgres
+  ensure_pg_role fleetgate_test fleetgate_test CREATEDB
+  export FLEETGATE_TEST_PG_HOST=127.0.0.1 FLEETGATE_TEST_PG_PORT=5432
+  export FLEETGATE_TEST_PG_USER=fleetgate_test FLEETGATE_TEST_PG_PASSWORD=fleetgate_test
+  # install, not verify: Pax Exam resolves the distribution and features from the local Maven repository.
+  (cd "$ROOT" && mvn -B -ntp install "$@") || rc=$?
+  if [ "${FG_PG_STARTED:-}" = 1 ]; then
+    as_root pg_ctlcluster "$(ls /usr/lib/postgresql | sort -V | tail -1)" main stop || true
+  fi
+  log "tests finished in $((SECONDS - t0)) s with exit code $rc"
+  return $rc
+}

@@ -1,0 +1,188 @@
+# ./fleetgate up | down | status. Sourced by ./fleetgate.
+# shellcheck shell=bash
+
+FG_HOME=$(mkdir -p "${FLEETGATE_HOME:-$ROOT/run}" && cd "${FLEETGATE_HOME:-$ROOT/run}" && pwd)
+HTTP_PORT=${FLEETGATE_HTTP_PORT:-8080}
+SSH_PORT=${FLEETGATE_SSH_PORT:-8101}
+CORE_URL="http://127.0.0.1:$HTTP_PORT"
+SECRETS="$FG_HOME/secrets"
+
+secret() { # secret NAME [BYTES]: a random value kept in $SECRETS/NAME (0600), made once
+  local f="$SECRETS/$1"
+  if [ ! -s "$f" ]; then
+    (umask 077; mkdir -p "$SECRETS"; head -c "${2:-24}" /dev/urandom | base64 | tr -d '\n=' | tr '+/' '-_' > "$f")
+  fi
+  cat "$f"
+}
+b64secret() { # 32 random bytes, standard base64 (for keys)
+  local f="$SECRETS/$1"
+  [ -s "$f" ] || (umask 077; mkdir -p "$SECRETS"; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$f")
+  cat "$f"
+}
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+karaf_client() { # runs one Karaf shell command on the local core
+  "$FG_HOME/core/bin/client" -a "$SSH_PORT" -h 127.0.0.1 -u fleetgate -p "$(secret shell.password)" -r 20 -d 1 "$*" 2>/dev/null
+}
+
+install_core() {
+  if [ ! -f "$FG_HOME/core/.installed" ] || [ "$CORE_TGZ" -nt "$FG_HOME/core/.installed" ]; then
+    log "installing the core distribution in $FG_HOME/core"
+    rm -rf "$FG_HOME/core" && mkdir -p "$FG_HOME/core"
+    tar -xzf "$CORE_TGZ" -C "$FG_HOME/core" --strip-components=1
+    touch "$FG_HOME/core/.installed"
+  fi
+  local etc="$FG_HOME/core/etc" db_url db_user db_pw
+  if [ -n "${FLEETGATE_DB_URL:-}" ]; then
+    db_url=$FLEETGATE_DB_URL; db_user=${FLEETGATE_DB_USER:-fleetgate}; db_pw=${FLEETGATE_DB_PASSWORD:-}
+  else
+    db_url="jdbc:postgresql://127.0.0.1:5432/fleetgate"; db_user=fleetgate; db_pw=$(secret db.password)
+  fi
+  cat > "$etc/org.ops4j.datasource-fleetgate.cfg" <<CFG
+# Written by ./fleetgate up
+osgi.jdbc.driver.name = PostgreSQL JDBC Driver
+dataSourceName = jdbc/fleetgate
+url = $db_url
+user = $db_user
+password = $db_pw
+pool = hikari
+xa = false
+jdbc.pool.maximumPoolSize = 16
+CFG
+  chmod 600 "$etc/org.ops4j.datasource-fleetgate.cfg"
+  sed -i "s/^\(org.osgi.service.http.port\) *=.*/\1 = $HTTP_PORT/" "$etc/org.ops4j.pax.web.cfg"
+  sed -i "s/^\(sshPort\) *=.*/\1 = $SSH_PORT/" "$etc/org.apache.karaf.shell.cfg"
+  {
+    echo "# Written by ./fleetgate up: the local shell user (ssh -p $SSH_PORT fleetgate@127.0.0.1)"
+    echo "fleetgate = $(secret shell.password),_g_:admingroup"
+    echo "_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh"
+  } > "$etc/users.properties"
+  chmod 600 "$etc/users.properties"
+  {
+    echo "# Written by ./fleetgate up. Several cores must share jwtSecret and masterKey."
+    echo "jwtSecret = $(b64secret jwt.key)"
+    echo "masterKey = $(b64secret master.key)"
+    if [ -n "${FG_INITIAL_ADMIN_PASSWORD:-}" ]; then echo "initialAdminPassword = $FG_INITIAL_ADMIN_PASSWORD"; fi
+  } > "$etc/dev.fleetgate.security.cfg"
+  chmod 600 "$etc/dev.fleetgate.security.cfg"
+}
+
+start_core() {
+  if alive "$FG_HOME/core.pid"; then log "core already running (pid $(cat "$FG_HOME/core.pid"))"; return 0; fi
+  mkdir -p "$FG_HOME/logs"
+  log "starting the core on $CORE_URL"
+  local t0=$SECONDS
+  (cd "$FG_HOME/core" && KARAF_NOROOT=true setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
+  local i
+  for i in $(seq 1 360); do
+    if curl -fsS -m 2 "$CORE_URL/api/v1/health" 2>/dev/null | grep -q '"UP"'; then
+      log "core ready in $((SECONDS - t0)) s"; return 0
+    fi
+    alive "$FG_HOME/core.pid" || die "the core stopped while starting (see $FG_HOME/logs/core.out and $FG_HOME/core/data/log/karaf.log)"
+    sleep 0.5
+  done
+  die "the core did not become ready in 180 s (see $FG_HOME/core/data/log/karaf.log)"
+}
+
+start_agent() {
+  if alive "$FG_HOME/agent.pid"; then log "agent already running (pid $(cat "$FG_HOME/agent.pid"))"; return 0; fi
+  if [ ! -f "$FG_HOME/agent-dist/.installed" ] || [ "$AGENT_TGZ" -nt "$FG_HOME/agent-dist/.installed" ]; then
+    rm -rf "$FG_HOME/agent-dist" && mkdir -p "$FG_HOME/agent-dist"
+    tar -xzf "$AGENT_TGZ" -C "$FG_HOME/agent-dist" --strip-components=1
+    touch "$FG_HOME/agent-dist/.installed"
+  fi
+  local args=(--core "$CORE_URL" --state-dir "$FG_HOME/agent" --name "${FLEETGATE_AGENT_NAME:-local}")
+  if [ ! -f "$FG_HOME/agent/agent.json" ]; then
+    local token
+    token=$(karaf_client "fleetgate:enroll-token --name local" | grep -oE '[A-Za-z0-9_-]{40,}' | head -1)
+    [ -n "$token" ] || die "could not create an enrolment token through the Karaf shell"
+    args+=(--token "$token")
+  fi
+  log "starting the local agent"
+  FLEETGATE_PROXY_HTTP_PORT=${FLEETGATE_PROXY_HTTP_PORT:-80} FLEETGATE_PROXY_HTTPS_PORT=${FLEETGATE_PROXY_HTTPS_PORT:-443} \
+    setsid "$FG_HOME/agent-dist/bin/fleetgate-agent" "${args[@]}" >"$FG_HOME/logs/agent.out" 2>&1 </dev/null &
+  echo $! >"$FG_HOME/agent.pid"
+  local i
+  for i in $(seq 1 120); do
+    if [ -f "$FG_HOME/agent/agent.json" ] && karaf_client "fleetgate:agents" | grep -q ONLINE; then
+      log "agent ONLINE"; return 0
+    fi
+    alive "$FG_HOME/agent.pid" || die "the agent stopped while starting (see $FG_HOME/logs/agent.out)"
+    sleep 0.5
+  done
+  die "the agent did not come ONLINE in 60 s (see $FG_HOME/logs/agent.out)"
+}
+
+fg_up() {
+  log "home: $FG_HOME"
+  ensure_build_tools
+  if [ -z "${FLEETGATE_DB_URL:-}" ]; then
+    ensure_postgres
+    [ "${FG_PG_STARTED:-}" = 1 ] && touch "$FG_HOME/pg.started"
+    ensure_pg_role fleetgate "$(secret db.password)"
+    ensure_pg_database fleetgate fleetgate
+  fi
+  ensure_nginx
+  ensure_docker
+  fg_build
+  local generated=
+  if [ ! -f "$SECRETS/admin.created" ]; then
+    if [ -n "${FLEETGATE_ADMIN_PASSWORD:-}" ]; then
+      FG_INITIAL_ADMIN_PASSWORD=$FLEETGATE_ADMIN_PASSWORD
+    else
+      FG_INITIAL_ADMIN_PASSWORD=$(head -c 15 /dev/urandom | base64 | tr '+/' 'xy'); generated=1
+    fi
+  fi
+  install_core
+  start_core
+  if [ -n "${FG_INITIAL_ADMIN_PASSWORD:-}" ]; then
+    # The core created the admin from it; it is no longer needed in the configuration.
+    touch "$SECRETS/admin.created"
+    sed -i '/^initialAdminPassword/d' "$FG_HOME/core/etc/dev.fleetgate.security.cfg"
+  fi
+  start_agent
+  echo
+  echo "Fleetgate is up."
+  echo "  Admin UI:  $CORE_URL/"
+  echo "  REST API:  $CORE_URL/api/v1  (OpenAPI: $CORE_URL/api/v1/openapi.yaml)"
+  echo "  User:      admin"
+  if [ -n "$generated" ]; then
+    echo "  Password:  $FG_INITIAL_ADMIN_PASSWORD   (generated; shown only this once)"
+  elif [ -n "${FG_INITIAL_ADMIN_PASSWORD:-}" ]; then
+    echo "  Password:  the value of FLEETGATE_ADMIN_PASSWORD"
+  else
+    echo "  Password:  as set on the first start"
+  fi
+  echo "  Shell:     ssh -p $SSH_PORT fleetgate@127.0.0.1  (password in $SECRETS/shell.password)"
+  echo "  Logs:      $FG_HOME/logs, $FG_HOME/core/data/log/karaf.log"
+}
+
+stop_pidfile() { # stop_pidfile FILE NAME: TERM the process group, KILL after 30 s
+  local f=$1 name=$2 pid i
+  alive "$f" || { rm -f "$f"; return 0; }
+  pid=$(cat "$f")
+  log "stopping $name (pid $pid)"
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  rm -f "$f"
+}
+
+fg_down() {
+  stop_pidfile "$FG_HOME/agent.pid" agent
+  stop_pidfile "$FG_HOME/core.pid" core
+  if [ -f "$FG_HOME/pg.started" ]; then
+    log "stopping PostgreSQL (started by up)"
+    as_root pg_ctlcluster "$(ls /usr/lib/postgresql | sort -V | tail -1)" main stop || true
+    rm -f "$FG_HOME/pg.started"
+  fi
+  stop_pidfile "$FG_HOME/dockerd.pid" "Docker engine"
+  log "stopped; data stays in PostgreSQL and $FG_HOME"
+}
+
+fg_status() {
+  alive "$FG_HOME/core.pid" && echo "core:  running (pid $(cat "$FG_HOME/core.pid")) $CORE_URL" || echo "core:  stopped"
+  alive "$FG_HOME/agent.pid" && echo "agent: running (pid $(cat "$FG_HOME/agent.pid"))" || echo "agent: stopped"
+  curl -fsS -m 2 "$CORE_URL/api/v1/health" 2>/dev/null && echo || true
+}
