@@ -1,0 +1,52 @@
+package dev.fleetgate.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Admin calls the benchmarks need. */
+final class CoreClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    final String base;
+    private String token;
+
+    CoreClient(String base) {
+        this.base = base;
+    }
+
+    CoreClient login(String user, String password) throws IOException, InterruptedException {
+        token = post("/api/v1/auth/login", JSON.createObjectNode().put("username", user).put("password", password))
+                .get("accessToken").asText();
+        return this;
+    }
+
+    JsonNode post(String path, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException(path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** Enrols a simulated agent; returns {agentId, apiKey}. */
+    JsonNode enroll(String name) throws IOException, InterruptedException {
+        String t = post("/api/v1/agents/enrollment-tokens", JSON.createObjectNode().put("name", name))
+                .get("token").asText();
+        return post("/api/v1/agents/enroll", JSON.createObjectNode().put("token", t).put("name", name)
+                .put("hostname", name).put("version", "bench"));
+    }
+}
