@@ -1,0 +1,96 @@
+package dev.fleetgate.security.rest;
+
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.UriInfo;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.RestResource;
+import dev.fleetgate.api.Roles;
+import dev.fleetgate.security.User;
+import dev.fleetgate.security.UserService;
+import dev.fleetgate.security.internal.TokenService;
+
+/** {@code /users}: user administration (admin), and changing one's own password. */
+@Component(service = RestResource.class)
+@Path("users")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class UsersResource implements RestResource {
+    private final UserService users;
+    private final TokenService tokens;
+
+    @Activate
+    public UsersResource(@Reference UserService users, @Reference TokenService tokens) {
+        this.users = users;
+        this.tokens = tokens;
+    }
+
+    @GET
+    @RolesAllowed(Roles.ADMIN)
+    public List<Bodies.UserView> list() {
+        return users.list().stream().map(Bodies.UserView::of).toList();
+    }
+
+    @GET
+    @Path("{username}")
+    @RolesAllowed(Roles.ADMIN)
+    public Bodies.UserView get(@PathParam("username") String username) {
+        return users.find(username).map(Bodies.UserView::of).orElseThrow(() -> ApiException.notFound("User " + username));
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    public Response create(Bodies.CreateUser body, @Context UriInfo uri) {
+        Bodies.CreateUser b = body == null ? new Bodies.CreateUser(null, null, null) : body;
+        Set<String> roles = b.roles() == null ? null : new LinkedHashSet<>(b.roles());
+        User created = users.create(b.username(), b.password(), roles);
+        URI location = uri == null ? URI.create(created.username())
+                : uri.getAbsolutePathBuilder().path(created.username()).build();
+        return Response.created(location).entity(Bodies.UserView.of(created)).build();
+    }
+
+    @DELETE
+    @Path("{username}")
+    @RolesAllowed(Roles.ADMIN)
+    public Response delete(@PathParam("username") String username) {
+        users.delete(username);
+        tokens.forget(username);
+        return Response.noContent().build();
+    }
+
+    @PUT
+    @Path("{username}/password")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
+    public Response changePassword(@PathParam("username") String username, Bodies.NewPassword body,
+            @Context SecurityContext security) {
+        boolean self = security != null && security.getUserPrincipal() != null
+                && security.getUserPrincipal().getName().equals(username);
+        boolean admin = security != null && security.isUserInRole(Roles.ADMIN);
+        if (!self && !admin) {
+            throw new ApiException(403, "Only an admin may change another user's password");
+        }
+        users.changePassword(username, body == null ? null : body.password());
+        return Response.noContent().build();
+    }
+}
