@@ -1,0 +1,359 @@
+package dev.fleetgate.agents.internal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
+
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.DesiredStateContributor;
+import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.persistence.Database;
+
+/**
+ * Computes and stores each agent's desired state from the {@link DesiredStateContributor}
+ * whiteboard. Signals are coalesced and handled by one worker thread; a section gets a new
+ * revision only when its canonical digest changes, and the agent is then woken.
+ */
+@Component(service = {DesiredStateService.class, DesiredStateEngine.class})
+public final class DesiredStateEngine implements DesiredStateService {
+    private static final Logger LOG = LoggerFactory.getLogger(DesiredStateEngine.class);
+    private static final String EVERY_SECTION = "";
+
+    /** A section body as stored. */
+    public record SectionBody(long revision, JsonNode body) {
+    }
+
+    private record Contribution(DesiredStateContributor contributor, int ranking, long serviceId) {
+    }
+
+    private record Job(String section, String agentId) {
+    }
+
+    private final DataSource dataSource;
+    private final AgentRegistry registry;
+    private final Notifier notifier;
+    private final ExecutorService worker;
+    private final Map<String, List<Contribution>> contributors = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Long>> revisions = new ConcurrentHashMap<>();
+    private final Set<Job> pending = new LinkedHashSet<>();
+    private final Notifier.Listener listener = this::onChange;
+    private boolean drainScheduled;
+
+    @Activate
+    public DesiredStateEngine(@Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentRegistry registry, @Reference Notifier notifier) {
+        this.dataSource = dataSource;
+        this.registry = registry;
+        this.notifier = notifier;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fleetgate-desired-state");
+            t.setDaemon(true);
+            return t;
+        });
+        reloadRevisions(null);
+        notifier.addListener(listener);
+    }
+
+    @Deactivate
+    public void close() {
+        notifier.removeListener(listener);
+        worker.shutdownNow();
+    }
+
+    @Reference(service = DesiredStateContributor.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeContributor")
+    public void addContributor(DesiredStateContributor contributor, Map<String, Object> props) {
+        String section = section(props);
+        if (section == null) {
+            LOG.warn("Desired-state contributor {} has no {} property; ignored", contributor,
+                    DesiredStateContributor.SECTION);
+            return;
+        }
+        Object r = props.get(Constants.SERVICE_RANKING);
+        Object id = props.get(Constants.SERVICE_ID);
+        Contribution c = new Contribution(contributor, r instanceof Integer i ? i : 0,
+                id instanceof Long l ? l : 0L);
+        contributors.compute(section, (k, list) -> {
+            List<Contribution> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
+            next.add(c);
+            next.sort(Comparator.comparingInt(Contribution::ranking).reversed()
+                    .thenComparingLong(Contribution::serviceId));
+            return List.copyOf(next);
+        });
+        changed(section);
+    }
+
+    public void removeContributor(DesiredStateContributor contributor, Map<String, Object> props) {
+        String section = section(props);
+        if (section == null) {
+            return;
+        }
+        contributors.computeIfPresent(section, (k, list) -> {
+            List<Contribution> next = new ArrayList<>(list);
+            next.removeIf(c -> c.contributor() == contributor);
+            return List.copyOf(next);
+        });
+        changed(section);
+    }
+
+    private static String section(Map<String, Object> props) {
+        Object s = props.get(DesiredStateContributor.SECTION);
+        return s instanceof String str && !str.isBlank() ? str : null;
+    }
+
+    @Override
+    public void changed(String section) {
+        enqueue(new Job(section, null));
+    }
+
+    @Override
+    public void changed(String section, String agentId) {
+        enqueue(new Job(section, agentId));
+    }
+
+    /** A new agent: computes every section for it. */
+    public void agentAdded(String agentId) {
+        enqueue(new Job(EVERY_SECTION, agentId));
+    }
+
+    @Override
+    public Map<String, Long> recompute(String section) {
+        try {
+            return worker.submit(() -> {
+                Map<String, Long> result = new TreeMap<>();
+                for (AgentInfo a : registry.list()) {
+                    compute(section, a);
+                    result.put(a.id(), revisions(a.id()).getOrDefault(section, 0L));
+                }
+                return result;
+            }).get(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while recomputing " + section, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Recomputing " + section + " failed", e);
+        }
+    }
+
+    /** Waits until the signals given so far are handled (tests, shell). */
+    public void awaitIdle() throws InterruptedException, ExecutionException {
+        worker.submit(() -> null).get();
+    }
+
+    private void enqueue(Job job) {
+        synchronized (pending) {
+            pending.add(job);
+            if (drainScheduled) {
+                return;
+            }
+            drainScheduled = true;
+        }
+        worker.execute(this::drain);
+    }
+
+    private void drain() {
+        List<Job> jobs;
+        synchronized (pending) {
+            jobs = new ArrayList<>(pending);
+            pending.clear();
+            drainScheduled = false;
+        }
+        Set<String> wholeSections = new LinkedHashSet<>();
+        for (Job j : jobs) {
+            if (j.agentId() == null) {
+                wholeSections.add(j.section());
+            }
+        }
+        for (String section : wholeSections) {
+            for (AgentInfo a : registry.list()) {
+                compute(section, a);
+            }
+        }
+        for (Job j : jobs) {
+            if (j.agentId() == null || wholeSections.contains(j.section())) {
+                continue;
+            }
+            registry.get(j.agentId()).ifPresent(a -> {
+                if (EVERY_SECTION.equals(j.section())) {
+                    new ArrayList<>(contributors.keySet()).forEach(s -> compute(s, a));
+                } else {
+                    compute(j.section(), a);
+                }
+            });
+        }
+    }
+
+    /** Computes one section for one agent and stores it when its digest changed. */
+    private void compute(String section, AgentInfo agent) {
+        List<JsonNode> parts = new ArrayList<>();
+        for (Contribution c : contributors.getOrDefault(section, List.of())) {
+            try {
+                parts.add(c.contributor().compute(agent));
+            } catch (RuntimeException e) {
+                LOG.warn("Contributor of section {} failed for agent {}; state kept", section, agent.id(), e);
+                return;
+            }
+        }
+        JsonNode body = Json.merge(parts);
+        if (body == null) {
+            body = Json.MAPPER.createObjectNode();
+        }
+        Map<String, Long> known = revisions(agent.id());
+        if (!known.containsKey(section) && body.isObject() && body.isEmpty()) {
+            return; // nothing desired and nothing stored: no row needed
+        }
+        try {
+            store(agent.id(), section, body);
+        } catch (RuntimeException e) {
+            LOG.warn("Storing section {} of agent {} failed", section, agent.id(), e);
+        }
+    }
+
+    private void store(String agentId, String section, JsonNode body) {
+        String digest = Json.digest(body);
+        Long revision = Jdbc.tx(dataSource, c -> {
+            Long rev = null;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO desired_state (agent_id, section, revision, digest, body) VALUES (?, ?, 1, ?, ?::jsonb)"
+                            + " ON CONFLICT (agent_id, section) DO UPDATE SET revision = desired_state.revision + 1,"
+                            + " digest = EXCLUDED.digest, body = EXCLUDED.body, updated_at = now()"
+                            + " WHERE desired_state.digest <> EXCLUDED.digest RETURNING revision")) {
+                ps.setObject(1, UUID.fromString(agentId));
+                ps.setString(2, section);
+                ps.setString(3, digest);
+                Jdbc.setJson(ps, 4, body);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        rev = rs.getLong(1);
+                    }
+                }
+            }
+            if (rev != null) {
+                Jdbc.notify(c, agentId);
+            }
+            return rev;
+        });
+        if (revision != null) {
+            revisions.computeIfAbsent(agentId, k -> new ConcurrentHashMap<>()).merge(section, revision, Math::max);
+            LOG.debug("Section {} of agent {} at revision {}", section, agentId, revision);
+            notifier.local(agentId);
+        }
+    }
+
+    /** @return the desired revision of every stored section of the agent (from memory) */
+    public Map<String, Long> revisions(String agentId) {
+        Map<String, Long> m = revisions.get(agentId);
+        return m == null ? Map.of() : Collections.unmodifiableMap(m);
+    }
+
+    /** Reads the stored bodies of some sections of an agent. */
+    public Map<String, SectionBody> bodies(String agentId, Set<String> sections) {
+        if (sections.isEmpty()) {
+            return Map.of();
+        }
+        return Jdbc.auto(dataSource, c -> {
+            Map<String, SectionBody> out = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT section, revision, body FROM desired_state WHERE agent_id = ? AND section = ANY (?)")) {
+                ps.setObject(1, UUID.fromString(agentId));
+                ps.setArray(2, c.createArrayOf("text", sections.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString("section"), new SectionBody(rs.getLong("revision"), Jdbc.json(rs, "body")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Map<String, SectionState> state(String agentId) {
+        if (Ids.parse(agentId).isEmpty()) {
+            return Map.of();
+        }
+        return Jdbc.auto(dataSource, c -> {
+            Map<String, SectionState> out = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT coalesce(d.section, a.section) AS section, coalesce(d.revision, 0) AS desired,"
+                            + " coalesce(a.revision, 0) AS applied, coalesce(a.failed_revision, 0) AS failed, a.error"
+                            + " FROM (SELECT * FROM desired_state WHERE agent_id = ?) d"
+                            + " FULL JOIN (SELECT * FROM applied_state WHERE agent_id = ?) a ON a.section = d.section")) {
+                UUID id = UUID.fromString(agentId);
+                ps.setObject(1, id);
+                ps.setObject(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString("section"), new SectionState(rs.getLong("desired"),
+                                rs.getLong("applied"), rs.getLong("failed"), rs.getString("error")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Change signal (local or from another core): refreshes the cached revisions. */
+    private void onChange(String agentId) {
+        reloadRevisions(agentId);
+    }
+
+    private void reloadRevisions(String agentId) {
+        Map<String, Map<String, Long>> fresh = Jdbc.auto(dataSource, c -> {
+            Map<String, Map<String, Long>> out = new HashMap<>();
+            String sql = "SELECT agent_id, section, revision FROM desired_state"
+                    + (agentId == null ? "" : " WHERE agent_id = ?");
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (agentId != null) {
+                    ps.setObject(1, UUID.fromString(agentId));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new ConcurrentHashMap<>())
+                                .put(rs.getString(2), rs.getLong(3));
+                    }
+                }
+            }
+            return out;
+        });
+        if (agentId == null) {
+            revisions.keySet().retainAll(fresh.keySet());
+            fresh.forEach((k, v) -> revisions.put(k, new ConcurrentHashMap<>(v)));
+        } else if (fresh.containsKey(agentId)) {
+            revisions.put(agentId, new ConcurrentHashMap<>(fresh.get(agentId)));
+        } else {
+            revisions.remove(agentId);
+        }
+    }
+}

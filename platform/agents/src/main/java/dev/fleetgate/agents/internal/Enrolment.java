@@ -1,0 +1,166 @@
+package dev.fleetgate.agents.internal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.FieldError;
+import dev.fleetgate.persistence.Database;
+
+/** Single-use enrolment tokens and the enrolment of agents with them. */
+@Component(service = Enrolment.class)
+public final class Enrolment {
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    public static final int DEFAULT_TTL_MINUTES = 60;
+    public static final int MAX_TTL_MINUTES = 7 * 24 * 60;
+
+    /** A token as given to the admin, once. */
+    public record Token(String token, Instant expiresAt) {
+    }
+
+    /** What an agent receives when it enrols. */
+    public record Enrolled(String agentId, String apiKey) {
+    }
+
+    /** The agent's enrolment request. */
+    public record Request(String token, String name, String hostname, String role, String version) {
+    }
+
+    private final DataSource dataSource;
+    private final AgentRegistry registry;
+    private final DesiredStateEngine desiredState;
+
+    @Activate
+    public Enrolment(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
+            @Reference DesiredStateEngine desiredState) {
+        this.dataSource = dataSource;
+        this.registry = registry;
+        this.desiredState = desiredState;
+    }
+
+    /**
+     * @param name       the name proposed for the agent (used when the agent gives none), or null
+     * @param ttlMinutes minutes until the token expires, null for the default
+     */
+    public Token createToken(String name, Integer ttlMinutes, String createdBy) {
+        List<FieldError> errors = new ArrayList<>();
+        if (name != null && !NAME.matcher(name).matches()) {
+            errors.add(new FieldError("name", "must match " + NAME.pattern()));
+        }
+        int ttl = ttlMinutes == null ? DEFAULT_TTL_MINUTES : ttlMinutes;
+        if (ttl < 1 || ttl > MAX_TTL_MINUTES) {
+            errors.add(new FieldError("ttlMinutes", "must be between 1 and " + MAX_TTL_MINUTES));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        String token = Secrets.newEnrollmentToken();
+        Instant expiresAt = registry.clock().instant().plus(Duration.ofMinutes(ttl)).truncatedTo(ChronoUnit.SECONDS);
+        Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO enrollment_tokens (token_hash, name, created_by, expires_at) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, Secrets.sha256Hex(token));
+                ps.setString(2, name);
+                ps.setString(3, createdBy);
+                Jdbc.setInstant(ps, 4, expiresAt);
+                return ps.executeUpdate();
+            }
+        });
+        return new Token(token, expiresAt);
+    }
+
+    /**
+     * Enrols an agent: the token is marked used in the same transaction that creates the agent.
+     *
+     * @throws ApiException 400 for invalid fields, 401 for an unknown, used or expired token,
+     *                      409 when the name is taken
+     */
+    public Enrolled enroll(Request r) {
+        validate(r);
+        String apiKey = Secrets.newApiKey();
+        String agentId = UUID.randomUUID().toString();
+        String role = r.role() == null ? AgentInfo.ROLE_HOST : r.role();
+        Instant now = registry.clock().instant();
+        Jdbc.tx(dataSource, c -> {
+            String tokenName;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE enrollment_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?"
+                            + " RETURNING name")) {
+                Jdbc.setInstant(ps, 1, now);
+                ps.setString(2, Secrets.sha256Hex(r.token()));
+                Jdbc.setInstant(ps, 3, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new ApiException(401, "Unknown, used or expired enrolment token");
+                    }
+                    tokenName = rs.getString(1);
+                }
+            }
+            String name = r.name() != null ? r.name() : tokenName != null ? tokenName : r.hostname();
+            if (!NAME.matcher(name).matches()) {
+                throw ApiException.invalid("name", "must match " + NAME.pattern() + " (it defaults to the hostname)");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO agents (id, name, hostname, role, api_key_hash, version, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+                ps.setObject(1, UUID.fromString(agentId));
+                ps.setString(2, name);
+                ps.setString(3, r.hostname());
+                ps.setString(4, role);
+                ps.setString(5, Secrets.sha256Hex(apiKey));
+                ps.setString(6, r.version());
+                Jdbc.setInstant(ps, 7, now);
+                if (ps.executeUpdate() == 0) {
+                    throw ApiException.conflict("An agent named " + name + " exists");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE enrollment_tokens SET agent_id = ? WHERE token_hash = ?")) {
+                ps.setObject(1, UUID.fromString(agentId));
+                ps.setString(2, Secrets.sha256Hex(r.token()));
+                ps.executeUpdate();
+            }
+            Jdbc.notify(c, agentId);
+            return null;
+        });
+        registry.reload(agentId);
+        desiredState.agentAdded(agentId);
+        return new Enrolled(agentId, apiKey);
+    }
+
+    private static void validate(Request r) {
+        List<FieldError> errors = new ArrayList<>();
+        if (r.token() == null || r.token().isBlank() || r.token().length() > 200) {
+            errors.add(new FieldError("token", "is required"));
+        }
+        if (r.hostname() == null || r.hostname().isBlank() || r.hostname().length() > 253) {
+            errors.add(new FieldError("hostname", "is required (at most 253 characters)"));
+        }
+        if (r.name() != null && !NAME.matcher(r.name()).matches()) {
+            errors.add(new FieldError("name", "must match " + NAME.pattern()));
+        }
+        if (r.role() != null && !AgentInfo.ROLE_HOST.equals(r.role()) && !AgentInfo.ROLE_EDGE.equals(r.role())) {
+            errors.add(new FieldError("role", "must be host or edge"));
+        }
+        if (r.version() != null && r.version().length() > 64) {
+            errors.add(new FieldError("version", "at most 64 characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+}

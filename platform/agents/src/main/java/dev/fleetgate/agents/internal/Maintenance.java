@@ -1,0 +1,85 @@
+package dev.fleetgate.agents.internal;
+
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fleetgate.api.Topics;
+
+/**
+ * Periodic work: flushes last-seen times (every 2 s), posts ONLINE/OFFLINE transitions
+ * (every 5 s), expires and purges tasks (every minute).
+ */
+@Component(service = Maintenance.class, immediate = true)
+public final class Maintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
+
+    private final AgentRegistry registry;
+    private final TaskQueue tasks;
+    private final StatusWatch watch = new StatusWatch();
+    private final ScheduledExecutorService timer;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile EventAdmin eventAdmin;
+
+    @Activate
+    public Maintenance(@Reference AgentRegistry registry, @Reference TaskQueue tasks) {
+        this.registry = registry;
+        this.tasks = tasks;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fleetgate-agents-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> safely("flush last-seen", registry::flushLastSeen), 2, 2, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("agent status", this::checkStatus), 1, 5, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> safely("task sweep", this::sweepTasks), 10, 60, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    public void close() {
+        timer.shutdownNow();
+        safely("flush last-seen", registry::flushLastSeen);
+    }
+
+    void checkStatus() {
+        registry.refreshStoredLastSeen();
+        for (StatusWatch.Transition t : watch.check(registry.list())) {
+            LOG.info("Agent {} is {}", t.agentId(), t.status());
+            EventAdmin ea = eventAdmin;
+            if (ea != null) {
+                ea.postEvent(new Event(Topics.AGENT_STATUS, Map.of("agentId", t.agentId(), "status", t.status().name())));
+            }
+        }
+    }
+
+    void sweepTasks() {
+        int expired = tasks.expire();
+        int purged = tasks.purge();
+        if (expired + purged > 0) {
+            LOG.debug("Tasks: {} expired, {} purged", expired, purged);
+        }
+    }
+
+    private static void safely(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Agents maintenance ({}) failed", what, e);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.fleetgate.agents.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fleetgate.persistence.Database;
+
+/**
+ * Change signals about agents, in-process and between cores: {@code LISTEN fleetgate_agent}
+ * on a dedicated connection (own thread, reconnects on failure) and {@link #local} for
+ * changes made here. The payload is an agent id, or {@value #ALL} for every agent.
+ */
+@Component(service = Notifier.class)
+public final class Notifier {
+    public static final String CHANNEL = "fleetgate_agent";
+    public static final String ALL = "*";
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+
+    /** Receives change signals; {@code agentId} is null for every agent. Must be quick. */
+    @FunctionalInterface
+    public interface Listener {
+        void changed(String agentId);
+    }
+
+    private final DataSource dataSource;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private final Object lock = new Object();
+    private volatile boolean running = true;
+    private volatile CountDownLatch listening = new CountDownLatch(1);
+    private Connection connection;
+
+    @Activate
+    public Notifier(@Reference(target = Database.TARGET) DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.thread = new Thread(this::run, "fleetgate-agent-listen");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Listeners are called in the order they were added. */
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(Listener l) {
+        listeners.remove(l);
+    }
+
+    /** Signals a change made by this core to its own listeners at once (after commit). */
+    public void local(String agentIdOrAll) {
+        dispatch(agentIdOrAll);
+    }
+
+    /** For tests and start-up: waits until LISTEN is in place. */
+    public boolean awaitListening(long millis) throws InterruptedException {
+        return listening.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Deactivate
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeConnection();
+    }
+
+    private void dispatch(String payload) {
+        String agentId = payload == null || ALL.equals(payload) ? null : payload;
+        for (Listener l : listeners) {
+            try {
+                l.changed(agentId);
+            } catch (RuntimeException e) {
+                LOG.warn("Agent change listener failed for {}", payload, e);
+            }
+        }
+    }
+
+    private void run() {
+        long backoff = 500;
+        boolean reconnected = false;
+        while (running) {
+            try {
+                Connection c = dataSource.getConnection();
+                synchronized (lock) {
+                    connection = c;
+                }
+                c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + CHANNEL);
+                }
+                PGConnection pg = c.unwrap(PGConnection.class);
+                listening.countDown();
+                backoff = 500;
+                if (reconnected) {
+                    dispatch(ALL); // signals may have been missed while disconnected
+                }
+                while (running) {
+                    PGNotification[] ns = pg.getNotifications(1000);
+                    if (ns != null) {
+                        for (PGNotification n : ns) {
+                            dispatch(n.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                LOG.warn("LISTEN {} failed ({}); reconnecting in {} ms", CHANNEL, e.getMessage(), backoff);
+                listening = new CountDownLatch(1);
+                reconnected = true;
+                closeConnection();
+                pause(backoff);
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        }
+        closeConnection();
+    }
+
+    private void pause(long millis) {
+        synchronized (lock) {
+            try {
+                lock.wait(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+
+    private void closeConnection() {
+        synchronized (lock) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    LOG.debug("Closing the LISTEN connection", e);
+                }
+                connection = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.fleetgate.agents.internal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What agents report about applied sections and their bundles, written only when it differs
+ * from what this core last saw (cached, loaded at start).
+ */
+public final class ReportStore {
+
+    /** Stored applied state of one section. */
+    record AppliedRow(long revision, long failedRevision, String error) {
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final Map<String, Map<String, AppliedRow>> applied = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> bundles = new ConcurrentHashMap<>();
+
+    public ReportStore(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        load();
+    }
+
+    private void load() {
+        Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT agent_id, section, revision, failed_revision, error FROM applied_state");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    applied.computeIfAbsent(rs.getString(1), k -> new ConcurrentHashMap<>()).put(rs.getString(2),
+                            new AppliedRow(rs.getLong(3), rs.getLong(4), rs.getString(5)));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, body FROM agent_bundle_status");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    bundles.put(rs.getString(1), Jdbc.json(rs, "body"));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The row after a report: a success moves the applied revision, a failure records the error. */
+    static AppliedRow next(AppliedRow old, SyncReport.Applied report) {
+        AppliedRow base = old == null ? new AppliedRow(0, 0, null) : old;
+        if (report.error() == null) {
+            long rev = report.revision();
+            boolean failureStale = base.failedRevision() <= rev;
+            return new AppliedRow(rev, failureStale ? 0 : base.failedRevision(), failureStale ? null : base.error());
+        }
+        return new AppliedRow(base.revision(), report.revision(), report.error());
+    }
+
+    /** Writes the sections whose state changed; returns how many. */
+    public int recordApplied(String agentId, Map<String, SyncReport.Applied> reports) {
+        Map<String, AppliedRow> known = applied.computeIfAbsent(agentId, k -> new ConcurrentHashMap<>());
+        Map<String, AppliedRow> changed = new TreeMap<>();
+        reports.forEach((section, report) -> {
+            AppliedRow next = next(known.get(section), report);
+            if (!next.equals(known.get(section))) {
+                changed.put(section, next);
+            }
+        });
+        if (changed.isEmpty()) {
+            return 0;
+        }
+        Jdbc.tx(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO applied_state (agent_id, section, revision,"
+                    + " failed_revision, error, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, section)"
+                    + " DO UPDATE SET revision = EXCLUDED.revision, failed_revision = EXCLUDED.failed_revision,"
+                    + " error = EXCLUDED.error, updated_at = EXCLUDED.updated_at")) {
+                for (Map.Entry<String, AppliedRow> e : changed.entrySet()) {
+                    ps.setObject(1, UUID.fromString(agentId));
+                    ps.setString(2, e.getKey());
+                    ps.setLong(3, e.getValue().revision());
+                    ps.setLong(4, e.getValue().failedRevision());
+                    ps.setString(5, e.getValue().error());
+                    Jdbc.setInstant(ps, 6, clock.instant());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+        known.putAll(changed);
+        return changed.size();
+    }
+
+    /** Stores the agent's bundle states when they changed; returns whether it wrote. */
+    public boolean recordBundles(String agentId, JsonNode states) {
+        if (states == null || states.isNull() || Objects.equals(bundles.get(agentId), states)) {
+            return false;
+        }
+        Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO agent_bundle_status (agent_id, body, updated_at)"
+                    + " VALUES (?, ?::jsonb, ?) ON CONFLICT (agent_id) DO UPDATE SET body = EXCLUDED.body,"
+                    + " updated_at = EXCLUDED.updated_at")) {
+                ps.setObject(1, UUID.fromString(agentId));
+                Jdbc.setJson(ps, 2, states);
+                Jdbc.setInstant(ps, 3, clock.instant());
+                return ps.executeUpdate();
+            }
+        });
+        bundles.put(agentId, states.deepCopy());
+        return true;
+    }
+
+    public void forget(String agentId) {
+        applied.remove(agentId);
+        bundles.remove(agentId);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.fleetgate.agents.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.Topics;
+import dev.fleetgate.persistence.Database;
+
+/**
+ * Handles agent syncs as docs/protocol.md describes: checks the key, records the report
+ * (writing only what changed), answers with newer sections and deliverable tasks, and
+ * holds the request when there is nothing to send.
+ */
+@Component(service = SyncService.class)
+public final class SyncService {
+
+    /** The answer of a sync. */
+    public record Answer(Map<String, DesiredStateEngine.SectionBody> sections, List<TaskQueue.Delivery> tasks,
+            int syncIntervalSeconds) {
+        public boolean isEmpty() {
+            return sections.isEmpty() && tasks.isEmpty();
+        }
+    }
+
+    private final AgentRegistry registry;
+    private final DesiredStateEngine desiredState;
+    private final TaskQueue tasks;
+    private final Notifier notifier;
+    private final ReportStore reports;
+    private final LongPolls polls = new LongPolls();
+    private final Notifier.Listener listener = this::onChange;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile EventAdmin eventAdmin;
+
+    @Activate
+    public SyncService(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
+            @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference Notifier notifier) {
+        this.registry = registry;
+        this.desiredState = desiredState;
+        this.tasks = tasks;
+        this.notifier = notifier;
+        this.reports = new ReportStore(dataSource, registry.clock());
+        // Added after the registry's and the engine's listeners: their caches are fresh when we re-check.
+        notifier.addListener(listener);
+    }
+
+    @Deactivate
+    public void close() {
+        notifier.removeListener(listener);
+        polls.close();
+    }
+
+    public void setEventAdmin(EventAdmin eventAdmin) {
+        this.eventAdmin = eventAdmin;
+    }
+
+    public int syncIntervalSeconds() {
+        return registry.settings().syncIntervalSeconds();
+    }
+
+    /**
+     * Handles one sync; {@code respond} is called exactly once, at once or when the held
+     * request ends.
+     *
+     * @throws ApiException 404 for an unknown agent, 401 for a wrong key, 400 for a bad body
+     */
+    public void sync(String agentId, String apiKey, JsonNode body, int waitSeconds, Consumer<Answer> respond) {
+        AgentRegistry.Check check = registry.verify(agentId, apiKey);
+        if (check == AgentRegistry.Check.UNKNOWN) {
+            throw ApiException.notFound("Agent " + agentId);
+        }
+        if (check == AgentRegistry.Check.BAD_KEY) {
+            throw new ApiException(401, "Invalid agent API key");
+        }
+        SyncReport report = SyncReport.parse(body);
+        long ticket = polls.ticket(agentId);
+        record(agentId, report);
+        Map<String, Long> reported = report.reportedRevisions();
+        Answer answer = answer(agentId, reported);
+        if (!answer.isEmpty() || waitSeconds <= 0) {
+            respond.accept(answer);
+            return;
+        }
+        long holdSeconds = Math.min(waitSeconds, syncIntervalSeconds());
+        polls.hold(agentId, ticket, Duration.ofSeconds(holdSeconds), new LongPolls.Waiter() {
+            @Override
+            public boolean recheck() {
+                Answer a = answer(agentId, reported);
+                if (a.isEmpty()) {
+                    return false;
+                }
+                respond.accept(a);
+                return true;
+            }
+
+            @Override
+            public void answerEmpty() {
+                respond.accept(emptyAnswer());
+            }
+        });
+    }
+
+    /** Convenience for callers that do not hold (wait = 0). */
+    public Answer syncNow(String agentId, String apiKey, JsonNode body) {
+        Answer[] out = new Answer[1];
+        sync(agentId, apiKey, body, 0, a -> out[0] = a);
+        return out[0];
+    }
+
+    private void record(String agentId, SyncReport report) {
+        registry.seen(agentId, report.version(), report.hostname(), report.address());
+        reports.recordApplied(agentId, report.applied());
+        tasks.complete(agentId, report.taskResults());
+        if (report.metrics() != null && !report.metrics().isEmpty()) {
+            post(Topics.METRICS_PREFIX + "batch", Map.of("agentId", agentId, "samples", report.metrics()));
+        }
+        if (report.status() != null) {
+            post(Topics.AGENT_REPORT, Map.of("agentId", agentId, "status", report.status()));
+            reports.recordBundles(agentId, report.status().get("bundles"));
+        }
+    }
+
+    /** The sections newer than reported and the deliverable tasks (marked delivered). */
+    Answer answer(String agentId, Map<String, Long> reported) {
+        Set<String> send = SyncPlanner.sectionsToSend(desiredState.revisions(agentId), reported);
+        Map<String, DesiredStateEngine.SectionBody> sections = desiredState.bodies(agentId, send);
+        List<TaskQueue.Delivery> delivered = tasks.deliver(agentId);
+        return new Answer(sections, delivered, syncIntervalSeconds());
+    }
+
+    public Answer emptyAnswer() {
+        return new Answer(Map.of(), List.of(), syncIntervalSeconds());
+    }
+
+    private void post(String topic, Map<String, Object> props) {
+        EventAdmin ea = eventAdmin;
+        if (ea != null) {
+            ea.postEvent(new Event(topic, props));
+        }
+    }
+
+    private void onChange(String agentId) {
+        if (agentId == null) {
+            polls.wakeAll();
+        } else {
+            polls.wake(agentId);
+            if (!registry.exists(agentId)) {
+                reports.forget(agentId);
+            }
+        }
+    }
+
+    /** For tests: how many requests are held. */
+    public int heldCount() {
+        return polls.heldCount();
+    }
+}

@@ -1,0 +1,248 @@
+package dev.fleetgate.agents.internal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskView;
+import dev.fleetgate.persistence.Database;
+
+/** The persistent task queue: submit, deliver at least once, complete once, expire, purge. */
+@Component(service = {TaskService.class, TaskQueue.class})
+public final class TaskQueue implements TaskService {
+    public static final String PENDING = "PENDING";
+    public static final String DELIVERED = "DELIVERED";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+    public static final String EXPIRED = "EXPIRED";
+    public static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
+    public static final Duration MAX_TTL = Duration.ofDays(7);
+    private static final int MAX_PER_SYNC = 100;
+    private static final String COLUMNS = "id, agent_id, type, payload, status, result, error, attempts,"
+            + " created_at, delivered_at, completed_at, expires_at";
+
+    /** A task as sent to the agent. */
+    public record Delivery(String id, String type, JsonNode payload, Instant expiresAt) {
+    }
+
+    /** A result reported by the agent. */
+    public record Result(String id, String status, JsonNode result, String error) {
+    }
+
+    private final DataSource dataSource;
+    private final AgentRegistry registry;
+    private final Notifier notifier;
+    private final Settings settings;
+    private final Clock clock;
+
+    @Activate
+    public TaskQueue(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
+            @Reference Notifier notifier) {
+        this(dataSource, registry, notifier, registry.settings(), registry.clock());
+    }
+
+    public TaskQueue(DataSource dataSource, AgentRegistry registry, Notifier notifier, Settings settings, Clock clock) {
+        this.dataSource = dataSource;
+        this.registry = registry;
+        this.notifier = notifier;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public TaskView submit(String agentId, String type, JsonNode payload, Duration ttl) {
+        if (type == null || !TYPE.matcher(type).matches()) {
+            throw ApiException.invalid("type", "must match " + TYPE.pattern());
+        }
+        if (payload != null && !payload.isNull() && !payload.isObject()) {
+            throw ApiException.invalid("payload", "must be a JSON object");
+        }
+        Duration t = ttl == null ? Duration.ofSeconds(settings.defaultTaskTtlSeconds()) : ttl;
+        if (t.isNegative() || t.isZero() || t.compareTo(MAX_TTL) > 0) {
+            throw ApiException.invalid("ttlSeconds", "must be between 1 and " + MAX_TTL.toSeconds());
+        }
+        if (!registry.exists(agentId)) {
+            throw ApiException.notFound("Agent " + agentId);
+        }
+        JsonNode body = payload == null || payload.isNull() ? Json.MAPPER.createObjectNode() : payload;
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        TaskView task = new TaskView(UUID.randomUUID().toString(), agentId, type, body, PENDING, null, null, 0, now,
+                null, null, now.plus(t));
+        Jdbc.tx(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (id, agent_id, type, payload, status,"
+                    + " created_at, expires_at) VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)")) {
+                ps.setObject(1, UUID.fromString(task.id()));
+                ps.setObject(2, UUID.fromString(agentId));
+                ps.setString(3, type);
+                Jdbc.setJson(ps, 4, body);
+                ps.setString(5, PENDING);
+                Jdbc.setInstant(ps, 6, task.createdAt());
+                Jdbc.setInstant(ps, 7, task.expiresAt());
+                ps.executeUpdate();
+            }
+            Jdbc.notify(c, agentId);
+            return null;
+        });
+        notifier.local(agentId);
+        return task;
+    }
+
+    @Override
+    public Optional<TaskView> get(String taskId) {
+        Optional<UUID> id = Ids.parse(taskId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        return Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks WHERE id = ?")) {
+                ps.setObject(1, id.get());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(view(rs)) : Optional.<TaskView>empty();
+                }
+            }
+        });
+    }
+
+    /** The newest tasks of an agent. */
+    public List<TaskView> list(String agentId, int limit) {
+        return Jdbc.auto(dataSource, c -> {
+            List<TaskView> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM tasks WHERE agent_id = ? ORDER BY created_at DESC, id LIMIT ?")) {
+                ps.setObject(1, UUID.fromString(agentId));
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(view(rs));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Picks the agent's deliverable tasks and marks them DELIVERED (attempts + 1). Reads
+     * only, unless there is something to deliver.
+     */
+    public List<Delivery> deliver(String agentId) {
+        Instant now = clock.instant();
+        UUID agent = UUID.fromString(agentId);
+        List<UUID> ids = Jdbc.auto(dataSource, c -> {
+            List<UUID> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, status, delivered_at, expires_at FROM tasks"
+                    + " WHERE agent_id = ? AND status IN ('PENDING', 'DELIVERED') ORDER BY created_at, id")) {
+                ps.setObject(1, agent);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next() && out.size() < MAX_PER_SYNC) {
+                        if (SyncPlanner.deliverable(rs.getString("status"), Jdbc.instant(rs, "delivered_at"),
+                                Jdbc.instant(rs, "expires_at"), now, settings.taskRedelivery())) {
+                            out.add(rs.getObject("id", UUID.class));
+                        }
+                    }
+                }
+            }
+            return out;
+        });
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Instant stale = now.minus(settings.taskRedelivery());
+        return Jdbc.auto(dataSource, c -> {
+            List<Delivery> out = new ArrayList<>();
+            // Conditions repeated so that two cores never deliver the same fresh task twice.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET status = 'DELIVERED', delivered_at = ?,"
+                    + " attempts = attempts + 1 WHERE id = ANY (?) AND agent_id = ? AND expires_at > ?"
+                    + " AND (status = 'PENDING' OR (status = 'DELIVERED' AND delivered_at <= ?))"
+                    + " RETURNING id, type, payload, expires_at, created_at")) {
+                Jdbc.setInstant(ps, 1, now);
+                ps.setArray(2, c.createArrayOf("uuid", ids.toArray()));
+                ps.setObject(3, agent);
+                Jdbc.setInstant(ps, 4, now);
+                Jdbc.setInstant(ps, 5, stale);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Delivery(rs.getString("id"), rs.getString("type"), Jdbc.json(rs, "payload"),
+                                Jdbc.instant(rs, "expires_at")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Stores results; results for unknown, other agents' or finished tasks are ignored. */
+    public int complete(String agentId, List<Result> results) {
+        if (results.isEmpty()) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        return Jdbc.tx(dataSource, c -> {
+            int n = 0;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET status = ?, result = ?::jsonb, error = ?,"
+                    + " completed_at = ? WHERE id = ? AND agent_id = ? AND status IN ('PENDING', 'DELIVERED')")) {
+                for (Result r : results) {
+                    ps.setString(1, r.status());
+                    Jdbc.setJson(ps, 2, r.result() == null || r.result().isNull() ? null : r.result());
+                    ps.setString(3, r.error());
+                    Jdbc.setInstant(ps, 4, now);
+                    ps.setObject(5, UUID.fromString(r.id()));
+                    ps.setObject(6, UUID.fromString(agentId));
+                    n += ps.executeUpdate();
+                }
+            }
+            return n;
+        });
+    }
+
+    /** Marks open tasks past their expiry EXPIRED. */
+    public int expire() {
+        Instant now = clock.instant();
+        return Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET status = 'EXPIRED', completed_at = ?"
+                    + " WHERE status IN ('PENDING', 'DELIVERED') AND expires_at <= ?")) {
+                Jdbc.setInstant(ps, 1, now);
+                Jdbc.setInstant(ps, 2, now);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Deletes finished tasks older than the retention. */
+    public int purge() {
+        Instant cutoff = clock.instant().minus(Duration.ofDays(settings.taskRetentionDays()));
+        return Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tasks WHERE status IN ('SUCCEEDED', 'FAILED',"
+                    + " 'EXPIRED') AND completed_at < ?")) {
+                Jdbc.setInstant(ps, 1, cutoff);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static TaskView view(ResultSet rs) throws SQLException {
+        return new TaskView(rs.getString("id"), rs.getString("agent_id"), rs.getString("type"),
+                Jdbc.json(rs, "payload"), rs.getString("status"), Jdbc.json(rs, "result"), rs.getString("error"),
+                rs.getInt("attempts"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "delivered_at"),
+                Jdbc.instant(rs, "completed_at"), Jdbc.instant(rs, "expires_at"));
+    }
+}

@@ -1,0 +1,227 @@
+package dev.fleetgate.agents.rest;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.annotation.security.PermitAll;
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.HeaderParam;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.container.AsyncResponse;
+import javax.ws.rs.container.Suspended;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.agents.internal.AgentRegistry;
+import dev.fleetgate.agents.internal.BundleRepository;
+import dev.fleetgate.agents.internal.DesiredStateEngine;
+import dev.fleetgate.agents.internal.Enrolment;
+import dev.fleetgate.agents.internal.Json;
+import dev.fleetgate.agents.internal.SyncService;
+import dev.fleetgate.agents.internal.TaskQueue;
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.RestResource;
+import dev.fleetgate.api.Roles;
+
+/** {@code /api/v1/agents}: enrolment, the agent directory, sync, state, tasks and bundle downloads. */
+@Component(service = RestResource.class)
+@Path("agents")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class AgentsResource implements RestResource {
+    static final String JAR = "application/java-archive";
+    private static final int MAX_WAIT_SECONDS = 3600;
+
+    private final AgentRegistry registry;
+    private final Enrolment enrolment;
+    private final DesiredStateEngine desiredState;
+    private final TaskQueue tasks;
+    private final SyncService sync;
+    private final BundleRepository bundles;
+
+    @Activate
+    public AgentsResource(@Reference AgentRegistry registry, @Reference Enrolment enrolment,
+            @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference SyncService sync,
+            @Reference BundleRepository bundles) {
+        this.registry = registry;
+        this.enrolment = enrolment;
+        this.desiredState = desiredState;
+        this.tasks = tasks;
+        this.sync = sync;
+        this.bundles = bundles;
+    }
+
+    @POST
+    @Path("enrollment-tokens")
+    @RolesAllowed(Roles.ADMIN)
+    public Response createToken(JsonNode body, @Context SecurityContext security) {
+        Input in = new Input(body);
+        String name = in.text("name", false, 63);
+        Integer ttl = in.integer("ttlMinutes", 1, Enrolment.MAX_TTL_MINUTES);
+        in.check();
+        String by = security == null || security.getUserPrincipal() == null ? null
+                : security.getUserPrincipal().getName();
+        Enrolment.Token t = enrolment.createToken(name, ttl, by);
+        return Response.status(201).entity(new Views.Token(t.token(), Views.time(t.expiresAt()))).build();
+    }
+
+    @POST
+    @Path("enroll")
+    @PermitAll
+    public Response enroll(JsonNode body) {
+        Input in = new Input(body);
+        Enrolment.Request r = new Enrolment.Request(in.text("token", true, 200), in.text("name", false, 63),
+                in.text("hostname", true, 253), in.text("role", false, 16), in.text("version", false, 64));
+        in.check();
+        Enrolment.Enrolled e = enrolment.enroll(r);
+        return Response.status(201).entity(new Views.Enrolled(e.agentId(), e.apiKey(), sync.syncIntervalSeconds()))
+                .build();
+    }
+
+    @GET
+    public List<Views.Agent> list() {
+        return registry.list().stream().map(Views.Agent::of).toList();
+    }
+
+    @GET
+    @Path("{id}")
+    public Views.Agent get(@PathParam("id") String id) {
+        return Views.Agent.of(registry.get(known(id)).orElseThrow(() -> ApiException.notFound("Agent " + id)));
+    }
+
+    @DELETE
+    @Path("{id}")
+    @RolesAllowed(Roles.ADMIN)
+    public Response delete(@PathParam("id") String id) {
+        if (!registry.delete(known(id))) {
+            throw ApiException.notFound("Agent " + id);
+        }
+        return Response.noContent().build();
+    }
+
+    /** The agent's sync (API key, not a user token); long-polls when there is nothing to send. */
+    @POST
+    @Path("{id}/sync")
+    @PermitAll
+    public void sync(@PathParam("id") String id, @QueryParam("wait") String wait,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonNode body,
+            @Suspended AsyncResponse response) {
+        try {
+            String agentId = Input.id(id, "id");
+            int waitSeconds = waitSeconds(wait);
+            response.setTimeout(Math.min(waitSeconds, sync.syncIntervalSeconds()) + 15L, TimeUnit.SECONDS);
+            response.setTimeoutHandler(r -> r.resume(Views.SyncAnswer.of(sync.emptyAnswer())));
+            sync.sync(agentId, Input.bearer(authorization), body, waitSeconds,
+                    answer -> response.resume(Views.SyncAnswer.of(answer)));
+        } catch (RuntimeException e) { // ApiException included: rendered as problem+json
+            response.resume(e);
+        }
+    }
+
+    private static int waitSeconds(String wait) {
+        if (wait == null || wait.isBlank()) {
+            return 0;
+        }
+        try {
+            int w = Integer.parseInt(wait.trim());
+            if (w >= 0 && w <= MAX_WAIT_SECONDS) {
+                return w;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ApiException.invalid("wait", "must be an integer between 0 and " + MAX_WAIT_SECONDS);
+    }
+
+    /** Bundle download for agents, with their API key. */
+    @GET
+    @Path("{id}/bundles/{sha256}")
+    @PermitAll
+    @Produces(JAR)
+    public Response download(@PathParam("id") String id, @PathParam("sha256") String sha256,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        String agentId = Input.id(id, "id");
+        switch (registry.verify(agentId, Input.bearer(authorization))) {
+            case UNKNOWN -> throw ApiException.notFound("Agent " + id);
+            case BAD_KEY -> throw new ApiException(401, "Invalid agent API key");
+            default -> { }
+        }
+        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+            throw ApiException.invalid("sha256", "must be 64 lower-case hex digits");
+        }
+        byte[] jar = bundles.content(agentId, sha256)
+                .orElseThrow(() -> ApiException.notFound("Bundle " + sha256 + " for agent " + id));
+        return Response.ok(jar, JAR).header("Content-Length", jar.length).build();
+    }
+
+    @GET
+    @Path("{id}/bundles")
+    public JsonNode reportedBundles(@PathParam("id") String id) {
+        JsonNode states = bundles.reportedStates(known(id));
+        return states == null ? Json.MAPPER.createArrayNode() : states;
+    }
+
+    @GET
+    @Path("{id}/state")
+    public Views.State state(@PathParam("id") String id) {
+        return Views.State.of(desiredState.state(known(id)));
+    }
+
+    @POST
+    @Path("{id}/tasks")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    public Response submitTask(@PathParam("id") String id, JsonNode body) {
+        String agentId = known(id);
+        Input in = new Input(body);
+        String type = in.text("type", true, 64);
+        JsonNode payload = in.json("payload");
+        Integer ttl = in.integer("ttlSeconds", 1, TaskQueue.MAX_TTL.toSeconds());
+        in.check();
+        Duration d = ttl == null ? null : Duration.ofSeconds(ttl);
+        return Response.status(201).entity(Views.Task.of(tasks.submit(agentId, type, payload, d))).build();
+    }
+
+    @GET
+    @Path("{id}/tasks")
+    public List<Views.Task> listTasks(@PathParam("id") String id, @QueryParam("limit") String limit) {
+        String agentId = known(id);
+        int n = 50;
+        if (limit != null) {
+            try {
+                n = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > 500) {
+                throw ApiException.invalid("limit", "must be an integer between 1 and 500");
+            }
+        }
+        return tasks.list(agentId, n).stream().map(Views.Task::of).toList();
+    }
+
+    /** @return the canonical id of an existing agent; 400 malformed, 404 unknown */
+    private String known(String id) {
+        String agentId = Input.id(id, "id");
+        if (!registry.exists(agentId)) {
+            throw ApiException.notFound("Agent " + id);
+        }
+        return agentId;
+    }
+}

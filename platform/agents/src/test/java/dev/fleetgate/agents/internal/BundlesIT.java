@@ -1,0 +1,85 @@
+package dev.fleetgate.agents.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.persistence.testing.TestDatabase;
+
+class BundlesIT {
+    private static TestDatabase db;
+
+    @BeforeAll
+    static void database() {
+        db = TestDatabase.create();
+        Core.migrate(db.dataSource());
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    @Test
+    void uploadAndDeployProduceTheBundlesSection() throws Exception {
+        try (Core core = new Core(db.dataSource(), Settings.defaults(), new MutableClock())) {
+            Enrolment.Enrolled a = core.enroll("bundles-a");
+            Enrolment.Enrolled b = core.enroll("bundles-b");
+            core.idle();
+            byte[] jar = JarManifestTest.jar("dev.fleetgate.agent.probe;singleton:=true", "0.1.0.SNAPSHOT");
+            BundleRepository.Upload up = core.bundles.upload(new ByteArrayInputStream(jar), "admin");
+            assertTrue(up.created());
+            assertFalse(core.bundles.upload(new ByteArrayInputStream(jar), "admin").created(), "idempotent by sha256");
+            String sha = Secrets.sha256Hex(jar);
+            assertEquals(sha, up.artifact().sha256());
+
+            core.bundles.deploy(up.artifact().id(), List.of(a.agentId()));
+            core.idle();
+            JsonNode section = core.sync.syncNow(a.agentId(), a.apiKey(), null).sections().get("bundles").body();
+            JsonNode entry = section.get("bundles").get(0);
+            assertEquals("dev.fleetgate.agent.probe", entry.get("symbolicName").asText());
+            assertEquals("0.1.0.SNAPSHOT", entry.get("version").asText());
+            assertEquals(jar.length, entry.get("size").asLong());
+            assertEquals("/api/v1/agents/" + a.agentId() + "/bundles/" + sha, entry.get("url").asText());
+            assertArrayEquals(jar, core.bundles.content(a.agentId(), sha).orElseThrow());
+            assertTrue(core.bundles.content(b.agentId(), sha).isEmpty(), "not deployed to b");
+            assertEquals(0, core.sync.syncNow(b.agentId(), b.apiKey(), null).sections().get("bundles").body()
+                    .get("bundles").size());
+
+            core.bundles.deploy(up.artifact().id(), null);
+            core.idle();
+            assertEquals(1, core.sync.syncNow(b.agentId(), b.apiKey(), null).sections().get("bundles").body()
+                    .get("bundles").size());
+            assertTrue(core.bundles.get(up.artifact().id()).orElseThrow().deployedToAll());
+
+            assertEquals(409, assertThrows(ApiException.class, () -> core.bundles.delete(up.artifact().id())).status());
+            core.bundles.undeploy(up.artifact().id());
+            core.idle();
+            assertEquals(0, core.sync.syncNow(b.agentId(), b.apiKey(), null).sections().get("bundles").body()
+                    .get("bundles").size());
+            core.bundles.delete(up.artifact().id());
+            assertTrue(core.bundles.list().isEmpty());
+        }
+    }
+
+    @Test
+    void nonBundlesAreRejected() throws Exception {
+        try (Core core = new Core(db.dataSource(), Settings.defaults(), new MutableClock())) {
+            byte[] plain = JarManifestTest.jar(null, null);
+            assertEquals(400, assertThrows(ApiException.class,
+                    () -> core.bundles.upload(new ByteArrayInputStream(plain), "admin")).status());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.fleetgate.agents.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.persistence.testing.TestDatabase;
+
+class EnrolmentIT {
+    private static TestDatabase db;
+    private final MutableClock clock = new MutableClock();
+    private Core core;
+
+    @BeforeAll
+    static void database() {
+        db = TestDatabase.create();
+        Core.migrate(db.dataSource());
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    @BeforeEach
+    void start() {
+        core = new Core(db.dataSource(), Settings.defaults(), clock);
+    }
+
+    @AfterEach
+    void stop() {
+        core.close();
+    }
+
+    private static Enrolment.Request request(String token, String name) {
+        return new Enrolment.Request(token, name, "host.lan", "edge", "0.1.0");
+    }
+
+    @Test
+    void tokenEnrolsOnceAndTheKeyWorks() {
+        Enrolment.Token t = core.enrolment.createToken(null, 60, "admin");
+        Enrolment.Enrolled e = core.enrolment.enroll(request(t.token(), "single-use"));
+        assertTrue(e.apiKey().startsWith("fga_"));
+        assertEquals(AgentRegistry.Check.OK, core.registry.verify(e.agentId(), e.apiKey()));
+        assertEquals(AgentRegistry.Check.BAD_KEY, core.registry.verify(e.agentId(), "fga_wrong"));
+        assertEquals("edge", core.registry.get(e.agentId()).orElseThrow().role());
+
+        ApiException again = assertThrows(ApiException.class,
+                () -> core.enrolment.enroll(request(t.token(), "single-use-2")));
+        assertEquals(401, again.status());
+    }
+
+    @Test
+    void expiredTokenIsRefused() {
+        Enrolment.Token t = core.enrolment.createToken(null, 1, "admin");
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(401, assertThrows(ApiException.class,
+                () -> core.enrolment.enroll(request(t.token(), "late"))).status());
+    }
+
+    @Test
+    void takenNameIsAConflictAndLeavesTheTokenUsable() {
+        core.enroll("taken");
+        Enrolment.Token t = core.enrolment.createToken(null, null, "admin");
+        assertEquals(409, assertThrows(ApiException.class,
+                () -> core.enrolment.enroll(request(t.token(), "taken"))).status());
+        // the failed attempt rolled back: the token still works once
+        core.enrolment.enroll(request(t.token(), "not-taken"));
+    }
+
+    @Test
+    void invalidFieldsAndTtlAreRejected() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> core.enrolment.enroll(new Enrolment.Request("", "bad name", "", "router", null)));
+        assertEquals(400, e.status());
+        assertEquals(4, e.errors().size());
+        assertEquals(400, assertThrows(ApiException.class,
+                () -> core.enrolment.createToken(null, 7 * 24 * 60 + 1, "admin")).status());
+    }
+
+    @Test
+    void nameDefaultsToTheTokenNameThenTheHostname() {
+        Enrolment.Token named = core.enrolment.createToken("from-token", null, "admin");
+        Enrolment.Enrolled a = core.enrolment.enroll(new Enrolment.Request(named.token(), null, "h1.lan", null, null));
+        assertEquals("from-token", core.registry.get(a.agentId()).orElseThrow().name());
+        Enrolment.Token plain = core.enrolment.createToken(null, null, "admin");
+        Enrolment.Enrolled b = core.enrolment.enroll(new Enrolment.Request(plain.token(), null, "h2.lan", null, null));
+        assertEquals("h2.lan", core.registry.get(b.agentId()).orElseThrow().name());
+    }
+}

@@ -1,0 +1,179 @@
+package dev.fleetgate.agents.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.persistence.testing.TestDatabase;
+
+class SyncIT {
+    private static TestDatabase db;
+    private final MutableClock clock = new MutableClock();
+
+    @BeforeAll
+    static void database() {
+        db = TestDatabase.create();
+        Core.migrate(db.dataSource());
+    }
+
+    @AfterAll
+    static void drop() {
+        db.close();
+    }
+
+    private static String applied(long proxy, long bundles) {
+        return "{\"version\":\"0.1.0\",\"hostname\":\"h.lan\",\"address\":\"127.0.0.1\",\"applied\":{\"proxy\":{\"revision\":"
+                + proxy + ",\"error\":null},\"bundles\":{\"revision\":" + bundles + "}},\"status\":{\"bundles\":[]}}";
+    }
+
+    @Test
+    void revisionBumpsOnlyWhenContentChangesAndAnswerCarriesNewerSections() throws Exception {
+        try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            AtomicReference<JsonNode> content = new AtomicReference<>(Json.parse("{\"sites\":[\"a\"]}"));
+            core.contribute("proxy", agent -> content.get(), 0, 1);
+            Enrolment.Enrolled e = core.enroll("rev-" + System.nanoTime());
+            core.idle();
+            assertEquals(1L, core.desired.revisions(e.agentId()).get("proxy"));
+
+            core.desired.recompute("proxy");
+            assertEquals(1L, core.desired.revisions(e.agentId()).get("proxy"), "same content: same revision");
+            content.set(Json.parse("{\"sites\":[\"a\",\"b\"]}"));
+            core.desired.recompute("proxy");
+            assertEquals(2L, core.desired.revisions(e.agentId()).get("proxy"));
+
+            SyncService.Answer a = core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(1, 0)));
+            assertEquals(2L, a.sections().get("proxy").revision());
+            assertEquals(content.get(), a.sections().get("proxy").body());
+            assertEquals(1L, a.sections().get("bundles").revision());
+            assertEquals(0, a.sections().get("bundles").body().get("bundles").size());
+            assertTrue(core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(2, 1))).isEmpty());
+            assertEquals("APPLIED", core.desired.state(e.agentId()).get("proxy").phase());
+        }
+    }
+
+    @Test
+    void keyAndAgentAreChecked() throws Exception {
+        try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            Enrolment.Enrolled e = core.enroll("auth-" + System.nanoTime());
+            assertEquals(401, assertThrows(ApiException.class,
+                    () -> core.sync.syncNow(e.agentId(), "fga_nope", null)).status());
+            assertEquals(404, assertThrows(ApiException.class,
+                    () -> core.sync.syncNow("00000000-0000-0000-0000-000000000002", e.apiKey(), null)).status());
+        }
+    }
+
+    @Test
+    void syncThatChangesNothingWritesNothing() throws Exception {
+        StatementLog log = new StatementLog();
+        try (Core core = new Core(log.wrap(db.dataSource()), Settings.defaults(), clock)) {
+            Enrolment.Enrolled e = core.enroll("quiet-" + System.nanoTime());
+            core.idle();
+            JsonNode report = Json.parse(applied(0, 1));
+            core.sync.syncNow(e.agentId(), e.apiKey(), report); // first sync records version, status...
+            core.registry.flushLastSeen();
+            String before = rowVersions(e.agentId());
+
+            log.statements.clear();
+            clock.advance(java.time.Duration.ofSeconds(5));
+            for (int i = 0; i < 3; i++) {
+                assertTrue(core.sync.syncNow(e.agentId(), e.apiKey(), report).isEmpty());
+            }
+            assertEquals(List.of(), log.writes(), "only SELECTs on a sync that changes nothing");
+            assertFalse(log.statements.isEmpty(), "the statement log sees the syncs' reads");
+            assertEquals(before, rowVersions(e.agentId()), "no row of the agent got a new version");
+
+            assertEquals(1, core.registry.flushLastSeen(), "last-seen goes out in one batched statement");
+        }
+    }
+
+    /** xmin of every row that belongs to the agent: changes whenever a row is written. */
+    private static String rowVersions(String agentId) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT string_agg(t || ':' || x, ',' ORDER BY t, x) FROM ("
+                        + " SELECT 'agents' t, xmin::text x FROM agents WHERE id = '" + agentId + "'"
+                        + " UNION ALL SELECT 'applied', xmin::text FROM applied_state WHERE agent_id = '" + agentId + "'"
+                        + " UNION ALL SELECT 'desired', xmin::text FROM desired_state WHERE agent_id = '" + agentId + "'"
+                        + " UNION ALL SELECT 'bundles', xmin::text FROM agent_bundle_status WHERE agent_id = '" + agentId
+                        + "') v")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void heldSyncWakesOnANewTaskAndTimesOutEmpty() throws Exception {
+        try (Core core = new Core(db.dataSource(), new Settings(2, 3, 60, 600, 7, 50), clock)) {
+            Enrolment.Enrolled e = core.enroll("poll-" + System.nanoTime());
+            core.idle();
+            JsonNode report = Json.parse(applied(0, 1));
+
+            CompletableFuture<SyncService.Answer> held = new CompletableFuture<>();
+            core.sync.sync(e.agentId(), e.apiKey(), report, 30, held::complete);
+            assertFalse(held.isDone());
+            assertEquals(1, core.sync.heldCount());
+            String taskId = core.tasks.submit(e.agentId(), "probe", null, null).id();
+            SyncService.Answer a = held.get(5, TimeUnit.SECONDS);
+            assertEquals(taskId, a.tasks().get(0).id());
+
+            CompletableFuture<SyncService.Answer> idle = new CompletableFuture<>();
+            core.sync.sync(e.agentId(), e.apiKey(), report, 30, idle::complete); // held min(30, 2) s
+            assertTrue(idle.get(10, TimeUnit.SECONDS).isEmpty());
+        }
+    }
+
+    @Test
+    void notifyFromOneCoreWakesAWaiterOnAnother() throws Exception {
+        try (Core one = new Core(db.dataSource(), Settings.defaults(), clock);
+                Core two = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            Enrolment.Enrolled e = one.enroll("multi-" + System.nanoTime());
+            one.idle();
+            JsonNode report = Json.parse(applied(0, 1));
+            // the agent's long-poll lands on core two (which learns the agent on first use)
+            CompletableFuture<SyncService.Answer> held = new CompletableFuture<>();
+            two.sync.sync(e.agentId(), e.apiKey(), report, 20, held::complete);
+            assertFalse(held.isDone());
+            // an operator's change lands on core one
+            String taskId = one.tasks.submit(e.agentId(), "probe", null, null).id();
+            SyncService.Answer a = held.get(5, TimeUnit.SECONDS);
+            assertNotNull(a);
+            assertEquals(taskId, a.tasks().get(0).id());
+        }
+    }
+
+    @Test
+    void desiredStateChangeOnOneCoreReachesTheAgentHeldOnAnother() throws Exception {
+        AtomicReference<JsonNode> content = new AtomicReference<>(Json.parse("{\"v\":1}"));
+        try (Core one = new Core(db.dataSource(), Settings.defaults(), clock);
+                Core two = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            one.contribute("dns", agent -> content.get(), 0, 7);
+            Enrolment.Enrolled e = one.enroll("multi-ds-" + System.nanoTime());
+            one.idle();
+            long rev = one.desired.revisions(e.agentId()).get("dns");
+            JsonNode report = Json.parse("{\"applied\":{\"dns\":{\"revision\":" + rev + "},\"bundles\":{\"revision\":1}}}");
+            CompletableFuture<SyncService.Answer> held = new CompletableFuture<>();
+            two.sync.sync(e.agentId(), e.apiKey(), report, 20, held::complete);
+            assertFalse(held.isDone());
+            content.set(Json.parse("{\"v\":2}"));
+            one.desired.changed("dns");
+            SyncService.Answer a = held.get(5, TimeUnit.SECONDS);
+            assertEquals(rev + 1, a.sections().get("dns").revision());
+        }
+    }
+}
