@@ -1,0 +1,48 @@
+package dev.fleetgate.proxy.command;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.proxy.internal.ProxyServices;
+import dev.fleetgate.proxy.internal.StoredService;
+
+/** {@code fleetgate:service-remove <name|id>}. */
+@Command(scope = "fleetgate", name = "service-remove", description = "Removes a service and frees its domains")
+@Service
+public class ServiceRemoveCommand implements Action {
+
+    @Argument(index = 0, name = "service", required = true, description = "Service name or id")
+    @Completion(ServiceNameCompleter.class)
+    String service;
+
+    @Reference
+    ProxyServices services;
+
+    @Override
+    public Object execute() {
+        Optional<StoredService> s = services.findByName(service);
+        if (s.isEmpty()) {
+            try {
+                s = Optional.of(services.get(UUID.fromString(service)));
+            } catch (IllegalArgumentException | ApiException e) {
+                System.err.println("No service named or with id " + service);
+                return null;
+            }
+        }
+        try {
+            services.delete(s.get().id());
+            System.out.println("Removed service " + s.get().name() + " (" + s.get().id() + ")");
+        } catch (ApiException e) {
+            System.err.println(Errors.describe(e));
+        }
+        return null;
+    }
+}

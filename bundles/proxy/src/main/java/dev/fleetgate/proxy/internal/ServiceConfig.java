@@ -1,0 +1,55 @@
+package dev.fleetgate.proxy.internal;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A service's configuration after validation and normalisation: what is stored (JSONB)
+ * and, with id, revision and times, what the REST API answers.
+ */
+public record ServiceConfig(String name, List<String> domains, List<String> agentIds, Upstream upstream,
+        Timeouts timeouts, String maxBodySize, Map<String, String> requestHeaders,
+        Map<String, String> responseHeaders, boolean websockets, Containers containers) {
+
+    public static final String DEFAULT_MAX_BODY_SIZE = "10m";
+    public static final int DEFAULT_KEEPALIVE = 32;
+
+    public ServiceConfig {
+        domains = List.copyOf(domains);
+        agentIds = List.copyOf(agentIds);
+        requestHeaders = Maps.sorted(requestHeaders);
+        responseHeaders = Maps.sorted(responseHeaders);
+    }
+
+    /** The upstream: static targets (and/or managed containers, see {@link Containers}). */
+    public record Upstream(List<Target> targets, String lbMethod, int keepalive, HealthCheck healthCheck) {
+        public Upstream {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    public record Target(String host, int port, int weight, Integer maxFails, Integer failTimeoutSeconds) {
+    }
+
+    public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {
+    }
+
+    public record Timeouts(int connectSeconds, int readSeconds, int sendSeconds) {
+        public static final Timeouts DEFAULT = new Timeouts(5, 60, 60);
+    }
+
+    /**
+     * Managed containers (run by the agent in a later issue).
+     *
+     * @param command a string (run by the image's shell) or an array of strings; {@code ${PORT}}
+     *                is replaced by the replica's port
+     */
+    public record Containers(String image, JsonNode command, Map<String, String> env, Integer port, int replicas) {
+        public Containers {
+            env = Maps.sorted(env);
+            command = command == null || command.isNull() || command.isMissingNode() ? null : command;
+        }
+    }
+}

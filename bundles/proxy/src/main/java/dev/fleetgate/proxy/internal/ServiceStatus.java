@@ -1,0 +1,131 @@
+package dev.fleetgate.proxy.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.DesiredStateService.SectionState;
+import dev.fleetgate.proxy.ProxySpec;
+
+/**
+ * Where a service stands on its agents and how healthy its targets are.
+ *
+ * <p>A service is APPLIED on an agent once the agent applied a {@code proxy} section
+ * revision that carries the service's current revision; FAILED when it failed such a
+ * revision (the agent keeps serving its last good configuration); PENDING otherwise.
+ * Which section revision carries which service revision is learnt by
+ * {@link DesiredStateService#recompute} when first asked (see {@link RolloutTracker}).
+ */
+@Component(service = ServiceStatus.class)
+public final class ServiceStatus {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceStatus.class);
+
+    /** The REST shape of {@code GET /services/{id}/status}. */
+    public record View(long revision, List<AgentState> agents, List<TargetState> targets) {
+    }
+
+    /** @param appliedRevision the newest service revision known to be live there, or null */
+    public record AgentState(String agentId, Long appliedRevision, String state, String error) {
+    }
+
+    /** @param healthy null until an agent reported the target */
+    public record TargetState(String host, int port, Boolean healthy) {
+    }
+
+    private final ServiceStore store;
+    private final DesiredStateService desiredState;
+    private final TargetHealth health;
+    private final RolloutTracker tracker = new RolloutTracker();
+
+    @Activate
+    public ServiceStatus(@Reference ServiceStore store, @Reference DesiredStateService desiredState,
+            @Reference TargetHealth health) {
+        this.store = store;
+        this.desiredState = desiredState;
+        this.health = health;
+    }
+
+    public View status(UUID id) {
+        StoredService s = store.get(id).orElseThrow(() -> ApiException.notFound("Service " + id));
+        Map<String, Long> carriers = tracker.carriers(id, s.revision());
+        if (carriers == null) {
+            learnCarriers();
+            carriers = tracker.carriers(id, s.revision());
+        }
+        List<AgentState> agents = new ArrayList<>();
+        for (String agentId : s.config().agentIds()) {
+            agents.add(agentState(s, agentId, carriers == null ? null : carriers.get(agentId)));
+        }
+        return new View(s.revision(), agents, targets(s));
+    }
+
+    /** Forgets what was learnt about a deleted service. */
+    public void forget(UUID id) {
+        tracker.forget(id);
+    }
+
+    /** Every service's current revision is carried by the revisions the recomputation yields. */
+    private void learnCarriers() {
+        List<StoredService> before = store.list();
+        Map<String, Long> revisions;
+        try {
+            revisions = desiredState.recompute(ProxySpec.SECTION);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not recompute the proxy section: {}", e.toString());
+            return;
+        }
+        for (StoredService s : before) {
+            tracker.record(s.id(), s.revision(), revisions);
+        }
+    }
+
+    private AgentState agentState(StoredService s, String agentId, Long carrier) {
+        SectionState st;
+        try {
+            st = desiredState.state(agentId).get(ProxySpec.SECTION);
+        } catch (RuntimeException e) {
+            return new AgentState(agentId, null, "PENDING", "agent unknown: " + e.getMessage());
+        }
+        if (carrier == null || carrier <= 0) {
+            return new AgentState(agentId, null, "PENDING", null);
+        }
+        if (st == null) {
+            return new AgentState(agentId, null, "PENDING", null);
+        }
+        Long applied = tracker.appliedServiceRevision(s.id(), agentId, st.appliedRevision());
+        if (st.appliedRevision() >= carrier) {
+            return new AgentState(agentId, s.revision(), "APPLIED", null);
+        }
+        if (st.failedRevision() >= carrier) {
+            return new AgentState(agentId, applied, "FAILED", st.error());
+        }
+        return new AgentState(agentId, applied, "PENDING", null);
+    }
+
+    private List<TargetState> targets(StoredService s) {
+        Map<TargetHealth.HostPort, Boolean> reported = new LinkedHashMap<>(
+                health.health(s.id().toString(), s.config().agentIds()));
+        List<TargetState> out = new ArrayList<>();
+        for (ServiceConfig.Target t : s.config().upstream().targets()) {
+            TargetHealth.HostPort hp = new TargetHealth.HostPort(t.host(), t.port());
+            out.add(new TargetState(t.host(), t.port(), reported.remove(hp)));
+        }
+        // Targets the agents run themselves (container replicas), after the configured ones.
+        reported.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<TargetHealth.HostPort, Boolean> e) -> e.getKey().host())
+                        .thenComparingInt(e -> e.getKey().port()))
+                .forEach(e -> out.add(new TargetState(e.getKey().host(), e.getKey().port(), e.getValue())));
+        return out;
+    }
+}

@@ -1,0 +1,226 @@
+package dev.fleetgate.proxy.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.FieldError;
+import dev.fleetgate.persistence.Database;
+import dev.fleetgate.persistence.SchemaMigrator;
+
+/**
+ * Services in PostgreSQL (plain JDBC, config as JSONB). Domain and name uniqueness are
+ * enforced by constraints, so two cores (or two requests) cannot both take a domain.
+ */
+@Component(service = ServiceStore.class)
+public final class ServiceStore {
+    private static final String COLUMNS = "id, revision, config::text, created_at, updated_at";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DataSource dataSource;
+
+    @Activate
+    public ServiceStore(@Reference(target = Database.TARGET) DataSource dataSource, @Reference SchemaMigrator migrator,
+            BundleContext context) {
+        this(dataSource);
+        migrator.migrate("proxy", context.getBundle(), "db/proxy");
+    }
+
+    /** For tests: the schema must exist. */
+    public ServiceStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public List<StoredService> list() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM proxy_service ORDER BY name");
+                ResultSet rs = ps.executeQuery()) {
+            List<StoredService> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(read(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("list services", e);
+        }
+    }
+
+    public Optional<StoredService> get(UUID id) {
+        return one("SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id);
+    }
+
+    public Optional<StoredService> findByName(String name) {
+        return one("SELECT " + COLUMNS + " FROM proxy_service WHERE name = ?", name);
+    }
+
+    /** @throws ApiException 409 when the name or a domain is taken */
+    public StoredService create(ServiceConfig config) {
+        UUID id = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service (id, name, revision, config)"
+                        + " VALUES (?, ?, 1, ?::jsonb) ON CONFLICT (name) DO NOTHING")) {
+                    ps.setObject(1, id);
+                    ps.setString(2, config.name());
+                    ps.setString(3, json(config));
+                    if (ps.executeUpdate() == 0) {
+                        throw nameTaken(config.name());
+                    }
+                }
+                insertDomains(c, id, config);
+                StoredService s = one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow();
+                c.commit();
+                return s;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("create service", e);
+        }
+    }
+
+    /**
+     * Replaces the configuration and bumps the revision.
+     *
+     * @throws ApiException 404 when unknown, 409 when the name or a domain is taken
+     */
+    public StoredService update(UUID id, ServiceConfig config) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET name = ?, config = ?::jsonb,"
+                        + " revision = revision + 1, updated_at = now() WHERE id = ?")) {
+                    ps.setString(1, config.name());
+                    ps.setString(2, json(config));
+                    ps.setObject(3, id);
+                    if (ps.executeUpdate() == 0) {
+                        throw ApiException.notFound("Service " + id);
+                    }
+                } catch (SQLException e) {
+                    if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                        throw nameTaken(config.name());
+                    }
+                    throw e;
+                }
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM proxy_service_domain WHERE service_id = ?")) {
+                    ps.setObject(1, id);
+                    ps.executeUpdate();
+                }
+                insertDomains(c, id, config);
+                StoredService s = one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow();
+                c.commit();
+                return s;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("update service", e);
+        }
+    }
+
+    /** @return whether it existed; its domains are free afterwards */
+    public boolean delete(UUID id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM proxy_service WHERE id = ?")) {
+            ps.setObject(1, id);
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw failure("delete service", e);
+        }
+    }
+
+    /**
+     * {@code ON CONFLICT DO NOTHING} waits for a concurrent transaction holding the same
+     * domain and then inserts nothing if it committed: 0 rows = taken.
+     */
+    private static void insertDomains(Connection c, UUID id, ServiceConfig config) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service_domain (domain, service_id)"
+                + " VALUES (?, ?) ON CONFLICT (domain) DO NOTHING")) {
+            List<FieldError> taken = new ArrayList<>();
+            for (int i = 0; i < config.domains().size(); i++) {
+                String d = config.domains().get(i);
+                ps.setString(1, d);
+                ps.setObject(2, id);
+                if (ps.executeUpdate() == 0) {
+                    taken.add(new FieldError("domains[" + i + "]", d + " is already used by service " + owner(c, d)));
+                }
+            }
+            if (!taken.isEmpty()) {
+                throw new ApiException(409, "Domain already used by another service", taken);
+            }
+        }
+    }
+
+    private static String owner(Connection c, String domain) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT s.name FROM proxy_service_domain d"
+                + " JOIN proxy_service s ON s.id = d.service_id WHERE d.domain = ?")) {
+            ps.setString(1, domain);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : "(deleted meanwhile)";
+            }
+        }
+    }
+
+    private Optional<StoredService> one(String sql, Object key) {
+        try (Connection c = dataSource.getConnection()) {
+            return one(c, sql, key);
+        } catch (SQLException e) {
+            throw failure("read service", e);
+        }
+    }
+
+    private static Optional<StoredService> one(Connection c, String sql, Object key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static StoredService read(ResultSet rs) throws SQLException {
+        try {
+            ServiceConfig config = Json.MAPPER.readValue(rs.getString(3), ServiceConfig.class);
+            return new StoredService(rs.getObject(1, UUID.class), rs.getLong(2), config,
+                    rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored service " + rs.getString(1) + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static String json(ServiceConfig config) {
+        try {
+            return Json.MAPPER.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ApiException nameTaken(String name) {
+        return new ApiException(409, "Service name already used",
+                List.of(new FieldError("name", name + " is already used by another service")));
+    }
+
+    private static IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("Could not " + what + ": " + e.getMessage(), e);
+    }
+}

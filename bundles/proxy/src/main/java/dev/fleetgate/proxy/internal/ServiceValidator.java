@@ -1,0 +1,339 @@
+package dev.fleetgate.proxy.internal;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.api.FieldError;
+import dev.fleetgate.proxy.internal.DomainNames.InvalidNameException;
+
+/**
+ * Turns a service request body into a {@link ServiceConfig}, or names every field at
+ * fault. Never throws on any input.
+ */
+public final class ServiceValidator {
+    static final Set<String> LB_METHODS = Set.of("round_robin", "least_conn", "ip_hash");
+    private static final int MAX_DOMAINS = 100;
+    private static final int MAX_AGENTS = 100;
+    private static final int MAX_TARGETS = 256;
+    private static final int MAX_HEADERS = 50;
+    private static final int MAX_ENV = 100;
+    private static final int MAX_SECONDS = 3600;
+
+    private final Predicate<String> agentExists;
+
+    /** @param agentExists whether an agent id is enrolled */
+    public ServiceValidator(Predicate<String> agentExists) {
+        this.agentExists = agentExists;
+    }
+
+    /** The outcome: a config when {@code errors} is empty. */
+    public record Result(ServiceConfig config, List<FieldError> errors) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    public Result validate(JsonNode body) {
+        FieldReader r = new FieldReader();
+        if (body == null || !body.isObject()) {
+            r.error("body", "must be a JSON object");
+            return new Result(null, r.errors());
+        }
+        String name = r.text(body, "name", "name", true);
+        if (name != null && !SafeText.isServiceName(name)) {
+            r.error("name", "must be 1-63 lower-case letters, digits or '-', not starting or ending with '-'");
+        }
+        List<String> domains = domains(r, body);
+        List<String> agentIds = agentIds(r, body);
+        JsonNode containersNode = r.object(body, "containers", "containers", false);
+        ServiceConfig.Containers containers = containersNode == null ? null : containers(r, containersNode);
+        boolean hasContainers = containersNode != null;
+        JsonNode upstreamNode = r.object(body, "upstream", "upstream", !hasContainers);
+        ServiceConfig.Upstream upstream = upstream(r, upstreamNode, hasContainers);
+        ServiceConfig.Timeouts timeouts = timeouts(r, body);
+        String maxBodySize = maxBodySize(r, body);
+        Map<String, String> requestHeaders = headers(r, body, "requestHeaders", true);
+        Map<String, String> responseHeaders = headers(r, body, "responseHeaders", false);
+        boolean websockets = r.bool(body, "websockets", "websockets", false);
+        if (!r.errors().isEmpty()) {
+            return new Result(null, List.copyOf(r.errors()));
+        }
+        return new Result(new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize,
+                requestHeaders, responseHeaders, websockets, containers), List.of());
+    }
+
+    private static List<String> domains(FieldReader r, JsonNode body) {
+        JsonNode arr = r.array(body, "domains", "domains", true, MAX_DOMAINS);
+        List<String> out = new ArrayList<>();
+        if (arr == null) {
+            return out;
+        }
+        if (arr.isEmpty()) {
+            r.error("domains", "must name at least one domain");
+        }
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (int i = 0; i < arr.size(); i++) {
+            String field = "domains[" + i + "]";
+            JsonNode n = arr.get(i);
+            if (!n.isTextual()) {
+                r.error(field, "must be a string");
+                continue;
+            }
+            try {
+                String d = DomainNames.normalizeDomain(n.asText());
+                Integer first = seen.putIfAbsent(d, i);
+                if (first != null) {
+                    r.error(field, "duplicates domains[" + first + "]");
+                } else {
+                    out.add(d);
+                }
+            } catch (InvalidNameException e) {
+                r.error(field, e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private List<String> agentIds(FieldReader r, JsonNode body) {
+        JsonNode arr = r.array(body, "agentIds", "agentIds", false, MAX_AGENTS);
+        List<String> out = new ArrayList<>();
+        if (arr == null) {
+            return out;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < arr.size(); i++) {
+            String field = "agentIds[" + i + "]";
+            JsonNode n = arr.get(i);
+            if (!n.isTextual()) {
+                r.error(field, "must be a string");
+            } else if (!SafeText.isAgentId(n.asText())) {
+                r.error(field, "is not an agent id");
+            } else if (!seen.add(n.asText())) {
+                r.error(field, "is listed twice");
+            } else if (!agentExists.test(n.asText())) {
+                r.error(field, "no such agent");
+            } else {
+                out.add(n.asText());
+            }
+        }
+        return out;
+    }
+
+    private static ServiceConfig.Upstream upstream(FieldReader r, JsonNode u, boolean hasContainers) {
+        if (u == null) {
+            return new ServiceConfig.Upstream(List.of(), "round_robin", ServiceConfig.DEFAULT_KEEPALIVE, null);
+        }
+        List<ServiceConfig.Target> targets = new ArrayList<>();
+        JsonNode arr = r.array(u, "targets", "upstream.targets", false, MAX_TARGETS);
+        if (arr != null) {
+            for (int i = 0; i < arr.size(); i++) {
+                ServiceConfig.Target t = target(r, arr.get(i), "upstream.targets[" + i + "]");
+                if (t != null) {
+                    targets.add(t);
+                }
+            }
+        }
+        boolean targetsInvalid = arr == null && !FieldReader.absent(u.get("targets"));
+        if (!hasContainers && !targetsInvalid && (arr == null || arr.isEmpty())) {
+            r.error("upstream.targets", "needs at least one target unless containers are given");
+        }
+        String lb = r.text(u, "lbMethod", "upstream.lbMethod", false);
+        if (lb == null) {
+            lb = "round_robin";
+        } else if (!LB_METHODS.contains(lb)) {
+            r.error("upstream.lbMethod", "must be one of round_robin, least_conn, ip_hash");
+        }
+        Integer keepalive = r.integer(u, "keepalive", "upstream.keepalive", 0, 1024, ServiceConfig.DEFAULT_KEEPALIVE);
+        JsonNode hc = r.object(u, "healthCheck", "upstream.healthCheck", false);
+        ServiceConfig.HealthCheck healthCheck = hc == null ? null : healthCheck(r, hc);
+        return new ServiceConfig.Upstream(targets, lb, keepalive == null ? 0 : keepalive, healthCheck);
+    }
+
+    private static ServiceConfig.Target target(FieldReader r, JsonNode t, String field) {
+        if (!t.isObject()) {
+            r.error(field, "must be an object");
+            return null;
+        }
+        String host = r.text(t, "host", field + ".host", true);
+        if (host != null) {
+            host = host(r, host, field + ".host");
+        }
+        Integer port = r.requiredInteger(t, "port", field + ".port", 1, 65535);
+        Integer weight = r.integer(t, "weight", field + ".weight", 1, 100, 1);
+        Integer maxFails = r.integer(t, "maxFails", field + ".maxFails", 0, 100, null);
+        Integer failTimeout = r.integer(t, "failTimeoutSeconds", field + ".failTimeoutSeconds", 1, MAX_SECONDS, null);
+        if (host == null || port == null || weight == null) {
+            return null;
+        }
+        return new ServiceConfig.Target(host, port, weight, maxFails, failTimeout);
+    }
+
+    /** @return the normalised host, or null after an error */
+    private static String host(FieldReader r, String raw, String field) {
+        boolean bracketed = raw.startsWith("[") && raw.endsWith("]");
+        String h = bracketed ? raw.substring(1, raw.length() - 1) : raw;
+        if (!bracketed && IpAddresses.isIpv4(h)) {
+            return h;
+        }
+        if (IpAddresses.isIpv6(h)) {
+            return h.toLowerCase(Locale.ROOT);
+        }
+        if (bracketed) {
+            r.error(field, "is not a valid IPv6 address");
+            return null;
+        }
+        try {
+            DomainNames.checkHostname(h);
+            return h.toLowerCase(Locale.ROOT);
+        } catch (InvalidNameException e) {
+            r.error(field, "must be an IPv4/IPv6 address or a host name: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static ServiceConfig.HealthCheck healthCheck(FieldReader r, JsonNode hc) {
+        String p = "upstream.healthCheck";
+        String path = r.text(hc, "path", p + ".path", true);
+        if (path != null && !SafeText.isUrlPath(path)) {
+            r.error(p + ".path", "must start with '/' and contain only URL path and query characters"
+                    + " (no spaces, quotes, ';', '{', '}', '$' or '\\')");
+        }
+        Integer interval = r.integer(hc, "intervalSeconds", p + ".intervalSeconds", 1, MAX_SECONDS, 5);
+        Integer timeout = r.integer(hc, "timeoutSeconds", p + ".timeoutSeconds", 1, MAX_SECONDS, 2);
+        Integer fall = r.integer(hc, "fall", p + ".fall", 1, 10, 3);
+        Integer rise = r.integer(hc, "rise", p + ".rise", 1, 10, 2);
+        if (path == null || interval == null || timeout == null || fall == null || rise == null) {
+            return null;
+        }
+        return new ServiceConfig.HealthCheck(path, interval, timeout, fall, rise);
+    }
+
+    private static ServiceConfig.Timeouts timeouts(FieldReader r, JsonNode body) {
+        JsonNode t = r.object(body, "timeouts", "timeouts", false);
+        if (t == null) {
+            return ServiceConfig.Timeouts.DEFAULT;
+        }
+        ServiceConfig.Timeouts d = ServiceConfig.Timeouts.DEFAULT;
+        Integer c = r.integer(t, "connectSeconds", "timeouts.connectSeconds", 1, MAX_SECONDS, d.connectSeconds());
+        Integer rd = r.integer(t, "readSeconds", "timeouts.readSeconds", 1, MAX_SECONDS, d.readSeconds());
+        Integer s = r.integer(t, "sendSeconds", "timeouts.sendSeconds", 1, MAX_SECONDS, d.sendSeconds());
+        return c == null || rd == null || s == null ? d : new ServiceConfig.Timeouts(c, rd, s);
+    }
+
+    private static String maxBodySize(FieldReader r, JsonNode body) {
+        String v = r.text(body, "maxBodySize", "maxBodySize", false);
+        if (v == null) {
+            return ServiceConfig.DEFAULT_MAX_BODY_SIZE;
+        }
+        String lower = v.toLowerCase(Locale.ROOT);
+        if (!SafeText.isMaxBodySize(lower)) {
+            r.error("maxBodySize", "must be up to 6 digits with an optional unit k, m or g (e.g. 10m); 0 = unlimited");
+            return null;
+        }
+        return lower;
+    }
+
+    private static Map<String, String> headers(FieldReader r, JsonNode body, String name, boolean request) {
+        JsonNode h = r.object(body, name, name, false);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (h == null) {
+            return out;
+        }
+        if (h.size() > MAX_HEADERS) {
+            r.error(name, "must have at most " + MAX_HEADERS + " headers");
+            return out;
+        }
+        Set<String> seen = new HashSet<>();
+        int i = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = h.fields(); it.hasNext(); i++) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = e.getKey();
+            if (!SafeText.isHeaderName(key)) {
+                r.error(name, "header #" + (i + 1) + ": the name must be 1-128 token characters"
+                        + " (letters, digits, !#%&*+-.^_`|~)");
+                continue;
+            }
+            String field = name + "." + key;
+            if (!seen.add(key.toLowerCase(Locale.ROOT))) {
+                r.error(field, "is given twice (header names are case-insensitive)");
+            } else if (request && SafeText.isManagedRequestHeader(key)) {
+                r.error(field, "is managed by the proxy and cannot be set");
+            } else if (!e.getValue().isTextual()) {
+                r.error(field, "must be a string");
+            } else if (!SafeText.isHeaderValue(e.getValue().asText())) {
+                r.error(field, "must be at most 1024 printable ASCII characters without ; { } \" ' \\ or $");
+            } else {
+                out.put(key, e.getValue().asText());
+            }
+        }
+        return out;
+    }
+
+    private static ServiceConfig.Containers containers(FieldReader r, JsonNode c) {
+        String image = r.text(c, "image", "containers.image", true);
+        if (image != null && !SafeText.isImage(image)) {
+            r.error("containers.image", "is not a valid image reference (e.g. registry:5000/team/app:1.2)");
+        }
+        JsonNode command = command(r, c.get("command"));
+        Map<String, String> env = env(r, c);
+        Integer port = r.integer(c, "port", "containers.port", 1, 65535, null);
+        Integer replicas = r.integer(c, "replicas", "containers.replicas", 0, 100, 1);
+        return new ServiceConfig.Containers(image, command, env, port, replicas == null ? 1 : replicas);
+    }
+
+    private static JsonNode command(FieldReader r, JsonNode cmd) {
+        if (FieldReader.absent(cmd)) {
+            return null;
+        }
+        if (cmd.isTextual()) {
+            if (!SafeText.isPlainText(cmd.asText(), 4096)) {
+                r.error("containers.command", "must be at most 4096 characters without control characters");
+            }
+            return cmd;
+        }
+        if (!cmd.isArray() || cmd.size() > 64) {
+            r.error("containers.command", "must be a string or an array of at most 64 strings");
+            return null;
+        }
+        for (int i = 0; i < cmd.size(); i++) {
+            JsonNode a = cmd.get(i);
+            if (!a.isTextual() || !SafeText.isPlainText(a.asText(), 4096)) {
+                r.error("containers.command[" + i + "]", "must be a string without control characters");
+            }
+        }
+        return cmd;
+    }
+
+    private static Map<String, String> env(FieldReader r, JsonNode c) {
+        JsonNode env = r.object(c, "env", "containers.env", false);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (env == null) {
+            return out;
+        }
+        if (env.size() > MAX_ENV) {
+            r.error("containers.env", "must have at most " + MAX_ENV + " variables");
+            return out;
+        }
+        int i = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); i++) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!SafeText.isEnvName(e.getKey())) {
+                r.error("containers.env", "variable #" + (i + 1) + ": the name must match [A-Za-z_][A-Za-z0-9_]*");
+            } else if (!e.getValue().isTextual() || !SafeText.isPlainText(e.getValue().asText(), 4096)) {
+                r.error("containers.env." + e.getKey(), "must be a string without control characters");
+            } else {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.fleetgate.proxy.rest;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.UriInfo;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.RestResource;
+import dev.fleetgate.proxy.internal.ProxyServices;
+import dev.fleetgate.proxy.internal.ServiceStatus;
+import dev.fleetgate.proxy.internal.StoredService;
+
+/**
+ * {@code /api/v1/services}: reads for every signed-in user, writes for operators and
+ * admins (the REST host's default for POST/PUT/DELETE).
+ */
+@Component(service = RestResource.class)
+@Path("services")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class ServicesResource implements RestResource {
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private final ProxyServices services;
+    private final ServiceStatus status;
+
+    @Activate
+    public ServicesResource(@Reference ProxyServices services, @Reference ServiceStatus status) {
+        this.services = services;
+        this.status = status;
+    }
+
+    @GET
+    public List<ObjectNode> list() {
+        return services.list().stream().map(ServiceJson::of).toList();
+    }
+
+    @POST
+    public Response create(JsonNode body, @Context UriInfo uri) {
+        StoredService s = services.create(body);
+        return Response.created(uri.getAbsolutePathBuilder().path(s.id().toString()).build())
+                .entity(ServiceJson.of(s)).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public ObjectNode get(@PathParam("id") String id) {
+        return ServiceJson.of(services.get(id(id)));
+    }
+
+    @PUT
+    @Path("{id}")
+    public ObjectNode update(@PathParam("id") String id, JsonNode body) {
+        return ServiceJson.of(services.update(id(id), body));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        services.delete(id(id));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/status")
+    public ServiceStatus.View status(@PathParam("id") String id) {
+        return status.status(id(id));
+    }
+
+    static UUID id(String text) {
+        if (text == null || !UUID_TEXT.matcher(text).matches()) {
+            throw ApiException.invalid("id", "is not a service id (a UUID)");
+        }
+        return UUID.fromString(text.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,74 @@
+package dev.fleetgate.proxy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fleetgate.api.AgentDirectory;
+import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.proxy.ProxySpec;
+
+class ProxyServicesTest {
+    private final ServiceStore store = mock(ServiceStore.class);
+    private final DesiredStateService desired = mock(DesiredStateService.class);
+    private final AgentDirectory agents = new AgentDirectory() {
+        @Override
+        public List<AgentInfo> list() {
+            return List.of(SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.ROLE_HOST, null));
+        }
+
+        @Override
+        public Optional<AgentInfo> get(String id) {
+            return list().stream().filter(a -> a.id().equals(id)).findFirst();
+        }
+    };
+    private final ProxyServices services = new ProxyServices(store, agents, desired,
+            new ServiceStatus(store, desired, new TargetHealth()));
+
+    @Test
+    void invalidBodyIs400AndNothingIsStored() {
+        ApiException e = assertThrows(ApiException.class, () -> services.create(Bodies.minimal().put("name", "a;b")));
+        assertEquals(400, e.status());
+        assertEquals("name", e.errors().get(0).field());
+        verify(store, never()).create(any());
+        verify(desired, never()).changed(any());
+    }
+
+    @Test
+    void writesSignalTheProxySection() {
+        UUID id = UUID.randomUUID();
+        StoredService s = new StoredService(id, 1, ValidatorAssertions.valid(Bodies.minimal()), Instant.EPOCH, Instant.EPOCH);
+        when(store.create(any())).thenReturn(s);
+        when(store.get(id)).thenReturn(Optional.of(s));
+        when(store.update(any(), any())).thenReturn(s);
+        when(store.delete(id)).thenReturn(true);
+        services.create(Bodies.minimal());
+        services.update(id, Bodies.minimal());
+        services.delete(id);
+        verify(desired, times(3)).changed(ProxySpec.SECTION);
+    }
+
+    @Test
+    void unknownIdsAre404() {
+        UUID id = UUID.randomUUID();
+        when(store.get(id)).thenReturn(Optional.empty());
+        assertEquals(404, assertThrows(ApiException.class, () -> services.get(id)).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> services.update(id, Bodies.minimal())).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> services.delete(id)).status());
+        verify(desired, never()).changed(any());
+    }
+}

@@ -1,0 +1,93 @@
+package dev.fleetgate.proxy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.DesiredStateService.SectionState;
+import dev.fleetgate.proxy.ProxySpec;
+
+class ServiceStatusTest {
+    private final ServiceStore store = mock(ServiceStore.class);
+    private final DesiredStateService desired = mock(DesiredStateService.class);
+    private final TargetHealth health = new TargetHealth();
+    private final ServiceStatus status = new ServiceStatus(store, desired, health);
+    private final Map<String, SectionState> states = new HashMap<>();
+    private StoredService shop;
+
+    @BeforeEach
+    void setUp() {
+        ObjectNode b = Bodies.minimal();
+        b.putArray("agentIds").add(Bodies.AGENT).add(Bodies.AGENT2);
+        shop = SpecBuilderTest.service("shop", 3, b);
+        when(store.get(shop.id())).thenReturn(Optional.of(shop));
+        when(store.list()).thenReturn(List.of(shop));
+        when(desired.recompute(ProxySpec.SECTION)).thenReturn(Map.of(Bodies.AGENT, 7L, Bodies.AGENT2, 7L));
+        when(desired.state(anyString())).thenAnswer(inv -> {
+            SectionState s = states.get(inv.getArgument(0, String.class));
+            return s == null ? Map.of() : Map.of(ProxySpec.SECTION, s);
+        });
+    }
+
+    @Test
+    void appliedPendingFailedFromTheCarryingSectionRevision() {
+        states.put(Bodies.AGENT, new SectionState(7, 7, 0, null));
+        states.put(Bodies.AGENT2, new SectionState(7, 6, 7, "nginx: [emerg] boom"));
+        ServiceStatus.View v = status.status(shop.id());
+        assertEquals(3, v.revision());
+        assertEquals(List.of(new ServiceStatus.AgentState(Bodies.AGENT, 3L, "APPLIED", null),
+                new ServiceStatus.AgentState(Bodies.AGENT2, null, "FAILED", "nginx: [emerg] boom")), v.agents());
+
+        states.put(Bodies.AGENT2, new SectionState(8, 6, 7, "nginx: [emerg] boom"));
+        states.put(Bodies.AGENT, new SectionState(8, 7, 0, null));
+        v = status.status(shop.id());
+        assertEquals("FAILED", v.agents().get(1).state());
+        assertEquals("APPLIED", v.agents().get(0).state(), "revision 8 is newer, but 7 already carried the service");
+        verify(desired, times(1)).recompute(ProxySpec.SECTION);
+    }
+
+    @Test
+    void newRevisionIsPendingUntilItsCarrierIsApplied() {
+        states.put(Bodies.AGENT, new SectionState(7, 7, 0, null));
+        states.put(Bodies.AGENT2, new SectionState(7, 7, 0, null));
+        assertEquals("APPLIED", status.status(shop.id()).agents().get(0).state());
+
+        StoredService updated = new StoredService(shop.id(), 4, shop.config(), shop.createdAt(), shop.updatedAt());
+        when(store.get(shop.id())).thenReturn(Optional.of(updated));
+        when(store.list()).thenReturn(List.of(updated));
+        when(desired.recompute(ProxySpec.SECTION)).thenReturn(Map.of(Bodies.AGENT, 9L, Bodies.AGENT2, 9L));
+        ServiceStatus.View v = status.status(shop.id());
+        assertEquals(new ServiceStatus.AgentState(Bodies.AGENT, 3L, "PENDING", null), v.agents().get(0),
+                "revision 3 is still what runs there");
+
+        states.put(Bodies.AGENT, new SectionState(9, 9, 0, null));
+        assertEquals(new ServiceStatus.AgentState(Bodies.AGENT, 4L, "APPLIED", null), status.status(shop.id()).agents().get(0));
+    }
+
+    @Test
+    void targetsHealthIsNullUntilReported() throws Exception {
+        ServiceStatus.View v = status.status(shop.id());
+        assertEquals(List.of(new ServiceStatus.TargetState("127.0.0.1", 9001, null)), v.targets());
+        String id = shop.id().toString();
+        health.report(Bodies.AGENT, Json.MAPPER.readTree(("[{'serviceId':'" + id + "','host':'127.0.0.1','port':9001,"
+                + "'healthy':true},{'serviceId':'" + id + "','host':'127.0.0.1','port':31000,'healthy':false}]")
+                .replace('\'', '"')));
+        assertEquals(List.of(new ServiceStatus.TargetState("127.0.0.1", 9001, true),
+                new ServiceStatus.TargetState("127.0.0.1", 31000, false)), status.status(shop.id()).targets(),
+                "replicas the agent runs follow the configured targets");
+    }
+}
