@@ -96,11 +96,11 @@ final class Input {
     }
 
     /** @return the token of an {@code Authorization: Bearer} header, or null */
+    /** The agent's API key; 401 before anything else when there is none, so nothing leaks to strangers. */
     static String bearer(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+            throw new ApiException(401, "Missing agent API key (Authorization: Bearer <apiKey>)");
         }
-        String token = header.substring(7).trim();
-        return token.isEmpty() ? null : token;
+        return header.substring(7).trim();
     }
 }

@@ -1,0 +1,60 @@
+package dev.fleetgate.rest.rest;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import javax.annotation.security.PermitAll;
+import javax.sql.DataSource;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import dev.fleetgate.api.RestResource;
+import dev.fleetgate.persistence.Database;
+import dev.fleetgate.rest.internal.DatabaseProbe;
+
+/** {@code GET /health}: UP when the shared database answers. */
+@Component(service = RestResource.class)
+@Path("health")
+@PermitAll
+public final class HealthResource implements RestResource {
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fleetgate-health");
+        t.setDaemon(true);
+        return t;
+    });
+    private final DatabaseProbe probe = new DatabaseProbe(executor, Duration.ofSeconds(2));
+
+    @Reference(target = Database.TARGET, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DataSource dataSource;
+
+    @Deactivate
+    void deactivate() {
+        executor.shutdownNow();
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response health() {
+        String problem = probe.check(dataSource);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", problem == null ? "UP" : "DOWN");
+        if (problem != null) {
+            body.put("detail", problem);
+        }
+        return Response.status(problem == null ? 200 : 503).entity(body).build();
+    }
+}
