@@ -1,0 +1,336 @@
+package dev.fleetgate.agent.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleetgate.agent.Task;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The agent's conversation with the core (docs/protocol.md): obtains the identity (stored or
+ * by enrolment), then long-polls {@code sync} on one thread, and pushes task results and
+ * newly applied revisions at once with {@code sync?wait=0} on a second one.
+ */
+public final class SyncLoop {
+
+    private static final Logger LOG = System.getLogger(SyncLoop.class.getName());
+    static final int DEFAULT_INTERVAL_SECONDS = 20;
+    private static final long MIN_SPACING_MS = 1_000;
+
+    private final AgentSettings settings;
+    private final CoreClient client;
+    private final IdentityStore store;
+    private final TaskRunner tasks;
+    private final SectionDispatcher sections;
+    private final Supplier<JsonNode> extraStatus;
+    private final Consumer<AgentIdentity> onIdentity;
+    private final Consumer<String> onFatal;
+    private final ObjectMapper mapper;
+
+    private final Object pushSignal = new Object();
+    private boolean pushRequested;
+    private volatile boolean running;
+    private volatile AgentIdentity identity;
+    private volatile int intervalSeconds = DEFAULT_INTERVAL_SECONDS;
+    private volatile Map<String, SectionDispatcher.Applied> lastReported = Map.of();
+    /** The kind of the current outage ("" when none): each new kind is logged once. */
+    private final AtomicReference<String> outage = new AtomicReference<>("");
+    private Thread pollThread;
+    private Thread pushThread;
+
+    /**
+     * @param extraStatus status entries added to each sync beside the appliers' (may return null)
+     * @param onIdentity  called once with the identity, before the first sync
+     * @param onFatal     called when the agent cannot go on (enrolment refused); the loop then ends
+     */
+    public SyncLoop(AgentSettings settings, CoreClient client, IdentityStore store, TaskRunner tasks,
+            SectionDispatcher sections, Supplier<JsonNode> extraStatus, Consumer<AgentIdentity> onIdentity,
+            Consumer<String> onFatal, ObjectMapper mapper) {
+        this.settings = settings;
+        this.client = client;
+        this.store = store;
+        this.tasks = tasks;
+        this.sections = sections;
+        this.extraStatus = extraStatus;
+        this.onIdentity = onIdentity;
+        this.onFatal = onFatal;
+        this.mapper = mapper;
+    }
+
+    public synchronized void start() {
+        running = true;
+        pollThread = new Thread(this::pollLoop, "fleetgate-sync");
+        pollThread.setDaemon(true);
+        pollThread.start();
+    }
+
+    public void stop() {
+        running = false;
+        Thread poll;
+        Thread push;
+        synchronized (this) {
+            poll = pollThread;
+            push = pushThread;
+        }
+        for (Thread thread : new Thread[] {poll, push}) {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+        for (Thread thread : new Thread[] {poll, push}) {
+            if (thread != null) {
+                try {
+                    thread.join(2_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** Asks for a {@code sync?wait=0} soon: a task result is ready or a section was applied. */
+    public void requestPush() {
+        synchronized (pushSignal) {
+            pushRequested = true;
+            pushSignal.notifyAll();
+        }
+    }
+
+    public AgentIdentity identity() {
+        return identity;
+    }
+
+    private void pollLoop() {
+        try {
+            AgentIdentity id = obtainIdentity();
+            if (id == null) {
+                return;
+            }
+            identity = id;
+            onIdentity.accept(id);
+            synchronized (this) {
+                if (!running) {
+                    return;
+                }
+                pushThread = new Thread(this::pushLoop, "fleetgate-push");
+                pushThread.setDaemon(true);
+                pushThread.start();
+            }
+            Backoff backoff = new Backoff();
+            while (running) {
+                long started = System.nanoTime();
+                boolean news;
+                try {
+                    news = syncOnce(intervalSeconds);
+                    backoff.reset();
+                } catch (IOException e) {
+                    pause(failed(e, backoff));
+                    continue;
+                }
+                long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+                if (!news && elapsedMs < MIN_SPACING_MS) {
+                    // the core answered at once with nothing new: do not spin
+                    pause(Duration.ofMillis(MIN_SPACING_MS - elapsedMs));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "sync loop stopped unexpectedly", e);
+        }
+    }
+
+    private void pushLoop() {
+        Backoff backoff = new Backoff();
+        try {
+            while (running) {
+                synchronized (pushSignal) {
+                    while (!pushRequested && running) {
+                        pushSignal.wait();
+                    }
+                    pushRequested = false;
+                }
+                while (running && (tasks.hasUnsentResults() || !sections.applied().equals(lastReported))) {
+                    try {
+                        syncOnce(0);
+                        backoff.reset();
+                    } catch (IOException e) {
+                        pause(failed(e, backoff));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * One sync: sends the report, hands the answer's sections and tasks over.
+     *
+     * @return whether the answer carried anything new
+     */
+    boolean syncOnce(int waitSeconds) throws IOException, InterruptedException {
+        Map<String, SectionDispatcher.Applied> applied = sections.applied();
+        List<ObjectNode> results = tasks.unsentResults();
+        ObjectNode request = request(applied, results);
+        JsonNode answer = client.sync(identity, waitSeconds, request);
+        tasks.acknowledge(results);
+        lastReported = applied;
+        if (!outage.getAndSet("").isEmpty()) {
+            LOG.log(Level.INFO, "connected to the core {0} again", client.core());
+        }
+        int interval = answer.path("syncIntervalSeconds").asInt(0);
+        if (interval > 0) {
+            intervalSeconds = interval;
+        }
+        boolean news = false;
+        JsonNode answerSections = answer.path("sections");
+        for (Map.Entry<String, JsonNode> section : answerSections.properties()) {
+            JsonNode value = section.getValue();
+            news |= sections.offer(section.getKey(), value.path("revision").asLong(), value.get("body"));
+        }
+        for (JsonNode task : answer.path("tasks")) {
+            String id = task.path("id").asText(null);
+            if (id == null) {
+                continue;
+            }
+            JsonNode payload = task.get("payload");
+            tasks.submit(new Task(id, task.path("type").asText(""), payload == null || payload.isNull() ? mapper.createObjectNode() : payload));
+            news = true;
+        }
+        return news;
+    }
+
+    ObjectNode request(Map<String, SectionDispatcher.Applied> applied, List<ObjectNode> results) {
+        ObjectNode request = mapper.createObjectNode();
+        request.put("version", settings.version());
+        request.put("hostname", settings.hostname());
+        request.put("address", settings.address());
+        ObjectNode appliedNode = request.putObject("applied");
+        applied.forEach((name, value) -> {
+            ObjectNode entry = appliedNode.putObject(name);
+            entry.put("revision", value.revision());
+            entry.put("error", value.error());
+        });
+        ArrayNode resultsNode = request.putArray("taskResults");
+        results.forEach(resultsNode::add);
+        request.putArray("metrics");
+        ObjectNode status = sections.statuses();
+        JsonNode extra = extraStatus.get();
+        if (extra != null && extra.isObject()) {
+            extra.properties().forEach(e -> {
+                if (!status.has(e.getKey())) {
+                    status.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        request.set("status", status);
+        return request;
+    }
+
+    private Duration failed(IOException e, Backoff backoff) {
+        if (e instanceof CoreStatusException status && !status.transientFailure()) {
+            if (!outage.getAndSet("status " + status.status()).equals("status " + status.status())) {
+                String why = switch (status.status()) {
+                    case 401 -> "the core refused this agent's API key (401): re-enrol it (remove "
+                            + store.file() + " and start with a new --token)";
+                    case 404 -> "the core does not know this agent (404): an operator removed it?";
+                    default -> "the core refused the sync: " + e.getMessage();
+                };
+                LOG.log(Level.ERROR, why + "; retrying every ~30 s");
+            }
+            return backoff.max();
+        }
+        if (!outage.getAndSet("unreachable").equals("unreachable")) {
+            LOG.log(Level.WARNING, "core " + client.core() + " unreachable (" + describe(e) + "); retrying with backoff");
+        }
+        return backoff.next();
+    }
+
+    private AgentIdentity obtainIdentity() throws InterruptedException {
+        try {
+            AgentIdentity stored = store.load();
+            if (stored != null) {
+                if (stored.core() != null && !stored.core().equals(client.core().toString())) {
+                    LOG.log(Level.WARNING, "{0} was written for core {1}; using it with {2}", store.file(), stored.core(), client.core());
+                }
+                return stored;
+            }
+        } catch (IOException e) {
+            onFatal.accept("cannot read " + store.file() + ": " + e.getMessage());
+            return null;
+        }
+        if (settings.token() == null) {
+            onFatal.accept("this agent is not enrolled (no " + store.file() + ") and no enrolment token was given: start it with --token");
+            return null;
+        }
+        ObjectNode request = mapper.createObjectNode();
+        request.put("token", settings.token());
+        request.put("name", settings.name());
+        request.put("hostname", settings.hostname());
+        request.put("role", settings.role());
+        request.put("version", settings.version());
+        Backoff backoff = new Backoff();
+        boolean logged = false;
+        while (running) {
+            try {
+                JsonNode answer = client.enroll(request);
+                String agentId = answer.path("agentId").asText(null);
+                String apiKey = answer.path("apiKey").asText(null);
+                if (agentId == null || apiKey == null) {
+                    throw new IOException("enrolment answer without agentId/apiKey");
+                }
+                AgentIdentity id = new AgentIdentity(client.core().toString(), agentId, apiKey, settings.name());
+                store.save(id);
+                int interval = answer.path("syncIntervalSeconds").asInt(0);
+                if (interval > 0) {
+                    intervalSeconds = interval;
+                }
+                LOG.log(Level.INFO, "enrolled with core {0} as {1} (agent {2})", client.core(), settings.name(), agentId);
+                return id;
+            } catch (CoreStatusException e) {
+                if (!e.transientFailure()) {
+                    String why = switch (e.status()) {
+                        case 401 -> "the core refused the enrolment token (401: unknown, already used or expired); "
+                                + "create a new one (POST /api/v1/agents/enrollment-tokens) and start again with --token";
+                        case 409 -> "the core refused the enrolment: the name " + settings.name() + " is taken (409); start with another --name";
+                        default -> "the core refused the enrolment: " + e.getMessage();
+                    };
+                    onFatal.accept(why);
+                    return null;
+                }
+                logged = logOnce(logged, e);
+                pause(backoff.next());
+            } catch (IOException e) {
+                logged = logOnce(logged, e);
+                pause(backoff.next());
+            }
+        }
+        return null;
+    }
+
+    private boolean logOnce(boolean logged, IOException e) {
+        if (!logged) {
+            LOG.log(Level.WARNING, "cannot enrol with core " + client.core() + " (" + describe(e) + "); retrying with backoff");
+        }
+        return true;
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static void pause(Duration delay) throws InterruptedException {
+        Thread.sleep(delay.toMillis());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.fleetgate.agent.internal.deploy;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One entry of the {@code bundles} section: a bundle this agent should run.
+ *
+ * @param symbolicName its symbolic name; the bundle is installed with location {@code fleetgate:<symbolicName>}
+ * @param version      its version (informative)
+ * @param sha256       the SHA-256 of the jar, lower-case hex
+ * @param size         the jar's size in bytes, or -1 when unknown
+ * @param url          where to download it, relative to the core URL
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record DesiredBundle(String symbolicName, String version, String sha256, long size, String url) {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+    /**
+     * Reads the section body {@code {"bundles":[...]}}.
+     *
+     * @throws IllegalArgumentException when an entry is invalid or a symbolic name is listed twice
+     */
+    public static List<DesiredBundle> parse(JsonNode body) {
+        List<DesiredBundle> list = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (JsonNode entry : body.path("bundles")) {
+            String name = entry.path("symbolicName").asText("");
+            String sha = entry.path("sha256").asText("").toLowerCase(Locale.ROOT);
+            String url = entry.path("url").asText("");
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("invalid symbolicName: '" + name + "'");
+            }
+            if (!SHA256.matcher(sha).matches()) {
+                throw new IllegalArgumentException("invalid sha256 for " + name);
+            }
+            if (url.isEmpty()) {
+                throw new IllegalArgumentException("no url for " + name);
+            }
+            if (!names.add(name)) {
+                throw new IllegalArgumentException(name + " is listed twice");
+            }
+            list.add(new DesiredBundle(name, entry.path("version").asText(""), sha, entry.path("size").asLong(-1), url));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * Fleetgate agent API: the extension points of the agent, and the base of the plugin SDK.
+ *
+ * <p>Agent bundles publish OSGi services that the runtime tracks (whiteboard):
+ * <ul>
+ * <li>{@link dev.fleetgate.agent.TaskHandler} with the service property
+ * {@value dev.fleetgate.agent.TaskHandler#TYPE} runs one-off tasks of that type;</li>
+ * <li>{@link dev.fleetgate.agent.StateApplier} with the service property
+ * {@value dev.fleetgate.agent.StateApplier#SECTION} applies one section of the desired
+ * state sent by the core.</li>
+ * </ul>
+ * They may use the {@link dev.fleetgate.agent.AgentContext} service, which the runtime
+ * registers once the agent is enrolled.
+ *
+ * <p>Bundles deployed from the core carry the manifest header
+ * {@value dev.fleetgate.agent.AgentContext#PLUGIN_HEADER}.
+ */
+@Export
+@Version("1.0.0")
+package dev.fleetgate.agent;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,170 @@
+package dev.fleetgate.agent.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncLoopTest {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final List<String> applied = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<String> fatal = new CompletableFuture<>();
+    private FakeCore core;
+    private SyncLoop loop;
+    private TaskRunner tasks;
+    private SectionDispatcher sections;
+
+    @TempDir
+    Path state;
+
+    @BeforeEach
+    void startCore() throws Exception {
+        core = new FakeCore();
+    }
+
+    @AfterEach
+    void stopAll() {
+        if (loop != null) {
+            loop.stop();
+            tasks.stop();
+            sections.stop();
+        }
+        core.close();
+    }
+
+    private void startAgent(String token) {
+        AgentSettings settings = AgentSettings.from(Map.of(AgentSettings.CORE, core.url().toString(),
+                AgentSettings.STATE_DIR, state.toString(), AgentSettings.NAME, "web-1",
+                AgentSettings.VERSION, "0.1.0", AgentSettings.TOKEN, token == null ? "" : token)::get);
+        SyncLoop[] self = new SyncLoop[1];
+        sections = new SectionDispatcher(mapper, () -> self[0].requestPush());
+        tasks = new TaskRunner(mapper, sections, () -> self[0].requestPush());
+        sections.addApplier("demo", (revision, body) -> applied.add(revision + ":" + body));
+        loop = new SyncLoop(settings, new CoreClient(settings.core(), mapper), new IdentityStore(mapper, state), tasks, sections,
+                () -> null, id -> tasks.addHandler("echo", new EchoHandler(id.agentId(), Clock.systemUTC())),
+                fatal::complete, mapper);
+        self[0] = loop;
+        loop.start();
+    }
+
+    @Test
+    void enrolsSyncsAppliesAndPushesTheTaskResultAtOnce() throws Exception {
+        ObjectNode answer = core.answer();
+        answer.putObject("sections").putObject("demo").put("revision", 7).putObject("body").put("x", 1);
+        ObjectNode task = answer.putArray("tasks").addObject();
+        task.put("id", "task-1").put("type", "echo").put("expiresAt", "2030-01-01T00:00:00Z");
+        task.putObject("payload").put("hello", "world");
+        core.answers.add(answer);
+
+        startAgent("one-time-token");
+
+        FakeCore.Sync withResult = core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000);
+        assertEquals(0, withResult.waitSeconds(), "results are pushed with wait=0, not held until the next long-poll");
+        JsonNode result = withResult.body().path("taskResults").get(0);
+        assertEquals("task-1", result.get("id").asText());
+        assertEquals("SUCCEEDED", result.get("status").asText());
+        assertEquals("world", result.at("/result/echo/hello").asText());
+        assertEquals(FakeCore.AGENT_ID, result.at("/result/agentId").asText());
+
+        FakeCore.Sync report = core.awaitSync(s -> s.body().at("/applied/demo/revision").asLong() == 7, 10_000);
+        assertTrue(report.body().at("/applied/demo/error").isNull());
+        assertEquals(List.of("7:{\"x\":1}"), applied);
+        assertEquals("Bearer " + FakeCore.API_KEY, report.authorization());
+        assertEquals("0.1.0", report.body().get("version").asText());
+        assertEquals("127.0.0.1", report.body().get("address").asText());
+
+        JsonNode enrolment = core.enrolments.get(0);
+        assertEquals("one-time-token", enrolment.get("token").asText());
+        assertEquals("web-1", enrolment.get("name").asText());
+        assertEquals("host", enrolment.get("role").asText());
+        Path identity = state.resolve("agent.json");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(identity)));
+        assertEquals(FakeCore.API_KEY, mapper.readTree(identity.toFile()).get("apiKey").asText());
+
+        // later long-polls use the interval from the answers, and the result is not sent again
+        FakeCore.Sync poll = core.awaitSync(s -> s.waitSeconds() > 0, 10_000);
+        assertEquals(2, poll.waitSeconds());
+        assertEquals(0, poll.body().path("taskResults").size());
+    }
+
+    @Test
+    void aTaskDeliveredAgainGetsItsResultWithoutASecondRun() throws Exception {
+        ObjectNode first = core.answer();
+        first.putArray("tasks").addObject().put("id", "t-2").put("type", "echo").putObject("payload");
+        core.answers.add(first);
+        startAgent("tok");
+        JsonNode result = core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000).body().path("taskResults").get(0);
+
+        core.answers.add(first.deepCopy());
+        JsonNode again = core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000).body().path("taskResults").get(0);
+        assertEquals(result, again, "same result (same 'at'): not run twice");
+    }
+
+    @Test
+    void retriesWithBackoffAfterServerErrorsAndResendsResults() throws Exception {
+        ObjectNode answer = core.answer();
+        answer.putArray("tasks").addObject().put("id", "t-3").put("type", "echo").putObject("payload");
+        core.answers.add(answer);
+        core.failSyncs.set(0);
+        startAgent("tok");
+        core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000);  // pushed, answered 200
+        core.failSyncs.set(2);
+        ObjectNode again = core.answer();
+        again.putArray("tasks").addObject().put("id", "t-4").put("type", "echo").putObject("payload");
+        core.answers.add(again);
+        long started = System.nanoTime();
+        // the result of t-4 is sent again until a sync carrying it succeeds
+        int failed = 0;
+        while (core.awaitSync(s -> s.body().toString().contains("t-4"), 10_000).status() != 200) {
+            failed++;
+        }
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(failed >= 1, "the first push failed with 503");
+        assertTrue(elapsedMs >= 800, "backed off at least ~1 s: " + elapsedMs);
+        core.awaitSync(s -> {
+            assertFalse(s.body().toString().contains("t-4"), "acknowledged: never sent again");
+            return s.waitSeconds() > 0 && s.status() == 200;
+        }, 10_000);
+    }
+
+    @Test
+    void usesTheStoredIdentityWithoutEnrolling() throws Exception {
+        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1"));
+        startAgent(null);
+        core.awaitSync(s -> true, 10_000);
+        assertEquals(0, core.enrolments.size());
+    }
+
+    @Test
+    void aRefusedTokenIsFatal() throws Exception {
+        core.enrolStatus = 401;
+        startAgent("used-token");
+        String message = fatal.get(10, TimeUnit.SECONDS);
+        assertTrue(message.contains("refused the enrolment token"), message);
+        assertTrue(Files.notExists(state.resolve("agent.json")));
+    }
+
+    @Test
+    void noTokenAndNoIdentityIsFatal() throws Exception {
+        startAgent(null);
+        assertTrue(fatal.get(10, TimeUnit.SECONDS).contains("--token"));
+        assertEquals(0, core.enrolments.size());
+    }
+}
