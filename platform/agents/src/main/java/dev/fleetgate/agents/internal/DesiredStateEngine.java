@@ -216,8 +216,14 @@ public final class DesiredStateEngine implements DesiredStateService {
 
     /** Computes one section for one agent and stores it when its digest changed. */
     private void compute(String section, AgentInfo agent) {
+        List<Contribution> feeding = contributors.getOrDefault(section, List.of());
+        if (feeding.isEmpty()) {
+            // Its module is stopped, being updated or the core is shutting down: agents keep
+            // the last state of the section rather than having it wiped.
+            return;
+        }
         List<JsonNode> parts = new ArrayList<>();
-        for (Contribution c : contributors.getOrDefault(section, List.of())) {
+        for (Contribution c : feeding) {
             try {
                 parts.add(c.contributor().compute(agent));
             } catch (RuntimeException e) {

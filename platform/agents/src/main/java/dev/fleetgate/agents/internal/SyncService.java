@@ -82,15 +82,13 @@ public final class SyncService {
      * Handles one sync; {@code respond} is called exactly once, at once or when the held
      * request ends.
      *
-     * @throws ApiException 404 for an unknown agent, 401 for a wrong key, 400 for a bad body
+     * @throws ApiException 401 for an unknown agent or a wrong key, 400 for a bad body
      */
     public void sync(String agentId, String apiKey, JsonNode body, int waitSeconds, Consumer<Answer> respond) {
         AgentRegistry.Check check = registry.verify(agentId, apiKey);
-        if (check == AgentRegistry.Check.UNKNOWN) {
-            throw ApiException.notFound("Agent " + agentId);
-        }
-        if (check == AgentRegistry.Check.BAD_KEY) {
-            throw new ApiException(401, "Invalid agent API key");
+        if (check != AgentRegistry.Check.OK) {
+            // Unknown agent and wrong key answer alike, so that strangers cannot probe agent ids.
+            throw new ApiException(401, "Unknown agent or invalid API key");
         }
         SyncReport report = SyncReport.parse(body);
         long ticket = polls.ticket(agentId);

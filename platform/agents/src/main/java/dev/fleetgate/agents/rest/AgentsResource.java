@@ -159,8 +159,7 @@ public final class AgentsResource implements RestResource {
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         String agentId = Input.id(id, "id");
         switch (registry.verify(agentId, Input.bearer(authorization))) {
-            case UNKNOWN -> throw ApiException.notFound("Agent " + id);
-            case BAD_KEY -> throw new ApiException(401, "Invalid agent API key");
+            case UNKNOWN, BAD_KEY -> throw new ApiException(401, "Unknown agent or invalid API key");
             default -> { }
         }
         if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {

@@ -74,7 +74,8 @@ class SyncIT {
             Enrolment.Enrolled e = core.enroll("auth-" + System.nanoTime());
             assertEquals(401, assertThrows(ApiException.class,
                     () -> core.sync.syncNow(e.agentId(), "fga_nope", null)).status());
-            assertEquals(404, assertThrows(ApiException.class,
+            // An unknown agent answers like a wrong key, so that strangers cannot probe agent ids.
+            assertEquals(401, assertThrows(ApiException.class,
                     () -> core.sync.syncNow("00000000-0000-0000-0000-000000000002", e.apiKey(), null)).status());
         }
     }
