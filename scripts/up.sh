@@ -73,7 +73,7 @@ start_core() {
   mkdir -p "$FG_HOME/logs"
   log "starting the core on $CORE_URL"
   local t0=$SECONDS
-  (cd "$FG_HOME/core" && KARAF_NOROOT=true setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
+  (cd "$FG_HOME/core" && setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
   local i
   for i in $(seq 1 360); do
     if curl -fsS -m 2 "$CORE_URL/api/v1/health" 2>/dev/null | grep -q '"UP"'; then

@@ -64,7 +64,11 @@ public final class CoreProcess implements AutoCloseable {
         return new Api(url());
     }
 
+    /** Logs in as admin, waiting for the login resource: health can be UP a moment before every module is mounted. */
     public Api admin() {
+        Processes.await("admin login on " + url(), Duration.ofSeconds(60),
+                () -> api().post("/api/v1/auth/login", java.util.Map.of("username", "admin", "password", ADMIN_PASSWORD))
+                        .status() == 200);
         return api().login("admin", ADMIN_PASSWORD);
     }
 
@@ -74,7 +78,6 @@ public final class CoreProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
-        pb.environment().put("KARAF_NOROOT", "true");
         process = pb.start();
         Api api = api();
         Processes.await("core health UP on " + url() + " (log: " + home.resolve("data/log/karaf.log") + ")",

@@ -15,7 +15,8 @@ final class OpenApi {
     static final Set<String> PUBLIC = Set.of("GET /health", "POST /auth/login", "POST /agents/enroll",
             "GET /openapi.yaml");
 
-    record Operation(String method, String path) {
+    /** @param contentType the first media type of its request body, or null */
+    record Operation(String method, String path, String contentType) {
         @Override
         public String toString() {
             return method + " " + path;
@@ -24,6 +25,7 @@ final class OpenApi {
 
     private static final Pattern PATH = Pattern.compile("^  (/[^:]*):\\s*$");
     private static final Pattern METHOD = Pattern.compile("^    (get|post|put|delete|patch):\\s*$");
+    private static final Pattern CONTENT = Pattern.compile("^\\s+content: \\{([a-z]+/[a-z0-9.+-]+):.*");
 
     private OpenApi() {
     }
@@ -32,6 +34,7 @@ final class OpenApi {
         Path file = Path.of(System.getProperty("fleetgate.root", "../..")).resolve("docs/openapi.yaml");
         List<Operation> ops = new ArrayList<>();
         String current = null;
+        boolean inBody = false;
         for (String line : Files.readAllLines(file)) {
             Matcher p = PATH.matcher(line);
             if (p.matches()) {
@@ -40,7 +43,19 @@ final class OpenApi {
             }
             Matcher m = METHOD.matcher(line);
             if (m.matches() && current != null) {
-                ops.add(new Operation(m.group(1).toUpperCase(), current));
+                ops.add(new Operation(m.group(1).toUpperCase(), current, null));
+                inBody = false;
+                continue;
+            }
+            if (line.trim().equals("requestBody:")) {
+                inBody = true;
+                continue;
+            }
+            Matcher c = CONTENT.matcher(line);
+            if (inBody && c.matches() && !ops.isEmpty()) {
+                Operation last = ops.remove(ops.size() - 1);
+                ops.add(new Operation(last.method(), last.path(), c.group(1)));
+                inBody = false;
             }
         }
         return ops;

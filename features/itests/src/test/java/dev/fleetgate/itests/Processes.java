@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -36,22 +37,19 @@ final class Processes {
         if (p == null || !p.isAlive()) {
             return;
         }
-        ProcessHandle h = p.toHandle();
-        h.descendants().forEach(ProcessHandle::destroy);
-        h.destroy();
+        // Remember the tree first: once the script exits, its JVM is no longer its descendant.
+        List<ProcessHandle> tree = new ArrayList<>(p.toHandle().descendants().toList());
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long end = System.nanoTime() + grace.toNanos();
         try {
-            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                kill(p);
-            }
-            // The script may exit before its java child: wait for the children too.
-            long end = System.nanoTime() + grace.toNanos();
-            while (h.descendants().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < end) {
+            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < end) {
                 Thread.sleep(100);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        kill(p);
+        tree.forEach(ProcessHandle::destroyForcibly);
     }
 
     static void kill(Process p) {

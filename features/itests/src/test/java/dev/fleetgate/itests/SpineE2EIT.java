@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -34,8 +33,8 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 class SpineE2EIT {
     private static final int PORTS = 18480;
 
-    @TempDir
-    Path work;
+    /** Kept under target/ so that logs of a failed run can be read. */
+    private Path work;
     private TestDatabase db;
     private CoreProcess core;
     private AgentProcess agent;
@@ -45,6 +44,8 @@ class SpineE2EIT {
 
     @BeforeAll
     void start() throws Exception {
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("spine-" + System.currentTimeMillis());
+        Files.createDirectories(work);
         db = TestDatabase.create();
         // A long interval: a task that arrives fast can only have come through the long-poll wake-up.
         core = CoreProcess.install(work, PORTS, db, Map.of("syncIntervalSeconds", "20"));
@@ -127,8 +128,11 @@ class SpineE2EIT {
         JsonNode bundle = admin.upload("/api/v1/bundles", probe).expect(201).body();
         assertEquals("dev.fleetgate.agent.probe", bundle.get("symbolicName").asText());
         admin.post("/api/v1/bundles/" + bundle.get("id").asText() + "/deployments", Map.of()).expect(200);
+        JsonNode[] last = new JsonNode[1];
         Processes.await("probe bundle ACTIVE on the agent", Duration.ofSeconds(30), () -> {
-            for (JsonNode b : admin.get("/api/v1/agents/" + agentId + "/bundles").body()) {
+            last[0] = admin.get("/api/v1/agents/" + agentId + "/bundles").body();
+            System.out.println("bundles reported: " + last[0]);
+            for (JsonNode b : last[0]) {
                 if ("dev.fleetgate.agent.probe".equals(b.path("symbolicName").asText())) {
                     return "ACTIVE".equals(b.path("state").asText());
                 }
@@ -192,12 +196,13 @@ class SpineE2EIT {
         int checked = 0;
         for (OpenApi.Operation op : OpenApi.operations()) {
             String path = "/api/v1" + op.path().replaceAll("\\{[^}]+}", "00000000-0000-0000-0000-000000000001");
-            Api.Response r = anonymous.call(op.method(), path, op.method().matches("POST|PUT") ? "{}" : null, null);
+            String body = op.contentType() == null ? null : op.contentType().contains("json") ? "{}" : "x";
+            Api.Response r = anonymous.call(op.method(), path, body, op.contentType());
             if (OpenApi.PUBLIC.contains(op.toString())) {
                 assertTrue(r.status() != 401 && r.status() < 500, op + " is public but answered " + r.status());
             } else {
                 assertEquals(401, r.status(), op + " without a token");
-                assertEquals(401, garbage.call(op.method(), path, null, null).status(), op + " with a bad token");
+                assertEquals(401, garbage.call(op.method(), path, body, op.contentType()).status(), op + " with a bad token");
                 assertTrue(r.contentType().startsWith("application/problem+json"), op + ": " + r.contentType());
                 checked++;
             }
