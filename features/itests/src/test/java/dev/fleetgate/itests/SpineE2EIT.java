@@ -128,10 +128,10 @@ class SpineE2EIT {
         JsonNode bundle = admin.upload("/api/v1/bundles", probe).expect(201).body();
         assertEquals("dev.fleetgate.agent.probe", bundle.get("symbolicName").asText());
         admin.post("/api/v1/bundles/" + bundle.get("id").asText() + "/deployments", Map.of()).expect(200);
+        // A status-only change (the bundle reached ACTIVE) may travel with the next long-poll.
         JsonNode[] last = new JsonNode[1];
-        Processes.await("probe bundle ACTIVE on the agent", Duration.ofSeconds(30), () -> {
+        Processes.await("probe bundle ACTIVE on the agent", Duration.ofSeconds(60), () -> {
             last[0] = admin.get("/api/v1/agents/" + agentId + "/bundles").body();
-            System.out.println("bundles reported: " + last[0]);
             for (JsonNode b : last[0]) {
                 if ("dev.fleetgate.agent.probe".equals(b.path("symbolicName").asText())) {
                     return "ACTIVE".equals(b.path("state").asText());

@@ -42,7 +42,6 @@ public final class SyncLoop {
     private volatile AgentIdentity identity;
     private volatile int intervalSeconds = DEFAULT_INTERVAL_SECONDS;
     private volatile Map<String, SectionDispatcher.Applied> lastReported = Map.of();
-    private volatile JsonNode lastStatus;
     /** The kind of the current outage ("" when none): each new kind is logged once. */
     private final AtomicReference<String> outage = new AtomicReference<>("");
     private Thread pollThread;
@@ -160,12 +159,13 @@ public final class SyncLoop {
                     }
                     pushRequested = false;
                 }
-                // What changed may be the status only (a bundle just started), which the held
-                // long-poll carried before it changed: that is pushed too.
-                while (running && (tasks.hasUnsentResults() || !sections.applied().equals(lastReported)
-                        || !sections.statuses().equals(lastStatus))) {
+                // At least one push per request: what changed may be the status only (a bundle
+                // just started), which the held long-poll carried before it changed.
+                boolean pushed = false;
+                while (running && (!pushed || tasks.hasUnsentResults() || !sections.applied().equals(lastReported))) {
                     try {
                         syncOnce(0);
+                        pushed = true;
                         backoff.reset();
                     } catch (IOException e) {
                         pause(failed(e, backoff));
@@ -185,12 +185,10 @@ public final class SyncLoop {
     boolean syncOnce(int waitSeconds) throws IOException, InterruptedException {
         Map<String, SectionDispatcher.Applied> applied = sections.applied();
         List<ObjectNode> results = tasks.unsentResults();
-        ObjectNode status = sections.statuses();
         ObjectNode request = request(applied, results);
         JsonNode answer = client.sync(identity, waitSeconds, request);
         tasks.acknowledge(results);
         lastReported = applied;
-        lastStatus = status;
         if (!outage.getAndSet("").isEmpty()) {
             LOG.log(Level.INFO, "connected to the core {0} again", client.core());
         }
