@@ -159,13 +159,9 @@ public final class SyncLoop {
                     }
                     pushRequested = false;
                 }
-                // At least one push per request: what changed may be the status only (a bundle
-                // just started), which the held long-poll carried before it changed.
-                boolean pushed = false;
-                while (running && (!pushed || tasks.hasUnsentResults() || !sections.applied().equals(lastReported))) {
+                while (running && (tasks.hasUnsentResults() || !sections.applied().equals(lastReported))) {
                     try {
                         syncOnce(0);
-                        pushed = true;
                         backoff.reset();
                     } catch (IOException e) {
                         pause(failed(e, backoff));
