@@ -22,8 +22,9 @@ b64secret() { # 32 random bytes, standard base64 (for keys)
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-karaf_client() { # runs one Karaf shell command on the local core
-  "$FG_HOME/core/bin/client" -a "$SSH_PORT" -h 127.0.0.1 -u fleetgate -p "$(secret shell.password)" -r 20 -d 1 "$*" 2>/dev/null
+karaf_client() { # runs one Karaf shell command on the local core (batch mode: the command on stdin)
+  echo "$*" | "$FG_HOME/core/bin/client" -a "$SSH_PORT" -h 127.0.0.1 -u fleetgate -p "$(secret shell.password)" \
+    -r 20 -d 1 -b 2>/dev/null
 }
 
 install_core() {
@@ -73,7 +74,8 @@ start_core() {
   mkdir -p "$FG_HOME/logs"
   log "starting the core on $CORE_URL"
   local t0=$SECONDS
-  (cd "$FG_HOME/core" && setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
+  # $! must be the process that setsid turns into the group leader, so that down stops Karaf's JVM too.
+  (cd "$FG_HOME/core" || exit 1; setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
   local i
   for i in $(seq 1 360); do
     if curl -fsS -m 2 "$CORE_URL/api/v1/health" 2>/dev/null | grep -q '"UP"'; then
@@ -144,7 +146,11 @@ fg_up() {
   start_agent
   echo
   echo "Fleetgate is up."
-  echo "  Admin UI:  $CORE_URL/"
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$CORE_URL/")" = 200 ]; then
+    echo "  Admin UI:  $CORE_URL/"
+  else
+    echo "  Admin UI:  not part of this build yet (REST API and shell below)"
+  fi
   echo "  REST API:  $CORE_URL/api/v1  (OpenAPI: $CORE_URL/api/v1/openapi.yaml)"
   echo "  User:      admin"
   if [ -n "$generated" ]; then
@@ -158,14 +164,15 @@ fg_up() {
   echo "  Logs:      $FG_HOME/logs, $FG_HOME/core/data/log/karaf.log"
 }
 
-stop_pidfile() { # stop_pidfile FILE NAME: TERM the process group, KILL after 30 s
+stop_pidfile() { # stop_pidfile FILE NAME: TERM the process group, KILL what is left after 30 s
   local f=$1 name=$2 pid i
   alive "$f" || { rm -f "$f"; return 0; }
   pid=$(cat "$f")
   log "stopping $name (pid $pid)"
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  kill -KILL -- "-$pid" 2>/dev/null || true
+  as_root kill -TERM -- "-$pid" 2>/dev/null || as_root kill -TERM "$pid" 2>/dev/null || true
+  # Wait for the whole group: a launcher script exits before the JVM it started.
+  for i in $(seq 1 60); do pgrep -g "$pid" >/dev/null || break; sleep 0.5; done
+  as_root kill -KILL -- "-$pid" 2>/dev/null || true
   rm -f "$f"
 }
 
