@@ -19,9 +19,6 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
 import dev.fleetgate.api.DesiredStateService;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
-import java.util.concurrent.CompletableFuture;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ProxySpecContributor;
 
@@ -44,17 +41,14 @@ public final class ProxyStateContributor implements DesiredStateContributor {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AgentDirectory agents;
 
-    /**
-     * DesiredStateService tracks this contributor, so referencing it back would make a DS
-     * cycle; it is looked up when a ProxySpecContributor comes or goes, off the binding thread.
-     */
-    private final BundleContext context;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DesiredStateService desiredState;
 
     @Activate
-    public ProxyStateContributor(@Reference ServiceStore store, ProxyConfig config, BundleContext context) {
+    public ProxyStateContributor(@Reference ServiceStore store, ProxyConfig config) {
         this.store = store;
         this.builder = new SpecBuilder(config.edgeTargetPort());
-        this.context = context;
     }
 
     @Override
@@ -85,23 +79,9 @@ public final class ProxyStateContributor implements DesiredStateContributor {
     }
 
     private void signal() {
-        if (context == null) {
-            return;
+        DesiredStateService d = desiredState;
+        if (d != null) {
+            d.changed(ProxySpec.SECTION);
         }
-        CompletableFuture.runAsync(() -> {
-            try {
-                ServiceReference<DesiredStateService> ref = context.getServiceReference(DesiredStateService.class);
-                DesiredStateService d = ref == null ? null : context.getService(ref);
-                if (d != null) {
-                    try {
-                        d.changed(ProxySpec.SECTION);
-                    } finally {
-                        context.ungetService(ref);
-                    }
-                }
-            } catch (IllegalStateException stopping) {
-                // the bundle is stopping: nothing to signal
-            }
-        });
     }
 }

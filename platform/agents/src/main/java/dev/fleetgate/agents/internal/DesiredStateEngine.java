@@ -18,10 +18,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -53,7 +55,13 @@ public final class DesiredStateEngine implements DesiredStateService {
     public record SectionBody(long revision, JsonNode body) {
     }
 
-    private record Contribution(DesiredStateContributor contributor, int ranking, long serviceId) {
+    /**
+     * One contributor, held lazily: the engine gets the service object only when it computes,
+     * on its worker thread, never while SCR binds. Contributors may therefore reference
+     * {@link DesiredStateService} themselves without making a DS cycle.
+     */
+    private record Contribution(Object identity, Supplier<DesiredStateContributor> contributor, int ranking,
+            long serviceId) {
     }
 
     private record Job(String section, String agentId) {
@@ -92,17 +100,43 @@ public final class DesiredStateEngine implements DesiredStateService {
 
     @Reference(service = DesiredStateContributor.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            unbind = "removeContributor")
+            unbind = "unbindContributor")
+    void bindContributor(ComponentServiceObjects<DesiredStateContributor> service, Map<String, Object> props) {
+        DesiredStateContributor[] got = new DesiredStateContributor[1];
+        add(service, () -> {
+            synchronized (got) {
+                if (got[0] == null) {
+                    got[0] = service.getService();
+                }
+                return got[0];
+            }
+        }, props);
+    }
+
+    void unbindContributor(ComponentServiceObjects<DesiredStateContributor> service, Map<String, Object> props) {
+        remove(service, props);
+        // ComponentServiceObjects releases what it handed out when the reference is unbound.
+    }
+
+    /** Registers a contributor object directly (tests and embedding). */
     public void addContributor(DesiredStateContributor contributor, Map<String, Object> props) {
+        add(contributor, () -> contributor, props);
+    }
+
+    public void removeContributor(DesiredStateContributor contributor, Map<String, Object> props) {
+        remove(contributor, props);
+    }
+
+    private void add(Object identity, Supplier<DesiredStateContributor> contributor, Map<String, Object> props) {
         String section = section(props);
         if (section == null) {
-            LOG.warn("Desired-state contributor {} has no {} property; ignored", contributor,
+            LOG.warn("Desired-state contributor {} has no {} property; ignored", props.get(Constants.SERVICE_ID),
                     DesiredStateContributor.SECTION);
             return;
         }
         Object r = props.get(Constants.SERVICE_RANKING);
         Object id = props.get(Constants.SERVICE_ID);
-        Contribution c = new Contribution(contributor, r instanceof Integer i ? i : 0,
+        Contribution c = new Contribution(identity, contributor, r instanceof Integer i ? i : 0,
                 id instanceof Long l ? l : 0L);
         contributors.compute(section, (k, list) -> {
             List<Contribution> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
@@ -114,14 +148,14 @@ public final class DesiredStateEngine implements DesiredStateService {
         changed(section);
     }
 
-    public void removeContributor(DesiredStateContributor contributor, Map<String, Object> props) {
+    private void remove(Object identity, Map<String, Object> props) {
         String section = section(props);
         if (section == null) {
             return;
         }
         contributors.computeIfPresent(section, (k, list) -> {
             List<Contribution> next = new ArrayList<>(list);
-            next.removeIf(c -> c.contributor() == contributor);
+            next.removeIf(c -> c.identity() == identity);
             return List.copyOf(next);
         });
         changed(section);
@@ -225,7 +259,7 @@ public final class DesiredStateEngine implements DesiredStateService {
         List<JsonNode> parts = new ArrayList<>();
         for (Contribution c : feeding) {
             try {
-                parts.add(c.contributor().compute(agent));
+                parts.add(c.contributor().get().compute(agent));
             } catch (RuntimeException e) {
                 LOG.warn("Contributor of section {} failed for agent {}; state kept", section, agent.id(), e);
                 return;
