@@ -60,7 +60,7 @@ public final class AgentRegistry implements AgentDirectory {
         this(dataSource, notifier, Settings.of(config), Clock.systemUTC());
     }
 
-    public AgentRegistry(DataSource dataSource, Notifier notifier, Settings settings, Clock clock) {
+    AgentRegistry(DataSource dataSource, Notifier notifier, Settings settings, Clock clock) {
         this.dataSource = dataSource;
         this.notifier = notifier;
         this.settings = settings;

@@ -28,7 +28,15 @@ public final class LoginService {
                 Duration.ofSeconds(config.loginWindowSeconds()), MAX_TRACKED_KEYS, System::currentTimeMillis));
     }
 
-    public LoginService(UserService users, TokenService tokens, LoginThrottle throttle) {
+    /**
+     * For tests and embedding. Not a second public constructor of the same arity as the
+     * {@code @Activate} one: SCR picks constructors by parameter count and would try it.
+     */
+    public static LoginService of(UserService users, TokenService tokens, LoginThrottle throttle) {
+        return new LoginService(users, tokens, throttle);
+    }
+
+    private LoginService(UserService users, TokenService tokens, LoginThrottle throttle) {
         this.users = users;
         this.tokens = tokens;
         this.throttle = throttle;

@@ -26,7 +26,7 @@ class AuthResourceTest {
     private final InMemoryUsers users = new InMemoryUsers();
     private final TokenService tokens = new TokenService(new JwtCodec(new byte[32], Duration.ofMinutes(60),
             Clock.systemUTC()), new UserLookupCache(users::find, Duration.ofSeconds(5), 100, System::nanoTime));
-    private final AuthResource auth = new AuthResource(new LoginService(users, tokens,
+    private final AuthResource auth = new AuthResource(LoginService.of(users, tokens,
             new LoginThrottle(5, 20, Duration.ofSeconds(300), 100, System::currentTimeMillis)));
 
     AuthResourceTest() {
