@@ -52,6 +52,8 @@ public final class AgentRegistry implements AgentDirectory {
     private final Map<String, Entry> agents = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
     private final Map<String, Instant> unflushed = new ConcurrentHashMap<>();
+    /** The last-seen time this core last stored per agent. */
+    private final Map<String, Instant> stored = new ConcurrentHashMap<>();
     private final Notifier.Listener listener = this::onChange;
 
     @Activate
@@ -102,7 +104,12 @@ public final class AgentRegistry implements AgentDirectory {
     public void seen(String agentId, String version, String hostname, String address) {
         Instant now = clock.instant();
         lastSeen.put(agentId, now);
-        unflushed.put(agentId, now);
+        // This core judges ONLINE from memory; other cores read the stored time, which only has
+        // to stay fresher than the offline threshold: rewrite it once it is half that old.
+        Instant last = stored.get(agentId);
+        if (last == null || !last.plus(settings.offlineAfter().dividedBy(2)).isAfter(now)) {
+            unflushed.put(agentId, now);
+        }
         Entry e = agents.get(agentId);
         if (e == null) {
             return;
@@ -127,7 +134,10 @@ public final class AgentRegistry implements AgentDirectory {
                 e.storedLastSeen()));
     }
 
-    /** Writes the last-seen times gathered since the last flush, all in one statement. */
+    /**
+     * Writes the last-seen times gathered since the last flush, all in one statement. An agent
+     * syncing steadily is written once per half offline threshold, not once per sync.
+     */
     public int flushLastSeen() {
         if (unflushed.isEmpty()) {
             return 0;
@@ -139,7 +149,7 @@ public final class AgentRegistry implements AgentDirectory {
         for (int i = 0; i < ids.length; i++) {
             times[i] = batch.get(ids[i]).toString();
         }
-        return Jdbc.auto(dataSource, c -> {
+        int written = Jdbc.auto(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE agents a SET last_seen_at = v.t::timestamptz FROM unnest(?::text[], ?::text[]) AS v(id, t)"
                             + " WHERE a.id = v.id::uuid AND (a.last_seen_at IS NULL OR a.last_seen_at < v.t::timestamptz)")) {
@@ -148,6 +158,8 @@ public final class AgentRegistry implements AgentDirectory {
                 return ps.executeUpdate();
             }
         });
+        stored.putAll(batch);
+        return written;
     }
 
     /** Reads the stored last-seen times, which other cores flush. */
@@ -259,6 +271,7 @@ public final class AgentRegistry implements AgentDirectory {
         agents.remove(agentId);
         lastSeen.remove(agentId);
         unflushed.remove(agentId);
+        stored.remove(agentId);
     }
 
     /** @return the later of the sync seen here and the stored last-seen time */

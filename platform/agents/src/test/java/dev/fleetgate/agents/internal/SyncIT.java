@@ -100,6 +100,10 @@ class SyncIT {
             assertFalse(log.statements.isEmpty(), "the statement log sees the syncs' reads");
             assertEquals(before, rowVersions(e.agentId()), "no row of the agent got a new version");
 
+            assertEquals(0, core.registry.flushLastSeen(),
+                    "a stored last-seen younger than half the offline threshold is not rewritten");
+            clock.advance(Settings.defaults().offlineAfter().dividedBy(2));
+            core.sync.syncNow(e.agentId(), e.apiKey(), report);
             assertEquals(1, core.registry.flushLastSeen(), "last-seen goes out in one batched statement");
         }
     }
