@@ -42,6 +42,15 @@ final class CoreClient {
         return JSON.readTree(r.body());
     }
 
+    void delete(String path) throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .DELETE().build();
+        int status = http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status / 100 != 2 && status != 404) {
+            throw new IOException("DELETE " + path + " answered " + status);
+        }
+    }
+
     /** Enrols a simulated agent; returns {agentId, apiKey}. */
     JsonNode enroll(String name) throws IOException, InterruptedException {
         String t = post("/api/v1/agents/enrollment-tokens", JSON.createObjectNode().put("name", name))

@@ -46,7 +46,7 @@ public final class SyncBench {
 
         System.out.printf("== %d simulated agents, one no-change sync each every %d s, for %d s%n", agents, interval,
                 seconds);
-        syncLoad(admin, agents, interval, seconds, a.get("core-pid"), a.get("db-url"), a.get("db-user"),
+        syncLoad(admin, agents, interval, seconds, Integer.parseInt(a.getOrDefault("warmup", "15")), a.get("core-pid"), a.get("db-url"), a.get("db-user"),
                 a.get("db-password"));
         System.exit(0);
     }
@@ -69,11 +69,12 @@ public final class SyncBench {
             stats.add(micros);
             agent.ackTasks(body);
         }
+        remove(admin, List.of(agent));
         System.out.println("task submit → held sync answered: " + stats.summary());
     }
 
-    static void syncLoad(CoreClient admin, int n, int interval, int seconds, String corePid, String dbUrl,
-            String dbUser, String dbPassword) throws Exception {
+    static void syncLoad(CoreClient admin, int n, int interval, int seconds, int warmupSeconds, String corePid,
+            String dbUrl, String dbUser, String dbPassword) throws Exception {
         List<SimAgent> sims = new ArrayList<>();
         long t0 = System.nanoTime();
         var pool = Executors.newFixedThreadPool(8);
@@ -96,11 +97,26 @@ public final class SyncBench {
         }
         pool.shutdown();
         System.out.printf("enrolled and synced %d agents in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+        // Let the enrolment burst settle (ONLINE transitions, first desired-state computations):
+        // the figures below are for the steady state.
+        Thread.sleep(warmupSeconds * 1000L);
+        // A real agent long-polls, picks up its first sections at once and reports them applied in
+        // its next sync; these did not yet: sync each twice (receive, then report).
+        for (int round = 0; round < 2; round++) {
+            for (SimAgent s : sims) {
+                s.sync(0);
+            }
+        }
 
         Stats stats = new Stats();
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger withContent = new AtomicInteger();
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+        if (dbUrl != null) {
+            // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s):
+            // wait, so the writes of the warm-up are not counted in the run.
+            Thread.sleep(11_000);
+        }
         long cpu0 = cpuTicks(corePid);
         long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
         long start = System.nanoTime();
@@ -115,7 +131,7 @@ public final class SyncBench {
                         return;
                     }
                     stats.add((System.nanoTime() - q) / 1000);
-                    if (r.body().contains("\"type\"") || r.body().contains("\"revision\"")) {
+                    if (s.absorb(r.body())) {
                         withContent.incrementAndGet();
                     }
                 });
@@ -126,6 +142,9 @@ public final class SyncBench {
         Thread.sleep(2000);
         double elapsed = (System.nanoTime() - start) / 1e9;
         long cpu1 = cpuTicks(corePid);
+        if (dbUrl != null) {
+            Thread.sleep(11_000); // let the run's statistics be published (see above)
+        }
         long[] db1 = dbCounters(dbUrl, dbUser, dbPassword);
         System.out.printf("syncs: %d in %.1f s = %.0f syncs/s, errors %d, answers with content %d%n", stats.count(),
                 elapsed, stats.count() / elapsed, errors.get(), withContent.get());
@@ -139,6 +158,14 @@ public final class SyncBench {
             System.out.printf("PostgreSQL during the run: %d rows inserted, %d updated, %d deleted, %d commits "
                     + "(%.3f row writes per sync)%n", db1[0] - db0[0], db1[1] - db0[1], db1[2] - db0[2],
                     db1[3] - db0[3], (double) (db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2]) / stats.count());
+        }
+        remove(admin, sims);
+    }
+
+    /** Removes simulated agents so that runs do not pile up in the core. */
+    static void remove(CoreClient admin, List<SimAgent> sims) throws Exception {
+        for (SimAgent s : sims) {
+            admin.delete("/api/v1/agents/" + s.id);
         }
     }
 
@@ -156,8 +183,7 @@ public final class SyncBench {
             return null;
         }
         try (Connection c = DriverManager.getConnection(url, user, password);
-                ResultSet rs = c.createStatement().executeQuery("SELECT pg_stat_clear_snapshot(); "
-                        + "SELECT tup_inserted, tup_updated, tup_deleted, xact_commit FROM pg_stat_database "
+                ResultSet rs = c.createStatement().executeQuery("SELECT tup_inserted, tup_updated, tup_deleted, xact_commit FROM pg_stat_database "
                         + "WHERE datname = current_database()")) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
@@ -171,7 +197,7 @@ public final class SyncBench {
         }
         if (!m.containsKey("password")) {
             throw new IllegalArgumentException("usage: --core URL --password ADMIN_PASSWORD [--agents 2000] "
-                    + "[--interval 5] [--seconds 60] [--tasks 200] [--core-pid PID] [--db-url JDBC --db-user U --db-password P]");
+                    + "[--interval 5] [--seconds 60] [--warmup 15] [--tasks 200] [--core-pid PID] [--db-url JDBC --db-user U --db-password P]");
         }
         return m;
     }
@@ -211,12 +237,22 @@ public final class SyncBench {
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("sync answered " + r.statusCode() + ": " + r.body());
             }
-            JsonNode body = CoreClient.JSON.readTree(r.body());
-            synchronized (this) {
-                body.path("sections").fields().forEachRemaining(e -> applied.putObject(e.getKey())
-                        .put("revision", e.getValue().path("revision").asLong()).putNull("error"));
+            absorb(r.body());
+        }
+
+        /** Applies an answer as a real agent would; returns whether it carried anything. */
+        boolean absorb(String answer) {
+            try {
+                JsonNode body = CoreClient.JSON.readTree(answer);
+                synchronized (this) {
+                    body.path("sections").fields().forEachRemaining(e -> applied.putObject(e.getKey())
+                            .put("revision", e.getValue().path("revision").asLong()).putNull("error"));
+                }
+                ackTasks(body);
+                return body.path("sections").size() > 0 || body.path("tasks").size() > 0;
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("unreadable answer: " + answer, e);
             }
-            ackTasks(body);
         }
 
         synchronized void ackTasks(JsonNode answer) {
