@@ -9,28 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 class BundlesIT {
-    private static TestDatabase db;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create();
-        Core.migrate(db.dataSource());
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
+    @RegisterExtension
+    static final MigratedDatabase db = new MigratedDatabase();
 
     @Test
     void uploadAndDeployProduceTheBundlesSection() throws Exception {

@@ -6,30 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 class EnrolmentIT {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final MigratedDatabase db = new MigratedDatabase();
     private final MutableClock clock = new MutableClock();
     private Core core;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create();
-        Core.migrate(db.dataSource());
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
 
     @BeforeEach
     void start() {

@@ -14,29 +14,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 class SyncIT {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final MigratedDatabase db = new MigratedDatabase();
     private final MutableClock clock = new MutableClock();
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create();
-        Core.migrate(db.dataSource());
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
 
     private static String applied(long proxy, long bundles) {
         return "{\"version\":\"0.1.0\",\"hostname\":\"h.lan\",\"address\":\"127.0.0.1\",\"applied\":{\"proxy\":{\"revision\":"

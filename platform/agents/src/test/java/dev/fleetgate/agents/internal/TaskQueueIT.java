@@ -7,32 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.TaskView;
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 class TaskQueueIT {
-    private static TestDatabase db;
+    @RegisterExtension
+    static final MigratedDatabase db = new MigratedDatabase();
     private final MutableClock clock = new MutableClock();
     private Core core;
     private String agent;
-
-    @BeforeAll
-    static void database() {
-        db = TestDatabase.create();
-        Core.migrate(db.dataSource());
-    }
-
-    @AfterAll
-    static void drop() {
-        db.close();
-    }
 
     @BeforeEach
     void start() {
