@@ -22,6 +22,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.persistence.Database;
+import dev.fleetgate.persistence.Jdbc;
 import dev.fleetgate.persistence.SchemaMigrator;
 
 /**
@@ -72,29 +73,19 @@ public final class ServiceStore {
     /** @throws ApiException 409 when the name or a domain is taken */
     public StoredService create(ServiceConfig config) {
         UUID id = UUID.randomUUID();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service (id, name, revision, config)"
-                        + " VALUES (?, ?, 1, ?::jsonb) ON CONFLICT (name) DO NOTHING")) {
-                    ps.setObject(1, id);
-                    ps.setString(2, config.name());
-                    ps.setString(3, json(config));
-                    if (ps.executeUpdate() == 0) {
-                        throw nameTaken(config.name());
-                    }
+        return Jdbc.tx(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service (id, name, revision, config)"
+                    + " VALUES (?, ?, 1, ?::jsonb) ON CONFLICT (name) DO NOTHING")) {
+                ps.setObject(1, id);
+                ps.setString(2, config.name());
+                ps.setString(3, json(config));
+                if (ps.executeUpdate() == 0) {
+                    throw nameTaken(config.name());
                 }
-                insertDomains(c, id, config);
-                StoredService s = one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow();
-                c.commit();
-                return s;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw failure("create service", e);
-        }
+            insertDomains(c, id, config);
+            return one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow();
+        });
     }
 
     /**
@@ -103,38 +94,28 @@ public final class ServiceStore {
      * @throws ApiException 404 when unknown, 409 when the name or a domain is taken
      */
     public StoredService update(UUID id, ServiceConfig config) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET name = ?, config = ?::jsonb,"
-                        + " revision = revision + 1, updated_at = now() WHERE id = ?")) {
-                    ps.setString(1, config.name());
-                    ps.setString(2, json(config));
-                    ps.setObject(3, id);
-                    if (ps.executeUpdate() == 0) {
-                        throw ApiException.notFound("Service " + id);
-                    }
-                } catch (SQLException e) {
-                    if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                        throw nameTaken(config.name());
-                    }
-                    throw e;
+        return Jdbc.tx(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET name = ?, config = ?::jsonb,"
+                    + " revision = revision + 1, updated_at = now() WHERE id = ?")) {
+                ps.setString(1, config.name());
+                ps.setString(2, json(config));
+                ps.setObject(3, id);
+                if (ps.executeUpdate() == 0) {
+                    throw ApiException.notFound("Service " + id);
                 }
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM proxy_service_domain WHERE service_id = ?")) {
-                    ps.setObject(1, id);
-                    ps.executeUpdate();
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw nameTaken(config.name());
                 }
-                insertDomains(c, id, config);
-                StoredService s = one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow();
-                c.commit();
-                return s;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            throw failure("update service", e);
-        }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM proxy_service_domain WHERE service_id = ?")) {
+                ps.setObject(1, id);
+                ps.executeUpdate();
+            }
+            insertDomains(c, id, config);
+            return one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow();
+        });
     }
 
     /** @return whether it existed; its domains are free afterwards */

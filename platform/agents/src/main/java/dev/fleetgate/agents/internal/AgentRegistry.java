@@ -25,6 +25,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.persistence.Database;
+import dev.fleetgate.persistence.Jdbc;
 
 /**
  * The enrolled agents, cached in memory: API key checks and last-seen times need no
@@ -210,7 +211,7 @@ public final class AgentRegistry implements AgentDirectory {
                 rows = ps.executeUpdate();
             }
             if (rows > 0) {
-                Jdbc.notify(c, agentId);
+                SqlJson.notify(c, agentId);
             }
             return rows;
         });

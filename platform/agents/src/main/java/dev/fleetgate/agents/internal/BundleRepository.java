@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.persistence.Database;
+import dev.fleetgate.persistence.Jdbc;
 
 /** Bundle jars for agents: upload, list, delete, deploy to all or some agents. */
 @Component(service = BundleRepository.class)
@@ -235,7 +236,7 @@ public final class BundleRepository {
             try (PreparedStatement ps = c.prepareStatement("SELECT body FROM agent_bundle_status WHERE agent_id = ?")) {
                 ps.setObject(1, UUID.fromString(agentId));
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Jdbc.json(rs, "body") : null;
+                    return rs.next() ? SqlJson.json(rs, "body") : null;
                 }
             }
         });

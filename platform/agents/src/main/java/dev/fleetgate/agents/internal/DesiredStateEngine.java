@@ -40,6 +40,7 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.persistence.Database;
+import dev.fleetgate.persistence.Jdbc;
 
 /**
  * Computes and stores each agent's desired state from the {@link DesiredStateContributor}
@@ -292,7 +293,7 @@ public final class DesiredStateEngine implements DesiredStateService {
                 ps.setObject(1, UUID.fromString(agentId));
                 ps.setString(2, section);
                 ps.setString(3, digest);
-                Jdbc.setJson(ps, 4, body);
+                SqlJson.setJson(ps, 4, body);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         rev = rs.getLong(1);
@@ -300,7 +301,7 @@ public final class DesiredStateEngine implements DesiredStateService {
                 }
             }
             if (rev != null) {
-                Jdbc.notify(c, agentId);
+                SqlJson.notify(c, agentId);
             }
             return rev;
         });
@@ -330,7 +331,7 @@ public final class DesiredStateEngine implements DesiredStateService {
                 ps.setArray(2, c.createArrayOf("text", sections.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getString("section"), new SectionBody(rs.getLong("revision"), Jdbc.json(rs, "body")));
+                        out.put(rs.getString("section"), new SectionBody(rs.getLong("revision"), SqlJson.json(rs, "body")));
                     }
                 }
             }

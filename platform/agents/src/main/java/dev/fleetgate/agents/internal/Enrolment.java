@@ -20,6 +20,7 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.persistence.Database;
+import dev.fleetgate.persistence.Jdbc;
 
 /** Single-use enrolment tokens and the enrolment of agents with them. */
 @Component(service = Enrolment.class)
@@ -134,7 +135,7 @@ public final class Enrolment {
                 ps.setString(2, Secrets.sha256Hex(r.token()));
                 ps.executeUpdate();
             }
-            Jdbc.notify(c, agentId);
+            SqlJson.notify(c, agentId);
             return null;
         });
         registry.reload(agentId);

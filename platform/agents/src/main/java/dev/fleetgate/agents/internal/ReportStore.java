@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.fleetgate.persistence.Jdbc;
+
 /**
  * What agents report about applied sections and their bundles, written only when it differs
  * from what this core last saw (cached, loaded at start).
@@ -47,7 +49,7 @@ public final class ReportStore {
             try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, body FROM agent_bundle_status");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    bundles.put(rs.getString(1), Jdbc.json(rs, "body"));
+                    bundles.put(rs.getString(1), SqlJson.json(rs, "body"));
                 }
             }
             return null;
@@ -110,7 +112,7 @@ public final class ReportStore {
                     + " VALUES (?, ?::jsonb, ?) ON CONFLICT (agent_id) DO UPDATE SET body = EXCLUDED.body,"
                     + " updated_at = EXCLUDED.updated_at")) {
                 ps.setObject(1, UUID.fromString(agentId));
-                Jdbc.setJson(ps, 2, states);
+                SqlJson.setJson(ps, 2, states);
                 Jdbc.setInstant(ps, 3, clock.instant());
                 return ps.executeUpdate();
             }

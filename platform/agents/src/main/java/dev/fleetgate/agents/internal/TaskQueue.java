@@ -25,6 +25,7 @@ import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.TaskService;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.persistence.Database;
+import dev.fleetgate.persistence.Jdbc;
 
 /** The persistent task queue: submit, deliver at least once, complete once, expire, purge. */
 @Component(service = {TaskService.class, TaskQueue.class})
@@ -93,13 +94,13 @@ public final class TaskQueue implements TaskService {
                 ps.setObject(1, UUID.fromString(task.id()));
                 ps.setObject(2, UUID.fromString(agentId));
                 ps.setString(3, type);
-                Jdbc.setJson(ps, 4, body);
+                SqlJson.setJson(ps, 4, body);
                 ps.setString(5, PENDING);
                 Jdbc.setInstant(ps, 6, task.createdAt());
                 Jdbc.setInstant(ps, 7, task.expiresAt());
                 ps.executeUpdate();
             }
-            Jdbc.notify(c, agentId);
+            SqlJson.notify(c, agentId);
             return null;
         });
         notifier.local(agentId);
@@ -181,7 +182,7 @@ public final class TaskQueue implements TaskService {
                 Jdbc.setInstant(ps, 5, stale);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Delivery(rs.getString("id"), rs.getString("type"), Jdbc.json(rs, "payload"),
+                        out.add(new Delivery(rs.getString("id"), rs.getString("type"), SqlJson.json(rs, "payload"),
                                 Jdbc.instant(rs, "expires_at")));
                     }
                 }
@@ -202,7 +203,7 @@ public final class TaskQueue implements TaskService {
                     + " completed_at = ? WHERE id = ? AND agent_id = ? AND status IN ('PENDING', 'DELIVERED')")) {
                 for (Result r : results) {
                     ps.setString(1, r.status());
-                    Jdbc.setJson(ps, 2, r.result() == null || r.result().isNull() ? null : r.result());
+                    SqlJson.setJson(ps, 2, r.result() == null || r.result().isNull() ? null : r.result());
                     ps.setString(3, r.error());
                     Jdbc.setInstant(ps, 4, now);
                     ps.setObject(5, UUID.fromString(r.id()));
@@ -241,7 +242,7 @@ public final class TaskQueue implements TaskService {
 
     private static TaskView view(ResultSet rs) throws SQLException {
         return new TaskView(rs.getString("id"), rs.getString("agent_id"), rs.getString("type"),
-                Jdbc.json(rs, "payload"), rs.getString("status"), Jdbc.json(rs, "result"), rs.getString("error"),
+                SqlJson.json(rs, "payload"), rs.getString("status"), SqlJson.json(rs, "result"), rs.getString("error"),
                 rs.getInt("attempts"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "delivered_at"),
                 Jdbc.instant(rs, "completed_at"), Jdbc.instant(rs, "expires_at"));
     }

@@ -1,4 +1,4 @@
-package dev.fleetgate.agents.internal;
+package dev.fleetgate.persistence;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,13 +7,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-/** Small JDBC helpers: transactions and type conversions. */
+/** Plain-JDBC helpers for the hot paths: transactions and {@code timestamptz} conversions. */
 public final class Jdbc {
 
     /** Work on a connection. */
@@ -25,7 +22,11 @@ public final class Jdbc {
     private Jdbc() {
     }
 
-    /** Runs {@code work} in one transaction; commits on success, rolls back on any failure. */
+    /**
+     * Runs {@code work} in one transaction: commits on success, rolls back on any failure.
+     * Runtime exceptions of the work (e.g. an {@code ApiException}) pass through unchanged;
+     * an {@link SQLException} becomes an {@link IllegalStateException}.
+     */
     public static <T> T tx(DataSource ds, Work<T> work) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
@@ -60,26 +61,5 @@ public final class Jdbc {
 
     public static void setInstant(PreparedStatement ps, int index, Instant t) throws SQLException {
         ps.setObject(index, t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
-    }
-
-    public static JsonNode json(ResultSet rs, String column) throws SQLException {
-        return Json.parse(rs.getString(column));
-    }
-
-    /** Binds JSON text; the SQL must cast the parameter: {@code ?::jsonb}. */
-    public static void setJson(PreparedStatement ps, int index, JsonNode node) throws SQLException {
-        ps.setString(index, node == null ? null : Json.write(node));
-    }
-
-    public static UUID uuid(String id) {
-        return UUID.fromString(id);
-    }
-
-    /** Sends {@code payload} on the agents' channel when the transaction of {@code c} commits. */
-    public static void notify(Connection c, String payload) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + Notifier.CHANNEL + "', ?)")) {
-            ps.setString(1, payload);
-            ps.execute();
-        }
     }
 }
