@@ -1,5 +1,9 @@
 package dev.fleetgate.api;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,4 +30,19 @@ public interface DesiredStateContributor {
      * @return the section's content for that agent (a JSON object), or null for nothing
      */
     JsonNode compute(AgentInfo agent);
+
+    /**
+     * Computes the section for many agents at once, when the platform recomputes it for the
+     * whole fleet. Override it to read shared input once rather than once per agent.
+     *
+     * @param agents the agents the state is for
+     * @return per agent id, what {@link #compute(AgentInfo)} would return (absent = null)
+     */
+    default Map<String, JsonNode> computeAll(List<AgentInfo> agents) {
+        Map<String, JsonNode> out = new HashMap<>();
+        for (AgentInfo agent : agents) {
+            out.put(agent.id(), compute(agent));
+        }
+        return out;
+    }
 }

@@ -1,6 +1,8 @@
 package dev.fleetgate.proxy.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -53,10 +55,21 @@ public final class ProxyStateContributor implements DesiredStateContributor {
 
     @Override
     public JsonNode compute(AgentInfo agent) {
+        return computeAll(List.of(agent)).get(agent.id());
+    }
+
+    /** Reads the services and the contributors once for all the agents. */
+    @Override
+    public Map<String, JsonNode> computeAll(List<AgentInfo> targets) {
         AgentDirectory dir = agents;
-        ProxySpec spec = builder.build(agent, store.list(), id -> dir == null ? Optional.empty() : dir.get(id));
-        spec = SpecBuilder.contribute(agent, spec, new ArrayList<>(contributors.values()));
-        return Json.MAPPER.valueToTree(spec);
+        List<StoredService> services = store.list();
+        List<ProxySpecContributor> extra = new ArrayList<>(contributors.values());
+        Map<String, JsonNode> out = new HashMap<>();
+        for (AgentInfo agent : targets) {
+            ProxySpec spec = builder.build(agent, services, id -> dir == null ? Optional.empty() : dir.get(id));
+            out.put(agent.id(), Json.MAPPER.valueToTree(SpecBuilder.contribute(agent, spec, extra)));
+        }
+        return out;
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

@@ -186,9 +186,10 @@ public final class DesiredStateEngine implements DesiredStateService {
     public Map<String, Long> recompute(String section) {
         try {
             return worker.submit(() -> {
+                List<AgentInfo> agents = registry.list();
+                computeAll(section, agents);
                 Map<String, Long> result = new TreeMap<>();
-                for (AgentInfo a : registry.list()) {
-                    compute(section, a);
+                for (AgentInfo a : agents) {
                     result.put(a.id(), revisions(a.id()).getOrDefault(section, 0L));
                 }
                 return result;
@@ -231,9 +232,7 @@ public final class DesiredStateEngine implements DesiredStateService {
             }
         }
         for (String section : wholeSections) {
-            for (AgentInfo a : registry.list()) {
-                compute(section, a);
-            }
+            computeAll(section, registry.list());
         }
         for (Job j : jobs) {
             if (j.agentId() == null || wholeSections.contains(j.section())) {
@@ -251,33 +250,53 @@ public final class DesiredStateEngine implements DesiredStateService {
 
     /** Computes one section for one agent and stores it when its digest changed. */
     private void compute(String section, AgentInfo agent) {
+        computeAll(section, List.of(agent));
+    }
+
+    /**
+     * Computes one section for the given agents (each contributor once, through
+     * {@link DesiredStateContributor#computeAll}) and stores each body whose digest changed.
+     */
+    private void computeAll(String section, List<AgentInfo> agents) {
         List<Contribution> feeding = contributors.getOrDefault(section, List.of());
-        if (feeding.isEmpty()) {
+        if (feeding.isEmpty() || agents.isEmpty()) {
             // Its module is stopped, being updated or the core is shutting down: agents keep
             // the last state of the section rather than having it wiped.
             return;
         }
-        List<JsonNode> parts = new ArrayList<>();
+        List<Map<String, JsonNode>> parts = new ArrayList<>();
         for (Contribution c : feeding) {
             try {
-                parts.add(c.contributor().get().compute(agent));
+                parts.add(c.contributor().get().computeAll(agents));
             } catch (RuntimeException e) {
-                LOG.warn("Contributor of section {} failed for agent {}; state kept", section, agent.id(), e);
+                if (agents.size() > 1) {
+                    // One agent's failure must not hold back the others: retry one by one.
+                    agents.forEach(a -> computeAll(section, List.of(a)));
+                } else {
+                    LOG.warn("Contributor of section {} failed for agent {}; state kept", section,
+                            agents.get(0).id(), e);
+                }
                 return;
             }
         }
-        JsonNode body = Json.merge(parts);
-        if (body == null) {
-            body = Json.MAPPER.createObjectNode();
-        }
-        Map<String, Long> known = revisions(agent.id());
-        if (!known.containsKey(section) && body.isObject() && body.isEmpty()) {
-            return; // nothing desired and nothing stored: no row needed
-        }
-        try {
-            store(agent.id(), section, body);
-        } catch (RuntimeException e) {
-            LOG.warn("Storing section {} of agent {} failed", section, agent.id(), e);
+        for (AgentInfo agent : agents) {
+            List<JsonNode> mine = new ArrayList<>(parts.size());
+            for (Map<String, JsonNode> part : parts) {
+                mine.add(part.get(agent.id()));
+            }
+            JsonNode body = Json.merge(mine);
+            if (body == null) {
+                body = Json.MAPPER.createObjectNode();
+            }
+            Map<String, Long> known = revisions(agent.id());
+            if (!known.containsKey(section) && body.isObject() && body.isEmpty()) {
+                continue; // nothing desired and nothing stored: no row needed
+            }
+            try {
+                store(agent.id(), section, body);
+            } catch (RuntimeException e) {
+                LOG.warn("Storing section {} of agent {} failed", section, agent.id(), e);
+            }
         }
     }
 
