@@ -61,10 +61,10 @@ CFG
   } > "$etc/users.properties"
   chmod 600 "$etc/users.properties"
   {
-    echo "# Written by ./fleetgate up. Several cores must share jwtSecret and masterKey."
-    echo "jwtSecret = $(b64secret jwt.key)"
-    echo "masterKey = $(b64secret master.key)"
-    if [ -n "${FG_INITIAL_ADMIN_PASSWORD:-}" ]; then echo "initialAdminPassword = $FG_INITIAL_ADMIN_PASSWORD"; fi
+    echo "# Written by ./fleetgate up. Several cores must share .jwtSecret and .masterKey."
+    echo ".jwtSecret = $(b64secret jwt.key)"
+    echo ".masterKey = $(b64secret master.key)"
+    if [ -n "${FG_INITIAL_ADMIN_PASSWORD:-}" ]; then echo ".initialAdminPassword = $FG_INITIAL_ADMIN_PASSWORD"; fi
   } > "$etc/dev.fleetgate.security.cfg"
   chmod 600 "$etc/dev.fleetgate.security.cfg"
 }
@@ -141,7 +141,7 @@ fg_up() {
   if [ -n "${FG_INITIAL_ADMIN_PASSWORD:-}" ]; then
     # The core created the admin from it; it is no longer needed in the configuration.
     touch "$SECRETS/admin.created"
-    sed -i '/^initialAdminPassword/d' "$FG_HOME/core/etc/dev.fleetgate.security.cfg"
+    sed -i '/^\.initialAdminPassword/d' "$FG_HOME/core/etc/dev.fleetgate.security.cfg"
   fi
   start_agent
   echo

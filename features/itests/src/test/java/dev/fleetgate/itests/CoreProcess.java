@@ -45,9 +45,9 @@ public final class CoreProcess implements AutoCloseable {
         byte[] master = new byte[32];
         ThreadLocalRandom.current().nextBytes(master);
         write(etc.resolve("dev.fleetgate.security.cfg"), Map.of(
-                "jwtSecret", Base64.getEncoder().encodeToString(key),
-                "masterKey", Base64.getEncoder().encodeToString(master),
-                "initialAdminPassword", ADMIN_PASSWORD));
+                ".jwtSecret", Base64.getEncoder().encodeToString(key),
+                ".masterKey", Base64.getEncoder().encodeToString(master),
+                ".initialAdminPassword", ADMIN_PASSWORD));
         write(etc.resolve("dev.fleetgate.agents.cfg"), agentsConfig);
         return new CoreProcess(home, ports);
     }

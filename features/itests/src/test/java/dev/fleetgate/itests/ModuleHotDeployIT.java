@@ -67,8 +67,8 @@ public class ModuleHotDeployIT {
             editConfigurationFilePut("etc/org.ops4j.datasource-fleetgate.cfg", "url", jdbcUrl),
             editConfigurationFilePut("etc/org.ops4j.datasource-fleetgate.cfg", "user", ExamDatabase.user()),
             editConfigurationFilePut("etc/org.ops4j.datasource-fleetgate.cfg", "password", ExamDatabase.password()),
-            editConfigurationFilePut("etc/dev.fleetgate.security.cfg", "initialAdminPassword", ADMIN_PASSWORD),
-            editConfigurationFilePut("etc/dev.fleetgate.security.cfg", "jwtSecret",
+            editConfigurationFilePut("etc/dev.fleetgate.security.cfg", ".initialAdminPassword", ADMIN_PASSWORD),
+            editConfigurationFilePut("etc/dev.fleetgate.security.cfg", ".jwtSecret",
                     "cGF4LWV4YW0tdGVzdC1zZWNyZXQtb2YtMzItYnl0ZXMhIQ=="),
         };
     }

@@ -32,7 +32,7 @@ public final class AesGcmSecretBox implements SecretBox {
 
     @Activate
     public AesGcmSecretBox(BundleContext context, SecurityConfig config) {
-        this(LocalKeys.forBundle(context).resolve(config.masterKey(), "masterKey", KEY_BYTES, KEY_BYTES, "secret.key"));
+        this(LocalKeys.forBundle(context).resolve(config._masterKey(), ".masterKey", KEY_BYTES, KEY_BYTES, "secret.key"));
     }
 
     /** @param key exactly 32 bytes */

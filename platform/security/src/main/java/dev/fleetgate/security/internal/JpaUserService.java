@@ -59,15 +59,15 @@ public final class JpaUserService implements UserService {
         this(emf, new PasswordHasher(), Clock.systemUTC());
         migrator.migrate("security", context.getBundle(), "db/security");
         hasher.verifyNothing("");
-        String configured = config.initialAdminPassword();
+        String configured = config._initialAdminPassword();
         InitialAdmin outcome = ensureInitialAdmin(configured);
         if (outcome.generatedPassword() != null) {
             LOG.warn("Created user '{}' with generated password: {}  (set initialAdminPassword in {} to choose it; "
                     + "change it after the first login)", INITIAL_ADMIN, outcome.generatedPassword(), SecurityConfig.PID);
         } else if (outcome.created()) {
-            LOG.info("Created user '{}' with the configured initialAdminPassword", INITIAL_ADMIN);
+            LOG.info("Created user '{}' with the configured .initialAdminPassword", INITIAL_ADMIN);
             if (configured.length() < UserRules.MIN_PASSWORD) {
-                LOG.warn("The configured initialAdminPassword is shorter than {} characters", UserRules.MIN_PASSWORD);
+                LOG.warn("The configured .initialAdminPassword is shorter than {} characters", UserRules.MIN_PASSWORD);
             }
         }
     }

@@ -15,17 +15,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @ObjectClassDefinition(id = SecurityConfig.PID, name = "Fleetgate security",
         description = "Users, access tokens, login throttling and the master key for secrets at rest.")
 public @interface SecurityConfig {
+    // Secrets are private properties (keys ".jwtSecret", ".masterKey", ".initialAdminPassword":
+    // DS maps a leading "_" to "."), so that DS does not copy them into service properties
+    // where any bundle or shell user could read them.
     String PID = "dev.fleetgate.security";
 
     @AttributeDefinition(type = AttributeType.PASSWORD, required = false,
             description = "Base64 of at least 32 random bytes signing access tokens (HS256). Empty: "
                     + "generated once and kept in ${karaf.data}/fleetgate/jwt.key. Share it between cores.")
-    String jwtSecret() default "";
+    String _jwtSecret() default "";
 
     @AttributeDefinition(type = AttributeType.PASSWORD, required = false,
             description = "Base64 of exactly 32 random bytes (AES-256) encrypting secrets at rest. Empty: "
                     + "generated once and kept in ${karaf.data}/fleetgate/secret.key. Share it between cores.")
-    String masterKey() default "";
+    String _masterKey() default "";
 
     @AttributeDefinition(min = "1", description = "Lifetime of an access token, in minutes.")
     int tokenTtlMinutes() default 60;
@@ -33,7 +36,7 @@ public @interface SecurityConfig {
     @AttributeDefinition(type = AttributeType.PASSWORD, required = false,
             description = "Password of the user 'admin' created when there are no users yet. Empty: "
                     + "a strong password is generated and logged once at WARN.")
-    String initialAdminPassword() default "";
+    String _initialAdminPassword() default "";
 
     @AttributeDefinition(min = "1", description = "Failed logins allowed per user name and client address in the window.")
     int loginMaxFailures() default 5;

@@ -35,7 +35,7 @@ public final class TokenService implements Authenticator {
 
     @Activate
     public TokenService(BundleContext context, SecurityConfig config, @Reference UserService users) {
-        this(new JwtCodec(LocalKeys.forBundle(context).resolve(config.jwtSecret(), "jwtSecret", JwtCodec.MIN_KEY_BYTES,
+        this(new JwtCodec(LocalKeys.forBundle(context).resolve(config._jwtSecret(), ".jwtSecret", JwtCodec.MIN_KEY_BYTES,
                         1024, "jwt.key"), Duration.ofMinutes(Math.max(1, config.tokenTtlMinutes())), Clock.systemUTC()),
                 new UserLookupCache(users::find, LOOKUP_TTL, 10_000, System::nanoTime));
     }
