@@ -43,4 +43,11 @@ public interface AgentContext {
      * @throws IOException on a connection error or a status other than 200
      */
     InputStream download(String relativeUrl) throws IOException;
+
+    /**
+     * Asks the runtime to report to the core soon (a {@code sync?wait=0}), for example when
+     * a bundle's {@link StateApplier#status()} changed in a way the core should see before
+     * the next long-poll ends. Cheap and coalesced: calling it often costs one sync.
+     */
+    void requestSync();
 }

@@ -8,6 +8,9 @@
  * <li>{@link dev.fleetgate.agent.StateApplier} with the service property
  * {@value dev.fleetgate.agent.StateApplier#SECTION} applies one section of the desired
  * state sent by the core.</li>
+ * <li>{@link dev.fleetgate.agent.ServiceEndpoints} lists ready endpoints (container replicas)
+ * that the proxy driver adds to upstreams without a reload;</li>
+ * <li>{@link dev.fleetgate.agent.AccessLogListener} receives the proxy's parsed access log.</li>
  * </ul>
  * They may use the {@link dev.fleetgate.agent.AgentContext} service, which the runtime
  * registers once the agent is enrolled.
@@ -16,7 +19,7 @@
  * {@value dev.fleetgate.agent.AgentContext#PLUGIN_HEADER}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.fleetgate.agent;
 
 import org.osgi.annotation.bundle.Export;

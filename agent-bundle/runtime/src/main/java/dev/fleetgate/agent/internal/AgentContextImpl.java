@@ -13,10 +13,18 @@ final class AgentContextImpl implements AgentContext {
     private final AgentIdentity identity;
     private final CoreClient client;
 
-    AgentContextImpl(AgentSettings settings, AgentIdentity identity, CoreClient client) {
+    private final Runnable requestSync;
+
+    AgentContextImpl(AgentSettings settings, AgentIdentity identity, CoreClient client, Runnable requestSync) {
         this.settings = settings;
         this.identity = identity;
         this.client = client;
+        this.requestSync = requestSync;
+    }
+
+    @Override
+    public void requestSync() {
+        requestSync.run();
     }
 
     @Override

@@ -110,7 +110,7 @@ public final class AgentRuntime {
         }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(AgentContext.AGENT_ID, identity.agentId());
-        AgentContextImpl agent = new AgentContextImpl(settings, identity, client);
+        AgentContextImpl agent = new AgentContextImpl(settings, identity, client, this::requestPush);
         props.put("fleetgate.agent.name", agent.name());
         registration = context.registerService(AgentContext.class, agent, props);
         LOG.log(Level.INFO, "agent {0} ({1}) ready; syncing with {2}", identity.agentId(), agent.name(), settings.core());

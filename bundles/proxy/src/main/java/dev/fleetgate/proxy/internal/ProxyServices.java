@@ -1,12 +1,15 @@
 package dev.fleetgate.proxy.internal;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,6 +17,7 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.proxy.ProxySpec;
+import dev.fleetgate.proxy.ServiceDirectory;
 
 /** Service CRUD as the REST API and the shell use it: validation, storage, signalling. */
 @Component(service = ProxyServices.class)
@@ -22,14 +26,17 @@ public final class ProxyServices {
     private final AgentDirectory agents;
     private final DesiredStateService desiredState;
     private final ServiceStatus status;
+    private final EventAdmin events;
 
     @Activate
     public ProxyServices(@Reference ServiceStore store, @Reference AgentDirectory agents,
-            @Reference DesiredStateService desiredState, @Reference ServiceStatus status) {
+            @Reference DesiredStateService desiredState, @Reference ServiceStatus status,
+            @Reference EventAdmin events) {
         this.store = store;
         this.agents = agents;
         this.desiredState = desiredState;
         this.status = status;
+        this.events = events;
     }
 
     public List<StoredService> list() {
@@ -47,6 +54,7 @@ public final class ProxyServices {
     public StoredService create(JsonNode body) {
         StoredService s = store.create(validate(body));
         desiredState.changed(ProxySpec.SECTION);
+        posted(s.id(), "CREATED", s.revision());
         return s;
     }
 
@@ -54,6 +62,7 @@ public final class ProxyServices {
         get(id);
         StoredService s = store.update(id, validate(body));
         desiredState.changed(ProxySpec.SECTION);
+        posted(s.id(), "UPDATED", s.revision());
         return s;
     }
 
@@ -63,6 +72,12 @@ public final class ProxyServices {
         }
         status.forget(id);
         desiredState.changed(ProxySpec.SECTION);
+        posted(id, "DELETED", -1);
+    }
+
+    private void posted(UUID id, String action, long revision) {
+        events.postEvent(new Event(ServiceDirectory.TOPIC_CHANGED,
+                Map.of("serviceId", id.toString(), "action", action, "revision", revision)));
     }
 
     private ServiceConfig validate(JsonNode body) {

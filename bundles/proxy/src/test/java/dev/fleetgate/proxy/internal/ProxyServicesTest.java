@@ -21,10 +21,15 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.proxy.ProxySpec;
+import dev.fleetgate.proxy.ServiceDirectory;
+import org.mockito.ArgumentCaptor;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 
 class ProxyServicesTest {
     private final ServiceStore store = mock(ServiceStore.class);
     private final DesiredStateService desired = mock(DesiredStateService.class);
+    private final EventAdmin events = mock(EventAdmin.class);
     private final AgentDirectory agents = new AgentDirectory() {
         @Override
         public List<AgentInfo> list() {
@@ -37,7 +42,7 @@ class ProxyServicesTest {
         }
     };
     private final ProxyServices services = new ProxyServices(store, agents, desired,
-            new ServiceStatus(store, desired, new TargetHealth()));
+            new ServiceStatus(store, desired, new TargetHealth()), events);
 
     @Test
     void invalidBodyIs400AndNothingIsStored() {
@@ -60,6 +65,14 @@ class ProxyServicesTest {
         services.update(id, Bodies.minimal());
         services.delete(id);
         verify(desired, times(3)).changed(ProxySpec.SECTION);
+        ArgumentCaptor<Event> posted = ArgumentCaptor.forClass(Event.class);
+        verify(events, times(3)).postEvent(posted.capture());
+        assertEquals(List.of("CREATED", "UPDATED", "DELETED"),
+                posted.getAllValues().stream().map(e -> e.getProperty("action")).toList());
+        posted.getAllValues().forEach(e -> {
+            assertEquals(ServiceDirectory.TOPIC_CHANGED, e.getTopic());
+            assertEquals(id.toString(), e.getProperty("serviceId"));
+        });
     }
 
     @Test
@@ -70,5 +83,6 @@ class ProxyServicesTest {
         assertEquals(404, assertThrows(ApiException.class, () -> services.update(id, Bodies.minimal())).status());
         assertEquals(404, assertThrows(ApiException.class, () -> services.delete(id)).status());
         verify(desired, never()).changed(any());
+        verify(events, never()).postEvent(any());
     }
 }

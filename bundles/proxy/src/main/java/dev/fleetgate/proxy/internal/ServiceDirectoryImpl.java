@@ -1,0 +1,48 @@
+package dev.fleetgate.proxy.internal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.fleetgate.proxy.ServiceDirectory;
+import dev.fleetgate.proxy.Target;
+
+/** The {@link ServiceDirectory} over the service store. */
+@Component(service = ServiceDirectory.class)
+public final class ServiceDirectoryImpl implements ServiceDirectory {
+    private final ServiceStore store;
+
+    @Activate
+    public ServiceDirectoryImpl(@Reference ServiceStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public List<ServiceInfo> services() {
+        return store.list().stream().map(ServiceDirectoryImpl::info).toList();
+    }
+
+    @Override
+    public Optional<ServiceInfo> service(String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+        return store.get(uuid).map(ServiceDirectoryImpl::info);
+    }
+
+    static ServiceInfo info(StoredService s) {
+        ServiceConfig c = s.config();
+        List<Target> targets = c.upstream().targets().stream()
+                .map(t -> new Target(t.host(), t.port(), t.weight(), t.maxFails(), t.failTimeoutSeconds(), false))
+                .toList();
+        return new ServiceInfo(s.id().toString(), c.name(), s.revision(), c.domains(), c.agentIds(), targets,
+                c.containers() != null, c.containers() == null ? 0 : c.containers().replicas());
+    }
+}
