@@ -57,6 +57,13 @@ final class AgentLauncher {
         props.put("fleetgate.agent.stateDir", options.stateDir().toString());
         props.put("fleetgate.agent.role", options.role());
         props.put("fleetgate.agent.version", version);
+        // Bundle configuration: <dist>/etc/<pid>.cfg, values may use ${env:NAME:-default}; never written back.
+        props.put("felix.fileinstall.dir", distribution.resolve("etc").toString());
+        props.put("felix.fileinstall.filter", ".*\\.cfg");
+        props.put("felix.fileinstall.poll", "2000");
+        props.put("felix.fileinstall.noInitialDelay", "true");
+        props.put("felix.fileinstall.enableConfigSave", "false");
+        props.put("felix.fileinstall.log.level", "2");
         if (options.token() != null) {
             props.put("fleetgate.agent.token", options.token());
         }
