@@ -69,11 +69,22 @@ ensure_docker() {
   fi
   docker version >/dev/null 2>&1 && return 0
   log "starting the Docker engine"
+  FG_DOCKER_STARTED=1
   mkdir -p "$FG_HOME/logs"
   as_root sh -c "setsid dockerd --host unix:///var/run/docker.sock >>'$FG_HOME/logs/dockerd.log' 2>&1 & echo \$! > '$FG_HOME/dockerd.pid'"
   local i
   for i in $(seq 1 100); do docker version >/dev/null 2>&1 && return 0; sleep 0.2; done
   die "the Docker engine did not start (see $FG_HOME/logs/dockerd.log)"
+}
+
+# What the integration and browser tests drive besides PostgreSQL, nginx and Docker (ENVIRONMENT.md).
+ensure_test_tools() {
+  apt_install bind9 bind9-dnsutils busybox-static chromium
+}
+
+# Builds the demo application image when it is missing or out of date.
+ensure_demo_image() {
+  if [ -x "$ROOT/scripts/demo-image.sh" ]; then "$ROOT/scripts/demo-image.sh" || die "building the demo image failed"; fi
 }
 
 ensure_nginx() {

@@ -127,6 +127,7 @@ fg_up() {
   fi
   ensure_nginx
   ensure_docker
+  ensure_demo_image
   fg_build
   local generated=
   if [ ! -f "$SECRETS/admin.created" ]; then
