@@ -10,7 +10,9 @@
  * state sent by the core.</li>
  * <li>{@link dev.fleetgate.agent.ServiceEndpoints} lists ready endpoints (container replicas)
  * that the proxy driver adds to upstreams without a reload;</li>
- * <li>{@link dev.fleetgate.agent.AccessLogListener} receives the proxy's parsed access log.</li>
+ * <li>{@link dev.fleetgate.agent.AccessLogListener} receives the proxy's parsed access log;</li>
+ * <li>{@link dev.fleetgate.agent.MetricsOutbox} hands metric batches to the sync and gets them
+ * acknowledged or given back.</li>
  * </ul>
  * They may use the {@link dev.fleetgate.agent.AgentContext} service, which the runtime
  * registers once the agent is enrolled.
@@ -19,7 +21,7 @@
  * {@value dev.fleetgate.agent.AgentContext#PLUGIN_HEADER}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.fleetgate.agent;
 
 import org.osgi.annotation.bundle.Export;

@@ -2,6 +2,7 @@ package dev.fleetgate.agent.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.MetricsOutbox;
 import dev.fleetgate.agent.StateApplier;
 import dev.fleetgate.agent.TaskHandler;
 import java.lang.System.Logger;
@@ -100,6 +101,17 @@ public final class AgentRuntime {
         }
     }
 
+    /** The metric batches attached to syncs: the best-ranked outbox (the metrics bundle's). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setMetricsOutbox(MetricsOutbox outbox) {
+        loop.setOutbox(outbox);
+    }
+
+    void unsetMetricsOutbox(MetricsOutbox outbox) {
+        loop.clearOutbox(outbox);
+    }
+
     private void requestPush() {
         loop.requestPush();
     }
@@ -110,7 +122,7 @@ public final class AgentRuntime {
         }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(AgentContext.AGENT_ID, identity.agentId());
-        AgentContextImpl agent = new AgentContextImpl(settings, identity, client, this::requestPush);
+        AgentContextImpl agent = new AgentContextImpl(settings, identity, client, loop::requestStatusPush);
         props.put("fleetgate.agent.name", agent.name());
         registration = context.registerService(AgentContext.class, agent, props);
         LOG.log(Level.INFO, "agent {0} ({1}) ready; syncing with {2}", identity.agentId(), agent.name(), settings.core());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleetgate.agent.MetricsOutbox;
 import dev.fleetgate.agent.Task;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -25,6 +26,7 @@ public final class SyncLoop {
     private static final Logger LOG = System.getLogger(SyncLoop.class.getName());
     static final int DEFAULT_INTERVAL_SECONDS = 20;
     private static final long MIN_SPACING_MS = 1_000;
+    private static final long STATUS_COALESCE_MS = 100;
 
     private final AgentSettings settings;
     private final CoreClient client;
@@ -38,10 +40,13 @@ public final class SyncLoop {
 
     private final Object pushSignal = new Object();
     private boolean pushRequested;
+    /** A bundle's status changed: push one sync even when nothing else is pending. */
+    private boolean statusPushRequested;
     private volatile boolean running;
     private volatile AgentIdentity identity;
     private volatile int intervalSeconds = DEFAULT_INTERVAL_SECONDS;
     private volatile Map<String, SectionDispatcher.Applied> lastReported = Map.of();
+    private final OutboxSlot metrics = new OutboxSlot();
     /** The kind of the current outage ("" when none): each new kind is logged once. */
     private final AtomicReference<String> outage = new AtomicReference<>("");
     private Thread pollThread;
@@ -105,8 +110,30 @@ public final class SyncLoop {
         }
     }
 
+    /**
+     * Asks for one {@code sync?wait=0} soon even when nothing else is pending: a bundle's
+     * status changed (AgentContext.requestSync). Bursts are coalesced into one push.
+     */
+    public void requestStatusPush() {
+        synchronized (pushSignal) {
+            statusPushRequested = true;
+            pushRequested = true;
+            pushSignal.notifyAll();
+        }
+    }
+
     public AgentIdentity identity() {
         return identity;
+    }
+
+    /** Sets the source of metric batches attached to syncs ({@code null}: {@code "metrics": []}). */
+    public void setOutbox(MetricsOutbox outbox) {
+        metrics.set(outbox);
+    }
+
+    /** Clears the outbox if it is this one (a replacement may have been set already). */
+    public void clearOutbox(MetricsOutbox old) {
+        metrics.clear(old);
     }
 
     private void pollLoop() {
@@ -153,13 +180,23 @@ public final class SyncLoop {
         Backoff backoff = new Backoff();
         try {
             while (running) {
+                boolean status;
                 synchronized (pushSignal) {
                     while (!pushRequested && running) {
                         pushSignal.wait();
                     }
                     pushRequested = false;
+                    status = statusPushRequested;
                 }
-                while (running && (tasks.hasUnsentResults() || !sections.applied().equals(lastReported))) {
+                if (status) {
+                    Thread.sleep(STATUS_COALESCE_MS);
+                    synchronized (pushSignal) {
+                        statusPushRequested = false;
+                    }
+                }
+                while (running && (status || tasks.hasUnsentResults() || !sections.applied().equals(lastReported)
+                        || metrics.pending())) {
+                    status = false;
                     try {
                         syncOnce(0);
                         backoff.reset();
@@ -181,8 +218,17 @@ public final class SyncLoop {
     boolean syncOnce(int waitSeconds) throws IOException, InterruptedException {
         Map<String, SectionDispatcher.Applied> applied = sections.applied();
         List<ObjectNode> results = tasks.unsentResults();
-        ObjectNode request = request(applied, results);
-        JsonNode answer = client.sync(identity, waitSeconds, request);
+        MetricsOutbox box = metrics.current();
+        MetricsOutbox.Batch batch = OutboxSlot.poll(box);
+        ObjectNode request = request(applied, results, batch);
+        JsonNode answer;
+        try {
+            answer = client.sync(identity, waitSeconds, request);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            OutboxSlot.settle(box, batch, false);
+            throw e;
+        }
+        OutboxSlot.settle(box, batch, true);
         tasks.acknowledge(results);
         lastReported = applied;
         if (!outage.getAndSet("").isEmpty()) {
@@ -211,6 +257,10 @@ public final class SyncLoop {
     }
 
     ObjectNode request(Map<String, SectionDispatcher.Applied> applied, List<ObjectNode> results) {
+        return request(applied, results, null);
+    }
+
+    ObjectNode request(Map<String, SectionDispatcher.Applied> applied, List<ObjectNode> results, MetricsOutbox.Batch batch) {
         ObjectNode request = mapper.createObjectNode();
         request.put("version", settings.version());
         request.put("hostname", settings.hostname());
@@ -223,7 +273,11 @@ public final class SyncLoop {
         });
         ArrayNode resultsNode = request.putArray("taskResults");
         results.forEach(resultsNode::add);
-        request.putArray("metrics");
+        if (batch != null && batch.series() != null && batch.series().isArray()) {
+            request.set("metrics", batch.series());
+        } else {
+            request.putArray("metrics");
+        }
         ObjectNode status = sections.statuses();
         JsonNode extra = extraStatus.get();
         if (extra != null && extra.isObject()) {

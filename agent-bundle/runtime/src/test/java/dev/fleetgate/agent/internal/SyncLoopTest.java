@@ -157,6 +157,16 @@ class SyncLoopTest {
     }
 
     @Test
+    void aStatusChangeIsPushedWhileTheLongPollIsHeld() throws Exception {
+        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1"));
+        startAgent(null);
+        core.awaitSync(s -> s.waitSeconds() > 0, 10_000);
+        loop.requestStatusPush();
+        FakeCore.Sync push = core.awaitSync(s -> s.waitSeconds() == 0, 10_000);
+        assertEquals("Bearer " + FakeCore.API_KEY, push.authorization());
+    }
+
+    @Test
     void aRefusedTokenIsFatal() throws Exception {
         core.enrolStatus = 401;
         startAgent("used-token");
