@@ -1,0 +1,53 @@
+package dev.fleetgate.agent.docker.internal;
+
+import dev.fleetgate.agent.ServiceEndpoints;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongConsumer;
+
+/**
+ * The ready replicas, as the {@link ServiceEndpoints} service the proxy driver reads. Each
+ * change grows the revision and tells the listener (which updates the service property
+ * {@value ServiceEndpoints#REVISION}) before {@link #publish} returns.
+ */
+public final class EndpointsPublisher implements ServiceEndpoints {
+
+    private final LongConsumer onChange;
+    private volatile Map<String, List<Endpoint>> current = Map.of();
+    private long revision;
+
+    /** @param onChange called with the new revision after each change, on the publishing thread */
+    public EndpointsPublisher(LongConsumer onChange) {
+        this.onChange = onChange;
+    }
+
+    @Override
+    public Map<String, List<Endpoint>> endpoints() {
+        return current;
+    }
+
+    public synchronized long revision() {
+        return revision;
+    }
+
+    /** @return whether the set changed */
+    public boolean publish(Map<String, List<Endpoint>> next) {
+        long rev;
+        synchronized (this) {
+            Map<String, List<Endpoint>> copy = new TreeMap<>();
+            next.forEach((service, list) -> {
+                if (!list.isEmpty()) {
+                    copy.put(service, List.copyOf(list));
+                }
+            });
+            if (copy.equals(current)) {
+                return false;
+            }
+            current = java.util.Collections.unmodifiableMap(copy);
+            rev = ++revision;
+        }
+        onChange.accept(rev);
+        return true;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.fleetgate.agent.docker.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.transport.DockerHttpClient.Response;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Answers {@code logs.container}: the last {@code tail} lines (optionally filtered), or the
+ * lines after a cursor, bounded by {@code limit} lines and about {@code maxBytes} of text. The
+ * engine's stream is read line by line and closed as soon as the answer is complete.
+ */
+public final class LogReader {
+
+    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final int MAX_LINE_CHARS = 16_384;
+    private static final long ALL = Long.MAX_VALUE;
+
+    private final DockerApi api;
+
+    public LogReader(DockerApi api) {
+        this.api = api;
+    }
+
+    /** Position while reading: the last timestamp and how many lines carried it. */
+    private static final class Position {
+        Instant ts;
+        int count;
+
+        Position(Instant ts, int count) {
+            this.ts = ts;
+            this.count = count;
+        }
+
+        void advance(Instant t) {
+            if (t.equals(ts)) {
+                count++;
+            } else {
+                ts = t;
+                count = 1;
+            }
+        }
+
+        LogCursor cursor() {
+            return new LogCursor(ts, count);
+        }
+    }
+
+    /** @throws IllegalArgumentException for an unknown container ("no such container: X") */
+    public ObjectNode read(LogQuery q) throws IOException {
+        JsonNode container;
+        try {
+            container = api.get("/containers/" + DockerApi.q(q.container()) + "/json");
+        } catch (DockerException e) {
+            if (e.notFound()) {
+                throw new IllegalArgumentException("no such container: " + q.container());
+            }
+            throw e;
+        }
+        String base = "/containers/" + container.path("Id").asText() + "/logs?stdout=1&stderr=1&timestamps=1";
+        boolean tty = container.path("Config").path("Tty").asBoolean();
+        int maxLine = Math.min(MAX_LINE_CHARS, q.maxBytes());
+        return q.cursor() == null ? tail(q, base, tty, maxLine) : since(q, base, tty, maxLine);
+    }
+
+    private ObjectNode tail(LogQuery q, String base, boolean tty, int maxLine) throws IOException {
+        // Docker's json-file driver reads about 100k lines/s and a large tail=N is slower than a
+        // whole forward read: one small window first, then (when it holds too few matches) all.
+        long window = q.everything() ? Math.max(1, q.tail()) : Math.max(1000, q.tail() * 8L);
+        while (true) {
+            Deque<LogStream.Line> ring = new ArrayDeque<>();
+            Position pos = null;
+            long read = 0;
+            boolean all = window >= ALL;
+            try (Response response = api.stream(base + (all ? "" : "&tail=" + window));
+                 LogStream lines = new LogStream(response.getBody(), tty, maxLine)) {
+                LogStream.Line line;
+                while ((line = lines.next()) != null) {
+                    read++;
+                    if (pos == null) {
+                        pos = new Position(line.timestamp(), 1);
+                    } else {
+                        pos.advance(line.timestamp());
+                    }
+                    if (q.tail() > 0 && q.wants(line.stream(), line.text())) {
+                        ring.addLast(line);
+                        if (ring.size() > q.tail()) {
+                            ring.removeFirst();
+                        }
+                    }
+                }
+            }
+            if (ring.size() >= q.tail() || read < window || all) {
+                return newest(ring, pos == null ? LogCursor.START : pos.cursor(), q);
+            }
+            window = ALL;
+        }
+    }
+
+    /** Keeps the newest lines within the limits. */
+    private static ObjectNode newest(Deque<LogStream.Line> ring, LogCursor cursor, LogQuery q) {
+        List<LogStream.Line> kept = new ArrayList<>();
+        long bytes = 0;
+        boolean truncated = false;
+        for (var it = ring.descendingIterator(); it.hasNext();) {
+            LogStream.Line line = it.next();
+            if (kept.size() >= q.limit() || (bytes + line.text().length() > q.maxBytes() && !kept.isEmpty())) {
+                truncated = true;
+                break;
+            }
+            bytes += line.text().length();
+            kept.add(line);
+        }
+        java.util.Collections.reverse(kept);
+        return answer(kept, cursor, truncated);
+    }
+
+    private ObjectNode since(LogQuery q, String base, boolean tty, int maxLine) throws IOException {
+        // Docker answers since=T by reading the log file from its start: first try the end of
+        // the log, which holds the cursor when few lines came since (the usual follow case).
+        LogCursor from = q.cursor();
+        long window = Math.max(1000, q.limit() * 2L);
+        List<LogStream.Line> recent = new ArrayList<>();
+        try (Response response = api.stream(base + "&tail=" + window);
+             LogStream lines = new LogStream(response.getBody(), tty, maxLine)) {
+            LogStream.Line line;
+            while ((line = lines.next()) != null) {
+                recent.add(line);
+            }
+        }
+        if (recent.size() < window || recent.get(0).timestamp().isBefore(from.timestamp())) {
+            var it = recent.iterator();
+            return after(q, () -> it.hasNext() ? it.next() : null);
+        }
+        try (Response response = api.stream(base + "&since=" + from.since());
+             LogStream lines = new LogStream(response.getBody(), tty, maxLine)) {
+            return after(q, lines::next);
+        }
+    }
+
+    /** A source of lines, oldest first; null at the end. */
+    private interface Lines {
+        LogStream.Line next() throws IOException;
+    }
+
+    /** The lines after the cursor, within the limits. */
+    private static ObjectNode after(LogQuery q, Lines lines) throws IOException {
+        LogCursor from = q.cursor();
+        List<LogStream.Line> out = new ArrayList<>();
+        Position pos = new Position(from.timestamp(), 0);
+        LogCursor scanned = from;
+        LogCursor lastReturned = from;
+        long bytes = 0;
+        boolean truncated = false;
+        LogStream.Line line;
+        while ((line = lines.next()) != null) {
+            if (line.timestamp().isBefore(from.timestamp())) {
+                continue;
+            }
+            pos.advance(line.timestamp());
+            if (line.timestamp().equals(from.timestamp()) && pos.count <= from.count()) {
+                continue;
+            }
+            if (q.wants(line.stream(), line.text())) {
+                if (out.size() >= q.limit() || (bytes + line.text().length() > q.maxBytes() && !out.isEmpty())) {
+                    truncated = true;
+                    break;
+                }
+                out.add(line);
+                bytes += line.text().length();
+                lastReturned = pos.cursor();
+            }
+            scanned = pos.cursor();
+        }
+        return answer(out, truncated ? lastReturned : scanned, truncated);
+    }
+
+    private static ObjectNode answer(List<LogStream.Line> lines, LogCursor cursor, boolean truncated) {
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        ArrayNode array = result.putArray("lines");
+        for (LogStream.Line line : lines) {
+            ObjectNode n = array.addObject();
+            n.put("timestamp", TS.format(line.timestamp()));
+            n.put("stream", line.stream());
+            n.put("text", line.text());
+        }
+        result.put("cursor", cursor.encode());
+        result.put("truncated", truncated);
+        return result;
+    }
+}
