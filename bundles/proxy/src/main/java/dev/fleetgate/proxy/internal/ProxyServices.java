@@ -19,9 +19,14 @@ import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
 
-/** Service CRUD as the REST API and the shell use it: validation, storage, signalling. */
+/**
+ * Service CRUD and scaling as the REST API and the shell use them: validation, storage,
+ * signalling ({@code proxy} and {@code containers} sections, {@link ServiceDirectory#TOPIC_CHANGED}).
+ */
 @Component(service = ProxyServices.class)
 public final class ProxyServices {
+    private static final int SCALE_ATTEMPTS = 5;
+
     private final ServiceStore store;
     private final AgentDirectory agents;
     private final DesiredStateService desiredState;
@@ -53,7 +58,7 @@ public final class ProxyServices {
 
     public StoredService create(JsonNode body) {
         StoredService s = store.create(validate(body));
-        desiredState.changed(ProxySpec.SECTION);
+        signal();
         posted(s.id(), "CREATED", s.revision());
         return s;
     }
@@ -61,7 +66,7 @@ public final class ProxyServices {
     public StoredService update(UUID id, JsonNode body) {
         get(id);
         StoredService s = store.update(id, validate(body));
-        desiredState.changed(ProxySpec.SECTION);
+        signal();
         posted(s.id(), "UPDATED", s.revision());
         return s;
     }
@@ -71,8 +76,46 @@ public final class ProxyServices {
             throw ApiException.notFound("Service " + id);
         }
         status.forget(id);
-        desiredState.changed(ProxySpec.SECTION);
+        signal();
         posted(id, "DELETED", -1);
+    }
+
+    /**
+     * Sets the replica count of a service with managed containers ({@code {"replicas": n}}).
+     * The revision grows only when the count changes; a concurrent update is retried.
+     *
+     * @throws ApiException 400 for a bad count or a service without containers, 404 when unknown
+     */
+    public StoredService scale(UUID id, JsonNode body) {
+        JsonNode n = body == null || !body.isObject() ? null : body.get("replicas");
+        if (!ContainersValidator.isReplicas(n)) {
+            throw ApiException.invalid("replicas", n == null || n.isNull() ? "is required"
+                    : "must be an integer from 0 to " + ContainersValidator.MAX_REPLICAS);
+        }
+        int replicas = n.asInt();
+        for (int attempt = 1; ; attempt++) {
+            StoredService s = get(id);
+            if (s.config().containers() == null) {
+                throw ApiException.invalid("replicas", "the service has no managed containers to scale");
+            }
+            if (s.config().containers().replicas() == replicas) {
+                return s;
+            }
+            Optional<StoredService> scaled = store.updateIfRevision(id, s.revision(), s.config().withReplicas(replicas));
+            if (scaled.isPresent()) {
+                desiredState.changed(ContainersSection.SECTION);
+                posted(id, "UPDATED", scaled.get().revision());
+                return scaled.get();
+            }
+            if (attempt == SCALE_ATTEMPTS) {
+                throw ApiException.conflict("The service kept changing meanwhile; try again");
+            }
+        }
+    }
+
+    private void signal() {
+        desiredState.changed(ProxySpec.SECTION);
+        desiredState.changed(ContainersSection.SECTION);
     }
 
     private void posted(UUID id, String action, long revision) {

@@ -41,15 +41,41 @@ public record ServiceConfig(String name, List<String> domains, List<String> agen
     }
 
     /**
-     * Managed containers (run by the agent in a later issue).
+     * Managed containers: each placed agent runs {@code replicas} of them and adds the ready
+     * ones to the service's upstream (see {@link ContainersSection}).
      *
-     * @param command a string (run by the image's shell) or an array of strings; {@code ${PORT}}
-     *                is replaced by the replica's port
+     * @param command       a string (run by the image's shell) or an array of strings; {@code ${PORT}}
+     *                      is replaced by the replica's port; null = the image's default
+     * @param port          the port the container listens on (bridge network; ignored with host networking,
+     *                      where the agent picks each replica's port and passes it in {@code PORT})
+     * @param cpus          CPU limit in cores, or null for none
+     * @param memoryBytes   memory limit, or null for none
+     * @param restartPolicy Docker's restart policy: no (default: the agent replaces dead replicas),
+     *                      on-failure, always, unless-stopped
+     * @param network       host (default) or bridge
      */
-    public record Containers(String image, JsonNode command, Map<String, String> env, Integer port, int replicas) {
+    public record Containers(String image, JsonNode command, Map<String, String> env, Integer port, int replicas,
+            Double cpus, Long memoryBytes, String restartPolicy, String network) {
+        public static final String DEFAULT_RESTART = "no";
+        public static final String DEFAULT_NETWORK = "host";
+
         public Containers {
             env = Maps.sorted(env);
             command = command == null || command.isNull() || command.isMissingNode() ? null : command;
+            // Documents stored before these fields existed read as the defaults.
+            restartPolicy = restartPolicy == null ? DEFAULT_RESTART : restartPolicy;
+            network = network == null ? DEFAULT_NETWORK : network;
         }
+
+        /** The same containers with another replica count. */
+        public Containers withReplicas(int n) {
+            return new Containers(image, command, env, port, n, cpus, memoryBytes, restartPolicy, network);
+        }
+    }
+
+    /** The same service with another replica count (its containers must exist). */
+    public ServiceConfig withReplicas(int n) {
+        return new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders,
+                responseHeaders, websockets, containers.withReplicas(n));
     }
 }

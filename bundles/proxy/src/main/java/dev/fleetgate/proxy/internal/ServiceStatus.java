@@ -26,17 +26,33 @@ import dev.fleetgate.proxy.ProxySpec;
  * revision (the agent keeps serving its last good configuration); PENDING otherwise.
  * Which section revision carries which service revision is learnt by
  * {@link DesiredStateService#recompute} when first asked (see {@link RolloutTracker}).
+ *
+ * <p>For a service with managed containers, each agent entry also carries where its
+ * replicas stand there ({@code containers}), and {@code replicas} lists them all, as the
+ * agents last reported (see {@link ContainerReports}).
  */
 @Component(service = ServiceStatus.class)
 public final class ServiceStatus {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceStatus.class);
 
-    /** The REST shape of {@code GET /services/{id}/status}. */
-    public record View(long revision, List<AgentState> agents, List<TargetState> targets) {
+    /** The REST shape of {@code GET /services/{id}/status}; {@code replicas} is empty without containers. */
+    public record View(long revision, List<AgentState> agents, List<TargetState> targets,
+            List<ContainerReports.Replica> replicas) {
     }
 
-    /** @param appliedRevision the newest service revision known to be live there, or null */
-    public record AgentState(String agentId, Long appliedRevision, String state, String error) {
+    /**
+     * @param appliedRevision the newest service revision known to be live there, or null
+     * @param containers      the replicas' state there, or null for a service without containers
+     */
+    public record AgentState(String agentId, Long appliedRevision, String state, String error,
+            ContainerReports.Summary containers) {
+        AgentState(String agentId, Long appliedRevision, String state, String error) {
+            this(agentId, appliedRevision, state, error, null);
+        }
+
+        AgentState with(ContainerReports.Summary c) {
+            return new AgentState(agentId, appliedRevision, state, error, c);
+        }
     }
 
     /** @param healthy null until an agent reported the target */
@@ -46,14 +62,16 @@ public final class ServiceStatus {
     private final ServiceStore store;
     private final DesiredStateService desiredState;
     private final TargetHealth health;
+    private final ContainerReports containers;
     private final RolloutTracker tracker = new RolloutTracker();
 
     @Activate
     public ServiceStatus(@Reference ServiceStore store, @Reference DesiredStateService desiredState,
-            @Reference TargetHealth health) {
+            @Reference TargetHealth health, @Reference ContainerReports containers) {
         this.store = store;
         this.desiredState = desiredState;
         this.health = health;
+        this.containers = containers;
     }
 
     public View status(UUID id) {
@@ -63,11 +81,15 @@ public final class ServiceStatus {
             learnCarriers();
             carriers = tracker.carriers(id, s.revision());
         }
+        ServiceConfig.Containers c = s.config().containers();
+        String sid = s.id().toString();
         List<AgentState> agents = new ArrayList<>();
         for (String agentId : s.config().agentIds()) {
-            agents.add(agentState(s, agentId, carriers == null ? null : carriers.get(agentId)));
+            AgentState a = agentState(s, agentId, carriers == null ? null : carriers.get(agentId));
+            agents.add(c == null ? a : a.with(containers.summary(agentId, sid, c.replicas())));
         }
-        return new View(s.revision(), agents, targets(s));
+        List<ContainerReports.Replica> replicas = c == null ? List.of() : containers.replicas(sid, s.config().agentIds());
+        return new View(s.revision(), agents, targets(s), replicas);
     }
 
     /** Forgets what was learnt about a deleted service. */

@@ -118,6 +118,29 @@ public final class ServiceStore {
         });
     }
 
+    /**
+     * Replaces the configuration if the service is still at {@code revision}, keeping its name
+     * and domains (for changes that touch neither, such as the replica count).
+     *
+     * @return the updated service, or empty when it is gone or changed meanwhile
+     */
+    public Optional<StoredService> updateIfRevision(UUID id, long revision, ServiceConfig config) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET config = ?::jsonb,"
+                        + " revision = revision + 1, updated_at = now() WHERE id = ? AND revision = ? AND name = ?"
+                        + " RETURNING " + COLUMNS)) {
+            ps.setString(1, json(config));
+            ps.setObject(2, id);
+            ps.setLong(3, revision);
+            ps.setString(4, config.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("update service", e);
+        }
+    }
+
     /** @return whether it existed; its domains are free afterwards */
     public boolean delete(UUID id) {
         try (Connection c = dataSource.getConnection();

@@ -25,7 +25,6 @@ public final class ServiceValidator {
     private static final int MAX_AGENTS = 100;
     private static final int MAX_TARGETS = 256;
     private static final int MAX_HEADERS = 50;
-    private static final int MAX_ENV = 100;
     private static final int MAX_SECONDS = 3600;
 
     private final Predicate<String> agentExists;
@@ -55,7 +54,8 @@ public final class ServiceValidator {
         List<String> domains = domains(r, body);
         List<String> agentIds = agentIds(r, body);
         JsonNode containersNode = r.object(body, "containers", "containers", false);
-        ServiceConfig.Containers containers = containersNode == null ? null : containers(r, containersNode);
+        ServiceConfig.Containers containers = containersNode == null ? null
+                : ContainersValidator.containers(r, containersNode);
         boolean hasContainers = containersNode != null;
         JsonNode upstreamNode = r.object(body, "upstream", "upstream", !hasContainers);
         ServiceConfig.Upstream upstream = upstream(r, upstreamNode, hasContainers);
@@ -273,65 +273,6 @@ public final class ServiceValidator {
                 r.error(field, "must be at most 1024 printable ASCII characters without ; { } \" ' \\ or $");
             } else {
                 out.put(key, e.getValue().asText());
-            }
-        }
-        return out;
-    }
-
-    private static ServiceConfig.Containers containers(FieldReader r, JsonNode c) {
-        String image = r.text(c, "image", "containers.image", true);
-        if (image != null && !SafeText.isImage(image)) {
-            r.error("containers.image", "is not a valid image reference (e.g. registry:5000/team/app:1.2)");
-        }
-        JsonNode command = command(r, c.get("command"));
-        Map<String, String> env = env(r, c);
-        Integer port = r.integer(c, "port", "containers.port", 1, 65535, null);
-        Integer replicas = r.integer(c, "replicas", "containers.replicas", 0, 100, 1);
-        return new ServiceConfig.Containers(image, command, env, port, replicas == null ? 1 : replicas);
-    }
-
-    private static JsonNode command(FieldReader r, JsonNode cmd) {
-        if (FieldReader.absent(cmd)) {
-            return null;
-        }
-        if (cmd.isTextual()) {
-            if (!SafeText.isPlainText(cmd.asText(), 4096)) {
-                r.error("containers.command", "must be at most 4096 characters without control characters");
-            }
-            return cmd;
-        }
-        if (!cmd.isArray() || cmd.size() > 64) {
-            r.error("containers.command", "must be a string or an array of at most 64 strings");
-            return null;
-        }
-        for (int i = 0; i < cmd.size(); i++) {
-            JsonNode a = cmd.get(i);
-            if (!a.isTextual() || !SafeText.isPlainText(a.asText(), 4096)) {
-                r.error("containers.command[" + i + "]", "must be a string without control characters");
-            }
-        }
-        return cmd;
-    }
-
-    private static Map<String, String> env(FieldReader r, JsonNode c) {
-        JsonNode env = r.object(c, "env", "containers.env", false);
-        Map<String, String> out = new LinkedHashMap<>();
-        if (env == null) {
-            return out;
-        }
-        if (env.size() > MAX_ENV) {
-            r.error("containers.env", "must have at most " + MAX_ENV + " variables");
-            return out;
-        }
-        int i = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); i++) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!SafeText.isEnvName(e.getKey())) {
-                r.error("containers.env", "variable #" + (i + 1) + ": the name must match [A-Za-z_][A-Za-z0-9_]*");
-            } else if (!e.getValue().isTextual() || !SafeText.isPlainText(e.getValue().asText(), 4096)) {
-                r.error("containers.env." + e.getKey(), "must be a string without control characters");
-            } else {
-                out.put(e.getKey(), e.getValue().asText());
             }
         }
         return out;

@@ -83,6 +83,13 @@ public final class ServicesResource implements RestResource {
         return Response.noContent().build();
     }
 
+    /** {@code {"replicas": n}} for a service with managed containers → the service. */
+    @PUT
+    @Path("{id}/replicas")
+    public ObjectNode replicas(@PathParam("id") String id, JsonNode body) {
+        return ServiceJson.of(services.scale(id(id), body));
+    }
+
     @GET
     @Path("{id}/status")
     public ServiceStatus.View status(@PathParam("id") String id) {

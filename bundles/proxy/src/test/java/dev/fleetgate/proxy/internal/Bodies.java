@@ -36,7 +36,8 @@ final class Bodies {
                 + "'timeouts':{'connectSeconds':3,'readSeconds':30,'sendSeconds':20},'maxBodySize':'20m',"
                 + "'requestHeaders':{'X-Env':'prod'},'responseHeaders':{'X-Frame-Options':'DENY'},'websockets':true,"
                 + "'containers':{'image':'registry.local:5000/shop/web:1.2','command':'httpd -f -p 127.0.0.1:${PORT}',"
-                + "'env':{'MODE':'prod'},'port':8080,'replicas':2}}");
+                + "'env':{'MODE':'prod'},'port':8080,'replicas':2,'cpus':0.5,'memory':'256m','restartPolicy':'on-failure',"
+                + "'network':'bridge'}}");
     }
 
     static JsonNode array() {

@@ -38,7 +38,10 @@ class InjectionFuzzTest {
             Map.entry("/maxBodySize", "maxBodySize"),
             Map.entry("/requestHeaders/X-Env", "requestHeaders.X-Env"),
             Map.entry("/responseHeaders/X-Frame-Options", "responseHeaders.X-Frame-Options"),
-            Map.entry("/containers/image", "containers.image"));
+            Map.entry("/containers/image", "containers.image"),
+            Map.entry("/containers/memory", "containers.memory"),
+            Map.entry("/containers/restartPolicy", "containers.restartPolicy"),
+            Map.entry("/containers/network", "containers.network"));
     /** Strings handed to Docker, not nginx: only control characters are refused. */
     private static final Map<String, String> DOCKER_VALUES = Map.of(
             "/containers/command", "containers.command",

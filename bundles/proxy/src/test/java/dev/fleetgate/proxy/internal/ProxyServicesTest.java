@@ -42,7 +42,7 @@ class ProxyServicesTest {
         }
     };
     private final ProxyServices services = new ProxyServices(store, agents, desired,
-            new ServiceStatus(store, desired, new TargetHealth()), events);
+            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events);
 
     @Test
     void invalidBodyIs400AndNothingIsStored() {

@@ -25,7 +25,8 @@ class ServiceStatusTest {
     private final ServiceStore store = mock(ServiceStore.class);
     private final DesiredStateService desired = mock(DesiredStateService.class);
     private final TargetHealth health = new TargetHealth();
-    private final ServiceStatus status = new ServiceStatus(store, desired, health);
+    private final ContainerReports reports = new ContainerReports();
+    private final ServiceStatus status = new ServiceStatus(store, desired, health, reports);
     private final Map<String, SectionState> states = new HashMap<>();
     private StoredService shop;
 

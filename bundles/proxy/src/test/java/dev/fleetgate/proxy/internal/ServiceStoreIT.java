@@ -112,6 +112,19 @@ class ServiceStoreIT {
     }
 
     @Test
+    void replicaChangesNeedTheRevisionTheyWereMadeOn() {
+        StoredService s = store.create(config("scale", "scale.test"));
+        assertEquals(2, s.config().containers().replicas());
+        StoredService scaled = store.updateIfRevision(s.id(), 1, s.config().withReplicas(5)).orElseThrow();
+        assertEquals(2, scaled.revision());
+        assertEquals(5, store.get(s.id()).orElseThrow().config().containers().replicas());
+        assertEquals(scaled.config(), store.get(s.id()).orElseThrow().config(), "limits and modes survive the round trip");
+        assertTrue(store.updateIfRevision(s.id(), 1, s.config().withReplicas(7)).isEmpty(), "stale revision");
+        assertTrue(store.updateIfRevision(UUID.randomUUID(), 1, s.config()).isEmpty(), "unknown service");
+        assertEquals(5, store.get(s.id()).orElseThrow().config().containers().replicas());
+    }
+
+    @Test
     void sameNameIs409() {
         store.create(config("twin", "twin1.test"));
         ApiException e = assertThrows(ApiException.class, () -> store.create(config("twin", "twin2.test")));

@@ -25,11 +25,16 @@ import dev.fleetgate.persistence.Database;
  * Change signals about agents, in-process and between cores: {@code LISTEN fleetgate_agent}
  * on a dedicated connection (own thread, reconnects on failure) and {@link #local} for
  * changes made here. The payload is an agent id, or {@value #ALL} for every agent.
+ *
+ * <p>The same connection listens on {@value #TASK_CHANNEL}: a task finished (payload = task
+ * id), for whoever waits for it on any core. Task listeners get null after a reconnect
+ * (signals may have been missed).
  */
 @Component(service = Notifier.class)
 public final class Notifier {
     public static final String CHANNEL = "fleetgate_agent";
     public static final String ALL = "*";
+    public static final String TASK_CHANNEL = "fleetgate_task";
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 
     /** Receives change signals; {@code agentId} is null for every agent. Must be quick. */
@@ -40,6 +45,7 @@ public final class Notifier {
 
     private final DataSource dataSource;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> taskListeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final Object lock = new Object();
     private volatile boolean running = true;
@@ -61,6 +67,15 @@ public final class Notifier {
 
     public void removeListener(Listener l) {
         listeners.remove(l);
+    }
+
+    /** Listens for finished tasks; the argument is a task id, or null for "any task". */
+    public void addTaskListener(Listener l) {
+        taskListeners.add(l);
+    }
+
+    public void removeTaskListener(Listener l) {
+        taskListeners.remove(l);
     }
 
     /** Signals a change made by this core to its own listeners at once (after commit). */
@@ -86,6 +101,10 @@ public final class Notifier {
     }
 
     private void dispatch(String payload) {
+        dispatch(listeners, payload);
+    }
+
+    private static void dispatch(List<Listener> listeners, String payload) {
         String agentId = payload == null || ALL.equals(payload) ? null : payload;
         for (Listener l : listeners) {
             try {
@@ -108,18 +127,20 @@ public final class Notifier {
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
+                    s.execute("LISTEN " + TASK_CHANNEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 listening.countDown();
                 backoff = 500;
                 if (reconnected) {
                     dispatch(ALL); // signals may have been missed while disconnected
+                    dispatch(taskListeners, ALL);
                 }
                 while (running) {
                     PGNotification[] ns = pg.getNotifications(1000);
                     if (ns != null) {
                         for (PGNotification n : ns) {
-                            dispatch(n.getParameter());
+                            dispatch(TASK_CHANNEL.equals(n.getName()) ? taskListeners : listeners, n.getParameter());
                         }
                     }
                 }

@@ -29,4 +29,12 @@ public final class SqlJson {
             ps.execute();
         }
     }
+
+    /** Sends a task id on the tasks' channel when the transaction of {@code c} commits. */
+    public static void notifyTask(Connection c, String taskId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + Notifier.TASK_CHANNEL + "', ?)")) {
+            ps.setString(1, taskId);
+            ps.execute();
+        }
+    }
 }

@@ -11,12 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +30,11 @@ import dev.fleetgate.api.TaskView;
 import dev.fleetgate.persistence.Database;
 import dev.fleetgate.persistence.Jdbc;
 
-/** The persistent task queue: submit, deliver at least once, complete once, expire, purge. */
+/**
+ * The persistent task queue: submit, deliver at least once, complete once, expire, purge;
+ * callers wait for results through {@link #completion} (see {@link TaskWaits}). A stored
+ * result is signalled on {@value Notifier#TASK_CHANNEL} so that waiters on other cores wake.
+ */
 @Component(service = {TaskService.class, TaskQueue.class})
 public final class TaskQueue implements TaskService {
     public static final String PENDING = "PENDING";
@@ -54,6 +61,8 @@ public final class TaskQueue implements TaskService {
     private final Notifier notifier;
     private final Settings settings;
     private final Clock clock;
+    private final TaskWaits waits;
+    private final Notifier.Listener taskListener;
 
     @Activate
     public TaskQueue(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
@@ -67,6 +76,25 @@ public final class TaskQueue implements TaskService {
         this.notifier = notifier;
         this.settings = settings;
         this.clock = clock;
+        this.waits = new TaskWaits(new TaskWaits.Store() {
+            @Override
+            public Optional<TaskView> load(String taskId) {
+                return get(taskId);
+            }
+
+            @Override
+            public Optional<TaskView> expireIfDue(String taskId) {
+                return expireOne(taskId);
+            }
+        }, clock);
+        this.taskListener = waits::changed;
+        notifier.addTaskListener(taskListener);
+    }
+
+    @Deactivate
+    public void close() {
+        notifier.removeTaskListener(taskListener);
+        waits.close();
     }
 
     @Override
@@ -121,6 +149,36 @@ public final class TaskQueue implements TaskService {
                 }
             }
         });
+    }
+
+    @Override
+    public CompletionStage<TaskView> completion(String taskId, Duration timeout) {
+        Optional<String> id = Ids.canonical(taskId);
+        return id.isEmpty() ? CompletableFuture.failedFuture(ApiException.notFound("Task " + taskId))
+                : waits.await(id.get(), timeout);
+    }
+
+    @Override
+    public boolean discard(String taskId) {
+        Optional<UUID> id = Ids.parse(taskId);
+        if (id.isEmpty()) {
+            return false;
+        }
+        int n = Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tasks WHERE id = ?")) {
+                ps.setObject(1, id.get());
+                return ps.executeUpdate();
+            }
+        });
+        if (n > 0) {
+            waits.changed(id.get().toString());
+        }
+        return n > 0;
+    }
+
+    /** For tests: how many callers wait for tasks. */
+    int waiting() {
+        return waits.size();
     }
 
     /** The newest tasks of an agent. */
@@ -191,16 +249,20 @@ public final class TaskQueue implements TaskService {
         });
     }
 
-    /** Stores results; results for unknown, other agents' or finished tasks are ignored. */
+    /**
+     * Stores results; results for unknown, other agents' or finished tasks are ignored. Each
+     * stored result completes this core's waiters at once and is signalled to other cores.
+     */
     public int complete(String agentId, List<Result> results) {
         if (results.isEmpty()) {
             return 0;
         }
         Instant now = clock.instant();
-        return Jdbc.tx(dataSource, c -> {
-            int n = 0;
+        List<TaskView> finished = Jdbc.tx(dataSource, c -> {
+            List<TaskView> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET status = ?, result = ?::jsonb, error = ?,"
-                    + " completed_at = ? WHERE id = ? AND agent_id = ? AND status IN ('PENDING', 'DELIVERED')")) {
+                    + " completed_at = ? WHERE id = ? AND agent_id = ? AND status IN ('PENDING', 'DELIVERED')"
+                    + " RETURNING " + COLUMNS)) {
                 for (Result r : results) {
                     ps.setString(1, r.status());
                     SqlJson.setJson(ps, 2, r.result() == null || r.result().isNull() ? null : r.result());
@@ -208,11 +270,39 @@ public final class TaskQueue implements TaskService {
                     Jdbc.setInstant(ps, 4, now);
                     ps.setObject(5, UUID.fromString(r.id()));
                     ps.setObject(6, UUID.fromString(agentId));
-                    n += ps.executeUpdate();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(view(rs));
+                        }
+                    }
                 }
             }
-            return n;
+            for (TaskView t : out) {
+                SqlJson.notifyTask(c, t.id());
+            }
+            return out;
         });
+        finished.forEach(waits::done);
+        return finished.size();
+    }
+
+    /** Marks one open task EXPIRED if it is past its expiry; @return the task as it then is */
+    Optional<TaskView> expireOne(String taskId) {
+        Optional<UUID> id = Ids.parse(taskId);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET status = 'EXPIRED', completed_at = ?"
+                    + " WHERE id = ? AND status IN ('PENDING', 'DELIVERED') AND expires_at <= ?")) {
+                Jdbc.setInstant(ps, 1, now);
+                ps.setObject(2, id.get());
+                Jdbc.setInstant(ps, 3, now);
+                return ps.executeUpdate();
+            }
+        });
+        return get(taskId);
     }
 
     /** Marks open tasks past their expiry EXPIRED. */

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.agents.internal.AgentRegistry;
 import dev.fleetgate.agents.internal.BundleRepository;
+import dev.fleetgate.agents.internal.ContainerInventory;
 import dev.fleetgate.agents.internal.DesiredStateEngine;
 import dev.fleetgate.agents.internal.Enrolment;
 import dev.fleetgate.agents.internal.Json;
@@ -55,17 +56,19 @@ public final class AgentsResource implements RestResource {
     private final TaskQueue tasks;
     private final SyncService sync;
     private final BundleRepository bundles;
+    private final ContainerInventory containers;
 
     @Activate
     public AgentsResource(@Reference AgentRegistry registry, @Reference Enrolment enrolment,
             @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference SyncService sync,
-            @Reference BundleRepository bundles) {
+            @Reference BundleRepository bundles, @Reference ContainerInventory containers) {
         this.registry = registry;
         this.enrolment = enrolment;
         this.desiredState = desiredState;
         this.tasks = tasks;
         this.sync = sync;
         this.bundles = bundles;
+        this.containers = containers;
     }
 
     @POST
@@ -175,6 +178,13 @@ public final class AgentsResource implements RestResource {
     public JsonNode reportedBundles(@PathParam("id") String id) {
         JsonNode states = bundles.reportedStates(known(id));
         return states == null ? Json.MAPPER.createArrayNode() : states;
+    }
+
+    /** Every container of the agent's host as the agent last reported it ([] before any report). */
+    @GET
+    @Path("{id}/containers")
+    public JsonNode containers(@PathParam("id") String id) {
+        return containers.containers(known(id));
     }
 
     @GET

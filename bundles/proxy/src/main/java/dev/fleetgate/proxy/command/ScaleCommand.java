@@ -1,0 +1,53 @@
+package dev.fleetgate.proxy.command;
+
+import java.util.Optional;
+import java.util.UUID;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.proxy.internal.Json;
+import dev.fleetgate.proxy.internal.ProxyServices;
+import dev.fleetgate.proxy.internal.StoredService;
+
+/** {@code fleetgate:scale <name|id> <replicas>}: sets the replica count of a container service. */
+@Command(scope = "fleetgate", name = "scale", description = "Sets the replica count of a service's managed containers")
+@Service
+public class ScaleCommand implements Action {
+
+    @Argument(index = 0, name = "service", required = true, description = "Service name or id")
+    @Completion(ServiceNameCompleter.class)
+    String service;
+
+    @Argument(index = 1, name = "replicas", required = true, description = "Replicas per placed agent (0-100)")
+    int replicas;
+
+    @Reference
+    ProxyServices services;
+
+    @Override
+    public Object execute() {
+        Optional<StoredService> s = services.findByName(service);
+        if (s.isEmpty()) {
+            try {
+                s = Optional.of(services.get(UUID.fromString(service)));
+            } catch (IllegalArgumentException | ApiException e) {
+                System.err.println("No service named or with id " + service);
+                return null;
+            }
+        }
+        try {
+            StoredService scaled = services.scale(s.get().id(), Json.MAPPER.createObjectNode().put("replicas", replicas));
+            System.out.println("Service " + scaled.name() + " (" + scaled.id() + ") now wants " + replicas
+                    + " replica(s) per agent, revision " + scaled.revision());
+        } catch (ApiException e) {
+            System.err.println(Errors.describe(e));
+        }
+        return null;
+    }
+}
