@@ -22,14 +22,21 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts the agent; {@code token} may be null once it is enrolled. */
     public void start(String coreUrl, String name, String token) throws IOException {
+        start(coreUrl, name, token, java.util.Map.of());
+    }
+
+    /** Starts the agent with extra environment (e.g. FLEETGATE_AGENT_JAVA_OPTS, FLEETGATE_PROXY_HTTP_PORT). */
+    public void start(String coreUrl, String name, String token, java.util.Map<String, String> env) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/fleetgate-agent").toString(),
                 "--core", coreUrl, "--name", name, "--state-dir", stateDir.toString()));
         if (token != null) {
             cmd.add("--token");
             cmd.add(token);
         }
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        process = pb.start();
     }
 
     public long pid() {

@@ -1,0 +1,174 @@
+package dev.fleetgate.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.fleetgate.persistence.testing.TestDatabase;
+
+/**
+ * The web admin driven in headless Chromium: the core and agent distributions as real
+ * processes, then {@code node web/e2e/run.mjs} (playwright-core, /usr/bin/chromium) logs in,
+ * sees the agent ONLINE, creates a service through a field error, follows it to APPLIED,
+ * watches new log lines arrive and a host chart fill, and saves a screenshot of every
+ * screen under {@code target/e2e/screenshots/}. Ports 20310–20399.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WebE2EIT {
+    private static final int CORE_PORTS = 20310; // http, ssh, rmi registry, rmi server
+    private static final int TARGET_PORT = 20390; // the service's upstream
+    private static final int PROXY_HTTP = 20391; // the agent's nginx
+    private static final int PROXY_HTTPS = 20392;
+    private static final int PROXY_ADMIN = 20393;
+    private static final String AGENT = "web-e2e-agent";
+
+    private Path work;
+    private TestDatabase db;
+    private CoreProcess core;
+    private AgentProcess agent;
+    private HttpServer upstream;
+
+    @BeforeAll
+    void start() throws Exception {
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("web-" + System.currentTimeMillis());
+        Files.createDirectories(work);
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", TARGET_PORT), 16);
+        upstream.createContext("/", exchange -> {
+            byte[] body = "hello from the e2e upstream\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        upstream.start();
+        db = TestDatabase.create();
+        core = CoreProcess.install(work, CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
+        core.start();
+        Api admin = core.admin();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", AGENT)).expect(201)
+                .body().get("token").asText();
+        agent = new AgentProcess(work);
+        // The nginx driver reads its ports from etc/dev.fleetgate.agent.nginx.cfg (environment
+        // placeholders) or, without it, from fleetgate.nginx.* system properties: give both.
+        String nginx = "-Dfleetgate.nginx.httpPort=" + PROXY_HTTP + " -Dfleetgate.nginx.httpsPort=" + PROXY_HTTPS
+                + " -Dfleetgate.nginx.adminPort=" + PROXY_ADMIN + " -Dfleetgate.nginx.listenAddress=127.0.0.1"
+                + " -Dfleetgate.nginx.workerProcesses=1";
+        agent.start(core.url(), AGENT, token, Map.of(
+                "FLEETGATE_PROXY_HTTP_PORT", String.valueOf(PROXY_HTTP),
+                "FLEETGATE_PROXY_HTTPS_PORT", String.valueOf(PROXY_HTTPS),
+                "FLEETGATE_PROXY_ADMIN_PORT", String.valueOf(PROXY_ADMIN),
+                "FLEETGATE_PROXY_LISTEN_ADDRESS", "127.0.0.1",
+                "FLEETGATE_AGENT_JAVA_OPTS", "-Xms16m -Xmx128m -XX:+UseSerialGC " + nginx));
+        Processes.await("agent " + AGENT + " ONLINE (log " + agent.log() + ")", Duration.ofSeconds(60), () -> {
+            for (JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
+                if (AGENT.equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    @AfterAll
+    void stop() {
+        if (agent != null) {
+            agent.close();
+        }
+        stopNginx();
+        if (core != null) {
+            core.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        if (upstream != null) {
+            upstream.stop(0);
+        }
+    }
+
+    /** The agent's nginx (if its driver started one) outlives the agent: stop it by its pid file. */
+    private void stopNginx() {
+        Path pidFile = work == null ? null : work.resolve("agent-state/nginx/nginx.pid");
+        if (pidFile == null || !Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroy();
+                h.onExit().orTimeout(15, TimeUnit.SECONDS).exceptionally(e -> {
+                    h.destroyForcibly();
+                    return h;
+                }).join();
+            });
+        } catch (IOException | NumberFormatException e) {
+            System.err.println("could not stop the agent's nginx: " + e);
+        }
+    }
+
+    @Test
+    void theAdminWorksInABrowser() throws Exception {
+        Path web = Path.of(System.getProperty("fleetgate.root", "../..")).toAbsolutePath().normalize().resolve("web");
+        assertTrue(Files.isDirectory(web.resolve("node_modules/playwright-core")),
+                "web/node_modules is missing: build the web module first (mvn install -pl web runs npm ci)");
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "/usr/bin/chromium is missing (apt-get install chromium)");
+        Path shots = Path.of("target/e2e/screenshots").toAbsolutePath();
+        Files.createDirectories(shots);
+
+        ProcessBuilder pb = new ProcessBuilder("node", "e2e/run.mjs").directory(web.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(Map.of(
+                "FLEETGATE_URL", core.url(),
+                "FLEETGATE_USER", "admin",
+                "FLEETGATE_PASSWORD", CoreProcess.ADMIN_PASSWORD,
+                "FLEETGATE_AGENT", AGENT,
+                "E2E_TARGET_PORT", String.valueOf(TARGET_PORT),
+                "E2E_PROXY_PORT", String.valueOf(PROXY_HTTP),
+                "E2E_SCREENSHOTS", shots.toString(),
+                "E2E_TIMEOUT_MS", "60000"));
+        Process node;
+        try {
+            node = pb.start();
+        } catch (IOException e) {
+            throw new AssertionError("cannot run node (install Node.js 18 or 20): " + e.getMessage(), e);
+        }
+        List<String> lines = new ArrayList<>();
+        try (InputStream out = node.getInputStream()) {
+            for (String line : new String(out.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                System.out.println("[web-e2e] " + line);
+                lines.add(line);
+            }
+        }
+        assertTrue(node.waitFor(10, TimeUnit.MINUTES), "the browser script did not finish");
+        String result = lines.stream().filter(l -> l.startsWith("E2E-RESULT ")).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no E2E-RESULT line: " + String.join("\n", lines)));
+        JsonNode json = Api.JSON.readTree(result.substring("E2E-RESULT ".length()));
+        assertEquals(0, node.exitValue(), "browser walk failed at: " + json.path("failed").asText() + " — "
+                + json.path("error").asText() + " (screenshots in " + shots + ", core log "
+                + core.home().resolve("data/log/karaf.log") + ", agent log " + agent.log() + ")");
+        assertTrue(json.path("ok").asBoolean(), result);
+        assertTrue(json.path("checked").size() >= 12, "steps checked: " + json.path("checked"));
+        for (String screen : List.of("login", "overview", "hosts", "host", "service-invalid", "service", "logs", "dns",
+                "modules", "enrol", "overview-dark")) {
+            assertTrue(Files.size(shots.resolve(screen + ".png")) > 5_000, "screenshot " + screen);
+        }
+        System.out.println("web e2e notes: " + json.path("notes"));
+    }
+}

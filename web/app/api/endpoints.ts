@@ -1,0 +1,100 @@
+import { api } from './http';
+import type {
+  Agent,
+  AgentBundle,
+  Container,
+  DnsRecord,
+  DnsZone,
+  EnrolmentToken,
+  LoginAnswer,
+  LogPage,
+  Me,
+  MetricsQueryAnswer,
+  Module,
+  ReportedBundle,
+  Service,
+  ServiceStatus,
+  Task,
+} from './types';
+
+const enc = encodeURIComponent;
+
+export const login = (username: string, password: string) =>
+  api<LoginAnswer>('/auth/login', { body: { username, password } });
+export const me = () => api<Me>('/auth/me');
+
+export const agents = () => api<Agent[]>('/agents');
+export const agent = (id: string) => api<Agent>(`/agents/${enc(id)}`);
+export const agentContainers = (id: string) => api<Container[]>(`/agents/${enc(id)}/containers`);
+export const agentBundles = (id: string) => api<ReportedBundle[]>(`/agents/${enc(id)}/bundles`);
+export const agentTasks = (id: string, limit = 20) => api<Task[]>(`/agents/${enc(id)}/tasks`, { query: { limit } });
+export const createEnrolmentToken = (name: string | undefined, ttlMinutes: number) =>
+  api<EnrolmentToken>('/agents/enrollment-tokens', { body: { ...(name ? { name } : {}), ttlMinutes } });
+export const removeAgent = (id: string) => api<void>(`/agents/${enc(id)}`, { method: 'DELETE' });
+
+export const services = () => api<Service[]>('/services');
+export const service = (id: string) => api<Service>(`/services/${enc(id)}`);
+export const serviceStatus = (id: string) => api<ServiceStatus>(`/services/${enc(id)}/status`);
+export const createService = (body: unknown) => api<Service>('/services', { method: 'POST', body });
+export const updateService = (id: string, body: unknown) => api<Service>(`/services/${enc(id)}`, { method: 'PUT', body });
+export const deleteService = (id: string) => api<void>(`/services/${enc(id)}`, { method: 'DELETE' });
+export const scaleService = (id: string, replicas: number) =>
+  api<Service>(`/services/${enc(id)}/replicas`, { method: 'PUT', body: { replicas } });
+
+export const modules = () => api<Module[]>('/modules');
+export const bundles = () => api<AgentBundle[]>('/bundles');
+export const uploadBundle = (file: File) =>
+  api<AgentBundle>('/bundles', { method: 'POST', raw: { data: file, contentType: 'application/java-archive' } });
+export const deployBundle = (id: string, agentIds?: string[]) =>
+  api<AgentBundle>(`/bundles/${enc(id)}/deployments`, { method: 'POST', body: agentIds?.length ? { agentIds } : {} });
+export const undeployBundle = (id: string) => api<void>(`/bundles/${enc(id)}/deployments`, { method: 'DELETE' });
+export const deleteBundle = (id: string) => api<void>(`/bundles/${enc(id)}`, { method: 'DELETE' });
+
+export interface LogQuery {
+  tail?: number;
+  cursor?: string | null;
+  filter?: string;
+  limit?: number;
+}
+
+/** `source` is `container:<id>` or `nginx:access` / `nginx:error`. */
+export function logs(agentId: string, source: string, q: LogQuery, signal?: AbortSignal) {
+  const [kind, name] = splitSource(source);
+  const path =
+    kind === 'nginx'
+      ? `/agents/${enc(agentId)}/nginx/logs/${enc(name)}`
+      : `/agents/${enc(agentId)}/containers/${enc(name)}/logs`;
+  return api<LogPage>(path, {
+    query: { tail: q.tail, cursor: q.cursor ?? undefined, filter: q.filter, limit: q.limit },
+    signal,
+  });
+}
+
+function splitSource(source: string): [string, string] {
+  const i = source.indexOf(':');
+  return i < 0 ? ['container', source] : [source.slice(0, i), source.slice(i + 1)];
+}
+
+export interface MetricsQuery {
+  name: string;
+  from: number;
+  to: number;
+  step: string;
+  agg?: string;
+  labels?: Record<string, string>;
+}
+
+export const metricsQuery = (q: MetricsQuery, signal?: AbortSignal) =>
+  api<MetricsQueryAnswer>('/metrics/query', {
+    query: { name: q.name, from: q.from, to: q.to, step: q.step, agg: q.agg, ...(q.labels ?? {}) },
+    signal,
+  });
+export const metricsLatest = (name: string, by: string, labels: Record<string, string> = {}) =>
+  api<unknown>('/metrics/latest', { query: { name, by, ...labels } });
+export const metricsTop = (name: string, by: string, n: number, window: string) =>
+  api<unknown>('/metrics/top', { query: { name, by, n, window } });
+export const metricsNames = () => api<unknown>('/metrics/names');
+
+export const dnsZones = () => api<DnsZone[]>('/dns/zones');
+export const dnsRecords = () => api<DnsRecord[]>('/dns/records');
+export const dnsSync = () => api<unknown>('/dns/sync', { method: 'POST', body: {} });

@@ -1,0 +1,209 @@
+/** JSON shapes of the core's REST API (docs/openapi.yaml, shared API.md). */
+
+export type Role = 'admin' | 'operator' | 'viewer';
+
+export interface Me {
+  username: string;
+  roles: Role[];
+}
+
+export interface LoginAnswer {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export interface Agent {
+  id: string;
+  name: string;
+  hostname: string;
+  role: 'host' | 'edge';
+  status: 'ONLINE' | 'OFFLINE';
+  lastSeenAt: string | null;
+  version: string;
+  address?: string | null;
+}
+
+export interface Target {
+  host: string;
+  port: number;
+  weight?: number;
+}
+
+export interface HealthCheck {
+  path: string;
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+  fall?: number;
+  rise?: number;
+}
+
+export interface ContainerSpec {
+  image: string;
+  command?: string | string[] | null;
+  env?: Record<string, string>;
+  port?: number | null;
+  replicas?: number;
+  cpus?: number | null;
+  memory?: string | number | null;
+  network?: 'host' | 'bridge';
+}
+
+export interface Service {
+  id: string;
+  name: string;
+  revision: number;
+  domains: string[];
+  agentIds: string[];
+  upstream: {
+    targets: Target[];
+    lbMethod: 'round_robin' | 'least_conn' | 'ip_hash';
+    keepalive?: number;
+    healthCheck: HealthCheck | null;
+  };
+  timeouts?: { connectSeconds: number; readSeconds: number; sendSeconds: number };
+  maxBodySize?: string;
+  requestHeaders?: Record<string, string>;
+  responseHeaders?: Record<string, string>;
+  websockets?: boolean;
+  containers: ContainerSpec | null;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+export type RolloutState = 'APPLIED' | 'PENDING' | 'FAILED';
+
+export interface ServiceStatus {
+  revision: number;
+  agents: {
+    agentId: string;
+    appliedRevision: number | null;
+    state: RolloutState;
+    error: string | null;
+    /** The replicas on that host, for a service with containers. */
+    containers?: { desired: number; running: number; ready: number; state: string; error: string | null } | null;
+  }[];
+  targets: { host: string; port: number; healthy: boolean | null }[];
+  replicas?: Replica[];
+}
+
+export interface Replica {
+  agentId: string;
+  containerId: string;
+  name: string;
+  state: string;
+  health: string;
+  host?: string | null;
+  port?: number | null;
+  ready: boolean;
+}
+
+export interface Container {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  health: string;
+  serviceId: string | null;
+  replica?: number | null;
+  hostPort?: number | null;
+  restartCount?: number;
+  startedAt?: string | null;
+  ready?: boolean;
+}
+
+export interface LogLine {
+  timestamp: string;
+  stream: string;
+  text: string;
+}
+
+export interface LogPage {
+  lines: LogLine[];
+  cursor: string;
+  truncated?: boolean;
+}
+
+export interface Module {
+  name: string;
+  bundle: string;
+  version: string;
+  state: string;
+}
+
+export interface AgentBundle {
+  id: string;
+  symbolicName: string;
+  version: string;
+  sha256: string;
+  size: number;
+  uploadedAt: string;
+  uploadedBy?: string;
+  deployments?: { allAgents: boolean; agentIds: string[] };
+}
+
+export interface ReportedBundle {
+  symbolicName: string;
+  version: string;
+  state: string;
+  error?: string | null;
+}
+
+export interface EnrolmentToken {
+  token: string;
+  expiresAt: string;
+}
+
+export interface Series {
+  name: string;
+  labels: Record<string, string>;
+  points: [number, number][];
+}
+
+export interface MetricsQueryAnswer {
+  series: Series[];
+}
+
+/** One value per group (agent, container…) from /metrics/latest or /metrics/top. */
+export interface MetricValue {
+  labels?: Record<string, string>;
+  key?: string;
+  value: number;
+  timestamp?: number | string;
+  [group: string]: unknown;
+}
+
+export interface Task {
+  id: string;
+  agentId: string;
+  type: string;
+  status: string;
+  error: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface DnsZone {
+  id: string;
+  zone: string;
+  provider: string;
+  server: string;
+  port: number;
+  ttl: number;
+  status?: {
+    state: string;
+    lastSyncAt: string | null;
+    lastError: string | null;
+    records?: { synced: number; pending: number; failed: number; deleting: number };
+  };
+}
+
+export interface DnsRecord {
+  domain: string;
+  type: string;
+  value: string;
+  zone: string;
+  state: string;
+  lastError?: string | null;
+  serviceId?: string | null;
+}

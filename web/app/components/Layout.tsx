@@ -1,0 +1,75 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { NavLink, useLocation } from 'react-router-dom';
+import { useAuth } from '../auth/AuthContext';
+import { applyTheme, initialTheme, type Theme } from '../lib/theme';
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { user, isAdmin, logout } = useAuth();
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const location = useLocation();
+  const main = useRef<HTMLElement>(null);
+
+  useEffect(() => applyTheme(theme), [theme]);
+
+  // After client-side navigation, move focus to the new page's content (as a page load would).
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [location.pathname]);
+
+  const toggle = () => {
+    const next = theme === 'dark' ? 'light' : 'dark';
+    applyTheme(next, true);
+    setTheme(next);
+  };
+
+  const links: [string, string][] = [
+    ['/', 'Overview'],
+    ['/hosts', 'Hosts'],
+    ['/services', 'Services'],
+    ['/logs', 'Logs'],
+    ['/dns', 'DNS'],
+    ['/modules', 'Modules'],
+  ];
+  if (isAdmin) links.push(['/enrol', 'Enrol a host']);
+
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Fleetgate</span>
+        <nav aria-label="Main">
+          <ul>
+            {links.map(([to, text]) => (
+              <li key={to}>
+                <NavLink to={to} end={to === '/'}>
+                  {text}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="session">
+          <button type="button" className="ghost" onClick={toggle} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+          <span className="user" title={user?.roles.join(', ')}>
+            {user?.username} <small>({user?.roles[0] ?? 'no role'})</small>
+          </span>
+          <button type="button" onClick={logout}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+/** The web admin's servlet; nothing is exported. */
+package dev.fleetgate.web.internal;
