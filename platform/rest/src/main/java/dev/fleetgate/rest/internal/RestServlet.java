@@ -53,6 +53,7 @@ public final class RestServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(RestServlet.class);
 
     private final transient Map<Long, Object> resources = new ConcurrentSkipListMap<>();
+    private static final long RETRY_MILLIS = 2_000;
     private final transient ScheduledExecutorService executor;
     private final transient ContainerSwitch<ServletContainer> containers;
     private final transient Debouncer debouncer;
@@ -150,7 +151,11 @@ public final class RestServlet extends HttpServlet {
         try {
             next.init(config);
         } catch (ServletException | RuntimeException e) {
-            LOG.error("REST application with {} services not started; keeping the previous one", snapshot.size(), e);
+            LOG.error("REST application with {} services not started; keeping the previous one; retrying in {} ms",
+                    snapshot.size(), RETRY_MILLIS, e);
+            // Jersey finds its injection manager through META-INF/services of started bundles
+            // (osgi-resource-locator): at boot under load jersey-hk2 may not be seen yet.
+            executor.schedule(debouncer::trigger, RETRY_MILLIS, TimeUnit.MILLISECONDS);
             return;
         } finally {
             thread.setContextClassLoader(tccl);
