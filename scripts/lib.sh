@@ -25,6 +25,9 @@ ensure_build_tools() {
   command -v javac >/dev/null 2>&1 && javac -version 2>&1 | grep -q ' 17' || apt_install openjdk-17-jdk-headless
   command -v mvn >/dev/null 2>&1 || apt_install maven
   command -v curl >/dev/null 2>&1 || apt_install curl
+  # web/ is built with the machine's Node and npm (Debian's nodejs ships without npm).
+  command -v node >/dev/null 2>&1 || apt_install nodejs
+  command -v npm >/dev/null 2>&1 || apt_install npm
 }
 
 # Starts the local PostgreSQL cluster when it is not running; sets FG_PG_STARTED=1 if we started it.
