@@ -1,0 +1,122 @@
+package dev.fleetgate.agent.nginx.internal;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The resolved configuration of the agent's nginx, with the paths of its working directory.
+ *
+ * @param workDir working directory: {@code conf -> conf.<n>} (the live generation), {@code logs/}, {@code tmp/},
+ *                {@code nginx.pid}, {@code state.json}
+ */
+public record NginxSettings(String nginxBinary, int httpPort, int httpsPort, String listenAddress, int adminPort,
+        Path workDir, String workerProcesses, int workerConnections, List<String> luaModules, String luaPackagePath,
+        String peersDictSize, int healthCheckThreads, long accessLogMaxBytes, long accessLogPollMillis) {
+
+    /** Prefix of the system properties that stand in for a missing configuration, e.g. {@code fleetgate.nginx.httpPort}. */
+    public static final String PROPERTY_PREFIX = "fleetgate.nginx.";
+
+    private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,5}[km]?");
+    private static final Pattern WORKERS = Pattern.compile("auto|[1-9][0-9]{0,3}");
+    private static final Pattern ADDRESS = Pattern.compile("\\*|[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9a-fA-F:.]+]");
+    private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._/+@=-]+");
+    private static final Pattern LUA_PATH = Pattern.compile("[A-Za-z0-9._/+@=?;-]*");
+
+    public NginxSettings {
+        check(ADDRESS, listenAddress, "listenAddress");
+        check(WORKERS, workerProcesses, "workerProcesses");
+        check(SIZE, peersDictSize, "peersDictSize");
+        check(SAFE_PATH, workDir.toString(), "workDir");
+        check(LUA_PATH, luaPackagePath, "luaPackagePath");
+        luaModules.forEach(m -> check(SAFE_PATH, m, "luaModules"));
+        port(httpPort, "httpPort");
+        port(httpsPort, "httpsPort");
+        port(adminPort, "adminPort");
+        if (workerConnections < 16 || healthCheckThreads < 1 || accessLogPollMillis < 10 || accessLogMaxBytes < 0) {
+            throw new IllegalArgumentException("workerConnections >= 16, healthCheckThreads >= 1, accessLogPollMillis >= 10,"
+                    + " accessLogMaxBytes >= 0");
+        }
+        luaModules = List.copyOf(luaModules);
+    }
+
+    /**
+     * @param config     the typed configuration (defaults when none exists)
+     * @param configured the component properties: a key present there comes from ConfigAdmin and wins over the
+     *                   system property {@code fleetgate.nginx.<key>}
+     * @param stateDir   the agent's state directory ({@code workDir} defaults to {@code <stateDir>/nginx})
+     */
+    public static NginxSettings from(NginxConfiguration config, Map<String, ?> configured, Path stateDir) {
+        Function<String, String> sys = key -> configured.containsKey(key) ? null : System.getProperty(PROPERTY_PREFIX + key);
+        String work = or(sys.apply("workDir"), config.workDir());
+        return new NginxSettings(
+                or(sys.apply("nginxBinary"), config.nginxBinary()),
+                intOr(sys.apply("httpPort"), config.httpPort()),
+                intOr(sys.apply("httpsPort"), config.httpsPort()),
+                or(sys.apply("listenAddress"), config.listenAddress()),
+                intOr(sys.apply("adminPort"), config.adminPort()),
+                (work.isBlank() ? stateDir.resolve("nginx") : Path.of(work)).toAbsolutePath().normalize(),
+                or(sys.apply("workerProcesses"), config.workerProcesses()),
+                intOr(sys.apply("workerConnections"), config.workerConnections()),
+                Arrays.stream(or(sys.apply("luaModules"), config.luaModules()).split(","))
+                        .map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                or(sys.apply("luaPackagePath"), config.luaPackagePath()),
+                or(sys.apply("peersDictSize"), config.peersDictSize()),
+                intOr(sys.apply("healthCheckThreads"), config.healthCheckThreads()),
+                longOr(sys.apply("accessLogMaxBytes"), config.accessLogMaxBytes()),
+                longOr(sys.apply("accessLogPollMillis"), config.accessLogPollMillis()));
+    }
+
+    /** @return nginx's own configuration file: the live generation, reached through the {@code conf} link */
+    public Path confFile() {
+        return workDir.resolve("conf").resolve("nginx.conf");
+    }
+
+    public Path pidFile() {
+        return workDir.resolve("nginx.pid");
+    }
+
+    public Path logsDir() {
+        return workDir.resolve("logs");
+    }
+
+    public Path accessLog() {
+        return logsDir().resolve("access.log");
+    }
+
+    public Path errorLog() {
+        return logsDir().resolve("error.log");
+    }
+
+    /** @return the {@code listen} address prefix for a port, e.g. {@code 127.0.0.1:80} */
+    public String listen(int port) {
+        return "*".equals(listenAddress) ? String.valueOf(port) : listenAddress + ":" + port;
+    }
+
+    private static void check(Pattern pattern, String value, String name) {
+        if (value == null || !pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException("invalid nginx setting " + name + ": " + value);
+        }
+    }
+
+    private static void port(int port, String name) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("invalid nginx setting " + name + ": " + port);
+        }
+    }
+
+    private static String or(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static int intOr(String value, int fallback) {
+        return value == null ? fallback : Integer.parseInt(value.trim());
+    }
+
+    private static long longOr(String value, long fallback) {
+        return value == null ? fallback : Long.parseLong(value.trim());
+    }
+}

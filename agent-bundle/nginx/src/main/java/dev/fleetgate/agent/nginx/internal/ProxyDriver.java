@@ -1,0 +1,352 @@
+package dev.fleetgate.agent.nginx.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies proxy specs to the agent's own nginx. A spec is rendered against the live generation first: when
+ * the files are equal (only targets, weights or health differ) nothing is written and nginx is not reloaded —
+ * the peers are pushed to Lua. Otherwise a new generation is written, validated with {@code nginx -t}, the new
+ * upstreams' peers are pushed, the {@code conf} link is swapped and nginx reloaded; the driver then waits until
+ * the admin server serves the new generation. On any failure the previous generation stays (or is put back)
+ * live, and the error, with nginx's own message, is thrown.
+ */
+public final class ProxyDriver implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(ProxyDriver.class.getName());
+    private static final long LOAD_TIMEOUT_MS = 10_000;
+    private static final long FIRST_CHECK_WAIT_MS = 3_000;
+
+    private final NginxSettings settings;
+    private final NginxProcess nginx;
+    private final ConfigStore store;
+    private final ConfigRenderer renderer = new ConfigRenderer();
+    private final AdminClient admin;
+    private final PeerSync peers;
+    private final StateFile state;
+
+    private Map<String, byte[]> liveFiles;
+    private boolean prepared;
+    private boolean appliedOnce;
+    private long pushedPid = -1;
+    private volatile Long revision;
+    private volatile Instant lastReloadAt;
+    private volatile long reloads;
+    private volatile String lastError;
+
+    public ProxyDriver(NginxSettings settings, Runnable statusChanged) {
+        this(settings, statusChanged, HealthChecker::httpGet);
+    }
+
+    ProxyDriver(NginxSettings settings, Runnable statusChanged, HealthChecker.Probe probe) {
+        this.settings = settings;
+        this.nginx = new NginxProcess(settings.nginxBinary(), settings.pidFile());
+        this.store = new ConfigStore(settings.workDir());
+        this.admin = new AdminClient(settings.adminPort());
+        this.peers = new PeerSync(admin, settings.healthCheckThreads(), probe, statusChanged);
+        this.state = new StateFile(settings.workDir().resolve("state.json"));
+    }
+
+    /**
+     * Prepares the working directory, adopts a running nginx (its pid file) or starts one, and applies the last
+     * spec applied before (or an empty one: every Host gets 404) unless {@link #apply} came first. Failures are
+     * kept as {@code lastError}.
+     */
+    public synchronized void start() {
+        try {
+            prepare();
+            if (!appliedOnce) {
+                StateFile.Saved saved = state.read();
+                applyInternal(saved == null ? null : saved.revision(), saved == null ? null : saved.spec());
+            }
+        } catch (Exception e) {
+            lastError = message(e);
+            LOG.log(Level.WARNING, "nginx not started: {0}", lastError);
+        }
+    }
+
+    private void prepare() throws IOException {
+        if (prepared) {
+            return;
+        }
+        store.prepare();
+        if (nginx.running()) {
+            LOG.log(Level.INFO, "adopting the running nginx (pid {0})", String.valueOf(nginx.pid().orElse(-1L)));
+            try {
+                AdminClient.Response check = admin.get("/check");
+                if (check.status() == 200) {
+                    peers.seed(Spec.JSON.readTree(check.body()));
+                }
+            } catch (IOException e) {
+                // an older generation without /check: health starts over
+            }
+        }
+        liveFiles = store.current().isPresent() ? store.read(store.current().get()) : null;
+        prepared = true;
+    }
+
+    /** Applies a spec; see the class comment. */
+    public synchronized void apply(long rev, JsonNode body) throws Exception {
+        try {
+            appliedOnce = true;
+            prepare();
+            applyInternal(rev, body);
+        } catch (Exception e) {
+            lastError = message(e);
+            throw e;
+        }
+    }
+
+    /** Ready endpoints of services, merged into the upstreams of the same service id without reload. */
+    public void endpoints(Map<String, List<Endpoint>> byService) {
+        peers.endpoints(byService);
+    }
+
+    /**
+     * Supervision, every few seconds: starts nginx again if its master is gone, pushes the peers again when the
+     * master changed (its shared memory is new) or a push failed.
+     */
+    public synchronized void tick() {
+        try {
+            Optional<Long> pid = nginx.pid();
+            if (pid.isEmpty() && store.current().isPresent()) {
+                LOG.log(Level.WARNING, "nginx is not running: starting it");
+                startNginx(store.current().get().getFileName().toString());
+                pid = nginx.pid();
+            }
+            if (pid.isPresent() && (pid.get() != pushedPid || peers.dirty())) {
+                peers.push(true);
+                pushedPid = pid.get();
+            }
+        } catch (IOException e) {
+            lastError = message(e);
+        }
+    }
+
+    private void applyInternal(Long rev, JsonNode body) throws Exception {
+        Spec spec = Spec.parse(body);
+        String socket = unavailableSocket();
+        Optional<Path> live = store.current();
+        if (live.isPresent() && liveFiles != null) {
+            Map<String, byte[]> files = renderer.render(ConfigModel.build(spec, settings, live.get().toString(), socket,
+                    live.get().getFileName().toString()));
+            if (ConfigStore.sameFiles(files, liveFiles) && nginx.running()) {
+                peers.upstreams(spec.upstreams(), FIRST_CHECK_WAIT_MS);
+                peers.push(true);
+                pushedPid = nginx.pid().orElse(-1L);
+                committed(rev, body);
+                return;
+            }
+        }
+        Path gen = store.newGeneration();
+        String name = gen.getFileName().toString();
+        List<Spec.Upstream> previousUpstreams = peers.upstreams();
+        boolean swapped = false;
+        boolean peersChanged = false;
+        try {
+            long t0 = System.nanoTime();
+            Map<String, byte[]> files = renderer.render(ConfigModel.build(spec, settings, gen.toString(), socket, name));
+            store.write(gen, files);
+            long t1 = System.nanoTime();
+            NginxProcess.Result test = nginx.test(gen.resolve("nginx.conf"));
+            long t2 = System.nanoTime();
+            if (!test.ok()) {
+                throw new IOException("nginx rejected the configuration: " + test.output());
+            }
+            peersChanged = true;
+            peers.upstreams(spec.upstreams(), FIRST_CHECK_WAIT_MS);
+            boolean running = nginx.running();
+            if (running) {
+                peers.push(false);
+            }
+            long t3 = 0;
+            long tReload = System.nanoTime();
+            store.activate(gen);
+            swapped = true;
+            if (running) {
+                long errorLogOffset = size(settings.errorLog());
+                Set<Long> oldWorkers = nginx.workers();
+                NginxProcess.Result reload = nginx.reload(settings.confFile());
+                if (!reload.ok()) {
+                    throw new IOException("nginx reload failed: " + reload.output());
+                }
+                awaitGeneration(name, errorLogOffset);
+                t3 = System.nanoTime();
+                if (!nginx.awaitRetired(oldWorkers, LOAD_TIMEOUT_MS)) {
+                    LOG.log(Level.WARNING, "old nginx workers still accept connections after {0} ms", String.valueOf(LOAD_TIMEOUT_MS));
+                }
+                reloads++;
+                lastReloadAt = Instant.now();
+            } else {
+                startNginx(name);
+            }
+            peers.push(true);
+            pushedPid = nginx.pid().orElse(-1L);
+            live.ifPresent(store::prune);
+            liveFiles = files;
+            committed(rev, body);
+            long t4 = System.nanoTime();
+            LOG.log(Level.INFO, "nginx now serves {0} (revision {1}): render {2} ms, nginx -t {3} ms, reload {4} ms,"
+                    + " old workers retired {5} ms", name, String.valueOf(rev), ms(t1 - t0), ms(t2 - t1),
+                    ms(t3 == 0 ? 0 : t3 - tReload), ms(t3 == 0 ? 0 : t4 - t3));
+        } catch (Exception e) {
+            if (swapped && live.isPresent()) {
+                store.activate(live.get());
+            }
+            store.discard(gen);
+            if (peersChanged) {
+                peers.upstreams(previousUpstreams, 0);
+                try {
+                    if (nginx.running()) {
+                        peers.push(false);
+                    }
+                } catch (IOException pushFailed) {
+                    // the tick pushes again
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void committed(Long rev, JsonNode body) throws IOException {
+        if (rev != null) {
+            revision = rev;
+            state.write(rev, body);
+        }
+        lastError = null;
+    }
+
+    /** Starts nginx on the live generation and waits until it serves it. */
+    private void startNginx(String generation) throws IOException {
+        Files.deleteIfExists(Path.of(unavailableSocket()));
+        long offset = size(settings.errorLog());
+        NginxProcess.Result r = nginx.start(settings.confFile());
+        if (!r.ok()) {
+            throw new IOException("nginx did not start: " + r.output());
+        }
+        awaitGeneration(generation, offset);
+        peers.push(true);
+        pushedPid = nginx.pid().orElse(-1L);
+    }
+
+    /** Waits until the admin server answers with the generation, failing early on an [emerg] in the error log. */
+    private void awaitGeneration(String generation, long errorLogOffset) throws IOException {
+        long deadline = System.nanoTime() + LOAD_TIMEOUT_MS * 1_000_000;
+        while (true) {
+            try {
+                AdminClient.Response r = admin.get("/generation");
+                if (r.status() == 200 && r.body().trim().equals(generation)) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            String emerg = ErrorLog.problemsSince(settings.errorLog(), errorLogOffset);
+            if (emerg != null) {
+                throw new IOException("nginx did not load the new configuration: " + emerg);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("nginx did not load the new configuration within " + LOAD_TIMEOUT_MS / 1000 + " s");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted waiting for nginx", e);
+            }
+        }
+    }
+
+    /** @return {@code status.proxy} */
+    public ObjectNode status() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        if (revision == null) {
+            out.putNull("revision");
+        } else {
+            out.put("revision", revision);
+        }
+        ObjectNode n = out.putObject("nginx");
+        Optional<Long> pid = nginx.pid();
+        n.put("running", pid.isPresent());
+        if (pid.isPresent()) {
+            n.put("pid", pid.get());
+        } else {
+            n.putNull("pid");
+        }
+        n.put("version", nginx.version());
+        n.put("lastReloadAt", lastReloadAt == null ? null : lastReloadAt.toString());
+        n.put("reloads", reloads);
+        String error = lastError != null ? lastError : peers.lastError();
+        n.put("lastError", error);
+        n.put("generation", store.current().map(p -> p.getFileName().toString()).orElse(null));
+        out.set("targets", peers.targets());
+        return out;
+    }
+
+    /** Stops nginx ({@code -s quit}) and waits for its master to exit; the agent itself never does this. */
+    public synchronized void stopNginx() throws IOException {
+        Optional<Long> pid = nginx.pid();
+        if (pid.isEmpty()) {
+            return;
+        }
+        nginx.signal(settings.confFile(), "quit");
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid.get());
+        if (handle.isPresent()) {
+            try {
+                handle.get().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                handle.get().destroyForcibly();
+            }
+        }
+    }
+
+    public NginxSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        peers.close();
+    }
+
+    /**
+     * Where upstreams without a usable target send requests (nginx answers 503 there): a Unix socket in the
+     * working directory, or in the temp directory when that path would be too long for a socket address.
+     */
+    String unavailableSocket() {
+        String path = settings.workDir().resolve("unavailable.sock").toString();
+        if (path.length() <= 100) {
+            return path;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "fleetgate-nginx-"
+                + Integer.toHexString(settings.workDir().toString().hashCode()) + ".sock").toString();
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String ms(long nanos) {
+        return String.valueOf(nanos / 1_000_000);
+    }
+
+    static String message(Exception e) {
+        return e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    }
+}

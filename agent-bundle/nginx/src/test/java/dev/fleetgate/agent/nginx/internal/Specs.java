@@ -1,0 +1,82 @@
+package dev.fleetgate.agent.nginx.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Builds proxy specs (as the core sends them) and settings for tests. */
+final class Specs {
+
+    private Specs() {
+    }
+
+    static NginxSettings settings(Path workDir, int httpPort, int adminPort) {
+        return new NginxSettings("/usr/sbin/nginx", httpPort, httpPort + 1, "127.0.0.1", adminPort, workDir, "1", 1024,
+                List.of("/usr/lib/nginx/modules/ndk_http_module.so", "/usr/lib/nginx/modules/ngx_http_lua_module.so"),
+                "", "4m", 2, 0, 50);
+    }
+
+    /** A spec of one service per entry: {name, domain, port...}. */
+    static ObjectNode spec(Service... services) {
+        ObjectNode spec = Spec.JSON.createObjectNode();
+        ArrayNode sites = spec.putArray("sites");
+        ArrayNode upstreams = spec.putArray("upstreams");
+        for (Service s : services) {
+            sites.add(s.site());
+            upstreams.add(s.upstream());
+        }
+        spec.putArray("accessRules");
+        spec.putObject("extensions");
+        return spec;
+    }
+
+    static Service service(String id, String domain, int... ports) {
+        return new Service(id, domain, ports);
+    }
+
+    /** One service: a site and an upstream, mutable for tests. */
+    static final class Service {
+        final String id;
+        final ObjectNode site = Spec.JSON.createObjectNode();
+        final ObjectNode upstream = Spec.JSON.createObjectNode();
+
+        Service(String id, String domain, int... ports) {
+            this.id = id;
+            site.put("id", id).put("serviceId", id).put("serviceName", "svc-" + id);
+            site.putArray("serverNames").add(domain);
+            site.putArray("listen").addObject().put("tls", false);
+            site.putArray("locations").addObject().put("path", "/").put("match", "prefix").put("upstream", "svc-" + id);
+            site.put("maxBodyBytes", 10485760);
+            site.putObject("timeouts").put("connectSeconds", 5).put("readSeconds", 60).put("sendSeconds", 60);
+            site.putObject("requestHeaders");
+            site.putObject("responseHeaders");
+            site.put("websockets", false);
+            upstream.put("name", "svc-" + id).put("serviceId", id).put("lbMethod", "round_robin").put("keepalive", 32);
+            ArrayNode targets = upstream.putArray("targets");
+            for (int port : ports) {
+                targets.addObject().put("host", "127.0.0.1").put("port", port).put("weight", 1).put("backup", false);
+            }
+        }
+
+        Service healthCheck(String path, int interval, int fall, int rise) {
+            upstream.putObject("healthCheck").put("path", path).put("intervalSeconds", interval)
+                    .put("timeoutSeconds", 1).put("fall", fall).put("rise", rise);
+            return this;
+        }
+
+        Service lb(String method) {
+            upstream.put("lbMethod", method);
+            return this;
+        }
+
+        JsonNode site() {
+            return site;
+        }
+
+        JsonNode upstream() {
+            return upstream;
+        }
+    }
+}

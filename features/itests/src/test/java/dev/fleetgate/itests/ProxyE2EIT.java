@@ -1,0 +1,308 @@
+package dev.fleetgate.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.fleetgate.persistence.testing.TestDatabase;
+
+/**
+ * Module 1 end to end: services created, changed and deleted through the core's REST API are served by the
+ * agent's own nginx (started by the agent distribution's nginx bundle), routed by Host. Ports 19400–19499:
+ * core 19400–19403, nginx 19410 (http), 19411 (https), 19412 (admin), upstreams 19420–19421.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProxyE2EIT {
+    private static final int CORE = 19400;
+    private static final int HTTP = 19410;
+    private static final int ADMIN = 19412;
+    private static final String HOST = "shop.e2e.test";
+    private static final String MARK = "pwn3d";
+
+    private Path work;
+    private TestDatabase db;
+    private CoreProcess core;
+    private AgentProcess agent;
+    private Api admin;
+    private String agentId;
+    private String serviceId;
+    private final List<HttpServer> upstreams = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("proxy-" + System.currentTimeMillis());
+        Files.createDirectories(work);
+        db = TestDatabase.create();
+        core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
+        core.start();
+        admin = core.admin();
+        agent = new AgentProcess(work);
+        // The nginx bundle's ports: through etc/dev.fleetgate.agent.nginx.cfg (${env:...}) and, until that
+        // configuration is loaded, through system properties.
+        String props = "-Dfleetgate.nginx.httpPort=" + HTTP + " -Dfleetgate.nginx.httpsPort=19411"
+                + " -Dfleetgate.nginx.listenAddress=127.0.0.1 -Dfleetgate.nginx.adminPort=" + ADMIN
+                + " -Dfleetgate.nginx.workerProcesses=1";
+        Files.writeString(work.resolve("agent/etc/fleetgate-agent.conf"), "\n# written by ProxyE2EIT\n"
+                + "FLEETGATE_PROXY_HTTP_PORT=" + HTTP + "\nFLEETGATE_PROXY_HTTPS_PORT=19411\n"
+                + "FLEETGATE_PROXY_LISTEN_ADDRESS=127.0.0.1\nFLEETGATE_PROXY_ADMIN_PORT=" + ADMIN + "\n"
+                + "export FLEETGATE_PROXY_HTTP_PORT FLEETGATE_PROXY_HTTPS_PORT FLEETGATE_PROXY_LISTEN_ADDRESS FLEETGATE_PROXY_ADMIN_PORT\n"
+                + "FLEETGATE_AGENT_JAVA_OPTS=\"-Xms16m -Xmx128m -XX:+UseSerialGC " + props + "\"\n",
+                StandardOpenOption.APPEND);
+        upstreams.add(upstream("A", 19420));
+        upstreams.add(upstream("B", 19421));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+        stopNginx();
+        upstreams.forEach(s -> s.stop(0));
+        if (core != null) {
+            core.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void agentEnrolsAndItsNginxAnswers404ForUnknownHosts() {
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "proxy-e2e")).expect(201)
+                .body().get("token").asText();
+        try {
+            agent.start(core.url(), "proxy-e2e", token);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        Processes.await("agent ONLINE (log " + agent.log() + ")", Duration.ofSeconds(60), () -> {
+            for (JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
+                if ("proxy-e2e".equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
+                    agentId = a.get("id").asText();
+                    return true;
+                }
+            }
+            return false;
+        });
+        Processes.await("the agent's nginx on " + HTTP, Duration.ofSeconds(60), () -> get("nobody.e2e.test").status() == 404);
+    }
+
+    @Test
+    @Order(2)
+    void aCreatedServiceIsRoutedByHostAndReportedApplied() {
+        JsonNode created = admin.post("/api/v1/services", service(19420)).expect(201).body();
+        serviceId = created.get("id").asText();
+        Processes.await("shop routed to A", Duration.ofSeconds(30), () -> "A".equals(get(HOST).body()));
+        Processes.await("status APPLIED with a healthy target", Duration.ofSeconds(30), () -> {
+            JsonNode s = admin.get("/api/v1/services/" + serviceId + "/status").expect(200).body();
+            return "APPLIED".equals(s.path("agents").path(0).path("state").asText())
+                    && s.path("targets").path(0).path("healthy").asBoolean(false);
+        });
+        JsonNode s = admin.get("/api/v1/services/" + serviceId + "/status").body();
+        assertEquals(created.get("revision").asLong(), s.path("agents").get(0).path("appliedRevision").asLong(), s.toString());
+        assertEquals(19420, s.path("targets").get(0).path("port").asInt());
+        assertEquals(404, get("other.e2e.test").status());
+    }
+
+    @Test
+    @Order(3)
+    void aTargetChangeIsServedWithoutReload() throws Exception {
+        Path link = work.resolve("agent-state/nginx/conf");
+        Path generation = link.toRealPath();
+        long master = Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim());
+        admin.put("/api/v1/services/" + serviceId, service(19421)).expect(200);
+        Processes.await("shop routed to B", Duration.ofSeconds(30), () -> "B".equals(get(HOST).body()));
+        assertEquals(generation, link.toRealPath(), "same configuration generation: nginx was not reloaded");
+        assertEquals(master, Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim()));
+        Processes.await("status APPLIED for the new revision", Duration.ofSeconds(30), () -> {
+            JsonNode s = admin.get("/api/v1/services/" + serviceId + "/status").body();
+            return "APPLIED".equals(s.path("agents").path(0).path("state").asText())
+                    && s.path("targets").path(0).path("port").asInt() == 19421;
+        });
+    }
+
+    @Test
+    @Order(4)
+    void theAgentsNginxLogsReachTheCore() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals("B", get(HOST, "/e2e-first").body());
+        }
+        JsonNode[] page = new JsonNode[1];
+        Processes.await("access log lines of the shop through GET /agents/{id}/nginx/logs/access", Duration.ofSeconds(30), () -> {
+            page[0] = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/access?tail=5&filter=E2E-FIRST").expect(200).body();
+            return page[0].path("lines").size() == 3;
+        });
+        JsonNode line = page[0].path("lines").get(0);
+        assertEquals("access", line.path("stream").asText(), line.toString());
+        assertTrue(line.path("text").asText().contains("\"service\":\"" + serviceId + "\""), line.toString());
+        assertTrue(line.path("timestamp").asText().endsWith("Z"), line.toString());
+        String cursor = page[0].path("cursor").asText();
+        get(HOST, "/e2e-second");
+        JsonNode[] next = new JsonNode[1];
+        Processes.await("the line after the cursor", Duration.ofSeconds(30), () -> {
+            next[0] = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/access?cursor=" + cursor).expect(200).body();
+            return next[0].path("lines").toString().contains("/e2e-second");
+        });
+        assertFalse(next[0].toString().contains("/e2e-first"), "lines before the cursor are not repeated: " + next[0]);
+        JsonNode errors = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/error?tail=10").expect(200).body();
+        assertTrue(errors.path("lines").isArray(), errors.toString());
+    }
+
+    @Test
+    @Order(5)
+    void injectionThroughEveryStringFieldNeverReachesNginx() throws Exception {
+        List<String> payloads = List.of(MARK + ";", MARK + "{", MARK + "}", "\"" + MARK, "'" + MARK, MARK + "\\",
+                "$" + MARK, MARK + "\nreturn 200 x", MARK + "\r\nX: y", "x\"; return 200 \"" + MARK + "\"; #",
+                "/" + MARK + " ; }", "${" + MARK + "}", MARK + "\u0000", MARK + "é");
+        Map<String, Consumer<Object[]>> fields = new LinkedHashMap<>();
+        fields.put("name", a -> ((ObjectNode) a[0]).put("name", (String) a[1]));
+        fields.put("domains[0]", a -> ((ObjectNode) a[0]).putArray("domains").add((String) a[1]));
+        fields.put("upstream.targets[0].host", a -> ((ObjectNode) ((ObjectNode) a[0]).get("upstream").get("targets").get(0)).put("host", (String) a[1]));
+        fields.put("upstream.lbMethod", a -> ((ObjectNode) ((ObjectNode) a[0]).get("upstream")).put("lbMethod", (String) a[1]));
+        fields.put("upstream.healthCheck.path", a -> ((ObjectNode) ((ObjectNode) a[0]).get("upstream").get("healthCheck")).put("path", (String) a[1]));
+        fields.put("maxBodySize", a -> ((ObjectNode) a[0]).put("maxBodySize", (String) a[1]));
+        fields.put("requestHeaders.value", a -> ((ObjectNode) a[0]).putObject("requestHeaders").put("X-Test", (String) a[1]));
+        fields.put("requestHeaders.name", a -> ((ObjectNode) a[0]).putObject("requestHeaders").put((String) a[1], "v"));
+        fields.put("responseHeaders.value", a -> ((ObjectNode) a[0]).putObject("responseHeaders").put("X-Test", (String) a[1]));
+        fields.put("responseHeaders.name", a -> ((ObjectNode) a[0]).putObject("responseHeaders").put((String) a[1], "v"));
+        int requests = 0;
+        for (Map.Entry<String, Consumer<Object[]>> field : fields.entrySet()) {
+            for (String payload : payloads) {
+                ObjectNode create = service(19421);
+                create.put("name", "fuzz-" + requests);
+                create.putArray("domains").add("fuzz-" + requests + ".e2e.test");
+                field.getValue().accept(new Object[] {create, payload});
+                Api.Response r = admin.post("/api/v1/services", create);
+                assertTrue(r.status() < 500, "POST with " + field.getKey() + "=" + payload + " answered " + r.status());
+                if (r.status() == 201) {
+                    admin.delete("/api/v1/services/" + r.body().get("id").asText()).expect(204);
+                }
+                ObjectNode update = service(19421);
+                field.getValue().accept(new Object[] {update, payload});
+                Api.Response u = admin.put("/api/v1/services/" + serviceId, update);
+                assertTrue(u.status() < 500, "PUT with " + field.getKey() + "=" + payload + " answered " + u.status());
+                requests += 2;
+            }
+        }
+        admin.put("/api/v1/services/" + serviceId, service(19421)).expect(200);
+        Processes.await("the service still served", Duration.ofSeconds(30), () -> "B".equals(get(HOST).body()));
+        try (Stream<Path> files = Files.walk(work.resolve("agent-state/nginx"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".conf")).toList()) {
+                String conf = Files.readString(f);
+                for (String payload : payloads) {
+                    assertFalse(conf.contains(payload), f + " contains the fuzz payload " + payload);
+                }
+                assertFalse(conf.contains(MARK + ";") || conf.contains("\"" + MARK), f + " contains a fuzz payload");
+            }
+        }
+        assertTrue(requests >= 200, "requests: " + requests);
+    }
+
+    @Test
+    @Order(6)
+    void aDeletedServiceIsNoLongerRouted() {
+        admin.delete("/api/v1/services/" + serviceId).expect(204);
+        Processes.await("shop gone", Duration.ofSeconds(30), () -> get(HOST).status() == 404);
+    }
+
+    private ObjectNode service(int port) {
+        ObjectNode s = Api.JSON.createObjectNode().put("name", "shop");
+        s.putArray("domains").add(HOST);
+        s.putArray("agentIds").add(agentId);
+        ObjectNode upstream = s.putObject("upstream");
+        upstream.putArray("targets").addObject().put("host", "127.0.0.1").put("port", port).put("weight", 1);
+        upstream.putObject("healthCheck").put("path", "/health").put("intervalSeconds", 1).put("fall", 1).put("rise", 1);
+        return s;
+    }
+
+    private record Reply(int status, String body) {
+    }
+
+    private static Reply get(String host) {
+        return get(host, "/");
+    }
+
+    /** A GET with a Host header (java.net.http refuses to set Host). */
+    private static Reply get(String host, String path) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(all);
+            String text = all.toString(StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            return new Reply(Integer.parseInt(text.split(" ", 3)[1]), end < 0 ? "" : text.substring(end + 4));
+        } catch (IOException | RuntimeException e) {
+            return new Reply(-1, e.toString());
+        }
+    }
+
+    private static HttpServer upstream(String name, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.createContext("/", exchange -> {
+            byte[] body = name.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /** The agent leaves its nginx running on purpose (it adopts it on restart): stop it here. */
+    private void stopNginx() throws InterruptedException {
+        if (work == null) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim());
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroy();
+                h.onExit().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
+                    h.destroyForcibly();
+                    return h;
+                }).join();
+            });
+        } catch (IOException | NumberFormatException e) {
+            // never started
+        }
+    }
+}
