@@ -179,6 +179,11 @@ stop_pidfile() { # stop_pidfile FILE NAME: TERM the process group, KILL what is 
 
 fg_down() {
   stop_pidfile "$FG_HOME/agent.pid" agent
+  # The agent's nginx outlives the agent on purpose (it keeps serving across agent restarts).
+  if alive "$FG_HOME/agent/nginx/nginx.pid"; then
+    log "stopping the agent's nginx (pid $(cat "$FG_HOME/agent/nginx/nginx.pid"))"
+    as_root kill -QUIT "$(cat "$FG_HOME/agent/nginx/nginx.pid")" 2>/dev/null || true
+  fi
   stop_pidfile "$FG_HOME/core.pid" core
   if [ -f "$FG_HOME/pg.started" ]; then
     log "stopping PostgreSQL (started by up)"
@@ -192,5 +197,6 @@ fg_down() {
 fg_status() {
   alive "$FG_HOME/core.pid" && echo "core:  running (pid $(cat "$FG_HOME/core.pid")) $CORE_URL" || echo "core:  stopped"
   alive "$FG_HOME/agent.pid" && echo "agent: running (pid $(cat "$FG_HOME/agent.pid"))" || echo "agent: stopped"
+  alive "$FG_HOME/agent/nginx/nginx.pid" && echo "nginx: running (pid $(cat "$FG_HOME/agent/nginx/nginx.pid")), proxy port ${FLEETGATE_PROXY_HTTP_PORT:-80}" || echo "nginx: stopped"
   curl -fsS -m 2 "$CORE_URL/api/v1/health" 2>/dev/null && echo || true
 }
