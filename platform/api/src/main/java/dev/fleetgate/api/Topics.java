@@ -9,8 +9,20 @@ public final class Topics {
     public static final String AGENT_STATUS = "fleetgate/agents/STATUS";
     /** An agent reported a sync. Properties: {@code agentId}, {@code status} (JsonNode). */
     public static final String AGENT_REPORT = "fleetgate/agents/REPORT";
-    /** Prefix of metric batches from agents: {@code fleetgate/metrics/<kind>}. Properties: {@code agentId}, {@code samples} (JsonNode array). */
+    /**
+     * Prefix of the metrics module's events: {@code fleetgate/metrics/<kind>}. The module posts
+     * {@link #METRICS_BATCH} after it stored a batch (see {@link MetricsSink}).
+     */
     public static final String METRICS_PREFIX = "fleetgate/metrics/";
+    /**
+     * A metric batch from an agent was stored (posted by the metrics module, not by the sync
+     * handler). Properties: {@code agentId}, {@code series} (a {@code List} of the metrics
+     * module's {@code dev.fleetgate.metrics.MetricSeries}, labelled with {@code agent}),
+     * {@code points} (Integer).
+     *
+     * @since 1.2
+     */
+    public static final String METRICS_BATCH = METRICS_PREFIX + "batch";
     /** Prefix of health transitions: {@code fleetgate/health/...}. */
     public static final String HEALTH_PREFIX = "fleetgate/health/";
     /** Prefix of traffic-analysis events: {@code fleetgate/firewall/...}. */

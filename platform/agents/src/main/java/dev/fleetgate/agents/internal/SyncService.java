@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
+import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.Response;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,10 +21,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.persistence.Database;
 
@@ -28,9 +35,18 @@ import dev.fleetgate.persistence.Database;
  * Handles agent syncs as docs/protocol.md describes: checks the key, records the report
  * (writing only what changed), answers with newer sections and deliverable tasks, and
  * holds the request when there is nothing to send.
+ *
+ * <p>A metrics batch goes to the {@link MetricsSink} (at most one, the highest ranked)
+ * synchronously, before anything else of the report is recorded: when the sink fails, the
+ * sync answers 503 with {@code Retry-After} and nothing is acknowledged, so the agent keeps
+ * the batch (and its task results) and sends them again. Without a sink the batch is
+ * dropped and counted.
  */
 @Component(service = SyncService.class)
 public final class SyncService {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncService.class);
+    /** Seconds an agent waits before resending a batch the sink could not store. */
+    static final int METRICS_RETRY_AFTER_SECONDS = 5;
 
     /** The answer of a sync. */
     public record Answer(Map<String, DesiredStateEngine.SectionBody> sections, List<TaskQueue.Delivery> tasks,
@@ -51,6 +67,12 @@ public final class SyncService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin eventAdmin;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile MetricsSink metricsSink;
+
+    private final AtomicLong droppedMetricBatches = new AtomicLong();
 
     @Activate
     public SyncService(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
@@ -74,6 +96,15 @@ public final class SyncService {
         this.eventAdmin = eventAdmin;
     }
 
+    public void setMetricsSink(MetricsSink metricsSink) {
+        this.metricsSink = metricsSink;
+    }
+
+    /** @return metric batches accepted and dropped because no {@link MetricsSink} was there */
+    public long droppedMetricBatches() {
+        return droppedMetricBatches.get();
+    }
+
     public int syncIntervalSeconds() {
         return registry.settings().syncIntervalSeconds();
     }
@@ -83,6 +114,8 @@ public final class SyncService {
      * request ends.
      *
      * @throws ApiException 401 for an unknown agent or a wrong key, 400 for a bad body
+     * @throws WebApplicationException 503 (problem+json, {@code Retry-After}) when the metrics
+     *         sink could not store the batch; nothing of the report was recorded
      */
     public void sync(String agentId, String apiKey, JsonNode body, int waitSeconds, Consumer<Answer> respond) {
         AgentRegistry.Check check = registry.verify(agentId, apiKey);
@@ -91,6 +124,7 @@ public final class SyncService {
             throw new ApiException(401, "Unknown agent or invalid API key");
         }
         SyncReport report = SyncReport.parse(body);
+        storeMetrics(agentId, report.metrics());
         long ticket = polls.ticket(agentId);
         record(agentId, report);
         Map<String, Long> reported = report.reportedRevisions();
@@ -129,13 +163,39 @@ public final class SyncService {
         registry.seen(agentId, report.version(), report.hostname(), report.address());
         reports.recordApplied(agentId, report.applied());
         tasks.complete(agentId, report.taskResults());
-        if (report.metrics() != null && !report.metrics().isEmpty()) {
-            post(Topics.METRICS_PREFIX + "batch", Map.of("agentId", agentId, "samples", report.metrics()));
-        }
         if (report.status() != null) {
             post(Topics.AGENT_REPORT, Map.of("agentId", agentId, "status", report.status()));
             reports.recordBundles(agentId, report.status().get("bundles"));
         }
+    }
+
+    /** Hands the batch to the sink before anything is recorded; its failure fails the sync. */
+    private void storeMetrics(String agentId, JsonNode metrics) {
+        if (metrics == null || metrics.isEmpty()) {
+            return;
+        }
+        MetricsSink sink = metricsSink;
+        if (sink == null) {
+            if (droppedMetricBatches.getAndIncrement() == 0) {
+                LOG.info("No metrics sink (is the metrics module deployed?): metric batches are dropped");
+            }
+            return;
+        }
+        try {
+            sink.accept(agentId, metrics);
+        } catch (Exception e) {
+            LOG.warn("Metrics batch of agent {} not stored; the agent will resend it: {}", agentId, e.toString());
+            LOG.debug("Metrics sink failure", e);
+            throw metricsUnavailable();
+        }
+    }
+
+    private static WebApplicationException metricsUnavailable() {
+        String detail = "Metrics could not be stored; send the sync again later";
+        String problem = "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
+                + "\"detail\":\"" + detail + "\"}";
+        return new WebApplicationException(detail, Response.status(503).type("application/problem+json")
+                .header(HttpHeaders.RETRY_AFTER, METRICS_RETRY_AFTER_SECONDS).entity(problem).build());
     }
 
     /** The sections newer than reported and the deliverable tasks (marked delivered). */

@@ -1,0 +1,259 @@
+package dev.fleetgate.bench;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.metrics.internal.CopyEncoder;
+import dev.fleetgate.metrics.internal.Ingestor;
+import dev.fleetgate.metrics.internal.MetricsStorage;
+import dev.fleetgate.metrics.internal.Settings;
+
+/**
+ * Metrics ingestion and query benchmark, with the metrics bundle's classes on a scratch
+ * database (created and dropped here). Prints figures; asserts nothing.
+ *
+ * <p>Ingestion: the whole path of a sync's batch (JSON bytes → Jackson tree, as Jersey hands
+ * it over → {@link Ingestor#accept} → rows in PostgreSQL) beside the ceiling of the same
+ * PostgreSQL: pre-encoded binary COPY of the same rows into the same partitioned table,
+ * same batch sizes and threads, in the same run. Queries: see {@link QueryBench}.
+ *
+ * <pre>bench/run-metrics.sh [--seconds 15] [--threads 2] [--skip-query] [--skip-ingest]</pre>
+ */
+public final class MetricsBench {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final long INTERVAL = 10_000;
+
+    private MetricsBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = parse(args);
+        int seconds = Integer.parseInt(a.getOrDefault("seconds", "15"));
+        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
+        String host = env("HOST", "127.0.0.1");
+        String port = env("PORT", "5432");
+        String user = env("USER", "fleetgate_test");
+        String password = env("PASSWORD", "fleetgate_test");
+        String db = "fgbench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String admin = "jdbc:postgresql://" + host + ":" + port + "/postgres";
+        try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + db);
+        }
+        String url = "jdbc:postgresql://" + host + ":" + port + "/" + db;
+        System.out.printf("Metrics benchmark: PostgreSQL %s, %d threads, %d cores, scratch database %s%n",
+                version(url, user, password), threads, Runtime.getRuntime().availableProcessors(), db);
+        try (ConnectionPool pool = new ConnectionPool(url, user, password, threads + 2)) {
+            migrate(pool);
+            if (!a.containsKey("skip-ingest")) {
+                Settings settings = Settings.defaults();
+                MetricsStorage storage = MetricsStorage.open(pool, settings, Clock.systemUTC());
+                System.out.println();
+                System.out.println("## Ingestion (rows/s; ceiling = pre-encoded binary COPY of the same rows)");
+                ingest(storage, pool, 1000, 100, threads, seconds);
+                ingest(storage, pool, 500, 6, threads, seconds);
+                ingest(storage, pool, 100, 1, threads, seconds);
+                storage.close();
+            }
+            if (!a.containsKey("skip-query")) {
+                new QueryBench(pool).run();
+            }
+        } finally {
+            try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+            }
+        }
+    }
+
+    /** Two rounds of ceiling then path for one batch shape. */
+    static void ingest(MetricsStorage storage, ConnectionPool pool, int series, int points, int threads, int seconds)
+            throws Exception {
+        int rows = series * points;
+        System.out.printf("%n%d series × %d points = %,d rows per batch (one sync)%n", series, points, rows);
+        List<byte[]> json = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            json.add(batchJson(series, points, System.currentTimeMillis() - points * INTERVAL, "t" + t));
+        }
+        Ingestor ingestor = new Ingestor(storage);
+        for (int t = 0; t < threads; t++) { // warm: series ids cached, classes loaded, as on a running core
+            ingestor.accept("bench-agent-" + t, MAPPER.readTree(json.get(t)));
+        }
+        for (int round = 1; round <= 2; round++) {
+            truncate(pool);
+            Result ceiling = run(threads, seconds, t -> {
+                byte[] copy = copyBytes(series, points, System.currentTimeMillis() - points * INTERVAL);
+                return () -> {
+                    try (Connection c = pool.getConnection()) {
+                        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(CopyEncoder.COPY_SAMPLES);
+                        in.writeToCopy(copy, 0, copy.length);
+                        return in.endCopy();
+                    }
+                };
+            });
+            truncate(pool);
+            Result path = run(threads, seconds, t -> () -> {
+                ingestor.accept("bench-agent-" + t, MAPPER.readTree(json.get(t)));
+                return rows;
+            });
+            truncate(pool);
+            Result sink = run(threads, seconds, t -> {
+                com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(json.get(t));
+                return () -> {
+                    ingestor.accept("bench-agent-" + t, tree);
+                    return rows;
+                };
+            });
+            System.out.printf("  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | whole path %,.0f rows/s"
+                    + " (%.1f ms/batch p50, %.1f p99) = %.2f× | sink alone (tree parsed by Jersey) %,.0f rows/s"
+                    + " = %.2f×%n", round, ceiling.rate(), ceiling.p(0.5), path.rate(), path.p(0.5), path.p(0.99),
+                    path.rate() / ceiling.rate(), sink.rate(), sink.rate() / ceiling.rate());
+        }
+        long stored = count(pool, "SELECT count(*) FROM metric_sample");
+        System.out.printf("  rows in metric_sample after the last path run: %,d%n", stored);
+    }
+
+    /** Rows of the benchmark shape as the agents send them. */
+    static byte[] batchJson(int series, int points, long start, String agentTag) {
+        StringBuilder b = new StringBuilder(series * points * 24 + series * 80).append('[');
+        for (int s = 0; s < series; s++) {
+            b.append(s == 0 ? "" : ",").append("{\"name\":\"bench_metric\",\"labels\":{\"cpu\":\"c").append(s)
+                    .append("\",\"group\":\"g").append(s % 10).append("\",\"src\":\"").append(agentTag)
+                    .append("\"},\"points\":[");
+            for (int p = 0; p < points; p++) {
+                b.append(p == 0 ? "" : ",").append('[').append(start + p * INTERVAL).append(',')
+                        .append((s * 7 + p) % 100 + 0.25).append(']');
+            }
+            b.append("]}");
+        }
+        return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] copyBytes(int series, int points, long start) {
+        CopyEncoder e = new CopyEncoder(series * points);
+        for (int s = 0; s < series; s++) {
+            for (int p = 0; p < points; p++) {
+                e.row(start + p * INTERVAL, s + 1, (s * 7 + p) % 100 + 0.25);
+            }
+        }
+        byte[] bytes = e.finish();
+        return java.util.Arrays.copyOf(bytes, e.length());
+    }
+
+    /** Work of one thread: returns the rows it stored. */
+    interface Batch {
+        long run() throws Exception;
+    }
+
+    interface BatchFactory {
+        Batch create(int thread) throws Exception;
+    }
+
+    record Result(long rows, double seconds, List<Long> nanos) {
+        double rate() {
+            return rows / seconds;
+        }
+
+        double p(double q) {
+            List<Long> sorted = new ArrayList<>(nanos);
+            sorted.sort(null);
+            return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, q * sorted.size())) / 1e6;
+        }
+    }
+
+    static Result run(int threads, int seconds, BatchFactory factory) throws Exception {
+        AtomicLong rows = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Long> nanos = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            Batch batch = factory.create(t);
+            workers.add(new Thread(() -> {
+                try {
+                    while (!stop.get()) {
+                        long t0 = System.nanoTime();
+                        rows.addAndGet(batch.run());
+                        nanos.add(System.nanoTime() - t0);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        long start = System.nanoTime();
+        workers.forEach(Thread::start);
+        Thread.sleep(seconds * 1000L); // the measured interval itself, not a synchronisation
+        stop.set(true);
+        for (Thread w : workers) {
+            w.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("benchmark thread failed", failures.get(0));
+        }
+        return new Result(rows.get(), elapsed, nanos);
+    }
+
+    static void truncate(ConnectionPool pool) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE metric_sample, metric_rollup_pending");
+        }
+    }
+
+    static long count(ConnectionPool pool, String sql) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static void migrate(ConnectionPool pool) throws Exception {
+        try (InputStream in = MetricsBench.class.getClassLoader().getResourceAsStream("db/metrics/V1__metrics.sql");
+                Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String version(String url, String user, String password) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** {@code --name value} pairs; {@code --skip-x} flags stand alone. */
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String k = args[i].replaceFirst("^--", "");
+            if (k.startsWith("skip-") || i + 1 >= args.length) {
+                m.put(k, "true");
+            } else {
+                m.put(k, args[++i]);
+            }
+        }
+        return m;
+    }
+
+    private static String env(String key, String dflt) {
+        String v = System.getenv("FLEETGATE_TEST_PG_" + key);
+        return v == null || v.isBlank() ? dflt : v;
+    }
+}

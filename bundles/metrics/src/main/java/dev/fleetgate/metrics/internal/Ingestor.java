@@ -1,0 +1,164 @@
+package dev.fleetgate.metrics.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.api.MetricsSink;
+import dev.fleetgate.api.Topics;
+import dev.fleetgate.metrics.MetricSeries;
+import dev.fleetgate.persistence.Jdbc;
+
+/**
+ * The {@link MetricsSink}: parses a batch, resolves series ids (cached; unknown ones in one
+ * bulk statement), writes every point with one binary {@code COPY}, feeds the latest-value
+ * cache, and posts {@link Topics#METRICS_BATCH}. A batch whose oldest point is older than the
+ * rollup's late tolerance also records its time range for a one-off rollup, in the same
+ * transaction as the COPY.
+ */
+@Component(service = MetricsSink.class)
+public final class Ingestor implements MetricsSink {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
+
+    private final MetricsStorage storage;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile EventAdmin eventAdmin;
+
+    @Activate
+    public Ingestor(@Reference MetricsStorage storage) {
+        this.storage = storage;
+    }
+
+    @Override
+    public void accept(String agentId, JsonNode metrics) throws SQLException {
+        long started = System.nanoTime();
+        long[] range = storage.partitions().range(Resolution.RAW);
+        BatchParser.Batch batch = new BatchParser(range[0], range[1], storage.settings().maxPointsPerBatch())
+                .parse(agentId, metrics);
+        if (batch.rejectedSeries() + batch.rejectedPoints() > 0) {
+            LOG.debug("Agent {}: {} malformed series and {} points skipped", agentId, batch.rejectedSeries(),
+                    batch.rejectedPoints());
+        }
+        if (batch.points() > 0) {
+            try {
+                store(batch);
+            } catch (SQLException | RuntimeException e) {
+                storage.stats().failed();
+                throw e;
+            }
+            for (BatchParser.Series s : batch.series()) {
+                int newest = newest(s.ts());
+                storage.latest().offer(s.key(), s.ts()[newest], s.values()[newest]);
+            }
+        }
+        storage.stats().stored(batch.points(), batch.rejectedSeries(), batch.rejectedPoints(),
+                System.nanoTime() - started);
+        if (batch.points() > 0) {
+            post(agentId, batch);
+        }
+    }
+
+    private void store(BatchParser.Batch batch) throws SQLException {
+        DataSource ds = storage.dataSource();
+        try (Connection c = ds.getConnection()) {
+            List<SeriesKey> keys = new ArrayList<>(batch.series().size());
+            for (BatchParser.Series s : batch.series()) {
+                keys.add(s.key());
+            }
+            Map<SeriesKey, Long> ids = storage.series().resolve(c, keys);
+            CopyEncoder rows = new CopyEncoder(batch.points());
+            for (BatchParser.Series s : batch.series()) {
+                long id = ids.get(s.key());
+                long[] ts = s.ts();
+                double[] vs = s.values();
+                for (int i = 0; i < ts.length; i++) {
+                    rows.row(ts[i], id, vs[i]);
+                }
+            }
+            byte[] bytes = rows.finish();
+            boolean late = batch.minTs() < storage.clock().millis() - storage.settings().lateToleranceSeconds() * 1000L;
+            if (late) {
+                c.setAutoCommit(false);
+            }
+            try {
+                CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(CopyEncoder.COPY_SAMPLES);
+                try {
+                    in.writeToCopy(bytes, 0, rows.length());
+                    in.endCopy();
+                } finally {
+                    if (in.isActive()) {
+                        in.cancelCopy();
+                    }
+                }
+                if (late) {
+                    markLate(c, batch.minTs(), batch.maxTs());
+                    c.commit();
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (late) {
+                    c.rollback();
+                }
+                throw e;
+            } finally {
+                if (late) {
+                    c.setAutoCommit(true);
+                }
+            }
+        }
+    }
+
+    private static void markLate(Connection c, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO metric_rollup_pending (from_ts, to_ts) VALUES (?, ?)")) {
+            Jdbc.setInstant(ps, 1, Instant.ofEpochMilli(from));
+            Jdbc.setInstant(ps, 2, Instant.ofEpochMilli(to));
+            ps.executeUpdate();
+        }
+    }
+
+    private void post(String agentId, BatchParser.Batch batch) {
+        EventAdmin ea = eventAdmin;
+        if (ea == null) {
+            return;
+        }
+        List<MetricSeries> series = new ArrayList<>(batch.series().size());
+        for (BatchParser.Series s : batch.series()) {
+            series.add(new MetricSeries(s.key().name(), s.key().labels(), s.ts(), s.values()));
+        }
+        ea.postEvent(new Event(Topics.METRICS_BATCH, Map.of("agentId", agentId, "series", series,
+                "points", batch.points())));
+    }
+
+    private static int newest(long[] ts) {
+        int best = 0;
+        for (int i = 1; i < ts.length; i++) {
+            if (ts[i] >= ts[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

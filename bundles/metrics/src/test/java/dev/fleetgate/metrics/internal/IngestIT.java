@@ -1,0 +1,157 @@
+package dev.fleetgate.metrics.internal;
+
+import static dev.fleetgate.metrics.internal.Batches.batch;
+import static dev.fleetgate.metrics.internal.Batches.labels;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+import dev.fleetgate.api.Topics;
+import dev.fleetgate.metrics.MetricSeries;
+
+class IngestIT {
+    @RegisterExtension
+    static final MetricsDatabase db = new MetricsDatabase();
+    private static final String AGENT = "0b0e7a8e-1111-4c4c-9d9d-000000000001";
+
+    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(30));
+    private MetricsStorage storage;
+    private Ingestor ingestor;
+    private final List<Event> events = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        db.truncate();
+        storage = MetricsStorage.open(db.dataSource(), Settings.defaults(), clock);
+        ingestor = new Ingestor(storage);
+        ingestor.eventAdmin = new EventAdmin() {
+            @Override
+            public void postEvent(Event event) {
+                events.add(event);
+            }
+
+            @Override
+            public void sendEvent(Event event) {
+                events.add(event);
+            }
+        };
+    }
+
+    @AfterEach
+    void stop() {
+        storage.close();
+    }
+
+    private long t(int secondsAgo) {
+        return clock.millis() - secondsAgo * 1000L;
+    }
+
+    @Test
+    void newSeriesAreCreatedWithTheAgentLabelAndEveryPointIsStored() throws Exception {
+        ingestor.accept(AGENT, batch()
+                .series("host_cpu_usage_percent", labels("cpu", "total", "agent", "someone-else"), t(20), 10, t(10), 20, t(0), 30)
+                .series("host_memory_used_bytes", labels(), t(10), 1e9, t(0), 2e9).json());
+        assertEquals(2, db.count("SELECT count(*) FROM metric_series"));
+        assertEquals(2, db.count("SELECT count(*) FROM metric_series WHERE labels->>'agent' = ?", AGENT));
+        assertEquals(1, db.count("SELECT count(*) FROM metric_series WHERE labels = ?::jsonb",
+                "{\"agent\":\"" + AGENT + "\",\"cpu\":\"total\"}"));
+        assertEquals(5, db.count("SELECT count(*) FROM metric_sample"));
+        assertEquals(60, db.count("SELECT sum(value)::bigint FROM metric_sample s JOIN metric_series m"
+                + " ON m.id = s.series_id WHERE m.name = 'host_cpu_usage_percent'"));
+        assertEquals(t(0) * 1000, db.count("SELECT (extract(epoch FROM max(ts)) * 1000000)::bigint FROM metric_sample"));
+
+        Event e = events.get(0);
+        assertEquals(Topics.METRICS_BATCH, e.getTopic());
+        assertEquals(AGENT, e.getProperty("agentId"));
+        assertEquals(5, e.getProperty("points"));
+        @SuppressWarnings("unchecked")
+        List<MetricSeries> series = (List<MetricSeries>) e.getProperty("series");
+        assertEquals(Map.of("agent", AGENT, "cpu", "total"), series.get(0).labels());
+        assertEquals(30.0, series.get(0).latest());
+        assertEquals(5, storage.stats().rows());
+    }
+
+    @Test
+    void existingSeriesKeepTheirIdsAcrossBatchesAndCores() throws Exception {
+        ingestor.accept(AGENT, batch().series("load1", labels(), t(10), 1).json());
+        long id = db.count("SELECT id FROM metric_series");
+        ingestor.accept(AGENT, batch().series("load1", labels(), t(0), 2).series("load5", labels(), t(0), 3).json());
+        // another core: empty cache, same table
+        Ingestor other = new Ingestor(MetricsStorage.open(db.dataSource(), Settings.defaults(), clock));
+        other.accept(AGENT, batch().series("load1", labels(), t(5), 4).json());
+        assertEquals(2, db.count("SELECT count(*) FROM metric_series"));
+        assertEquals(3, db.count("SELECT count(*) FROM metric_sample WHERE series_id = ?", id));
+    }
+
+    @Test
+    void aResentBatchIsStoredTwiceButReadOnce() throws Exception {
+        var b = batch().series("rps", labels("service", "shop"), t(50), 10, t(40), 20, t(30), 60).json();
+        ingestor.accept(AGENT, b);
+        ingestor.accept(AGENT, b);
+        assertEquals(6, db.count("SELECT count(*) FROM metric_sample"));
+        storage.maintain();
+        assertEquals(3, db.count("SELECT sum(cnt) FROM metric_rollup_1m"), "rollups count each (series, ts) once");
+        assertEquals(90, db.count("SELECT sum(sum)::bigint FROM metric_rollup_1m"));
+    }
+
+    @Test
+    void malformedSeriesAndPointsAreSkippedAndCounted() throws Exception {
+        var b = Json.parse("[{\"name\":\"bad name\",\"points\":[[" + t(0) + ",1]]},"
+                + "{\"name\":\"ok\",\"labels\":{\"__reserved\":\"x\"},\"points\":[[" + t(0) + ",1]]},"
+                + "{\"name\":\"ok\",\"labels\":{\"k\":\"v\"},\"points\":[[" + t(0) + ",1],[\"x\",2],[" + t(0)
+                + "],[" + t(0) + ",\"NaN\"],[1.5,3]]},"
+                + "{\"name\":\"no_points\"}, 17]");
+        ingestor.accept(AGENT, b);
+        assertEquals(1, db.count("SELECT count(*) FROM metric_sample"));
+        assertEquals(4, storage.stats().rejectedSeries());
+        assertEquals(4, storage.stats().rejectedPoints());
+    }
+
+    @Test
+    void pointsOutsideThePartitionsAreRejectedNotFailed() throws Exception {
+        long tooOld = clock.millis() - Duration.ofDays(10).toMillis();
+        long tooNew = clock.millis() + Duration.ofDays(10).toMillis();
+        ingestor.accept(AGENT, batch().series("x", labels(), tooOld, 1, t(0), 2, tooNew, 3).json());
+        assertEquals(1, db.count("SELECT count(*) FROM metric_sample"));
+        assertEquals(2, storage.stats().rejectedPoints());
+    }
+
+    @Test
+    void lateSamplesMarkTheirRangeAndTheRollupPicksThemUp() throws Exception {
+        storage.maintain();
+        long late = clock.millis() - Duration.ofHours(3).toMillis();
+        ingestor.accept(AGENT, batch().series("late", labels(), late, 5, late + 10_000, 7).json());
+        assertEquals(1, db.count("SELECT count(*) FROM metric_rollup_pending"));
+        storage.maintain();
+        assertEquals(0, db.count("SELECT count(*) FROM metric_rollup_pending"));
+        assertEquals(2, db.count("SELECT sum(cnt) FROM metric_rollup_1m"));
+        assertEquals(2, db.count("SELECT sum(cnt) FROM metric_rollup_1h"));
+    }
+
+    @Test
+    void aStorageFailureThrowsAndIsCounted() {
+        db.exec("ALTER TABLE metric_sample RENAME TO metric_sample_gone");
+        try {
+            assertThrows(SQLException.class, () -> ingestor.accept(AGENT, batch().series("x", labels(), t(0), 1).json()));
+            assertEquals(1, storage.stats().errors());
+            assertTrue(events.isEmpty(), "nothing posted for a batch not stored");
+        } finally {
+            db.exec("ALTER TABLE metric_sample_gone RENAME TO metric_sample");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.fleetgate.agents.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.core.Response;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.api.MetricsSink;
+import dev.fleetgate.api.TaskView;
+
+/** The metrics batch of a sync goes to the sink before anything is recorded; its failure fails the sync. */
+class SyncMetricsIT {
+    @RegisterExtension
+    static final MigratedDatabase db = new MigratedDatabase();
+    private static final String SERIES = "[{\"name\":\"host_cpu_usage_percent\",\"labels\":{\"cpu\":\"total\"},"
+            + "\"points\":[[1732270000000,12.5]]}]";
+
+    private final MutableClock clock = new MutableClock();
+    private Core core;
+    private Enrolment.Enrolled agent;
+
+    /** Records what it got; fails while {@code failing}. */
+    private static final class Sink implements MetricsSink {
+        final List<String> agents = new ArrayList<>();
+        final List<JsonNode> batches = new ArrayList<>();
+        volatile boolean failing;
+
+        @Override
+        public void accept(String agentId, JsonNode series) throws Exception {
+            if (failing) {
+                throw new java.sql.SQLException("database unreachable");
+            }
+            agents.add(agentId);
+            batches.add(series);
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        core = new Core(db.dataSource(), Settings.defaults(), clock);
+        agent = core.enroll("metrics-" + System.nanoTime());
+        core.idle();
+    }
+
+    @AfterEach
+    void stop() {
+        core.close();
+    }
+
+    private String report(String metrics, String taskResults) {
+        return "{\"version\":\"0.1.0\",\"applied\":{\"bundles\":{\"revision\":1}},\"taskResults\":" + taskResults
+                + ",\"metrics\":" + metrics + "}";
+    }
+
+    @Test
+    void theSinkGetsTheBatchWithTheAgentId() {
+        Sink sink = new Sink();
+        core.sync.setMetricsSink(sink);
+        core.sync.syncNow(agent.agentId(), agent.apiKey(), Json.parse(report(SERIES, "[]")));
+        assertEquals(List.of(agent.agentId()), sink.agents);
+        assertEquals(Json.parse(SERIES), sink.batches.get(0));
+
+        core.sync.syncNow(agent.agentId(), agent.apiKey(), Json.parse(report("[]", "[]")));
+        assertEquals(1, sink.batches.size(), "an empty batch is not handed over");
+    }
+
+    @Test
+    void aFailingSinkAnswers503AndAcknowledgesNothing() {
+        Sink sink = new Sink();
+        sink.failing = true;
+        core.sync.setMetricsSink(sink);
+        TaskView task = core.tasks.submit(agent.agentId(), "probe", null, null);
+        core.tasks.deliver(agent.agentId());
+        String results = "[{\"id\":\"" + task.id() + "\",\"status\":\"SUCCEEDED\",\"result\":{}}]";
+
+        WebApplicationException e = assertThrows(WebApplicationException.class,
+                () -> core.sync.syncNow(agent.agentId(), agent.apiKey(), Json.parse(report(SERIES, results))));
+        Response r = e.getResponse();
+        assertEquals(503, r.getStatus());
+        assertEquals("application/problem+json", r.getMediaType().toString());
+        assertEquals(String.valueOf(SyncService.METRICS_RETRY_AFTER_SECONDS), r.getHeaderString("Retry-After"));
+        assertTrue(Json.parse((String) r.getEntity()).get("status").asInt() == 503);
+        assertEquals("DELIVERED", core.tasks.get(task.id()).orElseThrow().status(), "task result not acknowledged");
+        assertEquals(0L, core.desired.state(agent.agentId()).get("bundles").appliedRevision(),
+                "applied revision not recorded");
+
+        sink.failing = false; // the agent resends the same sync: now everything is recorded
+        core.sync.syncNow(agent.agentId(), agent.apiKey(), Json.parse(report(SERIES, results)));
+        assertEquals(1, sink.batches.size());
+        assertEquals("SUCCEEDED", core.tasks.get(task.id()).orElseThrow().status());
+        assertEquals(1L, core.desired.state(agent.agentId()).get("bundles").appliedRevision());
+    }
+
+    @Test
+    void withoutASinkBatchesAreAcceptedAndCounted() {
+        long before = core.sync.droppedMetricBatches();
+        SyncService.Answer a = core.sync.syncNow(agent.agentId(), agent.apiKey(), Json.parse(report(SERIES, "[]")));
+        assertEquals(before + 1, core.sync.droppedMetricBatches());
+        assertEquals(1L, core.desired.state(agent.agentId()).get("bundles").appliedRevision());
+        assertTrue(a.sections().isEmpty());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.fleetgate.api;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Whiteboard service: stores the metric batches agents send with their syncs.
+ *
+ * <p>The sync handler calls {@link #accept} synchronously, before it answers the sync, with
+ * the request's {@code metrics} array (each element
+ * {@code {"name", "labels": {}, "points": [[epochMillis, value], ...]}}; see
+ * docs/protocol.md). At most one sink is used (the highest ranked). When it throws, the
+ * sync answers 503 with {@code Retry-After} and records nothing else of the request, so the
+ * agent keeps the batch and sends it again; with no sink registered, batches are accepted
+ * and dropped (and counted).
+ *
+ * <p>A sink must return quickly (it holds the agent's sync) and must not throw for
+ * malformed series: it skips and counts them, because a batch that can never be stored
+ * would otherwise be retried for ever. It throws only when storing failed and a retry may
+ * succeed (e.g. the database is unreachable).
+ *
+ * @since 1.2
+ */
+@ConsumerType
+public interface MetricsSink {
+
+    /**
+     * @param agentId the agent that sent the batch; sinks label every series {@code agent=<agentId>}
+     * @param series  the {@code metrics} array of the sync request (never null, may be empty)
+     * @throws Exception when the batch was not stored and the agent should send it again
+     */
+    void accept(String agentId, JsonNode series) throws Exception;
+}
