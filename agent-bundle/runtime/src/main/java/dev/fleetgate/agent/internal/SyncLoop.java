@@ -38,6 +38,8 @@ public final class SyncLoop {
     private final Consumer<String> onFatal;
     private final ObjectMapper mapper;
 
+    /** Identifies this agent process to the core, which re-delivers unfinished tasks after a restart. */
+    private final String session = java.util.UUID.randomUUID().toString();
     private final Object pushSignal = new Object();
     private boolean pushRequested;
     /** A bundle's status changed: push one sync even when nothing else is pending. */
@@ -265,6 +267,7 @@ public final class SyncLoop {
         request.put("version", settings.version());
         request.put("hostname", settings.hostname());
         request.put("address", settings.address());
+        request.put("session", session);
         ObjectNode appliedNode = request.putObject("applied");
         applied.forEach((name, value) -> {
             ObjectNode entry = appliedNode.putObject(name);

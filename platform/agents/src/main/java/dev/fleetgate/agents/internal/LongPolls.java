@@ -87,6 +87,14 @@ public final class LongPolls implements AutoCloseable {
         }
     }
 
+    /** Answers the agent's held request empty, if any (its process is gone). */
+    public void release(String agentId) {
+        Held h = held.remove(agentId);
+        if (h != null) {
+            finishEmpty(h);
+        }
+    }
+
     /** Something for every agent changed. */
     public void wakeAll() {
         tickets.values().forEach(AtomicLong::incrementAndGet);

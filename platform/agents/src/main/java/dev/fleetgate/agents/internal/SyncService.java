@@ -73,6 +73,8 @@ public final class SyncService {
     volatile MetricsSink metricsSink;
 
     private final AtomicLong droppedMetricBatches = new AtomicLong();
+    /** The last sync session (agent process) seen per agent by this core. */
+    private final Map<String, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
     public SyncService(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
@@ -125,6 +127,7 @@ public final class SyncService {
         }
         SyncReport report = SyncReport.parse(body);
         storeMetrics(agentId, report.metrics());
+        newSession(agentId, body);
         long ticket = polls.ticket(agentId);
         record(agentId, report);
         Map<String, Long> reported = report.reportedRevisions();
@@ -157,6 +160,27 @@ public final class SyncService {
         Answer[] out = new Answer[1];
         sync(agentId, apiKey, body, 0, a -> out[0] = a);
         return out[0];
+    }
+
+    /**
+     * An agent process that restarted (a new {@code session} in its sync) will never answer
+     * the tasks delivered to its previous process, and that process's long-poll may still be
+     * held here on a dead connection: release the held request and deliver the unfinished
+     * tasks again (the agent runs each id once, so this is safe at-least-once).
+     */
+    private void newSession(String agentId, JsonNode body) {
+        JsonNode s = body == null ? null : body.get("session");
+        if (s == null || !s.isTextual() || s.asText().isEmpty() || s.asText().length() > 64) {
+            return;
+        }
+        String previous = sessions.put(agentId, s.asText());
+        if (previous != null && !previous.equals(s.asText())) {
+            polls.release(agentId);
+            int again = tasks.redeliverUnfinished(agentId);
+            if (again > 0) {
+                LOG.info("Agent {} restarted: {} unfinished task(s) will be delivered again", agentId, again);
+            }
+        }
     }
 
     private void record(String agentId, SyncReport report) {

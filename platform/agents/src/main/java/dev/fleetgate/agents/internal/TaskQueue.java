@@ -250,6 +250,24 @@ public final class TaskQueue implements TaskService {
     }
 
     /**
+     * Makes the agent's delivered but unfinished tasks deliverable at once (its process
+     * restarted and lost them).
+     *
+     * @return how many
+     */
+    public int redeliverUnfinished(String agentId) {
+        Instant now = clock.instant();
+        return Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET status = 'PENDING'"
+                    + " WHERE agent_id = ? AND status = 'DELIVERED' AND expires_at > ?")) {
+                ps.setObject(1, UUID.fromString(agentId));
+                Jdbc.setInstant(ps, 2, now);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
      * Stores results; results for unknown, other agents' or finished tasks are ignored. Each
      * stored result completes this core's waiters at once and is signalled to other cores.
      */

@@ -111,6 +111,33 @@ class SyncIT {
     }
 
     @Test
+    void aRestartedAgentGetsItsUnfinishedTasksAgainAndItsStalePollIsReleased() throws Exception {
+        try (Core core = new Core(db.dataSource(), new Settings(20, 3, 60, 600, 7, 50), clock)) {
+            Enrolment.Enrolled e = core.enroll("restart-" + System.nanoTime());
+            core.idle();
+            String before = "{\"session\":\"one\"," + applied(0, 1).substring(1);
+            JsonNode first = Json.parse(before);
+            core.sync.syncNow(e.agentId(), e.apiKey(), first);
+            CompletableFuture<SyncService.Answer> stale = new CompletableFuture<>();
+            core.sync.sync(e.agentId(), e.apiKey(), first, 30, stale::complete);
+            String taskId = core.tasks.submit(e.agentId(), "probe", null, null).id();
+            assertEquals(taskId, stale.get(5, TimeUnit.SECONDS).tasks().get(0).id()); // lost with the process
+
+            // Same process again: nothing is resent before the redelivery delay.
+            assertTrue(core.sync.syncNow(e.agentId(), e.apiKey(), first).tasks().isEmpty());
+            CompletableFuture<SyncService.Answer> stalePoll = new CompletableFuture<>();
+            core.sync.sync(e.agentId(), e.apiKey(), first, 30, stalePoll::complete);
+            assertFalse(stalePoll.isDone());
+
+            JsonNode restarted = Json.parse("{\"session\":\"two\"," + applied(0, 1).substring(1));
+            SyncService.Answer a = core.sync.syncNow(e.agentId(), e.apiKey(), restarted);
+            assertEquals(List.of(taskId), a.tasks().stream().map(TaskQueue.Delivery::id).toList());
+            assertTrue(stalePoll.get(5, TimeUnit.SECONDS).isEmpty(), "the previous process's poll is released");
+            assertEquals(0, core.sync.heldCount());
+        }
+    }
+
+    @Test
     void heldSyncWakesOnANewTaskAndTimesOutEmpty() throws Exception {
         try (Core core = new Core(db.dataSource(), new Settings(2, 3, 60, 600, 7, 50), clock)) {
             Enrolment.Enrolled e = core.enroll("poll-" + System.nanoTime());
