@@ -127,12 +127,21 @@ public class ModuleHotDeployIT {
         throw new AssertionError(symbolicName + " is not installed");
     }
 
+    /** Logs in, waiting up to 60 s for the security module's resource (health is UP before every module mounted). */
     private String login() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(BASE + "/auth/login"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        HttpResponse<String> r;
+        do {
+            r = http.send(HttpRequest.newBuilder(URI.create(BASE + "/auth/login"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"username\":\"admin\",\"password\":\"" + ADMIN_PASSWORD + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 404 && r.statusCode() != 503) {
+                break;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < end);
         assertEquals(r.body(), 200, r.statusCode());
         Matcher m = Pattern.compile("\"accessToken\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
         assertTrue(r.body(), m.find());
