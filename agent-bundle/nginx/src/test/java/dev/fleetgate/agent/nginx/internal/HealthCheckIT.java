@@ -56,10 +56,12 @@ class HealthCheckIT {
         });
         load.start();
         try {
-            b.stop();
             int syncsBefore = syncRequests.get();
+            b.stop();
             Await.until("B unhealthy", Duration.ofSeconds(15), () -> healthy() == 1);
-            assertTrue(syncRequests.get() > syncsBefore, "a health transition asks for a sync");
+            // The transition is visible in the status a moment before the sync request is made.
+            Await.until("a health transition asks for a sync", Duration.ofSeconds(5),
+                    () -> syncRequests.get() > syncsBefore);
             JsonNode check = Spec.JSON.readTree(new AdminClient(ADMIN).get("/check").body());
             assertEquals(1, check.path("upstreams").get(0).path("down").asInt(), check.toString());
             b.start();
