@@ -1,6 +1,8 @@
 package dev.fleetgate.metrics.internal;
 
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** Writes the Prometheus text exposition format (version 0.0.4). */
 public final class PrometheusText {
@@ -17,13 +19,14 @@ public final class PrometheusText {
         return this;
     }
 
-    /** A sample of the current family. */
+    /** A sample of the current family; labels are written in name order (deterministic output). */
     public PrometheusText sample(Map<String, String> labels, double value) {
         out.append(currentName);
         if (!labels.isEmpty()) {
             out.append('{');
             boolean first = true;
-            for (Map.Entry<String, String> e : labels.entrySet()) {
+            Map<String, String> ordered = labels instanceof SortedMap ? labels : new TreeMap<>(labels);
+            for (Map.Entry<String, String> e : ordered.entrySet()) {
                 if (!first) {
                     out.append(',');
                 }

@@ -29,4 +29,11 @@ class PrometheusTextTest {
                 + "host_cpu_usage_percent 3\n"
                 + "# TYPE x untyped\nx NaN\nx +Inf\nx -Inf\nx 1.0E20\n", text);
     }
+
+    @Test
+    void labelsAreWrittenInNameOrder() {
+        String text = new PrometheusText().family("m", "gauge", null)
+                .sample(Map.of("kind", "used", "area", "heap", "zone", "z", "b", "x"), 1).toString();
+        assertEquals("# TYPE m gauge\nm{area=\"heap\",b=\"x\",kind=\"used\",zone=\"z\"} 1\n", text);
+    }
 }
