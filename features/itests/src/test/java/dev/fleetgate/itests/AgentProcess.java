@@ -12,6 +12,7 @@ public final class AgentProcess implements AutoCloseable {
     private final Path stateDir;
     private final Path log;
     private Process process;
+    private java.util.Map<String, String> environment = java.util.Map.of();
 
     public AgentProcess(Path workDir) throws IOException, InterruptedException {
         this.dist = workDir.resolve("agent");
@@ -20,13 +21,32 @@ public final class AgentProcess implements AutoCloseable {
         this.log = workDir.resolve("agent.log");
     }
 
+    /**
+     * Runs the agent's nginx on these loopback ports at every start: the environment that
+     * {@code etc/dev.fleetgate.agent.nginx.cfg} reads, plus the {@code fleetgate.nginx.*} system
+     * properties the driver uses before that configuration is loaded. Tests never bind 80/443.
+     */
+    public AgentProcess proxyPorts(int http, int https, int admin) {
+        environment = java.util.Map.of(
+                "FLEETGATE_PROXY_HTTP_PORT", String.valueOf(http),
+                "FLEETGATE_PROXY_HTTPS_PORT", String.valueOf(https),
+                "FLEETGATE_PROXY_ADMIN_PORT", String.valueOf(admin),
+                "FLEETGATE_PROXY_LISTEN_ADDRESS", "127.0.0.1",
+                "FLEETGATE_AGENT_JAVA_OPTS", "-Xms16m -Xmx128m -XX:+UseSerialGC -Dfleetgate.nginx.httpPort=" + http
+                        + " -Dfleetgate.nginx.httpsPort=" + https + " -Dfleetgate.nginx.adminPort=" + admin
+                        + " -Dfleetgate.nginx.listenAddress=127.0.0.1 -Dfleetgate.nginx.workerProcesses=1");
+        return this;
+    }
+
     /** Starts the agent; {@code token} may be null once it is enrolled. */
     public void start(String coreUrl, String name, String token) throws IOException {
         start(coreUrl, name, token, java.util.Map.of());
     }
 
-    /** Starts the agent with extra environment (e.g. FLEETGATE_AGENT_JAVA_OPTS, FLEETGATE_PROXY_HTTP_PORT). */
-    public void start(String coreUrl, String name, String token, java.util.Map<String, String> env) throws IOException {
+    /** Starts the agent with extra environment on top of {@link #proxyPorts}' (the extra wins). */
+    public void start(String coreUrl, String name, String token, java.util.Map<String, String> extra) throws IOException {
+        java.util.Map<String, String> env = new java.util.HashMap<>(environment);
+        env.putAll(extra);
         List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/fleetgate-agent").toString(),
                 "--core", coreUrl, "--name", name, "--state-dir", stateDir.toString()));
         if (token != null) {
@@ -64,6 +84,26 @@ public final class AgentProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /**
+     * Stops the nginx the agent's driver started: it outlives the agent on purpose (a restarted
+     * agent adopts it), so tests stop it in their teardown.
+     */
+    public void stopNginx() {
+        Path pidFile = stateDir.resolve("nginx/nginx.pid");
+        try {
+            long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroy();
+                h.onExit().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
+                    h.destroyForcibly();
+                    return h;
+                }).join();
+            });
+        } catch (IOException | NumberFormatException e) {
+            // the driver never started nginx
+        }
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,17 +76,7 @@ class ContainersE2EIT {
         core.start();
         admin = core.admin();
         agent = new AgentProcess(work);
-        String props = "-Dfleetgate.nginx.httpPort=" + HTTP + " -Dfleetgate.nginx.httpsPort=19911"
-                + " -Dfleetgate.nginx.listenAddress=127.0.0.1 -Dfleetgate.nginx.adminPort=" + ADMIN
-                + " -Dfleetgate.nginx.workerProcesses=1";
-        Files.writeString(work.resolve("agent/etc/fleetgate-agent.conf"), "\n# written by ContainersE2EIT\n"
-                + "FLEETGATE_PROXY_HTTP_PORT=" + HTTP + "\nFLEETGATE_PROXY_HTTPS_PORT=19911\n"
-                + "FLEETGATE_PROXY_LISTEN_ADDRESS=127.0.0.1\nFLEETGATE_PROXY_ADMIN_PORT=" + ADMIN + "\n"
-                + "FLEETGATE_NGINX_ADMIN_PORT=" + ADMIN + "\n"
-                + "export FLEETGATE_PROXY_HTTP_PORT FLEETGATE_PROXY_HTTPS_PORT FLEETGATE_PROXY_LISTEN_ADDRESS"
-                + " FLEETGATE_PROXY_ADMIN_PORT FLEETGATE_NGINX_ADMIN_PORT\n"
-                + "FLEETGATE_AGENT_JAVA_OPTS=\"-Xms16m -Xmx128m -XX:+UseSerialGC " + props + "\"\n",
-                StandardOpenOption.APPEND);
+        agent.proxyPorts(HTTP, 19911, ADMIN);
         Files.writeString(work.resolve("agent/etc/dev.fleetgate.agent.docker.cfg"), "# written by ContainersE2EIT\n"
                 + "portRangeStart = 19920\nportRangeEnd = 19999\nbindAddress = 127.0.0.1\n"
                 + "reconcileIntervalSeconds = 2\ndrainMillis = 2000\nstopTimeoutSeconds = 5\n");
@@ -98,7 +87,9 @@ class ContainersE2EIT {
         if (agent != null) {
             agent.close();
         }
-        stopNginx();
+        if (agent != null) {
+            agent.stopNginx();
+        }
         if (agentId != null) {
             for (String id : containerIds()) {
                 docker("rm", "-f", id);
@@ -372,25 +363,6 @@ class ContainersE2EIT {
         @Override
         public void close() throws InterruptedException {
             stop();
-        }
-    }
-
-    /** The agent leaves its nginx running on purpose (it adopts it on restart): stop it here. */
-    private void stopNginx() {
-        if (work == null) {
-            return;
-        }
-        try {
-            long pid = Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim());
-            ProcessHandle.of(pid).ifPresent(h -> {
-                h.destroy();
-                h.onExit().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
-                    h.destroyForcibly();
-                    return h;
-                }).join();
-            });
-        } catch (IOException | NumberFormatException e) {
-            // never started
         }
     }
 }

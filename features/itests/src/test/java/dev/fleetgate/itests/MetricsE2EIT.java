@@ -90,14 +90,8 @@ class MetricsE2EIT {
         String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "metrics-e2e")).expect(201)
                 .body().get("token").asText();
         agent = new AgentProcess(work);
-        agent.start(core.url(), "metrics-e2e", token, Map.of(
-                "FLEETGATE_PROXY_HTTP_PORT", String.valueOf(PROXY_HTTP),
-                "FLEETGATE_PROXY_HTTPS_PORT", String.valueOf(PROXY_HTTPS),
-                "FLEETGATE_PROXY_ADMIN_PORT", String.valueOf(PROXY_ADMIN),
-                "FLEETGATE_PROXY_LISTEN_ADDRESS", "127.0.0.1",
-                "FLEETGATE_AGENT_JAVA_OPTS", "-Xms16m -Xmx128m -XX:+UseSerialGC -Dfleetgate.nginx.httpPort=" + PROXY_HTTP
-                        + " -Dfleetgate.nginx.httpsPort=" + PROXY_HTTPS + " -Dfleetgate.nginx.adminPort=" + PROXY_ADMIN
-                        + " -Dfleetgate.nginx.listenAddress=127.0.0.1"));
+        agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
+        agent.start(core.url(), "metrics-e2e", token);
         Processes.await("agent ONLINE (log " + agent.log() + ")", Duration.ofSeconds(60), () -> {
             for (JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
                 if ("metrics-e2e".equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
@@ -116,10 +110,8 @@ class MetricsE2EIT {
         if (agent != null) {
             agent.close();
         }
-        // the nginx driver leaves its nginx serving when the agent stops: stop the one this test started
-        Path nginxConf = work.resolve("agent-state/nginx/conf/nginx.conf");
-        if (Files.exists(nginxConf)) {
-            new ProcessBuilder("nginx", "-c", nginxConf.toString(), "-s", "quit").inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        if (agent != null) {
+            agent.stopNginx();
         }
         if (core != null) {
             core.close();

@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,17 +68,7 @@ class ProxyE2EIT {
         core.start();
         admin = core.admin();
         agent = new AgentProcess(work);
-        // The nginx bundle's ports: through etc/dev.fleetgate.agent.nginx.cfg (${env:...}) and, until that
-        // configuration is loaded, through system properties.
-        String props = "-Dfleetgate.nginx.httpPort=" + HTTP + " -Dfleetgate.nginx.httpsPort=19411"
-                + " -Dfleetgate.nginx.listenAddress=127.0.0.1 -Dfleetgate.nginx.adminPort=" + ADMIN
-                + " -Dfleetgate.nginx.workerProcesses=1";
-        Files.writeString(work.resolve("agent/etc/fleetgate-agent.conf"), "\n# written by ProxyE2EIT\n"
-                + "FLEETGATE_PROXY_HTTP_PORT=" + HTTP + "\nFLEETGATE_PROXY_HTTPS_PORT=19411\n"
-                + "FLEETGATE_PROXY_LISTEN_ADDRESS=127.0.0.1\nFLEETGATE_PROXY_ADMIN_PORT=" + ADMIN + "\n"
-                + "export FLEETGATE_PROXY_HTTP_PORT FLEETGATE_PROXY_HTTPS_PORT FLEETGATE_PROXY_LISTEN_ADDRESS FLEETGATE_PROXY_ADMIN_PORT\n"
-                + "FLEETGATE_AGENT_JAVA_OPTS=\"-Xms16m -Xmx128m -XX:+UseSerialGC " + props + "\"\n",
-                StandardOpenOption.APPEND);
+        agent.proxyPorts(HTTP, 19411, ADMIN);
         upstreams.add(upstream("A", 19420));
         upstreams.add(upstream("B", 19421));
     }
@@ -89,7 +78,9 @@ class ProxyE2EIT {
         if (agent != null) {
             agent.close();
         }
-        stopNginx();
+        if (agent != null) {
+            agent.stopNginx();
+        }
         upstreams.forEach(s -> s.stop(0));
         if (core != null) {
             core.close();
@@ -285,24 +276,5 @@ class ProxyE2EIT {
         });
         server.start();
         return server;
-    }
-
-    /** The agent leaves its nginx running on purpose (it adopts it on restart): stop it here. */
-    private void stopNginx() throws InterruptedException {
-        if (work == null) {
-            return;
-        }
-        try {
-            long pid = Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim());
-            ProcessHandle.of(pid).ifPresent(h -> {
-                h.destroy();
-                h.onExit().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
-                    h.destroyForcibly();
-                    return h;
-                }).join();
-            });
-        } catch (IOException | NumberFormatException e) {
-            // never started
-        }
     }
 }

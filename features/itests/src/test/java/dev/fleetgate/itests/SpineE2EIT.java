@@ -52,13 +52,14 @@ class SpineE2EIT {
         Duration cold = core.start();
         System.out.println("core cold start to health UP: " + cold.toMillis() + " ms");
         admin = core.admin();
-        agent = new AgentProcess(work);
+        agent = new AgentProcess(work).proxyPorts(PORTS + 10, PORTS + 11, PORTS + 12);
     }
 
     @AfterAll
     void stop() {
         if (agent != null) {
             agent.close();
+            agent.stopNginx();
         }
         if (core != null) {
             core.close();

@@ -66,17 +66,8 @@ class WebE2EIT {
         String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", AGENT)).expect(201)
                 .body().get("token").asText();
         agent = new AgentProcess(work);
-        // The nginx driver reads its ports from etc/dev.fleetgate.agent.nginx.cfg (environment
-        // placeholders) or, without it, from fleetgate.nginx.* system properties: give both.
-        String nginx = "-Dfleetgate.nginx.httpPort=" + PROXY_HTTP + " -Dfleetgate.nginx.httpsPort=" + PROXY_HTTPS
-                + " -Dfleetgate.nginx.adminPort=" + PROXY_ADMIN + " -Dfleetgate.nginx.listenAddress=127.0.0.1"
-                + " -Dfleetgate.nginx.workerProcesses=1";
-        agent.start(core.url(), AGENT, token, Map.of(
-                "FLEETGATE_PROXY_HTTP_PORT", String.valueOf(PROXY_HTTP),
-                "FLEETGATE_PROXY_HTTPS_PORT", String.valueOf(PROXY_HTTPS),
-                "FLEETGATE_PROXY_ADMIN_PORT", String.valueOf(PROXY_ADMIN),
-                "FLEETGATE_PROXY_LISTEN_ADDRESS", "127.0.0.1",
-                "FLEETGATE_AGENT_JAVA_OPTS", "-Xms16m -Xmx128m -XX:+UseSerialGC " + nginx));
+        agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
+        agent.start(core.url(), AGENT, token);
         Processes.await("agent " + AGENT + " ONLINE (log " + agent.log() + ")", Duration.ofSeconds(60), () -> {
             for (JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
                 if (AGENT.equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
@@ -92,7 +83,9 @@ class WebE2EIT {
         if (agent != null) {
             agent.close();
         }
-        stopNginx();
+        if (agent != null) {
+            agent.stopNginx();
+        }
         if (core != null) {
             core.close();
         }
@@ -101,26 +94,6 @@ class WebE2EIT {
         }
         if (upstream != null) {
             upstream.stop(0);
-        }
-    }
-
-    /** The agent's nginx (if its driver started one) outlives the agent: stop it by its pid file. */
-    private void stopNginx() {
-        Path pidFile = work == null ? null : work.resolve("agent-state/nginx/nginx.pid");
-        if (pidFile == null || !Files.exists(pidFile)) {
-            return;
-        }
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).trim());
-            ProcessHandle.of(pid).ifPresent(h -> {
-                h.destroy();
-                h.onExit().orTimeout(15, TimeUnit.SECONDS).exceptionally(e -> {
-                    h.destroyForcibly();
-                    return h;
-                }).join();
-            });
-        } catch (IOException | NumberFormatException e) {
-            System.err.println("could not stop the agent's nginx: " + e);
         }
     }
 
