@@ -1,7 +1,6 @@
 package dev.fleetgate.proxy.command;
 
 import java.util.Optional;
-import java.util.UUID;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -32,14 +31,10 @@ public class ScaleCommand implements Action {
 
     @Override
     public Object execute() {
-        Optional<StoredService> s = services.findByName(service);
+        Optional<StoredService> s = services.findByNameOrId(service);
         if (s.isEmpty()) {
-            try {
-                s = Optional.of(services.get(UUID.fromString(service)));
-            } catch (IllegalArgumentException | ApiException e) {
-                System.err.println("No service named or with id " + service);
-                return null;
-            }
+            System.err.println("No service named or with id " + service);
+            return null;
         }
         try {
             StoredService scaled = services.scale(s.get().id(), Json.MAPPER.createObjectNode().put("replicas", replicas));

@@ -1,7 +1,6 @@
 package dev.fleetgate.proxy.command;
 
 import java.util.Optional;
-import java.util.UUID;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -28,14 +27,10 @@ public class ServiceRemoveCommand implements Action {
 
     @Override
     public Object execute() {
-        Optional<StoredService> s = services.findByName(service);
+        Optional<StoredService> s = services.findByNameOrId(service);
         if (s.isEmpty()) {
-            try {
-                s = Optional.of(services.get(UUID.fromString(service)));
-            } catch (IllegalArgumentException | ApiException e) {
-                System.err.println("No service named or with id " + service);
-                return null;
-            }
+            System.err.println("No service named or with id " + service);
+            return null;
         }
         try {
             services.delete(s.get().id());

@@ -56,6 +56,19 @@ public final class ProxyServices {
         return store.findByName(name);
     }
 
+    /** @return the service with this name, else with this id (as the shell commands take either) */
+    public Optional<StoredService> findByNameOrId(String nameOrId) {
+        Optional<StoredService> byName = store.findByName(nameOrId);
+        if (byName.isPresent()) {
+            return byName;
+        }
+        try {
+            return store.get(UUID.fromString(nameOrId));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     public StoredService create(JsonNode body) {
         StoredService s = store.create(validate(body));
         signal();
