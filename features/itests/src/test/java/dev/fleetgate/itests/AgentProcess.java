@@ -106,6 +106,25 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the core lists the agent {@code name} ONLINE.
+     *
+     * @return its agent id
+     */
+    public String awaitOnline(Api admin, String name, Duration timeout) {
+        String[] id = new String[1];
+        Processes.await("agent " + name + " ONLINE (log " + log + ")", timeout, () -> {
+            for (com.fasterxml.jackson.databind.JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
+                if (name.equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
+                    id[0] = a.get("id").asText();
+                    return true;
+                }
+            }
+            return false;
+        });
+        return id[0];
+    }
+
     @Override
     public void close() {
         Processes.stop(process, Duration.ofSeconds(10));

@@ -109,15 +109,7 @@ class ContainersE2EIT {
         String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "containers-e2e")).expect(201)
                 .body().get("token").asText();
         agent.start(core.url(), "containers-e2e", token);
-        Processes.await("agent ONLINE (log " + agent.log() + ")", WAIT, () -> {
-            for (JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
-                if ("containers-e2e".equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
-                    agentId = a.get("id").asText();
-                    return true;
-                }
-            }
-            return false;
-        });
+        agentId = agent.awaitOnline(admin, "containers-e2e", WAIT);
         Processes.await("the agent's nginx on " + HTTP, WAIT, () -> get("nobody.e2e.test", "/").status() == 404);
         Processes.await("the container list of the agent", WAIT,
                 () -> admin.get("/api/v1/agents/" + agentId + "/containers").status() == 200);

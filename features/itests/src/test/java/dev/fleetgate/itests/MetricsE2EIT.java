@@ -92,15 +92,7 @@ class MetricsE2EIT {
         agent = new AgentProcess(work);
         agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
         agent.start(core.url(), "metrics-e2e", token);
-        Processes.await("agent ONLINE (log " + agent.log() + ")", Duration.ofSeconds(60), () -> {
-            for (JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
-                if ("metrics-e2e".equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
-                    agentId = a.get("id").asText();
-                    return true;
-                }
-            }
-            return false;
-        });
+        agentId = agent.awaitOnline(admin, "metrics-e2e", Duration.ofSeconds(60));
     }
 
     private final List<HttpServer> servers = new ArrayList<>();

@@ -100,15 +100,7 @@ class ProxyE2EIT {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-        Processes.await("agent ONLINE (log " + agent.log() + ")", Duration.ofSeconds(60), () -> {
-            for (JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
-                if ("proxy-e2e".equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
-                    agentId = a.get("id").asText();
-                    return true;
-                }
-            }
-            return false;
-        });
+        agentId = agent.awaitOnline(admin, "proxy-e2e", Duration.ofSeconds(60));
         Processes.await("the agent's nginx on " + HTTP, Duration.ofSeconds(60), () -> get("nobody.e2e.test").status() == 404);
     }
 

@@ -75,15 +75,7 @@ class SpineE2EIT {
         enrolToken = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "e2e")).expect(201)
                 .body().get("token").asText();
         agent.start(core.url(), "e2e-agent", enrolToken);
-        Processes.await("agent ONLINE (log " + agent.log() + ")", Duration.ofSeconds(60), () -> {
-            for (JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
-                if ("e2e-agent".equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
-                    agentId = a.get("id").asText();
-                    return true;
-                }
-            }
-            return false;
-        });
+        agentId = agent.awaitOnline(admin, "e2e-agent", Duration.ofSeconds(60));
         assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(work.resolve("agent-state/agent.json"))), "the API key file is private");
     }

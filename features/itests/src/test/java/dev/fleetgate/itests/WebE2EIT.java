@@ -68,14 +68,7 @@ class WebE2EIT {
         agent = new AgentProcess(work);
         agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
         agent.start(core.url(), AGENT, token);
-        Processes.await("agent " + AGENT + " ONLINE (log " + agent.log() + ")", Duration.ofSeconds(60), () -> {
-            for (JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
-                if (AGENT.equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
-                    return true;
-                }
-            }
-            return false;
-        });
+        agent.awaitOnline(admin, AGENT, Duration.ofSeconds(60));
     }
 
     @AfterAll
