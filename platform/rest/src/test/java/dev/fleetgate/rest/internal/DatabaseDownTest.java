@@ -24,6 +24,14 @@ class DatabaseDownTest {
     }
 
     @Test
+    void poolThatTimesOutWaitingForAConnectionAnswers503() {
+        InMemoryApi.Answer a = new InMemoryApi(new InputsResource()).get("inputs/pool", "viewer");
+        assertEquals(503, a.status(), a.body());
+        assertEquals(Problems.MEDIA_TYPE, a.type());
+        assertEquals("The database is unavailable; try again shortly", a.json().get("detail").asText());
+    }
+
+    @Test
     void tokenCheckThatCannotReachTheDatabaseIs503NotA401() {
         Authenticator down = token -> {
             throw new IllegalStateException("lookup failed", new SQLTransientConnectionException(

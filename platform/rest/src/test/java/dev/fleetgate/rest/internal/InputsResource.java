@@ -15,6 +15,9 @@ import javax.ws.rs.core.MediaType;
 
 import org.postgresql.ds.PGSimpleDataSource;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.BodyLimit;
@@ -72,6 +75,27 @@ public class InputsResource implements RestResource {
         ds.setUser("none");
         ds.setConnectTimeout(2);
         try (Connection c = ds.getConnection()) {
+            return "{}";
+        } catch (SQLException e) {
+            throw new IllegalStateException("Database error: " + e.getMessage(), e);
+        }
+    }
+
+    /** Through the pool the core uses, configured as etc/org.ops4j.datasource-fleetgate.cfg does. */
+    @GET
+    @Path("pool")
+    public String pool() {
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setServerNames(new String[] {"127.0.0.1"});
+        pg.setPortNumbers(new int[] {closedPort()});
+        pg.setDatabaseName("none");
+        pg.setUser("none");
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(pg);
+        config.setConnectionTimeout(1500);
+        config.setValidationTimeout(1000);
+        config.setInitializationFailTimeout(-1); // the core starts while the database is down too
+        try (HikariDataSource ds = new HikariDataSource(config); Connection c = ds.getConnection()) {
             return "{}";
         } catch (SQLException e) {
             throw new IllegalStateException("Database error: " + e.getMessage(), e);
