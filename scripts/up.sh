@@ -50,6 +50,8 @@ password = $db_pw
 pool = hikari
 xa = false
 jdbc.pool.maximumPoolSize = 16
+hikari.connectionTimeout = 1500
+hikari.validationTimeout = 1000
 CFG
   chmod 600 "$etc/org.ops4j.datasource-fleetgate.cfg"
   sed -i "s/^\(org.osgi.service.http.port\) *=.*/\1 = $HTTP_PORT/" "$etc/org.ops4j.pax.web.cfg"

@@ -31,8 +31,18 @@ public interface UserService {
     /** Deletes a user; refuses to delete the last user with the admin role. */
     void delete(String username);
 
-    /** Replaces a user's password (same rules as for {@link #create}). */
+    /**
+     * Replaces a user's password (same rules as for {@link #create}) and revokes the user's
+     * access tokens.
+     */
     void changePassword(String username, String newPassword);
+
+    /**
+     * Revokes every access token issued to the user so far (raises its token version).
+     *
+     * @throws dev.fleetgate.api.ApiException 404 for an unknown user
+     */
+    void revokeTokens(String username);
 
     /**
      * Checks a user name and password. Takes the same time whether or not the user exists.

@@ -13,7 +13,8 @@ import dev.fleetgate.api.FieldError;
 
 /**
  * The body of a sync request, parsed leniently: unknown fields are ignored, malformed known
- * fields are reported as 400.
+ * fields are reported as 400. Text PostgreSQL cannot store (U+0000) is made storable first
+ * ({@link StorableText}), so that no text of a report can fail the sync.
  */
 public record SyncReport(String version, String hostname, String address, Map<String, Applied> applied,
         List<TaskQueue.Result> taskResults, JsonNode metrics, JsonNode status) {
@@ -22,7 +23,8 @@ public record SyncReport(String version, String hostname, String address, Map<St
     public record Applied(long revision, String error) {
     }
 
-    public static SyncReport parse(JsonNode body) {
+    public static SyncReport parse(JsonNode raw) {
+        JsonNode body = StorableText.clean(raw);
         if (body == null || body.isNull() || body.isMissingNode()) {
             return new SyncReport(null, null, null, Map.of(), List.of(), null, null);
         }

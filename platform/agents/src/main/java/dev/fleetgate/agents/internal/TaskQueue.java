@@ -3,6 +3,7 @@ package dev.fleetgate.agents.internal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -37,6 +40,7 @@ import dev.fleetgate.persistence.Jdbc;
  */
 @Component(service = {TaskService.class, TaskQueue.class})
 public final class TaskQueue implements TaskService {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskQueue.class);
     public static final String PENDING = "PENDING";
     public static final String DELIVERED = "DELIVERED";
     public static final String SUCCEEDED = "SUCCEEDED";
@@ -282,16 +286,20 @@ public final class TaskQueue implements TaskService {
                     + " completed_at = ? WHERE id = ? AND agent_id = ? AND status IN ('PENDING', 'DELIVERED')"
                     + " RETURNING " + COLUMNS)) {
                 for (Result r : results) {
-                    ps.setString(1, r.status());
-                    SqlJson.setJson(ps, 2, r.result() == null || r.result().isNull() ? null : r.result());
-                    ps.setString(3, r.error());
-                    Jdbc.setInstant(ps, 4, now);
-                    ps.setObject(5, UUID.fromString(r.id()));
-                    ps.setObject(6, UUID.fromString(agentId));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(view(rs));
-                        }
+                    // One result the database refuses must not fail the others (nor every later
+                    // sync: the agent resends results until they are acknowledged): it is stored
+                    // FAILED with the reason instead.
+                    Savepoint sp = c.setSavepoint();
+                    try {
+                        completeOne(ps, agentId, r.status(), r.result() == null || r.result().isNull() ? null : r.result(),
+                                r.error(), r.id(), now, out);
+                        c.releaseSavepoint(sp);
+                    } catch (SQLException e) {
+                        c.rollback(sp);
+                        LOG.warn("Result of task {} from agent {} not storable, stored as FAILED: {}", r.id(), agentId,
+                                e.getMessage());
+                        completeOne(ps, agentId, FAILED, null, "The result could not be stored: "
+                                + StorableText.clean(String.valueOf(e.getMessage())), r.id(), now, out);
                     }
                 }
             }
@@ -302,6 +310,21 @@ public final class TaskQueue implements TaskService {
         });
         finished.forEach(waits::done);
         return finished.size();
+    }
+
+    private static void completeOne(PreparedStatement ps, String agentId, String status, JsonNode result, String error,
+            String taskId, Instant now, List<TaskView> out) throws SQLException {
+        ps.setString(1, status);
+        SqlJson.setJson(ps, 2, result);
+        ps.setString(3, error);
+        Jdbc.setInstant(ps, 4, now);
+        ps.setObject(5, UUID.fromString(taskId));
+        ps.setObject(6, UUID.fromString(agentId));
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(view(rs));
+            }
+        }
     }
 
     /** Marks one open task EXPIRED if it is past its expiry; @return the task as it then is */

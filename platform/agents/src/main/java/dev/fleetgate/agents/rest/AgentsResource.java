@@ -38,6 +38,8 @@ import dev.fleetgate.agents.internal.Json;
 import dev.fleetgate.agents.internal.SyncService;
 import dev.fleetgate.agents.internal.TaskQueue;
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.BodyLimit;
+import dev.fleetgate.api.RawText;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
 
@@ -49,6 +51,8 @@ import dev.fleetgate.api.Roles;
 public final class AgentsResource implements RestResource {
     static final String JAR = "application/java-archive";
     private static final int MAX_WAIT_SECONDS = 3600;
+    /** Largest sync body: a report with metrics and task results (e.g. fetched logs). */
+    public static final long SYNC_MAX_BODY_BYTES = 32L << 20;
 
     private final AgentRegistry registry;
     private final Enrolment enrolment;
@@ -119,12 +123,18 @@ public final class AgentsResource implements RestResource {
         return Response.noContent().build();
     }
 
-    /** The agent's sync (API key, not a user token); long-polls when there is nothing to send. */
+    /**
+     * The agent's sync (API key, not a user token); long-polls when there is nothing to send.
+     * The key is checked before the body is read ({@link AgentKey}); the body may carry text
+     * PostgreSQL refuses (U+0000), which the sync sanitises instead of refusing the report.
+     */
     @POST
     @Path("{id}/sync")
     @PermitAll
+    @AgentKey
+    @BodyLimit(SYNC_MAX_BODY_BYTES)
     public void sync(@PathParam("id") String id, @QueryParam("wait") String wait,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, JsonNode body,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @RawText JsonNode body,
             @Suspended AsyncResponse response) {
         try {
             String agentId = Input.id(id, "id");
@@ -157,6 +167,7 @@ public final class AgentsResource implements RestResource {
     @GET
     @Path("{id}/bundles/{sha256}")
     @PermitAll
+    @AgentKey
     @Produces(JAR)
     public Response download(@PathParam("id") String id, @PathParam("sha256") String sha256,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {

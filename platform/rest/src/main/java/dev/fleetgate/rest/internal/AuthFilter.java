@@ -45,7 +45,20 @@ public final class AuthFilter implements ContainerRequestFilter {
             request.abortWith(Problems.response(503, "Authentication service unavailable"));
             return;
         }
-        Optional<Caller> caller = token(request.getHeaderString(HttpHeaders.AUTHORIZATION)).flatMap(t -> verify(auth, t));
+        Optional<Caller> caller;
+        try {
+            caller = token(request.getHeaderString(HttpHeaders.AUTHORIZATION)).flatMap(auth::authenticate);
+        } catch (RuntimeException e) {
+            if (DatabaseErrors.unavailable(e)) { // the token may be fine: we cannot tell now
+                LOG.debug("Token not checked: database unavailable", e);
+                request.abortWith(Response.fromResponse(Problems.response(503,
+                        "The database is unavailable; try again shortly"))
+                        .header(HttpHeaders.RETRY_AFTER, DatabaseErrors.RETRY_AFTER_SECONDS).build());
+                return;
+            }
+            LOG.debug("Token rejected", e); // a broken token must not become a 500
+            caller = Optional.empty();
+        }
         if (caller.isEmpty()) {
             request.abortWith(Response.fromResponse(Problems.response(401, "A valid bearer token is required"))
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
@@ -57,15 +70,6 @@ public final class AuthFilter implements ContainerRequestFilter {
         }
         boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
         request.setSecurityContext(new CallerSecurityContext(caller.get(), secure));
-    }
-
-    private static Optional<Caller> verify(Authenticator auth, String token) {
-        try {
-            return auth.authenticate(token);
-        } catch (RuntimeException e) {
-            LOG.debug("Token rejected", e); // a broken token must not become a 500
-            return Optional.empty();
-        }
     }
 
     static Optional<String> token(String header) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -22,6 +23,15 @@ public final class JsonExceptionMapper implements ExceptionMapper<JsonProcessing
 
     @Override
     public Response toResponse(JsonProcessingException e) {
+        String special = special(e);
+        if (special != null) {
+            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? path(m.getPath())
+                    : e instanceof JsonParseException p ? parsePath(p)
+                    : e.getCause() instanceof JsonParseException p ? parsePath(p) : BODY;
+            Throwable cause = e instanceof JsonMappingException && e.getCause() instanceof JsonProcessingException c ? c : e;
+            return Problems.response(400, special,
+                    List.of(new FieldError(field, ((JsonProcessingException) cause).getOriginalMessage())));
+        }
         if (e instanceof JsonMappingException m) {
             String field = path(m.getPath());
             if (m.getCause() instanceof JsonParseException p) { // databind adds the path to parser errors
@@ -32,6 +42,20 @@ public final class JsonExceptionMapper implements ExceptionMapper<JsonProcessing
         }
         String field = e instanceof JsonParseException p ? parsePath(p) : BODY;
         return Problems.response(400, MALFORMED, List.of(new FieldError(field, e.getOriginalMessage())));
+    }
+
+    /** @return the detail for text or size problems, or null for other errors */
+    private static String special(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TextCheckingParser.InvalidTextException) {
+                return "Invalid text in request body";
+            }
+            if (t instanceof StreamConstraintsException) {
+                return "Request body exceeds a JSON limit (nesting depth " + JsonMapper.MAX_NESTING_DEPTH
+                        + ", string length " + JsonMapper.MAX_STRING_LENGTH + ")";
+            }
+        }
+        return null;
     }
 
     /** {@code upstream.targets[0].port} from Jackson's reference chain. */

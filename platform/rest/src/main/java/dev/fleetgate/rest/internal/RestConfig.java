@@ -12,4 +12,8 @@ public @interface RestConfig {
 
     @AttributeDefinition(description = "Longest wait for requests on a replaced application before it is destroyed (s)")
     long drainSeconds() default 30;
+
+    @AttributeDefinition(min = "1024", description = "Largest request body of a method without its own @BodyLimit (bytes); "
+            + "larger bodies get 413 before they are parsed")
+    long maxBodyBytes() default JerseyApplications.DEFAULT_MAX_BODY_BYTES;
 }

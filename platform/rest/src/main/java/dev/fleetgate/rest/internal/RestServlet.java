@@ -58,6 +58,7 @@ public final class RestServlet extends HttpServlet {
     private final transient ContainerSwitch<ServletContainer> containers;
     private final transient Debouncer debouncer;
     private volatile boolean destroyed;
+    private final long maxBodyBytes;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -65,6 +66,7 @@ public final class RestServlet extends HttpServlet {
 
     @Activate
     public RestServlet(RestConfig config) {
+        maxBodyBytes = Math.max(1024, config.maxBodyBytes());
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleetgate-rest-builder");
             t.setDaemon(true);
@@ -144,7 +146,7 @@ public final class RestServlet extends HttpServlet {
             return; // init() builds
         }
         List<Object> snapshot = List.copyOf(resources.values());
-        ServletContainer next = new ServletContainer(JerseyApplications.create(snapshot, () -> authenticator));
+        ServletContainer next = new ServletContainer(JerseyApplications.create(snapshot, () -> authenticator, maxBodyBytes));
         Thread thread = Thread.currentThread();
         ClassLoader tccl = thread.getContextClassLoader();
         thread.setContextClassLoader(RestServlet.class.getClassLoader());

@@ -23,9 +23,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.persistence.Database;
+import dev.fleetgate.rest.internal.DatabaseErrors;
 import dev.fleetgate.rest.internal.DatabaseProbe;
 
-/** {@code GET /health}: UP when the shared database answers. */
+/**
+ * {@code GET /health}: 200 {@code {"status":"UP"}} when the shared database answers within
+ * 2 s, else 503 {@code {"status":"DOWN","database":"DOWN","detail":...}}.
+ */
 @Component(service = RestResource.class)
 @Path("health")
 @PermitAll
@@ -53,8 +57,12 @@ public final class HealthResource implements RestResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", problem == null ? "UP" : "DOWN");
         if (problem != null) {
+            body.put("database", "DOWN");
             body.put("detail", problem);
         }
-        return Response.status(problem == null ? 200 : 503).entity(body).build();
+        if (problem == null) {
+            return Response.ok(body).build();
+        }
+        return Response.status(503).header("Retry-After", DatabaseErrors.RETRY_AFTER_SECONDS).entity(body).build();
     }
 }

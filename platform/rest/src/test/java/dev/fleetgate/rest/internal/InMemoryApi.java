@@ -58,6 +58,26 @@ final class InMemoryApi {
         }
     }
 
+    /** Sends {@code body} as a stream (chunked: no Content-Length unless given in {@code headers}). */
+    Answer stream(String method, String path, String token, String contentType, java.io.InputStream body,
+            Map<String, String> headers) {
+        ContainerRequest req = new ContainerRequest(URI.create("http://localhost/api/v1/"),
+                URI.create("http://localhost/api/v1/" + path), method, null, new MapPropertiesDelegate(), null);
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        req.header("Content-Type", contentType);
+        headers.forEach(req::header);
+        req.setEntityStream(body);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ContainerResponse res = app.apply(req, out).get();
+            return new Answer(res, out.toString(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     Answer get(String path, String token) {
         return call("GET", path, token, null, null);
     }

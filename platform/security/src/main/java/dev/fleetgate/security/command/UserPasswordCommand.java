@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.console.Session;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.security.UserService;
+import dev.fleetgate.security.internal.TokenService;
 
 @Command(scope = "fleetgate", name = "user-password", description = "Sets a Fleetgate user's password")
 @Service
@@ -28,12 +29,16 @@ public class UserPasswordCommand implements Action {
     @Reference
     UserService users;
 
+    @Reference
+    TokenService tokens;
+
     @Override
     public Object execute() throws Exception {
         String pw = password != null ? password : Passwords.prompt(session);
         try {
             users.changePassword(username, pw);
-            System.out.println("Password of " + username + " changed");
+            tokens.forget(username); // its tokens were revoked: check them afresh here at once
+            System.out.println("Password of " + username + " changed; their access tokens are revoked");
         } catch (ApiException e) {
             throw new IllegalArgumentException(Passwords.describe(e));
         }

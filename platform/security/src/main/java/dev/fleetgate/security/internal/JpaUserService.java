@@ -176,6 +176,19 @@ public final class JpaUserService implements UserService {
                 throw ApiException.notFound("User " + username);
             }
             user.passwordHash(hash);
+            user.revokeTokens();
+            return null;
+        });
+    }
+
+    @Override
+    public void revokeTokens(String username) {
+        inTransaction(em -> {
+            UserEntity user = username == null ? null : em.find(UserEntity.class, username);
+            if (user == null) {
+                throw ApiException.notFound("User " + username);
+            }
+            user.revokeTokens();
             return null;
         });
     }

@@ -27,6 +27,8 @@ public final class JwtCodec {
     public static final String ISSUER = "fleetgate";
     public static final int CLOCK_SKEW_SECONDS = 30;
     static final String ROLES = "roles";
+    /** The user's token version when the token was issued. */
+    static final String TOKEN_VERSION = "tv";
     public static final int MIN_KEY_BYTES = 32;
 
     private final HmacKey key;
@@ -38,7 +40,7 @@ public final class JwtCodec {
     }
 
     /** What a valid token says. */
-    public record Claims(String username, Set<String> roles, Instant issuedAt) {
+    public record Claims(String username, Set<String> roles, Instant issuedAt, long tokenVersion) {
     }
 
     public JwtCodec(byte[] key, Duration ttl, Clock clock) {
@@ -54,12 +56,17 @@ public final class JwtCodec {
     }
 
     public IssuedToken issue(String username, Set<String> roles) {
+        return issue(username, roles, 0);
+    }
+
+    public IssuedToken issue(String username, Set<String> roles, long tokenVersion) {
         long now = clock.millis();
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(ISSUER);
         claims.setSubject(username);
         claims.setStringListClaim(ROLES, new ArrayList<>(new TreeSet<>(roles)));
         claims.setIssuedAt(NumericDate.fromMilliseconds(now));
+        claims.setClaim(TOKEN_VERSION, tokenVersion);
         claims.setExpirationTime(NumericDate.fromMilliseconds(now + ttl.toMillis()));
         claims.setGeneratedJwtId();
         JsonWebSignature jws = new JsonWebSignature();
@@ -91,8 +98,10 @@ public final class JwtCodec {
         try {
             JwtClaims claims = consumer.processToClaims(token);
             List<String> roles = claims.getStringListClaimValue(ROLES);
+            Object version = claims.getClaimValue(TOKEN_VERSION);
+            long tv = version instanceof Number n ? n.longValue() : 0; // tokens from before versions: 0
             return Optional.of(new Claims(claims.getSubject(), roles == null ? Set.of() : Set.copyOf(roles),
-                    Instant.ofEpochSecond(claims.getIssuedAt().getValue())));
+                    Instant.ofEpochSecond(claims.getIssuedAt().getValue()), tv));
         } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
             return Optional.empty();
         }

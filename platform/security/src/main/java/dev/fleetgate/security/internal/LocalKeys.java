@@ -78,7 +78,9 @@ public final class LocalKeys {
     }
 
     private void create(Path path, String name) throws IOException {
-        Files.createDirectories(dir);
+        // Only this user may list or open the key directory (0700), as for the keys (0600).
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         byte[] key = new byte[GENERATED_BYTES];
         new SecureRandom().nextBytes(key);
         Path tmp = Files.createTempFile(dir, file(path), ".tmp",

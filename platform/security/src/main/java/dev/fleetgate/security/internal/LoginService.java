@@ -25,7 +25,10 @@ public final class LoginService {
     @Activate
     public LoginService(SecurityConfig config, @Reference UserService users, @Reference TokenService tokens) {
         this(users, tokens, new LoginThrottle(config.loginMaxFailures(), config.loginMaxFailuresPerAddress(),
-                Duration.ofSeconds(config.loginWindowSeconds()), MAX_TRACKED_KEYS, System::currentTimeMillis));
+                Duration.ofSeconds(config.loginWindowSeconds()), new LoginThrottle.AccountBackoff(
+                        config.loginAccountMaxFailures(), Duration.ofSeconds(config.loginAccountWindowSeconds()),
+                        Duration.ofSeconds(1), Duration.ofSeconds(Math.max(1, config.loginAccountMaxDelaySeconds())),
+                        Duration.ofDays(30)), MAX_TRACKED_KEYS, System::currentTimeMillis));
     }
 
     /**
@@ -58,5 +61,30 @@ public final class LoginService {
         }
         throttle.recordSuccess(username, clientAddress);
         return tokens.issue(user.get());
+    }
+
+    /**
+     * Checks a user's current password before a self-service change, under the same
+     * throttle as a login.
+     *
+     * @return whether the password is right
+     * @throws LoginThrottledException when this user name or address failed too often lately
+     */
+    public boolean checkPassword(String username, String password, String clientAddress) {
+        OptionalLong wait = throttle.retryAfterSeconds(username, clientAddress);
+        if (wait.isPresent()) {
+            throw new LoginThrottledException(wait.getAsLong());
+        }
+        if (password == null || users.verify(username, password).isEmpty()) {
+            throttle.recordFailure(username, clientAddress);
+            return false;
+        }
+        return true;
+    }
+
+    /** Revokes every access token of the user (logout everywhere). */
+    public void logout(String username) {
+        users.revokeTokens(username);
+        tokens.forget(username);
     }
 }

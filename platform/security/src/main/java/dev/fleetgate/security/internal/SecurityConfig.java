@@ -46,4 +46,15 @@ public @interface SecurityConfig {
 
     @AttributeDefinition(min = "1", description = "Sliding window of the login throttle, in seconds.")
     int loginWindowSeconds() default 300;
+
+    @AttributeDefinition(min = "1", description = "Failed logins of one account (from any address) within "
+            + "loginAccountWindowSeconds before each further failure locks it for a doubling delay.")
+    int loginAccountMaxFailures() default 10;
+
+    @AttributeDefinition(min = "1", description = "How long a failed login counts for the per-account limit, in seconds.")
+    int loginAccountWindowSeconds() default 900;
+
+    @AttributeDefinition(min = "1", description = "Longest per-account lock, in seconds (the delay doubles up to it). "
+            + "Addresses the user logged in from before are never locked out by it.")
+    int loginAccountMaxDelaySeconds() default 300;
 }

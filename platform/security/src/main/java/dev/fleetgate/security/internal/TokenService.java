@@ -21,8 +21,10 @@ import dev.fleetgate.security.UserService;
 
 /**
  * Issues access tokens and checks them for the REST host. A valid signature is not enough:
- * the user must still exist (looked up through a short cache) and must not have been
- * re-created after the token was issued.
+ * the user must still exist (looked up through a cache of {@link #LOOKUP_TTL}), must not have
+ * been re-created after the token was issued, and the token must carry the user's current
+ * token version (raised by a password change or a logout). A change made on this core is
+ * seen at once ({@link #forget}); other cores sharing the database see it within the TTL.
  */
 @Component(service = {TokenService.class, Authenticator.class}, configurationPid = SecurityConfig.PID)
 @Designate(ocd = SecurityConfig.class)
@@ -46,7 +48,7 @@ public final class TokenService implements Authenticator {
     }
 
     public JwtCodec.IssuedToken issue(User user) {
-        return codec.issue(user.username(), user.roles());
+        return codec.issue(user.username(), user.roles(), user.tokenVersion());
     }
 
     @Override
@@ -60,10 +62,12 @@ public final class TokenService implements Authenticator {
         try {
             user = users.get(claims.username());
         } catch (RuntimeException e) {
-            LOG.warn("Cannot look up user {} to check a token: {}", claims.username(), e.toString());
-            return Optional.empty();
+            // Thrown on: the REST host answers 503 when the database is unreachable.
+            LOG.debug("Cannot look up user {} to check a token: {}", claims.username(), e.toString());
+            throw e;
         }
-        if (user.isEmpty() || claims.issuedAt().plusSeconds(JwtCodec.CLOCK_SKEW_SECONDS).isBefore(user.get().createdAt())) {
+        if (user.isEmpty() || claims.issuedAt().plusSeconds(JwtCodec.CLOCK_SKEW_SECONDS).isBefore(user.get().createdAt())
+                || claims.tokenVersion() != user.get().tokenVersion()) {
             return Optional.empty();
         }
         Set<String> roles = new HashSet<>(claims.roles());
@@ -71,7 +75,7 @@ public final class TokenService implements Authenticator {
         return Optional.of(new Caller(claims.username(), roles));
     }
 
-    /** Makes the next check of this user's tokens ask the database. */
+    /** Makes the next check of this user's tokens ask the database (after any change to the user). */
     public void forget(String username) {
         users.invalidate(username);
     }

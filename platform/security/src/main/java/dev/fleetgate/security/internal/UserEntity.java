@@ -31,6 +31,9 @@ public class UserEntity {
     @Column(name = "created_at", nullable = false, updatable = false)
     private Timestamp createdAt;
 
+    @Column(name = "token_version", nullable = false)
+    private long tokenVersion;
+
     @ElementCollection(fetch = FetchType.EAGER)
     @CollectionTable(name = "security_user_roles", joinColumns = @JoinColumn(name = "username"))
     @Column(name = "role", nullable = false)
@@ -59,11 +62,16 @@ public class UserEntity {
         this.passwordHash = hash;
     }
 
+    /** Invalidates the tokens issued so far. */
+    public void revokeTokens() {
+        tokenVersion++;
+    }
+
     public Set<String> roles() {
         return roles;
     }
 
     public User toUser() {
-        return new User(username, roles, createdAt.toInstant());
+        return new User(username, roles, createdAt.toInstant(), tokenVersion);
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import javax.annotation.security.PermitAll;
+import javax.annotation.security.RolesAllowed;
 import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
@@ -29,7 +30,7 @@ import dev.fleetgate.security.internal.JwtCodec;
 import dev.fleetgate.security.internal.LoginService;
 import dev.fleetgate.security.internal.LoginThrottledException;
 
-/** {@code /auth}: password login and who-am-I. */
+/** {@code /auth}: password login, logout and who-am-I. */
 @Component(service = RestResource.class)
 @Path("auth")
 @Produces(MediaType.APPLICATION_JSON)
@@ -66,14 +67,31 @@ public final class AuthResource implements RestResource {
             return Response.ok(new Bodies.LoginResponse(token.token(), "Bearer", token.expiresInSeconds()))
                     .header("Cache-Control", "no-store").build();
         } catch (LoginThrottledException e) {
-            Map<String, Object> problem = new LinkedHashMap<>();
-            problem.put("type", "about:blank");
-            problem.put("title", "Too Many Requests");
-            problem.put("status", 429);
-            problem.put("detail", e.getMessage());
-            return Response.status(429).header("Retry-After", e.retryAfterSeconds())
-                    .type("application/problem+json").entity(problem).build();
+            return tooManyRequests(e);
         }
+    }
+
+    /** 429 problem with {@code Retry-After}. */
+    static Response tooManyRequests(LoginThrottledException e) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", "Too Many Requests");
+        problem.put("status", 429);
+        problem.put("detail", e.getMessage());
+        return Response.status(429).header("Retry-After", e.retryAfterSeconds())
+                .type("application/problem+json").entity(problem).build();
+    }
+
+    /** Revokes every access token of the caller, this one included (on every device). */
+    @POST
+    @Path("logout")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
+    public Response logout(@Context SecurityContext security) {
+        if (security == null || security.getUserPrincipal() == null) {
+            throw new ApiException(401, "Not authenticated");
+        }
+        logins.logout(security.getUserPrincipal().getName());
+        return Response.noContent().build();
     }
 
     @GET

@@ -29,7 +29,8 @@ public final class Bodies {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record NewPassword(@JsonProperty("password") String password) {
+    public record NewPassword(@JsonProperty("password") String password,
+            @JsonProperty("currentPassword") String currentPassword) {
     }
 
     /** A user as the API shows it: roles sorted, time as ISO-8601 text. */

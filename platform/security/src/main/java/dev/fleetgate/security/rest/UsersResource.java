@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import javax.annotation.security.RolesAllowed;
+import javax.servlet.http.HttpServletRequest;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.DELETE;
 import javax.ws.rs.GET;
@@ -25,10 +26,13 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.FieldError;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
 import dev.fleetgate.security.User;
 import dev.fleetgate.security.UserService;
+import dev.fleetgate.security.internal.LoginService;
+import dev.fleetgate.security.internal.LoginThrottledException;
 import dev.fleetgate.security.internal.TokenService;
 
 /** {@code /users}: user administration (admin), and changing one's own password. */
@@ -39,11 +43,13 @@ import dev.fleetgate.security.internal.TokenService;
 public final class UsersResource implements RestResource {
     private final UserService users;
     private final TokenService tokens;
+    private final LoginService logins;
 
     @Activate
-    public UsersResource(@Reference UserService users, @Reference TokenService tokens) {
+    public UsersResource(@Reference UserService users, @Reference TokenService tokens, @Reference LoginService logins) {
         this.users = users;
         this.tokens = tokens;
+        this.logins = logins;
     }
 
     @GET
@@ -79,18 +85,38 @@ public final class UsersResource implements RestResource {
         return Response.noContent().build();
     }
 
+    /**
+     * Changes a password and revokes the user's tokens (the caller logs in again when it was
+     * their own). One's own password needs the current one, admins included: a stolen token
+     * alone must not take the account over.
+     */
     @PUT
     @Path("{username}/password")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
     public Response changePassword(@PathParam("username") String username, Bodies.NewPassword body,
-            @Context SecurityContext security) {
+            @Context SecurityContext security, @Context HttpServletRequest request) {
         boolean self = security != null && security.getUserPrincipal() != null
                 && security.getUserPrincipal().getName().equals(username);
         boolean admin = security != null && security.isUserInRole(Roles.ADMIN);
         if (!self && !admin) {
             throw new ApiException(403, "Only an admin may change another user's password");
         }
+        if (self) {
+            String current = body == null ? null : body.currentPassword();
+            if (current == null || current.isEmpty()) {
+                throw ApiException.invalid(List.of(new FieldError("currentPassword",
+                        "is required to change your own password")));
+            }
+            try {
+                if (!logins.checkPassword(username, current, request == null ? null : request.getRemoteAddr())) {
+                    throw new ApiException(403, "The current password is wrong");
+                }
+            } catch (LoginThrottledException e) {
+                return AuthResource.tooManyRequests(e);
+            }
+        }
         users.changePassword(username, body == null ? null : body.password());
+        tokens.forget(username);
         return Response.noContent().build();
     }
 }

@@ -43,9 +43,11 @@ class JpaUserServiceIT {
     @BeforeAll
     static void setUp() throws Exception {
         db = TestDatabase.create();
-        try (InputStream in = JpaUserServiceIT.class.getResourceAsStream("/db/security/V1__users.sql");
-                Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        for (String migration : new String[] {"V1__users.sql", "V2__token_version.sql"}) {
+            try (InputStream in = JpaUserServiceIT.class.getResourceAsStream("/db/security/" + migration);
+                    Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
         }
         emf = Persistence.createEntityManagerFactory(JpaUserService.UNIT,
                 Map.of("javax.persistence.nonJtaDataSource", db.dataSource()));
@@ -187,5 +189,17 @@ class JpaUserServiceIT {
         assertTrue(stronger.verify("carol", "carol-new-password").isPresent());
         assertTrue(storedHash("carol").startsWith("pbkdf2-sha512$2000$"), "re-hashed on login");
         assertTrue(users.verify("carol", "carol-new-password").isPresent());
+    }
+
+    @Test
+    void passwordChangeAndRevocationRaiseTheStoredTokenVersion() {
+        users.create("tess", "tess-password", Set.of("viewer"));
+        assertEquals(0, users.find("tess").orElseThrow().tokenVersion());
+        users.changePassword("tess", "tess-new-password");
+        assertEquals(1, users.find("tess").orElseThrow().tokenVersion());
+        users.revokeTokens("tess");
+        assertEquals(2, users.find("tess").orElseThrow().tokenVersion());
+        assertEquals(2, users.verify("tess", "tess-new-password").orElseThrow().tokenVersion());
+        assertEquals(404, assertThrows(ApiException.class, () -> users.revokeTokens("nobody")).status());
     }
 }

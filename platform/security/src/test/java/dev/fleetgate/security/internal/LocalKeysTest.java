@@ -23,6 +23,7 @@ class LocalKeysTest {
         assertEquals(32, first.length);
         Path file = dir.resolve("fleetgate/jwt.key");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
         assertArrayEquals(first, new LocalKeys(dir.resolve("fleetgate")).resolve(null, "jwtSecret", 32, 1024, "jwt.key"));
         try (var files = Files.list(dir.resolve("fleetgate"))) {
             assertEquals(1, files.count(), "no temporary file left");

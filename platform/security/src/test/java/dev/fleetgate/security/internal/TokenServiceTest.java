@@ -75,4 +75,27 @@ class TokenServiceTest {
         db.put("dave", new User("dave", Set.of("viewer"), T0.minusSeconds(600)));
         assertEquals(Set.of("viewer"), tokens.authenticate(token).orElseThrow().roles());
     }
+
+    @Test
+    void tokenWithAnOlderTokenVersionIsRejected() {
+        User erin = new User("erin", Set.of("viewer"), T0.minusSeconds(600), 3);
+        db.put("erin", erin);
+        String token = tokens.issue(erin).token();
+        assertTrue(tokens.authenticate(token).isPresent());
+        db.put("erin", new User("erin", Set.of("viewer"), T0.minusSeconds(600), 4));
+        tokens.forget("erin");
+        assertTrue(tokens.authenticate(token).isEmpty(), "revoked");
+        assertTrue(tokens.authenticate(tokens.issue(db.get("erin")).token()).isPresent(), "a new token is fine");
+    }
+
+    @Test
+    void lookupFailureIsThrownForTheRestHostToAnswer503() {
+        UserLookupCache failing = new UserLookupCache(name -> {
+            throw new IllegalStateException("Database error: connection refused");
+        }, Duration.ofSeconds(5), 100, nanos::get);
+        TokenService down = new TokenService(
+                new JwtCodec(new byte[32], Duration.ofMinutes(60), Clock.fixed(T0, ZoneOffset.UTC)), failing);
+        String token = down.issue(new User("frank", Set.of("viewer"), T0.minusSeconds(60))).token();
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> down.authenticate(token));
+    }
 }

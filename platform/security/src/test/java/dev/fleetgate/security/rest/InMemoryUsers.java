@@ -48,6 +48,16 @@ final class InMemoryUsers implements UserService {
     @Override
     public void changePassword(String username, String newPassword) {
         hashes.put(username, hasher.hash(newPassword));
+        revokeTokens(username);
+    }
+
+    @Override
+    public void revokeTokens(String username) {
+        User u = users.get(username);
+        if (u == null) {
+            throw ApiException.notFound("User " + username);
+        }
+        users.put(username, new User(u.username(), u.roles(), u.createdAt(), u.tokenVersion() + 1));
     }
 
     @Override

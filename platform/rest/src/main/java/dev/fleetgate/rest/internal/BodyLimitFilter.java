@@ -1,0 +1,166 @@
+package dev.fleetgate.rest.internal;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+
+import javax.annotation.Priority;
+import javax.ws.rs.Priorities;
+import javax.ws.rs.WebApplicationException;
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.container.ContainerRequestFilter;
+import javax.ws.rs.container.ResourceInfo;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.ext.ReaderInterceptor;
+import javax.ws.rs.ext.ReaderInterceptorContext;
+
+import dev.fleetgate.api.BodyLimit;
+
+/**
+ * Refuses request bodies larger than the matched method's limit with 413, before they are
+ * parsed: by {@code Content-Length} before a byte is read, and by counting the bytes of a
+ * chunked body as the JSON provider reads it. The limit is the method's (or class's)
+ * {@link BodyLimit}, else the host's default; a method whose entity is an
+ * {@link InputStream} without {@link BodyLimit} streams the body itself and limits it itself.
+ */
+@Priority(Priorities.AUTHENTICATION - 100)
+public final class BodyLimitFilter implements ContainerRequestFilter, ReaderInterceptor {
+    static final String STREAM_PROPERTY = "dev.fleetgate.rest.limitedBody";
+    private static final long SELF_LIMITED = -1;
+
+    private final long defaultLimit;
+
+    @Context
+    private ResourceInfo resourceInfo;
+
+    public BodyLimitFilter(long defaultLimit) {
+        this.defaultLimit = defaultLimit;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        long limit = limit(resourceInfo.getResourceMethod(), resourceInfo.getResourceClass(), defaultLimit);
+        if (limit == SELF_LIMITED) {
+            return;
+        }
+        String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > limit) {
+                    request.abortWith(tooLarge(limit));
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                request.abortWith(Problems.response(400, "Invalid Content-Length"));
+                return;
+            }
+        }
+        // Not request.hasEntity(): it reads ahead, and nothing may be read before authentication.
+        LimitedInputStream limited = new LimitedInputStream(request.getEntityStream(), limit);
+        request.setEntityStream(limited);
+        request.setProperty(STREAM_PROPERTY, limited);
+    }
+
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+        try {
+            return context.proceed();
+        } catch (IOException | RuntimeException e) {
+            if (context.getProperty(STREAM_PROPERTY) instanceof LimitedInputStream l && l.exceeded()) {
+                throw new WebApplicationException(e, tooLarge(l.limit));
+            }
+            throw e;
+        }
+    }
+
+    /** @return the limit for a method, or -1 when it streams its body without a declared limit */
+    static long limit(Method method, Class<?> type, long defaultLimit) {
+        BodyLimit declared = method == null ? null : method.getAnnotation(BodyLimit.class);
+        if (declared == null && type != null) {
+            declared = type.getAnnotation(BodyLimit.class);
+        }
+        if (declared != null) {
+            return declared.value();
+        }
+        return method != null && streamsBody(method) ? SELF_LIMITED : defaultLimit;
+    }
+
+    private static boolean streamsBody(Method method) {
+        Class<?>[] types = method.getParameterTypes();
+        Annotation[][] annotations = method.getParameterAnnotations();
+        for (int i = 0; i < types.length; i++) {
+            if (annotations[i].length == 0 && (InputStream.class.isAssignableFrom(types[i])
+                    || Reader.class.isAssignableFrom(types[i]))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Response tooLarge(long limit) {
+        return Problems.response(413, "Request body larger than " + limit + " bytes");
+    }
+
+    /** Counts what is read and fails once more than {@code limit} bytes came. */
+    static final class LimitedInputStream extends FilterInputStream {
+        private final long limit;
+        private long count;
+        private boolean exceeded;
+
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        boolean exceeded() {
+            return exceeded;
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                add(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, (int) Math.min(len, Math.max(1, limit - count + 1)));
+            if (n > 0) {
+                add(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = super.skip(Math.min(n, Math.max(1, limit - count + 1)));
+            add(s);
+            return s;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        private void add(long n) throws IOException {
+            count += n;
+            if (count > limit) {
+                exceeded = true;
+                throw new IOException("Request body larger than " + limit + " bytes");
+            }
+        }
+    }
+}
