@@ -53,6 +53,10 @@ public final class ContainersSection {
         n.put("memoryBytes", c.memoryBytes());
         n.put("restartPolicy", c.restartPolicy());
         n.put("network", c.network());
+        n.put("user", c.user());
+        n.put("readOnlyRootFilesystem", c.readOnlyRootFilesystem());
+        c.capAdd().forEach(n.putArray("capAdd")::add);
+        n.put("pidsLimit", c.pidsLimit());
         ServiceConfig.HealthCheck h = s.config().upstream().healthCheck();
         if (h == null) {
             n.putNull("healthCheck");

@@ -10,6 +10,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.time.Instant;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,7 +44,7 @@ class ProxyServicesTest {
         }
     };
     private final ProxyServices services = new ProxyServices(store, agents, desired,
-            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events);
+            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events, Bodies.proxyConfig());
 
     @Test
     void invalidBodyIs400AndNothingIsStored() {
@@ -73,6 +75,33 @@ class ProxyServicesTest {
             assertEquals(ServiceDirectory.TOPIC_CHANGED, e.getTopic());
             assertEquals(id.toString(), e.getProperty("serviceId"));
         });
+    }
+
+    @Test
+    void onlyAnAdminMayAddCapabilitiesOrAllowUnsafeTargets() {
+        ObjectNode caps = Bodies.minimal();
+        caps.putObject("containers").put("image", "fleetgate/demo:latest").putArray("capAdd").add("NET_BIND_SERVICE");
+        ApiException e = assertThrows(ApiException.class, () -> services.create(caps, false));
+        assertEquals(400, e.status());
+        assertEquals("containers.capAdd", e.errors().get(0).field());
+        ObjectNode unsafe = Bodies.minimal().put("allowUnsafeTargets", true);
+        ((ObjectNode) unsafe.get("upstream").get("targets").get(0)).put("port", 5432);
+        e = assertThrows(ApiException.class, () -> services.create(unsafe, false));
+        assertEquals("allowUnsafeTargets", e.errors().get(0).field());
+        verify(store, never()).create(any());
+
+        UUID id = UUID.randomUUID();
+        StoredService admins = new StoredService(id, 1, ValidatorAssertions.valid(caps), Instant.EPOCH, Instant.EPOCH);
+        when(store.create(any())).thenReturn(admins);
+        when(store.get(id)).thenReturn(Optional.of(admins));
+        when(store.update(any(), any())).thenReturn(admins);
+        services.create(caps, true);
+        services.create(unsafe, true);
+        // an operator may edit the admin's service keeping its capabilities, not change them
+        services.update(id, caps.put("websockets", true), false);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) caps.get("containers").get("capAdd")).add("SETUID");
+        e = assertThrows(ApiException.class, () -> services.update(id, caps, false));
+        assertEquals("containers.capAdd", e.errors().get(0).field());
     }
 
     @Test

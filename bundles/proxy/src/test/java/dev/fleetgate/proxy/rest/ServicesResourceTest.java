@@ -41,10 +41,10 @@ class ServicesResourceTest {
         ServiceConfig c = new ServiceConfig("shop", List.of("shop.test"), List.of(),
                 new ServiceConfig.Upstream(List.of(new ServiceConfig.Target("127.0.0.1", 9001, 1, null, null)),
                         "round_robin", 32, null),
-                ServiceConfig.Timeouts.DEFAULT, "10m", null, null, false, null);
+                ServiceConfig.Timeouts.DEFAULT, "10m", null, null, false, null, false);
         ObjectNode n = ServiceJson.of(new StoredService(id, 2, c, Instant.EPOCH, Instant.EPOCH));
         assertEquals(List.of("id", "name", "revision", "domains", "agentIds", "upstream", "timeouts", "maxBodySize",
-                "requestHeaders", "responseHeaders", "websockets", "containers", "createdAt", "updatedAt"),
+                "requestHeaders", "responseHeaders", "websockets", "containers", "allowUnsafeTargets", "createdAt", "updatedAt"),
                 iterate(n));
         assertEquals("{\"targets\":[{\"host\":\"127.0.0.1\",\"port\":9001,\"weight\":1,\"maxFails\":null,"
                 + "\"failTimeoutSeconds\":null}],\"lbMethod\":\"round_robin\",\"keepalive\":32,\"healthCheck\":null}",
