@@ -147,6 +147,17 @@ class LogsIT {
     }
 
     @Test
+    void aContainerFleetgateDoesNotManageIsNotFoundUnlessAskedFor() throws Exception {
+        String other = docker.run("logs-other", false, "/bin/sh", "-c", "echo secret-of-another-app; sleep 3600");
+        await("the unmanaged container wrote", WAIT,
+                () -> last(read(query(other).put("unmanaged", true))).equals("secret-of-another-app"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> reader.read(LogQuery.parse(query(other))));
+        assertEquals("no such container: " + other, e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LogQuery.parse(query(other).put("unmanaged", "yes")));
+    }
+
+    @Test
     void unknownContainerFails() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> reader.read(LogQuery.parse(query("fg-no-such-container-xyz"))));
