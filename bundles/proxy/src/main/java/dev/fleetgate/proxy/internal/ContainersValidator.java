@@ -59,8 +59,43 @@ final class ContainersValidator {
         boolean readOnly = r.bool(c, "readOnlyRootFilesystem", "containers.readOnlyRootFilesystem", false);
         List<String> capAdd = capAdd(r, c.get("capAdd"));
         Integer pids = r.integer(c, "pidsLimit", "containers.pidsLimit", 16, 1_000_000, null);
+        Map<String, String> secretEnv = secretEnv(r, c, env);
         return new ServiceConfig.Containers(image, command, env, port, replicas == null ? 1 : replicas, cpus, memory,
-                restart, network, user, readOnly, capAdd, pids);
+                restart, network, user, readOnly, capAdd, pids, secretEnv);
+    }
+
+    /**
+     * {@code secretEnv}: name → the new value (a string), or {@code null} / {@code {"set": true}} (what reads
+     * answer) to keep the stored value. @return name → plaintext, or null for "keep"
+     */
+    private static Map<String, String> secretEnv(FieldReader r, JsonNode c, Map<String, String> env) {
+        JsonNode secrets = r.object(c, "secretEnv", "containers.secretEnv", false);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (secrets == null) {
+            return out;
+        }
+        if (secrets.size() + env.size() > MAX_ENV) {
+            r.error("containers.secretEnv", "env and secretEnv must have at most " + MAX_ENV + " variables together");
+            return out;
+        }
+        int i = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = secrets.fields(); it.hasNext(); i++) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            String field = "containers.secretEnv." + e.getKey();
+            if (!SafeText.isEnvName(e.getKey())) {
+                r.error("containers.secretEnv", "variable #" + (i + 1) + ": the name must match [A-Za-z_][A-Za-z0-9_]*");
+            } else if (env.containsKey(e.getKey())) {
+                r.error(field, "is also in containers.env");
+            } else if (v.isNull() || v.isObject() && v.size() == 1 && v.path("set").asBoolean(false)) {
+                out.put(e.getKey(), null);
+            } else if (!v.isTextual() || !SafeText.isPlainText(v.asText(), 4096)) {
+                r.error(field, "must be a string without control characters, or {\"set\": true} to keep the stored value");
+            } else {
+                out.put(e.getKey(), v.asText());
+            }
+        }
+        return out;
     }
 
     private static List<String> capAdd(FieldReader r, JsonNode n) {

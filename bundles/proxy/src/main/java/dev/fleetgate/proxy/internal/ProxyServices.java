@@ -19,6 +19,7 @@ import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
+import dev.fleetgate.security.SecretBox;
 
 /**
  * Service CRUD and scaling as the REST API and the shell use them: validation, storage,
@@ -34,11 +35,13 @@ public final class ProxyServices {
     private final ServiceStatus status;
     private final EventAdmin events;
     private final TargetPolicy targets;
+    private final SecretBox box;
 
     @Activate
     public ProxyServices(@Reference ServiceStore store, @Reference AgentDirectory agents,
             @Reference DesiredStateService desiredState, @Reference ServiceStatus status,
-            @Reference EventAdmin events, ProxyConfig config) {
+            @Reference EventAdmin events, @Reference SecretBox box, ProxyConfig config) {
+        this.box = box;
         this.targets = new TargetPolicy(TargetPolicy.ports(config.reservedTargetPorts()));
         this.store = store;
         this.agents = agents;
@@ -86,7 +89,7 @@ public final class ProxyServices {
         if (!admin) {
             adminOnly(null, config);
         }
-        StoredService s = store.create(config);
+        StoredService s = store.create(seal(null, config));
         signal();
         posted(s.id(), "CREATED", s.revision());
         return s;
@@ -107,7 +110,7 @@ public final class ProxyServices {
         if (!admin) {
             adminOnly(old.config(), config);
         }
-        StoredService s = store.update(id, config);
+        StoredService s = store.update(id, seal(old.config(), config));
         signal();
         posted(s.id(), "UPDATED", s.revision());
         return s;
@@ -163,6 +166,33 @@ public final class ProxyServices {
     private void posted(UUID id, String action, long revision) {
         events.postEvent(new Event(ServiceDirectory.TOPIC_CHANGED,
                 Map.of("serviceId", id.toString(), "action", action, "revision", revision)));
+    }
+
+    /**
+     * Seals new secret variables; one given as "keep" ({@code null}) takes the stored sealed value.
+     *
+     * @throws ApiException 400 for a variable to keep that has no stored value
+     */
+    ServiceConfig seal(ServiceConfig old, ServiceConfig config) {
+        if (config.containers() == null || config.containers().secretEnv().isEmpty()) {
+            return config;
+        }
+        Map<String, String> stored = old == null || old.containers() == null ? Map.of() : old.containers().secretEnv();
+        Map<String, String> sealed = new java.util.TreeMap<>();
+        List<FieldError> errors = new java.util.ArrayList<>();
+        config.containers().secretEnv().forEach((name, value) -> {
+            if (value != null) {
+                sealed.put(name, box.encrypt(value));
+            } else if (stored.containsKey(name)) {
+                sealed.put(name, stored.get(name));
+            } else {
+                errors.add(new FieldError("containers.secretEnv." + name, "has no stored value to keep: give the value"));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return config.withContainers(config.containers().withSecretEnv(sealed));
     }
 
     /** Refuses (400) what only an admin may introduce or change. */

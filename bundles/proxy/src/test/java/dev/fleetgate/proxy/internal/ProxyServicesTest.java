@@ -1,7 +1,9 @@
 package dev.fleetgate.proxy.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -11,6 +13,7 @@ import static org.mockito.Mockito.when;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
@@ -44,7 +47,7 @@ class ProxyServicesTest {
         }
     };
     private final ProxyServices services = new ProxyServices(store, agents, desired,
-            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events, Bodies.proxyConfig());
+            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events, new FakeSecretBox(), Bodies.proxyConfig());
 
     @Test
     void invalidBodyIs400AndNothingIsStored() {
@@ -102,6 +105,50 @@ class ProxyServicesTest {
         ((com.fasterxml.jackson.databind.node.ArrayNode) caps.get("containers").get("capAdd")).add("SETUID");
         e = assertThrows(ApiException.class, () -> services.update(id, caps, false));
         assertEquals("containers.capAdd", e.errors().get(0).field());
+    }
+
+    @Test
+    void secretVariablesAreSealedKeptWhenOmittedAndOpenedOnlyForTheAgents() throws Exception {
+        ObjectNode body = Bodies.minimal();
+        ObjectNode c = body.putObject("containers").put("image", "fleetgate/demo:latest");
+        c.putObject("env").put("MODE", "prod");
+        c.putObject("secretEnv").put("DB_PASSWORD", "s3cret-value");
+        UUID id = UUID.randomUUID();
+        ArgumentCaptor<ServiceConfig> created = ArgumentCaptor.forClass(ServiceConfig.class);
+        when(store.create(created.capture())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0),
+                Instant.EPOCH, Instant.EPOCH));
+        StoredService s = services.create(body, false);
+        String sealed = created.getValue().containers().secretEnv().get("DB_PASSWORD");
+        assertTrue(sealed.startsWith("sealed:"), sealed);
+        assertFalse(Json.MAPPER.writeValueAsString(created.getValue()).contains("s3cret"), "stored sealed only");
+
+        // an update that gives the read shape ({"set": true}) keeps the stored value; plain env is untouched
+        when(store.get(id)).thenReturn(Optional.of(s));
+        ArgumentCaptor<ServiceConfig> updated = ArgumentCaptor.forClass(ServiceConfig.class);
+        when(store.update(any(), updated.capture())).thenReturn(s);
+        ((ObjectNode) c.get("secretEnv")).putObject("DB_PASSWORD").put("set", true);
+        services.update(id, body, false);
+        assertEquals(sealed, updated.getValue().containers().secretEnv().get("DB_PASSWORD"));
+        ((ObjectNode) c.get("secretEnv")).putNull("API_KEY");
+        ApiException e = assertThrows(ApiException.class, () -> services.update(id, body, false));
+        assertEquals("containers.secretEnv.API_KEY", e.errors().get(0).field());
+
+        // the agent's section carries the plaintext (and the plain variables)
+        StoredService placed = new StoredService(id, 1, updated.getValue(), Instant.EPOCH, Instant.EPOCH);
+        JsonNode env = ContainersSection.build(Bodies.AGENT, List.of(placed), new FakeSecretBox()::decrypt)
+                .path("services").get(0).path("env");
+        assertEquals("s3cret-value", env.path("DB_PASSWORD").asText());
+        assertEquals("prod", env.path("MODE").asText());
+    }
+
+    @Test
+    void aSecretVariableMayNotAlsoBeAPlainOne() {
+        ObjectNode body = Bodies.minimal();
+        ObjectNode c = body.putObject("containers").put("image", "fleetgate/demo:latest");
+        c.putObject("env").put("TOKEN", "a");
+        c.putObject("secretEnv").put("TOKEN", "b");
+        ApiException e = assertThrows(ApiException.class, () -> services.create(body, true));
+        assertEquals("containers.secretEnv.TOKEN", e.errors().get(0).field());
     }
 
     @Test

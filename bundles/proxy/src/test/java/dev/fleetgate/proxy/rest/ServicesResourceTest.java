@@ -59,4 +59,18 @@ class ServicesResourceTest {
         n.fieldNames().forEachRemaining(names::add);
         return names;
     }
+
+    @Test
+    void secretVariablesAreMaskedInEveryRead() {
+        ServiceConfig.Containers c = new ServiceConfig.Containers("fleetgate/demo:latest", null,
+                java.util.Map.of("MODE", "prod"), null, 1, null, null, null, null, null, false, null, null,
+                java.util.Map.of("DB_PASSWORD", "sealed:abc"));
+        ServiceConfig config = new ServiceConfig("shop", List.of("shop.test"), List.of(),
+                new ServiceConfig.Upstream(List.of(), "round_robin", 32, null),
+                ServiceConfig.Timeouts.DEFAULT, "10m", null, null, false, c, false);
+        ObjectNode n = ServiceJson.of(new StoredService(UUID.randomUUID(), 1, config, Instant.EPOCH, Instant.EPOCH));
+        assertEquals("{\"DB_PASSWORD\":{\"set\":true}}", n.get("containers").get("secretEnv").toString());
+        assertEquals("prod", n.get("containers").get("env").get("MODE").asText());
+        org.junit.jupiter.api.Assertions.assertFalse(n.toString().contains("sealed:"), n.toString());
+    }
 }
