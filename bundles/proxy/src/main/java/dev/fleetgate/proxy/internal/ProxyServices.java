@@ -88,6 +88,7 @@ public final class ProxyServices {
         ServiceConfig config = validate(body);
         if (!admin) {
             adminOnly(null, config);
+            hostNetwork(null, config);
         }
         StoredService s = store.create(seal(null, config));
         signal();
@@ -109,6 +110,7 @@ public final class ProxyServices {
         ServiceConfig config = validate(body);
         if (!admin) {
             adminOnly(old.config(), config);
+            hostNetwork(old.config(), config);
         }
         StoredService s = store.update(id, seal(old.config(), config));
         signal();
@@ -193,6 +195,25 @@ public final class ProxyServices {
             throw ApiException.invalid(errors);
         }
         return config.withContainers(config.containers().withSecretEnv(sealed));
+    }
+
+    /**
+     * Host networking (the default) lets a replica reach every loopback service of its host. Where it is avoidable
+     * — a placed agent's engine offers a bridge — only an admin may place host-network containers there (or add
+     * such agents to a service that has them); an operator names {@code "network": "bridge"} with a port.
+     */
+    void hostNetwork(ServiceConfig old, ServiceConfig config) {
+        ServiceConfig.Containers c = config.containers();
+        if (c == null || !"host".equals(c.network())) {
+            return;
+        }
+        boolean wasHost = old != null && old.containers() != null && "host".equals(old.containers().network());
+        for (String agentId : config.agentIds()) {
+            if (status.hasBridge(agentId) && !(wasHost && old.agentIds().contains(agentId))) {
+                throw ApiException.invalid("containers.network", "agent " + agentId + " offers a bridge network:"
+                        + " only an admin may run host-network containers there (use \"bridge\" with a port)");
+            }
+        }
     }
 
     /** Refuses (400) what only an admin may introduce or change. */

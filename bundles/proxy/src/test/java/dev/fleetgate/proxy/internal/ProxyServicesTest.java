@@ -46,8 +46,9 @@ class ProxyServicesTest {
             return list().stream().filter(a -> a.id().equals(id)).findFirst();
         }
     };
+    private final ContainerReports reports = new ContainerReports();
     private final ProxyServices services = new ProxyServices(store, agents, desired,
-            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events, new FakeSecretBox(), Bodies.proxyConfig());
+            new ServiceStatus(store, desired, new TargetHealth(), reports), events, new FakeSecretBox(), Bodies.proxyConfig());
 
     @Test
     void invalidBodyIs400AndNothingIsStored() {
@@ -149,6 +150,27 @@ class ProxyServicesTest {
         c.putObject("secretEnv").put("TOKEN", "b");
         ApiException e = assertThrows(ApiException.class, () -> services.create(body, true));
         assertEquals("containers.secretEnv.TOKEN", e.errors().get(0).field());
+    }
+
+    @Test
+    void whereABridgeExistsOnlyAnAdminMayRunHostNetworkContainers() {
+        UUID id = UUID.randomUUID();
+        when(store.create(any())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0), Instant.EPOCH, Instant.EPOCH));
+        ObjectNode host = Bodies.minimal();
+        host.putObject("containers").put("image", "fleetgate/demo:latest");
+        services.create(host, false); // no report yet (and engines here have no bridge): host is the only choice
+        reports.report(Bodies.AGENT, Bodies.json("{'engine':{'available':true,'bridge':true},'containers':[],'services':[]}"));
+        ApiException e = assertThrows(ApiException.class, () -> services.create(host, false));
+        assertEquals("containers.network", e.errors().get(0).field());
+        services.create(host, true);
+        ObjectNode bridge = Bodies.minimal();
+        bridge.putObject("containers").put("image", "fleetgate/demo:latest").put("network", "bridge").put("port", 8080);
+        services.create(bridge, false);
+        // a service that already ran host networking there may be edited by an operator
+        StoredService s = services.create(host, true);
+        when(store.get(id)).thenReturn(Optional.of(s));
+        when(store.update(any(), any())).thenReturn(s);
+        services.update(id, host.put("websockets", true), false);
     }
 
     @Test

@@ -94,6 +94,9 @@ class ReconcilerIT {
             assertEquals(512, host.path("PidsLimit").asInt(), host.toString());
             assertFalse(host.path("ReadonlyRootfs").asBoolean());
             assertEquals("", defaults.path("Config").path("User").asText());
+            JsonNode engine = agent.reconciler.status().path("engine");
+            assertTrue(engine.path("bridge").isBoolean(), engine.toString());
+            assertEquals(docker.engine.hasBridge(), engine.path("bridge").asBoolean(), "this engine runs with bridge none");
 
             ObjectNode hardened = service(serviceId, "hard", IMAGE, 1);
             hardened.put("user", "1000:1000").put("readOnlyRootFilesystem", true).put("pidsLimit", 64);
