@@ -1,6 +1,7 @@
 package dev.fleetgate.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -207,6 +208,69 @@ class ContainersE2EIT {
             assertEquals("stdout", line.path("stream").asText());
         }
         assertEquals(404, admin.get("/api/v1/agents/" + agentId + "/containers/fg-no-such-container/logs").status());
+    }
+
+    @Test
+    @Order(7)
+    void replicasRunHardenedSecretsAreWriteOnlyAndOnlyAdminsMayLoosenAnything() {
+        // the replica the demo service runs: no capability, no new privileges (and the demo app serves with them)
+        JsonNode inspect = Api.JSON.createObjectNode();
+        try {
+            inspect = Api.JSON.readTree(docker("inspect", containerIds().get(0)).out()).get(0);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertEquals("[\"ALL\"]", inspect.path("HostConfig").path("CapDrop").toString());
+        assertEquals("[\"no-new-privileges\"]", inspect.path("HostConfig").path("SecurityOpt").toString());
+        assertEquals(200, get(HOST, "/health").status());
+
+        // a secret variable reaches the replica but no read shows it, to no role
+        ObjectNode body = service();
+        ((ObjectNode) body.get("containers")).putObject("secretEnv").put("DEMO_SECRET", "e2e-secret-value");
+        JsonNode updated = admin.put("/api/v1/services/" + serviceId, body).expect(200).body();
+        assertEquals("{\"DEMO_SECRET\":{\"set\":true}}", updated.path("containers").path("secretEnv").toString());
+        admin.post("/api/v1/users", Map.of("username", "otto", "password", "operator-password-1",
+                "roles", List.of("operator"))).expect(201);
+        Api operator = core.api().login("otto", "operator-password-1");
+        String read = operator.get("/api/v1/services/" + serviceId).expect(200).body().toString();
+        assertFalse(read.contains("e2e-secret-value") || read.contains("v1:"), read);
+        Processes.await("a replica with the secret in its environment", WAIT, () -> {
+            List<String> ids = containerIds();
+            return ids.size() == 1 && docker("inspect", "--format", "{{json .Config.Env}}", ids.get(0)).out()
+                    .contains("DEMO_SECRET=e2e-secret-value") && get(HOST, "/health").status() == 200;
+        });
+        // an operator's update giving the read shape back keeps the secret
+        ((ObjectNode) body.get("containers")).putObject("secretEnv").putObject("DEMO_SECRET").put("set", true);
+        operator.put("/api/v1/services/" + serviceId, body).expect(200);
+
+        // only an admin may add capabilities or allow a reserved port; nobody may target link-local addresses
+        ObjectNode caps = service().put("name", "caps");
+        caps.putArray("domains").add("caps.e2e.test");
+        ((ObjectNode) caps.get("containers")).putArray("capAdd").add("NET_BIND_SERVICE");
+        Api.Response refused = operator.post("/api/v1/services", caps);
+        assertEquals(400, refused.status(), refused.body().toString());
+        assertEquals("containers.capAdd", refused.body().path("errors").get(0).path("field").asText());
+        ObjectNode reserved = service().put("name", "reserved");
+        reserved.putArray("domains").add("reserved.e2e.test");
+        reserved.remove("containers");
+        ((ObjectNode) reserved.get("upstream")).putArray("targets").addObject().put("host", "127.0.0.1").put("port", CORE);
+        ObjectNode reservedCore = reserved.deepCopy();
+        ((ObjectNode) reservedCore.get("upstream").get("targets").get(0)).put("port", 5432);
+        Api.Response toPostgres = operator.post("/api/v1/services", reservedCore);
+        assertEquals(400, toPostgres.status(), toPostgres.body().toString());
+        assertEquals("upstream.targets[0]", toPostgres.body().path("errors").get(0).path("field").asText());
+        Api.Response operatorUnsafe = operator.post("/api/v1/services", reservedCore.deepCopy().put("allowUnsafeTargets", true));
+        assertEquals("allowUnsafeTargets", operatorUnsafe.body().path("errors").get(0).path("field").asText());
+        ObjectNode metadata = reserved.deepCopy().put("allowUnsafeTargets", true);
+        ((ObjectNode) metadata.get("upstream").get("targets").get(0)).put("host", "169.254.169.254").put("port", 80);
+        assertEquals(400, admin.post("/api/v1/services", metadata).status());
+        reservedCore.putArray("agentIds"); // placed nowhere: only the validation is under test
+        admin.post("/api/v1/services", reservedCore.put("allowUnsafeTargets", true)).expect(201);
+
+        // logs: only of managed containers, unless an admin asks for others
+        String base = "/api/v1/agents/" + agentId + "/containers/";
+        assertEquals(403, operator.get(base + containerIds().get(0) + "/logs?unmanaged=true").status());
+        operator.get(base + containerIds().get(0) + "/logs?tail=1").expect(200);
     }
 
     // --- helpers -------------------------------------------------------------------------

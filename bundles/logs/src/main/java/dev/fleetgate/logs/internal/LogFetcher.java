@@ -76,11 +76,22 @@ public final class LogFetcher {
         return wait;
     }
 
-    /** A container's logs ({@code container} = id, id prefix or name). */
+    /** A container's logs ({@code container} = id, id prefix or name) if Fleetgate manages it, else 404. */
     public CompletionStage<LogPage> container(String agentId, String container, LogQuery q) {
+        return container(agentId, container, q, false);
+    }
+
+    /**
+     * @param unmanaged also a container Fleetgate does not manage (the agent answers "no such container" for one
+     *                  without label {@code fleetgate.managed=true} otherwise); callers allow it to admins only
+     */
+    public CompletionStage<LogPage> container(String agentId, String container, LogQuery q, boolean unmanaged) {
         String stream = "stderr".equals(q.stream()) ? "stderr" : "stdout";
-        return fetch(agentId, CONTAINER_TASK, q.containerPayload(container, maxBytes), q, stream,
-                "container " + container);
+        ObjectNode payload = q.containerPayload(container, maxBytes);
+        if (unmanaged) {
+            payload.put("unmanaged", true);
+        }
+        return fetch(agentId, CONTAINER_TASK, payload, q, stream, "container " + container);
     }
 
     /** The agent's nginx {@code access} or {@code error} log. */

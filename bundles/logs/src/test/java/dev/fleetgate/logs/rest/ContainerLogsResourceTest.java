@@ -53,9 +53,32 @@ class ContainerLogsResourceTest {
         return answer.get(30, TimeUnit.SECONDS);
     }
 
+    private static javax.ws.rs.core.SecurityContext role(String role) {
+        javax.ws.rs.core.SecurityContext c = mock(javax.ws.rs.core.SecurityContext.class);
+        when(c.isUserInRole(any())).thenAnswer(inv -> role.equals(inv.getArgument(0)));
+        return c;
+    }
+
+    @Test
+    void onlyAnAdminMayAskForUnmanagedContainers() throws Exception {
+        containers.logs(Agents.ONLINE, "postgres", null, null, null, null, null, "true", role("operator"), response);
+        ApiException e = assertInstanceOf(ApiException.class, resumed());
+        assertEquals(403, e.status());
+        assertTrue(tasks.submitted.isEmpty(), "no task reached the agent");
+    }
+
+    @Test
+    void theAgentIsAskedForManagedContainersOnlyUnlessAnAdminSaysOtherwise() throws Exception {
+        containers.logs(Agents.ONLINE, "fg-shop-0-a1b2c3", null, null, null, null, null, null, role("admin"), response);
+        assertEquals(false, tasks.last().payload().has("unmanaged"));
+        CompletableFuture<Object> second = new CompletableFuture<>();
+        containers.logs(Agents.ONLINE, "postgres", null, null, null, null, null, "true", role("admin"), recording(second));
+        assertEquals(true, tasks.last().payload().path("unmanaged").asBoolean());
+    }
+
     @Test
     void linesAnswer200WithTheContractShape() throws Exception {
-        containers.logs(Agents.ONLINE, "fg-shop-0-a1b2c3", "10", null, "error", "stderr", null, response);
+        containers.logs(Agents.ONLINE, "fg-shop-0-a1b2c3", "10", null, "error", "stderr", null, null, null, response);
         assertEquals(false, tasks.last().payload().get("stdout").asBoolean());
         assertEquals(10, tasks.last().payload().get("tail").asInt());
         tasks.finish("SUCCEEDED", Json.MAPPER.readTree("{\"lines\":[{\"timestamp\":\"t\",\"stream\":\"stderr\","
@@ -70,7 +93,7 @@ class ContainerLogsResourceTest {
 
     @Test
     void everyBadParameterIsNamedInOne400AndNoTaskIsQueued() throws Exception {
-        containers.logs("nope", "a/b", "0", "x".repeat(600), "f".repeat(201), "both", "9999", response);
+        containers.logs("nope", "a/b", "0", "x".repeat(600), "f".repeat(201), "both", "9999", null, null, response);
         ApiException e = assertInstanceOf(ApiException.class, resumed());
         assertEquals(400, e.status());
         assertEquals(List.of("agentId", "containerId", "tail", "limit", "cursor", "filter", "stream"),
@@ -80,11 +103,11 @@ class ContainerLogsResourceTest {
 
     @Test
     void agentErrorsBecomeProblems() throws Exception {
-        containers.logs(Agents.ONLINE, "gone", null, null, null, null, null, response);
+        containers.logs(Agents.ONLINE, "gone", null, null, null, null, null, null, null, response);
         tasks.finish("FAILED", null, "no such container: gone");
         assertEquals(404, assertInstanceOf(ApiException.class, resumed()).status());
         CompletableFuture<Object> offline = new CompletableFuture<>();
-        containers.logs(Agents.OFFLINE, "web", null, null, null, null, null, recording(offline));
+        containers.logs(Agents.OFFLINE, "web", null, null, null, null, null, null, null, recording(offline));
         assertEquals(503, assertInstanceOf(ApiException.class, offline.get(30, TimeUnit.SECONDS)).status());
     }
 

@@ -39,7 +39,7 @@ public final class ContainerReports implements EventHandler {
 
     /** One agent's last report. */
     record AgentReport(boolean engineAvailable, String engineError, Map<String, List<Replica>> replicas,
-            Map<String, Summary> services) {
+            Map<String, Summary> services, boolean bridge) {
     }
 
     private final Map<String, AgentReport> byAgent = new ConcurrentHashMap<>();
@@ -83,7 +83,16 @@ public final class ContainerReports implements EventHandler {
         }
         replicas.replaceAll((k, v) -> List.copyOf(v));
         byAgent.put(agentId, new AgentReport(available, text(engine.get("error")), Map.copyOf(replicas),
-                Map.copyOf(services)));
+                Map.copyOf(services), engine.path("bridge").asBoolean(false)));
+    }
+
+    /**
+     * @return whether the agent last reported a Docker engine with a bridge network (replicas could then use
+     *         network "bridge" instead of sharing the host's network namespace); false before any report
+     */
+    public boolean hasBridge(String agentId) {
+        AgentReport r = byAgent.get(agentId);
+        return r != null && r.bridge();
     }
 
     /** @return the service's replicas on the given agents, by agent (in the given order), slot and name */

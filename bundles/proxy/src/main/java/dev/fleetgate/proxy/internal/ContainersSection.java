@@ -23,7 +23,21 @@ public final class ContainersSection {
     private ContainersSection() {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainersSection.class);
+
+    /** For services without secret variables (tests): a secret cannot be opened. */
     public static ObjectNode build(String agentId, List<StoredService> services) {
+        return build(agentId, services, sealed -> {
+            throw new IllegalArgumentException("no key to open secrets");
+        });
+    }
+
+    /**
+     * @param open opens a sealed secret variable ({@code SecretBox::decrypt}): secrets are in plaintext only in
+     *             the section sent to the agents that run the service
+     */
+    public static ObjectNode build(String agentId, List<StoredService> services,
+            java.util.function.UnaryOperator<String> open) {
         List<StoredService> mine = new ArrayList<>();
         for (StoredService s : services) {
             if (s.config().containers() != null && s.config().agentIds().contains(agentId)) {
@@ -33,11 +47,11 @@ public final class ContainersSection {
         mine.sort(ORDER);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode list = body.putArray("services");
-        mine.forEach(s -> list.add(service(s)));
+        mine.forEach(s -> list.add(service(s, open)));
         return body;
     }
 
-    static ObjectNode service(StoredService s) {
+    static ObjectNode service(StoredService s, java.util.function.UnaryOperator<String> open) {
         ServiceConfig.Containers c = s.config().containers();
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("serviceId", s.id().toString());
@@ -46,13 +60,25 @@ public final class ContainersSection {
         n.put("image", c.image());
         n.set("command", command(c.command()));
         ObjectNode env = n.putObject("env");
-        c.env().forEach(env::put); // sorted
+        java.util.TreeMap<String, String> all = new java.util.TreeMap<>(c.env());
+        c.secretEnv().forEach((name, sealed) -> {
+            try {
+                all.put(name, open.apply(sealed));
+            } catch (RuntimeException e) {
+                LOG.error("Service {}: secret variable {} cannot be opened (another master key?); left out", s.name(), name);
+            }
+        });
+        all.forEach(env::put); // sorted
         n.put("port", c.port());
         n.put("replicas", c.replicas());
         n.put("cpus", c.cpus());
         n.put("memoryBytes", c.memoryBytes());
         n.put("restartPolicy", c.restartPolicy());
         n.put("network", c.network());
+        n.put("user", c.user());
+        n.put("readOnlyRootFilesystem", c.readOnlyRootFilesystem());
+        c.capAdd().forEach(n.putArray("capAdd")::add);
+        n.put("pidsLimit", c.pidsLimit());
         ServiceConfig.HealthCheck h = s.config().upstream().healthCheck();
         if (h == null) {
             n.putNull("healthCheck");

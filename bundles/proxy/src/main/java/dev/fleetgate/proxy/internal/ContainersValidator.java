@@ -3,6 +3,7 @@ package dev.fleetgate.proxy.internal;
 import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,11 @@ final class ContainersValidator {
     static final Set<String> RESTART_POLICIES = Set.of("no", "on-failure", "always", "unless-stopped");
     static final Set<String> NETWORKS = Set.of("host", "bridge");
     static final int MAX_REPLICAS = 100;
+    /** Capabilities an admin may add back (the agent drops all of them from every replica). */
+    static final Set<String> CAPABILITIES = Set.of("NET_BIND_SERVICE", "CHOWN", "SETUID", "SETGID", "DAC_OVERRIDE",
+            "FOWNER", "KILL");
+    private static final Pattern USER = Pattern.compile(
+            "([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31})(:([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31}))?");
     static final long MIN_MEMORY = 6L << 20; // Docker refuses less than 6 MiB
     static final long MAX_MEMORY = 1L << 40;
     static final BigDecimal MIN_CPUS = new BigDecimal("0.01");
@@ -46,8 +52,71 @@ final class ContainersValidator {
         if ("bridge".equals(network) && port == null && FieldReader.absent(c.get("port"))) {
             r.error("containers.port", "is required with the bridge network (the port the container listens on)");
         }
+        String user = r.text(c, "user", "containers.user", false);
+        if (user != null && !USER.matcher(user).matches()) {
+            r.error("containers.user", "must be uid[:gid] or name[:group] (e.g. 1000:1000)");
+        }
+        boolean readOnly = r.bool(c, "readOnlyRootFilesystem", "containers.readOnlyRootFilesystem", false);
+        List<String> capAdd = capAdd(r, c.get("capAdd"));
+        Integer pids = r.integer(c, "pidsLimit", "containers.pidsLimit", 16, 1_000_000, null);
+        Map<String, String> secretEnv = secretEnv(r, c, env);
         return new ServiceConfig.Containers(image, command, env, port, replicas == null ? 1 : replicas, cpus, memory,
-                restart, network);
+                restart, network, user, readOnly, capAdd, pids, secretEnv);
+    }
+
+    /**
+     * {@code secretEnv}: name → the new value (a string), or {@code null} / {@code {"set": true}} (what reads
+     * answer) to keep the stored value. @return name → plaintext, or null for "keep"
+     */
+    private static Map<String, String> secretEnv(FieldReader r, JsonNode c, Map<String, String> env) {
+        JsonNode secrets = r.object(c, "secretEnv", "containers.secretEnv", false);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (secrets == null) {
+            return out;
+        }
+        if (secrets.size() + env.size() > MAX_ENV) {
+            r.error("containers.secretEnv", "env and secretEnv must have at most " + MAX_ENV + " variables together");
+            return out;
+        }
+        int i = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = secrets.fields(); it.hasNext(); i++) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            String field = "containers.secretEnv." + e.getKey();
+            if (!SafeText.isEnvName(e.getKey())) {
+                r.error("containers.secretEnv", "variable #" + (i + 1) + ": the name must match [A-Za-z_][A-Za-z0-9_]*");
+            } else if (env.containsKey(e.getKey())) {
+                r.error(field, "is also in containers.env");
+            } else if (v.isNull() || v.isObject() && v.size() == 1 && v.path("set").asBoolean(false)) {
+                out.put(e.getKey(), null);
+            } else if (!v.isTextual() || !SafeText.isPlainText(v.asText(), 4096)) {
+                r.error(field, "must be a string without control characters, or {\"set\": true} to keep the stored value");
+            } else {
+                out.put(e.getKey(), v.asText());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> capAdd(FieldReader r, JsonNode n) {
+        if (FieldReader.absent(n)) {
+            return List.of();
+        }
+        if (!n.isArray() || n.size() > CAPABILITIES.size()) {
+            r.error("containers.capAdd", "must be an array of capabilities");
+            return List.of();
+        }
+        java.util.TreeSet<String> caps = new java.util.TreeSet<>();
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode cap = n.get(i);
+            if (!cap.isTextual() || !CAPABILITIES.contains(cap.asText())) {
+                r.error("containers.capAdd[" + i + "]", "must be one of "
+                        + String.join(", ", new java.util.TreeSet<>(CAPABILITIES)));
+            } else {
+                caps.add(cap.asText());
+            }
+        }
+        return List.copyOf(caps);
     }
 
     /** @return whether {@code n} is a valid replica count */

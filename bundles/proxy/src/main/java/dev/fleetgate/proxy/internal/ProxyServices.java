@@ -16,14 +16,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.FieldError;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
+import dev.fleetgate.security.SecretBox;
 
 /**
  * Service CRUD and scaling as the REST API and the shell use them: validation, storage,
  * signalling ({@code proxy} and {@code containers} sections, {@link ServiceDirectory#TOPIC_CHANGED}).
  */
-@Component(service = ProxyServices.class)
+@Component(service = ProxyServices.class, configurationPid = ProxyConfig.PID)
 public final class ProxyServices {
     private static final int SCALE_ATTEMPTS = 5;
 
@@ -32,11 +34,15 @@ public final class ProxyServices {
     private final DesiredStateService desiredState;
     private final ServiceStatus status;
     private final EventAdmin events;
+    private final TargetPolicy targets;
+    private final SecretBox box;
 
     @Activate
     public ProxyServices(@Reference ServiceStore store, @Reference AgentDirectory agents,
             @Reference DesiredStateService desiredState, @Reference ServiceStatus status,
-            @Reference EventAdmin events) {
+            @Reference EventAdmin events, @Reference SecretBox box, ProxyConfig config) {
+        this.box = box;
+        this.targets = new TargetPolicy(TargetPolicy.ports(config.reservedTargetPorts()));
         this.store = store;
         this.agents = agents;
         this.desiredState = desiredState;
@@ -69,16 +75,44 @@ public final class ProxyServices {
         }
     }
 
+    /** Creates a service as an admin (the shell). */
     public StoredService create(JsonNode body) {
-        StoredService s = store.create(validate(body));
+        return create(body, true);
+    }
+
+    /**
+     * @param admin whether the caller is an admin: only admins may set {@code allowUnsafeTargets} or
+     *              {@code containers.capAdd}
+     */
+    public StoredService create(JsonNode body, boolean admin) {
+        ServiceConfig config = validate(body);
+        if (!admin) {
+            adminOnly(null, config);
+            hostNetwork(null, config);
+        }
+        StoredService s = store.create(seal(null, config));
         signal();
         posted(s.id(), "CREATED", s.revision());
         return s;
     }
 
+    /** Updates a service as an admin (the shell). */
     public StoredService update(UUID id, JsonNode body) {
-        get(id);
-        StoredService s = store.update(id, validate(body));
+        return update(id, body, true);
+    }
+
+    /**
+     * @param admin whether the caller is an admin: others may keep, not introduce or change, what only admins may
+     *              set ({@code allowUnsafeTargets} with its targets, {@code containers.capAdd})
+     */
+    public StoredService update(UUID id, JsonNode body, boolean admin) {
+        StoredService old = get(id);
+        ServiceConfig config = validate(body);
+        if (!admin) {
+            adminOnly(old.config(), config);
+            hostNetwork(old.config(), config);
+        }
+        StoredService s = store.update(id, seal(old.config(), config));
         signal();
         posted(s.id(), "UPDATED", s.revision());
         return s;
@@ -136,8 +170,72 @@ public final class ProxyServices {
                 Map.of("serviceId", id.toString(), "action", action, "revision", revision)));
     }
 
+    /**
+     * Seals new secret variables; one given as "keep" ({@code null}) takes the stored sealed value.
+     *
+     * @throws ApiException 400 for a variable to keep that has no stored value
+     */
+    ServiceConfig seal(ServiceConfig old, ServiceConfig config) {
+        if (config.containers() == null || config.containers().secretEnv().isEmpty()) {
+            return config;
+        }
+        Map<String, String> stored = old == null || old.containers() == null ? Map.of() : old.containers().secretEnv();
+        Map<String, String> sealed = new java.util.TreeMap<>();
+        List<FieldError> errors = new java.util.ArrayList<>();
+        config.containers().secretEnv().forEach((name, value) -> {
+            if (value != null) {
+                sealed.put(name, box.encrypt(value));
+            } else if (stored.containsKey(name)) {
+                sealed.put(name, stored.get(name));
+            } else {
+                errors.add(new FieldError("containers.secretEnv." + name, "has no stored value to keep: give the value"));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return config.withContainers(config.containers().withSecretEnv(sealed));
+    }
+
+    /**
+     * Host networking (the default) lets a replica reach every loopback service of its host. Where it is avoidable
+     * — a placed agent's engine offers a bridge — only an admin may place host-network containers there (or add
+     * such agents to a service that has them); an operator names {@code "network": "bridge"} with a port.
+     */
+    void hostNetwork(ServiceConfig old, ServiceConfig config) {
+        ServiceConfig.Containers c = config.containers();
+        if (c == null || !"host".equals(c.network())) {
+            return;
+        }
+        boolean wasHost = old != null && old.containers() != null && "host".equals(old.containers().network());
+        for (String agentId : config.agentIds()) {
+            if (status.hasBridge(agentId) && !(wasHost && old.agentIds().contains(agentId))) {
+                throw ApiException.invalid("containers.network", "agent " + agentId + " offers a bridge network:"
+                        + " only an admin may run host-network containers there (use \"bridge\" with a port)");
+            }
+        }
+    }
+
+    /** Refuses (400) what only an admin may introduce or change. */
+    static void adminOnly(ServiceConfig old, ServiceConfig config) {
+        List<FieldError> errors = new java.util.ArrayList<>();
+        if (config.allowUnsafeTargets() && (old == null || !old.allowUnsafeTargets()
+                || !old.upstream().targets().equals(config.upstream().targets()))) {
+            errors.add(new FieldError("allowUnsafeTargets",
+                    "only an admin may allow targets on reserved ports (or change the targets it allowed)"));
+        }
+        List<String> caps = config.containers() == null ? List.of() : config.containers().capAdd();
+        List<String> oldCaps = old == null || old.containers() == null ? List.of() : old.containers().capAdd();
+        if (!caps.isEmpty() && !caps.equals(oldCaps)) {
+            errors.add(new FieldError("containers.capAdd", "only an admin may add capabilities to containers"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+
     private ServiceConfig validate(JsonNode body) {
-        ServiceValidator.Result r = new ServiceValidator(id -> agents.get(id).isPresent()).validate(body);
+        ServiceValidator.Result r = new ServiceValidator(id -> agents.get(id).isPresent(), targets).validate(body);
         if (!r.ok()) {
             throw ApiException.invalid(r.errors());
         }

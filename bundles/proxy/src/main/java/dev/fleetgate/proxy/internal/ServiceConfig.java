@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record ServiceConfig(String name, List<String> domains, List<String> agentIds, Upstream upstream,
         Timeouts timeouts, String maxBodySize, Map<String, String> requestHeaders,
-        Map<String, String> responseHeaders, boolean websockets, Containers containers) {
+        Map<String, String> responseHeaders, boolean websockets, Containers containers, boolean allowUnsafeTargets) {
 
     public static final String DEFAULT_MAX_BODY_SIZE = "10m";
     public static final int DEFAULT_KEEPALIVE = 32;
@@ -53,9 +53,17 @@ public record ServiceConfig(String name, List<String> domains, List<String> agen
      * @param restartPolicy Docker's restart policy: no (default: the agent replaces dead replicas),
      *                      on-failure, always, unless-stopped
      * @param network       host (default) or bridge
+     * @param user          the user replicas run as ({@code uid[:gid]} or {@code name[:group]}), null = the image's
+     * @param readOnlyRootFilesystem replicas get a read-only root filesystem (and a tmpfs on /tmp)
+     * @param capAdd        capabilities added back after the agent drops them all (admins only, from an allowlist)
+     * @param pidsLimit     most processes per replica, null = the agent's default (512)
+     * @param secretEnv     secret variables: stored sealed by {@code SecretBox} (after validation, before
+     *                      {@link ProxyServices} seals them: the new plaintext, or null to keep the stored value),
+     *                      never answered (reads show {@code {"set": true}}), opened only for the agents' section
      */
     public record Containers(String image, JsonNode command, Map<String, String> env, Integer port, int replicas,
-            Double cpus, Long memoryBytes, String restartPolicy, String network) {
+            Double cpus, Long memoryBytes, String restartPolicy, String network, String user,
+            boolean readOnlyRootFilesystem, List<String> capAdd, Integer pidsLimit, Map<String, String> secretEnv) {
         public static final String DEFAULT_RESTART = "no";
         public static final String DEFAULT_NETWORK = "host";
 
@@ -65,17 +73,33 @@ public record ServiceConfig(String name, List<String> domains, List<String> agen
             // Documents stored before these fields existed read as the defaults.
             restartPolicy = restartPolicy == null ? DEFAULT_RESTART : restartPolicy;
             network = network == null ? DEFAULT_NETWORK : network;
+            capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+            secretEnv = secretEnv == null || secretEnv.isEmpty() ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(secretEnv));
+        }
+
+        /** The same containers with other (sealed) secret variables. */
+        public Containers withSecretEnv(Map<String, String> sealed) {
+            return new Containers(image, command, env, port, replicas, cpus, memoryBytes, restartPolicy, network, user,
+                    readOnlyRootFilesystem, capAdd, pidsLimit, sealed);
         }
 
         /** The same containers with another replica count. */
         public Containers withReplicas(int n) {
-            return new Containers(image, command, env, port, n, cpus, memoryBytes, restartPolicy, network);
+            return new Containers(image, command, env, port, n, cpus, memoryBytes, restartPolicy, network, user,
+                    readOnlyRootFilesystem, capAdd, pidsLimit, secretEnv);
         }
+    }
+
+    /** The same service with other containers. */
+    public ServiceConfig withContainers(Containers c) {
+        return new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders,
+                responseHeaders, websockets, c, allowUnsafeTargets);
     }
 
     /** The same service with another replica count (its containers must exist). */
     public ServiceConfig withReplicas(int n) {
         return new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders,
-                responseHeaders, websockets, containers.withReplicas(n));
+                responseHeaders, websockets, containers.withReplicas(n), allowUnsafeTargets);
     }
 }

@@ -74,6 +74,11 @@ public final class ServiceStatus {
         this.containers = containers;
     }
 
+    /** @return whether the agent's Docker engine offers a bridge network (see {@link ContainerReports#hasBridge}) */
+    public boolean hasBridge(String agentId) {
+        return containers.hasBridge(agentId);
+    }
+
     public View status(UUID id) {
         StoredService s = store.get(id).orElseThrow(() -> ApiException.notFound("Service " + id));
         Map<String, Long> carriers = tracker.carriers(id, s.revision());

@@ -28,10 +28,20 @@ public final class ServiceValidator {
     private static final int MAX_SECONDS = 3600;
 
     private final Predicate<String> agentExists;
+    private final TargetPolicy targets;
 
     /** @param agentExists whether an agent id is enrolled */
     public ServiceValidator(Predicate<String> agentExists) {
+        this(agentExists, TargetPolicy.defaults());
+    }
+
+    /**
+     * @param agentExists whether an agent id is enrolled
+     * @param targets     where static targets may not point
+     */
+    public ServiceValidator(Predicate<String> agentExists, TargetPolicy targets) {
         this.agentExists = agentExists;
+        this.targets = targets;
     }
 
     /** The outcome: a config when {@code errors} is empty. */
@@ -58,7 +68,8 @@ public final class ServiceValidator {
                 : ContainersValidator.containers(r, containersNode);
         boolean hasContainers = containersNode != null;
         JsonNode upstreamNode = r.object(body, "upstream", "upstream", !hasContainers);
-        ServiceConfig.Upstream upstream = upstream(r, upstreamNode, hasContainers);
+        boolean allowUnsafe = r.bool(body, "allowUnsafeTargets", "allowUnsafeTargets", false);
+        ServiceConfig.Upstream upstream = upstream(r, upstreamNode, hasContainers, allowUnsafe);
         ServiceConfig.Timeouts timeouts = timeouts(r, body);
         String maxBodySize = maxBodySize(r, body);
         Map<String, String> requestHeaders = headers(r, body, "requestHeaders", true);
@@ -68,7 +79,7 @@ public final class ServiceValidator {
             return new Result(null, List.copyOf(r.errors()));
         }
         return new Result(new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize,
-                requestHeaders, responseHeaders, websockets, containers), List.of());
+                requestHeaders, responseHeaders, websockets, containers, allowUnsafe), List.of());
     }
 
     private static List<String> domains(FieldReader r, JsonNode body) {
@@ -128,7 +139,7 @@ public final class ServiceValidator {
         return out;
     }
 
-    private static ServiceConfig.Upstream upstream(FieldReader r, JsonNode u, boolean hasContainers) {
+    private ServiceConfig.Upstream upstream(FieldReader r, JsonNode u, boolean hasContainers, boolean allowUnsafe) {
         if (u == null) {
             return new ServiceConfig.Upstream(List.of(), "round_robin", ServiceConfig.DEFAULT_KEEPALIVE, null);
         }
@@ -136,7 +147,7 @@ public final class ServiceValidator {
         JsonNode arr = r.array(u, "targets", "upstream.targets", false, MAX_TARGETS);
         if (arr != null) {
             for (int i = 0; i < arr.size(); i++) {
-                ServiceConfig.Target t = target(r, arr.get(i), "upstream.targets[" + i + "]");
+                ServiceConfig.Target t = target(r, arr.get(i), "upstream.targets[" + i + "]", allowUnsafe);
                 if (t != null) {
                     targets.add(t);
                 }
@@ -158,7 +169,7 @@ public final class ServiceValidator {
         return new ServiceConfig.Upstream(targets, lb, keepalive == null ? 0 : keepalive, healthCheck);
     }
 
-    private static ServiceConfig.Target target(FieldReader r, JsonNode t, String field) {
+    private ServiceConfig.Target target(FieldReader r, JsonNode t, String field, boolean allowUnsafe) {
         if (!t.isObject()) {
             r.error(field, "must be an object");
             return null;
@@ -172,6 +183,11 @@ public final class ServiceValidator {
         Integer maxFails = r.integer(t, "maxFails", field + ".maxFails", 0, 100, null);
         Integer failTimeout = r.integer(t, "failTimeoutSeconds", field + ".failTimeoutSeconds", 1, MAX_SECONDS, null);
         if (host == null || port == null || weight == null) {
+            return null;
+        }
+        String problem = targets.problem(host, port, allowUnsafe);
+        if (problem != null) {
+            r.error(field, problem);
             return null;
         }
         return new ServiceConfig.Target(host, port, weight, maxFails, failTimeout);

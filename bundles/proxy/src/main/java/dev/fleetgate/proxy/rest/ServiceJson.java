@@ -22,6 +22,13 @@ final class ServiceJson {
                 n.set(e.getKey(), e.getValue());
             }
         });
+        // secret variables are write-only: every read shows only that they are set
+        JsonNode secrets = n.path("containers").path("secretEnv");
+        if (secrets.isObject()) {
+            ObjectNode masked = Json.MAPPER.createObjectNode();
+            secrets.fieldNames().forEachRemaining(name -> masked.putObject(name).put("set", true));
+            ((ObjectNode) n.get("containers")).set("secretEnv", masked);
+        }
         n.put("createdAt", s.createdAt().toString());
         n.put("updatedAt", s.updatedAt().toString());
         return n;

@@ -16,6 +16,7 @@ import javax.ws.rs.Produces;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.UriInfo;
 
 import org.osgi.service.component.annotations.Activate;
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.RestResource;
+import dev.fleetgate.api.Roles;
 import dev.fleetgate.proxy.internal.ProxyServices;
 import dev.fleetgate.proxy.internal.ServiceStatus;
 import dev.fleetgate.proxy.internal.StoredService;
@@ -58,8 +60,8 @@ public final class ServicesResource implements RestResource {
     }
 
     @POST
-    public Response create(JsonNode body, @Context UriInfo uri) {
-        StoredService s = services.create(body);
+    public Response create(JsonNode body, @Context UriInfo uri, @Context SecurityContext caller) {
+        StoredService s = services.create(body, admin(caller));
         return Response.created(uri.getAbsolutePathBuilder().path(s.id().toString()).build())
                 .entity(ServiceJson.of(s)).build();
     }
@@ -72,8 +74,13 @@ public final class ServicesResource implements RestResource {
 
     @PUT
     @Path("{id}")
-    public ObjectNode update(@PathParam("id") String id, JsonNode body) {
-        return ServiceJson.of(services.update(id(id), body));
+    public ObjectNode update(@PathParam("id") String id, JsonNode body, @Context SecurityContext caller) {
+        return ServiceJson.of(services.update(id(id), body, admin(caller)));
+    }
+
+    /** @return whether the caller is an admin (who alone may set allowUnsafeTargets and containers.capAdd) */
+    static boolean admin(SecurityContext caller) {
+        return caller != null && caller.isUserInRole(Roles.ADMIN);
     }
 
     @DELETE

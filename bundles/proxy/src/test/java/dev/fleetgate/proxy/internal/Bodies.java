@@ -20,6 +20,26 @@ final class Bodies {
         }
     }
 
+    /** The proxy module's configuration with its defaults. */
+    static ProxyConfig proxyConfig() {
+        return new ProxyConfig() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return ProxyConfig.class;
+            }
+
+            @Override
+            public int edgeTargetPort() {
+                return 80;
+            }
+
+            @Override
+            public String reservedTargetPorts() {
+                return TargetPolicy.DEFAULT_RESERVED_PORTS;
+            }
+        };
+    }
+
     /** The contract's example body. */
     static ObjectNode minimal() {
         return json("{'name':'shop','domains':['shop.example.test'],'agentIds':['" + AGENT + "'],"

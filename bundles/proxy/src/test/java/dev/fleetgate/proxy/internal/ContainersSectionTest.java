@@ -34,8 +34,8 @@ class ContainersSectionTest {
         assertEquals(Bodies.json("{'services':[{'serviceId':'" + shop.id() + "','serviceName':'shop','serviceRevision':7,"
                 + "'image':'fleetgate/demo:latest','command':['/bin/httpd','-f','-p','127.0.0.1:${PORT}'],"
                 + "'env':{'GREETING':'hi','Z':'1'},'port':8080,'replicas':3,'cpus':0.5,'memoryBytes':134217728,"
-                + "'restartPolicy':'on-failure','network':'host',"
-                + "'healthCheck':{'path':'/health','intervalSeconds':5,'timeoutSeconds':2,'fall':3,'rise':2}}]}"), body);
+                + "'restartPolicy':'on-failure','network':'host','user':null,'readOnlyRootFilesystem':false,'capAdd':[],"
+                + "'pidsLimit':null,'healthCheck':{'path':'/health','intervalSeconds':5,'timeoutSeconds':2,'fall':3,'rise':2}}]}"), body);
         assertEquals("{\"services\":[{\"serviceId\"", body.toString().substring(0, 25), "field order is fixed");
     }
 
@@ -83,7 +83,7 @@ class ContainersSectionTest {
     void theContributorComputesEveryAgentFromOneRead() {
         ServiceStore store = mock(ServiceStore.class);
         when(store.list()).thenReturn(List.of(containerService("alpha", 2, "{'image':'a:1','replicas':2}")));
-        ContainersStateContributor c = new ContainersStateContributor(store);
+        ContainersStateContributor c = new ContainersStateContributor(store, new FakeSecretBox());
         AgentInfo one = SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.ROLE_HOST, null);
         AgentInfo two = SpecBuilderTest.agent(Bodies.AGENT2, AgentInfo.ROLE_HOST, null);
         Map<String, JsonNode> all = c.computeAll(List.of(one, two));

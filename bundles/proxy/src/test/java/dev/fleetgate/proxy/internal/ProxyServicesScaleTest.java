@@ -34,7 +34,7 @@ class ProxyServicesScaleTest {
     private final EventAdmin events = mock(EventAdmin.class);
     private final AgentDirectory agents = mock(AgentDirectory.class);
     private final ProxyServices services = new ProxyServices(store, agents, desired,
-            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events);
+            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events, new FakeSecretBox(), Bodies.proxyConfig());
     private final UUID id = UUID.randomUUID();
 
     private StoredService stored(long revision, String containers) {

@@ -1,7 +1,9 @@
 package dev.fleetgate.proxy.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -10,6 +12,9 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,8 +46,9 @@ class ProxyServicesTest {
             return list().stream().filter(a -> a.id().equals(id)).findFirst();
         }
     };
+    private final ContainerReports reports = new ContainerReports();
     private final ProxyServices services = new ProxyServices(store, agents, desired,
-            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events);
+            new ServiceStatus(store, desired, new TargetHealth(), reports), events, new FakeSecretBox(), Bodies.proxyConfig());
 
     @Test
     void invalidBodyIs400AndNothingIsStored() {
@@ -73,6 +79,98 @@ class ProxyServicesTest {
             assertEquals(ServiceDirectory.TOPIC_CHANGED, e.getTopic());
             assertEquals(id.toString(), e.getProperty("serviceId"));
         });
+    }
+
+    @Test
+    void onlyAnAdminMayAddCapabilitiesOrAllowUnsafeTargets() {
+        ObjectNode caps = Bodies.minimal();
+        caps.putObject("containers").put("image", "fleetgate/demo:latest").putArray("capAdd").add("NET_BIND_SERVICE");
+        ApiException e = assertThrows(ApiException.class, () -> services.create(caps, false));
+        assertEquals(400, e.status());
+        assertEquals("containers.capAdd", e.errors().get(0).field());
+        ObjectNode unsafe = Bodies.minimal().put("allowUnsafeTargets", true);
+        ((ObjectNode) unsafe.get("upstream").get("targets").get(0)).put("port", 5432);
+        e = assertThrows(ApiException.class, () -> services.create(unsafe, false));
+        assertEquals("allowUnsafeTargets", e.errors().get(0).field());
+        verify(store, never()).create(any());
+
+        UUID id = UUID.randomUUID();
+        StoredService admins = new StoredService(id, 1, ValidatorAssertions.valid(caps), Instant.EPOCH, Instant.EPOCH);
+        when(store.create(any())).thenReturn(admins);
+        when(store.get(id)).thenReturn(Optional.of(admins));
+        when(store.update(any(), any())).thenReturn(admins);
+        services.create(caps, true);
+        services.create(unsafe, true);
+        // an operator may edit the admin's service keeping its capabilities, not change them
+        services.update(id, caps.put("websockets", true), false);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) caps.get("containers").get("capAdd")).add("SETUID");
+        e = assertThrows(ApiException.class, () -> services.update(id, caps, false));
+        assertEquals("containers.capAdd", e.errors().get(0).field());
+    }
+
+    @Test
+    void secretVariablesAreSealedKeptWhenOmittedAndOpenedOnlyForTheAgents() throws Exception {
+        ObjectNode body = Bodies.minimal();
+        ObjectNode c = body.putObject("containers").put("image", "fleetgate/demo:latest");
+        c.putObject("env").put("MODE", "prod");
+        c.putObject("secretEnv").put("DB_PASSWORD", "s3cret-value");
+        UUID id = UUID.randomUUID();
+        ArgumentCaptor<ServiceConfig> created = ArgumentCaptor.forClass(ServiceConfig.class);
+        when(store.create(created.capture())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0),
+                Instant.EPOCH, Instant.EPOCH));
+        StoredService s = services.create(body, false);
+        String sealed = created.getValue().containers().secretEnv().get("DB_PASSWORD");
+        assertTrue(sealed.startsWith("sealed:"), sealed);
+        assertFalse(Json.MAPPER.writeValueAsString(created.getValue()).contains("s3cret"), "stored sealed only");
+
+        // an update that gives the read shape ({"set": true}) keeps the stored value; plain env is untouched
+        when(store.get(id)).thenReturn(Optional.of(s));
+        ArgumentCaptor<ServiceConfig> updated = ArgumentCaptor.forClass(ServiceConfig.class);
+        when(store.update(any(), updated.capture())).thenReturn(s);
+        ((ObjectNode) c.get("secretEnv")).putObject("DB_PASSWORD").put("set", true);
+        services.update(id, body, false);
+        assertEquals(sealed, updated.getValue().containers().secretEnv().get("DB_PASSWORD"));
+        ((ObjectNode) c.get("secretEnv")).putNull("API_KEY");
+        ApiException e = assertThrows(ApiException.class, () -> services.update(id, body, false));
+        assertEquals("containers.secretEnv.API_KEY", e.errors().get(0).field());
+
+        // the agent's section carries the plaintext (and the plain variables)
+        StoredService placed = new StoredService(id, 1, updated.getValue(), Instant.EPOCH, Instant.EPOCH);
+        JsonNode env = ContainersSection.build(Bodies.AGENT, List.of(placed), new FakeSecretBox()::decrypt)
+                .path("services").get(0).path("env");
+        assertEquals("s3cret-value", env.path("DB_PASSWORD").asText());
+        assertEquals("prod", env.path("MODE").asText());
+    }
+
+    @Test
+    void aSecretVariableMayNotAlsoBeAPlainOne() {
+        ObjectNode body = Bodies.minimal();
+        ObjectNode c = body.putObject("containers").put("image", "fleetgate/demo:latest");
+        c.putObject("env").put("TOKEN", "a");
+        c.putObject("secretEnv").put("TOKEN", "b");
+        ApiException e = assertThrows(ApiException.class, () -> services.create(body, true));
+        assertEquals("containers.secretEnv.TOKEN", e.errors().get(0).field());
+    }
+
+    @Test
+    void whereABridgeExistsOnlyAnAdminMayRunHostNetworkContainers() {
+        UUID id = UUID.randomUUID();
+        when(store.create(any())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0), Instant.EPOCH, Instant.EPOCH));
+        ObjectNode host = Bodies.minimal();
+        host.putObject("containers").put("image", "fleetgate/demo:latest");
+        services.create(host, false); // no report yet (and engines here have no bridge): host is the only choice
+        reports.report(Bodies.AGENT, Bodies.json("{'engine':{'available':true,'bridge':true},'containers':[],'services':[]}"));
+        ApiException e = assertThrows(ApiException.class, () -> services.create(host, false));
+        assertEquals("containers.network", e.errors().get(0).field());
+        services.create(host, true);
+        ObjectNode bridge = Bodies.minimal();
+        bridge.putObject("containers").put("image", "fleetgate/demo:latest").put("network", "bridge").put("port", 8080);
+        services.create(bridge, false);
+        // a service that already ran host networking there may be edited by an operator
+        StoredService s = services.create(host, true);
+        when(store.get(id)).thenReturn(Optional.of(s));
+        when(store.update(any(), any())).thenReturn(s);
+        services.update(id, host.put("websockets", true), false);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.fleetgate.proxy.internal;
 import static dev.fleetgate.proxy.internal.ValidatorAssertions.invalid;
 import static dev.fleetgate.proxy.internal.ValidatorAssertions.valid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -55,11 +56,44 @@ class ServiceValidatorFieldsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1", "::1", "[::1]", "fe80::1", "localhost", "app-1.internal", "web"})
+    @ValueSource(strings = {"127.0.0.1", "::1", "[::1]", "2001:db8::1", "localhost", "app-1.internal", "web"})
     void validHosts(String host) {
         ObjectNode b = Bodies.minimal();
         target(b).put("host", host);
         assertEquals(host.replace("[", "").replace("]", ""), valid(b).upstream().targets().get(0).host());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"169.254.169.254", "169.254.0.1", "fe80::1", "[fe80::a:b]", "::ffff:169.254.169.254",
+            "fd00:ec2::254", "100.100.100.200", "metadata.google.internal", "METADATA"})
+    void linkLocalAndMetadataTargetsAreRefusedEvenWhenUnsafeTargetsAreAllowed(String host) {
+        ObjectNode b = Bodies.minimal();
+        target(b).put("host", host);
+        invalid(b, "upstream.targets[0]");
+        b.put("allowUnsafeTargets", true);
+        invalid(b, "upstream.targets[0]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:18081", "127.0.0.1:8101", "127.0.0.2:8080", "localhost:5432", "::1:2375",
+            "0.0.0.0:8443", "[::1]:2376"})
+    void theAgentsOwnPortsOnItsOwnHostAreReservedUnlessAllowed(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        ObjectNode b = Bodies.minimal();
+        target(b).put("host", hostPort.substring(0, colon)).put("port", Integer.parseInt(hostPort.substring(colon + 1)));
+        invalid(b, "upstream.targets[0]");
+        b.put("allowUnsafeTargets", true);
+        assertTrue(valid(b).allowUnsafeTargets());
+    }
+
+    @Test
+    void otherLoopbackPortsAndReservedPortsElsewhereStayAllowed() {
+        ObjectNode b = Bodies.minimal();
+        target(b).put("host", "127.0.0.1").put("port", 20001);
+        assertEquals(20001, valid(b).upstream().targets().get(0).port());
+        target(b).put("host", "10.0.0.5").put("port", 8080);
+        assertEquals(8080, valid(b).upstream().targets().get(0).port());
+        org.junit.jupiter.api.Assertions.assertFalse(valid(b).allowUnsafeTargets());
     }
 
     @ParameterizedTest

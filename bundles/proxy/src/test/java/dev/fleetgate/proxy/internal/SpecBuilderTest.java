@@ -137,7 +137,7 @@ class SpecBuilderTest {
         StoredService s = service("shop", 1, b);
         StoredService placed = new StoredService(s.id(), 1, new ServiceConfig(s.config().name(), s.config().domains(),
                 List.of("evil", "silent", Bodies.AGENT), s.config().upstream(), s.config().timeouts(),
-                s.config().maxBodySize(), Map.of(), Map.of(), false, null), Instant.EPOCH, Instant.EPOCH);
+                s.config().maxBodySize(), Map.of(), Map.of(), false, null, false), Instant.EPOCH, Instant.EPOCH);
         ProxySpec spec = builder.build(EDGE, List.of(placed),
                 id -> List.of(evil, silent, HOST1).stream().filter(a -> a.id().equals(id)).findFirst());
         assertEquals(List.of(Target.of("10.0.0.1", 80)), spec.upstreams().get(0).targets());

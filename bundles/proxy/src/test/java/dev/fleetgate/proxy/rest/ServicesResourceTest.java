@@ -41,10 +41,10 @@ class ServicesResourceTest {
         ServiceConfig c = new ServiceConfig("shop", List.of("shop.test"), List.of(),
                 new ServiceConfig.Upstream(List.of(new ServiceConfig.Target("127.0.0.1", 9001, 1, null, null)),
                         "round_robin", 32, null),
-                ServiceConfig.Timeouts.DEFAULT, "10m", null, null, false, null);
+                ServiceConfig.Timeouts.DEFAULT, "10m", null, null, false, null, false);
         ObjectNode n = ServiceJson.of(new StoredService(id, 2, c, Instant.EPOCH, Instant.EPOCH));
         assertEquals(List.of("id", "name", "revision", "domains", "agentIds", "upstream", "timeouts", "maxBodySize",
-                "requestHeaders", "responseHeaders", "websockets", "containers", "createdAt", "updatedAt"),
+                "requestHeaders", "responseHeaders", "websockets", "containers", "allowUnsafeTargets", "createdAt", "updatedAt"),
                 iterate(n));
         assertEquals("{\"targets\":[{\"host\":\"127.0.0.1\",\"port\":9001,\"weight\":1,\"maxFails\":null,"
                 + "\"failTimeoutSeconds\":null}],\"lbMethod\":\"round_robin\",\"keepalive\":32,\"healthCheck\":null}",
@@ -58,5 +58,19 @@ class ServicesResourceTest {
         List<String> names = new java.util.ArrayList<>();
         n.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    @Test
+    void secretVariablesAreMaskedInEveryRead() {
+        ServiceConfig.Containers c = new ServiceConfig.Containers("fleetgate/demo:latest", null,
+                java.util.Map.of("MODE", "prod"), null, 1, null, null, null, null, null, false, null, null,
+                java.util.Map.of("DB_PASSWORD", "sealed:abc"));
+        ServiceConfig config = new ServiceConfig("shop", List.of("shop.test"), List.of(),
+                new ServiceConfig.Upstream(List.of(), "round_robin", 32, null),
+                ServiceConfig.Timeouts.DEFAULT, "10m", null, null, false, c, false);
+        ObjectNode n = ServiceJson.of(new StoredService(UUID.randomUUID(), 1, config, Instant.EPOCH, Instant.EPOCH));
+        assertEquals("{\"DB_PASSWORD\":{\"set\":true}}", n.get("containers").get("secretEnv").toString());
+        assertEquals("prod", n.get("containers").get("env").get("MODE").asText());
+        org.junit.jupiter.api.Assertions.assertFalse(n.toString().contains("sealed:"), n.toString());
     }
 }

@@ -10,8 +10,9 @@ import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * Task {@code logs.container}: payload {@code {"container", "tail"?, "cursor"?, "filter"?,
- * "stdout"?, "stderr"?, "limit"?, "maxBytes"?}} → {@code {"lines": [{"timestamp", "stream",
- * "text"}], "cursor", "truncated"}}. An unknown container fails the task with
+ * "stdout"?, "stderr"?, "limit"?, "maxBytes"?, "unmanaged"?}} → {@code {"lines": [{"timestamp", "stream",
+ * "text"}], "cursor", "truncated"}}. An unknown container, or one Fleetgate does not manage (label
+ * {@code fleetgate.managed=true}) without {@code "unmanaged": true}, fails the task with
  * {@code no such container: X}.
  */
 @Component(property = TaskHandler.TYPE + "=logs.container", configurationPid = DockerConfig.PID)

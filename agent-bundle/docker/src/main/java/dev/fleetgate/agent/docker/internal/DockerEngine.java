@@ -30,6 +30,18 @@ public class DockerEngine {
         return api.get("/version").path("Version").asText(null);
     }
 
+    /** @return whether the engine offers Docker's default bridge network (engines here run with "bridge": "none") */
+    public boolean hasBridge() throws DockerException {
+        try {
+            return "bridge".equals(api.get("/networks/bridge").path("Driver").asText());
+        } catch (DockerException e) {
+            if (e.notFound()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     public List<ContainerInfo> containers() throws DockerException {
         List<ContainerInfo> list = new ArrayList<>();
         for (JsonNode c : api.get("/containers/json?all=1")) {

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /** The validated payload of a {@code logs.container} task. */
 public record LogQuery(String container, int tail, LogCursor cursor, String filter, boolean stdout, boolean stderr,
-                       int limit, int maxBytes) {
+                       int limit, int maxBytes, boolean unmanaged) {
 
     public static final int MAX_LIMIT = 5000;
     public static final int MAX_BYTES = 4 * 1024 * 1024;
@@ -35,7 +35,12 @@ public record LogQuery(String container, int tail, LogCursor cursor, String filt
         }
         int limit = integer(p, "limit", 500, 1, MAX_LIMIT);
         int maxBytes = integer(p, "maxBytes", 262_144, 1024, MAX_BYTES);
-        return new LogQuery(container, tail, cursor, filter, stdout, stderr, limit, maxBytes);
+        JsonNode unmanaged = p.get("unmanaged");
+        if (unmanaged != null && !unmanaged.isNull() && !unmanaged.isBoolean()) {
+            throw new IllegalArgumentException("unmanaged: must be a boolean");
+        }
+        return new LogQuery(container, tail, cursor, filter, stdout, stderr, limit, maxBytes,
+                unmanaged != null && unmanaged.asBoolean());
     }
 
     private static int integer(JsonNode p, String field, int fallback, int min, int max) {

@@ -55,7 +55,11 @@ public final class LogReader {
         }
     }
 
-    /** @throws IllegalArgumentException for an unknown container ("no such container: X") */
+    /**
+     * @throws IllegalArgumentException for an unknown container ("no such container: X"), and for a container that
+     *                                  Fleetgate does not manage (label {@code fleetgate.managed=true}) unless the
+     *                                  query says {@code unmanaged} (the core sends it for admins who ask)
+     */
     public ObjectNode read(LogQuery q) throws IOException {
         JsonNode container;
         try {
@@ -65,6 +69,10 @@ public final class LogReader {
                 throw new IllegalArgumentException("no such container: " + q.container());
             }
             throw e;
+        }
+        if (!q.unmanaged() && !"true".equals(container.path("Config").path("Labels").path(Labels.MANAGED).asText())) {
+            // the same answer as for a missing container: nothing about the host's other containers leaks
+            throw new IllegalArgumentException("no such container: " + q.container());
         }
         String base = "/containers/" + container.path("Id").asText() + "/logs?stdout=1&stderr=1&timestamps=1";
         boolean tty = container.path("Config").path("Tty").asBoolean();

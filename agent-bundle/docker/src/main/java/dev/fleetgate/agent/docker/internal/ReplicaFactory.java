@@ -52,8 +52,24 @@ public final class ReplicaFactory {
         labels.put(Labels.MANAGED, "true");
         labels.put(Labels.AGENT, owner);
 
+        if (spec.user() != null) {
+            body.put("User", spec.user());
+        }
         ObjectNode host = body.putObject("HostConfig");
         host.put("Init", true);
+        // Least privilege by default: no capability (the spec may add some back from an allowlist), no setuid
+        // escalation, a bounded number of processes, the root filesystem read-only when asked (with a /tmp).
+        host.putArray("CapDrop").add("ALL");
+        if (!spec.capAdd().isEmpty()) {
+            ArrayNode caps = host.putArray("CapAdd");
+            spec.capAdd().forEach(caps::add);
+        }
+        host.putArray("SecurityOpt").add("no-new-privileges");
+        host.put("PidsLimit", spec.pidsLimit());
+        if (spec.readOnlyRootFilesystem()) {
+            host.put("ReadonlyRootfs", true);
+            host.putObject("Tmpfs").put("/tmp", "rw,noexec,nosuid,nodev,size=64m");
+        }
         host.put("NetworkMode", spec.network());
         if (spec.cpus() != null) {
             host.put("NanoCpus", Math.round(spec.cpus() * 1e9));

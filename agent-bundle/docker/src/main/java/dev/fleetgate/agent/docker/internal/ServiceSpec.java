@@ -21,13 +21,20 @@ import java.util.regex.Pattern;
  */
 public record ServiceSpec(String serviceId, String serviceName, long serviceRevision, String image, List<String> command,
                           Map<String, String> env, int port, int replicas, Double cpus, Long memoryBytes,
-                          String restartPolicy, String network, HealthCheck healthCheck) {
+                          String restartPolicy, String network, HealthCheck healthCheck, String user,
+                          boolean readOnlyRootFilesystem, List<String> capAdd, int pidsLimit) {
 
     /** Active check a replica must pass once before it takes traffic. */
     public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {
     }
 
     public static final int MAX_REPLICAS = 100;
+    /** Capabilities a spec may add back after {@code CapDrop: ["ALL"]} (the core lets only admins add any). */
+    public static final Set<String> CAPABILITIES = Set.of("NET_BIND_SERVICE", "CHOWN", "SETUID", "SETGID",
+            "DAC_OVERRIDE", "FOWNER", "KILL");
+    public static final int DEFAULT_PIDS_LIMIT = 512;
+    /** {@code uid}, {@code uid:gid}, {@code name} or {@code name:group}. */
+    static final Pattern USER = Pattern.compile("([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31})(:([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31}))?");
     static final Set<String> RESTART_POLICIES = Set.of("no", "on-failure", "always", "unless-stopped");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -80,8 +87,28 @@ public record ServiceSpec(String serviceId, String serviceName, long serviceRevi
         require(RESTART_POLICIES.contains(restart), at + ".restartPolicy", "must be one of " + RESTART_POLICIES);
         String network = text(s, "network", at, "host");
         require("host".equals(network) || "bridge".equals(network), at + ".network", "must be host or bridge");
+        String user = text(s, "user", at, null);
+        require(user == null || USER.matcher(user).matches(), at + ".user", "must be uid[:gid] or name[:group]");
+        JsonNode ro = s.get("readOnlyRootFilesystem");
+        require(ro == null || ro.isNull() || ro.isBoolean(), at + ".readOnlyRootFilesystem", "must be a boolean");
+        List<String> caps = capAdd(s.get("capAdd"), at + ".capAdd");
+        int pids = integer(s, "pidsLimit", at, DEFAULT_PIDS_LIMIT, 16, 1_000_000);
         return new ServiceSpec(id, name, s.path("serviceRevision").asLong(0), image, command, env, port, replicas,
-                cpus, memory, restart, network, healthCheck(s.get("healthCheck"), at + ".healthCheck"));
+                cpus, memory, restart, network, healthCheck(s.get("healthCheck"), at + ".healthCheck"), user,
+                ro != null && ro.asBoolean(), caps, pids);
+    }
+
+    private static List<String> capAdd(JsonNode c, String at) {
+        if (c == null || c.isNull()) {
+            return List.of();
+        }
+        require(c.isArray() && c.size() <= CAPABILITIES.size(), at, "must be an array of capabilities");
+        java.util.TreeSet<String> caps = new java.util.TreeSet<>();
+        for (JsonNode cap : c) {
+            require(cap.isTextual() && CAPABILITIES.contains(cap.asText()), at, "must be among " + new java.util.TreeSet<>(CAPABILITIES));
+            caps.add(cap.asText());
+        }
+        return List.copyOf(caps);
     }
 
     private static List<String> command(JsonNode c, String at) {
@@ -177,7 +204,10 @@ public record ServiceSpec(String serviceId, String serviceName, long serviceRevi
         s.append(image).append('\0').append(command == null ? "-" : String.join("\u0001", command)).append('\0');
         env.forEach((k, v) -> s.append(k).append('=').append(v).append('\u0001'));
         s.append('\0').append(port).append('\0').append(cpus).append('\0').append(memoryBytes)
-                .append('\0').append(restartPolicy).append('\0').append(network);
+                .append('\0').append(restartPolicy).append('\0').append(network)
+                // hardening (CapDrop ALL, no-new-privileges since "h1"): replicas created before are replaced
+                .append("\0h1\0").append(user).append('\0').append(readOnlyRootFilesystem).append('\0')
+                .append(String.join(",", capAdd)).append('\0').append(pidsLimit);
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);

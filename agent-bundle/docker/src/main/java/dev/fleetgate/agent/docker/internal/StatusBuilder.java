@@ -25,6 +25,7 @@ final class StatusBuilder {
     private final Map<String, Cached> details = new HashMap<>();
     private static final System.Logger LOG = System.getLogger(StatusBuilder.class.getName());
     private String version;
+    private boolean bridge;
     private boolean down;
 
     StatusBuilder(DockerEngine engine) {
@@ -36,6 +37,7 @@ final class StatusBuilder {
         if (version == null) {
             try {
                 version = engine.version();
+                bridge = engine.hasBridge();
                 LOG.log(System.Logger.Level.INFO, "containers: Docker engine {0} available", version);
             } catch (DockerException e) {
                 version = null;
@@ -74,6 +76,8 @@ final class StatusBuilder {
         ObjectNode e = status.putObject("engine");
         e.put("available", true);
         e.put("version", version);
+        // whether replicas could use network "bridge" here: the core then keeps "host" for admins
+        e.put("bridge", bridge);
         e.putNull("error");
         Set<String> mineIds = new HashSet<>();
         mine.forEach(c -> mineIds.add(c.id()));

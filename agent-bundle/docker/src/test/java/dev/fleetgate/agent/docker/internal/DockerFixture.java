@@ -54,13 +54,21 @@ final class DockerFixture implements AutoCloseable {
 
     /** Runs a helper container (host network, init) with this fixture's label. @return its id */
     String run(String name, String... command) throws DockerException {
+        return run(name, true, command);
+    }
+
+    /** @param managed whether it carries {@code fleetgate.managed=true} (as the agent's replicas do) */
+    String run(String name, boolean managed, String... command) throws DockerException {
         ObjectNode body = JSON.createObjectNode();
         body.put("Image", IMAGE);
         ArrayNode cmd = body.putArray("Cmd");
         for (String c : command) {
             cmd.add(c);
         }
-        body.putObject("Labels").put("fleetgate.test", owner);
+        ObjectNode labels = body.putObject("Labels").put("fleetgate.test", owner);
+        if (managed) {
+            labels.put(Labels.MANAGED, "true");
+        }
         ObjectNode host = body.putObject("HostConfig");
         host.put("NetworkMode", "host");
         host.put("Init", true);

@@ -138,6 +138,26 @@ class LogsIT {
     }
 
     @Test
+    void aNulInALineIsReplacedAndTheLineStaysVisible() throws Exception {
+        String nul = docker.run("logs-nul", "/bin/sh", "-c", "printf 'before\\000after\\tend\\n'; echo done; sleep 3600");
+        await("the NUL container wrote its lines", WAIT, () -> last(read(query(nul))).equals("done"));
+        JsonNode r = read(query(nul));
+        assertEquals(List.of("before\uFFFDafter\tend", "done"), texts(r));
+        assertFalse(JSON.writeValueAsString(r).contains("\\u0000"), "no NUL left for PostgreSQL's jsonb to refuse");
+    }
+
+    @Test
+    void aContainerFleetgateDoesNotManageIsNotFoundUnlessAskedFor() throws Exception {
+        String other = docker.run("logs-other", false, "/bin/sh", "-c", "echo secret-of-another-app; sleep 3600");
+        await("the unmanaged container wrote", WAIT,
+                () -> last(read(query(other).put("unmanaged", true))).equals("secret-of-another-app"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> reader.read(LogQuery.parse(query(other))));
+        assertEquals("no such container: " + other, e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LogQuery.parse(query(other).put("unmanaged", "yes")));
+    }
+
+    @Test
     void unknownContainerFails() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> reader.read(LogQuery.parse(query("fg-no-such-container-xyz"))));

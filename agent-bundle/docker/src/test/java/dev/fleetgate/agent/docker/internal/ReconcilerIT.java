@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 import java.time.Duration;
 import java.util.HashSet;
@@ -77,6 +78,46 @@ class ReconcilerIT {
             assertEquals(1, s.path("desired").asInt());
             assertEquals(1, s.path("ready").asInt());
             assertTrue(agent.syncRequests.get() > 0, "status changes ask for a sync");
+        }
+    }
+
+    @Test
+    void replicasRunWithoutCapabilitiesNoNewPrivilegesAndTheSpecsUserAndReadOnlyRoot() throws Exception {
+        try (TestAgent agent = new TestAgent(docker, docker.settings(19680, 19689))) {
+            agent.reconciler.apply(section(service(serviceId, "hard", IMAGE, 1)));
+            await("1 replica with the defaults (the demo app runs without any capability)", WAIT, () -> settled(agent, 1));
+            JsonNode defaults = docker.api.get("/containers/" + docker.managed().get(0).id() + "/json");
+            JsonNode host = defaults.path("HostConfig");
+            assertEquals("[\"ALL\"]", host.path("CapDrop").toString(), host.toString());
+            assertTrue(host.path("CapAdd").isNull() || host.path("CapAdd").isEmpty(), host.toString());
+            assertEquals("[\"no-new-privileges\"]", host.path("SecurityOpt").toString(), host.toString());
+            assertEquals(512, host.path("PidsLimit").asInt(), host.toString());
+            assertFalse(host.path("ReadonlyRootfs").asBoolean());
+            assertEquals("", defaults.path("Config").path("User").asText());
+            JsonNode engine = agent.reconciler.status().path("engine");
+            assertTrue(engine.path("bridge").isBoolean(), engine.toString());
+            assertEquals(docker.engine.hasBridge(), engine.path("bridge").asBoolean(), "this engine runs with bridge none");
+
+            ObjectNode hardened = service(serviceId, "hard", IMAGE, 1);
+            hardened.put("user", "1000:1000").put("readOnlyRootFilesystem", true).put("pidsLimit", 64);
+            hardened.putArray("capAdd").add("NET_BIND_SERVICE");
+            agent.reconciler.apply(section(hardened));
+            await("the replica replaced by one with the user and a read-only root", WAIT, () -> {
+                try {
+                    return settled(agent, 1) && "1000:1000".equals(docker.api.get("/containers/"
+                            + docker.managed().get(0).id() + "/json").path("Config").path("User").asText());
+                } catch (DockerException e) {
+                    return false;
+                }
+            });
+            JsonNode c = docker.api.get("/containers/" + docker.managed().get(0).id() + "/json");
+            JsonNode h = c.path("HostConfig");
+            assertTrue(h.path("ReadonlyRootfs").asBoolean(), h.toString());
+            assertEquals("[\"NET_BIND_SERVICE\"]", h.path("CapAdd").toString());
+            assertEquals("[\"ALL\"]", h.path("CapDrop").toString());
+            assertEquals(64, h.path("PidsLimit").asInt());
+            assertTrue(h.path("Tmpfs").has("/tmp"), h.toString());
+            assertTrue(c.path("State").path("Running").asBoolean(), "the demo app runs as 1000:1000 on a read-only root");
         }
     }
 

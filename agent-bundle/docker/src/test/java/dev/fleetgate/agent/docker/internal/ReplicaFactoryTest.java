@@ -54,6 +54,51 @@ class ReplicaFactoryTest {
     }
 
     @Test
+    void everyReplicaDropsAllCapabilitiesAndGetsNoNewPrivileges() {
+        JsonNode host = factory.body(spec("host"), 0, 20005).get("HostConfig");
+        assertEquals(List.of("ALL"), strings(host.get("CapDrop")));
+        assertFalse(host.has("CapAdd"));
+        assertEquals(List.of("no-new-privileges"), strings(host.get("SecurityOpt")));
+        assertEquals(ServiceSpec.DEFAULT_PIDS_LIMIT, host.get("PidsLimit").asInt());
+        assertFalse(host.has("ReadonlyRootfs"));
+        assertFalse(factory.body(spec("host"), 0, 20005).has("User"), "the image's user unless the spec names one");
+    }
+
+    @Test
+    void userReadOnlyRootAndAllowedCapabilitiesAreHonoured() {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("serviceId", "svc-1").put("serviceName", "shop").put("image", "fleetgate/demo:latest")
+                .put("user", "1000:1000").put("readOnlyRootFilesystem", true).put("pidsLimit", 100);
+        s.putArray("capAdd").add("SETUID").add("NET_BIND_SERVICE");
+        ServiceSpec spec = ServiceSpec.parse(s, "s");
+        ObjectNode body = factory.body(spec, 0, 20005);
+        assertEquals("1000:1000", body.get("User").asText());
+        JsonNode host = body.get("HostConfig");
+        assertEquals(List.of("NET_BIND_SERVICE", "SETUID"), strings(host.get("CapAdd")));
+        assertTrue(host.get("ReadonlyRootfs").asBoolean());
+        assertTrue(host.get("Tmpfs").has("/tmp"));
+        assertEquals(100, host.get("PidsLimit").asInt());
+        assertTrue(!spec.specHash().equals(spec("host").specHash()));
+    }
+
+    @Test
+    void capabilitiesOutsideTheAllowlistAndOddUsersAreRefused() {
+        for (String cap : List.of("SYS_ADMIN", "NET_ADMIN", "ALL", "net_bind_service")) {
+            ObjectNode s = JSON.createObjectNode();
+            s.put("serviceId", "svc-1").put("serviceName", "shop").put("image", "fleetgate/demo:latest");
+            s.putArray("capAdd").add(cap);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ServiceSpec.parse(s, "s"));
+            assertTrue(e.getMessage().startsWith("s.capAdd:"), e.getMessage());
+        }
+        for (String user : List.of("", "root;x", "1000:1000:1", "a b")) {
+            ObjectNode s = JSON.createObjectNode();
+            s.put("serviceId", "svc-1").put("serviceName", "shop").put("image", "fleetgate/demo:latest").put("user", user);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ServiceSpec.parse(s, "s"));
+        }
+    }
+
+    @Test
     void bridgePublishesTheContainerPortOnTheBindAddress() {
         ObjectNode body = factory.body(spec("bridge"), 0, 20006);
         assertEquals("127.0.0.1:8080", strings(body.get("Cmd")).get(3));

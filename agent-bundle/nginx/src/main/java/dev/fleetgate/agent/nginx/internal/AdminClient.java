@@ -2,16 +2,20 @@ package dev.fleetgate.agent.nginx.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /**
- * HTTP/1.0 client of nginx's loopback admin server (no chunked answers). Each call opens a new connection and
- * closes it, so that after a reload it reaches a worker of the new generation, never an old worker through a
- * kept-alive connection.
+ * HTTP/1.0 client of nginx's admin server, which listens on a Unix socket in a {@code 0700} directory (see
+ * {@link NginxSettings#adminSocket()}): no TCP client — a proxied request, a container on the host network — can
+ * reach it. No chunked answers. Each call opens a new connection and closes it, so that after a reload it reaches
+ * a worker of the new generation, never an old worker through a kept-alive connection.
  */
 public final class AdminClient {
 
@@ -19,12 +23,17 @@ public final class AdminClient {
     public record Response(int status, String body) {
     }
 
-    private static final int TIMEOUT_MS = 10_000;
+    private static final long TIMEOUT_MS = 10_000;
+    private static final int MAX_ANSWER = 64 << 20;
 
-    private final int port;
+    private final Path socket;
 
-    public AdminClient(int port) {
-        this.port = port;
+    public AdminClient(Path socket) {
+        this.socket = socket;
+    }
+
+    public Path socket() {
+        return socket;
     }
 
     public Response get(String path) throws IOException {
@@ -36,29 +45,57 @@ public final class AdminClient {
     }
 
     private Response call(String method, String path, byte[] body) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MS);
-            socket.setSoTimeout(TIMEOUT_MS);
-            StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.0\r\n")
-                    .append("Host: 127.0.0.1:").append(port).append("\r\nConnection: close\r\n");
-            if (body != null) {
-                head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+        StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.0\r\n")
+                .append("Host: fleetgate-admin\r\nConnection: close\r\n");
+        if (body != null) {
+            head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+        }
+        head.append("\r\n");
+        byte[] h = head.toString().getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer out = ByteBuffer.allocate(h.length + (body == null ? 0 : body.length)).put(h);
+        if (body != null) {
+            out.put(body);
+        }
+        out.flip();
+        long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000;
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                Selector selector = Selector.open()) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            channel.configureBlocking(false);
+            SelectionKey key = channel.register(selector, SelectionKey.OP_WRITE);
+            while (out.hasRemaining()) {
+                await(selector, deadline);
+                channel.write(out);
             }
-            head.append("\r\n");
-            OutputStream out = socket.getOutputStream();
-            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-            if (body != null) {
-                out.write(body);
+            key.interestOps(SelectionKey.OP_READ);
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            ByteBuffer in = ByteBuffer.allocate(16384);
+            while (true) {
+                await(selector, deadline);
+                int n = channel.read(in);
+                if (n < 0) {
+                    break;
+                }
+                all.write(in.array(), 0, in.position());
+                in.clear();
+                if (all.size() > MAX_ANSWER) {
+                    throw new IOException("nginx admin answer too large");
+                }
             }
-            out.flush();
-            return parse(socket.getInputStream());
+            return parse(all.toByteArray());
         }
     }
 
-    static Response parse(InputStream in) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        in.transferTo(all);
-        String text = all.toString(StandardCharsets.UTF_8);
+    private static void await(Selector selector, long deadline) throws IOException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0 || selector.select(left) == 0 && System.nanoTime() >= deadline) {
+            throw new IOException("nginx admin server did not answer within " + TIMEOUT_MS / 1000 + " s");
+        }
+        selector.selectedKeys().clear();
+    }
+
+    static Response parse(byte[] answer) throws IOException {
+        String text = new String(answer, StandardCharsets.UTF_8);
         int end = text.indexOf("\r\n\r\n");
         if (!text.startsWith("HTTP/") || end < 0) {
             throw new IOException("not an HTTP answer from the nginx admin server");

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  */
 public record ConfigModel(String confDir, String workDir, String generation, List<String> modules,
         String workerProcesses, int workerConnections, String luaPackagePath, String peersDictSize,
-        String unavailableSocket, int adminPort, int serverNamesHashMaxSize, List<DefaultServer> defaultServers,
+        String unavailableSocket, String adminSocket, int adminPort, int serverNamesHashMaxSize, List<DefaultServer> defaultServers,
         List<UpstreamBlock> upstreams, List<ServerBlock> servers, Map<String, byte[]> files) {
 
     /** Handler name of the ACME http-01 location; tokens are served from {@code <workDir>/acme/}. */
@@ -99,7 +99,7 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
         }
         return new ConfigModel(confDir, settings.workDir().toString(), generation, settings.luaModules(),
                 settings.workerProcesses(), settings.workerConnections(), luaPath(confDir, settings),
-                settings.peersDictSize(), unavailableSocket, settings.adminPort(), hashSize(names),
+                settings.peersDictSize(), unavailableSocket, settings.adminSocket().toString(), settings.adminPort(), hashSize(names),
                 List.copyOf(defaults), upstreamBlocks, servers, files);
     }
 

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -58,6 +60,29 @@ public final class ConfigStore {
                 }
             }
         }
+    }
+
+    /**
+     * Creates (or checks) the directory of the admin socket: owned by this process's user, not a symbolic link,
+     * mode {@code 0700}, so that only the agent (and root) can connect to the admin server. A directory that
+     * another user owns is refused (a planted directory in a shared temp directory).
+     */
+    public static void prepareAdminDir(Path dir) throws IOException {
+        Set<PosixFilePermission> owner = PosixFilePermissions.fromString("rwx------");
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(owner));
+        } catch (FileAlreadyExistsException e) {
+            // checked below
+        }
+        if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("admin socket directory is not a directory: " + dir);
+        }
+        String me = System.getProperty("user.name");
+        String owns = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+        if (!owns.equals(me)) {
+            throw new IOException("admin socket directory " + dir + " belongs to " + owns + ", not " + me);
+        }
+        Files.setPosixFilePermissions(dir, owner);
     }
 
     /** @return the live generation directory, if any */

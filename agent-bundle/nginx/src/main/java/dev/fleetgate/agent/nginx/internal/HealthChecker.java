@@ -157,8 +157,21 @@ public final class HealthChecker implements AutoCloseable {
     public static String httpGet(String host, int port, String path, int timeoutSeconds) {
         int timeout = Math.max(1, timeoutSeconds) * 1000;
         long deadline = System.nanoTime() + timeout * 1_000_000L;
+        java.net.InetAddress address;
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+            for (java.net.InetAddress a : all) {
+                if (SafeValues.isLinkLocalOrMetadata(a)) {
+                    return "refused: " + host + " is a link-local or metadata address (" + a.getHostAddress() + ")";
+                }
+            }
+            address = all[0];
+        } catch (IOException e) {
+            return "unknown host " + host;
+        }
+        // the checked address is the one connected to (no second lookup); redirects are never followed (3xx = up)
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), timeout);
+            socket.connect(new InetSocketAddress(address, port), timeout);
             socket.setSoTimeout(timeout);
             String authority = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
             OutputStream out = socket.getOutputStream();

@@ -25,7 +25,7 @@ public @interface NginxConfiguration {
     @AttributeDefinition(description = "address the proxy listens on (an IPv4 literal, or * for all)")
     String listenAddress() default "0.0.0.0";
 
-    @AttributeDefinition(description = "loopback port of the admin server (peers, /check, /nginx_status); bound on 127.0.0.1 only")
+    @AttributeDefinition(description = "loopback port serving only /nginx_status (stub_status) for the metrics collector; the admin API is on <workDir>/admin/admin.sock")
     int adminPort() default 18081;
 
     @AttributeDefinition(description = "working directory (config generations, logs, pid, temp); empty = <stateDir>/nginx")

@@ -91,6 +91,21 @@ public record NginxSettings(String nginxBinary, int httpPort, int httpsPort, Str
         return logsDir().resolve("error.log");
     }
 
+    /**
+     * @return the Unix socket of the admin server ({@code POST /peers}, {@code /check}, {@code /generation}):
+     *         {@code <workDir>/admin/admin.sock}, or {@code <tmp>/fleetgate-nginx-<hash>.admin/admin.sock} when that
+     *         path would be too long for a socket address; its directory is {@code 0700} (see
+     *         {@link ConfigStore#prepareAdminDir})
+     */
+    public Path adminSocket() {
+        Path path = workDir.resolve("admin").resolve("admin.sock");
+        if (path.toString().length() <= 100) {
+            return path;
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "fleetgate-nginx-"
+                + Integer.toHexString(workDir.toString().hashCode()) + ".admin", "admin.sock");
+    }
+
     /** @return the {@code listen} address prefix for a port, e.g. {@code 127.0.0.1:80} */
     public String listen(int port) {
         return "*".equals(listenAddress) ? String.valueOf(port) : listenAddress + ":" + port;

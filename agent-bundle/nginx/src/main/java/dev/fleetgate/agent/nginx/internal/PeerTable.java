@@ -135,6 +135,9 @@ public final class PeerTable {
         try {
             List<String> out = new ArrayList<>();
             for (InetAddress a : InetAddress.getAllByName(host)) {
+                if (SafeValues.isLinkLocalOrMetadata(a)) {
+                    continue; // never a peer, whatever the name resolves to
+                }
                 String ip = a.getHostAddress();
                 int zone = ip.indexOf('%');
                 ip = zone >= 0 ? ip.substring(0, zone) : ip;

@@ -54,7 +54,7 @@ public final class ProxyDriver implements AutoCloseable {
         this.settings = settings;
         this.nginx = new NginxProcess(settings.nginxBinary(), settings.pidFile());
         this.store = new ConfigStore(settings.workDir());
-        this.admin = new AdminClient(settings.adminPort());
+        this.admin = new AdminClient(settings.adminSocket());
         this.peers = new PeerSync(admin, settings.healthCheckThreads(), probe, statusChanged);
         this.state = new StateFile(settings.workDir().resolve("state.json"));
     }
@@ -82,6 +82,7 @@ public final class ProxyDriver implements AutoCloseable {
             return;
         }
         store.prepare();
+        ConfigStore.prepareAdminDir(settings.adminSocket().getParent());
         if (nginx.running()) {
             LOG.log(Level.INFO, "adopting the running nginx (pid {0})", String.valueOf(nginx.pid().orElse(-1L)));
             try {
@@ -168,7 +169,8 @@ public final class ProxyDriver implements AutoCloseable {
             peersChanged = true;
             peers.upstreams(spec.upstreams(), FIRST_CHECK_WAIT_MS);
             boolean running = nginx.running();
-            if (running) {
+            if (running && Files.exists(settings.adminSocket())) {
+                // (an nginx adopted from a version whose admin server listened on TCP gets its peers after the reload)
                 peers.push(false);
             }
             long t3 = 0;
@@ -231,6 +233,7 @@ public final class ProxyDriver implements AutoCloseable {
     /** Starts nginx on the live generation and waits until it serves it. */
     private void startNginx(String generation) throws IOException {
         Files.deleteIfExists(Path.of(unavailableSocket()));
+        Files.deleteIfExists(settings.adminSocket());
         long offset = size(settings.errorLog());
         NginxProcess.Result r = nginx.start(settings.confFile());
         if (!r.ok()) {

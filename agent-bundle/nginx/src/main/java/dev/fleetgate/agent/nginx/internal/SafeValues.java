@@ -148,4 +148,23 @@ public final class SafeValues {
         }
         return value;
     }
+
+    private static final byte[] AWS_IPV6_METADATA = {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0x02, 0x54};
+
+    /**
+     * @return whether an address is link-local ({@code 169.254.0.0/16}, {@code fe80::/10}, which holds the cloud
+     *         metadata endpoint {@code 169.254.169.254}) or another known metadata endpoint ({@code 100.100.100.200},
+     *         {@code fd00:ec2::254}): the agent never proxies, health-checks or scrapes there, whatever a name resolves to
+     */
+    public static boolean isLinkLocalOrMetadata(java.net.InetAddress a) {
+        if (a.isLinkLocalAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            return (b[0] & 0xff) == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100 && (b[3] & 0xff) == 200;
+        }
+        return java.util.Arrays.equals(b, AWS_IPV6_METADATA);
+    }
 }

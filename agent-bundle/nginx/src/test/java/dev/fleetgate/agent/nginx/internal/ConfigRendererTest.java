@@ -36,7 +36,11 @@ class ConfigRendererTest {
         assertFalse(shop.contains("log_by_lua_block"), "round robin needs no log phase");
         assertTrue(block(conf, "server_name blog.example.test;").contains("log_by_lua_block { fleetgate.done() }"));
         assertTrue(conf.contains("listen 127.0.0.1:8080 default_server;"), conf);
-        assertTrue(conf.contains("listen 127.0.0.1:18081;"));
+        assertTrue(conf.contains("listen unix:/var/lib/fg/nginx/admin/admin.sock;"), conf);
+        String status = block(conf, "server_name fleetgate-status;");
+        assertTrue(conf.contains("listen 127.0.0.1:18081;\n        server_name fleetgate-status;"), conf);
+        assertFalse(status.contains("/peers") || status.contains("/check") || status.contains("/generation"),
+                "the TCP port serves only stub_status: " + status);
         assertTrue(conf.contains("return 200 \"conf.3\";"));
     }
 

@@ -62,7 +62,7 @@ class HealthCheckIT {
             // The transition is visible in the status a moment before the sync request is made.
             Await.until("a health transition asks for a sync", Duration.ofSeconds(5),
                     () -> syncRequests.get() > syncsBefore);
-            JsonNode check = Spec.JSON.readTree(new AdminClient(ADMIN).get("/check").body());
+            JsonNode check = Spec.JSON.readTree(new AdminClient(driver.settings().adminSocket()).get("/check").body());
             assertEquals(1, check.path("upstreams").get(0).path("down").asInt(), check.toString());
             b.start();
             int before = b.requests.get();

@@ -83,6 +83,17 @@ class LogQueryTest {
     }
 
     @Test
+    void aNulInTheErrorLogIsReplacedBothInTailAndAfterACursor() throws Exception {
+        Files.writeString(dir.resolve("error.log"), "2026/11/22 05:35:01 [warn] 1#1: a\u0000b\n");
+        JsonNode tail = run(payload("error").put("tail", 10));
+        assertEquals("2026/11/22 05:35:01 [warn] 1#1: a\uFFFDb", tail.path("lines").get(0).path("text").asText());
+        Files.writeString(dir.resolve("error.log"), "2026/11/22 05:35:02 [warn] 1#1: \u0000\n", StandardOpenOption.APPEND);
+        JsonNode next = run(payload("error").put("cursor", tail.path("cursor").asText()));
+        assertEquals("2026/11/22 05:35:02 [warn] 1#1: \uFFFD", next.path("lines").get(0).path("text").asText());
+        assertFalse(Spec.JSON.writeValueAsString(next).contains("\\u0000"));
+    }
+
+    @Test
     void filterIsCaseInsensitive() throws Exception {
         access(0, 40);
         assertEquals(List.of("/p20/Special", "/p30/Special"), paths(run(payload("access").put("tail", 2).put("filter", "special"))));

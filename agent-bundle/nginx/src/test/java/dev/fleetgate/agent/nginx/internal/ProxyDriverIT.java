@@ -1,6 +1,7 @@
 package dev.fleetgate.agent.nginx.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,9 +73,38 @@ class ProxyDriverIT {
         assertEquals(2, status.path("targets").size(), status.toString());
         assertEquals("s1", status.path("targets").get(0).path("serviceId").asText());
         assertTrue(status.path("targets").get(0).path("healthy").asBoolean());
-        JsonNode check = Spec.JSON.readTree(new AdminClient(ADMIN).get("/check").body());
+        JsonNode check = Spec.JSON.readTree(new AdminClient(driver.settings().adminSocket()).get("/check").body());
         assertEquals(2, check.path("upstreams").size(), check.toString());
-        assertTrue(new AdminClient(ADMIN).get("/nginx_status").body().contains("Active connections"));
+        assertTrue(new AdminClient(driver.settings().adminSocket()).get("/nginx_status").body().contains("Active connections"));
+    }
+
+    @Test
+    void theAdminApiIsReachableNeitherOverTcpNorThroughAProxiedService() throws Exception {
+        // an operator's service whose target is the admin port (and one whose upstreams an attacker wants to move)
+        driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port), Specs.service("evil", "evil.test", ADMIN)));
+        assertEquals("A", Http.get(HTTP, "a.test", "/").body());
+        String takeover = "{\"upstreams\":{\"svc-s1\":\"{\\\"serviceId\\\":\\\"s1\\\",\\\"peers\\\":"
+                + "[{\\\"host\\\":\\\"127.0.0.1\\\",\\\"port\\\":" + b.port + "}]}\"}}";
+        assertTrue(Spec.JSON.readTree(takeover).path("upstreams").has("svc-s1"), takeover);
+        byte[] body = takeover.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (Http.Reply r : List.of(Http.post(ADMIN, "127.0.0.1", "/peers", body),
+                Http.post(HTTP, "evil.test", "/peers", body))) {
+            assertEquals(404, r.status(), "POST /peers over TCP: " + r);
+        }
+        for (String path : List.of("/check", "/generation")) {
+            for (Http.Reply r : List.of(Http.get(ADMIN, "127.0.0.1", path), Http.get(HTTP, "evil.test", path))) {
+                assertEquals(404, r.status(), path + " over TCP: " + r);
+                assertFalse(r.body().contains("conf.") || r.body().contains("upstreams"), r.body());
+            }
+        }
+        assertEquals("A", Http.get(HTTP, "a.test", "/").body(), "the upstreams were not rewritten");
+        // the agent itself still reaches it, over the Unix socket in a 0700 directory
+        Path socket = driver.settings().adminSocket();
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(socket.getParent())));
+        assertEquals(200, new AdminClient(socket).get("/check").status());
+        assertTrue(Http.get(ADMIN, "127.0.0.1", "/nginx_status").body().contains("Active connections"),
+                "the metrics collector's counters stay on the TCP port");
     }
 
     @Test

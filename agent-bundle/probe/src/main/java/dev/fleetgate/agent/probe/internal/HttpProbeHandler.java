@@ -45,6 +45,11 @@ public final class HttpProbeHandler implements TaskHandler {
                 .build();
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         long started = System.nanoTime();
+        String refused = refused(probe.url().getHost());
+        if (refused != null) {
+            failed(result, started, refused);
+            return result;
+        }
         try {
             HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
             result.put("status", response.statusCode());
@@ -59,6 +64,30 @@ public final class HttpProbeHandler implements TaskHandler {
             failed(result, started, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
         return result;
+    }
+
+    private static final byte[] AWS_IPV6_METADATA = {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0x02, 0x54};
+
+    /**
+     * @return why the host is not probed — it is, or resolves to, a link-local address ({@code 169.254.0.0/16} with
+     *         the cloud metadata endpoint, {@code fe80::/10}) or another metadata endpoint — or null
+     */
+    static String refused(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(h)) {
+                byte[] b = a.getAddress();
+                boolean metadata = b.length == 4 ? (b[0] & 0xff) == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100
+                        && (b[3] & 0xff) == 200 : java.util.Arrays.equals(b, AWS_IPV6_METADATA);
+                if (a.isLinkLocalAddress() || metadata) {
+                    return "refused: " + host + " is a link-local or metadata address (" + a.getHostAddress() + ")";
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            return null; // the request fails on its own
+        }
+        return null;
     }
 
     private static void failed(ObjectNode result, long started, String error) {

@@ -77,6 +77,16 @@ class HttpProbeHandlerTest {
     }
 
     @Test
+    void linkLocalAndMetadataAddressesAreNeverProbed() throws Exception {
+        for (String url : new String[] {"http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/",
+                "http://100.100.100.200/", "http://[fd00:ec2::254]/"}) {
+            JsonNode result = probe("{\"url\":\"" + url + "\",\"timeoutMs\":1000}");
+            assertFalse(result.get("ok").asBoolean(), url);
+            assertTrue(result.get("error").asText().startsWith("refused: "), result.toString());
+        }
+    }
+
+    @Test
     void rejectsInvalidPayloads() {
         assertInvalid("{\"url\":\"file:///etc/passwd\"}", "url");
         assertInvalid("{}", "url");

@@ -75,10 +75,43 @@ public final class Scraper {
         return labels;
     }
 
+    private static final byte[] AWS_IPV6_METADATA = {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0x02, 0x54};
+
+    /**
+     * @return whether an address is link-local ({@code 169.254.0.0/16} with the cloud metadata endpoint,
+     *         {@code fe80::/10}) or another known metadata endpoint: never scraped, whatever a name resolves to
+     */
+    static boolean isLinkLocalOrMetadata(java.net.InetAddress a) {
+        if (a.isLinkLocalAddress()) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            return (b[0] & 0xff) == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100 && (b[3] & 0xff) == 200;
+        }
+        return java.util.Arrays.equals(b, AWS_IPV6_METADATA);
+    }
+
+    /** @return the address to connect to: the target's, checked once (no second lookup) */
+    static java.net.InetAddress address(String host) throws IOException {
+        java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+        for (java.net.InetAddress a : all) {
+            if (isLinkLocalOrMetadata(a)) {
+                throw new IOException("refused: " + host + " is a link-local or metadata address (" + a.getHostAddress() + ")");
+            }
+        }
+        return all[0];
+    }
+
     private static String fetch(Scrape scrape, Target target) throws IOException {
-        String host = target.host().contains(":") ? "[" + target.host() + "]" : target.host();
+        String ip = address(target.host()).getHostAddress();
+        int zone = ip.indexOf('%');
+        ip = zone >= 0 ? ip.substring(0, zone) : ip;
+        String host = ip.contains(":") ? "[" + ip + "]" : ip;
         URL url = new URL("http", host, target.port(), scrape.path());
-        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        // never a proxy from the JVM's settings; redirects are not followed (only 200 is an answer)
+        HttpURLConnection connection = (HttpURLConnection) url.openConnection(java.net.Proxy.NO_PROXY);
         int timeout = Math.max(1_000, Math.min(10_000, scrape.intervalSeconds() * 1_000 - 500));
         connection.setConnectTimeout(Math.min(timeout, 3_000));
         connection.setReadTimeout(timeout);

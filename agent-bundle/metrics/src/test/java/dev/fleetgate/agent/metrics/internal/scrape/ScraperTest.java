@@ -31,6 +31,11 @@ class ScraperTest {
         serve("/metrics", "# TYPE jobs_total counter\njobs_total{queue=\"mail\",service=\"theirs\"} 42\nup 1\n"
                 + "errors_total{msg=\"line\\none\"} 2\n", 200);
         serve("/broken", "oops", 500);
+        server.createContext("/moved", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
         server.start();
         target = new MetricsSection.Target("127.0.0.1", server.getAddress().getPort());
     }
@@ -94,5 +99,19 @@ class ScraperTest {
         assertFalse(refused.up());
         Scraper.Outcome notJson = scraper.scrape(scrape("json", "/metrics"), target, new Captured());
         assertFalse(notJson.up(), "Prometheus text is not JSON");
+    }
+
+    @Test
+    void linkLocalAndMetadataTargetsAreRefusedAndRedirectsAreNotFollowed() {
+        for (String host : List.of("169.254.169.254", "169.254.10.1", "fe80::1", "100.100.100.200", "fd00:ec2::254")) {
+            Captured out = new Captured();
+            Scraper.Outcome o = scraper.scrape(scrape("json", "/status"), new MetricsSection.Target(host, 80), out);
+            assertFalse(o.up(), host);
+            assertTrue(o.error().startsWith("refused: "), o.error());
+            assertEquals(0, out.get("scrape_up"));
+        }
+        Scraper.Outcome moved = scraper.scrape(scrape("json", "/moved"), target, new Captured());
+        assertFalse(moved.up());
+        assertTrue(moved.error().contains("HTTP 302"), "the redirect to the metadata address is not followed: " + moved.error());
     }
 }
