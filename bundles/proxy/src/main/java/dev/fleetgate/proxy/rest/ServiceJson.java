@@ -1,8 +1,12 @@
 package dev.fleetgate.proxy.rest;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.fleetgate.api.DomainNames;
 import dev.fleetgate.proxy.internal.Json;
 import dev.fleetgate.proxy.internal.StoredService;
 
@@ -31,6 +35,25 @@ final class ServiceJson {
         }
         n.put("createdAt", s.createdAt().toString());
         n.put("updatedAt", s.updatedAt().toString());
+        return n;
+    }
+
+    /**
+     * The answer to a write: the service, plus {@code warnings} naming each domain whose labels mix
+     * scripts (a possible look-alike of another domain). The domain is accepted; the caller is told.
+     */
+    static ObjectNode written(StoredService s) {
+        ObjectNode n = of(s);
+        List<String> domains = s.config().domains();
+        ArrayNode warnings = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < domains.size(); i++) {
+            String field = "domains[" + i + "]";
+            DomainNames.mixedScriptWarning(domains.get(i))
+                    .ifPresent(w -> warnings.addObject().put("field", field).put("message", w));
+        }
+        if (!warnings.isEmpty()) {
+            n.set("warnings", warnings);
+        }
         return n;
     }
 }

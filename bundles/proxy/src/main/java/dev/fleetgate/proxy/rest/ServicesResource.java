@@ -63,7 +63,7 @@ public final class ServicesResource implements RestResource {
     public Response create(JsonNode body, @Context UriInfo uri, @Context SecurityContext caller) {
         StoredService s = services.create(body, admin(caller));
         return Response.created(uri.getAbsolutePathBuilder().path(s.id().toString()).build())
-                .entity(ServiceJson.of(s)).build();
+                .entity(ServiceJson.written(s)).build();
     }
 
     @GET
@@ -75,7 +75,7 @@ public final class ServicesResource implements RestResource {
     @PUT
     @Path("{id}")
     public ObjectNode update(@PathParam("id") String id, JsonNode body, @Context SecurityContext caller) {
-        return ServiceJson.of(services.update(id(id), body, admin(caller)));
+        return ServiceJson.written(services.update(id(id), body, admin(caller)));
     }
 
     /** @return whether the caller is an admin (who alone may set allowUnsafeTargets and containers.capAdd) */

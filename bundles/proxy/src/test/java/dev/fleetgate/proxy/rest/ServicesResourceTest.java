@@ -73,4 +73,22 @@ class ServicesResourceTest {
         assertEquals("prod", n.get("containers").get("env").get("MODE").asText());
         org.junit.jupiter.api.Assertions.assertFalse(n.toString().contains("sealed:"), n.toString());
     }
+
+    @Test
+    void aMixedScriptDomainIsAcceptedWithAWarning() {
+        // "pаypal" with a Cyrillic а (U+0430) beside Latin letters
+        ServiceConfig c = new ServiceConfig("pay", List.of("ok.test", "p\u0430ypal.test"), List.of(),
+                new ServiceConfig.Upstream(List.of(), "round_robin", 32, null),
+                ServiceConfig.Timeouts.DEFAULT, "10m", null, null, false, null, false);
+        StoredService s = new StoredService(UUID.randomUUID(), 1, c, Instant.EPOCH, Instant.EPOCH);
+        ObjectNode n = ServiceJson.written(s);
+        assertEquals(1, n.get("warnings").size(), n.toString());
+        assertEquals("domains[1]", n.get("warnings").get(0).get("field").asText());
+        org.junit.jupiter.api.Assertions.assertTrue(n.get("warnings").get(0).get("message").asText().contains("Cyrillic"));
+        org.junit.jupiter.api.Assertions.assertFalse(ServiceJson.of(s).has("warnings"), "reads carry no warnings");
+        org.junit.jupiter.api.Assertions.assertFalse(
+                ServiceJson.written(new StoredService(UUID.randomUUID(), 1, new ServiceConfig("ok", List.of("ok.test",
+                        "xn--bcher-kva.test"), List.of(), c.upstream(), ServiceConfig.Timeouts.DEFAULT, "10m", null, null,
+                        false, null, false), Instant.EPOCH, Instant.EPOCH)).has("warnings"));
+    }
 }
