@@ -1,7 +1,7 @@
 # ./fleetgate up | down | status. Sourced by ./fleetgate.
 # shellcheck shell=bash
 
-FG_HOME=$(mkdir -p "${FLEETGATE_HOME:-$ROOT/run}" && cd "${FLEETGATE_HOME:-$ROOT/run}" && pwd)
+FG_HOME=$(umask 077 && mkdir -p "${FLEETGATE_HOME:-$ROOT/run}" && cd "${FLEETGATE_HOME:-$ROOT/run}" && pwd)
 HTTP_PORT=${FLEETGATE_HTTP_PORT:-8080}
 SSH_PORT=${FLEETGATE_SSH_PORT:-8101}
 CORE_URL="http://127.0.0.1:$HTTP_PORT"
@@ -18,6 +18,36 @@ b64secret() { # 32 random bytes, standard base64 (for keys)
   local f="$SECRETS/$1"
   [ -s "$f" ] || (umask 077; mkdir -p "$SECRETS"; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$f")
   cat "$f"
+}
+
+private_state() { # secrets on disk: the state is the owner's only (docs/security.md "Secrets on disk")
+  # FLEETGATE_HOME keeps search permission for others only when the agent's nginx added it
+  # (its unprivileged workers traverse it to reach the agent's nginx directory): no listing, no reading.
+  chmod go-rw "$FG_HOME"
+  # Installations made before this fix: Karaf's etc/ and data/ (ConfigAdmin's copies of the
+  # JWT key, master key, database password), the secrets and the logs were 0644 in 0755 folders.
+  local d
+  for d in "$SECRETS" "$FG_HOME/core" "$FG_HOME/logs"; do
+    [ -e "$d" ] && chmod -R go-rwx "$d"
+  done
+  if [ -d "$FG_HOME/agent" ]; then
+    chmod go-rw "$FG_HOME/agent"
+    [ -f "$FG_HOME/agent/agent.json" ] && chmod 600 "$FG_HOME/agent/agent.json"
+    [ -d "$FG_HOME/agent/felix-cache" ] && chmod -R go-rwx "$FG_HOME/agent/felix-cache"
+  fi
+  return 0
+}
+
+check_secrets() { # fails when a file of run/ readable by others holds a secret (scripts/check-secrets.sh)
+  local values
+  values=$(umask 077 && mktemp)
+  local f
+  for f in "$SECRETS"/*; do if [ -s "$f" ]; then { cat "$f"; echo; } >>"$values"; fi; done
+  [ -f "$FG_HOME/agent/agent.json" ] && grep -oE '"apiKey" *: *"[^"]+"' "$FG_HOME/agent/agent.json" | sed 's/.*"\([^"]*\)"$/\1/' >>"$values"
+  if ! "$ROOT/scripts/check-secrets.sh" -v "$values" "$FG_HOME"; then
+    rm -f "$values"; die "secrets readable by other users under $FG_HOME (see above)"
+  fi
+  rm -f "$values"
 }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -75,7 +105,8 @@ start_core() {
   log "starting the core on $CORE_URL"
   local t0=$SECONDS
   # $! must be the process that setsid turns into the group leader, so that down stops Karaf's JVM too.
-  (cd "$FG_HOME/core" || exit 1; setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
+  # umask 077: Karaf's ConfigAdmin writes copies of every secret under data/ (bin/setenv sets it too).
+  (umask 077; cd "$FG_HOME/core" || exit 1; setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
   local i
   for i in $(seq 1 360); do
     if curl -fsS -m 2 "$CORE_URL/api/v1/health" 2>/dev/null | grep -q '"UP"'; then
@@ -138,6 +169,7 @@ fg_up() {
     fi
   fi
   install_core
+  private_state
   start_core
   if [ -n "${FG_INITIAL_ADMIN_PASSWORD:-}" ]; then
     # The core created the admin from it; it is no longer needed in the configuration.
@@ -145,6 +177,7 @@ fg_up() {
     sed -i '/^\.initialAdminPassword/d' "$FG_HOME/core/etc/dev.fleetgate.security.cfg"
   fi
   start_agent
+  check_secrets
   echo
   echo "Fleetgate is up."
   if [ "$(curl -s -o /dev/null -w '%{http_code}' "$CORE_URL/")" = 200 ]; then

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,11 +18,13 @@ public final class CoreProcess implements AutoCloseable {
 
     private final Path home;
     private final int httpPort;
+    private final List<String> secretValues;
     private Process process;
 
-    private CoreProcess(Path home, int httpPort) {
+    private CoreProcess(Path home, int httpPort, List<String> secretValues) {
         this.home = home;
         this.httpPort = httpPort;
+        this.secretValues = secretValues;
     }
 
     /**
@@ -44,12 +47,14 @@ public final class CoreProcess implements AutoCloseable {
         ThreadLocalRandom.current().nextBytes(key);
         byte[] master = new byte[32];
         ThreadLocalRandom.current().nextBytes(master);
+        String jwt = Base64.getEncoder().encodeToString(key);
+        String masterKey = Base64.getEncoder().encodeToString(master);
         write(etc.resolve("dev.fleetgate.security.cfg"), Map.of(
-                ".jwtSecret", Base64.getEncoder().encodeToString(key),
-                ".masterKey", Base64.getEncoder().encodeToString(master),
+                ".jwtSecret", jwt,
+                ".masterKey", masterKey,
                 ".initialAdminPassword", ADMIN_PASSWORD));
         write(etc.resolve("dev.fleetgate.agents.cfg"), agentsConfig);
-        return new CoreProcess(home, ports);
+        return new CoreProcess(home, ports, List.of(jwt, masterKey));
     }
 
     public void configureAgents(Map<String, String> agentsConfig) throws IOException {
@@ -58,6 +63,21 @@ public final class CoreProcess implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** The JWT key and the master key this core was configured with (base64, as in its configuration). */
+    public List<String> secretValues() {
+        return secretValues;
+    }
+
+    /** The core URL an agent enrols with. */
+    public String enrolmentUrl() {
+        return url();
+    }
+
+    /** Environment for an agent started against {@link #enrolmentUrl()}. */
+    public Map<String, String> agentEnvironment() {
+        return Map.of();
     }
 
     public Api api() {

@@ -81,6 +81,7 @@ final class AgentLauncher {
             Files.createDirectories(options.stateDir().getParent());
             Files.createDirectory(options.stateDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        PrivateState.tighten(options.stateDir());
         List<Path> jars = bundleJars(distribution.resolve("bundle"));
         if (jars.isEmpty()) {
             throw new IOException("no bundles in " + distribution.resolve("bundle"));
