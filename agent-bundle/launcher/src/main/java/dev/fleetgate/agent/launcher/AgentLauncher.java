@@ -73,6 +73,9 @@ final class AgentLauncher {
         if (options.address() != null) {
             props.put("fleetgate.agent.address", options.address());
         }
+        if (options.coreFingerprint() != null) {
+            props.put("fleetgate.agent.coreFingerprint", options.coreFingerprint());
+        }
         return props;
     }
 

@@ -320,6 +320,13 @@ public final class SyncLoop {
                 if (stored.core() != null && !stored.core().equals(client.core().toString())) {
                     LOG.log(Level.WARNING, "{0} was written for core {1}; using it with {2}", store.file(), stored.core(), client.core());
                 }
+                String pin = settings.coreFingerprint();
+                if (pin != null && !pin.equals(stored.coreFingerprint())) {
+                    // a rotated core certificate, given with --core-fingerprint: pinned from now on
+                    stored = stored.withCoreFingerprint(pin);
+                    store.save(stored);
+                    LOG.log(Level.INFO, "pinned the core certificate {0}", pin);
+                }
                 return stored;
             }
         } catch (IOException e) {
@@ -346,7 +353,9 @@ public final class SyncLoop {
                 if (agentId == null || apiKey == null) {
                     throw new IOException("enrolment answer without agentId/apiKey");
                 }
-                AgentIdentity id = new AgentIdentity(client.core().toString(), agentId, apiKey, settings.name());
+                String signingKey = answer.path("bundleSigningKey").asText(null);
+                AgentIdentity id = new AgentIdentity(client.core().toString(), agentId, apiKey, settings.name(),
+                        settings.coreFingerprint(), signingKey);
                 store.save(id);
                 int interval = answer.path("syncIntervalSeconds").asInt(0);
                 if (interval > 0) {
