@@ -28,7 +28,7 @@ public final class CoreProcess implements AutoCloseable {
     }
 
     /**
-     * @param ports base of four consecutive free ports: http, ssh, rmi registry, rmi server
+     * @param ports base of five consecutive free ports: http, ssh, rmi registry, rmi server, https
      */
     public static CoreProcess install(Path workDir, int ports, TestDatabase db, Map<String, String> agentsConfig)
             throws IOException, InterruptedException {
@@ -70,14 +70,32 @@ public final class CoreProcess implements AutoCloseable {
         return secretValues;
     }
 
-    /** The core URL an agent enrols with. */
-    public String enrolmentUrl() {
-        return url();
+    /** The core's HTTPS URL (its certificate is self-signed: pin {@link #fingerprint()}). */
+    public String httpsUrl() {
+        return "https://127.0.0.1:" + (httpPort + 4);
     }
 
-    /** Environment for an agent started against {@link #enrolmentUrl()}. */
+    /** The core URL an agent enrols with: HTTPS, as a remote agent would. */
+    public String enrolmentUrl() {
+        return httpsUrl();
+    }
+
+    /** Environment for an agent started against {@link #enrolmentUrl()}: the certificate pin. */
     public Map<String, String> agentEnvironment() {
-        return Map.of();
+        return Map.of("FLEETGATE_AGENT_CORE_FINGERPRINT", fingerprint());
+    }
+
+    /** The SHA-256 of the certificate the core made on its first start, {@code sha256:<hex>}. */
+    public String fingerprint() {
+        try (java.io.InputStream in = Files.newInputStream(home.resolve("etc/fleetgate-tls.p12"))) {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(in, Files.readString(home.resolve("etc/fleetgate-tls.password")).trim().toCharArray());
+            java.security.cert.Certificate leaf = store.getCertificate("fleetgate");
+            return "sha256:" + java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+        } catch (Exception e) {
+            throw new IllegalStateException("no HTTPS certificate under " + home.resolve("etc"), e);
+        }
     }
 
     public Api api() {
@@ -98,6 +116,11 @@ public final class CoreProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        // HTTPS (etc/fleetgate-jetty.xml) on loopback in tests; bin/setenv makes the certificate on the first start
+        pb.environment().put("FLEETGATE_HTTPS_PORT", String.valueOf(httpPort + 4));
+        pb.environment().put("FLEETGATE_HTTPS_BIND", "127.0.0.1");
+        pb.environment().remove("FLEETGATE_TLS_KEYSTORE");
+        pb.environment().remove("FLEETGATE_TLS_KEYSTORE_PASSWORD");
         process = pb.start();
         Api api = api();
         Processes.await("core health UP on " + url() + " (log: " + home.resolve("data/log/karaf.log") + ")",

@@ -391,9 +391,17 @@ public final class SyncLoop {
         return true;
     }
 
+    /** The message and the causes' (a refused pin shows as the trust manager's reason inside the TLS error). */
     private static String describe(IOException e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < 600; t = t.getCause()) {
+            String message = t.getMessage();
+            String part = message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+            if (out.indexOf(part) < 0) {
+                out.append(out.length() == 0 ? "" : ": ").append(part);
+            }
+        }
+        return out.toString();
     }
 
     private static void pause(Duration delay) throws InterruptedException {
