@@ -3,9 +3,14 @@
 
 FG_HOME=$(umask 077 && mkdir -p "${FLEETGATE_HOME:-$ROOT/run}" && cd "${FLEETGATE_HOME:-$ROOT/run}" && pwd)
 HTTP_PORT=${FLEETGATE_HTTP_PORT:-8080}
+HTTP_BIND=${FLEETGATE_HTTP_BIND:-127.0.0.1}   # plain HTTP: loopback only unless asked (docs/security.md)
+HTTPS_PORT=${FLEETGATE_HTTPS_PORT:-8443}
+HTTPS_BIND=${FLEETGATE_HTTPS_BIND:-0.0.0.0}
 SSH_PORT=${FLEETGATE_SSH_PORT:-8101}
-CORE_URL="http://127.0.0.1:$HTTP_PORT"
+case "$HTTP_BIND" in 0.0.0.0|127.0.0.1|'') CORE_URL="http://127.0.0.1:$HTTP_PORT" ;; *) CORE_URL="http://$HTTP_BIND:$HTTP_PORT" ;; esac
 SECRETS="$FG_HOME/secrets"
+# The HTTPS key store lives with the secrets, so that reinstalling the core keeps the certificate agents pinned.
+TLS_KEYSTORE=${FLEETGATE_TLS_KEYSTORE:-$SECRETS/tls.p12}
 
 secret() { # secret NAME [BYTES]: a random value kept in $SECRETS/NAME (0600), made once
   local f="$SECRETS/$1"
@@ -42,12 +47,20 @@ check_secrets() { # fails when a file of run/ readable by others holds a secret 
   local values
   values=$(umask 077 && mktemp)
   local f
-  for f in "$SECRETS"/*; do if [ -s "$f" ]; then { cat "$f"; echo; } >>"$values"; fi; done
+  for f in "$SECRETS"/*; do case "$f" in *.p12) continue ;; esac; if [ -s "$f" ]; then { cat "$f"; echo; } >>"$values"; fi; done
   [ -f "$FG_HOME/agent/agent.json" ] && grep -oE '"apiKey" *: *"[^"]+"' "$FG_HOME/agent/agent.json" | sed 's/.*"\([^"]*\)"$/\1/' >>"$values"
   if ! "$ROOT/scripts/check-secrets.sh" -v "$values" "$FG_HOME"; then
     rm -f "$values"; die "secrets readable by other users under $FG_HOME (see above)"
   fi
   rm -f "$values"
+}
+
+tls_fingerprint() { # sha256:<hex> of the certificate the core serves over HTTPS
+  local pw
+  if [ -n "${FLEETGATE_TLS_KEYSTORE:-}" ]; then pw=${FLEETGATE_TLS_KEYSTORE_PASSWORD:-}; else pw=$(secret tls.password); fi
+  [ -s "$TLS_KEYSTORE" ] || return 0
+  FG_TLS_PW=$pw keytool -list -v -keystore "$TLS_KEYSTORE" -storepass:env FG_TLS_PW 2>/dev/null \
+    | awk '/SHA256:/ { gsub(":", "", $2); print "sha256:" tolower($2); exit }'
 }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -83,6 +96,7 @@ jdbc.pool.maximumPoolSize = 16
 CFG
   chmod 600 "$etc/org.ops4j.datasource-fleetgate.cfg"
   sed -i "s/^\(org.osgi.service.http.port\) *=.*/\1 = $HTTP_PORT/" "$etc/org.ops4j.pax.web.cfg"
+  sed -i "s/^\(org.ops4j.pax.web.listening.addresses\) *=.*/\1 = $HTTP_BIND/" "$etc/org.ops4j.pax.web.cfg"
   sed -i "s/^\(sshPort\) *=.*/\1 = $SSH_PORT/" "$etc/org.apache.karaf.shell.cfg"
   {
     echo "# Written by ./fleetgate up: the local shell user (ssh -p $SSH_PORT fleetgate@127.0.0.1)"
@@ -106,7 +120,13 @@ start_core() {
   local t0=$SECONDS
   # $! must be the process that setsid turns into the group leader, so that down stops Karaf's JVM too.
   # umask 077: Karaf's ConfigAdmin writes copies of every secret under data/ (bin/setenv sets it too).
-  (umask 077; cd "$FG_HOME/core" || exit 1; setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
+  # HTTPS: bin/setenv makes a self-signed certificate in $TLS_KEYSTORE on the first start.
+  local tls_password
+  if [ -n "${FLEETGATE_TLS_KEYSTORE:-}" ]; then tls_password=${FLEETGATE_TLS_KEYSTORE_PASSWORD:-}; else tls_password=$(secret tls.password); fi
+  (umask 077; cd "$FG_HOME/core" || exit 1
+   export FLEETGATE_HTTPS_PORT=$HTTPS_PORT FLEETGATE_HTTPS_BIND=$HTTPS_BIND FLEETGATE_TLS_KEYSTORE=$TLS_KEYSTORE \
+     FLEETGATE_TLS_KEYSTORE_PASSWORD=$tls_password
+   setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
   local i
   for i in $(seq 1 360); do
     if curl -fsS -m 2 "$CORE_URL/api/v1/health" 2>/dev/null | grep -q '"UP"'; then
@@ -186,6 +206,10 @@ fg_up() {
     echo "  Admin UI:  not part of this build yet (REST API and shell below)"
   fi
   echo "  REST API:  $CORE_URL/api/v1  (OpenAPI: $CORE_URL/api/v1/openapi.yaml)"
+  local host
+  host=$(hostname -f 2>/dev/null || hostname)
+  echo "  HTTPS:     https://$host:$HTTPS_PORT/  (plain HTTP $CORE_URL listens on $HTTP_BIND only)"
+  echo "  Certificate SHA-256: $(tls_fingerprint)  (agents: --core-fingerprint; also in the enrolment-token answer)"
   echo "  User:      admin"
   if [ -n "$generated" ]; then
     echo "  Password:  $FG_INITIAL_ADMIN_PASSWORD   (generated; shown only this once)"
