@@ -41,8 +41,9 @@ public final class Enrolment {
         public String command(String host) {
             String h = host == null || host.isBlank() ? "CORE-HOST" : host.contains(":") && !host.startsWith("[")
                     ? "[" + host + "]" : host;
+            // without HTTPS only an agent on the core's machine may connect (plain http on loopback)
             return coreFingerprint == null
-                    ? "fleetgate-agent --core http://127.0.0.1:8080 --token " + token
+                    ? "fleetgate-agent --core http://127.0.0.1:<http port> --token " + token
                     : "fleetgate-agent --core https://" + h + ":" + httpsPort + " --token " + token
                             + " --core-fingerprint " + coreFingerprint;
         }
