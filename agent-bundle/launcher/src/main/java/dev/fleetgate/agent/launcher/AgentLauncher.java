@@ -168,6 +168,9 @@ final class AgentLauncher {
                 bundle.uninstall();
             }
         }
+        if (!Files.exists(stamps)) {
+            Files.createFile(stamps, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
         try (var out = Files.newOutputStream(stamps)) {
             current.store(out, "distribution bundles installed in the Felix cache (SHA-256)");
         }
