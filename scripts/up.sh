@@ -1,11 +1,16 @@
 # ./fleetgate up | down | status. Sourced by ./fleetgate.
 # shellcheck shell=bash
 
-FG_HOME=$(mkdir -p "${FLEETGATE_HOME:-$ROOT/run}" && cd "${FLEETGATE_HOME:-$ROOT/run}" && pwd)
+FG_HOME=$(umask 077 && mkdir -p "${FLEETGATE_HOME:-$ROOT/run}" && cd "${FLEETGATE_HOME:-$ROOT/run}" && pwd)
 HTTP_PORT=${FLEETGATE_HTTP_PORT:-8080}
+HTTP_BIND=${FLEETGATE_HTTP_BIND:-127.0.0.1}   # plain HTTP: loopback only unless asked (docs/security.md)
+HTTPS_PORT=${FLEETGATE_HTTPS_PORT:-8443}
+HTTPS_BIND=${FLEETGATE_HTTPS_BIND:-0.0.0.0}
 SSH_PORT=${FLEETGATE_SSH_PORT:-8101}
-CORE_URL="http://127.0.0.1:$HTTP_PORT"
+case "$HTTP_BIND" in 0.0.0.0|127.0.0.1|'') CORE_URL="http://127.0.0.1:$HTTP_PORT" ;; *) CORE_URL="http://$HTTP_BIND:$HTTP_PORT" ;; esac
 SECRETS="$FG_HOME/secrets"
+# The HTTPS key store lives with the secrets, so that reinstalling the core keeps the certificate agents pinned.
+TLS_KEYSTORE=${FLEETGATE_TLS_KEYSTORE:-$SECRETS/tls.p12}
 
 secret() { # secret NAME [BYTES]: a random value kept in $SECRETS/NAME (0600), made once
   local f="$SECRETS/$1"
@@ -18,6 +23,44 @@ b64secret() { # 32 random bytes, standard base64 (for keys)
   local f="$SECRETS/$1"
   [ -s "$f" ] || (umask 077; mkdir -p "$SECRETS"; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$f")
   cat "$f"
+}
+
+private_state() { # secrets on disk: the state is the owner's only (docs/security.md "Secrets on disk")
+  # FLEETGATE_HOME keeps search permission for others only when the agent's nginx added it
+  # (its unprivileged workers traverse it to reach the agent's nginx directory): no listing, no reading.
+  chmod go-rw "$FG_HOME"
+  # Installations made before this fix: Karaf's etc/ and data/ (ConfigAdmin's copies of the
+  # JWT key, master key, database password), the secrets and the logs were 0644 in 0755 folders.
+  local d
+  for d in "$SECRETS" "$FG_HOME/core" "$FG_HOME/logs"; do
+    [ -e "$d" ] && chmod -R go-rwx "$d"
+  done
+  if [ -d "$FG_HOME/agent" ]; then
+    chmod go-rw "$FG_HOME/agent"
+    [ -f "$FG_HOME/agent/agent.json" ] && chmod 600 "$FG_HOME/agent/agent.json"
+    [ -d "$FG_HOME/agent/felix-cache" ] && chmod -R go-rwx "$FG_HOME/agent/felix-cache"
+  fi
+  return 0
+}
+
+check_secrets() { # fails when a file of run/ readable by others holds a secret (scripts/check-secrets.sh)
+  local values
+  values=$(umask 077 && mktemp)
+  local f
+  for f in "$SECRETS"/*; do case "$f" in *.p12) continue ;; esac; if [ -s "$f" ]; then { cat "$f"; echo; } >>"$values"; fi; done
+  [ -f "$FG_HOME/agent/agent.json" ] && grep -oE '"apiKey" *: *"[^"]+"' "$FG_HOME/agent/agent.json" | sed 's/.*"\([^"]*\)"$/\1/' >>"$values"
+  if ! "$ROOT/scripts/check-secrets.sh" -v "$values" "$FG_HOME"; then
+    rm -f "$values"; die "secrets readable by other users under $FG_HOME (see above)"
+  fi
+  rm -f "$values"
+}
+
+tls_fingerprint() { # sha256:<hex> of the certificate the core serves over HTTPS
+  local pw
+  if [ -n "${FLEETGATE_TLS_KEYSTORE:-}" ]; then pw=${FLEETGATE_TLS_KEYSTORE_PASSWORD:-}; else pw=$(secret tls.password); fi
+  [ -s "$TLS_KEYSTORE" ] || return 0
+  FG_TLS_PW=$pw keytool -list -v -keystore "$TLS_KEYSTORE" -storepass:env FG_TLS_PW 2>/dev/null \
+    | awk '/SHA256:/ { gsub(":", "", $2); print "sha256:" tolower($2); exit }'
 }
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -55,6 +98,7 @@ hikari.validationTimeout = 1000
 CFG
   chmod 600 "$etc/org.ops4j.datasource-fleetgate.cfg"
   sed -i "s/^\(org.osgi.service.http.port\) *=.*/\1 = $HTTP_PORT/" "$etc/org.ops4j.pax.web.cfg"
+  sed -i "s/^\(org.ops4j.pax.web.listening.addresses\) *=.*/\1 = $HTTP_BIND/" "$etc/org.ops4j.pax.web.cfg"
   sed -i "s/^\(sshPort\) *=.*/\1 = $SSH_PORT/" "$etc/org.apache.karaf.shell.cfg"
   {
     echo "# Written by ./fleetgate up: the local shell user (ssh -p $SSH_PORT fleetgate@127.0.0.1)"
@@ -77,7 +121,14 @@ start_core() {
   log "starting the core on $CORE_URL"
   local t0=$SECONDS
   # $! must be the process that setsid turns into the group leader, so that down stops Karaf's JVM too.
-  (cd "$FG_HOME/core" || exit 1; setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
+  # umask 077: Karaf's ConfigAdmin writes copies of every secret under data/ (bin/setenv sets it too).
+  # HTTPS: bin/setenv makes a self-signed certificate in $TLS_KEYSTORE on the first start.
+  local tls_password
+  if [ -n "${FLEETGATE_TLS_KEYSTORE:-}" ]; then tls_password=${FLEETGATE_TLS_KEYSTORE_PASSWORD:-}; else tls_password=$(secret tls.password); fi
+  (umask 077; cd "$FG_HOME/core" || exit 1
+   export FLEETGATE_HTTPS_PORT=$HTTPS_PORT FLEETGATE_HTTPS_BIND=$HTTPS_BIND FLEETGATE_TLS_KEYSTORE=$TLS_KEYSTORE \
+     FLEETGATE_TLS_KEYSTORE_PASSWORD=$tls_password
+   setsid bin/karaf server >"$FG_HOME/logs/core.out" 2>&1 </dev/null & echo $! >"$FG_HOME/core.pid")
   local i
   for i in $(seq 1 360); do
     if curl -fsS -m 2 "$CORE_URL/api/v1/health" 2>/dev/null | grep -q '"UP"'; then
@@ -140,6 +191,7 @@ fg_up() {
     fi
   fi
   install_core
+  private_state
   start_core
   if [ -n "${FG_INITIAL_ADMIN_PASSWORD:-}" ]; then
     # The core created the admin from it; it is no longer needed in the configuration.
@@ -147,6 +199,7 @@ fg_up() {
     sed -i '/^\.initialAdminPassword/d' "$FG_HOME/core/etc/dev.fleetgate.security.cfg"
   fi
   start_agent
+  check_secrets
   echo
   echo "Fleetgate is up."
   if [ "$(curl -s -o /dev/null -w '%{http_code}' "$CORE_URL/")" = 200 ]; then
@@ -155,6 +208,10 @@ fg_up() {
     echo "  Admin UI:  not part of this build yet (REST API and shell below)"
   fi
   echo "  REST API:  $CORE_URL/api/v1  (OpenAPI: $CORE_URL/api/v1/openapi.yaml)"
+  local host
+  host=$(hostname -f 2>/dev/null || hostname)
+  echo "  HTTPS:     https://$host:$HTTPS_PORT/  (plain HTTP $CORE_URL listens on $HTTP_BIND only)"
+  echo "  Certificate SHA-256: $(tls_fingerprint)  (agents: --core-fingerprint; also in the enrolment-token answer)"
   echo "  User:      admin"
   if [ -n "$generated" ]; then
     echo "  Password:  $FG_INITIAL_ADMIN_PASSWORD   (generated; shown only this once)"

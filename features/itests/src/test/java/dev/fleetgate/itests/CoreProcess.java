@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,15 +18,17 @@ public final class CoreProcess implements AutoCloseable {
 
     private final Path home;
     private final int httpPort;
+    private final List<String> secretValues;
     private Process process;
 
-    private CoreProcess(Path home, int httpPort) {
+    private CoreProcess(Path home, int httpPort, List<String> secretValues) {
         this.home = home;
         this.httpPort = httpPort;
+        this.secretValues = secretValues;
     }
 
     /**
-     * @param ports base of four consecutive free ports: http, ssh, rmi registry, rmi server
+     * @param ports base of five consecutive free ports: http, ssh, rmi registry, rmi server, https
      */
     public static CoreProcess install(Path workDir, int ports, TestDatabase db, Map<String, String> agentsConfig)
             throws IOException, InterruptedException {
@@ -44,12 +47,14 @@ public final class CoreProcess implements AutoCloseable {
         ThreadLocalRandom.current().nextBytes(key);
         byte[] master = new byte[32];
         ThreadLocalRandom.current().nextBytes(master);
+        String jwt = Base64.getEncoder().encodeToString(key);
+        String masterKey = Base64.getEncoder().encodeToString(master);
         write(etc.resolve("dev.fleetgate.security.cfg"), Map.of(
-                ".jwtSecret", Base64.getEncoder().encodeToString(key),
-                ".masterKey", Base64.getEncoder().encodeToString(master),
+                ".jwtSecret", jwt,
+                ".masterKey", masterKey,
                 ".initialAdminPassword", ADMIN_PASSWORD));
         write(etc.resolve("dev.fleetgate.agents.cfg"), agentsConfig);
-        return new CoreProcess(home, ports);
+        return new CoreProcess(home, ports, List.of(jwt, masterKey));
     }
 
     public void configureAgents(Map<String, String> agentsConfig) throws IOException {
@@ -58,6 +63,39 @@ public final class CoreProcess implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** The JWT key and the master key this core was configured with (base64, as in its configuration). */
+    public List<String> secretValues() {
+        return secretValues;
+    }
+
+    /** The core's HTTPS URL (its certificate is self-signed: pin {@link #fingerprint()}). */
+    public String httpsUrl() {
+        return "https://127.0.0.1:" + (httpPort + 4);
+    }
+
+    /** The core URL an agent enrols with: HTTPS, as a remote agent would. */
+    public String enrolmentUrl() {
+        return httpsUrl();
+    }
+
+    /** Environment for an agent started against {@link #enrolmentUrl()}: the certificate pin. */
+    public Map<String, String> agentEnvironment() {
+        return Map.of("FLEETGATE_AGENT_CORE_FINGERPRINT", fingerprint());
+    }
+
+    /** The SHA-256 of the certificate the core made on its first start, {@code sha256:<hex>}. */
+    public String fingerprint() {
+        try (java.io.InputStream in = Files.newInputStream(home.resolve("etc/fleetgate-tls.p12"))) {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(in, Files.readString(home.resolve("etc/fleetgate-tls.password")).trim().toCharArray());
+            java.security.cert.Certificate leaf = store.getCertificate("fleetgate");
+            return "sha256:" + java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+        } catch (Exception e) {
+            throw new IllegalStateException("no HTTPS certificate under " + home.resolve("etc"), e);
+        }
     }
 
     public Api api() {
@@ -78,6 +116,11 @@ public final class CoreProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+        // HTTPS (etc/fleetgate-jetty.xml) on loopback in tests; bin/setenv makes the certificate on the first start
+        pb.environment().put("FLEETGATE_HTTPS_PORT", String.valueOf(httpPort + 4));
+        pb.environment().put("FLEETGATE_HTTPS_BIND", "127.0.0.1");
+        pb.environment().remove("FLEETGATE_TLS_KEYSTORE");
+        pb.environment().remove("FLEETGATE_TLS_KEYSTORE_PASSWORD");
         process = pb.start();
         Api api = api();
         Processes.await("core health UP on " + url() + " (log: " + home.resolve("data/log/karaf.log") + ")",

@@ -73,6 +73,9 @@ final class AgentLauncher {
         if (options.address() != null) {
             props.put("fleetgate.agent.address", options.address());
         }
+        if (options.coreFingerprint() != null) {
+            props.put("fleetgate.agent.coreFingerprint", options.coreFingerprint());
+        }
         return props;
     }
 
@@ -81,6 +84,7 @@ final class AgentLauncher {
             Files.createDirectories(options.stateDir().getParent());
             Files.createDirectory(options.stateDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        PrivateState.tighten(options.stateDir());
         List<Path> jars = bundleJars(distribution.resolve("bundle"));
         if (jars.isEmpty()) {
             throw new IOException("no bundles in " + distribution.resolve("bundle"));
@@ -163,6 +167,9 @@ final class AgentLauncher {
             if (bundle.getLocation().startsWith(DIST_LOCATION) && !current.containsKey(bundle.getLocation())) {
                 bundle.uninstall();
             }
+        }
+        if (!Files.exists(stamps)) {
+            Files.createFile(stamps, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         try (var out = Files.newOutputStream(stamps)) {
             current.store(out, "distribution bundles installed in the Felix cache (SHA-256)");

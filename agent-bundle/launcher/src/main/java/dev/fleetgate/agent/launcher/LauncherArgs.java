@@ -15,13 +15,18 @@ import java.util.regex.Pattern;
  * @param stateDir the state directory
  * @param role     {@code host} or {@code edge}
  * @param address  where this agent's proxy is reached, or {@code null} for 127.0.0.1
+ * @param coreFingerprint the SHA-256 of the core's TLS certificate to pin, {@code sha256:<hex>}, or {@code null}
  */
-record LauncherArgs(String core, String token, String name, Path stateDir, String role, String address) {
+record LauncherArgs(String core, String token, String name, Path stateDir, String role, String address,
+        String coreFingerprint) {
 
     static final String USAGE = String.join("\n",
-            "usage: fleetgate-agent --core URL [--token TOKEN] [--name NAME] [--state-dir DIR]",
-            "                       [--role host|edge] [--address ADDR]",
+            "usage: fleetgate-agent --core URL [--token TOKEN] [--core-fingerprint sha256:HEX] [--name NAME]",
+            "                       [--state-dir DIR] [--role host|edge] [--address ADDR]",
             "  --core URL        the Fleetgate core, e.g. https://core.example:8443   (env FLEETGATE_AGENT_CORE)",
+            "                    plain http:// only for a core on this machine (127.0.0.1, ::1, localhost)",
+            "  --core-fingerprint sha256:HEX  the core certificate's SHA-256, from the enrolment-token answer:",
+            "                    only that certificate is accepted (stored at enrolment) (env FLEETGATE_AGENT_CORE_FINGERPRINT)",
             "  --token TOKEN     enrolment token, needed on the first start only       (env FLEETGATE_AGENT_TOKEN)",
             "  --name NAME       agent name [host name]                                (env FLEETGATE_AGENT_NAME)",
             "  --state-dir DIR   identity, deployed bundles, Felix cache [~/.fleetgate-agent] (env FLEETGATE_AGENT_STATE_DIR)",
@@ -29,6 +34,7 @@ record LauncherArgs(String core, String token, String name, Path stateDir, Strin
             "  --address ADDR    where this agent's proxy is reached [127.0.0.1]       (env FLEETGATE_AGENT_ADDRESS)");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    private static final Pattern FINGERPRINT = Pattern.compile("(?i)(sha256:)?([0-9a-f]{2}:?){31}[0-9a-f]{2}");
     private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.:\\[\\]_-]{1,255}");
 
     /** Thrown for {@code --help}. */
@@ -43,6 +49,7 @@ record LauncherArgs(String core, String token, String name, Path stateDir, Strin
         String stateDir = env.get("FLEETGATE_AGENT_STATE_DIR");
         String role = env.get("FLEETGATE_AGENT_ROLE");
         String address = env.get("FLEETGATE_AGENT_ADDRESS");
+        String fingerprint = env.get("FLEETGATE_AGENT_CORE_FINGERPRINT");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -72,6 +79,7 @@ record LauncherArgs(String core, String token, String name, Path stateDir, Strin
                 case "--state-dir" -> stateDir = value;
                 case "--role" -> role = value;
                 case "--address" -> address = value;
+                case "--core-fingerprint" -> fingerprint = value;
                 default -> throw new UsageException("unknown option: " + option);
             }
         }
@@ -94,10 +102,17 @@ record LauncherArgs(String core, String token, String name, Path stateDir, Strin
         if (address != null && !ADDRESS.matcher(address).matches()) {
             throw new UsageException("invalid --address '" + address + "'");
         }
+        fingerprint = blankToNull(fingerprint);
+        if (fingerprint != null) {
+            if (!FINGERPRINT.matcher(fingerprint).matches()) {
+                throw new UsageException("invalid --core-fingerprint '" + fingerprint + "': sha256: and 64 hex digits");
+            }
+            fingerprint = "sha256:" + fingerprint.toLowerCase(java.util.Locale.ROOT).replace("sha256:", "").replace(":", "");
+        }
         stateDir = blankToNull(stateDir);
         Path state = stateDir == null ? home.resolve(".fleetgate-agent") : Path.of(stateDir);
         return new LauncherArgs(core.endsWith("/") ? core.substring(0, core.length() - 1) : core,
-                blankToNull(token), name, state.toAbsolutePath().normalize(), role, address);
+                blankToNull(token), name, state.toAbsolutePath().normalize(), role, address, fingerprint);
     }
 
     private static void validateCore(String core) throws UsageException {
@@ -106,12 +121,23 @@ record LauncherArgs(String core, String token, String name, Path stateDir, Strin
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
                 throw new UsageException("invalid --core '" + core + "': an http:// or https:// URL with a host");
             }
+            if ("http".equals(uri.getScheme()) && !loopback(uri.getHost())) {
+                throw new UsageException("invalid --core '" + core + "': plain http:// only for a core on this machine"
+                        + " (127.0.0.1, ::1, localhost); use https:// (and --core-fingerprint)");
+            }
             if (uri.getQuery() != null || uri.getFragment() != null) {
                 throw new UsageException("invalid --core '" + core + "': no query or fragment");
             }
         } catch (URISyntaxException e) {
             throw new UsageException("invalid --core '" + core + "': " + e.getMessage());
         }
+    }
+
+    /** A loopback literal or localhost; names are never resolved for this decision. */
+    static boolean loopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+                || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 
     private static String blankToNull(String value) {

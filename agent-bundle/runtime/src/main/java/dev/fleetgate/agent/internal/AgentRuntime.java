@@ -47,14 +47,28 @@ public final class AgentRuntime {
         this.context = context;
         this.settings = AgentSettings.from(context::getProperty);
         ObjectMapper mapper = new ObjectMapper();
-        this.client = new CoreClient(settings.core(), mapper);
+        IdentityStore identities = new IdentityStore(mapper, settings.stateDir());
+        this.client = new CoreClient(settings.core(), mapper, pin(settings, identities));
         this.sections = new SectionDispatcher(mapper, this::requestPush);
         this.tasks = new TaskRunner(mapper, sections, this::requestPush);
-        this.loop = new SyncLoop(settings, client, new IdentityStore(mapper, settings.stateDir()), tasks, sections,
+        this.loop = new SyncLoop(settings, client, identities, tasks, sections,
                 () -> null, this::registerContext, this::fatal, mapper);
         LOG.log(Level.INFO, "fleetgate agent {0} (role {1}) starting; core {2}, state in {3}",
                 settings.version(), settings.role(), settings.core(), settings.stateDir());
         loop.start();
+    }
+
+    /** The pin given at start wins (a rotated certificate); else the one stored at enrolment. */
+    private static String pin(AgentSettings settings, IdentityStore identities) {
+        if (settings.coreFingerprint() != null) {
+            return settings.coreFingerprint();
+        }
+        try {
+            AgentIdentity stored = identities.load();
+            return stored == null ? null : stored.coreFingerprint();
+        } catch (java.io.IOException e) {
+            return null; // SyncLoop reports the unreadable file
+        }
     }
 
     @Deactivate

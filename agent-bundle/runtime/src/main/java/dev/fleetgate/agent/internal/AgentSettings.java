@@ -16,9 +16,10 @@ import java.util.function.Function;
  * @param stateDir where the agent keeps its identity and deployed bundles
  * @param address  where this agent's proxy is reached
  * @param version  the agent's version
+ * @param coreFingerprint the core certificate's SHA-256 pin given at start ({@code sha256:<hex>}), or {@code null}
  */
 public record AgentSettings(URI core, String token, String name, String hostname, String role,
-        Path stateDir, String address, String version) {
+        Path stateDir, String address, String version, String coreFingerprint) {
 
     public static final String CORE = "fleetgate.agent.core";
     public static final String TOKEN = "fleetgate.agent.token";
@@ -27,6 +28,7 @@ public record AgentSettings(URI core, String token, String name, String hostname
     public static final String STATE_DIR = "fleetgate.agent.stateDir";
     public static final String ADDRESS = "fleetgate.agent.address";
     public static final String VERSION = "fleetgate.agent.version";
+    public static final String CORE_FINGERPRINT = "fleetgate.agent.coreFingerprint";
 
     /**
      * Reads the settings.
@@ -39,6 +41,14 @@ public record AgentSettings(URI core, String token, String name, String hostname
         URI coreUri = URI.create(core.endsWith("/") ? core.substring(0, core.length() - 1) : core);
         if (!("http".equals(coreUri.getScheme()) || "https".equals(coreUri.getScheme())) || coreUri.getHost() == null) {
             throw new IllegalArgumentException(CORE + " must be an http(s) URL: " + core);
+        }
+        if ("http".equals(coreUri.getScheme()) && !CorePin.loopback(coreUri)) {
+            throw new IllegalArgumentException(CORE + ": plain http:// only for a core on this machine (127.0.0.1, ::1,"
+                    + " localhost); use https:// with --core-fingerprint: " + core);
+        }
+        String fingerprint = blankToNull(properties.apply(CORE_FINGERPRINT));
+        if (fingerprint != null) {
+            fingerprint = CorePin.normalize(fingerprint);
         }
         String hostname = localHostname();
         String name = blankToNull(properties.apply(NAME));
@@ -53,7 +63,7 @@ public record AgentSettings(URI core, String token, String name, String hostname
         return new AgentSettings(coreUri, blankToNull(properties.apply(TOKEN)),
                 name == null ? nameFrom(hostname) : name, hostname, role,
                 Path.of(required(properties, STATE_DIR)).toAbsolutePath(),
-                address == null ? "127.0.0.1" : address, version == null ? "0.0.0" : version);
+                address == null ? "127.0.0.1" : address, version == null ? "0.0.0" : version, fingerprint);
     }
 
     /** Turns a host name into a valid agent name ({@code [A-Za-z0-9][A-Za-z0-9._-]{0,62}}). */

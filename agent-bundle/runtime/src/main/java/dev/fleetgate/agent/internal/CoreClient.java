@@ -24,13 +24,28 @@ public final class CoreClient {
     private final HttpClient http;
 
     public CoreClient(URI core, ObjectMapper mapper) {
+        this(core, mapper, null);
+    }
+
+    /**
+     * @param pin the core certificate's pinned fingerprint ({@code sha256:<hex>}): only that certificate is
+     *            accepted; {@code null} = the JVM's CAs and a hostname check (https), or loopback http
+     * @throws IllegalArgumentException for plain http:// to a host that is not a loopback address
+     */
+    public CoreClient(URI core, ObjectMapper mapper, String pin) {
+        if ("http".equals(core.getScheme()) && !CorePin.loopback(core)) {
+            throw new IllegalArgumentException("plain http:// only for a core on this machine: " + core);
+        }
         this.core = core;
         this.mapper = mapper;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (pin != null && "https".equals(core.getScheme())) {
+            builder.sslContext(CorePin.of(pin).sslContext());
+        }
+        this.http = builder.build();
     }
 
     public URI core() {
@@ -40,7 +55,7 @@ public final class CoreClient {
     /**
      * {@code POST /api/v1/agents/enroll}.
      *
-     * @return the answer: {@code {"agentId","apiKey","syncIntervalSeconds"}}
+     * @return the answer: {@code {"agentId","apiKey","syncIntervalSeconds","bundleSigningKey"}}
      * @throws CoreStatusException 401 when the token is refused, 409 when the name is taken, 400 for invalid fields
      */
     public JsonNode enroll(ObjectNode request) throws IOException, InterruptedException {

@@ -320,6 +320,13 @@ public final class SyncLoop {
                 if (stored.core() != null && !stored.core().equals(client.core().toString())) {
                     LOG.log(Level.WARNING, "{0} was written for core {1}; using it with {2}", store.file(), stored.core(), client.core());
                 }
+                String pin = settings.coreFingerprint();
+                if (pin != null && !pin.equals(stored.coreFingerprint())) {
+                    // a rotated core certificate, given with --core-fingerprint: pinned from now on
+                    stored = stored.withCoreFingerprint(pin);
+                    store.save(stored);
+                    LOG.log(Level.INFO, "pinned the core certificate {0}", pin);
+                }
                 return stored;
             }
         } catch (IOException e) {
@@ -346,7 +353,9 @@ public final class SyncLoop {
                 if (agentId == null || apiKey == null) {
                     throw new IOException("enrolment answer without agentId/apiKey");
                 }
-                AgentIdentity id = new AgentIdentity(client.core().toString(), agentId, apiKey, settings.name());
+                String signingKey = answer.path("bundleSigningKey").asText(null);
+                AgentIdentity id = new AgentIdentity(client.core().toString(), agentId, apiKey, settings.name(),
+                        settings.coreFingerprint(), signingKey);
                 store.save(id);
                 int interval = answer.path("syncIntervalSeconds").asInt(0);
                 if (interval > 0) {
@@ -382,9 +391,17 @@ public final class SyncLoop {
         return true;
     }
 
+    /** The message and the causes' (a refused pin shows as the trust manager's reason inside the TLS error). */
     private static String describe(IOException e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < 600; t = t.getCause()) {
+            String message = t.getMessage();
+            String part = message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
+            if (out.indexOf(part) < 0) {
+                out.append(out.length() == 0 ? "" : ": ").append(part);
+            }
+        }
+        return out.toString();
     }
 
     private static void pause(Duration delay) throws InterruptedException {

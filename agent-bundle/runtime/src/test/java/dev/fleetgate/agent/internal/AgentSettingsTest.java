@@ -29,7 +29,7 @@ class AgentSettingsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> AgentSettings.from(Map.of(AgentSettings.CORE, "ftp://x", AgentSettings.STATE_DIR, "/x")::get));
         assertThrows(IllegalArgumentException.class, () -> AgentSettings.from(
-                Map.of(AgentSettings.CORE, "http://x", AgentSettings.STATE_DIR, "/x", AgentSettings.ROLE, "db")::get));
+                Map.of(AgentSettings.CORE, "https://x", AgentSettings.STATE_DIR, "/x", AgentSettings.ROLE, "db")::get));
     }
 
     @Test

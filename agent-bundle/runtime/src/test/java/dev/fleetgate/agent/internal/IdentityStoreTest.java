@@ -28,7 +28,7 @@ class IdentityStoreTest {
     void roundTripsWithOwnerOnlyPermissions() throws IOException {
         Path state = tmp.resolve("state");
         IdentityStore store = new IdentityStore(mapper, state);
-        AgentIdentity identity = new AgentIdentity("http://core:8181", "2b9c3e0a-1", "fga_secret", "web-1");
+        AgentIdentity identity = new AgentIdentity("http://core:8181", "2b9c3e0a-1", "fga_secret", "web-1", null, null);
         store.save(identity);
 
         assertEquals(identity, new IdentityStore(mapper, state).load());
@@ -40,9 +40,9 @@ class IdentityStoreTest {
     @Test
     void overwriteKeepsPermissions() throws IOException {
         IdentityStore store = new IdentityStore(mapper, tmp);
-        store.save(new AgentIdentity("http://a", "1", "k1", "web-1"));
+        store.save(new AgentIdentity("http://a", "1", "k1", "web-1", null, null));
         Files.setPosixFilePermissions(store.file(), PosixFilePermissions.fromString("rw-r--r--"));
-        store.save(new AgentIdentity("http://a", "2", "k2", "web-1"));
+        store.save(new AgentIdentity("http://a", "2", "k2", "web-1", null, null));
         assertEquals("2", store.load().agentId());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file())));
     }
@@ -64,6 +64,6 @@ class IdentityStoreTest {
 
     @Test
     void toStringHidesTheKey() {
-        assertEquals(-1, new AgentIdentity("c", "id", "fga_secret", "web-1").toString().indexOf("fga_secret"));
+        assertEquals(-1, new AgentIdentity("c", "id", "fga_secret", "web-1", null, null).toString().indexOf("fga_secret"));
     }
 }

@@ -77,7 +77,7 @@ class SyncLoopMetricsTest {
     @BeforeEach
     void start() throws Exception {
         core = new FakeCore();
-        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1"));
+        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
         AgentSettings settings = AgentSettings.from(Map.of(AgentSettings.CORE, core.url().toString(),
                 AgentSettings.STATE_DIR, state.toString(), AgentSettings.NAME, "web-1", AgentSettings.VERSION, "0.1.0")::get);
         SyncLoop[] self = new SyncLoop[1];

@@ -150,7 +150,7 @@ class SyncLoopTest {
 
     @Test
     void usesTheStoredIdentityWithoutEnrolling() throws Exception {
-        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1"));
+        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
         startAgent(null);
         core.awaitSync(s -> true, 10_000);
         assertEquals(0, core.enrolments.size());
@@ -158,7 +158,7 @@ class SyncLoopTest {
 
     @Test
     void aStatusChangeIsPushedWhileTheLongPollIsHeld() throws Exception {
-        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1"));
+        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
         startAgent(null);
         core.awaitSync(s -> s.waitSeconds() > 0, 10_000);
         loop.requestStatusPush();

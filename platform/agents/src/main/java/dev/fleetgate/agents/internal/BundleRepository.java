@@ -49,13 +49,26 @@ public final class BundleRepository {
     private final DataSource dataSource;
     private final AgentRegistry registry;
     private final DesiredStateEngine desiredState;
+    private final BundleSigner signer;
 
     @Activate
     public BundleRepository(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference AgentRegistry registry, @Reference DesiredStateEngine desiredState) {
+            @Reference AgentRegistry registry, @Reference DesiredStateEngine desiredState,
+            @Reference BundleSigner signer) {
         this.dataSource = dataSource;
         this.registry = registry;
         this.desiredState = desiredState;
+        this.signer = signer;
+    }
+
+    /** @return the core's signature of an artifact, as agents verify it before installing (base64 Ed25519) */
+    public String signature(Artifact a) {
+        return signer.sign(a.symbolicName(), a.sha256());
+    }
+
+    /** @return the public half of the bundle-signing key (base64 X.509) */
+    public String signingKey() {
+        return signer.publicKey();
     }
 
     /** Stores a jar (idempotent by SHA-256). @throws ApiException 400 not a bundle, 413 too large */

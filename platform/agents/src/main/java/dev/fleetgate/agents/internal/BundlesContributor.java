@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
 
-/** The {@code bundles} section: the jars deployed to an agent, with their download URLs. */
+/** The {@code bundles} section: the jars deployed to an agent, with their download URLs and signatures. */
 @Component(service = DesiredStateContributor.class,
         property = DesiredStateContributor.SECTION + "=" + BundleRepository.SECTION)
 public final class BundlesContributor implements DesiredStateContributor {
@@ -32,8 +32,11 @@ public final class BundlesContributor implements DesiredStateContributor {
                     .put("version", a.version())
                     .put("sha256", a.sha256())
                     .put("size", a.size())
-                    .put("url", "/api/v1/agents/" + agent.id() + "/bundles/" + a.sha256());
+                    .put("url", "/api/v1/agents/" + agent.id() + "/bundles/" + a.sha256())
+                    .put("signature", repository.signature(a));
         }
+        // for agents enrolled before bundles were signed: adopted once when they have no key (trust on first use)
+        body.put("signingKey", repository.signingKey());
         return body;
     }
 }

@@ -29,12 +29,28 @@ public final class Enrolment {
     public static final int DEFAULT_TTL_MINUTES = 60;
     public static final int MAX_TTL_MINUTES = 7 * 24 * 60;
 
-    /** A token as given to the admin, once. */
-    public record Token(String token, Instant expiresAt) {
+    /**
+     * A token as given to the admin, once, with what the agent needs to trust the core.
+     *
+     * @param coreFingerprint the SHA-256 of the core's HTTPS certificate ({@code sha256:<hex>}), or null without HTTPS
+     * @param httpsPort       the core's HTTPS port
+     */
+    public record Token(String token, Instant expiresAt, String coreFingerprint, int httpsPort) {
+
+        /** @return a ready-to-paste command line for an agent reaching the core as {@code host} */
+        public String command(String host) {
+            String h = host == null || host.isBlank() ? "CORE-HOST" : host.contains(":") && !host.startsWith("[")
+                    ? "[" + host + "]" : host;
+            // without HTTPS only an agent on the core's machine may connect (plain http on loopback)
+            return coreFingerprint == null
+                    ? "fleetgate-agent --core http://127.0.0.1:<http port> --token " + token
+                    : "fleetgate-agent --core https://" + h + ":" + httpsPort + " --token " + token
+                            + " --core-fingerprint " + coreFingerprint;
+        }
     }
 
-    /** What an agent receives when it enrols. */
-    public record Enrolled(String agentId, String apiKey) {
+    /** What an agent receives when it enrols: its identity and the key that signs its bundles. */
+    public record Enrolled(String agentId, String apiKey, String bundleSigningKey) {
     }
 
     /** The agent's enrolment request. */
@@ -44,13 +60,18 @@ public final class Enrolment {
     private final DataSource dataSource;
     private final AgentRegistry registry;
     private final DesiredStateEngine desiredState;
+    private final BundleSigner signer;
+    private final CoreCertificate certificate;
 
     @Activate
     public Enrolment(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
-            @Reference DesiredStateEngine desiredState) {
+            @Reference DesiredStateEngine desiredState, @Reference BundleSigner signer,
+            @Reference CoreCertificate certificate) {
         this.dataSource = dataSource;
         this.registry = registry;
         this.desiredState = desiredState;
+        this.signer = signer;
+        this.certificate = certificate;
     }
 
     /**
@@ -81,7 +102,7 @@ public final class Enrolment {
                 return ps.executeUpdate();
             }
         });
-        return new Token(token, expiresAt);
+        return new Token(token, expiresAt, certificate.fingerprint().orElse(null), certificate.httpsPort());
     }
 
     /**
@@ -92,6 +113,7 @@ public final class Enrolment {
      */
     public Enrolled enroll(Request r) {
         validate(r);
+        String signingKey = signer.publicKey();
         String apiKey = Secrets.newApiKey();
         String agentId = UUID.randomUUID().toString();
         String role = r.role() == null ? AgentInfo.ROLE_HOST : r.role();
@@ -140,7 +162,7 @@ public final class Enrolment {
         });
         registry.reload(agentId);
         desiredState.agentAdded(agentId);
-        return new Enrolled(agentId, apiKey);
+        return new Enrolled(agentId, apiKey, signingKey);
     }
 
     private static void validate(Request r) {

@@ -78,7 +78,7 @@ public final class AgentsResource implements RestResource {
     @POST
     @Path("enrollment-tokens")
     @RolesAllowed(Roles.ADMIN)
-    public Response createToken(JsonNode body, @Context SecurityContext security) {
+    public Response createToken(JsonNode body, @Context SecurityContext security, @Context HttpHeaders headers) {
         Input in = new Input(body);
         String name = in.text("name", false, 63);
         Integer ttl = in.integer("ttlMinutes", 1, Enrolment.MAX_TTL_MINUTES);
@@ -86,7 +86,8 @@ public final class AgentsResource implements RestResource {
         String by = security == null || security.getUserPrincipal() == null ? null
                 : security.getUserPrincipal().getName();
         Enrolment.Token t = enrolment.createToken(name, ttl, by);
-        return Response.status(201).entity(new Views.Token(t.token(), Views.time(t.expiresAt()))).build();
+        return Response.status(201).entity(new Views.Token(t.token(), Views.time(t.expiresAt()), t.coreFingerprint(),
+                t.command(requestHost(headers)))).build();
     }
 
     @POST
@@ -98,7 +99,8 @@ public final class AgentsResource implements RestResource {
                 in.text("hostname", true, 253), in.text("role", false, 16), in.text("version", false, 64));
         in.check();
         Enrolment.Enrolled e = enrolment.enroll(r);
-        return Response.status(201).entity(new Views.Enrolled(e.agentId(), e.apiKey(), sync.syncIntervalSeconds()))
+        return Response.status(201).entity(new Views.Enrolled(e.agentId(), e.apiKey(), sync.syncIntervalSeconds(),
+                e.bundleSigningKey()))
                 .build();
     }
 
@@ -243,5 +245,14 @@ public final class AgentsResource implements RestResource {
             throw ApiException.notFound("Agent " + id);
         }
         return agentId;
+    }
+
+    /** The host name the admin reached the core by (for the agent command line), without port; null when unusable. */
+    private static String requestHost(HttpHeaders headers) {
+        String host = headers == null ? null : headers.getHeaderString(HttpHeaders.HOST);
+        if (host == null || host.length() > 255 || !host.matches("[A-Za-z0-9.\\-]+(:\\d+)?|\\[[0-9A-Fa-f:.]+\\](:\\d+)?")) {
+            return null;
+        }
+        return host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":\\d+$", "");
     }
 }

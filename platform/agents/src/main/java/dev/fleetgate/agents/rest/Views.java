@@ -31,10 +31,12 @@ public final class Views {
         }
     }
 
-    public record Token(String token, String expiresAt) {
+    /** @param coreFingerprint the pin for {@code --core-fingerprint}; @param command a ready-to-paste agent command line */
+    public record Token(String token, String expiresAt, String coreFingerprint, String command) {
     }
 
-    public record Enrolled(String agentId, String apiKey, int syncIntervalSeconds) {
+    /** @param bundleSigningKey the core's Ed25519 public key (base64 X.509) that signs every deployed bundle */
+    public record Enrolled(String agentId, String apiKey, int syncIntervalSeconds, String bundleSigningKey) {
     }
 
     public record Task(String id, String agentId, String type, JsonNode payload, String status, JsonNode result,

@@ -41,6 +41,13 @@ class BundlesIT {
             assertEquals("0.1.0.SNAPSHOT", entry.get("version").asText());
             assertEquals(jar.length, entry.get("size").asLong());
             assertEquals("/api/v1/agents/" + a.agentId() + "/bundles/" + sha, entry.get("url").asText());
+            // signed with the key the agent received at enrolment
+            assertEquals(a.bundleSigningKey(), section.get("signingKey").asText());
+            java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+            v.initVerify(java.security.KeyFactory.getInstance("Ed25519").generatePublic(new java.security.spec.X509EncodedKeySpec(
+                    java.util.Base64.getDecoder().decode(a.bundleSigningKey()))));
+            v.update(BundleSigner.message("dev.fleetgate.agent.probe", sha));
+            assertTrue(v.verify(java.util.Base64.getDecoder().decode(entry.get("signature").asText())), "signature verifies");
             assertArrayEquals(jar, core.bundles.content(a.agentId(), sha).orElseThrow());
             assertTrue(core.bundles.content(b.agentId(), sha).isEmpty(), "not deployed to b");
             assertEquals(0, core.sync.syncNow(b.agentId(), b.apiKey(), null).sections().get("bundles").body()

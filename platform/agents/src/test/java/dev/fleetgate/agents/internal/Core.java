@@ -24,6 +24,7 @@ final class Core implements AutoCloseable {
     final TaskQueue tasks;
     final SyncService sync;
     final BundleRepository bundles;
+    final BundleSigner signer;
 
     Core(DataSource ds, Settings settings, MutableClock clock) {
         notifier = new Notifier(ds);
@@ -36,12 +37,16 @@ final class Core implements AutoCloseable {
         }
         registry = new AgentRegistry(ds, notifier, settings, clock);
         desired = new DesiredStateEngine(ds, registry, notifier);
-        enrolment = new Enrolment(ds, registry, desired);
+        signer = new BundleSigner(ds, null, TEST_BOX);
+        enrolment = new Enrolment(ds, registry, desired, signer, CoreCertificate.of(Map.of()));
         tasks = new TaskQueue(ds, registry, notifier, settings, clock);
         sync = new SyncService(ds, registry, desired, tasks, notifier);
-        bundles = new BundleRepository(ds, registry, desired);
+        bundles = new BundleRepository(ds, registry, desired, signer);
         contribute(BundleRepository.SECTION, new BundlesContributor(bundles), 0, 1000);
     }
+
+    /** The master key every core of a test database shares (as cores share dev.fleetgate.security's). */
+    static final dev.fleetgate.security.SecretBox TEST_BOX = new dev.fleetgate.security.internal.AesGcmSecretBox(new byte[32]);
 
     void contribute(String section, DesiredStateContributor c, int ranking, long serviceId) {
         desired.addContributor(c, Map.of(DesiredStateContributor.SECTION, section, Constants.SERVICE_RANKING, ranking,
@@ -72,7 +77,13 @@ final class Core implements AutoCloseable {
     }
 
     static void migrate(DataSource ds) {
-        try (InputStream in = Core.class.getClassLoader().getResourceAsStream("db/agents/V1__agents.sql");
+        for (String migration : new String[] {"V1__agents.sql", "V2__bundle_signing.sql"}) {
+            migrate(ds, "db/agents/" + migration);
+        }
+    }
+
+    private static void migrate(DataSource ds, String resource) {
+        try (InputStream in = Core.class.getClassLoader().getResourceAsStream(resource);
                 Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {

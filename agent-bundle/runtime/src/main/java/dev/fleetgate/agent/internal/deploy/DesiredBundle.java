@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * @param sha256       the SHA-256 of the jar, lower-case hex
  * @param size         the jar's size in bytes, or -1 when unknown
  * @param url          where to download it, relative to the core URL
+ * @param signature    the core's Ed25519 signature of {@link BundleSignature#message}, base64, or {@code null}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record DesiredBundle(String symbolicName, String version, String sha256, long size, String url) {
+public record DesiredBundle(String symbolicName, String version, String sha256, long size, String url, String signature) {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
@@ -48,7 +49,12 @@ public record DesiredBundle(String symbolicName, String version, String sha256, 
             if (!names.add(name)) {
                 throw new IllegalArgumentException(name + " is listed twice");
             }
-            list.add(new DesiredBundle(name, entry.path("version").asText(""), sha, entry.path("size").asLong(-1), url));
+            String signature = entry.path("signature").asText(null);
+            if (signature != null && (signature.length() > 200 || !signature.matches("[A-Za-z0-9+/=]*"))) {
+                throw new IllegalArgumentException("invalid signature for " + name);
+            }
+            list.add(new DesiredBundle(name, entry.path("version").asText(""), sha, entry.path("size").asLong(-1), url,
+                    signature));
         }
         return list;
     }

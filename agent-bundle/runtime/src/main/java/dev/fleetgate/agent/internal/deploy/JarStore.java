@@ -15,8 +15,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.security.PublicKey;
 
-/** The downloaded jars, {@code <stateDir>/bundles/<sha256>.jar}, each verified against its SHA-256. */
+/**
+ * The downloaded jars, {@code <stateDir>/bundles/<sha256>.jar}: each bundle's signature is verified
+ * with the core's bundle-signing key before anything is downloaded, and the jar against its SHA-256.
+ */
 public final class JarStore {
 
     /** Opens a download (relative URL → body). */
@@ -29,17 +34,29 @@ public final class JarStore {
 
     private final Path dir;
     private final Downloader downloader;
+    private final Supplier<PublicKey> signingKey;
 
-    public JarStore(Path dir, Downloader downloader) {
+    /**
+     * @param signingKey the core's bundle-signing key, or {@code null} from the supplier when the agent has none
+     *                   (then every bundle is refused)
+     */
+    public JarStore(Path dir, Downloader downloader, Supplier<PublicKey> signingKey) {
         this.dir = dir;
         this.downloader = downloader;
+        this.signingKey = signingKey;
     }
 
     /**
      * @return the verified jar of the bundle, downloaded unless already here
-     * @throws IOException on a download error, or when the SHA-256 (or size) does not match: then nothing is kept
+     * @throws IOException on a download error, when the signature is missing or invalid, or when the SHA-256
+     *                     (or size) does not match: then nothing is kept
      */
     public Path fetch(DesiredBundle bundle) throws IOException {
+        try {
+            BundleSignature.verify(signingKey.get(), bundle);
+        } catch (SecurityException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         Path jar = dir.resolve(bundle.sha256() + ".jar");
         if (Files.isRegularFile(jar)) {
             if (sha256(jar).equals(bundle.sha256())) {

@@ -13,6 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,6 +38,24 @@ class DeployerTest {
     Path state;
 
     private Deployer deployer;
+    private static final KeyPair CORE_KEY = keyPair();
+    /** What the agent stored at enrolment; tests replace it. */
+    private PublicKey agentKey = CORE_KEY.getPublic();
+
+    private static KeyPair keyPair() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sign(PrivateKey key, String name, String sha) throws Exception {
+        Signature s = Signature.getInstance("Ed25519");
+        s.initSign(key);
+        s.update(BundleSignature.message(name, sha));
+        return Base64.getEncoder().encodeToString(s.sign());
+    }
 
     @BeforeEach
     void setUp() {
@@ -46,7 +70,7 @@ class DeployerTest {
             }
             downloads++;
             return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
-        });
+        }, () -> agentKey);
         return new Deployer(bundleOps, jars, state.resolve("bundles.json"), mapper);
     }
 
@@ -54,7 +78,7 @@ class DeployerTest {
     private DesiredBundle bundle(String name, String version) throws Exception {
         String sha = sha256(version);
         served.put("/bundles/" + sha, version);
-        return new DesiredBundle(name, version, sha, version.length(), "/bundles/" + sha);
+        return new DesiredBundle(name, version, sha, version.length(), "/bundles/" + sha, sign(CORE_KEY.getPrivate(), name, sha));
     }
 
     @Test
@@ -78,7 +102,8 @@ class DeployerTest {
     void refusesAJarWhoseHashDoesNotMatch() throws Exception {
         DesiredBundle good = bundle("probe", "1.0");
         deployer.apply(List.of(good));
-        DesiredBundle evil = new DesiredBundle("probe", "2.0", sha256("2.0"), -1, "/bundles/evil");
+        DesiredBundle evil = new DesiredBundle("probe", "2.0", sha256("2.0"), -1, "/bundles/evil",
+                sign(CORE_KEY.getPrivate(), "probe", sha256("2.0")));
         served.put("/bundles/evil", "tampered");
         ops.log.clear();
 
@@ -90,6 +115,62 @@ class DeployerTest {
         JsonNode status = entry(deployer.status(), "probe");
         assertEquals("ACTIVE", status.get("state").asText());
         assertTrue(status.get("error").asText().contains("SHA-256 mismatch"));
+    }
+
+    /** Deploys 1.0, then offers {@code next}: refused before any download, 1.0 keeps running. */
+    private void assertRefused(DesiredBundle next, String why) throws Exception {
+        deployer.apply(List.of(bundle("probe", "1.0")));
+        served.put(next.url(), next.version());
+        ops.log.clear();
+        int before = downloads;
+
+        DeployException e = assertThrows(DeployException.class, () -> deployer.apply(List.of(next)));
+        assertTrue(e.getMessage().contains(why), e.getMessage());
+        assertEquals(List.of(), ops.log, "never installed");
+        assertEquals(before, downloads, "not even downloaded");
+        assertEquals("1.0", ops.content.get("probe"), "the last good version keeps running");
+        assertTrue(entry(deployer.status(), "probe").get("error").asText().contains(why), "reported back to the core");
+    }
+
+    @Test
+    void refusesAnUnsignedBundle() throws Exception {
+        String sha = sha256("2.0");
+        assertRefused(new DesiredBundle("probe", "2.0", sha, 3, "/bundles/" + sha, null), "unsigned bundle probe refused");
+    }
+
+    @Test
+    void refusesABundleSignedByAnotherKey() throws Exception {
+        String sha = sha256("2.0");
+        assertRefused(new DesiredBundle("probe", "2.0", sha, 3, "/bundles/" + sha, sign(keyPair().getPrivate(), "probe", sha)),
+                "invalid signature for bundle probe");
+    }
+
+    @Test
+    void refusesASignatureOfAnotherJarOrName() throws Exception {
+        String sha = sha256("2.0");
+        // a genuine signature, replayed for another jar
+        assertRefused(new DesiredBundle("probe", "2.0", sha, 3, "/bundles/" + sha,
+                sign(CORE_KEY.getPrivate(), "probe", sha256("1.0"))), "invalid signature for bundle probe");
+    }
+
+    @Test
+    void refusesEverythingWithoutASigningKey() throws Exception {
+        DesiredBundle signed = bundle("probe", "1.0");
+        agentKey = null;
+        DeployException e = assertThrows(DeployException.class, () -> deployer.apply(List.of(signed)));
+        assertTrue(e.getMessage().contains("no bundle-signing key"), e.getMessage());
+        assertEquals(List.of(), ops.log);
+    }
+
+    @Test
+    void readsTheSignatureFromTheSection() throws Exception {
+        String sha = sha256("1.0");
+        JsonNode body = mapper.readTree("{\"bundles\":[{\"symbolicName\":\"probe\",\"sha256\":\"" + sha
+                + "\",\"url\":\"/b\",\"signature\":\"" + sign(CORE_KEY.getPrivate(), "probe", sha) + "\"}]}");
+        DesiredBundle parsed = DesiredBundle.parse(body).get(0);
+        BundleSignature.verify(CORE_KEY.getPublic(), parsed);
+        assertThrows(IllegalArgumentException.class, () -> DesiredBundle.parse(mapper.readTree(
+                "{\"bundles\":[{\"symbolicName\":\"p\",\"sha256\":\"" + sha + "\",\"url\":\"/b\",\"signature\":\"<x>\"}]}")));
     }
 
     @Test
