@@ -18,12 +18,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  * wakes the agent's long-poll. The agent hands the section to the applier registered for
  * the same name. Several contributors may share a section: their object results are
  * merged field by field in service-ranking order.
+ *
+ * <p>A secret value (a password in a container's environment, a private key) is given
+ * <em>sealed</em>: an object with the single field {@value #SEALED} holding the text of
+ * {@code SecretBox.encrypt}. The platform stores and compares section bodies with the value
+ * sealed, and opens it only in the sync answer sent to the agent, so the database never holds
+ * the plaintext.
  */
 @ConsumerType
 public interface DesiredStateContributor {
 
     /** Service property naming the section this contributor feeds. */
     String SECTION = "fleetgate.section";
+
+    /** Field name of a sealed secret value: {@code {"$sealed": "<SecretBox text>"}}. */
+    String SEALED = "$sealed";
 
     /**
      * @param agent the agent the state is for

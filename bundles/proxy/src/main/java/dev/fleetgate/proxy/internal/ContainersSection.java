@@ -7,6 +7,9 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.fleetgate.api.DesiredStateContributor;
 
 /**
  * Builds the {@code containers} desired-state section of one agent: the services with
@@ -23,21 +26,11 @@ public final class ContainersSection {
     private ContainersSection() {
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainersSection.class);
-
-    /** For services without secret variables (tests): a secret cannot be opened. */
-    public static ObjectNode build(String agentId, List<StoredService> services) {
-        return build(agentId, services, sealed -> {
-            throw new IllegalArgumentException("no key to open secrets");
-        });
-    }
-
     /**
-     * @param open opens a sealed secret variable ({@code SecretBox::decrypt}): secrets are in plaintext only in
-     *             the section sent to the agents that run the service
+     * The containers section of one agent. Secret variables stay sealed in it ({@code {"$sealed": …}}, see
+     * {@link DesiredStateContributor#SEALED}): the platform opens them only in the sync answer to the agent.
      */
-    public static ObjectNode build(String agentId, List<StoredService> services,
-            java.util.function.UnaryOperator<String> open) {
+    public static ObjectNode build(String agentId, List<StoredService> services) {
         List<StoredService> mine = new ArrayList<>();
         for (StoredService s : services) {
             if (s.config().containers() != null && s.config().agentIds().contains(agentId)) {
@@ -47,11 +40,11 @@ public final class ContainersSection {
         mine.sort(ORDER);
         ObjectNode body = Json.MAPPER.createObjectNode();
         ArrayNode list = body.putArray("services");
-        mine.forEach(s -> list.add(service(s, open)));
+        mine.forEach(s -> list.add(service(s)));
         return body;
     }
 
-    static ObjectNode service(StoredService s, java.util.function.UnaryOperator<String> open) {
+    static ObjectNode service(StoredService s) {
         ServiceConfig.Containers c = s.config().containers();
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("serviceId", s.id().toString());
@@ -60,15 +53,11 @@ public final class ContainersSection {
         n.put("image", c.image());
         n.set("command", command(c.command()));
         ObjectNode env = n.putObject("env");
-        java.util.TreeMap<String, String> all = new java.util.TreeMap<>(c.env());
-        c.secretEnv().forEach((name, sealed) -> {
-            try {
-                all.put(name, open.apply(sealed));
-            } catch (RuntimeException e) {
-                LOG.error("Service {}: secret variable {} cannot be opened (another master key?); left out", s.name(), name);
-            }
-        });
-        all.forEach(env::put); // sorted
+        java.util.TreeMap<String, JsonNode> all = new java.util.TreeMap<>();
+        c.env().forEach((name, value) -> all.put(name, TextNode.valueOf(value)));
+        c.secretEnv().forEach((name, sealed) -> all.put(name,
+                Json.MAPPER.createObjectNode().put(DesiredStateContributor.SEALED, sealed)));
+        all.forEach(env::set); // sorted
         n.put("port", c.port());
         n.put("replicas", c.replicas());
         n.put("cpus", c.cpus());

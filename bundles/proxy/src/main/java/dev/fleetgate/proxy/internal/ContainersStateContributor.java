@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
-import dev.fleetgate.security.SecretBox;
 
 /**
  * The {@code containers} section of every agent's desired state (see
@@ -22,12 +21,10 @@ import dev.fleetgate.security.SecretBox;
         property = DesiredStateContributor.SECTION + "=" + ContainersSection.SECTION)
 public final class ContainersStateContributor implements DesiredStateContributor {
     private final ServiceStore store;
-    private final SecretBox box;
 
     @Activate
-    public ContainersStateContributor(@Reference ServiceStore store, @Reference SecretBox box) {
+    public ContainersStateContributor(@Reference ServiceStore store) {
         this.store = store;
-        this.box = box;
     }
 
     @Override
@@ -41,7 +38,7 @@ public final class ContainersStateContributor implements DesiredStateContributor
         List<StoredService> services = store.list();
         Map<String, JsonNode> out = new HashMap<>();
         for (AgentInfo agent : agents) {
-            out.put(agent.id(), ContainersSection.build(agent.id(), services, box::decrypt));
+            out.put(agent.id(), ContainersSection.build(agent.id(), services));
         }
         return out;
     }

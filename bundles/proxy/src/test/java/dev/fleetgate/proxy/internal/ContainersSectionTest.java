@@ -83,7 +83,7 @@ class ContainersSectionTest {
     void theContributorComputesEveryAgentFromOneRead() {
         ServiceStore store = mock(ServiceStore.class);
         when(store.list()).thenReturn(List.of(containerService("alpha", 2, "{'image':'a:1','replicas':2}")));
-        ContainersStateContributor c = new ContainersStateContributor(store, new FakeSecretBox());
+        ContainersStateContributor c = new ContainersStateContributor(store);
         AgentInfo one = SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.ROLE_HOST, null);
         AgentInfo two = SpecBuilderTest.agent(Bodies.AGENT2, AgentInfo.ROLE_HOST, null);
         Map<String, JsonNode> all = c.computeAll(List.of(one, two));

@@ -134,11 +134,12 @@ class ProxyServicesTest {
         ApiException e = assertThrows(ApiException.class, () -> services.update(id, body, false));
         assertEquals("containers.secretEnv.API_KEY", e.errors().get(0).field());
 
-        // the agent's section carries the plaintext (and the plain variables)
+        // the agent's section keeps the secret sealed (the platform opens it only in the sync answer)
         StoredService placed = new StoredService(id, 1, updated.getValue(), Instant.EPOCH, Instant.EPOCH);
-        JsonNode env = ContainersSection.build(Bodies.AGENT, List.of(placed), new FakeSecretBox()::decrypt)
-                .path("services").get(0).path("env");
-        assertEquals("s3cret-value", env.path("DB_PASSWORD").asText());
+        JsonNode env = ContainersSection.build(Bodies.AGENT, List.of(placed)).path("services").get(0).path("env");
+        assertEquals(sealed, env.path("DB_PASSWORD").path(dev.fleetgate.api.DesiredStateContributor.SEALED).asText());
+        assertEquals("s3cret-value", new FakeSecretBox().decrypt(sealed));
+        assertFalse(env.toString().contains("s3cret"), env.toString());
         assertEquals("prod", env.path("MODE").asText());
     }
 

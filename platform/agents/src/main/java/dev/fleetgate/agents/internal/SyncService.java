@@ -30,6 +30,7 @@ import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.persistence.Database;
+import dev.fleetgate.security.SecretBox;
 
 /**
  * Handles agent syncs as docs/protocol.md describes: checks the key, records the report
@@ -58,6 +59,7 @@ public final class SyncService {
 
     private final AgentRegistry registry;
     private final DesiredStateEngine desiredState;
+    private final SecretBox box;
     private final TaskQueue tasks;
     private final Notifier notifier;
     private final ReportStore reports;
@@ -78,8 +80,10 @@ public final class SyncService {
 
     @Activate
     public SyncService(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
-            @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference Notifier notifier) {
+            @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference Notifier notifier,
+            @Reference SecretBox box) {
         this.registry = registry;
+        this.box = box;
         this.desiredState = desiredState;
         this.tasks = tasks;
         this.notifier = notifier;
@@ -225,7 +229,10 @@ public final class SyncService {
     /** The sections newer than reported and the deliverable tasks (marked delivered). */
     Answer answer(String agentId, Map<String, Long> reported) {
         Set<String> send = SyncPlanner.sectionsToSend(desiredState.revisions(agentId), reported);
-        Map<String, DesiredStateEngine.SectionBody> sections = desiredState.bodies(agentId, send);
+        Map<String, DesiredStateEngine.SectionBody> sections = new java.util.TreeMap<>();
+        // stored sealed; opened only here, on the way to the agent
+        desiredState.bodies(agentId, send).forEach((section, b) -> sections.put(section,
+                new DesiredStateEngine.SectionBody(b.revision(), SealedValues.open(b.body(), box::decrypt))));
         List<TaskQueue.Delivery> delivered = tasks.deliver(agentId);
         return new Answer(sections, delivered, syncIntervalSeconds());
     }

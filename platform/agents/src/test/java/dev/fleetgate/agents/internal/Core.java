@@ -40,7 +40,7 @@ final class Core implements AutoCloseable {
         signer = new BundleSigner(ds, null, TEST_BOX);
         enrolment = new Enrolment(ds, registry, desired, signer, CoreCertificate.of(Map.of()));
         tasks = new TaskQueue(ds, registry, notifier, settings, clock);
-        sync = new SyncService(ds, registry, desired, tasks, notifier);
+        sync = new SyncService(ds, registry, desired, tasks, notifier, TEST_BOX);
         bundles = new BundleRepository(ds, registry, desired, signer);
         contribute(BundleRepository.SECTION, new BundlesContributor(bundles), 0, 1000);
     }

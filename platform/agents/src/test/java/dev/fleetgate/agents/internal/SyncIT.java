@@ -57,6 +57,29 @@ class SyncIT {
     }
 
     @Test
+    void sealedValuesAreStoredSealedAndSentOpen() throws Exception {
+        try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            String sealed = Core.TEST_BOX.encrypt("s3cret-value");
+            core.contribute("containers", agent -> Json.MAPPER.createObjectNode().set("env",
+                    Json.MAPPER.createObjectNode().put("MODE", "prod").set("PW",
+                            Json.MAPPER.createObjectNode().put(dev.fleetgate.api.DesiredStateContributor.SEALED, sealed))),
+                    0, 3);
+            Enrolment.Enrolled e = core.enroll("sealed-" + System.nanoTime());
+            core.idle();
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT body::text FROM desired_state WHERE section = 'containers'"
+                            + " AND agent_id = '" + e.agentId() + "'")) {
+                assertTrue(rs.next());
+                assertFalse(rs.getString(1).contains("s3cret"), "the database holds the sealed value only");
+                assertTrue(rs.getString(1).contains(sealed));
+            }
+            SyncService.Answer a = core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(0, 0)));
+            assertEquals("s3cret-value", a.sections().get("containers").body().at("/env/PW").asText());
+            assertEquals("prod", a.sections().get("containers").body().at("/env/MODE").asText());
+        }
+    }
+
+    @Test
     void keyAndAgentAreChecked() throws Exception {
         try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
             Enrolment.Enrolled e = core.enroll("auth-" + System.nanoTime());
