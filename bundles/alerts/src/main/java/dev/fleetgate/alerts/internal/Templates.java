@@ -30,29 +30,35 @@ public final class Templates {
 
     static final String OPENED = """
             {{#repeat}}[REMINDER] {{/repeat}}{{#test}}[TEST] {{/test}}[{{severityUpper}}] {{rule}}: {{subject}}
-            {{#message}}{{message}}
-            {{/message}}Value: {{value}}{{#threshold}} (threshold {{op}} {{threshold}}){{/threshold}}
+            {{#message}}
+            {{message}}
+            {{/message}}
+            Value: {{value}}{{#threshold}} (threshold {{op}} {{threshold}}){{/threshold}}
             Since: {{since}}{{#flapping}} (flapping){{/flapping}}
-            {{#link}}{{link}}
-            {{/link}}""";
+            {{#link}}
+            {{link}}
+            {{/link}}
+            """;
     static final String RESOLVED = """
             {{#test}}[TEST] {{/test}}[RESOLVED] {{rule}}: {{subject}}
             Value: {{value}}
             Lasted {{duration}} (since {{since}}, resolved {{resolvedAt}})
-            {{#link}}{{link}}
-            {{/link}}""";
+            {{#link}}
+            {{link}}
+            {{/link}}
+            """;
     static final String EMAIL_OPENED = OPENED + """
-
             Rule: {{rule}} ({{kind}}, severity {{severity}})
             Subject: {{subject}}
-            {{#labels}}  {{name}} = {{value}}
+            {{#labels}}
+              {{name}} = {{value}}
             {{/labels}}
             -- Fleetgate
             """;
     static final String EMAIL_RESOLVED = RESOLVED + """
-
             Rule: {{rule}} ({{kind}}, severity {{severity}})
-            {{#labels}}  {{name}} = {{value}}
+            {{#labels}}
+              {{name}} = {{value}}
             {{/labels}}
             -- Fleetgate
             """;
