@@ -209,7 +209,7 @@ public final class IncidentEngine {
                 + (rule.forSeconds() > 0 ? " for " + rule.forSeconds() + "s" : "");
     }
 
-    static String format(Double v) {
+    public static String format(Double v) {
         if (v == null) {
             return "";
         }
