@@ -347,6 +347,7 @@ public final class AlertsResource implements RestResource {
      */
     @POST
     @Path("templates/preview")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
     public ObjectNode preview(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("", "must be a JSON object");
