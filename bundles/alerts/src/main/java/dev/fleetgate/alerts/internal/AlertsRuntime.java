@@ -73,7 +73,7 @@ public final class AlertsRuntime implements EventHandler {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         engineThread.shutdownNow();
         sendThread.shutdownNow();
         try {
@@ -84,12 +84,13 @@ public final class AlertsRuntime implements EventHandler {
         }
     }
 
+    /** DS (and benchmarks): a channel type appeared. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindChannel(NotificationChannel channel) {
+    public void bindChannel(NotificationChannel channel) {
         channels.put(channel.type(), channel);
     }
 
-    void unbindChannel(NotificationChannel channel) {
+    public void unbindChannel(NotificationChannel channel) {
         channels.remove(channel.type(), channel);
     }
 
