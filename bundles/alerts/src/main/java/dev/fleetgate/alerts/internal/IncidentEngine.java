@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +71,12 @@ public final class IncidentEngine {
                         return Evaluation.SKIPPED;
                     }
                 }
+            }
+            try (Statement st = c.createStatement()) {
+                // metric_sample has no index on series_id (the metrics module keeps COPY fast): a nested
+                // loop over the rule's series is a full scan per series when the statistics are stale
+                // (a new metric's series): 54 s instead of 1 s for 10,000 series in bench/run-alerts.sh
+                st.execute("SET LOCAL enable_nestloop = off");
             }
             if (!metricTablesExist(c)) {
                 return new Evaluation(true, 0, 0, 0, 0, 0, queueRepeats(c));
