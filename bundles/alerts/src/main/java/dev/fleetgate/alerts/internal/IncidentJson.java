@@ -30,7 +30,7 @@ public final class IncidentJson {
             n.put("message", i.message());
         }
         ObjectNode labels = n.putObject("labels");
-        i.labels().forEach(labels::put);
+        new java.util.TreeMap<>(i.labels()).forEach(labels::put);
         Json.put(n, "openedAt", i.openedAt());
         Json.put(n, "lastSeenAt", i.lastSeenAt());
         Json.put(n, "resolvedAt", i.resolvedAt());

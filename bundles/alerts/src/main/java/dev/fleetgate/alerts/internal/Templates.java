@@ -169,7 +169,7 @@ public final class Templates {
         v.put("duration", human(Duration.between(i.openedAt(), i.resolvedAt() == null ? now : i.resolvedAt())));
         v.put("flapping", i.flapping());
         List<Map<String, String>> labels = new ArrayList<>();
-        i.labels().forEach((k, val) -> labels.add(Map.of("name", k, "value", val)));
+        new java.util.TreeMap<>(i.labels()).forEach((k, val) -> labels.add(Map.of("name", k, "value", val)));
         v.put("labels", labels);
         String base = webBaseUrl == null ? "" : webBaseUrl.replaceAll("/+$", "");
         v.put("link", base.isEmpty() ? null : base + "/#/incidents/" + i.id());
