@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
+import org.osgi.service.event.Event;
+
 import dev.fleetgate.alerts.internal.AlertStore;
 import dev.fleetgate.alerts.internal.AlertsConfig;
 import dev.fleetgate.alerts.internal.AlertsRuntime;
@@ -27,6 +29,7 @@ import dev.fleetgate.alerts.internal.IncidentEngine;
 import dev.fleetgate.alerts.internal.Rule;
 import dev.fleetgate.alerts.internal.StoredChannel;
 import dev.fleetgate.alerts.internal.WebhookChannel;
+import dev.fleetgate.api.Topics;
 import dev.fleetgate.security.internal.AesGcmSecretBox;
 
 /**
@@ -74,7 +77,8 @@ public final class AlertsBench {
             evaluationRate(pool, store, series, rounds, base, "last", 0);
             evaluationRate(pool, store, series, rounds, base + rounds * 10L + 10, "avg", 60);
             sql(pool, "UPDATE alert_rule SET enabled = false WHERE metric = 'bench_load'");
-            latency(pool, store, series, trials, interval);
+            latency(pool, store, series, trials, interval, true);
+            latency(pool, store, series, trials, interval, false);
         } finally {
             try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
@@ -103,7 +107,14 @@ public final class AlertsBench {
         }
     }
 
-    static void latency(ConnectionPool pool, AlertStore store, int series, int trials, int interval) throws Exception {
+    /**
+     * @param trigger post {@code fleetgate/metrics/batch} after each stored batch, as the metrics module
+     *                does (the module then evaluates at once); false: periodic evaluation only
+     */
+    static void latency(ConnectionPool pool, AlertStore store, int series, int trials, int interval, boolean trigger)
+            throws Exception {
+        sql(pool, "DELETE FROM alert_rule WHERE metric = 'bench_latency'");
+        sql(pool, "DELETE FROM alert_channel");
         Map<String, Long> received = new ConcurrentHashMap<>();
         HttpServer hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hook.createContext("/", ex -> {
@@ -125,24 +136,30 @@ public final class AlertsBench {
                 0, ">", 50.0, null, 0, 0, null, 0, java.util.List.of(ch.id()), false, null, null));
         AlertsConfig config = config(interval);
         AlertsRuntime runtime = new AlertsRuntime(store, box, config);
+        String prefix = trigger ? "t" : "p";
         runtime.bindChannel(new WebhookChannel());
         ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
         feeder.scheduleAtFixedRate(() -> {
             try {
                 sql(pool, "INSERT INTO metric_sample (ts, series_id, value) SELECT now(), id, random() * 100"
                         + " FROM metric_series WHERE name = 'bench_load'");
+                if (trigger) {
+                    runtime.handleEvent(new Event(Topics.METRICS_BATCH, Map.of()));
+                }
             } catch (Exception e) {
                 e.printStackTrace();
             }
         }, 0, 10, TimeUnit.SECONDS);
         Stats stats = new Stats();
         try {
-            System.out.printf("%n## Condition true in a stored sample -> webhook received (evaluation every %d s, "
-                    + "%,d other series evaluated meanwhile, one new sample each every 10 s)%n", interval, series);
+            System.out.printf("%n## Condition true in a stored sample -> webhook received (%s; evaluation every %d s; "
+                    + "%,d other series evaluated meanwhile, one new sample each every 10 s)%n",
+                    trigger ? "evaluated after each stored batch, at most once a second" : "periodic evaluation only",
+                    interval, series);
             java.util.Random random = new java.util.Random(1);
             for (int i = 0; i < trials; i++) {
                 Thread.sleep(500 + random.nextInt(interval * 1000));
-                String agent = "lat" + i;
+                String agent = "lat" + prefix + i;
                 long seriesId;
                 try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO metric_series (name, labels) VALUES ('bench_latency', jsonb_build_object('agent', ?::text))"
@@ -154,6 +171,9 @@ public final class AlertsBench {
                 }
                 long t0 = System.nanoTime();
                 sql(pool, "INSERT INTO metric_sample (ts, series_id, value) VALUES (now(), " + seriesId + ", 99)");
+                if (trigger) {
+                    runtime.handleEvent(new Event(Topics.METRICS_BATCH, Map.of()));
+                }
                 String k = "agent=" + agent + "/opened";
                 long deadline = t0 + TimeUnit.SECONDS.toNanos(interval * 6L + 30);
                 while (!received.containsKey(k) && System.nanoTime() < deadline) {
@@ -181,6 +201,7 @@ public final class AlertsBench {
                 new Class<?>[] {AlertsConfig.class}, (p, m, args) -> switch (m.getName()) {
                     case "evaluationIntervalSeconds" -> interval;
                     case "dispatchIntervalMillis" -> 1000;
+                    case "minEvaluationGapMillis" -> 1000;
                     case "annotationType" -> AlertsConfig.class;
                     case "hashCode" -> 0;
                     case "equals" -> p == args[0];

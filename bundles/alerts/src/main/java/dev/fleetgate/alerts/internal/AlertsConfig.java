@@ -13,6 +13,10 @@ public @interface AlertsConfig {
             + "(seconds). One core at a time evaluates (PostgreSQL advisory lock).")
     int evaluationIntervalSeconds() default 5;
 
+    @AttributeDefinition(min = "0", description = "After a metric batch is stored on this core, metric rules are "
+            + "evaluated at once, but at most once per this gap (milliseconds); the periodic evaluation remains.")
+    int minEvaluationGapMillis() default 1000;
+
     @AttributeDefinition(min = "0", description = "How far back a metric rule looks at a series it has not "
             + "evaluated yet, on top of its window and for-period (seconds).")
     int lookbackSeconds() default 300;

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.alerts.NotificationChannel;
+import dev.fleetgate.api.Topics;
 import dev.fleetgate.api.alerts.AlertTopics;
 import dev.fleetgate.security.SecretBox;
 
@@ -35,7 +36,8 @@ import dev.fleetgate.security.SecretBox;
  * when this core queued something). Tracks the {@link NotificationChannel} whiteboard.
  */
 @Component(service = {AlertsRuntime.class, EventHandler.class},
-        property = EventConstants.EVENT_TOPIC + "=" + AlertTopics.ALL)
+        property = {EventConstants.EVENT_TOPIC + "=" + AlertTopics.ALL,
+                EventConstants.EVENT_TOPIC + "=" + Topics.METRICS_BATCH})
 @Designate(ocd = AlertsConfig.class)
 public final class AlertsRuntime implements EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AlertsRuntime.class);
@@ -48,11 +50,15 @@ public final class AlertsRuntime implements EventHandler {
     private final ScheduledExecutorService engineThread;
     private final ScheduledExecutorService sendThread;
     private final AtomicBoolean sendQueued = new AtomicBoolean();
+    private final AtomicBoolean evaluationQueued = new AtomicBoolean();
+    private final long minEvaluationGapMillis;
+    private volatile long lastEvaluationEnd;
     private volatile IncidentEngine.Evaluation lastEvaluation;
 
     @Activate
     public AlertsRuntime(@Reference AlertStore store, @Reference SecretBox box, AlertsConfig config) {
         this.store = store;
+        this.minEvaluationGapMillis = config.minEvaluationGapMillis();
         this.engine = new IncidentEngine(store.dataSource(), new IncidentEngine.Settings(config.lookbackSeconds(),
                 config.flapWindowSeconds(), config.flapThreshold()));
         this.dispatcher = new Dispatcher(store.dataSource(), channels::get, box, templates,
@@ -121,6 +127,10 @@ public final class AlertsRuntime implements EventHandler {
 
     @Override
     public void handleEvent(Event event) {
+        if (Topics.METRICS_BATCH.equals(event.getTopic())) {
+            evaluateSoon();
+            return;
+        }
         Map<String, Object> props = new HashMap<>();
         for (String name : event.getPropertyNames()) {
             props.put(name, event.getProperty(name));
@@ -140,7 +150,25 @@ public final class AlertsRuntime implements EventHandler {
         }
     }
 
-    /** Evaluates now (the shell and tests); normally periodic. */
+    /**
+     * A batch of samples was stored on this core: evaluate at once, but at most once per
+     * {@code minEvaluationGapMillis} (batches of many agents coalesce into one evaluation).
+     */
+    private void evaluateSoon() {
+        if (evaluationQueued.compareAndSet(false, true)) {
+            long delay = Math.max(0, lastEvaluationEnd + minEvaluationGapMillis - System.currentTimeMillis());
+            try {
+                engineThread.schedule(() -> {
+                    evaluationQueued.set(false);
+                    evaluate();
+                }, delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                evaluationQueued.set(false);
+            }
+        }
+    }
+
+    /** Evaluates now (the shell and tests); normally periodic and after stored batches. */
     public IncidentEngine.Evaluation evaluate() {
         try {
             IncidentEngine.Evaluation e = engine.evaluateMetrics();
@@ -154,6 +182,8 @@ public final class AlertsRuntime implements EventHandler {
         } catch (RuntimeException e) {
             LOG.warn("Alert rule evaluation failed: {}", e.getMessage());
             return null;
+        } finally {
+            lastEvaluationEnd = System.currentTimeMillis();
         }
     }
 
@@ -172,7 +202,9 @@ public final class AlertsRuntime implements EventHandler {
         try {
             dispatcher.dispatchDue();
         } catch (RuntimeException e) {
-            LOG.warn("Sending alert notifications failed: {}", e.getMessage());
+            if (!sendThread.isShutdown()) {
+                LOG.warn("Sending alert notifications failed: {}", e.getMessage());
+            }
         }
     }
 }
