@@ -172,7 +172,7 @@ public final class Templates {
         new java.util.TreeMap<>(i.labels()).forEach((k, val) -> labels.add(Map.of("name", k, "value", val)));
         v.put("labels", labels);
         String base = webBaseUrl == null ? "" : webBaseUrl.replaceAll("/+$", "");
-        v.put("link", base.isEmpty() ? null : base + "/#/incidents/" + i.id());
+        v.put("link", base.isEmpty() ? null : base + "/incidents/" + i.id());
         return v;
     }
 

@@ -21,7 +21,7 @@ class TemplatesTest {
                 Templates.vars(i, "opened", "https://fleet.example/", now));
         assertEquals(List.of("[WARNING] CPU above 85%: agent=web-1", "host_cpu_usage_percent = 91.50 > 85",
                 "Value: 91.50 (threshold > 85)", "Since: " + i.openedAt(),
-                "https://fleet.example/#/incidents/" + i.id()), text.lines().toList());
+                "https://fleet.example/incidents/" + i.id()), text.lines().toList());
         assertEquals("[WARNING] CPU above 85%: agent=web-1", Templates.title(text));
     }
 
