@@ -103,3 +103,17 @@ describe('alerts page', () => {
     expect((await screen.findByRole('alert')).textContent).toBe('does not render: Failed to close section');
   });
 });
+
+describe('overview', () => {
+  it('shows how many incidents are open', async () => {
+    mockApi({ 'GET /api/v1/agents': () => [], 'GET /api/v1/services': () => [], 'GET /api/v1/incidents': () => [INCIDENT, { ...INCIDENT, id: 'i2' }] });
+    renderApp('/', VIEWER);
+    await waitFor(() => expect(screen.getByTestId('incidents-open').textContent).toBe('2'));
+  });
+
+  it('shows a dash without the alerts module', async () => {
+    mockApi({ 'GET /api/v1/agents': () => [], 'GET /api/v1/services': () => [] });
+    renderApp('/', VIEWER);
+    await waitFor(() => expect(screen.getByTestId('incidents-open').textContent).toBe('—'));
+  });
+});
