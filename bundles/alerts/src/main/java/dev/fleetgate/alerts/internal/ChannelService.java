@@ -107,7 +107,11 @@ public final class ChannelService {
             type = typeNode.asText();
         }
         NotificationChannel impl = runtime.channel(type);
-        if (type != null && impl == null && old == null) {
+        if (type != null && impl == null) {
+            if (old != null) {
+                // without the type we know neither its settings nor which of them are secrets
+                throw new ApiException(503, "Channel type " + type + " is not available right now");
+            }
             errors.add(new FieldError("type", "must be one of " + runtime.channelTypes()));
         }
         int rate = Inputs.integer(body, "ratePerMinute", old == null ? 20 : old.ratePerMinute(), 1, 6000, errors);

@@ -108,6 +108,22 @@ class AlertsResourceIT {
     }
 
     @Test
+    void aChannelWhoseTypeIsGoneIsNotChangedBlindly() throws Exception {
+        String id = ((ObjectNode) alerts.createChannel(json("""
+                {"name":"gone","type":"webhook","settings":{"url":"http://127.0.0.1:9/","secret":"k"}}"""), uri("c"))
+                .getEntity()).path("id").asText();
+        dev.fleetgate.alerts.NotificationChannel webhook = runtime.channel("webhook");
+        runtime.unbindChannel(webhook);
+        try {
+            assertEquals(503, assertThrows(ApiException.class, () -> alerts.updateChannel(id, json("""
+                    {"name":"gone","settings":{"url":"http://127.0.0.1:9/"}}"""))).status());
+        } finally {
+            runtime.bindChannel(webhook);
+        }
+        assertEquals("********", alerts.getChannel(id).path("settings").path("secret").asText(), "secret kept");
+    }
+
+    @Test
     void channelValidation() {
         assertEquals(Set.of("name", "settings.botToken", "settings.chatId", "settings.apiBaseUrl", "settings.color"),
                 fields(() -> alerts.createChannel(json("""
