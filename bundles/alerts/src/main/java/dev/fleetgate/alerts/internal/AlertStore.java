@@ -128,11 +128,11 @@ public final class AlertStore {
                 ps.setObject(17, id);
                 ps.executeUpdate();
             }
-            if (!old.kind().equals(in.kind()) || !java.util.Objects.equals(old.metric(), in.metric())
+            if (!in.enabled() || !old.kind().equals(in.kind()) || !java.util.Objects.equals(old.metric(), in.metric())
                     || !old.labels().equals(in.labels()) || !old.aggregate().equals(in.aggregate())
                     || old.windowSeconds() != in.windowSeconds()) {
-                // another set of series or values: start over; its open incidents would never see their
-                // clear sample, so they are closed here (without a message)
+                // disabled, or another set of series or values: start over; its open incidents would never
+                // see their clear sample, so they are closed here (without a message)
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_series_state WHERE rule_id = ?")) {
                     ps.setObject(1, id);
                     ps.executeUpdate();

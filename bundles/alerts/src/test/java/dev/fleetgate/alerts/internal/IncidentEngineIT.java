@@ -322,6 +322,20 @@ class IncidentEngineIT {
     }
 
     @Test
+    void disablingARuleClosesItsIncidentsQuietly() throws Exception {
+        StoredChannel ch = webhookChannel(null);
+        String m = metric();
+        Rule r = metricRule(m, 85, 0, 0, List.of(ch.id()));
+        Fixtures.samples(ds, Fixtures.series(ds, m, Map.of("agent", "dis")), recent(), 10, 90);
+        engine().evaluateMetrics();
+        assertEquals(1, store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10)).size());
+        store.updateRule(r.id(), new Rule(null, r.name(), "metric", false, "warning", m, Map.of(), "last", 0, ">", 85.0,
+                null, 0, 0, null, 0, List.of(ch.id()), false, null, null));
+        assertEquals(0, store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10)).size());
+        assertEquals(0, deliveries(r, "resolved"), "no message: nobody resolved anything");
+    }
+
+    @Test
     void failedDeliveriesAreRetriedWithBackoff() throws Exception {
         StoredChannel ch = webhookChannel(null);
         String m = metric();
