@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,7 +85,19 @@ public final class IncidentEngine {
             int[] totals = new int[5];
             List<Rule> rules = AlertStore.rules(c, "kind = 'metric' AND enabled");
             for (Rule r : rules) {
-                evaluate(c, r, totals);
+                // one rule that fails (e.g. a statement timeout) must not stop the others
+                Savepoint sp = c.setSavepoint();
+                int[] mine = new int[5];
+                try {
+                    evaluate(c, r, mine);
+                    c.releaseSavepoint(sp);
+                    for (int i = 0; i < totals.length; i++) {
+                        totals[i] += mine[i];
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback(sp);
+                    LOG.warn("Alert rule {} ({}) not evaluated: {}", r.name(), r.id(), e.getMessage());
+                }
             }
             totals[4] += queueRepeats(c);
             return new Evaluation(true, rules.size(), totals[0], totals[1], totals[2], totals[3], totals[4]);
@@ -204,9 +217,23 @@ public final class IncidentEngine {
                 + " WHERE w.ts > s.since ORDER BY w.series_id, w.ts";
     }
 
+    /** Longer subjects are cut and suffixed with a hash: they are in a B-tree index (at most ~2.7 kB a row). */
+    static final int MAX_SUBJECT = 1000;
+
     /** @return the subject of a series: its labels as {@code name=value} pairs, by name */
     static String subject(Map<String, String> labels) {
-        return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        String s = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+        if (s.length() <= MAX_SUBJECT) {
+            return s;
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return s.substring(0, MAX_SUBJECT - 20) + "…#" + java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String describe(Rule rule, double value) {

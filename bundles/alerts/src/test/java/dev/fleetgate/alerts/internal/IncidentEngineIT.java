@@ -322,6 +322,25 @@ class IncidentEngineIT {
     }
 
     @Test
+    void hugeLabelsMakeAShortSubject() throws Exception {
+        String m = metric();
+        Rule r = metricRule(m, 85, 0, 0, List.of());
+        Map<String, String> labels = new java.util.TreeMap<>();
+        for (int i = 0; i < 30; i++) {
+            labels.put("l" + i, "x".repeat(500) + i);
+        }
+        Fixtures.samples(ds, Fixtures.series(ds, m, labels), recent(), 10, 90);
+        labels.put("l9", "y".repeat(500)); // the last label by name: differs only after the cut
+        Fixtures.samples(ds, Fixtures.series(ds, m, labels), recent(), 10, 90);
+        IncidentEngine.Evaluation e = engine().evaluateMetrics();
+        assertEquals(2, e.opened());
+        List<Incident> open = store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10));
+        assertEquals(2, open.size());
+        assertTrue(open.get(0).subject().length() <= IncidentEngine.MAX_SUBJECT);
+        assertFalse(open.get(0).subject().equals(open.get(1).subject()));
+    }
+
+    @Test
     void disablingARuleClosesItsIncidentsQuietly() throws Exception {
         StoredChannel ch = webhookChannel(null);
         String m = metric();
