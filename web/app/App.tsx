@@ -15,6 +15,9 @@ const LogsPage = lazy(() => import('./pages/LogsPage'));
 const ModulesPage = lazy(() => import('./pages/ModulesPage'));
 const EnrolPage = lazy(() => import('./pages/EnrolPage'));
 const DnsPage = lazy(() => import('./pages/DnsPage'));
+const IncidentsPage = lazy(() => import('./pages/IncidentsPage'));
+const IncidentPage = lazy(() => import('./pages/IncidentPage'));
+const AlertsPage = lazy(() => import('./pages/AlertsPage'));
 
 export function App() {
   return (
@@ -38,6 +41,9 @@ export function App() {
                   <Route path="/modules" element={<ModulesPage />} />
                   <Route path="/enrol" element={<EnrolPage />} />
                   <Route path="/dns" element={<DnsPage />} />
+                  <Route path="/incidents" element={<IncidentsPage />} />
+                  <Route path="/incidents/:id" element={<IncidentPage />} />
+                  <Route path="/alerts" element={<AlertsPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

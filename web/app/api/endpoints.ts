@@ -1,6 +1,11 @@
 import { api } from './http';
 import type {
   Agent,
+  AlertChannel,
+  AlertRule,
+  Incident,
+  IncidentDetail,
+  TemplatePreview,
   AgentBundle,
   Container,
   DnsRecord,
@@ -98,3 +103,25 @@ export const metricsNames = () => api<unknown>('/metrics/names');
 export const dnsZones = () => api<DnsZone[]>('/dns/zones');
 export const dnsRecords = () => api<DnsRecord[]>('/dns/records');
 export const dnsSync = () => api<unknown>('/dns/sync', { method: 'POST', body: {} });
+
+export interface IncidentFilter {
+  state?: string;
+  severity?: string;
+  subject?: string;
+}
+
+export const incidents = (f: IncidentFilter = {}) =>
+  api<Incident[]>('/incidents', { query: { state: f.state || undefined, severity: f.severity || undefined, subject: f.subject || undefined } });
+export const incident = (id: string) => api<IncidentDetail>(`/incidents/${enc(id)}`);
+export const ackIncident = (id: string) => api<Incident>(`/incidents/${enc(id)}/ack`, { method: 'POST', body: {} });
+export const alertRules = () => api<AlertRule[]>('/alerts/rules');
+export const updateAlertRule = (id: string, body: unknown) => api<AlertRule>(`/alerts/rules/${enc(id)}`, { method: 'PUT', body });
+export const alertChannels = () => api<AlertChannel[]>('/alerts/channels');
+export const testAlertChannel = (id: string) =>
+  api<{ ok: boolean; error: string | null }>(`/alerts/channels/${enc(id)}/test`, { method: 'POST', body: {} });
+export const previewTemplate = (body: { channelType: string; event: string; kind?: string; body?: string }) =>
+  api<TemplatePreview>('/alerts/templates/preview', { method: 'POST', body });
+export const saveTemplate = (body: { kind: string; channelType: string; event: string; body: string }) =>
+  api<TemplatePreview>('/alerts/templates', { method: 'PUT', body });
+
+export type AlertRuleView = AlertRule;

@@ -207,3 +207,80 @@ export interface DnsRecord {
   lastError?: string | null;
   serviceId?: string | null;
 }
+
+/** An incident (module alerts). */
+export interface Incident {
+  id: string;
+  ruleId: string;
+  rule: string;
+  kind: string;
+  subject: string;
+  state: 'OPEN' | 'RESOLVED';
+  severity: 'info' | 'warning' | 'critical';
+  value: number | null;
+  threshold: number | null;
+  op?: string;
+  metric?: string;
+  message: string | null;
+  labels: Record<string, string>;
+  openedAt: string;
+  lastSeenAt: string;
+  resolvedAt: string | null;
+  ackedAt: string | null;
+  ackedBy: string | null;
+  flapping: boolean;
+}
+
+export interface AlertDelivery {
+  id: number;
+  incidentId: string | null;
+  channelId: string;
+  channel: string;
+  event: string;
+  state: 'PENDING' | 'SENT' | 'FAILED';
+  attempts: number;
+  createdAt: string;
+  sentAt: string | null;
+  nextAttemptAt: string | null;
+  error: string | null;
+}
+
+export interface IncidentDetail extends Incident {
+  timeline: { at: string; type: string; detail: string | null }[];
+  deliveries: AlertDelivery[];
+}
+
+export interface AlertRule {
+  id: string;
+  name: string;
+  kind: 'metric' | 'event';
+  enabled: boolean;
+  severity: string;
+  metric?: string;
+  labels?: Record<string, string>;
+  aggregate?: string;
+  windowSeconds?: number;
+  op?: string;
+  threshold?: number | null;
+  forSeconds?: number;
+  eventKind?: string;
+  clearForSeconds: number;
+  repeatIntervalSeconds: number;
+  channelIds: string[];
+  builtin: boolean;
+}
+
+export interface AlertChannel {
+  id: string;
+  name: string;
+  type: string;
+  settings: Record<string, unknown>;
+  ratePerMinute: number;
+  enabled: boolean;
+  blockedUntil: string | null;
+}
+
+export interface TemplatePreview {
+  title: string;
+  text: string;
+}

@@ -1,5 +1,9 @@
 const TONES: Record<string, string> = {
   ONLINE: 'ok',
+  SENT: 'ok',
+  OPEN: 'bad',
+  critical: 'bad',
+  warning: 'warn',
   APPLIED: 'ok',
   ACTIVE: 'ok',
   running: 'ok',

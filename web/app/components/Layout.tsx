@@ -33,6 +33,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ['/services', 'Services'],
     ['/logs', 'Logs'],
     ['/dns', 'DNS'],
+    ['/incidents', 'Incidents'],
     ['/modules', 'Modules'],
   ];
   if (isAdmin) links.push(['/enrol', 'Enrol a host']);

@@ -1,9 +1,11 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
+import * as endpoints from '../api/endpoints';
 import type { Agent, Service, ServiceStatus } from '../api/types';
 import { Badge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
 import { formatPercent, timeAgo } from '../lib/format';
-import { rollup, useAgents, useLatest, useServices, useServiceStatuses } from '../lib/queries';
+import { REFRESH_MS, rollup, useAgents, useLatest, useServices, useServiceStatuses } from '../lib/queries';
 
 /** How many services' rollout states the overview checks (one request each). */
 const CHECKED = 20;
@@ -29,6 +31,8 @@ export function OverviewPage() {
   const hosts = agents.data ?? [];
   const online = hosts.filter((a) => a.status === 'ONLINE').length;
   const problems = findProblems(hosts, checked, byId);
+  // module alerts; absent (404): the card shows a dash
+  const incidents = useQuery({ queryKey: ['incidents', { state: 'open' }], queryFn: () => endpoints.incidents({ state: 'open' }), refetchInterval: REFRESH_MS });
   const ready = !agents.isPending && !services.isPending;
   const updated = Math.max(agents.dataUpdatedAt, services.dataUpdatedAt);
 
@@ -55,6 +59,12 @@ export function OverviewPage() {
         <div className="card stat">
           <span className="stat-label">Problems</span>
           <span className={`stat-value${problems.length ? ' bad-text' : ''}`}>{ready ? problems.length : '…'}</span>
+        </div>
+        <div className="card stat">
+          <span className="stat-label"><Link to="/incidents">Open incidents</Link></span>
+          <span className={`stat-value${incidents.data?.length ? ' bad-text' : ''}`} data-testid="incidents-open">
+            {incidents.data ? incidents.data.length : incidents.error ? '—' : '…'}
+          </span>
         </div>
       </div>
 

@@ -17,7 +17,10 @@ import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.Topics;
+import dev.fleetgate.api.alerts.AlertEvent;
+import dev.fleetgate.api.alerts.Severity;
 
 /**
  * Periodic work: flushes last-seen times (every 2 s), posts ONLINE/OFFLINE transitions
@@ -63,8 +66,19 @@ public final class Maintenance {
             EventAdmin ea = eventAdmin;
             if (ea != null) {
                 ea.postEvent(new Event(Topics.AGENT_STATUS, Map.of("agentId", t.agentId(), "status", t.status().name())));
+                AlertEvent alert = alert(t);
+                ea.postEvent(new Event(alert.topic(), alert.toProperties()));
             }
         }
+    }
+
+    /** For the alerts module (event kind {@code agent.offline}); every core posts it, one incident opens. */
+    static AlertEvent alert(StatusWatch.Transition t) {
+        AlertEvent a = t.status() == AgentInfo.Status.OFFLINE
+                ? AlertEvent.firing("agent.offline", t.agentId()).severity(Severity.CRITICAL)
+                        .message("Agent " + t.agentId() + " is offline")
+                : AlertEvent.cleared("agent.offline", t.agentId());
+        return a.label("agent", t.agentId());
     }
 
     void sweepTasks() {

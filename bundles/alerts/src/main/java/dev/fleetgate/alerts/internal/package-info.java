@@ -1,0 +1,14 @@
+/**
+ * Implementation of the alerts module (not exported): store, incident engine, outbox
+ * dispatcher, channels, templates.
+ *
+ * <p>The bundle headers are declared here: {@code Fleetgate-Module} makes the bundle a module
+ * the core lists and can hot (un)deploy; Karaf's shell scans {@code Karaf-Commands}.
+ */
+@Header(name = ModuleHeader.MODULE, value = "alerts")
+@Header(name = "Karaf-Commands", value = "dev.fleetgate.alerts.command")
+package dev.fleetgate.alerts.internal;
+
+import org.osgi.annotation.bundle.Header;
+
+import dev.fleetgate.api.ModuleHeader;

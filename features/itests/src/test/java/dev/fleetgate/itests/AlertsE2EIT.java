@@ -1,0 +1,216 @@
+package dev.fleetgate.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.fleetgate.persistence.testing.TestDatabase;
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * Module 8 end to end: the core distribution and a real agent; a rule on the agent's real
+ * {@code host_cpu_usage_percent} opens one incident (not one per sample) and sends exactly one
+ * message to a fake Telegram Bot API (JDK HttpServer speaking {@code sendMessage}) and one e-mail
+ * to a real SMTP server (GreenMail); a core restart sends nothing again; when the condition
+ * clears, one "resolved" message follows on each. Needs PostgreSQL. Ports 20410–20419.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AlertsE2EIT {
+    private static final int CORE_PORTS = 20410;
+    private static final int PROXY_HTTP = 20415;
+    private static final int PROXY_HTTPS = 20416;
+    private static final int PROXY_ADMIN = 20417;
+    private static final String TOKEN = "424242:E2E-token";
+    private static final String CHAT = "-1001";
+
+    private Path work;
+    private TestDatabase db;
+    private CoreProcess core;
+    private AgentProcess agent;
+    private Api admin;
+    private String agentId;
+    private HttpServer telegram;
+    private GreenMail smtp;
+    private final List<JsonNode> telegramMessages = new CopyOnWriteArrayList<>();
+    private String ruleId;
+    private long ruleCreatedAt;
+
+    @BeforeAll
+    void start() throws Exception {
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("alerts-" + System.currentTimeMillis());
+        Files.createDirectories(work);
+        telegram = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        telegram.createContext("/", this::sendMessage);
+        telegram.start();
+        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort())
+                .withConfiguration(GreenMailConfiguration.aConfig().withUser("alerts@fleet.test", "alerts", "smtp-pw"));
+        smtp.start();
+
+        db = TestDatabase.create();
+        core = CoreProcess.install(work, CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
+        core.start();
+        admin = core.admin();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "alerts-e2e")).expect(201)
+                .body().get("token").asText();
+        agent = new AgentProcess(work);
+        agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
+        agent.start(core.url(), "alerts-e2e", token);
+        agentId = agent.awaitOnline(admin, "alerts-e2e", Duration.ofSeconds(60));
+    }
+
+    /** The Bot API's sendMessage, as api.telegram.org answers it. */
+    private void sendMessage(HttpExchange ex) throws IOException {
+        byte[] body = ex.getRequestBody().readAllBytes();
+        String answer;
+        int status;
+        if (!ex.getRequestURI().getPath().equals("/bot" + TOKEN + "/sendMessage")) {
+            status = 401;
+            answer = "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}";
+        } else {
+            JsonNode req = Api.JSON.readTree(body);
+            if (!CHAT.equals(req.path("chat_id").asText())) {
+                status = 400;
+                answer = "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: chat not found\"}";
+            } else {
+                telegramMessages.add(req);
+                status = 200;
+                answer = "{\"ok\":true,\"result\":{\"message_id\":" + telegramMessages.size() + ",\"chat\":{\"id\":"
+                        + CHAT + ",\"type\":\"group\"},\"date\":" + System.currentTimeMillis() / 1000 + "}}";
+            }
+        }
+        byte[] b = answer.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (agent != null) {
+            agent.close();
+            agent.stopNginx();
+        }
+        if (core != null) {
+            core.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        if (telegram != null) {
+            telegram.stop(0);
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+    }
+
+    private List<JsonNode> telegram(String needle) {
+        return telegramMessages.stream().filter(m -> m.path("text").asText().contains(needle)).toList();
+    }
+
+    private List<String> mails() throws Exception {
+        List<String> subjects = new java.util.ArrayList<>();
+        for (MimeMessage m : smtp.getReceivedMessages()) {
+            subjects.add(m.getSubject());
+        }
+        return subjects;
+    }
+
+    @Test
+    @Order(1)
+    void aRuleOnARealMetricSendsOneTelegramAndOneEmail() throws Exception {
+        String tg = admin.post("/api/v1/alerts/channels", Map.of("name", "ops telegram", "type", "telegram",
+                "settings", Map.of("botToken", TOKEN, "chatId", CHAT, "apiBaseUrl", "http://127.0.0.1:"
+                        + telegram.getAddress().getPort()))).expect(201).body().get("id").asText();
+        String mail = admin.post("/api/v1/alerts/channels", Map.of("name", "ops mail", "type", "email",
+                "settings", Map.of("to", List.of("ops@fleet.test"), "from", "alerts@fleet.test", "host", "127.0.0.1",
+                        "port", smtp.getSmtp().getPort(), "username", "alerts", "password", "smtp-pw")))
+                .expect(201).body().get("id").asText();
+        JsonNode listed = admin.get("/api/v1/alerts/channels").expect(200).body();
+        assertTrue(listed.toString().contains("********") && !listed.toString().contains("E2E-token")
+                && !listed.toString().contains("smtp-pw"), "secrets are write-only: " + listed);
+        assertTrue(admin.post("/api/v1/alerts/channels/" + tg + "/test", Map.of()).expect(200).body().path("ok")
+                .asBoolean(), "test message");
+        Processes.await("the test message", Duration.ofSeconds(10), () -> telegram("[TEST]").size() == 1);
+
+        ruleCreatedAt = System.currentTimeMillis();
+        ruleId = admin.post("/api/v1/alerts/rules", Map.of("name", "E2E CPU", "metric", "host_cpu_usage_percent",
+                "labels", Map.of("cpu", "total", "agent", agentId), "op", ">=", "threshold", 0, "forSeconds", 0,
+                "channelIds", List.of(tg, mail))).expect(201).body().get("id").asText();
+        Processes.await("one Telegram message and one e-mail", Duration.ofSeconds(90),
+                () -> telegram("E2E CPU").size() == 1 && smtp.getReceivedMessages().length == 1);
+        long latency = System.currentTimeMillis() - ruleCreatedAt;
+        System.out.println("[alerts-e2e] rule created -> Telegram + e-mail received: " + latency + " ms");
+        // two more metric intervals: still one incident, one message each
+        Thread.sleep(25_000);
+        assertEquals(1, telegram("E2E CPU").size(), "not one message per sample");
+        assertEquals(1, smtp.getReceivedMessages().length);
+        assertTrue(mails().get(0).startsWith("[WARNING] E2E CPU: agent=" + agentId), mails().get(0));
+        JsonNode open = admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId).expect(200).body();
+        assertEquals(1, open.size(), open.toString());
+        assertEquals("agent=" + agentId + ",cpu=total", open.get(0).path("subject").asText());
+    }
+
+    @Test
+    @Order(2)
+    void aCoreRestartSendsNothingAgain() throws Exception {
+        core.stop();
+        core.start();
+        admin = core.admin();
+        Thread.sleep(20_000);
+        assertEquals(1, telegram("E2E CPU").size());
+        assertEquals(1, smtp.getReceivedMessages().length);
+        assertEquals(1, admin.get("/api/v1/incidents?ruleId=" + ruleId).expect(200).body().size());
+    }
+
+    @Test
+    @Order(3)
+    void whenItClearsOneResolvedMessageFollows() throws Exception {
+        admin.put("/api/v1/alerts/rules/" + ruleId, Map.of("name", "E2E CPU", "metric", "host_cpu_usage_percent",
+                "labels", Map.of("cpu", "total", "agent", agentId), "op", ">=", "threshold", 1000, "forSeconds", 0,
+                "channelIds", admin.get("/api/v1/alerts/rules/" + ruleId).expect(200).body().get("channelIds")))
+                .expect(200);
+        Processes.await("one resolved message on each channel", Duration.ofSeconds(90),
+                () -> telegram("[RESOLVED] E2E CPU").size() == 1 && smtp.getReceivedMessages().length == 2);
+        Thread.sleep(20_000);
+        assertEquals(2, telegram("E2E CPU").size(), "opened + resolved, nothing else");
+        assertEquals(2, smtp.getReceivedMessages().length);
+        assertTrue(mails().get(1).startsWith("[RESOLVED] E2E CPU"), mails().get(1));
+        JsonNode incident = admin.get("/api/v1/incidents?ruleId=" + ruleId).expect(200).body();
+        assertEquals(1, incident.size());
+        assertEquals("RESOLVED", incident.get(0).path("state").asText());
+        JsonNode detail = admin.get("/api/v1/incidents/" + incident.get(0).path("id").asText()).expect(200).body();
+        assertEquals(4, detail.path("deliveries").size(), detail.toString());
+        for (JsonNode d : detail.path("deliveries")) {
+            assertEquals("SENT", d.path("state").asText(), d.toString());
+        }
+    }
+}
