@@ -29,7 +29,7 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityE2EIT {
-    private static final int PORTS = 20470; // http, ssh, rmi registry, rmi server
+    private static final int PORTS = 20530; // http, ssh, rmi registry, rmi server, https
 
     private TestDatabase db;
     private CoreProcess core;
