@@ -53,6 +53,8 @@ export interface Service {
   id: string;
   name: string;
   revision: number;
+  /** In the list only. */
+  health?: ServiceHealth;
   domains: string[];
   agentIds: string[];
   upstream: {
@@ -71,10 +73,14 @@ export interface Service {
   updatedAt?: string;
 }
 
+/** How well a service serves, derived by the core (config state, target health, replicas). */
+export type ServiceHealth = 'HEALTHY' | 'DEGRADED' | 'DOWN' | 'UNKNOWN';
 export type RolloutState = 'APPLIED' | 'PENDING' | 'FAILED';
 
 export interface ServiceStatus {
   revision: number;
+  /** Absent from cores before service health. */
+  health?: ServiceHealth;
   agents: {
     agentId: string;
     appliedRevision: number | null;

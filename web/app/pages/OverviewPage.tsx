@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import type { Agent, Service, ServiceStatus } from '../api/types';
-import { Badge } from '../components/Badge';
+import { Badge, HealthBadge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
 import { formatPercent, timeAgo } from '../lib/format';
 import { rollup, useAgents, useLatest, useServices, useServiceStatuses } from '../lib/queries';
@@ -101,14 +101,14 @@ export function OverviewPage() {
             ) : (
               <table>
                 <thead>
-                  <tr><th scope="col">Service</th><th scope="col">Domains</th><th scope="col">State</th></tr>
+                  <tr><th scope="col">Service</th><th scope="col">Domains</th><th scope="col">Health</th></tr>
                 </thead>
                 <tbody>
                   {checked.map((s) => (
                     <tr key={s.id}>
                       <td><Link to={`/services/${s.id}`}>{s.name}</Link></td>
                       <td className="truncate">{s.domains.join(', ')}</td>
-                      <td>{byId.get(s.id) ? <Badge value={rollup(byId.get(s.id))} /> : <span className="muted">…</span>}</td>
+                      <td>{byId.get(s.id) ? <HealthBadge health={byId.get(s.id)?.health} config={rollup(byId.get(s.id))} /> : <span className="muted">…</span>}</td>
                     </tr>
                   ))}
                 </tbody>

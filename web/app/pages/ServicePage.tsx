@@ -5,7 +5,7 @@ import * as endpoints from '../api/endpoints';
 import { ApiError } from '../api/http';
 import type { Series, Service, ServiceStatus } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { Badge } from '../components/Badge';
+import { Badge, HealthBadge } from '../components/Badge';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, QueryState } from '../components/QueryState';
@@ -52,7 +52,7 @@ export default function ServicePage() {
           <>
             <div className="page-head">
               <h1 id="service-title">
-                {s.name} {status.data && <Badge value={rollup(status.data)} />}
+                {s.name} {status.data && <HealthBadge health={status.data.health} config={rollup(status.data)} />}
               </h1>
               {canWrite && (
                 <div className="actions">

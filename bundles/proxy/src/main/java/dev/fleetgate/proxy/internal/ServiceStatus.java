@@ -35,8 +35,11 @@ import dev.fleetgate.proxy.ProxySpec;
 public final class ServiceStatus {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceStatus.class);
 
-    /** The REST shape of {@code GET /services/{id}/status}; {@code replicas} is empty without containers. */
-    public record View(long revision, List<AgentState> agents, List<TargetState> targets,
+    /**
+     * The REST shape of {@code GET /services/{id}/status}; {@code replicas} is empty without
+     * containers; {@code health} is derived by {@link ServiceHealth}.
+     */
+    public record View(long revision, String health, List<AgentState> agents, List<TargetState> targets,
             List<ContainerReports.Replica> replicas) {
     }
 
@@ -89,7 +92,8 @@ public final class ServiceStatus {
             agents.add(c == null ? a : a.with(containers.summary(agentId, sid, c.replicas())));
         }
         List<ContainerReports.Replica> replicas = c == null ? List.of() : containers.replicas(sid, s.config().agentIds());
-        return new View(s.revision(), agents, targets(s), replicas);
+        List<TargetState> targets = targets(s);
+        return new View(s.revision(), ServiceHealth.of(agents, targets, c != null), agents, targets, replicas);
     }
 
     /** Forgets what was learnt about a deleted service. */

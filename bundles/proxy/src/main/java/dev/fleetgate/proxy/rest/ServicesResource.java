@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.proxy.internal.ProxyServices;
+import dev.fleetgate.proxy.internal.ServiceHealth;
 import dev.fleetgate.proxy.internal.ServiceStatus;
 import dev.fleetgate.proxy.internal.StoredService;
 
@@ -54,7 +55,11 @@ public final class ServicesResource implements RestResource {
 
     @GET
     public List<ObjectNode> list() {
-        return services.list().stream().map(ServiceJson::of).toList();
+        return services.list().stream().map(s -> {
+            ObjectNode n = ServiceJson.of(s);
+            n.put("health", health(s));
+            return n;
+        }).toList();
     }
 
     @POST
@@ -94,6 +99,14 @@ public final class ServicesResource implements RestResource {
     @Path("{id}/status")
     public ServiceStatus.View status(@PathParam("id") String id) {
         return status.status(id(id));
+    }
+
+    private String health(StoredService s) {
+        try {
+            return status.status(s.id()).health();
+        } catch (ApiException e) {
+            return ServiceHealth.UNKNOWN; // deleted meanwhile
+        }
     }
 
     static UUID id(String text) {
