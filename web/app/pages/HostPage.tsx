@@ -7,7 +7,7 @@ import { useAuth } from '../auth/AuthContext';
 import { Badge } from '../components/Badge';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
-import { Empty, NotInstalled, QueryState } from '../components/QueryState';
+import { Empty, NotFoundPage, NotInstalled, QueryState, isMissing } from '../components/QueryState';
 import { RangePicker } from '../components/RangePicker';
 import { formatBytes, formatPercent, formatTime, timeAgo } from '../lib/format';
 import { metricNames, rangeByKey } from '../lib/metrics';
@@ -40,6 +40,10 @@ export default function HostPage() {
     navigate('/hosts');
   };
 
+  if (isMissing(agent.error) || (agent.error instanceof ApiError && agent.error.notInstalled)) {
+    // Hosts are core (platform/agents): a 404 here is always an unknown host.
+    return <NotFoundPage what="Host" id={id} back="/hosts" backLabel="All hosts" />;
+  }
   return (
     <section aria-labelledby="host-title">
       <p className="crumbs"><Link to="/hosts">Hosts</Link> /</p>

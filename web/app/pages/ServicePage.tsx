@@ -8,7 +8,7 @@ import { useAuth } from '../auth/AuthContext';
 import { Badge, HealthBadge } from '../components/Badge';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
-import { Empty, QueryState } from '../components/QueryState';
+import { Empty, NotFoundPage, QueryState, isMissing } from '../components/QueryState';
 import { RangePicker } from '../components/RangePicker';
 import { formatNumber, formatTime } from '../lib/format';
 import { metricNames, rangeByKey } from '../lib/metrics';
@@ -44,6 +44,9 @@ export default function ServicePage() {
   };
 
   const labels = { service: id };
+  if (isMissing(service.error)) {
+    return <NotFoundPage what="Service" id={id} back="/services" backLabel="All services" />;
+  }
   return (
     <section aria-labelledby="service-title">
       <p className="crumbs"><Link to="/services">Services</Link> /</p>
