@@ -15,6 +15,8 @@ const LogsPage = lazy(() => import('./pages/LogsPage'));
 const ModulesPage = lazy(() => import('./pages/ModulesPage'));
 const EnrolPage = lazy(() => import('./pages/EnrolPage'));
 const DnsPage = lazy(() => import('./pages/DnsPage'));
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const AccountPage = lazy(() => import('./pages/AccountPage'));
 
 export function App() {
   return (
@@ -38,6 +40,8 @@ export function App() {
                   <Route path="/modules" element={<ModulesPage />} />
                   <Route path="/enrol" element={<EnrolPage />} />
                   <Route path="/dns" element={<DnsPage />} />
+                  <Route path="/users" element={<UsersPage />} />
+                  <Route path="/account" element={<AccountPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

@@ -213,3 +213,9 @@ export interface DnsRecord {
   lastError?: string | null;
   serviceId?: string | null;
 }
+
+export interface User {
+  username: string;
+  roles: string[];
+  createdAt: string;
+}

@@ -35,7 +35,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ['/dns', 'DNS'],
     ['/modules', 'Modules'],
   ];
-  if (isAdmin) links.push(['/enrol', 'Enrol a host']);
+  if (isAdmin) links.push(['/enrol', 'Enrol a host'], ['/users', 'Users']);
 
   return (
     <div className="shell">
@@ -59,10 +59,10 @@ export function Layout({ children }: { children: ReactNode }) {
           <button type="button" className="ghost" onClick={toggle} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
             {theme === 'dark' ? '☀' : '☾'}
           </button>
-          <span className="user" title={user?.roles.join(', ')}>
+          <NavLink className="user" to="/account" title={`Your account (${user?.roles.join(', ')})`}>
             {user?.username} <small>({user?.roles[0] ?? 'no role'})</small>
-          </span>
-          <button type="button" onClick={logout}>
+          </NavLink>
+          <button type="button" onClick={() => void logout()}>
             Sign out
           </button>
         </div>
