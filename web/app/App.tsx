@@ -17,6 +17,7 @@ const EnrolPage = lazy(() => import('./pages/EnrolPage'));
 const DnsPage = lazy(() => import('./pages/DnsPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const AccountPage = lazy(() => import('./pages/AccountPage'));
+const ActivityPage = lazy(() => import('./pages/ActivityPage'));
 
 export function App() {
   return (
@@ -42,6 +43,7 @@ export function App() {
                   <Route path="/dns" element={<DnsPage />} />
                   <Route path="/users" element={<UsersPage />} />
                   <Route path="/account" element={<AccountPage />} />
+                  <Route path="/activity" element={<ActivityPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

@@ -1,5 +1,6 @@
 import { api } from './http';
 import type {
+  ActivityEntry,
   Agent,
   AgentBundle,
   Container,
@@ -25,6 +26,9 @@ export const login = (username: string, password: string) =>
 export const me = () => api<Me>('/auth/me');
 /** Revokes every token of the caller (all browsers and devices). */
 export const logout = () => api<void>('/auth/logout', { method: 'POST', body: {} });
+
+export const activity = (limit: number, before?: number) =>
+  api<ActivityEntry[]>('/activity', { query: before === undefined ? { limit } : { limit, before } });
 
 export const users = () => api<User[]>('/users');
 export const createUser = (username: string, password: string, roles: string[]) =>

@@ -219,3 +219,14 @@ export interface User {
   roles: string[];
   createdAt: string;
 }
+
+/** One write through the API (`GET /activity`). */
+export interface ActivityEntry {
+  id: number;
+  at: string;
+  user: string;
+  /** Method and path, e.g. "PUT /services/6f1f…". */
+  action: string;
+  target: string | null;
+  status: number;
+}

@@ -4,7 +4,7 @@ import { useAuth } from '../auth/AuthContext';
 import { applyTheme, initialTheme, type Theme } from '../lib/theme';
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { user, isAdmin, logout } = useAuth();
+  const { user, isAdmin, canWrite, logout } = useAuth();
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -35,6 +35,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ['/dns', 'DNS'],
     ['/modules', 'Modules'],
   ];
+  if (canWrite) links.push(['/activity', 'Activity']);
   if (isAdmin) links.push(['/enrol', 'Enrol a host'], ['/users', 'Users']);
 
   return (
