@@ -118,6 +118,9 @@ function Containers({ agentId }: { agentId: string }) {
     },
     refetchInterval: 10_000,
   });
+  // Managed containers link to their service by name (the services module may be absent: ids then).
+  const services = useQuery({ queryKey: ['services'], queryFn: endpoints.services, refetchInterval: REFRESH_MS, retry: false });
+  const serviceNames = new Map((services.data ?? []).map((s) => [s.id, s.name]));
 
   return (
     <section aria-labelledby="containers-title">
@@ -146,7 +149,7 @@ function Containers({ agentId }: { agentId: string }) {
                       <td><Badge value={c.health} /></td>
                       <td>{formatPercent(usage.data?.cpu.get(c.name) ?? usage.data?.cpu.get(c.id))}</td>
                       <td>{formatBytes(usage.data?.mem.get(c.name) ?? usage.data?.mem.get(c.id))}</td>
-                      <td>{c.serviceId ? <Link to={`/services/${c.serviceId}`}>service</Link> : '—'}</td>
+                      <td>{c.serviceId ? <Link to={`/services/${c.serviceId}`}>{serviceNames.get(c.serviceId) ?? c.serviceId.slice(0, 8)}</Link> : '—'}</td>
                       <td>
                         <Link to={`/logs?agent=${encodeURIComponent(agentId)}&source=${encodeURIComponent(`container:${c.id}`)}`}>Logs</Link>
                       </td>
