@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { RequireAuth } from './auth/RequireAuth';
 import { Layout } from './components/Layout';
+import { useTitle } from './lib/title';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 
@@ -56,6 +57,7 @@ export function App() {
 }
 
 function NotFound() {
+  useTitle('Page not found');
   return (
     <section>
       <h1>Page not found</h1>

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
+import { useTitle } from '../lib/title';
 import { ApiError } from '../api/http';
 
 interface Props {
@@ -58,6 +59,7 @@ export function isMissing(error: unknown): boolean {
 
 /** The page of an id that does not exist (any more), with the way back to its list. */
 export function NotFoundPage({ what, id, back, backLabel }: { what: string; id: string; back: string; backLabel: string }) {
+  useTitle(`${what} not found`);
   return (
     <section aria-labelledby="not-found-title" data-testid="not-found">
       <h1 id="not-found-title">{what} not found</h1>

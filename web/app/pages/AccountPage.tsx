@@ -4,9 +4,11 @@ import { ApiError } from '../api/http';
 import { useAuth } from '../auth/AuthContext';
 import { Field } from '../components/Field';
 import { placeErrors } from '../lib/fieldErrors';
+import { useTitle } from '../lib/title';
 
 /** The signed-in user's own account: change the password, sign out everywhere. */
 export default function AccountPage() {
+  useTitle('Your account');
   const { user, login, logout } = useAuth();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');

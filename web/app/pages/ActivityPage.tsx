@@ -5,6 +5,7 @@ import * as endpoints from '../api/endpoints';
 import { useAuth } from '../auth/AuthContext';
 import { Empty, QueryState } from '../components/QueryState';
 import { formatTime, timeAgo } from '../lib/format';
+import { useTitle } from '../lib/title';
 
 const PAGE = 50;
 
@@ -23,6 +24,7 @@ function targetLink(action: string, target: string | null) {
 
 /** Who changed what through the API, newest first (admins and operators). */
 export default function ActivityPage() {
+  useTitle('Activity');
   const { canWrite } = useAuth();
   // Cursors of the pages seen so far: [undefined] is the newest page.
   const [cursors, setCursors] = useState<(number | undefined)[]>([undefined]);

@@ -12,6 +12,7 @@ import { RangePicker } from '../components/RangePicker';
 import { formatBytes, formatPercent, formatTime, timeAgo } from '../lib/format';
 import { metricNames, rangeByKey } from '../lib/metrics';
 import { REFRESH_MS } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 export default function HostPage() {
   const { id = '' } = useParams();
@@ -33,6 +34,7 @@ export default function HostPage() {
     staleTime: 60_000,
   });
   const a = agent.data;
+  useTitle(a ? `Host ${a.name}` : 'Host');
   const labels = { agent: id };
 
   const remove = async () => {

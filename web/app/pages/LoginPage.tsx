@@ -2,8 +2,10 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from '../api/http';
 import { useAuth } from '../auth/AuthContext';
+import { useTitle } from '../lib/title';
 
 export function LoginPage() {
+  useTitle('Sign in');
   const { user, login, endReason } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();

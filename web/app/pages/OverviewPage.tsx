@@ -4,6 +4,7 @@ import { Badge, HealthBadge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
 import { formatPercent, timeAgo } from '../lib/format';
 import { rollup, useAgents, useLatest, useServices, useServiceStatuses } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 /** How many services' rollout states the overview checks (one request each). */
 const CHECKED = 20;
@@ -19,6 +20,7 @@ interface Problem {
 }
 
 export function OverviewPage() {
+  useTitle('Overview');
   const agents = useAgents();
   const services = useServices();
   const cpu = useLatest('host_cpu_usage_percent', 'agent', CPU_TOTAL);

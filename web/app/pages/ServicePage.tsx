@@ -13,6 +13,7 @@ import { RangePicker } from '../components/RangePicker';
 import { formatNumber, formatTime } from '../lib/format';
 import { metricNames, rangeByKey } from '../lib/metrics';
 import { REFRESH_MS, rollup, useAgents } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 export default function ServicePage() {
   const { id = '' } = useParams();
@@ -32,6 +33,7 @@ export default function ServicePage() {
   const agents = useAgents();
   const hostName = (id?: string) => (id ? (agents.data ?? []).find((a) => a.id === id)?.name ?? id.slice(0, 8) : 'requests');
   const s = service.data;
+  useTitle(s ? `Service ${s.name}` : 'Service');
 
   const remove = async () => {
     try {

@@ -4,10 +4,12 @@ import { useAuth } from '../auth/AuthContext';
 import { HealthBadge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
 import { rollup, useAgents, useServices, useServiceStatuses } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 const PAGE = 25;
 
 export default function ServicesPage() {
+  useTitle('Services');
   const { canWrite } = useAuth();
   const services = useServices();
   const agents = useAgents();

@@ -10,6 +10,7 @@ import { Field } from '../components/Field';
 import { QueryState } from '../components/QueryState';
 import { placeErrors } from '../lib/fieldErrors';
 import { formatTime } from '../lib/format';
+import { useTitle } from '../lib/title';
 
 const ROLES = ['admin', 'operator', 'viewer'] as const;
 
@@ -20,6 +21,7 @@ function describe(err: unknown): string {
 
 /** User administration (admins): list, create, roles, password reset, delete. */
 export default function UsersPage() {
+  useTitle('Users');
   const { isAdmin } = useAuth();
   const users = useQuery({ queryKey: ['users'], queryFn: endpoints.users, enabled: isAdmin });
   if (!isAdmin) {
