@@ -79,6 +79,24 @@ public final class ServiceStatus {
 
     public View status(UUID id) {
         StoredService s = store.get(id).orElseThrow(() -> ApiException.notFound("Service " + id));
+        return status(s, agentId -> desiredState.state(agentId));
+    }
+
+    /**
+     * The health of each of these services (for the list), asking each agent's state once
+     * rather than once per service.
+     */
+    public Map<UUID, String> health(List<StoredService> services) {
+        Map<String, Map<String, SectionState>> states = new java.util.HashMap<>();
+        Map<UUID, String> out = new LinkedHashMap<>();
+        for (StoredService s : services) {
+            out.put(s.id(), status(s, agentId -> states.computeIfAbsent(agentId, desiredState::state)).health());
+        }
+        return out;
+    }
+
+    private View status(StoredService s, java.util.function.Function<String, Map<String, SectionState>> states) {
+        UUID id = s.id();
         Map<String, Long> carriers = tracker.carriers(id, s.revision());
         if (carriers == null) {
             learnCarriers();
@@ -88,7 +106,7 @@ public final class ServiceStatus {
         String sid = s.id().toString();
         List<AgentState> agents = new ArrayList<>();
         for (String agentId : s.config().agentIds()) {
-            AgentState a = agentState(s, agentId, carriers == null ? null : carriers.get(agentId));
+            AgentState a = agentState(s, agentId, carriers == null ? null : carriers.get(agentId), states);
             agents.add(c == null ? a : a.with(containers.summary(agentId, sid, c.replicas())));
         }
         List<ContainerReports.Replica> replicas = c == null ? List.of() : containers.replicas(sid, s.config().agentIds());
@@ -116,10 +134,11 @@ public final class ServiceStatus {
         }
     }
 
-    private AgentState agentState(StoredService s, String agentId, Long carrier) {
+    private AgentState agentState(StoredService s, String agentId, Long carrier,
+            java.util.function.Function<String, Map<String, SectionState>> states) {
         SectionState st;
         try {
-            st = desiredState.state(agentId).get(ProxySpec.SECTION);
+            st = states.apply(agentId).get(ProxySpec.SECTION);
         } catch (RuntimeException e) {
             return new AgentState(agentId, null, "PENDING", "agent unknown: " + e.getMessage());
         }

@@ -2,6 +2,7 @@ package dev.fleetgate.proxy.rest;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -55,9 +56,11 @@ public final class ServicesResource implements RestResource {
 
     @GET
     public List<ObjectNode> list() {
-        return services.list().stream().map(s -> {
+        List<StoredService> all = services.list();
+        Map<UUID, String> health = status.health(all);
+        return all.stream().map(s -> {
             ObjectNode n = ServiceJson.of(s);
-            n.put("health", health(s));
+            n.put("health", health.getOrDefault(s.id(), ServiceHealth.UNKNOWN));
             return n;
         }).toList();
     }
@@ -99,14 +102,6 @@ public final class ServicesResource implements RestResource {
     @Path("{id}/status")
     public ServiceStatus.View status(@PathParam("id") String id) {
         return status.status(id(id));
-    }
-
-    private String health(StoredService s) {
-        try {
-            return status.status(s.id()).health();
-        } catch (ApiException e) {
-            return ServiceHealth.UNKNOWN; // deleted meanwhile
-        }
     }
 
     static UUID id(String text) {

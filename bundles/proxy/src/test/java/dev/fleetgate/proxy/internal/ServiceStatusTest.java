@@ -105,4 +105,21 @@ class ServiceStatusTest {
                 + "','host':'127.0.0.1','port':9001,'healthy':true}]").replace('\'', '"')));
         assertEquals("HEALTHY", status.status(shop.id()).health());
     }
+
+    @Test
+    void listHealthAsksEachAgentOnce() throws Exception {
+        states.put(Bodies.AGENT, new SectionState(7, 7, 0, null));
+        states.put(Bodies.AGENT2, new SectionState(7, 7, 0, null));
+        ObjectNode b = Bodies.minimal();
+        b.putArray("agentIds").add(Bodies.AGENT).add(Bodies.AGENT2);
+        StoredService blog = SpecBuilderTest.service("blog", 1, b);
+        when(store.list()).thenReturn(List.of(shop, blog));
+        health.report(Bodies.AGENT, Json.MAPPER.readTree(("[{'serviceId':'" + shop.id()
+                + "','host':'127.0.0.1','port':9001,'healthy':false}]").replace('\'', '"')));
+        Map<java.util.UUID, String> h = status.health(List.of(shop, blog));
+        assertEquals("DOWN", h.get(shop.id()));
+        assertEquals("UNKNOWN", h.get(blog.id()));
+        verify(desired, times(1)).state(Bodies.AGENT);
+        verify(desired, times(1)).state(Bodies.AGENT2);
+    }
 }
