@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { RequireAuth } from './auth/RequireAuth';
 import { Layout } from './components/Layout';
+import { useTitle } from './lib/title';
 import { LoginPage } from './pages/LoginPage';
 import { OverviewPage } from './pages/OverviewPage';
 
@@ -18,6 +19,9 @@ const DnsPage = lazy(() => import('./pages/DnsPage'));
 const IncidentsPage = lazy(() => import('./pages/IncidentsPage'));
 const IncidentPage = lazy(() => import('./pages/IncidentPage'));
 const AlertsPage = lazy(() => import('./pages/AlertsPage'));
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const AccountPage = lazy(() => import('./pages/AccountPage'));
+const ActivityPage = lazy(() => import('./pages/ActivityPage'));
 
 export function App() {
   return (
@@ -44,6 +48,9 @@ export function App() {
                   <Route path="/incidents" element={<IncidentsPage />} />
                   <Route path="/incidents/:id" element={<IncidentPage />} />
                   <Route path="/alerts" element={<AlertsPage />} />
+                  <Route path="/users" element={<UsersPage />} />
+                  <Route path="/account" element={<AccountPage />} />
+                  <Route path="/activity" element={<ActivityPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>
@@ -56,6 +63,7 @@ export function App() {
 }
 
 function NotFound() {
+  useTitle('Page not found');
   return (
     <section>
       <h1>Page not found</h1>

@@ -14,6 +14,7 @@
 // not "waiting: no applier"). The last line printed is `E2E-RESULT {json}`.
 import { mkdirSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -116,6 +117,19 @@ async function step(name, fn) {
 let agentId = null;
 let modules = [];
 let serviceId = null;
+let applied = false;
+
+/** A loopback port nothing listens on (taken from the OS, then released). */
+function deadPort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 await step('signed-out visit goes to login, then back to the intended route', async () => {
   await page.goto(`${BASE}/services`);
@@ -197,12 +211,60 @@ await step('service reaches APPLIED on the agent', async () => {
     return /no applier/i.test(state?.error ?? '') ? state.error : null;
   });
   if (outcome === 'applied') {
+    applied = true;
     notes.push('service APPLIED on the agent');
   } else {
     await row.getByText(/no applier/).waitFor(); // the agent's error is shown next to the state
     notes.push(`APPLIED not reachable: the agent has no proxy applier ("${outcome}"), shown on the service page`);
   }
   await shot('service');
+});
+
+await step('health: HEALTHY for a served service, DOWN when its only target is down', async () => {
+  if (!applied) {
+    notes.push('health badges not checked: the agent has no proxy applier (health stays UNKNOWN)');
+    return;
+  }
+  const port = await deadPort();
+  const made = await api('/api/v1/services', {
+    method: 'POST',
+    body: {
+      name: `${SERVICE}-down`, domains: [`down-${DOMAIN}`], agentIds: [agentId],
+      upstream: { targets: [{ host: '127.0.0.1', port }], healthCheck: { path: '/', intervalSeconds: 1, timeoutSeconds: 1, fall: 1, rise: 1 } },
+    },
+  });
+  check(made.status === 201, `create the broken service: ${made.status} ${JSON.stringify(made.json)}`);
+  const downId = made.json.id;
+  await page.goto(`${BASE}/services`);
+  const good = page.getByRole('row').filter({ has: page.getByRole('link', { name: SERVICE, exact: true }) });
+  await good.getByText('HEALTHY', { exact: true }).waitFor();
+  const bad = page.getByRole('row').filter({ has: page.getByRole('link', { name: `${SERVICE}-down`, exact: true }) });
+  await bad.getByText('DOWN', { exact: true }).waitFor();
+  check((await bad.getByText('APPLIED', { exact: true }).count()) === 0, 'the broken service still shows APPLIED');
+  check((await api(`/api/v1/services/${downId}/status`)).json?.health === 'DOWN', 'status health is not DOWN');
+  check((await api('/api/v1/services')).json.find((x) => x.id === downId)?.health === 'DOWN', 'list health is not DOWN');
+  await shot('services-health');
+  await page.goto(`${BASE}/services/${downId}`);
+  await page.getByRole('heading', { level: 1 }).getByText('DOWN', { exact: true }).waitFor();
+  check((await page.title()) === `Service ${SERVICE}-down · Fleetgate`, `title: ${await page.title()}`);
+  await shot('service-down');
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await page.getByRole('heading', { name: 'Services' }).waitFor();
+  notes.push(`a service whose only target (127.0.0.1:${port}) is down shows DOWN`);
+});
+
+await step('not-found pages for an unknown service and host', async () => {
+  await page.goto(`${BASE}/services/00000000-0000-4000-8000-00000000dead`);
+  await page.getByRole('heading', { name: 'Service not found' }).waitFor();
+  check((await page.getByTestId('not-installed').count()) === 0, 'says module not installed');
+  check((await page.locator('figure.chart').count()) === 0, 'draws charts');
+  await shot('service-not-found');
+  await page.goto(`${BASE}/hosts/00000000-0000-4000-8000-00000000beef`);
+  await page.getByRole('heading', { name: 'Host not found' }).waitFor();
+  check((await page.locator('figure.chart').count()) === 0, 'draws charts for an unknown host');
+  await page.getByRole('link', { name: 'All hosts' }).click();
+  await page.getByRole('heading', { name: 'Hosts' }).waitFor();
 });
 
 await step('logs: new lines arrive while watching', async () => {
@@ -311,11 +373,55 @@ await step('viewer sees no write controls', async () => {
   await other.close();
 });
 
+await step('a user created in the Users screen signs in; the change is in the activity log', async () => {
+  const name = `op${Date.now().toString(36)}`;
+  await page.goto(`${BASE}/users`);
+  const form = page.getByRole('form', { name: 'New user' });
+  await form.getByLabel('Username').fill(name);
+  await form.getByLabel('Password').fill('short');
+  await form.getByRole('button', { name: 'Create user' }).click();
+  await form.getByText('must have at least 10 characters').waitFor();
+  await form.getByLabel('Password').fill('operator-password-1');
+  await form.getByRole('checkbox', { name: 'operator' }).check();
+  await form.getByRole('button', { name: 'Create user' }).click();
+  await form.getByText(`User ${name} created.`).waitFor();
+  await page.getByRole('rowheader', { name: new RegExp(name) }).waitFor();
+  await shot('users');
+
+  const other = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  const p = await other.newPage();
+  await p.goto(`${BASE}/services`);
+  await p.getByLabel('Username').fill(name);
+  await p.getByLabel('Password').fill('operator-password-1');
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('heading', { name: 'Services' }).waitFor();
+  check((await p.getByRole('link', { name: 'New service' }).count()) === 1, 'the operator cannot create services');
+  check((await p.getByRole('link', { name: 'Users' }).count()) === 0, 'an operator sees Users');
+  // The session is shared with a second tab: no second sign-in.
+  const tab = await other.newPage();
+  await tab.goto(`${BASE}/hosts`);
+  await tab.getByRole('heading', { name: 'Hosts' }).waitFor();
+  check((await tab.title()) === 'Hosts · Fleetgate', `title: ${await tab.title()}`);
+  // Sign out in one tab: the core revokes the tokens and the other tab follows.
+  await tab.getByRole('button', { name: 'Sign out' }).click();
+  await p.getByRole('heading', { name: 'Sign in to Fleetgate' }).waitFor();
+  await other.close();
+
+  await page.goto(`${BASE}/activity`);
+  const row = page.getByRole('row').filter({ hasText: 'POST /users' }).filter({ hasText: name });
+  await row.first().waitFor();
+  check((await row.first().textContent()).includes(USER), 'activity entry without the admin');
+  await page.getByRole('row').filter({ hasText: 'POST /services' }).filter({ hasText: serviceId }).first().waitFor();
+  const entries = (await api('/api/v1/activity?limit=5')).json;
+  check(entries[0].user === name && entries[0].action === 'POST /auth/logout', `newest entry: ${JSON.stringify(entries[0])}`);
+  await shot('activity');
+});
+
 await step('an expired session returns to the login and keeps the route', async () => {
   await page.goto(`${BASE}/hosts`);
   await page.evaluate(() => {
-    const s = JSON.parse(sessionStorage.getItem('fleetgate.session'));
-    sessionStorage.setItem('fleetgate.session', JSON.stringify({ ...s, token: 'expired.jwt.token' }));
+    const s = JSON.parse(localStorage.getItem('fleetgate.session'));
+    localStorage.setItem('fleetgate.session', JSON.stringify({ ...s, token: 'expired.jwt.token' }));
   });
   await page.reload();
   await page.getByText('Your session has expired').waitFor();

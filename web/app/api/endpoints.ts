@@ -1,5 +1,6 @@
 import { api } from './http';
 import type {
+  ActivityEntry,
   Agent,
   AlertChannel,
   AlertRule,
@@ -20,6 +21,7 @@ import type {
   Service,
   ServiceStatus,
   Task,
+  User,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -27,6 +29,20 @@ const enc = encodeURIComponent;
 export const login = (username: string, password: string) =>
   api<LoginAnswer>('/auth/login', { body: { username, password } });
 export const me = () => api<Me>('/auth/me');
+/** Revokes every token of the caller (all browsers and devices). */
+export const logout = () => api<void>('/auth/logout', { method: 'POST', body: {} });
+
+export const activity = (limit: number, before?: number) =>
+  api<ActivityEntry[]>('/activity', { query: before === undefined ? { limit } : { limit, before } });
+
+export const users = () => api<User[]>('/users');
+export const createUser = (username: string, password: string, roles: string[]) =>
+  api<User>('/users', { body: { username, password, roles } });
+export const changeRoles = (username: string, roles: string[]) =>
+  api<User>(`/users/${enc(username)}/roles`, { method: 'PUT', body: { roles } });
+export const changePassword = (username: string, password: string, currentPassword?: string) =>
+  api<void>(`/users/${enc(username)}/password`, { method: 'PUT', body: currentPassword === undefined ? { password } : { password, currentPassword } });
+export const deleteUser = (username: string) => api<void>(`/users/${enc(username)}`, { method: 'DELETE' });
 
 export const agents = () => api<Agent[]>('/agents');
 export const agent = (id: string) => api<Agent>(`/agents/${enc(id)}`);

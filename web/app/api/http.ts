@@ -22,9 +22,17 @@ export class ApiError extends Error {
     this.errors = errors;
   }
 
+  /**
+   * The endpoint exists but the thing asked for does not (unknown or deleted id): the core
+   * says "<what> not found", where an unknown path says "No such resource".
+   */
+  get missing(): boolean {
+    return this.status === 404 && / not found$/.test(this.message);
+  }
+
   /** The endpoint does not exist: its module is not installed in the core. */
   get notInstalled(): boolean {
-    return this.status === 404;
+    return this.status === 404 && !this.missing;
   }
 }
 

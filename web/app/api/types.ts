@@ -53,6 +53,8 @@ export interface Service {
   id: string;
   name: string;
   revision: number;
+  /** In the list only. */
+  health?: ServiceHealth;
   domains: string[];
   agentIds: string[];
   upstream: {
@@ -71,10 +73,14 @@ export interface Service {
   updatedAt?: string;
 }
 
+/** How well a service serves, derived by the core (config state, target health, replicas). */
+export type ServiceHealth = 'HEALTHY' | 'DEGRADED' | 'DOWN' | 'UNKNOWN';
 export type RolloutState = 'APPLIED' | 'PENDING' | 'FAILED';
 
 export interface ServiceStatus {
   revision: number;
+  /** Absent from cores before service health. */
+  health?: ServiceHealth;
   agents: {
     agentId: string;
     appliedRevision: number | null;
@@ -283,4 +289,21 @@ export interface AlertChannel {
 export interface TemplatePreview {
   title: string;
   text: string;
+}
+
+export interface User {
+  username: string;
+  roles: string[];
+  createdAt: string;
+}
+
+/** One write through the API (`GET /activity`). */
+export interface ActivityEntry {
+  id: number;
+  at: string;
+  user: string;
+  /** Method and path, e.g. "PUT /services/6f1f…". */
+  action: string;
+  target: string | null;
+  status: number;
 }

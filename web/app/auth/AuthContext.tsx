@@ -17,15 +17,27 @@ export interface Auth {
   canWrite: boolean;
   isAdmin: boolean;
   login(username: string, password: string): Promise<void>;
-  logout(): void;
+  /**
+   * Revokes every token of the user on the core (`POST /auth/logout`: this and every other
+   * browser or device), then forgets the session here and in the other tabs.
+   */
+  logout(): Promise<void>;
 }
 
+/**
+ * The session lives in localStorage so that a link opened in a new tab stays signed in;
+ * tabs follow each other's sign-in and sign-out through the `storage` event. Any script
+ * running in the page could read sessionStorage just as well, so localStorage adds no XSS
+ * exposure inside a tab; it keeps the token after the browser closes, which the token's
+ * own expiry bounds (and sign-out revokes it on the core). The CSP forbids inline and
+ * foreign scripts. See docs/security.md.
+ */
 const STORAGE_KEY = 'fleetgate.session';
 const AuthContext = createContext<Auth | null>(null);
 
 function stored(now: number): Session | null {
   try {
-    const s = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null') as Session | null;
+    const s = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null') as Session | null;
     return s && s.token && s.expiresAt > now ? s : null;
   } catch {
     return null;
@@ -46,7 +58,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const end = useCallback(
     (reason: 'expired' | null) => {
       setToken(null);
-      sessionStorage.removeItem(STORAGE_KEY);
+      localStorage.removeItem(STORAGE_KEY);
       setSession(null);
       setEndReason(reason);
       queryClient.clear();
@@ -56,6 +68,25 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   // A 401 on any call: the token expired or was revoked.
   useEffect(() => onUnauthorized(() => sessionRef.current && end('expired')), [end]);
+
+  // Another tab signed in or out.
+  useEffect(() => {
+    const listener = (e: StorageEvent) => {
+      if (e.key !== STORAGE_KEY && e.key !== null) return;
+      const next = stored(Date.now());
+      if (!next) {
+        if (sessionRef.current) end(null);
+        return;
+      }
+      if (next.token !== sessionRef.current?.token) {
+        setToken(next.token);
+        setEndReason(null);
+        setSession(next);
+      }
+    };
+    window.addEventListener('storage', listener);
+    return () => window.removeEventListener('storage', listener);
+  }, [end]);
 
   // The token's own expiry, even when the page makes no call.
   useEffect(() => {
@@ -76,12 +107,19 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       throw e;
     }
     const next = { token: answer.accessToken, expiresAt: Date.now() + answer.expiresIn * 1000, user };
-    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
     setEndReason(null);
     setSession(next);
   }, []);
 
-  const logout = useCallback(() => end(null), [end]);
+  const logout = useCallback(async () => {
+    try {
+      await endpoints.logout();
+    } catch {
+      // Already revoked or expired (401), or the core is unreachable: sign out here anyway.
+    }
+    end(null);
+  }, [end]);
 
   const value = useMemo<Auth>(() => {
     const roles = session?.user.roles ?? [];

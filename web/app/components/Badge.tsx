@@ -5,6 +5,8 @@ const TONES: Record<string, string> = {
   critical: 'bad',
   warning: 'warn',
   APPLIED: 'ok',
+  HEALTHY: 'ok',
+  DEGRADED: 'warn',
   ACTIVE: 'ok',
   running: 'ok',
   healthy: 'ok',
@@ -38,4 +40,12 @@ export function Badge({ value, title }: { value: string | null | undefined; titl
       {text}
     </span>
   );
+}
+
+/**
+ * A service's health (green HEALTHY, amber DEGRADED, red DOWN, grey UNKNOWN); where its
+ * configuration stands (APPLIED/PENDING/FAILED) is the tooltip.
+ */
+export function HealthBadge({ health, config }: { health: string | null | undefined; config?: string }) {
+  return <Badge value={health ?? 'UNKNOWN'} title={config ? `configuration ${config}` : undefined} />;
 }

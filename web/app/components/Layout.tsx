@@ -4,7 +4,7 @@ import { useAuth } from '../auth/AuthContext';
 import { applyTheme, initialTheme, type Theme } from '../lib/theme';
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { user, isAdmin, logout } = useAuth();
+  const { user, isAdmin, canWrite, logout } = useAuth();
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
@@ -36,7 +36,8 @@ export function Layout({ children }: { children: ReactNode }) {
     ['/incidents', 'Incidents'],
     ['/modules', 'Modules'],
   ];
-  if (isAdmin) links.push(['/enrol', 'Enrol a host']);
+  if (canWrite) links.push(['/activity', 'Activity']);
+  if (isAdmin) links.push(['/enrol', 'Enrol a host'], ['/users', 'Users']);
 
   return (
     <div className="shell">
@@ -60,10 +61,10 @@ export function Layout({ children }: { children: ReactNode }) {
           <button type="button" className="ghost" onClick={toggle} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
             {theme === 'dark' ? '☀' : '☾'}
           </button>
-          <span className="user" title={user?.roles.join(', ')}>
+          <NavLink className="user" to="/account" title={`Your account (${user?.roles.join(', ')})`}>
             {user?.username} <small>({user?.roles[0] ?? 'no role'})</small>
-          </span>
-          <button type="button" onClick={logout}>
+          </NavLink>
+          <button type="button" onClick={() => void logout()}>
             Sign out
           </button>
         </div>

@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import { useTitle } from '../lib/title';
 import { ApiError } from '../api/http';
 
 interface Props {
@@ -47,4 +49,24 @@ export function NotInstalled({ module }: { module: string }) {
 
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
+}
+
+/** Whether a query failed because what it asked for does not exist (unknown, deleted or malformed id). */
+export function isMissing(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  return error.missing || (error.status === 400 && error.errors.some((e) => e.field === 'id'));
+}
+
+/** The page of an id that does not exist (any more), with the way back to its list. */
+export function NotFoundPage({ what, id, back, backLabel }: { what: string; id: string; back: string; backLabel: string }) {
+  useTitle(`${what} not found`);
+  return (
+    <section aria-labelledby="not-found-title" data-testid="not-found">
+      <h1 id="not-found-title">{what} not found</h1>
+      <p>
+        There is no {what.toLowerCase()} <code>{id}</code>. It may have been deleted, or the link is wrong.
+      </p>
+      <p><Link to={back}>{backLabel}</Link></p>
+    </section>
+  );
 }

@@ -18,8 +18,37 @@ export function appendCapped(
   if (incoming.length === 0) return { lines: buffer, nextSeq, dropped: 0 };
   const added = incoming.map((l, i) => ({ ...l, seq: nextSeq + i }));
   const all = buffer.concat(added);
+  inTimeOrder(all, buffer.length);
   const dropped = Math.max(0, all.length - cap);
   return { lines: dropped ? all.slice(dropped) : all, nextSeq: nextSeq + incoming.length, dropped };
+}
+
+/** The time of an access-log line; NaN for other lines (Docker and nginx's error log already come in order). */
+function time(line: LogLine): number {
+  return line.stream === 'access' && line.timestamp ? Date.parse(line.timestamp) : Number.NaN;
+}
+
+/**
+ * Moves each access-log line from `from` on back past the lines with a later timestamp (the core may
+ * answer access-log lines out of order, e.g. as nginx writes them when requests end, or
+ * merged from several files). Stable: lines of the same time keep their order; a line
+ * without a timestamp stays where it came. Cheap for the usual case of ordered input.
+ */
+export function inTimeOrder(lines: BufferedLine[], from = 0): void {
+  for (let i = Math.max(1, from); i < lines.length; i++) {
+    const t = time(lines[i]);
+    if (Number.isNaN(t)) continue;
+    let j = i;
+    while (j > 0) {
+      const before = time(lines[j - 1]);
+      if (Number.isNaN(before) || before <= t) break;
+      j--;
+    }
+    if (j < i) {
+      const [moved] = lines.splice(i, 1);
+      lines.splice(j, 0, moved);
+    }
+  }
 }
 
 /** Case-insensitive text filter applied on the page (the server filter restarts the stream). */

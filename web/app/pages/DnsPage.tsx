@@ -7,9 +7,11 @@ import { Badge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
 import { formatTime } from '../lib/format';
 import { REFRESH_MS } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 /** DNS zones Fleetgate updates (module dns) and the records it keeps there. */
 export default function DnsPage() {
+  useTitle('DNS');
   const { isAdmin } = useAuth();
   const queryClient = useQueryClient();
   const zones = useQuery({ queryKey: ['dns', 'zones'], queryFn: endpoints.dnsZones, refetchInterval: REFRESH_MS * 2 });

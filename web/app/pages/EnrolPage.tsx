@@ -6,6 +6,7 @@ import type { EnrolmentToken } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { CopyButton } from '../components/CopyButton';
 import { formatTime } from '../lib/format';
+import { useTitle } from '../lib/title';
 
 /** Shell-quotes a value for the command line shown to the user (single quotes when needed). */
 export function shellQuote(v: string): string {
@@ -19,6 +20,7 @@ export function enrolCommand(coreUrl: string, token: string, name?: string): str
 }
 
 export default function EnrolPage() {
+  useTitle('Enrol a host');
   const { isAdmin } = useAuth();
   const [name, setName] = useState('');
   const [ttl, setTtl] = useState('60');

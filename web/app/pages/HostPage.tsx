@@ -7,11 +7,12 @@ import { useAuth } from '../auth/AuthContext';
 import { Badge } from '../components/Badge';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
-import { Empty, NotInstalled, QueryState } from '../components/QueryState';
+import { Empty, NotFoundPage, NotInstalled, QueryState, isMissing } from '../components/QueryState';
 import { RangePicker } from '../components/RangePicker';
 import { formatBytes, formatPercent, formatTime, timeAgo } from '../lib/format';
 import { metricNames, rangeByKey } from '../lib/metrics';
 import { REFRESH_MS } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 export default function HostPage() {
   const { id = '' } = useParams();
@@ -33,6 +34,7 @@ export default function HostPage() {
     staleTime: 60_000,
   });
   const a = agent.data;
+  useTitle(a ? `Host ${a.name}` : 'Host');
   const labels = { agent: id };
 
   const remove = async () => {
@@ -40,6 +42,10 @@ export default function HostPage() {
     navigate('/hosts');
   };
 
+  if (isMissing(agent.error) || (agent.error instanceof ApiError && agent.error.notInstalled)) {
+    // Hosts are core (platform/agents): a 404 here is always an unknown host.
+    return <NotFoundPage what="Host" id={id} back="/hosts" backLabel="All hosts" />;
+  }
   return (
     <section aria-labelledby="host-title">
       <p className="crumbs"><Link to="/hosts">Hosts</Link> /</p>
@@ -114,6 +120,9 @@ function Containers({ agentId }: { agentId: string }) {
     },
     refetchInterval: 10_000,
   });
+  // Managed containers link to their service by name (the services module may be absent: ids then).
+  const services = useQuery({ queryKey: ['services'], queryFn: endpoints.services, refetchInterval: REFRESH_MS, retry: false });
+  const serviceNames = new Map((services.data ?? []).map((s) => [s.id, s.name]));
 
   return (
     <section aria-labelledby="containers-title">
@@ -142,7 +151,7 @@ function Containers({ agentId }: { agentId: string }) {
                       <td><Badge value={c.health} /></td>
                       <td>{formatPercent(usage.data?.cpu.get(c.name) ?? usage.data?.cpu.get(c.id))}</td>
                       <td>{formatBytes(usage.data?.mem.get(c.name) ?? usage.data?.mem.get(c.id))}</td>
-                      <td>{c.serviceId ? <Link to={`/services/${c.serviceId}`}>service</Link> : '—'}</td>
+                      <td>{c.serviceId ? <Link to={`/services/${c.serviceId}`}>{serviceNames.get(c.serviceId) ?? c.serviceId.slice(0, 8)}</Link> : '—'}</td>
                       <td>
                         <Link to={`/logs?agent=${encodeURIComponent(agentId)}&source=${encodeURIComponent(`container:${c.id}`)}`}>Logs</Link>
                       </td>

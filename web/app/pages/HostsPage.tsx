@@ -4,11 +4,13 @@ import { Badge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
 import { formatBytes, formatPercent, timeAgo } from '../lib/format';
 import { useAgents, useLatest } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 /** `latest` sums the series of a group: only the all-CPU series. */
 const CPU_TOTAL = { cpu: 'total' };
 
 export default function HostsPage() {
+  useTitle('Hosts');
   const agents = useAgents();
   const cpu = useLatest('host_cpu_usage_percent', 'agent', CPU_TOTAL);
   const used = useLatest('host_memory_used_bytes', 'agent');

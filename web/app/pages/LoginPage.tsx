@@ -1,9 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from '../api/http';
 import { useAuth } from '../auth/AuthContext';
+import { useTitle } from '../lib/title';
 
 export function LoginPage() {
+  useTitle('Sign in');
   const { user, login, endReason } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
@@ -12,6 +14,13 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [failures, setFailures] = useState(0);
+  const passwordInput = useRef<HTMLInputElement>(null);
+
+  // After a failed attempt the user retypes the password: put the cursor there.
+  useEffect(() => {
+    if (failures > 0) passwordInput.current?.focus();
+  }, [failures]);
 
   if (user) return <Navigate to={from} replace />;
 
@@ -26,7 +35,9 @@ export function LoginPage() {
       if (err instanceof ApiError && err.status === 401) setError('Wrong username or password.');
       else if (err instanceof ApiError && err.status === 400) setError('Enter a username and a password.');
       else setError(err instanceof Error ? err.message : String(err));
+      setPassword('');
       setBusy(false);
+      setFailures((n) => n + 1);
     }
   };
 
@@ -51,7 +62,7 @@ export function LoginPage() {
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
-          <input id="password" name="password" type="password" autoComplete="current-password" required
+          <input id="password" ref={passwordInput} name="password" type="password" autoComplete="current-password" required
             value={password} onChange={(e) => setPassword(e.target.value)} />
         </div>
         <button type="submit" className="primary" disabled={busy}>

@@ -8,8 +8,10 @@ import { Empty, NotInstalled } from '../components/QueryState';
 import { matches } from '../lib/logBuffer';
 import { useAgents } from '../lib/queries';
 import { useLogStream } from '../lib/useLogStream';
+import { useTitle } from '../lib/title';
 
 export default function LogsPage() {
+  useTitle('Logs');
   const [params, setParams] = useSearchParams();
   const agents = useAgents();
   const agentId = params.get('agent') ?? '';

@@ -8,8 +8,10 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { Empty, QueryState } from '../components/QueryState';
 import { formatBytes, formatTime } from '../lib/format';
 import { REFRESH_MS, useAgents } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 export default function ModulesPage() {
+  useTitle('Modules');
   const modules = useQuery({ queryKey: ['modules'], queryFn: endpoints.modules, refetchInterval: REFRESH_MS * 2 });
   return (
     <section aria-labelledby="modules-title">

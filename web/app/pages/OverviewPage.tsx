@@ -2,10 +2,11 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import * as endpoints from '../api/endpoints';
 import type { Agent, Service, ServiceStatus } from '../api/types';
-import { Badge } from '../components/Badge';
+import { Badge, HealthBadge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
 import { formatPercent, timeAgo } from '../lib/format';
 import { REFRESH_MS, rollup, useAgents, useLatest, useServices, useServiceStatuses } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 /** How many services' rollout states the overview checks (one request each). */
 const CHECKED = 20;
@@ -21,6 +22,7 @@ interface Problem {
 }
 
 export function OverviewPage() {
+  useTitle('Overview');
   const agents = useAgents();
   const services = useServices();
   const cpu = useLatest('host_cpu_usage_percent', 'agent', CPU_TOTAL);
@@ -111,14 +113,14 @@ export function OverviewPage() {
             ) : (
               <table>
                 <thead>
-                  <tr><th scope="col">Service</th><th scope="col">Domains</th><th scope="col">State</th></tr>
+                  <tr><th scope="col">Service</th><th scope="col">Domains</th><th scope="col">Health</th></tr>
                 </thead>
                 <tbody>
                   {checked.map((s) => (
                     <tr key={s.id}>
                       <td><Link to={`/services/${s.id}`}>{s.name}</Link></td>
                       <td className="truncate">{s.domains.join(', ')}</td>
-                      <td>{byId.get(s.id) ? <Badge value={rollup(byId.get(s.id))} /> : <span className="muted">…</span>}</td>
+                      <td>{byId.get(s.id) ? <HealthBadge health={byId.get(s.id)?.health} config={rollup(byId.get(s.id))} /> : <span className="muted">…</span>}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -10,9 +10,11 @@ import { placeErrors } from '../lib/fieldErrors';
 import { useAgents } from '../lib/queries';
 import { emptyForm, fromService, inputKeys, toBody, type ServiceForm } from '../lib/serviceForm';
 import { TargetRows } from './TargetRows';
+import { useTitle } from '../lib/title';
 
 export default function ServiceFormPage() {
   const { id } = useParams();
+  useTitle(id ? 'Edit service' : 'New service');
   const editing = !!id;
   const existing = useQuery({ queryKey: ['service', id], queryFn: () => endpoints.service(id!), enabled: editing });
   const { canWrite } = useAuth();

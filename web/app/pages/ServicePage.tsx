@@ -5,14 +5,15 @@ import * as endpoints from '../api/endpoints';
 import { ApiError } from '../api/http';
 import type { Series, Service, ServiceStatus } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { Badge } from '../components/Badge';
+import { Badge, HealthBadge } from '../components/Badge';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
-import { Empty, QueryState } from '../components/QueryState';
+import { Empty, NotFoundPage, QueryState, isMissing } from '../components/QueryState';
 import { RangePicker } from '../components/RangePicker';
 import { formatNumber, formatTime } from '../lib/format';
 import { metricNames, rangeByKey } from '../lib/metrics';
 import { REFRESH_MS, rollup, useAgents } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 export default function ServicePage() {
   const { id = '' } = useParams();
@@ -32,6 +33,7 @@ export default function ServicePage() {
   const agents = useAgents();
   const hostName = (id?: string) => (id ? (agents.data ?? []).find((a) => a.id === id)?.name ?? id.slice(0, 8) : 'requests');
   const s = service.data;
+  useTitle(s ? `Service ${s.name}` : 'Service');
 
   const remove = async () => {
     try {
@@ -44,6 +46,9 @@ export default function ServicePage() {
   };
 
   const labels = { service: id };
+  if (isMissing(service.error)) {
+    return <NotFoundPage what="Service" id={id} back="/services" backLabel="All services" />;
+  }
   return (
     <section aria-labelledby="service-title">
       <p className="crumbs"><Link to="/services">Services</Link> /</p>
@@ -52,7 +57,7 @@ export default function ServicePage() {
           <>
             <div className="page-head">
               <h1 id="service-title">
-                {s.name} {status.data && <Badge value={rollup(status.data)} />}
+                {s.name} {status.data && <HealthBadge health={status.data.health} config={rollup(status.data)} />}
               </h1>
               {canWrite && (
                 <div className="actions">

@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext';
-import { Badge } from '../components/Badge';
+import { HealthBadge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
 import { rollup, useAgents, useServices, useServiceStatuses } from '../lib/queries';
+import { useTitle } from '../lib/title';
 
 const PAGE = 25;
 
 export default function ServicesPage() {
+  useTitle('Services');
   const { canWrite } = useAuth();
   const services = useServices();
   const agents = useAgents();
@@ -44,7 +46,7 @@ export default function ServicesPage() {
                 <thead>
                   <tr>
                     <th scope="col">Name</th><th scope="col">Domains</th><th scope="col">Hosts</th>
-                    <th scope="col">Upstream</th><th scope="col">Revision</th><th scope="col">State</th>
+                    <th scope="col">Upstream</th><th scope="col">Revision</th><th scope="col">Health</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -59,7 +61,7 @@ export default function ServicesPage() {
                           : `${s.upstream.targets.length} target${s.upstream.targets.length === 1 ? '' : 's'}`}
                       </td>
                       <td>{s.revision}</td>
-                      <td>{statuses[i]?.data ? <Badge value={rollup(statuses[i].data)} /> : <span className="muted">…</span>}</td>
+                      <td>{statuses[i]?.data || s.health ? <HealthBadge health={statuses[i]?.data?.health ?? s.health} config={rollup(statuses[i]?.data)} /> : <span className="muted">…</span>}</td>
                     </tr>
                   ))}
                 </tbody>

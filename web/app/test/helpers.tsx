@@ -53,7 +53,7 @@ export const OPERATOR: Me = { username: 'olga', roles: ['operator'] };
 /** Signs in (as the stored session would be after a reload) unless user is null. */
 export function signIn(user: Me | null, expiresInMs = 3_600_000) {
   if (user) {
-    sessionStorage.setItem('fleetgate.session', JSON.stringify({ token: 'tok', expiresAt: Date.now() + expiresInMs, user }));
+    localStorage.setItem('fleetgate.session', JSON.stringify({ token: 'tok', expiresAt: Date.now() + expiresInMs, user }));
   }
 }
 

@@ -29,7 +29,9 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * The web admin driven in headless Chromium: the core and agent distributions as real
  * processes, then {@code node web/e2e/run.mjs} (playwright-core, /usr/bin/chromium) logs in,
  * sees the agent ONLINE, creates a service through a field error, follows it to APPLIED,
- * watches new log lines arrive and a host chart fill, and saves a screenshot of every
+ * watches new log lines arrive and a host chart fill, sees a service whose only target is
+ * down marked DOWN, not-found pages, a user created in the Users screen sign in, and the
+ * activity log record the changes, and saves a screenshot of every
  * screen under {@code target/e2e/screenshots/}. Ports 20310–20399.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -132,7 +134,7 @@ class WebE2EIT {
         assertTrue(json.path("ok").asBoolean(), result);
         assertTrue(json.path("checked").size() >= 12, "steps checked: " + json.path("checked"));
         for (String screen : List.of("login", "overview", "hosts", "host", "service-invalid", "service", "logs", "dns",
-                "modules", "enrol", "overview-dark")) {
+                "modules", "enrol", "overview-dark", "services-health", "service-down", "service-not-found", "users", "activity")) {
             assertTrue(Files.size(shots.resolve(screen + ".png")) > 5_000, "screenshot " + screen);
         }
         System.out.println("web e2e notes: " + json.path("notes"));

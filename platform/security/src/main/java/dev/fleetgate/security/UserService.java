@@ -38,6 +38,15 @@ public interface UserService {
     void changePassword(String username, String newPassword);
 
     /**
+     * Replaces a user's roles (non-empty, each one of {@link dev.fleetgate.api.Roles}) and
+     * revokes the user's access tokens, which carry the old roles. Refuses (409) to take the
+     * admin role from the last admin.
+     *
+     * @return the user with the new roles
+     */
+    User changeRoles(String username, Set<String> roles);
+
+    /**
      * Revokes every access token issued to the user so far (raises its token version).
      *
      * @throws dev.fleetgate.api.ApiException 404 for an unknown user

@@ -6,7 +6,7 @@
  * bundle provides; nothing about tokens is exported from here.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.fleetgate.security;
 
 import org.osgi.annotation.bundle.Export;

@@ -35,8 +35,11 @@ import dev.fleetgate.proxy.ProxySpec;
 public final class ServiceStatus {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceStatus.class);
 
-    /** The REST shape of {@code GET /services/{id}/status}; {@code replicas} is empty without containers. */
-    public record View(long revision, List<AgentState> agents, List<TargetState> targets,
+    /**
+     * The REST shape of {@code GET /services/{id}/status}; {@code replicas} is empty without
+     * containers; {@code health} is derived by {@link ServiceHealth}.
+     */
+    public record View(long revision, String health, List<AgentState> agents, List<TargetState> targets,
             List<ContainerReports.Replica> replicas) {
     }
 
@@ -81,6 +84,24 @@ public final class ServiceStatus {
 
     public View status(UUID id) {
         StoredService s = store.get(id).orElseThrow(() -> ApiException.notFound("Service " + id));
+        return status(s, agentId -> desiredState.state(agentId));
+    }
+
+    /**
+     * The health of each of these services (for the list), asking each agent's state once
+     * rather than once per service.
+     */
+    public Map<UUID, String> health(List<StoredService> services) {
+        Map<String, Map<String, SectionState>> states = new java.util.HashMap<>();
+        Map<UUID, String> out = new LinkedHashMap<>();
+        for (StoredService s : services) {
+            out.put(s.id(), status(s, agentId -> states.computeIfAbsent(agentId, desiredState::state)).health());
+        }
+        return out;
+    }
+
+    private View status(StoredService s, java.util.function.Function<String, Map<String, SectionState>> states) {
+        UUID id = s.id();
         Map<String, Long> carriers = tracker.carriers(id, s.revision());
         if (carriers == null) {
             learnCarriers();
@@ -90,11 +111,12 @@ public final class ServiceStatus {
         String sid = s.id().toString();
         List<AgentState> agents = new ArrayList<>();
         for (String agentId : s.config().agentIds()) {
-            AgentState a = agentState(s, agentId, carriers == null ? null : carriers.get(agentId));
+            AgentState a = agentState(s, agentId, carriers == null ? null : carriers.get(agentId), states);
             agents.add(c == null ? a : a.with(containers.summary(agentId, sid, c.replicas())));
         }
         List<ContainerReports.Replica> replicas = c == null ? List.of() : containers.replicas(sid, s.config().agentIds());
-        return new View(s.revision(), agents, targets(s), replicas);
+        List<TargetState> targets = targets(s);
+        return new View(s.revision(), ServiceHealth.of(agents, targets, c != null), agents, targets, replicas);
     }
 
     /** Forgets what was learnt about a deleted service. */
@@ -117,10 +139,11 @@ public final class ServiceStatus {
         }
     }
 
-    private AgentState agentState(StoredService s, String agentId, Long carrier) {
+    private AgentState agentState(StoredService s, String agentId, Long carrier,
+            java.util.function.Function<String, Map<String, SectionState>> states) {
         SectionState st;
         try {
-            st = desiredState.state(agentId).get(ProxySpec.SECTION);
+            st = states.apply(agentId).get(ProxySpec.SECTION);
         } catch (RuntimeException e) {
             return new AgentState(agentId, null, "PENDING", "agent unknown: " + e.getMessage());
         }

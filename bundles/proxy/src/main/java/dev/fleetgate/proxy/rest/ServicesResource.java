@@ -2,6 +2,7 @@ package dev.fleetgate.proxy.rest;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,7 @@ import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
 import dev.fleetgate.proxy.internal.ProxyServices;
+import dev.fleetgate.proxy.internal.ServiceHealth;
 import dev.fleetgate.proxy.internal.ServiceStatus;
 import dev.fleetgate.proxy.internal.StoredService;
 
@@ -56,7 +58,13 @@ public final class ServicesResource implements RestResource {
 
     @GET
     public List<ObjectNode> list() {
-        return services.list().stream().map(ServiceJson::of).toList();
+        List<StoredService> all = services.list();
+        Map<UUID, String> health = status.health(all);
+        return all.stream().map(s -> {
+            ObjectNode n = ServiceJson.of(s);
+            n.put("health", health.getOrDefault(s.id(), ServiceHealth.UNKNOWN));
+            return n;
+        }).toList();
     }
 
     @POST

@@ -91,4 +91,35 @@ class ServiceStatusTest {
                 new ServiceStatus.TargetState("127.0.0.1", 31000, false)), status.status(shop.id()).targets(),
                 "replicas the agent runs follow the configured targets");
     }
+
+    @Test
+    void healthFollowsTheReportedTargets() throws Exception {
+        states.put(Bodies.AGENT, new SectionState(7, 7, 0, null));
+        states.put(Bodies.AGENT2, new SectionState(7, 7, 0, null));
+        assertEquals("UNKNOWN", status.status(shop.id()).health(), "no agent reported its targets yet");
+        String id = shop.id().toString();
+        health.report(Bodies.AGENT, Json.MAPPER.readTree(("[{'serviceId':'" + id
+                + "','host':'127.0.0.1','port':9001,'healthy':false}]").replace('\'', '"')));
+        assertEquals("DOWN", status.status(shop.id()).health(), "its only target is down, though APPLIED");
+        health.report(Bodies.AGENT, Json.MAPPER.readTree(("[{'serviceId':'" + id
+                + "','host':'127.0.0.1','port':9001,'healthy':true}]").replace('\'', '"')));
+        assertEquals("HEALTHY", status.status(shop.id()).health());
+    }
+
+    @Test
+    void listHealthAsksEachAgentOnce() throws Exception {
+        states.put(Bodies.AGENT, new SectionState(7, 7, 0, null));
+        states.put(Bodies.AGENT2, new SectionState(7, 7, 0, null));
+        ObjectNode b = Bodies.minimal();
+        b.putArray("agentIds").add(Bodies.AGENT).add(Bodies.AGENT2);
+        StoredService blog = SpecBuilderTest.service("blog", 1, b);
+        when(store.list()).thenReturn(List.of(shop, blog));
+        health.report(Bodies.AGENT, Json.MAPPER.readTree(("[{'serviceId':'" + shop.id()
+                + "','host':'127.0.0.1','port':9001,'healthy':false}]").replace('\'', '"')));
+        Map<java.util.UUID, String> h = status.health(List.of(shop, blog));
+        assertEquals("DOWN", h.get(shop.id()));
+        assertEquals("UNKNOWN", h.get(blog.id()));
+        verify(desired, times(1)).state(Bodies.AGENT);
+        verify(desired, times(1)).state(Bodies.AGENT2);
+    }
 }

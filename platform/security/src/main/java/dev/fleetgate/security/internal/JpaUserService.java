@@ -182,6 +182,31 @@ public final class JpaUserService implements UserService {
     }
 
     @Override
+    public User changeRoles(String username, Set<String> roles) {
+        List<FieldError> errors = UserRules.checkRoles(roles);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        return inTransaction(em -> {
+            lockUsers(em);
+            UserEntity user = username == null ? null : em.find(UserEntity.class, username);
+            if (user == null) {
+                throw ApiException.notFound("User " + username);
+            }
+            if (user.roles().contains(Roles.ADMIN) && !roles.contains(Roles.ADMIN)) {
+                long admins = em.createQuery("SELECT COUNT(u) FROM UserEntity u WHERE :r MEMBER OF u.roles", Long.class)
+                        .setParameter("r", Roles.ADMIN).getSingleResult();
+                if (admins <= 1) {
+                    throw ApiException.conflict("User " + username + " is the last admin and must keep the admin role");
+                }
+            }
+            user.roles(roles);
+            user.revokeTokens();
+            return user.toUser();
+        });
+    }
+
+    @Override
     public void revokeTokens(String username) {
         inTransaction(em -> {
             UserEntity user = username == null ? null : em.find(UserEntity.class, username);

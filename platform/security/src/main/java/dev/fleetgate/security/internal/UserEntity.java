@@ -62,6 +62,11 @@ public class UserEntity {
         this.passwordHash = hash;
     }
 
+    public void roles(Set<String> newRoles) {
+        roles.clear();
+        roles.addAll(newRoles);
+    }
+
     /** Invalidates the tokens issued so far. */
     public void revokeTokens() {
         tokenVersion++;

@@ -26,6 +26,12 @@ public final class UserRules {
                     "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
         }
         errors.addAll(checkPassword("password", password));
+        errors.addAll(checkRoles(roles));
+        return errors;
+    }
+
+    public static List<FieldError> checkRoles(Collection<String> roles) {
+        List<FieldError> errors = new ArrayList<>();
         if (roles == null || roles.isEmpty()) {
             errors.add(new FieldError("roles", "at least one role is required (admin, operator, viewer)"));
         } else {

@@ -33,6 +33,10 @@ public final class Bodies {
             @JsonProperty("currentPassword") String currentPassword) {
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record NewRoles(@JsonProperty("roles") List<String> roles) {
+    }
+
     /** A user as the API shows it: roles sorted, time as ISO-8601 text. */
     public record UserView(@JsonProperty("username") String username, @JsonProperty("roles") List<String> roles,
             @JsonProperty("createdAt") String createdAt) {

@@ -86,6 +86,20 @@ public final class UsersResource implements RestResource {
     }
 
     /**
+     * Replaces a user's roles and revokes their tokens (which carry the old roles): the user
+     * signs in again with the new ones.
+     */
+    @PUT
+    @Path("{username}/roles")
+    @RolesAllowed(Roles.ADMIN)
+    public Bodies.UserView changeRoles(@PathParam("username") String username, Bodies.NewRoles body) {
+        Set<String> roles = body == null || body.roles() == null ? null : new LinkedHashSet<>(body.roles());
+        User changed = users.changeRoles(username, roles);
+        tokens.forget(username);
+        return Bodies.UserView.of(changed);
+    }
+
+    /**
      * Changes a password and revokes the user's tokens (the caller logs in again when it was
      * their own). One's own password needs the current one, admins included: a stolen token
      * alone must not take the account over.

@@ -202,4 +202,21 @@ class JpaUserServiceIT {
         assertEquals(2, users.verify("tess", "tess-new-password").orElseThrow().tokenVersion());
         assertEquals(404, assertThrows(ApiException.class, () -> users.revokeTokens("nobody")).status());
     }
+
+    @Test
+    void roleChangesRaiseTheTokenVersionAndKeepAnAdmin() {
+        users.create("solo", "solo-password", Set.of("admin"));
+        users.create("ops", "ops-password", Set.of("viewer"));
+        User ops = users.changeRoles("ops", Set.of("operator", "viewer"));
+        assertEquals(Set.of("operator", "viewer"), ops.roles());
+        assertEquals(1, users.find("ops").orElseThrow().tokenVersion());
+        assertEquals(Set.of("operator", "viewer"), users.find("ops").orElseThrow().roles());
+        assertEquals(409, assertThrows(ApiException.class, () -> users.changeRoles("solo", Set.of("operator"))).status());
+        assertEquals(Set.of("admin"), users.find("solo").orElseThrow().roles());
+        users.changeRoles("ops", Set.of("admin"));
+        users.changeRoles("solo", Set.of("viewer"));
+        assertEquals(Set.of("viewer"), users.find("solo").orElseThrow().roles());
+        assertEquals(400, assertThrows(ApiException.class, () -> users.changeRoles("ops", Set.of())).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> users.changeRoles("nobody", Set.of("viewer"))).status());
+    }
 }

@@ -52,6 +52,21 @@ final class InMemoryUsers implements UserService {
     }
 
     @Override
+    public User changeRoles(String username, Set<String> roles) {
+        java.util.List<dev.fleetgate.api.FieldError> errors = dev.fleetgate.security.internal.UserRules.checkRoles(roles);
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        User u = users.get(username);
+        if (u == null) {
+            throw ApiException.notFound("User " + username);
+        }
+        User changed = new User(u.username(), roles, u.createdAt(), u.tokenVersion() + 1);
+        users.put(username, changed);
+        return changed;
+    }
+
+    @Override
     public void revokeTokens(String username) {
         User u = users.get(username);
         if (u == null) {

@@ -116,4 +116,22 @@ class TokenRevocationTest {
         assertEquals(429, r.getStatus());
         assertTrue(Long.parseLong(r.getHeaderString("Retry-After")) > 0);
     }
+
+    @Test
+    void roleChangeRevokesTheUsersTokensAndTheNewLoginCarriesTheNewRoles() {
+        String old = login("alice", "alice-password");
+        String other = login("root", "root-password");
+        Bodies.UserView v = admin.changeRoles("alice", new Bodies.NewRoles(java.util.List.of("viewer")));
+        assertEquals(java.util.List.of("viewer"), v.roles());
+        assertTrue(tokens.authenticate(old).isEmpty(), "the operator token must not outlive the demotion");
+        assertTrue(tokens.authenticate(other).isPresent());
+        assertEquals(Set.of("viewer"), tokens.authenticate(login("alice", "alice-password")).orElseThrow().roles());
+        ApiException bad = assertThrows(ApiException.class,
+                () -> admin.changeRoles("alice", new Bodies.NewRoles(java.util.List.of("root"))));
+        assertEquals(400, bad.status());
+        assertEquals("roles", bad.errors().get(0).field());
+        assertEquals(400, assertThrows(ApiException.class, () -> admin.changeRoles("alice", null)).status());
+        assertEquals(404, assertThrows(ApiException.class,
+                () -> admin.changeRoles("nobody", new Bodies.NewRoles(java.util.List.of("viewer")))).status());
+    }
 }
