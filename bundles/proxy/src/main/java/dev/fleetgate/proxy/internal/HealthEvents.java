@@ -57,7 +57,7 @@ public final class HealthEvents {
         timer.shutdownNow();
     }
 
-    private void check() {
+    synchronized void check() {
         try {
             EventAdmin ea = eventAdmin;
             if (ea == null) {
