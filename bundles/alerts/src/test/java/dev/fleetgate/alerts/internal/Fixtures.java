@@ -31,7 +31,8 @@ final class Fixtures {
             s.execute("CREATE TABLE metric_sample_default PARTITION OF metric_sample DEFAULT");
         }
         Migrations.apply(ds, "alerts", List.of(new Migration(1, "alerts", resource("db/alerts/V1__alerts.sql")),
-                new Migration(2, "default_rules", resource("db/alerts/V2__default_rules.sql"))));
+                new Migration(2, "default_rules", resource("db/alerts/V2__default_rules.sql")),
+                new Migration(3, "event_rules", resource("db/alerts/V3__event_rules.sql"))));
     }
 
     private static String resource(String path) throws IOException {

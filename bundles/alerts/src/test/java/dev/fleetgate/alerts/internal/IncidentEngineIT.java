@@ -280,6 +280,28 @@ class IncidentEngineIT {
     }
 
     @Test
+    void builtInRulesCoverTheEventsModulesPost() throws Exception {
+        IncidentEngine engine = engine();
+        Map<String, String> builtins = Map.of("service.target.down", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0005",
+                "service.down", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0006",
+                "container.replica.failed", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0007",
+                "proxy.apply.failed", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0008");
+        for (Map.Entry<String, String> b : builtins.entrySet()) {
+            Rule r = store.rule(UUID.fromString(b.getValue())).orElseThrow();
+            assertEquals(b.getKey(), r.eventKind());
+            assertTrue(r.enabled() && r.builtin(), r.toString());
+            String subject = "subject-" + UUID.randomUUID();
+            engine.onEvent(AlertEvent.firing(b.getKey(), subject).message("m").toProperties());
+            engine.onEvent(AlertEvent.firing(b.getKey(), subject).message("m").toProperties());
+            assertEquals(1, Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?"
+                    + " AND state = 'OPEN'", r.id(), subject), b.getKey());
+            engine.onEvent(AlertEvent.cleared(b.getKey(), subject).toProperties());
+            assertEquals(1, Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?"
+                    + " AND state = 'RESOLVED'", r.id(), subject), b.getKey());
+        }
+    }
+
+    @Test
     void aSilenceMutesMessagesNotIncidents() throws Exception {
         StoredChannel ch = webhookChannel(null);
         String m = metric();

@@ -67,18 +67,24 @@ public final class ReportStore {
         return new AppliedRow(base.revision(), report.revision(), report.error());
     }
 
-    /** Writes the sections whose state changed; returns how many. */
-    public int recordApplied(String agentId, Map<String, SyncReport.Applied> reports) {
+    /** A section's stored state before and after a report ({@code before} null: none stored). */
+    record Change(AppliedRow before, AppliedRow after) {
+    }
+
+    /** Writes the sections whose state changed; returns them by section. */
+    public Map<String, Change> recordApplied(String agentId, Map<String, SyncReport.Applied> reports) {
         Map<String, AppliedRow> known = applied.computeIfAbsent(agentId, k -> new ConcurrentHashMap<>());
         Map<String, AppliedRow> changed = new TreeMap<>();
+        Map<String, Change> changes = new TreeMap<>();
         reports.forEach((section, report) -> {
             AppliedRow next = next(known.get(section), report);
             if (!next.equals(known.get(section))) {
                 changed.put(section, next);
+                changes.put(section, new Change(known.get(section), next));
             }
         });
         if (changed.isEmpty()) {
-            return 0;
+            return Map.of();
         }
         Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO applied_state (agent_id, section, revision,"
@@ -99,7 +105,7 @@ public final class ReportStore {
             return null;
         });
         known.putAll(changed);
-        return changed.size();
+        return changes;
     }
 
     /** Stores the agent's bundle states when they changed; returns whether it wrote. */

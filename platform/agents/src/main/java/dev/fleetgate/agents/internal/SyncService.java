@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.Topics;
+import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.persistence.Database;
 import dev.fleetgate.security.SecretBox;
 
@@ -189,12 +191,30 @@ public final class SyncService {
 
     private void record(String agentId, SyncReport report) {
         registry.seen(agentId, report.version(), report.hostname(), report.address());
-        reports.recordApplied(agentId, report.applied());
+        reports.recordApplied(agentId, report.applied()).forEach((section, change) -> {
+            AlertEvent alert = ApplyFailures.alert(agentId, agentName(agentId, report), section, change.before(),
+                    change.after());
+            if (alert != null) {
+                post(alert.topic(), alert.toProperties());
+            }
+        });
         tasks.complete(agentId, report.taskResults());
         if (report.status() != null) {
             post(Topics.AGENT_REPORT, Map.of("agentId", agentId, "status", report.status()));
             reports.recordBundles(agentId, report.status().get("bundles"));
         }
+    }
+
+    private String agentName(String agentId, SyncReport report) {
+        try {
+            String name = registry.get(agentId).map(AgentInfo::name).orElse(null);
+            if (name != null && !name.isBlank()) {
+                return name;
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Agent {} name not read", agentId, e);
+        }
+        return report.hostname() == null ? agentId : report.hostname();
     }
 
     /** Hands the batch to the sink before anything is recorded; its failure fails the sync. */

@@ -57,6 +57,44 @@ class SyncIT {
     }
 
     @Test
+    void failedProxyApplyPostsOneAlertAndALaterRevisionClearsIt() throws Exception {
+        try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            List<org.osgi.service.event.Event> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+            core.sync.setEventAdmin(new org.osgi.service.event.EventAdmin() {
+                @Override
+                public void postEvent(org.osgi.service.event.Event event) {
+                    if (event.getTopic().startsWith(dev.fleetgate.api.alerts.AlertTopics.PREFIX)) {
+                        alerts.add(event);
+                    }
+                }
+
+                @Override
+                public void sendEvent(org.osgi.service.event.Event event) {
+                    postEvent(event);
+                }
+            });
+            Enrolment.Enrolled e = core.enroll("apply-" + System.nanoTime());
+            String failed = "{\"applied\":{\"proxy\":{\"revision\":2,\"error\":\"nginx: [emerg] bad\"}}}";
+            core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(1, 0)));
+            assertEquals(0, alerts.size(), "applied: no alert");
+            core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(failed));
+            core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(failed));
+            assertEquals(1, alerts.size(), "one alert while the failure lasts: " + alerts);
+            org.osgi.service.event.Event fired = alerts.get(0);
+            assertEquals(dev.fleetgate.api.alerts.AlertTopics.FIRING, fired.getTopic());
+            assertEquals("proxy.apply.failed", fired.getProperty("kind"));
+            assertEquals(e.agentId(), fired.getProperty("subject"));
+            assertTrue(((String) fired.getProperty("message")).contains("nginx: [emerg] bad"), fired.toString());
+
+            core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(3, 0)));
+            core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(3, 0)));
+            assertEquals(2, alerts.size(), alerts.toString());
+            assertEquals(dev.fleetgate.api.alerts.AlertTopics.CLEARED, alerts.get(1).getTopic());
+            assertEquals(e.agentId(), alerts.get(1).getProperty("subject"));
+        }
+    }
+
+    @Test
     void sealedValuesAreStoredSealedAndSentOpen() throws Exception {
         try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
             String sealed = Core.TEST_BOX.encrypt("s3cret-value");

@@ -1,5 +1,5 @@
 /**
- * Alert events: how any module reports a condition (agent offline, nginx apply failed,
+ * Alert events: how any module reports a condition (agent offline, proxy apply failed,
  * replica crash loop, certificate expiring, …) to the alerts module without depending on it.
  *
  * <p>A module posts an OSGi EventAdmin event on {@link dev.fleetgate.api.alerts.AlertTopics#FIRING}
@@ -16,7 +16,7 @@
  * <p>Properties (keys in {@link dev.fleetgate.api.alerts.AlertEvent}):
  * <ul>
  * <li>{@code kind} (String, required): what happened, dotted lower case, e.g.
- * {@code agent.offline}, {@code nginx.apply_failed}; event rules match on it.</li>
+ * {@code agent.offline}, {@code proxy.apply.failed}; event rules match on it.</li>
  * <li>{@code subject} (String, required): what it happened to, e.g. an agent or service id; one
  * incident is open per (rule, subject) at a time.</li>
  * <li>{@code state} (String, required): {@code firing} or {@code cleared}.</li>
