@@ -215,7 +215,12 @@ public final class DesiredStateEngine implements DesiredStateService {
             }
             drainScheduled = true;
         }
-        worker.execute(this::drain);
+        try {
+            worker.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // deactivated: contributors unbound while the core shuts down change nothing any more
+            LOG.debug("Desired-state engine stopped; signal for {} dropped", job.section());
+        }
     }
 
     private void drain() {

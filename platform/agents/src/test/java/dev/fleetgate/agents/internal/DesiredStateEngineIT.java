@@ -43,6 +43,24 @@ class DesiredStateEngineIT {
     }
 
     @Test
+    void contributorsLeavingAfterTheEngineStoppedAreNoError() throws Exception {
+        Map<String, Object> props = Map.of(DesiredStateContributor.SECTION, "late", org.osgi.framework.Constants.SERVICE_ID,
+                99L);
+        Counting c = new Counting();
+        Core core = new Core(db.dataSource(), Settings.defaults(), new MutableClock());
+        try {
+            core.desired.addContributor(c, props);
+            core.idle();
+        } finally {
+            core.desired.close(); // as SCR deactivates the engine before unbinding its contributors
+            core.desired.removeContributor(c, props); // threw RejectedExecutionException
+            core.sync.close();
+            core.registry.close();
+            core.notifier.close();
+        }
+    }
+
+    @Test
     void aFleetWideRecomputeCallsEachContributorOnce() throws Exception {
         try (Core core = new Core(db.dataSource(), Settings.defaults(), new MutableClock())) {
             Counting c = new Counting();
