@@ -121,7 +121,7 @@ final class LogStream implements Closeable {
         if (text.length() > maxLineChars) {
             text = text.substring(0, maxLineChars) + "…";
         }
-        return new Line(ts, stream, LogText.clean(text));
+        return new Line(ts, stream, dev.fleetgate.agent.StorableText.clean(text));
     }
 
     @Override

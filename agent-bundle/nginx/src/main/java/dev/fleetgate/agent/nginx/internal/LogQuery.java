@@ -226,7 +226,7 @@ public final class LogQuery {
     }
 
     private static String cut(String line) {
-        return LogText.clean(line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "…");
+        return dev.fleetgate.agent.StorableText.clean(line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "…");
     }
 
     private static ObjectNode result(String log, List<String> lines, boolean truncated, String cursor) {

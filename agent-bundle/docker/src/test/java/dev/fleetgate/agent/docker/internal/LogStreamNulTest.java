@@ -1,22 +1,13 @@
 package dev.fleetgate.agent.docker.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
-class LogTextTest {
-
-    @Test
-    void nulAndUnpairedSurrogatesBecomeReplacementCharacters() {
-        assertEquals("a\uFFFDb\tc\u001b[0m", LogText.clean("a\u0000b\tc\u001b[0m"));
-        assertEquals("x\uFFFD", LogText.clean("x\uD83D"));
-        assertEquals("\uFFFDy", LogText.clean("\uDE00y"));
-        String ok = "ok \uD83D\uDE00 é";
-        assertSame(ok, LogText.clean(ok));
-    }
+class LogStreamNulTest {
 
     @Test
     void aTtyStreamWithANulGivesACleanLine() throws Exception {

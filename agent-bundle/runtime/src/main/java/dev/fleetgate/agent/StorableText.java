@@ -1,18 +1,24 @@
-package dev.fleetgate.agent.nginx.internal;
+package dev.fleetgate.agent;
 
 /**
- * Makes a log line storable in a task result: PostgreSQL's {@code jsonb} refuses U+0000 (the whole sync request
+ * Makes text (a log line, a probe's answer) storable in a task result: PostgreSQL's {@code jsonb} refuses U+0000 (the whole sync request
  * that carries the result fails, again at every retry), and an unpaired surrogate (a line cut in a pair) is not
  * valid UTF-8. Both become U+FFFD; every other character, tabs and ANSI escapes included, stays (JSON escapes them).
  */
-final class LogText {
+public final class StorableText {
 
-    static final char REPLACEMENT = '\uFFFD';
+    /** What replaces a character that cannot be stored. */
+    public static final char REPLACEMENT = '\uFFFD';
 
-    private LogText() {
+    private StorableText() {
     }
 
-    static String clean(String text) {
+    /**
+     * @param text any text
+     * @return the text with U+0000 and unpaired surrogates replaced by {@link #REPLACEMENT}; the same instance when
+     *         there is none
+     */
+    public static String clean(String text) {
         int i = 0;
         int n = text.length();
         while (i < n && safe(text, i)) {
