@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /** The Prometheus text: core families, then the latest fleet values with escaped labels. */
 class ExpositionIT {

@@ -23,6 +23,7 @@ import org.osgi.service.event.EventAdmin;
 
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.metrics.MetricSeries;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 class IngestIT {
     @RegisterExtension

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /** Partitions are created ahead of time and dropped by retention. */
 class PartitionsIT {

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /** Range queries at each resolution and aggregation, against values computed here from the raw data. */
 class QueryIT {

@@ -25,6 +25,7 @@ import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.proxy.Target;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /** Scrape definitions: storage, validation against the services, and the agents' metrics section. */
 class ScrapesIT {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /** Top-N, latest values (also across cores) and metric names. */
 class SummariesIT {

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.persistence.Migration;
 import dev.fleetgate.persistence.internal.Migrations;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /** The containers inventory on PostgreSQL: stored on change only, read by any core. */
 class ContainerInventoryIT {

@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import org.osgi.framework.Constants;
 
 import dev.fleetgate.api.DesiredStateContributor;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /** One core's agent services built as POJOs on a database, as DS would wire them. */
 final class Core implements AutoCloseable {

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 class DesiredStateEngineIT {
     @RegisterExtension

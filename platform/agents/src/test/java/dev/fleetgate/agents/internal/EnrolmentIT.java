@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 class EnrolmentIT {
     @RegisterExtension

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 class SyncIT {
     @RegisterExtension

@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /** The metrics batch of a sync goes to the sink before anything is recorded; its failure fails the sync. */
 class SyncMetricsIT {

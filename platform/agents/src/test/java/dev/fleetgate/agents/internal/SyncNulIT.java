@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /**
  * An agent report carrying U+0000 (which PostgreSQL refuses in text and jsonb) must not fail

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 class TaskQueueIT {
     @RegisterExtension

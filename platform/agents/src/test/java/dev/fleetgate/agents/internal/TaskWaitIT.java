@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 /** Waiting for task results with the real queue on PostgreSQL, on one core and across two. */
 class TaskWaitIT {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.persistence.testing.MutableClock;
 
 class TaskWaitsTest {
     private static final String ID = "00000000-0000-0000-0000-000000000001";

@@ -7,8 +7,8 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock tests move by hand, shared through this test-jar (the same as the agents' tests'
- * own copy); pass {@code clock::millis} where a {@code LongSupplier} of milliseconds is wanted.
+ * A clock tests move by hand, shared through this test-jar by every module's tests; pass
+ * {@code clock::millis} where a {@code LongSupplier} of milliseconds is wanted.
  */
 public final class MutableClock extends Clock {
     private volatile Instant now;
@@ -23,6 +23,10 @@ public final class MutableClock extends Clock {
 
     public void advance(Duration d) {
         now = now.plus(d);
+    }
+
+    public void set(Instant t) {
+        now = t;
     }
 
     @Override
