@@ -41,6 +41,11 @@ public final class Api {
         return this;
     }
 
+    /** The bearer token of this client (null before login). */
+    public String token() {
+        return token;
+    }
+
     public Api withToken(String bearer) {
         Api a = new Api(base);
         a.token = bearer;
