@@ -46,6 +46,11 @@ public final class Fields {
         errors.add(new FieldError(field, message));
     }
 
+    /** Records errors found elsewhere (e.g. by a plug-in's own validator). */
+    public void addAll(Collection<FieldError> more) {
+        errors.addAll(more);
+    }
+
     /** @return whether an error was recorded for {@code field} */
     public boolean failed(String field) {
         return errors.stream().anyMatch(e -> e.field().equals(field));
@@ -116,6 +121,30 @@ public final class Fields {
         return s == null ? null : checkText(s, field, required, maxLength);
     }
 
+    /**
+     * Plain text for people (names, subjects, comments): at most {@code maxLength} characters,
+     * not blank and without control characters when given; returned stripped.
+     */
+    public String plainText(JsonNode parent, String name, String field, boolean required, int maxLength) {
+        String s = text(parent, name, field, required);
+        if (s == null) {
+            return null;
+        }
+        if (s.isBlank()) {
+            error(field, "must not be blank");
+            return null;
+        }
+        if (s.length() > maxLength) {
+            error(field, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        if (hasControl(s)) {
+            error(field, "must not contain control characters");
+            return null;
+        }
+        return s.strip();
+    }
+
     private String checkText(String s, String field, boolean required, int maxLength) {
         if (required && s.isBlank()) {
             error(field, "must not be blank");
@@ -156,10 +185,14 @@ public final class Fields {
             return null;
         }
         if (!n.isNumber() || !Double.isFinite(n.asDouble()) || n.asDouble() < min || n.asDouble() > max) {
-            error(field, "must be a number from " + min + " to " + max);
+            error(field, "must be a number from " + plain(min) + " to " + plain(max));
             return null;
         }
         return n.asDouble();
+    }
+
+    private static String plain(double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     public boolean bool(JsonNode parent, String name, String field, boolean dflt) {

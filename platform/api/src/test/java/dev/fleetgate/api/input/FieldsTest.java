@@ -80,6 +80,20 @@ class FieldsTest {
     }
 
     @Test
+    void plainTextIsStrippedAndRefusesBlankAndControls() throws Exception {
+        JsonNode body = json("{\"a\":\" hi \",\"b\":\" \",\"c\":\"x\\ny\",\"d\":\"abcdef\"}");
+        Fields f = new Fields();
+        assertEquals("hi", f.plainText(body, "a", "a", true, 5));
+        assertNull(f.plainText(body, "b", "b", false, 5));
+        assertNull(f.plainText(body, "c", "c", false, 5));
+        assertNull(f.plainText(body, "d", "d", false, 5));
+        assertNull(f.plainText(body, "e", "e", false, 5));
+        assertEquals(List.of(new FieldError("b", "must not be blank"),
+                new FieldError("c", "must not contain control characters"),
+                new FieldError("d", "must be at most 5 characters")), f.errors());
+    }
+
+    @Test
     void choicesEnumsUuidsAndLists() throws Exception {
         String id = "0F9A6B2C-1D2E-4F30-8A9B-0C1D2E3F4A5B";
         JsonNode body = json("{\"c\":\"z\",\"e\":\"least_conn\",\"e2\":\"LEAST_CONN\",\"u\":\"" + id
@@ -97,7 +111,7 @@ class FieldsTest {
                 new FieldError("u2", "must be a UUID"),
                 new FieldError("l[1]", "must be a string"),
                 new FieldError("l[2]", "must be at most 3 characters"),
-                new FieldError("n", "must be a number from -1.0 to 1.0")), f.errors());
+                new FieldError("n", "must be a number from -1 to 1")), f.errors());
     }
 
     @Test
