@@ -8,6 +8,7 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.fleetgate.api.DomainNames.InvalidNameException;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.dns.TsigKey;
@@ -79,7 +80,7 @@ public final class ZoneValidator {
         String zone;
         try {
             zone = Names.zone(raw);
-        } catch (Names.InvalidNameException e) {
+        } catch (InvalidNameException e) {
             r.error("zone", e.getMessage());
             return null;
         }
@@ -112,7 +113,7 @@ public final class ZoneValidator {
         }
         try {
             return Names.server(raw);
-        } catch (Names.InvalidNameException e) {
+        } catch (InvalidNameException e) {
             r.error("server", e.getMessage());
             return null;
         }
@@ -125,7 +126,7 @@ public final class ZoneValidator {
         }
         try {
             return Names.keyName(raw);
-        } catch (Names.InvalidNameException e) {
+        } catch (InvalidNameException e) {
             r.error("tsigKeyName", e.getMessage());
             return null;
         }

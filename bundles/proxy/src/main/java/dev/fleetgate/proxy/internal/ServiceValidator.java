@@ -12,9 +12,10 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.fleetgate.api.DomainNames;
+import dev.fleetgate.api.DomainNames.InvalidNameException;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.api.input.Fields;
-import dev.fleetgate.proxy.internal.DomainNames.InvalidNameException;
 
 /**
  * Turns a service request body into a {@link ServiceConfig}, or names every field at
