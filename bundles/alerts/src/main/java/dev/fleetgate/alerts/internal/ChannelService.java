@@ -1,6 +1,5 @@
 package dev.fleetgate.alerts.internal;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.alerts.NotificationChannel;
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.security.SecretBox;
 
 /**
@@ -89,19 +88,19 @@ public final class ChannelService {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("", "must be a JSON object");
         }
-        List<FieldError> errors = new ArrayList<>();
-        Inputs.unknown(body, Set.of("id", "name", "type", "settings", "ratePerMinute", "enabled", "blockedUntil",
-                "createdAt", "updatedAt"), "", errors);
-        String name = Inputs.text(body, "name", true, 100, errors);
+        Fields errors = new Fields();
+        errors.unknown(body, Set.of("id", "name", "type", "settings", "ratePerMinute", "enabled", "blockedUntil",
+                "createdAt", "updatedAt"), "");
+        String name = errors.plainText(body, "name", "name", true, 100);
         JsonNode typeNode = body.get("type");
         String type;
         if (old != null) {
             type = old.type();
             if (typeNode != null && !typeNode.isNull() && !type.equals(typeNode.asText())) {
-                errors.add(new FieldError("type", "cannot change (create another channel)"));
+                errors.error("type", "cannot change (create another channel)");
             }
         } else if (typeNode == null || !typeNode.isTextual()) {
-            errors.add(new FieldError("type", "is required: one of " + runtime.channelTypes()));
+            errors.error("type", "is required: one of " + runtime.channelTypes());
             type = null;
         } else {
             type = typeNode.asText();
@@ -112,14 +111,14 @@ public final class ChannelService {
                 // without the type we know neither its settings nor which of them are secrets
                 throw new ApiException(503, "Channel type " + type + " is not available right now");
             }
-            errors.add(new FieldError("type", "must be one of " + runtime.channelTypes()));
+            errors.error("type", "must be one of " + runtime.channelTypes());
         }
-        int rate = Inputs.integer(body, "ratePerMinute", old == null ? 20 : old.ratePerMinute(), 1, 6000, errors);
-        boolean enabled = Inputs.bool(body, "enabled", old == null || old.enabled(), errors);
+        int rate = Inputs.integer(errors, body, "ratePerMinute", old == null ? 20 : old.ratePerMinute(), 1, 6000);
+        boolean enabled = errors.bool(body, "enabled", "enabled", old == null || old.enabled());
         JsonNode settingsNode = body.get("settings");
         ObjectNode clear = Json.object();
         if (settingsNode == null || !settingsNode.isObject()) {
-            errors.add(new FieldError("settings", "must be an object"));
+            errors.error("settings", "must be an object");
         } else {
             clear = settingsNode.deepCopy();
         }
@@ -135,7 +134,7 @@ public final class ChannelService {
                 }
             }
             errors.addAll(impl.validate(clear));
-            if (errors.isEmpty()) {
+            if (errors.ok()) {
                 for (String secret : impl.secretFields()) {
                     JsonNode v = clear.remove(secret);
                     if (v != null && v.isTextual() && !v.asText().isEmpty()) {
@@ -144,9 +143,7 @@ public final class ChannelService {
                 }
             }
         }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
+        errors.check();
         return new Parsed(name, type, clear, sealed, rate, enabled);
     }
 }

@@ -1,7 +1,6 @@
 package dev.fleetgate.alerts.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -15,6 +14,7 @@ import dev.fleetgate.alerts.DeliveryException;
 import dev.fleetgate.alerts.Notification;
 import dev.fleetgate.alerts.NotificationChannel;
 import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -46,40 +46,40 @@ public final class EmailChannel implements NotificationChannel {
 
     @Override
     public List<FieldError> validate(ObjectNode settings) {
-        List<FieldError> errors = new ArrayList<>();
-        Http.unknown(settings, List.of("to", "from", "host", "port", "security", "username", "password"), errors);
+        Fields errors = new Fields();
+        errors.unknown(settings, Set.of("to", "from", "host", "port", "security", "username", "password"), "settings");
         JsonNode to = settings.get("to");
         if (to == null || !to.isArray() || to.isEmpty() || to.size() > 20) {
-            errors.add(new FieldError("settings.to", "must be a list of 1 to 20 e-mail addresses"));
+            errors.error("settings.to", "must be a list of 1 to 20 e-mail addresses");
         } else {
             for (int i = 0; i < to.size(); i++) {
                 if (!address(to.get(i))) {
-                    errors.add(new FieldError("settings.to[" + i + "]", "is not an e-mail address"));
+                    errors.error("settings.to[" + i + "]", "is not an e-mail address");
                 }
             }
         }
         if (!settings.hasNonNull("from") || !address(settings.get("from"))) {
-            errors.add(new FieldError("settings.from", "must be an e-mail address"));
+            errors.error("settings.from", "must be an e-mail address");
         }
-        Http.text(settings, "host", true, 253, errors);
+        errors.plainText(settings, "host", "settings.host", true, 253);
         JsonNode port = settings.get("port");
         if (port != null && !port.isNull() && (!port.isIntegralNumber() || port.asLong() < 1 || port.asLong() > 65535)) {
-            errors.add(new FieldError("settings.port", "must be a port number (1-65535)"));
+            errors.error("settings.port", "must be a port number (1-65535)");
         }
         JsonNode sec = settings.get("security");
         if (sec != null && !sec.isNull() && !SECURITY.contains(sec.asText())) {
-            errors.add(new FieldError("settings.security", "must be one of " + SECURITY));
+            errors.error("settings.security", "must be one of " + SECURITY);
         }
-        Http.text(settings, "username", false, 200, errors);
-        Http.text(settings, "password", false, 200, errors);
+        errors.plainText(settings, "username", "settings.username", false, 200);
+        errors.plainText(settings, "password", "settings.password", false, 200);
         if (settings.hasNonNull("username") != settings.hasNonNull("password")) {
-            errors.add(new FieldError("settings.password", "username and password go together"));
+            errors.error("settings.password", "username and password go together");
         }
-        return errors;
+        return errors.errors();
     }
 
     private static boolean address(JsonNode n) {
-        if (n == null || !n.isTextual() || n.asText().length() > 254 || Http.hasControl(n.asText())) {
+        if (n == null || !n.isTextual() || n.asText().length() > 254 || Fields.hasControl(n.asText())) {
             return false;
         }
         try {

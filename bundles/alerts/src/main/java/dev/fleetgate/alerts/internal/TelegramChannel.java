@@ -2,7 +2,6 @@ package dev.fleetgate.alerts.internal;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +16,7 @@ import dev.fleetgate.alerts.DeliveryException;
 import dev.fleetgate.alerts.Notification;
 import dev.fleetgate.alerts.NotificationChannel;
 import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 
 /**
  * Telegram Bot API: {@code POST {apiBaseUrl}/bot{botToken}/sendMessage} with {@code chat_id} and
@@ -42,22 +42,22 @@ public final class TelegramChannel implements NotificationChannel {
 
     @Override
     public List<FieldError> validate(ObjectNode settings) {
-        List<FieldError> errors = new ArrayList<>();
-        Http.unknown(settings, List.of("botToken", "chatId", "apiBaseUrl"), errors);
+        Fields errors = new Fields();
+        errors.unknown(settings, Set.of("botToken", "chatId", "apiBaseUrl"), "settings");
         JsonNode token = settings.get("botToken");
         if (token == null || token.isNull()) {
-            errors.add(new FieldError("settings.botToken", "is required"));
+            errors.error("settings.botToken", "is required");
         } else if (!token.isTextual() || !TOKEN.matcher(token.asText()).matches()) {
-            errors.add(new FieldError("settings.botToken", "must be a bot token like 123456:ABC-def"));
+            errors.error("settings.botToken", "must be a bot token like 123456:ABC-def");
         }
         JsonNode chat = settings.get("chatId");
         if (chat == null || chat.isNull()) {
-            errors.add(new FieldError("settings.chatId", "is required"));
+            errors.error("settings.chatId", "is required");
         } else if (!(chat.isTextual() || chat.isIntegralNumber()) || !CHAT.matcher(chat.asText()).matches()) {
-            errors.add(new FieldError("settings.chatId", "must be a chat id (a number) or @channelname"));
+            errors.error("settings.chatId", "must be a chat id (a number) or @channelname");
         }
         Http.url(settings, "apiBaseUrl", false, errors);
-        return errors;
+        return errors.errors();
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +21,7 @@ import dev.fleetgate.alerts.DeliveryException;
 import dev.fleetgate.alerts.Notification;
 import dev.fleetgate.alerts.NotificationChannel;
 import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 
 /**
  * Webhook: a JSON POST {@code {"event":"opened"|"resolved"|"test","incident":{…},"title","text"}} to
@@ -45,11 +45,11 @@ public final class WebhookChannel implements NotificationChannel {
 
     @Override
     public List<FieldError> validate(ObjectNode settings) {
-        List<FieldError> errors = new ArrayList<>();
-        Http.unknown(settings, List.of("url", "secret"), errors);
+        Fields errors = new Fields();
+        errors.unknown(settings, Set.of("url", "secret"), "settings");
         Http.url(settings, "url", true, errors);
-        Http.text(settings, "secret", false, 500, errors);
-        return errors;
+        errors.plainText(settings, "secret", "settings.secret", false, 500);
+        return errors.errors();
     }
 
     @Override

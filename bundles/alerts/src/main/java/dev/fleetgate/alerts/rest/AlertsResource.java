@@ -43,9 +43,9 @@ import dev.fleetgate.alerts.internal.Silence;
 import dev.fleetgate.alerts.internal.StoredChannel;
 import dev.fleetgate.alerts.internal.Templates;
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.api.FieldError;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
+import dev.fleetgate.api.input.Fields;
 
 /**
  * {@code /api/v1/alerts}: channels (admins write: they hold secrets), rules and silences
@@ -352,21 +352,16 @@ public final class AlertsResource implements RestResource {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("", "must be a JSON object");
         }
-        List<FieldError> errors = new ArrayList<>();
-        String kind = Inputs.text(body, "kind", false, 100, errors);
-        String type = Inputs.text(body, "channelType", false, 50, errors);
-        String event = Inputs.text(body, "event", false, 20, errors);
+        Fields errors = new Fields();
+        String kind = errors.plainText(body, "kind", "kind", false, 100);
+        String type = errors.plainText(body, "channelType", "channelType", false, 50);
+        String event = errors.plainText(body, "event", "event", false, 20);
         if (event != null && !Set.of("opened", "resolved", "repeat", "test").contains(event)) {
-            errors.add(new FieldError("event", "must be opened, resolved, repeat or test"));
+            errors.error("event", "must be opened, resolved, repeat or test");
         }
-        String text = Inputs.text(body, "body", false, 20_000, errors);
-        if (body.hasNonNull("body") && body.get("body").isTextual() && body.get("body").asText().length() <= 20_000) {
-            text = body.get("body").asText(); // control characters (new lines) are fine in a template
-            errors.removeIf(e -> e.field().equals("body"));
-        }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
+        // control characters (new lines) are fine in a template
+        String text = errors.text(body, "body", "body", false, 20_000);
+        errors.check();
         String e = event == null ? "opened" : event;
         String t = type == null ? "telegram" : type;
         String k = kind == null ? "metric" : kind;
@@ -397,39 +392,37 @@ public final class AlertsResource implements RestResource {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("", "must be a JSON object");
         }
-        List<FieldError> errors = new ArrayList<>();
-        String kind = Inputs.text(body, "kind", true, 100, errors);
+        Fields errors = new Fields();
+        String kind = errors.plainText(body, "kind", "kind", true, 100);
         if (kind != null && !"*".equals(kind) && !"metric".equals(kind)
                 && !kind.matches("[a-z0-9][a-z0-9_.-]{0,99}")) {
-            errors.add(new FieldError("kind", "must be *, metric or an event kind such as agent.offline"));
+            errors.error("kind", "must be *, metric or an event kind such as agent.offline");
         }
-        String type = Inputs.text(body, "channelType", true, 50, errors);
+        String type = errors.plainText(body, "channelType", "channelType", true, 50);
         if (type != null && !types().contains(type)) {
-            errors.add(new FieldError("channelType", "must be one of " + types()));
+            errors.error("channelType", "must be one of " + types());
         }
-        String event = Inputs.text(body, "event", true, 20, errors);
+        String event = errors.plainText(body, "event", "event", true, 20);
         if (event != null && !Templates.EVENTS.contains(event)) {
-            errors.add(new FieldError("event", "must be opened or resolved"));
+            errors.error("event", "must be opened or resolved");
         }
         String text = null;
         if (withBody) {
             JsonNode b = body.get("body");
             if (b == null || !b.isTextual() || b.asText().isBlank() || b.asText().length() > 20_000
                     || b.asText().indexOf('\0') >= 0) {
-                errors.add(new FieldError("body", "must be a mustache template of at most 20000 characters"));
+                errors.error("body", "must be a mustache template of at most 20000 characters");
             } else {
                 text = b.asText();
                 try {
                     runtime.templates().render(text, Templates.vars(Dispatcher.sample(kind), event == null ? "opened"
                             : event, "", Instant.now()));
                 } catch (IllegalArgumentException e) {
-                    errors.add(new FieldError("body", "does not render: " + e.getMessage()));
+                    errors.error("body", "does not render: " + e.getMessage());
                 }
             }
         }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
+        errors.check();
         return new TemplateKey(kind, type, event, text);
     }
 

@@ -29,9 +29,9 @@ import dev.fleetgate.alerts.internal.Incident;
 import dev.fleetgate.alerts.internal.IncidentJson;
 import dev.fleetgate.alerts.internal.Json;
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.api.FieldError;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
+import dev.fleetgate.api.input.Fields;
 
 /** {@code /api/v1/incidents}: list with filters, one with its timeline and deliveries, acknowledge. */
 @Component(service = RestResource.class)
@@ -139,24 +139,16 @@ public final class IncidentsResource implements RestResource {
     }
 
     static int limit(String text) {
-        if (text == null || text.isEmpty()) {
-            return 200;
-        }
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1 && n <= 1000) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw ApiException.invalid(List.of(new FieldError("limit", "must be a whole number from 1 to 1000")));
+        Fields f = new Fields();
+        Integer n = f.integer(text, "limit", 1, 1000, 200);
+        f.check();
+        return n;
     }
 
     static UUID id(String text, String field) {
-        if (text == null || !text.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
-            throw ApiException.invalid(field, "is not an id (a UUID)");
-        }
-        return UUID.fromString(text.toLowerCase(Locale.ROOT));
+        Fields f = new Fields();
+        UUID id = f.uuid(text, field, "is not an id (a UUID)");
+        f.check();
+        return id;
     }
 }

@@ -8,7 +8,9 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.fleetgate.api.DomainNames.InvalidNameException;
 import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.dns.TsigKey;
 
 /**
@@ -42,16 +44,16 @@ public final class ZoneValidator {
      * @param existing  the zone being replaced (PUT), or null (POST)
      */
     public Result validate(JsonNode body, StoredZone existing) {
-        FieldReader r = new FieldReader();
+        Fields r = new Fields();
         if (body == null || !body.isObject()) {
             r.error("body", "must be a JSON object");
-            return new Result(null, List.copyOf(r.errors()));
+            return new Result(null, r.errors());
         }
         String zone = zone(r, body, existing);
         String provider = provider(r, body);
         String server = server(r, body);
-        Integer port = r.integer(body, "port", 1, 65535, DEFAULT_PORT);
-        Integer ttl = r.integer(body, "ttl", 1, MAX_TTL, DEFAULT_TTL);
+        Integer port = r.integer(body, "port", "port", 1, 65535, DEFAULT_PORT);
+        Integer ttl = r.integer(body, "ttl", "ttl", 1, MAX_TTL, DEFAULT_TTL);
         String keyName = keyName(r, body);
         String algorithm = algorithm(r, body);
         String secret = secret(r, body);
@@ -65,20 +67,20 @@ public final class ZoneValidator {
             r.error("tsigKeyName", "is required with tsigSecret");
         }
         if (!r.errors().isEmpty()) {
-            return new Result(null, List.copyOf(r.errors()));
+            return new Result(null, r.errors());
         }
         return new Result(new ZoneInput(zone, provider, server, port, keyName, algorithm, secret, ttl), List.of());
     }
 
-    private static String zone(FieldReader r, JsonNode body, StoredZone existing) {
-        String raw = r.text(body, "zone", true, 254);
+    private static String zone(Fields r, JsonNode body, StoredZone existing) {
+        String raw = r.text(body, "zone", "zone", true, 254);
         if (raw == null) {
             return null;
         }
         String zone;
         try {
             zone = Names.zone(raw);
-        } catch (Names.InvalidNameException e) {
+        } catch (InvalidNameException e) {
             r.error("zone", e.getMessage());
             return null;
         }
@@ -89,8 +91,8 @@ public final class ZoneValidator {
         return zone;
     }
 
-    private String provider(FieldReader r, JsonNode body) {
-        String p = r.text(body, "provider", false, 64);
+    private String provider(Fields r, JsonNode body) {
+        String p = r.text(body, "provider", "provider", false, 64);
         if (p == null) {
             if (!r.failed("provider") && !providers.contains(DEFAULT_PROVIDER)) {
                 r.error("provider", "is required: the default " + DEFAULT_PROVIDER + " is not available");
@@ -104,34 +106,34 @@ public final class ZoneValidator {
         return p;
     }
 
-    private static String server(FieldReader r, JsonNode body) {
-        String raw = r.text(body, "server", true, 253);
+    private static String server(Fields r, JsonNode body) {
+        String raw = r.text(body, "server", "server", true, 253);
         if (raw == null) {
             return null;
         }
         try {
             return Names.server(raw);
-        } catch (Names.InvalidNameException e) {
+        } catch (InvalidNameException e) {
             r.error("server", e.getMessage());
             return null;
         }
     }
 
-    private static String keyName(FieldReader r, JsonNode body) {
-        String raw = r.text(body, "tsigKeyName", false, 253);
+    private static String keyName(Fields r, JsonNode body) {
+        String raw = r.text(body, "tsigKeyName", "tsigKeyName", false, 253);
         if (raw == null) {
             return null;
         }
         try {
             return Names.keyName(raw);
-        } catch (Names.InvalidNameException e) {
+        } catch (InvalidNameException e) {
             r.error("tsigKeyName", e.getMessage());
             return null;
         }
     }
 
-    private static String algorithm(FieldReader r, JsonNode body) {
-        String raw = r.text(body, "tsigAlgorithm", false, 32);
+    private static String algorithm(Fields r, JsonNode body) {
+        String raw = r.text(body, "tsigAlgorithm", "tsigAlgorithm", false, 32);
         if (raw == null) {
             return TsigKey.DEFAULT_ALGORITHM;
         }
@@ -144,8 +146,8 @@ public final class ZoneValidator {
     }
 
     /** @return the secret in canonical base64, or null when absent */
-    private static String secret(FieldReader r, JsonNode body) {
-        String raw = r.text(body, "tsigSecret", false, 1024);
+    private static String secret(Fields r, JsonNode body) {
+        String raw = r.text(body, "tsigSecret", "tsigSecret", false, 1024);
         if (raw == null) {
             return null;
         }

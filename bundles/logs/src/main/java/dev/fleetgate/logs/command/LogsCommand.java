@@ -16,6 +16,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.logs.internal.LogFetcher;
 import dev.fleetgate.logs.internal.LogPage;
 import dev.fleetgate.logs.internal.LogQuery;
@@ -58,7 +59,7 @@ public class LogsCommand implements Action {
         PrintStream out = System.out;
         try {
             AgentInfo a = fetcher.agent(agent);
-            LogQuery.Errors errors = new LogQuery.Errors();
+            Fields errors = new Fields();
             String nginx = container.startsWith("nginx:") ? LogQuery.nginxLog(container.substring(6), errors) : null;
             String ref = nginx == null && !container.startsWith("nginx:") ? LogQuery.container(container, errors) : null;
             LogQuery q = LogQuery.parse(tail, null, filter, nginx == null ? stream : null, null, errors);

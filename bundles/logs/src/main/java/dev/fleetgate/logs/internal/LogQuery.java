@@ -1,15 +1,12 @@
 package dev.fleetgate.logs.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.fleetgate.api.ApiException;
-import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 
 /**
  * One validated log request: what to read and how much. Every parameter arrives as text
@@ -27,64 +24,43 @@ public record LogQuery(int tail, String cursor, String filter, String stream, in
     public static final int DEFAULT_LIMIT = 500;
     public static final int MAX_FILTER = 200;
     public static final int MAX_CURSOR = 512;
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** A container id, id prefix or name as Docker allows them. */
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
-    /** Collects the faults of several parameters before answering. */
-    public static final class Errors {
-        private final List<FieldError> errors = new ArrayList<>();
-
-        void add(String field, String message) {
-            errors.add(new FieldError(field, message));
-        }
-
-        /** @throws ApiException 400 with every fault found */
-        public void check() {
-            if (!errors.isEmpty()) {
-                throw ApiException.invalid(errors);
-            }
-        }
-    }
-
     /** @return the query, or null after recording faults in {@code errors} */
     public static LogQuery parse(String tail, String cursor, String filter, String stream, String limit,
-            Errors errors) {
-        Integer t = count(tail, "tail", DEFAULT_TAIL, errors);
-        Integer l = count(limit, "limit", DEFAULT_LIMIT, errors);
-        String c = text(cursor, "cursor", MAX_CURSOR, errors);
-        String f = text(filter, "filter", MAX_FILTER, errors);
+            Fields errors) {
+        Integer t = errors.integer(tail, "tail", 1, MAX_LINES, DEFAULT_TAIL);
+        Integer l = errors.integer(limit, "limit", 1, MAX_LINES, DEFAULT_LIMIT);
+        String c = errors.text(cursor, "cursor", MAX_CURSOR);
+        String f = errors.text(filter, "filter", MAX_FILTER);
         String s = stream == null || stream.isEmpty() ? "all" : stream.toLowerCase(Locale.ROOT);
         if (!s.equals("all") && !s.equals("stdout") && !s.equals("stderr")) {
-            errors.add("stream", "must be all, stdout or stderr");
+            errors.error("stream", "must be all, stdout or stderr");
             s = null;
         }
-        return t == null || l == null || s == null || errors.errors.size() > 0 ? null : new LogQuery(t, c, f, s, l);
+        return t == null || l == null || s == null || !errors.ok() ? null : new LogQuery(t, c, f, s, l);
     }
 
     /** @return the canonical agent id, or null after recording a fault */
-    public static String agentId(String text, Errors errors) {
-        if (text == null || !UUID_TEXT.matcher(text).matches()) {
-            errors.add("agentId", "must be an agent id (a UUID)");
-            return null;
-        }
-        return UUID.fromString(text).toString();
+    public static String agentId(String text, Fields errors) {
+        UUID id = errors.uuid(text, "agentId", "must be an agent id (a UUID)");
+        return id == null ? null : id.toString();
     }
 
     /** @return the container reference, or null after recording a fault */
-    public static String container(String text, Errors errors) {
+    public static String container(String text, Fields errors) {
         if (text == null || !CONTAINER.matcher(text).matches()) {
-            errors.add("containerId", "must be a container id, id prefix or name (letters, digits, _ . -; at most 128)");
+            errors.error("containerId", "must be a container id, id prefix or name (letters, digits, _ . -; at most 128)");
             return null;
         }
         return text;
     }
 
     /** @return {@code access} or {@code error}, or null after recording a fault */
-    public static String nginxLog(String text, Errors errors) {
+    public static String nginxLog(String text, Fields errors) {
         if (!"access".equals(text) && !"error".equals(text)) {
-            errors.add("log", "must be access or error");
+            errors.error("log", "must be access or error");
             return null;
         }
         return text;
@@ -119,40 +95,5 @@ public record LogQuery(int tail, String cursor, String filter, String stream, in
     /** The same query continuing after {@code next} (the shell's follow mode). */
     public LogQuery after(String next) {
         return new LogQuery(tail, next, filter, stream, limit);
-    }
-
-    private static Integer count(String text, String field, int dflt, Errors errors) {
-        if (text == null || text.isEmpty()) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1 && n <= MAX_LINES) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        errors.add(field, "must be an integer from 1 to " + MAX_LINES);
-        return null;
-    }
-
-    /** Free text: at most {@code max} characters, no control characters; empty = absent. */
-    private static String text(String text, String field, int max, Errors errors) {
-        if (text == null || text.isEmpty()) {
-            return null;
-        }
-        if (text.length() > max) {
-            errors.add(field, "must be at most " + max + " characters");
-            return null;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
-                errors.add(field, "must not contain control characters");
-                return null;
-            }
-        }
-        return text;
     }
 }

@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Reference;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
+import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.logs.internal.LogFetcher;
 import dev.fleetgate.logs.internal.LogQuery;
 
@@ -53,7 +54,7 @@ public final class ContainerLogsResource implements RestResource {
             if (any && (caller == null || !caller.isUserInRole(Roles.ADMIN))) {
                 throw new ApiException(403, "Only an admin may read the logs of containers Fleetgate does not manage");
             }
-            LogQuery.Errors errors = new LogQuery.Errors();
+            Fields errors = new Fields();
             String agent = LogQuery.agentId(agentId, errors);
             String container = LogQuery.container(containerId, errors);
             LogQuery q = LogQuery.parse(tail, cursor, filter, stream, limit, errors);

@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.fleetgate.api.RestResource;
+import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.logs.internal.LogFetcher;
 import dev.fleetgate.logs.internal.LogQuery;
 
@@ -37,7 +38,7 @@ public final class NginxLogsResource implements RestResource {
             @QueryParam("tail") String tail, @QueryParam("cursor") String cursor, @QueryParam("filter") String filter,
             @QueryParam("limit") String limit, @Suspended AsyncResponse response) {
         try {
-            LogQuery.Errors errors = new LogQuery.Errors();
+            Fields errors = new Fields();
             String agent = LogQuery.agentId(agentId, errors);
             String which = LogQuery.nginxLog(log, errors);
             LogQuery q = LogQuery.parse(tail, cursor, filter, null, limit, errors);

@@ -11,11 +11,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 
 class LogQueryTest {
 
     private static LogQuery parse(String tail, String cursor, String filter, String stream, String limit) {
-        LogQuery.Errors e = new LogQuery.Errors();
+        Fields e = new Fields();
         LogQuery q = LogQuery.parse(tail, cursor, filter, stream, limit, e);
         e.check();
         return q;
@@ -50,13 +51,13 @@ class LogQueryTest {
 
     @Test
     void pathParameters() {
-        LogQuery.Errors e = new LogQuery.Errors();
+        Fields e = new Fields();
         assertEquals("0b7c5a1e-2f0a-4d43-9a57-6f1f0f0c0a01", LogQuery.agentId("0B7C5A1E-2F0A-4D43-9A57-6F1F0F0C0A01", e));
         assertEquals("fg-shop-0-a1b2c3", LogQuery.container("fg-shop-0-a1b2c3", e));
         assertEquals("3f2a", LogQuery.container("3f2a", e));
         assertEquals("access", LogQuery.nginxLog("access", e));
         e.check();
-        LogQuery.Errors bad = new LogQuery.Errors();
+        Fields bad = new Fields();
         LogQuery.agentId("../x", bad);
         LogQuery.container("-rm", bad);
         LogQuery.container("a/b", bad);

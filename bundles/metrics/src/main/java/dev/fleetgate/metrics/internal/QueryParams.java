@@ -1,6 +1,5 @@
 package dev.fleetgate.metrics.internal;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,7 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 
 /**
  * Parses and validates the query parameters of {@code /metrics/query}, {@code /top} and
@@ -55,7 +54,7 @@ public final class QueryParams {
     static final int MAX_TOP = 100;
 
     private final Map<String, List<String>> params;
-    private final List<FieldError> errors = new ArrayList<>();
+    private final Fields errors = new Fields();
 
     private QueryParams(Map<String, List<String>> params) {
         this.params = params;
@@ -206,20 +205,7 @@ public final class QueryParams {
     }
 
     private Integer integer(String key, int min, int max, int dflt) {
-        String v = single(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v.strip());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        error(key, "must be a whole number from " + min + " to " + max);
-        return null;
+        return errors.integer(single(key), key, min, max, dflt);
     }
 
     private Agg agg(Set<Agg> allowed) {
@@ -250,12 +236,10 @@ public final class QueryParams {
     }
 
     private void error(String field, String message) {
-        errors.add(new FieldError(field, message));
+        errors.error(field, message);
     }
 
     private void check() {
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
+        errors.check();
     }
 }

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.fleetgate.api.input.Fields;
+
 /**
  * Validates a service's {@code containers} object (the managed replicas the agents run).
  * Values go to the Docker Engine API as JSON, never to nginx or a shell, so command and
@@ -36,7 +38,7 @@ final class ContainersValidator {
     private ContainersValidator() {
     }
 
-    static ServiceConfig.Containers containers(FieldReader r, JsonNode c) {
+    static ServiceConfig.Containers containers(Fields r, JsonNode c) {
         String image = r.text(c, "image", "containers.image", true);
         if (image != null && !SafeText.isImage(image)) {
             r.error("containers.image", "is not a valid image reference (e.g. registry:5000/team/app:1.2)");
@@ -49,7 +51,7 @@ final class ContainersValidator {
         Long memory = memory(r, c);
         String restart = choice(r, c, "restartPolicy", RESTART_POLICIES, ServiceConfig.Containers.DEFAULT_RESTART);
         String network = choice(r, c, "network", NETWORKS, ServiceConfig.Containers.DEFAULT_NETWORK);
-        if ("bridge".equals(network) && port == null && FieldReader.absent(c.get("port"))) {
+        if ("bridge".equals(network) && port == null && Fields.absent(c.get("port"))) {
             r.error("containers.port", "is required with the bridge network (the port the container listens on)");
         }
         String user = r.text(c, "user", "containers.user", false);
@@ -68,7 +70,7 @@ final class ContainersValidator {
      * {@code secretEnv}: name → the new value (a string), or {@code null} / {@code {"set": true}} (what reads
      * answer) to keep the stored value. @return name → plaintext, or null for "keep"
      */
-    private static Map<String, String> secretEnv(FieldReader r, JsonNode c, Map<String, String> env) {
+    private static Map<String, String> secretEnv(Fields r, JsonNode c, Map<String, String> env) {
         JsonNode secrets = r.object(c, "secretEnv", "containers.secretEnv", false);
         Map<String, String> out = new LinkedHashMap<>();
         if (secrets == null) {
@@ -98,8 +100,8 @@ final class ContainersValidator {
         return out;
     }
 
-    private static List<String> capAdd(FieldReader r, JsonNode n) {
-        if (FieldReader.absent(n)) {
+    private static List<String> capAdd(Fields r, JsonNode n) {
+        if (Fields.absent(n)) {
             return List.of();
         }
         if (!n.isArray() || n.size() > CAPABILITIES.size()) {
@@ -124,8 +126,8 @@ final class ContainersValidator {
         return n != null && n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 0 && n.asInt() <= MAX_REPLICAS;
     }
 
-    private static Double cpus(FieldReader r, JsonNode n) {
-        if (FieldReader.absent(n)) {
+    private static Double cpus(Fields r, JsonNode n) {
+        if (Fields.absent(n)) {
             return null;
         }
         if (!n.isNumber() || !Double.isFinite(n.asDouble()) || n.decimalValue().compareTo(MIN_CPUS) < 0
@@ -137,11 +139,11 @@ final class ContainersValidator {
     }
 
     /** {@code memory} ("256m", "1g" or bytes) or, as GET answers it, {@code memoryBytes}. */
-    private static Long memory(FieldReader r, JsonNode c) {
+    private static Long memory(Fields r, JsonNode c) {
         JsonNode m = c.get("memory");
         JsonNode b = c.get("memoryBytes");
-        Long fromMemory = FieldReader.absent(m) ? null : size(r, m, "containers.memory");
-        Long fromBytes = FieldReader.absent(b) ? null : size(r, b, "containers.memoryBytes");
+        Long fromMemory = Fields.absent(m) ? null : size(r, m, "containers.memory");
+        Long fromBytes = Fields.absent(b) ? null : size(r, b, "containers.memoryBytes");
         if (fromMemory != null && fromBytes != null && !fromMemory.equals(fromBytes)) {
             r.error("containers.memory", "differs from containers.memoryBytes: give one of them");
             return null;
@@ -149,7 +151,7 @@ final class ContainersValidator {
         return fromMemory != null ? fromMemory : fromBytes;
     }
 
-    private static Long size(FieldReader r, JsonNode n, String field) {
+    private static Long size(Fields r, JsonNode n, String field) {
         Long bytes = null;
         if (n.isIntegralNumber() && n.canConvertToLong()) {
             bytes = n.asLong();
@@ -173,7 +175,7 @@ final class ContainersValidator {
         return bytes;
     }
 
-    private static String choice(FieldReader r, JsonNode c, String name, Set<String> allowed, String dflt) {
+    private static String choice(Fields r, JsonNode c, String name, Set<String> allowed, String dflt) {
         String v = r.text(c, name, "containers." + name, false);
         if (v == null) {
             return dflt;
@@ -185,8 +187,8 @@ final class ContainersValidator {
         return v;
     }
 
-    private static JsonNode command(FieldReader r, JsonNode cmd) {
-        if (FieldReader.absent(cmd)) {
+    private static JsonNode command(Fields r, JsonNode cmd) {
+        if (Fields.absent(cmd)) {
             return null;
         }
         if (cmd.isTextual()) {
@@ -208,7 +210,7 @@ final class ContainersValidator {
         return cmd;
     }
 
-    private static Map<String, String> env(FieldReader r, JsonNode c) {
+    private static Map<String, String> env(Fields r, JsonNode c) {
         JsonNode env = r.object(c, "env", "containers.env", false);
         Map<String, String> out = new LinkedHashMap<>();
         if (env == null) {

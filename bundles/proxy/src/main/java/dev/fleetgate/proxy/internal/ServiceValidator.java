@@ -12,8 +12,10 @@ import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.fleetgate.api.DomainNames;
+import dev.fleetgate.api.DomainNames.InvalidNameException;
 import dev.fleetgate.api.FieldError;
-import dev.fleetgate.proxy.internal.DomainNames.InvalidNameException;
+import dev.fleetgate.api.input.Fields;
 
 /**
  * Turns a service request body into a {@link ServiceConfig}, or names every field at
@@ -52,7 +54,7 @@ public final class ServiceValidator {
     }
 
     public Result validate(JsonNode body) {
-        FieldReader r = new FieldReader();
+        Fields r = new Fields();
         if (body == null || !body.isObject()) {
             r.error("body", "must be a JSON object");
             return new Result(null, r.errors());
@@ -76,13 +78,13 @@ public final class ServiceValidator {
         Map<String, String> responseHeaders = headers(r, body, "responseHeaders", false);
         boolean websockets = r.bool(body, "websockets", "websockets", false);
         if (!r.errors().isEmpty()) {
-            return new Result(null, List.copyOf(r.errors()));
+            return new Result(null, r.errors());
         }
         return new Result(new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize,
                 requestHeaders, responseHeaders, websockets, containers, allowUnsafe), List.of());
     }
 
-    private static List<String> domains(FieldReader r, JsonNode body) {
+    private static List<String> domains(Fields r, JsonNode body) {
         JsonNode arr = r.array(body, "domains", "domains", true, MAX_DOMAINS);
         List<String> out = new ArrayList<>();
         if (arr == null) {
@@ -114,7 +116,7 @@ public final class ServiceValidator {
         return out;
     }
 
-    private List<String> agentIds(FieldReader r, JsonNode body) {
+    private List<String> agentIds(Fields r, JsonNode body) {
         JsonNode arr = r.array(body, "agentIds", "agentIds", false, MAX_AGENTS);
         List<String> out = new ArrayList<>();
         if (arr == null) {
@@ -139,7 +141,7 @@ public final class ServiceValidator {
         return out;
     }
 
-    private ServiceConfig.Upstream upstream(FieldReader r, JsonNode u, boolean hasContainers, boolean allowUnsafe) {
+    private ServiceConfig.Upstream upstream(Fields r, JsonNode u, boolean hasContainers, boolean allowUnsafe) {
         if (u == null) {
             return new ServiceConfig.Upstream(List.of(), "round_robin", ServiceConfig.DEFAULT_KEEPALIVE, null);
         }
@@ -153,7 +155,7 @@ public final class ServiceValidator {
                 }
             }
         }
-        boolean targetsInvalid = arr == null && !FieldReader.absent(u.get("targets"));
+        boolean targetsInvalid = arr == null && !Fields.absent(u.get("targets"));
         if (!hasContainers && !targetsInvalid && (arr == null || arr.isEmpty())) {
             r.error("upstream.targets", "needs at least one target unless containers are given");
         }
@@ -169,7 +171,7 @@ public final class ServiceValidator {
         return new ServiceConfig.Upstream(targets, lb, keepalive == null ? 0 : keepalive, healthCheck);
     }
 
-    private ServiceConfig.Target target(FieldReader r, JsonNode t, String field, boolean allowUnsafe) {
+    private ServiceConfig.Target target(Fields r, JsonNode t, String field, boolean allowUnsafe) {
         if (!t.isObject()) {
             r.error(field, "must be an object");
             return null;
@@ -194,7 +196,7 @@ public final class ServiceValidator {
     }
 
     /** @return the normalised host, or null after an error */
-    private static String host(FieldReader r, String raw, String field) {
+    private static String host(Fields r, String raw, String field) {
         boolean bracketed = raw.startsWith("[") && raw.endsWith("]");
         String h = bracketed ? raw.substring(1, raw.length() - 1) : raw;
         if (!bracketed && IpAddresses.isIpv4(h)) {
@@ -216,7 +218,7 @@ public final class ServiceValidator {
         }
     }
 
-    private static ServiceConfig.HealthCheck healthCheck(FieldReader r, JsonNode hc) {
+    private static ServiceConfig.HealthCheck healthCheck(Fields r, JsonNode hc) {
         String p = "upstream.healthCheck";
         String path = r.text(hc, "path", p + ".path", true);
         if (path != null && !SafeText.isUrlPath(path)) {
@@ -233,7 +235,7 @@ public final class ServiceValidator {
         return new ServiceConfig.HealthCheck(path, interval, timeout, fall, rise);
     }
 
-    private static ServiceConfig.Timeouts timeouts(FieldReader r, JsonNode body) {
+    private static ServiceConfig.Timeouts timeouts(Fields r, JsonNode body) {
         JsonNode t = r.object(body, "timeouts", "timeouts", false);
         if (t == null) {
             return ServiceConfig.Timeouts.DEFAULT;
@@ -245,7 +247,7 @@ public final class ServiceValidator {
         return c == null || rd == null || s == null ? d : new ServiceConfig.Timeouts(c, rd, s);
     }
 
-    private static String maxBodySize(FieldReader r, JsonNode body) {
+    private static String maxBodySize(Fields r, JsonNode body) {
         String v = r.text(body, "maxBodySize", "maxBodySize", false);
         if (v == null) {
             return ServiceConfig.DEFAULT_MAX_BODY_SIZE;
@@ -258,7 +260,7 @@ public final class ServiceValidator {
         return lower;
     }
 
-    private static Map<String, String> headers(FieldReader r, JsonNode body, String name, boolean request) {
+    private static Map<String, String> headers(Fields r, JsonNode body, String name, boolean request) {
         JsonNode h = r.object(body, name, name, false);
         Map<String, String> out = new LinkedHashMap<>();
         if (h == null) {

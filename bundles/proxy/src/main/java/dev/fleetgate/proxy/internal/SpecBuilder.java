@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.DomainNames;
 import dev.fleetgate.proxy.HealthCheck;
 import dev.fleetgate.proxy.Listen;
 import dev.fleetgate.proxy.Location;

@@ -1,4 +1,4 @@
-package dev.fleetgate.proxy.internal;
+package dev.fleetgate.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,9 +7,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.fleetgate.proxy.internal.DomainNames.InvalidNameException;
+import dev.fleetgate.api.DomainNames.InvalidNameException;
 
-class DomainNamesTest {
+/** The syntax checks of {@link DomainNames} (moved here from the proxy module). */
+class DomainNameSyntaxTest {
 
     @Test
     void idnBecomesLowerCasePunycode() throws Exception {
@@ -61,5 +62,23 @@ class DomainNamesTest {
         assertThrows(InvalidNameException.class, () -> DomainNames.checkHostname("bücher.example"));
         assertThrows(InvalidNameException.class, () -> DomainNames.checkHostname("*.example"));
         assertThrows(InvalidNameException.class, () -> DomainNames.checkHostname("a_b"));
+    }
+
+    @Test
+    void namesWithoutWildcard() throws Exception {
+        assertEquals("xn--bcher-kva.example", DomainNames.normalizeName("Bücher.Example."));
+        InvalidNameException e = assertThrows(InvalidNameException.class, () -> DomainNames.normalizeName("*.example"));
+        assertEquals("must not contain '*'", e.getMessage());
+        assertThrows(InvalidNameException.class, () -> DomainNames.normalizeName("a b.example"));
+    }
+
+    @Test
+    void labelsWithUnderscore() throws Exception {
+        DomainNames.checkLabels("_acme.key", true);
+        InvalidNameException e = assertThrows(InvalidNameException.class,
+                () -> DomainNames.checkLabels("_acme.key", false));
+        assertEquals("may contain only letters, digits, '-' and '.'", e.getMessage());
+        e = assertThrows(InvalidNameException.class, () -> DomainNames.checkLabels("a..b", true));
+        assertEquals("has an empty label", e.getMessage());
     }
 }
