@@ -59,11 +59,25 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        try (Connection c = dataSource("postgres").getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not drop " + name, e);
+        SQLException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            // FORCE ends our own sessions; it refuses when another role's process is connected (an autovacuum
+            // worker of the superuser, found by CI). A plain DROP makes autovacuum workers leave and waits for them.
+            String force = attempt % 2 == 0 ? " WITH (FORCE)" : "";
+            try (Connection c = dataSource("postgres").getConnection(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + name + force);
+                return;
+            } catch (SQLException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
+        throw new IllegalStateException("Could not drop " + name, last);
     }
 
     private static PGSimpleDataSource dataSource(String db) {
