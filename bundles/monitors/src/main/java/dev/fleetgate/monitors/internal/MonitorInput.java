@@ -211,8 +211,9 @@ public record MonitorInput(String name, String type, String target, int interval
         }
         JsonNode body = n.get("bodyContains");
         if (!absent(body)) {
-            if (!body.isTextual() || body.asText().isEmpty() || body.asText().length() > 1000) {
-                errors.add(new FieldError("expect.bodyContains", "must be a string of 1 to 1000 characters"));
+            if (!body.isTextual() || body.asText().isEmpty() || body.asText().length() > 1000
+                    || body.asText().indexOf('\u0000') >= 0) {
+                errors.add(new FieldError("expect.bodyContains", "must be a string of 1 to 1000 characters, without U+0000"));
             } else {
                 out.put("bodyContains", body.asText());
             }

@@ -82,5 +82,10 @@ class MonitorInputTest {
         assertEquals(List.of("name"), fields("{\"name\":\"" + "n".repeat(101) + "\",\"type\":\"http\","
                 + "\"target\":\"http://x\",\"agentIds\":[\"a\"]}"));
         assertEquals(List.of("body"), fields("[1]"));
+        // PostgreSQL refuses U+0000 in jsonb: it must be a 400, never a 500
+        assertEquals(List.of("expect.bodyContains"), fields("{\"name\":\"n\",\"type\":\"http\",\"target\":"
+                + "\"http://x\",\"agentIds\":[\"a\"],\"expect\":{\"bodyContains\":\"a\\u0000\"}}"));
+        assertEquals(List.of("target"), fields("{\"name\":\"n\",\"type\":\"http\",\"target\":"
+                + "\"http://x/\\u0000\",\"agentIds\":[\"a\"]}"));
     }
 }
