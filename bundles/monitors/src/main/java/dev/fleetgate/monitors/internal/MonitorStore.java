@@ -44,6 +44,13 @@ public final class MonitorStore {
     private static final String COLUMNS = "id, name, type, target, interval_seconds, agent_ids, expect, "
             + "follow_redirects, confirmations, timeout_ms, state, state_since, created_at, updated_at";
 
+    /**
+     * The first run of a new or changed monitor: now plus up to a tenth of its interval, so that
+     * monitors created together (a script, an import) do not all probe in the same second; later
+     * runs keep that phase (each claim adds one interval).
+     */
+    private static final String JITTERED_START = "now() + random() * make_interval(secs => ?::float8 / 10)";
+
     private final DataSource dataSource;
 
     @Activate
@@ -80,10 +87,12 @@ public final class MonitorStore {
         UUID id = UUID.randomUUID();
         return Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor (name, type, target, interval_seconds,"
-                    + " agent_ids, expect, follow_redirects, confirmations, timeout_ms, id)"
-                    + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+                    + " agent_ids, expect, follow_redirects, confirmations, timeout_ms, id, next_run_at)"
+                    + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, " + JITTERED_START + ")"
+                    + " ON CONFLICT (name) DO NOTHING")) {
                 bind(ps, in);
                 ps.setObject(10, id);
+                ps.setInt(11, in.intervalSeconds());
                 if (ps.executeUpdate() == 0) {
                     throw taken(in.name());
                 }
@@ -113,10 +122,12 @@ public final class MonitorStore {
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE monitor SET name = ?, type = ?, target = ?,"
                     + " interval_seconds = ?, agent_ids = ?::jsonb, expect = ?::jsonb, follow_redirects = ?,"
-                    + " confirmations = ?, timeout_ms = ?, state = 'PENDING', state_since = now(), next_run_at = now(),"
+                    + " confirmations = ?, timeout_ms = ?, state = 'PENDING', state_since = now(), next_run_at = "
+                    + JITTERED_START + ","
                     + " updated_at = now() WHERE id = ?")) {
                 bind(ps, in);
-                ps.setObject(10, id);
+                ps.setInt(10, in.intervalSeconds());
+                ps.setObject(11, id);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM monitor_agent_state WHERE monitor_id = ?")) {
