@@ -53,11 +53,11 @@ public final class MonitorService {
     }
 
     public StoredMonitor create(JsonNode body) {
-        return store.create(checked(MonitorInput.parse(body)));
+        return store.create(parse(body));
     }
 
     public StoredMonitor update(UUID id, JsonNode body) {
-        MonitorInput in = checked(MonitorInput.parse(body));
+        MonitorInput in = parse(body);
         StoredMonitor[] both = store.update(id, in);
         runner.deleted(both[0]); // the state starts over: a DOWN alert is cleared
         return both[1];
@@ -65,6 +65,28 @@ public final class MonitorService {
 
     public void delete(UUID id) {
         runner.deleted(store.delete(id).orElseThrow(() -> ApiException.notFound("Monitor " + id)));
+    }
+
+    /** Validates the body and its agents, naming every bad field at once. */
+    MonitorInput parse(JsonNode body) {
+        try {
+            return checked(MonitorInput.parse(body));
+        } catch (ApiException e) {
+            if (e.status() != 400 || body == null || !body.path("agentIds").isArray()
+                    || e.errors().stream().anyMatch(f -> f.field().startsWith("agentIds"))) {
+                throw e;
+            }
+            List<String> given = new ArrayList<>();
+            body.get("agentIds").forEach(n -> given.add(n.asText()));
+            try {
+                checked(new MonitorInput("", "", "", 0, given, null, false, 0, 0));
+            } catch (ApiException agentErrors) {
+                List<FieldError> all = new ArrayList<>(e.errors());
+                all.addAll(agentErrors.errors());
+                throw ApiException.invalid(all);
+            }
+            throw e;
+        }
     }
 
     /** Agents given by name are taken too (the shell); unknown ones are field errors. */

@@ -63,6 +63,9 @@ class MonitorServiceIT {
         ApiException e = assertThrows(ApiException.class, () -> service.create(body("svc-bad", "a1", "nope")));
         assertEquals(400, e.status());
         assertEquals("agentIds[1]", e.errors().get(0).field());
+        ApiException both = assertThrows(ApiException.class, () -> service.create(JSON.readTree("{\"name\":\"x\","
+                + "\"type\":\"http\",\"target\":\"ftp://x\",\"agentIds\":[\"nope\"]}")));
+        assertEquals(List.of("target", "agentIds[0]"), both.errors().stream().map(f -> f.field()).toList());
         StoredMonitor m = service.create(body("svc-names", "name-a1", "a1", "a2"));
         assertEquals(List.of("a1", "a2"), m.agentIds());
     }
