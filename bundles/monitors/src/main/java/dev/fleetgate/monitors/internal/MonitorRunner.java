@@ -217,12 +217,21 @@ public final class MonitorRunner {
 
     static AlertEvent alert(Transition t) {
         if (t.to() == MonitorState.DOWN) {
-            return AlertEvent.firing(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
-                    .message("Monitor " + t.name() + " is DOWN").label("monitor", t.name());
+            ProbeResult r = t.cause();
+            String why = r == null || r.errorKind() == null ? "" : ": " + r.errorKind()
+                    + (r.error() == null ? "" : " — " + r.error()) + " (agent " + r.agentId() + ")";
+            AlertEvent e = AlertEvent.firing(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
+                    .message("Monitor " + t.name() + " (" + t.target() + ") is DOWN" + why)
+                    .label("monitor", t.name()).label("target", t.target());
+            if (r != null && r.errorKind() != null) {
+                e.label("errorKind", r.errorKind()).label("agent", r.agentId());
+            }
+            return e;
         }
         if (t.from() == MonitorState.DOWN && t.to() == MonitorState.UP) {
             return AlertEvent.cleared(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
-                    .message("Monitor " + t.name() + " is UP again").label("monitor", t.name());
+                    .message("Monitor " + t.name() + " (" + t.target() + ") is UP again")
+                    .label("monitor", t.name()).label("target", t.target());
         }
         return null;
     }

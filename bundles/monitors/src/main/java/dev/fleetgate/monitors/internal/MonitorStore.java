@@ -215,7 +215,7 @@ public final class MonitorStore {
                 ps.setBoolean(5, r.ok());
                 ps.executeUpdate();
             }
-            return evaluate(c, m.get(), online);
+            return evaluate(c, m.get(), online, r);
         });
     }
 
@@ -223,12 +223,12 @@ public final class MonitorStore {
     public Optional<Transition> reevaluate(UUID monitorId, Map<String, Boolean> online) {
         return Jdbc.tx(dataSource, c -> {
             Optional<StoredMonitor> m = one(c, monitorId, true);
-            return m.isEmpty() ? Optional.empty() : evaluate(c, m.get(), online);
+            return m.isEmpty() ? Optional.empty() : evaluate(c, m.get(), online, null);
         });
     }
 
-    private static Optional<Transition> evaluate(Connection c, StoredMonitor m, Map<String, Boolean> online)
-            throws SQLException {
+    private static Optional<Transition> evaluate(Connection c, StoredMonitor m, Map<String, Boolean> online,
+            ProbeResult cause) throws SQLException {
         Map<String, Integer> failures = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, consecutive_failures FROM monitor_agent_state"
                 + " WHERE monitor_id = ?")) {
@@ -252,7 +252,7 @@ public final class MonitorStore {
             ps.setObject(2, m.id());
             ps.executeUpdate();
         }
-        return Optional.of(new Transition(m.id(), m.name(), m.state(), next));
+        return Optional.of(new Transition(m.id(), m.name(), m.target(), m.state(), next, cause));
     }
 
     /** The latest result of each agent that reported. */

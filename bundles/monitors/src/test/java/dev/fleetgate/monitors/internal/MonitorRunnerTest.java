@@ -35,6 +35,14 @@ class MonitorRunnerTest {
         assertEquals("monitor.down", fire.get(AlertEvent.KIND));
         assertEquals(id.toString(), fire.get(AlertEvent.SUBJECT));
         assertEquals(AlertEvent.FIRING, fire.get(AlertEvent.STATE));
+        ProbeResult cause = new ProbeResult("agent-1", NOW, false, 500, 4, "status", "unexpected status 500", null,
+                null);
+        Map<String, Object> report = MonitorRunner.alert(new Transition(id, "shop", "https://shop.test/",
+                MonitorState.UP, MonitorState.DOWN, cause)).toProperties();
+        assertEquals("Monitor shop (https://shop.test/) is DOWN: status — unexpected status 500 (agent agent-1)",
+                report.get(AlertEvent.MESSAGE));
+        assertEquals(Map.of("monitor", "shop", "target", "https://shop.test/", "errorKind", "status", "agent",
+                "agent-1"), report.get(AlertEvent.LABELS));
         AlertEvent clear = MonitorRunner.alert(new Transition(id, "shop", MonitorState.DOWN, MonitorState.UP));
         assertEquals(AlertTopics.CLEARED, clear.topic());
         assertNull(MonitorRunner.alert(new Transition(id, "shop", MonitorState.UP, MonitorState.DEGRADED)));
