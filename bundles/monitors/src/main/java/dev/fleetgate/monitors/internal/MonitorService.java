@@ -36,8 +36,8 @@ public final class MonitorService {
         this.runner = runner;
     }
 
-    /** The status of a monitor: its state, each agent's latest result, uptime over 24 h. */
-    public record Status(StoredMonitor monitor, List<AgentStatus> agents, Double uptime24h) {
+    /** The status of a monitor: its state, each agent's latest result, uptime over 24 h and 7 days (null: no results). */
+    public record Status(StoredMonitor monitor, List<AgentStatus> agents, Double uptime24h, Double uptime7d) {
     }
 
     /** One agent of a monitor: its latest result (null before the first) and whether it is online. */
@@ -125,7 +125,9 @@ public final class MonitorService {
             out.add(new AgentStatus(agentId, a == null ? null : a.name(),
                     a != null && a.status() == AgentInfo.Status.ONLINE, latest.get(agentId)));
         }
-        return new Status(m, out, store.uptimePercent(id, Instant.now(), Duration.ofHours(24)));
+        Instant now = Instant.now();
+        return new Status(m, out, store.uptimePercent(id, now, Duration.ofHours(24)),
+                store.uptimePercent(id, now, Duration.ofDays(7)));
     }
 
     /** Ids of the known agents (for the shell). */

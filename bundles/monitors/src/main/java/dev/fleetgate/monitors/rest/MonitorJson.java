@@ -61,12 +61,17 @@ public final class MonitorJson {
             }
         }
         ObjectNode uptime = o.putObject("uptime");
-        if (s.uptime24h() == null) {
-            uptime.putNull("24h");
-        } else {
-            uptime.put("24h", Math.round(s.uptime24h() * 1000) / 1000.0);
-        }
+        percent(uptime, "24h", s.uptime24h());
+        percent(uptime, "7d", s.uptime7d());
         return o;
+    }
+
+    private static void percent(ObjectNode o, String field, Double value) {
+        if (value == null) {
+            o.putNull(field);
+        } else {
+            o.put(field, Math.round(value * 1000) / 1000.0);
+        }
     }
 
     public static ObjectNode result(ObjectNode n, ProbeResult r) {

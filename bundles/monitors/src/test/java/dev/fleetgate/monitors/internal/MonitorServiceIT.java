@@ -78,6 +78,7 @@ class MonitorServiceIT {
         ObjectNode s = MonitorJson.status(service.status(m.id()));
         assertEquals("UP", s.get("state").asText());
         assertEquals(100.0, s.get("uptime").get("24h").asDouble());
+        assertEquals(100.0, s.get("uptime").get("7d").asDouble());
         JsonNode a1 = s.get("agents").get(0);
         assertEquals("a1", a1.get("agentId").asText());
         assertTrue(a1.get("ok").asBoolean());
