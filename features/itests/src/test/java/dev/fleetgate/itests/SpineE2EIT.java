@@ -115,19 +115,20 @@ class SpineE2EIT {
 
     @Test
     @Order(4)
-    void uploadedHandlerBundleIsDeployedWithoutRestartAndRunsTasks() throws Exception {
+    void uploadedBundleIsDeployedWithoutRestartAndProbeTasksRun() throws Exception {
         long pid = agent.jvm().pid();
-        Path probe = Path.of(System.getProperty("fleetgate.dist", "target/dist")).resolve("probe.jar");
-        JsonNode bundle = admin.upload("/api/v1/bundles", probe).expect(201).body();
-        assertEquals("dev.fleetgate.agent.probe", bundle.get("symbolicName").asText());
+        // The probe is part of the agent distribution; the sample plugin is what gets deployed remotely.
+        Path plugin = Path.of(System.getProperty("fleetgate.dist", "target/dist")).resolve("sample-plugin.jar");
+        JsonNode bundle = admin.upload("/api/v1/bundles", plugin).expect(201).body();
+        assertEquals("dev.fleetgate.agent.sample", bundle.get("symbolicName").asText());
         admin.post("/api/v1/bundles/" + bundle.get("id").asText() + "/deployments", Map.of()).expect(200);
         // A status-only change (the bundle reached ACTIVE) may travel with the next long-poll.
         JsonNode[] last = new JsonNode[1];
-        Processes.await("probe bundle ACTIVE on the agent", Duration.ofSeconds(60), () -> {
+        Processes.await("sample plugin ACTIVE on the agent", Duration.ofSeconds(60), () -> {
             last[0] = admin.get("/api/v1/agents/" + agentId + "/bundles").body();
             for (JsonNode b : last[0]) {
-                if ("dev.fleetgate.agent.probe".equals(b.path("symbolicName").asText())) {
-                    return "ACTIVE".equals(b.path("state").asText());
+                if ("dev.fleetgate.agent.sample".equals(b.path("symbolicName").asText())) {
+                    return b.path("managed").asBoolean() && "ACTIVE".equals(b.path("state").asText());
                 }
             }
             return false;

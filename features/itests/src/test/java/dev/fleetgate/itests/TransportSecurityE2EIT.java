@@ -211,7 +211,7 @@ class TransportSecurityE2EIT {
         assertEquals(core.fingerprint(), identity.get("coreFingerprint").asText(), "pin stored at enrolment");
         assertTrue(identity.get("bundleSigningKey").asText().length() > 40, "signing key stored at enrolment");
 
-        deployAndAwait("probe.jar", "dev.fleetgate.agent.probe", b -> "ACTIVE".equals(b.path("state").asText()));
+        deployAndAwait("sample-plugin.jar", "dev.fleetgate.agent.sample", b -> "ACTIVE".equals(b.path("state").asText()));
     }
 
     @Test
@@ -227,7 +227,8 @@ class TransportSecurityE2EIT {
         agent.start(core.enrolmentUrl(), "tls-agent", null, core.agentEnvironment());
         agent.awaitOnline(admin, "tls-agent", Duration.ofSeconds(90));
 
-        JsonNode refused = deployAndAwait("sample-plugin.jar", "dev.fleetgate.agent.sample",
+        // The probe bundle of the distribution runs too; this is the remote copy (managed), refused.
+        JsonNode refused = deployAndAwait("probe.jar", "dev.fleetgate.agent.probe",
                 b -> b.path("error").asText("").contains("invalid signature"));
         assertFalse("ACTIVE".equals(refused.path("state").asText()), refused.toString());
     }
@@ -242,7 +243,7 @@ class TransportSecurityE2EIT {
         JsonNode[] last = new JsonNode[1];
         Processes.await(symbolicName + " on the agent", Duration.ofSeconds(60), () -> {
             for (JsonNode b : admin.get("/api/v1/agents/" + agentId + "/bundles").body()) {
-                if (symbolicName.equals(b.path("symbolicName").asText())) {
+                if (symbolicName.equals(b.path("symbolicName").asText()) && b.path("managed").asBoolean()) {
                     last[0] = b;
                     return done.test(b);
                 }

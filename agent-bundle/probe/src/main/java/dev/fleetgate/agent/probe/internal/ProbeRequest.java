@@ -3,23 +3,75 @@ package dev.fleetgate.agent.probe.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A validated {@code http.probe} payload.
  *
- * @param url          http or https URL
- * @param method       GET or HEAD
- * @param timeoutMs    1..60000, default 5000
- * @param expectStatus the status that means "ok", or {@code null}: then any 2xx or 3xx is ok
+ * @param url             http or https URL
+ * @param method          GET or HEAD
+ * @param timeoutMs       1..60000, default 5000
+ * @param expectStatuses  the statuses that mean "ok" ({@code expectStatus} or {@code expectStatuses}); empty: any
+ *                        2xx or 3xx
+ * @param followRedirects follow 3xx with a Location (default false), recording the chain
+ * @param maxRedirects    0..20, default 10: more hops is a failure
+ * @param maxLatencyMs    a slower answer fails ({@code latency}), or null
+ * @param bodyContains    the body (first MiB, UTF-8) must contain this, or null
  */
-record ProbeRequest(URI url, String method, int timeoutMs, Integer expectStatus) {
+record ProbeRequest(URI url, String method, int timeoutMs, List<Integer> expectStatuses, boolean followRedirects,
+        int maxRedirects, Integer maxLatencyMs, String bodyContains) {
 
     static final int DEFAULT_TIMEOUT_MS = 5_000;
     static final int MAX_TIMEOUT_MS = 60_000;
+    static final int DEFAULT_MAX_REDIRECTS = 10;
 
     /** @throws IllegalArgumentException with a message naming the invalid field */
     static ProbeRequest parse(JsonNode payload) {
-        String url = payload.path("url").asText("");
+        URI uri = url(payload.path("url").asText(""));
+        String method = payload.path("method").asText("GET").toUpperCase(java.util.Locale.ROOT);
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            throw new IllegalArgumentException("method: GET or HEAD");
+        }
+        int timeout = integer(payload, "timeoutMs", 1, MAX_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+        List<Integer> expect = new ArrayList<>();
+        JsonNode expectNode = payload.get("expectStatus");
+        if (expectNode != null && !expectNode.isNull()) {
+            expect.add(integer(payload, "expectStatus", 100, 599, 0));
+        }
+        JsonNode statuses = payload.get("expectStatuses");
+        if (statuses != null && !statuses.isNull()) {
+            if (!statuses.isArray() || statuses.size() > 20) {
+                throw new IllegalArgumentException("expectStatuses: an array of at most 20 statuses");
+            }
+            for (JsonNode s : statuses) {
+                if (!s.canConvertToInt() || s.asInt() < 100 || s.asInt() > 599) {
+                    throw new IllegalArgumentException("expectStatuses: 100..599");
+                }
+                expect.add(s.asInt());
+            }
+        }
+        JsonNode follow = payload.get("followRedirects");
+        if (follow != null && !follow.isNull() && !follow.isBoolean()) {
+            throw new IllegalArgumentException("followRedirects: true or false");
+        }
+        int maxRedirects = integer(payload, "maxRedirects", 0, 20, DEFAULT_MAX_REDIRECTS);
+        JsonNode latencyNode = payload.get("maxLatencyMs");
+        Integer latency = latencyNode == null || latencyNode.isNull() ? null
+                : integer(payload, "maxLatencyMs", 1, MAX_TIMEOUT_MS, 0);
+        String contains = null;
+        JsonNode body = payload.get("bodyContains");
+        if (body != null && !body.isNull()) {
+            if (!body.isTextual() || body.asText().isEmpty() || body.asText().length() > 1000) {
+                throw new IllegalArgumentException("bodyContains: a string of 1 to 1000 characters");
+            }
+            contains = body.asText();
+        }
+        return new ProbeRequest(uri, method, timeout, List.copyOf(expect), follow != null && follow.asBoolean(),
+                maxRedirects, latency, contains);
+    }
+
+    static URI url(String url) {
         URI uri;
         try {
             uri = new URI(url);
@@ -29,30 +81,21 @@ record ProbeRequest(URI url, String method, int timeoutMs, Integer expectStatus)
         if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
             throw new IllegalArgumentException("url: an http:// or https:// URL with a host is required");
         }
-        String method = payload.path("method").asText("GET").toUpperCase(java.util.Locale.ROOT);
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            throw new IllegalArgumentException("method: GET or HEAD");
+        return uri;
+    }
+
+    static int integer(JsonNode payload, String field, int min, int max, int dflt) {
+        JsonNode n = payload.get(field);
+        if (n == null || n.isNull()) {
+            return dflt;
         }
-        int timeout = DEFAULT_TIMEOUT_MS;
-        JsonNode timeoutNode = payload.get("timeoutMs");
-        if (timeoutNode != null && !timeoutNode.isNull()) {
-            if (!timeoutNode.canConvertToInt() || timeoutNode.asInt() < 1 || timeoutNode.asInt() > MAX_TIMEOUT_MS) {
-                throw new IllegalArgumentException("timeoutMs: 1.." + MAX_TIMEOUT_MS);
-            }
-            timeout = timeoutNode.asInt();
+        if (!n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
+            throw new IllegalArgumentException(field + ": " + min + ".." + max);
         }
-        Integer expect = null;
-        JsonNode expectNode = payload.get("expectStatus");
-        if (expectNode != null && !expectNode.isNull()) {
-            if (!expectNode.canConvertToInt() || expectNode.asInt() < 100 || expectNode.asInt() > 599) {
-                throw new IllegalArgumentException("expectStatus: 100..599");
-            }
-            expect = expectNode.asInt();
-        }
-        return new ProbeRequest(uri, method, timeout, expect);
+        return n.asInt();
     }
 
     boolean ok(int status) {
-        return expectStatus == null ? status >= 200 && status < 400 : status == expectStatus;
+        return expectStatuses.isEmpty() ? status >= 200 && status < 400 : expectStatuses.contains(status);
     }
 }

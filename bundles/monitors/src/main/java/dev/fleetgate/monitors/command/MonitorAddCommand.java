@@ -1,0 +1,74 @@
+package dev.fleetgate.monitors.command;
+
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.monitors.internal.MonitorService;
+import dev.fleetgate.monitors.internal.StoredMonitor;
+
+/** {@code fleetgate:monitor-add NAME TARGET -a AGENT…}: adds a monitor, validated like the REST API. */
+@Command(scope = "fleetgate", name = "monitor-add", description = "Adds an uptime monitor")
+@Service
+public class MonitorAddCommand implements Action {
+
+    @Reference
+    MonitorService monitors;
+
+    @Argument(index = 0, name = "name", required = true, description = "Unique name")
+    String name;
+
+    @Argument(index = 1, name = "target", required = true, description = "http(s) URL, or host[:port] with --type tls")
+    String target;
+
+    @Option(name = "-t", aliases = "--type", description = "http (default) or tls")
+    String type = "http";
+
+    @Option(name = "-a", aliases = "--agent", required = true, multiValued = true,
+            description = "Agent id or name that runs the checks (repeat for several)")
+    List<String> agents;
+
+    @Option(name = "-i", aliases = "--interval", description = "Seconds between checks, 10 to 86400 (default 60)")
+    int interval = 60;
+
+    @Option(name = "-s", aliases = "--status", multiValued = true, description = "Expected HTTP status (repeatable)")
+    List<Integer> statuses;
+
+    @Option(name = "-c", aliases = "--confirmations", description = "Failures in a row before DOWN (default 2)")
+    int confirmations = 2;
+
+    @Option(name = "--no-redirects", description = "Do not follow redirects")
+    boolean noRedirects;
+
+    @Override
+    public Object execute() {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("name", name);
+        body.put("type", type);
+        body.put("target", target);
+        body.put("intervalSeconds", interval);
+        agents.forEach(body.putArray("agentIds")::add);
+        if (statuses != null) {
+            statuses.forEach(body.putObject("expect").putArray("statuses")::add);
+        }
+        body.put("confirmations", confirmations);
+        body.put("followRedirects", !noRedirects);
+        try {
+            StoredMonitor m = monitors.create(body);
+            System.out.println("Monitor " + m.name() + " added: " + m.id());
+        } catch (ApiException e) {
+            System.err.println(e.getMessage());
+            e.errors().forEach(f -> System.err.println("  " + f.field() + ": " + f.message()));
+        }
+        return null;
+    }
+}

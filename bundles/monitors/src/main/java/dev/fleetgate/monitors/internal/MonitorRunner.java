@@ -1,0 +1,266 @@
+package dev.fleetgate.monitors.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.api.AgentDirectory;
+import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskView;
+import dev.fleetgate.api.alerts.AlertEvent;
+import dev.fleetgate.api.alerts.Severity;
+import dev.fleetgate.monitors.MonitorState;
+
+/**
+ * Runs the monitors: every {@code tickSeconds} claims the due ones (each goes to one core),
+ * queues one probe task per online agent of the monitor ({@code http.probe} or
+ * {@code tls.probe}), and when a task is done records its result and the state it leads to.
+ * A monitor whose agents are all offline becomes UNKNOWN without a task. A state change to
+ * DOWN posts the alert event {@code monitor.down} (firing); back to UP clears it.
+ */
+@Component(service = MonitorRunner.class, configurationPid = MonitorsConfig.PID)
+@Designate(ocd = MonitorsConfig.class)
+public final class MonitorRunner {
+    public static final String EVENT_KIND = "monitor.down";
+    public static final String HTTP_TASK = "http.probe";
+    public static final String TLS_TASK = "tls.probe";
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorRunner.class);
+    private static final int CLAIM_LIMIT = 500;
+
+    private final MonitorStore store;
+    private final TaskService tasks;
+    private final AgentDirectory agents;
+    private final EventAdmin events;
+    private final Clock clock;
+    private final Duration ttl;
+    private final ExecutorService answers;
+    private final ScheduledExecutorService ticker;
+
+    @Activate
+    public MonitorRunner(@Reference MonitorStore store, @Reference TaskService tasks,
+            @Reference AgentDirectory agents, @Reference EventAdmin events, MonitorsConfig config) {
+        this(store, tasks, agents, events, Clock.systemUTC(), Duration.ofSeconds(config.taskTtlSeconds()));
+        if (config.schedulerEnabled()) {
+            ticker.scheduleWithFixedDelay(this::tickSafely, config.tickSeconds(), config.tickSeconds(),
+                    TimeUnit.SECONDS);
+        }
+        ticker.scheduleWithFixedDelay(() -> prune(config.resultRetentionDays()), 60, config.pruneIntervalSeconds(),
+                TimeUnit.SECONDS);
+    }
+
+    MonitorRunner(MonitorStore store, TaskService tasks, AgentDirectory agents, EventAdmin events, Clock clock,
+            Duration ttl) {
+        this.store = store;
+        this.tasks = tasks;
+        this.agents = agents;
+        this.events = events;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.answers = Executors.newFixedThreadPool(2, r -> daemon(r, "fleetgate-monitors"));
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fleetgate-monitors-tick"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Deactivate
+    public void close() {
+        ticker.shutdownNow();
+        answers.shutdownNow();
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.warn("Monitor tick failed: {}", e.toString());
+        }
+    }
+
+    /** Runs the due monitors once. @return how many tasks were queued */
+    int tick() {
+        List<StoredMonitor> due = store.claimDue(clock.instant(), CLAIM_LIMIT);
+        if (due.isEmpty()) {
+            return 0;
+        }
+        Map<String, Boolean> online = online();
+        int queued = 0;
+        for (StoredMonitor m : due) {
+            List<String> up = m.agentIds().stream().filter(a -> online.getOrDefault(a, false)).toList();
+            if (up.isEmpty()) {
+                store.reevaluate(m.id(), online).ifPresent(this::post);
+                continue;
+            }
+            for (String agentId : up) {
+                try {
+                    TaskView task = tasks.submit(agentId, taskType(m), payload(m), ttl);
+                    queued++;
+                    tasks.completion(task.id(), ttl).whenCompleteAsync((done, failure) -> {
+                        try {
+                            completed(m, agentId, done, failure);
+                        } catch (RuntimeException e) {
+                            LOG.warn("Recording a result of monitor {} failed: {}", m.name(), e.toString());
+                        } finally {
+                            discard(task.id());
+                        }
+                    }, answers);
+                } catch (RuntimeException e) {
+                    LOG.warn("Queueing a check of monitor {} on agent {} failed: {}", m.name(), agentId, e.toString());
+                }
+            }
+        }
+        return queued;
+    }
+
+    private Map<String, Boolean> online() {
+        Map<String, Boolean> online = new HashMap<>();
+        for (AgentInfo a : agents.list()) {
+            online.put(a.id(), a.status() == AgentInfo.Status.ONLINE);
+        }
+        return online;
+    }
+
+    private void completed(StoredMonitor m, String agentId, TaskView done, Throwable failure) {
+        Optional<ProbeResult> result = toResult(agentId, done, failure, clock.instant());
+        if (result.isEmpty()) {
+            return; // not run (expired, or the wait timed out): nothing is known
+        }
+        store.record(m.id(), result.get(), online()).ifPresent(this::post);
+    }
+
+    /** Maps a finished task to a result; empty when the agent did not run it. */
+    static Optional<ProbeResult> toResult(String agentId, TaskView done, Throwable failure, Instant now) {
+        if (failure != null || done == null || !done.isDone() || "EXPIRED".equals(done.status())) {
+            return Optional.empty();
+        }
+        Instant at = done.completedAt() == null ? now : done.completedAt();
+        if ("FAILED".equals(done.status())) {
+            return Optional.of(new ProbeResult(agentId, at, false, null, null, "agent",
+                    done.error() == null ? "the agent could not run the probe" : done.error(), null, null));
+        }
+        JsonNode r = done.result() == null ? JsonNodeFactory.instance.objectNode() : done.result();
+        boolean ok = r.path("ok").asBoolean(false);
+        Integer status = r.path("status").canConvertToInt() ? r.path("status").asInt() : null;
+        Integer latency = r.path("latencyMs").canConvertToInt() ? r.path("latencyMs").asInt() : null;
+        String kind = ok ? null : r.path("errorKind").asText(r.has("status") && status != null ? "status" : "connect");
+        String error = ok ? null : r.path("error").asText(status != null ? "unexpected status " + status : "failed");
+        Instant expires = null;
+        if (r.path("tlsExpiresAt").isTextual()) {
+            try {
+                expires = Instant.parse(r.path("tlsExpiresAt").asText());
+            } catch (RuntimeException e) {
+                // not a time: ignored
+            }
+        }
+        return Optional.of(new ProbeResult(agentId, at, ok, status, latency, kind, error, expires, r));
+    }
+
+    static String taskType(StoredMonitor m) {
+        return "tls".equals(m.type()) ? TLS_TASK : HTTP_TASK;
+    }
+
+    static ObjectNode payload(StoredMonitor m) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("timeoutMs", m.timeoutMs());
+        if ("tls".equals(m.type())) {
+            p.put("target", m.target());
+            p.put("minDaysLeft", m.expect().path("minDaysLeft").asInt(14));
+            return p;
+        }
+        p.put("url", m.target());
+        p.put("method", "GET");
+        p.put("followRedirects", m.followRedirects());
+        p.set("expectStatuses", m.expect().path("statuses").deepCopy());
+        if (m.expect().has("maxLatencyMs")) {
+            p.put("maxLatencyMs", m.expect().get("maxLatencyMs").asInt());
+        }
+        if (m.expect().has("bodyContains")) {
+            p.put("bodyContains", m.expect().get("bodyContains").asText());
+        }
+        return p;
+    }
+
+    /** Posts the alert event of a state change, if it has one. */
+    void post(Transition t) {
+        AlertEvent e = alert(t);
+        if (e != null) {
+            events.postEvent(new Event(e.topic(), e.toProperties()));
+        }
+    }
+
+    static AlertEvent alert(Transition t) {
+        if (t.to() == MonitorState.DOWN) {
+            ProbeResult r = t.cause();
+            String why = r == null || r.errorKind() == null ? "" : ": " + r.errorKind()
+                    + (r.error() == null ? "" : " — " + r.error()) + " (agent " + r.agentId() + ")";
+            AlertEvent e = AlertEvent.firing(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
+                    .message("Monitor " + t.name() + " (" + t.target() + ") is DOWN" + why)
+                    .label("monitor", t.name()).label("target", t.target());
+            if (r != null && r.errorKind() != null) {
+                e.label("errorKind", r.errorKind()).label("agent", r.agentId());
+            }
+            return e;
+        }
+        if (t.from() == MonitorState.DOWN && t.to() == MonitorState.UP) {
+            return AlertEvent.cleared(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
+                    .message("Monitor " + t.name() + " (" + t.target() + ") is UP again")
+                    .label("monitor", t.name()).label("target", t.target());
+        }
+        return null;
+    }
+
+    /** A deleted monitor that was DOWN clears its alert. */
+    void deleted(StoredMonitor m) {
+        if (m.state() == MonitorState.DOWN) {
+            AlertEvent e = AlertEvent.cleared(EVENT_KIND, m.id().toString()).message("Monitor " + m.name()
+                    + " was deleted").label("monitor", m.name());
+            events.postEvent(new Event(e.topic(), e.toProperties()));
+        }
+    }
+
+    private void prune(int days) {
+        try {
+            long n = store.prune(clock.instant().minus(Duration.ofDays(days)), 10_000);
+            if (n > 0) {
+                LOG.info("Deleted {} monitor results older than {} days", n, days);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Pruning monitor results failed: {}", e.toString());
+        }
+    }
+
+    private void discard(String taskId) {
+        try {
+            tasks.discard(taskId);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not delete probe task {}: {}", taskId, e.toString());
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.fleetgate.monitors.rest;
+
+import java.util.List;
+import java.util.UUID;
+
+import javax.ws.rs.Consumes;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.PUT;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.UriInfo;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.RestResource;
+import dev.fleetgate.monitors.internal.MonitorService;
+import dev.fleetgate.monitors.internal.MonitorStore;
+
+/**
+ * {@code /api/v1/monitors}: reads for every signed-in user, writes for operators and admins
+ * (the REST host's default). The agents refuse link-local and metadata targets themselves.
+ */
+@Component(service = RestResource.class)
+@Path("monitors")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class MonitorsResource implements RestResource {
+    private final MonitorService monitors;
+    private final MonitorStore store;
+
+    @Activate
+    public MonitorsResource(@Reference MonitorService monitors, @Reference MonitorStore store) {
+        this.monitors = monitors;
+        this.store = store;
+    }
+
+    @GET
+    public List<ObjectNode> list() {
+        return monitors.list().stream().map(MonitorJson::monitor).toList();
+    }
+
+    @POST
+    public Response create(JsonNode body, @Context UriInfo uri) {
+        ObjectNode m = MonitorJson.monitor(monitors.create(body));
+        return Response.created(uri.getAbsolutePathBuilder().path(m.get("id").asText()).build()).entity(m).build();
+    }
+
+    @GET
+    @Path("{id}")
+    public ObjectNode get(@PathParam("id") String id) {
+        return MonitorJson.monitor(monitors.get(id(id)));
+    }
+
+    @PUT
+    @Path("{id}")
+    public ObjectNode update(@PathParam("id") String id, JsonNode body) {
+        return MonitorJson.monitor(monitors.update(id(id), body));
+    }
+
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
+        monitors.delete(id(id));
+        return Response.noContent().build();
+    }
+
+    @GET
+    @Path("{id}/status")
+    public ObjectNode status(@PathParam("id") String id) {
+        return MonitorJson.status(monitors.status(id(id)));
+    }
+
+    /** The most recent raw results, newest first ({@code limit} 1..1000, default 100). */
+    @GET
+    @Path("{id}/results")
+    public List<ObjectNode> results(@PathParam("id") String id, @QueryParam("limit") String limit) {
+        UUID uuid = id(id);
+        int n = 100;
+        if (limit != null) {
+            if (!limit.matches("[0-9]{1,4}") || Integer.parseInt(limit) < 1 || Integer.parseInt(limit) > 1000) {
+                throw ApiException.invalid("limit", "must be an integer from 1 to 1000");
+            }
+            n = Integer.parseInt(limit);
+        }
+        monitors.get(uuid);
+        return store.results(uuid, n).stream()
+                .map(r -> MonitorJson.result(JsonNodeFactory.instance.objectNode(), r)).toList();
+    }
+
+    /** Unknown or malformed ids are 404, like any missing monitor. */
+    static UUID id(String id) {
+        try {
+            if (id != null && id.length() == 36) {
+                return UUID.fromString(id);
+            }
+        } catch (IllegalArgumentException e) {
+            // below
+        }
+        throw ApiException.notFound("Monitor " + id);
+    }
+}

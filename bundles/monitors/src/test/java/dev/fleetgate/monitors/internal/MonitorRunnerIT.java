@@ -1,0 +1,184 @@
+package dev.fleetgate.monitors.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.api.AgentDirectory;
+import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskView;
+import dev.fleetgate.api.alerts.AlertEvent;
+import dev.fleetgate.api.alerts.AlertTopics;
+import dev.fleetgate.monitors.MonitorState;
+import dev.fleetgate.persistence.testing.MutableClock;
+import dev.fleetgate.persistence.testing.TestDatabase;
+
+/**
+ * The runner on a real PostgreSQL, with an in-memory task service standing in for the agents:
+ * due monitors become one task per online agent, results step the state through the
+ * confirmations, DOWN fires {@code monitor.down} once and UP clears it, offline agents give UNKNOWN.
+ */
+class MonitorRunnerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestDatabase db;
+    private static MonitorStore store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = TestDatabase.create();
+        MonitorStoreIT.migrate(db);
+        store = new MonitorStore(db.dataSource());
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    /** Answers every task at once with the current {@code answer}; counts discards. */
+    static final class Tasks implements TaskService {
+        final List<TaskView> submitted = new CopyOnWriteArrayList<>();
+        final Semaphore discarded = new Semaphore(0);
+        volatile String answer = "{\"ok\":true,\"status\":200,\"latencyMs\":3}";
+        private final AtomicInteger ids = new AtomicInteger();
+        private final Map<String, TaskView> tasks = new ConcurrentHashMap<>();
+
+        @Override
+        public TaskView submit(String agentId, String type, JsonNode payload, Duration ttl) {
+            Instant now = Instant.now();
+            TaskView t = new TaskView("t" + ids.incrementAndGet(), agentId, type, payload, "PENDING", null, null, 0, now,
+                    null, null, now.plus(ttl));
+            submitted.add(t);
+            try {
+                tasks.put(t.id(), new TaskView(t.id(), agentId, type, payload, "SUCCEEDED", JSON.readTree(answer), null,
+                        1, now, now, now, t.expiresAt()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return t;
+        }
+
+        @Override
+        public Optional<TaskView> get(String taskId) {
+            return Optional.ofNullable(tasks.get(taskId));
+        }
+
+        @Override
+        public CompletionStage<TaskView> completion(String taskId, Duration timeout) {
+            return CompletableFuture.completedFuture(tasks.get(taskId));
+        }
+
+        @Override
+        public boolean discard(String taskId) {
+            boolean had = tasks.remove(taskId) != null;
+            discarded.release();
+            return had;
+        }
+    }
+
+    static final class Agents implements AgentDirectory {
+        final Map<String, AgentInfo.Status> status = new ConcurrentHashMap<>();
+
+        @Override
+        public List<AgentInfo> list() {
+            List<AgentInfo> out = new ArrayList<>();
+            status.forEach((id, s) -> out.add(new AgentInfo(id, "name-" + id, "host", "host", s, Instant.now(), "1",
+                    null)));
+            return out;
+        }
+
+        @Override
+        public Optional<AgentInfo> get(String agentId) {
+            return list().stream().filter(a -> a.id().equals(agentId)).findFirst();
+        }
+    }
+
+    static final class Events implements EventAdmin {
+        final List<Event> posted = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void postEvent(Event event) {
+            posted.add(event);
+        }
+
+        @Override
+        public void sendEvent(Event event) {
+            posted.add(event);
+        }
+    }
+
+    private static void runOnce(MonitorRunner runner, Tasks tasks, MutableClock clock) throws InterruptedException {
+        int queued = runner.tick();
+        assertTrue(tasks.discarded.tryAcquire(queued, 30, TimeUnit.SECONDS), "results recorded");
+        clock.advance(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void downAfterConfirmationsFiresOnceAndUpClears() throws Exception {
+        Tasks tasks = new Tasks();
+        Agents agents = new Agents();
+        agents.status.put("a1", AgentInfo.Status.ONLINE);
+        agents.status.put("a2", AgentInfo.Status.OFFLINE);
+        Events events = new Events();
+        MutableClock clock = new MutableClock(Instant.now().plusSeconds(5));
+        MonitorRunner runner = new MonitorRunner(store, tasks, agents, events, clock, Duration.ofSeconds(30));
+        try {
+            StoredMonitor m = store.create(MonitorStoreIT.input("runner", "a1", "a2"));
+            runOnce(runner, tasks, clock);
+            assertEquals(1, tasks.submitted.size(), "one task: a2 is offline");
+            assertEquals("http.probe", tasks.submitted.get(0).type());
+            assertEquals("http://127.0.0.1:1/", tasks.submitted.get(0).payload().get("url").asText());
+            assertEquals(MonitorState.UP, store.get(m.id()).orElseThrow().state());
+
+            tasks.answer = "{\"ok\":false,\"status\":500,\"errorKind\":\"status\",\"error\":\"unexpected status 500\"}";
+            runOnce(runner, tasks, clock);
+            assertEquals(MonitorState.UP, store.get(m.id()).orElseThrow().state(), "one failure is not confirmed");
+            assertTrue(events.posted.isEmpty());
+            runOnce(runner, tasks, clock);
+            assertEquals(MonitorState.DOWN, store.get(m.id()).orElseThrow().state());
+            runOnce(runner, tasks, clock);
+            assertEquals(1, events.posted.size(), "DOWN fires once");
+            Event fired = events.posted.get(0);
+            assertEquals(AlertTopics.FIRING, fired.getTopic());
+            assertEquals("monitor.down", fired.getProperty(AlertEvent.KIND));
+            assertEquals(m.id().toString(), fired.getProperty(AlertEvent.SUBJECT));
+
+            tasks.answer = "{\"ok\":true,\"status\":200,\"latencyMs\":3}";
+            runOnce(runner, tasks, clock);
+            assertEquals(MonitorState.UP, store.get(m.id()).orElseThrow().state());
+            assertEquals(2, events.posted.size());
+            assertEquals(AlertTopics.CLEARED, events.posted.get(1).getTopic());
+
+            agents.status.put("a1", AgentInfo.Status.OFFLINE);
+            assertEquals(0, runner.tick(), "no task for offline agents");
+            assertEquals(MonitorState.UNKNOWN, store.get(m.id()).orElseThrow().state());
+            assertEquals(2, events.posted.size(), "UNKNOWN is not DOWN");
+        } finally {
+            runner.close();
+        }
+    }
+}
