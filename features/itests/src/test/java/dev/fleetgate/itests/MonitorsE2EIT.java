@@ -1,6 +1,7 @@
 package dev.fleetgate.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -79,8 +80,13 @@ class MonitorsE2EIT {
         String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of()).expect(201).body().get("token").asText();
         agent.start(core.url(), "monitor-agent", token);
         String agentId = agent.awaitOnline(admin, "monitor-agent", Duration.ofSeconds(90));
-        String ruleId = admin.post("/api/v1/alerts/rules", Map.of("name", "Monitor down", "kind", "event",
-                "eventKind", "monitor.down", "channelIds", List.of())).expect(201).body().get("id").asText();
+        String ruleId = null; // the built-in event rule for monitor.down
+        for (JsonNode rule : admin.get("/api/v1/alerts/rules").expect(200).body()) {
+            if ("monitor.down".equals(rule.path("eventKind").asText()) && rule.path("builtin").asBoolean()) {
+                ruleId = rule.get("id").asText();
+            }
+        }
+        assertNotNull(ruleId, "a built-in rule opens incidents for monitor.down");
 
         JsonNode invalid = admin.post("/api/v1/monitors", Map.of("name", "x", "type", "http", "target", "ftp://x",
                 "intervalSeconds", 5, "agentIds", List.of("no-such-agent"))).expect(400).body();

@@ -285,7 +285,8 @@ class IncidentEngineIT {
         Map<String, String> builtins = Map.of("service.target.down", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0005",
                 "service.down", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0006",
                 "container.replica.failed", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0007",
-                "proxy.apply.failed", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0008");
+                "proxy.apply.failed", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0008",
+                "monitor.down", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0009");
         for (Map.Entry<String, String> b : builtins.entrySet()) {
             Rule r = store.rule(UUID.fromString(b.getValue())).orElseThrow();
             assertEquals(b.getKey(), r.eventKind());
