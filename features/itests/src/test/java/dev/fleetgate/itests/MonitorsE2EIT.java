@@ -1,7 +1,6 @@
 package dev.fleetgate.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -80,13 +79,7 @@ class MonitorsE2EIT {
         String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of()).expect(201).body().get("token").asText();
         agent.start(core.url(), "monitor-agent", token);
         String agentId = agent.awaitOnline(admin, "monitor-agent", Duration.ofSeconds(90));
-        String ruleId = null; // the built-in event rule for monitor.down
-        for (JsonNode rule : admin.get("/api/v1/alerts/rules").expect(200).body()) {
-            if ("monitor.down".equals(rule.path("eventKind").asText()) && rule.path("builtin").asBoolean()) {
-                ruleId = rule.get("id").asText();
-            }
-        }
-        assertNotNull(ruleId, "a built-in rule opens incidents for monitor.down");
+        String ruleId = builtInRule(admin, "monitor.down");
 
         JsonNode invalid = admin.post("/api/v1/monitors", Map.of("name", "x", "type", "http", "target", "ftp://x",
                 "intervalSeconds", 5, "agentIds", List.of("no-such-agent"))).expect(400).body();
@@ -133,5 +126,15 @@ class MonitorsE2EIT {
             return state.equals(last[0].get("state").asText());
         });
         return last[0];
+    }
+
+    /** The id of the built-in event rule for a kind (fails when there is none). */
+    private static String builtInRule(Api admin, String kind) {
+        for (JsonNode rule : admin.get("/api/v1/alerts/rules").expect(200).body()) {
+            if (kind.equals(rule.path("eventKind").asText()) && rule.path("builtin").asBoolean()) {
+                return rule.get("id").asText();
+            }
+        }
+        throw new AssertionError("no built-in rule opens incidents for " + kind);
     }
 }
