@@ -114,16 +114,7 @@ class AlertsE2EIT {
 
     @AfterAll
     void stop() {
-        if (agent != null) {
-            agent.close();
-            agent.stopNginx();
-        }
-        if (core != null) {
-            core.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Processes.stopAll(agent, core, db);
         if (telegram != null) {
             telegram.stop(0);
         }

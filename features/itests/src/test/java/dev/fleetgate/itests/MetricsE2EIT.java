@@ -99,18 +99,7 @@ class MetricsE2EIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (agent != null) {
-            agent.stopNginx();
-        }
-        if (core != null) {
-            core.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Processes.stopAll(agent, core, db);
         if (endpoints != null) {
             endpoints.stop(0);
         }

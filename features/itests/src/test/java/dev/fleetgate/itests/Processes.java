@@ -24,6 +24,20 @@ final class Processes {
         }
     }
 
+    /** Stops what an end-to-end test started, each part if it was started: agent (and its nginx), core, database. */
+    static void stopAll(AgentProcess agent, CoreProcess core, dev.fleetgate.persistence.testing.TestDatabase db) {
+        if (agent != null) {
+            agent.close();
+            agent.stopNginx();
+        }
+        if (core != null) {
+            core.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
     static void copyTree(Path from, Path to) throws IOException, InterruptedException {
         Files.createDirectories(to.getParent());
         Process p = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();

@@ -58,16 +58,7 @@ class SecretsOnDiskE2EIT {
 
     @AfterAll
     void stop() {
-        if (agent != null) {
-            agent.close();
-            agent.stopNginx();
-        }
-        if (core != null) {
-            core.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Processes.stopAll(agent, core, db);
     }
 
     @Test

@@ -57,16 +57,7 @@ class SpineE2EIT {
 
     @AfterAll
     void stop() {
-        if (agent != null) {
-            agent.close();
-            agent.stopNginx();
-        }
-        if (core != null) {
-            core.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Processes.stopAll(agent, core, db);
     }
 
     @Test

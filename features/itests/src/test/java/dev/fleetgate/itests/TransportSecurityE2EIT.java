@@ -70,16 +70,7 @@ class TransportSecurityE2EIT {
 
     @AfterAll
     void stop() {
-        if (agent != null) {
-            agent.close();
-            agent.stopNginx();
-        }
-        if (core != null) {
-            core.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Processes.stopAll(agent, core, db);
     }
 
     /** Records the certificate the server presents, trusting anything: the test compares it itself. */

@@ -75,18 +75,7 @@ class WebE2EIT {
 
     @AfterAll
     void stop() {
-        if (agent != null) {
-            agent.close();
-        }
-        if (agent != null) {
-            agent.stopNginx();
-        }
-        if (core != null) {
-            core.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Processes.stopAll(agent, core, db);
         if (upstream != null) {
             upstream.stop(0);
         }
