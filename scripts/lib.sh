@@ -63,7 +63,7 @@ ensure_pg_database() {
   [ "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname='$name'")" = 1 ] || psql_admin -c "CREATE DATABASE $name OWNER $owner"
 }
 
-# The Docker engine without a bridge: containers use host networking on loopback (ENVIRONMENT.md).
+# The Docker engine without a bridge: containers use host networking on loopback (see CONTRIBUTING.md).
 ensure_docker() {
   if ! command -v dockerd >/dev/null 2>&1; then
     as_root mkdir -p /etc/docker
@@ -80,7 +80,7 @@ ensure_docker() {
   die "the Docker engine did not start (see $FG_HOME/logs/dockerd.log)"
 }
 
-# What the integration and browser tests drive besides PostgreSQL, nginx and Docker (ENVIRONMENT.md).
+# What the integration and browser tests drive besides PostgreSQL, nginx and Docker.
 ensure_test_tools() {
   apt_install bind9 bind9-dnsutils busybox-static chromium
 }

@@ -1,4 +1,4 @@
-/** JSON shapes of the core's REST API (docs/openapi.yaml, shared API.md). */
+/** JSON shapes of the core's REST API (docs/openapi.yaml). */
 
 export type Role = 'admin' | 'operator' | 'viewer';
 

@@ -25,7 +25,7 @@ import dev.fleetgate.api.alerts.AlertTopics;
 import dev.fleetgate.monitors.rest.MonitorJson;
 import dev.fleetgate.persistence.testing.TestDatabase;
 
-/** CRUD through the service on a real PostgreSQL: agents checked, the status shape of API.md. */
+/** CRUD through the service on a real PostgreSQL: agents checked, the documented status shape (docs/openapi.yaml). */
 class MonitorServiceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestDatabase db;
