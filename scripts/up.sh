@@ -32,7 +32,7 @@ private_state() { # secrets on disk: the state is the owner's only (docs/securit
   # Installations made before this fix: Karaf's etc/ and data/ (ConfigAdmin's copies of the
   # JWT key, master key, database password), the secrets and the logs were 0644 in 0755 folders.
   local d
-  for d in "$SECRETS" "$FG_HOME/core" "$FG_HOME/logs"; do
+  for d in "$SECRETS" "$FG_HOME/core" "$FG_HOME/logs" "$FG_HOME/agent-dist"; do
     [ -e "$d" ] && chmod -R go-rwx "$d"
   done
   if [ -d "$FG_HOME/agent" ]; then
@@ -146,6 +146,7 @@ start_agent() {
     rm -rf "$FG_HOME/agent-dist" && mkdir -p "$FG_HOME/agent-dist"
     tar -xzf "$AGENT_TGZ" -C "$FG_HOME/agent-dist" --strip-components=1
     touch "$FG_HOME/agent-dist/.installed"
+    chmod -R go-rwx "$FG_HOME/agent-dist" # tar keeps the tarball's 0755/0644 (its etc/ may hold secrets)
   fi
   local args=(--core "$CORE_URL" --state-dir "$FG_HOME/agent" --name "${FLEETGATE_AGENT_NAME:-local}")
   if [ ! -f "$FG_HOME/agent/agent.json" ]; then
@@ -202,11 +203,7 @@ fg_up() {
   check_secrets
   echo
   echo "Fleetgate is up."
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$CORE_URL/")" = 200 ]; then
-    echo "  Admin UI:  $CORE_URL/"
-  else
-    echo "  Admin UI:  not part of this build yet (REST API and shell below)"
-  fi
+  echo "  Admin UI:  $CORE_URL/"
   echo "  REST API:  $CORE_URL/api/v1  (OpenAPI: $CORE_URL/api/v1/openapi.yaml)"
   local host
   host=$(hostname -f 2>/dev/null || hostname)
