@@ -337,7 +337,10 @@ await step('enrol a host shows the exact command', async () => {
   await page.getByLabel('Host name (optional)').fill('web-e2e-9');
   await page.getByRole('button', { name: 'Create token' }).click();
   const command = (await page.getByTestId('enrol-command').textContent()) ?? '';
-  check(new RegExp(`^fleetgate-agent --core ${BASE.replace(/[.:/]/g, '\\$&')} --token \\S+ --name web-e2e-9$`).test(command), `command: ${command}`);
+  // the core suggests its HTTPS address and the certificate the agent pins
+  check(/^fleetgate-agent --core https:\/\/\S+ --token \S+ --core-fingerprint sha256:[0-9a-f]{64} --name web-e2e-9$/.test(command), `command: ${command}`);
+  const fingerprint = (await page.getByTestId('core-fingerprint').textContent()) ?? '';
+  check(command.includes(`--core-fingerprint ${fingerprint}`), `fingerprint shown: ${fingerprint}`);
   await shot('enrol');
 });
 

@@ -158,6 +158,10 @@ export interface ReportedBundle {
 export interface EnrolmentToken {
   token: string;
   expiresAt: string;
+  /** SHA-256 of the core's HTTPS certificate, which the agent pins (absent when the core serves no HTTPS). */
+  coreFingerprint?: string | null;
+  /** The agent command line the core suggests: its HTTPS URL and the fingerprint to pin. */
+  command?: string | null;
 }
 
 export interface Series {

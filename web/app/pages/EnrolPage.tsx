@@ -56,7 +56,13 @@ export default function EnrolPage() {
     }
   };
 
-  const command = token ? enrolCommand(window.location.origin, token.token, token.name || undefined) : '';
+  // The core's own suggestion carries its HTTPS URL and the certificate fingerprint the agent pins;
+  // without one (no HTTPS) the page's own address is the best guess.
+  const command = !token
+    ? ''
+    : token.command
+      ? token.command + (token.name ? ` --name ${shellQuote(token.name)}` : '')
+      : enrolCommand(window.location.origin, token.token, token.name || undefined);
   return (
     <section aria-labelledby="enrol-title">
       <h1 id="enrol-title">Enrol a host</h1>
@@ -81,6 +87,13 @@ export default function EnrolPage() {
           <h2>Run this on the new host</h2>
           <pre className="command" data-testid="enrol-command">{command}</pre>
           <CopyButton text={command} label="Copy command" />
+          {token.coreFingerprint && (
+            <p className="muted">
+              The agent accepts only the core certificate with SHA-256{' '}
+              <code data-testid="core-fingerprint">{token.coreFingerprint}</code>. Check it matches the one{' '}
+              <code>./fleetgate up</code> printed before running the command.
+            </p>
+          )}
           <p className="muted">
             Expires {formatTime(token.expiresAt)}. Once the agent has enrolled it appears under <Link to="/hosts">Hosts</Link>.
           </p>

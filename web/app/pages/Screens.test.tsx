@@ -17,6 +17,23 @@ describe('enrol', () => {
     expect(calls.at(-1)!.body).toEqual({ name: 'web-9', ttlMinutes: 60 });
   });
 
+  it('shows the command the core suggests, with the certificate to pin', async () => {
+    const fp = 'sha256:' + 'ab'.repeat(32);
+    mockApi({
+      'POST /api/v1/agents/enrollment-tokens': () => ({
+        status: 201,
+        body: { token: 'fgt_x', expiresAt: '2026-01-01T01:00:00Z', coreFingerprint: fp,
+          command: `fleetgate-agent --core https://core.example:8443 --token fgt_x --core-fingerprint ${fp}` },
+      }),
+    });
+    renderApp('/enrol');
+    await userEvent.type(await screen.findByLabelText('Host name (optional)'), 'web 9');
+    await userEvent.click(screen.getByRole('button', { name: 'Create token' }));
+    expect((await screen.findByTestId('enrol-command')).textContent).toBe(
+      `fleetgate-agent --core https://core.example:8443 --token fgt_x --core-fingerprint ${fp} --name 'web 9'`);
+    expect(screen.getByTestId('core-fingerprint').textContent).toBe(fp);
+  });
+
   it('quotes what a shell would split', () => {
     expect(shellQuote("it's a b")).toBe(`'it'"'"'s a b'`);
     expect(enrolCommand('http://h:1', 't')).toBe('fleetgate-agent --core http://h:1 --token t');
