@@ -154,11 +154,18 @@ public final class SyncBench {
             System.out.printf("core CPU: %.1f%% of one core (%.0f µs CPU per sync)%n", 100 * cpuSeconds / elapsed,
                     cpuSeconds * 1e6 / Math.max(1, stats.count()));
         }
+        double writesPerSync = Double.NaN;
         if (db0 != null) {
+            writesPerSync = (double) (db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2]) / stats.count();
             System.out.printf("PostgreSQL during the run: %d rows inserted, %d updated, %d deleted, %d commits "
                     + "(%.3f row writes per sync)%n", db1[0] - db0[0], db1[1] - db0[1], db1[2] - db0[2],
-                    db1[3] - db0[3], (double) (db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2]) / stats.count());
+                    db1[3] - db0[3], writesPerSync);
         }
+        double cpuPct = cpu0 >= 0 ? (cpu1 - cpu0) / 100.0 * 100 / elapsed : Double.NaN;
+        // one line to compare runs over time (NaN: not measured in this run)
+        System.out.println(String.format(java.util.Locale.ROOT,
+                "sync_agents=%d sync_p99_ms=%.2f core_cpu_pct=%.1f db_writes_per_sync=%.3f errors=%d", n,
+                stats.percentileMillis(99), cpuPct, writesPerSync, errors.get()));
         remove(admin, sims);
     }
 
