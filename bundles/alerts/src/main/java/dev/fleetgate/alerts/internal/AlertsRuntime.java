@@ -29,6 +29,7 @@ import dev.fleetgate.alerts.NotificationChannel;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.api.alerts.AlertTopics;
 import dev.fleetgate.security.SecretBox;
+import dev.fleetgate.api.Backoff;
 
 /**
  * Runs the module: evaluates metric rules every {@code evaluationIntervalSeconds}, turns alert

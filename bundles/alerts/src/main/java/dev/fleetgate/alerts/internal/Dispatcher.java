@@ -24,6 +24,7 @@ import dev.fleetgate.alerts.Notification;
 import dev.fleetgate.alerts.NotificationChannel;
 import dev.fleetgate.persistence.Jdbc;
 import dev.fleetgate.security.SecretBox;
+import dev.fleetgate.api.Backoff;
 
 /**
  * Sends the queued deliveries (the outbox {@code alert_delivery}). Each delivery is claimed with

@@ -29,6 +29,7 @@ import dev.fleetgate.alerts.NotificationChannel;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.persistence.testing.TestDatabase;
 import dev.fleetgate.security.SecretBox;
+import dev.fleetgate.api.Backoff;
 
 /** The engine and the outbox against PostgreSQL, with a fake Telegram API and a webhook receiver. */
 class IncidentEngineIT {

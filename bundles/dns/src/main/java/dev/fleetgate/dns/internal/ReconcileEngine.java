@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.proxy.ServiceDirectory.ServiceInfo;
+import dev.fleetgate.api.Backoff;
 
 /**
  * One reconcile pass over every zone: plan the records the services need, write the

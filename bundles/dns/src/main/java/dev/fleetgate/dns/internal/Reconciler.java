@@ -36,6 +36,7 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.security.SecretBox;
+import dev.fleetgate.api.Backoff;
 
 /**
  * Keeps the records of services in step: reconciles (debounced) after a service changed, a

@@ -17,6 +17,7 @@ import dev.fleetgate.dns.DnsRecord;
 import dev.fleetgate.dns.DnsZone;
 import dev.fleetgate.dns.RecordChange;
 import dev.fleetgate.dns.RecordType;
+import dev.fleetgate.api.Backoff;
 
 /**
  * Sends one zone's pending records to its server: looks up names about to be added for the

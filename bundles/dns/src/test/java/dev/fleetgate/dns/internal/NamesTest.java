@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.fleetgate.dns.RecordType;
+import dev.fleetgate.api.Backoff;
 
 /** Names, IP literals and backoff. */
 class NamesTest {

@@ -39,6 +39,7 @@ import dev.fleetgate.dns.RecordChange;
 import dev.fleetgate.dns.RecordType;
 import dev.fleetgate.persistence.testing.TestDatabase;
 import dev.fleetgate.proxy.ServiceDirectory;
+import dev.fleetgate.api.Backoff;
 
 /**
  * The reconciler on real PostgreSQL and a real bind9, with the service and agent

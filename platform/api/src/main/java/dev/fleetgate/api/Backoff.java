@@ -1,9 +1,9 @@
-package dev.fleetgate.dns.internal;
+package dev.fleetgate.api;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Exponential backoff with up to 20 % jitter, capped. */
+/** Exponential backoff with up to 20 % jitter, capped: the one retry delay every core module uses. */
 public record Backoff(Duration initial, Duration max) {
 
     /** @param failures consecutive failures so far, at least 1 */
