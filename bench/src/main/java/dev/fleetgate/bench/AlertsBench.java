@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.Map;
@@ -54,34 +53,26 @@ public final class AlertsBench {
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "5"));
         int trials = Integer.parseInt(a.getOrDefault("trials", "20"));
         int interval = Integer.parseInt(a.getOrDefault("interval", "5"));
-        String host = env("HOST", "127.0.0.1");
-        String port = env("PORT", "5432");
-        String user = env("USER", "fleetgate_test");
-        String password = env("PASSWORD", "fleetgate_test");
-        String db = "fgbench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String admin = "jdbc:postgresql://" + host + ":" + port + "/postgres";
-        try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + db);
-        }
-        String url = "jdbc:postgresql://" + host + ":" + port + "/" + db;
-        System.out.printf("Alerts benchmark: %d cores, %d series, scratch database %s%n",
-                Runtime.getRuntime().availableProcessors(), series, db);
-        try (ConnectionPool pool = new ConnectionPool(url, user, password, 6)) {
-            migrate(pool);
-            AlertStore store = AlertStore.of(pool);
-            sql(pool, "INSERT INTO metric_series (name, labels) SELECT 'bench_load', jsonb_build_object('agent', 'a' || i)"
-                    + " FROM generate_series(1, " + series + ") i");
-            long base = System.currentTimeMillis() / 1000 - 3600;
-            System.out.println();
-            System.out.println("## Evaluation rate (one evaluation = every enabled metric rule over its new samples)");
-            evaluationRate(pool, store, series, rounds, base, "last", 0);
-            evaluationRate(pool, store, series, rounds, base + rounds * 10L + 10, "avg", 60);
-            sql(pool, "UPDATE alert_rule SET enabled = false WHERE metric = 'bench_load'");
-            latency(pool, store, series, trials, interval, true);
-            latency(pool, store, series, trials, interval, false);
-        } finally {
-            try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        try (ScratchDatabase scratch = new ScratchDatabase()) {
+            String url = scratch.url();
+            String user = scratch.user;
+            String password = scratch.password;
+            String db = scratch.name;
+            System.out.printf("Alerts benchmark: %d cores, %d series, scratch database %s%n",
+                    Runtime.getRuntime().availableProcessors(), series, db);
+            try (ConnectionPool pool = new ConnectionPool(url, user, password, 6)) {
+                migrate(pool);
+                AlertStore store = AlertStore.of(pool);
+                sql(pool, "INSERT INTO metric_series (name, labels) SELECT 'bench_load', jsonb_build_object('agent', 'a' || i)"
+                        + " FROM generate_series(1, " + series + ") i");
+                long base = System.currentTimeMillis() / 1000 - 3600;
+                System.out.println();
+                System.out.println("## Evaluation rate (one evaluation = every enabled metric rule over its new samples)");
+                evaluationRate(pool, store, series, rounds, base, "last", 0);
+                evaluationRate(pool, store, series, rounds, base + rounds * 10L + 10, "avg", 60);
+                sql(pool, "UPDATE alert_rule SET enabled = false WHERE metric = 'bench_load'");
+                latency(pool, store, series, trials, interval, true);
+                latency(pool, store, series, trials, interval, false);
             }
         }
     }
@@ -229,8 +220,4 @@ public final class AlertsBench {
         }
     }
 
-    private static String env(String key, String dflt) {
-        String v = System.getenv("FLEETGATE_TEST_PG_" + key);
-        return v == null || v.isEmpty() ? dflt : v;
-    }
 }

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,36 +46,28 @@ public final class MetricsBench {
         Map<String, String> a = parse(args);
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "15"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
-        String host = env("HOST", "127.0.0.1");
-        String port = env("PORT", "5432");
-        String user = env("USER", "fleetgate_test");
-        String password = env("PASSWORD", "fleetgate_test");
-        String db = "fgbench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        String admin = "jdbc:postgresql://" + host + ":" + port + "/postgres";
-        try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + db);
-        }
-        String url = "jdbc:postgresql://" + host + ":" + port + "/" + db;
-        System.out.printf("Metrics benchmark: PostgreSQL %s, %d threads, %d cores, scratch database %s%n",
-                version(url, user, password), threads, Runtime.getRuntime().availableProcessors(), db);
-        try (ConnectionPool pool = new ConnectionPool(url, user, password, threads + 2)) {
-            migrate(pool);
-            if (!a.containsKey("skip-ingest")) {
-                Settings settings = Settings.defaults();
-                MetricsStorage storage = MetricsStorage.open(pool, settings, Clock.systemUTC());
-                System.out.println();
-                System.out.println("## Ingestion (rows/s; ceiling = pre-encoded binary COPY of the same rows)");
-                ingest(storage, pool, 1000, 100, threads, seconds);
-                ingest(storage, pool, 500, 6, threads, seconds);
-                ingest(storage, pool, 100, 1, threads, seconds);
-                storage.close();
-            }
-            if (!a.containsKey("skip-query")) {
-                new QueryBench(pool).run();
-            }
-        } finally {
-            try (Connection c = DriverManager.getConnection(admin, user, password); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        try (ScratchDatabase scratch = new ScratchDatabase()) {
+            String url = scratch.url();
+            String user = scratch.user;
+            String password = scratch.password;
+            String db = scratch.name;
+            System.out.printf("Metrics benchmark: PostgreSQL %s, %d threads, %d cores, scratch database %s%n",
+                    version(url, user, password), threads, Runtime.getRuntime().availableProcessors(), db);
+            try (ConnectionPool pool = new ConnectionPool(url, user, password, threads + 2)) {
+                migrate(pool);
+                if (!a.containsKey("skip-ingest")) {
+                    Settings settings = Settings.defaults();
+                    MetricsStorage storage = MetricsStorage.open(pool, settings, Clock.systemUTC());
+                    System.out.println();
+                    System.out.println("## Ingestion (rows/s; ceiling = pre-encoded binary COPY of the same rows)");
+                    ingest(storage, pool, 1000, 100, threads, seconds);
+                    ingest(storage, pool, 500, 6, threads, seconds);
+                    ingest(storage, pool, 100, 1, threads, seconds);
+                    storage.close();
+                }
+                if (!a.containsKey("skip-query")) {
+                    new QueryBench(pool).run();
+                }
             }
         }
     }
@@ -261,8 +252,4 @@ public final class MetricsBench {
         return m;
     }
 
-    private static String env(String key, String dflt) {
-        String v = System.getenv("FLEETGATE_TEST_PG_" + key);
-        return v == null || v.isBlank() ? dflt : v;
-    }
 }
