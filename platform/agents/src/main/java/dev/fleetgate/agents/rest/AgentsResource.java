@@ -171,13 +171,8 @@ public final class AgentsResource implements RestResource {
     @PermitAll
     @AgentKey
     @Produces(JAR)
-    public Response download(@PathParam("id") String id, @PathParam("sha256") String sha256,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        String agentId = Input.id(id, "id");
-        switch (registry.verify(agentId, Input.bearer(authorization))) {
-            case UNKNOWN, BAD_KEY -> throw new ApiException(401, "Unknown agent or invalid API key");
-            default -> { }
-        }
+    public Response download(@PathParam("id") String id, @PathParam("sha256") String sha256) {
+        String agentId = Input.id(id, "id"); // the key was checked by AgentKeyFilter (@AgentKey)
         if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
             throw ApiException.invalid("sha256", "must be 64 lower-case hex digits");
         }
