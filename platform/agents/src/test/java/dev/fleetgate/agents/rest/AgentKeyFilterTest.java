@@ -123,7 +123,7 @@ class AgentKeyFilterTest {
         assertNotNull(sync.getAnnotation(AgentKey.class));
         assertEquals(32L << 20, sync.getAnnotation(BodyLimit.class).value());
         assertTrue(sync.getParameters()[3].isAnnotationPresent(RawText.class));
-        Method download = AgentsResource.class.getMethod("download", String.class, String.class, String.class);
+        Method download = AgentsResource.class.getMethod("download", String.class, String.class);
         assertNotNull(download.getAnnotation(AgentKey.class));
     }
 }
