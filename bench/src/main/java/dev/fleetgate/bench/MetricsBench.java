@@ -60,9 +60,13 @@ public final class MetricsBench {
                     MetricsStorage storage = MetricsStorage.open(pool, settings, Clock.systemUTC());
                     System.out.println();
                     System.out.println("## Ingestion (rows/s; ceiling = pre-encoded binary COPY of the same rows)");
-                    ingest(storage, pool, 1000, 100, threads, seconds);
-                    ingest(storage, pool, 500, 6, threads, seconds);
-                    ingest(storage, pool, 100, 1, threads, seconds);
+                    double[] worst = {Double.MAX_VALUE, 0}; // path/ceiling ratio and path rows/s of the worst round
+                    ingest(storage, pool, 1000, 100, threads, seconds, worst);
+                    ingest(storage, pool, 500, 6, threads, seconds, worst);
+                    ingest(storage, pool, 100, 1, threads, seconds, worst);
+                    // one line to compare runs over time (in-process whole path, not over HTTP)
+                    System.out.println(String.format(java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f",
+                            worst[0], worst[1]));
                     storage.close();
                 }
                 if (!a.containsKey("skip-query")) {
@@ -73,7 +77,8 @@ public final class MetricsBench {
     }
 
     /** Two rounds of ceiling then path for one batch shape. */
-    static void ingest(MetricsStorage storage, ConnectionPool pool, int series, int points, int threads, int seconds)
+    static void ingest(MetricsStorage storage, ConnectionPool pool, int series, int points, int threads, int seconds,
+            double[] worst)
             throws Exception {
         int rows = series * points;
         System.out.printf("%n%d series × %d points = %,d rows per batch (one sync)%n", series, points, rows);
@@ -85,8 +90,6 @@ public final class MetricsBench {
         for (int t = 0; t < threads; t++) { // warm: series ids cached, classes loaded, as on a running core
             ingestor.accept("bench-agent-" + t, MAPPER.readTree(json.get(t)));
         }
-        double worstRatio = Double.MAX_VALUE;
-        double pathRate = 0;
         for (int round = 1; round <= 2; round++) {
             truncate(pool);
             Result ceiling = run(threads, seconds, t -> {
@@ -116,14 +119,11 @@ public final class MetricsBench {
                     + " (%.1f ms/batch p50, %.1f p99) = %.2f× | sink alone (tree parsed by Jersey) %,.0f rows/s"
                     + " = %.2f×%n", round, ceiling.rate(), ceiling.p(0.5), path.rate(), path.p(0.5), path.p(0.99),
                     path.rate() / ceiling.rate(), sink.rate(), sink.rate() / ceiling.rate());
-            if (path.rate() / ceiling.rate() < worstRatio) {
-                worstRatio = path.rate() / ceiling.rate();
-                pathRate = path.rate();
+            if (path.rate() / ceiling.rate() < worst[0]) {
+                worst[0] = path.rate() / ceiling.rate();
+                worst[1] = path.rate();
             }
         }
-        // one line to compare runs over time: the worse round (in-process whole path, not over HTTP)
-        System.out.println(String.format(java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f", worstRatio,
-                pathRate));
         long stored = count(pool, "SELECT count(*) FROM metric_sample");
         System.out.printf("  rows in metric_sample after the last path run: %,d%n", stored);
     }
