@@ -107,8 +107,18 @@ public final class CoreProcess implements AutoCloseable {
         Processes.await("admin login on " + url(), Duration.ofSeconds(60),
                 () -> api().post("/api/v1/auth/login", java.util.Map.of("username", "admin", "password", ADMIN_PASSWORD))
                         .status() == 200);
-        return api().login("admin", ADMIN_PASSWORD);
+        Api admin = api().login("admin", ADMIN_PASSWORD);
+        // the JAX-RS whiteboard mounts each module's resources on its own after login works
+        for (String path : MODULE_ROOTS) {
+            Processes.await(path + " mounted on " + url(), Duration.ofSeconds(60),
+                    () -> admin.get(path).status() != 404);
+        }
+        return admin;
     }
+
+    /** A GET root of every module the core feature installs; 404 until the module's resource is mounted. */
+    private static final java.util.List<String> MODULE_ROOTS = java.util.List.of("/api/v1/services",
+            "/api/v1/dns/zones", "/api/v1/metrics/scrapes", "/api/v1/monitors", "/api/v1/alerts/rules");
 
     /** Starts Karaf and waits until health answers UP; returns the cold-start time. */
     public Duration start() throws IOException {
