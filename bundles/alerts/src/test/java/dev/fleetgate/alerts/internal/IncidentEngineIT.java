@@ -194,6 +194,38 @@ class IncidentEngineIT {
     }
 
     @Test
+    void theBuiltIn5xxRuleFiresAfterAMinuteAbove5Percent() throws Exception {
+        Rule r = store.rule(UUID.fromString("6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a000a")).orElseThrow();
+        assertEquals("service_5xx_ratio_percent", r.metric());
+        assertTrue(r.enabled() && r.builtin());
+        String service = "svc-" + UUID.randomUUID();
+        long series = Fixtures.series(ds, "service_5xx_ratio_percent", Map.of("service", service));
+        Instant t = recent();
+        IncidentEngine engine = engine();
+        // the agent's 10 s intervals: 3% (fine), then 50 s of 20% (not a minute yet)
+        Fixtures.samples(ds, series, t, 10, 3, 20, 20, 20, 20, 20, 20);
+        engine.evaluateMetrics();
+        String subject = "service=" + service;
+        assertEquals(0, Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?",
+                r.id(), subject));
+        Fixtures.samples(ds, series, t.plusSeconds(70), 10, 12); // 60 s above 5%
+        engine.evaluateMetrics();
+        Incident open = store.incidents(new AlertStore.IncidentFilter("OPEN", null, service, r.id(), 10)).get(0);
+        assertEquals(subject, open.subject());
+        assertEquals(t.plusSeconds(70), open.openedAt(), "opened at the sample completing the minute");
+        assertEquals(12.0, open.value());
+        // 4.5% is above the clear threshold (4%): still firing; then a minute at 0 (no errors, or no traffic)
+        Fixtures.samples(ds, series, t.plusSeconds(80), 10, 4.5, 0, 0, 0, 0, 0, 0);
+        engine.evaluateMetrics();
+        assertEquals("OPEN", store.incident(open.id()).orElseThrow().state(), "50 s clear");
+        Fixtures.samples(ds, series, t.plusSeconds(150), 10, 0);
+        engine.evaluateMetrics();
+        Incident resolved = store.incident(open.id()).orElseThrow();
+        assertEquals("RESOLVED", resolved.state());
+        assertEquals(t.plusSeconds(150), resolved.resolvedAt());
+    }
+
+    @Test
     void aFlappingSubjectIsNotifiedOncePerPeriod() throws Exception {
         StoredChannel ch = webhookChannel(null);
         String m = metric();
