@@ -204,7 +204,8 @@ public final class AlertsBench {
     static void migrate(ConnectionPool pool) throws Exception {
         for (String path : new String[] {"db/metrics/V1__metrics.sql", "db/alerts/V1__alerts.sql",
                 "db/alerts/V2__default_rules.sql", "db/alerts/V3__event_rules.sql",
-                "db/alerts/V4__monitor_down_rule.sql", "db/alerts/V5__service_5xx_rule.sql"}) {
+                "db/alerts/V4__monitor_down_rule.sql", "db/alerts/V5__service_5xx_rule.sql",
+                "db/alerts/V6__event_pending.sql"}) {
             try (InputStream in = AlertsBench.class.getClassLoader().getResourceAsStream(path)) {
                 sql(pool, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
