@@ -356,6 +356,49 @@ await step('dark theme and laptop width', async () => {
   await page.getByRole('button', { name: /Switch to light theme/ }).click();
 });
 
+await step('alerts: a channel and a rule through the forms, field errors, send test', async () => {
+  await page.getByRole('link', { name: 'Incidents', exact: true }).click();
+  await page.getByRole('link', { name: 'Rules and channels' }).click();
+  await page.getByRole('button', { name: 'New channel' }).click();
+  const channel = page.getByRole('form', { name: 'New channel' });
+  const hook = `${SERVICE} hook`;
+  await channel.getByLabel('Name', { exact: true }).fill(hook);
+  await channel.getByLabel('Type').selectOption('webhook');
+  const url = channel.getByLabel('URL', { exact: true });
+  await url.fill('ftp://nowhere.e2e.test/');
+  await channel.getByRole('button', { name: 'Create channel' }).click();
+  await until('URL marked invalid', async () => (await url.getAttribute('aria-invalid')) === 'true');
+  notes.push(`webhook URL error shown: "${await channel.locator('[data-field-error]').first().textContent()}"`);
+  await url.fill(`http://127.0.0.1:${TARGET_PORT}/alerts-hook`);
+  await channel.getByRole('button', { name: 'Create channel' }).click();
+  await page.getByText(`Channel ${hook} saved.`).waitFor();
+  const row = page.getByRole('row', { name: new RegExp(hook) });
+  await row.getByRole('button', { name: 'Send test' }).click();
+  await until('the test message sent', async () => (await row.getByRole('status').textContent()) === 'sent');
+
+  await page.getByRole('button', { name: 'New rule' }).click();
+  const rule = page.getByRole('form', { name: 'New rule' });
+  await rule.getByLabel('Name', { exact: true }).fill(`${SERVICE} 5xx`);
+  await rule.getByLabel('Metric', { exact: true }).fill('service_5xx_ratio_percent');
+  await rule.getByLabel('Label filters').fill(`service=${serviceId}`);
+  await rule.getByLabel('Threshold', { exact: true }).fill('5');
+  const repeat = rule.getByLabel('Repeat every (s)');
+  await repeat.fill('30');
+  await rule.getByRole('checkbox', { name: new RegExp(hook) }).check();
+  await rule.getByRole('button', { name: 'Create rule' }).click();
+  await until('repeat interval marked invalid', async () => (await repeat.getAttribute('aria-invalid')) === 'true');
+  await repeat.fill('');
+  await rule.getByRole('button', { name: 'Create rule' }).click();
+  await page.getByText(`Rule ${SERVICE} 5xx saved.`).waitFor();
+  await shot('alerts');
+  const rules = (await api('/api/v1/alerts/rules')).json ?? [];
+  const made = rules.find((r) => r.name === `${SERVICE} 5xx`);
+  check(made?.metric === 'service_5xx_ratio_percent' && made?.labels?.service === serviceId && made?.channelIds?.length === 1,
+    `rule not stored as entered: ${JSON.stringify(made)}`);
+  check((await api(`/api/v1/alerts/rules/${made.id}`, { method: 'DELETE' })).status === 204, 'rule not deleted');
+  check((await api(`/api/v1/alerts/channels/${made.channelIds[0]}`, { method: 'DELETE' })).status === 204, 'channel not deleted');
+});
+
 await step('viewer sees no write controls', async () => {
   const viewer = `viewer${Date.now().toString(36)}`;
   const made = await api('/api/v1/users', { method: 'POST', body: { username: viewer, password: 'viewer-password-1', roles: ['viewer'] } });

@@ -132,7 +132,12 @@ export const incident = (id: string) => api<IncidentDetail>(`/incidents/${enc(id
 export const ackIncident = (id: string) => api<Incident>(`/incidents/${enc(id)}/ack`, { method: 'POST', body: {} });
 export const alertRules = () => api<AlertRule[]>('/alerts/rules');
 export const updateAlertRule = (id: string, body: unknown) => api<AlertRule>(`/alerts/rules/${enc(id)}`, { method: 'PUT', body });
+export const createAlertRule = (body: unknown) => api<AlertRule>('/alerts/rules', { body });
 export const alertChannels = () => api<AlertChannel[]>('/alerts/channels');
+export const alertChannelTypes = () => api<string[]>('/alerts/channel-types');
+export const createAlertChannel = (body: unknown) => api<AlertChannel>('/alerts/channels', { body });
+export const updateAlertChannel = (id: string, body: unknown) =>
+  api<AlertChannel>(`/alerts/channels/${enc(id)}`, { method: 'PUT', body });
 export const testAlertChannel = (id: string) =>
   api<{ ok: boolean; error: string | null }>(`/alerts/channels/${enc(id)}/test`, { method: 'POST', body: {} });
 export const previewTemplate = (body: { channelType: string; event: string; kind?: string; body?: string }) =>

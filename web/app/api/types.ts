@@ -272,6 +272,7 @@ export interface AlertRule {
   windowSeconds?: number;
   op?: string;
   threshold?: number | null;
+  clearThreshold?: number | null;
   forSeconds?: number;
   eventKind?: string;
   clearForSeconds: number;

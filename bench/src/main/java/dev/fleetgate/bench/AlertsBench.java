@@ -38,7 +38,10 @@ import dev.fleetgate.security.internal.AesGcmSecretBox;
  * round, as agents send every 10 s), series evaluated per second;</li>
  * <li>latency: with the module's runtime (periodic evaluation every {@code --interval} s, outbox
  * sender) and the series load fed every 10 s, a breaching sample is stored and the time until a
- * local webhook receives the message is measured, {@code --trials} times.</li>
+ * local webhook receives the message is measured, {@code --trials} times;</li>
+ * <li>condition true → message at the agent's 10 s collection interval: the condition starts at a
+ * random moment, the "agent" samples it at its next 10 s collection (stamped then) and pushes the
+ * batch at once (as the agent's {@code requestSync} does); measured from the condition's start.</li>
  * </ol>
  */
 public final class AlertsBench {
@@ -71,8 +74,9 @@ public final class AlertsBench {
                 evaluationRate(pool, store, series, rounds, base, "last", 0);
                 evaluationRate(pool, store, series, rounds, base + rounds * 10L + 10, "avg", 60);
                 sql(pool, "UPDATE alert_rule SET enabled = false WHERE metric = 'bench_load'");
-                latency(pool, store, series, trials, interval, true);
-                latency(pool, store, series, trials, interval, false);
+                latency(pool, store, series, trials, interval, true, 0);
+                latency(pool, store, series, trials, interval, false, 0);
+                latency(pool, store, series, trials, interval, true, 10);
             }
         }
     }
@@ -101,9 +105,13 @@ public final class AlertsBench {
     /**
      * @param trigger post {@code fleetgate/metrics/batch} after each stored batch, as the metrics module
      *                does (the module then evaluates at once); false: periodic evaluation only
+     * @param collect 0: each trial stores its breaching sample at once (measured from the store); else
+     *                the agent's collection interval: the trial's condition starts, the feeder (the
+     *                "agent") samples it at its next collection, every {@code collect} s (measured from
+     *                the condition's start)
      */
-    static void latency(ConnectionPool pool, AlertStore store, int series, int trials, int interval, boolean trigger)
-            throws Exception {
+    static void latency(ConnectionPool pool, AlertStore store, int series, int trials, int interval, boolean trigger,
+            int collect) throws Exception {
         sql(pool, "DELETE FROM alert_rule WHERE metric = 'bench_latency'");
         sql(pool, "DELETE FROM alert_channel");
         Map<String, Long> received = new ConcurrentHashMap<>();
@@ -127,29 +135,40 @@ public final class AlertsBench {
                 0, ">", 50.0, null, 0, 0, null, 0, java.util.List.of(ch.id()), false, null, null));
         AlertsConfig config = config(interval);
         AlertsRuntime runtime = new AlertsRuntime(store, box, config);
-        String prefix = trigger ? "t" : "p";
+        String prefix = collect > 0 ? "c" : trigger ? "t" : "p";
+        java.util.Set<Long> breaching = ConcurrentHashMap.newKeySet();
         runtime.bindChannel(new WebhookChannel());
         ScheduledExecutorService feeder = Executors.newSingleThreadScheduledExecutor();
         feeder.scheduleAtFixedRate(() -> {
             try {
                 sql(pool, "INSERT INTO metric_sample (ts, series_id, value) SELECT now(), id, random() * 100"
                         + " FROM metric_series WHERE name = 'bench_load'");
+                for (Long id : breaching) {
+                    sql(pool, "INSERT INTO metric_sample (ts, series_id, value) VALUES (now(), " + id + ", 99)");
+                    breaching.remove(id);
+                }
                 if (trigger) {
                     runtime.handleEvent(new Event(Topics.METRICS_BATCH, Map.of()));
                 }
             } catch (Exception e) {
                 e.printStackTrace();
             }
-        }, 0, 10, TimeUnit.SECONDS);
+        }, 0, collect > 0 ? collect : 10, TimeUnit.SECONDS);
         Stats stats = new Stats();
         try {
-            System.out.printf("%n## Condition true in a stored sample -> webhook received (%s; evaluation every %d s; "
-                    + "%,d other series evaluated meanwhile, one new sample each every 10 s)%n",
-                    trigger ? "evaluated after each stored batch, at most once a second" : "periodic evaluation only",
-                    interval, series);
+            if (collect > 0) {
+                System.out.printf("%n## Condition true -> webhook received, at a %d s metrics interval (the condition"
+                        + " starts at a random moment, is sampled at the next collection and pushed at once; evaluated"
+                        + " after each stored batch; %,d other series evaluated meanwhile)%n", collect, series);
+            } else {
+                System.out.printf("%n## Condition true in a stored sample -> webhook received (%s; evaluation every %d s; "
+                        + "%,d other series evaluated meanwhile, one new sample each every 10 s)%n",
+                        trigger ? "evaluated after each stored batch, at most once a second" : "periodic evaluation only",
+                        interval, series);
+            }
             java.util.Random random = new java.util.Random(1);
             for (int i = 0; i < trials; i++) {
-                Thread.sleep(500 + random.nextInt(interval * 1000));
+                Thread.sleep(collect > 0 ? random.nextInt(collect * 1000) : 500 + random.nextInt(interval * 1000));
                 String agent = "lat" + prefix + i;
                 long seriesId;
                 try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
@@ -161,12 +180,16 @@ public final class AlertsBench {
                     seriesId = rs.getLong(1);
                 }
                 long t0 = System.nanoTime();
-                sql(pool, "INSERT INTO metric_sample (ts, series_id, value) VALUES (now(), " + seriesId + ", 99)");
-                if (trigger) {
-                    runtime.handleEvent(new Event(Topics.METRICS_BATCH, Map.of()));
+                if (collect > 0) {
+                    breaching.add(seriesId); // the "agent" samples it at its next collection
+                } else {
+                    sql(pool, "INSERT INTO metric_sample (ts, series_id, value) VALUES (now(), " + seriesId + ", 99)");
+                    if (trigger) {
+                        runtime.handleEvent(new Event(Topics.METRICS_BATCH, Map.of()));
+                    }
                 }
                 String k = "agent=" + agent + "/opened";
-                long deadline = t0 + TimeUnit.SECONDS.toNanos(interval * 6L + 30);
+                long deadline = t0 + TimeUnit.SECONDS.toNanos(interval * 6L + 30 + collect);
                 while (!received.containsKey(k) && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
@@ -178,7 +201,9 @@ public final class AlertsBench {
                 }
             }
             System.out.printf("  %s; p95=%.0f ms%n", stats.summary(), stats.percentileMillis(95));
-            System.out.println("  (end to end add the agent's collection interval, 10 s, and its sync: the sample"
+            System.out.println(collect > 0 ? "  (not included: the agent's collection work and the sync request's"
+                    + " transfer, milliseconds on a LAN; see bench/run-sync.sh)"
+                    : "  (end to end add the agent's collection interval, 10 s, and its sync: the sample"
                     + " reaches the core with the next sync)");
         } finally {
             feeder.shutdownNow();
@@ -204,7 +229,8 @@ public final class AlertsBench {
     static void migrate(ConnectionPool pool) throws Exception {
         for (String path : new String[] {"db/metrics/V1__metrics.sql", "db/alerts/V1__alerts.sql",
                 "db/alerts/V2__default_rules.sql", "db/alerts/V3__event_rules.sql",
-                "db/alerts/V4__monitor_down_rule.sql"}) {
+                "db/alerts/V4__monitor_down_rule.sql", "db/alerts/V5__service_5xx_rule.sql",
+                "db/alerts/V6__event_pending.sql"}) {
             try (InputStream in = AlertsBench.class.getClassLoader().getResourceAsStream(path)) {
                 sql(pool, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,11 +36,16 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 import jakarta.mail.internet.MimeMessage;
 
 /**
- * Module 8 end to end: the core distribution and a real agent; a rule on the agent's real
- * {@code host_cpu_usage_percent} opens one incident (not one per sample) and sends exactly one
- * message to a fake Telegram Bot API (JDK HttpServer speaking {@code sendMessage}) and one e-mail
- * to a real SMTP server (GreenMail); a core restart sends nothing again; when the condition
- * clears, one "resolved" message follows on each. Needs PostgreSQL. Ports 20410–20419.
+ * Module 8 end to end: two core distributions on one database (same keys, as cores sharing a
+ * database are configured) and a real agent syncing with the first; a rule (created on the second
+ * core) on the agent's real {@code host_cpu_usage_percent} opens one incident (not one per sample)
+ * and sends exactly one message to a fake Telegram Bot API (JDK HttpServer speaking
+ * {@code sendMessage}) and one e-mail to a real SMTP server (GreenMail), though both cores
+ * evaluate and send; a restart of the first core sends nothing again; when the condition clears,
+ * one "resolved" message follows on each. Then a service behind the agent's real nginx answers
+ * 500: a rule on the agent's {@code service_5xx_ratio_percent} sends one message, and one
+ * "resolved" message once it answers 200 again. Needs PostgreSQL and nginx. Ports 20410–20419
+ * (first core, agent's nginx), 20660–20665 (second core, the service's upstream).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -46,12 +54,18 @@ class AlertsE2EIT {
     private static final int PROXY_HTTP = 20415;
     private static final int PROXY_HTTPS = 20416;
     private static final int PROXY_ADMIN = 20417;
+    private static final int SECOND_CORE_PORTS = 20660;
+    private static final int UPSTREAM = 20665;
+    private static final String ERRORS_HOST = "errors.alerts.test";
     private static final String TOKEN = "424242:E2E-token";
     private static final String CHAT = "-1001";
 
     private Path work;
     private TestDatabase db;
     private CoreProcess core;
+    private CoreProcess second;
+    private Api secondAdmin;
+    private HttpServer upstream;
     private AgentProcess agent;
     private Api admin;
     private String agentId;
@@ -76,6 +90,10 @@ class AlertsE2EIT {
         core = CoreProcess.install(work, CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
         core.start();
         admin = core.admin();
+        second = CoreProcess.installBeside(core, work.resolve("second"), SECOND_CORE_PORTS, db,
+                Map.of("syncIntervalSeconds", "5"));
+        second.start();
+        secondAdmin = second.admin();
         String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "alerts-e2e")).expect(201)
                 .body().get("token").asText();
         agent = new AgentProcess(work);
@@ -114,7 +132,13 @@ class AlertsE2EIT {
 
     @AfterAll
     void stop() {
+        if (second != null) {
+            second.close();
+        }
         Processes.stopAll(agent, core, db);
+        if (upstream != null) {
+            upstream.stop(0);
+        }
         if (telegram != null) {
             telegram.stop(0);
         }
@@ -153,7 +177,7 @@ class AlertsE2EIT {
         Processes.await("the test message", Duration.ofSeconds(10), () -> telegram("[TEST]").size() == 1);
 
         ruleCreatedAt = System.currentTimeMillis();
-        ruleId = admin.post("/api/v1/alerts/rules", Map.of("name", "E2E CPU", "metric", "host_cpu_usage_percent",
+        ruleId = secondAdmin.post("/api/v1/alerts/rules", Map.of("name", "E2E CPU", "metric", "host_cpu_usage_percent",
                 "labels", Map.of("cpu", "total", "agent", agentId), "op", ">=", "threshold", 0, "forSeconds", 0,
                 "channelIds", List.of(tg, mail))).expect(201).body().get("id").asText();
         Processes.await("one Telegram message and one e-mail", Duration.ofSeconds(90),
@@ -167,6 +191,8 @@ class AlertsE2EIT {
         assertTrue(mails().get(0).startsWith("[WARNING] E2E CPU: agent=" + agentId), mails().get(0));
         JsonNode open = admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId).expect(200).body();
         assertEquals(1, open.size(), open.toString());
+        assertEquals(open, secondAdmin.get("/api/v1/incidents?state=open&ruleId=" + ruleId).expect(200).body(),
+                "both cores show the same incident");
         assertEquals("agent=" + agentId + ",cpu=total", open.get(0).path("subject").asText());
     }
 
@@ -177,6 +203,7 @@ class AlertsE2EIT {
         core.start();
         admin = core.admin();
         Thread.sleep(20_000);
+        assertEquals(1, secondAdmin.get("/api/v1/incidents?ruleId=" + ruleId).expect(200).body().size());
         assertEquals(1, telegram("E2E CPU").size());
         assertEquals(1, smtp.getReceivedMessages().length);
         assertEquals(1, admin.get("/api/v1/incidents?ruleId=" + ruleId).expect(200).body().size());
@@ -185,7 +212,7 @@ class AlertsE2EIT {
     @Test
     @Order(3)
     void whenItClearsOneResolvedMessageFollows() throws Exception {
-        admin.put("/api/v1/alerts/rules/" + ruleId, Map.of("name", "E2E CPU", "metric", "host_cpu_usage_percent",
+        secondAdmin.put("/api/v1/alerts/rules/" + ruleId, Map.of("name", "E2E CPU", "metric", "host_cpu_usage_percent",
                 "labels", Map.of("cpu", "total", "agent", agentId), "op", ">=", "threshold", 1000, "forSeconds", 0,
                 "channelIds", admin.get("/api/v1/alerts/rules/" + ruleId).expect(200).body().get("channelIds")))
                 .expect(200);
@@ -202,6 +229,81 @@ class AlertsE2EIT {
         assertEquals(4, detail.path("deliveries").size(), detail.toString());
         for (JsonNode d : detail.path("deliveries")) {
             assertEquals("SENT", d.path("state").asText(), d.toString());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aServiceAnswering5xxThroughNginxSendsOneMessageAndOneResolved() throws Exception {
+        AtomicInteger answer = new AtomicInteger(500);
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", UPSTREAM), 64);
+        upstream.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            int status = ex.getRequestURI().getPath().equals("/health") ? 200 : answer.get();
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        upstream.start();
+        String serviceId = admin.post("/api/v1/services", Map.of("name", "errors", "domains", List.of(ERRORS_HOST),
+                "agentIds", List.of(agentId), "upstream", Map.of("targets", List.of(Map.of("host", "127.0.0.1",
+                        "port", UPSTREAM, "weight", 1)))))
+                .expect(201).body().get("id").asText();
+        Processes.await("nginx routes " + ERRORS_HOST + " to the upstream (agent log " + agent.log() + ")",
+                Duration.ofSeconds(60), () -> statusThroughNginx() == 500);
+        String tg = null;
+        for (JsonNode c : admin.get("/api/v1/alerts/channels").expect(200).body()) {
+            if (c.path("name").asText().equals("ops telegram")) {
+                tg = c.path("id").asText();
+            }
+        }
+        secondAdmin.post("/api/v1/alerts/rules", Map.of("name", "E2E 5xx", "metric", "service_5xx_ratio_percent",
+                "labels", Map.of("service", serviceId), "op", ">", "threshold", 5, "channelIds", List.of(tg)))
+                .expect(201);
+        // traffic through the agent's nginx, as clients would send it
+        AtomicBoolean sending = new AtomicBoolean(true);
+        Thread traffic = new Thread(() -> {
+            while (sending.get()) {
+                statusThroughNginx();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "alerts-e2e-traffic");
+        traffic.start();
+        try {
+            Processes.await("one Telegram message for the 5xx rule", Duration.ofSeconds(90),
+                    () -> telegram("E2E 5xx").size() == 1);
+            assertTrue(telegram("E2E 5xx").get(0).path("text").asText().contains("service=" + serviceId),
+                    telegram("E2E 5xx").toString());
+            JsonNode perCode = admin.get("/api/v1/metrics/query?name=service_responses_by_code_per_second&from="
+                    + (System.currentTimeMillis() - 120_000) + "&to=" + (System.currentTimeMillis() + 1_000)
+                    + "&step=10s&service=" + serviceId + "&code=500").expect(200).body().path("series");
+            assertEquals(1, perCode.size(), "the per-code series of status 500: " + perCode);
+            answer.set(200);
+            Processes.await("one resolved Telegram message for the 5xx rule", Duration.ofSeconds(90),
+                    () -> telegram("[RESOLVED] E2E 5xx").size() == 1);
+            Thread.sleep(15_000);
+            assertEquals(2, telegram("E2E 5xx").size(), "opened + resolved, nothing else: " + telegram("E2E 5xx"));
+        } finally {
+            sending.set(false);
+            traffic.join(5_000);
+        }
+        admin.delete("/api/v1/services/" + serviceId).expect(204);
+    }
+
+    /** A GET through the agent's nginx with the service's Host (java.net.http refuses to set Host); -1 on failure. */
+    private static int statusThroughNginx() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", PROXY_HTTP), 2000);
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET /shop HTTP/1.0\r\nHost: " + ERRORS_HOST + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String head = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return Integer.parseInt(head.split(" ", 3)[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 }

@@ -57,6 +57,19 @@ public final class CoreProcess implements AutoCloseable {
         return new CoreProcess(home, ports, List.of(jwt, masterKey));
     }
 
+    /**
+     * Another core on the same database, in its own {@code workDir}, with {@code first}'s JWT and master
+     * keys (as cores sharing a database must be configured: a secret one seals, the other opens).
+     */
+    public static CoreProcess installBeside(CoreProcess first, Path workDir, int ports, TestDatabase db,
+            Map<String, String> agentsConfig) throws IOException, InterruptedException {
+        CoreProcess second = install(workDir, ports, db, agentsConfig);
+        // rewritten in place: the file keeps the mode install gave it
+        Files.write(second.home.resolve("etc/dev.fleetgate.security.cfg"),
+                Files.readAllBytes(first.home.resolve("etc/dev.fleetgate.security.cfg")));
+        return new CoreProcess(second.home, ports, first.secretValues);
+    }
+
     public void configureAgents(Map<String, String> agentsConfig) throws IOException {
         write(home.resolve("etc/dev.fleetgate.agents.cfg"), agentsConfig);
     }

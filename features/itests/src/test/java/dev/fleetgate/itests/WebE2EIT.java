@@ -31,7 +31,8 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * sees the agent ONLINE, creates a service through a field error, follows it to APPLIED,
  * watches new log lines arrive and a host chart fill, sees a service whose only target is
  * down marked DOWN, not-found pages, a user created in the Users screen sign in, and the
- * activity log record the changes, and saves a screenshot of every
+ * activity log record the changes, creates an alert channel (sending a test message to the
+ * upstream) and an alert rule through the forms, each through a field error, and saves a screenshot of every
  * screen under {@code target/e2e/screenshots/}. Ports 20310–20399.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -49,7 +49,7 @@ public class AlertRulesCommand implements Action {
                             : r.aggregate() + "(" + r.windowSeconds() + "s) ")
                     + r.op() + " " + IncidentEngine.format(r.threshold())
                     + (r.forSeconds() > 0 ? " for " + r.forSeconds() + "s" : "")
-                    : "event " + r.eventKind();
+                    : "event " + r.eventKind() + (r.forSeconds() > 0 ? " for " + r.forSeconds() + "s" : "");
             table.addRow().addContent(r.id(), r.name(), r.kind(), r.enabled() ? "yes" : "no", r.severity(), cond,
                     r.channelIds().size());
         }

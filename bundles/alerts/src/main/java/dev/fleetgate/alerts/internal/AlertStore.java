@@ -130,12 +130,15 @@ public final class AlertStore {
             }
             if (!in.enabled() || !old.kind().equals(in.kind()) || !java.util.Objects.equals(old.metric(), in.metric())
                     || !old.labels().equals(in.labels()) || !old.aggregate().equals(in.aggregate())
-                    || old.windowSeconds() != in.windowSeconds()) {
+                    || old.windowSeconds() != in.windowSeconds()
+                    || !java.util.Objects.equals(old.eventKind(), in.eventKind())) {
                 // disabled, or another set of series or values: start over; its open incidents would never
                 // see their clear sample, so they are closed here (without a message)
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_series_state WHERE rule_id = ?")) {
-                    ps.setObject(1, id);
-                    ps.executeUpdate();
+                for (String table : List.of("alert_series_state", "alert_event_pending")) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE rule_id = ?")) {
+                        ps.setObject(1, id);
+                        ps.executeUpdate();
+                    }
                 }
                 try (PreparedStatement ps = c.prepareStatement("WITH r AS (UPDATE incident SET state = 'RESOLVED',"
                         + " resolved_at = now() WHERE rule_id = ? AND state = 'OPEN' RETURNING id)"

@@ -79,10 +79,11 @@ public final class IncidentEngine {
                 // (a new metric's series): 54 s instead of 1 s for 10,000 series in bench/run-alerts.sh
                 st.execute("SET LOCAL enable_nestloop = off");
             }
-            if (!metricTablesExist(c)) {
-                return new Evaluation(true, 0, 0, 0, 0, 0, queueRepeats(c));
-            }
             int[] totals = new int[5];
+            openDueEvents(c, totals);
+            if (!metricTablesExist(c)) {
+                return new Evaluation(true, 0, 0, 0, totals[2], 0, totals[4] + queueRepeats(c));
+            }
             List<Rule> rules = AlertStore.rules(c, "kind = 'metric' AND enabled");
             for (Rule r : rules) {
                 // one rule that fails (e.g. a statement timeout) must not stop the others
@@ -293,14 +294,108 @@ public final class IncidentEngine {
                 }
             }
             for (Rule r : rules) {
-                Opened o = firing ? open(c, r, s, value, at, labels, message) : resolve(c, r, s, value, at);
-                if (firing && o.incidentId() == null) {
-                    seen(c, r.id(), s, value, at);
+                Opened o;
+                if (!firing) {
+                    unpend(c, r.id(), s);
+                    o = resolve(c, r, s, value, at);
+                } else if (r.forSeconds() > 0) {
+                    o = pend(c, r, s, value, at, labels, message);
+                } else {
+                    o = open(c, r, s, value, at, labels, message);
+                    if (o.incidentId() == null) {
+                        seen(c, r.id(), s, value, at);
+                    }
                 }
                 queued += o.queued();
             }
             return queued;
         });
+    }
+
+    /**
+     * A firing event of a rule with {@code forSeconds}: the incident opens once the condition has
+     * lasted that long (from the first firing event's {@code occurredAt}, kept in
+     * {@code alert_event_pending}): now, if an event repeats after that, else in the periodic
+     * evaluation ({@link #openDueEvents}).
+     */
+    private Opened pend(Connection c, Rule r, String subject, Double value, Instant at, Map<String, String> labels,
+            String message) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM incident WHERE rule_id = ? AND subject = ? AND state = 'OPEN'")) {
+            ps.setObject(1, r.id());
+            ps.setString(2, subject);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    seen(c, r.id(), subject, value, at);
+                    return Opened.NONE;
+                }
+            }
+        }
+        Instant since;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_event_pending AS p (rule_id, subject, since,"
+                + " value, message, labels) VALUES (?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT (rule_id, subject) DO UPDATE"
+                + " SET since = LEAST(p.since, EXCLUDED.since), value = COALESCE(EXCLUDED.value, p.value),"
+                + " message = COALESCE(EXCLUDED.message, p.message), labels = EXCLUDED.labels RETURNING since")) {
+            ps.setObject(1, r.id());
+            ps.setString(2, subject);
+            Jdbc.setInstant(ps, 3, at);
+            AlertStore.setDouble(ps, 4, value);
+            ps.setString(5, message);
+            ps.setString(6, Json.write(labels));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                since = Jdbc.instant(rs, "since");
+            }
+        }
+        if (at.isBefore(since.plusSeconds(r.forSeconds()))) {
+            return Opened.NONE;
+        }
+        unpend(c, r.id(), subject);
+        return open(c, r, subject, value, at, labels, message);
+    }
+
+    private static void unpend(Connection c, UUID ruleId, String subject) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM alert_event_pending WHERE rule_id = ? AND subject = ?")) {
+            ps.setObject(1, ruleId);
+            ps.setString(2, subject);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Opens the incidents of event rules whose condition has now lasted {@code forSeconds}
+     * (wall clock of the database: no later event marks the time), at the moment it became due.
+     * Pending rows of disabled rules are dropped.
+     */
+    void openDueEvents(Connection c, int[] totals) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_event_pending p USING alert_rule r"
+                + " WHERE r.id = p.rule_id AND (NOT r.enabled OR r.kind <> 'event')")) {
+            ps.executeUpdate();
+        }
+        record Due(Rule rule, String subject, Instant since, Double value, String message, Map<String, String> labels) {
+        }
+        List<Due> due = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_event_pending p USING alert_rule r"
+                + " WHERE r.id = p.rule_id AND p.since + make_interval(secs => r.for_seconds) <= now()"
+                + " RETURNING p.subject AS pending_subject, p.since AS pending_since, p.value AS pending_value,"
+                + " p.message AS pending_message, p.labels::text AS pending_labels, " + prefixed("r."));
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                due.add(new Due(AlertStore.readRule(rs), rs.getString("pending_subject"),
+                        Jdbc.instant(rs, "pending_since"), AlertStore.getDouble(rs, "pending_value"),
+                        rs.getString("pending_message"),
+                        Json.stringMap(rs.getString("pending_labels"))));
+            }
+        }
+        for (Due d : due) {
+            Opened o = open(c, d.rule(), d.subject(), d.value(), d.since().plusSeconds(d.rule().forSeconds()),
+                    d.labels(), d.message());
+            if (o.incidentId() != null) {
+                totals[2]++;
+                totals[4] += o.queued();
+            }
+        }
     }
 
     // ---- incidents

@@ -89,6 +89,9 @@ public final class Inputs {
             if (body.hasNonNull("metric")) {
                 f.error("metric", "only for metric rules");
             }
+            if (clearFor > 0) {
+                f.error("clearForSeconds", "only for metric rules (an event rule resolves when its event clears)");
+            }
         }
         List<UUID> channels = uuids(body.get("channelIds"), "channelIds", 20, f);
         f.check();

@@ -33,7 +33,9 @@ final class Fixtures {
         Migrations.apply(ds, "alerts", List.of(new Migration(1, "alerts", resource("db/alerts/V1__alerts.sql")),
                 new Migration(2, "default_rules", resource("db/alerts/V2__default_rules.sql")),
                 new Migration(3, "event_rules", resource("db/alerts/V3__event_rules.sql")),
-                new Migration(4, "monitor_down_rule", resource("db/alerts/V4__monitor_down_rule.sql"))));
+                new Migration(4, "monitor_down_rule", resource("db/alerts/V4__monitor_down_rule.sql")),
+                new Migration(5, "service_5xx_rule", resource("db/alerts/V5__service_5xx_rule.sql")),
+                new Migration(6, "event_pending", resource("db/alerts/V6__event_pending.sql"))));
     }
 
     private static String resource(String path) throws IOException {

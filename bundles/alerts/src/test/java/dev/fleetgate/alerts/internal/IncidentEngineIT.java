@@ -194,6 +194,38 @@ class IncidentEngineIT {
     }
 
     @Test
+    void theBuiltIn5xxRuleFiresAfterAMinuteAbove5Percent() throws Exception {
+        Rule r = store.rule(UUID.fromString("6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a000a")).orElseThrow();
+        assertEquals("service_5xx_ratio_percent", r.metric());
+        assertTrue(r.enabled() && r.builtin());
+        String service = "svc-" + UUID.randomUUID();
+        long series = Fixtures.series(ds, "service_5xx_ratio_percent", Map.of("service", service));
+        Instant t = recent();
+        IncidentEngine engine = engine();
+        // the agent's 10 s intervals: 3% (fine), then 50 s of 20% (not a minute yet)
+        Fixtures.samples(ds, series, t, 10, 3, 20, 20, 20, 20, 20, 20);
+        engine.evaluateMetrics();
+        String subject = "service=" + service;
+        assertEquals(0, Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?",
+                r.id(), subject));
+        Fixtures.samples(ds, series, t.plusSeconds(70), 10, 12); // 60 s above 5%
+        engine.evaluateMetrics();
+        Incident open = store.incidents(new AlertStore.IncidentFilter("OPEN", null, service, r.id(), 10)).get(0);
+        assertEquals(subject, open.subject());
+        assertEquals(t.plusSeconds(70), open.openedAt(), "opened at the sample completing the minute");
+        assertEquals(12.0, open.value());
+        // 4.5% is above the clear threshold (4%): still firing; then a minute at 0 (no errors, or no traffic)
+        Fixtures.samples(ds, series, t.plusSeconds(80), 10, 4.5, 0, 0, 0, 0, 0, 0);
+        engine.evaluateMetrics();
+        assertEquals("OPEN", store.incident(open.id()).orElseThrow().state(), "50 s clear");
+        Fixtures.samples(ds, series, t.plusSeconds(150), 10, 0);
+        engine.evaluateMetrics();
+        Incident resolved = store.incident(open.id()).orElseThrow();
+        assertEquals("RESOLVED", resolved.state());
+        assertEquals(t.plusSeconds(150), resolved.resolvedAt());
+    }
+
+    @Test
     void aFlappingSubjectIsNotifiedOncePerPeriod() throws Exception {
         StoredChannel ch = webhookChannel(null);
         String m = metric();
@@ -278,6 +310,58 @@ class IncidentEngineIT {
         assertEquals(1, deliveries(r, "opened"));
         assertEquals(1, deliveries(r, "resolved"));
         assertEquals(0, engine.onEvent(Map.of("kind", "test.kind")), "no subject: ignored");
+    }
+
+    @Test
+    void eventRulesWaitForSecondsBeforeOpening() throws Exception {
+        StoredChannel ch = webhookChannel(null);
+        Rule r = store.createRule(new Rule(null, "rule-" + UUID.randomUUID(), "event", true, "warning", null,
+                Map.of(), "last", 0, ">", null, null, 60, 0, "pend.kind", 0, List.of(ch.id()), false, null, null));
+        IncidentEngine engine = engine();
+        long now = System.currentTimeMillis();
+        // fires 30 s ago: not a minute yet, neither at the event nor at the next evaluation
+        engine.onEvent(AlertEvent.firing("pend.kind", "s1").occurredAt(now - 30_000).message("m1").toProperties());
+        engine.evaluateMetrics();
+        assertEquals(0, incidents(r));
+        assertEquals(1, Fixtures.count(ds, "SELECT count(*) FROM alert_event_pending WHERE rule_id = ?", r.id()));
+        // clears before the minute: nothing ever opens
+        engine.onEvent(AlertEvent.cleared("pend.kind", "s1").toProperties());
+        assertEquals(0, Fixtures.count(ds, "SELECT count(*) FROM alert_event_pending WHERE rule_id = ?", r.id()));
+
+        // fired 90 s ago (events are posted on transitions only): the periodic evaluation opens it, once,
+        // at the moment the minute was complete; a second engine ("another core") opens nothing more
+        Instant since = Instant.ofEpochMilli(now - 90_000).truncatedTo(ChronoUnit.MILLIS);
+        engine.onEvent(AlertEvent.firing("pend.kind", "s2").occurredAt(since.toEpochMilli()).value(3).message("m2")
+                .label("service", "s2").toProperties());
+        assertEquals(0, incidents(r), "a new condition never opens at its first event");
+        engine.evaluateMetrics();
+        engine().evaluateMetrics();
+        assertEquals(1, incidents(r));
+        Incident i = store.incidents(new AlertStore.IncidentFilter("OPEN", null, "s2", r.id(), 10)).get(0);
+        assertEquals(since.plusSeconds(60), i.openedAt());
+        assertEquals("m2", i.message());
+        assertEquals(3.0, i.value());
+        assertEquals(Map.of("service", "s2"), i.labels());
+        assertEquals(1, deliveries(r, "opened"));
+        // it fires again (another core posts what it sees): still the same incident
+        engine.onEvent(AlertEvent.firing("pend.kind", "s2").message("m2").toProperties());
+        assertEquals(1, incidents(r));
+        assertEquals(0, Fixtures.count(ds, "SELECT count(*) FROM alert_event_pending WHERE rule_id = ?", r.id()));
+        engine.onEvent(AlertEvent.cleared("pend.kind", "s2").toProperties());
+        assertEquals("RESOLVED", store.incident(i.id()).orElseThrow().state());
+        assertEquals(1, deliveries(r, "resolved"));
+
+        // a repeated firing event once the minute is over opens at once
+        engine.onEvent(AlertEvent.firing("pend.kind", "s3").occurredAt(now - 200_000).toProperties());
+        engine.onEvent(AlertEvent.firing("pend.kind", "s3").occurredAt(now - 100_000).toProperties());
+        assertEquals(1, Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = 's3'"
+                + " AND state = 'OPEN'", r.id()));
+
+        // disabling the rule drops what waits
+        engine.onEvent(AlertEvent.firing("pend.kind", "s4").toProperties());
+        store.updateRule(r.id(), new Rule(null, r.name(), "event", false, "warning", null, Map.of(), "last", 0, ">",
+                null, null, 60, 0, "pend.kind", 0, List.of(ch.id()), false, null, null));
+        assertEquals(0, Fixtures.count(ds, "SELECT count(*) FROM alert_event_pending WHERE rule_id = ?", r.id()));
     }
 
     @Test

@@ -167,6 +167,9 @@ class AlertsResourceIT {
                 uri("r"))));
         assertEquals(Set.of("eventKind"), fields(() -> alerts.createRule(json("""
                 {"name":"y","kind":"event","eventKind":"Agent Offline!"}"""), uri("r"))));
+        assertEquals(Set.of("clearForSeconds"), fields(() -> alerts.createRule(json("""
+                {"name":"y","kind":"event","eventKind":"agent.offline","forSeconds":60,"clearForSeconds":60}"""),
+                uri("r"))));
         assertEquals(Set.of("threshold"), fields(() -> alerts.createRule(json("""
                 {"name":"y","metric":"m","op":">","threshold":"1e999"}"""), uri("r"))));
         assertEquals(Set.of("id"), fields(() -> alerts.getRule("../../etc")));

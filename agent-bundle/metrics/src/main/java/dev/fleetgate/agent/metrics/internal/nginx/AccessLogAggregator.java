@@ -9,22 +9,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * Aggregates the proxy's access log per service over one interval: request and response-class
- * rates, bytes sent, and p50/p95/p99 of request and upstream times (from a bounded reservoir
- * sample per service, exact below {@value #RESERVOIR} requests per interval). Requests that
- * matched no service are counted under {@code nginx_unmatched_requests_per_second}.
+ * rates, response rates per status code ({@code service_responses_by_code_per_second}, at most
+ * {@value #MAX_CODES} codes per service, the rest under {@code code="other"}), the share of 5xx
+ * answers ({@code service_5xx_ratio_percent}, 0 without requests), bytes sent, and p50/p95/p99
+ * of request and upstream times (from a bounded reservoir sample per service, exact below
+ * {@value #RESERVOIR} requests per interval). Requests that matched no service are counted
+ * under {@code nginx_unmatched_requests_per_second}.
  */
 public final class AccessLogAggregator {
 
     static final int RESERVOIR = 4096;
+    /** Distinct status codes labelled per service (label cardinality bound); more go to {@code other}. */
+    static final int MAX_CODES = 16;
+    static final String OTHER_CODE = "other";
     private static final double[] QUANTILES = {0.5, 0.95, 0.99};
     private static final String[] QUANTILE_LABELS = {"0.5", "0.95", "0.99"};
 
     private static final class Window {
         long requests;
         final long[] classes = new long[6];
+        final Map<String, Long> codes = new HashMap<>();
         long bytes;
         final Reservoir requestTimes = new Reservoir();
         final Reservoir upstreamTimes = new Reservoir();
@@ -68,6 +76,8 @@ public final class AccessLogAggregator {
     /** Services seen, with the number of intervals since their last request (forgotten after {@value #IDLE_ROUNDS}). */
     private final Map<String, Integer> known = new HashMap<>();
     static final int IDLE_ROUNDS = 60;
+    /** Status codes labelled per known service (reported, 0 when absent, until the service is forgotten). */
+    private final Map<String, Set<String>> knownCodes = new HashMap<>();
     private Map<String, Window> windows = new HashMap<>();
     private long unmatched;
     private long windowStartNanos;
@@ -87,12 +97,25 @@ public final class AccessLogAggregator {
             w.requests++;
             int cls = e.status() / 100;
             w.classes[cls >= 1 && cls <= 5 ? cls : 0]++;
+            w.codes.merge(code(e.serviceId(), e.status()), 1L, Long::sum);
             w.bytes += Math.max(0, e.bytesSent());
             w.requestTimes.add(e.requestTimeSeconds(), random);
             if (e.upstreamTimeSeconds() != null) {
                 w.upstreamTimes.add(e.upstreamTimeSeconds(), random);
             }
         }
+    }
+
+    /** The {@code code} label of a status: the code while the service has fewer than {@value #MAX_CODES}. */
+    private String code(String service, int status) {
+        String code = status >= 100 && status <= 599 ? Integer.toString(status) : OTHER_CODE;
+        Set<String> codes = knownCodes.computeIfAbsent(service, s -> new HashSet<>());
+        if (codes.contains(code) || codes.size() < MAX_CODES) {
+            codes.add(code);
+            return code;
+        }
+        codes.add(OTHER_CODE);  // the bound is MAX_CODES + 1 labels
+        return OTHER_CODE;
     }
 
     /** Emits the interval that ends now and starts a new one. */
@@ -110,6 +133,7 @@ public final class AccessLogAggregator {
             known.replaceAll((service, idle) -> idle + 1);
             taken.keySet().forEach(service -> known.put(service, 0));
             known.values().removeIf(idle -> idle > IDLE_ROUNDS);
+            knownCodes.keySet().retainAll(known.keySet());
         }
         if (seconds <= 0) {
             return;
@@ -123,6 +147,11 @@ public final class AccessLogAggregator {
             for (int cls = 1; cls <= 5; cls++) {
                 out.emit("service_responses_per_second", Map.of("service", service, "status", cls + "xx"), w.classes[cls] / seconds);
             }
+            for (String code : knownCodes(service)) {
+                out.emit("service_responses_by_code_per_second", Map.of("service", service, "code", code),
+                        w.codes.getOrDefault(code, 0L) / seconds);
+            }
+            out.emit("service_5xx_ratio_percent", labels, w.requests == 0 ? 0 : 100.0 * w.classes[5] / w.requests);
             quantiles(out, "service_response_time_seconds", service, w.requestTimes);
             quantiles(out, "service_upstream_response_time_seconds", service, w.upstreamTimes);
         }
@@ -130,6 +159,10 @@ public final class AccessLogAggregator {
 
     private synchronized Set<String> knownServices() {
         return new HashSet<>(known.keySet());
+    }
+
+    private synchronized Set<String> knownCodes(String service) {
+        return new TreeSet<>(knownCodes.getOrDefault(service, Set.of()));
     }
 
     private static void quantiles(Emitter out, String name, String service, Reservoir r) {

@@ -37,6 +37,11 @@ class AccessLogAggregatorTest {
         assertEquals(0.8, out.get("service_responses_per_second", Map.of("service", "shop", "status", "4xx")), 1e-12);
         assertEquals(0.2, out.get("service_responses_per_second", Map.of("service", "shop", "status", "5xx")), 1e-12);
         assertEquals(0.0, out.get("service_responses_per_second", Map.of("service", "shop", "status", "3xx")));
+        assertEquals(9.0, out.get("service_responses_by_code_per_second", Map.of("service", "shop", "code", "200")));
+        assertEquals(0.8, out.get("service_responses_by_code_per_second", Map.of("service", "shop", "code", "404")), 1e-12);
+        assertEquals(0.2, out.get("service_responses_by_code_per_second", Map.of("service", "shop", "code", "502")), 1e-12);
+        assertEquals(3, out.named("service_responses_by_code_per_second").size(), "only the codes seen");
+        assertEquals(2.0, out.get("service_5xx_ratio_percent", shop), 1e-12, "2 of 100 requests answered 5xx");
         assertEquals(10_000.0, out.get("service_sent_bytes_per_second", shop));
         assertEquals(0.050, out.get("service_response_time_seconds", Map.of("service", "shop", "quantile", "0.5")), 1e-12);
         assertEquals(0.095, out.get("service_response_time_seconds", Map.of("service", "shop", "quantile", "0.95")), 1e-12);
@@ -49,6 +54,33 @@ class AccessLogAggregatorTest {
         aggregator.flush(idle, 20_000_000_000L);
         assertEquals(0.0, idle.get("service_requests_per_second", shop), "a known service without traffic reports 0");
         assertTrue(idle.named("service_response_time_seconds").isEmpty(), "no quantiles without requests");
+        assertEquals(0.0, idle.get("service_responses_by_code_per_second", Map.of("service", "shop", "code", "502")),
+                "a code seen before reports 0, so a rule on it clears");
+        assertEquals(0.0, idle.get("service_5xx_ratio_percent", shop), "no requests, no failing share");
+    }
+
+    @Test
+    void statusCodeLabelsAreBoundedPerService() {
+        AccessLogAggregator aggregator = new AccessLogAggregator(0);
+        List<AccessLogEntry> batch = new ArrayList<>();
+        for (int status = 200; status < 300; status++) {
+            batch.add(entry("noisy", status, 1, 0.001, null));
+        }
+        batch.add(entry("noisy", 0, 1, 0.001, null));  // no status (e.g. 499 written as 0)
+        batch.add(entry("noisy", 503, 1, 0.001, null));
+        batch.add(entry("quiet", 503, 1, 0.001, null));
+        aggregator.add(batch);
+        Captured out = new Captured();
+        aggregator.flush(out, 1_000_000_000L);
+        List<Captured.Sample> noisy = out.named("service_responses_by_code_per_second").stream()
+                .filter(s -> s.labels().get("service").equals("noisy")).toList();
+        assertEquals(AccessLogAggregator.MAX_CODES + 1, noisy.size(), "16 codes and other");
+        assertEquals(102.0 - AccessLogAggregator.MAX_CODES,
+                out.get("service_responses_by_code_per_second", Map.of("service", "noisy", "code", "other")));
+        assertEquals(1.0, out.get("service_responses_by_code_per_second", Map.of("service", "quiet", "code", "503")),
+                "the bound is per service");
+        assertEquals(100.0 / 102, out.get("service_5xx_ratio_percent", Map.of("service", "noisy")), 1e-12);
+        assertEquals(100.0, out.get("service_5xx_ratio_percent", Map.of("service", "quiet")));
     }
 
     @Test
