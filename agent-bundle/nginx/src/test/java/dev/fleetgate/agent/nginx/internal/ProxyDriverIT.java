@@ -138,16 +138,33 @@ class ProxyDriverIT {
     }
 
     @Test
-    void structuralChangesReloadAndKeepTheMaster() throws Exception {
+    void structuralChangesApplyWithoutReloadAndANewListenPortReloads() throws Exception {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port)));
         long pid = driver.status().path("nginx").path("pid").asLong();
+        java.util.Set<Long> workers = new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers();
         long reloads = driver.status().path("nginx").path("reloads").asLong();
+        Path generation = driver.settings().confFile().toRealPath();
         driver.apply(2, Specs.spec(Specs.service("s1", "a.test", a.port), Specs.service("s2", "b.test", b.port)));
         assertEquals("B", Http.get(HTTP, "b.test", "/").body());
-        assertEquals(pid, driver.status().path("nginx").path("pid").asLong());
-        assertEquals(reloads + 1, driver.status().path("nginx").path("reloads").asLong());
+        assertEquals("dynamic", driver.status().path("nginx").path("applyMode").asText());
         driver.apply(3, Specs.spec(Specs.service("s2", "b.test", b.port)));
         assertEquals(404, Http.get(HTTP, "a.test", "/").status());
+        assertEquals(pid, driver.status().path("nginx").path("pid").asLong(), "same master");
+        assertEquals(workers, new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers(), "same workers");
+        assertEquals(reloads, driver.status().path("nginx").path("reloads").asLong(), "no reload");
+        assertEquals(generation, driver.settings().confFile().toRealPath(), "same nginx.conf");
+        assertTrue(java.time.Instant.parse(driver.status().path("nginx").path("appliedAt").asText()).isAfter(
+                java.time.Instant.now().minusSeconds(60)));
+        // a listen port no site used before changes nginx.conf: the one kind of change that reloads
+        Specs.Service other = Specs.service("s3", "c.test", c.port);
+        ((ObjectNode) other.site.get("listen").get(0)).put("port", 19016);
+        driver.apply(4, Specs.spec(Specs.service("s2", "b.test", b.port), other));
+        assertEquals("C", Http.get(19016, "c.test", "/").body());
+        assertEquals("B", Http.get(HTTP, "b.test", "/").body());
+        assertEquals(404, Http.get(HTTP, "c.test", "/").status(), "c.test listens on 19016 only");
+        assertEquals("reload", driver.status().path("nginx").path("applyMode").asText());
+        assertEquals(pid, driver.status().path("nginx").path("pid").asLong());
+        assertEquals(reloads + 1, driver.status().path("nginx").path("reloads").asLong());
         try (var dirs = Files.list(driver.settings().workDir())) {
             assertEquals(2, dirs.filter(p -> p.getFileName().toString().matches("conf\\.[0-9]+")).count(),
                     "the live generation and the previous one are kept");
