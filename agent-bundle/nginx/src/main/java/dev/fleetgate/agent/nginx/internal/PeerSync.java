@@ -121,10 +121,8 @@ public final class PeerSync implements AutoCloseable {
                 }
                 dirty = false;
                 lastError = null;
-                if (prune) {
-                    // what a new nginx master restores (init_by_lua) before it answers
-                    StateFile.writePrivate(peersFile, body.toString());
-                }
+                // every upstream's peers: what a new nginx master restores (init_by_lua) before it answers
+                StateFile.writePrivate(peersFile, body.toString());
             } catch (IOException e) {
                 dirty = true;
                 lastError = "pushing peers to nginx: " + e.getMessage();

@@ -239,21 +239,32 @@ public final class ProxyDriver implements AutoCloseable {
         List<Spec.Upstream> previousUpstreams = peers.upstreams();
         String previousRoutes = liveRoutes;
         boolean routesChanged = false;
+        long t1;
+        long t2;
+        long t3;
         try {
             peers.upstreams(spec.upstreams(), FIRST_CHECK_WAIT_MS);
+            t1 = System.nanoTime();
             peers.push(false);
+            t2 = System.nanoTime();
             if (!sameRoutes(routes, liveRoutes)) {
                 routesChanged = true;
                 pushRoutes(routes);
             }
-            peers.push(true);
+            t3 = System.nanoTime();
+            Set<String> names = new java.util.HashSet<>();
+            spec.upstreams().forEach(u -> names.add(u.name()));
+            if (previousUpstreams.stream().anyMatch(u -> !names.contains(u.name()))) {
+                peers.push(true); // an upstream left: remove its peers now that no route names it
+            }
         } catch (Exception e) {
             rollback(true, previousUpstreams, routesChanged, previousRoutes);
             throw e;
         }
         pushedPid = nginx.pid().orElse(-1L);
         committed(rev, body, "dynamic");
-        LOG.log(Level.DEBUG, "revision {0} applied without reload in {1} ms", String.valueOf(rev), ms(System.nanoTime() - t0));
+        LOG.log(Level.INFO, "revision {0} applied without reload in {1} ms (upstreams {2} ms, peers {3} ms, routes {4} ms)",
+                String.valueOf(rev), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
     }
 
     private void rollback(boolean peersChanged, List<Spec.Upstream> previousUpstreams, boolean routesChanged,
