@@ -39,6 +39,12 @@ class ConfigRendererTest {
         assertTrue(server.contains("proxy_set_header Connection $fg_connection;"), server);
         assertTrue(server.contains("set $fleetgate_service \"\";"), server);
         assertTrue(server.contains("log_by_lua_block { fleetgate.done() }"), server);
+        String plain = block(conf, "location / {");
+        assertFalse(plain.contains("header_filter_by_lua") || plain.contains("body_filter_by_lua"),
+                "sites without response headers or error pages do not pay for the filters: " + plain);
+        String filtered = block(conf, "location @fleetgate_filtered {");
+        assertTrue(filtered.contains("fleetgate.route(\"127.0.0.1:8080\", true)") && filtered.contains("fleetgate.headers()")
+                && filtered.contains("fleetgate.body()"), filtered);
         assertTrue(conf.contains("listen unix:/var/lib/fg/nginx/admin/admin.sock;"), conf);
         assertTrue(conf.contains("location = /routes {"), conf);
         assertTrue(conf.contains("routes = \"/var/lib/fg/nginx/routes.json\", peers = \"/var/lib/fg/nginx/peers.json\""), conf);

@@ -521,7 +521,9 @@ local function compile_site(s, i, certificates)
             end
             site.pages[code] = page
         end
+        if next(site.pages) == nil then site.pages = nil end
     end
+    site.filtered = site.responseHeaders ~= nil or site.pages ~= nil
     if s.redirect ~= nil then
         if type(s.redirect) ~= "table" or type(s.redirect.port) ~= "number" then
             return nil, f .. ".redirect must be {port}"
@@ -644,13 +646,16 @@ local function acme_file(loc, uri)
     return loc.path:match("([^/]*)$")
 end
 
--- access phase of every proxied request
-function _M.route(listener)
+-- access phase of every proxied request; filtered: in the location with the header and body filters
+function _M.route(listener, filtered)
     local var = ngx.var
     local host = var.host
     local site = site_of(listener, host)
     if not site then
         return answer(404, "404 unknown host\n")
+    end
+    if site.filtered and not filtered then
+        return ngx.exec("@fleetgate_filtered")
     end
     if site.service then
         var.fleetgate_service = site.service
@@ -711,7 +716,7 @@ function _M.route(listener)
     local ctx = ngx.ctx
     ctx.fg_upstream = loc.upstream
     ctx.fg_timeouts = site.timeouts
-    if site.responseHeaders or site.pages then
+    if filtered then
         ctx.fg_site = site
     end
 end
