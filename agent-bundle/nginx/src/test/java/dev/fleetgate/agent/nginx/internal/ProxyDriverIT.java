@@ -287,6 +287,33 @@ class ProxyDriverIT {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port)));
         assertEquals(200, Http.post(HTTP, "a.test", "/upload", new byte[2 * 1024 * 1024]).status());
         assertEquals(413, Http.post(HTTP, "a.test", "/upload", new byte[11 * 1024 * 1024]).status(), "maxBodyBytes 10 MiB");
+        assertEquals(200, chunked("a.test", 2 * 1024 * 1024), "a chunked body within the site's limit");
+        assertEquals(413, chunked("a.test", 11 * 1024 * 1024), "a chunked body above maxBodyBytes");
+    }
+
+    /** POSTs a chunked body of this size (64 KiB chunks) and returns the status. */
+    private static int chunked(String host, int size) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", HTTP)) {
+            s.setSoTimeout(10_000);
+            var out = new java.io.BufferedOutputStream(s.getOutputStream());
+            out.write(("POST /upload HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                for (int sent = 0; sent < size; sent += chunk.length) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (java.io.IOException closedEarly) {
+                // nginx may answer and close before the whole body is sent
+            }
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
     }
 
     @Test

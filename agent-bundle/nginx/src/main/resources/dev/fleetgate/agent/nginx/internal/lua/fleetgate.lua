@@ -688,8 +688,26 @@ function _M.route(listener, filtered)
     end
     if site.maxBody > 0 then
         local length = tonumber(var.http_content_length)
-        if length and length > site.maxBody then
-            return ngx.exit(413)
+        if length then
+            if length > site.maxBody then
+                return ngx.exit(413)
+            end
+        elseif var.http_transfer_encoding then
+            -- a chunked body: read it (nginx buffers request bodies before proxying anyway), then measure it
+            ngx.req.read_body()
+            local data = ngx.req.get_body_data()
+            local size = data and #data
+            if not size then
+                local file = ngx.req.get_body_file()
+                local f = file and io.open(file, "rb")
+                if f then
+                    size = f:seek("end")
+                    f:close()
+                end
+            end
+            if size and size > site.maxBody then
+                return ngx.exit(413)
+            end
         end
     end
     local vars = site.vars
