@@ -216,6 +216,30 @@ class ProxyDriverIT {
     }
 
     @Test
+    void locationsRouteInNginxOrderAndAccessRulesRefuse() throws Exception {
+        Specs.Service s = Specs.service("s1", "a.test", a.port);
+        var locations = s.site.withArray("locations");
+        locations.addObject().put("path", "/api").put("match", "exact").put("upstream", "svc-b");
+        locations.addObject().put("path", "/static/").put("match", "prefix").put("upstream", "svc-c");
+        Specs.Service sb = Specs.service("b", "b.test", b.port);
+        Specs.Service sc = Specs.service("c", "c.test", c.port);
+        s.site.putArray("accessRules").addObject().put("action", "deny").put("source", "::1");
+        driver.apply(1, Specs.spec(s, sb, sc));
+        assertEquals("B", Http.get(HTTP, "a.test", "/api").body(), "exact match");
+        assertEquals("A", Http.get(HTTP, "a.test", "/api/x").body(), "not the exact one: the longest prefix, /");
+        assertEquals("C", Http.get(HTTP, "a.test", "/static/app.js").body(), "the longest prefix");
+        assertEquals("A", Http.get(HTTP, "a.test", "/static").body());
+        s.site.putArray("accessRules").addObject().put("action", "deny").put("source", "127.0.0.0/24");
+        driver.apply(2, Specs.spec(s, sb, sc));
+        assertEquals(403, Http.get(HTTP, "a.test", "/").status(), "denied by a CIDR rule");
+        assertEquals("B", Http.get(HTTP, "b.test", "/").body(), "other sites unaffected");
+        s.site.putArray("accessRules").addObject().put("action", "allow").put("source", "127.0.0.1");
+        s.site.withArray("accessRules").addObject().put("action", "deny").put("source", "all");
+        driver.apply(3, Specs.spec(s, sb, sc));
+        assertEquals("A", Http.get(HTTP, "a.test", "/").body(), "the first matching rule wins");
+    }
+
+    @Test
     void emptyTargetsAnswer503() throws Exception {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test")));
         assertEquals(503, Http.get(HTTP, "a.test", "/").status());

@@ -474,6 +474,7 @@ local function compile_site(s, i, certificates)
         site.locations[k] = {path = l.path, exact = l.exact == true, upstream = l.upstream, acme = l.acme == true,
                              up = l.upstream and ("u:" .. l.upstream)}
     end
+    site.root_only = #site.locations == 1 and not site.locations[1].exact and site.locations[1].path == "/"
     if s.rules ~= nil then
         if type(s.rules) ~= "table" then return nil, f .. ".rules is not an array" end
         local rules = {}
@@ -663,18 +664,22 @@ function _M.route(listener, filtered)
     if site.rules and not allowed(site.rules) then
         return ngx.exit(403)
     end
-    local uri = var.uri
     local loc
     local locations = site.locations
-    for i = 1, #locations do
-        local l = locations[i]
-        if (l.exact and uri == l.path) or (not l.exact and str_find(uri, l.path, 1, true) == 1) then
-            loc = l
-            break
+    if site.root_only then
+        loc = locations[1] -- one prefix location "/": every URI (the common case, no $uri read)
+    else
+        local uri = var.uri
+        for i = 1, #locations do
+            local l = locations[i]
+            if (l.exact and uri == l.path) or (not l.exact and str_find(uri, l.path, 1, true) == 1) then
+                loc = l
+                break
+            end
         end
     end
     if loc and loc.acme then
-        local file = acme_file(loc, uri)
+        local file = acme_file(loc, var.uri)
         if file == "" or str_find(file, "/", 1, true) or str_find(file, "..", 1, true) then
             return ngx.exit(404)
         end
