@@ -186,7 +186,11 @@ final class SiteBlocks {
         if (u == null) {
             throw SafeValues.refused(f + ".upstream", "names no upstream of the spec: " + loc.upstream());
         }
-        return out.put("exact", exact).put("upstream", u.name());
+        out.put("exact", exact).put("upstream", u.name());
+        if ("least_conn".equals(u.lbMethod())) {
+            out.put("leastConn", true); // its requests go through the location with a log phase (release)
+        }
+        return out;
     }
 
     private static ObjectNode errorPages(Spec.Site site, String f) {

@@ -40,8 +40,13 @@ class ConfigRendererTest {
         assertTrue(server.contains("set $fleetgate_service \"\";"), server);
         assertTrue(server.contains("log_by_lua_block { fleetgate.done() }"), server);
         String plain = block(conf, "location / {");
-        assertFalse(plain.contains("header_filter_by_lua") || plain.contains("body_filter_by_lua"),
-                "sites without response headers or error pages do not pay for the filters: " + plain);
+        assertFalse(plain.contains("header_filter_by_lua") || plain.contains("body_filter_by_lua")
+                || plain.contains("log_by_lua"), "other sites do not pay for the filters and the log phase: " + plain);
+        ObjectNode routes = routes(Specs.spec(Specs.service("a1", "shop.example.test", 9001),
+                Specs.service("b2", "blog.example.test", 9003).lb("least_conn")));
+        assertFalse(routes.path("sites").get(0).path("locations").get(0).has("leastConn"), routes.toString());
+        assertTrue(routes.path("sites").get(1).path("locations").get(0).path("leastConn").asBoolean(),
+                "least_conn locations take the location with the log phase: " + routes);
         String filtered = block(conf, "location @fleetgate_filtered {");
         assertTrue(filtered.contains("fleetgate.route(\"127.0.0.1:8080\", true)") && filtered.contains("fleetgate.headers()")
                 && filtered.contains("fleetgate.body()"), filtered);

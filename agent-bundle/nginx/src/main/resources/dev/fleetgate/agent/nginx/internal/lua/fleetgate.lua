@@ -237,7 +237,7 @@ function _M.balance(name)
     end
     tried[peer.key] = true
     ctx.fleetgate_peer = peer
-    if c.method == "least_conn" then
+    if c.method == "least_conn" and ctx.fg_lc then
         conns[peer.key] = (conns[peer.key] or 0) + 1
         ctx.fleetgate_conn = peer.key
     end
@@ -472,7 +472,8 @@ local function compile_site(s, i, certificates)
         if (l.upstream == nil) == (l.acme ~= true) then return nil, lf .. " needs exactly one of upstream and acme" end
         if l.upstream ~= nil and not text(l.upstream) then return nil, lf .. ".upstream is not a text" end
         site.locations[k] = {path = l.path, exact = l.exact == true, upstream = l.upstream, acme = l.acme == true,
-                             up = l.upstream and ("u:" .. l.upstream)}
+                             leastConn = l.leastConn == true}
+        if l.leastConn == true then site.leastConn = true end
     end
     site.root_only = #site.locations == 1 and not site.locations[1].exact and site.locations[1].path == "/"
     if s.rules ~= nil then
@@ -524,7 +525,7 @@ local function compile_site(s, i, certificates)
         end
         if next(site.pages) == nil then site.pages = nil end
     end
-    site.filtered = site.responseHeaders ~= nil or site.pages ~= nil
+    site.filtered = site.responseHeaders ~= nil or site.pages ~= nil or site.leastConn == true
     if s.redirect ~= nil then
         if type(s.redirect) ~= "table" or type(s.redirect.port) ~= "number" then
             return nil, f .. ".redirect must be {port}"
@@ -741,6 +742,7 @@ function _M.route(listener, filtered)
     ctx.fg_timeouts = site.timeouts
     if filtered then
         ctx.fg_site = site
+        ctx.fg_lc = loc.leastConn -- only then does the log phase run to release the slot
     end
 end
 
