@@ -184,7 +184,11 @@ public final class ProxyDriver implements AutoCloseable {
                 // (an nginx adopted from a version whose admin server listened on TCP gets its peers after the reload)
                 peers.push(false);
                 routesChanged = true;
-                pushRoutes(routes);
+                if (!pushRoutes(routes, true)) {
+                    // an nginx adopted from a version without /routes: init_by_lua loads the file on the reload
+                    StateFile.writePrivate(settings.workDir().resolve(ConfigModel.ROUTES_FILE), routes);
+                    liveRoutes = routes;
+                }
             } else {
                 StateFile.writePrivate(settings.workDir().resolve(ConfigModel.ROUTES_FILE), routes);
                 liveRoutes = routes;
@@ -305,7 +309,15 @@ public final class ProxyDriver implements AutoCloseable {
      * @throws IOException with Lua's reason when the document is refused: the previous routing keeps serving
      */
     private void pushRoutes(String routes) throws IOException {
+        pushRoutes(routes, false);
+    }
+
+    /** @return false when the running generation has no {@code /routes} (404) and that was allowed */
+    private boolean pushRoutes(String routes, boolean missingAllowed) throws IOException {
         AdminClient.Response r = admin.post("/routes", routes);
+        if (r.status() == 404 && missingAllowed) {
+            return false;
+        }
         if (r.status() != 200) {
             String reason = r.body().trim();
             try {
@@ -317,6 +329,7 @@ public final class ProxyDriver implements AutoCloseable {
         }
         StateFile.writePrivate(settings.workDir().resolve(ConfigModel.ROUTES_FILE), routes);
         liveRoutes = routes;
+        return true;
     }
 
     private void committed(Long rev, JsonNode body, String mode) throws IOException {

@@ -273,6 +273,31 @@ class ProxyDriverIT {
     }
 
     @Test
+    void anAdoptedNginxWithoutRoutesGetsThemWithTheReload() throws Exception {
+        driver.apply(4, Specs.spec(Specs.service("s1", "a.test", a.port)));
+        long pid = driver.status().path("nginx").path("pid").asLong();
+        driver.close();
+        // an nginx of an older agent: no POST /routes on its admin server, no routes in its shared dict
+        Path conf = driver.settings().confFile().toRealPath();
+        Files.writeString(conf, Files.readString(conf).replace("location = /routes {", "location = /routes-not-here {"));
+        Files.delete(driver.settings().workDir().resolve("routes.json"));
+        driver.stopNginx();
+        Process p = new ProcessBuilder("/usr/sbin/nginx", "-c", driver.settings().confFile().toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        assertEquals(404, Http.get(HTTP, "a.test", "/").status(), "that nginx has no routes");
+        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> { });
+        driver.start();
+        assertTrue(driver.status().path("nginx").path("lastError").isNull(), driver.status().toString());
+        assertEquals("reload", driver.status().path("nginx").path("applyMode").asText());
+        assertEquals("A", Http.get(HTTP, "a.test", "/").body());
+        assertNotEquals(pid, driver.status().path("nginx").path("pid").asLong());
+        driver.apply(5, Specs.spec(Specs.service("s1", "a.test", b.port)));
+        assertEquals("dynamic", driver.status().path("nginx").path("applyMode").asText());
+        assertEquals("B", Http.get(HTTP, "a.test", "/").body());
+    }
+
+    @Test
     void theAccessLogHasOneJsonEntryPerRequest() throws Exception {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port)));
         try (LogTailer tailer = new LogTailer(driver.settings().accessLog(), true, 1000)) {
