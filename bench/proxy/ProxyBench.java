@@ -15,19 +15,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Benchmarks of the agent's nginx driver (module 1). Run through bench/proxy/run.sh; prints figures.
- * Ports 19100–19119: proxy 19100 (admin 19102), upstream nginx 19110–19113.
+ * Ports 20630–20659: proxy 20630 (HTTPS 20631, status 20632), upstream nginx 20640–20643.
  */
 public final class ProxyBench {
-    static final int HTTP = 19100;
-    static final int ADMIN = 19102;
-    static final int[] UPSTREAMS = {19110, 19111, 19112, 19113};
+    static final int HTTP = 20630;
+    static final int HTTPS = 20631;
+    static final int ADMIN = 20632;
+    static final int[] UPSTREAMS = {20640, 20641, 20642, 20643};
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path HERE = Path.of(System.getProperty("bench.dir", "bench/proxy"));
 
@@ -40,7 +44,7 @@ public final class ProxyBench {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> scenarios = args.length == 0 ? List.of("changes", "propagation", "throughput", "reload")
+        List<String> scenarios = args.length == 0 ? List.of("live", "propagation", "throughput", "size")
                 : Arrays.asList(args);
         if (!Boolean.getBoolean("bench.verbose")) {
             java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
@@ -56,6 +60,8 @@ public final class ProxyBench {
                     case "propagation" -> bench.propagation();
                     case "throughput" -> bench.throughput();
                     case "reload" -> bench.reload();
+                    case "live" -> bench.live();
+                    case "size" -> bench.size();
                     default -> throw new IllegalArgumentException("unknown scenario " + s);
                 }
             }
@@ -71,126 +77,452 @@ public final class ProxyBench {
 
     // ---- scenarios ----------------------------------------------------------------------------------------
 
-    /** (1) load while 100 endpoint-only changes, then 100 structural changes, are applied. */
-    void changes() throws Exception {
-        startDriver();
-        apply(spec(1, 0, false, UPSTREAMS[0], UPSTREAMS[1]));
-        System.out.println("\n== (1) ~load while 100 config changes are applied (wrk -t1 -c16, 1 proxy worker)");
-        Wrk base = wrk(8, "bench0.test");
-        print("baseline, no change", base, 0);
-        for (boolean structural : new boolean[] {false, true}) {
-            long reloadsBefore = driver.status().path("nginx").path("reloads").asLong();
-            CompletableFuture<Wrk> load = CompletableFuture.supplyAsync(() -> wrk(12, "bench0.test"));
-            Thread.sleep(1000);
+    static final int RATE = 3500;
+    static final int CONNECTIONS = 42;
+
+    /**
+     * (1) Paced load (~3,500 requests/s over 42 keep-alive connections to bench0.test, each request counted sent
+     * vs answered, sending stops before the end so nothing is in flight) while 100 changes of each kind are
+     * applied; then, for comparison, 100 plain {@code nginx -s reload} of the same configuration.
+     */
+    void live() throws Exception {
+        startDriver("auto");
+        Pem c1 = pem("c1.bench"), c2 = pem("c2.bench"), c3 = pem("c3.bench");
+        Live state = new Live(c1);
+        apply(state.spec());
+        System.out.printf("%n== (1) paced load %d req/s over %d keep-alive connections, 100 changes of each kind%n",
+                RATE, CONNECTIONS);
+        Map<String, java.util.function.IntConsumer> kinds = new LinkedHashMap<>();
+        kinds.put("targets", i -> state.target = UPSTREAMS[i % 2]);
+        kinds.put("service add/remove", i -> state.extra = i % 2 == 0);
+        kinds.put("domain add/remove", i -> state.aliases = i % 2 == 0);
+        kinds.put("certificate add/replace", i -> {
+            state.cert = i % 2 == 0 ? c2 : c1;
+            state.tlsSite = i % 4 < 2 ? c3 : null;
+        });
+        kinds.put("error page change", i -> state.page = "page " + i);
+        kinds.put("block/unblock", i -> state.block = i % 2 == 0);
+        Set<Long> before = processes();
+        long reloads = driver.status().path("nginx").path("reloads").asLong();
+        System.out.printf("%-26s %8s %8s %8s %6s %8s %s%n", "change kind", "changes", "sent", "answered", "lost",
+                "non-2xx", "apply p50/p99 ms");
+        for (Map.Entry<String, java.util.function.IntConsumer> kind : kinds.entrySet()) {
+            List<Long> applies = new ArrayList<>();
+            Paced load = new Paced(HTTP, "bench0.test", RATE, CONNECTIONS);
+            Thread.sleep(500);
             for (int i = 0; i < 100; i++) {
-                int a = UPSTREAMS[i % 4];
-                int b = UPSTREAMS[(i + 1) % 4];
-                // endpoint-only: other targets and weights; structural: a second site comes and goes as well
-                apply(spec(structural && i % 2 == 0 ? 2 : 1, i, false, a, b));
-                Thread.sleep(90);
+                kind.getValue().accept(i);
+                long t0 = System.nanoTime();
+                apply(state.spec());
+                applies.add(System.nanoTime() - t0);
+                Thread.sleep(30);
             }
-            Wrk w = load.get();
-            long reloads = driver.status().path("nginx").path("reloads").asLong() - reloadsBefore;
-            print(structural ? "100 structural changes" : "100 endpoint-only changes", w, reloads);
+            Thread.sleep(500);
+            Paced.Result r = load.stop();
+            System.out.printf("%-26s %8d %8d %8d %6d %8d %.1f / %.1f%n", kind.getKey(), 100, r.sent(), r.answered(),
+                    r.sent() - r.answered(), r.non2xx(), pct(applies, 50), pct(applies, 99));
         }
+        System.out.printf("same nginx master and workers: %s, reloads during the changes: %d%n", before.equals(processes()),
+                driver.status().path("nginx").path("reloads").asLong() - reloads);
+        // the one case that still reloads: what a reload costs under the same load
+        Paced load = new Paced(HTTP, "bench0.test", RATE, CONNECTIONS);
+        Thread.sleep(500);
+        for (int i = 0; i < 100; i++) {
+            run("nginx", "-c", work.resolve("driver/conf/nginx.conf").toString(), "-s", "reload");
+            Thread.sleep(250);
+        }
+        Thread.sleep(500);
+        Paced.Result r = load.stop();
+        System.out.printf("%-26s %8d %8d %8d %6d %8d (closed connections: %d)%n", "nginx -s reload (same conf)", 100,
+                r.sent(), r.answered(), r.sent() - r.answered(), r.non2xx(), r.reconnects());
         stopDriver();
     }
 
-    /** (2) applier called → new routing served, p50/p99 over 100 changes of each kind. */
+    /** The spec of the live scenario, changed field by field. */
+    final class Live {
+        int target = UPSTREAMS[0];
+        boolean extra;
+        boolean aliases;
+        Pem cert;
+        Pem tlsSite;
+        String page = "page";
+        boolean block;
+
+        Live(Pem cert) {
+            this.cert = cert;
+        }
+
+        ObjectNode spec() {
+            ObjectNode spec = ProxyBench.spec(1, 0, false, target);
+            ObjectNode site = (ObjectNode) spec.get("sites").get(0);
+            ArrayNode listen = site.putArray("listen");
+            listen.addObject().put("tls", false);
+            listen.addObject().put("tls", true);
+            site.putObject("tls").put("certificateId", "bench0").put("certificatePem", cert.cert())
+                    .put("privateKeyPem", cert.key());
+            if (aliases) {
+                site.withArray("serverNames").add("alias.bench0.test").add("*.w.bench0.test");
+            }
+            site.putArray("errorPages").addObject().put("contentType", "text/html").put("body", page)
+                    .putArray("statuses").add(502).add(503);
+            if (block) {
+                spec.putArray("accessRules").addObject().put("action", "deny").put("source", "192.0.2.0/24");
+                site.putArray("accessRules").addObject().put("action", "deny").put("source", "2001:db8::/32");
+            }
+            if (extra) {
+                addSite(spec, "extra", "extra.test", null, UPSTREAMS[2]);
+            }
+            if (tlsSite != null) {
+                addSite(spec, "tls-site", "tls-site.test", tlsSite, UPSTREAMS[3]);
+            }
+            return spec;
+        }
+    }
+
+    static void addSite(ObjectNode spec, String id, String name, Pem pem, int port) {
+        ObjectNode site = spec.withArray("sites").addObject().put("id", id).put("serviceId", id);
+        site.putArray("serverNames").add(name);
+        site.putArray("locations").addObject().put("path", "/").put("upstream", "svc-" + id);
+        if (pem != null) {
+            site.putArray("listen").addObject().put("tls", true);
+            site.putObject("tls").put("certificateId", id).put("certificatePem", pem.cert()).put("privateKeyPem", pem.key());
+        }
+        spec.withArray("upstreams").addObject().put("name", "svc-" + id).put("serviceId", id).put("keepalive", 64)
+                .putArray("targets").addObject().put("host", "127.0.0.1").put("port", port);
+    }
+
+    /**
+     * (2) Under the paced load: apply() called (and returned) → the new routing served to a new connection, 100
+     * changes each: a target swap of the loaded service, a new service (a new domain each time).
+     */
     void propagation() throws Exception {
-        startDriver();
+        startDriver("auto");
         apply(spec(1, 0, false, UPSTREAMS[0]));
-        System.out.println("\n== (2) propagation: apply() called -> new routing served (100 changes each)");
-        List<Long> endpoint = new ArrayList<>();
-        List<Long> applyOnly = new ArrayList<>();
+        System.out.printf("%n== (2) propagation under the paced load (%d req/s, %d connections): apply() called -> "
+                + "new routing served, 100 changes each%n", RATE, CONNECTIONS);
+        long reloads = driver.status().path("nginx").path("reloads").asLong();
+        Paced load = new Paced(HTTP, "bench0.test", RATE, CONNECTIONS);
+        Thread.sleep(500);
+        List<Long> called = new ArrayList<>();
+        List<Long> returned = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
             int target = UPSTREAMS[i % 2];
             long t0 = System.nanoTime();
             apply(spec(1, 0, false, target));
-            applyOnly.add(System.nanoTime() - t0);
+            long t1 = System.nanoTime();
             while (!get("bench0.test").equals("u" + target)) {
                 Thread.onSpinWait();
             }
-            endpoint.add(System.nanoTime() - t0);
+            long t2 = System.nanoTime();
+            called.add(t2 - t0);
+            returned.add(t2 - t1);
         }
-        List<Long> structural = new ArrayList<>();
+        List<Long> sCalled = new ArrayList<>();
+        List<Long> sReturned = new ArrayList<>();
         for (int i = 1; i <= 100; i++) {
-            boolean add = i % 2 == 1;
+            ObjectNode spec = spec(1, 0, false, UPSTREAMS[0]);
+            addSite(spec, "new-" + i, "new-" + i + ".test", null, UPSTREAMS[2]);
             long t0 = System.nanoTime();
-            apply(spec(add ? 2 : 1, 0, false, UPSTREAMS[0]));
-            while ((get("bench1.test").startsWith("u")) != add) {
+            apply(spec);
+            long t1 = System.nanoTime();
+            while (!get("new-" + i + ".test").startsWith("u")) {
                 Thread.onSpinWait();
             }
-            structural.add(System.nanoTime() - t0);
+            long t2 = System.nanoTime();
+            sCalled.add(t2 - t0);
+            sReturned.add(t2 - t1);
         }
-        System.out.printf("endpoint-only (no reload): p50 %.2f ms, p99 %.2f ms (apply() itself: p50 %.2f ms, p99 %.2f ms)%n",
-                pct(endpoint, 50), pct(endpoint, 99), pct(applyOnly, 50), pct(applyOnly, 99));
-        System.out.printf("structural (nginx -t + reload): p50 %.2f ms, p99 %.2f ms%n", pct(structural, 50), pct(structural, 99));
+        Paced.Result r = load.stop();
+        System.out.printf("target change: called->served p50 %.1f ms, p99 %.1f ms; returned->served p50 %.2f ms, p99 %.2f ms%n",
+                pct(called, 50), pct(called, 99), pct(returned, 50), pct(returned, 99));
+        System.out.printf("new service:   called->served p50 %.1f ms, p99 %.1f ms; returned->served p50 %.2f ms, p99 %.2f ms%n",
+                pct(sCalled, 50), pct(sCalled, 99), pct(sReturned, 50), pct(sReturned, 99));
+        System.out.printf("load meanwhile: sent %d, answered %d, lost %d, non-2xx %d, reloads %d%n", r.sent(), r.answered(),
+                r.sent() - r.answered(), r.non2xx(), driver.status().path("nginx").path("reloads").asLong() - reloads);
         stopDriver();
     }
 
-    /** (3) throughput and proxy CPU per request: generated config vs hand-written ones. */
+    /**
+     * (3) Throughput and proxy CPU per request, 1 worker, wrk -t1 -c16: hand-written static upstream and minimal Lua
+     * balancer, the generated configuration, and the generated one without some Lua phases (to price each phase),
+     * interleaved, 3 repetitions, medians. The generated variants run on the driver's files (init_by_lua restores
+     * the routes and peers the driver pushed).
+     */
     void throughput() throws Exception {
-        System.out.println("\n== (3) throughput, 1 proxy worker, wrk -t1 -c16 -d10s, one upstream (nginx return 200)");
-        for (String variant : List.of("static", "lua-minimal", "generated")) {
-            Path conf = null;
-            if (variant.equals("generated")) {
-                startDriver();
-                apply(spec(1, 0, false, UPSTREAMS[0]));
-            } else {
-                conf = handWritten(variant);
-                run("nginx", "-c", conf.toString());
-                if (variant.equals("lua-minimal")) {
+        startDriver("1");
+        // bench0.test: a plain site; bench1.test: the same with a response header (its requests take the location
+        // with the Lua header and body filters and the log phase)
+        ObjectNode spec = spec(2, 0, false, UPSTREAMS[0]);
+        ((ObjectNode) spec.get("sites").get(1)).putObject("responseHeaders").put("X-Variant", "1");
+        ((ObjectNode) spec.get("upstreams").get(1).get("targets").get(0)).put("port", UPSTREAMS[0]);
+        apply(spec);
+        Path conf = work.resolve("driver/conf/nginx.conf").toRealPath();
+        String generated = Files.readString(conf);
+        driver.stopNginx();
+        Map<String, Path> variants = new LinkedHashMap<>();
+        Map<String, String> hosts = new LinkedHashMap<>();
+        variants.put("static", handWritten("static"));
+        variants.put("lua-minimal", handWritten("lua-minimal"));
+        variants.put("generated", conf);
+        variants.put("generated, filters", conf);
+        hosts.put("generated, filters", "bench1.test");
+        int reps = Integer.getInteger("bench.reps", 3);
+        System.out.printf("%n== (3) throughput, 1 proxy worker, wrk -t1 -c16 -d8s, one upstream (nginx return 200), "
+                + "%d interleaved reps, medians%n", reps);
+        Map<String, List<Double>> rps = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        for (int rep = 0; rep < reps; rep++) {
+            for (Map.Entry<String, Path> v : variants.entrySet()) {
+                Path c = v.getValue();
+                Files.deleteIfExists(work.resolve("driver/admin/admin.sock"));
+                Files.deleteIfExists(work.resolve("driver/unavailable.sock"));
+                run("nginx", "-c", c.toString());
+                if (v.getKey().equals("lua-minimal")) {
                     post("/peers", "127.0.0.1:" + UPSTREAMS[0]);
                 }
-            }
-            wrk(2, "bench0.test");
-            long master = Long.parseLong(Files.readString(work.resolve(variant.equals("generated")
-                    ? "driver/nginx.pid" : variant + "/nginx.pid")).trim());
-            long cpu0 = cpuTicks(master);
-            Wrk w = wrk(10, "bench0.test");
-            long cpu1 = cpuTicks(master);
-            double rps = w.answered / (w.durationUs / 1e6);
-            System.out.printf("%-12s %8.0f rps, p50 %5.2f ms, p99 %5.2f ms, proxy CPU %.1f us/request, non-2xx %d%n",
-                    variant, rps, w.p50Us / 1000.0, w.p99Us / 1000.0, (cpu1 - cpu0) * 10_000.0 / w.answered, w.non2xx);
-            if (conf != null) {
-                run("nginx", "-c", conf.toString(), "-s", "quit");
+                String host = hosts.getOrDefault(v.getKey(), "bench0.test");
+                wrk(2, host);
+                Path pidFile = c.startsWith(work.resolve("driver")) ? work.resolve("driver/nginx.pid") : c.resolveSibling("nginx.pid");
+                long master = Long.parseLong(Files.readString(pidFile).trim());
+                long cpu0 = cpuTicks(master);
+                Wrk w = wrk(8, host);
+                long cpu1 = cpuTicks(master);
+                if (w.non2xx > 0) {
+                    System.out.println(v.getKey() + ": " + w.non2xx + " non-2xx answers");
+                }
+                rps.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(w.answered / (w.durationUs / 1e6));
+                cpu.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add((cpu1 - cpu0) * 10_000.0 / w.answered);
+                run("nginx", "-c", c.toString(), "-s", "quit");
                 awaitGone(master);
-            } else {
-                stopDriver();
             }
         }
+        double staticRps = median(rps.get("static"));
+        double staticCpu = median(cpu.get("static"));
+        for (String v : variants.keySet()) {
+            System.out.printf("%-24s median %8.0f rps (%.2f x static), proxy CPU %.1f us/request (%.2f x static); runs %s%n",
+                    v, median(rps.get(v)), median(rps.get(v)) / staticRps, median(cpu.get(v)), median(cpu.get(v)) / staticCpu,
+                    rps.get(v).stream().map(x -> String.format("%.0f", x)).toList());
+        }
+        double g = median(cpu.get("generated"));
+        System.out.printf("Lua phase cost (CPU us/request, by difference): header + body filters + log phase %.1f "
+                + "(sites with response headers, error pages or least_conn), access (routing) + balancer + variables "
+                + "vs static %.1f%n", median(cpu.get("generated, filters")) - g, g - staticCpu);
+        driver.close();
+        driver = null;
     }
 
-    /** (4) nginx -t and reload time with 10, 100, 1000 services. */
-    void reload() throws Exception {
-        startDriver();
-        System.out.println("\n== (4) structural apply (render, write, nginx -t, reload until served) by size");
-        for (int n : new int[] {10, 100, 1000}) {
+    /** A copy of the generated nginx.conf without some Lua phase directives (same pid, sockets, files). */
+    Path variant(Path conf, String text, String name, String... without) throws IOException {
+        String out = text;
+        for (String directive : without) {
+            out = out.replaceAll("(?m)^\\s*" + directive + " \\{[^\\n]*\\}\\n", "");
+        }
+        Path file = conf.resolveSibling(name + ".conf");
+        Files.writeString(file, out);
+        return file;
+    }
+
+    /** (4) Time to apply a change (a response header of one service) with 10 … 10,000 services, no reload. */
+    void size() throws Exception {
+        startDriver("auto");
+        System.out.println("\n== (4) apply a change by number of services (render, check, push routes and peers; no reload)");
+        for (int n : new int[] {10, 100, 1000, 10_000}) {
+            long t0 = System.nanoTime();
             apply(spec(n, 0, false, UPSTREAMS[0]));
+            long first = System.nanoTime() - t0;
             List<Long> applies = new ArrayList<>();
-            List<Long> tests = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                long t0 = System.nanoTime();
-                apply(spec(n, 0, i % 2 == 0, UPSTREAMS[0]));
-                applies.add(System.nanoTime() - t0);
-                Path conf = work.resolve("driver/conf/nginx.conf").toRealPath();
                 long t1 = System.nanoTime();
-                run("nginx", "-t", "-q", "-c", conf.toString());
-                tests.add(System.nanoTime() - t1);
+                apply(spec(n, 0, i % 2 == 0, UPSTREAMS[0]));
+                applies.add(System.nanoTime() - t1);
             }
-            System.out.printf("%5d services: nginx -t %.1f ms, whole structural apply %.1f ms (median of 5), conf %d KB%n",
-                    n, pct(tests, 50), pct(applies, 50), Files.size(work.resolve("driver/conf/nginx.conf")) / 1024);
+            long t2 = System.nanoTime();
+            while (!get("bench" + (n - 1) + ".test").startsWith("u")) {
+                Thread.onSpinWait();
+            }
+            System.out.printf("%6d services: a change %.0f ms (median of 5), first apply %d ms, routes document %d KB, "
+                    + "first request after it %.0f ms (workers compile the routes), reloads %d%n", n, pct(applies, 50),
+                    first / 1_000_000, Files.size(work.resolve("driver/routes.json")) / 1024, (System.nanoTime() - t2) / 1e6,
+                    driver.status().path("nginx").path("reloads").asLong());
         }
         stopDriver();
+    }
+
+    /** Old scenario names. */
+    void changes() throws Exception {
+        live();
+    }
+
+    void reload() throws Exception {
+        size();
+    }
+
+    record Pem(String cert, String key) {
+    }
+
+    Pem pem(String cn) throws Exception {
+        Path key = work.resolve(cn + ".key");
+        Path crt = work.resolve(cn + ".crt");
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-subj", "/CN=" + cn, "-days", "2", "-keyout", key.toString(), "-out", crt.toString());
+        return new Pem(Files.readString(crt), Files.readString(key));
+    }
+
+    Set<Long> processes() {
+        Set<Long> out = new java.util.TreeSet<>();
+        long master = driver.status().path("nginx").path("pid").asLong();
+        out.add(master);
+        ProcessHandle.of(master).ifPresent(h -> h.children().forEach(c -> out.add(c.pid())));
+        return out;
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /**
+     * Paced keep-alive load: each connection sends one request at a time on a fixed schedule (rate / connections
+     * per second), counts sent, answered (any complete response) and non-2xx; a request without a response
+     * (connection closed, reset, timeout) is lost; the connection is opened again. {@link #stop} stops sending
+     * and waits for the requests in flight, so sent − answered is what was lost.
+     */
+    static final class Paced {
+        record Result(long sent, long answered, long non2xx, long reconnects) {
+        }
+
+        private final List<Thread> threads = new ArrayList<>();
+        private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong non2xx = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
+        private volatile boolean running = true;
+
+        Paced(int port, String host, int rate, int connections) {
+            long interval = 1_000_000_000L * connections / rate;
+            byte[] request = ("GET /load HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: fleetgate-bench\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            for (int c = 0; c < connections; c++) {
+                long offset = interval * c / connections;
+                Thread t = new Thread(() -> {
+                    long next = System.nanoTime() + offset;
+                    while (running) {
+                        try (Socket s = new Socket()) {
+                            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                            s.setSoTimeout(10_000);
+                            s.setTcpNoDelay(true);
+                            OutputStream out = s.getOutputStream();
+                            java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+                            while (running) {
+                                long wait = next - System.nanoTime();
+                                if (wait > 0) {
+                                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                                }
+                                next += interval;
+                                if (!running) {
+                                    break;
+                                }
+                                if (closedByServer(s, in)) {
+                                    // as HTTP clients do: a kept-alive connection the server closed is not reused
+                                    reconnects.incrementAndGet();
+                                    next -= interval;
+                                    break;
+                                }
+                                sent.incrementAndGet();
+                                out.write(request);
+                                out.flush();
+                                int status = response(in);
+                                answered.incrementAndGet();
+                                if (status < 200 || status > 299) {
+                                    non2xx.incrementAndGet();
+                                }
+                            }
+                        } catch (IOException e) {
+                            reconnects.incrementAndGet();
+                        }
+                    }
+                }, "paced-" + c);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+
+        Result stop() throws InterruptedException {
+            running = false;
+            for (Thread t : threads) {
+                t.join(20_000);
+            }
+            return new Result(sent.get(), answered.get(), non2xx.get(), reconnects.get());
+        }
+
+        /** @return whether the server closed the idle connection (its FIN arrived), waiting at most 1 ms */
+        static boolean closedByServer(Socket s, java.io.InputStream in) throws IOException {
+            s.setSoTimeout(1);
+            try {
+                in.mark(1);
+                int b = in.read();
+                if (b < 0) {
+                    return true;
+                }
+                in.reset();
+                return false;
+            } catch (java.net.SocketTimeoutException alive) {
+                return false;
+            } finally {
+                s.setSoTimeout(10_000);
+            }
+        }
+
+        static int response(java.io.InputStream in) throws IOException {
+            String status = line(in);
+            if (!status.startsWith("HTTP/1.1 ")) {
+                throw new IOException("bad status line " + status);
+            }
+            long length = 0;
+            boolean chunked = false;
+            for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                String l = h.toLowerCase(java.util.Locale.ROOT);
+                if (l.startsWith("content-length:")) {
+                    length = Long.parseLong(l.substring(15).trim());
+                } else if (l.startsWith("transfer-encoding:") && l.contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            if (chunked) {
+                for (long size = Long.parseLong(line(in).trim(), 16); size > 0; size = Long.parseLong(line(in).trim(), 16)) {
+                    in.readNBytes((int) size);
+                    line(in);
+                }
+                line(in);
+            } else if (length > 0 && in.readNBytes((int) length).length < length) {
+                throw new IOException("short body");
+            }
+            return Integer.parseInt(status.substring(9, 12));
+        }
+
+        static String line(java.io.InputStream in) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("closed");
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
 
-    void startDriver() throws IOException {
-        NginxSettings s = new NginxSettings("/usr/sbin/nginx", HTTP, HTTP + 1, "127.0.0.1", ADMIN, work.resolve("driver"),
-                "1", 4096, List.of("/usr/lib/nginx/modules/ndk_http_module.so", "/usr/lib/nginx/modules/ngx_http_lua_module.so"),
-                "", "16m", 2, 0, 500);
+    void startDriver(String workers) throws IOException {
+        NginxSettings s = new NginxSettings("/usr/sbin/nginx", HTTP, HTTPS, "127.0.0.1", ADMIN, work.resolve("driver"),
+                workers, 4096, List.of("/usr/lib/nginx/modules/ndk_http_module.so", "/usr/lib/nginx/modules/ngx_http_lua_module.so"),
+                "", "64m", 2, 0, 500);
         driver = new ProxyDriver(s, () -> { });
         driver.start();
     }
@@ -357,11 +689,16 @@ public final class ProxyBench {
                 + "load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;\n" : "";
         return write(dir, modules + "pid " + dir + "/nginx.pid;\nerror_log " + dir + "/logs/error.log warn;\n"
                 + "worker_processes 1;\nevents { worker_connections 4096; }\nhttp {\n" + temp(dir)
-                + "    log_format json escape=json '{\"time\":$msec,\"client\":\"$remote_addr\",\"method\":\"$request_method\","
-                + "\"host\":\"$host\",\"uri\":\"$uri\",\"status\":$status,\"bytes\":$bytes_sent,\"requestTime\":$request_time,"
-                + "\"upstreamTime\":\"$upstream_response_time\",\"upstream\":\"$upstream_addr\",\"userAgent\":\"$http_user_agent\"}';\n"
+                // the generated configuration's access log, field for field
+                + "    map $request_uri $fleetgate_path {\n        \"~^(?<fleetgate_p>[^?]*)\" $fleetgate_p;\n"
+                + "        default $request_uri;\n    }\n"
+                + "    log_format json escape=json '{\"time\":$msec,\"service\":\"$fleetgate_service\",\"client\":\"$remote_addr\","
+                + "\"method\":\"$request_method\",\"host\":\"$host\",\"path\":\"$fleetgate_path\",\"status\":$status,"
+                + "\"bytes\":$bytes_sent,\"requestTime\":$request_time,\"upstreamTime\":\"$upstream_response_time\","
+                + "\"upstream\":\"$upstream_addr\",\"userAgent\":\"$http_user_agent\"}';\n"
                 + "    access_log " + dir + "/logs/access.log json buffer=64k flush=1s;\n" + upstream
                 + "    server {\n        listen 127.0.0.1:" + HTTP + ";\n        server_name bench0.test;\n"
+                + "        set $fleetgate_service \"bench-0\";\n"
                 + "        location / {\n            proxy_http_version 1.1;\n            proxy_set_header Connection \"\";\n"
                 + "            proxy_set_header Host $host;\n            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
                 + "            proxy_pass http://u;\n        }\n    }\n}\n");

@@ -136,6 +136,10 @@ class ProxyE2EIT {
             return "APPLIED".equals(s.path("agents").path(0).path("state").asText())
                     && s.path("targets").path(0).path("port").asInt() == 19421;
         });
+        Processes.await("the agent reports the change as applied without reload", Duration.ofSeconds(30), () -> {
+            JsonNode a = admin.get("/api/v1/services/" + serviceId + "/status").body().path("agents").path(0);
+            return "dynamic".equals(a.path("applyMode").asText()) && a.path("appliedAt").isTextual();
+        });
     }
 
     @Test

@@ -46,15 +46,22 @@ public final class ServiceStatus {
     /**
      * @param appliedRevision the newest service revision known to be live there, or null
      * @param containers      the replicas' state there, or null for a service without containers
+     * @param applyMode       how the agent applied its last proxy change: {@code dynamic} (no nginx reload),
+     *                        {@code reload} or {@code start}; null until it reported one
+     * @param appliedAt       when (ISO-8601), or null
      */
     public record AgentState(String agentId, Long appliedRevision, String state, String error,
-            ContainerReports.Summary containers) {
+            ContainerReports.Summary containers, String applyMode, String appliedAt) {
         AgentState(String agentId, Long appliedRevision, String state, String error) {
-            this(agentId, appliedRevision, state, error, null);
+            this(agentId, appliedRevision, state, error, null, null, null);
         }
 
         AgentState with(ContainerReports.Summary c) {
-            return new AgentState(agentId, appliedRevision, state, error, c);
+            return new AgentState(agentId, appliedRevision, state, error, c, applyMode, appliedAt);
+        }
+
+        AgentState with(TargetHealth.Applied a) {
+            return a == null ? this : new AgentState(agentId, appliedRevision, state, error, containers, a.mode(), a.at());
         }
     }
 
@@ -111,7 +118,8 @@ public final class ServiceStatus {
         String sid = s.id().toString();
         List<AgentState> agents = new ArrayList<>();
         for (String agentId : s.config().agentIds()) {
-            AgentState a = agentState(s, agentId, carriers == null ? null : carriers.get(agentId), states);
+            AgentState a = agentState(s, agentId, carriers == null ? null : carriers.get(agentId), states)
+                    .with(health.applied(agentId));
             agents.add(c == null ? a : a.with(containers.summary(agentId, sid, c.replicas())));
         }
         List<ContainerReports.Replica> replicas = c == null ? List.of() : containers.replicas(sid, s.config().agentIds());

@@ -31,7 +31,17 @@ public final class TargetHealth implements EventHandler {
     public record Reported(String serviceId, String host, int port, boolean healthy) {
     }
 
+    /**
+     * How an agent applied its last proxy change ({@code status.proxy.nginx.applyMode}: {@code dynamic} without
+     * a reload of nginx, {@code reload}, or {@code start} of a stopped nginx) and when.
+     */
+    public record Applied(String mode, String at) {
+    }
+
+    private static final java.util.Set<String> MODES = java.util.Set.of("dynamic", "reload", "start");
+
     private final Map<String, List<Reported>> byAgent = new ConcurrentHashMap<>();
+    private final Map<String, Applied> applied = new ConcurrentHashMap<>();
 
     @Override
     public void handleEvent(Event event) {
@@ -46,6 +56,25 @@ public final class TargetHealth implements EventHandler {
         if (targets.isArray()) {
             report(agentId, targets);
         }
+        applied(agentId, status.path("proxy").path("nginx"));
+    }
+
+    /** Keeps {@code applyMode} and {@code appliedAt} of an agent's nginx status when both are well-formed. */
+    void applied(String agentId, JsonNode nginx) {
+        String mode = nginx.path("applyMode").asText("");
+        String at = nginx.path("appliedAt").asText("");
+        if (MODES.contains(mode)) {
+            try {
+                applied.put(agentId, new Applied(mode, java.time.Instant.parse(at).toString()));
+            } catch (java.time.format.DateTimeParseException e) {
+                // a malformed report keeps the last good one
+            }
+        }
+    }
+
+    /** @return how the agent applied its last proxy change, if it reported it */
+    public Applied applied(String agentId) {
+        return applied.get(agentId);
     }
 
     /** Replaces what {@code agentId} reported before. Malformed entries are skipped. */

@@ -99,7 +99,8 @@ class ContainerReportsTest {
         JsonNode json = Json.MAPPER.valueToTree(v);
         assertEquals(List.of("revision", "health", "agents", "targets", "replicas"), names(json));
         assertEquals("DEGRADED", v.health(), "1 of the 2 desired replicas is ready");
-        assertEquals(List.of("agentId", "appliedRevision", "state", "error", "containers"), names(json.get("agents").get(0)));
+        assertEquals(List.of("agentId", "appliedRevision", "state", "error", "containers", "applyMode", "appliedAt"),
+                names(json.get("agents").get(0)));
         assertEquals(List.of("agentId", "containerId", "name", "replica", "state", "health", "host", "port", "ready"),
                 names(json.get("replicas").get(0)));
     }

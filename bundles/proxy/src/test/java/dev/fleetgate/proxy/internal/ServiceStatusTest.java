@@ -62,6 +62,25 @@ class ServiceStatusTest {
     }
 
     @Test
+    void eachAgentShowsHowAndWhenItAppliedItsLastChange() {
+        states.put(Bodies.AGENT, new SectionState(7, 7, 0, null));
+        states.put(Bodies.AGENT2, new SectionState(7, 7, 0, null));
+        health.handleEvent(new org.osgi.service.event.Event(dev.fleetgate.api.Topics.AGENT_REPORT, Map.of("agentId", Bodies.AGENT,
+                "status", Bodies.json("{'proxy':{'nginx':{'applyMode':'dynamic','appliedAt':'2026-12-04T20:00:00.123Z'},'targets':[]}}"))));
+        health.handleEvent(new org.osgi.service.event.Event(dev.fleetgate.api.Topics.AGENT_REPORT, Map.of("agentId", Bodies.AGENT2,
+                "status", Bodies.json("{'proxy':{'nginx':{'applyMode':'<script>','appliedAt':'yesterday'},'targets':[]}}"))));
+        ServiceStatus.View v = status.status(shop.id());
+        assertEquals("dynamic", v.agents().get(0).applyMode());
+        assertEquals("2026-12-04T20:00:00.123Z", v.agents().get(0).appliedAt());
+        assertEquals("APPLIED", v.agents().get(0).state());
+        assertEquals(null, v.agents().get(1).applyMode(), "a malformed report is not shown");
+        health.handleEvent(new org.osgi.service.event.Event(dev.fleetgate.api.Topics.AGENT_REPORT, Map.of("agentId", Bodies.AGENT2,
+                "status", Bodies.json("{'proxy':{'nginx':{'applyMode':'reload','appliedAt':'2026-12-04T20:01:00Z'}}}"))));
+        assertEquals("reload", status.status(shop.id()).agents().get(1).applyMode());
+        assertEquals("2026-12-04T20:01:00Z", status.status(shop.id()).agents().get(1).appliedAt());
+    }
+
+    @Test
     void newRevisionIsPendingUntilItsCarrierIsApplied() {
         states.put(Bodies.AGENT, new SectionState(7, 7, 0, null));
         states.put(Bodies.AGENT2, new SectionState(7, 7, 0, null));

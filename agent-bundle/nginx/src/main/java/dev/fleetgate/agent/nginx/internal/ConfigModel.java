@@ -1,5 +1,8 @@
 package dev.fleetgate.agent.nginx.internal;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,60 +14,50 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * What the templates render: built from a {@link Spec} and the {@link NginxSettings}, every value checked by
- * {@link SafeValues}. Upstream <em>members</em> (targets, weights, health) are not part of it: they reach nginx
- * through Lua without a reload, so the model, and the files rendered from it, change only with the structure.
+ * What the templates render, and the routing document Lua gets: built from a {@link Spec} and the
+ * {@link NginxSettings}, every value checked by {@link SafeValues}. {@code nginx.conf} depends only on the settings
+ * and the set of listeners (address:port, TLS or not): sites, domains, upstreams, headers, timeouts, access rules,
+ * error pages and certificates are in {@link #routes()} (pushed to {@code POST /routes}), upstream members in the
+ * peers. So a configuration rendered from two specs with the same listeners is the same file, and applying the
+ * second one needs no reload.
  *
- * @param files other files of the generation (TLS certificates and keys, error pages), by path relative to it
+ * @param files  other files of the generation, by path relative to it (none today)
+ * @param routes the routing document (see {@code lua/fleetgate.lua}), not rendered into a file of the generation
  */
 public record ConfigModel(String confDir, String workDir, String generation, List<String> modules,
         String workerProcesses, int workerConnections, String luaPackagePath, String peersDictSize,
-        String unavailableSocket, String adminSocket, int adminPort, int serverNamesHashMaxSize, List<DefaultServer> defaultServers,
-        List<UpstreamBlock> upstreams, List<ServerBlock> servers, Map<String, byte[]> files) {
+        String unavailableSocket, String adminSocket, int adminPort, int serverNamesHashMaxSize,
+        String routesFile, String peersFile, int keepalive, String maxBodyCeiling, List<Listener> listeners,
+        ObjectNode routes, Map<String, byte[]> files) {
 
     /** Handler name of the ACME http-01 location; tokens are served from {@code <workDir>/acme/}. */
     public static final String ACME_HANDLER = "acme-challenge";
 
-    public record DefaultServer(String listen, boolean ssl) {
-    }
+    /** Idle upstream connections kept per worker (all upstreams share the one Lua-balanced upstream block). */
+    static final int KEEPALIVE = 256;
 
-    public record UpstreamBlock(String name, boolean keepalive, int keepaliveConnections) {
+    /** The largest request body any site may allow (each site's own limit is checked in Lua). */
+    static final String MAX_BODY_CEILING = "1024m";
+
+    /** One {@code server} block: every site listening on this address:port. */
+    public record Listener(String key, String listen, boolean ssl, String fallbackCertificate, String fallbackKey) {
     }
 
     public record Header(String name, String value) {
     }
 
-    public record ServerBlock(String comment, List<String> listens, String serverNames, String serviceId,
-            boolean ssl, String certificate, String certificateKey, List<Header> responseHeaders,
-            List<String> accessRules, String maxBodySize, List<String> errorPageDirectives,
-            List<ErrorPageBlock> errorPages, List<LocationBlock> locations, String redirectTo) {
-    }
-
-    public record ErrorPageBlock(String uri, String file, String type, String charset) {
-    }
-
-    public record LocationBlock(String match, boolean proxy, String upstream, boolean leastConn, boolean acme,
-            String acmeDir, List<Header> proxyHeaders, boolean websockets, int connectTimeout, int readTimeout,
-            int sendTimeout, boolean interceptErrors) {
-    }
-
-    /** Request headers nginx sets unless the spec names them (case-insensitive). */
-    private static final List<Header> DEFAULT_PROXY_HEADERS = List.of(
-            new Header("Host", "$host"),
-            new Header("X-Real-IP", "$remote_addr"),
-            new Header("X-Forwarded-For", "$proxy_add_x_forwarded_for"),
-            new Header("X-Forwarded-Proto", "$scheme"),
-            new Header("X-Forwarded-Host", "$host"));
+    /** Request headers nginx sets unless the spec names them (case-insensitive), through {@code $fg_h_*}. */
+    static final List<String> DEFAULT_PROXY_HEADERS = List.of("Host", "X-Real-IP", "X-Forwarded-For",
+            "X-Forwarded-Proto", "X-Forwarded-Host");
 
     /**
      * @param confDir    absolute directory of the generation being rendered
      * @param generation its name, served at {@code /generation} on the admin port once live
-     * @throws IllegalArgumentException when the spec holds a value the driver refuses to render
+     * @throws IllegalArgumentException when the spec holds a value the driver refuses
      */
     public static ConfigModel build(Spec spec, NginxSettings settings, String confDir, String unavailableSocket,
             String generation) {
         Map<String, Spec.Upstream> upstreams = new LinkedHashMap<>();
-        List<UpstreamBlock> upstreamBlocks = new ArrayList<>();
         for (int i = 0; i < spec.upstreams().size(); i++) {
             Spec.Upstream u = spec.upstreams().get(i);
             String f = "upstreams[" + i + "]";
@@ -79,28 +72,41 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
             if (upstreams.put(u.name(), u) != null) {
                 throw SafeValues.refused(f + ".name", "is not unique: " + u.name());
             }
-            upstreamBlocks.add(new UpstreamBlock(u.name(), u.keepalive() > 0, u.keepalive()));
         }
-        List<String> globalRules = rules("accessRules", spec.accessRules());
-        Map<String, byte[]> files = new TreeMap<>();
+        List<String[]> globalRules = rules("accessRules", spec.accessRules());
         Set<String> siteIds = new LinkedHashSet<>();
-        Set<DefaultServer> defaults = new LinkedHashSet<>();
-        defaults.add(new DefaultServer(settings.listen(settings.httpPort()), false));
-        List<ServerBlock> servers = new ArrayList<>();
-        int names = 0;
+        Map<String, Boolean> listens = new TreeMap<>();
+        listens.put(settings.listen(settings.httpPort()), false);
+        ObjectNode routes = JsonNodeFactory.instance.objectNode();
+        ObjectNode listeners = routes.putObject("listeners");
+        ArrayNode sites = routes.putArray("sites");
+        ObjectNode certificates = routes.putObject("certificates");
         for (int i = 0; i < spec.sites().size(); i++) {
             Spec.Site site = spec.sites().get(i);
             String f = "sites[" + i + "]";
             if (!siteIds.add(SafeValues.id(f + ".id", site.id()))) {
                 throw SafeValues.refused(f + ".id", "is not unique: " + site.id());
             }
-            names += site.serverNames().size();
-            servers.addAll(SiteBlocks.build(site, f, settings, confDir, upstreams, globalRules, files, defaults));
+            SiteBlocks.build(site, f, settings, upstreams, globalRules, listens, listeners, sites, certificates);
         }
+        List<Listener> blocks = new ArrayList<>();
+        String fallback = settings.workDir().resolve("tls").toString();
+        listens.forEach((listen, ssl) -> blocks.add(new Listener(listen, listen, ssl, fallback + "/fallback.crt",
+                fallback + "/fallback.key")));
         return new ConfigModel(confDir, settings.workDir().toString(), generation, settings.luaModules(),
                 settings.workerProcesses(), settings.workerConnections(), luaPath(confDir, settings),
-                settings.peersDictSize(), unavailableSocket, settings.adminSocket().toString(), settings.adminPort(), hashSize(names),
-                List.copyOf(defaults), upstreamBlocks, servers, files);
+                settings.peersDictSize(), unavailableSocket, settings.adminSocket().toString(), settings.adminPort(), 512,
+                settings.workDir().resolve(ROUTES_FILE).toString(), settings.workDir().resolve(PEERS_FILE).toString(),
+                KEEPALIVE, MAX_BODY_CEILING, blocks, routes, new TreeMap<>());
+    }
+
+    /** Files in the working directory (0600) that {@code init_by_lua} reads when a new master starts. */
+    static final String ROUTES_FILE = "routes.json";
+    static final String PEERS_FILE = "peers.json";
+
+    /** @return whether a TLS listener is part of the configuration (it needs the fallback certificate) */
+    public boolean needsFallbackCertificate() {
+        return listeners.stream().anyMatch(Listener::ssl);
     }
 
     static String lbMethod(String field, String method) {
@@ -110,8 +116,9 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
         };
     }
 
-    static List<String> rules(String field, List<Spec.AccessRule> rules) {
-        List<String> out = new ArrayList<>();
+    /** @return {action, source} per rule */
+    static List<String[]> rules(String field, List<Spec.AccessRule> rules) {
+        List<String[]> out = new ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
             Spec.AccessRule r = rules.get(i);
             String f = field + "[" + i + "]";
@@ -119,11 +126,12 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
             if (!action.equals("allow") && !action.equals("deny")) {
                 throw SafeValues.refused(f + ".action", "must be allow or deny");
             }
-            out.add(action + " " + SafeValues.source(f + ".source", r.source()));
+            out.add(new String[] {action, SafeValues.source(f + ".source", r.source())});
         }
         return out;
     }
 
+    /** @return the spec's request headers, validated; a name given twice (case-insensitive) is refused */
     static List<Header> proxyHeaders(String field, Map<String, String> requestHeaders) {
         List<Header> out = new ArrayList<>();
         Set<String> named = new LinkedHashSet<>();
@@ -134,14 +142,7 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
             }
             out.add(new Header(name, SafeValues.headerValue(field + "." + name, value)));
         });
-        List<Header> all = new ArrayList<>();
-        for (Header h : DEFAULT_PROXY_HEADERS) {
-            if (!named.contains(h.name().toLowerCase(Locale.ROOT))) {
-                all.add(h);
-            }
-        }
-        all.addAll(out);
-        return all;
+        return out;
     }
 
     static byte[] utf8(String s) {
@@ -151,13 +152,5 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
     private static String luaPath(String confDir, NginxSettings settings) {
         String extra = settings.luaPackagePath().isEmpty() ? "" : settings.luaPackagePath().replaceAll(";+$", "") + ";";
         return confDir + "/lua/?.lua;" + extra + ";";
-    }
-
-    private static int hashSize(int names) {
-        int size = 512;
-        while (size < names * 2) {
-            size *= 2;
-        }
-        return size;
     }
 }

@@ -85,6 +85,34 @@ public final class ConfigStore {
         Files.setPosixFilePermissions(dir, owner);
     }
 
+    /**
+     * Creates a self-signed certificate for TLS listeners ({@code fallback.crt}, {@code fallback.key} 0600 in a 0700
+     * directory) unless it exists: nginx wants an {@code ssl_certificate} in every TLS server, but the one a client
+     * gets is chosen by SNI in {@code ssl_certificate_by_lua}, which refuses the handshake for unknown names, so
+     * this one is never sent. Needs the {@code openssl} command.
+     */
+    public static void ensureFallbackCertificate(Path dir) throws IOException {
+        Path crt = dir.resolve("fallback.crt");
+        Path key = dir.resolve("fallback.key");
+        if (Files.isRegularFile(crt) && Files.isRegularFile(key)) {
+            return;
+        }
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        Path tmpKey = dir.resolve("fallback.key.tmp");
+        Path tmpCrt = dir.resolve("fallback.crt.tmp");
+        Files.deleteIfExists(tmpKey);
+        Files.createFile(tmpKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        NginxProcess.Result r = NginxProcess.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=fleetgate-fallback", "-days", "36500",
+                "-keyout", tmpKey.toString(), "-out", tmpCrt.toString()));
+        if (!r.ok()) {
+            throw new IOException("openssl could not create the fallback certificate: " + r.output());
+        }
+        Files.move(tmpKey, key, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmpCrt, crt, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** @return the live generation directory, if any */
     public Optional<Path> current() {
         Path link = workDir.resolve(LINK);

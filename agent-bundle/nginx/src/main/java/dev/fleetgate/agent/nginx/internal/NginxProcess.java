@@ -157,7 +157,7 @@ public final class NginxProcess {
      * Runs a command, its output going to a temporary file: a daemonising nginx keeps the inherited descriptors
      * open, so reading a pipe to its end would wait for the master to exit.
      */
-    private static Result run(List<String> command) throws IOException {
+    static Result run(List<String> command) throws IOException {
         Path out = Files.createTempFile("fleetgate-nginx", ".out");
         try {
             Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)

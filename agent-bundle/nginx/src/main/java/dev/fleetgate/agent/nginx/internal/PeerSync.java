@@ -35,6 +35,7 @@ public final class PeerSync implements AutoCloseable {
     private final PeerTable table = new PeerTable();
     private final HealthChecker health;
     private final AdminClient admin;
+    private final java.nio.file.Path peersFile;
     private final Runnable statusChanged;
     private final ExecutorService pusher;
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -44,8 +45,10 @@ public final class PeerSync implements AutoCloseable {
     private volatile boolean dirty = true;
     private volatile String lastError;
 
-    public PeerSync(AdminClient admin, int healthThreads, HealthChecker.Probe probe, Runnable statusChanged) {
+    public PeerSync(AdminClient admin, int healthThreads, HealthChecker.Probe probe, Runnable statusChanged,
+            java.nio.file.Path peersFile) {
         this.admin = admin;
+        this.peersFile = peersFile;
         this.statusChanged = statusChanged;
         this.health = new HealthChecker(healthThreads, probe, this::transition);
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -118,6 +121,8 @@ public final class PeerSync implements AutoCloseable {
                 }
                 dirty = false;
                 lastError = null;
+                // every upstream's peers: what a new nginx master restores (init_by_lua) before it answers
+                StateFile.writePrivate(peersFile, body.toString());
             } catch (IOException e) {
                 dirty = true;
                 lastError = "pushing peers to nginx: " + e.getMessage();

@@ -45,6 +45,9 @@ public final class ProxyDriver implements AutoCloseable {
     private volatile Instant lastReloadAt;
     private volatile long reloads;
     private volatile String lastError;
+    private volatile String applyMode;
+    private volatile Instant appliedAt;
+    private String liveRoutes;
 
     public ProxyDriver(NginxSettings settings, Runnable statusChanged) {
         this(settings, statusChanged, HealthChecker::httpGet);
@@ -55,7 +58,8 @@ public final class ProxyDriver implements AutoCloseable {
         this.nginx = new NginxProcess(settings.nginxBinary(), settings.pidFile());
         this.store = new ConfigStore(settings.workDir());
         this.admin = new AdminClient(settings.adminSocket());
-        this.peers = new PeerSync(admin, settings.healthCheckThreads(), probe, statusChanged);
+        this.peers = new PeerSync(admin, settings.healthCheckThreads(), probe, statusChanged,
+                settings.workDir().resolve(ConfigModel.PEERS_FILE));
         this.state = new StateFile(settings.workDir().resolve("state.json"));
     }
 
@@ -95,6 +99,8 @@ public final class ProxyDriver implements AutoCloseable {
             }
         }
         liveFiles = store.current().isPresent() ? store.read(store.current().get()) : null;
+        Path routesFile = settings.workDir().resolve(ConfigModel.ROUTES_FILE);
+        liveRoutes = Files.exists(routesFile) ? Files.readString(routesFile) : null;
         prepared = true;
     }
 
@@ -141,24 +147,29 @@ public final class ProxyDriver implements AutoCloseable {
         String socket = unavailableSocket();
         Optional<Path> live = store.current();
         if (live.isPresent() && liveFiles != null) {
-            Map<String, byte[]> files = renderer.render(ConfigModel.build(spec, settings, live.get().toString(), socket,
-                    live.get().getFileName().toString()));
+            ConfigModel model = ConfigModel.build(spec, settings, live.get().toString(), socket,
+                    live.get().getFileName().toString());
+            Map<String, byte[]> files = renderer.render(model);
             if (ConfigStore.sameFiles(files, liveFiles) && nginx.running()) {
-                peers.upstreams(spec.upstreams(), FIRST_CHECK_WAIT_MS);
-                peers.push(true);
-                pushedPid = nginx.pid().orElse(-1L);
-                committed(rev, body);
+                applyDynamic(rev, body, spec, model);
                 return;
             }
         }
         Path gen = store.newGeneration();
         String name = gen.getFileName().toString();
         List<Spec.Upstream> previousUpstreams = peers.upstreams();
+        String previousRoutes = liveRoutes;
         boolean swapped = false;
         boolean peersChanged = false;
+        boolean routesChanged = false;
         try {
             long t0 = System.nanoTime();
-            Map<String, byte[]> files = renderer.render(ConfigModel.build(spec, settings, gen.toString(), socket, name));
+            ConfigModel model = ConfigModel.build(spec, settings, gen.toString(), socket, name);
+            Map<String, byte[]> files = renderer.render(model);
+            String routes = routes(model, rev);
+            if (model.needsFallbackCertificate()) {
+                ConfigStore.ensureFallbackCertificate(settings.workDir().resolve("tls"));
+            }
             store.write(gen, files);
             long t1 = System.nanoTime();
             NginxProcess.Result test = nginx.test(gen.resolve("nginx.conf"));
@@ -172,6 +183,15 @@ public final class ProxyDriver implements AutoCloseable {
             if (running && Files.exists(settings.adminSocket())) {
                 // (an nginx adopted from a version whose admin server listened on TCP gets its peers after the reload)
                 peers.push(false);
+                routesChanged = true;
+                if (!pushRoutes(routes, true)) {
+                    // an nginx adopted from a version without /routes: init_by_lua loads the file on the reload
+                    StateFile.writePrivate(settings.workDir().resolve(ConfigModel.ROUTES_FILE), routes);
+                    liveRoutes = routes;
+                }
+            } else {
+                StateFile.writePrivate(settings.workDir().resolve(ConfigModel.ROUTES_FILE), routes);
+                liveRoutes = routes;
             }
             long t3 = 0;
             long tReload = System.nanoTime();
@@ -198,7 +218,7 @@ public final class ProxyDriver implements AutoCloseable {
             pushedPid = nginx.pid().orElse(-1L);
             live.ifPresent(store::prune);
             liveFiles = files;
-            committed(rev, body);
+            committed(rev, body, running ? "reload" : "start");
             long t4 = System.nanoTime();
             LOG.log(Level.INFO, "nginx now serves {0} (revision {1}): render {2} ms, nginx -t {3} ms, reload {4} ms,"
                     + " old workers retired {5} ms", name, String.valueOf(rev), ms(t1 - t0), ms(t2 - t1),
@@ -208,25 +228,117 @@ public final class ProxyDriver implements AutoCloseable {
                 store.activate(live.get());
             }
             store.discard(gen);
-            if (peersChanged) {
-                peers.upstreams(previousUpstreams, 0);
-                try {
-                    if (nginx.running()) {
-                        peers.push(false);
-                    }
-                } catch (IOException pushFailed) {
-                    // the tick pushes again
-                }
-            }
+            rollback(peersChanged, previousUpstreams, routesChanged, previousRoutes);
             throw e;
         }
     }
 
-    private void committed(Long rev, JsonNode body) throws IOException {
+    /**
+     * The same {@code nginx.conf}: the peers (without pruning, so requests routed by the old routes still find
+     * theirs), then the routing document, then the peers again with pruning. No reload, no new worker.
+     */
+    private void applyDynamic(Long rev, JsonNode body, Spec spec, ConfigModel model) throws Exception {
+        long t0 = System.nanoTime();
+        String routes = routes(model, rev);
+        List<Spec.Upstream> previousUpstreams = peers.upstreams();
+        String previousRoutes = liveRoutes;
+        boolean routesChanged = false;
+        long t1;
+        long t2;
+        long t3;
+        try {
+            peers.upstreams(spec.upstreams(), FIRST_CHECK_WAIT_MS);
+            t1 = System.nanoTime();
+            peers.push(false);
+            t2 = System.nanoTime();
+            if (!sameRoutes(routes, liveRoutes)) {
+                routesChanged = true;
+                pushRoutes(routes);
+            }
+            t3 = System.nanoTime();
+            Set<String> names = new java.util.HashSet<>();
+            spec.upstreams().forEach(u -> names.add(u.name()));
+            if (previousUpstreams.stream().anyMatch(u -> !names.contains(u.name()))) {
+                peers.push(true); // an upstream left: remove its peers now that no route names it
+            }
+        } catch (Exception e) {
+            rollback(true, previousUpstreams, routesChanged, previousRoutes);
+            throw e;
+        }
+        pushedPid = nginx.pid().orElse(-1L);
+        committed(rev, body, "dynamic");
+        LOG.log(Level.INFO, "revision {0} applied without reload in {1} ms (upstreams {2} ms, peers {3} ms, routes {4} ms)",
+                String.valueOf(rev), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
+    }
+
+    private void rollback(boolean peersChanged, List<Spec.Upstream> previousUpstreams, boolean routesChanged,
+            String previousRoutes) throws InterruptedException {
+        try {
+            if (routesChanged && previousRoutes != null && nginx.running()) {
+                pushRoutes(previousRoutes);
+            }
+        } catch (IOException failed) {
+            // the previous routes are still in the file; the next apply pushes again
+        }
+        if (peersChanged) {
+            peers.upstreams(previousUpstreams, 0);
+            try {
+                if (nginx.running()) {
+                    peers.push(false);
+                }
+            } catch (IOException pushFailed) {
+                // the tick pushes again
+            }
+        }
+    }
+
+    /** @return the routing document with its version first (the revision; 0 for the state before any) */
+    static String routes(ConfigModel model, Long rev) {
+        String doc = model.routes().toString();
+        return "{\"version\":" + (rev == null ? 0 : rev) + (doc.equals("{}") ? "}" : "," + doc.substring(1));
+    }
+
+    private static boolean sameRoutes(String a, String b) {
+        return b != null && a.substring(a.indexOf(',')).equals(b.substring(b.indexOf(',')));
+    }
+
+    /**
+     * Pushes the routing document ({@code POST /routes}); Lua checks it whole before it replaces the live one.
+     * Then it is written to {@code routes.json} (0600) for the next start of nginx.
+     *
+     * @throws IOException with Lua's reason when the document is refused: the previous routing keeps serving
+     */
+    private void pushRoutes(String routes) throws IOException {
+        pushRoutes(routes, false);
+    }
+
+    /** @return false when the running generation has no {@code /routes} (404) and that was allowed */
+    private boolean pushRoutes(String routes, boolean missingAllowed) throws IOException {
+        AdminClient.Response r = admin.post("/routes", routes);
+        if (r.status() == 404 && missingAllowed) {
+            return false;
+        }
+        if (r.status() != 200) {
+            String reason = r.body().trim();
+            try {
+                reason = Spec.JSON.readTree(reason).path("error").asText(reason);
+            } catch (IOException notJson) {
+                // keep the raw body
+            }
+            throw new IOException("nginx refused the routes (HTTP " + r.status() + "): " + reason);
+        }
+        StateFile.writePrivate(settings.workDir().resolve(ConfigModel.ROUTES_FILE), routes);
+        liveRoutes = routes;
+        return true;
+    }
+
+    private void committed(Long rev, JsonNode body, String mode) throws IOException {
         if (rev != null) {
             revision = rev;
             state.write(rev, body);
         }
+        applyMode = mode;
+        appliedAt = Instant.now();
         lastError = null;
     }
 
@@ -291,6 +403,8 @@ public final class ProxyDriver implements AutoCloseable {
         n.put("version", nginx.version());
         n.put("lastReloadAt", lastReloadAt == null ? null : lastReloadAt.toString());
         n.put("reloads", reloads);
+        n.put("applyMode", applyMode);
+        n.put("appliedAt", appliedAt == null ? null : appliedAt.toString());
         String error = lastError != null ? lastError : peers.lastError();
         n.put("lastError", error);
         n.put("generation", store.current().map(p -> p.getFileName().toString()).orElse(null));

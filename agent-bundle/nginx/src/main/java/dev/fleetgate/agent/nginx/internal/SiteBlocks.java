@@ -1,29 +1,30 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import dev.fleetgate.agent.nginx.internal.ConfigModel.DefaultServer;
-import dev.fleetgate.agent.nginx.internal.ConfigModel.ErrorPageBlock;
-import dev.fleetgate.agent.nginx.internal.ConfigModel.Header;
-import dev.fleetgate.agent.nginx.internal.ConfigModel.LocationBlock;
-import dev.fleetgate.agent.nginx.internal.ConfigModel.ServerBlock;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Turns one site of the spec into its server block(s): one, or a redirecting plain one beside the TLS one. */
+/**
+ * Turns one site of the spec into its entries of the routing document: one site entry named on each of its
+ * listeners, or (TLS with {@code redirectHttp}) a redirecting entry on the plain listeners beside the TLS one.
+ */
 final class SiteBlocks {
 
     private SiteBlocks() {
     }
 
-    static List<ServerBlock> build(Spec.Site site, String f, NginxSettings settings, String confDir,
-            Map<String, Spec.Upstream> upstreams, List<String> globalRules, Map<String, byte[]> files,
-            Set<DefaultServer> defaults) {
-        String serviceId = site.serviceId() == null ? "" : SafeValues.serviceId(f + ".serviceId", site.serviceId());
-        String comment = site.serviceName() == null ? site.id()
-                : site.id() + " (" + SafeValues.text(f + ".serviceName", site.serviceName(), 128) + ")";
+    static void build(Spec.Site site, String f, NginxSettings settings, Map<String, Spec.Upstream> upstreams,
+            List<String[]> globalRules, Map<String, Boolean> listens, ObjectNode listeners, ArrayNode sites,
+            ObjectNode certificates) {
+        String serviceId = site.serviceId() == null ? null : SafeValues.serviceId(f + ".serviceId", site.serviceId());
+        if (site.serviceName() != null) {
+            SafeValues.text(f + ".serviceName", site.serviceName(), 128);
+        }
         if (site.serverNames().isEmpty()) {
             throw SafeValues.refused(f + ".serverNames", "is empty");
         }
@@ -33,37 +34,49 @@ final class SiteBlocks {
         }
         List<String> plain = new ArrayList<>();
         List<String> tls = new ArrayList<>();
-        for (Spec.Listen l : site.listen()) {
+        int httpsPort = 0;
+        for (int i = 0; i < site.listen().size(); i++) {
+            Spec.Listen l = site.listen().get(i);
             int port = l.port() != null ? l.port() : l.tls() ? settings.httpsPort() : settings.httpPort();
+            if (port < 1 || port > 65535) {
+                throw SafeValues.refused(f + ".listen[" + i + "].port", "is an invalid port: " + port);
+            }
             String listen = settings.listen(port);
-            defaults.add(new DefaultServer(listen, l.tls()));
-            (l.tls() ? tls : plain).add(l.tls() ? listen + " ssl" : listen);
+            Boolean before = listens.putIfAbsent(listen, l.tls());
+            if (before != null && before != l.tls()) {
+                throw SafeValues.refused(f + ".listen[" + i + "]", "uses " + listen + " with" + (l.tls() ? "" : "out")
+                        + " TLS, another site without" + (l.tls() ? "" : "out") + " it");
+            }
+            if (l.tls() && httpsPort == 0) {
+                httpsPort = port;
+            }
+            (l.tls() ? tls : plain).add(listen);
         }
-        String cert = null;
-        String key = null;
-        List<Header> responseHeaders = new ArrayList<>();
-        site.responseHeaders().forEach((name, value) -> responseHeaders.add(new Header(
+        ObjectNode responseHeaders = JsonNodeFactory.instance.objectNode();
+        site.responseHeaders().forEach((name, value) -> responseHeaders.put(
                 SafeValues.headerName(f + ".responseHeaders." + name, name),
-                SafeValues.headerValue(f + ".responseHeaders." + name, value))));
+                SafeValues.headerValue(f + ".responseHeaders." + name, value)));
+        String certificateId = null;
         if (!tls.isEmpty()) {
             Spec.Tls t = site.tls();
             if (t == null) {
                 throw SafeValues.refused(f + ".listen", "has a TLS listener but the site has no tls");
             }
-            String id = SafeValues.fileId(f + ".tls.certificateId", t.certificateId());
-            cert = confDir + "/tls/" + id + ".crt";
-            key = confDir + "/tls/" + id + ".key";
-            files.put("tls/" + id + ".crt", ConfigModel.utf8(pem(f + ".tls.certificatePem", t.certificatePem(), "CERTIFICATE")));
-            files.put("tls/" + id + ".key", ConfigModel.utf8(pem(f + ".tls.privateKeyPem", t.privateKeyPem(), "PRIVATE KEY")));
+            certificateId = SafeValues.fileId(f + ".tls.certificateId", t.certificateId());
+            certificates.putObject(certificateId)
+                    .put("cert", pem(f + ".tls.certificatePem", t.certificatePem(), "CERTIFICATE"))
+                    .put("key", pem(f + ".tls.privateKeyPem", t.privateKeyPem(), "PRIVATE KEY"));
             if (t.hstsMaxAgeSeconds() != null) {
                 if (t.hstsMaxAgeSeconds() < 0) {
                     throw SafeValues.refused(f + ".tls.hstsMaxAgeSeconds", "must not be negative");
                 }
-                responseHeaders.add(new Header("Strict-Transport-Security", "max-age=" + t.hstsMaxAgeSeconds()));
+                responseHeaders.put("Strict-Transport-Security", "max-age=" + t.hstsMaxAgeSeconds());
             }
         }
-        List<String> rules = new ArrayList<>(globalRules);
-        rules.addAll(ConfigModel.rules(f + ".accessRules", site.accessRules()));
+        ArrayNode rules = JsonNodeFactory.instance.arrayNode();
+        List<String[]> all = new ArrayList<>(globalRules);
+        all.addAll(ConfigModel.rules(f + ".accessRules", site.accessRules()));
+        all.forEach(r -> rules.addArray().add(r[0]).add(r[1]));
         if (site.maxBodyBytes() < 0) {
             throw SafeValues.refused(f + ".maxBodyBytes", "must not be negative");
         }
@@ -71,72 +84,117 @@ final class SiteBlocks {
         positive(f + ".timeouts.connectSeconds", t.connectSeconds());
         positive(f + ".timeouts.readSeconds", t.readSeconds());
         positive(f + ".timeouts.sendSeconds", t.sendSeconds());
-        List<Header> proxyHeaders = ConfigModel.proxyHeaders(f + ".requestHeaders", site.requestHeaders());
-        List<ErrorPageBlock> pages = new ArrayList<>();
-        List<String> pageDirectives = new ArrayList<>();
-        errorPages(site, f, confDir, files, pages, pageDirectives);
-        List<LocationBlock> locations = new ArrayList<>();
-        List<LocationBlock> acme = new ArrayList<>();
+        ObjectNode requestHeaders = JsonNodeFactory.instance.objectNode();
+        ConfigModel.proxyHeaders(f + ".requestHeaders", site.requestHeaders())
+                .forEach(h -> requestHeaders.put(h.name(), h.value()));
+        ObjectNode pages = errorPages(site, f);
+        ArrayNode locations = JsonNodeFactory.instance.arrayNode();
+        ArrayNode acme = JsonNodeFactory.instance.arrayNode();
+        boolean keepalive = true;
+        List<ObjectNode> exact = new ArrayList<>();
+        List<ObjectNode> prefix = new ArrayList<>();
         for (int i = 0; i < site.locations().size(); i++) {
-            LocationBlock l = location(site, f + ".locations[" + i + "]", site.locations().get(i), settings,
-                    upstreams, proxyHeaders, !pages.isEmpty());
-            locations.add(l);
-            if (l.acme()) {
-                acme.add(l);
+            String lf = f + ".locations[" + i + "]";
+            Spec.Location loc = site.locations().get(i);
+            ObjectNode l = location(lf, loc, upstreams);
+            (l.path("exact").asBoolean() ? exact : prefix).add(l);
+            if (l.has("upstream") && upstreams.get(l.path("upstream").asText()).keepalive() == 0) {
+                keepalive = false;
             }
         }
-        String names0 = String.join(" ", names);
-        String body = String.valueOf(site.maxBodyBytes());
-        boolean redirect = site.tls() != null && site.tls().redirectHttp() && !tls.isEmpty() && !plain.isEmpty();
-        List<ServerBlock> blocks = new ArrayList<>();
-        if (redirect) {
-            int httpsPort = Integer.parseInt(tls.get(0).replaceAll("^(.*:)?([0-9]+) ssl$", "$2"));
-            String target = "https://$host" + (httpsPort == 443 ? "" : ":" + httpsPort) + "$request_uri";
-            blocks.add(new ServerBlock(comment + ", HTTP to HTTPS", plain, names0, serviceId, false, null, null,
-                    List.of(), rules, body, List.of(), List.of(), acme, target));
-            blocks.add(new ServerBlock(comment, tls, names0, serviceId, true, cert, key, responseHeaders, rules, body,
-                    pageDirectives, pages, locations, null));
-        } else {
-            List<String> listens = new ArrayList<>(plain);
-            listens.addAll(tls);
-            blocks.add(new ServerBlock(comment, listens, names0, serviceId, !tls.isEmpty(), cert, key, responseHeaders,
-                    rules, body, pageDirectives, pages, locations, null));
+        // nginx's order: exact matches, then the longest prefix
+        prefix.sort((a, b) -> Integer.compare(b.path("path").asText().length(), a.path("path").asText().length()));
+        exact.forEach(locations::add);
+        prefix.forEach(locations::add);
+        locations.forEach(l -> {
+            if (l.path("acme").asBoolean()) {
+                acme.add(l);
+            }
+        });
+        ObjectNode entry = JsonNodeFactory.instance.objectNode();
+        if (serviceId != null) {
+            entry.put("service", serviceId);
         }
-        return blocks;
+        entry.set("locations", locations);
+        entry.set("rules", rules);
+        entry.put("maxBody", site.maxBodyBytes());
+        entry.putArray("timeouts").add(t.connectSeconds()).add(t.sendSeconds()).add(t.readSeconds());
+        entry.set("requestHeaders", requestHeaders);
+        entry.set("responseHeaders", responseHeaders);
+        entry.put("websockets", site.websockets());
+        entry.put("keepalive", keepalive);
+        entry.set("errorPages", pages);
+        if (certificateId != null) {
+            entry.put("certificate", certificateId);
+        }
+        boolean redirect = site.tls() != null && site.tls().redirectHttp() && !tls.isEmpty() && !plain.isEmpty();
+        if (redirect) {
+            ObjectNode r = JsonNodeFactory.instance.objectNode();
+            if (serviceId != null) {
+                r.put("service", serviceId);
+            }
+            r.set("locations", acme);
+            r.set("rules", rules);
+            r.putObject("redirect").put("port", httpsPort);
+            name(listeners, plain, names, sites.size());
+            sites.add(r);
+            name(listeners, tls, names, sites.size());
+            sites.add(entry);
+        } else {
+            List<String> every = new ArrayList<>(plain);
+            every.addAll(tls);
+            name(listeners, every, names, sites.size());
+            sites.add(entry);
+        }
     }
 
-    private static LocationBlock location(Spec.Site site, String f, Spec.Location loc, NginxSettings settings,
-            Map<String, Spec.Upstream> upstreams, List<Header> proxyHeaders, boolean intercept) {
+    /** Names a site on listeners; a name another site has there already stays with that one (as nginx did). */
+    private static void name(ObjectNode listeners, List<String> on, List<String> names, int index) {
+        for (String listen : on) {
+            ObjectNode l = listeners.has(listen) ? (ObjectNode) listeners.get(listen) : listeners.putObject(listen);
+            ObjectNode n = l.has("names") ? (ObjectNode) l.get("names") : l.putObject("names");
+            for (String name : names) {
+                if (!n.has(name)) {
+                    n.put(name, index);
+                }
+            }
+        }
+    }
+
+    private static ObjectNode location(String f, Spec.Location loc, Map<String, Spec.Upstream> upstreams) {
         String path = SafeValues.path(f + ".path", loc.path());
-        String match = loc.match() == null || "prefix".equals(loc.match()) ? path
-                : "exact".equals(SafeValues.text(f + ".match", loc.match(), 16)) ? "= " + path
-                : null;
-        if (match == null) {
+        boolean exact;
+        if (loc.match() == null || "prefix".equals(loc.match())) {
+            exact = false;
+        } else if ("exact".equals(SafeValues.text(f + ".match", loc.match(), 16))) {
+            exact = true;
+        } else {
             throw SafeValues.refused(f + ".match", "must be prefix or exact");
         }
         if ((loc.upstream() == null) == (loc.handler() == null)) {
             throw SafeValues.refused(f, "needs exactly one of upstream and handler");
         }
-        Spec.Timeouts t = site.timeouts();
+        ObjectNode out = JsonNodeFactory.instance.objectNode().put("path", path);
         if (loc.handler() != null) {
             if (!ConfigModel.ACME_HANDLER.equals(SafeValues.text(f + ".handler", loc.handler(), 64))) {
                 throw SafeValues.refused(f + ".handler", "is unknown: " + loc.handler());
             }
-            String dir = settings.workDir() + "/acme/";
-            return new LocationBlock(path.endsWith("/") ? match : "= " + path, false, null, false, true,
-                    path.endsWith("/") ? dir : dir + path.substring(path.lastIndexOf('/') + 1), List.of(), false,
-                    t.connectSeconds(), t.readSeconds(), t.sendSeconds(), false);
+            // as before: a path ending in '/' serves the files below it, another one exactly its last segment
+            return out.put("exact", !path.endsWith("/")).put("acme", true);
         }
         Spec.Upstream u = upstreams.get(SafeValues.id(f + ".upstream", loc.upstream()));
         if (u == null) {
             throw SafeValues.refused(f + ".upstream", "names no upstream of the spec: " + loc.upstream());
         }
-        return new LocationBlock(match, true, u.name(), "least_conn".equals(u.lbMethod()), false, null, proxyHeaders,
-                site.websockets(), t.connectSeconds(), t.readSeconds(), t.sendSeconds(), intercept);
+        out.put("exact", exact).put("upstream", u.name());
+        if ("least_conn".equals(u.lbMethod())) {
+            out.put("leastConn", true); // its requests go through the location with a log phase (release)
+        }
+        return out;
     }
 
-    private static void errorPages(Spec.Site site, String f, String confDir, Map<String, byte[]> files,
-            List<ErrorPageBlock> pages, List<String> directives) {
+    private static ObjectNode errorPages(Spec.Site site, String f) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
         Set<Integer> seen = new TreeSet<>();
         for (int i = 0; i < site.errorPages().size(); i++) {
             Spec.ErrorPage p = site.errorPages().get(i);
@@ -145,19 +203,15 @@ final class SiteBlocks {
             if (p.statuses().isEmpty()) {
                 throw SafeValues.refused(pf + ".statuses", "is empty");
             }
-            Set<Integer> statuses = new LinkedHashSet<>();
             for (int s : p.statuses()) {
                 if (s < 400 || s > 599 || !seen.add(s)) {
                     throw SafeValues.refused(pf + ".statuses", "must be distinct statuses 400..599 (" + s + ")");
                 }
-                statuses.add(s);
+                out.putObject(String.valueOf(s)).put("type", type[1] == null ? type[0] : type[0] + "; charset=" + type[1])
+                        .put("body", p.body() == null ? "" : p.body());
             }
-            String rel = "pages/" + site.id() + "-" + i;
-            String uri = "/.fleetgate-error/" + site.id() + "-" + i;
-            files.put(rel, ConfigModel.utf8(p.body() == null ? "" : p.body()));
-            pages.add(new ErrorPageBlock(uri, confDir + "/" + rel, type[0], type[1]));
-            directives.add(String.join(" ", statuses.stream().map(String::valueOf).toList()) + " " + uri);
         }
+        return out;
     }
 
     private static String pem(String field, String pem, String kind) {

@@ -35,12 +35,21 @@ final class StateFile {
         ObjectNode node = Spec.JSON.createObjectNode();
         node.put("revision", revision);
         node.set("spec", spec == null ? Spec.JSON.createObjectNode() : spec);
+        // the spec may hold private keys
+        writePrivate(file, Spec.JSON.writeValueAsBytes(node));
+    }
+
+    /** Replaces a file atomically with one readable by its owner only (0600): it may hold private keys. */
+    static void writePrivate(Path file, byte[] content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        // the spec may hold private keys
         Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                 java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.write(tmp, Spec.JSON.writeValueAsBytes(node));
+        Files.write(tmp, content);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static void writePrivate(Path file, String content) throws IOException {
+        writePrivate(file, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -20,12 +20,22 @@ final class Http {
         return send(port, "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nUser-Agent: fleetgate-test\r\n\r\n", new byte[0]);
     }
 
+    /** @return the whole response (status line, headers, body), or the error */
+    static String raw(int port, String host, String path) {
+        Reply r = send(port, "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nUser-Agent: fleetgate-test\r\n\r\n", new byte[0], true);
+        return r.body();
+    }
+
     static Reply post(int port, String host, String path, byte[] body) {
         return send(port, "POST " + path + " HTTP/1.0\r\nHost: " + host + "\r\nContent-Length: " + body.length
                 + "\r\n\r\n", body);
     }
 
     private static Reply send(int port, String head, byte[] body) {
+        return send(port, head, body, false);
+    }
+
+    private static Reply send(int port, String head, byte[] body, boolean whole) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(10_000);
@@ -36,6 +46,9 @@ final class Http {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             s.getInputStream().transferTo(all);
             String text = all.toString(StandardCharsets.UTF_8);
+            if (whole) {
+                return new Reply(0, text);
+            }
             int end = text.indexOf("\r\n\r\n");
             if (!text.startsWith("HTTP/") || end < 0) {
                 return new Reply(-1, text);

@@ -138,16 +138,33 @@ class ProxyDriverIT {
     }
 
     @Test
-    void structuralChangesReloadAndKeepTheMaster() throws Exception {
+    void structuralChangesApplyWithoutReloadAndANewListenPortReloads() throws Exception {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port)));
         long pid = driver.status().path("nginx").path("pid").asLong();
+        java.util.Set<Long> workers = new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers();
         long reloads = driver.status().path("nginx").path("reloads").asLong();
+        Path generation = driver.settings().confFile().toRealPath();
         driver.apply(2, Specs.spec(Specs.service("s1", "a.test", a.port), Specs.service("s2", "b.test", b.port)));
         assertEquals("B", Http.get(HTTP, "b.test", "/").body());
-        assertEquals(pid, driver.status().path("nginx").path("pid").asLong());
-        assertEquals(reloads + 1, driver.status().path("nginx").path("reloads").asLong());
+        assertEquals("dynamic", driver.status().path("nginx").path("applyMode").asText());
         driver.apply(3, Specs.spec(Specs.service("s2", "b.test", b.port)));
         assertEquals(404, Http.get(HTTP, "a.test", "/").status());
+        assertEquals(pid, driver.status().path("nginx").path("pid").asLong(), "same master");
+        assertEquals(workers, new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers(), "same workers");
+        assertEquals(reloads, driver.status().path("nginx").path("reloads").asLong(), "no reload");
+        assertEquals(generation, driver.settings().confFile().toRealPath(), "same nginx.conf");
+        assertTrue(java.time.Instant.parse(driver.status().path("nginx").path("appliedAt").asText()).isAfter(
+                java.time.Instant.now().minusSeconds(60)));
+        // a listen port no site used before changes nginx.conf: the one kind of change that reloads
+        Specs.Service other = Specs.service("s3", "c.test", c.port);
+        ((ObjectNode) other.site.get("listen").get(0)).put("port", 19016);
+        driver.apply(4, Specs.spec(Specs.service("s2", "b.test", b.port), other));
+        assertEquals("C", Http.get(19016, "c.test", "/").body());
+        assertEquals("B", Http.get(HTTP, "b.test", "/").body());
+        assertEquals(404, Http.get(HTTP, "c.test", "/").status(), "c.test listens on 19016 only");
+        assertEquals("reload", driver.status().path("nginx").path("applyMode").asText());
+        assertEquals(pid, driver.status().path("nginx").path("pid").asLong());
+        assertEquals(reloads + 1, driver.status().path("nginx").path("reloads").asLong());
         try (var dirs = Files.list(driver.settings().workDir())) {
             assertEquals(2, dirs.filter(p -> p.getFileName().toString().matches("conf\\.[0-9]+")).count(),
                     "the live generation and the previous one are kept");
@@ -199,6 +216,30 @@ class ProxyDriverIT {
     }
 
     @Test
+    void locationsRouteInNginxOrderAndAccessRulesRefuse() throws Exception {
+        Specs.Service s = Specs.service("s1", "a.test", a.port);
+        var locations = s.site.withArray("locations");
+        locations.addObject().put("path", "/api").put("match", "exact").put("upstream", "svc-b");
+        locations.addObject().put("path", "/static/").put("match", "prefix").put("upstream", "svc-c");
+        Specs.Service sb = Specs.service("b", "b.test", b.port);
+        Specs.Service sc = Specs.service("c", "c.test", c.port);
+        s.site.putArray("accessRules").addObject().put("action", "deny").put("source", "::1");
+        driver.apply(1, Specs.spec(s, sb, sc));
+        assertEquals("B", Http.get(HTTP, "a.test", "/api").body(), "exact match");
+        assertEquals("A", Http.get(HTTP, "a.test", "/api/x").body(), "not the exact one: the longest prefix, /");
+        assertEquals("C", Http.get(HTTP, "a.test", "/static/app.js").body(), "the longest prefix");
+        assertEquals("A", Http.get(HTTP, "a.test", "/static").body());
+        s.site.putArray("accessRules").addObject().put("action", "deny").put("source", "127.0.0.0/24");
+        driver.apply(2, Specs.spec(s, sb, sc));
+        assertEquals(403, Http.get(HTTP, "a.test", "/").status(), "denied by a CIDR rule");
+        assertEquals("B", Http.get(HTTP, "b.test", "/").body(), "other sites unaffected");
+        s.site.putArray("accessRules").addObject().put("action", "allow").put("source", "127.0.0.1");
+        s.site.withArray("accessRules").addObject().put("action", "deny").put("source", "all");
+        driver.apply(3, Specs.spec(s, sb, sc));
+        assertEquals("A", Http.get(HTTP, "a.test", "/").body(), "the first matching rule wins");
+    }
+
+    @Test
     void emptyTargetsAnswer503() throws Exception {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test")));
         assertEquals(503, Http.get(HTTP, "a.test", "/").status());
@@ -229,6 +270,31 @@ class ProxyDriverIT {
         assertEquals(4, driver.status().path("revision").asLong(), "the last applied spec is restored");
         assertEquals("A", Http.get(HTTP, "a.test", "/").body());
         assertNotEquals(0, pid);
+    }
+
+    @Test
+    void anAdoptedNginxWithoutRoutesGetsThemWithTheReload() throws Exception {
+        driver.apply(4, Specs.spec(Specs.service("s1", "a.test", a.port)));
+        long pid = driver.status().path("nginx").path("pid").asLong();
+        driver.close();
+        // an nginx of an older agent: no POST /routes on its admin server, no routes in its shared dict
+        Path conf = driver.settings().confFile().toRealPath();
+        Files.writeString(conf, Files.readString(conf).replace("location = /routes {", "location = /routes-not-here {"));
+        Files.delete(driver.settings().workDir().resolve("routes.json"));
+        driver.stopNginx();
+        Process p = new ProcessBuilder("/usr/sbin/nginx", "-c", driver.settings().confFile().toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor());
+        assertEquals(404, Http.get(HTTP, "a.test", "/").status(), "that nginx has no routes");
+        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> { });
+        driver.start();
+        assertTrue(driver.status().path("nginx").path("lastError").isNull(), driver.status().toString());
+        assertEquals("reload", driver.status().path("nginx").path("applyMode").asText());
+        assertEquals("A", Http.get(HTTP, "a.test", "/").body());
+        assertNotEquals(pid, driver.status().path("nginx").path("pid").asLong());
+        driver.apply(5, Specs.spec(Specs.service("s1", "a.test", b.port)));
+        assertEquals("dynamic", driver.status().path("nginx").path("applyMode").asText());
+        assertEquals("B", Http.get(HTTP, "a.test", "/").body());
     }
 
     @Test
@@ -270,6 +336,33 @@ class ProxyDriverIT {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port)));
         assertEquals(200, Http.post(HTTP, "a.test", "/upload", new byte[2 * 1024 * 1024]).status());
         assertEquals(413, Http.post(HTTP, "a.test", "/upload", new byte[11 * 1024 * 1024]).status(), "maxBodyBytes 10 MiB");
+        assertEquals(200, chunked("a.test", 2 * 1024 * 1024), "a chunked body within the site's limit");
+        assertEquals(413, chunked("a.test", 11 * 1024 * 1024), "a chunked body above maxBodyBytes");
+    }
+
+    /** POSTs a chunked body of this size (64 KiB chunks) and returns the status. */
+    private static int chunked(String host, int size) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", HTTP)) {
+            s.setSoTimeout(10_000);
+            var out = new java.io.BufferedOutputStream(s.getOutputStream());
+            out.write(("POST /upload HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                for (int sent = 0; sent < size; sent += chunk.length) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (java.io.IOException closedEarly) {
+                // nginx may answer and close before the whole body is sent
+            }
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
     }
 
     @Test

@@ -78,8 +78,77 @@ class SiteFeaturesIT {
         driver.apply(2, Specs.spec(s));
         String served = httpsGet("a.test", "/");
         assertTrue(served.startsWith("HTTP/1.1 200") && served.endsWith("A"), served);
-        assertEquals(List.of("rw-------"), List.of(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                driver.settings().confFile().toRealPath().resolveSibling("tls/cert-1.key")))));
+        // the key lives in shared memory and in 0600 files only (routes.json for a restart of nginx, state.json)
+        for (String file : List.of("routes.json", "state.json", "tls/fallback.key")) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    driver.settings().workDir().resolve(file))), file);
+        }
+        try (var files = Files.walk(driver.settings().confFile().toRealPath().getParent())) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".key")), "no key in the generation");
+        }
+    }
+
+    /** An upgrade through nginx: a raw upstream answers 101 to an upgrade request and echoes what follows. */
+    @Test
+    void websocketsUpgradeOnlyWhereTheSiteAllowsIt() throws Exception {
+        try (java.net.ServerSocket upstream = new java.net.ServerSocket(19066, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Thread server = new Thread(() -> {
+                while (!upstream.isClosed()) {
+                    try (java.net.Socket c = upstream.accept()) {
+                        c.setSoTimeout(10_000);
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
+                        StringBuilder head = new StringBuilder();
+                        for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) {
+                            head.append(l.toLowerCase()).append('\n');
+                        }
+                        var out = c.getOutputStream();
+                        if (head.indexOf("connection: upgrade") >= 0 && head.indexOf("upgrade: websocket") >= 0) {
+                            out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                            out.flush();
+                            String line = in.readLine();
+                            out.write(("echo " + line + "\n").getBytes(StandardCharsets.ISO_8859_1));
+                            out.flush();
+                        } else {
+                            out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 10\r\nConnection: close\r\n\r\nno upgrade"
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                            out.flush();
+                        }
+                    } catch (java.io.IOException e) {
+                        // closed
+                    }
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Specs.Service s = Specs.service("ws", "ws.test", 19066);
+            s.upstream.put("keepalive", 0);
+            s.site.put("websockets", true);
+            driver.apply(1, Specs.spec(s));
+            assertEquals("HTTP/1.1 101 Switching Protocols|echo hello", upgrade("ws.test"));
+            s.site.put("websockets", false);
+            driver.apply(2, Specs.spec(s));
+            assertTrue(upgrade("ws.test").startsWith("HTTP/1.1 400"), "no upgrade without websockets");
+            assertEquals("dynamic", driver.status().path("nginx").path("applyMode").asText());
+        }
+    }
+
+    private static String upgrade(String host) throws Exception {
+        try (java.net.Socket c = new java.net.Socket("127.0.0.1", HTTP)) {
+            c.setSoTimeout(10_000);
+            c.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
+            String status = in.readLine();
+            for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) {
+                // headers
+            }
+            if (!status.contains(" 101 ")) {
+                return status;
+            }
+            c.getOutputStream().write("hello\n".getBytes(StandardCharsets.ISO_8859_1));
+            return status + "|" + in.readLine();
+        }
     }
 
     private static String httpsGet(String host, String path) throws Exception {

@@ -13,9 +13,13 @@ final class Specs {
     }
 
     static NginxSettings settings(Path workDir, int httpPort, int adminPort) {
-        return new NginxSettings("/usr/sbin/nginx", httpPort, httpPort + 1, "127.0.0.1", adminPort, workDir, "1", 1024,
+        return settings(workDir, httpPort, adminPort, "1", "4m");
+    }
+
+    static NginxSettings settings(Path workDir, int httpPort, int adminPort, String workers, String dictSize) {
+        return new NginxSettings("/usr/sbin/nginx", httpPort, httpPort + 1, "127.0.0.1", adminPort, workDir, workers, 1024,
                 List.of("/usr/lib/nginx/modules/ndk_http_module.so", "/usr/lib/nginx/modules/ngx_http_lua_module.so"),
-                "", "4m", 2, 0, 50);
+                "", dictSize, 2, 0, 50);
     }
 
     /** A spec of one service per entry: {name, domain, port...}. */
@@ -63,6 +67,24 @@ final class Specs {
         Service healthCheck(String path, int interval, int fall, int rise) {
             upstream.putObject("healthCheck").put("path", path).put("intervalSeconds", interval)
                     .put("timeoutSeconds", 1).put("fall", fall).put("rise", rise);
+            return this;
+        }
+
+        Service targets(int... ports) {
+            ArrayNode targets = upstream.putArray("targets");
+            for (int port : ports) {
+                targets.addObject().put("host", "127.0.0.1").put("port", port).put("weight", 1).put("backup", false);
+            }
+            return this;
+        }
+
+        /** Adds a TLS listener (on the settings' HTTPS port) with this certificate. */
+        Service tls(String certificateId, Tls.Pem pem, boolean redirectHttp) {
+            if (site.get("listen").size() == 1) {
+                site.withArray("listen").addObject().put("tls", true);
+            }
+            site.putObject("tls").put("certificateId", certificateId).put("certificatePem", pem.cert())
+                    .put("privateKeyPem", pem.key()).put("redirectHttp", redirectHttp);
             return this;
         }
 

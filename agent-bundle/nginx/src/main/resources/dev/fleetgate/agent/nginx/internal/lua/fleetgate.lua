@@ -25,8 +25,46 @@ local conns = {}     -- peer key -> requests in flight (least_conn)
 local lc_start = 0
 local MAX_TRIES = 3
 
+-- Reads a file written by the agent (0600) into the shared dict when the dict does not hold it yet: at the
+-- first start of a master (init_by_lua runs in the master before it forks workers, so nothing is served
+-- before the routes are there); after a reload (SIGHUP) the shared dict already holds the live state.
+local function restore(path, apply)
+    if not path then
+        return
+    end
+    local f = io.open(path, "rb")
+    if not f then
+        return
+    end
+    local raw = f:read("*a")
+    f:close()
+    local ok, err = apply(raw)
+    if not ok then
+        ngx.log(ngx.ERR, "fleetgate: not restoring ", path, ": ", err)
+    end
+end
+
 function _M.init(opts)
     unavailable = opts.unavailable
+    if not dict:get("r:v") then
+        restore(opts.routes, _M.set_routes)
+    end
+    if not dict:get("p:restored") then
+        restore(opts.peers, function(raw)
+            local data = cjson.decode(raw)
+            if type(data) ~= "table" or type(data.upstreams) ~= "table" then
+                return nil, "not a peers document"
+            end
+            for name, json in pairs(data.upstreams) do
+                if type(name) == "string" and type(json) == "string" and not dict:get("u:" .. name) then
+                    dict:set("u:" .. name, json)
+                    dict:set("v:" .. name, dict:incr("gen", 1, 0))
+                end
+            end
+            dict:set("p:restored", true)
+            return true
+        end)
+    end
 end
 
 local function build(raw, v)
@@ -162,6 +200,11 @@ end
 
 function _M.balance(name)
     local ctx = ngx.ctx
+    name = name or ctx.fg_upstream
+    local timeouts = ctx.fg_timeouts
+    if timeouts then
+        balancer.set_timeouts(timeouts[1], timeouts[2], timeouts[3])
+    end
     local tried = ctx.fleetgate_tried
     if tried then
         local state = balancer.get_last_failure()
@@ -194,7 +237,7 @@ function _M.balance(name)
     end
     tried[peer.key] = true
     ctx.fleetgate_peer = peer
-    if c.method == "least_conn" then
+    if c.method == "least_conn" and ctx.fg_lc then
         conns[peer.key] = (conns[peer.key] or 0) + 1
         ctx.fleetgate_conn = peer.key
     end
@@ -204,9 +247,12 @@ function _M.balance(name)
     end
 end
 
--- log phase of least_conn locations
+-- log phase: releases a least_conn slot
 function _M.done()
-    release(ngx.ctx)
+    local ctx = ngx.ctx
+    if ctx.fleetgate_conn then
+        release(ctx)
+    end
 end
 
 local function reply(status, body)
@@ -287,6 +333,496 @@ function _M.check()
     end
     ngx.header.content_type = "application/json"
     ngx.say('{"upstreams":' .. array(out) .. "}")
+end
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Routing by Host in Lua. The agent POSTs ONE document to /routes on the admin socket:
+--   {"version": <revision>, "listeners": {"<addr:port>": {"names": {"<name or *.suffix>": <site index>}}},
+--    "sites": [{"service", "locations": [{"path", "exact", "upstream" | "acme"}], "rules": [["allow"|"deny",
+--               "<cidr|all>"]], "maxBody", "timeouts": [connect, send, read], "requestHeaders": {name: value},
+--               "responseHeaders": {name: value}, "websockets", "keepalive", "errorPages": {"<status>":
+--               {"type", "body"}}, "redirect": {"port"}, "certificate": "<id>"}],
+--    "certificates": {"<id>": {"cert": PEM, "key": PEM}}}
+-- It is decoded and compiled (every field checked) before it replaces the live one: r:doc = the JSON,
+-- r:v = a counter. A worker compiles it again only when r:v changed (one shared-dict read per request).
+-- ---------------------------------------------------------------------------------------------------------
+local bit = require "bit"
+local band = bit.band
+local str_byte = string.byte
+local str_find = string.find
+local str_sub = string.sub
+local HEADER = "^[!#$%%&'*+.^_`|~0-9A-Za-z-]+$"
+local VARS = {host = "fg_h_host", ["x-real-ip"] = "fg_h_real_ip", ["x-forwarded-for"] = "fg_h_xff",
+              ["x-forwarded-proto"] = "fg_h_proto", ["x-forwarded-host"] = "fg_h_xfh",
+              connection = "fg_connection", upgrade = "fg_upgrade"}
+
+local rv            -- version of the compiled routes of this worker
+local routes_c      -- compiled routes of this worker
+local certs_c = {}  -- certificate id -> {cert, key} parsed (cdata), for version rv_certs
+local rv_certs
+
+-- an IPv4 / IPv6 address (text) -> its bytes, or nil
+local function ip_bytes(text)
+    if str_find(text, ":", 1, true) then
+        local head, tail = text:match("^([0-9a-fA-F:]*)::([0-9a-fA-F:]*)$")
+        local groups = {}
+        local function add(part)
+            if part == "" then return true end
+            for g in (part .. ":"):gmatch("([^:]*):") do
+                if not g:match("^[0-9a-fA-F][0-9a-fA-F]?[0-9a-fA-F]?[0-9a-fA-F]?$") then return false end
+                groups[#groups + 1] = tonumber(g, 16)
+            end
+            return true
+        end
+        if head then
+            if not add(head) then return nil end
+            local left = #groups
+            local rest = {}
+            local saved = groups
+            groups = rest
+            if not add(tail) then return nil end
+            groups = saved
+            if left + #rest > 7 then return nil end
+            for _ = 1, 8 - left - #rest do groups[#groups + 1] = 0 end
+            for i = 1, #rest do groups[#groups + 1] = rest[i] end
+        else
+            if not add(text) or #groups ~= 8 then return nil end
+        end
+        local out = {}
+        for i = 1, 8 do
+            out[#out + 1] = string.char(math.floor(groups[i] / 256), groups[i] % 256)
+        end
+        return table.concat(out)
+    end
+    local a, b, c, d = text:match("^(%d+)%.(%d+)%.(%d+)%.(%d+)$")
+    a, b, c, d = tonumber(a), tonumber(b), tonumber(c), tonumber(d)
+    if not (a and a < 256 and b < 256 and c < 256 and d < 256) then
+        return nil
+    end
+    return string.char(a, b, c, d)
+end
+
+-- {"allow"|"deny", "<cidr>|all"} -> {allow, len, prefix, nbytes, mask, last}
+local function compile_rule(r)
+    if type(r) ~= "table" or (r[1] ~= "allow" and r[1] ~= "deny") or type(r[2]) ~= "string" then
+        return nil, "a rule must be [\"allow\"|\"deny\", source]"
+    end
+    local rule = {allow = r[1] == "allow"}
+    if r[2] == "all" then
+        rule.all = true
+        return rule
+    end
+    local addr, bits = r[2]:match("^([^/]+)/(%d+)$")
+    addr = addr or r[2]
+    local bytes = ip_bytes(addr)
+    if not bytes then
+        return nil, "not an IP address: " .. r[2]
+    end
+    bits = tonumber(bits) or #bytes * 8
+    if bits > #bytes * 8 then
+        return nil, "prefix too long: " .. r[2]
+    end
+    rule.len = #bytes
+    rule.nbytes = math.floor(bits / 8)
+    rule.prefix = str_sub(bytes, 1, rule.nbytes)
+    local rem = bits % 8
+    if rem > 0 then
+        rule.mask = 256 - 2 ^ (8 - rem)
+        rule.last = band(str_byte(bytes, rule.nbytes + 1), rule.mask)
+    end
+    return rule
+end
+
+local function allowed(rules)
+    local addr = ngx.var.binary_remote_addr
+    for i = 1, #rules do
+        local r = rules[i]
+        if r.all or (#addr == r.len and str_sub(addr, 1, r.nbytes) == r.prefix
+                and (not r.mask or band(str_byte(addr, r.nbytes + 1), r.mask) == r.last)) then
+            return r.allow
+        end
+    end
+    return true
+end
+
+local function text(v)
+    return type(v) == "string" and not str_find(v, "[%z\1-\31\127]")
+end
+
+local function compile_site(s, i, certificates)
+    local f = "sites[" .. (i - 1) .. "]"
+    if type(s) ~= "table" then return nil, f .. " is not an object" end
+    local site = {service = s.service, websockets = s.websockets == true, maxBody = s.maxBody or 0,
+                  keepalive = s.keepalive ~= false}
+    if s.service ~= nil and not text(s.service) then return nil, f .. ".service is not a text" end
+    if type(site.maxBody) ~= "number" or site.maxBody < 0 then return nil, f .. ".maxBody must be >= 0" end
+    local t = s.timeouts or {5, 60, 60}
+    if type(t) ~= "table" or #t ~= 3 then return nil, f .. ".timeouts must be [connect, send, read]" end
+    for k = 1, 3 do
+        if type(t[k]) ~= "number" or t[k] < 1 then return nil, f .. ".timeouts must be at least 1 s" end
+    end
+    site.timeouts = {t[1] * 1000, t[2] * 1000, t[3] * 1000}
+    site.locations = {}
+    if type(s.locations) ~= "table" then return nil, f .. ".locations is not an array" end
+    for k, l in ipairs(s.locations) do
+        local lf = f .. ".locations[" .. (k - 1) .. "]"
+        if type(l) ~= "table" or not text(l.path) or str_sub(l.path, 1, 1) ~= "/" then
+            return nil, lf .. ".path must start with /"
+        end
+        if (l.upstream == nil) == (l.acme ~= true) then return nil, lf .. " needs exactly one of upstream and acme" end
+        if l.upstream ~= nil and not text(l.upstream) then return nil, lf .. ".upstream is not a text" end
+        site.locations[k] = {path = l.path, exact = l.exact == true, upstream = l.upstream, acme = l.acme == true,
+                             leastConn = l.leastConn == true}
+        if l.leastConn == true then site.leastConn = true end
+    end
+    site.root_only = #site.locations == 1 and not site.locations[1].exact and site.locations[1].path == "/"
+    if s.rules ~= nil then
+        if type(s.rules) ~= "table" then return nil, f .. ".rules is not an array" end
+        local rules = {}
+        for k, r in ipairs(s.rules) do
+            local rule, err = compile_rule(r)
+            if not rule then return nil, f .. ".rules[" .. (k - 1) .. "]: " .. err end
+            rules[k] = rule
+        end
+        if #rules > 0 then site.rules = rules end
+    end
+    local function headers(name)
+        local h = s[name]
+        if h == nil then return {} end
+        if type(h) ~= "table" then return nil, f .. "." .. name .. " is not an object" end
+        local out = {}
+        for k, v in pairs(h) do
+            if type(k) ~= "string" or not k:match(HEADER) then return nil, f .. "." .. name .. ": bad name " .. tostring(k) end
+            if not text(v) then return nil, f .. "." .. name .. "." .. k .. " is not a header value" end
+            out[#out + 1] = {k, v}
+        end
+        table.sort(out, function(a, b) return a[1] < b[1] end)
+        return out
+    end
+    local req, err = headers("requestHeaders")
+    if not req then return nil, err end
+    site.vars, site.set = {}, {}
+    for _, h in ipairs(req) do
+        local var = VARS[h[1]:lower()]
+        if var then site.vars[#site.vars + 1] = {var, h[2]} else site.set[#site.set + 1] = h end
+    end
+    if #site.vars == 0 then site.vars = nil end
+    if #site.set == 0 then site.set = nil end
+    local resp
+    resp, err = headers("responseHeaders")
+    if not resp then return nil, err end
+    if #resp > 0 then site.responseHeaders = resp end
+    if s.errorPages ~= nil then
+        if type(s.errorPages) ~= "table" then return nil, f .. ".errorPages is not an object" end
+        site.pages = {}
+        for status, page in pairs(s.errorPages) do
+            local code = tonumber(status)
+            if not code or code < 400 or code > 599 or type(page) ~= "table" or not text(page.type)
+                    or type(page.body) ~= "string" then
+                return nil, f .. ".errorPages." .. tostring(status) .. " must be {type, body} for a status 400..599"
+            end
+            site.pages[code] = page
+        end
+        if next(site.pages) == nil then site.pages = nil end
+    end
+    site.filtered = site.responseHeaders ~= nil or site.pages ~= nil or site.leastConn == true
+    if s.redirect ~= nil then
+        if type(s.redirect) ~= "table" or type(s.redirect.port) ~= "number" then
+            return nil, f .. ".redirect must be {port}"
+        end
+        site.redirect = s.redirect.port == 443 and "" or (":" .. s.redirect.port)
+    end
+    if s.certificate ~= nil then
+        if type(s.certificate) ~= "string" or type(certificates[s.certificate]) ~= "table" then
+            return nil, f .. ".certificate names no certificate of the document"
+        end
+        site.certificate = s.certificate
+    end
+    return site
+end
+
+-- the document (decoded) -> compiled routes, or nil and the reason
+local function compile(doc)
+    if type(doc) ~= "table" then return nil, "not a JSON object" end
+    if type(doc.version) ~= "number" and type(doc.version) ~= "string" then return nil, "version is missing" end
+    if type(doc.sites) ~= "table" or type(doc.listeners) ~= "table" then
+        return nil, "sites and listeners are required"
+    end
+    local certificates = doc.certificates or {}
+    if type(certificates) ~= "table" then return nil, "certificates is not an object" end
+    for id, c in pairs(certificates) do
+        if type(c) ~= "table" or type(c.cert) ~= "string" or type(c.key) ~= "string" then
+            return nil, "certificates." .. tostring(id) .. " must be {cert, key}"
+        end
+    end
+    local sites = {}
+    for i, s in ipairs(doc.sites) do
+        local site, err = compile_site(s, i, certificates)
+        if not site then return nil, err end
+        sites[i] = site
+    end
+    local listeners = {}
+    for key, l in pairs(doc.listeners) do
+        if type(key) ~= "string" or type(l) ~= "table" or type(l.names) ~= "table" then
+            return nil, "listeners." .. tostring(key) .. " must be {names}"
+        end
+        local exact, wild = {}, {}
+        for name, index in pairs(l.names) do
+            local site = type(index) == "number" and sites[index + 1]
+            if type(name) ~= "string" or not site then
+                return nil, "listeners." .. key .. ".names." .. tostring(name) .. " names no site"
+            end
+            if str_sub(name, 1, 2) == "*." then wild[str_sub(name, 2)] = site else exact[name] = site end
+        end
+        listeners[key] = {exact = exact, wild = next(wild) and wild}
+    end
+    return {version = doc.version, listeners = listeners, certificates = certificates}
+end
+
+-- validates and stores a routes document (the JSON text); used by POST /routes and at start
+function _M.set_routes(raw)
+    if type(raw) ~= "string" then return nil, "empty body" end
+    local ok, doc = pcall(cjson.decode, raw)
+    if not ok or doc == nil then return nil, "not JSON" end
+    local compiled, err = compile(doc)
+    if not compiled then return nil, err end
+    local ssl_ok, ssl = pcall(require, "ngx.ssl")
+    for id, c in pairs(compiled.certificates) do
+        if not ssl_ok then return nil, "TLS certificates need ngx.ssl" end
+        if not ssl.parse_pem_cert(c.cert) then return nil, "certificates." .. id .. ".cert is not a PEM certificate" end
+        if not ssl.parse_pem_priv_key(c.key) then return nil, "certificates." .. id .. ".key is not a PEM private key" end
+    end
+    local set_ok, set_err = dict:set("r:doc", raw)
+    if not set_ok then return nil, "shared dict: " .. set_err end
+    dict:set("r:v", dict:incr("gen", 1, 0))
+    dict:set("r:version", tostring(doc.version))
+    return true
+end
+
+local function routes()
+    local v = dict:get("r:v")
+    if v ~= rv then
+        rv = v
+        routes_c = nil
+        local raw = v and dict:get("r:doc")
+        if raw then
+            local ok, doc = pcall(cjson.decode, raw)
+            local compiled, err = ok and compile(doc)
+            if not compiled then
+                ngx.log(ngx.ERR, "fleetgate: cannot compile the routes: ", err)
+            end
+            routes_c = compiled or nil
+        end
+    end
+    return routes_c
+end
+
+local function site_of(listener, host)
+    local r = routes()
+    local l = r and r.listeners[listener]
+    if not l or not host then return nil end
+    local site = l.exact[host]
+    if site or not l.wild then return site end
+    local from = 1
+    while true do
+        local dot = str_find(host, ".", from, true)
+        if not dot then return nil end
+        site = l.wild[str_sub(host, dot)]
+        if site then return site end
+        from = dot + 1
+    end
+end
+
+local function answer(status, body)
+    ngx.status = status
+    ngx.header.content_type = "text/plain"
+    ngx.print(body)
+    return ngx.exit(status)
+end
+
+-- the file name an ACME location serves: the rest of the URI (prefix ending in /) or the last path segment
+local function acme_file(loc, uri)
+    if str_sub(loc.path, -1) == "/" then
+        return str_sub(uri, #loc.path + 1)
+    end
+    return loc.path:match("([^/]*)$")
+end
+
+-- access phase of every proxied request; filtered: in the location with the header and body filters
+function _M.route(listener, filtered)
+    local var = ngx.var
+    local host = var.host
+    local site = site_of(listener, host)
+    if not site then
+        return answer(404, "404 unknown host\n")
+    end
+    if site.filtered and not filtered then
+        return ngx.exec("@fleetgate_filtered")
+    end
+    if site.service then
+        var.fleetgate_service = site.service
+    end
+    if site.rules and not allowed(site.rules) then
+        return ngx.exit(403)
+    end
+    local loc
+    local locations = site.locations
+    if site.root_only then
+        loc = locations[1] -- one prefix location "/": every URI (the common case, no $uri read)
+    else
+        local uri = var.uri
+        for i = 1, #locations do
+            local l = locations[i]
+            if (l.exact and uri == l.path) or (not l.exact and str_find(uri, l.path, 1, true) == 1) then
+                loc = l
+                break
+            end
+        end
+    end
+    if loc and loc.acme then
+        local file = acme_file(loc, var.uri)
+        if file == "" or str_find(file, "/", 1, true) or str_find(file, "..", 1, true) then
+            return ngx.exit(404)
+        end
+        return ngx.exec("/.fleetgate-acme/" .. file)
+    end
+    if site.redirect then
+        return ngx.redirect("https://" .. host .. site.redirect .. var.request_uri, 301)
+    end
+    if not loc then
+        return ngx.exit(404)
+    end
+    if site.maxBody > 0 then
+        local length = tonumber(var.http_content_length)
+        if length then
+            if length > site.maxBody then
+                return ngx.exit(413)
+            end
+        elseif var.http_transfer_encoding then
+            -- a chunked body: read it (nginx buffers request bodies before proxying anyway), then measure it
+            ngx.req.read_body()
+            local data = ngx.req.get_body_data()
+            local size = data and #data
+            if not size then
+                local file = ngx.req.get_body_file()
+                local f = file and io.open(file, "rb")
+                if f then
+                    size = f:seek("end")
+                    f:close()
+                end
+            end
+            if size and size > site.maxBody then
+                return ngx.exit(413)
+            end
+        end
+    end
+    local vars = site.vars
+    if vars then
+        for i = 1, #vars do
+            var[vars[i][1]] = vars[i][2]
+        end
+    end
+    local set = site.set
+    if set then
+        for i = 1, #set do
+            ngx.req.set_header(set[i][1], set[i][2])
+        end
+    end
+    if site.websockets then
+        local upgrade = var.http_upgrade
+        if upgrade then
+            var.fg_upgrade = upgrade
+            var.fg_connection = "upgrade"
+        end
+    elseif not site.keepalive then
+        var.fg_connection = "close"
+    end
+    local ctx = ngx.ctx
+    ctx.fg_upstream = loc.upstream
+    ctx.fg_timeouts = site.timeouts
+    if filtered then
+        ctx.fg_site = site
+        ctx.fg_lc = loc.leastConn -- only then does the log phase run to release the slot
+    end
+end
+
+-- header filter: response headers, error pages the site replaces
+function _M.headers()
+    local ctx = ngx.ctx
+    local site = ctx.fg_site
+    if not site then return end
+    local h = site.responseHeaders
+    if h then
+        local header = ngx.header
+        for i = 1, #h do
+            header[h[i][1]] = h[i][2]
+        end
+    end
+    local page = site.pages and site.pages[ngx.status]
+    if page then
+        ngx.header.content_type = page.type
+        ngx.header.content_length = #page.body
+        ngx.header.content_encoding = nil
+        ngx.header.transfer_encoding = nil
+        ctx.fg_page = page.body
+    end
+end
+
+-- body filter: the page replaces the body
+function _M.body()
+    local ctx = ngx.ctx
+    local page = ctx.fg_page
+    if not page then return end
+    if ctx.fg_page_sent then
+        ngx.arg[1] = ""
+    else
+        ngx.arg[1] = page
+        ctx.fg_page_sent = true
+    end
+end
+
+-- ssl_certificate_by_lua: the certificate of the site that serves the SNI name on this listener
+function _M.certificate(listener)
+    local ssl = require "ngx.ssl"
+    local name = ssl.server_name()
+    local site = name and site_of(listener, name:lower())
+    local id = site and site.certificate
+    if not id then
+        return ngx.exit(ngx.ERROR) -- unknown name: no handshake (as ssl_reject_handshake)
+    end
+    if rv_certs ~= rv then
+        certs_c = {}
+        rv_certs = rv
+    end
+    local c = certs_c[id]
+    if not c then
+        local pem = routes_c.certificates[id]
+        c = {cert = ssl.parse_pem_cert(pem.cert), key = ssl.parse_pem_priv_key(pem.key)}
+        certs_c[id] = c
+    end
+    ssl.clear_certs()
+    local ok, err = ssl.set_cert(c.cert)
+    if ok then
+        ok, err = ssl.set_priv_key(c.key)
+    end
+    if not ok then
+        ngx.log(ngx.ERR, "fleetgate: certificate ", id, ": ", err)
+        return ngx.exit(ngx.ERROR)
+    end
+end
+
+-- POST /routes: the whole routing document; 400 with the reason when it is refused (the old one keeps serving)
+function _M.update_routes()
+    if ngx.req.get_method() ~= "POST" then
+        return reply(405, {error = "POST only"})
+    end
+    ngx.req.read_body()
+    local body = ngx.req.get_body_data()
+    local ok, err = _M.set_routes(body)
+    if not ok then
+        return reply(400, {error = err})
+    end
+    return reply(200, {version = dict:get("r:version")})
 end
 
 return _M
