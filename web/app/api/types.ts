@@ -46,6 +46,9 @@ export interface ContainerSpec {
   replicas?: number;
   cpus?: number | null;
   memory?: string | number | null;
+  /** What GET answers for the memory limit. */
+  memoryBytes?: number | null;
+  restartPolicy?: 'no' | 'on-failure' | 'always' | 'unless-stopped';
   network?: 'host' | 'bridge';
 }
 
