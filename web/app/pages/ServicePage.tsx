@@ -60,6 +60,7 @@ export default function ServicePage() {
               <h1 id="service-title">
                 {s.name} {status.data && <HealthBadge health={status.data.health} config={rollup(status.data)} />}
               </h1>
+              <Link className="button" to={`/logs?service=${encodeURIComponent(id)}`}>Logs</Link>
               {canWrite && (
                 <div className="actions">
                   <Link className="button" to={`/services/${id}/edit`}>Edit</Link>
