@@ -85,4 +85,34 @@ class EnrolmentIT {
         Enrolment.Enrolled b = core.enrolment.enroll(new Enrolment.Request(plain.token(), null, "h2.lan", null, null));
         assertEquals("h2.lan", core.registry.get(b.agentId()).orElseThrow().name());
     }
+
+    @Test
+    void openTokensAreListedWithoutTheTokenAndCanBeRevoked() {
+        Enrolment.Token used = core.enrolment.createToken("used-one", 60, "admin");
+        core.enrolment.enroll(request(used.token(), "used-one"));
+        Enrolment.Token expired = core.enrolment.createToken("expired-one", 1, "admin");
+        clock.advance(Duration.ofMinutes(2));
+        Enrolment.Token open = core.enrolment.createToken("web-9", 60, "alice");
+
+        java.util.List<Enrolment.OpenToken> list = core.enrolment.openTokens().stream()
+                .filter(t -> java.util.Set.of("used-one", "expired-one", "web-9").contains(t.name())).toList();
+        assertEquals(1, list.size(), "only the open token: " + list);
+        Enrolment.OpenToken t = list.get(0);
+        assertEquals("alice", t.createdBy());
+        assertEquals(open.expiresAt(), t.expiresAt());
+        assertTrue(Enrolment.TOKEN_ID.matcher(t.id()).matches(), t.id());
+        assertTrue(!open.token().contains(t.id()), "the id is not part of the token");
+
+        core.enrolment.revoke(t.id());
+        assertTrue(core.enrolment.openTokens().stream().noneMatch(x -> x.id().equals(t.id())));
+        assertEquals(401, assertThrows(ApiException.class,
+                () -> core.enrolment.enroll(request(open.token(), "web-9"))).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> core.enrolment.revoke(t.id())).status());
+        assertEquals(400, assertThrows(ApiException.class, () -> core.enrolment.revoke("NOT-AN-ID")).status());
+        assertEquals(400, assertThrows(ApiException.class, () -> core.enrolment.revoke(null)).status());
+        // a used token is not revoked (its row records which agent it enrolled)
+        String usedId = Secrets.sha256Hex(used.token()).substring(0, 16);
+        assertEquals(404, assertThrows(ApiException.class, () -> core.enrolment.revoke(usedId)).status());
+        assertTrue(expired.token().length() > 0);
+    }
 }
