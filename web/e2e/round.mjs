@@ -1,0 +1,193 @@
+// The web round's browser checks (issue 18), run by WebE2EIT.webRoundInABrowser after or
+// before the main walk (e2e/run.mjs) against the same core and agent, with the same
+// environment. Checks: every service-form error shown at once and each cleared when fixed,
+// the save message, access-log lines as columns with the service's name in the merged
+// service view, and no sideways scroll at phone width (390 px) on every screen, with
+// screenshots (form-errors, logs-columns, phone-*). Last line: `E2E-RESULT {json}`.
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = process.env;
+const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+const USER = env.FLEETGATE_USER ?? 'admin';
+const PASSWORD = env.FLEETGATE_PASSWORD ?? '';
+const AGENT = env.FLEETGATE_AGENT ?? '';
+const TARGET_PORT = Number(env.E2E_TARGET_PORT ?? 20390);
+const PROXY_PORT = env.E2E_PROXY_PORT ? Number(env.E2E_PROXY_PORT) : null;
+const SHOTS = env.E2E_SCREENSHOTS ?? 'target/e2e/screenshots';
+const TIMEOUT = Number(env.E2E_TIMEOUT_MS ?? 60_000);
+const PHONE = 390;
+const NAME = `e2e-round-${Date.now().toString(36)}`;
+const DOMAIN = `${NAME}.e2e.test`;
+mkdirSync(SHOTS, { recursive: true });
+
+const checked = [];
+const notes = [];
+const problems = [];
+let token = null;
+let serviceId = null;
+
+async function api(path, { method = 'GET', body } = {}) {
+  const r = await fetch(BASE + path, {
+    method,
+    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : null };
+}
+
+function hit(host, path) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port: PROXY_PORT, path, headers: { Host: host }, timeout: 5000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(what, fn, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if (await fn().catch(() => false)) return;
+    await sleep(500);
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+}
+const check = (ok, message) => { if (!ok) throw new Error(message); };
+
+const browser = await chromium.launch({
+  executablePath: env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+context.setDefaultTimeout(TIMEOUT);
+const page = await context.newPage();
+page.on('pageerror', (e) => problems.push(String(e)));
+const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+async function finish(ok, failed, error) {
+  if (serviceId) await api(`/api/v1/services/${serviceId}`, { method: 'DELETE' }).catch(() => undefined);
+  await browser.close();
+  console.log(`E2E-RESULT ${JSON.stringify({ ok, failed, error, checked, notes })}`);
+  process.exit(ok ? 0 : 1);
+}
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    checked.push(name);
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    console.log(`FAIL ${name}: ${e.message}`);
+    await shot(`failure-round-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+    await finish(false, name, e.message);
+  }
+}
+
+await step('sign in', async () => {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Username').fill(USER);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  const login = await api('/api/v1/auth/login', { method: 'POST', body: { username: USER, password: PASSWORD } });
+  check(login.status === 200, `API login ${login.status}`);
+  token = login.json.accessToken;
+});
+
+await step('service form: every error at once, each cleared when fixed, then a save message', async () => {
+  await page.goto(`${BASE}/services/new`);
+  await page.getByLabel('Domains').fill(`${DOMAIN}\nnot a domain`);
+  await page.getByLabel('Port of target 1', { exact: false }).fill('http');
+  await page.getByRole('button', { name: 'Create service' }).click();
+  const summary = page.getByRole('alert').filter({ hasText: 'not saved' });
+  await summary.getByText('3 problems').waitFor();
+  const errorOf = async (label) => {
+    const input = page.getByLabel(label, { exact: !label.startsWith('Port') });
+    const described = (await input.first().getAttribute('aria-describedby')) ?? '';
+    const id = described.split(' ').find((x) => x.endsWith('-error'));
+    return id ? (await page.locator(`#${id}`).textContent()) : null;
+  };
+  check((await errorOf('Name')) === 'is required', 'no error on Name');
+  check(/not a domain/.test((await errorOf('Domains')) ?? ''), 'no error on the domain line with spaces');
+  check((await errorOf('Port of target 1')) === 'must be a whole number', 'no error on the port');
+  await shot('form-errors');
+  await page.getByLabel('Name', { exact: true }).fill(NAME);
+  await until('the Name error gone, the others kept', async () => (await errorOf('Name')) === null && (await errorOf('Domains')) !== null);
+  await summary.getByText('2 problems').waitFor();
+  await page.getByLabel('Domains').fill(DOMAIN);
+  await page.getByLabel('Port of target 1', { exact: false }).fill(String(TARGET_PORT));
+  check(await page.getByRole('checkbox', { name: new RegExp(AGENT) }).isChecked(), 'the only host is not pre-selected');
+  await page.getByRole('button', { name: 'Create service' }).click();
+  await page.getByRole('status').filter({ hasText: `Created ${NAME}: revision 1.` }).waitFor();
+  serviceId = new URL(page.url()).pathname.split('/').pop();
+});
+
+await step('logs: access-log columns with the service name, merged over its hosts', async () => {
+  const modules = ((await api('/api/v1/modules')).json ?? []).map((m) => m.name);
+  if (!modules.includes('logs') || !PROXY_PORT) {
+    notes.push('logs module absent or no proxy port: log columns not checked');
+    return;
+  }
+  await page.locator('main').getByRole('link', { name: 'Logs', exact: true }).click();
+  await page.getByRole('heading', { name: `Logs of ${NAME}` }).waitFor();
+  const marker = `/round-${Date.now()}`;
+  const row = page.locator('.logline.access').filter({ hasText: marker });
+  await until('the request in the merged access log', async () => {
+    await hit(DOMAIN, marker);
+    return (await row.count()) > 0;
+  });
+  const first = row.first();
+  const status = await first.locator('.c-status').textContent();
+  const tone = await first.locator('.c-status').getAttribute('class');
+  check(/^\d{3}$/.test(status), `status column "${status}"`);
+  check(/st-(ok|warn|bad|neutral)/.test(tone), `status not coloured: ${tone}`);
+  check((await first.locator('.c-svc').textContent()) === NAME, 'the service column does not show the name');
+  check((await first.locator('.c-method').textContent()) === 'GET', 'method column');
+  notes.push(`access-log row: ${status} GET ${marker} → ${await first.locator('.c-up').textContent()} in ${await first.locator('.c-dur').textContent()}`);
+  await shot('logs-columns');
+});
+
+await step(`phone width (${PHONE} px): no sideways scroll on any screen, menu folds`, async () => {
+  await page.setViewportSize({ width: PHONE, height: 844 });
+  const agentId = ((await api('/api/v1/agents')).json ?? []).find((a) => a.name === AGENT)?.id;
+  const screens = [
+    ['overview', '/'], ['hosts', '/hosts'], ['host', `/hosts/${agentId}`], ['services', '/services'],
+    ['service', `/services/${serviceId}`], ['service-edit', `/services/${serviceId}/edit`], ['logs', `/logs?service=${serviceId}`],
+    ['dns', '/dns'], ['modules', '/modules'], ['users', '/users'], ['enrol', '/enrol'], ['activity', '/activity'], ['account', '/account'],
+  ];
+  const wide = [];
+  for (const [name, path] of screens) {
+    await page.goto(BASE + path);
+    await page.locator('main h1').first().waitFor();
+    await sleep(1500); // charts and tables fill in
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > PHONE) wide.push(`${name} ${width} px`);
+    await shot(`phone-${name}`);
+  }
+  check(wide.length === 0, `wider than ${PHONE} px: ${wide.join(', ')}`);
+  notes.push(`${screens.length} screens at ${PHONE} px, none scrolls sideways`);
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  check(!(await nav.isVisible()), 'the navigation is not folded at phone width');
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await nav.getByRole('link', { name: 'Services' }).waitFor();
+  await shot('phone-menu');
+  await nav.getByRole('link', { name: 'Services' }).click();
+  await page.getByRole('heading', { name: 'Services' }).waitFor();
+  check(!(await nav.isVisible()), 'the menu stays open after choosing');
+  await page.setViewportSize({ width: 1366, height: 860 });
+});
+
+await step('no page errors', async () => {
+  check(problems.length === 0, problems.join('\n'));
+});
+
+await finish(true);
