@@ -158,6 +158,15 @@ export interface ReportedBundle {
   error?: string | null;
 }
 
+/** An open (unused, unexpired) enrolment token as listed: never the token itself. */
+export interface OpenEnrolmentToken {
+  id: string;
+  name: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
 export interface EnrolmentToken {
   token: string;
   expiresAt: string;
