@@ -120,6 +120,9 @@ export const metricsTop = (name: string, by: string, n: number, window: string) 
 export const metricsNames = () => api<unknown>('/metrics/names');
 
 export const dnsZones = () => api<DnsZone[]>('/dns/zones');
+export const createDnsZone = (body: unknown) => api<DnsZone>('/dns/zones', { method: 'POST', body });
+export const updateDnsZone = (id: string, body: unknown) => api<DnsZone>(`/dns/zones/${enc(id)}`, { method: 'PUT', body });
+export const deleteDnsZone = (id: string) => api<void>(`/dns/zones/${enc(id)}`, { method: 'DELETE' });
 export const dnsRecords = () => api<DnsRecord[]>('/dns/records');
 export const dnsSync = () => api<unknown>('/dns/sync', { method: 'POST', body: {} });
 

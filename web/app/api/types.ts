@@ -212,6 +212,9 @@ export interface DnsZone {
   server: string;
   port: number;
   ttl: number;
+  tsigKeyName?: string | null;
+  tsigAlgorithm?: string | null;
+  tsigSecretSet?: boolean;
   status?: {
     state: string;
     lastSyncAt: string | null;
