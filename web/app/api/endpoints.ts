@@ -122,7 +122,8 @@ export const metricsNames = () => api<unknown>('/metrics/names');
 export const dnsZones = () => api<DnsZone[]>('/dns/zones');
 export const createDnsZone = (body: unknown) => api<DnsZone>('/dns/zones', { method: 'POST', body });
 export const updateDnsZone = (id: string, body: unknown) => api<DnsZone>(`/dns/zones/${enc(id)}`, { method: 'PUT', body });
-export const deleteDnsZone = (id: string) => api<void>(`/dns/zones/${enc(id)}`, { method: 'DELETE' });
+export const deleteDnsZone = (id: string, force = false) =>
+  api<void>(`/dns/zones/${enc(id)}`, { method: 'DELETE', query: force ? { force: 'true' } : undefined });
 export const dnsRecords = () => api<DnsRecord[]>('/dns/records');
 export const dnsSync = () => api<unknown>('/dns/sync', { method: 'POST', body: {} });
 

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import * as endpoints from '../api/endpoints';
+import { ApiError } from '../api/http';
 import { useAuth } from '../auth/AuthContext';
 import { Badge } from '../components/Badge';
 import { ConfirmButton } from '../components/ConfirmButton';
@@ -27,12 +28,16 @@ export default function DnsPage() {
     setMessage({ ok: true, text: `${verb} ${z.zone}: its records are being sent to ${z.server}.` });
     await queryClient.invalidateQueries({ queryKey: ['dns'] });
   };
-  const remove = async (z: DnsZone) => {
+  // A zone whose server cannot be cleaned (502) may still be forgotten, leaving its records there.
+  const [unreachable, setUnreachable] = useState<DnsZone | null>(null);
+  const remove = async (z: DnsZone, force = false) => {
+    setUnreachable(null);
     try {
-      await endpoints.deleteDnsZone(z.id);
-      setMessage({ ok: true, text: `Deleted ${z.zone} and the records Fleetgate made there.` });
+      await endpoints.deleteDnsZone(z.id, force);
+      setMessage({ ok: true, text: force ? `Deleted ${z.zone}; records left on its server stay there.` : `Deleted ${z.zone} and the records Fleetgate made there.` });
     } catch (e) {
       setMessage({ ok: false, text: `${z.zone} was not deleted: ${(e as Error).message}` });
+      if (e instanceof ApiError && e.status === 502) setUnreachable(z);
     }
     await queryClient.invalidateQueries({ queryKey: ['dns'] });
   };
@@ -54,6 +59,11 @@ export default function DnsPage() {
         {isAdmin && !zones.error && <button type="button" onClick={sync}>Sync now</button>}
       </div>
       {message && <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>{message.text}</p>}
+      {unreachable && (
+        <p className="actions">
+          <ConfirmButton label={`Delete ${unreachable.zone} anyway`} confirmLabel="Yes, forget it and its records" onConfirm={() => void remove(unreachable, true)} />
+        </p>
+      )}
       <QueryState what="DNS zones" pending={zones.isPending} error={zones.error} module="dns">
         <section aria-labelledby="zones-title">
           <h2 id="zones-title">

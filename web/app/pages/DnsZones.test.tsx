@@ -61,6 +61,28 @@ describe('dns zones', () => {
     expect(await screen.findByText(/Saved example.test./)).toBeTruthy();
   });
 
+  it('offers to delete anyway when the server cannot be cleaned (502)', async () => {
+    let zones: unknown[] = [ZONE];
+    const calls = mockApi({
+      'GET /api/v1/dns/zones': () => zones,
+      'GET /api/v1/dns/records': () => [],
+      'DELETE /api/v1/dns/zones/z1': ({ query }) => {
+        if (query.get('force') !== 'true') return { status: 502, body: { title: 'Bad Gateway', status: 502, detail: 'connection refused' } };
+        zones = [];
+        return { status: 204 };
+      },
+    });
+    renderApp('/dns');
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, delete' }));
+    expect((await screen.findByText(/example.test. was not deleted/)).textContent).toContain('connection refused');
+    await user.click(screen.getByRole('button', { name: 'Delete example.test. anyway' }));
+    await user.click(screen.getByRole('button', { name: 'Yes, forget it and its records' }));
+    expect(await screen.findByText(/Deleted example.test.; records left on its server stay there./)).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.query.get('force'))).toEqual([null, 'true']);
+  });
+
   it('operators see zones without write controls', async () => {
     mockApi({ 'GET /api/v1/dns/zones': () => [ZONE], 'GET /api/v1/dns/records': () => [] });
     renderApp('/dns', OPERATOR);
