@@ -45,4 +45,17 @@ describe('service actions say how they went', () => {
     await user.click(screen.getByRole('button', { name: 'Scale' }));
     expect((await screen.findByText(/^Not scaled: kept changing$/)).getAttribute('role')).toBe('status');
   });
+
+  it('deploy: the failure names the bundle and the reason', async () => {
+    mockApi({
+      'GET /api/v1/agents': () => [AGENT],
+      'GET /api/v1/modules': () => [],
+      'GET /api/v1/bundles': () => [{ id: 'b1', symbolicName: 'dev.fleetgate.agent.probe', version: '0.1.0', sha256: 'x', size: 2048, uploadedAt: '2026-01-01T00:00:00Z', deployments: { allAgents: false, agentIds: [] } }],
+      'POST /api/v1/bundles/b1/deployments': () => ({ status: 409, body: { title: 'Conflict', status: 409, detail: 'signature mismatch' } }),
+    });
+    renderApp('/modules');
+    await userEvent.click(await screen.findByRole('button', { name: 'Deploy to all' }));
+    const message = await screen.findByText(/^Deploy of dev.fleetgate.agent.probe failed: /);
+    expect(message.className).toContain('error');
+  });
 });
