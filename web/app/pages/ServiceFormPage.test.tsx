@@ -175,4 +175,16 @@ describe('service form', () => {
     await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/services'));
     confirm.mockRestore();
   });
+
+  it('does not ask about a form left as it came (the only host ticked by the page)', async () => {
+    mockApi({ 'GET /api/v1/agents': () => [AGENT], 'GET /api/v1/services': () => [] });
+    renderApp('/services/new');
+    const box = await screen.findByRole('checkbox', { name: /web-1/ });
+    await waitFor(() => expect((box as HTMLInputElement).checked).toBe(true));
+    const confirm = vi.spyOn(window, 'confirm');
+    await userEvent.click(screen.getByRole('link', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/services'));
+    expect(confirm).not.toHaveBeenCalled();
+    confirm.mockRestore();
+  });
 });

@@ -50,12 +50,17 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
   const formRef = useRef<HTMLFormElement>(null);
   const title = id ? `Edit ${initial.name}` : 'New service';
   const errors = currentErrors(shown.errors, shown.form, form);
-  const allowLeave = useUnsavedWarning(!busy && JSON.stringify(form) !== JSON.stringify(initial));
+  // What counts as unchanged: the initial form, with the host the page chose by itself.
+  const [baseline, setBaseline] = useState<ServiceForm>(initial);
+  const allowLeave = useUnsavedWarning(!busy && JSON.stringify(form) !== JSON.stringify(baseline));
   const hosts = agents.data ?? [];
 
   // A new service on a fleet of one host goes on that host.
   useEffect(() => {
-    if (!id && hosts.length === 1) setForm((f) => (f.agentIds.length ? f : { ...f, agentIds: [hosts[0].id] }));
+    if (id || hosts.length !== 1) return;
+    const only = (f: ServiceForm) => (f.agentIds.length ? f : { ...f, agentIds: [hosts[0].id] });
+    setForm(only);
+    setBaseline(only);
   }, [id, hosts.length === 1 ? hosts[0].id : '']); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
