@@ -91,9 +91,11 @@ export default function DnsPage() {
                     <td>{formatTime(z.status?.lastSyncAt)}</td>
                     <td>{z.status?.lastError ? <pre className="error-text">{z.status.lastError}</pre> : '—'}</td>
                     {isAdmin && (
-                      <td className="actions">
-                        <button type="button" onClick={() => setEditing(z.id)} aria-label={`Edit ${z.zone}`}>Edit</button>
-                        <ConfirmButton label="Delete" onConfirm={() => void remove(z)} />
+                      <td>
+                        <div className="actions">
+                          <button type="button" onClick={() => setEditing(z.id)} aria-label={`Edit ${z.zone}`}>Edit</button>
+                          <ConfirmButton label="Delete" onConfirm={() => void remove(z)} />
+                        </div>
                       </td>
                     )}
                   </tr>
