@@ -115,4 +115,39 @@ class EnrolmentIT {
         assertEquals(404, assertThrows(ApiException.class, () -> core.enrolment.revoke(usedId)).status());
         assertTrue(expired.token().length() > 0);
     }
+
+    @Test
+    void shellCommandsListAndRevoke() throws Exception {
+        Enrolment.Token t = core.enrolment.createToken("shell-host", 60, "admin");
+        String id = core.enrolment.openTokens().stream().filter(x -> "shell-host".equals(x.name())).findFirst()
+                .orElseThrow().id();
+        String listed = shell(new dev.fleetgate.agents.command.EnrollTokensCommand(), null);
+        assertTrue(listed.contains(id) && listed.contains("shell-host"), listed);
+        assertTrue(!listed.contains(t.token()), "the token itself is never printed");
+        assertEquals("Revoked " + id, shell(new dev.fleetgate.agents.command.EnrollTokenRevokeCommand(), id).trim());
+        assertTrue(!shell(new dev.fleetgate.agents.command.EnrollTokensCommand(), null).contains(id));
+        assertEquals(404, assertThrows(ApiException.class,
+                () -> shell(new dev.fleetgate.agents.command.EnrollTokenRevokeCommand(), id)).status());
+    }
+
+    /** Runs a shell command against this core's enrolment (the fields Karaf injects), returning what it printed. */
+    private String shell(org.apache.karaf.shell.api.action.Action command, String id) throws Exception {
+        java.lang.reflect.Field enrolment = command.getClass().getDeclaredField("enrolment");
+        enrolment.setAccessible(true);
+        enrolment.set(command, core.enrolment);
+        if (id != null) {
+            java.lang.reflect.Field arg = command.getClass().getDeclaredField("id");
+            arg.setAccessible(true);
+            arg.set(command, id);
+        }
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            command.execute();
+        } finally {
+            System.setOut(out);
+        }
+        return buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
