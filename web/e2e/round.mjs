@@ -168,6 +168,29 @@ await step('logs: access-log columns with the service name, merged over its host
   await shot('logs-columns');
 });
 
+await step('chart: the host name in the legend of a page opened directly, values on hover', async () => {
+  const modules = ((await api('/api/v1/modules')).json ?? []).map((m) => m.name);
+  if (!modules.includes('metrics') || !PROXY_PORT) {
+    notes.push('metrics module absent or no proxy port: chart legend not checked');
+    return;
+  }
+  await page.goto(`${BASE}/services/${serviceId}`); // opened directly: the host list arrives with (or after) the data
+  const rps = page.locator('figure.chart').filter({ hasText: 'Requests per second' });
+  await until('service RPS chart data points', async () => {
+    await Promise.all(Array.from({ length: 5 }, () => hit(DOMAIN, '/')));
+    return Number(await rps.getAttribute('data-points')) > 0;
+  }, Math.max(TIMEOUT, 90_000));
+  const legend = rps.locator('.u-legend');
+  await until('the host name in the legend', async () => (await legend.textContent()).includes(AGENT));
+  const over = rps.locator('.u-over');
+  const box = await over.boundingBox();
+  await page.mouse.move(box.x + box.width - 3, box.y + box.height / 2);
+  const value = rps.locator('.u-legend .u-series').nth(1).locator('.u-value');
+  await until('a value in the legend on hover', async () => /\d/.test((await value.textContent()) ?? ''));
+  notes.push(`RPS legend on hover: ${(await legend.textContent()).replace(/\s+/g, ' ').trim()}`);
+  await shot('chart-hover');
+});
+
 await step('unsaved changes: leaving the form asks first', async () => {
   await page.goto(`${BASE}/services/${serviceId}/edit`);
   await page.getByLabel('Domains').fill(`${DOMAIN}\nwww.${DOMAIN}`);
