@@ -103,7 +103,8 @@ class WebE2EIT {
      * The web round (issue 18) in the browser: focus on the password after a failed sign-in,
      * the session in a new tab, every service-form error at once and each cleared when fixed,
      * the save message, the unsaved-changes question, access-log columns with the service name
-     * in the merged service view, enrolment tokens listed and revoked, a DNS zone added, edited
+     * in the merged service view, the host name in a chart legend and values on hover,
+     * enrolment tokens listed and revoked, a DNS zone added, edited
      * and deleted, and no sideways scroll at 390 px on every screen (screenshots
      * {@code form-errors}, {@code logs-columns}, {@code enrol-open-tokens}, {@code dns-zone},
      * {@code phone-*}). Nothing listens on port 20699 (the zone's DNS server).
@@ -113,8 +114,8 @@ class WebE2EIT {
         Path web = Path.of(System.getProperty("fleetgate.root", "../..")).toAbsolutePath().normalize().resolve("web");
         Path shots = Files.createDirectories(Path.of("target/e2e/screenshots").toAbsolutePath());
         JsonNode json = walk("e2e/round.mjs", web, shots);
-        assertTrue(json.path("checked").size() >= 8, "steps checked: " + json.path("checked"));
-        for (String screen : List.of("form-errors", "logs-columns", "enrol-open-tokens", "dns-zone", "phone-overview",
+        assertTrue(json.path("checked").size() >= 9, "steps checked: " + json.path("checked"));
+        for (String screen : List.of("form-errors", "logs-columns", "chart-hover", "enrol-open-tokens", "dns-zone", "phone-overview",
                 "phone-service", "phone-logs", "phone-menu")) {
             assertTrue(Files.size(shots.resolve(screen + ".png")) > 5_000, "screenshot " + screen);
         }
