@@ -12,6 +12,7 @@ import type {
   DnsRecord,
   DnsZone,
   EnrolmentToken,
+  OpenEnrolmentToken,
   LoginAnswer,
   LogPage,
   Me,
@@ -49,6 +50,8 @@ export const agent = (id: string) => api<Agent>(`/agents/${enc(id)}`);
 export const agentContainers = (id: string) => api<Container[]>(`/agents/${enc(id)}/containers`);
 export const agentBundles = (id: string) => api<ReportedBundle[]>(`/agents/${enc(id)}/bundles`);
 export const agentTasks = (id: string, limit = 20) => api<Task[]>(`/agents/${enc(id)}/tasks`, { query: { limit } });
+export const openEnrolmentTokens = () => api<OpenEnrolmentToken[]>('/agents/enrollment-tokens');
+export const revokeEnrolmentToken = (id: string) => api<void>(`/agents/enrollment-tokens/${enc(id)}`, { method: 'DELETE' });
 export const createEnrolmentToken = (name: string | undefined, ttlMinutes: number) =>
   api<EnrolmentToken>('/agents/enrollment-tokens', { body: { ...(name ? { name } : {}), ttlMinutes } });
 export const removeAgent = (id: string) => api<void>(`/agents/${enc(id)}`, { method: 'DELETE' });
@@ -117,6 +120,10 @@ export const metricsTop = (name: string, by: string, n: number, window: string) 
 export const metricsNames = () => api<unknown>('/metrics/names');
 
 export const dnsZones = () => api<DnsZone[]>('/dns/zones');
+export const createDnsZone = (body: unknown) => api<DnsZone>('/dns/zones', { method: 'POST', body });
+export const updateDnsZone = (id: string, body: unknown) => api<DnsZone>(`/dns/zones/${enc(id)}`, { method: 'PUT', body });
+export const deleteDnsZone = (id: string, force = false) =>
+  api<void>(`/dns/zones/${enc(id)}`, { method: 'DELETE', query: force ? { force: 'true' } : undefined });
 export const dnsRecords = () => api<DnsRecord[]>('/dns/records');
 export const dnsSync = () => api<unknown>('/dns/sync', { method: 'POST', body: {} });
 

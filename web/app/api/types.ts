@@ -46,6 +46,9 @@ export interface ContainerSpec {
   replicas?: number;
   cpus?: number | null;
   memory?: string | number | null;
+  /** What GET answers for the memory limit. */
+  memoryBytes?: number | null;
+  restartPolicy?: 'no' | 'on-failure' | 'always' | 'unless-stopped';
   network?: 'host' | 'bridge';
 }
 
@@ -155,6 +158,15 @@ export interface ReportedBundle {
   error?: string | null;
 }
 
+/** An open (unused, unexpired) enrolment token as listed: never the token itself. */
+export interface OpenEnrolmentToken {
+  id: string;
+  name: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
 export interface EnrolmentToken {
   token: string;
   expiresAt: string;
@@ -200,6 +212,9 @@ export interface DnsZone {
   server: string;
   port: number;
   ttl: number;
+  tsigKeyName?: string | null;
+  tsigAlgorithm?: string | null;
+  tsigSecretSet?: boolean;
   status?: {
     state: string;
     lastSyncAt: string | null;

@@ -8,6 +8,9 @@ export function Layout({ children }: { children: ReactNode }) {
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const location = useLocation();
   const main = useRef<HTMLElement>(null);
+  // Phone width: the navigation and the session controls fold behind a Menu button.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [location.pathname]);
 
   useEffect(() => applyTheme(theme), [theme]);
 
@@ -44,9 +47,12 @@ export function Layout({ children }: { children: ReactNode }) {
       <a className="skip" href="#main">
         Skip to content
       </a>
-      <header className="topbar">
+      <header className={`topbar${menuOpen ? ' menu-open' : ''}`}>
         <span className="brand">Fleetgate</span>
-        <nav aria-label="Main">
+        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+          {menuOpen ? 'Close menu' : 'Menu'}
+        </button>
+        <nav aria-label="Main" id="main-nav">
           <ul>
             {links.map(([to, text]) => (
               <li key={to}>

@@ -2,7 +2,10 @@ import { useQuery } from '@tanstack/react-query';
 import * as endpoints from '../api/endpoints';
 import { ApiError } from '../api/http';
 import type { Series } from '../api/types';
-import { pickName, window, type Range } from '../lib/metrics';
+import { pickName, stepMillis, window, type Range } from '../lib/metrics';
+
+/** A label added to each series: which of the chart's lines it answers. */
+const LINE = '__line';
 import { NotInstalled } from './QueryState';
 import { TimeChart } from './TimeChart';
 
@@ -38,7 +41,8 @@ export function MetricChart({ title, lines, range, known, format, refreshMs = 10
           const name = names[i];
           if (!name) return [] as Series[];
           const answer = await endpoints.metricsQuery({ name, from, to, step: range.step, agg: line.agg, labels: line.labels }, signal);
-          return (answer.series ?? []).map((s) => (line.legend ? { ...s, labels: { legend: line.legend(s) } } : s));
+          // The legend is made at render time: host names may arrive after the data.
+          return (answer.series ?? []).map((s) => ({ ...s, labels: { ...s.labels, [LINE]: String(i) } }));
         }),
       );
       return parts.flat();
@@ -76,7 +80,8 @@ export function MetricChart({ title, lines, range, known, format, refreshMs = 10
       title={title}
       series={query.data ?? []}
       format={format}
-      label={(s) => s.labels.legend ?? defaultLegend(s)}
+      label={(s) => lines[Number(s.labels[LINE])]?.legend?.(s) ?? defaultLegend(s)}
+      stepMs={stepMillis(range.step)}
       xRange={window(range)}
       yMin={yMin}
       yMax={yMax}
@@ -94,7 +99,7 @@ function resolve(patterns: (string | RegExp)[], known: string[] | undefined): st
 
 function defaultLegend(s: Series): string {
   const parts = Object.entries(s.labels ?? {})
-    .filter(([k]) => k !== 'agent' && k !== 'service')
+    .filter(([k]) => k !== 'agent' && k !== 'service' && k !== LINE)
     .map(([k, v]) => `${k}=${v}`);
   return parts.length ? parts.join(' ') : s.name;
 }

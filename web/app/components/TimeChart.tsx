@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Series } from '../api/types';
-import { toColumns } from '../lib/metrics';
+import { niceCeil, niceFloor, toColumns } from '../lib/metrics';
 
 const PALETTE = ['#3b82f6', '#f59e0b', '#10b981', '#ef4444', '#8b5cf6', '#06b6d4', '#ec4899', '#84cc16'];
 
@@ -18,13 +18,15 @@ interface Props {
   /** Fixed ends of the value axis (e.g. 0 and 100 for percentages); the data may widen the top. */
   yMin?: number;
   yMax?: number;
+  /** The data's step in ms: longer silences are drawn as gaps. */
+  stepMs?: number;
 }
 
 /** A time-series chart (uPlot); its text summary is the accessible name. */
-export function TimeChart({ title, series, label = defaultLabel, format = (v) => v.toFixed(2), height = 180, xRange, yMin, yMax }: Props) {
+export function TimeChart({ title, series, label = defaultLabel, format = (v) => v.toFixed(2), height = 180, xRange, yMin, yMax, stepMs }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const data = useMemo(() => toColumns(series), [series]);
+  const data = useMemo(() => toColumns(series, stepMs), [series, stepMs]);
   const points = series.reduce((n, s) => n + s.points.length, 0);
   const names = series.map(label).join('|');
   // Read by uPlot's range functions on every redraw, so a moving window needs no rebuild.
@@ -41,8 +43,9 @@ export function TimeChart({ title, series, label = defaultLabel, format = (v) =>
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
-      legend: { show: true, live: false },
-      cursor: { drag: { x: false, y: false } },
+      // Hovering shows each series' value at that time in the legend.
+      legend: { show: true, live: true },
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       scales: {
         x: {
           time: true,
@@ -52,12 +55,8 @@ export function TimeChart({ title, series, label = defaultLabel, format = (v) =>
           },
         },
         y: {
-          range: (_u, min, max) => {
-            const { yMin: lo, yMax: hi } = limits.current;
-            const bottom = lo ?? (min === max ? min - 1 : min);
-            const top = Math.max(hi ?? max, max);
-            return [bottom, top > bottom ? top * (hi === undefined ? 1.05 : 1) : bottom + 1];
-          },
+          // Round ends (0 … 50, not 0 … 47.3), so the ticks between are round too.
+          range: (_u, min, max) => yRange(min, max, limits.current.yMin, limits.current.yMax),
         },
       },
       axes: [axis, { ...axis, values: (_u, vals) => vals.map((v) => (v === null ? '' : format(v))), size: 70 }],
@@ -105,6 +104,15 @@ export function TimeChart({ title, series, label = defaultLabel, format = (v) =>
       )}
     </figure>
   );
+}
+
+/** The value axis' ends: the fixed ones when given (the data may widen the top), else round numbers around the data. */
+export function yRange(min: number | null, max: number | null, lo?: number, hi?: number): [number, number] {
+  const dataMin = min ?? 0;
+  const dataMax = max ?? 0;
+  const bottom = lo ?? niceFloor(dataMin);
+  const top = hi !== undefined && hi >= dataMax ? hi : niceCeil(dataMax);
+  return [bottom, top > bottom ? top : bottom + niceCeil(Math.abs(bottom) || 1)];
 }
 
 function defaultLabel(s: Series): string {

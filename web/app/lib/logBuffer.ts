@@ -3,6 +3,8 @@ import type { LogLine } from '../api/types';
 /** A log line with a sequence number (stable React key). */
 export interface BufferedLine extends LogLine {
   seq: number;
+  /** Where the line came from, in a merged view ("web-1 nginx", "web-1 shop-2"). */
+  origin?: string;
 }
 
 /**
@@ -14,18 +16,22 @@ export function appendCapped(
   incoming: LogLine[],
   cap: number,
   nextSeq: number,
+  { origin, everyStream = false }: { origin?: string; everyStream?: boolean } = {},
 ): { lines: BufferedLine[]; nextSeq: number; dropped: number } {
   if (incoming.length === 0) return { lines: buffer, nextSeq, dropped: 0 };
-  const added = incoming.map((l, i) => ({ ...l, seq: nextSeq + i }));
+  const added = incoming.map((l, i) => (origin ? { ...l, seq: nextSeq + i, origin } : { ...l, seq: nextSeq + i }));
   const all = buffer.concat(added);
-  inTimeOrder(all, buffer.length);
+  inTimeOrder(all, buffer.length, everyStream);
   const dropped = Math.max(0, all.length - cap);
   return { lines: dropped ? all.slice(dropped) : all, nextSeq: nextSeq + incoming.length, dropped };
 }
 
-/** The time of an access-log line; NaN for other lines (Docker and nginx's error log already come in order). */
-function time(line: LogLine): number {
-  return line.stream === 'access' && line.timestamp ? Date.parse(line.timestamp) : Number.NaN;
+/**
+ * The time of an access-log line; NaN for other lines (Docker and nginx's error log already
+ * come in order) unless `everyStream` (a merged view of several logs orders them all).
+ */
+function time(line: LogLine, everyStream: boolean): number {
+  return (everyStream || line.stream === 'access') && line.timestamp ? Date.parse(line.timestamp) : Number.NaN;
 }
 
 /**
@@ -34,13 +40,13 @@ function time(line: LogLine): number {
  * merged from several files). Stable: lines of the same time keep their order; a line
  * without a timestamp stays where it came. Cheap for the usual case of ordered input.
  */
-export function inTimeOrder(lines: BufferedLine[], from = 0): void {
+export function inTimeOrder(lines: BufferedLine[], from = 0, everyStream = false): void {
   for (let i = Math.max(1, from); i < lines.length; i++) {
-    const t = time(lines[i]);
+    const t = time(lines[i], everyStream);
     if (Number.isNaN(t)) continue;
     let j = i;
     while (j > 0) {
-      const before = time(lines[j - 1]);
+      const before = time(lines[j - 1], everyStream);
       if (Number.isNaN(before) || before <= t) break;
       j--;
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { latestValues, metricNames, pickName, rangeByKey, stepMillis, toColumns, window } from './metrics';
+import { latestValues, metricNames, niceCeil, niceFloor, pickName, rangeByKey, stepMillis, toColumns, window } from './metrics';
+import { yRange } from '../components/TimeChart';
 
 describe('ranges', () => {
   it('rounds the window to the step', () => {
@@ -41,5 +42,32 @@ describe('names', () => {
     expect(metricNames({ names: ['a'] })).toEqual(['a']);
     expect(pickName(known, [/^nope$/, /^host_network_(receive|rx)/])).toBe('host_network_receive_bytes_total');
     expect(pickName(known, [/^nope$/])).toBeNull();
+  });
+});
+
+describe('gaps', () => {
+  it('puts a null row one step after a silence longer than 1.5 steps', () => {
+    const cols = toColumns([{ name: 'a', labels: {}, points: [[10_000, 1], [20_000, 2], [60_000, 6], [70_000, 7]] }], 10_000);
+    expect(cols).toEqual([[10, 20, 30, 60, 70], [1, 2, null, 6, 7]]);
+    // Without a step (or without a silence) nothing is added.
+    expect(toColumns([{ name: 'a', labels: {}, points: [[10_000, 1], [60_000, 6]] }])[0]).toEqual([10, 60]);
+    expect(toColumns([{ name: 'a', labels: {}, points: [[10_000, 1], [25_000, 2]] }], 10_000)[0]).toEqual([10, 25]);
+  });
+});
+
+describe('round axes', () => {
+  it('rounds the top up to 1, 2, 2.5 or 5 × 10^k', () => {
+    expect([0.37, 7, 10, 47.3, 1234, 3e9].map(niceCeil)).toEqual([0.5, 10, 10, 50, 2000, 5e9]);
+    expect(niceCeil(0)).toBe(0);
+    expect(niceFloor(5)).toBe(0);
+    expect(niceFloor(-3)).toBe(-5);
+  });
+
+  it('keeps fixed ends unless the data is above them', () => {
+    expect(yRange(0, 47.3, 0)).toEqual([0, 50]);
+    expect(yRange(0, 80, 0, 100)).toEqual([0, 100]);
+    expect(yRange(0, 130, 0, 100)).toEqual([0, 200]);
+    expect(yRange(0, 0, 0)).toEqual([0, 1]);
+    expect(yRange(null, null)).toEqual([0, 1]);
   });
 });

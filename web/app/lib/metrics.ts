@@ -36,12 +36,19 @@ export function stepMillis(step: string): number {
 
 /**
  * uPlot's columnar data from several series: one shared, sorted x axis (seconds), each
- * series' values on it (null where a series has no point).
+ * series' values on it (null where a series has no point). With `stepMs`, a silence longer
+ * than 1.5 steps (an agent down, a module restarted) gets a null row one step after its last
+ * point, so the chart shows a gap there instead of a line across it (with `spanGaps: false`).
  */
-export function toColumns(series: Series[]): [number[], ...(number | null)[][]] {
+export function toColumns(series: Series[], stepMs?: number): [number[], ...(number | null)[][]] {
   const xs = new Set<number>();
   for (const s of series) for (const [t] of s.points) xs.add(t);
-  const x = [...xs].sort((a, b) => a - b);
+  const sorted = [...xs].sort((a, b) => a - b);
+  const x: number[] = [];
+  sorted.forEach((t, i) => {
+    if (stepMs && i > 0 && t - sorted[i - 1] > stepMs * 1.5) x.push(sorted[i - 1] + stepMs);
+    x.push(t);
+  });
   const index = new Map(x.map((t, i) => [t, i]));
   const columns = series.map((s) => {
     const col: (number | null)[] = new Array(x.length).fill(null);
@@ -112,4 +119,23 @@ export function pickName(known: string[], patterns: RegExp[]): string | null {
     if (hit) return hit;
   }
   return null;
+}
+
+/**
+ * A round upper end for a value axis: the smallest 1, 2, 2.5, 5 × 10^k at least `v`
+ * (0.37 → 0.5, 7 → 10, 1234 → 2000; bytes and percentages too).
+ */
+export function niceCeil(v: number): number {
+  if (!(v > 0) || !Number.isFinite(v)) return v > 0 ? v : 0;
+  const power = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) {
+    const candidate = m * power;
+    if (candidate >= v * (1 - 1e-9)) return Number(candidate.toPrecision(12));
+  }
+  return 10 * power;
+}
+
+/** A round lower end (negative values mirror niceCeil; positive ones start at 0 unless told). */
+export function niceFloor(v: number): number {
+  return v >= 0 ? 0 : -niceCeil(-v);
 }

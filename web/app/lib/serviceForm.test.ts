@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Service } from '../api/types';
-import { emptyForm, fromService, inputKeys, toBody } from './serviceForm';
+import { currentErrors, emptyForm, fromService, inputKeys, memoryText, toBody } from './serviceForm';
+import { placeErrors } from './fieldErrors';
 
 describe('toBody', () => {
   it('builds the API body from what was typed', () => {
     const form = emptyForm();
     form.name = ' shop ';
-    form.domains = 'shop.example.test\n www.shop.example.test, ';
+    form.domains = 'shop.example.test\n www.shop.example.test \n\n';
     form.agentIds = ['a1'];
     form.targets = [{ host: '127.0.0.1', port: '9001', weight: '2' }, { host: '', port: '', weight: '1' }];
     form.healthEnabled = true;
@@ -49,7 +50,7 @@ describe('toBody', () => {
     form.domains = 'app.test';
     form.targets = [];
     form.containersEnabled = true;
-    form.containers = { image: 'fleetgate/demo:latest', command: '["/bin/httpd","-f","-p","127.0.0.1:${PORT}"]', env: 'A=1\nB=x=y', port: '', replicas: '3' };
+    form.containers = { image: 'fleetgate/demo:latest', command: '["/bin/httpd","-f","-p","127.0.0.1:${PORT}"]', env: 'A=1\nB=x=y', port: '', replicas: '3', cpus: '0.5', memory: '256M', restartPolicy: 'always' };
     const { body, errors } = toBody(form);
     expect(errors).toEqual([]);
     expect(body!.containers).toEqual({
@@ -57,6 +58,9 @@ describe('toBody', () => {
       command: ['/bin/httpd', '-f', '-p', '127.0.0.1:${PORT}'],
       env: { A: '1', B: 'x=y' },
       replicas: 3,
+      cpus: 0.5,
+      memory: '256m',
+      restartPolicy: 'always',
     });
   });
 
@@ -92,5 +96,62 @@ describe('fromService', () => {
     const keys = inputKeys({ ...emptyForm(), targets: [{ host: '', port: '', weight: '' }, { host: '', port: '', weight: '' }] });
     expect(keys).toContain('upstream.targets[1].port');
     expect(keys).not.toContain('upstream.targets[2].port');
+  });
+});
+
+describe('domains', () => {
+  it('takes one domain per line: a line with spaces is one error, not three domains', () => {
+    const form = { ...emptyForm(), name: 'x', domains: 'a.test\nnot a domain\n\nb.test,c.test\n*.ok.test\nbücher.test.' };
+    form.targets = [{ host: '127.0.0.1', port: '80', weight: '1' }];
+    const { body, errors } = toBody(form);
+    expect(body).toBeUndefined();
+    expect(errors).toEqual([
+      { field: 'domains[1]', message: '"not a domain" is not a domain name (one domain per line)' },
+      { field: 'domains[2]', message: '"b.test,c.test" is not a domain name (one domain per line)' },
+    ]);
+    expect(placeErrors(errors, inputKeys(form)).domains).toEqual([
+      'entry 2: "not a domain" is not a domain name (one domain per line)',
+      'entry 3: "b.test,c.test" is not a domain name (one domain per line)',
+    ]);
+  });
+});
+
+describe('container limits', () => {
+  it('refuses limits that are not numbers, and reads stored bytes back as units', () => {
+    const form = { ...emptyForm(), name: 'x', domains: 'x.test', targets: [], containersEnabled: true };
+    form.containers = { ...form.containers, image: 'img', cpus: 'half', memory: '256 MB' };
+    expect(toBody(form).errors).toEqual([
+      { field: 'containers.cpus', message: 'must be a number like 0.5 or 2' },
+      { field: 'containers.memory', message: 'must be like 256m or 1g' },
+    ]);
+    expect(memoryText(268435456)).toBe('256m');
+    expect(memoryText(1073741824)).toBe('1g');
+    expect(memoryText(1000)).toBe('1000');
+    expect(memoryText(null)).toBe('');
+  });
+});
+
+describe('currentErrors', () => {
+  it('keeps every error until its input changes, then shows what is still wrong there', () => {
+    const submitted = { ...emptyForm(), domains: 'not a domain', targets: [{ host: '127.0.0.1', port: 'x', weight: '1' }] };
+    const errors = placeErrors(toBody(submitted).errors, inputKeys(submitted));
+    expect(Object.keys(errors).sort()).toEqual(['domains', 'name', 'upstream.targets[0].port']);
+    expect(currentErrors(errors, submitted, submitted)).toBe(errors);
+
+    const nameFixed = { ...submitted, name: 'shop' };
+    expect(Object.keys(currentErrors(errors, submitted, nameFixed)).sort()).toEqual(['domains', 'upstream.targets[0].port']);
+
+    const domainStillWrong = { ...nameFixed, domains: 'a.test\nstill wrong' };
+    expect(currentErrors(errors, submitted, domainStillWrong).domains).toEqual(['entry 2: "still wrong" is not a domain name (one domain per line)']);
+
+    const portFixed = { ...domainStillWrong, targets: [{ host: '127.0.0.1', port: '80', weight: '1' }] };
+    expect(Object.keys(currentErrors(errors, submitted, portFixed))).toEqual(['domains']);
+  });
+
+  it('keeps an error from the core on an input left as it was', () => {
+    const submitted = { ...emptyForm(), name: 'taken', domains: 'a.test' };
+    const errors = { name: ['is taken'] };
+    expect(currentErrors(errors, submitted, { ...submitted, domains: 'b.test' })).toEqual({ name: ['is taken'] });
+    expect(currentErrors(errors, submitted, { ...submitted, name: 'free' })).toEqual({});
   });
 });

@@ -1,5 +1,6 @@
 import type { FieldError } from '../api/http';
 import type { Service } from '../api/types';
+import { placeErrors } from './fieldErrors';
 
 /** The service form's state: text as typed, converted to the API body on submit. */
 export interface ServiceForm {
@@ -11,7 +12,10 @@ export interface ServiceForm {
   healthEnabled: boolean;
   health: { path: string; intervalSeconds: string; timeoutSeconds: string; fall: string; rise: string };
   containersEnabled: boolean;
-  containers: { image: string; command: string; env: string; port: string; replicas: string };
+  containers: {
+    image: string; command: string; env: string; port: string; replicas: string;
+    cpus: string; memory: string; restartPolicy: string;
+  };
   timeouts: { connectSeconds: string; readSeconds: string; sendSeconds: string };
   maxBodySize: string;
   websockets: boolean;
@@ -26,6 +30,7 @@ export function inputKeys(form: ServiceForm): string[] {
     'upstream.healthCheck.path', 'upstream.healthCheck.intervalSeconds', 'upstream.healthCheck.timeoutSeconds',
     'upstream.healthCheck.fall', 'upstream.healthCheck.rise',
     'containers', 'containers.image', 'containers.command', 'containers.env', 'containers.port', 'containers.replicas',
+    'containers.cpus', 'containers.memory', 'containers.memoryBytes', 'containers.restartPolicy',
     'timeouts.connectSeconds', 'timeouts.readSeconds', 'timeouts.sendSeconds',
     'maxBodySize', 'websockets', 'requestHeaders', 'responseHeaders',
   ];
@@ -45,7 +50,7 @@ export function emptyForm(): ServiceForm {
     healthEnabled: false,
     health: { path: '/health', intervalSeconds: '5', timeoutSeconds: '2', fall: '3', rise: '2' },
     containersEnabled: false,
-    containers: { image: '', command: '', env: '', port: '', replicas: '1' },
+    containers: { image: '', command: '', env: '', port: '', replicas: '1', cpus: '', memory: '', restartPolicy: 'no' },
     timeouts: { connectSeconds: '5', readSeconds: '60', sendSeconds: '60' },
     maxBodySize: '10m',
     websockets: false,
@@ -84,6 +89,9 @@ export function fromService(s: Service): ServiceForm {
           env: Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v}`).join('\n'),
           port: str(c.port),
           replicas: str(c.replicas, '1'),
+          cpus: str(c.cpus),
+          memory: memoryText(c.memoryBytes ?? c.memory),
+          restartPolicy: c.restartPolicy ?? 'no',
         }
       : base.containers,
     timeouts: s.timeouts
@@ -98,6 +106,16 @@ export function fromService(s: Service): ServiceForm {
     requestHeaders: headerLines(s.requestHeaders),
     responseHeaders: headerLines(s.responseHeaders),
   };
+}
+
+/** 268435456 → "256m", 1073741824 → "1g"; what is not a whole number of units stays bytes. */
+export function memoryText(v: string | number | null | undefined): string {
+  if (v === null || v === undefined || v === '') return '';
+  if (typeof v === 'string') return v;
+  for (const [unit, size] of [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]] as const) {
+    if (v >= size && v % size === 0) return `${v / size}${unit}`;
+  }
+  return String(v);
 }
 
 function headerLines(h: Record<string, string> | undefined): string {
@@ -126,8 +144,7 @@ export function toBody(form: ServiceForm): { body?: Record<string, unknown>; err
   };
 
   if (!form.name.trim()) errors.push({ field: 'name', message: 'is required' });
-  const domains = form.domains.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean);
-  if (domains.length === 0) errors.push({ field: 'domains', message: 'at least one domain is required' });
+  const domains = domainLines(form.domains, errors);
 
   const targets = form.targets
     .map((t, i) => ({ t, i }))
@@ -178,6 +195,17 @@ export function toBody(form: ServiceForm): { body?: Record<string, unknown>; err
     if (port !== undefined) containers.port = port;
     const replicas = int('containers.replicas', c.replicas, false);
     if (replicas !== undefined) containers.replicas = replicas;
+    const cpus = c.cpus.trim();
+    if (cpus) {
+      if (!/^\d+(\.\d+)?$/.test(cpus)) errors.push({ field: 'containers.cpus', message: 'must be a number like 0.5 or 2' });
+      else containers.cpus = Number(cpus);
+    }
+    const memory = c.memory.trim().toLowerCase();
+    if (memory) {
+      if (!/^\d+[kmg]?$/.test(memory)) errors.push({ field: 'containers.memory', message: 'must be like 256m or 1g' });
+      else containers.memory = memory;
+    }
+    containers.restartPolicy = c.restartPolicy;
   }
 
   const timeouts: Record<string, unknown> = {};
@@ -201,6 +229,28 @@ export function toBody(form: ServiceForm): { body?: Record<string, unknown>; err
   return errors.length ? { errors } : { body, errors };
 }
 
+/**
+ * One domain per line. A line is one domain: "not a domain" is an error on that line
+ * (`domains[i]`, i counting the non-empty lines as the core counts the list), never three domains. Only what is plainly not a host name is refused here
+ * (spaces, commas, characters no domain has); IDN, label lengths and duplicates are the core's.
+ */
+function domainLines(text: string, errors: FieldError[]): string[] {
+  const lines = text.split('\n').map((l) => l.trim());
+  const domains: string[] = [];
+  lines.forEach((line) => {
+    if (!line) return;
+    if (!DOMAIN.test(line)) {
+      errors.push({ field: `domains[${domains.length}]`, message: `"${line}" is not a domain name${/[\s,;]/.test(line) ? ' (one domain per line)' : ''}` });
+    }
+    domains.push(line);
+  });
+  if (lines.every((l) => !l)) errors.push({ field: 'domains', message: 'at least one domain is required' });
+  return domains;
+}
+
+/** Labels of letters (any script), digits and dashes, dot-separated; a leading "*." and one trailing dot allowed. */
+const DOMAIN = /^(\*\.)?[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)*\.?$/u;
+
 function parseArray(text: string, errors: FieldError[]): unknown {
   try {
     const v = JSON.parse(text);
@@ -219,5 +269,57 @@ function parseHeaders(text: string, field: string, errors: FieldError[]): Record
     if (colon <= 0) errors.push({ field, message: `"${line}" is not "Name: value"` });
     else out[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   });
+  return out;
+}
+
+/** What the input shown for an error key holds (to tell whether the user changed it since). */
+export function fieldValue(form: ServiceForm, key: string): string {
+  const target = /^upstream\.targets\[(\d+)]\.(host|port|weight)$/.exec(key);
+  if (target) return form.targets[Number(target[1])]?.[target[2] as 'host'] ?? '';
+  const dot = key.indexOf('.');
+  const head = dot < 0 ? key : key.slice(0, dot);
+  const tail = dot < 0 ? '' : key.slice(dot + 1);
+  if (head === 'upstream' && tail.startsWith('healthCheck.')) {
+    return form.health[tail.slice('healthCheck.'.length) as keyof ServiceForm['health']] ?? '';
+  }
+  if (head === 'containers') {
+    const k = tail === 'memoryBytes' ? 'memory' : tail;
+    return form.containers[k as keyof ServiceForm['containers']] ?? '';
+  }
+  if (head === 'timeouts') return form.timeouts[tail as keyof ServiceForm['timeouts']] ?? '';
+  switch (key) {
+    case 'upstream.targets': return JSON.stringify([form.targets, form.containersEnabled]);
+    case 'upstream.lbMethod': return form.lbMethod;
+    case 'containers': return JSON.stringify([form.containers, form.containersEnabled]);
+    case 'agentIds': return form.agentIds.join(',');
+    case '': return '';
+    default: {
+      const v = form[key as keyof ServiceForm];
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    }
+  }
+}
+
+/**
+ * The errors to show now: those given for `shownFor` (the form as submitted), except that an
+ * input changed since shows what the form can tell of its new value — nothing once it is
+ * fixed. The core's errors on untouched inputs stay.
+ */
+export function currentErrors(
+  errors: Record<string, string[]>,
+  shownFor: ServiceForm | null,
+  form: ServiceForm,
+): Record<string, string[]> {
+  if (!shownFor || shownFor === form) return errors;
+  let local: Record<string, string[]> | null = null;
+  const out: Record<string, string[]> = {};
+  for (const [key, messages] of Object.entries(errors)) {
+    if (key === '' || fieldValue(form, key) === fieldValue(shownFor, key)) {
+      out[key] = messages;
+      continue;
+    }
+    local ??= placeErrors(toBody(form).errors, inputKeys(form));
+    if (local[key]?.length) out[key] = local[key];
+  }
   return out;
 }

@@ -1,10 +1,14 @@
 import { useState, type FormEvent } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
 import * as endpoints from '../api/endpoints';
 import { ApiError } from '../api/http';
 import type { EnrolmentToken } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { CopyButton } from '../components/CopyButton';
+import { ConfirmButton } from '../components/ConfirmButton';
+import { Badge } from '../components/Badge';
+import { useAgents } from '../lib/queries';
 import { formatTime } from '../lib/format';
 import { useTitle } from '../lib/title';
 
@@ -27,6 +31,10 @@ export default function EnrolPage() {
   const [token, setToken] = useState<(EnrolmentToken & { name: string }) | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The hosts there were when the token was made: a new one is the agent that used it.
+  const [before, setBefore] = useState<Set<string> | null>(null);
+  const agents = useAgents();
+  const queryClient = useQueryClient();
 
   if (!isAdmin) {
     return (
@@ -47,8 +55,11 @@ export default function EnrolPage() {
     }
     setBusy(true);
     try {
+      const known = new Set((agents.data ?? (await endpoints.agents().catch(() => []))).map((a) => a.id));
       const t = await endpoints.createEnrolmentToken(name.trim() || undefined, minutes);
+      setBefore(known);
       setToken({ ...t, name: name.trim() });
+      await queryClient.invalidateQueries({ queryKey: ['enrolment-tokens'] });
     } catch (err) {
       setError(err instanceof ApiError && err.errors.length ? err.errors.map((x) => `${x.field}: ${x.message}`).join('; ') : (err as Error).message);
     } finally {
@@ -63,6 +74,9 @@ export default function EnrolPage() {
     : token.command
       ? token.command + (token.name ? ` --name ${shellQuote(token.name)}` : '')
       : enrolCommand(window.location.origin, token.token, token.name || undefined);
+  const arrived = token && before
+    ? (agents.data ?? []).find((a) => !before.has(a.id) && (!token.name || a.name === token.name))
+    : undefined;
   return (
     <section aria-labelledby="enrol-title">
       <h1 id="enrol-title">Enrol a host</h1>
@@ -94,10 +108,71 @@ export default function EnrolPage() {
               <code>./fleetgate up</code> printed before running the command.
             </p>
           )}
-          <p className="muted">
-            Expires {formatTime(token.expiresAt)}. Once the agent has enrolled it appears under <Link to="/hosts">Hosts</Link>.
-          </p>
+          <p className="muted">Expires {formatTime(token.expiresAt)}.</p>
+          {arrived ? (
+            <p className="notice ok" data-testid="enrol-arrived">
+              <Link to={`/hosts/${arrived.id}`}>{arrived.name}</Link> enrolled <Badge value={arrived.status} />
+            </p>
+          ) : (
+            <p className="notice info" data-testid="enrol-waiting">
+              <span className="spinner" aria-hidden="true" /> Waiting for the agent… (checked every 5 s; it appears
+              here and under <Link to="/hosts">Hosts</Link> once it has enrolled)
+            </p>
+          )}
         </div>
+      )}
+      <OpenTokens />
+    </section>
+  );
+}
+
+/** The tokens not yet used nor expired, which an admin may revoke (a core without the list hides it). */
+function OpenTokens() {
+  const queryClient = useQueryClient();
+  const tokens = useQuery({ queryKey: ['enrolment-tokens'], queryFn: endpoints.openEnrolmentTokens, refetchInterval: 10_000 });
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  if (tokens.error instanceof ApiError && tokens.error.status === 404) return null;
+  const revoke = async (id: string, label: string) => {
+    try {
+      await endpoints.revokeEnrolmentToken(id);
+      setMessage({ ok: true, text: `Revoked the token ${label}: it can no longer enrol a host.` });
+    } catch (e) {
+      setMessage({ ok: false, text: `The token ${label} was not revoked: ${(e as Error).message}` });
+    }
+    await queryClient.invalidateQueries({ queryKey: ['enrolment-tokens'] });
+  };
+  const list = tokens.data ?? [];
+  return (
+    <section aria-labelledby="open-tokens-title">
+      <h2 id="open-tokens-title">Open tokens</h2>
+      {message && <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>{message.text}</p>}
+      {tokens.error && !(tokens.error instanceof ApiError && tokens.error.status === 404) && (
+        <p className="notice error" role="alert">{(tokens.error as Error).message}</p>
+      )}
+      {tokens.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : list.length === 0 ? (
+        <p className="empty">No open token: every token made was used, revoked or has expired.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr><th scope="col">For host</th><th scope="col">Made by</th><th scope="col">Made</th><th scope="col">Expires</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
+          </thead>
+          <tbody>
+            {list.map((t) => {
+              const label = t.name ? `for ${t.name}` : t.id;
+              return (
+                <tr key={t.id}>
+                  <td>{t.name ?? <span className="muted">any name</span>} <small className="muted"><code>{t.id}</code></small></td>
+                  <td>{t.createdBy ?? '—'}</td>
+                  <td>{formatTime(t.createdAt)}</td>
+                  <td>{formatTime(t.expiresAt)}</td>
+                  <td><ConfirmButton label="Revoke" onConfirm={() => void revoke(t.id, label)} /></td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
       )}
     </section>
   );

@@ -49,14 +49,14 @@ function AgentBundles() {
   const file = useRef<HTMLInputElement>(null);
   const names = new Map((agents.data ?? []).map((a) => [a.id, a.name]));
 
-  const act = async (what: string, action: () => Promise<unknown>) => {
+  const act = async (what: string, failed: string, action: () => Promise<unknown>) => {
     setMessage(null);
     try {
       await action();
       setMessage({ ok: true, text: what });
       await queryClient.invalidateQueries({ queryKey: ['bundles'] });
     } catch (e) {
-      setMessage({ ok: false, text: (e as Error).message });
+      setMessage({ ok: false, text: `${failed}: ${(e as Error).message}` });
     }
   };
 
@@ -67,7 +67,7 @@ function AgentBundles() {
       setMessage({ ok: false, text: 'Choose a bundle jar first.' });
       return;
     }
-    void act(`Uploaded ${f.name}.`, async () => {
+    void act(`Uploaded ${f.name}.`, `Upload of ${f.name} failed`, async () => {
       await endpoints.uploadBundle(f);
       if (file.current) file.current.value = '';
     });
@@ -112,11 +112,11 @@ function AgentBundles() {
                     {isAdmin && (
                       <td className="actions">
                         {deployed ? (
-                          <button type="button" onClick={() => act(`Undeployed ${b.symbolicName}.`, () => endpoints.undeployBundle(b.id))}>Undeploy</button>
+                          <button type="button" onClick={() => act(`Undeployed ${b.symbolicName}.`, `Undeploy of ${b.symbolicName} failed`, () => endpoints.undeployBundle(b.id))}>Undeploy</button>
                         ) : (
-                          <button type="button" onClick={() => act(`Deployed ${b.symbolicName} to every host.`, () => endpoints.deployBundle(b.id))}>Deploy to all</button>
+                          <button type="button" onClick={() => act(`Deployed ${b.symbolicName} to every host.`, `Deploy of ${b.symbolicName} failed`, () => endpoints.deployBundle(b.id))}>Deploy to all</button>
                         )}
-                        <ConfirmButton label="Delete" disabled={deployed} onConfirm={() => act(`Deleted ${b.symbolicName}.`, () => endpoints.deleteBundle(b.id))} />
+                        <ConfirmButton label="Delete" disabled={deployed} onConfirm={() => act(`Deleted ${b.symbolicName}.`, `Delete of ${b.symbolicName} failed`, () => endpoints.deleteBundle(b.id))} />
                       </td>
                     )}
                   </tr>

@@ -14,7 +14,7 @@ describe('enrol', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create token' }));
     const command = await screen.findByTestId('enrol-command');
     expect(command.textContent).toBe(`fleetgate-agent --core ${window.location.origin} --token fgt_abc-DEF --name web-9`);
-    expect(calls.at(-1)!.body).toEqual({ name: 'web-9', ttlMinutes: 60 });
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ name: 'web-9', ttlMinutes: 60 });
   });
 
   it('shows the command the core suggests, with the certificate to pin', async () => {

@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AGENT, SERVICE, VIEWER, mockApi, renderApp } from '../test/helpers';
 
 describe('service form', () => {
@@ -18,7 +18,7 @@ describe('service form', () => {
               title: 'Bad Request', status: 400, detail: 'Invalid service',
               errors: [
                 { field: 'upstream.targets[1].port', message: 'must be between 1 and 65535' },
-                { field: 'domains[0]', message: 'is not a valid domain name' },
+                { field: 'domains[0]', message: 'is taken by service blog' },
               ],
             },
           };
@@ -31,8 +31,9 @@ describe('service form', () => {
     renderApp('/services/new');
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Name'), 'shop');
-    await user.type(screen.getByLabelText('Domains'), 'bad domain');
-    await user.click(screen.getByRole('checkbox', { name: /web-1/ }));
+    await user.type(screen.getByLabelText('Domains'), 'blog.example.test');
+    // The only host is ticked already.
+    expect((screen.getByRole('checkbox', { name: /web-1/ }) as HTMLInputElement).checked).toBe(true);
     await user.type(screen.getByLabelText('Port of target 1', { exact: false }), '9001');
     await user.click(screen.getByRole('button', { name: 'Add target' }));
     await user.type(screen.getAllByLabelText(/Port/)[1], '70000');
@@ -43,7 +44,7 @@ describe('service form', () => {
     const describedBy = port.getAttribute('aria-describedby')!;
     expect(document.getElementById(describedBy)!.textContent).toBe('must be between 1 and 65535');
     expect(document.activeElement).toBe(screen.getByLabelText('Domains'));
-    expect(screen.getByText('entry 1: is not a valid domain name')).toBeTruthy();
+    expect(screen.getByText('entry 1: is taken by service blog')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toContain('2 problems');
 
     await user.clear(port);
@@ -52,6 +53,7 @@ describe('service form', () => {
     await user.type(screen.getByLabelText('Domains'), 'shop.example.test');
     await user.click(screen.getByRole('button', { name: 'Create service' }));
     await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/services/new1'));
+    expect((await screen.findByText(/Created shop: revision 1./)).getAttribute('role')).toBe('status');
     expect(attempt).toBe(2);
     const sent = calls.filter((c) => c.method === 'POST').at(-1)!.body as any;
     expect(sent.agentIds).toEqual(['a1']);
@@ -101,5 +103,88 @@ describe('service form', () => {
     await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/services/s1'));
     const put = calls.find((c) => c.method === 'PUT')!;
     expect((put.body as any).domains).toEqual(['shop.example.test', 'www.shop.example.test']);
+  });
+
+  it('shows every problem at once and clears each as it is fixed', async () => {
+    mockApi({ 'GET /api/v1/agents': () => [] });
+    renderApp('/services/new');
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Domains'), 'ok.test\nnot a domain');
+    await user.type(screen.getByLabelText('Port of target 1', { exact: false }), 'http');
+    await user.click(screen.getByRole('button', { name: 'Create service' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('3 problems');
+    expect(document.getElementById('f-name-error')!.textContent).toBe('is required');
+    expect(document.getElementById('f-domains-error')!.textContent).toBe('entry 2: "not a domain" is not a domain name (one domain per line)');
+    expect(document.getElementById('f-upstream_targets_0__port-error')!.textContent).toBe('must be a whole number');
+
+    await user.type(screen.getByLabelText('Name'), 'shop');
+    expect(document.getElementById('f-name-error')).toBeNull();
+    expect(screen.getByLabelText('Name').getAttribute('aria-invalid')).toBe('false');
+    expect(screen.getByRole('alert').textContent).toContain('2 problems');
+    const port = screen.getByLabelText('Port of target 1', { exact: false });
+    await user.clear(port);
+    await user.type(port, '80');
+    expect(document.getElementById('f-upstream_targets_0__port-error')).toBeNull();
+    expect(document.getElementById('f-domains-error')).not.toBeNull();
+  });
+
+  it('drops the empty target row when containers are on, says why, and takes limits', async () => {
+    const calls = mockApi({
+      'GET /api/v1/agents': () => [AGENT, { ...AGENT, id: 'a2', name: 'web-2', status: 'OFFLINE' }],
+      'POST /api/v1/services': ({ body }) => ({ status: 201, body: { ...SERVICE, ...(body as object), id: 'n2', revision: 1 } }),
+      'GET /api/v1/services/n2': () => ({ ...SERVICE, id: 'n2' }),
+    });
+    renderApp('/services/new');
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Name'), 'app');
+    await user.type(screen.getByLabelText('Domains'), 'app.test');
+    // Two hosts: none is chosen for the user; an OFFLINE one gets a warning when ticked.
+    const offline = await screen.findByRole('checkbox', { name: /web-2/ });
+    expect((offline as HTMLInputElement).checked).toBe(false);
+    await user.click(offline);
+    expect(screen.getByText(/web-2 is OFFLINE/).textContent).toContain('only once back online');
+    await user.click(screen.getByRole('checkbox', { name: 'Run containers for this service' }));
+    expect(screen.queryByLabelText('Port of target 1', { exact: false })).toBeNull();
+    expect(screen.getByText(/The containers below are the targets/)).toBeTruthy();
+    await user.type(screen.getByLabelText('Image'), 'fleetgate/demo:latest');
+    await user.type(screen.getByLabelText('CPU limit'), '0.5');
+    await user.type(screen.getByLabelText('Memory limit'), '128m');
+    await user.selectOptions(screen.getByLabelText('Restart policy'), 'on-failure');
+    await user.click(screen.getByRole('checkbox', { name: 'Active health check' }));
+    expect(screen.getByText(/before a target is taken out/)).toBeTruthy();
+    expect(screen.getByLabelText('Rise').getAttribute('aria-describedby')).toBe('f-upstream_healthCheck_rise-hint');
+    await user.click(screen.getByRole('button', { name: 'Create service' }));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/services/n2'));
+    const sent = calls.find((c) => c.method === 'POST')!.body as any;
+    expect(sent.agentIds).toEqual(['a2']);
+    expect(sent.upstream.targets).toEqual([]);
+    expect(sent.containers).toMatchObject({ image: 'fleetgate/demo:latest', cpus: 0.5, memory: '128m', restartPolicy: 'on-failure' });
+  });
+
+  it('asks before leaving with unsaved changes', async () => {
+    mockApi({ 'GET /api/v1/agents': () => [AGENT], 'GET /api/v1/services': () => [] });
+    renderApp('/services/new');
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Name'), 'half');
+    const confirm = vi.spyOn(window, 'confirm').mockReturnValue(false);
+    await user.click(screen.getByRole('link', { name: 'Cancel' }));
+    expect(confirm).toHaveBeenCalledWith('Leave this page? Your changes are not saved.');
+    expect(screen.getByTestId('location').textContent).toBe('/services/new');
+    confirm.mockReturnValue(true);
+    await user.click(screen.getByRole('link', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/services'));
+    confirm.mockRestore();
+  });
+
+  it('does not ask about a form left as it came (the only host ticked by the page)', async () => {
+    mockApi({ 'GET /api/v1/agents': () => [AGENT], 'GET /api/v1/services': () => [] });
+    renderApp('/services/new');
+    const box = await screen.findByRole('checkbox', { name: /web-1/ });
+    await waitFor(() => expect((box as HTMLInputElement).checked).toBe(true));
+    const confirm = vi.spyOn(window, 'confirm');
+    await userEvent.click(screen.getByRole('link', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/services'));
+    expect(confirm).not.toHaveBeenCalled();
+    confirm.mockRestore();
   });
 });

@@ -8,7 +8,10 @@ import { Field } from '../components/Field';
 import { QueryState } from '../components/QueryState';
 import { placeErrors } from '../lib/fieldErrors';
 import { useAgents } from '../lib/queries';
-import { emptyForm, fromService, inputKeys, toBody, type ServiceForm } from '../lib/serviceForm';
+import type { Agent } from '../api/types';
+import { currentErrors, emptyForm, fromService, inputKeys, toBody, type ServiceForm } from '../lib/serviceForm';
+import { useUnsavedWarning } from '../lib/unsaved';
+import { flash } from '../components/Flash';
 import { TargetRows } from './TargetRows';
 import { useTitle } from '../lib/title';
 
@@ -39,29 +42,49 @@ export default function ServiceFormPage() {
 
 function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
   const [form, setForm] = useState<ServiceForm>(initial);
-  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [shown, setShown] = useState<{ errors: Record<string, string[]>; form: ServiceForm | null }>({ errors: {}, form: null });
   const [busy, setBusy] = useState(false);
   const agents = useAgents();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
   const title = id ? `Edit ${initial.name}` : 'New service';
+  const errors = currentErrors(shown.errors, shown.form, form);
+  // What counts as unchanged: the initial form, with the host the page chose by itself.
+  const [baseline, setBaseline] = useState<ServiceForm>(initial);
+  const allowLeave = useUnsavedWarning(!busy && JSON.stringify(form) !== JSON.stringify(baseline));
+  const hosts = agents.data ?? [];
+
+  // A new service on a fleet of one host goes on that host.
+  useEffect(() => {
+    if (id || hosts.length !== 1) return;
+    const only = (f: ServiceForm) => (f.agentIds.length ? f : { ...f, agentIds: [hosts[0].id] });
+    setForm(only);
+    setBaseline(only);
+  }, [id, hosts.length === 1 ? hosts[0].id : '']); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
-    if (Object.keys(errors).length === 0) return;
+    if (Object.keys(shown.errors).length === 0) return;
     const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
     (first ?? formRef.current?.querySelector<HTMLElement>('[data-error-summary]'))?.focus();
-  }, [errors]);
+  }, [shown]);
 
   const set = <K extends keyof ServiceForm>(key: K, value: ServiceForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const setIn = <K extends 'health' | 'containers' | 'timeouts'>(key: K, field: keyof ServiceForm[K], value: string) =>
     setForm((f) => ({ ...f, [key]: { ...f[key], [field]: value } }));
+  const setContainers = (on: boolean) =>
+    setForm((f) => ({
+      ...f,
+      containersEnabled: on,
+      // The replicas are the targets: an untouched empty row would only be an error to clear.
+      targets: on ? f.targets.filter((t) => t.port.trim() || (t.host.trim() && t.host.trim() !== '127.0.0.1')) : f.targets,
+    }));
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const { body, errors: local } = toBody(form);
     if (!body) {
-      setErrors(placeErrors(local, inputKeys(form)));
+      setShown({ errors: placeErrors(local, inputKeys(form)), form });
       return;
     }
     setBusy(true);
@@ -69,13 +92,14 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
       const saved = id ? await endpoints.updateService(id, body) : await endpoints.createService(body);
       await queryClient.invalidateQueries({ queryKey: ['services'] });
       queryClient.removeQueries({ queryKey: ['service', saved.id] });
-      navigate(`/services/${saved.id}`);
+      allowLeave();
+      navigate(`/services/${saved.id}`, flash(`${id ? 'Saved' : 'Created'} ${saved.name}: revision ${saved.revision}. The hosts apply it within seconds.`));
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError && err.errors.length) {
-        setErrors(placeErrors(err.errors, inputKeys(form)));
+        setShown({ errors: placeErrors(err.errors, inputKeys(form)), form });
       } else {
-        setErrors({ '': [err instanceof Error ? err.message : String(err)] });
+        setShown({ errors: { '': [err instanceof Error ? err.message : String(err)] }, form });
       }
     }
   };
@@ -105,24 +129,17 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
           <Field name="domains" label="Domains" errors={errors} hint="one per line; a wildcard only as a leading *.">
             {(p) => <textarea {...p} rows={3} value={form.domains} onChange={(e) => set('domains', e.target.value)} />}
           </Field>
-          <div className={`field${errors.agentIds ? ' invalid' : ''}`} role="group" aria-labelledby="hosts-label">
-            <span id="hosts-label" className="label">Hosts that serve it</span>
-            {(agents.data ?? []).length === 0 && <span className="muted">No host enrolled yet.</span>}
-            <div className="checks">
-              {(agents.data ?? []).map((a) => (
-                <label key={a.id} className="check">
-                  <input type="checkbox" checked={form.agentIds.includes(a.id)}
-                    onChange={(e) => set('agentIds', e.target.checked ? [...form.agentIds, a.id] : form.agentIds.filter((x) => x !== a.id))} />
-                  {a.name} <small className="muted">({a.status})</small>
-                </label>
-              ))}
-            </div>
-            {errors.agentIds && <span className="field-error" data-field-error>{errors.agentIds.join('; ')}</span>}
-          </div>
+          <HostChoice hosts={hosts} chosen={form.agentIds} errors={errors} onChange={(ids) => set('agentIds', ids)} />
         </fieldset>
 
         <fieldset>
           <legend>Upstream</legend>
+          {form.containersEnabled && (
+            <p className="hint" id="targets-containers">
+              The containers below are the targets: each running replica is added on its host by itself. Add a
+              target here only for a server outside them.
+            </p>
+          )}
           <TargetRows targets={form.targets} errors={errors} onChange={(t) => set('targets', t)} />
           <Field name="upstream.lbMethod" label="Load balancing" errors={errors}>
             {(p) => (
@@ -143,7 +160,7 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
                 {text(form.health.path, (v) => setIn('health', 'path', v))}
               </Field>
               {(['intervalSeconds', 'timeoutSeconds', 'fall', 'rise'] as const).map((k) => (
-                <Field key={k} name={`upstream.healthCheck.${k}`} label={HEALTH_LABELS[k]} errors={errors}>
+                <Field key={k} name={`upstream.healthCheck.${k}`} label={HEALTH_LABELS[k]} errors={errors} hint={HEALTH_HINTS[k]}>
                   {text(form.health[k], (v) => setIn('health', k, v), { inputMode: 'numeric', className: 'short' })}
                 </Field>
               ))}
@@ -154,7 +171,7 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
         <fieldset>
           <legend>
             <label className="check">
-              <input type="checkbox" checked={form.containersEnabled} onChange={(e) => set('containersEnabled', e.target.checked)} />
+              <input type="checkbox" checked={form.containersEnabled} onChange={(e) => setContainers(e.target.checked)} />
               Run containers for this service
             </label>
           </legend>
@@ -175,6 +192,22 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
                 </Field>
                 <Field name="containers.replicas" label="Replicas" errors={errors}>
                   {text(form.containers.replicas, (v) => setIn('containers', 'replicas', v), { inputMode: 'numeric', className: 'short' })}
+                </Field>
+                <Field name="containers.cpus" label="CPU limit" errors={errors} hint="cores, e.g. 0.5; empty = none">
+                  {text(form.containers.cpus, (v) => setIn('containers', 'cpus', v), { inputMode: 'decimal', className: 'short' })}
+                </Field>
+                <Field name="containers.memory" label="Memory limit" errors={errors} hint="e.g. 256m, 1g; empty = none">
+                  {text(form.containers.memory, (v) => setIn('containers', 'memory', v), { className: 'short' })}
+                </Field>
+                <Field name="containers.restartPolicy" label="Restart policy" errors={errors} hint="Docker's; the agent replaces dead replicas anyway">
+                  {(p) => (
+                    <select {...p} value={form.containers.restartPolicy} onChange={(e) => setIn('containers', 'restartPolicy', e.target.value)}>
+                      <option value="no">no</option>
+                      <option value="on-failure">on failure</option>
+                      <option value="always">always</option>
+                      <option value="unless-stopped">unless stopped</option>
+                    </select>
+                  )}
                 </Field>
               </div>
             </>
@@ -215,3 +248,42 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
 }
 
 const HEALTH_LABELS = { intervalSeconds: 'Interval (s)', timeoutSeconds: 'Timeout (s)', fall: 'Fall', rise: 'Rise' };
+const HEALTH_HINTS = {
+  intervalSeconds: 'seconds between checks',
+  timeoutSeconds: 'a slower answer fails',
+  fall: 'failed checks in a row before a target is taken out (1–10)',
+  rise: 'passed checks in a row before it is put back (1–10)',
+};
+
+/** The hosts to place the service on; OFFLINE ones are flagged (they apply it when back). */
+function HostChoice({ hosts, chosen, errors, onChange }: {
+  hosts: Agent[];
+  chosen: string[];
+  errors: Record<string, string[]>;
+  onChange: (ids: string[]) => void;
+}) {
+  const offline = hosts.filter((a) => chosen.includes(a.id) && a.status !== 'ONLINE');
+  return (
+    <div className={`field${errors.agentIds ? ' invalid' : ''}`} role="group" aria-labelledby="hosts-label" aria-describedby="hosts-hint">
+      <span id="hosts-label" className="label">Hosts that serve it</span>
+      {hosts.length === 0 && <span className="muted">No host enrolled yet.</span>}
+      <div className="checks">
+        {hosts.map((a) => (
+          <label key={a.id} className="check">
+            <input type="checkbox" checked={chosen.includes(a.id)}
+              onChange={(e) => onChange(e.target.checked ? [...chosen, a.id] : chosen.filter((x) => x !== a.id))} />
+            {a.name} <small className={a.status === 'ONLINE' ? 'muted' : 'bad-text'}>({a.status})</small>
+          </label>
+        ))}
+      </div>
+      <small id="hosts-hint" className="hint">with none ticked, no host serves it yet (edge hosts forward to the ticked ones)</small>
+      {offline.length > 0 && (
+        <p className="notice warn" role="status">
+          {offline.map((a) => a.name).join(', ')} {offline.length > 1 ? 'are' : 'is'} {offline.map((a) => a.status).includes('OFFLINE') ? 'OFFLINE' : 'not online'}:
+          the service is saved, but {offline.length > 1 ? 'they serve' : 'it serves'} it only once back online.
+        </p>
+      )}
+      {errors.agentIds && <span className="field-error" data-field-error>{errors.agentIds.join('; ')}</span>}
+    </div>
+  );
+}

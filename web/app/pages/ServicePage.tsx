@@ -14,6 +14,7 @@ import { formatNumber, formatTime } from '../lib/format';
 import { metricNames, rangeByKey } from '../lib/metrics';
 import { REFRESH_MS, rollup, useAgents } from '../lib/queries';
 import { useTitle } from '../lib/title';
+import { Flash, flash } from '../components/Flash';
 
 export default function ServicePage() {
   const { id = '' } = useParams();
@@ -39,7 +40,7 @@ export default function ServicePage() {
     try {
       await endpoints.deleteService(id);
       await queryClient.invalidateQueries({ queryKey: ['services'] });
-      navigate('/services');
+      navigate('/services', flash(`Deleted ${service.data?.name ?? 'the service'}.`));
     } catch (e) {
       setDeleteError((e as Error).message);
     }
@@ -59,6 +60,7 @@ export default function ServicePage() {
               <h1 id="service-title">
                 {s.name} {status.data && <HealthBadge health={status.data.health} config={rollup(status.data)} />}
               </h1>
+              <Link className="button" to={`/logs?service=${encodeURIComponent(id)}`}>Logs</Link>
               {canWrite && (
                 <div className="actions">
                   <Link className="button" to={`/services/${id}/edit`}>Edit</Link>
@@ -66,7 +68,8 @@ export default function ServicePage() {
                 </div>
               )}
             </div>
-            {deleteError && <p className="notice error" role="alert">{deleteError}</p>}
+            <Flash />
+            {deleteError && <p className="notice error" role="alert">Not deleted: {deleteError}</p>}
             <Details service={s} />
             <Rollout service={s} status={status.data} error={status.error} />
             {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
@@ -192,7 +195,7 @@ function Replicas({ service, status, canWrite }: { service: Service; status?: Se
       await queryClient.invalidateQueries({ queryKey: ['service', service.id] });
     } catch (err) {
       const text = err instanceof ApiError && err.errors.length ? err.errors.map((x) => x.message).join('; ') : (err as Error).message;
-      setMessage({ ok: false, text: err instanceof ApiError && err.status === 404 ? 'Scaling is not available in this core.' : text });
+      setMessage({ ok: false, text: err instanceof ApiError && err.status === 404 ? 'Scaling is not available in this core.' : `Not scaled: ${text}` });
     }
   };
 

@@ -5,6 +5,7 @@ import { HealthBadge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
 import { rollup, useAgents, useServices, useServiceStatuses } from '../lib/queries';
 import { useTitle } from '../lib/title';
+import { Flash } from '../components/Flash';
 
 const PAGE = 25;
 
@@ -34,6 +35,7 @@ export default function ServicesPage() {
         </label>
         {canWrite && <Link className="button primary" to="/services/new">New service</Link>}
       </div>
+      <Flash />
       <QueryState what="services" pending={services.isPending} error={services.error} module="proxy">
         {all.length === 0 ? (
           <Empty>No service yet.{canWrite && <> <Link to="/services/new">Create the first one</Link>.</>}</Empty>

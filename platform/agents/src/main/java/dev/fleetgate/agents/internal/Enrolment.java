@@ -53,6 +53,17 @@ public final class Enrolment {
     public record Enrolled(String agentId, String apiKey, String bundleSigningKey) {
     }
 
+    /**
+     * A token not used and not expired, as listed to admins (never the token itself).
+     *
+     * @param id the first 16 hex digits of the token's SHA-256: enough to name it, useless to enrol
+     */
+    public record OpenToken(String id, String name, String createdBy, Instant createdAt, Instant expiresAt) {
+    }
+
+    /** The id of an open token: 16 lower-case hex digits. */
+    public static final Pattern TOKEN_ID = Pattern.compile("[0-9a-f]{16}");
+
     /** The agent's enrolment request. */
     public record Request(String token, String name, String hostname, String role, String version) {
     }
@@ -103,6 +114,47 @@ public final class Enrolment {
             }
         });
         return new Token(token, expiresAt, certificate.fingerprint().orElse(null), certificate.httpsPort());
+    }
+
+    /** @return the tokens neither used nor expired, newest first */
+    public List<OpenToken> openTokens() {
+        Instant now = registry.clock().instant();
+        return Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT left(token_hash, 16) AS id, name, created_by, created_at, expires_at FROM enrollment_tokens"
+                            + " WHERE used_at IS NULL AND expires_at > ? ORDER BY created_at DESC, token_hash")) {
+                Jdbc.setInstant(ps, 1, now);
+                List<OpenToken> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new OpenToken(rs.getString("id"), rs.getString("name"), rs.getString("created_by"),
+                                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "expires_at")));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /**
+     * Revokes an open token: it can no longer enrol an agent.
+     *
+     * @throws ApiException 400 for an id that is not 16 hex digits, 404 when no open token has it
+     */
+    public void revoke(String id) {
+        if (id == null || !TOKEN_ID.matcher(id).matches()) {
+            throw ApiException.invalid("id", "must be 16 lower-case hex digits");
+        }
+        int deleted = Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM enrollment_tokens WHERE left(token_hash, 16) = ? AND used_at IS NULL")) {
+                ps.setString(1, id);
+                return ps.executeUpdate();
+            }
+        });
+        if (deleted == 0) {
+            throw ApiException.notFound("Open enrolment token " + id);
+        }
     }
 
     /**

@@ -90,6 +90,21 @@ public final class AgentsResource implements RestResource {
                 t.command(requestHost(headers)))).build();
     }
 
+    @GET
+    @Path("enrollment-tokens")
+    @RolesAllowed(Roles.ADMIN)
+    public List<Views.OpenToken> openTokens() {
+        return enrolment.openTokens().stream().map(Views.OpenToken::of).toList();
+    }
+
+    @DELETE
+    @Path("enrollment-tokens/{tokenId}")
+    @RolesAllowed(Roles.ADMIN)
+    public Response revokeToken(@PathParam("tokenId") String tokenId) {
+        enrolment.revoke(tokenId);
+        return Response.noContent().build();
+    }
+
     @POST
     @Path("enroll")
     @PermitAll

@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.agents.internal.BundleRepository;
+import dev.fleetgate.agents.internal.Enrolment;
 import dev.fleetgate.agents.internal.SyncService;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateService;
@@ -33,6 +34,13 @@ public final class Views {
 
     /** @param coreFingerprint the pin for {@code --core-fingerprint}; @param command a ready-to-paste agent command line */
     public record Token(String token, String expiresAt, String coreFingerprint, String command) {
+    }
+
+    /** An open enrolment token as listed (never the token itself). */
+    public record OpenToken(String id, String name, String createdBy, String createdAt, String expiresAt) {
+        static OpenToken of(Enrolment.OpenToken t) {
+            return new OpenToken(t.id(), t.name(), t.createdBy(), time(t.createdAt()), time(t.expiresAt()));
+        }
     }
 
     /** @param bundleSigningKey the core's Ed25519 public key (base64 X.509) that signs every deployed bundle */

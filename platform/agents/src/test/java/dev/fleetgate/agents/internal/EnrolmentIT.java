@@ -85,4 +85,69 @@ class EnrolmentIT {
         Enrolment.Enrolled b = core.enrolment.enroll(new Enrolment.Request(plain.token(), null, "h2.lan", null, null));
         assertEquals("h2.lan", core.registry.get(b.agentId()).orElseThrow().name());
     }
+
+    @Test
+    void openTokensAreListedWithoutTheTokenAndCanBeRevoked() {
+        Enrolment.Token used = core.enrolment.createToken("used-one", 60, "admin");
+        core.enrolment.enroll(request(used.token(), "used-one"));
+        Enrolment.Token expired = core.enrolment.createToken("expired-one", 1, "admin");
+        clock.advance(Duration.ofMinutes(2));
+        Enrolment.Token open = core.enrolment.createToken("web-9", 60, "alice");
+
+        java.util.List<Enrolment.OpenToken> list = core.enrolment.openTokens().stream()
+                .filter(t -> java.util.Set.of("used-one", "expired-one", "web-9").contains(t.name())).toList();
+        assertEquals(1, list.size(), "only the open token: " + list);
+        Enrolment.OpenToken t = list.get(0);
+        assertEquals("alice", t.createdBy());
+        assertEquals(open.expiresAt(), t.expiresAt());
+        assertTrue(Enrolment.TOKEN_ID.matcher(t.id()).matches(), t.id());
+        assertTrue(!open.token().contains(t.id()), "the id is not part of the token");
+
+        core.enrolment.revoke(t.id());
+        assertTrue(core.enrolment.openTokens().stream().noneMatch(x -> x.id().equals(t.id())));
+        assertEquals(401, assertThrows(ApiException.class,
+                () -> core.enrolment.enroll(request(open.token(), "web-9"))).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> core.enrolment.revoke(t.id())).status());
+        assertEquals(400, assertThrows(ApiException.class, () -> core.enrolment.revoke("NOT-AN-ID")).status());
+        assertEquals(400, assertThrows(ApiException.class, () -> core.enrolment.revoke(null)).status());
+        // a used token is not revoked (its row records which agent it enrolled)
+        String usedId = Secrets.sha256Hex(used.token()).substring(0, 16);
+        assertEquals(404, assertThrows(ApiException.class, () -> core.enrolment.revoke(usedId)).status());
+        assertTrue(expired.token().length() > 0);
+    }
+
+    @Test
+    void shellCommandsListAndRevoke() throws Exception {
+        Enrolment.Token t = core.enrolment.createToken("shell-host", 60, "admin");
+        String id = core.enrolment.openTokens().stream().filter(x -> "shell-host".equals(x.name())).findFirst()
+                .orElseThrow().id();
+        String listed = shell(new dev.fleetgate.agents.command.EnrollTokensCommand(), null);
+        assertTrue(listed.contains(id) && listed.contains("shell-host"), listed);
+        assertTrue(!listed.contains(t.token()), "the token itself is never printed");
+        assertEquals("Revoked " + id, shell(new dev.fleetgate.agents.command.EnrollTokenRevokeCommand(), id).trim());
+        assertTrue(!shell(new dev.fleetgate.agents.command.EnrollTokensCommand(), null).contains(id));
+        assertEquals(404, assertThrows(ApiException.class,
+                () -> shell(new dev.fleetgate.agents.command.EnrollTokenRevokeCommand(), id)).status());
+    }
+
+    /** Runs a shell command against this core's enrolment (the fields Karaf injects), returning what it printed. */
+    private String shell(org.apache.karaf.shell.api.action.Action command, String id) throws Exception {
+        java.lang.reflect.Field enrolment = command.getClass().getDeclaredField("enrolment");
+        enrolment.setAccessible(true);
+        enrolment.set(command, core.enrolment);
+        if (id != null) {
+            java.lang.reflect.Field arg = command.getClass().getDeclaredField("id");
+            arg.setAccessible(true);
+            arg.set(command, id);
+        }
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            command.execute();
+        } finally {
+            System.setOut(out);
+        }
+        return buffer.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
