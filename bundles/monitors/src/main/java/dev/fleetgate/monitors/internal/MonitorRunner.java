@@ -17,6 +17,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
@@ -29,6 +32,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.TaskService;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.api.alerts.AlertEvent;
@@ -48,6 +52,8 @@ public final class MonitorRunner {
     public static final String EVENT_KIND = "monitor.down";
     public static final String HTTP_TASK = "http.probe";
     public static final String TLS_TASK = "tls.probe";
+    public static final String DNS_TASK = "dns.probe";
+    public static final String JSON_TASK = "json.probe";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorRunner.class);
     private static final int CLAIM_LIMIT = 500;
 
@@ -59,6 +65,16 @@ public final class MonitorRunner {
     private final Duration ttl;
     private final ExecutorService answers;
     private final ScheduledExecutorService ticker;
+
+    /** Where json monitors' fields go (bundles/metrics); without it they are dropped. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile MetricsSink metrics;
+
+    /** The proxy services attached monitors follow; absent while the proxy module is not running. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceLookup services;
 
     @Activate
     public MonitorRunner(@Reference MonitorStore store, @Reference TaskService tasks,
@@ -112,12 +128,32 @@ public final class MonitorRunner {
         }
         Map<String, Boolean> online = online();
         int queued = 0;
-        for (StoredMonitor m : due) {
-            List<String> up = m.agentIds().stream().filter(a -> online.getOrDefault(a, false)).toList();
+        for (StoredMonitor stored : due) {
+            List<String> up = stored.agentIds().stream().filter(a -> online.getOrDefault(a, false)).toList();
             if (up.isEmpty()) {
-                store.reevaluate(m.id(), online).ifPresent(this::post);
+                store.reevaluate(stored.id(), online).ifPresent(this::post);
                 continue;
             }
+            StoredMonitor resolved = stored;
+            if (stored.serviceId() != null) {
+                ServiceLookup lookup = services;
+                if (lookup == null) {
+                    continue; // the proxy module is not running: nothing is known, nothing is recorded
+                }
+                Optional<ServiceLookup.Service> service = lookup.service(stored.serviceId());
+                Optional<String> target = service.flatMap(s -> attachedTarget(stored, s));
+                if (target.isEmpty()) {
+                    String why = service.isEmpty() ? "the service " + stored.serviceId() + " does not exist"
+                            : "the service " + service.get().name() + " has no domain to check";
+                    for (String agentId : up) {
+                        store.record(stored.id(), new ProbeResult(agentId, clock.instant(), false, null, null,
+                                "service", why, null, null), online).ifPresent(this::post);
+                    }
+                    continue;
+                }
+                resolved = stored.withTarget(target.get());
+            }
+            StoredMonitor m = resolved;
             for (String agentId : up) {
                 try {
                     TaskView task = tasks.submit(agentId, taskType(m), payload(m), ttl);
@@ -153,6 +189,22 @@ public final class MonitorRunner {
             return; // not run (expired, or the wait timed out): nothing is known
         }
         store.record(m.id(), result.get(), online()).ifPresent(this::post);
+        if ("json".equals(m.type()) && result.get().ok()) {
+            storeFields(m, result.get());
+        }
+    }
+
+    /** Stores a json monitor's fields through the platform's {@link MetricsSink} (see {@link ResourceMetrics}). */
+    private void storeFields(StoredMonitor m, ProbeResult r) {
+        MetricsSink sink = metrics;
+        if (sink == null || r.detail() == null) {
+            return;
+        }
+        try {
+            sink.accept(r.agentId(), ResourceMetrics.series(m, r));
+        } catch (Exception e) {
+            LOG.warn("Storing the fields of monitor {} failed: {}", m.name(), e.toString());
+        }
     }
 
     /** Maps a finished task to a result; empty when the agent did not run it. */
@@ -182,17 +234,59 @@ public final class MonitorRunner {
         return Optional.of(new ProbeResult(agentId, at, ok, status, latency, kind, error, expires, r));
     }
 
+    /**
+     * What a monitor attached to a service checks: its first non-wildcard domain, as
+     * {@code https://<domain><path>} (http, json), {@code <domain>[:port]} (tls) or the name (dns).
+     */
+    static Optional<String> attachedTarget(StoredMonitor m, ServiceLookup.Service s) {
+        return s.primaryDomain().map(d -> switch (m.type()) {
+            case "http", "json" -> "https://" + d + m.target();
+            case "tls" -> d + m.target();
+            default -> d;
+        });
+    }
+
     static String taskType(StoredMonitor m) {
-        return "tls".equals(m.type()) ? TLS_TASK : HTTP_TASK;
+        return switch (m.type()) {
+            case "tls" -> TLS_TASK;
+            case "dns" -> DNS_TASK;
+            case "json" -> JSON_TASK;
+            default -> HTTP_TASK;
+        };
     }
 
     static ObjectNode payload(StoredMonitor m) {
         ObjectNode p = JsonNodeFactory.instance.objectNode();
         p.put("timeoutMs", m.timeoutMs());
-        if ("tls".equals(m.type())) {
-            p.put("target", m.target());
-            p.put("minDaysLeft", m.expect().path("minDaysLeft").asInt(14));
-            return p;
+        switch (m.type()) {
+            case "tls" -> {
+                p.put("target", m.target());
+                p.put("minDaysLeft", m.expect().path("minDaysLeft").asInt(14));
+                return p;
+            }
+            case "dns" -> {
+                p.put("name", m.target());
+                p.put("recordType", m.options().path("recordType").asText("A"));
+                if (m.options().hasNonNull("resolver")) {
+                    p.put("resolver", m.options().get("resolver").asText());
+                }
+                p.set("expectValues", m.expect().path("values").isArray() ? m.expect().get("values").deepCopy()
+                        : JsonNodeFactory.instance.arrayNode());
+                return p;
+            }
+            case "json" -> {
+                p.put("url", m.target());
+                if (m.options().has("headers")) {
+                    p.set("headers", m.options().get("headers").deepCopy());
+                }
+                return p;
+            }
+            default -> {
+                // http, below
+            }
+        }
+        if (m.options().has("headers")) {
+            p.set("headers", m.options().get("headers").deepCopy());
         }
         p.put("url", m.target());
         p.put("method", "GET");

@@ -42,7 +42,8 @@ import dev.fleetgate.persistence.SchemaMigrator;
 public final class MonitorStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, name, type, target, interval_seconds, agent_ids, expect, "
-            + "follow_redirects, confirmations, timeout_ms, state, state_since, created_at, updated_at";
+            + "follow_redirects, confirmations, timeout_ms, state, state_since, created_at, updated_at, options, "
+            + "confirm_agents, service_id";
 
     /**
      * The first run of a new or changed monitor: now plus up to a tenth of its interval, so that
@@ -87,12 +88,13 @@ public final class MonitorStore {
         UUID id = UUID.randomUUID();
         return Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor (name, type, target, interval_seconds,"
-                    + " agent_ids, expect, follow_redirects, confirmations, timeout_ms, id, next_run_at)"
-                    + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, " + JITTERED_START + ")"
+                    + " agent_ids, expect, follow_redirects, confirmations, timeout_ms, options, confirm_agents, service_id,"
+                    + " id, next_run_at)"
+                    + " VALUES (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?, ?, " + JITTERED_START + ")"
                     + " ON CONFLICT (name) DO NOTHING")) {
                 bind(ps, in);
-                ps.setObject(10, id);
-                ps.setInt(11, in.intervalSeconds());
+                ps.setObject(13, id);
+                ps.setInt(14, in.intervalSeconds());
                 if (ps.executeUpdate() == 0) {
                     throw taken(in.name());
                 }
@@ -122,12 +124,13 @@ public final class MonitorStore {
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE monitor SET name = ?, type = ?, target = ?,"
                     + " interval_seconds = ?, agent_ids = ?::jsonb, expect = ?::jsonb, follow_redirects = ?,"
-                    + " confirmations = ?, timeout_ms = ?, state = 'PENDING', state_since = now(), next_run_at = "
+                    + " confirmations = ?, timeout_ms = ?, options = ?::jsonb, confirm_agents = ?, service_id = ?,"
+                    + " state = 'PENDING', state_since = now(), next_run_at = "
                     + JITTERED_START + ","
                     + " updated_at = now() WHERE id = ?")) {
                 bind(ps, in);
-                ps.setInt(10, in.intervalSeconds());
-                ps.setObject(11, id);
+                ps.setInt(13, in.intervalSeconds());
+                ps.setObject(14, id);
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM monitor_agent_state WHERE monitor_id = ?")) {
@@ -243,7 +246,7 @@ public final class MonitorStore {
         for (String agent : m.agentIds()) {
             views.add(new StateLogic.AgentView(agent, online.getOrDefault(agent, false), failures.get(agent)));
         }
-        MonitorState next = StateLogic.evaluate(views, m.confirmations());
+        MonitorState next = StateLogic.evaluate(views, m.confirmations(), m.confirmAgents());
         if (next == m.state()) {
             return Optional.empty();
         }
@@ -348,6 +351,9 @@ public final class MonitorStore {
         ps.setBoolean(7, in.followRedirects());
         ps.setInt(8, in.confirmations());
         ps.setInt(9, in.timeoutMs());
+        ps.setString(10, in.options() == null ? "{}" : in.options().toString());
+        ps.setObject(11, in.confirmAgents(), Types.INTEGER);
+        ps.setString(12, in.serviceId());
     }
 
     private static Optional<StoredMonitor> one(Connection c, UUID id, boolean lock) throws SQLException {
@@ -367,11 +373,14 @@ public final class MonitorStore {
             a.forEach(n -> agents.add(n.asText()));
         }
         JsonNode expect = parse(rs.getString("expect"));
+        JsonNode options = parse(rs.getString("options"));
         return new StoredMonitor(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("type"),
                 rs.getString("target"), rs.getInt("interval_seconds"), List.copyOf(agents),
                 expect instanceof ObjectNode o ? o : JSON.createObjectNode(), rs.getBoolean("follow_redirects"),
                 rs.getInt("confirmations"), rs.getInt("timeout_ms"), MonitorState.valueOf(rs.getString("state")),
-                Jdbc.instant(rs, "state_since"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+                Jdbc.instant(rs, "state_since"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
+                options instanceof ObjectNode o ? o : JSON.createObjectNode(), (Integer) rs.getObject("confirm_agents"),
+                rs.getString("service_id"));
     }
 
     private static JsonNode parse(String json) {

@@ -48,8 +48,20 @@ public final class MonitorsResource implements RestResource {
         this.store = store;
     }
 
+    /** Every monitor, or ({@code serviceId}) those attached to one service. */
     @GET
-    public List<ObjectNode> list() {
+    public List<ObjectNode> list(@QueryParam("serviceId") String serviceId) {
+        if (serviceId != null) {
+            try {
+                UUID.fromString(serviceId);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("serviceId", "must be a service id (UUID)");
+            }
+            if (serviceId.length() != 36) {
+                throw ApiException.invalid("serviceId", "must be a service id (UUID)");
+            }
+            return monitors.ofService(serviceId).stream().map(MonitorJson::monitor).toList();
+        }
         return monitors.list().stream().map(MonitorJson::monitor).toList();
     }
 

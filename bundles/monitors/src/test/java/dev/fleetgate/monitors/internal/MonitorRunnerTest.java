@@ -73,4 +73,42 @@ class MonitorRunnerTest {
         assertTrue(MonitorRunner.toResult("a", task("DELIVERED", null, null), null, NOW).isEmpty());
         assertTrue(MonitorRunner.toResult("a", null, new IllegalStateException(), NOW).isEmpty());
     }
+
+    private static StoredMonitor monitor(String type, String target, String expect, String options) throws Exception {
+        return new StoredMonitor(UUID.fromString("00000000-0000-0000-0000-000000000001"), "m", type, target, 60,
+                java.util.List.of("a"), (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(expect), true, 2,
+                5000, MonitorState.UP, NOW, NOW, NOW, (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(options),
+                null, null);
+    }
+
+    @Test
+    void payloadsPerType() throws Exception {
+        StoredMonitor dns = monitor("dns", "www.example.test", "{\"values\":[\"127.0.0.1\"]}",
+                "{\"recordType\":\"A\",\"resolver\":\"127.0.0.1:53\"}");
+        assertEquals("dns.probe", MonitorRunner.taskType(dns));
+        assertEquals("{\"timeoutMs\":5000,\"name\":\"www.example.test\",\"recordType\":\"A\",\"resolver\":"
+                + "\"127.0.0.1:53\",\"expectValues\":[\"127.0.0.1\"]}", MonitorRunner.payload(dns).toString());
+        StoredMonitor json = monitor("json", "http://h/status", "{}", "{\"headers\":{\"X-K\":\"v\"}}");
+        assertEquals("json.probe", MonitorRunner.taskType(json));
+        assertEquals("{\"timeoutMs\":5000,\"url\":\"http://h/status\",\"headers\":{\"X-K\":\"v\"}}",
+                MonitorRunner.payload(json).toString());
+        assertEquals("v", MonitorRunner.payload(monitor("http", "http://h/", "{\"statuses\":[]}",
+                "{\"headers\":{\"X-K\":\"v\"}}")).get("headers").get("X-K").asText());
+    }
+
+    @Test
+    void resourceFieldsBecomeSeriesLabelledWithTheMonitor() throws Exception {
+        StoredMonitor json = monitor("json", "http://h/status", "{}", "{}");
+        ProbeResult r = new ProbeResult("a", NOW, true, 200, 3, null, null, null,
+                JSON.readTree("{\"fields\":{\"cpu\":60,\"mem\":30,\"disk\":43,\"uptime\":95826}}"));
+        com.fasterxml.jackson.databind.JsonNode series = ResourceMetrics.series(json, r);
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byName = new java.util.HashMap<>();
+        series.forEach(s -> byName.put(s.get("name").asText(), s));
+        assertEquals(java.util.Set.of("monitor_resource_cpu", "monitor_resource_mem", "monitor_resource_disk",
+                "monitor_resource_uptime", "host_cpu_usage_percent", "host_memory_used_percent",
+                "host_filesystem_used_percent"), byName.keySet());
+        assertEquals("{\"monitor\":\"m\",\"monitorId\":\"00000000-0000-0000-0000-000000000001\",\"cpu\":\"total\"}",
+                byName.get("host_cpu_usage_percent").get("labels").toString());
+        assertEquals("[[" + NOW.toEpochMilli() + ",95826.0]]", byName.get("monitor_resource_uptime").get("points").toString());
+    }
 }

@@ -40,11 +40,17 @@ class MonitorStoreIT {
         store = new MonitorStore(db.dataSource());
     }
 
+    static final List<String> MIGRATIONS = List.of("V1__monitors.sql", "V2__types_and_confirmation.sql");
+
     static void migrate(TestDatabase db) throws Exception {
-        try (InputStream in = MonitorStoreIT.class.getClassLoader().getResourceAsStream("db/monitors/V1__monitors.sql")) {
-            Migrations.apply(db.dataSource(), "monitors",
-                    List.of(new Migration(1, "monitors", new String(in.readAllBytes(), StandardCharsets.UTF_8))));
+        List<Migration> all = new java.util.ArrayList<>();
+        for (int i = 0; i < MIGRATIONS.size(); i++) {
+            try (InputStream in = MonitorStoreIT.class.getClassLoader().getResourceAsStream("db/monitors/"
+                    + MIGRATIONS.get(i))) {
+                all.add(new Migration(i + 1, "monitors", new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            }
         }
+        Migrations.apply(db.dataSource(), "monitors", all);
     }
 
     @AfterAll
@@ -107,6 +113,22 @@ class MonitorStoreIT {
         assertTrue(latest.get(0).ok());
         assertEquals(5, store.results(m.id(), 100).size());
         assertEquals(2, store.results(m.id(), 2).size());
+    }
+
+    @Test
+    void downNeedsKAgentsAndTheNewFieldsAreStored() throws Exception {
+        StoredMonitor m = store.create(MonitorInput.parse(JSON.readTree("{\"name\":\"k-of-3\",\"type\":\"dns\","
+                + "\"target\":\"www.example.test\",\"recordType\":\"AAAA\",\"confirmations\":1,\"confirmAgents\":2,"
+                + "\"agentIds\":[\"a1\",\"a2\",\"a3\"]}")));
+        assertEquals(2, m.confirmAgents());
+        assertEquals("AAAA", m.options().get("recordType").asText());
+        Map<String, Boolean> all = Map.of("a1", true, "a2", true, "a3", true);
+        Instant t = Instant.now();
+        store.record(m.id(), result("a3", t, true), all);
+        assertEquals(MonitorState.DEGRADED, store.record(m.id(), result("a1", t, false), all).orElseThrow().to());
+        assertEquals(MonitorState.DOWN, store.record(m.id(), result("a2", t, false), all).orElseThrow().to());
+        assertEquals(MonitorState.DEGRADED, store.record(m.id(), result("a2", t.plusSeconds(1), true), all)
+                .orElseThrow().to());
     }
 
     @Test
