@@ -76,6 +76,11 @@ public final class MonitorRunner {
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ServiceLookup services;
 
+    /** The services' recent 5xx rates for incident reports. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceTraffic traffic;
+
     @Activate
     public MonitorRunner(@Reference MonitorStore store, @Reference TaskService tasks,
             @Reference AgentDirectory agents, @Reference EventAdmin events, MonitorsConfig config) {
@@ -303,24 +308,88 @@ public final class MonitorRunner {
 
     /** Posts the alert event of a state change, if it has one. */
     void post(Transition t) {
-        AlertEvent e = alert(t);
+        AlertEvent e = alert(t, context(t));
         if (e != null) {
             events.postEvent(new Event(e.topic(), e.toProperties()));
         }
     }
 
+    /** What the report adds to a DOWN event: agent names, the attached service and its traffic. */
+    record ReportContext(Map<String, String> agentNames, String serviceName, ServiceTraffic.Rate rate) {
+        static final ReportContext NONE = new ReportContext(Map.of(), null, null);
+    }
+
+    private ReportContext context(Transition t) {
+        if (t.report() == null) {
+            return ReportContext.NONE;
+        }
+        Map<String, String> names = new HashMap<>();
+        try {
+            agents.list().forEach(a -> names.put(a.id(), a.name()));
+        } catch (RuntimeException e) {
+            LOG.debug("Agent names unavailable: {}", e.toString());
+        }
+        String serviceName = null;
+        ServiceTraffic.Rate rate = null;
+        ServiceLookup lookup = services;
+        if (t.report().serviceId() != null && lookup != null) {
+            serviceName = lookup.service(t.report().serviceId()).map(ServiceLookup.Service::name).orElse(null);
+            ServiceTraffic tr = traffic;
+            if (serviceName != null && tr != null) {
+                rate = tr.rate(serviceName, clock.millis()).orElse(null);
+            }
+        }
+        return new ReportContext(names, serviceName, rate);
+    }
+
     static AlertEvent alert(Transition t) {
+        return alert(t, ReportContext.NONE);
+    }
+
+    /**
+     * The alert event of a transition: DOWN fires {@code monitor.down} with a readable report
+     * (first line: what failed; then since when, from which agents, the last success and, when
+     * attached to a service, its recent 5xx rate) and the same facts as labels for templates.
+     */
+    static AlertEvent alert(Transition t, ReportContext ctx) {
         if (t.to() == MonitorState.DOWN) {
             ProbeResult r = t.cause();
             String why = r == null || r.errorKind() == null ? "" : ": " + r.errorKind()
                     + (r.error() == null ? "" : " — " + r.error()) + " (agent " + r.agentId() + ")";
+            StringBuilder message = new StringBuilder("Monitor " + t.name() + " (" + t.target() + ") is DOWN" + why);
             AlertEvent e = AlertEvent.firing(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
-                    .message("Monitor " + t.name() + " (" + t.target() + ") is DOWN" + why)
                     .label("monitor", t.name()).label("target", t.target());
             if (r != null && r.errorKind() != null) {
                 e.label("errorKind", r.errorKind()).label("agent", r.agentId());
             }
-            return e;
+            DownReport report = t.report();
+            if (report != null) {
+                List<String> failing = report.failing().stream().map(f -> ctx.agentNames().getOrDefault(f.agentId(),
+                        f.agentId()) + ": " + f.errorKind() + (f.error() == null ? "" : " — " + f.error())).toList();
+                message.append("\nFailing since ").append(report.since() == null ? "?" : report.since())
+                        .append(" from ").append(report.failing().size()).append(" of ").append(report.agents())
+                        .append(" agents");
+                failing.forEach(f -> message.append("\n  ").append(f));
+                message.append("\nLast success: ").append(report.lastSuccess() == null ? "none kept"
+                        : report.lastSuccess().toString());
+                e.label("failingAgents", String.join(", ", report.failing().stream()
+                        .map(f -> ctx.agentNames().getOrDefault(f.agentId(), f.agentId())).toList()));
+                e.label("since", String.valueOf(report.since()));
+                e.label("lastSuccess", report.lastSuccess() == null ? "none" : report.lastSuccess().toString());
+                if (ctx.serviceName() != null) {
+                    e.label("service", ctx.serviceName());
+                    message.append("\nService ").append(ctx.serviceName()).append(": ");
+                    if (ctx.rate() == null) {
+                        message.append("no recent traffic reported");
+                    } else {
+                        String pct = String.format(java.util.Locale.ROOT, "%.1f", ctx.rate().errorPercent());
+                        message.append(pct).append("% 5xx of ").append(String.format(java.util.Locale.ROOT, "%.2f",
+                                ctx.rate().requestsPerSecond())).append(" req/s (last reports)");
+                        e.label("service5xxPercent", pct);
+                    }
+                }
+            }
+            return e.message(message.toString());
         }
         if (t.from() == MonitorState.DOWN && t.to() == MonitorState.UP) {
             return AlertEvent.cleared(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)

@@ -255,7 +255,47 @@ public final class MonitorStore {
             ps.setObject(2, m.id());
             ps.executeUpdate();
         }
-        return Optional.of(new Transition(m.id(), m.name(), m.target(), m.state(), next, cause));
+        DownReport report = next == MonitorState.DOWN ? report(c, m, failures) : null;
+        return Optional.of(new Transition(m.id(), m.name(), m.target(), m.state(), next, cause, report));
+    }
+
+    /** The failing agents' latest results, when the failures started, the last success. */
+    private static DownReport report(Connection c, StoredMonitor m, Map<String, Integer> failures)
+            throws SQLException {
+        List<ProbeResult> failing = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (agent_id) agent_id, checked_at, ok,"
+                + " status, latency_ms, error_kind, error, tls_expires_at, NULL AS detail FROM monitor_result"
+                + " WHERE monitor_id = ? AND checked_at > now() - make_interval(secs => ?::float8 * ?)"
+                + " ORDER BY agent_id, checked_at DESC")) {
+            ps.setObject(1, m.id());
+            ps.setInt(2, m.intervalSeconds());
+            ps.setInt(3, m.confirmations() + 5);
+            for (ProbeResult r : results(ps)) {
+                if (!r.ok() && failures.getOrDefault(r.agentId(), 0) >= m.confirmations()) {
+                    failing.add(r);
+                }
+            }
+        }
+        Instant lastSuccess;
+        Instant since;
+        try (PreparedStatement ps = c.prepareStatement("SELECT max(checked_at) AS t FROM monitor_result"
+                + " WHERE monitor_id = ? AND ok")) {
+            ps.setObject(1, m.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                lastSuccess = Jdbc.instant(rs, "t");
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT min(checked_at) AS t FROM monitor_result"
+                + " WHERE monitor_id = ? AND NOT ok AND checked_at > coalesce(?::timestamptz, '-infinity'::timestamptz)")) {
+            ps.setObject(1, m.id());
+            Jdbc.setInstant(ps, 2, lastSuccess);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                since = Jdbc.instant(rs, "t");
+            }
+        }
+        return new DownReport(failing, m.agentIds().size(), since, lastSuccess, m.serviceId());
     }
 
     /** The latest result of each agent that reported. */

@@ -111,4 +111,38 @@ class MonitorRunnerTest {
                 byName.get("host_cpu_usage_percent").get("labels").toString());
         assertEquals("[[" + NOW.toEpochMilli() + ",95826.0]]", byName.get("monitor_resource_uptime").get("points").toString());
     }
+
+    @Test
+    void theDownReportSaysWhatFailedSinceWhenWhereAndTheServiceTraffic() {
+        UUID id = UUID.randomUUID();
+        ProbeResult a = new ProbeResult("a1", NOW, false, null, 5, "connect", "Connection refused", null, null);
+        ProbeResult b = new ProbeResult("a2", NOW, false, null, 5000, "timeout", "timed out after 5000 ms", null, null);
+        DownReport report = new DownReport(java.util.List.of(a, b), 3, NOW.minusSeconds(20), NOW.minusSeconds(30),
+                "svc-1");
+        ServiceTraffic traffic = new ServiceTraffic();
+        traffic.accept("service_requests_per_second", Map.of("service", "shop", "agent", "a1"), NOW.toEpochMilli(), 8);
+        traffic.accept("service_responses_per_second", Map.of("service", "shop", "agent", "a1", "status", "5xx"),
+                NOW.toEpochMilli(), 2);
+        traffic.accept("service_requests_per_second", Map.of("service", "old", "agent", "a1"),
+                NOW.toEpochMilli() - 600_000, 8);
+        assertTrue(traffic.rate("old", NOW.toEpochMilli()).isEmpty(), "too old");
+        MonitorRunner.ReportContext ctx = new MonitorRunner.ReportContext(Map.of("a1", "web-1", "a2", "web-2"), "shop",
+                traffic.rate("shop", NOW.toEpochMilli()).orElseThrow());
+        AlertEvent e = MonitorRunner.alert(new Transition(id, "shop", "https://shop.test/", MonitorState.DEGRADED,
+                MonitorState.DOWN, b, report), ctx);
+        Map<String, Object> p = e.toProperties();
+        assertEquals("""
+                Monitor shop (https://shop.test/) is DOWN: timeout — timed out after 5000 ms (agent a2)
+                Failing since 2026-12-04T17:59:40Z from 2 of 3 agents
+                  web-1: connect — Connection refused
+                  web-2: timeout — timed out after 5000 ms
+                Last success: 2026-12-04T17:59:30Z
+                Service shop: 25.0% 5xx of 8.00 req/s (last reports)""", p.get(AlertEvent.MESSAGE));
+        @SuppressWarnings("unchecked")
+        Map<String, String> labels = (Map<String, String>) p.get(AlertEvent.LABELS);
+        assertEquals("web-1, web-2", labels.get("failingAgents"));
+        assertEquals("2026-12-04T17:59:40Z", labels.get("since"));
+        assertEquals("25.0", labels.get("service5xxPercent"));
+        assertEquals("shop", labels.get("service"));
+    }
 }

@@ -100,6 +100,13 @@ class MonitorStoreIT {
         Transition down = store.record(m.id(), result("a1", t.plusSeconds(20), false), online).orElseThrow();
         assertEquals(MonitorState.UP, down.from());
         assertEquals(MonitorState.DOWN, down.to());
+        DownReport report = down.report();
+        assertEquals(t.plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                report.since().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertEquals(t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                report.lastSuccess().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertEquals(1, report.failing().size());
+        assertEquals("status", report.failing().get(0).errorKind());
         assertTrue(store.record(m.id(), result("a1", t.plusSeconds(30), false), online).isEmpty(), "still DOWN");
         Transition up = store.record(m.id(), result("a1", t.plusSeconds(40), true), online).orElseThrow();
         assertEquals(MonitorState.DOWN, up.from());
