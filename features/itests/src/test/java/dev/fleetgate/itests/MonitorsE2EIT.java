@@ -39,6 +39,8 @@ class MonitorsE2EIT {
     private AgentProcess agent;
     private HttpServer target;
     private final AtomicInteger status = new AtomicInteger(200);
+    private String agentId;
+    private Path bind9;
 
     @BeforeAll
     void start() throws Exception {
@@ -49,6 +51,12 @@ class MonitorsE2EIT {
             exchange.sendResponseHeaders(status.get(), -1);
             exchange.close();
         });
+        target.createContext("/resource", exchange -> {
+            byte[] body = "{\"cpu\": 91, \"mem\": \"30%\", \"disk\": \"43%\", \"uptime\": \"1d 2h 37m 6s\"}".getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
         target.start();
         db = TestDatabase.create();
         core = CoreProcess.install(work, PORTS, db, Map.of());
@@ -57,7 +65,10 @@ class MonitorsE2EIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
+        if (bind9 != null) {
+            run("../../scripts/bind9-test.sh", "stop", bind9.toString());
+        }
         Processes.stopAll(agent, core, db);
         if (target != null) {
             target.stop(0);
@@ -67,9 +78,7 @@ class MonitorsE2EIT {
     @Test
     void downAfterConfirmationsOpensOneIncidentAndUpResolvesIt() throws Exception {
         Api admin = core.admin();
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of()).expect(201).body().get("token").asText();
-        agent.start(core.url(), "monitor-agent", token);
-        String agentId = agent.awaitOnline(admin, "monitor-agent", Duration.ofSeconds(90));
+        String agentId = agent(admin);
         String ruleId = builtInRule(admin, "monitor.down");
 
         JsonNode invalid = admin.post("/api/v1/monitors", Map.of("name", "x", "type", "http", "target", "ftp://x",
@@ -91,6 +100,9 @@ class MonitorsE2EIT {
         assertEquals(agentId, a.get("agentId").asText());
         assertEquals(500, a.get("status").asInt(), down.toString());
         assertEquals("status", a.get("errorKind").asText(), down.toString());
+        for (String phase : List.of("dnsMs", "connectMs", "firstByteMs", "totalMs")) {
+            assertTrue(a.get("timing").has(phase), phase + " in " + a);
+        }
         Processes.await("one open incident", Duration.ofSeconds(30), () -> admin
                 .get("/api/v1/incidents?state=open&ruleId=" + ruleId).expect(200).body().size() == 1);
         assertEquals(id, admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId).body().get(0).get("subject")
@@ -108,6 +120,72 @@ class MonitorsE2EIT {
 
         admin.delete("/api/v1/monitors/" + id).expect(204);
         assertEquals(404, admin.get("/api/v1/monitors/" + id).status());
+    }
+
+    /** Enrols the agent once for the class. */
+    private synchronized String agent(Api admin) throws Exception {
+        if (agentId == null) {
+            String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of()).expect(201).body().get("token")
+                    .asText();
+            agent.start(core.url(), "monitor-agent", token);
+            agentId = agent.awaitOnline(admin, "monitor-agent", Duration.ofSeconds(90));
+        }
+        return agentId;
+    }
+
+    @Test
+    void dnsAndJsonMonitorsRunOnTheAgentAndJsonFieldsMeetTheSeedRules() throws Exception {
+        Api admin = core.admin();
+        String agentId = agent(admin);
+        bind9 = Files.createTempDirectory("fleetgate-bind9-monitors");
+        run("../../scripts/bind9-test.sh", "start", bind9.toString(), "21302", "example.test");
+
+        String dns = admin.post("/api/v1/monitors", Map.of("name", "e2e dns", "type", "dns", "target", "ns.example.test",
+                "recordType", "A", "resolver", "127.0.0.1:21302", "intervalSeconds", 10, "agentIds", List.of(agentId),
+                "expect", Map.of("values", List.of("127.0.0.1")))).expect(201).body().get("id").asText();
+        JsonNode up = awaitState(admin, dns, "UP", Duration.ofSeconds(60));
+        assertEquals("[\"127.0.0.1\"]", up.get("agents").get(0).get("values").toString(), up.toString());
+        String wrong = admin.post("/api/v1/monitors", Map.of("name", "e2e dns wrong", "type", "dns", "target",
+                "ns.example.test", "resolver", "127.0.0.1:21302", "intervalSeconds", 10, "confirmations", 1,
+                "agentIds", List.of(agentId), "expect", Map.of("values", List.of("127.0.0.9")))).expect(201).body()
+                .get("id").asText();
+        JsonNode down = awaitState(admin, wrong, "DOWN", Duration.ofSeconds(60));
+        assertEquals("content", down.get("agents").get(0).get("errorKind").asText(), down.toString());
+
+        String cpuRule = "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0001"; // seed rule "CPU above 85%"
+        String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/resource";
+        String json = admin.post("/api/v1/monitors", Map.of("name", "e2e-resource", "type", "json", "target", url,
+                "intervalSeconds", 10, "agentIds", List.of(agentId))).expect(201).body().get("id").asText();
+        JsonNode polled = awaitState(admin, json, "UP", Duration.ofSeconds(60));
+        assertEquals(91, polled.get("agents").get(0).get("fields").get("cpu").asInt(), polled.toString());
+        Processes.await("the uptime field stored as a metric", Duration.ofSeconds(30), () -> {
+            JsonNode items = admin.get("/api/v1/metrics/latest?name=monitor_resource_uptime&monitor=e2e-resource")
+                    .expect(200).body().get("items");
+            return items.size() == 1 && items.get(0).get("value").asDouble() == 95_826;
+        });
+        Processes.await("the seed CPU rule opens an incident for the polled machine", Duration.ofSeconds(60), () -> {
+            for (JsonNode i : admin.get("/api/v1/incidents?state=open&ruleId=" + cpuRule).expect(200).body()) {
+                if (i.get("subject").asText().contains("monitor=e2e-resource")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+
+        admin.put("/api/v1/alerts/templates", Map.of("kind", "monitor.down", "channelType", "telegram", "event",
+                "opened", "body", "{{subject}} DOWN\n{{message}}\n{{#labels}}{{name}}: {{value}}\n{{/labels}}"))
+                .expect(200);
+        for (String id : List.of(dns, wrong, json)) {
+            admin.delete("/api/v1/monitors/" + id).expect(204);
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
     }
 
     private static JsonNode awaitState(Api admin, String id, String state, Duration timeout) {

@@ -142,7 +142,7 @@ public final class MonitorRunner {
             StoredMonitor resolved = stored;
             if (stored.serviceId() != null) {
                 ServiceLookup lookup = services;
-                if (lookup == null) {
+                if (lookup == null || !lookup.available()) {
                     continue; // the proxy module is not running: nothing is known, nothing is recorded
                 }
                 Optional<ServiceLookup.Service> service = lookup.service(stored.serviceId());
@@ -332,7 +332,7 @@ public final class MonitorRunner {
         String serviceName = null;
         ServiceTraffic.Rate rate = null;
         ServiceLookup lookup = services;
-        if (t.report().serviceId() != null && lookup != null) {
+        if (t.report().serviceId() != null && lookup != null && lookup.available()) {
             serviceName = lookup.service(t.report().serviceId()).map(ServiceLookup.Service::name).orElse(null);
             ServiceTraffic tr = traffic;
             if (serviceName != null && tr != null) {

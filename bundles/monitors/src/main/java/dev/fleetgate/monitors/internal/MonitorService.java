@@ -121,7 +121,7 @@ public final class MonitorService {
             }
         }
         ServiceLookup lookup = services;
-        if (in.serviceId() != null && lookup != null && lookup.service(in.serviceId()).isEmpty()) {
+        if (in.serviceId() != null && lookup != null && lookup.available() && lookup.service(in.serviceId()).isEmpty()) {
             errors.add(new FieldError("serviceId", "no such service: " + in.serviceId()));
         }
         if (!errors.isEmpty()) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The proxy services monitors may be attached to, as this module needs them. Implemented over
  * the proxy module's {@code ServiceDirectory} ({@link ProxyServiceLookup}, the only class that
- * loads the proxy's package); absent while the proxy module is not running.
+ * loads the proxy's package); not {@link #available()} while the proxy module is not running.
  */
 public interface ServiceLookup {
 
@@ -19,5 +19,11 @@ public interface ServiceLookup {
         }
     }
 
+    /** @return whether services can be read (the proxy module is running) */
+    default boolean available() {
+        return true;
+    }
+
+    /** @return the service, or empty when unknown or not {@link #available()} */
     Optional<Service> service(String id);
 }
