@@ -104,15 +104,17 @@ class MonitorsE2EIT {
             assertTrue(a.get("timing").has(phase), phase + " in " + a);
         }
         Processes.await("one open incident", Duration.ofSeconds(30), () -> admin
-                .get("/api/v1/incidents?state=open&ruleId=" + ruleId).expect(200).body().size() == 1);
-        assertEquals(id, admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId).body().get(0).get("subject")
-                .asText());
+                .get("/api/v1/incidents?state=open&ruleId=" + ruleId + "&subject=" + id).expect(200).body().size() == 1);
+        JsonNode incident = admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId + "&subject=" + id).body().get(0);
+        assertTrue(incident.get("message").asText().contains("Failing since"), incident.toString());
+        assertTrue(incident.get("message").asText().contains("Last success: 20"), incident.toString());
 
         status.set(200);
         awaitState(admin, id, "UP", Duration.ofSeconds(60));
         Processes.await("the incident resolved", Duration.ofSeconds(30), () -> admin
-                .get("/api/v1/incidents?state=open&ruleId=" + ruleId).expect(200).body().isEmpty());
-        assertEquals(1, admin.get("/api/v1/incidents?ruleId=" + ruleId).body().size(), "one incident, not one per check");
+                .get("/api/v1/incidents?state=open&ruleId=" + ruleId + "&subject=" + id).expect(200).body().isEmpty());
+        assertEquals(1, admin.get("/api/v1/incidents?ruleId=" + ruleId + "&subject=" + id).body().size(),
+                "one incident, not one per check");
         JsonNode results = admin.get("/api/v1/monitors/" + id + "/results?limit=1000").expect(200).body();
         assertTrue(results.size() >= 4, results.toString());
         double uptime = admin.get("/api/v1/monitors/" + id + "/status").body().get("uptime").get("24h").asDouble();

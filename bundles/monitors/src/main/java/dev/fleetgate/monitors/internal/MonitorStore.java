@@ -341,6 +341,31 @@ public final class MonitorStore {
         });
     }
 
+    /** One hour of a monitor's checks (all agents). */
+    public record HourBucket(Instant hour, long checks, long ok, Double avgLatencyMs) {
+    }
+
+    /** @return the hours since {@code from} that have checks, oldest first */
+    public List<HourBucket> hourly(UUID monitorId, Instant from) {
+        return Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT date_trunc('hour', checked_at) AS hour,"
+                    + " count(*) AS checks, count(*) FILTER (WHERE ok) AS ok, avg(latency_ms) AS latency"
+                    + " FROM monitor_result WHERE monitor_id = ? AND checked_at >= ? GROUP BY 1 ORDER BY 1")) {
+                ps.setObject(1, monitorId);
+                Jdbc.setInstant(ps, 2, from);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<HourBucket> out = new ArrayList<>();
+                    while (rs.next()) {
+                        double latency = rs.getDouble("latency");
+                        out.add(new HourBucket(Jdbc.instant(rs, "hour"), rs.getLong("checks"), rs.getLong("ok"),
+                                rs.wasNull() ? null : latency));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
     /**
      * Deletes results checked before {@code before}, {@code batch} rows per statement.
      *

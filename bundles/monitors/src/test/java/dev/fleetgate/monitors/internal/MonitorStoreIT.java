@@ -115,6 +115,9 @@ class MonitorStoreIT {
         // 2 of 5 passed in the last day
         assertEquals(40.0, store.uptimePercent(m.id(), t.plusSeconds(41), Duration.ofHours(24)), 1e-9);
         assertNull(store.uptimePercent(m.id(), t.plusSeconds(41).plus(Duration.ofDays(2)), Duration.ofHours(24)));
+        List<MonitorStore.HourBucket> hours = store.hourly(m.id(), t.minus(Duration.ofHours(1)));
+        assertEquals(5, hours.stream().mapToLong(MonitorStore.HourBucket::checks).sum());
+        assertEquals(2, hours.stream().mapToLong(MonitorStore.HourBucket::ok).sum());
         List<ProbeResult> latest = store.latest(m.id());
         assertEquals(1, latest.size());
         assertTrue(latest.get(0).ok());
