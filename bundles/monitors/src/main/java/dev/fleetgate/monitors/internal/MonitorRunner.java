@@ -89,8 +89,8 @@ public final class MonitorRunner {
             ticker.scheduleWithFixedDelay(this::tickSafely, config.tickSeconds(), config.tickSeconds(),
                     TimeUnit.SECONDS);
         }
-        ticker.scheduleWithFixedDelay(() -> prune(config.resultRetentionDays()), 60, config.pruneIntervalSeconds(),
-                TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(() -> prune(config.resultRetentionDays(), config.hourlyRetentionDays()), 60,
+                config.pruneIntervalSeconds(), TimeUnit.SECONDS);
     }
 
     MonitorRunner(MonitorStore store, TaskService tasks, AgentDirectory agents, EventAdmin events, Clock clock,
@@ -408,14 +408,23 @@ public final class MonitorRunner {
         }
     }
 
-    private void prune(int days) {
+    /**
+     * Rolls the raw results up into hourly aggregates (the last 3 hours again, for late results),
+     * then deletes raw results older than {@code days} and aggregates older than {@code hourlyDays}.
+     * Every core may run it: the rollup is idempotent, the deletes are by time.
+     */
+    void prune(int days, int hourlyDays) {
         try {
-            long n = store.prune(clock.instant().minus(Duration.ofDays(days)), 10_000);
-            if (n > 0) {
-                LOG.info("Deleted {} monitor results older than {} days", n, days);
+            Instant now = clock.instant();
+            store.rollup(now, 3);
+            long n = store.prune(now.minus(Duration.ofDays(days)), 10_000);
+            int h = store.pruneHourly(now.minus(Duration.ofDays(hourlyDays)));
+            if (n > 0 || h > 0) {
+                LOG.info("Deleted {} monitor results older than {} days, {} hourly aggregates older than {} days", n,
+                        days, h, hourlyDays);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Pruning monitor results failed: {}", e.toString());
+            LOG.warn("Rolling up or pruning monitor results failed: {}", e.toString());
         }
     }
 

@@ -44,8 +44,12 @@ public final class MonitorService {
         this.runner = runner;
     }
 
-    /** The status of a monitor: its state, each agent's latest result, uptime over 24 h and 7 days (null: no results). */
-    public record Status(StoredMonitor monitor, List<AgentStatus> agents, Double uptime24h, Double uptime7d) {
+    /**
+     * The status of a monitor: its state, each agent's latest result, uptime over 24 h (raw results)
+     * and over 7 and 30 days (hourly aggregates, as fresh as the last rollup); null: no checks.
+     */
+    public record Status(StoredMonitor monitor, List<AgentStatus> agents, Double uptime24h, Double uptime7d,
+            Double uptime30d) {
     }
 
     /** One agent of a monitor: its latest result (null before the first) and whether it is online. */
@@ -145,7 +149,8 @@ public final class MonitorService {
         }
         Instant now = Instant.now();
         return new Status(m, out, store.uptimePercent(id, now, Duration.ofHours(24)),
-                store.uptimePercent(id, now, Duration.ofDays(7)));
+                store.hourlyUptimePercent(id, now, Duration.ofDays(7)), store.hourlyUptimePercent(id, now,
+                        Duration.ofDays(30)));
     }
 
     /** Ids of the known agents (for the shell). */

@@ -367,6 +367,59 @@ public final class MonitorStore {
     }
 
     /**
+     * Rolls the raw results up into {@code monitor_hourly}: every hour from the last one rolled
+     * up (at most {@code redoHours} back, for late results; everything kept when nothing was rolled
+     * up yet) to the current, partial one, recomputed whole (idempotent).
+     *
+     * @return hourly rows written
+     */
+    public int rollup(Instant now, int redoHours) {
+        return Jdbc.tx(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_hourly (monitor_id, hour, agent_id,"
+                    + " checks, ok, latency_avg_ms, latency_max_ms)"
+                    + " SELECT monitor_id, date_trunc('hour', checked_at), agent_id, count(*), count(*) FILTER (WHERE ok),"
+                    + " avg(latency_ms), max(latency_ms) FROM monitor_result"
+                    + " WHERE checked_at >= (SELECT CASE WHEN max(hour) IS NULL THEN '-infinity'::timestamptz"
+                    + " ELSE least(max(hour), date_trunc('hour', ?::timestamptz) - make_interval(hours => ?)) END"
+                    + " FROM monitor_hourly)"
+                    + " GROUP BY 1, 2, 3 ON CONFLICT (monitor_id, hour, agent_id) DO UPDATE SET checks = EXCLUDED.checks,"
+                    + " ok = EXCLUDED.ok, latency_avg_ms = EXCLUDED.latency_avg_ms,"
+                    + " latency_max_ms = EXCLUDED.latency_max_ms")) {
+                Jdbc.setInstant(ps, 1, now);
+                ps.setInt(2, redoHours);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** @return the share of passing checks (0..100) in the hourly aggregates since {@code now - window}, or null */
+    public Double hourlyUptimePercent(UUID monitorId, Instant now, Duration window) {
+        return Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT sum(ok), sum(checks) FROM monitor_hourly"
+                    + " WHERE monitor_id = ? AND hour >= date_trunc('hour', ?::timestamptz) AND hour <= ?")) {
+                ps.setObject(1, monitorId);
+                Jdbc.setInstant(ps, 2, now.minus(window));
+                Jdbc.setInstant(ps, 3, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long all = rs.getLong(2);
+                    return all == 0 ? null : 100.0 * rs.getLong(1) / all;
+                }
+            }
+        });
+    }
+
+    /** Deletes hourly aggregates of hours before {@code before}. @return rows deleted */
+    public int pruneHourly(Instant before) {
+        return Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM monitor_hourly WHERE hour < ?")) {
+                Jdbc.setInstant(ps, 1, before);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
      * Deletes results checked before {@code before}, {@code batch} rows per statement.
      *
      * @return rows deleted

@@ -74,6 +74,7 @@ public final class MonitorJson {
         ObjectNode uptime = o.putObject("uptime");
         percent(uptime, "24h", s.uptime24h());
         percent(uptime, "7d", s.uptime7d());
+        percent(uptime, "30d", s.uptime30d());
         return o;
     }
 

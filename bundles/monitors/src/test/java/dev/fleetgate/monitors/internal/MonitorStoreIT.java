@@ -40,7 +40,8 @@ class MonitorStoreIT {
         store = new MonitorStore(db.dataSource());
     }
 
-    static final List<String> MIGRATIONS = List.of("V1__monitors.sql", "V2__types_and_confirmation.sql");
+    static final List<String> MIGRATIONS = List.of("V1__monitors.sql", "V2__types_and_confirmation.sql",
+            "V3__hourly_aggregates.sql");
 
     static void migrate(TestDatabase db) throws Exception {
         List<Migration> all = new java.util.ArrayList<>();
@@ -175,10 +176,21 @@ class MonitorStoreIT {
         }
         store.record(m.id(), new ProbeResult("a1", now, false, null, null, "connect", "bad\u0000text", null,
                 JSON.createObjectNode().put("error", "bad\u0000text")), Map.of("a1", true));
+        assertTrue(store.rollup(now, 3) >= 2, "8 days ago and now");
+        assertEquals(100.0, store.hourlyUptimePercent(m.id(), now.minus(Duration.ofDays(1)), Duration.ofDays(30)));
         assertEquals(5, store.prune(now.minus(Duration.ofDays(7)), 2));
+        // the aggregates stay: 5 of 6 checks passed over 30 days, 0 of 1 in the last day
+        assertEquals(100.0 * 5 / 6, store.hourlyUptimePercent(m.id(), now, Duration.ofDays(30)), 1e-9);
+        assertEquals(0.0, store.hourlyUptimePercent(m.id(), now, Duration.ofHours(1)));
+        store.record(m.id(), result("a1", now.plusSeconds(1), true), Map.of("a1", true));
+        store.rollup(now, 3);
+        assertEquals(100.0 * 6 / 7, store.hourlyUptimePercent(m.id(), now, Duration.ofDays(30)), 1e-9,
+                "the current hour is rolled up again");
+        assertEquals(0, store.pruneHourly(now.minus(Duration.ofDays(9))));
+        assertTrue(store.pruneHourly(now.minus(Duration.ofDays(1))) >= 1);
         List<ProbeResult> left = store.results(m.id(), 100);
-        assertEquals(1, left.size());
-        assertEquals("bad\uFFFDtext", left.get(0).error());
+        assertEquals(2, left.size());
+        assertEquals("bad\uFFFDtext", left.get(1).error());
         Optional<StoredMonitor> gone = store.delete(m.id());
         assertTrue(gone.isPresent());
         assertEquals(0, store.results(m.id(), 100).size(), "results go with the monitor");
