@@ -361,7 +361,7 @@ export interface MonitorStatus {
   state: Monitor['state'];
   stateSince: string;
   agents: (MonitorResult & { agentName: string | null; online: boolean })[];
-  uptime: { '24h': number | null; '7d': number | null };
+  uptime: { '24h': number | null; '7d': number | null; '30d'?: number | null };
 }
 
 export interface MonitorHour {

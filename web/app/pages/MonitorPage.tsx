@@ -54,7 +54,7 @@ export default function MonitorPage() {
             {' '}Since {formatTime(monitor.data.stateSince)}.
           </p>
           <p>
-            Uptime 24 h: <strong>{formatPercent(status.data?.uptime['24h'])}</strong>, 7 d: <strong>{formatPercent(status.data?.uptime['7d'])}</strong>{' '}
+            Uptime 24 h: <strong>{formatPercent(status.data?.uptime['24h'])}</strong>, 7 d: <strong>{formatPercent(status.data?.uptime['7d'])}</strong>, 30 d: <strong>{formatPercent(status.data?.uptime['30d'])}</strong>{' '}
             <UptimeBars monitorId={id} />
           </p>
 
