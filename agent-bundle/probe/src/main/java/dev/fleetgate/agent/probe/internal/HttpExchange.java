@@ -141,10 +141,10 @@ final class HttpExchange {
             throw new Failure("refused", refused, null);
         }
         long t1 = System.nanoTime();
-        Socket socket = new Socket();
+        Socket socket = null;
         boolean done = false;
         try {
-            connect(socket, addresses, port, deadlineNanos);
+            socket = connect(addresses, port, deadlineNanos);
             long t2 = System.nanoTime();
             List<X509Certificate> chain = List.of();
             long t3 = t2;
@@ -200,7 +200,7 @@ final class HttpExchange {
         } catch (IOException e) {
             throw new Failure("connect", e.getMessage() == null ? e.toString() : e.getMessage(), e);
         } finally {
-            if (!done) {
+            if (!done && socket != null) {
                 try {
                     socket.close();
                 } catch (IOException e) {
@@ -210,21 +210,20 @@ final class HttpExchange {
         }
     }
 
-    private static void connect(Socket socket, InetAddress[] addresses, int port, long deadlineNanos)
-            throws IOException {
+    /** Connects to the first address that accepts (a refused one is skipped; a timeout ends the probe). */
+    private static Socket connect(InetAddress[] addresses, int port, long deadlineNanos) throws IOException {
         IOException last = null;
         for (InetAddress a : addresses) {
-            int left = left(deadlineNanos);
+            Socket socket = new Socket();
             try {
-                socket.connect(new InetSocketAddress(a, port), left);
-                return;
-            } catch (SocketTimeoutException e) {
-                throw e;
+                socket.connect(new InetSocketAddress(a, port), left(deadlineNanos));
+                return socket;
             } catch (IOException e) {
-                last = e;
-                if (socket.isClosed()) {
-                    break;
+                socket.close();
+                if (e instanceof SocketTimeoutException) {
+                    throw e;
                 }
+                last = e;
             }
         }
         throw last == null ? new IOException("no address") : last;
