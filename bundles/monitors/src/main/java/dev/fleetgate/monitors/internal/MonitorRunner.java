@@ -409,13 +409,15 @@ public final class MonitorRunner {
     }
 
     /**
-     * Rolls the raw results up into hourly aggregates (the last 3 hours again, for late results),
-     * then deletes raw results older than {@code days} and aggregates older than {@code hourlyDays}.
-     * Every core may run it: the rollup is idempotent, the deletes are by time.
+     * Creates the coming daily partitions, rolls the raw results up into hourly aggregates (the
+     * last 3 hours again, for late results), then drops the raw partitions older than {@code days}
+     * (and deletes such rows of the default partition) and aggregates older than {@code hourlyDays}.
+     * Every core may run it: creating is IF NOT EXISTS, the rollup idempotent, the deletes by time.
      */
     void prune(int days, int hourlyDays) {
         try {
             Instant now = clock.instant();
+            store.ensurePartitions(now, MonitorStore.PARTITIONS_AHEAD);
             store.rollup(now, 3);
             long n = store.prune(now.minus(Duration.ofDays(days)), 10_000);
             int h = store.pruneHourly(now.minus(Duration.ofDays(hourlyDays)));

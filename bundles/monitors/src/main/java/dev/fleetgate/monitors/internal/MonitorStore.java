@@ -52,6 +52,9 @@ public final class MonitorStore {
      */
     private static final String JITTERED_START = "now() + random() * make_interval(secs => ?::float8 / 10)";
 
+    /** Daily partitions of the raw results are kept this many days ahead of today. */
+    static final int PARTITIONS_AHEAD = 2;
+
     private final DataSource dataSource;
 
     @Activate
@@ -59,6 +62,7 @@ public final class MonitorStore {
             @Reference SchemaMigrator migrator, BundleContext context) {
         this(dataSource);
         migrator.migrate("monitors", context.getBundle(), "db/monitors");
+        ensurePartitions(Instant.now(), PARTITIONS_AHEAD);
     }
 
     /** For tests: the schema must exist. */
@@ -420,16 +424,17 @@ public final class MonitorStore {
     }
 
     /**
-     * Deletes results checked before {@code before}, {@code batch} rows per statement.
+     * Deletes results checked before {@code before}: drops the daily partitions that end by then,
+     * and deletes older rows of the default partition {@code batch} rows per statement.
      *
-     * @return rows deleted
+     * @return rows deleted from the default partition plus rows of the partitions dropped
      */
     public long prune(Instant before, int batch) {
-        long total = 0;
+        long total = dropPartitions(before);
         while (true) {
             int n = Jdbc.auto(dataSource, c -> {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM monitor_result WHERE ctid IN"
-                        + " (SELECT ctid FROM monitor_result WHERE checked_at < ? LIMIT ?)")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM monitor_result_default WHERE ctid IN"
+                        + " (SELECT ctid FROM monitor_result_default WHERE checked_at < ? LIMIT ?)")) {
                     Jdbc.setInstant(ps, 1, before);
                     ps.setInt(2, batch);
                     return ps.executeUpdate();
@@ -438,6 +443,100 @@ public final class MonitorStore {
             total += n;
             if (n < batch) {
                 return total;
+            }
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * Creates the daily partitions (UTC) from the day of {@code now} to {@code ahead} days later.
+     * A day whose rows already sit in the default partition cannot get one (PostgreSQL refuses):
+     * it is skipped and its rows stay in the default partition.
+     *
+     * @return partitions created
+     */
+    public int ensurePartitions(Instant now, int ahead) {
+        int created = 0;
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+        for (int i = 0; i <= ahead; i++) {
+            java.time.LocalDate day = today.plusDays(i);
+            String name = "monitor_result_p" + DAY.format(day.atStartOfDay(java.time.ZoneOffset.UTC));
+            Instant from = day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            Instant to = day.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            try {
+                created += Jdbc.auto(dataSource, c -> {
+                    if (exists(c, name)) {
+                        return 0;
+                    }
+                    try (java.sql.Statement st = c.createStatement()) {
+                        st.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF monitor_result FOR VALUES FROM ('"
+                                + from + "') TO ('" + to + "')");
+                    }
+                    return 1;
+                });
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(MonitorStore.class).warn("Could not create partition {}: {}", name,
+                        e.toString());
+            }
+        }
+        return created;
+    }
+
+    /**
+     * Drops the daily partitions that end at or before {@code before}; one core at a time (an
+     * advisory lock; a core that does not get it drops nothing this time).
+     *
+     * @return rows they held
+     */
+    long dropPartitions(Instant before) {
+        return Jdbc.tx(dataSource, c -> {
+            try (java.sql.Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT pg_try_advisory_xact_lock(7406313)")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return 0L;
+                }
+            }
+            List<String> old = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT child.relname FROM pg_inherits"
+                    + " JOIN pg_class parent ON parent.oid = pg_inherits.inhparent"
+                    + " JOIN pg_class child ON child.oid = pg_inherits.inhrelid"
+                    + " WHERE parent.relname = 'monitor_result' AND child.relname ~ '^monitor_result_p[0-9]{8}$'"
+                    + " AND parent.relnamespace = current_schema()::regnamespace")) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String name = rs.getString(1);
+                        Instant end = java.time.LocalDate.parse(name.substring("monitor_result_p".length()),
+                                java.time.format.DateTimeFormatter.BASIC_ISO_DATE).plusDays(1)
+                                .atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                        if (!end.isAfter(before)) {
+                            old.add(name);
+                        }
+                    }
+                }
+            }
+            long rows = 0;
+            for (String name : old) {
+                try (java.sql.Statement st = c.createStatement()) {
+                    try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + name)) {
+                        rs.next();
+                        rows += rs.getLong(1);
+                    }
+                    st.execute("DROP TABLE " + name);
+                }
+            }
+            return rows;
+        });
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }

@@ -41,7 +41,7 @@ class MonitorStoreIT {
     }
 
     static final List<String> MIGRATIONS = List.of("V1__monitors.sql", "V2__types_and_confirmation.sql",
-            "V3__hourly_aggregates.sql");
+            "V3__hourly_aggregates.sql", "V4__partitioned_results.sql");
 
     static void migrate(TestDatabase db) throws Exception {
         List<Migration> all = new java.util.ArrayList<>();
@@ -140,6 +140,41 @@ class MonitorStoreIT {
         assertEquals(MonitorState.DOWN, store.record(m.id(), result("a2", t, false), all).orElseThrow().to());
         assertEquals(MonitorState.DEGRADED, store.record(m.id(), result("a2", t.plusSeconds(1), true), all)
                 .orElseThrow().to());
+    }
+
+    @Test
+    void retentionDropsDailyPartitions() throws Exception {
+        try (TestDatabase own = TestDatabase.create()) {
+            migrate(own);
+            MonitorStore s = new MonitorStore(own.dataSource());
+            Instant now = Instant.now();
+            assertEquals(3, s.ensurePartitions(now.minus(Duration.ofDays(10)), 2), "10, 9 and 8 days ago");
+            assertEquals(0, s.ensurePartitions(now.minus(Duration.ofDays(10)), 2), "already there");
+            StoredMonitor m = s.create(input("partitioned", "a1"));
+            s.record(m.id(), result("a1", now.minus(Duration.ofDays(9)), true), Map.of("a1", true));
+            s.record(m.id(), result("a1", now.minus(Duration.ofDays(8)), true), Map.of("a1", true));
+            s.record(m.id(), result("a1", now, true), Map.of("a1", true));
+            assertEquals(3, s.results(m.id(), 10).size());
+            s.rollup(now, 3);
+            // the partitions of 10 and 9 days ago end when the day of 8 days ago starts: dropped with their row
+            Instant dayOf8 = java.time.LocalDate.ofInstant(now.minus(Duration.ofDays(8)), java.time.ZoneOffset.UTC)
+                    .atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            assertEquals(6, partitions(own));
+            assertEquals(1, s.prune(dayOf8, 100));
+            assertEquals(2, s.results(m.id(), 10).size());
+            assertEquals(4, partitions(own), "8 days ago, today and the next two days are left");
+            assertEquals(100.0, s.hourlyUptimePercent(m.id(), now, Duration.ofDays(30)), "the aggregates stay");
+        }
+    }
+
+    private static int partitions(TestDatabase db) throws Exception {
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT count(*) FROM pg_inherits JOIN pg_class p ON p.oid = inhparent"
+                        + " JOIN pg_class ch ON ch.oid = inhrelid WHERE p.relname = 'monitor_result'"
+                        + " AND ch.relname ~ '^monitor_result_p'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test
