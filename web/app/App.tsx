@@ -22,6 +22,8 @@ const AlertsPage = lazy(() => import('./pages/AlertsPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const AccountPage = lazy(() => import('./pages/AccountPage'));
 const ActivityPage = lazy(() => import('./pages/ActivityPage'));
+const MonitorsPage = lazy(() => import('./pages/MonitorsPage'));
+const MonitorPage = lazy(() => import('./pages/MonitorPage'));
 
 export function App() {
   return (
@@ -51,6 +53,8 @@ export function App() {
                   <Route path="/users" element={<UsersPage />} />
                   <Route path="/account" element={<AccountPage />} />
                   <Route path="/activity" element={<ActivityPage />} />
+                  <Route path="/monitors" element={<MonitorsPage />} />
+                  <Route path="/monitors/:id" element={<MonitorPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

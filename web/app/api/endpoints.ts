@@ -18,6 +18,10 @@ import type {
   Me,
   MetricsQueryAnswer,
   Module,
+  Monitor,
+  MonitorHour,
+  MonitorResult,
+  MonitorStatus,
   ReportedBundle,
   Service,
   ServiceStatus,
@@ -153,3 +157,13 @@ export const saveTemplate = (body: { kind: string; channelType: string; event: s
   api<TemplatePreview>('/alerts/templates', { method: 'PUT', body });
 
 export type AlertRuleView = AlertRule;
+
+export const monitors = (serviceId?: string) => api<Monitor[]>('/monitors', { query: serviceId ? { serviceId } : {} });
+export const monitor = (id: string) => api<Monitor>(`/monitors/${enc(id)}`);
+export const createMonitor = (body: Record<string, unknown>) => api<Monitor>('/monitors', { body });
+export const deleteMonitor = (id: string) => api<void>(`/monitors/${enc(id)}`, { method: 'DELETE' });
+export const monitorStatus = (id: string) => api<MonitorStatus>(`/monitors/${enc(id)}/status`);
+export const monitorResults = (id: string, limit = 500) =>
+  api<MonitorResult[]>(`/monitors/${enc(id)}/results`, { query: { limit } });
+export const monitorUptime = (id: string, hours = 24) =>
+  api<{ from: string; hours: MonitorHour[] }>(`/monitors/${enc(id)}/uptime`, { query: { hours } });

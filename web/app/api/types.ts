@@ -327,3 +327,63 @@ export interface ActivityEntry {
   target: string | null;
   status: number;
 }
+
+/** An uptime monitor (module monitors). */
+export interface Monitor {
+  id: string;
+  name: string;
+  type: 'http' | 'tls' | 'dns' | 'json';
+  target: string;
+  intervalSeconds: number;
+  agentIds: string[];
+  expect: { statuses?: number[]; maxLatencyMs?: number; bodyContains?: string; minDaysLeft?: number; values?: string[] };
+  followRedirects: boolean;
+  confirmations: number;
+  confirmAgents: number | null;
+  serviceId: string | null;
+  recordType?: string;
+  resolver?: string;
+  timeoutMs: number;
+  state: 'PENDING' | 'UP' | 'DOWN' | 'DEGRADED' | 'UNKNOWN';
+  stateSince: string;
+}
+
+export interface MonitorTiming {
+  dnsMs?: number;
+  connectMs?: number;
+  tlsMs?: number;
+  firstByteMs?: number;
+  redirectMs?: number;
+  totalMs?: number;
+}
+
+export interface MonitorResult {
+  agentId: string;
+  ok: boolean | null;
+  status: number | null;
+  latencyMs: number | null;
+  errorKind: string | null;
+  error: string | null;
+  checkedAt: string | null;
+  tlsExpiresAt: string | null;
+  timing?: MonitorTiming;
+  values?: string[];
+  fields?: Record<string, number>;
+}
+
+export interface MonitorStatus {
+  id: string;
+  name: string;
+  state: Monitor['state'];
+  stateSince: string;
+  agents: (MonitorResult & { agentName: string | null; online: boolean })[];
+  uptime: { '24h': number | null; '7d': number | null; '30d'?: number | null };
+}
+
+export interface MonitorHour {
+  hour: string;
+  checks: number;
+  ok: number;
+  uptime: number;
+  avgLatencyMs: number | null;
+}

@@ -36,6 +36,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ['/services', 'Services'],
     ['/logs', 'Logs'],
     ['/dns', 'DNS'],
+    ['/monitors', 'Monitors'],
     ['/incidents', 'Incidents'],
     ['/modules', 'Modules'],
   ];

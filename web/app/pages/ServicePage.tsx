@@ -6,6 +6,7 @@ import { ApiError } from '../api/http';
 import type { Series, Service, ServiceStatus } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Badge, HealthBadge } from '../components/Badge';
+import { ServiceMonitors } from '../components/ServiceMonitors';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, NotFoundPage, QueryState, isMissing } from '../components/QueryState';
@@ -73,6 +74,7 @@ export default function ServicePage() {
             <Details service={s} />
             <Rollout service={s} status={status.data} error={status.error} />
             {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
+            <ServiceMonitors serviceId={id} />
           </>
         )}
       </QueryState>

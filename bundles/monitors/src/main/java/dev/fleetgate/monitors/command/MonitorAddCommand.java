@@ -27,11 +27,28 @@ public class MonitorAddCommand implements Action {
     @Argument(index = 0, name = "name", required = true, description = "Unique name")
     String name;
 
-    @Argument(index = 1, name = "target", required = true, description = "http(s) URL, or host[:port] with --type tls")
+    @Argument(index = 1, name = "target", required = true, description = "http(s) URL (http, json), host[:port] (tls) or DNS name (dns); "
+            + "with --service a path (http, json), :port (tls) or - (dns)")
     String target;
 
-    @Option(name = "-t", aliases = "--type", description = "http (default) or tls")
+    @Option(name = "-t", aliases = "--type", description = "http (default), tls, dns or json")
     String type = "http";
+
+    @Option(name = "-r", aliases = "--record-type", description = "dns: record type (A, AAAA, CNAME, MX, NS, TXT, …)")
+    String recordType;
+
+    @Option(name = "--resolver", description = "dns: resolver host[:port] (default: the agent's)")
+    String resolver;
+
+    @Option(name = "-e", aliases = "--expect-value", multiValued = true, description = "dns: expected value (repeatable)")
+    List<String> values;
+
+    @Option(name = "-k", aliases = "--confirm-agents", description = "DOWN needs this many failing agents "
+            + "(default: all that reported)")
+    Integer confirmAgents;
+
+    @Option(name = "--service", description = "Attach to a proxy service (id): its domains are checked")
+    String serviceId;
 
     @Option(name = "-a", aliases = "--agent", required = true, multiValued = true,
             description = "Agent id or name that runs the checks (repeat for several)")
@@ -54,11 +71,28 @@ public class MonitorAddCommand implements Action {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("name", name);
         body.put("type", type);
-        body.put("target", target);
+        if (serviceId == null || !"-".equals(target)) {
+            body.put("target", target);
+        }
+        if (serviceId != null) {
+            body.put("serviceId", serviceId);
+        }
+        if (recordType != null) {
+            body.put("recordType", recordType);
+        }
+        if (resolver != null) {
+            body.put("resolver", resolver);
+        }
+        if (confirmAgents != null) {
+            body.put("confirmAgents", confirmAgents);
+        }
         body.put("intervalSeconds", interval);
         agents.forEach(body.putArray("agentIds")::add);
         if (statuses != null) {
-            statuses.forEach(body.putObject("expect").putArray("statuses")::add);
+            statuses.forEach(body.with("expect").putArray("statuses")::add);
+        }
+        if (values != null) {
+            values.forEach(body.with("expect").putArray("values")::add);
         }
         body.put("confirmations", confirmations);
         body.put("followRedirects", !noRedirects);

@@ -20,12 +20,27 @@ import dev.fleetgate.api.FieldError;
 /**
  * A validated monitor definition (POST/PUT body).
  *
- * @param type   {@code http} (target: an http(s) URL) or {@code tls} (target: {@code host[:port]}, port 443)
- * @param expect normalised: {@code statuses} (http; empty = any 2xx/3xx), {@code maxLatencyMs}?,
- *               {@code bodyContains}?, {@code minDaysLeft} (tls; default 14)
+ * @param type          {@code http} (target: an http(s) URL), {@code tls} (target: {@code host[:port]}, port 443),
+ *                      {@code dns} (target: a DNS name) or {@code json} (target: an http(s) URL answering JSON)
+ * @param expect        normalised: {@code statuses} (http; empty = any 2xx/3xx), {@code maxLatencyMs}?,
+ *                      {@code bodyContains}?, {@code minDaysLeft} (tls; default 14), {@code values} (dns)
+ * @param options       {@code recordType} (dns, default A) and {@code resolver}? (dns, {@code host[:port]}),
+ *                      {@code headers}? (http, json: request headers)
+ * @param confirmAgents K: DOWN needs at least K failing agents; null = every agent that reported
+ * @param serviceId     the proxy service the monitor is attached to (its domains are checked), or null
  */
 public record MonitorInput(String name, String type, String target, int intervalSeconds, List<String> agentIds,
-        ObjectNode expect, boolean followRedirects, int confirmations, int timeoutMs) {
+        ObjectNode expect, boolean followRedirects, int confirmations, int timeoutMs, ObjectNode options,
+        Integer confirmAgents, String serviceId) {
+
+    public static final List<String> TYPES = List.of("http", "tls", "dns", "json");
+    public static final List<String> RECORD_TYPES = List.of("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "PTR",
+            "SOA", "CAA");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "connection", "content-length",
+            "transfer-encoding");
+    private static final Pattern UUID_TEXT = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     public static final int MIN_INTERVAL = 10;
     public static final int MAX_INTERVAL = 86_400;
@@ -48,20 +63,26 @@ public record MonitorInput(String name, String type, String target, int interval
         String type = text(body, "type", 10, true, errors);
         if (type != null) {
             type = type.toLowerCase(Locale.ROOT);
-            if (type.equals("dns") || type.equals("json")) {
-                errors.add(new FieldError("type", "'" + type + "' monitors are not supported yet: http or tls"));
-                type = null;
-            } else if (!type.equals("http") && !type.equals("tls")) {
-                errors.add(new FieldError("type", "must be http or tls"));
+            if (!TYPES.contains(type)) {
+                errors.add(new FieldError("type", "must be http, tls, dns or json"));
                 type = null;
             }
         }
-        String target = text(body, "target", 2000, true, errors);
+        String serviceId = text(body, "serviceId", 36, false, errors);
+        if (serviceId != null && !UUID_TEXT.matcher(serviceId).matches()) {
+            errors.add(new FieldError("serviceId", "must be a service id (UUID)"));
+            serviceId = null;
+        }
+        boolean attached = serviceId != null || !absent(body.get("serviceId"));
+        String target = text(body, "target", 2000, !attached, errors);
         if (target != null && type != null) {
-            String why = type.equals("http") ? checkUrl(target) : checkHostPort(target);
+            String why = attached ? checkAttachedTarget(type, target) : checkTarget(type, target);
             if (why != null) {
                 errors.add(new FieldError("target", why));
             }
+        }
+        if (attached && target == null) {
+            target = "json".equals(type) || "http".equals(type) ? "/" : "";
         }
         int interval = integer(body, "intervalSeconds", MIN_INTERVAL, MAX_INTERVAL, DEFAULT_INTERVAL, errors);
         List<String> agents = agentIds(body.get("agentIds"), errors);
@@ -69,10 +90,88 @@ public record MonitorInput(String name, String type, String target, int interval
         boolean follow = bool(body, "followRedirects", true, errors);
         int confirmations = integer(body, "confirmations", 1, 20, 2, errors);
         int timeout = integer(body, "timeoutMs", 100, 60_000, 10_000, errors);
+        ObjectNode options = options(body, type, errors);
+        Integer confirmAgents = absent(body.get("confirmAgents")) ? null
+                : integer(body, "confirmAgents", 1, MAX_AGENTS, 1, errors);
+        if (confirmAgents != null && confirmAgents > agents.size() && !agents.isEmpty()) {
+            errors.add(new FieldError("confirmAgents", "must be at most the number of agents (" + agents.size() + ")"));
+        }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        return new MonitorInput(name.strip(), type, target, interval, agents, expect, follow, confirmations, timeout);
+        return new MonitorInput(name.strip(), type, target, interval, agents, expect, follow, confirmations, timeout,
+                options, confirmAgents, serviceId == null ? null : serviceId.toLowerCase(Locale.ROOT));
+    }
+
+    static String checkTarget(String type, String target) {
+        return switch (type) {
+            case "http", "json" -> checkUrl(target);
+            case "dns" -> target.contains(":") || !HOST.matcher(target).matches() || target.length() > 253
+                    ? "must be a DNS name" : null;
+            default -> checkHostPort(target);
+        };
+    }
+
+    /** Attached to a service the target is a path (http, json), a port (tls: {@code :8443}) or empty (dns). */
+    static String checkAttachedTarget(String type, String target) {
+        return switch (type) {
+            case "http", "json" -> target.startsWith("/") && checkUrl("http://service.invalid" + target) == null
+                    ? null : "with serviceId: a path starting with /";
+            case "tls" -> target.matches(":[0-9]{1,5}") && Integer.parseInt(target.substring(1)) >= 1
+                    && Integer.parseInt(target.substring(1)) <= 65535 ? null : "with serviceId: empty or :port";
+            default -> "with serviceId: must be empty (the service's domains are checked)";
+        };
+    }
+
+    private static ObjectNode options(JsonNode body, String type, List<FieldError> errors) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        if ("dns".equals(type)) {
+            String rt = text(body, "recordType", 10, false, errors);
+            rt = rt == null ? "A" : rt.toUpperCase(Locale.ROOT);
+            if (!RECORD_TYPES.contains(rt)) {
+                errors.add(new FieldError("recordType", "must be one of " + RECORD_TYPES));
+            }
+            out.put("recordType", rt);
+            String resolver = text(body, "resolver", 260, false, errors);
+            if (resolver != null) {
+                String why = checkHostPort(resolver);
+                if (why != null) {
+                    errors.add(new FieldError("resolver", why.replace("port must", "the port must")));
+                } else {
+                    out.put("resolver", resolver);
+                }
+            }
+        } else {
+            for (String f : List.of("recordType", "resolver")) {
+                if (!absent(body.get(f))) {
+                    errors.add(new FieldError(f, "only for dns monitors"));
+                }
+            }
+        }
+        JsonNode h = body.get("headers");
+        if (!absent(h)) {
+            if (!"http".equals(type) && !"json".equals(type)) {
+                errors.add(new FieldError("headers", "only for http and json monitors"));
+            } else if (!h.isObject() || h.size() > 20) {
+                errors.add(new FieldError("headers", "must be an object of at most 20 headers"));
+            } else {
+                ObjectNode headers = out.putObject("headers");
+                h.fields().forEachRemaining(e -> {
+                    String v = e.getValue().isTextual() ? e.getValue().asText() : null;
+                    if (!HEADER_NAME.matcher(e.getKey()).matches()
+                            || RESERVED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+                        errors.add(new FieldError("headers." + e.getKey(), "not an allowed header name"));
+                    } else if (v == null || v.length() > 4000
+                            || v.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f || c > 0xff)) {
+                        errors.add(new FieldError("headers." + e.getKey(),
+                                "must be a string of at most 4000 Latin-1 characters without control characters"));
+                    } else {
+                        headers.put(e.getKey(), v);
+                    }
+                });
+            }
+        }
+        return out;
     }
 
     private static boolean absent(JsonNode n) {
@@ -216,6 +315,23 @@ public record MonitorInput(String name, String type, String target, int interval
                 errors.add(new FieldError("expect.bodyContains", "must be a string of 1 to 1000 characters, without U+0000"));
             } else {
                 out.put("bodyContains", body.asText());
+            }
+        }
+        JsonNode values = n.get("values");
+        if (!absent(values)) {
+            if (!values.isArray() || values.size() > 50) {
+                errors.add(new FieldError("expect.values", "must be an array of at most 50 record values"));
+            } else {
+                ArrayNode v = out.putArray("values");
+                for (int i = 0; i < values.size(); i++) {
+                    JsonNode x = values.get(i);
+                    if (!x.isTextual() || x.asText().isBlank() || x.asText().length() > 500
+                            || x.asText().chars().anyMatch(Character::isISOControl)) {
+                        errors.add(new FieldError("expect.values[" + i + "]", "must be a record value (1 to 500 characters)"));
+                    } else {
+                        v.add(x.asText());
+                    }
+                }
             }
         }
         JsonNode days = n.get("minDaysLeft");

@@ -17,6 +17,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
@@ -29,6 +32,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.TaskService;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.api.alerts.AlertEvent;
@@ -48,6 +52,8 @@ public final class MonitorRunner {
     public static final String EVENT_KIND = "monitor.down";
     public static final String HTTP_TASK = "http.probe";
     public static final String TLS_TASK = "tls.probe";
+    public static final String DNS_TASK = "dns.probe";
+    public static final String JSON_TASK = "json.probe";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorRunner.class);
     private static final int CLAIM_LIMIT = 500;
 
@@ -60,6 +66,21 @@ public final class MonitorRunner {
     private final ExecutorService answers;
     private final ScheduledExecutorService ticker;
 
+    /** Where json monitors' fields go (bundles/metrics); without it they are dropped. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile MetricsSink metrics;
+
+    /** The proxy services attached monitors follow; absent while the proxy module is not running. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceLookup services;
+
+    /** The services' recent 5xx rates for incident reports. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceTraffic traffic;
+
     @Activate
     public MonitorRunner(@Reference MonitorStore store, @Reference TaskService tasks,
             @Reference AgentDirectory agents, @Reference EventAdmin events, MonitorsConfig config) {
@@ -68,8 +89,8 @@ public final class MonitorRunner {
             ticker.scheduleWithFixedDelay(this::tickSafely, config.tickSeconds(), config.tickSeconds(),
                     TimeUnit.SECONDS);
         }
-        ticker.scheduleWithFixedDelay(() -> prune(config.resultRetentionDays()), 60, config.pruneIntervalSeconds(),
-                TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(() -> prune(config.resultRetentionDays(), config.hourlyRetentionDays()), 60,
+                config.pruneIntervalSeconds(), TimeUnit.SECONDS);
     }
 
     MonitorRunner(MonitorStore store, TaskService tasks, AgentDirectory agents, EventAdmin events, Clock clock,
@@ -112,12 +133,32 @@ public final class MonitorRunner {
         }
         Map<String, Boolean> online = online();
         int queued = 0;
-        for (StoredMonitor m : due) {
-            List<String> up = m.agentIds().stream().filter(a -> online.getOrDefault(a, false)).toList();
+        for (StoredMonitor stored : due) {
+            List<String> up = stored.agentIds().stream().filter(a -> online.getOrDefault(a, false)).toList();
             if (up.isEmpty()) {
-                store.reevaluate(m.id(), online).ifPresent(this::post);
+                store.reevaluate(stored.id(), online).ifPresent(this::post);
                 continue;
             }
+            StoredMonitor resolved = stored;
+            if (stored.serviceId() != null) {
+                ServiceLookup lookup = services;
+                if (lookup == null || !lookup.available()) {
+                    continue; // the proxy module is not running: nothing is known, nothing is recorded
+                }
+                Optional<ServiceLookup.Service> service = lookup.service(stored.serviceId());
+                Optional<String> target = service.flatMap(s -> attachedTarget(stored, s));
+                if (target.isEmpty()) {
+                    String why = service.isEmpty() ? "the service " + stored.serviceId() + " does not exist"
+                            : "the service " + service.get().name() + " has no domain to check";
+                    for (String agentId : up) {
+                        store.record(stored.id(), new ProbeResult(agentId, clock.instant(), false, null, null,
+                                "service", why, null, null), online).ifPresent(this::post);
+                    }
+                    continue;
+                }
+                resolved = stored.withTarget(target.get());
+            }
+            StoredMonitor m = resolved;
             for (String agentId : up) {
                 try {
                     TaskView task = tasks.submit(agentId, taskType(m), payload(m), ttl);
@@ -153,6 +194,22 @@ public final class MonitorRunner {
             return; // not run (expired, or the wait timed out): nothing is known
         }
         store.record(m.id(), result.get(), online()).ifPresent(this::post);
+        if ("json".equals(m.type()) && result.get().ok()) {
+            storeFields(m, result.get());
+        }
+    }
+
+    /** Stores a json monitor's fields through the platform's {@link MetricsSink} (see {@link ResourceMetrics}). */
+    private void storeFields(StoredMonitor m, ProbeResult r) {
+        MetricsSink sink = metrics;
+        if (sink == null || r.detail() == null) {
+            return;
+        }
+        try {
+            sink.accept(r.agentId(), ResourceMetrics.series(m, r));
+        } catch (Exception e) {
+            LOG.warn("Storing the fields of monitor {} failed: {}", m.name(), e.toString());
+        }
     }
 
     /** Maps a finished task to a result; empty when the agent did not run it. */
@@ -182,17 +239,59 @@ public final class MonitorRunner {
         return Optional.of(new ProbeResult(agentId, at, ok, status, latency, kind, error, expires, r));
     }
 
+    /**
+     * What a monitor attached to a service checks: its first non-wildcard domain, as
+     * {@code https://<domain><path>} (http, json), {@code <domain>[:port]} (tls) or the name (dns).
+     */
+    static Optional<String> attachedTarget(StoredMonitor m, ServiceLookup.Service s) {
+        return s.primaryDomain().map(d -> switch (m.type()) {
+            case "http", "json" -> "https://" + d + m.target();
+            case "tls" -> d + m.target();
+            default -> d;
+        });
+    }
+
     static String taskType(StoredMonitor m) {
-        return "tls".equals(m.type()) ? TLS_TASK : HTTP_TASK;
+        return switch (m.type()) {
+            case "tls" -> TLS_TASK;
+            case "dns" -> DNS_TASK;
+            case "json" -> JSON_TASK;
+            default -> HTTP_TASK;
+        };
     }
 
     static ObjectNode payload(StoredMonitor m) {
         ObjectNode p = JsonNodeFactory.instance.objectNode();
         p.put("timeoutMs", m.timeoutMs());
-        if ("tls".equals(m.type())) {
-            p.put("target", m.target());
-            p.put("minDaysLeft", m.expect().path("minDaysLeft").asInt(14));
-            return p;
+        switch (m.type()) {
+            case "tls" -> {
+                p.put("target", m.target());
+                p.put("minDaysLeft", m.expect().path("minDaysLeft").asInt(14));
+                return p;
+            }
+            case "dns" -> {
+                p.put("name", m.target());
+                p.put("recordType", m.options().path("recordType").asText("A"));
+                if (m.options().hasNonNull("resolver")) {
+                    p.put("resolver", m.options().get("resolver").asText());
+                }
+                p.set("expectValues", m.expect().path("values").isArray() ? m.expect().get("values").deepCopy()
+                        : JsonNodeFactory.instance.arrayNode());
+                return p;
+            }
+            case "json" -> {
+                p.put("url", m.target());
+                if (m.options().has("headers")) {
+                    p.set("headers", m.options().get("headers").deepCopy());
+                }
+                return p;
+            }
+            default -> {
+                // http, below
+            }
+        }
+        if (m.options().has("headers")) {
+            p.set("headers", m.options().get("headers").deepCopy());
         }
         p.put("url", m.target());
         p.put("method", "GET");
@@ -209,24 +308,88 @@ public final class MonitorRunner {
 
     /** Posts the alert event of a state change, if it has one. */
     void post(Transition t) {
-        AlertEvent e = alert(t);
+        AlertEvent e = alert(t, context(t));
         if (e != null) {
             events.postEvent(new Event(e.topic(), e.toProperties()));
         }
     }
 
+    /** What the report adds to a DOWN event: agent names, the attached service and its traffic. */
+    record ReportContext(Map<String, String> agentNames, String serviceName, ServiceTraffic.Rate rate) {
+        static final ReportContext NONE = new ReportContext(Map.of(), null, null);
+    }
+
+    private ReportContext context(Transition t) {
+        if (t.report() == null) {
+            return ReportContext.NONE;
+        }
+        Map<String, String> names = new HashMap<>();
+        try {
+            agents.list().forEach(a -> names.put(a.id(), a.name()));
+        } catch (RuntimeException e) {
+            LOG.debug("Agent names unavailable: {}", e.toString());
+        }
+        String serviceName = null;
+        ServiceTraffic.Rate rate = null;
+        ServiceLookup lookup = services;
+        if (t.report().serviceId() != null && lookup != null && lookup.available()) {
+            serviceName = lookup.service(t.report().serviceId()).map(ServiceLookup.Service::name).orElse(null);
+            ServiceTraffic tr = traffic;
+            if (serviceName != null && tr != null) {
+                rate = tr.rate(serviceName, clock.millis()).orElse(null);
+            }
+        }
+        return new ReportContext(names, serviceName, rate);
+    }
+
     static AlertEvent alert(Transition t) {
+        return alert(t, ReportContext.NONE);
+    }
+
+    /**
+     * The alert event of a transition: DOWN fires {@code monitor.down} with a readable report
+     * (first line: what failed; then since when, from which agents, the last success and, when
+     * attached to a service, its recent 5xx rate) and the same facts as labels for templates.
+     */
+    static AlertEvent alert(Transition t, ReportContext ctx) {
         if (t.to() == MonitorState.DOWN) {
             ProbeResult r = t.cause();
             String why = r == null || r.errorKind() == null ? "" : ": " + r.errorKind()
                     + (r.error() == null ? "" : " — " + r.error()) + " (agent " + r.agentId() + ")";
+            StringBuilder message = new StringBuilder("Monitor " + t.name() + " (" + t.target() + ") is DOWN" + why);
             AlertEvent e = AlertEvent.firing(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
-                    .message("Monitor " + t.name() + " (" + t.target() + ") is DOWN" + why)
                     .label("monitor", t.name()).label("target", t.target());
             if (r != null && r.errorKind() != null) {
                 e.label("errorKind", r.errorKind()).label("agent", r.agentId());
             }
-            return e;
+            DownReport report = t.report();
+            if (report != null) {
+                List<String> failing = report.failing().stream().map(f -> ctx.agentNames().getOrDefault(f.agentId(),
+                        f.agentId()) + ": " + f.errorKind() + (f.error() == null ? "" : " — " + f.error())).toList();
+                message.append("\nFailing since ").append(report.since() == null ? "?" : report.since())
+                        .append(" from ").append(report.failing().size()).append(" of ").append(report.agents())
+                        .append(" agents");
+                failing.forEach(f -> message.append("\n  ").append(f));
+                message.append("\nLast success: ").append(report.lastSuccess() == null ? "none kept"
+                        : report.lastSuccess().toString());
+                e.label("failingAgents", String.join(", ", report.failing().stream()
+                        .map(f -> ctx.agentNames().getOrDefault(f.agentId(), f.agentId())).toList()));
+                e.label("since", String.valueOf(report.since()));
+                e.label("lastSuccess", report.lastSuccess() == null ? "none" : report.lastSuccess().toString());
+                if (ctx.serviceName() != null) {
+                    e.label("service", ctx.serviceName());
+                    message.append("\nService ").append(ctx.serviceName()).append(": ");
+                    if (ctx.rate() == null) {
+                        message.append("no recent traffic reported");
+                    } else {
+                        String pct = String.format(java.util.Locale.ROOT, "%.1f", ctx.rate().errorPercent());
+                        message.append(pct).append("% 5xx of ").append(String.format(java.util.Locale.ROOT, "%.2f",
+                                ctx.rate().requestsPerSecond())).append(" req/s (last reports)");
+                        e.label("service5xxPercent", pct);
+                    }
+                }
+            }
+            return e.message(message.toString());
         }
         if (t.from() == MonitorState.DOWN && t.to() == MonitorState.UP) {
             return AlertEvent.cleared(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
@@ -245,14 +408,25 @@ public final class MonitorRunner {
         }
     }
 
-    private void prune(int days) {
+    /**
+     * Creates the coming daily partitions, rolls the raw results up into hourly aggregates (the
+     * last 3 hours again, for late results), then drops the raw partitions older than {@code days}
+     * (and deletes such rows of the default partition) and aggregates older than {@code hourlyDays}.
+     * Every core may run it: creating is IF NOT EXISTS, the rollup idempotent, the deletes by time.
+     */
+    void prune(int days, int hourlyDays) {
         try {
-            long n = store.prune(clock.instant().minus(Duration.ofDays(days)), 10_000);
-            if (n > 0) {
-                LOG.info("Deleted {} monitor results older than {} days", n, days);
+            Instant now = clock.instant();
+            store.ensurePartitions(now, MonitorStore.PARTITIONS_AHEAD);
+            store.rollup(now, 3);
+            long n = store.prune(now.minus(Duration.ofDays(days)), 10_000);
+            int h = store.pruneHourly(now.minus(Duration.ofDays(hourlyDays)));
+            if (n > 0 || h > 0) {
+                LOG.info("Deleted {} monitor results older than {} days, {} hourly aggregates older than {} days", n,
+                        days, h, hourlyDays);
             }
         } catch (RuntimeException e) {
-            LOG.warn("Pruning monitor results failed: {}", e.toString());
+            LOG.warn("Rolling up or pruning monitor results failed: {}", e.toString());
         }
     }
 

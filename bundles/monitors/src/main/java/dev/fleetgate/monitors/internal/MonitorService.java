@@ -13,6 +13,9 @@ import java.util.stream.Collectors;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -28,6 +31,11 @@ public final class MonitorService {
     private final AgentDirectory agents;
     private final MonitorRunner runner;
 
+    /** Checks that an attached monitor's service exists, while the proxy module runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile ServiceLookup services;
+
     @Activate
     public MonitorService(@Reference MonitorStore store, @Reference AgentDirectory agents,
             @Reference MonitorRunner runner) {
@@ -36,8 +44,12 @@ public final class MonitorService {
         this.runner = runner;
     }
 
-    /** The status of a monitor: its state, each agent's latest result, uptime over 24 h and 7 days (null: no results). */
-    public record Status(StoredMonitor monitor, List<AgentStatus> agents, Double uptime24h, Double uptime7d) {
+    /**
+     * The status of a monitor: its state, each agent's latest result, uptime over 24 h (raw results)
+     * and over 7 and 30 days (hourly aggregates, as fresh as the last rollup); null: no checks.
+     */
+    public record Status(StoredMonitor monitor, List<AgentStatus> agents, Double uptime24h, Double uptime7d,
+            Double uptime30d) {
     }
 
     /** One agent of a monitor: its latest result (null before the first) and whether it is online. */
@@ -46,6 +58,11 @@ public final class MonitorService {
 
     public List<StoredMonitor> list() {
         return store.list();
+    }
+
+    /** The monitors attached to a service (the service page). */
+    public List<StoredMonitor> ofService(String serviceId) {
+        return store.list().stream().filter(m -> serviceId.equalsIgnoreCase(String.valueOf(m.serviceId()))).toList();
     }
 
     public StoredMonitor get(UUID id) {
@@ -79,7 +96,7 @@ public final class MonitorService {
             List<String> given = new ArrayList<>();
             body.get("agentIds").forEach(n -> given.add(n.asText()));
             try {
-                checked(new MonitorInput("", "", "", 0, given, null, false, 0, 0));
+                checked(new MonitorInput("", "", "", 0, given, null, false, 0, 0, null, null, null));
             } catch (ApiException agentErrors) {
                 List<FieldError> all = new ArrayList<>(e.errors());
                 all.addAll(agentErrors.errors());
@@ -107,11 +124,16 @@ public final class MonitorService {
                 ids.add(id);
             }
         }
+        ServiceLookup lookup = services;
+        if (in.serviceId() != null && lookup != null && lookup.available() && lookup.service(in.serviceId()).isEmpty()) {
+            errors.add(new FieldError("serviceId", "no such service: " + in.serviceId()));
+        }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
         return new MonitorInput(in.name(), in.type(), in.target(), in.intervalSeconds(), List.copyOf(ids),
-                in.expect(), in.followRedirects(), in.confirmations(), in.timeoutMs());
+                in.expect(), in.followRedirects(), in.confirmations(), in.timeoutMs(), in.options(), in.confirmAgents(),
+                in.serviceId());
     }
 
     public Status status(UUID id) {
@@ -127,7 +149,8 @@ public final class MonitorService {
         }
         Instant now = Instant.now();
         return new Status(m, out, store.uptimePercent(id, now, Duration.ofHours(24)),
-                store.uptimePercent(id, now, Duration.ofDays(7)));
+                store.hourlyUptimePercent(id, now, Duration.ofDays(7)), store.hourlyUptimePercent(id, now,
+                        Duration.ofDays(30)));
     }
 
     /** Ids of the known agents (for the shell). */

@@ -23,6 +23,10 @@ public @interface MonitorsConfig {
     @AttributeDefinition(min = "1", description = "Raw results older than this are deleted (days).")
     int resultRetentionDays() default 7;
 
-    @AttributeDefinition(min = "60", description = "How often old results are deleted (seconds).")
+    @AttributeDefinition(min = "60", description = "How often results are rolled up into hourly aggregates and "
+            + "old ones deleted (seconds).")
     int pruneIntervalSeconds() default 600;
+
+    @AttributeDefinition(min = "1", description = "Hourly aggregates older than this are deleted (days).")
+    int hourlyRetentionDays() default 400;
 }

@@ -8,9 +8,10 @@ import dev.fleetgate.monitors.MonitorState;
  * The state of a monitor from its agents (pure; no clock, no database).
  *
  * <p>Only online agents count. An agent is <em>failing</em> once its checks failed
- * {@code confirmations} times in a row, so one blip pages nobody. Then: no agent online →
- * UNKNOWN (not DOWN: nothing is known); no online agent has reported yet → PENDING; every
- * online agent that reported is failing → DOWN; some are → DEGRADED; else UP.
+ * {@code confirmations} times in a row (N), so one blip pages nobody. Then: no agent online →
+ * UNKNOWN (not DOWN: nothing is known); no online agent has reported yet → PENDING; no agent
+ * failing → UP; at least {@code confirmAgents} (K) failing agents — every online agent that
+ * reported when K is not set — → DOWN; some failing → DEGRADED (some vantage points fail).
  */
 public final class StateLogic {
     private StateLogic() {
@@ -26,6 +27,11 @@ public final class StateLogic {
     }
 
     public static MonitorState evaluate(Collection<AgentView> agents, int confirmations) {
+        return evaluate(agents, confirmations, null);
+    }
+
+    /** @param confirmAgents K, or null: every online agent that reported must be failing */
+    public static MonitorState evaluate(Collection<AgentView> agents, int confirmations, Integer confirmAgents) {
         int online = 0;
         int reported = 0;
         int failing = 0;
@@ -51,6 +57,7 @@ public final class StateLogic {
         if (failing == 0) {
             return MonitorState.UP;
         }
-        return failing == reported ? MonitorState.DOWN : MonitorState.DEGRADED;
+        int needed = confirmAgents == null ? reported : confirmAgents;
+        return failing >= needed ? MonitorState.DOWN : MonitorState.DEGRADED;
     }
 }

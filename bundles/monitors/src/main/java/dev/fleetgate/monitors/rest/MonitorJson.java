@@ -28,6 +28,17 @@ public final class MonitorJson {
         o.put("followRedirects", m.followRedirects());
         o.put("confirmations", m.confirmations());
         o.put("timeoutMs", m.timeoutMs());
+        if (m.confirmAgents() == null) {
+            o.putNull("confirmAgents");
+        } else {
+            o.put("confirmAgents", m.confirmAgents());
+        }
+        o.put("serviceId", m.serviceId());
+        for (String option : new String[] {"recordType", "resolver", "headers"}) {
+            if (m.options().has(option)) {
+                o.set(option, m.options().get(option).deepCopy());
+            }
+        }
         o.put("state", m.state().name());
         o.put("stateSince", String.valueOf(m.stateSince()));
         o.put("createdAt", String.valueOf(m.createdAt()));
@@ -63,6 +74,7 @@ public final class MonitorJson {
         ObjectNode uptime = o.putObject("uptime");
         percent(uptime, "24h", s.uptime24h());
         percent(uptime, "7d", s.uptime7d());
+        percent(uptime, "30d", s.uptime30d());
         return o;
     }
 
@@ -94,8 +106,10 @@ public final class MonitorJson {
         if (r.detail() != null && r.detail().has("redirects")) {
             n.set("redirects", r.detail().get("redirects"));
         }
-        if (r.detail() != null && r.detail().has("timing")) {
-            n.set("timing", r.detail().get("timing"));
+        for (String part : new String[] {"timing", "values", "fields", "units", "tls"}) {
+            if (r.detail() != null && r.detail().has(part)) {
+                n.set(part, r.detail().get(part));
+            }
         }
         return n;
     }

@@ -48,8 +48,20 @@ public final class MonitorsResource implements RestResource {
         this.store = store;
     }
 
+    /** Every monitor, or ({@code serviceId}) those attached to one service. */
     @GET
-    public List<ObjectNode> list() {
+    public List<ObjectNode> list(@QueryParam("serviceId") String serviceId) {
+        if (serviceId != null) {
+            try {
+                UUID.fromString(serviceId);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("serviceId", "must be a service id (UUID)");
+            }
+            if (serviceId.length() != 36) {
+                throw ApiException.invalid("serviceId", "must be a service id (UUID)");
+            }
+            return monitors.ofService(serviceId).stream().map(MonitorJson::monitor).toList();
+        }
         return monitors.list().stream().map(MonitorJson::monitor).toList();
     }
 
@@ -99,6 +111,42 @@ public final class MonitorsResource implements RestResource {
         monitors.get(uuid);
         return store.results(uuid, n).stream()
                 .map(r -> MonitorJson.result(JsonNodeFactory.instance.objectNode(), r)).toList();
+    }
+
+    /**
+     * Hourly uptime over the last {@code hours} (1..720, default 24), oldest first; hours without
+     * checks are left out: {@code {"hours": [{"hour","checks","ok","uptime","avgLatencyMs"}]}}.
+     */
+    @GET
+    @Path("{id}/uptime")
+    public ObjectNode uptime(@PathParam("id") String id, @QueryParam("hours") String hours) {
+        UUID uuid = id(id);
+        int n = 24;
+        if (hours != null) {
+            if (!hours.matches("[0-9]{1,3}") || Integer.parseInt(hours) < 1 || Integer.parseInt(hours) > 720) {
+                throw ApiException.invalid("hours", "must be an integer from 1 to 720");
+            }
+            n = Integer.parseInt(hours);
+        }
+        monitors.get(uuid);
+        java.time.Instant from = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                .minus(java.time.Duration.ofHours(n - 1L));
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("from", from.toString());
+        com.fasterxml.jackson.databind.node.ArrayNode list = out.putArray("hours");
+        for (MonitorStore.HourBucket b : store.hourly(uuid, from)) {
+            ObjectNode h = list.addObject();
+            h.put("hour", b.hour().toString());
+            h.put("checks", b.checks());
+            h.put("ok", b.ok());
+            h.put("uptime", Math.round(100_000.0 * b.ok() / b.checks()) / 1000.0);
+            if (b.avgLatencyMs() == null) {
+                h.putNull("avgLatencyMs");
+            } else {
+                h.put("avgLatencyMs", Math.round(b.avgLatencyMs() * 10) / 10.0);
+            }
+        }
+        return out;
     }
 
     /** Unknown or malformed ids are 404, like any missing monitor. */

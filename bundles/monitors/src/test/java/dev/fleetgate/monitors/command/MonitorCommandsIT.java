@@ -75,6 +75,22 @@ class MonitorCommandsIT {
         assertTrue(refused.contains("target: ") && refused.contains("intervalSeconds: ")
                 && refused.contains("agentIds[0]: no such agent: ghost"), refused);
 
+        MonitorAddCommand dns = new MonitorAddCommand();
+        dns.monitors = service;
+        dns.name = "shell dns";
+        dns.type = "dns";
+        dns.target = "example.test";
+        dns.recordType = "mx";
+        dns.resolver = "127.0.0.1:5353";
+        dns.values = List.of("10 mail.example.test.");
+        dns.agents = List.of("agent-1");
+        dns.confirmAgents = 1;
+        assertTrue(run(dns::execute).startsWith("Monitor shell dns added: "));
+        StoredMonitor d = service.list().stream().filter(x -> x.name().equals("shell dns")).findFirst().orElseThrow();
+        assertEquals("MX", d.options().get("recordType").asText());
+        assertEquals("10 mail.example.test.", d.expect().get("values").get(0).asText());
+        assertEquals(1, d.confirmAgents());
+
         MonitorsCommand list = new MonitorsCommand();
         list.monitors = service;
         String table = run(list::execute);

@@ -66,7 +66,7 @@ class MonitorInputTest {
                 + "\"agentIds\":[\"a\"]}"));
         assertEquals(List.of("target"), fields("{\"name\":\"n\",\"type\":\"tls\",\"target\":\"https://x/\","
                 + "\"agentIds\":[\"a\"]}"));
-        assertEquals(List.of("type"), fields("{\"name\":\"n\",\"type\":\"dns\",\"target\":\"x\",\"agentIds\":[\"a\"]}"));
+        assertEquals(List.of("type"), fields("{\"name\":\"n\",\"type\":\"ping\",\"target\":\"x\",\"agentIds\":[\"a\"]}"));
         assertEquals(List.of("agentIds"), fields("{\"name\":\"n\",\"type\":\"http\",\"target\":\"http://x\","
                 + "\"agentIds\":[]}"));
         assertEquals(List.of("agentIds[1]"), fields("{\"name\":\"n\",\"type\":\"http\",\"target\":\"http://x\","
@@ -87,5 +87,50 @@ class MonitorInputTest {
                 + "\"http://x\",\"agentIds\":[\"a\"],\"expect\":{\"bodyContains\":\"a\\u0000\"}}"));
         assertEquals(List.of("target"), fields("{\"name\":\"n\",\"type\":\"http\",\"target\":"
                 + "\"http://x/\\u0000\",\"agentIds\":[\"a\"]}"));
+    }
+
+    @Test
+    void dnsAndJsonMonitors() throws Exception {
+        MonitorInput dns = parse("{\"name\":\"d\",\"type\":\"dns\",\"target\":\"www.example.test\",\"recordType\":\"mx\","
+                + "\"resolver\":\"127.0.0.1:5353\",\"expect\":{\"values\":[\"10 mail.example.test.\"]},\"agentIds\":[\"a\"]}");
+        assertEquals("MX", dns.options().get("recordType").asText());
+        assertEquals("127.0.0.1:5353", dns.options().get("resolver").asText());
+        assertEquals("10 mail.example.test.", dns.expect().get("values").get(0).asText());
+        assertEquals("A", parse("{\"name\":\"d\",\"type\":\"dns\",\"target\":\"example.test\",\"agentIds\":[\"a\"]}")
+                .options().get("recordType").asText());
+        MonitorInput json = parse("{\"name\":\"j\",\"type\":\"json\",\"target\":\"http://10.0.0.5:9100/status\","
+                + "\"headers\":{\"Authorization\":\"Bearer x\"},\"agentIds\":[\"a\"]}");
+        assertEquals("Bearer x", json.options().get("headers").get("Authorization").asText());
+
+        assertEquals(List.of("target", "recordType", "resolver"), fields("{\"name\":\"d\",\"type\":\"dns\","
+                + "\"target\":\"http://x/\",\"recordType\":\"ANY\",\"resolver\":\"a b\",\"agentIds\":[\"a\"]}"));
+        assertEquals(List.of("expect.values[0]"), fields("{\"name\":\"d\",\"type\":\"dns\",\"target\":\"x.test\","
+                + "\"expect\":{\"values\":[7]},\"agentIds\":[\"a\"]}"));
+        assertEquals(List.of("recordType", "headers"), fields("{\"name\":\"h\",\"type\":\"tls\",\"target\":\"x.test\","
+                + "\"recordType\":\"A\",\"headers\":{},\"agentIds\":[\"a\"]}"));
+        assertEquals(List.of("headers.Host", "headers.X-A"), fields("{\"name\":\"h\",\"type\":\"http\","
+                + "\"target\":\"http://x/\",\"headers\":{\"Host\":\"y\",\"X-A\":\"a\\r\\nb\"},\"agentIds\":[\"a\"]}"));
+    }
+
+    @Test
+    void confirmationFromKAgentsAndServiceAttachment() throws Exception {
+        MonitorInput k = parse("{\"name\":\"k\",\"type\":\"http\",\"target\":\"http://x/\",\"agentIds\":[\"a\",\"b\"],"
+                + "\"confirmAgents\":2}");
+        assertEquals(2, k.confirmAgents());
+        assertEquals(List.of("confirmAgents"), fields("{\"name\":\"k\",\"type\":\"http\",\"target\":\"http://x/\","
+                + "\"agentIds\":[\"a\"],\"confirmAgents\":2}"));
+        String service = "0b6f7c2e-1d2a-4e1b-9a55-3c1f2a0b9d10";
+        MonitorInput attached = parse("{\"name\":\"s\",\"type\":\"http\",\"serviceId\":\"" + service + "\","
+                + "\"agentIds\":[\"a\"]}");
+        assertEquals(service, attached.serviceId());
+        assertEquals("/", attached.target());
+        assertEquals("/health", parse("{\"name\":\"s\",\"type\":\"http\",\"serviceId\":\"" + service + "\","
+                + "\"target\":\"/health\",\"agentIds\":[\"a\"]}").target());
+        assertEquals(List.of("serviceId"), fields("{\"name\":\"s\",\"type\":\"http\",\"serviceId\":\"shop\","
+                + "\"agentIds\":[\"a\"]}"));
+        assertEquals(List.of("target"), fields("{\"name\":\"s\",\"type\":\"http\",\"serviceId\":\"" + service
+                + "\",\"target\":\"https://other/\",\"agentIds\":[\"a\"]}"));
+        assertEquals(List.of("target"), fields("{\"name\":\"s\",\"type\":\"dns\",\"serviceId\":\"" + service
+                + "\",\"target\":\"x.test\",\"agentIds\":[\"a\"]}"));
     }
 }

@@ -181,4 +181,44 @@ class MonitorRunnerIT {
             runner.close();
         }
     }
+
+    @Test
+    void attachedMonitorsFollowTheServiceAndJsonFieldsReachTheSink() throws Exception {
+        Tasks tasks = new Tasks();
+        Agents agents = new Agents();
+        agents.status.put("a1", AgentInfo.Status.ONLINE);
+        MutableClock clock = new MutableClock(Instant.now().plusSeconds(5));
+        MonitorRunner runner = new MonitorRunner(store, tasks, agents, new Events(), clock, Duration.ofSeconds(30));
+        Map<String, ServiceLookup.Service> services = new ConcurrentHashMap<>();
+        String serviceId = "0b6f7c2e-1d2a-4e1b-9a55-3c1f2a0b9d10";
+        services.put(serviceId, new ServiceLookup.Service(serviceId, "shop", List.of("*.shop.test", "shop.test")));
+        runner.services = id -> Optional.ofNullable(services.get(id));
+        List<JsonNode> stored = new CopyOnWriteArrayList<>();
+        runner.metrics = (agentId, series) -> stored.add(series);
+        try {
+            StoredMonitor m = store.create(MonitorInput.parse(JSON.readTree("{\"name\":\"attached\",\"type\":\"json\","
+                    + "\"serviceId\":\"" + serviceId + "\",\"target\":\"/status\",\"intervalSeconds\":10,"
+                    + "\"agentIds\":[\"a1\"]}")));
+            tasks.answer = "{\"ok\":true,\"status\":200,\"latencyMs\":3,\"fields\":{\"cpu\":91,\"disk\":43}}";
+            runOnce(runner, tasks, clock);
+            assertEquals("json.probe", tasks.submitted.get(0).type());
+            assertEquals("https://shop.test/status", tasks.submitted.get(0).payload().get("url").asText());
+            assertEquals(1, stored.size());
+            assertEquals(4, stored.get(0).size(), stored.toString());
+
+            services.put(serviceId, new ServiceLookup.Service(serviceId, "shop", List.of("*.shop.test")));
+            assertEquals(0, runner.tick(), "no domain to check: no task");
+            ProbeResult why = store.latest(m.id()).get(0);
+            assertEquals("service", why.errorKind());
+            assertTrue(why.error().contains("no domain"), why.error());
+
+            runner.services = null;
+            clock.advance(Duration.ofSeconds(10));
+            int results = store.results(m.id(), 100).size();
+            assertEquals(0, runner.tick());
+            assertEquals(results, store.results(m.id(), 100).size(), "proxy module away: nothing recorded");
+        } finally {
+            runner.close();
+        }
+    }
 }

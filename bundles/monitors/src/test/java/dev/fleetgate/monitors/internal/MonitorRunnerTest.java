@@ -73,4 +73,76 @@ class MonitorRunnerTest {
         assertTrue(MonitorRunner.toResult("a", task("DELIVERED", null, null), null, NOW).isEmpty());
         assertTrue(MonitorRunner.toResult("a", null, new IllegalStateException(), NOW).isEmpty());
     }
+
+    private static StoredMonitor monitor(String type, String target, String expect, String options) throws Exception {
+        return new StoredMonitor(UUID.fromString("00000000-0000-0000-0000-000000000001"), "m", type, target, 60,
+                java.util.List.of("a"), (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(expect), true, 2,
+                5000, MonitorState.UP, NOW, NOW, NOW, (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(options),
+                null, null);
+    }
+
+    @Test
+    void payloadsPerType() throws Exception {
+        StoredMonitor dns = monitor("dns", "www.example.test", "{\"values\":[\"127.0.0.1\"]}",
+                "{\"recordType\":\"A\",\"resolver\":\"127.0.0.1:53\"}");
+        assertEquals("dns.probe", MonitorRunner.taskType(dns));
+        assertEquals("{\"timeoutMs\":5000,\"name\":\"www.example.test\",\"recordType\":\"A\",\"resolver\":"
+                + "\"127.0.0.1:53\",\"expectValues\":[\"127.0.0.1\"]}", MonitorRunner.payload(dns).toString());
+        StoredMonitor json = monitor("json", "http://h/status", "{}", "{\"headers\":{\"X-K\":\"v\"}}");
+        assertEquals("json.probe", MonitorRunner.taskType(json));
+        assertEquals("{\"timeoutMs\":5000,\"url\":\"http://h/status\",\"headers\":{\"X-K\":\"v\"}}",
+                MonitorRunner.payload(json).toString());
+        assertEquals("v", MonitorRunner.payload(monitor("http", "http://h/", "{\"statuses\":[]}",
+                "{\"headers\":{\"X-K\":\"v\"}}")).get("headers").get("X-K").asText());
+    }
+
+    @Test
+    void resourceFieldsBecomeSeriesLabelledWithTheMonitor() throws Exception {
+        StoredMonitor json = monitor("json", "http://h/status", "{}", "{}");
+        ProbeResult r = new ProbeResult("a", NOW, true, 200, 3, null, null, null,
+                JSON.readTree("{\"fields\":{\"cpu\":60,\"mem\":30,\"disk\":43,\"uptime\":95826}}"));
+        com.fasterxml.jackson.databind.JsonNode series = ResourceMetrics.series(json, r);
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> byName = new java.util.HashMap<>();
+        series.forEach(s -> byName.put(s.get("name").asText(), s));
+        assertEquals(java.util.Set.of("monitor_resource_cpu", "monitor_resource_mem", "monitor_resource_disk",
+                "monitor_resource_uptime", "host_cpu_usage_percent", "host_memory_used_percent",
+                "host_filesystem_used_percent"), byName.keySet());
+        assertEquals("{\"monitor\":\"m\",\"monitorId\":\"00000000-0000-0000-0000-000000000001\",\"cpu\":\"total\"}",
+                byName.get("host_cpu_usage_percent").get("labels").toString());
+        assertEquals("[[" + NOW.toEpochMilli() + ",95826.0]]", byName.get("monitor_resource_uptime").get("points").toString());
+    }
+
+    @Test
+    void theDownReportSaysWhatFailedSinceWhenWhereAndTheServiceTraffic() {
+        UUID id = UUID.randomUUID();
+        ProbeResult a = new ProbeResult("a1", NOW, false, null, 5, "connect", "Connection refused", null, null);
+        ProbeResult b = new ProbeResult("a2", NOW, false, null, 5000, "timeout", "timed out after 5000 ms", null, null);
+        DownReport report = new DownReport(java.util.List.of(a, b), 3, NOW.minusSeconds(20), NOW.minusSeconds(30),
+                "svc-1");
+        ServiceTraffic traffic = new ServiceTraffic();
+        traffic.accept("service_requests_per_second", Map.of("service", "shop", "agent", "a1"), NOW.toEpochMilli(), 8);
+        traffic.accept("service_responses_per_second", Map.of("service", "shop", "agent", "a1", "status", "5xx"),
+                NOW.toEpochMilli(), 2);
+        traffic.accept("service_requests_per_second", Map.of("service", "old", "agent", "a1"),
+                NOW.toEpochMilli() - 600_000, 8);
+        assertTrue(traffic.rate("old", NOW.toEpochMilli()).isEmpty(), "too old");
+        MonitorRunner.ReportContext ctx = new MonitorRunner.ReportContext(Map.of("a1", "web-1", "a2", "web-2"), "shop",
+                traffic.rate("shop", NOW.toEpochMilli()).orElseThrow());
+        AlertEvent e = MonitorRunner.alert(new Transition(id, "shop", "https://shop.test/", MonitorState.DEGRADED,
+                MonitorState.DOWN, b, report), ctx);
+        Map<String, Object> p = e.toProperties();
+        assertEquals("""
+                Monitor shop (https://shop.test/) is DOWN: timeout — timed out after 5000 ms (agent a2)
+                Failing since 2026-12-04T17:59:40Z from 2 of 3 agents
+                  web-1: connect — Connection refused
+                  web-2: timeout — timed out after 5000 ms
+                Last success: 2026-12-04T17:59:30Z
+                Service shop: 25.0% 5xx of 8.00 req/s (last reports)""", p.get(AlertEvent.MESSAGE));
+        @SuppressWarnings("unchecked")
+        Map<String, String> labels = (Map<String, String>) p.get(AlertEvent.LABELS);
+        assertEquals("web-1, web-2", labels.get("failingAgents"));
+        assertEquals("2026-12-04T17:59:40Z", labels.get("since"));
+        assertEquals("25.0", labels.get("service5xxPercent"));
+        assertEquals("shop", labels.get("service"));
+    }
 }

@@ -75,10 +75,13 @@ class MonitorServiceIT {
         StoredMonitor m = service.create(body("svc-status", "a1", "a2"));
         store.record(m.id(), new ProbeResult("a1", Instant.now(), true, 200, 7, null, null,
                 Instant.parse("2027-03-01T00:00:00Z"), JSON.createObjectNode().put("ok", true)), Map.of("a1", true));
+        assertTrue(MonitorJson.status(service.status(m.id())).get("uptime").get("30d").isNull(), "not rolled up yet");
+        store.rollup(Instant.now(), 3);
         ObjectNode s = MonitorJson.status(service.status(m.id()));
         assertEquals("UP", s.get("state").asText());
         assertEquals(100.0, s.get("uptime").get("24h").asDouble());
         assertEquals(100.0, s.get("uptime").get("7d").asDouble());
+        assertEquals(100.0, s.get("uptime").get("30d").asDouble());
         JsonNode a1 = s.get("agents").get(0);
         assertEquals("a1", a1.get("agentId").asText());
         assertTrue(a1.get("ok").asBoolean());

@@ -40,11 +40,18 @@ class MonitorStoreIT {
         store = new MonitorStore(db.dataSource());
     }
 
+    static final List<String> MIGRATIONS = List.of("V1__monitors.sql", "V2__types_and_confirmation.sql",
+            "V3__hourly_aggregates.sql", "V4__partitioned_results.sql");
+
     static void migrate(TestDatabase db) throws Exception {
-        try (InputStream in = MonitorStoreIT.class.getClassLoader().getResourceAsStream("db/monitors/V1__monitors.sql")) {
-            Migrations.apply(db.dataSource(), "monitors",
-                    List.of(new Migration(1, "monitors", new String(in.readAllBytes(), StandardCharsets.UTF_8))));
+        List<Migration> all = new java.util.ArrayList<>();
+        for (int i = 0; i < MIGRATIONS.size(); i++) {
+            try (InputStream in = MonitorStoreIT.class.getClassLoader().getResourceAsStream("db/monitors/"
+                    + MIGRATIONS.get(i))) {
+                all.add(new Migration(i + 1, "monitors", new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            }
         }
+        Migrations.apply(db.dataSource(), "monitors", all);
     }
 
     @AfterAll
@@ -94,6 +101,13 @@ class MonitorStoreIT {
         Transition down = store.record(m.id(), result("a1", t.plusSeconds(20), false), online).orElseThrow();
         assertEquals(MonitorState.UP, down.from());
         assertEquals(MonitorState.DOWN, down.to());
+        DownReport report = down.report();
+        assertEquals(t.plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                report.since().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertEquals(t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+                report.lastSuccess().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertEquals(1, report.failing().size());
+        assertEquals("status", report.failing().get(0).errorKind());
         assertTrue(store.record(m.id(), result("a1", t.plusSeconds(30), false), online).isEmpty(), "still DOWN");
         Transition up = store.record(m.id(), result("a1", t.plusSeconds(40), true), online).orElseThrow();
         assertEquals(MonitorState.DOWN, up.from());
@@ -102,11 +116,65 @@ class MonitorStoreIT {
         // 2 of 5 passed in the last day
         assertEquals(40.0, store.uptimePercent(m.id(), t.plusSeconds(41), Duration.ofHours(24)), 1e-9);
         assertNull(store.uptimePercent(m.id(), t.plusSeconds(41).plus(Duration.ofDays(2)), Duration.ofHours(24)));
+        List<MonitorStore.HourBucket> hours = store.hourly(m.id(), t.minus(Duration.ofHours(1)));
+        assertEquals(5, hours.stream().mapToLong(MonitorStore.HourBucket::checks).sum());
+        assertEquals(2, hours.stream().mapToLong(MonitorStore.HourBucket::ok).sum());
         List<ProbeResult> latest = store.latest(m.id());
         assertEquals(1, latest.size());
         assertTrue(latest.get(0).ok());
         assertEquals(5, store.results(m.id(), 100).size());
         assertEquals(2, store.results(m.id(), 2).size());
+    }
+
+    @Test
+    void downNeedsKAgentsAndTheNewFieldsAreStored() throws Exception {
+        StoredMonitor m = store.create(MonitorInput.parse(JSON.readTree("{\"name\":\"k-of-3\",\"type\":\"dns\","
+                + "\"target\":\"www.example.test\",\"recordType\":\"AAAA\",\"confirmations\":1,\"confirmAgents\":2,"
+                + "\"agentIds\":[\"a1\",\"a2\",\"a3\"]}")));
+        assertEquals(2, m.confirmAgents());
+        assertEquals("AAAA", m.options().get("recordType").asText());
+        Map<String, Boolean> all = Map.of("a1", true, "a2", true, "a3", true);
+        Instant t = Instant.now();
+        store.record(m.id(), result("a3", t, true), all);
+        assertEquals(MonitorState.DEGRADED, store.record(m.id(), result("a1", t, false), all).orElseThrow().to());
+        assertEquals(MonitorState.DOWN, store.record(m.id(), result("a2", t, false), all).orElseThrow().to());
+        assertEquals(MonitorState.DEGRADED, store.record(m.id(), result("a2", t.plusSeconds(1), true), all)
+                .orElseThrow().to());
+    }
+
+    @Test
+    void retentionDropsDailyPartitions() throws Exception {
+        try (TestDatabase own = TestDatabase.create()) {
+            migrate(own);
+            MonitorStore s = new MonitorStore(own.dataSource());
+            Instant now = Instant.now();
+            assertEquals(3, s.ensurePartitions(now.minus(Duration.ofDays(10)), 2), "10, 9 and 8 days ago");
+            assertEquals(0, s.ensurePartitions(now.minus(Duration.ofDays(10)), 2), "already there");
+            StoredMonitor m = s.create(input("partitioned", "a1"));
+            s.record(m.id(), result("a1", now.minus(Duration.ofDays(9)), true), Map.of("a1", true));
+            s.record(m.id(), result("a1", now.minus(Duration.ofDays(8)), true), Map.of("a1", true));
+            s.record(m.id(), result("a1", now, true), Map.of("a1", true));
+            assertEquals(3, s.results(m.id(), 10).size());
+            s.rollup(now, 3);
+            // the partitions of 10 and 9 days ago end when the day of 8 days ago starts: dropped with their row
+            Instant dayOf8 = java.time.LocalDate.ofInstant(now.minus(Duration.ofDays(8)), java.time.ZoneOffset.UTC)
+                    .atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            assertEquals(6, partitions(own));
+            assertEquals(1, s.prune(dayOf8, 100));
+            assertEquals(2, s.results(m.id(), 10).size());
+            assertEquals(4, partitions(own), "8 days ago, today and the next two days are left");
+            assertEquals(100.0, s.hourlyUptimePercent(m.id(), now, Duration.ofDays(30)), "the aggregates stay");
+        }
+    }
+
+    private static int partitions(TestDatabase db) throws Exception {
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT count(*) FROM pg_inherits JOIN pg_class p ON p.oid = inhparent"
+                        + " JOIN pg_class ch ON ch.oid = inhrelid WHERE p.relname = 'monitor_result'"
+                        + " AND ch.relname ~ '^monitor_result_p'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test
@@ -143,10 +211,21 @@ class MonitorStoreIT {
         }
         store.record(m.id(), new ProbeResult("a1", now, false, null, null, "connect", "bad\u0000text", null,
                 JSON.createObjectNode().put("error", "bad\u0000text")), Map.of("a1", true));
+        assertTrue(store.rollup(now, 3) >= 2, "8 days ago and now");
+        assertEquals(100.0, store.hourlyUptimePercent(m.id(), now.minus(Duration.ofDays(1)), Duration.ofDays(30)));
         assertEquals(5, store.prune(now.minus(Duration.ofDays(7)), 2));
+        // the aggregates stay: 5 of 6 checks passed over 30 days, 0 of 1 in the last day
+        assertEquals(100.0 * 5 / 6, store.hourlyUptimePercent(m.id(), now, Duration.ofDays(30)), 1e-9);
+        assertEquals(0.0, store.hourlyUptimePercent(m.id(), now, Duration.ofHours(1)));
+        store.record(m.id(), result("a1", now.plusSeconds(1), true), Map.of("a1", true));
+        store.rollup(now, 3);
+        assertEquals(100.0 * 6 / 7, store.hourlyUptimePercent(m.id(), now, Duration.ofDays(30)), 1e-9,
+                "the current hour is rolled up again");
+        assertEquals(0, store.pruneHourly(now.minus(Duration.ofDays(9))));
+        assertTrue(store.pruneHourly(now.minus(Duration.ofDays(1))) >= 1);
         List<ProbeResult> left = store.results(m.id(), 100);
-        assertEquals(1, left.size());
-        assertEquals("bad\uFFFDtext", left.get(0).error());
+        assertEquals(2, left.size());
+        assertEquals("bad\uFFFDtext", left.get(1).error());
         Optional<StoredMonitor> gone = store.delete(m.id());
         assertTrue(gone.isPresent());
         assertEquals(0, store.results(m.id(), 100).size(), "results go with the monitor");

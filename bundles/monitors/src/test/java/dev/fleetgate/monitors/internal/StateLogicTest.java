@@ -53,4 +53,14 @@ class StateLogicTest {
         // an agent without results yet does not hide the others' verdict
         assertEquals(MonitorState.DOWN, StateLogic.evaluate(List.of(on("a", null), on("b", 2)), 2));
     }
+
+    @Test
+    void downNeedsKFailingAgentsWhenSet() {
+        List<AgentView> oneOfThree = List.of(on("a", 2), on("b", 0), on("c", 0));
+        assertEquals(MonitorState.DEGRADED, StateLogic.evaluate(oneOfThree, 2, 2));
+        assertEquals(MonitorState.DOWN, StateLogic.evaluate(List.of(on("a", 2), on("b", 2), on("c", 0)), 2, 2));
+        assertEquals(MonitorState.DOWN, StateLogic.evaluate(oneOfThree, 2, 1));
+        // K is strict: one reporting agent failing does not confirm alone when K = 2
+        assertEquals(MonitorState.DEGRADED, StateLogic.evaluate(List.of(on("a", 2), off("b", 0)), 2, 2));
+    }
 }

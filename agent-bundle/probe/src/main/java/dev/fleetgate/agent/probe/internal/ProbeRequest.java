@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A validated {@code http.probe} payload.
@@ -18,9 +19,11 @@ import java.util.List;
  * @param maxRedirects    0..20, default 10: more hops is a failure
  * @param maxLatencyMs    a slower answer fails ({@code latency}), or null
  * @param bodyContains    the body (first MiB, UTF-8) must contain this, or null
+ * @param headers         extra request headers (at most 20; token names, values without control characters;
+ *                        Host, Connection, Content-Length and Transfer-Encoding are refused)
  */
 record ProbeRequest(URI url, String method, int timeoutMs, List<Integer> expectStatuses, boolean followRedirects,
-        int maxRedirects, Integer maxLatencyMs, String bodyContains) {
+        int maxRedirects, Integer maxLatencyMs, String bodyContains, Map<String, String> headers) {
 
     static final int DEFAULT_TIMEOUT_MS = 5_000;
     static final int MAX_TIMEOUT_MS = 60_000;
@@ -68,7 +71,33 @@ record ProbeRequest(URI url, String method, int timeoutMs, List<Integer> expectS
             contains = body.asText();
         }
         return new ProbeRequest(uri, method, timeout, List.copyOf(expect), follow != null && follow.asBoolean(),
-                maxRedirects, latency, contains);
+                maxRedirects, latency, contains, headers(payload.get("headers")));
+    }
+
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("host", "connection", "content-length",
+            "transfer-encoding");
+
+    /** @throws IllegalArgumentException naming {@code headers} */
+    static Map<String, String> headers(JsonNode n) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (n == null || n.isNull()) {
+            return out;
+        }
+        if (!n.isObject() || n.size() > 20) {
+            throw new IllegalArgumentException("headers: an object of at most 20 headers");
+        }
+        var fields = n.fields();
+        while (fields.hasNext()) {
+            var e = fields.next();
+            String v = e.getValue().isTextual() ? e.getValue().asText() : null;
+            if (!TOKEN.matcher(e.getKey()).matches() || RESERVED.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
+                    || v == null || v.length() > 4000 || v.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+                throw new IllegalArgumentException("headers: invalid header " + e.getKey());
+            }
+            out.put(e.getKey(), v);
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     static URI url(String url) {

@@ -45,16 +45,21 @@ final class Targets {
      */
     static String refused(String host) throws UnknownHost {
         try {
-            for (InetAddress a : InetAddress.getAllByName(bare(host))) {
-                byte[] b = a.getAddress();
-                boolean metadata = b.length == 4 ? (b[0] & 0xff) == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100
-                        && (b[3] & 0xff) == 200 : Arrays.equals(b, AWS_IPV6_METADATA);
-                if (a.isLinkLocalAddress() || metadata) {
-                    return "refused: " + host + " is a link-local or metadata address (" + a.getHostAddress() + ")";
-                }
-            }
+            return refused(InetAddress.getAllByName(bare(host)), host);
         } catch (UnknownHostException e) {
             throw new UnknownHost(host);
+        }
+    }
+
+    /** @return why {@code host}, resolved to {@code addresses}, is not probed, or null (see {@link #refused(String)}) */
+    static String refused(InetAddress[] addresses, String host) {
+        for (InetAddress a : addresses) {
+            byte[] b = a.getAddress();
+            boolean metadata = b.length == 4 ? (b[0] & 0xff) == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100
+                    && (b[3] & 0xff) == 200 : Arrays.equals(b, AWS_IPV6_METADATA);
+            if (a.isLinkLocalAddress() || metadata) {
+                return "refused: " + host + " is a link-local or metadata address (" + a.getHostAddress() + ")";
+            }
         }
         return null;
     }

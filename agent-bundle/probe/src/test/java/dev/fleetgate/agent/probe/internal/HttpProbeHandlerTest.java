@@ -133,11 +133,31 @@ class HttpProbeHandlerTest {
     void bodyMustContainTheText() throws Exception {
         JsonNode ok = probe("{\"url\":\"" + base + "/page\",\"bodyContains\":\"operational\"}");
         assertTrue(ok.get("ok").asBoolean(), ok.toString());
-        assertTrue(ok.get("timing").get("totalMs").asLong() >= ok.get("timing").get("firstByteMs").asLong());
+        JsonNode timing = ok.get("timing");
+        for (String phase : new String[] {"dnsMs", "connectMs", "firstByteMs", "redirectMs", "totalMs"}) {
+            assertTrue(timing.path(phase).asLong(-1) >= 0, phase + " in " + timing);
+        }
+        assertFalse(timing.has("tlsMs"), "plain http has no TLS phase");
+        assertTrue(timing.get("totalMs").asLong() >= timing.get("firstByteMs").asLong());
         JsonNode bad = probe("{\"url\":\"" + base + "/page\",\"bodyContains\":\"outage\"}");
         assertFalse(bad.get("ok").asBoolean());
         assertEquals("content", bad.get("errorKind").asText());
         assertEquals(200, bad.get("status").asInt());
+    }
+
+    @Test
+    void sendsTheConfiguredHeadersAndReadsAChunkedBody() throws Exception {
+        server.createContext("/echo", exchange -> {
+            byte[] body = ("token=" + exchange.getRequestHeaders().getFirst("X-Probe-Token")).getBytes();
+            exchange.sendResponseHeaders(200, 0); // chunked
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        JsonNode r = probe("{\"url\":\"" + base + "/echo\",\"headers\":{\"X-Probe-Token\":\"s3\"},"
+                + "\"bodyContains\":\"token=s3\"}");
+        assertTrue(r.get("ok").asBoolean(), r.toString());
+        assertInvalid("{\"url\":\"http://x\",\"headers\":{\"Host\":\"y\"}}", "headers");
+        assertInvalid("{\"url\":\"http://x\",\"headers\":{\"X-A\":\"a\\r\\nX-B: b\"}}", "headers");
     }
 
     @Test
