@@ -314,6 +314,11 @@ public final class CertificateService implements CertificateEvents {
 
     // ---- service TLS ----
 
+    /** @throws ApiException 404 for an unknown service */
+    public ServiceDirectory.ServiceInfo requireService(UUID serviceId) {
+        return services.service(serviceId.toString()).orElseThrow(() -> ApiException.notFound("Service " + serviceId));
+    }
+
     public Optional<CertificateStore.ServiceTls> serviceTls(UUID serviceId) {
         return store.serviceTls(serviceId);
     }
@@ -324,8 +329,7 @@ public final class CertificateService implements CertificateEvents {
      */
     public CertificateStore.ServiceTls setServiceTls(UUID serviceId, String mode, UUID certificateId,
             boolean redirectHttp, Long hsts) {
-        ServiceDirectory.ServiceInfo svc = services.service(serviceId.toString())
-                .orElseThrow(() -> ApiException.notFound("Service " + serviceId));
+        ServiceDirectory.ServiceInfo svc = requireService(serviceId);
         UUID certId = null;
         if ("auto".equals(mode)) {
             List<String> domains = new ArrayList<>(new LinkedHashSet<>(svc.domains()));
