@@ -27,13 +27,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.alerts.AlertTopics;
 import dev.fleetgate.certificates.CertificateState;
+import dev.fleetgate.certificates.testing.Pebble;
 import dev.fleetgate.persistence.testing.TestDatabase;
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.security.SecretBox;
 
 /**
  * Orders against a real Pebble with real http-01 validation (Pebble fetches the tokens from
- * {@link Fakes.ChallengeServer} on 127.0.0.1:21402, names resolved by pebble-challtestsrv). Ports 21400–21405.
+ * {@link Fakes.ChallengeServer} on 127.0.0.1:21406, names resolved by pebble-challtestsrv). Ports 21400–21404 and 21406.
  */
 class PebbleOrderIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,8 +54,8 @@ class PebbleOrderIT {
         store = Fakes.store(db);
         box = Fakes.box();
         // Pebble reuses a valid authorization always: the second order of the same names must skip it.
-        pebble = new Pebble(21400, Map.of("PEBBLE_AUTHZREUSE", "100", "PEBBLE_WFE_NONCEREJECT", "5"));
-        challenges = new Fakes.ChallengeServer(pebble.httpPort);
+        pebble = new Pebble(21400, 21406, Map.of("PEBBLE_AUTHZREUSE", "100", "PEBBLE_WFE_NONCEREJECT", "5"));
+        challenges = new Fakes.ChallengeServer(pebble.httpPort());
         events = new Fakes.Events();
         desired = new Fakes.Desired();
         services = new Fakes.Services();

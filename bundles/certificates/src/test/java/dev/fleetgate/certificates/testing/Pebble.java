@@ -1,4 +1,4 @@
-package dev.fleetgate.certificates.internal;
+package dev.fleetgate.certificates.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,23 +12,28 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Pebble (Debian package) for tests, with pebble-challtestsrv as its DNS (every name → 127.0.0.1), a CA
- * and a localhost certificate made with openssl. http-01 is validated for real at 127.0.0.1:{@code httpPort}.
+ * A real Pebble (Debian package {@code pebble}) for tests, with pebble-challtestsrv as its DNS (every name →
+ * 127.0.0.1), a CA and a localhost certificate made with openssl. http-01 is validated for real: Pebble fetches
+ * {@code http://<domain>:<httpPort>/.well-known/acme-challenge/<token>} from 127.0.0.1. Shared with the e2e tests
+ * (test-jar).
  */
-final class Pebble implements AutoCloseable {
-    final Path dir;
-    final int acmePort;
-    final int httpPort;
+public final class Pebble implements AutoCloseable {
+    private final Path dir;
+    private final int acmePort;
+    private final int managementPort;
+    private final int httpPort;
     private final List<Process> processes = new ArrayList<>();
 
     /**
-     * @param base four consecutive free ports: ACME, management, http-01 validation, DNS (and base + 4: tls-alpn)
-     * @param env  extra environment of pebble (e.g. PEBBLE_AUTHZREUSE)
+     * @param base     five consecutive free ports: ACME, management, DNS, tls-alpn, challtestsrv management
+     * @param httpPort where Pebble validates http-01 (the agent's nginx HTTP port in e2e tests)
+     * @param env      extra environment of pebble (e.g. PEBBLE_AUTHZREUSE); PEBBLE_VA_NOSLEEP=1 always
      */
-    Pebble(int base, Map<String, String> env) throws Exception {
+    public Pebble(int base, int httpPort, Map<String, String> env) throws Exception {
         this.acmePort = base;
-        this.httpPort = base + 2;
-        int dnsPort = base + 3;
+        this.managementPort = base + 1;
+        this.httpPort = httpPort;
+        int dnsPort = base + 2;
         dir = Files.createTempDirectory("pebble");
         run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=fleetgate test CA",
                 "-keyout", "ca.key", "-out", "ca.pem", "-addext", "basicConstraints=critical,CA:TRUE",
@@ -40,11 +45,11 @@ final class Pebble implements AutoCloseable {
                 "-days", "2", "-extfile", "ext.cnf", "-out", "cert.pem");
         Files.writeString(dir.resolve("pebble.json"), "{\"pebble\": {\"listenAddress\": \"127.0.0.1:" + acmePort
                 + "\", \"managementListenAddress\": \"127.0.0.1:" + (base + 1) + "\", \"certificate\": \"cert.pem\", "
-                + "\"privateKey\": \"key.pem\", \"httpPort\": " + httpPort + ", \"tlsPort\": " + (base + 4)
+                + "\"privateKey\": \"key.pem\", \"httpPort\": " + httpPort + ", \"tlsPort\": " + (base + 3)
                 + ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false}}");
         ProcessBuilder dns = new ProcessBuilder("pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
                 "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
-                "-management", "127.0.0.1:" + (base + 5)).directory(dir.toFile()).redirectErrorStream(true)
+                "-management", "127.0.0.1:" + (base + 4)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("challtestsrv.log").toFile());
         processes.add(dns.start());
         ProcessBuilder pb = new ProcessBuilder("pebble", "-config", "pebble.json", "-dnsserver", "127.0.0.1:" + dnsPort)
@@ -55,15 +60,47 @@ final class Pebble implements AutoCloseable {
         waitForPort(acmePort);
     }
 
-    String directoryUrl() {
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** @return Pebble's ACME directory (HTTPS, trust {@link #caFile()}) */
+    public String directoryUrl() {
         return "https://127.0.0.1:" + acmePort + "/dir";
     }
 
-    Path caFile() {
+    /** @return the PEM of the CA of Pebble's own HTTPS certificate */
+    public Path caFile() {
         return dir.resolve("ca.pem");
     }
 
-    String log() throws IOException {
+    /**
+     * @return the root that issues the certificates (PEM; it changes with every Pebble start), from the management
+     *         interface
+     */
+    public String issuingRoot() throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        ks.load(null, null);
+        try (var in = Files.newInputStream(caFile())) {
+            ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(ctx).build();
+        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("https://127.0.0.1:" + managementPort + "/roots/0")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("pebble roots/0 answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** @return what Pebble logged so far */
+    public String log() throws IOException {
         return Files.readString(dir.resolve("pebble.log"), StandardCharsets.UTF_8);
     }
 
