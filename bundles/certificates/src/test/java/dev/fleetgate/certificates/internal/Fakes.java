@@ -50,6 +50,10 @@ final class Fakes {
     }
 
     static CertificatesConfig config(String directoryUrl, String caFile) {
+        return config(directoryUrl, caFile, false);
+    }
+
+    static CertificatesConfig config(String directoryUrl, String caFile, boolean scheduler) {
         return new CertificatesConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -73,7 +77,7 @@ final class Fakes {
 
             @Override
             public boolean schedulerEnabled() {
-                return false;
+                return scheduler;
             }
 
             @Override

@@ -30,6 +30,11 @@ public final class Pebble implements AutoCloseable {
      * @param env      extra environment of pebble (e.g. PEBBLE_AUTHZREUSE); PEBBLE_VA_NOSLEEP=1 always
      */
     public Pebble(int base, int httpPort, Map<String, String> env) throws Exception {
+        this(base, httpPort, env, 0);
+    }
+
+    /** @param validitySeconds lifetime of issued certificates, 0 for Pebble's default (5 years) */
+    public Pebble(int base, int httpPort, Map<String, String> env, long validitySeconds) throws Exception {
         this.acmePort = base;
         this.managementPort = base + 1;
         this.httpPort = httpPort;
@@ -46,7 +51,8 @@ public final class Pebble implements AutoCloseable {
         Files.writeString(dir.resolve("pebble.json"), "{\"pebble\": {\"listenAddress\": \"127.0.0.1:" + acmePort
                 + "\", \"managementListenAddress\": \"127.0.0.1:" + (base + 1) + "\", \"certificate\": \"cert.pem\", "
                 + "\"privateKey\": \"key.pem\", \"httpPort\": " + httpPort + ", \"tlsPort\": " + (base + 3)
-                + ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false}}");
+                + ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false"
+                + (validitySeconds > 0 ? ", \"certificateValidityPeriod\": " + validitySeconds : "") + "}}");
         ProcessBuilder dns = new ProcessBuilder("pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
                 "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
                 "-management", "127.0.0.1:" + (base + 4)).directory(dir.toFile()).redirectErrorStream(true)
