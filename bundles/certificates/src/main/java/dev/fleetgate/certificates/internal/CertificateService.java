@@ -25,6 +25,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
@@ -39,6 +41,7 @@ import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
 import dev.fleetgate.certificates.CertificateState;
+import dev.fleetgate.dns.DnsService;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.security.SecretBox;
@@ -64,6 +67,9 @@ public final class CertificateService implements CertificateEvents {
     private final AcmeServer server;
     private final Orders orders;
     private final ScheduledExecutorService scheduler;
+    /** Module 3, for dns-01 (wildcards); absent when the dns module is not installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile DnsService dns;
     private final Set<UUID> expiringFired = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Activate
@@ -83,7 +89,8 @@ public final class CertificateService implements CertificateEvents {
         this.services = services;
         this.server = server;
         this.orders = new Orders(store, box, server, publisher, this,
-                new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofHours(6)), Clock.systemUTC());
+                new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofHours(6)), Clock.systemUTC(),
+                () -> dns);
         if (!config.email().isBlank() && server.account().isEmpty()) {
             server.saveAccount(config.email(), false);
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
@@ -20,6 +21,7 @@ import org.shredzone.acme4j.OrderBuilder;
 import org.shredzone.acme4j.Problem;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
+import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.challenge.Http01Challenge;
 import org.shredzone.acme4j.exception.AcmeException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
@@ -28,6 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.api.Backoff;
+import dev.fleetgate.dns.DnsException;
+import dev.fleetgate.dns.DnsRecord;
+import dev.fleetgate.dns.DnsService;
+import dev.fleetgate.dns.RecordChange;
+import dev.fleetgate.dns.RecordType;
 import dev.fleetgate.security.SecretBox;
 
 /**
@@ -40,6 +47,8 @@ import dev.fleetgate.security.SecretBox;
 public final class Orders {
     private static final Logger LOG = LoggerFactory.getLogger(Orders.class);
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DNS_PROPAGATION = Duration.ofSeconds(60);
+    private static final int DNS_TTL = 60;
 
     private final CertificateStore store;
     private final SecretBox box;
@@ -48,9 +57,12 @@ public final class Orders {
     private final CertificateEvents events;
     private final Backoff backoff;
     private final Clock clock;
+    private final Supplier<DnsService> dns;
 
+    /** @param dns module 3's DNS service for dns-01 (wildcards), or a supplier of null when it is not installed */
     public Orders(CertificateStore store, SecretBox box, AcmeServer server, ChallengePublisher publisher,
-            CertificateEvents events, Backoff backoff, Clock clock) {
+            CertificateEvents events, Backoff backoff, Clock clock, Supplier<DnsService> dns) {
+        this.dns = dns;
         this.store = store;
         this.box = box;
         this.server = server;
@@ -180,43 +192,112 @@ public final class Orders {
 
     private void authorize(StoredCertificate cert, Order order) throws AcmeException, OrderFailure, InterruptedException {
         List<Challenge> toTrigger = new ArrayList<>();
-        for (Authorization auth : order.getAuthorizations()) {
-            if (auth.getStatus() == Status.VALID) {
-                continue; // the CA reused an authorization it validated before
+        List<DnsRecord> txt = new ArrayList<>();
+        try {
+            boolean http = false;
+            for (Authorization auth : order.getAuthorizations()) {
+                if (auth.getStatus() == Status.VALID) {
+                    continue; // the CA reused an authorization it validated before
+                }
+                String domain = auth.getIdentifier().getDomain();
+                if (auth.getStatus() != Status.PENDING) {
+                    throw new OrderFailure("authorization of " + domain + " is " + auth.getStatus().name().toLowerCase(),
+                            null, true);
+                }
+                Optional<Http01Challenge> h = auth.isWildcard() ? Optional.empty() : auth.findChallenge(Http01Challenge.class);
+                if (h.isPresent()) {
+                    publisher.publish(cert.id(), domain, h.get().getToken(), h.get().getAuthorization());
+                    toTrigger.add(h.get());
+                    http = true;
+                    continue;
+                }
+                Dns01Challenge d = auth.findChallenge(Dns01Challenge.class).orElseThrow(() -> new OrderFailure(
+                        "the CA offers neither http-01 nor dns-01 for " + domain, null, true));
+                DnsService service = dns.get();
+                if (service == null || service.zoneOf(domain).isEmpty()) {
+                    throw new OrderFailure((auth.isWildcard() ? "*." + domain + " (a wildcard) needs" : domain + " needs")
+                            + " dns-01, but no DNS zone configured in Fleetgate holds " + domain, null, true);
+                }
+                DnsRecord rec = new DnsRecord(Dns01Challenge.RECORD_NAME_PREFIX + "." + domain, RecordType.TXT,
+                        d.getDigest(), DNS_TTL);
+                addTxt(service, rec);
+                txt.add(rec);
+                toTrigger.add(d);
             }
-            String domain = auth.getIdentifier().getDomain();
-            if (auth.getStatus() != Status.PENDING) {
-                throw new OrderFailure("authorization of " + domain + " is " + auth.getStatus().name().toLowerCase(),
-                        null, true);
+            if (toTrigger.isEmpty()) {
+                order.fetch();
+                return;
             }
-            Http01Challenge ch = auth.findChallenge(Http01Challenge.class).orElseThrow(() -> new OrderFailure(
-                    "the CA offers no http-01 challenge for " + domain + (auth.isWildcard()
-                            ? " (wildcards need dns-01, not available yet)" : ""), null, true));
-            publisher.publish(cert.id(), domain, ch.getToken(), ch.getAuthorization());
-            toTrigger.add(ch);
-        }
-        if (toTrigger.isEmpty()) {
+            if (http) {
+                String notServed = publisher.awaitServed(Duration.ofSeconds(30));
+                if (notServed != null) {
+                    LOG.warn("Certificate {}: asking the CA to validate although {}", cert.id(), notServed);
+                }
+            }
+            awaitPropagation(txt);
+            for (Challenge ch : toTrigger) {
+                if (ch.getStatus() == Status.PENDING) {
+                    ch.trigger();
+                }
+            }
+            for (Challenge ch : toTrigger) {
+                Status s = ch.getStatus() == Status.VALID ? Status.VALID : ch.waitForCompletion(STEP_TIMEOUT);
+                if (s != Status.VALID) {
+                    Problem p = ch.getError().orElse(null);
+                    throw new OrderFailure(ch.getType() + " challenge " + s.name().toLowerCase()
+                            + (p == null ? "" : ": " + p), p, true);
+                }
+            }
             order.fetch();
+        } finally {
+            removeTxt(txt);
+        }
+    }
+
+    private void addTxt(DnsService service, DnsRecord rec) throws OrderFailure {
+        try {
+            service.apply(List.of(RecordChange.add(rec)));
+        } catch (DnsException | RuntimeException e) {
+            throw new OrderFailure("cannot place " + rec.name() + " TXT for dns-01: " + e.getMessage(), null, false);
+        }
+    }
+
+    /** Waits until the zone's authoritative server answers every TXT value (the CA asks the authoritative servers). */
+    private void awaitPropagation(List<DnsRecord> txt) throws OrderFailure, InterruptedException {
+        if (txt.isEmpty()) {
             return;
         }
-        String notServed = publisher.awaitServed(Duration.ofSeconds(30));
-        if (notServed != null) {
-            LOG.warn("Certificate {}: asking the CA to validate although {}", cert.id(), notServed);
-        }
-        for (Challenge ch : toTrigger) {
-            if (ch.getStatus() == Status.PENDING) {
-                ch.trigger();
+        DnsService service = dns.get();
+        long deadline = System.nanoTime() + DNS_PROPAGATION.toNanos();
+        for (DnsRecord rec : txt) {
+            while (true) {
+                try {
+                    if (service.lookup(rec.name(), RecordType.TXT).stream().anyMatch(r -> r.value().equals(rec.value()))) {
+                        break;
+                    }
+                } catch (DnsException | RuntimeException e) {
+                    LOG.debug("TXT lookup of {} failed: {}", rec.name(), e.getMessage());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new OrderFailure(rec.name() + " TXT not visible on the authoritative server within "
+                            + DNS_PROPAGATION.toSeconds() + " s", null, false);
+                }
+                Thread.sleep(250); // polling DNS: there is no notification
             }
         }
-        for (Challenge ch : toTrigger) {
-            Status s = ch.getStatus() == Status.VALID ? Status.VALID : ch.waitForCompletion(STEP_TIMEOUT);
-            if (s != Status.VALID) {
-                Problem p = ch.getError().orElse(null);
-                throw new OrderFailure("http-01 challenge " + s.name().toLowerCase()
-                        + (p == null ? "" : ": " + p), p, true);
-            }
+    }
+
+    private void removeTxt(List<DnsRecord> txt) {
+        DnsService service = dns.get();
+        if (txt.isEmpty() || service == null) {
+            return;
         }
-        order.fetch();
+        try {
+            service.apply(txt.stream().map(RecordChange::delete).toList());
+        } catch (DnsException | RuntimeException e) {
+            LOG.warn("Could not remove dns-01 TXT records {}: {}", txt.stream().map(DnsRecord::name).toList(),
+                    e.getMessage());
+        }
     }
 
     /** When to renew, and whether the CA said so (ARI). */

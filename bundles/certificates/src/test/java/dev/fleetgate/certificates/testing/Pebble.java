@@ -35,6 +35,15 @@ public final class Pebble implements AutoCloseable {
 
     /** @param validitySeconds lifetime of issued certificates, 0 for Pebble's default (5 years) */
     public Pebble(int base, int httpPort, Map<String, String> env, long validitySeconds) throws Exception {
+        this(base, httpPort, env, validitySeconds, null);
+    }
+
+    /**
+     * @param dnsServer {@code host:port} of the DNS server Pebble resolves names and dns-01 TXT records with (a
+     *                  bind9 of the test), or null for pebble-challtestsrv answering 127.0.0.1 for every name
+     */
+    public Pebble(int base, int httpPort, Map<String, String> env, long validitySeconds, String dnsServer)
+            throws Exception {
         this.acmePort = base;
         this.managementPort = base + 1;
         this.httpPort = httpPort;
@@ -53,12 +62,15 @@ public final class Pebble implements AutoCloseable {
                 + "\"privateKey\": \"key.pem\", \"httpPort\": " + httpPort + ", \"tlsPort\": " + (base + 3)
                 + ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false"
                 + (validitySeconds > 0 ? ", \"certificateValidityPeriod\": " + validitySeconds : "") + "}}");
+        String resolver = dnsServer == null ? "127.0.0.1:" + dnsPort : dnsServer;
         ProcessBuilder dns = new ProcessBuilder("pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
                 "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
                 "-management", "127.0.0.1:" + (base + 4)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("challtestsrv.log").toFile());
-        processes.add(dns.start());
-        ProcessBuilder pb = new ProcessBuilder("pebble", "-config", "pebble.json", "-dnsserver", "127.0.0.1:" + dnsPort)
+        if (dnsServer == null) {
+            processes.add(dns.start());
+        }
+        ProcessBuilder pb = new ProcessBuilder("pebble", "-config", "pebble.json", "-dnsserver", resolver)
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
         pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
         pb.environment().putAll(env);
