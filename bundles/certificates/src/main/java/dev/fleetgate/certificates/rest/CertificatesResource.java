@@ -153,7 +153,7 @@ public final class CertificatesResource implements RestResource {
         if (raw == null) {
             return out;
         }
-        if (raw.isEmpty() && !f.failed("domains")) {
+        if (body.path("domains").isEmpty() && !f.failed("domains")) {
             f.error("domains", "must name at least one domain");
         }
         Set<String> seen = new LinkedHashSet<>();
