@@ -49,7 +49,7 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * Module 4 end to end with real processes: core and agent distributions, the agent's nginx, a real Pebble
  * validating http-01 against that nginx (no always-valid switch). A service with {@code tls auto} is served over
  * HTTPS with the issued certificate (checked by a Java TLS handshake with SNI against Pebble's root) and plain
- * HTTP redirects. Prints order → served p50/p95. Ports: core 20720–20724, nginx 20730 (http, also Pebble's
+ * HTTP redirects; the core then confirms, through each agent's own TLS handshake, that it serves it. Prints order → served p50/p95. Ports: core 20720–20724, nginx 20730 (http, also Pebble's
  * http-01 port), 20731 (https), 20732 (admin), upstream 20740, Pebble 21420–21424.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -175,6 +175,8 @@ class CertificatesE2EIT {
             assertFalse(cert.get("nextRenewal").isNull());
             assertTrue(cert.get("privateKeySet").asBoolean());
             assertFalse(cert.toString().contains("PRIVATE KEY"), "the key never leaves through the API");
+            Processes.await(host + " confirmed served by the agent itself (tls.served)", Duration.ofSeconds(60),
+                    () -> admin.get("/api/v1/certificates/" + certId).body().path("served").asBoolean(false));
         }
         JsonNode list = admin.get("/api/v1/certificates").expect(200).body();
         assertEquals(ROUNDS, list.size());

@@ -38,6 +38,7 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.Backoff;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.TaskService;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
 import dev.fleetgate.certificates.CertificateState;
@@ -67,6 +68,8 @@ public final class CertificateService implements CertificateEvents {
     private final AcmeServer server;
     private final Orders orders;
     private final ScheduledExecutorService scheduler;
+    /** Null in tests without agents. */
+    private volatile ServedCheck served;
     /** Module 3, for dns-01 (wildcards); absent when the dns module is not installed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile DnsService dns;
@@ -75,9 +78,11 @@ public final class CertificateService implements CertificateEvents {
     @Activate
     public CertificateService(@Reference CertificateStore store, @Reference SecretBox box,
             @Reference DesiredStateService desired, @Reference EventAdmin events,
-            @Reference ServiceDirectory services, @Reference AgentDirectory agents, CertificatesConfig config) {
+            @Reference ServiceDirectory services, @Reference AgentDirectory agents, @Reference TaskService tasks,
+            CertificatesConfig config) {
         this(store, box, desired, events, services, new AcmeServer(config.directoryUrl(), config.caFile(), store, box),
                 new AgentChallengePublisher(store, desired, agents), config);
+        this.served = new ServedCheck(store, services, agents, desired, tasks, this::served);
     }
 
     CertificateService(CertificateStore store, SecretBox box, DesiredStateService desired, EventAdmin events,
@@ -134,6 +139,10 @@ public final class CertificateService implements CertificateEvents {
                 runLocked(id);
             }
             checkExpiry();
+            ServedCheck check = served;
+            if (check != null) {
+                check.run();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -214,6 +223,17 @@ public final class CertificateService implements CertificateEvents {
         post(e, cert);
         events.postEvent(new Event(TOPIC_PREFIX + "FAILED", Map.of("certificateId", cert.id().toString(),
                 "error", error)));
+    }
+
+    /** The outcome of a served check: null = every agent serves the certificate. */
+    void served(StoredCertificate cert, String difference) {
+        if (difference == null) {
+            post(AlertEvent.cleared(ServedCheck.KIND, cert.id().toString()), cert);
+        } else {
+            post(AlertEvent.firing(ServedCheck.KIND, cert.id().toString()).severity(Severity.WARNING)
+                    .message("Served certificate differs for " + String.join(", ", cert.domains()) + ": " + difference),
+                    cert);
+        }
     }
 
     private void post(AlertEvent e, StoredCertificate c) {

@@ -35,7 +35,7 @@ public final class CertificateStore {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, source, service_id, domains, state, version, cert_pem, key_sealed, "
             + "issuer, serial, not_before, not_after, renew_at, ari, error, problem, failures, next_attempt_at, "
-            + "created_at, updated_at";
+            + "created_at, updated_at, served_version, served_error, served_checked_at";
 
     private final DataSource dataSource;
 
@@ -243,6 +243,18 @@ public final class CertificateStore {
         });
     }
 
+    /** Records a served check: {@code error} null = the agents serve {@code version}. */
+    public void servedChecked(UUID id, int version, String error) {
+        update("UPDATE certificate SET served_version = CASE WHEN ? IS NULL THEN ? ELSE served_version END, "
+                + "served_error = ?, served_checked_at = now() WHERE id = ? AND version = ?", ps -> {
+                    ps.setString(1, error);
+                    ps.setInt(2, version);
+                    ps.setString(3, error);
+                    ps.setObject(4, id);
+                    ps.setInt(5, version);
+                });
+    }
+
     public boolean delete(UUID id) {
         return update("DELETE FROM certificate WHERE id = ?", ps -> ps.setObject(1, id)) == 1;
     }
@@ -406,7 +418,8 @@ public final class CertificateStore {
                 rs.getString("key_sealed"), rs.getString("issuer"), rs.getString("serial"),
                 Jdbc.instant(rs, "not_before"), Jdbc.instant(rs, "not_after"), Jdbc.instant(rs, "renew_at"),
                 rs.getBoolean("ari"), rs.getString("error"), rs.getString("problem"), rs.getInt("failures"),
-                Jdbc.instant(rs, "next_attempt_at"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+                Jdbc.instant(rs, "next_attempt_at"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
+                rs.getInt("served_version"), rs.getString("served_error"), Jdbc.instant(rs, "served_checked_at"));
     }
 
     static String json(Object o) {

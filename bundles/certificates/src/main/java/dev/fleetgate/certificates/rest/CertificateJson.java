@@ -38,6 +38,14 @@ public final class CertificateJson {
         } else {
             o.putNull("problem");
         }
+        Boolean served = c.served();
+        if (served == null) {
+            o.putNull("served");
+        } else {
+            o.put("served", served);
+        }
+        o.put("servedError", c.servedError());
+        o.put("servedCheckedAt", text(c.servedCheckedAt()));
         o.put("certificatePem", c.certPem());
         o.put("privateKeySet", c.keySealed() != null);
         o.put("createdAt", text(c.createdAt()));

@@ -36,10 +36,13 @@ final class Fakes {
     }
 
     static CertificateStore store(TestDatabase db) throws Exception {
-        try (InputStream in = Fakes.class.getClassLoader().getResourceAsStream("db/certificates/V1__certificates.sql")) {
-            Migrations.apply(db.dataSource(), "certificates",
-                    List.of(new Migration(1, "certificates", new String(in.readAllBytes(), StandardCharsets.UTF_8))));
+        List<Migration> all = new java.util.ArrayList<>();
+        for (String file : List.of("V1__certificates.sql", "V2__served.sql")) {
+            try (InputStream in = Fakes.class.getClassLoader().getResourceAsStream("db/certificates/" + file)) {
+                all.add(Migrations.parse(file, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+            }
         }
+        Migrations.apply(db.dataSource(), "certificates", all);
         return new CertificateStore(db.dataSource());
     }
 

@@ -207,6 +207,19 @@ class PebbleOrderIT {
     }
 
     @Test
+    void anIssuedCertificateIsRevokedAtTheCa() throws Exception {
+        agree();
+        StoredCertificate issued = run(certs.request(List.of("revoke.certs.test")).id());
+        assertEquals(CertificateState.VALID, issued.state(), issued::error);
+        StoredCertificate revoked = certs.revoke(issued.id());
+        assertEquals(CertificateState.FAILED, revoked.state());
+        assertEquals("revoked", revoked.error());
+        assertNull(revoked.nextAttemptAt(), "not ordered again by itself");
+        ApiException again = assertThrows(ApiException.class, () -> certs.revoke(issued.id()));
+        assertEquals(502, again.status(), "Pebble refuses a second revocation: " + again.getMessage());
+    }
+
+    @Test
     void anUploadedCertificateIsCheckedAndStoredSealed() throws Exception {
         agree();
         StoredCertificate issued = run(certs.request(List.of("upload.certs.test")).id());
