@@ -22,6 +22,7 @@ const AlertsPage = lazy(() => import('./pages/AlertsPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const AccountPage = lazy(() => import('./pages/AccountPage'));
 const ActivityPage = lazy(() => import('./pages/ActivityPage'));
+const CertificatesPage = lazy(() => import('./pages/CertificatesPage'));
 
 export function App() {
   return (
@@ -51,6 +52,7 @@ export function App() {
                   <Route path="/users" element={<UsersPage />} />
                   <Route path="/account" element={<AccountPage />} />
                   <Route path="/activity" element={<ActivityPage />} />
+                  <Route path="/certificates" element={<CertificatesPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

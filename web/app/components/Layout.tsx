@@ -33,6 +33,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ['/services', 'Services'],
     ['/logs', 'Logs'],
     ['/dns', 'DNS'],
+    ['/certificates', 'Certificates'],
     ['/incidents', 'Incidents'],
     ['/modules', 'Modules'],
   ];
