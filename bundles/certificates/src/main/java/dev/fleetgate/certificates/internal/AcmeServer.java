@@ -50,6 +50,8 @@ public final class AcmeServer {
         this.box = box;
         SSLContext ssl = caFile == null || caFile.isBlank() ? null : sslContext(Path.of(caFile));
         this.session = new Session(URI.create(directoryUrl), new Provider(ssl));
+        // acme4j waits 30 s by default; a core without a route to the CA answers GET /certificates/account sooner
+        session.networkSettings().setTimeout(java.time.Duration.ofSeconds(10));
     }
 
     public String directoryUrl() {
