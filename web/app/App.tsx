@@ -24,6 +24,7 @@ const AccountPage = lazy(() => import('./pages/AccountPage'));
 const ActivityPage = lazy(() => import('./pages/ActivityPage'));
 const MonitorsPage = lazy(() => import('./pages/MonitorsPage'));
 const MonitorPage = lazy(() => import('./pages/MonitorPage'));
+const CertificatesPage = lazy(() => import('./pages/CertificatesPage'));
 
 export function App() {
   return (
@@ -55,6 +56,7 @@ export function App() {
                   <Route path="/activity" element={<ActivityPage />} />
                   <Route path="/monitors" element={<MonitorsPage />} />
                   <Route path="/monitors/:id" element={<MonitorPage />} />
+                  <Route path="/certificates" element={<CertificatesPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

@@ -37,6 +37,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ['/logs', 'Logs'],
     ['/dns', 'DNS'],
     ['/monitors', 'Monitors'],
+    ['/certificates', 'Certificates'],
     ['/incidents', 'Incidents'],
     ['/modules', 'Modules'],
   ];

@@ -131,7 +131,8 @@ public final class CoreProcess implements AutoCloseable {
 
     /** A GET root of every module the core feature installs; 404 until the module's resource is mounted. */
     private static final java.util.List<String> MODULE_ROOTS = java.util.List.of("/api/v1/services",
-            "/api/v1/dns/zones", "/api/v1/metrics/scrapes", "/api/v1/monitors", "/api/v1/alerts/rules");
+            "/api/v1/dns/zones", "/api/v1/metrics/scrapes", "/api/v1/monitors", "/api/v1/alerts/rules",
+            "/api/v1/certificates");
 
     /** Starts Karaf and waits until health answers UP; returns the cold-start time. */
     public Duration start() throws IOException {

@@ -1,0 +1,406 @@
+package dev.fleetgate.certificates.internal;
+
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+import org.osgi.service.metatype.annotations.Designate;
+import org.shredzone.acme4j.exception.AcmeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fleetgate.api.AgentDirectory;
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.Backoff;
+import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.alerts.AlertEvent;
+import dev.fleetgate.api.alerts.Severity;
+import dev.fleetgate.certificates.CertificateState;
+import dev.fleetgate.dns.DnsService;
+import dev.fleetgate.proxy.ProxySpec;
+import dev.fleetgate.proxy.ServiceDirectory;
+import dev.fleetgate.security.SecretBox;
+
+/**
+ * The certificates module: requests, uploads, renewals, revocation, the account, services' TLS settings, and
+ * the order scheduler. Orders of one certificate run once across every core sharing the database (a
+ * PostgreSQL advisory lock held for the order); a stored order is resumed after a restart.
+ */
+@Component(service = CertificateService.class, configurationPid = CertificatesConfig.PID)
+@Designate(ocd = CertificatesConfig.class)
+public final class CertificateService implements CertificateEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(CertificateService.class);
+    /** Topic of module events (issued, renewed), besides the alert events. */
+    public static final String TOPIC_PREFIX = "fleetgate/certificates/";
+    static final Duration EXPIRING = Duration.ofDays(14);
+
+    private final CertificateStore store;
+    private final SecretBox box;
+    private final DesiredStateService desired;
+    private final EventAdmin events;
+    private final ServiceDirectory services;
+    private final AcmeServer server;
+    private final Orders orders;
+    private final ScheduledExecutorService scheduler;
+    /** Null in tests without agents. */
+    private volatile ServedCheck served;
+    /** Module 3, for dns-01 (wildcards); absent when the dns module is not installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile DnsService dns;
+    private final Set<UUID> expiringFired = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Activate
+    public CertificateService(@Reference CertificateStore store, @Reference SecretBox box,
+            @Reference DesiredStateService desired, @Reference EventAdmin events,
+            @Reference ServiceDirectory services, @Reference AgentDirectory agents, @Reference TaskService tasks,
+            CertificatesConfig config) {
+        this(store, box, desired, events, services, new AcmeServer(config.directoryUrl(), config.caFile(), store, box),
+                new AgentChallengePublisher(store, desired, agents), config);
+        this.served = new ServedCheck(store, services, agents, desired, tasks, this::served);
+    }
+
+    CertificateService(CertificateStore store, SecretBox box, DesiredStateService desired, EventAdmin events,
+            ServiceDirectory services, AcmeServer server, ChallengePublisher publisher, CertificatesConfig config) {
+        this.store = store;
+        this.box = box;
+        this.desired = desired;
+        this.events = events;
+        this.services = services;
+        this.server = server;
+        this.orders = new Orders(store, box, server, publisher, this,
+                new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofHours(6)), Clock.systemUTC(),
+                () -> dns);
+        if (!config.email().isBlank() && server.account().isEmpty()) {
+            server.saveAccount(config.email(), false);
+        }
+        if (config.schedulerEnabled()) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "fleetgate-certificates");
+                t.setDaemon(true);
+                return t;
+            });
+            scheduler.scheduleWithFixedDelay(this::tick, 1, config.tickSeconds(), TimeUnit.SECONDS);
+        } else {
+            scheduler = null;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public AcmeServer server() {
+        return server;
+    }
+
+    // ---- scheduler ----
+
+    /** One pass: run every due order this core can lock, then check expiry. */
+    void tick() {
+        try {
+            for (UUID id : store.due(20)) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                runLocked(id);
+            }
+            checkExpiry();
+            ServedCheck check = served;
+            if (check != null) {
+                check.run();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Certificate scheduler pass failed", e);
+        }
+    }
+
+    /**
+     * Runs the order of {@code id} under its advisory lock (session level, on a connection held for the order:
+     * a core that dies mid-order releases it with its connection).
+     *
+     * @return false when another core holds it
+     */
+    boolean runLocked(UUID id) throws InterruptedException {
+        try (Connection c = store.dataSource().getConnection()) {
+            c.setAutoCommit(true);
+            if (!lock(c, "pg_try_advisory_lock", id)) {
+                return false;
+            }
+            try {
+                orders.run(id);
+            } finally {
+                lock(c, "pg_advisory_unlock", id);
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean lock(Connection c, String fn, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + fn + "(hashtextextended(?, 0))")) {
+            ps.setString(1, "fleetgate.certificate:" + id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private void checkExpiry() {
+        Instant soon = Instant.now().plus(EXPIRING);
+        Set<UUID> seen = new HashSet<>();
+        for (StoredCertificate c : store.list()) {
+            seen.add(c.id());
+            boolean expiring = c.notAfter() != null && c.notAfter().isBefore(soon);
+            if (expiring && expiringFired.add(c.id())) {
+                post(AlertEvent.firing("certificate.expiring", c.id().toString()).severity(Severity.WARNING)
+                        .message("Certificate of " + String.join(", ", c.domains()) + " expires at " + c.notAfter()),
+                        c);
+            } else if (!expiring && expiringFired.remove(c.id())) {
+                post(AlertEvent.cleared("certificate.expiring", c.id().toString()), c);
+            }
+        }
+        expiringFired.retainAll(seen);
+    }
+
+    // ---- events ----
+
+    @Override
+    public void issued(StoredCertificate cert, boolean renewal) {
+        desired.changed(ProxySpec.SECTION);
+        desired.changed(CertificateState.ACME_SECTION);
+        post(AlertEvent.cleared("certificate.failed", cert.id().toString()), cert);
+        events.postEvent(new Event(TOPIC_PREFIX + (renewal ? "RENEWED" : "ISSUED"), Map.of("certificateId",
+                cert.id().toString(), "domains", String.join(",", cert.domains()), "notAfter",
+                String.valueOf(cert.notAfter()))));
+    }
+
+    @Override
+    public void failed(StoredCertificate cert, String error, String problem) {
+        desired.changed(CertificateState.ACME_SECTION);
+        AlertEvent e = AlertEvent.firing("certificate.failed", cert.id().toString()).severity(Severity.CRITICAL)
+                .message("Certificate of " + String.join(", ", cert.domains()) + " failed: " + error);
+        if (problem != null) {
+            e.label("problem", problem);
+        }
+        post(e, cert);
+        events.postEvent(new Event(TOPIC_PREFIX + "FAILED", Map.of("certificateId", cert.id().toString(),
+                "error", error)));
+    }
+
+    /** The outcome of a served check: null = every agent serves the certificate. */
+    void served(StoredCertificate cert, String difference) {
+        if (difference == null) {
+            post(AlertEvent.cleared(ServedCheck.KIND, cert.id().toString()), cert);
+        } else {
+            post(AlertEvent.firing(ServedCheck.KIND, cert.id().toString()).severity(Severity.WARNING)
+                    .message("Served certificate differs for " + String.join(", ", cert.domains()) + ": " + difference),
+                    cert);
+        }
+    }
+
+    private void post(AlertEvent e, StoredCertificate c) {
+        e.label("certificate", c.id().toString()).label("domains", String.join(",", c.domains()));
+        if (c.serviceId() != null) {
+            e.label("service", c.serviceId().toString());
+        }
+        events.postEvent(new Event(e.topic(), e.toProperties()));
+    }
+
+    // ---- API ----
+
+    public List<StoredCertificate> list() {
+        return store.list();
+    }
+
+    public StoredCertificate get(UUID id) {
+        return store.get(id).orElseThrow(() -> ApiException.notFound("Certificate " + id));
+    }
+
+    /** Requests an ACME certificate of these (normalised) domains; due at once. */
+    public StoredCertificate request(List<String> domains) {
+        return store.createAcme(null, domains);
+    }
+
+    /** Stores an uploaded certificate after checking the chain, the key and that they belong together. */
+    public StoredCertificate upload(String certPem, String keyPem) {
+        List<X509Certificate> chain;
+        KeyPair key;
+        List<dev.fleetgate.api.FieldError> errors = new ArrayList<>();
+        try {
+            chain = Pem.readChain(certPem);
+        } catch (IllegalArgumentException e) {
+            errors.add(new dev.fleetgate.api.FieldError("certificatePem", e.getMessage()));
+            chain = null;
+        }
+        try {
+            key = Pem.readKeyPair(keyPem);
+        } catch (IllegalArgumentException e) {
+            errors.add(new dev.fleetgate.api.FieldError("privateKeyPem", e.getMessage()));
+            key = null;
+        }
+        if (chain != null && key != null && !Pem.matches(chain.get(0), key)) {
+            errors.add(new dev.fleetgate.api.FieldError("privateKeyPem", "does not belong to the certificate"));
+        }
+        if (chain != null && Pem.dnsNames(chain.get(0)).isEmpty()) {
+            errors.add(new dev.fleetgate.api.FieldError("certificatePem", "has no DNS name (subjectAltName)"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        X509Certificate leaf = chain.get(0);
+        return store.createCustom(null, Pem.dnsNames(leaf), Pem.chain(chain), box.encrypt(Pem.privateKey(key)),
+                leaf.getIssuerX500Principal().getName(), leaf.getSerialNumber().toString(16),
+                leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
+    }
+
+    /** Makes an ACME certificate due now; the scheduler picks it up within a tick. */
+    public StoredCertificate renew(UUID id) {
+        StoredCertificate c = get(id);
+        if (!c.acme()) {
+            throw ApiException.conflict("An uploaded certificate is not renewed by Fleetgate; upload a new one");
+        }
+        store.dueNow(id);
+        return get(id);
+    }
+
+    /** Revokes an issued ACME certificate at the CA (it keeps its row; request or renew it again). */
+    public StoredCertificate revoke(UUID id) {
+        StoredCertificate c = get(id);
+        if (!c.acme() || c.certPem() == null) {
+            throw ApiException.conflict("Only an issued ACME certificate can be revoked");
+        }
+        try {
+            org.shredzone.acme4j.Certificate.revoke(server.login(), Pem.readChain(c.certPem()).get(0), null);
+        } catch (AcmeException | IllegalStateException e) {
+            throw new ApiException(502, "The CA refused the revocation: " + e.getMessage());
+        }
+        store.failed(id, "revoked", null, null, true);
+        return get(id);
+    }
+
+    public void delete(UUID id) {
+        get(id);
+        store.delete(id);
+        desired.changed(ProxySpec.SECTION);
+    }
+
+    /** The account of the configured directory, created (key only) when missing. */
+    public CertificateStore.Account account() {
+        return server.account().orElseGet(() -> server.saveAccount(null, false));
+    }
+
+    public Optional<String> termsOfService() {
+        try {
+            return server.termsOfService().map(Object::toString);
+        } catch (AcmeException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public CertificateStore.Account saveAccount(String email, boolean termsAgreed) {
+        return server.saveAccount(email, termsAgreed);
+    }
+
+    // ---- service TLS ----
+
+    /** @throws ApiException 404 for an unknown service */
+    public ServiceDirectory.ServiceInfo requireService(UUID serviceId) {
+        return services.service(serviceId.toString()).orElseThrow(() -> ApiException.notFound("Service " + serviceId));
+    }
+
+    public Optional<CertificateStore.ServiceTls> serviceTls(UUID serviceId) {
+        return store.serviceTls(serviceId);
+    }
+
+    /**
+     * Sets a service's TLS: auto makes (or re-domains) its ACME certificate, custom points at an uploaded one,
+     * off removes TLS.
+     */
+    public CertificateStore.ServiceTls setServiceTls(UUID serviceId, String mode, UUID certificateId,
+            boolean redirectHttp, Long hsts) {
+        ServiceDirectory.ServiceInfo svc = requireService(serviceId);
+        UUID certId = null;
+        if ("auto".equals(mode)) {
+            List<String> domains = new ArrayList<>(new LinkedHashSet<>(svc.domains()));
+            StoredCertificate c = store.forService(serviceId).orElse(null);
+            if (c == null) {
+                c = store.createAcme(serviceId, domains);
+            } else if (!c.domains().equals(domains)) {
+                store.redomain(c.id(), domains);
+            }
+            certId = c.id();
+        } else if ("custom".equals(mode)) {
+            StoredCertificate c = store.get(certificateId)
+                    .orElseThrow(() -> ApiException.invalid("certificateId", "no such certificate"));
+            certId = c.id();
+        }
+        CertificateStore.ServiceTls t = new CertificateStore.ServiceTls(serviceId, mode, certId, redirectHttp, hsts);
+        store.saveServiceTls(t);
+        desired.changed(ProxySpec.SECTION);
+        return t;
+    }
+
+    /** A service changed: follow its domains (auto) or forget it (deleted). */
+    public void serviceChanged(String serviceId, String action) {
+        UUID id;
+        try {
+            id = UUID.fromString(serviceId);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        Optional<CertificateStore.ServiceTls> t = store.serviceTls(id);
+        if (t.isEmpty()) {
+            return;
+        }
+        if ("DELETED".equals(action)) {
+            store.deleteServiceTls(id);
+            store.forService(id).ifPresent(c -> store.delete(c.id()));
+            return;
+        }
+        if ("auto".equals(t.get().mode())) {
+            services.service(serviceId).ifPresent(svc -> {
+                List<String> domains = new ArrayList<>(new LinkedHashSet<>(svc.domains()));
+                store.forService(id).filter(c -> !c.domains().equals(domains))
+                        .ifPresent(c -> store.redomain(c.id(), domains));
+            });
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.fleetgate.certificates.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.proxy.Listen;
+import dev.fleetgate.proxy.Location;
+import dev.fleetgate.proxy.ProxySpec;
+import dev.fleetgate.proxy.ProxySpecContributor;
+import dev.fleetgate.proxy.Site;
+import dev.fleetgate.proxy.Tls;
+
+/**
+ * Adds TLS to the sites of services with {@code tls} auto or custom: the ACME challenge location (so that
+ * http-01 works on every agent serving the domain, before and after the redirect), and once a certificate
+ * exists an HTTPS listener with the certificate; the private key stays sealed ({@link Tls#sealedKey}).
+ */
+@Component(service = ProxySpecContributor.class)
+public final class TlsContributor implements ProxySpecContributor {
+    static final String ACME_PATH = "/.well-known/acme-challenge/";
+    static final String ACME_HANDLER = "acme-challenge";
+
+    private final CertificateStore store;
+
+    @Activate
+    public TlsContributor(@Reference CertificateStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public ProxySpec contribute(AgentInfo agent, ProxySpec spec) {
+        Map<UUID, CertificateStore.ServiceTls> settings = new HashMap<>();
+        for (CertificateStore.ServiceTls t : store.allServiceTls()) {
+            if (!"off".equals(t.mode())) {
+                settings.put(t.serviceId(), t);
+            }
+        }
+        if (settings.isEmpty()) {
+            return spec;
+        }
+        Map<UUID, StoredCertificate> certs = new HashMap<>();
+        for (StoredCertificate c : store.list()) {
+            certs.put(c.id(), c);
+        }
+        List<Site> sites = new ArrayList<>();
+        boolean changed = false;
+        for (Site site : spec.sites()) {
+            CertificateStore.ServiceTls t = site.serviceId() == null ? null : settings.get(uuid(site.serviceId()));
+            if (t == null) {
+                sites.add(site);
+                continue;
+            }
+            sites.add(apply(site, t, t.certificateId() == null ? null : certs.get(t.certificateId())));
+            changed = true;
+        }
+        return changed ? spec.withSites(sites) : spec;
+    }
+
+    static Site apply(Site site, CertificateStore.ServiceTls t, StoredCertificate cert) {
+        Site out = site;
+        if ("auto".equals(t.mode()) && out.locations().stream().noneMatch(l -> ACME_HANDLER.equals(l.handler()))) {
+            List<Location> locs = new ArrayList<>();
+            locs.add(new Location(ACME_PATH, Location.Match.PREFIX, null, ACME_HANDLER));
+            locs.addAll(out.locations());
+            out = out.withLocations(locs);
+        }
+        if (cert == null || cert.certPem() == null || cert.keySealed() == null) {
+            return out; // nothing to serve yet: plain HTTP as before
+        }
+        List<Listen> listen = new ArrayList<>(out.listen());
+        if (listen.stream().noneMatch(Listen::tls)) {
+            listen.add(Listen.HTTPS);
+        }
+        return out.withListen(listen).withTls(new Tls(cert.deployedId(), cert.certPem(),
+                Tls.sealedKey(cert.keySealed()), t.redirectHttp(), t.hstsMaxAge()));
+    }
+
+    private static UUID uuid(String s) {
+        try {
+            return UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

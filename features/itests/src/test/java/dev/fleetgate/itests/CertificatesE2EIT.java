@@ -1,0 +1,282 @@
+package dev.fleetgate.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.fleetgate.certificates.testing.Pebble;
+import dev.fleetgate.persistence.testing.TestDatabase;
+
+/**
+ * Module 4 end to end with real processes: core and agent distributions, the agent's nginx, a real Pebble
+ * validating http-01 against that nginx (no always-valid switch). A service with {@code tls auto} is served over
+ * HTTPS with the issued certificate (checked by a Java TLS handshake with SNI against Pebble's root) and plain
+ * HTTP redirects; the core then confirms, through each agent's own TLS handshake, that it serves it. Prints order → served p50/p95. Ports: core 20720–20724, nginx 20730 (http, also Pebble's
+ * http-01 port), 20731 (https), 20732 (admin), upstream 20740, Pebble 21420–21424.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CertificatesE2EIT {
+    private static final int CORE = 20720;
+    private static final int HTTP = 20730;
+    private static final int HTTPS = 20731;
+    private static final int UPSTREAM = 20740;
+    private static final int ROUNDS = 5;
+
+    private Path work;
+    private TestDatabase db;
+    private Pebble pebble;
+    private CoreProcess core;
+    private AgentProcess agent;
+    private Api admin;
+    private String agentId;
+    private HttpServer upstream;
+    private TrustManagerFactory trustPebble;
+    private final List<Long> servedMillis = new ArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/pebble")), "pebble (Debian package) is required");
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("certs-" + System.currentTimeMillis());
+        Files.createDirectories(work);
+        pebble = new Pebble(21420, HTTP, Map.of());
+        db = TestDatabase.create();
+        core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
+        Files.writeString(core.home().resolve("etc/dev.fleetgate.certificates.cfg"),
+                "directoryUrl = " + pebble.directoryUrl() + "\ncaFile = " + pebble.caFile() + "\ntickSeconds = 1\n"
+                        + "retryInitialSeconds = 5\n");
+        core.start();
+        admin = core.admin();
+        agent = new AgentProcess(work);
+        agent.proxyPorts(HTTP, HTTPS, 20732);
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", UPSTREAM), 64);
+        upstream.setExecutor(Executors.newFixedThreadPool(2));
+        upstream.createContext("/", ex -> {
+            byte[] body = ("hello " + ex.getRequestHeaders().getFirst("X-Forwarded-Proto")).getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        upstream.start();
+        trustPebble = trusting(pebble.issuingRoot());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+            agent.stopNginx();
+        }
+        if (upstream != null) {
+            upstream.stop(0);
+        }
+        if (core != null) {
+            core.close();
+        }
+        if (pebble != null) {
+            pebble.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        if (!servedMillis.isEmpty()) {
+            List<Long> sorted = new ArrayList<>(servedMillis);
+            Collections.sort(sorted);
+            System.out.println("[certificates-e2e] tls auto -> certificate served on the agent, " + sorted.size()
+                    + " services: p50 " + sorted.get((sorted.size() - 1) / 2) + " ms, p95 "
+                    + sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1) + " ms, all " + sorted);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void agentEnrolsAndAnAdminAgreesToTheTerms() throws Exception {
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "certs-e2e")).expect(201)
+                .body().get("token").asText();
+        agent.start(core.url(), "certs-e2e", token);
+        agentId = agent.awaitOnline(admin, "certs-e2e", Duration.ofSeconds(60));
+        JsonNode account = admin.put("/api/v1/certificates/account",
+                Map.of("email", "admin@certs.e2e.test", "termsAgreed", true)).expect(200).body();
+        assertEquals(pebble.directoryUrl(), account.get("directoryUrl").asText());
+        assertTrue(account.get("termsAgreed").asBoolean());
+        assertEquals(400, admin.put("/api/v1/certificates/account", Map.of("email", "not an address")).status());
+        assertEquals(400, admin.post("/api/v1/certificates", Map.of("domains", List.of("bad..name"))).status());
+    }
+
+    @Test
+    @Order(2)
+    void aServiceWithTlsAutoIsServedOverHttpsWithTheIssuedCertificateAndHttpRedirects() throws Exception {
+        for (int i = 0; i < ROUNDS; i++) {
+            String host = "shop" + i + ".certs.e2e.test";
+            JsonNode svc = admin.post("/api/v1/services", service("shop" + i, host)).expect(201).body();
+            String id = svc.get("id").asText();
+            Processes.await(host + " over plain HTTP", Duration.ofSeconds(30), () -> get(host, "/").status() == 200);
+            long t0 = System.nanoTime();
+            JsonNode tls = admin.put("/api/v1/services/" + id + "/tls", Map.of("mode", "auto", "redirectHttp", true))
+                    .expect(200).body();
+            assertEquals("auto", tls.get("mode").asText());
+            String certId = tls.get("certificateId").asText();
+            Processes.await(host + " served over HTTPS with its certificate", Duration.ofSeconds(90),
+                    () -> served(host) != null);
+            servedMillis.add((System.nanoTime() - t0) / 1_000_000);
+
+            X509Certificate leaf = served(host);
+            assertTrue(sans(leaf).contains(host), sans(leaf).toString());
+            assertEquals("hello https", httpsGet(host), "proxied to the upstream over TLS");
+            Reply plain = get(host, "/some/page");
+            assertEquals(301, plain.status(), plain.head());
+            assertTrue(plain.head().toLowerCase().contains("location: https://" + host + ":" + HTTPS + "/some/page"),
+                    plain.head());
+
+            JsonNode cert = admin.get("/api/v1/certificates/" + certId).expect(200).body();
+            assertEquals("VALID", cert.get("state").asText(), cert.toString());
+            assertEquals(List.of(host), List.of(cert.get("domains").get(0).asText()));
+            assertEquals(leaf.getNotAfter().toInstant().toString(), cert.get("notAfter").asText());
+            assertFalse(cert.get("nextRenewal").isNull());
+            assertTrue(cert.get("privateKeySet").asBoolean());
+            assertFalse(cert.toString().contains("PRIVATE KEY"), "the key never leaves through the API");
+            Processes.await(host + " confirmed served by the agent itself (tls.served)", Duration.ofSeconds(60),
+                    () -> admin.get("/api/v1/certificates/" + certId).body().path("served").asBoolean(false));
+        }
+        JsonNode list = admin.get("/api/v1/certificates").expect(200).body();
+        assertEquals(ROUNDS, list.size());
+    }
+
+    @Test
+    @Order(3)
+    void noPrivateKeyIsStoredInPlaintextInTheDesiredState() throws Exception {
+        try (var c = db.dataSource().getConnection(); var st = c.createStatement();
+                var rs = st.executeQuery("SELECT count(*) FROM desired_state WHERE body::text LIKE '%PRIVATE KEY%'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1));
+        }
+    }
+
+    private ObjectNode service(String name, String host) {
+        ObjectNode s = Api.JSON.createObjectNode().put("name", name);
+        s.putArray("domains").add(host);
+        s.putArray("agentIds").add(agentId);
+        s.putObject("upstream").putArray("targets").addObject().put("host", "127.0.0.1").put("port", UPSTREAM);
+        return s;
+    }
+
+    /** @return the leaf the agent serves for {@code host} (SNI) when Pebble's root validates its chain, else null */
+    private X509Certificate served(String host) {
+        try (SSLSocket s = handshake(host)) {
+            X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
+            return sans(leaf).contains(host) ? leaf : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A new TLS context each time: a cached session of another site (same address and port) is never resumed. */
+    private SSLSocket handshake(String host) throws IOException {
+        SSLContext ctx;
+        try {
+            ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, trustPebble.getTrustManagers(), null);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket();
+        s.connect(new InetSocketAddress("127.0.0.1", HTTPS), 2000);
+        s.setSoTimeout(5000);
+        SSLParameters p = s.getSSLParameters();
+        p.setServerNames(List.of(new SNIHostName(host)));
+        s.setSSLParameters(p);
+        s.startHandshake();
+        return s;
+    }
+
+    private String httpsGet(String host) throws IOException {
+        try (SSLSocket s = handshake(host)) {
+            s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return text.substring(text.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    private static List<String> sans(X509Certificate c) {
+        List<String> out = new ArrayList<>();
+        try {
+            Collection<List<?>> all = c.getSubjectAlternativeNames();
+            if (all != null) {
+                all.forEach(san -> out.add(String.valueOf(san.get(1))));
+            }
+        } catch (java.security.cert.CertificateParsingException e) {
+            // none
+        }
+        return out;
+    }
+
+    private static TrustManagerFactory trusting(String pem) throws Exception {
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("pebble-root", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        return tmf;
+    }
+
+    private record Reply(int status, String head) {
+    }
+
+    /** A plain GET with a Host header (java.net.http refuses to set Host). */
+    private static Reply get(String host, String path) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(all);
+            String text = all.toString(StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            return new Reply(Integer.parseInt(text.split(" ", 3)[1]), end < 0 ? text : text.substring(0, end));
+        } catch (IOException | RuntimeException e) {
+            return new Reply(-1, e.toString());
+        }
+    }
+}
