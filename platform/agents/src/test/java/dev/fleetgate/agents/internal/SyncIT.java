@@ -138,21 +138,33 @@ class SyncIT {
             core.idle();
             JsonNode report = Json.parse(applied(0, 1));
             core.sync.syncNow(e.agentId(), e.apiKey(), report); // first sync records version, status...
-            core.registry.flushLastSeen();
+            assertEquals(1, core.registry.flushLastSeen(), "coming ONLINE is a transition: stored once");
             String before = rowVersions(e.agentId());
 
             log.statements.clear();
-            clock.advance(java.time.Duration.ofSeconds(5));
-            for (int i = 0; i < 3; i++) {
+            // 500 syncs, 1 s apart (the agent stays ONLINE), with the periodic work of a core beside
+            // them: liveness handover to other cores, last-seen flush, status look.
+            for (int i = 0; i < 500; i++) {
+                clock.advance(java.time.Duration.ofSeconds(1));
                 assertTrue(core.sync.syncNow(e.agentId(), e.apiKey(), report).isEmpty());
+                if (i % 10 == 9) {
+                    core.registry.handover(true);
+                    assertEquals(0, core.registry.flushLastSeen(), "no transition, nothing to store");
+                    assertEquals(dev.fleetgate.api.AgentInfo.Status.ONLINE,
+                            core.registry.get(e.agentId()).orElseThrow().status());
+                }
             }
-            assertEquals(List.of(), log.writes(), "only SELECTs on a sync that changes nothing");
+            assertEquals(List.of(), log.writes(), "only SELECTs (and NOTIFY) on syncs that change nothing");
             assertFalse(log.statements.isEmpty(), "the statement log sees the syncs' reads");
+            assertTrue(log.statements.stream().anyMatch(s -> s.contains("pg_notify")), "liveness went out by NOTIFY");
             assertEquals(before, rowVersions(e.agentId()), "no row of the agent got a new version");
 
-            assertEquals(0, core.registry.flushLastSeen(),
-                    "a stored last-seen younger than half the offline threshold is not rewritten");
-            clock.advance(Settings.defaults().offlineAfter().dividedBy(2));
+            // Going OFFLINE and coming back are transitions: one row write each, batched.
+            clock.advance(Settings.defaults().offlineAfter());
+            assertEquals(dev.fleetgate.api.AgentInfo.Status.OFFLINE,
+                    core.registry.get(e.agentId()).orElseThrow().status());
+            core.registry.wentOffline(e.agentId());
+            assertEquals(1, core.registry.flushLastSeen(), "the last sync before going OFFLINE is stored");
             core.sync.syncNow(e.agentId(), e.apiKey(), report);
             assertEquals(1, core.registry.flushLastSeen(), "last-seen goes out in one batched statement");
         }
