@@ -155,9 +155,13 @@ class SyncIT {
                 }
             }
             assertEquals(List.of(), log.writes(), "only SELECTs (and NOTIFY) on syncs that change nothing");
-            assertFalse(log.statements.isEmpty(), "the statement log sees the syncs' reads");
             assertTrue(log.statements.stream().anyMatch(s -> s.contains("pg_notify")), "liveness went out by NOTIFY");
             assertEquals(before, rowVersions(e.agentId()), "no row of the agent got a new version");
+            log.statements.clear();
+            for (int i = 0; i < 50; i++) {
+                assertTrue(core.sync.syncNow(e.agentId(), e.apiKey(), report).isEmpty());
+            }
+            assertEquals(List.of(), log.statements, "without open tasks a no-change sync does not touch the database");
 
             // Going OFFLINE and coming back are transitions: one row write each, batched.
             clock.advance(Settings.defaults().offlineAfter());
@@ -248,6 +252,32 @@ class SyncIT {
             SyncService.Answer a = held.get(5, TimeUnit.SECONDS);
             assertNotNull(a);
             assertEquals(taskId, a.tasks().get(0).id());
+        }
+    }
+
+    @Test
+    void aTaskSubmittedOnAnotherCoreOrBeforeAStartIsDeliveredByANoWaitSync() throws Exception {
+        try (Core one = new Core(db.dataSource(), Settings.defaults(), clock);
+                Core two = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            Enrolment.Enrolled e = one.enroll("hint-" + System.nanoTime());
+            one.idle();
+            JsonNode report = Json.parse(applied(0, 1));
+            two.sync.syncNow(e.agentId(), e.apiKey(), report);
+            assertTrue(two.sync.syncNow(e.agentId(), e.apiKey(), report).tasks().isEmpty());
+            String taskId = one.tasks.submit(e.agentId(), "probe", null, null).id();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            List<TaskQueue.Delivery> got = List.of();
+            while (got.isEmpty() && System.nanoTime() < deadline) {
+                got = two.sync.syncNow(e.agentId(), e.apiKey(), report).tasks(); // core two learns it by NOTIFY
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(taskId), got.stream().map(TaskQueue.Delivery::id).toList());
+
+            String second = one.tasks.submit(e.agentId(), "probe", null, null).id();
+            try (Core three = new Core(db.dataSource(), Settings.defaults(), clock)) { // started after the submit
+                assertEquals(List.of(second), three.sync.syncNow(e.agentId(), e.apiKey(), report).tasks().stream()
+                        .map(TaskQueue.Delivery::id).toList());
+            }
         }
     }
 
