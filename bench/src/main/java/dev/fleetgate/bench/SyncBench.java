@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,8 +71,11 @@ public final class SyncBench {
             taskLatency(admin, http, tasks);
         }
 
-        List<SimAgent> sims = enrol(admin, http, cores, Math.max(agents, longpoll),
-                Integer.parseInt(a.getOrDefault("warmup", "15")));
+        boolean seeded = a.containsKey("seed") && a.get("db-url") != null;
+        List<SimAgent> sims = seeded
+                ? seed(http, cores, Math.max(agents, longpoll), a.get("db-url"), a.get("db-user"), a.get("db-password"),
+                        Integer.parseInt(a.getOrDefault("warmup", "15")))
+                : enrol(admin, http, cores, Math.max(agents, longpoll), Integer.parseInt(a.getOrDefault("warmup", "15")));
         Limiter limiter = new Limiter(inflight);
         if (agents > 0 && seconds > 0) {
             System.out.printf("== %d simulated agents on %d core(s), one no-change sync each every %d s, for %d s "
@@ -85,7 +89,11 @@ public final class SyncBench {
             longPollFanOut(admin, sims.subList(0, longpoll), interval);
         }
         System.out.println("removing the simulated agents");
-        remove(admin, sims, limiter);
+        if (seeded) {
+            unseed(a.get("db-url"), a.get("db-user"), a.get("db-password"));
+        } else {
+            remove(admin, sims, limiter);
+        }
         System.exit(0);
     }
 
@@ -106,7 +114,10 @@ public final class SyncBench {
 
     static void taskLatency(CoreClient admin, HttpClient http, int tasks) throws Exception {
         SimAgent agent = new SimAgent(http, admin.base, admin.enroll("bench-latency-" + System.nanoTime()));
-        agent.sync(0); // picks up its sections, so later answers carry tasks only
+        // picks up its sections (computed just after enrolment), so later answers carry tasks only
+        for (int i = 0; i < 50 && agent.sync(0); i++) {
+            Thread.sleep(100);
+        }
         Stats stats = new Stats();
         for (int i = 0; i < tasks; i++) {
             CompletableFuture<HttpResponse<String>> held = agent.syncAsync(25);
@@ -168,6 +179,69 @@ public final class SyncBench {
         return sims;
     }
 
+    static final String SEED_PREFIX = "bench-seed-";
+
+    /**
+     * Enrolling through the REST API runs ~10–100 enrolments/s here (each computes the new
+     * agent's desired state): for 10,000+ agents {@code --seed} writes the agent rows straight
+     * into the core's database (as an enrolment does: id, name, SHA-256 of the API key), signals
+     * every core to reload its agents ({@code NOTIFY fleetgate_agent '*'}), then syncs each
+     * agent once. Seeded agents have no desired state until a section is recomputed for the fleet.
+     */
+    static List<SimAgent> seed(HttpClient http, List<String> cores, int n, String url, String user, String password,
+            int warmupSeconds) throws Exception {
+        long t0 = System.nanoTime();
+        unseed(url, user, password);
+        List<SimAgent> sims = new ArrayList<>();
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            c.setAutoCommit(false);
+            try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO agents (id, name, hostname, role,"
+                    + " api_key_hash, version) VALUES (?, ?, 'bench', 'host', ?, 'bench')")) {
+                for (int i = 0; i < n; i++) {
+                    byte[] k = new byte[32];
+                    random.nextBytes(k);
+                    String key = "fga_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(k);
+                    String id = java.util.UUID.randomUUID().toString();
+                    ps.setObject(1, java.util.UUID.fromString(id));
+                    ps.setString(2, SEED_PREFIX + i);
+                    ps.setString(3, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                    ps.addBatch();
+                    sims.add(new SimAgent(http, cores.get(i % cores.size()),
+                            CoreClient.JSON.createObjectNode().put("agentId", id).put("apiKey", key)));
+                }
+                ps.executeBatch();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_notify('fleetgate_agent', '*')");
+            }
+            c.commit();
+        }
+        Thread.sleep(3000); // every core reloads its agents
+        Limiter first = new Limiter(32);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (SimAgent s : sims) {
+            all.add(first.submit(() -> s.syncAsync(0).thenAccept(r -> {
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("first sync answered " + r.statusCode() + ": " + r.body());
+                }
+                s.absorb(r.body());
+            })));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        System.out.printf("seeded and synced %d agents in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+        Thread.sleep(warmupSeconds * 1000L);
+        return sims;
+    }
+
+    static void unseed(String url, String user, String password) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM agents WHERE name LIKE '" + SEED_PREFIX + "%'");
+            s.execute("SELECT pg_notify('fleetgate_agent', '*')");
+        }
+    }
+
     static void syncLoad(List<SimAgent> sims, Limiter limiter, int interval, int seconds, String corePids,
             String dbUrl, String dbUser, String dbPassword) throws Exception {
         int n = sims.size();
@@ -175,15 +249,10 @@ public final class SyncBench {
         Stats sent = new Stats(); // from the moment it was sent
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger withContent = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, r -> daemon(r, "bench-timer"));
-        if (dbUrl != null) {
-            // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s):
-            // wait, so the writes of the warm-up are not counted in the run.
-            Thread.sleep(11_000);
-        }
-        long cpu0 = cpuTicks(corePids);
-        long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
-        long start = System.nanoTime();
+        // The agents sync from now on; figures are taken over a window once they all synced a few
+        // times (so none went OFFLINE while the bench waited, which would write transitions).
         for (int i = 0; i < n; i++) {
             SimAgent s = sims.get(i);
             long offset = (long) i * interval * 1_000_000L / n;
@@ -192,30 +261,41 @@ public final class SyncBench {
                 limiter.submit(() -> {
                     long q = System.nanoTime();
                     return s.syncAsync(0).whenComplete((r, e) -> {
+                        boolean counted = measuring.get();
                         if (e != null || r.statusCode() != 200) {
-                            errors.incrementAndGet();
+                            if (counted) {
+                                errors.incrementAndGet();
+                            }
                             return;
                         }
                         long now = System.nanoTime();
-                        stats.add((now - due) / 1000);
-                        sent.add((now - q) / 1000);
-                        if (s.absorb(r.body())) {
-                            withContent.incrementAndGet();
+                        boolean content = s.absorb(r.body());
+                        if (counted) {
+                            stats.add((now - due) / 1000);
+                            sent.add((now - q) / 1000);
+                            if (content) {
+                                withContent.incrementAndGet();
+                            }
                         }
                     });
                 });
             }, offset, interval * 1_000_000L, TimeUnit.MICROSECONDS);
         }
+        // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s): with the
+        // load already running, both ends of the window are equally late.
+        Thread.sleep(Math.max(2 * interval, dbUrl != null ? 11 : 0) * 1000L);
+        long cpu0 = cpuTicks(corePids);
+        long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
+        long start = System.nanoTime();
+        measuring.set(true);
         Thread.sleep(seconds * 1000L);
-        timer.shutdownNow();
-        limiter.drain();
+        measuring.set(false);
         double elapsed = (System.nanoTime() - start) / 1e9;
         long cpu1 = cpuTicks(corePids);
-        String load = loadAverage();
-        if (dbUrl != null) {
-            Thread.sleep(11_000); // let the run's statistics be published (see above)
-        }
         long[] db1 = dbCounters(dbUrl, dbUser, dbPassword);
+        String load = loadAverage();
+        timer.shutdownNow();
+        limiter.drain();
         System.out.printf("syncs: %d in %.1f s = %.0f syncs/s, errors %d, answers with content %d%n", stats.count(),
                 elapsed, stats.count() / elapsed, errors.get(), withContent.get());
         System.out.println("sync handling (client-side round trip, wait=0, from due): " + stats.summary());
@@ -374,7 +454,7 @@ public final class SyncBench {
         if (!m.containsKey("password")) {
             throw new IllegalArgumentException("usage: --core URL[,URL...] --password ADMIN_PASSWORD [--agents 2000] "
                     + "[--interval 5] [--seconds 60] [--warmup 15] [--tasks 200] [--inflight 64] [--threads 4] "
-                    + "[--longpoll 0] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
+                    + "[--longpoll 0] [--seed true] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
         }
         return m;
     }
@@ -492,12 +572,13 @@ public final class SyncBench {
             return http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
         }
 
-        void sync(int wait) throws Exception {
+        /** @return whether the answer carried anything */
+        boolean sync(int wait) throws Exception {
             HttpResponse<String> r = syncAsync(wait).get(wait + 30L, TimeUnit.SECONDS);
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("sync answered " + r.statusCode() + ": " + r.body());
             }
-            absorb(r.body());
+            return absorb(r.body());
         }
 
         /** Applies an answer as a real agent would; returns whether it carried anything. */
