@@ -51,6 +51,23 @@ final class CoreClient {
         }
     }
 
+    JsonNode upload(String path, byte[] jar) throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(jar))
+                .build();
+        HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() / 100 != 2) {
+            throw new IOException(path + " answered " + res.statusCode() + ": " + res.body());
+        }
+        return JSON.readTree(res.body());
+    }
+
+    java.util.concurrent.CompletableFuture<Integer> deleteAsync(String path) {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .DELETE().build();
+        return http.sendAsync(r, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+    }
+
     /** Enrols a simulated agent; returns {agentId, apiKey}. */
     JsonNode enroll(String name) throws IOException, InterruptedException {
         String t = post("/api/v1/agents/enrollment-tokens", JSON.createObjectNode().put("name", name))

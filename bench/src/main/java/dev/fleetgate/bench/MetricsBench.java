@@ -28,12 +28,15 @@ import dev.fleetgate.metrics.internal.Settings;
  * Metrics ingestion and query benchmark, with the metrics bundle's classes on a scratch
  * database (created and dropped here). Prints figures; asserts nothing.
  *
- * <p>Ingestion: the whole path of a sync's batch (JSON bytes → Jackson tree, as Jersey hands
- * it over → {@link Ingestor#accept} → rows in PostgreSQL) beside the ceiling of the same
+ * <p>Ingestion: the whole path of a sync's batch (JSON bytes streamed into rows, as the core
+ * hands them over → {@link Ingestor#acceptJson} → rows in PostgreSQL; and the former tree path)
+ * beside the ceiling of the same
  * PostgreSQL: pre-encoded binary COPY of the same rows into the same partitioned table,
  * same batch sizes and threads, in the same run. Queries: see {@link QueryBench}.
  *
  * <pre>bench/run-metrics.sh [--seconds 15] [--threads 2] [--skip-query] [--skip-ingest]</pre>
+ * With {@code --core URL --password PW [--core-pid PID] --db-url JDBC --db-user U --db-password P}:
+ * ingestion through that live core over HTTP instead ({@link HttpIngestBench}).
  */
 public final class MetricsBench {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -46,6 +49,19 @@ public final class MetricsBench {
         Map<String, String> a = parse(args);
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "15"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
+        if (a.containsKey("core")) { // through a live core over HTTP (bench/run-metrics.sh --http)
+            System.out.printf("Metrics ingestion through the core %s over HTTP, %d agents in parallel; load average %s%n",
+                    a.get("core"), threads, SyncBench.loadAverage());
+            HttpIngestBench http = new HttpIngestBench(a, threads);
+            double[] worst = {Double.MAX_VALUE, 0};
+            http.ingest(1000, 100, seconds, worst);
+            http.ingest(500, 6, seconds, worst);
+            http.ingest(100, 1, seconds, worst);
+            http.close();
+            System.out.println(String.format(java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f",
+                    worst[0], worst[1]));
+            System.exit(0);
+        }
         try (ScratchDatabase scratch = new ScratchDatabase()) {
             String url = scratch.url();
             String user = scratch.user;
@@ -64,7 +80,7 @@ public final class MetricsBench {
                     ingest(storage, pool, 1000, 100, threads, seconds, worst);
                     ingest(storage, pool, 500, 6, threads, seconds, worst);
                     ingest(storage, pool, 100, 1, threads, seconds, worst);
-                    // one line to compare runs over time (in-process whole path, not over HTTP)
+                    // one line to compare runs over time (in-process streaming path; --core for HTTP)
                     System.out.println(String.format(java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f",
                             worst[0], worst[1]));
                     storage.close();
@@ -103,7 +119,13 @@ public final class MetricsBench {
                 };
             });
             truncate(pool);
-            Result path = run(threads, seconds, t -> () -> {
+            Result path = run(threads, seconds, t -> () -> { // as the core does now: bytes → rows, no tree
+                byte[] j = json.get(t);
+                ingestor.acceptJson("bench-agent-" + t, j, 0, j.length);
+                return rows;
+            });
+            truncate(pool);
+            Result treePath = run(threads, seconds, t -> () -> { // as it did before: bytes → tree → rows
                 ingestor.accept("bench-agent-" + t, MAPPER.readTree(json.get(t)));
                 return rows;
             });
@@ -115,10 +137,12 @@ public final class MetricsBench {
                     return rows;
                 };
             });
-            System.out.printf("  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | whole path %,.0f rows/s"
-                    + " (%.1f ms/batch p50, %.1f p99) = %.2f× | sink alone (tree parsed by Jersey) %,.0f rows/s"
-                    + " = %.2f×%n", round, ceiling.rate(), ceiling.p(0.5), path.rate(), path.p(0.5), path.p(0.99),
-                    path.rate() / ceiling.rate(), sink.rate(), sink.rate() / ceiling.rate());
+            System.out.printf("  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | streaming path %,.0f rows/s"
+                    + " (%.1f ms/batch p50, %.1f p99) = %.2f× | tree path (before) %,.0f rows/s = %.2f×"
+                    + " | sink alone (tree parsed beforehand) %,.0f rows/s = %.2f× | load average %s%n", round,
+                    ceiling.rate(), ceiling.p(0.5), path.rate(), path.p(0.5), path.p(0.99),
+                    path.rate() / ceiling.rate(), treePath.rate(), treePath.rate() / ceiling.rate(), sink.rate(),
+                    sink.rate() / ceiling.rate(), SyncBench.loadAverage());
             if (path.rate() / ceiling.rate() < worst[0]) {
                 worst[0] = path.rate() / ceiling.rate();
                 worst[1] = path.rate();

@@ -1,6 +1,8 @@
 package dev.fleetgate.bench;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -8,52 +10,114 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Benchmarks of the sync protocol against a running core (see bench/README.md):
+ * Benchmarks of the sync protocol against one or more running cores on one database (see
+ * bench/README.md):
  * <ol>
  * <li>task delivery latency core → agent through the long-poll (submit → the held sync answers);
  * <li>syncs per second with N simulated agents at a fixed interval, handling time percentiles,
- * core CPU and PostgreSQL writes per no-change sync.
+ * core CPU and PostgreSQL writes per no-change sync;
+ * <li>long-poll at scale: M agents holding a sync, one desired-state change (a bundle deployed
+ * to every agent), time until each held agent has it.
  * </ol>
+ * A simulated agent is a state machine, not a socket: every agent shares one HTTP client (a
+ * small executor, one selector thread); no-change syncs go through a bounded number of
+ * requests in flight (so of keep-alive connections); only held long-polls need one connection each.
  */
 public final class SyncBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
-        String core = a.getOrDefault("core", "http://127.0.0.1:8080");
+        List<String> cores = List.of(a.getOrDefault("core", "http://127.0.0.1:8080").split(","));
         int agents = Integer.parseInt(a.getOrDefault("agents", "2000"));
         int interval = Integer.parseInt(a.getOrDefault("interval", "5"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
         int tasks = Integer.parseInt(a.getOrDefault("tasks", "200"));
-        CoreClient admin = new CoreClient(core).login(a.getOrDefault("user", "admin"), a.get("password"));
+        int inflight = Integer.parseInt(a.getOrDefault("inflight", "64"));
+        int longpoll = Integer.parseInt(a.getOrDefault("longpoll", "0"));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(Integer.parseInt(a.getOrDefault("threads", "4")),
+                        r -> daemon(r, "bench-http")))
+                .build();
+        CoreClient admin = new CoreClient(cores.get(0)).login(a.getOrDefault("user", "admin"), a.get("password"));
+        System.out.printf("cores: %s; load average at start: %s%n", cores, loadAverage());
 
-        System.out.println("== task delivery through long-poll (" + tasks + " tasks)");
-        taskLatency(admin, tasks);
+        if (tasks > 0) {
+            System.out.println("== task delivery through long-poll (" + tasks + " tasks)");
+            taskLatency(admin, http, tasks);
+        }
 
-        System.out.printf("== %d simulated agents, one no-change sync each every %d s, for %d s%n", agents, interval,
-                seconds);
-        syncLoad(admin, agents, interval, seconds, Integer.parseInt(a.getOrDefault("warmup", "15")), a.get("core-pid"), a.get("db-url"), a.get("db-user"),
-                a.get("db-password"));
+        boolean seeded = a.containsKey("seed") && a.get("db-url") != null;
+        List<SimAgent> sims = seeded
+                ? seed(http, cores, Math.max(agents, longpoll), a.get("db-url"), a.get("db-user"), a.get("db-password"),
+                        Integer.parseInt(a.getOrDefault("warmup", "15")))
+                : enrol(admin, http, cores, Math.max(agents, longpoll), Integer.parseInt(a.getOrDefault("warmup", "15")));
+        Limiter limiter = new Limiter(inflight);
+        if (agents > 0 && seconds > 0) {
+            System.out.printf("== %d simulated agents on %d core(s), one no-change sync each every %d s, for %d s "
+                    + "(at most %d requests in flight)%n", agents, cores.size(), interval, seconds, inflight);
+            syncLoad(sims.subList(0, agents), limiter, interval, seconds, a.get("core-pid"), a.get("db-url"),
+                    a.get("db-user"), a.get("db-password"));
+        }
+        if (longpoll > 0) {
+            System.out.printf("== long-poll at scale: %d agents hold a sync (wait=%d), one bundle deployed to every agent%n",
+                    longpoll, interval);
+            longPollFanOut(admin, sims.subList(0, longpoll), interval);
+        }
+        System.out.println("removing the simulated agents");
+        if (seeded) {
+            unseed(a.get("db-url"), a.get("db-user"), a.get("db-password"));
+        } else {
+            remove(admin, sims, limiter);
+        }
         System.exit(0);
     }
 
-    static void taskLatency(CoreClient admin, int tasks) throws Exception {
-        SimAgent agent = new SimAgent(admin, admin.enroll("bench-latency-" + System.nanoTime()));
-        agent.sync(0); // picks up its sections, so later answers carry tasks only
+    static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    static void taskLatency(CoreClient admin, HttpClient http, int tasks) throws Exception {
+        SimAgent agent = new SimAgent(http, admin.base, admin.enroll("bench-latency-" + System.nanoTime()));
+        // picks up its sections (computed just after enrolment), so later answers carry tasks only
+        for (int i = 0; i < 50 && agent.sync(0); i++) {
+            Thread.sleep(100);
+        }
         Stats stats = new Stats();
         for (int i = 0; i < tasks; i++) {
             CompletableFuture<HttpResponse<String>> held = agent.syncAsync(25);
@@ -69,22 +133,23 @@ public final class SyncBench {
             stats.add(micros);
             agent.ackTasks(body);
         }
-        remove(admin, List.of(agent));
+        admin.delete("/api/v1/agents/" + agent.id);
         System.out.println("task submit → held sync answered: " + stats.summary());
     }
 
-    static void syncLoad(CoreClient admin, int n, int interval, int seconds, int warmupSeconds, String corePid,
-            String dbUrl, String dbUser, String dbPassword) throws Exception {
-        List<SimAgent> sims = new ArrayList<>();
+    /** Enrols n agents (8 at a time, through the first core), spread round-robin over the cores. */
+    static List<SimAgent> enrol(CoreClient admin, HttpClient http, List<String> cores, int n, int warmupSeconds)
+            throws Exception {
         long t0 = System.nanoTime();
-        var pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
         List<CompletableFuture<SimAgent>> enrolling = new ArrayList<>();
         String prefix = "bench-" + Long.toString(System.currentTimeMillis(), 36) + "-";
         for (int i = 0; i < n; i++) {
             String name = prefix + i;
+            String core = cores.get(i % cores.size());
             enrolling.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    SimAgent s = new SimAgent(admin, admin.enroll(name));
+                    SimAgent s = new SimAgent(http, core, admin.enroll(name));
                     s.sync(0);
                     return s;
                 } catch (Exception e) {
@@ -92,6 +157,7 @@ public final class SyncBench {
                 }
             }, pool));
         }
+        List<SimAgent> sims = new ArrayList<>();
         for (CompletableFuture<SimAgent> f : enrolling) {
             sims.add(f.join());
         }
@@ -102,87 +168,270 @@ public final class SyncBench {
         Thread.sleep(warmupSeconds * 1000L);
         // A real agent long-polls, picks up its first sections at once and reports them applied in
         // its next sync; these did not yet: sync each twice (receive, then report).
+        Limiter settle = new Limiter(32);
         for (int round = 0; round < 2; round++) {
+            List<CompletableFuture<?>> all = new ArrayList<>();
             for (SimAgent s : sims) {
-                s.sync(0);
+                all.add(settle.submit(() -> s.syncAsync(0).thenAccept(r -> s.absorb(r.body()))));
             }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         }
+        return sims;
+    }
 
-        Stats stats = new Stats();
+    static final String SEED_PREFIX = "bench-seed-";
+
+    /**
+     * Enrolling through the REST API runs ~10–100 enrolments/s here (each computes the new
+     * agent's desired state): for 10,000+ agents {@code --seed} writes the agent rows straight
+     * into the core's database (as an enrolment does: id, name, SHA-256 of the API key), signals
+     * every core to reload its agents ({@code NOTIFY fleetgate_agent '*'}), then syncs each
+     * agent once. Seeded agents have no desired state until a section is recomputed for the fleet.
+     */
+    static List<SimAgent> seed(HttpClient http, List<String> cores, int n, String url, String user, String password,
+            int warmupSeconds) throws Exception {
+        long t0 = System.nanoTime();
+        unseed(url, user, password);
+        List<SimAgent> sims = new ArrayList<>();
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            c.setAutoCommit(false);
+            try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO agents (id, name, hostname, role,"
+                    + " api_key_hash, version) VALUES (?, ?, 'bench', 'host', ?, 'bench')")) {
+                for (int i = 0; i < n; i++) {
+                    byte[] k = new byte[32];
+                    random.nextBytes(k);
+                    String key = "fga_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(k);
+                    String id = java.util.UUID.randomUUID().toString();
+                    ps.setObject(1, java.util.UUID.fromString(id));
+                    ps.setString(2, SEED_PREFIX + i);
+                    ps.setString(3, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                    ps.addBatch();
+                    sims.add(new SimAgent(http, cores.get(i % cores.size()),
+                            CoreClient.JSON.createObjectNode().put("agentId", id).put("apiKey", key)));
+                }
+                ps.executeBatch();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_notify('fleetgate_agent', '*')");
+            }
+            c.commit();
+        }
+        Thread.sleep(3000); // every core reloads its agents
+        Limiter first = new Limiter(32);
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        for (SimAgent s : sims) {
+            all.add(first.submit(() -> s.syncAsync(0).thenAccept(r -> {
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("first sync answered " + r.statusCode() + ": " + r.body());
+                }
+                s.absorb(r.body());
+            })));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        System.out.printf("seeded and synced %d agents in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+        Thread.sleep(warmupSeconds * 1000L);
+        return sims;
+    }
+
+    static void unseed(String url, String user, String password) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM agents WHERE name LIKE '" + SEED_PREFIX + "%'");
+            s.execute("SELECT pg_notify('fleetgate_agent', '*')");
+        }
+    }
+
+    static void syncLoad(List<SimAgent> sims, Limiter limiter, int interval, int seconds, String corePids,
+            String dbUrl, String dbUser, String dbPassword) throws Exception {
+        int n = sims.size();
+        Stats stats = new Stats(); // from the moment the sync was due (includes waiting for a free request)
+        Stats sent = new Stats(); // from the moment it was sent
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger withContent = new AtomicInteger();
-        ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
-        if (dbUrl != null) {
-            // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s):
-            // wait, so the writes of the warm-up are not counted in the run.
-            Thread.sleep(11_000);
-        }
-        long cpu0 = cpuTicks(corePid);
-        long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
-        long start = System.nanoTime();
+        java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, r -> daemon(r, "bench-timer"));
+        // The agents sync from now on; figures are taken over a window once they all synced a few
+        // times (so none went OFFLINE while the bench waited, which would write transitions).
         for (int i = 0; i < n; i++) {
             SimAgent s = sims.get(i);
             long offset = (long) i * interval * 1_000_000L / n;
             timer.scheduleAtFixedRate(() -> {
-                long q = System.nanoTime();
-                s.syncAsync(0).whenComplete((r, e) -> {
-                    if (e != null || r.statusCode() != 200) {
-                        errors.incrementAndGet();
-                        return;
-                    }
-                    stats.add((System.nanoTime() - q) / 1000);
-                    if (s.absorb(r.body())) {
-                        withContent.incrementAndGet();
-                    }
+                long due = System.nanoTime();
+                limiter.submit(() -> {
+                    long q = System.nanoTime();
+                    return s.syncAsync(0).whenComplete((r, e) -> {
+                        boolean counted = measuring.get();
+                        if (e != null || r.statusCode() != 200) {
+                            if (counted) {
+                                errors.incrementAndGet();
+                            }
+                            return;
+                        }
+                        long now = System.nanoTime();
+                        boolean content = s.absorb(r.body());
+                        if (counted) {
+                            stats.add((now - due) / 1000);
+                            sent.add((now - q) / 1000);
+                            if (content) {
+                                withContent.incrementAndGet();
+                            }
+                        }
+                    });
                 });
             }, offset, interval * 1_000_000L, TimeUnit.MICROSECONDS);
         }
+        // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s): with the
+        // load already running, both ends of the window are equally late.
+        Thread.sleep(Math.max(2 * interval, dbUrl != null ? 11 : 0) * 1000L);
+        long cpu0 = cpuTicks(corePids);
+        long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
+        long start = System.nanoTime();
+        measuring.set(true);
         Thread.sleep(seconds * 1000L);
-        timer.shutdownNow();
-        Thread.sleep(2000);
+        measuring.set(false);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long cpu1 = cpuTicks(corePid);
-        if (dbUrl != null) {
-            Thread.sleep(11_000); // let the run's statistics be published (see above)
-        }
+        long cpu1 = cpuTicks(corePids);
         long[] db1 = dbCounters(dbUrl, dbUser, dbPassword);
+        String load = loadAverage();
+        timer.shutdownNow();
+        limiter.drain();
         System.out.printf("syncs: %d in %.1f s = %.0f syncs/s, errors %d, answers with content %d%n", stats.count(),
                 elapsed, stats.count() / elapsed, errors.get(), withContent.get());
-        System.out.println("sync handling (client-side round trip, wait=0): " + stats.summary());
+        System.out.println("sync handling (client-side round trip, wait=0, from due): " + stats.summary());
+        System.out.println("sync handling (client-side round trip, wait=0, from sent): " + sent.summary());
+        System.out.println("load average at the end of the run: " + load);
+        double cpuPct = Double.NaN;
         if (cpu0 >= 0) {
             double cpuSeconds = (cpu1 - cpu0) / 100.0;
-            System.out.printf("core CPU: %.1f%% of one core (%.0f µs CPU per sync)%n", 100 * cpuSeconds / elapsed,
+            cpuPct = 100 * cpuSeconds / elapsed;
+            System.out.printf("core CPU: %.1f%% of one core (%.0f µs CPU per sync), all cores together%n", cpuPct,
                     cpuSeconds * 1e6 / Math.max(1, stats.count()));
         }
         double writesPerSync = Double.NaN;
         if (db0 != null) {
             writesPerSync = (double) (db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2]) / stats.count();
             System.out.printf("PostgreSQL during the run: %d rows inserted, %d updated, %d deleted, %d commits "
-                    + "(%.3f row writes per sync)%n", db1[0] - db0[0], db1[1] - db0[1], db1[2] - db0[2],
-                    db1[3] - db0[3], writesPerSync);
+                    + "(%.3f row writes per sync, %.3f commits per sync)%n", db1[0] - db0[0], db1[1] - db0[1],
+                    db1[2] - db0[2], db1[3] - db0[3], writesPerSync, (double) (db1[3] - db0[3]) / stats.count());
         }
-        double cpuPct = cpu0 >= 0 ? (cpu1 - cpu0) / 100.0 * 100 / elapsed : Double.NaN;
         // one line to compare runs over time (NaN: not measured in this run)
-        System.out.println(String.format(java.util.Locale.ROOT,
+        System.out.println(String.format(Locale.ROOT,
                 "sync_agents=%d sync_p99_ms=%.2f core_cpu_pct=%.1f db_writes_per_sync=%.3f errors=%d", n,
                 stats.percentileMillis(99), cpuPct, writesPerSync, errors.get()));
-        remove(admin, sims);
+    }
+
+    /**
+     * Every agent holds a sync; once all are held, a bundle is deployed to every agent; each
+     * agent's time from the deployment request to its held sync answering with the new bundles
+     * section.
+     */
+    static void longPollFanOut(CoreClient admin, List<SimAgent> sims, int wait) throws Exception {
+        Map<String, Long> baseline = new HashMap<>();
+        for (SimAgent s : sims) {
+            baseline.put(s.id, s.revision("bundles"));
+        }
+        AtomicLong changeAt = new AtomicLong(Long.MAX_VALUE);
+        Stats reach = new Stats();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger reached = new AtomicInteger();
+        AtomicInteger held = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<Void> allReached = new CompletableFuture<>();
+        for (SimAgent s : sims) {
+            poll(s, wait, stop, held, () -> {
+                long t = changeAt.get();
+                if (s.revision("bundles") > baseline.get(s.id) && t != Long.MAX_VALUE && s.reached.compareAndSet(false, true)) {
+                    reach.add((System.nanoTime() - t) / 1000);
+                    if (reached.incrementAndGet() == sims.size()) {
+                        allReached.complete(null);
+                    }
+                }
+            }, errors);
+        }
+        // Every agent's first poll is held at once (nothing to send); wait for one whole hold so
+        // that they also re-poll, as real agents do.
+        Thread.sleep((wait + 2) * 1000L);
+        System.out.printf("polls in flight: %d (errors so far %d); load average %s%n", held.get(), errors.get(),
+                loadAverage());
+        String bundleId = admin.upload("/api/v1/bundles", benchBundle()).get("id").asText();
+        changeAt.set(System.nanoTime());
+        admin.post("/api/v1/bundles/" + bundleId + "/deployments", CoreClient.JSON.createObjectNode());
+        long deployed = (System.nanoTime() - changeAt.get()) / 1000;
+        try {
+            allReached.get(120, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.out.println("not every agent got the change within 120 s");
+        }
+        stop.set(true);
+        System.out.printf("deployment request answered after %.1f ms%n", deployed / 1000.0);
+        System.out.printf("change reached %d of %d held agents, errors %d; load average %s%n", reached.get(),
+                sims.size(), errors.get(), loadAverage());
+        System.out.println("deployment request → held sync answered with it: " + reach.summary());
+        System.out.println(String.format(Locale.ROOT, "longpoll_agents=%d longpoll_reached=%d longpoll_p99_ms=%.1f "
+                + "longpoll_max_ms=%.1f", sims.size(), reached.get(), reach.percentileMillis(99),
+                reach.percentileMillis(100)));
+        admin.delete("/api/v1/bundles/" + bundleId + "/deployments");
+        admin.delete("/api/v1/bundles/" + bundleId);
+        Thread.sleep((wait + 2) * 1000L); // the polls end
+    }
+
+    private static void poll(SimAgent s, int wait, java.util.concurrent.atomic.AtomicBoolean stop, AtomicInteger held,
+            Runnable onAnswer, AtomicInteger errors) {
+        if (stop.get()) {
+            return;
+        }
+        held.incrementAndGet();
+        s.syncAsync(wait).whenComplete((r, e) -> {
+            held.decrementAndGet();
+            if (e != null || r.statusCode() != 200) {
+                if (errors.incrementAndGet() <= 3) {
+                    System.out.println("poll failed: " + (e != null ? e : r.statusCode() + " " + r.body()));
+                }
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> poll(s, wait, stop, held, onAnswer,
+                        errors));
+                return;
+            }
+            s.absorb(r.body());
+            onAnswer.run();
+            poll(s, wait, stop, held, onAnswer, errors);
+        });
+    }
+
+    /** A minimal bundle jar (manifest only), unique per run. */
+    static byte[] benchBundle() throws java.io.IOException {
+        Manifest mf = new Manifest();
+        mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().putValue("Bundle-ManifestVersion", "2");
+        mf.getMainAttributes().putValue("Bundle-SymbolicName", "dev.fleetgate.bench.fanout");
+        mf.getMainAttributes().putValue("Bundle-Version", "1.0.0." + System.currentTimeMillis());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(out, mf)) {
+            jar.flush();
+        }
+        return out.toByteArray();
     }
 
     /** Removes simulated agents so that runs do not pile up in the core. */
-    static void remove(CoreClient admin, List<SimAgent> sims) throws Exception {
+    static void remove(CoreClient admin, List<SimAgent> sims, Limiter limiter) {
+        List<CompletableFuture<?>> all = new ArrayList<>();
         for (SimAgent s : sims) {
-            admin.delete("/api/v1/agents/" + s.id);
+            all.add(limiter.submit(() -> admin.deleteAsync("/api/v1/agents/" + s.id)));
         }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
     }
 
-    /** utime+stime of a process and its threads, in clock ticks (-1 when no pid). */
-    static long cpuTicks(String pid) throws Exception {
-        if (pid == null) {
+    /** utime+stime of processes and their threads, in clock ticks (-1 when no pid). */
+    static long cpuTicks(String pids) throws Exception {
+        if (pids == null || pids.isBlank()) {
             return -1;
         }
-        String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        long sum = 0;
+        for (String pid : pids.split(",")) {
+            String[] f = Files.readString(Path.of("/proc/" + pid.trim() + "/stat")).replaceAll(".*\\) ", "").split(" ");
+            sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+        return sum;
     }
 
     static long[] dbCounters(String url, String user, String password) throws Exception {
@@ -203,60 +452,148 @@ public final class SyncBench {
             m.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         if (!m.containsKey("password")) {
-            throw new IllegalArgumentException("usage: --core URL --password ADMIN_PASSWORD [--agents 2000] "
-                    + "[--interval 5] [--seconds 60] [--warmup 15] [--tasks 200] [--core-pid PID] [--db-url JDBC --db-user U --db-password P]");
+            throw new IllegalArgumentException("usage: --core URL[,URL...] --password ADMIN_PASSWORD [--agents 2000] "
+                    + "[--interval 5] [--seconds 60] [--warmup 15] [--tasks 200] [--inflight 64] [--threads 4] "
+                    + "[--longpoll 0] [--seed true] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
         }
         return m;
+    }
+
+    /** At most {@code permits} requests in flight; the others wait in order (never a thread each). */
+    static final class Limiter {
+        private final int permits;
+        private int inFlight;
+        private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+
+        Limiter(int permits) {
+            this.permits = permits;
+        }
+
+        <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> call) {
+            CompletableFuture<T> out = new CompletableFuture<>();
+            Runnable start = () -> {
+                CompletableFuture<T> f;
+                try {
+                    f = call.get();
+                } catch (RuntimeException e) {
+                    f = CompletableFuture.failedFuture(e);
+                }
+                f.whenComplete((v, e) -> {
+                    release();
+                    if (e != null) {
+                        out.completeExceptionally(e);
+                    } else {
+                        out.complete(v);
+                    }
+                });
+            };
+            boolean now;
+            synchronized (this) {
+                now = inFlight < permits;
+                if (now) {
+                    inFlight++;
+                } else {
+                    waiting.add(start);
+                }
+            }
+            if (now) {
+                start.run();
+            }
+            return out;
+        }
+
+        private void release() {
+            Runnable next;
+            synchronized (this) {
+                next = waiting.poll();
+                if (next == null) {
+                    inFlight--;
+                    notifyAll();
+                }
+            }
+            if (next != null) {
+                next.run();
+            }
+        }
+
+        /** Drops what waits and waits for what is in flight. */
+        synchronized void drain() throws InterruptedException {
+            waiting.clear();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (inFlight > 0 && System.currentTimeMillis() < deadline) {
+                wait(100);
+            }
+        }
     }
 
     /** One simulated agent speaking docs/protocol.md. */
     static final class SimAgent {
         final String id;
         final String key;
-        final CoreClient client;
+        final String core;
+        final HttpClient http;
         final ObjectNode applied = CoreClient.JSON.createObjectNode();
         final List<ObjectNode> results = new ArrayList<>();
+        final java.util.concurrent.atomic.AtomicBoolean reached = new java.util.concurrent.atomic.AtomicBoolean();
+        private String body;
 
-        SimAgent(CoreClient client, JsonNode enrolled) {
-            this.client = client;
+        SimAgent(HttpClient http, String core, JsonNode enrolled) {
+            this.http = http;
+            this.core = core;
             this.id = enrolled.get("agentId").asText();
             this.key = enrolled.get("apiKey").asText();
         }
 
+        /** The report; built again only when something changed (task results go out once). */
         synchronized String body() {
-            ObjectNode b = CoreClient.JSON.createObjectNode().put("version", "bench").put("hostname", "bench")
-                    .put("address", "127.0.0.1");
-            b.set("applied", applied.deepCopy());
-            b.putArray("taskResults").addAll(results);
-            results.clear();
-            return b.toString();
+            if (body == null || !results.isEmpty()) {
+                ObjectNode b = CoreClient.JSON.createObjectNode().put("version", "bench").put("hostname", "bench")
+                        .put("address", "127.0.0.1");
+                b.set("applied", applied.deepCopy());
+                b.putArray("taskResults").addAll(results);
+                if (!results.isEmpty()) {
+                    results.clear();
+                    body = null;
+                    return b.toString();
+                }
+                body = b.toString();
+            }
+            return body;
+        }
+
+        synchronized long revision(String section) {
+            return applied.path(section).path("revision").asLong(-1);
         }
 
         CompletableFuture<HttpResponse<String>> syncAsync(int wait) {
-            HttpRequest r = HttpRequest.newBuilder(URI.create(client.base + "/api/v1/agents/" + id + "/sync?wait=" + wait))
+            HttpRequest r = HttpRequest.newBuilder(URI.create(core + "/api/v1/agents/" + id + "/sync?wait=" + wait))
                     .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(wait + 30)).POST(HttpRequest.BodyPublishers.ofString(body())).build();
-            return client.http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
+            return http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
         }
 
-        void sync(int wait) throws Exception {
+        /** @return whether the answer carried anything */
+        boolean sync(int wait) throws Exception {
             HttpResponse<String> r = syncAsync(wait).get(wait + 30L, TimeUnit.SECONDS);
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("sync answered " + r.statusCode() + ": " + r.body());
             }
-            absorb(r.body());
+            return absorb(r.body());
         }
 
         /** Applies an answer as a real agent would; returns whether it carried anything. */
         boolean absorb(String answer) {
             try {
-                JsonNode body = CoreClient.JSON.readTree(answer);
+                JsonNode b = CoreClient.JSON.readTree(answer);
                 synchronized (this) {
-                    body.path("sections").fields().forEachRemaining(e -> applied.putObject(e.getKey())
+                    b.path("sections").fields().forEachRemaining(e -> applied.putObject(e.getKey())
                             .put("revision", e.getValue().path("revision").asLong()).putNull("error"));
+                    if (b.path("sections").size() > 0) {
+                        body = null;
+                    }
                 }
-                ackTasks(body);
-                return body.path("sections").size() > 0 || body.path("tasks").size() > 0;
+                ackTasks(b);
+                return b.path("sections").size() > 0 || b.path("tasks").size() > 0;
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("unreadable answer: " + answer, e);
             }

@@ -162,6 +162,15 @@ public final class CoreProcess implements AutoCloseable {
         Processes.stop(process, Duration.ofSeconds(30));
     }
 
+    /** The pid of the core's JVM (bin/karaf starts it as a child), for CPU figures; -1 when not running. */
+    public long jvmPid() {
+        if (process == null || !process.isAlive()) {
+            return -1;
+        }
+        return process.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("java"))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(process.pid());
+    }
+
     public Path home() {
         return home;
     }

@@ -31,4 +31,18 @@ public interface MetricsSink {
      * @throws Exception when the batch was not stored and the agent should send it again
      */
     void accept(String agentId, JsonNode series) throws Exception;
+
+    /**
+     * The same batch as JSON text: the sync handler hands over the request's {@code metrics}
+     * array as it came (UTF-8, syntactically valid JSON), so that a sink can read it token by
+     * token instead of building a tree. The default parses it and calls {@link #accept}.
+     *
+     * @param json   the request body; the array is {@code json[offset, offset + length)}
+     * @throws Exception when the batch was not stored and the agent should send it again
+     * @since 1.5
+     */
+    default void acceptJson(String agentId, byte[] json, int offset, int length) throws Exception {
+        accept(agentId, new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                new java.io.ByteArrayInputStream(json, offset, length)));
+    }
 }

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -13,6 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * value], ...]}]}. Lenient per element: a malformed series or point is skipped and counted,
  * never failing the batch (an agent would resend a batch that fails for ever). The label
  * {@code agent} is set to the sending agent, overriding what it sent.
+ *
+ * <p>Two readers with the same outcome: {@link #parse(String, JsonNode)} over a tree, and
+ * {@link #parse(String, JsonParser)} straight from the request bytes, token by token, without
+ * building a tree (the sync handler hands the raw {@code metrics} array to the sink).
  */
 public final class BatchParser {
 
@@ -97,6 +103,196 @@ public final class BatchParser {
                     k == n ? vs : java.util.Arrays.copyOf(vs, k)));
         }
         return new Batch(out, points, badSeries, badPoints, min, max);
+    }
+
+    /**
+     * Reads the {@code metrics} value token by token, with the same outcome as the tree reader.
+     *
+     * @param p positioned before the value (its next token is the value's first)
+     * @throws java.io.IOException when the JSON itself is malformed
+     */
+    public Batch parse(String agentId, JsonParser p) throws java.io.IOException {
+        List<Series> out = new ArrayList<>();
+        JsonToken first = p.nextToken();
+        if (first == null || first == JsonToken.VALUE_NULL) {
+            return new Batch(out, 0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE);
+        }
+        if (first != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return new Batch(out, 0, 1, 0, Long.MAX_VALUE, Long.MIN_VALUE);
+        }
+        int[] counts = new int[3]; // points, bad series, bad points
+        long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+        PointBuffer buf = new PointBuffer();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                counts[1]++;
+                continue;
+            }
+            series(agentId, p, buf, out, counts, range);
+        }
+        return new Batch(out, counts[0], counts[1], counts[2], range[0], range[1]);
+    }
+
+    /** One series object; the parser is on its START_OBJECT. */
+    private void series(String agentId, JsonParser p, PointBuffer buf, List<Series> out, int[] counts, long[] range)
+            throws java.io.IOException {
+        String name = null;
+        boolean nameOk = false;
+        Map<String, String> labels = new TreeMap<>();
+        boolean labelsOk = true;
+        boolean hasPoints = false;
+        buf.clear();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "name" -> {
+                    nameOk = v == JsonToken.VALUE_STRING && Names.isMetricName(p.getText());
+                    name = nameOk ? p.getText() : null;
+                    p.skipChildren();
+                }
+                case "labels" -> {
+                    labels.clear();
+                    labelsOk = labels(p, v, labels);
+                }
+                case "points" -> {
+                    buf.clear();
+                    hasPoints = v == JsonToken.START_ARRAY;
+                    if (hasPoints) {
+                        points(p, buf);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (!nameOk || !labelsOk || !hasPoints) {
+            counts[1]++;
+            return;
+        }
+        labels.put(Names.AGENT, agentId);
+        SeriesKey key = SeriesKey.of(name, labels);
+        int n = buf.n;
+        long[] ts = new long[n];
+        double[] vs = new double[n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            if (!buf.ok[i] || counts[0] + k >= maxPoints) {
+                counts[2]++;
+                continue;
+            }
+            long time = buf.ts[i];
+            double value = buf.vs[i];
+            if (time < oldestMillis || time >= newestMillis || !Double.isFinite(value)) {
+                counts[2]++;
+                continue;
+            }
+            ts[k] = time;
+            vs[k] = value;
+            k++;
+            range[0] = Math.min(range[0], time);
+            range[1] = Math.max(range[1], time);
+        }
+        if (k == 0) {
+            return;
+        }
+        counts[0] += k;
+        out.add(new Series(key, k == n ? ts : java.util.Arrays.copyOf(ts, k), k == n ? vs : java.util.Arrays.copyOf(vs, k)));
+    }
+
+    private static boolean labels(JsonParser p, JsonToken v, Map<String, String> labels) throws java.io.IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return true;
+        }
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return false;
+        }
+        boolean ok = true;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            String label = p.currentName();
+            JsonToken lv = p.nextToken();
+            String text = switch (lv) {
+                case VALUE_STRING, VALUE_NUMBER_INT -> p.getText();
+                case VALUE_NUMBER_FLOAT -> String.valueOf(p.getDoubleValue());
+                case VALUE_TRUE -> "true";
+                case VALUE_FALSE -> "false";
+                default -> null;
+            };
+            p.skipChildren();
+            if (text == null || !Names.isLabelName(label) || !Names.isLabelValue(text)) {
+                ok = false;
+            } else {
+                labels.put(label, text);
+            }
+        }
+        return ok && labels.size() <= Names.MAX_LABELS;
+    }
+
+    /** The points array (parser on its START_ARRAY): every element recorded, malformed ones marked. */
+    private static void points(JsonParser p, PointBuffer buf) throws java.io.IOException {
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                buf.add(0, 0, false);
+                continue;
+            }
+            long time = 0;
+            double value = 0;
+            boolean ok = true;
+            int size = 0;
+            for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                if (size == 0) {
+                    if (e == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                        time = p.getLongValue();
+                    } else if (e == JsonToken.VALUE_NUMBER_FLOAT && isIntegral(p.getDoubleValue())) {
+                        time = (long) p.getDoubleValue();
+                    } else {
+                        ok = false;
+                    }
+                } else if (size == 1) {
+                    if (e == JsonToken.VALUE_NUMBER_INT || e == JsonToken.VALUE_NUMBER_FLOAT) {
+                        value = p.getDoubleValue();
+                    } else {
+                        ok = false;
+                    }
+                }
+                p.skipChildren();
+                size++;
+            }
+            buf.add(time, value, ok && size == 2);
+        }
+    }
+
+    private static boolean isIntegral(double d) {
+        return Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 0x1p63;
+    }
+
+    /** Points of one series as read, before the range and limit checks; reused across series. */
+    private static final class PointBuffer {
+        long[] ts = new long[256];
+        double[] vs = new double[256];
+        boolean[] ok = new boolean[256];
+        int n;
+
+        void clear() {
+            n = 0;
+        }
+
+        void add(long t, double v, boolean good) {
+            if (n == ts.length) {
+                ts = java.util.Arrays.copyOf(ts, n * 2);
+                vs = java.util.Arrays.copyOf(vs, n * 2);
+                ok = java.util.Arrays.copyOf(ok, n * 2);
+            }
+            ts[n] = t;
+            vs[n] = v;
+            ok[n] = good;
+            n++;
+        }
     }
 
     /** @return the series' key with {@code agent} set, or null when name or labels are malformed */

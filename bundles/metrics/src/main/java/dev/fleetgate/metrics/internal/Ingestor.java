@@ -1,5 +1,6 @@
 package dev.fleetgate.metrics.internal;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,6 +24,7 @@ import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.MetricsSink;
@@ -55,9 +57,26 @@ public final class Ingestor implements MetricsSink {
     @Override
     public void accept(String agentId, JsonNode metrics) throws SQLException {
         long started = System.nanoTime();
+        ingest(agentId, parser().parse(agentId, metrics), started);
+    }
+
+    /** The batch straight from the request bytes: read token by token into rows, no tree. */
+    @Override
+    public void acceptJson(String agentId, byte[] json, int offset, int length) throws SQLException, IOException {
+        long started = System.nanoTime();
+        BatchParser.Batch batch;
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
+            batch = parser().parse(agentId, p);
+        }
+        ingest(agentId, batch, started);
+    }
+
+    private BatchParser parser() {
         long[] range = storage.partitions().range(Resolution.RAW);
-        BatchParser.Batch batch = new BatchParser(range[0], range[1], storage.settings().maxPointsPerBatch())
-                .parse(agentId, metrics);
+        return new BatchParser(range[0], range[1], storage.settings().maxPointsPerBatch());
+    }
+
+    private void ingest(String agentId, BatchParser.Batch batch, long started) throws SQLException {
         if (batch.rejectedSeries() + batch.rejectedPoints() > 0) {
             LOG.debug("Agent {}: {} malformed series and {} points skipped", agentId, batch.rejectedSeries(),
                     batch.rejectedPoints());

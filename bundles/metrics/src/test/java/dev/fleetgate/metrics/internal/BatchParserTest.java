@@ -11,9 +11,41 @@ import org.junit.jupiter.api.Test;
 class BatchParserTest {
     private final BatchParser parser = new BatchParser(1000, 10_000, 100);
 
+    /** Parses with the tree reader and the streaming reader; both must agree. */
+    private BatchParser.Batch both(String agent, String json) {
+        BatchParser.Batch tree = parser.parse(agent, Json.parse(json));
+        try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+            BatchParser.Batch stream = parser.parse(agent, p);
+            assertEquals(describe(tree), describe(stream), json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return tree;
+    }
+
+    private static String describe(BatchParser.Batch b) {
+        StringBuilder s = new StringBuilder(b.points() + "/" + b.rejectedSeries() + "/" + b.rejectedPoints() + "/"
+                + b.minTs() + "/" + b.maxTs());
+        for (BatchParser.Series x : b.series()) {
+            s.append(' ').append(x.key().name()).append(x.key().labelsJson()).append(java.util.Arrays.toString(x.ts()))
+                    .append(java.util.Arrays.toString(x.values()));
+        }
+        return s.toString();
+    }
+
+    @Test
+    void bothReadersAgreeOnOddShapes() {
+        both("a1", "null");
+        both("a1", "[]");
+        both("a1", "[null, [], \"x\", {\"name\":\"a\",\"points\":[[2000,1]],\"extra\":{\"deep\":[1,[2]]}}]");
+        both("a1", "[{\"points\":[[2000,1]],\"labels\":{\"k\":1.50,\"b\":false},\"name\":\"late_name\"}]");
+        both("a1", "[{\"name\":\"a\",\"labels\":null,\"points\":[[2000,1],[3000.0,2],[1e3,3],[2000,[1]],[[1],1]]}]");
+        both("a1", "[{\"name\":\"a\",\"points\":[[99999999999999999999999,1]]},{\"name\":\"dup\",\"name\":\"b\",\"points\":[[5000,1]]}]");
+    }
+
     @Test
     void readsSeriesSetsTheAgentLabelAndSortsLabels() {
-        BatchParser.Batch b = parser.parse("a1", Json.parse("[{\"name\":\"host_cpu_usage_percent\","
+        BatchParser.Batch b = both("a1", ("[{\"name\":\"host_cpu_usage_percent\","
                 + "\"labels\":{\"mode\":\"user\",\"cpu\":\"0\",\"agent\":\"spoofed\"},\"points\":[[2000,1.5],[3000,2]]}]"));
         assertEquals(1, b.series().size());
         BatchParser.Series s = b.series().get(0);
@@ -36,17 +68,17 @@ class BatchParserTest {
             "{\"name\":\"ok\",\"labels\":{\"a\":\"line\\nbreak\"},\"points\":[]}", "{\"name\":\"ok\",\"points\":{}}",
             "{\"name\":\"ok\"}", "{\"name\":42,\"points\":[]}"};
         for (String s : bad) {
-            BatchParser.Batch b = parser.parse("a1", Json.parse("[" + s + "]"));
+            BatchParser.Batch b = both("a1", ("[" + s + "]"));
             assertEquals(0, b.series().size(), s);
             assertEquals(1, b.rejectedSeries(), s);
         }
         assertNull(BatchParser.key("a1", Json.parse("{\"name\":\"" + "x".repeat(201) + "\"}")));
-        assertEquals(1, parser.parse("a1", Json.parse("{}")).rejectedSeries(), "not an array");
+        assertEquals(1, both("a1", ("{}")).rejectedSeries(), "not an array");
     }
 
     @Test
     void malformedOrOutOfRangePointsAreSkippedAndCounted() {
-        BatchParser.Batch b = parser.parse("a1", Json.parse("[{\"name\":\"ok\",\"points\":[[2000,1],[999,1],[10000,1],"
+        BatchParser.Batch b = both("a1", ("[{\"name\":\"ok\",\"points\":[[2000,1],[999,1],[10000,1],"
                 + "[2000.5,1],[\"2000\",1],[2000,\"1\"],[2000],[2000,1,2],7,[2001,1e400],[3000,-4]]}]"));
         assertEquals(2, b.points());
         assertEquals(9, b.rejectedPoints());
@@ -59,14 +91,14 @@ class BatchParserTest {
         for (int i = 0; i < 150; i++) {
             s.append(i == 0 ? "" : ",").append("[").append(2000 + i).append(",1]");
         }
-        BatchParser.Batch b = parser.parse("a1", Json.parse(s + "]}]"));
+        BatchParser.Batch b = both("a1", (s + "]}]"));
         assertEquals(100, b.points());
         assertEquals(50, b.rejectedPoints());
     }
 
     @Test
     void seriesWithoutAcceptedPointsAreLeftOut() {
-        BatchParser.Batch b = parser.parse("a1", Json.parse("[{\"name\":\"ok\",\"points\":[]},{\"name\":\"ok2\","
+        BatchParser.Batch b = both("a1", ("[{\"name\":\"ok\",\"points\":[]},{\"name\":\"ok2\","
                 + "\"labels\":{\"n\":5,\"b\":true},\"points\":[[5000,1]]}]"));
         assertEquals(1, b.series().size());
         assertEquals(Map.of("agent", "a1", "n", "5", "b", "true"), b.series().get(0).key().labels());

@@ -88,6 +88,22 @@ class IngestIT {
     }
 
     @Test
+    void aBatchInRawBytesIsStoredLikeATreeWithoutBuildingOne() throws Exception {
+        byte[] body = ("{\"version\":\"x\",\"metrics\":" + batch()
+                .series("host_cpu_usage_percent", labels("cpu", "total"), t(20), 10, t(10), 20)
+                .series("host_memory_used_bytes", labels(), t(10), 1e9).json() + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int offset = "{\"version\":\"x\",\"metrics\":".length();
+        ingestor.acceptJson(AGENT, body, offset, body.length - offset - 1);
+        assertEquals(2, db.count("SELECT count(*) FROM metric_series WHERE labels->>'agent' = ?", AGENT));
+        assertEquals(3, db.count("SELECT count(*) FROM metric_sample"));
+        assertEquals(30, db.count("SELECT sum(value)::bigint FROM metric_sample s JOIN metric_series m"
+                + " ON m.id = s.series_id WHERE m.name = 'host_cpu_usage_percent'"));
+        assertEquals(3, events.get(0).getProperty("points"));
+        assertEquals(3, storage.stats().rows());
+    }
+
+    @Test
     void existingSeriesKeepTheirIdsAcrossBatchesAndCores() throws Exception {
         ingestor.accept(AGENT, batch().series("load1", labels(), t(10), 1).json());
         long id = db.count("SELECT id FROM metric_series");

@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +22,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
@@ -29,7 +32,9 @@ import dev.fleetgate.persistence.Jdbc;
 
 /**
  * The enrolled agents, cached in memory: API key checks and last-seen times need no
- * database access per sync. Last-seen times are flushed for all agents in one statement.
+ * database access per sync. Liveness lives in memory: each core hands the syncs it handled
+ * over to the other cores with NOTIFY ({@link #handover}); the stored last-seen time is
+ * written only on transitions (ONLINE, OFFLINE) and at shutdown (see the module README).
  */
 @Component(service = {AgentDirectory.class, AgentRegistry.class}, configurationPid = AgentsConfig.PID)
 @Designate(ocd = AgentsConfig.class)
@@ -43,6 +48,7 @@ public final class AgentRegistry implements AgentDirectory {
             String address, Instant createdAt, Instant storedLastSeen) {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRegistry.class);
     private static final String COLUMNS =
             "id, name, hostname, role, api_key_hash, version, address, created_at, last_seen_at";
 
@@ -52,10 +58,16 @@ public final class AgentRegistry implements AgentDirectory {
     private final Clock clock;
     private final Map<String, Entry> agents = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+    /** Last-seen times to store: agents that came ONLINE or went OFFLINE. */
     private final Map<String, Instant> unflushed = new ConcurrentHashMap<>();
-    /** The last-seen time this core last stored per agent. */
-    private final Map<String, Instant> stored = new ConcurrentHashMap<>();
+    /** Syncs handled here since the last handover to the other cores. */
+    private final Map<String, Instant> sinceHandover = new ConcurrentHashMap<>();
     private final Notifier.Listener listener = this::onChange;
+    private final Notifier.Listener seenListener = this::onSeen;
+    /** Tells this core's handovers from the others' (NOTIFY reaches the sender too). */
+    private final String coreId = Liveness.newCoreId();
+    private volatile boolean fullHandoverRequested;
+    private volatile long lastHandoverNanos = System.nanoTime();
 
     @Activate
     public AgentRegistry(@Reference(target = Database.TARGET) DataSource dataSource,
@@ -70,11 +82,24 @@ public final class AgentRegistry implements AgentDirectory {
         this.clock = clock;
         reloadAll();
         notifier.addListener(listener);
+        notifier.addSeenListener(seenListener);
+        try {
+            askForHandover();
+        } catch (RuntimeException e) {
+            LOG.warn("Asking the other cores for their agents' liveness failed", e);
+        }
     }
 
+    /** Stores the last-seen times known here, so that a restarted core starts with them. */
     @Deactivate
     public void close() {
+        notifier.removeSeenListener(seenListener);
         notifier.removeListener(listener);
+        try {
+            flushAll();
+        } catch (RuntimeException e) {
+            LOG.warn("Storing the agents' last-seen times at shutdown failed", e);
+        }
     }
 
     public Settings settings() {
@@ -99,17 +124,18 @@ public final class AgentRegistry implements AgentDirectory {
     }
 
     /**
-     * Records a sync: the time in memory only; version, hostname and address are written
-     * when they changed.
+     * Records a sync: the time in memory only (handed over to other cores by
+     * {@link #handover}); the row is written only when the agent comes ONLINE, or when
+     * version, hostname or address changed. A sync of an agent that is ONLINE and changes
+     * nothing writes nothing.
      */
     public void seen(String agentId, String version, String hostname, String address) {
         Instant now = clock.instant();
-        lastSeen.put(agentId, now);
-        // This core judges ONLINE from memory; other cores read the stored time, which only has
-        // to stay fresher than the offline threshold: rewrite it once it is half that old.
-        Instant last = stored.get(agentId);
-        if (last == null || !last.plus(settings.offlineAfter().dividedBy(2)).isAfter(now)) {
-            unflushed.put(agentId, now);
+        Instant before = lastSeen(agentId);
+        lastSeen.merge(agentId, now, AgentRegistry::later);
+        sinceHandover.put(agentId, now);
+        if (status(before, now) == AgentInfo.Status.OFFLINE) {
+            unflushed.put(agentId, now); // a transition: stored, so that a restarted core knows it
         }
         Entry e = agents.get(agentId);
         if (e == null) {
@@ -131,13 +157,27 @@ public final class AgentRegistry implements AgentDirectory {
                 return ps.executeUpdate();
             }
         });
-        agents.put(agentId, new Entry(e.id(), e.name(), h, e.role(), e.keyHash(), v, a, e.createdAt(),
-                e.storedLastSeen()));
+        agents.computeIfPresent(agentId, (k, old) -> new Entry(old.id(), old.name(), h, old.role(), old.keyHash(), v, a,
+                old.createdAt(), old.storedLastSeen()));
     }
 
     /**
-     * Writes the last-seen times gathered since the last flush, all in one statement. An agent
-     * syncing steadily is written once per half offline threshold, not once per sync.
+     * The agent went OFFLINE (seen by {@link Maintenance}): its last sync known here is
+     * stored with the next {@link #flushLastSeen}, unless the stored time is as recent.
+     */
+    public void wentOffline(String agentId) {
+        Instant mine = lastSeen.get(agentId);
+        Entry e = agents.get(agentId);
+        if (mine != null && e != null && (e.storedLastSeen() == null || mine.isAfter(e.storedLastSeen()))) {
+            unflushed.put(agentId, mine);
+        }
+    }
+
+    /**
+     * Writes the last-seen times of the transitions gathered since the last flush (agents that
+     * came ONLINE or went OFFLINE), all in one statement; nothing when there were none.
+     *
+     * @return rows written
      */
     public int flushLastSeen() {
         if (unflushed.isEmpty()) {
@@ -145,6 +185,23 @@ public final class AgentRegistry implements AgentDirectory {
         }
         Map<String, Instant> batch = Map.copyOf(unflushed);
         batch.forEach(unflushed::remove); // removes only if not replaced meanwhile
+        return store(batch);
+    }
+
+    /** At shutdown: stores every last-seen time newer than the stored one, so that a restart keeps them. */
+    public int flushAll() {
+        Map<String, Instant> batch = new java.util.HashMap<>();
+        lastSeen.forEach((id, t) -> {
+            Entry e = agents.get(id);
+            if (e != null && (e.storedLastSeen() == null || t.isAfter(e.storedLastSeen()))) {
+                batch.put(id, t);
+            }
+        });
+        unflushed.clear();
+        return batch.isEmpty() ? 0 : store(batch);
+    }
+
+    private int store(Map<String, Instant> batch) {
         String[] ids = batch.keySet().toArray(String[]::new);
         String[] times = new String[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -159,23 +216,102 @@ public final class AgentRegistry implements AgentDirectory {
                 return ps.executeUpdate();
             }
         });
-        stored.putAll(batch);
+        batch.forEach((id, t) -> agents.computeIfPresent(id, (k, e) -> e.storedLastSeen() != null
+                && !t.isAfter(e.storedLastSeen()) ? e : new Entry(e.id(), e.name(), e.hostname(), e.role(),
+                        e.keyHash(), e.version(), e.address(), e.createdAt(), t)));
         return written;
     }
 
-    /** Reads the stored last-seen times, which other cores flush. */
-    public void refreshStoredLastSeen() {
-        Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, last_seen_at FROM agents");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Instant t = Jdbc.instant(rs, "last_seen_at");
-                    agents.computeIfPresent(rs.getString("id"), (k, e) -> new Entry(e.id(), e.name(), e.hostname(),
-                            e.role(), e.keyHash(), e.version(), e.address(), e.createdAt(), t));
+    /**
+     * Hands this core's liveness over to the other cores on one database, with NOTIFY (no row
+     * is written): the agents that synced here since the last handover, or, when a core that
+     * just started asked for it, every agent this core holds ONLINE. Called periodically
+     * ({@link Maintenance}, a quarter of the offline threshold) and whenever a start-up
+     * request is pending.
+     *
+     * @param force hand over even when the period has not elapsed
+     * @return the agents handed over
+     */
+    public int handover(boolean force) {
+        long nowNanos = System.nanoTime();
+        boolean full = fullHandoverRequested;
+        if (!force && !full && nowNanos - lastHandoverNanos < handoverPeriod().toNanos()) {
+            return 0;
+        }
+        lastHandoverNanos = nowNanos;
+        Map<String, Instant> batch;
+        if (full) {
+            fullHandoverRequested = false;
+            Instant now = clock.instant();
+            batch = new java.util.HashMap<>();
+            lastSeen.forEach((id, t) -> {
+                if (status(t, now) == AgentInfo.Status.ONLINE) {
+                    batch.put(id, t);
                 }
+            });
+            sinceHandover.clear();
+        } else {
+            batch = Map.copyOf(sinceHandover);
+            batch.forEach(sinceHandover::remove);
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        List<String> payloads = Liveness.encode(coreId, batch);
+        Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(pg_notify('" + Notifier.SEEN_CHANNEL + "', p)) FROM unnest(?::text[]) AS p")) {
+                ps.setArray(1, c.createArrayOf("text", payloads.toArray()));
+                ps.execute();
             }
             return null;
         });
+        return batch.size();
+    }
+
+    /** How often {@link #handover} sends: a quarter of the offline threshold, at least a second. */
+    public Duration handoverPeriod() {
+        Duration d = settings.offlineAfter().dividedBy(4);
+        return d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d;
+    }
+
+    /** Asks the other cores for every agent they hold ONLINE (this core just started or reconnected). */
+    void askForHandover() {
+        Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + Notifier.SEEN_CHANNEL + "', ?)")) {
+                ps.setString(1, Liveness.hello(coreId));
+                ps.execute();
+            }
+            return null;
+        });
+    }
+
+    private void onSeen(String payload) {
+        if (payload == null) { // our LISTEN reconnected: handovers may have been missed
+            try {
+                askForHandover();
+            } catch (RuntimeException e) {
+                LOG.warn("Asking the other cores for their agents' liveness failed", e);
+            }
+            return;
+        }
+        Liveness.Message m = Liveness.decode(payload);
+        if (m == null || m.coreId().equals(coreId)) {
+            return;
+        }
+        if (m.hello()) {
+            fullHandoverRequested = true;
+            return;
+        }
+        m.seen().forEach((id, t) -> {
+            if (agents.containsKey(id)) {
+                lastSeen.merge(id, t, AgentRegistry::later);
+            }
+        });
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     @Override
@@ -272,7 +408,7 @@ public final class AgentRegistry implements AgentDirectory {
         agents.remove(agentId);
         lastSeen.remove(agentId);
         unflushed.remove(agentId);
-        stored.remove(agentId);
+        sinceHandover.remove(agentId);
     }
 
     /** @return the later of the sync seen here and the stored last-seen time */

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -226,6 +227,44 @@ public final class BundleRepository {
             }
             return out;
         });
+    }
+
+    /**
+     * {@link #forAgent} for many agents with one statement: every deployment is read once and
+     * the newest upload per symbolic name picked per agent.
+     */
+    public Map<String, List<Artifact>> forAgents(List<String> agentIds) {
+        List<Artifact> everyone = new ArrayList<>();
+        Map<String, List<Artifact>> own = new HashMap<>();
+        Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT d.agent_id::text AS target, a.id, a.symbolic_name,"
+                    + " a.version, a.sha256, a.size, a.uploaded_at, a.uploaded_by, '{}'::text[] AS agents,"
+                    + " false AS everyone FROM bundle_artifacts a JOIN bundle_deployments d ON d.artifact_id = a.id"
+                    + " ORDER BY a.uploaded_at DESC, a.symbolic_name");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String target = rs.getString("target");
+                    Artifact a = artifact(rs);
+                    (target == null ? everyone : own.computeIfAbsent(target, k -> new ArrayList<>())).add(a);
+                }
+            }
+            return null;
+        });
+        Map<String, List<Artifact>> out = new HashMap<>();
+        for (String agentId : agentIds) {
+            // newest first in both lists: the first of each symbolic name wins, as DISTINCT ON in forAgent
+            Map<String, Artifact> pick = new java.util.TreeMap<>();
+            List<Artifact> mine = own.getOrDefault(agentId, List.of());
+            List<Artifact> all = new ArrayList<>(everyone.size() + mine.size());
+            all.addAll(everyone);
+            all.addAll(mine);
+            all.sort(java.util.Comparator.comparing(Artifact::uploadedAt).reversed());
+            for (Artifact a : all) {
+                pick.putIfAbsent(a.symbolicName(), a);
+            }
+            out.put(agentId, List.copyOf(pick.values()));
+        }
+        return out;
     }
 
     /** The jar, when it exists and is deployed to the agent. */

@@ -284,6 +284,8 @@ public final class DesiredStateEngine implements DesiredStateService {
                 return;
             }
         }
+        List<String> ids = new ArrayList<>(agents.size());
+        List<JsonNode> bodies = new ArrayList<>(agents.size());
         for (AgentInfo agent : agents) {
             List<JsonNode> mine = new ArrayList<>(parts.size());
             for (Map<String, JsonNode> part : parts) {
@@ -297,11 +299,82 @@ public final class DesiredStateEngine implements DesiredStateService {
             if (!known.containsKey(section) && body.isObject() && body.isEmpty()) {
                 continue; // nothing desired and nothing stored: no row needed
             }
+            ids.add(agent.id());
+            bodies.add(body);
+        }
+        if (ids.size() == 1) {
             try {
-                store(agent.id(), section, body);
+                store(ids.get(0), section, bodies.get(0));
             } catch (RuntimeException e) {
-                LOG.warn("Storing section {} of agent {} failed", section, agent.id(), e);
+                LOG.warn("Storing section {} of agent {} failed", section, ids.get(0), e);
             }
+        } else if (!ids.isEmpty()) {
+            storeMany(section, ids, bodies);
+        }
+    }
+
+    /** Agents per transaction of {@link #storeMany}. */
+    private static final int STORE_CHUNK = 1000;
+
+    /**
+     * Stores a section for many agents: one statement and one commit per {@value #STORE_CHUNK}
+     * agents (not one per agent), then one signal for every agent, here and to the other cores
+     * ({@link Notifier#ALL}: each core re-reads the revisions once and wakes every held sync),
+     * rather than one per agent, each of which makes every core re-read that agent.
+     */
+    private void storeMany(String section, List<String> ids, List<JsonNode> bodies) {
+        int changed = 0;
+        for (int from = 0; from < ids.size(); from += STORE_CHUNK) {
+            int to = Math.min(ids.size(), from + STORE_CHUNK);
+            String[] agentIds = ids.subList(from, to).toArray(String[]::new);
+            String[] digests = new String[agentIds.length];
+            String[] texts = new String[agentIds.length];
+            for (int i = 0; i < agentIds.length; i++) {
+                digests[i] = Json.digest(bodies.get(from + i));
+                texts[i] = Json.write(bodies.get(from + i));
+            }
+            try {
+                Map<String, Long> stored = Jdbc.tx(dataSource, c -> {
+                    Map<String, Long> out = new HashMap<>();
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO desired_state (agent_id, section, revision, digest, body)"
+                                    + " SELECT v.a::uuid, ?, 1, v.d, v.b::jsonb FROM unnest(?::text[], ?::text[], ?::text[])"
+                                    + " AS v(a, d, b) ON CONFLICT (agent_id, section) DO UPDATE SET"
+                                    + " revision = desired_state.revision + 1, digest = EXCLUDED.digest,"
+                                    + " body = EXCLUDED.body, updated_at = now()"
+                                    + " WHERE desired_state.digest <> EXCLUDED.digest RETURNING agent_id::text, revision")) {
+                        ps.setString(1, section);
+                        ps.setArray(2, c.createArrayOf("text", agentIds));
+                        ps.setArray(3, c.createArrayOf("text", digests));
+                        ps.setArray(4, c.createArrayOf("text", texts));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                out.put(rs.getString(1), rs.getLong(2));
+                            }
+                        }
+                    }
+                    if (!out.isEmpty()) {
+                        SqlJson.notify(c, Notifier.ALL);
+                    }
+                    return out;
+                });
+                stored.forEach((agentId, revision) -> revisions.computeIfAbsent(agentId, k -> new ConcurrentHashMap<>())
+                        .merge(section, revision, Math::max));
+                changed += stored.size();
+            } catch (RuntimeException e) {
+                LOG.warn("Storing section {} of {} agents failed; one by one", section, agentIds.length, e);
+                for (int i = from; i < to; i++) {
+                    try {
+                        store(ids.get(i), section, bodies.get(i));
+                    } catch (RuntimeException one) {
+                        LOG.warn("Storing section {} of agent {} failed", section, ids.get(i), one);
+                    }
+                }
+            }
+        }
+        if (changed > 0) {
+            LOG.debug("Section {} changed for {} agents", section, changed);
+            notifier.local(Notifier.ALL);
         }
     }
 

@@ -23,8 +23,11 @@ import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
 
 /**
- * Periodic work: flushes last-seen times (every 2 s), posts ONLINE/OFFLINE transitions
- * (every 5 s), expires and purges tasks (every minute).
+ * Periodic work: hands liveness over to the other cores (a quarter of the offline threshold,
+ * or at once when a starting core asks), stores last-seen times of transitions (every 2 s),
+ * posts ONLINE/OFFLINE transitions (every 5 s, the first look one sync interval after start,
+ * when every live agent has synced here or been handed over), expires and purges tasks
+ * (every minute).
  */
 @Component(service = Maintenance.class, immediate = true)
 public final class Maintenance {
@@ -48,21 +51,27 @@ public final class Maintenance {
             t.setDaemon(true);
             return t;
         });
+        timer.scheduleWithFixedDelay(() -> safely("liveness handover", () -> registry.handover(false)), 1, 1,
+                TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> safely("flush last-seen", registry::flushLastSeen), 2, 2, TimeUnit.SECONDS);
-        timer.scheduleWithFixedDelay(() -> safely("agent status", this::checkStatus), 1, 5, TimeUnit.SECONDS);
+        long firstLook = Math.min(registry.settings().syncIntervalSeconds(), registry.settings().offlineAfter().toSeconds()) + 1L;
+        timer.scheduleWithFixedDelay(() -> safely("agent status", this::checkStatus), firstLook, 5, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> safely("task sweep", this::sweepTasks), 10, 60, TimeUnit.SECONDS);
     }
 
     @Deactivate
     public void close() {
         timer.shutdownNow();
+        safely("liveness handover", () -> registry.handover(true));
         safely("flush last-seen", registry::flushLastSeen);
     }
 
     void checkStatus() {
-        registry.refreshStoredLastSeen();
         for (StatusWatch.Transition t : watch.check(registry.list())) {
             LOG.info("Agent {} is {}", t.agentId(), t.status());
+            if (t.status() == AgentInfo.Status.OFFLINE) {
+                registry.wentOffline(t.agentId());
+            }
             EventAdmin ea = eventAdmin;
             if (ea != null) {
                 ea.postEvent(new Event(Topics.AGENT_STATUS, Map.of("agentId", t.agentId(), "status", t.status().name())));

@@ -29,12 +29,16 @@ import dev.fleetgate.persistence.Database;
  * <p>The same connection listens on {@value #TASK_CHANNEL}: a task finished (payload = task
  * id), for whoever waits for it on any core. Task listeners get null after a reconnect
  * (signals may have been missed).
+ *
+ * <p>And on {@value #SEEN_CHANNEL}: the liveness handover between cores (see
+ * {@link AgentRegistry#handover}); its listeners get the raw payload, and null after a reconnect.
  */
 @Component(service = Notifier.class)
 public final class Notifier {
     public static final String CHANNEL = "fleetgate_agent";
     public static final String ALL = "*";
     public static final String TASK_CHANNEL = "fleetgate_task";
+    public static final String SEEN_CHANNEL = "fleetgate_seen";
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 
     /** Receives change signals; {@code agentId} is null for every agent. Must be quick. */
@@ -46,6 +50,7 @@ public final class Notifier {
     private final DataSource dataSource;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<Listener> taskListeners = new CopyOnWriteArrayList<>();
+    private final List<Listener> seenListeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final Object lock = new Object();
     private volatile boolean running = true;
@@ -76,6 +81,15 @@ public final class Notifier {
 
     public void removeTaskListener(Listener l) {
         taskListeners.remove(l);
+    }
+
+    /** Listens for liveness handovers of other cores; the argument is the raw payload, null after a reconnect. */
+    public void addSeenListener(Listener l) {
+        seenListeners.add(l);
+    }
+
+    public void removeSeenListener(Listener l) {
+        seenListeners.remove(l);
     }
 
     /** Signals a change made by this core to its own listeners at once (after commit). */
@@ -115,6 +129,14 @@ public final class Notifier {
         }
     }
 
+    private static void safely(Listener l, String payload) {
+        try {
+            l.changed(payload);
+        } catch (RuntimeException e) {
+            LOG.warn("Liveness listener failed", e);
+        }
+    }
+
     private void run() {
         long backoff = 500;
         boolean reconnected = false;
@@ -128,6 +150,7 @@ public final class Notifier {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
                     s.execute("LISTEN " + TASK_CHANNEL);
+                    s.execute("LISTEN " + SEEN_CHANNEL);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 listening.countDown();
@@ -135,12 +158,21 @@ public final class Notifier {
                 if (reconnected) {
                     dispatch(ALL); // signals may have been missed while disconnected
                     dispatch(taskListeners, ALL);
+                    for (Listener l : seenListeners) {
+                        safely(l, null);
+                    }
                 }
                 while (running) {
                     PGNotification[] ns = pg.getNotifications(1000);
                     if (ns != null) {
                         for (PGNotification n : ns) {
-                            dispatch(TASK_CHANNEL.equals(n.getName()) ? taskListeners : listeners, n.getParameter());
+                            if (SEEN_CHANNEL.equals(n.getName())) {
+                                for (Listener l : seenListeners) {
+                                    safely(l, n.getParameter());
+                                }
+                            } else {
+                                dispatch(TASK_CHANNEL.equals(n.getName()) ? taskListeners : listeners, n.getParameter());
+                            }
                         }
                     }
                 }

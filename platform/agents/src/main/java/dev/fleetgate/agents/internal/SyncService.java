@@ -126,13 +126,23 @@ public final class SyncService {
      *         sink could not store the batch; nothing of the report was recorded
      */
     public void sync(String agentId, String apiKey, JsonNode body, int waitSeconds, Consumer<Answer> respond) {
+        sync(agentId, apiKey, SyncBody.of(body), waitSeconds, respond);
+    }
+
+    /** As {@link #sync(String, String, JsonNode, int, Consumer)}, the metrics array handed to the sink as raw JSON. */
+    public void sync(String agentId, String apiKey, SyncBody raw, int waitSeconds, Consumer<Answer> respond) {
         AgentRegistry.Check check = registry.verify(agentId, apiKey);
         if (check != AgentRegistry.Check.OK) {
             // Unknown agent and wrong key answer alike, so that strangers cannot probe agent ids.
             throw new ApiException(401, "Unknown agent or invalid API key");
         }
+        JsonNode body = raw.report();
         SyncReport report = SyncReport.parse(body);
-        storeMetrics(agentId, report.metrics());
+        if (raw.hasRawMetrics()) {
+            storeMetrics(agentId, raw);
+        } else {
+            storeMetrics(agentId, report.metrics());
+        }
         newSession(agentId, body);
         long ticket = polls.ticket(agentId);
         record(agentId, report);
@@ -231,6 +241,24 @@ public final class SyncService {
         }
         try {
             sink.accept(agentId, metrics);
+        } catch (Exception e) {
+            LOG.warn("Metrics batch of agent {} not stored; the agent will resend it: {}", agentId, e.toString());
+            LOG.debug("Metrics sink failure", e);
+            throw metricsUnavailable();
+        }
+    }
+
+    /** The same for a batch still in the request bytes: the sink reads it without a tree. */
+    private void storeMetrics(String agentId, SyncBody raw) {
+        MetricsSink sink = metricsSink;
+        if (sink == null) {
+            if (droppedMetricBatches.getAndIncrement() == 0) {
+                LOG.info("No metrics sink (is the metrics module deployed?): metric batches are dropped");
+            }
+            return;
+        }
+        try {
+            sink.acceptJson(agentId, raw.raw(), raw.metricsOffset(), raw.metricsLength());
         } catch (Exception e) {
             LOG.warn("Metrics batch of agent {} not stored; the agent will resend it: {}", agentId, e.toString());
             LOG.debug("Metrics sink failure", e);

@@ -10,10 +10,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
@@ -67,6 +69,14 @@ public final class TaskQueue implements TaskService {
     private final Clock clock;
     private final TaskWaits waits;
     private final Notifier.Listener taskListener;
+    /**
+     * Agents that may have open (PENDING or DELIVERED) tasks, each with a token replaced at every
+     * signal: a sync of an agent without one reads nothing from the database. Set on submit and
+     * on every change signal of the agent (NOTIFY from other cores); dropped by {@link #deliver}
+     * when it found no open task and no signal came meanwhile.
+     */
+    private final Map<String, Object> mayHaveTasks = new ConcurrentHashMap<>();
+    private final Notifier.Listener agentListener = this::onAgentChange;
 
     @Activate
     public TaskQueue(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
@@ -93,10 +103,13 @@ public final class TaskQueue implements TaskService {
         }, clock);
         this.taskListener = waits::changed;
         notifier.addTaskListener(taskListener);
+        notifier.addListener(agentListener);
+        loadOpen();
     }
 
     @Deactivate
     public void close() {
+        notifier.removeListener(agentListener);
         notifier.removeTaskListener(taskListener);
         waits.close();
     }
@@ -135,6 +148,7 @@ public final class TaskQueue implements TaskService {
             SqlJson.notify(c, agentId);
             return null;
         });
+        mayHaveTasks.put(agentId, new Object());
         notifier.local(agentId);
         return task;
     }
@@ -208,8 +222,13 @@ public final class TaskQueue implements TaskService {
      * only, unless there is something to deliver.
      */
     public List<Delivery> deliver(String agentId) {
+        Object token = mayHaveTasks.get(agentId);
+        if (token == null) {
+            return List.of();
+        }
         Instant now = clock.instant();
         UUID agent = UUID.fromString(agentId);
+        boolean[] open = new boolean[1];
         List<UUID> ids = Jdbc.auto(dataSource, c -> {
             List<UUID> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, status, delivered_at, expires_at FROM tasks"
@@ -217,6 +236,7 @@ public final class TaskQueue implements TaskService {
                 ps.setObject(1, agent);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next() && out.size() < MAX_PER_SYNC) {
+                        open[0] = true;
                         if (SyncPlanner.deliverable(rs.getString("status"), Jdbc.instant(rs, "delivered_at"),
                                 Jdbc.instant(rs, "expires_at"), now, settings.taskRedelivery())) {
                             out.add(rs.getObject("id", UUID.class));
@@ -226,6 +246,9 @@ public final class TaskQueue implements TaskService {
             }
             return out;
         });
+        if (!open[0]) {
+            mayHaveTasks.remove(agentId, token); // kept when a signal came meanwhile
+        }
         if (ids.isEmpty()) {
             return List.of();
         }
@@ -253,6 +276,30 @@ public final class TaskQueue implements TaskService {
         });
     }
 
+    private void onAgentChange(String agentId) {
+        if (agentId == null) {
+            loadOpen(); // signals may have been missed
+        } else {
+            mayHaveTasks.put(agentId, new Object());
+        }
+    }
+
+    /** Marks every agent with an open task in the database. */
+    private void loadOpen() {
+        List<String> agents = Jdbc.auto(dataSource, c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT DISTINCT agent_id FROM tasks WHERE status IN ('PENDING', 'DELIVERED')");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+        agents.forEach(a -> mayHaveTasks.put(a, new Object()));
+    }
+
     /**
      * Makes the agent's delivered but unfinished tasks deliverable at once (its process
      * restarted and lost them).
@@ -261,7 +308,7 @@ public final class TaskQueue implements TaskService {
      */
     public int redeliverUnfinished(String agentId) {
         Instant now = clock.instant();
-        return Jdbc.auto(dataSource, c -> {
+        int n = Jdbc.auto(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET status = 'PENDING'"
                     + " WHERE agent_id = ? AND status = 'DELIVERED' AND expires_at > ?")) {
                 ps.setObject(1, UUID.fromString(agentId));
@@ -269,6 +316,10 @@ public final class TaskQueue implements TaskService {
                 return ps.executeUpdate();
             }
         });
+        if (n > 0) {
+            mayHaveTasks.put(agentId, new Object());
+        }
+        return n;
     }
 
     /**

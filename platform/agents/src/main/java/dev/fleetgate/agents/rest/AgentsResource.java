@@ -35,11 +35,11 @@ import dev.fleetgate.agents.internal.ContainerInventory;
 import dev.fleetgate.agents.internal.DesiredStateEngine;
 import dev.fleetgate.agents.internal.Enrolment;
 import dev.fleetgate.agents.internal.Json;
+import dev.fleetgate.agents.internal.SyncBody;
 import dev.fleetgate.agents.internal.SyncService;
 import dev.fleetgate.agents.internal.TaskQueue;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.BodyLimit;
-import dev.fleetgate.api.RawText;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
 
@@ -143,7 +143,9 @@ public final class AgentsResource implements RestResource {
     /**
      * The agent's sync (API key, not a user token); long-polls when there is nothing to send.
      * The key is checked before the body is read ({@link AgentKey}); the body may carry text
-     * PostgreSQL refuses (U+0000), which the sync sanitises instead of refusing the report.
+     * PostgreSQL refuses (U+0000), which the sync sanitises instead of refusing the report. The
+     * body is read as bytes and split in one streaming pass ({@link SyncBody}): the metrics
+     * array goes to the sink as raw JSON, never as a tree.
      */
     @POST
     @Path("{id}/sync")
@@ -151,14 +153,14 @@ public final class AgentsResource implements RestResource {
     @AgentKey
     @BodyLimit(SYNC_MAX_BODY_BYTES)
     public void sync(@PathParam("id") String id, @QueryParam("wait") String wait,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @RawText JsonNode body,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body,
             @Suspended AsyncResponse response) {
         try {
             String agentId = Input.id(id, "id");
             int waitSeconds = waitSeconds(wait);
             response.setTimeout(Math.min(waitSeconds, sync.syncIntervalSeconds()) + 15L, TimeUnit.SECONDS);
             response.setTimeoutHandler(r -> r.resume(Views.SyncAnswer.of(sync.emptyAnswer())));
-            sync.sync(agentId, Input.bearer(authorization), body, waitSeconds,
+            sync.sync(agentId, Input.bearer(authorization), SyncBody.parse(body), waitSeconds,
                     answer -> response.resume(Views.SyncAnswer.of(answer)));
         } catch (RuntimeException e) { // ApiException included: rendered as problem+json
             response.resume(e);

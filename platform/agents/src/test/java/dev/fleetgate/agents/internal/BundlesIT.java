@@ -71,6 +71,40 @@ class BundlesIT {
     }
 
     @Test
+    void theFleetWideComputationMatchesThePerAgentOne() throws Exception {
+        dev.fleetgate.persistence.testing.MutableClock clock = new dev.fleetgate.persistence.testing.MutableClock();
+        try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            Enrolment.Enrolled a = core.enroll("all-a-" + System.nanoTime());
+            Enrolment.Enrolled b = core.enroll("all-b-" + System.nanoTime());
+            Enrolment.Enrolled c = core.enroll("all-c-" + System.nanoTime());
+            String common = core.bundles.upload(new ByteArrayInputStream(JarManifestTest.jar("dev.fleetgate.bench.common",
+                    "1.0.0")), "admin").artifact().id();
+            core.bundles.deploy(common, null);
+            clock.advance(java.time.Duration.ofSeconds(1)); // a later upload
+            String newer = core.bundles.upload(new ByteArrayInputStream(JarManifestTest.jar("dev.fleetgate.bench.common",
+                    "2.0.0")), "admin").artifact().id();
+            core.bundles.deploy(newer, List.of(a.agentId()));
+            String own = core.bundles.upload(new ByteArrayInputStream(JarManifestTest.jar("dev.fleetgate.bench.own",
+                    "1.0.0")), "admin").artifact().id();
+            core.bundles.deploy(own, List.of(b.agentId()));
+            BundlesContributor contributor = new BundlesContributor(core.bundles);
+            List<dev.fleetgate.api.AgentInfo> agents = List.of(core.registry.get(a.agentId()).orElseThrow(),
+                    core.registry.get(b.agentId()).orElseThrow(), core.registry.get(c.agentId()).orElseThrow());
+            java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> all = contributor.computeAll(agents);
+            for (dev.fleetgate.api.AgentInfo agent : agents) {
+                assertEquals(contributor.compute(agent), all.get(agent.id()), agent.name());
+            }
+            assertEquals("2.0.0", all.get(a.agentId()).at("/bundles/0/version").asText(), "the newest upload wins");
+            assertEquals(2, all.get(b.agentId()).get("bundles").size());
+            assertEquals(1, all.get(c.agentId()).get("bundles").size());
+            for (String id : List.of(common, newer, own)) { // the other tests of this database see none
+                core.bundles.undeploy(id);
+                core.bundles.delete(id);
+            }
+        }
+    }
+
+    @Test
     void nonBundlesAreRejected() throws Exception {
         try (Core core = new Core(db.dataSource(), Settings.defaults(), new MutableClock())) {
             byte[] plain = JarManifestTest.jar(null, null);

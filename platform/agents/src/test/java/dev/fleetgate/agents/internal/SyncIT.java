@@ -138,21 +138,37 @@ class SyncIT {
             core.idle();
             JsonNode report = Json.parse(applied(0, 1));
             core.sync.syncNow(e.agentId(), e.apiKey(), report); // first sync records version, status...
-            core.registry.flushLastSeen();
+            assertEquals(1, core.registry.flushLastSeen(), "coming ONLINE is a transition: stored once");
             String before = rowVersions(e.agentId());
 
             log.statements.clear();
-            clock.advance(java.time.Duration.ofSeconds(5));
-            for (int i = 0; i < 3; i++) {
+            // 500 syncs, 1 s apart (the agent stays ONLINE), with the periodic work of a core beside
+            // them: liveness handover to other cores, last-seen flush, status look.
+            for (int i = 0; i < 500; i++) {
+                clock.advance(java.time.Duration.ofSeconds(1));
+                assertTrue(core.sync.syncNow(e.agentId(), e.apiKey(), report).isEmpty());
+                if (i % 10 == 9) {
+                    core.registry.handover(true);
+                    assertEquals(0, core.registry.flushLastSeen(), "no transition, nothing to store");
+                    assertEquals(dev.fleetgate.api.AgentInfo.Status.ONLINE,
+                            core.registry.get(e.agentId()).orElseThrow().status());
+                }
+            }
+            assertEquals(List.of(), log.writes(), "only SELECTs (and NOTIFY) on syncs that change nothing");
+            assertTrue(log.statements.stream().anyMatch(s -> s.contains("pg_notify")), "liveness went out by NOTIFY");
+            assertEquals(before, rowVersions(e.agentId()), "no row of the agent got a new version");
+            log.statements.clear();
+            for (int i = 0; i < 50; i++) {
                 assertTrue(core.sync.syncNow(e.agentId(), e.apiKey(), report).isEmpty());
             }
-            assertEquals(List.of(), log.writes(), "only SELECTs on a sync that changes nothing");
-            assertFalse(log.statements.isEmpty(), "the statement log sees the syncs' reads");
-            assertEquals(before, rowVersions(e.agentId()), "no row of the agent got a new version");
+            assertEquals(List.of(), log.statements, "without open tasks a no-change sync does not touch the database");
 
-            assertEquals(0, core.registry.flushLastSeen(),
-                    "a stored last-seen younger than half the offline threshold is not rewritten");
-            clock.advance(Settings.defaults().offlineAfter().dividedBy(2));
+            // Going OFFLINE and coming back are transitions: one row write each, batched.
+            clock.advance(Settings.defaults().offlineAfter());
+            assertEquals(dev.fleetgate.api.AgentInfo.Status.OFFLINE,
+                    core.registry.get(e.agentId()).orElseThrow().status());
+            core.registry.wentOffline(e.agentId());
+            assertEquals(1, core.registry.flushLastSeen(), "the last sync before going OFFLINE is stored");
             core.sync.syncNow(e.agentId(), e.apiKey(), report);
             assertEquals(1, core.registry.flushLastSeen(), "last-seen goes out in one batched statement");
         }
@@ -236,6 +252,32 @@ class SyncIT {
             SyncService.Answer a = held.get(5, TimeUnit.SECONDS);
             assertNotNull(a);
             assertEquals(taskId, a.tasks().get(0).id());
+        }
+    }
+
+    @Test
+    void aTaskSubmittedOnAnotherCoreOrBeforeAStartIsDeliveredByANoWaitSync() throws Exception {
+        try (Core one = new Core(db.dataSource(), Settings.defaults(), clock);
+                Core two = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            Enrolment.Enrolled e = one.enroll("hint-" + System.nanoTime());
+            one.idle();
+            JsonNode report = Json.parse(applied(0, 1));
+            two.sync.syncNow(e.agentId(), e.apiKey(), report);
+            assertTrue(two.sync.syncNow(e.agentId(), e.apiKey(), report).tasks().isEmpty());
+            String taskId = one.tasks.submit(e.agentId(), "probe", null, null).id();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            List<TaskQueue.Delivery> got = List.of();
+            while (got.isEmpty() && System.nanoTime() < deadline) {
+                got = two.sync.syncNow(e.agentId(), e.apiKey(), report).tasks(); // core two learns it by NOTIFY
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(taskId), got.stream().map(TaskQueue.Delivery::id).toList());
+
+            String second = one.tasks.submit(e.agentId(), "probe", null, null).id();
+            try (Core three = new Core(db.dataSource(), Settings.defaults(), clock)) { // started after the submit
+                assertEquals(List.of(second), three.sync.syncNow(e.agentId(), e.apiKey(), report).tasks().stream()
+                        .map(TaskQueue.Delivery::id).toList());
+            }
         }
     }
 

@@ -33,7 +33,7 @@ class SyncMetricsIT {
     private Enrolment.Enrolled agent;
 
     /** Records what it got; fails while {@code failing}. */
-    private static final class Sink implements MetricsSink {
+    private static class Sink implements MetricsSink {
         final List<String> agents = new ArrayList<>();
         final List<JsonNode> batches = new ArrayList<>();
         volatile boolean failing;
@@ -102,6 +102,46 @@ class SyncMetricsIT {
         assertEquals(1, sink.batches.size());
         assertEquals("SUCCEEDED", core.tasks.get(task.id()).orElseThrow().status());
         assertEquals(1L, core.desired.state(agent.agentId()).get("bundles").appliedRevision());
+    }
+
+    /** As the REST resource calls it: the body as bytes, the metrics array handed over raw. */
+    private SyncService.Answer syncRaw(String body) {
+        SyncService.Answer[] out = new SyncService.Answer[1];
+        core.sync.sync(agent.agentId(), agent.apiKey(), SyncBody.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                0, a -> out[0] = a);
+        return out[0];
+    }
+
+    @Test
+    void aRawBodyHandsTheArrayAsItCameAndKeepsTheSameGuarantees() {
+        List<String> raw = new ArrayList<>();
+        Sink sink = new Sink() {
+            @Override
+            public void acceptJson(String agentId, byte[] json, int offset, int length) throws Exception {
+                raw.add(new String(json, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+                super.acceptJson(agentId, json, offset, length); // the default: parse, then accept
+            }
+        };
+        core.sync.setMetricsSink(sink);
+        syncRaw(report(SERIES, "[]"));
+        assertEquals(List.of(SERIES), raw, "the exact bytes of the array");
+        assertEquals(Json.parse(SERIES), sink.batches.get(0));
+        syncRaw(report("[ ]", "[]"));
+        assertEquals(1, raw.size(), "an empty batch is not handed over");
+
+        TaskView task = core.tasks.submit(agent.agentId(), "probe", null, null);
+        core.tasks.deliver(agent.agentId());
+        String results = "[{\"id\":\"" + task.id() + "\",\"status\":\"SUCCEEDED\",\"result\":{}}]";
+        sink.failing = true;
+        WebApplicationException e = assertThrows(WebApplicationException.class, () -> syncRaw(report(SERIES, results)));
+        assertEquals(503, e.getResponse().getStatus());
+        assertEquals("DELIVERED", core.tasks.get(task.id()).orElseThrow().status(), "task result not acknowledged");
+        sink.failing = false;
+        syncRaw(report(SERIES, results));
+        assertEquals("SUCCEEDED", core.tasks.get(task.id()).orElseThrow().status());
+
+        assertEquals(400, assertThrows(dev.fleetgate.api.ApiException.class,
+                () -> syncRaw("{\"metrics\":{\"not\":\"an array\"}}")).status());
     }
 
     @Test

@@ -1,0 +1,125 @@
+package dev.fleetgate.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+import dev.fleetgate.metrics.internal.CopyEncoder;
+
+/**
+ * Metrics ingestion through a live core over HTTP: {@code --threads} simulated agents each
+ * POST syncs ({@code wait=0}) carrying one batch, back to back, against the binary-COPY ceiling
+ * of the same rows into the same core's {@code metric_sample}, same threads, same run. The core
+ * streams the batch from the request bytes into COPY rows (no tree). Prints rows/s, the ratio,
+ * and the core's CPU per 1,000 samples (from {@code /proc/<pid>/stat}).
+ */
+final class HttpIngestBench {
+    private final CoreClient admin;
+    private final HttpClient http;
+    private final String corePid;
+    private final ConnectionPool pool;
+    private final List<SyncBench.SimAgent> agents = new ArrayList<>();
+
+    HttpIngestBench(Map<String, String> a, int threads) throws Exception {
+        String core = a.get("core").split(",")[0];
+        admin = new CoreClient(core).login(a.getOrDefault("user", "admin"), a.get("password"));
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .executor(Executors.newFixedThreadPool(2, r -> SyncBench.daemon(r, "bench-http"))).build();
+        corePid = a.get("core-pid") == null ? null : a.get("core-pid").split(",")[0];
+        pool = new ConnectionPool(a.get("db-url"), a.get("db-user"), a.get("db-password"), threads + 1);
+        for (int t = 0; t < threads; t++) {
+            SyncBench.SimAgent s = new SyncBench.SimAgent(http, core, admin.enroll("bench-metrics-" + System.nanoTime()));
+            s.sync(0);
+            s.sync(0);
+            agents.add(s);
+        }
+    }
+
+    /** Two rounds of ceiling then the HTTP path for one batch shape; updates {ratio, rows/s} of the worst round. */
+    void ingest(int series, int points, int seconds, double[] worst) throws Exception {
+        int threads = agents.size();
+        int rows = series * points;
+        System.out.printf("%n%d series × %d points = %,d rows per batch (one sync), over HTTP%n", series, points, rows);
+        List<byte[]> bodies = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String report = agents.get(t).body();
+            byte[] metrics = MetricsBench.batchJson(series, points, System.currentTimeMillis() - points
+                    * MetricsBench.INTERVAL, "h" + t);
+            bodies.add((report.substring(0, report.length() - 1) + ",\"metrics\":"
+                    + new String(metrics, StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8));
+        }
+        for (int t = 0; t < threads; t++) { // warm: series created and cached, as on a running core
+            post(t, bodies.get(t));
+        }
+        for (int round = 1; round <= 2; round++) {
+            truncate();
+            MetricsBench.Result ceiling = MetricsBench.run(threads, seconds, t -> {
+                byte[] copy = MetricsBench.copyBytes(series, points, System.currentTimeMillis() - points
+                        * MetricsBench.INTERVAL);
+                return () -> {
+                    try (Connection c = pool.getConnection()) {
+                        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(CopyEncoder.COPY_SAMPLES);
+                        in.writeToCopy(copy, 0, copy.length);
+                        return in.endCopy();
+                    }
+                };
+            });
+            truncate();
+            long cpu0 = SyncBench.cpuTicks(corePid);
+            MetricsBench.Result path = MetricsBench.run(threads, seconds, t -> () -> {
+                post(t, bodies.get(t));
+                return rows;
+            });
+            long cpu1 = SyncBench.cpuTicks(corePid);
+            double ratio = path.rate() / ceiling.rate();
+            String cpu = cpu0 < 0 ? "core CPU not measured" : String.format(Locale.ROOT,
+                    "core CPU %.1f%% of one core, %.2f ms CPU per 1k samples", (cpu1 - cpu0) / path.seconds(),
+                    (cpu1 - cpu0) * 10.0 / path.rows() * 1000);
+            System.out.printf("  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | HTTP path %,.0f rows/s"
+                    + " (%.1f ms/sync p50, %.1f p99) = %.2f× | %s | load average %s%n", round, ceiling.rate(),
+                    ceiling.p(0.5), path.rate(), path.p(0.5), path.p(0.99), ratio, cpu, SyncBench.loadAverage());
+            if (ratio < worst[0]) {
+                worst[0] = ratio;
+                worst[1] = path.rate();
+            }
+        }
+    }
+
+    private void post(int t, byte[] body) throws Exception {
+        SyncBench.SimAgent s = agents.get(t);
+        HttpRequest r = HttpRequest.newBuilder(URI.create(s.core + "/api/v1/agents/" + s.id + "/sync?wait=0"))
+                .header("Authorization", "Bearer " + s.key).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException("sync with metrics answered " + res.statusCode() + ": " + res.body());
+        }
+    }
+
+    private void truncate() throws SQLException {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE metric_sample, metric_rollup_pending");
+        }
+    }
+
+    void close() throws Exception {
+        for (SyncBench.SimAgent s : agents) {
+            admin.delete("/api/v1/agents/" + s.id);
+        }
+        pool.close();
+    }
+}
