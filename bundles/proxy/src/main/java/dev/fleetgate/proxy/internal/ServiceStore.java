@@ -197,9 +197,9 @@ public final class ServiceStore {
     }
 
     private static ServiceRevision revision(ResultSet rs, ServiceConfig config) throws SQLException {
-        long source = rs.getLong(5);
+        Long source = rs.getObject(5, Long.class);
         return new ServiceRevision(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
-                rs.getString(4), rs.wasNull() ? null : source, config);
+                rs.getString(4), source, config);
     }
 
     /** Records {@code s} in the history (same transaction) and drops revisions beyond {@link #KEPT_REVISIONS}. */

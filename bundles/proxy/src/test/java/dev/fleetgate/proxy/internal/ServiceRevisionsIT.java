@@ -88,6 +88,8 @@ class ServiceRevisionsIT {
         assertEquals(List.of("carol", "bob", "alice"), h.stream().map(ServiceRevision::changedBy).toList());
         assertEquals(List.of("UPDATED", "UPDATED", "CREATED"), h.stream().map(ServiceRevision::action).toList());
         assertNull(h.get(0).config(), "listings carry no configuration");
+        assertTrue(h.stream().allMatch(r -> r.sourceRevision() == null), "only rollbacks name a source revision");
+        assertNull(services.revision(s.id(), 2).sourceRevision());
         assertEquals(9001, services.revision(s.id(), 1).config().upstream().targets().get(0).port());
         assertEquals(9003, port(s));
 
@@ -106,6 +108,8 @@ class ServiceRevisionsIT {
         assertEquals(4, listed.get("revision").asLong());
         assertEquals("dave", listed.get("changedBy").asText());
         assertTrue(listed.has("changedAt") && !listed.has("config"));
+        assertEquals(1, listed.get("sourceRevision").asLong());
+        assertTrue(resource.revisions(s.id().toString()).get(1).get("sourceRevision").isNull());
         JsonNode one = resource.revision(s.id().toString(), "2");
         assertEquals(9002, one.at("/config/upstream/targets/0/port").asInt());
         assertEquals("hist", one.at("/config/name").asText());
