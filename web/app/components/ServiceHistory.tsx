@@ -78,12 +78,14 @@ function Row({ r, service, canWrite, shown, onShow, onRollback }: {
         <td>{formatTime(r.changedAt)}</td>
         <td>{r.changedBy ?? '—'}</td>
         <td>{ACTIONS[r.action] ?? r.action}{r.sourceRevision != null && ` to revision ${r.sourceRevision}`}</td>
-        <td className="actions">
+        <td>
           {!current && (
-            <button type="button" aria-expanded={shown} onClick={onShow}>{shown ? 'Hide changes' : 'Changes'}</button>
-          )}
-          {!current && canWrite && (
-            <ConfirmButton label="Roll back to this" confirmLabel={`Yes, restore revision ${r.revision}`} onConfirm={onRollback} />
+            <div className="actions">
+              <button type="button" aria-expanded={shown} onClick={onShow}>{shown ? 'Hide changes' : 'Changes'}</button>
+              {canWrite && (
+                <ConfirmButton label="Roll back to this" confirmLabel={`Yes, restore revision ${r.revision}`} onConfirm={onRollback} />
+              )}
+            </div>
           )}
         </td>
       </tr>
