@@ -73,8 +73,8 @@ export default function ServicePage() {
             {deleteError && <p className="notice error" role="alert">Not deleted: {deleteError}</p>}
             <Details service={s} />
             <Rollout service={s} status={status.data} error={status.error} />
-            {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
             <ServiceHistory service={s} canWrite={canWrite} />
+            {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
           </>
         )}
       </QueryState>
