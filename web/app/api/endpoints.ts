@@ -24,6 +24,7 @@ import type {
   MonitorStatus,
   ReportedBundle,
   Service,
+  ServiceRevision,
   ServiceStatus,
   Task,
   User,
@@ -66,6 +67,11 @@ export const serviceStatus = (id: string) => api<ServiceStatus>(`/services/${enc
 export const createService = (body: unknown) => api<Service>('/services', { method: 'POST', body });
 export const updateService = (id: string, body: unknown) => api<Service>(`/services/${enc(id)}`, { method: 'PUT', body });
 export const deleteService = (id: string) => api<void>(`/services/${enc(id)}`, { method: 'DELETE' });
+export const serviceRevisions = (id: string) => api<ServiceRevision[]>(`/services/${enc(id)}/revisions`);
+export const serviceRevision = (id: string, revision: number) =>
+  api<ServiceRevision>(`/services/${enc(id)}/revisions/${revision}`);
+export const rollbackService = (id: string, revision: number) =>
+  api<Service>(`/services/${enc(id)}/rollback`, { method: 'POST', body: { revision } });
 export const scaleService = (id: string, replicas: number) =>
   api<Service>(`/services/${enc(id)}/replicas`, { method: 'PUT', body: { replicas } });
 

@@ -52,6 +52,16 @@ export interface ContainerSpec {
   network?: 'host' | 'bridge';
 }
 
+/** One kept revision of a service (`config` only when asked for one revision). */
+export interface ServiceRevision {
+  revision: number;
+  changedAt: string;
+  changedBy: string | null;
+  action: 'CREATED' | 'UPDATED' | 'SCALED' | 'ROLLED_BACK' | 'MIGRATED';
+  sourceRevision: number | null;
+  config?: Record<string, unknown>;
+}
+
 export interface Service {
   id: string;
   name: string;

@@ -11,6 +11,7 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, NotFoundPage, QueryState, isMissing } from '../components/QueryState';
 import { RangePicker } from '../components/RangePicker';
+import { ServiceHistory } from '../components/ServiceHistory';
 import { formatNumber, formatTime } from '../lib/format';
 import { metricNames, rangeByKey } from '../lib/metrics';
 import { REFRESH_MS, rollup, useAgents } from '../lib/queries';
@@ -73,6 +74,7 @@ export default function ServicePage() {
             {deleteError && <p className="notice error" role="alert">Not deleted: {deleteError}</p>}
             <Details service={s} />
             <Rollout service={s} status={status.data} error={status.error} />
+            <ServiceHistory service={s} canWrite={canWrite} />
             {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
             <ServiceMonitors serviceId={id} />
           </>

@@ -123,6 +123,22 @@ class WebE2EIT {
         System.out.println("web round notes: " + json.path("notes"));
     }
 
+    /**
+     * Service revision history (issue 18) in the browser: the History of a service changed to a dead
+     * target lists both revisions, shows the port change, and "Roll back to this" makes a third revision
+     * that the agent applies (nginx answers 200 again). Screenshot {@code service-history}. Nothing
+     * listens on port 20395 (the dead target).
+     */
+    @Test
+    void serviceHistoryInABrowser() throws Exception {
+        Path web = Path.of(System.getProperty("fleetgate.root", "../..")).toAbsolutePath().normalize().resolve("web");
+        Path shots = Files.createDirectories(Path.of("target/e2e/screenshots").toAbsolutePath());
+        JsonNode json = walk("e2e/history.mjs", web, shots);
+        assertEquals(4, json.path("checked").size(), "steps checked: " + json.path("checked"));
+        assertTrue(Files.size(shots.resolve("service-history.png")) > 5_000, "screenshot service-history");
+        System.out.println("service history notes: " + json.path("notes"));
+    }
+
     /** Runs a browser script of web/e2e against this core and agent; its E2E-RESULT, asserted ok. */
     private JsonNode walk(String script, Path web, Path shots) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("node", script).directory(web.toFile()).redirectErrorStream(true);

@@ -37,7 +37,8 @@ public class ScaleCommand implements Action {
             return null;
         }
         try {
-            StoredService scaled = services.scale(s.get().id(), Json.MAPPER.createObjectNode().put("replicas", replicas));
+            StoredService scaled = services.scale(s.get().id(), Json.MAPPER.createObjectNode().put("replicas", replicas),
+                    ProxyServices.SHELL);
             System.out.println("Service " + scaled.name() + " (" + scaled.id() + ") now wants " + replicas
                     + " replica(s) per agent, revision " + scaled.revision());
         } catch (ApiException e) {

@@ -12,11 +12,13 @@ import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.security.SecretBox;
@@ -28,6 +30,8 @@ import dev.fleetgate.security.SecretBox;
 @Component(service = ProxyServices.class, configurationPid = ProxyConfig.PID)
 public final class ProxyServices {
     private static final int SCALE_ATTEMPTS = 5;
+    /** Who the history names for changes made in the Karaf shell. */
+    public static final String SHELL = "shell";
 
     private final ServiceStore store;
     private final AgentDirectory agents;
@@ -77,20 +81,21 @@ public final class ProxyServices {
 
     /** Creates a service as an admin (the shell). */
     public StoredService create(JsonNode body) {
-        return create(body, true);
+        return create(body, true, SHELL);
     }
 
     /**
      * @param admin whether the caller is an admin: only admins may set {@code allowUnsafeTargets} or
      *              {@code containers.capAdd}
+     * @param user  who creates it, for the revision history
      */
-    public StoredService create(JsonNode body, boolean admin) {
+    public StoredService create(JsonNode body, boolean admin, String user) {
         ServiceConfig config = validate(body);
         if (!admin) {
             adminOnly(null, config);
             hostNetwork(null, config);
         }
-        StoredService s = store.create(seal(null, config));
+        StoredService s = store.create(seal(null, config), user);
         signal();
         posted(s.id(), "CREATED", s.revision());
         return s;
@@ -98,21 +103,22 @@ public final class ProxyServices {
 
     /** Updates a service as an admin (the shell). */
     public StoredService update(UUID id, JsonNode body) {
-        return update(id, body, true);
+        return update(id, body, true, SHELL);
     }
 
     /**
      * @param admin whether the caller is an admin: others may keep, not introduce or change, what only admins may
      *              set ({@code allowUnsafeTargets} with its targets, {@code containers.capAdd})
+     * @param user  who changes it, for the revision history
      */
-    public StoredService update(UUID id, JsonNode body, boolean admin) {
+    public StoredService update(UUID id, JsonNode body, boolean admin, String user) {
         StoredService old = get(id);
         ServiceConfig config = validate(body);
         if (!admin) {
             adminOnly(old.config(), config);
             hostNetwork(old.config(), config);
         }
-        StoredService s = store.update(id, seal(old.config(), config));
+        StoredService s = store.update(id, seal(old.config(), config), user);
         signal();
         posted(s.id(), "UPDATED", s.revision());
         return s;
@@ -133,7 +139,7 @@ public final class ProxyServices {
      *
      * @throws ApiException 400 for a bad count or a service without containers, 404 when unknown
      */
-    public StoredService scale(UUID id, JsonNode body) {
+    public StoredService scale(UUID id, JsonNode body, String user) {
         JsonNode n = body == null || !body.isObject() ? null : body.get("replicas");
         if (!ContainersValidator.isReplicas(n)) {
             throw ApiException.invalid("replicas", n == null || n.isNull() ? "is required"
@@ -148,7 +154,8 @@ public final class ProxyServices {
             if (s.config().containers().replicas() == replicas) {
                 return s;
             }
-            Optional<StoredService> scaled = store.updateIfRevision(id, s.revision(), s.config().withReplicas(replicas));
+            Optional<StoredService> scaled = store.updateIfRevision(id, s.revision(),
+                    s.config().withReplicas(replicas), user);
             if (scaled.isPresent()) {
                 desiredState.changed(ContainersSection.SECTION);
                 posted(id, "UPDATED", scaled.get().revision());
@@ -158,6 +165,69 @@ public final class ProxyServices {
                 throw ApiException.conflict("The service kept changing meanwhile; try again");
             }
         }
+    }
+
+    /** @return the kept revisions of a service, newest first (without configurations) */
+    public List<ServiceRevision> revisions(UUID id) {
+        get(id);
+        return store.revisions(id);
+    }
+
+    /** @throws ApiException 404 when the service or the revision is unknown (or no longer kept) */
+    public ServiceRevision revision(UUID id, long revision) {
+        get(id);
+        return store.revision(id, revision)
+                .orElseThrow(() -> ApiException.notFound("Revision " + revision + " of service " + id));
+    }
+
+    /**
+     * Applies the configuration of a kept revision as a new revision ({@code {"revision": n}}), checked as an
+     * update would be: validation against today's agents and target policy, admin-only fields for non-admins.
+     *
+     * @throws ApiException 400 for a malformed or unknown revision (field {@code revision}), 404 for an unknown
+     *                      service, 409 when it is the current revision or its configuration is no longer valid
+     *                      or its name or a domain is taken meanwhile
+     */
+    public StoredService rollback(UUID id, JsonNode body, boolean admin, String user) {
+        Fields in = new Fields();
+        if (body == null || !body.isObject()) {
+            in.error("revision", "is required");
+        }
+        Integer n = in.ok() ? in.requiredInteger(body, "revision", "revision", 1, Integer.MAX_VALUE) : null;
+        in.check();
+        StoredService current = get(id);
+        ServiceRevision target = store.revision(id, n).orElseThrow(() -> ApiException.invalid("revision",
+                "is not a kept revision of this service (see GET /services/" + id + "/revisions)"));
+        if (n == current.revision()) {
+            throw ApiException.conflict("Revision " + n + " is the current revision");
+        }
+        ServiceConfig config;
+        try {
+            config = restored(target.config());
+            if (!admin) {
+                adminOnly(current.config(), config);
+                hostNetwork(current.config(), config);
+            }
+        } catch (ApiException e) {
+            throw new ApiException(409, "Revision " + n + " is no longer valid: " + e.getMessage(), e.errors());
+        }
+        StoredService s = store.rollback(id, config, user, n);
+        signal();
+        posted(s.id(), "UPDATED", s.revision());
+        return s;
+    }
+
+    /** An old configuration validated again as today's input, its sealed secret variables kept as they were. */
+    private ServiceConfig restored(ServiceConfig old) {
+        JsonNode body = Json.MAPPER.valueToTree(old);
+        if (body.path("containers").path("secretEnv") instanceof ObjectNode secrets) {
+            List<String> names = new java.util.ArrayList<>();
+            secrets.fieldNames().forEachRemaining(names::add);
+            names.forEach(secrets::putNull); // "keep": the sealed values are put back below
+        }
+        ServiceConfig config = validate(body);
+        return config.containers() == null || old.containers() == null ? config
+                : config.withContainers(config.containers().withSecretEnv(old.containers().secretEnv()));
     }
 
     private void signal() {

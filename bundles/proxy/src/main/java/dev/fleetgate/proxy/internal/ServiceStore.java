@@ -33,6 +33,8 @@ import dev.fleetgate.persistence.SchemaMigrator;
 public final class ServiceStore {
     private static final String COLUMNS = "id, revision, config::text, created_at, updated_at";
     private static final String UNIQUE_VIOLATION = "23505";
+    /** Revisions kept per service in {@code proxy_service_revision}; older ones are dropped on each change. */
+    public static final int KEPT_REVISIONS = 100;
 
     private final DataSource dataSource;
 
@@ -70,8 +72,11 @@ public final class ServiceStore {
         return one("SELECT " + COLUMNS + " FROM proxy_service WHERE name = ?", name);
     }
 
-    /** @throws ApiException 409 when the name or a domain is taken */
-    public StoredService create(ServiceConfig config) {
+    /**
+     * @param by the user creating it (recorded in the history)
+     * @throws ApiException 409 when the name or a domain is taken
+     */
+    public StoredService create(ServiceConfig config, String by) {
         UUID id = UUID.randomUUID();
         return Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service (id, name, revision, config)"
@@ -84,16 +89,31 @@ public final class ServiceStore {
                 }
             }
             insertDomains(c, id, config);
-            return one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow();
+            return recorded(c, one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow(),
+                    by, ServiceRevision.CREATED, null);
         });
     }
 
     /**
      * Replaces the configuration and bumps the revision.
      *
+     * @param by the user changing it (recorded in the history)
      * @throws ApiException 404 when unknown, 409 when the name or a domain is taken
      */
-    public StoredService update(UUID id, ServiceConfig config) {
+    public StoredService update(UUID id, ServiceConfig config, String by) {
+        return update(id, config, by, ServiceRevision.UPDATED, null);
+    }
+
+    /**
+     * Stores {@code config} (taken from revision {@code source}) as a new revision.
+     *
+     * @throws ApiException 404 when unknown, 409 when the name or a domain is taken
+     */
+    public StoredService rollback(UUID id, ServiceConfig config, String by, long source) {
+        return update(id, config, by, ServiceRevision.ROLLED_BACK, source);
+    }
+
+    private StoredService update(UUID id, ServiceConfig config, String by, String action, Long source) {
         return Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET name = ?, config = ?::jsonb,"
                     + " revision = revision + 1, updated_at = now() WHERE id = ?")) {
@@ -114,7 +134,8 @@ public final class ServiceStore {
                 ps.executeUpdate();
             }
             insertDomains(c, id, config);
-            return one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow();
+            return recorded(c, one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow(),
+                    by, action, source);
         });
     }
 
@@ -124,21 +145,84 @@ public final class ServiceStore {
      *
      * @return the updated service, or empty when it is gone or changed meanwhile
      */
-    public Optional<StoredService> updateIfRevision(UUID id, long revision, ServiceConfig config) {
+    public Optional<StoredService> updateIfRevision(UUID id, long revision, ServiceConfig config, String by) {
+        return Jdbc.tx(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET config = ?::jsonb,"
+                    + " revision = revision + 1, updated_at = now() WHERE id = ? AND revision = ? AND name = ?"
+                    + " RETURNING " + COLUMNS)) {
+                ps.setString(1, json(config));
+                ps.setObject(2, id);
+                ps.setLong(3, revision);
+                ps.setString(4, config.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(recorded(c, read(rs), by, ServiceRevision.SCALED, null))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** @return the kept revisions of a service, newest first, without their configuration; empty when unknown */
+    public List<ServiceRevision> revisions(UUID id) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET config = ?::jsonb,"
-                        + " revision = revision + 1, updated_at = now() WHERE id = ? AND revision = ? AND name = ?"
-                        + " RETURNING " + COLUMNS)) {
-            ps.setString(1, json(config));
-            ps.setObject(2, id);
-            ps.setLong(3, revision);
-            ps.setString(4, config.name());
+                PreparedStatement ps = c.prepareStatement("SELECT revision, changed_at, changed_by, action,"
+                        + " source_revision FROM proxy_service_revision WHERE service_id = ? ORDER BY revision DESC")) {
+            ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+                List<ServiceRevision> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(revision(rs, null));
+                }
+                return out;
             }
         } catch (SQLException e) {
-            throw failure("update service", e);
+            throw failure("list revisions", e);
         }
+    }
+
+    /** @return one kept revision with its configuration */
+    public Optional<ServiceRevision> revision(UUID id, long revision) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT revision, changed_at, changed_by, action,"
+                        + " source_revision, config::text FROM proxy_service_revision"
+                        + " WHERE service_id = ? AND revision = ?")) {
+            ps.setObject(1, id);
+            ps.setLong(2, revision);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(revision(rs, config(rs.getString(6), id))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("read revision", e);
+        }
+    }
+
+    private static ServiceRevision revision(ResultSet rs, ServiceConfig config) throws SQLException {
+        Long source = rs.getObject(5, Long.class);
+        return new ServiceRevision(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
+                rs.getString(4), source, config);
+    }
+
+    /** Records {@code s} in the history (same transaction) and drops revisions beyond {@link #KEPT_REVISIONS}. */
+    private static StoredService recorded(Connection c, StoredService s, String by, String action, Long source)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service_revision (service_id, revision,"
+                + " config, changed_by, changed_at, action, source_revision) VALUES (?, ?, ?::jsonb, ?, ?, ?, ?)")) {
+            ps.setObject(1, s.id());
+            ps.setLong(2, s.revision());
+            ps.setString(3, json(s.config()));
+            ps.setString(4, by);
+            ps.setObject(5, s.updatedAt().atOffset(java.time.ZoneOffset.UTC));
+            ps.setString(6, action);
+            ps.setObject(7, source);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM proxy_service_revision WHERE service_id = ? AND revision <= ?")) {
+            ps.setObject(1, s.id());
+            ps.setLong(2, s.revision() - KEPT_REVISIONS);
+            ps.executeUpdate();
+        }
+        return s;
     }
 
     /** @return whether it existed; its domains are free afterwards */
@@ -202,12 +286,16 @@ public final class ServiceStore {
     }
 
     private static StoredService read(ResultSet rs) throws SQLException {
+        UUID id = rs.getObject(1, UUID.class);
+        return new StoredService(id, rs.getLong(2), config(rs.getString(3), id),
+                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant());
+    }
+
+    private static ServiceConfig config(String json, UUID id) {
         try {
-            ServiceConfig config = Json.MAPPER.readValue(rs.getString(3), ServiceConfig.class);
-            return new StoredService(rs.getObject(1, UUID.class), rs.getLong(2), config,
-                    rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant());
+            return Json.MAPPER.readValue(json, ServiceConfig.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored service " + rs.getString(1) + " is unreadable: " + e.getMessage(), e);
+            throw new IllegalStateException("Stored service " + id + " is unreadable: " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.api.DomainNames;
 import dev.fleetgate.proxy.internal.Json;
+import dev.fleetgate.proxy.internal.ServiceConfig;
+import dev.fleetgate.proxy.internal.ServiceRevision;
 import dev.fleetgate.proxy.internal.StoredService;
 
 /** The REST shape of a service: id, name, revision, the configuration, then the times. */
@@ -20,7 +22,28 @@ final class ServiceJson {
         n.put("id", s.id().toString());
         n.put("name", s.name());
         n.put("revision", s.revision());
-        JsonNode config = Json.MAPPER.valueToTree(s.config());
+        configInto(n, s.config());
+        n.put("createdAt", s.createdAt().toString());
+        n.put("updatedAt", s.updatedAt().toString());
+        return n;
+    }
+
+    /** A history entry; with {@code config} (as a service shows it, without id and times) when it carries one. */
+    static ObjectNode revision(ServiceRevision r) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("revision", r.revision());
+        n.put("changedAt", r.changedAt().toString());
+        n.put("changedBy", r.changedBy());
+        n.put("action", r.action());
+        n.put("sourceRevision", r.sourceRevision());
+        if (r.config() != null) {
+            configInto(n.putObject("config"), r.config());
+        }
+        return n;
+    }
+
+    private static void configInto(ObjectNode n, ServiceConfig c) {
+        JsonNode config = Json.MAPPER.valueToTree(c);
         config.fields().forEachRemaining(e -> {
             if (!n.has(e.getKey())) {
                 n.set(e.getKey(), e.getValue());
@@ -33,9 +56,6 @@ final class ServiceJson {
             secrets.fieldNames().forEachRemaining(name -> masked.putObject(name).put("set", true));
             ((ObjectNode) n.get("containers")).set("secretEnv", masked);
         }
-        n.put("createdAt", s.createdAt().toString());
-        n.put("updatedAt", s.updatedAt().toString());
-        return n;
     }
 
     /**

@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
+import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.proxy.internal.ProxyServices;
 import dev.fleetgate.proxy.internal.ServiceHealth;
 import dev.fleetgate.proxy.internal.ServiceStatus;
@@ -69,7 +70,7 @@ public final class ServicesResource implements RestResource {
 
     @POST
     public Response create(JsonNode body, @Context UriInfo uri, @Context SecurityContext caller) {
-        StoredService s = services.create(body, admin(caller));
+        StoredService s = services.create(body, admin(caller), user(caller));
         return Response.created(uri.getAbsolutePathBuilder().path(s.id().toString()).build())
                 .entity(ServiceJson.written(s)).build();
     }
@@ -83,7 +84,7 @@ public final class ServicesResource implements RestResource {
     @PUT
     @Path("{id}")
     public ObjectNode update(@PathParam("id") String id, JsonNode body, @Context SecurityContext caller) {
-        return ServiceJson.written(services.update(id(id), body, admin(caller)));
+        return ServiceJson.written(services.update(id(id), body, admin(caller), user(caller)));
     }
 
     /** @return whether the caller is an admin (who alone may set allowUnsafeTargets and containers.capAdd) */
@@ -101,8 +102,41 @@ public final class ServicesResource implements RestResource {
     /** {@code {"replicas": n}} for a service with managed containers → the service. */
     @PUT
     @Path("{id}/replicas")
-    public ObjectNode replicas(@PathParam("id") String id, JsonNode body) {
-        return ServiceJson.of(services.scale(id(id), body));
+    public ObjectNode replicas(@PathParam("id") String id, JsonNode body, @Context SecurityContext caller) {
+        return ServiceJson.of(services.scale(id(id), body, user(caller)));
+    }
+
+    /** The kept revisions, newest first: {@code [{"revision","changedAt","changedBy","action","sourceRevision"}]}. */
+    @GET
+    @Path("{id}/revisions")
+    public List<ObjectNode> revisions(@PathParam("id") String id) {
+        return services.revisions(id(id)).stream().map(ServiceJson::revision).toList();
+    }
+
+    /** One kept revision with its {@code config} (the service's shape, secret variables masked). */
+    @GET
+    @Path("{id}/revisions/{revision}")
+    public ObjectNode revision(@PathParam("id") String id, @PathParam("revision") String revision) {
+        Fields in = new Fields();
+        UUID sid = in.uuid(id, "id", "is not a service id (a UUID)");
+        Integer n = in.integer(revision, "revision", 1, Integer.MAX_VALUE, null);
+        if (n == null && in.ok()) {
+            in.error("revision", "is required");
+        }
+        in.check();
+        return ServiceJson.revision(services.revision(sid, n));
+    }
+
+    /** {@code {"revision": n}}: applies a kept revision's configuration as a new revision → the service. */
+    @POST
+    @Path("{id}/rollback")
+    public ObjectNode rollback(@PathParam("id") String id, JsonNode body, @Context SecurityContext caller) {
+        return ServiceJson.written(services.rollback(id(id), body, admin(caller), user(caller)));
+    }
+
+    /** @return the caller's user name, for the revision history */
+    static String user(SecurityContext caller) {
+        return caller == null || caller.getUserPrincipal() == null ? null : caller.getUserPrincipal().getName();
     }
 
     @GET

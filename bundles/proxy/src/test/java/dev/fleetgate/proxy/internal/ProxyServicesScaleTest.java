@@ -49,10 +49,10 @@ class ProxyServicesScaleTest {
         StoredService s = stored(4, "{'image':'web:1','replicas':1,'cpus':0.5}");
         StoredService scaled = new StoredService(id, 5, s.config().withReplicas(3), Instant.EPOCH, Instant.EPOCH);
         when(store.get(id)).thenReturn(Optional.of(s));
-        when(store.updateIfRevision(eq(id), eq(4L), any())).thenReturn(Optional.of(scaled));
-        assertSame(scaled, services.scale(id, Bodies.json("{'replicas':3}")));
+        when(store.updateIfRevision(eq(id), eq(4L), any(), any())).thenReturn(Optional.of(scaled));
+        assertSame(scaled, services.scale(id, Bodies.json("{'replicas':3}"), "tester"));
         ArgumentCaptor<ServiceConfig> config = ArgumentCaptor.forClass(ServiceConfig.class);
-        verify(store).updateIfRevision(eq(id), eq(4L), config.capture());
+        verify(store).updateIfRevision(eq(id), eq(4L), config.capture(), eq("tester"));
         assertEquals(3, config.getValue().containers().replicas());
         assertEquals(0.5, config.getValue().containers().cpus(), "everything else is kept");
         assertEquals(s.config().domains(), config.getValue().domains());
@@ -69,8 +69,8 @@ class ProxyServicesScaleTest {
     void theSameCountChangesNothing() {
         StoredService s = stored(4, "{'image':'web:1','replicas':2}");
         when(store.get(id)).thenReturn(Optional.of(s));
-        assertSame(s, services.scale(id, Bodies.json("{'replicas':2}")));
-        verify(store, never()).updateIfRevision(any(), anyLong(), any());
+        assertSame(s, services.scale(id, Bodies.json("{'replicas':2}"), "tester"));
+        verify(store, never()).updateIfRevision(any(), anyLong(), any(), any());
         verify(events, never()).postEvent(any());
     }
 
@@ -79,10 +79,10 @@ class ProxyServicesScaleTest {
         StoredService s4 = stored(4, "{'image':'web:1','replicas':1}");
         StoredService s5 = stored(5, "{'image':'web:2','replicas':1}");
         when(store.get(id)).thenReturn(Optional.of(s4), Optional.of(s5));
-        when(store.updateIfRevision(eq(id), eq(4L), any())).thenReturn(Optional.empty());
-        when(store.updateIfRevision(eq(id), eq(5L), any())).thenAnswer(inv -> Optional.of(
+        when(store.updateIfRevision(eq(id), eq(4L), any(), any())).thenReturn(Optional.empty());
+        when(store.updateIfRevision(eq(id), eq(5L), any(), any())).thenAnswer(inv -> Optional.of(
                 new StoredService(id, 6, inv.getArgument(2, ServiceConfig.class), Instant.EPOCH, Instant.EPOCH)));
-        StoredService scaled = services.scale(id, Bodies.json("{'replicas':2}"));
+        StoredService scaled = services.scale(id, Bodies.json("{'replicas':2}"), "tester");
         assertEquals(6, scaled.revision());
         assertEquals("web:2", scaled.config().containers().image(), "the concurrent change is kept");
     }
@@ -90,10 +90,10 @@ class ProxyServicesScaleTest {
     @Test
     void aServiceThatKeepsChangingEndsIn409() {
         when(store.get(id)).thenReturn(Optional.of(stored(4, "{'image':'web:1'}")));
-        when(store.updateIfRevision(any(), anyLong(), any())).thenReturn(Optional.empty());
-        assertEquals(409, assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}")))
+        when(store.updateIfRevision(any(), anyLong(), any(), any())).thenReturn(Optional.empty());
+        assertEquals(409, assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"))
                 .status());
-        verify(store, times(5)).updateIfRevision(any(), anyLong(), any());
+        verify(store, times(5)).updateIfRevision(any(), anyLong(), any(), any());
     }
 
     @Test
@@ -101,17 +101,17 @@ class ProxyServicesScaleTest {
         when(store.get(id)).thenReturn(Optional.of(stored(1, "{'image':'web:1'}")));
         for (String body : List.of("{}", "{'replicas':-1}", "{'replicas':101}", "{'replicas':'2'}", "{'replicas':1.5}",
                 "{'replicas':null}")) {
-            ApiException e = assertThrows(ApiException.class, () -> services.scale(id, Bodies.json(body)), body);
+            ApiException e = assertThrows(ApiException.class, () -> services.scale(id, Bodies.json(body), "tester"), body);
             assertEquals(400, e.status());
             assertEquals("replicas", e.errors().get(0).field());
         }
-        assertEquals(400, assertThrows(ApiException.class, () -> services.scale(id, null)).status());
+        assertEquals(400, assertThrows(ApiException.class, () -> services.scale(id, null, "tester")).status());
         when(store.get(id)).thenReturn(Optional.of(stored(1, null)));
-        ApiException none = assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}")));
+        ApiException none = assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"));
         assertEquals(400, none.status());
         assertEquals("the service has no managed containers to scale", none.errors().get(0).message());
         when(store.get(id)).thenReturn(Optional.empty());
-        assertEquals(404, assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}")))
+        assertEquals(404, assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"))
                 .status());
         verify(desired, never()).changed(any());
     }

@@ -55,7 +55,7 @@ class ProxyServicesTest {
         ApiException e = assertThrows(ApiException.class, () -> services.create(Bodies.minimal().put("name", "a;b")));
         assertEquals(400, e.status());
         assertEquals("name", e.errors().get(0).field());
-        verify(store, never()).create(any());
+        verify(store, never()).create(any(), any());
         verify(desired, never()).changed(any());
     }
 
@@ -63,9 +63,9 @@ class ProxyServicesTest {
     void writesSignalTheProxySection() {
         UUID id = UUID.randomUUID();
         StoredService s = new StoredService(id, 1, ValidatorAssertions.valid(Bodies.minimal()), Instant.EPOCH, Instant.EPOCH);
-        when(store.create(any())).thenReturn(s);
+        when(store.create(any(), any())).thenReturn(s);
         when(store.get(id)).thenReturn(Optional.of(s));
-        when(store.update(any(), any())).thenReturn(s);
+        when(store.update(any(), any(), any())).thenReturn(s);
         when(store.delete(id)).thenReturn(true);
         services.create(Bodies.minimal());
         services.update(id, Bodies.minimal());
@@ -85,26 +85,26 @@ class ProxyServicesTest {
     void onlyAnAdminMayAddCapabilitiesOrAllowUnsafeTargets() {
         ObjectNode caps = Bodies.minimal();
         caps.putObject("containers").put("image", "fleetgate/demo:latest").putArray("capAdd").add("NET_BIND_SERVICE");
-        ApiException e = assertThrows(ApiException.class, () -> services.create(caps, false));
+        ApiException e = assertThrows(ApiException.class, () -> services.create(caps, false, "tester"));
         assertEquals(400, e.status());
         assertEquals("containers.capAdd", e.errors().get(0).field());
         ObjectNode unsafe = Bodies.minimal().put("allowUnsafeTargets", true);
         ((ObjectNode) unsafe.get("upstream").get("targets").get(0)).put("port", 5432);
-        e = assertThrows(ApiException.class, () -> services.create(unsafe, false));
+        e = assertThrows(ApiException.class, () -> services.create(unsafe, false, "tester"));
         assertEquals("allowUnsafeTargets", e.errors().get(0).field());
-        verify(store, never()).create(any());
+        verify(store, never()).create(any(), any());
 
         UUID id = UUID.randomUUID();
         StoredService admins = new StoredService(id, 1, ValidatorAssertions.valid(caps), Instant.EPOCH, Instant.EPOCH);
-        when(store.create(any())).thenReturn(admins);
+        when(store.create(any(), any())).thenReturn(admins);
         when(store.get(id)).thenReturn(Optional.of(admins));
-        when(store.update(any(), any())).thenReturn(admins);
-        services.create(caps, true);
-        services.create(unsafe, true);
+        when(store.update(any(), any(), any())).thenReturn(admins);
+        services.create(caps, true, "tester");
+        services.create(unsafe, true, "tester");
         // an operator may edit the admin's service keeping its capabilities, not change them
-        services.update(id, caps.put("websockets", true), false);
+        services.update(id, caps.put("websockets", true), false, "tester");
         ((com.fasterxml.jackson.databind.node.ArrayNode) caps.get("containers").get("capAdd")).add("SETUID");
-        e = assertThrows(ApiException.class, () -> services.update(id, caps, false));
+        e = assertThrows(ApiException.class, () -> services.update(id, caps, false, "tester"));
         assertEquals("containers.capAdd", e.errors().get(0).field());
     }
 
@@ -116,9 +116,9 @@ class ProxyServicesTest {
         c.putObject("secretEnv").put("DB_PASSWORD", "s3cret-value");
         UUID id = UUID.randomUUID();
         ArgumentCaptor<ServiceConfig> created = ArgumentCaptor.forClass(ServiceConfig.class);
-        when(store.create(created.capture())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0),
+        when(store.create(created.capture(), any())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0),
                 Instant.EPOCH, Instant.EPOCH));
-        StoredService s = services.create(body, false);
+        StoredService s = services.create(body, false, "tester");
         String sealed = created.getValue().containers().secretEnv().get("DB_PASSWORD");
         assertTrue(sealed.startsWith("sealed:"), sealed);
         assertFalse(Json.MAPPER.writeValueAsString(created.getValue()).contains("s3cret"), "stored sealed only");
@@ -126,12 +126,12 @@ class ProxyServicesTest {
         // an update that gives the read shape ({"set": true}) keeps the stored value; plain env is untouched
         when(store.get(id)).thenReturn(Optional.of(s));
         ArgumentCaptor<ServiceConfig> updated = ArgumentCaptor.forClass(ServiceConfig.class);
-        when(store.update(any(), updated.capture())).thenReturn(s);
+        when(store.update(any(), updated.capture(), any())).thenReturn(s);
         ((ObjectNode) c.get("secretEnv")).putObject("DB_PASSWORD").put("set", true);
-        services.update(id, body, false);
+        services.update(id, body, false, "tester");
         assertEquals(sealed, updated.getValue().containers().secretEnv().get("DB_PASSWORD"));
         ((ObjectNode) c.get("secretEnv")).putNull("API_KEY");
-        ApiException e = assertThrows(ApiException.class, () -> services.update(id, body, false));
+        ApiException e = assertThrows(ApiException.class, () -> services.update(id, body, false, "tester"));
         assertEquals("containers.secretEnv.API_KEY", e.errors().get(0).field());
 
         // the agent's section keeps the secret sealed (the platform opens it only in the sync answer)
@@ -149,29 +149,29 @@ class ProxyServicesTest {
         ObjectNode c = body.putObject("containers").put("image", "fleetgate/demo:latest");
         c.putObject("env").put("TOKEN", "a");
         c.putObject("secretEnv").put("TOKEN", "b");
-        ApiException e = assertThrows(ApiException.class, () -> services.create(body, true));
+        ApiException e = assertThrows(ApiException.class, () -> services.create(body, true, "tester"));
         assertEquals("containers.secretEnv.TOKEN", e.errors().get(0).field());
     }
 
     @Test
     void whereABridgeExistsOnlyAnAdminMayRunHostNetworkContainers() {
         UUID id = UUID.randomUUID();
-        when(store.create(any())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0), Instant.EPOCH, Instant.EPOCH));
+        when(store.create(any(), any())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0), Instant.EPOCH, Instant.EPOCH));
         ObjectNode host = Bodies.minimal();
         host.putObject("containers").put("image", "fleetgate/demo:latest");
-        services.create(host, false); // no report yet (and engines here have no bridge): host is the only choice
+        services.create(host, false, "tester"); // no report yet (and engines here have no bridge): host is the only choice
         reports.report(Bodies.AGENT, Bodies.json("{'engine':{'available':true,'bridge':true},'containers':[],'services':[]}"));
-        ApiException e = assertThrows(ApiException.class, () -> services.create(host, false));
+        ApiException e = assertThrows(ApiException.class, () -> services.create(host, false, "tester"));
         assertEquals("containers.network", e.errors().get(0).field());
-        services.create(host, true);
+        services.create(host, true, "tester");
         ObjectNode bridge = Bodies.minimal();
         bridge.putObject("containers").put("image", "fleetgate/demo:latest").put("network", "bridge").put("port", 8080);
-        services.create(bridge, false);
+        services.create(bridge, false, "tester");
         // a service that already ran host networking there may be edited by an operator
-        StoredService s = services.create(host, true);
+        StoredService s = services.create(host, true, "tester");
         when(store.get(id)).thenReturn(Optional.of(s));
-        when(store.update(any(), any())).thenReturn(s);
-        services.update(id, host.put("websockets", true), false);
+        when(store.update(any(), any(), any())).thenReturn(s);
+        services.update(id, host.put("websockets", true), false, "tester");
     }
 
     @Test

@@ -35,13 +35,19 @@ class ServiceStoreIT {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create();
-        Migrations.apply(db.dataSource(), "proxy", List.of(new Migration(1, "services", sql("db/proxy/V1__services.sql"))));
-        store = new ServiceStore(db.dataSource());
+        store = new ServiceStore(schema(db));
     }
 
     @AfterAll
     static void stop() {
         db.close();
+    }
+
+    /** Applies the bundle's migrations to {@code db}. */
+    static javax.sql.DataSource schema(TestDatabase db) throws Exception {
+        Migrations.apply(db.dataSource(), "proxy", List.of(new Migration(1, "services", sql("db/proxy/V1__services.sql")),
+                new Migration(2, "service_revisions", sql("db/proxy/V2__service_revisions.sql"))));
+        return db.dataSource();
     }
 
     private static String sql(String resource) throws IOException {
@@ -60,74 +66,74 @@ class ServiceStoreIT {
     @Test
     void crudWithRevisions() {
         ServiceConfig c = config("crud", "crud.test", "*.crud.test");
-        StoredService created = store.create(c);
+        StoredService created = store.create(c, "it");
         assertEquals(1, created.revision());
         assertEquals(c, created.config(), "JSONB round trip keeps every field");
         assertEquals(created, store.get(created.id()).orElseThrow());
         assertEquals(created.id(), store.findByName("crud").orElseThrow().id());
         assertTrue(store.list().stream().anyMatch(s -> s.id().equals(created.id())));
 
-        StoredService updated = store.update(created.id(), config("crud-renamed", "crud.test", "www.crud.test"));
+        StoredService updated = store.update(created.id(), config("crud-renamed", "crud.test", "www.crud.test"), "it");
         assertEquals(2, updated.revision());
         assertEquals("crud-renamed", updated.name());
         assertEquals(created.createdAt(), updated.createdAt());
-        assertEquals(3, store.update(created.id(), config("crud-renamed", "crud.test")).revision(),
+        assertEquals(3, store.update(created.id(), config("crud-renamed", "crud.test"), "it").revision(),
                 "every change bumps the revision");
         assertTrue(store.findByName("crud").isEmpty());
 
         // the dropped domains are free again, the kept one is not
-        store.create(config("crud-other", "www.crud.test", "*.crud.test"));
-        assertThrows(ApiException.class, () -> store.create(config("crud-third", "crud.test")));
+        store.create(config("crud-other", "www.crud.test", "*.crud.test"), "it");
+        assertThrows(ApiException.class, () -> store.create(config("crud-third", "crud.test"), "it"));
 
         assertTrue(store.delete(created.id()));
         assertTrue(store.get(created.id()).isEmpty());
         assertTrue(!store.delete(created.id()));
-        assertEquals(1, store.create(config("crud-again", "crud.test")).revision(), "delete frees the domain");
+        assertEquals(1, store.create(config("crud-again", "crud.test"), "it").revision(), "delete frees the domain");
     }
 
     @Test
     void takenDomainIs409NamingTheField() {
-        store.create(config("owner", "taken.test"));
-        ApiException e = assertThrows(ApiException.class, () -> store.create(config("thief", "free.test", "taken.test")));
+        store.create(config("owner", "taken.test"), "it");
+        ApiException e = assertThrows(ApiException.class, () -> store.create(config("thief", "free.test", "taken.test"), "it"));
         assertEquals(409, e.status());
         assertEquals("domains[1]", e.errors().get(0).field());
         assertTrue(e.errors().get(0).message().contains("owner"), e.errors().get(0).message());
         assertTrue(store.findByName("thief").isEmpty(), "nothing of the failed create remains");
-        store.create(config("thief", "free.test"));
+        store.create(config("thief", "free.test"), "it");
     }
 
     @Test
     void updateCannotTakeADomainOrName() {
-        StoredService a = store.create(config("upd-a", "upd-a.test"));
-        StoredService b = store.create(config("upd-b", "upd-b.test"));
-        ApiException e = assertThrows(ApiException.class, () -> store.update(b.id(), config("upd-b", "upd-a.test")));
+        StoredService a = store.create(config("upd-a", "upd-a.test"), "it");
+        StoredService b = store.create(config("upd-b", "upd-b.test"), "it");
+        ApiException e = assertThrows(ApiException.class, () -> store.update(b.id(), config("upd-b", "upd-a.test"), "it"));
         assertEquals(409, e.status());
-        e = assertThrows(ApiException.class, () -> store.update(b.id(), config("upd-a", "upd-b.test")));
+        e = assertThrows(ApiException.class, () -> store.update(b.id(), config("upd-a", "upd-b.test"), "it"));
         assertEquals(409, e.status());
         assertEquals("name", e.errors().get(0).field());
         assertEquals(b, store.get(b.id()).orElseThrow(), "a refused update changes nothing");
         assertEquals(a.revision(), store.get(a.id()).orElseThrow().revision());
-        assertEquals(404, assertThrows(ApiException.class, () -> store.update(UUID.randomUUID(), config("x", "x.test")))
+        assertEquals(404, assertThrows(ApiException.class, () -> store.update(UUID.randomUUID(), config("x", "x.test"), "it"))
                 .status());
     }
 
     @Test
     void replicaChangesNeedTheRevisionTheyWereMadeOn() {
-        StoredService s = store.create(config("scale", "scale.test"));
+        StoredService s = store.create(config("scale", "scale.test"), "it");
         assertEquals(2, s.config().containers().replicas());
-        StoredService scaled = store.updateIfRevision(s.id(), 1, s.config().withReplicas(5)).orElseThrow();
+        StoredService scaled = store.updateIfRevision(s.id(), 1, s.config().withReplicas(5), "it").orElseThrow();
         assertEquals(2, scaled.revision());
         assertEquals(5, store.get(s.id()).orElseThrow().config().containers().replicas());
         assertEquals(scaled.config(), store.get(s.id()).orElseThrow().config(), "limits and modes survive the round trip");
-        assertTrue(store.updateIfRevision(s.id(), 1, s.config().withReplicas(7)).isEmpty(), "stale revision");
-        assertTrue(store.updateIfRevision(UUID.randomUUID(), 1, s.config()).isEmpty(), "unknown service");
+        assertTrue(store.updateIfRevision(s.id(), 1, s.config().withReplicas(7), "it").isEmpty(), "stale revision");
+        assertTrue(store.updateIfRevision(UUID.randomUUID(), 1, s.config(), "it").isEmpty(), "unknown service");
         assertEquals(5, store.get(s.id()).orElseThrow().config().containers().replicas());
     }
 
     @Test
     void sameNameIs409() {
-        store.create(config("twin", "twin1.test"));
-        ApiException e = assertThrows(ApiException.class, () -> store.create(config("twin", "twin2.test")));
+        store.create(config("twin", "twin1.test"), "it");
+        ApiException e = assertThrows(ApiException.class, () -> store.create(config("twin", "twin2.test"), "it"));
         assertEquals(409, e.status());
         assertEquals("name", e.errors().get(0).field());
     }
@@ -145,7 +151,7 @@ class ServiceStoreIT {
                     results.add(pool.submit(() -> {
                         go.await();
                         try {
-                            store.create(c);
+                            store.create(c, "it");
                             return 201;
                         } catch (ApiException e) {
                             return e.status();

@@ -1,0 +1,49 @@
+package dev.fleetgate.proxy.command;
+
+import java.util.Optional;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.support.table.ShellTable;
+
+import dev.fleetgate.proxy.internal.ProxyServices;
+import dev.fleetgate.proxy.internal.ServiceRevision;
+import dev.fleetgate.proxy.internal.StoredService;
+
+/** {@code fleetgate:service-revisions <name|id>}: the kept revisions of a service, newest first. */
+@Command(scope = "fleetgate", name = "service-revisions", description = "Lists the kept revisions of a service")
+@Service
+public class ServiceRevisionsCommand implements Action {
+
+    @Argument(index = 0, name = "service", required = true, description = "Service name or id")
+    @Completion(ServiceNameCompleter.class)
+    String service;
+
+    @Reference
+    ProxyServices services;
+
+    @Override
+    public Object execute() {
+        Optional<StoredService> s = services.findByNameOrId(service);
+        if (s.isEmpty()) {
+            System.err.println("No service named or with id " + service);
+            return null;
+        }
+        ShellTable table = new ShellTable();
+        table.column("Revision").alignRight();
+        table.column("Changed at");
+        table.column("By");
+        table.column("Action");
+        for (ServiceRevision r : services.revisions(s.get().id())) {
+            String action = r.sourceRevision() == null ? r.action() : r.action() + " (to " + r.sourceRevision() + ")";
+            table.addRow().addContent(r.revision() + (r.revision() == s.get().revision() ? " *" : ""), r.changedAt(),
+                    r.changedBy() == null ? "" : r.changedBy(), action);
+        }
+        table.print(System.out);
+        return null;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.fleetgate.proxy.command;
+
+import java.util.Optional;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.proxy.internal.Json;
+import dev.fleetgate.proxy.internal.ProxyServices;
+import dev.fleetgate.proxy.internal.StoredService;
+
+/**
+ * {@code fleetgate:service-rollback <name|id> <revision>}: applies a kept revision's configuration as a new
+ * revision, as {@code POST /services/{id}/rollback} (the shell acts as an admin).
+ */
+@Command(scope = "fleetgate", name = "service-rollback",
+        description = "Applies the configuration of a kept revision of a service as a new revision")
+@Service
+public class ServiceRollbackCommand implements Action {
+
+    @Argument(index = 0, name = "service", required = true, description = "Service name or id")
+    @Completion(ServiceNameCompleter.class)
+    String service;
+
+    @Argument(index = 1, name = "revision", required = true, description = "The revision to restore")
+    long revision;
+
+    @Reference
+    ProxyServices services;
+
+    @Override
+    public Object execute() {
+        Optional<StoredService> s = services.findByNameOrId(service);
+        if (s.isEmpty()) {
+            System.err.println("No service named or with id " + service);
+            return null;
+        }
+        try {
+            StoredService back = services.rollback(s.get().id(), Json.MAPPER.createObjectNode().put("revision", revision),
+                    true, ProxyServices.SHELL);
+            System.out.println("Service " + back.name() + " (" + back.id() + ") rolled back to the configuration of"
+                    + " revision " + revision + ", now revision " + back.revision());
+        } catch (ApiException e) {
+            System.err.println(Errors.describe(e));
+        }
+        return null;
+    }
+}

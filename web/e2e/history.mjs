@@ -1,0 +1,160 @@
+// Service history in the browser (issue 18), run by WebE2EIT.serviceHistoryInABrowser with the
+// environment of e2e/round.mjs. A service created through the API on the e2e upstream, then pointed
+// at a port where nothing listens (its domain answers 502 through the agent's nginx); on its page
+// the History lists both revisions, "Changes" shows the port lines, "Roll back to this" (confirmed)
+// says "Rolled back to revision 1: now revision 3." and the agent's nginx answers 200 again.
+// Screenshot service-history. Last line: `E2E-RESULT {json}`.
+import { mkdirSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = process.env;
+const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+const USER = env.FLEETGATE_USER ?? 'admin';
+const PASSWORD = env.FLEETGATE_PASSWORD ?? '';
+const AGENT = env.FLEETGATE_AGENT ?? '';
+const TARGET_PORT = Number(env.E2E_TARGET_PORT ?? 20390);
+const DEAD_PORT = Number(env.E2E_DEAD_PORT ?? TARGET_PORT + 5);
+const PROXY_PORT = Number(env.E2E_PROXY_PORT ?? 80);
+const SHOTS = env.E2E_SCREENSHOTS ?? 'target/e2e/screenshots';
+const TIMEOUT = Number(env.E2E_TIMEOUT_MS ?? 60_000);
+const NAME = `e2e-history-${Date.now().toString(36)}`;
+const DOMAIN = `${NAME}.e2e.test`;
+mkdirSync(SHOTS, { recursive: true });
+
+const checked = [];
+const notes = [];
+const problems = [];
+let token = null;
+let serviceId = null;
+
+async function api(path, { method = 'GET', body } = {}) {
+  const r = await fetch(BASE + path, {
+    method,
+    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : null };
+}
+
+function hit(host) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port: PROXY_PORT, path: '/', headers: { Host: host }, timeout: 5000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(what, fn, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  while (Date.now() < end) {
+    if (await fn().catch(() => false)) return;
+    await sleep(500);
+  }
+  throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+}
+const check = (ok, message) => { if (!ok) throw new Error(message); };
+
+const browser = await chromium.launch({
+  executablePath: env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+context.setDefaultTimeout(TIMEOUT);
+const page = await context.newPage();
+page.on('pageerror', (e) => problems.push(String(e)));
+const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+async function finish(ok, failed, error) {
+  if (serviceId) await api(`/api/v1/services/${serviceId}`, { method: 'DELETE' }).catch(() => undefined);
+  await browser.close();
+  console.log(`E2E-RESULT ${JSON.stringify({ ok, failed, error, checked, notes })}`);
+  process.exit(ok ? 0 : 1);
+}
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    checked.push(name);
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    console.log(`FAIL ${name}: ${e.message}`);
+    await shot(`failure-history-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+    await finish(false, name, e.message);
+  }
+}
+
+const body = (port) => ({
+  name: NAME, domains: [DOMAIN], agentIds: [agentId],
+  upstream: { targets: [{ host: '127.0.0.1', port }] },
+});
+let agentId = null;
+
+await step('sign in; a service served, then pointed at a dead port (502)', async () => {
+  // the web bundle may be mounted a moment after the REST host (a loaded machine): wait for the app
+  await until('the web admin served', async () => (await fetch(`${BASE}/login`)).status === 200);
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel('Username').fill(USER);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  const login = await api('/api/v1/auth/login', { method: 'POST', body: { username: USER, password: PASSWORD } });
+  check(login.status === 200, `API login ${login.status}`);
+  token = login.json.accessToken;
+  agentId = (await api('/api/v1/agents')).json.find((a) => a.name === AGENT)?.id;
+  check(agentId, `no agent named ${AGENT}`);
+  const created = await api('/api/v1/services', { method: 'POST', body: body(TARGET_PORT) });
+  check(created.status === 201, `create ${created.status} ${JSON.stringify(created.json)}`);
+  serviceId = created.json.id;
+  await until('the service answering 200 through nginx', async () => (await hit(DOMAIN)) === 200);
+  const updated = await api(`/api/v1/services/${serviceId}`, { method: 'PUT', body: body(DEAD_PORT) });
+  check(updated.status === 200 && updated.json.revision === 2, `update ${updated.status}`);
+  await until('the dead target answering 502 through nginx', async () => (await hit(DOMAIN)) === 502);
+});
+
+await step('the history lists both revisions and the changes a rollback would make', async () => {
+  await page.goto(`${BASE}/services/${serviceId}`);
+  await page.getByRole('button', { name: 'Show history' }).click();
+  const row1 = page.getByTestId('revision-1');
+  await row1.waitFor();
+  const text1 = await row1.textContent();
+  check(/admin/.test(text1) && /created/.test(text1) && !/to revision/.test(text1), `revision 1: ${text1}`);
+  check(/\(current\)/.test(await page.getByTestId('revision-2').textContent()), 'revision 2 is not marked current');
+  await row1.getByRole('button', { name: 'Changes' }).click();
+  const diff = page.getByTestId('diff');
+  await diff.waitFor();
+  const del = await diff.locator('.del').allTextContents();
+  const add = await diff.locator('.add').allTextContents();
+  check(del.length === 1 && del[0].includes(`"port": ${DEAD_PORT}`), `removed lines ${JSON.stringify(del)}`);
+  check(add.length === 1 && add[0].includes(`"port": ${TARGET_PORT}`), `added lines ${JSON.stringify(add)}`);
+  await shot('service-history');
+});
+
+await step('roll back to revision 1 (confirmed): a new revision, and nginx serves the old target again', async () => {
+  const row1 = page.getByTestId('revision-1');
+  await row1.getByRole('button', { name: 'Roll back to this' }).click();
+  await row1.getByRole('button', { name: 'Yes, restore revision 1' }).click();
+  await page.getByText('Rolled back to revision 1: now revision 3.').waitFor();
+  await page.getByTestId('revision-3').waitFor();
+  check(/rolled back to revision 1/.test(await page.getByTestId('revision-3').textContent()), 'revision 3 is not the rollback');
+  const s = (await api(`/api/v1/services/${serviceId}`)).json;
+  check(s.revision === 3 && s.upstream.targets[0].port === TARGET_PORT, `service after rollback ${JSON.stringify(s.upstream)}`);
+  await until('the rolled-back service answering 200 through nginx', async () => (await hit(DOMAIN)) === 200);
+  await until('the agent reporting revision 3 applied', async () =>
+    (await api(`/api/v1/services/${serviceId}/status`)).json.agents.every((a) => a.state === 'APPLIED' && a.appliedRevision === 3));
+  notes.push('rollback applied on the agent: 502 → 200');
+});
+
+await step('no page errors', async () => {
+  check(problems.length === 0, problems.join('\n'));
+});
+
+await finish(true);
