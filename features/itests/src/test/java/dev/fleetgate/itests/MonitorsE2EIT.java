@@ -218,9 +218,16 @@ class MonitorsE2EIT {
             return false;
         });
 
-        admin.put("/api/v1/alerts/templates", Map.of("kind", "monitor.down", "channelType", "telegram", "event",
-                "opened", "body", "{{subject}} DOWN\n{{message}}\n{{#labels}}{{name}}: {{value}}\n{{/labels}}"))
-                .expect(200);
+        // the monitor.down templates ship with the alerts module (migration V7): listed and in effect
+        int shipped = 0;
+        for (JsonNode t : admin.get("/api/v1/alerts/templates").expect(200).body().get("templates")) {
+            shipped += "monitor.down".equals(t.get("kind").asText()) ? 1 : 0;
+        }
+        assertEquals(6, shipped, "opened and resolved for telegram, email and webhook");
+        JsonNode preview = admin.post("/api/v1/alerts/templates/preview", Map.of("kind", "monitor.down",
+                "channelType", "telegram", "event", "opened")).expect(200).body();
+        assertEquals("🔴 Monitor shop is DOWN (status)", preview.get("title").asText(), preview.toString());
+        assertTrue(preview.get("text").asText().contains("\nFailing agents: web-1\n"), preview.toString());
         for (String id : List.of(dns, wrong, json)) {
             admin.delete("/api/v1/monitors/" + id).expect(204);
         }
