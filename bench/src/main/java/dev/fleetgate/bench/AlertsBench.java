@@ -230,7 +230,7 @@ public final class AlertsBench {
         for (String path : new String[] {"db/metrics/V1__metrics.sql", "db/alerts/V1__alerts.sql",
                 "db/alerts/V2__default_rules.sql", "db/alerts/V3__event_rules.sql",
                 "db/alerts/V4__monitor_down_rule.sql", "db/alerts/V5__service_5xx_rule.sql",
-                "db/alerts/V6__event_pending.sql"}) {
+                "db/alerts/V6__event_pending.sql", "db/alerts/V7__monitor_down_templates.sql"}) {
             try (InputStream in = AlertsBench.class.getClassLoader().getResourceAsStream(path)) {
                 sql(pool, new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }

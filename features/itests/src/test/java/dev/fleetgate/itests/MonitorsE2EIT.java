@@ -218,11 +218,66 @@ class MonitorsE2EIT {
             return false;
         });
 
-        admin.put("/api/v1/alerts/templates", Map.of("kind", "monitor.down", "channelType", "telegram", "event",
-                "opened", "body", "{{subject}} DOWN\n{{message}}\n{{#labels}}{{name}}: {{value}}\n{{/labels}}"))
-                .expect(200);
+        // the monitor.down templates ship with the alerts module (migration V7): listed and in effect
+        int shipped = 0;
+        for (JsonNode t : admin.get("/api/v1/alerts/templates").expect(200).body().get("templates")) {
+            shipped += "monitor.down".equals(t.get("kind").asText()) ? 1 : 0;
+        }
+        assertEquals(6, shipped, "opened and resolved for telegram, email and webhook");
+        JsonNode preview = admin.post("/api/v1/alerts/templates/preview", Map.of("kind", "monitor.down",
+                "channelType", "telegram", "event", "opened")).expect(200).body();
+        assertEquals("🔴 Monitor shop is DOWN (status)", preview.get("title").asText(), preview.toString());
+        assertTrue(preview.get("text").asText().contains("\nFailing agents: web-1\n"), preview.toString());
         for (String id : List.of(dns, wrong, json)) {
             admin.delete("/api/v1/monitors/" + id).expect(204);
+        }
+    }
+
+    /**
+     * A monitor attached to a proxy service whose upstream refuses connections: nginx logs
+     * {@code connect() failed … host: "<domain>"}, and the DOWN report quotes those lines, read
+     * from the agent with the {@code logs.nginx} task.
+     */
+    @Test
+    void aDownOfAnAttachedMonitorQuotesTheServiceErrorLog() throws Exception {
+        Api admin = core.admin();
+        String agentId = agent(admin);
+        String domain = "logsvc.e2e.test";
+        // nothing listens on 21350 (this test's own port): every request through the proxy fails
+        String serviceId = admin.post("/api/v1/services", Map.of("name", "logsvc", "domains", List.of(domain),
+                "agentIds", List.of(agentId), "upstream", Map.of("targets", List.of(Map.of("host", "127.0.0.1",
+                        "port", 21350, "weight", 1))))).expect(201).body().get("id").asText();
+        Processes.await("the proxy answers 5xx for " + domain, Duration.ofSeconds(90),
+                () -> proxyStatus(PORTS + 10, domain) >= 500);
+        String id = admin.post("/api/v1/monitors", Map.of("name", "e2e attached", "type", "http", "serviceId",
+                serviceId, "intervalSeconds", 10, "agentIds", List.of(agentId), "confirmations", 1))
+                .expect(201).body().get("id").asText();
+        awaitState(admin, id, "DOWN", Duration.ofSeconds(60)); // the domain does not resolve: a dns failure
+        String ruleId = builtInRule(admin, "monitor.down");
+        JsonNode[] incident = new JsonNode[1];
+        Processes.await("an incident for the attached monitor", Duration.ofSeconds(30), () -> {
+            JsonNode list = admin.get("/api/v1/incidents?ruleId=" + ruleId + "&subject=" + id).expect(200).body();
+            incident[0] = list.isEmpty() ? null : list.get(0);
+            return incident[0] != null;
+        });
+        String message = incident[0].get("message").asText();
+        assertTrue(message.contains("\nError log (monitor-agent, last lines with " + domain + "):\n  "), message);
+        assertTrue(message.contains("host: \"" + domain + "\""), message);
+        admin.delete("/api/v1/monitors/" + id).expect(204);
+        admin.delete("/api/v1/services/" + serviceId).expect(204);
+    }
+
+    /** One request to the agent's proxy with {@code Host: host}: the status, or 0 when none. */
+    private static int proxyStatus(int port, String host) {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            return line == null || line.length() < 12 ? 0 : Integer.parseInt(line.substring(9, 12));
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
         }
     }
 

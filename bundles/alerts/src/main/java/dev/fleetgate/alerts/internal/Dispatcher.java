@@ -218,6 +218,19 @@ public final class Dispatcher {
     /** A sample incident for previews and test messages. */
     public static Incident sample(String kind) {
         Instant now = Instant.now();
+        if ("monitor.down".equals(kind)) { // shaped like bundles/monitors' report, for its templates
+            return new Incident(UUID.fromString("00000000-0000-4000-8000-000000000001"),
+                    UUID.fromString("00000000-0000-4000-8000-000000000002"), "Monitor down", kind,
+                    "00000000-0000-4000-8000-000000000003", "OPEN", "critical", 1.0, null, ">", null,
+                    "Monitor shop (https://shop.test/) is DOWN: status — unexpected status 500 (agent web-1)\n"
+                            + "Failing since " + now.minusSeconds(330) + " from 1 of 2 agents\n"
+                            + "  web-1: status — unexpected status 500\n"
+                            + "Last success: " + now.minusSeconds(340),
+                    Map.of("monitor", "shop", "target", "https://shop.test/", "errorKind", "status", "agent", "web-1",
+                            "failingAgents", "web-1", "since", now.minusSeconds(330).toString(), "lastSuccess",
+                            now.minusSeconds(340).toString(), "service", "shop", "service5xxPercent", "25.0"),
+                    now.minusSeconds(330), now, null, null, null, false);
+        }
         return new Incident(UUID.fromString("00000000-0000-4000-8000-000000000001"),
                 UUID.fromString("00000000-0000-4000-8000-000000000002"), "CPU above 85%",
                 kind == null ? "metric" : kind, "agent=web-1", "OPEN", "warning", 91.5, 85.0, ">",

@@ -171,6 +171,7 @@ public final class Templates {
         List<Map<String, String>> labels = new ArrayList<>();
         new java.util.TreeMap<>(i.labels()).forEach((k, val) -> labels.add(Map.of("name", k, "value", val)));
         v.put("labels", labels);
+        v.put("label", new java.util.TreeMap<>(i.labels()));
         String base = webBaseUrl == null ? "" : webBaseUrl.replaceAll("/+$", "");
         v.put("link", base.isEmpty() ? null : base + "/incidents/" + i.id());
         return v;
@@ -218,6 +219,7 @@ public final class Templates {
         v.put("duration", "how long it lasted (or lasts so far), e.g. 2h 5m");
         v.put("flapping", "true when the subject is flapping");
         v.put("labels", "list of {name, value}: {{#labels}}{{name}}={{value}} {{/labels}}");
+        v.put("label", "the labels by name: {{label.monitor}}, {{#label.service}}…{{/label.service}}");
         v.put("incidentId", "the incident's id");
         v.put("link", "link to the incident in the web admin (when webBaseUrl is configured)");
         return java.util.Collections.unmodifiableMap(v);

@@ -35,7 +35,8 @@ final class Fixtures {
                 new Migration(3, "event_rules", resource("db/alerts/V3__event_rules.sql")),
                 new Migration(4, "monitor_down_rule", resource("db/alerts/V4__monitor_down_rule.sql")),
                 new Migration(5, "service_5xx_rule", resource("db/alerts/V5__service_5xx_rule.sql")),
-                new Migration(6, "event_pending", resource("db/alerts/V6__event_pending.sql"))));
+                new Migration(6, "event_pending", resource("db/alerts/V6__event_pending.sql")),
+                new Migration(7, "monitor_down_templates", resource("db/alerts/V7__monitor_down_templates.sql"))));
     }
 
     private static String resource(String path) throws IOException {

@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,7 +47,8 @@ import dev.fleetgate.monitors.MonitorState;
  * queues one probe task per online agent of the monitor ({@code http.probe} or
  * {@code tls.probe}), and when a task is done records its result and the state it leads to.
  * A monitor whose agents are all offline becomes UNKNOWN without a task. A state change to
- * DOWN posts the alert event {@code monitor.down} (firing); back to UP clears it.
+ * DOWN posts the alert event {@code monitor.down} (firing), with the attached service's error-log
+ * lines when an agent returns them within 3 s; back to UP clears it.
  */
 @Component(service = MonitorRunner.class, configurationPid = MonitorsConfig.PID)
 @Designate(ocd = MonitorsConfig.class)
@@ -56,6 +60,13 @@ public final class MonitorRunner {
     public static final String JSON_TASK = "json.probe";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorRunner.class);
     private static final int CLAIM_LIMIT = 500;
+    /** The agent task (bundle dev.fleetgate.agent.nginx, docs/protocol.md) that reads the nginx logs. */
+    public static final String LOGS_TASK = "logs.nginx";
+    /** How long a DOWN event waits for the attached service's error-log lines at most. */
+    static final Duration ERROR_LOG_WAIT = Duration.ofSeconds(3);
+    static final Duration ERROR_LOG_TTL = Duration.ofSeconds(30);
+    static final int ERROR_LOG_LINES = 5;
+    static final int ERROR_LOG_LINE_CHARS = 300;
 
     private final MonitorStore store;
     private final TaskService tasks;
@@ -65,6 +76,8 @@ public final class MonitorRunner {
     private final Duration ttl;
     private final ExecutorService answers;
     private final ScheduledExecutorService ticker;
+    /** Per monitor: its last alert event still being prepared or posted (keeps the events in order). */
+    private final Map<UUID, CompletableFuture<?>> posting = new ConcurrentHashMap<>();
 
     /** Where json monitors' fields go (bundles/metrics); without it they are dropped. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -306,17 +319,142 @@ public final class MonitorRunner {
         return p;
     }
 
-    /** Posts the alert event of a state change, if it has one. */
+    /**
+     * Posts the alert event of a state change, if it has one. A DOWN of a monitor attached to a
+     * service first asks one failing agent for the service's recent error-log lines (task
+     * {@code logs.nginx}), waiting {@link #ERROR_LOG_WAIT} at most, without blocking the caller;
+     * the events of one monitor are posted in order (a quick UP waits for the DOWN before it).
+     */
     void post(Transition t) {
-        AlertEvent e = alert(t, context(t));
+        ReportContext ctx = context(t);
+        CompletableFuture<ReportContext> full = withErrorLog(t, ctx);
+        inOrder(t.monitorId(), full, c -> publish(alert(t, c)));
+    }
+
+    private void publish(AlertEvent e) {
         if (e != null) {
             events.postEvent(new Event(e.topic(), e.toProperties()));
         }
     }
 
-    /** What the report adds to a DOWN event: agent names, the attached service and its traffic. */
-    record ReportContext(Map<String, String> agentNames, String serviceName, ServiceTraffic.Rate rate) {
+    /**
+     * Runs {@code effect} with the value of {@code ready} once it is there and the monitor's
+     * earlier alert event (if still pending) has been posted.
+     */
+    private <T> void inOrder(UUID monitorId, CompletableFuture<T> ready, java.util.function.Consumer<T> effect) {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        CompletableFuture<?>[] chained = new CompletableFuture<?>[1];
+        posting.compute(monitorId, (id, prev) -> {
+            chained[0] = gate.thenCompose(x -> prev == null ? ready : prev.handle((y, e) -> null).thenCompose(y -> ready))
+                    .thenAccept(effect);
+            return chained[0];
+        });
+        chained[0].whenComplete((x, e) -> {
+            if (e != null) {
+                LOG.warn("Posting the alert event of monitor {} failed: {}", monitorId, e.toString());
+            }
+            posting.remove(monitorId, chained[0]);
+        });
+        gate.complete(null);
+    }
+
+    /**
+     * The context with the attached service's error-log lines read by one failing online agent:
+     * completes within {@link #ERROR_LOG_WAIT} (the lines, or why there are none), never
+     * exceptionally; at once when there is nothing to read.
+     */
+    CompletableFuture<ReportContext> withErrorLog(Transition t, ReportContext ctx) {
+        if (t.to() != MonitorState.DOWN || t.report() == null || ctx.domain() == null) {
+            return CompletableFuture.completedFuture(ctx);
+        }
+        Map<String, Boolean> online;
+        try {
+            online = online();
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(ctx);
+        }
+        Optional<String> agent = t.report().failing().stream().map(ProbeResult::agentId)
+                .filter(a -> online.getOrDefault(a, false)).findFirst();
+        if (agent.isEmpty()) {
+            return CompletableFuture.completedFuture(ctx);
+        }
+        String agentId = agent.get();
+        String agentName = ctx.agentNames().getOrDefault(agentId, agentId);
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("log", "error");
+        p.put("tail", ERROR_LOG_LINES);
+        p.putNull("cursor");
+        p.put("filter", ctx.domain());
+        p.put("limit", ERROR_LOG_LINES);
+        p.put("maxBytes", 16_384);
+        TaskView task;
+        try {
+            task = tasks.submit(agentId, LOGS_TASK, p, ERROR_LOG_TTL);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(ctx.with(new ErrorLog(agentName, ctx.domain(), List.of(),
+                    "not read: " + e.getMessage())));
+        }
+        CompletableFuture<ReportContext> out = new CompletableFuture<>();
+        try {
+            tasks.completion(task.id(), ERROR_LOG_WAIT).whenCompleteAsync((done, failure) -> {
+                try {
+                    out.complete(ctx.with(errorLog(agentName, ctx.domain(), done, failure)));
+                } catch (RuntimeException e) {
+                    out.complete(ctx);
+                } finally {
+                    discard(task.id());
+                }
+            }, answers);
+        } catch (RuntimeException e) { // e.g. the executor is shut down
+            out.complete(ctx);
+        }
+        return out;
+    }
+
+    /** The error-log lines of a {@code logs.nginx} answer, or why there are none. */
+    static ErrorLog errorLog(String agent, String domain, TaskView done, Throwable failure) {
+        if (failure != null || done == null) {
+            return new ErrorLog(agent, domain, List.of(), "not read: " + (failure == null ? "no such task"
+                    : failure.toString()));
+        }
+        if (!done.isDone()) {
+            return new ErrorLog(agent, domain, List.of(), "no answer within " + ERROR_LOG_WAIT.toSeconds() + " s");
+        }
+        if (!"SUCCEEDED".equals(done.status())) {
+            return new ErrorLog(agent, domain, List.of(), "not read: " + (done.error() == null
+                    ? done.status().toLowerCase(java.util.Locale.ROOT) : done.error()));
+        }
+        List<String> lines = new java.util.ArrayList<>();
+        for (JsonNode l : done.result() == null ? JsonNodeFactory.instance.arrayNode() : done.result().path("lines")) {
+            String text = l.path("text").asText("").strip();
+            if (!text.isEmpty()) {
+                lines.add(text.length() > ERROR_LOG_LINE_CHARS ? text.substring(0, ERROR_LOG_LINE_CHARS) + "…" : text);
+            }
+        }
+        int from = Math.max(0, lines.size() - ERROR_LOG_LINES);
+        return new ErrorLog(agent, domain, List.copyOf(lines.subList(from, lines.size())), null);
+    }
+
+    /**
+     * The attached service's recent error-log lines as one agent read them.
+     *
+     * @param problem why there are no lines (not read, no answer in time), or null
+     */
+    record ErrorLog(String agent, String domain, List<String> lines, String problem) {
+    }
+
+    /** What the report adds to a DOWN event: agent names, the attached service, its traffic and error log. */
+    record ReportContext(Map<String, String> agentNames, String serviceName, ServiceTraffic.Rate rate, String domain,
+            ErrorLog errorLog) {
         static final ReportContext NONE = new ReportContext(Map.of(), null, null);
+
+        ReportContext(Map<String, String> agentNames, String serviceName, ServiceTraffic.Rate rate) {
+            this(agentNames, serviceName, rate, null, null);
+        }
+
+        ReportContext with(ErrorLog log) {
+            return new ReportContext(agentNames, serviceName, rate, domain, log);
+        }
     }
 
     private ReportContext context(Transition t) {
@@ -330,16 +468,19 @@ public final class MonitorRunner {
             LOG.debug("Agent names unavailable: {}", e.toString());
         }
         String serviceName = null;
+        String domain = null;
         ServiceTraffic.Rate rate = null;
         ServiceLookup lookup = services;
         if (t.report().serviceId() != null && lookup != null && lookup.available()) {
-            serviceName = lookup.service(t.report().serviceId()).map(ServiceLookup.Service::name).orElse(null);
+            Optional<ServiceLookup.Service> service = lookup.service(t.report().serviceId());
+            serviceName = service.map(ServiceLookup.Service::name).orElse(null);
+            domain = service.flatMap(ServiceLookup.Service::primaryDomain).orElse(null);
             ServiceTraffic tr = traffic;
             if (serviceName != null && tr != null) {
                 rate = tr.rate(serviceName, clock.millis()).orElse(null);
             }
         }
-        return new ReportContext(names, serviceName, rate);
+        return new ReportContext(names, serviceName, rate, domain, null);
     }
 
     static AlertEvent alert(Transition t) {
@@ -388,6 +529,20 @@ public final class MonitorRunner {
                         e.label("service5xxPercent", pct);
                     }
                 }
+                ErrorLog log = ctx.errorLog();
+                if (log != null) {
+                    if (log.problem() != null) {
+                        message.append("\nError log (").append(log.agent()).append("): ").append(log.problem());
+                    } else if (log.lines().isEmpty()) {
+                        message.append("\nError log (").append(log.agent()).append("): no recent lines with ")
+                                .append(log.domain());
+                    } else {
+                        message.append("\nError log (").append(log.agent()).append(", last lines with ")
+                                .append(log.domain()).append("):");
+                        log.lines().forEach(l -> message.append("\n  ").append(l));
+                    }
+                    e.label("errorLogLines", String.valueOf(log.lines().size()));
+                }
             }
             return e.message(message.toString());
         }
@@ -399,12 +554,12 @@ public final class MonitorRunner {
         return null;
     }
 
-    /** A deleted monitor that was DOWN clears its alert. */
+    /** A deleted monitor that was DOWN clears its alert (after its pending DOWN, if any). */
     void deleted(StoredMonitor m) {
         if (m.state() == MonitorState.DOWN) {
             AlertEvent e = AlertEvent.cleared(EVENT_KIND, m.id().toString()).message("Monitor " + m.name()
                     + " was deleted").label("monitor", m.name());
-            events.postEvent(new Event(e.topic(), e.toProperties()));
+            inOrder(m.id(), CompletableFuture.completedFuture(e), this::publish);
         }
     }
 

@@ -132,5 +132,11 @@ class MonitorInputTest {
                 + "\",\"target\":\"https://other/\",\"agentIds\":[\"a\"]}"));
         assertEquals(List.of("target"), fields("{\"name\":\"s\",\"type\":\"dns\",\"serviceId\":\"" + service
                 + "\",\"target\":\"x.test\",\"agentIds\":[\"a\"]}"));
+        assertEquals(service, parse("{\"name\":\"s\",\"type\":\"http\",\"serviceId\":\"" + service.toUpperCase()
+                + "\",\"agentIds\":[\"a\"]}").serviceId(), "canonical lower case");
+        assertEquals(List.of("serviceId", "target"), fields("{\"name\":\"s\",\"type\":\"http\",\"serviceId\":5,"
+                + "\"target\":\"\",\"agentIds\":[\"a\"]}"));
+        assertEquals(List.of("name", "type", "agentIds", "expect"), fields("{\"name\":\"  \",\"type\":[],"
+                + "\"target\":\"http://x/\",\"agentIds\":[],\"expect\":[]}"));
     }
 }

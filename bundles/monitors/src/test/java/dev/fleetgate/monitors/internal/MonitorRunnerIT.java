@@ -64,6 +64,8 @@ class MonitorRunnerIT {
         final List<TaskView> submitted = new CopyOnWriteArrayList<>();
         final Semaphore discarded = new Semaphore(0);
         volatile String answer = "{\"ok\":true,\"status\":200,\"latencyMs\":3}";
+        /** Answers by task type instead of {@link #answer}; {@code PENDING}: never answered. */
+        final Map<String, String> byType = new ConcurrentHashMap<>();
         private final AtomicInteger ids = new AtomicInteger();
         private final Map<String, TaskView> tasks = new ConcurrentHashMap<>();
 
@@ -73,8 +75,13 @@ class MonitorRunnerIT {
             TaskView t = new TaskView("t" + ids.incrementAndGet(), agentId, type, payload, "PENDING", null, null, 0, now,
                     null, null, now.plus(ttl));
             submitted.add(t);
+            String a = byType.getOrDefault(type, answer);
+            if (a.equals("PENDING")) {
+                tasks.put(t.id(), t);
+                return t;
+            }
             try {
-                tasks.put(t.id(), new TaskView(t.id(), agentId, type, payload, "SUCCEEDED", JSON.readTree(answer), null,
+                tasks.put(t.id(), new TaskView(t.id(), agentId, type, payload, "SUCCEEDED", JSON.readTree(a), null,
                         1, now, now, now, t.expiresAt()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -129,6 +136,15 @@ class MonitorRunnerIT {
         public void sendEvent(Event event) {
             posted.add(event);
         }
+    }
+
+    private static void awaitEvents(Events events, int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (events.posted.size() < n && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(n, events.posted.size(), "events posted: " + events.posted.stream()
+                .map(e -> e.getTopic() + " " + e.getProperty(AlertEvent.MESSAGE)).toList());
     }
 
     private static void runOnce(MonitorRunner runner, Tasks tasks, MutableClock clock) throws InterruptedException {
@@ -217,6 +233,58 @@ class MonitorRunnerIT {
             int results = store.results(m.id(), 100).size();
             assertEquals(0, runner.tick());
             assertEquals(results, store.results(m.id(), 100).size(), "proxy module away: nothing recorded");
+        } finally {
+            runner.close();
+        }
+    }
+
+    @Test
+    void aDownOfAnAttachedMonitorQuotesTheServiceErrorLog() throws Exception {
+        Tasks tasks = new Tasks();
+        Agents agents = new Agents();
+        agents.status.put("a1", AgentInfo.Status.ONLINE);
+        Events events = new Events();
+        MutableClock clock = new MutableClock(Instant.now().plusSeconds(5));
+        MonitorRunner runner = new MonitorRunner(store, tasks, agents, events, clock, Duration.ofSeconds(30));
+        String serviceId = "0b6f7c2e-1d2a-4e1b-9a55-3c1f2a0b9d11";
+        ServiceLookup.Service shop = new ServiceLookup.Service(serviceId, "shop", List.of("shop.test"));
+        runner.services = id -> Optional.of(shop).filter(s -> s.id().equals(id));
+        store.list().forEach(other -> store.delete(other.id())); // the other tests' monitors would run too
+        tasks.byType.put("logs.nginx", "{\"lines\":[{\"timestamp\":\"2026-12-04T18:00:00Z\",\"stream\":\"error\","
+                + "\"text\":\"connect() failed (111: Connection refused) while connecting to upstream, host: \\\"shop.test\\\"\"}],"
+                + "\"cursor\":\"c\",\"truncated\":false}");
+        try {
+            StoredMonitor m = store.create(MonitorInput.parse(JSON.readTree("{\"name\":\"attached-down\",\"type\":"
+                    + "\"http\",\"serviceId\":\"" + serviceId + "\",\"target\":\"/\",\"intervalSeconds\":10,"
+                    + "\"agentIds\":[\"a1\"],\"confirmations\":1}")));
+            tasks.answer = "{\"ok\":false,\"status\":502,\"errorKind\":\"status\",\"error\":\"unexpected status 502\"}";
+            runOnce(runner, tasks, clock);
+            assertEquals(MonitorState.DOWN, store.get(m.id()).orElseThrow().state());
+            TaskView logs = tasks.submitted.stream().filter(t -> t.type().equals("logs.nginx")).findFirst().orElseThrow();
+            assertEquals("a1", logs.agentId());
+            assertEquals("error", logs.payload().get("log").asText());
+            assertEquals("shop.test", logs.payload().get("filter").asText());
+            assertEquals(5, logs.payload().get("tail").asInt());
+            assertTrue(tasks.discarded.tryAcquire(1, 10, TimeUnit.SECONDS), "the log task deleted");
+            awaitEvents(events, 1);
+            String message = events.posted.get(0).getProperty(AlertEvent.MESSAGE).toString();
+            assertTrue(message.endsWith("Error log (name-a1, last lines with shop.test):\n  connect() failed (111: "
+                    + "Connection refused) while connecting to upstream, host: \"shop.test\""), message);
+
+            // an agent that does not answer: the event goes out without the lines, and UP follows it
+            tasks.byType.put("logs.nginx", "PENDING");
+            tasks.answer = "{\"ok\":true,\"status\":200,\"latencyMs\":3}";
+            runOnce(runner, tasks, clock);
+            tasks.answer = "{\"ok\":false,\"status\":502,\"errorKind\":\"status\",\"error\":\"unexpected status 502\"}";
+            runOnce(runner, tasks, clock);
+            tasks.answer = "{\"ok\":true,\"status\":200,\"latencyMs\":3}";
+            runOnce(runner, tasks, clock);
+            awaitEvents(events, 4);
+            assertEquals(AlertTopics.FIRING, events.posted.get(2).getTopic(), "the DOWN first, though it waited");
+            assertTrue(events.posted.get(2).getProperty(AlertEvent.MESSAGE).toString()
+                    .endsWith("\nError log (name-a1): no answer within 3 s"));
+            assertEquals(AlertTopics.CLEARED, events.posted.get(3).getTopic(), events.posted.stream()
+                    .map(e -> e.getTopic() + " " + e.getProperty(AlertEvent.MESSAGE)).toList().toString());
         } finally {
             runner.close();
         }

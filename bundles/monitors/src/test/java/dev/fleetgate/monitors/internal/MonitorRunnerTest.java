@@ -145,4 +145,52 @@ class MonitorRunnerTest {
         assertEquals("25.0", labels.get("service5xxPercent"));
         assertEquals("shop", labels.get("service"));
     }
+
+    @Test
+    void theDownReportQuotesTheServiceErrorLog() {
+        ProbeResult b = new ProbeResult("a2", NOW, false, 502, 5, "status", "unexpected status 502", null, null);
+        DownReport report = new DownReport(java.util.List.of(b), 1, NOW.minusSeconds(20), null, "svc-1");
+        Transition t = new Transition(UUID.randomUUID(), "shop", "https://shop.test/", MonitorState.UP,
+                MonitorState.DOWN, b, report);
+        com.fasterxml.jackson.databind.node.ObjectNode answer = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode lines = answer.putArray("lines");
+        for (int n = 1; n <= 7; n++) {
+            lines.addObject().put("timestamp", NOW.toString()).put("stream", "error").put("text", "line " + n
+                    + (n == 7 ? " " + "x".repeat(400) : "") + "\n");
+        }
+        dev.fleetgate.api.TaskView done = new dev.fleetgate.api.TaskView("t1", "a2", "logs.nginx", null, "SUCCEEDED",
+                answer, null, 1, NOW, NOW, NOW, NOW.plusSeconds(30));
+        MonitorRunner.ErrorLog log = MonitorRunner.errorLog("web-2", "shop.test", done, null);
+        assertEquals(5, log.lines().size(), "the last 5 lines");
+        assertEquals("line 3", log.lines().get(0));
+        assertEquals(301, log.lines().get(4).length(), "a long line is cut");
+        MonitorRunner.ReportContext ctx = new MonitorRunner.ReportContext(Map.of("a2", "web-2"), "shop", null,
+                "shop.test", new MonitorRunner.ErrorLog("web-2", "shop.test", java.util.List.of("l1", "l2"), null));
+        Map<String, Object> p = MonitorRunner.alert(t, ctx).toProperties();
+        assertTrue(p.get(AlertEvent.MESSAGE).toString().endsWith("""
+                Service shop: no recent traffic reported
+                Error log (web-2, last lines with shop.test):
+                  l1
+                  l2"""), p.get(AlertEvent.MESSAGE).toString());
+        @SuppressWarnings("unchecked")
+        Map<String, String> labels = (Map<String, String>) p.get(AlertEvent.LABELS);
+        assertEquals("2", labels.get("errorLogLines"));
+
+        dev.fleetgate.api.TaskView pending = new dev.fleetgate.api.TaskView("t1", "a2", "logs.nginx", null, "PENDING",
+                null, null, 0, NOW, null, null, NOW.plusSeconds(30));
+        assertEquals("no answer within 3 s", MonitorRunner.errorLog("web-2", "shop.test", pending, null).problem());
+        dev.fleetgate.api.TaskView failed = new dev.fleetgate.api.TaskView("t1", "a2", "logs.nginx", null, "FAILED",
+                null, "no handler for logs.nginx", 1, NOW, NOW, NOW, NOW.plusSeconds(30));
+        MonitorRunner.ErrorLog notRead = MonitorRunner.errorLog("web-2", "shop.test", failed, null);
+        assertEquals("not read: no handler for logs.nginx", notRead.problem());
+        assertTrue(MonitorRunner.alert(t, ctx.with(notRead)).toProperties().get(AlertEvent.MESSAGE).toString()
+                .endsWith("\nError log (web-2): not read: no handler for logs.nginx"));
+        MonitorRunner.ErrorLog none = MonitorRunner.errorLog("web-2", "shop.test", new dev.fleetgate.api.TaskView("t1",
+                "a2", "logs.nginx", null, "SUCCEEDED", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                        .objectNode().set("lines", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                                .arrayNode()), null, 1, NOW, NOW, NOW, NOW.plusSeconds(30)), null);
+        assertTrue(MonitorRunner.alert(t, ctx.with(none)).toProperties().get(AlertEvent.MESSAGE).toString()
+                .endsWith("\nError log (web-2): no recent lines with shop.test"));
+    }
 }
