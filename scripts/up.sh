@@ -95,6 +95,8 @@ xa = false
 jdbc.pool.maximumPoolSize = 16
 hikari.connectionTimeout = 1500
 hikari.validationTimeout = 1000
+# start without a connection: a database slow or down at boot must not leave the core without its DataSource
+hikari.initializationFailTimeout = -1
 CFG
   chmod 600 "$etc/org.ops4j.datasource-fleetgate.cfg"
   sed -i "s/^\(org.osgi.service.http.port\) *=.*/\1 = $HTTP_PORT/" "$etc/org.ops4j.pax.web.cfg"

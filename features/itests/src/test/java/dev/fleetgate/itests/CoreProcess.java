@@ -42,7 +42,8 @@ public final class CoreProcess implements AutoCloseable {
         write(etc.resolve("org.ops4j.datasource-fleetgate.cfg"), Map.of(
                 "osgi.jdbc.driver.name", "PostgreSQL JDBC Driver", "dataSourceName", "jdbc/fleetgate",
                 "url", db.jdbcUrl(), "user", TestDatabase.user(), "password", TestDatabase.password(),
-                "pool", "hikari", "xa", "false", "hikari.connectionTimeout", "1500", "hikari.validationTimeout", "1000"));
+                "pool", "hikari", "xa", "false", "hikari.connectionTimeout", "1500", "hikari.validationTimeout", "1000",
+                "hikari.initializationFailTimeout", "-1"));
         byte[] key = new byte[32];
         ThreadLocalRandom.current().nextBytes(key);
         byte[] master = new byte[32];
