@@ -160,6 +160,30 @@ public final class ProxyServices {
         }
     }
 
+    /**
+     * Replaces a service's {@code tls} (already validated); the revision grows only when it changes, a
+     * concurrent update is retried.
+     *
+     * @throws ApiException 404 when unknown, 409 when the service kept changing
+     */
+    public StoredService setTls(UUID id, dev.fleetgate.proxy.ServiceDirectory.TlsSetting tls) {
+        for (int attempt = 1; ; attempt++) {
+            StoredService s = get(id);
+            if (s.config().tls().equals(tls)) {
+                return s;
+            }
+            Optional<StoredService> changed = store.updateIfRevision(id, s.revision(), s.config().withTls(tls));
+            if (changed.isPresent()) {
+                desiredState.changed(ProxySpec.SECTION);
+                posted(id, "UPDATED", changed.get().revision());
+                return changed.get();
+            }
+            if (attempt == SCALE_ATTEMPTS) {
+                throw ApiException.conflict("The service kept changing meanwhile; try again");
+            }
+        }
+    }
+
     private void signal() {
         desiredState.changed(ProxySpec.SECTION);
         desiredState.changed(ContainersSection.SECTION);
