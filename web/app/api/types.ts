@@ -72,8 +72,18 @@ export interface Service {
   responseHeaders?: Record<string, string>;
   websockets?: boolean;
   containers: ContainerSpec | null;
+  /** Absent from cores before the service carried it; served by the certificates module. */
+  tls?: ServiceTls;
   createdAt?: string;
   updatedAt?: string;
+}
+
+/** A service's TLS: auto = an ACME certificate of its domains; custom = an uploaded certificate. */
+export interface ServiceTls {
+  mode: 'off' | 'auto' | 'custom';
+  certificateId?: string | null;
+  redirectHttp?: boolean;
+  hstsMaxAgeSeconds?: number | null;
 }
 
 /** How well a service serves, derived by the core (config state, target health, replicas). */
