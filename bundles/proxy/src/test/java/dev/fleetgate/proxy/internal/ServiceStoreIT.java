@@ -58,6 +58,24 @@ class ServiceStoreIT {
     }
 
     @Test
+    void tlsRoundTripsThroughPostgresql() {
+        ObjectNode b = Bodies.full();
+        b.put("name", "tls-store");
+        b.putArray("domains").add("tls-store.test");
+        b.set("tls", Bodies.json("{'mode':'custom','certificateId':'5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60',"
+                + "'redirectHttp':false,'hstsMaxAgeSeconds':600}"));
+        ServiceConfig c = ValidatorAssertions.valid(b);
+        StoredService created = store.create(c);
+        StoredService read = store.get(created.id()).orElseThrow();
+        assertEquals(new dev.fleetgate.proxy.ServiceDirectory.TlsSetting("custom",
+                "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60", false, 600L), read.config().tls());
+        StoredService off = store.update(created.id(), read.config().withTls(
+                dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF));
+        assertEquals(dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF, store.get(off.id()).orElseThrow().config().tls());
+        assertTrue(store.delete(created.id()));
+    }
+
+    @Test
     void crudWithRevisions() {
         ServiceConfig c = config("crud", "crud.test", "*.crud.test");
         StoredService created = store.create(c);
