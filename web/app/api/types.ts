@@ -104,6 +104,8 @@ export interface ServiceStatus {
   }[];
   targets: { host: string; port: number; healthy: boolean | null }[];
   replicas?: Replica[];
+  /** Null when the service's tls is off; `problem` says why it is not served over HTTPS. */
+  tls?: { mode: 'auto' | 'custom'; problem: string | null } | null;
 }
 
 export interface Replica {
