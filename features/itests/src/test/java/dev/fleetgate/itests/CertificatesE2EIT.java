@@ -201,7 +201,7 @@ class CertificatesE2EIT {
 
     @Test
     @Order(3)
-    void aServiceBodyWithABadTlsIsRefusedNamingTheField() throws Exception {
+    void aBadTlsIsRefusedNamingTheFieldAndTheTlsSubResourceWritesTheService() throws Exception {
         ObjectNode body = service("bad-tls", "bad-tls.certs.e2e.test");
         body.putObject("tls").put("mode", "on");
         Api.Response r = admin.post("/api/v1/services", body);
@@ -212,6 +212,18 @@ class CertificatesE2EIT {
         assertEquals(400, r.status(), String.valueOf(r.body()));
         assertEquals("tls.certificateId", r.body().path("errors").get(0).path("field").asText());
         JsonNode list = admin.get("/api/v1/services").expect(200).body();
+        // the convenience PUT /services/{id}/tls writes the service's own field (one source of truth)
+        JsonNode first = list.get(0);
+        String id = first.get("id").asText();
+        JsonNode tls = admin.put("/api/v1/services/" + id + "/tls",
+                Map.of("mode", "auto", "redirectHttp", true, "hstsMaxAgeSeconds", 600)).expect(200).body();
+        assertEquals(600, tls.get("hstsMaxAgeSeconds").asInt(), tls.toString());
+        JsonNode after = admin.get("/api/v1/services/" + id).expect(200).body();
+        assertEquals(600, after.path("tls").path("hstsMaxAgeSeconds").asInt(), after.toString());
+        assertTrue(after.get("revision").asLong() > first.get("revision").asLong(), "a new service revision");
+        assertEquals(400, admin.put("/api/v1/services/" + id + "/tls",
+                Map.of("mode", "custom", "certificateId", "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60")).status());
+        list = admin.get("/api/v1/services").expect(200).body();
         for (JsonNode s : list) {
             assertEquals("auto", s.path("tls").path("mode").asText(), s.toString());
         }
