@@ -82,8 +82,18 @@ export interface Service {
   responseHeaders?: Record<string, string>;
   websockets?: boolean;
   containers: ContainerSpec | null;
+  /** Absent from cores before the service carried it; served by the certificates module. */
+  tls?: ServiceTls;
   createdAt?: string;
   updatedAt?: string;
+}
+
+/** A service's TLS: auto = an ACME certificate of its domains; custom = an uploaded certificate. */
+export interface ServiceTls {
+  mode: 'off' | 'auto' | 'custom';
+  certificateId?: string | null;
+  redirectHttp?: boolean;
+  hstsMaxAgeSeconds?: number | null;
 }
 
 /** How well a service serves, derived by the core (config state, target health, replicas). */
@@ -104,6 +114,8 @@ export interface ServiceStatus {
   }[];
   targets: { host: string; port: number; healthy: boolean | null }[];
   replicas?: Replica[];
+  /** Null when the service's tls is off; `problem` says why it is not served over HTTPS. */
+  tls?: { mode: 'auto' | 'custom'; problem: string | null } | null;
 }
 
 export interface Replica {

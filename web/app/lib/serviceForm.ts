@@ -21,6 +21,8 @@ export interface ServiceForm {
   websockets: boolean;
   requestHeaders: string;
   responseHeaders: string;
+  /** `hstsMaxAgeSeconds` as typed; empty = no HSTS header. */
+  tls: { mode: 'off' | 'auto' | 'custom'; certificateId: string; redirectHttp: boolean; hstsMaxAgeSeconds: string };
 }
 
 /** Every input key of the form (what API field errors can be placed on). */
@@ -33,6 +35,7 @@ export function inputKeys(form: ServiceForm): string[] {
     'containers.cpus', 'containers.memory', 'containers.memoryBytes', 'containers.restartPolicy',
     'timeouts.connectSeconds', 'timeouts.readSeconds', 'timeouts.sendSeconds',
     'maxBodySize', 'websockets', 'requestHeaders', 'responseHeaders',
+    'tls', 'tls.mode', 'tls.certificateId', 'tls.redirectHttp', 'tls.hstsMaxAgeSeconds',
   ];
   form.targets.forEach((_, i) => {
     for (const f of ['host', 'port', 'weight']) keys.push(`upstream.targets[${i}].${f}`);
@@ -56,6 +59,7 @@ export function emptyForm(): ServiceForm {
     websockets: false,
     requestHeaders: '',
     responseHeaders: '',
+    tls: { mode: 'off', certificateId: '', redirectHttp: true, hstsMaxAgeSeconds: '' },
   };
 }
 
@@ -105,6 +109,14 @@ export function fromService(s: Service): ServiceForm {
     websockets: !!s.websockets,
     requestHeaders: headerLines(s.requestHeaders),
     responseHeaders: headerLines(s.responseHeaders),
+    tls: s.tls
+      ? {
+          mode: s.tls.mode,
+          certificateId: s.tls.certificateId ?? '',
+          redirectHttp: s.tls.redirectHttp ?? true,
+          hstsMaxAgeSeconds: str(s.tls.hstsMaxAgeSeconds),
+        }
+      : base.tls,
   };
 }
 
@@ -226,6 +238,15 @@ export function toBody(form: ServiceForm): { body?: Record<string, unknown>; err
     responseHeaders: parseHeaders(form.responseHeaders, 'responseHeaders', errors),
   };
   if (form.maxBodySize.trim()) body.maxBodySize = form.maxBodySize.trim();
+  // Always sent: a PUT without tls would turn it off.
+  const tls: Record<string, unknown> = { mode: form.tls.mode, redirectHttp: form.tls.redirectHttp };
+  if (form.tls.mode === 'custom') {
+    if (!form.tls.certificateId) errors.push({ field: 'tls.certificateId', message: 'choose an uploaded certificate' });
+    else tls.certificateId = form.tls.certificateId;
+  }
+  const hsts = int('tls.hstsMaxAgeSeconds', form.tls.hstsMaxAgeSeconds, false);
+  tls.hstsMaxAgeSeconds = hsts ?? null;
+  body.tls = tls;
   return errors.length ? { errors } : { body, errors };
 }
 
@@ -287,6 +308,7 @@ export function fieldValue(form: ServiceForm, key: string): string {
     return form.containers[k as keyof ServiceForm['containers']] ?? '';
   }
   if (head === 'timeouts') return form.timeouts[tail as keyof ServiceForm['timeouts']] ?? '';
+  if (head === 'tls') return tail ? String(form.tls[tail as keyof ServiceForm['tls']] ?? '') : JSON.stringify(form.tls);
   switch (key) {
     case 'upstream.targets': return JSON.stringify([form.targets, form.containersEnabled]);
     case 'upstream.lbMethod': return form.lbMethod;

@@ -188,3 +188,76 @@ describe('service form', () => {
     confirm.mockRestore();
   });
 });
+
+describe('service form: HTTPS', () => {
+  const CERT = { id: 'c1', source: 'custom', domains: ['shop.example.test'], state: 'VALID', notAfter: '2027-03-01T00:00:00Z' };
+
+  it('sends tls auto with the redirect, and shows the field errors of the core', async () => {
+    let attempt = 0;
+    const calls = mockApi({
+      'GET /api/v1/agents': () => [AGENT],
+      'GET /api/v1/services': () => [],
+      'POST /api/v1/services': ({ body }) => {
+        attempt++;
+        if (attempt === 1) {
+          return {
+            status: 400,
+            body: { title: 'Bad Request', status: 400, errors: [{ field: 'tls.hstsMaxAgeSeconds', message: 'must be at most 63072000' }] },
+          };
+        }
+        return { status: 201, body: { ...SERVICE, ...(body as object), id: 'new1', revision: 1 } };
+      },
+      'GET /api/v1/services/new1': () => ({ ...SERVICE, id: 'new1' }),
+      'GET /api/v1/services/new1/status': () => ({ revision: 1, agents: [], targets: [] }),
+    });
+    renderApp('/services/new');
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Name'), 'shop');
+    await user.type(screen.getByLabelText('Domains'), 'shop.example.test');
+    await user.type(screen.getByLabelText('Port of target 1', { exact: false }), '9001');
+    expect(screen.queryByLabelText('Redirect HTTP to HTTPS')).toBeNull();
+    await user.selectOptions(screen.getByLabelText('TLS'), 'auto');
+    expect((screen.getByLabelText('Redirect HTTP to HTTPS') as HTMLInputElement).checked).toBe(true);
+    await user.type(screen.getByLabelText('HSTS max-age (s)'), '99999999');
+    await user.click(screen.getByRole('button', { name: 'Create service' }));
+
+    const hsts = screen.getByLabelText('HSTS max-age (s)');
+    await waitFor(() => expect(hsts.getAttribute('aria-invalid')).toBe('true'));
+    expect(document.getElementById(hsts.getAttribute('aria-describedby')!.split(' ').at(-1)!)!.textContent)
+      .toBe('must be at most 63072000');
+    await user.clear(hsts);
+    await user.type(hsts, '31536000');
+    await user.click(screen.getByRole('button', { name: 'Create service' }));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/services/new1'));
+    const sent = calls.filter((c) => c.method === 'POST').at(-1)!.body as any;
+    expect(sent.tls).toEqual({ mode: 'auto', redirectHttp: true, hstsMaxAgeSeconds: 31536000 });
+    expect(calls.some((c) => c.path === '/api/v1/certificates')).toBe(false);
+  });
+
+  it('picks an uploaded certificate for custom, and keeps the setting when editing', async () => {
+    const existing = { ...SERVICE, id: 's1', tls: { mode: 'custom', certificateId: 'c1', redirectHttp: false, hstsMaxAgeSeconds: null } };
+    const calls = mockApi({
+      'GET /api/v1/agents': () => [AGENT],
+      'GET /api/v1/services': () => [existing],
+      'GET /api/v1/services/s1': () => existing,
+      'GET /api/v1/services/s1/status': () => ({ revision: 2, agents: [], targets: [] }),
+      'GET /api/v1/certificates': () => [CERT, { ...CERT, id: 'a1', source: 'acme', domains: ['other.test'] }],
+      'PUT /api/v1/services/s1': ({ body }) => ({ ...existing, ...(body as object), revision: 2 }),
+    });
+    renderApp('/services/s1/edit');
+    const user = userEvent.setup();
+    const picker = await screen.findByLabelText('Certificate');
+    await waitFor(() => expect((picker as HTMLSelectElement).value).toBe('c1'));
+    expect(screen.queryByRole('option', { name: /other.test/ })).toBeNull();
+    expect((screen.getByLabelText('Redirect HTTP to HTTPS') as HTMLInputElement).checked).toBe(false);
+    await user.selectOptions(picker, '');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(picker.getAttribute('aria-invalid')).toBe('true'));
+    expect(calls.some((c) => c.method === 'PUT')).toBe(false);
+    await user.selectOptions(picker, 'c1');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
+    const sent = calls.find((c) => c.method === 'PUT')!.body as any;
+    expect(sent.tls).toEqual({ mode: 'custom', certificateId: 'c1', redirectHttp: false, hstsMaxAgeSeconds: null });
+  });
+});

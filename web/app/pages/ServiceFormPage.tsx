@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import * as endpoints from '../api/endpoints';
-import { ApiError } from '../api/http';
+import { ApiError, api } from '../api/http';
 import { useAuth } from '../auth/AuthContext';
 import { Field } from '../components/Field';
 import { QueryState } from '../components/QueryState';
@@ -214,6 +214,8 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
           )}
         </fieldset>
 
+        <TlsSection tls={form.tls} errors={errors} onChange={(t) => set('tls', { ...form.tls, ...t })} />
+
         <details>
           <summary>Timeouts, body size, headers, websockets</summary>
           <div className="row">
@@ -244,6 +246,73 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
         </div>
       </form>
     </section>
+  );
+}
+
+/** A certificate the custom mode can use (GET /certificates, module certificates). */
+interface CertificateChoice {
+  id: string;
+  source: 'acme' | 'custom';
+  domains: string[];
+  state: string;
+  notAfter: string | null;
+}
+
+/**
+ * HTTPS for the service (module certificates): off, auto (an ACME certificate of all its domains) or custom
+ * (an uploaded certificate, picked from GET /certificates), HTTP→HTTPS redirect and HSTS.
+ */
+function TlsSection({ tls, errors, onChange }: {
+  tls: ServiceForm['tls'];
+  errors: Record<string, string[]>;
+  onChange: (t: Partial<ServiceForm['tls']>) => void;
+}) {
+  const certs = useQuery({
+    queryKey: ['certificates'],
+    queryFn: () => api<CertificateChoice[]>('/certificates'),
+    enabled: tls.mode === 'custom',
+  });
+  const uploaded = (certs.data ?? []).filter((c) => c.source === 'custom' || c.id === tls.certificateId);
+  return (
+    <fieldset>
+      <legend>HTTPS</legend>
+      <Field name="tls.mode" label="TLS" errors={errors} hint="auto orders a certificate of all the domains (Let's Encrypt or the configured CA)">
+        {(p) => (
+          <select {...p} value={tls.mode} onChange={(e) => onChange({ mode: e.target.value as ServiceForm['tls']['mode'] })}>
+            <option value="off">off (plain HTTP)</option>
+            <option value="auto">automatic certificate</option>
+            <option value="custom">uploaded certificate</option>
+          </select>
+        )}
+      </Field>
+      {tls.mode === 'custom' && (
+        <Field name="tls.certificateId" label="Certificate" errors={errors} hint={<>upload one on the <Link to="/certificates">certificates page</Link></>}>
+          {(p) => (
+            <select {...p} value={tls.certificateId} onChange={(e) => onChange({ certificateId: e.target.value })}>
+              <option value="">{certs.isPending ? 'loading…' : certs.error ? 'certificates unavailable' : 'choose…'}</option>
+              {uploaded.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.domains.join(', ')}{c.notAfter ? ` (until ${c.notAfter.slice(0, 10)})` : ''}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
+      {tls.mode !== 'off' && (
+        <>
+          <label className="check">
+            <input type="checkbox" checked={tls.redirectHttp} onChange={(e) => onChange({ redirectHttp: e.target.checked })} />
+            Redirect HTTP to HTTPS
+          </label>
+          {errors['tls.redirectHttp'] && <span className="field-error" data-field-error>{errors['tls.redirectHttp'].join('; ')}</span>}
+          <Field name="tls.hstsMaxAgeSeconds" label="HSTS max-age (s)" errors={errors} hint="e.g. 31536000; empty = no Strict-Transport-Security header">
+            {(p) => <input {...p} inputMode="numeric" className="short" value={tls.hstsMaxAgeSeconds}
+              onChange={(e) => onChange({ hstsMaxAgeSeconds: e.target.value })} />}
+          </Field>
+        </>
+      )}
+    </fieldset>
   );
 }
 

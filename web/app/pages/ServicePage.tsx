@@ -73,6 +73,7 @@ export default function ServicePage() {
             <Flash />
             {deleteError && <p className="notice error" role="alert">Not deleted: {deleteError}</p>}
             <Details service={s} />
+            {status.data?.tls?.problem && <p className="notice warn" role="status">HTTPS ({status.data.tls.mode}): {status.data.tls.problem}</p>}
             <Rollout service={s} status={status.data} error={status.error} />
             <ServiceHistory service={s} canWrite={canWrite} />
             {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}

@@ -26,6 +26,16 @@ import dev.fleetgate.api.AgentInfo;
 public interface ProxySpecContributor {
 
     /**
+     * Service property naming what a contributor provides; the proxy module reports a service whose
+     * {@code tls} is not off as not served over HTTPS while no contributor registers
+     * {@value #PROVIDES}{@code =}{@value #PROVIDES_TLS}.
+     */
+    String PROVIDES = "fleetgate.proxy.provides";
+
+    /** {@link #PROVIDES} value of the contributor that serves services' {@code tls}. */
+    String PROVIDES_TLS = "tls";
+
+    /**
      * @param agent the agent the spec is for
      * @param spec  the spec so far (immutable)
      * @return the amended spec (return {@code spec} for no change)

@@ -148,12 +148,29 @@ class CertificatesE2EIT {
     void aServiceWithTlsAutoIsServedOverHttpsWithTheIssuedCertificateAndHttpRedirects() throws Exception {
         for (int i = 0; i < ROUNDS; i++) {
             String host = "shop" + i + ".certs.e2e.test";
-            JsonNode svc = admin.post("/api/v1/services", service("shop" + i, host)).expect(201).body();
-            String id = svc.get("id").asText();
-            Processes.await(host + " over plain HTTP", Duration.ofSeconds(30), () -> get(host, "/").status() == 200);
-            long t0 = System.nanoTime();
-            JsonNode tls = admin.put("/api/v1/services/" + id + "/tls", Map.of("mode", "auto", "redirectHttp", true))
-                    .expect(200).body();
+            ObjectNode body = service("shop" + i, host);
+            long t0;
+            String id;
+            if (i % 2 == 0) {
+                // tls in the body of POST /services
+                body.putObject("tls").put("mode", "auto").put("redirectHttp", true);
+                t0 = System.nanoTime();
+                id = admin.post("/api/v1/services", body).expect(201).body().get("id").asText();
+            } else {
+                // first plain HTTP, then tls in the body of PUT /services/{id}
+                id = admin.post("/api/v1/services", body).expect(201).body().get("id").asText();
+                Processes.await(host + " over plain HTTP", Duration.ofSeconds(30), () -> get(host, "/").status() == 200);
+                body.putObject("tls").put("mode", "auto").put("redirectHttp", true);
+                t0 = System.nanoTime();
+                admin.put("/api/v1/services/" + id, body).expect(200);
+            }
+            JsonNode stored = admin.get("/api/v1/services/" + id).expect(200).body().get("tls");
+            assertEquals("auto", stored.get("mode").asText(), stored.toString());
+            assertTrue(stored.get("redirectHttp").asBoolean(), stored.toString());
+            String sid = id;
+            Processes.await(host + " has its certificate", Duration.ofSeconds(30),
+                    () -> !admin.get("/api/v1/services/" + sid + "/tls").body().path("certificateId").isNull());
+            JsonNode tls = admin.get("/api/v1/services/" + id + "/tls").expect(200).body();
             assertEquals("auto", tls.get("mode").asText());
             String certId = tls.get("certificateId").asText();
             Processes.await(host + " served over HTTPS with its certificate", Duration.ofSeconds(90),
@@ -184,6 +201,36 @@ class CertificatesE2EIT {
 
     @Test
     @Order(3)
+    void aBadTlsIsRefusedNamingTheFieldAndTheTlsSubResourceWritesTheService() throws Exception {
+        ObjectNode body = service("bad-tls", "bad-tls.certs.e2e.test");
+        body.putObject("tls").put("mode", "on");
+        Api.Response r = admin.post("/api/v1/services", body);
+        assertEquals(400, r.status(), String.valueOf(r.body()));
+        assertEquals("tls.mode", r.body().path("errors").get(0).path("field").asText());
+        body.putObject("tls").put("mode", "custom");
+        r = admin.post("/api/v1/services", body);
+        assertEquals(400, r.status(), String.valueOf(r.body()));
+        assertEquals("tls.certificateId", r.body().path("errors").get(0).path("field").asText());
+        JsonNode list = admin.get("/api/v1/services").expect(200).body();
+        // the convenience PUT /services/{id}/tls writes the service's own field (one source of truth)
+        JsonNode first = list.get(0);
+        String id = first.get("id").asText();
+        JsonNode tls = admin.put("/api/v1/services/" + id + "/tls",
+                Map.of("mode", "auto", "redirectHttp", true, "hstsMaxAgeSeconds", 600)).expect(200).body();
+        assertEquals(600, tls.get("hstsMaxAgeSeconds").asInt(), tls.toString());
+        JsonNode after = admin.get("/api/v1/services/" + id).expect(200).body();
+        assertEquals(600, after.path("tls").path("hstsMaxAgeSeconds").asInt(), after.toString());
+        assertTrue(after.get("revision").asLong() > first.get("revision").asLong(), "a new service revision");
+        assertEquals(400, admin.put("/api/v1/services/" + id + "/tls",
+                Map.of("mode", "custom", "certificateId", "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60")).status());
+        list = admin.get("/api/v1/services").expect(200).body();
+        for (JsonNode s : list) {
+            assertEquals("auto", s.path("tls").path("mode").asText(), s.toString());
+        }
+    }
+
+    @Test
+    @Order(4)
     void noPrivateKeyIsStoredInPlaintextInTheDesiredState() throws Exception {
         try (var c = db.dataSource().getConnection(); var st = c.createStatement();
                 var rs = st.executeQuery("SELECT count(*) FROM desired_state WHERE body::text LIKE '%PRIVATE KEY%'")) {

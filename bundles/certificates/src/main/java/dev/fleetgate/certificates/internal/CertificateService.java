@@ -65,6 +65,7 @@ public final class CertificateService implements CertificateEvents {
     private final DesiredStateService desired;
     private final EventAdmin events;
     private final ServiceDirectory services;
+    private volatile boolean legacyMigrated;
     private final AcmeServer server;
     private final Orders orders;
     private final ScheduledExecutorService scheduler;
@@ -132,6 +133,10 @@ public final class CertificateService implements CertificateEvents {
     /** One pass: run every due order this core can lock, then check expiry. */
     void tick() {
         try {
+            if (!legacyMigrated) {
+                migrateLegacySettings();
+                legacyMigrated = store.allServiceTls().isEmpty();
+            }
             for (UUID id : store.due(20)) {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
@@ -346,39 +351,65 @@ public final class CertificateService implements CertificateEvents {
         return services.service(serviceId.toString()).orElseThrow(() -> ApiException.notFound("Service " + serviceId));
     }
 
+    /**
+     * A service's TLS as its {@code tls} field says (the proxy module stores it with the service: the one source
+     * of truth), with the certificate it uses: the service's own ACME certificate with auto, the uploaded one with
+     * custom.
+     */
     public Optional<CertificateStore.ServiceTls> serviceTls(UUID serviceId) {
-        return store.serviceTls(serviceId);
+        return services.service(serviceId.toString()).map(this::settingOf);
+    }
+
+    /** The TLS setting of a service as this module uses it (certificate resolved, see {@link #serviceTls}). */
+    CertificateStore.ServiceTls settingOf(ServiceDirectory.ServiceInfo svc) {
+        return settingOf(svc, store.forService(UUID.fromString(svc.id())).map(StoredCertificate::id).orElse(null));
+    }
+
+    static CertificateStore.ServiceTls settingOf(ServiceDirectory.ServiceInfo svc, UUID ownCertificate) {
+        ServiceDirectory.TlsSetting t = svc.tls();
+        UUID certId = switch (t.mode()) {
+            case ServiceDirectory.TlsSetting.AUTO -> ownCertificate;
+            case ServiceDirectory.TlsSetting.CUSTOM -> uuidOrNull(t.certificateId());
+            default -> null;
+        };
+        return new CertificateStore.ServiceTls(UUID.fromString(svc.id()), t.mode(), certId, t.redirectHttp(),
+                t.hstsMaxAgeSeconds());
     }
 
     /**
-     * Sets a service's TLS: auto makes (or re-domains) its ACME certificate, custom points at an uploaded one,
-     * off removes TLS.
+     * Why a service's {@code tls} is not served, or null: custom naming a certificate that does not exist (the
+     * proxy module, which validates the service body, cannot see certificates), or one without a key.
+     */
+    public String problem(CertificateStore.ServiceTls t) {
+        if (!ServiceDirectory.TlsSetting.CUSTOM.equals(t.mode())) {
+            return null;
+        }
+        if (t.certificateId() == null) {
+            return "certificate not found";
+        }
+        return store.get(t.certificateId()).map(c -> c.certPem() == null || c.keySealed() == null
+                ? "certificate " + c.id() + " has no certificate and key yet" : null)
+                .orElse("certificate " + t.certificateId() + " not found");
+    }
+
+    /**
+     * Sets a service's TLS by writing the service's {@code tls} field (the same as {@code PUT /services/{id}}
+     * with it): auto makes (or re-domains) its ACME certificate, custom points at an uploaded one (400 unless it
+     * exists), off removes TLS.
      */
     public CertificateStore.ServiceTls setServiceTls(UUID serviceId, String mode, UUID certificateId,
             boolean redirectHttp, Long hsts) {
-        ServiceDirectory.ServiceInfo svc = requireService(serviceId);
-        UUID certId = null;
-        if ("auto".equals(mode)) {
-            List<String> domains = new ArrayList<>(new LinkedHashSet<>(svc.domains()));
-            StoredCertificate c = store.forService(serviceId).orElse(null);
-            if (c == null) {
-                c = store.createAcme(serviceId, domains);
-            } else if (!c.domains().equals(domains)) {
-                store.redomain(c.id(), domains);
-            }
-            certId = c.id();
-        } else if ("custom".equals(mode)) {
-            StoredCertificate c = store.get(certificateId)
-                    .orElseThrow(() -> ApiException.invalid("certificateId", "no such certificate"));
-            certId = c.id();
+        requireService(serviceId);
+        if (ServiceDirectory.TlsSetting.CUSTOM.equals(mode) && store.get(certificateId).isEmpty()) {
+            throw ApiException.invalid("certificateId", "no such certificate");
         }
-        CertificateStore.ServiceTls t = new CertificateStore.ServiceTls(serviceId, mode, certId, redirectHttp, hsts);
-        store.saveServiceTls(t);
-        desired.changed(ProxySpec.SECTION);
-        return t;
+        ServiceDirectory.ServiceInfo svc = services.setTls(serviceId.toString(), new ServiceDirectory.TlsSetting(mode,
+                ServiceDirectory.TlsSetting.CUSTOM.equals(mode) ? certificateId.toString() : null, redirectHttp, hsts));
+        follow(svc);
+        return settingOf(svc);
     }
 
-    /** A service changed: follow its domains (auto) or forget it (deleted). */
+    /** A service changed: follow its domains (auto) or forget its certificate (deleted). */
     public void serviceChanged(String serviceId, String action) {
         UUID id;
         try {
@@ -386,21 +417,66 @@ public final class CertificateService implements CertificateEvents {
         } catch (IllegalArgumentException e) {
             return;
         }
-        Optional<CertificateStore.ServiceTls> t = store.serviceTls(id);
-        if (t.isEmpty()) {
-            return;
-        }
         if ("DELETED".equals(action)) {
             store.deleteServiceTls(id);
             store.forService(id).ifPresent(c -> store.delete(c.id()));
             return;
         }
-        if ("auto".equals(t.get().mode())) {
-            services.service(serviceId).ifPresent(svc -> {
-                List<String> domains = new ArrayList<>(new LinkedHashSet<>(svc.domains()));
-                store.forService(id).filter(c -> !c.domains().equals(domains))
-                        .ifPresent(c -> store.redomain(c.id(), domains));
-            });
+        services.service(serviceId).ifPresent(this::follow);
+    }
+
+    /**
+     * With tls auto, the service has its ACME certificate of all its current domains (created or re-domained,
+     * which orders it). Other modes keep an existing service certificate (it is served again when switched back).
+     */
+    private synchronized void follow(ServiceDirectory.ServiceInfo svc) {
+        if (!ServiceDirectory.TlsSetting.AUTO.equals(svc.tls().mode())) {
+            if (ServiceDirectory.TlsSetting.CUSTOM.equals(svc.tls().mode())) {
+                String p = problem(settingOf(svc, null));
+                if (p != null) {
+                    LOG.warn("Service {} asks for tls custom, but {}: served over plain HTTP", svc.name(), p);
+                }
+            }
+            return;
+        }
+        UUID id = UUID.fromString(svc.id());
+        List<String> domains = new ArrayList<>(new LinkedHashSet<>(svc.domains()));
+        StoredCertificate c = store.forService(id).orElse(null);
+        if (c == null) {
+            store.createAcme(id, domains);
+        } else if (!c.domains().equals(domains)) {
+            store.redomain(c.id(), domains);
+        }
+        desired.changed(ProxySpec.SECTION);
+    }
+
+    /**
+     * Moves the settings of version 1 ({@code certificate_service_tls}, written by {@code PUT /services/{id}/tls}
+     * before services carried {@code tls}) into the services, once; a service whose {@code tls} is set wins.
+     */
+    void migrateLegacySettings() {
+        for (CertificateStore.ServiceTls t : store.allServiceTls()) {
+            try {
+                services.service(t.serviceId().toString()).ifPresent(svc -> {
+                    if (!svc.tls().enabled() && !"off".equals(t.mode())) {
+                        services.setTls(svc.id(), new ServiceDirectory.TlsSetting(t.mode(),
+                                "custom".equals(t.mode()) && t.certificateId() != null ? t.certificateId().toString()
+                                        : null, t.redirectHttp(), t.hstsMaxAge()));
+                    }
+                });
+                store.deleteServiceTls(t.serviceId());
+            } catch (RuntimeException e) {
+                LOG.warn("Could not move the TLS settings of service {} into the service: {}", t.serviceId(), e.toString());
+                return;
+            }
+        }
+    }
+
+    private static UUID uuidOrNull(String s) {
+        try {
+            return s == null ? null : UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

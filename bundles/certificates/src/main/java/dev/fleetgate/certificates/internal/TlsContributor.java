@@ -15,6 +15,7 @@ import dev.fleetgate.proxy.Listen;
 import dev.fleetgate.proxy.Location;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ProxySpecContributor;
+import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.proxy.Site;
 import dev.fleetgate.proxy.Tls;
 
@@ -23,32 +24,40 @@ import dev.fleetgate.proxy.Tls;
  * http-01 works on every agent serving the domain, before and after the redirect), and once a certificate
  * exists an HTTPS listener with the certificate; the private key stays sealed ({@link Tls#sealedKey}).
  */
-@Component(service = ProxySpecContributor.class)
+@Component(service = ProxySpecContributor.class,
+        property = ProxySpecContributor.PROVIDES + "=" + ProxySpecContributor.PROVIDES_TLS)
 public final class TlsContributor implements ProxySpecContributor {
     static final String ACME_PATH = "/.well-known/acme-challenge/";
     static final String ACME_HANDLER = "acme-challenge";
 
     private final CertificateStore store;
+    private final ServiceDirectory services;
 
     @Activate
-    public TlsContributor(@Reference CertificateStore store) {
+    public TlsContributor(@Reference CertificateStore store, @Reference ServiceDirectory services) {
         this.store = store;
+        this.services = services;
     }
 
     @Override
     public ProxySpec contribute(AgentInfo agent, ProxySpec spec) {
-        Map<UUID, CertificateStore.ServiceTls> settings = new HashMap<>();
-        for (CertificateStore.ServiceTls t : store.allServiceTls()) {
-            if (!"off".equals(t.mode())) {
-                settings.put(t.serviceId(), t);
-            }
-        }
-        if (settings.isEmpty()) {
+        List<ServiceDirectory.ServiceInfo> withTls = services.services().stream().filter(s -> s.tls().enabled())
+                .toList();
+        if (withTls.isEmpty()) {
             return spec;
         }
         Map<UUID, StoredCertificate> certs = new HashMap<>();
+        Map<UUID, UUID> own = new HashMap<>();
         for (StoredCertificate c : store.list()) {
             certs.put(c.id(), c);
+            if (c.serviceId() != null) {
+                own.put(c.serviceId(), c.id());
+            }
+        }
+        Map<UUID, CertificateStore.ServiceTls> settings = new HashMap<>();
+        for (ServiceDirectory.ServiceInfo svc : withTls) {
+            UUID id = uuid(svc.id());
+            settings.put(id, CertificateService.settingOf(svc, own.get(id)));
         }
         List<Site> sites = new ArrayList<>();
         boolean changed = false;

@@ -53,7 +53,7 @@ public final class CertificateJson {
         return o;
     }
 
-    public static ObjectNode serviceTls(String serviceId, CertificateStore.ServiceTls t) {
+    public static ObjectNode serviceTls(String serviceId, CertificateStore.ServiceTls t, String problem) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("serviceId", serviceId);
         o.put("mode", t == null ? "off" : t.mode());
@@ -64,6 +64,7 @@ public final class CertificateJson {
         } else {
             o.put("hstsMaxAgeSeconds", t.hstsMaxAge());
         }
+        o.put("problem", problem);
         return o;
     }
 

@@ -24,11 +24,13 @@ import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.input.Fields;
 import static dev.fleetgate.certificates.rest.CertificateJson.requireObject;
 import dev.fleetgate.certificates.internal.CertificateService;
+import dev.fleetgate.certificates.internal.CertificateStore;
 
 /**
  * {@code /api/v1/services/{id}/tls}: a service's TLS ({@code {"mode":"off"|"auto"|"custom","certificateId"?,
- * "redirectHttp"?,"hstsMaxAgeSeconds"?}}). The proxy module's service body does not carry {@code tls}; this
- * sub-resource of the service is where the certificates module keeps it.
+ * "redirectHttp"?,"hstsMaxAgeSeconds"?}}), a convenience over the service's own {@code tls} field (stored by the
+ * proxy module with the service, the one source of truth): PUT writes that field, GET reads it, with the
+ * certificate in use and {@code problem} (why it is not served, e.g. custom naming a missing certificate).
  */
 @Component(service = RestResource.class)
 @Path("services/{id}/tls")
@@ -46,7 +48,8 @@ public final class ServiceTlsResource implements RestResource {
     public ObjectNode get(@PathParam("id") String id) {
         UUID service = serviceId(id);
         certificates.requireService(service);
-        return CertificateJson.serviceTls(id, certificates.serviceTls(service).orElse(null));
+        CertificateStore.ServiceTls t = certificates.serviceTls(service).orElse(null);
+        return CertificateJson.serviceTls(id, t, t == null ? null : certificates.problem(t));
     }
 
     @PUT
@@ -63,8 +66,9 @@ public final class ServiceTlsResource implements RestResource {
         Integer hsts = f.integer(body, "hstsMaxAgeSeconds", "hstsMaxAgeSeconds", 0, 63_072_000, null);
         f.unknown(body, Set.of("mode", "certificateId", "redirectHttp", "hstsMaxAgeSeconds", "serviceId"), "");
         f.check();
-        return CertificateJson.serviceTls(id, certificates.setServiceTls(service, mode, certificateId, redirect,
-                hsts == null ? null : hsts.longValue()));
+        CertificateStore.ServiceTls t = certificates.setServiceTls(service, mode, certificateId, redirect,
+                hsts == null ? null : hsts.longValue());
+        return CertificateJson.serviceTls(id, t, certificates.problem(t));
     }
 
     private static UUID serviceId(String id) {

@@ -156,6 +156,19 @@ final class Fakes {
         public Optional<ServiceInfo> service(String id) {
             return Optional.ofNullable(byId.get(id));
         }
+
+        /** Stores the setting with the service, as the proxy module does (a new revision). */
+        @Override
+        public ServiceInfo setTls(String id, TlsSetting tls) {
+            ServiceInfo s = byId.get(id);
+            if (s == null) {
+                throw dev.fleetgate.api.ApiException.notFound("Service " + id);
+            }
+            ServiceInfo changed = new ServiceInfo(s.id(), s.name(), s.revision() + 1, s.domains(), s.agentIds(),
+                    s.targets(), s.containers(), s.replicas(), tls);
+            byId.put(id, changed);
+            return changed;
+        }
     }
 
     /**

@@ -243,9 +243,11 @@ class PebbleOrderIT {
         agree();
         ServiceDirectory.ServiceInfo svc = services.add("tls-auto", "app.certs.test");
         CertificateStore.ServiceTls t = certs.setServiceTls(UUID.fromString(svc.id()), "auto", null, true, 600L);
+        assertEquals(new ServiceDirectory.TlsSetting("auto", null, true, 600L), services.byId.get(svc.id()).tls(),
+                "stored with the service: the one source of truth");
         StoredCertificate c = store.get(t.certificateId()).orElseThrow();
         assertEquals(List.of("app.certs.test"), c.domains());
-        TlsContributor contributor = new TlsContributor(store);
+        TlsContributor contributor = new TlsContributor(store, services);
         dev.fleetgate.proxy.Site site = new dev.fleetgate.proxy.Site(svc.id(), svc.id(), "tls-auto",
                 List.of("app.certs.test"), List.of(dev.fleetgate.proxy.Listen.HTTP),
                 List.of(dev.fleetgate.proxy.Location.proxy("/", "svc-" + svc.id())), null, null, null, 0, null, null,
@@ -266,14 +268,41 @@ class PebbleOrderIT {
                 "the key leaves the core sealed");
 
         // a new domain re-orders; deleting the service forgets its certificate
-        services.byId.put(svc.id(), new ServiceDirectory.ServiceInfo(svc.id(), svc.name(), 2,
-                List.of("app.certs.test", "new.app.certs.test"), List.of(), List.of(), false, 0));
+        services.byId.put(svc.id(), new ServiceDirectory.ServiceInfo(svc.id(), svc.name(), 3,
+                List.of("app.certs.test", "new.app.certs.test"), List.of(), List.of(), false, 0,
+                services.byId.get(svc.id()).tls()));
         certs.serviceChanged(svc.id(), "UPDATED");
         StoredCertificate redone = run(c.id());
         assertEquals(List.of("app.certs.test", "new.app.certs.test"),
                 Pem.dnsNames(Pem.readChain(redone.certPem()).get(0)).stream().sorted().toList());
         certs.serviceChanged(svc.id(), "DELETED");
         assertTrue(store.get(c.id()).isEmpty());
-        assertTrue(store.serviceTls(UUID.fromString(svc.id())).isEmpty());
+        assertTrue(store.forService(UUID.fromString(svc.id())).isEmpty());
+    }
+
+    @Test
+    void aServiceBodyWithTlsAutoIsFollowedAndCustomNeedsAnExistingCertificate() throws Exception {
+        agree();
+        ServiceDirectory.ServiceInfo plain = services.add("tls-body", "body.certs.test");
+        ServiceDirectory.ServiceInfo svc = new ServiceDirectory.ServiceInfo(plain.id(), plain.name(), 2,
+                plain.domains(), List.of(), List.of(), false, 0, new ServiceDirectory.TlsSetting("auto", null, true, null));
+        services.byId.put(svc.id(), svc);
+        certs.serviceChanged(svc.id(), "UPDATED"); // what ServiceWatcher does on the proxy's event
+        StoredCertificate c = store.forService(UUID.fromString(svc.id())).orElseThrow();
+        assertEquals(List.of("body.certs.test"), c.domains());
+        assertEquals(c.id(), certs.serviceTls(UUID.fromString(svc.id())).orElseThrow().certificateId());
+        certs.serviceChanged(svc.id(), "UPDATED");
+        assertEquals(1, store.list().stream().filter(x -> svc.id().equals(String.valueOf(x.serviceId()))).count(),
+                "following again keeps the one certificate");
+
+        UUID missing = UUID.randomUUID();
+        ApiException e = assertThrows(ApiException.class,
+                () -> certs.setServiceTls(UUID.fromString(svc.id()), "custom", missing, true, null));
+        assertEquals("certificateId", e.errors().get(0).field());
+        services.byId.put(svc.id(), new ServiceDirectory.ServiceInfo(svc.id(), svc.name(), 3, svc.domains(), List.of(),
+                List.of(), false, 0, new ServiceDirectory.TlsSetting("custom", missing.toString(), true, null)));
+        assertEquals("certificate " + missing + " not found",
+                certs.problem(certs.serviceTls(UUID.fromString(svc.id())).orElseThrow()));
+        certs.serviceChanged(svc.id(), "DELETED");
     }
 }

@@ -46,6 +46,11 @@ class RenewalIT {
                 assertFalse(first.ari());
 
                 StoredCertificate second = await(store, c, 2, Duration.ofSeconds(45));
+                // the events follow the stored renewal (same thread, just after): wait for them, not a race
+                long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (events.topic(CertificateService.TOPIC_PREFIX + "RENEWED").isEmpty() && System.nanoTime() < until) {
+                    Thread.sleep(100);
+                }
                 assertEquals(CertificateState.VALID, second.state());
                 assertTrue(second.notBefore().isAfter(first.notBefore()) || !second.serial().equals(first.serial()));
                 assertTrue(events.topic(AlertTopics.FIRING).stream()

@@ -155,7 +155,7 @@ public final class ProxyServices {
                 return s;
             }
             Optional<StoredService> scaled = store.updateIfRevision(id, s.revision(),
-                    s.config().withReplicas(replicas), user);
+                    s.config().withReplicas(replicas), user, ServiceRevision.SCALED);
             if (scaled.isPresent()) {
                 desiredState.changed(ContainersSection.SECTION);
                 posted(id, "UPDATED", scaled.get().revision());
@@ -228,6 +228,31 @@ public final class ProxyServices {
         ServiceConfig config = validate(body);
         return config.containers() == null || old.containers() == null ? config
                 : config.withContainers(config.containers().withSecretEnv(old.containers().secretEnv()));
+    }
+
+    /**
+     * Replaces a service's {@code tls} (already validated); the revision grows only when it changes, a
+     * concurrent update is retried.
+     *
+     * @throws ApiException 404 when unknown, 409 when the service kept changing
+     */
+    public StoredService setTls(UUID id, dev.fleetgate.proxy.ServiceDirectory.TlsSetting tls) {
+        for (int attempt = 1; ; attempt++) {
+            StoredService s = get(id);
+            if (s.config().tls().equals(tls)) {
+                return s;
+            }
+            Optional<StoredService> changed = store.updateIfRevision(id, s.revision(), s.config().withTls(tls),
+                    "certificates", ServiceRevision.UPDATED);
+            if (changed.isPresent()) {
+                desiredState.changed(ProxySpec.SECTION);
+                posted(id, "UPDATED", changed.get().revision());
+                return changed.get();
+            }
+            if (attempt == SCALE_ATTEMPTS) {
+                throw ApiException.conflict("The service kept changing meanwhile; try again");
+            }
+        }
     }
 
     private void signal() {

@@ -3,7 +3,10 @@ package dev.fleetgate.proxy.internal;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.proxy.ServiceDirectory.TlsSetting;
 
 /**
  * A service's configuration after validation and normalisation: what is stored (JSONB)
@@ -11,16 +14,28 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record ServiceConfig(String name, List<String> domains, List<String> agentIds, Upstream upstream,
         Timeouts timeouts, String maxBodySize, Map<String, String> requestHeaders,
-        Map<String, String> responseHeaders, boolean websockets, Containers containers, boolean allowUnsafeTargets) {
+        Map<String, String> responseHeaders, boolean websockets, Containers containers, boolean allowUnsafeTargets,
+        TlsSetting tls) {
 
     public static final String DEFAULT_MAX_BODY_SIZE = "10m";
     public static final int DEFAULT_KEEPALIVE = 32;
 
+    @JsonCreator
     public ServiceConfig {
+        // Documents stored before tls existed read as off.
+        tls = tls == null ? TlsSetting.OFF : tls;
         domains = List.copyOf(domains);
         agentIds = List.copyOf(agentIds);
         requestHeaders = Maps.sorted(requestHeaders);
         responseHeaders = Maps.sorted(responseHeaders);
+    }
+
+    /** A service without TLS. */
+    public ServiceConfig(String name, List<String> domains, List<String> agentIds, Upstream upstream,
+            Timeouts timeouts, String maxBodySize, Map<String, String> requestHeaders,
+            Map<String, String> responseHeaders, boolean websockets, Containers containers, boolean allowUnsafeTargets) {
+        this(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders, responseHeaders, websockets,
+                containers, allowUnsafeTargets, TlsSetting.OFF);
     }
 
     /** The upstream: static targets (and/or managed containers, see {@link Containers}). */
@@ -94,12 +109,18 @@ public record ServiceConfig(String name, List<String> domains, List<String> agen
     /** The same service with other containers. */
     public ServiceConfig withContainers(Containers c) {
         return new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders,
-                responseHeaders, websockets, c, allowUnsafeTargets);
+                responseHeaders, websockets, c, allowUnsafeTargets, tls);
+    }
+
+    /** The same service with another {@code tls}. */
+    public ServiceConfig withTls(TlsSetting t) {
+        return new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders,
+                responseHeaders, websockets, containers, allowUnsafeTargets, t);
     }
 
     /** The same service with another replica count (its containers must exist). */
     public ServiceConfig withReplicas(int n) {
         return new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders,
-                responseHeaders, websockets, containers.withReplicas(n), allowUnsafeTargets);
+                responseHeaders, websockets, containers.withReplicas(n), allowUnsafeTargets, tls);
     }
 }

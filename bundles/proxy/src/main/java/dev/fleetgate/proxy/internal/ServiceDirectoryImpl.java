@@ -7,6 +7,11 @@ import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import dev.fleetgate.api.ApiException;
 
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.proxy.Target;
@@ -15,6 +20,11 @@ import dev.fleetgate.proxy.Target;
 @Component(service = ServiceDirectory.class)
 public final class ServiceDirectoryImpl implements ServiceDirectory {
     private final ServiceStore store;
+
+    /** Optional so that the read-only view never waits for the writing side's references. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ProxyServices writer;
 
     @Activate
     public ServiceDirectoryImpl(@Reference ServiceStore store) {
@@ -37,12 +47,27 @@ public final class ServiceDirectoryImpl implements ServiceDirectory {
         return store.get(uuid).map(ServiceDirectoryImpl::info);
     }
 
+    @Override
+    public ServiceInfo setTls(String id, TlsSetting tls) {
+        ProxyServices w = writer;
+        if (w == null) {
+            throw new ApiException(503, "The proxy module is not ready");
+        }
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ApiException.notFound("Service " + id);
+        }
+        return info(w.setTls(uuid, tls));
+    }
+
     static ServiceInfo info(StoredService s) {
         ServiceConfig c = s.config();
         List<Target> targets = c.upstream().targets().stream()
                 .map(t -> new Target(t.host(), t.port(), t.weight(), t.maxFails(), t.failTimeoutSeconds(), false))
                 .toList();
         return new ServiceInfo(s.id().toString(), c.name(), s.revision(), c.domains(), c.agentIds(), targets,
-                c.containers() != null, c.containers() == null ? 0 : c.containers().replicas());
+                c.containers() != null, c.containers() == null ? 0 : c.containers().replicas(), c.tls());
     }
 }

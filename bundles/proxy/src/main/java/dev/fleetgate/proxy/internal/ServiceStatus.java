@@ -10,6 +10,8 @@ import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +19,7 @@ import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.api.DesiredStateService.SectionState;
 import dev.fleetgate.proxy.ProxySpec;
+import dev.fleetgate.proxy.ProxySpecContributor;
 
 /**
  * Where a service stands on its agents and how healthy its targets are.
@@ -40,8 +43,20 @@ public final class ServiceStatus {
      * containers; {@code health} is derived by {@link ServiceHealth}.
      */
     public record View(long revision, String health, List<AgentState> agents, List<TargetState> targets,
-            List<ContainerReports.Replica> replicas) {
+            List<ContainerReports.Replica> replicas, TlsState tls) {
     }
+
+    /**
+     * The service's {@code tls} (null when off): {@code problem} says why it is not served over HTTPS when
+     * no module serving TLS is installed (no {@link ProxySpecContributor} with
+     * {@code fleetgate.proxy.provides=tls}); null otherwise (the certificates module reports the rest).
+     */
+    public record TlsState(String mode, String problem) {
+    }
+
+    /** The problem while no TLS module is installed. */
+    static final String NO_TLS_MODULE = "not served over HTTPS: no module serving TLS (the certificates module)"
+            + " is installed; the service is served over plain HTTP";
 
     /**
      * @param appliedRevision the newest service revision known to be live there, or null
@@ -74,6 +89,18 @@ public final class ServiceStatus {
     private final TargetHealth health;
     private final ContainerReports containers;
     private final RolloutTracker tracker = new RolloutTracker();
+    private final java.util.concurrent.atomic.AtomicInteger tlsProviders = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + ProxySpecContributor.PROVIDES + "=" + ProxySpecContributor.PROVIDES_TLS + ")",
+            unbind = "removeTlsProvider")
+    void addTlsProvider(ProxySpecContributor c) {
+        tlsProviders.incrementAndGet();
+    }
+
+    void removeTlsProvider(ProxySpecContributor c) {
+        tlsProviders.decrementAndGet();
+    }
 
     @Activate
     public ServiceStatus(@Reference ServiceStore store, @Reference DesiredStateService desiredState,
@@ -124,7 +151,12 @@ public final class ServiceStatus {
         }
         List<ContainerReports.Replica> replicas = c == null ? List.of() : containers.replicas(sid, s.config().agentIds());
         List<TargetState> targets = targets(s);
-        return new View(s.revision(), ServiceHealth.of(agents, targets, c != null), agents, targets, replicas);
+        return new View(s.revision(), ServiceHealth.of(agents, targets, c != null), agents, targets, replicas,
+                tlsState(s.config().tls(), tlsProviders.get() > 0));
+    }
+
+    static TlsState tlsState(dev.fleetgate.proxy.ServiceDirectory.TlsSetting tls, boolean provided) {
+        return tls.enabled() ? new TlsState(tls.mode(), provided ? null : NO_TLS_MODULE) : null;
     }
 
     /** Forgets what was learnt about a deleted service. */

@@ -145,7 +145,8 @@ public final class ServiceStore {
      *
      * @return the updated service, or empty when it is gone or changed meanwhile
      */
-    public Optional<StoredService> updateIfRevision(UUID id, long revision, ServiceConfig config, String by) {
+    public Optional<StoredService> updateIfRevision(UUID id, long revision, ServiceConfig config, String by,
+            String action) {
         return Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET config = ?::jsonb,"
                     + " revision = revision + 1, updated_at = now() WHERE id = ? AND revision = ? AND name = ?"
@@ -155,7 +156,7 @@ public final class ServiceStore {
                 ps.setLong(3, revision);
                 ps.setString(4, config.name());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(recorded(c, read(rs), by, ServiceRevision.SCALED, null))
+                    return rs.next() ? Optional.of(recorded(c, read(rs), by, action, null))
                             : Optional.empty();
                 }
             }

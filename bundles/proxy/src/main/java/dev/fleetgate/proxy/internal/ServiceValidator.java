@@ -16,6 +16,7 @@ import dev.fleetgate.api.DomainNames;
 import dev.fleetgate.api.DomainNames.InvalidNameException;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.api.input.Fields;
+import dev.fleetgate.proxy.ServiceDirectory.TlsSetting;
 
 /**
  * Turns a service request body into a {@link ServiceConfig}, or names every field at
@@ -28,6 +29,7 @@ public final class ServiceValidator {
     private static final int MAX_TARGETS = 256;
     private static final int MAX_HEADERS = 50;
     private static final int MAX_SECONDS = 3600;
+    private static final int MAX_HSTS_SECONDS = 63_072_000;
 
     private final Predicate<String> agentExists;
     private final TargetPolicy targets;
@@ -77,11 +79,12 @@ public final class ServiceValidator {
         Map<String, String> requestHeaders = headers(r, body, "requestHeaders", true);
         Map<String, String> responseHeaders = headers(r, body, "responseHeaders", false);
         boolean websockets = r.bool(body, "websockets", "websockets", false);
+        TlsSetting tls = tls(r, body);
         if (!r.errors().isEmpty()) {
             return new Result(null, r.errors());
         }
         return new Result(new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize,
-                requestHeaders, responseHeaders, websockets, containers, allowUnsafe), List.of());
+                requestHeaders, responseHeaders, websockets, containers, allowUnsafe, tls), List.of());
     }
 
     private static List<String> domains(Fields r, JsonNode body) {
@@ -233,6 +236,33 @@ public final class ServiceValidator {
             return null;
         }
         return new ServiceConfig.HealthCheck(path, interval, timeout, fall, rise);
+    }
+
+    /**
+     * {@code tls}: {@code {"mode":"off"|"auto"|"custom","certificateId"?,"redirectHttp"?,"hstsMaxAgeSeconds"?}};
+     * absent or null = off. Whether {@code certificateId} names an uploaded certificate is the
+     * certificates module's to check (it reports it on the certificate side).
+     */
+    private static TlsSetting tls(Fields r, JsonNode body) {
+        JsonNode t = r.object(body, "tls", "tls", false);
+        if (t == null) {
+            return TlsSetting.OFF;
+        }
+        String mode = r.choice(t, "mode", "tls.mode", List.of(TlsSetting.OFF_MODE, TlsSetting.AUTO, TlsSetting.CUSTOM),
+                null);
+        if (mode == null && !r.failed("tls.mode")) {
+            r.error("tls.mode", "is required (off, auto or custom)");
+        }
+        boolean custom = TlsSetting.CUSTOM.equals(mode);
+        java.util.UUID certificateId = r.uuid(t, "certificateId", "tls.certificateId", custom);
+        if (!custom && certificateId != null) {
+            r.error("tls.certificateId", "is only allowed with mode custom");
+        }
+        boolean redirect = r.bool(t, "redirectHttp", "tls.redirectHttp", true);
+        Integer hsts = r.integer(t, "hstsMaxAgeSeconds", "tls.hstsMaxAgeSeconds", 0, MAX_HSTS_SECONDS, null);
+        r.unknown(t, Set.of("mode", "certificateId", "redirectHttp", "hstsMaxAgeSeconds"), "tls");
+        return new TlsSetting(mode, certificateId == null ? null : certificateId.toString(), redirect,
+                hsts == null ? null : hsts.longValue());
     }
 
     private static ServiceConfig.Timeouts timeouts(Fields r, JsonNode body) {

@@ -97,7 +97,7 @@ class ContainerReportsTest {
         assertEquals(1, v.replicas().size());
         assertEquals(19701, v.replicas().get(0).port());
         JsonNode json = Json.MAPPER.valueToTree(v);
-        assertEquals(List.of("revision", "health", "agents", "targets", "replicas"), names(json));
+        assertEquals(List.of("revision", "health", "agents", "targets", "replicas", "tls"), names(json));
         assertEquals("DEGRADED", v.health(), "1 of the 2 desired replicas is ready");
         assertEquals(List.of("agentId", "appliedRevision", "state", "error", "containers", "applyMode", "appliedAt"),
                 names(json.get("agents").get(0)));

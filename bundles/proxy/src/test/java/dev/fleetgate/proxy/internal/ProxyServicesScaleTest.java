@@ -49,10 +49,10 @@ class ProxyServicesScaleTest {
         StoredService s = stored(4, "{'image':'web:1','replicas':1,'cpus':0.5}");
         StoredService scaled = new StoredService(id, 5, s.config().withReplicas(3), Instant.EPOCH, Instant.EPOCH);
         when(store.get(id)).thenReturn(Optional.of(s));
-        when(store.updateIfRevision(eq(id), eq(4L), any(), any())).thenReturn(Optional.of(scaled));
+        when(store.updateIfRevision(eq(id), eq(4L), any(), any(), any())).thenReturn(Optional.of(scaled));
         assertSame(scaled, services.scale(id, Bodies.json("{'replicas':3}"), "tester"));
         ArgumentCaptor<ServiceConfig> config = ArgumentCaptor.forClass(ServiceConfig.class);
-        verify(store).updateIfRevision(eq(id), eq(4L), config.capture(), eq("tester"));
+        verify(store).updateIfRevision(eq(id), eq(4L), config.capture(), eq("tester"), eq(ServiceRevision.SCALED));
         assertEquals(3, config.getValue().containers().replicas());
         assertEquals(0.5, config.getValue().containers().cpus(), "everything else is kept");
         assertEquals(s.config().domains(), config.getValue().domains());
@@ -70,7 +70,7 @@ class ProxyServicesScaleTest {
         StoredService s = stored(4, "{'image':'web:1','replicas':2}");
         when(store.get(id)).thenReturn(Optional.of(s));
         assertSame(s, services.scale(id, Bodies.json("{'replicas':2}"), "tester"));
-        verify(store, never()).updateIfRevision(any(), anyLong(), any(), any());
+        verify(store, never()).updateIfRevision(any(), anyLong(), any(), any(), any());
         verify(events, never()).postEvent(any());
     }
 
@@ -79,8 +79,8 @@ class ProxyServicesScaleTest {
         StoredService s4 = stored(4, "{'image':'web:1','replicas':1}");
         StoredService s5 = stored(5, "{'image':'web:2','replicas':1}");
         when(store.get(id)).thenReturn(Optional.of(s4), Optional.of(s5));
-        when(store.updateIfRevision(eq(id), eq(4L), any(), any())).thenReturn(Optional.empty());
-        when(store.updateIfRevision(eq(id), eq(5L), any(), any())).thenAnswer(inv -> Optional.of(
+        when(store.updateIfRevision(eq(id), eq(4L), any(), any(), any())).thenReturn(Optional.empty());
+        when(store.updateIfRevision(eq(id), eq(5L), any(), any(), any())).thenAnswer(inv -> Optional.of(
                 new StoredService(id, 6, inv.getArgument(2, ServiceConfig.class), Instant.EPOCH, Instant.EPOCH)));
         StoredService scaled = services.scale(id, Bodies.json("{'replicas':2}"), "tester");
         assertEquals(6, scaled.revision());
@@ -90,10 +90,10 @@ class ProxyServicesScaleTest {
     @Test
     void aServiceThatKeepsChangingEndsIn409() {
         when(store.get(id)).thenReturn(Optional.of(stored(4, "{'image':'web:1'}")));
-        when(store.updateIfRevision(any(), anyLong(), any(), any())).thenReturn(Optional.empty());
+        when(store.updateIfRevision(any(), anyLong(), any(), any(), any())).thenReturn(Optional.empty());
         assertEquals(409, assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"))
                 .status());
-        verify(store, times(5)).updateIfRevision(any(), anyLong(), any(), any());
+        verify(store, times(5)).updateIfRevision(any(), anyLong(), any(), any(), any());
     }
 
     @Test

@@ -64,6 +64,24 @@ class ServiceStoreIT {
     }
 
     @Test
+    void tlsRoundTripsThroughPostgresql() {
+        ObjectNode b = Bodies.full();
+        b.put("name", "tls-store");
+        b.putArray("domains").add("tls-store.test");
+        b.set("tls", Bodies.json("{'mode':'custom','certificateId':'5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60',"
+                + "'redirectHttp':false,'hstsMaxAgeSeconds':600}"));
+        ServiceConfig c = ValidatorAssertions.valid(b);
+        StoredService created = store.create(c, "it");
+        StoredService read = store.get(created.id()).orElseThrow();
+        assertEquals(new dev.fleetgate.proxy.ServiceDirectory.TlsSetting("custom",
+                "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60", false, 600L), read.config().tls());
+        StoredService off = store.update(created.id(), read.config().withTls(
+                dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF), "it");
+        assertEquals(dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF, store.get(off.id()).orElseThrow().config().tls());
+        assertTrue(store.delete(created.id()));
+    }
+
+    @Test
     void crudWithRevisions() {
         ServiceConfig c = config("crud", "crud.test", "*.crud.test");
         StoredService created = store.create(c, "it");
@@ -121,12 +139,12 @@ class ServiceStoreIT {
     void replicaChangesNeedTheRevisionTheyWereMadeOn() {
         StoredService s = store.create(config("scale", "scale.test"), "it");
         assertEquals(2, s.config().containers().replicas());
-        StoredService scaled = store.updateIfRevision(s.id(), 1, s.config().withReplicas(5), "it").orElseThrow();
+        StoredService scaled = store.updateIfRevision(s.id(), 1, s.config().withReplicas(5), "it", ServiceRevision.SCALED).orElseThrow();
         assertEquals(2, scaled.revision());
         assertEquals(5, store.get(s.id()).orElseThrow().config().containers().replicas());
         assertEquals(scaled.config(), store.get(s.id()).orElseThrow().config(), "limits and modes survive the round trip");
-        assertTrue(store.updateIfRevision(s.id(), 1, s.config().withReplicas(7), "it").isEmpty(), "stale revision");
-        assertTrue(store.updateIfRevision(UUID.randomUUID(), 1, s.config(), "it").isEmpty(), "unknown service");
+        assertTrue(store.updateIfRevision(s.id(), 1, s.config().withReplicas(7), "it", ServiceRevision.SCALED).isEmpty(), "stale revision");
+        assertTrue(store.updateIfRevision(UUID.randomUUID(), 1, s.config(), "it", ServiceRevision.SCALED).isEmpty(), "unknown service");
         assertEquals(5, store.get(s.id()).orElseThrow().config().containers().replicas());
     }
 

@@ -44,7 +44,8 @@ class ServicesResourceTest {
                 ServiceConfig.Timeouts.DEFAULT, "10m", null, null, false, null, false);
         ObjectNode n = ServiceJson.of(new StoredService(id, 2, c, Instant.EPOCH, Instant.EPOCH));
         assertEquals(List.of("id", "name", "revision", "domains", "agentIds", "upstream", "timeouts", "maxBodySize",
-                "requestHeaders", "responseHeaders", "websockets", "containers", "allowUnsafeTargets", "createdAt", "updatedAt"),
+                "requestHeaders", "responseHeaders", "websockets", "containers", "allowUnsafeTargets", "tls",
+                "createdAt", "updatedAt"),
                 iterate(n));
         assertEquals("{\"targets\":[{\"host\":\"127.0.0.1\",\"port\":9001,\"weight\":1,\"maxFails\":null,"
                 + "\"failTimeoutSeconds\":null}],\"lbMethod\":\"round_robin\",\"keepalive\":32,\"healthCheck\":null}",
