@@ -34,7 +34,7 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 /**
  * Module 5 end to end through the agent's real nginx: the default 503 page when no target is healthy, a custom
  * per-service page, an upstream's own 404 passed through (and replaced once the service opts in), maintenance
- * on (503 + Retry-After + the operator's message) and off, invalid templates refused — all without an nginx
+ * on (503 + Retry-After + the operator's message for 127.0.0.1, the service for the allowlisted 127.0.0.2) and off, invalid templates refused — all without an nginx
  * reload (same master, same configuration generation, applyMode dynamic). Ports 20800–20819: core
  * 20800–20804, nginx 20810 (http), 20811 (https), 20812 (admin), upstream 20815, nothing on 20816.
  */
@@ -163,12 +163,17 @@ class PagesE2EIT {
     void maintenanceOnAnswers503WithRetryAfterAndOffServesAgain() {
         ObjectNode on = Api.JSON.createObjectNode().put("enabled", true).put("message", "Back at ten")
                 .put("retryAfterSeconds", 120);
+        on.putArray("allow").add("127.0.0.2");
         JsonNode m = admin.put("/api/v1/services/" + shopId + "/maintenance", on).expect(200).body();
         assertTrue(m.path("active").asBoolean(), m.toString());
         Processes.await("shop in maintenance", Duration.ofSeconds(30), () -> get(SHOP, "/").status() == 503);
         Reply r = get(SHOP, "/");
         assertEquals("120", r.header("retry-after"), r.headers());
         assertTrue(r.body().contains("Back at ten") && r.body().contains("under maintenance"), r.body());
+        Reply allowed = get("127.0.0.2", SHOP, "/");
+        assertEquals(200, allowed.status(), allowed.body());
+        assertEquals("A", allowed.body(), "the allowlisted client reaches the service");
+        assertEquals("", allowed.header("retry-after"));
         assertEquals(400, admin.put("/api/v1/services/" + shopId + "/maintenance",
                 Map.of("enabled", true, "allow", java.util.List.of("not-an-address"))).status());
         admin.put("/api/v1/services/" + shopId + "/maintenance", Map.of("enabled", false)).expect(200);
@@ -211,9 +216,14 @@ class PagesE2EIT {
         }
     }
 
-    /** A GET with a Host header (java.net.http refuses to set Host). */
     private static Reply get(String host, String path) {
+        return get("127.0.0.1", host, path);
+    }
+
+    /** A GET with a Host header (java.net.http refuses to set Host) from a loopback client address. */
+    private static Reply get(String from, String host, String path) {
         try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(from, 0));
             s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.fleetgate.proxy.ErrorPage;
-import dev.fleetgate.proxy.Location;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.Site;
-import dev.fleetgate.proxy.Upstream;
 
 /**
  * Turns templates and maintenance settings into the proxy spec of an agent (pure: same inputs, same spec).
@@ -20,15 +22,18 @@ import dev.fleetgate.proxy.Upstream;
  * healthy, a target refuses or times out), rendered from the service's override or the fleet-wide
  * template; the other statuses (403, 404, 429, 500) only when the service has its own override for them
  * (an API's own 404 is not clobbered). The agent's Lua replaces a status whoever produced it (see README).</li>
- * <li>A service in maintenance: every location goes to an upstream without targets (the agent answers 503
- * from its no-healthy-target socket), whose page is the maintenance page, with {@code Retry-After}.</li>
+ * <li>A service in maintenance: its 503 page is the maintenance page, and the spec's extension {@value #EXTENSION}
+ * names the site with its allowlist and Retry-After; the agent's Lua answers 503 (that page) with {@code Retry-After}
+ * to every other client before routing.</li>
  * </ul>
  */
 public final class PageRenderer {
     /** Statuses replaced by default. */
     public static final List<String> DEFAULT_REPLACED = List.of("502", "503", "504");
     static final String CONTENT_TYPE = "text/html; charset=utf-8";
-    static final String MAINTENANCE_UPSTREAM = "pages-maintenance";
+    /** The key of the spec's extension: {@code {"maintenance": {"<siteId>": {"allow": [cidr], "retryAfterSeconds"}}}}. */
+    public static final String EXTENSION = "pages";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PageTemplates templates;
 
@@ -44,7 +49,7 @@ public final class PageRenderer {
     public ProxySpec render(ProxySpec spec, Map<String, Map<String, String>> stored,
             Map<String, PagesStore.Maintenance> maintenance, Instant now) {
         Map<String, String> defaults = stored.getOrDefault(PagesStore.DEFAULT_SCOPE, Map.of());
-        boolean anyMaintenance = false;
+        ObjectNode inMaintenance = JSON.createObjectNode();
         List<Site> sites = new ArrayList<>();
         for (Site site : spec.sites()) {
             if (site.serviceId() == null) {
@@ -53,15 +58,22 @@ public final class PageRenderer {
             }
             Map<String, String> own = stored.getOrDefault(site.serviceId(), Map.of());
             PagesStore.Maintenance m = maintenance.get(site.serviceId());
-            boolean inMaintenance = m != null && m.activeAt(now);
-            sites.add(site(site, defaults, own, inMaintenance ? m : null));
-            anyMaintenance |= inMaintenance;
+            boolean active = m != null && m.activeAt(now);
+            sites.add(site(site, defaults, own, active ? m : null));
+            if (active) {
+                ObjectNode n = inMaintenance.putObject(site.id());
+                ArrayNode allow = n.putArray("allow");
+                m.allow().forEach(allow::add);
+                if (m.retryAfterSeconds() != null) {
+                    n.put("retryAfterSeconds", m.retryAfterSeconds());
+                }
+            }
         }
         ProxySpec out = spec.withSites(sites);
-        if (anyMaintenance && spec.upstream(MAINTENANCE_UPSTREAM).isEmpty()) {
-            List<Upstream> ups = new ArrayList<>(spec.upstreams());
-            ups.add(new Upstream(MAINTENANCE_UPSTREAM, null, Upstream.LbMethod.ROUND_ROBIN, 0, List.of(), null));
-            out = out.withUpstreams(ups);
+        if (!inMaintenance.isEmpty()) {
+            ObjectNode pages = JSON.createObjectNode();
+            pages.set("maintenance", inMaintenance);
+            out = out.withExtension(EXTENSION, pages);
         }
         return out;
     }
@@ -77,23 +89,10 @@ public final class PageRenderer {
             String html = own.getOrDefault(key, defaults.getOrDefault(key, templates.shipped(key)));
             bodies.put(PageTemplates.status(key), render(key, html, name, domain, null, null, null, null));
         }
-        Site out = site;
         if (m != null) {
             String key = PageTemplates.MAINTENANCE;
             String html = own.getOrDefault(key, defaults.getOrDefault(key, templates.shipped(key)));
             bodies.put(503, render(key, html, name, domain, m.retryAfterSeconds(), m.message(), m.startsAt(), m.endsAt()));
-            List<Location> locs = new ArrayList<>();
-            for (Location l : site.locations()) {
-                locs.add(l.handler() != null ? l : new Location(l.path(), l.match(), MAINTENANCE_UPSTREAM, null));
-            }
-            out = out.withLocations(locs);
-            if (m.retryAfterSeconds() != null) {
-                Map<String, String> headers = new TreeMap<>(out.responseHeaders());
-                headers.put("Retry-After", m.retryAfterSeconds().toString());
-                out = new Site(out.id(), out.serviceId(), out.serviceName(), out.serverNames(), out.listen(),
-                        out.locations(), out.tls(), out.errorPages(), out.accessRules(), out.maxBodyBytes(),
-                        out.timeouts(), out.requestHeaders(), headers, out.websockets());
-            }
         }
         // one ErrorPage per distinct body, statuses sorted: deterministic
         Map<String, List<Integer>> byBody = new TreeMap<>();
@@ -108,7 +107,7 @@ public final class PageRenderer {
         }
         byBody.forEach((body, statuses) -> pages.add(new ErrorPage(statuses, CONTENT_TYPE, body)));
         pages.sort((a, b) -> Integer.compare(a.statuses().get(0), b.statuses().get(0)));
-        return out.withErrorPages(pages);
+        return site.withErrorPages(pages);
     }
 
     private String render(String key, String html, String service, String domain, Integer retryAfter, String message,

@@ -69,20 +69,18 @@ class PageRendererTest {
     }
 
     @Test
-    void maintenanceSendsEveryLocationToAnEmptyUpstreamWithItsPageAndRetryAfter() {
+    void maintenanceServesItsPageAndNamesTheSiteWithItsAllowlistForTheAgent() {
         PagesStore.Maintenance m = new PagesStore.Maintenance(UUID.fromString(ID), true, "Back at ten", 120,
-                List.of(), null, null);
+                List.of("127.0.0.1", "10.0.0.0/8"), null, null);
         ProxySpec out = renderer.render(spec(), Map.of(), Map.of(ID, m), NOW);
         Site s = out.site(ID).orElseThrow();
-        assertEquals("acme-challenge", s.locations().get(0).handler(), "ACME keeps working");
-        assertEquals(PageRenderer.MAINTENANCE_UPSTREAM, s.locations().get(1).upstream());
-        Upstream empty = out.upstream(PageRenderer.MAINTENANCE_UPSTREAM).orElseThrow();
-        assertTrue(empty.targets().isEmpty());
-        assertNull(empty.serviceId());
-        assertEquals("120", s.responseHeaders().get("Retry-After"));
+        assertEquals(spec().site(ID).orElseThrow().locations(), s.locations(), "routing unchanged (allowlisted clients)");
+        assertTrue(s.responseHeaders().isEmpty(), "Retry-After only on the maintenance answers (agent)");
         String body = pages(s).get(503).body();
         assertTrue(body.contains("Back at ten") && body.contains("under maintenance"), body);
-        assertTrue(out.upstream("svc-" + ID).isPresent(), "the service's upstream stays (health checks continue)");
+        assertEquals("{\"maintenance\":{\"" + ID + "\":{\"allow\":[\"127.0.0.1\",\"10.0.0.0/8\"],"
+                + "\"retryAfterSeconds\":120}}}", out.extensions().get(PageRenderer.EXTENSION).toString());
+        assertTrue(pages(s).get(502).body().contains("Bad Gateway"), "the other pages stay");
     }
 
     @Test
@@ -105,6 +103,6 @@ class PageRendererTest {
     }
 
     private static boolean inMaintenance(ProxySpec s) {
-        return s.upstream(PageRenderer.MAINTENANCE_UPSTREAM).isPresent();
+        return s.extensions().containsKey(PageRenderer.EXTENSION);
     }
 }
