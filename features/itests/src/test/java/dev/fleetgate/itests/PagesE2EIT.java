@@ -32,7 +32,8 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fleetgate.persistence.testing.TestDatabase;
 
 /**
- * Module 5 end to end through the agent's real nginx: the default 503 page when no target is healthy, a custom
+ * Module 5 end to end through the agent's real nginx: the default 503 page when no target is healthy (problem+json
+ * for {@code Accept: application/json}), a custom
  * per-service page, an upstream's own 404 passed through (and replaced once the service opts in), maintenance
  * on (503 + Retry-After + the operator's message for 127.0.0.1, the service for the allowlisted 127.0.0.2) and off, invalid templates refused — all without an nginx
  * reload (same master, same configuration generation, applyMode dynamic). Ports 20800–20819: core
@@ -110,13 +111,17 @@ class PagesE2EIT {
         shopId = admin.post("/api/v1/services", service("shop", SHOP, 20815)).expect(201).body().get("id").asText();
         downId = admin.post("/api/v1/services", service("down", DOWN, 20816)).expect(201).body().get("id").asText();
         Processes.await("shop served", Duration.ofSeconds(60), () -> "A".equals(get(SHOP, "/").body()));
+        // module resources are mounted in batches: wait for the endpoints this test needs
+        Processes.await("the pages endpoints", Duration.ofSeconds(60), () -> admin.get("/api/v1/pages").status() == 200
+                && admin.get("/api/v1/services/" + shopId + "/pages").status() == 200
+                && admin.get("/api/v1/services/" + shopId + "/maintenance").status() == 200);
         generation = work.resolve("agent-state/nginx/conf").toRealPath();
         master = masterPid();
     }
 
     @Test
     @Order(2)
-    void noHealthyTargetGetsTheDefault503Page() {
+    void noHealthyTargetGetsTheDefault503Page() throws Exception {
         Processes.await("down answers the default 503 page", Duration.ofSeconds(30), () -> {
             Reply r = get(DOWN, "/");
             return r.status() == 503 && r.body().contains("Service Unavailable");
@@ -124,6 +129,13 @@ class PagesE2EIT {
         Reply r = get(DOWN, "/");
         assertTrue(r.header("content-type").startsWith("text/html"), r.headers());
         assertTrue(r.body().startsWith("<!DOCTYPE html>") && r.body().contains(DOWN), r.body());
+        Reply json = get("127.0.0.1", DOWN, "/", "application/json");
+        assertEquals(503, json.status());
+        assertEquals("application/problem+json", json.header("content-type"), json.headers());
+        JsonNode problem = Api.JSON.readTree(json.body());
+        assertEquals(503, problem.path("status").asInt(), json.body());
+        assertEquals("Service Unavailable", problem.path("title").asText(), json.body());
+        assertEquals("down", problem.path("service").asText(), json.body());
     }
 
     @Test
@@ -220,14 +232,18 @@ class PagesE2EIT {
         return get("127.0.0.1", host, path);
     }
 
-    /** A GET with a Host header (java.net.http refuses to set Host) from a loopback client address. */
     private static Reply get(String from, String host, String path) {
+        return get(from, host, path, "text/html");
+    }
+
+    /** A GET with a Host header (java.net.http refuses to set Host) from a loopback client address. */
+    private static Reply get(String from, String host, String path, String accept) {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(from, 0));
             s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nAccept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             s.getInputStream().transferTo(all);
             String text = all.toString(StandardCharsets.UTF_8);

@@ -25,6 +25,8 @@ import dev.fleetgate.proxy.Site;
  * <li>A service in maintenance: its 503 page is the maintenance page, and the spec's extension {@value #EXTENSION}
  * names the site with its allowlist and Retry-After; the agent's Lua answers 503 (that page) with {@code Retry-After}
  * to every other client before routing.</li>
+ * <li>Every page has a problem+json twin (extension {@code problems}), served to clients whose {@code Accept}
+ * names JSON.</li>
  * </ul>
  */
 public final class PageRenderer {
@@ -50,6 +52,7 @@ public final class PageRenderer {
             Map<String, PagesStore.Maintenance> maintenance, Instant now) {
         Map<String, String> defaults = stored.getOrDefault(PagesStore.DEFAULT_SCOPE, Map.of());
         ObjectNode inMaintenance = JSON.createObjectNode();
+        ObjectNode problems = JSON.createObjectNode();
         List<Site> sites = new ArrayList<>();
         for (Site site : spec.sites()) {
             if (site.serviceId() == null) {
@@ -59,7 +62,14 @@ public final class PageRenderer {
             Map<String, String> own = stored.getOrDefault(site.serviceId(), Map.of());
             PagesStore.Maintenance m = maintenance.get(site.serviceId());
             boolean active = m != null && m.activeAt(now);
-            sites.add(site(site, defaults, own, active ? m : null));
+            Site rendered = site(site, defaults, own, active ? m : null);
+            sites.add(rendered);
+            ObjectNode p = problems.putObject(site.id());
+            for (ErrorPage page : rendered.errorPages()) {
+                for (int status : page.statuses()) {
+                    p.put(String.valueOf(status), problem(status, site, active && status == 503 ? m : null));
+                }
+            }
             if (active) {
                 ObjectNode n = inMaintenance.putObject(site.id());
                 ArrayNode allow = n.putArray("allow");
@@ -70,12 +80,37 @@ public final class PageRenderer {
             }
         }
         ProxySpec out = spec.withSites(sites);
-        if (!inMaintenance.isEmpty()) {
+        if (!problems.isEmpty()) {
             ObjectNode pages = JSON.createObjectNode();
-            pages.set("maintenance", inMaintenance);
+            if (!inMaintenance.isEmpty()) {
+                pages.set("maintenance", inMaintenance);
+            }
+            pages.set("problems", problems);
             out = out.withExtension(EXTENSION, pages);
         }
         return out;
+    }
+
+    /** The problem+json (RFC 9457) body served instead of a page to clients that accept JSON. */
+    static String problem(int status, Site site, PagesStore.Maintenance m) {
+        String key = m != null ? PageTemplates.MAINTENANCE : String.valueOf(status);
+        Map<String, Object> scope = PageTemplates.scope(key, site.serviceName(), null, null,
+                m == null ? null : m.retryAfterSeconds(), m == null ? null : m.message());
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", "about:blank");
+        n.put("title", PageTemplates.reason(PageTemplates.KEYS.contains(key) ? key : "500"));
+        n.put("status", status);
+        n.put("detail", String.valueOf(scope.get("message")));
+        if (site.serviceName() != null) {
+            n.put("service", site.serviceName());
+        }
+        if (m != null) {
+            n.put("maintenance", true);
+            if (m.retryAfterSeconds() != null) {
+                n.put("retryAfterSeconds", m.retryAfterSeconds());
+            }
+        }
+        return n.toString();
     }
 
     private Site site(Site site, Map<String, String> defaults, Map<String, String> own, PagesStore.Maintenance m) {

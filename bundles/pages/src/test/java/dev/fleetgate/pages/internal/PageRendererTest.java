@@ -54,6 +54,10 @@ class PageRendererTest {
         assertEquals("text/html; charset=utf-8", p.get(504).contentType());
         assertTrue(out.site("other").orElseThrow().errorPages().isEmpty(), "module sites are left alone");
         assertEquals(out, renderer.render(spec(), Map.of(), Map.of(), NOW.plusSeconds(3600)), "deterministic");
+        var problems = out.extensions().get(PageRenderer.EXTENSION).path("problems").path(ID);
+        assertEquals(3, problems.size(), problems.toString());
+        assertTrue(problems.path("502").asText().contains("\"title\":\"Bad Gateway\""), problems.toString());
+        assertFalse(out.extensions().get(PageRenderer.EXTENSION).has("maintenance"));
     }
 
     @Test
@@ -78,8 +82,11 @@ class PageRendererTest {
         assertTrue(s.responseHeaders().isEmpty(), "Retry-After only on the maintenance answers (agent)");
         String body = pages(s).get(503).body();
         assertTrue(body.contains("Back at ten") && body.contains("under maintenance"), body);
-        assertEquals("{\"maintenance\":{\"" + ID + "\":{\"allow\":[\"127.0.0.1\",\"10.0.0.0/8\"],"
-                + "\"retryAfterSeconds\":120}}}", out.extensions().get(PageRenderer.EXTENSION).toString());
+        assertEquals("{\"" + ID + "\":{\"allow\":[\"127.0.0.1\",\"10.0.0.0/8\"],\"retryAfterSeconds\":120}}",
+                out.extensions().get(PageRenderer.EXTENSION).path("maintenance").toString());
+        assertEquals("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
+                + "\"detail\":\"Back at ten\",\"service\":\"shop\",\"maintenance\":true,\"retryAfterSeconds\":120}",
+                out.extensions().get(PageRenderer.EXTENSION).path("problems").path(ID).path("503").asText());
         assertTrue(pages(s).get(502).body().contains("Bad Gateway"), "the other pages stay");
     }
 
@@ -103,6 +110,6 @@ class PageRendererTest {
     }
 
     private static boolean inMaintenance(ProxySpec s) {
-        return s.extensions().containsKey(PageRenderer.EXTENSION);
+        return s.extensions().get(PageRenderer.EXTENSION).has("maintenance");
     }
 }

@@ -88,7 +88,7 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
                 throw SafeValues.refused(f + ".id", "is not unique: " + site.id());
             }
             SiteBlocks.build(site, f, settings, upstreams, globalRules, listens, listeners, sites, certificates,
-                    spec.maintenance(site.id()));
+                    spec.maintenance(site.id()), spec.problems(site.id()));
         }
         List<Listener> blocks = new ArrayList<>();
         String fallback = settings.workDir().resolve("tls").toString();

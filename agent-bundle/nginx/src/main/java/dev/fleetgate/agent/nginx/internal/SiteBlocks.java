@@ -21,7 +21,7 @@ final class SiteBlocks {
 
     static void build(Spec.Site site, String f, NginxSettings settings, Map<String, Spec.Upstream> upstreams,
             List<String[]> globalRules, Map<String, Boolean> listens, ObjectNode listeners, ArrayNode sites,
-            ObjectNode certificates, JsonNode maintenance) {
+            ObjectNode certificates, JsonNode maintenance, JsonNode problems) {
         String serviceId = site.serviceId() == null ? null : SafeValues.serviceId(f + ".serviceId", site.serviceId());
         if (site.serviceName() != null) {
             SafeValues.text(f + ".serviceName", site.serviceName(), 128);
@@ -128,6 +128,9 @@ final class SiteBlocks {
         if (maintenance != null) {
             entry.set("maintenance", maintenance(f + ".maintenance", maintenance));
         }
+        if (problems != null) {
+            entry.set("problems", problems(f + ".problems", problems));
+        }
         if (certificateId != null) {
             entry.put("certificate", certificateId);
         }
@@ -226,6 +229,27 @@ final class SiteBlocks {
             }
             out.put("retryAfter", String.valueOf(retry.asInt()));
         }
+        return out;
+    }
+
+    /** problem+json bodies by status (Lua data only: never part of nginx.conf). */
+    private static ObjectNode problems(String f, JsonNode p) {
+        if (!p.isObject()) {
+            throw SafeValues.refused(f, "must be an object");
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        p.fields().forEachRemaining(e -> {
+            int status;
+            try {
+                status = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException x) {
+                status = 0;
+            }
+            if (status < 400 || status > 599 || !e.getValue().isTextual()) {
+                throw SafeValues.refused(f + "." + e.getKey(), "must be a text for a status 400..599");
+            }
+            out.put(String.valueOf(status), e.getValue().asText());
+        });
         return out;
     }
 

@@ -33,8 +33,20 @@ public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> 
      *         {@code {"allow": [cidr], "retryAfterSeconds"}}), or null when it is not in maintenance
      */
     public JsonNode maintenance(String siteId) {
+        return pages("maintenance", siteId);
+    }
+
+    /**
+     * @return the pages module's problem+json bodies of a site's pages ({@code extensions.pages.problems.<siteId>}:
+     *         {@code {"<status>": "<json>"}}), served instead of the page to clients that accept JSON; or null
+     */
+    public JsonNode problems(String siteId) {
+        return pages("problems", siteId);
+    }
+
+    private JsonNode pages(String kind, String siteId) {
         JsonNode pages = extensions.get("pages");
-        JsonNode m = pages == null ? null : pages.path("maintenance").get(siteId);
+        JsonNode m = pages == null ? null : pages.path(kind).get(siteId);
         return m == null || m.isNull() ? null : m;
     }
 

@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The pages module's maintenance ({@code extensions.pages.maintenance}) through a real nginx (ports 19100–19119):
- * 503 with the site's 503 page and Retry-After for every client but the allowlisted ones, which reach the
- * upstream; switched on and off without a reload.
+ * 503 with the site's 503 page (its problem+json for {@code Accept: application/json}) and Retry-After for every
+ * client but the allowlisted ones, which reach the upstream; switched on and off without a reload.
  */
 class MaintenanceIT {
     static final int HTTP = 19100;
@@ -64,6 +64,11 @@ class MaintenanceIT {
         assertTrue(blocked.contains("\r\nRetry-After: 120\r\n"), blocked);
         assertTrue(blocked.endsWith("<h1>maintenance \"soon\" {}</h1>"), blocked);
         assertTrue(blocked.toLowerCase().contains("content-type: text/html; charset=utf-8"), blocked);
+        String json = get("127.0.0.1", "application/json");
+        assertTrue(json.startsWith("HTTP/1.1 503"), json);
+        assertTrue(json.contains("\r\nContent-Type: application/problem+json\r\n"), json);
+        assertTrue(json.contains("\r\nRetry-After: 120\r\n"), json);
+        assertTrue(json.endsWith("{\"status\":503,\"title\":\"Service Unavailable\"}"), json);
         String allowed = get("127.0.0.2");
         assertTrue(allowed.startsWith("HTTP/1.1 200") && allowed.endsWith("A"), allowed);
         assertFalse(allowed.contains("Retry-After"), allowed);
@@ -84,16 +89,22 @@ class MaintenanceIT {
         ObjectNode m = spec.putObject("extensions").putObject("pages").putObject("maintenance").putObject("m1");
         m.putArray("allow").add(allow);
         m.put("retryAfterSeconds", retryAfter);
+        ((ObjectNode) spec.path("extensions").path("pages")).putObject("problems").putObject("m1")
+                .put("503", "{\"status\":503,\"title\":\"Service Unavailable\"}");
         return spec;
     }
 
     /** A GET from a given loopback client address. */
     private static String get(String from) throws IOException {
+        return get(from, "text/html");
+    }
+
+    private static String get(String from, String accept) throws IOException {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
             s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
             s.setSoTimeout(10_000);
-            s.getOutputStream().write("GET / HTTP/1.0\r\nHost: m.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: m.test\r\nAccept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             s.getInputStream().transferTo(all);
             return all.toString(StandardCharsets.UTF_8);

@@ -341,7 +341,8 @@ end
 --    "sites": [{"service", "locations": [{"path", "exact", "upstream" | "acme"}], "rules": [["allow"|"deny",
 --               "<cidr|all>"]], "maxBody", "timeouts": [connect, send, read], "requestHeaders": {name: value},
 --               "responseHeaders": {name: value}, "websockets", "keepalive", "errorPages": {"<status>":
---               {"type", "body"}}, "maintenance": {"rules", "retryAfter"}, "redirect": {"port"}, "certificate": "<id>"}],
+--               {"type", "body"}}, "problems": {"<status>": json},
+--               "maintenance": {"rules", "retryAfter"}, "redirect": {"port"}, "certificate": "<id>"}],
 --    "certificates": {"<id>": {"cert": PEM, "key": PEM}}}
 -- It is decoded and compiled (every field checked) before it replaces the live one: r:doc = the JSON,
 -- r:v = a counter. A worker compiles it again only when r:v changed (one shared-dict read per request).
@@ -524,6 +525,18 @@ local function compile_site(s, i, certificates)
             site.pages[code] = page
         end
         if next(site.pages) == nil then site.pages = nil end
+    end
+    if s.problems ~= nil then
+        -- problem+json bodies of the pages, for clients that accept JSON (pages module)
+        if type(s.problems) ~= "table" then return nil, f .. ".problems is not an object" end
+        site.problems = {}
+        for status, body in pairs(s.problems) do
+            local code = tonumber(status)
+            if not code or code < 400 or code > 599 or type(body) ~= "string" then
+                return nil, f .. ".problems." .. tostring(status) .. " must be a text for a status 400..599"
+            end
+            site.problems[code] = body
+        end
     end
     if s.maintenance ~= nil then
         -- the pages module's maintenance: 503 (the site's 503 page) and Retry-After for clients the rules deny
@@ -783,6 +796,13 @@ function _M.headers()
         ngx.header["Retry-After"] = ctx.fg_retry
     end
     local page = site.pages and site.pages[ngx.status]
+    if page and site.problems then
+        local problem = site.problems[ngx.status]
+        local accept = problem and ngx.var.http_accept
+        if accept and str_find(accept, "json", 1, true) then
+            page = {type = "application/problem+json", body = problem}
+        end
+    end
     if page then
         ngx.header.content_type = page.type
         ngx.header.content_length = #page.body
