@@ -25,6 +25,7 @@ const ActivityPage = lazy(() => import('./pages/ActivityPage'));
 const MonitorsPage = lazy(() => import('./pages/MonitorsPage'));
 const MonitorPage = lazy(() => import('./pages/MonitorPage'));
 const CertificatesPage = lazy(() => import('./pages/CertificatesPage'));
+const PagesPage = lazy(() => import('./pages/PagesPage'));
 
 export function App() {
   return (
@@ -57,6 +58,7 @@ export function App() {
                   <Route path="/monitors" element={<MonitorsPage />} />
                   <Route path="/monitors/:id" element={<MonitorPage />} />
                   <Route path="/certificates" element={<CertificatesPage />} />
+                  <Route path="/pages" element={<PagesPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

@@ -38,6 +38,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ['/dns', 'DNS'],
     ['/monitors', 'Monitors'],
     ['/certificates', 'Certificates'],
+    ['/pages', 'Pages'],
     ['/incidents', 'Incidents'],
     ['/modules', 'Modules'],
   ];

@@ -7,6 +7,7 @@ import type { Series, Service, ServiceStatus } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Badge, HealthBadge } from '../components/Badge';
 import { ServiceMonitors } from '../components/ServiceMonitors';
+import { MaintenanceToggle } from '../components/MaintenanceToggle';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, NotFoundPage, QueryState, isMissing } from '../components/QueryState';
@@ -78,6 +79,7 @@ export default function ServicePage() {
             <ServiceHistory service={s} canWrite={canWrite} />
             {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
             <ServiceMonitors serviceId={id} />
+            <MaintenanceToggle serviceId={id} />
           </>
         )}
       </QueryState>

@@ -87,7 +87,8 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
             if (!siteIds.add(SafeValues.id(f + ".id", site.id()))) {
                 throw SafeValues.refused(f + ".id", "is not unique: " + site.id());
             }
-            SiteBlocks.build(site, f, settings, upstreams, globalRules, listens, listeners, sites, certificates);
+            SiteBlocks.build(site, f, settings, upstreams, globalRules, listens, listeners, sites, certificates,
+                    spec.maintenance(site.id()), spec.problems(site.id()));
         }
         List<Listener> blocks = new ArrayList<>();
         String fallback = settings.workDir().resolve("tls").toString();

@@ -1,5 +1,6 @@
 package dev.fleetgate.agent.nginx.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +21,7 @@ final class SiteBlocks {
 
     static void build(Spec.Site site, String f, NginxSettings settings, Map<String, Spec.Upstream> upstreams,
             List<String[]> globalRules, Map<String, Boolean> listens, ObjectNode listeners, ArrayNode sites,
-            ObjectNode certificates) {
+            ObjectNode certificates, JsonNode maintenance, JsonNode problems) {
         String serviceId = site.serviceId() == null ? null : SafeValues.serviceId(f + ".serviceId", site.serviceId());
         if (site.serviceName() != null) {
             SafeValues.text(f + ".serviceName", site.serviceName(), 128);
@@ -124,6 +125,12 @@ final class SiteBlocks {
         entry.put("websockets", site.websockets());
         entry.put("keepalive", keepalive);
         entry.set("errorPages", pages);
+        if (maintenance != null) {
+            entry.set("maintenance", maintenance(f + ".maintenance", maintenance));
+        }
+        if (problems != null) {
+            entry.set("problems", problems(f + ".problems", problems));
+        }
         if (certificateId != null) {
             entry.put("certificate", certificateId);
         }
@@ -190,6 +197,59 @@ final class SiteBlocks {
         if ("least_conn".equals(u.lbMethod())) {
             out.put("leastConn", true); // its requests go through the location with a log phase (release)
         }
+        return out;
+    }
+
+    /**
+     * The pages module's maintenance of a site: {@code {"rules": [["allow", cidr]..., ["deny", "all"]],
+     * "retryAfter": "<seconds>"}}; Lua answers 503 (the site's 503 page) to every client the rules deny.
+     */
+    private static ObjectNode maintenance(String f, JsonNode m) {
+        if (!m.isObject()) {
+            throw SafeValues.refused(f, "must be an object");
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ArrayNode rules = out.putArray("rules");
+        JsonNode allow = m.path("allow");
+        if (!allow.isMissingNode() && !allow.isNull() && !allow.isArray()) {
+            throw SafeValues.refused(f + ".allow", "must be an array");
+        }
+        for (int i = 0; i < allow.size(); i++) {
+            JsonNode a = allow.get(i);
+            if (!a.isTextual()) {
+                throw SafeValues.refused(f + ".allow[" + i + "]", "must be a string");
+            }
+            rules.addArray().add("allow").add(SafeValues.source(f + ".allow[" + i + "]", a.asText()));
+        }
+        rules.addArray().add("deny").add("all");
+        JsonNode retry = m.path("retryAfterSeconds");
+        if (!retry.isMissingNode() && !retry.isNull()) {
+            if (!retry.canConvertToInt() || !retry.isIntegralNumber() || retry.asInt() < 0) {
+                throw SafeValues.refused(f + ".retryAfterSeconds", "must be a non-negative integer");
+            }
+            out.put("retryAfter", String.valueOf(retry.asInt()));
+        }
+        return out;
+    }
+
+    /** problem+json bodies by status (Lua data only: never part of nginx.conf). */
+    private static ObjectNode problems(String f, JsonNode p) {
+        if (!p.isObject()) {
+            throw SafeValues.refused(f, "must be an object");
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        p.fields().forEachRemaining(e -> {
+            int status;
+            try {
+                status = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException x) {
+                status = 0;
+            }
+            if (status < 400 || status > 599 || !e.getValue().isTextual()) {
+                throw SafeValues.refused(f + "." + e.getKey(), "must be a text for a status 400..599");
+            }
+            out.put(String.valueOf(status), e.getValue().asText());
+        });
         return out;
     }
 

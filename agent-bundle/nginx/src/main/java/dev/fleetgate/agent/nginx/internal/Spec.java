@@ -12,18 +12,42 @@ import java.util.TreeMap;
  * The body of the {@code proxy} section as the agent reads it (the core's {@code ProxySpec}; unknown fields are
  * ignored). Nothing here is trusted: {@link ConfigModel} validates every value it renders.
  */
-public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> accessRules) {
+public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> accessRules,
+        Map<String, JsonNode> extensions) {
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    public static final Spec EMPTY = new Spec(List.of(), List.of(), List.of());
+    public static final Spec EMPTY = new Spec(List.of(), List.of(), List.of(), Map.of());
 
     public Spec {
         sites = list(sites);
         upstreams = list(upstreams);
         accessRules = list(accessRules);
+        extensions = map(extensions);
+    }
+
+    /**
+     * @return the pages module's maintenance of a site ({@code extensions.pages.maintenance.<siteId>}:
+     *         {@code {"allow": [cidr], "retryAfterSeconds"}}), or null when it is not in maintenance
+     */
+    public JsonNode maintenance(String siteId) {
+        return pages("maintenance", siteId);
+    }
+
+    /**
+     * @return the pages module's problem+json bodies of a site's pages ({@code extensions.pages.problems.<siteId>}:
+     *         {@code {"<status>": "<json>"}}), served instead of the page to clients that accept JSON; or null
+     */
+    public JsonNode problems(String siteId) {
+        return pages("problems", siteId);
+    }
+
+    private JsonNode pages(String kind, String siteId) {
+        JsonNode pages = extensions.get("pages");
+        JsonNode m = pages == null ? null : pages.path(kind).get(siteId);
+        return m == null || m.isNull() ? null : m;
     }
 
     /** @throws IllegalArgumentException when the body is not a proxy spec */
@@ -102,7 +126,7 @@ public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> 
         return l == null ? List.of() : l.stream().filter(x -> x != null).toList();
     }
 
-    private static Map<String, String> map(Map<String, String> m) {
+    private static <V> Map<String, V> map(Map<String, V> m) {
         return m == null ? Map.of() : new TreeMap<>(m);
     }
 }

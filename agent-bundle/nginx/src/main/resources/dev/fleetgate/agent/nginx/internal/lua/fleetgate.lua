@@ -341,7 +341,8 @@ end
 --    "sites": [{"service", "locations": [{"path", "exact", "upstream" | "acme"}], "rules": [["allow"|"deny",
 --               "<cidr|all>"]], "maxBody", "timeouts": [connect, send, read], "requestHeaders": {name: value},
 --               "responseHeaders": {name: value}, "websockets", "keepalive", "errorPages": {"<status>":
---               {"type", "body"}}, "redirect": {"port"}, "certificate": "<id>"}],
+--               {"type", "body"}}, "problems": {"<status>": json},
+--               "maintenance": {"rules", "retryAfter"}, "redirect": {"port"}, "certificate": "<id>"}],
 --    "certificates": {"<id>": {"cert": PEM, "key": PEM}}}
 -- It is decoded and compiled (every field checked) before it replaces the live one: r:doc = the JSON,
 -- r:v = a counter. A worker compiles it again only when r:v changed (one shared-dict read per request).
@@ -525,7 +526,33 @@ local function compile_site(s, i, certificates)
         end
         if next(site.pages) == nil then site.pages = nil end
     end
-    site.filtered = site.responseHeaders ~= nil or site.pages ~= nil or site.leastConn == true
+    if s.problems ~= nil then
+        -- problem+json bodies of the pages, for clients that accept JSON (pages module)
+        if type(s.problems) ~= "table" then return nil, f .. ".problems is not an object" end
+        site.problems = {}
+        for status, body in pairs(s.problems) do
+            local code = tonumber(status)
+            if not code or code < 400 or code > 599 or type(body) ~= "string" then
+                return nil, f .. ".problems." .. tostring(status) .. " must be a text for a status 400..599"
+            end
+            site.problems[code] = body
+        end
+    end
+    if s.maintenance ~= nil then
+        -- the pages module's maintenance: 503 (the site's 503 page) and Retry-After for clients the rules deny
+        local m = s.maintenance
+        if type(m) ~= "table" or type(m.rules) ~= "table" or (m.retryAfter ~= nil and not text(m.retryAfter)) then
+            return nil, f .. ".maintenance must be {rules, retryAfter}"
+        end
+        local rules = {}
+        for k, r in ipairs(m.rules) do
+            local rule, err = compile_rule(r)
+            if not rule then return nil, f .. ".maintenance.rules[" .. (k - 1) .. "]: " .. err end
+            rules[k] = rule
+        end
+        site.maint = {rules = rules, retry = m.retryAfter}
+    end
+    site.filtered = site.responseHeaders ~= nil or site.pages ~= nil or site.leastConn == true or site.maint ~= nil
     if s.redirect ~= nil then
         if type(s.redirect) ~= "table" or type(s.redirect.port) ~= "number" then
             return nil, f .. ".redirect must be {port}"
@@ -686,6 +713,13 @@ function _M.route(listener, filtered)
         end
         return ngx.exec("/.fleetgate-acme/" .. file)
     end
+    local maint = site.maint
+    if maint and not allowed(maint.rules) then
+        local ctx = ngx.ctx
+        ctx.fg_site = site
+        ctx.fg_retry = maint.retry or false
+        return ngx.exit(503)
+    end
     if site.redirect then
         return ngx.redirect("https://" .. host .. site.redirect .. var.request_uri, 301)
     end
@@ -758,7 +792,17 @@ function _M.headers()
             header[h[i][1]] = h[i][2]
         end
     end
+    if ctx.fg_retry then
+        ngx.header["Retry-After"] = ctx.fg_retry
+    end
     local page = site.pages and site.pages[ngx.status]
+    if page and site.problems then
+        local problem = site.problems[ngx.status]
+        local accept = problem and ngx.var.http_accept
+        if accept and str_find(accept, "json", 1, true) then
+            page = {type = "application/problem+json", body = problem}
+        end
+    end
     if page then
         ngx.header.content_type = page.type
         ngx.header.content_length = #page.body

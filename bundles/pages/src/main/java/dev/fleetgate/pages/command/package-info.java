@@ -1,0 +1,2 @@
+/** Karaf shell commands of the pages module: {@code fleetgate:maintenance}. */
+package dev.fleetgate.pages.command;

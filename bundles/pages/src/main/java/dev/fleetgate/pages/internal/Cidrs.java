@@ -1,0 +1,41 @@
+package dev.fleetgate.pages.internal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/** Checks client-address allowlist entries: an IPv4 or IPv6 address, optionally with a prefix length. */
+final class Cidrs {
+    private Cidrs() {
+    }
+
+    /** @return the normalised entry (lower case), or null when it is not an address or CIDR block */
+    static String normalise(String s) {
+        if (s == null || s.isEmpty() || s.length() > 49) {
+            return null;
+        }
+        String text = s.toLowerCase(Locale.ROOT);
+        int slash = text.indexOf('/');
+        String addr = slash < 0 ? text : text.substring(0, slash);
+        // literals only: InetAddress must never resolve a name
+        if (!addr.matches("[0-9.]+") && !(addr.contains(":") && addr.matches("[0-9a-f:.]+"))) {
+            return null;
+        }
+        if (addr.matches("[0-9.]+") && !addr.matches("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})")) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = InetAddress.getByName(addr).getAddress();
+        } catch (UnknownHostException | RuntimeException e) {
+            return null;
+        }
+        if (slash >= 0) {
+            String len = text.substring(slash + 1);
+            if (!len.matches("\\d{1,3}") || Integer.parseInt(len) > bytes.length * 8) {
+                return null;
+            }
+        }
+        return text;
+    }
+}

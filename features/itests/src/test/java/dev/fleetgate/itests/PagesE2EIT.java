@@ -1,0 +1,257 @@
+package dev.fleetgate.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.fleetgate.persistence.testing.TestDatabase;
+
+/**
+ * Module 5 end to end through the agent's real nginx: the default 503 page when no target is healthy (problem+json
+ * for {@code Accept: application/json}), a custom
+ * per-service page, an upstream's own 404 passed through (and replaced once the service opts in), maintenance
+ * on (503 + Retry-After + the operator's message for 127.0.0.1, the service for the allowlisted 127.0.0.2) and off, invalid templates refused — all without an nginx
+ * reload (same master, same configuration generation, applyMode dynamic). Ports 20800–20819: core
+ * 20800–20804, nginx 20810 (http), 20811 (https), 20812 (admin), upstream 20815, nothing on 20816.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PagesE2EIT {
+    private static final int CORE = 20800;
+    private static final int HTTP = 20810;
+    private static final String SHOP = "shop.pages.test";
+    private static final String DOWN = "down.pages.test";
+
+    private Path work;
+    private TestDatabase db;
+    private CoreProcess core;
+    private AgentProcess agent;
+    private Api admin;
+    private String agentId;
+    private String shopId;
+    private String downId;
+    private HttpServer upstream;
+    private Path generation;
+    private long master;
+
+    @BeforeAll
+    void start() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("pages-" + System.currentTimeMillis());
+        Files.createDirectories(work);
+        db = TestDatabase.create();
+        core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
+        core.start();
+        admin = core.admin();
+        agent = new AgentProcess(work);
+        agent.proxyPorts(HTTP, 20811, 20812);
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 20815), 64);
+        upstream.setExecutor(Executors.newFixedThreadPool(2));
+        upstream.createContext("/", exchange -> {
+            boolean missing = exchange.getRequestURI().getPath().startsWith("/missing");
+            byte[] body = (missing ? "{\"error\":\"own\"}" : "A").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", missing ? "application/json" : "text/plain");
+            exchange.sendResponseHeaders(missing ? 404 : 200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        upstream.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.close();
+            agent.stopNginx();
+        }
+        if (upstream != null) {
+            upstream.stop(0);
+        }
+        if (core != null) {
+            core.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void servicesAreServed() throws Exception {
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "pages-e2e")).expect(201)
+                .body().get("token").asText();
+        agent.start(core.url(), "pages-e2e", token);
+        agentId = agent.awaitOnline(admin, "pages-e2e", Duration.ofSeconds(60));
+        shopId = admin.post("/api/v1/services", service("shop", SHOP, 20815)).expect(201).body().get("id").asText();
+        downId = admin.post("/api/v1/services", service("down", DOWN, 20816)).expect(201).body().get("id").asText();
+        Processes.await("shop served", Duration.ofSeconds(60), () -> "A".equals(get(SHOP, "/").body()));
+        // module resources are mounted in batches: wait for the endpoints this test needs
+        Processes.await("the pages endpoints", Duration.ofSeconds(60), () -> admin.get("/api/v1/pages").status() == 200
+                && admin.get("/api/v1/services/" + shopId + "/pages").status() == 200
+                && admin.get("/api/v1/services/" + shopId + "/maintenance").status() == 200);
+        generation = work.resolve("agent-state/nginx/conf").toRealPath();
+        master = masterPid();
+    }
+
+    @Test
+    @Order(2)
+    void noHealthyTargetGetsTheDefault503Page() throws Exception {
+        Processes.await("down answers the default 503 page", Duration.ofSeconds(30), () -> {
+            Reply r = get(DOWN, "/");
+            return r.status() == 503 && r.body().contains("Service Unavailable");
+        });
+        Reply r = get(DOWN, "/");
+        assertTrue(r.header("content-type").startsWith("text/html"), r.headers());
+        assertTrue(r.body().startsWith("<!DOCTYPE html>") && r.body().contains(DOWN), r.body());
+        Reply json = get("127.0.0.1", DOWN, "/", "application/json");
+        assertEquals(503, json.status());
+        assertEquals("application/problem+json", json.header("content-type"), json.headers());
+        JsonNode problem = Api.JSON.readTree(json.body());
+        assertEquals(503, problem.path("status").asInt(), json.body());
+        assertEquals("Service Unavailable", problem.path("title").asText(), json.body());
+        assertEquals("down", problem.path("service").asText(), json.body());
+    }
+
+    @Test
+    @Order(3)
+    void aCustomServicePageIsServedAndInvalidOnesAreRefused() {
+        Api.Response bad = admin.put("/api/v1/services/" + downId + "/pages/503", Map.of("html", "<p>{{#open}}</p>"));
+        assertEquals(400, bad.status(), String.valueOf(bad.body()));
+        assertEquals("html", bad.body().path("errors").path(0).path("field").asText(), bad.body().toString());
+        assertEquals(400, admin.put("/api/v1/pages/999", Map.of("html", "x")).status());
+        JsonNode preview = admin.post("/api/v1/pages/preview", Map.of("html", "{{status}} {{service}}", "status", "502"))
+                .expect(200).body();
+        assertEquals("502 shop", preview.path("html").asText());
+        admin.put("/api/v1/services/" + downId + "/pages/503",
+                Map.of("html", "<h1>custom {{service}} {{status}} {{reason}}</h1>")).expect(200);
+        Processes.await("the custom page", Duration.ofSeconds(30),
+                () -> "<h1>custom down 503 Service Unavailable</h1>".equals(get(DOWN, "/").body()));
+        assertEquals(503, get(DOWN, "/").status());
+    }
+
+    @Test
+    @Order(4)
+    void anUpstreams404PassesThroughUnlessTheServiceOptsIn() {
+        Reply own = get(SHOP, "/missing");
+        assertEquals(404, own.status());
+        assertEquals("{\"error\":\"own\"}", own.body());
+        admin.put("/api/v1/services/" + shopId + "/pages/404", Map.of("html", "<p>gone {{status}}</p>")).expect(200);
+        Processes.await("the service's 404 page", Duration.ofSeconds(30),
+                () -> "<p>gone 404</p>".equals(get(SHOP, "/missing").body()));
+        admin.delete("/api/v1/services/" + shopId + "/pages/404").expect(204);
+        Processes.await("the upstream's 404 again", Duration.ofSeconds(30),
+                () -> "{\"error\":\"own\"}".equals(get(SHOP, "/missing").body()));
+        assertEquals("A", get(SHOP, "/").body());
+    }
+
+    @Test
+    @Order(5)
+    void maintenanceOnAnswers503WithRetryAfterAndOffServesAgain() {
+        ObjectNode on = Api.JSON.createObjectNode().put("enabled", true).put("message", "Back at ten")
+                .put("retryAfterSeconds", 120);
+        on.putArray("allow").add("127.0.0.2");
+        JsonNode m = admin.put("/api/v1/services/" + shopId + "/maintenance", on).expect(200).body();
+        assertTrue(m.path("active").asBoolean(), m.toString());
+        Processes.await("shop in maintenance", Duration.ofSeconds(30), () -> get(SHOP, "/").status() == 503);
+        Reply r = get(SHOP, "/");
+        assertEquals("120", r.header("retry-after"), r.headers());
+        assertTrue(r.body().contains("Back at ten") && r.body().contains("under maintenance"), r.body());
+        Reply allowed = get("127.0.0.2", SHOP, "/");
+        assertEquals(200, allowed.status(), allowed.body());
+        assertEquals("A", allowed.body(), "the allowlisted client reaches the service");
+        assertEquals("", allowed.header("retry-after"));
+        assertEquals(400, admin.put("/api/v1/services/" + shopId + "/maintenance",
+                Map.of("enabled", true, "allow", java.util.List.of("not-an-address"))).status());
+        admin.put("/api/v1/services/" + shopId + "/maintenance", Map.of("enabled", false)).expect(200);
+        Processes.await("shop served again", Duration.ofSeconds(30), () -> "A".equals(get(SHOP, "/").body()));
+        assertFalse(get(SHOP, "/").headers().toLowerCase(Locale.ROOT).contains("retry-after"));
+    }
+
+    @Test
+    @Order(6)
+    void noChangeReloadedNginx() throws Exception {
+        assertEquals(generation, work.resolve("agent-state/nginx/conf").toRealPath(), "same configuration generation");
+        assertEquals(master, masterPid(), "same nginx master");
+        Processes.await("applyMode dynamic", Duration.ofSeconds(30), () -> "dynamic".equals(admin
+                .get("/api/v1/services/" + shopId + "/status").body().path("agents").path(0).path("applyMode").asText()));
+    }
+
+    private long masterPid() throws IOException {
+        return Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim());
+    }
+
+    private ObjectNode service(String name, String host, int port) {
+        ObjectNode s = Api.JSON.createObjectNode().put("name", name);
+        s.putArray("domains").add(host);
+        s.putArray("agentIds").add(agentId);
+        ObjectNode up = s.putObject("upstream");
+        up.putArray("targets").addObject().put("host", "127.0.0.1").put("port", port).put("weight", 1);
+        up.putObject("healthCheck").put("path", "/health").put("intervalSeconds", 1).put("fall", 1).put("rise", 1);
+        return s;
+    }
+
+    private record Reply(int status, String headers, String body) {
+        String header(String name) {
+            for (String line : headers.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return "";
+        }
+    }
+
+    private static Reply get(String host, String path) {
+        return get("127.0.0.1", host, path);
+    }
+
+    private static Reply get(String from, String host, String path) {
+        return get(from, host, path, "text/html");
+    }
+
+    /** A GET with a Host header (java.net.http refuses to set Host) from a loopback client address. */
+    private static Reply get(String from, String host, String path, String accept) {
+        try (Socket s = new Socket()) {
+            s.bind(new InetSocketAddress(from, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nAccept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(all);
+            String text = all.toString(StandardCharsets.UTF_8);
+            int end = text.indexOf("\r\n\r\n");
+            return new Reply(Integer.parseInt(text.split(" ", 3)[1]), end < 0 ? text : text.substring(0, end),
+                    end < 0 ? "" : text.substring(end + 4));
+        } catch (IOException | RuntimeException e) {
+            return new Reply(-1, "", e.toString());
+        }
+    }
+}
