@@ -1,6 +1,5 @@
 package dev.fleetgate.proxy.command;
 
-import java.util.Optional;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -31,13 +30,12 @@ public class ScaleCommand implements Action {
 
     @Override
     public Object execute() {
-        Optional<StoredService> s = services.findByNameOrId(service);
-        if (s.isEmpty()) {
-            System.err.println("No service named or with id " + service);
+        StoredService s = Errors.service(services, service);
+        if (s == null) {
             return null;
         }
         try {
-            StoredService scaled = services.scale(s.get().id(), Json.MAPPER.createObjectNode().put("replicas", replicas),
+            StoredService scaled = services.scale(s.id(), Json.MAPPER.createObjectNode().put("replicas", replicas),
                     ProxyServices.SHELL);
             System.out.println("Service " + scaled.name() + " (" + scaled.id() + ") now wants " + replicas
                     + " replica(s) per agent, revision " + scaled.revision());

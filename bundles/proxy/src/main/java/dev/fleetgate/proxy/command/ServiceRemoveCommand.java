@@ -1,6 +1,5 @@
 package dev.fleetgate.proxy.command;
 
-import java.util.Optional;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -27,14 +26,13 @@ public class ServiceRemoveCommand implements Action {
 
     @Override
     public Object execute() {
-        Optional<StoredService> s = services.findByNameOrId(service);
-        if (s.isEmpty()) {
-            System.err.println("No service named or with id " + service);
+        StoredService s = Errors.service(services, service);
+        if (s == null) {
             return null;
         }
         try {
-            services.delete(s.get().id());
-            System.out.println("Removed service " + s.get().name() + " (" + s.get().id() + ")");
+            services.delete(s.id());
+            System.out.println("Removed service " + s.name() + " (" + s.id() + ")");
         } catch (ApiException e) {
             System.err.println(Errors.describe(e));
         }

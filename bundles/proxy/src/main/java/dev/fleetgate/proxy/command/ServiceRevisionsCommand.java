@@ -1,6 +1,5 @@
 package dev.fleetgate.proxy.command;
 
-import java.util.Optional;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -28,9 +27,8 @@ public class ServiceRevisionsCommand implements Action {
 
     @Override
     public Object execute() {
-        Optional<StoredService> s = services.findByNameOrId(service);
-        if (s.isEmpty()) {
-            System.err.println("No service named or with id " + service);
+        StoredService s = Errors.service(services, service);
+        if (s == null) {
             return null;
         }
         ShellTable table = new ShellTable();
@@ -38,9 +36,9 @@ public class ServiceRevisionsCommand implements Action {
         table.column("Changed at");
         table.column("By");
         table.column("Action");
-        for (ServiceRevision r : services.revisions(s.get().id())) {
+        for (ServiceRevision r : services.revisions(s.id())) {
             String action = r.sourceRevision() == null ? r.action() : r.action() + " (to " + r.sourceRevision() + ")";
-            table.addRow().addContent(r.revision() + (r.revision() == s.get().revision() ? " *" : ""), r.changedAt(),
+            table.addRow().addContent(r.revision() + (r.revision() == s.revision() ? " *" : ""), r.changedAt(),
                     r.changedBy() == null ? "" : r.changedBy(), action);
         }
         table.print(System.out);

@@ -1,6 +1,5 @@
 package dev.fleetgate.proxy.command;
 
-import java.util.Optional;
 
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -35,13 +34,12 @@ public class ServiceRollbackCommand implements Action {
 
     @Override
     public Object execute() {
-        Optional<StoredService> s = services.findByNameOrId(service);
-        if (s.isEmpty()) {
-            System.err.println("No service named or with id " + service);
+        StoredService s = Errors.service(services, service);
+        if (s == null) {
             return null;
         }
         try {
-            StoredService back = services.rollback(s.get().id(), Json.MAPPER.createObjectNode().put("revision", revision),
+            StoredService back = services.rollback(s.id(), Json.MAPPER.createObjectNode().put("revision", revision),
                     true, ProxyServices.SHELL);
             System.out.println("Service " + back.name() + " (" + back.id() + ") rolled back to the configuration of"
                     + " revision " + revision + ", now revision " + back.revision());
