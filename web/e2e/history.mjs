@@ -5,9 +5,8 @@
 // says "Rolled back to revision 1: now revision 3." and the agent's nginx answers 200 again.
 // Screenshot service-history. Last line: `E2E-RESULT {json}`.
 import { mkdirSync } from 'node:fs';
-import http from 'node:http';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { check, hit, launchChromium, until } from './lib.mjs';
 
 const env = process.env;
 const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -39,33 +38,9 @@ async function api(path, { method = 'GET', body } = {}) {
   return { status: r.status, json: text ? JSON.parse(text) : null };
 }
 
-function hit(host) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port: PROXY_PORT, path: '/', headers: { Host: host }, timeout: 5000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => req.destroy());
-  });
-}
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return;
-    await sleep(500);
-  }
-  throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-}
-const check = (ok, message) => { if (!ok) throw new Error(message); };
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
 context.setDefaultTimeout(TIMEOUT);
 const page = await context.newPage();
@@ -114,10 +89,10 @@ await step('sign in; a service served, then pointed at a dead port (502)', async
   const created = await api('/api/v1/services', { method: 'POST', body: body(TARGET_PORT) });
   check(created.status === 201, `create ${created.status} ${JSON.stringify(created.json)}`);
   serviceId = created.json.id;
-  await until('the service answering 200 through nginx', async () => (await hit(DOMAIN)) === 200);
+  await until('the service answering 200 through nginx', async () => (await hit(PROXY_PORT, DOMAIN)) === 200);
   const updated = await api(`/api/v1/services/${serviceId}`, { method: 'PUT', body: body(DEAD_PORT) });
   check(updated.status === 200 && updated.json.revision === 2, `update ${updated.status}`);
-  await until('the dead target answering 502 through nginx', async () => (await hit(DOMAIN)) === 502);
+  await until('the dead target answering 502 through nginx', async () => (await hit(PROXY_PORT, DOMAIN)) === 502);
 });
 
 await step('the history lists both revisions and the changes a rollback would make', async () => {
@@ -147,7 +122,7 @@ await step('roll back to revision 1 (confirmed): a new revision, and nginx serve
   check(/rolled back to revision 1/.test(await page.getByTestId('revision-3').textContent()), 'revision 3 is not the rollback');
   const s = (await api(`/api/v1/services/${serviceId}`)).json;
   check(s.revision === 3 && s.upstream.targets[0].port === TARGET_PORT, `service after rollback ${JSON.stringify(s.upstream)}`);
-  await until('the rolled-back service answering 200 through nginx', async () => (await hit(DOMAIN)) === 200);
+  await until('the rolled-back service answering 200 through nginx', async () => (await hit(PROXY_PORT, DOMAIN)) === 200);
   await until('the agent reporting revision 3 applied', async () =>
     (await api(`/api/v1/services/${serviceId}/status`)).json.agents.every((a) => a.state === 'APPLIED' && a.appliedRevision === 3));
   notes.push('rollback applied on the agent: 502 → 200');

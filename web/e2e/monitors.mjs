@@ -8,7 +8,7 @@
 // and the create form (an API field error shown on its input). Last line: `E2E-RESULT {json}`.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './lib.mjs';
 
 const env = process.env;
 const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -19,12 +19,7 @@ mkdirSync(SHOTS, { recursive: true });
 const checked = [];
 let failed = null;
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const page = await (await browser.newContext({ viewport: { width: 1366, height: 860 } })).newPage();
 page.setDefaultTimeout(TIMEOUT);
 

@@ -5,9 +5,8 @@
 // service view, and no sideways scroll at phone width (390 px) on every screen, with
 // screenshots (form-errors, logs-columns, phone-*). Last line: `E2E-RESULT {json}`.
 import { mkdirSync } from 'node:fs';
-import http from 'node:http';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { check, hit, launchChromium, sleep, until } from './lib.mjs';
 
 const env = process.env;
 const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -39,33 +38,9 @@ async function api(path, { method = 'GET', body } = {}) {
   return { status: r.status, json: text ? JSON.parse(text) : null };
 }
 
-function hit(host, path) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port: PROXY_PORT, path, headers: { Host: host }, timeout: 5000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => req.destroy());
-  });
-}
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    if (await fn().catch(() => false)) return;
-    await sleep(500);
-  }
-  throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-}
-const check = (ok, message) => { if (!ok) throw new Error(message); };
 
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
 context.setDefaultTimeout(TIMEOUT);
 const page = await context.newPage();
@@ -154,7 +129,7 @@ await step('logs: access-log columns with the service name, merged over its host
   const marker = `/round-${Date.now()}`;
   const row = page.locator('.logline.access').filter({ hasText: marker });
   await until('the request in the merged access log', async () => {
-    await hit(DOMAIN, marker);
+    await hit(PROXY_PORT, DOMAIN, marker);
     return (await row.count()) > 0;
   });
   const first = row.first();
@@ -177,7 +152,7 @@ await step('chart: the host name in the legend of a page opened directly, values
   await page.goto(`${BASE}/services/${serviceId}`); // opened directly: the host list arrives with (or after) the data
   const rps = page.locator('figure.chart').filter({ hasText: 'Requests per second' });
   await until('service RPS chart data points', async () => {
-    await Promise.all(Array.from({ length: 5 }, () => hit(DOMAIN, '/')));
+    await Promise.all(Array.from({ length: 5 }, () => hit(PROXY_PORT, DOMAIN, '/')));
     return Number(await rps.getAttribute('data-points')) > 0;
   }, Math.max(TIMEOUT, 90_000));
   const legend = rps.locator('.u-legend');

@@ -13,10 +13,9 @@
 // installed". APPLIED is required once the agent has a proxy applier (its `proxy` section is
 // not "waiting: no applier"). The last line printed is `E2E-RESULT {json}`.
 import { mkdirSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { check, hit, launchChromium, until } from './lib.mjs';
 
 const env = process.env;
 const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -50,42 +49,11 @@ async function api(path, { method = 'GET', body, auth = token } = {}) {
 }
 
 /** One GET through the agent's nginx with a Host header (fetch() drops Host; node:http keeps it). */
-function hit(port, host, path) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path, headers: { Host: host }, timeout: 5000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => req.destroy());
-  });
-}
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) { last = e; }
-    await sleep(500);
-  }
-  throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
 
-function check(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 // ---- the walk ---------------------------------------------------------------------------
-const browser = await chromium.launch({
-  executablePath: env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
 context.setDefaultTimeout(TIMEOUT);
 const page = await context.newPage();
