@@ -3,11 +3,13 @@ package dev.fleetgate.dns.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,8 +19,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -68,7 +70,9 @@ public final class Reconciler implements EventHandler {
     private final AtomicBoolean pending = new AtomicBoolean();
     private ScheduledFuture<?> retry;
     private Instant retryAt;
-    private volatile String agentFingerprint = "";
+    private final Function<String, Optional<AgentInfo>> lookup;
+    /** What DNS cares about of each agent (role, status, address), to skip events that change none of it. */
+    private final Map<String, String> agentKeys = new ConcurrentHashMap<>();
 
     @Activate
     public Reconciler(@Reference ServiceDirectory services, @Reference AgentDirectory agents,
@@ -77,20 +81,22 @@ public final class Reconciler implements EventHandler {
         this(new ReconcileEngine(zones, records, services::services, agents::list, providers, new ZoneAccess(box),
                 new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofSeconds(config.retryMaxSeconds())),
                 new RecordPlanner.Options(config.onlineAgentsOnly(), config.preferEdge()), Clock.systemUTC()),
-                agents::list, config.debounceMillis(), config.resyncSeconds());
+                agents::list, agents::get, config.debounceMillis(), config.resyncSeconds());
     }
 
     /** For tests: an engine of one's own. */
-    Reconciler(ReconcileEngine engine, Supplier<List<AgentInfo>> agents, long debounceMillis, int resyncSeconds) {
+    Reconciler(ReconcileEngine engine, Supplier<List<AgentInfo>> agents, Function<String, Optional<AgentInfo>> lookup,
+            long debounceMillis, int resyncSeconds) {
         this.engine = engine;
         this.agents = agents;
+        this.lookup = lookup;
         this.debounceMillis = debounceMillis;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleetgate-dns");
             t.setDaemon(true);
             return t;
         });
-        agentFingerprint = fingerprint(agents.get());
+        agents.get().forEach(a -> agentKeys.put(a.id(), key(a)));
         if (resyncSeconds > 0) {
             executor.scheduleWithFixedDelay(this::trigger, resyncSeconds, resyncSeconds, TimeUnit.SECONDS);
         }
@@ -99,7 +105,8 @@ public final class Reconciler implements EventHandler {
 
     /** For tests: an engine of one's own. */
     static Reconciler of(ReconcileEngine engine, Supplier<List<AgentInfo>> agents, long debounceMillis) {
-        return new Reconciler(engine, agents, debounceMillis, 0);
+        return new Reconciler(engine, agents,
+                id -> agents.get().stream().filter(a -> a.id().equals(id)).findFirst(), debounceMillis, 0);
     }
 
     @Deactivate
@@ -109,14 +116,27 @@ public final class Reconciler implements EventHandler {
 
     @Override
     public void handleEvent(Event event) {
-        if (Topics.AGENT_REPORT.equals(event.getTopic()) || Topics.AGENT_STATUS.equals(event.getTopic())) {
-            String fp = fingerprint(agents.get());
-            if (fp.equals(agentFingerprint)) {
-                return; // a sync that changed nothing DNS cares about
-            }
-            agentFingerprint = fp;
+        if (agentEventChangesNothing(event)) {
+            return; // a sync that changed nothing DNS cares about
         }
         trigger();
+    }
+
+    /**
+     * True for an agent event whose agent kept its role, status and address. Looks at that one
+     * agent only: a fleet of 10,000 agents reporting must not cost a pass over all of them per
+     * report. An agent event without an agent id counts as a change.
+     */
+    boolean agentEventChangesNothing(Event event) {
+        if (!Topics.AGENT_REPORT.equals(event.getTopic()) && !Topics.AGENT_STATUS.equals(event.getTopic())) {
+            return false;
+        }
+        if (!(event.getProperty("agentId") instanceof String id)) {
+            return false;
+        }
+        String now = lookup.apply(id).map(Reconciler::key).orElse(null);
+        String before = now == null ? agentKeys.remove(id) : agentKeys.put(id, now);
+        return Objects.equals(before, now);
     }
 
     /** Reconciles soon; a burst of triggers gives one pass. */
@@ -196,9 +216,7 @@ public final class Reconciler implements EventHandler {
         }
     }
 
-    static String fingerprint(List<AgentInfo> agents) {
-        return agents.stream().sorted(Comparator.comparing(AgentInfo::id))
-                .map(a -> a.id() + "|" + a.role() + "|" + a.status() + "|" + Objects.toString(a.address(), ""))
-                .collect(Collectors.joining(";"));
+    private static String key(AgentInfo a) {
+        return a.role() + "|" + a.status() + "|" + Objects.toString(a.address(), "");
     }
 }
