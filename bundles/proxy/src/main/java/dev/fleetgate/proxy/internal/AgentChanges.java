@@ -1,7 +1,14 @@
 package dev.fleetgate.proxy.internal;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventConstants;
@@ -18,11 +25,22 @@ import dev.fleetgate.proxy.ProxySpec;
  * (only theirs: a host agent's spec does not depend on other agents) when an agent comes
  * online or goes offline, as its address may have changed. Unchanged specs keep their
  * revision, so this costs no reload.
+ *
+ * <p>A burst of status events (thousands of agents coming back after a core restart) gives one
+ * pass over the agents per {@link #COALESCE_MILLIS}, not one per event.
  */
 @Component(property = EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_STATUS)
 public final class AgentChanges implements EventHandler {
+    static final long COALESCE_MILLIS = 200;
+
     private final DesiredStateService desiredState;
     private final AgentDirectory agents;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fleetgate-proxy-agent-changes");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Activate
     public AgentChanges(@Reference DesiredStateService desiredState, @Reference AgentDirectory agents) {
@@ -30,8 +48,24 @@ public final class AgentChanges implements EventHandler {
         this.agents = agents;
     }
 
+    @Deactivate
+    void close() {
+        executor.shutdownNow();
+    }
+
     @Override
     public void handleEvent(Event event) {
+        if (pending.compareAndSet(false, true)) {
+            try {
+                executor.schedule(this::recompute, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                pending.set(false); // deactivated
+            }
+        }
+    }
+
+    private void recompute() {
+        pending.set(false);
         for (AgentInfo agent : agents.list()) {
             if (AgentInfo.ROLE_EDGE.equals(agent.role())) {
                 desiredState.changed(ProxySpec.SECTION, agent.id());

@@ -1,6 +1,8 @@
 package dev.fleetgate.proxy.internal;
 
+import static org.mockito.Mockito.atMost;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
@@ -23,18 +25,44 @@ class AgentChangesTest {
         return new AgentInfo(id, id, id, role, AgentInfo.Status.ONLINE, null, "1", "127.0.0.1");
     }
 
+    private static Event status(String agentId) {
+        return new Event(Topics.AGENT_STATUS, Map.of("agentId", agentId, "status", "ONLINE"));
+    }
+
     @Test
     void aStatusChangeRecomputesOnlyEdgeAgents() {
         DesiredStateService desired = mock(DesiredStateService.class);
         AgentDirectory agents = mock(AgentDirectory.class);
         when(agents.list()).thenReturn(List.of(agent("h1", AgentInfo.ROLE_HOST), agent("e1", AgentInfo.ROLE_EDGE),
                 agent("h2", AgentInfo.ROLE_HOST), agent("e2", AgentInfo.ROLE_EDGE)));
+        AgentChanges changes = new AgentChanges(desired, agents);
+        try {
+            changes.handleEvent(status("h1"));
 
-        new AgentChanges(desired, agents).handleEvent(new Event(Topics.AGENT_STATUS,
-                Map.of("agentId", "h1", "status", "ONLINE")));
+            verify(desired, timeout(5_000)).changed(ProxySpec.SECTION, "e1");
+            verify(desired, timeout(5_000)).changed(ProxySpec.SECTION, "e2");
+            verifyNoMoreInteractions(desired);
+        } finally {
+            changes.close();
+        }
+    }
 
-        verify(desired).changed(ProxySpec.SECTION, "e1");
-        verify(desired).changed(ProxySpec.SECTION, "e2");
-        verifyNoMoreInteractions(desired);
+    @Test
+    void aBurstOfStatusEventsListsTheAgentsOnceNotOncePerEvent() throws Exception {
+        DesiredStateService desired = mock(DesiredStateService.class);
+        AgentDirectory agents = mock(AgentDirectory.class);
+        when(agents.list()).thenReturn(List.of(agent("e1", AgentInfo.ROLE_EDGE)));
+        AgentChanges changes = new AgentChanges(desired, agents);
+        try {
+            for (int i = 0; i < 5_000; i++) {
+                changes.handleEvent(status("h" + i));
+            }
+            verify(desired, timeout(5_000)).changed(ProxySpec.SECTION, "e1");
+            Thread.sleep(3 * AgentChanges.COALESCE_MILLIS);
+            // The burst took far less than a coalescing period or two; each period costs one pass.
+            verify(agents, atMost(3)).list();
+        } finally {
+            changes.close();
+        }
     }
 }
