@@ -436,6 +436,36 @@ public final class DesiredStateEngine implements DesiredStateService {
         });
     }
 
+    /** Reads the stored bodies of some sections of many agents in one query: agent id → section → body. */
+    public Map<String, Map<String, SectionBody>> bodies(Map<String, Set<String>> wanted) {
+        List<Object> agentIds = new ArrayList<>();
+        List<String> sections = new ArrayList<>();
+        wanted.forEach((agent, names) -> names.forEach(n -> {
+            agentIds.add(UUID.fromString(agent));
+            sections.add(n);
+        }));
+        if (agentIds.isEmpty()) {
+            return Map.of();
+        }
+        return Jdbc.auto(dataSource, c -> {
+            Map<String, Map<String, SectionBody>> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT d.agent_id, d.section, d.revision, d.body"
+                    + " FROM desired_state d JOIN unnest(?::uuid[], ?::text[]) AS w(agent_id, section)"
+                    + " ON d.agent_id = w.agent_id AND d.section = w.section")) {
+                ps.setArray(1, c.createArrayOf("uuid", agentIds.toArray()));
+                ps.setArray(2, c.createArrayOf("text", sections.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getObject("agent_id", UUID.class).toString(), k -> new TreeMap<>())
+                                .put(rs.getString("section"),
+                                        new SectionBody(rs.getLong("revision"), SqlJson.json(rs, "body")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     @Override
     public Map<String, SectionState> state(String agentId) {
         if (Ids.parse(agentId).isEmpty()) {

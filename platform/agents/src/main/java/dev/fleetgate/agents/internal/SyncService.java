@@ -66,6 +66,9 @@ public final class SyncService {
     private final Notifier notifier;
     private final ReportStore reports;
     private final LongPolls polls = new LongPolls();
+    /** Section bodies of a batch of held syncs being re-checked on this thread (see {@link #prefetch}). */
+    private static final ThreadLocal<Map<String, Map<String, DesiredStateEngine.SectionBody>>> PREFETCHED =
+            new ThreadLocal<>();
     private final Notifier.Listener listener = this::onChange;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -90,6 +93,7 @@ public final class SyncService {
         this.tasks = tasks;
         this.notifier = notifier;
         this.reports = new ReportStore(dataSource, registry.clock());
+        polls.batch(this::prefetch);
         // Added after the registry's and the engine's listeners: their caches are fresh when we re-check.
         notifier.addListener(listener);
     }
@@ -153,22 +157,56 @@ public final class SyncService {
             return;
         }
         long holdSeconds = Math.min(waitSeconds, syncIntervalSeconds());
-        polls.hold(agentId, ticket, Duration.ofSeconds(holdSeconds), new LongPolls.Waiter() {
-            @Override
-            public boolean recheck() {
-                Answer a = answer(agentId, reported);
-                if (a.isEmpty()) {
-                    return false;
-                }
-                respond.accept(a);
-                return true;
-            }
+        polls.hold(agentId, ticket, Duration.ofSeconds(holdSeconds), new HeldSync(agentId, reported, respond));
+    }
 
-            @Override
-            public void answerEmpty() {
-                respond.accept(emptyAnswer());
+    /** A held sync: what the agent reported, and how to answer it. */
+    private final class HeldSync implements LongPolls.Waiter {
+        final String agentId;
+        final Map<String, Long> reported;
+        final Consumer<Answer> respond;
+
+        HeldSync(String agentId, Map<String, Long> reported, Consumer<Answer> respond) {
+            this.agentId = agentId;
+            this.reported = reported;
+            this.respond = respond;
+        }
+
+        @Override
+        public boolean recheck() {
+            Answer a = answer(agentId, reported);
+            if (a.isEmpty()) {
+                return false;
             }
-        });
+            respond.accept(a);
+            return true;
+        }
+
+        @Override
+        public void answerEmpty() {
+            respond.accept(emptyAnswer());
+        }
+    }
+
+    /**
+     * Loads the section bodies a batch of woken held syncs will send, in one query; {@link
+     * #answer} takes them from here instead of one query per agent.
+     */
+    private AutoCloseable prefetch(List<LongPolls.Waiter> waiters) {
+        Map<String, Set<String>> wanted = new java.util.HashMap<>();
+        for (LongPolls.Waiter w : waiters) {
+            if (w instanceof HeldSync h) {
+                Set<String> send = SyncPlanner.sectionsToSend(desiredState.revisions(h.agentId), h.reported);
+                if (!send.isEmpty()) {
+                    wanted.put(h.agentId, send);
+                }
+            }
+        }
+        if (wanted.size() < 2) {
+            return () -> { };
+        }
+        PREFETCHED.set(desiredState.bodies(wanted));
+        return PREFETCHED::remove;
     }
 
     /** Convenience for callers that do not hold (wait = 0). */
@@ -278,8 +316,17 @@ public final class SyncService {
     Answer answer(String agentId, Map<String, Long> reported) {
         Set<String> send = SyncPlanner.sectionsToSend(desiredState.revisions(agentId), reported);
         Map<String, DesiredStateEngine.SectionBody> sections = new java.util.TreeMap<>();
+        Map<String, Map<String, DesiredStateEngine.SectionBody>> batch = PREFETCHED.get();
+        Map<String, DesiredStateEngine.SectionBody> pre = batch == null ? null : batch.get(agentId);
+        Map<String, DesiredStateEngine.SectionBody> stored;
+        if (pre != null && pre.keySet().containsAll(send)) {
+            stored = new java.util.HashMap<>(pre);
+            stored.keySet().retainAll(send);
+        } else {
+            stored = desiredState.bodies(agentId, send);
+        }
         // stored sealed; opened only here, on the way to the agent
-        desiredState.bodies(agentId, send).forEach((section, b) -> sections.put(section,
+        stored.forEach((section, b) -> sections.put(section,
                 new DesiredStateEngine.SectionBody(b.revision(), SealedValues.open(b.body(), box::decrypt))));
         List<TaskQueue.Delivery> delivered = tasks.deliver(agentId);
         return new Answer(sections, delivered, syncIntervalSeconds());

@@ -61,6 +61,49 @@ class LongPollsTest {
     }
 
     @Test
+    void aWakeOfManyPreparesBatchesAndAnswersEveryHeldRequest() throws Exception {
+        java.util.List<Integer> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger closed = new AtomicInteger();
+        polls.batch(waiters -> {
+            batches.add(waiters.size());
+            return closed::incrementAndGet;
+        });
+        java.util.List<Probe> probes = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            Probe p = new Probe();
+            p.hasWork.set(true);
+            polls.hold("a" + i, polls.ticket("a" + i), Duration.ofSeconds(30), p);
+            probes.add(p);
+        }
+        polls.wakeAll();
+        for (Probe p : probes) {
+            assertTrue(p.done.await(10, TimeUnit.SECONDS));
+            assertEquals(1, p.answers.get());
+        }
+        assertEquals(1000, batches.stream().mapToInt(Integer::intValue).sum(), "each held request once");
+        assertTrue(batches.size() <= 1000 / 2, "woken together, re-checked in batches: " + batches);
+        assertTrue(batches.stream().allMatch(n -> n <= LongPolls.BATCH));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (closed.get() < batches.size() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(batches.size(), closed.get(), "every prepared batch is closed");
+    }
+
+    @Test
+    void aFailingBatchPreparationStillReChecksEachRequest() throws Exception {
+        polls.batch(waiters -> {
+            throw new IllegalStateException("database down");
+        });
+        Probe p = new Probe();
+        p.hasWork.set(true);
+        polls.hold("a", polls.ticket("a"), Duration.ofSeconds(30), p);
+        polls.wake("a");
+        assertTrue(p.done.await(5, TimeUnit.SECONDS));
+        assertEquals(1, p.answers.get());
+    }
+
+    @Test
     void wakeWithoutWorkKeepsHolding() throws Exception {
         Probe p = new Probe();
         polls.hold("a", polls.ticket("a"), Duration.ofSeconds(30), p);

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -212,6 +213,43 @@ class SyncIT {
             assertEquals(List.of(taskId), a.tasks().stream().map(TaskQueue.Delivery::id).toList());
             assertTrue(stalePoll.get(5, TimeUnit.SECONDS).isEmpty(), "the previous process's poll is released");
             assertEquals(0, core.sync.heldCount());
+        }
+    }
+
+    @Test
+    void aFleetWideChangeAnswersEveryHeldSyncWithItsOwnBodyReadInBatches() throws Exception {
+        StatementLog log = new StatementLog();
+        try (Core core = new Core(log.wrap(db.dataSource()), Settings.defaults(), clock)) {
+            AtomicReference<String> version = new AtomicReference<>("one");
+            core.contribute("proxy", agent -> Json.MAPPER.createObjectNode().put("agent", agent.id())
+                    .put("v", version.get()), 0, 1);
+            List<Enrolment.Enrolled> agents = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                agents.add(core.enroll("fan-" + i + "-" + System.nanoTime()));
+            }
+            core.idle();
+            Map<String, CompletableFuture<SyncService.Answer>> held = new java.util.HashMap<>();
+            for (Enrolment.Enrolled e : agents) {
+                Map<String, Long> rev = core.desired.revisions(e.agentId());
+                CompletableFuture<SyncService.Answer> f = new CompletableFuture<>();
+                core.sync.sync(e.agentId(), e.apiKey(), Json.parse(applied(rev.get("proxy"), rev.get("bundles"))), 30,
+                        f::complete);
+                held.put(e.agentId(), f);
+            }
+            assertEquals(40, core.sync.heldCount());
+            log.statements.clear();
+
+            version.set("two");
+            core.desired.recompute("proxy");
+
+            for (Map.Entry<String, CompletableFuture<SyncService.Answer>> h : held.entrySet()) {
+                JsonNode body = h.getValue().get(10, TimeUnit.SECONDS).sections().get("proxy").body();
+                assertEquals(h.getKey(), body.get("agent").asText(), "each agent gets its own body");
+                assertEquals("two", body.get("v").asText());
+            }
+            long oneByOne = log.statements.stream()
+                    .filter(q -> q.contains("FROM desired_state WHERE agent_id = ? AND section = ANY")).count();
+            assertTrue(oneByOne < 20, "bodies are read in batches, not once per agent: " + oneByOne + " single reads");
         }
     }
 
