@@ -119,6 +119,7 @@ public final class SyncBench {
             Thread.sleep(100);
         }
         Stats stats = new Stats();
+        int late = 0;
         for (int i = 0; i < tasks; i++) {
             CompletableFuture<HttpResponse<String>> held = agent.syncAsync(25);
             Thread.sleep(20); // let the request reach the core and be held
@@ -128,7 +129,15 @@ public final class SyncBench {
             long micros = (System.nanoTime() - t0) / 1000;
             JsonNode body = CoreClient.JSON.readTree(r.body());
             if (body.path("tasks").size() == 0) {
-                throw new IllegalStateException("long-poll answered without the task: " + r.body());
+                // a section computed late on a fresh core came first: take it, then measure this one again
+                if (++late > 5) {
+                    throw new IllegalStateException("long-poll answered without the task: " + r.body());
+                }
+                for (int k = 0; k < 50 && agent.sync(0); k++) {
+                    Thread.sleep(100);
+                }
+                i--;
+                continue;
             }
             stats.add(micros);
             agent.ackTasks(body);
