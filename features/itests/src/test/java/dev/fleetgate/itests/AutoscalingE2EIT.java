@@ -133,6 +133,20 @@ class AutoscalingE2EIT {
                 "scaleDownStabilizationSeconds", 12, "cooldownSeconds", 4, "maxScaleUpStep", 2,
                 "sampleMaxAgeSeconds", 30)).expect(200).body();
         assertEquals(40.0, stored.path("targets").path("rpsPerReplica").asDouble());
+        assertEquals(400, admin.put(path, Map.of("minReplicas", 1, "maxReplicas", 2, "targets",
+                Map.of("rpsPerReplica", 10), "scaleToZeroAfterSeconds", 60)).status(), "scale to zero is not done");
+
+        // a token for every call; viewers read, only operators and admins write
+        assertEquals(401, core.api().get(path).status());
+        assertEquals(401, core.api().call("PUT", path, "{}", "application/json").status());
+        assertEquals(401, core.api().get(path + "/decisions").status());
+        admin.post("/api/v1/users", Map.of("username", "vic", "password", "viewer-password-1",
+                "roles", List.of("viewer"))).expect(201);
+        Api viewer = core.api().login("vic", "viewer-password-1");
+        viewer.get(path).expect(200);
+        viewer.get(path + "/decisions").expect(200);
+        assertEquals(403, viewer.put(path, Map.of("minReplicas", 1, "maxReplicas", 2)).status());
+        assertEquals(403, viewer.delete(path).status());
         assertEquals(12, stored.path("scaleDownStabilizationSeconds").asInt());
         assertEquals(serviceId, stored.path("serviceId").asText());
     }
