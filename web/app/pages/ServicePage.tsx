@@ -8,6 +8,7 @@ import { useAuth } from '../auth/AuthContext';
 import { Badge, HealthBadge } from '../components/Badge';
 import { ServiceMonitors } from '../components/ServiceMonitors';
 import { MaintenanceToggle } from '../components/MaintenanceToggle';
+import { AutoscalingPanel } from '../components/AutoscalingPanel';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, NotFoundPage, QueryState, isMissing } from '../components/QueryState';
@@ -78,6 +79,7 @@ export default function ServicePage() {
             <Rollout service={s} status={status.data} error={status.error} />
             <ServiceHistory service={s} canWrite={canWrite} />
             {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
+            {s.containers && <AutoscalingPanel serviceId={id} />}
             <ServiceMonitors serviceId={id} />
             <MaintenanceToggle serviceId={id} />
           </>

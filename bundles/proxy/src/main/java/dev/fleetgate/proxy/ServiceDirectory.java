@@ -9,7 +9,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * scrapes, certificates, scaling). After every create, update, replica change and delete
  * the proxy module posts {@value #TOPIC_CHANGED} on EventAdmin with the properties
  * {@code serviceId}, {@code action} ({@code CREATED}, {@code UPDATED}, {@code DELETED})
- * and {@code revision}.
+ * and {@code revision}; a replica change ({@code PUT .../replicas}, the shell, {@link #setReplicas})
+ * adds {@code changedBy} (the user, {@code shell}, or the caller of {@link #setReplicas}).
  */
 @ProviderType
 public interface ServiceDirectory {
@@ -38,6 +39,21 @@ public interface ServiceDirectory {
     }
 
     /**
+     * Sets the replica count per placed agent of a service with managed containers, as {@code PUT
+     * /services/{id}/replicas} would (a new revision recorded as changed by {@code changedBy} when the count
+     * changes, {@value #TOPIC_CHANGED} posted with {@code changedBy}, the containers section recomputed).
+     *
+     * @return the service as changed (unchanged when it already had that count)
+     * @throws dev.fleetgate.api.ApiException 400 for a count out of range or a service without containers,
+     *                                        404 for an unknown service, 409 when it kept changing meanwhile
+     * @throws UnsupportedOperationException when this directory is read-only (test doubles)
+     * @since 1.4
+     */
+    default ServiceInfo setReplicas(String id, int replicas, String changedBy) {
+        throw new UnsupportedOperationException("read-only service directory");
+    }
+
+    /**
      * A service as other modules see it.
      *
      * @param id         the service id (a UUID)
@@ -49,17 +65,24 @@ public interface ServiceDirectory {
      * @param containers {@code true} when the agents run its replicas as containers
      * @param replicas   the desired replica count per agent, or 0 without containers
      * @param tls        the service's {@code tls} setting as its owner wrote it ({@link TlsSetting#OFF} when none)
+     * @param cpus       the CPU limit of one replica in cores, or null without one (or without containers); since 1.4
      */
     record ServiceInfo(String id, String name, long revision, List<String> domains, List<String> agentIds,
-            List<Target> targets, boolean containers, int replicas, TlsSetting tls) {
+            List<Target> targets, boolean containers, int replicas, TlsSetting tls, Double cpus) {
         public ServiceInfo {
             tls = tls == null ? TlsSetting.OFF : tls;
+        }
+
+        /** A service without a CPU limit (the constructor of version 1.3). */
+        public ServiceInfo(String id, String name, long revision, List<String> domains, List<String> agentIds,
+                List<Target> targets, boolean containers, int replicas, TlsSetting tls) {
+            this(id, name, revision, domains, agentIds, targets, containers, replicas, tls, null);
         }
 
         /** A service without TLS (the constructor of version 1.2). */
         public ServiceInfo(String id, String name, long revision, List<String> domains, List<String> agentIds,
                 List<Target> targets, boolean containers, int replicas) {
-            this(id, name, revision, domains, agentIds, targets, containers, replicas, TlsSetting.OFF);
+            this(id, name, revision, domains, agentIds, targets, containers, replicas, TlsSetting.OFF, null);
         }
     }
 

@@ -158,7 +158,9 @@ public final class ProxyServices {
                     s.config().withReplicas(replicas), user, ServiceRevision.SCALED);
             if (scaled.isPresent()) {
                 desiredState.changed(ContainersSection.SECTION);
-                posted(id, "UPDATED", scaled.get().revision());
+                events.postEvent(new Event(ServiceDirectory.TOPIC_CHANGED, Map.of("serviceId", id.toString(),
+                        "action", "UPDATED", "revision", scaled.get().revision(),
+                        "changedBy", user == null ? "" : user)));
                 return scaled.get();
             }
             if (attempt == SCALE_ATTEMPTS) {

@@ -62,12 +62,28 @@ public final class ServiceDirectoryImpl implements ServiceDirectory {
         return info(w.setTls(uuid, tls));
     }
 
+    @Override
+    public ServiceInfo setReplicas(String id, int replicas, String changedBy) {
+        ProxyServices w = writer;
+        if (w == null) {
+            throw new ApiException(503, "The proxy module is not ready");
+        }
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ApiException.notFound("Service " + id);
+        }
+        return info(w.scale(uuid, Json.MAPPER.createObjectNode().put("replicas", replicas), changedBy));
+    }
+
     static ServiceInfo info(StoredService s) {
         ServiceConfig c = s.config();
         List<Target> targets = c.upstream().targets().stream()
                 .map(t -> new Target(t.host(), t.port(), t.weight(), t.maxFails(), t.failTimeoutSeconds(), false))
                 .toList();
         return new ServiceInfo(s.id().toString(), c.name(), s.revision(), c.domains(), c.agentIds(), targets,
-                c.containers() != null, c.containers() == null ? 0 : c.containers().replicas(), c.tls());
+                c.containers() != null, c.containers() == null ? 0 : c.containers().replicas(), c.tls(),
+                c.containers() == null ? null : c.containers().cpus());
     }
 }

@@ -1,0 +1,147 @@
+package dev.fleetgate.scaling.command;
+
+import java.util.UUID;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
+import dev.fleetgate.proxy.ServiceDirectory.ServiceInfo;
+import dev.fleetgate.scaling.internal.AutoscalingService;
+import dev.fleetgate.scaling.internal.AutoscalingStore;
+import dev.fleetgate.scaling.internal.Policy;
+import dev.fleetgate.scaling.internal.PolicyJson;
+
+/**
+ * {@code fleetgate:autoscale <service> [show|on|off|decisions]}: shows a service's autoscaling policy and its
+ * latest decisions, switches it on (options change the stored settings) or off.
+ */
+@Command(scope = "fleetgate", name = "autoscale", description = "Shows, switches on or off a service's autoscaling")
+@Service
+public class AutoscaleCommand implements Action {
+
+    @Reference
+    AutoscalingService scaling;
+
+    @Argument(index = 0, name = "service", description = "Service name or id", required = true)
+    String service;
+
+    @Argument(index = 1, name = "action", description = "show (default), on, off or decisions")
+    String action = "show";
+
+    @Option(name = "--min", description = "minReplicas (service-wide)")
+    Integer min;
+
+    @Option(name = "--max", description = "maxReplicas (service-wide)")
+    Integer max;
+
+    @Option(name = "--rps", description = "target requests per second per replica")
+    Double rps;
+
+    @Option(name = "--p95", description = "target p95 response time in ms")
+    Double p95;
+
+    @Option(name = "--in-flight", description = "target requests in flight per replica")
+    Double inFlight;
+
+    @Option(name = "--cpu", description = "target CPU % of a replica's limit")
+    Double cpu;
+
+    @Option(name = "--memory", description = "target memory % of a replica's limit")
+    Double memory;
+
+    @Option(name = "--up-window", description = "scale-up stabilisation window in seconds")
+    Integer upWindow;
+
+    @Option(name = "--down-window", description = "scale-down stabilisation window in seconds")
+    Integer downWindow;
+
+    @Option(name = "--limit", description = "decisions to show (10)")
+    int limit = 10;
+
+    @Override
+    public Object execute() {
+        ServiceInfo svc = scaling.findService(service).orElse(null);
+        if (svc == null) {
+            System.err.println("No service named or with id " + service);
+            return null;
+        }
+        UUID id = UUID.fromString(svc.id());
+        AutoscalingStore.StoredPolicy stored = scaling.policy(id).orElse(null);
+        switch (action) {
+            case "show" -> {
+                System.out.println(svc.name() + " (" + svc.id() + "): " + svc.replicas() + " replica(s) per agent on "
+                        + svc.agentIds().size() + " agent(s)");
+                System.out.println(stored == null ? "no autoscaling policy" : PolicyJson.write(stored.policy())
+                        + (stored.pausedAt(scaling.now()) ? " (paused until " + stored.pausedUntil() + ")" : ""));
+                decisions(id, Math.min(limit, 5));
+            }
+            case "decisions" -> decisions(id, limit);
+            case "on", "off" -> {
+                ObjectNode body = stored == null ? PolicyJson.MAPPER.createObjectNode()
+                        : PolicyJson.write(stored.policy());
+                body.put("enabled", "on".equals(action));
+                if (stored == null && min == null) {
+                    body.put("minReplicas", Math.max(1, svc.replicas() * svc.agentIds().size()));
+                }
+                set(body, "minReplicas", min);
+                set(body, "maxReplicas", max);
+                if (!body.has("maxReplicas")) {
+                    body.put("maxReplicas", body.path("minReplicas").asInt(1));
+                }
+                ObjectNode t = body.has("targets") ? (ObjectNode) body.get("targets") : body.putObject("targets");
+                set(t, "rpsPerReplica", rps);
+                set(t, "p95Ms", p95);
+                set(t, "inFlightPerReplica", inFlight);
+                set(t, "cpuPercent", cpu);
+                set(t, "memoryPercent", memory);
+                set(body, "scaleUpStabilizationSeconds", upWindow);
+                set(body, "scaleDownStabilizationSeconds", downWindow);
+                try {
+                    Fields in = new Fields();
+                    Policy p = PolicyJson.read(body, in);
+                    in.check();
+                    scaling.put(svc, p);
+                    System.out.println("Autoscaling of " + svc.name() + " is " + action + ": "
+                            + PolicyJson.write(p));
+                } catch (ApiException e) {
+                    StringBuilder sb = new StringBuilder(e.getMessage());
+                    for (FieldError f : e.errors()) {
+                        sb.append(System.lineSeparator()).append("  ").append(f.field()).append(": ")
+                                .append(f.message());
+                    }
+                    System.err.println(sb);
+                }
+            }
+            default -> System.err.println("action must be show, on, off or decisions");
+        }
+        return null;
+    }
+
+    private void decisions(UUID id, int n) {
+        for (AutoscalingStore.StoredDecision d : scaling.decisions(id, Math.max(1, Math.min(n, 1000)))) {
+            System.out.println(java.time.Instant.ofEpochMilli(d.decision().at()) + "  " + d.decision().from() + " → "
+                    + d.decision().to() + "  [" + d.decision().rule() + "] " + d.decision().reason());
+        }
+    }
+
+    private static void set(ObjectNode o, String k, Integer v) {
+        if (v != null) {
+            o.put(k, v);
+        }
+    }
+
+    private static void set(ObjectNode o, String k, Double v) {
+        if (v != null) {
+            o.put(k, v);
+        }
+    }
+}
