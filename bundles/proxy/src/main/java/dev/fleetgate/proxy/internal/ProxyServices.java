@@ -124,8 +124,18 @@ public final class ProxyServices {
         return s;
     }
 
+    /** Deletes a service as an admin (the shell). */
     public void delete(UUID id) {
-        if (!store.delete(id)) {
+        delete(id, SHELL);
+    }
+
+    /**
+     * Deletes a service; its history stays ({@link ServiceStore#delete}) and it can be restored from it.
+     *
+     * @param user who deletes it, for the revision history
+     */
+    public void delete(UUID id, String user) {
+        if (!store.delete(id, user)) {
             throw ApiException.notFound("Service " + id);
         }
         status.forget(id);
@@ -169,13 +179,23 @@ public final class ProxyServices {
 
     /** @return the kept revisions of a service, newest first (without configurations) */
     public List<ServiceRevision> revisions(UUID id) {
-        get(id);
-        return store.revisions(id);
+        List<ServiceRevision> kept = store.revisions(id);
+        if (kept.isEmpty()) {
+            get(id); // 404 for an unknown id (a deleted service keeps its history, DELETED first)
+        }
+        return kept;
+    }
+
+    /** @return the deleted services whose history is kept, most recently deleted first */
+    public List<ServiceStore.DeletedService> deleted() {
+        return store.deleted();
     }
 
     /** @throws ApiException 404 when the service or the revision is unknown (or no longer kept) */
     public ServiceRevision revision(UUID id, long revision) {
-        get(id);
+        if (store.revisions(id).isEmpty()) {
+            get(id);
+        }
         return store.revision(id, revision)
                 .orElseThrow(() -> ApiException.notFound("Revision " + revision + " of service " + id));
     }
@@ -195,7 +215,11 @@ public final class ProxyServices {
         }
         Integer n = in.ok() ? in.requiredInteger(body, "revision", "revision", 1, Integer.MAX_VALUE) : null;
         in.check();
-        StoredService current = get(id);
+        Optional<StoredService> existing = store.get(id);
+        if (existing.isEmpty()) {
+            return restore(id, n, admin, user);
+        }
+        StoredService current = existing.get();
         ServiceRevision target = store.revision(id, n).orElseThrow(() -> ApiException.invalid("revision",
                 "is not a kept revision of this service (see GET /services/" + id + "/revisions)"));
         if (n == current.revision()) {
@@ -214,6 +238,34 @@ public final class ProxyServices {
         StoredService s = store.rollback(id, config, user, n);
         signal();
         posted(s.id(), "UPDATED", s.revision());
+        return s;
+    }
+
+    /**
+     * Restores a deleted service from one of its kept revisions: the same id, the revision after its DELETED one,
+     * checked as a create would be against the configuration it had when deleted.
+     */
+    private StoredService restore(UUID id, int n, boolean admin, String user) {
+        List<ServiceRevision> kept = store.revisions(id);
+        if (kept.isEmpty() || !ServiceRevision.DELETED.equals(kept.get(0).action())) {
+            throw ApiException.notFound("Service " + id);
+        }
+        ServiceRevision target = store.revision(id, n).orElseThrow(() -> ApiException.invalid("revision",
+                "is not a kept revision of this service (see GET /services/" + id + "/revisions)"));
+        ServiceConfig last = store.revision(id, kept.get(0).revision()).map(ServiceRevision::config).orElse(null);
+        ServiceConfig config;
+        try {
+            config = restored(target.config());
+            if (!admin) {
+                adminOnly(last, config);
+                hostNetwork(last, config);
+            }
+        } catch (ApiException e) {
+            throw new ApiException(409, "Revision " + n + " is no longer valid: " + e.getMessage(), e.errors());
+        }
+        StoredService s = store.restore(id, config, user, n);
+        signal();
+        posted(s.id(), "CREATED", s.revision());
         return s;
     }
 
