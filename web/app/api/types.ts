@@ -196,6 +196,8 @@ export interface EnrolmentToken {
   coreFingerprint?: string | null;
   /** The agent command line the core suggests: its HTTPS URL and the fingerprint to pin. */
   command?: string | null;
+  /** One line that downloads the agent from the core (pinned to its key), enrols it with the token and starts it. */
+  installCommand?: string | null;
 }
 
 export interface Series {
