@@ -225,16 +225,7 @@ public final class ProxyServices {
         if (n == current.revision()) {
             throw ApiException.conflict("Revision " + n + " is the current revision");
         }
-        ServiceConfig config;
-        try {
-            config = restored(target.config());
-            if (!admin) {
-                adminOnly(current.config(), config);
-                hostNetwork(current.config(), config);
-            }
-        } catch (ApiException e) {
-            throw new ApiException(409, "Revision " + n + " is no longer valid: " + e.getMessage(), e.errors());
-        }
+        ServiceConfig config = revalidated(target, current.config(), admin);
         StoredService s = store.rollback(id, config, user, n);
         signal();
         posted(s.id(), "UPDATED", s.revision());
@@ -253,20 +244,31 @@ public final class ProxyServices {
         ServiceRevision target = store.revision(id, n).orElseThrow(() -> ApiException.invalid("revision",
                 "is not a kept revision of this service (see GET /services/" + id + "/revisions)"));
         ServiceConfig last = store.revision(id, kept.get(0).revision()).map(ServiceRevision::config).orElse(null);
-        ServiceConfig config;
-        try {
-            config = restored(target.config());
-            if (!admin) {
-                adminOnly(last, config);
-                hostNetwork(last, config);
-            }
-        } catch (ApiException e) {
-            throw new ApiException(409, "Revision " + n + " is no longer valid: " + e.getMessage(), e.errors());
-        }
+        ServiceConfig config = revalidated(target, last, admin);
         StoredService s = store.restore(id, config, user, n);
         signal();
         posted(s.id(), "CREATED", s.revision());
         return s;
+    }
+
+    /**
+     * A kept revision's configuration checked again as today's input, against {@code previous} for what only
+     * admins may introduce.
+     *
+     * @throws ApiException 409 when it is no longer valid (its errors name the fields)
+     */
+    private ServiceConfig revalidated(ServiceRevision target, ServiceConfig previous, boolean admin) {
+        try {
+            ServiceConfig config = restored(target.config());
+            if (!admin) {
+                adminOnly(previous, config);
+                hostNetwork(previous, config);
+            }
+            return config;
+        } catch (ApiException e) {
+            throw new ApiException(409, "Revision " + target.revision() + " is no longer valid: " + e.getMessage(),
+                    e.errors());
+        }
     }
 
     /** An old configuration validated again as today's input, its sealed secret variables kept as they were. */
