@@ -127,7 +127,7 @@ describe('service history', () => {
     });
     renderApp('/services', VIEWER);
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Show deleted services' }));
+    await user.click(await screen.findByRole('button', { name: 'Show deleted' }));
     const row = await screen.findByTestId('deleted-d1');
     expect(within(row).getByRole('link', { name: 'old-shop' }).getAttribute('href')).toBe('/services/d1');
     expect(row.textContent).toContain('olga');

@@ -96,8 +96,8 @@ function DeletedServices() {
   return (
     <section aria-labelledby="deleted-services-title">
       <div className="page-head">
-        <h2 id="deleted-services-title">Deleted services</h2>
-        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? 'Hide deleted services' : 'Show deleted services'}</button>
+        <h2 id="deleted-services-title">Recently deleted</h2>
+        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? 'Hide deleted' : 'Show deleted'}</button>
       </div>
       {open && (
         <QueryState what="deleted services" pending={deleted.isPending} error={deleted.error}>
