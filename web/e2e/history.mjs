@@ -2,7 +2,8 @@
 // environment of e2e/round.mjs. A service created through the API on the e2e upstream, then pointed
 // at a port where nothing listens (its domain answers 502 through the agent's nginx); on its page
 // the History lists both revisions, "Changes" shows the port lines, "Roll back to this" (confirmed)
-// says "Rolled back to revision 1: now revision 3." and the agent's nginx answers 200 again.
+// says "Rolled back to revision 1: now revision 3." and the agent's nginx answers 200 again. Deleted,
+// the service is listed under "Recently deleted"; restoring revision 3 from its page brings it back.
 // Screenshot service-history. Last line: `E2E-RESULT {json}`.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -126,6 +127,25 @@ await step('roll back to revision 1 (confirmed): a new revision, and nginx serve
   await until('the agent reporting revision 3 applied', async () =>
     (await api(`/api/v1/services/${serviceId}/status`)).json.agents.every((a) => a.state === 'APPLIED' && a.appliedRevision === 3));
   notes.push('rollback applied on the agent: 502 → 200');
+});
+
+await step('delete it, find it under Recently deleted and restore it: nginx serves it again', async () => {
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await page.getByRole('heading', { name: 'Services', exact: true }).waitFor();
+  await until('the deleted service gone from nginx', async () => (await hit(PROXY_PORT, DOMAIN)) !== 200);
+  await page.getByRole('button', { name: 'Show deleted' }).click();
+  await page.getByTestId(`deleted-${serviceId}`).getByRole('link', { name: NAME }).click();
+  await page.getByTestId('deleted-service').waitFor();
+  check(/deleted/.test(await page.getByTestId('revision-4').textContent()), 'revision 4 is not the deletion');
+  const row3 = page.getByTestId('revision-3');
+  await row3.getByRole('button', { name: 'Restore this revision' }).click();
+  await row3.getByRole('button', { name: 'Yes, restore the service as revision 3' }).click();
+  await page.getByRole('link', { name: 'Edit' }).waitFor();
+  const s = (await api(`/api/v1/services/${serviceId}`)).json;
+  check(s.revision === 5 && s.upstream.targets[0].port === TARGET_PORT, `service after restore ${JSON.stringify(s)}`);
+  await until('the restored service answering 200 through nginx', async () => (await hit(PROXY_PORT, DOMAIN)) === 200);
+  notes.push('deleted, restored from its history: 200 again');
 });
 
 await step('no page errors', async () => {

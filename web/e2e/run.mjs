@@ -309,6 +309,10 @@ await step('enrol a host shows the exact command', async () => {
   check(/^fleetgate-agent --core https:\/\/\S+ --token \S+ --core-fingerprint sha256:[0-9a-f]{64} --name web-e2e-9$/.test(command), `command: ${command}`);
   const fingerprint = (await page.getByTestId('core-fingerprint').textContent()) ?? '';
   check(command.includes(`--core-fingerprint ${fingerprint}`), `fingerprint shown: ${fingerprint}`);
+  // the one-line install: pinned to the core's key, the token in the script's URL
+  const install = (await page.getByTestId('install-command').textContent()) ?? '';
+  check(/^curl -fsSk --pinnedpubkey 'sha256\/\/[A-Za-z0-9+/]{43}=' 'https:\/\/\S+\/api\/v1\/agents\/install\.sh\?token=[A-Za-z0-9_-]+' \| sudo sh$/.test(install),
+    `install command: ${install}`);
   await shot('enrol');
 });
 

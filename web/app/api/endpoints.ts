@@ -1,6 +1,7 @@
 import { api } from './http';
 import type {
   ActivityEntry,
+  DeletedService,
   Agent,
   AlertChannel,
   AlertRule,
@@ -67,6 +68,7 @@ export const serviceStatus = (id: string) => api<ServiceStatus>(`/services/${enc
 export const createService = (body: unknown) => api<Service>('/services', { method: 'POST', body });
 export const updateService = (id: string, body: unknown) => api<Service>(`/services/${enc(id)}`, { method: 'PUT', body });
 export const deleteService = (id: string) => api<void>(`/services/${enc(id)}`, { method: 'DELETE' });
+export const deletedServices = () => api<DeletedService[]>('/services/deleted');
 export const serviceRevisions = (id: string) => api<ServiceRevision[]>(`/services/${enc(id)}/revisions`);
 export const serviceRevision = (id: string, revision: number) =>
   api<ServiceRevision>(`/services/${enc(id)}/revisions/${revision}`);

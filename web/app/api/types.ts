@@ -57,7 +57,7 @@ export interface ServiceRevision {
   revision: number;
   changedAt: string;
   changedBy: string | null;
-  action: 'CREATED' | 'UPDATED' | 'SCALED' | 'ROLLED_BACK' | 'MIGRATED';
+  action: 'CREATED' | 'UPDATED' | 'SCALED' | 'ROLLED_BACK' | 'MIGRATED' | 'DELETED' | 'RESTORED';
   sourceRevision: number | null;
   config?: Record<string, unknown>;
 }
@@ -196,6 +196,17 @@ export interface EnrolmentToken {
   coreFingerprint?: string | null;
   /** The agent command line the core suggests: its HTTPS URL and the fingerprint to pin. */
   command?: string | null;
+  /** One line that downloads the agent from the core (pinned to its key), enrols it with the token and starts it. */
+  installCommand?: string | null;
+}
+
+/** A deleted service whose history the core keeps (GET /services/deleted). */
+export interface DeletedService {
+  id: string;
+  name: string;
+  revision: number;
+  deletedAt: string;
+  deletedBy: string | null;
 }
 
 export interface Series {

@@ -10,11 +10,17 @@ import { Empty, QueryState } from './QueryState';
 
 const ACTIONS: Record<ServiceRevision['action'], string> = {
   CREATED: 'created', UPDATED: 'updated', SCALED: 'scaled', ROLLED_BACK: 'rolled back', MIGRATED: 'history began',
+  DELETED: 'deleted', RESTORED: 'restored',
 };
 
-/** The service's kept revisions: a diff of each against the current one, and roll back (operators). Loaded when opened. */
-export function ServiceHistory({ service, canWrite }: { service: Service; canWrite: boolean }) {
-  const [open, setOpen] = useState(false);
+/**
+ * The service's kept revisions: a diff of each against the current one, and roll back (operators). Loaded when opened.
+ * For a deleted service (`deleted`) the last revision is the DELETED one and rolling back restores the service.
+ */
+export function ServiceHistory({ service, canWrite, deleted = false }: {
+  service: Pick<Service, 'id' | 'revision'>; canWrite: boolean; deleted?: boolean;
+}) {
+  const [open, setOpen] = useState(deleted);
   const [shown, setShown] = useState<number | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const queryClient = useQueryClient();
@@ -27,12 +33,14 @@ export function ServiceHistory({ service, canWrite }: { service: Service; canWri
   const rollback = async (revision: number) => {
     try {
       const s = await endpoints.rollbackService(service.id, revision);
-      setMessage({ ok: true, text: `Rolled back to revision ${revision}: now revision ${s.revision}.` });
+      setMessage({ ok: true, text: deleted ? `Restored from revision ${revision}: now revision ${s.revision}.`
+        : `Rolled back to revision ${revision}: now revision ${s.revision}.` });
       setShown(null);
       await queryClient.invalidateQueries({ queryKey: ['service', service.id] });
+      if (deleted) await queryClient.invalidateQueries({ queryKey: ['services'] });
     } catch (e) {
       const details = e instanceof ApiError && e.errors.length ? e.errors.map((x) => `${x.field}: ${x.message}`).join('; ') : '';
-      setMessage({ ok: false, text: `Not rolled back: ${(e as Error).message}${details ? ` (${details})` : ''}` });
+      setMessage({ ok: false, text: `Not ${deleted ? 'restored' : 'rolled back'}: ${(e as Error).message}${details ? ` (${details})` : ''}` });
     }
   };
 
@@ -54,32 +62,39 @@ export function ServiceHistory({ service, canWrite }: { service: Service; canWri
               </thead>
               <tbody>
                 {revisions.data?.map((r) => (
-                  <Row key={r.revision} r={r} service={service} canWrite={canWrite} shown={shown === r.revision}
+                  <Row key={r.revision} r={r} service={service} canWrite={canWrite} deleted={deleted} shown={shown === r.revision}
                     onShow={() => setShown(shown === r.revision ? null : r.revision)} onRollback={() => rollback(r.revision)} />
                 ))}
               </tbody>
             </table>
           )}
-          <p className="muted">The last 100 revisions are kept.</p>
+          <p className="muted">
+            The last 100 revisions are kept{deleted ? ', and the history of the 100 most recently deleted services' : ''}.
+          </p>
         </QueryState>
       )}
     </section>
   );
 }
 
-function Row({ r, service, canWrite, shown, onShow, onRollback }: {
-  r: ServiceRevision; service: Service; canWrite: boolean; shown: boolean; onShow: () => void; onRollback: () => void;
+function Row({ r, service, canWrite, deleted, shown, onShow, onRollback }: {
+  r: ServiceRevision; service: Pick<Service, 'id' | 'revision'>; canWrite: boolean; deleted: boolean; shown: boolean;
+  onShow: () => void; onRollback: () => void;
 }) {
   const current = r.revision === service.revision;
   return (
     <>
       <tr data-testid={`revision-${r.revision}`}>
-        <td>{r.revision}{current && <span className="muted"> (current)</span>}</td>
+        <td>{r.revision}{current && !deleted && <span className="muted"> (current)</span>}</td>
         <td>{formatTime(r.changedAt)}</td>
         <td>{r.changedBy ?? '—'}</td>
         <td>{ACTIONS[r.action] ?? r.action}{r.sourceRevision != null && ` to revision ${r.sourceRevision}`}</td>
         <td>
-          {!current && (
+          {deleted ? (
+            canWrite && (
+              <ConfirmButton label="Restore this revision" confirmLabel={`Yes, restore the service as revision ${r.revision}`} onConfirm={onRollback} />
+            )
+          ) : !current && (
             <div className="actions">
               <button type="button" aria-expanded={shown} onClick={onShow}>{shown ? 'Hide changes' : 'Changes'}</button>
               {canWrite && (

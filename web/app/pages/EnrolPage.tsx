@@ -81,8 +81,8 @@ export default function EnrolPage() {
     <section aria-labelledby="enrol-title">
       <h1 id="enrol-title">Enrol a host</h1>
       <p>
-        Install the agent distribution on the host, then run the command below there. The token works once and
-        expires; the agent keeps its own key afterwards.
+        Create a token, then run the command shown on the new host: it installs the agent from this core and enrols
+        it. The token works once and expires; the agent keeps its own key afterwards.
       </p>
       <form className="row" onSubmit={submit}>
         <div className="field">
@@ -98,9 +98,31 @@ export default function EnrolPage() {
       {error && <p className="notice error" role="alert">{error}</p>}
       {token && (
         <div className="card" role="status">
-          <h2>Run this on the new host</h2>
-          <pre className="command" data-testid="enrol-command">{command}</pre>
-          <CopyButton text={command} label="Copy command" />
+          {token.installCommand ? (
+            <>
+              <h2>Run this on the new host</h2>
+              <pre className="command" data-testid="install-command">{token.installCommand}</pre>
+              <CopyButton text={token.installCommand} label="Copy install command" />
+              <p className="muted">
+                It downloads the agent from this core (curl accepts only this core's key: <code>--pinnedpubkey</code>;{' '}
+                <code>-k</code> is there because the certificate is self-signed), checks its SHA-256, installs it in{' '}
+                <code>/opt/fleetgate-agent</code> (<code>FLEETGATE_AGENT_PREFIX</code> changes it), enrols it with the token
+                and starts it as the unprivileged user <code>fleetgate-agent</code> (a systemd service where systemd runs).
+                Needs curl and Java 17. Without <code>sudo</code> it installs under your home directory.
+              </p>
+              <details>
+                <summary>Agent already installed? Enrol it by hand</summary>
+                <pre className="command" data-testid="enrol-command">{command}</pre>
+                <CopyButton text={command} label="Copy command" />
+              </details>
+            </>
+          ) : (
+            <>
+              <h2>Run this on the new host</h2>
+              <pre className="command" data-testid="enrol-command">{command}</pre>
+              <CopyButton text={command} label="Copy command" />
+            </>
+          )}
           {token.coreFingerprint && (
             <p className="muted">
               The agent accepts only the core certificate with SHA-256{' '}

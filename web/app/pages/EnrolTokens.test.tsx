@@ -47,6 +47,38 @@ describe('enrolment tokens', () => {
     expect(within(screen.getByTestId('enrol-arrived')).getByRole('link', { name: 'web-2' }).getAttribute('href')).toBe('/hosts/a2');
   });
 
+  it('shows the one-line install command first, the manual command behind it', async () => {
+    const install = "curl -fsSk --pinnedpubkey 'sha256//" + 'A'.repeat(43) + "=' 'https://core.example:8443/api/v1/agents/install.sh?token=fgt_x' | sudo sh";
+    mockApi({
+      'GET /api/v1/agents': () => [AGENT],
+      'GET /api/v1/agents/enrollment-tokens': () => [],
+      'POST /api/v1/agents/enrollment-tokens': () => ({ status: 201, body: {
+        token: 'fgt_x', expiresAt: '2026-01-01T01:00:00Z', coreFingerprint: 'sha256:' + 'ab'.repeat(32),
+        command: 'fleetgate-agent --core https://core.example:8443 --token fgt_x', installCommand: install } }),
+    });
+    renderApp('/enrol');
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Create token' }));
+    expect((await screen.findByTestId('install-command')).textContent).toBe(install);
+    expect(screen.getByRole('button', { name: 'Copy install command' })).toBeTruthy();
+    const manual = screen.getByTestId('enrol-command');
+    expect(manual.closest('details')).not.toBeNull();
+    expect(manual.textContent).toBe('fleetgate-agent --core https://core.example:8443 --token fgt_x');
+  });
+
+  it('without an install command (no HTTPS) shows the manual command only', async () => {
+    mockApi({
+      'GET /api/v1/agents': () => [AGENT],
+      'GET /api/v1/agents/enrollment-tokens': () => [],
+      'POST /api/v1/agents/enrollment-tokens': () => ({ status: 201, body: { token: 'fgt_y', expiresAt: '2026-01-01T01:00:00Z' } }),
+    });
+    renderApp('/enrol');
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Create token' }));
+    expect((await screen.findByTestId('enrol-command')).closest('details')).toBeNull();
+    expect(screen.queryByTestId('install-command')).toBeNull();
+  });
+
   it('hides the list on a core without it', async () => {
     mockApi({ 'GET /api/v1/agents': () => [AGENT] });
     renderApp('/enrol');

@@ -75,4 +75,62 @@ describe('service history', () => {
     expect((await screen.findByText('Rolled back to revision 1: now revision 4.')).getAttribute('role')).toBe('status');
     await waitFor(() => expect(calls.filter((c) => c.path === '/api/v1/services/s1/revisions').length).toBeGreaterThan(1));
   });
+
+  it("keeps a deleted service's history and restores it", async () => {
+    const deleted = [{ revision: 4, changedAt: '2026-01-01T00:04:00Z', changedBy: 'bob', action: 'DELETED', sourceRevision: null }, ...REVISIONS];
+    let gone = true;
+    const calls = mockApi({
+      'GET /api/v1/agents': () => [AGENT],
+      'GET /api/v1/services/s1': () => (gone ? { status: 404, body: { title: 'Not Found', status: 404, detail: 'Service s1 not found' } } : { ...SERVICE, revision: 5 }),
+      'GET /api/v1/services/s1/status': () => (gone ? { status: 404, body: { title: 'Not Found', status: 404 } } : STATUS),
+      'GET /api/v1/services/s1/revisions': () => deleted,
+      'GET /api/v1/services/s1/revisions/4': () => ({ ...deleted[0], config: config(9003) }),
+      'POST /api/v1/services/s1/rollback': () => {
+        gone = false;
+        return { ...SERVICE, revision: 5 };
+      },
+    });
+    renderApp('/services/s1', OPERATOR);
+    const user = userEvent.setup();
+    const page = await screen.findByTestId('deleted-service');
+    await waitFor(() => expect(within(page).getByRole('heading', { level: 1 }).textContent).toContain('shop'));
+    expect(page.textContent).toContain('by bob');
+    expect(screen.queryByTestId('not-found')).toBeNull();
+    const row = await screen.findByTestId('revision-4');
+    expect(row.textContent).toContain('deleted');
+    expect(row.textContent).not.toContain('(current)');
+    const row1 = screen.getByTestId('revision-1');
+    await user.click(within(row1).getByRole('button', { name: 'Restore this revision' }));
+    await user.click(within(row1).getByRole('button', { name: 'Yes, restore the service as revision 1' }));
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ revision: 1 });
+    await screen.findByRole('link', { name: 'Edit' }); // the service page again
+    expect(screen.queryByTestId('deleted-service')).toBeNull();
+  });
+
+  it('shows not found for an id without history', async () => {
+    mockApi({
+      'GET /api/v1/agents': () => [AGENT],
+      'GET /api/v1/services/s9': () => ({ status: 404, body: { title: 'Not Found', status: 404, detail: 'Service s9 not found' } }),
+      'GET /api/v1/services/s9/status': () => ({ status: 404, body: { title: 'Not Found', status: 404 } }),
+      'GET /api/v1/services/s9/revisions': () => ({ status: 404, body: { title: 'Not Found', status: 404, detail: 'Service s9 not found' } }),
+    });
+    renderApp('/services/s9', VIEWER);
+    await screen.findByTestId('not-found');
+  });
+
+  it('lists deleted services on the services page when asked', async () => {
+    const calls = mockApi({
+      'GET /api/v1/agents': () => [AGENT],
+      'GET /api/v1/services': () => [SERVICE],
+      'GET /api/v1/services/s1/status': () => STATUS,
+      'GET /api/v1/services/deleted': () => [{ id: 'd1', name: 'old-shop', revision: 7, deletedAt: '2026-01-02T00:00:00Z', deletedBy: 'olga' }],
+    });
+    renderApp('/services', VIEWER);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Show deleted' }));
+    const row = await screen.findByTestId('deleted-d1');
+    expect(within(row).getByRole('link', { name: 'old-shop' }).getAttribute('href')).toBe('/services/d1');
+    expect(row.textContent).toContain('olga');
+    expect(calls.filter((c) => c.path === '/api/v1/services/deleted')).toHaveLength(1);
+  });
 });

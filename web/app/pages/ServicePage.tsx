@@ -52,7 +52,7 @@ export default function ServicePage() {
 
   const labels = { service: id };
   if (isMissing(service.error)) {
-    return <NotFoundPage what="Service" id={id} back="/services" backLabel="All services" />;
+    return <DeletedServicePage id={id} canWrite={canWrite} />;
   }
   return (
     <section aria-labelledby="service-title">
@@ -242,6 +242,33 @@ function Replicas({ service, status, canWrite }: { service: Service; status?: Se
           </tbody>
         </table>
       )}
+    </section>
+  );
+}
+
+/** A deleted service's kept history, with restore (operators); a plain not-found page for an id without history. */
+function DeletedServicePage({ id, canWrite }: { id: string; canWrite: boolean }) {
+  const revisions = useQuery({ queryKey: ['service-revisions', id, 'deleted'], queryFn: () => endpoints.serviceRevisions(id), retry: false });
+  const last = revisions.data?.[0];
+  const deleted = last?.action === 'DELETED' ? last : undefined;
+  const lastConfig = useQuery({
+    queryKey: ['service-revision', id, deleted?.revision],
+    queryFn: () => endpoints.serviceRevision(id, deleted!.revision),
+    enabled: !!deleted,
+  });
+  const name = typeof lastConfig.data?.config?.name === 'string' ? lastConfig.data.config.name : undefined;
+  useTitle(deleted ? `Deleted service ${name ?? ''}`.trim() : 'Service');
+  if (revisions.isPending) return <p className="muted">Loading…</p>;
+  if (!deleted) return <NotFoundPage what="Service" id={id} back="/services" backLabel="All services" />;
+  return (
+    <section aria-labelledby="deleted-service-title" data-testid="deleted-service">
+      <p className="crumbs"><Link to="/services">Services</Link> /</p>
+      <h1 id="deleted-service-title">{name ?? id} <span className="badge neutral">deleted</span></h1>
+      <p className="notice info">
+        Deleted {formatTime(deleted.changedAt)}{deleted.changedBy ? ` by ${deleted.changedBy}` : ''}. Its history is kept:
+        restoring a revision creates the service again with the same id (its domains must still be free).
+      </p>
+      <ServiceHistory service={{ id, revision: deleted.revision }} canWrite={canWrite} deleted />
     </section>
   );
 }

@@ -1,5 +1,9 @@
 import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
+import * as endpoints from '../api/endpoints';
+import { ApiError } from '../api/http';
+import { formatTime } from '../lib/format';
 import { useAuth } from '../auth/AuthContext';
 import { HealthBadge } from '../components/Badge';
 import { Empty, QueryState } from '../components/QueryState';
@@ -79,6 +83,48 @@ export default function ServicesPage() {
           </>
         )}
       </QueryState>
+      <DeletedServices />
+    </section>
+  );
+}
+
+/** Deleted services whose history the core keeps (loaded when opened; hidden on a core without the list). */
+function DeletedServices() {
+  const [open, setOpen] = useState(false);
+  const deleted = useQuery({ queryKey: ['services', 'deleted'], queryFn: endpoints.deletedServices, enabled: open });
+  if (deleted.error instanceof ApiError && (deleted.error.status === 404 || deleted.error.status === 400)) return null;
+  return (
+    <section aria-labelledby="deleted-services-title">
+      <div className="page-head">
+        <h2 id="deleted-services-title">Recently deleted</h2>
+        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? 'Hide deleted' : 'Show deleted'}</button>
+      </div>
+      {open && (
+        <QueryState what="deleted services" pending={deleted.isPending} error={deleted.error}>
+          {(deleted.data ?? []).length === 0 ? (
+            <Empty>No deleted service.</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr><th scope="col">Name</th><th scope="col">Deleted</th><th scope="col">By</th><th scope="col">Last revision</th></tr>
+                </thead>
+                <tbody>
+                  {deleted.data?.map((d) => (
+                    <tr key={d.id} data-testid={`deleted-${d.id}`}>
+                      <td><Link to={`/services/${d.id}`}>{d.name}</Link></td>
+                      <td>{formatTime(d.deletedAt)}</td>
+                      <td>{d.deletedBy ?? '—'}</td>
+                      <td>{d.revision}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <p className="muted">The history of the 100 most recently deleted services is kept: open one to restore it.</p>
+        </QueryState>
+      )}
     </section>
   );
 }

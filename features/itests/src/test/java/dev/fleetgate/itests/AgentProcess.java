@@ -27,7 +27,13 @@ public final class AgentProcess implements AutoCloseable {
      * properties the driver uses before that configuration is loaded. Tests never bind 80/443.
      */
     public AgentProcess proxyPorts(int http, int https, int admin) {
-        environment = java.util.Map.of(
+        environment = proxyEnvironment(http, https, admin);
+        return this;
+    }
+
+    /** The environment of {@link #proxyPorts}, for agents started another way (e.g. by the install script). */
+    public static java.util.Map<String, String> proxyEnvironment(int http, int https, int admin) {
+        return java.util.Map.of(
                 "FLEETGATE_PROXY_HTTP_PORT", String.valueOf(http),
                 "FLEETGATE_PROXY_HTTPS_PORT", String.valueOf(https),
                 "FLEETGATE_PROXY_ADMIN_PORT", String.valueOf(admin),
@@ -35,7 +41,6 @@ public final class AgentProcess implements AutoCloseable {
                 "FLEETGATE_AGENT_JAVA_OPTS", "-Xms16m -Xmx128m -XX:+UseSerialGC -Dfleetgate.nginx.httpPort=" + http
                         + " -Dfleetgate.nginx.httpsPort=" + https + " -Dfleetgate.nginx.adminPort=" + admin
                         + " -Dfleetgate.nginx.listenAddress=127.0.0.1 -Dfleetgate.nginx.workerProcesses=1");
-        return this;
     }
 
     /** Starts the agent; {@code token} may be null once it is enrolled. */
@@ -91,6 +96,11 @@ public final class AgentProcess implements AutoCloseable {
      * agent adopts it), so tests stop it in their teardown.
      */
     public void stopNginx() {
+        stopNginx(stateDir);
+    }
+
+    /** Stops the nginx an agent with this state directory started (see {@link #stopNginx()}). */
+    public static void stopNginx(Path stateDir) {
         Path pidFile = stateDir.resolve("nginx/nginx.pid");
         try {
             long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
@@ -112,6 +122,11 @@ public final class AgentProcess implements AutoCloseable {
      * @return its agent id
      */
     public String awaitOnline(Api admin, String name, Duration timeout) {
+        return awaitOnline(admin, name, timeout, log);
+    }
+
+    /** {@link #awaitOnline(Api, String, Duration)} for an agent started another way, logging to {@code log}. */
+    public static String awaitOnline(Api admin, String name, Duration timeout, Path log) {
         String[] id = new String[1];
         Processes.await("agent " + name + " ONLINE (log " + log + ")", timeout, () -> {
             for (com.fasterxml.jackson.databind.JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {

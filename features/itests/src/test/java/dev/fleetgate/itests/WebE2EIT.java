@@ -134,7 +134,7 @@ class WebE2EIT {
         Path web = Path.of(System.getProperty("fleetgate.root", "../..")).toAbsolutePath().normalize().resolve("web");
         Path shots = Files.createDirectories(Path.of("target/e2e/screenshots").toAbsolutePath());
         JsonNode json = walk("e2e/history.mjs", web, shots);
-        assertEquals(4, json.path("checked").size(), "steps checked: " + json.path("checked"));
+        assertEquals(5, json.path("checked").size(), "steps checked: " + json.path("checked"));
         assertTrue(Files.size(shots.resolve("service-history.png")) > 5_000, "screenshot service-history");
         System.out.println("service history notes: " + json.path("notes"));
     }

@@ -124,8 +124,18 @@ public final class ProxyServices {
         return s;
     }
 
+    /** Deletes a service as an admin (the shell). */
     public void delete(UUID id) {
-        if (!store.delete(id)) {
+        delete(id, SHELL);
+    }
+
+    /**
+     * Deletes a service; its history stays ({@link ServiceStore#delete}) and it can be restored from it.
+     *
+     * @param user who deletes it, for the revision history
+     */
+    public void delete(UUID id, String user) {
+        if (!store.delete(id, user)) {
             throw ApiException.notFound("Service " + id);
         }
         status.forget(id);
@@ -171,13 +181,23 @@ public final class ProxyServices {
 
     /** @return the kept revisions of a service, newest first (without configurations) */
     public List<ServiceRevision> revisions(UUID id) {
-        get(id);
-        return store.revisions(id);
+        List<ServiceRevision> kept = store.revisions(id);
+        if (kept.isEmpty()) {
+            get(id); // 404 for an unknown id (a deleted service keeps its history, DELETED first)
+        }
+        return kept;
+    }
+
+    /** @return the deleted services whose history is kept, most recently deleted first */
+    public List<ServiceStore.DeletedService> deleted() {
+        return store.deleted();
     }
 
     /** @throws ApiException 404 when the service or the revision is unknown (or no longer kept) */
     public ServiceRevision revision(UUID id, long revision) {
-        get(id);
+        if (store.revisions(id).isEmpty()) {
+            get(id);
+        }
         return store.revision(id, revision)
                 .orElseThrow(() -> ApiException.notFound("Revision " + revision + " of service " + id));
     }
@@ -197,26 +217,60 @@ public final class ProxyServices {
         }
         Integer n = in.ok() ? in.requiredInteger(body, "revision", "revision", 1, Integer.MAX_VALUE) : null;
         in.check();
-        StoredService current = get(id);
+        Optional<StoredService> existing = store.get(id);
+        if (existing.isEmpty()) {
+            return restore(id, n, admin, user);
+        }
+        StoredService current = existing.get();
         ServiceRevision target = store.revision(id, n).orElseThrow(() -> ApiException.invalid("revision",
                 "is not a kept revision of this service (see GET /services/" + id + "/revisions)"));
         if (n == current.revision()) {
             throw ApiException.conflict("Revision " + n + " is the current revision");
         }
-        ServiceConfig config;
-        try {
-            config = restored(target.config());
-            if (!admin) {
-                adminOnly(current.config(), config);
-                hostNetwork(current.config(), config);
-            }
-        } catch (ApiException e) {
-            throw new ApiException(409, "Revision " + n + " is no longer valid: " + e.getMessage(), e.errors());
-        }
+        ServiceConfig config = revalidated(target, current.config(), admin);
         StoredService s = store.rollback(id, config, user, n);
         signal();
         posted(s.id(), "UPDATED", s.revision());
         return s;
+    }
+
+    /**
+     * Restores a deleted service from one of its kept revisions: the same id, the revision after its DELETED one,
+     * checked as a create would be against the configuration it had when deleted.
+     */
+    private StoredService restore(UUID id, int n, boolean admin, String user) {
+        List<ServiceRevision> kept = store.revisions(id);
+        if (kept.isEmpty() || !ServiceRevision.DELETED.equals(kept.get(0).action())) {
+            throw ApiException.notFound("Service " + id);
+        }
+        ServiceRevision target = store.revision(id, n).orElseThrow(() -> ApiException.invalid("revision",
+                "is not a kept revision of this service (see GET /services/" + id + "/revisions)"));
+        ServiceConfig last = store.revision(id, kept.get(0).revision()).map(ServiceRevision::config).orElse(null);
+        ServiceConfig config = revalidated(target, last, admin);
+        StoredService s = store.restore(id, config, user, n);
+        signal();
+        posted(s.id(), "CREATED", s.revision());
+        return s;
+    }
+
+    /**
+     * A kept revision's configuration checked again as today's input, against {@code previous} for what only
+     * admins may introduce.
+     *
+     * @throws ApiException 409 when it is no longer valid (its errors name the fields)
+     */
+    private ServiceConfig revalidated(ServiceRevision target, ServiceConfig previous, boolean admin) {
+        try {
+            ServiceConfig config = restored(target.config());
+            if (!admin) {
+                adminOnly(previous, config);
+                hostNetwork(previous, config);
+            }
+            return config;
+        } catch (ApiException e) {
+            throw new ApiException(409, "Revision " + target.revision() + " is no longer valid: " + e.getMessage(),
+                    e.errors());
+        }
     }
 
     /** An old configuration validated again as today's input, its sealed secret variables kept as they were. */

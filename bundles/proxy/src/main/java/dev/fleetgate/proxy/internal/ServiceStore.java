@@ -35,6 +35,12 @@ public final class ServiceStore {
     private static final String UNIQUE_VIOLATION = "23505";
     /** Revisions kept per service in {@code proxy_service_revision}; older ones are dropped on each change. */
     public static final int KEPT_REVISIONS = 100;
+    /** Deleted services whose history is kept (the most recently deleted); older ones go on each delete. */
+    public static final int KEPT_DELETED = 100;
+
+    /** A deleted service, as its last (DELETED) revision says. */
+    public record DeletedService(UUID id, String name, long revision, java.time.Instant deletedAt, String deletedBy) {
+    }
 
     private final DataSource dataSource;
 
@@ -217,24 +223,117 @@ public final class ServiceStore {
             ps.setObject(7, source);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM proxy_service_revision WHERE service_id = ? AND revision <= ?")) {
-            ps.setObject(1, s.id());
-            ps.setLong(2, s.revision() - KEPT_REVISIONS);
-            ps.executeUpdate();
-        }
+        dropOld(c, s.id(), s.revision());
         return s;
     }
 
-    /** @return whether it existed; its domains are free afterwards */
-    public boolean delete(UUID id) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("DELETE FROM proxy_service WHERE id = ?")) {
+    /** Drops the revisions of a service beyond the {@link #KEPT_REVISIONS} up to {@code latest}. */
+    private static void dropOld(Connection c, UUID id, long latest) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM proxy_service_revision WHERE service_id = ? AND revision <= ?")) {
             ps.setObject(1, id);
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw failure("delete service", e);
+            ps.setLong(2, latest - KEPT_REVISIONS);
+            ps.executeUpdate();
         }
+    }
+
+    /**
+     * Deletes a service and records a {@link ServiceRevision#DELETED} revision with its last configuration: its
+     * history stays (bounded by {@link #KEPT_DELETED}).
+     *
+     * @param by the user deleting it (recorded in the history)
+     * @return whether it existed; its domains are free afterwards
+     */
+    public boolean delete(UUID id, String by) {
+        return Jdbc.tx(dataSource, c -> {
+            long revision;
+            String config;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM proxy_service WHERE id = ? RETURNING revision, config::text")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    revision = rs.getLong(1);
+                    config = rs.getString(2);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service_revision (service_id, revision,"
+                    + " config, changed_by, changed_at, action) VALUES (?, ?, ?::jsonb, ?, now(), ?)")) {
+                ps.setObject(1, id);
+                ps.setLong(2, revision + 1);
+                ps.setString(3, config);
+                ps.setString(4, by);
+                ps.setString(5, ServiceRevision.DELETED);
+                ps.executeUpdate();
+            }
+            dropOld(c, id, revision + 1);
+            // only the most recently deleted services keep their history
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM proxy_service_revision WHERE service_id IN ("
+                    + " SELECT service_id FROM (SELECT r.service_id, max(r.changed_at) AS at FROM proxy_service_revision r"
+                    + "  WHERE r.action = 'DELETED' AND NOT EXISTS (SELECT 1 FROM proxy_service s WHERE s.id = r.service_id)"
+                    + "  GROUP BY r.service_id) d ORDER BY at DESC, service_id OFFSET ?)")) {
+                ps.setInt(1, KEPT_DELETED);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** @return the deleted services whose history is kept, most recently deleted first */
+    public List<DeletedService> deleted() {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT r.service_id, r.config->>'name', r.revision,"
+                        + " r.changed_at, r.changed_by FROM proxy_service_revision r WHERE r.action = 'DELETED'"
+                        + " AND NOT EXISTS (SELECT 1 FROM proxy_service s WHERE s.id = r.service_id)"
+                        + " AND r.revision = (SELECT max(x.revision) FROM proxy_service_revision x"
+                        + "  WHERE x.service_id = r.service_id) ORDER BY r.changed_at DESC, r.service_id");
+                ResultSet rs = ps.executeQuery()) {
+            List<DeletedService> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new DeletedService(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure("list deleted services", e);
+        }
+    }
+
+    /**
+     * Creates a deleted service again, with its id, from {@code config} (taken from its revision {@code source}),
+     * as the revision after its DELETED one.
+     *
+     * @throws ApiException 404 when it is not a deleted service (any more), 409 when its name or a domain is taken
+     */
+    public StoredService restore(UUID id, ServiceConfig config, String by, long source) {
+        return Jdbc.tx(dataSource, c -> {
+            long next;
+            try (PreparedStatement ps = c.prepareStatement("SELECT revision, action FROM proxy_service_revision"
+                    + " WHERE service_id = ? ORDER BY revision DESC LIMIT 1 FOR UPDATE")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || !ServiceRevision.DELETED.equals(rs.getString(2))) {
+                        throw ApiException.notFound("Deleted service " + id);
+                    }
+                    next = rs.getLong(1) + 1;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service (id, name, revision, config)"
+                    + " VALUES (?, ?, ?, ?::jsonb) ON CONFLICT DO NOTHING")) {
+                ps.setObject(1, id);
+                ps.setString(2, config.name());
+                ps.setLong(3, next);
+                ps.setString(4, json(config));
+                if (ps.executeUpdate() == 0) {
+                    throw nameTaken(config.name());
+                }
+            }
+            insertDomains(c, id, config);
+            return recorded(c, one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow(),
+                    by, ServiceRevision.RESTORED, source);
+        });
     }
 
     /**

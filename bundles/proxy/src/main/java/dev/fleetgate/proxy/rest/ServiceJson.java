@@ -42,6 +42,16 @@ final class ServiceJson {
         return n;
     }
 
+    static ObjectNode deleted(dev.fleetgate.proxy.internal.ServiceStore.DeletedService d) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("id", d.id().toString());
+        n.put("name", d.name());
+        n.put("revision", d.revision());
+        n.put("deletedAt", d.deletedAt().toString());
+        n.put("deletedBy", d.deletedBy());
+        return n;
+    }
+
     private static void configInto(ObjectNode n, ServiceConfig c) {
         JsonNode config = Json.MAPPER.valueToTree(c);
         config.fields().forEachRemaining(e -> {

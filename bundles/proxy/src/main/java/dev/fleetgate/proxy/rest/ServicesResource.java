@@ -94,8 +94,8 @@ public final class ServicesResource implements RestResource {
 
     @DELETE
     @Path("{id}")
-    public Response delete(@PathParam("id") String id) {
-        services.delete(id(id));
+    public Response delete(@PathParam("id") String id, @Context SecurityContext caller) {
+        services.delete(id(id), user(caller));
         return Response.noContent().build();
     }
 
@@ -104,6 +104,16 @@ public final class ServicesResource implements RestResource {
     @Path("{id}/replicas")
     public ObjectNode replicas(@PathParam("id") String id, JsonNode body, @Context SecurityContext caller) {
         return ServiceJson.of(services.scale(id(id), body, user(caller)));
+    }
+
+    /**
+     * Deleted services whose history is kept (the 100 most recently deleted), most recently deleted first:
+     * {@code [{"id","name","revision","deletedAt","deletedBy"}]}; restore one with {@code POST /services/{id}/rollback}.
+     */
+    @GET
+    @Path("deleted")
+    public List<ObjectNode> deleted() {
+        return services.deleted().stream().map(ServiceJson::deleted).toList();
     }
 
     /** The kept revisions, newest first: {@code [{"revision","changedAt","changedBy","action","sourceRevision"}]}. */

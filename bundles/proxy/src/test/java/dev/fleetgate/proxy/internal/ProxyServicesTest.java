@@ -66,7 +66,7 @@ class ProxyServicesTest {
         when(store.create(any(), any())).thenReturn(s);
         when(store.get(id)).thenReturn(Optional.of(s));
         when(store.update(any(), any(), any())).thenReturn(s);
-        when(store.delete(id)).thenReturn(true);
+        when(store.delete(id, ProxyServices.SHELL)).thenReturn(true);
         services.create(Bodies.minimal());
         services.update(id, Bodies.minimal());
         services.delete(id);

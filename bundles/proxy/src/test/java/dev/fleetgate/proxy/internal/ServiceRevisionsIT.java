@@ -196,7 +196,72 @@ class ServiceRevisionsIT {
                 () -> resource.rollback(unknown, Bodies.json("{'revision':1}"), null)).status());
         StoredService s = services.create(body("lonely", 9300), false, "alice");
         assertEquals(404, assertThrows(ApiException.class, () -> resource.revision(s.id().toString(), "2")).status());
-        services.delete(s.id());
-        assertTrue(store.revisions(s.id()).isEmpty(), "the history goes with the service");
+        services.delete(s.id(), "bob");
+        assertEquals(List.of("DELETED", "CREATED"),
+                services.revisions(s.id()).stream().map(ServiceRevision::action).toList(), "the history stays");
+        assertEquals(404, assertThrows(ApiException.class, () -> resource.get(s.id().toString())).status());
+        assertEquals(404, assertThrows(ApiException.class, () -> resource.revision(s.id().toString(), "3")).status());
+    }
+
+    @Test
+    void aDeletedServiceKeepsItsHistoryAndCanBeRestored() {
+        StoredService s = services.create(body("gone", 9400), false, "alice");
+        services.update(s.id(), body("gone", 9401), false, "bob");
+        services.delete(s.id(), "bob");
+        services.delete(services.create(body("other-gone", 9410), false, "alice").id(), "carol");
+
+        List<JsonNode> listed = resource.revisions(s.id().toString()).stream().map(JsonNode.class::cast).toList();
+        assertEquals(List.of(3L, 2L, 1L), listed.stream().map(r -> r.get("revision").asLong()).toList());
+        assertEquals("DELETED", listed.get(0).get("action").asText());
+        assertEquals(9401, resource.revision(s.id().toString(), "3").at("/config/upstream/targets/0/port").asInt(),
+                "the DELETED revision holds the last configuration");
+        JsonNode deleted = resource.deleted().stream().filter(d -> d.get("id").asText().equals(s.id().toString()))
+                .findFirst().orElseThrow();
+        assertEquals("gone", deleted.get("name").asText());
+        assertEquals(3, deleted.get("revision").asLong());
+        assertTrue(deleted.has("deletedAt") && deleted.has("deletedBy"));
+        assertEquals("other-gone", resource.deleted().get(0).get("name").asText(), "most recently deleted first");
+        assertTrue(resource.list().stream().noneMatch(n -> n.get("id").asText().equals(s.id().toString())));
+
+        // the domain is free meanwhile: a new service takes it, restoring is a conflict until it is gone
+        StoredService taker = services.create(body("gone", 9500).put("name", "taker"), false, "erin");
+        assertEquals(409, assertThrows(ApiException.class,
+                () -> services.rollback(s.id(), Bodies.json("{'revision':1}"), false, "dave")).status());
+        services.delete(taker.id(), "erin");
+
+        StoredService back = services.rollback(s.id(), Bodies.json("{'revision':1}"), false, "dave");
+        assertEquals(s.id(), back.id(), "the same id");
+        assertEquals(4, back.revision(), "the revision after the DELETED one");
+        assertEquals(9400, back.config().upstream().targets().get(0).port());
+        assertEquals(9400, port(back), "the desired state has it again");
+        ServiceRevision newest = services.revisions(s.id()).get(0);
+        assertEquals(ServiceRevision.RESTORED, newest.action());
+        assertEquals("dave", newest.changedBy());
+        assertEquals(1L, newest.sourceRevision());
+        assertTrue(resource.deleted().stream().noneMatch(d -> d.get("id").asText().equals(s.id().toString())));
+        assertEquals(409, assertThrows(ApiException.class,
+                () -> services.rollback(s.id(), Bodies.json("{'revision':4}"), false, "dave")).status(),
+                "restored: rollback rules again");
+        assertEquals(400, assertThrows(ApiException.class,
+                () -> services.rollback(taker.id(), Bodies.json("{'revision':9}"), false, "dave")).status(),
+                "a deleted service restores only from a kept revision");
+    }
+
+    @Test
+    void onlyTheMostRecentlyDeletedServicesKeepTheirHistory() {
+        List<UUID> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < ServiceStore.KEPT_DELETED + 3; i++) {
+            StoredService s = services.create(body("bounded-" + i, 9600), false, "alice");
+            services.delete(s.id(), "alice");
+            ids.add(s.id());
+        }
+        List<ServiceStore.DeletedService> kept = services.deleted();
+        assertEquals(ServiceStore.KEPT_DELETED, kept.size());
+        assertEquals(ids.get(ids.size() - 1), kept.get(0).id());
+        for (UUID dropped : ids.subList(0, 3)) {
+            assertTrue(store.revisions(dropped).isEmpty(), "the oldest deletions lose their history");
+            assertEquals(404, assertThrows(ApiException.class, () -> services.revisions(dropped)).status());
+        }
+        assertEquals(2, services.revisions(ids.get(3)).size());
     }
 }

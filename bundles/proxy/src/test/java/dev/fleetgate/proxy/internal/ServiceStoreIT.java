@@ -46,7 +46,8 @@ class ServiceStoreIT {
     /** Applies the bundle's migrations to {@code db}. */
     static javax.sql.DataSource schema(TestDatabase db) throws Exception {
         Migrations.apply(db.dataSource(), "proxy", List.of(new Migration(1, "services", sql("db/proxy/V1__services.sql")),
-                new Migration(2, "service_revisions", sql("db/proxy/V2__service_revisions.sql"))));
+                new Migration(2, "service_revisions", sql("db/proxy/V2__service_revisions.sql")),
+                new Migration(3, "deleted_service_history", sql("db/proxy/V3__deleted_service_history.sql"))));
         return db.dataSource();
     }
 
@@ -78,7 +79,7 @@ class ServiceStoreIT {
         StoredService off = store.update(created.id(), read.config().withTls(
                 dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF), "it");
         assertEquals(dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF, store.get(off.id()).orElseThrow().config().tls());
-        assertTrue(store.delete(created.id()));
+        assertTrue(store.delete(created.id(), "test"));
     }
 
     @Test
@@ -103,9 +104,9 @@ class ServiceStoreIT {
         store.create(config("crud-other", "www.crud.test", "*.crud.test"), "it");
         assertThrows(ApiException.class, () -> store.create(config("crud-third", "crud.test"), "it"));
 
-        assertTrue(store.delete(created.id()));
+        assertTrue(store.delete(created.id(), "test"));
         assertTrue(store.get(created.id()).isEmpty());
-        assertTrue(!store.delete(created.id()));
+        assertTrue(!store.delete(created.id(), "test"));
         assertEquals(1, store.create(config("crud-again", "crud.test"), "it").revision(), "delete frees the domain");
     }
 

@@ -27,6 +27,11 @@ public class EnrollTokenCommand implements Action {
         Enrolment.Token t = enrolment.createToken(name, ttlMinutes, "karaf-shell");
         System.out.println("Token:   " + t.token());
         System.out.println("Expires: " + t.expiresAt());
+        String install = t.installCommand(null);
+        if (install != null) {
+            // the shell does not know the host name agents reach the core by: CORE-HOST is to be replaced
+            System.out.println("Install: " + install);
+        }
         return null;
     }
 }

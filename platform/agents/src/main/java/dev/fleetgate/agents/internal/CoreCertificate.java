@@ -38,6 +38,31 @@ public final class CoreCertificate {
 
     /** @return {@code sha256:<64 hex>} of the served certificate, or empty when the core serves no HTTPS */
     public Optional<String> fingerprint() {
+        return leaf().map(leaf -> {
+            try {
+                return fingerprint(leaf.getEncoded());
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /**
+     * @return curl's {@code --pinnedpubkey} form of the served certificate's public key,
+     *         {@code sha256//<base64 of the SHA-256 of its SubjectPublicKeyInfo>}, or empty without HTTPS
+     */
+    public Optional<String> publicKeyPin() {
+        return leaf().map(leaf -> {
+            try {
+                return "sha256//" + java.util.Base64.getEncoder().encodeToString(
+                        MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded()));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private Optional<Certificate> leaf() {
         String path = env.apply("FLEETGATE_TLS_KEYSTORE");
         if (path == null || path.isBlank() || !Files.isRegularFile(Path.of(path))) {
             return Optional.empty();
@@ -50,7 +75,7 @@ public final class CoreCertificate {
                 if (store.isKeyEntry(alias)) {
                     Certificate leaf = store.getCertificate(alias);
                     if (leaf != null) {
-                        return Optional.of(fingerprint(leaf.getEncoded()));
+                        return Optional.of(leaf);
                     }
                 }
             }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -34,18 +35,30 @@ public final class Enrolment {
      *
      * @param coreFingerprint the SHA-256 of the core's HTTPS certificate ({@code sha256:<hex>}), or null without HTTPS
      * @param httpsPort       the core's HTTPS port
+     * @param publicKeyPin    curl's pin of the certificate's public key ({@code sha256//<base64>}), or null without HTTPS
      */
-    public record Token(String token, Instant expiresAt, String coreFingerprint, int httpsPort) {
+    public record Token(String token, Instant expiresAt, String coreFingerprint, int httpsPort, String publicKeyPin) {
 
         /** @return a ready-to-paste command line for an agent reaching the core as {@code host} */
         public String command(String host) {
-            String h = host == null || host.isBlank() ? "CORE-HOST" : host.contains(":") && !host.startsWith("[")
-                    ? "[" + host + "]" : host;
             // without HTTPS only an agent on the core's machine may connect (plain http on loopback)
             return coreFingerprint == null
                     ? "fleetgate-agent --core http://127.0.0.1:<http port> --token " + token
-                    : "fleetgate-agent --core https://" + h + ":" + httpsPort + " --token " + token
+                    : "fleetgate-agent --core " + coreUrl(host) + " --token " + token
                             + " --core-fingerprint " + coreFingerprint;
+        }
+
+        /** @return the one-line install command (download, enrol, start) for a host reaching the core as {@code host}; null without HTTPS */
+        public String installCommand(String host) {
+            return coreFingerprint == null || publicKeyPin == null ? null
+                    : InstallScript.command(coreUrl(host), publicKeyPin, token);
+        }
+
+        /** @return {@code https://host:httpsPort} ({@code CORE-HOST} when the host is unknown) */
+        public String coreUrl(String host) {
+            String h = host == null || host.isBlank() ? "CORE-HOST" : host.contains(":") && !host.startsWith("[")
+                    ? "[" + host + "]" : host;
+            return "https://" + h + ":" + httpsPort;
         }
     }
 
@@ -113,7 +126,8 @@ public final class Enrolment {
                 return ps.executeUpdate();
             }
         });
-        return new Token(token, expiresAt, certificate.fingerprint().orElse(null), certificate.httpsPort());
+        return new Token(token, expiresAt, certificate.fingerprint().orElse(null), certificate.httpsPort(),
+                certificate.publicKeyPin().orElse(null));
     }
 
     /** @return the tokens neither used nor expired, newest first */
@@ -132,6 +146,36 @@ public final class Enrolment {
                     }
                 }
                 return out;
+            }
+        });
+    }
+
+    /** What an enrolment token may look like: base64url, as {@link Secrets#newEnrollmentToken()} makes them. */
+    public static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,200}");
+
+    /**
+     * Looks a token up without using it (for the agent download and the install script, which the
+     * new host fetches with the token before it enrols).
+     *
+     * @param token a token of the form {@link #TOKEN}
+     * @return the open token (not used, not expired, not revoked), or empty
+     */
+    public Optional<OpenToken> open(String token) {
+        if (token == null || !TOKEN.matcher(token).matches()) {
+            return Optional.empty();
+        }
+        Instant now = registry.clock().instant();
+        return Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT left(token_hash, 16) AS id, name, created_by, created_at, expires_at FROM enrollment_tokens"
+                            + " WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?")) {
+                ps.setString(1, Secrets.sha256Hex(token));
+                Jdbc.setInstant(ps, 2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new OpenToken(rs.getString("id"), rs.getString("name"),
+                            rs.getString("created_by"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "expires_at")))
+                            : Optional.<OpenToken>empty();
+                }
             }
         });
     }

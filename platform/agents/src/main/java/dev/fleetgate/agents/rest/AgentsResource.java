@@ -2,6 +2,7 @@ package dev.fleetgate.agents.rest;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import javax.annotation.security.PermitAll;
@@ -22,23 +23,31 @@ import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.StreamingOutput;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.fleetgate.agents.internal.AgentDistribution;
 import dev.fleetgate.agents.internal.AgentRegistry;
 import dev.fleetgate.agents.internal.BundleRepository;
 import dev.fleetgate.agents.internal.ContainerInventory;
+import dev.fleetgate.agents.internal.CoreCertificate;
 import dev.fleetgate.agents.internal.DesiredStateEngine;
 import dev.fleetgate.agents.internal.Enrolment;
+import dev.fleetgate.agents.internal.InstallScript;
 import dev.fleetgate.agents.internal.Json;
 import dev.fleetgate.agents.internal.SyncBody;
 import dev.fleetgate.agents.internal.SyncService;
 import dev.fleetgate.agents.internal.TaskQueue;
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.Authenticator;
+import dev.fleetgate.api.Caller;
 import dev.fleetgate.api.BodyLimit;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
@@ -50,6 +59,11 @@ import dev.fleetgate.api.Roles;
 @Consumes(MediaType.APPLICATION_JSON)
 public final class AgentsResource implements RestResource {
     static final String JAR = "application/java-archive";
+    static final String TGZ = "application/gzip";
+    static final String SCRIPT = "text/x-shellscript; charset=utf-8";
+    /** The header a new host sends its enrolment token in (the query parameter {@code token} also works). */
+    public static final String TOKEN_HEADER = "X-Fleetgate-Token";
+    static final String SHA256_HEADER = "X-Fleetgate-Sha256";
     private static final int MAX_WAIT_SECONDS = 3600;
     /** Largest sync body: a report with metrics and task results (e.g. fetched logs). */
     public static final long SYNC_MAX_BODY_BYTES = 32L << 20;
@@ -61,11 +75,16 @@ public final class AgentsResource implements RestResource {
     private final SyncService sync;
     private final BundleRepository bundles;
     private final ContainerInventory containers;
+    private final AgentDistribution distribution;
+    private final CoreCertificate certificate;
+    /** Checks an admin's JWT on the download endpoints, which also take an enrolment token (so they are @PermitAll). */
+    private volatile Authenticator authenticator;
 
     @Activate
     public AgentsResource(@Reference AgentRegistry registry, @Reference Enrolment enrolment,
             @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference SyncService sync,
-            @Reference BundleRepository bundles, @Reference ContainerInventory containers) {
+            @Reference BundleRepository bundles, @Reference ContainerInventory containers,
+            @Reference AgentDistribution distribution, @Reference CoreCertificate certificate) {
         this.registry = registry;
         this.enrolment = enrolment;
         this.desiredState = desiredState;
@@ -73,6 +92,21 @@ public final class AgentsResource implements RestResource {
         this.sync = sync;
         this.bundles = bundles;
         this.containers = containers;
+        this.distribution = distribution;
+        this.certificate = certificate;
+    }
+
+    /** Binds the token checker of the security bundle (the REST host's own; optional so no cycle can form). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "unsetAuthenticator")
+    public void setAuthenticator(Authenticator a) {
+        this.authenticator = a;
+    }
+
+    public void unsetAuthenticator(Authenticator a) {
+        if (authenticator == a) {
+            authenticator = null;
+        }
     }
 
     @POST
@@ -86,8 +120,9 @@ public final class AgentsResource implements RestResource {
         String by = security == null || security.getUserPrincipal() == null ? null
                 : security.getUserPrincipal().getName();
         Enrolment.Token t = enrolment.createToken(name, ttl, by);
+        String host = requestHost(headers);
         return Response.status(201).entity(new Views.Token(t.token(), Views.time(t.expiresAt()), t.coreFingerprint(),
-                t.command(requestHost(headers)))).build();
+                t.command(host), t.installCommand(host))).build();
     }
 
     @GET
@@ -248,6 +283,114 @@ public final class AgentsResource implements RestResource {
             }
         }
         return tasks.list(agentId, n).stream().map(Views.Task::of).toList();
+    }
+
+    /**
+     * The agent distribution (the tarball a new host installs), streamed. For a new host with its enrolment
+     * token ({@code X-Fleetgate-Token} header or {@code token} query parameter; the token stays open) or for an
+     * admin (JWT). {@code ETag} is the SHA-256 in quotes, also in {@code X-Fleetgate-Sha256}.
+     */
+    @GET
+    @Path("distribution")
+    @PermitAll
+    @Produces(TGZ)
+    public Response distribution(@QueryParam("token") String token, @HeaderParam(TOKEN_HEADER) String tokenHeader,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        authorize(token, tokenHeader, authorization);
+        AgentDistribution.Info d = servedDistribution();
+        String etag = "\"" + d.sha256() + "\"";
+        if (etag.equals(ifNoneMatch)) {
+            return Response.notModified().header(HttpHeaders.ETAG, etag).build();
+        }
+        StreamingOutput body = out -> java.nio.file.Files.copy(d.file(), out);
+        return Response.ok(body, TGZ).header(HttpHeaders.CONTENT_LENGTH, d.size()).header(HttpHeaders.ETAG, etag)
+                .header(SHA256_HEADER, d.sha256()).header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .header("Content-Disposition", "attachment; filename=\"" + AgentDistribution.FILE_NAME + "\"").build();
+    }
+
+    /** Size and SHA-256 of the agent distribution (same access as the download). */
+    @GET
+    @Path("distribution/info")
+    @PermitAll
+    public Views.Distribution distributionInfo(@QueryParam("token") String token,
+            @HeaderParam(TOKEN_HEADER) String tokenHeader, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        authorize(token, tokenHeader, authorization);
+        AgentDistribution.Info d = servedDistribution();
+        return new Views.Distribution(AgentDistribution.FILE_NAME, d.size(), d.sha256(), Views.time(d.modified()));
+    }
+
+    /**
+     * The install script a new host pipes into {@code sh}: downloads the distribution (pinned to the core's
+     * key, SHA-256 checked), unpacks it, enrols with the token and starts the agent. With an admin JWT and no
+     * token the script takes the token from {@code FLEETGATE_AGENT_TOKEN} when it runs.
+     */
+    @GET
+    @Path("install.sh")
+    @PermitAll
+    @Produces(SCRIPT)
+    public Response installScript(@QueryParam("token") String token, @HeaderParam(TOKEN_HEADER) String tokenHeader,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpHeaders headers) {
+        Enrolment.OpenToken open = authorize(token, tokenHeader, authorization);
+        String host = requestHost(headers);
+        if (host == null) {
+            throw ApiException.invalid("Host", "the request's Host header must be a host name or an IP address:"
+                    + " the script reaches the core by it");
+        }
+        AgentDistribution.Info d = servedDistribution();
+        String pin = certificate.publicKeyPin().orElse(null);
+        String fingerprint = certificate.fingerprint().orElse(null);
+        if (pin == null || fingerprint == null) {
+            throw ApiException.conflict("This core serves no HTTPS: the install script needs it (docs/security.md)");
+        }
+        String core = "https://" + host + ":" + certificate.httpsPort();
+        String script = InstallScript.render(new InstallScript.Values(core, pin, fingerprint, d.sha256(),
+                open == null ? null : tokenOf(token, tokenHeader), open == null ? null : open.name()));
+        return Response.ok(script, SCRIPT).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+    }
+
+    private AgentDistribution.Info servedDistribution() {
+        return distribution.info().orElseThrow(() -> ApiException.notFound(
+                "The agent distribution on this core (agent/" + AgentDistribution.FILE_NAME + ")"));
+    }
+
+    private static String tokenOf(String query, String header) {
+        return header != null && !header.isBlank() ? header.trim() : query == null ? null : query.trim();
+    }
+
+    /**
+     * @return the open enrolment token presented, or null for an admin's JWT
+     * @throws ApiException 401 without either, 400 for a malformed token, 403 for a token used, revoked or
+     *                      expired, or a JWT of a non-admin
+     */
+    private Enrolment.OpenToken authorize(String query, String header, String authorization) {
+        String token = tokenOf(query, header);
+        if (token != null && !token.isEmpty()) {
+            if (!Enrolment.TOKEN.matcher(token).matches()) {
+                throw ApiException.invalid(header != null && !header.isBlank() ? TOKEN_HEADER : "token",
+                        "is not an enrolment token");
+            }
+            return enrolment.open(token).orElseThrow(() -> new ApiException(403,
+                    "This enrolment token was used, revoked or has expired: create a new one"));
+        }
+        String bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
+        Authenticator auth = authenticator;
+        Optional<Caller> caller = Optional.empty();
+        if (bearer != null && !bearer.isEmpty() && auth != null) {
+            try {
+                caller = auth.authenticate(bearer);
+            } catch (RuntimeException e) {
+                caller = Optional.empty(); // a broken token must not become a 500
+            }
+        }
+        if (caller.isEmpty()) {
+            throw new ApiException(401, "An enrolment token (X-Fleetgate-Token or ?token=) or an admin's bearer token is required");
+        }
+        if (!caller.get().hasRole(Roles.ADMIN)) {
+            throw new ApiException(403, "Only an admin (or a host with an enrolment token) may download the agent");
+        }
+        return null;
     }
 
     /** @return the canonical id of an existing agent; 400 malformed, 404 unknown */

@@ -32,8 +32,15 @@ public final class Views {
         }
     }
 
-    /** @param coreFingerprint the pin for {@code --core-fingerprint}; @param command a ready-to-paste agent command line */
-    public record Token(String token, String expiresAt, String coreFingerprint, String command) {
+    /**
+     * @param coreFingerprint the pin for {@code --core-fingerprint}; @param command a ready-to-paste agent command line
+     * @param installCommand  the one-line install command (download, enrol, start), null when the core serves no HTTPS
+     */
+    public record Token(String token, String expiresAt, String coreFingerprint, String command, String installCommand) {
+    }
+
+    /** The agent distribution as served: {@code sha256} is what {@code GET /agents/distribution} sends. */
+    public record Distribution(String fileName, long size, String sha256, String modifiedAt) {
     }
 
     /** An open enrolment token as listed (never the token itself). */

@@ -62,13 +62,13 @@ class BundleSignerIT {
 
     @Test
     void theTokenAnswerCarriesTheCertificatePinAndACommandLine() {
-        Enrolment.Token with = new Enrolment.Token("tok", java.time.Instant.EPOCH, "sha256:" + "0f".repeat(32), 8443);
+        Enrolment.Token with = new Enrolment.Token("tok", java.time.Instant.EPOCH, "sha256:" + "0f".repeat(32), 8443, null);
         assertEquals("fleetgate-agent --core https://core.lan:8443 --token tok --core-fingerprint sha256:" + "0f".repeat(32),
                 with.command("core.lan"));
         assertEquals("fleetgate-agent --core https://[::1]:8443 --token tok --core-fingerprint sha256:" + "0f".repeat(32),
                 with.command("::1"));
         assertEquals("fleetgate-agent --core http://127.0.0.1:<http port> --token tok",
-                new Enrolment.Token("tok", java.time.Instant.EPOCH, null, 8443).command("core.lan"), "no HTTPS: local agents only");
+                new Enrolment.Token("tok", java.time.Instant.EPOCH, null, 8443, null).command("core.lan"), "no HTTPS: local agents only");
         assertTrue(CoreCertificate.of(Map.of()).fingerprint().isEmpty(), "no HTTPS key store: no pin");
         assertEquals(9443, CoreCertificate.of(Map.of("FLEETGATE_HTTPS_PORT", "9443")).httpsPort());
     }
