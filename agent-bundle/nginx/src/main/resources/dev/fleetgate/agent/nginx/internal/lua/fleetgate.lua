@@ -462,7 +462,7 @@ local function compile_site(s, i, certificates)
     for k = 1, 3 do
         if type(t[k]) ~= "number" or t[k] < 1 then return nil, f .. ".timeouts must be at least 1 s" end
     end
-    site.timeouts = {t[1] * 1000, t[2] * 1000, t[3] * 1000}
+    site.timeouts = {t[1], t[2], t[3]} -- seconds: ngx.balancer.set_timeouts multiplies by 1000 itself
     site.locations = {}
     if type(s.locations) ~= "table" then return nil, f .. ".locations is not an array" end
     for k, l in ipairs(s.locations) do
