@@ -8,6 +8,7 @@ import { useAuth } from '../auth/AuthContext';
 import { Badge, HealthBadge } from '../components/Badge';
 import { ServiceMonitors } from '../components/ServiceMonitors';
 import { MaintenanceToggle } from '../components/MaintenanceToggle';
+import { ServicePages } from '../components/ServicePages';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, NotFoundPage, QueryState, isMissing } from '../components/QueryState';
@@ -80,6 +81,7 @@ export default function ServicePage() {
             {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
             <ServiceMonitors serviceId={id} />
             <MaintenanceToggle serviceId={id} />
+            <ServicePages service={s} />
           </>
         )}
       </QueryState>
