@@ -71,6 +71,26 @@ describe('pages', () => {
     expect(calls.some((c) => c.method === 'DELETE' && c.path === '/api/v1/services/s1/pages/503')).toBe(true);
   });
 
+  it('switches a whole host into maintenance from the host page', async () => {
+    let enabled = false;
+    const calls = mockApi({
+      'GET /api/v1/agents/a1': () => AGENT,
+      'GET /api/v1/agents': () => [AGENT],
+      'GET /api/v1/services': () => [SERVICE],
+      'GET /api/v1/agents/a1/maintenance': () => ({ agentId: 'a1', enabled, active: enabled, message: null, retryAfterSeconds: null, allow: [] }),
+      'PUT /api/v1/agents/a1/maintenance': (call) => {
+        enabled = (call as { body: { enabled: boolean } }).body.enabled;
+        return { agentId: 'a1', enabled, active: enabled, message: 'Kernel', retryAfterSeconds: null, allow: [] };
+      },
+    });
+    renderApp('/hosts/a1');
+    await userEvent.type(await screen.findByRole('textbox', { name: 'Message' }), 'Kernel');
+    await userEvent.click(screen.getByRole('button', { name: 'Start maintenance' }));
+    expect(await screen.findByText('In maintenance: visitors of every service on this host get the maintenance page (503).')).toBeTruthy();
+    const put = calls.find((c) => c.method === 'PUT' && c.path === '/api/v1/agents/a1/maintenance');
+    expect((put as { body: { enabled: boolean; message: string } }).body).toEqual({ enabled: true, allow: [], message: 'Kernel' });
+  });
+
   it('switches a service into maintenance from its page', async () => {
     let enabled = false;
     const calls = mockApi({
