@@ -136,6 +136,29 @@ class MaintenanceCommandIT {
         assertEquals(Map.of("agent", edge.id()), cleared.getProperty(AlertEvent.LABELS));
     }
 
+    @Test
+    void withAgentTheNameIsAHostsAndItsWholeMaintenanceSwitches() {
+        AgentInfo web = agents.add("web-1");
+        MaintenanceCommand on = command("web-1", "on");
+        on.agent = true;
+        on.message = "Kernel update";
+        on.allow = List.of("10.0.0.7");
+        assertEquals("Maintenance of host web-1 is on", out(on).trim());
+        PagesStore.Maintenance m = store.agentMaintenance(UUID.fromString(web.id())).orElseThrow();
+        assertTrue(m.enabled());
+        assertEquals("Kernel update", m.message());
+        assertEquals(List.of("10.0.0.7"), m.allow());
+        assertTrue(store.maintenances().isEmpty(), "no service's maintenance");
+        assertEquals(Map.of("agent", web.id()), single(AlertTopics.FIRING).getProperty(AlertEvent.LABELS));
+        MaintenanceCommand off = command(web.id(), "off");
+        off.agent = true;
+        assertEquals("Maintenance of host web-1 is off", out(off).trim());
+        assertFalse(store.agentMaintenance(UUID.fromString(web.id())).orElseThrow().enabled());
+        MaintenanceCommand unknown = command("shop", "on");
+        unknown.agent = true;
+        assertEquals("No host shop", err(unknown).trim(), "a service's name is not a host's");
+    }
+
     private Event single(String topic) {
         List<Event> l = events.posted.stream().filter(e -> e.getTopic().equals(topic)).toList();
         assertEquals(1, l.size(), events.posted.toString());
@@ -146,6 +169,7 @@ class MaintenanceCommandIT {
         MaintenanceCommand c = new MaintenanceCommand();
         c.pages = pages;
         c.services = services;
+        c.agents = agents;
         c.service = service;
         c.state = state;
         return c;
