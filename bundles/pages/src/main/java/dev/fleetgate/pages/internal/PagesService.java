@@ -17,6 +17,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
@@ -46,7 +48,12 @@ public final class PagesService {
     private final DesiredStateService desired;
     private final EventAdmin events;
     private final ServiceDirectory services;
-    private final AgentDirectory agents;
+    /**
+     * Optional and dynamic: the agents bundle's registry reaches this service back through the desired-state
+     * engine and its contributors, and a mandatory reference made that a cycle SCR cannot resolve on a restart.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AgentDirectory agents;
     private final PageTemplates templates = new PageTemplates();
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -55,8 +62,8 @@ public final class PagesService {
 
     @Activate
     public PagesService(@Reference PagesStore store, @Reference DesiredStateService desired,
-            @Reference EventAdmin events, @Reference ServiceDirectory services, @Reference AgentDirectory agents) {
-        this(store, desired, events, services, agents, Clock.systemUTC(), true);
+            @Reference EventAdmin events, @Reference ServiceDirectory services) {
+        this(store, desired, events, services, null, Clock.systemUTC(), true);
     }
 
     /** For tests: {@code watch} false starts no timer ({@link #tick()} is called by hand). */
@@ -157,7 +164,9 @@ public final class PagesService {
 
     /** @return the agent, or a 404 */
     public AgentInfo requireAgent(String id) {
-        return agents.get(id).orElseThrow(() -> ApiException.notFound("Agent " + id));
+        AgentDirectory a = agents;
+        return (a == null ? java.util.Optional.<AgentInfo>empty() : a.get(id))
+                .orElseThrow(() -> ApiException.notFound("Agent " + id));
     }
 
     public Optional<PagesStore.Maintenance> agentMaintenance(UUID agentId) {
@@ -238,7 +247,8 @@ public final class PagesService {
     }
 
     private String agentName(UUID id) {
-        return agents.get(id.toString()).map(AgentInfo::name).orElse(id.toString());
+        AgentDirectory a = agents;
+        return a == null ? id.toString() : a.get(id.toString()).map(AgentInfo::name).orElse(id.toString());
     }
 
     private void postAgent(AlertEvent e, UUID agentId) {
