@@ -11,12 +11,16 @@ interface Maintenance {
   allow: string[];
 }
 
-/** A service's maintenance mode (module pages) on its page; nothing when the module is not installed. */
-export function MaintenanceToggle({ serviceId }: { serviceId: string }) {
+/**
+ * A service's maintenance mode (module pages) on its page, or a whole host's ({@code agentId}: every service it
+ * serves) on the host page; nothing when the module is not installed.
+ */
+export function MaintenanceToggle({ serviceId, agentId }: { serviceId?: string; agentId?: string }) {
   const { canWrite } = useAuth();
   const queryClient = useQueryClient();
-  const key = ['maintenance', serviceId];
-  const q = useQuery({ queryKey: key, queryFn: () => api<Maintenance>(`/services/${encodeURIComponent(serviceId)}/maintenance`), retry: false });
+  const path = agentId ? `/agents/${encodeURIComponent(agentId)}/maintenance` : `/services/${encodeURIComponent(serviceId ?? '')}/maintenance`;
+  const key = ['maintenance', path];
+  const q = useQuery({ queryKey: key, queryFn: () => api<Maintenance>(path), retry: false });
   const [message, setMessage] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (q.error instanceof ApiError && q.error.notInstalled) return null;
@@ -29,7 +33,7 @@ export function MaintenanceToggle({ serviceId }: { serviceId: string }) {
       if (message.trim()) body.message = message.trim();
       else if (m.message) body.message = m.message;
       if (m.retryAfterSeconds) body.retryAfterSeconds = m.retryAfterSeconds;
-      await api<Maintenance>(`/services/${encodeURIComponent(serviceId)}/maintenance`, { method: 'PUT', body });
+      await api<Maintenance>(path, { method: 'PUT', body });
       setError(null);
       await queryClient.invalidateQueries({ queryKey: key });
     } catch (e) {
@@ -42,7 +46,9 @@ export function MaintenanceToggle({ serviceId }: { serviceId: string }) {
       <h2 id="maintenance-title">Maintenance</h2>
       {m && (
         <p>
-          {m.active ? 'In maintenance: visitors get the maintenance page (503).' : 'Not in maintenance.'}
+          {m.active
+            ? agentId ? 'In maintenance: visitors of every service on this host get the maintenance page (503).' : 'In maintenance: visitors get the maintenance page (503).'
+            : 'Not in maintenance.'}
           {m.allow.length > 0 && <> Still served: <code>{m.allow.join(', ')}</code>.</>}
         </p>
       )}

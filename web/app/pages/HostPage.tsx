@@ -6,6 +6,7 @@ import type { Series } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Badge } from '../components/Badge';
 import { ConfirmButton } from '../components/ConfirmButton';
+import { MaintenanceToggle } from '../components/MaintenanceToggle';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, NotFoundPage, NotInstalled, QueryState, isMissing } from '../components/QueryState';
 import { RangePicker } from '../components/RangePicker';
@@ -64,6 +65,7 @@ export default function HostPage() {
               <div><dt>Last seen</dt><dd title={formatTime(a.lastSeenAt)}>{timeAgo(a.lastSeenAt)}</dd></div>
               <div><dt>Id</dt><dd><code>{a.id}</code></dd></div>
             </dl>
+            <MaintenanceToggle agentId={a.id} />
           </>
         )}
       </QueryState>

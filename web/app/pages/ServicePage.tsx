@@ -9,6 +9,7 @@ import { Badge, HealthBadge } from '../components/Badge';
 import { ServiceMonitors } from '../components/ServiceMonitors';
 import { MaintenanceToggle } from '../components/MaintenanceToggle';
 import { AutoscalingPanel } from '../components/AutoscalingPanel';
+import { ServicePages } from '../components/ServicePages';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, NotFoundPage, QueryState, isMissing } from '../components/QueryState';
@@ -82,6 +83,7 @@ export default function ServicePage() {
             {s.containers && <AutoscalingPanel serviceId={id} />}
             <ServiceMonitors serviceId={id} />
             <MaintenanceToggle serviceId={id} />
+            <ServicePages service={s} />
           </>
         )}
       </QueryState>

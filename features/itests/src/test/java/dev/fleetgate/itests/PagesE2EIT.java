@@ -195,6 +195,42 @@ class PagesE2EIT {
 
     @Test
     @Order(6)
+    void aWholeAgentInMaintenanceAnswers503ButToItsAllowlist() {
+        ObjectNode on = Api.JSON.createObjectNode().put("enabled", true).put("message", "Host upgrade")
+                .put("retryAfterSeconds", 60);
+        on.putArray("allow").add("127.0.0.2");
+        JsonNode m = admin.put("/api/v1/agents/" + agentId + "/maintenance", on).expect(200).body();
+        assertTrue(m.path("active").asBoolean(), m.toString());
+        assertEquals(agentId, m.path("agentId").asText(), m.toString());
+        assertEquals(404, admin.get("/api/v1/agents/00000000-0000-0000-0000-000000000000/maintenance").status());
+        assertEquals(400, admin.put("/api/v1/agents/" + agentId + "/maintenance", Map.of("enabled", "yes")).status());
+        Processes.await("the agent in maintenance", Duration.ofSeconds(30), () -> get(SHOP, "/").status() == 503);
+        Reply r = get(SHOP, "/");
+        assertEquals("60", r.header("retry-after"), r.headers());
+        assertTrue(r.body().contains("Host upgrade"), r.body());
+        assertTrue(get(DOWN, "/").body().contains("Host upgrade"), "every service of the agent");
+        assertEquals("A", get("127.0.0.2", SHOP, "/").body(), "the allowlisted client reaches the service");
+        admin.put("/api/v1/agents/" + agentId + "/maintenance", Map.of("enabled", false)).expect(200);
+        Processes.await("the agent out of maintenance", Duration.ofSeconds(30), () -> "A".equals(get(SHOP, "/").body()));
+    }
+
+    @Test
+    @Order(7)
+    void unknownHostsGetTheFleet404AndPagesNameTheRequestId() {
+        Reply unknown = get("nobody.pages.test", "/");
+        assertEquals(404, unknown.status(), unknown.body());
+        assertTrue(unknown.header("content-type").startsWith("text/html") && unknown.body().contains("Not Found"),
+                unknown.headers() + unknown.body());
+        Reply json = get("127.0.0.1", "nobody.pages.test", "/", "application/json");
+        assertEquals("application/problem+json", json.header("content-type"), json.headers());
+        assertTrue(json.body().matches(".*\"requestId\":\"[0-9a-f]{32}\".*"), json.body());
+        admin.put("/api/v1/services/" + downId + "/pages/503", Map.of("html", "<p>id {{requestId}}</p>")).expect(200);
+        Processes.await("the request id in the page", Duration.ofSeconds(30),
+                () -> get(DOWN, "/").body().matches("<p>id [0-9a-f]{32}</p>"));
+    }
+
+    @Test
+    @Order(8)
     void noChangeReloadedNginx() throws Exception {
         assertEquals(generation, work.resolve("agent-state/nginx/conf").toRealPath(), "same configuration generation");
         assertEquals(master, masterPid(), "same nginx master");

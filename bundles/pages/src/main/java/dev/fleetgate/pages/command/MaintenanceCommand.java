@@ -11,12 +11,17 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
+import dev.fleetgate.api.AgentDirectory;
+import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.pages.internal.PagesService;
 import dev.fleetgate.pages.internal.PagesStore;
 import dev.fleetgate.proxy.ServiceDirectory;
 
-/** {@code fleetgate:maintenance <service> on|off}: switches a service's maintenance page (503 + Retry-After). */
-@Command(scope = "fleetgate", name = "maintenance", description = "Switches the maintenance mode of a service on or off")
+/**
+ * {@code fleetgate:maintenance <service> on|off}: switches a service's maintenance page (503 + Retry-After);
+ * {@code --agent}: the name is a host's, whose every service goes into maintenance.
+ */
+@Command(scope = "fleetgate", name = "maintenance", description = "Switches the maintenance mode of a service (or, with --agent, of a whole host) on or off")
 @Service
 public class MaintenanceCommand implements Action {
 
@@ -26,7 +31,10 @@ public class MaintenanceCommand implements Action {
     @Reference
     ServiceDirectory services;
 
-    @Argument(index = 0, name = "service", description = "Service name or id", required = true)
+    @Reference
+    AgentDirectory agents;
+
+    @Argument(index = 0, name = "service", description = "Service name or id (with --agent: host name or id)", required = true)
     String service;
 
     @Argument(index = 1, name = "state", description = "on or off", required = true)
@@ -41,17 +49,35 @@ public class MaintenanceCommand implements Action {
     @Option(name = "--allow", description = "Client address or CIDR block still served (repeatable)", multiValued = true)
     List<String> allow;
 
+    @Option(name = "--agent", description = "The name is a host's: every service it serves goes into maintenance")
+    boolean agent;
+
     @Override
     public Object execute() {
         if (!"on".equals(state) && !"off".equals(state)) {
             System.err.println("state must be on or off");
             return null;
         }
-        ServiceDirectory.ServiceInfo svc = services.service(service).or(() -> services.services().stream()
-                .filter(s -> s.name().equals(service)).findFirst()).orElse(null);
-        if (svc == null) {
-            System.err.println("No service " + service);
-            return null;
+        String subject;
+        UUID id;
+        if (agent) {
+            AgentInfo a = agents.get(service).or(() -> agents.list().stream().filter(x -> x.name().equals(service))
+                    .findFirst()).orElse(null);
+            if (a == null) {
+                System.err.println("No host " + service);
+                return null;
+            }
+            subject = "host " + a.name();
+            id = UUID.fromString(a.id());
+        } else {
+            ServiceDirectory.ServiceInfo svc = services.service(service).or(() -> services.services().stream()
+                    .filter(s -> s.name().equals(service)).findFirst()).orElse(null);
+            if (svc == null) {
+                System.err.println("No service " + service);
+                return null;
+            }
+            subject = svc.name();
+            id = UUID.fromString(svc.id());
         }
         if (retryAfter != null && (retryAfter < 1 || retryAfter > 604_800)) {
             System.err.println("--retry-after must be 1..604800");
@@ -66,14 +92,18 @@ public class MaintenanceCommand implements Action {
             }
             cidrs.add(c);
         }
-        UUID id = UUID.fromString(svc.id());
-        PagesStore.Maintenance old = pages.maintenance(id).orElse(null);
+        PagesStore.Maintenance old = (agent ? pages.agentMaintenance(id) : pages.maintenance(id)).orElse(null);
         boolean on = "on".equals(state);
-        pages.putMaintenance(new PagesStore.Maintenance(id, on,
+        PagesStore.Maintenance m = new PagesStore.Maintenance(id, on,
                 message != null ? message : old == null ? null : old.message(),
                 retryAfter != null ? retryAfter : old == null ? null : old.retryAfterSeconds(),
-                allow != null ? cidrs : old == null ? List.of() : old.allow(), null, null));
-        System.out.println("Maintenance of " + svc.name() + " is " + state);
+                allow != null ? cidrs : old == null ? List.of() : old.allow(), null, null);
+        if (agent) {
+            pages.putAgentMaintenance(m);
+        } else {
+            pages.putMaintenance(m);
+        }
+        System.out.println("Maintenance of " + subject + " is " + state);
         return null;
     }
 }

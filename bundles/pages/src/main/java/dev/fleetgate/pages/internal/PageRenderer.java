@@ -18,10 +18,15 @@ import dev.fleetgate.proxy.Site;
  * Turns templates and maintenance settings into the proxy spec of an agent (pure: same inputs, same spec).
  *
  * <ul>
- * <li>Every service site gets the pages of 502, 503 and 504 (what nginx itself answers when no target is
- * healthy, a target refuses or times out), rendered from the service's override or the fleet-wide
- * template; the other statuses (403, 404, 429, 500) only when the service has its own override for them
- * (an API's own 404 is not clobbered). The agent's Lua replaces a status whoever produced it (see README).</li>
+ * <li>Every service site gets a page for every status (403 404 429 500 502 503 504), rendered from the service's
+ * override or the fleet-wide template. The agent's Lua serves it instead of the answers nginx makes itself (no
+ * healthy target, refused connection, timeout, access rules, maintenance); an upstream's own answer is replaced
+ * only for the statuses the service has its own page for (extension {@code upstream}: an API's own 404 is not
+ * clobbered).</li>
+ * <li>{@code {{requestId}}} renders {@link #REQUEST_ID}, which the agent replaces by nginx's {@code $request_id}.</li>
+ * <li>The fleet-wide 404 page is the page of a Host no site serves (extension {@code fallback}).</li>
+ * <li>An agent in maintenance puts every service site it serves in maintenance (a service's own active maintenance
+ * wins).</li>
  * <li>A service in maintenance: its 503 page is the maintenance page, and the spec's extension {@value #EXTENSION}
  * names the site with its allowlist and Retry-After; the agent's Lua answers 503 (that page) with {@code Retry-After}
  * to every other client before routing.</li>
@@ -30,8 +35,8 @@ import dev.fleetgate.proxy.Site;
  * </ul>
  */
 public final class PageRenderer {
-    /** Statuses replaced by default. */
-    public static final List<String> DEFAULT_REPLACED = List.of("502", "503", "504");
+    /** Placeholder of {@code {{requestId}}} in rendered pages; the agent's Lua replaces it per request. */
+    public static final String REQUEST_ID = "__FLEETGATE_REQUEST_ID__";
     static final String CONTENT_TYPE = "text/html; charset=utf-8";
     /** The key of the spec's extension: {@code {"maintenance": {"<siteId>": {"allow": [cidr], "retryAfterSeconds"}}}}. */
     public static final String EXTENSION = "pages";
@@ -50,9 +55,20 @@ public final class PageRenderer {
      */
     public ProxySpec render(ProxySpec spec, Map<String, Map<String, String>> stored,
             Map<String, PagesStore.Maintenance> maintenance, Instant now) {
+        return render(spec, stored, maintenance, null, now);
+    }
+
+    /**
+     * @param agentMaintenance the agent's own maintenance setting, or null
+     */
+    public ProxySpec render(ProxySpec spec, Map<String, Map<String, String>> stored,
+            Map<String, PagesStore.Maintenance> maintenance, PagesStore.Maintenance agentMaintenance, Instant now) {
+        PagesStore.Maintenance agentWide = agentMaintenance != null && agentMaintenance.activeAt(now)
+                ? agentMaintenance : null;
         Map<String, String> defaults = stored.getOrDefault(PagesStore.DEFAULT_SCOPE, Map.of());
         ObjectNode inMaintenance = JSON.createObjectNode();
         ObjectNode problems = JSON.createObjectNode();
+        ObjectNode upstream = JSON.createObjectNode();
         List<Site> sites = new ArrayList<>();
         for (Site site : spec.sites()) {
             if (site.serviceId() == null) {
@@ -61,7 +77,10 @@ public final class PageRenderer {
             }
             Map<String, String> own = stored.getOrDefault(site.serviceId(), Map.of());
             PagesStore.Maintenance m = maintenance.get(site.serviceId());
-            boolean active = m != null && m.activeAt(now);
+            if (m == null || !m.activeAt(now)) {
+                m = agentWide;
+            }
+            boolean active = m != null;
             Site rendered = site(site, defaults, own, active ? m : null);
             sites.add(rendered);
             ObjectNode p = problems.putObject(site.id());
@@ -70,6 +89,7 @@ public final class PageRenderer {
                     p.put(String.valueOf(status), problem(status, site, active && status == 503 ? m : null));
                 }
             }
+            upstream.set(site.id(), upstreamStatuses(rendered, own));
             if (active) {
                 ObjectNode n = inMaintenance.putObject(site.id());
                 ArrayNode allow = n.putArray("allow");
@@ -86,24 +106,59 @@ public final class PageRenderer {
                 pages.set("maintenance", inMaintenance);
             }
             pages.set("problems", problems);
+            pages.set("upstream", upstream);
+            pages.set("fallback", fallback(defaults));
             out = out.withExtension(EXTENSION, pages);
         }
         return out;
     }
 
+    /**
+     * The statuses whose page also replaces the upstream's own answer: those the service has its own page for, and
+     * those of pages another module put on the site (which replaced every answer before the agent told them apart).
+     */
+    private static ArrayNode upstreamStatuses(Site rendered, Map<String, String> own) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (String key : PageTemplates.KEYS) {
+            if (!PageTemplates.MAINTENANCE.equals(key) && own.containsKey(key)) {
+                out.add(PageTemplates.status(key));
+            }
+        }
+        for (ErrorPage page : rendered.errorPages()) {
+            for (int status : page.statuses()) {
+                if (!PageTemplates.KEYS.contains(String.valueOf(status))) {
+                    out.add(status);
+                }
+            }
+        }
+        ArrayNode a = JSON.createArrayNode();
+        out.forEach(a::add);
+        return a;
+    }
+
+    /** The page (and problem+json) of a Host no site serves: the fleet-wide 404. */
+    private ObjectNode fallback(Map<String, String> defaults) {
+        String html = render("404", defaults.getOrDefault("404", templates.shipped("404")), "", "", null, null, null, null);
+        ObjectNode n = JSON.createObjectNode();
+        n.put("html", html);
+        n.put("problem", problem(404, null, null));
+        return n;
+    }
+
     /** The problem+json (RFC 9457) body served instead of a page to clients that accept JSON. */
     static String problem(int status, Site site, PagesStore.Maintenance m) {
         String key = m != null ? PageTemplates.MAINTENANCE : String.valueOf(status);
-        Map<String, Object> scope = PageTemplates.scope(key, site.serviceName(), null, null,
+        Map<String, Object> scope = PageTemplates.scope(key, site == null ? null : site.serviceName(), null, null,
                 m == null ? null : m.retryAfterSeconds(), m == null ? null : m.message());
         ObjectNode n = JSON.createObjectNode();
         n.put("type", "about:blank");
         n.put("title", PageTemplates.reason(PageTemplates.KEYS.contains(key) ? key : "500"));
         n.put("status", status);
         n.put("detail", String.valueOf(scope.get("message")));
-        if (site.serviceName() != null) {
+        if (site != null && site.serviceName() != null) {
             n.put("service", site.serviceName());
         }
+        n.put("requestId", REQUEST_ID);
         if (m != null) {
             n.put("maintenance", true);
             if (m.retryAfterSeconds() != null) {
@@ -118,7 +173,7 @@ public final class PageRenderer {
         String domain = site.serverNames().isEmpty() ? "" : site.serverNames().get(0);
         Map<Integer, String> bodies = new TreeMap<>();
         for (String key : PageTemplates.KEYS) {
-            if (PageTemplates.MAINTENANCE.equals(key) || !(DEFAULT_REPLACED.contains(key) || own.containsKey(key))) {
+            if (PageTemplates.MAINTENANCE.equals(key)) {
                 continue;
             }
             String html = own.getOrDefault(key, defaults.getOrDefault(key, templates.shipped(key)));

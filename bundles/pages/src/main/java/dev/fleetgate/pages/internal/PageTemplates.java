@@ -86,13 +86,18 @@ public final class PageTemplates {
         m.put("message", message == null || message.isBlank() ? TEXTS.getOrDefault(key, TEXTS.get("500"))[1] : message);
         m.put("maintenance", MAINTENANCE.equals(key));
         m.put("until", "");
-        m.put("requestId", ""); // not known when the page is rendered (see README)
+        m.put("requestId", PageRenderer.REQUEST_ID); // replaced by the agent per request
         return m;
     }
 
+    /** The request id of the preview (what nginx's {@code $request_id} looks like). */
+    public static final String SAMPLE_REQUEST_ID = "4f3b1c9a0d2e47b8a6c5d4e3f2a1b0c9";
+
     /** @return the variables of the preview and of validation */
     public static Map<String, Object> sample(String key) {
-        return scope(key, "shop", "shop.example.com", "2026-01-01T00:00:00Z", 300, null);
+        Map<String, Object> m = scope(key, "shop", "shop.example.com", "2026-01-01T00:00:00Z", 300, null);
+        m.put("requestId", SAMPLE_REQUEST_ID);
+        return m;
     }
 
     /**
@@ -158,7 +163,7 @@ public final class PageTemplates {
         m.put("retryAfter", "seconds of Retry-After (maintenance), or empty");
         m.put("message", "the operator's maintenance message, else a default text for the status");
         m.put("maintenance", "true on the maintenance page (for {{#maintenance}} sections)");
-        m.put("requestId", "always empty: pages are rendered before the request (not done, see README)");
+        m.put("requestId", "nginx's $request_id of the request (32 hex digits), filled in by the agent when it serves the page");
         return m;
     }
 }

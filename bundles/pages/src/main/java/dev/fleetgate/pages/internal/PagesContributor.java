@@ -11,7 +11,7 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ProxySpecContributor;
 
-/** Adds the rendered pages and maintenance to every service site (see {@link PageRenderer}). */
+/** Adds the rendered pages and maintenance (the service's or its agent's) to every service site ({@link PageRenderer}). */
 @Component(service = ProxySpecContributor.class)
 public final class PagesContributor implements ProxySpecContributor {
     private final PagesService pages;
@@ -29,6 +29,15 @@ public final class PagesContributor implements ProxySpecContributor {
         for (PagesStore.Maintenance m : pages.store().maintenances()) {
             maintenance.put(m.serviceId().toString(), m);
         }
-        return renderer.render(spec, pages.store().allTemplates(), maintenance, pages.now());
+        return renderer.render(spec, pages.store().allTemplates(), maintenance, agentMaintenance(agent), pages.now());
+    }
+
+    private PagesStore.Maintenance agentMaintenance(AgentInfo agent) {
+        try {
+            return agent == null || agent.id() == null ? null
+                    : pages.store().agentMaintenance(java.util.UUID.fromString(agent.id())).orElse(null);
+        } catch (IllegalArgumentException e) {
+            return null; // not a UUID: no setting can name it
+        }
     }
 }

@@ -17,11 +17,15 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fleetgate.api.AgentDirectory;
+import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.api.alerts.AlertEvent;
@@ -31,7 +35,8 @@ import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
 
 /**
- * The pages module's operations: templates (fleet-wide and per service), maintenance per service. Every change
+ * The pages module's operations: templates (fleet-wide and per service), maintenance per service and per agent.
+ * Every change
  * recomputes the proxy section; a watcher (every 15 s) recomputes it when a maintenance window starts or ends
  * and posts the alert events.
  */
@@ -43,28 +48,42 @@ public final class PagesService {
     private final DesiredStateService desired;
     private final EventAdmin events;
     private final ServiceDirectory services;
+    /**
+     * Optional and dynamic: the agents bundle's registry reaches this service back through the desired-state
+     * engine and its contributors, and a mandatory reference made that a cycle SCR cannot resolve on a restart.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AgentDirectory agents;
     private final PageTemplates templates = new PageTemplates();
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final Set<UUID> active = new HashSet<>();
+    private final Set<UUID> activeAgents = new HashSet<>();
 
     @Activate
     public PagesService(@Reference PagesStore store, @Reference DesiredStateService desired,
             @Reference EventAdmin events, @Reference ServiceDirectory services) {
-        this(store, desired, events, services, Clock.systemUTC(), true);
+        this(store, desired, events, services, null, Clock.systemUTC(), true);
     }
 
-    PagesService(PagesStore store, DesiredStateService desired, EventAdmin events, ServiceDirectory services,
-            Clock clock, boolean watch) {
+    /** For tests: {@code watch} false starts no timer ({@link #tick()} is called by hand). */
+    public PagesService(PagesStore store, DesiredStateService desired, EventAdmin events, ServiceDirectory services,
+            AgentDirectory agents, Clock clock, boolean watch) {
         this.store = store;
         this.desired = desired;
         this.events = events;
         this.services = services;
+        this.agents = agents;
         this.clock = clock;
         synchronized (active) {
             for (PagesStore.Maintenance m : store.maintenances()) {
                 if (m.activeAt(clock.instant())) {
                     active.add(m.serviceId());
+                }
+            }
+            for (PagesStore.Maintenance m : store.agentMaintenances()) {
+                if (m.activeAt(clock.instant())) {
+                    activeAgents.add(m.serviceId());
                 }
             }
         }
@@ -143,6 +162,24 @@ public final class PagesService {
         tick();
     }
 
+    /** @return the agent, or a 404 */
+    public AgentInfo requireAgent(String id) {
+        AgentDirectory a = agents;
+        return (a == null ? java.util.Optional.<AgentInfo>empty() : a.get(id))
+                .orElseThrow(() -> ApiException.notFound("Agent " + id));
+    }
+
+    public Optional<PagesStore.Maintenance> agentMaintenance(UUID agentId) {
+        return store.agentMaintenance(agentId);
+    }
+
+    /** Switches a whole agent's maintenance (the record's id is the agent's): only that agent's spec changes. */
+    public void putAgentMaintenance(PagesStore.Maintenance m) {
+        store.putAgentMaintenance(m);
+        desired.changed(ProxySpec.SECTION, m.serviceId().toString());
+        tick();
+    }
+
     /** The service was deleted. */
     public void forget(UUID serviceId) {
         store.forgetService(serviceId);
@@ -150,7 +187,7 @@ public final class PagesService {
     }
 
     /** Notices maintenance windows that started or ended (recompute + alert events). */
-    void tick() {
+    public void tick() {
         try {
             Instant now = clock.instant();
             Map<UUID, PagesStore.Maintenance> all = new HashMap<>();
@@ -159,6 +196,7 @@ public final class PagesService {
             }
             boolean changed = false;
             synchronized (active) {
+                changed = tickAgents(now);
                 for (PagesStore.Maintenance m : all.values()) {
                     if (m.activeAt(now) && active.add(m.serviceId())) {
                         changed = true;
@@ -181,6 +219,41 @@ public final class PagesService {
         } catch (RuntimeException e) {
             LOG.warn("Maintenance check failed: {}", e.toString());
         }
+    }
+
+    /** Agents whose maintenance started or ended: alert events (label {@code agent}); @return whether any did */
+    private boolean tickAgents(Instant now) {
+        Map<UUID, PagesStore.Maintenance> all = new HashMap<>();
+        for (PagesStore.Maintenance m : store.agentMaintenances()) {
+            all.put(m.serviceId(), m);
+        }
+        boolean changed = false;
+        for (PagesStore.Maintenance m : all.values()) {
+            if (m.activeAt(now) && activeAgents.add(m.serviceId())) {
+                changed = true;
+                postAgent(AlertEvent.firing(PageEvents.MAINTENANCE_KIND, agentName(m.serviceId()))
+                        .message(m.message() == null ? "agent maintenance started" : m.message()), m.serviceId());
+            }
+        }
+        for (UUID id : List.copyOf(activeAgents)) {
+            PagesStore.Maintenance m = all.get(id);
+            if (m == null || !m.activeAt(now)) {
+                activeAgents.remove(id);
+                changed = true;
+                postAgent(AlertEvent.cleared(PageEvents.MAINTENANCE_KIND, agentName(id)).message("agent maintenance ended"), id);
+            }
+        }
+        return changed;
+    }
+
+    private String agentName(UUID id) {
+        AgentDirectory a = agents;
+        return a == null ? id.toString() : a.get(id.toString()).map(AgentInfo::name).orElse(id.toString());
+    }
+
+    private void postAgent(AlertEvent e, UUID agentId) {
+        e.severity(Severity.INFO).label("agent", agentId.toString());
+        events.postEvent(new Event(e.topic(), e.toProperties()));
     }
 
     private String name(UUID id) {

@@ -43,11 +43,11 @@ public final class PagesStore {
     }
 
     /** For tests: the schema must exist. */
-    PagesStore(DataSource dataSource) {
+    public PagesStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
-    /** A maintenance setting. */
+    /** A maintenance setting: of a service ({@code serviceId}), or of a whole agent (then its agent id). */
     public record Maintenance(UUID serviceId, boolean enabled, String message, Integer retryAfterSeconds,
             List<String> allow, Instant startsAt, Instant endsAt) {
         public Maintenance {
@@ -132,9 +132,35 @@ public final class PagesStore {
     }
 
     public List<Maintenance> maintenances() {
+        return maintenances(SERVICES);
+    }
+
+    /** @return the maintenance settings of whole agents (the record's id is the agent's) */
+    public List<Maintenance> agentMaintenances() {
+        return maintenances(AGENTS);
+    }
+
+    public Optional<Maintenance> agentMaintenance(UUID agentId) {
+        return agentMaintenances().stream().filter(m -> m.serviceId().equals(agentId)).findFirst();
+    }
+
+    /** Stores an agent's maintenance setting (the record's id is the agent's). */
+    public void putAgentMaintenance(Maintenance m) {
+        putMaintenance(AGENTS, m);
+    }
+
+    public void putMaintenance(Maintenance m) {
+        putMaintenance(SERVICES, m);
+    }
+
+    /** {table, key column} of the maintenance of services and of agents (same columns otherwise). */
+    private static final String[] SERVICES = {"page_maintenance", "service_id"};
+    private static final String[] AGENTS = {"page_agent_maintenance", "agent_id"};
+
+    private List<Maintenance> maintenances(String[] table) {
         return Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT service_id, enabled, message, retry_after_seconds, "
-                    + "allow::text, starts_at, ends_at FROM page_maintenance ORDER BY service_id")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + table[1] + ", enabled, message, retry_after_seconds, "
+                    + "allow::text, starts_at, ends_at FROM " + table[0] + " ORDER BY " + table[1])) {
                 List<Maintenance> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -150,11 +176,11 @@ public final class PagesStore {
         });
     }
 
-    public void putMaintenance(Maintenance m) {
+    private void putMaintenance(String[] table, Maintenance m) {
         Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO page_maintenance (service_id, enabled, message, "
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table[0] + " (" + table[1] + ", enabled, message, "
                     + "retry_after_seconds, allow, starts_at, ends_at) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?) "
-                    + "ON CONFLICT (service_id) DO UPDATE SET enabled = EXCLUDED.enabled, message = EXCLUDED.message, "
+                    + "ON CONFLICT (" + table[1] + ") DO UPDATE SET enabled = EXCLUDED.enabled, message = EXCLUDED.message, "
                     + "retry_after_seconds = EXCLUDED.retry_after_seconds, allow = EXCLUDED.allow, "
                     + "starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, updated_at = now()")) {
                 ps.setObject(1, m.serviceId());

@@ -66,6 +66,18 @@ final class PageInput {
         return n;
     }
 
+    /** @return the agent id of a path parameter, or a 404 */
+    static UUID agentId(String id) {
+        try {
+            if (id != null && id.length() == 36) {
+                return UUID.fromString(id);
+            }
+        } catch (IllegalArgumentException e) {
+            // below
+        }
+        throw ApiException.notFound("Agent " + id);
+    }
+
     static UUID serviceId(String id) {
         try {
             if (id != null && id.length() == 36) {
@@ -106,14 +118,19 @@ final class PageInput {
             f.error("endsAt", "must be after startsAt");
         }
         f.unknown(body, Set.of("enabled", "message", "retryAfterSeconds", "allow", "startsAt", "endsAt", "serviceId",
-                "active"), "");
+                "agentId", "active"), "");
         f.check();
         return new PagesStore.Maintenance(serviceId, enabled, message, retryAfter, allow, startsAt, endsAt);
     }
 
     static ObjectNode maintenance(String serviceId, PagesStore.Maintenance m, Instant now) {
+        return maintenance("serviceId", serviceId, m, now);
+    }
+
+    /** @param idField {@code serviceId} or {@code agentId} */
+    static ObjectNode maintenance(String idField, String id, PagesStore.Maintenance m, Instant now) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("serviceId", serviceId);
+        n.put(idField, id);
         n.put("enabled", m != null && m.enabled());
         n.put("active", m != null && m.activeAt(now));
         n.put("message", m == null ? null : m.message());

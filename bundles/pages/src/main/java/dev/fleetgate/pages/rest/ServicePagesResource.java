@@ -23,14 +23,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.RestResource;
-import dev.fleetgate.pages.internal.PageRenderer;
 import dev.fleetgate.pages.internal.PageTemplates;
 import dev.fleetgate.pages.internal.PagesService;
 import dev.fleetgate.pages.internal.PagesStore;
 
 /**
- * {@code /api/v1/services/{id}/pages}: a service's pages. A service override of a status also makes the agent
- * replace that status (403, 404, 429, 500 are replaced only then; 502, 503, 504 always).
+ * {@code /api/v1/services/{id}/pages}: a service's pages. Every page replaces the answers nginx makes itself
+ * ({@code replaced}); a service override of a status also replaces the upstream's own answers of that status
+ * ({@code replacesUpstream}).
  */
 @Component(service = RestResource.class)
 @Path("services/{id}/pages")
@@ -76,10 +76,11 @@ public final class ServicePagesResource implements RestResource {
         pages.putTemplate(service.toString(), key, html);
         ObjectNode n = PageInput.page(key, html, "service");
         n.put("replaced", true);
+        n.put("replacesUpstream", !PageTemplates.MAINTENANCE.equals(key));
         return n;
     }
 
-    /** Back to the fleet-wide page (and, for 403/404/429/500, to passing the upstream's answer through). */
+    /** Back to the fleet-wide page (and to passing the upstream's own answers of that status through). */
     @DELETE
     @Path("{status}")
     public Response delete(@PathParam("id") String id, @PathParam("status") String status) {
@@ -103,8 +104,8 @@ public final class ServicePagesResource implements RestResource {
             html = pages.templates().shipped(key);
         }
         ObjectNode n = PageInput.page(key, html, source);
-        n.put("replaced", PageTemplates.MAINTENANCE.equals(key) || PageRenderer.DEFAULT_REPLACED.contains(key)
-                || own.containsKey(key));
+        n.put("replaced", true);
+        n.put("replacesUpstream", !PageTemplates.MAINTENANCE.equals(key) && own.containsKey(key));
         return n;
     }
 }

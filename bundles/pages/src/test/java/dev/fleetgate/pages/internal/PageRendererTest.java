@@ -44,18 +44,20 @@ class PageRendererTest {
     }
 
     @Test
-    void gatewayErrorsGetTheFleetPagesOthersPassThrough() {
+    void everyStatusGetsTheFleetPageUpstreamAnswersPassThrough() {
         ProxySpec out = renderer.render(spec(), Map.of(), Map.of(), NOW);
         Site s = out.site(ID).orElseThrow();
         Map<Integer, ErrorPage> p = pages(s);
-        assertEquals(List.of(502, 503, 504), List.copyOf(p.keySet()));
+        assertEquals(List.of(403, 404, 429, 500, 502, 503, 504), List.copyOf(p.keySet()));
+        assertEquals("[]", out.extensions().get(PageRenderer.EXTENSION).path("upstream").path(ID).toString(),
+                "no upstream answer is replaced by default");
         assertTrue(p.get(502).body().contains("Bad Gateway"));
         assertTrue(p.get(503).body().contains("shop.example.com"));
         assertEquals("text/html; charset=utf-8", p.get(504).contentType());
         assertTrue(out.site("other").orElseThrow().errorPages().isEmpty(), "module sites are left alone");
         assertEquals(out, renderer.render(spec(), Map.of(), Map.of(), NOW.plusSeconds(3600)), "deterministic");
         var problems = out.extensions().get(PageRenderer.EXTENSION).path("problems").path(ID);
-        assertEquals(3, problems.size(), problems.toString());
+        assertEquals(7, problems.size(), problems.toString());
         assertTrue(problems.path("502").asText().contains("\"title\":\"Bad Gateway\""), problems.toString());
         assertFalse(out.extensions().get(PageRenderer.EXTENSION).has("maintenance"));
     }
@@ -66,10 +68,49 @@ class PageRendererTest {
                 PagesStore.DEFAULT_SCOPE, Map.of("502", "fleet {{status}}"),
                 ID, Map.of("404", "own {{status}} {{service}}", "503", "own503"));
         Map<Integer, ErrorPage> p = pages(renderer.render(spec(), stored, Map.of(), NOW).site(ID).orElseThrow());
-        assertEquals(List.of(404, 502, 503, 504), List.copyOf(p.keySet()));
         assertEquals("own 404 shop", p.get(404).body());
         assertEquals("fleet 502", p.get(502).body());
         assertEquals("own503", p.get(503).body());
+        assertEquals("[404,503]", renderer.render(spec(), stored, Map.of(), NOW).extensions().get(PageRenderer.EXTENSION)
+                .path("upstream").path(ID).toString(), "the service's own pages replace its upstream's answers");
+    }
+
+    @Test
+    void theRequestIdIsAPlaceholderTheAgentFillsIn() {
+        Map<String, Map<String, String>> stored = Map.of(ID, Map.of("502", "id={{requestId}}"));
+        ProxySpec out = renderer.render(spec(), stored, Map.of(), NOW);
+        assertEquals("id=" + PageRenderer.REQUEST_ID, pages(out.site(ID).orElseThrow()).get(502).body());
+        assertTrue(out.extensions().get(PageRenderer.EXTENSION).path("problems").path(ID).path("502").asText()
+                .contains("\"requestId\":\"" + PageRenderer.REQUEST_ID + "\""));
+    }
+
+    @Test
+    void theFleet404IsThePageOfUnknownHosts() {
+        Map<String, Map<String, String>> stored = Map.of(PagesStore.DEFAULT_SCOPE, Map.of("404", "nothing here {{status}}"));
+        var fallback = renderer.render(spec(), stored, Map.of(), NOW).extensions().get(PageRenderer.EXTENSION)
+                .path("fallback");
+        assertEquals("nothing here 404", fallback.path("html").asText());
+        assertTrue(fallback.path("problem").asText().contains("\"status\":404"), fallback.toString());
+        assertTrue(renderer.render(spec(), Map.of(), Map.of(), NOW).extensions().get(PageRenderer.EXTENSION)
+                .path("fallback").path("html").asText().contains("Not Found"), "the shipped page");
+    }
+
+    @Test
+    void anAgentInMaintenancePutsEveryServiceSiteInMaintenanceTheServiceOwnWins() {
+        PagesStore.Maintenance agent = new PagesStore.Maintenance(UUID.randomUUID(), true, "Host upgrade", 60,
+                List.of("127.0.0.9"), null, null);
+        ProxySpec out = renderer.render(spec(), Map.of(), Map.of(), agent, NOW);
+        assertEquals("{\"" + ID + "\":{\"allow\":[\"127.0.0.9\"],\"retryAfterSeconds\":60}}",
+                out.extensions().get(PageRenderer.EXTENSION).path("maintenance").toString());
+        assertTrue(pages(out.site(ID).orElseThrow()).get(503).body().contains("Host upgrade"));
+        assertTrue(out.site("other").orElseThrow().errorPages().isEmpty(), "module sites are left alone");
+        PagesStore.Maintenance own = new PagesStore.Maintenance(UUID.fromString(ID), true, "Own window", 30, List.of(),
+                null, null);
+        ProxySpec both = renderer.render(spec(), Map.of(), Map.of(ID, own), agent, NOW);
+        assertTrue(pages(both.site(ID).orElseThrow()).get(503).body().contains("Own window"));
+        PagesStore.Maintenance over = new PagesStore.Maintenance(agent.serviceId(), true, null, null, List.of(), null,
+                NOW.minusSeconds(1));
+        assertFalse(inMaintenance(renderer.render(spec(), Map.of(), Map.of(), over, NOW)), "its window ended");
     }
 
     @Test
@@ -85,7 +126,8 @@ class PageRendererTest {
         assertEquals("{\"" + ID + "\":{\"allow\":[\"127.0.0.1\",\"10.0.0.0/8\"],\"retryAfterSeconds\":120}}",
                 out.extensions().get(PageRenderer.EXTENSION).path("maintenance").toString());
         assertEquals("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
-                + "\"detail\":\"Back at ten\",\"service\":\"shop\",\"maintenance\":true,\"retryAfterSeconds\":120}",
+                + "\"detail\":\"Back at ten\",\"service\":\"shop\",\"requestId\":\"" + PageRenderer.REQUEST_ID
+                + "\",\"maintenance\":true,\"retryAfterSeconds\":120}",
                 out.extensions().get(PageRenderer.EXTENSION).path("problems").path(ID).path("503").asText());
         assertTrue(pages(s).get(502).body().contains("Bad Gateway"), "the other pages stay");
     }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +13,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.fleetgate.persistence.Migration;
-import dev.fleetgate.persistence.internal.Migrations;
 import dev.fleetgate.persistence.testing.TestDatabase;
 
 /** The store on a real PostgreSQL: templates per scope, maintenance, forgetting a service. */
@@ -27,11 +23,7 @@ class PagesStoreIT {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create();
-        try (InputStream in = PagesStoreIT.class.getClassLoader().getResourceAsStream("db/pages/V1__pages.sql")) {
-            Migrations.apply(db.dataSource(), "pages",
-                    List.of(new Migration(1, "pages", new String(in.readAllBytes(), StandardCharsets.UTF_8))));
-        }
-        store = new PagesStore(db.dataSource());
+        store = PagesTesting.store(db);
     }
 
     @AfterAll
@@ -76,5 +68,18 @@ class PagesStoreIT {
         store.forgetService(svc);
         assertTrue(store.maintenance(svc).isEmpty());
         assertTrue(store.templates(svc.toString()).isEmpty());
+    }
+
+    @Test
+    void agentMaintenanceIsStoredApartFromServices() {
+        UUID agent = UUID.randomUUID();
+        store.putAgentMaintenance(new PagesStore.Maintenance(agent, true, "Kernel update", 60, List.of("10.1.0.0/16"),
+                null, null));
+        PagesStore.Maintenance m = store.agentMaintenance(agent).orElseThrow();
+        assertEquals("Kernel update", m.message());
+        assertEquals(List.of("10.1.0.0/16"), m.allow());
+        assertTrue(store.maintenance(agent).isEmpty(), "not a service's");
+        store.putAgentMaintenance(new PagesStore.Maintenance(agent, false, null, null, null, null, null));
+        assertFalse(store.agentMaintenance(agent).orElseThrow().enabled());
     }
 }

@@ -89,7 +89,9 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
             }
             SiteBlocks.build(site, f, settings, upstreams, globalRules, listens, listeners, sites, certificates,
                     spec.maintenance(site.id()), spec.problems(site.id()));
+            SitePages.upstreamStatuses((ObjectNode) sites.get(sites.size() - 1), f, spec.upstreamStatuses(site.id()));
         }
+        SitePages.fallback(routes, spec.pagesFallback());
         List<Listener> blocks = new ArrayList<>();
         String fallback = settings.workDir().resolve("tls").toString();
         listens.forEach((listen, ssl) -> blocks.add(new Listener(listen, listen, ssl, fallback + "/fallback.crt",

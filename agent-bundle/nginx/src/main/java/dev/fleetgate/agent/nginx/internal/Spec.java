@@ -44,6 +44,24 @@ public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> 
         return pages("problems", siteId);
     }
 
+    /**
+     * @return the pages module's statuses whose page also replaces an upstream's own answer
+     *         ({@code extensions.pages.upstream.<siteId>}: {@code [status]}), or null when it does not say
+     */
+    public JsonNode upstreamStatuses(String siteId) {
+        return pages("upstream", siteId);
+    }
+
+    /**
+     * @return the pages module's page of a Host no site serves ({@code extensions.pages.fallback}: {@code {"html",
+     *         "problem"}}), or null
+     */
+    public JsonNode pagesFallback() {
+        JsonNode pages = extensions.get("pages");
+        JsonNode f = pages == null ? null : pages.get("fallback");
+        return f == null || f.isNull() ? null : f;
+    }
+
     private JsonNode pages(String kind, String siteId) {
         JsonNode pages = extensions.get("pages");
         JsonNode m = pages == null ? null : pages.path(kind).get(siteId);

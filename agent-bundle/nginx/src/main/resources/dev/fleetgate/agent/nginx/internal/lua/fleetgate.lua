@@ -215,6 +215,7 @@ function _M.balance(name)
     end
     local c = upstream(name)
     if not c or c.count == 0 then
+        ctx.fg_unavailable = true -- pages: this 503 is nginx's (no healthy target), not the upstream's
         local ok, err = balancer.set_current_peer(unavailable)
         if not ok then
             ngx.log(ngx.ERR, "fleetgate: ", err)
@@ -450,6 +451,74 @@ local function text(v)
     return type(v) == "string" and not str_find(v, "[%z\1-\31\127]")
 end
 
+-- ---------------------------------------------------------------------------------------------------------
+-- Pages module (bundles/pages): which answers a site's pages replace, the request id in pages, the page of an
+-- unknown host. Routing-document fields:
+--   sites[i].upstreamStatuses: [status]  the statuses whose page also replaces an UPSTREAM's own answer; the
+--       others replace only answers nginx made itself (no healthy target, refused connection, timeout, access
+--       rules, maintenance, no location). Absent: every page replaces whoever answered (before the pages module).
+--   fallback: {"type", "body", "problem"}  the 404 page (and its problem+json) of a Host no site serves.
+-- A page's "__FLEETGATE_REQUEST_ID__" is replaced by $request_id when it is served.
+-- ---------------------------------------------------------------------------------------------------------
+local REQUEST_ID = "__FLEETGATE_REQUEST_ID__"
+
+local function compile_site_pages(s, f, site)
+    local u = s.upstreamStatuses
+    if u == nil then return true end
+    if type(u) ~= "table" then return nil, f .. ".upstreamStatuses is not an array" end
+    site.upstream_pages = {}
+    for k, status in ipairs(u) do
+        if type(status) ~= "number" or status < 400 or status > 599 then
+            return nil, f .. ".upstreamStatuses[" .. (k - 1) .. "] must be a status 400..599"
+        end
+        site.upstream_pages[status] = true
+    end
+    return true
+end
+
+local function compile_fallback(fb)
+    if fb == nil then return nil end
+    if type(fb) ~= "table" or not text(fb.type) or type(fb.body) ~= "string"
+            or (fb.problem ~= nil and type(fb.problem) ~= "string") then
+        return nil, "fallback must be {type, body, problem}"
+    end
+    return {type = fb.type, body = fb.body, problem = fb.problem}
+end
+
+local function with_request_id(body)
+    if str_find(body, REQUEST_ID, 1, true) then
+        return (body:gsub(REQUEST_ID, ngx.var.request_id or ""))
+    end
+    return body
+end
+
+-- whether nginx made this answer itself: the no-healthy-target socket, or no upstream header was received
+-- (refused/failed connection, timeout, an answer of the access phase); the last try is the one answered
+local function from_nginx(ctx)
+    if ctx.fg_unavailable then return true end
+    local t = ngx.var.upstream_header_time
+    if not t or t == "" then return true end
+    return t:match("([^,%s]+)%s*$") == "-"
+end
+
+local function replaces(ctx, site, status)
+    local only = site.upstream_pages
+    return only == nil or only[status] == true or from_nginx(ctx)
+end
+
+-- a Host no site serves: the fleet-wide 404 page (problem+json for JSON clients), else plain text
+local function unknown_host()
+    local fb = routes_c and routes_c.fallback
+    local accept = fb and fb.problem and ngx.var.http_accept
+    local json = accept and str_find(accept, "json", 1, true)
+    local body = fb and with_request_id(json and fb.problem or fb.body) or "404 unknown host\n"
+    ngx.status = 404
+    ngx.header.content_type = fb and (json and "application/problem+json" or fb.type) or "text/plain"
+    ngx.header.content_length = #body
+    ngx.print(body)
+    return ngx.exit(404)
+end
+
 local function compile_site(s, i, certificates)
     local f = "sites[" .. (i - 1) .. "]"
     if type(s) ~= "table" then return nil, f .. " is not an object" end
@@ -462,7 +531,7 @@ local function compile_site(s, i, certificates)
     for k = 1, 3 do
         if type(t[k]) ~= "number" or t[k] < 1 then return nil, f .. ".timeouts must be at least 1 s" end
     end
-    site.timeouts = {t[1] * 1000, t[2] * 1000, t[3] * 1000}
+    site.timeouts = {t[1], t[2], t[3]} -- seconds: ngx.balancer.set_timeouts multiplies by 1000 itself
     site.locations = {}
     if type(s.locations) ~= "table" then return nil, f .. ".locations is not an array" end
     for k, l in ipairs(s.locations) do
@@ -552,6 +621,8 @@ local function compile_site(s, i, certificates)
         end
         site.maint = {rules = rules, retry = m.retryAfter}
     end
+    local pages_ok, pages_err = compile_site_pages(s, f, site)
+    if not pages_ok then return nil, pages_err end
     site.filtered = site.responseHeaders ~= nil or site.pages ~= nil or site.leastConn == true or site.maint ~= nil
     if s.redirect ~= nil then
         if type(s.redirect) ~= "table" or type(s.redirect.port) ~= "number" then
@@ -603,7 +674,9 @@ local function compile(doc)
         end
         listeners[key] = {exact = exact, wild = next(wild) and wild}
     end
-    return {version = doc.version, listeners = listeners, certificates = certificates}
+    local fallback, fallback_err = compile_fallback(doc.fallback)
+    if fallback_err then return nil, fallback_err end
+    return {version = doc.version, listeners = listeners, certificates = certificates, fallback = fallback}
 end
 
 -- validates and stores a routes document (the JSON text); used by POST /routes and at start
@@ -681,7 +754,7 @@ function _M.route(listener, filtered)
     local host = var.host
     local site = site_of(listener, host)
     if not site then
-        return answer(404, "404 unknown host\n")
+        return unknown_host()
     end
     if site.filtered and not filtered then
         return ngx.exec("@fleetgate_filtered")
@@ -796,6 +869,9 @@ function _M.headers()
         ngx.header["Retry-After"] = ctx.fg_retry
     end
     local page = site.pages and site.pages[ngx.status]
+    if page and not replaces(ctx, site, ngx.status) then
+        page = nil
+    end
     if page and site.problems then
         local problem = site.problems[ngx.status]
         local accept = problem and ngx.var.http_accept
@@ -804,11 +880,12 @@ function _M.headers()
         end
     end
     if page then
+        local body = with_request_id(page.body)
         ngx.header.content_type = page.type
-        ngx.header.content_length = #page.body
+        ngx.header.content_length = #body
         ngx.header.content_encoding = nil
         ngx.header.transfer_encoding = nil
-        ctx.fg_page = page.body
+        ctx.fg_page = body
     end
 end
 
