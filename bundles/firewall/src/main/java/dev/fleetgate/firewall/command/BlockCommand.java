@@ -48,14 +48,12 @@ public class BlockCommand implements Action {
             System.err.println(a + " " + why + ": never blocked");
             return null;
         }
-        UUID svc = null;
-        if (service != null) {
-            try {
-                svc = UUID.fromString(service);
-            } catch (IllegalArgumentException e) {
-                System.err.println("--service must be a service id");
-                return null;
-            }
+        UUID svc;
+        try {
+            svc = Options.serviceId(service);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return null;
         }
         if (ttl != null && (ttl < 10 || ttl > 31_536_000)) {
             System.err.println("--ttl must be 10..31536000");

@@ -27,14 +27,12 @@ public class UnblockCommand implements Action {
 
     @Override
     public Object execute() {
-        UUID svc = null;
-        if (service != null) {
-            try {
-                svc = UUID.fromString(service);
-            } catch (IllegalArgumentException e) {
-                System.err.println("--service must be a service id");
-                return null;
-            }
+        UUID svc;
+        try {
+            svc = Options.serviceId(service);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return null;
         }
         int n = firewall.unblock(ip.strip().toLowerCase(java.util.Locale.ROOT), svc, svc == null);
         System.out.println(n == 0 ? "No block of " + ip : "Removed " + n + " block(s) of " + ip);

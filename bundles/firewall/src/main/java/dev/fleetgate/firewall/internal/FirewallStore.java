@@ -60,13 +60,7 @@ public final class FirewallStore {
             try (PreparedStatement ps = c.prepareStatement("SELECT ip, service_id, detector, action, enforced, reason, "
                     + "evidence::text, since, expires_at FROM firewall_block WHERE expires_at > ? ORDER BY since DESC, ip")) {
                 Jdbc.setInstant(ps, 1, now);
-                List<Block> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(block(rs));
-                    }
-                }
-                return out;
+                return blocks(ps);
             }
         });
     }
@@ -83,6 +77,16 @@ public final class FirewallStore {
                 }
             }
         });
+    }
+
+    private static List<Block> blocks(PreparedStatement ps) throws SQLException {
+        List<Block> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(block(rs));
+            }
+        }
+        return out;
     }
 
     private static Block block(ResultSet rs) throws SQLException {
@@ -169,13 +173,7 @@ public final class FirewallStore {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM firewall_block WHERE expires_at <= ? RETURNING "
                     + "ip, service_id, detector, action, enforced, reason, evidence::text, since, expires_at")) {
                 Jdbc.setInstant(ps, 1, now);
-                List<Block> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(block(rs));
-                    }
-                }
-                return out;
+                return blocks(ps);
             }
         });
     }
