@@ -15,10 +15,9 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
 
 /**
- * Section {@value FirewallService#SECTION}, the same for every agent:
- * {@code {"settings":{…}, "neverBlock":[address], "blocks":[{"ip","serviceId"?,"action":"block"|"limit","expiresAt"}]}}
- * ({@code expiresAt} in epoch seconds; only enforced blocks). The agent runs the detectors with these settings and
- * loads the blocks into nginx's shared dictionary.
+ * Section {@value FirewallService#SECTION}, the same for every agent: {@code {"settings":{…}, "neverBlock":[address]}};
+ * the agent's live detection runs with them. The blocks go in their own section ({@link FirewallBlocksSection}), so
+ * that a block does not restart the agents' detectors.
  */
 @Component(service = DesiredStateContributor.class,
         property = DesiredStateContributor.SECTION + "=" + FirewallService.SECTION)
@@ -41,19 +40,10 @@ public final class FirewallSection implements DesiredStateContributor {
         body.set("settings", FirewallService.JSON.valueToTree(firewall.settings().toMap()));
         ArrayNode never = body.putArray("neverBlock");
         firewall.neverBlock().forEach(never::add);
-        ArrayNode blocks = body.putArray("blocks");
-        for (FirewallStore.Block b : firewall.blocks()) {
-            if (!b.enforced()) {
-                continue;
-            }
-            ObjectNode o = blocks.addObject();
-            o.put("ip", b.ip());
-            if (b.serviceId() != null) {
-                o.put("serviceId", b.serviceId().toString());
-            }
-            o.put("action", b.action());
-            o.put("expiresAt", b.expiresAt().getEpochSecond());
-        }
+        return everyAgent(agents, body);
+    }
+
+    static Map<String, JsonNode> everyAgent(List<AgentInfo> agents, JsonNode body) {
         Map<String, JsonNode> out = new java.util.HashMap<>();
         for (AgentInfo a : agents) {
             out.put(a.id(), body);

@@ -46,13 +46,15 @@ import dev.fleetgate.firewall.detect.Settings;
 
 /**
  * The firewall module's operations: settings, blocks (manual and detected; TTL doubling for repeat offenders up to
- * {@code maxTtlSeconds}), replay. Every change of blocks or settings recomputes the agents' {@value #SECTION}
- * section; a timer (every 15 s) removes expired blocks.
+ * {@code maxTtlSeconds}), replay. A change of the settings recomputes the agents' {@value #SECTION} section, a
+ * change of the blocks their {@value #BLOCKS_SECTION} section; a timer (every 15 s) removes expired blocks.
  */
 @Component(service = FirewallService.class)
 public final class FirewallService {
-    /** The desired-state section of the agents. */
+    /** The desired-state section of the agents' detectors (settings). */
     public static final String SECTION = "firewall";
+    /** The desired-state section of the agents' nginx (blocks). */
+    public static final String BLOCKS_SECTION = "firewall-blocks";
     /** The detector name of blocks made by people. */
     public static final String MANUAL = "manual";
     /** Most clients a replay answers with. */
@@ -191,7 +193,7 @@ public final class FirewallService {
                 evidence == null ? "{}" : evidence, now, now.plusSeconds(ttl));
         store.put(b);
         if (enforced) {
-            desired.changed(SECTION);
+            desired.changed(BLOCKS_SECTION);
         }
         post(b, true);
         LOG.info("Firewall: {} {} {} for {} s ({}{})", enforced ? "blocked" : "would block (shadow)", ip,
@@ -249,7 +251,7 @@ public final class FirewallService {
         }
         int n = store.delete(ip, serviceId, allScopes);
         if (n > 0) {
-            desired.changed(SECTION);
+            desired.changed(BLOCKS_SECTION);
             gone.forEach(b -> post(b, false));
         }
         return n;
@@ -264,7 +266,7 @@ public final class FirewallService {
         try {
             List<FirewallStore.Block> gone = store.purge(now());
             if (!gone.isEmpty()) {
-                desired.changed(SECTION);
+                desired.changed(BLOCKS_SECTION);
                 gone.forEach(b -> post(b, false));
             }
         } catch (RuntimeException e) {

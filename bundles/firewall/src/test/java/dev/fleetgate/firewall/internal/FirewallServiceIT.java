@@ -63,7 +63,7 @@ class FirewallServiceIT {
         String ip = "127.0.0." + (2 + (int) (Math.random() * 200));
         FirewallStore.Block first = firewall.block(ip, null, null, "scan", "block", true, "404s", "{\"n\":1}");
         assertEquals(Duration.ofSeconds(600), Duration.between(first.since(), first.expiresAt()));
-        assertEquals(List.of(FirewallService.SECTION), changed);
+        assertEquals(List.of(FirewallService.BLOCKS_SECTION), changed);
         now = now.plusSeconds(700);
         firewall.purge();
         assertTrue(firewall.blocks().isEmpty());
@@ -115,14 +115,16 @@ class FirewallServiceIT {
         firewall.block("198.51.100.1", null, 60, "flood", "limit", false, "shadow", null);
         firewall.block("198.51.100.2", null, 60, "manual", "block", true, "real", null);
         assertEquals(2, firewall.blocks().size());
-        JsonNode section = new FirewallSection(firewall).compute(new AgentInfo("a1", "n", "h", "host",
-                AgentInfo.Status.ONLINE, null, "1", null));
+        AgentInfo agent = new AgentInfo("a1", "n", "h", "host", AgentInfo.Status.ONLINE, null, "1", null);
+        JsonNode section = new FirewallBlocksSection(firewall).compute(agent);
         assertEquals(1, section.path("blocks").size());
         assertEquals("198.51.100.2", section.path("blocks").get(0).path("ip").asText());
         assertEquals("block", section.path("blocks").get(0).path("action").asText());
         assertEquals(now.plusSeconds(60).getEpochSecond(), section.path("blocks").get(0).path("expiresAt").asLong());
-        assertEquals("shadow", section.path("settings").path("mode").asText());
-        assertTrue(section.path("neverBlock").toString().contains("192.0.2.50"));
+        JsonNode detection = new FirewallSection(firewall).compute(agent);
+        assertEquals("shadow", detection.path("settings").path("mode").asText());
+        assertTrue(detection.path("neverBlock").toString().contains("192.0.2.50"));
+        assertTrue(detection.path("blocks").isMissingNode(), "blocks are in their own section");
         // a shadow decision is not an alert
         assertFalse(events.stream().anyMatch(e -> e.getTopic().equals(AlertTopics.FIRING)
                 && "198.51.100.1".equals(e.getProperty("subject"))));
