@@ -36,16 +36,16 @@ import com.sun.net.httpserver.HttpServer;
 import dev.fleetgate.persistence.testing.TestDatabase;
 
 /**
- * Module 6 end to end, as far as it goes: the firewall REST API on a live core (settings, manual blocks, 400s,
- * replay of a plain and a gzip log through HTTP), and live detection on the agent — a loopback client
- * (127.0.0.9) scanning through the agent's real nginx is decided on by the agent's detectors, reported in the
- * sync, and stored by the core as a block scoped to the service, while another client (127.0.0.10) is not.
- * Enforcement in nginx is not done (see bundles/firewall/README.md), so nothing here expects a 403.
+ * Module 6 end to end: the firewall REST API on a live core (settings, manual blocks, 400s, replay of a plain and
+ * a gzip log through HTTP); live detection on the agent — a loopback client (127.0.0.9) scanning through the
+ * agent's real nginx is decided on by the agent's detectors, reported in the sync, stored by the core as a block
+ * scoped to the service and then answered 403 by the agent's nginx, while another client (127.0.0.10) keeps 200 on
+ * every request; unblocking serves it again; a manual fleet-wide limit (429) is enforced and lifted the same way.
  * Ports 22000–22019: core 22000–22004, nginx 22010 (http), 22011 (https), 22012 (admin), upstream 22015.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FirewallDetectionE2EIT {
+class FirewallE2EIT {
     private static final int CORE = 22000;
     private static final int HTTP = 22010;
     private static final String SHOP = "shop.firewall.test";
@@ -195,6 +195,31 @@ class FirewallDetectionE2EIT {
         assertTrue(b.path("evidence").path("counts").path("notFound").asInt() >= 30, b.toString());
         assertTrue(b.path("evidence").path("samples").toString().contains("127.0.0.9"), b.toString());
         assertFalse(admin.get("/api/v1/firewall/blocks").body().toString().contains("127.0.0.10"));
+
+        // enforced by the agent's nginx (firewall-blocks section → Lua shared dict), no reload
+        Processes.await("the scanner answered 403", Duration.ofSeconds(10), () -> get("127.0.0.9", "/").startsWith("403"));
+        long enforced = System.nanoTime();
+        System.out.printf("firewall e2e: block stored → 403 on the agent within %d ms (polled)%n",
+                (enforced - stored) / 1_000_000);
+        for (int i = 0; i < 50; i++) {
+            assertEquals("200 A", get("127.0.0.10", "/other" + i), "another client keeps being served");
+        }
+        admin.delete("/api/v1/firewall/blocks/127.0.0.9").expect(204);
+        Processes.await("the scanner served again", Duration.ofSeconds(10), () -> get("127.0.0.9", "/").equals("200 A"));
+    }
+
+    @Test
+    @Order(5)
+    void aManualBlockIsEnforcedEverywhereAndLifted() {
+        assertEquals("200 A", get("127.0.0.11", "/"));
+        long t0 = System.nanoTime();
+        admin.post("/api/v1/firewall/blocks", Map.of("ip", "127.0.0.11", "action", "limit")).expect(201);
+        Processes.await("429 for the limited client", Duration.ofSeconds(10), () -> get("127.0.0.11", "/").startsWith("429"));
+        System.out.printf("firewall e2e: manual block → 429 on the agent within %d ms (polled)%n",
+                (System.nanoTime() - t0) / 1_000_000);
+        assertEquals("200 A", get("127.0.0.12", "/"));
+        admin.delete("/api/v1/firewall/blocks/127.0.0.11").expect(204);
+        Processes.await("the client served again", Duration.ofSeconds(10), () -> get("127.0.0.11", "/").equals("200 A"));
     }
 
     private JsonNode replay(byte[] body, String encoding) throws Exception {
