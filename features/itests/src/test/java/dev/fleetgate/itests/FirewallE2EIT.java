@@ -222,6 +222,24 @@ class FirewallE2EIT {
         Processes.await("the client served again", Duration.ofSeconds(10), () -> get("127.0.0.11", "/").equals("200 A"));
     }
 
+    /** A figure, not an assertion: REST block → first 403 from the agent's nginx, 20 times (each then lifted). */
+    @Test
+    @Order(6)
+    void decisionToEnforcedFigure() {
+        java.util.List<Long> ms = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String ip = "127.0.0." + (100 + i);
+            long t0 = System.nanoTime();
+            admin.post("/api/v1/firewall/blocks", Map.of("ip", ip)).expect(201);
+            Processes.await("403 for " + ip, Duration.ofSeconds(10), () -> get(ip, "/").startsWith("403"));
+            ms.add((System.nanoTime() - t0) / 1_000_000);
+            admin.delete("/api/v1/firewall/blocks/" + ip).expect(204);
+        }
+        java.util.Collections.sort(ms);
+        System.out.printf("firewall e2e: REST block → 403 on the agent, n=%d: p50 %d ms, p99 %d ms, max %d ms%n",
+                ms.size(), ms.get(ms.size() / 2), ms.get((int) Math.ceil(ms.size() * 0.99) - 1), ms.get(ms.size() - 1));
+    }
+
     private JsonNode replay(byte[] body, String encoding) throws Exception {
         HttpResponse<String> r = send(body, encoding);
         assertEquals(200, r.statusCode(), r.body());
