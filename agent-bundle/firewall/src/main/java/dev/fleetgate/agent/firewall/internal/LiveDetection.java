@@ -9,6 +9,8 @@ import dev.fleetgate.agent.AccessLogEntry;
 import dev.fleetgate.agent.AccessLogListener;
 import dev.fleetgate.agent.AgentContext;
 import dev.fleetgate.agent.StateApplier;
+import dev.fleetgate.agent.sdk.MetricSink;
+import dev.fleetgate.agent.sdk.MetricSource;
 import dev.fleetgate.firewall.detect.Analyzer;
 import dev.fleetgate.firewall.detect.Decision;
 import dev.fleetgate.firewall.detect.Request;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,8 +33,9 @@ import org.osgi.service.component.annotations.Reference;
  * {@value #MAX_PENDING}, each kept {@value #KEEP_MILLIS} ms: the core ignores repeats) and a sync is requested
  * at once. Before the section arrives nothing is analysed. Enforcement (nginx) is not this bundle's job.
  */
-@Component(service = {AccessLogListener.class, StateApplier.class}, property = StateApplier.SECTION + "=firewall")
-public final class LiveDetection implements AccessLogListener, StateApplier {
+@Component(service = {AccessLogListener.class, StateApplier.class, MetricSource.class},
+        property = {StateApplier.SECTION + "=firewall", MetricSource.NAME + "=firewall"})
+public final class LiveDetection implements AccessLogListener, StateApplier, MetricSource {
     static final int MAX_PENDING = 1000;
     static final long KEEP_MILLIS = 120_000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +51,8 @@ public final class LiveDetection implements AccessLogListener, StateApplier {
     private long requests;
     private long decisions;
     private boolean fresh;
+    /** "detector mode" → decisions since start (a handful of keys: detectors × modes). */
+    private final Map<String, Long> perDetector = new TreeMap<>();
 
     @Activate
     public LiveDetection(@Reference AgentContext agent) {
@@ -132,7 +138,24 @@ public final class LiveDetection implements AccessLogListener, StateApplier {
             times.removeFirst();
         }
         decisions++;
+        perDetector.merge(d.detector() + " " + (d.enforce() ? "enforce" : "shadow"), 1L, Long::sum);
         fresh = true;
+    }
+
+    /** {@code firewall_requests_total} (requests analysed) and {@code firewall_decisions_total{detector,mode}}. */
+    @Override
+    public void collect(MetricSink sink) {
+        Map<String, Long> counts;
+        long analysed;
+        synchronized (lock) {
+            counts = new TreeMap<>(perDetector);
+            analysed = requests;
+        }
+        sink.counter("firewall_requests_total", analysed);
+        counts.forEach((key, n) -> {
+            String[] dm = key.split(" ");
+            sink.counter("firewall_decisions_total", n, "detector", dm[0], "mode", dm[1]);
+        });
     }
 
     @Override

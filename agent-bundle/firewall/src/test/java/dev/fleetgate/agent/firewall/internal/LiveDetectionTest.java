@@ -94,6 +94,21 @@ class LiveDetectionTest {
         live.apply(2, JSON.readTree("{\"settings\":{\"mode\":\"enforce\"},\"neverBlock\":[\"127.0.0.1\"]}"));
         live.onAccessLog(scan("127.0.0.9", 10));
         assertEquals(1, live.status().path("decisionsTotal").asLong());
+        // metrics: requests analysed, decisions per detector and mode
+        List<String> samples = new ArrayList<>();
+        live.collect(new dev.fleetgate.agent.sdk.MetricSink() {
+            @Override
+            public void gauge(String name, double value, String... labels) {
+                samples.add(name + String.join(",", labels) + "=" + (long) value);
+            }
+
+            @Override
+            public void sample(String name, java.util.Map<String, String> labels, double value) {
+                samples.add(name + labels + "=" + (long) value);
+            }
+        });
+        assertTrue(samples.contains("firewall_requests_total=110"), samples.toString());
+        assertTrue(samples.contains("firewall_decisions_totaldetector,scan,mode,enforce=1"), samples.toString());
         // reported for two minutes
         now.addAndGet(LiveDetection.KEEP_MILLIS + 1);
         assertEquals(0, live.status().path("decisions").size());
