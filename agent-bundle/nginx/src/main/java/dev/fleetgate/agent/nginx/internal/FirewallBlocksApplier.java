@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetgate.agent.AgentContext;
 import dev.fleetgate.agent.StateApplier;
+import dev.fleetgate.agent.sdk.MetricSink;
+import dev.fleetgate.agent.sdk.MetricSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,10 +23,12 @@ import org.osgi.service.component.annotations.Reference;
  * POSTed to nginx's admin {@code /firewall}: the Lua access phase answers 403 ({@code block}) or 429
  * ({@code limit}) to those clients, fleet-wide or on one service, without a reload. A new nginx master restores
  * the file (see the firewall block of {@code fleetgate.lua}); when nginx is not running the file alone is written.
+ * Metrics: {@code firewall_blocked_requests_total{service,status}} (requests refused since nginx started).
  */
-@Component(service = StateApplier.class, property = StateApplier.SECTION + "=firewall-blocks",
+@Component(service = {StateApplier.class, MetricSource.class},
+        property = {StateApplier.SECTION + "=firewall-blocks", MetricSource.NAME + "=firewall-blocks"},
         configurationPid = NginxConfiguration.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
-public final class FirewallBlocksApplier implements StateApplier {
+public final class FirewallBlocksApplier implements StateApplier, MetricSource {
     static final String FILE = "firewall-blocks.json";
     static final int MAX_BLOCKS = 100_000;
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
@@ -82,6 +86,24 @@ public final class FirewallBlocksApplier implements StateApplier {
             loaded = true;
         } catch (IOException notRunning) {
             loaded = false; // nginx restores the file when it starts
+        }
+    }
+
+    /** Reads nginx's counts of refused requests ({@code GET /firewall}); nothing when nginx is not running. */
+    @Override
+    public void collect(MetricSink sink) throws IOException {
+        AdminClient.Response r;
+        try {
+            r = admin.get("/firewall");
+        } catch (IOException notRunning) {
+            return;
+        }
+        if (r.status() != 200) {
+            throw new IOException("GET /firewall answered " + r.status());
+        }
+        for (JsonNode row : Spec.JSON.readTree(r.body()).path("blocked")) {
+            sink.counter("firewall_blocked_requests_total", row.path(2).asDouble(), "service", row.path(0).asText(),
+                    "status", row.path(1).asText());
         }
     }
 

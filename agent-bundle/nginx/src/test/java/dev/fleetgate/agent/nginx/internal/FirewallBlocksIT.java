@@ -82,6 +82,22 @@ class FirewallBlocksIT {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals(reloads, driver.status().path("nginx").path("reloads").asLong(), "no reload");
 
+        // refused requests are counted per service and status
+        java.util.List<String> samples = new java.util.ArrayList<>();
+        applier.collect(new dev.fleetgate.agent.sdk.MetricSink() {
+            @Override
+            public void gauge(String name, double value, String... labels) {
+                samples.add(name + String.join(",", labels) + "=" + (long) value);
+            }
+
+            @Override
+            public void sample(String name, java.util.Map<String, String> labels, double value) {
+                samples.add(name + labels + "=" + (long) value);
+            }
+        });
+        assertTrue(samples.contains("firewall_blocked_requests_totalservice," + SVC + ",status,403=1"), samples.toString());
+        assertTrue(samples.contains("firewall_blocked_requests_totalservice," + SVC + ",status,429=1"), samples.toString());
+
         // a new nginx master (agent and nginx restarted) restores the blocks from the file
         driver.stopNginx();
         driver.close();

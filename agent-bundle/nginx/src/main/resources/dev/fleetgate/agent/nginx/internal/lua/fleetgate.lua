@@ -925,10 +925,27 @@ function _M.firewall_init(opts)
     end
 end
 
+-- GET /firewall: requests refused per service and status, {"blocked": [[service, status, count]...]}
+local function fw_counts()
+    local out = {}
+    for i = 1, dict:get("fwn:n") or 0 do
+        local key = dict:get("fwn:i:" .. i)
+        local n = key and dict:get("fwn:" .. key)
+        if n then
+            local service, status = key:match("^(.*)|(%d+)$")
+            out[#out + 1] = {service, tonumber(status), n}
+        end
+    end
+    return reply(200, {blocked = out})
+end
+
 -- POST /firewall: the whole list of blocks; 400 with the reason when it is refused (the old one stays)
 function _M.update_firewall()
+    if ngx.req.get_method() == "GET" then
+        return fw_counts()
+    end
     if ngx.req.get_method() ~= "POST" then
-        return reply(405, {error = "POST only"})
+        return reply(405, {error = "POST or GET only"})
     end
     ngx.req.read_body()
     local ok, err = fw_load(ngx.req.get_body_data() or "")
@@ -944,6 +961,13 @@ function _M.firewall_status(service)
     local status = dict:get("fw:" .. ip)
     if not status and service then
         status = dict:get("fw:" .. ip .. "|" .. service)
+    end
+    if status then
+        -- counted per service and status; a new pair is listed once ("fwn:i:<n>") for GET /firewall
+        local key = (service or "-") .. "|" .. status
+        if dict:incr("fwn:" .. key, 1, 0) == 1 then
+            dict:set("fwn:i:" .. dict:incr("fwn:n", 1, 0), key)
+        end
     end
     return status
 end
