@@ -170,7 +170,9 @@ class FirewallE2EIT {
     void theAgentDetectsAScannerAndTheCoreStoresTheBlock() throws Exception {
         long started = System.nanoTime();
         for (int i = 0; i < 40; i++) {
-            assertTrue(get("127.0.0.9", "/probe" + i).startsWith("404"));
+            // 404 from the upstream, or already 403 when the block arrives before the scan ends
+            String probe = get("127.0.0.9", "/probe" + i);
+            assertTrue(probe.startsWith("404") || probe.startsWith("403"), probe);
             assertEquals("200 A", get("127.0.0.10", "/page" + i));
         }
         long sent = System.nanoTime();
