@@ -26,6 +26,7 @@ const MonitorsPage = lazy(() => import('./pages/MonitorsPage'));
 const MonitorPage = lazy(() => import('./pages/MonitorPage'));
 const CertificatesPage = lazy(() => import('./pages/CertificatesPage'));
 const PagesPage = lazy(() => import('./pages/PagesPage'));
+const FirewallPage = lazy(() => import('./pages/FirewallPage'));
 
 export function App() {
   return (
@@ -59,6 +60,7 @@ export function App() {
                   <Route path="/monitors/:id" element={<MonitorPage />} />
                   <Route path="/certificates" element={<CertificatesPage />} />
                   <Route path="/pages" element={<PagesPage />} />
+                  <Route path="/firewall" element={<FirewallPage />} />
                   <Route path="*" element={<NotFound />} />
                 </Routes>
               </Suspense>

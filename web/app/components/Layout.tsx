@@ -39,6 +39,7 @@ export function Layout({ children }: { children: ReactNode }) {
     ['/monitors', 'Monitors'],
     ['/certificates', 'Certificates'],
     ['/pages', 'Pages'],
+    ['/firewall', 'Firewall'],
     ['/incidents', 'Incidents'],
     ['/modules', 'Modules'],
   ];

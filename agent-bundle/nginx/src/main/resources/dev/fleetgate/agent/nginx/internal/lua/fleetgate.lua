@@ -46,6 +46,7 @@ end
 
 function _M.init(opts)
     unavailable = opts.unavailable
+    _M.firewall_init(opts)
     if not dict:get("r:v") then
         restore(opts.routes, _M.set_routes)
     end
@@ -762,6 +763,10 @@ function _M.route(listener, filtered)
     if site.service then
         var.fleetgate_service = site.service
     end
+    local blocked = _M.firewall_status(site.service)
+    if blocked then
+        return ngx.exit(blocked)
+    end
     if site.rules and not allowed(site.rules) then
         return ngx.exit(403)
     end
@@ -944,6 +949,104 @@ function _M.update_routes()
         return reply(400, {error = err})
     end
     return reply(200, {version = dict:get("r:version")})
+end
+
+-- ---- firewall (module 6) -------------------------------------------------------------------------------
+-- Client addresses the core blocked, looked up in the access phase without a reload: shared-dict keys
+-- "fw:<ip>" (every service) and "fw:<ip>|<service id>" hold 403 or 429 and expire with the block; "fw:keys" lists
+-- the keys of the last document so that the next one removes what it no longer holds. The agent writes the
+-- document (0600) to firewall-blocks.json beside routes.json and POSTs it to /firewall; a new master restores it
+-- from that file when the dict does not hold it yet (first start, not a reload).
+local function fw_load(raw)
+    local ok, doc = pcall(cjson.decode, raw)
+    if not ok or type(doc) ~= "table" or type(doc.blocks) ~= "table" then
+        return nil, "expected {\"blocks\": [{ip, serviceId?, status, expiresAt}]}"
+    end
+    local t = ngx.time()
+    local keys = {}
+    for i, b in ipairs(doc.blocks) do
+        if type(b) ~= "table" or type(b.ip) ~= "string" or type(b.expiresAt) ~= "number"
+                or (b.serviceId ~= nil and type(b.serviceId) ~= "string") then
+            return nil, "blocks[" .. (i - 1) .. "] must be {ip, serviceId?, status, expiresAt}"
+        end
+        local ttl = b.expiresAt - t
+        if ttl > 0 then
+            local key = "fw:" .. b.ip .. (b.serviceId and ("|" .. b.serviceId) or "")
+            local set_ok, err = dict:set(key, b.status == 429 and 429 or 403, ttl)
+            if not set_ok then
+                return nil, "shared dict: " .. err
+            end
+            keys[key] = true
+        end
+    end
+    local old = dict:get("fw:keys")
+    if old then
+        for key in old:gmatch("[^\n]+") do
+            if not keys[key] then
+                dict:delete(key)
+            end
+        end
+    end
+    local list = {}
+    for key in pairs(keys) do
+        list[#list + 1] = key
+    end
+    dict:set("fw:keys", table.concat(list, "\n"))
+    dict:set("fw:loaded", true)
+    return true
+end
+
+function _M.firewall_init(opts)
+    if opts.routes and not dict:get("fw:loaded") then
+        restore((opts.routes:gsub("routes%.json$", "firewall-blocks.json")), fw_load)
+    end
+end
+
+-- GET /firewall: requests refused per service and status, {"blocked": [[service, status, count]...]}
+local function fw_counts()
+    local out = {}
+    for i = 1, dict:get("fwn:n") or 0 do
+        local key = dict:get("fwn:i:" .. i)
+        local n = key and dict:get("fwn:" .. key)
+        if n then
+            local service, status = key:match("^(.*)|(%d+)$")
+            out[#out + 1] = {service, tonumber(status), n}
+        end
+    end
+    return reply(200, {blocked = out})
+end
+
+-- POST /firewall: the whole list of blocks; 400 with the reason when it is refused (the old one stays)
+function _M.update_firewall()
+    if ngx.req.get_method() == "GET" then
+        return fw_counts()
+    end
+    if ngx.req.get_method() ~= "POST" then
+        return reply(405, {error = "POST or GET only"})
+    end
+    ngx.req.read_body()
+    local ok, err = fw_load(ngx.req.get_body_data() or "")
+    if not ok then
+        return reply(400, {error = err})
+    end
+    return reply(200, {ok = true})
+end
+
+-- the status a blocked client gets (403 or 429), or nil
+function _M.firewall_status(service)
+    local ip = ngx.var.remote_addr
+    local status = dict:get("fw:" .. ip)
+    if not status and service then
+        status = dict:get("fw:" .. ip .. "|" .. service)
+    end
+    if status then
+        -- counted per service and status; a new pair is listed once ("fwn:i:<n>") for GET /firewall
+        local key = (service or "-") .. "|" .. status
+        if dict:incr("fwn:" .. key, 1, 0) == 1 then
+            dict:set("fwn:i:" .. dict:incr("fwn:n", 1, 0), key)
+        end
+    end
+    return status
 end
 
 return _M

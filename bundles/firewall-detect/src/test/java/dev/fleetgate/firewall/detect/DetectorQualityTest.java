@@ -1,0 +1,26 @@
+package dev.fleetgate.firewall.detect;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fleetgate.firewall.detect.sim.Evaluation;
+import dev.fleetgate.firewall.detect.sim.TrafficGenerator;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Precision and recall on generated labelled logs, several seeds (other seeds than the bench's): the detectors
+ * must catch most attackers and almost never a benign client (people, crawlers, monitors, offices behind NAT).
+ */
+class DetectorQualityTest {
+
+    @ParameterizedTest
+    @ValueSource(longs = {101, 202, 303, 404})
+    void catchesAttackersAndSparesPeople(long seed) {
+        TrafficGenerator.Traffic t = new TrafficGenerator(seed, 0.5, 600).generate();
+        Evaluation.Report r = Evaluation.run(t, Settings.defaults(), "direct");
+        System.out.printf("seed %d, %,d requests%n%s", seed, t.requests().size(), r.table());
+        r.benignBlocked().forEach(b -> System.out.println("  benign decided: " + b));
+        assertTrue(r.benignBlocked().size() <= Math.max(1, r.benignClients() / 1000), r.table());
+        assertTrue(r.attackersCaught() >= 0.8 * r.attackers(), r.table());
+    }
+}
