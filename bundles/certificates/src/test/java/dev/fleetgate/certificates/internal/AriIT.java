@@ -9,16 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.fleetgate.certificates.CertificateState;
-import dev.fleetgate.certificates.testing.Pebble;
-import dev.fleetgate.persistence.testing.TestDatabase;
-import dev.fleetgate.security.SecretBox;
 
 /**
  * ACME Renewal Information: a real Pebble issues and validates; Pebble 2.4 has no ARI, so {@link FaultyAcmeProxy}
@@ -28,10 +24,8 @@ import dev.fleetgate.security.SecretBox;
  * (Pebble), 22476 (http-01), 22477 (proxy).
  */
 class AriIT {
-    private static TestDatabase db;
-    private static Pebble pebble;
+    private static ProxiedPebble ca;
     private static FaultyAcmeProxy proxy;
-    private static Fakes.ChallengeServer challenges;
     private static CertificateStore store;
     private static CertificateService certs;
     private static Instant windowStart;
@@ -39,37 +33,18 @@ class AriIT {
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestDatabase.create();
-        store = Fakes.store(db);
-        SecretBox box = Fakes.box();
-        pebble = new Pebble(22470, 22476, Map.of());
-        proxy = new FaultyAcmeProxy(pebble, 22477);
         windowStart = Instant.now().plus(Duration.ofDays(10)).truncatedTo(ChronoUnit.SECONDS);
         windowEnd = windowStart.plus(Duration.ofDays(2));
-        proxy.ariWindow = new Instant[] {windowStart, windowEnd};
-        challenges = new Fakes.ChallengeServer(pebble.httpPort());
-        CertificatesConfig config = Fakes.config(proxy.directoryUrl(), pebble.caFile().toString());
-        certs = new CertificateService(store, box, new Fakes.Desired(), new Fakes.Events(), new Fakes.Services(),
-                new AcmeServer(config.directoryUrl(), config.caFile(), store, box), challenges, config);
-        certs.saveAccount("admin@example.test", true);
+        ca = new ProxiedPebble(22470, p -> p.ariWindow = new Instant[] {windowStart, windowEnd});
+        proxy = ca.proxy;
+        store = ca.store;
+        certs = ca.certs;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (certs != null) {
-            certs.deactivate();
-        }
-        if (challenges != null) {
-            challenges.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (pebble != null) {
-            pebble.close();
-        }
-        if (db != null) {
-            db.close();
+        if (ca != null) {
+            ca.close();
         }
     }
 

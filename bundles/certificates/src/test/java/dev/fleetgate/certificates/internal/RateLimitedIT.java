@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,9 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleetgate.api.alerts.AlertTopics;
 import dev.fleetgate.certificates.CertificateState;
-import dev.fleetgate.certificates.testing.Pebble;
-import dev.fleetgate.persistence.testing.TestDatabase;
-import dev.fleetgate.security.SecretBox;
 
 /**
  * The CA's {@code rateLimited} answer: a real Pebble issues and validates (http-01 against {@link Fakes.ChallengeServer}),
@@ -31,45 +27,26 @@ import dev.fleetgate.security.SecretBox;
  */
 class RateLimitedIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestDatabase db;
-    private static Pebble pebble;
+    private static ProxiedPebble ca;
     private static FaultyAcmeProxy proxy;
-    private static Fakes.ChallengeServer challenges;
     private static CertificateStore store;
     private static Fakes.Events events;
     private static CertificateService certs;
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestDatabase.create();
-        store = Fakes.store(db);
-        SecretBox box = Fakes.box();
-        pebble = new Pebble(22410, 22416, Map.of());
-        proxy = new FaultyAcmeProxy(pebble, 22417);
-        challenges = new Fakes.ChallengeServer(pebble.httpPort());
-        events = new Fakes.Events();
-        CertificatesConfig config = Fakes.config(proxy.directoryUrl(), pebble.caFile().toString());
-        certs = new CertificateService(store, box, new Fakes.Desired(), events, new Fakes.Services(),
-                new AcmeServer(config.directoryUrl(), config.caFile(), store, box), challenges, config);
-        certs.saveAccount("admin@example.test", true);
+        ca = new ProxiedPebble(22410, p -> {
+        });
+        proxy = ca.proxy;
+        store = ca.store;
+        events = ca.events;
+        certs = ca.certs;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (certs != null) {
-            certs.deactivate();
-        }
-        if (challenges != null) {
-            challenges.close();
-        }
-        if (proxy != null) {
-            proxy.close();
-        }
-        if (pebble != null) {
-            pebble.close();
-        }
-        if (db != null) {
-            db.close();
+        if (ca != null) {
+            ca.close();
         }
     }
 
