@@ -45,6 +45,25 @@ public final class MonitorService {
         this.agents = agents;
         this.runner = runner;
         this.box = box;
+        sealPlaintextHeaders();
+    }
+
+    /**
+     * Seals the header values of monitors stored before they were secrets (plain text in their options). Runs at
+     * activation; a database that cannot be reached then leaves them for the next start (reads mask them anyway).
+     */
+    void sealPlaintextHeaders() {
+        try {
+            for (StoredMonitor m : store.list()) {
+                com.fasterxml.jackson.databind.node.ObjectNode sealed = SecretHeaders.sealedPlaintext(m.options(), box);
+                if (sealed != null) {
+                    store.replaceOptions(m.id(), sealed);
+                }
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(MonitorService.class).warn(
+                    "Could not seal the stored header values of older monitors now: {}", e.toString());
+        }
     }
 
     /**

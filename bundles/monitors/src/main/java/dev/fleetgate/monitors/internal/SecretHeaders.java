@@ -63,13 +63,36 @@ public final class SecretHeaders {
                     e.setValue(previous.deepCopy());
                 }
             } else {
-                e.setValue(F.objectNode().put(DesiredStateContributor.SEALED, box.encrypt(e.getValue().asText())));
+                e.setValue(sealedValue(e.getValue().asText(), box));
             }
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
         return out;
+    }
+
+    /** @return the options with their plaintext header values sealed (older rows), or null when none is plain */
+    static ObjectNode sealedPlaintext(ObjectNode options, SecretBox box) {
+        JsonNode headers = options == null ? null : options.get("headers");
+        boolean plain = false;
+        for (JsonNode v : headers == null ? F.objectNode() : headers) {
+            plain |= v.isTextual();
+        }
+        if (!plain) {
+            return null;
+        }
+        ObjectNode out = options.deepCopy();
+        ((ObjectNode) out.get("headers")).fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                e.setValue(sealedValue(e.getValue().asText(), box));
+            }
+        });
+        return out;
+    }
+
+    private static ObjectNode sealedValue(String plaintext, SecretBox box) {
+        return F.objectNode().put(DesiredStateContributor.SEALED, box.encrypt(plaintext));
     }
 
     /** The read shape: every header named, no value. */

@@ -129,6 +129,18 @@ class MonitorServiceIT {
         assertEquals("headers.X-Unknown", e.errors().get(0).field());
     }
 
+    @Test
+    void plaintextHeaderValuesOfOlderMonitorsAreSealedAtActivation() throws Exception {
+        ObjectNode in = (ObjectNode) body("svc-old-headers", "a1");
+        in.putObject("headers").put("X-Api-Key", "old-plain-key");
+        StoredMonitor old = store.create(MonitorInput.parse(in)); // as stored before header values were sealed
+        assertEquals("old-plain-key", old.options().at("/headers/X-Api-Key").asText());
+        new MonitorService(store, new MonitorRunnerIT.Agents(), runner, Testing.BOX);
+        JsonNode sealed = store.get(old.id()).orElseThrow().options().at("/headers/X-Api-Key/$sealed");
+        assertEquals("old-plain-key", Testing.BOX.decrypt(sealed.asText()));
+        assertEquals(old.state(), store.get(old.id()).orElseThrow().state(), "nothing else changes");
+    }
+
     private static String iterate(java.util.Iterator<String> names) {
         List<String> out = new java.util.ArrayList<>();
         names.forEachRemaining(out::add);
