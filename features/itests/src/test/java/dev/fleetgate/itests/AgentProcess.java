@@ -27,20 +27,32 @@ public final class AgentProcess implements AutoCloseable {
      * properties the driver uses before that configuration is loaded. Tests never bind 80/443.
      */
     public AgentProcess proxyPorts(int http, int https, int admin) {
-        environment = proxyEnvironment(http, https, admin);
+        return proxyPorts("127.0.0.1", http, https, admin);
+    }
+
+    /**
+     * As {@link #proxyPorts(int, int, int)} with nginx's HTTP and HTTPS listeners on {@code address} (a loopback
+     * address such as 127.0.0.2), so that several agents of one test can use the same ports.
+     */
+    public AgentProcess proxyPorts(String address, int http, int https, int admin) {
+        environment = proxyEnvironment(address, http, https, admin);
         return this;
     }
 
     /** The environment of {@link #proxyPorts}, for agents started another way (e.g. by the install script). */
     public static java.util.Map<String, String> proxyEnvironment(int http, int https, int admin) {
+        return proxyEnvironment("127.0.0.1", http, https, admin);
+    }
+
+    private static java.util.Map<String, String> proxyEnvironment(String address, int http, int https, int admin) {
         return java.util.Map.of(
                 "FLEETGATE_PROXY_HTTP_PORT", String.valueOf(http),
                 "FLEETGATE_PROXY_HTTPS_PORT", String.valueOf(https),
                 "FLEETGATE_PROXY_ADMIN_PORT", String.valueOf(admin),
-                "FLEETGATE_PROXY_LISTEN_ADDRESS", "127.0.0.1",
+                "FLEETGATE_PROXY_LISTEN_ADDRESS", address,
                 "FLEETGATE_AGENT_JAVA_OPTS", "-Xms16m -Xmx128m -XX:+UseSerialGC -Dfleetgate.nginx.httpPort=" + http
                         + " -Dfleetgate.nginx.httpsPort=" + https + " -Dfleetgate.nginx.adminPort=" + admin
-                        + " -Dfleetgate.nginx.listenAddress=127.0.0.1 -Dfleetgate.nginx.workerProcesses=1");
+                        + " -Dfleetgate.nginx.listenAddress=" + address + " -Dfleetgate.nginx.workerProcesses=1");
     }
 
     /** Starts the agent; {@code token} may be null once it is enrolled. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,12 +12,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +94,7 @@ class CertificatesE2EIT {
             }
         });
         upstream.start();
-        trustPebble = trusting(pebble.issuingRoot());
+        trustPebble = TlsProbe.trusting(pebble.issuingRoot());
     }
 
     @AfterAll
@@ -178,7 +174,7 @@ class CertificatesE2EIT {
             servedMillis.add((System.nanoTime() - t0) / 1_000_000);
 
             X509Certificate leaf = served(host);
-            assertTrue(sans(leaf).contains(host), sans(leaf).toString());
+            assertTrue(TlsProbe.sans(leaf).contains(host), TlsProbe.sans(leaf).toString());
             assertEquals("hello https", httpsGet(host), "proxied to the upstream over TLS");
             Reply plain = get(host, "/some/page");
             assertEquals(301, plain.status(), plain.head());
@@ -251,7 +247,7 @@ class CertificatesE2EIT {
     private X509Certificate served(String host) {
         try (SSLSocket s = handshake(host)) {
             X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
-            return sans(leaf).contains(host) ? leaf : null;
+            return TlsProbe.sans(leaf).contains(host) ? leaf : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -282,29 +278,6 @@ class CertificatesE2EIT {
             String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return text.substring(text.indexOf("\r\n\r\n") + 4);
         }
-    }
-
-    private static List<String> sans(X509Certificate c) {
-        List<String> out = new ArrayList<>();
-        try {
-            Collection<List<?>> all = c.getSubjectAlternativeNames();
-            if (all != null) {
-                all.forEach(san -> out.add(String.valueOf(san.get(1))));
-            }
-        } catch (java.security.cert.CertificateParsingException e) {
-            // none
-        }
-        return out;
-    }
-
-    private static TrustManagerFactory trusting(String pem) throws Exception {
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        ks.setCertificateEntry("pebble-root", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        return tmf;
     }
 
     private record Reply(int status, String head) {

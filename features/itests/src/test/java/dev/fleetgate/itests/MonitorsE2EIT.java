@@ -1,6 +1,7 @@
 package dev.fleetgate.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -39,6 +40,7 @@ class MonitorsE2EIT {
     private AgentProcess agent;
     private HttpServer target;
     private final AtomicInteger status = new AtomicInteger(200);
+    private final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private String agentId;
     private Path bind9;
 
@@ -48,6 +50,10 @@ class MonitorsE2EIT {
         Files.createDirectories(work);
         target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         target.createContext("/", exchange -> {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization != null) {
+                authorizations.add(authorization);
+            }
             exchange.sendResponseHeaders(status.get(), -1);
             exchange.close();
         });
@@ -177,6 +183,23 @@ class MonitorsE2EIT {
             agentId = agent.awaitOnline(admin, "monitor-agent", Duration.ofSeconds(90));
         }
         return agentId;
+    }
+
+    @Test
+    void aSecretHeaderReachesTheTargetFromTheAgentButNoRead() throws Exception {
+        Api admin = core.admin();
+        String agentId = agent(admin);
+        String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/secret-header";
+        String id = admin.post("/api/v1/monitors", Map.of("name", "e2e secret header", "type", "http", "target", url,
+                "intervalSeconds", 10, "agentIds", List.of(agentId), "headers",
+                Map.of("Authorization", "Bearer e2e-header-secret"))).expect(201).body().get("id").asText();
+        // stored and queued sealed, opened by the sync for the agent: the target gets the plain value
+        Processes.await("the probe with the header", Duration.ofSeconds(60),
+                () -> authorizations.contains("Bearer e2e-header-secret"));
+        String reads = admin.get("/api/v1/monitors/" + id).expect(200).body().toString()
+                + admin.get("/api/v1/agents/" + agentId + "/tasks").expect(200).body().toString();
+        assertFalse(reads.contains("e2e-header-secret"), reads);
+        admin.delete("/api/v1/monitors/" + id).expect(204);
     }
 
     @Test

@@ -30,6 +30,39 @@ final class OpenApi {
     private OpenApi() {
     }
 
+    private static final Pattern QUERY = Pattern.compile("\\{name: ([A-Za-z0-9_]+), in: query");
+
+    /** The query parameters documented for each operation ({@code "GET /path"}: names). */
+    static java.util.Map<String, List<String>> queryParameters() throws IOException {
+        Path file = Path.of(System.getProperty("fleetgate.root", "../..")).resolve("docs/openapi.yaml");
+        java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+        String current = null;
+        String op = null;
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith("components:")) {
+                break;
+            }
+            Matcher p = PATH.matcher(line);
+            if (p.matches()) {
+                current = p.group(1);
+                op = null;
+                continue;
+            }
+            Matcher m = METHOD.matcher(line);
+            if (m.matches() && current != null) {
+                op = m.group(1).toUpperCase() + " " + current;
+                continue;
+            }
+            if (op != null) {
+                Matcher q = QUERY.matcher(line);
+                while (q.find()) {
+                    out.computeIfAbsent(op, k -> new ArrayList<>()).add(q.group(1));
+                }
+            }
+        }
+        return out;
+    }
+
     static List<Operation> operations() throws IOException {
         Path file = Path.of(System.getProperty("fleetgate.root", "../..")).resolve("docs/openapi.yaml");
         List<Operation> ops = new ArrayList<>();

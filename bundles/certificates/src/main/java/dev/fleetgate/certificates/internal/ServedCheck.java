@@ -18,7 +18,8 @@ import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
 
 /**
- * After a certificate is deployed, asks each online agent of its service which certificate its nginx presents
+ * After a certificate is deployed, asks each online agent of its service (and each online edge agent, which
+ * serves it too) which certificate its nginx presents
  * for the name (task {@code tls.served}: a TLS handshake with SNI from the agent itself) and compares the serial.
  * All equal: the version is recorded as served. Otherwise, once the deployment had a minute, the difference is
  * recorded and {@code certificate.served.mismatch} fires (cleared when they match again).
@@ -57,6 +58,22 @@ final class ServedCheck {
         }
     }
 
+    /**
+     * The agents whose nginx serves the service's HTTPS: those it is placed on, and every edge agent when it is
+     * placed somewhere (an edge gets a site, with the service's TLS, for each service placed on other agents).
+     */
+    List<String> servers(ServiceDirectory.ServiceInfo svc) {
+        List<String> out = new ArrayList<>(svc.agentIds());
+        if (!svc.agentIds().isEmpty()) {
+            for (AgentInfo a : agents.list()) {
+                if (AgentInfo.ROLE_EDGE.equals(a.role()) && !out.contains(a.id())) {
+                    out.add(a.id());
+                }
+            }
+        }
+        return out;
+    }
+
     void check(StoredCertificate c, Instant now) throws InterruptedException {
         Optional<ServiceDirectory.ServiceInfo> svc = services.service(c.serviceId().toString());
         if (svc.isEmpty() || c.domains().isEmpty()) {
@@ -65,7 +82,7 @@ final class ServedCheck {
         String first = c.domains().get(0);
         String name = first.startsWith("*.") ? "fleetgate-check." + first.substring(2) : first;
         List<String> online = new ArrayList<>();
-        for (String agentId : svc.get().agentIds()) {
+        for (String agentId : servers(svc.get())) {
             AgentInfo a = agents.get(agentId).orElse(null);
             if (a == null || a.status() != AgentInfo.Status.ONLINE) {
                 continue;

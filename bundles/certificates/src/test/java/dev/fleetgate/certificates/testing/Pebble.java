@@ -87,6 +87,40 @@ public final class Pebble implements AutoCloseable {
         return "https://127.0.0.1:" + acmePort + "/dir";
     }
 
+    /** @return the PEM of Pebble's own HTTPS certificate (localhost, 127.0.0.1), issued by {@link #caFile()} */
+    public Path tlsCertificateFile() {
+        return dir.resolve("cert.pem");
+    }
+
+    /** @return the PEM of the key of {@link #tlsCertificateFile()} (a fault-injecting proxy in front presents it) */
+    public Path tlsKeyFile() {
+        return dir.resolve("key.pem");
+    }
+
+    /** @return the port of Pebble's ACME (HTTPS) listener */
+    public int acmePort() {
+        return acmePort;
+    }
+
+    /** @return the management port of pebble-challtestsrv (DNS answers: {@code POST /add-a}) */
+    public int challtestsrvManagementPort() {
+        return acmePort + 4;
+    }
+
+    /**
+     * Makes pebble-challtestsrv answer {@code host} with this IPv4 address instead of 127.0.0.1 (replacing an
+     * earlier answer), e.g. to send Pebble's http-01 validation to one agent's nginx on 127.0.0.2.
+     */
+    public void resolve(String host, String ipv4) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + challtestsrvManagementPort() + "/add-a"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"host\":\"" + host + "\",\"addresses\":[\""
+                        + ipv4 + "\"]}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("challtestsrv add-a answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
     /** @return the PEM of the CA of Pebble's own HTTPS certificate */
     public Path caFile() {
         return dir.resolve("ca.pem");

@@ -156,6 +156,8 @@ public record MonitorInput(String name, String type, String target, int interval
                     if (!HEADER_NAME.matcher(e.getKey()).matches()
                             || RESERVED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                         errors.error(field, "not an allowed header name");
+                    } else if (SecretHeaders.isKeep(e.getValue())) {
+                        headers.set(e.getKey(), SecretHeaders.keep()); // the stored value, as reads show it
                     } else if (v == null || v.length() > 4000
                             || v.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f || c > 0xff)) {
                         errors.error(field, "must be a string of at most 4000 Latin-1 characters without control characters");

@@ -23,6 +23,7 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.FieldError;
+import dev.fleetgate.security.SecretBox;
 
 /** Monitor CRUD with validation (agents must exist) and the status view. */
 @Component(service = MonitorService.class)
@@ -30,6 +31,7 @@ public final class MonitorService {
     private final MonitorStore store;
     private final AgentDirectory agents;
     private final MonitorRunner runner;
+    private final SecretBox box;
 
     /** Checks that an attached monitor's service exists, while the proxy module runs. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -38,10 +40,30 @@ public final class MonitorService {
 
     @Activate
     public MonitorService(@Reference MonitorStore store, @Reference AgentDirectory agents,
-            @Reference MonitorRunner runner) {
+            @Reference MonitorRunner runner, @Reference SecretBox box) {
         this.store = store;
         this.agents = agents;
         this.runner = runner;
+        this.box = box;
+        sealPlaintextHeaders();
+    }
+
+    /**
+     * Seals the header values of monitors stored before they were secrets (plain text in their options). Runs at
+     * activation; a database that cannot be reached then leaves them for the next start (reads mask them anyway).
+     */
+    void sealPlaintextHeaders() {
+        try {
+            for (StoredMonitor m : store.list()) {
+                com.fasterxml.jackson.databind.node.ObjectNode sealed = SecretHeaders.sealedPlaintext(m.options(), box);
+                if (sealed != null) {
+                    store.replaceOptions(m.id(), sealed);
+                }
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(MonitorService.class).warn(
+                    "Could not seal the stored header values of older monitors now: {}", e.toString());
+        }
     }
 
     /**
@@ -70,18 +92,26 @@ public final class MonitorService {
     }
 
     public StoredMonitor create(JsonNode body) {
-        return store.create(parse(body));
+        return store.create(sealed(parse(body), null));
     }
 
     public StoredMonitor update(UUID id, JsonNode body) {
         MonitorInput in = parse(body);
-        StoredMonitor[] both = store.update(id, in);
+        StoredMonitor old = get(id);
+        StoredMonitor[] both = store.update(id, sealed(in, old.options()));
         runner.deleted(both[0]); // the state starts over: a DOWN alert is cleared
         return both[1];
     }
 
     public void delete(UUID id) {
         runner.deleted(store.delete(id).orElseThrow(() -> ApiException.notFound("Monitor " + id)));
+    }
+
+    /** The input with its header values sealed ({@link SecretHeaders}); kept ones taken from {@code stored}. */
+    private MonitorInput sealed(MonitorInput in, com.fasterxml.jackson.databind.node.ObjectNode stored) {
+        return new MonitorInput(in.name(), in.type(), in.target(), in.intervalSeconds(), in.agentIds(), in.expect(),
+                in.followRedirects(), in.confirmations(), in.timeoutMs(), SecretHeaders.seal(in.options(), stored, box),
+                in.confirmAgents(), in.serviceId());
     }
 
     /** Validates the body and its agents, naming every bad field at once. */

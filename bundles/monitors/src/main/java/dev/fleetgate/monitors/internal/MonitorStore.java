@@ -145,6 +145,17 @@ public final class MonitorStore {
         });
     }
 
+    /** Replaces only the options of a monitor (its state and schedule stay): sealing stored header values. */
+    public void replaceOptions(UUID id, com.fasterxml.jackson.databind.node.ObjectNode options) {
+        Jdbc.auto(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE monitor SET options = ?::jsonb WHERE id = ?")) {
+                ps.setString(1, options.toString());
+                ps.setObject(2, id);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     /** @return the monitor as it was, or empty when unknown; its results go with it */
     public Optional<StoredMonitor> delete(UUID id) {
         return Jdbc.tx(dataSource, c -> {

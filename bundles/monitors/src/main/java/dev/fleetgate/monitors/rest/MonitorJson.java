@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.monitors.internal.MonitorService;
 import dev.fleetgate.monitors.internal.ProbeResult;
+import dev.fleetgate.monitors.internal.SecretHeaders;
 import dev.fleetgate.monitors.internal.StoredMonitor;
 
 /** JSON shapes of the monitors API. */
@@ -34,10 +35,13 @@ public final class MonitorJson {
             o.put("confirmAgents", m.confirmAgents());
         }
         o.put("serviceId", m.serviceId());
-        for (String option : new String[] {"recordType", "resolver", "headers"}) {
+        for (String option : new String[] {"recordType", "resolver"}) {
             if (m.options().has(option)) {
                 o.set(option, m.options().get(option).deepCopy());
             }
+        }
+        if (m.options().path("headers").isObject()) { // write-only: names, never values
+            o.set("headers", SecretHeaders.masked(m.options().get("headers")));
         }
         o.put("state", m.state().name());
         o.put("stateSince", String.valueOf(m.stateSince()));

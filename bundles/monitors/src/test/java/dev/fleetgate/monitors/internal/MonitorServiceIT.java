@@ -1,6 +1,7 @@
 package dev.fleetgate.monitors.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ class MonitorServiceIT {
         agents.status.put("a2", AgentInfo.Status.OFFLINE);
         runner = new MonitorRunner(store, new MonitorRunnerIT.Tasks(), agents, EVENTS, Clock.systemUTC(),
                 Duration.ofSeconds(30));
-        service = new MonitorService(store, agents, runner);
+        service = new MonitorService(store, agents, runner, Testing.BOX);
     }
 
     @AfterAll
@@ -95,6 +96,55 @@ class MonitorServiceIT {
         assertEquals("a2", a2.get("agentId").asText());
         assertTrue(a2.get("ok").isNull(), "no result yet");
         assertTrue(!a2.get("online").asBoolean());
+    }
+
+    @Test
+    void headerValuesAreSealedAtRestWriteOnlyAndKeptOnUpdate() throws Exception {
+        ObjectNode in = (ObjectNode) body("svc-headers", "a1");
+        in.putObject("headers").put("Authorization", "Bearer hdr-s3cret").put("Accept", "text/html");
+        StoredMonitor m = service.create(in);
+        ObjectNode read = MonitorJson.monitor(m);
+        assertEquals(2, read.get("headers").size(), read.toString());
+        read.get("headers").forEach(v -> assertEquals("{\"set\":true}", v.toString()));
+        assertFalse(read.toString().contains("hdr-s3cret"), read.toString());
+        try (java.sql.Connection c = db.dataSource().getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT options::text FROM monitor WHERE id = '" + m.id() + "'")) {
+            assertTrue(rs.next());
+            assertFalse(rs.getString(1).contains("hdr-s3cret"), "stored sealed: " + rs.getString(1));
+        }
+        // the probe task carries it sealed; the platform opens it in the sync answer only
+        JsonNode sealed = MonitorRunner.payload(store.get(m.id()).orElseThrow()).at("/headers/Authorization");
+        assertEquals("Bearer hdr-s3cret", Testing.BOX.decrypt(sealed.path("$sealed").asText()));
+
+        // the read shape given back keeps the value; a header left out is removed; a new value replaces it
+        ObjectNode update = (ObjectNode) body("svc-headers", "a1");
+        update.set("headers", read.get("headers").deepCopy());
+        ((ObjectNode) update.get("headers")).remove("Accept");
+        StoredMonitor kept = service.update(m.id(), update);
+        assertEquals("[Authorization]", iterate(kept.options().get("headers").fieldNames()));
+        assertEquals("Bearer hdr-s3cret", Testing.BOX.decrypt(kept.options().at("/headers/Authorization/$sealed").asText()));
+        ((ObjectNode) update.get("headers")).put("X-New", "v");
+        ((ObjectNode) update.get("headers")).putObject("X-Unknown").put("set", true);
+        ApiException e = assertThrows(ApiException.class, () -> service.update(m.id(), update));
+        assertEquals("headers.X-Unknown", e.errors().get(0).field());
+    }
+
+    @Test
+    void plaintextHeaderValuesOfOlderMonitorsAreSealedAtActivation() throws Exception {
+        ObjectNode in = (ObjectNode) body("svc-old-headers", "a1");
+        in.putObject("headers").put("X-Api-Key", "old-plain-key");
+        StoredMonitor old = store.create(MonitorInput.parse(in)); // as stored before header values were sealed
+        assertEquals("old-plain-key", old.options().at("/headers/X-Api-Key").asText());
+        new MonitorService(store, new MonitorRunnerIT.Agents(), runner, Testing.BOX);
+        JsonNode sealed = store.get(old.id()).orElseThrow().options().at("/headers/X-Api-Key/$sealed");
+        assertEquals("old-plain-key", Testing.BOX.decrypt(sealed.asText()));
+        assertEquals(old.state(), store.get(old.id()).orElseThrow().state(), "nothing else changes");
+    }
+
+    private static String iterate(java.util.Iterator<String> names) {
+        List<String> out = new java.util.ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out.toString();
     }
 
     @Test

@@ -13,6 +13,10 @@ public final class Testing {
     private Testing() {
     }
 
+    /** A real SecretBox (AES-GCM, zero key) for the tests. */
+    public static final dev.fleetgate.security.SecretBox BOX =
+            new dev.fleetgate.security.internal.AesGcmSecretBox(new byte[32]);
+
     public static MonitorStore store(TestDatabase db) throws Exception {
         MonitorStoreIT.migrate(db);
         return new MonitorStore(db.dataSource());
@@ -21,7 +25,7 @@ public final class Testing {
     /** A service whose runner never ticks (call {@code close} on nothing: its threads are daemons and idle). */
     public static MonitorService service(MonitorStore store, AgentDirectory agents, EventAdmin events) {
         return new MonitorService(store, agents, new MonitorRunner(store, new MonitorRunnerIT.Tasks(), agents, events,
-                Clock.systemUTC(), Duration.ofSeconds(30)));
+                Clock.systemUTC(), Duration.ofSeconds(30)), BOX);
     }
 
     public static AgentDirectory agents(String... online) {

@@ -21,7 +21,7 @@ import dev.fleetgate.api.DesiredStateContributor;
  * the plaintext; the agent receives plain strings. A value that cannot be opened (another master key, damaged
  * text) is left out of its object (null in an array) and logged, without its content.
  */
-final class SealedValues {
+public final class SealedValues {
     private static final Logger LOG = LoggerFactory.getLogger(SealedValues.class);
 
     private SealedValues() {
@@ -40,7 +40,15 @@ final class SealedValues {
         return replace(copy, open);
     }
 
-    private static boolean contains(JsonNode n) {
+    /**
+     * Whether a JSON value holds a sealed value anywhere. Input from users must not: the sync would open it for the
+     * agent, so whoever read a sealed text (a viewer sees task payloads) could have it opened and sent where they
+     * choose (a probe task to their own URL).
+     */
+    public static boolean contains(JsonNode n) {
+        if (n == null) {
+            return false;
+        }
         if (isSealed(n)) {
             return true;
         }

@@ -328,7 +328,11 @@ public final class SyncService {
         // stored sealed; opened only here, on the way to the agent
         stored.forEach((section, b) -> sections.put(section,
                 new DesiredStateEngine.SectionBody(b.revision(), SealedValues.open(b.body(), box::decrypt))));
-        List<TaskQueue.Delivery> delivered = tasks.deliver(agentId);
+        // task payloads too (e.g. a monitor's request headers): sealed in the task table, opened here
+        List<TaskQueue.Delivery> delivered = tasks.deliver(agentId).stream()
+                .map(d -> new TaskQueue.Delivery(d.id(), d.type(), SealedValues.open(d.payload(), box::decrypt),
+                        d.expiresAt()))
+                .toList();
         return new Answer(sections, delivered, syncIntervalSeconds());
     }
 

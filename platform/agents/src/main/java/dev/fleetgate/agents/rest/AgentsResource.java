@@ -43,12 +43,14 @@ import dev.fleetgate.agents.internal.Enrolment;
 import dev.fleetgate.agents.internal.InstallScript;
 import dev.fleetgate.agents.internal.Json;
 import dev.fleetgate.agents.internal.SyncBody;
+import dev.fleetgate.agents.internal.SealedValues;
 import dev.fleetgate.agents.internal.SyncService;
 import dev.fleetgate.agents.internal.TaskQueue;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.Authenticator;
 import dev.fleetgate.api.Caller;
 import dev.fleetgate.api.BodyLimit;
+import dev.fleetgate.api.DesiredStateContributor;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
 
@@ -263,6 +265,11 @@ public final class AgentsResource implements RestResource {
         JsonNode payload = in.json("payload");
         Integer ttl = in.integer("ttlSeconds", 1, TaskQueue.MAX_TTL.toSeconds());
         in.check();
+        if (SealedValues.contains(payload)) {
+            // the sync opens sealed values for the agent: a user's task must not have a stored secret opened
+            throw ApiException.invalid("payload", "must not contain {\"" + DesiredStateContributor.SEALED
+                    + "\": …} values");
+        }
         Duration d = ttl == null ? null : Duration.ofSeconds(ttl);
         return Response.status(201).entity(Views.Task.of(tasks.submit(agentId, type, payload, d))).build();
     }

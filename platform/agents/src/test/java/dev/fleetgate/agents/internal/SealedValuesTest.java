@@ -1,6 +1,8 @@
 package dev.fleetgate.agents.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.function.UnaryOperator;
@@ -29,6 +31,13 @@ class SealedValuesTest {
         JsonNode sent = SealedValues.open(stored, OPEN);
         assertEquals(json("{'services':[{'env':{'A':'plain','PW':'s3cret'}}],'keys':['k1','x']}"), sent);
         assertEquals("sealed:s3cret", stored.at("/services/0/env/PW/$sealed").asText(), "the stored body is not changed");
+    }
+
+    @Test
+    void containsFindsASealedValueAtAnyDepth() throws Exception {
+        assertTrue(SealedValues.contains(json("{'a':[1,{'b':{'$sealed':'x'}}]}")));
+        assertFalse(SealedValues.contains(json("{'a':[1,{'b':{'$sealed':'x','c':1}}],'d':{'$sealed':2}}")));
+        assertFalse(SealedValues.contains(null));
     }
 
     @Test

@@ -120,6 +120,28 @@ class SyncIT {
     }
 
     @Test
+    void sealedValuesOfATaskPayloadAreStoredSealedAndDeliveredOpen() throws Exception {
+        try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
+            String sealed = Core.TEST_BOX.encrypt("task-s3cret");
+            Enrolment.Enrolled e = core.enroll("sealed-task-" + System.nanoTime());
+            JsonNode payload = Json.parse("{\"url\":\"https://example.test/\",\"headers\":{\"Authorization\":{\""
+                    + dev.fleetgate.api.DesiredStateContributor.SEALED + "\":\"" + sealed + "\"}}}");
+            String taskId = core.tasks.submit(e.agentId(), "http.probe", payload, null).id();
+            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT payload::text FROM tasks WHERE id = '" + taskId + "'")) {
+                assertTrue(rs.next());
+                assertFalse(rs.getString(1).contains("task-s3cret"), "the task table holds the sealed value only");
+            }
+            assertFalse(core.tasks.get(taskId).orElseThrow().payload().toString().contains("task-s3cret"),
+                    "reads of the task (GET /tasks/{id}) show the sealed value only");
+            SyncService.Answer a = core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(0, 0)));
+            TaskQueue.Delivery d = a.tasks().stream().filter(t -> t.id().equals(taskId)).findFirst().orElseThrow();
+            assertEquals("task-s3cret", d.payload().at("/headers/Authorization").asText());
+            assertEquals("https://example.test/", d.payload().path("url").asText());
+        }
+    }
+
+    @Test
     void keyAndAgentAreChecked() throws Exception {
         try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
             Enrolment.Enrolled e = core.enroll("auth-" + System.nanoTime());

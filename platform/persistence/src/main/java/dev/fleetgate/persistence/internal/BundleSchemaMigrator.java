@@ -28,11 +28,20 @@ import dev.fleetgate.persistence.SchemaMigrator;
 public final class BundleSchemaMigrator implements SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(BundleSchemaMigrator.class);
 
+    /** How long a migration waits for the database when it cannot get a connection (core start on a busy host). */
+    static final java.time.Duration CONNECT_BUDGET = java.time.Duration.ofSeconds(90);
+
     private final DataSource dataSource;
+    private final java.time.Duration connectBudget;
 
     @Activate
     public BundleSchemaMigrator(@Reference(target = Database.TARGET) DataSource dataSource) {
+        this(dataSource, CONNECT_BUDGET);
+    }
+
+    BundleSchemaMigrator(DataSource dataSource, java.time.Duration connectBudget) {
         this.dataSource = dataSource;
+        this.connectBudget = connectBudget;
     }
 
     @Override
@@ -53,15 +62,49 @@ public final class BundleSchemaMigrator implements SchemaMigrator {
         return migrate(module, found);
     }
 
+    /**
+     * Applies the migrations. A connection failure (the pool's 1.5 s wait timed out, SQLSTATE class 08, or 57P03
+     * "the database system is starting up") is retried, waiting 0.25 s doubling to 5 s, for {@link #CONNECT_BUDGET}:
+     * a module activated while PostgreSQL is slow or briefly away (a core starting on a loaded host) would otherwise
+     * stay down until the core restarts. Any other failure (a bad migration) is not retried.
+     */
     @Override
     public int migrate(String module, List<Migration> migrations) {
-        try {
-            int v = Migrations.apply(dataSource, module, migrations);
-            LOG.info("Schema of module {} at version {}", module, v);
-            return v;
-        } catch (SQLException e) {
-            throw new IllegalStateException("Schema migration of " + module + " failed: " + e.getMessage(), e);
+        long deadline = System.nanoTime() + connectBudget.toNanos();
+        long waitMillis = 250;
+        while (true) {
+            try {
+                int v = Migrations.apply(dataSource, module, migrations);
+                LOG.info("Schema of module {} at version {}", module, v);
+                return v;
+            } catch (SQLException e) {
+                if (!connectionFailure(e) || System.nanoTime() + waitMillis * 1_000_000 > deadline) {
+                    throw new IllegalStateException("Schema migration of " + module + " failed: " + e.getMessage(), e);
+                }
+                LOG.warn("Schema migration of {} cannot reach the database ({}); trying again in {} ms", module,
+                        e.getMessage(), waitMillis);
+                try {
+                    Thread.sleep(waitMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Schema migration of " + module + " interrupted", e);
+                }
+                waitMillis = Math.min(waitMillis * 2, 5_000);
+            }
         }
+    }
+
+    static boolean connectionFailure(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().equals("57P03"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String read(URL url) {
