@@ -39,7 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.persistence.testing.TestDatabase;
-import dev.fleetgate.rest.rest.ActivityResource;
+import dev.fleetgate.rest.resources.ActivityResource;
 
 /** The activity filter, store and resource against PostgreSQL. */
 class ActivityIT {
