@@ -13,7 +13,7 @@ fg_test() {
   ensure_demo_image
   export FLEETGATE_TEST_PG_HOST=127.0.0.1 FLEETGATE_TEST_PG_PORT=5432
   export FLEETGATE_TEST_PG_USER=fleetgate_test FLEETGATE_TEST_PG_PASSWORD=fleetgate_test
-  # install, not verify: Pax Exam resolves the distribution and features from the local Maven repository.
+  # install, not verify: bench/ and later `-pl` runs take the modules from the local Maven repository.
   (cd "$ROOT" && mvn -B -ntp install "$@") || rc=$?
   if [ "${FG_DOCKER_STARTED:-}" = 1 ] && [ -f "$FG_HOME/dockerd.pid" ]; then
     as_root kill "$(cat "$FG_HOME/dockerd.pid")" 2>/dev/null || true

@@ -5,7 +5,7 @@ import { chromium } from 'playwright-core';
 
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 60_000);
 
-/** Headless Chromium from the Debian package (never a downloaded one), as ENVIRONMENT.md prescribes. */
+/** Headless Chromium from the Debian package (never a downloaded one: this machine reaches no browser download). */
 export function launchChromium() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -69,15 +69,6 @@ public record ProxySpec(List<Site> sites, List<Upstream> upstreams, List<AccessR
         return withSites(out);
     }
 
-    /** @return a copy where every upstream is replaced by {@code f(upstream)} */
-    public ProxySpec mapUpstreams(UnaryOperator<Upstream> f) {
-        List<Upstream> out = new ArrayList<>(upstreams.size());
-        for (Upstream u : upstreams) {
-            out.add(f.apply(u));
-        }
-        return withUpstreams(out);
-    }
-
     public Optional<Site> site(String id) {
         return sites.stream().filter(s -> s.id().equals(id)).findFirst();
     }

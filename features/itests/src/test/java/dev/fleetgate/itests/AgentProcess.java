@@ -23,8 +23,7 @@ public final class AgentProcess implements AutoCloseable {
 
     /**
      * Runs the agent's nginx on these loopback ports at every start: the environment that
-     * {@code etc/dev.fleetgate.agent.nginx.cfg} reads, plus the {@code fleetgate.nginx.*} system
-     * properties the driver uses before that configuration is loaded. Tests never bind 80/443.
+     * {@code etc/dev.fleetgate.agent.nginx.cfg} reads (one worker). Tests never bind 80/443.
      */
     public AgentProcess proxyPorts(int http, int https, int admin) {
         return proxyPorts("127.0.0.1", http, https, admin);
@@ -50,9 +49,8 @@ public final class AgentProcess implements AutoCloseable {
                 "FLEETGATE_PROXY_HTTPS_PORT", String.valueOf(https),
                 "FLEETGATE_PROXY_ADMIN_PORT", String.valueOf(admin),
                 "FLEETGATE_PROXY_LISTEN_ADDRESS", address,
-                "FLEETGATE_AGENT_JAVA_OPTS", "-Xms16m -Xmx128m -XX:+UseSerialGC -Dfleetgate.nginx.httpPort=" + http
-                        + " -Dfleetgate.nginx.httpsPort=" + https + " -Dfleetgate.nginx.adminPort=" + admin
-                        + " -Dfleetgate.nginx.listenAddress=" + address + " -Dfleetgate.nginx.workerProcesses=1");
+                "FLEETGATE_PROXY_WORKER_PROCESSES", "1",
+                "FLEETGATE_AGENT_JAVA_OPTS", "-Xms16m -Xmx128m -XX:+UseSerialGC");
     }
 
     /** Starts the agent; {@code token} may be null once it is enrolled. */

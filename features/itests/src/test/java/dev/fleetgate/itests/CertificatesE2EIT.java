@@ -33,35 +33,34 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.fleetgate.certificates.testing.Pebble;
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 /**
  * Module 4 end to end with real processes: core and agent distributions, the agent's nginx, a real Pebble
  * validating http-01 against that nginx (no always-valid switch). A service with {@code tls auto} is served over
  * HTTPS with the issued certificate (checked by a Java TLS handshake with SNI against Pebble's root) and plain
- * HTTP redirects; the core then confirms, through each agent's own TLS handshake, that it serves it. Prints order → served p50/p95. Ports: core 20720–20724, nginx 20730 (http, also Pebble's
- * http-01 port), 20731 (https), 20732 (admin), upstream 20740, Pebble 21420–21424.
+ * HTTP redirects; the core then confirms, through each agent's own TLS handshake, that it serves it. Prints order →
+ * served p50/p95. Runs on the shared {@link Fleet}, whose certificates configuration it points at Pebble for the
+ * class (restored after): the fleet's nginx port is Pebble's http-01 port. Upstream 20740, Pebble 21420–21424.
  */
+@ExtendWith(SharedFleet.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CertificatesE2EIT {
-    private static final int CORE = 20720;
-    private static final int HTTP = 20730;
-    private static final int HTTPS = 20731;
+    private static final String CERTIFICATES_PID = "dev.fleetgate.certificates";
+    private static final int HTTP = Fleet.PROXY_HTTP;
+    private static final int HTTPS = Fleet.PROXY_HTTPS;
     private static final int UPSTREAM = 20740;
     private static final int ROUNDS = 5;
 
-    private Path work;
-    private TestDatabase db;
+    private Fleet fleet;
     private Pebble pebble;
-    private CoreProcess core;
-    private AgentProcess agent;
     private Api admin;
     private String agentId;
     private HttpServer upstream;
@@ -69,21 +68,15 @@ class CertificatesE2EIT {
     private final List<Long> servedMillis = new ArrayList<>();
 
     @BeforeAll
-    void start() throws Exception {
+    void start(Fleet fleet) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
         assertTrue(Files.isExecutable(Path.of("/usr/bin/pebble")), "pebble (Debian package) is required");
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("certs-" + System.currentTimeMillis());
-        Files.createDirectories(work);
+        this.fleet = fleet;
+        admin = fleet.admin();
+        agentId = fleet.agentId();
         pebble = new Pebble(21420, HTTP, Map.of());
-        db = TestDatabase.create();
-        core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
-        Files.writeString(core.home().resolve("etc/dev.fleetgate.certificates.cfg"),
-                "directoryUrl = " + pebble.directoryUrl() + "\ncaFile = " + pebble.caFile() + "\ntickSeconds = 1\n"
-                        + "retryInitialSeconds = 5\n");
-        core.start();
-        admin = core.admin();
-        agent = new AgentProcess(work);
-        agent.proxyPorts(HTTP, HTTPS, 20732);
+        fleet.configure(CERTIFICATES_PID, Map.of("directoryUrl", pebble.directoryUrl(), "caFile",
+                pebble.caFile().toString(), "tickSeconds", "1", "retryInitialSeconds", "5"));
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", UPSTREAM), 64);
         upstream.setExecutor(Executors.newFixedThreadPool(2));
         upstream.createContext("/", ex -> {
@@ -99,21 +92,17 @@ class CertificatesE2EIT {
 
     @AfterAll
     void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-            agent.stopNginx();
+        if (fleet != null) {
+            for (JsonNode s : ownServices()) {
+                admin.delete("/api/v1/services/" + s.get("id").asText());
+            }
+            fleet.restore(CERTIFICATES_PID);
         }
         if (upstream != null) {
             upstream.stop(0);
         }
-        if (core != null) {
-            core.close();
-        }
         if (pebble != null) {
             pebble.close();
-        }
-        if (db != null) {
-            db.close();
         }
         if (!servedMillis.isEmpty()) {
             List<Long> sorted = new ArrayList<>(servedMillis);
@@ -126,13 +115,14 @@ class CertificatesE2EIT {
 
     @Test
     @Order(1)
-    void agentEnrolsAndAnAdminAgreesToTheTerms() throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "certs-e2e")).expect(201)
-                .body().get("token").asText();
-        agent.start(core.url(), "certs-e2e", token);
-        agentId = agent.awaitOnline(admin, "certs-e2e", Duration.ofSeconds(60));
-        JsonNode account = admin.put("/api/v1/certificates/account",
-                Map.of("email", "admin@certs.e2e.test", "termsAgreed", true)).expect(200).body();
+    void anAdminAgreesToTheTermsOfTheConfiguredAcmeServer() throws Exception {
+        // the configuration written by start() reaches the running module through FileInstall and Config Admin
+        JsonNode account = Processes.awaitValue("the certificates module configured for Pebble", Duration.ofSeconds(60),
+                () -> {
+                    JsonNode a = admin.put("/api/v1/certificates/account",
+                            Map.of("email", "admin@certs.e2e.test", "termsAgreed", true)).expect(200).body();
+                    return pebble.directoryUrl().equals(a.get("directoryUrl").asText()) ? a : null;
+                });
         assertEquals(pebble.directoryUrl(), account.get("directoryUrl").asText());
         assertTrue(account.get("termsAgreed").asBoolean());
         assertEquals(400, admin.put("/api/v1/certificates/account", Map.of("email", "not an address")).status());
@@ -207,7 +197,7 @@ class CertificatesE2EIT {
         r = admin.post("/api/v1/services", body);
         assertEquals(400, r.status(), String.valueOf(r.body()));
         assertEquals("tls.certificateId", r.body().path("errors").get(0).path("field").asText());
-        JsonNode list = admin.get("/api/v1/services").expect(200).body();
+        List<JsonNode> list = ownServices();
         // the convenience PUT /services/{id}/tls writes the service's own field (one source of truth)
         JsonNode first = list.get(0);
         String id = first.get("id").asText();
@@ -219,8 +209,7 @@ class CertificatesE2EIT {
         assertTrue(after.get("revision").asLong() > first.get("revision").asLong(), "a new service revision");
         assertEquals(400, admin.put("/api/v1/services/" + id + "/tls",
                 Map.of("mode", "custom", "certificateId", "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60")).status());
-        list = admin.get("/api/v1/services").expect(200).body();
-        for (JsonNode s : list) {
+        for (JsonNode s : ownServices()) {
             assertEquals("auto", s.path("tls").path("mode").asText(), s.toString());
         }
     }
@@ -228,15 +217,26 @@ class CertificatesE2EIT {
     @Test
     @Order(4)
     void noPrivateKeyIsStoredInPlaintextInTheDesiredState() throws Exception {
-        try (var c = db.dataSource().getConnection(); var st = c.createStatement();
+        try (var c = fleet.db().dataSource().getConnection(); var st = c.createStatement();
                 var rs = st.executeQuery("SELECT count(*) FROM desired_state WHERE body::text LIKE '%PRIVATE KEY%'")) {
             rs.next();
             assertEquals(0, rs.getInt(1));
         }
     }
 
+    /** The services of this class (the shared core may hold other classes' services). */
+    private List<JsonNode> ownServices() {
+        List<JsonNode> own = new ArrayList<>();
+        for (JsonNode s : admin.get("/api/v1/services").expect(200).body()) {
+            if (s.path("domains").path(0).asText().endsWith(".certs.e2e.test")) {
+                own.add(s);
+            }
+        }
+        return own;
+    }
+
     private ObjectNode service(String name, String host) {
-        ObjectNode s = Api.JSON.createObjectNode().put("name", name);
+        ObjectNode s = Api.JSON.createObjectNode().put("name", "certs-" + name);
         s.putArray("domains").add(host);
         s.putArray("agentIds").add(agentId);
         s.putObject("upstream").putArray("targets").addObject().put("host", "127.0.0.1").put("port", UPSTREAM);

@@ -15,16 +15,19 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 /** The core distribution, unpacked from its tarball, configured and run as a real process. */
 public final class CoreProcess implements AutoCloseable {
     public static final String ADMIN_PASSWORD = "e2e-admin-password";
+    private static final String SHELL_USER = "e2e-shell";
 
     private final Path home;
     private final int httpPort;
     private final List<String> secretValues;
+    private final String shellPassword;
     private Process process;
 
-    private CoreProcess(Path home, int httpPort, List<String> secretValues) {
+    private CoreProcess(Path home, int httpPort, List<String> secretValues, String shellPassword) {
         this.home = home;
         this.httpPort = httpPort;
         this.secretValues = secretValues;
+        this.shellPassword = shellPassword;
     }
 
     /**
@@ -55,7 +58,15 @@ public final class CoreProcess implements AutoCloseable {
                 ".masterKey", masterKey,
                 ".initialAdminPassword", ADMIN_PASSWORD));
         write(etc.resolve("dev.fleetgate.agents.cfg"), agentsConfig);
-        return new CoreProcess(home, ports, List.of(jwt, masterKey));
+        // the test's own shell user (loopback SSH) for shell(...): whatever the distribution ships
+        byte[] shell = new byte[18];
+        ThreadLocalRandom.current().nextBytes(shell);
+        String shellPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(shell);
+        Path users = etc.resolve("users.properties");
+        Files.writeString(users, "# written by the end-to-end test\n" + SHELL_USER + " = " + shellPassword
+                + ",_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n");
+        Files.setPosixFilePermissions(users, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        return new CoreProcess(home, ports, List.of(jwt, masterKey), shellPassword);
     }
 
     /**
@@ -68,7 +79,7 @@ public final class CoreProcess implements AutoCloseable {
         // rewritten in place: the file keeps the mode install gave it
         Files.write(second.home.resolve("etc/dev.fleetgate.security.cfg"),
                 Files.readAllBytes(first.home.resolve("etc/dev.fleetgate.security.cfg")));
-        return new CoreProcess(second.home, ports, first.secretValues);
+        return new CoreProcess(second.home, ports, first.secretValues, second.shellPassword);
     }
 
     public void configureAgents(Map<String, String> agentsConfig) throws IOException {
@@ -77,6 +88,32 @@ public final class CoreProcess implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    /**
+     * Runs one Karaf shell command on the running core through {@code bin/client} (loopback SSH, the test's
+     * own shell user) and returns its output; fails when the client does not exit 0 within 60 s.
+     */
+    public String shell(String command) throws IOException, InterruptedException {
+        // batch mode, the command on stdin: given as an argument the client answers "Closed" and exits 1
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-a",
+                String.valueOf(httpPort + 1), "-h", "127.0.0.1", "-u", SHELL_USER, "-p", shellPassword, "-r", "20",
+                "-d", "1", "-b").directory(home.toFile()).redirectErrorStream(true);
+        pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write((command + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("karaf client did not finish: " + command);
+        }
+        String text = new String(out, java.nio.charset.StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new AssertionError("karaf client exited " + p.exitValue() + " for " + command + ": " + text);
+        }
+        return text;
     }
 
     /** The JWT key and the master key this core was configured with (base64, as in its configuration). */
@@ -118,13 +155,18 @@ public final class CoreProcess implements AutoCloseable {
 
     /** Logs in as admin, waiting for the login resource: health can be UP a moment before every module is mounted. */
     public Api admin() {
-        Processes.await("admin login on " + url(), Duration.ofSeconds(60),
+        return admin(Duration.ofSeconds(60));
+    }
+
+    /** {@link #admin()} waiting up to {@code timeout} for the login and for each module's resource. */
+    public Api admin(Duration timeout) {
+        Processes.await("admin login on " + url(), timeout,
                 () -> api().post("/api/v1/auth/login", java.util.Map.of("username", "admin", "password", ADMIN_PASSWORD))
                         .status() == 200);
         Api admin = api().login("admin", ADMIN_PASSWORD);
         // the JAX-RS whiteboard mounts each module's resources on its own after login works
         for (String path : MODULE_ROOTS) {
-            Processes.await(path + " mounted on " + url(), Duration.ofSeconds(60),
+            Processes.await(path + " mounted on " + url(), timeout,
                     () -> admin.get(path).status() != 404);
         }
         return admin;

@@ -17,37 +17,31 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 /**
  * Uptime monitors end to end, with real processes: the core schedules http.probe tasks, the agent
  * (probe bundle from its distribution) checks a local HTTP server switched between 200 and 500,
  * the monitor goes DOWN after its confirmations, one incident opens through an event rule on
  * {@code monitor.down}, and it resolves when the server answers 200 again.
- * Needs PostgreSQL and nginx with the lua modules (the agent's proxy).
+ * Needs PostgreSQL and nginx with the lua modules (the agent's proxy). Runs on the shared {@link Fleet}; bind9 on
+ * 21302, nothing listens on 21350.
  */
+@ExtendWith(SharedFleet.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MonitorsE2EIT {
-    private static final int PORTS = 20610; // http, ssh, rmi registry, rmi server, https; agent proxy +10..+12
-
-    private Path work;
-    private TestDatabase db;
-    private CoreProcess core;
-    private AgentProcess agent;
+    private Fleet fleet;
     private HttpServer target;
     private final AtomicInteger status = new AtomicInteger(200);
     private final List<String> authorizations = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private String agentId;
     private Path bind9;
 
     @BeforeAll
-    void start() throws Exception {
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("monitors-" + System.currentTimeMillis());
-        Files.createDirectories(work);
+    void start(Fleet fleet) throws Exception {
+        this.fleet = fleet;
         target = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         target.createContext("/", exchange -> {
             String authorization = exchange.getRequestHeaders().getFirst("Authorization");
@@ -64,10 +58,6 @@ class MonitorsE2EIT {
             exchange.close();
         });
         target.start();
-        db = TestDatabase.create();
-        core = CoreProcess.install(work, PORTS, db, Map.of());
-        core.start();
-        agent = new AgentProcess(work).proxyPorts(PORTS + 10, PORTS + 11, PORTS + 12);
     }
 
     @AfterAll
@@ -75,7 +65,6 @@ class MonitorsE2EIT {
         if (bind9 != null) {
             run("../../scripts/bind9-test.sh", "stop", bind9.toString());
         }
-        Processes.stopAll(agent, core, db);
         if (target != null) {
             target.stop(0);
         }
@@ -83,8 +72,8 @@ class MonitorsE2EIT {
 
     @Test
     void downAfterConfirmationsOpensOneIncidentAndUpResolvesIt() throws Exception {
-        Api admin = core.admin();
-        String agentId = agent(admin);
+        Api admin = fleet.admin();
+        String agentId = fleet.agentId();
         String ruleId = builtInRule(admin, "monitor.down");
 
         JsonNode invalid = admin.post("/api/v1/monitors", Map.of("name", "x", "type", "http", "target", "ftp://x",
@@ -144,8 +133,8 @@ class MonitorsE2EIT {
 
     @Test
     void theMonitorsScreensWorkInChromium() throws Exception {
-        Api admin = core.admin();
-        String agentId = agent(admin);
+        Api admin = fleet.admin();
+        String agentId = fleet.agentId();
         String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/web-check";
         String id = admin.post("/api/v1/monitors", Map.of("name", "e2e web check", "type", "http", "target", url,
                 "intervalSeconds", 10, "agentIds", List.of(agentId), "expect", Map.of("statuses", List.of(200, 500))))
@@ -163,7 +152,7 @@ class MonitorsE2EIT {
                 "web/node_modules is missing: build the web module first (mvn install -pl web runs npm ci)");
         Path shots = Path.of("target/e2e/screenshots").toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("node", "e2e/monitors.mjs").directory(web.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(Map.of("FLEETGATE_URL", core.url(), "FLEETGATE_USER", "admin", "FLEETGATE_PASSWORD",
+        pb.environment().putAll(Map.of("FLEETGATE_URL", fleet.core().url(), "FLEETGATE_USER", "admin", "FLEETGATE_PASSWORD",
                 CoreProcess.ADMIN_PASSWORD, "E2E_MONITOR", monitorName, "E2E_SCREENSHOTS", shots.toString(),
                 "E2E_TIMEOUT_MS", "30000"));
         Process node = pb.start();
@@ -174,21 +163,10 @@ class MonitorsE2EIT {
         assertTrue(out.contains("E2E-RESULT {\"ok\":true"), out);
     }
 
-    /** Enrols the agent once for the class. */
-    private synchronized String agent(Api admin) throws Exception {
-        if (agentId == null) {
-            String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of()).expect(201).body().get("token")
-                    .asText();
-            agent.start(core.url(), "monitor-agent", token);
-            agentId = agent.awaitOnline(admin, "monitor-agent", Duration.ofSeconds(90));
-        }
-        return agentId;
-    }
-
     @Test
     void aSecretHeaderReachesTheTargetFromTheAgentButNoRead() throws Exception {
-        Api admin = core.admin();
-        String agentId = agent(admin);
+        Api admin = fleet.admin();
+        String agentId = fleet.agentId();
         String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/secret-header";
         String id = admin.post("/api/v1/monitors", Map.of("name", "e2e secret header", "type", "http", "target", url,
                 "intervalSeconds", 10, "agentIds", List.of(agentId), "headers",
@@ -204,8 +182,8 @@ class MonitorsE2EIT {
 
     @Test
     void dnsAndJsonMonitorsRunOnTheAgentAndJsonFieldsMeetTheSeedRules() throws Exception {
-        Api admin = core.admin();
-        String agentId = agent(admin);
+        Api admin = fleet.admin();
+        String agentId = fleet.agentId();
         bind9 = Files.createTempDirectory("fleetgate-bind9-monitors");
         run("../../scripts/bind9-test.sh", "start", bind9.toString(), "21302", "example.test");
 
@@ -263,15 +241,15 @@ class MonitorsE2EIT {
      */
     @Test
     void aDownOfAnAttachedMonitorQuotesTheServiceErrorLog() throws Exception {
-        Api admin = core.admin();
-        String agentId = agent(admin);
+        Api admin = fleet.admin();
+        String agentId = fleet.agentId();
         String domain = "logsvc.e2e.test";
         // nothing listens on 21350 (this test's own port): every request through the proxy fails
         String serviceId = admin.post("/api/v1/services", Map.of("name", "logsvc", "domains", List.of(domain),
                 "agentIds", List.of(agentId), "upstream", Map.of("targets", List.of(Map.of("host", "127.0.0.1",
                         "port", 21350, "weight", 1))))).expect(201).body().get("id").asText();
         Processes.await("the proxy answers 5xx for " + domain, Duration.ofSeconds(90),
-                () -> proxyStatus(PORTS + 10, domain) >= 500);
+                () -> proxyStatus(Fleet.PROXY_HTTP, domain) >= 500);
         String id = admin.post("/api/v1/monitors", Map.of("name", "e2e attached", "type", "http", "serviceId",
                 serviceId, "intervalSeconds", 10, "agentIds", List.of(agentId), "confirmations", 1))
                 .expect(201).body().get("id").asText();
@@ -284,7 +262,7 @@ class MonitorsE2EIT {
             return incident[0] != null;
         });
         String message = incident[0].get("message").asText();
-        assertTrue(message.contains("\nError log (monitor-agent, last lines with " + domain + "):\n  "), message);
+        assertTrue(message.contains("\nError log (" + Fleet.AGENT + ", last lines with " + domain + "):\n  "), message);
         assertTrue(message.contains("host: \"" + domain + "\""), message);
         admin.delete("/api/v1/monitors/" + id).expect(204);
         admin.delete("/api/v1/services/" + serviceId).expect(204);

@@ -24,33 +24,29 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 /**
  * Module 5 end to end through the agent's real nginx: the default 503 page when no target is healthy (problem+json
  * for {@code Accept: application/json}), a custom
  * per-service page, an upstream's own 404 passed through (and replaced once the service opts in), maintenance
  * on (503 + Retry-After + the operator's message for 127.0.0.1, the service for the allowlisted 127.0.0.2) and off, invalid templates refused — all without an nginx
- * reload (same master, same configuration generation, applyMode dynamic). Ports 20800–20819: core
- * 20800–20804, nginx 20810 (http), 20811 (https), 20812 (admin), upstream 20815, nothing on 20816.
+ * reload (same master, same configuration generation, applyMode dynamic). Runs on the shared {@link Fleet}
+ * (its nginx on {@link Fleet#PROXY_HTTP}); upstream 20815, nothing on 20816.
  */
+@ExtendWith(SharedFleet.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PagesE2EIT {
-    private static final int CORE = 20800;
-    private static final int HTTP = 20810;
+    private static final int HTTP = Fleet.PROXY_HTTP;
     private static final String SHOP = "shop.pages.test";
     private static final String DOWN = "down.pages.test";
 
-    private Path work;
-    private TestDatabase db;
-    private CoreProcess core;
-    private AgentProcess agent;
+    private Path agentState;
     private Api admin;
     private String agentId;
     private String shopId;
@@ -60,16 +56,11 @@ class PagesE2EIT {
     private long master;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(Fleet fleet) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("pages-" + System.currentTimeMillis());
-        Files.createDirectories(work);
-        db = TestDatabase.create();
-        core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
-        core.start();
-        admin = core.admin();
-        agent = new AgentProcess(work);
-        agent.proxyPorts(HTTP, 20811, 20812);
+        agentState = fleet.agentState();
+        admin = fleet.admin();
+        agentId = fleet.agentId();
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 20815), 64);
         upstream.setExecutor(Executors.newFixedThreadPool(2));
         upstream.createContext("/", exchange -> {
@@ -85,37 +76,28 @@ class PagesE2EIT {
     }
 
     @AfterAll
-    void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-            agent.stopNginx();
+    void stop() {
+        for (String id : new String[] {shopId, downId}) {
+            if (id != null) {
+                admin.delete("/api/v1/services/" + id);
+            }
         }
         if (upstream != null) {
             upstream.stop(0);
-        }
-        if (core != null) {
-            core.close();
-        }
-        if (db != null) {
-            db.close();
         }
     }
 
     @Test
     @Order(1)
     void servicesAreServed() throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "pages-e2e")).expect(201)
-                .body().get("token").asText();
-        agent.start(core.url(), "pages-e2e", token);
-        agentId = agent.awaitOnline(admin, "pages-e2e", Duration.ofSeconds(60));
-        shopId = admin.post("/api/v1/services", service("shop", SHOP, 20815)).expect(201).body().get("id").asText();
-        downId = admin.post("/api/v1/services", service("down", DOWN, 20816)).expect(201).body().get("id").asText();
+        shopId = admin.post("/api/v1/services", service("pages-shop", SHOP, 20815)).expect(201).body().get("id").asText();
+        downId = admin.post("/api/v1/services", service("pages-down", DOWN, 20816)).expect(201).body().get("id").asText();
         Processes.await("shop served", Duration.ofSeconds(60), () -> "A".equals(get(SHOP, "/").body()));
         // module resources are mounted in batches: wait for the endpoints this test needs
         Processes.await("the pages endpoints", Duration.ofSeconds(60), () -> admin.get("/api/v1/pages").status() == 200
                 && admin.get("/api/v1/services/" + shopId + "/pages").status() == 200
                 && admin.get("/api/v1/services/" + shopId + "/maintenance").status() == 200);
-        generation = work.resolve("agent-state/nginx/conf").toRealPath();
+        generation = agentState.resolve("nginx/conf").toRealPath();
         master = masterPid();
     }
 
@@ -135,7 +117,7 @@ class PagesE2EIT {
         JsonNode problem = Api.JSON.readTree(json.body());
         assertEquals(503, problem.path("status").asInt(), json.body());
         assertEquals("Service Unavailable", problem.path("title").asText(), json.body());
-        assertEquals("down", problem.path("service").asText(), json.body());
+        assertEquals("pages-down", problem.path("service").asText(), json.body());
     }
 
     @Test
@@ -151,7 +133,7 @@ class PagesE2EIT {
         admin.put("/api/v1/services/" + downId + "/pages/503",
                 Map.of("html", "<h1>custom {{service}} {{status}} {{reason}}</h1>")).expect(200);
         Processes.await("the custom page", Duration.ofSeconds(30),
-                () -> "<h1>custom down 503 Service Unavailable</h1>".equals(get(DOWN, "/").body()));
+                () -> "<h1>custom pages-down 503 Service Unavailable</h1>".equals(get(DOWN, "/").body()));
         assertEquals(503, get(DOWN, "/").status());
     }
 
@@ -232,14 +214,14 @@ class PagesE2EIT {
     @Test
     @Order(8)
     void noChangeReloadedNginx() throws Exception {
-        assertEquals(generation, work.resolve("agent-state/nginx/conf").toRealPath(), "same configuration generation");
+        assertEquals(generation, agentState.resolve("nginx/conf").toRealPath(), "same configuration generation");
         assertEquals(master, masterPid(), "same nginx master");
         Processes.await("applyMode dynamic", Duration.ofSeconds(30), () -> "dynamic".equals(admin
                 .get("/api/v1/services/" + shopId + "/status").body().path("agents").path(0).path("applyMode").asText()));
     }
 
     private long masterPid() throws IOException {
-        return Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim());
+        return Long.parseLong(Files.readString(agentState.resolve("nginx/nginx.pid")).trim());
     }
 
     private ObjectNode service(String name, String host, int port) {

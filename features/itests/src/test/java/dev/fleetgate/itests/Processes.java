@@ -71,6 +71,20 @@ final class Processes {
         p.destroyForcibly();
     }
 
+    /**
+     * Polls {@code value} until it returns non-null (an exception counts as "not yet") and returns that value;
+     * fails with the message when it does not within the timeout.
+     */
+    static <T> T awaitValue(String what, Duration timeout, java.util.function.Supplier<T> value) {
+        java.util.concurrent.atomic.AtomicReference<T> found = new java.util.concurrent.atomic.AtomicReference<>();
+        await(what, timeout, () -> {
+            T v = value.get();
+            found.set(v);
+            return v != null;
+        });
+        return found.get();
+    }
+
     /** Polls a condition; fails with the message when it does not hold within the timeout. */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         long end = System.nanoTime() + timeout.toNanos();

@@ -28,79 +28,49 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 
-import dev.fleetgate.persistence.testing.TestDatabase;
-
 /**
  * Module 1 end to end: services created, changed and deleted through the core's REST API are served by the
- * agent's own nginx (started by the agent distribution's nginx bundle), routed by Host. Ports 19400–19499:
- * core 19400–19403, nginx 19410 (http), 19411 (https), 19412 (admin), upstreams 19420–19421.
+ * agent's own nginx (started by the agent distribution's nginx bundle), routed by Host. Runs on the shared
+ * {@link Fleet} (its nginx on {@link Fleet#PROXY_HTTP}); upstreams on 19420–19421.
  */
+@ExtendWith(SharedFleet.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProxyE2EIT {
-    private static final int CORE = 19400;
-    private static final int HTTP = 19410;
-    private static final int ADMIN = 19412;
+    private static final int HTTP = Fleet.PROXY_HTTP;
     private static final String HOST = "shop.e2e.test";
     private static final String MARK = "pwn3d";
 
-    private Path work;
-    private TestDatabase db;
-    private CoreProcess core;
-    private AgentProcess agent;
+    private Path agentState;
     private Api admin;
     private String agentId;
     private String serviceId;
     private final List<HttpServer> upstreams = new ArrayList<>();
 
     @BeforeAll
-    void start() throws Exception {
+    void start(Fleet fleet) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("proxy-" + System.currentTimeMillis());
-        Files.createDirectories(work);
-        db = TestDatabase.create();
-        core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
-        core.start();
-        admin = core.admin();
-        agent = new AgentProcess(work);
-        agent.proxyPorts(HTTP, 19411, ADMIN);
+        agentState = fleet.agentState();
+        admin = fleet.admin();
+        agentId = fleet.agentId();
         upstreams.add(upstream("A", 19420));
         upstreams.add(upstream("B", 19421));
     }
 
     @AfterAll
-    void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (agent != null) {
-            agent.stopNginx();
-        }
+    void stop() {
         upstreams.forEach(s -> s.stop(0));
-        if (core != null) {
-            core.close();
-        }
-        if (db != null) {
-            db.close();
-        }
     }
 
     @Test
     @Order(1)
-    void agentEnrolsAndItsNginxAnswers404ForUnknownHosts() {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "proxy-e2e")).expect(201)
-                .body().get("token").asText();
-        try {
-            agent.start(core.url(), "proxy-e2e", token);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        agentId = agent.awaitOnline(admin, "proxy-e2e", Duration.ofSeconds(60));
+    void theAgentsNginxAnswers404ForUnknownHosts() {
         Processes.await("the agent's nginx on " + HTTP, Duration.ofSeconds(60), () -> get("nobody.e2e.test").status() == 404);
     }
 
@@ -124,13 +94,13 @@ class ProxyE2EIT {
     @Test
     @Order(3)
     void aTargetChangeIsServedWithoutReload() throws Exception {
-        Path link = work.resolve("agent-state/nginx/conf");
+        Path link = agentState.resolve("nginx/conf");
         Path generation = link.toRealPath();
-        long master = Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim());
+        long master = Long.parseLong(Files.readString(agentState.resolve("nginx/nginx.pid")).trim());
         admin.put("/api/v1/services/" + serviceId, service(19421)).expect(200);
         Processes.await("shop routed to B", Duration.ofSeconds(30), () -> "B".equals(get(HOST).body()));
         assertEquals(generation, link.toRealPath(), "same configuration generation: nginx was not reloaded");
-        assertEquals(master, Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim()));
+        assertEquals(master, Long.parseLong(Files.readString(agentState.resolve("nginx/nginx.pid")).trim()));
         Processes.await("status APPLIED for the new revision", Duration.ofSeconds(30), () -> {
             JsonNode s = admin.get("/api/v1/services/" + serviceId + "/status").body();
             return "APPLIED".equals(s.path("agents").path(0).path("state").asText())
@@ -148,23 +118,23 @@ class ProxyE2EIT {
         for (int i = 0; i < 3; i++) {
             assertEquals("B", get(HOST, "/e2e-first").body());
         }
-        JsonNode[] page = new JsonNode[1];
-        Processes.await("access log lines of the shop through GET /agents/{id}/nginx/logs/access", Duration.ofSeconds(30), () -> {
-            page[0] = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/access?tail=5&filter=E2E-FIRST").expect(200).body();
-            return page[0].path("lines").size() == 3;
-        });
-        JsonNode line = page[0].path("lines").get(0);
+        JsonNode page = Processes.awaitValue("access log lines of the shop through GET /agents/{id}/nginx/logs/access",
+                Duration.ofSeconds(30), () -> {
+                    JsonNode p = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/access?tail=5&filter=E2E-FIRST")
+                            .expect(200).body();
+                    return p.path("lines").size() == 3 ? p : null;
+                });
+        JsonNode line = page.path("lines").get(0);
         assertEquals("access", line.path("stream").asText(), line.toString());
         assertTrue(line.path("text").asText().contains("\"service\":\"" + serviceId + "\""), line.toString());
         assertTrue(line.path("timestamp").asText().endsWith("Z"), line.toString());
-        String cursor = page[0].path("cursor").asText();
+        String cursor = page.path("cursor").asText();
         get(HOST, "/e2e-second");
-        JsonNode[] next = new JsonNode[1];
-        Processes.await("the line after the cursor", Duration.ofSeconds(30), () -> {
-            next[0] = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/access?cursor=" + cursor).expect(200).body();
-            return next[0].path("lines").toString().contains("/e2e-second");
+        JsonNode next = Processes.awaitValue("the line after the cursor", Duration.ofSeconds(30), () -> {
+            JsonNode n = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/access?cursor=" + cursor).expect(200).body();
+            return n.path("lines").toString().contains("/e2e-second") ? n : null;
         });
-        assertFalse(next[0].toString().contains("/e2e-first"), "lines before the cursor are not repeated: " + next[0]);
+        assertFalse(next.toString().contains("/e2e-first"), "lines before the cursor are not repeated: " + next);
         JsonNode errors = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/error?tail=10").expect(200).body();
         assertTrue(errors.path("lines").isArray(), errors.toString());
     }
@@ -207,7 +177,7 @@ class ProxyE2EIT {
         }
         admin.put("/api/v1/services/" + serviceId, service(19421)).expect(200);
         Processes.await("the service still served", Duration.ofSeconds(30), () -> "B".equals(get(HOST).body()));
-        try (Stream<Path> files = Files.walk(work.resolve("agent-state/nginx"))) {
+        try (Stream<Path> files = Files.walk(agentState.resolve("nginx"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".conf")).toList()) {
                 String conf = Files.readString(f);
                 for (String payload : payloads) {
@@ -227,7 +197,7 @@ class ProxyE2EIT {
     }
 
     private ObjectNode service(int port) {
-        ObjectNode s = Api.JSON.createObjectNode().put("name", "shop");
+        ObjectNode s = Api.JSON.createObjectNode().put("name", "proxy-shop");
         s.putArray("domains").add(HOST);
         s.putArray("agentIds").add(agentId);
         ObjectNode upstream = s.putObject("upstream");

@@ -23,10 +23,6 @@ public final class Topics {
      * @since 1.2
      */
     public static final String METRICS_BATCH = METRICS_PREFIX + "batch";
-    /** Prefix of health transitions: {@code fleetgate/health/...}. */
-    public static final String HEALTH_PREFIX = "fleetgate/health/";
-    /** Prefix of traffic-analysis events: {@code fleetgate/firewall/...}. */
-    public static final String FIREWALL_PREFIX = "fleetgate/firewall/";
 
     private Topics() {
     }

@@ -96,8 +96,16 @@ final class AgentLauncher {
             announceWhenEnrolled(context);
             List<Bundle> bundles = installDistribution(context, jars, options.stateDir().resolve("dist-bundles.properties"));
             framework.start();
+            // Configuration first: every bundle then activates with its etc/<pid>.cfg, never with
+            // defaults it would drop a moment later (the nginx driver would start on port 80).
+            List<Bundle> configuration = bundles.stream().filter(b -> CONFIGURATION_BUNDLES.contains(b.getSymbolicName()))
+                    .toList();
+            for (Bundle bundle : configuration) {
+                bundle.start();
+            }
+            awaitConfigurations(context, configFiles(distribution.resolve("etc")), CONFIGURATION_WAIT_MS);
             for (Bundle bundle : bundles) {
-                if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null && !configuration.contains(bundle)) {
                     bundle.start();
                 }
             }
@@ -105,6 +113,61 @@ final class AgentLauncher {
         } catch (Exception | Error e) {
             stop(framework);
             throw e;
+        }
+    }
+
+    /** Config Admin and FileInstall, started before every other bundle. */
+    static final java.util.Set<String> CONFIGURATION_BUNDLES = java.util.Set.of("org.apache.felix.configadmin",
+            "org.apache.felix.fileinstall");
+    static final long CONFIGURATION_WAIT_MS = 10_000;
+
+    /** @return how many {@code *.cfg} files FileInstall will hand to Config Admin */
+    static int configFiles(Path etc) throws IOException {
+        if (!Files.isDirectory(etc)) {
+            return 0;
+        }
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(etc, "*.cfg")) {
+            int n = 0;
+            for (Path ignored : stream) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * Waits until Config Admin holds a configuration from FileInstall for each of {@code files}, or the timeout
+     * passes (then the bundles start with what there is). Config Admin's API is in its bundle, not on the
+     * launcher's class path: it is called through the service's own class loader.
+     */
+    static void awaitConfigurations(BundleContext context, int files, long timeoutMillis) {
+        if (files == 0) {
+            return;
+        }
+        long end = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < end) {
+            try {
+                ServiceReference<?> ref = context.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
+                if (ref != null) {
+                    Object admin = context.getService(ref);
+                    try {
+                        Class<?> api = ref.getBundle().loadClass("org.osgi.service.cm.ConfigurationAdmin");
+                        Object[] found = (Object[]) api.getMethod("listConfigurations", String.class)
+                                .invoke(admin, "(felix.fileinstall.filename=*)");
+                        if (found != null && found.length >= files) {
+                            return;
+                        }
+                    } finally {
+                        context.ungetService(ref);
+                    }
+                }
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return; // no usable Config Admin: start as before
+            }
         }
     }
 

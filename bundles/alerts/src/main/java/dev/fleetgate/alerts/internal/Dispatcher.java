@@ -241,7 +241,7 @@ public final class Dispatcher {
     /** @return the channel's settings with its secrets opened */
     ObjectNode openSettings(StoredChannel ch) {
         ObjectNode s = ch.settings().deepCopy();
-        ch.secrets().forEach((k, sealed) -> s.put(k, box.decrypt(sealed)));
+        ch.secrets().forEach((k, secret) -> s.put(k, box.decrypt(secret)));
         return s;
     }
 

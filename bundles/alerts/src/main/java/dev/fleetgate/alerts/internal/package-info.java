@@ -3,10 +3,9 @@
  * dispatcher, channels, templates.
  *
  * <p>The bundle headers are declared here: {@code Fleetgate-Module} makes the bundle a module
- * the core lists and can hot (un)deploy; Karaf's shell scans {@code Karaf-Commands}.
+ * the core lists and can hot (un)deploy. ({@code Karaf-Commands} is set for every bundle by the parent pom.)
  */
 @Header(name = ModuleHeader.MODULE, value = "alerts")
-@Header(name = "Karaf-Commands", value = "dev.fleetgate.alerts.command")
 package dev.fleetgate.alerts.internal;
 
 import org.osgi.annotation.bundle.Header;

@@ -1,6 +1,5 @@
 /** Implementation of the certificates module (not exported). acme4j is embedded (bnd -conditionalpackage). */
 @Header(name = ModuleHeader.MODULE, value = "certificates")
-@Header(name = "Karaf-Commands", value = "dev.fleetgate.certificates.command")
 package dev.fleetgate.certificates.internal;
 
 import org.osgi.annotation.bundle.Header;

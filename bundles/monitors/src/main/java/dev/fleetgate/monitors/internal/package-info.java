@@ -1,6 +1,5 @@
 /** Implementation of the monitors module (not exported). */
 @Header(name = ModuleHeader.MODULE, value = "monitors")
-@Header(name = "Karaf-Commands", value = "dev.fleetgate.monitors.command")
 package dev.fleetgate.monitors.internal;
 
 import org.osgi.annotation.bundle.Header;

@@ -1,6 +1,5 @@
 /** Implementation of the pages module (not exported). mustache.java is embedded (bnd -conditionalpackage). */
 @Header(name = ModuleHeader.MODULE, value = "pages")
-@Header(name = "Karaf-Commands", value = "dev.fleetgate.pages.command")
 package dev.fleetgate.pages.internal;
 
 import org.osgi.annotation.bundle.Header;

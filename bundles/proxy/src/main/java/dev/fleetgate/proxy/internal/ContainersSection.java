@@ -55,8 +55,8 @@ public final class ContainersSection {
         ObjectNode env = n.putObject("env");
         java.util.TreeMap<String, JsonNode> all = new java.util.TreeMap<>();
         c.env().forEach((name, value) -> all.put(name, TextNode.valueOf(value)));
-        c.secretEnv().forEach((name, sealed) -> all.put(name,
-                Json.MAPPER.createObjectNode().put(DesiredStateContributor.SEALED, sealed)));
+        c.secretEnv().forEach((name, secret) -> all.put(name,
+                Json.MAPPER.createObjectNode().put(DesiredStateContributor.SEALED, secret)));
         all.forEach(env::set); // sorted
         n.put("port", c.port());
         n.put("replicas", c.replicas());

@@ -31,15 +31,15 @@ public final class SyncPlanner {
      * A task is deliverable when it has not expired and is either pending, or was delivered
      * more than {@code redelivery} ago without a result (at-least-once delivery).
      */
-    public static boolean deliverable(String status, Instant deliveredAt, Instant expiresAt, Instant now,
+    public static boolean deliverable(TaskStatus status, Instant deliveredAt, Instant expiresAt, Instant now,
             Duration redelivery) {
         if (expiresAt == null || !expiresAt.isAfter(now)) {
             return false;
         }
-        if (TaskQueue.PENDING.equals(status)) {
+        if (status == TaskStatus.PENDING) {
             return true;
         }
-        return TaskQueue.DELIVERED.equals(status)
+        return status == TaskStatus.DELIVERED
                 && (deliveredAt == null || !deliveredAt.plus(redelivery).isAfter(now));
     }
 }

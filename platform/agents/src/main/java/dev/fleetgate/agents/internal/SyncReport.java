@@ -59,13 +59,14 @@ public record SyncReport(String version, String hostname, String address, Map<St
                 for (int i = 0; i < r.size(); i++) {
                     JsonNode t = r.get(i);
                     String id = text(t.get("id"));
-                    String status = text(t.get("status"));
+                    java.util.Optional<TaskStatus> status = TaskStatus.parse(text(t.get("status")))
+                            .filter(TaskStatus::reportable);
                     if (id == null || Ids.parse(id).isEmpty()) {
                         errors.add(new FieldError("taskResults[" + i + "].id", "must be a task id"));
-                    } else if (!TaskQueue.SUCCEEDED.equals(status) && !TaskQueue.FAILED.equals(status)) {
+                    } else if (status.isEmpty()) {
                         errors.add(new FieldError("taskResults[" + i + "].status", "must be SUCCEEDED or FAILED"));
                     } else {
-                        results.add(new TaskQueue.Result(id.toLowerCase(), status, t.get("result"),
+                        results.add(new TaskQueue.Result(id.toLowerCase(), status.get(), t.get("result"),
                                 text(t.get("error"))));
                     }
                 }

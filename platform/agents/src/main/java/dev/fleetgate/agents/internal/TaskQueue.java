@@ -43,11 +43,6 @@ import dev.fleetgate.persistence.Jdbc;
 @Component(service = {TaskService.class, TaskQueue.class})
 public final class TaskQueue implements TaskService {
     private static final Logger LOG = LoggerFactory.getLogger(TaskQueue.class);
-    public static final String PENDING = "PENDING";
-    public static final String DELIVERED = "DELIVERED";
-    public static final String SUCCEEDED = "SUCCEEDED";
-    public static final String FAILED = "FAILED";
-    public static final String EXPIRED = "EXPIRED";
     public static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9._-]{0,63}");
     public static final Duration MAX_TTL = Duration.ofDays(7);
     private static final int MAX_PER_SYNC = 100;
@@ -59,7 +54,7 @@ public final class TaskQueue implements TaskService {
     }
 
     /** A result reported by the agent. */
-    public record Result(String id, String status, JsonNode result, String error) {
+    public record Result(String id, TaskStatus status, JsonNode result, String error) {
     }
 
     private final DataSource dataSource;
@@ -131,7 +126,7 @@ public final class TaskQueue implements TaskService {
         }
         JsonNode body = payload == null || payload.isNull() ? Json.MAPPER.createObjectNode() : payload;
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        TaskView task = new TaskView(UUID.randomUUID().toString(), agentId, type, body, PENDING, null, null, 0, now,
+        TaskView task = new TaskView(UUID.randomUUID().toString(), agentId, type, body, TaskStatus.PENDING.name(), null, null, 0, now,
                 null, null, now.plus(t));
         Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (id, agent_id, type, payload, status,"
@@ -140,7 +135,7 @@ public final class TaskQueue implements TaskService {
                 ps.setObject(2, UUID.fromString(agentId));
                 ps.setString(3, type);
                 SqlJson.setJson(ps, 4, body);
-                ps.setString(5, PENDING);
+                ps.setString(5, TaskStatus.PENDING.name());
                 Jdbc.setInstant(ps, 6, task.createdAt());
                 Jdbc.setInstant(ps, 7, task.expiresAt());
                 ps.executeUpdate();
@@ -237,7 +232,7 @@ public final class TaskQueue implements TaskService {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next() && out.size() < MAX_PER_SYNC) {
                         open[0] = true;
-                        if (SyncPlanner.deliverable(rs.getString("status"), Jdbc.instant(rs, "delivered_at"),
+                        if (SyncPlanner.deliverable(TaskStatus.valueOf(rs.getString("status")), Jdbc.instant(rs, "delivered_at"),
                                 Jdbc.instant(rs, "expires_at"), now, settings.taskRedelivery())) {
                             out.add(rs.getObject("id", UUID.class));
                         }
@@ -349,7 +344,7 @@ public final class TaskQueue implements TaskService {
                         c.rollback(sp);
                         LOG.warn("Result of task {} from agent {} not storable, stored as FAILED: {}", r.id(), agentId,
                                 e.getMessage());
-                        completeOne(ps, agentId, FAILED, null, "The result could not be stored: "
+                        completeOne(ps, agentId, TaskStatus.FAILED, null, "The result could not be stored: "
                                 + StorableText.clean(String.valueOf(e.getMessage())), r.id(), now, out);
                     }
                 }
@@ -363,9 +358,9 @@ public final class TaskQueue implements TaskService {
         return finished.size();
     }
 
-    private static void completeOne(PreparedStatement ps, String agentId, String status, JsonNode result, String error,
-            String taskId, Instant now, List<TaskView> out) throws SQLException {
-        ps.setString(1, status);
+    private static void completeOne(PreparedStatement ps, String agentId, TaskStatus status, JsonNode result,
+            String error, String taskId, Instant now, List<TaskView> out) throws SQLException {
+        ps.setString(1, status.name());
         SqlJson.setJson(ps, 2, result);
         ps.setString(3, error);
         Jdbc.setInstant(ps, 4, now);

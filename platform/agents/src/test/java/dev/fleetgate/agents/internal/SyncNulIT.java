@@ -69,8 +69,8 @@ class SyncNulIT {
             core.tasks.deliver(agent);
             // Straight to the queue, past the sync's sanitising: PostgreSQL refuses this jsonb.
             assertEquals(2, core.tasks.complete(agent, List.of(
-                    new TaskQueue.Result(bad.id(), "SUCCEEDED", Json.parse("{\"log\":\"a\\u0000b\"}"), null),
-                    new TaskQueue.Result(good.id(), "SUCCEEDED", Json.parse("{\"ok\":true}"), null))));
+                    new TaskQueue.Result(bad.id(), TaskStatus.SUCCEEDED, Json.parse("{\"log\":\"a\\u0000b\"}"), null),
+                    new TaskQueue.Result(good.id(), TaskStatus.SUCCEEDED, Json.parse("{\"ok\":true}"), null))));
             TaskView b = core.tasks.get(bad.id()).orElseThrow();
             assertEquals("FAILED", b.status());
             assertTrue(b.error().startsWith("The result could not be stored"), b.error());

@@ -36,21 +36,22 @@ class SyncPlannerTest {
 
     @Test
     void pendingTaskIsDeliverableUntilItExpires() {
-        assertTrue(SyncPlanner.deliverable("PENDING", null, NOW.plusSeconds(1), NOW, REDELIVERY));
-        assertFalse(SyncPlanner.deliverable("PENDING", null, NOW, NOW, REDELIVERY));
+        assertTrue(SyncPlanner.deliverable(TaskStatus.PENDING, null, NOW.plusSeconds(1), NOW, REDELIVERY));
+        assertFalse(SyncPlanner.deliverable(TaskStatus.PENDING, null, NOW, NOW, REDELIVERY));
     }
 
     @Test
     void deliveredTaskIsResentOnlyAfterTheRedeliveryDelay() {
         Instant expires = NOW.plusSeconds(600);
-        assertFalse(SyncPlanner.deliverable("DELIVERED", NOW.minusSeconds(59), expires, NOW, REDELIVERY));
-        assertTrue(SyncPlanner.deliverable("DELIVERED", NOW.minusSeconds(60), expires, NOW, REDELIVERY));
+        assertFalse(SyncPlanner.deliverable(TaskStatus.DELIVERED, NOW.minusSeconds(59), expires, NOW, REDELIVERY));
+        assertTrue(SyncPlanner.deliverable(TaskStatus.DELIVERED, NOW.minusSeconds(60), expires, NOW, REDELIVERY));
     }
 
     @Test
     void finishedTasksAreNeverDelivered() {
-        for (String s : new String[] {"SUCCEEDED", "FAILED", "EXPIRED"}) {
-            assertFalse(SyncPlanner.deliverable(s, NOW.minusSeconds(600), NOW.plusSeconds(600), NOW, REDELIVERY), s);
+        for (TaskStatus s : new TaskStatus[] {TaskStatus.SUCCEEDED, TaskStatus.FAILED, TaskStatus.EXPIRED}) {
+            assertFalse(SyncPlanner.deliverable(s, NOW.minusSeconds(600), NOW.plusSeconds(600), NOW, REDELIVERY),
+                    s.name());
         }
     }
 }

@@ -53,9 +53,9 @@ class TaskQueueIT {
         TaskView t = core.tasks.submit(agent, "probe", null, null);
         core.tasks.deliver(agent);
         assertEquals(1, core.tasks.complete(agent, List.of(
-                new TaskQueue.Result(t.id(), "SUCCEEDED", Json.parse("{\"ok\":true}"), null))));
+                new TaskQueue.Result(t.id(), TaskStatus.SUCCEEDED, Json.parse("{\"ok\":true}"), null))));
         assertEquals(0, core.tasks.complete(agent, List.of(
-                new TaskQueue.Result(t.id(), "FAILED", null, "late duplicate"))));
+                new TaskQueue.Result(t.id(), TaskStatus.FAILED, null, "late duplicate"))));
         TaskView done = core.tasks.get(t.id()).orElseThrow();
         assertEquals("SUCCEEDED", done.status());
         assertTrue(done.result().get("ok").asBoolean());

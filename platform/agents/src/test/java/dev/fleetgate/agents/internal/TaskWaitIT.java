@@ -79,7 +79,7 @@ class TaskWaitIT {
             CompletableFuture<TaskView> f = core.tasks.completion(t.id(), LONG).toCompletableFuture();
             other.tasks.deliver(agent.agentId());
             assertEquals(1, other.tasks.complete(agent.agentId(),
-                    List.of(new TaskQueue.Result(t.id(), "FAILED", null, "no such container: x"))));
+                    List.of(new TaskQueue.Result(t.id(), TaskStatus.FAILED, null, "no such container: x"))));
             assertEquals(t.id(), heard.get(30, TimeUnit.SECONDS), "NOTIFY fleetgate_task reached this core");
             TaskView got = done(f);
             assertEquals("FAILED", got.status());
@@ -109,7 +109,7 @@ class TaskWaitIT {
     @Test
     void aFinishedTaskCompletesAtOnceAndTheBlockingFormReturnsIt() throws Exception {
         TaskView t = core.tasks.submit(agent.agentId(), "probe", null, null);
-        core.tasks.complete(agent.agentId(), List.of(new TaskQueue.Result(t.id(), "SUCCEEDED", null, null)));
+        core.tasks.complete(agent.agentId(), List.of(new TaskQueue.Result(t.id(), TaskStatus.SUCCEEDED, null, null)));
         assertEquals("SUCCEEDED", core.tasks.await(t.id(), LONG).orElseThrow().status());
         assertNull(core.tasks.await(t.id(), LONG).orElseThrow().result());
     }
@@ -135,6 +135,6 @@ class TaskWaitIT {
         assertEquals(404, assertInstanceOf(ApiException.class, e.getCause()).status());
         assertTrue(core.tasks.get(t.id()).isEmpty());
         assertEquals(0, core.tasks.complete(agent.agentId(),
-                List.of(new TaskQueue.Result(t.id(), "SUCCEEDED", null, null))), "late result ignored");
+                List.of(new TaskQueue.Result(t.id(), TaskStatus.SUCCEEDED, null, null))), "late result ignored");
     }
 }

@@ -10,13 +10,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import javax.annotation.security.PermitAll;
 import javax.ws.rs.Consumes;
@@ -38,29 +35,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.RestResource;
+import dev.fleetgate.persistence.testing.MutableClock;
 import dev.fleetgate.persistence.testing.TestDatabase;
-import dev.fleetgate.rest.rest.ActivityResource;
+import dev.fleetgate.rest.resources.ActivityResource;
 
 /** The activity filter, store and resource against PostgreSQL. */
 class ActivityIT {
     private static TestDatabase db;
-    private static final AtomicReference<Instant> NOW = new AtomicReference<>();
-    private static final Clock CLOCK = new Clock() {
-        @Override
-        public Instant instant() {
-            return NOW.get();
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    };
+    private static final MutableClock CLOCK = new MutableClock();
     private ActivityStore store;
     private InMemoryApi api;
 
@@ -118,7 +100,7 @@ class ActivityIT {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("TRUNCATE activity_log");
         }
-        NOW.set(Instant.parse("2026-03-01T12:00:00Z"));
+        CLOCK.set(Instant.parse("2026-03-01T12:00:00Z"));
         store = ActivityStore.of(db.dataSource(), CLOCK, Duration.ofDays(90), 100);
         api = new InMemoryApi(new Widgets(), new ActivityFilter(store), new ActivityResource(store));
     }
@@ -126,10 +108,10 @@ class ActivityIT {
     @Test
     void successfulWritesByUsersAreRecordedNewestFirstWithoutBodies() {
         assertEquals(201, api.send("POST", "widgets", "operator", "{\"name\":\"w\",\"password\":\"hunter2-secret\"}").status());
-        NOW.set(NOW.get().plusSeconds(1));
+        CLOCK.advance(Duration.ofSeconds(1));
         assertEquals(204, api.send("PUT", "widgets/w-42/password?token=query-secret", "admin",
                 "{\"password\":\"hunter2-secret\"}").status());
-        NOW.set(NOW.get().plusSeconds(1));
+        CLOCK.advance(Duration.ofSeconds(1));
         assertEquals(204, api.call("DELETE", "widgets/w-42", "admin", null, null).status());
 
         InMemoryApi.Answer a = api.get("activity", "admin");
@@ -161,7 +143,7 @@ class ActivityIT {
     @Test
     void pagingWithLimitAndBefore() {
         for (int i = 0; i < 5; i++) {
-            NOW.set(NOW.get().plusSeconds(60));
+            CLOCK.advance(Duration.ofSeconds(60));
             api.call("DELETE", "widgets/w-" + i, "admin", null, null);
         }
         JsonNode first = api.get("activity?limit=2", "operator").json();
@@ -190,7 +172,7 @@ class ActivityIT {
         for (int i = 0; i < 120; i++) {
             store.record("alice", "DELETE /widgets/w-" + i, "w-" + i, 204);
         }
-        NOW.set(NOW.get().plus(Duration.ofDays(91)));
+        CLOCK.advance(Duration.ofDays(91));
         store.record("alice", "DELETE /widgets/new", "new", 204);
         assertEquals(120, store.prune(), "older than 90 days");
         assertEquals(1, store.page(1000, null, null).size());

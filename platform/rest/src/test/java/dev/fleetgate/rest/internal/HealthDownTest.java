@@ -15,7 +15,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.fleetgate.rest.rest.HealthResource;
+import dev.fleetgate.rest.resources.HealthResource;
 
 /** Health shows an unreachable database: 503 {"status":"DOWN","database":"DOWN"}. */
 class HealthDownTest {

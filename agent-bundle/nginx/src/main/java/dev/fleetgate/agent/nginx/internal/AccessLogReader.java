@@ -48,7 +48,7 @@ public final class AccessLogReader {
 
     @Activate
     public AccessLogReader(@Reference AgentContext agent, NginxConfiguration config, Map<String, Object> properties) {
-        this.settings = NginxSettings.from(config, properties, agent.stateDir());
+        this.settings = NginxSettings.from(config, agent.stateDir());
         this.tailer = new LogTailer(settings.accessLog(), true, 3_000);
         this.nginx = new NginxProcess(settings.nginxBinary(), settings.pidFile());
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {

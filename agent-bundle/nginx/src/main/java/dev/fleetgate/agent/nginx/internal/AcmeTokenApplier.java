@@ -40,7 +40,7 @@ public final class AcmeTokenApplier implements StateApplier {
 
     @Activate
     public AcmeTokenApplier(@Reference AgentContext agent, NginxConfiguration config, Map<String, Object> properties) {
-        this(NginxSettings.from(config, properties, agent.stateDir()).workDir().resolve("acme"));
+        this(NginxSettings.from(config, agent.stateDir()).workDir().resolve("acme"));
     }
 
     AcmeTokenApplier(Path dir) {

@@ -5,8 +5,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * Configuration of the agent's nginx (PID {@value #PID}, file {@code etc/dev.fleetgate.agent.nginx.cfg} of the
- * agent distribution). Without a configuration, a system property {@code fleetgate.nginx.<name>} overrides each
- * default (see {@link NginxSettings}).
+ * agent distribution, values may use {@code ${env:NAME:-default}}); the agent's launcher hands every such file
+ * to Config Admin before this bundle starts.
  */
 @ObjectClassDefinition(name = "Fleetgate agent nginx", description = "The nginx instance the agent runs and configures")
 public @interface NginxConfiguration {

@@ -23,7 +23,7 @@ public final class NginxLogsHandler implements TaskHandler {
 
     @Activate
     public NginxLogsHandler(@Reference AgentContext agent, NginxConfiguration config, Map<String, Object> properties) {
-        this.query = new LogQuery(NginxSettings.from(config, properties, agent.stateDir()).logsDir());
+        this.query = new LogQuery(NginxSettings.from(config, agent.stateDir()).logsDir());
     }
 
     @Override

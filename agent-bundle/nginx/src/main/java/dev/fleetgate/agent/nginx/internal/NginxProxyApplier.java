@@ -43,7 +43,7 @@ public final class NginxProxyApplier implements StateApplier {
 
     @Activate
     public NginxProxyApplier(@Reference AgentContext agent, NginxConfiguration config, Map<String, Object> properties) {
-        NginxSettings settings = NginxSettings.from(config, properties, agent.stateDir());
+        NginxSettings settings = NginxSettings.from(config, agent.stateDir());
         this.driver = new ProxyDriver(settings, agent::requestSync);
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "fleetgate-nginx-maintenance");

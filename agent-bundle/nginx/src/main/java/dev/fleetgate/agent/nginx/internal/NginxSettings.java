@@ -3,8 +3,6 @@ package dev.fleetgate.agent.nginx.internal;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -16,9 +14,6 @@ import java.util.regex.Pattern;
 public record NginxSettings(String nginxBinary, int httpPort, int httpsPort, String listenAddress, int adminPort,
         Path workDir, String workerProcesses, int workerConnections, List<String> luaModules, String luaPackagePath,
         String peersDictSize, int healthCheckThreads, long accessLogMaxBytes, long accessLogPollMillis) {
-
-    /** Prefix of the system properties that stand in for a missing configuration, e.g. {@code fleetgate.nginx.httpPort}. */
-    public static final String PROPERTY_PREFIX = "fleetgate.nginx.";
 
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,5}[km]?");
     private static final Pattern WORKERS = Pattern.compile("auto|[1-9][0-9]{0,3}");
@@ -44,30 +39,17 @@ public record NginxSettings(String nginxBinary, int httpPort, int httpsPort, Str
     }
 
     /**
-     * @param config     the typed configuration (defaults when none exists)
-     * @param configured the component properties: a key present there comes from ConfigAdmin and wins over the
-     *                   system property {@code fleetgate.nginx.<key>}
+     * @param config     the typed configuration (etc/dev.fleetgate.agent.nginx.cfg; defaults when none exists)
      * @param stateDir   the agent's state directory ({@code workDir} defaults to {@code <stateDir>/nginx})
      */
-    public static NginxSettings from(NginxConfiguration config, Map<String, ?> configured, Path stateDir) {
-        Function<String, String> sys = key -> configured.containsKey(key) ? null : System.getProperty(PROPERTY_PREFIX + key);
-        String work = or(sys.apply("workDir"), config.workDir());
-        return new NginxSettings(
-                or(sys.apply("nginxBinary"), config.nginxBinary()),
-                intOr(sys.apply("httpPort"), config.httpPort()),
-                intOr(sys.apply("httpsPort"), config.httpsPort()),
-                or(sys.apply("listenAddress"), config.listenAddress()),
-                intOr(sys.apply("adminPort"), config.adminPort()),
-                (work.isBlank() ? stateDir.resolve("nginx") : Path.of(work)).toAbsolutePath().normalize(),
-                or(sys.apply("workerProcesses"), config.workerProcesses()),
-                intOr(sys.apply("workerConnections"), config.workerConnections()),
-                Arrays.stream(or(sys.apply("luaModules"), config.luaModules()).split(","))
-                        .map(String::trim).filter(s -> !s.isEmpty()).toList(),
-                or(sys.apply("luaPackagePath"), config.luaPackagePath()),
-                or(sys.apply("peersDictSize"), config.peersDictSize()),
-                intOr(sys.apply("healthCheckThreads"), config.healthCheckThreads()),
-                longOr(sys.apply("accessLogMaxBytes"), config.accessLogMaxBytes()),
-                longOr(sys.apply("accessLogPollMillis"), config.accessLogPollMillis()));
+    public static NginxSettings from(NginxConfiguration config, Path stateDir) {
+        String work = config.workDir();
+        return new NginxSettings(config.nginxBinary(), config.httpPort(), config.httpsPort(), config.listenAddress(),
+                config.adminPort(), (work.isBlank() ? stateDir.resolve("nginx") : Path.of(work)).toAbsolutePath().normalize(),
+                config.workerProcesses(), config.workerConnections(),
+                Arrays.stream(config.luaModules().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                config.luaPackagePath(), config.peersDictSize(), config.healthCheckThreads(), config.accessLogMaxBytes(),
+                config.accessLogPollMillis());
     }
 
     /** @return nginx's own configuration file: the live generation, reached through the {@code conf} link */
@@ -121,17 +103,5 @@ public record NginxSettings(String nginxBinary, int httpPort, int httpsPort, Str
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("invalid nginx setting " + name + ": " + port);
         }
-    }
-
-    private static String or(String value, String fallback) {
-        return value == null ? fallback : value;
-    }
-
-    private static int intOr(String value, int fallback) {
-        return value == null ? fallback : Integer.parseInt(value.trim());
-    }
-
-    private static long longOr(String value, long fallback) {
-        return value == null ? fallback : Long.parseLong(value.trim());
     }
 }

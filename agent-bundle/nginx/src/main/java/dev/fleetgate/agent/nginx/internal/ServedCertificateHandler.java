@@ -41,7 +41,7 @@ public final class ServedCertificateHandler implements TaskHandler {
     @Activate
     public ServedCertificateHandler(@Reference AgentContext agent, NginxConfiguration config,
             Map<String, Object> properties) {
-        NginxSettings s = NginxSettings.from(config, properties, agent.stateDir());
+        NginxSettings s = NginxSettings.from(config, agent.stateDir());
         this.host = "*".equals(s.listenAddress()) ? "127.0.0.1" : s.listenAddress().replace("[", "").replace("]", "");
         this.port = s.httpsPort();
     }

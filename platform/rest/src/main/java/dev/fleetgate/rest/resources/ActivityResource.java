@@ -1,4 +1,4 @@
-package dev.fleetgate.rest.rest;
+package dev.fleetgate.rest.resources;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
