@@ -1,21 +1,23 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.StateApplier;
-import dev.fleetgate.agent.sdk.MetricSink;
-import dev.fleetgate.agent.sdk.MetricSource;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.regex.Pattern;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.StateApplier;
+import dev.fleetgate.agent.sdk.MetricSink;
+import dev.fleetgate.agent.sdk.MetricSource;
 
 /**
  * The {@code firewall-blocks} section (firewall module): {@code {"blocks":[{"ip","serviceId"?,"action":"block"|"limit",
@@ -25,9 +27,11 @@ import org.osgi.service.component.annotations.Reference;
  * the file (see the firewall block of {@code fleetgate.lua}); when nginx is not running the file alone is written.
  * Metrics: {@code firewall_blocked_requests_total{service,status}} (requests refused since nginx started).
  */
-@Component(service = {StateApplier.class, MetricSource.class},
+@Component(
+        service = {StateApplier.class, MetricSource.class},
         property = {StateApplier.SECTION + "=firewall-blocks", MetricSource.NAME + "=firewall-blocks"},
-        configurationPid = NginxConfiguration.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        configurationPid = NginxConfiguration.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class FirewallBlocksApplier implements StateApplier, MetricSource {
     static final String FILE = "firewall-blocks.json";
     static final int MAX_BLOCKS = 100_000;
@@ -40,8 +44,8 @@ public final class FirewallBlocksApplier implements StateApplier, MetricSource {
     private volatile boolean loaded;
 
     @Activate
-    public FirewallBlocksApplier(@Reference AgentContext agent, NginxConfiguration config, Map<String, Object> properties) {
-        this(NginxSettings.from(config, properties, agent.stateDir()));
+    public FirewallBlocksApplier(@Reference AgentContext agent, NginxConfiguration config) {
+        this(NginxSettings.from(config, agent.stateDir()));
     }
 
     FirewallBlocksApplier(NginxSettings settings) {
@@ -59,17 +63,21 @@ public final class FirewallBlocksApplier implements StateApplier, MetricSource {
             }
             for (JsonNode b : list) {
                 String ip = b.path("ip").asText("");
-                String service = b.path("serviceId").isTextual() ? b.path("serviceId").asText() : null;
+                String service =
+                        b.path("serviceId").isTextual() ? b.path("serviceId").asText() : null;
                 String action = b.path("action").asText("block");
-                if (!ADDRESS.matcher(ip).matches() || service != null && !SERVICE.matcher(service).matches()
-                        || !b.path("expiresAt").canConvertToLong() || !("block".equals(action) || "limit".equals(action))) {
+                if (!ADDRESS.matcher(ip).matches()
+                        || service != null && !SERVICE.matcher(service).matches()
+                        || !b.path("expiresAt").canConvertToLong()
+                        || !("block".equals(action) || "limit".equals(action))) {
                     throw new IllegalArgumentException("firewall-blocks: refused a malformed block");
                 }
                 ObjectNode o = out.addObject().put("ip", ip);
                 if (service != null) {
                     o.put("serviceId", service);
                 }
-                o.put("status", "limit".equals(action) ? 429 : 403).put("expiresAt", b.path("expiresAt").asLong());
+                o.put("status", "limit".equals(action) ? 429 : 403)
+                        .put("expiresAt", b.path("expiresAt").asLong());
             }
         }
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
@@ -102,8 +110,13 @@ public final class FirewallBlocksApplier implements StateApplier, MetricSource {
             throw new IOException("GET /firewall answered " + r.status());
         }
         for (JsonNode row : Spec.JSON.readTree(r.body()).path("blocked")) {
-            sink.counter("firewall_blocked_requests_total", row.path(2).asDouble(), "service", row.path(0).asText(),
-                    "status", row.path(1).asText());
+            sink.counter(
+                    "firewall_blocked_requests_total",
+                    row.path(2).asDouble(),
+                    "service",
+                    row.path(0).asText(),
+                    "status",
+                    row.path(1).asText());
         }
     }
 
