@@ -39,7 +39,10 @@ interface Decision {
 
 /** The signal a rule reads, for the chart. */
 const SIGNAL_OF: Record<string, string> = {
-  rpsPerReplica: 'rps', p95Ms: 'p95Ms', inFlightPerReplica: 'inFlight', cpuPercent: 'cpuPercent',
+  rpsPerReplica: 'rps',
+  p95Ms: 'p95Ms',
+  inFlightPerReplica: 'inFlight',
+  cpuPercent: 'cpuPercent',
   memoryPercent: 'memoryPercent',
 };
 
@@ -48,7 +51,9 @@ const SIGNAL_OF: Record<string, string> = {
  * shown is the one of the newest change's rule (else the request rate).
  */
 export function DecisionChart({ decisions }: { decisions: Decision[] }) {
-  const points = [...decisions].reverse().map((d) => ({ ...d, t: new Date(d.at).getTime() }))
+  const points = [...decisions]
+    .reverse()
+    .map((d) => ({ ...d, t: new Date(d.at).getTime() }))
     .filter((d) => !Number.isNaN(d.t));
   if (points.length < 2) return null;
   const driving = decisions.find((d) => d.changed && SIGNAL_OF[d.rule]);
@@ -67,20 +72,35 @@ export function DecisionChart({ decisions }: { decisions: Decision[] }) {
   points.forEach((p, i) => {
     step += i === 0 ? `M${x(p.t)},${yR(p.to)}` : `H${x(p.t)}V${yR(p.to)}`;
   });
-  const line = points.filter((p) => typeof p.signals?.[signal] === 'number')
-    .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t)},${yS(p.signals![signal])}`).join('');
+  const line = points
+    .filter((p) => typeof p.signals?.[signal] === 'number')
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t)},${yS(p.signals![signal])}`)
+    .join('');
   const changes = points.filter((p) => p.changed);
   return (
-    <svg className="autoscaling-chart" viewBox={`0 0 ${W} ${H}`} role="img"
-      aria-label={`Replicas (up to ${maxReplicas}) and ${signal} (up to ${maxSignal.toFixed(1)}), ${changes.length} change(s)`}>
+    <svg
+      className="autoscaling-chart"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={`Replicas (up to ${maxReplicas}) and ${signal} (up to ${maxSignal.toFixed(1)}), ${changes.length} change(s)`}
+    >
       <path d={step} fill="none" stroke="currentColor" strokeWidth={2} />
       {line && <path d={line} fill="none" stroke="#d9822b" strokeWidth={1.5} strokeDasharray="4 3" />}
       {changes.map((p, i) => (
-        <circle key={i} data-marker="change" cx={x(p.t)} cy={yR(p.to)} r={4} fill={p.to > p.from ? '#2e7d32' : '#c62828'}>
+        <circle
+          key={i}
+          data-marker="change"
+          cx={x(p.t)}
+          cy={yR(p.to)}
+          r={4}
+          fill={p.to > p.from ? '#2e7d32' : '#c62828'}
+        >
           <title>{`${p.from} → ${p.to}: ${p.reason}`}</title>
         </circle>
       ))}
-      <text x={2} y={12} fontSize={10}>replicas (solid), {signal} (dashed)</text>
+      <text x={2} y={12} fontSize={10}>
+        replicas (solid), {signal} (dashed)
+      </text>
     </svg>
   );
 }
@@ -93,8 +113,14 @@ const TARGETS: { key: keyof Targets; label: string }[] = [
   { key: 'memoryPercent', label: 'Memory % of the limit' },
 ];
 
-const INPUTS = ['minReplicas', 'maxReplicas', 'scaleUpStabilizationSeconds', 'scaleDownStabilizationSeconds',
-  ...TARGETS.map((t) => `targets.${t.key}`), 'targets'];
+const INPUTS = [
+  'minReplicas',
+  'maxReplicas',
+  'scaleUpStabilizationSeconds',
+  'scaleDownStabilizationSeconds',
+  ...TARGETS.map((t) => `targets.${t.key}`),
+  'targets',
+];
 
 type Draft = Record<string, string>;
 
@@ -140,8 +166,12 @@ export function AutoscalingPanel({ serviceId }: { serviceId: string }) {
       maxReplicas: Number(values.maxReplicas),
       scaleUpStabilizationSeconds: Number(values.scaleUpStabilizationSeconds),
       scaleDownStabilizationSeconds: Number(values.scaleDownStabilizationSeconds),
-      targets: Object.fromEntries(TARGETS.filter((t) => values[`targets.${t.key}`]?.trim())
-        .map((t) => [t.key, Number(values[`targets.${t.key}`])])),
+      targets: Object.fromEntries(
+        TARGETS.filter((t) => values[`targets.${t.key}`]?.trim()).map((t) => [
+          t.key,
+          Number(values[`targets.${t.key}`]),
+        ]),
+      ),
     };
     for (const k of ['serviceId', 'pausedUntil', 'pausedBy', 'updatedAt']) delete body[k];
     try {
@@ -159,8 +189,14 @@ export function AutoscalingPanel({ serviceId }: { serviceId: string }) {
   const input = (name: string, label: string) => (
     <Field key={name} name={name} label={label} errors={errors}>
       {(props) => (
-        <input {...props} type="number" step="any" value={values?.[name] ?? ''} disabled={!canWrite}
-          onChange={(e) => setDraft({ ...(values ?? {}), [name]: e.target.value })} />
+        <input
+          {...props}
+          type="number"
+          step="any"
+          value={values?.[name] ?? ''}
+          disabled={!canWrite}
+          onChange={(e) => setDraft({ ...(values ?? {}), [name]: e.target.value })}
+        />
       )}
     </Field>
   );
@@ -172,23 +208,38 @@ export function AutoscalingPanel({ serviceId }: { serviceId: string }) {
         <p>
           {p.enabled ? `On: ${p.minReplicas}–${p.maxReplicas} replicas.` : 'Off.'}
           {p.pausedUntil && new Date(p.pausedUntil).getTime() > Date.now() && (
-            <> Paused until {formatTime(p.pausedUntil)} after a manual change{p.pausedBy ? ` by ${p.pausedBy}` : ''}.</>
+            <>
+              {' '}
+              Paused until {formatTime(p.pausedUntil)} after a manual change{p.pausedBy ? ` by ${p.pausedBy}` : ''}.
+            </>
           )}
         </p>
       )}
-      {errors[''] && <p className="notice error" role="alert">{errors[''].join(' ')}</p>}
+      {errors[''] && (
+        <p className="notice error" role="alert">
+          {errors[''].join(' ')}
+        </p>
+      )}
       {values && (
         <form onSubmit={(e) => save(true, e)} aria-label="Autoscaling policy">
           {input('minReplicas', 'Min replicas')}
           {input('maxReplicas', 'Max replicas')}
           {TARGETS.map((t) => input(`targets.${t.key}`, t.label))}
-          {errors.targets && <p className="notice error" role="alert">{errors.targets.join(' ')}</p>}
+          {errors.targets && (
+            <p className="notice error" role="alert">
+              {errors.targets.join(' ')}
+            </p>
+          )}
           {input('scaleUpStabilizationSeconds', 'Scale-up window (s)')}
           {input('scaleDownStabilizationSeconds', 'Scale-down window (s)')}
           {canWrite && (
             <p>
               <button type="submit">{p?.enabled ? 'Save' : 'Switch on'}</button>{' '}
-              {p?.enabled && <button type="button" onClick={() => save(false)}>Switch off</button>}
+              {p?.enabled && (
+                <button type="button" onClick={() => save(false)}>
+                  Switch off
+                </button>
+              )}
             </p>
           )}
         </form>
@@ -199,7 +250,12 @@ export function AutoscalingPanel({ serviceId }: { serviceId: string }) {
       {decisions.data && decisions.data.length > 0 && (
         <table aria-label="Autoscaling decisions">
           <thead>
-            <tr><th>Time</th><th>Replicas</th><th>Rule</th><th>Reason</th></tr>
+            <tr>
+              <th>Time</th>
+              <th>Replicas</th>
+              <th>Rule</th>
+              <th>Reason</th>
+            </tr>
           </thead>
           <tbody>
             {decisions.data.map((d, i) => (

@@ -18,7 +18,9 @@ interface Maintenance {
 export function MaintenanceToggle({ serviceId, agentId }: { serviceId?: string; agentId?: string }) {
   const { canWrite } = useAuth();
   const queryClient = useQueryClient();
-  const path = agentId ? `/agents/${encodeURIComponent(agentId)}/maintenance` : `/services/${encodeURIComponent(serviceId ?? '')}/maintenance`;
+  const path = agentId
+    ? `/agents/${encodeURIComponent(agentId)}/maintenance`
+    : `/services/${encodeURIComponent(serviceId ?? '')}/maintenance`;
   const key = ['maintenance', path];
   const q = useQuery({ queryKey: key, queryFn: () => api<Maintenance>(path), retry: false });
   const [message, setMessage] = useState('');
@@ -47,12 +49,23 @@ export function MaintenanceToggle({ serviceId, agentId }: { serviceId?: string; 
       {m && (
         <p>
           {m.active
-            ? agentId ? 'In maintenance: visitors of every service on this host get the maintenance page (503).' : 'In maintenance: visitors get the maintenance page (503).'
+            ? agentId
+              ? 'In maintenance: visitors of every service on this host get the maintenance page (503).'
+              : 'In maintenance: visitors get the maintenance page (503).'
             : 'Not in maintenance.'}
-          {m.allow.length > 0 && <> Still served: <code>{m.allow.join(', ')}</code>.</>}
+          {m.allow.length > 0 && (
+            <>
+              {' '}
+              Still served: <code>{m.allow.join(', ')}</code>.
+            </>
+          )}
         </p>
       )}
-      {error && <p className="notice error" role="alert">{error}</p>}
+      {error && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
       {canWrite && m && (
         <p>
           {!m.enabled && (
@@ -60,7 +73,9 @@ export function MaintenanceToggle({ serviceId, agentId }: { serviceId?: string; 
               Message <input value={message} onChange={(e) => setMessage(e.target.value)} maxLength={2000} />
             </label>
           )}{' '}
-          <button type="button" onClick={toggle}>{m.enabled ? 'End maintenance' : 'Start maintenance'}</button>
+          <button type="button" onClick={toggle}>
+            {m.enabled ? 'End maintenance' : 'Start maintenance'}
+          </button>
         </p>
       )}
     </section>

@@ -45,10 +45,20 @@ export function PageEditor({ base, own, resetTo, sample }: Props) {
     let live = true;
     const timer = setTimeout(() => {
       api<{ html: string }>('/pages/preview', { method: 'POST', body: { html: text, status, ...sample } })
-        .then((r) => { if (live) { setPreview(r.html); setMessage(null); } })
-        .catch((e: Error) => { if (live) setMessage({ ok: false, text: e.message }); });
+        .then((r) => {
+          if (live) {
+            setPreview(r.html);
+            setMessage(null);
+          }
+        })
+        .catch((e: Error) => {
+          if (live) setMessage({ ok: false, text: e.message });
+        });
     }, 300);
-    return () => { live = false; clearTimeout(timer); };
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [text, status, sample?.service, sample?.domain]);
 
   const save = async () => {
@@ -77,9 +87,18 @@ export function PageEditor({ base, own, resetTo, sample }: Props) {
     <QueryState what="pages" pending={pages.isPending} error={pages.error} module="pages">
       <label>
         Page{' '}
-        <select value={status} onChange={(e) => { setStatus(e.target.value); setHtml(null); }}>
+        <select
+          value={status}
+          onChange={(e) => {
+            setStatus(e.target.value);
+            setHtml(null);
+          }}
+        >
           {(pages.data ?? []).map((p) => (
-            <option key={p.status} value={p.status}>{p.status}{p.source === own ? ' (edited)' : ''}</option>
+            <option key={p.status} value={p.status}>
+              {p.status}
+              {p.source === own ? ' (edited)' : ''}
+            </option>
           ))}
         </select>
       </label>
@@ -90,18 +109,39 @@ export function PageEditor({ base, own, resetTo, sample }: Props) {
             : `Replaces the ${current.status} answers nginx makes itself; the upstream's own ${current.status} answers pass through until you save a page of this service.`}
         </p>
       )}
-      {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice ok' : 'notice error'}>{message.text}</p>}
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice ok' : 'notice error'}>
+          {message.text}
+        </p>
+      )}
       <div className="pages-editor">
         <label>
           Template (mustache: {'{{status}} {{reason}} {{service}} {{domain}} {{message}} {{retryAfter}} {{requestId}}'})
-          <textarea rows={20} value={text} readOnly={!canWrite} onChange={(e) => setHtml(e.target.value)} spellCheck={false} />
+          <textarea
+            rows={20}
+            value={text}
+            readOnly={!canWrite}
+            onChange={(e) => setHtml(e.target.value)}
+            spellCheck={false}
+          />
         </label>
-        <iframe title="Preview" sandbox="" srcDoc={preview} style={{ width: '100%', minHeight: '24rem', border: '1px solid' }} />
+        <iframe
+          title="Preview"
+          sandbox=""
+          srcDoc={preview}
+          style={{ width: '100%', minHeight: '24rem', border: '1px solid' }}
+        />
       </div>
       {canWrite && (
         <p>
-          <button type="button" onClick={save}>Save</button>{' '}
-          {current?.source === own && <button type="button" onClick={reset}>Back to {resetTo}</button>}
+          <button type="button" onClick={save}>
+            Save
+          </button>{' '}
+          {current?.source === own && (
+            <button type="button" onClick={reset}>
+              Back to {resetTo}
+            </button>
+          )}
         </p>
       )}
     </QueryState>

@@ -14,11 +14,17 @@ export function ServicePages({ service }: { service: Service }) {
     <section aria-labelledby="service-pages-title">
       <div className="page-head">
         <h2 id="service-pages-title">Error pages</h2>
-        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? 'Close the pages' : canWrite ? 'Edit pages' : 'Show pages'}</button>
+        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Close the pages' : canWrite ? 'Edit pages' : 'Show pages'}
+        </button>
       </div>
       {open && (
-        <PageEditor base={`/services/${encodeURIComponent(service.id)}/pages`} own="service" resetTo="the fleet-wide page"
-          sample={{ service: service.name, domain: service.domains[0] }} />
+        <PageEditor
+          base={`/services/${encodeURIComponent(service.id)}/pages`}
+          own="service"
+          resetTo="the fleet-wide page"
+          sample={{ service: service.name, domain: service.domains[0] }}
+        />
       )}
     </section>
   );

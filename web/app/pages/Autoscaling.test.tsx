@@ -11,14 +11,46 @@ const STATUS = {
 };
 const SVC = { ...SERVICE, containers: { image: 'demo', replicas: 1 } };
 const POLICY = {
-  enabled: false, minReplicas: 1, maxReplicas: 1, targets: {}, max5xxPercent: 50, scaleUpStabilizationSeconds: 0,
-  scaleDownStabilizationSeconds: 300, tolerancePercent: 10, maxScaleUpStep: 4, maxScaleDownStep: 1, cooldownSeconds: 15,
-  scaleToZeroAfterSeconds: null, manualPauseSeconds: 600, sampleMaxAgeSeconds: 30, serviceId: 's1',
-  pausedUntil: null, pausedBy: null, updatedAt: null,
+  enabled: false,
+  minReplicas: 1,
+  maxReplicas: 1,
+  targets: {},
+  max5xxPercent: 50,
+  scaleUpStabilizationSeconds: 0,
+  scaleDownStabilizationSeconds: 300,
+  tolerancePercent: 10,
+  maxScaleUpStep: 4,
+  maxScaleDownStep: 1,
+  cooldownSeconds: 15,
+  scaleToZeroAfterSeconds: null,
+  manualPauseSeconds: 600,
+  sampleMaxAgeSeconds: 30,
+  serviceId: 's1',
+  pausedUntil: null,
+  pausedBy: null,
+  updatedAt: null,
 };
 const DECISIONS = [
-  { at: '2026-12-04T23:00:10Z', from: 1, to: 4, reason: 'rpsPerReplica: 180 req/s over 1 replica(s) = 180 per replica, target 50 (ratio 3.60) → 4; 1 → 4', rule: 'rpsPerReplica', changed: true, recommended: 4, signals: { rps: 180 } },
-  { at: '2026-12-04T23:00:00Z', from: 1, to: 1, reason: 'rpsPerReplica: 30 req/s … (within the 10 % tolerance)', rule: 'tolerance', changed: false, recommended: 1, signals: {} },
+  {
+    at: '2026-12-04T23:00:10Z',
+    from: 1,
+    to: 4,
+    reason: 'rpsPerReplica: 180 req/s over 1 replica(s) = 180 per replica, target 50 (ratio 3.60) → 4; 1 → 4',
+    rule: 'rpsPerReplica',
+    changed: true,
+    recommended: 4,
+    signals: { rps: 180 },
+  },
+  {
+    at: '2026-12-04T23:00:00Z',
+    from: 1,
+    to: 1,
+    reason: 'rpsPerReplica: 30 req/s … (within the 10 % tolerance)',
+    rule: 'tolerance',
+    changed: false,
+    recommended: 1,
+    signals: {},
+  },
 ];
 
 describe('service page: autoscaling', () => {
@@ -44,12 +76,21 @@ describe('service page: autoscaling', () => {
 
   it('switches a policy on and shows the field errors of the core', async () => {
     let sent: Record<string, unknown> | null = null;
-    const calls = mockApi(routes({
-      'PUT /api/v1/services/s1/autoscaling': (c) => {
-        sent = c.body as Record<string, unknown>;
-        return { status: 400, body: { title: 'Bad Request', status: 400, errors: [{ field: 'maxReplicas', message: 'must be at least minReplicas (3)' }] } };
-      },
-    }));
+    const calls = mockApi(
+      routes({
+        'PUT /api/v1/services/s1/autoscaling': (c) => {
+          sent = c.body as Record<string, unknown>;
+          return {
+            status: 400,
+            body: {
+              title: 'Bad Request',
+              status: 400,
+              errors: [{ field: 'maxReplicas', message: 'must be at least minReplicas (3)' }],
+            },
+          };
+        },
+      }),
+    );
     renderApp('/services/s1');
     const user = userEvent.setup();
     const form = await screen.findByRole('form', { name: 'Autoscaling policy' });

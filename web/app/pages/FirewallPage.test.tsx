@@ -6,13 +6,25 @@ import { countdown } from './FirewallPage';
 
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000 + 30_000).toISOString();
 const block = (ip: string, detector: string, mode: string) => ({
-  ip, scope: 'global', serviceId: null, detector, action: 'block', mode, reason: `${detector} reason`,
-  since: new Date().toISOString(), expiresAt: inMinutes(10),
+  ip,
+  scope: 'global',
+  serviceId: null,
+  detector,
+  action: 'block',
+  mode,
+  reason: `${detector} reason`,
+  since: new Date().toISOString(),
+  expiresAt: inMinutes(10),
   evidence: detector === 'manual' ? {} : { score: 1.5, counts: { notFound: 45 }, samples: [`${ip} "GET /.env" 404`] },
 });
 const settings = {
-  mode: 'shadow', allow: [], windowSeconds: 60,
-  detectors: { flood: { mode: null, action: 'limit', threshold: 1200 }, scan: { mode: 'enforce', action: 'block', threshold: 30 } },
+  mode: 'shadow',
+  allow: [],
+  windowSeconds: 60,
+  detectors: {
+    flood: { mode: null, action: 'limit', threshold: 1200 },
+    scan: { mode: 'enforce', action: 'block', threshold: 30 },
+  },
 };
 
 describe('firewall', () => {
@@ -25,7 +37,10 @@ describe('firewall', () => {
 
   it('lists blocks with evidence, unblocks, blocks and switches a detector', async () => {
     const calls = mockApi({
-      'GET /api/v1/firewall/blocks': () => [block('127.0.0.9', 'scan', 'enforce'), block('127.0.0.10', 'manual', 'enforce')],
+      'GET /api/v1/firewall/blocks': () => [
+        block('127.0.0.9', 'scan', 'enforce'),
+        block('127.0.0.10', 'manual', 'enforce'),
+      ],
       'GET /api/v1/firewall/settings': () => settings,
       'DELETE /api/v1/firewall/blocks/127.0.0.9': () => ({ status: 204 }),
       'POST /api/v1/firewall/blocks': () => block('127.0.0.11', 'manual', 'enforce'),

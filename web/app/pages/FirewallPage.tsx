@@ -60,8 +60,15 @@ export default function FirewallPage() {
   const { canWrite } = useAuth();
   const queryClient = useQueryClient();
   const now = useNow();
-  const blocks = useQuery({ queryKey: ['firewall', 'blocks'], queryFn: () => api<FirewallBlock[]>('/firewall/blocks'), refetchInterval: REFRESH_MS });
-  const settings = useQuery({ queryKey: ['firewall', 'settings'], queryFn: () => api<FirewallSettings>('/firewall/settings') });
+  const blocks = useQuery({
+    queryKey: ['firewall', 'blocks'],
+    queryFn: () => api<FirewallBlock[]>('/firewall/blocks'),
+    refetchInterval: REFRESH_MS,
+  });
+  const settings = useQuery({
+    queryKey: ['firewall', 'settings'],
+    queryFn: () => api<FirewallSettings>('/firewall/settings'),
+  });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [ip, setIp] = useState('');
   const [ttl, setTtl] = useState('');
@@ -86,16 +93,27 @@ export default function FirewallPage() {
 
   const unblock = (b: FirewallBlock) =>
     run(
-      () => api(`/firewall/blocks/${encodeURIComponent(b.ip)}${b.serviceId ? `?serviceId=${encodeURIComponent(b.serviceId)}` : ''}`, { method: 'DELETE' }),
+      () =>
+        api(
+          `/firewall/blocks/${encodeURIComponent(b.ip)}${b.serviceId ? `?serviceId=${encodeURIComponent(b.serviceId)}` : ''}`,
+          { method: 'DELETE' },
+        ),
       `Unblocked ${b.ip}.`,
     );
 
   const setMode = (detector: string | null, mode: string) => {
     const s = settings.data;
     if (!s) return;
-    const next: FirewallSettings = detector === null
-      ? { ...s, mode: mode as FirewallSettings['mode'] }
-      : { ...s, detectors: { ...s.detectors, [detector]: { ...s.detectors[detector], mode: mode === 'inherit' ? null : (mode as 'enforce') } } };
+    const next: FirewallSettings =
+      detector === null
+        ? { ...s, mode: mode as FirewallSettings['mode'] }
+        : {
+            ...s,
+            detectors: {
+              ...s.detectors,
+              [detector]: { ...s.detectors[detector], mode: mode === 'inherit' ? null : (mode as 'enforce') },
+            },
+          };
     void run(() => api('/firewall/settings', { method: 'PUT', body: next }), 'Settings saved.');
   };
 
@@ -105,12 +123,23 @@ export default function FirewallPage() {
       <div className="page-head">
         <h1 id="fw-title">Firewall</h1>
       </div>
-      {message && <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>{message.text}</p>}
+      {message && (
+        <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>
+          {message.text}
+        </p>
+      )}
       {canWrite && (
         <form className="toolbar" onSubmit={block} aria-label="Block a client">
-          <label>Address <input value={ip} onChange={(e) => setIp(e.target.value)} required placeholder="203.0.113.7" /></label>
-          <label>TTL (s) <input value={ttl} onChange={(e) => setTtl(e.target.value)} inputMode="numeric" placeholder="default" /></label>
-          <label><input type="checkbox" checked={limit} onChange={(e) => setLimit(e.target.checked)} /> 429 instead of 403</label>
+          <label>
+            Address <input value={ip} onChange={(e) => setIp(e.target.value)} required placeholder="203.0.113.7" />
+          </label>
+          <label>
+            TTL (s){' '}
+            <input value={ttl} onChange={(e) => setTtl(e.target.value)} inputMode="numeric" placeholder="default" />
+          </label>
+          <label>
+            <input type="checkbox" checked={limit} onChange={(e) => setLimit(e.target.checked)} /> 429 instead of 403
+          </label>
           <button type="submit">Block</button>
         </form>
       )}
@@ -123,32 +152,62 @@ export default function FirewallPage() {
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Client</th><th scope="col">Scope</th><th scope="col">Detector</th><th scope="col">Mode</th>
-                  <th scope="col">Expires in</th><th scope="col">Reason and evidence</th>
-                  {canWrite && <th scope="col"><span className="sr-only">Actions</span></th>}
+                  <th scope="col">Client</th>
+                  <th scope="col">Scope</th>
+                  <th scope="col">Detector</th>
+                  <th scope="col">Mode</th>
+                  <th scope="col">Expires in</th>
+                  <th scope="col">Reason and evidence</th>
+                  {canWrite && (
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody>
                 {list.map((b) => (
                   <tr key={`${b.ip} ${b.serviceId ?? ''}`}>
-                    <td><code>{b.ip}</code></td>
+                    <td>
+                      <code>{b.ip}</code>
+                    </td>
                     <td>{b.serviceId ? <Link to={`/services/${b.serviceId}`}>service</Link> : 'everywhere'}</td>
-                    <td>{b.detector} <span className="muted small">({b.action === 'limit' ? '429' : '403'})</span></td>
-                    <td><Badge value={b.mode === 'enforce' ? 'ENFORCE' : 'SHADOW'} title={b.mode} /></td>
+                    <td>
+                      {b.detector} <span className="muted small">({b.action === 'limit' ? '429' : '403'})</span>
+                    </td>
+                    <td>
+                      <Badge value={b.mode === 'enforce' ? 'ENFORCE' : 'SHADOW'} title={b.mode} />
+                    </td>
                     <td title={formatTime(b.expiresAt)}>{countdown(b.expiresAt, now)}</td>
                     <td>
                       {b.reason}
                       {(b.evidence.samples?.length || b.evidence.counts) && (
                         <details>
-                          <summary>Evidence{b.evidence.score !== undefined ? ` (score ${b.evidence.score})` : ''}</summary>
+                          <summary>
+                            Evidence{b.evidence.score !== undefined ? ` (score ${b.evidence.score})` : ''}
+                          </summary>
                           {b.evidence.counts && (
-                            <p className="small">{Object.entries(b.evidence.counts).map(([k, v]) => `${k} ${v}`).join(' · ')}</p>
+                            <p className="small">
+                              {Object.entries(b.evidence.counts)
+                                .map(([k, v]) => `${k} ${v}`)
+                                .join(' · ')}
+                            </p>
                           )}
-                          {b.evidence.samples?.map((s, i) => <pre key={i} className="small">{s}</pre>)}
+                          {b.evidence.samples?.map((s, i) => (
+                            <pre key={i} className="small">
+                              {s}
+                            </pre>
+                          ))}
                         </details>
                       )}
                     </td>
-                    {canWrite && <td><button type="button" onClick={() => unblock(b)}>Unblock</button></td>}
+                    {canWrite && (
+                      <td>
+                        <button type="button" onClick={() => unblock(b)}>
+                          Unblock
+                        </button>
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>
@@ -162,13 +221,24 @@ export default function FirewallPage() {
           <div className="table-wrap">
             <table>
               <thead>
-                <tr><th scope="col">Detector</th><th scope="col">Mode</th><th scope="col">Action</th></tr>
+                <tr>
+                  <th scope="col">Detector</th>
+                  <th scope="col">Mode</th>
+                  <th scope="col">Action</th>
+                </tr>
               </thead>
               <tbody>
                 <tr>
-                  <td><strong>All (default)</strong></td>
                   <td>
-                    <select aria-label="Mode of all detectors" value={settings.data.mode} disabled={!canWrite} onChange={(e) => setMode(null, e.target.value)}>
+                    <strong>All (default)</strong>
+                  </td>
+                  <td>
+                    <select
+                      aria-label="Mode of all detectors"
+                      value={settings.data.mode}
+                      disabled={!canWrite}
+                      onChange={(e) => setMode(null, e.target.value)}
+                    >
                       <option value="shadow">shadow (report only)</option>
                       <option value="enforce">enforce</option>
                     </select>
@@ -179,7 +249,12 @@ export default function FirewallPage() {
                   <tr key={name}>
                     <td>{name}</td>
                     <td>
-                      <select aria-label={`Mode of ${name}`} value={d.mode ?? 'inherit'} disabled={!canWrite} onChange={(e) => setMode(name, e.target.value)}>
+                      <select
+                        aria-label={`Mode of ${name}`}
+                        value={d.mode ?? 'inherit'}
+                        disabled={!canWrite}
+                        onChange={(e) => setMode(name, e.target.value)}
+                      >
                         <option value="inherit">as all ({settings.data!.mode})</option>
                         <option value="shadow">shadow</option>
                         <option value="enforce">enforce</option>

@@ -12,7 +12,10 @@ describe('pages', () => {
   it('edits a page with a live preview in a sandboxed iframe and saves it', async () => {
     const calls = mockApi({
       'GET /api/v1/pages': () => PAGES,
-      'POST /api/v1/pages/preview': (call) => ({ status: '503', html: `rendered ${(call as { body: { html: string } }).body.html}` }),
+      'POST /api/v1/pages/preview': (call) => ({
+        status: '503',
+        html: `rendered ${(call as { body: { html: string } }).body.html}`,
+      }),
       'PUT /api/v1/pages/503': (call) => ({ ...PAGES[1], html: (call as { body: { html: string } }).body.html }),
     });
     renderApp('/pages');
@@ -32,20 +35,45 @@ describe('pages', () => {
 
   it("edits a service's own page from its page, previewed with the service's name", async () => {
     const own = [
-      { status: '404', code: 404, html: '<p>fleet 404</p>', source: 'default', replaced: true, replacesUpstream: false },
-      { status: '503', code: 503, html: '<p>fleet {{service}}</p>', source: 'default', replaced: true, replacesUpstream: false },
+      {
+        status: '404',
+        code: 404,
+        html: '<p>fleet 404</p>',
+        source: 'default',
+        replaced: true,
+        replacesUpstream: false,
+      },
+      {
+        status: '503',
+        code: 503,
+        html: '<p>fleet {{service}}</p>',
+        source: 'default',
+        replaced: true,
+        replacesUpstream: false,
+      },
     ];
     const calls = mockApi({
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/services/s1': () => SERVICE,
-      'GET /api/v1/services/s1/status': () => ({ revision: 3, health: 'HEALTHY', agents: [], targets: [], replicas: [] }),
+      'GET /api/v1/services/s1/status': () => ({
+        revision: 3,
+        health: 'HEALTHY',
+        agents: [],
+        targets: [],
+        replicas: [],
+      }),
       'GET /api/v1/services/s1/pages': () => own,
       'POST /api/v1/pages/preview': (call) => {
         const body = (call as { body: { html: string; service: string; domain: string } }).body;
         return { status: '503', html: `${body.html} for ${body.service} at ${body.domain}` };
       },
       'PUT /api/v1/services/s1/pages/503': (call) => {
-        own[1] = { ...own[1], html: (call as { body: { html: string } }).body.html, source: 'service', replacesUpstream: true };
+        own[1] = {
+          ...own[1],
+          html: (call as { body: { html: string } }).body.html,
+          source: 'service',
+          replacesUpstream: true,
+        };
         return own[1];
       },
       'DELETE /api/v1/services/s1/pages/503': () => undefined,
@@ -77,7 +105,14 @@ describe('pages', () => {
       'GET /api/v1/agents/a1': () => AGENT,
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/services': () => [SERVICE],
-      'GET /api/v1/agents/a1/maintenance': () => ({ agentId: 'a1', enabled, active: enabled, message: null, retryAfterSeconds: null, allow: [] }),
+      'GET /api/v1/agents/a1/maintenance': () => ({
+        agentId: 'a1',
+        enabled,
+        active: enabled,
+        message: null,
+        retryAfterSeconds: null,
+        allow: [],
+      }),
       'PUT /api/v1/agents/a1/maintenance': (call) => {
         enabled = (call as { body: { enabled: boolean } }).body.enabled;
         return { agentId: 'a1', enabled, active: enabled, message: 'Kernel', retryAfterSeconds: null, allow: [] };
@@ -86,9 +121,15 @@ describe('pages', () => {
     renderApp('/hosts/a1');
     await userEvent.type(await screen.findByRole('textbox', { name: 'Message' }), 'Kernel');
     await userEvent.click(screen.getByRole('button', { name: 'Start maintenance' }));
-    expect(await screen.findByText('In maintenance: visitors of every service on this host get the maintenance page (503).')).toBeTruthy();
+    expect(
+      await screen.findByText('In maintenance: visitors of every service on this host get the maintenance page (503).'),
+    ).toBeTruthy();
     const put = calls.find((c) => c.method === 'PUT' && c.path === '/api/v1/agents/a1/maintenance');
-    expect((put as { body: { enabled: boolean; message: string } }).body).toEqual({ enabled: true, allow: [], message: 'Kernel' });
+    expect((put as { body: { enabled: boolean; message: string } }).body).toEqual({
+      enabled: true,
+      allow: [],
+      message: 'Kernel',
+    });
   });
 
   it('switches a service into maintenance from its page', async () => {
@@ -96,8 +137,20 @@ describe('pages', () => {
     const calls = mockApi({
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/services/s1': () => SERVICE,
-      'GET /api/v1/services/s1/status': () => ({ revision: 3, health: 'HEALTHY', agents: [], targets: [], replicas: [] }),
-      'GET /api/v1/services/s1/maintenance': () => ({ enabled, active: enabled, message: null, retryAfterSeconds: null, allow: [] }),
+      'GET /api/v1/services/s1/status': () => ({
+        revision: 3,
+        health: 'HEALTHY',
+        agents: [],
+        targets: [],
+        replicas: [],
+      }),
+      'GET /api/v1/services/s1/maintenance': () => ({
+        enabled,
+        active: enabled,
+        message: null,
+        retryAfterSeconds: null,
+        allow: [],
+      }),
       'PUT /api/v1/services/s1/maintenance': (call) => {
         enabled = (call as { body: { enabled: boolean } }).body.enabled;
         return { enabled, active: enabled, message: null, retryAfterSeconds: null, allow: [] };

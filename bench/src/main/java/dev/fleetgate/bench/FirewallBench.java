@@ -1,12 +1,5 @@
 package dev.fleetgate.bench;
 
-import dev.fleetgate.firewall.detect.Analyzer;
-import dev.fleetgate.firewall.detect.LogParser;
-import dev.fleetgate.firewall.detect.Replay;
-import dev.fleetgate.firewall.detect.Request;
-import dev.fleetgate.firewall.detect.Settings;
-import dev.fleetgate.firewall.detect.sim.Evaluation;
-import dev.fleetgate.firewall.detect.sim.TrafficGenerator;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
@@ -15,6 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import dev.fleetgate.firewall.detect.Analyzer;
+import dev.fleetgate.firewall.detect.LogParser;
+import dev.fleetgate.firewall.detect.Replay;
+import dev.fleetgate.firewall.detect.Request;
+import dev.fleetgate.firewall.detect.Settings;
+import dev.fleetgate.firewall.detect.sim.Evaluation;
+import dev.fleetgate.firewall.detect.sim.TrafficGenerator;
 
 /**
  * Firewall detectors (issue 16), no OSGi, one thread (figures are per core):
@@ -40,7 +41,10 @@ public final class FirewallBench {
         String[] seeds = a.getOrDefault("seeds", "1,2,3,4,5").split(",");
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         Settings settings = Settings.defaults();
-        System.out.printf(Locale.ROOT, "load average %s, %d processors%n", loadAverage(),
+        System.out.printf(
+                Locale.ROOT,
+                "load average %s, %d processors%n",
+                loadAverage(),
                 Runtime.getRuntime().availableProcessors());
 
         int benignDecided = 0;
@@ -49,8 +53,13 @@ public final class FirewallBench {
             for (String seed : seeds) {
                 TrafficGenerator.Traffic t = new TrafficGenerator(Long.parseLong(seed.trim()), scale, 600).generate();
                 Evaluation.Report r = Evaluation.run(t, settings, "direct");
-                System.out.printf(Locale.ROOT, "%n== quality, seed %s: %,d requests, %,d clients%n%s", seed,
-                        t.requests().size(), t.labels().size(), r.table());
+                System.out.printf(
+                        Locale.ROOT,
+                        "%n== quality, seed %s: %,d requests, %,d clients%n%s",
+                        seed,
+                        t.requests().size(),
+                        t.labels().size(),
+                        r.table());
                 r.benignBlocked().stream().limit(10).forEach(b -> System.out.println("  benign decided: " + b));
                 benignDecided += r.benignBlocked().size();
                 benignClients += r.benignClients();
@@ -71,13 +80,21 @@ public final class FirewallBench {
         double memAll = memory(all);
         System.out.printf(Locale.ROOT, "capacity 1,000,000 (every client tracked): %.1f MB retained%n", memAll);
 
-        System.out.printf(Locale.ROOT, "%nfirewall_replay_lps=%.0f firewall_replay_cpu_lps=%.0f firewall_live_lps=%.0f "
-                + "firewall_mem_1m_mb=%.1f benign_decided=%d/%d%n", replayLps, replayCpuLps, liveBest, memDefault,
-                benignDecided, benignClients);
+        System.out.printf(
+                Locale.ROOT,
+                "%nfirewall_replay_lps=%.0f firewall_replay_cpu_lps=%.0f firewall_live_lps=%.0f "
+                        + "firewall_mem_1m_mb=%.1f benign_decided=%d/%d%n",
+                replayLps,
+                replayCpuLps,
+                liveBest,
+                memDefault,
+                benignDecided,
+                benignClients);
     }
 
     /** @return best replay lines/s (wall), replay lines per CPU-second, live detector lines/s */
-    private static double[] throughput(Settings settings, double scale, int rounds, ThreadMXBean cpu) throws IOException {
+    private static double[] throughput(Settings settings, double scale, int rounds, ThreadMXBean cpu)
+            throws IOException {
         double[] out = new double[3];
         TrafficGenerator.Traffic t = new TrafficGenerator(42, scale, 600).generate();
         List<Request> requests = t.requests();
@@ -87,20 +104,27 @@ public final class FirewallBench {
             json.add(TrafficGenerator.json(r));
             combined.add(TrafficGenerator.combined(r));
         }
-        System.out.printf(Locale.ROOT, "%n== throughput (one thread), %,d lines, %d rounds each (first is warm-up)%n",
-                json.size(), rounds);
+        System.out.printf(
+                Locale.ROOT,
+                "%n== throughput (one thread), %,d lines, %d rounds each (first is warm-up)%n",
+                json.size(),
+                rounds);
         for (String format : List.of("json", "combined")) {
             List<String> lines = format.equals("json") ? json : combined;
             double best = 0;
             double bestCpu = 0;
             for (int round = 0; round < rounds; round++) {
                 long c0 = cpu.getCurrentThreadCpuTime();
-                Replay.Result res = Replay.run(new LinesReader(lines), settings, List.of(),
-                        10_000);
+                Replay.Result res = Replay.run(new LinesReader(lines), settings, List.of(), 10_000);
                 double cpuS = (cpu.getCurrentThreadCpuTime() - c0) / 1e9;
                 if (round > 0) {
-                    System.out.printf(Locale.ROOT, "replay %-8s %,12.0f lines/s wall, %,12.0f lines per CPU-second, "
-                            + "%d clients reported%n", format, res.linesPerSecond(), res.lines() / cpuS,
+                    System.out.printf(
+                            Locale.ROOT,
+                            "replay %-8s %,12.0f lines/s wall, %,12.0f lines per CPU-second, "
+                                    + "%d clients reported%n",
+                            format,
+                            res.linesPerSecond(),
+                            res.lines() / cpuS,
                             res.decisions().size());
                     best = Math.max(best, res.linesPerSecond());
                     bestCpu = Math.max(bestCpu, res.lines() / cpuS);
@@ -110,8 +134,15 @@ public final class FirewallBench {
                 out[0] = best;
                 out[1] = bestCpu;
             }
-            System.out.printf(Locale.ROOT, "replay %s best: %,.0f lines/s wall = %.1f x fail2ban (%,.0f lines/s); "
-                    + "%,.0f lines per CPU-second = %.1f x%n", format, best, best / FAIL2BAN_LPS, FAIL2BAN_LPS, bestCpu,
+            System.out.printf(
+                    Locale.ROOT,
+                    "replay %s best: %,.0f lines/s wall = %.1f x fail2ban (%,.0f lines/s); "
+                            + "%,.0f lines per CPU-second = %.1f x%n",
+                    format,
+                    best,
+                    best / FAIL2BAN_LPS,
+                    FAIL2BAN_LPS,
+                    bestCpu,
                     bestCpu / FAIL2BAN_LPS);
         }
         double parseBest = 0;
@@ -132,7 +163,7 @@ public final class FirewallBench {
         }
         System.out.printf(Locale.ROOT, "parser alone (json): %,.0f lines/s%n", parseBest);
         for (int round = 0; round < rounds; round++) {
-            Analyzer an = new Analyzer(settings, List.of(), d -> { });
+            Analyzer an = new Analyzer(settings, List.of(), d -> {});
             long t0 = System.nanoTime();
             long n = 0;
             for (Request r : requests) {
@@ -150,20 +181,22 @@ public final class FirewallBench {
 
     private static double memory(Settings settings) {
         long before = used();
-        Analyzer an = new Analyzer(settings, List.of(), d -> { });
+        Analyzer an = new Analyzer(settings, List.of(), d -> {});
         long n = 0;
         String ua = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
         for (int round = 0; round < 3; round++) {
             for (int i = 0; i < 1_000_000; i++) {
                 String ip = (11 + (i >> 16)) + "." + (i >> 8 & 255) + "." + (i & 255) + ".7";
-                an.accept(new Request(1_764_000_000_000L + n, "svc-" + (i & 7), ip, "GET", "/p/" + (i & 1023), 200, ua,
-                        null), ++n);
+                an.accept(
+                        new Request(
+                                1_764_000_000_000L + n, "svc-" + (i & 7), ip, "GET", "/p/" + (i & 1023), 200, ua, null),
+                        ++n);
             }
         }
         long after = used();
         long[] stats = an.stats();
-        System.out.printf(Locale.ROOT, "  %,d requests, %,d clients tracked, %,d evictions%n", stats[0], stats[3],
-                stats[2]);
+        System.out.printf(
+                Locale.ROOT, "  %,d requests, %,d clients tracked, %,d evictions%n", stats[0], stats[3], stats[2]);
         return (after - before) / 1e6;
     }
 
@@ -177,7 +210,8 @@ public final class FirewallBench {
 
     private static String loadAverage() {
         try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .trim();
         } catch (IOException e) {
             return "?";
         }
@@ -216,7 +250,6 @@ public final class FirewallBench {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

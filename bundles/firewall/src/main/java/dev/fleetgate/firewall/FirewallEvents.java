@@ -17,6 +17,5 @@ public final class FirewallEvents {
     /** Topic of every decision stored (enforced or shadow), with its evidence. */
     public static final String BLOCKED_TOPIC = "fleetgate/firewall/BLOCKED";
 
-    private FirewallEvents() {
-    }
+    private FirewallEvents() {}
 }

@@ -2,6 +2,7 @@ package dev.fleetgate.proxy;
 
 import java.util.List;
 import java.util.Optional;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -67,21 +68,45 @@ public interface ServiceDirectory {
      * @param tls        the service's {@code tls} setting as its owner wrote it ({@link TlsSetting#OFF} when none)
      * @param cpus       the CPU limit of one replica in cores, or null without one (or without containers); since 1.4
      */
-    record ServiceInfo(String id, String name, long revision, List<String> domains, List<String> agentIds,
-            List<Target> targets, boolean containers, int replicas, TlsSetting tls, Double cpus) {
+    record ServiceInfo(
+            String id,
+            String name,
+            long revision,
+            List<String> domains,
+            List<String> agentIds,
+            List<Target> targets,
+            boolean containers,
+            int replicas,
+            TlsSetting tls,
+            Double cpus) {
         public ServiceInfo {
             tls = tls == null ? TlsSetting.OFF : tls;
         }
 
         /** A service without a CPU limit (the constructor of version 1.3). */
-        public ServiceInfo(String id, String name, long revision, List<String> domains, List<String> agentIds,
-                List<Target> targets, boolean containers, int replicas, TlsSetting tls) {
+        public ServiceInfo(
+                String id,
+                String name,
+                long revision,
+                List<String> domains,
+                List<String> agentIds,
+                List<Target> targets,
+                boolean containers,
+                int replicas,
+                TlsSetting tls) {
             this(id, name, revision, domains, agentIds, targets, containers, replicas, tls, null);
         }
 
         /** A service without TLS (the constructor of version 1.2). */
-        public ServiceInfo(String id, String name, long revision, List<String> domains, List<String> agentIds,
-                List<Target> targets, boolean containers, int replicas) {
+        public ServiceInfo(
+                String id,
+                String name,
+                long revision,
+                List<String> domains,
+                List<String> agentIds,
+                List<Target> targets,
+                boolean containers,
+                int replicas) {
             this(id, name, revision, domains, agentIds, targets, containers, replicas, TlsSetting.OFF, null);
         }
     }

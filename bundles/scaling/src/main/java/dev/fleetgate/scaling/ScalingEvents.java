@@ -10,6 +10,5 @@ public final class ScalingEvents {
     /** Firing after 3 changes of scaling direction within 10 minutes; cleared when none is left in the window. */
     public static final String FLAPPING_KIND = "scaling.flapping";
 
-    private ScalingEvents() {
-    }
+    private ScalingEvents() {}
 }

@@ -34,6 +34,7 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 class AgentInstallE2EIT {
     /** core 22200–22204, the installed agent's nginx 22210–22212 */
     private static final int PORTS = 22200;
+
     private static final int PROXY = 22210;
 
     private Path work;
@@ -44,7 +45,8 @@ class AgentInstallE2EIT {
 
     @BeforeAll
     void start() throws Exception {
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("install-" + System.currentTimeMillis());
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath())
+                .resolve("install-" + System.currentTimeMillis());
         Files.createDirectories(work);
         db = TestDatabase.create();
         core = CoreProcess.install(work, PORTS, db, Map.of("syncIntervalSeconds", "5"));
@@ -59,18 +61,20 @@ class AgentInstallE2EIT {
         if (pid != null && Files.exists(pid)) {
             ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(h -> {
                 h.destroy();
-                h.onExit().orTimeout(20, TimeUnit.SECONDS).exceptionally(e -> {
-                    h.destroyForcibly();
-                    return h;
-                }).join();
+                h.onExit()
+                        .orTimeout(20, TimeUnit.SECONDS)
+                        .exceptionally(e -> {
+                            h.destroyForcibly();
+                            return h;
+                        })
+                        .join();
             });
             AgentProcess.stopNginx(state);
         }
         Processes.stopAll(null, core, db);
     }
 
-    record Run(int exit, String output) {
-    }
+    record Run(int exit, String output) {}
 
     /** Runs {@code command} with sh as a user would paste it, with the installer's environment. */
     private Run run(String command, Path prefix, Path stateDir) throws Exception {
@@ -81,7 +85,8 @@ class AgentInstallE2EIT {
         // the agent runs as the user running the test (root in CI: named explicitly, as the script requires)
         env.put("FLEETGATE_AGENT_USER", System.getProperty("user.name"));
         Path out = work.resolve("install-" + System.nanoTime() + ".log");
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command)
+                .redirectErrorStream(true)
                 .redirectOutput(out.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -91,12 +96,16 @@ class AgentInstallE2EIT {
 
     @Test
     void theOneLineCommandInstallsEnrolsAndStartsTheAgent() throws Exception {
-        JsonNode token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "dl-e2e")).expect(201).body();
+        JsonNode token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "dl-e2e"))
+                .expect(201)
+                .body();
         String printed = token.get("installCommand").asText();
         String prefix = "curl -fsSk --pinnedpubkey 'sha256//";
         assertTrue(printed.startsWith(prefix), printed);
-        assertTrue(printed.contains("'https://127.0.0.1:" + (PORTS + 4) + "/api/v1/agents/install.sh?token="
-                + token.get("token").asText() + "'"), printed);
+        assertTrue(
+                printed.contains("'https://127.0.0.1:" + (PORTS + 4) + "/api/v1/agents/install.sh?token="
+                        + token.get("token").asText() + "'"),
+                printed);
         assertTrue(printed.endsWith(" | sudo sh"), printed);
         String command = printed.substring(0, printed.length() - " | sudo sh".length()) + " | sh";
 
@@ -117,8 +126,9 @@ class AgentInstallE2EIT {
         assertTrue(installed.output().contains("Enrolled"), installed.output());
         String agentId = AgentProcess.awaitOnline(admin, "dl-e2e", Duration.ofSeconds(120), state.resolve("agent.log"));
         // figures, not assertions
-        System.out.printf("[install] command to enrolled: %d ms; to ONLINE: %d ms%n", (enrolled - t0) / 1_000_000,
-                (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf(
+                "[install] command to enrolled: %d ms; to ONLINE: %d ms%n",
+                (enrolled - t0) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
         JsonNode agent = admin.get("/api/v1/agents/" + agentId).expect(200).body();
         assertEquals("dl-e2e", agent.get("name").asText(), "named by the token");
 
@@ -127,9 +137,11 @@ class AgentInstallE2EIT {
         String conf = Files.readString(opt.resolve("etc/fleetgate-agent.conf"));
         assertTrue(conf.contains("FLEETGATE_AGENT_CORE='https://127.0.0.1:" + (PORTS + 4) + "'"), conf);
         assertTrue(conf.contains("FLEETGATE_AGENT_CORE_FINGERPRINT='" + core.fingerprint() + "'"), conf);
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("agent.json"))));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("agent.json"))));
         String stateMode = PosixFilePermissions.toString(Files.getPosixFilePermissions(state));
-        assertFalse(stateMode.substring(3).contains("r") || stateMode.substring(3).contains("w"), stateMode);
+        assertFalse(
+                stateMode.substring(3).contains("r") || stateMode.substring(3).contains("w"), stateMode);
         String secret = token.get("token").asText();
         for (Path f : new Path[] {opt.resolve("etc/fleetgate-agent.conf"), state.resolve("agent.json")}) {
             assertFalse(Files.readString(f, StandardCharsets.UTF_8).contains(secret), f + " holds the token");
@@ -138,8 +150,11 @@ class AgentInstallE2EIT {
 
         // the token is used up: the script and the download now answer 403, and the command installs nothing
         Api anonymous = core.api();
-        assertEquals(403, anonymous.get("/api/v1/agents/install.sh?token=" + secret).status());
-        assertEquals(403, anonymous.get("/api/v1/agents/distribution?token=" + secret).status());
+        assertEquals(
+                403, anonymous.get("/api/v1/agents/install.sh?token=" + secret).status());
+        assertEquals(
+                403,
+                anonymous.get("/api/v1/agents/distribution?token=" + secret).status());
         assertEquals(401, anonymous.get("/api/v1/agents/distribution").status());
         Path again = work.resolve("again-opt");
         Run reused = run(command, again, work.resolve("again-state"));

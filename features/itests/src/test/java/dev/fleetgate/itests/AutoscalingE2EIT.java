@@ -63,10 +63,13 @@ class AutoscalingE2EIT {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
         assertEquals(0, docker("version"), "a running Docker engine is required");
         Path root = Path.of(System.getProperty("fleetgate.root", "../.."));
-        Process build = new ProcessBuilder("bash", root.resolve("scripts/demo-image.sh").toString()).inheritIO().start();
+        Process build = new ProcessBuilder(
+                        "bash", root.resolve("scripts/demo-image.sh").toString())
+                .inheritIO()
+                .start();
         assertEquals(0, build.waitFor(), "scripts/demo-image.sh");
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()
-                .resolve("autoscaling-" + System.currentTimeMillis()));
+        work = Files.createDirectories(
+                Path.of("target/e2e").toAbsolutePath().resolve("autoscaling-" + System.currentTimeMillis()));
         db = TestDatabase.create();
         core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "2"));
         // agents collect every 2 s (the metrics section's interval) instead of 10 s
@@ -77,11 +80,16 @@ class AutoscalingE2EIT {
         admin = core.admin();
         agent = new AgentProcess(work);
         agent.proxyPorts(HTTP, 22111, 22112);
-        Files.writeString(work.resolve("agent/etc/dev.fleetgate.agent.docker.cfg"), "# written by AutoscalingE2EIT\n"
-                + "portRangeStart = 22120\nportRangeEnd = 22199\nbindAddress = 127.0.0.1\n"
-                + "reconcileIntervalSeconds = 2\ndrainMillis = 2000\nstopTimeoutSeconds = 5\n");
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "autoscaling-e2e")).expect(201)
-                .body().get("token").asText();
+        Files.writeString(
+                work.resolve("agent/etc/dev.fleetgate.agent.docker.cfg"),
+                "# written by AutoscalingE2EIT\n"
+                        + "portRangeStart = 22120\nportRangeEnd = 22199\nbindAddress = 127.0.0.1\n"
+                        + "reconcileIntervalSeconds = 2\ndrainMillis = 2000\nstopTimeoutSeconds = 5\n");
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "autoscaling-e2e"))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
         agent.start(core.url(), "autoscaling-e2e", token);
         agentId = agent.awaitOnline(admin, "autoscaling-e2e", WAIT);
     }
@@ -108,17 +116,25 @@ class AutoscalingE2EIT {
         s.putArray("agentIds").add(agentId);
         ObjectNode upstream = s.putObject("upstream");
         upstream.putArray("targets");
-        upstream.putObject("healthCheck").put("path", "/health").put("intervalSeconds", 1).put("timeoutSeconds", 1)
-                .put("fall", 2).put("rise", 1);
-        s.putObject("containers").put("image", "fleetgate/demo:latest").put("replicas", 1)
-                .putObject("env").put("DELAY_MS", "1");
-        serviceId = admin.post("/api/v1/services", s).expect(201).body().get("id").asText();
+        upstream.putObject("healthCheck")
+                .put("path", "/health")
+                .put("intervalSeconds", 1)
+                .put("timeoutSeconds", 1)
+                .put("fall", 2)
+                .put("rise", 1);
+        s.putObject("containers")
+                .put("image", "fleetgate/demo:latest")
+                .put("replicas", 1)
+                .putObject("env")
+                .put("DELAY_MS", "1");
+        serviceId =
+                admin.post("/api/v1/services", s).expect(201).body().get("id").asText();
         Processes.await("the demo replica behind nginx", WAIT, () -> get("/").status == 200);
 
         String path = "/api/v1/services/" + serviceId + "/autoscaling";
         assertEquals(false, admin.get(path).expect(200).body().path("enabled").asBoolean(true));
-        Api.Response bad = admin.put(path, Map.of("minReplicas", 3, "maxReplicas", 2, "targets",
-                Map.of("cpuPercent", 500)));
+        Api.Response bad =
+                admin.put(path, Map.of("minReplicas", 3, "maxReplicas", 2, "targets", Map.of("cpuPercent", 500)));
         assertEquals(400, bad.status(), bad.body().toString());
         List<String> fields = new ArrayList<>();
         bad.body().path("errors").forEach(e -> fields.add(e.path("field").asText()));
@@ -128,24 +144,58 @@ class AutoscalingE2EIT {
         assertEquals(400, admin.get("/api/v1/services/not-a-uuid/autoscaling").status());
         assertEquals(400, admin.get(path + "/decisions?limit=0").status());
 
-        JsonNode stored = admin.put(path, Map.of("minReplicas", 1, "maxReplicas", 3,
-                "targets", Map.of("rpsPerReplica", 40), "scaleUpStabilizationSeconds", 0,
-                "scaleDownStabilizationSeconds", 12, "cooldownSeconds", 4, "maxScaleUpStep", 2,
-                "sampleMaxAgeSeconds", 30)).expect(200).body();
+        JsonNode stored = admin.put(
+                        path,
+                        Map.of(
+                                "minReplicas",
+                                1,
+                                "maxReplicas",
+                                3,
+                                "targets",
+                                Map.of("rpsPerReplica", 40),
+                                "scaleUpStabilizationSeconds",
+                                0,
+                                "scaleDownStabilizationSeconds",
+                                12,
+                                "cooldownSeconds",
+                                4,
+                                "maxScaleUpStep",
+                                2,
+                                "sampleMaxAgeSeconds",
+                                30))
+                .expect(200)
+                .body();
         assertEquals(40.0, stored.path("targets").path("rpsPerReplica").asDouble());
-        assertEquals(400, admin.put(path, Map.of("minReplicas", 1, "maxReplicas", 2, "targets",
-                Map.of("rpsPerReplica", 10), "scaleToZeroAfterSeconds", 60)).status(), "scale to zero is not done");
+        assertEquals(
+                400,
+                admin.put(
+                                path,
+                                Map.of(
+                                        "minReplicas",
+                                        1,
+                                        "maxReplicas",
+                                        2,
+                                        "targets",
+                                        Map.of("rpsPerReplica", 10),
+                                        "scaleToZeroAfterSeconds",
+                                        60))
+                        .status(),
+                "scale to zero is not done");
 
         // a token for every call; viewers read, only operators and admins write
         assertEquals(401, core.api().get(path).status());
         assertEquals(401, core.api().call("PUT", path, "{}", "application/json").status());
         assertEquals(401, core.api().get(path + "/decisions").status());
-        admin.post("/api/v1/users", Map.of("username", "vic", "password", "viewer-password-1",
-                "roles", List.of("viewer"))).expect(201);
+        admin.post(
+                        "/api/v1/users",
+                        Map.of("username", "vic", "password", "viewer-password-1", "roles", List.of("viewer")))
+                .expect(201);
         Api viewer = core.api().login("vic", "viewer-password-1");
         viewer.get(path).expect(200);
         viewer.get(path + "/decisions").expect(200);
-        assertEquals(403, viewer.put(path, Map.of("minReplicas", 1, "maxReplicas", 2)).status());
+        assertEquals(
+                403,
+                viewer.put(path, Map.of("minReplicas", 1, "maxReplicas", 2)).status());
         assertEquals(403, viewer.delete(path).status());
         assertEquals(12, stored.path("scaleDownStabilizationSeconds").asInt());
         assertEquals(serviceId, stored.path("serviceId").asText());
@@ -156,8 +206,13 @@ class AutoscalingE2EIT {
     void loadScalesUpWithoutAFailedRequestAndIdleScalesDown() throws Exception {
         List<Long> toServing = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
-            Processes.await("one replica before round " + round, WAIT, () -> containers().size() == 1
-                    && replicasOf(admin.get("/api/v1/services/" + serviceId).body()) == 1);
+            Processes.await(
+                    "one replica before round " + round,
+                    WAIT,
+                    () -> containers().size() == 1
+                            && replicasOf(admin.get("/api/v1/services/" + serviceId)
+                                            .body())
+                                    == 1);
             try (Load load = new Load(6)) {
                 long t0 = System.nanoTime();
                 Processes.await("a second replica serving traffic", WAIT, () -> load.seen.size() >= 2);
@@ -170,15 +225,22 @@ class AutoscalingE2EIT {
                 System.out.println("round " + round + ": load (" + load.ok.get() + " requests, 0 failed) → new replica"
                         + " serving after " + ms + " ms");
             }
-            Processes.await("back to one replica after the scale-down window", WAIT, () -> containers().size() == 1
-                    && replicasOf(admin.get("/api/v1/services/" + serviceId).body()) == 1);
+            Processes.await(
+                    "back to one replica after the scale-down window",
+                    WAIT,
+                    () -> containers().size() == 1
+                            && replicasOf(admin.get("/api/v1/services/" + serviceId)
+                                            .body())
+                                    == 1);
         }
         JsonNode decisions = admin.get("/api/v1/services/" + serviceId + "/autoscaling/decisions?limit=200")
-                .expect(200).body();
+                .expect(200)
+                .body();
         boolean up = false;
         boolean down = false;
         for (JsonNode d : decisions) {
-            up |= d.path("to").asInt() > d.path("from").asInt() && "rpsPerReplica".equals(d.path("rule").asText());
+            up |= d.path("to").asInt() > d.path("from").asInt()
+                    && "rpsPerReplica".equals(d.path("rule").asText());
             down |= d.path("to").asInt() < d.path("from").asInt();
             assertTrue(!d.path("reason").asText().isBlank() && d.has("at"), d.toString());
         }
@@ -194,13 +256,18 @@ class AutoscalingE2EIT {
     @Test
     @Order(3)
     void aManualChangePausesThePolicy() {
-        admin.put("/api/v1/services/" + serviceId + "/replicas", Map.of("replicas", 2)).expect(200);
+        admin.put("/api/v1/services/" + serviceId + "/replicas", Map.of("replicas", 2))
+                .expect(200);
         Processes.await("the policy paused by admin", WAIT, () -> {
-            JsonNode p = admin.get("/api/v1/services/" + serviceId + "/autoscaling").expect(200).body();
-            return "admin".equals(p.path("pausedBy").asText()) && !p.path("pausedUntil").isNull();
+            JsonNode p = admin.get("/api/v1/services/" + serviceId + "/autoscaling")
+                    .expect(200)
+                    .body();
+            return "admin".equals(p.path("pausedBy").asText())
+                    && !p.path("pausedUntil").isNull();
         });
         Processes.await("the manual decision recorded", WAIT, () -> {
-            JsonNode d = admin.get("/api/v1/services/" + serviceId + "/autoscaling/decisions?limit=5").body();
+            JsonNode d = admin.get("/api/v1/services/" + serviceId + "/autoscaling/decisions?limit=5")
+                    .body();
             for (JsonNode x : d) {
                 if ("manual".equals(x.path("rule").asText())) {
                     return true;
@@ -209,7 +276,9 @@ class AutoscalingE2EIT {
             return false;
         });
         admin.delete("/api/v1/services/" + serviceId + "/autoscaling").expect(204);
-        assertEquals(404, admin.delete("/api/v1/services/" + serviceId + "/autoscaling").status());
+        assertEquals(
+                404,
+                admin.delete("/api/v1/services/" + serviceId + "/autoscaling").status());
     }
 
     // --- helpers -------------------------------------------------------------------------
@@ -221,8 +290,16 @@ class AutoscalingE2EIT {
     /** Running containers of this agent, from Docker. */
     private List<String> containers() {
         try {
-            Process p = new ProcessBuilder("docker", "ps", "-q", "--filter", "label=fleetgate.agent=" + agentId,
-                    "--filter", "status=running").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "docker",
+                            "ps",
+                            "-q",
+                            "--filter",
+                            "label=fleetgate.agent=" + agentId,
+                            "--filter",
+                            "status=running")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
@@ -237,14 +314,15 @@ class AutoscalingE2EIT {
     private static int docker(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("docker"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         return p.waitFor();
     }
 
     /** An answer of nginx: status and the replica that served it. */
-    private record Answer(int status, String replica, String text) {
-    }
+    private record Answer(int status, String replica, String text) {}
 
     /** GET through the agent's nginx with the service's Host (one connection per request). */
     private static Answer get(String path) {
@@ -264,8 +342,8 @@ class AutoscalingE2EIT {
                     replica = line.substring(colon + 1).strip();
                 }
             }
-            return new Answer(Integer.parseInt(text.substring(9, 12)), replica, text.substring(0,
-                    Math.min(text.length(), 300)));
+            return new Answer(
+                    Integer.parseInt(text.substring(9, 12)), replica, text.substring(0, Math.min(text.length(), 300)));
         } catch (IOException | RuntimeException e) {
             return new Answer(-1, null, e.toString());
         }
@@ -281,19 +359,21 @@ class AutoscalingE2EIT {
 
         Load(int clients) {
             for (int i = 0; i < clients; i++) {
-                Thread t = new Thread(() -> {
-                    while (running.get()) {
-                        Answer a = get("/api/data?delay=20");
-                        if (a.status == 200) {
-                            ok.incrementAndGet();
-                            if (a.replica != null) {
-                                seen.add(a.replica);
+                Thread t = new Thread(
+                        () -> {
+                            while (running.get()) {
+                                Answer a = get("/api/data?delay=20");
+                                if (a.status == 200) {
+                                    ok.incrementAndGet();
+                                    if (a.replica != null) {
+                                        seen.add(a.replica);
+                                    }
+                                } else {
+                                    failures.add(a.status + " " + a.text);
+                                }
                             }
-                        } else {
-                            failures.add(a.status + " " + a.text);
-                        }
-                    }
-                }, "autoscaling-load-" + i);
+                        },
+                        "autoscaling-load-" + i);
                 t.setDaemon(true);
                 threads.add(t);
                 t.start();

@@ -61,12 +61,13 @@ class CertificatesTwoAgentsE2EIT {
 
     @BeforeAll
     void start() throws Exception {
-        Path work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()
-                .resolve("certs-two-" + System.currentTimeMillis()));
+        Path work = Files.createDirectories(
+                Path.of("target/e2e").toAbsolutePath().resolve("certs-two-" + System.currentTimeMillis()));
         pebble = new Pebble(22460, HTTP, Map.of("PEBBLE_AUTHZREUSE", "0"));
         db = TestDatabase.create();
         core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
-        Files.writeString(core.home().resolve("etc/dev.fleetgate.certificates.cfg"),
+        Files.writeString(
+                core.home().resolve("etc/dev.fleetgate.certificates.cfg"),
                 "directoryUrl = " + pebble.directoryUrl() + "\ncaFile = " + pebble.caFile() + "\ntickSeconds = 1\n"
                         + "retryInitialSeconds = 5\n");
         core.start();
@@ -108,8 +109,11 @@ class CertificatesTwoAgentsE2EIT {
     }
 
     private String enrol(AgentProcess agent, String name) throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", name)).expect(201).body()
-                .get("token").asText();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", name))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
         agent.start(core.url(), name, token);
         return agent.awaitOnline(admin, name, WAIT);
     }
@@ -126,13 +130,26 @@ class CertificatesTwoAgentsE2EIT {
         ObjectNode body = Api.JSON.createObjectNode().put("name", "two");
         body.putArray("domains").add(NAME_A).add(NAME_B);
         body.putArray("agentIds").add(a).add(b);
-        body.putObject("upstream").putArray("targets").addObject().put("host", "127.0.0.1").put("port", UPSTREAM);
+        body.putObject("upstream")
+                .putArray("targets")
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", UPSTREAM);
         body.putObject("tls").put("mode", "auto").put("redirectHttp", true);
         long t0 = System.nanoTime();
-        String serviceId = admin.post("/api/v1/services", body).expect(201).body().get("id").asText();
-        Processes.await("the service's certificate", WAIT,
-                () -> !admin.get("/api/v1/services/" + serviceId + "/tls").body().path("certificateId").isNull());
-        String certId = admin.get("/api/v1/services/" + serviceId + "/tls").expect(200).body().get("certificateId")
+        String serviceId = admin.post("/api/v1/services", body)
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
+        Processes.await("the service's certificate", WAIT, () -> !admin.get("/api/v1/services/" + serviceId + "/tls")
+                .body()
+                .path("certificateId")
+                .isNull());
+        String certId = admin.get("/api/v1/services/" + serviceId + "/tls")
+                .expect(200)
+                .body()
+                .get("certificateId")
                 .asText();
         TrustManagerFactory trust = TlsProbe.trusting(pebble.issuingRoot());
         Processes.await("both agents serve the issued certificate for both names", WAIT, () -> {
@@ -140,16 +157,23 @@ class CertificatesTwoAgentsE2EIT {
             if ("FAILED".equals(c.path("state").asText())) {
                 throw new AssertionError("the order failed: " + c);
             }
-            return TlsProbe.leaf(trust, A, HTTPS, NAME_A) != null && TlsProbe.leaf(trust, B, HTTPS, NAME_B) != null
-                    && TlsProbe.leaf(trust, A, HTTPS, NAME_B) != null && TlsProbe.leaf(trust, B, HTTPS, NAME_A) != null;
+            return TlsProbe.leaf(trust, A, HTTPS, NAME_A) != null
+                    && TlsProbe.leaf(trust, B, HTTPS, NAME_B) != null
+                    && TlsProbe.leaf(trust, A, HTTPS, NAME_B) != null
+                    && TlsProbe.leaf(trust, B, HTTPS, NAME_A) != null;
         });
         System.out.println("[certificates-two-agents-e2e] tls auto on two agents -> served by both: "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms");
         X509Certificate first = TlsProbe.leaf(trust, A, HTTPS, NAME_A);
-        assertEquals(List.of(NAME_A, NAME_B), TlsProbe.sans(first).stream().sorted().toList());
-        assertEquals(first.getSerialNumber(), TlsProbe.leaf(trust, B, HTTPS, NAME_B).getSerialNumber());
-        Processes.await("the core's served check on both agents", WAIT,
-                () -> admin.get("/api/v1/certificates/" + certId).body().path("served").asBoolean(false));
+        assertEquals(
+                List.of(NAME_A, NAME_B), TlsProbe.sans(first).stream().sorted().toList());
+        assertEquals(
+                first.getSerialNumber(), TlsProbe.leaf(trust, B, HTTPS, NAME_B).getSerialNumber());
+        Processes.await(
+                "the core's served check on both agents", WAIT, () -> admin.get("/api/v1/certificates/" + certId)
+                        .body()
+                        .path("served")
+                        .asBoolean(false));
 
         // the other way round: Pebble now reaches B for a.*, A for b.*; no authorization is reused
         pebble.resolve(NAME_A, B);
@@ -162,10 +186,13 @@ class CertificatesTwoAgentsE2EIT {
             }
             X509Certificate onA = TlsProbe.leaf(trust, A, HTTPS, NAME_B);
             X509Certificate onB = TlsProbe.leaf(trust, B, HTTPS, NAME_A);
-            return onA != null && onB != null && !onA.getSerialNumber().equals(first.getSerialNumber())
+            return onA != null
+                    && onB != null
+                    && !onA.getSerialNumber().equals(first.getSerialNumber())
                     && onA.getSerialNumber().equals(onB.getSerialNumber());
         });
-        JsonNode renewed = admin.get("/api/v1/certificates/" + certId).expect(200).body();
+        JsonNode renewed =
+                admin.get("/api/v1/certificates/" + certId).expect(200).body();
         assertEquals("VALID", renewed.get("state").asText(), renewed.toString());
         String log = pebble.log();
         assertTrue(log.contains(NAME_A) && log.contains(NAME_B), "Pebble validated both names");

@@ -62,7 +62,8 @@ class FirewallE2EIT {
     @BeforeAll
     void start() throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("firewall-" + System.currentTimeMillis());
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath())
+                .resolve("firewall-" + System.currentTimeMillis());
         Files.createDirectories(work);
         db = TestDatabase.create();
         core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
@@ -103,32 +104,59 @@ class FirewallE2EIT {
     @Test
     @Order(1)
     void serviceIsServedAndTheFirewallIsUp() throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "fw-e2e")).expect(201)
-                .body().get("token").asText();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "fw-e2e"))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
         agent.start(core.url(), "fw-e2e", token);
         agentId = agent.awaitOnline(admin, "fw-e2e", Duration.ofSeconds(60));
         ObjectNode s = Api.JSON.createObjectNode().put("name", "shop");
         s.putArray("domains").add(SHOP);
         s.putArray("agentIds").add(agentId);
-        s.putObject("upstream").putArray("targets").addObject().put("host", "127.0.0.1").put("port", 22015).put("weight", 1);
+        s.putObject("upstream")
+                .putArray("targets")
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", 22015)
+                .put("weight", 1);
         shopId = admin.post("/api/v1/services", s).expect(201).body().get("id").asText();
-        Processes.await("shop served", Duration.ofSeconds(60), () -> get("127.0.0.1", "/").equals("200 A"));
-        Processes.await("the firewall endpoints", Duration.ofSeconds(60),
+        Processes.await("shop served", Duration.ofSeconds(60), () -> get("127.0.0.1", "/")
+                .equals("200 A"));
+        Processes.await(
+                "the firewall endpoints",
+                Duration.ofSeconds(60),
                 () -> admin.get("/api/v1/firewall/settings").status() == 200);
     }
 
     @Test
     @Order(2)
     void settingsAndManualBlocks() {
-        assertEquals("shadow", admin.get("/api/v1/firewall/settings").expect(200).body().path("mode").asText());
-        JsonNode bad = admin.put("/api/v1/firewall/settings", Map.of("mode", "maybe", "windowSeconds", 1)).expect(400).body();
+        assertEquals(
+                "shadow",
+                admin.get("/api/v1/firewall/settings")
+                        .expect(200)
+                        .body()
+                        .path("mode")
+                        .asText());
+        JsonNode bad = admin.put("/api/v1/firewall/settings", Map.of("mode", "maybe", "windowSeconds", 1))
+                .expect(400)
+                .body();
         assertTrue(bad.toString().contains("\"mode\"") && bad.toString().contains("windowSeconds"), bad.toString());
         admin.put("/api/v1/firewall/settings", Map.of("mode", "enforce")).expect(200);
 
-        JsonNode b = admin.post("/api/v1/firewall/blocks", Map.of("ip", "127.0.0.50", "ttlSeconds", 60)).expect(201).body();
+        JsonNode b = admin.post("/api/v1/firewall/blocks", Map.of("ip", "127.0.0.50", "ttlSeconds", 60))
+                .expect(201)
+                .body();
         assertEquals("global", b.path("scope").asText());
-        assertTrue(admin.get("/api/v1/firewall/blocks").expect(200).body().toString().contains("127.0.0.50"));
-        JsonNode refused = admin.post("/api/v1/firewall/blocks", Map.of("ip", "127.0.0.1")).expect(400).body();
+        assertTrue(admin.get("/api/v1/firewall/blocks")
+                .expect(200)
+                .body()
+                .toString()
+                .contains("127.0.0.50"));
+        JsonNode refused = admin.post("/api/v1/firewall/blocks", Map.of("ip", "127.0.0.1"))
+                .expect(400)
+                .body();
         assertEquals("ip", refused.path("errors").get(0).path("field").asText());
         admin.post("/api/v1/firewall/blocks", Map.of("ip", "x\u0000")).expect(400);
         admin.delete("/api/v1/firewall/blocks/127.0.0.50").expect(204);
@@ -140,12 +168,17 @@ class FirewallE2EIT {
     void replaysPlainAndGzipLogs() throws Exception {
         StringBuilder log = new StringBuilder();
         for (int i = 0; i < 40; i++) {
-            log.append("203.0.113.9 - - [01/Dec/2026:10:00:").append(String.format("%02d", i))
-                    .append(" +0000] \"GET /probe").append(i).append(" HTTP/1.1\" 404 10 \"-\" \"curl/8\"\n");
-            log.append("198.51.100.4 - - [01/Dec/2026:10:00:").append(String.format("%02d", i))
+            log.append("203.0.113.9 - - [01/Dec/2026:10:00:")
+                    .append(String.format("%02d", i))
+                    .append(" +0000] \"GET /probe")
+                    .append(i)
+                    .append(" HTTP/1.1\" 404 10 \"-\" \"curl/8\"\n");
+            log.append("198.51.100.4 - - [01/Dec/2026:10:00:")
+                    .append(String.format("%02d", i))
                     .append(" +0000] \"GET / HTTP/1.1\" 200 10 \"-\" \"Mozilla/5.0\"\n");
         }
-        log.append("198.51.100.5 - - [01/Dec/2026:10:00:59 +0000] \"GET /.env HTTP/1.1\" 404 10 \"-\" \"Mozilla/5.0\"\n");
+        log.append(
+                "198.51.100.5 - - [01/Dec/2026:10:00:59 +0000] \"GET /.env HTTP/1.1\" 404 10 \"-\" \"Mozilla/5.0\"\n");
         byte[] plain = log.toString().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
@@ -187,7 +220,8 @@ class FirewallE2EIT {
             return false;
         });
         long stored = System.nanoTime();
-        System.out.printf("firewall e2e: 80 requests sent in %d ms; scanner's block stored %d ms after the last one%n",
+        System.out.printf(
+                "firewall e2e: 80 requests sent in %d ms; scanner's block stored %d ms after the last one%n",
                 (sent - started) / 1_000_000, (stored - sent) / 1_000_000);
         JsonNode b = block[0];
         assertEquals("scan", b.path("detector").asText());
@@ -199,15 +233,18 @@ class FirewallE2EIT {
         assertFalse(admin.get("/api/v1/firewall/blocks").body().toString().contains("127.0.0.10"));
 
         // enforced by the agent's nginx (firewall-blocks section → Lua shared dict), no reload
-        Processes.await("the scanner answered 403", Duration.ofSeconds(10), () -> get("127.0.0.9", "/").startsWith("403"));
+        Processes.await("the scanner answered 403", Duration.ofSeconds(10), () -> get("127.0.0.9", "/")
+                .startsWith("403"));
         long enforced = System.nanoTime();
-        System.out.printf("firewall e2e: block stored → 403 on the agent within %d ms (polled)%n",
+        System.out.printf(
+                "firewall e2e: block stored → 403 on the agent within %d ms (polled)%n",
                 (enforced - stored) / 1_000_000);
         for (int i = 0; i < 50; i++) {
             assertEquals("200 A", get("127.0.0.10", "/other" + i), "another client keeps being served");
         }
         admin.delete("/api/v1/firewall/blocks/127.0.0.9").expect(204);
-        Processes.await("the scanner served again", Duration.ofSeconds(10), () -> get("127.0.0.9", "/").equals("200 A"));
+        Processes.await("the scanner served again", Duration.ofSeconds(10), () -> get("127.0.0.9", "/")
+                .equals("200 A"));
     }
 
     @Test
@@ -215,13 +252,17 @@ class FirewallE2EIT {
     void aManualBlockIsEnforcedEverywhereAndLifted() {
         assertEquals("200 A", get("127.0.0.11", "/"));
         long t0 = System.nanoTime();
-        admin.post("/api/v1/firewall/blocks", Map.of("ip", "127.0.0.11", "action", "limit")).expect(201);
-        Processes.await("429 for the limited client", Duration.ofSeconds(10), () -> get("127.0.0.11", "/").startsWith("429"));
-        System.out.printf("firewall e2e: manual block → 429 on the agent within %d ms (polled)%n",
+        admin.post("/api/v1/firewall/blocks", Map.of("ip", "127.0.0.11", "action", "limit"))
+                .expect(201);
+        Processes.await("429 for the limited client", Duration.ofSeconds(10), () -> get("127.0.0.11", "/")
+                .startsWith("429"));
+        System.out.printf(
+                "firewall e2e: manual block → 429 on the agent within %d ms (polled)%n",
                 (System.nanoTime() - t0) / 1_000_000);
         assertEquals("200 A", get("127.0.0.12", "/"));
         admin.delete("/api/v1/firewall/blocks/127.0.0.11").expect(204);
-        Processes.await("the client served again", Duration.ofSeconds(10), () -> get("127.0.0.11", "/").equals("200 A"));
+        Processes.await("the client served again", Duration.ofSeconds(10), () -> get("127.0.0.11", "/")
+                .equals("200 A"));
     }
 
     /** A figure, not an assertion: REST block → first 403 from the agent's nginx, 20 times (each then lifted). */
@@ -233,12 +274,14 @@ class FirewallE2EIT {
             String ip = "127.0.0." + (100 + i);
             long t0 = System.nanoTime();
             admin.post("/api/v1/firewall/blocks", Map.of("ip", ip)).expect(201);
-            Processes.await("403 for " + ip, Duration.ofSeconds(10), () -> get(ip, "/").startsWith("403"));
+            Processes.await(
+                    "403 for " + ip, Duration.ofSeconds(10), () -> get(ip, "/").startsWith("403"));
             ms.add((System.nanoTime() - t0) / 1_000_000);
             admin.delete("/api/v1/firewall/blocks/" + ip).expect(204);
         }
         java.util.Collections.sort(ms);
-        System.out.printf("firewall e2e: REST block → 403 on the agent, n=%d: p50 %d ms, p99 %d ms, max %d ms%n",
+        System.out.printf(
+                "firewall e2e: REST block → 403 on the agent, n=%d: p50 %d ms, p99 %d ms, max %d ms%n",
                 ms.size(), ms.get(ms.size() / 2), ms.get((int) Math.ceil(ms.size() * 0.99) - 1), ms.get(ms.size() - 1));
     }
 
@@ -250,7 +293,8 @@ class FirewallE2EIT {
 
     private HttpResponse<String> send(byte[] body, String encoding) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(core.url() + "/api/v1/firewall/replay"))
-                .header("Authorization", "Bearer " + admin.token()).header("Content-Type", "text/plain")
+                .header("Authorization", "Bearer " + admin.token())
+                .header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (encoding != null) {
             b.header("Content-Encoding", encoding);
@@ -264,8 +308,9 @@ class FirewallE2EIT {
             s.bind(new InetSocketAddress(from, 0));
             s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + SHOP + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.0\r\nHost: " + SHOP + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             s.getInputStream().transferTo(all);
             String text = all.toString(StandardCharsets.UTF_8);

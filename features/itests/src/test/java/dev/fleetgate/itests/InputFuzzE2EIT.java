@@ -30,9 +30,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
-import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -59,42 +59,105 @@ class InputFuzzE2EIT {
     private static final int UPSTREAM = 22450; // nothing listens: services only need a target
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private static final List<String> PATH_VALUES = List.of("%00", "a".repeat(3000), "not-a-uuid", "-1",
-            "99999999999999999999999", "..%2F..%2Fetc%2Fpasswd", "%E2%80%AE", "%F0%9F%98%80", "%ED%A0%80", "%C0%AE",
-            "%27%20OR%201%3D1--", "00000000-0000-0000-0000-000000000000", "%7B%7Bx%7D%7D", "%0D%0AX-Injected:%201");
-    private static final List<String> QUERY_VALUES = List.of("%00", "-1", "99999999999999999999", "abc", "",
-            "a".repeat(3000), "1e400", "%ED%A0%80", "2026-13-45T99:99:99Z", "true", "%0D%0Ax", "NaN");
-    private static final List<String> COMMON_QUERIES = List.of("limit", "tail", "cursor", "filter", "since", "until",
-            "before", "hours", "all", "step", "from", "to", "unmanaged", "stream", "serviceId", "state", "agent");
+    private static final List<String> PATH_VALUES = List.of(
+            "%00",
+            "a".repeat(3000),
+            "not-a-uuid",
+            "-1",
+            "99999999999999999999999",
+            "..%2F..%2Fetc%2Fpasswd",
+            "%E2%80%AE",
+            "%F0%9F%98%80",
+            "%ED%A0%80",
+            "%C0%AE",
+            "%27%20OR%201%3D1--",
+            "00000000-0000-0000-0000-000000000000",
+            "%7B%7Bx%7D%7D",
+            "%0D%0AX-Injected:%201");
+    private static final List<String> QUERY_VALUES = List.of(
+            "%00",
+            "-1",
+            "99999999999999999999",
+            "abc",
+            "",
+            "a".repeat(3000),
+            "1e400",
+            "%ED%A0%80",
+            "2026-13-45T99:99:99Z",
+            "true",
+            "%0D%0Ax",
+            "NaN");
+    private static final List<String> COMMON_QUERIES = List.of(
+            "limit",
+            "tail",
+            "cursor",
+            "filter",
+            "since",
+            "until",
+            "before",
+            "hours",
+            "all",
+            "step",
+            "from",
+            "to",
+            "unmanaged",
+            "stream",
+            "serviceId",
+            "state",
+            "agent");
 
     private TestDatabase db;
     private CoreProcess core;
     private Api admin;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> real = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
     private int requests;
 
     @BeforeAll
     void start() throws Exception {
-        Path work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()
-                .resolve("fuzz-" + System.currentTimeMillis()));
+        Path work = Files.createDirectories(
+                Path.of("target/e2e").toAbsolutePath().resolve("fuzz-" + System.currentTimeMillis()));
         db = TestDatabase.create();
         core = CoreProcess.install(work, PORTS, db, Map.of());
         core.start();
         admin = core.admin();
         // real objects, so that odd bodies reach the code behind the "not found" checks
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "fuzz")).expect(201).body()
-                .get("token").asText();
-        real.put("agent", core.api().post("/api/v1/agents/enroll", Map.of("token", token, "name", "fuzz-agent",
-                "hostname", "fuzz.host")).expect(201).body().get("agentId").asText());
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "fuzz"))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
+        real.put(
+                "agent",
+                core.api()
+                        .post(
+                                "/api/v1/agents/enroll",
+                                Map.of("token", token, "name", "fuzz-agent", "hostname", "fuzz.host"))
+                        .expect(201)
+                        .body()
+                        .get("agentId")
+                        .asText());
         ObjectNode service = F.objectNode().put("name", "fuzz");
         service.putArray("domains").add("fuzz.e2e.test");
         service.putArray("agentIds").add(real.get("agent"));
-        service.putObject("upstream").putArray("targets").addObject().put("host", "127.0.0.1").put("port", UPSTREAM);
-        real.put("service", admin.post("/api/v1/services", service).expect(201).body().get("id").asText());
-        admin.post("/api/v1/users", Map.of("username", "fuzz-user", "password", "fuzz-password-1",
-                "roles", List.of("viewer"))).expect(201);
+        service.putObject("upstream")
+                .putArray("targets")
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", UPSTREAM);
+        real.put(
+                "service",
+                admin.post("/api/v1/services", service)
+                        .expect(201)
+                        .body()
+                        .get("id")
+                        .asText());
+        admin.post(
+                        "/api/v1/users",
+                        Map.of("username", "fuzz-user", "password", "fuzz-password-1", "roles", List.of("viewer")))
+                .expect(201);
     }
 
     @AfterAll
@@ -115,7 +178,9 @@ class InputFuzzE2EIT {
         } else if (p.startsWith("/services/")) {
             p = p.replaceFirst("\\{id}", real.get("service"));
         }
-        p = p.replace("{name}", "fuzz-user").replace("{status}", "404").replace("{containerId}", "fg-fuzz")
+        p = p.replace("{name}", "fuzz-user")
+                .replace("{status}", "404")
+                .replace("{containerId}", "fg-fuzz")
                 .replace("{tokenId}", "0123456789abcdef");
         return "/api/v1" + p.replaceAll("\\{[^}]+}", "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60");
     }
@@ -187,20 +252,75 @@ class InputFuzzE2EIT {
             out.add(bytes("PK\u0003\u0004 not a zip"));
             return out;
         }
-        for (String s : List.of("", "null", "[]", "\"x\"", "1", "true", "{}", "{", "{\"a\":1}}", "[{}]",
-                "{\"name\":\"a\\u0000b\"}", "{\"name\":\"\\ud800\"}", "{\"a\u0000\":1}", "1e400", "-0",
+        for (String s : List.of(
+                "",
+                "null",
+                "[]",
+                "\"x\"",
+                "1",
+                "true",
+                "{}",
+                "{",
+                "{\"a\":1}}",
+                "[{}]",
+                "{\"name\":\"a\\u0000b\"}",
+                "{\"name\":\"\\ud800\"}",
+                "{\"a\u0000\":1}",
+                "1e400",
+                "-0",
                 "{\"name\":" + "[".repeat(150) + "]".repeat(150) + "}")) {
             out.add(bytes(s));
         }
         out.add(bytes("[".repeat(100_000) + "]".repeat(100_000)));
         for (JsonNode v : oddValues()) {
             ObjectNode every = F.objectNode();
-            for (String name : List.of("name", "type", "domains", "agentIds", "target", "upstream", "targets", "host",
-                    "port", "mode", "email", "settings", "metric", "html", "enabled", "message", "allow", "until",
-                    "durationSeconds", "certificatePem", "privateKeyPem", "username", "password", "roles",
-                    "currentPassword", "payload", "ttlSeconds", "replicas", "tls", "containers", "status",
-                    "channelIds", "labels", "threshold", "op", "expect", "headers", "intervalSeconds", "serviceId",
-                    "token", "hostname", "role", "version", "termsAgreed", "certificateId", "retryAfterSeconds")) {
+            for (String name : List.of(
+                    "name",
+                    "type",
+                    "domains",
+                    "agentIds",
+                    "target",
+                    "upstream",
+                    "targets",
+                    "host",
+                    "port",
+                    "mode",
+                    "email",
+                    "settings",
+                    "metric",
+                    "html",
+                    "enabled",
+                    "message",
+                    "allow",
+                    "until",
+                    "durationSeconds",
+                    "certificatePem",
+                    "privateKeyPem",
+                    "username",
+                    "password",
+                    "roles",
+                    "currentPassword",
+                    "payload",
+                    "ttlSeconds",
+                    "replicas",
+                    "tls",
+                    "containers",
+                    "status",
+                    "channelIds",
+                    "labels",
+                    "threshold",
+                    "op",
+                    "expect",
+                    "headers",
+                    "intervalSeconds",
+                    "serviceId",
+                    "token",
+                    "hostname",
+                    "role",
+                    "version",
+                    "termsAgreed",
+                    "certificateId",
+                    "retryAfterSeconds")) {
                 every.set(name, v);
             }
             out.add(bytes(every.toString()));
@@ -211,11 +331,31 @@ class InputFuzzE2EIT {
     /** Values that validators tend to miss. */
     private static List<JsonNode> oddValues() {
         List<JsonNode> v = new ArrayList<>();
-        for (String s : List.of("", " ", "x".repeat(70_000), "\u202egnp.exe", "../../../etc/passwd",
-                "a\r\nX-Injected: 1", "{{#a}}{{/b}}{{>p}}", "<script>alert(1)</script>", "${jndi:ldap://127.0.0.1/x}",
-                "\uff41\uff44\uff4d\uff49\uff4e.test", "xn--zz--.test", "*", "*.*", "\ud83d\ude00", "' OR 1=1 --",
-                "1e400", "-1", "NaN", "2026-02-30T25:61:00Z", "127.0.0.1:0", "[::1]:99999",
-                "http://169.254.169.254/latest/meta-data/", "unix:/var/run/docker.sock", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
+        for (String s : List.of(
+                "",
+                " ",
+                "x".repeat(70_000),
+                "\u202egnp.exe",
+                "../../../etc/passwd",
+                "a\r\nX-Injected: 1",
+                "{{#a}}{{/b}}{{>p}}",
+                "<script>alert(1)</script>",
+                "${jndi:ldap://127.0.0.1/x}",
+                "\uff41\uff44\uff4d\uff49\uff4e.test",
+                "xn--zz--.test",
+                "*",
+                "*.*",
+                "\ud83d\ude00",
+                "' OR 1=1 --",
+                "1e400",
+                "-1",
+                "NaN",
+                "2026-02-30T25:61:00Z",
+                "127.0.0.1:0",
+                "[::1]:99999",
+                "http://169.254.169.254/latest/meta-data/",
+                "unix:/var/run/docker.sock",
+                "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----",
                 "00000000-0000-0000-0000-000000000000")) {
             v.add(TextNode.valueOf(s));
         }
@@ -259,8 +399,8 @@ class InputFuzzE2EIT {
         ops.removeIf(op -> op.toString().equals("POST /auth/logout"));
         ops.sort(Comparator.comparing(op -> op.method().equals("DELETE")));
         for (OpenApi.Operation op : ops) {
-            byte[] empty = op.contentType() == null ? null
-                    : op.contentType().contains("json") ? bytes("{}") : new byte[0];
+            byte[] empty =
+                    op.contentType() == null ? null : op.contentType().contains("json") ? bytes("{}") : new byte[0];
             if (op.path().contains("{")) {
                 for (String v : PATH_VALUES) {
                     send(op.method(), "/api/v1" + op.path().replaceAll("\\{[^}]+}", v), op.contentType(), empty);
@@ -282,8 +422,8 @@ class InputFuzzE2EIT {
                 }
             }
         }
-        System.out.println("[fuzz-e2e] " + ops.size() + " operations, " + requests + " requests, "
-                + failures.size() + " answers of 500 or more");
+        System.out.println("[fuzz-e2e] " + ops.size() + " operations, " + requests + " requests, " + failures.size()
+                + " answers of 500 or more");
         assertEquals(List.of(), failures);
     }
 
@@ -296,9 +436,17 @@ class InputFuzzE2EIT {
         pointers(base, "", pointers);
         for (String pointer : pointers) {
             for (JsonNode v : oddValues()) {
-                send(method, path, "application/json", bytes(replaced(base, pointer, v).toString()));
+                send(
+                        method,
+                        path,
+                        "application/json",
+                        bytes(replaced(base, pointer, v).toString()));
             }
-            send(method, path, "application/json", bytes(replaced(base, pointer, null).toString()));
+            send(
+                    method,
+                    path,
+                    "application/json",
+                    bytes(replaced(base, pointer, null).toString()));
         }
     }
 
@@ -359,34 +507,66 @@ class InputFuzzE2EIT {
                 + "'tls':{'mode':'off','redirectHttp':true,'hstsMaxAgeSeconds':600},"
                 + "'containers':{'image':'fleetgate/demo:latest','env':{'A':'b'},'secretEnv':{'S':'v'}}}");
         mutate("POST", "/api/v1/services", service);
-        mutate("PUT", "/api/v1/services/" + svc, json("{'name':'fuzz','domains':['fuzz.e2e.test'],'agentIds':['"
-                + agent + "'],'upstream':{'targets':[{'host':'127.0.0.1','port':" + UPSTREAM + "}]}}"));
-        mutate("POST", "/api/v1/monitors", json("{'name':'fuzz-mon','type':'http','target':'http://127.0.0.1:"
-                + UPSTREAM + "/','intervalSeconds':60,'agentIds':['" + agent + "'],'confirmations':2,'timeoutMs':1000,"
-                + "'followRedirects':false,'headers':{'Authorization':'Bearer x'},"
-                + "'expect':{'statuses':[200],'maxLatencyMs':100,'bodyContains':'ok'}}"));
-        mutate("POST", "/api/v1/monitors", json("{'name':'fuzz-dns','type':'dns','target':'fuzz.e2e.test',"
-                + "'recordType':'A','resolver':'127.0.0.1:53','agentIds':['" + agent + "'],"
-                + "'expect':{'values':['127.0.0.1']}}"));
-        mutate("POST", "/api/v1/alerts/channels", json("{'name':'fuzz-hook','type':'webhook','settings':"
-                + "{'url':'http://127.0.0.1:" + UPSTREAM + "/hook','secret':'s'},'ratePerMinute':20,'enabled':true}"));
-        mutate("POST", "/api/v1/alerts/rules", json("{'name':'fuzz-rule','metric':'host_cpu_usage_percent',"
-                + "'labels':{'cpu':'total'},'aggregate':'avg','windowSeconds':60,'op':'>=','threshold':90,"
-                + "'forSeconds':0,'severity':'warning','channelIds':[]}"));
+        mutate(
+                "PUT",
+                "/api/v1/services/" + svc,
+                json("{'name':'fuzz','domains':['fuzz.e2e.test'],'agentIds':['" + agent
+                        + "'],'upstream':{'targets':[{'host':'127.0.0.1','port':" + UPSTREAM + "}]}}"));
+        mutate(
+                "POST",
+                "/api/v1/monitors",
+                json("{'name':'fuzz-mon','type':'http','target':'http://127.0.0.1:"
+                        + UPSTREAM + "/','intervalSeconds':60,'agentIds':['" + agent
+                        + "'],'confirmations':2,'timeoutMs':1000,"
+                        + "'followRedirects':false,'headers':{'Authorization':'Bearer x'},"
+                        + "'expect':{'statuses':[200],'maxLatencyMs':100,'bodyContains':'ok'}}"));
+        mutate(
+                "POST",
+                "/api/v1/monitors",
+                json("{'name':'fuzz-dns','type':'dns','target':'fuzz.e2e.test',"
+                        + "'recordType':'A','resolver':'127.0.0.1:53','agentIds':['" + agent + "'],"
+                        + "'expect':{'values':['127.0.0.1']}}"));
+        mutate(
+                "POST",
+                "/api/v1/alerts/channels",
+                json("{'name':'fuzz-hook','type':'webhook','settings':" + "{'url':'http://127.0.0.1:" + UPSTREAM
+                        + "/hook','secret':'s'},'ratePerMinute':20,'enabled':true}"));
+        mutate(
+                "POST",
+                "/api/v1/alerts/rules",
+                json("{'name':'fuzz-rule','metric':'host_cpu_usage_percent',"
+                        + "'labels':{'cpu':'total'},'aggregate':'avg','windowSeconds':60,'op':'>=','threshold':90,"
+                        + "'forSeconds':0,'severity':'warning','channelIds':[]}"));
         mutate("POST", "/api/v1/alerts/silences", json("{'subject':'fuzz*','durationSeconds':600,'comment':'c'}"));
-        mutate("PUT", "/api/v1/alerts/templates", json("{'kind':'*','channelType':'webhook','event':'opened','body':'{{title}}'}"));
+        mutate(
+                "PUT",
+                "/api/v1/alerts/templates",
+                json("{'kind':'*','channelType':'webhook','event':'opened','body':'{{title}}'}"));
         mutate("POST", "/api/v1/alerts/templates/preview", json("{'template':'{{title}}','kind':'firing'}"));
         mutate("PUT", "/api/v1/certificates/account", json("{'email':'admin@fuzz.e2e.test','termsAgreed':true}"));
-        mutate("POST", "/api/v1/certificates/upload", json("{'certificatePem':'-----BEGIN CERTIFICATE-----\\nAA==\\n"
-                + "-----END CERTIFICATE-----','privateKeyPem':'-----BEGIN PRIVATE KEY-----\\nAA==\\n-----END PRIVATE KEY-----'}"));
-        mutate("PUT", "/api/v1/services/" + svc + "/tls", json("{'mode':'off','redirectHttp':true,'hstsMaxAgeSeconds':600}"));
-        mutate("PUT", "/api/v1/services/" + svc + "/maintenance", json("{'enabled':false,'message':'m',"
-                + "'retryAfterSeconds':120,'allow':['127.0.0.2','10.0.0.0/8'],'startsAt':'2030-01-01T00:00:00Z',"
-                + "'endsAt':'2030-01-02T00:00:00Z'}"));
+        mutate(
+                "POST",
+                "/api/v1/certificates/upload",
+                json(
+                        "{'certificatePem':'-----BEGIN CERTIFICATE-----\\nAA==\\n"
+                                + "-----END CERTIFICATE-----','privateKeyPem':'-----BEGIN PRIVATE KEY-----\\nAA==\\n-----END PRIVATE KEY-----'}"));
+        mutate(
+                "PUT",
+                "/api/v1/services/" + svc + "/tls",
+                json("{'mode':'off','redirectHttp':true,'hstsMaxAgeSeconds':600}"));
+        mutate(
+                "PUT",
+                "/api/v1/services/" + svc + "/maintenance",
+                json("{'enabled':false,'message':'m',"
+                        + "'retryAfterSeconds':120,'allow':['127.0.0.2','10.0.0.0/8'],'startsAt':'2030-01-01T00:00:00Z',"
+                        + "'endsAt':'2030-01-02T00:00:00Z'}"));
         mutate("PUT", "/api/v1/services/" + svc + "/pages/404", json("{'html':'<p>{{status}} {{service}}</p>'}"));
         mutate("PUT", "/api/v1/pages/503", json("{'html':'<p>{{status}}</p>'}"));
         mutate("POST", "/api/v1/pages/preview", json("{'html':'{{status}} {{service}}','status':'502'}"));
-        mutate("POST", "/api/v1/agents/" + agent + "/tasks", json("{'type':'echo','payload':{'a':[1,'b']},'ttlSeconds':60}"));
+        mutate(
+                "POST",
+                "/api/v1/agents/" + agent + "/tasks",
+                json("{'type':'echo','payload':{'a':[1,'b']},'ttlSeconds':60}"));
         System.out.println("[fuzz-e2e] field mutations: " + requests + " requests, " + failures.size()
                 + " answers of 500 or more");
         assertEquals(List.of(), failures);
@@ -398,14 +578,23 @@ class InputFuzzE2EIT {
         ObjectNode body = json("{'name':'fuzz-secret-header','type':'http','target':'http://127.0.0.1:" + UPSTREAM
                 + "/','agentIds':['" + real.get("agent") + "'],'headers':{'Authorization':'Bearer hdr-e2e-secret'}}");
         JsonNode created = admin.post("/api/v1/monitors", body).expect(201).body();
-        assertEquals("{\"Authorization\":{\"set\":true}}", created.get("headers").toString());
+        assertEquals(
+                "{\"Authorization\":{\"set\":true}}", created.get("headers").toString());
         Api viewer = core.api().login("fuzz-user", "fuzz-password-1");
-        String read = viewer.get("/api/v1/monitors/" + created.get("id").asText()).expect(200).body().toString()
-                + viewer.get("/api/v1/agents/" + real.get("agent") + "/tasks").expect(200).body().toString();
+        String read = viewer.get("/api/v1/monitors/" + created.get("id").asText())
+                        .expect(200)
+                        .body()
+                        .toString()
+                + viewer.get("/api/v1/agents/" + real.get("agent") + "/tasks")
+                        .expect(200)
+                        .body()
+                        .toString();
         assertFalse(read.contains("hdr-e2e-secret"), read);
 
-        Api.Response r = admin.post("/api/v1/agents/" + real.get("agent") + "/tasks", json("{'type':'http.probe',"
-                + "'payload':{'url':'http://127.0.0.1:" + UPSTREAM + "/','headers':{'A':{'$sealed':'v1:AAAA'}}}}"));
+        Api.Response r = admin.post(
+                "/api/v1/agents/" + real.get("agent") + "/tasks",
+                json("{'type':'http.probe'," + "'payload':{'url':'http://127.0.0.1:" + UPSTREAM
+                        + "/','headers':{'A':{'$sealed':'v1:AAAA'}}}}"));
         assertEquals(400, r.status(), String.valueOf(r.body()));
         assertEquals("payload", r.body().path("errors").get(0).path("field").asText());
     }

@@ -47,8 +47,7 @@ public final class PagesBench {
     private static final String SHOP = "shop.bench.test";
     private static final String DOWN = "down.bench.test";
 
-    private PagesBench() {
-    }
+    private PagesBench() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>();
@@ -83,29 +82,47 @@ public final class PagesBench {
                 }
             });
             upstream.start();
-            String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "pages-bench")).expect(201)
-                    .body().get("token").asText();
+            String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "pages-bench"))
+                    .expect(201)
+                    .body()
+                    .get("token")
+                    .asText();
             agent.start(core.url(), "pages-bench", token);
             String agentId = agent.awaitOnline(admin, "pages-bench", Duration.ofSeconds(60));
-            String shopId = admin.post("/api/v1/services", service(agentId, "shop", SHOP, base + 15)).expect(201)
-                    .body().get("id").asText();
-            String downId = admin.post("/api/v1/services", service(agentId, "down", DOWN, base + 16)).expect(201)
-                    .body().get("id").asText();
-            Processes.await("the pages endpoints", Duration.ofSeconds(60),
-                    () -> admin.get("/api/v1/services/" + shopId + "/maintenance").status() == 200);
+            String shopId = admin.post("/api/v1/services", service(agentId, "shop", SHOP, base + 15))
+                    .expect(201)
+                    .body()
+                    .get("id")
+                    .asText();
+            String downId = admin.post("/api/v1/services", service(agentId, "down", DOWN, base + 16))
+                    .expect(201)
+                    .body()
+                    .get("id")
+                    .asText();
+            Processes.await(
+                    "the pages endpoints",
+                    Duration.ofSeconds(60),
+                    () -> admin.get("/api/v1/services/" + shopId + "/maintenance")
+                                    .status()
+                            == 200);
             try (Client probe = new Client("127.0.0.1", http, SHOP)) {
                 Processes.await("shop served", Duration.ofSeconds(60), () -> probe.status() == 200);
             }
             try (Client probe = new Client("127.0.0.1", http, DOWN)) {
                 Processes.await("down's 503 page", Duration.ofSeconds(60), () -> probe.status() == 503);
             }
-            long master = Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim());
+            long master = Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid"))
+                    .trim());
             pageChanges(admin, downId, http, changes);
             maintenanceUnderLoad(admin, shopId, http, clients, switches);
-            long after = Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid")).trim());
-            System.out.printf("nginx master before %d, after %d (%s)%n", master, after,
-                    master == after ? "no restart" : "RESTARTED");
-            System.out.printf("load average %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+            long after = Long.parseLong(Files.readString(work.resolve("agent-state/nginx/nginx.pid"))
+                    .trim());
+            System.out.printf(
+                    "nginx master before %d, after %d (%s)%n",
+                    master, after, master == after ? "no restart" : "RESTARTED");
+            System.out.printf(
+                    "load average %s%n",
+                    Files.readString(Path.of("/proc/loadavg")).trim());
         } finally {
             if (agent != null) {
                 agent.close();
@@ -129,16 +146,25 @@ public final class PagesBench {
             for (int i = 0; i < changes; i++) {
                 String marker = "change-" + i + "-" + System.nanoTime();
                 long t0 = System.nanoTime();
-                admin.put("/api/v1/services/" + downId + "/pages/503", Map.of("html", "<p>" + marker + " {{status}}</p>"))
+                admin.put(
+                                "/api/v1/services/" + downId + "/pages/503",
+                                Map.of("html", "<p>" + marker + " {{status}}</p>"))
                         .expect(200);
                 put[i] = (System.nanoTime() - t0) / 1e6;
                 until("change " + i + " served", () -> c.body().contains(marker));
                 served[i] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        System.out.printf(Locale.ROOT, "page change -> served on the agent, %d changes: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                + " (PUT alone: p50 %.1f ms, p99 %.1f ms)%n", changes, pct(served, 50), pct(served, 99), pct(served, 100),
-                pct(put, 50), pct(put, 99));
+        System.out.printf(
+                Locale.ROOT,
+                "page change -> served on the agent, %d changes: p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                        + " (PUT alone: p50 %.1f ms, p99 %.1f ms)%n",
+                changes,
+                pct(served, 50),
+                pct(served, 99),
+                pct(served, 100),
+                pct(put, 50),
+                pct(put, 99));
     }
 
     private static void maintenanceUnderLoad(Api admin, String shopId, int http, int clients, int switches)
@@ -150,7 +176,8 @@ public final class PagesBench {
         for (int i = 0; i < clients + 1; i++) {
             boolean isAllowed = i == clients;
             Kind kind = isAllowed ? allowed : blocked;
-            Thread t = new Thread(() -> load(kind, isAllowed ? "127.0.0.2" : "127.0.0.1", http, isAllowed, stop),
+            Thread t = new Thread(
+                    () -> load(kind, isAllowed ? "127.0.0.2" : "127.0.0.1", http, isAllowed, stop),
                     "pages-bench-client-" + i);
             threads.add(t);
             t.start();
@@ -160,7 +187,10 @@ public final class PagesBench {
         try (Client probe = new Client("127.0.0.1", http, SHOP)) {
             Thread.sleep(1000);
             for (int i = 0; i < switches; i++) {
-                ObjectNode body = Api.JSON.createObjectNode().put("enabled", true).put("message", "bench")
+                ObjectNode body = Api.JSON
+                        .createObjectNode()
+                        .put("enabled", true)
+                        .put("message", "bench")
                         .put("retryAfterSeconds", 60);
                 body.putArray("allow").add("127.0.0.2");
                 long t0 = System.nanoTime();
@@ -169,7 +199,8 @@ public final class PagesBench {
                 on[i] = (System.nanoTime() - t0) / 1e6;
                 Thread.sleep(500);
                 t0 = System.nanoTime();
-                admin.put("/api/v1/services/" + shopId + "/maintenance", Map.of("enabled", false)).expect(200);
+                admin.put("/api/v1/services/" + shopId + "/maintenance", Map.of("enabled", false))
+                        .expect(200);
                 until("maintenance off", () -> probe.status() == 200);
                 off[i] = (System.nanoTime() - t0) / 1e6;
                 Thread.sleep(500);
@@ -179,15 +210,24 @@ public final class PagesBench {
         for (Thread t : threads) {
             t.join();
         }
-        System.out.printf(Locale.ROOT, "maintenance switch -> served: on p50 %.1f ms, max %.1f ms; off p50 %.1f ms, max %.1f ms"
-                + " (%d switches each way)%n", pct(on, 50), pct(on, 100), pct(off, 50), pct(off, 100), switches);
+        System.out.printf(
+                Locale.ROOT,
+                "maintenance switch -> served: on p50 %.1f ms, max %.1f ms; off p50 %.1f ms, max %.1f ms"
+                        + " (%d switches each way)%n",
+                pct(on, 50),
+                pct(on, 100),
+                pct(off, 50),
+                pct(off, 100),
+                switches);
         for (Kind k : List.of(blocked, allowed)) {
-            System.out.printf("clients %s: %d requests, %d failed, %d unexpected statuses (200: %d, 503: %d)%n", k.name,
-                    k.requests.get(), k.failed.get(), k.unexpected.get(), k.ok.get(), k.unavailable.get());
+            System.out.printf(
+                    "clients %s: %d requests, %d failed, %d unexpected statuses (200: %d, 503: %d)%n",
+                    k.name, k.requests.get(), k.failed.get(), k.unexpected.get(), k.ok.get(), k.unavailable.get());
         }
         long failed = blocked.failed.get() + allowed.failed.get();
         long unexpected = blocked.unexpected.get() + allowed.unexpected.get();
-        System.out.printf("pages_maintenance_requests=%d failed=%d unexpected=%d%n",
+        System.out.printf(
+                "pages_maintenance_requests=%d failed=%d unexpected=%d%n",
                 blocked.requests.get() + allowed.requests.get(), failed, unexpected);
     }
 
@@ -261,13 +301,20 @@ public final class PagesBench {
         s.putArray("domains").add(host);
         s.putArray("agentIds").add(agentId);
         ObjectNode up = s.putObject("upstream");
-        up.putArray("targets").addObject().put("host", "127.0.0.1").put("port", port).put("weight", 1);
-        up.putObject("healthCheck").put("path", "/health").put("intervalSeconds", 1).put("fall", 1).put("rise", 1);
+        up.putArray("targets")
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", port)
+                .put("weight", 1);
+        up.putObject("healthCheck")
+                .put("path", "/health")
+                .put("intervalSeconds", 1)
+                .put("fall", 1)
+                .put("rise", 1);
         return s;
     }
 
-    private record Reply(int status, String body) {
-    }
+    private record Reply(int status, String body) {}
 
     /**
      * One HTTP/1.1 keep-alive connection from a given loopback address with a given Host (java.net.http can set
@@ -284,7 +331,8 @@ public final class PagesBench {
         Client(String from, int port, String host) {
             this.from = from;
             this.port = port;
-            this.request = ("GET / HTTP/1.1\r\nHost: " + host + "\r\nAccept: text/html\r\nUser-Agent: pages-bench\r\n\r\n")
+            this.request = ("GET / HTTP/1.1\r\nHost: " + host
+                            + "\r\nAccept: text/html\r\nUser-Agent: pages-bench\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII);
         }
 
@@ -338,7 +386,8 @@ public final class PagesBench {
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             if (chunked) {
-                for (long n = Long.parseLong(line().split(";")[0].trim(), 16); n > 0;
+                for (long n = Long.parseLong(line().split(";")[0].trim(), 16);
+                        n > 0;
                         n = Long.parseLong(line().split(";")[0].trim(), 16)) {
                     copy(n, body);
                     line();

@@ -19,14 +19,15 @@ import javax.net.ssl.TrustManagerFactory;
 
 /** TLS handshakes with SNI against an agent's nginx, trusting one root (Pebble's), for certificate tests. */
 final class TlsProbe {
-    private TlsProbe() {
-    }
+    private TlsProbe() {}
 
     static TrustManagerFactory trusting(String pem) throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
-        ks.setCertificateEntry("root", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        ks.setCertificateEntry(
+                "root",
+                CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         return tmf;

@@ -57,7 +57,8 @@ class AriIT {
         assertTrue(proxy.renewalInfoRequests.get() > 0, "the renewal information was asked for");
         assertTrue(c.ari(), "the renewal time comes from ARI");
         assertNotNull(c.renewAt());
-        assertTrue(!c.renewAt().isBefore(windowStart) && !c.renewAt().isAfter(windowEnd),
+        assertTrue(
+                !c.renewAt().isBefore(windowStart) && !c.renewAt().isAfter(windowEnd),
                 c.renewAt() + " within the CA's window " + windowStart + " .. " + windowEnd);
         assertEquals(c.renewAt(), c.nextAttemptAt());
         assertFalse(String.valueOf(proxy.lastNewOrderPayload).contains("replaces"), "a first order replaces nothing");
@@ -67,8 +68,11 @@ class AriIT {
         StoredCertificate renewed = store.get(c.id()).orElseThrow();
         assertEquals(CertificateState.VALID, renewed.state(), () -> renewed.error());
         assertEquals(c.version() + 1, renewed.version());
-        assertTrue(String.valueOf(proxy.lastNewOrderPayload).contains("\"replaces\""),
+        assertTrue(
+                String.valueOf(proxy.lastNewOrderPayload).contains("\"replaces\""),
                 "the renewal's order names the certificate it replaces: " + proxy.lastNewOrderPayload);
-        assertTrue(renewed.ari() && !renewed.renewAt().isBefore(windowStart) && !renewed.renewAt().isAfter(windowEnd));
+        assertTrue(renewed.ari()
+                && !renewed.renewAt().isBefore(windowStart)
+                && !renewed.renewAt().isAfter(windowEnd));
     }
 }

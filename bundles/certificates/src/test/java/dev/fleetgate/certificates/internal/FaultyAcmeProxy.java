@@ -49,6 +49,7 @@ final class FaultyAcmeProxy implements AutoCloseable {
     volatile long retryAfterSeconds = 3600;
     /** The suggested renewal window answered for every certificate (start, end), or null: no ARI. */
     volatile java.time.Instant[] ariWindow;
+
     final AtomicInteger renewalInfoRequests = new AtomicInteger();
     volatile String lastNewOrderPayload;
     static final String RENEWAL_INFO_PATH = "/renewal-info/";
@@ -75,13 +76,14 @@ final class FaultyAcmeProxy implements AutoCloseable {
         serverContext.init(kmf.getKeyManagers(), null, null);
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", Pem.readChain(Files.readString(pebble.caFile())).get(0));
+        trust.setCertificateEntry(
+                "ca", Pem.readChain(Files.readString(pebble.caFile())).get(0));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         upstream = SSLContext.getInstance("TLS");
         upstream.init(null, tmf.getTrustManagers(), null);
-        server = (SSLServerSocket) serverContext.getServerSocketFactory().createServerSocket(port, 50,
-                InetAddress.getLoopbackAddress());
+        server = (SSLServerSocket)
+                serverContext.getServerSocketFactory().createServerSocket(port, 50, InetAddress.getLoopbackAddress());
         threads.execute(this::accept);
     }
 
@@ -132,10 +134,10 @@ final class FaultyAcmeProxy implements AutoCloseable {
             java.time.Instant[] window = ariWindow;
             if (window != null && parts[1].startsWith(RENEWAL_INFO_PATH)) {
                 renewalInfoRequests.incrementAndGet();
-                byte[] info = ("{\"suggestedWindow\":{\"start\":\"" + window[0] + "\",\"end\":\"" + window[1]
-                        + "\"}}").getBytes(StandardCharsets.UTF_8);
+                byte[] info = ("{\"suggestedWindow\":{\"start\":\"" + window[0] + "\",\"end\":\"" + window[1] + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8);
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nRetry-After: 21600\r\n"
-                        + "Content-Length: " + info.length + "\r\nConnection: close\r\n\r\n")
+                                + "Content-Length: " + info.length + "\r\nConnection: close\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 out.write(info);
                 out.flush();
@@ -146,12 +148,16 @@ final class FaultyAcmeProxy implements AutoCloseable {
                 lastNewOrderPayload = payload(body);
                 if (rateLimitNewOrders.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     refused.incrementAndGet();
-                    byte[] problem = ("{\"type\":\"urn:ietf:params:acme:error:rateLimited\",\"detail\":\"Error creating "
-                            + "new order :: too many certificates already issued for this exact set of domains "
-                            + "(fault injected by the test proxy)\",\"status\":429}").getBytes(StandardCharsets.UTF_8);
+                    byte[] problem =
+                            ("{\"type\":\"urn:ietf:params:acme:error:rateLimited\",\"detail\":\"Error creating "
+                                            + "new order :: too many certificates already issued for this exact set of domains "
+                                            + "(fault injected by the test proxy)\",\"status\":429}")
+                                    .getBytes(StandardCharsets.UTF_8);
                     out.write(("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/problem+json\r\n"
-                            + "Retry-After: " + retryAfterSeconds + "\r\nCache-Control: no-store\r\nContent-Length: "
-                            + problem.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                                    + "Retry-After: " + retryAfterSeconds
+                                    + "\r\nCache-Control: no-store\r\nContent-Length: "
+                                    + problem.length + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
                     out.write(problem);
                     out.flush();
                     return;
@@ -186,7 +192,10 @@ final class FaultyAcmeProxy implements AutoCloseable {
     /** The decoded JWS payload of a request body (flattened JSON serialization), or null. */
     private static String payload(byte[] body) {
         try {
-            String p = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).path("payload").asText();
+            String p = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(body)
+                    .path("payload")
+                    .asText();
             return new String(java.util.Base64.getUrlDecoder().decode(p), StandardCharsets.UTF_8);
         } catch (IOException | IllegalArgumentException e) {
             return null;
@@ -214,7 +223,8 @@ final class FaultyAcmeProxy implements AutoCloseable {
             int at = 0;
             while (true) {
                 int eol = body.indexOf("\r\n", at);
-                int size = Integer.parseInt(body.substring(at, eol).split(";")[0].trim(), 16);
+                int size =
+                        Integer.parseInt(body.substring(at, eol).split(";")[0].trim(), 16);
                 if (size == 0) {
                     break;
                 }
@@ -240,7 +250,8 @@ final class FaultyAcmeProxy implements AutoCloseable {
         while ((b = in.read()) >= 0) {
             head.write(b);
             matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : (b == '\r' ? 1 : 0);
+                    ? matched + 1
+                    : (b == '\r' ? 1 : 0);
             if (matched == 4) {
                 return head.toByteArray();
             }

@@ -27,10 +27,18 @@ final class ProxiedPebble implements AutoCloseable {
         proxy = new FaultyAcmeProxy(pebble, pebbleBase + 7);
         before.accept(proxy);
         challenges = new Fakes.ChallengeServer(pebble.httpPort());
-        CertificatesConfig config = Fakes.config(proxy.directoryUrl(), pebble.caFile().toString());
+        CertificatesConfig config =
+                Fakes.config(proxy.directoryUrl(), pebble.caFile().toString());
         dev.fleetgate.security.SecretBox box = Fakes.box();
-        certs = new CertificateService(store, box, new Fakes.Desired(), events, new Fakes.Services(),
-                new AcmeServer(config.directoryUrl(), config.caFile(), store, box), challenges, config);
+        certs = new CertificateService(
+                store,
+                box,
+                new Fakes.Desired(),
+                events,
+                new Fakes.Services(),
+                new AcmeServer(config.directoryUrl(), config.caFile(), store, box),
+                challenges,
+                config);
         certs.saveAccount("admin@example.test", true);
     }
 

@@ -35,8 +35,7 @@ class RateLimitedIT {
 
     @BeforeAll
     static void start() throws Exception {
-        ca = new ProxiedPebble(22410, p -> {
-        });
+        ca = new ProxiedPebble(22410, p -> {});
         proxy = ca.proxy;
         store = ca.store;
         events = ca.events;
@@ -67,13 +66,15 @@ class RateLimitedIT {
         assertEquals(CertificateState.FAILED, failed.state());
         assertTrue(failed.error().startsWith("rate limited by the CA"), failed.error());
         JsonNode problem = JSON.readTree(failed.problem());
-        assertEquals("urn:ietf:params:acme:error:rateLimited", problem.path("type").asText(), failed.problem());
+        assertEquals(
+                "urn:ietf:params:acme:error:rateLimited", problem.path("type").asText(), failed.problem());
         assertEquals(first.certPem(), failed.certPem(), "the issued certificate keeps serving");
         assertEquals(first.version(), failed.version());
         // Retry-After (3600 s) wins over the first backoff step (60 s)
         assertTrue(!failed.nextAttemptAt().isBefore(asked.plusSeconds(3590)), "next attempt " + failed.nextAttemptAt());
         List<Event> alerts = events.topic(AlertTopics.FIRING).stream()
-                .filter(e -> first.id().toString().equals(e.getProperty("subject"))).toList();
+                .filter(e -> first.id().toString().equals(e.getProperty("subject")))
+                .toList();
         assertEquals(1, alerts.size());
         assertEquals("certificate.failed", alerts.get(0).getProperty("kind"));
 

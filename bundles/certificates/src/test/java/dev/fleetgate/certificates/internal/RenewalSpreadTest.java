@@ -37,21 +37,31 @@ class RenewalSpreadTest {
         for (Instant notBefore : issued) {
             Instant renew = Orders.twoThirds(notBefore, notBefore.plus(LIFETIME));
             long offset = Duration.between(notBefore, renew).toMillis();
-            assertTrue(offset >= LIFETIME.toMillis() * 2 / 3 && offset < LIFETIME.toMillis() * 3 / 4,
+            assertTrue(
+                    offset >= LIFETIME.toMillis() * 2 / 3 && offset < LIFETIME.toMillis() * 3 / 4,
                     "renewal within [2/3, 3/4) of the lifetime");
             first.add(renew);
             second.add(Orders.twoThirds(renew, renew.plus(LIFETIME)));
         }
         Collections.sort(first);
         Collections.sort(second);
-        String line = String.format("[renewal-spread] %d certificates of %d days %s: 1st renewals over %.1f days, "
-                + "busiest minute %d, busiest hour %d (mean %.1f/h); 2nd renewals over %.1f days, busiest minute %d, "
-                + "busiest hour %d", CERTIFICATES, LIFETIME.toDays(), what,
+        String line = String.format(
+                "[renewal-spread] %d certificates of %d days %s: 1st renewals over %.1f days, "
+                        + "busiest minute %d, busiest hour %d (mean %.1f/h); 2nd renewals over %.1f days, busiest minute %d, "
+                        + "busiest hour %d",
+                CERTIFICATES,
+                LIFETIME.toDays(),
+                what,
                 Duration.between(first.get(0), first.get(first.size() - 1)).toMinutes() / 1440.0,
-                busiest(first, Duration.ofMinutes(1)), busiest(first, Duration.ofHours(1)),
-                CERTIFICATES / (Duration.between(first.get(0), first.get(first.size() - 1)).toMinutes() / 60.0),
+                busiest(first, Duration.ofMinutes(1)),
+                busiest(first, Duration.ofHours(1)),
+                CERTIFICATES
+                        / (Duration.between(first.get(0), first.get(first.size() - 1))
+                                        .toMinutes()
+                                / 60.0),
                 Duration.between(second.get(0), second.get(second.size() - 1)).toMinutes() / 1440.0,
-                busiest(second, Duration.ofMinutes(1)), busiest(second, Duration.ofHours(1)));
+                busiest(second, Duration.ofMinutes(1)),
+                busiest(second, Duration.ofHours(1)));
         System.out.println(line);
         return line;
     }

@@ -66,9 +66,19 @@ class ServedCheckIT {
         public TaskView submit(String agentId, String type, JsonNode payload, Duration ttl) {
             asked.add(agentId);
             Instant now = Instant.now();
-            TaskView t = new TaskView(UUID.randomUUID().toString(), agentId, type, payload, "SUCCEEDED",
-                    JsonNodeFactory.instance.objectNode().put("serial", serials.getOrDefault(agentId, "none")), null, 1,
-                    now, now, now, now.plus(ttl));
+            TaskView t = new TaskView(
+                    UUID.randomUUID().toString(),
+                    agentId,
+                    type,
+                    payload,
+                    "SUCCEEDED",
+                    JsonNodeFactory.instance.objectNode().put("serial", serials.getOrDefault(agentId, "none")),
+                    null,
+                    1,
+                    now,
+                    now,
+                    now,
+                    now.plus(ttl));
             done.put(t.id(), t);
             return t;
         }
@@ -91,7 +101,8 @@ class ServedCheckIT {
 
     @Test
     void edgeAgentsAreCheckedBesideTheServicesOwnAgents() throws Exception {
-        List<AgentInfo> agents = List.of(agent("host-1", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE),
+        List<AgentInfo> agents = List.of(
+                agent("host-1", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE),
                 agent("host-2", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE),
                 agent("edge-1", AgentInfo.ROLE_EDGE, AgentInfo.Status.ONLINE),
                 agent("edge-2", AgentInfo.ROLE_EDGE, AgentInfo.Status.OFFLINE));
@@ -108,12 +119,10 @@ class ServedCheckIT {
         };
         DesiredStateService applied = new DesiredStateService() {
             @Override
-            public void changed(String section) {
-            }
+            public void changed(String section) {}
 
             @Override
-            public void changed(String section, String agentId) {
-            }
+            public void changed(String section, String agentId) {}
 
             @Override
             public Map<String, Long> recompute(String section) {
@@ -127,21 +136,32 @@ class ServedCheckIT {
         };
         Fakes.Services services = new Fakes.Services();
         ServiceDirectory.ServiceInfo plain = services.add("edge-served", "edge.certs.test");
-        ServiceDirectory.ServiceInfo svc = new ServiceDirectory.ServiceInfo(plain.id(), plain.name(), 1, plain.domains(),
-                List.of("host-1"), List.of(), false, 0);
+        ServiceDirectory.ServiceInfo svc = new ServiceDirectory.ServiceInfo(
+                plain.id(), plain.name(), 1, plain.domains(), List.of("host-1"), List.of(), false, 0);
         services.byId.put(svc.id(), svc);
         StoredCertificate created = store.createAcme(UUID.fromString(svc.id()), List.of("edge.certs.test"));
         Instant now = Instant.now();
-        store.issued(created.id(), "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n", "sealed", "Pebble",
-                "1234", now, now.plus(Duration.ofDays(90)), now.plus(Duration.ofDays(60)), false);
+        store.issued(
+                created.id(),
+                "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n",
+                "sealed",
+                "Pebble",
+                "1234",
+                now,
+                now.plus(Duration.ofDays(90)),
+                now.plus(Duration.ofDays(60)),
+                false);
         Tasks tasks = new Tasks();
         List<String> results = new ArrayList<>();
-        ServedCheck check = new ServedCheck(store, services, directory, applied, tasks,
-                (c, error) -> results.add(String.valueOf(error)));
+        ServedCheck check = new ServedCheck(
+                store, services, directory, applied, tasks, (c, error) -> results.add(String.valueOf(error)));
 
         assertEquals(List.of("host-1", "edge-1", "edge-2"), check.servers(svc), "placed agents, then edges");
-        assertEquals(List.of(), check.servers(new ServiceDirectory.ServiceInfo(svc.id(), svc.name(), 1, svc.domains(),
-                List.of(), List.of(), false, 0)), "a service placed nowhere is served by no edge either");
+        assertEquals(
+                List.of(),
+                check.servers(new ServiceDirectory.ServiceInfo(
+                        svc.id(), svc.name(), 1, svc.domains(), List.of(), List.of(), false, 0)),
+                "a service placed nowhere is served by no edge either");
 
         // the edge still presents another certificate: not served (past the grace of the rollout)
         tasks.serials.put("host-1", "1234");
@@ -151,7 +171,8 @@ class ServedCheckIT {
         assertEquals(List.of("host-1", "edge-1"), tasks.asked, "online agents only: the offline edge is not asked");
         assertEquals(1, results.size());
         assertTrue(results.get(0).contains("agent edge-1 serves serial 999"), results.get(0));
-        assertEquals("agent edge-1 serves serial 999 for edge.certs.test, expected 1234",
+        assertEquals(
+                "agent edge-1 serves serial 999 for edge.certs.test, expected 1234",
                 store.get(created.id()).orElseThrow().servedError());
 
         // the edge serves it too now: confirmed

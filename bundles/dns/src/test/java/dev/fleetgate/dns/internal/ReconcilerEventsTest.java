@@ -20,8 +20,8 @@ class ReconcilerEventsTest {
     private static final String A = "a1000000-0000-0000-0000-000000000001";
     private static final String B = "b2000000-0000-0000-0000-000000000002";
 
-    private final List<AgentInfo> agents = new CopyOnWriteArrayList<>(List.of(
-            Fixtures.agent(A, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "127.0.0.11")));
+    private final List<AgentInfo> agents = new CopyOnWriteArrayList<>(
+            List.of(Fixtures.agent(A, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "127.0.0.11")));
     // No engine: the debounce is far longer than the test, so no pass ever runs.
     private final Reconciler reconciler = Reconciler.of(null, () -> List.copyOf(agents), 600_000);
 

@@ -73,7 +73,9 @@ public final class AddressRanges {
         }
         if (slash >= 0) {
             String bits = t.substring(slash + 1);
-            if (bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(Character::isDigit)
+            if (bits.isEmpty()
+                    || bits.length() > 3
+                    || !bits.chars().allMatch(Character::isDigit)
                     || Integer.parseInt(bits) > a.length * 8) {
                 return null;
             }
@@ -89,7 +91,9 @@ public final class AddressRanges {
         boolean v6 = s.indexOf(':') >= 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean ok = c >= '0' && c <= '9' || c == '.' || v6 && (c == ':' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F');
+            boolean ok = c >= '0' && c <= '9'
+                    || c == '.'
+                    || v6 && (c == ':' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F');
             if (!ok) {
                 return null;
             }

@@ -106,6 +106,7 @@ public final class Analyzer {
     };
     /** User agent → its rules' weight: few distinct agents, matched once each. */
     private final HashMap<String, Integer> uaWeights = new HashMap<>();
+
     private static final int MAX_UA_CACHE = 4096;
     private long requests;
     private long decisions;
@@ -209,10 +210,19 @@ public final class Analyzer {
             ratio(c, 1, NOT_FOUND, REQ, "404 responses", r, elapsed, at, null);
         }
         if (on[2] && loginFail) {
-            ratio(c, 2, LOGIN_FAIL, LOGIN_POST, "failed logins (401/403/429 to a POST on a login path)", r, elapsed,
-                    at, null);
+            ratio(
+                    c,
+                    2,
+                    LOGIN_FAIL,
+                    LOGIN_POST,
+                    "failed logins (401/403/429 to a POST on a login path)",
+                    r,
+                    elapsed,
+                    at,
+                    null);
         }
-        if (on[3] && status >= 500
+        if (on[3]
+                && status >= 500
                 && t - c.firstError >= settings.detector(Settings.ERRORS).param("minSeconds") * 1000) {
             ratio(c, 3, SERVER_ERROR, REQ, "5xx responses", r, elapsed, at, svc);
         }
@@ -220,9 +230,21 @@ public final class Analyzer {
             double score = est(c.prev, c.cur, PATTERN, elapsed);
             double thr = settings.detector(Settings.PATTERNS).param("threshold");
             if (score >= thr) {
-                decide(c, 4, r, at, score / thr, String.format(Locale.ROOT,
-                        "known-bad patterns: score %.0f in %d s (threshold %.0f)", score, settings.windowSeconds, thr),
-                        elapsed, thr, null);
+                decide(
+                        c,
+                        4,
+                        r,
+                        at,
+                        score / thr,
+                        String.format(
+                                Locale.ROOT,
+                                "known-bad patterns: score %.0f in %d s (threshold %.0f)",
+                                score,
+                                settings.windowSeconds,
+                                thr),
+                        elapsed,
+                        thr,
+                        null);
             }
         }
     }
@@ -280,14 +302,30 @@ public final class Analyzer {
             threshold /= 2;
         }
         if (n >= threshold) {
-            decide(c, 0, r, at, n / threshold, String.format(Locale.ROOT,
-                    "%.0f requests in %d s (threshold %.0f%s)", n, settings.windowSeconds, threshold,
-                    surge ? ", service surge: " + Math.round(svcNow) + " requests vs usual " + Math.round(svc.mean) : ""),
-                    elapsed, threshold, svc);
+            decide(
+                    c,
+                    0,
+                    r,
+                    at,
+                    n / threshold,
+                    String.format(
+                            Locale.ROOT,
+                            "%.0f requests in %d s (threshold %.0f%s)",
+                            n,
+                            settings.windowSeconds,
+                            threshold,
+                            surge
+                                    ? ", service surge: " + Math.round(svcNow) + " requests vs usual "
+                                            + Math.round(svc.mean)
+                                    : ""),
+                    elapsed,
+                    threshold,
+                    svc);
         }
     }
 
-    private void ratio(Slot c, int det, int kind, int of, String what, Request r, double elapsed, long at, Service svc) {
+    private void ratio(
+            Slot c, int det, int kind, int of, String what, Request r, double elapsed, long at, Service svc) {
         if ((c.decided & 1 << det) != 0) {
             return;
         }
@@ -306,17 +344,42 @@ public final class Analyzer {
             // the service's recent 5xx share, less what this client itself adds to it
             double own = all <= 0 ? 0 : Math.min(1, total / all) * (n / total);
             double serviceErrors = est(svc.prev, svc.cur, SERVER_ERROR, elapsed);
-            if (others < 20 || svc.errorRate - own > d.param("serviceRatio")
+            if (others < 20
+                    || svc.errorRate - own > d.param("serviceRatio")
                     || n < d.param("serviceShare") * serviceErrors) {
                 return; // an outage: many clients get 5xx, not one
             }
         }
-        decide(c, det, r, at, n / thr, String.format(Locale.ROOT, "%.0f %s of %.0f in %d s (threshold %.0f, ratio %.2f)",
-                n, what, total, settings.windowSeconds, thr, n / total), elapsed, thr, svc);
+        decide(
+                c,
+                det,
+                r,
+                at,
+                n / thr,
+                String.format(
+                        Locale.ROOT,
+                        "%.0f %s of %.0f in %d s (threshold %.0f, ratio %.2f)",
+                        n,
+                        what,
+                        total,
+                        settings.windowSeconds,
+                        thr,
+                        n / total),
+                elapsed,
+                thr,
+                svc);
     }
 
-    private void decide(Slot c, int det, Request r, long at, double score, String reason, double elapsed,
-            double threshold, Service svc) {
+    private void decide(
+            Slot c,
+            int det,
+            Request r,
+            long at,
+            double score,
+            String reason,
+            double elapsed,
+            double threshold,
+            Service svc) {
         c.decided |= 1 << det;
         if (exempt.contains(c.client)) {
             return;
@@ -347,8 +410,18 @@ public final class Analyzer {
             samples.add(c.last.sample());
         }
         String name = Settings.DETECTORS.get(det);
-        sink.accept(new Decision(c.client, r.serviceId(), name, settings.detector(name).action(), enforce[det],
-                Math.round(score * 100) / 100.0, reason, at, r.timeMillis(), counts, samples));
+        sink.accept(new Decision(
+                c.client,
+                r.serviceId(),
+                name,
+                settings.detector(name).action(),
+                enforce[det],
+                Math.round(score * 100) / 100.0,
+                reason,
+                at,
+                r.timeMillis(),
+                counts,
+                samples));
     }
 
     private static double est(int[] prev, int[] cur, int kind, double elapsed) {
@@ -443,7 +516,8 @@ public final class Analyzer {
             double least = Double.MAX_VALUE;
             for (int i = 0; i < PROBES; i++) {
                 Slot candidate = slots[(int) Long.remainderUnsigned(nextRandom(), size)];
-                double activity = candidate.bucket < bucket - 1 ? -1
+                double activity = candidate.bucket < bucket - 1
+                        ? -1
                         : candidate.bucket == bucket ? candidate.prev[REQ] + candidate.cur[REQ] : candidate.cur[REQ];
                 if (activity < least) {
                     least = activity;

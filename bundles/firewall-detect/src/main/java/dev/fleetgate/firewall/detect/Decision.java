@@ -18,6 +18,15 @@ import java.util.Map;
  * @param counts     the window counts the decision was taken on (and the threshold)
  * @param samples    a few of the client's recent lines, suspicious ones first
  */
-public record Decision(String client, String serviceId, String detector, String action, boolean enforce, double score,
-        String reason, long line, long timeMillis, Map<String, Long> counts, List<String> samples) {
-}
+public record Decision(
+        String client,
+        String serviceId,
+        String detector,
+        String action,
+        boolean enforce,
+        double score,
+        String reason,
+        long line,
+        long timeMillis,
+        Map<String, Long> counts,
+        List<String> samples) {}

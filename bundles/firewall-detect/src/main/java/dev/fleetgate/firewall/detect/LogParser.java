@@ -248,7 +248,8 @@ public final class LogParser {
 
     private long combinedTime(String text) {
         if (!text.equals(lastTimeText)) {
-            lastTimeMillis = OffsetDateTime.parse(text, COMBINED_TIME).toInstant().toEpochMilli();
+            lastTimeMillis =
+                    OffsetDateTime.parse(text, COMBINED_TIME).toInstant().toEpochMilli();
             lastTimeText = text;
         }
         return lastTimeMillis;

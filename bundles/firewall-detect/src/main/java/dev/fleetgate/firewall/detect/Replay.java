@@ -24,8 +24,7 @@ public final class Replay {
     /** Longest line kept (the rest of a longer line is ignored). */
     public static final int MAX_LINE = 16_384;
 
-    private Replay() {
-    }
+    private Replay() {}
 
     private static void append(StringBuilder line, char[] buf, int from, int to) {
         int room = MAX_LINE - line.length();

@@ -12,8 +12,15 @@ package dev.fleetgate.firewall.detect;
  * @param userAgent  the User-Agent header, or {@code null}
  * @param line       the raw log line, or {@code null} (live entries); used only as evidence
  */
-public record Request(long timeMillis, String serviceId, String client, String method, String path, int status,
-        String userAgent, String line) {
+public record Request(
+        long timeMillis,
+        String serviceId,
+        String client,
+        String method,
+        String path,
+        int status,
+        String userAgent,
+        String line) {
 
     /** @return the line as shown in evidence: the raw line when there is one, else a combined-like rendering */
     public String sample() {

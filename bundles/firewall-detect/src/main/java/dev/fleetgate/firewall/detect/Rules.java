@@ -4,8 +4,7 @@ import java.util.List;
 
 /** The default known-bad rules (operators edit the list in the firewall settings). */
 public final class Rules {
-    private Rules() {
-    }
+    private Rules() {}
 
     private static Rule path(String id, String needle, int weight) {
         return new Rule(id, Rule.PATH, false, needle, weight, false);

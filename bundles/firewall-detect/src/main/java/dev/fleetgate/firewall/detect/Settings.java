@@ -29,6 +29,7 @@ public final class Settings {
     public static final String CORRELATION = "correlation";
     /** Detectors in evidence order. */
     public static final List<String> DETECTORS = List.of(FLOOD, SCAN, BRUTEFORCE, ERRORS, PATTERNS, CORRELATION);
+
     public static final Set<String> MODES = Set.of("enforce", "shadow");
     public static final Set<String> DETECTOR_MODES = Set.of("enforce", "shadow", "off");
     public static final Set<String> ACTIONS = Set.of("block", "limit");
@@ -46,16 +47,46 @@ public final class Settings {
     private static final Map<String, Map<String, double[]>> PARAMS = new LinkedHashMap<>();
 
     static {
-        PARAMS.put(FLOOD, params(
-                "threshold", 1200, 10, 1e9, // requests per window from one client (a floor)
-                "baselineFactor", 4, 1, 1000, // x the learned p99 of clients' windows on the service
-                "serviceShare", 0.25, 0.01, 1)); // during a service surge: the client's share of it
+        PARAMS.put(
+                FLOOD,
+                params(
+                        "threshold",
+                        1200,
+                        10,
+                        1e9, // requests per window from one client (a floor)
+                        "baselineFactor",
+                        4,
+                        1,
+                        1000, // x the learned p99 of clients' windows on the service
+                        "serviceShare",
+                        0.25,
+                        0.01,
+                        1)); // during a service surge: the client's share of it
         PARAMS.put(SCAN, params("threshold", 30, 1, 1e9, "ratio", 0.5, 0, 1));
         PARAMS.put(BRUTEFORCE, params("threshold", 10, 1, 1e9, "ratio", 0.5, 0, 1));
-        PARAMS.put(ERRORS, params("threshold", 20, 1, 1e9, "ratio", 0.5, 0, 1,
-                "serviceRatio", 0.2, 0, 1, // the rest of the service's recent 5xx share at most
-                "serviceShare", 0.25, 0, 1, // the client's share of the service's 5xx at least
-                "minSeconds", 10, 0, 3600)); // 5xx spread over at least this long (a page load is a burst)
+        PARAMS.put(
+                ERRORS,
+                params(
+                        "threshold",
+                        20,
+                        1,
+                        1e9,
+                        "ratio",
+                        0.5,
+                        0,
+                        1,
+                        "serviceRatio",
+                        0.2,
+                        0,
+                        1, // the rest of the service's recent 5xx share at most
+                        "serviceShare",
+                        0.25,
+                        0,
+                        1, // the client's share of the service's 5xx at least
+                        "minSeconds",
+                        10,
+                        0,
+                        3600)); // 5xx spread over at least this long (a page load is a burst)
         PARAMS.put(PATTERNS, params("threshold", 2, 1, 1e9));
         PARAMS.put(CORRELATION, params("services", 5, 2, 1e6, "agents", 3, 2, 1e6));
     }
@@ -63,8 +94,11 @@ public final class Settings {
     private static Map<String, double[]> params(Object... kv) {
         Map<String, double[]> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 4) {
-            m.put((String) kv[i], new double[] {((Number) kv[i + 1]).doubleValue(), ((Number) kv[i + 2]).doubleValue(),
-                ((Number) kv[i + 3]).doubleValue()});
+            m.put((String) kv[i], new double[] {
+                ((Number) kv[i + 1]).doubleValue(),
+                ((Number) kv[i + 2]).doubleValue(),
+                ((Number) kv[i + 3]).doubleValue()
+            });
         }
         return m;
     }
@@ -79,8 +113,16 @@ public final class Settings {
     public final List<Rule> rules;
     public final String loginPaths;
 
-    private Settings(String mode, List<String> allow, int windowSeconds, int capacity, int ttlSeconds,
-            int maxTtlSeconds, Map<String, Detector> detectors, List<Rule> rules, String loginPaths) {
+    private Settings(
+            String mode,
+            List<String> allow,
+            int windowSeconds,
+            int capacity,
+            int ttlSeconds,
+            int maxTtlSeconds,
+            Map<String, Detector> detectors,
+            List<Rule> rules,
+            String loginPaths) {
         this.mode = mode;
         this.allow = List.copyOf(allow);
         this.windowSeconds = windowSeconds;
@@ -159,8 +201,20 @@ public final class Settings {
             failures[0]++;
             errors.accept(f, msg);
         };
-        known(m, Set.of("mode", "allow", "windowSeconds", "capacity", "ttlSeconds", "maxTtlSeconds", "detectors",
-                "rules", "loginPaths"), "", err);
+        known(
+                m,
+                Set.of(
+                        "mode",
+                        "allow",
+                        "windowSeconds",
+                        "capacity",
+                        "ttlSeconds",
+                        "maxTtlSeconds",
+                        "detectors",
+                        "rules",
+                        "loginPaths"),
+                "",
+                err);
         String mode = choice(m.get("mode"), "mode", MODES, "shadow", err);
         List<String> allow = new ArrayList<>();
         Object a = m.get("allow");
@@ -224,13 +278,16 @@ public final class Settings {
             keys.add("action");
             known(d, keys, f + ".", err);
             String dm = d.get("mode") == null ? null : choice(d.get("mode"), f + ".mode", DETECTOR_MODES, null, err);
-            String action = choice(d.get("action"), f + ".action", ACTIONS, FLOOD.equals(name) ? "limit" : "block", err);
+            String action =
+                    choice(d.get("action"), f + ".action", ACTIONS, FLOOD.equals(name) ? "limit" : "block", err);
             Map<String, Double> p = new LinkedHashMap<>();
             for (Map.Entry<String, double[]> e : spec.entrySet()) {
                 double[] r = e.getValue();
                 Object v = d.get(e.getKey());
                 double value = r[0];
-                if (v instanceof Number num && !Double.isNaN(num.doubleValue()) && num.doubleValue() >= r[1]
+                if (v instanceof Number num
+                        && !Double.isNaN(num.doubleValue())
+                        && num.doubleValue() >= r[1]
                         && num.doubleValue() <= r[2]) {
                     value = num.doubleValue();
                 } else if (v != null) {
@@ -312,7 +369,8 @@ public final class Settings {
         }
     }
 
-    private static String choice(Object v, String field, Set<String> allowed, String dflt, BiConsumer<String, String> err) {
+    private static String choice(
+            Object v, String field, Set<String> allowed, String dflt, BiConsumer<String, String> err) {
         if (v == null) {
             return dflt;
         }
@@ -330,7 +388,9 @@ public final class Settings {
         if (v == null) {
             return dflt;
         }
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= min
+        if (v instanceof Number n
+                && n.doubleValue() == Math.rint(n.doubleValue())
+                && n.doubleValue() >= min
                 && n.doubleValue() <= max) {
             return n.intValue();
         }

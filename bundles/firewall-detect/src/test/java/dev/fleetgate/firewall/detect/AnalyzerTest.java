@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 class AnalyzerTest {
@@ -48,7 +49,9 @@ class AnalyzerTest {
         assertEquals("limit", d.action());
         assertTrue(d.enforce());
         assertTrue(d.score() >= 1);
-        assertTrue(d.counts().get("requests") >= d.counts().get("threshold"), d.counts().toString());
+        assertTrue(
+                d.counts().get("requests") >= d.counts().get("threshold"),
+                d.counts().toString());
         assertFalse(d.samples().isEmpty());
         assertTrue(d.samples().get(0).contains("127.0.0.9"), d.samples().toString());
     }
@@ -117,7 +120,9 @@ class AnalyzerTest {
         a.accept(req(0, "127.0.0.50", "GET", "/.env", 404, UA), 0);
         a.accept(req(10, "127.0.0.51", "GET", "/", 200, "sqlmap/1.7"), 0);
         a.accept(req(20, "10.0.0.1", "GET", "/blog/wp-login.php-is-a-bad-idea", 200, UA), 0); // weight 1 < 2
-        assertEquals(List.of("127.0.0.50", "127.0.0.51"), decisions.stream().map(Decision::client).toList());
+        assertEquals(
+                List.of("127.0.0.50", "127.0.0.51"),
+                decisions.stream().map(Decision::client).toList());
         assertTrue(decisions.stream().allMatch(d -> d.detector().equals("patterns")));
     }
 
@@ -127,7 +132,8 @@ class AnalyzerTest {
         a.accept(req(0, "127.0.0.3", "GET", "/.env", 404, UA), 0);
         a.accept(req(0, "127.0.0.100", "GET", "/.env", 404, UA), 0);
         a.accept(req(0, "127.0.0.101", "GET", "/.env", 404, UA), 0);
-        assertEquals(List.of("127.0.0.101"), decisions.stream().map(Decision::client).toList());
+        assertEquals(
+                List.of("127.0.0.101"), decisions.stream().map(Decision::client).toList());
     }
 
     @Test
@@ -151,7 +157,8 @@ class AnalyzerTest {
             a.accept(req(200_000 + i, "127.0.0.60", "GET", "/", 200, UA), 0);
             a.accept(req(200_000 + i, "11.0." + (i >> 8 & 255) + "." + (i & 255), "GET", "/", 200, UA), 0);
         }
-        assertEquals(List.of("127.0.0.60"), decisions.stream().map(Decision::client).toList());
+        assertEquals(
+                List.of("127.0.0.60"), decisions.stream().map(Decision::client).toList());
     }
 
     @Test

@@ -2,10 +2,11 @@ package dev.fleetgate.firewall.detect;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fleetgate.firewall.detect.sim.Evaluation;
-import dev.fleetgate.firewall.detect.sim.TrafficGenerator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.fleetgate.firewall.detect.sim.Evaluation;
+import dev.fleetgate.firewall.detect.sim.TrafficGenerator;
 
 /**
  * Precision and recall on generated labelled logs, several seeds (other seeds than the bench's): the detectors

@@ -49,7 +49,8 @@ class LogParserTest {
 
     @Test
     void readsCombinedWithBrokenRequest() {
-        Request r = parser.parse("198.51.100.7 - - [10/Oct/2000:13:55:36 +0000] \"\\x16\\x03\\x01\" 400 157 \"-\" \"-\"");
+        Request r =
+                parser.parse("198.51.100.7 - - [10/Oct/2000:13:55:36 +0000] \"\\x16\\x03\\x01\" 400 157 \"-\" \"-\"");
         assertEquals(400, r.status());
         assertEquals("", r.path());
         assertNull(r.userAgent());

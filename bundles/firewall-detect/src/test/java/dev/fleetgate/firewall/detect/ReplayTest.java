@@ -3,7 +3,6 @@ package dev.fleetgate.firewall.detect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fleetgate.firewall.detect.sim.TrafficGenerator;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,7 +10,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+
 import org.junit.jupiter.api.Test;
+
+import dev.fleetgate.firewall.detect.sim.TrafficGenerator;
 
 class ReplayTest {
     private static final TrafficGenerator.Traffic TRAFFIC = new TrafficGenerator(7, 0.2, 300).generate();
@@ -38,7 +40,11 @@ class ReplayTest {
             a.accept(r, ++n);
         }
         assertTrue(!live.isEmpty());
-        assertEquals(live, json.decisions().stream().map(d -> d.client() + " " + d.detector() + " " + d.line()).toList());
+        assertEquals(
+                live,
+                json.decisions().stream()
+                        .map(d -> d.client() + " " + d.detector() + " " + d.line())
+                        .toList());
         for (Decision d : json.decisions()) {
             assertTrue(d.samples().stream().anyMatch(s -> s.contains(d.client())), d.toString());
         }

@@ -64,8 +64,8 @@ public class BlockCommand implements Action {
             System.err.println("--reason must be at most 500 characters without control characters");
             return null;
         }
-        FirewallStore.Block b = firewall.block(a, svc, ttl, FirewallService.MANUAL, limit ? "limit" : "block", true,
-                text, null);
+        FirewallStore.Block b =
+                firewall.block(a, svc, ttl, FirewallService.MANUAL, limit ? "limit" : "block", true, text, null);
         System.out.println("Blocked " + b.ip() + " (" + b.scopeKey() + ") until " + b.expiresAt());
         return null;
     }

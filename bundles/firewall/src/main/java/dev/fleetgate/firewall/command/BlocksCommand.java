@@ -18,11 +18,19 @@ public class BlocksCommand implements Action {
 
     @Override
     public Object execute() {
-        System.out.printf("%-40s %-38s %-10s %-7s %-8s %-24s %s%n", "IP", "SCOPE", "DETECTOR", "ACTION", "MODE",
-                "EXPIRES", "REASON");
+        System.out.printf(
+                "%-40s %-38s %-10s %-7s %-8s %-24s %s%n",
+                "IP", "SCOPE", "DETECTOR", "ACTION", "MODE", "EXPIRES", "REASON");
         for (FirewallStore.Block b : firewall.blocks()) {
-            System.out.printf("%-40s %-38s %-10s %-7s %-8s %-24s %s%n", b.ip(), b.scopeKey(), b.detector(), b.action(),
-                    b.enforced() ? "enforce" : "shadow", b.expiresAt(), b.reason());
+            System.out.printf(
+                    "%-40s %-38s %-10s %-7s %-8s %-24s %s%n",
+                    b.ip(),
+                    b.scopeKey(),
+                    b.detector(),
+                    b.action(),
+                    b.enforced() ? "enforce" : "shadow",
+                    b.expiresAt(),
+                    b.reason());
         }
         return null;
     }

@@ -28,7 +28,11 @@ public class FirewallReplayCommand implements Action {
     @Reference
     FirewallService firewall;
 
-    @Argument(index = 0, name = "file", description = "Access log (combined or Fleetgate JSON; .gz allowed)", required = true)
+    @Argument(
+            index = 0,
+            name = "file",
+            description = "Access log (combined or Fleetgate JSON; .gz allowed)",
+            required = true)
     String file;
 
     @Override
@@ -43,12 +47,18 @@ public class FirewallReplayCommand implements Action {
                 InputStream in = file.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
             r = firewall.replay(new InputStreamReader(in, StandardCharsets.UTF_8));
         }
-        System.out.printf("%,d lines (%,d requests) in %.2f s = %,.0f lines/s; %d client(s) would be blocked%s%n",
-                r.lines(), r.parsed(), r.seconds(), r.linesPerSecond(), r.decisions().size(),
+        System.out.printf(
+                "%,d lines (%,d requests) in %.2f s = %,.0f lines/s; %d client(s) would be blocked%s%n",
+                r.lines(),
+                r.parsed(),
+                r.seconds(),
+                r.linesPerSecond(),
+                r.decisions().size(),
                 r.truncated() ? " (list truncated)" : "");
         for (Decision d : r.decisions()) {
-            System.out.printf("line %-10d %-40s %-10s %-7s %s%n", d.line(), d.client(), d.detector(),
-                    d.enforce() ? "enforce" : "shadow", d.reason());
+            System.out.printf(
+                    "line %-10d %-40s %-10s %-7s %s%n",
+                    d.line(), d.client(), d.detector(), d.enforce() ? "enforce" : "shadow", d.reason());
         }
         return null;
     }

@@ -4,8 +4,7 @@ import java.util.UUID;
 
 /** Option parsing shared by the firewall commands. */
 final class Options {
-    private Options() {
-    }
+    private Options() {}
 
     /**
      * @param service the {@code --service} option, or null

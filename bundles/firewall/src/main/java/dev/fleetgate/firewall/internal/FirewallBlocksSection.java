@@ -19,7 +19,8 @@ import dev.fleetgate.api.DesiredStateContributor;
  * agent): {@code {"blocks":[{"ip","serviceId"?,"action":"block"|"limit","expiresAt"}]}} — enforced blocks only,
  * {@code expiresAt} in epoch seconds. The agent's nginx bundle loads them into the Lua shared dictionary.
  */
-@Component(service = DesiredStateContributor.class,
+@Component(
+        service = DesiredStateContributor.class,
         property = DesiredStateContributor.SECTION + "=" + FirewallService.BLOCKS_SECTION)
 public final class FirewallBlocksSection implements DesiredStateContributor {
     private final FirewallService firewall;

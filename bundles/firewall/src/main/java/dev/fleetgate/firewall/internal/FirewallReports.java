@@ -34,7 +34,8 @@ import dev.fleetgate.firewall.detect.Settings;
  * {@code maxTtlSeconds}. Memory is bounded: the last {@value #MAX_SEEN} decisions and {@value #MAX_CLIENTS}
  * correlated clients.
  */
-@Component(service = {EventHandler.class, FirewallReports.class},
+@Component(
+        service = {EventHandler.class, FirewallReports.class},
         property = EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_REPORT)
 public final class FirewallReports implements EventHandler {
     static final int MAX_SEEN = 100_000;
@@ -94,7 +95,8 @@ public final class FirewallReports implements EventHandler {
                 break;
             }
             Decision d = read(j);
-            if (d == null || seen.put(agentId + " " + d.client() + " " + d.detector() + " " + d.timeMillis(), true) != null) {
+            if (d == null
+                    || seen.put(agentId + " " + d.client() + " " + d.detector() + " " + d.timeMillis(), true) != null) {
                 continue;
             }
             UUID service = uuid(d.serviceId());
@@ -136,18 +138,38 @@ public final class FirewallReports implements EventHandler {
         Map<String, Long> counts = new LinkedHashMap<>(d.counts());
         counts.put("services", (long) sp.services.size());
         counts.put("agents", (long) sp.agents.size());
-        String reason = String.format(Locale.ROOT, "decided on by detectors on %d service(s) and %d agent(s) (threshold %.0f "
-                + "services or %.0f agents); last: %s", sp.services.size(), sp.agents.size(), c.param("services"),
-                c.param("agents"), d.reason());
-        firewall.decide(new Decision(d.client(), null, Settings.CORRELATION, c.action(), "enforce".equals(mode),
-                d.score(), reason, d.line(), d.timeMillis(), counts, d.samples()), null);
+        String reason = String.format(
+                Locale.ROOT,
+                "decided on by detectors on %d service(s) and %d agent(s) (threshold %.0f "
+                        + "services or %.0f agents); last: %s",
+                sp.services.size(),
+                sp.agents.size(),
+                c.param("services"),
+                c.param("agents"),
+                d.reason());
+        firewall.decide(
+                new Decision(
+                        d.client(),
+                        null,
+                        Settings.CORRELATION,
+                        c.action(),
+                        "enforce".equals(mode),
+                        d.score(),
+                        reason,
+                        d.line(),
+                        d.timeMillis(),
+                        counts,
+                        d.samples()),
+                null);
     }
 
     /** @return the decision, or null when the entry is malformed (agents are not trusted blindly) */
     static Decision read(JsonNode j) {
         String ip = AddressRanges.normalise(j.path("ip").asText(""));
         String detector = j.path("detector").asText("");
-        if (ip == null || ip.contains("/") || !Settings.DETECTORS.contains(detector)
+        if (ip == null
+                || ip.contains("/")
+                || !Settings.DETECTORS.contains(detector)
                 || Settings.CORRELATION.equals(detector)) {
             return null;
         }
@@ -174,9 +196,18 @@ public final class FirewallReports implements EventHandler {
             }
         }
         double score = j.path("score").asDouble(1);
-        return new Decision(ip, service, detector, action, "enforce".equals(j.path("mode").asText()),
-                Double.isFinite(score) ? score : 1, clean(j.path("reason").asText(detector), 500), 0,
-                j.path("at").asLong(0), counts, samples);
+        return new Decision(
+                ip,
+                service,
+                detector,
+                action,
+                "enforce".equals(j.path("mode").asText()),
+                Double.isFinite(score) ? score : 1,
+                clean(j.path("reason").asText(detector), 500),
+                0,
+                j.path("at").asLong(0),
+                counts,
+                samples);
     }
 
     /** Cut to {@code max} characters, without NUL (PostgreSQL refuses it) or other control characters. */

@@ -19,7 +19,8 @@ import dev.fleetgate.api.DesiredStateContributor;
  * the agent's live detection runs with them. The blocks go in their own section ({@link FirewallBlocksSection}), so
  * that a block does not restart the agents' detectors.
  */
-@Component(service = DesiredStateContributor.class,
+@Component(
+        service = DesiredStateContributor.class,
         property = DesiredStateContributor.SECTION + "=" + FirewallService.SECTION)
 public final class FirewallSection implements DesiredStateContributor {
     private final FirewallService firewall;
@@ -37,7 +38,8 @@ public final class FirewallSection implements DesiredStateContributor {
     @Override
     public Map<String, JsonNode> computeAll(List<AgentInfo> agents) {
         ObjectNode body = FirewallService.JSON.createObjectNode();
-        body.set("settings", FirewallService.JSON.valueToTree(firewall.settings().toMap()));
+        body.set(
+                "settings", FirewallService.JSON.valueToTree(firewall.settings().toMap()));
         ArrayNode never = body.putArray("neverBlock");
         firewall.neverBlock().forEach(never::add);
         return everyAgent(agents, body);

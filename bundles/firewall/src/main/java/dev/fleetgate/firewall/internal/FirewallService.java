@@ -1,7 +1,7 @@
 package dev.fleetgate.firewall.internal;
 
-import java.io.Reader;
 import java.io.IOException;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -59,6 +59,7 @@ public final class FirewallService {
     public static final String MANUAL = "manual";
     /** Most clients a replay answers with. */
     public static final int MAX_REPLAY_DECISIONS = 10_000;
+
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(FirewallService.class);
 
@@ -71,13 +72,21 @@ public final class FirewallService {
     private volatile Settings settings;
 
     @Activate
-    public FirewallService(@Reference FirewallStore store, @Reference DesiredStateService desired,
-            @Reference EventAdmin events, @Reference AgentDirectory agents) {
+    public FirewallService(
+            @Reference FirewallStore store,
+            @Reference DesiredStateService desired,
+            @Reference EventAdmin events,
+            @Reference AgentDirectory agents) {
         this(store, desired, events, agents, Clock.systemUTC(), true);
     }
 
-    FirewallService(FirewallStore store, DesiredStateService desired, EventAdmin events, AgentDirectory agents,
-            Clock clock, boolean purge) {
+    FirewallService(
+            FirewallStore store,
+            DesiredStateService desired,
+            EventAdmin events,
+            AgentDirectory agents,
+            Clock clock,
+            boolean purge) {
         this.store = store;
         this.desired = desired;
         this.events = events;
@@ -105,7 +114,7 @@ public final class FirewallService {
 
     private static Settings read(String json) {
         try {
-            Map<String, Object> m = JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+            Map<String, Object> m = JSON.readValue(json, new TypeReference<Map<String, Object>>() {});
             Settings s = Settings.fromMap(m, (f, msg) -> LOG.warn("Stored firewall setting {} {}: ignored", f, msg));
             return s == null ? Settings.defaults() : s;
         } catch (JsonProcessingException e) {
@@ -182,22 +191,43 @@ public final class FirewallService {
      * @param ttlSeconds the block's length, or null: the settings' TTL doubled for every earlier offence
      * @return the stored block
      */
-    public FirewallStore.Block block(String ip, UUID serviceId, Integer ttlSeconds, String detector, String action,
-            boolean enforced, String reason, String evidence) {
+    public FirewallStore.Block block(
+            String ip,
+            UUID serviceId,
+            Integer ttlSeconds,
+            String detector,
+            String action,
+            boolean enforced,
+            String reason,
+            String evidence) {
         Instant now = now();
         Settings s = settings;
         int before = store.offend(ip, now, now.minus(Duration.ofSeconds(2L * s.maxTtlSeconds)));
-        long ttl = ttlSeconds != null ? ttlSeconds
+        long ttl = ttlSeconds != null
+                ? ttlSeconds
                 : Math.min(s.maxTtlSeconds, (long) s.ttlSeconds << Math.min(before, 20));
-        FirewallStore.Block b = new FirewallStore.Block(ip, serviceId, detector, action, enforced, reason,
-                evidence == null ? "{}" : evidence, now, now.plusSeconds(ttl));
+        FirewallStore.Block b = new FirewallStore.Block(
+                ip,
+                serviceId,
+                detector,
+                action,
+                enforced,
+                reason,
+                evidence == null ? "{}" : evidence,
+                now,
+                now.plusSeconds(ttl));
         store.put(b);
         if (enforced) {
             desired.changed(BLOCKS_SECTION);
         }
         post(b, true);
-        LOG.info("Firewall: {} {} {} for {} s ({}{})", enforced ? "blocked" : "would block (shadow)", ip,
-                serviceId == null ? "everywhere" : "on service " + serviceId, ttl, detector,
+        LOG.info(
+                "Firewall: {} {} {} for {} s ({}{})",
+                enforced ? "blocked" : "would block (shadow)",
+                ip,
+                serviceId == null ? "everywhere" : "on service " + serviceId,
+                ttl,
+                detector,
                 before > 0 ? ", offence " + (before + 1) : "");
         return b;
     }
@@ -217,7 +247,14 @@ public final class FirewallService {
             return null; // already isolated: no new offence while the block lasts
         }
         try {
-            return block(d.client(), serviceId, null, d.detector(), d.action(), d.enforce(), d.reason(),
+            return block(
+                    d.client(),
+                    serviceId,
+                    null,
+                    d.detector(),
+                    d.action(),
+                    d.enforce(),
+                    d.reason(),
                     JSON.writeValueAsString(evidence(d)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -225,7 +262,8 @@ public final class FirewallService {
     }
 
     private boolean active(String ip, UUID serviceId, Instant now, boolean enforce) {
-        return store.block(ip, serviceId).filter(b -> b.expiresAt().isAfter(now) && (b.enforced() || !enforce))
+        return store.block(ip, serviceId)
+                .filter(b -> b.expiresAt().isAfter(now) && (b.enforced() || !enforce))
                 .isPresent();
     }
 
@@ -294,7 +332,8 @@ public final class FirewallService {
         if (!b.enforced()) {
             return;
         }
-        AlertEvent e = blocked ? AlertEvent.firing(FirewallEvents.BLOCKED_KIND, b.ip()).message(b.reason())
+        AlertEvent e = blocked
+                ? AlertEvent.firing(FirewallEvents.BLOCKED_KIND, b.ip()).message(b.reason())
                 : AlertEvent.cleared(FirewallEvents.BLOCKED_KIND, b.ip()).message("unblocked");
         e.severity(Severity.WARNING).label("detector", b.detector()).label("scope", scope);
         if (b.serviceId() != null) {

@@ -30,7 +30,9 @@ public final class FirewallStore {
     private final DataSource dataSource;
 
     @Activate
-    public FirewallStore(@Reference(target = Database.TARGET) DataSource dataSource, @Reference SchemaMigrator migrator,
+    public FirewallStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
             BundleContext context) {
         this(dataSource);
         migrator.migrate("firewall", context.getBundle(), "db/firewall");
@@ -47,8 +49,16 @@ public final class FirewallStore {
      * @param serviceId null for a fleet-wide block
      * @param evidence  JSON text
      */
-    public record Block(String ip, UUID serviceId, String detector, String action, boolean enforced, String reason,
-            String evidence, Instant since, Instant expiresAt) {
+    public record Block(
+            String ip,
+            UUID serviceId,
+            String detector,
+            String action,
+            boolean enforced,
+            String reason,
+            String evidence,
+            Instant since,
+            Instant expiresAt) {
         public String scopeKey() {
             return serviceId == null ? GLOBAL : serviceId.toString();
         }
@@ -57,8 +67,9 @@ public final class FirewallStore {
     /** @return blocks not expired at {@code now}, newest first */
     public List<Block> blocks(Instant now) {
         return Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT ip, service_id, detector, action, enforced, reason, "
-                    + "evidence::text, since, expires_at FROM firewall_block WHERE expires_at > ? ORDER BY since DESC, ip")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT ip, service_id, detector, action, enforced, reason, "
+                            + "evidence::text, since, expires_at FROM firewall_block WHERE expires_at > ? ORDER BY since DESC, ip")) {
                 Jdbc.setInstant(ps, 1, now);
                 return blocks(ps);
             }
@@ -91,8 +102,15 @@ public final class FirewallStore {
 
     private static Block block(ResultSet rs) throws SQLException {
         String svc = rs.getString(2);
-        return new Block(rs.getString(1), svc == null ? null : UUID.fromString(svc), rs.getString(3), rs.getString(4),
-                rs.getBoolean(5), rs.getString(6), rs.getString(7), Jdbc.instant(rs, "since"),
+        return new Block(
+                rs.getString(1),
+                svc == null ? null : UUID.fromString(svc),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getBoolean(5),
+                rs.getString(6),
+                rs.getString(7),
+                Jdbc.instant(rs, "since"),
                 Jdbc.instant(rs, "expires_at"));
     }
 
@@ -133,8 +151,8 @@ public final class FirewallStore {
     public int offend(String ip, Instant now, Instant forgetBefore) {
         return Jdbc.tx(dataSource, c -> {
             int before = 0;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT offences, last_at FROM firewall_offender WHERE ip = ? FOR UPDATE")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT offences, last_at FROM firewall_offender WHERE ip = ? FOR UPDATE")) {
                 ps.setString(1, ip);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && Jdbc.instant(rs, "last_at").isAfter(forgetBefore)) {
@@ -142,8 +160,9 @@ public final class FirewallStore {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO firewall_offender (ip, offences, last_at) "
-                    + "VALUES (?, ?, ?) ON CONFLICT (ip) DO UPDATE SET offences = EXCLUDED.offences, last_at = EXCLUDED.last_at")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO firewall_offender (ip, offences, last_at) "
+                            + "VALUES (?, ?, ?) ON CONFLICT (ip) DO UPDATE SET offences = EXCLUDED.offences, last_at = EXCLUDED.last_at")) {
                 ps.setString(1, ip);
                 ps.setInt(2, before + 1);
                 Jdbc.setInstant(ps, 3, now);
@@ -156,8 +175,10 @@ public final class FirewallStore {
     /** @return how many blocks were removed (of every scope when {@code allScopes}) */
     public int delete(String ip, UUID serviceId, boolean allScopes) {
         return Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement(allScopes ? "DELETE FROM firewall_block WHERE ip = ?"
-                    : "DELETE FROM firewall_block WHERE ip = ? AND scope_key = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    allScopes
+                            ? "DELETE FROM firewall_block WHERE ip = ?"
+                            : "DELETE FROM firewall_block WHERE ip = ? AND scope_key = ?")) {
                 ps.setString(1, ip);
                 if (!allScopes) {
                     ps.setString(2, serviceId == null ? GLOBAL : serviceId.toString());
@@ -190,8 +211,9 @@ public final class FirewallStore {
 
     public void putSettings(String json) {
         Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO firewall_settings (id, body) VALUES (1, ?::jsonb) "
-                    + "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body, updated_at = now()")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO firewall_settings (id, body) VALUES (1, ?::jsonb) "
+                            + "ON CONFLICT (id) DO UPDATE SET body = EXCLUDED.body, updated_at = now()")) {
                 ps.setString(1, json);
                 return ps.executeUpdate();
             }

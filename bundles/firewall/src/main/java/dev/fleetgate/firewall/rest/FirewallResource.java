@@ -57,6 +57,7 @@ public final class FirewallResource implements RestResource {
     public static final long MAX_REPLAY_BYTES = 256L << 20;
     /** Largest replay log once decompressed. */
     public static final long MAX_REPLAY_TEXT_BYTES = 2L << 30;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_TTL = 31_536_000;
 
@@ -96,8 +97,14 @@ public final class FirewallResource implements RestResource {
         String action = f.choice(body, "action", "action", List.of("block", "limit"), "block");
         String reason = f.plainText(body, "reason", "reason", false, 500);
         f.check();
-        FirewallStore.Block b = firewall.block(ip, "service".equals(scope) ? service : null, ttl,
-                FirewallService.MANUAL, action, true, reason == null || reason.isBlank() ? "blocked by hand" : reason,
+        FirewallStore.Block b = firewall.block(
+                ip,
+                "service".equals(scope) ? service : null,
+                ttl,
+                FirewallService.MANUAL,
+                action,
+                true,
+                reason == null || reason.isBlank() ? "blocked by hand" : reason,
                 null);
         return Response.status(Response.Status.CREATED).entity(view(b)).build();
     }
@@ -149,7 +156,7 @@ public final class FirewallResource implements RestResource {
             throw ApiException.invalid("body", "must be a JSON object");
         }
         Fields f = new Fields();
-        Map<String, Object> m = JSON.convertValue(body, new TypeReference<Map<String, Object>>() { });
+        Map<String, Object> m = JSON.convertValue(body, new TypeReference<Map<String, Object>>() {});
         Settings s = Settings.fromMap(m, f::error);
         f.check();
         firewall.putSettings(s);
@@ -178,7 +185,8 @@ public final class FirewallResource implements RestResource {
         }
         Replay.Result r;
         try {
-            r = firewall.replay(new InputStreamReader(new CappedStream(in, MAX_REPLAY_TEXT_BYTES), StandardCharsets.UTF_8));
+            r = firewall.replay(
+                    new InputStreamReader(new CappedStream(in, MAX_REPLAY_TEXT_BYTES), StandardCharsets.UTF_8));
         } catch (ZipException | java.io.EOFException e) {
             throw ApiException.invalid("body", "is not valid gzip data");
         } catch (CappedStream.TooLarge e) {

@@ -72,13 +72,19 @@ class FirewallServiceIT {
         FirewallStore.Block third = firewall.block(ip, null, null, "scan", "block", true, "404s", null);
         assertEquals(Duration.ofSeconds(2400), Duration.between(third.since(), third.expiresAt()));
         // an explicit TTL wins
-        assertEquals(Duration.ofSeconds(30),
-                Duration.between(now, firewall.block(ip, null, 30, "manual", "block", true, "x", null).expiresAt()));
+        assertEquals(
+                Duration.ofSeconds(30),
+                Duration.between(
+                        now,
+                        firewall.block(ip, null, 30, "manual", "block", true, "x", null)
+                                .expiresAt()));
         // events: firing per block, cleared at expiry, evidence on the firewall topic
-        assertTrue(events.stream().anyMatch(e -> e.getTopic().equals(AlertTopics.FIRING)
-                && ip.equals(e.getProperty("subject"))));
+        assertTrue(events.stream()
+                .anyMatch(e -> e.getTopic().equals(AlertTopics.FIRING) && ip.equals(e.getProperty("subject"))));
         assertTrue(events.stream().anyMatch(e -> e.getTopic().equals(AlertTopics.CLEARED)));
-        Event detail = events.stream().filter(e -> e.getTopic().equals(FirewallEvents.BLOCKED_TOPIC)).findFirst()
+        Event detail = events.stream()
+                .filter(e -> e.getTopic().equals(FirewallEvents.BLOCKED_TOPIC))
+                .findFirst()
                 .orElseThrow();
         assertEquals("{\"n\":1}", detail.getProperty("evidence"));
         assertEquals("global", detail.getProperty("scope"));
@@ -91,7 +97,9 @@ class FirewallServiceIT {
         firewall.block("203.0.113.7", null, 60, "manual", "block", true, "y", null);
         assertEquals(2, firewall.blocks().size());
         assertEquals(1, firewall.unblock("203.0.113.7", svc, false));
-        assertEquals(List.of("global"), firewall.blocks().stream().map(FirewallStore.Block::scopeKey).toList());
+        assertEquals(
+                List.of("global"),
+                firewall.blocks().stream().map(FirewallStore.Block::scopeKey).toList());
         assertEquals(1, firewall.unblock("203.0.113.7", null, true));
         assertEquals(0, firewall.unblock("203.0.113.7", null, true));
     }
@@ -120,22 +128,28 @@ class FirewallServiceIT {
         assertEquals(1, section.path("blocks").size());
         assertEquals("198.51.100.2", section.path("blocks").get(0).path("ip").asText());
         assertEquals("block", section.path("blocks").get(0).path("action").asText());
-        assertEquals(now.plusSeconds(60).getEpochSecond(), section.path("blocks").get(0).path("expiresAt").asLong());
+        assertEquals(
+                now.plusSeconds(60).getEpochSecond(),
+                section.path("blocks").get(0).path("expiresAt").asLong());
         JsonNode detection = new FirewallSection(firewall).compute(agent);
         assertEquals("shadow", detection.path("settings").path("mode").asText());
         assertTrue(detection.path("neverBlock").toString().contains("192.0.2.50"));
         assertTrue(detection.path("blocks").isMissingNode(), "blocks are in their own section");
         // a shadow decision is not an alert
-        assertFalse(events.stream().anyMatch(e -> e.getTopic().equals(AlertTopics.FIRING)
-                && "198.51.100.1".equals(e.getProperty("subject"))));
+        assertFalse(events.stream()
+                .anyMatch(e ->
+                        e.getTopic().equals(AlertTopics.FIRING) && "198.51.100.1".equals(e.getProperty("subject"))));
     }
 
     @Test
     void replayUsesTheSettings() throws Exception {
         StringBuilder log = new StringBuilder();
         for (int i = 0; i < 40; i++) {
-            log.append("203.0.113.9 - - [01/Dec/2026:10:00:").append(String.format("%02d", i))
-                    .append(" +0000] \"GET /probe").append(i).append(" HTTP/1.1\" 404 10 \"-\" \"curl/8\"\n");
+            log.append("203.0.113.9 - - [01/Dec/2026:10:00:")
+                    .append(String.format("%02d", i))
+                    .append(" +0000] \"GET /probe")
+                    .append(i)
+                    .append(" HTTP/1.1\" 404 10 \"-\" \"curl/8\"\n");
         }
         Replay.Result r = firewall.replay(new StringReader(log.toString()));
         assertEquals(40, r.lines());
@@ -151,8 +165,8 @@ class FirewallServiceIT {
         }));
         FirewallReports reports = new FirewallReports(firewall);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        List<UUID> services = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
-                UUID.randomUUID());
+        List<UUID> services =
+                List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         for (int i = 0; i < services.size(); i++) {
             JsonNode list = json.readTree("[{\"ip\":\"198.51.100.77\",\"serviceId\":\"" + services.get(i)
                     + "\",\"detector\":\"bruteforce\",\"action\":\"block\",\"mode\":\"enforce\",\"score\":1.5,"
@@ -164,10 +178,12 @@ class FirewallServiceIT {
         }
         List<FirewallStore.Block> blocks = firewall.blocks();
         assertEquals(6, blocks.size(), blocks.toString());
-        FirewallStore.Block global = blocks.stream().filter(b -> b.serviceId() == null).findFirst().orElseThrow();
+        FirewallStore.Block global =
+                blocks.stream().filter(b -> b.serviceId() == null).findFirst().orElseThrow();
         assertEquals("correlation", global.detector());
         assertTrue(global.evidence().contains("\"services\": 5"), global.evidence());
-        assertFalse(blocks.stream().anyMatch(b -> b.reason().contains("\u0000") || b.evidence().contains("\\u0000")));
+        assertFalse(blocks.stream()
+                .anyMatch(b -> b.reason().contains("\u0000") || b.evidence().contains("\\u0000")));
         // isolated everywhere now: a new service-scoped decision adds nothing
         JsonNode more = json.readTree("[{\"ip\":\"198.51.100.77\",\"serviceId\":\"" + UUID.randomUUID()
                 + "\",\"detector\":\"flood\",\"mode\":\"enforce\",\"at\":5}]");

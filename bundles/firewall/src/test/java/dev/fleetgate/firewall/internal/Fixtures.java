@@ -23,20 +23,21 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 
 /** Test wiring: the store on a test database, the service with recording doubles of the platform services. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static FirewallStore store(TestDatabase db) throws Exception {
         try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream("db/firewall/V1__firewall.sql")) {
-            Migrations.apply(db.dataSource(), "firewall",
+            Migrations.apply(
+                    db.dataSource(),
+                    "firewall",
                     List.of(new Migration(1, "firewall", new String(in.readAllBytes(), StandardCharsets.UTF_8))));
         }
         return new FirewallStore(db.dataSource());
     }
 
     /** One agent (an edge at 192.0.2.50); events and changed sections are recorded in the lists. */
-    public static FirewallService service(FirewallStore store, List<Event> events, List<String> changed,
-            Supplier<Instant> now) {
+    public static FirewallService service(
+            FirewallStore store, List<Event> events, List<String> changed, Supplier<Instant> now) {
         EventAdmin ea = new EventAdmin() {
             @Override
             public void postEvent(Event event) {
@@ -72,8 +73,8 @@ public final class Fixtures {
         AgentDirectory agents = new AgentDirectory() {
             @Override
             public List<AgentInfo> list() {
-                return List.of(new AgentInfo("a1", "edge", "edge", AgentInfo.ROLE_EDGE, AgentInfo.Status.ONLINE, null,
-                        "1", "192.0.2.50"));
+                return List.of(new AgentInfo(
+                        "a1", "edge", "edge", AgentInfo.ROLE_EDGE, AgentInfo.Status.ONLINE, null, "1", "192.0.2.50"));
             }
 
             @Override

@@ -38,8 +38,8 @@ class FirewallResourceIT {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create();
-        resource = new FirewallResource(Fixtures.service(Fixtures.store(db), new ArrayList<>(), new ArrayList<>(),
-                Instant::now));
+        resource = new FirewallResource(
+                Fixtures.service(Fixtures.store(db), new ArrayList<>(), new ArrayList<>(), Instant::now));
     }
 
     @AfterAll
@@ -55,7 +55,8 @@ class FirewallResourceIT {
 
     @Test
     void blocksRoundTrip() throws Exception {
-        Response created = resource.block(JSON.readTree("{\"ip\":\"127.0.0.77\",\"ttlSeconds\":120,\"reason\":\"test\"}"));
+        Response created =
+                resource.block(JSON.readTree("{\"ip\":\"127.0.0.77\",\"ttlSeconds\":120,\"reason\":\"test\"}"));
         assertEquals(201, created.getStatus());
         ObjectNode b = (ObjectNode) created.getEntity();
         assertEquals("global", b.path("scope").asText());
@@ -73,9 +74,16 @@ class FirewallResourceIT {
         assertEquals(List.of("ip"), fields(() -> resource.block(node("{\"ip\":\"10.0.0.0/8\"}"))));
         assertEquals(List.of("ip"), fields(() -> resource.block(node("{\"ip\":\"127.0.0.1\"}"))));
         assertEquals(List.of("ip"), fields(() -> resource.block(node("{\"ip\":\"192.0.2.50\"}"))));
-        assertEquals(List.of("serviceId"), fields(() -> resource.block(node("{\"ip\":\"127.0.0.8\",\"scope\":\"service\"}"))));
-        assertEquals(Set.of("scope", "ttlSeconds", "action", "x"), Set.copyOf(fields(() -> resource.block(
-                node("{\"ip\":\"127.0.0.8\",\"scope\":\"planet\",\"ttlSeconds\":1,\"action\":\"smite\",\"x\":1}")))));
+        assertEquals(
+                List.of("serviceId"),
+                fields(() -> resource.block(node("{\"ip\":\"127.0.0.8\",\"scope\":\"service\"}"))));
+        assertEquals(
+                Set.of("scope", "ttlSeconds", "action", "x"),
+                Set.copyOf(
+                        fields(
+                                () -> resource.block(
+                                        node(
+                                                "{\"ip\":\"127.0.0.8\",\"scope\":\"planet\",\"ttlSeconds\":1,\"action\":\"smite\",\"x\":1}")))));
         assertEquals(List.of("body"), fields(() -> resource.block(node("[1]"))));
         assertEquals(List.of("ip"), fields(() -> resource.unblock("x\u0000", null)));
         assertEquals(List.of("serviceId"), fields(() -> resource.unblock("127.0.0.8", "nope")));
@@ -85,8 +93,10 @@ class FirewallResourceIT {
     void settingsAreValidated() throws Exception {
         JsonNode s = resource.settings();
         assertEquals("shadow", s.path("mode").asText());
-        assertEquals(List.of("mode", "detectors.flood.threshold"), fields(() -> resource.putSettings(
-                node("{\"mode\":\"x\",\"detectors\":{\"flood\":{\"threshold\":\"many\"}}}"))));
+        assertEquals(
+                List.of("mode", "detectors.flood.threshold"),
+                fields(() -> resource.putSettings(
+                        node("{\"mode\":\"x\",\"detectors\":{\"flood\":{\"threshold\":\"many\"}}}"))));
         JsonNode put = resource.putSettings(node("{\"mode\":\"enforce\",\"allow\":[\"10.0.0.0/8\"]}"));
         assertEquals("enforce", put.path("mode").asText());
         assertEquals("enforce", resource.settings().path("mode").asText());

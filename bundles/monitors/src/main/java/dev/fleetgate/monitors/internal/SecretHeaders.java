@@ -25,8 +25,7 @@ import dev.fleetgate.security.SecretBox;
 public final class SecretHeaders {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private SecretHeaders() {
-    }
+    private SecretHeaders() {}
 
     /** The read shape of a stored value, also the update's "keep it" marker. */
     public static ObjectNode keep() {
@@ -34,7 +33,11 @@ public final class SecretHeaders {
     }
 
     static boolean isKeep(JsonNode v) {
-        return v != null && v.isObject() && v.size() == 1 && v.path("set").isBoolean() && v.get("set").asBoolean();
+        return v != null
+                && v.isObject()
+                && v.size() == 1
+                && v.path("set").isBoolean()
+                && v.get("set").asBoolean();
     }
 
     /**
@@ -57,7 +60,8 @@ public final class SecretHeaders {
             if (isKeep(e.getValue())) {
                 JsonNode previous = old == null ? null : old.get(e.getKey());
                 if (previous == null || previous.isNull()) {
-                    errors.add(new FieldError(Fields.path("headers", Fields.quoted(e.getKey())),
+                    errors.add(new FieldError(
+                            Fields.path("headers", Fields.quoted(e.getKey())),
                             "no stored value to keep: give the header's value"));
                 } else {
                     e.setValue(previous.deepCopy());

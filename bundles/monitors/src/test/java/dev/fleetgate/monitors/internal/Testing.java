@@ -10,8 +10,7 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 
 /** Setup shared with the tests of other packages (shell commands). */
 public final class Testing {
-    private Testing() {
-    }
+    private Testing() {}
 
     /** A real SecretBox (AES-GCM, zero key) for the tests. */
     public static final dev.fleetgate.security.SecretBox BOX =
@@ -24,8 +23,12 @@ public final class Testing {
 
     /** A service whose runner never ticks (call {@code close} on nothing: its threads are daemons and idle). */
     public static MonitorService service(MonitorStore store, AgentDirectory agents, EventAdmin events) {
-        return new MonitorService(store, agents, new MonitorRunner(store, new MonitorRunnerIT.Tasks(), agents, events,
-                Clock.systemUTC(), Duration.ofSeconds(30)), BOX);
+        return new MonitorService(
+                store,
+                agents,
+                new MonitorRunner(
+                        store, new MonitorRunnerIT.Tasks(), agents, events, Clock.systemUTC(), Duration.ofSeconds(30)),
+                BOX);
     }
 
     public static AgentDirectory agents(String... online) {

@@ -21,7 +21,10 @@ import dev.fleetgate.proxy.ServiceDirectory;
  * {@code fleetgate:maintenance <service> on|off}: switches a service's maintenance page (503 + Retry-After);
  * {@code --agent}: the name is a host's, whose every service goes into maintenance.
  */
-@Command(scope = "fleetgate", name = "maintenance", description = "Switches the maintenance mode of a service (or, with --agent, of a whole host) on or off")
+@Command(
+        scope = "fleetgate",
+        name = "maintenance",
+        description = "Switches the maintenance mode of a service (or, with --agent, of a whole host) on or off")
 @Service
 public class MaintenanceCommand implements Action {
 
@@ -34,7 +37,11 @@ public class MaintenanceCommand implements Action {
     @Reference
     AgentDirectory agents;
 
-    @Argument(index = 0, name = "service", description = "Service name or id (with --agent: host name or id)", required = true)
+    @Argument(
+            index = 0,
+            name = "service",
+            description = "Service name or id (with --agent: host name or id)",
+            required = true)
     String service;
 
     @Argument(index = 1, name = "state", description = "on or off", required = true)
@@ -46,7 +53,10 @@ public class MaintenanceCommand implements Action {
     @Option(name = "--retry-after", description = "Retry-After in seconds")
     Integer retryAfter;
 
-    @Option(name = "--allow", description = "Client address or CIDR block still served (repeatable)", multiValued = true)
+    @Option(
+            name = "--allow",
+            description = "Client address or CIDR block still served (repeatable)",
+            multiValued = true)
     List<String> allow;
 
     @Option(name = "--agent", description = "The name is a host's: every service it serves goes into maintenance")
@@ -61,8 +71,11 @@ public class MaintenanceCommand implements Action {
         String subject;
         UUID id;
         if (agent) {
-            AgentInfo a = agents.get(service).or(() -> agents.list().stream().filter(x -> x.name().equals(service))
-                    .findFirst()).orElse(null);
+            AgentInfo a = agents.get(service)
+                    .or(() -> agents.list().stream()
+                            .filter(x -> x.name().equals(service))
+                            .findFirst())
+                    .orElse(null);
             if (a == null) {
                 System.err.println("No host " + service);
                 return null;
@@ -70,8 +83,11 @@ public class MaintenanceCommand implements Action {
             subject = "host " + a.name();
             id = UUID.fromString(a.id());
         } else {
-            ServiceDirectory.ServiceInfo svc = services.service(service).or(() -> services.services().stream()
-                    .filter(s -> s.name().equals(service)).findFirst()).orElse(null);
+            ServiceDirectory.ServiceInfo svc = services.service(service)
+                    .or(() -> services.services().stream()
+                            .filter(s -> s.name().equals(service))
+                            .findFirst())
+                    .orElse(null);
             if (svc == null) {
                 System.err.println("No service " + service);
                 return null;
@@ -94,10 +110,14 @@ public class MaintenanceCommand implements Action {
         }
         PagesStore.Maintenance old = (agent ? pages.agentMaintenance(id) : pages.maintenance(id)).orElse(null);
         boolean on = "on".equals(state);
-        PagesStore.Maintenance m = new PagesStore.Maintenance(id, on,
+        PagesStore.Maintenance m = new PagesStore.Maintenance(
+                id,
+                on,
                 message != null ? message : old == null ? null : old.message(),
                 retryAfter != null ? retryAfter : old == null ? null : old.retryAfterSeconds(),
-                allow != null ? cidrs : old == null ? List.of() : old.allow(), null, null);
+                allow != null ? cidrs : old == null ? List.of() : old.allow(),
+                null,
+                null);
         if (agent) {
             pages.putAgentMaintenance(m);
         } else {

@@ -37,9 +37,11 @@ import dev.fleetgate.proxy.Site;
 public final class PageRenderer {
     /** Placeholder of {@code {{requestId}}} in rendered pages; the agent's Lua replaces it per request. */
     public static final String REQUEST_ID = "__FLEETGATE_REQUEST_ID__";
+
     static final String CONTENT_TYPE = "text/html; charset=utf-8";
     /** The key of the spec's extension: {@code {"maintenance": {"<siteId>": {"allow": [cidr], "retryAfterSeconds"}}}}. */
     public static final String EXTENSION = "pages";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PageTemplates templates;
@@ -53,18 +55,25 @@ public final class PageRenderer {
      * @param maintenance service id → its setting
      * @param now         the time maintenance windows are judged at
      */
-    public ProxySpec render(ProxySpec spec, Map<String, Map<String, String>> stored,
-            Map<String, PagesStore.Maintenance> maintenance, Instant now) {
+    public ProxySpec render(
+            ProxySpec spec,
+            Map<String, Map<String, String>> stored,
+            Map<String, PagesStore.Maintenance> maintenance,
+            Instant now) {
         return render(spec, stored, maintenance, null, now);
     }
 
     /**
      * @param agentMaintenance the agent's own maintenance setting, or null
      */
-    public ProxySpec render(ProxySpec spec, Map<String, Map<String, String>> stored,
-            Map<String, PagesStore.Maintenance> maintenance, PagesStore.Maintenance agentMaintenance, Instant now) {
-        PagesStore.Maintenance agentWide = agentMaintenance != null && agentMaintenance.activeAt(now)
-                ? agentMaintenance : null;
+    public ProxySpec render(
+            ProxySpec spec,
+            Map<String, Map<String, String>> stored,
+            Map<String, PagesStore.Maintenance> maintenance,
+            PagesStore.Maintenance agentMaintenance,
+            Instant now) {
+        PagesStore.Maintenance agentWide =
+                agentMaintenance != null && agentMaintenance.activeAt(now) ? agentMaintenance : null;
         Map<String, String> defaults = stored.getOrDefault(PagesStore.DEFAULT_SCOPE, Map.of());
         ObjectNode inMaintenance = JSON.createObjectNode();
         ObjectNode problems = JSON.createObjectNode();
@@ -138,7 +147,8 @@ public final class PageRenderer {
 
     /** The page (and problem+json) of a Host no site serves: the fleet-wide 404. */
     private ObjectNode fallback(Map<String, String> defaults) {
-        String html = render("404", defaults.getOrDefault("404", templates.shipped("404")), "", "", null, null, null, null);
+        String html =
+                render("404", defaults.getOrDefault("404", templates.shipped("404")), "", "", null, null, null, null);
         ObjectNode n = JSON.createObjectNode();
         n.put("html", html);
         n.put("problem", problem(404, null, null));
@@ -148,8 +158,13 @@ public final class PageRenderer {
     /** The problem+json (RFC 9457) body served instead of a page to clients that accept JSON. */
     static String problem(int status, Site site, PagesStore.Maintenance m) {
         String key = m != null ? PageTemplates.MAINTENANCE : String.valueOf(status);
-        Map<String, Object> scope = PageTemplates.scope(key, site == null ? null : site.serviceName(), null, null,
-                m == null ? null : m.retryAfterSeconds(), m == null ? null : m.message());
+        Map<String, Object> scope = PageTemplates.scope(
+                key,
+                site == null ? null : site.serviceName(),
+                null,
+                null,
+                m == null ? null : m.retryAfterSeconds(),
+                m == null ? null : m.message());
         ObjectNode n = JSON.createObjectNode();
         n.put("type", "about:blank");
         n.put("title", PageTemplates.reason(PageTemplates.KEYS.contains(key) ? key : "500"));
@@ -182,11 +197,13 @@ public final class PageRenderer {
         if (m != null) {
             String key = PageTemplates.MAINTENANCE;
             String html = own.getOrDefault(key, defaults.getOrDefault(key, templates.shipped(key)));
-            bodies.put(503, render(key, html, name, domain, m.retryAfterSeconds(), m.message(), m.startsAt(), m.endsAt()));
+            bodies.put(
+                    503, render(key, html, name, domain, m.retryAfterSeconds(), m.message(), m.startsAt(), m.endsAt()));
         }
         // one ErrorPage per distinct body, statuses sorted: deterministic
         Map<String, List<Integer>> byBody = new TreeMap<>();
-        bodies.forEach((status, body) -> byBody.computeIfAbsent(body, b -> new ArrayList<>()).add(status));
+        bodies.forEach((status, body) ->
+                byBody.computeIfAbsent(body, b -> new ArrayList<>()).add(status));
         List<ErrorPage> pages = new ArrayList<>();
         for (ErrorPage p : site.errorPages()) {
             List<Integer> statuses = new ArrayList<>(p.statuses());
@@ -200,11 +217,18 @@ public final class PageRenderer {
         return site.withErrorPages(pages);
     }
 
-    private String render(String key, String html, String service, String domain, Integer retryAfter, String message,
-            Instant since, Instant until) {
+    private String render(
+            String key,
+            String html,
+            String service,
+            String domain,
+            Integer retryAfter,
+            String message,
+            Instant since,
+            Instant until) {
         // no wall-clock time: an unchanged input must give an unchanged spec
-        Map<String, Object> scope = PageTemplates.scope(key, service, domain, since == null ? "" : since.toString(),
-                retryAfter, message);
+        Map<String, Object> scope =
+                PageTemplates.scope(key, service, domain, since == null ? "" : since.toString(), retryAfter, message);
         scope.put("until", until == null ? "" : until.toString());
         try {
             return templates.render(html, scope);

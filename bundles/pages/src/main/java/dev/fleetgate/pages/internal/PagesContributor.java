@@ -34,8 +34,11 @@ public final class PagesContributor implements ProxySpecContributor {
 
     private PagesStore.Maintenance agentMaintenance(AgentInfo agent) {
         try {
-            return agent == null || agent.id() == null ? null
-                    : pages.store().agentMaintenance(java.util.UUID.fromString(agent.id())).orElse(null);
+            return agent == null || agent.id() == null
+                    ? null
+                    : pages.store()
+                            .agentMaintenance(java.util.UUID.fromString(agent.id()))
+                            .orElse(null);
         } catch (IllegalArgumentException e) {
             return null; // not a UUID: no setting can name it
         }

@@ -54,6 +54,7 @@ public final class PagesService {
      */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AgentDirectory agents;
+
     private final PageTemplates templates = new PageTemplates();
     private final Clock clock;
     private final ScheduledExecutorService timer;
@@ -61,14 +62,23 @@ public final class PagesService {
     private final Set<UUID> activeAgents = new HashSet<>();
 
     @Activate
-    public PagesService(@Reference PagesStore store, @Reference DesiredStateService desired,
-            @Reference EventAdmin events, @Reference ServiceDirectory services) {
+    public PagesService(
+            @Reference PagesStore store,
+            @Reference DesiredStateService desired,
+            @Reference EventAdmin events,
+            @Reference ServiceDirectory services) {
         this(store, desired, events, services, null, Clock.systemUTC(), true);
     }
 
     /** For tests: {@code watch} false starts no timer ({@link #tick()} is called by hand). */
-    public PagesService(PagesStore store, DesiredStateService desired, EventAdmin events, ServiceDirectory services,
-            AgentDirectory agents, Clock clock, boolean watch) {
+    public PagesService(
+            PagesStore store,
+            DesiredStateService desired,
+            EventAdmin events,
+            ServiceDirectory services,
+            AgentDirectory agents,
+            Clock clock,
+            boolean watch) {
         this.store = store;
         this.desired = desired;
         this.events = events;
@@ -133,8 +143,14 @@ public final class PagesService {
         Map<String, String> stored = store.templates(scope);
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String key : PageTemplates.KEYS) {
-            out.put(key, stored.getOrDefault(key, PagesStore.DEFAULT_SCOPE.equals(scope) ? templates.shipped(key)
-                    : store.templates(PagesStore.DEFAULT_SCOPE).getOrDefault(key, templates.shipped(key))));
+            out.put(
+                    key,
+                    stored.getOrDefault(
+                            key,
+                            PagesStore.DEFAULT_SCOPE.equals(scope)
+                                    ? templates.shipped(key)
+                                    : store.templates(PagesStore.DEFAULT_SCOPE)
+                                            .getOrDefault(key, templates.shipped(key))));
         }
         return out;
     }
@@ -200,8 +216,10 @@ public final class PagesService {
                 for (PagesStore.Maintenance m : all.values()) {
                     if (m.activeAt(now) && active.add(m.serviceId())) {
                         changed = true;
-                        post(AlertEvent.firing(PageEvents.MAINTENANCE_KIND, name(m.serviceId()))
-                                .message(m.message() == null ? "maintenance started" : m.message()), m.serviceId());
+                        post(
+                                AlertEvent.firing(PageEvents.MAINTENANCE_KIND, name(m.serviceId()))
+                                        .message(m.message() == null ? "maintenance started" : m.message()),
+                                m.serviceId());
                     }
                 }
                 for (UUID id : List.copyOf(active)) {
@@ -209,7 +227,10 @@ public final class PagesService {
                     if (m == null || !m.activeAt(now)) {
                         active.remove(id);
                         changed = true;
-                        post(AlertEvent.cleared(PageEvents.MAINTENANCE_KIND, name(id)).message("maintenance ended"), id);
+                        post(
+                                AlertEvent.cleared(PageEvents.MAINTENANCE_KIND, name(id))
+                                        .message("maintenance ended"),
+                                id);
                     }
                 }
             }
@@ -231,8 +252,10 @@ public final class PagesService {
         for (PagesStore.Maintenance m : all.values()) {
             if (m.activeAt(now) && activeAgents.add(m.serviceId())) {
                 changed = true;
-                postAgent(AlertEvent.firing(PageEvents.MAINTENANCE_KIND, agentName(m.serviceId()))
-                        .message(m.message() == null ? "agent maintenance started" : m.message()), m.serviceId());
+                postAgent(
+                        AlertEvent.firing(PageEvents.MAINTENANCE_KIND, agentName(m.serviceId()))
+                                .message(m.message() == null ? "agent maintenance started" : m.message()),
+                        m.serviceId());
             }
         }
         for (UUID id : List.copyOf(activeAgents)) {
@@ -240,7 +263,10 @@ public final class PagesService {
             if (m == null || !m.activeAt(now)) {
                 activeAgents.remove(id);
                 changed = true;
-                postAgent(AlertEvent.cleared(PageEvents.MAINTENANCE_KIND, agentName(id)).message("agent maintenance ended"), id);
+                postAgent(
+                        AlertEvent.cleared(PageEvents.MAINTENANCE_KIND, agentName(id))
+                                .message("agent maintenance ended"),
+                        id);
             }
         }
         return changed;
@@ -248,7 +274,9 @@ public final class PagesService {
 
     private String agentName(UUID id) {
         AgentDirectory a = agents;
-        return a == null ? id.toString() : a.get(id.toString()).map(AgentInfo::name).orElse(id.toString());
+        return a == null
+                ? id.toString()
+                : a.get(id.toString()).map(AgentInfo::name).orElse(id.toString());
     }
 
     private void postAgent(AlertEvent e, UUID agentId) {
@@ -257,7 +285,9 @@ public final class PagesService {
     }
 
     private String name(UUID id) {
-        return services.service(id.toString()).map(ServiceDirectory.ServiceInfo::name).orElse(id.toString());
+        return services.service(id.toString())
+                .map(ServiceDirectory.ServiceInfo::name)
+                .orElse(id.toString());
     }
 
     private void post(AlertEvent e, UUID serviceId) {

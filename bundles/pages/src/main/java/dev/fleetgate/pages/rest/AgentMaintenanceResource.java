@@ -42,7 +42,8 @@ public final class AgentMaintenanceResource implements RestResource {
     public ObjectNode get(@PathParam("id") String id) {
         UUID agent = PageInput.agentId(id);
         pages.requireAgent(id);
-        return PageInput.maintenance("agentId", id, pages.agentMaintenance(agent).orElse(null), pages.now());
+        return PageInput.maintenance(
+                "agentId", id, pages.agentMaintenance(agent).orElse(null), pages.now());
     }
 
     @PUT

@@ -63,7 +63,8 @@ public final class ServicePagesResource implements RestResource {
         UUID service = PageInput.serviceId(id);
         pages.requireService(id);
         String key = PageInput.key(status);
-        return one(key, pages.store().templates(service.toString()), pages.store().templates(PagesStore.DEFAULT_SCOPE));
+        return one(
+                key, pages.store().templates(service.toString()), pages.store().templates(PagesStore.DEFAULT_SCOPE));
     }
 
     @PUT

@@ -79,8 +79,10 @@ class MaintenanceCommandIT {
         assertEquals(Map.of("service", shop.id()), fired.getProperty(AlertEvent.LABELS));
 
         events.posted.clear();
-        assertEquals("Maintenance of shop is off", out(command(shop.id(), "off")).trim(), "by id too");
-        PagesStore.Maintenance off = store.maintenance(UUID.fromString(shop.id())).orElseThrow();
+        assertEquals(
+                "Maintenance of shop is off", out(command(shop.id(), "off")).trim(), "by id too");
+        PagesStore.Maintenance off =
+                store.maintenance(UUID.fromString(shop.id())).orElseThrow();
         assertFalse(off.enabled());
         assertEquals("Back at ten", off.message(), "an unnamed option keeps its value");
         assertEquals(List.of("127.0.0.2", "10.0.0.0/8"), off.allow());
@@ -106,8 +108,8 @@ class MaintenanceCommandIT {
     @Test
     void aWindowStartsAndEndsByItselfWithItsEvents() {
         UUID id = UUID.fromString(shop.id());
-        pages.putMaintenance(new PagesStore.Maintenance(id, true, "Window", 60, List.of(), T0.plusSeconds(60),
-                T0.plusSeconds(120)));
+        pages.putMaintenance(
+                new PagesStore.Maintenance(id, true, "Window", 60, List.of(), T0.plusSeconds(60), T0.plusSeconds(120)));
         assertTrue(events.posted.isEmpty(), "not yet");
         clock.advance(60);
         pages.tick();
@@ -144,7 +146,8 @@ class MaintenanceCommandIT {
         on.message = "Kernel update";
         on.allow = List.of("10.0.0.7");
         assertEquals("Maintenance of host web-1 is on", out(on).trim());
-        PagesStore.Maintenance m = store.agentMaintenance(UUID.fromString(web.id())).orElseThrow();
+        PagesStore.Maintenance m =
+                store.agentMaintenance(UUID.fromString(web.id())).orElseThrow();
         assertTrue(m.enabled());
         assertEquals("Kernel update", m.message());
         assertEquals(List.of("10.0.0.7"), m.allow());
@@ -153,14 +156,16 @@ class MaintenanceCommandIT {
         MaintenanceCommand off = command(web.id(), "off");
         off.agent = true;
         assertEquals("Maintenance of host web-1 is off", out(off).trim());
-        assertFalse(store.agentMaintenance(UUID.fromString(web.id())).orElseThrow().enabled());
+        assertFalse(
+                store.agentMaintenance(UUID.fromString(web.id())).orElseThrow().enabled());
         MaintenanceCommand unknown = command("shop", "on");
         unknown.agent = true;
         assertEquals("No host shop", err(unknown).trim(), "a service's name is not a host's");
     }
 
     private Event single(String topic) {
-        List<Event> l = events.posted.stream().filter(e -> e.getTopic().equals(topic)).toList();
+        List<Event> l =
+                events.posted.stream().filter(e -> e.getTopic().equals(topic)).toList();
         assertEquals(1, l.size(), events.posted.toString());
         return l.get(0);
     }

@@ -2,7 +2,6 @@ package dev.fleetgate.pages.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -24,11 +23,38 @@ class PageRendererTest {
     private final PageRenderer renderer = new PageRenderer(new PageTemplates());
 
     private static ProxySpec spec() {
-        Site site = new Site(ID, ID, "shop", List.of("shop.example.com"), List.of(), List.of(
-                new Location("/.well-known/acme-challenge/", Location.Match.PREFIX, null, "acme-challenge"),
-                Location.proxy("/", "svc-" + ID)), null, null, null, 0, null, null, null, false);
-        Site module = new Site("other", null, null, List.of("x.example.com"), List.of(), List.of(), null, null, null,
-                0, null, null, null, false);
+        Site site = new Site(
+                ID,
+                ID,
+                "shop",
+                List.of("shop.example.com"),
+                List.of(),
+                List.of(
+                        new Location("/.well-known/acme-challenge/", Location.Match.PREFIX, null, "acme-challenge"),
+                        Location.proxy("/", "svc-" + ID)),
+                null,
+                null,
+                null,
+                0,
+                null,
+                null,
+                null,
+                false);
+        Site module = new Site(
+                "other",
+                null,
+                null,
+                List.of("x.example.com"),
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                0,
+                null,
+                null,
+                null,
+                false);
         Upstream up = new Upstream("svc-" + ID, ID, null, 16, List.of(), null);
         return new ProxySpec(List.of(site, module), List.of(up), null, null);
     }
@@ -49,14 +75,21 @@ class PageRendererTest {
         Site s = out.site(ID).orElseThrow();
         Map<Integer, ErrorPage> p = pages(s);
         assertEquals(List.of(403, 404, 429, 500, 502, 503, 504), List.copyOf(p.keySet()));
-        assertEquals("[]", out.extensions().get(PageRenderer.EXTENSION).path("upstream").path(ID).toString(),
+        assertEquals(
+                "[]",
+                out.extensions()
+                        .get(PageRenderer.EXTENSION)
+                        .path("upstream")
+                        .path(ID)
+                        .toString(),
                 "no upstream answer is replaced by default");
         assertTrue(p.get(502).body().contains("Bad Gateway"));
         assertTrue(p.get(503).body().contains("shop.example.com"));
         assertEquals("text/html; charset=utf-8", p.get(504).contentType());
         assertTrue(out.site("other").orElseThrow().errorPages().isEmpty(), "module sites are left alone");
         assertEquals(out, renderer.render(spec(), Map.of(), Map.of(), NOW.plusSeconds(3600)), "deterministic");
-        var problems = out.extensions().get(PageRenderer.EXTENSION).path("problems").path(ID);
+        var problems =
+                out.extensions().get(PageRenderer.EXTENSION).path("problems").path(ID);
         assertEquals(7, problems.size(), problems.toString());
         assertTrue(problems.path("502").asText().contains("\"title\":\"Bad Gateway\""), problems.toString());
         assertFalse(out.extensions().get(PageRenderer.EXTENSION).has("maintenance"));
@@ -65,89 +98,128 @@ class PageRendererTest {
     @Test
     void serviceOverridesWinAndOptInToTheirStatus() {
         Map<String, Map<String, String>> stored = Map.of(
-                PagesStore.DEFAULT_SCOPE, Map.of("502", "fleet {{status}}"),
-                ID, Map.of("404", "own {{status}} {{service}}", "503", "own503"));
-        Map<Integer, ErrorPage> p = pages(renderer.render(spec(), stored, Map.of(), NOW).site(ID).orElseThrow());
+                PagesStore.DEFAULT_SCOPE,
+                Map.of("502", "fleet {{status}}"),
+                ID,
+                Map.of("404", "own {{status}} {{service}}", "503", "own503"));
+        Map<Integer, ErrorPage> p =
+                pages(renderer.render(spec(), stored, Map.of(), NOW).site(ID).orElseThrow());
         assertEquals("own 404 shop", p.get(404).body());
         assertEquals("fleet 502", p.get(502).body());
         assertEquals("own503", p.get(503).body());
-        assertEquals("[404,503]", renderer.render(spec(), stored, Map.of(), NOW).extensions().get(PageRenderer.EXTENSION)
-                .path("upstream").path(ID).toString(), "the service's own pages replace its upstream's answers");
+        assertEquals(
+                "[404,503]",
+                renderer.render(spec(), stored, Map.of(), NOW)
+                        .extensions()
+                        .get(PageRenderer.EXTENSION)
+                        .path("upstream")
+                        .path(ID)
+                        .toString(),
+                "the service's own pages replace its upstream's answers");
     }
 
     @Test
     void theRequestIdIsAPlaceholderTheAgentFillsIn() {
         Map<String, Map<String, String>> stored = Map.of(ID, Map.of("502", "id={{requestId}}"));
         ProxySpec out = renderer.render(spec(), stored, Map.of(), NOW);
-        assertEquals("id=" + PageRenderer.REQUEST_ID, pages(out.site(ID).orElseThrow()).get(502).body());
-        assertTrue(out.extensions().get(PageRenderer.EXTENSION).path("problems").path(ID).path("502").asText()
+        assertEquals(
+                "id=" + PageRenderer.REQUEST_ID,
+                pages(out.site(ID).orElseThrow()).get(502).body());
+        assertTrue(out.extensions()
+                .get(PageRenderer.EXTENSION)
+                .path("problems")
+                .path(ID)
+                .path("502")
+                .asText()
                 .contains("\"requestId\":\"" + PageRenderer.REQUEST_ID + "\""));
     }
 
     @Test
     void theFleet404IsThePageOfUnknownHosts() {
-        Map<String, Map<String, String>> stored = Map.of(PagesStore.DEFAULT_SCOPE, Map.of("404", "nothing here {{status}}"));
-        var fallback = renderer.render(spec(), stored, Map.of(), NOW).extensions().get(PageRenderer.EXTENSION)
+        Map<String, Map<String, String>> stored =
+                Map.of(PagesStore.DEFAULT_SCOPE, Map.of("404", "nothing here {{status}}"));
+        var fallback = renderer.render(spec(), stored, Map.of(), NOW)
+                .extensions()
+                .get(PageRenderer.EXTENSION)
                 .path("fallback");
         assertEquals("nothing here 404", fallback.path("html").asText());
         assertTrue(fallback.path("problem").asText().contains("\"status\":404"), fallback.toString());
-        assertTrue(renderer.render(spec(), Map.of(), Map.of(), NOW).extensions().get(PageRenderer.EXTENSION)
-                .path("fallback").path("html").asText().contains("Not Found"), "the shipped page");
+        assertTrue(
+                renderer.render(spec(), Map.of(), Map.of(), NOW)
+                        .extensions()
+                        .get(PageRenderer.EXTENSION)
+                        .path("fallback")
+                        .path("html")
+                        .asText()
+                        .contains("Not Found"),
+                "the shipped page");
     }
 
     @Test
     void anAgentInMaintenancePutsEveryServiceSiteInMaintenanceTheServiceOwnWins() {
-        PagesStore.Maintenance agent = new PagesStore.Maintenance(UUID.randomUUID(), true, "Host upgrade", 60,
-                List.of("127.0.0.9"), null, null);
+        PagesStore.Maintenance agent = new PagesStore.Maintenance(
+                UUID.randomUUID(), true, "Host upgrade", 60, List.of("127.0.0.9"), null, null);
         ProxySpec out = renderer.render(spec(), Map.of(), Map.of(), agent, NOW);
-        assertEquals("{\"" + ID + "\":{\"allow\":[\"127.0.0.9\"],\"retryAfterSeconds\":60}}",
+        assertEquals(
+                "{\"" + ID + "\":{\"allow\":[\"127.0.0.9\"],\"retryAfterSeconds\":60}}",
                 out.extensions().get(PageRenderer.EXTENSION).path("maintenance").toString());
         assertTrue(pages(out.site(ID).orElseThrow()).get(503).body().contains("Host upgrade"));
         assertTrue(out.site("other").orElseThrow().errorPages().isEmpty(), "module sites are left alone");
-        PagesStore.Maintenance own = new PagesStore.Maintenance(UUID.fromString(ID), true, "Own window", 30, List.of(),
-                null, null);
+        PagesStore.Maintenance own =
+                new PagesStore.Maintenance(UUID.fromString(ID), true, "Own window", 30, List.of(), null, null);
         ProxySpec both = renderer.render(spec(), Map.of(), Map.of(ID, own), agent, NOW);
         assertTrue(pages(both.site(ID).orElseThrow()).get(503).body().contains("Own window"));
-        PagesStore.Maintenance over = new PagesStore.Maintenance(agent.serviceId(), true, null, null, List.of(), null,
-                NOW.minusSeconds(1));
+        PagesStore.Maintenance over =
+                new PagesStore.Maintenance(agent.serviceId(), true, null, null, List.of(), null, NOW.minusSeconds(1));
         assertFalse(inMaintenance(renderer.render(spec(), Map.of(), Map.of(), over, NOW)), "its window ended");
     }
 
     @Test
     void maintenanceServesItsPageAndNamesTheSiteWithItsAllowlistForTheAgent() {
-        PagesStore.Maintenance m = new PagesStore.Maintenance(UUID.fromString(ID), true, "Back at ten", 120,
-                List.of("127.0.0.1", "10.0.0.0/8"), null, null);
+        PagesStore.Maintenance m = new PagesStore.Maintenance(
+                UUID.fromString(ID), true, "Back at ten", 120, List.of("127.0.0.1", "10.0.0.0/8"), null, null);
         ProxySpec out = renderer.render(spec(), Map.of(), Map.of(ID, m), NOW);
         Site s = out.site(ID).orElseThrow();
-        assertEquals(spec().site(ID).orElseThrow().locations(), s.locations(), "routing unchanged (allowlisted clients)");
+        assertEquals(
+                spec().site(ID).orElseThrow().locations(), s.locations(), "routing unchanged (allowlisted clients)");
         assertTrue(s.responseHeaders().isEmpty(), "Retry-After only on the maintenance answers (agent)");
         String body = pages(s).get(503).body();
         assertTrue(body.contains("Back at ten") && body.contains("under maintenance"), body);
-        assertEquals("{\"" + ID + "\":{\"allow\":[\"127.0.0.1\",\"10.0.0.0/8\"],\"retryAfterSeconds\":120}}",
+        assertEquals(
+                "{\"" + ID + "\":{\"allow\":[\"127.0.0.1\",\"10.0.0.0/8\"],\"retryAfterSeconds\":120}}",
                 out.extensions().get(PageRenderer.EXTENSION).path("maintenance").toString());
-        assertEquals("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
-                + "\"detail\":\"Back at ten\",\"service\":\"shop\",\"requestId\":\"" + PageRenderer.REQUEST_ID
-                + "\",\"maintenance\":true,\"retryAfterSeconds\":120}",
-                out.extensions().get(PageRenderer.EXTENSION).path("problems").path(ID).path("503").asText());
+        assertEquals(
+                "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
+                        + "\"detail\":\"Back at ten\",\"service\":\"shop\",\"requestId\":\"" + PageRenderer.REQUEST_ID
+                        + "\",\"maintenance\":true,\"retryAfterSeconds\":120}",
+                out.extensions()
+                        .get(PageRenderer.EXTENSION)
+                        .path("problems")
+                        .path(ID)
+                        .path("503")
+                        .asText());
         assertTrue(pages(s).get(502).body().contains("Bad Gateway"), "the other pages stay");
     }
 
     @Test
     void maintenanceWindowsAreJudgedAtTheGivenTime() {
-        PagesStore.Maintenance w = new PagesStore.Maintenance(UUID.fromString(ID), true, null, null, List.of(),
-                NOW.plusSeconds(60), NOW.plusSeconds(120));
+        PagesStore.Maintenance w = new PagesStore.Maintenance(
+                UUID.fromString(ID), true, null, null, List.of(), NOW.plusSeconds(60), NOW.plusSeconds(120));
         assertFalse(inMaintenance(renderer.render(spec(), Map.of(), Map.of(ID, w), NOW)));
         assertTrue(inMaintenance(renderer.render(spec(), Map.of(), Map.of(ID, w), NOW.plusSeconds(60))));
         assertFalse(inMaintenance(renderer.render(spec(), Map.of(), Map.of(ID, w), NOW.plusSeconds(120))));
-        PagesStore.Maintenance off = new PagesStore.Maintenance(UUID.fromString(ID), false, null, null, List.of(),
-                null, null);
+        PagesStore.Maintenance off =
+                new PagesStore.Maintenance(UUID.fromString(ID), false, null, null, List.of(), null, null);
         assertFalse(inMaintenance(renderer.render(spec(), Map.of(), Map.of(ID, off), NOW)));
     }
 
     @Test
     void aTemplateThatFailsNowFallsBackToTheShippedOne() {
         Map<String, Map<String, String>> stored = Map.of(ID, Map.of("502", "{{#x}}unclosed"));
-        String body = pages(renderer.render(spec(), stored, Map.of(), NOW).site(ID).orElseThrow()).get(502).body();
+        String body = pages(
+                        renderer.render(spec(), stored, Map.of(), NOW).site(ID).orElseThrow())
+                .get(502)
+                .body();
         assertTrue(body.contains("Bad Gateway"), body);
     }
 

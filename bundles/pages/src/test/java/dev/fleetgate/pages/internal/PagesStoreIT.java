@@ -49,8 +49,8 @@ class PagesStoreIT {
     void maintenanceRoundTripsAndIsForgottenWithItsService() {
         UUID svc = UUID.randomUUID();
         Instant start = Instant.parse("2026-06-01T10:00:00Z");
-        store.putMaintenance(new PagesStore.Maintenance(svc, true, "Back soon", 300, List.of("127.0.0.2", "10.0.0.0/8"),
-                start, start.plusSeconds(3600)));
+        store.putMaintenance(new PagesStore.Maintenance(
+                svc, true, "Back soon", 300, List.of("127.0.0.2", "10.0.0.0/8"), start, start.plusSeconds(3600)));
         PagesStore.Maintenance m = store.maintenance(svc).orElseThrow();
         assertTrue(m.enabled());
         assertEquals("Back soon", m.message());
@@ -73,8 +73,8 @@ class PagesStoreIT {
     @Test
     void agentMaintenanceIsStoredApartFromServices() {
         UUID agent = UUID.randomUUID();
-        store.putAgentMaintenance(new PagesStore.Maintenance(agent, true, "Kernel update", 60, List.of("10.1.0.0/16"),
-                null, null));
+        store.putAgentMaintenance(
+                new PagesStore.Maintenance(agent, true, "Kernel update", 60, List.of("10.1.0.0/16"), null, null));
         PagesStore.Maintenance m = store.agentMaintenance(agent).orElseThrow();
         assertEquals("Kernel update", m.message());
         assertEquals(List.of("10.1.0.0/16"), m.allow());

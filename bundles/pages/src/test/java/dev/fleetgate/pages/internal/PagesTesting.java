@@ -27,8 +27,7 @@ import dev.fleetgate.proxy.ServiceDirectory;
 
 /** The module on a real PostgreSQL, with recording stand-ins for the core services it calls (tests only). */
 public final class PagesTesting {
-    private PagesTesting() {
-    }
+    private PagesTesting() {}
 
     /** @return a store on a database with the module's schema (every migration) */
     public static PagesStore store(TestDatabase db) throws Exception {
@@ -115,8 +114,8 @@ public final class PagesTesting {
         final Map<String, ServiceInfo> byId = new ConcurrentHashMap<>();
 
         public ServiceInfo add(String name) {
-            ServiceInfo s = new ServiceInfo(UUID.randomUUID().toString(), name, 1, List.of(name + ".test"), List.of(),
-                    List.of(), false, 0);
+            ServiceInfo s = new ServiceInfo(
+                    UUID.randomUUID().toString(), name, 1, List.of(name + ".test"), List.of(), List.of(), false, 0);
             byId.put(s.id(), s);
             return s;
         }
@@ -136,8 +135,15 @@ public final class PagesTesting {
         final Map<String, AgentInfo> byId = new ConcurrentHashMap<>();
 
         public AgentInfo add(String name) {
-            AgentInfo a = new AgentInfo(UUID.randomUUID().toString(), name, name, AgentInfo.ROLE_HOST,
-                    AgentInfo.Status.ONLINE, null, "test", null);
+            AgentInfo a = new AgentInfo(
+                    UUID.randomUUID().toString(),
+                    name,
+                    name,
+                    AgentInfo.ROLE_HOST,
+                    AgentInfo.Status.ONLINE,
+                    null,
+                    "test",
+                    null);
             byId.put(a.id(), a);
             return a;
         }

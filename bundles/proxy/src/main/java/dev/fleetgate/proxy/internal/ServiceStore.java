@@ -39,13 +39,14 @@ public final class ServiceStore {
     public static final int KEPT_DELETED = 100;
 
     /** A deleted service, as its last (DELETED) revision says. */
-    public record DeletedService(UUID id, String name, long revision, java.time.Instant deletedAt, String deletedBy) {
-    }
+    public record DeletedService(UUID id, String name, long revision, java.time.Instant deletedAt, String deletedBy) {}
 
     private final DataSource dataSource;
 
     @Activate
-    public ServiceStore(@Reference(target = Database.TARGET) DataSource dataSource, @Reference SchemaMigrator migrator,
+    public ServiceStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
             BundleContext context) {
         this(dataSource);
         migrator.migrate("proxy", context.getBundle(), "db/proxy");
@@ -95,8 +96,13 @@ public final class ServiceStore {
                 }
             }
             insertDomains(c, id, config);
-            return recorded(c, one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow(),
-                    by, ServiceRevision.CREATED, null);
+            return recorded(
+                    c,
+                    one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
+                            .orElseThrow(),
+                    by,
+                    ServiceRevision.CREATED,
+                    null);
         });
     }
 
@@ -140,8 +146,13 @@ public final class ServiceStore {
                 ps.executeUpdate();
             }
             insertDomains(c, id, config);
-            return recorded(c, one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow(),
-                    by, action, source);
+            return recorded(
+                    c,
+                    one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
+                            .orElseThrow(),
+                    by,
+                    action,
+                    source);
         });
     }
 
@@ -151,8 +162,8 @@ public final class ServiceStore {
      *
      * @return the updated service, or empty when it is gone or changed meanwhile
      */
-    public Optional<StoredService> updateIfRevision(UUID id, long revision, ServiceConfig config, String by,
-            String action) {
+    public Optional<StoredService> updateIfRevision(
+            UUID id, long revision, ServiceConfig config, String by, String action) {
         return Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET config = ?::jsonb,"
                     + " revision = revision + 1, updated_at = now() WHERE id = ? AND revision = ? AND name = ?"
@@ -162,8 +173,7 @@ public final class ServiceStore {
                 ps.setLong(3, revision);
                 ps.setString(4, config.name());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(recorded(c, read(rs), by, action, null))
-                            : Optional.empty();
+                    return rs.next() ? Optional.of(recorded(c, read(rs), by, action, null)) : Optional.empty();
                 }
             }
         });
@@ -205,8 +215,13 @@ public final class ServiceStore {
 
     private static ServiceRevision revision(ResultSet rs, ServiceConfig config) throws SQLException {
         Long source = rs.getObject(5, Long.class);
-        return new ServiceRevision(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
-                rs.getString(4), source, config);
+        return new ServiceRevision(
+                rs.getLong(1),
+                rs.getObject(2, OffsetDateTime.class).toInstant(),
+                rs.getString(3),
+                rs.getString(4),
+                source,
+                config);
     }
 
     /** Records {@code s} in the history (same transaction) and drops revisions beyond {@link #KEPT_REVISIONS}. */
@@ -229,8 +244,8 @@ public final class ServiceStore {
 
     /** Drops the revisions of a service beyond the {@link #KEPT_REVISIONS} up to {@code latest}. */
     private static void dropOld(Connection c, UUID id, long latest) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM proxy_service_revision WHERE service_id = ? AND revision <= ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM proxy_service_revision WHERE service_id = ? AND revision <= ?")) {
             ps.setObject(1, id);
             ps.setLong(2, latest - KEPT_REVISIONS);
             ps.executeUpdate();
@@ -248,8 +263,8 @@ public final class ServiceStore {
         return Jdbc.tx(dataSource, c -> {
             long revision;
             String config;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM proxy_service WHERE id = ? RETURNING revision, config::text")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM proxy_service WHERE id = ? RETURNING revision, config::text")) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -292,8 +307,12 @@ public final class ServiceStore {
                 ResultSet rs = ps.executeQuery()) {
             List<DeletedService> out = new ArrayList<>();
             while (rs.next()) {
-                out.add(new DeletedService(rs.getObject(1, UUID.class), rs.getString(2), rs.getLong(3),
-                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getString(5)));
+                out.add(new DeletedService(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getObject(4, OffsetDateTime.class).toInstant(),
+                        rs.getString(5)));
             }
             return out;
         } catch (SQLException e) {
@@ -331,8 +350,13 @@ public final class ServiceStore {
                 }
             }
             insertDomains(c, id, config);
-            return recorded(c, one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow(),
-                    by, ServiceRevision.RESTORED, source);
+            return recorded(
+                    c,
+                    one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
+                            .orElseThrow(),
+                    by,
+                    ServiceRevision.RESTORED,
+                    source);
         });
     }
 
@@ -387,8 +411,12 @@ public final class ServiceStore {
 
     private static StoredService read(ResultSet rs) throws SQLException {
         UUID id = rs.getObject(1, UUID.class);
-        return new StoredService(id, rs.getLong(2), config(rs.getString(3), id),
-                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant());
+        return new StoredService(
+                id,
+                rs.getLong(2),
+                config(rs.getString(3), id),
+                rs.getObject(4, OffsetDateTime.class).toInstant(),
+                rs.getObject(5, OffsetDateTime.class).toInstant());
     }
 
     private static ServiceConfig config(String json, UUID id) {
@@ -408,7 +436,9 @@ public final class ServiceStore {
     }
 
     private static ApiException nameTaken(String name) {
-        return new ApiException(409, "Service name already used",
+        return new ApiException(
+                409,
+                "Service name already used",
                 List.of(new FieldError("name", name + " is already used by another service")));
     }
 

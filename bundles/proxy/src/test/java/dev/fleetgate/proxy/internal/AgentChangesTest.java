@@ -33,8 +33,12 @@ class AgentChangesTest {
     void aStatusChangeRecomputesOnlyEdgeAgents() {
         DesiredStateService desired = mock(DesiredStateService.class);
         AgentDirectory agents = mock(AgentDirectory.class);
-        when(agents.list()).thenReturn(List.of(agent("h1", AgentInfo.ROLE_HOST), agent("e1", AgentInfo.ROLE_EDGE),
-                agent("h2", AgentInfo.ROLE_HOST), agent("e2", AgentInfo.ROLE_EDGE)));
+        when(agents.list())
+                .thenReturn(List.of(
+                        agent("h1", AgentInfo.ROLE_HOST),
+                        agent("e1", AgentInfo.ROLE_EDGE),
+                        agent("h2", AgentInfo.ROLE_HOST),
+                        agent("e2", AgentInfo.ROLE_EDGE)));
         AgentChanges changes = new AgentChanges(desired, agents);
         try {
             changes.handleEvent(status("h1"));

@@ -80,17 +80,24 @@ public class AutoscaleCommand implements Action {
             case "show" -> {
                 System.out.println(svc.name() + " (" + svc.id() + "): " + svc.replicas() + " replica(s) per agent on "
                         + svc.agentIds().size() + " agent(s)");
-                System.out.println(stored == null ? "no autoscaling policy" : PolicyJson.write(stored.policy())
-                        + (stored.pausedAt(scaling.now()) ? " (paused until " + stored.pausedUntil() + ")" : ""));
+                System.out.println(
+                        stored == null
+                                ? "no autoscaling policy"
+                                : PolicyJson.write(stored.policy())
+                                        + (stored.pausedAt(scaling.now())
+                                                ? " (paused until " + stored.pausedUntil() + ")"
+                                                : ""));
                 decisions(id, Math.min(limit, 5));
             }
             case "decisions" -> decisions(id, limit);
             case "on", "off" -> {
-                ObjectNode body = stored == null ? PolicyJson.MAPPER.createObjectNode()
-                        : PolicyJson.write(stored.policy());
+                ObjectNode body =
+                        stored == null ? PolicyJson.MAPPER.createObjectNode() : PolicyJson.write(stored.policy());
                 body.put("enabled", "on".equals(action));
                 if (stored == null && min == null) {
-                    body.put("minReplicas", Math.max(1, svc.replicas() * svc.agentIds().size()));
+                    body.put(
+                            "minReplicas",
+                            Math.max(1, svc.replicas() * svc.agentIds().size()));
                 }
                 set(body, "minReplicas", min);
                 set(body, "maxReplicas", max);
@@ -110,12 +117,14 @@ public class AutoscaleCommand implements Action {
                     Policy p = PolicyJson.read(body, in);
                     in.check();
                     scaling.put(svc, p);
-                    System.out.println("Autoscaling of " + svc.name() + " is " + action + ": "
-                            + PolicyJson.write(p));
+                    System.out.println("Autoscaling of " + svc.name() + " is " + action + ": " + PolicyJson.write(p));
                 } catch (ApiException e) {
                     StringBuilder sb = new StringBuilder(e.getMessage());
                     for (FieldError f : e.errors()) {
-                        sb.append(System.lineSeparator()).append("  ").append(f.field()).append(": ")
+                        sb.append(System.lineSeparator())
+                                .append("  ")
+                                .append(f.field())
+                                .append(": ")
                                 .append(f.message());
                     }
                     System.err.println(sb);
@@ -128,8 +137,9 @@ public class AutoscaleCommand implements Action {
 
     private void decisions(UUID id, int n) {
         for (AutoscalingStore.StoredDecision d : scaling.decisions(id, Math.max(1, Math.min(n, 1000)))) {
-            System.out.println(java.time.Instant.ofEpochMilli(d.decision().at()) + "  " + d.decision().from() + " → "
-                    + d.decision().to() + "  [" + d.decision().rule() + "] " + d.decision().reason());
+            System.out.println(java.time.Instant.ofEpochMilli(d.decision().at()) + "  "
+                    + d.decision().from() + " → " + d.decision().to() + "  ["
+                    + d.decision().rule() + "] " + d.decision().reason());
         }
     }
 

@@ -40,13 +40,17 @@ import dev.fleetgate.proxy.ServiceDirectory.ServiceInfo;
  * anyone else ({@code fleetgate/proxy/SERVICE_CHANGED}) pauses the policy for its {@code manualPauseSeconds}; an
  * offline agent freezes the services placed on it. Everything runs on one thread, in event order.
  */
-@Component(service = {AutoscalingService.class, EventHandler.class},
-        property = {EventConstants.EVENT_TOPIC + "=" + Topics.METRICS_BATCH,
-                EventConstants.EVENT_TOPIC + "=" + ServiceDirectory.TOPIC_CHANGED,
-                EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_STATUS})
+@Component(
+        service = {AutoscalingService.class, EventHandler.class},
+        property = {
+            EventConstants.EVENT_TOPIC + "=" + Topics.METRICS_BATCH,
+            EventConstants.EVENT_TOPIC + "=" + ServiceDirectory.TOPIC_CHANGED,
+            EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_STATUS
+        })
 public final class AutoscalingService implements EventHandler {
     /** The user replica changes of this module are recorded under. */
     public static final String USER = "autoscaler";
+
     static final long REPEAT_MILLIS = 5 * 60_000L;
     private static final Logger LOG = LoggerFactory.getLogger(AutoscalingService.class);
 
@@ -75,8 +79,11 @@ public final class AutoscalingService implements EventHandler {
     }
 
     @Activate
-    public AutoscalingService(@Reference AutoscalingStore store, @Reference ServiceDirectory services,
-            @Reference AgentDirectory agents, @Reference EventAdmin events) {
+    public AutoscalingService(
+            @Reference AutoscalingStore store,
+            @Reference ServiceDirectory services,
+            @Reference AgentDirectory agents,
+            @Reference EventAdmin events) {
         this(store, services, agents, events, Clock.systemUTC(), Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fleetgate-scaling-loop");
             t.setDaemon(true);
@@ -84,8 +91,13 @@ public final class AutoscalingService implements EventHandler {
         }));
     }
 
-    AutoscalingService(AutoscalingStore store, ServiceDirectory services, AgentDirectory agents, EventAdmin events,
-            Clock clock, ExecutorService loopThread) {
+    AutoscalingService(
+            AutoscalingStore store,
+            ServiceDirectory services,
+            AgentDirectory agents,
+            EventAdmin events,
+            Clock clock,
+            ExecutorService loopThread) {
         this.store = store;
         this.services = services;
         this.agents = agents;
@@ -114,7 +126,8 @@ public final class AutoscalingService implements EventHandler {
     /** @return the service named or with this id */
     public Optional<ServiceInfo> findService(String nameOrId) {
         return services.service(nameOrId).or(() -> services.services().stream()
-                .filter(s -> s.name().equals(nameOrId)).findFirst());
+                .filter(s -> s.name().equals(nameOrId))
+                .findFirst());
     }
 
     public Optional<AutoscalingStore.StoredPolicy> policy(UUID serviceId) {
@@ -179,8 +192,8 @@ public final class AutoscalingService implements EventHandler {
                     Object action = event.getProperty("action");
                     Object by = event.getProperty("changedBy");
                     if (id instanceof String s) {
-                        loopThread.execute(() -> guarded(() -> onServiceChanged(s, String.valueOf(action),
-                                by instanceof String b ? b : null)));
+                        loopThread.execute(() -> guarded(
+                                () -> onServiceChanged(s, String.valueOf(action), by instanceof String b ? b : null)));
                     }
                 }
                 case Topics.AGENT_STATUS -> {
@@ -189,8 +202,7 @@ public final class AutoscalingService implements EventHandler {
                         loopThread.execute(() -> guarded(() -> onAgentOffline(a)));
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // deactivated meanwhile
@@ -214,6 +226,7 @@ public final class AutoscalingService implements EventHandler {
 
     /** Policies written through another core (or paused there) are seen within this time. */
     static final long REFRESH_MILLIS = 10_000;
+
     private long refreshedAt = Long.MIN_VALUE;
 
     private void refreshPolicies() {
@@ -240,7 +253,8 @@ public final class AutoscalingService implements EventHandler {
             if (!p.policy().enabled()) {
                 continue;
             }
-            services.service(p.serviceId().toString()).filter(s -> s.agentIds().contains(agentId))
+            services.service(p.serviceId().toString())
+                    .filter(s -> s.agentIds().contains(agentId))
                     .ifPresent(placed::add);
         }
         if (placed.isEmpty()) {
@@ -276,29 +290,70 @@ public final class AutoscalingService implements EventHandler {
         }
         Map<String, Double> none = Map.of();
         if (!svc.containers()) {
-            record(svc, st, p, Decision.hold(now, current, -1, "noContainers",
-                    "the service has no managed containers to scale", none), now);
+            record(
+                    svc,
+                    st,
+                    p,
+                    Decision.hold(
+                            now, current, -1, "noContainers", "the service has no managed containers to scale", none),
+                    now);
             return;
         }
         if (stored.pausedAt(Instant.ofEpochMilli(now))) {
-            record(svc, st, p, Decision.hold(now, current, -1, "paused", "paused until " + stored.pausedUntil()
-                    + " after a manual replica change" + (stored.pausedBy() == null ? "" : " by "
-                    + stored.pausedBy()), none), now);
+            record(
+                    svc,
+                    st,
+                    p,
+                    Decision.hold(
+                            now,
+                            current,
+                            -1,
+                            "paused",
+                            "paused until " + stored.pausedUntil()
+                                    + " after a manual replica change"
+                                    + (stored.pausedBy() == null ? "" : " by " + stored.pausedBy()),
+                            none),
+                    now);
             return;
         }
         for (String a : svc.agentIds()) {
             Optional<AgentInfo> info = agents.get(a);
             if (info.isEmpty() || info.get().status() == AgentInfo.Status.OFFLINE) {
-                record(svc, st, p, Decision.hold(now, current, -1, "frozen", "agent "
-                        + info.map(AgentInfo::name).orElse(a) + " is offline: scaling of this service is frozen"
-                        + " until it is back", none), now);
+                record(
+                        svc,
+                        st,
+                        p,
+                        Decision.hold(
+                                now,
+                                current,
+                                -1,
+                                "frozen",
+                                "agent "
+                                        + info.map(AgentInfo::name).orElse(a)
+                                        + " is offline: scaling of this service is frozen"
+                                        + " until it is back",
+                                none),
+                        now);
                 return;
             }
             SignalBook.AgentSample s = book.sample(svc.id(), a);
             if (s == null || now - s.at() > p.sampleMaxAgeSeconds() * 1000L) {
-                record(svc, st, p, Decision.hold(now, current, -1, "stale", "waiting for a fresh sample from agent "
-                        + info.get().name() + (s == null ? " (none yet)" : " (newest " + Instant.ofEpochMilli(s.at())
-                        + ")"), none), now);
+                record(
+                        svc,
+                        st,
+                        p,
+                        Decision.hold(
+                                now,
+                                current,
+                                -1,
+                                "stale",
+                                "waiting for a fresh sample from agent "
+                                        + info.get().name()
+                                        + (s == null
+                                                ? " (none yet)"
+                                                : " (newest " + Instant.ofEpochMilli(s.at()) + ")"),
+                                none),
+                        now);
                 return;
             }
         }
@@ -314,8 +369,13 @@ public final class AutoscalingService implements EventHandler {
                 d = new Decision(d.at(), current, total, d.recommended(), d.rule(), d.reason() + spread, d.signals());
             } catch (ApiException | UnsupportedOperationException e) {
                 st.loop.reset(d.at());
-                d = Decision.hold(d.at(), current, d.recommended(), "applyFailed", d.reason() + ": not applied, "
-                        + e.getMessage(), d.signals());
+                d = Decision.hold(
+                        d.at(),
+                        current,
+                        d.recommended(),
+                        "applyFailed",
+                        d.reason() + ": not applied, " + e.getMessage(),
+                        d.signals());
             }
         }
         record(svc, st, p, d, now);
@@ -323,8 +383,12 @@ public final class AutoscalingService implements EventHandler {
 
     private void record(ServiceInfo svc, State st, Policy p, Decision d, long now) {
         Decision last = st.lastRecorded;
-        boolean repeat = last != null && !d.changed() && !last.changed() && last.rule().equals(d.rule())
-                && last.from() == d.from() && now - st.lastRecordedAt < REPEAT_MILLIS;
+        boolean repeat = last != null
+                && !d.changed()
+                && !last.changed()
+                && last.rule().equals(d.rule())
+                && last.from() == d.from()
+                && now - st.lastRecordedAt < REPEAT_MILLIS;
         if (!repeat) {
             UUID id = UUID.fromString(svc.id());
             store.record(id, d);
@@ -372,17 +436,40 @@ public final class AutoscalingService implements EventHandler {
         st.loop.reset(now);
         String who = changedBy == null || changedBy.isEmpty() ? "an update of the service" : changedBy;
         if (!p.enabled() || p.manualPauseSeconds() == 0) {
-            record(svc.get(), st, p, new Decision(now, before, Spread.total(per, n), -1, "manual",
-                    "replicas set to " + per + " per agent by " + who + "; the policy goes on from there", Map.of()),
+            record(
+                    svc.get(),
+                    st,
+                    p,
+                    new Decision(
+                            now,
+                            before,
+                            Spread.total(per, n),
+                            -1,
+                            "manual",
+                            "replicas set to " + per + " per agent by " + who + "; the policy goes on from there",
+                            Map.of()),
                     now);
             return;
         }
         Instant until = Instant.ofEpochMilli(now).plusSeconds(p.manualPauseSeconds());
         store.pause(id, until, who);
         store.get(id).ifPresent(s -> policies.put(id, s));
-        record(svc.get(), st, p, new Decision(now, before, Spread.total(per, n), -1, "manual", "replicas set to "
-                + per + " per agent by " + who + ": the policy pauses until " + until + " (manualPauseSeconds "
-                + p.manualPauseSeconds() + ")", Map.of()), now);
+        record(
+                svc.get(),
+                st,
+                p,
+                new Decision(
+                        now,
+                        before,
+                        Spread.total(per, n),
+                        -1,
+                        "manual",
+                        "replicas set to "
+                                + per + " per agent by " + who + ": the policy pauses until " + until
+                                + " (manualPauseSeconds "
+                                + p.manualPauseSeconds() + ")",
+                        Map.of()),
+                now);
     }
 
     void onAgentOffline(String agentId) {
@@ -391,13 +478,25 @@ public final class AutoscalingService implements EventHandler {
             if (!p.policy().enabled()) {
                 continue;
             }
-            services.service(p.serviceId().toString()).filter(s -> s.agentIds().contains(agentId)).ifPresent(s -> {
-                State st = states.computeIfAbsent(p.serviceId(), State::new);
-                String name = agents.get(agentId).map(AgentInfo::name).orElse(agentId);
-                record(s, st, p.policy(), Decision.hold(now, Spread.total(s.replicas(), s.agentIds().size()), -1,
-                        "frozen", "agent " + name + " is offline: scaling of this service is frozen until it is"
-                        + " back", Map.of()), now);
-            });
+            services.service(p.serviceId().toString())
+                    .filter(s -> s.agentIds().contains(agentId))
+                    .ifPresent(s -> {
+                        State st = states.computeIfAbsent(p.serviceId(), State::new);
+                        String name = agents.get(agentId).map(AgentInfo::name).orElse(agentId);
+                        record(
+                                s,
+                                st,
+                                p.policy(),
+                                Decision.hold(
+                                        now,
+                                        Spread.total(s.replicas(), s.agentIds().size()),
+                                        -1,
+                                        "frozen",
+                                        "agent " + name + " is offline: scaling of this service is frozen until it is"
+                                                + " back",
+                                        Map.of()),
+                                now);
+                    });
         }
     }
 }

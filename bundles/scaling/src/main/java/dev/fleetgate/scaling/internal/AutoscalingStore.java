@@ -34,8 +34,10 @@ public final class AutoscalingStore {
     private final DataSource dataSource;
 
     @Activate
-    public AutoscalingStore(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference SchemaMigrator migrator, BundleContext context) {
+    public AutoscalingStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
+            BundleContext context) {
         this(dataSource);
         migrator.migrate("scaling", context.getBundle(), "db/scaling");
     }
@@ -46,8 +48,7 @@ public final class AutoscalingStore {
     }
 
     /** A stored policy. */
-    public record StoredPolicy(UUID serviceId, Policy policy, Instant pausedUntil, String pausedBy,
-            Instant updatedAt) {
+    public record StoredPolicy(UUID serviceId, Policy policy, Instant pausedUntil, String pausedBy, Instant updatedAt) {
         /** @return whether a manual change pauses it at {@code now} */
         public boolean pausedAt(Instant now) {
             return pausedUntil != null && now.isBefore(pausedUntil);
@@ -55,8 +56,7 @@ public final class AutoscalingStore {
     }
 
     /** A recorded decision. */
-    public record StoredDecision(long id, UUID serviceId, Decision decision) {
-    }
+    public record StoredDecision(long id, UUID serviceId, Decision decision) {}
 
     public Optional<StoredPolicy> get(UUID serviceId) {
         return Jdbc.auto(dataSource, c -> {
@@ -94,8 +94,12 @@ public final class AutoscalingStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable scaling policy of " + rs.getObject(1), e);
         }
-        return new StoredPolicy((UUID) rs.getObject(1), p, Jdbc.instant(rs, "paused_until"),
-                rs.getString("paused_by"), Jdbc.instant(rs, "updated_at"));
+        return new StoredPolicy(
+                (UUID) rs.getObject(1),
+                p,
+                Jdbc.instant(rs, "paused_until"),
+                rs.getString("paused_by"),
+                Jdbc.instant(rs, "updated_at"));
     }
 
     /** Creates or replaces a policy (and ends a pause). */
@@ -174,14 +178,22 @@ public final class AutoscalingStore {
                     while (rs.next()) {
                         Map<String, Double> signals;
                         try {
-                            signals = PolicyJson.MAPPER.readValue(rs.getString(8),
-                                    new TypeReference<LinkedHashMap<String, Double>>() { });
+                            signals = PolicyJson.MAPPER.readValue(
+                                    rs.getString(8), new TypeReference<LinkedHashMap<String, Double>>() {});
                         } catch (JsonProcessingException e) {
                             signals = Map.of();
                         }
-                        out.add(new StoredDecision(rs.getLong(1), serviceId, new Decision(
-                                Jdbc.instant(rs, "at").toEpochMilli(), rs.getInt(3), rs.getInt(4), rs.getInt(5),
-                                rs.getString(6), rs.getString(7), signals)));
+                        out.add(new StoredDecision(
+                                rs.getLong(1),
+                                serviceId,
+                                new Decision(
+                                        Jdbc.instant(rs, "at").toEpochMilli(),
+                                        rs.getInt(3),
+                                        rs.getInt(4),
+                                        rs.getInt(5),
+                                        rs.getString(6),
+                                        rs.getString(7),
+                                        signals)));
                     }
                 }
                 return out;

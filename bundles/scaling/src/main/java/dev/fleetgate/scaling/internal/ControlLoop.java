@@ -31,14 +31,14 @@ public final class ControlLoop {
 
     /** {at, recommendation} of the evaluated samples, oldest first. */
     private final ArrayDeque<long[]> history = new ArrayDeque<>();
+
     private long lastSampleAt = Long.MIN_VALUE;
     private long firstSampleAt = Long.MIN_VALUE;
     private long lastChangeAt = Long.MIN_VALUE;
     private long lastTrafficAt = Long.MIN_VALUE;
 
     /** A signal's proposal. */
-    private record Proposal(String rule, int desired, boolean withinTolerance, String text) {
-    }
+    private record Proposal(String rule, int desired, boolean withinTolerance, String text) {}
 
     /**
      * @param p       the policy (enabled)
@@ -50,16 +50,28 @@ public final class ControlLoop {
     public Decision evaluate(Policy p, int current, Signals s, long now) {
         Map<String, Double> values = s.values();
         if (s.at() <= lastSampleAt) {
-            return Decision.hold(s.at(), current, -1, "replayed", "sample of " + time(s.at())
-                    + " is not newer than the last one used (" + time(lastSampleAt)
-                    + "): a replayed or late batch decides nothing", values);
+            return Decision.hold(
+                    s.at(),
+                    current,
+                    -1,
+                    "replayed",
+                    "sample of " + time(s.at())
+                            + " is not newer than the last one used (" + time(lastSampleAt)
+                            + "): a replayed or late batch decides nothing",
+                    values);
         }
         long age = now - s.at();
         long maxAge = p.sampleMaxAgeSeconds() * 1000L;
         if (age > maxAge || -age > maxAge) {
-            return Decision.hold(s.at(), current, -1, "stale", "newest sample is " + seconds(age)
-                    + " s " + (age >= 0 ? "old" : "in the future (agent clock?)") + ", more than "
-                    + p.sampleMaxAgeSeconds() + " s: no decision on stale data", values);
+            return Decision.hold(
+                    s.at(),
+                    current,
+                    -1,
+                    "stale",
+                    "newest sample is " + seconds(age)
+                            + " s " + (age >= 0 ? "old" : "in the future (agent clock?)") + ", more than "
+                            + p.sampleMaxAgeSeconds() + " s: no decision on stale data",
+                    values);
         }
         lastSampleAt = s.at();
         if (firstSampleAt == Long.MIN_VALUE) {
@@ -76,8 +88,8 @@ public final class ControlLoop {
 
         List<Proposal> proposals = proposals(p, current, s);
         if (proposals.isEmpty() && (p.scaleToZeroAfterSeconds() == null || s.rps() == null)) {
-            return Decision.hold(s.at(), current, -1, "noSignal",
-                    "no fresh value of any signal the policy targets", values);
+            return Decision.hold(
+                    s.at(), current, -1, "noSignal", "no fresh value of any signal the policy targets", values);
         }
         Proposal best = null;
         for (Proposal pr : proposals) {
@@ -90,10 +102,20 @@ public final class ControlLoop {
         String why = best == null ? "no target signal" : best.text();
         boolean allWithin = proposals.stream().allMatch(Proposal::withinTolerance);
 
-        if (p.scaleToZeroAfterSeconds() != null && s.rps() != null && !traffic
+        if (p.scaleToZeroAfterSeconds() != null
+                && s.rps() != null
+                && !traffic
                 && s.at() - lastTrafficAt >= p.scaleToZeroAfterSeconds() * 1000L) {
-            return change(p, current, 0, 0, s, values, "idle", "no request for " + seconds(s.at() - lastTrafficAt)
-                    + " s (scale to zero after " + p.scaleToZeroAfterSeconds() + " s): stopping every replica");
+            return change(
+                    p,
+                    current,
+                    0,
+                    0,
+                    s,
+                    values,
+                    "idle",
+                    "no request for " + seconds(s.at() - lastTrafficAt) + " s (scale to zero after "
+                            + p.scaleToZeroAfterSeconds() + " s): stopping every replica");
         }
 
         int bounded = Math.max(p.minReplicas(), Math.min(p.maxReplicas(), raw));
@@ -105,14 +127,28 @@ public final class ControlLoop {
 
         if (bounded == current) {
             if (raw > p.maxReplicas()) {
-                return Decision.hold(s.at(), current, raw, "max", why + "; wants " + raw
-                        + " but is at maxReplicas " + p.maxReplicas(), values);
+                return Decision.hold(
+                        s.at(),
+                        current,
+                        raw,
+                        "max",
+                        why + "; wants " + raw + " but is at maxReplicas " + p.maxReplicas(),
+                        values);
             }
             if (raw < p.minReplicas()) {
-                return Decision.hold(s.at(), current, raw, "min", why + "; would go to " + raw
-                        + " but is at minReplicas " + p.minReplicas(), values);
+                return Decision.hold(
+                        s.at(),
+                        current,
+                        raw,
+                        "min",
+                        why + "; would go to " + raw + " but is at minReplicas " + p.minReplicas(),
+                        values);
             }
-            return Decision.hold(s.at(), current, raw, allWithin ? "tolerance" : rule,
+            return Decision.hold(
+                    s.at(),
+                    current,
+                    raw,
+                    allWithin ? "tolerance" : rule,
                     why + (allWithin ? " (within the " + number(p.tolerancePercent()) + " % tolerance)" : ""),
                     values);
         }
@@ -131,9 +167,15 @@ public final class ControlLoop {
                 }
             }
             if (lowest <= current) {
-                return Decision.hold(s.at(), current, raw, "stabilization", why + "; scale-up to " + bounded
-                        + " waits: the lowest recommendation of the last " + p.scaleUpStabilizationSeconds()
-                        + " s (scale-up window) is " + lowest, values);
+                return Decision.hold(
+                        s.at(),
+                        current,
+                        raw,
+                        "stabilization",
+                        why + "; scale-up to " + bounded
+                                + " waits: the lowest recommendation of the last " + p.scaleUpStabilizationSeconds()
+                                + " s (scale-up window) is " + lowest,
+                        values);
             }
             target = Math.min(lowest, current + p.maxScaleUpStep());
             if (target < lowest) {
@@ -142,9 +184,14 @@ public final class ControlLoop {
         } else {
             long from = s.at() - p.scaleDownStabilizationSeconds() * 1000L;
             if (firstSampleAt > from) {
-                return Decision.hold(s.at(), current, raw, "stabilization", why + "; scale-down to " + bounded
-                        + " waits until the loop has seen " + p.scaleDownStabilizationSeconds()
-                        + " s of samples (scale-down window; " + seconds(s.at() - firstSampleAt) + " s so far)",
+                return Decision.hold(
+                        s.at(),
+                        current,
+                        raw,
+                        "stabilization",
+                        why + "; scale-down to " + bounded
+                                + " waits until the loop has seen " + p.scaleDownStabilizationSeconds()
+                                + " s of samples (scale-down window; " + seconds(s.at() - firstSampleAt) + " s so far)",
                         values);
             }
             int highest = Integer.MIN_VALUE;
@@ -154,9 +201,15 @@ public final class ControlLoop {
                 }
             }
             if (highest >= current) {
-                return Decision.hold(s.at(), current, raw, "stabilization", why + "; scale-down to " + bounded
-                        + " waits: the highest recommendation of the last " + p.scaleDownStabilizationSeconds()
-                        + " s (scale-down window) is " + highest, values);
+                return Decision.hold(
+                        s.at(),
+                        current,
+                        raw,
+                        "stabilization",
+                        why + "; scale-down to " + bounded
+                                + " waits: the highest recommendation of the last " + p.scaleDownStabilizationSeconds()
+                                + " s (scale-down window) is " + highest,
+                        values);
             }
             target = Math.max(highest, current - p.maxScaleDownStep());
             if (target > highest) {
@@ -164,21 +217,43 @@ public final class ControlLoop {
             }
         }
 
-        if (target > current && p.max5xxPercent() != null && s.errorPercent() != null
+        if (target > current
+                && p.max5xxPercent() != null
+                && s.errorPercent() != null
                 && s.errorPercent() >= p.max5xxPercent()) {
-            return Decision.hold(s.at(), current, raw, "guard5xx", why + "; not scaling up: "
-                    + number(s.errorPercent()) + " % of the answers are 5xx (guard at " + number(p.max5xxPercent())
-                    + " %): more replicas of a failing backend would not help", values);
+            return Decision.hold(
+                    s.at(),
+                    current,
+                    raw,
+                    "guard5xx",
+                    why + "; not scaling up: "
+                            + number(s.errorPercent()) + " % of the answers are 5xx (guard at "
+                            + number(p.max5xxPercent())
+                            + " %): more replicas of a failing backend would not help",
+                    values);
         }
         return change(p, current, target, raw, s, values, rule, why);
     }
 
-    private Decision change(Policy p, int current, int target, int raw, Signals s, Map<String, Double> values,
-            String rule, String why) {
+    private Decision change(
+            Policy p,
+            int current,
+            int target,
+            int raw,
+            Signals s,
+            Map<String, Double> values,
+            String rule,
+            String why) {
         if (lastChangeAt != Long.MIN_VALUE && s.at() - lastChangeAt < p.cooldownSeconds() * 1000L) {
-            return Decision.hold(s.at(), current, raw, "cooldown", why + "; " + current + " → " + target
-                    + " waits: the last change was " + seconds(s.at() - lastChangeAt) + " s ago (cooldown "
-                    + p.cooldownSeconds() + " s)", values);
+            return Decision.hold(
+                    s.at(),
+                    current,
+                    raw,
+                    "cooldown",
+                    why + "; " + current + " → " + target
+                            + " waits: the last change was " + seconds(s.at() - lastChangeAt) + " s ago (cooldown "
+                            + p.cooldownSeconds() + " s)",
+                    values);
         }
         lastChangeAt = s.at();
         return new Decision(s.at(), current, target, raw, rule, why + "; " + current + " → " + target, values);
@@ -188,17 +263,30 @@ public final class ControlLoop {
         int wake = Math.max(1, Math.min(p.minReplicas(), p.maxReplicas()));
         if (p.scaleToZeroAfterSeconds() == null) {
             lastChangeAt = s.at();
-            return new Decision(s.at(), 0, wake, wake, "min", "no replica running and the policy does not scale to"
-                    + " zero: starting minReplicas; 0 → " + wake, values);
+            return new Decision(
+                    s.at(),
+                    0,
+                    wake,
+                    wake,
+                    "min",
+                    "no replica running and the policy does not scale to" + " zero: starting minReplicas; 0 → " + wake,
+                    values);
         }
         if (!traffic) {
-            return Decision.hold(s.at(), 0, 0, "idle", "scaled to zero; no request since " + time(lastTrafficAt),
-                    values);
+            return Decision.hold(
+                    s.at(), 0, 0, "idle", "scaled to zero; no request since " + time(lastTrafficAt), values);
         }
         lastChangeAt = s.at();
         history.clear();
-        return new Decision(s.at(), 0, wake, wake, "wake", number(s.rps()) + " req/s reached a service scaled to"
-                + " zero: starting " + wake + " replica(s); 0 → " + wake, values);
+        return new Decision(
+                s.at(),
+                0,
+                wake,
+                wake,
+                "wake",
+                number(s.rps()) + " req/s reached a service scaled to" + " zero: starting " + wake + " replica(s); 0 → "
+                        + wake,
+                values);
     }
 
     private static List<Proposal> proposals(Policy p, int current, Signals s) {
@@ -207,33 +295,59 @@ public final class ControlLoop {
         double tol = p.tolerancePercent() / 100;
         if (t.rpsPerReplica() != null && s.rps() != null) {
             double per = s.rps() / current;
-            out.add(proposal("rpsPerReplica", current, per / t.rpsPerReplica(), tol, number(s.rps()) + " req/s over "
-                    + current + " replica(s) = " + number(per) + " per replica, target " + number(t.rpsPerReplica())));
+            out.add(proposal(
+                    "rpsPerReplica",
+                    current,
+                    per / t.rpsPerReplica(),
+                    tol,
+                    number(s.rps()) + " req/s over " + current + " replica(s) = " + number(per)
+                            + " per replica, target " + number(t.rpsPerReplica())));
         }
         if (t.p95Ms() != null && s.p95Ms() != null) {
-            out.add(proposal("p95Ms", current, s.p95Ms() / t.p95Ms(), tol, "p95 " + number(s.p95Ms())
-                    + " ms, target " + number(t.p95Ms()) + " ms"));
+            out.add(proposal(
+                    "p95Ms",
+                    current,
+                    s.p95Ms() / t.p95Ms(),
+                    tol,
+                    "p95 " + number(s.p95Ms()) + " ms, target " + number(t.p95Ms()) + " ms"));
         }
         if (t.inFlightPerReplica() != null && s.inFlight() != null) {
             double per = s.inFlight() / current;
-            out.add(proposal("inFlightPerReplica", current, per / t.inFlightPerReplica(), tol, number(s.inFlight())
-                    + " requests in flight = " + number(per) + " per replica, target "
-                    + number(t.inFlightPerReplica())));
+            out.add(proposal(
+                    "inFlightPerReplica",
+                    current,
+                    per / t.inFlightPerReplica(),
+                    tol,
+                    number(s.inFlight())
+                            + " requests in flight = " + number(per) + " per replica, target "
+                            + number(t.inFlightPerReplica())));
         }
         if (t.cpuPercent() != null && s.cpuPercent() != null) {
-            out.add(proposal("cpuPercent", current, s.cpuPercent() / t.cpuPercent(), tol, "CPU "
-                    + number(s.cpuPercent()) + " % of the limit per replica, target " + number(t.cpuPercent()) + " %"));
+            out.add(proposal(
+                    "cpuPercent",
+                    current,
+                    s.cpuPercent() / t.cpuPercent(),
+                    tol,
+                    "CPU " + number(s.cpuPercent()) + " % of the limit per replica, target " + number(t.cpuPercent())
+                            + " %"));
         }
         if (t.memoryPercent() != null && s.memoryPercent() != null) {
-            out.add(proposal("memoryPercent", current, s.memoryPercent() / t.memoryPercent(), tol, "memory "
-                    + number(s.memoryPercent()) + " % of the limit per replica, target " + number(t.memoryPercent())
-                    + " %"));
+            out.add(proposal(
+                    "memoryPercent",
+                    current,
+                    s.memoryPercent() / t.memoryPercent(),
+                    tol,
+                    "memory "
+                            + number(s.memoryPercent()) + " % of the limit per replica, target "
+                            + number(t.memoryPercent())
+                            + " %"));
         }
         return out;
     }
 
     private static Proposal proposal(String rule, int current, double ratio, double tol, String text) {
-        String r = " (ratio " + BigDecimal.valueOf(ratio).setScale(2, RoundingMode.HALF_UP).toPlainString() + ")";
+        String r = " (ratio "
+                + BigDecimal.valueOf(ratio).setScale(2, RoundingMode.HALF_UP).toPlainString() + ")";
         if (Math.abs(ratio - 1) <= tol) {
             return new Proposal(rule, current, true, rule + ": " + text + r);
         }
@@ -257,7 +371,10 @@ public final class ControlLoop {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return String.valueOf(d);
         }
-        return BigDecimal.valueOf(d).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(d)
+                .setScale(2, RoundingMode.HALF_UP)
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     private static String seconds(long millis) {
@@ -265,7 +382,9 @@ public final class ControlLoop {
     }
 
     private static String time(long millis) {
-        return millis == Long.MIN_VALUE ? "never" : java.time.Instant.ofEpochMilli(millis).toString();
+        return millis == Long.MIN_VALUE
+                ? "never"
+                : java.time.Instant.ofEpochMilli(millis).toString();
     }
 
     /** For tests: how many recommendations are kept. */

@@ -16,8 +16,8 @@ import java.util.Map;
  * @param reason      a sentence for a person
  * @param signals     the values it was decided on
  */
-public record Decision(long at, int from, int to, int recommended, String rule, String reason,
-        Map<String, Double> signals) {
+public record Decision(
+        long at, int from, int to, int recommended, String rule, String reason, Map<String, Double> signals) {
 
     public Decision {
         signals = signals == null ? Map.of() : Map.copyOf(signals);

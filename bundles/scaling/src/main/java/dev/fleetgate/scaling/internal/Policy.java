@@ -20,10 +20,21 @@ package dev.fleetgate.scaling.internal;
  * @param manualPauseSeconds            a manual replica change pauses the policy this long
  * @param sampleMaxAgeSeconds           samples older than this (against the core's clock) decide nothing
  */
-public record Policy(boolean enabled, int minReplicas, int maxReplicas, Targets targets, Double max5xxPercent,
-        int scaleUpStabilizationSeconds, int scaleDownStabilizationSeconds, double tolerancePercent,
-        int maxScaleUpStep, int maxScaleDownStep, int cooldownSeconds, Integer scaleToZeroAfterSeconds,
-        int manualPauseSeconds, int sampleMaxAgeSeconds) {
+public record Policy(
+        boolean enabled,
+        int minReplicas,
+        int maxReplicas,
+        Targets targets,
+        Double max5xxPercent,
+        int scaleUpStabilizationSeconds,
+        int scaleDownStabilizationSeconds,
+        double tolerancePercent,
+        int maxScaleUpStep,
+        int maxScaleDownStep,
+        int cooldownSeconds,
+        Integer scaleToZeroAfterSeconds,
+        int manualPauseSeconds,
+        int sampleMaxAgeSeconds) {
 
     public static final int DEFAULT_UP_WINDOW = 0;
     public static final int DEFAULT_DOWN_WINDOW = 300;
@@ -41,33 +52,93 @@ public record Policy(boolean enabled, int minReplicas, int maxReplicas, Targets 
 
     /** A policy with the defaults and these bounds and targets. */
     public static Policy of(int min, int max, Targets targets) {
-        return new Policy(true, min, max, targets, DEFAULT_MAX_5XX, DEFAULT_UP_WINDOW, DEFAULT_DOWN_WINDOW,
-                DEFAULT_TOLERANCE, DEFAULT_UP_STEP, DEFAULT_DOWN_STEP, DEFAULT_COOLDOWN, null, DEFAULT_MANUAL_PAUSE,
+        return new Policy(
+                true,
+                min,
+                max,
+                targets,
+                DEFAULT_MAX_5XX,
+                DEFAULT_UP_WINDOW,
+                DEFAULT_DOWN_WINDOW,
+                DEFAULT_TOLERANCE,
+                DEFAULT_UP_STEP,
+                DEFAULT_DOWN_STEP,
+                DEFAULT_COOLDOWN,
+                null,
+                DEFAULT_MANUAL_PAUSE,
                 DEFAULT_SAMPLE_MAX_AGE);
     }
 
     public Policy withWindows(int up, int down) {
-        return new Policy(enabled, minReplicas, maxReplicas, targets, max5xxPercent, up, down, tolerancePercent,
-                maxScaleUpStep, maxScaleDownStep, cooldownSeconds, scaleToZeroAfterSeconds, manualPauseSeconds,
+        return new Policy(
+                enabled,
+                minReplicas,
+                maxReplicas,
+                targets,
+                max5xxPercent,
+                up,
+                down,
+                tolerancePercent,
+                maxScaleUpStep,
+                maxScaleDownStep,
+                cooldownSeconds,
+                scaleToZeroAfterSeconds,
+                manualPauseSeconds,
                 sampleMaxAgeSeconds);
     }
 
     public Policy withCooldown(int seconds) {
-        return new Policy(enabled, minReplicas, maxReplicas, targets, max5xxPercent, scaleUpStabilizationSeconds,
-                scaleDownStabilizationSeconds, tolerancePercent, maxScaleUpStep, maxScaleDownStep, seconds,
-                scaleToZeroAfterSeconds, manualPauseSeconds, sampleMaxAgeSeconds);
+        return new Policy(
+                enabled,
+                minReplicas,
+                maxReplicas,
+                targets,
+                max5xxPercent,
+                scaleUpStabilizationSeconds,
+                scaleDownStabilizationSeconds,
+                tolerancePercent,
+                maxScaleUpStep,
+                maxScaleDownStep,
+                seconds,
+                scaleToZeroAfterSeconds,
+                manualPauseSeconds,
+                sampleMaxAgeSeconds);
     }
 
     public Policy withScaleToZero(Integer seconds) {
-        return new Policy(enabled, minReplicas, maxReplicas, targets, max5xxPercent, scaleUpStabilizationSeconds,
-                scaleDownStabilizationSeconds, tolerancePercent, maxScaleUpStep, maxScaleDownStep, cooldownSeconds,
-                seconds, manualPauseSeconds, sampleMaxAgeSeconds);
+        return new Policy(
+                enabled,
+                minReplicas,
+                maxReplicas,
+                targets,
+                max5xxPercent,
+                scaleUpStabilizationSeconds,
+                scaleDownStabilizationSeconds,
+                tolerancePercent,
+                maxScaleUpStep,
+                maxScaleDownStep,
+                cooldownSeconds,
+                seconds,
+                manualPauseSeconds,
+                sampleMaxAgeSeconds);
     }
 
     public Policy withSteps(int up, int down) {
-        return new Policy(enabled, minReplicas, maxReplicas, targets, max5xxPercent, scaleUpStabilizationSeconds,
-                scaleDownStabilizationSeconds, tolerancePercent, up, down, cooldownSeconds, scaleToZeroAfterSeconds,
-                manualPauseSeconds, sampleMaxAgeSeconds);
+        return new Policy(
+                enabled,
+                minReplicas,
+                maxReplicas,
+                targets,
+                max5xxPercent,
+                scaleUpStabilizationSeconds,
+                scaleDownStabilizationSeconds,
+                tolerancePercent,
+                up,
+                down,
+                cooldownSeconds,
+                scaleToZeroAfterSeconds,
+                manualPauseSeconds,
+                sampleMaxAgeSeconds);
     }
 
     /**
@@ -79,12 +150,15 @@ public record Policy(boolean enabled, int minReplicas, int maxReplicas, Targets 
      * @param cpuPercent         CPU of a replica in % of its CPU limit (or of the host's cores without one)
      * @param memoryPercent      memory of a replica in % of its memory limit (replicas without a limit give none)
      */
-    public record Targets(Double rpsPerReplica, Double p95Ms, Double inFlightPerReplica, Double cpuPercent,
-            Double memoryPercent) {
+    public record Targets(
+            Double rpsPerReplica, Double p95Ms, Double inFlightPerReplica, Double cpuPercent, Double memoryPercent) {
         public static final Targets NONE = new Targets(null, null, null, null, null);
 
         public boolean any() {
-            return rpsPerReplica != null || p95Ms != null || inFlightPerReplica != null || cpuPercent != null
+            return rpsPerReplica != null
+                    || p95Ms != null
+                    || inFlightPerReplica != null
+                    || cpuPercent != null
                     || memoryPercent != null;
         }
     }

@@ -19,17 +19,31 @@ public final class PolicyJson {
      * page: refused until that part exists (bundles/scaling/README.md, "Not done").
      */
     static final boolean SCALE_TO_ZERO = false;
-    private static final Set<String> KNOWN = Set.of("enabled", "minReplicas", "maxReplicas", "targets",
-            "max5xxPercent", "scaleUpStabilizationSeconds", "scaleDownStabilizationSeconds", "tolerancePercent",
-            "maxScaleUpStep", "maxScaleDownStep", "cooldownSeconds", "scaleToZeroAfterSeconds", "manualPauseSeconds",
+
+    private static final Set<String> KNOWN = Set.of(
+            "enabled",
+            "minReplicas",
+            "maxReplicas",
+            "targets",
+            "max5xxPercent",
+            "scaleUpStabilizationSeconds",
+            "scaleDownStabilizationSeconds",
+            "tolerancePercent",
+            "maxScaleUpStep",
+            "maxScaleDownStep",
+            "cooldownSeconds",
+            "scaleToZeroAfterSeconds",
+            "manualPauseSeconds",
             "sampleMaxAgeSeconds",
             // answered by GET; accepted back so that a GET → PUT round trip works
-            "serviceId", "pausedUntil", "pausedBy", "updatedAt");
-    private static final Set<String> TARGETS = Set.of("rpsPerReplica", "p95Ms", "inFlightPerReplica", "cpuPercent",
-            "memoryPercent");
+            "serviceId",
+            "pausedUntil",
+            "pausedBy",
+            "updatedAt");
+    private static final Set<String> TARGETS =
+            Set.of("rpsPerReplica", "p95Ms", "inFlightPerReplica", "cpuPercent", "memoryPercent");
 
-    private PolicyJson() {
-    }
+    private PolicyJson() {}
 
     /**
      * Reads a policy; errors go into {@code in} (the caller {@link Fields#check() checks}).
@@ -52,7 +66,8 @@ public final class PolicyJson {
         Policy.Targets targets = Policy.Targets.NONE;
         if (t != null) {
             in.unknown(t, TARGETS, "targets");
-            targets = new Policy.Targets(in.number(t, "rpsPerReplica", "targets.rpsPerReplica", 0.01, 1e6),
+            targets = new Policy.Targets(
+                    in.number(t, "rpsPerReplica", "targets.rpsPerReplica", 0.01, 1e6),
                     in.number(t, "p95Ms", "targets.p95Ms", 1, 600_000),
                     in.number(t, "inFlightPerReplica", "targets.inFlightPerReplica", 0.01, 1e5),
                     in.number(t, "cpuPercent", "targets.cpuPercent", 1, 100),
@@ -61,31 +76,52 @@ public final class PolicyJson {
         if (enabled && !targets.any() && in.ok()) {
             in.error("targets", "needs at least one of " + String.join(", ", new java.util.TreeSet<>(TARGETS)));
         }
-        Double guard = body.has("max5xxPercent") ? in.number(body, "max5xxPercent", "max5xxPercent", 1, 100)
+        Double guard = body.has("max5xxPercent")
+                ? in.number(body, "max5xxPercent", "max5xxPercent", 1, 100)
                 : Double.valueOf(Policy.DEFAULT_MAX_5XX);
-        int up = or(in.integer(body, "scaleUpStabilizationSeconds", "scaleUpStabilizationSeconds", 0, 3600,
-                Policy.DEFAULT_UP_WINDOW));
-        int down = or(in.integer(body, "scaleDownStabilizationSeconds", "scaleDownStabilizationSeconds", 0, 3600,
+        int up = or(in.integer(
+                body, "scaleUpStabilizationSeconds", "scaleUpStabilizationSeconds", 0, 3600, Policy.DEFAULT_UP_WINDOW));
+        int down = or(in.integer(
+                body,
+                "scaleDownStabilizationSeconds",
+                "scaleDownStabilizationSeconds",
+                0,
+                3600,
                 Policy.DEFAULT_DOWN_WINDOW));
         Double tol = in.number(body, "tolerancePercent", "tolerancePercent", 0, 50);
         int upStep = or(in.integer(body, "maxScaleUpStep", "maxScaleUpStep", 1, MAX_TOTAL, Policy.DEFAULT_UP_STEP));
-        int downStep = or(in.integer(body, "maxScaleDownStep", "maxScaleDownStep", 1, MAX_TOTAL,
-                Policy.DEFAULT_DOWN_STEP));
+        int downStep =
+                or(in.integer(body, "maxScaleDownStep", "maxScaleDownStep", 1, MAX_TOTAL, Policy.DEFAULT_DOWN_STEP));
         int cooldown = or(in.integer(body, "cooldownSeconds", "cooldownSeconds", 0, 3600, Policy.DEFAULT_COOLDOWN));
         Integer zero = in.integer(body, "scaleToZeroAfterSeconds", "scaleToZeroAfterSeconds", 10, 86_400, null);
         if (zero != null && !SCALE_TO_ZERO) {
-            in.error("scaleToZeroAfterSeconds", "scale to zero is not available yet (the agent cannot hold the first "
-                    + "request while a replica starts): leave it out or null");
+            in.error(
+                    "scaleToZeroAfterSeconds",
+                    "scale to zero is not available yet (the agent cannot hold the first "
+                            + "request while a replica starts): leave it out or null");
         }
-        int pause = or(in.integer(body, "manualPauseSeconds", "manualPauseSeconds", 0, 86_400,
-                Policy.DEFAULT_MANUAL_PAUSE));
-        int maxAge = or(in.integer(body, "sampleMaxAgeSeconds", "sampleMaxAgeSeconds", 5, 600,
-                Policy.DEFAULT_SAMPLE_MAX_AGE));
+        int pause = or(
+                in.integer(body, "manualPauseSeconds", "manualPauseSeconds", 0, 86_400, Policy.DEFAULT_MANUAL_PAUSE));
+        int maxAge = or(
+                in.integer(body, "sampleMaxAgeSeconds", "sampleMaxAgeSeconds", 5, 600, Policy.DEFAULT_SAMPLE_MAX_AGE));
         if (!in.ok()) {
             return null;
         }
-        return new Policy(enabled, min, max, targets, guard, up, down,
-                tol == null ? Policy.DEFAULT_TOLERANCE : tol, upStep, downStep, cooldown, zero, pause, maxAge);
+        return new Policy(
+                enabled,
+                min,
+                max,
+                targets,
+                guard,
+                up,
+                down,
+                tol == null ? Policy.DEFAULT_TOLERANCE : tol,
+                upStep,
+                downStep,
+                cooldown,
+                zero,
+                pause,
+                maxAge);
     }
 
     private static int or(Integer v) {

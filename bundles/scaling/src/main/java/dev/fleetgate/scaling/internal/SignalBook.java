@@ -27,9 +27,16 @@ final class SignalBook {
     private static final double NO_LIMIT = 1L << 60;
 
     /** One agent's view of one service at one batch time. */
-    record AgentSample(long at, double rps, Double p95Ms, Double p50Ms, Double errorPercent, double cpuSum,
-            int cpuCount, double memorySum, int memoryCount) {
-    }
+    record AgentSample(
+            long at,
+            double rps,
+            Double p95Ms,
+            Double p50Ms,
+            Double errorPercent,
+            double cpuSum,
+            int cpuCount,
+            double memorySum,
+            int memoryCount) {}
 
     private final Map<String, Long> lastBatchAt = new ConcurrentHashMap<>();
     private final Map<String, Double> hostCores = new ConcurrentHashMap<>();
@@ -43,8 +50,8 @@ final class SignalBook {
      * @param cpuLimit a service's CPU limit per replica in cores, or null
      * @return false when the batch was not newer than the last one from this agent (ignored)
      */
-    boolean accept(String agentId, List<MetricSeries> series, Collection<String> services,
-            Function<String, Double> cpuLimit) {
+    boolean accept(
+            String agentId, List<MetricSeries> series, Collection<String> services, Function<String, Double> cpuLimit) {
         long newest = Long.MIN_VALUE;
         for (MetricSeries s : series) {
             for (long t : s.timestamps()) {
@@ -100,8 +107,7 @@ final class SignalBook {
                 case "container_cpu_usage_percent" -> perContainer(cpu, svc, s, v);
                 case "container_memory_used_bytes" -> perContainer(memUsed, svc, s, v);
                 case "container_memory_limit_bytes" -> perContainer(memLimit, svc, s, v);
-                default -> {
-                }
+                default -> {}
             }
         }
         Double cores = hostCores.get(agentId);
@@ -119,7 +125,8 @@ final class SignalBook {
             double memSum = 0;
             int memCount = 0;
             Map<String, Double> limits = memLimit.getOrDefault(svc, Map.of());
-            for (Map.Entry<String, Double> m : memUsed.getOrDefault(svc, Map.of()).entrySet()) {
+            for (Map.Entry<String, Double> m :
+                    memUsed.getOrDefault(svc, Map.of()).entrySet()) {
                 Double l = limits.get(m.getKey());
                 if (l != null && l > 0 && l < NO_LIMIT) {
                     memSum += 100 * m.getValue() / l;
@@ -127,9 +134,19 @@ final class SignalBook {
                 }
             }
             double[] r = rps.get(svc);
-            samples.computeIfAbsent(svc, k -> new ConcurrentHashMap<>()).put(agentId, new AgentSample(newest,
-                    r == null ? 0 : r[0], p95.get(svc), p50.get(svc), err.get(svc), cpuSum, cpuCount, memSum,
-                    memCount));
+            samples.computeIfAbsent(svc, k -> new ConcurrentHashMap<>())
+                    .put(
+                            agentId,
+                            new AgentSample(
+                                    newest,
+                                    r == null ? 0 : r[0],
+                                    p95.get(svc),
+                                    p50.get(svc),
+                                    err.get(svc),
+                                    cpuSum,
+                                    cpuCount,
+                                    memSum,
+                                    memCount));
         }
         return true;
     }
@@ -188,8 +205,13 @@ final class SignalBook {
             }
         }
         Double error = errMax == null ? null : rps > 0 ? errWeighted / rps : errMax;
-        return new Signals(at, rps, p95, inFlightKnown ? inFlight : null,
-                cpuCount == 0 ? null : cpuSum / cpuCount, memCount == 0 ? null : memSum / memCount,
+        return new Signals(
+                at,
+                rps,
+                p95,
+                inFlightKnown ? inFlight : null,
+                cpuCount == 0 ? null : cpuSum / cpuCount,
+                memCount == 0 ? null : memSum / memCount,
                 error);
     }
 

@@ -14,7 +14,13 @@ import java.util.Map;
  * @param memoryPercent mean memory of the replicas, % of their limit
  * @param errorPercent  share of the answers that were 5xx
  */
-public record Signals(long at, Double rps, Double p95Ms, Double inFlight, Double cpuPercent, Double memoryPercent,
+public record Signals(
+        long at,
+        Double rps,
+        Double p95Ms,
+        Double inFlight,
+        Double cpuPercent,
+        Double memoryPercent,
         Double errorPercent) {
 
     /** Only a request rate (tests, traces). */

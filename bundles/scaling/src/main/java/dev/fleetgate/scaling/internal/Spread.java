@@ -11,8 +11,7 @@ public final class Spread {
     /** The proxy module's highest replica count per agent. */
     public static final int MAX_PER_AGENT = 100;
 
-    private Spread() {
-    }
+    private Spread() {}
 
     /** @return the replicas each of {@code agents} agents runs for a service-wide {@code total} */
     public static int perAgent(int total, int agents, int maxReplicas) {

@@ -38,8 +38,10 @@ final class Watch {
             }
             if (!atMaxFiring && now - atMaxSince >= AT_MAX_MILLIS) {
                 atMaxFiring = true;
-                out.add(AlertEvent.firing(ScalingEvents.AT_MAX_KIND, serviceName).severity(Severity.WARNING)
-                        .value(d.to()).label("service", serviceId)
+                out.add(AlertEvent.firing(ScalingEvents.AT_MAX_KIND, serviceName)
+                        .severity(Severity.WARNING)
+                        .value(d.to())
+                        .label("service", serviceId)
                         .message(serviceName + " has been at its maximum of " + maxReplicas + " replicas for "
                                 + (now - atMaxSince) / 60_000 + " min (" + d.reason() + ")"));
             }
@@ -47,7 +49,8 @@ final class Watch {
             atMaxSince = Long.MIN_VALUE;
             if (atMaxFiring) {
                 atMaxFiring = false;
-                out.add(AlertEvent.cleared(ScalingEvents.AT_MAX_KIND, serviceName).label("service", serviceId)
+                out.add(AlertEvent.cleared(ScalingEvents.AT_MAX_KIND, serviceName)
+                        .label("service", serviceId)
                         .message(serviceName + " runs " + d.to() + " of at most " + maxReplicas + " replicas"));
             }
         }
@@ -60,13 +63,16 @@ final class Watch {
         int reversals = reversals();
         if (!flapping && reversals >= FLAP_REVERSALS) {
             flapping = true;
-            out.add(AlertEvent.firing(ScalingEvents.FLAPPING_KIND, serviceName).severity(Severity.WARNING)
-                    .value(reversals).label("service", serviceId)
+            out.add(AlertEvent.firing(ScalingEvents.FLAPPING_KIND, serviceName)
+                    .severity(Severity.WARNING)
+                    .value(reversals)
+                    .label("service", serviceId)
                     .message(serviceName + " changed scaling direction " + reversals + " times in "
                             + FLAP_WINDOW_MILLIS / 60_000 + " min: widen the tolerance or the stabilisation windows"));
         } else if (flapping && reversals == 0) {
             flapping = false;
-            out.add(AlertEvent.cleared(ScalingEvents.FLAPPING_KIND, serviceName).label("service", serviceId)
+            out.add(AlertEvent.cleared(ScalingEvents.FLAPPING_KIND, serviceName)
+                    .label("service", serviceId)
                     .message(serviceName + " scales steadily again"));
         }
         return out;

@@ -56,10 +56,21 @@ public final class AutoscalingResource implements RestResource {
         UUID service = serviceId(id);
         scaling.requireService(id);
         return scaling.policy(service).map(AutoscalingResource::json).orElseGet(() -> {
-            ObjectNode o = PolicyJson.write(new Policy(false, 1, 1, Policy.Targets.NONE, Policy.DEFAULT_MAX_5XX,
-                    Policy.DEFAULT_UP_WINDOW, Policy.DEFAULT_DOWN_WINDOW, Policy.DEFAULT_TOLERANCE,
-                    Policy.DEFAULT_UP_STEP, Policy.DEFAULT_DOWN_STEP, Policy.DEFAULT_COOLDOWN, null,
-                    Policy.DEFAULT_MANUAL_PAUSE, Policy.DEFAULT_SAMPLE_MAX_AGE));
+            ObjectNode o = PolicyJson.write(new Policy(
+                    false,
+                    1,
+                    1,
+                    Policy.Targets.NONE,
+                    Policy.DEFAULT_MAX_5XX,
+                    Policy.DEFAULT_UP_WINDOW,
+                    Policy.DEFAULT_DOWN_WINDOW,
+                    Policy.DEFAULT_TOLERANCE,
+                    Policy.DEFAULT_UP_STEP,
+                    Policy.DEFAULT_DOWN_STEP,
+                    Policy.DEFAULT_COOLDOWN,
+                    null,
+                    Policy.DEFAULT_MANUAL_PAUSE,
+                    Policy.DEFAULT_SAMPLE_MAX_AGE));
             o.put("serviceId", service.toString());
             o.putNull("pausedUntil");
             o.putNull("pausedBy");
@@ -100,7 +111,9 @@ public final class AutoscalingResource implements RestResource {
         Integer n = in.integer(limit, "limit", 1, MAX_DECISIONS, 100);
         in.check();
         scaling.requireService(id);
-        return scaling.decisions(service, n).stream().map(d -> decision(d.decision())).toList();
+        return scaling.decisions(service, n).stream()
+                .map(d -> decision(d.decision()))
+                .toList();
     }
 
     static UUID serviceId(String id) {

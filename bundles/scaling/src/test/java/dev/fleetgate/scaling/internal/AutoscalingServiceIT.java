@@ -62,9 +62,11 @@ class AutoscalingServiceIT {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create();
-        try (InputStream in = AutoscalingServiceIT.class.getClassLoader()
-                .getResourceAsStream("db/scaling/V1__scaling.sql")) {
-            Migrations.apply(db.dataSource(), "scaling",
+        try (InputStream in =
+                AutoscalingServiceIT.class.getClassLoader().getResourceAsStream("db/scaling/V1__scaling.sql")) {
+            Migrations.apply(
+                    db.dataSource(),
+                    "scaling",
                     List.of(new Migration(1, "scaling", new String(in.readAllBytes(), StandardCharsets.UTF_8))));
         }
         store = new AutoscalingStore(db.dataSource());
@@ -83,13 +85,16 @@ class AutoscalingServiceIT {
         AgentDirectory agents = new AgentDirectory() {
             @Override
             public List<AgentInfo> list() {
-                return agentStatus.keySet().stream().map(a -> get(a).orElseThrow()).toList();
+                return agentStatus.keySet().stream()
+                        .map(a -> get(a).orElseThrow())
+                        .toList();
             }
 
             @Override
             public Optional<AgentInfo> get(String id) {
                 AgentInfo.Status s = agentStatus.get(id);
-                return s == null ? Optional.empty()
+                return s == null
+                        ? Optional.empty()
                         : Optional.of(new AgentInfo(id, "web-" + id.charAt(0), "h", "host", s, null, "1", null));
             }
         };
@@ -115,26 +120,41 @@ class AutoscalingServiceIT {
     /** A batch as an agent's collectors make it: request rate and p95 of a service, one container's CPU. */
     private void batch(String agent, String serviceId, long at, double rps, double errorPercent) throws Exception {
         List<MetricSeries> series = new ArrayList<>();
-        series.add(new MetricSeries("service_requests_per_second", Map.of("agent", agent, "service", serviceId),
-                new long[] {at}, new double[] {rps}));
-        series.add(new MetricSeries("service_5xx_ratio_percent", Map.of("agent", agent, "service", serviceId),
-                new long[] {at}, new double[] {errorPercent}));
-        series.add(new MetricSeries("service_response_time_seconds", Map.of("agent", agent, "service", serviceId,
-                "quantile", "0.95"), new long[] {at}, new double[] {0.05}));
-        series.add(new MetricSeries("service_response_time_seconds", Map.of("agent", agent, "service", serviceId,
-                "quantile", "0.5"), new long[] {at}, new double[] {0.02}));
+        series.add(new MetricSeries(
+                "service_requests_per_second",
+                Map.of("agent", agent, "service", serviceId),
+                new long[] {at},
+                new double[] {rps}));
+        series.add(new MetricSeries(
+                "service_5xx_ratio_percent",
+                Map.of("agent", agent, "service", serviceId),
+                new long[] {at},
+                new double[] {errorPercent}));
+        series.add(new MetricSeries(
+                "service_response_time_seconds",
+                Map.of("agent", agent, "service", serviceId, "quantile", "0.95"),
+                new long[] {at},
+                new double[] {0.05}));
+        series.add(new MetricSeries(
+                "service_response_time_seconds",
+                Map.of("agent", agent, "service", serviceId, "quantile", "0.5"),
+                new long[] {at},
+                new double[] {0.02}));
         series.add(new MetricSeries("host_cpu_count", Map.of("agent", agent), new long[] {at}, new double[] {4}));
-        series.add(new MetricSeries("container_cpu_usage_percent", Map.of("agent", agent, "service", serviceId,
-                "container", "c1"), new long[] {at}, new double[] {200}));
-        scaling.handleEvent(new Event(Topics.METRICS_BATCH, Map.of("agentId", agent, "series", series,
-                "points", series.size())));
+        series.add(new MetricSeries(
+                "container_cpu_usage_percent",
+                Map.of("agent", agent, "service", serviceId, "container", "c1"),
+                new long[] {at},
+                new double[] {200}));
+        scaling.handleEvent(
+                new Event(Topics.METRICS_BATCH, Map.of("agentId", agent, "series", series, "points", series.size())));
         scaling.drain();
     }
 
     private ServiceDirectory.ServiceInfo service(int replicas, String... agents) {
         String id = UUID.randomUUID().toString();
-        ServiceDirectory.ServiceInfo s = new ServiceDirectory.ServiceInfo(id, "shop-" + id.substring(0, 4), 1,
-                List.of(), List.of(agents), List.of(), true, replicas, null, null);
+        ServiceDirectory.ServiceInfo s = new ServiceDirectory.ServiceInfo(
+                id, "shop-" + id.substring(0, 4), 1, List.of(), List.of(agents), List.of(), true, replicas, null, null);
         directory.byId.put(id, s);
         return s;
     }
@@ -217,28 +237,40 @@ class AutoscalingServiceIT {
     @Test
     void theGuardHoldsAScaleUpIntoAFailingBackend() throws Exception {
         ServiceDirectory.ServiceInfo s = service(1, AGENT);
-        scaling.put(s, policy("{\"minReplicas\":1,\"maxReplicas\":5,\"targets\":{\"rpsPerReplica\":50},"
-                + "\"max5xxPercent\":20}"));
+        scaling.put(
+                s,
+                policy("{\"minReplicas\":1,\"maxReplicas\":5,\"targets\":{\"rpsPerReplica\":50},"
+                        + "\"max5xxPercent\":20}"));
         batch(AGENT, s.id(), clock.millis(), 500, 60);
         assertEquals(1, directory.byId.get(s.id()).replicas());
-        assertEquals("guard5xx", scaling.decisions(UUID.fromString(s.id()), 1).get(0).decision().rule());
+        assertEquals(
+                "guard5xx",
+                scaling.decisions(UUID.fromString(s.id()), 1).get(0).decision().rule());
     }
 
     @Test
     void aManualChangePausesThePolicy() throws Exception {
         ServiceDirectory.ServiceInfo s = service(2, AGENT);
-        scaling.put(s, policy("{\"minReplicas\":1,\"maxReplicas\":5,\"targets\":{\"rpsPerReplica\":50},"
-                + "\"manualPauseSeconds\":120}"));
+        scaling.put(
+                s,
+                policy("{\"minReplicas\":1,\"maxReplicas\":5,\"targets\":{\"rpsPerReplica\":50},"
+                        + "\"manualPauseSeconds\":120}"));
         long t = clock.millis();
         batch(AGENT, s.id(), t, 100, 0);
-        directory.byId.put(s.id(), new ServiceDirectory.ServiceInfo(s.id(), s.name(), 2, List.of(), s.agentIds(),
-                List.of(), true, 5, null, null));
-        scaling.handleEvent(new Event(ServiceDirectory.TOPIC_CHANGED, Map.of("serviceId", s.id(), "action", "UPDATED",
-                "revision", 2L, "changedBy", "alice")));
+        directory.byId.put(
+                s.id(),
+                new ServiceDirectory.ServiceInfo(
+                        s.id(), s.name(), 2, List.of(), s.agentIds(), List.of(), true, 5, null, null));
+        scaling.handleEvent(new Event(
+                ServiceDirectory.TOPIC_CHANGED,
+                Map.of("serviceId", s.id(), "action", "UPDATED", "revision", 2L, "changedBy", "alice")));
         scaling.drain();
-        AutoscalingStore.StoredPolicy p = scaling.policy(UUID.fromString(s.id())).orElseThrow();
+        AutoscalingStore.StoredPolicy p =
+                scaling.policy(UUID.fromString(s.id())).orElseThrow();
         assertEquals("alice", p.pausedBy());
-        assertEquals(clock.instant().plusSeconds(120).toEpochMilli() / 1000, p.pausedUntil().toEpochMilli() / 1000);
+        assertEquals(
+                clock.instant().plusSeconds(120).toEpochMilli() / 1000,
+                p.pausedUntil().toEpochMilli() / 1000);
         Decision manual = scaling.decisions(UUID.fromString(s.id()), 1).get(0).decision();
         assertEquals("manual", manual.rule());
         assertEquals(2, manual.from());
@@ -248,12 +280,18 @@ class AutoscalingServiceIT {
         clock.advance(Duration.ofSeconds(10));
         batch(AGENT, s.id(), t + 10_000, 10, 0);
         assertEquals(5, directory.byId.get(s.id()).replicas(), "paused: the manual count stays");
-        assertEquals("paused", scaling.decisions(UUID.fromString(s.id()), 1).get(0).decision().rule());
+        assertEquals(
+                "paused",
+                scaling.decisions(UUID.fromString(s.id()), 1).get(0).decision().rule());
 
         clock.advance(Duration.ofSeconds(130));
         batch(AGENT, s.id(), t + 140_000, 600, 0);
         assertEquals(5, directory.byId.get(s.id()).replicas(), "at maxReplicas 5 after the pause");
-        assertTrue(scaling.decisions(UUID.fromString(s.id()), 1).get(0).decision().rule().equals("max"));
+        assertTrue(scaling.decisions(UUID.fromString(s.id()), 1)
+                .get(0)
+                .decision()
+                .rule()
+                .equals("max"));
     }
 
     @Test
@@ -265,12 +303,15 @@ class AutoscalingServiceIT {
             batch(AGENT, s.id(), t + i * 10_000L, 1000, 0);
             clock.advance(Duration.ofSeconds(10));
         }
-        Event e = posted.stream().filter(p -> "scaling.at-max".equals(p.getProperty(AlertEvent.KIND))).findFirst()
+        Event e = posted.stream()
+                .filter(p -> "scaling.at-max".equals(p.getProperty(AlertEvent.KIND)))
+                .findFirst()
                 .orElse(null);
         assertNotNull(e, "posted: " + posted);
         assertEquals(AlertEvent.FIRING, e.getProperty(AlertEvent.STATE));
         assertEquals(s.name(), e.getProperty(AlertEvent.SUBJECT));
-        assertTrue(scaling.decisions(UUID.fromString(s.id()), 1000).size() < 10,
+        assertTrue(
+                scaling.decisions(UUID.fromString(s.id()), 1000).size() < 10,
                 "a repeated no-change is recorded at most every 5 minutes");
     }
 
@@ -280,8 +321,8 @@ class AutoscalingServiceIT {
         scaling.put(s, policy("{\"minReplicas\":1,\"maxReplicas\":2,\"targets\":{\"cpuPercent\":70}}"));
         batch(AGENT, s.id(), clock.millis(), 10, 0);
         assertFalse(scaling.decisions(UUID.fromString(s.id()), 10).isEmpty());
-        scaling.handleEvent(new Event(ServiceDirectory.TOPIC_CHANGED, Map.of("serviceId", s.id(), "action", "DELETED",
-                "revision", -1L)));
+        scaling.handleEvent(new Event(
+                ServiceDirectory.TOPIC_CHANGED, Map.of("serviceId", s.id(), "action", "DELETED", "revision", -1L)));
         scaling.drain();
         assertTrue(scaling.policy(UUID.fromString(s.id())).isEmpty());
         assertTrue(scaling.decisions(UUID.fromString(s.id()), 10).isEmpty());
@@ -290,25 +331,40 @@ class AutoscalingServiceIT {
     @Test
     void policiesAreValidatedWithEveryField() throws Exception {
         Fields in = new Fields();
-        PolicyJson.read(PolicyJson.MAPPER.readTree("{\"minReplicas\":0,\"maxReplicas\":\"x\",\"targets\":"
-                + "{\"rpsPerReplica\":-1,\"cpuPercent\":150,\"nope\":1},\"scaleToZeroAfterSeconds\":1,\"extra\":true}"),
+        PolicyJson.read(
+                PolicyJson.MAPPER.readTree(
+                        "{\"minReplicas\":0,\"maxReplicas\":\"x\",\"targets\":"
+                                + "{\"rpsPerReplica\":-1,\"cpuPercent\":150,\"nope\":1},\"scaleToZeroAfterSeconds\":1,\"extra\":true}"),
                 in);
-        List<String> fields = in.errors().stream().map(FieldError::field).sorted().toList();
-        assertEquals(List.of("extra", "maxReplicas", "minReplicas", "scaleToZeroAfterSeconds",
-                "targets.cpuPercent", "targets.nope", "targets.rpsPerReplica"), fields);
+        List<String> fields =
+                in.errors().stream().map(FieldError::field).sorted().toList();
+        assertEquals(
+                List.of(
+                        "extra",
+                        "maxReplicas",
+                        "minReplicas",
+                        "scaleToZeroAfterSeconds",
+                        "targets.cpuPercent",
+                        "targets.nope",
+                        "targets.rpsPerReplica"),
+                fields);
         Fields none = new Fields();
         PolicyJson.read(PolicyJson.MAPPER.readTree("{\"minReplicas\":3,\"maxReplicas\":2}"), none);
-        assertEquals(List.of("maxReplicas"), none.errors().stream().map(FieldError::field).toList());
+        assertEquals(
+                List.of("maxReplicas"),
+                none.errors().stream().map(FieldError::field).toList());
         Fields noTarget = new Fields();
         PolicyJson.read(PolicyJson.MAPPER.readTree("{\"minReplicas\":1,\"maxReplicas\":2}"), noTarget);
-        assertEquals(List.of("targets"), noTarget.errors().stream().map(FieldError::field).toList());
+        assertEquals(
+                List.of("targets"),
+                noTarget.errors().stream().map(FieldError::field).toList());
 
         Policy p = policy("{\"minReplicas\":1,\"maxReplicas\":3,\"targets\":{\"p95Ms\":200},\"max5xxPercent\":null}");
         assertEquals(p, policy(PolicyJson.write(p)), "the written form reads back the same");
         assertEquals(null, p.max5xxPercent());
 
-        ServiceDirectory.ServiceInfo plain = new ServiceDirectory.ServiceInfo(UUID.randomUUID().toString(), "plain",
-                1, List.of(), List.of(AGENT), List.of(), false, 0);
+        ServiceDirectory.ServiceInfo plain = new ServiceDirectory.ServiceInfo(
+                UUID.randomUUID().toString(), "plain", 1, List.of(), List.of(AGENT), List.of(), false, 0);
         ApiException e = assertThrows(ApiException.class, () -> scaling.put(plain, p));
         assertEquals("enabled", e.errors().get(0).field());
     }
@@ -331,8 +387,17 @@ class AutoscalingServiceIT {
         @Override
         public ServiceInfo setReplicas(String id, int replicas, String by) {
             ServiceInfo s = byId.get(id);
-            ServiceInfo n = new ServiceInfo(s.id(), s.name(), s.revision() + 1, s.domains(), s.agentIds(),
-                    s.targets(), true, replicas, s.tls(), s.cpus());
+            ServiceInfo n = new ServiceInfo(
+                    s.id(),
+                    s.name(),
+                    s.revision() + 1,
+                    s.domains(),
+                    s.agentIds(),
+                    s.targets(),
+                    true,
+                    replicas,
+                    s.tls(),
+                    s.cpus());
             byId.put(id, n);
             changedBy.add(by);
             return n;

@@ -59,7 +59,9 @@ class ControlLoopTest {
         assertEquals(1, r[5]);
         assertEquals(4, r[6], "the first sample over the target scales up at once: ceil(1 × 400/100)");
         assertEquals("rpsPerReplica", ds.get(6).rule());
-        assertTrue(ds.get(6).reason().contains("400 req/s over 1 replica(s)"), ds.get(6).reason());
+        assertTrue(
+                ds.get(6).reason().contains("400 req/s over 1 replica(s)"),
+                ds.get(6).reason());
         for (int i = 7; i < 30; i++) {
             assertEquals(4, r[i], "steady load holds the count at sample " + i);
         }
@@ -75,8 +77,11 @@ class ControlLoopTest {
         for (int i = 31; i < r.length; i++) {
             assertTrue(r[i - 1] - r[i] <= 1, "scale-down step limit 1");
         }
-        assertTrue(ds.stream().anyMatch(d -> "stabilization".equals(d.rule())
-                && d.reason().contains("scale-down window")), "a held scale-down says why");
+        assertTrue(
+                ds.stream()
+                        .anyMatch(d ->
+                                "stabilization".equals(d.rule()) && d.reason().contains("scale-down window")),
+                "a held scale-down says why");
     }
 
     @Test
@@ -140,7 +145,8 @@ class ControlLoopTest {
 
     @Test
     void theHighestSignalDecides() {
-        Policy p = Policy.of(1, 20, new Policy.Targets(100.0, 200.0, null, 60.0, null)).withSteps(20, 1);
+        Policy p = Policy.of(1, 20, new Policy.Targets(100.0, 200.0, null, 60.0, null))
+                .withSteps(20, 1);
         Signals s = new Signals(T0, 150.0, 500.0, null, 30.0, null, 0.0);
         Decision d = new ControlLoop().evaluate(p, 2, s, T0);
         assertEquals("p95Ms", d.rule());
@@ -150,7 +156,8 @@ class ControlLoopTest {
 
     @Test
     void cpuAndInFlightAreRatiosPerReplica() {
-        Policy p = Policy.of(1, 20, new Policy.Targets(null, null, 10.0, 50.0, null)).withSteps(20, 1);
+        Policy p = Policy.of(1, 20, new Policy.Targets(null, null, 10.0, 50.0, null))
+                .withSteps(20, 1);
         Decision d = new ControlLoop().evaluate(p, 2, new Signals(T0, 10.0, null, 60.0, 90.0, null, null), T0);
         assertEquals("inFlightPerReplica", d.rule());
         assertEquals(6, d.to(), "60 in flight / 10 per replica");

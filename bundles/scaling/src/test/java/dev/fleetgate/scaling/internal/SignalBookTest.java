@@ -46,15 +46,23 @@ class SignalBookTest {
     void agentsAreCombinedAndOldBatchesIgnored() {
         SignalBook book = new SignalBook();
         Map<String, String> svc = Map.of("service", "a");
-        assertTrue(book.accept("x", List.of(s("service_requests_per_second", svc, T, 100),
-                s("service_5xx_ratio_percent", svc, T, 10),
-                s("service_response_time_seconds", Map.of("service", "a", "quantile", "0.95"), T, 0.2),
-                s("service_response_time_seconds", Map.of("service", "a", "quantile", "0.5"), T, 0.05)),
-                List.of("a"), k -> null));
-        assertTrue(book.accept("y", List.of(s("service_requests_per_second", svc, T + 1000, 300),
-                s("service_5xx_ratio_percent", svc, T + 1000, 0),
-                s("service_response_time_seconds", Map.of("service", "a", "quantile", "0.95"), T + 1000, 0.5)),
-                List.of("a"), k -> null));
+        assertTrue(book.accept(
+                "x",
+                List.of(
+                        s("service_requests_per_second", svc, T, 100),
+                        s("service_5xx_ratio_percent", svc, T, 10),
+                        s("service_response_time_seconds", Map.of("service", "a", "quantile", "0.95"), T, 0.2),
+                        s("service_response_time_seconds", Map.of("service", "a", "quantile", "0.5"), T, 0.05)),
+                List.of("a"),
+                k -> null));
+        assertTrue(book.accept(
+                "y",
+                List.of(
+                        s("service_requests_per_second", svc, T + 1000, 300),
+                        s("service_5xx_ratio_percent", svc, T + 1000, 0),
+                        s("service_response_time_seconds", Map.of("service", "a", "quantile", "0.95"), T + 1000, 0.5)),
+                List.of("a"),
+                k -> null));
         Signals c = book.combine("a", List.of("x", "y"));
         assertEquals(400.0, c.rps());
         assertEquals(500.0, c.p95Ms(), 1e-9, "the worst agent");
@@ -62,10 +70,13 @@ class SignalBookTest {
         assertEquals(5.0, c.inFlight(), 1e-9, "100 req/s × 50 ms (agent y reports no median)");
         assertEquals(T + 1000, c.at());
 
-        assertFalse(book.accept("x", List.of(s("service_requests_per_second", svc, T, 900)), List.of("a"), k -> null),
+        assertFalse(
+                book.accept("x", List.of(s("service_requests_per_second", svc, T, 900)), List.of("a"), k -> null),
                 "the same batch again");
-        assertFalse(book.accept("x", List.of(s("service_requests_per_second", svc, T - 10_000, 900)), List.of("a"),
-                k -> null), "an older batch");
+        assertFalse(
+                book.accept(
+                        "x", List.of(s("service_requests_per_second", svc, T - 10_000, 900)), List.of("a"), k -> null),
+                "an older batch");
         assertEquals(400.0, book.combine("a", List.of("x", "y")).rps());
     }
 }

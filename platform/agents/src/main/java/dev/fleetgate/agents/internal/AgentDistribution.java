@@ -29,8 +29,7 @@ public final class AgentDistribution {
     public static final String FILE_NAME = "fleetgate-agent.tar.gz";
 
     /** The distribution as served: its file, size, SHA-256 (64 lower-case hex digits) and modification time. */
-    public record Info(Path file, long size, String sha256, Instant modified) {
-    }
+    public record Info(Path file, long size, String sha256, Instant modified) {}
 
     private final Supplier<Path> location;
     private Info cached;
@@ -66,7 +65,9 @@ public final class AgentDistribution {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             Instant modified = a.lastModifiedTime().toInstant();
-            if (cached != null && cached.file().equals(file) && cached.size() == a.size()
+            if (cached != null
+                    && cached.file().equals(file)
+                    && cached.size() == a.size()
                     && cached.modified().equals(modified)) {
                 return Optional.of(cached);
             }

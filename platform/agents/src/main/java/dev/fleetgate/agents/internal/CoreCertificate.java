@@ -54,8 +54,10 @@ public final class CoreCertificate {
     public Optional<String> publicKeyPin() {
         return leaf().map(leaf -> {
             try {
-                return "sha256//" + java.util.Base64.getEncoder().encodeToString(
-                        MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded()));
+                return "sha256//"
+                        + java.util.Base64.getEncoder()
+                                .encodeToString(MessageDigest.getInstance("SHA-256")
+                                        .digest(leaf.getPublicKey().getEncoded()));
             } catch (java.security.GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
@@ -97,7 +99,8 @@ public final class CoreCertificate {
     }
 
     static String fingerprint(byte[] der) throws java.security.NoSuchAlgorithmException {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+        return "sha256:"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
     }
 
     static CoreCertificate of(Map<String, String> env) {

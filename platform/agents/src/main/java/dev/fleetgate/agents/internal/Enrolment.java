@@ -44,42 +44,41 @@ public final class Enrolment {
             // without HTTPS only an agent on the core's machine may connect (plain http on loopback)
             return coreFingerprint == null
                     ? "fleetgate-agent --core http://127.0.0.1:<http port> --token " + token
-                    : "fleetgate-agent --core " + coreUrl(host) + " --token " + token
-                            + " --core-fingerprint " + coreFingerprint;
+                    : "fleetgate-agent --core " + coreUrl(host) + " --token " + token + " --core-fingerprint "
+                            + coreFingerprint;
         }
 
         /** @return the one-line install command (download, enrol, start) for a host reaching the core as {@code host}; null without HTTPS */
         public String installCommand(String host) {
-            return coreFingerprint == null || publicKeyPin == null ? null
+            return coreFingerprint == null || publicKeyPin == null
+                    ? null
                     : InstallScript.command(coreUrl(host), publicKeyPin, token);
         }
 
         /** @return {@code https://host:httpsPort} ({@code CORE-HOST} when the host is unknown) */
         public String coreUrl(String host) {
-            String h = host == null || host.isBlank() ? "CORE-HOST" : host.contains(":") && !host.startsWith("[")
-                    ? "[" + host + "]" : host;
+            String h = host == null || host.isBlank()
+                    ? "CORE-HOST"
+                    : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
             return "https://" + h + ":" + httpsPort;
         }
     }
 
     /** What an agent receives when it enrols: its identity and the key that signs its bundles. */
-    public record Enrolled(String agentId, String apiKey, String bundleSigningKey) {
-    }
+    public record Enrolled(String agentId, String apiKey, String bundleSigningKey) {}
 
     /**
      * A token not used and not expired, as listed to admins (never the token itself).
      *
      * @param id the first 16 hex digits of the token's SHA-256: enough to name it, useless to enrol
      */
-    public record OpenToken(String id, String name, String createdBy, Instant createdAt, Instant expiresAt) {
-    }
+    public record OpenToken(String id, String name, String createdBy, Instant createdAt, Instant expiresAt) {}
 
     /** The id of an open token: 16 lower-case hex digits. */
     public static final Pattern TOKEN_ID = Pattern.compile("[0-9a-f]{16}");
 
     /** The agent's enrolment request. */
-    public record Request(String token, String name, String hostname, String role, String version) {
-    }
+    public record Request(String token, String name, String hostname, String role, String version) {}
 
     private final DataSource dataSource;
     private final AgentRegistry registry;
@@ -88,8 +87,11 @@ public final class Enrolment {
     private final CoreCertificate certificate;
 
     @Activate
-    public Enrolment(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
-            @Reference DesiredStateEngine desiredState, @Reference BundleSigner signer,
+    public Enrolment(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentRegistry registry,
+            @Reference DesiredStateEngine desiredState,
+            @Reference BundleSigner signer,
             @Reference CoreCertificate certificate) {
         this.dataSource = dataSource;
         this.registry = registry;
@@ -115,7 +117,8 @@ public final class Enrolment {
             throw ApiException.invalid(errors);
         }
         String token = Secrets.newEnrollmentToken();
-        Instant expiresAt = registry.clock().instant().plus(Duration.ofMinutes(ttl)).truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt =
+                registry.clock().instant().plus(Duration.ofMinutes(ttl)).truncatedTo(ChronoUnit.SECONDS);
         Jdbc.auto(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO enrollment_tokens (token_hash, name, created_by, expires_at) VALUES (?, ?, ?, ?)")) {
@@ -126,7 +129,11 @@ public final class Enrolment {
                 return ps.executeUpdate();
             }
         });
-        return new Token(token, expiresAt, certificate.fingerprint().orElse(null), certificate.httpsPort(),
+        return new Token(
+                token,
+                expiresAt,
+                certificate.fingerprint().orElse(null),
+                certificate.httpsPort(),
                 certificate.publicKeyPin().orElse(null));
     }
 
@@ -141,8 +148,12 @@ public final class Enrolment {
                 List<OpenToken> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new OpenToken(rs.getString("id"), rs.getString("name"), rs.getString("created_by"),
-                                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "expires_at")));
+                        out.add(new OpenToken(
+                                rs.getString("id"),
+                                rs.getString("name"),
+                                rs.getString("created_by"),
+                                Jdbc.instant(rs, "created_at"),
+                                Jdbc.instant(rs, "expires_at")));
                     }
                 }
                 return out;
@@ -172,8 +183,13 @@ public final class Enrolment {
                 ps.setString(1, Secrets.sha256Hex(token));
                 Jdbc.setInstant(ps, 2, now);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new OpenToken(rs.getString("id"), rs.getString("name"),
-                            rs.getString("created_by"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "expires_at")))
+                    return rs.next()
+                            ? Optional.of(new OpenToken(
+                                    rs.getString("id"),
+                                    rs.getString("name"),
+                                    rs.getString("created_by"),
+                                    Jdbc.instant(rs, "created_at"),
+                                    Jdbc.instant(rs, "expires_at")))
                             : Optional.<OpenToken>empty();
                 }
             }
@@ -247,8 +263,8 @@ public final class Enrolment {
                     throw ApiException.conflict("An agent named " + name + " exists");
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE enrollment_tokens SET agent_id = ? WHERE token_hash = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE enrollment_tokens SET agent_id = ? WHERE token_hash = ?")) {
                 ps.setObject(1, UUID.fromString(agentId));
                 ps.setString(2, Secrets.sha256Hex(r.token()));
                 ps.executeUpdate();

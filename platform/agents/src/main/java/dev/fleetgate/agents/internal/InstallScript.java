@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public final class InstallScript {
     /** {@code https://host:port} with a DNS name, an IPv4 address or a bracketed IPv6 address. */
     static final Pattern CORE = Pattern.compile("https://([A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\]):[0-9]{1,5}");
+
     static final Pattern PIN = Pattern.compile("sha256//[A-Za-z0-9+/]{43}=");
     static final Pattern FINGERPRINT = Pattern.compile("sha256:[0-9a-f]{64}");
     static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
@@ -42,8 +43,7 @@ public final class InstallScript {
         }
     }
 
-    private InstallScript() {
-    }
+    private InstallScript() {}
 
     private static void check(String what, String value, Pattern pattern) {
         if (value == null || !pattern.matcher(value).matches()) {
@@ -62,8 +62,11 @@ public final class InstallScript {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return template.replace("@CORE@", v.core()).replace("@PIN@", v.pin()).replace("@FINGERPRINT@", v.fingerprint())
-                .replace("@SHA256@", v.sha256()).replace("@TOKEN@", v.token() == null ? "" : v.token())
+        return template.replace("@CORE@", v.core())
+                .replace("@PIN@", v.pin())
+                .replace("@FINGERPRINT@", v.fingerprint())
+                .replace("@SHA256@", v.sha256())
+                .replace("@TOKEN@", v.token() == null ? "" : v.token())
                 .replace("@NAME@", v.name() == null ? "" : v.name());
     }
 

@@ -67,7 +67,7 @@ public final class LongPolls implements AutoCloseable {
     private final ExecutorService checks;
     private final ConcurrentLinkedQueue<String> woken = new ConcurrentLinkedQueue<>();
     private final AtomicInteger drainers = new AtomicInteger();
-    private volatile Batch batch = waiters -> () -> { };
+    private volatile Batch batch = waiters -> () -> {};
 
     public LongPolls() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fleetgate-longpoll-timer"));
@@ -135,7 +135,7 @@ public final class LongPolls implements AutoCloseable {
         try {
             while (true) {
                 Set<String> ids = new LinkedHashSet<>();
-                for (String id; ids.size() < BATCH && (id = woken.poll()) != null;) {
+                for (String id; ids.size() < BATCH && (id = woken.poll()) != null; ) {
                     ids.add(id);
                 }
                 if (ids.isEmpty()) {
@@ -169,7 +169,7 @@ public final class LongPolls implements AutoCloseable {
             prepared = batch.prepare(waiters);
         } catch (RuntimeException e) {
             LOG.warn("Preparing the re-check of {} held syncs failed; each reads its own", helds.size(), e);
-            prepared = () -> { };
+            prepared = () -> {};
         }
         try {
             for (int i = 0; i < helds.size(); i++) {

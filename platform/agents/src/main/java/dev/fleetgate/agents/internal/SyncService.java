@@ -52,7 +52,9 @@ public final class SyncService {
     static final int METRICS_RETRY_AFTER_SECONDS = 5;
 
     /** The answer of a sync. */
-    public record Answer(Map<String, DesiredStateEngine.SectionBody> sections, List<TaskQueue.Delivery> tasks,
+    public record Answer(
+            Map<String, DesiredStateEngine.SectionBody> sections,
+            List<TaskQueue.Delivery> tasks,
             int syncIntervalSeconds) {
         public boolean isEmpty() {
             return sections.isEmpty() && tasks.isEmpty();
@@ -69,13 +71,18 @@ public final class SyncService {
     /** Section bodies of a batch of held syncs being re-checked on this thread (see {@link #prefetch}). */
     private static final ThreadLocal<Map<String, Map<String, DesiredStateEngine.SectionBody>>> PREFETCHED =
             new ThreadLocal<>();
+
     private final Notifier.Listener listener = this::onChange;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin eventAdmin;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile MetricsSink metricsSink;
 
@@ -84,8 +91,12 @@ public final class SyncService {
     private final Map<String, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
-    public SyncService(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
-            @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference Notifier notifier,
+    public SyncService(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentRegistry registry,
+            @Reference DesiredStateEngine desiredState,
+            @Reference TaskQueue tasks,
+            @Reference Notifier notifier,
             @Reference SecretBox box) {
         this.registry = registry;
         this.box = box;
@@ -203,7 +214,7 @@ public final class SyncService {
             }
         }
         if (wanted.size() < 2) {
-            return () -> { };
+            return () -> {};
         }
         PREFETCHED.set(desiredState.bodies(wanted));
         return PREFETCHED::remove;
@@ -240,8 +251,8 @@ public final class SyncService {
     private void record(String agentId, SyncReport report) {
         registry.seen(agentId, report.version(), report.hostname(), report.address());
         reports.recordApplied(agentId, report.applied()).forEach((section, change) -> {
-            AlertEvent alert = ApplyFailures.alert(agentId, agentName(agentId, report), section, change.before(),
-                    change.after());
+            AlertEvent alert =
+                    ApplyFailures.alert(agentId, agentName(agentId, report), section, change.before(), change.after());
             if (alert != null) {
                 post(alert.topic(), alert.toProperties());
             }
@@ -306,10 +317,15 @@ public final class SyncService {
 
     private static WebApplicationException metricsUnavailable() {
         String detail = "Metrics could not be stored; send the sync again later";
-        String problem = "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
-                + "\"detail\":\"" + detail + "\"}";
-        return new WebApplicationException(detail, Response.status(503).type("application/problem+json")
-                .header(HttpHeaders.RETRY_AFTER, METRICS_RETRY_AFTER_SECONDS).entity(problem).build());
+        String problem = "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503," + "\"detail\":\""
+                + detail + "\"}";
+        return new WebApplicationException(
+                detail,
+                Response.status(503)
+                        .type("application/problem+json")
+                        .header(HttpHeaders.RETRY_AFTER, METRICS_RETRY_AFTER_SECONDS)
+                        .entity(problem)
+                        .build());
     }
 
     /** The sections newer than reported and the deliverable tasks (marked delivered). */
@@ -326,12 +342,12 @@ public final class SyncService {
             stored = desiredState.bodies(agentId, send);
         }
         // stored sealed; opened only here, on the way to the agent
-        stored.forEach((section, b) -> sections.put(section,
-                new DesiredStateEngine.SectionBody(b.revision(), SealedValues.open(b.body(), box::decrypt))));
+        stored.forEach((section, b) -> sections.put(
+                section, new DesiredStateEngine.SectionBody(b.revision(), SealedValues.open(b.body(), box::decrypt))));
         // task payloads too (e.g. a monitor's request headers): sealed in the task table, opened here
         List<TaskQueue.Delivery> delivered = tasks.deliver(agentId).stream()
-                .map(d -> new TaskQueue.Delivery(d.id(), d.type(), SealedValues.open(d.payload(), box::decrypt),
-                        d.expiresAt()))
+                .map(d -> new TaskQueue.Delivery(
+                        d.id(), d.type(), SealedValues.open(d.payload(), box::decrypt), d.expiresAt()))
                 .toList();
         return new Answer(sections, delivered, syncIntervalSeconds());
     }

@@ -42,14 +42,14 @@ import dev.fleetgate.agents.internal.DesiredStateEngine;
 import dev.fleetgate.agents.internal.Enrolment;
 import dev.fleetgate.agents.internal.InstallScript;
 import dev.fleetgate.agents.internal.Json;
-import dev.fleetgate.agents.internal.SyncBody;
 import dev.fleetgate.agents.internal.SealedValues;
+import dev.fleetgate.agents.internal.SyncBody;
 import dev.fleetgate.agents.internal.SyncService;
 import dev.fleetgate.agents.internal.TaskQueue;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.Authenticator;
-import dev.fleetgate.api.Caller;
 import dev.fleetgate.api.BodyLimit;
+import dev.fleetgate.api.Caller;
 import dev.fleetgate.api.DesiredStateContributor;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
@@ -65,6 +65,7 @@ public final class AgentsResource implements RestResource {
     static final String SCRIPT = "text/x-shellscript; charset=utf-8";
     /** The header a new host sends its enrolment token in (the query parameter {@code token} also works). */
     public static final String TOKEN_HEADER = "X-Fleetgate-Token";
+
     static final String SHA256_HEADER = "X-Fleetgate-Sha256";
     private static final int MAX_WAIT_SECONDS = 3600;
     /** Largest sync body: a report with metrics and task results (e.g. fetched logs). */
@@ -83,10 +84,16 @@ public final class AgentsResource implements RestResource {
     private volatile Authenticator authenticator;
 
     @Activate
-    public AgentsResource(@Reference AgentRegistry registry, @Reference Enrolment enrolment,
-            @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference SyncService sync,
-            @Reference BundleRepository bundles, @Reference ContainerInventory containers,
-            @Reference AgentDistribution distribution, @Reference CoreCertificate certificate) {
+    public AgentsResource(
+            @Reference AgentRegistry registry,
+            @Reference Enrolment enrolment,
+            @Reference DesiredStateEngine desiredState,
+            @Reference TaskQueue tasks,
+            @Reference SyncService sync,
+            @Reference BundleRepository bundles,
+            @Reference ContainerInventory containers,
+            @Reference AgentDistribution distribution,
+            @Reference CoreCertificate certificate) {
         this.registry = registry;
         this.enrolment = enrolment;
         this.desiredState = desiredState;
@@ -99,7 +106,9 @@ public final class AgentsResource implements RestResource {
     }
 
     /** Binds the token checker of the security bundle (the REST host's own; optional so no cycle can form). */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             unbind = "unsetAuthenticator")
     public void setAuthenticator(Authenticator a) {
         this.authenticator = a;
@@ -119,12 +128,19 @@ public final class AgentsResource implements RestResource {
         String name = in.text("name", false, 63);
         Integer ttl = in.integer("ttlMinutes", 1, Enrolment.MAX_TTL_MINUTES);
         in.check();
-        String by = security == null || security.getUserPrincipal() == null ? null
+        String by = security == null || security.getUserPrincipal() == null
+                ? null
                 : security.getUserPrincipal().getName();
         Enrolment.Token t = enrolment.createToken(name, ttl, by);
         String host = requestHost(headers);
-        return Response.status(201).entity(new Views.Token(t.token(), Views.time(t.expiresAt()), t.coreFingerprint(),
-                t.command(host), t.installCommand(host))).build();
+        return Response.status(201)
+                .entity(new Views.Token(
+                        t.token(),
+                        Views.time(t.expiresAt()),
+                        t.coreFingerprint(),
+                        t.command(host),
+                        t.installCommand(host)))
+                .build();
     }
 
     @GET
@@ -147,12 +163,16 @@ public final class AgentsResource implements RestResource {
     @PermitAll
     public Response enroll(JsonNode body) {
         Input in = new Input(body);
-        Enrolment.Request r = new Enrolment.Request(in.text("token", true, 200), in.text("name", false, 63),
-                in.text("hostname", true, 253), in.text("role", false, 16), in.text("version", false, 64));
+        Enrolment.Request r = new Enrolment.Request(
+                in.text("token", true, 200),
+                in.text("name", false, 63),
+                in.text("hostname", true, 253),
+                in.text("role", false, 16),
+                in.text("version", false, 64));
         in.check();
         Enrolment.Enrolled e = enrolment.enroll(r);
-        return Response.status(201).entity(new Views.Enrolled(e.agentId(), e.apiKey(), sync.syncIntervalSeconds(),
-                e.bundleSigningKey()))
+        return Response.status(201)
+                .entity(new Views.Enrolled(e.agentId(), e.apiKey(), sync.syncIntervalSeconds(), e.bundleSigningKey()))
                 .build();
     }
 
@@ -189,15 +209,22 @@ public final class AgentsResource implements RestResource {
     @PermitAll
     @AgentKey
     @BodyLimit(SYNC_MAX_BODY_BYTES)
-    public void sync(@PathParam("id") String id, @QueryParam("wait") String wait,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body,
+    public void sync(
+            @PathParam("id") String id,
+            @QueryParam("wait") String wait,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] body,
             @Suspended AsyncResponse response) {
         try {
             String agentId = Input.id(id, "id");
             int waitSeconds = waitSeconds(wait);
             response.setTimeout(Math.min(waitSeconds, sync.syncIntervalSeconds()) + 15L, TimeUnit.SECONDS);
             response.setTimeoutHandler(r -> r.resume(Views.SyncAnswer.of(sync.emptyAnswer())));
-            sync.sync(agentId, Input.bearer(authorization), SyncBody.parse(body), waitSeconds,
+            sync.sync(
+                    agentId,
+                    Input.bearer(authorization),
+                    SyncBody.parse(body),
+                    waitSeconds,
                     answer -> response.resume(Views.SyncAnswer.of(answer)));
         } catch (RuntimeException e) { // ApiException included: rendered as problem+json
             response.resume(e);
@@ -267,11 +294,13 @@ public final class AgentsResource implements RestResource {
         in.check();
         if (SealedValues.contains(payload)) {
             // the sync opens sealed values for the agent: a user's task must not have a stored secret opened
-            throw ApiException.invalid("payload", "must not contain {\"" + DesiredStateContributor.SEALED
-                    + "\": …} values");
+            throw ApiException.invalid(
+                    "payload", "must not contain {\"" + DesiredStateContributor.SEALED + "\": …} values");
         }
         Duration d = ttl == null ? null : Duration.ofSeconds(ttl);
-        return Response.status(201).entity(Views.Task.of(tasks.submit(agentId, type, payload, d))).build();
+        return Response.status(201)
+                .entity(Views.Task.of(tasks.submit(agentId, type, payload, d)))
+                .build();
     }
 
     @GET
@@ -301,7 +330,9 @@ public final class AgentsResource implements RestResource {
     @Path("distribution")
     @PermitAll
     @Produces(TGZ)
-    public Response distribution(@QueryParam("token") String token, @HeaderParam(TOKEN_HEADER) String tokenHeader,
+    public Response distribution(
+            @QueryParam("token") String token,
+            @HeaderParam(TOKEN_HEADER) String tokenHeader,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         authorize(token, tokenHeader, authorization);
@@ -311,17 +342,23 @@ public final class AgentsResource implements RestResource {
             return Response.notModified().header(HttpHeaders.ETAG, etag).build();
         }
         StreamingOutput body = out -> java.nio.file.Files.copy(d.file(), out);
-        return Response.ok(body, TGZ).header(HttpHeaders.CONTENT_LENGTH, d.size()).header(HttpHeaders.ETAG, etag)
-                .header(SHA256_HEADER, d.sha256()).header(HttpHeaders.CACHE_CONTROL, "no-cache")
-                .header("Content-Disposition", "attachment; filename=\"" + AgentDistribution.FILE_NAME + "\"").build();
+        return Response.ok(body, TGZ)
+                .header(HttpHeaders.CONTENT_LENGTH, d.size())
+                .header(HttpHeaders.ETAG, etag)
+                .header(SHA256_HEADER, d.sha256())
+                .header(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .header("Content-Disposition", "attachment; filename=\"" + AgentDistribution.FILE_NAME + "\"")
+                .build();
     }
 
     /** Size and SHA-256 of the agent distribution (same access as the download). */
     @GET
     @Path("distribution/info")
     @PermitAll
-    public Views.Distribution distributionInfo(@QueryParam("token") String token,
-            @HeaderParam(TOKEN_HEADER) String tokenHeader, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    public Views.Distribution distributionInfo(
+            @QueryParam("token") String token,
+            @HeaderParam(TOKEN_HEADER) String tokenHeader,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         authorize(token, tokenHeader, authorization);
         AgentDistribution.Info d = servedDistribution();
         return new Views.Distribution(AgentDistribution.FILE_NAME, d.size(), d.sha256(), Views.time(d.modified()));
@@ -336,13 +373,18 @@ public final class AgentsResource implements RestResource {
     @Path("install.sh")
     @PermitAll
     @Produces(SCRIPT)
-    public Response installScript(@QueryParam("token") String token, @HeaderParam(TOKEN_HEADER) String tokenHeader,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpHeaders headers) {
+    public Response installScript(
+            @QueryParam("token") String token,
+            @HeaderParam(TOKEN_HEADER) String tokenHeader,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpHeaders headers) {
         Enrolment.OpenToken open = authorize(token, tokenHeader, authorization);
         String host = requestHost(headers);
         if (host == null) {
-            throw ApiException.invalid("Host", "the request's Host header must be a host name or an IP address:"
-                    + " the script reaches the core by it");
+            throw ApiException.invalid(
+                    "Host",
+                    "the request's Host header must be a host name or an IP address:"
+                            + " the script reaches the core by it");
         }
         AgentDistribution.Info d = servedDistribution();
         String pin = certificate.publicKeyPin().orElse(null);
@@ -351,14 +393,23 @@ public final class AgentsResource implements RestResource {
             throw ApiException.conflict("This core serves no HTTPS: the install script needs it (docs/security.md)");
         }
         String core = "https://" + host + ":" + certificate.httpsPort();
-        String script = InstallScript.render(new InstallScript.Values(core, pin, fingerprint, d.sha256(),
-                open == null ? null : tokenOf(token, tokenHeader), open == null ? null : open.name()));
-        return Response.ok(script, SCRIPT).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        String script = InstallScript.render(new InstallScript.Values(
+                core,
+                pin,
+                fingerprint,
+                d.sha256(),
+                open == null ? null : tokenOf(token, tokenHeader),
+                open == null ? null : open.name()));
+        return Response.ok(script, SCRIPT)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .build();
     }
 
     private AgentDistribution.Info servedDistribution() {
-        return distribution.info().orElseThrow(() -> ApiException.notFound(
-                "The agent distribution on this core (agent/" + AgentDistribution.FILE_NAME + ")"));
+        return distribution
+                .info()
+                .orElseThrow(() -> ApiException.notFound(
+                        "The agent distribution on this core (agent/" + AgentDistribution.FILE_NAME + ")"));
     }
 
     private static String tokenOf(String query, String header) {
@@ -374,14 +425,17 @@ public final class AgentsResource implements RestResource {
         String token = tokenOf(query, header);
         if (token != null && !token.isEmpty()) {
             if (!Enrolment.TOKEN.matcher(token).matches()) {
-                throw ApiException.invalid(header != null && !header.isBlank() ? TOKEN_HEADER : "token",
-                        "is not an enrolment token");
+                throw ApiException.invalid(
+                        header != null && !header.isBlank() ? TOKEN_HEADER : "token", "is not an enrolment token");
             }
-            return enrolment.open(token).orElseThrow(() -> new ApiException(403,
-                    "This enrolment token was used, revoked or has expired: create a new one"));
+            return enrolment
+                    .open(token)
+                    .orElseThrow(() -> new ApiException(
+                            403, "This enrolment token was used, revoked or has expired: create a new one"));
         }
         String bearer = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : null;
+                ? authorization.substring(7).trim()
+                : null;
         Authenticator auth = authenticator;
         Optional<Caller> caller = Optional.empty();
         if (bearer != null && !bearer.isEmpty() && auth != null) {
@@ -392,7 +446,8 @@ public final class AgentsResource implements RestResource {
             }
         }
         if (caller.isEmpty()) {
-            throw new ApiException(401, "An enrolment token (X-Fleetgate-Token or ?token=) or an admin's bearer token is required");
+            throw new ApiException(
+                    401, "An enrolment token (X-Fleetgate-Token or ?token=) or an admin's bearer token is required");
         }
         if (!caller.get().hasRole(Roles.ADMIN)) {
             throw new ApiException(403, "Only an admin (or a host with an enrolment token) may download the agent");
@@ -412,7 +467,9 @@ public final class AgentsResource implements RestResource {
     /** The host name the admin reached the core by (for the agent command line), without port; null when unusable. */
     private static String requestHost(HttpHeaders headers) {
         String host = headers == null ? null : headers.getHeaderString(HttpHeaders.HOST);
-        if (host == null || host.length() > 255 || !host.matches("[A-Za-z0-9.\\-]+(:\\d+)?|\\[[0-9A-Fa-f:.]+\\](:\\d+)?")) {
+        if (host == null
+                || host.length() > 255
+                || !host.matches("[A-Za-z0-9.\\-]+(:\\d+)?|\\[[0-9A-Fa-f:.]+\\](:\\d+)?")) {
             return null;
         }
         return host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":\\d+$", "");

@@ -44,8 +44,10 @@ import dev.fleetgate.rest.internal.JerseyApplications;
 class AgentDownloadIT {
     @RegisterExtension
     static final MigratedDatabase db = new MigratedDatabase();
+
     @TempDir
     static Path dir;
+
     private static Path keystore;
     private static byte[] tarball;
     private static Path distFile;
@@ -60,12 +62,33 @@ class AgentDownloadIT {
     @BeforeAll
     static void files() throws Exception {
         keystore = dir.resolve("tls.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "fleetgate", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "secret", "-keypass", "secret").redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "fleetgate",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=localhost",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "secret",
+                        "-keypass",
+                        "secret")
+                .redirectErrorStream(true)
+                .start();
         assertTrue(keytool.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, keytool.exitValue(), new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(
+                0, keytool.exitValue(), new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         tarball = new byte[300_000];
         ThreadLocalRandom.current().nextBytes(tarball);
         distFile = dir.resolve(AgentDistribution.FILE_NAME);
@@ -75,15 +98,28 @@ class AgentDownloadIT {
     @BeforeEach
     void start() {
         core = new Core(db.dataSource(), Settings.defaults(), clock);
-        certificate = CoreCertificate.of(Map.of("FLEETGATE_TLS_KEYSTORE", keystore.toString(),
-                "FLEETGATE_TLS_KEYSTORE_PASSWORD", "secret", "FLEETGATE_HTTPS_PORT", "8443"));
+        certificate = CoreCertificate.of(Map.of(
+                "FLEETGATE_TLS_KEYSTORE",
+                keystore.toString(),
+                "FLEETGATE_TLS_KEYSTORE_PASSWORD",
+                "secret",
+                "FLEETGATE_HTTPS_PORT",
+                "8443"));
         enrolment = new Enrolment(db.dataSource(), core.registry, core.desired, core.signer, certificate);
         app = app(AgentDistribution.at(distFile));
     }
 
     private ApplicationHandler app(AgentDistribution distribution) {
-        AgentsResource resource = new AgentsResource(core.registry, enrolment, core.desired, core.tasks, core.sync,
-                core.bundles, new ContainerInventory(db.dataSource(), clock), distribution, certificate);
+        AgentsResource resource = new AgentsResource(
+                core.registry,
+                enrolment,
+                core.desired,
+                core.tasks,
+                core.sync,
+                core.bundles,
+                new ContainerInventory(db.dataSource(), clock),
+                distribution,
+                certificate);
         Authenticator jwt = token -> switch (token) {
             case "admin-jwt" -> Optional.of(new Caller("ada", Set.of(Roles.ADMIN)));
             case "viewer-jwt" -> Optional.of(new Caller("vic", Set.of(Roles.VIEWER)));
@@ -109,8 +145,13 @@ class AgentDownloadIT {
     }
 
     private static Answer get(ApplicationHandler app, String path, Map<String, String> headers) throws Exception {
-        ContainerRequest req = new ContainerRequest(URI.create("http://core.example:8080/api/v1/"),
-                URI.create("http://core.example:8080/api/v1/" + path), "GET", null, new MapPropertiesDelegate(), null);
+        ContainerRequest req = new ContainerRequest(
+                URI.create("http://core.example:8080/api/v1/"),
+                URI.create("http://core.example:8080/api/v1/" + path),
+                "GET",
+                null,
+                new MapPropertiesDelegate(),
+                null);
         req.header("Host", "core.example:8080");
         headers.forEach(req::header);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -120,7 +161,8 @@ class AgentDownloadIT {
         return new Answer(r.getStatus(), h, out.toByteArray());
     }
 
-    private static final List<String> PATHS = List.of("agents/distribution", "agents/distribution/info", "agents/install.sh");
+    private static final List<String> PATHS =
+            List.of("agents/distribution", "agents/distribution/info", "agents/install.sh");
 
     @Test
     void neverAnonymous() throws Exception {
@@ -128,10 +170,15 @@ class AgentDownloadIT {
             Answer a = get(path, Map.of());
             assertEquals(401, a.status(), path);
             assertTrue(a.headers().get("content-type").startsWith("application/problem+json"), path);
-            assertEquals(401, get(path, Map.of("Authorization", "Bearer forged")).status(), path);
-            assertEquals(403, get(path, Map.of("Authorization", "Bearer viewer-jwt")).status(), path + ": viewers may not");
+            assertEquals(
+                    401, get(path, Map.of("Authorization", "Bearer forged")).status(), path);
+            assertEquals(
+                    403, get(path, Map.of("Authorization", "Bearer viewer-jwt")).status(), path + ": viewers may not");
             assertEquals(400, get(path + "?token=not%20a%20token", Map.of()).status(), path);
-            assertEquals(400, get(path, Map.of(AgentsResource.TOKEN_HEADER, "x';id;'")).status(), path);
+            assertEquals(
+                    400,
+                    get(path, Map.of(AgentsResource.TOKEN_HEADER, "x';id;'")).status(),
+                    path);
         }
     }
 
@@ -140,14 +187,21 @@ class AgentDownloadIT {
         Enrolment.Token used = enrolment.createToken(null, 60, "admin");
         enrolment.enroll(new Enrolment.Request(used.token(), "dl-used", "h.lan", null, "1"));
         Enrolment.Token revoked = enrolment.createToken(null, 60, "admin");
-        enrolment.revoke(enrolment.openTokens().stream().filter(t -> t.id().equals(
-                Secrets.sha256Hex(revoked.token()).substring(0, 16))).findFirst().orElseThrow().id());
+        enrolment.revoke(enrolment.openTokens().stream()
+                .filter(t -> t.id().equals(Secrets.sha256Hex(revoked.token()).substring(0, 16)))
+                .findFirst()
+                .orElseThrow()
+                .id());
         Enrolment.Token expired = enrolment.createToken(null, 1, "admin");
         Enrolment.Token unknown = new Enrolment.Token(Secrets.newEnrollmentToken(), null, null, 0, null);
         clock.advance(Duration.ofMinutes(2));
         for (Enrolment.Token t : List.of(used, revoked, expired, unknown)) {
             for (String path : PATHS) {
-                assertEquals(403, get(path, Map.of(AgentsResource.TOKEN_HEADER, t.token())).status(), path);
+                assertEquals(
+                        403,
+                        get(path, Map.of(AgentsResource.TOKEN_HEADER, t.token()))
+                                .status(),
+                        path);
                 assertEquals(403, get(path + "?token=" + t.token(), Map.of()).status(), path);
             }
         }
@@ -157,8 +211,8 @@ class AgentDownloadIT {
     void anOpenTokenDownloadsTheRightBytesAndStaysUsable() throws Exception {
         Enrolment.Token t = enrolment.createToken("dl-web", 60, "admin");
         String sha = Secrets.sha256Hex(tarball);
-        for (Map<String, String> auth : List.of(Map.of(AgentsResource.TOKEN_HEADER, t.token()),
-                Map.of("Authorization", "Bearer admin-jwt"))) {
+        for (Map<String, String> auth :
+                List.of(Map.of(AgentsResource.TOKEN_HEADER, t.token()), Map.of("Authorization", "Bearer admin-jwt"))) {
             Answer a = get("agents/distribution", auth);
             assertEquals(200, a.status(), auth.toString());
             assertArrayEquals(tarball, a.body());
@@ -166,18 +220,27 @@ class AgentDownloadIT {
             assertEquals(sha, a.headers().get("x-fleetgate-sha256"));
             assertEquals("\"" + sha + "\"", a.headers().get("etag"));
             assertEquals("application/gzip", a.headers().get("content-type"));
-            assertEquals(304, get("agents/distribution", merged(auth, "If-None-Match", "\"" + sha + "\"")).status());
+            assertEquals(
+                    304,
+                    get("agents/distribution", merged(auth, "If-None-Match", "\"" + sha + "\""))
+                            .status());
         }
-        assertArrayEquals(tarball, get("agents/distribution?token=" + t.token(), Map.of()).body());
+        assertArrayEquals(
+                tarball, get("agents/distribution?token=" + t.token(), Map.of()).body());
         Answer info = get("agents/distribution/info?token=" + t.token(), Map.of());
         assertEquals(200, info.status());
         assertTrue(info.text().contains("\"sha256\":\"" + sha + "\""), info.text());
         assertTrue(info.text().contains("\"size\":" + tarball.length), info.text());
 
         // downloading does not use the token up: the host enrols with it afterwards
-        String agentId = enrolment.enroll(new Enrolment.Request(t.token(), null, "h.lan", null, "1")).agentId();
+        String agentId = enrolment
+                .enroll(new Enrolment.Request(t.token(), null, "h.lan", null, "1"))
+                .agentId();
         assertEquals("dl-web", core.registry.get(agentId).orElseThrow().name(), "named by the token");
-        assertEquals(403, get("agents/distribution", Map.of(AgentsResource.TOKEN_HEADER, t.token())).status());
+        assertEquals(
+                403,
+                get("agents/distribution", Map.of(AgentsResource.TOKEN_HEADER, t.token()))
+                        .status());
     }
 
     private static Map<String, String> merged(Map<String, String> a, String k, String v) {
@@ -194,7 +257,8 @@ class AgentDownloadIT {
         assertTrue(a.headers().get("content-type").startsWith("text/x-shellscript"));
         assertEquals("no-store", a.headers().get("cache-control"));
         String script = a.text();
-        assertTrue(script.contains("\ncore='https://core.example:8443'\n"), "the Host it was fetched by, the HTTPS port");
+        assertTrue(
+                script.contains("\ncore='https://core.example:8443'\n"), "the Host it was fetched by, the HTTPS port");
         assertTrue(script.contains("\npin='" + certificate.publicKeyPin().orElseThrow() + "'\n"));
         assertTrue(script.contains("\nfingerprint='" + certificate.fingerprint().orElseThrow() + "'\n"));
         assertTrue(script.contains("\nsha256='" + Secrets.sha256Hex(tarball) + "'\n"));
@@ -202,14 +266,18 @@ class AgentDownloadIT {
         assertTrue(script.contains("\ntoken_name='dl-script'\n"));
         Path file = tmp.resolve("install.sh");
         Files.writeString(file, script);
-        Process sh = new ProcessBuilder("sh", "-n", file.toString()).redirectErrorStream(true).start();
+        Process sh = new ProcessBuilder("sh", "-n", file.toString())
+                .redirectErrorStream(true)
+                .start();
         assertTrue(sh.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, sh.exitValue());
 
         // the one-liner of the token answer fetches exactly this
         String command = t.installCommand("core.example");
-        assertEquals("curl -fsSk --pinnedpubkey '" + certificate.publicKeyPin().orElseThrow()
-                + "' 'https://core.example:8443/api/v1/agents/install.sh?token=" + t.token() + "' | sudo sh", command);
+        assertEquals(
+                "curl -fsSk --pinnedpubkey '" + certificate.publicKeyPin().orElseThrow()
+                        + "' 'https://core.example:8443/api/v1/agents/install.sh?token=" + t.token() + "' | sudo sh",
+                command);
 
         // an admin's script has no token: it takes FLEETGATE_AGENT_TOKEN when it runs
         Answer admin = get("agents/install.sh", Map.of("Authorization", "Bearer admin-jwt"));
@@ -221,11 +289,15 @@ class AgentDownloadIT {
     @Test
     void oddHostHeadersGetNoScript() throws Exception {
         Enrolment.Token t = enrolment.createToken(null, 60, "admin");
-        for (String host : List.of("core.example';id;'", "$(id)", "`id`", "a b", "core.example:80:80", "x|y", "\"q\"",
-                "a".repeat(300))) {
-            ContainerRequest req = new ContainerRequest(URI.create("http://core.example:8080/api/v1/"),
-                    URI.create("http://core.example:8080/api/v1/agents/install.sh?token=" + t.token()), "GET", null,
-                    new MapPropertiesDelegate(), null);
+        for (String host : List.of(
+                "core.example';id;'", "$(id)", "`id`", "a b", "core.example:80:80", "x|y", "\"q\"", "a".repeat(300))) {
+            ContainerRequest req = new ContainerRequest(
+                    URI.create("http://core.example:8080/api/v1/"),
+                    URI.create("http://core.example:8080/api/v1/agents/install.sh?token=" + t.token()),
+                    "GET",
+                    null,
+                    new MapPropertiesDelegate(),
+                    null);
             req.header("Host", host);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ContainerResponse r = app.apply(req, out).get();

@@ -23,20 +23,59 @@ class InstallScriptTest {
     static final String TOKEN = "AbC_dEf-0123456789abcdefghijklmnopqrstuvwxy";
 
     /** What a user or a client might send that a shell would act on. */
-    static final List<String> ODD = List.of("x'; rm -rf / #", "$(id)", "`id`", "a b", "a\nb", "a;b", "a|b", "a&b", "a\"b",
-            "a\\b", "${HOME}", "a>b", "*", "~root", "a\u0000b", "é");
+    static final List<String> ODD = List.of(
+            "x'; rm -rf / #",
+            "$(id)",
+            "`id`",
+            "a b",
+            "a\nb",
+            "a;b",
+            "a|b",
+            "a&b",
+            "a\"b",
+            "a\\b",
+            "${HOME}",
+            "a>b",
+            "*",
+            "~root",
+            "a\u0000b",
+            "é");
 
     @Test
     void oddValuesAreRefusedNotEscaped() {
         for (String odd : ODD) {
-            assertThrows(IllegalArgumentException.class, () -> new InstallScript.Values(CORE + odd, PIN, FINGERPRINT, SHA, TOKEN, null), odd);
-            assertThrows(IllegalArgumentException.class, () -> new InstallScript.Values("https://" + odd + ":8443", PIN, FINGERPRINT, SHA, TOKEN, null), odd);
-            assertThrows(IllegalArgumentException.class, () -> new InstallScript.Values(CORE, PIN + odd, FINGERPRINT, SHA, TOKEN, null), odd);
-            assertThrows(IllegalArgumentException.class, () -> new InstallScript.Values(CORE, PIN, FINGERPRINT + odd, SHA, TOKEN, null), odd);
-            assertThrows(IllegalArgumentException.class, () -> new InstallScript.Values(CORE, PIN, FINGERPRINT, SHA + odd, TOKEN, null), odd);
-            assertThrows(IllegalArgumentException.class, () -> new InstallScript.Values(CORE, PIN, FINGERPRINT, SHA, TOKEN + odd, null), odd);
-            assertThrows(IllegalArgumentException.class, () -> new InstallScript.Values(CORE, PIN, FINGERPRINT, SHA, odd, null), odd);
-            assertThrows(IllegalArgumentException.class, () -> new InstallScript.Values(CORE, PIN, FINGERPRINT, SHA, TOKEN, "web" + odd), odd);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InstallScript.Values(CORE + odd, PIN, FINGERPRINT, SHA, TOKEN, null),
+                    odd);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InstallScript.Values("https://" + odd + ":8443", PIN, FINGERPRINT, SHA, TOKEN, null),
+                    odd);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InstallScript.Values(CORE, PIN + odd, FINGERPRINT, SHA, TOKEN, null),
+                    odd);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InstallScript.Values(CORE, PIN, FINGERPRINT + odd, SHA, TOKEN, null),
+                    odd);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InstallScript.Values(CORE, PIN, FINGERPRINT, SHA + odd, TOKEN, null),
+                    odd);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InstallScript.Values(CORE, PIN, FINGERPRINT, SHA, TOKEN + odd, null),
+                    odd);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InstallScript.Values(CORE, PIN, FINGERPRINT, SHA, odd, null),
+                    odd);
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new InstallScript.Values(CORE, PIN, FINGERPRINT, SHA, TOKEN, "web" + odd),
+                    odd);
             assertThrows(IllegalArgumentException.class, () -> InstallScript.command(CORE, PIN, TOKEN + odd), odd);
             assertThrows(IllegalArgumentException.class, () -> InstallScript.command(CORE + odd, PIN, TOKEN), odd);
         }
@@ -44,7 +83,8 @@ class InstallScriptTest {
 
     @Test
     void theValuesAreSingleQuotedAssignmentsAndTheScriptParses(@TempDir Path dir) throws Exception {
-        String script = InstallScript.render(new InstallScript.Values("https://[::1]:8443", PIN, FINGERPRINT, SHA, TOKEN, "web-1"));
+        String script = InstallScript.render(
+                new InstallScript.Values("https://[::1]:8443", PIN, FINGERPRINT, SHA, TOKEN, "web-1"));
         assertTrue(script.startsWith("#!/bin/sh\n"));
         assertTrue(script.contains("\ncore='https://[::1]:8443'\n"));
         assertTrue(script.contains("\npin='" + PIN + "'\n"));
@@ -52,11 +92,14 @@ class InstallScriptTest {
         assertTrue(script.contains("\nsha256='" + SHA + "'\n"));
         assertTrue(script.contains("\ntoken='" + TOKEN + "'\n"));
         assertTrue(script.contains("\ntoken_name='web-1'\n"));
-        assertFalse(java.util.regex.Pattern.compile("@[A-Z0-9]+@").matcher(script).find(), "every placeholder filled");
+        assertFalse(
+                java.util.regex.Pattern.compile("@[A-Z0-9]+@").matcher(script).find(), "every placeholder filled");
         assertTrue(script.contains("curl -fsS -k --pinnedpubkey \"$pin\" "), "the download is pinned like the script");
         Path file = dir.resolve("install.sh");
         Files.writeString(file, script, StandardCharsets.UTF_8);
-        Process sh = new ProcessBuilder("sh", "-n", file.toString()).redirectErrorStream(true).start();
+        Process sh = new ProcessBuilder("sh", "-n", file.toString())
+                .redirectErrorStream(true)
+                .start();
         assertTrue(sh.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, sh.exitValue(), new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
@@ -70,7 +113,9 @@ class InstallScriptTest {
 
     @Test
     void theCommandPinsTheKeyAndPipesToSh() {
-        assertEquals("curl -fsSk --pinnedpubkey '" + PIN + "' '" + CORE + "/api/v1/agents/install.sh?token=" + TOKEN
-                + "' | sudo sh", InstallScript.command(CORE, PIN, TOKEN));
+        assertEquals(
+                "curl -fsSk --pinnedpubkey '" + PIN + "' '" + CORE + "/api/v1/agents/install.sh?token=" + TOKEN
+                        + "' | sudo sh",
+                InstallScript.command(CORE, PIN, TOKEN));
     }
 }

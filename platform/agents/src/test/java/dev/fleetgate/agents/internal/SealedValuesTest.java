@@ -2,8 +2,8 @@ package dev.fleetgate.agents.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.UnaryOperator;
 
@@ -30,7 +30,8 @@ class SealedValuesTest {
                 + "'keys':[{'$sealed':'sealed:k1'},'x']}");
         JsonNode sent = SealedValues.open(stored, OPEN);
         assertEquals(json("{'services':[{'env':{'A':'plain','PW':'s3cret'}}],'keys':['k1','x']}"), sent);
-        assertEquals("sealed:s3cret", stored.at("/services/0/env/PW/$sealed").asText(), "the stored body is not changed");
+        assertEquals(
+                "sealed:s3cret", stored.at("/services/0/env/PW/$sealed").asText(), "the stored body is not changed");
     }
 
     @Test
@@ -48,8 +49,8 @@ class SealedValuesTest {
 
     @Test
     void aValueThatCannotBeOpenedIsLeftOut() throws Exception {
-        JsonNode sent = SealedValues.open(json("{'env':{'A':'plain','PW':{'$sealed':'garbage'}},'l':[{'$sealed':'bad'}]}"),
-                OPEN);
+        JsonNode sent = SealedValues.open(
+                json("{'env':{'A':'plain','PW':{'$sealed':'garbage'}},'l':[{'$sealed':'bad'}]}"), OPEN);
         assertEquals(json("{'env':{'A':'plain'},'l':[null]}"), sent);
     }
 }

@@ -81,8 +81,11 @@ public final class BundleSchemaMigrator implements SchemaMigrator {
                 if (!connectionFailure(e) || System.nanoTime() + waitMillis * 1_000_000 > deadline) {
                     throw new IllegalStateException("Schema migration of " + module + " failed: " + e.getMessage(), e);
                 }
-                LOG.warn("Schema migration of {} cannot reach the database ({}); trying again in {} ms", module,
-                        e.getMessage(), waitMillis);
+                LOG.warn(
+                        "Schema migration of {} cannot reach the database ({}); trying again in {} ms",
+                        module,
+                        e.getMessage(),
+                        waitMillis);
                 try {
                     Thread.sleep(waitMillis);
                 } catch (InterruptedException interrupted) {
@@ -99,7 +102,8 @@ public final class BundleSchemaMigrator implements SchemaMigrator {
             if (t instanceof java.sql.SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof SQLException s && s.getSQLState() != null
+            if (t instanceof SQLException s
+                    && s.getSQLState() != null
                     && (s.getSQLState().startsWith("08") || s.getSQLState().equals("57P03"))) {
                 return true;
             }

@@ -62,12 +62,10 @@ class BundleSchemaMigratorIT {
             }
 
             @Override
-            public void setLogWriter(PrintWriter out) {
-            }
+            public void setLogWriter(PrintWriter out) {}
 
             @Override
-            public void setLoginTimeout(int seconds) {
-            }
+            public void setLoginTimeout(int seconds) {}
 
             @Override
             public int getLoginTimeout() {
@@ -102,15 +100,17 @@ class BundleSchemaMigratorIT {
     @Test
     void theWaitIsBoundedAndABadMigrationIsNotRetried() {
         AtomicInteger asked = new AtomicInteger();
-        BundleSchemaMigrator down = new BundleSchemaMigrator(flaky(db.dataSource(), Integer.MAX_VALUE, asked),
-                Duration.ofSeconds(1));
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        BundleSchemaMigrator down =
+                new BundleSchemaMigrator(flaky(db.dataSource(), Integer.MAX_VALUE, asked), Duration.ofSeconds(1));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> down.migrate("down", List.of(new Migration(1, "create", "CREATE TABLE down_t (id int)"))));
         assertTrue(e.getMessage().contains("Connection is not available"), e.getMessage());
 
         AtomicInteger once = new AtomicInteger();
         BundleSchemaMigrator bad = new BundleSchemaMigrator(flaky(db.dataSource(), 0, once), Duration.ofSeconds(30));
-        assertThrows(IllegalStateException.class,
+        assertThrows(
+                IllegalStateException.class,
                 () -> bad.migrate("bad", List.of(new Migration(1, "bad", "CREATE TABLE broken ("))));
         assertEquals(1, once.get(), "a syntax error is not a connection failure");
     }

@@ -1,10 +1,23 @@
 package dev.fleetgate.agent.firewall.internal;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.fleetgate.agent.AccessLogEntry;
 import dev.fleetgate.agent.AccessLogListener;
 import dev.fleetgate.agent.AgentContext;
@@ -15,16 +28,6 @@ import dev.fleetgate.firewall.detect.Analyzer;
 import dev.fleetgate.firewall.detect.Decision;
 import dev.fleetgate.firewall.detect.Request;
 import dev.fleetgate.firewall.detect.Settings;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.LongSupplier;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Reference;
 
 /**
  * Runs the firewall detectors over the proxy's access log as it is written (the {@link AccessLogListener}
@@ -33,7 +36,8 @@ import org.osgi.service.component.annotations.Reference;
  * {@value #MAX_PENDING}, each kept {@value #KEEP_MILLIS} ms: the core ignores repeats) and a sync is requested
  * at once. Before the section arrives nothing is analysed. Enforcement (nginx) is not this bundle's job.
  */
-@Component(service = {AccessLogListener.class, StateApplier.class, MetricSource.class},
+@Component(
+        service = {AccessLogListener.class, StateApplier.class, MetricSource.class},
         property = {StateApplier.SECTION + "=firewall", MetricSource.NAME + "=firewall"})
 public final class LiveDetection implements AccessLogListener, StateApplier, MetricSource {
     static final int MAX_PENDING = 1000;
@@ -69,8 +73,10 @@ public final class LiveDetection implements AccessLogListener, StateApplier, Met
         JsonNode settingsNode = body == null ? null : body.get("settings");
         JsonNode never = body == null ? null : body.get("neverBlock");
         List<String> problems = new ArrayList<>();
-        Settings s = settingsNode == null || !settingsNode.isObject() ? Settings.defaults()
-                : Settings.fromMap(JSON.convertValue(settingsNode, new TypeReference<Map<String, Object>>() { }),
+        Settings s = settingsNode == null || !settingsNode.isObject()
+                ? Settings.defaults()
+                : Settings.fromMap(
+                        JSON.convertValue(settingsNode, new TypeReference<Map<String, Object>>() {}),
                         (f, m) -> problems.add("firewall.settings." + f + " " + m));
         if (s == null) {
             throw new IllegalArgumentException(String.join("; ", problems.subList(0, Math.min(5, problems.size()))));
@@ -101,8 +107,17 @@ public final class LiveDetection implements AccessLogListener, StateApplier, Met
             }
             for (AccessLogEntry e : entries) {
                 try {
-                    analyzer.accept(new Request(e.timeMillis(), e.serviceId(), e.clientAddress(), e.method(),
-                            e.path() == null ? "" : e.path(), e.status(), e.userAgent(), null), 0);
+                    analyzer.accept(
+                            new Request(
+                                    e.timeMillis(),
+                                    e.serviceId(),
+                                    e.clientAddress(),
+                                    e.method(),
+                                    e.path() == null ? "" : e.path(),
+                                    e.status(),
+                                    e.userAgent(),
+                                    null),
+                            0);
                     requests++;
                 } catch (RuntimeException ex) {
                     LOG.log(System.Logger.Level.WARNING, "firewall: entry skipped: " + ex);

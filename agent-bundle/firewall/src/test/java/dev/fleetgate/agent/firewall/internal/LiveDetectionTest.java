@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetgate.agent.AccessLogEntry;
-import dev.fleetgate.agent.AgentContext;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,54 +12,74 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.agent.AccessLogEntry;
+import dev.fleetgate.agent.AgentContext;
 
 class LiveDetectionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final AtomicInteger syncs = new AtomicInteger();
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final LiveDetection live = new LiveDetection(new AgentContext() {
-        @Override
-        public String agentId() {
-            return "a1";
-        }
+    private final LiveDetection live = new LiveDetection(
+            new AgentContext() {
+                @Override
+                public String agentId() {
+                    return "a1";
+                }
 
-        @Override
-        public URI coreUrl() {
-            return URI.create("http://127.0.0.1");
-        }
+                @Override
+                public URI coreUrl() {
+                    return URI.create("http://127.0.0.1");
+                }
 
-        @Override
-        public String name() {
-            return "a";
-        }
+                @Override
+                public String name() {
+                    return "a";
+                }
 
-        @Override
-        public String role() {
-            return "host";
-        }
+                @Override
+                public String role() {
+                    return "host";
+                }
 
-        @Override
-        public Path stateDir() {
-            return Path.of("/nonexistent");
-        }
+                @Override
+                public Path stateDir() {
+                    return Path.of("/nonexistent");
+                }
 
-        @Override
-        public InputStream download(String relativeUrl) {
-            throw new UnsupportedOperationException();
-        }
+                @Override
+                public InputStream download(String relativeUrl) {
+                    throw new UnsupportedOperationException();
+                }
 
-        @Override
-        public void requestSync() {
-            syncs.incrementAndGet();
-        }
-    }, now::get);
+                @Override
+                public void requestSync() {
+                    syncs.incrementAndGet();
+                }
+            },
+            now::get);
 
     private static List<AccessLogEntry> scan(String ip, int n) {
         List<AccessLogEntry> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new AccessLogEntry(1_764_000_000_000L + i * 100L, "11111111-1111-1111-1111-111111111111", ip, "GET",
-                    "/probe" + i, "h.test", 404, 10, 0.001, 0.001, "127.0.0.1:80", "curl/8"));
+            out.add(new AccessLogEntry(
+                    1_764_000_000_000L + i * 100L,
+                    "11111111-1111-1111-1111-111111111111",
+                    ip,
+                    "GET",
+                    "/probe" + i,
+                    "h.test",
+                    404,
+                    10,
+                    0.001,
+                    0.001,
+                    "127.0.0.1:80",
+                    "curl/8"));
         }
         return out;
     }
@@ -87,7 +103,9 @@ class LiveDetectionTest {
         assertEquals("127.0.0.9", d.get(0).path("ip").asText());
         assertEquals("scan", d.get(0).path("detector").asText());
         assertEquals("enforce", d.get(0).path("mode").asText());
-        assertEquals("11111111-1111-1111-1111-111111111111", d.get(0).path("serviceId").asText());
+        assertEquals(
+                "11111111-1111-1111-1111-111111111111",
+                d.get(0).path("serviceId").asText());
         assertTrue(d.get(0).path("samples").size() > 0);
         assertEquals(100, live.status().path("requests").asLong());
         // the same settings again keep the state: no second decision for the same client
@@ -116,7 +134,8 @@ class LiveDetectionTest {
 
     @Test
     void badSettingsFailTheRevision() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> live.apply(1, JSON.readTree("{\"settings\":{\"mode\":\"sometimes\"}}")));
     }
 }

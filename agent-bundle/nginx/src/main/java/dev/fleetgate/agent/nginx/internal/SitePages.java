@@ -1,10 +1,11 @@
 package dev.fleetgate.agent.nginx.internal;
 
+import java.util.Set;
+import java.util.TreeSet;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The pages module's routing data beside each site's pages (see {@code lua/fleetgate.lua}, "Pages module"): which
@@ -15,8 +16,7 @@ final class SitePages {
     /** Largest fallback page or problem (UTF-16 chars; the core caps a rendered page at 128 KiB). */
     static final int MAX_FALLBACK = 256 * 1024;
 
-    private SitePages() {
-    }
+    private SitePages() {}
 
     /** Adds {@code upstreamStatuses} to a site entry when the spec names them for the site. */
     static void upstreamStatuses(ObjectNode entry, String f, JsonNode statuses) {
@@ -49,10 +49,13 @@ final class SitePages {
         }
         String html = fallback.path("html").asText();
         JsonNode problem = fallback.path("problem");
-        if (html.length() > MAX_FALLBACK || (problem.isTextual() && problem.asText().length() > MAX_FALLBACK)) {
+        if (html.length() > MAX_FALLBACK
+                || (problem.isTextual() && problem.asText().length() > MAX_FALLBACK)) {
             throw SafeValues.refused("extensions.pages.fallback", "is larger than " + MAX_FALLBACK + " characters");
         }
-        ObjectNode out = routes.putObject("fallback").put("type", "text/html; charset=utf-8").put("body", html);
+        ObjectNode out = routes.putObject("fallback")
+                .put("type", "text/html; charset=utf-8")
+                .put("body", html);
         if (problem.isTextual()) {
             out.put("problem", problem.asText());
         } else if (!problem.isMissingNode() && !problem.isNull()) {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,10 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The firewall module's blocks ({@code firewall-blocks} section) through a real nginx (ports 22030–22039): 403 for a
@@ -32,6 +34,7 @@ class FirewallBlocksIT {
 
     @TempDir
     Path work;
+
     private ProxyDriver driver;
     private Backend a;
     private NginxSettings settings;
@@ -40,7 +43,7 @@ class FirewallBlocksIT {
     void start() throws Exception {
         a = new Backend("A", 22035);
         settings = Specs.settings(work.resolve("nginx"), HTTP, ADMIN);
-        driver = new ProxyDriver(settings, () -> { });
+        driver = new ProxyDriver(settings, () -> {});
         driver.start();
         driver.apply(1, Specs.spec(Specs.service(SVC, "f.test", a.port)));
     }
@@ -56,7 +59,9 @@ class FirewallBlocksIT {
         ObjectNode body = Spec.JSON.createObjectNode();
         ArrayNode list = body.putArray("blocks");
         for (Object[] e : entries) {
-            ObjectNode b = list.addObject().put("ip", (String) e[0]).put("action", (String) e[1])
+            ObjectNode b = list.addObject()
+                    .put("ip", (String) e[0])
+                    .put("action", (String) e[1])
                     .put("expiresAt", System.currentTimeMillis() / 1000 + (Integer) e[2]);
             if (e.length > 3) {
                 b.put("serviceId", (String) e[3]);
@@ -70,8 +75,12 @@ class FirewallBlocksIT {
         assertEquals(200, get("127.0.0.9"));
         long reloads = driver.status().path("nginx").path("reloads").asLong();
         FirewallBlocksApplier applier = new FirewallBlocksApplier(settings);
-        applier.apply(2, blocks(new Object[] {"127.0.0.9", "block", 600},
-                new Object[] {"127.0.0.8", "limit", 600, SVC}, new Object[] {"127.0.0.7", "block", 600, "00000000-0000-0000-0000-000000000000"}));
+        applier.apply(
+                2,
+                blocks(
+                        new Object[] {"127.0.0.9", "block", 600},
+                        new Object[] {"127.0.0.8", "limit", 600, SVC},
+                        new Object[] {"127.0.0.7", "block", 600, "00000000-0000-0000-0000-000000000000"}));
         assertEquals(403, get("127.0.0.9"));
         assertEquals(429, get("127.0.0.8"));
         assertEquals(200, get("127.0.0.7"), "blocked on another service only");
@@ -95,13 +104,17 @@ class FirewallBlocksIT {
                 samples.add(name + labels + "=" + (long) value);
             }
         });
-        assertTrue(samples.contains("firewall_blocked_requests_totalservice," + SVC + ",status,403=1"), samples.toString());
-        assertTrue(samples.contains("firewall_blocked_requests_totalservice," + SVC + ",status,429=1"), samples.toString());
+        assertTrue(
+                samples.contains("firewall_blocked_requests_totalservice," + SVC + ",status,403=1"),
+                samples.toString());
+        assertTrue(
+                samples.contains("firewall_blocked_requests_totalservice," + SVC + ",status,429=1"),
+                samples.toString());
 
         // a new nginx master (agent and nginx restarted) restores the blocks from the file
         driver.stopNginx();
         driver.close();
-        driver = new ProxyDriver(settings, () -> { });
+        driver = new ProxyDriver(settings, () -> {});
         driver.start();
         assertEquals(403, get("127.0.0.9"));
         assertEquals(429, get("127.0.0.8"));
@@ -118,8 +131,12 @@ class FirewallBlocksIT {
     @Test
     void malformedBlocksAreRefused() throws Exception {
         FirewallBlocksApplier applier = new FirewallBlocksApplier(settings);
-        assertThrows(IllegalArgumentException.class, () -> applier.apply(2, blocks(new Object[] {"127.0.0.9; deny", "block", 60})));
-        assertThrows(IllegalArgumentException.class, () -> applier.apply(2, blocks(new Object[] {"127.0.0.9", "smite", 60})));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> applier.apply(2, blocks(new Object[] {"127.0.0.9; deny", "block", 60})));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> applier.apply(2, blocks(new Object[] {"127.0.0.9", "smite", 60})));
         assertEquals(200, get("127.0.0.9"));
     }
 

@@ -41,6 +41,7 @@ class PageSourcesIT {
 
     @TempDir
     Path work;
+
     private ProxyDriver driver;
     private HttpServer upstream;
     private ExecutorService executor;
@@ -67,7 +68,7 @@ class PageSourcesIT {
             }
         });
         upstream.start();
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> { });
+        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
         driver.start();
     }
 
@@ -116,7 +117,8 @@ class PageSourcesIT {
         Reply b = get("p2.test", "/", "text/html");
         String ridA = rid(a.body);
         assertNotEquals(ridA, rid(b.body), "one id per request");
-        assertEquals(a.body.length(), Integer.parseInt(a.header("content-length")), "Content-Length of the page as sent");
+        assertEquals(
+                a.body.length(), Integer.parseInt(a.header("content-length")), "Content-Length of the page as sent");
         Reply json = get("p2.test", "/", "application/json");
         assertEquals(502, json.status);
         assertEquals("application/problem+json", json.header("content-type"));
@@ -152,7 +154,11 @@ class PageSourcesIT {
     /** p1 (the upstream), p2 (a refused port), p3 (no target), each with pages 502–504 naming the request id. */
     private static ObjectNode spec(int[] upstreamStatuses, boolean fallback) {
         Specs.Service p1 = Specs.service("p1", "p1.test", UPSTREAM);
-        p1.site.putObject("timeouts").put("connectSeconds", 5).put("readSeconds", 1).put("sendSeconds", 60);
+        p1.site
+                .putObject("timeouts")
+                .put("connectSeconds", 5)
+                .put("readSeconds", 1)
+                .put("sendSeconds", 60);
         Specs.Service p2 = Specs.service("p2", "p2.test", NOTHING);
         Specs.Service p3 = Specs.service("p3", "p3.test").targets();
         ObjectNode spec = Specs.spec(p1, p2, p3);
@@ -163,9 +169,15 @@ class PageSourcesIT {
             ArrayNode errorPages = s.site.putArray("errorPages");
             ObjectNode problems = allProblems.putObject(s.id);
             for (int status : new int[] {502, 503, 504}) {
-                errorPages.addObject().put("contentType", "text/plain").put("body",
-                        "page " + status + " " + s.id + " rid=__FLEETGATE_REQUEST_ID__").putArray("statuses").add(status);
-                problems.put(String.valueOf(status), "{\"status\":" + status + ",\"requestId\":\"__FLEETGATE_REQUEST_ID__\"}");
+                errorPages
+                        .addObject()
+                        .put("contentType", "text/plain")
+                        .put("body", "page " + status + " " + s.id + " rid=__FLEETGATE_REQUEST_ID__")
+                        .putArray("statuses")
+                        .add(status);
+                problems.put(
+                        String.valueOf(status),
+                        "{\"status\":" + status + ",\"requestId\":\"__FLEETGATE_REQUEST_ID__\"}");
             }
             ArrayNode u = allUpstream.putArray(s.id);
             for (int status : upstreamStatuses) {
@@ -173,7 +185,8 @@ class PageSourcesIT {
             }
         }
         if (fallback) {
-            pages.putObject("fallback").put("html", "<h1>404 unknown</h1> rid=__FLEETGATE_REQUEST_ID__")
+            pages.putObject("fallback")
+                    .put("html", "<h1>404 unknown</h1> rid=__FLEETGATE_REQUEST_ID__")
                     .put("problem", "{\"status\":404,\"requestId\":\"__FLEETGATE_REQUEST_ID__\"}");
         }
         return spec;
@@ -201,8 +214,9 @@ class PageSourcesIT {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
             s.setSoTimeout(15_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nAccept: " + accept + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nAccept: " + accept + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             s.getInputStream().transferTo(all);
             String text = all.toString(StandardCharsets.UTF_8);

@@ -1,10 +1,5 @@
 package dev.fleetgate.firewall.detect.sim;
 
-import dev.fleetgate.firewall.detect.Analyzer;
-import dev.fleetgate.firewall.detect.Decision;
-import dev.fleetgate.firewall.detect.LogParser;
-import dev.fleetgate.firewall.detect.Request;
-import dev.fleetgate.firewall.detect.Settings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,6 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
+import dev.fleetgate.firewall.detect.Analyzer;
+import dev.fleetgate.firewall.detect.Decision;
+import dev.fleetgate.firewall.detect.LogParser;
+import dev.fleetgate.firewall.detect.Request;
+import dev.fleetgate.firewall.detect.Settings;
 
 /** Runs the detectors over labelled traffic and counts, per detector, right and wrong decisions. */
 public final class Evaluation {
@@ -26,7 +27,14 @@ public final class Evaluation {
      * @param caught       targets this detector decided on
      * @param caughtAny    targets some detector decided on
      */
-    public record Row(String detector, int decided, int onTarget, int otherAttack, int benign, int targets, int caught,
+    public record Row(
+            String detector,
+            int decided,
+            int onTarget,
+            int otherAttack,
+            int benign,
+            int targets,
+            int caught,
             int caughtAny) {
         public double precision() {
             return decided == 0 ? 1 : (decided - benign) / (double) decided;
@@ -42,25 +50,47 @@ public final class Evaluation {
     }
 
     /** @param benignBlocked benign clients decided on by any detector, with their label and detector */
-    public record Report(List<Row> rows, int benignClients, int attackers, int attackersCaught,
-            List<String> benignBlocked) {
+    public record Report(
+            List<Row> rows, int benignClients, int attackers, int attackersCaught, List<String> benignBlocked) {
         public String table() {
-            StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                    "%-11s %8s %8s %8s %8s %8s %10s %8s %9s%n", "detector", "decided", "target", "other", "benign",
-                    "targets", "precision", "recall", "recallAny"));
+            StringBuilder b = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "%-11s %8s %8s %8s %8s %8s %10s %8s %9s%n",
+                    "detector",
+                    "decided",
+                    "target",
+                    "other",
+                    "benign",
+                    "targets",
+                    "precision",
+                    "recall",
+                    "recallAny"));
             for (Row r : rows) {
-                b.append(String.format(Locale.ROOT, "%-11s %8d %8d %8d %8d %8d %10.3f %8.3f %9.3f%n", r.detector(),
-                        r.decided(), r.onTarget(), r.otherAttack(), r.benign(), r.targets(), r.precision(), r.recall(),
+                b.append(String.format(
+                        Locale.ROOT,
+                        "%-11s %8d %8d %8d %8d %8d %10.3f %8.3f %9.3f%n",
+                        r.detector(),
+                        r.decided(),
+                        r.onTarget(),
+                        r.otherAttack(),
+                        r.benign(),
+                        r.targets(),
+                        r.precision(),
+                        r.recall(),
                         r.recallAny()));
             }
-            b.append(String.format(Locale.ROOT, "benign clients %d, benign decided %d; attackers %d, caught %d%n",
-                    benignClients, benignBlocked.size(), attackers, attackersCaught));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "benign clients %d, benign decided %d; attackers %d, caught %d%n",
+                    benignClients,
+                    benignBlocked.size(),
+                    attackers,
+                    attackersCaught));
             return b.toString();
         }
     }
 
-    private Evaluation() {
-    }
+    private Evaluation() {}
 
     /**
      * @param format {@code direct} (requests fed as they are, as live), {@code json} or {@code combined} (each
@@ -80,12 +110,13 @@ public final class Evaluation {
         long n = 0;
         for (Request r : traffic.requests()) {
             n++;
-            Request fed = switch (format) {
-                case "direct" -> r;
-                case "json" -> parser.parse(TrafficGenerator.json(r));
-                case "combined" -> parser.parse(TrafficGenerator.combined(r));
-                default -> throw new IllegalArgumentException(format);
-            };
+            Request fed =
+                    switch (format) {
+                        case "direct" -> r;
+                        case "json" -> parser.parse(TrafficGenerator.json(r));
+                        case "combined" -> parser.parse(TrafficGenerator.combined(r));
+                        default -> throw new IllegalArgumentException(format);
+                    };
             analyzer.accept(fed, n);
         }
         Map<String, String> labels = traffic.labels();

@@ -1,6 +1,5 @@
 package dev.fleetgate.firewall.detect.sim;
 
-import dev.fleetgate.firewall.detect.Request;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -14,6 +13,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
+import dev.fleetgate.firewall.detect.Request;
+
 /**
  * Generates labelled traffic, seeded and varied: every count, rate and duration is drawn from a range, so two seeds
  * give different logs. Benign: people browsing (a page then a burst of its assets, think times, a few 404s and
@@ -26,37 +27,94 @@ public final class TrafficGenerator {
     /** Benign kinds. */
     public static final Set<String> BENIGN = Set.of("normal", "crawler", "monitor", "nat");
     /** Attack kind → the detector meant to catch it. */
-    public static final Map<String, String> ATTACKS = Map.of("flood", "flood", "scan", "scan", "bruteforce",
-            "bruteforce", "errors", "errors", "patterns", "patterns");
+    public static final Map<String, String> ATTACKS = Map.of(
+            "flood", "flood", "scan", "scan", "bruteforce", "bruteforce", "errors", "errors", "patterns", "patterns");
 
     /** The generated log: requests in time order and each client's label. */
-    public record Traffic(List<Request> requests, Map<String, String> labels) {
-    }
+    public record Traffic(List<Request> requests, Map<String, String> labels) {}
 
-    private static final String[] WORDLIST = {"/admin", "/administrator", "/backup", "/backup.zip", "/db.sql",
-        "/dump.sql", "/.env", "/.env.local", "/.git/config", "/.git/HEAD", "/config.php", "/wp-login.php",
-        "/wp-admin/", "/phpmyadmin/", "/pma/", "/server-status", "/.DS_Store", "/old", "/test", "/tmp", "/login.php",
-        "/admin.php", "/console", "/manager/html", "/actuator/env", "/api/swagger.json", "/cgi-bin/test.cgi",
-        "/shell.php", "/info.php", "/phpinfo.php", "/.aws/credentials", "/.ssh/id_rsa", "/web.config", "/xmlrpc.php",
-        "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php", "/solr/", "/jenkins/", "/debug", "/.svn/entries",
-        "/install.php", "/setup.php", "/config.json", "/credentials.json", "/secrets.yml", "/app.log", "/logs/"};
-    private static final String[] PROBES = {"/products/1' or '1'='1", "/item/1%20union%20select%20null,null--",
-        "/static/../../../../etc/passwd", "/download/..%2f..%2f..%2fetc%2fpasswd", "/.env", "/search/<script>alert(1)",
-        "/api/v1/users/1+union+select+password+from+users", "/?x=${jndi:ldap://x/a}", "/.git/config",
-        "/cgi-bin/../../bin/sh"};
-    private static final String[] SCANNER_UAS = {"sqlmap/1.7.2#stable (https://sqlmap.org)",
-        "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:Port Check)", "gobuster/3.6", "Nuclei - Open-source project",
-        "Mozilla/5.0 zgrab/0.x", "WPScan v3.8.22 (https://wpscan.com/wordpress-security-scanner)",
-        "Fuzz Faster U Fool v2.1.0"};
+    private static final String[] WORDLIST = {
+        "/admin",
+        "/administrator",
+        "/backup",
+        "/backup.zip",
+        "/db.sql",
+        "/dump.sql",
+        "/.env",
+        "/.env.local",
+        "/.git/config",
+        "/.git/HEAD",
+        "/config.php",
+        "/wp-login.php",
+        "/wp-admin/",
+        "/phpmyadmin/",
+        "/pma/",
+        "/server-status",
+        "/.DS_Store",
+        "/old",
+        "/test",
+        "/tmp",
+        "/login.php",
+        "/admin.php",
+        "/console",
+        "/manager/html",
+        "/actuator/env",
+        "/api/swagger.json",
+        "/cgi-bin/test.cgi",
+        "/shell.php",
+        "/info.php",
+        "/phpinfo.php",
+        "/.aws/credentials",
+        "/.ssh/id_rsa",
+        "/web.config",
+        "/xmlrpc.php",
+        "/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php",
+        "/solr/",
+        "/jenkins/",
+        "/debug",
+        "/.svn/entries",
+        "/install.php",
+        "/setup.php",
+        "/config.json",
+        "/credentials.json",
+        "/secrets.yml",
+        "/app.log",
+        "/logs/"
+    };
+    private static final String[] PROBES = {
+        "/products/1' or '1'='1",
+        "/item/1%20union%20select%20null,null--",
+        "/static/../../../../etc/passwd",
+        "/download/..%2f..%2f..%2fetc%2fpasswd",
+        "/.env",
+        "/search/<script>alert(1)",
+        "/api/v1/users/1+union+select+password+from+users",
+        "/?x=${jndi:ldap://x/a}",
+        "/.git/config",
+        "/cgi-bin/../../bin/sh"
+    };
+    private static final String[] SCANNER_UAS = {
+        "sqlmap/1.7.2#stable (https://sqlmap.org)",
+        "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:Port Check)",
+        "gobuster/3.6",
+        "Nuclei - Open-source project",
+        "Mozilla/5.0 zgrab/0.x",
+        "WPScan v3.8.22 (https://wpscan.com/wordpress-security-scanner)",
+        "Fuzz Faster U Fool v2.1.0"
+    };
     private static final String[] CRAWLER_UAS = {
         "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
         "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
-        "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)", "DuckDuckBot/1.1",
-        "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)"};
-    private static final String[] MONITOR_UAS = {"Prometheus/2.51.0", "curl/8.5.0", "UptimeRobot/2.0",
-        "kube-probe/1.29", "Go-http-client/1.1"};
-    private static final String[] LOGIN_PATHS = {"/login", "/wp-login.php", "/api/auth/token", "/account/signin",
-        "/user/session"};
+        "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)",
+        "DuckDuckBot/1.1",
+        "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)"
+    };
+    private static final String[] MONITOR_UAS = {
+        "Prometheus/2.51.0", "curl/8.5.0", "UptimeRobot/2.0", "kube-probe/1.29", "Go-http-client/1.1"
+    };
+    private static final String[] LOGIN_PATHS = {
+        "/login", "/wp-login.php", "/api/auth/token", "/account/signin", "/user/session"
+    };
 
     private final Random rnd;
     private final double scale;
@@ -84,12 +142,16 @@ public final class TrafficGenerator {
         for (int i = 0; i < browserUas.length; i++) {
             int v = 100 + rnd.nextInt(30);
             browserUas[i] = switch (rnd.nextInt(4)) {
-                case 0 -> "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + v
-                        + ".0.0.0 Safari/537.36";
-                case 1 -> "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/"
-                        + (14 + v % 5) + ".1 Safari/605.1.15";
+                case 0 ->
+                    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + v
+                            + ".0.0.0 Safari/537.36";
+                case 1 ->
+                    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/"
+                            + (14 + v % 5) + ".1 Safari/605.1.15";
                 case 2 -> "Mozilla/5.0 (X11; Linux x86_64; rv:" + v + ".0) Gecko/20100101 Firefox/" + v + ".0";
-                default -> "Mozilla/5.0 (iPhone; CPU iPhone OS 17_" + v % 7 + " like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
+                default ->
+                    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_" + v % 7
+                            + " like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
             };
         }
         this.services = new String[3 + rnd.nextInt(5)];
@@ -108,8 +170,8 @@ public final class TrafficGenerator {
             }
             assets[s] = new String[10 + rnd.nextInt(40)];
             for (int a = 0; a < assets[s].length; a++) {
-                assets[s][a] = "/static/" + (a % 3 == 0 ? "app." + a + ".js" : a % 3 == 1 ? "style." + a + ".css"
-                        : "img/" + a + ".png");
+                assets[s][a] = "/static/"
+                        + (a % 3 == 0 ? "app." + a + ".js" : a % 3 == 1 ? "style." + a + ".css" : "img/" + a + ".png");
             }
         }
     }
@@ -118,8 +180,12 @@ public final class TrafficGenerator {
         int people = (int) (scale * (1200 + rnd.nextInt(1600)));
         for (int i = 0; i < people; i++) {
             String ip = address("normal");
-            person(ip, rnd.nextInt(services.length), browserUas[rnd.nextInt(browserUas.length)],
-                    rnd.nextDouble() * durationMs, 1);
+            person(
+                    ip,
+                    rnd.nextInt(services.length),
+                    browserUas[rnd.nextInt(browserUas.length)],
+                    rnd.nextDouble() * durationMs,
+                    1);
         }
         int offices = 2 + rnd.nextInt(4);
         for (int o = 0; o < offices; o++) {
@@ -127,49 +193,87 @@ public final class TrafficGenerator {
             int staff = (int) (scale * (30 + rnd.nextInt(220)));
             int svc = rnd.nextInt(services.length);
             for (int u = 0; u < staff; u++) {
-                person(ip, rnd.nextDouble() < 0.7 ? svc : rnd.nextInt(services.length),
-                        browserUas[rnd.nextInt(Math.min(browserUas.length, 12))], rnd.nextDouble() * durationMs, 1);
+                person(
+                        ip,
+                        rnd.nextDouble() < 0.7 ? svc : rnd.nextInt(services.length),
+                        browserUas[rnd.nextInt(Math.min(browserUas.length, 12))],
+                        rnd.nextDouble() * durationMs,
+                        1);
             }
         }
         // a flash crowd: many new people within one minute on one service
         int crowdSvc = rnd.nextInt(services.length);
         double crowdAt = rnd.nextDouble() * (durationMs - 60_000);
         for (int i = 0, n = (int) (scale * (200 + rnd.nextInt(400))); i < n; i++) {
-            person(address("normal"), crowdSvc, browserUas[rnd.nextInt(browserUas.length)],
-                    crowdAt + rnd.nextDouble() * 60_000, 0.5);
+            person(
+                    address("normal"),
+                    crowdSvc,
+                    browserUas[rnd.nextInt(browserUas.length)],
+                    crowdAt + rnd.nextDouble() * 60_000,
+                    0.5);
         }
         for (int i = 0, n = 2 + rnd.nextInt(7); i < n; i++) {
-            steady(address("crawler"), CRAWLER_UAS[rnd.nextInt(CRAWLER_UAS.length)], 0.3 + rnd.nextDouble() * 8,
-                    0, durationMs, "crawl");
+            steady(
+                    address("crawler"),
+                    CRAWLER_UAS[rnd.nextInt(CRAWLER_UAS.length)],
+                    0.3 + rnd.nextDouble() * 8,
+                    0,
+                    durationMs,
+                    "crawl");
         }
         for (int i = 0, n = 2 + rnd.nextInt(5); i < n; i++) {
-            steady(address("monitor"), MONITOR_UAS[rnd.nextInt(MONITOR_UAS.length)], 0.2 + rnd.nextDouble() * 2,
-                    0, durationMs, "monitor");
+            steady(
+                    address("monitor"),
+                    MONITOR_UAS[rnd.nextInt(MONITOR_UAS.length)],
+                    0.2 + rnd.nextDouble() * 2,
+                    0,
+                    durationMs,
+                    "monitor");
         }
         outage();
         for (int i = 0, n = 1 + rnd.nextInt(4); i < n; i++) {
             double len = 20_000 + rnd.nextDouble() * 100_000;
             boolean rotate = rnd.nextInt(3) == 0;
-            steady(address("flood"), rotate ? null : browserUas[rnd.nextInt(browserUas.length)],
-                    30 + rnd.nextDouble() * 400, rnd.nextDouble() * (durationMs - len), len, "flood");
+            steady(
+                    address("flood"),
+                    rotate ? null : browserUas[rnd.nextInt(browserUas.length)],
+                    30 + rnd.nextDouble() * 400,
+                    rnd.nextDouble() * (durationMs - len),
+                    len,
+                    "flood");
         }
         for (int i = 0, n = 1 + rnd.nextInt(5); i < n; i++) {
             boolean slow = rnd.nextInt(4) == 0;
             double len = slow ? durationMs * 0.8 : 15_000 + rnd.nextDouble() * 100_000;
-            steady(address("scan"), rnd.nextBoolean() ? SCANNER_UAS[rnd.nextInt(SCANNER_UAS.length)]
-                    : browserUas[rnd.nextInt(browserUas.length)], slow ? 0.3 + rnd.nextDouble() : 2 + rnd.nextDouble() * 20,
-                    rnd.nextDouble() * (durationMs - len), len, "scan");
+            steady(
+                    address("scan"),
+                    rnd.nextBoolean()
+                            ? SCANNER_UAS[rnd.nextInt(SCANNER_UAS.length)]
+                            : browserUas[rnd.nextInt(browserUas.length)],
+                    slow ? 0.3 + rnd.nextDouble() : 2 + rnd.nextDouble() * 20,
+                    rnd.nextDouble() * (durationMs - len),
+                    len,
+                    "scan");
         }
         for (int i = 0, n = 1 + rnd.nextInt(5); i < n; i++) {
             double len = 30_000 + rnd.nextDouble() * 200_000;
-            steady(address("bruteforce"), rnd.nextInt(3) == 0 ? "python-requests/2.31.0"
-                    : browserUas[rnd.nextInt(browserUas.length)], 0.1 + rnd.nextDouble() * 5,
-                    rnd.nextDouble() * (durationMs - len), len, "bruteforce");
+            steady(
+                    address("bruteforce"),
+                    rnd.nextInt(3) == 0 ? "python-requests/2.31.0" : browserUas[rnd.nextInt(browserUas.length)],
+                    0.1 + rnd.nextDouble() * 5,
+                    rnd.nextDouble() * (durationMs - len),
+                    len,
+                    "bruteforce");
         }
         for (int i = 0, n = rnd.nextInt(3); i < n; i++) {
             double len = 40_000 + rnd.nextDouble() * 120_000;
-            steady(address("errors"), browserUas[rnd.nextInt(browserUas.length)], 0.5 + rnd.nextDouble() * 5,
-                    rnd.nextDouble() * (durationMs - len), len, "errors");
+            steady(
+                    address("errors"),
+                    browserUas[rnd.nextInt(browserUas.length)],
+                    0.5 + rnd.nextDouble() * 5,
+                    rnd.nextDouble() * (durationMs - len),
+                    len,
+                    "errors");
         }
         for (int i = 0, n = 1 + rnd.nextInt(4); i < n; i++) {
             String ip = address("patterns");
@@ -195,8 +299,14 @@ public final class TrafficGenerator {
             add(at, svc, ip, "GET", page, rnd.nextInt(100) == 0 ? 404 : 200, ua);
             int burst = rnd.nextInt(4) == 0 ? 0 : 3 + rnd.nextInt(28);
             for (int a = 0; a < burst; a++) {
-                add(at + 20 + rnd.nextDouble() * 1500, svc, ip, "GET", assets[svc][rnd.nextInt(assets[svc].length)],
-                        rnd.nextInt(3) == 0 ? 304 : 200, ua);
+                add(
+                        at + 20 + rnd.nextDouble() * 1500,
+                        svc,
+                        ip,
+                        "GET",
+                        assets[svc][rnd.nextInt(assets[svc].length)],
+                        rnd.nextInt(3) == 0 ? 304 : 200,
+                        ua);
             }
             if (logsIn && v == 0) {
                 String lp = LOGIN_PATHS[svc % LOGIN_PATHS.length];
@@ -219,23 +329,39 @@ public final class TrafficGenerator {
         String lp = LOGIN_PATHS[rnd.nextInt(LOGIN_PATHS.length)];
         int scanStart = rnd.nextInt(WORDLIST.length);
         int n = 0;
-        for (double t = from; t < from + len && t < durationMs; t += -Math.log(1 - rnd.nextDouble()) * 1000 / perSecond) {
+        for (double t = from;
+                t < from + len && t < durationMs;
+                t += -Math.log(1 - rnd.nextDouble()) * 1000 / perSecond) {
             String agent = ua != null ? ua : browserUas[rnd.nextInt(browserUas.length)];
             switch (what) {
                 case "crawl" -> {
                     int s = rnd.nextInt(services.length);
-                    add(t, s, ip, "GET", pages[s][rnd.nextInt(pages[s].length)], rnd.nextInt(100) < 8 ? 404 : 200, agent);
+                    add(
+                            t,
+                            s,
+                            ip,
+                            "GET",
+                            pages[s][rnd.nextInt(pages[s].length)],
+                            rnd.nextInt(100) < 8 ? 404 : 200,
+                            agent);
                 }
                 case "monitor" -> add(t, svc, ip, "GET", "/api/health", rnd.nextInt(200) == 0 ? 503 : 200, agent);
-                case "flood" -> add(t, svc, ip, rnd.nextInt(5) == 0 ? "POST" : "GET",
-                        floodPaths[rnd.nextInt(floodPaths.length)], rnd.nextInt(10) == 0 ? 503 : 200, agent);
+                case "flood" ->
+                    add(
+                            t,
+                            svc,
+                            ip,
+                            rnd.nextInt(5) == 0 ? "POST" : "GET",
+                            floodPaths[rnd.nextInt(floodPaths.length)],
+                            rnd.nextInt(10) == 0 ? 503 : 200,
+                            agent);
                 case "scan" -> {
                     String p = WORDLIST[(scanStart + n) % WORDLIST.length] + (n >= WORDLIST.length ? "?" + n : "");
                     add(t, svc, ip, "GET", p, rnd.nextInt(12) == 0 ? 403 : 404, agent);
                 }
                 case "bruteforce" -> add(t, svc, ip, "POST", lp, rnd.nextInt(20) == 0 ? 429 : 401, agent);
-                case "errors" -> add(t, svc, ip, "GET", "/api/export/" + rnd.nextInt(50), rnd.nextInt(6) == 0 ? 200 : 500,
-                        agent);
+                case "errors" ->
+                    add(t, svc, ip, "GET", "/api/export/" + rnd.nextInt(50), rnd.nextInt(6) == 0 ? 200 : 500, agent);
                 default -> throw new IllegalArgumentException(what);
             }
             n++;
@@ -249,10 +375,21 @@ public final class TrafficGenerator {
         double to = from + 30_000 + rnd.nextDouble() * 60_000;
         for (int i = 0; i < out.size(); i++) {
             Request r = out.get(i);
-            if (services[svc].equals(r.serviceId()) && r.timeMillis() - t0 >= from && r.timeMillis() - t0 < to
+            if (services[svc].equals(r.serviceId())
+                    && r.timeMillis() - t0 >= from
+                    && r.timeMillis() - t0 < to
                     && rnd.nextInt(10) < 8) {
-                out.set(i, new Request(r.timeMillis(), r.serviceId(), r.client(), r.method(), r.path(), 502,
-                        r.userAgent(), null));
+                out.set(
+                        i,
+                        new Request(
+                                r.timeMillis(),
+                                r.serviceId(),
+                                r.client(),
+                                r.method(),
+                                r.path(),
+                                502,
+                                r.userAgent(),
+                                null));
             }
         }
     }
@@ -266,7 +403,8 @@ public final class TrafficGenerator {
 
     private String address(String kind) {
         while (true) {
-            String ip = (1 + rnd.nextInt(222)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "." + (1 + rnd.nextInt(254));
+            String ip = (1 + rnd.nextInt(222)) + "." + rnd.nextInt(256) + "." + rnd.nextInt(256) + "."
+                    + (1 + rnd.nextInt(254));
             if (!ip.startsWith("127.") && used.add(ip)) {
                 labels.put(ip, kind);
                 return ip;
@@ -276,8 +414,9 @@ public final class TrafficGenerator {
 
     // ---- formats ----
 
-    private static final DateTimeFormatter COMBINED =
-            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter COMBINED = DateTimeFormatter.ofPattern(
+                    "dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+            .withZone(ZoneOffset.UTC);
 
     /** @return the request as a line of Fleetgate's JSON access log */
     public static String json(Request r) {
@@ -285,12 +424,22 @@ public final class TrafficGenerator {
         b.append("{\"time\":").append(r.timeMillis() / 1000).append('.');
         long ms = r.timeMillis() % 1000;
         b.append(ms < 10 ? "00" : ms < 100 ? "0" : "").append(ms);
-        b.append(",\"service\":\"").append(r.serviceId() == null ? "" : r.serviceId()).append("\",\"client\":\"")
-                .append(r.client()).append("\",\"method\":\"").append(r.method()).append("\",\"host\":\"")
-                .append(r.serviceId()).append(".example.test\",\"path\":\"");
+        b.append(",\"service\":\"")
+                .append(r.serviceId() == null ? "" : r.serviceId())
+                .append("\",\"client\":\"")
+                .append(r.client())
+                .append("\",\"method\":\"")
+                .append(r.method())
+                .append("\",\"host\":\"")
+                .append(r.serviceId())
+                .append(".example.test\",\"path\":\"");
         escape(b, r.path());
-        b.append("\",\"status\":").append(r.status()).append(",\"bytes\":").append(200 + (r.path().length() * 37) % 9000)
-                .append(",\"requestTime\":0.004,\"upstreamTime\":\"0.003\",\"upstream\":\"127.0.0.1:8080\",\"userAgent\":\"");
+        b.append("\",\"status\":")
+                .append(r.status())
+                .append(",\"bytes\":")
+                .append(200 + (r.path().length() * 37) % 9000)
+                .append(
+                        ",\"requestTime\":0.004,\"upstreamTime\":\"0.003\",\"upstream\":\"127.0.0.1:8080\",\"userAgent\":\"");
         escape(b, r.userAgent() == null ? "" : r.userAgent());
         return b.append("\"}").toString();
     }
@@ -298,7 +447,8 @@ public final class TrafficGenerator {
     /** @return the request as a line of nginx's {@code combined} format */
     public static String combined(Request r) {
         return r.client() + " - - [" + COMBINED.format(Instant.ofEpochMilli(r.timeMillis())) + "] \"" + r.method() + " "
-                + r.path() + " HTTP/1.1\" " + r.status() + " " + (200 + (r.path().length() * 37) % 9000) + " \"-\" \""
+                + r.path() + " HTTP/1.1\" " + r.status() + " "
+                + (200 + (r.path().length() * 37) % 9000) + " \"-\" \""
                 + (r.userAgent() == null ? "-" : r.userAgent()) + "\"";
     }
 
