@@ -36,7 +36,13 @@ export function App() {
         element={
           <RequireAuth>
             <Layout>
-              <Suspense fallback={<p className="muted" role="status">Loading…</p>}>
+              <Suspense
+                fallback={
+                  <p className="muted" role="status">
+                    Loading…
+                  </p>
+                }
+              >
                 <Routes>
                   <Route path="/" element={<OverviewPage />} />
                   <Route path="/hosts" element={<HostsPage />} />

@@ -31,14 +31,15 @@ let serviceId = null;
 async function api(path, { method = 'GET', body } = {}) {
   const r = await fetch(BASE + path, {
     method,
-    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await r.text();
   return { status: r.status, json: text ? JSON.parse(text) : null };
 }
-
-
 
 const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
@@ -68,7 +69,9 @@ async function step(name, fn) {
 }
 
 const body = (port) => ({
-  name: NAME, domains: [DOMAIN], agentIds: [agentId],
+  name: NAME,
+  domains: [DOMAIN],
+  agentIds: [agentId],
   upstream: { targets: [{ host: '127.0.0.1', port }] },
 });
 let agentId = null;
@@ -119,12 +122,24 @@ await step('roll back to revision 1 (confirmed): a new revision, and nginx serve
   await row1.getByRole('button', { name: 'Yes, restore revision 1' }).click();
   await page.getByText('Rolled back to revision 1: now revision 3.').waitFor();
   await page.getByTestId('revision-3').waitFor();
-  check(/rolled back to revision 1/.test(await page.getByTestId('revision-3').textContent()), 'revision 3 is not the rollback');
+  check(
+    /rolled back to revision 1/.test(await page.getByTestId('revision-3').textContent()),
+    'revision 3 is not the rollback',
+  );
   const s = (await api(`/api/v1/services/${serviceId}`)).json;
-  check(s.revision === 3 && s.upstream.targets[0].port === TARGET_PORT, `service after rollback ${JSON.stringify(s.upstream)}`);
-  await until('the rolled-back service answering 200 through nginx', async () => (await hit(PROXY_PORT, DOMAIN)) === 200);
+  check(
+    s.revision === 3 && s.upstream.targets[0].port === TARGET_PORT,
+    `service after rollback ${JSON.stringify(s.upstream)}`,
+  );
+  await until(
+    'the rolled-back service answering 200 through nginx',
+    async () => (await hit(PROXY_PORT, DOMAIN)) === 200,
+  );
   await until('the agent reporting revision 3 applied', async () =>
-    (await api(`/api/v1/services/${serviceId}/status`)).json.agents.every((a) => a.state === 'APPLIED' && a.appliedRevision === 3));
+    (await api(`/api/v1/services/${serviceId}/status`)).json.agents.every(
+      (a) => a.state === 'APPLIED' && a.appliedRevision === 3,
+    ),
+  );
   notes.push('rollback applied on the agent: 502 → 200');
 });
 

@@ -47,15 +47,22 @@ await step('sign in', async () => {
 await step('monitors list: state and 24 h bars', async () => {
   const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: MONITOR, exact: true }) });
   await row.getByText(/^(UP|DOWN|DEGRADED)$/).waitFor();
-  await row.getByTestId('uptime-bars').locator('.uptime-bar.up, .uptime-bar.partial, .uptime-bar.down').first().waitFor();
-  if (await row.getByTestId('uptime-bars').locator('.uptime-bar').count() !== 24) throw new Error('not 24 bars');
+  await row
+    .getByTestId('uptime-bars')
+    .locator('.uptime-bar.up, .uptime-bar.partial, .uptime-bar.down')
+    .first()
+    .waitFor();
+  if ((await row.getByTestId('uptime-bars').locator('.uptime-bar').count()) !== 24) throw new Error('not 24 bars');
   await page.screenshot({ path: join(SHOTS, 'monitors.png'), fullPage: true });
 });
 
 await step('monitor page: timing split, chart, results log', async () => {
   await page.getByRole('link', { name: MONITOR, exact: true }).click();
   await page.getByRole('heading', { name: 'Response time per agent' }).waitFor();
-  await page.getByText(/dns \d+ · connect \d+ · first byte \d+ · total \d+ ms/).first().waitFor();
+  await page
+    .getByText(/dns \d+ · connect \d+ · first byte \d+ · total \d+ ms/)
+    .first()
+    .waitFor();
   await page.locator('.uplot').first().waitFor();
   const log = page.getByRole('table', { name: 'Results log' });
   await log.getByRole('row').nth(1).waitFor();
@@ -74,5 +81,7 @@ await step('create form: the API error lands on its input', async () => {
 });
 
 await browser.close();
-console.log(`E2E-RESULT ${JSON.stringify({ ok: !failed, checked, ...(failed ? { failed: failed.step, error: failed.error } : {}) })}`);
+console.log(
+  `E2E-RESULT ${JSON.stringify({ ok: !failed, checked, ...(failed ? { failed: failed.step, error: failed.error } : {}) })}`,
+);
 process.exit(failed ? 1 : 0);

@@ -31,14 +31,15 @@ let serviceId = null;
 async function api(path, { method = 'GET', body } = {}) {
   const r = await fetch(BASE + path, {
     method,
-    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await r.text();
   return { status: r.status, json: text ? JSON.parse(text) : null };
 }
-
-
 
 const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
@@ -48,8 +49,11 @@ page.on('pageerror', (e) => problems.push(String(e)));
 const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
 async function finish(ok, failed, error) {
-  const leftZones = ((await api('/api/v1/dns/zones').catch(() => ({ json: [] }))).json ?? []).filter((z) => z.zone?.startsWith(NAME));
-  for (const z of leftZones) await api(`/api/v1/dns/zones/${z.id}?force=true`, { method: 'DELETE' }).catch(() => undefined);
+  const leftZones = ((await api('/api/v1/dns/zones').catch(() => ({ json: [] }))).json ?? []).filter((z) =>
+    z.zone?.startsWith(NAME),
+  );
+  for (const z of leftZones)
+    await api(`/api/v1/dns/zones/${z.id}?force=true`, { method: 'DELETE' }).catch(() => undefined);
   if (serviceId) await api(`/api/v1/services/${serviceId}`, { method: 'DELETE' }).catch(() => undefined);
   await browser.close();
   console.log(`E2E-RESULT ${JSON.stringify({ ok, failed, error, checked, notes })}`);
@@ -75,8 +79,15 @@ await step('a failed sign-in focuses the emptied password; the session reaches a
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('Wrong username or password.').waitFor();
-  const focused = await page.evaluate(() => [document.activeElement?.id ?? '', document.activeElement?.type ?? '', document.activeElement?.value ?? '']);
-  check(focused[1] === 'password' && focused[2] === '', `after a failed sign-in the focus is on ${JSON.stringify(focused)}`);
+  const focused = await page.evaluate(() => [
+    document.activeElement?.id ?? '',
+    document.activeElement?.type ?? '',
+    document.activeElement?.value ?? '',
+  ]);
+  check(
+    focused[1] === 'password' && focused[2] === '',
+    `after a failed sign-in the focus is on ${JSON.stringify(focused)}`,
+  );
   await page.keyboard.type(PASSWORD);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -101,20 +112,26 @@ await step('service form: every error at once, each cleared when fixed, then a s
     const input = page.getByLabel(label, { exact: !label.startsWith('Port') });
     const described = (await input.first().getAttribute('aria-describedby')) ?? '';
     const id = described.split(' ').find((x) => x.endsWith('-error'));
-    return id ? (await page.locator(`#${id}`).textContent()) : null;
+    return id ? await page.locator(`#${id}`).textContent() : null;
   };
   check((await errorOf('Name')) === 'is required', 'no error on Name');
   check(/not a domain/.test((await errorOf('Domains')) ?? ''), 'no error on the domain line with spaces');
   check((await errorOf('Port of target 1')) === 'must be a whole number', 'no error on the port');
   await shot('form-errors');
   await page.getByLabel('Name', { exact: true }).fill(NAME);
-  await until('the Name error gone, the others kept', async () => (await errorOf('Name')) === null && (await errorOf('Domains')) !== null);
+  await until(
+    'the Name error gone, the others kept',
+    async () => (await errorOf('Name')) === null && (await errorOf('Domains')) !== null,
+  );
   await summary.getByText('2 problems').waitFor();
   await page.getByLabel('Domains').fill(DOMAIN);
   await page.getByLabel('Port of target 1', { exact: false }).fill(String(TARGET_PORT));
   check(await page.getByRole('checkbox', { name: new RegExp(AGENT) }).isChecked(), 'the only host is not pre-selected');
   await page.getByRole('button', { name: 'Create service' }).click();
-  await page.getByRole('status').filter({ hasText: `Created ${NAME}: revision 1.` }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Created ${NAME}: revision 1.` })
+    .waitFor();
   serviceId = new URL(page.url()).pathname.split('/').pop();
 });
 
@@ -139,7 +156,9 @@ await step('logs: access-log columns with the service name, merged over its host
   check(/st-(ok|warn|bad|neutral)/.test(tone), `status not coloured: ${tone}`);
   check((await first.locator('.c-svc').textContent()) === NAME, 'the service column does not show the name');
   check((await first.locator('.c-method').textContent()) === 'GET', 'method column');
-  notes.push(`access-log row: ${status} GET ${marker} → ${await first.locator('.c-up').textContent()} in ${await first.locator('.c-dur').textContent()}`);
+  notes.push(
+    `access-log row: ${status} GET ${marker} → ${await first.locator('.c-up').textContent()} in ${await first.locator('.c-dur').textContent()}`,
+  );
   await shot('logs-columns');
 });
 
@@ -151,10 +170,14 @@ await step('chart: the host name in the legend of a page opened directly, values
   }
   await page.goto(`${BASE}/services/${serviceId}`); // opened directly: the host list arrives with (or after) the data
   const rps = page.locator('figure.chart').filter({ hasText: 'Requests per second' });
-  await until('service RPS chart data points', async () => {
-    await Promise.all(Array.from({ length: 5 }, () => hit(PROXY_PORT, DOMAIN, '/')));
-    return Number(await rps.getAttribute('data-points')) > 0;
-  }, Math.max(TIMEOUT, 90_000));
+  await until(
+    'service RPS chart data points',
+    async () => {
+      await Promise.all(Array.from({ length: 5 }, () => hit(PROXY_PORT, DOMAIN, '/')));
+      return Number(await rps.getAttribute('data-points')) > 0;
+    },
+    Math.max(TIMEOUT, 90_000),
+  );
   const legend = rps.locator('.u-legend');
   await until('the host name in the legend', async () => (await legend.textContent()).includes(AGENT));
   const over = rps.locator('.u-over');
@@ -179,7 +202,10 @@ await step('unsaved changes: leaving the form asks first', async () => {
   await page.goto(`${BASE}/services/${serviceId}/edit`);
   await page.getByLabel('Domains').fill(`${DOMAIN}\nwww.${DOMAIN}`);
   let asked = null;
-  page.once('dialog', (d) => { asked = d.message(); void d.dismiss(); });
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.dismiss();
+  });
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hosts' }).click();
   await until('the question', async () => asked !== null, 10_000);
   check(/not saved/.test(asked), `asked "${asked}"`);
@@ -201,7 +227,10 @@ await step('enrolment: waiting for the agent, the open token listed and revoked'
   await shot('enrol-open-tokens');
   await row.getByRole('button', { name: 'Revoke' }).click();
   await row.getByRole('button', { name: 'Yes, revoke' }).click();
-  await page.getByRole('status').filter({ hasText: `Revoked the token for ${host}` }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Revoked the token for ${host}` })
+    .waitFor();
   await until('the token gone from the list', async () => (await row.count()) === 0);
   const open = (await api('/api/v1/agents/enrollment-tokens')).json ?? [];
   check(!open.some((t) => t.name === host), 'the API still lists the revoked token');
@@ -220,16 +249,25 @@ await step('dns: add and edit a zone in the UI, then delete it', async () => {
   await form.getByLabel('Zone').fill(zone);
   await form.getByLabel('DNS server').fill('bad host');
   await form.getByRole('button', { name: 'Add zone' }).click();
-  await until('the core\'s error on the server input', async () => (await form.getByLabel('DNS server').getAttribute('aria-invalid')) === 'true');
+  await until(
+    "the core's error on the server input",
+    async () => (await form.getByLabel('DNS server').getAttribute('aria-invalid')) === 'true',
+  );
   await form.getByLabel('DNS server').fill('127.0.0.1');
   await form.getByLabel('Port').fill('20699'); // nothing listens: the zone reports its error, nothing is changed anywhere
   await form.getByRole('button', { name: 'Add zone' }).click();
-  await page.getByRole('status').filter({ hasText: `Added ${zone}.` }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Added ${zone}.` })
+    .waitFor();
   await page.getByRole('button', { name: `Edit ${zone}.` }).click();
   const edit = page.getByRole('form', { name: `Edit zone ${zone}.` });
   await edit.getByLabel('TTL (s)').fill('300');
   await edit.getByRole('button', { name: 'Save zone' }).click();
-  await page.getByRole('status').filter({ hasText: `Saved ${zone}.` }).waitFor();
+  await page
+    .getByRole('status')
+    .filter({ hasText: `Saved ${zone}.` })
+    .waitFor();
   const stored = ((await api('/api/v1/dns/zones')).json ?? []).find((z) => z.zone === `${zone}.`);
   check(stored?.ttl === 300, `zone TTL not saved: ${JSON.stringify(stored)}`);
   await shot('dns-zone');
@@ -242,7 +280,10 @@ await step('dns: add and edit a zone in the UI, then delete it', async () => {
     // The server (nothing listens on 20699) cannot be cleaned: the page offers to forget the zone anyway.
     await page.getByRole('button', { name: `Delete ${zone}. anyway` }).click();
     await page.getByRole('button', { name: 'Yes, forget it and its records' }).click();
-    await page.getByRole('status').filter({ hasText: `Deleted ${zone}.` }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Deleted ${zone}.` })
+      .waitFor();
     notes.push('zone delete: 502 from the unreachable server, then deleted anyway');
   }
   check(!((await api('/api/v1/dns/zones')).json ?? []).some((z) => z.zone === `${zone}.`), 'the zone is still stored');
@@ -252,9 +293,19 @@ await step(`phone width (${PHONE} px): no sideways scroll on any screen, menu fo
   await page.setViewportSize({ width: PHONE, height: 844 });
   const agentId = ((await api('/api/v1/agents')).json ?? []).find((a) => a.name === AGENT)?.id;
   const screens = [
-    ['overview', '/'], ['hosts', '/hosts'], ['host', `/hosts/${agentId}`], ['services', '/services'],
-    ['service', `/services/${serviceId}`], ['service-edit', `/services/${serviceId}/edit`], ['logs', `/logs?service=${serviceId}`],
-    ['dns', '/dns'], ['modules', '/modules'], ['users', '/users'], ['enrol', '/enrol'], ['activity', '/activity'], ['account', '/account'],
+    ['overview', '/'],
+    ['hosts', '/hosts'],
+    ['host', `/hosts/${agentId}`],
+    ['services', '/services'],
+    ['service', `/services/${serviceId}`],
+    ['service-edit', `/services/${serviceId}/edit`],
+    ['logs', `/logs?service=${serviceId}`],
+    ['dns', '/dns'],
+    ['modules', '/modules'],
+    ['users', '/users'],
+    ['enrol', '/enrol'],
+    ['activity', '/activity'],
+    ['account', '/account'],
   ];
   const wide = [];
   for (const [name, path] of screens) {

@@ -39,18 +39,23 @@ let token = null;
 async function api(path, { method = 'GET', body, auth = token } = {}) {
   const r = await fetch(BASE + path, {
     method,
-    headers: { ...(body ? { 'Content-Type': 'application/json' } : {}), ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
+    headers: {
+      ...(body ? { 'Content-Type': 'application/json' } : {}),
+      ...(auth ? { Authorization: `Bearer ${auth}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await r.text();
   let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   return { status: r.status, json };
 }
 
 /** One GET through the agent's nginx with a Host header (fetch() drops Host; node:http keeps it). */
-
-
 
 // ---- the walk ---------------------------------------------------------------------------
 const browser = await launchChromium();
@@ -111,7 +116,11 @@ await step('signed-out visit goes to login, then back to the intended route', as
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Services' }).waitFor();
   check(new URL(page.url()).pathname === '/services', `landed on ${page.url()}`);
-  const login = await api('/api/v1/auth/login', { method: 'POST', body: { username: USER, password: PASSWORD }, auth: null });
+  const login = await api('/api/v1/auth/login', {
+    method: 'POST',
+    body: { username: USER, password: PASSWORD },
+    auth: null,
+  });
   check(login.status === 200, `API login ${login.status}`);
   token = login.json.accessToken;
   modules = ((await api('/api/v1/modules')).json ?? []).map((m) => m.name);
@@ -138,7 +147,11 @@ await step('hosts list and host page with charts', async () => {
   const cpu = page.locator('figure.chart').filter({ hasText: 'CPU %' });
   if (modules.includes('metrics')) {
     // The agent sends host metrics every few seconds; the chart refetches every 10 s.
-    await until('CPU chart data points', async () => Number(await cpu.getAttribute('data-points')) > 0, Math.max(TIMEOUT, 90_000));
+    await until(
+      'CPU chart data points',
+      async () => Number(await cpu.getAttribute('data-points')) > 0,
+      Math.max(TIMEOUT, 90_000),
+    );
     notes.push(`host CPU chart: ${await cpu.getAttribute('data-points')} points`);
   } else {
     await cpu.getByTestId('not-installed').waitFor();
@@ -197,8 +210,13 @@ await step('health: HEALTHY for a served service, DOWN when its only target is d
   const made = await api('/api/v1/services', {
     method: 'POST',
     body: {
-      name: `${SERVICE}-down`, domains: [`down-${DOMAIN}`], agentIds: [agentId],
-      upstream: { targets: [{ host: '127.0.0.1', port }], healthCheck: { path: '/', intervalSeconds: 1, timeoutSeconds: 1, fall: 1, rise: 1 } },
+      name: `${SERVICE}-down`,
+      domains: [`down-${DOMAIN}`],
+      agentIds: [agentId],
+      upstream: {
+        targets: [{ host: '127.0.0.1', port }],
+        healthCheck: { path: '/', intervalSeconds: 1, timeoutSeconds: 1, fall: 1, rise: 1 },
+      },
     },
   });
   check(made.status === 201, `create the broken service: ${made.status} ${JSON.stringify(made.json)}`);
@@ -210,7 +228,10 @@ await step('health: HEALTHY for a served service, DOWN when its only target is d
   await bad.getByText('DOWN', { exact: true }).waitFor();
   check((await bad.getByText('APPLIED', { exact: true }).count()) === 0, 'the broken service still shows APPLIED');
   check((await api(`/api/v1/services/${downId}/status`)).json?.health === 'DOWN', 'status health is not DOWN');
-  check((await api('/api/v1/services')).json.find((x) => x.id === downId)?.health === 'DOWN', 'list health is not DOWN');
+  check(
+    (await api('/api/v1/services')).json.find((x) => x.id === downId)?.health === 'DOWN',
+    'list health is not DOWN',
+  );
   await shot('services-health');
   await page.goto(`${BASE}/services/${downId}`);
   await page.getByRole('heading', { level: 1 }).getByText('DOWN', { exact: true }).waitFor();
@@ -247,7 +268,11 @@ await step('logs: new lines arrive while watching', async () => {
   const status = page.getByTestId('log-status');
   await status.waitFor();
   const count = async () => Number(/(\d+) lines? shown/.exec((await status.textContent()) ?? '')?.[1] ?? -1);
-  await until('the first answer of the log', async () => (await count()) >= 0 && !(await page.getByRole('alert').count()), TIMEOUT);
+  await until(
+    'the first answer of the log',
+    async () => (await count()) >= 0 && !(await page.getByRole('alert').count()),
+    TIMEOUT,
+  );
   const before = await count();
   check(PROXY_PORT, 'E2E_PROXY_PORT is needed to make traffic for the access log');
   const marker = `/e2e-${Date.now()}`;
@@ -257,7 +282,9 @@ await step('logs: new lines arrive while watching', async () => {
     }
     return (await count()) > before && (await page.getByText(marker).count()) > 0;
   });
-  notes.push(`access log grew from ${before} to ${await count()} lines on screen; through nginx the service answered ${await hit(PROXY_PORT, DOMAIN, '/')}`);
+  notes.push(
+    `access log grew from ${before} to ${await count()} lines on screen; through nginx the service answered ${await hit(PROXY_PORT, DOMAIN, '/')}`,
+  );
   await page.getByRole('button', { name: 'Pause' }).click();
   await status.getByText(/^Paused/).waitFor();
   await shot('logs');
@@ -273,10 +300,14 @@ await step('service traffic chart', async () => {
     return;
   }
   // Traffic through the agent's nginx becomes service_requests_per_second at the next interval.
-  await until('service RPS chart data points', async () => {
-    await Promise.all(Array.from({ length: 5 }, () => hit(PROXY_PORT, DOMAIN, '/')));
-    return Number(await rps.getAttribute('data-points')) > 0;
-  }, Math.max(TIMEOUT, 90_000));
+  await until(
+    'service RPS chart data points',
+    async () => {
+      await Promise.all(Array.from({ length: 5 }, () => hit(PROXY_PORT, DOMAIN, '/')));
+      return Number(await rps.getAttribute('data-points')) > 0;
+    },
+    Math.max(TIMEOUT, 90_000),
+  );
   notes.push(`service RPS chart: ${await rps.getAttribute('data-points')} points`);
   await shot('service-traffic');
 });
@@ -306,7 +337,12 @@ await step('enrol a host shows the exact command', async () => {
   await page.getByRole('button', { name: 'Create token' }).click();
   const command = (await page.getByTestId('enrol-command').textContent()) ?? '';
   // the core suggests its HTTPS address and the certificate the agent pins
-  check(/^fleetgate-agent --core https:\/\/\S+ --token \S+ --core-fingerprint sha256:[0-9a-f]{64} --name web-e2e-9$/.test(command), `command: ${command}`);
+  check(
+    /^fleetgate-agent --core https:\/\/\S+ --token \S+ --core-fingerprint sha256:[0-9a-f]{64} --name web-e2e-9$/.test(
+      command,
+    ),
+    `command: ${command}`,
+  );
   const fingerprint = (await page.getByTestId('core-fingerprint').textContent()) ?? '';
   check(command.includes(`--core-fingerprint ${fingerprint}`), `fingerprint shown: ${fingerprint}`);
   await shot('enrol');
@@ -361,15 +397,25 @@ await step('alerts: a channel and a rule through the forms, field errors, send t
   await shot('alerts');
   const rules = (await api('/api/v1/alerts/rules')).json ?? [];
   const made = rules.find((r) => r.name === `${SERVICE} 5xx`);
-  check(made?.metric === 'service_5xx_ratio_percent' && made?.labels?.service === serviceId && made?.channelIds?.length === 1,
-    `rule not stored as entered: ${JSON.stringify(made)}`);
+  check(
+    made?.metric === 'service_5xx_ratio_percent' &&
+      made?.labels?.service === serviceId &&
+      made?.channelIds?.length === 1,
+    `rule not stored as entered: ${JSON.stringify(made)}`,
+  );
   check((await api(`/api/v1/alerts/rules/${made.id}`, { method: 'DELETE' })).status === 204, 'rule not deleted');
-  check((await api(`/api/v1/alerts/channels/${made.channelIds[0]}`, { method: 'DELETE' })).status === 204, 'channel not deleted');
+  check(
+    (await api(`/api/v1/alerts/channels/${made.channelIds[0]}`, { method: 'DELETE' })).status === 204,
+    'channel not deleted',
+  );
 });
 
 await step('viewer sees no write controls', async () => {
   const viewer = `viewer${Date.now().toString(36)}`;
-  const made = await api('/api/v1/users', { method: 'POST', body: { username: viewer, password: 'viewer-password-1', roles: ['viewer'] } });
+  const made = await api('/api/v1/users', {
+    method: 'POST',
+    body: { username: viewer, password: 'viewer-password-1', roles: ['viewer'] },
+  });
   check(made.status === 201, `create viewer: ${made.status}`);
   const other = await browser.newContext({ viewport: { width: 1366, height: 860 } });
   const p = await other.newPage();
@@ -427,7 +473,10 @@ await step('a user created in the Users screen signs in; the change is in the ac
   check((await row.first().textContent()).includes(USER), 'activity entry without the admin');
   await page.getByRole('row').filter({ hasText: 'POST /services' }).filter({ hasText: serviceId }).first().waitFor();
   const entries = (await api('/api/v1/activity?limit=5')).json;
-  check(entries[0].user === name && entries[0].action === 'POST /auth/logout', `newest entry: ${JSON.stringify(entries[0])}`);
+  check(
+    entries[0].user === name && entries[0].action === 'POST /auth/logout',
+    `newest entry: ${JSON.stringify(entries[0])}`,
+  );
   await shot('activity');
 });
 

@@ -50,6 +50,8 @@ for (const f of seen) {
   }
 }
 const kb = (n) => (n / 1024).toFixed(1);
-console.log(`[fleetgate-web] initial load: ${seen.size} files, ${kb(raw)} KiB raw, ${kb(packed)} KiB gzip (${[...seen].join(', ')})`);
+console.log(
+  `[fleetgate-web] initial load: ${seen.size} files, ${kb(raw)} KiB raw, ${kb(packed)} KiB gzip (${[...seen].join(', ')})`,
+);
 const all = [...gz.values()].reduce((a, s) => ({ raw: a.raw + s.raw, gz: a.gz + s.gz }), { raw: 0, gz: 0 });
 console.log(`[fleetgate-web] whole app: ${gz.size} files, ${kb(all.raw)} KiB raw, ${kb(all.gz)} KiB gzip`);

@@ -47,7 +47,10 @@ export const createUser = (username: string, password: string, roles: string[]) 
 export const changeRoles = (username: string, roles: string[]) =>
   api<User>(`/users/${enc(username)}/roles`, { method: 'PUT', body: { roles } });
 export const changePassword = (username: string, password: string, currentPassword?: string) =>
-  api<void>(`/users/${enc(username)}/password`, { method: 'PUT', body: currentPassword === undefined ? { password } : { password, currentPassword } });
+  api<void>(`/users/${enc(username)}/password`, {
+    method: 'PUT',
+    body: currentPassword === undefined ? { password } : { password, currentPassword },
+  });
 export const deleteUser = (username: string) => api<void>(`/users/${enc(username)}`, { method: 'DELETE' });
 
 export const agents = () => api<Agent[]>('/agents');
@@ -56,7 +59,8 @@ export const agentContainers = (id: string) => api<Container[]>(`/agents/${enc(i
 export const agentBundles = (id: string) => api<ReportedBundle[]>(`/agents/${enc(id)}/bundles`);
 export const agentTasks = (id: string, limit = 20) => api<Task[]>(`/agents/${enc(id)}/tasks`, { query: { limit } });
 export const openEnrolmentTokens = () => api<OpenEnrolmentToken[]>('/agents/enrollment-tokens');
-export const revokeEnrolmentToken = (id: string) => api<void>(`/agents/enrollment-tokens/${enc(id)}`, { method: 'DELETE' });
+export const revokeEnrolmentToken = (id: string) =>
+  api<void>(`/agents/enrollment-tokens/${enc(id)}`, { method: 'DELETE' });
 export const createEnrolmentToken = (name: string | undefined, ttlMinutes: number) =>
   api<EnrolmentToken>('/agents/enrollment-tokens', { body: { ...(name ? { name } : {}), ttlMinutes } });
 export const removeAgent = (id: string) => api<void>(`/agents/${enc(id)}`, { method: 'DELETE' });
@@ -65,7 +69,8 @@ export const services = () => api<Service[]>('/services');
 export const service = (id: string) => api<Service>(`/services/${enc(id)}`);
 export const serviceStatus = (id: string) => api<ServiceStatus>(`/services/${enc(id)}/status`);
 export const createService = (body: unknown) => api<Service>('/services', { method: 'POST', body });
-export const updateService = (id: string, body: unknown) => api<Service>(`/services/${enc(id)}`, { method: 'PUT', body });
+export const updateService = (id: string, body: unknown) =>
+  api<Service>(`/services/${enc(id)}`, { method: 'PUT', body });
 export const deleteService = (id: string) => api<void>(`/services/${enc(id)}`, { method: 'DELETE' });
 export const serviceRevisions = (id: string) => api<ServiceRevision[]>(`/services/${enc(id)}/revisions`);
 export const serviceRevision = (id: string, revision: number) =>
@@ -131,7 +136,8 @@ export const metricsNames = () => api<unknown>('/metrics/names');
 
 export const dnsZones = () => api<DnsZone[]>('/dns/zones');
 export const createDnsZone = (body: unknown) => api<DnsZone>('/dns/zones', { method: 'POST', body });
-export const updateDnsZone = (id: string, body: unknown) => api<DnsZone>(`/dns/zones/${enc(id)}`, { method: 'PUT', body });
+export const updateDnsZone = (id: string, body: unknown) =>
+  api<DnsZone>(`/dns/zones/${enc(id)}`, { method: 'PUT', body });
 export const deleteDnsZone = (id: string, force = false) =>
   api<void>(`/dns/zones/${enc(id)}`, { method: 'DELETE', query: force ? { force: 'true' } : undefined });
 export const dnsRecords = () => api<DnsRecord[]>('/dns/records');
@@ -144,11 +150,14 @@ export interface IncidentFilter {
 }
 
 export const incidents = (f: IncidentFilter = {}) =>
-  api<Incident[]>('/incidents', { query: { state: f.state || undefined, severity: f.severity || undefined, subject: f.subject || undefined } });
+  api<Incident[]>('/incidents', {
+    query: { state: f.state || undefined, severity: f.severity || undefined, subject: f.subject || undefined },
+  });
 export const incident = (id: string) => api<IncidentDetail>(`/incidents/${enc(id)}`);
 export const ackIncident = (id: string) => api<Incident>(`/incidents/${enc(id)}/ack`, { method: 'POST', body: {} });
 export const alertRules = () => api<AlertRule[]>('/alerts/rules');
-export const updateAlertRule = (id: string, body: unknown) => api<AlertRule>(`/alerts/rules/${enc(id)}`, { method: 'PUT', body });
+export const updateAlertRule = (id: string, body: unknown) =>
+  api<AlertRule>(`/alerts/rules/${enc(id)}`, { method: 'PUT', body });
 export const createAlertRule = (body: unknown) => api<AlertRule>('/alerts/rules', { body });
 export const alertChannels = () => api<AlertChannel[]>('/alerts/channels');
 export const alertChannelTypes = () => api<string[]>('/alerts/channel-types');

@@ -2,7 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { api, ApiError, buildUrl, onUnauthorized, setToken } from './http';
 
 function answer(status: number, body: unknown, type = 'application/problem+json') {
-  vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } })));
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async () => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type } })),
+  );
 }
 
 describe('api', () => {
@@ -19,7 +22,12 @@ describe('api', () => {
   });
 
   it('turns problem+json into an ApiError with field errors', async () => {
-    answer(400, { title: 'Bad Request', status: 400, detail: 'Invalid service', errors: [{ field: 'upstream.targets[1].port', message: 'must be 1..65535' }, { nope: 1 }] });
+    answer(400, {
+      title: 'Bad Request',
+      status: 400,
+      detail: 'Invalid service',
+      errors: [{ field: 'upstream.targets[1].port', message: 'must be 1..65535' }, { nope: 1 }],
+    });
     const e = (await api('/services').catch((x) => x)) as ApiError;
     expect(e).toBeInstanceOf(ApiError);
     expect(e.status).toBe(400);
@@ -47,7 +55,12 @@ describe('api', () => {
   });
 
   it('network failures become a readable error', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('Failed to fetch'); }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+    );
     const e = (await api('/agents').catch((x) => x)) as ApiError;
     expect(e.status).toBe(0);
     expect(e.message).toMatch(/cannot be reached/);
@@ -56,6 +69,8 @@ describe('api', () => {
 
 describe('buildUrl', () => {
   it('drops empty parameters and encodes the rest', () => {
-    expect(buildUrl('/metrics/query', { name: 'a b', from: 1, cursor: null, filter: '' })).toBe('/api/v1/metrics/query?name=a+b&from=1');
+    expect(buildUrl('/metrics/query', { name: 'a b', from: 1, cursor: null, filter: '' })).toBe(
+      '/api/v1/metrics/query?name=a+b&from=1',
+    );
   });
 });

@@ -358,7 +358,13 @@ export interface Monitor {
   target: string;
   intervalSeconds: number;
   agentIds: string[];
-  expect: { statuses?: number[]; maxLatencyMs?: number; bodyContains?: string; minDaysLeft?: number; values?: string[] };
+  expect: {
+    statuses?: number[];
+    maxLatencyMs?: number;
+    bodyContains?: string;
+    minDaysLeft?: number;
+    values?: string[];
+  };
   followRedirects: boolean;
   confirmations: number;
   confirmAgents: number | null;

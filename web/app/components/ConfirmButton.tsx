@@ -27,7 +27,15 @@ export function ConfirmButton({
   }
   return (
     <span className="confirm" role="group" aria-label={`Confirm ${label.toLowerCase()}`}>
-      <button type="button" className="danger" autoFocus onClick={() => { setAsking(false); onConfirm(); }}>
+      <button
+        type="button"
+        className="danger"
+        autoFocus
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
         {confirmLabel ?? `Yes, ${label.toLowerCase()}`}
       </button>
       <button type="button" onClick={() => setAsking(false)}>

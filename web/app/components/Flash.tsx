@@ -8,7 +8,11 @@ import { useLocation } from 'react-router-dom';
 export function Flash() {
   const state = useLocation().state as { flash?: string } | null;
   if (!state?.flash) return null;
-  return <p className="notice ok" role="status">{state.flash}</p>;
+  return (
+    <p className="notice ok" role="status">
+      {state.flash}
+    </p>
+  );
 }
 
 /** Navigation state carrying a flash message. */

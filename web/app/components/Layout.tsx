@@ -52,7 +52,13 @@ export function Layout({ children }: { children: ReactNode }) {
       </a>
       <header className={`topbar${menuOpen ? ' menu-open' : ''}`}>
         <span className="brand">Fleetgate</span>
-        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen(!menuOpen)}>
+        <button
+          type="button"
+          className="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
           {menuOpen ? 'Close menu' : 'Menu'}
         </button>
         <nav aria-label="Main" id="main-nav">
@@ -67,7 +73,12 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="session">
-          <button type="button" className="ghost" onClick={toggle} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}>
+          <button
+            type="button"
+            className="ghost"
+            onClick={toggle}
+            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          >
             {theme === 'dark' ? '☀' : '☾'}
           </button>
           <NavLink className="user" to="/account" title={`Your account (${user?.roles.join(', ')})`}>

@@ -56,8 +56,12 @@ export function LogView({ lines, follow, height = 480, wrap = false, serviceName
     <div className="logline loghead" aria-hidden="true">
       <span className="c-time">time</span>
       {merged && <span className="c-origin">from</span>}
-      <span className="c-status">status</span><span className="c-method">method</span><span className="c-path">path</span>
-      <span className="c-svc">service</span><span className="c-up">upstream</span><span className="c-dur">took</span>
+      <span className="c-status">status</span>
+      <span className="c-method">method</span>
+      <span className="c-path">path</span>
+      <span className="c-svc">service</span>
+      <span className="c-up">upstream</span>
+      <span className="c-dur">took</span>
     </div>
   );
 
@@ -67,7 +71,9 @@ export function LogView({ lines, follow, height = 480, wrap = false, serviceName
       <div className="logframe">
         {head}
         <div {...common}>
-          {shown.map((l) => <Line key={l.seq} line={l} merged={merged} serviceName={serviceName} />)}
+          {shown.map((l) => (
+            <Line key={l.seq} line={l} merged={merged} serviceName={serviceName} />
+          ))}
         </div>
       </div>
     );
@@ -79,7 +85,13 @@ export function LogView({ lines, follow, height = 480, wrap = false, serviceName
       <div {...common}>
         <div style={{ height: lines.length * ROW, position: 'relative' }}>
           {lines.slice(start, end).map((l, i) => (
-            <Line key={l.seq} line={l} merged={merged} serviceName={serviceName} style={{ position: 'absolute', top: (start + i) * ROW, height: ROW }} />
+            <Line
+              key={l.seq}
+              line={l}
+              merged={merged}
+              serviceName={serviceName}
+              style={{ position: 'absolute', top: (start + i) * ROW, height: ROW }}
+            />
           ))}
         </div>
       </div>
@@ -87,7 +99,12 @@ export function LogView({ lines, follow, height = 480, wrap = false, serviceName
   );
 }
 
-function Line({ line, merged, serviceName, style }: {
+function Line({
+  line,
+  merged,
+  serviceName,
+  style,
+}: {
   line: BufferedLine;
   merged: boolean;
   serviceName: (id: string) => string;
@@ -96,13 +113,21 @@ function Line({ line, merged, serviceName, style }: {
   const a = parseAccess(line);
   return (
     <div className={`logline ${line.stream}${a ? ' access' : ''}`} style={style} data-status={a?.status}>
-      <time className="c-time" dateTime={line.timestamp}>{logTime(line.timestamp)}</time>
-      {merged && <span className="c-origin" title={line.origin}>{line.origin}</span>}
+      <time className="c-time" dateTime={line.timestamp}>
+        {logTime(line.timestamp)}
+      </time>
+      {merged && (
+        <span className="c-origin" title={line.origin}>
+          {line.origin}
+        </span>
+      )}
       {a ? (
         <>
           <span className={`c-status st-${statusTone(a.status)}`}>{a.status}</span>
           <span className="c-method">{a.method}</span>
-          <span className="c-path" title={`${a.host}${a.path}`}>{a.path}</span>
+          <span className="c-path" title={`${a.host}${a.path}`}>
+            {a.path}
+          </span>
           <span className="c-svc">{a.service ? serviceName(a.service) : '—'}</span>
           <span className="c-up">{a.upstream || '—'}</span>
           <span className="c-dur">{duration(a.seconds)}</span>

@@ -16,7 +16,11 @@ export function MaintenanceToggle({ serviceId }: { serviceId: string }) {
   const { canWrite } = useAuth();
   const queryClient = useQueryClient();
   const key = ['maintenance', serviceId];
-  const q = useQuery({ queryKey: key, queryFn: () => api<Maintenance>(`/services/${encodeURIComponent(serviceId)}/maintenance`), retry: false });
+  const q = useQuery({
+    queryKey: key,
+    queryFn: () => api<Maintenance>(`/services/${encodeURIComponent(serviceId)}/maintenance`),
+    retry: false,
+  });
   const [message, setMessage] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (q.error instanceof ApiError && q.error.notInstalled) return null;
@@ -43,10 +47,19 @@ export function MaintenanceToggle({ serviceId }: { serviceId: string }) {
       {m && (
         <p>
           {m.active ? 'In maintenance: visitors get the maintenance page (503).' : 'Not in maintenance.'}
-          {m.allow.length > 0 && <> Still served: <code>{m.allow.join(', ')}</code>.</>}
+          {m.allow.length > 0 && (
+            <>
+              {' '}
+              Still served: <code>{m.allow.join(', ')}</code>.
+            </>
+          )}
         </p>
       )}
-      {error && <p className="notice error" role="alert">{error}</p>}
+      {error && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
       {canWrite && m && (
         <p>
           {!m.enabled && (
@@ -54,7 +67,9 @@ export function MaintenanceToggle({ serviceId }: { serviceId: string }) {
               Message <input value={message} onChange={(e) => setMessage(e.target.value)} maxLength={2000} />
             </label>
           )}{' '}
-          <button type="button" onClick={toggle}>{m.enabled ? 'End maintenance' : 'Start maintenance'}</button>
+          <button type="button" onClick={toggle}>
+            {m.enabled ? 'End maintenance' : 'Start maintenance'}
+          </button>
         </p>
       )}
     </section>

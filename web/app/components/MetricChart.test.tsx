@@ -10,15 +10,35 @@ describe('metric chart legend', () => {
     const now = Date.now();
     mockApi({
       'GET /api/v1/metrics/query': () => ({
-        series: [{ name: 'service_requests_per_second', labels: { agent: 'a1b2c3d4-0000', service: 's1' }, points: [[now - 20_000, 1], [now - 10_000, 2]] }],
+        series: [
+          {
+            name: 'service_requests_per_second',
+            labels: { agent: 'a1b2c3d4-0000', service: 's1' },
+            points: [
+              [now - 20_000, 1],
+              [now - 10_000, 2],
+            ],
+          },
+        ],
       }),
     });
     const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
     const chart = (names: Map<string, string>) => {
-      const lines: MetricLine[] = [{ patterns: ['service_requests_per_second'], labels: { service: 's1' }, legend: (s) => names.get(s.labels.agent) ?? s.labels.agent.slice(0, 8) }];
+      const lines: MetricLine[] = [
+        {
+          patterns: ['service_requests_per_second'],
+          labels: { service: 's1' },
+          legend: (s) => names.get(s.labels.agent) ?? s.labels.agent.slice(0, 8),
+        },
+      ];
       return (
         <QueryClientProvider client={client}>
-          <MetricChart title="Requests per second" lines={lines} range={rangeByKey('15m')} known={['service_requests_per_second']} />
+          <MetricChart
+            title="Requests per second"
+            lines={lines}
+            range={rangeByKey('15m')}
+            known={['service_requests_per_second']}
+          />
         </QueryClientProvider>
       );
     };

@@ -40,7 +40,10 @@ export function MetricChart({ title, lines, range, known, format, refreshMs = 10
         lines.map(async (line, i) => {
           const name = names[i];
           if (!name) return [] as Series[];
-          const answer = await endpoints.metricsQuery({ name, from, to, step: range.step, agg: line.agg, labels: line.labels }, signal);
+          const answer = await endpoints.metricsQuery(
+            { name, from, to, step: range.step, agg: line.agg, labels: line.labels },
+            signal,
+          );
           // The legend is made at render time: host names may arrive after the data.
           return (answer.series ?? []).map((s) => ({ ...s, labels: { ...s.labels, [LINE]: String(i) } }));
         }),
@@ -63,7 +66,9 @@ export function MetricChart({ title, lines, range, known, format, refreshMs = 10
     return (
       <figure className="chart">
         <figcaption>{title}</figcaption>
-        <p className="notice error" role="alert">{(query.error as Error).message}</p>
+        <p className="notice error" role="alert">
+          {(query.error as Error).message}
+        </p>
       </figure>
     );
   }

@@ -8,7 +8,20 @@ import { placeErrors } from '../lib/fieldErrors';
 import { EMPTY_FORM, monitorBody } from '../lib/monitors';
 import type { MonitorForm } from '../lib/monitors';
 
-const INPUTS = ['name', 'type', 'target', 'intervalSeconds', 'agentIds', 'confirmations', 'confirmAgents', 'expect.statuses', 'expect.values', 'recordType', 'resolver', 'serviceId'];
+const INPUTS = [
+  'name',
+  'type',
+  'target',
+  'intervalSeconds',
+  'agentIds',
+  'confirmations',
+  'confirmAgents',
+  'expect.statuses',
+  'expect.values',
+  'recordType',
+  'resolver',
+  'serviceId',
+];
 
 /** The create form; the API validates, its field errors land on the inputs. */
 export function MonitorCreateForm({ onDone, serviceId }: { onDone: () => void; serviceId?: string }) {
@@ -44,8 +57,14 @@ export function MonitorCreateForm({ onDone, serviceId }: { onDone: () => void; s
 
   return (
     <form className="card" onSubmit={submit} aria-label="Add a monitor" noValidate>
-      {errors[''] && <p role="alert" className="notice error">{errors[''].join('; ')}</p>}
-      <Field name="name" label="Name" errors={errors}>{(p) => <input {...p} value={form.name} onChange={(e) => set('name', e.target.value)} />}</Field>
+      {errors[''] && (
+        <p role="alert" className="notice error">
+          {errors[''].join('; ')}
+        </p>
+      )}
+      <Field name="name" label="Name" errors={errors}>
+        {(p) => <input {...p} value={form.name} onChange={(e) => set('name', e.target.value)} />}
+      </Field>
       <Field name="type" label="Type" errors={errors}>
         {(p) => (
           <select {...p} value={form.type} onChange={(e) => set('type', e.target.value as MonitorForm['type'])}>
@@ -56,37 +75,117 @@ export function MonitorCreateForm({ onDone, serviceId }: { onDone: () => void; s
           </select>
         )}
       </Field>
-      <Field name="target" label="Target" errors={errors} hint={targetHint}>{(p) => <input {...p} value={form.target} onChange={(e) => set('target', e.target.value)} />}</Field>
+      <Field name="target" label="Target" errors={errors} hint={targetHint}>
+        {(p) => <input {...p} value={form.target} onChange={(e) => set('target', e.target.value)} />}
+      </Field>
       {form.type === 'dns' && (
         <>
           <Field name="recordType" label="Record type" errors={errors}>
             {(p) => (
               <select {...p} value={form.recordType} onChange={(e) => set('recordType', e.target.value)}>
-                {['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SRV', 'PTR', 'SOA', 'CAA'].map((t) => <option key={t}>{t}</option>)}
+                {['A', 'AAAA', 'CNAME', 'MX', 'NS', 'TXT', 'SRV', 'PTR', 'SOA', 'CAA'].map((t) => (
+                  <option key={t}>{t}</option>
+                ))}
               </select>
             )}
           </Field>
-          <Field name="resolver" label="Resolver (optional)" errors={errors} hint="host[:port]; empty: the agent's own resolver.">{(p) => <input {...p} value={form.resolver} onChange={(e) => set('resolver', e.target.value)} />}</Field>
-          <Field name="expect.values" label="Expected values (optional)" errors={errors} hint="One per line; each must be in the answer.">{(p) => <textarea {...p} rows={2} value={form.values} onChange={(e) => set('values', e.target.value)} />}</Field>
+          <Field
+            name="resolver"
+            label="Resolver (optional)"
+            errors={errors}
+            hint="host[:port]; empty: the agent's own resolver."
+          >
+            {(p) => <input {...p} value={form.resolver} onChange={(e) => set('resolver', e.target.value)} />}
+          </Field>
+          <Field
+            name="expect.values"
+            label="Expected values (optional)"
+            errors={errors}
+            hint="One per line; each must be in the answer."
+          >
+            {(p) => <textarea {...p} rows={2} value={form.values} onChange={(e) => set('values', e.target.value)} />}
+          </Field>
         </>
       )}
       {form.type === 'http' && (
-        <Field name="expect.statuses" label="Expected statuses (optional)" errors={errors} hint="e.g. 200, 204; empty: any 2xx or 3xx.">{(p) => <input {...p} value={form.statuses} onChange={(e) => set('statuses', e.target.value)} />}</Field>
+        <Field
+          name="expect.statuses"
+          label="Expected statuses (optional)"
+          errors={errors}
+          hint="e.g. 200, 204; empty: any 2xx or 3xx."
+        >
+          {(p) => <input {...p} value={form.statuses} onChange={(e) => set('statuses', e.target.value)} />}
+        </Field>
       )}
       <Field name="agentIds" label="Agents that run the checks" errors={errors}>
         {(p) => (
-          <select {...p} multiple value={form.agentIds} onChange={(e) => set('agentIds', [...e.target.selectedOptions].map((o) => o.value))}>
-            {(agents.data ?? []).map((a) => <option key={a.id} value={a.id}>{a.name} ({a.status})</option>)}
+          <select
+            {...p}
+            multiple
+            value={form.agentIds}
+            onChange={(e) =>
+              set(
+                'agentIds',
+                [...e.target.selectedOptions].map((o) => o.value),
+              )
+            }
+          >
+            {(agents.data ?? []).map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name} ({a.status})
+              </option>
+            ))}
           </select>
         )}
       </Field>
-      <Field name="intervalSeconds" label="Every (seconds)" errors={errors} hint="10 to 86400.">{(p) => <input {...p} inputMode="numeric" value={form.intervalSeconds} onChange={(e) => set('intervalSeconds', e.target.value)} />}</Field>
-      <Field name="confirmations" label="Failures in a row before an agent counts as failing" errors={errors}>{(p) => <input {...p} inputMode="numeric" value={form.confirmations} onChange={(e) => set('confirmations', e.target.value)} />}</Field>
-      <Field name="confirmAgents" label="Failing agents needed for DOWN (optional)" errors={errors} hint="Empty: every agent that reported.">{(p) => <input {...p} inputMode="numeric" value={form.confirmAgents} onChange={(e) => set('confirmAgents', e.target.value)} />}</Field>
+      <Field name="intervalSeconds" label="Every (seconds)" errors={errors} hint="10 to 86400.">
+        {(p) => (
+          <input
+            {...p}
+            inputMode="numeric"
+            value={form.intervalSeconds}
+            onChange={(e) => set('intervalSeconds', e.target.value)}
+          />
+        )}
+      </Field>
+      <Field name="confirmations" label="Failures in a row before an agent counts as failing" errors={errors}>
+        {(p) => (
+          <input
+            {...p}
+            inputMode="numeric"
+            value={form.confirmations}
+            onChange={(e) => set('confirmations', e.target.value)}
+          />
+        )}
+      </Field>
+      <Field
+        name="confirmAgents"
+        label="Failing agents needed for DOWN (optional)"
+        errors={errors}
+        hint="Empty: every agent that reported."
+      >
+        {(p) => (
+          <input
+            {...p}
+            inputMode="numeric"
+            value={form.confirmAgents}
+            onChange={(e) => set('confirmAgents', e.target.value)}
+          />
+        )}
+      </Field>
       {!serviceId && (
-        <Field name="serviceId" label="Attach to service id (optional)" errors={errors} hint="The checks then follow the service's domain; the target becomes a path.">{(p) => <input {...p} value={form.serviceId} onChange={(e) => set('serviceId', e.target.value)} />}</Field>
+        <Field
+          name="serviceId"
+          label="Attach to service id (optional)"
+          errors={errors}
+          hint="The checks then follow the service's domain; the target becomes a path."
+        >
+          {(p) => <input {...p} value={form.serviceId} onChange={(e) => set('serviceId', e.target.value)} />}
+        </Field>
       )}
-      <button type="submit" disabled={busy}>{busy ? 'Adding…' : 'Add monitor'}</button>
+      <button type="submit" disabled={busy}>
+        {busy ? 'Adding…' : 'Add monitor'}
+      </button>
     </form>
   );
 }

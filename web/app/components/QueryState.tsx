@@ -41,8 +41,8 @@ export function ErrorBox({ error, module, what }: { error: unknown; module?: str
 export function NotInstalled({ module }: { module: string }) {
   return (
     <div className="notice info" role="note" data-testid="not-installed">
-      <strong>Module not installed.</strong> The <code>{module}</code> module is not running in this core, so
-      there is nothing to show here. Install it (feature <code>fleetgate-{module}</code>) and this view fills in.
+      <strong>Module not installed.</strong> The <code>{module}</code> module is not running in this core, so there is
+      nothing to show here. Install it (feature <code>fleetgate-{module}</code>) and this view fills in.
     </div>
   );
 }
@@ -58,7 +58,17 @@ export function isMissing(error: unknown): boolean {
 }
 
 /** The page of an id that does not exist (any more), with the way back to its list. */
-export function NotFoundPage({ what, id, back, backLabel }: { what: string; id: string; back: string; backLabel: string }) {
+export function NotFoundPage({
+  what,
+  id,
+  back,
+  backLabel,
+}: {
+  what: string;
+  id: string;
+  back: string;
+  backLabel: string;
+}) {
   useTitle(`${what} not found`);
   return (
     <section aria-labelledby="not-found-title" data-testid="not-found">
@@ -66,7 +76,9 @@ export function NotFoundPage({ what, id, back, backLabel }: { what: string; id: 
       <p>
         There is no {what.toLowerCase()} <code>{id}</code>. It may have been deleted, or the link is wrong.
       </p>
-      <p><Link to={back}>{backLabel}</Link></p>
+      <p>
+        <Link to={back}>{backLabel}</Link>
+      </p>
     </section>
   );
 }

@@ -9,7 +9,11 @@ import { ConfirmButton } from './ConfirmButton';
 import { Empty, QueryState } from './QueryState';
 
 const ACTIONS: Record<ServiceRevision['action'], string> = {
-  CREATED: 'created', UPDATED: 'updated', SCALED: 'scaled', ROLLED_BACK: 'rolled back', MIGRATED: 'history began',
+  CREATED: 'created',
+  UPDATED: 'updated',
+  SCALED: 'scaled',
+  ROLLED_BACK: 'rolled back',
+  MIGRATED: 'history began',
 };
 
 /** The service's kept revisions: a diff of each against the current one, and roll back (operators). Loaded when opened. */
@@ -31,7 +35,8 @@ export function ServiceHistory({ service, canWrite }: { service: Service; canWri
       setShown(null);
       await queryClient.invalidateQueries({ queryKey: ['service', service.id] });
     } catch (e) {
-      const details = e instanceof ApiError && e.errors.length ? e.errors.map((x) => `${x.field}: ${x.message}`).join('; ') : '';
+      const details =
+        e instanceof ApiError && e.errors.length ? e.errors.map((x) => `${x.field}: ${x.message}`).join('; ') : '';
       setMessage({ ok: false, text: `Not rolled back: ${(e as Error).message}${details ? ` (${details})` : ''}` });
     }
   };
@@ -40,9 +45,15 @@ export function ServiceHistory({ service, canWrite }: { service: Service; canWri
     <section aria-labelledby="history-title">
       <div className="page-head">
         <h2 id="history-title">History</h2>
-        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? 'Hide history' : 'Show history'}</button>
+        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Hide history' : 'Show history'}
+        </button>
       </div>
-      {message && <p className={`notice ${message.ok ? 'ok' : 'error'}`} role="status">{message.text}</p>}
+      {message && (
+        <p className={`notice ${message.ok ? 'ok' : 'error'}`} role="status">
+          {message.text}
+        </p>
+      )}
       {open && (
         <QueryState what="the history" pending={revisions.isPending} error={revisions.error}>
           {revisions.data?.length === 0 ? (
@@ -50,12 +61,27 @@ export function ServiceHistory({ service, canWrite }: { service: Service; canWri
           ) : (
             <table>
               <thead>
-                <tr><th scope="col">Revision</th><th scope="col">When</th><th scope="col">By</th><th scope="col">What</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
+                <tr>
+                  <th scope="col">Revision</th>
+                  <th scope="col">When</th>
+                  <th scope="col">By</th>
+                  <th scope="col">What</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
               </thead>
               <tbody>
                 {revisions.data?.map((r) => (
-                  <Row key={r.revision} r={r} service={service} canWrite={canWrite} shown={shown === r.revision}
-                    onShow={() => setShown(shown === r.revision ? null : r.revision)} onRollback={() => rollback(r.revision)} />
+                  <Row
+                    key={r.revision}
+                    r={r}
+                    service={service}
+                    canWrite={canWrite}
+                    shown={shown === r.revision}
+                    onShow={() => setShown(shown === r.revision ? null : r.revision)}
+                    onRollback={() => rollback(r.revision)}
+                  />
                 ))}
               </tbody>
             </table>
@@ -67,23 +93,47 @@ export function ServiceHistory({ service, canWrite }: { service: Service; canWri
   );
 }
 
-function Row({ r, service, canWrite, shown, onShow, onRollback }: {
-  r: ServiceRevision; service: Service; canWrite: boolean; shown: boolean; onShow: () => void; onRollback: () => void;
+function Row({
+  r,
+  service,
+  canWrite,
+  shown,
+  onShow,
+  onRollback,
+}: {
+  r: ServiceRevision;
+  service: Service;
+  canWrite: boolean;
+  shown: boolean;
+  onShow: () => void;
+  onRollback: () => void;
 }) {
   const current = r.revision === service.revision;
   return (
     <>
       <tr data-testid={`revision-${r.revision}`}>
-        <td>{r.revision}{current && <span className="muted"> (current)</span>}</td>
+        <td>
+          {r.revision}
+          {current && <span className="muted"> (current)</span>}
+        </td>
         <td>{formatTime(r.changedAt)}</td>
         <td>{r.changedBy ?? '—'}</td>
-        <td>{ACTIONS[r.action] ?? r.action}{r.sourceRevision != null && ` to revision ${r.sourceRevision}`}</td>
+        <td>
+          {ACTIONS[r.action] ?? r.action}
+          {r.sourceRevision != null && ` to revision ${r.sourceRevision}`}
+        </td>
         <td>
           {!current && (
             <div className="actions">
-              <button type="button" aria-expanded={shown} onClick={onShow}>{shown ? 'Hide changes' : 'Changes'}</button>
+              <button type="button" aria-expanded={shown} onClick={onShow}>
+                {shown ? 'Hide changes' : 'Changes'}
+              </button>
               {canWrite && (
-                <ConfirmButton label="Roll back to this" confirmLabel={`Yes, restore revision ${r.revision}`} onConfirm={onRollback} />
+                <ConfirmButton
+                  label="Roll back to this"
+                  confirmLabel={`Yes, restore revision ${r.revision}`}
+                  onConfirm={onRollback}
+                />
               )}
             </div>
           )}
@@ -91,7 +141,9 @@ function Row({ r, service, canWrite, shown, onShow, onRollback }: {
       </tr>
       {shown && (
         <tr>
-          <td colSpan={5}><RevisionDiff serviceId={service.id} revision={r.revision} current={service.revision} /></td>
+          <td colSpan={5}>
+            <RevisionDiff serviceId={service.id} revision={r.revision} current={service.revision} />
+          </td>
         </tr>
       )}
     </>
@@ -102,20 +154,33 @@ function Row({ r, service, canWrite, shown, onShow, onRollback }: {
 function RevisionDiff({ serviceId, revision, current }: { serviceId: string; revision: number; current: number }) {
   const configs = useQuery({
     queryKey: ['service-revision-pair', serviceId, revision, current],
-    queryFn: () => Promise.all([endpoints.serviceRevision(serviceId, current), endpoints.serviceRevision(serviceId, revision)]),
+    queryFn: () =>
+      Promise.all([endpoints.serviceRevision(serviceId, current), endpoints.serviceRevision(serviceId, revision)]),
   });
-  const rows = configs.data ? withContext(lineDiff(prettyJson(configs.data[0].config), prettyJson(configs.data[1].config))) : [];
+  const rows = configs.data
+    ? withContext(lineDiff(prettyJson(configs.data[0].config), prettyJson(configs.data[1].config)))
+    : [];
   return (
     <QueryState what="the changes" pending={configs.isPending} error={configs.error}>
       {rows.every((l) => l.kind === ' ' || l.kind === 'skip') ? (
         <Empty>Same configuration as the current revision.</Empty>
       ) : (
         <>
-          <p className="muted">Rolling back would change the current revision ({current}, −) to revision {revision} (+):</p>
+          <p className="muted">
+            Rolling back would change the current revision ({current}, −) to revision {revision} (+):
+          </p>
           <pre className="diff" data-testid="diff">
-            {rows.map((l, i) => (l.kind === 'skip'
-              ? <div key={i} className="skip">… {l.count} unchanged line{l.count === 1 ? '' : 's'}</div>
-              : <div key={i} className={l.kind === '+' ? 'add' : l.kind === '-' ? 'del' : undefined}>{l.kind} {l.text}</div>))}
+            {rows.map((l, i) =>
+              l.kind === 'skip' ? (
+                <div key={i} className="skip">
+                  … {l.count} unchanged line{l.count === 1 ? '' : 's'}
+                </div>
+              ) : (
+                <div key={i} className={l.kind === '+' ? 'add' : l.kind === '-' ? 'del' : undefined}>
+                  {l.kind} {l.text}
+                </div>
+              ),
+            )}
           </pre>
         </>
       )}

@@ -23,7 +23,17 @@ interface Props {
 }
 
 /** A time-series chart (uPlot); its text summary is the accessible name. */
-export function TimeChart({ title, series, label = defaultLabel, format = (v) => v.toFixed(2), height = 180, xRange, yMin, yMax, stepMs }: Props) {
+export function TimeChart({
+  title,
+  series,
+  label = defaultLabel,
+  format = (v) => v.toFixed(2),
+  height = 180,
+  xRange,
+  yMin,
+  yMax,
+  stepMs,
+}: Props) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = useMemo(() => toColumns(series, stepMs), [series, stepMs]);

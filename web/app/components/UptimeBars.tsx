@@ -5,7 +5,11 @@ import { formatPercent } from '../lib/format';
 
 /** The last 24 hours of a monitor, one bar an hour (colour and title carry the uptime). */
 export function UptimeBars({ monitorId }: { monitorId: string }) {
-  const q = useQuery({ queryKey: ['monitors', monitorId, 'uptime'], queryFn: () => endpoints.monitorUptime(monitorId, 24), refetchInterval: 60_000 });
+  const q = useQuery({
+    queryKey: ['monitors', monitorId, 'uptime'],
+    queryFn: () => endpoints.monitorUptime(monitorId, 24),
+    refetchInterval: 60_000,
+  });
   if (!q.data) return <span className="muted small">{q.error ? 'unavailable' : '…'}</span>;
   const bars = uptimeBars(q.data.hours);
   const checked = bars.filter((b) => b.tone !== 'none');

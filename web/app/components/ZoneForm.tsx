@@ -17,7 +17,12 @@ export function zoneBody(z: ZoneText, editing: boolean): { body?: Record<string,
     if (!/^\d+$/.test(z[k].trim())) errors.push({ field: k, message: 'must be a whole number' });
     return Number(z[k].trim());
   };
-  const body: Record<string, unknown> = { zone: z.zone.trim(), server: z.server.trim(), port: num('port'), ttl: num('ttl') };
+  const body: Record<string, unknown> = {
+    zone: z.zone.trim(),
+    server: z.server.trim(),
+    port: num('port'),
+    ttl: num('ttl'),
+  };
   if (z.tsigKeyName.trim()) {
     body.tsigKeyName = z.tsigKeyName.trim();
     body.tsigAlgorithm = z.tsigAlgorithm;
@@ -28,7 +33,15 @@ export function zoneBody(z: ZoneText, editing: boolean): { body?: Record<string,
 }
 
 /** Add (no `zone`) or edit a DNS zone; the core's field errors are shown on the inputs. */
-export function ZoneForm({ zone, onDone, onCancel }: { zone?: DnsZone; onDone: (z: DnsZone) => void; onCancel: () => void }) {
+export function ZoneForm({
+  zone,
+  onDone,
+  onCancel,
+}: {
+  zone?: DnsZone;
+  onDone: (z: DnsZone) => void;
+  onCancel: () => void;
+}) {
   const [z, setZ] = useState<ZoneText>({
     zone: zone?.zone ?? '',
     server: zone?.server ?? '',
@@ -57,17 +70,25 @@ export function ZoneForm({ zone, onDone, onCancel }: { zone?: DnsZone; onDone: (
       onDone(zone ? await endpoints.updateDnsZone(zone.id, body) : await endpoints.createDnsZone(body));
     } catch (err) {
       setBusy(false);
-      setErrors(err instanceof ApiError && err.errors.length ? placeErrors(err.errors, KEYS) : { '': [(err as Error).message] });
+      setErrors(
+        err instanceof ApiError && err.errors.length ? placeErrors(err.errors, KEYS) : { '': [(err as Error).message] },
+      );
     }
   };
-  const text = (k: keyof ZoneText, props: Record<string, unknown> = {}) => (p: Record<string, unknown>) => (
-    <input {...p} {...props} value={z[k]} onChange={(e) => set(k, e.target.value)} autoComplete="off" />
-  );
+  const text =
+    (k: keyof ZoneText, props: Record<string, unknown> = {}) =>
+    (p: Record<string, unknown>) => (
+      <input {...p} {...props} value={z[k]} onChange={(e) => set(k, e.target.value)} autoComplete="off" />
+    );
 
   return (
     <form className="card" onSubmit={submit} noValidate aria-label={zone ? `Edit zone ${zone.zone}` : 'Add a zone'}>
       <h3>{zone ? `Edit ${zone.zone}` : 'Add a zone'}</h3>
-      {errors[''] && <p className="notice error" role="alert">{errors[''].join('; ')}</p>}
+      {errors[''] && (
+        <p className="notice error" role="alert">
+          {errors[''].join('; ')}
+        </p>
+      )}
       <div className="row">
         <Field name="zone" label="Zone" errors={errors} hint={zone ? 'cannot change' : 'e.g. example.com'}>
           {text('zone', { readOnly: !!zone })}
@@ -75,26 +96,42 @@ export function ZoneForm({ zone, onDone, onCancel }: { zone?: DnsZone; onDone: (
         <Field name="server" label="DNS server" errors={errors} hint="IP or host name taking RFC 2136 updates">
           {text('server')}
         </Field>
-        <Field name="port" label="Port" errors={errors}>{text('port', { inputMode: 'numeric', className: 'short' })}</Field>
-        <Field name="ttl" label="TTL (s)" errors={errors}>{text('ttl', { inputMode: 'numeric', className: 'short' })}</Field>
+        <Field name="port" label="Port" errors={errors}>
+          {text('port', { inputMode: 'numeric', className: 'short' })}
+        </Field>
+        <Field name="ttl" label="TTL (s)" errors={errors}>
+          {text('ttl', { inputMode: 'numeric', className: 'short' })}
+        </Field>
       </div>
       <div className="row">
-        <Field name="tsigKeyName" label="TSIG key name" errors={errors} hint="empty = unsigned updates">{text('tsigKeyName')}</Field>
+        <Field name="tsigKeyName" label="TSIG key name" errors={errors} hint="empty = unsigned updates">
+          {text('tsigKeyName')}
+        </Field>
         <Field name="tsigAlgorithm" label="Algorithm" errors={errors}>
           {(p) => (
             <select {...p} value={z.tsigAlgorithm} onChange={(e) => set('tsigAlgorithm', e.target.value)}>
-              <option>hmac-sha256</option><option>hmac-sha384</option><option>hmac-sha512</option>
+              <option>hmac-sha256</option>
+              <option>hmac-sha384</option>
+              <option>hmac-sha512</option>
             </select>
           )}
         </Field>
-        <Field name="tsigSecret" label="TSIG secret" errors={errors}
-          hint={zone?.tsigSecretSet ? 'base64; empty keeps the stored one' : 'base64; never shown again'}>
+        <Field
+          name="tsigSecret"
+          label="TSIG secret"
+          errors={errors}
+          hint={zone?.tsigSecretSet ? 'base64; empty keeps the stored one' : 'base64; never shown again'}
+        >
           {text('tsigSecret', { type: 'password' })}
         </Field>
       </div>
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : zone ? 'Save zone' : 'Add zone'}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Saving…' : zone ? 'Save zone' : 'Add zone'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );

@@ -51,5 +51,8 @@ export function duration(seconds: number | null): string {
 
 /** The shown lines as a text file: time, where from, and the line as the source wrote it. */
 export function logFile(lines: (LogLine & { origin?: string })[]): string {
-  return lines.map((l) => [l.timestamp, l.origin, l.stream, l.text].filter((x) => x).join('\t')).join('\n') + (lines.length ? '\n' : '');
+  return (
+    lines.map((l) => [l.timestamp, l.origin, l.stream, l.text].filter((x) => x).join('\t')).join('\n') +
+    (lines.length ? '\n' : '')
+  );
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { inputId, nearest, placeErrors } from './fieldErrors';
 
-const inputs = ['name', 'domains', 'upstream.targets', 'upstream.targets[0].port', 'upstream.targets[1].port', 'containers.env'];
+const inputs = [
+  'name',
+  'domains',
+  'upstream.targets',
+  'upstream.targets[0].port',
+  'upstream.targets[1].port',
+  'containers.env',
+];
 
 describe('placeErrors', () => {
   it('puts an error on the input with the same path', () => {
@@ -24,7 +31,13 @@ describe('placeErrors', () => {
   });
 
   it('keeps what matches no input for the form summary', () => {
-    const placed = placeErrors([{ field: 'tls.certificate', message: 'unknown' }, { field: '', message: 'boom' }], inputs);
+    const placed = placeErrors(
+      [
+        { field: 'tls.certificate', message: 'unknown' },
+        { field: '', message: 'boom' },
+      ],
+      inputs,
+    );
     expect(placed['']).toEqual(['tls.certificate: unknown', 'boom']);
   });
 });

@@ -20,14 +20,23 @@ describe('lineDiff', () => {
     changed[10] = 'new';
     const rows = withContext(lineDiff(old.join('\n'), changed.join('\n')), 2);
     expect(rows[0]).toEqual({ kind: 'skip', count: 8 });
-    expect(rows.slice(1, 7).map((r) => ('text' in r ? r.kind + r.text : 'skip'))).toEqual([' l8', ' l9', '-l10', '+new', ' l11', ' l12']);
+    expect(rows.slice(1, 7).map((r) => ('text' in r ? r.kind + r.text : 'skip'))).toEqual([
+      ' l8',
+      ' l9',
+      '-l10',
+      '+new',
+      ' l11',
+      ' l12',
+    ]);
     expect(rows[7]).toEqual({ kind: 'skip', count: 7 });
   });
 });
 
 describe('prettyJson', () => {
   it('sorts keys at every depth so key order does not show as a change', () => {
-    expect(prettyJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe(prettyJson({ a: { c: null, d: [{ y: 2, z: 1 }] }, b: 1 }));
+    expect(prettyJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe(
+      prettyJson({ a: { c: null, d: [{ y: 2, z: 1 }] }, b: 1 }),
+    );
     expect(prettyJson({ b: 1, a: 2 })).toBe('{\n  "a": 2,\n  "b": 1\n}');
   });
 });

@@ -22,7 +22,12 @@ describe('appendCapped', () => {
     let lines = appendCapped([], [], 1000, 0).lines;
     let seq = 0;
     for (let i = 0; i < 200; i++) {
-      const r = appendCapped(lines, Array.from({ length: 500 }, (_, j) => line(`${i}-${j}`)), 1000, seq);
+      const r = appendCapped(
+        lines,
+        Array.from({ length: 500 }, (_, j) => line(`${i}-${j}`)),
+        1000,
+        seq,
+      );
       lines = r.lines;
       seq = r.nextSeq;
     }
@@ -34,15 +39,30 @@ describe('appendCapped', () => {
 describe('time order', () => {
   const at = (text: string, timestamp: string) => ({ timestamp, stream: 'access', text });
   it('puts access-log lines answered out of order in time order, across batches, stably', () => {
-    let state = appendCapped([], [at('b', '2026-01-01T00:00:02Z'), at('a', '2026-01-01T00:00:01Z'), at('c', '2026-01-01T00:00:03Z')], 10, 0);
+    let state = appendCapped(
+      [],
+      [at('b', '2026-01-01T00:00:02Z'), at('a', '2026-01-01T00:00:01Z'), at('c', '2026-01-01T00:00:03Z')],
+      10,
+      0,
+    );
     expect(state.lines.map((l) => l.text)).toEqual(['a', 'b', 'c']);
-    state = appendCapped(state.lines, [at('e', '2026-01-01T00:00:05Z'), at('b2', '2026-01-01T00:00:02Z'), at('d', '2026-01-01T00:00:04Z')], 10, state.nextSeq);
+    state = appendCapped(
+      state.lines,
+      [at('e', '2026-01-01T00:00:05Z'), at('b2', '2026-01-01T00:00:02Z'), at('d', '2026-01-01T00:00:04Z')],
+      10,
+      state.nextSeq,
+    );
     expect(state.lines.map((l) => l.text)).toEqual(['a', 'b', 'b2', 'c', 'd', 'e']);
     expect(new Set(state.lines.map((l) => l.seq)).size).toBe(6);
   });
 
   it('keeps lines without a time where they came', () => {
-    const state = appendCapped([], [at('x', '2026-01-01T00:00:02Z'), at('no time', ''), at('y', '2026-01-01T00:00:01Z')], 10, 0);
+    const state = appendCapped(
+      [],
+      [at('x', '2026-01-01T00:00:02Z'), at('no time', ''), at('y', '2026-01-01T00:00:01Z')],
+      10,
+      0,
+    );
     expect(state.lines.map((l) => l.text)).toEqual(['x', 'no time', 'y']);
   });
 });

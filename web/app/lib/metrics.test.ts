@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { latestValues, metricNames, niceCeil, niceFloor, pickName, rangeByKey, stepMillis, toColumns, window } from './metrics';
+import {
+  latestValues,
+  metricNames,
+  niceCeil,
+  niceFloor,
+  pickName,
+  rangeByKey,
+  stepMillis,
+  toColumns,
+  window,
+} from './metrics';
 import { yRange } from '../components/TimeChart';
 
 describe('ranges', () => {
@@ -17,10 +27,28 @@ describe('ranges', () => {
 describe('toColumns', () => {
   it('aligns series on one time axis in seconds', () => {
     const cols = toColumns([
-      { name: 'a', labels: {}, points: [[1000, 1], [3000, 3]] },
-      { name: 'b', labels: {}, points: [[2000, 20], [3000, 30]] },
+      {
+        name: 'a',
+        labels: {},
+        points: [
+          [1000, 1],
+          [3000, 3],
+        ],
+      },
+      {
+        name: 'b',
+        labels: {},
+        points: [
+          [2000, 20],
+          [3000, 30],
+        ],
+      },
     ]);
-    expect(cols).toEqual([[1, 2, 3], [1, null, 3], [null, 20, 30]]);
+    expect(cols).toEqual([
+      [1, 2, 3],
+      [1, null, 3],
+      [null, 20, 30],
+    ]);
   });
 });
 
@@ -29,7 +57,23 @@ describe('latestValues', () => {
     expect(latestValues([{ agent: 'a1', value: 12 }], 'agent').get('a1')).toBe(12);
     expect(latestValues([{ labels: { agent: 'a2' }, value: 5 }], 'agent').get('a2')).toBe(5);
     expect(latestValues({ values: [{ key: 'a3', value: 7 }] }, 'agent').get('a3')).toBe(7);
-    expect(latestValues({ series: [{ name: 'x', labels: { agent: 'a4' }, points: [[1, 2], [2, 9]] }] }, 'agent').get('a4')).toBe(9);
+    expect(
+      latestValues(
+        {
+          series: [
+            {
+              name: 'x',
+              labels: { agent: 'a4' },
+              points: [
+                [1, 2],
+                [2, 9],
+              ],
+            },
+          ],
+        },
+        'agent',
+      ).get('a4'),
+    ).toBe(9);
     expect(latestValues({ a5: 3 }, 'agent').get('a5')).toBe(3);
     expect(latestValues(null, 'agent').size).toBe(0);
   });
@@ -47,11 +91,53 @@ describe('names', () => {
 
 describe('gaps', () => {
   it('puts a null row one step after a silence longer than 1.5 steps', () => {
-    const cols = toColumns([{ name: 'a', labels: {}, points: [[10_000, 1], [20_000, 2], [60_000, 6], [70_000, 7]] }], 10_000);
-    expect(cols).toEqual([[10, 20, 30, 60, 70], [1, 2, null, 6, 7]]);
+    const cols = toColumns(
+      [
+        {
+          name: 'a',
+          labels: {},
+          points: [
+            [10_000, 1],
+            [20_000, 2],
+            [60_000, 6],
+            [70_000, 7],
+          ],
+        },
+      ],
+      10_000,
+    );
+    expect(cols).toEqual([
+      [10, 20, 30, 60, 70],
+      [1, 2, null, 6, 7],
+    ]);
     // Without a step (or without a silence) nothing is added.
-    expect(toColumns([{ name: 'a', labels: {}, points: [[10_000, 1], [60_000, 6]] }])[0]).toEqual([10, 60]);
-    expect(toColumns([{ name: 'a', labels: {}, points: [[10_000, 1], [25_000, 2]] }], 10_000)[0]).toEqual([10, 25]);
+    expect(
+      toColumns([
+        {
+          name: 'a',
+          labels: {},
+          points: [
+            [10_000, 1],
+            [60_000, 6],
+          ],
+        },
+      ])[0],
+    ).toEqual([10, 60]);
+    expect(
+      toColumns(
+        [
+          {
+            name: 'a',
+            labels: {},
+            points: [
+              [10_000, 1],
+              [25_000, 2],
+            ],
+          },
+        ],
+        10_000,
+      )[0],
+    ).toEqual([10, 25]);
   });
 });
 

@@ -78,11 +78,25 @@ export interface MonitorForm {
 }
 
 export const EMPTY_FORM: MonitorForm = {
-  name: '', type: 'http', target: '', intervalSeconds: '60', agentIds: [], confirmations: '2', confirmAgents: '',
-  statuses: '', values: '', recordType: 'A', resolver: '', serviceId: '',
+  name: '',
+  type: 'http',
+  target: '',
+  intervalSeconds: '60',
+  agentIds: [],
+  confirmations: '2',
+  confirmAgents: '',
+  statuses: '',
+  values: '',
+  recordType: 'A',
+  resolver: '',
+  serviceId: '',
 };
 
-const list = (text: string) => text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 /** A number when the text is one, else the text itself: the API names what is wrong. */
 const num = (text: string): number | string => (/^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text.trim());
 
@@ -99,12 +113,16 @@ export function monitorBody(f: MonitorForm): Record<string, unknown> {
   if (f.serviceId.trim()) body.serviceId = f.serviceId.trim();
   if (f.confirmAgents.trim()) body.confirmAgents = num(f.confirmAgents);
   const expect: Record<string, unknown> = {};
-  if ((f.type === 'http') && f.statuses.trim()) expect.statuses = list(f.statuses).map(num);
+  if (f.type === 'http' && f.statuses.trim()) expect.statuses = list(f.statuses).map(num);
   if (f.type === 'dns') {
     body.recordType = f.recordType;
     if (f.resolver.trim()) body.resolver = f.resolver.trim();
     // record values may hold spaces (MX "10 mail.example.test."): one per line or comma
-    if (f.values.trim()) expect.values = f.values.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
+    if (f.values.trim())
+      expect.values = f.values
+        .split(/[\n,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean);
   }
   if (Object.keys(expect).length) body.expect = expect;
   return body;

@@ -9,7 +9,10 @@ describe('toBody', () => {
     form.name = ' shop ';
     form.domains = 'shop.example.test\n www.shop.example.test \n\n';
     form.agentIds = ['a1'];
-    form.targets = [{ host: '127.0.0.1', port: '9001', weight: '2' }, { host: '', port: '', weight: '1' }];
+    form.targets = [
+      { host: '127.0.0.1', port: '9001', weight: '2' },
+      { host: '', port: '', weight: '1' },
+    ];
     form.healthEnabled = true;
     form.requestHeaders = 'X-Env: prod';
     const { body, errors } = toBody(form);
@@ -32,7 +35,10 @@ describe('toBody', () => {
 
   it('names the inputs it can tell are wrong, by their API paths', () => {
     const form = emptyForm();
-    form.targets = [{ host: 'a', port: '80', weight: '1' }, { host: 'b', port: 'eighty', weight: '' }];
+    form.targets = [
+      { host: 'a', port: '80', weight: '1' },
+      { host: 'b', port: 'eighty', weight: '' },
+    ];
     form.requestHeaders = 'no colon here';
     const { body, errors } = toBody(form);
     expect(body).toBeUndefined();
@@ -50,7 +56,16 @@ describe('toBody', () => {
     form.domains = 'app.test';
     form.targets = [];
     form.containersEnabled = true;
-    form.containers = { image: 'fleetgate/demo:latest', command: '["/bin/httpd","-f","-p","127.0.0.1:${PORT}"]', env: 'A=1\nB=x=y', port: '', replicas: '3', cpus: '0.5', memory: '256M', restartPolicy: 'always' };
+    form.containers = {
+      image: 'fleetgate/demo:latest',
+      command: '["/bin/httpd","-f","-p","127.0.0.1:${PORT}"]',
+      env: 'A=1\nB=x=y',
+      port: '',
+      replicas: '3',
+      cpus: '0.5',
+      memory: '256M',
+      restartPolicy: 'always',
+    };
     const { body, errors } = toBody(form);
     expect(errors).toEqual([]);
     expect(body!.containers).toEqual({
@@ -76,24 +91,51 @@ describe('toBody', () => {
 describe('fromService', () => {
   it('round-trips a stored service', () => {
     const s: Service = {
-      id: 's', name: 'shop', revision: 2, domains: ['a.test', 'b.test'], agentIds: ['x'],
-      upstream: { targets: [{ host: '::1', port: 81, weight: 1 }], lbMethod: 'least_conn', healthCheck: { path: '/h', intervalSeconds: 9, fall: 1, rise: 1, timeoutSeconds: 1 } },
-      timeouts: { connectSeconds: 1, readSeconds: 2, sendSeconds: 3 }, maxBodySize: '0', websockets: true,
-      requestHeaders: { A: 'b' }, responseHeaders: {}, containers: null,
+      id: 's',
+      name: 'shop',
+      revision: 2,
+      domains: ['a.test', 'b.test'],
+      agentIds: ['x'],
+      upstream: {
+        targets: [{ host: '::1', port: 81, weight: 1 }],
+        lbMethod: 'least_conn',
+        healthCheck: { path: '/h', intervalSeconds: 9, fall: 1, rise: 1, timeoutSeconds: 1 },
+      },
+      timeouts: { connectSeconds: 1, readSeconds: 2, sendSeconds: 3 },
+      maxBodySize: '0',
+      websockets: true,
+      requestHeaders: { A: 'b' },
+      responseHeaders: {},
+      containers: null,
     };
     const form = fromService(s);
     expect(form.domains).toBe('a.test\nb.test');
     expect(form.healthEnabled).toBe(true);
     const { body } = toBody(form);
     expect(body).toMatchObject({
-      name: 'shop', domains: ['a.test', 'b.test'], agentIds: ['x'], websockets: true, maxBodySize: '0',
-      upstream: { targets: [{ host: '::1', port: 81, weight: 1 }], lbMethod: 'least_conn', healthCheck: { path: '/h', intervalSeconds: 9 } },
-      timeouts: { connectSeconds: 1, readSeconds: 2, sendSeconds: 3 }, requestHeaders: { A: 'b' },
+      name: 'shop',
+      domains: ['a.test', 'b.test'],
+      agentIds: ['x'],
+      websockets: true,
+      maxBodySize: '0',
+      upstream: {
+        targets: [{ host: '::1', port: 81, weight: 1 }],
+        lbMethod: 'least_conn',
+        healthCheck: { path: '/h', intervalSeconds: 9 },
+      },
+      timeouts: { connectSeconds: 1, readSeconds: 2, sendSeconds: 3 },
+      requestHeaders: { A: 'b' },
     });
   });
 
   it('lists an input key per target field', () => {
-    const keys = inputKeys({ ...emptyForm(), targets: [{ host: '', port: '', weight: '' }, { host: '', port: '', weight: '' }] });
+    const keys = inputKeys({
+      ...emptyForm(),
+      targets: [
+        { host: '', port: '', weight: '' },
+        { host: '', port: '', weight: '' },
+      ],
+    });
     expect(keys).toContain('upstream.targets[1].port');
     expect(keys).not.toContain('upstream.targets[2].port');
   });
@@ -101,7 +143,11 @@ describe('fromService', () => {
 
 describe('domains', () => {
   it('takes one domain per line: a line with spaces is one error, not three domains', () => {
-    const form = { ...emptyForm(), name: 'x', domains: 'a.test\nnot a domain\n\nb.test,c.test\n*.ok.test\nbücher.test.' };
+    const form = {
+      ...emptyForm(),
+      name: 'x',
+      domains: 'a.test\nnot a domain\n\nb.test,c.test\n*.ok.test\nbücher.test.',
+    };
     form.targets = [{ host: '127.0.0.1', port: '80', weight: '1' }];
     const { body, errors } = toBody(form);
     expect(body).toBeUndefined();
@@ -133,16 +179,25 @@ describe('container limits', () => {
 
 describe('currentErrors', () => {
   it('keeps every error until its input changes, then shows what is still wrong there', () => {
-    const submitted = { ...emptyForm(), domains: 'not a domain', targets: [{ host: '127.0.0.1', port: 'x', weight: '1' }] };
+    const submitted = {
+      ...emptyForm(),
+      domains: 'not a domain',
+      targets: [{ host: '127.0.0.1', port: 'x', weight: '1' }],
+    };
     const errors = placeErrors(toBody(submitted).errors, inputKeys(submitted));
     expect(Object.keys(errors).sort()).toEqual(['domains', 'name', 'upstream.targets[0].port']);
     expect(currentErrors(errors, submitted, submitted)).toBe(errors);
 
     const nameFixed = { ...submitted, name: 'shop' };
-    expect(Object.keys(currentErrors(errors, submitted, nameFixed)).sort()).toEqual(['domains', 'upstream.targets[0].port']);
+    expect(Object.keys(currentErrors(errors, submitted, nameFixed)).sort()).toEqual([
+      'domains',
+      'upstream.targets[0].port',
+    ]);
 
     const domainStillWrong = { ...nameFixed, domains: 'a.test\nstill wrong' };
-    expect(currentErrors(errors, submitted, domainStillWrong).domains).toEqual(['entry 2: "still wrong" is not a domain name (one domain per line)']);
+    expect(currentErrors(errors, submitted, domainStillWrong).domains).toEqual([
+      'entry 2: "still wrong" is not a domain name (one domain per line)',
+    ]);
 
     const portFixed = { ...domainStillWrong, targets: [{ host: '127.0.0.1', port: '80', weight: '1' }] };
     expect(Object.keys(currentErrors(errors, submitted, portFixed))).toEqual(['domains']);

@@ -13,8 +13,14 @@ export interface ServiceForm {
   health: { path: string; intervalSeconds: string; timeoutSeconds: string; fall: string; rise: string };
   containersEnabled: boolean;
   containers: {
-    image: string; command: string; env: string; port: string; replicas: string;
-    cpus: string; memory: string; restartPolicy: string;
+    image: string;
+    command: string;
+    env: string;
+    port: string;
+    replicas: string;
+    cpus: string;
+    memory: string;
+    restartPolicy: string;
   };
   timeouts: { connectSeconds: string; readSeconds: string; sendSeconds: string };
   maxBodySize: string;
@@ -28,14 +34,38 @@ export interface ServiceForm {
 /** Every input key of the form (what API field errors can be placed on). */
 export function inputKeys(form: ServiceForm): string[] {
   const keys = [
-    'name', 'domains', 'agentIds', 'upstream.targets', 'upstream.lbMethod',
-    'upstream.healthCheck.path', 'upstream.healthCheck.intervalSeconds', 'upstream.healthCheck.timeoutSeconds',
-    'upstream.healthCheck.fall', 'upstream.healthCheck.rise',
-    'containers', 'containers.image', 'containers.command', 'containers.env', 'containers.port', 'containers.replicas',
-    'containers.cpus', 'containers.memory', 'containers.memoryBytes', 'containers.restartPolicy',
-    'timeouts.connectSeconds', 'timeouts.readSeconds', 'timeouts.sendSeconds',
-    'maxBodySize', 'websockets', 'requestHeaders', 'responseHeaders',
-    'tls', 'tls.mode', 'tls.certificateId', 'tls.redirectHttp', 'tls.hstsMaxAgeSeconds',
+    'name',
+    'domains',
+    'agentIds',
+    'upstream.targets',
+    'upstream.lbMethod',
+    'upstream.healthCheck.path',
+    'upstream.healthCheck.intervalSeconds',
+    'upstream.healthCheck.timeoutSeconds',
+    'upstream.healthCheck.fall',
+    'upstream.healthCheck.rise',
+    'containers',
+    'containers.image',
+    'containers.command',
+    'containers.env',
+    'containers.port',
+    'containers.replicas',
+    'containers.cpus',
+    'containers.memory',
+    'containers.memoryBytes',
+    'containers.restartPolicy',
+    'timeouts.connectSeconds',
+    'timeouts.readSeconds',
+    'timeouts.sendSeconds',
+    'maxBodySize',
+    'websockets',
+    'requestHeaders',
+    'responseHeaders',
+    'tls',
+    'tls.mode',
+    'tls.certificateId',
+    'tls.redirectHttp',
+    'tls.hstsMaxAgeSeconds',
   ];
   form.targets.forEach((_, i) => {
     for (const f of ['host', 'port', 'weight']) keys.push(`upstream.targets[${i}].${f}`);
@@ -90,7 +120,9 @@ export function fromService(s: Service): ServiceForm {
       ? {
           image: c.image,
           command: Array.isArray(c.command) ? JSON.stringify(c.command) : str(c.command),
-          env: Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v}`).join('\n'),
+          env: Object.entries(c.env ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n'),
           port: str(c.port),
           replicas: str(c.replicas, '1'),
           cpus: str(c.cpus),
@@ -124,14 +156,20 @@ export function fromService(s: Service): ServiceForm {
 export function memoryText(v: string | number | null | undefined): string {
   if (v === null || v === undefined || v === '') return '';
   if (typeof v === 'string') return v;
-  for (const [unit, size] of [['g', 1024 ** 3], ['m', 1024 ** 2], ['k', 1024]] as const) {
+  for (const [unit, size] of [
+    ['g', 1024 ** 3],
+    ['m', 1024 ** 2],
+    ['k', 1024],
+  ] as const) {
     if (v >= size && v % size === 0) return `${v / size}${unit}`;
   }
   return String(v);
 }
 
 function headerLines(h: Record<string, string> | undefined): string {
-  return Object.entries(h ?? {}).map(([k, v]) => `${k}: ${v}`).join('\n');
+  return Object.entries(h ?? {})
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
 }
 
 /**
@@ -197,11 +235,15 @@ export function toBody(form: ServiceForm): { body?: Record<string, unknown>; err
       containers.command = command.startsWith('[') ? parseArray(command, errors) : command;
     }
     const env: Record<string, string> = {};
-    c.env.split('\n').map((l) => l.trim()).filter(Boolean).forEach((line) => {
-      const eq = line.indexOf('=');
-      if (eq <= 0) errors.push({ field: 'containers.env', message: `"${line}" is not NAME=value` });
-      else env[line.slice(0, eq).trim()] = line.slice(eq + 1);
-    });
+    c.env
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .forEach((line) => {
+        const eq = line.indexOf('=');
+        if (eq <= 0) errors.push({ field: 'containers.env', message: `"${line}" is not NAME=value` });
+        else env[line.slice(0, eq).trim()] = line.slice(eq + 1);
+      });
     containers.env = env;
     const port = int('containers.port', c.port, false);
     if (port !== undefined) containers.port = port;
@@ -209,7 +251,8 @@ export function toBody(form: ServiceForm): { body?: Record<string, unknown>; err
     if (replicas !== undefined) containers.replicas = replicas;
     const cpus = c.cpus.trim();
     if (cpus) {
-      if (!/^\d+(\.\d+)?$/.test(cpus)) errors.push({ field: 'containers.cpus', message: 'must be a number like 0.5 or 2' });
+      if (!/^\d+(\.\d+)?$/.test(cpus))
+        errors.push({ field: 'containers.cpus', message: 'must be a number like 0.5 or 2' });
       else containers.cpus = Number(cpus);
     }
     const memory = c.memory.trim().toLowerCase();
@@ -261,7 +304,10 @@ function domainLines(text: string, errors: FieldError[]): string[] {
   lines.forEach((line) => {
     if (!line) return;
     if (!DOMAIN.test(line)) {
-      errors.push({ field: `domains[${domains.length}]`, message: `"${line}" is not a domain name${/[\s,;]/.test(line) ? ' (one domain per line)' : ''}` });
+      errors.push({
+        field: `domains[${domains.length}]`,
+        message: `"${line}" is not a domain name${/[\s,;]/.test(line) ? ' (one domain per line)' : ''}`,
+      });
     }
     domains.push(line);
   });
@@ -285,11 +331,15 @@ function parseArray(text: string, errors: FieldError[]): unknown {
 
 function parseHeaders(text: string, field: string, errors: FieldError[]): Record<string, string> {
   const out: Record<string, string> = {};
-  text.split('\n').map((l) => l.trim()).filter(Boolean).forEach((line) => {
-    const colon = line.indexOf(':');
-    if (colon <= 0) errors.push({ field, message: `"${line}" is not "Name: value"` });
-    else out[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-  });
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .forEach((line) => {
+      const colon = line.indexOf(':');
+      if (colon <= 0) errors.push({ field, message: `"${line}" is not "Name: value"` });
+      else out[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    });
   return out;
 }
 
@@ -310,11 +360,16 @@ export function fieldValue(form: ServiceForm, key: string): string {
   if (head === 'timeouts') return form.timeouts[tail as keyof ServiceForm['timeouts']] ?? '';
   if (head === 'tls') return tail ? String(form.tls[tail as keyof ServiceForm['tls']] ?? '') : JSON.stringify(form.tls);
   switch (key) {
-    case 'upstream.targets': return JSON.stringify([form.targets, form.containersEnabled]);
-    case 'upstream.lbMethod': return form.lbMethod;
-    case 'containers': return JSON.stringify([form.containers, form.containersEnabled]);
-    case 'agentIds': return form.agentIds.join(',');
-    case '': return '';
+    case 'upstream.targets':
+      return JSON.stringify([form.targets, form.containersEnabled]);
+    case 'upstream.lbMethod':
+      return form.lbMethod;
+    case 'containers':
+      return JSON.stringify([form.containers, form.containersEnabled]);
+    case 'agentIds':
+      return form.agentIds.join(',');
+    case '':
+      return '';
     default: {
       const v = form[key as keyof ServiceForm];
       return typeof v === 'string' ? v : JSON.stringify(v);

@@ -33,7 +33,13 @@ export interface LogSource {
  * the cursor (at once again while the core says it cut the answer short). A pause keeps the
  * cursor, so resuming loses nothing; the buffer keeps the newest `cap` lines.
  */
-export function useLogStream(agentId: string, source: string, filter: string, paused: boolean, options: StreamOptions = {}): LogStream {
+export function useLogStream(
+  agentId: string,
+  source: string,
+  filter: string,
+  paused: boolean,
+  options: StreamOptions = {},
+): LogStream {
   return useLogStreams(agentId && source ? [{ agentId, source, filter }] : [], paused, options);
 }
 
@@ -80,7 +86,12 @@ export function useLogStreams(
         if (pausedRef.current) return; // resumed through wake()
         let delay = intervalMs;
         try {
-          const page = await endpoints.logs(src.agentId, src.source, { tail, cursor, filter: src.filter || undefined, limit: 1000 }, controller.signal);
+          const page = await endpoints.logs(
+            src.agentId,
+            src.source,
+            { tail, cursor, filter: src.filter || undefined, limit: 1000 },
+            controller.signal,
+          );
           if (stopped) return;
           cursor = page.cursor ?? cursor;
           const lines = page.lines ?? [];

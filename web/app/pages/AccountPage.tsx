@@ -42,7 +42,11 @@ export default function AccountPage() {
         setErrors(placed);
         if (placed['']) setMessage({ ok: false, text: placed[''].join('; ') });
       } else {
-        setMessage({ ok: false, text: err instanceof ApiError && err.status === 403 ? 'The current password is wrong.' : (err as Error).message });
+        setMessage({
+          ok: false,
+          text:
+            err instanceof ApiError && err.status === 403 ? 'The current password is wrong.' : (err as Error).message,
+        });
       }
     } finally {
       setBusy(false);
@@ -53,27 +57,65 @@ export default function AccountPage() {
     <section aria-labelledby="account-title">
       <h1 id="account-title">Your account</h1>
       <dl className="facts">
-        <div><dt>User</dt><dd>{user.username}</dd></div>
-        <div><dt>Roles</dt><dd>{user.roles.join(', ')}</dd></div>
+        <div>
+          <dt>User</dt>
+          <dd>{user.username}</dd>
+        </div>
+        <div>
+          <dt>Roles</dt>
+          <dd>{user.roles.join(', ')}</dd>
+        </div>
       </dl>
       <form className="card" onSubmit={submit} aria-labelledby="password-title" noValidate>
         <h2 id="password-title">Change your password</h2>
-        {message && <p className={`notice ${message.ok ? 'info' : 'error'}`} role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+        {message && (
+          <p className={`notice ${message.ok ? 'info' : 'error'}`} role={message.ok ? 'status' : 'alert'}>
+            {message.text}
+          </p>
+        )}
         <Field name="currentPassword" label="Current password" errors={errors}>
-          {(p) => <input {...p} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="current-password"
+              value={current}
+              onChange={(e) => setCurrent(e.target.value)}
+            />
+          )}
         </Field>
         <Field name="password" label="New password" errors={errors} hint="At least 10 characters.">
-          {(p) => <input {...p} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              value={next}
+              onChange={(e) => setNext(e.target.value)}
+            />
+          )}
         </Field>
         <Field name="repeat" label="New password again" errors={errors}>
-          {(p) => <input {...p} type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              value={repeat}
+              onChange={(e) => setRepeat(e.target.value)}
+            />
+          )}
         </Field>
-        <button type="submit" className="primary" disabled={busy}>Change password</button>
+        <button type="submit" className="primary" disabled={busy}>
+          Change password
+        </button>
       </form>
       <div className="card">
         <h2>Sign out everywhere</h2>
         <p>Revokes every session of yours: this browser, other browsers and any script using one of your tokens.</p>
-        <button type="button" onClick={() => void logout()}>Sign out everywhere</button>
+        <button type="button" onClick={() => void logout()}>
+          Sign out everywhere
+        </button>
       </div>
     </section>
   );

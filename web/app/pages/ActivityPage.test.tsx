@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { VIEWER, mockApi, renderApp, type Call } from '../test/helpers';
 
 const entry = (id: number, action: string, target: string | null) => ({
-  id, at: new Date(Date.now() - id * 1000).toISOString(), user: 'alice', action, target, status: 204,
+  id,
+  at: new Date(Date.now() - id * 1000).toISOString(),
+  user: 'alice',
+  action,
+  target,
+  status: 204,
 });
 
 describe('activity', () => {

@@ -14,10 +14,20 @@ function targetLink(action: string, target: string | null) {
   if (!target) return <span className="muted">—</span>;
   const path = action.split(' ')[1] ?? '';
   if (/^\/services\//.test(path) || /^\/services$/.test(path)) {
-    return action.startsWith('DELETE') ? <code>{target}</code> : <Link to={`/services/${encodeURIComponent(target)}`}><code>{target}</code></Link>;
+    return action.startsWith('DELETE') ? (
+      <code>{target}</code>
+    ) : (
+      <Link to={`/services/${encodeURIComponent(target)}`}>
+        <code>{target}</code>
+      </Link>
+    );
   }
   if (/^\/agents\/[^/]+/.test(path) && !action.startsWith('DELETE')) {
-    return <Link to={`/hosts/${encodeURIComponent(target)}`}><code>{target}</code></Link>;
+    return (
+      <Link to={`/hosts/${encodeURIComponent(target)}`}>
+        <code>{target}</code>
+      </Link>
+    );
   }
   return <code>{target}</code>;
 }
@@ -55,14 +65,22 @@ export default function ActivityPage() {
           <div className="table-wrap">
             <table>
               <thead>
-                <tr><th scope="col">When</th><th scope="col">User</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Status</th></tr>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">User</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Status</th>
+                </tr>
               </thead>
               <tbody>
                 {list.map((e) => (
                   <tr key={e.id}>
                     <td title={formatTime(e.at)}>{timeAgo(e.at)}</td>
                     <td>{e.user}</td>
-                    <td><code>{e.action}</code></td>
+                    <td>
+                      <code>{e.action}</code>
+                    </td>
                     <td>{targetLink(e.action, e.target)}</td>
                     <td>{e.status}</td>
                   </tr>
@@ -73,8 +91,16 @@ export default function ActivityPage() {
         )}
       </QueryState>
       <nav className="pager" aria-label="Pages">
-        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>Newer</button>
-        <button type="button" disabled={list.length < PAGE} onClick={() => setCursors([...cursors, list[list.length - 1].id])}>Older</button>
+        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Newer
+        </button>
+        <button
+          type="button"
+          disabled={list.length < PAGE}
+          onClick={() => setCursors([...cursors, list[list.length - 1].id])}
+        >
+          Older
+        </button>
       </nav>
     </section>
   );

@@ -5,16 +5,36 @@ import { ADMIN, OPERATOR, VIEWER, mockApi, renderApp } from '../test/helpers';
 import { parseLabels } from './AlertForms';
 
 const RULE = {
-  id: 'r1', name: 'CPU above 85%', kind: 'metric', enabled: true, severity: 'warning', metric: 'host_cpu_usage_percent',
-  labels: { cpu: 'total' }, aggregate: 'last', windowSeconds: 0, op: '>', threshold: 85, clearThreshold: 80, forSeconds: 0,
-  clearForSeconds: 300, repeatIntervalSeconds: 0, channelIds: [], builtin: true,
+  id: 'r1',
+  name: 'CPU above 85%',
+  kind: 'metric',
+  enabled: true,
+  severity: 'warning',
+  metric: 'host_cpu_usage_percent',
+  labels: { cpu: 'total' },
+  aggregate: 'last',
+  windowSeconds: 0,
+  op: '>',
+  threshold: 85,
+  clearThreshold: 80,
+  forSeconds: 0,
+  clearForSeconds: 300,
+  repeatIntervalSeconds: 0,
+  channelIds: [],
+  builtin: true,
 };
 const CHANNEL = {
-  id: 'c1', name: 'ops telegram', type: 'telegram', settings: { botToken: '********', chatId: '-1' }, ratePerMinute: 20,
-  enabled: true, blockedUntil: null,
+  id: 'c1',
+  name: 'ops telegram',
+  type: 'telegram',
+  settings: { botToken: '********', chatId: '-1' },
+  ratePerMinute: 20,
+  enabled: true,
+  blockedUntil: null,
 };
 const invalid = (...errors: { field: string; message: string }[]) => ({
-  status: 400, body: { title: 'Invalid request', status: 400, errors },
+  status: 400,
+  body: { title: 'Invalid request', status: 400, errors },
 });
 
 describe('labels', () => {
@@ -33,8 +53,10 @@ describe('rule form', () => {
       'POST /api/v1/alerts/rules': ({ body }) => {
         attempts++;
         if (attempts === 1) {
-          return invalid({ field: 'metric', message: 'must be a metric name like host_cpu_usage_percent' },
-            { field: 'clearThreshold', message: 'must be at most the threshold' });
+          return invalid(
+            { field: 'metric', message: 'must be a metric name like host_cpu_usage_percent' },
+            { field: 'clearThreshold', message: 'must be at most the threshold' },
+          );
         }
         return { ...RULE, ...(body as object), id: 'r2', builtin: false };
       },
@@ -69,9 +91,21 @@ describe('rule form', () => {
     expect(screen.queryByRole('form', { name: 'New rule' })).toBeNull();
     const posts = calls.filter((c) => c.method === 'POST' && c.path === '/api/v1/alerts/rules');
     expect(posts[1].body).toEqual({
-      name: '5xx on shop', kind: 'metric', severity: 'warning', enabled: true, channelIds: ['c1'], forSeconds: 60,
-      repeatIntervalSeconds: 0, metric: 'service_5xx_ratio_percent', labels: { service: 'shop' }, aggregate: 'last',
-      op: '>', windowSeconds: 0, threshold: 5, clearThreshold: 4, clearForSeconds: 0,
+      name: '5xx on shop',
+      kind: 'metric',
+      severity: 'warning',
+      enabled: true,
+      channelIds: ['c1'],
+      forSeconds: 60,
+      repeatIntervalSeconds: 0,
+      metric: 'service_5xx_ratio_percent',
+      labels: { service: 'shop' },
+      aggregate: 'last',
+      op: '>',
+      windowSeconds: 0,
+      threshold: 5,
+      clearThreshold: 4,
+      clearForSeconds: 0,
     });
   });
 
@@ -104,8 +138,16 @@ describe('rule form', () => {
     await userEvent.click(within(event).getByRole('button', { name: 'Create rule' }));
     await screen.findByText('Rule Shop down saved.');
     const post = calls.find((c) => c.method === 'POST')!.body as Record<string, unknown>;
-    expect(post).toEqual({ name: 'Shop down', kind: 'event', severity: 'warning', enabled: true, channelIds: [],
-      forSeconds: 120, repeatIntervalSeconds: 0, eventKind: 'service.down' });
+    expect(post).toEqual({
+      name: 'Shop down',
+      kind: 'event',
+      severity: 'warning',
+      enabled: true,
+      channelIds: [],
+      forSeconds: 120,
+      repeatIntervalSeconds: 0,
+      eventKind: 'service.down',
+    });
   });
 
   it('is not offered to viewers; channels are not offered to operators', async () => {
@@ -135,14 +177,29 @@ describe('channel form', () => {
       'POST /api/v1/alerts/channels': ({ body }) => {
         attempts++;
         return attempts === 1
-          ? invalid({ field: 'settings.to[1]', message: 'must be an e-mail address' }, { field: 'settings.host', message: 'is required' })
-          : { ...(body as object), id: 'c2', ratePerMinute: 20, blockedUntil: null, settings: { ...(body as { settings: object }).settings, password: '********' } };
+          ? invalid(
+              { field: 'settings.to[1]', message: 'must be an e-mail address' },
+              { field: 'settings.host', message: 'is required' },
+            )
+          : {
+              ...(body as object),
+              id: 'c2',
+              ratePerMinute: 20,
+              blockedUntil: null,
+              settings: { ...(body as { settings: object }).settings, password: '********' },
+            };
       },
     });
     renderApp('/alerts', ADMIN);
     await userEvent.click(await screen.findByRole('button', { name: 'New channel' }));
     const form = screen.getByRole('form', { name: 'New channel' });
-    await waitFor(() => expect(within(form).getAllByRole('option').map((o) => o.textContent)).toContain('webhook'));
+    await waitFor(() =>
+      expect(
+        within(form)
+          .getAllByRole('option')
+          .map((o) => o.textContent),
+      ).toContain('webhook'),
+    );
     await userEvent.selectOptions(within(form).getByLabelText('Type'), 'email');
     await userEvent.type(within(form).getByLabelText('Name'), 'ops mail');
     await userEvent.type(within(form).getByLabelText('To'), 'ops@fleet.test\nnot-an-address');
@@ -158,8 +215,18 @@ describe('channel form', () => {
     await userEvent.click(within(form).getByRole('button', { name: 'Create channel' }));
     expect(await screen.findByText('Channel ops mail saved.')).toBeTruthy();
     const sent = calls.filter((c) => c.method === 'POST' && c.path === '/api/v1/alerts/channels')[1].body;
-    expect(sent).toEqual({ name: 'ops mail', type: 'email', enabled: true, settings: {
-      to: ['ops@fleet.test', 'not-an-address'], from: 'alerts@fleet.test', host: '127.0.0.1', port: 2525, password: 'smtp-pw' } });
+    expect(sent).toEqual({
+      name: 'ops mail',
+      type: 'email',
+      enabled: true,
+      settings: {
+        to: ['ops@fleet.test', 'not-an-address'],
+        from: 'alerts@fleet.test',
+        host: '127.0.0.1',
+        port: 2525,
+        password: 'smtp-pw',
+      },
+    });
   });
 
   it('keeps a stored secret when its input stays empty, and sends a test', async () => {
@@ -180,8 +247,13 @@ describe('channel form', () => {
     await userEvent.type(chat, '-1002');
     await userEvent.click(within(form).getByRole('button', { name: 'Save channel' }));
     await screen.findByText('Channel ops telegram saved.');
-    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ name: 'ops telegram', type: 'telegram', enabled: true,
-      ratePerMinute: 20, settings: { botToken: '********', chatId: '-1002' } });
+    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({
+      name: 'ops telegram',
+      type: 'telegram',
+      enabled: true,
+      ratePerMinute: 20,
+      settings: { botToken: '********', chatId: '-1002' },
+    });
     await userEvent.click(screen.getByRole('button', { name: 'Send test' }));
     expect(await screen.findByText('sent')).toBeTruthy();
   });

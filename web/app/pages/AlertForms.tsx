@@ -10,8 +10,24 @@ type Errors = Record<string, string[]>;
 /** What the API shows instead of a stored secret; sending it back keeps the secret. */
 export const SECRET_MASK = '********';
 
-const RULE_INPUTS = ['name', 'kind', 'severity', 'enabled', 'metric', 'labels', 'aggregate', 'windowSeconds', 'op',
-  'threshold', 'clearThreshold', 'forSeconds', 'clearForSeconds', 'eventKind', 'repeatIntervalSeconds', 'channelIds'];
+const RULE_INPUTS = [
+  'name',
+  'kind',
+  'severity',
+  'enabled',
+  'metric',
+  'labels',
+  'aggregate',
+  'windowSeconds',
+  'op',
+  'threshold',
+  'clearThreshold',
+  'forSeconds',
+  'clearForSeconds',
+  'eventKind',
+  'repeatIntervalSeconds',
+  'channelIds',
+];
 
 /** `name=value` per line → labels; errors under `labels`. */
 export function parseLabels(text: string): { labels: Record<string, string>; error?: string } {
@@ -21,7 +37,10 @@ export function parseLabels(text: string): { labels: Record<string, string>; err
     if (!line) continue;
     const eq = line.indexOf('=');
     if (eq <= 0) return { labels, error: `line ${i + 1}: write name=value` };
-    labels[line.slice(0, eq).trim()] = line.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    labels[line.slice(0, eq).trim()] = line
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
   }
   return { labels };
 }
@@ -39,7 +58,9 @@ const text = (v: number | null | undefined) => (v === null || v === undefined ? 
 /** Shows the API's (or the form's) errors on the inputs; what matches none goes to the top. */
 function apiErrors(err: unknown, inputs: string[]): Errors {
   if (err instanceof ApiError && err.errors.length) return placeErrors(err.errors, inputs);
-  return { '': [err instanceof ApiError && err.status === 409 ? 'The name is used by another one.' : (err as Error).message] };
+  return {
+    '': [err instanceof ApiError && err.status === 409 ? 'The name is used by another one.' : (err as Error).message],
+  };
 }
 
 interface RuleProps {
@@ -57,7 +78,9 @@ export function RuleForm({ rule, channels, onSaved, onCancel }: RuleProps) {
     severity: rule?.severity ?? 'warning',
     enabled: rule?.enabled ?? true,
     metric: rule?.metric ?? '',
-    labels: Object.entries(rule?.labels ?? {}).map(([k, x]) => `${k}=${x}`).join('\n'),
+    labels: Object.entries(rule?.labels ?? {})
+      .map(([k, x]) => `${k}=${x}`)
+      .join('\n'),
     aggregate: rule?.aggregate ?? 'last',
     windowSeconds: text(rule?.windowSeconds || undefined),
     op: rule?.op ?? '>',
@@ -79,7 +102,11 @@ export function RuleForm({ rule, channels, onSaved, onCancel }: RuleProps) {
     const found: Errors = {};
     if (!v.name.trim()) found.name = ['is required'];
     const body: Record<string, unknown> = {
-      name: v.name.trim(), kind: v.kind, severity: v.severity, enabled: v.enabled, channelIds: v.channelIds,
+      name: v.name.trim(),
+      kind: v.kind,
+      severity: v.severity,
+      enabled: v.enabled,
+      channelIds: v.channelIds,
       forSeconds: number(v.forSeconds, 'forSeconds', found) ?? 0,
       repeatIntervalSeconds: number(v.repeatIntervalSeconds, 'repeatIntervalSeconds', found) ?? 0,
     };
@@ -87,7 +114,10 @@ export function RuleForm({ rule, channels, onSaved, onCancel }: RuleProps) {
       const labels = parseLabels(v.labels);
       if (labels.error) found.labels = [labels.error];
       Object.assign(body, {
-        metric: v.metric.trim(), labels: labels.labels, aggregate: v.aggregate, op: v.op,
+        metric: v.metric.trim(),
+        labels: labels.labels,
+        aggregate: v.aggregate,
+        op: v.op,
         windowSeconds: number(v.windowSeconds, 'windowSeconds', found) ?? 0,
         threshold: number(v.threshold, 'threshold', found) ?? null,
         clearThreshold: number(v.clearThreshold, 'clearThreshold', found) ?? null,
@@ -117,19 +147,26 @@ export function RuleForm({ rule, channels, onSaved, onCancel }: RuleProps) {
   return (
     <form className="card" onSubmit={submit} aria-label={rule ? `Edit rule ${rule.name}` : 'New rule'} noValidate>
       <h3>{rule ? `Edit rule ${rule.name}` : 'New rule'}</h3>
-      {errors[''] && <p className="notice error" role="alert">{errors[''].join('; ')}</p>}
+      {errors[''] && (
+        <p className="notice error" role="alert">
+          {errors[''].join('; ')}
+        </p>
+      )}
       {input('name', 'Name')}
       <Field name="kind" label="Kind" errors={errors}>
         {(p) => (
           <select {...p} value={v.kind} onChange={set('kind')} disabled={!!rule}>
-            <option value="metric">metric</option><option value="event">event</option>
+            <option value="metric">metric</option>
+            <option value="event">event</option>
           </select>
         )}
       </Field>
       <Field name="severity" label="Severity" errors={errors}>
         {(p) => (
           <select {...p} value={v.severity} onChange={set('severity')}>
-            <option value="info">info</option><option value="warning">warning</option><option value="critical">critical</option>
+            <option value="info">info</option>
+            <option value="warning">warning</option>
+            <option value="critical">critical</option>
           </select>
         )}
       </Field>
@@ -142,7 +179,11 @@ export function RuleForm({ rule, channels, onSaved, onCancel }: RuleProps) {
           <Field name="aggregate" label="Aggregate" errors={errors}>
             {(p) => (
               <select {...p} value={v.aggregate} onChange={set('aggregate')}>
-                {['last', 'avg', 'max', 'min'].map((a) => <option key={a} value={a}>{a}</option>)}
+                {['last', 'avg', 'max', 'min'].map((a) => (
+                  <option key={a} value={a}>
+                    {a}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
@@ -150,13 +191,25 @@ export function RuleForm({ rule, channels, onSaved, onCancel }: RuleProps) {
           <Field name="op" label="Operator" errors={errors}>
             {(p) => (
               <select {...p} value={v.op} onChange={set('op')}>
-                {['>', '>=', '<', '<='].map((o) => <option key={o} value={o}>{o}</option>)}
+                {['>', '>=', '<', '<='].map((o) => (
+                  <option key={o} value={o}>
+                    {o}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
           {input('threshold', 'Threshold')}
-          {input('clearThreshold', 'Clear threshold', 'hysteresis: while firing, the value must pass this one to clear')}
-          {input('forSeconds', 'For (s)', 'the condition must hold this long (sample time) to open; empty = any sample')}
+          {input(
+            'clearThreshold',
+            'Clear threshold',
+            'hysteresis: while firing, the value must pass this one to clear',
+          )}
+          {input(
+            'forSeconds',
+            'For (s)',
+            'the condition must hold this long (sample time) to open; empty = any sample',
+          )}
           {input('clearForSeconds', 'Clear for (s)', 'it must be clear this long to resolve')}
         </>
       ) : (
@@ -165,25 +218,42 @@ export function RuleForm({ rule, channels, onSaved, onCancel }: RuleProps) {
           {input('forSeconds', 'For (s)', 'the event must stay firing this long to open; empty = at once')}
         </>
       )}
-      {input('repeatIntervalSeconds', 'Repeat every (s)', 'remind of open, unacknowledged incidents; empty = never, else at least 60')}
+      {input(
+        'repeatIntervalSeconds',
+        'Repeat every (s)',
+        'remind of open, unacknowledged incidents; empty = never, else at least 60',
+      )}
       <fieldset className={errors.channelIds ? 'invalid' : undefined}>
         <legend>Channels</legend>
         {channels.length === 0 && <span className="muted small">No channel yet.</span>}
         {channels.map((c) => (
           <label key={c.id} className="inline">
-            <input type="checkbox" checked={v.channelIds.includes(c.id)}
-              onChange={(e) => setV({ ...v, channelIds: e.target.checked ? [...v.channelIds, c.id] : v.channelIds.filter((x) => x !== c.id) })} />
-            {' '}{c.name} ({c.type})
+            <input
+              type="checkbox"
+              checked={v.channelIds.includes(c.id)}
+              onChange={(e) =>
+                setV({
+                  ...v,
+                  channelIds: e.target.checked ? [...v.channelIds, c.id] : v.channelIds.filter((x) => x !== c.id),
+                })
+              }
+            />{' '}
+            {c.name} ({c.type})
           </label>
         ))}
         {errors.channelIds && <FieldMessages id="f-channelIds-error" messages={errors.channelIds} />}
       </fieldset>
       <label className="inline">
-        <input type="checkbox" checked={v.enabled} onChange={(e) => setV({ ...v, enabled: e.target.checked })} /> Enabled
+        <input type="checkbox" checked={v.enabled} onChange={(e) => setV({ ...v, enabled: e.target.checked })} />{' '}
+        Enabled
       </label>
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>{rule ? 'Save rule' : 'Create rule'}</button>{' '}
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {rule ? 'Save rule' : 'Create rule'}
+        </button>{' '}
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );
@@ -260,7 +330,10 @@ export function ChannelForm({ channel, types, onSaved, onCancel }: ChannelProps)
         if (raw) out[s.key] = raw;
         else if (channel?.settings?.[s.key] === SECRET_MASK) out[s.key] = SECRET_MASK;
       } else if (s.list) {
-        out[s.key] = raw.split('\n').map((x) => x.trim()).filter(Boolean);
+        out[s.key] = raw
+          .split('\n')
+          .map((x) => x.trim())
+          .filter(Boolean);
       } else if (s.number) {
         const n = number(raw, `settings.${s.key}`, found);
         if (n !== undefined) out[s.key] = n;
@@ -271,10 +344,18 @@ export function ChannelForm({ channel, types, onSaved, onCancel }: ChannelProps)
     const ratePerMinute = number(rate, 'ratePerMinute', found);
     setErrors(found);
     if (Object.keys(found).length) return;
-    const body = { name: name.trim(), type, settings: out, enabled, ...(ratePerMinute !== undefined ? { ratePerMinute } : {}) };
+    const body = {
+      name: name.trim(),
+      type,
+      settings: out,
+      enabled,
+      ...(ratePerMinute !== undefined ? { ratePerMinute } : {}),
+    };
     setBusy(true);
     try {
-      onSaved(channel ? await endpoints.updateAlertChannel(channel.id, body) : await endpoints.createAlertChannel(body));
+      onSaved(
+        channel ? await endpoints.updateAlertChannel(channel.id, body) : await endpoints.createAlertChannel(body),
+      );
     } catch (err) {
       setErrors(apiErrors(err, inputs));
     } finally {
@@ -283,10 +364,17 @@ export function ChannelForm({ channel, types, onSaved, onCancel }: ChannelProps)
   };
 
   return (
-    <form className="card" onSubmit={submit} aria-label={channel ? `Edit channel ${channel.name}` : 'New channel'} noValidate>
+    <form
+      className="card"
+      onSubmit={submit}
+      aria-label={channel ? `Edit channel ${channel.name}` : 'New channel'}
+      noValidate
+    >
       <h3>{channel ? `Edit channel ${channel.name}` : 'New channel'}</h3>
       {(errors[''] || errors.settings) && (
-        <p className="notice error" role="alert">{[...(errors[''] ?? []), ...(errors.settings ?? [])].join('; ')}</p>
+        <p className="notice error" role="alert">
+          {[...(errors[''] ?? []), ...(errors.settings ?? [])].join('; ')}
+        </p>
       )}
       <Field name="name" label="Name" errors={errors}>
         {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} />}
@@ -294,7 +382,11 @@ export function ChannelForm({ channel, types, onSaved, onCancel }: ChannelProps)
       <Field name="type" label="Type" errors={errors}>
         {(p) => (
           <select {...p} value={type} onChange={(e) => setType(e.target.value)} disabled={!!channel}>
-            {(types.length ? types : Object.keys(CHANNEL_SETTINGS)).map((t) => <option key={t} value={t}>{t}</option>)}
+            {(types.length ? types : Object.keys(CHANNEL_SETTINGS)).map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
           </select>
         )}
       </Field>
@@ -306,15 +398,27 @@ export function ChannelForm({ channel, types, onSaved, onCancel }: ChannelProps)
         const change = (e: { target: { value: string } }) => setSettings({ ...settings, [s.key]: e.target.value });
         return (
           <Field key={key} name={key} label={s.label} errors={errors} hint={hint}>
-            {(p) => (s.choices ? (
-              <select {...p} value={value || s.choices[0]} onChange={change}>
-                {s.choices.map((c) => <option key={c} value={c}>{c}</option>)}
-              </select>
-            ) : s.list ? (
-              <textarea {...p} rows={2} value={value} onChange={change} />
-            ) : (
-              <input {...p} type={s.secret ? 'password' : 'text'} autoComplete={s.secret ? 'new-password' : 'off'} value={value} onChange={change} />
-            ))}
+            {(p) =>
+              s.choices ? (
+                <select {...p} value={value || s.choices[0]} onChange={change}>
+                  {s.choices.map((c) => (
+                    <option key={c} value={c}>
+                      {c}
+                    </option>
+                  ))}
+                </select>
+              ) : s.list ? (
+                <textarea {...p} rows={2} value={value} onChange={change} />
+              ) : (
+                <input
+                  {...p}
+                  type={s.secret ? 'password' : 'text'}
+                  autoComplete={s.secret ? 'new-password' : 'off'}
+                  value={value}
+                  onChange={change}
+                />
+              )
+            }
           </Field>
         );
       })}
@@ -325,8 +429,12 @@ export function ChannelForm({ channel, types, onSaved, onCancel }: ChannelProps)
         <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Enabled
       </label>
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>{channel ? 'Save channel' : 'Create channel'}</button>{' '}
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {channel ? 'Save channel' : 'Create channel'}
+        </button>{' '}
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );

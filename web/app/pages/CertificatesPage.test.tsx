@@ -4,8 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { VIEWER, mockApi, renderApp } from '../test/helpers';
 
 const cert = (id: string, domain: string, state: string, notAfter: string | null, error: string | null = null) => ({
-  id, source: 'acme', serviceId: 's1', domains: [domain], state, issuer: 'CN=Pebble Intermediate', notAfter,
-  nextRenewal: notAfter, error, served: state === 'VALID' ? true : null, servedError: null,
+  id,
+  source: 'acme',
+  serviceId: 's1',
+  domains: [domain],
+  state,
+  issuer: 'CN=Pebble Intermediate',
+  notAfter,
+  nextRenewal: notAfter,
+  error,
+  served: state === 'VALID' ? true : null,
+  servedError: null,
 });
 
 describe('certificates', () => {

@@ -48,7 +48,8 @@ export default function CertificatesPage() {
     queryKey: ['certificates'],
     queryFn: () => api<Certificate[]>('/certificates'),
     // an order takes seconds: follow it closely while one runs
-    refetchInterval: (q) => ((q.state.data ?? []).some((c) => c.state === 'PENDING' || c.state === 'RENEWING') ? 1000 : REFRESH_MS * 2),
+    refetchInterval: (q) =>
+      (q.state.data ?? []).some((c) => c.state === 'PENDING' || c.state === 'RENEWING') ? 1000 : REFRESH_MS * 2,
   });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -68,36 +69,87 @@ export default function CertificatesPage() {
       <div className="page-head">
         <h1 id="certs-title">Certificates</h1>
       </div>
-      {message && <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>{message.text}</p>}
+      {message && (
+        <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>
+          {message.text}
+        </p>
+      )}
       <QueryState what="certificates" pending={certs.isPending} error={certs.error} module="certificates">
         {list.length === 0 ? (
-          <Empty>No certificate yet: set a service's TLS to auto (PUT /api/v1/services/&#123;id&#125;/tls) or request one.</Empty>
+          <Empty>
+            No certificate yet: set a service's TLS to auto (PUT /api/v1/services/&#123;id&#125;/tls) or request one.
+          </Empty>
         ) : (
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Domains</th><th scope="col">State</th><th scope="col" aria-sort="ascending">Expires</th>
-                  <th scope="col">Next renewal</th><th scope="col">Issuer</th><th scope="col">Served</th><th scope="col">Last error</th>
-                  {canWrite && <th scope="col"><span className="sr-only">Actions</span></th>}
+                  <th scope="col">Domains</th>
+                  <th scope="col">State</th>
+                  <th scope="col" aria-sort="ascending">
+                    Expires
+                  </th>
+                  <th scope="col">Next renewal</th>
+                  <th scope="col">Issuer</th>
+                  <th scope="col">Served</th>
+                  <th scope="col">Last error</th>
+                  {canWrite && (
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody>
                 {list.map((c) => (
                   <tr key={c.id}>
                     <td>
-                      {c.domains.map((d) => <div key={d}><code>{d}</code></div>)}
-                      {c.serviceId && <Link to={`/services/${c.serviceId}`} className="small">service</Link>}
+                      {c.domains.map((d) => (
+                        <div key={d}>
+                          <code>{d}</code>
+                        </div>
+                      ))}
+                      {c.serviceId && (
+                        <Link to={`/services/${c.serviceId}`} className="small">
+                          service
+                        </Link>
+                      )}
                       {c.source === 'custom' && <span className="muted small"> uploaded</span>}
                     </td>
-                    <td><Badge value={c.state} title={STATE_TEXT[c.state]} />{(c.state === 'PENDING' || c.state === 'RENEWING') && <span className="muted small" role="status"> {STATE_TEXT[c.state]}</span>}</td>
+                    <td>
+                      <Badge value={c.state} title={STATE_TEXT[c.state]} />
+                      {(c.state === 'PENDING' || c.state === 'RENEWING') && (
+                        <span className="muted small" role="status">
+                          {' '}
+                          {STATE_TEXT[c.state]}
+                        </span>
+                      )}
+                    </td>
                     <td>{formatTime(c.notAfter)}</td>
                     <td>{formatTime(c.nextRenewal)}</td>
                     <td className="small">{c.issuer ?? '—'}</td>
-                    <td>{c.served === null ? '—' : c.served ? 'yes' : <span className="error-text">{c.servedError ?? 'no'}</span>}</td>
+                    <td>
+                      {c.served === null ? (
+                        '—'
+                      ) : c.served ? (
+                        'yes'
+                      ) : (
+                        <span className="error-text">{c.servedError ?? 'no'}</span>
+                      )}
+                    </td>
                     <td>{c.error ? <pre className="error-text">{c.error}</pre> : '—'}</td>
                     {canWrite && (
-                      <td>{c.source === 'acme' && <button type="button" onClick={() => renew(c)} disabled={c.state === 'PENDING' || c.state === 'RENEWING'}>Renew now</button>}</td>
+                      <td>
+                        {c.source === 'acme' && (
+                          <button
+                            type="button"
+                            onClick={() => renew(c)}
+                            disabled={c.state === 'PENDING' || c.state === 'RENEWING'}
+                          >
+                            Renew now
+                          </button>
+                        )}
+                      </td>
                     )}
                   </tr>
                 ))}

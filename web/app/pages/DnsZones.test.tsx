@@ -4,17 +4,35 @@ import { describe, expect, it } from 'vitest';
 import { OPERATOR, mockApi, renderApp } from '../test/helpers';
 import { zoneBody } from '../components/ZoneForm';
 
-const ZONE = { id: 'z1', zone: 'example.test.', provider: 'rfc2136', server: '127.0.0.1', port: 53, ttl: 60, tsigKeyName: 'fg', tsigAlgorithm: 'hmac-sha256', tsigSecretSet: true, status: { state: 'OK', lastSyncAt: null, lastError: null } };
+const ZONE = {
+  id: 'z1',
+  zone: 'example.test.',
+  provider: 'rfc2136',
+  server: '127.0.0.1',
+  port: 53,
+  ttl: 60,
+  tsigKeyName: 'fg',
+  tsigAlgorithm: 'hmac-sha256',
+  tsigSecretSet: true,
+  status: { state: 'OK', lastSyncAt: null, lastError: null },
+};
 
 describe('dns zones', () => {
-  it('adds a zone from the empty state, with the core\'s field errors on the inputs', async () => {
+  it("adds a zone from the empty state, with the core's field errors on the inputs", async () => {
     let zones: unknown[] = [];
     const calls = mockApi({
       'GET /api/v1/dns/zones': () => zones,
       'GET /api/v1/dns/records': () => [],
       'POST /api/v1/dns/zones': ({ body }) => {
         if ((body as any).server === 'bad host') {
-          return { status: 400, body: { title: 'Bad Request', status: 400, errors: [{ field: 'server', message: 'is not an IP or host name' }] } };
+          return {
+            status: 400,
+            body: {
+              title: 'Bad Request',
+              status: 400,
+              errors: [{ field: 'server', message: 'is not an IP or host name' }],
+            },
+          };
         }
         zones = [{ ...ZONE, ...(body as object), id: 'z2' }];
         return { status: 201, body: zones[0] };
@@ -37,7 +55,12 @@ describe('dns zones', () => {
     await user.type(screen.getByLabelText('DNS server'), '10.0.0.53');
     await user.click(screen.getByRole('button', { name: 'Add zone' }));
     expect((await screen.findByText(/Added example.test/)).getAttribute('role')).toBe('status');
-    expect(calls.filter((c) => c.method === 'POST').at(-1)!.body).toEqual({ zone: 'example.test', server: '10.0.0.53', port: 53, ttl: 60 });
+    expect(calls.filter((c) => c.method === 'POST').at(-1)!.body).toEqual({
+      zone: 'example.test',
+      server: '10.0.0.53',
+      port: 53,
+      ttl: 60,
+    });
   });
 
   it('edits a zone, keeping the stored TSIG secret when left empty', async () => {
@@ -57,7 +80,14 @@ describe('dns zones', () => {
     await user.type(ttl, '300');
     await user.click(within(form).getByRole('button', { name: 'Save zone' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
-    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({ zone: 'example.test.', server: '127.0.0.1', port: 53, ttl: 300, tsigKeyName: 'fg', tsigAlgorithm: 'hmac-sha256' });
+    expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({
+      zone: 'example.test.',
+      server: '127.0.0.1',
+      port: 53,
+      ttl: 300,
+      tsigKeyName: 'fg',
+      tsigAlgorithm: 'hmac-sha256',
+    });
     expect(await screen.findByText(/Saved example.test./)).toBeTruthy();
   });
 
@@ -67,7 +97,8 @@ describe('dns zones', () => {
       'GET /api/v1/dns/zones': () => zones,
       'GET /api/v1/dns/records': () => [],
       'DELETE /api/v1/dns/zones/z1': ({ query }) => {
-        if (query.get('force') !== 'true') return { status: 502, body: { title: 'Bad Gateway', status: 502, detail: 'connection refused' } };
+        if (query.get('force') !== 'true')
+          return { status: 502, body: { title: 'Bad Gateway', status: 502, detail: 'connection refused' } };
         zones = [];
         return { status: 204 };
       },
@@ -92,11 +123,26 @@ describe('dns zones', () => {
   });
 
   it('wants a secret with a new key name', () => {
-    const base = { zone: 'a.test', server: '1.2.3.4', port: '53', ttl: 'x', tsigKeyName: 'k', tsigAlgorithm: 'hmac-sha256', tsigSecret: '' };
+    const base = {
+      zone: 'a.test',
+      server: '1.2.3.4',
+      port: '53',
+      ttl: 'x',
+      tsigKeyName: 'k',
+      tsigAlgorithm: 'hmac-sha256',
+      tsigSecret: '',
+    };
     expect(zoneBody(base, false).errors).toEqual([
       { field: 'ttl', message: 'must be a whole number' },
       { field: 'tsigSecret', message: 'is required with a key name' },
     ]);
-    expect(zoneBody({ ...base, ttl: '60' }, true).body).toEqual({ zone: 'a.test', server: '1.2.3.4', port: 53, ttl: 60, tsigKeyName: 'k', tsigAlgorithm: 'hmac-sha256' });
+    expect(zoneBody({ ...base, ttl: '60' }, true).body).toEqual({
+      zone: 'a.test',
+      server: '1.2.3.4',
+      port: 53,
+      ttl: 60,
+      tsigKeyName: 'k',
+      tsigAlgorithm: 'hmac-sha256',
+    });
   });
 });

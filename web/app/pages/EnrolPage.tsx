@@ -61,7 +61,11 @@ export default function EnrolPage() {
       setToken({ ...t, name: name.trim() });
       await queryClient.invalidateQueries({ queryKey: ['enrolment-tokens'] });
     } catch (err) {
-      setError(err instanceof ApiError && err.errors.length ? err.errors.map((x) => `${x.field}: ${x.message}`).join('; ') : (err as Error).message);
+      setError(
+        err instanceof ApiError && err.errors.length
+          ? err.errors.map((x) => `${x.field}: ${x.message}`).join('; ')
+          : (err as Error).message,
+      );
     } finally {
       setBusy(false);
     }
@@ -74,32 +78,53 @@ export default function EnrolPage() {
     : token.command
       ? token.command + (token.name ? ` --name ${shellQuote(token.name)}` : '')
       : enrolCommand(window.location.origin, token.token, token.name || undefined);
-  const arrived = token && before
-    ? (agents.data ?? []).find((a) => !before.has(a.id) && (!token.name || a.name === token.name))
-    : undefined;
+  const arrived =
+    token && before
+      ? (agents.data ?? []).find((a) => !before.has(a.id) && (!token.name || a.name === token.name))
+      : undefined;
   return (
     <section aria-labelledby="enrol-title">
       <h1 id="enrol-title">Enrol a host</h1>
       <p>
-        Install the agent distribution on the host, then run the command below there. The token works once and
-        expires; the agent keeps its own key afterwards.
+        Install the agent distribution on the host, then run the command below there. The token works once and expires;
+        the agent keeps its own key afterwards.
       </p>
       <form className="row" onSubmit={submit}>
         <div className="field">
           <label htmlFor="enrol-name">Host name (optional)</label>
-          <input id="enrol-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="web-1" autoComplete="off" />
+          <input
+            id="enrol-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="web-1"
+            autoComplete="off"
+          />
         </div>
         <div className="field">
           <label htmlFor="enrol-ttl">Valid for (minutes)</label>
-          <input id="enrol-ttl" className="short" inputMode="numeric" value={ttl} onChange={(e) => setTtl(e.target.value)} />
+          <input
+            id="enrol-ttl"
+            className="short"
+            inputMode="numeric"
+            value={ttl}
+            onChange={(e) => setTtl(e.target.value)}
+          />
         </div>
-        <button type="submit" className="primary" disabled={busy}>Create token</button>
+        <button type="submit" className="primary" disabled={busy}>
+          Create token
+        </button>
       </form>
-      {error && <p className="notice error" role="alert">{error}</p>}
+      {error && (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      )}
       {token && (
         <div className="card" role="status">
           <h2>Run this on the new host</h2>
-          <pre className="command" data-testid="enrol-command">{command}</pre>
+          <pre className="command" data-testid="enrol-command">
+            {command}
+          </pre>
           <CopyButton text={command} label="Copy command" />
           {token.coreFingerprint && (
             <p className="muted">
@@ -115,8 +140,8 @@ export default function EnrolPage() {
             </p>
           ) : (
             <p className="notice info" data-testid="enrol-waiting">
-              <span className="spinner" aria-hidden="true" /> Waiting for the agent… (checked every 5 s; it appears
-              here and under <Link to="/hosts">Hosts</Link> once it has enrolled)
+              <span className="spinner" aria-hidden="true" /> Waiting for the agent… (checked every 5 s; it appears here
+              and under <Link to="/hosts">Hosts</Link> once it has enrolled)
             </p>
           )}
         </div>
@@ -129,7 +154,11 @@ export default function EnrolPage() {
 /** The tokens not yet used nor expired, which an admin may revoke (a core without the list hides it). */
 function OpenTokens() {
   const queryClient = useQueryClient();
-  const tokens = useQuery({ queryKey: ['enrolment-tokens'], queryFn: endpoints.openEnrolmentTokens, refetchInterval: 10_000 });
+  const tokens = useQuery({
+    queryKey: ['enrolment-tokens'],
+    queryFn: endpoints.openEnrolmentTokens,
+    refetchInterval: 10_000,
+  });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   if (tokens.error instanceof ApiError && tokens.error.status === 404) return null;
   const revoke = async (id: string, label: string) => {
@@ -145,9 +174,15 @@ function OpenTokens() {
   return (
     <section aria-labelledby="open-tokens-title">
       <h2 id="open-tokens-title">Open tokens</h2>
-      {message && <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>{message.text}</p>}
+      {message && (
+        <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>
+          {message.text}
+        </p>
+      )}
       {tokens.error && !(tokens.error instanceof ApiError && tokens.error.status === 404) && (
-        <p className="notice error" role="alert">{(tokens.error as Error).message}</p>
+        <p className="notice error" role="alert">
+          {(tokens.error as Error).message}
+        </p>
       )}
       {tokens.isPending ? (
         <p className="muted">Loading…</p>
@@ -156,18 +191,33 @@ function OpenTokens() {
       ) : (
         <table>
           <thead>
-            <tr><th scope="col">For host</th><th scope="col">Made by</th><th scope="col">Made</th><th scope="col">Expires</th><th scope="col"><span className="sr-only">Actions</span></th></tr>
+            <tr>
+              <th scope="col">For host</th>
+              <th scope="col">Made by</th>
+              <th scope="col">Made</th>
+              <th scope="col">Expires</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {list.map((t) => {
               const label = t.name ? `for ${t.name}` : t.id;
               return (
                 <tr key={t.id}>
-                  <td>{t.name ?? <span className="muted">any name</span>} <small className="muted"><code>{t.id}</code></small></td>
+                  <td>
+                    {t.name ?? <span className="muted">any name</span>}{' '}
+                    <small className="muted">
+                      <code>{t.id}</code>
+                    </small>
+                  </td>
                   <td>{t.createdBy ?? '—'}</td>
                   <td>{formatTime(t.createdAt)}</td>
                   <td>{formatTime(t.expiresAt)}</td>
-                  <td><ConfirmButton label="Revoke" onConfirm={() => void revoke(t.id, label)} /></td>
+                  <td>
+                    <ConfirmButton label="Revoke" onConfirm={() => void revoke(t.id, label)} />
+                  </td>
                 </tr>
               );
             })}

@@ -3,7 +3,13 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { AGENT, mockApi, renderApp } from '../test/helpers';
 
-const OPEN = { id: '0123456789abcdef', name: 'web-2', createdBy: 'admin', createdAt: '2026-01-01T00:00:00Z', expiresAt: '2026-01-01T01:00:00Z' };
+const OPEN = {
+  id: '0123456789abcdef',
+  name: 'web-2',
+  createdBy: 'admin',
+  createdAt: '2026-01-01T00:00:00Z',
+  expiresAt: '2026-01-01T01:00:00Z',
+};
 
 describe('enrolment tokens', () => {
   it('lists the open tokens and revokes one after a confirmation', async () => {
@@ -33,7 +39,14 @@ describe('enrolment tokens', () => {
     mockApi({
       'GET /api/v1/agents': () => agents,
       'GET /api/v1/agents/enrollment-tokens': () => [],
-      'POST /api/v1/agents/enrollment-tokens': () => ({ status: 201, body: { token: 'fgt_x', expiresAt: '2026-01-01T01:00:00Z', command: 'fleetgate-agent --core https://c:8443 --token fgt_x' } }),
+      'POST /api/v1/agents/enrollment-tokens': () => ({
+        status: 201,
+        body: {
+          token: 'fgt_x',
+          expiresAt: '2026-01-01T01:00:00Z',
+          command: 'fleetgate-agent --core https://c:8443 --token fgt_x',
+        },
+      }),
     });
     renderApp('/enrol');
     const user = userEvent.setup();
@@ -43,8 +56,12 @@ describe('enrolment tokens', () => {
     // Another host enrolling under another name is not this one.
     agents = [AGENT, { ...AGENT, id: 'a9', name: 'other' }];
     agents = [...agents, { ...AGENT, id: 'a2', name: 'web-2' }];
-    await waitFor(() => expect(screen.getByTestId('enrol-arrived').textContent).toContain('web-2 enrolled'), { timeout: 12_000 });
-    expect(within(screen.getByTestId('enrol-arrived')).getByRole('link', { name: 'web-2' }).getAttribute('href')).toBe('/hosts/a2');
+    await waitFor(() => expect(screen.getByTestId('enrol-arrived').textContent).toContain('web-2 enrolled'), {
+      timeout: 12_000,
+    });
+    expect(within(screen.getByTestId('enrol-arrived')).getByRole('link', { name: 'web-2' }).getAttribute('href')).toBe(
+      '/hosts/a2',
+    );
   });
 
   it('hides the list on a core without it', async () => {

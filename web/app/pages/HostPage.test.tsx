@@ -9,8 +9,28 @@ describe('host page containers', () => {
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/services': () => [SERVICE],
       'GET /api/v1/agents/a1/containers': () => [
-        { id: 'c1', name: 'fg-shop-1', image: 'demo:1', state: 'running', health: 'healthy', serviceId: 's1', replica: 1, hostPort: 31000, ready: true },
-        { id: 'c2', name: 'other', image: 'x', state: 'running', health: 'none', serviceId: null, replica: null, hostPort: null, ready: true },
+        {
+          id: 'c1',
+          name: 'fg-shop-1',
+          image: 'demo:1',
+          state: 'running',
+          health: 'healthy',
+          serviceId: 's1',
+          replica: 1,
+          hostPort: 31000,
+          ready: true,
+        },
+        {
+          id: 'c2',
+          name: 'other',
+          image: 'x',
+          state: 'running',
+          health: 'none',
+          serviceId: null,
+          replica: null,
+          hostPort: null,
+          ready: true,
+        },
       ],
     });
     renderApp('/hosts/a1');

@@ -48,21 +48,45 @@ export default function HostPage() {
   }
   return (
     <section aria-labelledby="host-title">
-      <p className="crumbs"><Link to="/hosts">Hosts</Link> /</p>
+      <p className="crumbs">
+        <Link to="/hosts">Hosts</Link> /
+      </p>
       <QueryState what="the host" pending={agent.isPending} error={agent.error}>
         {a && (
           <>
             <div className="page-head">
-              <h1 id="host-title">{a.name} <Badge value={a.status} /></h1>
+              <h1 id="host-title">
+                {a.name} <Badge value={a.status} />
+              </h1>
               {isAdmin && <ConfirmButton label="Remove host" onConfirm={remove} />}
             </div>
             <dl className="facts">
-              <div><dt>Hostname</dt><dd>{a.hostname}</dd></div>
-              <div><dt>Address</dt><dd>{a.address ?? '—'}</dd></div>
-              <div><dt>Role</dt><dd>{a.role}</dd></div>
-              <div><dt>Agent version</dt><dd>{a.version || '—'}</dd></div>
-              <div><dt>Last seen</dt><dd title={formatTime(a.lastSeenAt)}>{timeAgo(a.lastSeenAt)}</dd></div>
-              <div><dt>Id</dt><dd><code>{a.id}</code></dd></div>
+              <div>
+                <dt>Hostname</dt>
+                <dd>{a.hostname}</dd>
+              </div>
+              <div>
+                <dt>Address</dt>
+                <dd>{a.address ?? '—'}</dd>
+              </div>
+              <div>
+                <dt>Role</dt>
+                <dd>{a.role}</dd>
+              </div>
+              <div>
+                <dt>Agent version</dt>
+                <dd>{a.version || '—'}</dd>
+              </div>
+              <div>
+                <dt>Last seen</dt>
+                <dd title={formatTime(a.lastSeenAt)}>{timeAgo(a.lastSeenAt)}</dd>
+              </div>
+              <div>
+                <dt>Id</dt>
+                <dd>
+                  <code>{a.id}</code>
+                </dd>
+              </div>
             </dl>
           </>
         )}
@@ -73,20 +97,60 @@ export default function HostPage() {
         <RangePicker value={range} onChange={(key) => setParams({ range: key }, { replace: true })} />
       </div>
       <div className="charts">
-        <MetricChart title="CPU %" range={range} known={names.data} format={percent} yMin={0} yMax={100}
-          lines={[{ patterns: ['host_cpu_usage_percent'], labels: { ...labels, cpu: 'total' }, legend: () => 'CPU' }]} />
-        <MetricChart title="Memory" range={range} known={names.data} format={formatBytes} yMin={0}
+        <MetricChart
+          title="CPU %"
+          range={range}
+          known={names.data}
+          format={percent}
+          yMin={0}
+          yMax={100}
+          lines={[{ patterns: ['host_cpu_usage_percent'], labels: { ...labels, cpu: 'total' }, legend: () => 'CPU' }]}
+        />
+        <MetricChart
+          title="Memory"
+          range={range}
+          known={names.data}
+          format={formatBytes}
+          yMin={0}
           lines={[
             { patterns: ['host_memory_used_bytes'], labels, legend: () => 'used' },
             { patterns: ['host_memory_total_bytes'], labels, legend: () => 'total' },
-          ]} />
-        <MetricChart title="Disk used %" range={range} known={names.data} format={percent} yMin={0} yMax={100}
-          lines={[{ patterns: ['host_filesystem_used_percent', /^host_(filesystem|fs|disk)_.*used.*percent$/], labels, legend: mount }]} />
-        <MetricChart title="Network" range={range} known={names.data} format={(v) => `${formatBytes(v)}/s`} yMin={0}
+          ]}
+        />
+        <MetricChart
+          title="Disk used %"
+          range={range}
+          known={names.data}
+          format={percent}
+          yMin={0}
+          yMax={100}
           lines={[
-            { patterns: ['host_network_receive_bytes_per_second', /^host_network_(receive|rx).*bytes/], labels, legend: (s) => `in ${s.labels.interface ?? s.labels.device ?? ''}` },
-            { patterns: ['host_network_transmit_bytes_per_second', /^host_network_(transmit|tx).*bytes/], labels, legend: (s) => `out ${s.labels.interface ?? s.labels.device ?? ''}` },
-          ]} />
+            {
+              patterns: ['host_filesystem_used_percent', /^host_(filesystem|fs|disk)_.*used.*percent$/],
+              labels,
+              legend: mount,
+            },
+          ]}
+        />
+        <MetricChart
+          title="Network"
+          range={range}
+          known={names.data}
+          format={(v) => `${formatBytes(v)}/s`}
+          yMin={0}
+          lines={[
+            {
+              patterns: ['host_network_receive_bytes_per_second', /^host_network_(receive|rx).*bytes/],
+              labels,
+              legend: (s) => `in ${s.labels.interface ?? s.labels.device ?? ''}`,
+            },
+            {
+              patterns: ['host_network_transmit_bytes_per_second', /^host_network_(transmit|tx).*bytes/],
+              labels,
+              legend: (s) => `out ${s.labels.interface ?? s.labels.device ?? ''}`,
+            },
+          ]}
+        />
       </div>
 
       <Containers agentId={id} />
@@ -112,7 +176,8 @@ function Containers({ agentId }: { agentId: string }) {
     queryFn: async () => {
       const to = Date.now();
       const q = (name: string) =>
-        endpoints.metricsQuery({ name, from: to - 120_000, to, step: '10s', labels: { agent: agentId } })
+        endpoints
+          .metricsQuery({ name, from: to - 120_000, to, step: '10s', labels: { agent: agentId } })
           .then((a) => lastByContainer(a.series ?? []))
           .catch(() => new Map<string, number>());
       const [cpu, mem] = await Promise.all([q('container_cpu_usage_percent'), q('container_memory_used_bytes')]);
@@ -121,7 +186,12 @@ function Containers({ agentId }: { agentId: string }) {
     refetchInterval: 10_000,
   });
   // Managed containers link to their service by name (the services module may be absent: ids then).
-  const services = useQuery({ queryKey: ['services'], queryFn: endpoints.services, refetchInterval: REFRESH_MS, retry: false });
+  const services = useQuery({
+    queryKey: ['services'],
+    queryFn: endpoints.services,
+    refetchInterval: REFRESH_MS,
+    retry: false,
+  });
   const serviceNames = new Map((services.data ?? []).map((s) => [s.id, s.name]));
 
   return (
@@ -138,22 +208,48 @@ function Containers({ agentId }: { agentId: string }) {
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Name</th><th scope="col">Image</th><th scope="col">State</th><th scope="col">Health</th>
-                    <th scope="col">CPU</th><th scope="col">Memory</th><th scope="col">Service</th><th scope="col"><span className="sr-only">Actions</span></th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Image</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Health</th>
+                    <th scope="col">CPU</th>
+                    <th scope="col">Memory</th>
+                    <th scope="col">Service</th>
+                    <th scope="col">
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {containers.data!.map((c) => (
                     <tr key={c.id}>
-                      <td><code>{c.name}</code></td>
+                      <td>
+                        <code>{c.name}</code>
+                      </td>
                       <td className="truncate">{c.image}</td>
-                      <td><Badge value={c.state} /></td>
-                      <td><Badge value={c.health} /></td>
+                      <td>
+                        <Badge value={c.state} />
+                      </td>
+                      <td>
+                        <Badge value={c.health} />
+                      </td>
                       <td>{formatPercent(usage.data?.cpu.get(c.name) ?? usage.data?.cpu.get(c.id))}</td>
                       <td>{formatBytes(usage.data?.mem.get(c.name) ?? usage.data?.mem.get(c.id))}</td>
-                      <td>{c.serviceId ? <Link to={`/services/${c.serviceId}`}>{serviceNames.get(c.serviceId) ?? c.serviceId.slice(0, 8)}</Link> : '—'}</td>
                       <td>
-                        <Link to={`/logs?agent=${encodeURIComponent(agentId)}&source=${encodeURIComponent(`container:${c.id}`)}`}>Logs</Link>
+                        {c.serviceId ? (
+                          <Link to={`/services/${c.serviceId}`}>
+                            {serviceNames.get(c.serviceId) ?? c.serviceId.slice(0, 8)}
+                          </Link>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                      <td>
+                        <Link
+                          to={`/logs?agent=${encodeURIComponent(agentId)}&source=${encodeURIComponent(`container:${c.id}`)}`}
+                        >
+                          Logs
+                        </Link>
                       </td>
                     </tr>
                   ))}

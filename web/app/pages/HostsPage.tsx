@@ -27,7 +27,12 @@ export default function HostsPage() {
         <h1 id="hosts-title">Hosts</h1>
         <label className="inline">
           <span>Filter</span>
-          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="name, status, role" />
+          <input
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="name, status, role"
+          />
         </label>
       </div>
       <QueryState what="hosts" pending={agents.isPending} error={agents.error}>
@@ -43,8 +48,13 @@ export default function HostsPage() {
               <caption className="sr-only">Enrolled hosts</caption>
               <thead>
                 <tr>
-                  <th scope="col">Name</th><th scope="col">Status</th><th scope="col">Last seen</th>
-                  <th scope="col">Version</th><th scope="col">Role</th><th scope="col">CPU now</th><th scope="col">Memory now</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Last seen</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">CPU now</th>
+                  <th scope="col">Memory now</th>
                 </tr>
               </thead>
               <tbody>
@@ -57,13 +67,17 @@ export default function HostsPage() {
                         <Link to={`/hosts/${a.id}`}>{a.name}</Link>
                         <div className="muted small">{a.hostname}</div>
                       </td>
-                      <td><Badge value={a.status} /></td>
+                      <td>
+                        <Badge value={a.status} />
+                      </td>
                       <td title={a.lastSeenAt ?? ''}>{timeAgo(a.lastSeenAt)}</td>
                       <td>{a.version || '—'}</td>
                       <td>{a.role}</td>
                       <td>{formatPercent(cpu.data?.get(a.id))}</td>
                       <td>
-                        {u === undefined ? '—' : `${formatBytes(u)}${t ? ` of ${formatBytes(t)} (${formatPercent((u / t) * 100)})` : ''}`}
+                        {u === undefined
+                          ? '—'
+                          : `${formatBytes(u)}${t ? ` of ${formatBytes(t)} (${formatPercent((u / t) * 100)})` : ''}`}
                       </td>
                     </tr>
                   );

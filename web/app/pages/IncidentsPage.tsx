@@ -55,18 +55,33 @@ export default function IncidentsPage() {
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Subject</th><th scope="col">Value</th>
-                  <th scope="col">State</th><th scope="col">Since</th><th scope="col">Resolved</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Value</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Since</th>
+                  <th scope="col">Resolved</th>
                 </tr>
               </thead>
               <tbody>
                 {list.data!.map((i) => (
                   <tr key={i.id}>
-                    <td><Badge value={i.severity} /></td>
-                    <td><Link to={`/incidents/${i.id}`}>{i.rule}</Link>{i.flapping && <span className="muted small"> flapping</span>}</td>
-                    <td><code>{i.subject}</code></td>
+                    <td>
+                      <Badge value={i.severity} />
+                    </td>
+                    <td>
+                      <Link to={`/incidents/${i.id}`}>{i.rule}</Link>
+                      {i.flapping && <span className="muted small"> flapping</span>}
+                    </td>
+                    <td>
+                      <code>{i.subject}</code>
+                    </td>
                     <td>{formatNumber(i.value)}</td>
-                    <td><Badge value={i.state} />{i.ackedBy && <span className="muted small"> ack {i.ackedBy}</span>}</td>
+                    <td>
+                      <Badge value={i.state} />
+                      {i.ackedBy && <span className="muted small"> ack {i.ackedBy}</span>}
+                    </td>
                     <td title={formatTime(i.openedAt)}>{timeAgo(i.openedAt)}</td>
                     <td>{i.resolvedAt ? formatTime(i.resolvedAt) : '—'}</td>
                   </tr>

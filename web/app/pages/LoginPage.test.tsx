@@ -70,7 +70,10 @@ describe('login', () => {
   });
 
   it('signing out still works when the core already refused the token', async () => {
-    mockApi({ ...routes, 'POST /api/v1/auth/logout': () => ({ status: 401, body: { title: 'Unauthorized', status: 401 } }) });
+    mockApi({
+      ...routes,
+      'POST /api/v1/auth/logout': () => ({ status: 401, body: { title: 'Unauthorized', status: 401 } }),
+    });
     renderApp('/');
     await userEvent.click(await screen.findByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('heading', { name: 'Sign in to Fleetgate' })).toBeTruthy();
@@ -82,7 +85,10 @@ describe('login', () => {
     renderApp('/', null);
     expect(await screen.findByRole('heading', { name: 'Sign in to Fleetgate' })).toBeTruthy();
     // Another tab signs in: localStorage changes and this tab hears of it.
-    localStorage.setItem('fleetgate.session', JSON.stringify({ token: 'other-tab', expiresAt: Date.now() + 60_000, user: ADMIN }));
+    localStorage.setItem(
+      'fleetgate.session',
+      JSON.stringify({ token: 'other-tab', expiresAt: Date.now() + 60_000, user: ADMIN }),
+    );
     window.dispatchEvent(new StorageEvent('storage', { key: 'fleetgate.session' }));
     expect(await screen.findByTestId('overview-ready')).toBeTruthy();
     // ... and signs out.

@@ -8,22 +8,40 @@ const access = (t: string, status: number, path: string, service = 's1') => ({
   timestamp: t,
   stream: 'access',
   text: JSON.stringify({
-    time: 1, service, client: '127.0.0.1', method: 'GET', host: 'shop.example.test', path, status,
-    bytes: 10, requestTime: 0.012, upstreamTime: '0.011', upstream: '127.0.0.1:9001', userAgent: 'curl',
+    time: 1,
+    service,
+    client: '127.0.0.1',
+    method: 'GET',
+    host: 'shop.example.test',
+    path,
+    status,
+    bytes: 10,
+    requestTime: 0.012,
+    upstreamTime: '0.011',
+    upstream: '127.0.0.1:9001',
+    userAgent: 'curl',
   }),
 });
 
 describe('access-log lines', () => {
   it('parse into columns; other text stays text', () => {
     expect(parseAccess(access('2026-01-01T00:00:01Z', 502, '/x'))).toEqual({
-      status: 502, method: 'GET', path: '/x', host: 'shop.example.test', service: 's1', upstream: '127.0.0.1:9001', seconds: 0.012,
+      status: 502,
+      method: 'GET',
+      path: '/x',
+      host: 'shop.example.test',
+      service: 's1',
+      upstream: '127.0.0.1:9001',
+      seconds: 0.012,
     });
     expect(parseAccess({ timestamp: '', stream: 'access', text: 'not json' })).toBeNull();
     expect(parseAccess({ timestamp: '', stream: 'stdout', text: '{"status":200}' })).toBeNull();
     expect([200, 304, 404, 503, 0].map(statusTone)).toEqual(['ok', 'neutral', 'warn', 'bad', 'bad']);
     expect(duration(0.012)).toBe('12 ms');
     expect(duration(1.5)).toBe('1.50 s');
-    expect(logFile([{ timestamp: 't1', stream: 'stdout', text: 'a', origin: 'web-1 shop-0' }])).toBe('t1\tweb-1 shop-0\tstdout\ta\n');
+    expect(logFile([{ timestamp: 't1', stream: 'stdout', text: 'a', origin: 'web-1 shop-0' }])).toBe(
+      't1\tweb-1 shop-0\tstdout\ta\n',
+    );
   });
 
   it('show time, coloured status, method, path, the service name, upstream and time taken', async () => {
@@ -32,7 +50,9 @@ describe('access-log lines', () => {
       'GET /api/v1/services': () => [SERVICE],
       'GET /api/v1/agents/a1/containers': () => [],
       'GET /api/v1/agents/a1/nginx/logs/access': ({ query }) => ({
-        lines: query.get('cursor') ? [] : [access('2026-01-01T00:00:01Z', 200, '/ok'), access('2026-01-01T00:00:02Z', 503, '/broken')],
+        lines: query.get('cursor')
+          ? []
+          : [access('2026-01-01T00:00:01Z', 200, '/ok'), access('2026-01-01T00:00:02Z', 503, '/broken')],
         cursor: 'c',
       }),
     });
@@ -46,7 +66,9 @@ describe('access-log lines', () => {
     expect(within(row).getByText('127.0.0.1:9001')).toBeTruthy();
     expect(within(row).getByText('12 ms')).toBeTruthy();
     expect(within(row).getByText('00:00:02')).toBeTruthy();
-    expect(within(screen.getByText('/ok').closest('.logline') as HTMLElement).getByText('200').className).toContain('st-ok');
+    expect(within(screen.getByText('/ok').closest('.logline') as HTMLElement).getByText('200').className).toContain(
+      'st-ok',
+    );
 
     await userEvent.click(screen.getByRole('checkbox', { name: 'Wrap lines' }));
     expect(screen.getByRole('log').className).toContain('wrap');
@@ -59,13 +81,25 @@ describe('access-log lines', () => {
       'GET /api/v1/agents': () => [AGENT, second],
       'GET /api/v1/services': () => [{ ...SERVICE, agentIds: ['a1', 'a2'] }],
       'GET /api/v1/services/s1/status': () => ({
-        revision: 3, agents: [], targets: [],
-        replicas: [{ agentId: 'a2', containerId: 'c9', name: 'fg-shop-0', state: 'running', health: 'healthy', ready: true }],
+        revision: 3,
+        agents: [],
+        targets: [],
+        replicas: [
+          { agentId: 'a2', containerId: 'c9', name: 'fg-shop-0', state: 'running', health: 'healthy', ready: true },
+        ],
       }),
-      'GET /api/v1/agents/a1/nginx/logs/access': ({ query }) => ({ lines: query.get('cursor') ? [] : [access('2026-01-01T00:00:03Z', 200, '/third')], cursor: 'c' }),
-      'GET /api/v1/agents/a2/nginx/logs/access': ({ query }) => ({ lines: query.get('cursor') ? [] : [access('2026-01-01T00:00:01Z', 200, '/first')], cursor: 'c' }),
+      'GET /api/v1/agents/a1/nginx/logs/access': ({ query }) => ({
+        lines: query.get('cursor') ? [] : [access('2026-01-01T00:00:03Z', 200, '/third')],
+        cursor: 'c',
+      }),
+      'GET /api/v1/agents/a2/nginx/logs/access': ({ query }) => ({
+        lines: query.get('cursor') ? [] : [access('2026-01-01T00:00:01Z', 200, '/first')],
+        cursor: 'c',
+      }),
       'GET /api/v1/agents/a2/containers/c9/logs': ({ query }) => ({
-        lines: query.get('cursor') ? [] : [{ timestamp: '2026-01-01T00:00:02.000000001Z', stream: 'stdout', text: 'replica says hi' }],
+        lines: query.get('cursor')
+          ? []
+          : [{ timestamp: '2026-01-01T00:00:02.000000001Z', stream: 'stdout', text: 'replica says hi' }],
         cursor: 'c',
       }),
     });
@@ -74,7 +108,11 @@ describe('access-log lines', () => {
     await screen.findByText('/first');
     await screen.findByText('replica says hi');
     const rows = Array.from(screen.getByRole('log').querySelectorAll('.logline'));
-    expect(rows.map((r) => r.querySelector('.c-origin')!.textContent)).toEqual(['web-2 nginx', 'web-2 fg-shop-0', 'web-1 nginx']);
+    expect(rows.map((r) => r.querySelector('.c-origin')!.textContent)).toEqual([
+      'web-2 nginx',
+      'web-2 fg-shop-0',
+      'web-1 nginx',
+    ]);
     expect(screen.getByTestId('log-status').textContent).toContain('merged from 3 logs');
     expect(calls.find((c) => c.path === '/api/v1/agents/a1/nginx/logs/access')!.query.get('filter')).toBe('s1');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Logs of shop');
@@ -91,7 +129,12 @@ describe('access-log lines', () => {
       reader.onload = () => resolve(reader.result as string);
       reader.readAsText(blob);
     });
-    expect(text.split('\n').filter(Boolean).map((l) => l.split('\t')[1])).toEqual(['web-2 nginx', 'web-2 fg-shop-0', 'web-1 nginx']);
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[1]),
+    ).toEqual(['web-2 nginx', 'web-2 fg-shop-0', 'web-1 nginx']);
     clicked.mockRestore();
   });
 });

@@ -15,9 +15,12 @@ describe('log stream', () => {
         return { lines: batch, cursor: `cur-${next}`, truncated: false, tail: query.get('tail') };
       },
     });
-    const { result, rerender } = renderHook(({ paused }) => useLogStream('a1', 'container:c1', '', paused, { intervalMs: 10, tail: 50 }), {
-      initialProps: { paused: false },
-    });
+    const { result, rerender } = renderHook(
+      ({ paused }) => useLogStream('a1', 'container:c1', '', paused, { intervalMs: 10, tail: 50 }),
+      {
+        initialProps: { paused: false },
+      },
+    );
     await waitFor(() => expect(result.current.lines.length).toBeGreaterThanOrEqual(6));
     expect(calls[0].query.get('cursor')).toBeNull();
     expect(calls[0].query.get('tail')).toBe('50');
@@ -38,7 +41,10 @@ describe('log stream', () => {
   it('keeps only the newest lines', async () => {
     let next = 0;
     mockApi({
-      'GET /api/v1/agents/a1/nginx/logs/access': () => ({ lines: Array.from({ length: 40 }, () => line(next++)), cursor: `c${next}` }),
+      'GET /api/v1/agents/a1/nginx/logs/access': () => ({
+        lines: Array.from({ length: 40 }, () => line(next++)),
+        cursor: `c${next}`,
+      }),
     });
     const { result } = renderHook(() => useLogStream('a1', 'nginx:access', '', false, { intervalMs: 5, cap: 100 }));
     await waitFor(() => expect(result.current.dropped).toBeGreaterThan(0));
@@ -52,7 +58,9 @@ describe('logs page', () => {
   it('shows lines of the chosen container and filters them', async () => {
     mockApi({
       'GET /api/v1/agents': () => [AGENT],
-      'GET /api/v1/agents/a1/containers': () => [{ id: 'c1', name: 'fg-shop-0', image: 'x', state: 'running', health: 'healthy', serviceId: null }],
+      'GET /api/v1/agents/a1/containers': () => [
+        { id: 'c1', name: 'fg-shop-0', image: 'x', state: 'running', health: 'healthy', serviceId: null },
+      ],
       'GET /api/v1/agents/a1/containers/c1/logs': ({ query }) => ({
         lines: query.get('cursor') ? [] : [line(1), { ...line(2), text: 'GET /health 200' }],
         cursor: 'c',

@@ -38,7 +38,8 @@ export default function LogsPage() {
   });
   const service = (services.data ?? []).find((s) => s.id === serviceId);
   const sources = useMemo<LogSource[]>(() => {
-    if (serviceId) return service ? serviceSources(service.id, service.agentIds, status.data, agents.data ?? [], serverFilter) : [];
+    if (serviceId)
+      return service ? serviceSources(service.id, service.agentIds, status.data, agents.data ?? [], serverFilter) : [];
     return agentId && source ? [{ agentId, source, filter: serverFilter }] : [];
   }, [serviceId, service, status.data, agents.data, agentId, source, serverFilter]);
   const stream = useLogStreams(sources, paused);
@@ -52,7 +53,7 @@ export default function LogsPage() {
 
   const choose = (next: Record<string, string>) => {
     const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) (v ? p.set(k, v) : p.delete(k));
+    for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
     setParams(p, { replace: true });
   };
 
@@ -60,7 +61,9 @@ export default function LogsPage() {
   const shown = filterText ? stream.lines.filter((l) => matches(l, filterText)) : stream.lines;
   const err = stream.error;
   const download = () => {
-    const name = serviceId ? service?.name ?? serviceId : `${(agents.data ?? []).find((a) => a.id === agentId)?.name ?? agentId}-${source.replace(/[^\w-]+/g, '-')}`;
+    const name = serviceId
+      ? (service?.name ?? serviceId)
+      : `${(agents.data ?? []).find((a) => a.id === agentId)?.name ?? agentId}-${source.replace(/[^\w-]+/g, '-')}`;
     saveText(`${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`, logFile(shown));
   };
 
@@ -75,7 +78,9 @@ export default function LogsPage() {
           <select value={serviceId} onChange={(e) => choose({ service: e.target.value, agent: '', source: '' })}>
             <option value="">one host's log…</option>
             {(services.data ?? []).map((s) => (
-              <option key={s.id} value={s.id}>{s.name} (every host and replica)</option>
+              <option key={s.id} value={s.id}>
+                {s.name} (every host and replica)
+              </option>
             ))}
           </select>
         </label>
@@ -86,7 +91,9 @@ export default function LogsPage() {
               <select value={agentId} onChange={(e) => choose({ agent: e.target.value, source: '' })}>
                 <option value="">choose a host…</option>
                 {(agents.data ?? []).map((a) => (
-                  <option key={a.id} value={a.id}>{a.name} ({a.status})</option>
+                  <option key={a.id} value={a.id}>
+                    {a.name} ({a.status})
+                  </option>
                 ))}
               </select>
             </label>
@@ -100,7 +107,9 @@ export default function LogsPage() {
                 </optgroup>
                 <optgroup label="containers">
                   {(containers.data ?? []).map((c) => (
-                    <option key={c.id} value={`container:${c.id}`}>{c.name} ({c.state})</option>
+                    <option key={c.id} value={`container:${c.id}`}>
+                      {c.name} ({c.state})
+                    </option>
                   ))}
                 </optgroup>
               </select>
@@ -109,7 +118,12 @@ export default function LogsPage() {
         )}
         <label className="inline">
           <span>Filter</span>
-          <input type="search" value={filterText} onChange={(e) => setFilterText(e.target.value)} placeholder="text in the line" />
+          <input
+            type="search"
+            value={filterText}
+            onChange={(e) => setFilterText(e.target.value)}
+            placeholder="text in the line"
+          />
         </label>
         <button type="button" onClick={() => setPaused(!paused)} aria-pressed={paused}>
           {paused ? 'Resume' : 'Pause'}
@@ -120,21 +134,28 @@ export default function LogsPage() {
         <label className="check">
           <input type="checkbox" checked={wrap} onChange={(e) => setWrap(e.target.checked)} /> Wrap lines
         </label>
-        <button type="button" onClick={download} disabled={shown.length === 0}>Download</button>
+        <button type="button" onClick={download} disabled={shown.length === 0}>
+          Download
+        </button>
       </div>
 
       {sources.length === 0 ? (
         serviceId ? (
           <Empty>{service ? 'The service is on no host yet: no log to show.' : 'Loading the service…'}</Empty>
         ) : (
-          <Empty>Choose a host and one of its logs: nginx's access or error log, or a container's output — or one service, merged across its hosts and replicas.</Empty>
+          <Empty>
+            Choose a host and one of its logs: nginx's access or error log, or a container's output — or one service,
+            merged across its hosts and replicas.
+          </Empty>
         )
       ) : (
         <>
           {err instanceof ApiError && err.status === 404 && !/container/i.test(err.message) ? (
             <NotInstalled module="logs" />
           ) : err ? (
-            <p className="notice error" role="alert">{err.message}</p>
+            <p className="notice error" role="alert">
+              {err.message}
+            </p>
           ) : null}
           <p className="muted small" role="status" aria-live="polite" data-testid="log-status">
             {paused ? 'Paused' : 'Live'} · {shown.length} line{shown.length === 1 ? '' : 's'} shown
@@ -142,7 +163,12 @@ export default function LogsPage() {
             {stream.dropped > 0 && ` · ${stream.dropped} older lines trimmed`}
             {wrap && shown.length > WRAP_MAX && ` · wrapped: the newest ${WRAP_MAX} on screen, all in the download`}
           </p>
-          <LogView lines={shown} follow={follow && !paused} wrap={wrap} serviceName={(id) => serviceNames.get(id) ?? id.slice(0, 8)} />
+          <LogView
+            lines={shown}
+            follow={follow && !paused}
+            wrap={wrap}
+            serviceName={(id) => serviceNames.get(id) ?? id.slice(0, 8)}
+          />
         </>
       )}
     </section>
@@ -154,7 +180,13 @@ export default function LogsPage() {
  * core filters by the service id, which every line of it carries) and the output of each
  * of its replicas.
  */
-export function serviceSources(id: string, agentIds: string[], status: ServiceStatus | undefined, agents: Agent[], filter: string): LogSource[] {
+export function serviceSources(
+  id: string,
+  agentIds: string[],
+  status: ServiceStatus | undefined,
+  agents: Agent[],
+  filter: string,
+): LogSource[] {
   const name = (agentId: string) => agents.find((a) => a.id === agentId)?.name ?? agentId.slice(0, 8);
   const hosts = [...new Set([...agentIds, ...(status?.agents ?? []).map((a) => a.agentId)])];
   return [

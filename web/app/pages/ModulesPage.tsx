@@ -23,11 +23,25 @@ export default function ModulesPage() {
             <Empty>No module bundle runs in this core.</Empty>
           ) : (
             <table>
-              <thead><tr><th scope="col">Module</th><th scope="col">Bundle</th><th scope="col">Version</th><th scope="col">State</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Module</th>
+                  <th scope="col">Bundle</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">State</th>
+                </tr>
+              </thead>
               <tbody>
                 {modules.data!.map((m) => (
                   <tr key={m.bundle}>
-                    <td>{m.name}</td><td><code>{m.bundle}</code></td><td>{m.version}</td><td><Badge value={m.state} /></td>
+                    <td>{m.name}</td>
+                    <td>
+                      <code>{m.bundle}</code>
+                    </td>
+                    <td>{m.version}</td>
+                    <td>
+                      <Badge value={m.state} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -74,8 +88,13 @@ function AgentBundles() {
   };
 
   const where = (b: AgentBundle) =>
-    !b.deployments ? '—' : b.deployments.allAgents ? 'every host'
-      : b.deployments.agentIds.length ? b.deployments.agentIds.map((id) => names.get(id) ?? id.slice(0, 8)).join(', ') : 'nowhere';
+    !b.deployments
+      ? '—'
+      : b.deployments.allAgents
+        ? 'every host'
+        : b.deployments.agentIds.length
+          ? b.deployments.agentIds.map((id) => names.get(id) ?? id.slice(0, 8)).join(', ')
+          : 'nowhere';
 
   return (
     <section aria-labelledby="agent-bundles">
@@ -90,21 +109,34 @@ function AgentBundles() {
           <button type="submit">Upload</button>
         </form>
       )}
-      {message && <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>{message.text}</p>}
+      {message && (
+        <p role="status" className={message.ok ? 'notice ok' : 'notice error'}>
+          {message.text}
+        </p>
+      )}
       <QueryState what="bundles" pending={bundles.isPending} error={bundles.error}>
         {(bundles.data ?? []).length === 0 ? (
           <Empty>No bundle uploaded.</Empty>
         ) : (
           <table>
             <thead>
-              <tr><th scope="col">Bundle</th><th scope="col">Version</th><th scope="col">Size</th><th scope="col">Uploaded</th><th scope="col">Deployed to</th>{isAdmin && <th scope="col">Actions</th>}</tr>
+              <tr>
+                <th scope="col">Bundle</th>
+                <th scope="col">Version</th>
+                <th scope="col">Size</th>
+                <th scope="col">Uploaded</th>
+                <th scope="col">Deployed to</th>
+                {isAdmin && <th scope="col">Actions</th>}
+              </tr>
             </thead>
             <tbody>
               {bundles.data!.map((b) => {
                 const deployed = !!b.deployments && (b.deployments.allAgents || b.deployments.agentIds.length > 0);
                 return (
                   <tr key={b.id}>
-                    <td><code>{b.symbolicName}</code></td>
+                    <td>
+                      <code>{b.symbolicName}</code>
+                    </td>
                     <td>{b.version}</td>
                     <td>{formatBytes(b.size)}</td>
                     <td>{formatTime(b.uploadedAt)}</td>
@@ -112,11 +144,39 @@ function AgentBundles() {
                     {isAdmin && (
                       <td className="actions">
                         {deployed ? (
-                          <button type="button" onClick={() => act(`Undeployed ${b.symbolicName}.`, `Undeploy of ${b.symbolicName} failed`, () => endpoints.undeployBundle(b.id))}>Undeploy</button>
+                          <button
+                            type="button"
+                            onClick={() =>
+                              act(`Undeployed ${b.symbolicName}.`, `Undeploy of ${b.symbolicName} failed`, () =>
+                                endpoints.undeployBundle(b.id),
+                              )
+                            }
+                          >
+                            Undeploy
+                          </button>
                         ) : (
-                          <button type="button" onClick={() => act(`Deployed ${b.symbolicName} to every host.`, `Deploy of ${b.symbolicName} failed`, () => endpoints.deployBundle(b.id))}>Deploy to all</button>
+                          <button
+                            type="button"
+                            onClick={() =>
+                              act(
+                                `Deployed ${b.symbolicName} to every host.`,
+                                `Deploy of ${b.symbolicName} failed`,
+                                () => endpoints.deployBundle(b.id),
+                              )
+                            }
+                          >
+                            Deploy to all
+                          </button>
                         )}
-                        <ConfirmButton label="Delete" disabled={deployed} onConfirm={() => act(`Deleted ${b.symbolicName}.`, `Delete of ${b.symbolicName} failed`, () => endpoints.deleteBundle(b.id))} />
+                        <ConfirmButton
+                          label="Delete"
+                          disabled={deployed}
+                          onConfirm={() =>
+                            act(`Deleted ${b.symbolicName}.`, `Delete of ${b.symbolicName} failed`, () =>
+                              endpoints.deleteBundle(b.id),
+                            )
+                          }
+                        />
                       </td>
                     )}
                   </tr>
@@ -148,7 +208,11 @@ function HostBundles() {
         <span>Host</span>
         <select value={agentId} onChange={(e) => setAgentId(e.target.value)}>
           <option value="">choose a host…</option>
-          {(agents.data ?? []).map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+          {(agents.data ?? []).map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
         </select>
       </label>
       {agentId && (
@@ -157,11 +221,25 @@ function HostBundles() {
             <Empty>The host reports no deployed bundle.</Empty>
           ) : (
             <table>
-              <thead><tr><th scope="col">Bundle</th><th scope="col">Version</th><th scope="col">State</th><th scope="col">Error</th></tr></thead>
+              <thead>
+                <tr>
+                  <th scope="col">Bundle</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Error</th>
+                </tr>
+              </thead>
               <tbody>
                 {reported.data!.map((b) => (
                   <tr key={b.symbolicName}>
-                    <td><code>{b.symbolicName}</code></td><td>{b.version}</td><td><Badge value={b.state} /></td><td>{b.error ?? '—'}</td>
+                    <td>
+                      <code>{b.symbolicName}</code>
+                    </td>
+                    <td>{b.version}</td>
+                    <td>
+                      <Badge value={b.state} />
+                    </td>
+                    <td>{b.error ?? '—'}</td>
                   </tr>
                 ))}
               </tbody>

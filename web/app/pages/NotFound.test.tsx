@@ -25,7 +25,8 @@ describe('not-found pages', () => {
 
   it('a malformed service id is not found either', async () => {
     mockApi({
-      'GET /api/v1/services/nope': () => problem(400, 'Invalid input', [{ field: 'id', message: 'is not a service id (a UUID)' }]),
+      'GET /api/v1/services/nope': () =>
+        problem(400, 'Invalid input', [{ field: 'id', message: 'is not a service id (a UUID)' }]),
     });
     renderApp('/services/nope');
     expect(await screen.findByTestId('not-found')).toBeTruthy();

@@ -8,12 +8,24 @@ describe('overview', () => {
     mockApi({
       'GET /api/v1/agents': () => [AGENT, offline],
       'GET /api/v1/services': () => [SERVICE, { ...SERVICE, id: 's2', name: 'blog', domains: ['blog.test'] }],
-      'GET /api/v1/services/s1/status': () => ({ revision: 3, agents: [{ agentId: 'a1', appliedRevision: 3, state: 'APPLIED', error: null }], targets: [{ host: '127.0.0.1', port: 9001, healthy: true }] }),
-      'GET /api/v1/services/s2/status': () => ({ revision: 3, agents: [{ agentId: 'a1', appliedRevision: 2, state: 'FAILED', error: 'nginx: [emerg] bad' }], targets: [{ host: '127.0.0.1', port: 9002, healthy: false }] }),
+      'GET /api/v1/services/s1/status': () => ({
+        revision: 3,
+        agents: [{ agentId: 'a1', appliedRevision: 3, state: 'APPLIED', error: null }],
+        targets: [{ host: '127.0.0.1', port: 9001, healthy: true }],
+      }),
+      'GET /api/v1/services/s2/status': () => ({
+        revision: 3,
+        agents: [{ agentId: 'a1', appliedRevision: 2, state: 'FAILED', error: 'nginx: [emerg] bad' }],
+        targets: [{ host: '127.0.0.1', port: 9002, healthy: false }],
+      }),
       // The shape bundles/metrics answers; `latest` sums a group, so the page asks for cpu=total.
       'GET /api/v1/metrics/latest': ({ query }) =>
         query.get('name') === 'host_cpu_usage_percent' && query.get('cpu') === 'total'
-          ? { name: 'host_cpu_usage_percent', by: 'agent', items: [{ labels: { agent: 'a1' }, value: 42, timestamp: 1, series: 1 }] }
+          ? {
+              name: 'host_cpu_usage_percent',
+              by: 'agent',
+              items: [{ labels: { agent: 'a1' }, value: 42, timestamp: 1, series: 1 }],
+            }
           : { items: [] },
     });
     renderApp('/');

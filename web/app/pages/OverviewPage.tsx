@@ -34,7 +34,11 @@ export function OverviewPage() {
   const online = hosts.filter((a) => a.status === 'ONLINE').length;
   const problems = findProblems(hosts, checked, byId);
   // module alerts; absent (404): the card shows a dash
-  const incidents = useQuery({ queryKey: ['incidents', { state: 'open' }], queryFn: () => endpoints.incidents({ state: 'open' }), refetchInterval: REFRESH_MS });
+  const incidents = useQuery({
+    queryKey: ['incidents', { state: 'open' }],
+    queryFn: () => endpoints.incidents({ state: 'open' }),
+    refetchInterval: REFRESH_MS,
+  });
   const ready = !agents.isPending && !services.isPending;
   const updated = Math.max(agents.dataUpdatedAt, services.dataUpdatedAt);
 
@@ -56,14 +60,18 @@ export function OverviewPage() {
         </div>
         <div className="card stat">
           <span className="stat-label">Services</span>
-          <span className="stat-value" data-testid="services-count">{services.data ? list.length : '…'}</span>
+          <span className="stat-value" data-testid="services-count">
+            {services.data ? list.length : '…'}
+          </span>
         </div>
         <div className="card stat">
           <span className="stat-label">Problems</span>
           <span className={`stat-value${problems.length ? ' bad-text' : ''}`}>{ready ? problems.length : '…'}</span>
         </div>
         <div className="card stat">
-          <span className="stat-label"><Link to="/incidents">Open incidents</Link></span>
+          <span className="stat-label">
+            <Link to="/incidents">Open incidents</Link>
+          </span>
           <span className={`stat-value${incidents.data?.length ? ' bad-text' : ''}`} data-testid="incidents-open">
             {incidents.data ? incidents.data.length : incidents.error ? '—' : '…'}
           </span>
@@ -73,7 +81,10 @@ export function OverviewPage() {
       <div className="columns">
         <section aria-labelledby="hosts-title" className="card">
           <h2 id="hosts-title">
-            Hosts <Link to="/hosts" className="small">all hosts</Link>
+            Hosts{' '}
+            <Link to="/hosts" className="small">
+              all hosts
+            </Link>
           </h2>
           <QueryState what="hosts" pending={agents.isPending} error={agents.error}>
             {hosts.length === 0 ? (
@@ -83,17 +94,28 @@ export function OverviewPage() {
             ) : (
               <table>
                 <thead>
-                  <tr><th scope="col">Host</th><th scope="col">Status</th><th scope="col">CPU</th><th scope="col">Last seen</th></tr>
+                  <tr>
+                    <th scope="col">Host</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">CPU</th>
+                    <th scope="col">Last seen</th>
+                  </tr>
                 </thead>
                 <tbody>
-                  {sortHosts(hosts).slice(0, HOSTS_SHOWN).map((a) => (
-                    <tr key={a.id}>
-                      <td><Link to={`/hosts/${a.id}`}>{a.name}</Link></td>
-                      <td><Badge value={a.status} /></td>
-                      <td>{formatPercent(cpu.data?.get(a.id))}</td>
-                      <td>{timeAgo(a.lastSeenAt)}</td>
-                    </tr>
-                  ))}
+                  {sortHosts(hosts)
+                    .slice(0, HOSTS_SHOWN)
+                    .map((a) => (
+                      <tr key={a.id}>
+                        <td>
+                          <Link to={`/hosts/${a.id}`}>{a.name}</Link>
+                        </td>
+                        <td>
+                          <Badge value={a.status} />
+                        </td>
+                        <td>{formatPercent(cpu.data?.get(a.id))}</td>
+                        <td>{timeAgo(a.lastSeenAt)}</td>
+                      </tr>
+                    ))}
                 </tbody>
               </table>
             )}
@@ -103,7 +125,10 @@ export function OverviewPage() {
 
         <section aria-labelledby="services-title" className="card">
           <h2 id="services-title">
-            Services <Link to="/services" className="small">all services</Link>
+            Services{' '}
+            <Link to="/services" className="small">
+              all services
+            </Link>
           </h2>
           <QueryState what="services" pending={services.isPending} error={services.error} module="proxy">
             {list.length === 0 ? (
@@ -113,14 +138,26 @@ export function OverviewPage() {
             ) : (
               <table>
                 <thead>
-                  <tr><th scope="col">Service</th><th scope="col">Domains</th><th scope="col">Health</th></tr>
+                  <tr>
+                    <th scope="col">Service</th>
+                    <th scope="col">Domains</th>
+                    <th scope="col">Health</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {checked.map((s) => (
                     <tr key={s.id}>
-                      <td><Link to={`/services/${s.id}`}>{s.name}</Link></td>
+                      <td>
+                        <Link to={`/services/${s.id}`}>{s.name}</Link>
+                      </td>
                       <td className="truncate">{s.domains.join(', ')}</td>
-                      <td>{byId.get(s.id) ? <HealthBadge health={byId.get(s.id)?.health} config={rollup(byId.get(s.id))} /> : <span className="muted">…</span>}</td>
+                      <td>
+                        {byId.get(s.id) ? (
+                          <HealthBadge health={byId.get(s.id)?.health} config={rollup(byId.get(s.id))} />
+                        ) : (
+                          <span className="muted">…</span>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -166,7 +203,12 @@ export function findProblems(
   const names = new Map(hosts.map((h) => [h.id, h.name]));
   for (const h of hosts) {
     if (h.status === 'OFFLINE') {
-      problems.push({ key: `host-${h.id}`, what: `Host ${h.name} is offline`, detail: `last seen ${timeAgo(h.lastSeenAt)}`, link: `/hosts/${h.id}` });
+      problems.push({
+        key: `host-${h.id}`,
+        what: `Host ${h.name} is offline`,
+        detail: `last seen ${timeAgo(h.lastSeenAt)}`,
+        link: `/hosts/${h.id}`,
+      });
     }
   }
   for (const s of services) {

@@ -12,7 +12,10 @@ describe('pages', () => {
   it('edits a page with a live preview in a sandboxed iframe and saves it', async () => {
     const calls = mockApi({
       'GET /api/v1/pages': () => PAGES,
-      'POST /api/v1/pages/preview': (call) => ({ status: '503', html: `rendered ${(call as { body: { html: string } }).body.html}` }),
+      'POST /api/v1/pages/preview': (call) => ({
+        status: '503',
+        html: `rendered ${(call as { body: { html: string } }).body.html}`,
+      }),
       'PUT /api/v1/pages/503': (call) => ({ ...PAGES[1], html: (call as { body: { html: string } }).body.html }),
     });
     renderApp('/pages');
@@ -35,8 +38,20 @@ describe('pages', () => {
     const calls = mockApi({
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/services/s1': () => SERVICE,
-      'GET /api/v1/services/s1/status': () => ({ revision: 3, health: 'HEALTHY', agents: [], targets: [], replicas: [] }),
-      'GET /api/v1/services/s1/maintenance': () => ({ enabled, active: enabled, message: null, retryAfterSeconds: null, allow: [] }),
+      'GET /api/v1/services/s1/status': () => ({
+        revision: 3,
+        health: 'HEALTHY',
+        agents: [],
+        targets: [],
+        replicas: [],
+      }),
+      'GET /api/v1/services/s1/maintenance': () => ({
+        enabled,
+        active: enabled,
+        message: null,
+        retryAfterSeconds: null,
+        allow: [],
+      }),
       'PUT /api/v1/services/s1/maintenance': (call) => {
         enabled = (call as { body: { enabled: boolean } }).body.enabled;
         return { enabled, active: enabled, message: null, retryAfterSeconds: null, allow: [] };

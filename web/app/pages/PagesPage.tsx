@@ -31,10 +31,20 @@ export default function PagesPage() {
     let live = true;
     const timer = setTimeout(() => {
       api<{ html: string }>('/pages/preview', { method: 'POST', body: { html: text, status } })
-        .then((r) => { if (live) { setPreview(r.html); setMessage(null); } })
-        .catch((e: Error) => { if (live) setMessage({ ok: false, text: e.message }); });
+        .then((r) => {
+          if (live) {
+            setPreview(r.html);
+            setMessage(null);
+          }
+        })
+        .catch((e: Error) => {
+          if (live) setMessage({ ok: false, text: e.message });
+        });
     }, 300);
-    return () => { live = false; clearTimeout(timer); };
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [text, status]);
 
   const save = async () => {
@@ -67,24 +77,54 @@ export default function PagesPage() {
       <QueryState what="pages" pending={pages.isPending} error={pages.error} module="pages">
         <label>
           Page{' '}
-          <select value={status} onChange={(e) => { setStatus(e.target.value); setHtml(null); }}>
+          <select
+            value={status}
+            onChange={(e) => {
+              setStatus(e.target.value);
+              setHtml(null);
+            }}
+          >
             {(pages.data ?? []).map((p) => (
-              <option key={p.status} value={p.status}>{p.status}{p.source === 'default' ? ' (edited)' : ''}</option>
+              <option key={p.status} value={p.status}>
+                {p.status}
+                {p.source === 'default' ? ' (edited)' : ''}
+              </option>
             ))}
           </select>
         </label>
-        {message && <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice ok' : 'notice error'}>{message.text}</p>}
+        {message && (
+          <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'notice ok' : 'notice error'}>
+            {message.text}
+          </p>
+        )}
         <div className="pages-editor">
           <label>
             Template (mustache: {'{{status}} {{reason}} {{service}} {{domain}} {{message}} {{retryAfter}}'})
-            <textarea rows={20} value={text} readOnly={!canWrite} onChange={(e) => setHtml(e.target.value)} spellCheck={false} />
+            <textarea
+              rows={20}
+              value={text}
+              readOnly={!canWrite}
+              onChange={(e) => setHtml(e.target.value)}
+              spellCheck={false}
+            />
           </label>
-          <iframe title="Preview" sandbox="" srcDoc={preview} style={{ width: '100%', minHeight: '24rem', border: '1px solid' }} />
+          <iframe
+            title="Preview"
+            sandbox=""
+            srcDoc={preview}
+            style={{ width: '100%', minHeight: '24rem', border: '1px solid' }}
+          />
         </div>
         {canWrite && (
           <p>
-            <button type="button" onClick={save}>Save</button>{' '}
-            {current?.source === 'default' && <button type="button" onClick={reset}>Back to the shipped page</button>}
+            <button type="button" onClick={save}>
+              Save
+            </button>{' '}
+            {current?.source === 'default' && (
+              <button type="button" onClick={reset}>
+                Back to the shipped page
+              </button>
+            )}
           </p>
         )}
       </QueryState>

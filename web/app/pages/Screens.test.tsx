@@ -7,13 +7,18 @@ import { enrolCommand, shellQuote } from './EnrolPage';
 describe('enrol', () => {
   it('creates a token and shows the exact agent command', async () => {
     const calls = mockApi({
-      'POST /api/v1/agents/enrollment-tokens': () => ({ status: 201, body: { token: 'fgt_abc-DEF', expiresAt: '2026-01-01T01:00:00Z' } }),
+      'POST /api/v1/agents/enrollment-tokens': () => ({
+        status: 201,
+        body: { token: 'fgt_abc-DEF', expiresAt: '2026-01-01T01:00:00Z' },
+      }),
     });
     renderApp('/enrol');
     await userEvent.type(await screen.findByLabelText('Host name (optional)'), 'web-9');
     await userEvent.click(screen.getByRole('button', { name: 'Create token' }));
     const command = await screen.findByTestId('enrol-command');
-    expect(command.textContent).toBe(`fleetgate-agent --core ${window.location.origin} --token fgt_abc-DEF --name web-9`);
+    expect(command.textContent).toBe(
+      `fleetgate-agent --core ${window.location.origin} --token fgt_abc-DEF --name web-9`,
+    );
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ name: 'web-9', ttlMinutes: 60 });
   });
 
@@ -22,15 +27,20 @@ describe('enrol', () => {
     mockApi({
       'POST /api/v1/agents/enrollment-tokens': () => ({
         status: 201,
-        body: { token: 'fgt_x', expiresAt: '2026-01-01T01:00:00Z', coreFingerprint: fp,
-          command: `fleetgate-agent --core https://core.example:8443 --token fgt_x --core-fingerprint ${fp}` },
+        body: {
+          token: 'fgt_x',
+          expiresAt: '2026-01-01T01:00:00Z',
+          coreFingerprint: fp,
+          command: `fleetgate-agent --core https://core.example:8443 --token fgt_x --core-fingerprint ${fp}`,
+        },
       }),
     });
     renderApp('/enrol');
     await userEvent.type(await screen.findByLabelText('Host name (optional)'), 'web 9');
     await userEvent.click(screen.getByRole('button', { name: 'Create token' }));
     expect((await screen.findByTestId('enrol-command')).textContent).toBe(
-      `fleetgate-agent --core https://core.example:8443 --token fgt_x --core-fingerprint ${fp} --name 'web 9'`);
+      `fleetgate-agent --core https://core.example:8443 --token fgt_x --core-fingerprint ${fp} --name 'web 9'`,
+    );
     expect(screen.getByTestId('core-fingerprint').textContent).toBe(fp);
   });
 
@@ -46,7 +56,11 @@ describe('hosts', () => {
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/metrics/latest': ({ query }) => {
         if (query.get('name') === 'host_cpu_usage_percent' && query.get('cpu') !== 'total') return { items: [] };
-        const v = { host_cpu_usage_percent: 12.5, host_memory_used_bytes: 2 * 1024 ** 3, host_memory_total_bytes: 8 * 1024 ** 3 }[query.get('name')!];
+        const v = {
+          host_cpu_usage_percent: 12.5,
+          host_memory_used_bytes: 2 * 1024 ** 3,
+          host_memory_total_bytes: 8 * 1024 ** 3,
+        }[query.get('name')!];
         return [{ agent: 'a1', value: v }];
       },
     });
@@ -64,9 +78,19 @@ describe('hosts', () => {
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/metrics/names': () => ['host_cpu_usage_percent', 'host_memory_used_bytes'],
       'GET /api/v1/metrics/query': ({ query }) => ({
-        series: query.get('name') === 'host_cpu_usage_percent'
-          ? [{ name: 'host_cpu_usage_percent', labels: { agent: 'a1', cpu: 'total' }, points: [[now - 20000, 10], [now - 10000, 30]] }]
-          : [],
+        series:
+          query.get('name') === 'host_cpu_usage_percent'
+            ? [
+                {
+                  name: 'host_cpu_usage_percent',
+                  labels: { agent: 'a1', cpu: 'total' },
+                  points: [
+                    [now - 20000, 10],
+                    [now - 10000, 30],
+                  ],
+                },
+              ]
+            : [],
       }),
     });
     renderApp('/hosts/a1');
@@ -91,9 +115,28 @@ describe('service page', () => {
       'GET /api/v1/services/s1': () => svc,
       'GET /api/v1/services/s1/status': () => ({
         revision: 3,
-        agents: [{ agentId: 'a1', appliedRevision: 2, state: 'FAILED', error: 'nginx: [emerg] unknown directive', containers: { desired: 2, running: 1, ready: 1, state: 'SCALING', error: null } }],
+        agents: [
+          {
+            agentId: 'a1',
+            appliedRevision: 2,
+            state: 'FAILED',
+            error: 'nginx: [emerg] unknown directive',
+            containers: { desired: 2, running: 1, ready: 1, state: 'SCALING', error: null },
+          },
+        ],
         targets: [{ host: '127.0.0.1', port: 19701, healthy: true }],
-        replicas: [{ agentId: 'a1', containerId: 'c1', name: 'fg-shop-0-abc', state: 'running', health: 'healthy', host: '127.0.0.1', port: 19701, ready: true }],
+        replicas: [
+          {
+            agentId: 'a1',
+            containerId: 'c1',
+            name: 'fg-shop-0-abc',
+            state: 'running',
+            health: 'healthy',
+            host: '127.0.0.1',
+            port: 19701,
+            ready: true,
+          },
+        ],
       }),
       'PUT /api/v1/services/s1/replicas': () => ({ ...svc, revision: 4 }),
     });
@@ -118,8 +161,20 @@ describe('modules', () => {
   it('lists core modules and agent bundles; deploys', async () => {
     const calls = mockApi({
       'GET /api/v1/agents': () => [AGENT],
-      'GET /api/v1/modules': () => [{ name: 'proxy', bundle: 'dev.fleetgate.proxy', version: '0.1.0', state: 'ACTIVE' }],
-      'GET /api/v1/bundles': () => [{ id: 'b1', symbolicName: 'dev.fleetgate.agent.probe', version: '0.1.0', sha256: 'x', size: 2048, uploadedAt: '2026-01-01T00:00:00Z', deployments: { allAgents: false, agentIds: [] } }],
+      'GET /api/v1/modules': () => [
+        { name: 'proxy', bundle: 'dev.fleetgate.proxy', version: '0.1.0', state: 'ACTIVE' },
+      ],
+      'GET /api/v1/bundles': () => [
+        {
+          id: 'b1',
+          symbolicName: 'dev.fleetgate.agent.probe',
+          version: '0.1.0',
+          sha256: 'x',
+          size: 2048,
+          uploadedAt: '2026-01-01T00:00:00Z',
+          deployments: { allAgents: false, agentIds: [] },
+        },
+      ],
       'POST /api/v1/bundles/b1/deployments': () => ({}),
     });
     renderApp('/modules');
@@ -134,9 +189,32 @@ describe('modules', () => {
 describe('dns', () => {
   it('shows zones and records, or that the module is missing', async () => {
     mockApi({
-      'GET /api/v1/dns/zones': () => [{ id: 'z1', zone: 'example.test.', provider: 'rfc2136', server: '127.0.0.1', port: 53, ttl: 60,
-        status: { state: 'ERROR', lastSyncAt: null, lastError: 'REFUSED', records: { synced: 1, pending: 0, failed: 1, deleting: 0 } } }],
-      'GET /api/v1/dns/records': () => [{ domain: 'shop.example.test', type: 'A', value: '127.0.0.1', zone: 'example.test.', state: 'SYNCED', serviceId: 's1' }],
+      'GET /api/v1/dns/zones': () => [
+        {
+          id: 'z1',
+          zone: 'example.test.',
+          provider: 'rfc2136',
+          server: '127.0.0.1',
+          port: 53,
+          ttl: 60,
+          status: {
+            state: 'ERROR',
+            lastSyncAt: null,
+            lastError: 'REFUSED',
+            records: { synced: 1, pending: 0, failed: 1, deleting: 0 },
+          },
+        },
+      ],
+      'GET /api/v1/dns/records': () => [
+        {
+          domain: 'shop.example.test',
+          type: 'A',
+          value: '127.0.0.1',
+          zone: 'example.test.',
+          state: 'SYNCED',
+          serviceId: 's1',
+        },
+      ],
     });
     const view = renderApp('/dns');
     expect(await screen.findByText('shop.example.test')).toBeTruthy();

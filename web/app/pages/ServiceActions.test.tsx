@@ -13,9 +13,10 @@ describe('service actions say how they went', () => {
       'GET /api/v1/services': () => [],
       'GET /api/v1/services/s1': () => SERVICE,
       'GET /api/v1/services/s1/status': () => STATUS,
-      'DELETE /api/v1/services/s1': () => (refuse
-        ? { status: 409, body: { title: 'Conflict', status: 409, detail: 'changed meanwhile' } }
-        : { status: 204 }),
+      'DELETE /api/v1/services/s1': () =>
+        refuse
+          ? { status: 409, body: { title: 'Conflict', status: 409, detail: 'changed meanwhile' } }
+          : { status: 204 },
     });
     renderApp('/services/s1');
     const user = userEvent.setup();
@@ -35,7 +36,15 @@ describe('service actions say how they went', () => {
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/services/s1': () => service,
       'GET /api/v1/services/s1/status': () => STATUS,
-      'PUT /api/v1/services/s1/replicas': () => ({ status: 409, body: { title: 'Conflict', status: 409, detail: 'busy', errors: [{ field: 'replicas', message: 'kept changing' }] } }),
+      'PUT /api/v1/services/s1/replicas': () => ({
+        status: 409,
+        body: {
+          title: 'Conflict',
+          status: 409,
+          detail: 'busy',
+          errors: [{ field: 'replicas', message: 'kept changing' }],
+        },
+      }),
     });
     renderApp('/services/s1');
     const user = userEvent.setup();
@@ -50,8 +59,21 @@ describe('service actions say how they went', () => {
     mockApi({
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/modules': () => [],
-      'GET /api/v1/bundles': () => [{ id: 'b1', symbolicName: 'dev.fleetgate.agent.probe', version: '0.1.0', sha256: 'x', size: 2048, uploadedAt: '2026-01-01T00:00:00Z', deployments: { allAgents: false, agentIds: [] } }],
-      'POST /api/v1/bundles/b1/deployments': () => ({ status: 409, body: { title: 'Conflict', status: 409, detail: 'signature mismatch' } }),
+      'GET /api/v1/bundles': () => [
+        {
+          id: 'b1',
+          symbolicName: 'dev.fleetgate.agent.probe',
+          version: '0.1.0',
+          sha256: 'x',
+          size: 2048,
+          uploadedAt: '2026-01-01T00:00:00Z',
+          deployments: { allAgents: false, agentIds: [] },
+        },
+      ],
+      'POST /api/v1/bundles/b1/deployments': () => ({
+        status: 409,
+        body: { title: 'Conflict', status: 409, detail: 'signature mismatch' },
+      }),
     });
     renderApp('/modules');
     await userEvent.click(await screen.findByRole('button', { name: 'Deploy to all' }));

@@ -15,7 +15,9 @@ describe('service form', () => {
           return {
             status: 400,
             body: {
-              title: 'Bad Request', status: 400, detail: 'Invalid service',
+              title: 'Bad Request',
+              status: 400,
+              detail: 'Invalid service',
               errors: [
                 { field: 'upstream.targets[1].port', message: 'must be between 1 and 65535' },
                 { field: 'domains[0]', message: 'is taken by service blog' },
@@ -57,7 +59,10 @@ describe('service form', () => {
     expect(attempt).toBe(2);
     const sent = calls.filter((c) => c.method === 'POST').at(-1)!.body as any;
     expect(sent.agentIds).toEqual(['a1']);
-    expect(sent.upstream.targets).toEqual([{ host: '127.0.0.1', port: 9001, weight: 1 }, { host: '127.0.0.1', port: 9002, weight: 1 }]);
+    expect(sent.upstream.targets).toEqual([
+      { host: '127.0.0.1', port: 9001, weight: 1 },
+      { host: '127.0.0.1', port: 9002, weight: 1 },
+    ]);
   });
 
   it('catches what it can before asking the core', async () => {
@@ -114,7 +119,9 @@ describe('service form', () => {
     await user.click(screen.getByRole('button', { name: 'Create service' }));
     expect((await screen.findByRole('alert')).textContent).toContain('3 problems');
     expect(document.getElementById('f-name-error')!.textContent).toBe('is required');
-    expect(document.getElementById('f-domains-error')!.textContent).toBe('entry 2: "not a domain" is not a domain name (one domain per line)');
+    expect(document.getElementById('f-domains-error')!.textContent).toBe(
+      'entry 2: "not a domain" is not a domain name (one domain per line)',
+    );
     expect(document.getElementById('f-upstream_targets_0__port-error')!.textContent).toBe('must be a whole number');
 
     await user.type(screen.getByLabelText('Name'), 'shop');
@@ -131,7 +138,10 @@ describe('service form', () => {
   it('drops the empty target row when containers are on, says why, and takes limits', async () => {
     const calls = mockApi({
       'GET /api/v1/agents': () => [AGENT, { ...AGENT, id: 'a2', name: 'web-2', status: 'OFFLINE' }],
-      'POST /api/v1/services': ({ body }) => ({ status: 201, body: { ...SERVICE, ...(body as object), id: 'n2', revision: 1 } }),
+      'POST /api/v1/services': ({ body }) => ({
+        status: 201,
+        body: { ...SERVICE, ...(body as object), id: 'n2', revision: 1 },
+      }),
       'GET /api/v1/services/n2': () => ({ ...SERVICE, id: 'n2' }),
     });
     renderApp('/services/new');
@@ -158,7 +168,12 @@ describe('service form', () => {
     const sent = calls.find((c) => c.method === 'POST')!.body as any;
     expect(sent.agentIds).toEqual(['a2']);
     expect(sent.upstream.targets).toEqual([]);
-    expect(sent.containers).toMatchObject({ image: 'fleetgate/demo:latest', cpus: 0.5, memory: '128m', restartPolicy: 'on-failure' });
+    expect(sent.containers).toMatchObject({
+      image: 'fleetgate/demo:latest',
+      cpus: 0.5,
+      memory: '128m',
+      restartPolicy: 'on-failure',
+    });
   });
 
   it('asks before leaving with unsaved changes', async () => {
@@ -190,7 +205,13 @@ describe('service form', () => {
 });
 
 describe('service form: HTTPS', () => {
-  const CERT = { id: 'c1', source: 'custom', domains: ['shop.example.test'], state: 'VALID', notAfter: '2027-03-01T00:00:00Z' };
+  const CERT = {
+    id: 'c1',
+    source: 'custom',
+    domains: ['shop.example.test'],
+    state: 'VALID',
+    notAfter: '2027-03-01T00:00:00Z',
+  };
 
   it('sends tls auto with the redirect, and shows the field errors of the core', async () => {
     let attempt = 0;
@@ -202,7 +223,11 @@ describe('service form: HTTPS', () => {
         if (attempt === 1) {
           return {
             status: 400,
-            body: { title: 'Bad Request', status: 400, errors: [{ field: 'tls.hstsMaxAgeSeconds', message: 'must be at most 63072000' }] },
+            body: {
+              title: 'Bad Request',
+              status: 400,
+              errors: [{ field: 'tls.hstsMaxAgeSeconds', message: 'must be at most 63072000' }],
+            },
           };
         }
         return { status: 201, body: { ...SERVICE, ...(body as object), id: 'new1', revision: 1 } };
@@ -223,8 +248,9 @@ describe('service form: HTTPS', () => {
 
     const hsts = screen.getByLabelText('HSTS max-age (s)');
     await waitFor(() => expect(hsts.getAttribute('aria-invalid')).toBe('true'));
-    expect(document.getElementById(hsts.getAttribute('aria-describedby')!.split(' ').at(-1)!)!.textContent)
-      .toBe('must be at most 63072000');
+    expect(document.getElementById(hsts.getAttribute('aria-describedby')!.split(' ').at(-1)!)!.textContent).toBe(
+      'must be at most 63072000',
+    );
     await user.clear(hsts);
     await user.type(hsts, '31536000');
     await user.click(screen.getByRole('button', { name: 'Create service' }));
@@ -235,7 +261,11 @@ describe('service form: HTTPS', () => {
   });
 
   it('picks an uploaded certificate for custom, and keeps the setting when editing', async () => {
-    const existing = { ...SERVICE, id: 's1', tls: { mode: 'custom', certificateId: 'c1', redirectHttp: false, hstsMaxAgeSeconds: null } };
+    const existing = {
+      ...SERVICE,
+      id: 's1',
+      tls: { mode: 'custom', certificateId: 'c1', redirectHttp: false, hstsMaxAgeSeconds: null },
+    };
     const calls = mockApi({
       'GET /api/v1/agents': () => [AGENT],
       'GET /api/v1/services': () => [existing],

@@ -42,7 +42,10 @@ export default function ServiceFormPage() {
 
 function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
   const [form, setForm] = useState<ServiceForm>(initial);
-  const [shown, setShown] = useState<{ errors: Record<string, string[]>; form: ServiceForm | null }>({ errors: {}, form: null });
+  const [shown, setShown] = useState<{ errors: Record<string, string[]>; form: ServiceForm | null }>({
+    errors: {},
+    form: null,
+  });
   const [busy, setBusy] = useState(false);
   const agents = useAgents();
   const navigate = useNavigate();
@@ -77,7 +80,9 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
       ...f,
       containersEnabled: on,
       // The replicas are the targets: an untouched empty row would only be an error to clear.
-      targets: on ? f.targets.filter((t) => t.port.trim() || (t.host.trim() && t.host.trim() !== '127.0.0.1')) : f.targets,
+      targets: on
+        ? f.targets.filter((t) => t.port.trim() || (t.host.trim() && t.host.trim() !== '127.0.0.1'))
+        : f.targets,
     }));
 
   const submit = async (e: FormEvent) => {
@@ -93,7 +98,12 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
       await queryClient.invalidateQueries({ queryKey: ['services'] });
       queryClient.removeQueries({ queryKey: ['service', saved.id] });
       allowLeave();
-      navigate(`/services/${saved.id}`, flash(`${id ? 'Saved' : 'Created'} ${saved.name}: revision ${saved.revision}. The hosts apply it within seconds.`));
+      navigate(
+        `/services/${saved.id}`,
+        flash(
+          `${id ? 'Saved' : 'Created'} ${saved.name}: revision ${saved.revision}. The hosts apply it within seconds.`,
+        ),
+      );
     } catch (err) {
       setBusy(false);
       if (err instanceof ApiError && err.errors.length) {
@@ -106,18 +116,31 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
 
   const general = errors[''] ?? [];
   const count = Object.values(errors).reduce((n, m) => n + m.length, 0);
-  const text = (value: string, onChange: (v: string) => void, props: Record<string, unknown> = {}) =>
-    (p: Record<string, unknown>) => <input {...p} {...props} value={value} onChange={(e) => onChange(e.target.value)} />;
+  const text =
+    (value: string, onChange: (v: string) => void, props: Record<string, unknown> = {}) =>
+    (p: Record<string, unknown>) => (
+      <input {...p} {...props} value={value} onChange={(e) => onChange(e.target.value)} />
+    );
 
   return (
     <section aria-labelledby="form-title">
-      <p className="crumbs"><Link to="/services">Services</Link> /</p>
+      <p className="crumbs">
+        <Link to="/services">Services</Link> /
+      </p>
       <h1 id="form-title">{title}</h1>
       <form ref={formRef} onSubmit={submit} noValidate className="service-form">
         {count > 0 && (
           <div className="notice error" role="alert" tabIndex={-1} data-error-summary>
-            <strong>The service was not saved: {count} problem{count > 1 ? 's' : ''}.</strong>
-            {general.length > 0 && <ul>{general.map((m) => <li key={m}>{m}</li>)}</ul>}
+            <strong>
+              The service was not saved: {count} problem{count > 1 ? 's' : ''}.
+            </strong>
+            {general.length > 0 && (
+              <ul>
+                {general.map((m) => (
+                  <li key={m}>{m}</li>
+                ))}
+              </ul>
+            )}
           </div>
         )}
 
@@ -136,8 +159,8 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
           <legend>Upstream</legend>
           {form.containersEnabled && (
             <p className="hint" id="targets-containers">
-              The containers below are the targets: each running replica is added on its host by itself. Add a
-              target here only for a server outside them.
+              The containers below are the targets: each running replica is added on its host by itself. Add a target
+              here only for a server outside them.
             </p>
           )}
           <TargetRows targets={form.targets} errors={errors} onChange={(t) => set('targets', t)} />
@@ -151,7 +174,11 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
             )}
           </Field>
           <label className="check">
-            <input type="checkbox" checked={form.healthEnabled} onChange={(e) => set('healthEnabled', e.target.checked)} />
+            <input
+              type="checkbox"
+              checked={form.healthEnabled}
+              onChange={(e) => set('healthEnabled', e.target.checked)}
+            />
             Active health check
           </label>
           {form.healthEnabled && (
@@ -160,7 +187,13 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
                 {text(form.health.path, (v) => setIn('health', 'path', v))}
               </Field>
               {(['intervalSeconds', 'timeoutSeconds', 'fall', 'rise'] as const).map((k) => (
-                <Field key={k} name={`upstream.healthCheck.${k}`} label={HEALTH_LABELS[k]} errors={errors} hint={HEALTH_HINTS[k]}>
+                <Field
+                  key={k}
+                  name={`upstream.healthCheck.${k}`}
+                  label={HEALTH_LABELS[k]}
+                  errors={errors}
+                  hint={HEALTH_HINTS[k]}
+                >
                   {text(form.health[k], (v) => setIn('health', k, v), { inputMode: 'numeric', className: 'short' })}
                 </Field>
               ))}
@@ -171,7 +204,11 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
         <fieldset>
           <legend>
             <label className="check">
-              <input type="checkbox" checked={form.containersEnabled} onChange={(e) => setContainers(e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={form.containersEnabled}
+                onChange={(e) => setContainers(e.target.checked)}
+              />
               Run containers for this service
             </label>
           </legend>
@@ -180,28 +217,58 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
               <Field name="containers.image" label="Image" errors={errors}>
                 {text(form.containers.image, (v) => setIn('containers', 'image', v))}
               </Field>
-              <Field name="containers.command" label="Command" errors={errors} hint={'a string, or a JSON array like ["/bin/httpd","-f","-p","127.0.0.1:${PORT}"]'}>
+              <Field
+                name="containers.command"
+                label="Command"
+                errors={errors}
+                hint={'a string, or a JSON array like ["/bin/httpd","-f","-p","127.0.0.1:${PORT}"]'}
+              >
                 {text(form.containers.command, (v) => setIn('containers', 'command', v))}
               </Field>
               <Field name="containers.env" label="Environment" errors={errors} hint="NAME=value, one per line">
-                {(p) => <textarea {...p} rows={3} value={form.containers.env} onChange={(e) => setIn('containers', 'env', e.target.value)} />}
+                {(p) => (
+                  <textarea
+                    {...p}
+                    rows={3}
+                    value={form.containers.env}
+                    onChange={(e) => setIn('containers', 'env', e.target.value)}
+                  />
+                )}
               </Field>
               <div className="row">
                 <Field name="containers.port" label="Container port" errors={errors}>
-                  {text(form.containers.port, (v) => setIn('containers', 'port', v), { inputMode: 'numeric', className: 'short' })}
+                  {text(form.containers.port, (v) => setIn('containers', 'port', v), {
+                    inputMode: 'numeric',
+                    className: 'short',
+                  })}
                 </Field>
                 <Field name="containers.replicas" label="Replicas" errors={errors}>
-                  {text(form.containers.replicas, (v) => setIn('containers', 'replicas', v), { inputMode: 'numeric', className: 'short' })}
+                  {text(form.containers.replicas, (v) => setIn('containers', 'replicas', v), {
+                    inputMode: 'numeric',
+                    className: 'short',
+                  })}
                 </Field>
                 <Field name="containers.cpus" label="CPU limit" errors={errors} hint="cores, e.g. 0.5; empty = none">
-                  {text(form.containers.cpus, (v) => setIn('containers', 'cpus', v), { inputMode: 'decimal', className: 'short' })}
+                  {text(form.containers.cpus, (v) => setIn('containers', 'cpus', v), {
+                    inputMode: 'decimal',
+                    className: 'short',
+                  })}
                 </Field>
                 <Field name="containers.memory" label="Memory limit" errors={errors} hint="e.g. 256m, 1g; empty = none">
                   {text(form.containers.memory, (v) => setIn('containers', 'memory', v), { className: 'short' })}
                 </Field>
-                <Field name="containers.restartPolicy" label="Restart policy" errors={errors} hint="Docker's; the agent replaces dead replicas anyway">
+                <Field
+                  name="containers.restartPolicy"
+                  label="Restart policy"
+                  errors={errors}
+                  hint="Docker's; the agent replaces dead replicas anyway"
+                >
                   {(p) => (
-                    <select {...p} value={form.containers.restartPolicy} onChange={(e) => setIn('containers', 'restartPolicy', e.target.value)}>
+                    <select
+                      {...p}
+                      value={form.containers.restartPolicy}
+                      onChange={(e) => setIn('containers', 'restartPolicy', e.target.value)}
+                    >
                       <option value="no">no</option>
                       <option value="on-failure">on failure</option>
                       <option value="always">always</option>
@@ -228,11 +295,35 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
               {text(form.maxBodySize, (v) => set('maxBodySize', v), { className: 'short' })}
             </Field>
           </div>
-          <Field name="requestHeaders" label="Request headers to the upstream" errors={errors} hint="Name: value, one per line">
-            {(p) => <textarea {...p} rows={2} value={form.requestHeaders} onChange={(e) => set('requestHeaders', e.target.value)} />}
+          <Field
+            name="requestHeaders"
+            label="Request headers to the upstream"
+            errors={errors}
+            hint="Name: value, one per line"
+          >
+            {(p) => (
+              <textarea
+                {...p}
+                rows={2}
+                value={form.requestHeaders}
+                onChange={(e) => set('requestHeaders', e.target.value)}
+              />
+            )}
           </Field>
-          <Field name="responseHeaders" label="Response headers to the client" errors={errors} hint="Name: value, one per line">
-            {(p) => <textarea {...p} rows={2} value={form.responseHeaders} onChange={(e) => set('responseHeaders', e.target.value)} />}
+          <Field
+            name="responseHeaders"
+            label="Response headers to the client"
+            errors={errors}
+            hint="Name: value, one per line"
+          >
+            {(p) => (
+              <textarea
+                {...p}
+                rows={2}
+                value={form.responseHeaders}
+                onChange={(e) => set('responseHeaders', e.target.value)}
+              />
+            )}
           </Field>
           <label className="check">
             <input type="checkbox" checked={form.websockets} onChange={(e) => set('websockets', e.target.checked)} />
@@ -241,8 +332,12 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
         </details>
 
         <div className="actions">
-          <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : id ? 'Save changes' : 'Create service'}</button>
-          <Link to={id ? `/services/${id}` : '/services'} className="button">Cancel</Link>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : id ? 'Save changes' : 'Create service'}
+          </button>
+          <Link to={id ? `/services/${id}` : '/services'} className="button">
+            Cancel
+          </Link>
         </div>
       </form>
     </section>
@@ -262,7 +357,11 @@ interface CertificateChoice {
  * HTTPS for the service (module certificates): off, auto (an ACME certificate of all its domains) or custom
  * (an uploaded certificate, picked from GET /certificates), HTTP→HTTPS redirect and HSTS.
  */
-function TlsSection({ tls, errors, onChange }: {
+function TlsSection({
+  tls,
+  errors,
+  onChange,
+}: {
   tls: ServiceForm['tls'];
   errors: Record<string, string[]>;
   onChange: (t: Partial<ServiceForm['tls']>) => void;
@@ -276,9 +375,18 @@ function TlsSection({ tls, errors, onChange }: {
   return (
     <fieldset>
       <legend>HTTPS</legend>
-      <Field name="tls.mode" label="TLS" errors={errors} hint="auto orders a certificate of all the domains (Let's Encrypt or the configured CA)">
+      <Field
+        name="tls.mode"
+        label="TLS"
+        errors={errors}
+        hint="auto orders a certificate of all the domains (Let's Encrypt or the configured CA)"
+      >
         {(p) => (
-          <select {...p} value={tls.mode} onChange={(e) => onChange({ mode: e.target.value as ServiceForm['tls']['mode'] })}>
+          <select
+            {...p}
+            value={tls.mode}
+            onChange={(e) => onChange({ mode: e.target.value as ServiceForm['tls']['mode'] })}
+          >
             <option value="off">off (plain HTTP)</option>
             <option value="auto">automatic certificate</option>
             <option value="custom">uploaded certificate</option>
@@ -286,13 +394,25 @@ function TlsSection({ tls, errors, onChange }: {
         )}
       </Field>
       {tls.mode === 'custom' && (
-        <Field name="tls.certificateId" label="Certificate" errors={errors} hint={<>upload one on the <Link to="/certificates">certificates page</Link></>}>
+        <Field
+          name="tls.certificateId"
+          label="Certificate"
+          errors={errors}
+          hint={
+            <>
+              upload one on the <Link to="/certificates">certificates page</Link>
+            </>
+          }
+        >
           {(p) => (
             <select {...p} value={tls.certificateId} onChange={(e) => onChange({ certificateId: e.target.value })}>
-              <option value="">{certs.isPending ? 'loading…' : certs.error ? 'certificates unavailable' : 'choose…'}</option>
+              <option value="">
+                {certs.isPending ? 'loading…' : certs.error ? 'certificates unavailable' : 'choose…'}
+              </option>
               {uploaded.map((c) => (
                 <option key={c.id} value={c.id}>
-                  {c.domains.join(', ')}{c.notAfter ? ` (until ${c.notAfter.slice(0, 10)})` : ''}
+                  {c.domains.join(', ')}
+                  {c.notAfter ? ` (until ${c.notAfter.slice(0, 10)})` : ''}
                 </option>
               ))}
             </select>
@@ -302,13 +422,33 @@ function TlsSection({ tls, errors, onChange }: {
       {tls.mode !== 'off' && (
         <>
           <label className="check">
-            <input type="checkbox" checked={tls.redirectHttp} onChange={(e) => onChange({ redirectHttp: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={tls.redirectHttp}
+              onChange={(e) => onChange({ redirectHttp: e.target.checked })}
+            />
             Redirect HTTP to HTTPS
           </label>
-          {errors['tls.redirectHttp'] && <span className="field-error" data-field-error>{errors['tls.redirectHttp'].join('; ')}</span>}
-          <Field name="tls.hstsMaxAgeSeconds" label="HSTS max-age (s)" errors={errors} hint="e.g. 31536000; empty = no Strict-Transport-Security header">
-            {(p) => <input {...p} inputMode="numeric" className="short" value={tls.hstsMaxAgeSeconds}
-              onChange={(e) => onChange({ hstsMaxAgeSeconds: e.target.value })} />}
+          {errors['tls.redirectHttp'] && (
+            <span className="field-error" data-field-error>
+              {errors['tls.redirectHttp'].join('; ')}
+            </span>
+          )}
+          <Field
+            name="tls.hstsMaxAgeSeconds"
+            label="HSTS max-age (s)"
+            errors={errors}
+            hint="e.g. 31536000; empty = no Strict-Transport-Security header"
+          >
+            {(p) => (
+              <input
+                {...p}
+                inputMode="numeric"
+                className="short"
+                value={tls.hstsMaxAgeSeconds}
+                onChange={(e) => onChange({ hstsMaxAgeSeconds: e.target.value })}
+              />
+            )}
           </Field>
         </>
       )}
@@ -325,7 +465,12 @@ const HEALTH_HINTS = {
 };
 
 /** The hosts to place the service on; OFFLINE ones are flagged (they apply it when back). */
-function HostChoice({ hosts, chosen, errors, onChange }: {
+function HostChoice({
+  hosts,
+  chosen,
+  errors,
+  onChange,
+}: {
   hosts: Agent[];
   chosen: string[];
   errors: Record<string, string[]>;
@@ -333,26 +478,43 @@ function HostChoice({ hosts, chosen, errors, onChange }: {
 }) {
   const offline = hosts.filter((a) => chosen.includes(a.id) && a.status !== 'ONLINE');
   return (
-    <div className={`field${errors.agentIds ? ' invalid' : ''}`} role="group" aria-labelledby="hosts-label" aria-describedby="hosts-hint">
-      <span id="hosts-label" className="label">Hosts that serve it</span>
+    <div
+      className={`field${errors.agentIds ? ' invalid' : ''}`}
+      role="group"
+      aria-labelledby="hosts-label"
+      aria-describedby="hosts-hint"
+    >
+      <span id="hosts-label" className="label">
+        Hosts that serve it
+      </span>
       {hosts.length === 0 && <span className="muted">No host enrolled yet.</span>}
       <div className="checks">
         {hosts.map((a) => (
           <label key={a.id} className="check">
-            <input type="checkbox" checked={chosen.includes(a.id)}
-              onChange={(e) => onChange(e.target.checked ? [...chosen, a.id] : chosen.filter((x) => x !== a.id))} />
+            <input
+              type="checkbox"
+              checked={chosen.includes(a.id)}
+              onChange={(e) => onChange(e.target.checked ? [...chosen, a.id] : chosen.filter((x) => x !== a.id))}
+            />
             {a.name} <small className={a.status === 'ONLINE' ? 'muted' : 'bad-text'}>({a.status})</small>
           </label>
         ))}
       </div>
-      <small id="hosts-hint" className="hint">with none ticked, no host serves it yet (edge hosts forward to the ticked ones)</small>
+      <small id="hosts-hint" className="hint">
+        with none ticked, no host serves it yet (edge hosts forward to the ticked ones)
+      </small>
       {offline.length > 0 && (
         <p className="notice warn" role="status">
-          {offline.map((a) => a.name).join(', ')} {offline.length > 1 ? 'are' : 'is'} {offline.map((a) => a.status).includes('OFFLINE') ? 'OFFLINE' : 'not online'}:
-          the service is saved, but {offline.length > 1 ? 'they serve' : 'it serves'} it only once back online.
+          {offline.map((a) => a.name).join(', ')} {offline.length > 1 ? 'are' : 'is'}{' '}
+          {offline.map((a) => a.status).includes('OFFLINE') ? 'OFFLINE' : 'not online'}: the service is saved, but{' '}
+          {offline.length > 1 ? 'they serve' : 'it serves'} it only once back online.
         </p>
       )}
-      {errors.agentIds && <span className="field-error" data-field-error>{errors.agentIds.join('; ')}</span>}
+      {errors.agentIds && (
+        <span className="field-error" data-field-error>
+          {errors.agentIds.join('; ')}
+        </span>
+      )}
     </div>
   );
 }

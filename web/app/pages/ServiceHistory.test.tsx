@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { AGENT, OPERATOR, SERVICE, VIEWER, mockApi, renderApp } from '../test/helpers';
 
 const STATUS = { revision: 3, health: 'HEALTHY', agents: [], targets: [], replicas: [] };
-const config = (port: number) => ({ name: 'shop', domains: ['shop.example.test'], upstream: { targets: [{ host: '127.0.0.1', port }] } });
+const config = (port: number) => ({
+  name: 'shop',
+  domains: ['shop.example.test'],
+  upstream: { targets: [{ host: '127.0.0.1', port }] },
+});
 const REVISIONS = [
   { revision: 3, changedAt: '2026-01-01T00:03:00Z', changedBy: 'olga', action: 'UPDATED', sourceRevision: null },
   { revision: 2, changedAt: '2026-01-01T00:02:00Z', changedBy: 'bob', action: 'ROLLED_BACK', sourceRevision: 1 },
@@ -56,9 +60,19 @@ describe('service history', () => {
 
   it('rolls back after confirmation and says how it went', async () => {
     let refuse = true;
-    const calls = api(() => (refuse
-      ? { status: 409, body: { title: 'Conflict', status: 409, detail: 'Revision 1 is no longer valid', errors: [{ field: 'agentIds[0]', message: 'is not enrolled' }] } }
-      : {}));
+    const calls = api(() =>
+      refuse
+        ? {
+            status: 409,
+            body: {
+              title: 'Conflict',
+              status: 409,
+              detail: 'Revision 1 is no longer valid',
+              errors: [{ field: 'agentIds[0]', message: 'is not enrolled' }],
+            },
+          }
+        : {},
+    );
     renderApp('/services/s1', OPERATOR);
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Show history' }));
@@ -73,6 +87,8 @@ describe('service history', () => {
     await user.click(within(screen.getByTestId('revision-1')).getByRole('button', { name: 'Roll back to this' }));
     await user.click(within(screen.getByTestId('revision-1')).getByRole('button', { name: 'Yes, restore revision 1' }));
     expect((await screen.findByText('Rolled back to revision 1: now revision 4.')).getAttribute('role')).toBe('status');
-    await waitFor(() => expect(calls.filter((c) => c.path === '/api/v1/services/s1/revisions').length).toBeGreaterThan(1));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.path === '/api/v1/services/s1/revisions').length).toBeGreaterThan(1),
+    );
   });
 });

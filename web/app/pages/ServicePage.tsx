@@ -26,16 +26,29 @@ export default function ServicePage() {
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const range = rangeByKey(params.get('range'));
-  const service = useQuery({ queryKey: ['service', id], queryFn: () => endpoints.service(id), refetchInterval: REFRESH_MS });
-  const status = useQuery({ queryKey: ['service-status', id], queryFn: () => endpoints.serviceStatus(id), refetchInterval: 2_000 });
+  const service = useQuery({
+    queryKey: ['service', id],
+    queryFn: () => endpoints.service(id),
+    refetchInterval: REFRESH_MS,
+  });
+  const status = useQuery({
+    queryKey: ['service-status', id],
+    queryFn: () => endpoints.serviceStatus(id),
+    refetchInterval: 2_000,
+  });
   const names = useQuery({
     queryKey: ['metrics', 'names'],
-    queryFn: () => endpoints.metricsNames().then(metricNames).catch(() => [] as string[]),
+    queryFn: () =>
+      endpoints
+        .metricsNames()
+        .then(metricNames)
+        .catch(() => [] as string[]),
     staleTime: 60_000,
   });
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const agents = useAgents();
-  const hostName = (id?: string) => (id ? (agents.data ?? []).find((a) => a.id === id)?.name ?? id.slice(0, 8) : 'requests');
+  const hostName = (id?: string) =>
+    id ? ((agents.data ?? []).find((a) => a.id === id)?.name ?? id.slice(0, 8)) : 'requests';
   const s = service.data;
   useTitle(s ? `Service ${s.name}` : 'Service');
 
@@ -55,7 +68,9 @@ export default function ServicePage() {
   }
   return (
     <section aria-labelledby="service-title">
-      <p className="crumbs"><Link to="/services">Services</Link> /</p>
+      <p className="crumbs">
+        <Link to="/services">Services</Link> /
+      </p>
       <QueryState what="the service" pending={service.isPending} error={service.error} module="proxy">
         {s && (
           <>
@@ -63,18 +78,30 @@ export default function ServicePage() {
               <h1 id="service-title">
                 {s.name} {status.data && <HealthBadge health={status.data.health} config={rollup(status.data)} />}
               </h1>
-              <Link className="button" to={`/logs?service=${encodeURIComponent(id)}`}>Logs</Link>
+              <Link className="button" to={`/logs?service=${encodeURIComponent(id)}`}>
+                Logs
+              </Link>
               {canWrite && (
                 <div className="actions">
-                  <Link className="button" to={`/services/${id}/edit`}>Edit</Link>
+                  <Link className="button" to={`/services/${id}/edit`}>
+                    Edit
+                  </Link>
                   <ConfirmButton label="Delete" onConfirm={remove} />
                 </div>
               )}
             </div>
             <Flash />
-            {deleteError && <p className="notice error" role="alert">Not deleted: {deleteError}</p>}
+            {deleteError && (
+              <p className="notice error" role="alert">
+                Not deleted: {deleteError}
+              </p>
+            )}
             <Details service={s} />
-            {status.data?.tls?.problem && <p className="notice warn" role="status">HTTPS ({status.data.tls.mode}): {status.data.tls.problem}</p>}
+            {status.data?.tls?.problem && (
+              <p className="notice warn" role="status">
+                HTTPS ({status.data.tls.mode}): {status.data.tls.problem}
+              </p>
+            )}
             <Rollout service={s} status={status.data} error={status.error} />
             <ServiceHistory service={s} canWrite={canWrite} />
             {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
@@ -89,12 +116,46 @@ export default function ServicePage() {
         <RangePicker value={range} onChange={(key) => setParams({ range: key }, { replace: true })} />
       </div>
       <div className="charts">
-        <MetricChart title="Requests per second" range={range} known={names.data} format={(v) => formatNumber(v, 1)} yMin={0}
-          lines={[{ patterns: ['service_requests_per_second'], labels, legend: (x) => hostName(x.labels.agent) }]} />
-        <MetricChart title="Responses by status" range={range} known={names.data} format={(v) => formatNumber(v, 1)} yMin={0}
-          lines={[{ patterns: ['service_responses_per_second', /^service_responses?_.*(per_second|rate)$/, /^service_(status|responses)/], labels, legend: statusLegend }]} />
-        <MetricChart title="Response time" range={range} known={names.data} format={(v) => `${formatNumber(v * 1000, 0)} ms`} yMin={0}
-          lines={[{ patterns: ['service_response_time_seconds'], labels, legend: (x) => `p${Math.round(Number(x.labels.quantile ?? 0) * 100)}` }]} />
+        <MetricChart
+          title="Requests per second"
+          range={range}
+          known={names.data}
+          format={(v) => formatNumber(v, 1)}
+          yMin={0}
+          lines={[{ patterns: ['service_requests_per_second'], labels, legend: (x) => hostName(x.labels.agent) }]}
+        />
+        <MetricChart
+          title="Responses by status"
+          range={range}
+          known={names.data}
+          format={(v) => formatNumber(v, 1)}
+          yMin={0}
+          lines={[
+            {
+              patterns: [
+                'service_responses_per_second',
+                /^service_responses?_.*(per_second|rate)$/,
+                /^service_(status|responses)/,
+              ],
+              labels,
+              legend: statusLegend,
+            },
+          ]}
+        />
+        <MetricChart
+          title="Response time"
+          range={range}
+          known={names.data}
+          format={(v) => `${formatNumber(v * 1000, 0)} ms`}
+          yMin={0}
+          lines={[
+            {
+              patterns: ['service_response_time_seconds'],
+              labels,
+              legend: (x) => `p${Math.round(Number(x.labels.quantile ?? 0) * 100)}`,
+            },
+          ]}
+        />
       </div>
     </section>
   );
@@ -107,12 +168,40 @@ function statusLegend(s: Series): string {
 function Details({ service: s }: { service: Service }) {
   return (
     <dl className="facts">
-      <div className="wide"><dt>Domains</dt><dd>{s.domains.map((d) => <div key={d}><code>{d}</code></div>)}</dd></div>
-      <div><dt>Load balancing</dt><dd>{s.upstream.lbMethod.replace('_', ' ')}</dd></div>
-      <div><dt>Health check</dt><dd>{s.upstream.healthCheck ? <code>{s.upstream.healthCheck.path}</code> : 'passive only'}</dd></div>
-      <div><dt>Revision</dt><dd>{s.revision}</dd></div>
-      <div><dt>Updated</dt><dd>{formatTime(s.updatedAt)}</dd></div>
-      {s.containers && <div><dt>Image</dt><dd><code>{s.containers.image}</code></dd></div>}
+      <div className="wide">
+        <dt>Domains</dt>
+        <dd>
+          {s.domains.map((d) => (
+            <div key={d}>
+              <code>{d}</code>
+            </div>
+          ))}
+        </dd>
+      </div>
+      <div>
+        <dt>Load balancing</dt>
+        <dd>{s.upstream.lbMethod.replace('_', ' ')}</dd>
+      </div>
+      <div>
+        <dt>Health check</dt>
+        <dd>{s.upstream.healthCheck ? <code>{s.upstream.healthCheck.path}</code> : 'passive only'}</dd>
+      </div>
+      <div>
+        <dt>Revision</dt>
+        <dd>{s.revision}</dd>
+      </div>
+      <div>
+        <dt>Updated</dt>
+        <dd>{formatTime(s.updatedAt)}</dd>
+      </div>
+      {s.containers && (
+        <div>
+          <dt>Image</dt>
+          <dd>
+            <code>{s.containers.image}</code>
+          </dd>
+        </div>
+      )}
     </dl>
   );
 }
@@ -131,16 +220,25 @@ function Rollout({ service, status, error }: { service: Service; status?: Servic
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Host</th><th scope="col">State</th><th scope="col">Live revision</th><th scope="col">nginx error</th>
+                  <th scope="col">Host</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Live revision</th>
+                  <th scope="col">nginx error</th>
                   {service.containers && <th scope="col">Replicas</th>}
                 </tr>
               </thead>
               <tbody>
                 {status?.agents.map((a) => (
                   <tr key={a.agentId} data-testid={`rollout-${a.agentId}`}>
-                    <td><Link to={`/hosts/${a.agentId}`}>{names.get(a.agentId) ?? a.agentId}</Link></td>
-                    <td><Badge value={a.state} /></td>
-                    <td>{a.appliedRevision ?? '—'} <span className="muted">of {service.revision}</span></td>
+                    <td>
+                      <Link to={`/hosts/${a.agentId}`}>{names.get(a.agentId) ?? a.agentId}</Link>
+                    </td>
+                    <td>
+                      <Badge value={a.state} />
+                    </td>
+                    <td>
+                      {a.appliedRevision ?? '—'} <span className="muted">of {service.revision}</span>
+                    </td>
                     <td>{a.error ? <pre className="error-text">{a.error}</pre> : '—'}</td>
                     {service.containers && (
                       <td>
@@ -167,12 +265,23 @@ function Rollout({ service, status, error }: { service: Service; status?: Servic
           <Empty>No target yet{service.containers ? ': replicas appear here once running.' : '.'}</Empty>
         ) : (
           <table>
-            <thead><tr><th scope="col">Target</th><th scope="col">Health</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Target</th>
+                <th scope="col">Health</th>
+              </tr>
+            </thead>
             <tbody>
               {status?.targets.map((t) => (
                 <tr key={`${t.host}:${t.port}`}>
-                  <td><code>{t.host.includes(':') ? `[${t.host}]` : t.host}:{t.port}</code></td>
-                  <td><Badge value={t.healthy === null ? 'unknown' : t.healthy ? 'healthy' : 'unhealthy'} /></td>
+                  <td>
+                    <code>
+                      {t.host.includes(':') ? `[${t.host}]` : t.host}:{t.port}
+                    </code>
+                  </td>
+                  <td>
+                    <Badge value={t.healthy === null ? 'unknown' : t.healthy ? 'healthy' : 'unhealthy'} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -201,8 +310,17 @@ function Replicas({ service, status, canWrite }: { service: Service; status?: Se
       setMessage({ ok: true, text: `Scaling to ${n}.` });
       await queryClient.invalidateQueries({ queryKey: ['service', service.id] });
     } catch (err) {
-      const text = err instanceof ApiError && err.errors.length ? err.errors.map((x) => x.message).join('; ') : (err as Error).message;
-      setMessage({ ok: false, text: err instanceof ApiError && err.status === 404 ? 'Scaling is not available in this core.' : `Not scaled: ${text}` });
+      const text =
+        err instanceof ApiError && err.errors.length
+          ? err.errors.map((x) => x.message).join('; ')
+          : (err as Error).message;
+      setMessage({
+        ok: false,
+        text:
+          err instanceof ApiError && err.status === 404
+            ? 'Scaling is not available in this core.'
+            : `Not scaled: ${text}`,
+      });
     }
   };
 
@@ -213,10 +331,20 @@ function Replicas({ service, status, canWrite }: { service: Service; status?: Se
         <form className="row" onSubmit={scale}>
           <div className="field">
             <label htmlFor="replicas">Desired replicas</label>
-            <input id="replicas" className="short" inputMode="numeric" value={wanted} onChange={(e) => setWanted(e.target.value)} />
+            <input
+              id="replicas"
+              className="short"
+              inputMode="numeric"
+              value={wanted}
+              onChange={(e) => setWanted(e.target.value)}
+            />
           </div>
           <button type="submit">Scale</button>
-          {message && <span role="status" className={message.ok ? 'ok-text' : 'bad-text'}>{message.text}</span>}
+          {message && (
+            <span role="status" className={message.ok ? 'ok-text' : 'bad-text'}>
+              {message.text}
+            </span>
+          )}
         </form>
       )}
       {replicas.length === 0 ? (
@@ -224,17 +352,46 @@ function Replicas({ service, status, canWrite }: { service: Service; status?: Se
       ) : (
         <table>
           <thead>
-            <tr><th scope="col">Container</th><th scope="col">State</th><th scope="col">Health</th><th scope="col">Endpoint</th><th scope="col">In upstream</th><th scope="col"><span className="sr-only">Logs</span></th></tr>
+            <tr>
+              <th scope="col">Container</th>
+              <th scope="col">State</th>
+              <th scope="col">Health</th>
+              <th scope="col">Endpoint</th>
+              <th scope="col">In upstream</th>
+              <th scope="col">
+                <span className="sr-only">Logs</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {replicas.map((r) => (
               <tr key={r.containerId}>
-                <td><code>{r.name}</code></td>
-                <td><Badge value={r.state} /></td>
-                <td><Badge value={r.health} /></td>
-                <td>{r.port ? <code>{r.host ?? '127.0.0.1'}:{r.port}</code> : '—'}</td>
+                <td>
+                  <code>{r.name}</code>
+                </td>
+                <td>
+                  <Badge value={r.state} />
+                </td>
+                <td>
+                  <Badge value={r.health} />
+                </td>
+                <td>
+                  {r.port ? (
+                    <code>
+                      {r.host ?? '127.0.0.1'}:{r.port}
+                    </code>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 <td>{r.ready ? 'yes' : 'no'}</td>
-                <td><Link to={`/logs?agent=${encodeURIComponent(r.agentId)}&source=${encodeURIComponent(`container:${r.containerId}`)}`}>Logs</Link></td>
+                <td>
+                  <Link
+                    to={`/logs?agent=${encodeURIComponent(r.agentId)}&source=${encodeURIComponent(`container:${r.containerId}`)}`}
+                  >
+                    Logs
+                  </Link>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -31,14 +31,34 @@ export default function ServicesPage() {
         <h1 id="services-title">Services</h1>
         <label className="inline">
           <span>Filter</span>
-          <input type="search" value={filter} onChange={(e) => { setFilter(e.target.value); setPage(0); }} placeholder="name or domain" />
+          <input
+            type="search"
+            value={filter}
+            onChange={(e) => {
+              setFilter(e.target.value);
+              setPage(0);
+            }}
+            placeholder="name or domain"
+          />
         </label>
-        {canWrite && <Link className="button primary" to="/services/new">New service</Link>}
+        {canWrite && (
+          <Link className="button primary" to="/services/new">
+            New service
+          </Link>
+        )}
       </div>
       <Flash />
       <QueryState what="services" pending={services.isPending} error={services.error} module="proxy">
         {all.length === 0 ? (
-          <Empty>No service yet.{canWrite && <> <Link to="/services/new">Create the first one</Link>.</>}</Empty>
+          <Empty>
+            No service yet.
+            {canWrite && (
+              <>
+                {' '}
+                <Link to="/services/new">Create the first one</Link>.
+              </>
+            )}
+          </Empty>
         ) : rows.length === 0 ? (
           <Empty>No service matches “{filter}”.</Empty>
         ) : (
@@ -47,23 +67,40 @@ export default function ServicesPage() {
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">Name</th><th scope="col">Domains</th><th scope="col">Hosts</th>
-                    <th scope="col">Upstream</th><th scope="col">Revision</th><th scope="col">Health</th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Domains</th>
+                    <th scope="col">Hosts</th>
+                    <th scope="col">Upstream</th>
+                    <th scope="col">Revision</th>
+                    <th scope="col">Health</th>
                   </tr>
                 </thead>
                 <tbody>
                   {shown.map((s, i) => (
                     <tr key={s.id}>
-                      <td><Link to={`/services/${s.id}`}>{s.name}</Link></td>
+                      <td>
+                        <Link to={`/services/${s.id}`}>{s.name}</Link>
+                      </td>
                       <td className="truncate">{s.domains.join(', ')}</td>
-                      <td className="truncate">{s.agentIds.map((id) => agentNames.get(id) ?? id.slice(0, 8)).join(', ') || '—'}</td>
+                      <td className="truncate">
+                        {s.agentIds.map((id) => agentNames.get(id) ?? id.slice(0, 8)).join(', ') || '—'}
+                      </td>
                       <td>
                         {s.containers
                           ? `${s.containers.replicas ?? 1} × ${s.containers.image}`
                           : `${s.upstream.targets.length} target${s.upstream.targets.length === 1 ? '' : 's'}`}
                       </td>
                       <td>{s.revision}</td>
-                      <td>{statuses[i]?.data || s.health ? <HealthBadge health={statuses[i]?.data?.health ?? s.health} config={rollup(statuses[i]?.data)} /> : <span className="muted">…</span>}</td>
+                      <td>
+                        {statuses[i]?.data || s.health ? (
+                          <HealthBadge
+                            health={statuses[i]?.data?.health ?? s.health}
+                            config={rollup(statuses[i]?.data)}
+                          />
+                        ) : (
+                          <span className="muted">…</span>
+                        )}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -71,9 +108,15 @@ export default function ServicesPage() {
             </div>
             {pages > 1 && (
               <nav className="pager" aria-label="Pages">
-                <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>Previous</button>
-                <span>Page {current + 1} of {pages} ({rows.length} services)</span>
-                <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>Next</button>
+                <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>
+                  Previous
+                </button>
+                <span>
+                  Page {current + 1} of {pages} ({rows.length} services)
+                </span>
+                <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
+                  Next
+                </button>
               </nav>
             )}
           </>

@@ -4,7 +4,11 @@ import type { ServiceForm } from '../lib/serviceForm';
 type Targets = ServiceForm['targets'];
 
 /** The upstream targets as rows of host / port / weight, each input named by its API path. */
-export function TargetRows({ targets, errors, onChange }: {
+export function TargetRows({
+  targets,
+  errors,
+  onChange,
+}: {
   targets: Targets;
   errors: Record<string, string[]>;
   onChange: (t: Targets) => void;
@@ -14,7 +18,9 @@ export function TargetRows({ targets, errors, onChange }: {
   const listErrors = errors['upstream.targets'] ?? [];
   return (
     <div className="targets" role="group" aria-labelledby="targets-label">
-      <span id="targets-label" className="label">Targets</span>
+      <span id="targets-label" className="label">
+        Targets
+      </span>
       {targets.map((t, i) => (
         <div className="row target" key={i}>
           {(['host', 'port', 'weight'] as const).map((k) => {
@@ -23,22 +29,46 @@ export function TargetRows({ targets, errors, onChange }: {
             const messages = errors[name] ?? [];
             return (
               <div className={`field${messages.length ? ' invalid' : ''}`} key={k}>
-                <label htmlFor={id}>{`${k[0].toUpperCase()}${k.slice(1)}`}<span className="sr-only"> of target {i + 1}</span></label>
-                <input id={id} name={name} value={t[k]} className={k === 'host' ? '' : 'short'}
+                <label htmlFor={id}>
+                  {`${k[0].toUpperCase()}${k.slice(1)}`}
+                  <span className="sr-only"> of target {i + 1}</span>
+                </label>
+                <input
+                  id={id}
+                  name={name}
+                  value={t[k]}
+                  className={k === 'host' ? '' : 'short'}
                   inputMode={k === 'host' ? undefined : 'numeric'}
-                  aria-invalid={messages.length > 0} aria-describedby={messages.length ? `${id}-error` : undefined}
-                  onChange={(e) => update(i, k, e.target.value)} />
-                {messages.length > 0 && <span id={`${id}-error`} className="field-error" data-field-error>{messages.join('; ')}</span>}
+                  aria-invalid={messages.length > 0}
+                  aria-describedby={messages.length ? `${id}-error` : undefined}
+                  onChange={(e) => update(i, k, e.target.value)}
+                />
+                {messages.length > 0 && (
+                  <span id={`${id}-error`} className="field-error" data-field-error>
+                    {messages.join('; ')}
+                  </span>
+                )}
               </div>
             );
           })}
-          <button type="button" className="ghost" aria-label={`Remove target ${i + 1}`} onClick={() => onChange(targets.filter((_, j) => j !== i))}>
+          <button
+            type="button"
+            className="ghost"
+            aria-label={`Remove target ${i + 1}`}
+            onClick={() => onChange(targets.filter((_, j) => j !== i))}
+          >
             ✕
           </button>
         </div>
       ))}
-      <button type="button" onClick={() => onChange([...targets, { host: '127.0.0.1', port: '', weight: '1' }])}>Add target</button>
-      {listErrors.length > 0 && <span className="field-error" data-field-error>{listErrors.join('; ')}</span>}
+      <button type="button" onClick={() => onChange([...targets, { host: '127.0.0.1', port: '', weight: '1' }])}>
+        Add target
+      </button>
+      {listErrors.length > 0 && (
+        <span className="field-error" data-field-error>
+          {listErrors.join('; ')}
+        </span>
+      )}
     </div>
   );
 }

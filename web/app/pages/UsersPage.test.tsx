@@ -14,7 +14,14 @@ function usersApi() {
     'POST /api/v1/users': ({ body }: Call) => {
       const b = body as { username: string; password: string; roles: string[] };
       if (b.password.length < 10) {
-        return { status: 400, body: { title: 'Bad Request', status: 400, errors: [{ field: 'password', message: 'must have at least 10 characters' }] } };
+        return {
+          status: 400,
+          body: {
+            title: 'Bad Request',
+            status: 400,
+            errors: [{ field: 'password', message: 'must have at least 10 characters' }],
+          },
+        };
       }
       const u = { username: b.username, roles: b.roles, createdAt: '2026-02-01T00:00:00Z' };
       users = [...users, u];
@@ -71,7 +78,9 @@ describe('users', () => {
     await user.type(within(row).getByLabelText('New password for olga'), 'olga-new-password');
     await user.click(within(row).getByRole('button', { name: 'Reset' }));
     expect(await within(row).findByText(/Password reset/)).toBeTruthy();
-    expect(calls.find((c) => c.path === '/api/v1/users/olga/password')!.body).toEqual({ password: 'olga-new-password' });
+    expect(calls.find((c) => c.path === '/api/v1/users/olga/password')!.body).toEqual({
+      password: 'olga-new-password',
+    });
 
     await user.click(within(row).getByRole('button', { name: 'Delete olga' }));
     await user.click(within(row).getByRole('button', { name: /delete/i }));
@@ -113,7 +122,10 @@ describe('account', () => {
     await user.type(screen.getByLabelText('Current password'), 'olga-password');
     await user.click(screen.getByRole('button', { name: 'Change password' }));
     expect(await screen.findByText(/Password changed/)).toBeTruthy();
-    expect(calls.find((c) => c.path === '/api/v1/auth/login')!.body).toEqual({ username: 'olga', password: 'olga-new-password' });
+    expect(calls.find((c) => c.path === '/api/v1/auth/login')!.body).toEqual({
+      username: 'olga',
+      password: 'olga-new-password',
+    });
     expect(JSON.parse(localStorage.getItem('fleetgate.session')!).token).toBe('new-jwt');
   });
 

@@ -40,10 +40,20 @@ export default function UsersPage() {
         <div className="table-wrap">
           <table>
             <thead>
-              <tr><th scope="col">User</th><th scope="col">Roles</th><th scope="col">Created</th><th scope="col">Reset password</th><th scope="col"><span className="sr-only">Delete</span></th></tr>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Created</th>
+                <th scope="col">Reset password</th>
+                <th scope="col">
+                  <span className="sr-only">Delete</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
-              {(users.data ?? []).map((u) => <UserRow key={u.username} user={u} />)}
+              {(users.data ?? []).map((u) => (
+                <UserRow key={u.username} user={u} />
+              ))}
             </tbody>
           </table>
         </div>
@@ -57,8 +67,11 @@ function RolePicker({ name, value, onChange }: { name: string; value: string[]; 
     <span className="roles" role="group" aria-label={`Roles of ${name}`}>
       {ROLES.map((r) => (
         <label key={r} className="inline">
-          <input type="checkbox" checked={value.includes(r)}
-            onChange={(e) => onChange(e.target.checked ? [...value, r] : value.filter((x) => x !== r))} />
+          <input
+            type="checkbox"
+            checked={value.includes(r)}
+            onChange={(e) => onChange(e.target.checked ? [...value, r] : value.filter((x) => x !== r))}
+          />
           {r}
         </label>
       ))}
@@ -99,18 +112,32 @@ function CreateUser() {
   return (
     <form className="card" onSubmit={submit} aria-labelledby="new-user-title" noValidate>
       <h2 id="new-user-title">New user</h2>
-      {message && <p className={`notice ${message.ok ? 'info' : 'error'}`} role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+      {message && (
+        <p className={`notice ${message.ok ? 'info' : 'error'}`} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
       <div className="row">
         <Field name="username" label="Username" errors={errors}>
           {(p) => <input {...p} autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} />}
         </Field>
         <Field name="password" label="Password" errors={errors} hint="At least 10 characters.">
-          {(p) => <input {...p} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
         </Field>
         <Field name="roles" label="Roles" errors={errors}>
           {() => <RolePicker name="the new user" value={roles} onChange={setRoles} />}
         </Field>
-        <button type="submit" className="primary">Create user</button>
+        <button type="submit" className="primary">
+          Create user
+        </button>
       </div>
     </form>
   );
@@ -141,12 +168,21 @@ function UserRow({ user }: { user: User }) {
       <th scope="row">
         {user.username}
         {self && <small className="muted"> (you)</small>}
-        {message && <div className={message.ok ? 'ok-text' : 'bad-text'} role={message.ok ? 'status' : 'alert'}>{message.text}</div>}
+        {message && (
+          <div className={message.ok ? 'ok-text' : 'bad-text'} role={message.ok ? 'status' : 'alert'}>
+            {message.text}
+          </div>
+        )}
       </th>
       <td>
         <RolePicker name={user.username} value={roles} onChange={setRoles} />
         {changed && (
-          <button type="button" onClick={() => void run(() => endpoints.changeRoles(user.username, roles), 'Roles saved; the user signs in again.')}>
+          <button
+            type="button"
+            onClick={() =>
+              void run(() => endpoints.changeRoles(user.username, roles), 'Roles saved; the user signs in again.')
+            }
+          >
             Save roles
           </button>
         )}
@@ -156,20 +192,39 @@ function UserRow({ user }: { user: User }) {
         {self ? (
           <Link to="/account">Change on your account page</Link>
         ) : (
-          <form className="inline" onSubmit={(e) => {
-            e.preventDefault();
-            void run(() => endpoints.changePassword(user.username, password), 'Password reset; the user signs in again.').then(() => setPassword(''));
-          }}>
-            <label className="sr-only" htmlFor={`reset-${user.username}`}>New password for {user.username}</label>
-            <input id={`reset-${user.username}`} type="password" autoComplete="new-password" placeholder="new password"
-              value={password} onChange={(e) => setPassword(e.target.value)} />
-            <button type="submit" disabled={!password}>Reset</button>
+          <form
+            className="inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(
+                () => endpoints.changePassword(user.username, password),
+                'Password reset; the user signs in again.',
+              ).then(() => setPassword(''));
+            }}
+          >
+            <label className="sr-only" htmlFor={`reset-${user.username}`}>
+              New password for {user.username}
+            </label>
+            <input
+              id={`reset-${user.username}`}
+              type="password"
+              autoComplete="new-password"
+              placeholder="new password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+            <button type="submit" disabled={!password}>
+              Reset
+            </button>
           </form>
         )}
       </td>
       <td>
-        <ConfirmButton label={`Delete ${user.username}`} disabled={self}
-          onConfirm={() => void run(() => endpoints.deleteUser(user.username), 'Deleted.')} />
+        <ConfirmButton
+          label={`Delete ${user.username}`}
+          disabled={self}
+          onConfirm={() => void run(() => endpoints.deleteUser(user.username), 'Deleted.')}
+        />
       </td>
     </tr>
   );

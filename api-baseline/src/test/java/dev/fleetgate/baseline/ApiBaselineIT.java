@@ -54,8 +54,9 @@ class ApiBaselineIT {
             }
             problems.addAll(baseline(e.getKey(), e.getValue(), reference));
         }
-        assertTrue(problems.isEmpty(), "exported API changed without the version bump it needs:\n  "
-                + String.join("\n  ", problems));
+        assertTrue(
+                problems.isEmpty(),
+                "exported API changed without the version bump it needs:\n  " + String.join("\n  ", problems));
     }
 
     /** The API bundles of the build by symbolic name: those exporting at least one package. */
@@ -78,7 +79,9 @@ class ApiBaselineIT {
 
     private static List<String> baseline(String bsn, Path newer, Path older) throws Exception {
         List<String> problems = new ArrayList<>();
-        try (Processor reporter = new Processor(); Jar n = new Jar(newer.toFile()); Jar o = new Jar(older.toFile())) {
+        try (Processor reporter = new Processor();
+                Jar n = new Jar(newer.toFile());
+                Jar o = new Jar(older.toFile())) {
             for (Baseline.Info info : new Baseline(reporter, new DiffPluginImpl()).baseline(n, o, null)) {
                 if (info.mismatch) {
                     problems.add(bsn + " " + info.packageName + ": " + info.packageDiff.getDelta() + " change, version "
@@ -86,18 +89,21 @@ class ApiBaselineIT {
                             + info.suggestedVersion + (info.reason == null ? "" : " — " + info.reason));
                 }
             }
-            problems.addAll(reporter.getErrors().stream().map(err -> bsn + ": " + err).toList());
+            problems.addAll(
+                    reporter.getErrors().stream().map(err -> bsn + ": " + err).toList());
         }
         return problems;
     }
 
     /** The manifest and the exported packages' entries of {@code bundle}: what baselining compares. */
     private static void writeReference(Path bundle, Path reference) throws Exception {
-        try (Jar in = new Jar(bundle.toFile()); Jar out = new Jar(reference.getFileName().toString())) {
+        try (Jar in = new Jar(bundle.toFile());
+                Jar out = new Jar(reference.getFileName().toString())) {
             Manifest m = in.getManifest();
             Parameters exports = new Parameters(m.getMainAttributes().getValue("Export-Package"));
             out.setManifest(m);
-            for (Map.Entry<String, aQute.bnd.osgi.Resource> r : in.getResources().entrySet()) {
+            for (Map.Entry<String, aQute.bnd.osgi.Resource> r :
+                    in.getResources().entrySet()) {
                 String path = r.getKey();
                 int slash = path.lastIndexOf('/');
                 String pkg = slash < 0 ? "" : path.substring(0, slash).replace('/', '.');
@@ -105,7 +111,8 @@ class ApiBaselineIT {
                     out.putResource(path, r.getValue());
                 }
             }
-            File tmp = reference.resolveSibling(reference.getFileName() + ".tmp").toFile();
+            File tmp =
+                    reference.resolveSibling(reference.getFileName() + ".tmp").toFile();
             out.write(tmp);
             Files.move(tmp.toPath(), reference, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class CoreClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final String base;
     private String token;
 
@@ -23,8 +24,11 @@ final class CoreClient {
     }
 
     CoreClient login(String user, String password) throws IOException, InterruptedException {
-        token = post("/api/v1/auth/login", JSON.createObjectNode().put("username", user).put("password", password))
-                .get("accessToken").asText();
+        token = post(
+                        "/api/v1/auth/login",
+                        JSON.createObjectNode().put("username", user).put("password", password))
+                .get("accessToken")
+                .asText();
         return this;
     }
 
@@ -43,8 +47,10 @@ final class CoreClient {
     }
 
     void delete(String path) throws IOException, InterruptedException {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                .DELETE().build();
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
+                .DELETE()
+                .build();
         int status = http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status / 100 != 2 && status != 404) {
             throw new IOException("DELETE " + path + " answered " + status);
@@ -52,8 +58,10 @@ final class CoreClient {
     }
 
     JsonNode upload(String path, byte[] jar) throws IOException, InterruptedException {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(jar))
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(jar))
                 .build();
         HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() / 100 != 2) {
@@ -63,16 +71,26 @@ final class CoreClient {
     }
 
     java.util.concurrent.CompletableFuture<Integer> deleteAsync(String path) {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                .DELETE().build();
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer " + token)
+                .DELETE()
+                .build();
         return http.sendAsync(r, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
     }
 
     /** Enrols a simulated agent; returns {agentId, apiKey}. */
     JsonNode enroll(String name) throws IOException, InterruptedException {
-        String t = post("/api/v1/agents/enrollment-tokens", JSON.createObjectNode().put("name", name))
-                .get("token").asText();
-        return post("/api/v1/agents/enroll", JSON.createObjectNode().put("token", t).put("name", name)
-                .put("hostname", name).put("version", "bench"));
+        String t = post(
+                        "/api/v1/agents/enrollment-tokens",
+                        JSON.createObjectNode().put("name", name))
+                .get("token")
+                .asText();
+        return post(
+                "/api/v1/agents/enroll",
+                JSON.createObjectNode()
+                        .put("token", t)
+                        .put("name", name)
+                        .put("hostname", name)
+                        .put("version", "bench"));
     }
 }

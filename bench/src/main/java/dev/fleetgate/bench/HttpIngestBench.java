@@ -37,12 +37,16 @@ final class HttpIngestBench {
     HttpIngestBench(Map<String, String> a, int threads) throws Exception {
         String core = a.get("core").split(",")[0];
         admin = new CoreClient(core).login(a.getOrDefault("user", "admin"), a.get("password"));
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .executor(Executors.newFixedThreadPool(2, r -> SyncBench.daemon(r, "bench-http"))).build();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .executor(Executors.newFixedThreadPool(2, r -> SyncBench.daemon(r, "bench-http")))
+                .build();
         corePid = a.get("core-pid") == null ? null : a.get("core-pid").split(",")[0];
         pool = new ConnectionPool(a.get("db-url"), a.get("db-user"), a.get("db-password"), threads + 1);
         for (int t = 0; t < threads; t++) {
-            SyncBench.SimAgent s = new SyncBench.SimAgent(http, core, admin.enroll("bench-metrics-" + System.nanoTime()));
+            SyncBench.SimAgent s =
+                    new SyncBench.SimAgent(http, core, admin.enroll("bench-metrics-" + System.nanoTime()));
             s.sync(0);
             s.sync(0);
             agents.add(s);
@@ -57,10 +61,11 @@ final class HttpIngestBench {
         List<byte[]> bodies = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             String report = agents.get(t).body();
-            byte[] metrics = MetricsBench.batchJson(series, points, System.currentTimeMillis() - points
-                    * MetricsBench.INTERVAL, "h" + t);
+            byte[] metrics = MetricsBench.batchJson(
+                    series, points, System.currentTimeMillis() - points * MetricsBench.INTERVAL, "h" + t);
             bodies.add((report.substring(0, report.length() - 1) + ",\"metrics\":"
-                    + new String(metrics, StandardCharsets.UTF_8) + "}").getBytes(StandardCharsets.UTF_8));
+                            + new String(metrics, StandardCharsets.UTF_8) + "}")
+                    .getBytes(StandardCharsets.UTF_8));
         }
         for (int t = 0; t < threads; t++) { // warm: series created and cached, as on a running core
             post(t, bodies.get(t));
@@ -68,8 +73,8 @@ final class HttpIngestBench {
         for (int round = 1; round <= 2; round++) {
             truncate();
             MetricsBench.Result ceiling = MetricsBench.run(threads, seconds, t -> {
-                byte[] copy = MetricsBench.copyBytes(series, points, System.currentTimeMillis() - points
-                        * MetricsBench.INTERVAL);
+                byte[] copy = MetricsBench.copyBytes(
+                        series, points, System.currentTimeMillis() - points * MetricsBench.INTERVAL);
                 return () -> {
                     try (Connection c = pool.getConnection()) {
                         CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(CopyEncoder.COPY_SAMPLES);
@@ -86,12 +91,25 @@ final class HttpIngestBench {
             });
             long cpu1 = SyncBench.cpuTicks(corePid);
             double ratio = path.rate() / ceiling.rate();
-            String cpu = cpu0 < 0 ? "core CPU not measured" : String.format(Locale.ROOT,
-                    "core CPU %.1f%% of one core, %.2f ms CPU per 1k samples", (cpu1 - cpu0) / path.seconds(),
-                    (cpu1 - cpu0) * 10.0 / path.rows() * 1000);
-            System.out.printf("  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | HTTP path %,.0f rows/s"
-                    + " (%.1f ms/sync p50, %.1f p99) = %.2f× | %s | load average %s%n", round, ceiling.rate(),
-                    ceiling.p(0.5), path.rate(), path.p(0.5), path.p(0.99), ratio, cpu, SyncBench.loadAverage());
+            String cpu = cpu0 < 0
+                    ? "core CPU not measured"
+                    : String.format(
+                            Locale.ROOT,
+                            "core CPU %.1f%% of one core, %.2f ms CPU per 1k samples",
+                            (cpu1 - cpu0) / path.seconds(),
+                            (cpu1 - cpu0) * 10.0 / path.rows() * 1000);
+            System.out.printf(
+                    "  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | HTTP path %,.0f rows/s"
+                            + " (%.1f ms/sync p50, %.1f p99) = %.2f× | %s | load average %s%n",
+                    round,
+                    ceiling.rate(),
+                    ceiling.p(0.5),
+                    path.rate(),
+                    path.p(0.5),
+                    path.p(0.99),
+                    ratio,
+                    cpu,
+                    SyncBench.loadAverage());
             if (ratio < worst[0]) {
                 worst[0] = ratio;
                 worst[1] = path.rate();
@@ -102,8 +120,11 @@ final class HttpIngestBench {
     private void post(int t, byte[] body) throws Exception {
         SyncBench.SimAgent s = agents.get(t);
         HttpRequest r = HttpRequest.newBuilder(URI.create(s.core + "/api/v1/agents/" + s.id + "/sync?wait=0"))
-                .header("Authorization", "Bearer " + s.key).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .header("Authorization", "Bearer " + s.key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
         if (res.statusCode() != 200) {
             throw new IllegalStateException("sync with metrics answered " + res.statusCode() + ": " + res.body());
@@ -111,7 +132,8 @@ final class HttpIngestBench {
     }
 
     private void truncate() throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("TRUNCATE metric_sample, metric_rollup_pending");
         }
     }

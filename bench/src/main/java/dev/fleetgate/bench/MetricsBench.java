@@ -42,15 +42,15 @@ public final class MetricsBench {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final long INTERVAL = 10_000;
 
-    private MetricsBench() {
-    }
+    private MetricsBench() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "15"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
         if (a.containsKey("core")) { // through a live core over HTTP (bench/run-metrics.sh --http)
-            System.out.printf("Metrics ingestion through the core %s over HTTP, %d agents in parallel; load average %s%n",
+            System.out.printf(
+                    "Metrics ingestion through the core %s over HTTP, %d agents in parallel; load average %s%n",
                     a.get("core"), threads, SyncBench.loadAverage());
             HttpIngestBench http = new HttpIngestBench(a, threads);
             double[] worst = {Double.MAX_VALUE, 0};
@@ -58,8 +58,8 @@ public final class MetricsBench {
             http.ingest(500, 6, seconds, worst);
             http.ingest(100, 1, seconds, worst);
             http.close();
-            System.out.println(String.format(java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f",
-                    worst[0], worst[1]));
+            System.out.println(
+                    String.format(java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f", worst[0], worst[1]));
             System.exit(0);
         }
         try (ScratchDatabase scratch = new ScratchDatabase()) {
@@ -67,7 +67,8 @@ public final class MetricsBench {
             String user = scratch.user;
             String password = scratch.password;
             String db = scratch.name;
-            System.out.printf("Metrics benchmark: PostgreSQL %s, %d threads, %d cores, scratch database %s%n",
+            System.out.printf(
+                    "Metrics benchmark: PostgreSQL %s, %d threads, %d cores, scratch database %s%n",
                     version(url, user, password), threads, Runtime.getRuntime().availableProcessors(), db);
             try (ConnectionPool pool = new ConnectionPool(url, user, password, threads + 2)) {
                 migrate(pool);
@@ -81,8 +82,8 @@ public final class MetricsBench {
                     ingest(storage, pool, 500, 6, threads, seconds, worst);
                     ingest(storage, pool, 100, 1, threads, seconds, worst);
                     // one line to compare runs over time (in-process streaming path; --core for HTTP)
-                    System.out.println(String.format(java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f",
-                            worst[0], worst[1]));
+                    System.out.println(String.format(
+                            java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f", worst[0], worst[1]));
                     storage.close();
                 }
                 if (!a.containsKey("skip-query")) {
@@ -93,7 +94,13 @@ public final class MetricsBench {
     }
 
     /** Two rounds of ceiling then path for one batch shape. */
-    static void ingest(MetricsStorage storage, ConnectionPool pool, int series, int points, int threads, int seconds,
+    static void ingest(
+            MetricsStorage storage,
+            ConnectionPool pool,
+            int series,
+            int points,
+            int threads,
+            int seconds,
             double[] worst)
             throws Exception {
         int rows = series * points;
@@ -137,12 +144,22 @@ public final class MetricsBench {
                     return rows;
                 };
             });
-            System.out.printf("  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | streaming path %,.0f rows/s"
-                    + " (%.1f ms/batch p50, %.1f p99) = %.2f× | tree path (before) %,.0f rows/s = %.2f×"
-                    + " | sink alone (tree parsed beforehand) %,.0f rows/s = %.2f× | load average %s%n", round,
-                    ceiling.rate(), ceiling.p(0.5), path.rate(), path.p(0.5), path.p(0.99),
-                    path.rate() / ceiling.rate(), treePath.rate(), treePath.rate() / ceiling.rate(), sink.rate(),
-                    sink.rate() / ceiling.rate(), SyncBench.loadAverage());
+            System.out.printf(
+                    "  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | streaming path %,.0f rows/s"
+                            + " (%.1f ms/batch p50, %.1f p99) = %.2f× | tree path (before) %,.0f rows/s = %.2f×"
+                            + " | sink alone (tree parsed beforehand) %,.0f rows/s = %.2f× | load average %s%n",
+                    round,
+                    ceiling.rate(),
+                    ceiling.p(0.5),
+                    path.rate(),
+                    path.p(0.5),
+                    path.p(0.99),
+                    path.rate() / ceiling.rate(),
+                    treePath.rate(),
+                    treePath.rate() / ceiling.rate(),
+                    sink.rate(),
+                    sink.rate() / ceiling.rate(),
+                    SyncBench.loadAverage());
             if (path.rate() / ceiling.rate() < worst[0]) {
                 worst[0] = path.rate() / ceiling.rate();
                 worst[1] = path.rate();
@@ -156,12 +173,21 @@ public final class MetricsBench {
     static byte[] batchJson(int series, int points, long start, String agentTag) {
         StringBuilder b = new StringBuilder(series * points * 24 + series * 80).append('[');
         for (int s = 0; s < series; s++) {
-            b.append(s == 0 ? "" : ",").append("{\"name\":\"bench_metric\",\"labels\":{\"cpu\":\"c").append(s)
-                    .append("\",\"group\":\"g").append(s % 10).append("\",\"src\":\"").append(agentTag)
+            b.append(s == 0 ? "" : ",")
+                    .append("{\"name\":\"bench_metric\",\"labels\":{\"cpu\":\"c")
+                    .append(s)
+                    .append("\",\"group\":\"g")
+                    .append(s % 10)
+                    .append("\",\"src\":\"")
+                    .append(agentTag)
                     .append("\"},\"points\":[");
             for (int p = 0; p < points; p++) {
-                b.append(p == 0 ? "" : ",").append('[').append(start + p * INTERVAL).append(',')
-                        .append((s * 7 + p) % 100 + 0.25).append(']');
+                b.append(p == 0 ? "" : ",")
+                        .append('[')
+                        .append(start + p * INTERVAL)
+                        .append(',')
+                        .append((s * 7 + p) % 100 + 0.25)
+                        .append(']');
             }
             b.append("]}");
         }
@@ -235,13 +261,16 @@ public final class MetricsBench {
     }
 
     static void truncate(ConnectionPool pool) throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("TRUNCATE metric_sample, metric_rollup_pending");
         }
     }
 
     static long count(ConnectionPool pool, String sql) throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -249,13 +278,15 @@ public final class MetricsBench {
 
     static void migrate(ConnectionPool pool) throws Exception {
         try (InputStream in = MetricsBench.class.getClassLoader().getResourceAsStream("db/metrics/V1__metrics.sql");
-                Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
     private static String version(String url, String user, String password) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SHOW server_version")) {
             rs.next();
             return rs.getString(1);
@@ -275,5 +306,4 @@ public final class MetricsBench {
         }
         return m;
     }
-
 }

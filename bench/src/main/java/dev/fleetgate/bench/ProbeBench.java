@@ -53,25 +53,31 @@ public final class ProbeBench {
             System.out.printf("probe bench: %d threads, target %s%n", threads, url);
             double[] sched = runSchedule(handler, payload, monitors, interval, seconds, threads);
             double[] ceil = runCeiling(handler, payload, threads, seconds);
-            System.out.printf("schedule: %d monitors every %d s for %d s: %.1f probes/s done (%.1f offered), "
-                    + "%d failed, CPU %.2f %% of one core%n", monitors, interval, seconds, sched[0],
-                    monitors / (double) interval, (long) sched[2], sched[1]);
-            System.out.printf("ceiling: %.0f probes/s on %d threads, CPU %.1f %% of one core, %.0f µs CPU per probe%n",
+            System.out.printf(
+                    "schedule: %d monitors every %d s for %d s: %.1f probes/s done (%.1f offered), "
+                            + "%d failed, CPU %.2f %% of one core%n",
+                    monitors, interval, seconds, sched[0], monitors / (double) interval, (long) sched[2], sched[1]);
+            System.out.printf(
+                    "ceiling: %.0f probes/s on %d threads, CPU %.1f %% of one core, %.0f µs CPU per probe%n",
                     ceil[0], threads, ceil[1], ceil[1] / 100 * 1e6 / ceil[0]);
-            System.out.printf("probe_monitors=%d probe_interval_s=%d probe_sched_cpu_pct=%.2f probe_ceiling_per_s=%.0f "
-                    + "probe_cpu_us=%.0f%n", monitors, interval, sched[1], ceil[0], ceil[1] / 100 * 1e6 / ceil[0]);
+            System.out.printf(
+                    "probe_monitors=%d probe_interval_s=%d probe_sched_cpu_pct=%.2f probe_ceiling_per_s=%.0f "
+                            + "probe_cpu_us=%.0f%n",
+                    monitors, interval, sched[1], ceil[0], ceil[1] / 100 * 1e6 / ceil[0]);
         } finally {
             nginx.destroy();
             nginx.waitFor(10, TimeUnit.SECONDS);
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
     /** @return probes/s, CPU % of one core, failures */
-    private static double[] runSchedule(HttpProbeHandler handler, JsonNode payload, int monitors, int interval,
-            int seconds, int threads) throws Exception {
+    private static double[] runSchedule(
+            HttpProbeHandler handler, JsonNode payload, int monitors, int interval, int seconds, int threads)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         AtomicLong done = new AtomicLong();
@@ -79,13 +85,17 @@ public final class ProbeBench {
         long periodNanos = TimeUnit.SECONDS.toNanos(interval) / monitors;
         long cpu0 = cpu();
         long t0 = System.nanoTime();
-        clock.scheduleAtFixedRate(() -> pool.execute(() -> {
-            JsonNode r = handler.handle(new Task("t", "http.probe", payload));
-            if (!r.path("ok").asBoolean()) {
-                failed.incrementAndGet();
-            }
-            done.incrementAndGet();
-        }), 0, periodNanos, TimeUnit.NANOSECONDS);
+        clock.scheduleAtFixedRate(
+                () -> pool.execute(() -> {
+                    JsonNode r = handler.handle(new Task("t", "http.probe", payload));
+                    if (!r.path("ok").asBoolean()) {
+                        failed.incrementAndGet();
+                    }
+                    done.incrementAndGet();
+                }),
+                0,
+                periodNanos,
+                TimeUnit.NANOSECONDS);
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
         clock.shutdownNow();
         pool.shutdown();
@@ -148,7 +158,9 @@ public final class ProbeBench {
                 }
                 """.formatted(dir, port));
         Process p = new ProcessBuilder("nginx", "-c", conf.toString(), "-p", dir.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/nginx.out").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("logs/nginx.out").toFile())
+                .start();
         for (int i = 0; i < 100; i++) {
             try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
                 return p;

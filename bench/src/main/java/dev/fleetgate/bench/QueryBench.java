@@ -35,8 +35,10 @@ final class QueryBench {
         Settings settings = Settings.defaults().withLimits(AGENTS * SERIES_PER_AGENT, 11000, 2_000_000);
         MetricsStorage storage = MetricsStorage.open(pool, settings, Clock.systemUTC());
         MetricsBench.truncate(pool);
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE metric_series, metric_rollup_1m, metric_rollup_1h, metric_rollup_state RESTART IDENTITY");
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "TRUNCATE metric_series, metric_rollup_1m, metric_rollup_1h, metric_rollup_state RESTART IDENTITY");
         }
         System.out.println();
         System.out.println("## Queries over 24 h of 1,000 series at 10 s");
@@ -53,17 +55,21 @@ final class QueryBench {
             }
         }
         double load = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("load: %,d rows through the ingestion path in %.1f s (%,.0f rows/s, 36,000-row batches)%n",
+        System.out.printf(
+                "load: %,d rows through the ingestion path in %.1f s (%,.0f rows/s, 36,000-row batches)%n",
                 rows, load, rows / load);
         t0 = System.nanoTime();
         storage.maintain();
-        System.out.printf("rollups of the 24 h (1m from raw, 1h from 1m) by the maintenance job: %.1f s%n",
+        System.out.printf(
+                "rollups of the 24 h (1m from raw, 1h from 1m) by the maintenance job: %.1f s%n",
                 (System.nanoTime() - t0) / 1e9);
         t0 = System.nanoTime();
         storage.maintain();
-        System.out.printf("a regular maintenance run afterwards (last minutes + tolerance): %.0f ms%n",
+        System.out.printf(
+                "a regular maintenance run afterwards (last minutes + tolerance): %.0f ms%n",
                 (System.nanoTime() - t0) / 1e6);
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("VACUUM ANALYZE");
         }
         QueryEngine engine = new QueryEngine(storage);
@@ -77,13 +83,25 @@ final class QueryBench {
         range(engine, storage, "1 series, 24 h, step 5m (auto: 1m)", "from=now-24h,step=5m," + one);
         range(engine, storage, "1 series, 24 h, step 1h (auto: 1h)", "from=now-24h,step=1h," + one);
         range(engine, storage, "1 series, last 1 h, step 10s (auto: raw)", "from=now-1h,step=10s," + one);
-        range(engine, storage, "1 series, 24 h, step 5m, p95, raw", "from=now-24h,step=5m,agg=p95,resolution=raw," + one);
+        range(
+                engine,
+                storage,
+                "1 series, 24 h, step 5m, p95, raw",
+                "from=now-24h,step=5m,agg=p95,resolution=raw," + one);
         range(engine, storage, "1 series, 24 h, step 5m, rate (auto: 1m)", "from=now-24h,step=5m,agg=rate," + one);
         String agent = "agent=bench-agent-3";
-        range(engine, storage, "100 series (1 agent), 24 h, step 5m, raw", "from=now-24h,step=5m,resolution=raw," + agent);
+        range(
+                engine,
+                storage,
+                "100 series (1 agent), 24 h, step 5m, raw",
+                "from=now-24h,step=5m,resolution=raw," + agent);
         range(engine, storage, "100 series (1 agent), 24 h, step 5m (auto: 1m)", "from=now-24h,step=5m," + agent);
         range(engine, storage, "100 series (1 agent), 24 h, step 1h (auto: 1h)", "from=now-24h,step=1h," + agent);
-        range(engine, storage, "1,000 series, sum, 24 h, step 15m, raw", "from=now-24h,step=15m,agg=sum,resolution=raw");
+        range(
+                engine,
+                storage,
+                "1,000 series, sum, 24 h, step 15m, raw",
+                "from=now-24h,step=15m,agg=sum,resolution=raw");
         range(engine, storage, "1,000 series, sum, 24 h, step 15m (auto: 1m)", "from=now-24h,step=15m,agg=sum");
         range(engine, storage, "1,000 series, 24 h, step 1h (auto: 1h)", "from=now-24h,step=1h");
         storage.close();
@@ -126,7 +144,8 @@ final class QueryBench {
 
     private static void print(String label, String res, long points, List<Double> ms) {
         ms.sort(null);
-        System.out.printf("%-58s %-5s %9d %9.1f %9.1f %9.1f%n", label, res, points, ms.get(0), ms.get(ms.size() / 2),
-                ms.get(ms.size() - 1));
+        System.out.printf(
+                "%-58s %-5s %9d %9.1f %9.1f %9.1f%n",
+                label, res, points, ms.get(0), ms.get(ms.size() / 2), ms.get(ms.size() - 1));
     }
 }

@@ -11,7 +11,8 @@ import java.util.UUID;
  * ({@code FLEETGATE_TEST_PG_HOST/PORT/USER/PASSWORD}, default 127.0.0.1:5432, fleetgate_test).
  */
 final class ScratchDatabase implements AutoCloseable {
-    final String name = "fgbench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    final String name =
+            "fgbench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     final String user = env("USER", "fleetgate_test");
     final String password = env("PASSWORD", "fleetgate_test");
     private final String server = "jdbc:postgresql://" + env("HOST", "127.0.0.1") + ":" + env("PORT", "5432") + "/";

@@ -29,7 +29,8 @@ final class Stats {
     }
 
     String summary() {
-        return String.format("n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms", count(), percentileMillis(50),
-                percentileMillis(90), percentileMillis(99), percentileMillis(100));
+        return String.format(
+                "n=%d p50=%.2f ms p90=%.2f ms p99=%.2f ms max=%.2f ms",
+                count(), percentileMillis(50), percentileMillis(90), percentileMillis(99), percentileMillis(100));
     }
 }

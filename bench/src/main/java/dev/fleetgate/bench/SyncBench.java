@@ -51,17 +51,19 @@ public final class SyncBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
-        List<String> cores = List.of(a.getOrDefault("core", "http://127.0.0.1:8080").split(","));
+        List<String> cores =
+                List.of(a.getOrDefault("core", "http://127.0.0.1:8080").split(","));
         int agents = Integer.parseInt(a.getOrDefault("agents", "2000"));
         int interval = Integer.parseInt(a.getOrDefault("interval", "5"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "60"));
         int tasks = Integer.parseInt(a.getOrDefault("tasks", "200"));
         int inflight = Integer.parseInt(a.getOrDefault("inflight", "64"));
         int longpoll = Integer.parseInt(a.getOrDefault("longpoll", "0"));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
                 .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(Integer.parseInt(a.getOrDefault("threads", "4")),
-                        r -> daemon(r, "bench-http")))
+                .executor(Executors.newFixedThreadPool(
+                        Integer.parseInt(a.getOrDefault("threads", "4")), r -> daemon(r, "bench-http")))
                 .build();
         CoreClient admin = new CoreClient(cores.get(0)).login(a.getOrDefault("user", "admin"), a.get("password"));
         System.out.printf("cores: %s; load average at start: %s%n", cores, loadAverage());
@@ -73,18 +75,39 @@ public final class SyncBench {
 
         boolean seeded = a.containsKey("seed") && a.get("db-url") != null;
         List<SimAgent> sims = seeded
-                ? seed(http, cores, Math.max(agents, longpoll), a.get("db-url"), a.get("db-user"), a.get("db-password"),
+                ? seed(
+                        http,
+                        cores,
+                        Math.max(agents, longpoll),
+                        a.get("db-url"),
+                        a.get("db-user"),
+                        a.get("db-password"),
                         Integer.parseInt(a.getOrDefault("warmup", "15")))
-                : enrol(admin, http, cores, Math.max(agents, longpoll), Integer.parseInt(a.getOrDefault("warmup", "15")));
+                : enrol(
+                        admin,
+                        http,
+                        cores,
+                        Math.max(agents, longpoll),
+                        Integer.parseInt(a.getOrDefault("warmup", "15")));
         Limiter limiter = new Limiter(inflight);
         if (agents > 0 && seconds > 0) {
-            System.out.printf("== %d simulated agents on %d core(s), one no-change sync each every %d s, for %d s "
-                    + "(at most %d requests in flight)%n", agents, cores.size(), interval, seconds, inflight);
-            syncLoad(sims.subList(0, agents), limiter, interval, seconds, a.get("core-pid"), a.get("db-url"),
-                    a.get("db-user"), a.get("db-password"));
+            System.out.printf(
+                    "== %d simulated agents on %d core(s), one no-change sync each every %d s, for %d s "
+                            + "(at most %d requests in flight)%n",
+                    agents, cores.size(), interval, seconds, inflight);
+            syncLoad(
+                    sims.subList(0, agents),
+                    limiter,
+                    interval,
+                    seconds,
+                    a.get("core-pid"),
+                    a.get("db-url"),
+                    a.get("db-user"),
+                    a.get("db-password"));
         }
         if (longpoll > 0) {
-            System.out.printf("== long-poll at scale: %d agents hold a sync (wait=%d), one bundle deployed to every agent%n",
+            System.out.printf(
+                    "== long-poll at scale: %d agents hold a sync (wait=%d), one bundle deployed to every agent%n",
                     longpoll, interval);
             longPollFanOut(admin, sims.subList(0, longpoll), interval);
         }
@@ -123,7 +146,9 @@ public final class SyncBench {
             CompletableFuture<HttpResponse<String>> held = agent.syncAsync(25);
             Thread.sleep(20); // let the request reach the core and be held
             long t0 = System.nanoTime();
-            admin.post("/api/v1/agents/" + agent.id + "/tasks", CoreClient.JSON.createObjectNode().put("type", "echo"));
+            admin.post(
+                    "/api/v1/agents/" + agent.id + "/tasks",
+                    CoreClient.JSON.createObjectNode().put("type", "echo"));
             HttpResponse<String> r = held.get(30, TimeUnit.SECONDS);
             long micros = (System.nanoTime() - t0) / 1000;
             JsonNode body = CoreClient.JSON.readTree(r.body());
@@ -147,15 +172,17 @@ public final class SyncBench {
         for (int i = 0; i < n; i++) {
             String name = prefix + i;
             String core = cores.get(i % cores.size());
-            enrolling.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    SimAgent s = new SimAgent(http, core, admin.enroll(name));
-                    s.sync(0);
-                    return s;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, pool));
+            enrolling.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            SimAgent s = new SimAgent(http, core, admin.enroll(name));
+                            s.sync(0);
+                            return s;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    pool));
         }
         List<SimAgent> sims = new ArrayList<>();
         for (CompletableFuture<SimAgent> f : enrolling) {
@@ -188,8 +215,9 @@ public final class SyncBench {
      * every core to reload its agents ({@code NOTIFY fleetgate_agent '*'}), then syncs each
      * agent once. Seeded agents have no desired state until a section is recomputed for the fleet.
      */
-    static List<SimAgent> seed(HttpClient http, List<String> cores, int n, String url, String user, String password,
-            int warmupSeconds) throws Exception {
+    static List<SimAgent> seed(
+            HttpClient http, List<String> cores, int n, String url, String user, String password, int warmupSeconds)
+            throws Exception {
         long t0 = System.nanoTime();
         unseed(url, user, password);
         List<SimAgent> sims = new ArrayList<>();
@@ -201,15 +229,24 @@ public final class SyncBench {
                 for (int i = 0; i < n; i++) {
                     byte[] k = new byte[32];
                     random.nextBytes(k);
-                    String key = "fga_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(k);
+                    String key = "fga_"
+                            + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(k);
                     String id = java.util.UUID.randomUUID().toString();
                     ps.setObject(1, java.util.UUID.fromString(id));
                     ps.setString(2, SEED_PREFIX + i);
-                    ps.setString(3, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                            .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                    ps.setString(
+                            3,
+                            java.util.HexFormat.of()
+                                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                            .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
                     ps.addBatch();
-                    sims.add(new SimAgent(http, cores.get(i % cores.size()),
-                            CoreClient.JSON.createObjectNode().put("agentId", id).put("apiKey", key)));
+                    sims.add(new SimAgent(
+                            http,
+                            cores.get(i % cores.size()),
+                            CoreClient.JSON
+                                    .createObjectNode()
+                                    .put("agentId", id)
+                                    .put("apiKey", key)));
                 }
                 ps.executeBatch();
             }
@@ -236,14 +273,23 @@ public final class SyncBench {
     }
 
     static void unseed(String url, String user, String password) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement()) {
             s.execute("DELETE FROM agents WHERE name LIKE '" + SEED_PREFIX + "%'");
             s.execute("SELECT pg_notify('fleetgate_agent', '*')");
         }
     }
 
-    static void syncLoad(List<SimAgent> sims, Limiter limiter, int interval, int seconds, String corePids,
-            String dbUrl, String dbUser, String dbPassword) throws Exception {
+    static void syncLoad(
+            List<SimAgent> sims,
+            Limiter limiter,
+            int interval,
+            int seconds,
+            String corePids,
+            String dbUrl,
+            String dbUser,
+            String dbPassword)
+            throws Exception {
         int n = sims.size();
         Stats stats = new Stats(); // from the moment the sync was due (includes waiting for a free request)
         Stats sent = new Stats(); // from the moment it was sent
@@ -256,30 +302,34 @@ public final class SyncBench {
         for (int i = 0; i < n; i++) {
             SimAgent s = sims.get(i);
             long offset = (long) i * interval * 1_000_000L / n;
-            timer.scheduleAtFixedRate(() -> {
-                long due = System.nanoTime();
-                limiter.submit(() -> {
-                    long q = System.nanoTime();
-                    return s.syncAsync(0).whenComplete((r, e) -> {
-                        boolean counted = measuring.get();
-                        if (e != null || r.statusCode() != 200) {
-                            if (counted) {
-                                errors.incrementAndGet();
-                            }
-                            return;
-                        }
-                        long now = System.nanoTime();
-                        boolean content = s.absorb(r.body());
-                        if (counted) {
-                            stats.add((now - due) / 1000);
-                            sent.add((now - q) / 1000);
-                            if (content) {
-                                withContent.incrementAndGet();
-                            }
-                        }
-                    });
-                });
-            }, offset, interval * 1_000_000L, TimeUnit.MICROSECONDS);
+            timer.scheduleAtFixedRate(
+                    () -> {
+                        long due = System.nanoTime();
+                        limiter.submit(() -> {
+                            long q = System.nanoTime();
+                            return s.syncAsync(0).whenComplete((r, e) -> {
+                                boolean counted = measuring.get();
+                                if (e != null || r.statusCode() != 200) {
+                                    if (counted) {
+                                        errors.incrementAndGet();
+                                    }
+                                    return;
+                                }
+                                long now = System.nanoTime();
+                                boolean content = s.absorb(r.body());
+                                if (counted) {
+                                    stats.add((now - due) / 1000);
+                                    sent.add((now - q) / 1000);
+                                    if (content) {
+                                        withContent.incrementAndGet();
+                                    }
+                                }
+                            });
+                        });
+                    },
+                    offset,
+                    interval * 1_000_000L,
+                    TimeUnit.MICROSECONDS);
         }
         // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s): with the
         // load already running, both ends of the window are equally late.
@@ -296,8 +346,9 @@ public final class SyncBench {
         String load = loadAverage();
         timer.shutdownNow();
         limiter.drain();
-        System.out.printf("syncs: %d in %.1f s = %.0f syncs/s, errors %d, answers with content %d%n", stats.count(),
-                elapsed, stats.count() / elapsed, errors.get(), withContent.get());
+        System.out.printf(
+                "syncs: %d in %.1f s = %.0f syncs/s, errors %d, answers with content %d%n",
+                stats.count(), elapsed, stats.count() / elapsed, errors.get(), withContent.get());
         System.out.println("sync handling (client-side round trip, wait=0, from due): " + stats.summary());
         System.out.println("sync handling (client-side round trip, wait=0, from sent): " + sent.summary());
         System.out.println("load average at the end of the run: " + load);
@@ -305,20 +356,32 @@ public final class SyncBench {
         if (cpu0 >= 0) {
             double cpuSeconds = (cpu1 - cpu0) / 100.0;
             cpuPct = 100 * cpuSeconds / elapsed;
-            System.out.printf("core CPU: %.1f%% of one core (%.0f µs CPU per sync), all cores together%n", cpuPct,
-                    cpuSeconds * 1e6 / Math.max(1, stats.count()));
+            System.out.printf(
+                    "core CPU: %.1f%% of one core (%.0f µs CPU per sync), all cores together%n",
+                    cpuPct, cpuSeconds * 1e6 / Math.max(1, stats.count()));
         }
         double writesPerSync = Double.NaN;
         if (db0 != null) {
             writesPerSync = (double) (db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2]) / stats.count();
-            System.out.printf("PostgreSQL during the run: %d rows inserted, %d updated, %d deleted, %d commits "
-                    + "(%.3f row writes per sync, %.3f commits per sync)%n", db1[0] - db0[0], db1[1] - db0[1],
-                    db1[2] - db0[2], db1[3] - db0[3], writesPerSync, (double) (db1[3] - db0[3]) / stats.count());
+            System.out.printf(
+                    "PostgreSQL during the run: %d rows inserted, %d updated, %d deleted, %d commits "
+                            + "(%.3f row writes per sync, %.3f commits per sync)%n",
+                    db1[0] - db0[0],
+                    db1[1] - db0[1],
+                    db1[2] - db0[2],
+                    db1[3] - db0[3],
+                    writesPerSync,
+                    (double) (db1[3] - db0[3]) / stats.count());
         }
         // one line to compare runs over time (NaN: not measured in this run)
-        System.out.println(String.format(Locale.ROOT,
-                "sync_agents=%d sync_p99_ms=%.2f core_cpu_pct=%.1f db_writes_per_sync=%.3f errors=%d", n,
-                stats.percentileMillis(99), cpuPct, writesPerSync, errors.get()));
+        System.out.println(String.format(
+                Locale.ROOT,
+                "sync_agents=%d sync_p99_ms=%.2f core_cpu_pct=%.1f db_writes_per_sync=%.3f errors=%d",
+                n,
+                stats.percentileMillis(99),
+                cpuPct,
+                writesPerSync,
+                errors.get()));
     }
 
     /**
@@ -339,22 +402,31 @@ public final class SyncBench {
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         CompletableFuture<Void> allReached = new CompletableFuture<>();
         for (SimAgent s : sims) {
-            poll(s, wait, stop, held, () -> {
-                long t = changeAt.get();
-                if (s.revision("bundles") > baseline.get(s.id) && t != Long.MAX_VALUE && s.reached.compareAndSet(false, true)) {
-                    reach.add((System.nanoTime() - t) / 1000);
-                    if (reached.incrementAndGet() == sims.size()) {
-                        allReached.complete(null);
-                    }
-                }
-            }, errors);
+            poll(
+                    s,
+                    wait,
+                    stop,
+                    held,
+                    () -> {
+                        long t = changeAt.get();
+                        if (s.revision("bundles") > baseline.get(s.id)
+                                && t != Long.MAX_VALUE
+                                && s.reached.compareAndSet(false, true)) {
+                            reach.add((System.nanoTime() - t) / 1000);
+                            if (reached.incrementAndGet() == sims.size()) {
+                                allReached.complete(null);
+                            }
+                        }
+                    },
+                    errors);
         }
         // Every agent's first poll is held at once (nothing to send); wait for one whole hold so
         // that they also re-poll, as real agents do.
         Thread.sleep((wait + 2) * 1000L);
-        System.out.printf("polls in flight: %d (errors so far %d); load average %s%n", held.get(), errors.get(),
-                loadAverage());
-        String bundleId = admin.upload("/api/v1/bundles", benchBundle()).get("id").asText();
+        System.out.printf(
+                "polls in flight: %d (errors so far %d); load average %s%n", held.get(), errors.get(), loadAverage());
+        String bundleId =
+                admin.upload("/api/v1/bundles", benchBundle()).get("id").asText();
         changeAt.set(System.nanoTime());
         admin.post("/api/v1/bundles/" + bundleId + "/deployments", CoreClient.JSON.createObjectNode());
         long deployed = (System.nanoTime() - changeAt.get()) / 1000;
@@ -365,19 +437,29 @@ public final class SyncBench {
         }
         stop.set(true);
         System.out.printf("deployment request answered after %.1f ms%n", deployed / 1000.0);
-        System.out.printf("change reached %d of %d held agents, errors %d; load average %s%n", reached.get(),
-                sims.size(), errors.get(), loadAverage());
+        System.out.printf(
+                "change reached %d of %d held agents, errors %d; load average %s%n",
+                reached.get(), sims.size(), errors.get(), loadAverage());
         System.out.println("deployment request → held sync answered with it: " + reach.summary());
-        System.out.println(String.format(Locale.ROOT, "longpoll_agents=%d longpoll_reached=%d longpoll_p99_ms=%.1f "
-                + "longpoll_max_ms=%.1f", sims.size(), reached.get(), reach.percentileMillis(99),
+        System.out.println(String.format(
+                Locale.ROOT,
+                "longpoll_agents=%d longpoll_reached=%d longpoll_p99_ms=%.1f " + "longpoll_max_ms=%.1f",
+                sims.size(),
+                reached.get(),
+                reach.percentileMillis(99),
                 reach.percentileMillis(100)));
         admin.delete("/api/v1/bundles/" + bundleId + "/deployments");
         admin.delete("/api/v1/bundles/" + bundleId);
         Thread.sleep((wait + 2) * 1000L); // the polls end
     }
 
-    private static void poll(SimAgent s, int wait, java.util.concurrent.atomic.AtomicBoolean stop, AtomicInteger held,
-            Runnable onAnswer, AtomicInteger errors) {
+    private static void poll(
+            SimAgent s,
+            int wait,
+            java.util.concurrent.atomic.AtomicBoolean stop,
+            AtomicInteger held,
+            Runnable onAnswer,
+            AtomicInteger errors) {
         if (stop.get()) {
             return;
         }
@@ -388,8 +470,8 @@ public final class SyncBench {
                 if (errors.incrementAndGet() <= 3) {
                     System.out.println("poll failed: " + (e != null ? e : r.statusCode() + " " + r.body()));
                 }
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> poll(s, wait, stop, held, onAnswer,
-                        errors));
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)
+                        .execute(() -> poll(s, wait, stop, held, onAnswer, errors));
                 return;
             }
             s.absorb(r.body());
@@ -428,7 +510,9 @@ public final class SyncBench {
         }
         long sum = 0;
         for (String pid : pids.split(",")) {
-            String[] f = Files.readString(Path.of("/proc/" + pid.trim() + "/stat")).replaceAll(".*\\) ", "").split(" ");
+            String[] f = Files.readString(Path.of("/proc/" + pid.trim() + "/stat"))
+                    .replaceAll(".*\\) ", "")
+                    .split(" ");
             sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
         }
         return sum;
@@ -439,8 +523,10 @@ public final class SyncBench {
             return null;
         }
         try (Connection c = DriverManager.getConnection(url, user, password);
-                ResultSet rs = c.createStatement().executeQuery("SELECT tup_inserted, tup_updated, tup_deleted, xact_commit FROM pg_stat_database "
-                        + "WHERE datname = current_database()")) {
+                ResultSet rs = c.createStatement()
+                        .executeQuery(
+                                "SELECT tup_inserted, tup_updated, tup_deleted, xact_commit FROM pg_stat_database "
+                                        + "WHERE datname = current_database()")) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
         }
@@ -452,9 +538,10 @@ public final class SyncBench {
             m.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         if (!m.containsKey("password")) {
-            throw new IllegalArgumentException("usage: --core URL[,URL...] --password ADMIN_PASSWORD [--agents 2000] "
-                    + "[--interval 5] [--seconds 60] [--warmup 15] [--tasks 200] [--inflight 64] [--threads 4] "
-                    + "[--longpoll 0] [--seed true] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
+            throw new IllegalArgumentException(
+                    "usage: --core URL[,URL...] --password ADMIN_PASSWORD [--agents 2000] "
+                            + "[--interval 5] [--seconds 60] [--warmup 15] [--tasks 200] [--inflight 64] [--threads 4] "
+                            + "[--longpoll 0] [--seed true] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
         }
         return m;
     }
@@ -547,7 +634,10 @@ public final class SyncBench {
         /** The report; built again only when something changed (task results go out once). */
         synchronized String body() {
             if (body == null || !results.isEmpty()) {
-                ObjectNode b = CoreClient.JSON.createObjectNode().put("version", "bench").put("hostname", "bench")
+                ObjectNode b = CoreClient.JSON
+                        .createObjectNode()
+                        .put("version", "bench")
+                        .put("hostname", "bench")
                         .put("address", "127.0.0.1");
                 b.set("applied", applied.deepCopy());
                 b.putArray("taskResults").addAll(results);
@@ -567,8 +657,11 @@ public final class SyncBench {
 
         CompletableFuture<HttpResponse<String>> syncAsync(int wait) {
             HttpRequest r = HttpRequest.newBuilder(URI.create(core + "/api/v1/agents/" + id + "/sync?wait=" + wait))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                    .timeout(Duration.ofSeconds(wait + 30)).POST(HttpRequest.BodyPublishers.ofString(body())).build();
+                    .header("Authorization", "Bearer " + key)
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(wait + 30))
+                    .POST(HttpRequest.BodyPublishers.ofString(body()))
+                    .build();
             return http.sendAsync(r, HttpResponse.BodyHandlers.ofString());
         }
 
@@ -587,7 +680,8 @@ public final class SyncBench {
                 JsonNode b = CoreClient.JSON.readTree(answer);
                 synchronized (this) {
                     b.path("sections").fields().forEachRemaining(e -> applied.putObject(e.getKey())
-                            .put("revision", e.getValue().path("revision").asLong()).putNull("error"));
+                            .put("revision", e.getValue().path("revision").asLong())
+                            .putNull("error"));
                     if (b.path("sections").size() > 0) {
                         body = null;
                     }
@@ -601,7 +695,9 @@ public final class SyncBench {
 
         synchronized void ackTasks(JsonNode answer) {
             for (JsonNode t : answer.path("tasks")) {
-                ObjectNode res = CoreClient.JSON.createObjectNode().put("id", t.get("id").asText())
+                ObjectNode res = CoreClient.JSON
+                        .createObjectNode()
+                        .put("id", t.get("id").asText())
                         .put("status", "SUCCEEDED");
                 res.putObject("result");
                 results.add(res);
@@ -609,6 +705,5 @@ public final class SyncBench {
         }
     }
 
-    private SyncBench() {
-    }
+    private SyncBench() {}
 }

@@ -16,7 +16,16 @@ package dev.fleetgate.agent;
  * @param upstreamAddress    the upstream address(es) tried, or {@code null}
  * @param userAgent          the User-Agent header, or {@code null}
  */
-public record AccessLogEntry(long timeMillis, String serviceId, String clientAddress, String method,
-        String host, String path, int status, long bytesSent, double requestTimeSeconds,
-        Double upstreamTimeSeconds, String upstreamAddress, String userAgent) {
-}
+public record AccessLogEntry(
+        long timeMillis,
+        String serviceId,
+        String clientAddress,
+        String method,
+        String host,
+        String path,
+        int status,
+        long bytesSent,
+        double requestTimeSeconds,
+        Double upstreamTimeSeconds,
+        String upstreamAddress,
+        String userAgent) {}

@@ -1,6 +1,7 @@
 package dev.fleetgate.agent;
 
 import java.util.List;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**

@@ -1,7 +1,8 @@
 package dev.fleetgate.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.osgi.annotation.versioning.ConsumerType;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Metric batches waiting to be sent to the core (a service; the runtime uses the one with
@@ -41,6 +42,5 @@ public interface MetricsOutbox {
      * @param id     the provider's id of the batch (grows with age)
      * @param series {@code [{"name", "labels": {}, "points": [[epochMillis, value], ...]}, ...]}
      */
-    record Batch(long id, JsonNode series) {
-    }
+    record Batch(long id, JsonNode series) {}
 }

@@ -2,6 +2,7 @@ package dev.fleetgate.agent;
 
 import java.util.List;
 import java.util.Map;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -39,6 +40,5 @@ public interface ServiceEndpoints {
      * @param port   TCP port
      * @param weight load-balancing weight, 1..100
      */
-    record Endpoint(String id, String host, int port, int weight) {
-    }
+    record Endpoint(String id, String host, int port, int weight) {}
 }

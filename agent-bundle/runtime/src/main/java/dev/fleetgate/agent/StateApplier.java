@@ -1,7 +1,8 @@
 package dev.fleetgate.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.osgi.annotation.versioning.ConsumerType;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Applies one section of the desired state sent by the core (whiteboard service).

@@ -10,8 +10,7 @@ public final class StorableText {
     /** What replaces a character that cannot be stored. */
     public static final char REPLACEMENT = '\uFFFD';
 
-    private StorableText() {
-    }
+    private StorableText() {}
 
     /**
      * @param text any text

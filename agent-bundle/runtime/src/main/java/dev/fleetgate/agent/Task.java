@@ -9,5 +9,4 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param type    the task type, which selects the {@link TaskHandler}
  * @param payload the type-specific input, never {@code null} (an empty object when none)
  */
-public record Task(String id, String type, JsonNode payload) {
-}
+public record Task(String id, String type, JsonNode payload) {}

@@ -10,5 +10,4 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param text     the rendered template, title included
  * @param incident the incident as the REST API shows it (for structured channels such as webhooks)
  */
-public record Notification(String event, String title, String text, ObjectNode incident) {
-}
+public record Notification(String event, String title, String text, ObjectNode incident) {}

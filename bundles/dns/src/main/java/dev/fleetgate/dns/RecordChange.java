@@ -10,7 +10,10 @@ import java.util.Objects;
 public record RecordChange(Operation operation, DnsRecord record) {
 
     /** What to do with the record. */
-    public enum Operation { ADD, DELETE }
+    public enum Operation {
+        ADD,
+        DELETE
+    }
 
     public RecordChange {
         Objects.requireNonNull(operation, "operation");

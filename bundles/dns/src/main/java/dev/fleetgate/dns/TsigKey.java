@@ -43,7 +43,9 @@ public record TsigKey(String name, String algorithm, byte[] secret) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TsigKey k && name.equals(k.name) && algorithm.equals(k.algorithm)
+        return o instanceof TsigKey k
+                && name.equals(k.name)
+                && algorithm.equals(k.algorithm)
                 && Arrays.equals(secret, k.secret);
     }
 

@@ -9,6 +9,5 @@ public final class PageEvents {
     /** The alert kind of maintenance windows. */
     public static final String MAINTENANCE_KIND = "maintenance";
 
-    private PageEvents() {
-    }
+    private PageEvents() {}
 }

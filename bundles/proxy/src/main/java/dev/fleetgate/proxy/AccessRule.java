@@ -17,7 +17,9 @@ public record AccessRule(Action action, String source) {
 
     /** What a matching rule does. */
     public enum Action {
-        @JsonProperty("allow") ALLOW,
-        @JsonProperty("deny") DENY
+        @JsonProperty("allow")
+        ALLOW,
+        @JsonProperty("deny")
+        DENY
     }
 }

@@ -15,5 +15,4 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {
-}
+public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {}

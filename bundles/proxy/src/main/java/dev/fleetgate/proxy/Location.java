@@ -20,9 +20,11 @@ public record Location(String path, Match match, String upstream, String handler
     /** How a location's path matches a request path. */
     public enum Match {
         /** the request path starts with the path */
-        @JsonProperty("prefix") PREFIX,
+        @JsonProperty("prefix")
+        PREFIX,
         /** the request path equals the path */
-        @JsonProperty("exact") EXACT
+        @JsonProperty("exact")
+        EXACT
     }
 
     public Location {

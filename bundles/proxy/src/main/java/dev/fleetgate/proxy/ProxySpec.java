@@ -22,8 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ProxySpec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> accessRules,
-        Map<String, JsonNode> extensions) {
+public record ProxySpec(
+        List<Site> sites, List<Upstream> upstreams, List<AccessRule> accessRules, Map<String, JsonNode> extensions) {
 
     /** The desired-state section this spec is sent in. */
     public static final String SECTION = "proxy";

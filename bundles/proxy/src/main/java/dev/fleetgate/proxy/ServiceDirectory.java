@@ -2,6 +2,7 @@ package dev.fleetgate.proxy;
 
 import java.util.List;
 import java.util.Optional;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -50,15 +51,30 @@ public interface ServiceDirectory {
      * @param replicas   the desired replica count per agent, or 0 without containers
      * @param tls        the service's {@code tls} setting as its owner wrote it ({@link TlsSetting#OFF} when none)
      */
-    record ServiceInfo(String id, String name, long revision, List<String> domains, List<String> agentIds,
-            List<Target> targets, boolean containers, int replicas, TlsSetting tls) {
+    record ServiceInfo(
+            String id,
+            String name,
+            long revision,
+            List<String> domains,
+            List<String> agentIds,
+            List<Target> targets,
+            boolean containers,
+            int replicas,
+            TlsSetting tls) {
         public ServiceInfo {
             tls = tls == null ? TlsSetting.OFF : tls;
         }
 
         /** A service without TLS (the constructor of version 1.2). */
-        public ServiceInfo(String id, String name, long revision, List<String> domains, List<String> agentIds,
-                List<Target> targets, boolean containers, int replicas) {
+        public ServiceInfo(
+                String id,
+                String name,
+                long revision,
+                List<String> domains,
+                List<String> agentIds,
+                List<Target> targets,
+                boolean containers,
+                int replicas) {
             this(id, name, revision, domains, agentIds, targets, containers, replicas, TlsSetting.OFF);
         }
     }

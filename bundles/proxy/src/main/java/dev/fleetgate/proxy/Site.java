@@ -28,10 +28,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Site(String id, String serviceId, String serviceName, List<String> serverNames,
-        List<Listen> listen, List<Location> locations, Tls tls, List<ErrorPage> errorPages,
-        List<AccessRule> accessRules, long maxBodyBytes, Timeouts timeouts,
-        Map<String, String> requestHeaders, Map<String, String> responseHeaders, boolean websockets) {
+public record Site(
+        String id,
+        String serviceId,
+        String serviceName,
+        List<String> serverNames,
+        List<Listen> listen,
+        List<Location> locations,
+        Tls tls,
+        List<ErrorPage> errorPages,
+        List<AccessRule> accessRules,
+        long maxBodyBytes,
+        Timeouts timeouts,
+        Map<String, String> requestHeaders,
+        Map<String, String> responseHeaders,
+        boolean websockets) {
 
     public Site {
         serverNames = Specs.list(serverNames);
@@ -45,27 +56,92 @@ public record Site(String id, String serviceId, String serviceName, List<String>
     }
 
     public Site withListen(List<Listen> l) {
-        return new Site(id, serviceId, serviceName, serverNames, l, locations, tls, errorPages, accessRules,
-                maxBodyBytes, timeouts, requestHeaders, responseHeaders, websockets);
+        return new Site(
+                id,
+                serviceId,
+                serviceName,
+                serverNames,
+                l,
+                locations,
+                tls,
+                errorPages,
+                accessRules,
+                maxBodyBytes,
+                timeouts,
+                requestHeaders,
+                responseHeaders,
+                websockets);
     }
 
     public Site withLocations(List<Location> l) {
-        return new Site(id, serviceId, serviceName, serverNames, listen, l, tls, errorPages, accessRules,
-                maxBodyBytes, timeouts, requestHeaders, responseHeaders, websockets);
+        return new Site(
+                id,
+                serviceId,
+                serviceName,
+                serverNames,
+                listen,
+                l,
+                tls,
+                errorPages,
+                accessRules,
+                maxBodyBytes,
+                timeouts,
+                requestHeaders,
+                responseHeaders,
+                websockets);
     }
 
     public Site withTls(Tls t) {
-        return new Site(id, serviceId, serviceName, serverNames, listen, locations, t, errorPages, accessRules,
-                maxBodyBytes, timeouts, requestHeaders, responseHeaders, websockets);
+        return new Site(
+                id,
+                serviceId,
+                serviceName,
+                serverNames,
+                listen,
+                locations,
+                t,
+                errorPages,
+                accessRules,
+                maxBodyBytes,
+                timeouts,
+                requestHeaders,
+                responseHeaders,
+                websockets);
     }
 
     public Site withErrorPages(List<ErrorPage> p) {
-        return new Site(id, serviceId, serviceName, serverNames, listen, locations, tls, p, accessRules,
-                maxBodyBytes, timeouts, requestHeaders, responseHeaders, websockets);
+        return new Site(
+                id,
+                serviceId,
+                serviceName,
+                serverNames,
+                listen,
+                locations,
+                tls,
+                p,
+                accessRules,
+                maxBodyBytes,
+                timeouts,
+                requestHeaders,
+                responseHeaders,
+                websockets);
     }
 
     public Site withAccessRules(List<AccessRule> r) {
-        return new Site(id, serviceId, serviceName, serverNames, listen, locations, tls, errorPages, r,
-                maxBodyBytes, timeouts, requestHeaders, responseHeaders, websockets);
+        return new Site(
+                id,
+                serviceId,
+                serviceName,
+                serverNames,
+                listen,
+                locations,
+                tls,
+                errorPages,
+                r,
+                maxBodyBytes,
+                timeouts,
+                requestHeaders,
+                responseHeaders,
+                websockets);
     }
 }

@@ -7,8 +7,7 @@ import java.util.TreeMap;
 
 /** Immutable, deterministically ordered copies for the spec records. */
 final class Specs {
-    private Specs() {
-    }
+    private Specs() {}
 
     static <T> List<T> list(List<T> in) {
         return in == null ? List.of() : List.copyOf(in);

@@ -16,8 +16,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Target(String host, int port, int weight, Integer maxFails, Integer failTimeoutSeconds,
-        boolean backup) {
+public record Target(String host, int port, int weight, Integer maxFails, Integer failTimeoutSeconds, boolean backup) {
 
     public Target {
         weight = weight <= 0 ? 1 : weight;

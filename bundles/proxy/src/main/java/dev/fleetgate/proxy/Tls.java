@@ -33,9 +33,15 @@ import dev.fleetgate.api.DesiredStateContributor;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Tls(String certificateId, String certificatePem,
-        @JsonSerialize(using = SealedKey.Writer.class) @JsonDeserialize(using = SealedKey.Reader.class) String privateKeyPem,
-        boolean redirectHttp, Long hstsMaxAgeSeconds) {
+public record Tls(
+        String certificateId,
+        String certificatePem,
+
+        @JsonSerialize(using = SealedKey.Writer.class) @JsonDeserialize(using = SealedKey.Reader.class)
+        String privateKeyPem,
+
+        boolean redirectHttp,
+        Long hstsMaxAgeSeconds) {
 
     /** Prefix of a {@code privateKeyPem} that holds {@code SecretBox} text rather than PEM. */
     public static final String SEALED_PREFIX = "$sealed:";
@@ -50,8 +56,7 @@ public record Tls(String certificateId, String certificatePem,
 
     /** Jackson (de)serializers of a key that may be sealed. */
     static final class SealedKey {
-        private SealedKey() {
-        }
+        private SealedKey() {}
 
         static final class Writer extends JsonSerializer<String> {
             @Override

@@ -19,14 +19,22 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Upstream(String name, String serviceId, LbMethod lbMethod, int keepalive, List<Target> targets,
+public record Upstream(
+        String name,
+        String serviceId,
+        LbMethod lbMethod,
+        int keepalive,
+        List<Target> targets,
         HealthCheck healthCheck) {
 
     /** Balancing methods. */
     public enum LbMethod {
-        @JsonProperty("round_robin") ROUND_ROBIN,
-        @JsonProperty("least_conn") LEAST_CONN,
-        @JsonProperty("ip_hash") IP_HASH
+        @JsonProperty("round_robin")
+        ROUND_ROBIN,
+        @JsonProperty("least_conn")
+        LEAST_CONN,
+        @JsonProperty("ip_hash")
+        IP_HASH
     }
 
     public Upstream {

@@ -27,12 +27,18 @@ public final class AgentProcess implements AutoCloseable {
      */
     public AgentProcess proxyPorts(int http, int https, int admin) {
         environment = java.util.Map.of(
-                "FLEETGATE_PROXY_HTTP_PORT", String.valueOf(http),
-                "FLEETGATE_PROXY_HTTPS_PORT", String.valueOf(https),
-                "FLEETGATE_PROXY_ADMIN_PORT", String.valueOf(admin),
-                "FLEETGATE_PROXY_LISTEN_ADDRESS", "127.0.0.1",
-                "FLEETGATE_PROXY_WORKER_PROCESSES", "1",
-                "FLEETGATE_AGENT_JAVA_OPTS", "-Xms16m -Xmx128m -XX:+UseSerialGC");
+                "FLEETGATE_PROXY_HTTP_PORT",
+                String.valueOf(http),
+                "FLEETGATE_PROXY_HTTPS_PORT",
+                String.valueOf(https),
+                "FLEETGATE_PROXY_ADMIN_PORT",
+                String.valueOf(admin),
+                "FLEETGATE_PROXY_LISTEN_ADDRESS",
+                "127.0.0.1",
+                "FLEETGATE_PROXY_WORKER_PROCESSES",
+                "1",
+                "FLEETGATE_AGENT_JAVA_OPTS",
+                "-Xms16m -Xmx128m -XX:+UseSerialGC");
         return this;
     }
 
@@ -42,16 +48,24 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     /** Starts the agent with extra environment on top of {@link #proxyPorts}' (the extra wins). */
-    public void start(String coreUrl, String name, String token, java.util.Map<String, String> extra) throws IOException {
+    public void start(String coreUrl, String name, String token, java.util.Map<String, String> extra)
+            throws IOException {
         java.util.Map<String, String> env = new java.util.HashMap<>(environment);
         env.putAll(extra);
-        List<String> cmd = new ArrayList<>(List.of(dist.resolve("bin/fleetgate-agent").toString(),
-                "--core", coreUrl, "--name", name, "--state-dir", stateDir.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                dist.resolve("bin/fleetgate-agent").toString(),
+                "--core",
+                coreUrl,
+                "--name",
+                name,
+                "--state-dir",
+                stateDir.toString()));
         if (token != null) {
             cmd.add("--token");
             cmd.add(token);
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().putAll(env);
         process = pb.start();
@@ -67,13 +81,19 @@ public final class AgentProcess implements AutoCloseable {
 
     /** The JVM's pid (the launcher script may exec it or run it as a child). */
     public ProcessHandle jvm() {
-        return process.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("java"))
-                .findFirst().orElse(process.toHandle());
+        return process.toHandle()
+                .descendants()
+                .filter(h -> h.info().command().orElse("").endsWith("java"))
+                .findFirst()
+                .orElse(process.toHandle());
     }
 
     /** Freezes (SIGSTOP) or thaws (SIGCONT) the agent's JVM. */
     public void signal(String sig) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-" + sig, String.valueOf(jvm().pid())).inheritIO().start().waitFor();
+        new ProcessBuilder("kill", "-" + sig, String.valueOf(jvm().pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 
     public void kill() {
@@ -94,10 +114,13 @@ public final class AgentProcess implements AutoCloseable {
             long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).trim());
             ProcessHandle.of(pid).ifPresent(h -> {
                 h.destroy();
-                h.onExit().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS).exceptionally(e -> {
-                    h.destroyForcibly();
-                    return h;
-                }).join();
+                h.onExit()
+                        .orTimeout(15, java.util.concurrent.TimeUnit.SECONDS)
+                        .exceptionally(e -> {
+                            h.destroyForcibly();
+                            return h;
+                        })
+                        .join();
             });
         } catch (IOException | NumberFormatException e) {
             // the driver never started nginx
@@ -112,8 +135,10 @@ public final class AgentProcess implements AutoCloseable {
     public String awaitOnline(Api admin, String name, Duration timeout) {
         String[] id = new String[1];
         Processes.await("agent " + name + " ONLINE (log " + log + ")", timeout, () -> {
-            for (com.fasterxml.jackson.databind.JsonNode a : admin.get("/api/v1/agents").expect(200).body()) {
-                if (name.equals(a.path("name").asText()) && "ONLINE".equals(a.path("status").asText())) {
+            for (com.fasterxml.jackson.databind.JsonNode a :
+                    admin.get("/api/v1/agents").expect(200).body()) {
+                if (name.equals(a.path("name").asText())
+                        && "ONLINE".equals(a.path("status").asText())) {
                     id[0] = a.get("id").asText();
                     return true;
                 }

@@ -33,6 +33,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.fleetgate.persistence.testing.TestDatabase;
+
 import jakarta.mail.internet.MimeMessage;
 
 /**
@@ -77,7 +78,8 @@ class AlertsE2EIT {
 
     @BeforeAll
     void start() throws Exception {
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("alerts-" + System.currentTimeMillis());
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath())
+                .resolve("alerts-" + System.currentTimeMillis());
         Files.createDirectories(work);
         telegram = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         telegram.createContext("/", this::sendMessage);
@@ -90,12 +92,15 @@ class AlertsE2EIT {
         core = CoreProcess.install(work, CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
         core.start();
         admin = core.admin();
-        second = CoreProcess.installBeside(core, work.resolve("second"), SECOND_CORE_PORTS, db,
-                Map.of("syncIntervalSeconds", "5"));
+        second = CoreProcess.installBeside(
+                core, work.resolve("second"), SECOND_CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
         second.start();
         secondAdmin = second.admin();
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "alerts-e2e")).expect(201)
-                .body().get("token").asText();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "alerts-e2e"))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
         agent = new AgentProcess(work);
         agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
         agent.start(core.url(), "alerts-e2e", token);
@@ -148,7 +153,9 @@ class AlertsE2EIT {
     }
 
     private List<JsonNode> telegram(String needle) {
-        return telegramMessages.stream().filter(m -> m.path("text").asText().contains(needle)).toList();
+        return telegramMessages.stream()
+                .filter(m -> m.path("text").asText().contains(needle))
+                .toList();
     }
 
     private List<String> mails() throws Exception {
@@ -162,25 +169,95 @@ class AlertsE2EIT {
     @Test
     @Order(1)
     void aRuleOnARealMetricSendsOneTelegramAndOneEmail() throws Exception {
-        String tg = admin.post("/api/v1/alerts/channels", Map.of("name", "ops telegram", "type", "telegram",
-                "settings", Map.of("botToken", TOKEN, "chatId", CHAT, "apiBaseUrl", "http://127.0.0.1:"
-                        + telegram.getAddress().getPort()))).expect(201).body().get("id").asText();
-        String mail = admin.post("/api/v1/alerts/channels", Map.of("name", "ops mail", "type", "email",
-                "settings", Map.of("to", List.of("ops@fleet.test"), "from", "alerts@fleet.test", "host", "127.0.0.1",
-                        "port", smtp.getSmtp().getPort(), "username", "alerts", "password", "smtp-pw")))
-                .expect(201).body().get("id").asText();
+        String tg = admin.post(
+                        "/api/v1/alerts/channels",
+                        Map.of(
+                                "name",
+                                "ops telegram",
+                                "type",
+                                "telegram",
+                                "settings",
+                                Map.of(
+                                        "botToken",
+                                        TOKEN,
+                                        "chatId",
+                                        CHAT,
+                                        "apiBaseUrl",
+                                        "http://127.0.0.1:"
+                                                + telegram.getAddress().getPort())))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
+        String mail = admin.post(
+                        "/api/v1/alerts/channels",
+                        Map.of(
+                                "name",
+                                "ops mail",
+                                "type",
+                                "email",
+                                "settings",
+                                Map.of(
+                                        "to",
+                                        List.of("ops@fleet.test"),
+                                        "from",
+                                        "alerts@fleet.test",
+                                        "host",
+                                        "127.0.0.1",
+                                        "port",
+                                        smtp.getSmtp().getPort(),
+                                        "username",
+                                        "alerts",
+                                        "password",
+                                        "smtp-pw")))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
         JsonNode listed = admin.get("/api/v1/alerts/channels").expect(200).body();
-        assertTrue(listed.toString().contains("********") && !listed.toString().contains("E2E-token")
-                && !listed.toString().contains("smtp-pw"), "secrets are write-only: " + listed);
-        assertTrue(admin.post("/api/v1/alerts/channels/" + tg + "/test", Map.of()).expect(200).body().path("ok")
-                .asBoolean(), "test message");
-        Processes.await("the test message", Duration.ofSeconds(10), () -> telegram("[TEST]").size() == 1);
+        assertTrue(
+                listed.toString().contains("********")
+                        && !listed.toString().contains("E2E-token")
+                        && !listed.toString().contains("smtp-pw"),
+                "secrets are write-only: " + listed);
+        assertTrue(
+                admin.post("/api/v1/alerts/channels/" + tg + "/test", Map.of())
+                        .expect(200)
+                        .body()
+                        .path("ok")
+                        .asBoolean(),
+                "test message");
+        Processes.await(
+                "the test message",
+                Duration.ofSeconds(10),
+                () -> telegram("[TEST]").size() == 1);
 
         ruleCreatedAt = System.currentTimeMillis();
-        ruleId = secondAdmin.post("/api/v1/alerts/rules", Map.of("name", "E2E CPU", "metric", "host_cpu_usage_percent",
-                "labels", Map.of("cpu", "total", "agent", agentId), "op", ">=", "threshold", 0, "forSeconds", 0,
-                "channelIds", List.of(tg, mail))).expect(201).body().get("id").asText();
-        Processes.await("one Telegram message and one e-mail", Duration.ofSeconds(90),
+        ruleId = secondAdmin
+                .post(
+                        "/api/v1/alerts/rules",
+                        Map.of(
+                                "name",
+                                "E2E CPU",
+                                "metric",
+                                "host_cpu_usage_percent",
+                                "labels",
+                                Map.of("cpu", "total", "agent", agentId),
+                                "op",
+                                ">=",
+                                "threshold",
+                                0,
+                                "forSeconds",
+                                0,
+                                "channelIds",
+                                List.of(tg, mail)))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
+        Processes.await(
+                "one Telegram message and one e-mail",
+                Duration.ofSeconds(90),
                 () -> telegram("E2E CPU").size() == 1 && smtp.getReceivedMessages().length == 1);
         long latency = System.currentTimeMillis() - ruleCreatedAt;
         System.out.println("[alerts-e2e] rule created -> Telegram + e-mail received: " + latency + " ms");
@@ -189,11 +266,19 @@ class AlertsE2EIT {
         assertEquals(1, telegram("E2E CPU").size(), "not one message per sample");
         assertEquals(1, smtp.getReceivedMessages().length);
         assertTrue(mails().get(0).startsWith("[WARNING] E2E CPU: agent=" + agentId), mails().get(0));
-        JsonNode open = admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId).expect(200).body();
+        JsonNode open = admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId)
+                .expect(200)
+                .body();
         assertEquals(1, open.size(), open.toString());
-        assertEquals(open, secondAdmin.get("/api/v1/incidents?state=open&ruleId=" + ruleId).expect(200).body(),
+        assertEquals(
+                open,
+                secondAdmin
+                        .get("/api/v1/incidents?state=open&ruleId=" + ruleId)
+                        .expect(200)
+                        .body(),
                 "both cores show the same incident");
-        assertEquals("agent=" + agentId + ",cpu=total", open.get(0).path("subject").asText());
+        assertEquals(
+                "agent=" + agentId + ",cpu=total", open.get(0).path("subject").asText());
     }
 
     @Test
@@ -203,29 +288,64 @@ class AlertsE2EIT {
         core.start();
         admin = core.admin();
         Thread.sleep(20_000);
-        assertEquals(1, secondAdmin.get("/api/v1/incidents?ruleId=" + ruleId).expect(200).body().size());
+        assertEquals(
+                1,
+                secondAdmin
+                        .get("/api/v1/incidents?ruleId=" + ruleId)
+                        .expect(200)
+                        .body()
+                        .size());
         assertEquals(1, telegram("E2E CPU").size());
         assertEquals(1, smtp.getReceivedMessages().length);
-        assertEquals(1, admin.get("/api/v1/incidents?ruleId=" + ruleId).expect(200).body().size());
+        assertEquals(
+                1,
+                admin.get("/api/v1/incidents?ruleId=" + ruleId)
+                        .expect(200)
+                        .body()
+                        .size());
     }
 
     @Test
     @Order(3)
     void whenItClearsOneResolvedMessageFollows() throws Exception {
-        secondAdmin.put("/api/v1/alerts/rules/" + ruleId, Map.of("name", "E2E CPU", "metric", "host_cpu_usage_percent",
-                "labels", Map.of("cpu", "total", "agent", agentId), "op", ">=", "threshold", 1000, "forSeconds", 0,
-                "channelIds", admin.get("/api/v1/alerts/rules/" + ruleId).expect(200).body().get("channelIds")))
+        secondAdmin
+                .put(
+                        "/api/v1/alerts/rules/" + ruleId,
+                        Map.of(
+                                "name",
+                                "E2E CPU",
+                                "metric",
+                                "host_cpu_usage_percent",
+                                "labels",
+                                Map.of("cpu", "total", "agent", agentId),
+                                "op",
+                                ">=",
+                                "threshold",
+                                1000,
+                                "forSeconds",
+                                0,
+                                "channelIds",
+                                admin.get("/api/v1/alerts/rules/" + ruleId)
+                                        .expect(200)
+                                        .body()
+                                        .get("channelIds")))
                 .expect(200);
-        Processes.await("one resolved message on each channel", Duration.ofSeconds(90),
+        Processes.await(
+                "one resolved message on each channel",
+                Duration.ofSeconds(90),
                 () -> telegram("[RESOLVED] E2E CPU").size() == 1 && smtp.getReceivedMessages().length == 2);
         Thread.sleep(20_000);
         assertEquals(2, telegram("E2E CPU").size(), "opened + resolved, nothing else");
         assertEquals(2, smtp.getReceivedMessages().length);
         assertTrue(mails().get(1).startsWith("[RESOLVED] E2E CPU"), mails().get(1));
-        JsonNode incident = admin.get("/api/v1/incidents?ruleId=" + ruleId).expect(200).body();
+        JsonNode incident =
+                admin.get("/api/v1/incidents?ruleId=" + ruleId).expect(200).body();
         assertEquals(1, incident.size());
         assertEquals("RESOLVED", incident.get(0).path("state").asText());
-        JsonNode detail = admin.get("/api/v1/incidents/" + incident.get(0).path("id").asText()).expect(200).body();
+        JsonNode detail = admin.get(
+                        "/api/v1/incidents/" + incident.get(0).path("id").asText())
+                .expect(200)
+                .body();
         assertEquals(4, detail.path("deliveries").size(), detail.toString());
         for (JsonNode d : detail.path("deliveries")) {
             assertEquals("SENT", d.path("state").asText(), d.toString());
@@ -244,45 +364,82 @@ class AlertsE2EIT {
             ex.close();
         });
         upstream.start();
-        String serviceId = admin.post("/api/v1/services", Map.of("name", "errors", "domains", List.of(ERRORS_HOST),
-                "agentIds", List.of(agentId), "upstream", Map.of("targets", List.of(Map.of("host", "127.0.0.1",
-                        "port", UPSTREAM, "weight", 1)))))
-                .expect(201).body().get("id").asText();
-        Processes.await("nginx routes " + ERRORS_HOST + " to the upstream (agent log " + agent.log() + ")",
-                Duration.ofSeconds(60), () -> statusThroughNginx() == 500);
+        String serviceId = admin.post(
+                        "/api/v1/services",
+                        Map.of(
+                                "name",
+                                "errors",
+                                "domains",
+                                List.of(ERRORS_HOST),
+                                "agentIds",
+                                List.of(agentId),
+                                "upstream",
+                                Map.of("targets", List.of(Map.of("host", "127.0.0.1", "port", UPSTREAM, "weight", 1)))))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
+        Processes.await(
+                "nginx routes " + ERRORS_HOST + " to the upstream (agent log " + agent.log() + ")",
+                Duration.ofSeconds(60),
+                () -> statusThroughNginx() == 500);
         String tg = null;
         for (JsonNode c : admin.get("/api/v1/alerts/channels").expect(200).body()) {
             if (c.path("name").asText().equals("ops telegram")) {
                 tg = c.path("id").asText();
             }
         }
-        secondAdmin.post("/api/v1/alerts/rules", Map.of("name", "E2E 5xx", "metric", "service_5xx_ratio_percent",
-                "labels", Map.of("service", serviceId), "op", ">", "threshold", 5, "channelIds", List.of(tg)))
+        secondAdmin
+                .post(
+                        "/api/v1/alerts/rules",
+                        Map.of(
+                                "name",
+                                "E2E 5xx",
+                                "metric",
+                                "service_5xx_ratio_percent",
+                                "labels",
+                                Map.of("service", serviceId),
+                                "op",
+                                ">",
+                                "threshold",
+                                5,
+                                "channelIds",
+                                List.of(tg)))
                 .expect(201);
         // traffic through the agent's nginx, as clients would send it
         AtomicBoolean sending = new AtomicBoolean(true);
-        Thread traffic = new Thread(() -> {
-            while (sending.get()) {
-                statusThroughNginx();
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "alerts-e2e-traffic");
+        Thread traffic = new Thread(
+                () -> {
+                    while (sending.get()) {
+                        statusThroughNginx();
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "alerts-e2e-traffic");
         traffic.start();
         try {
-            Processes.await("one Telegram message for the 5xx rule", Duration.ofSeconds(90),
+            Processes.await(
+                    "one Telegram message for the 5xx rule",
+                    Duration.ofSeconds(90),
                     () -> telegram("E2E 5xx").size() == 1);
-            assertTrue(telegram("E2E 5xx").get(0).path("text").asText().contains("service=" + serviceId),
+            assertTrue(
+                    telegram("E2E 5xx").get(0).path("text").asText().contains("service=" + serviceId),
                     telegram("E2E 5xx").toString());
             JsonNode perCode = admin.get("/api/v1/metrics/query?name=service_responses_by_code_per_second&from="
-                    + (System.currentTimeMillis() - 120_000) + "&to=" + (System.currentTimeMillis() + 1_000)
-                    + "&step=10s&service=" + serviceId + "&code=500").expect(200).body().path("series");
+                            + (System.currentTimeMillis() - 120_000) + "&to=" + (System.currentTimeMillis() + 1_000)
+                            + "&step=10s&service=" + serviceId + "&code=500")
+                    .expect(200)
+                    .body()
+                    .path("series");
             assertEquals(1, perCode.size(), "the per-code series of status 500: " + perCode);
             answer.set(200);
-            Processes.await("one resolved Telegram message for the 5xx rule", Duration.ofSeconds(90),
+            Processes.await(
+                    "one resolved Telegram message for the 5xx rule",
+                    Duration.ofSeconds(90),
                     () -> telegram("[RESOLVED] E2E 5xx").size() == 1);
             Thread.sleep(15_000);
             assertEquals(2, telegram("E2E 5xx").size(), "opened + resolved, nothing else: " + telegram("E2E 5xx"));
@@ -298,8 +455,9 @@ class AlertsE2EIT {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", PROXY_HTTP), 2000);
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(("GET /shop HTTP/1.0\r\nHost: " + ERRORS_HOST + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET /shop HTTP/1.0\r\nHost: " + ERRORS_HOST + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String head = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             return Integer.parseInt(head.split(" ", 3)[1]);
         } catch (IOException | RuntimeException e) {

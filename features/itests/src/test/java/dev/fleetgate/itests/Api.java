@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 public final class Api {
     public static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private volatile String token;
 
@@ -35,8 +36,12 @@ public final class Api {
     }
 
     public Api login(String user, String password) {
-        Response r = call("POST", "/api/v1/auth/login",
-                JSON.createObjectNode().put("username", user).put("password", password), null).expect(200);
+        Response r = call(
+                        "POST",
+                        "/api/v1/auth/login",
+                        JSON.createObjectNode().put("username", user).put("password", password),
+                        null)
+                .expect(200);
         token = r.body().get("accessToken").asText();
         return this;
     }
@@ -69,7 +74,8 @@ public final class Api {
     }
 
     public Response upload(String path, Path file) throws IOException {
-        HttpRequest.Builder b = request(path).header("Content-Type", "application/java-archive")
+        HttpRequest.Builder b = request(path)
+                .header("Content-Type", "application/java-archive")
                 .POST(HttpRequest.BodyPublishers.ofFile(file));
         return send(b);
     }

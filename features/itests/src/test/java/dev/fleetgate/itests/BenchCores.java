@@ -31,21 +31,32 @@ public final class BenchCores {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(cores, db)));
         try {
             for (int i = 0; i < n; i++) {
-                CoreProcess core = CoreProcess.install(work.resolve("c" + i), ports + 5 * i, db,
+                CoreProcess core = CoreProcess.install(
+                        work.resolve("c" + i),
+                        ports + 5 * i,
+                        db,
                         Map.of("syncIntervalSeconds", a.getOrDefault("interval", "5")));
                 cores.add(core);
                 System.out.printf("core %d started in %s%n", i, core.start());
                 core.admin(); // every module mounted
             }
             StringBuilder env = new StringBuilder();
-            env.append("CORE_URLS=").append(String.join(",", cores.stream().map(CoreProcess::url).toList())).append('\n');
-            env.append("CORE_PIDS=").append(String.join(",", cores.stream().map(c -> String.valueOf(c.jvmPid()))
-                    .toList())).append('\n');
+            env.append("CORE_URLS=")
+                    .append(String.join(
+                            ",", cores.stream().map(CoreProcess::url).toList()))
+                    .append('\n');
+            env.append("CORE_PIDS=")
+                    .append(String.join(
+                            ",",
+                            cores.stream().map(c -> String.valueOf(c.jvmPid())).toList()))
+                    .append('\n');
             env.append("CORE_PASSWORD=").append(CoreProcess.ADMIN_PASSWORD).append('\n');
             env.append("DB_URL=").append(db.jdbcUrl()).append('\n');
             env.append("DB_USER=").append(TestDatabase.user()).append('\n');
             env.append("DB_PASSWORD=").append(TestDatabase.password()).append('\n');
-            env.append("CORE_HOMES=").append(String.join(",", cores.stream().map(c -> c.home().toString()).toList()))
+            env.append("CORE_HOMES=")
+                    .append(String.join(
+                            ",", cores.stream().map(c -> c.home().toString()).toList()))
                     .append('\n');
             Files.writeString(out, env);
             System.out.println("ready: " + out);
@@ -69,6 +80,5 @@ public final class BenchCores {
         }
     }
 
-    private BenchCores() {
-    }
+    private BenchCores() {}
 }

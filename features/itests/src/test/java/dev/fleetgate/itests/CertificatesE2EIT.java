@@ -79,12 +79,22 @@ class CertificatesE2EIT {
         admin = fleet.admin();
         agentId = fleet.agentId();
         pebble = new Pebble(21420, HTTP, Map.of());
-        fleet.configure(CERTIFICATES_PID, Map.of("directoryUrl", pebble.directoryUrl(), "caFile",
-                pebble.caFile().toString(), "tickSeconds", "1", "retryInitialSeconds", "5"));
+        fleet.configure(
+                CERTIFICATES_PID,
+                Map.of(
+                        "directoryUrl",
+                        pebble.directoryUrl(),
+                        "caFile",
+                        pebble.caFile().toString(),
+                        "tickSeconds",
+                        "1",
+                        "retryInitialSeconds",
+                        "5"));
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", UPSTREAM), 64);
         upstream.setExecutor(Executors.newFixedThreadPool(2));
         upstream.createContext("/", ex -> {
-            byte[] body = ("hello " + ex.getRequestHeaders().getFirst("X-Forwarded-Proto")).getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    ("hello " + ex.getRequestHeaders().getFirst("X-Forwarded-Proto")).getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(200, body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);
@@ -121,16 +131,25 @@ class CertificatesE2EIT {
     @Order(1)
     void anAdminAgreesToTheTermsOfTheConfiguredAcmeServer() throws Exception {
         // the configuration written by start() reaches the running module through FileInstall and Config Admin
-        JsonNode account = Processes.awaitValue("the certificates module configured for Pebble", Duration.ofSeconds(60),
-                () -> {
-                    JsonNode a = admin.put("/api/v1/certificates/account",
-                            Map.of("email", "admin@certs.e2e.test", "termsAgreed", true)).expect(200).body();
+        JsonNode account =
+                Processes.awaitValue("the certificates module configured for Pebble", Duration.ofSeconds(60), () -> {
+                    JsonNode a = admin.put(
+                                    "/api/v1/certificates/account",
+                                    Map.of("email", "admin@certs.e2e.test", "termsAgreed", true))
+                            .expect(200)
+                            .body();
                     return pebble.directoryUrl().equals(a.get("directoryUrl").asText()) ? a : null;
                 });
         assertEquals(pebble.directoryUrl(), account.get("directoryUrl").asText());
         assertTrue(account.get("termsAgreed").asBoolean());
-        assertEquals(400, admin.put("/api/v1/certificates/account", Map.of("email", "not an address")).status());
-        assertEquals(400, admin.post("/api/v1/certificates", Map.of("domains", List.of("bad..name"))).status());
+        assertEquals(
+                400,
+                admin.put("/api/v1/certificates/account", Map.of("email", "not an address"))
+                        .status());
+        assertEquals(
+                400,
+                admin.post("/api/v1/certificates", Map.of("domains", List.of("bad..name")))
+                        .status());
     }
 
     @Test
@@ -145,25 +164,43 @@ class CertificatesE2EIT {
                 // tls in the body of POST /services
                 body.putObject("tls").put("mode", "auto").put("redirectHttp", true);
                 t0 = System.nanoTime();
-                id = admin.post("/api/v1/services", body).expect(201).body().get("id").asText();
+                id = admin.post("/api/v1/services", body)
+                        .expect(201)
+                        .body()
+                        .get("id")
+                        .asText();
             } else {
                 // first plain HTTP, then tls in the body of PUT /services/{id}
-                id = admin.post("/api/v1/services", body).expect(201).body().get("id").asText();
-                Processes.await(host + " over plain HTTP", Duration.ofSeconds(30), () -> get(host, "/").status() == 200);
+                id = admin.post("/api/v1/services", body)
+                        .expect(201)
+                        .body()
+                        .get("id")
+                        .asText();
+                Processes.await(
+                        host + " over plain HTTP",
+                        Duration.ofSeconds(30),
+                        () -> get(host, "/").status() == 200);
                 body.putObject("tls").put("mode", "auto").put("redirectHttp", true);
                 t0 = System.nanoTime();
                 admin.put("/api/v1/services/" + id, body).expect(200);
             }
-            JsonNode stored = admin.get("/api/v1/services/" + id).expect(200).body().get("tls");
+            JsonNode stored =
+                    admin.get("/api/v1/services/" + id).expect(200).body().get("tls");
             assertEquals("auto", stored.get("mode").asText(), stored.toString());
             assertTrue(stored.get("redirectHttp").asBoolean(), stored.toString());
             String sid = id;
-            Processes.await(host + " has its certificate", Duration.ofSeconds(30),
-                    () -> !admin.get("/api/v1/services/" + sid + "/tls").body().path("certificateId").isNull());
-            JsonNode tls = admin.get("/api/v1/services/" + id + "/tls").expect(200).body();
+            Processes.await(host + " has its certificate", Duration.ofSeconds(30), () -> !admin.get(
+                            "/api/v1/services/" + sid + "/tls")
+                    .body()
+                    .path("certificateId")
+                    .isNull());
+            JsonNode tls =
+                    admin.get("/api/v1/services/" + id + "/tls").expect(200).body();
             assertEquals("auto", tls.get("mode").asText());
             String certId = tls.get("certificateId").asText();
-            Processes.await(host + " served over HTTPS with its certificate", Duration.ofSeconds(90),
+            Processes.await(
+                    host + " served over HTTPS with its certificate",
+                    Duration.ofSeconds(90),
                     () -> served(host) != null);
             servedMillis.add((System.nanoTime() - t0) / 1_000_000);
 
@@ -172,18 +209,27 @@ class CertificatesE2EIT {
             assertEquals("hello https", httpsGet(host), "proxied to the upstream over TLS");
             Reply plain = get(host, "/some/page");
             assertEquals(301, plain.status(), plain.head());
-            assertTrue(plain.head().toLowerCase().contains("location: https://" + host + ":" + HTTPS + "/some/page"),
+            assertTrue(
+                    plain.head().toLowerCase().contains("location: https://" + host + ":" + HTTPS + "/some/page"),
                     plain.head());
 
-            JsonNode cert = admin.get("/api/v1/certificates/" + certId).expect(200).body();
+            JsonNode cert =
+                    admin.get("/api/v1/certificates/" + certId).expect(200).body();
             assertEquals("VALID", cert.get("state").asText(), cert.toString());
             assertEquals(List.of(host), List.of(cert.get("domains").get(0).asText()));
-            assertEquals(leaf.getNotAfter().toInstant().toString(), cert.get("notAfter").asText());
+            assertEquals(
+                    leaf.getNotAfter().toInstant().toString(),
+                    cert.get("notAfter").asText());
             assertFalse(cert.get("nextRenewal").isNull());
             assertTrue(cert.get("privateKeySet").asBoolean());
             assertFalse(cert.toString().contains("PRIVATE KEY"), "the key never leaves through the API");
-            Processes.await(host + " confirmed served by the agent itself (tls.served)", Duration.ofSeconds(60),
-                    () -> admin.get("/api/v1/certificates/" + certId).body().path("served").asBoolean(false));
+            Processes.await(
+                    host + " confirmed served by the agent itself (tls.served)",
+                    Duration.ofSeconds(60),
+                    () -> admin.get("/api/v1/certificates/" + certId)
+                            .body()
+                            .path("served")
+                            .asBoolean(false));
         }
         JsonNode list = admin.get("/api/v1/certificates").expect(200).body();
         assertEquals(ROUNDS, list.size());
@@ -200,19 +246,28 @@ class CertificatesE2EIT {
         body.putObject("tls").put("mode", "custom");
         r = admin.post("/api/v1/services", body);
         assertEquals(400, r.status(), String.valueOf(r.body()));
-        assertEquals("tls.certificateId", r.body().path("errors").get(0).path("field").asText());
+        assertEquals(
+                "tls.certificateId",
+                r.body().path("errors").get(0).path("field").asText());
         List<JsonNode> list = ownServices();
         // the convenience PUT /services/{id}/tls writes the service's own field (one source of truth)
         JsonNode first = list.get(0);
         String id = first.get("id").asText();
-        JsonNode tls = admin.put("/api/v1/services/" + id + "/tls",
-                Map.of("mode", "auto", "redirectHttp", true, "hstsMaxAgeSeconds", 600)).expect(200).body();
+        JsonNode tls = admin.put(
+                        "/api/v1/services/" + id + "/tls",
+                        Map.of("mode", "auto", "redirectHttp", true, "hstsMaxAgeSeconds", 600))
+                .expect(200)
+                .body();
         assertEquals(600, tls.get("hstsMaxAgeSeconds").asInt(), tls.toString());
         JsonNode after = admin.get("/api/v1/services/" + id).expect(200).body();
         assertEquals(600, after.path("tls").path("hstsMaxAgeSeconds").asInt(), after.toString());
         assertTrue(after.get("revision").asLong() > first.get("revision").asLong(), "a new service revision");
-        assertEquals(400, admin.put("/api/v1/services/" + id + "/tls",
-                Map.of("mode", "custom", "certificateId", "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60")).status());
+        assertEquals(
+                400,
+                admin.put(
+                                "/api/v1/services/" + id + "/tls",
+                                Map.of("mode", "custom", "certificateId", "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60"))
+                        .status());
         for (JsonNode s : ownServices()) {
             assertEquals("auto", s.path("tls").path("mode").asText(), s.toString());
         }
@@ -221,7 +276,8 @@ class CertificatesE2EIT {
     @Test
     @Order(4)
     void noPrivateKeyIsStoredInPlaintextInTheDesiredState() throws Exception {
-        try (var c = fleet.db().dataSource().getConnection(); var st = c.createStatement();
+        try (var c = fleet.db().dataSource().getConnection();
+                var st = c.createStatement();
                 var rs = st.executeQuery("SELECT count(*) FROM desired_state WHERE body::text LIKE '%PRIVATE KEY%'")) {
             rs.next();
             assertEquals(0, rs.getInt(1));
@@ -243,7 +299,11 @@ class CertificatesE2EIT {
         ObjectNode s = Api.JSON.createObjectNode().put("name", "certs-" + name);
         s.putArray("domains").add(host);
         s.putArray("agentIds").add(agentId);
-        s.putObject("upstream").putArray("targets").addObject().put("host", "127.0.0.1").put("port", UPSTREAM);
+        s.putObject("upstream")
+                .putArray("targets")
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", UPSTREAM);
         return s;
     }
 
@@ -278,7 +338,8 @@ class CertificatesE2EIT {
 
     private String httpsGet(String host) throws IOException {
         try (SSLSocket s = handshake(host)) {
-            s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String text = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             return text.substring(text.indexOf("\r\n\r\n") + 4);
         }
@@ -300,23 +361,25 @@ class CertificatesE2EIT {
     private static TrustManagerFactory trusting(String pem) throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
-        ks.setCertificateEntry("pebble-root", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+        ks.setCertificateEntry(
+                "pebble-root",
+                CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         return tmf;
     }
 
-    private record Reply(int status, String head) {
-    }
+    private record Reply(int status, String head) {}
 
     /** A plain GET with a Host header (java.net.http refuses to set Host). */
     private static Reply get(String host, String path) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             s.getInputStream().transferTo(all);
             String text = all.toString(StandardCharsets.UTF_8);

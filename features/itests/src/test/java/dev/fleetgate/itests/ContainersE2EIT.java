@@ -67,10 +67,14 @@ class ContainersE2EIT {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
         assertEquals(0, docker("version").exit(), "a running Docker engine is required");
         Path root = Path.of(System.getProperty("fleetgate.root", "../.."));
-        Process build = new ProcessBuilder("bash", root.resolve("scripts/demo-image.sh").toString()).inheritIO().start();
+        Process build = new ProcessBuilder(
+                        "bash", root.resolve("scripts/demo-image.sh").toString())
+                .inheritIO()
+                .start();
         assertEquals(0, build.waitFor(), "scripts/demo-image.sh");
 
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("containers-" + System.currentTimeMillis());
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath())
+                .resolve("containers-" + System.currentTimeMillis());
         Files.createDirectories(work);
         db = TestDatabase.create();
         core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
@@ -78,9 +82,11 @@ class ContainersE2EIT {
         admin = core.admin();
         agent = new AgentProcess(work);
         agent.proxyPorts(HTTP, 19911, ADMIN);
-        Files.writeString(work.resolve("agent/etc/dev.fleetgate.agent.docker.cfg"), "# written by ContainersE2EIT\n"
-                + "portRangeStart = 19920\nportRangeEnd = 19999\nbindAddress = 127.0.0.1\n"
-                + "reconcileIntervalSeconds = 2\ndrainMillis = 2000\nstopTimeoutSeconds = 5\n");
+        Files.writeString(
+                work.resolve("agent/etc/dev.fleetgate.agent.docker.cfg"),
+                "# written by ContainersE2EIT\n"
+                        + "portRangeStart = 19920\nportRangeEnd = 19999\nbindAddress = 127.0.0.1\n"
+                        + "reconcileIntervalSeconds = 2\ndrainMillis = 2000\nstopTimeoutSeconds = 5\n");
     }
 
     @AfterAll
@@ -107,12 +113,20 @@ class ContainersE2EIT {
     @Test
     @Order(1)
     void agentEnrolsAndReportsItsDockerEngine() throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "containers-e2e")).expect(201)
-                .body().get("token").asText();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "containers-e2e"))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
         agent.start(core.url(), "containers-e2e", token);
         agentId = agent.awaitOnline(admin, "containers-e2e", WAIT);
-        Processes.await("the agent's nginx on " + HTTP, WAIT, () -> get("nobody.e2e.test", "/").status() == 404);
-        Processes.await("the container list of the agent", WAIT,
+        Processes.await(
+                "the agent's nginx on " + HTTP,
+                WAIT,
+                () -> get("nobody.e2e.test", "/").status() == 404);
+        Processes.await(
+                "the container list of the agent",
+                WAIT,
                 () -> admin.get("/api/v1/agents/" + agentId + "/containers").status() == 200);
     }
 
@@ -126,7 +140,10 @@ class ContainersE2EIT {
             return r.status() == 200 && r.body().contains("Fleetgate demo");
         });
         assertEquals(1, containerIds().size());
-        Processes.await("the replica in the agent's container list", WAIT, () -> managed().size() == 1);
+        Processes.await(
+                "the replica in the agent's container list",
+                WAIT,
+                () -> managed().size() == 1);
         JsonNode c = managed().get(0);
         assertEquals(serviceId, c.path("serviceId").asText());
         assertEquals("running", c.path("state").asText());
@@ -137,10 +154,15 @@ class ContainersE2EIT {
     void scalingOneThreeOneUnderLoadLosesNoRequest() throws Exception {
         try (Load load = new Load(4)) {
             Processes.await("load flowing", WAIT, () -> load.ok.get() > 50);
-            admin.put("/api/v1/services/" + serviceId + "/replicas", Map.of("replicas", 3)).expect(200);
-            Processes.await("3 replicas serving", WAIT, () -> load.replicasSince(3) && containerIds().size() == 3);
+            admin.put("/api/v1/services/" + serviceId + "/replicas", Map.of("replicas", 3))
+                    .expect(200);
+            Processes.await(
+                    "3 replicas serving",
+                    WAIT,
+                    () -> load.replicasSince(3) && containerIds().size() == 3);
             long atThree = load.ok.get();
-            admin.put("/api/v1/services/" + serviceId + "/replicas", Map.of("replicas", 1)).expect(200);
+            admin.put("/api/v1/services/" + serviceId + "/replicas", Map.of("replicas", 1))
+                    .expect(200);
             Processes.await("back to 1 replica", WAIT, () -> containerIds().size() == 1);
             load.seen.clear();
             long mark = load.ok.get();
@@ -155,7 +177,8 @@ class ContainersE2EIT {
     @Test
     @Order(4)
     void aKilledReplicaIsReplacedAndTrafficFlows() {
-        admin.put("/api/v1/services/" + serviceId + "/replicas", Map.of("replicas", 2)).expect(200);
+        admin.put("/api/v1/services/" + serviceId + "/replicas", Map.of("replicas", 2))
+                .expect(200);
         Processes.await("2 replicas ready", WAIT, () -> containerIds().size() == 2 && readyReplicas() == 2);
         String victim = containerIds().get(1);
         assertEquals(0, docker("kill", victim).exit());
@@ -182,10 +205,13 @@ class ContainersE2EIT {
         agent.close();
         agent.start(core.url(), "containers-e2e", null);
         // the core still holds the old process's report: wait for the new process's first sync
-        Processes.await("the restarted agent synced (it applies the containers section again)", WAIT,
+        Processes.await(
+                "the restarted agent synced (it applies the containers section again)",
+                WAIT,
                 () -> appliedContainerSections() > applied);
         Processes.await("replicas reported ready again", WAIT, () -> readyReplicas() == 2);
-        Processes.await("served through nginx", WAIT, () -> get(HOST, "/api/status").status() == 200);
+        Processes.await(
+                "served through nginx", WAIT, () -> get(HOST, "/api/status").status() == 200);
         assertEquals(before, new HashSet<>(containerIds()), "same containers: none added, none replaced");
     }
 
@@ -199,15 +225,22 @@ class ContainersE2EIT {
         String marker = "marker-" + UUID.randomUUID();
         Processes.await("a request with the marker reaches " + container, WAIT, () -> {
             get(HOST, "/" + marker);
-            JsonNode page = admin.get(base + "?cursor=" + tail.path("cursor").asText() + "&filter=" + marker).expect(200).body();
+            JsonNode page = admin.get(base + "?cursor=" + tail.path("cursor").asText() + "&filter=" + marker)
+                    .expect(200)
+                    .body();
             return page.path("lines").size() > 0;
         });
-        JsonNode page = admin.get(base + "?cursor=" + tail.path("cursor").asText() + "&filter=" + marker).expect(200).body();
+        JsonNode page = admin.get(base + "?cursor=" + tail.path("cursor").asText() + "&filter=" + marker)
+                .expect(200)
+                .body();
         for (JsonNode line : page.path("lines")) {
             assertTrue(line.path("text").asText().contains(marker), line.toString());
             assertEquals("stdout", line.path("stream").asText());
         }
-        assertEquals(404, admin.get("/api/v1/agents/" + agentId + "/containers/fg-no-such-container/logs").status());
+        assertEquals(
+                404,
+                admin.get("/api/v1/agents/" + agentId + "/containers/fg-no-such-container/logs")
+                        .status());
     }
 
     @Test
@@ -216,31 +249,47 @@ class ContainersE2EIT {
         // the replica the demo service runs: no capability, no new privileges (and the demo app serves with them)
         JsonNode inspect = Api.JSON.createObjectNode();
         try {
-            inspect = Api.JSON.readTree(docker("inspect", containerIds().get(0)).out()).get(0);
+            inspect = Api.JSON
+                    .readTree(docker("inspect", containerIds().get(0)).out())
+                    .get(0);
         } catch (IOException e) {
             throw new AssertionError(e);
         }
         assertEquals("[\"ALL\"]", inspect.path("HostConfig").path("CapDrop").toString());
-        assertEquals("[\"no-new-privileges\"]", inspect.path("HostConfig").path("SecurityOpt").toString());
+        assertEquals(
+                "[\"no-new-privileges\"]",
+                inspect.path("HostConfig").path("SecurityOpt").toString());
         assertEquals(200, get(HOST, "/health").status());
 
         // a secret variable reaches the replica but no read shows it, to no role
         ObjectNode body = service();
         ((ObjectNode) body.get("containers")).putObject("secretEnv").put("DEMO_SECRET", "e2e-secret-value");
-        JsonNode updated = admin.put("/api/v1/services/" + serviceId, body).expect(200).body();
-        assertEquals("{\"DEMO_SECRET\":{\"set\":true}}", updated.path("containers").path("secretEnv").toString());
-        admin.post("/api/v1/users", Map.of("username", "otto", "password", "operator-password-1",
-                "roles", List.of("operator"))).expect(201);
+        JsonNode updated =
+                admin.put("/api/v1/services/" + serviceId, body).expect(200).body();
+        assertEquals(
+                "{\"DEMO_SECRET\":{\"set\":true}}",
+                updated.path("containers").path("secretEnv").toString());
+        admin.post(
+                        "/api/v1/users",
+                        Map.of("username", "otto", "password", "operator-password-1", "roles", List.of("operator")))
+                .expect(201);
         Api operator = core.api().login("otto", "operator-password-1");
-        String read = operator.get("/api/v1/services/" + serviceId).expect(200).body().toString();
+        String read =
+                operator.get("/api/v1/services/" + serviceId).expect(200).body().toString();
         assertFalse(read.contains("e2e-secret-value") || read.contains("v1:"), read);
         Processes.await("a replica with the secret in its environment", WAIT, () -> {
             List<String> ids = containerIds();
-            return ids.size() == 1 && docker("inspect", "--format", "{{json .Config.Env}}", ids.get(0)).out()
-                    .contains("DEMO_SECRET=e2e-secret-value") && get(HOST, "/health").status() == 200;
+            return ids.size() == 1
+                    && docker("inspect", "--format", "{{json .Config.Env}}", ids.get(0))
+                            .out()
+                            .contains("DEMO_SECRET=e2e-secret-value")
+                    && get(HOST, "/health").status() == 200;
         });
         // an operator's update giving the read shape back keeps the secret
-        ((ObjectNode) body.get("containers")).putObject("secretEnv").putObject("DEMO_SECRET").put("set", true);
+        ((ObjectNode) body.get("containers"))
+                .putObject("secretEnv")
+                .putObject("DEMO_SECRET")
+                .put("set", true);
         operator.put("/api/v1/services/" + serviceId, body).expect(200);
 
         // only an admin may add capabilities or allow a reserved port; nobody may target link-local addresses
@@ -249,27 +298,44 @@ class ContainersE2EIT {
         ((ObjectNode) caps.get("containers")).putArray("capAdd").add("NET_BIND_SERVICE");
         Api.Response refused = operator.post("/api/v1/services", caps);
         assertEquals(400, refused.status(), refused.body().toString());
-        assertEquals("containers.capAdd", refused.body().path("errors").get(0).path("field").asText());
+        assertEquals(
+                "containers.capAdd",
+                refused.body().path("errors").get(0).path("field").asText());
         ObjectNode reserved = service().put("name", "reserved");
         reserved.putArray("domains").add("reserved.e2e.test");
         reserved.remove("containers");
-        ((ObjectNode) reserved.get("upstream")).putArray("targets").addObject().put("host", "127.0.0.1").put("port", CORE);
+        ((ObjectNode) reserved.get("upstream"))
+                .putArray("targets")
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", CORE);
         ObjectNode reservedCore = reserved.deepCopy();
         ((ObjectNode) reservedCore.get("upstream").get("targets").get(0)).put("port", 5432);
         Api.Response toPostgres = operator.post("/api/v1/services", reservedCore);
         assertEquals(400, toPostgres.status(), toPostgres.body().toString());
-        assertEquals("upstream.targets[0]", toPostgres.body().path("errors").get(0).path("field").asText());
-        Api.Response operatorUnsafe = operator.post("/api/v1/services", reservedCore.deepCopy().put("allowUnsafeTargets", true));
-        assertEquals("allowUnsafeTargets", operatorUnsafe.body().path("errors").get(0).path("field").asText());
+        assertEquals(
+                "upstream.targets[0]",
+                toPostgres.body().path("errors").get(0).path("field").asText());
+        Api.Response operatorUnsafe =
+                operator.post("/api/v1/services", reservedCore.deepCopy().put("allowUnsafeTargets", true));
+        assertEquals(
+                "allowUnsafeTargets",
+                operatorUnsafe.body().path("errors").get(0).path("field").asText());
         ObjectNode metadata = reserved.deepCopy().put("allowUnsafeTargets", true);
-        ((ObjectNode) metadata.get("upstream").get("targets").get(0)).put("host", "169.254.169.254").put("port", 80);
+        ((ObjectNode) metadata.get("upstream").get("targets").get(0))
+                .put("host", "169.254.169.254")
+                .put("port", 80);
         assertEquals(400, admin.post("/api/v1/services", metadata).status());
         reservedCore.putArray("agentIds"); // placed nowhere: only the validation is under test
-        admin.post("/api/v1/services", reservedCore.put("allowUnsafeTargets", true)).expect(201);
+        admin.post("/api/v1/services", reservedCore.put("allowUnsafeTargets", true))
+                .expect(201);
 
         // logs: only of managed containers, unless an admin asks for others
         String base = "/api/v1/agents/" + agentId + "/containers/";
-        assertEquals(403, operator.get(base + containerIds().get(0) + "/logs?unmanaged=true").status());
+        assertEquals(
+                403,
+                operator.get(base + containerIds().get(0) + "/logs?unmanaged=true")
+                        .status());
         operator.get(base + containerIds().get(0) + "/logs?tail=1").expect(200);
     }
 
@@ -281,16 +347,23 @@ class ContainersE2EIT {
         s.putArray("agentIds").add(agentId);
         ObjectNode upstream = s.putObject("upstream");
         upstream.putArray("targets");
-        upstream.putObject("healthCheck").put("path", "/health").put("intervalSeconds", 1).put("timeoutSeconds", 1)
-                .put("fall", 2).put("rise", 1);
-        ObjectNode c = s.putObject("containers").put("image", "fleetgate/demo:latest").put("replicas", 1);
+        upstream.putObject("healthCheck")
+                .put("path", "/health")
+                .put("intervalSeconds", 1)
+                .put("timeoutSeconds", 1)
+                .put("fall", 2)
+                .put("rise", 1);
+        ObjectNode c =
+                s.putObject("containers").put("image", "fleetgate/demo:latest").put("replicas", 1);
         c.putObject("env").put("DELAY_MS", "1");
         return s;
     }
 
     private List<JsonNode> managed() {
         List<JsonNode> list = new ArrayList<>();
-        for (JsonNode c : admin.get("/api/v1/agents/" + agentId + "/containers").expect(200).body()) {
+        for (JsonNode c : admin.get("/api/v1/agents/" + agentId + "/containers")
+                .expect(200)
+                .body()) {
             if (serviceId != null && serviceId.equals(c.path("serviceId").asText())) {
                 list.add(c);
             }
@@ -309,7 +382,8 @@ class ContainersE2EIT {
     /** @return how many times the agent log says it applied a containers section */
     private long appliedContainerSections() {
         try (var lines = Files.lines(agent.log())) {
-            return lines.filter(l -> l.contains("section containers revision") && l.endsWith("applied")).count();
+            return lines.filter(l -> l.contains("section containers revision") && l.endsWith("applied"))
+                    .count();
         } catch (IOException e) {
             return 0;
         }
@@ -317,13 +391,15 @@ class ContainersE2EIT {
 
     /** Running containers that this agent manages, from Docker itself. */
     private List<String> containerIds() {
-        Exec ps = docker("ps", "-q", "--no-trunc", "--filter", "label=fleetgate.agent=" + agentId,
-                "--filter", "status=running");
-        return Arrays.stream(ps.out().split("\\s+")).filter(s -> !s.isBlank()).sorted().toList();
+        Exec ps = docker(
+                "ps", "-q", "--no-trunc", "--filter", "label=fleetgate.agent=" + agentId, "--filter", "status=running");
+        return Arrays.stream(ps.out().split("\\s+"))
+                .filter(s -> !s.isBlank())
+                .sorted()
+                .toList();
     }
 
-    private record Exec(int exit, String out) {
-    }
+    private record Exec(int exit, String out) {}
 
     private static Exec docker(String... args) {
         List<String> cmd = new ArrayList<>(List.of("docker"));
@@ -340,8 +416,7 @@ class ContainersE2EIT {
         }
     }
 
-    private record Reply(int status, String body, String replica) {
-    }
+    private record Reply(int status, String body, String replica) {}
 
     /** One request on its own connection, with a Host header (java.net.http refuses to set Host). */
     private static Reply get(String host, String path) {

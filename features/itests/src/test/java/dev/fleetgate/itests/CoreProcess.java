@@ -42,29 +42,51 @@ public final class CoreProcess implements AutoCloseable {
         replace(etc.resolve("org.apache.karaf.shell.cfg"), "sshPort", String.valueOf(ports + 1));
         replace(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(ports + 2));
         replace(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(ports + 3));
-        write(etc.resolve("org.ops4j.datasource-fleetgate.cfg"), Map.of(
-                "osgi.jdbc.driver.name", "PostgreSQL JDBC Driver", "dataSourceName", "jdbc/fleetgate",
-                "url", db.jdbcUrl(), "user", TestDatabase.user(), "password", TestDatabase.password(),
-                "pool", "hikari", "xa", "false", "hikari.connectionTimeout", "1500", "hikari.validationTimeout", "1000",
-                "hikari.initializationFailTimeout", "-1"));
+        write(
+                etc.resolve("org.ops4j.datasource-fleetgate.cfg"),
+                Map.of(
+                        "osgi.jdbc.driver.name",
+                        "PostgreSQL JDBC Driver",
+                        "dataSourceName",
+                        "jdbc/fleetgate",
+                        "url",
+                        db.jdbcUrl(),
+                        "user",
+                        TestDatabase.user(),
+                        "password",
+                        TestDatabase.password(),
+                        "pool",
+                        "hikari",
+                        "xa",
+                        "false",
+                        "hikari.connectionTimeout",
+                        "1500",
+                        "hikari.validationTimeout",
+                        "1000",
+                        "hikari.initializationFailTimeout",
+                        "-1"));
         byte[] key = new byte[32];
         ThreadLocalRandom.current().nextBytes(key);
         byte[] master = new byte[32];
         ThreadLocalRandom.current().nextBytes(master);
         String jwt = Base64.getEncoder().encodeToString(key);
         String masterKey = Base64.getEncoder().encodeToString(master);
-        write(etc.resolve("dev.fleetgate.security.cfg"), Map.of(
-                ".jwtSecret", jwt,
-                ".masterKey", masterKey,
-                ".initialAdminPassword", ADMIN_PASSWORD));
+        write(
+                etc.resolve("dev.fleetgate.security.cfg"),
+                Map.of(
+                        ".jwtSecret", jwt,
+                        ".masterKey", masterKey,
+                        ".initialAdminPassword", ADMIN_PASSWORD));
         write(etc.resolve("dev.fleetgate.agents.cfg"), agentsConfig);
         // the test's own shell user (loopback SSH) for shell(...): whatever the distribution ships
         byte[] shell = new byte[18];
         ThreadLocalRandom.current().nextBytes(shell);
         String shellPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(shell);
         Path users = etc.resolve("users.properties");
-        Files.writeString(users, "# written by the end-to-end test\n" + SHELL_USER + " = " + shellPassword
-                + ",_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n");
+        Files.writeString(
+                users,
+                "# written by the end-to-end test\n" + SHELL_USER + " = " + shellPassword
+                        + ",_g_:admingroup\n_g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh\n");
         Files.setPosixFilePermissions(users, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         return new CoreProcess(home, ports, List.of(jwt, masterKey), shellPassword);
     }
@@ -73,11 +95,13 @@ public final class CoreProcess implements AutoCloseable {
      * Another core on the same database, in its own {@code workDir}, with {@code first}'s JWT and master
      * keys (as cores sharing a database must be configured: a secret one seals, the other opens).
      */
-    public static CoreProcess installBeside(CoreProcess first, Path workDir, int ports, TestDatabase db,
-            Map<String, String> agentsConfig) throws IOException, InterruptedException {
+    public static CoreProcess installBeside(
+            CoreProcess first, Path workDir, int ports, TestDatabase db, Map<String, String> agentsConfig)
+            throws IOException, InterruptedException {
         CoreProcess second = install(workDir, ports, db, agentsConfig);
         // rewritten in place: the file keeps the mode install gave it
-        Files.write(second.home.resolve("etc/dev.fleetgate.security.cfg"),
+        Files.write(
+                second.home.resolve("etc/dev.fleetgate.security.cfg"),
                 Files.readAllBytes(first.home.resolve("etc/dev.fleetgate.security.cfg")));
         return new CoreProcess(second.home, ports, first.secretValues, second.shellPassword);
     }
@@ -96,9 +120,23 @@ public final class CoreProcess implements AutoCloseable {
      */
     public String shell(String command) throws IOException, InterruptedException {
         // batch mode, the command on stdin: given as an argument the client answers "Closed" and exits 1
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-a",
-                String.valueOf(httpPort + 1), "-h", "127.0.0.1", "-u", SHELL_USER, "-p", shellPassword, "-r", "20",
-                "-d", "1", "-b").directory(home.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        home.resolve("bin/client").toString(),
+                        "-a",
+                        String.valueOf(httpPort + 1),
+                        "-h",
+                        "127.0.0.1",
+                        "-u",
+                        SHELL_USER,
+                        "-p",
+                        shellPassword,
+                        "-r",
+                        "20",
+                        "-d",
+                        "1",
+                        "-b")
+                .directory(home.toFile())
+                .redirectErrorStream(true);
         pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
         Process p = pb.start();
         try (java.io.OutputStream in = p.getOutputStream()) {
@@ -140,10 +178,16 @@ public final class CoreProcess implements AutoCloseable {
     public String fingerprint() {
         try (java.io.InputStream in = Files.newInputStream(home.resolve("etc/fleetgate-tls.p12"))) {
             java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-            store.load(in, Files.readString(home.resolve("etc/fleetgate-tls.password")).trim().toCharArray());
+            store.load(
+                    in,
+                    Files.readString(home.resolve("etc/fleetgate-tls.password"))
+                            .trim()
+                            .toCharArray());
             java.security.cert.Certificate leaf = store.getCertificate("fleetgate");
-            return "sha256:" + java.util.HexFormat.of().formatHex(
-                    java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded()));
+            return "sha256:"
+                    + java.util.HexFormat.of()
+                            .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(leaf.getEncoded()));
         } catch (Exception e) {
             throw new IllegalStateException("no HTTPS certificate under " + home.resolve("etc"), e);
         }
@@ -160,29 +204,42 @@ public final class CoreProcess implements AutoCloseable {
 
     /** {@link #admin()} waiting up to {@code timeout} for the login and for each module's resource. */
     public Api admin(Duration timeout) {
-        Processes.await("admin login on " + url(), timeout,
-                () -> api().post("/api/v1/auth/login", java.util.Map.of("username", "admin", "password", ADMIN_PASSWORD))
-                        .status() == 200);
+        Processes.await(
+                "admin login on " + url(),
+                timeout,
+                () -> api().post(
+                                        "/api/v1/auth/login",
+                                        java.util.Map.of("username", "admin", "password", ADMIN_PASSWORD))
+                                .status()
+                        == 200);
         Api admin = api().login("admin", ADMIN_PASSWORD);
         // the JAX-RS whiteboard mounts each module's resources on its own after login works
         for (String path : MODULE_ROOTS) {
-            Processes.await(path + " mounted on " + url(), timeout,
+            Processes.await(
+                    path + " mounted on " + url(),
+                    timeout,
                     () -> admin.get(path).status() != 404);
         }
         return admin;
     }
 
     /** A GET root of every module the core feature installs; 404 until the module's resource is mounted. */
-    private static final java.util.List<String> MODULE_ROOTS = java.util.List.of("/api/v1/services",
-            "/api/v1/dns/zones", "/api/v1/metrics/scrapes", "/api/v1/monitors", "/api/v1/alerts/rules",
+    private static final java.util.List<String> MODULE_ROOTS = java.util.List.of(
+            "/api/v1/services",
+            "/api/v1/dns/zones",
+            "/api/v1/metrics/scrapes",
+            "/api/v1/monitors",
+            "/api/v1/alerts/rules",
             "/api/v1/certificates");
 
     /** Starts Karaf and waits until health answers UP; returns the cold-start time. */
     public Duration start() throws IOException {
         long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
-                .directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolve("console.log").toFile()));
         // HTTPS (etc/fleetgate-jetty.xml) on loopback in tests; bin/setenv makes the certificate on the first start
         pb.environment().put("FLEETGATE_HTTPS_PORT", String.valueOf(httpPort + 4));
         pb.environment().put("FLEETGATE_HTTPS_BIND", "127.0.0.1");
@@ -190,13 +247,16 @@ public final class CoreProcess implements AutoCloseable {
         pb.environment().remove("FLEETGATE_TLS_KEYSTORE_PASSWORD");
         process = pb.start();
         Api api = api();
-        Processes.await("core health UP on " + url() + " (log: " + home.resolve("data/log/karaf.log") + ")",
-                Duration.ofSeconds(180), () -> {
+        Processes.await(
+                "core health UP on " + url() + " (log: " + home.resolve("data/log/karaf.log") + ")",
+                Duration.ofSeconds(180),
+                () -> {
                     if (!process.isAlive()) {
                         throw new AssertionError("core exited with " + process.exitValue());
                     }
                     Api.Response r = api.get("/api/v1/health");
-                    return r.status() == 200 && "UP".equals(r.body().path("status").asText());
+                    return r.status() == 200
+                            && "UP".equals(r.body().path("status").asText());
                 });
         return Duration.ofNanos(System.nanoTime() - t0);
     }
@@ -210,8 +270,12 @@ public final class CoreProcess implements AutoCloseable {
         if (process == null || !process.isAlive()) {
             return -1;
         }
-        return process.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("java"))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(process.pid());
+        return process.toHandle()
+                .descendants()
+                .filter(h -> h.info().command().orElse("").endsWith("java"))
+                .mapToLong(ProcessHandle::pid)
+                .findFirst()
+                .orElse(process.pid());
     }
 
     public Path home() {
@@ -242,7 +306,8 @@ public final class CoreProcess implements AutoCloseable {
 
     private static void write(Path file, Map<String, String> values) throws IOException {
         StringBuilder out = new StringBuilder("# written by the end-to-end test\n");
-        new TreeMap<>(values).forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+        new TreeMap<>(values)
+                .forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
         Files.writeString(file, out);
     }
 }

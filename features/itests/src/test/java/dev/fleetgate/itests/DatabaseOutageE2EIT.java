@@ -43,12 +43,13 @@ class DatabaseOutageE2EIT {
     private TestDatabase db;
     private CoreProcess core;
     private Relay relay;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     void start() throws Exception {
-        Path work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()
-                .resolve("outage-" + System.currentTimeMillis()));
+        Path work = Files.createDirectories(
+                Path.of("target/e2e").toAbsolutePath().resolve("outage-" + System.currentTimeMillis()));
         db = TestDatabase.create();
         URI pg = URI.create(db.jdbcUrl().substring("jdbc:".length()));
         relay = new Relay(RELAY, pg.getHost(), pg.getPort());
@@ -88,7 +89,8 @@ class DatabaseOutageE2EIT {
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 System.out.println("database down: GET /api/v1/services -> " + r.statusCode() + " in " + ms + " ms");
                 assertEquals(503, r.statusCode(), r.body());
-                assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
+                assertTrue(
+                        r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"),
                         r.headers().toString());
                 assertTrue(r.headers().firstValue("Retry-After").isPresent(), "Retry-After");
             }
@@ -97,7 +99,8 @@ class DatabaseOutageE2EIT {
             System.out.println("database down: GET /api/v1/health -> " + health.statusCode() + " in "
                     + (System.nanoTime() - t0) / 1_000_000 + " ms: " + health.body());
             assertEquals(503, health.statusCode(), health.body());
-            assertEquals("DOWN", Api.JSON.readTree(health.body()).path("database").asText(), health.body());
+            assertEquals(
+                    "DOWN", Api.JSON.readTree(health.body()).path("database").asText(), health.body());
         } finally {
             relay.open();
         }
@@ -119,7 +122,9 @@ class DatabaseOutageE2EIT {
 
     /** A request with a 10 s deadline: a hang fails the test instead of stalling it. */
     private HttpResponse<String> send(Api api, String path) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(core.url() + path)).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(core.url() + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET();
         if (api != null) {
             b.header("Authorization", "Bearer " + api.token());
         }
@@ -166,20 +171,23 @@ class DatabaseOutageE2EIT {
         }
 
         private void pump(Socket from, Socket to) {
-            Thread t = new Thread(() -> {
-                byte[] buf = new byte[16384];
-                try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                    int n;
-                    while ((n = in.read(buf)) >= 0) {
-                        out.write(buf, 0, n);
-                    }
-                } catch (IOException e) {
-                    // a side closed
-                } finally {
-                    closeQuietly(from);
-                    closeQuietly(to);
-                }
-            }, "pg-relay-pump");
+            Thread t = new Thread(
+                    () -> {
+                        byte[] buf = new byte[16384];
+                        try (InputStream in = from.getInputStream();
+                                OutputStream out = to.getOutputStream()) {
+                            int n;
+                            while ((n = in.read(buf)) >= 0) {
+                                out.write(buf, 0, n);
+                            }
+                        } catch (IOException e) {
+                            // a side closed
+                        } finally {
+                            closeQuietly(from);
+                            closeQuietly(to);
+                        }
+                    },
+                    "pg-relay-pump");
             t.setDaemon(true);
             t.start();
         }

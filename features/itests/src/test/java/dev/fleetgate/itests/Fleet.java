@@ -42,8 +42,8 @@ public final class Fleet implements AutoCloseable {
 
     /** Starts the database, the core and an agent enrolled against it; stops what started if a step fails. */
     static Fleet start() throws Exception {
-        Path work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()
-                .resolve("fleet-" + System.currentTimeMillis()));
+        Path work = Files.createDirectories(
+                Path.of("target/e2e").toAbsolutePath().resolve("fleet-" + System.currentTimeMillis()));
         Fleet fleet = new Fleet(work);
         try {
             long t0 = System.nanoTime();
@@ -52,8 +52,12 @@ public final class Fleet implements AutoCloseable {
             fleet.core.start();
             // generous: the first start of a core on a loaded 2-core machine mounts its modules slowly
             fleet.admin = fleet.core.admin(Duration.ofSeconds(180));
-            String token = fleet.admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", AGENT)).expect(201)
-                    .body().get("token").asText();
+            String token = fleet.admin
+                    .post("/api/v1/agents/enrollment-tokens", Map.of("name", AGENT))
+                    .expect(201)
+                    .body()
+                    .get("token")
+                    .asText();
             fleet.agent = new AgentProcess(work).proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
             fleet.agent.start(fleet.core.url(), AGENT, token);
             fleet.agentId = fleet.agent.awaitOnline(fleet.admin, AGENT, Duration.ofSeconds(90));
@@ -118,7 +122,8 @@ public final class Fleet implements AutoCloseable {
             originals.put(pid, Files.exists(file) ? Files.readString(file) : null);
         }
         StringBuilder out = new StringBuilder("# written by the end-to-end test\n");
-        new TreeMap<>(values).forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
+        new TreeMap<>(values)
+                .forEach((k, v) -> out.append(k).append(" = ").append(v).append('\n'));
         replace(file, out.toString());
     }
 
@@ -143,7 +148,10 @@ public final class Fleet implements AutoCloseable {
     private static void replace(Path file, String text) throws IOException {
         Path tmp = Files.createTempFile(file.getParent().getParent(), ".cfg-", ".tmp");
         Files.writeString(tmp, text);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -61,17 +61,33 @@ class MetricsE2EIT {
 
     @BeforeAll
     void start() throws Exception {
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("metrics-" + System.currentTimeMillis());
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath())
+                .resolve("metrics-" + System.currentTimeMillis());
         Files.createDirectories(work);
         removeContainers();
         ensureImage();
-        docker("run", "-d", "--init", "--network", "host", "--label", LABEL, "--name", CONTAINER, IMAGE,
-                "sh", "-c", "while true; do :; done");
+        docker(
+                "run",
+                "-d",
+                "--init",
+                "--network",
+                "host",
+                "--label",
+                LABEL,
+                "--name",
+                CONTAINER,
+                IMAGE,
+                "sh",
+                "-c",
+                "while true; do :; done");
         endpoints = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), JSON_PORT), 0);
-        endpoints.createContext("/status", exchange -> reply(exchange,
-                "{\"cpu\": 60, \"mem\": \"30%\", \"disk\": \"43%\", \"uptime\": \"1d 2h\"}"));
+        endpoints.createContext(
+                "/status",
+                exchange ->
+                        reply(exchange, "{\"cpu\": 60, \"mem\": \"30%\", \"disk\": \"43%\", \"uptime\": \"1d 2h\"}"));
         endpoints.start();
-        HttpServer prometheus = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), PROMETHEUS_PORT), 0);
+        HttpServer prometheus =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), PROMETHEUS_PORT), 0);
         prometheus.createContext("/metrics", exchange -> reply(exchange, """
                 # TYPE e2e_jobs_total counter
                 e2e_jobs_total{queue="mail"} 42
@@ -87,8 +103,11 @@ class MetricsE2EIT {
         core = CoreProcess.install(work, CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
         core.start();
         admin = core.admin();
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "metrics-e2e")).expect(201)
-                .body().get("token").asText();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "metrics-e2e"))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
         agent = new AgentProcess(work);
         agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
         agent.start(core.url(), "metrics-e2e", token);
@@ -125,11 +144,11 @@ class MetricsE2EIT {
         assertEquals(memTotal, lastValue(memory), 0.0, "same host");
         awaitSeries("host_memory_used_bytes", Map.of(), started, Duration.ofSeconds(30));
 
-        JsonNode containerCpu = awaitSeries("container_cpu_usage_percent", Map.of("container", CONTAINER), started,
-                Duration.ofSeconds(60));
+        JsonNode containerCpu = awaitSeries(
+                "container_cpu_usage_percent", Map.of("container", CONTAINER), started, Duration.ofSeconds(60));
         assertTrue(lastValue(containerCpu) > 10, "a busy loop uses CPU: " + containerCpu);
-        JsonNode containerMemory = awaitSeries("container_memory_used_bytes", Map.of("container", CONTAINER), started,
-                Duration.ofSeconds(30));
+        JsonNode containerMemory = awaitSeries(
+                "container_memory_used_bytes", Map.of("container", CONTAINER), started, Duration.ofSeconds(30));
         assertTrue(lastValue(containerMemory) > 0);
     }
 
@@ -138,19 +157,27 @@ class MetricsE2EIT {
     void jsonAndPrometheusEndpointsOfServicesAppearAsSeries() {
         String json = createService("e2e-json", JSON_PORT);
         String prom = createService("e2e-prom", PROMETHEUS_PORT);
-        admin.put("/api/v1/metrics/scrapes/" + json, Map.of("format", "json", "path", "/status", "intervalSeconds", 5)).expect(200);
-        admin.put("/api/v1/metrics/scrapes/" + prom, Map.of("format", "prometheus", "path", "/metrics", "intervalSeconds", 5))
+        admin.put("/api/v1/metrics/scrapes/" + json, Map.of("format", "json", "path", "/status", "intervalSeconds", 5))
+                .expect(200);
+        admin.put(
+                        "/api/v1/metrics/scrapes/" + prom,
+                        Map.of("format", "prometheus", "path", "/metrics", "intervalSeconds", 5))
                 .expect(200);
         long since = System.currentTimeMillis() - 1_000;
         JsonNode cpu = awaitSeries("custom_cpu", Map.of("service", json), since, Duration.ofSeconds(60));
         assertEquals(60, lastValue(cpu), 0.0);
         assertEquals("127.0.0.1:" + JSON_PORT, cpu.at("/labels/target").asText());
-        assertEquals(30, lastValue(awaitSeries("custom_mem", Map.of("service", json), since, Duration.ofSeconds(20))), 0.0);
-        assertEquals(93_600, lastValue(awaitSeries("custom_uptime", Map.of("service", json), since, Duration.ofSeconds(20))), 0.0);
-        JsonNode jobs = awaitSeries("e2e_jobs_total", Map.of("service", prom, "queue", "mail"), since, Duration.ofSeconds(60));
+        assertEquals(
+                30, lastValue(awaitSeries("custom_mem", Map.of("service", json), since, Duration.ofSeconds(20))), 0.0);
+        assertEquals(
+                93_600,
+                lastValue(awaitSeries("custom_uptime", Map.of("service", json), since, Duration.ofSeconds(20))),
+                0.0);
+        JsonNode jobs =
+                awaitSeries("e2e_jobs_total", Map.of("service", prom, "queue", "mail"), since, Duration.ofSeconds(60));
         assertEquals(42, lastValue(jobs), 0.0);
-        JsonNode bucket = awaitSeries("e2e_latency_seconds_bucket", Map.of("service", prom, "le", "+Inf"), since,
-                Duration.ofSeconds(20));
+        JsonNode bucket = awaitSeries(
+                "e2e_latency_seconds_bucket", Map.of("service", prom, "le", "+Inf"), since, Duration.ofSeconds(20));
         assertEquals(9, lastValue(bucket), 0.0);
     }
 
@@ -160,10 +187,13 @@ class MetricsE2EIT {
         Path jar = Path.of(System.getProperty("fleetgate.dist", "target/dist")).resolve("sample-plugin.jar");
         JsonNode bundle = admin.upload("/api/v1/bundles", jar).expect(201).body();
         assertEquals("dev.fleetgate.agent.sample", bundle.get("symbolicName").asText());
-        admin.post("/api/v1/bundles/" + bundle.get("id").asText() + "/deployments", Map.of("agentIds", List.of(agentId)))
+        admin.post(
+                        "/api/v1/bundles/" + bundle.get("id").asText() + "/deployments",
+                        Map.of("agentIds", List.of(agentId)))
                 .expect(200);
         Processes.await("sample plugin ACTIVE on the agent", Duration.ofSeconds(60), () -> {
-            for (JsonNode b : admin.get("/api/v1/agents/" + agentId + "/bundles").body()) {
+            for (JsonNode b :
+                    admin.get("/api/v1/agents/" + agentId + "/bundles").body()) {
                 if ("dev.fleetgate.agent.sample".equals(b.path("symbolicName").asText())) {
                     return "ACTIVE".equals(b.path("state").asText());
                 }
@@ -172,7 +202,10 @@ class MetricsE2EIT {
         });
         long active = System.currentTimeMillis();
         // two collection intervals, plus the time a batch takes to reach the core (one sync)
-        JsonNode entropy = awaitSeries("sample_entropy_available_bits", Map.of(), active - 5_000,
+        JsonNode entropy = awaitSeries(
+                "sample_entropy_available_bits",
+                Map.of(),
+                active - 5_000,
                 Duration.ofSeconds(2L * INTERVAL_SECONDS + 5));
         assertTrue(lastValue(entropy) >= 0);
         assertTrue(lastValue(awaitSeries("sample_open_files", Map.of(), active - 5_000, Duration.ofSeconds(10))) > 0);
@@ -187,7 +220,7 @@ class MetricsE2EIT {
         core.stop();
         long until = down + 60_000;
         while (System.currentTimeMillis() < until) {
-            Thread.sleep(1_000);  // the outage itself (not synchronisation): the agent keeps collecting
+            Thread.sleep(1_000); // the outage itself (not synchronisation): the agent keeps collecting
         }
         long restarted = System.currentTimeMillis();
         core.start();
@@ -206,9 +239,12 @@ class MetricsE2EIT {
         times.sort(null);
         for (int i = 1; i < times.size(); i++) {
             long gap = times.get(i) - times.get(i - 1);
-            assertTrue(gap <= 2L * INTERVAL_SECONDS * 1000 - 1000, "no interval lost during the outage: gap " + gap + " ms in " + times);
+            assertTrue(
+                    gap <= 2L * INTERVAL_SECONDS * 1000 - 1000,
+                    "no interval lost during the outage: gap " + gap + " ms in " + times);
         }
-        System.out.println("outage " + (restarted - down) / 1000 + " s: " + times.size() + " points of host_memory_total_bytes delivered after the restart");
+        System.out.println("outage " + (restarted - down) / 1000 + " s: " + times.size()
+                + " points of host_memory_total_bytes delivered after the restart");
     }
 
     // --- helpers ---
@@ -224,9 +260,18 @@ class MetricsE2EIT {
 
     /** Series of {@code name} matching {@code labels} (plus this agent) between the times, at {@code step}. */
     private JsonNode query(String name, Map<String, String> labels, long from, long to, String step) {
-        StringBuilder path = new StringBuilder("/api/v1/metrics/query?name=").append(name).append("&from=").append(from)
-                .append("&to=").append(to).append("&step=").append(step).append("&agent=").append(agentId);
-        labels.forEach((k, v) -> path.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        StringBuilder path = new StringBuilder("/api/v1/metrics/query?name=")
+                .append(name)
+                .append("&from=")
+                .append(from)
+                .append("&to=")
+                .append(to)
+                .append("&step=")
+                .append(step)
+                .append("&agent=")
+                .append(agentId);
+        labels.forEach(
+                (k, v) -> path.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return admin.get(path.toString()).expect(200).body().get("series");
     }
 
@@ -263,7 +308,8 @@ class MetricsE2EIT {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError("docker " + String.join(" ", args) + " failed (is the Docker engine running?): " + out);
+            throw new AssertionError(
+                    "docker " + String.join(" ", args) + " failed (is the Docker engine running?): " + out);
         }
         return out;
     }
@@ -275,8 +321,9 @@ class MetricsE2EIT {
         }
         Path dir = Files.createTempDirectory("fg-busybox");
         Files.copy(Path.of("/bin/busybox"), dir.resolve("busybox"));
-        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\n"
-                + "RUN [\"/bin/busybox\",\"--install\",\"-s\",\"/bin\"]\n");
+        Files.writeString(
+                dir.resolve("Dockerfile"),
+                "FROM scratch\nCOPY busybox /bin/busybox\n" + "RUN [\"/bin/busybox\",\"--install\",\"-s\",\"/bin\"]\n");
         docker("build", "-q", "--label", "fleetgate.test=metrics", "-t", IMAGE, dir.toString());
     }
 

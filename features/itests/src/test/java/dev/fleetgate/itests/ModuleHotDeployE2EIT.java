@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SharedFleet.class)
 class ModuleHotDeployE2EIT {
-    private static final List<String> OTHERS = List.of("/api/v1/health", "/api/v1/agents", "/api/v1/modules",
-            "/api/v1/auth/me");
+    private static final List<String> OTHERS =
+            List.of("/api/v1/health", "/api/v1/agents", "/api/v1/modules", "/api/v1/auth/me");
 
     @Test
     void moduleEndpointFollowsItsBundleWhileOthersKeepServing(Fleet fleet) throws Exception {
@@ -32,31 +32,37 @@ class ModuleHotDeployE2EIT {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger requests = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
-        Thread load = new Thread(() -> {
-            while (running.get()) {
-                for (String path : OTHERS) {
-                    try {
-                        int s = admin.get(path).status();
-                        if (s != 200) {
-                            failures.incrementAndGet();
-                            System.err.println(path + " answered " + s + " during the module (un)deploy");
+        Thread load = new Thread(
+                () -> {
+                    while (running.get()) {
+                        for (String path : OTHERS) {
+                            try {
+                                int s = admin.get(path).status();
+                                if (s != 200) {
+                                    failures.incrementAndGet();
+                                    System.err.println(path + " answered " + s + " during the module (un)deploy");
+                                }
+                            } catch (RuntimeException e) {
+                                failures.incrementAndGet();
+                                System.err.println(path + " failed during the module (un)deploy: " + e);
+                            }
+                            requests.incrementAndGet();
                         }
-                    } catch (RuntimeException e) {
-                        failures.incrementAndGet();
-                        System.err.println(path + " failed during the module (un)deploy: " + e);
                     }
-                    requests.incrementAndGet();
-                }
-            }
-        }, "load");
+                },
+                "load");
         load.start();
         try {
             for (int round = 0; round < 3; round++) {
                 fleet.core().shell("bundle:stop dev.fleetgate.proxy");
-                Processes.await("/services gone", Duration.ofSeconds(30),
+                Processes.await(
+                        "/services gone",
+                        Duration.ofSeconds(30),
                         () -> admin.get("/api/v1/services").status() == 404);
                 fleet.core().shell("bundle:start dev.fleetgate.proxy");
-                Processes.await("/services back", Duration.ofSeconds(30),
+                Processes.await(
+                        "/services back",
+                        Duration.ofSeconds(30),
                         () -> admin.get("/api/v1/services").status() == 200);
             }
         } finally {

@@ -70,14 +70,45 @@ class MonitorsE2EIT {
         String agentId = fleet.agentId();
         String ruleId = builtInRule(admin, "monitor.down");
 
-        JsonNode invalid = admin.post("/api/v1/monitors", Map.of("name", "x", "type", "http", "target", "ftp://x",
-                "intervalSeconds", 5, "agentIds", List.of("no-such-agent"))).expect(400).body();
+        JsonNode invalid = admin.post(
+                        "/api/v1/monitors",
+                        Map.of(
+                                "name",
+                                "x",
+                                "type",
+                                "http",
+                                "target",
+                                "ftp://x",
+                                "intervalSeconds",
+                                5,
+                                "agentIds",
+                                List.of("no-such-agent")))
+                .expect(400)
+                .body();
         assertEquals(3, invalid.get("errors").size(), invalid.toString());
 
         String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/health";
-        String id = admin.post("/api/v1/monitors", Map.of("name", "e2e target", "type", "http", "target", url,
-                "intervalSeconds", 10, "agentIds", List.of(agentId), "confirmations", 2,
-                "expect", Map.of("statuses", List.of(200)))).expect(201).body().get("id").asText();
+        String id = admin.post(
+                        "/api/v1/monitors",
+                        Map.of(
+                                "name",
+                                "e2e target",
+                                "type",
+                                "http",
+                                "target",
+                                url,
+                                "intervalSeconds",
+                                10,
+                                "agentIds",
+                                List.of(agentId),
+                                "confirmations",
+                                2,
+                                "expect",
+                                Map.of("statuses", List.of(200))))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
         awaitState(admin, id, "UP", Duration.ofSeconds(60));
 
         status.set(500);
@@ -91,17 +122,32 @@ class MonitorsE2EIT {
         for (String phase : List.of("dnsMs", "connectMs", "firstByteMs", "totalMs")) {
             assertTrue(a.get("timing").has(phase), phase + " in " + a);
         }
-        Processes.await("one open incident", Duration.ofSeconds(30), () -> admin
-                .get("/api/v1/incidents?state=open&ruleId=" + ruleId + "&subject=" + id).expect(200).body().size() == 1);
-        JsonNode incident = admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId + "&subject=" + id).body().get(0);
+        Processes.await(
+                "one open incident",
+                Duration.ofSeconds(30),
+                () -> admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId + "&subject=" + id)
+                                .expect(200)
+                                .body()
+                                .size()
+                        == 1);
+        JsonNode incident = admin.get("/api/v1/incidents?state=open&ruleId=" + ruleId + "&subject=" + id)
+                .body()
+                .get(0);
         assertTrue(incident.get("message").asText().contains("Failing since"), incident.toString());
         assertTrue(incident.get("message").asText().contains("Last success: 20"), incident.toString());
 
         status.set(200);
         awaitState(admin, id, "UP", Duration.ofSeconds(60));
-        Processes.await("the incident resolved", Duration.ofSeconds(30), () -> admin
-                .get("/api/v1/incidents?state=open&ruleId=" + ruleId + "&subject=" + id).expect(200).body().isEmpty());
-        assertEquals(1, admin.get("/api/v1/incidents?ruleId=" + ruleId + "&subject=" + id).body().size(),
+        Processes.await("the incident resolved", Duration.ofSeconds(30), () -> admin.get(
+                        "/api/v1/incidents?state=open&ruleId=" + ruleId + "&subject=" + id)
+                .expect(200)
+                .body()
+                .isEmpty());
+        assertEquals(
+                1,
+                admin.get("/api/v1/incidents?ruleId=" + ruleId + "&subject=" + id)
+                        .body()
+                        .size(),
                 "one incident, not one per check");
         // more trials for the detection figure (printed, never asserted)
         for (int trial = 0; trial < 4; trial++) {
@@ -116,9 +162,15 @@ class MonitorsE2EIT {
         System.out.println("[monitors-e2e] failure -> DOWN at a 10 s interval, 2 confirmations, " + detections.size()
                 + " trials (ms): " + detections + " p50 " + detections.get(detections.size() / 2) + " p95 "
                 + detections.get((int) Math.ceil(0.95 * detections.size()) - 1));
-        JsonNode results = admin.get("/api/v1/monitors/" + id + "/results?limit=1000").expect(200).body();
+        JsonNode results = admin.get("/api/v1/monitors/" + id + "/results?limit=1000")
+                .expect(200)
+                .body();
         assertTrue(results.size() >= 4, results.toString());
-        double uptime = admin.get("/api/v1/monitors/" + id + "/status").body().get("uptime").get("24h").asDouble();
+        double uptime = admin.get("/api/v1/monitors/" + id + "/status")
+                .body()
+                .get("uptime")
+                .get("24h")
+                .asDouble();
         assertTrue(uptime > 0 && uptime < 100, "uptime " + uptime);
 
         admin.delete("/api/v1/monitors/" + id).expect(204);
@@ -130,25 +182,64 @@ class MonitorsE2EIT {
         Api admin = fleet.admin();
         String agentId = fleet.agentId();
         String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/web-check";
-        String id = admin.post("/api/v1/monitors", Map.of("name", "e2e web check", "type", "http", "target", url,
-                "intervalSeconds", 10, "agentIds", List.of(agentId), "expect", Map.of("statuses", List.of(200, 500))))
-                .expect(201).body().get("id").asText();
-        Processes.await("two results", Duration.ofSeconds(60), () -> admin.get("/api/v1/monitors/" + id
-                + "/results").expect(200).body().size() >= 2);
+        String id = admin.post(
+                        "/api/v1/monitors",
+                        Map.of(
+                                "name",
+                                "e2e web check",
+                                "type",
+                                "http",
+                                "target",
+                                url,
+                                "intervalSeconds",
+                                10,
+                                "agentIds",
+                                List.of(agentId),
+                                "expect",
+                                Map.of("statuses", List.of(200, 500))))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
+        Processes.await(
+                "two results",
+                Duration.ofSeconds(60),
+                () -> admin.get("/api/v1/monitors/" + id + "/results")
+                                .expect(200)
+                                .body()
+                                .size()
+                        >= 2);
         webCheck(admin, "e2e web check");
         admin.delete("/api/v1/monitors/" + id).expect(204);
     }
 
     /** The monitors screens in headless Chromium (web/e2e/monitors.mjs) on a monitor with results. */
     private void webCheck(Api admin, String monitorName) throws Exception {
-        Path web = Path.of(System.getProperty("fleetgate.root", "../..")).toAbsolutePath().normalize().resolve("web");
-        assertTrue(Files.isDirectory(web.resolve("node_modules/playwright-core")),
+        Path web = Path.of(System.getProperty("fleetgate.root", "../.."))
+                .toAbsolutePath()
+                .normalize()
+                .resolve("web");
+        assertTrue(
+                Files.isDirectory(web.resolve("node_modules/playwright-core")),
                 "web/node_modules is missing: build the web module first (mvn install -pl web runs npm ci)");
         Path shots = Path.of("target/e2e/screenshots").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("node", "e2e/monitors.mjs").directory(web.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(Map.of("FLEETGATE_URL", fleet.core().url(), "FLEETGATE_USER", "admin", "FLEETGATE_PASSWORD",
-                CoreProcess.ADMIN_PASSWORD, "E2E_MONITOR", monitorName, "E2E_SCREENSHOTS", shots.toString(),
-                "E2E_TIMEOUT_MS", "30000"));
+        ProcessBuilder pb = new ProcessBuilder("node", "e2e/monitors.mjs")
+                .directory(web.toFile())
+                .redirectErrorStream(true);
+        pb.environment()
+                .putAll(Map.of(
+                        "FLEETGATE_URL",
+                        fleet.core().url(),
+                        "FLEETGATE_USER",
+                        "admin",
+                        "FLEETGATE_PASSWORD",
+                        CoreProcess.ADMIN_PASSWORD,
+                        "E2E_MONITOR",
+                        monitorName,
+                        "E2E_SCREENSHOTS",
+                        shots.toString(),
+                        "E2E_TIMEOUT_MS",
+                        "30000"));
         Process node = pb.start();
         String out = new String(node.getInputStream().readAllBytes());
         out.lines().forEach(l -> System.out.println("[monitors-web] " + l));
@@ -164,31 +255,89 @@ class MonitorsE2EIT {
         bind9 = Files.createTempDirectory("fleetgate-bind9-monitors");
         run("../../scripts/bind9-test.sh", "start", bind9.toString(), "21302", "example.test");
 
-        String dns = admin.post("/api/v1/monitors", Map.of("name", "e2e dns", "type", "dns", "target", "ns.example.test",
-                "recordType", "A", "resolver", "127.0.0.1:21302", "intervalSeconds", 10, "agentIds", List.of(agentId),
-                "expect", Map.of("values", List.of("127.0.0.1")))).expect(201).body().get("id").asText();
+        String dns = admin.post(
+                        "/api/v1/monitors",
+                        Map.of(
+                                "name",
+                                "e2e dns",
+                                "type",
+                                "dns",
+                                "target",
+                                "ns.example.test",
+                                "recordType",
+                                "A",
+                                "resolver",
+                                "127.0.0.1:21302",
+                                "intervalSeconds",
+                                10,
+                                "agentIds",
+                                List.of(agentId),
+                                "expect",
+                                Map.of("values", List.of("127.0.0.1"))))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
         JsonNode up = awaitState(admin, dns, "UP", Duration.ofSeconds(60));
         assertEquals("[\"127.0.0.1\"]", up.get("agents").get(0).get("values").toString(), up.toString());
-        String wrong = admin.post("/api/v1/monitors", Map.of("name", "e2e dns wrong", "type", "dns", "target",
-                "ns.example.test", "resolver", "127.0.0.1:21302", "intervalSeconds", 10, "confirmations", 1,
-                "agentIds", List.of(agentId), "expect", Map.of("values", List.of("127.0.0.9")))).expect(201).body()
-                .get("id").asText();
+        String wrong = admin.post(
+                        "/api/v1/monitors",
+                        Map.of(
+                                "name",
+                                "e2e dns wrong",
+                                "type",
+                                "dns",
+                                "target",
+                                "ns.example.test",
+                                "resolver",
+                                "127.0.0.1:21302",
+                                "intervalSeconds",
+                                10,
+                                "confirmations",
+                                1,
+                                "agentIds",
+                                List.of(agentId),
+                                "expect",
+                                Map.of("values", List.of("127.0.0.9"))))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
         JsonNode down = awaitState(admin, wrong, "DOWN", Duration.ofSeconds(60));
         assertEquals("content", down.get("agents").get(0).get("errorKind").asText(), down.toString());
 
         String cpuRule = "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0001"; // seed rule "CPU above 85%"
         String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/resource";
-        String json = admin.post("/api/v1/monitors", Map.of("name", "e2e-resource", "type", "json", "target", url,
-                "intervalSeconds", 10, "agentIds", List.of(agentId))).expect(201).body().get("id").asText();
+        String json = admin.post(
+                        "/api/v1/monitors",
+                        Map.of(
+                                "name",
+                                "e2e-resource",
+                                "type",
+                                "json",
+                                "target",
+                                url,
+                                "intervalSeconds",
+                                10,
+                                "agentIds",
+                                List.of(agentId)))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
         JsonNode polled = awaitState(admin, json, "UP", Duration.ofSeconds(60));
         assertEquals(91, polled.get("agents").get(0).get("fields").get("cpu").asInt(), polled.toString());
         Processes.await("the uptime field stored as a metric", Duration.ofSeconds(30), () -> {
             JsonNode items = admin.get("/api/v1/metrics/latest?name=monitor_resource_uptime&monitor=e2e-resource")
-                    .expect(200).body().get("items");
+                    .expect(200)
+                    .body()
+                    .get("items");
             return items.size() == 1 && items.get(0).get("value").asDouble() == 95_826;
         });
         Processes.await("the seed CPU rule opens an incident for the polled machine", Duration.ofSeconds(60), () -> {
-            for (JsonNode i : admin.get("/api/v1/incidents?state=open&ruleId=" + cpuRule).expect(200).body()) {
+            for (JsonNode i : admin.get("/api/v1/incidents?state=open&ruleId=" + cpuRule)
+                    .expect(200)
+                    .body()) {
                 if (i.get("subject").asText().contains("monitor=e2e-resource")) {
                     return true;
                 }
@@ -198,12 +347,16 @@ class MonitorsE2EIT {
 
         // the monitor.down templates ship with the alerts module (migration V7): listed and in effect
         int shipped = 0;
-        for (JsonNode t : admin.get("/api/v1/alerts/templates").expect(200).body().get("templates")) {
+        for (JsonNode t :
+                admin.get("/api/v1/alerts/templates").expect(200).body().get("templates")) {
             shipped += "monitor.down".equals(t.get("kind").asText()) ? 1 : 0;
         }
         assertEquals(6, shipped, "opened and resolved for telegram, email and webhook");
-        JsonNode preview = admin.post("/api/v1/alerts/templates/preview", Map.of("kind", "monitor.down",
-                "channelType", "telegram", "event", "opened")).expect(200).body();
+        JsonNode preview = admin.post(
+                        "/api/v1/alerts/templates/preview",
+                        Map.of("kind", "monitor.down", "channelType", "telegram", "event", "opened"))
+                .expect(200)
+                .body();
         assertEquals("🔴 Monitor shop is DOWN (status)", preview.get("title").asText(), preview.toString());
         assertTrue(preview.get("text").asText().contains("\nFailing agents: web-1\n"), preview.toString());
         for (String id : List.of(dns, wrong, json)) {
@@ -222,19 +375,51 @@ class MonitorsE2EIT {
         String agentId = fleet.agentId();
         String domain = "logsvc.e2e.test";
         // nothing listens on 21350 (this test's own port): every request through the proxy fails
-        String serviceId = admin.post("/api/v1/services", Map.of("name", "logsvc", "domains", List.of(domain),
-                "agentIds", List.of(agentId), "upstream", Map.of("targets", List.of(Map.of("host", "127.0.0.1",
-                        "port", 21350, "weight", 1))))).expect(201).body().get("id").asText();
-        Processes.await("the proxy answers 5xx for " + domain, Duration.ofSeconds(90),
+        String serviceId = admin.post(
+                        "/api/v1/services",
+                        Map.of(
+                                "name",
+                                "logsvc",
+                                "domains",
+                                List.of(domain),
+                                "agentIds",
+                                List.of(agentId),
+                                "upstream",
+                                Map.of("targets", List.of(Map.of("host", "127.0.0.1", "port", 21350, "weight", 1)))))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
+        Processes.await(
+                "the proxy answers 5xx for " + domain,
+                Duration.ofSeconds(90),
                 () -> proxyStatus(Fleet.PROXY_HTTP, domain) >= 500);
-        String id = admin.post("/api/v1/monitors", Map.of("name", "e2e attached", "type", "http", "serviceId",
-                serviceId, "intervalSeconds", 10, "agentIds", List.of(agentId), "confirmations", 1))
-                .expect(201).body().get("id").asText();
+        String id = admin.post(
+                        "/api/v1/monitors",
+                        Map.of(
+                                "name",
+                                "e2e attached",
+                                "type",
+                                "http",
+                                "serviceId",
+                                serviceId,
+                                "intervalSeconds",
+                                10,
+                                "agentIds",
+                                List.of(agentId),
+                                "confirmations",
+                                1))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
         awaitState(admin, id, "DOWN", Duration.ofSeconds(60)); // the domain does not resolve: a dns failure
         String ruleId = builtInRule(admin, "monitor.down");
         JsonNode[] incident = new JsonNode[1];
         Processes.await("an incident for the attached monitor", Duration.ofSeconds(30), () -> {
-            JsonNode list = admin.get("/api/v1/incidents?ruleId=" + ruleId + "&subject=" + id).expect(200).body();
+            JsonNode list = admin.get("/api/v1/incidents?ruleId=" + ruleId + "&subject=" + id)
+                    .expect(200)
+                    .body();
             incident[0] = list.isEmpty() ? null : list.get(0);
             return incident[0] != null;
         });
@@ -249,10 +434,12 @@ class MonitorsE2EIT {
     private static int proxyStatus(int port, String host) {
         try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(5000);
-            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            socket.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .readLine();
             return line == null || line.length() < 12 ? 0 : Integer.parseInt(line.substring(9, 12));
         } catch (java.io.IOException | NumberFormatException e) {
             return 0;
@@ -270,7 +457,8 @@ class MonitorsE2EIT {
     private static JsonNode awaitState(Api admin, String id, String state, Duration timeout) {
         JsonNode[] last = new JsonNode[1];
         Processes.await("monitor " + state, timeout, () -> {
-            last[0] = admin.get("/api/v1/monitors/" + id + "/status").expect(200).body();
+            last[0] =
+                    admin.get("/api/v1/monitors/" + id + "/status").expect(200).body();
             return state.equals(last[0].get("state").asText());
         });
         return last[0];
@@ -279,7 +467,8 @@ class MonitorsE2EIT {
     /** The id of the built-in event rule for a kind (fails when there is none). */
     private static String builtInRule(Api admin, String kind) {
         for (JsonNode rule : admin.get("/api/v1/alerts/rules").expect(200).body()) {
-            if (kind.equals(rule.path("eventKind").asText()) && rule.path("builtin").asBoolean()) {
+            if (kind.equals(rule.path("eventKind").asText())
+                    && rule.path("builtin").asBoolean()) {
                 return rule.get("id").asText();
             }
         }

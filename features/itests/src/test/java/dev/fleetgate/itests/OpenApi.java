@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 /** Reads the operations of docs/openapi.yaml, so security tests cover every documented endpoint. */
 final class OpenApi {
     /** Operations that need no access token. */
-    static final Set<String> PUBLIC = Set.of("GET /health", "POST /auth/login", "POST /agents/enroll",
-            "GET /openapi.yaml");
+    static final Set<String> PUBLIC =
+            Set.of("GET /health", "POST /auth/login", "POST /agents/enroll", "GET /openapi.yaml");
 
     /** @param contentType the first media type of its request body, or null */
     record Operation(String method, String path, String contentType) {
@@ -27,8 +27,7 @@ final class OpenApi {
     private static final Pattern METHOD = Pattern.compile("^    (get|post|put|delete|patch):\\s*$");
     private static final Pattern CONTENT = Pattern.compile("^\\s+content: \\{([a-z]+/[a-z0-9.+-]+):.*");
 
-    private OpenApi() {
-    }
+    private OpenApi() {}
 
     static List<Operation> operations() throws IOException {
         Path file = Path.of(System.getProperty("fleetgate.root", "../..")).resolve("docs/openapi.yaml");

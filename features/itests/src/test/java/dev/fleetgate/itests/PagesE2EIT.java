@@ -90,13 +90,27 @@ class PagesE2EIT {
     @Test
     @Order(1)
     void servicesAreServed() throws Exception {
-        shopId = admin.post("/api/v1/services", service("pages-shop", SHOP, 20815)).expect(201).body().get("id").asText();
-        downId = admin.post("/api/v1/services", service("pages-down", DOWN, 20816)).expect(201).body().get("id").asText();
-        Processes.await("shop served", Duration.ofSeconds(60), () -> "A".equals(get(SHOP, "/").body()));
+        shopId = admin.post("/api/v1/services", service("pages-shop", SHOP, 20815))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
+        downId = admin.post("/api/v1/services", service("pages-down", DOWN, 20816))
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
+        Processes.await("shop served", Duration.ofSeconds(60), () -> "A"
+                .equals(get(SHOP, "/").body()));
         // module resources are mounted in batches: wait for the endpoints this test needs
-        Processes.await("the pages endpoints", Duration.ofSeconds(60), () -> admin.get("/api/v1/pages").status() == 200
-                && admin.get("/api/v1/services/" + shopId + "/pages").status() == 200
-                && admin.get("/api/v1/services/" + shopId + "/maintenance").status() == 200);
+        Processes.await(
+                "the pages endpoints",
+                Duration.ofSeconds(60),
+                () -> admin.get("/api/v1/pages").status() == 200
+                        && admin.get("/api/v1/services/" + shopId + "/pages").status() == 200
+                        && admin.get("/api/v1/services/" + shopId + "/maintenance")
+                                        .status()
+                                == 200);
         generation = agentState.resolve("nginx/conf").toRealPath();
         master = masterPid();
     }
@@ -125,15 +139,23 @@ class PagesE2EIT {
     void aCustomServicePageIsServedAndInvalidOnesAreRefused() {
         Api.Response bad = admin.put("/api/v1/services/" + downId + "/pages/503", Map.of("html", "<p>{{#open}}</p>"));
         assertEquals(400, bad.status(), String.valueOf(bad.body()));
-        assertEquals("html", bad.body().path("errors").path(0).path("field").asText(), bad.body().toString());
+        assertEquals(
+                "html",
+                bad.body().path("errors").path(0).path("field").asText(),
+                bad.body().toString());
         assertEquals(400, admin.put("/api/v1/pages/999", Map.of("html", "x")).status());
-        JsonNode preview = admin.post("/api/v1/pages/preview", Map.of("html", "{{status}} {{service}}", "status", "502"))
-                .expect(200).body();
+        JsonNode preview = admin.post(
+                        "/api/v1/pages/preview", Map.of("html", "{{status}} {{service}}", "status", "502"))
+                .expect(200)
+                .body();
         assertEquals("502 shop", preview.path("html").asText());
-        admin.put("/api/v1/services/" + downId + "/pages/503",
-                Map.of("html", "<h1>custom {{service}} {{status}} {{reason}}</h1>")).expect(200);
-        Processes.await("the custom page", Duration.ofSeconds(30),
-                () -> "<h1>custom pages-down 503 Service Unavailable</h1>".equals(get(DOWN, "/").body()));
+        admin.put(
+                        "/api/v1/services/" + downId + "/pages/503",
+                        Map.of("html", "<h1>custom {{service}} {{status}} {{reason}}</h1>"))
+                .expect(200);
+        Processes.await(
+                "the custom page", Duration.ofSeconds(30), () -> "<h1>custom pages-down 503 Service Unavailable</h1>"
+                        .equals(get(DOWN, "/").body()));
         assertEquals(503, get(DOWN, "/").status());
     }
 
@@ -143,24 +165,33 @@ class PagesE2EIT {
         Reply own = get(SHOP, "/missing");
         assertEquals(404, own.status());
         assertEquals("{\"error\":\"own\"}", own.body());
-        admin.put("/api/v1/services/" + shopId + "/pages/404", Map.of("html", "<p>gone {{status}}</p>")).expect(200);
-        Processes.await("the service's 404 page", Duration.ofSeconds(30),
-                () -> "<p>gone 404</p>".equals(get(SHOP, "/missing").body()));
+        admin.put("/api/v1/services/" + shopId + "/pages/404", Map.of("html", "<p>gone {{status}}</p>"))
+                .expect(200);
+        Processes.await("the service's 404 page", Duration.ofSeconds(30), () -> "<p>gone 404</p>"
+                .equals(get(SHOP, "/missing").body()));
         admin.delete("/api/v1/services/" + shopId + "/pages/404").expect(204);
-        Processes.await("the upstream's 404 again", Duration.ofSeconds(30),
-                () -> "{\"error\":\"own\"}".equals(get(SHOP, "/missing").body()));
+        Processes.await("the upstream's 404 again", Duration.ofSeconds(30), () -> "{\"error\":\"own\"}"
+                .equals(get(SHOP, "/missing").body()));
         assertEquals("A", get(SHOP, "/").body());
     }
 
     @Test
     @Order(5)
     void maintenanceOnAnswers503WithRetryAfterAndOffServesAgain() {
-        ObjectNode on = Api.JSON.createObjectNode().put("enabled", true).put("message", "Back at ten")
+        ObjectNode on = Api.JSON
+                .createObjectNode()
+                .put("enabled", true)
+                .put("message", "Back at ten")
                 .put("retryAfterSeconds", 120);
         on.putArray("allow").add("127.0.0.2");
-        JsonNode m = admin.put("/api/v1/services/" + shopId + "/maintenance", on).expect(200).body();
+        JsonNode m = admin.put("/api/v1/services/" + shopId + "/maintenance", on)
+                .expect(200)
+                .body();
         assertTrue(m.path("active").asBoolean(), m.toString());
-        Processes.await("shop in maintenance", Duration.ofSeconds(30), () -> get(SHOP, "/").status() == 503);
+        Processes.await(
+                "shop in maintenance",
+                Duration.ofSeconds(30),
+                () -> get(SHOP, "/").status() == 503);
         Reply r = get(SHOP, "/");
         assertEquals("120", r.header("retry-after"), r.headers());
         assertTrue(r.body().contains("Back at ten") && r.body().contains("under maintenance"), r.body());
@@ -168,10 +199,16 @@ class PagesE2EIT {
         assertEquals(200, allowed.status(), allowed.body());
         assertEquals("A", allowed.body(), "the allowlisted client reaches the service");
         assertEquals("", allowed.header("retry-after"));
-        assertEquals(400, admin.put("/api/v1/services/" + shopId + "/maintenance",
-                Map.of("enabled", true, "allow", java.util.List.of("not-an-address"))).status());
-        admin.put("/api/v1/services/" + shopId + "/maintenance", Map.of("enabled", false)).expect(200);
-        Processes.await("shop served again", Duration.ofSeconds(30), () -> "A".equals(get(SHOP, "/").body()));
+        assertEquals(
+                400,
+                admin.put(
+                                "/api/v1/services/" + shopId + "/maintenance",
+                                Map.of("enabled", true, "allow", java.util.List.of("not-an-address")))
+                        .status());
+        admin.put("/api/v1/services/" + shopId + "/maintenance", Map.of("enabled", false))
+                .expect(200);
+        Processes.await("shop served again", Duration.ofSeconds(30), () -> "A"
+                .equals(get(SHOP, "/").body()));
         assertFalse(get(SHOP, "/").headers().toLowerCase(Locale.ROOT).contains("retry-after"));
     }
 
@@ -180,12 +217,18 @@ class PagesE2EIT {
     void noChangeReloadedNginx() throws Exception {
         assertEquals(generation, agentState.resolve("nginx/conf").toRealPath(), "same configuration generation");
         assertEquals(master, masterPid(), "same nginx master");
-        Processes.await("applyMode dynamic", Duration.ofSeconds(30), () -> "dynamic".equals(admin
-                .get("/api/v1/services/" + shopId + "/status").body().path("agents").path(0).path("applyMode").asText()));
+        Processes.await("applyMode dynamic", Duration.ofSeconds(30), () -> "dynamic"
+                .equals(admin.get("/api/v1/services/" + shopId + "/status")
+                        .body()
+                        .path("agents")
+                        .path(0)
+                        .path("applyMode")
+                        .asText()));
     }
 
     private long masterPid() throws IOException {
-        return Long.parseLong(Files.readString(agentState.resolve("nginx/nginx.pid")).trim());
+        return Long.parseLong(
+                Files.readString(agentState.resolve("nginx/nginx.pid")).trim());
     }
 
     private ObjectNode service(String name, String host, int port) {
@@ -193,8 +236,16 @@ class PagesE2EIT {
         s.putArray("domains").add(host);
         s.putArray("agentIds").add(agentId);
         ObjectNode up = s.putObject("upstream");
-        up.putArray("targets").addObject().put("host", "127.0.0.1").put("port", port).put("weight", 1);
-        up.putObject("healthCheck").put("path", "/health").put("intervalSeconds", 1).put("fall", 1).put("rise", 1);
+        up.putArray("targets")
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", port)
+                .put("weight", 1);
+        up.putObject("healthCheck")
+                .put("path", "/health")
+                .put("intervalSeconds", 1)
+                .put("fall", 1)
+                .put("rise", 1);
         return s;
     }
 
@@ -225,12 +276,15 @@ class PagesE2EIT {
             s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nAccept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nAccept: " + accept + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             s.getInputStream().transferTo(all);
             String text = all.toString(StandardCharsets.UTF_8);
             int end = text.indexOf("\r\n\r\n");
-            return new Reply(Integer.parseInt(text.split(" ", 3)[1]), end < 0 ? text : text.substring(0, end),
+            return new Reply(
+                    Integer.parseInt(text.split(" ", 3)[1]),
+                    end < 0 ? text : text.substring(0, end),
                     end < 0 ? "" : text.substring(end + 4));
         } catch (IOException | RuntimeException e) {
             return new Reply(-1, "", e.toString());

@@ -11,13 +11,13 @@ import java.util.stream.Stream;
 
 /** Helpers to find distributions, copy them and stop process trees. */
 final class Processes {
-    private Processes() {
-    }
+    private Processes() {}
 
     static Path dist(String sub, String marker) {
         Path root = Path.of(System.getProperty("fleetgate.dist", "target/dist")).resolve(sub);
         try (Stream<Path> s = Files.walk(root, 2)) {
-            return s.filter(p -> Files.exists(p.resolve(marker))).findFirst()
+            return s.filter(p -> Files.exists(p.resolve(marker)))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no " + marker + " under " + root));
         } catch (IOException e) {
             throw new IllegalStateException("distribution missing under " + root + " (build with mvn install)", e);
@@ -40,7 +40,9 @@ final class Processes {
 
     static void copyTree(Path from, Path to) throws IOException, InterruptedException {
         Files.createDirectories(to.getParent());
-        Process p = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
+        Process p = new ProcessBuilder("cp", "-a", from.toString(), to.toString())
+                .inheritIO()
+                .start();
         if (p.waitFor() != 0) {
             throw new IOException("cp failed: " + from + " -> " + to);
         }

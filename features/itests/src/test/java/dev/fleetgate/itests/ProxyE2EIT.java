@@ -71,22 +71,32 @@ class ProxyE2EIT {
     @Test
     @Order(1)
     void theAgentsNginxAnswers404ForUnknownHosts() {
-        Processes.await("the agent's nginx on " + HTTP, Duration.ofSeconds(60), () -> get("nobody.e2e.test").status() == 404);
+        Processes.await(
+                "the agent's nginx on " + HTTP,
+                Duration.ofSeconds(60),
+                () -> get("nobody.e2e.test").status() == 404);
     }
 
     @Test
     @Order(2)
     void aCreatedServiceIsRoutedByHostAndReportedApplied() {
-        JsonNode created = admin.post("/api/v1/services", service(19420)).expect(201).body();
+        JsonNode created =
+                admin.post("/api/v1/services", service(19420)).expect(201).body();
         serviceId = created.get("id").asText();
-        Processes.await("shop routed to A", Duration.ofSeconds(30), () -> "A".equals(get(HOST).body()));
+        Processes.await("shop routed to A", Duration.ofSeconds(30), () -> "A"
+                .equals(get(HOST).body()));
         Processes.await("status APPLIED with a healthy target", Duration.ofSeconds(30), () -> {
-            JsonNode s = admin.get("/api/v1/services/" + serviceId + "/status").expect(200).body();
+            JsonNode s = admin.get("/api/v1/services/" + serviceId + "/status")
+                    .expect(200)
+                    .body();
             return "APPLIED".equals(s.path("agents").path(0).path("state").asText())
                     && s.path("targets").path(0).path("healthy").asBoolean(false);
         });
         JsonNode s = admin.get("/api/v1/services/" + serviceId + "/status").body();
-        assertEquals(created.get("revision").asLong(), s.path("agents").get(0).path("appliedRevision").asLong(), s.toString());
+        assertEquals(
+                created.get("revision").asLong(),
+                s.path("agents").get(0).path("appliedRevision").asLong(),
+                s.toString());
         assertEquals(19420, s.path("targets").get(0).path("port").asInt());
         assertEquals(404, get("other.e2e.test").status());
     }
@@ -96,19 +106,28 @@ class ProxyE2EIT {
     void aTargetChangeIsServedWithoutReload() throws Exception {
         Path link = agentState.resolve("nginx/conf");
         Path generation = link.toRealPath();
-        long master = Long.parseLong(Files.readString(agentState.resolve("nginx/nginx.pid")).trim());
+        long master = Long.parseLong(
+                Files.readString(agentState.resolve("nginx/nginx.pid")).trim());
         admin.put("/api/v1/services/" + serviceId, service(19421)).expect(200);
-        Processes.await("shop routed to B", Duration.ofSeconds(30), () -> "B".equals(get(HOST).body()));
+        Processes.await("shop routed to B", Duration.ofSeconds(30), () -> "B"
+                .equals(get(HOST).body()));
         assertEquals(generation, link.toRealPath(), "same configuration generation: nginx was not reloaded");
-        assertEquals(master, Long.parseLong(Files.readString(agentState.resolve("nginx/nginx.pid")).trim()));
+        assertEquals(
+                master,
+                Long.parseLong(
+                        Files.readString(agentState.resolve("nginx/nginx.pid")).trim()));
         Processes.await("status APPLIED for the new revision", Duration.ofSeconds(30), () -> {
             JsonNode s = admin.get("/api/v1/services/" + serviceId + "/status").body();
             return "APPLIED".equals(s.path("agents").path(0).path("state").asText())
                     && s.path("targets").path(0).path("port").asInt() == 19421;
         });
         Processes.await("the agent reports the change as applied without reload", Duration.ofSeconds(30), () -> {
-            JsonNode a = admin.get("/api/v1/services/" + serviceId + "/status").body().path("agents").path(0);
-            return "dynamic".equals(a.path("applyMode").asText()) && a.path("appliedAt").isTextual();
+            JsonNode a = admin.get("/api/v1/services/" + serviceId + "/status")
+                    .body()
+                    .path("agents")
+                    .path(0);
+            return "dynamic".equals(a.path("applyMode").asText())
+                    && a.path("appliedAt").isTextual();
         });
     }
 
@@ -118,10 +137,13 @@ class ProxyE2EIT {
         for (int i = 0; i < 3; i++) {
             assertEquals("B", get(HOST, "/e2e-first").body());
         }
-        JsonNode page = Processes.awaitValue("access log lines of the shop through GET /agents/{id}/nginx/logs/access",
-                Duration.ofSeconds(30), () -> {
+        JsonNode page = Processes.awaitValue(
+                "access log lines of the shop through GET /agents/{id}/nginx/logs/access",
+                Duration.ofSeconds(30),
+                () -> {
                     JsonNode p = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/access?tail=5&filter=E2E-FIRST")
-                            .expect(200).body();
+                            .expect(200)
+                            .body();
                     return p.path("lines").size() == 3 ? p : null;
                 });
         JsonNode line = page.path("lines").get(0);
@@ -131,31 +153,60 @@ class ProxyE2EIT {
         String cursor = page.path("cursor").asText();
         get(HOST, "/e2e-second");
         JsonNode next = Processes.awaitValue("the line after the cursor", Duration.ofSeconds(30), () -> {
-            JsonNode n = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/access?cursor=" + cursor).expect(200).body();
+            JsonNode n = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/access?cursor=" + cursor)
+                    .expect(200)
+                    .body();
             return n.path("lines").toString().contains("/e2e-second") ? n : null;
         });
         assertFalse(next.toString().contains("/e2e-first"), "lines before the cursor are not repeated: " + next);
-        JsonNode errors = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/error?tail=10").expect(200).body();
+        JsonNode errors = admin.get("/api/v1/agents/" + agentId + "/nginx/logs/error?tail=10")
+                .expect(200)
+                .body();
         assertTrue(errors.path("lines").isArray(), errors.toString());
     }
 
     @Test
     @Order(5)
     void injectionThroughEveryStringFieldNeverReachesNginx() throws Exception {
-        List<String> payloads = List.of(MARK + ";", MARK + "{", MARK + "}", "\"" + MARK, "'" + MARK, MARK + "\\",
-                "$" + MARK, MARK + "\nreturn 200 x", MARK + "\r\nX: y", "x\"; return 200 \"" + MARK + "\"; #",
-                "/" + MARK + " ; }", "${" + MARK + "}", MARK + "\u0000", MARK + "é");
+        List<String> payloads = List.of(
+                MARK + ";",
+                MARK + "{",
+                MARK + "}",
+                "\"" + MARK,
+                "'" + MARK,
+                MARK + "\\",
+                "$" + MARK,
+                MARK + "\nreturn 200 x",
+                MARK + "\r\nX: y",
+                "x\"; return 200 \"" + MARK + "\"; #",
+                "/" + MARK + " ; }",
+                "${" + MARK + "}",
+                MARK + "\u0000",
+                MARK + "é");
         Map<String, Consumer<Object[]>> fields = new LinkedHashMap<>();
         fields.put("name", a -> ((ObjectNode) a[0]).put("name", (String) a[1]));
         fields.put("domains[0]", a -> ((ObjectNode) a[0]).putArray("domains").add((String) a[1]));
-        fields.put("upstream.targets[0].host", a -> ((ObjectNode) ((ObjectNode) a[0]).get("upstream").get("targets").get(0)).put("host", (String) a[1]));
-        fields.put("upstream.lbMethod", a -> ((ObjectNode) ((ObjectNode) a[0]).get("upstream")).put("lbMethod", (String) a[1]));
-        fields.put("upstream.healthCheck.path", a -> ((ObjectNode) ((ObjectNode) a[0]).get("upstream").get("healthCheck")).put("path", (String) a[1]));
+        fields.put("upstream.targets[0].host", a -> ((ObjectNode)
+                        ((ObjectNode) a[0]).get("upstream").get("targets").get(0))
+                .put("host", (String) a[1]));
+        fields.put("upstream.lbMethod", a -> ((ObjectNode) ((ObjectNode) a[0]).get("upstream"))
+                .put("lbMethod", (String) a[1]));
+        fields.put(
+                "upstream.healthCheck.path",
+                a -> ((ObjectNode) ((ObjectNode) a[0]).get("upstream").get("healthCheck")).put("path", (String) a[1]));
         fields.put("maxBodySize", a -> ((ObjectNode) a[0]).put("maxBodySize", (String) a[1]));
-        fields.put("requestHeaders.value", a -> ((ObjectNode) a[0]).putObject("requestHeaders").put("X-Test", (String) a[1]));
-        fields.put("requestHeaders.name", a -> ((ObjectNode) a[0]).putObject("requestHeaders").put((String) a[1], "v"));
-        fields.put("responseHeaders.value", a -> ((ObjectNode) a[0]).putObject("responseHeaders").put("X-Test", (String) a[1]));
-        fields.put("responseHeaders.name", a -> ((ObjectNode) a[0]).putObject("responseHeaders").put((String) a[1], "v"));
+        fields.put(
+                "requestHeaders.value",
+                a -> ((ObjectNode) a[0]).putObject("requestHeaders").put("X-Test", (String) a[1]));
+        fields.put(
+                "requestHeaders.name",
+                a -> ((ObjectNode) a[0]).putObject("requestHeaders").put((String) a[1], "v"));
+        fields.put(
+                "responseHeaders.value",
+                a -> ((ObjectNode) a[0]).putObject("responseHeaders").put("X-Test", (String) a[1]));
+        fields.put(
+                "responseHeaders.name",
+                a -> ((ObjectNode) a[0]).putObject("responseHeaders").put((String) a[1], "v"));
         int requests = 0;
         for (Map.Entry<String, Consumer<Object[]>> field : fields.entrySet()) {
             for (String payload : payloads) {
@@ -166,7 +217,8 @@ class ProxyE2EIT {
                 Api.Response r = admin.post("/api/v1/services", create);
                 assertTrue(r.status() < 500, "POST with " + field.getKey() + "=" + payload + " answered " + r.status());
                 if (r.status() == 201) {
-                    admin.delete("/api/v1/services/" + r.body().get("id").asText()).expect(204);
+                    admin.delete("/api/v1/services/" + r.body().get("id").asText())
+                            .expect(204);
                 }
                 ObjectNode update = service(19421);
                 field.getValue().accept(new Object[] {update, payload});
@@ -176,7 +228,8 @@ class ProxyE2EIT {
             }
         }
         admin.put("/api/v1/services/" + serviceId, service(19421)).expect(200);
-        Processes.await("the service still served", Duration.ofSeconds(30), () -> "B".equals(get(HOST).body()));
+        Processes.await("the service still served", Duration.ofSeconds(30), () -> "B"
+                .equals(get(HOST).body()));
         try (Stream<Path> files = Files.walk(agentState.resolve("nginx"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".conf")).toList()) {
                 String conf = Files.readString(f);
@@ -201,13 +254,20 @@ class ProxyE2EIT {
         s.putArray("domains").add(HOST);
         s.putArray("agentIds").add(agentId);
         ObjectNode upstream = s.putObject("upstream");
-        upstream.putArray("targets").addObject().put("host", "127.0.0.1").put("port", port).put("weight", 1);
-        upstream.putObject("healthCheck").put("path", "/health").put("intervalSeconds", 1).put("fall", 1).put("rise", 1);
+        upstream.putArray("targets")
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", port)
+                .put("weight", 1);
+        upstream.putObject("healthCheck")
+                .put("path", "/health")
+                .put("intervalSeconds", 1)
+                .put("fall", 1)
+                .put("rise", 1);
         return s;
     }
 
-    private record Reply(int status, String body) {
-    }
+    private record Reply(int status, String body) {}
 
     private static Reply get(String host) {
         return get(host, "/");

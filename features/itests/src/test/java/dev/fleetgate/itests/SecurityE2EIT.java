@@ -37,8 +37,8 @@ class SecurityE2EIT {
 
     @BeforeAll
     void start() throws Exception {
-        Path work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()
-                .resolve("security-" + System.currentTimeMillis()));
+        Path work = Files.createDirectories(
+                Path.of("target/e2e").toAbsolutePath().resolve("security-" + System.currentTimeMillis()));
         db = TestDatabase.create();
         core = CoreProcess.install(work, PORTS, db, Map.of());
         core.start();
@@ -63,8 +63,12 @@ class SecurityE2EIT {
 
     @Test
     void nulInTheLoginNameIs400NamingTheField() {
-        Api.Response r = core.api().call("POST", "/api/v1/auth/login",
-                "{\"username\":\"ad\\u0000min\",\"password\":\"whatever-password\"}", null);
+        Api.Response r = core.api()
+                .call(
+                        "POST",
+                        "/api/v1/auth/login",
+                        "{\"username\":\"ad\\u0000min\",\"password\":\"whatever-password\"}",
+                        null);
         assertEquals(400, r.status(), r.body().toString());
         assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
         assertEquals("username", r.body().get("errors").get(0).get("field").asText());
@@ -91,8 +95,10 @@ class SecurityE2EIT {
 
     @Test
     void logoutRevokesTheToken() {
-        admin.post("/api/v1/users", Map.of("username", "lou", "password", "lou-password-1", "roles",
-                java.util.List.of("viewer"))).expect(201);
+        admin.post(
+                        "/api/v1/users",
+                        Map.of("username", "lou", "password", "lou-password-1", "roles", java.util.List.of("viewer")))
+                .expect(201);
         Api lou = core.api().login("lou", "lou-password-1");
         lou.get("/api/v1/auth/me").expect(200);
         lou.post("/api/v1/auth/logout", null).expect(204);
@@ -102,12 +108,16 @@ class SecurityE2EIT {
 
     @Test
     void ownPasswordChangeNeedsTheCurrentOneAndRevokesOldTokens() {
-        admin.post("/api/v1/users", Map.of("username", "pat", "password", "pat-password-1", "roles",
-                java.util.List.of("operator"))).expect(201);
+        admin.post(
+                        "/api/v1/users",
+                        Map.of("username", "pat", "password", "pat-password-1", "roles", java.util.List.of("operator")))
+                .expect(201);
         Api pat = core.api().login("pat", "pat-password-1");
         JsonNode missing = pat.put("/api/v1/users/pat/password", Map.of("password", "pat-password-2"))
-                .expect(400).body();
-        assertEquals("currentPassword", missing.get("errors").get(0).get("field").asText());
+                .expect(400)
+                .body();
+        assertEquals(
+                "currentPassword", missing.get("errors").get(0).get("field").asText());
         pat.put("/api/v1/users/pat/password", Map.of("password", "pat-password-2", "currentPassword", "nope"))
                 .expect(403);
         pat.put("/api/v1/users/pat/password", Map.of("password", "pat-password-2", "currentPassword", "pat-password-1"))
@@ -118,11 +128,15 @@ class SecurityE2EIT {
 
     @Test
     void strangersSyncWithABigBodyIs401() throws Exception {
-        byte[] body = ("{\"metrics\":[" + "1,".repeat(2 << 20) + "1]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORTS + "/api/v1/agents/"
-                + UUID.randomUUID() + "/sync")).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer fga_not-a-key").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        byte[] body =
+                ("{\"metrics\":[" + "1,".repeat(2 << 20) + "1]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpRequest req = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PORTS + "/api/v1/agents/" + UUID.randomUUID() + "/sync"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer fga_not-a-key")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
         assertEquals(401, r.statusCode(), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));

@@ -20,8 +20,9 @@ public final class SharedFleet implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        Started started = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Started.class,
-                k -> Started.start(), Started.class);
+        Started started = context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Started.class, k -> Started.start(), Started.class);
         if (started.failure != null) {
             throw new ParameterResolutionException("the shared fleet did not start", started.failure);
         }

@@ -60,7 +60,8 @@ class TransportSecurityE2EIT {
 
     @BeforeAll
     void start() throws Exception {
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("tls-" + System.currentTimeMillis());
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath())
+                .resolve("tls-" + System.currentTimeMillis());
         Files.createDirectories(work);
         db = TestDatabase.create();
         core = CoreProcess.install(work, PORTS, db, Map.of("syncIntervalSeconds", "5"));
@@ -93,16 +94,13 @@ class TransportSecurityE2EIT {
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
@@ -113,31 +111,48 @@ class TransportSecurityE2EIT {
     @Test
     @Order(1)
     void httpsServesTheApiWithTheCertificateNamedInTheTokenAnswer() throws Exception {
-        JsonNode token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "tls")).expect(201).body();
+        JsonNode token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "tls"))
+                .expect(201)
+                .body();
         String pin = core.fingerprint();
         assertEquals(pin, token.get("coreFingerprint").asText());
         assertTrue(pin.matches("sha256:[0-9a-f]{64}"), pin);
         String command = token.get("command").asText();
-        assertTrue(command.startsWith("fleetgate-agent --core https://127.0.0.1:" + (PORTS + 4) + " --token "
-                + token.get("token").asText()), command);
+        assertTrue(
+                command.startsWith("fleetgate-agent --core https://127.0.0.1:" + (PORTS + 4) + " --token "
+                        + token.get("token").asText()),
+                command);
         assertTrue(command.endsWith("--core-fingerprint " + pin), command);
 
         Recorder recorder = new Recorder();
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, new TrustManager[] {recorder}, null);
-        HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> health = https.send(HttpRequest.newBuilder(URI.create(core.httpsUrl() + "/api/v1/health"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient https = HttpClient.newBuilder()
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        HttpResponse<String> health = https.send(
+                HttpRequest.newBuilder(URI.create(core.httpsUrl() + "/api/v1/health"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode(), health.body());
         assertTrue(health.body().contains("\"UP\""), health.body());
-        assertEquals(pin, "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(recorder.seen.getEncoded())),
+        assertEquals(
+                pin,
+                "sha256:"
+                        + HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(recorder.seen.getEncoded())),
                 "the HTTPS connector serves the certificate the token answer names");
 
         // a login over HTTPS: passwords and tokens no longer need cleartext
-        HttpResponse<String> login = https.send(HttpRequest.newBuilder(URI.create(core.httpsUrl() + "/api/v1/auth/login"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + CoreProcess.ADMIN_PASSWORD + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> login = https.send(
+                HttpRequest.newBuilder(URI.create(core.httpsUrl() + "/api/v1/auth/login"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"username\":\"admin\",\"password\":\"" + CoreProcess.ADMIN_PASSWORD + "\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, login.statusCode(), login.body());
 
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", PORTS + 4)) {
@@ -150,14 +165,19 @@ class TransportSecurityE2EIT {
     @Test
     @Order(2)
     void plainHttpListensOnLoopbackOnly() throws Exception {
-        Process ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + PORTS).redirectErrorStream(true).start();
+        Process ss = new ProcessBuilder("ss", "-ltnH", "sport = :" + PORTS)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, ss.waitFor(), out);
         List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
         assertFalse(lines.isEmpty(), "nothing listens on " + PORTS);
         for (String line : lines) {
             String local = line.trim().split("\\s+")[3];
-            assertTrue(local.startsWith("127.0.0.1:") || local.startsWith("[::1]:") || local.startsWith("[::ffff:127.0.0.1]:"),
+            assertTrue(
+                    local.startsWith("127.0.0.1:")
+                            || local.startsWith("[::1]:")
+                            || local.startsWith("[::ffff:127.0.0.1]:"),
                     "plain HTTP listens beyond loopback: " + line);
         }
     }
@@ -165,12 +185,21 @@ class TransportSecurityE2EIT {
     @Test
     @Order(3)
     void anAgentWithAnotherPinNeverTalksToTheCore() throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of()).expect(201).body().get("token").asText();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of())
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
         try (AgentProcess impostor = new AgentProcess(work.resolve("wrong-pin"))) {
             impostor.proxyPorts(PORTS + 20, PORTS + 21, PORTS + 22);
-            impostor.start(core.enrolmentUrl(), "wrong-pin", token,
+            impostor.start(
+                    core.enrolmentUrl(),
+                    "wrong-pin",
+                    token,
                     Map.of("FLEETGATE_AGENT_CORE_FINGERPRINT", "sha256:" + "00".repeat(32)));
-            Processes.await("the agent refusing the core's certificate (log " + impostor.log() + ")", Duration.ofSeconds(60),
+            Processes.await(
+                    "the agent refusing the core's certificate (log " + impostor.log() + ")",
+                    Duration.ofSeconds(60),
                     () -> {
                         try {
                             return Files.readString(impostor.log()).contains("does not match the pinned fingerprint");
@@ -185,8 +214,12 @@ class TransportSecurityE2EIT {
         // cleartext to a core that is not on loopback is refused before any connection
         try (AgentProcess cleartext = new AgentProcess(work.resolve("cleartext"))) {
             cleartext.start("http://core.example:" + PORTS, "cleartext", token);
-            Processes.await("the agent refusing plain http to another host", Duration.ofSeconds(30), () -> !cleartext.isAlive());
-            assertTrue(Files.readString(cleartext.log()).contains("plain http:// only for a core on this machine"),
+            Processes.await(
+                    "the agent refusing plain http to another host",
+                    Duration.ofSeconds(30),
+                    () -> !cleartext.isAlive());
+            assertTrue(
+                    Files.readString(cleartext.log()).contains("plain http:// only for a core on this machine"),
                     Files.readString(cleartext.log()));
         }
     }
@@ -194,15 +227,21 @@ class TransportSecurityE2EIT {
     @Test
     @Order(4)
     void aPinnedAgentEnrolsOverHttpsAndInstallsSignedBundles() throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of()).expect(201).body().get("token").asText();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of())
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
         agent = new AgentProcess(work).proxyPorts(PORTS + 10, PORTS + 11, PORTS + 12);
         agent.start(core.enrolmentUrl(), "tls-agent", token, core.agentEnvironment());
         agentId = agent.awaitOnline(admin, "tls-agent", Duration.ofSeconds(90));
-        JsonNode identity = new ObjectMapper().readTree(work.resolve("agent-state/agent.json").toFile());
+        JsonNode identity = new ObjectMapper()
+                .readTree(work.resolve("agent-state/agent.json").toFile());
         assertEquals(core.fingerprint(), identity.get("coreFingerprint").asText(), "pin stored at enrolment");
         assertTrue(identity.get("bundleSigningKey").asText().length() > 40, "signing key stored at enrolment");
 
-        deployAndAwait("sample-plugin.jar", "dev.fleetgate.agent.sample", b -> "ACTIVE".equals(b.path("state").asText()));
+        deployAndAwait("sample-plugin.jar", "dev.fleetgate.agent.sample", b -> "ACTIVE"
+                .equals(b.path("state").asText()));
     }
 
     @Test
@@ -212,15 +251,19 @@ class TransportSecurityE2EIT {
         agent.close();
         Path file = work.resolve("agent-state/agent.json");
         ObjectNode identity = (ObjectNode) new ObjectMapper().readTree(file.toFile());
-        java.security.KeyPair other = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        identity.put("bundleSigningKey", java.util.Base64.getEncoder().encodeToString(other.getPublic().getEncoded()));
+        java.security.KeyPair other =
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        identity.put(
+                "bundleSigningKey",
+                java.util.Base64.getEncoder().encodeToString(other.getPublic().getEncoded()));
         Files.writeString(file, identity.toString());
         agent.start(core.enrolmentUrl(), "tls-agent", null, core.agentEnvironment());
         agent.awaitOnline(admin, "tls-agent", Duration.ofSeconds(90));
 
         // The probe bundle of the distribution runs too; this is the remote copy (managed), refused.
-        JsonNode refused = deployAndAwait("probe.jar", "dev.fleetgate.agent.probe",
-                b -> b.path("error").asText("").contains("invalid signature"));
+        JsonNode refused = deployAndAwait("probe.jar", "dev.fleetgate.agent.probe", b -> b.path("error")
+                .asText("")
+                .contains("invalid signature"));
         assertFalse("ACTIVE".equals(refused.path("state").asText()), refused.toString());
     }
 
@@ -229,12 +272,16 @@ class TransportSecurityE2EIT {
             throws Exception {
         Path file = Path.of(System.getProperty("fleetgate.dist", "target/dist")).resolve(jar);
         JsonNode bundle = admin.upload("/api/v1/bundles", file).expect(201).body();
-        admin.post("/api/v1/bundles/" + bundle.get("id").asText() + "/deployments", Map.of("agentIds", List.of(agentId)))
+        admin.post(
+                        "/api/v1/bundles/" + bundle.get("id").asText() + "/deployments",
+                        Map.of("agentIds", List.of(agentId)))
                 .expect(200);
         JsonNode[] last = new JsonNode[1];
         Processes.await(symbolicName + " on the agent", Duration.ofSeconds(60), () -> {
-            for (JsonNode b : admin.get("/api/v1/agents/" + agentId + "/bundles").body()) {
-                if (symbolicName.equals(b.path("symbolicName").asText()) && b.path("managed").asBoolean()) {
+            for (JsonNode b :
+                    admin.get("/api/v1/agents/" + agentId + "/bundles").body()) {
+                if (symbolicName.equals(b.path("symbolicName").asText())
+                        && b.path("managed").asBoolean()) {
                     last[0] = b;
                     return done.test(b);
                 }

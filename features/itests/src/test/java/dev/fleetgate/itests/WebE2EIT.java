@@ -52,7 +52,8 @@ class WebE2EIT {
 
     @BeforeAll
     void start() throws Exception {
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath()).resolve("web-" + System.currentTimeMillis());
+        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath())
+                .resolve("web-" + System.currentTimeMillis());
         Files.createDirectories(work);
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", TARGET_PORT), 16);
         upstream.createContext("/", exchange -> {
@@ -66,8 +67,11 @@ class WebE2EIT {
         core = CoreProcess.install(work, CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
         core.start();
         Api admin = core.admin();
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", AGENT)).expect(201)
-                .body().get("token").asText();
+        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", AGENT))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
         agent = new AgentProcess(work);
         agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
         agent.start(core.url(), AGENT, token);
@@ -84,17 +88,38 @@ class WebE2EIT {
 
     @Test
     void theAdminWorksInABrowser() throws Exception {
-        Path web = Path.of(System.getProperty("fleetgate.root", "../..")).toAbsolutePath().normalize().resolve("web");
-        assertTrue(Files.isDirectory(web.resolve("node_modules/playwright-core")),
+        Path web = Path.of(System.getProperty("fleetgate.root", "../.."))
+                .toAbsolutePath()
+                .normalize()
+                .resolve("web");
+        assertTrue(
+                Files.isDirectory(web.resolve("node_modules/playwright-core")),
                 "web/node_modules is missing: build the web module first (mvn install -pl web runs npm ci)");
-        assertTrue(Files.isExecutable(Path.of("/usr/bin/chromium")), "/usr/bin/chromium is missing (apt-get install chromium)");
+        assertTrue(
+                Files.isExecutable(Path.of("/usr/bin/chromium")),
+                "/usr/bin/chromium is missing (apt-get install chromium)");
         Path shots = Path.of("target/e2e/screenshots").toAbsolutePath();
         Files.createDirectories(shots);
 
         JsonNode json = walk("e2e/run.mjs", web, shots);
         assertTrue(json.path("checked").size() >= 12, "steps checked: " + json.path("checked"));
-        for (String screen : List.of("login", "overview", "hosts", "host", "service-invalid", "service", "logs", "dns",
-                "modules", "enrol", "overview-dark", "services-health", "service-down", "service-not-found", "users", "activity")) {
+        for (String screen : List.of(
+                "login",
+                "overview",
+                "hosts",
+                "host",
+                "service-invalid",
+                "service",
+                "logs",
+                "dns",
+                "modules",
+                "enrol",
+                "overview-dark",
+                "services-health",
+                "service-down",
+                "service-not-found",
+                "users",
+                "activity")) {
             assertTrue(Files.size(shots.resolve(screen + ".png")) > 5_000, "screenshot " + screen);
         }
         System.out.println("web e2e notes: " + json.path("notes"));
@@ -112,12 +137,23 @@ class WebE2EIT {
      */
     @Test
     void webRoundInABrowser() throws Exception {
-        Path web = Path.of(System.getProperty("fleetgate.root", "../..")).toAbsolutePath().normalize().resolve("web");
+        Path web = Path.of(System.getProperty("fleetgate.root", "../.."))
+                .toAbsolutePath()
+                .normalize()
+                .resolve("web");
         Path shots = Files.createDirectories(Path.of("target/e2e/screenshots").toAbsolutePath());
         JsonNode json = walk("e2e/round.mjs", web, shots);
         assertTrue(json.path("checked").size() >= 9, "steps checked: " + json.path("checked"));
-        for (String screen : List.of("form-errors", "logs-columns", "chart-hover", "enrol-open-tokens", "dns-zone", "phone-overview",
-                "phone-service", "phone-logs", "phone-menu")) {
+        for (String screen : List.of(
+                "form-errors",
+                "logs-columns",
+                "chart-hover",
+                "enrol-open-tokens",
+                "dns-zone",
+                "phone-overview",
+                "phone-service",
+                "phone-logs",
+                "phone-menu")) {
             assertTrue(Files.size(shots.resolve(screen + ".png")) > 5_000, "screenshot " + screen);
         }
         System.out.println("web round notes: " + json.path("notes"));
@@ -131,7 +167,10 @@ class WebE2EIT {
      */
     @Test
     void serviceHistoryInABrowser() throws Exception {
-        Path web = Path.of(System.getProperty("fleetgate.root", "../..")).toAbsolutePath().normalize().resolve("web");
+        Path web = Path.of(System.getProperty("fleetgate.root", "../.."))
+                .toAbsolutePath()
+                .normalize()
+                .resolve("web");
         Path shots = Files.createDirectories(Path.of("target/e2e/screenshots").toAbsolutePath());
         JsonNode json = walk("e2e/history.mjs", web, shots);
         assertEquals(4, json.path("checked").size(), "steps checked: " + json.path("checked"));
@@ -141,16 +180,26 @@ class WebE2EIT {
 
     /** Runs a browser script of web/e2e against this core and agent; its E2E-RESULT, asserted ok. */
     private JsonNode walk(String script, Path web, Path shots) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("node", script).directory(web.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(Map.of(
-                "FLEETGATE_URL", core.url(),
-                "FLEETGATE_USER", "admin",
-                "FLEETGATE_PASSWORD", CoreProcess.ADMIN_PASSWORD,
-                "FLEETGATE_AGENT", AGENT,
-                "E2E_TARGET_PORT", String.valueOf(TARGET_PORT),
-                "E2E_PROXY_PORT", String.valueOf(PROXY_HTTP),
-                "E2E_SCREENSHOTS", shots.toString(),
-                "E2E_TIMEOUT_MS", "60000"));
+        ProcessBuilder pb =
+                new ProcessBuilder("node", script).directory(web.toFile()).redirectErrorStream(true);
+        pb.environment()
+                .putAll(Map.of(
+                        "FLEETGATE_URL",
+                        core.url(),
+                        "FLEETGATE_USER",
+                        "admin",
+                        "FLEETGATE_PASSWORD",
+                        CoreProcess.ADMIN_PASSWORD,
+                        "FLEETGATE_AGENT",
+                        AGENT,
+                        "E2E_TARGET_PORT",
+                        String.valueOf(TARGET_PORT),
+                        "E2E_PROXY_PORT",
+                        String.valueOf(PROXY_HTTP),
+                        "E2E_SCREENSHOTS",
+                        shots.toString(),
+                        "E2E_TIMEOUT_MS",
+                        "60000"));
         Process node;
         try {
             node = pb.start();
@@ -165,12 +214,17 @@ class WebE2EIT {
             }
         }
         assertTrue(node.waitFor(10, TimeUnit.MINUTES), "the browser script did not finish");
-        String result = lines.stream().filter(l -> l.startsWith("E2E-RESULT ")).reduce((a, b) -> b)
+        String result = lines.stream()
+                .filter(l -> l.startsWith("E2E-RESULT "))
+                .reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("no E2E-RESULT line: " + String.join("\n", lines)));
         JsonNode json = Api.JSON.readTree(result.substring("E2E-RESULT ".length()));
-        assertEquals(0, node.exitValue(), script + " failed at: " + json.path("failed").asText() + " — "
-                + json.path("error").asText() + " (screenshots in " + shots + ", core log "
-                + core.home().resolve("data/log/karaf.log") + ", agent log " + agent.log() + ")");
+        assertEquals(
+                0,
+                node.exitValue(),
+                script + " failed at: " + json.path("failed").asText() + " — "
+                        + json.path("error").asText() + " (screenshots in " + shots + ", core log "
+                        + core.home().resolve("data/log/karaf.log") + ", agent log " + agent.log() + ")");
         assertTrue(json.path("ok").asBoolean(), result);
         return json;
     }

@@ -14,11 +14,21 @@ import java.time.Instant;
  * @param version    the agent's software version
  * @param address    the address the agent reported for its proxy (may be null)
  */
-public record AgentInfo(String id, String name, String hostname, String role, Status status,
-        Instant lastSeenAt, String version, String address) {
+public record AgentInfo(
+        String id,
+        String name,
+        String hostname,
+        String role,
+        Status status,
+        Instant lastSeenAt,
+        String version,
+        String address) {
 
     /** Connection state of an agent. */
-    public enum Status { ONLINE, OFFLINE }
+    public enum Status {
+        ONLINE,
+        OFFLINE
+    }
 
     public static final String ROLE_HOST = "host";
     public static final String ROLE_EDGE = "edge";

@@ -34,8 +34,7 @@ public final class DomainNames {
     private static final int MAX_LABEL = 63;
     private static final int MAX_NAME = 253;
 
-    private DomainNames() {
-    }
+    private DomainNames() {}
 
     /** Thrown with a message for a person when a name is not acceptable. */
     public static final class InvalidNameException extends Exception {
@@ -138,11 +137,14 @@ public final class DomainNames {
         }
         for (int i = 0; i < label.length(); i++) {
             char c = label.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+            boolean ok = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
                     || underscore && c == '_';
             if (!ok) {
-                throw new InvalidNameException("may contain only letters, digits, '-'" + (underscore ? ", '_'" : "")
-                        + " and '.'");
+                throw new InvalidNameException(
+                        "may contain only letters, digits, '-'" + (underscore ? ", '_'" : "") + " and '.'");
             }
         }
     }

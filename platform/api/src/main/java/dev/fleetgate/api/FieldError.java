@@ -6,5 +6,4 @@ package dev.fleetgate.api;
  * @param field   the JSON path of the field, e.g. {@code upstream.targets[0].port}
  * @param message what is wrong with it, for a person
  */
-public record FieldError(String field, String message) {
-}
+public record FieldError(String field, String message) {}

@@ -42,7 +42,9 @@ public interface MetricsSink {
      * @since 1.5
      */
     default void acceptJson(String agentId, byte[] json, int offset, int length) throws Exception {
-        accept(agentId, new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                new java.io.ByteArrayInputStream(json, offset, length)));
+        accept(
+                agentId,
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(new java.io.ByteArrayInputStream(json, offset, length)));
     }
 }

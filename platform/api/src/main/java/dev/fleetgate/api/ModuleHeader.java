@@ -5,6 +5,5 @@ public final class ModuleHeader {
     /** {@code Fleetgate-Module: proxy} marks the bundle as the module named {@code proxy}. */
     public static final String MODULE = "Fleetgate-Module";
 
-    private ModuleHeader() {
-    }
+    private ModuleHeader() {}
 }

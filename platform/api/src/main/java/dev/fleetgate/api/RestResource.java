@@ -12,5 +12,4 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@code @RolesAllowed} need the {@link Roles#OPERATOR} or {@link Roles#ADMIN} role.
  */
 @ConsumerType
-public interface RestResource {
-}
+public interface RestResource {}

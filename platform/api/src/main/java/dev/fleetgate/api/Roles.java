@@ -9,8 +9,7 @@ public final class Roles {
     /** Reads only. */
     public static final String VIEWER = "viewer";
 
-    private Roles() {
-    }
+    private Roles() {}
 
     /** @return whether {@code role} is one of the three roles */
     public static boolean isValid(String role) {

@@ -24,6 +24,5 @@ public final class Topics {
      */
     public static final String METRICS_BATCH = METRICS_PREFIX + "batch";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -48,8 +48,27 @@ class DomainNameSyntaxTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-a.com", "a-.com", "a..com", ".a.com", "a_b.com", "a b.com", "a;b.com", "a}.com",
-            "a\"b.com", "a$b.com", "a\r\nb.com", "a\nb", "a/b.com", "a:80", "a'b.com", "a\\b.com", "a{b.com"})
+    @ValueSource(
+            strings = {
+                "",
+                "-a.com",
+                "a-.com",
+                "a..com",
+                ".a.com",
+                "a_b.com",
+                "a b.com",
+                "a;b.com",
+                "a}.com",
+                "a\"b.com",
+                "a$b.com",
+                "a\r\nb.com",
+                "a\nb",
+                "a/b.com",
+                "a:80",
+                "a'b.com",
+                "a\\b.com",
+                "a{b.com"
+            })
     void invalidDomains(String d) {
         assertThrows(InvalidNameException.class, () -> DomainNames.normalizeDomain(d));
     }
@@ -75,8 +94,8 @@ class DomainNameSyntaxTest {
     @Test
     void labelsWithUnderscore() throws Exception {
         DomainNames.checkLabels("_acme.key", true);
-        InvalidNameException e = assertThrows(InvalidNameException.class,
-                () -> DomainNames.checkLabels("_acme.key", false));
+        InvalidNameException e =
+                assertThrows(InvalidNameException.class, () -> DomainNames.checkLabels("_acme.key", false));
         assertEquals("may contain only letters, digits, '-' and '.'", e.getMessage());
         e = assertThrows(InvalidNameException.class, () -> DomainNames.checkLabels("a..b", true));
         assertEquals("has an empty label", e.getMessage());

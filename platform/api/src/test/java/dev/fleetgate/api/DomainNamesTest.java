@@ -28,14 +28,16 @@ class DomainNamesTest {
     void singleScriptNamesPass() {
         assertEquals(Optional.empty(), DomainNames.mixedScriptWarning("shop-24.example.com"));
         assertEquals(Optional.empty(), DomainNames.mixedScriptWarning("*.example.org"));
-        assertEquals(Optional.empty(), DomainNames.mixedScriptWarning("\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"));
+        assertEquals(
+                Optional.empty(), DomainNames.mixedScriptWarning("\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"));
         assertEquals(Optional.empty(), DomainNames.mixedScriptWarning("b\u00fccher.de"));
         assertEquals(Optional.empty(), DomainNames.mixedScriptWarning(null));
     }
 
     @Test
     void scriptsOfDifferentLabelsMayDiffer() {
-        assertEquals(Optional.empty(), DomainNames.mixedScriptWarning("\u043f\u0440\u0438\u043c\u0435\u0440.example.com"));
+        assertEquals(
+                Optional.empty(), DomainNames.mixedScriptWarning("\u043f\u0440\u0438\u043c\u0435\u0440.example.com"));
     }
 
     @Test

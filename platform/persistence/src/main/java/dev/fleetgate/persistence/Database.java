@@ -7,6 +7,5 @@ public final class Database {
     /** Target filter for {@code @Reference DataSource}. */
     public static final String TARGET = "(osgi.jndi.service.name=" + NAME + ")";
 
-    private Database() {
-    }
+    private Database() {}
 }

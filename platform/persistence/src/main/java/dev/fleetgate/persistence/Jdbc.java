@@ -19,8 +19,7 @@ public final class Jdbc {
         T run(Connection c) throws SQLException;
     }
 
-    private Jdbc() {
-    }
+    private Jdbc() {}
 
     /**
      * Runs {@code work} in one transaction: commits on success, rolls back on any failure.

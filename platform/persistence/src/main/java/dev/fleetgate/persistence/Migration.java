@@ -7,5 +7,4 @@ package dev.fleetgate.persistence;
  * @param description short text, from the file name
  * @param sql         the statements, run in one transaction
  */
-public record Migration(int version, String description, String sql) {
-}
+public record Migration(int version, String description, String sql) {}

@@ -46,15 +46,13 @@ final class StaticSite {
             Map.entry("txt", "text/plain; charset=utf-8"));
 
     /** One file of the build, with its gzipped variant when the build made one. */
-    record Asset(String path, byte[] body, byte[] gzip, String contentType, String etag, String cacheControl) {
-    }
+    record Asset(String path, byte[] body, byte[] gzip, String contentType, String etag, String cacheControl) {}
 
     /**
      * @param status HTTP status; {@code asset} is null for anything but 200 and 304
      * @param gzip whether to send {@code asset.gzip()} with {@code Content-Encoding: gzip}
      */
-    record Answer(int status, Asset asset, boolean gzip, Map<String, String> headers) {
-    }
+    record Answer(int status, Asset asset, boolean gzip, Map<String, String> headers) {}
 
     private final Function<String, byte[]> loader;
     private final String contentSecurityPolicy;

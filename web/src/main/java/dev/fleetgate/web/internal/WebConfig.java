@@ -8,6 +8,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface WebConfig {
 
     @AttributeDefinition(description = "Content-Security-Policy header of index.html (empty: none)")
-    String contentSecurityPolicy() default "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-            + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+    String contentSecurityPolicy() default
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                    + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 }

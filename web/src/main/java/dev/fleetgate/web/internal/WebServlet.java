@@ -24,9 +24,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@link StaticSite}). Registered through the HTTP whiteboard as the default servlet, so
  * longer patterns ({@code /api/v1/*}, {@code /metrics}) keep their own servlets.
  */
-@Component(service = Servlet.class, configurationPid = "dev.fleetgate.web", property = {
-        "osgi.http.whiteboard.servlet.pattern=/",
-        "osgi.http.whiteboard.servlet.name=fleetgate-web" })
+@Component(
+        service = Servlet.class,
+        configurationPid = "dev.fleetgate.web",
+        property = {"osgi.http.whiteboard.servlet.pattern=/", "osgi.http.whiteboard.servlet.name=fleetgate-web"})
 @Designate(ocd = WebConfig.class)
 public final class WebServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -48,8 +49,8 @@ public final class WebServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String path = req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
-        StaticSite.Answer a = site.answer(req.getMethod(), path, req.getHeader("Accept-Encoding"),
-                req.getHeader("If-None-Match"));
+        StaticSite.Answer a =
+                site.answer(req.getMethod(), path, req.getHeader("Accept-Encoding"), req.getHeader("If-None-Match"));
         for (Map.Entry<String, String> h : a.headers().entrySet()) {
             res.setHeader(h.getKey(), h.getValue());
         }

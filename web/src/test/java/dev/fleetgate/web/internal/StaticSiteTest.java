@@ -18,13 +18,21 @@ class StaticSiteTest {
     private static final byte[] APP_GZ = {31, -117, 8, 0};
 
     private final Map<String, byte[]> files = new HashMap<>(Map.of(
-            "/index.html", INDEX, "/assets/index-abc123.js", APP, "/assets/index-abc123.js.gz", APP_GZ,
-            "/assets/index-abc123.css", StaticSite.utf8("body{}")));
+            "/index.html",
+            INDEX,
+            "/assets/index-abc123.js",
+            APP,
+            "/assets/index-abc123.js.gz",
+            APP_GZ,
+            "/assets/index-abc123.css",
+            StaticSite.utf8("body{}")));
     private final AtomicInteger loads = new AtomicInteger();
-    private final StaticSite site = new StaticSite(p -> {
-        loads.incrementAndGet();
-        return files.get(p);
-    }, "default-src 'self'");
+    private final StaticSite site = new StaticSite(
+            p -> {
+                loads.incrementAndGet();
+                return files.get(p);
+            },
+            "default-src 'self'");
 
     private StaticSite.Answer get(String path) {
         return site.answer("GET", path, null, null);
@@ -55,7 +63,8 @@ class StaticSiteTest {
 
     @Test
     void apiAndMetricsNeverFallBackToTheApp() {
-        for (String path : new String[] {"/api", "/api/", "/api/v2/things", "/api/v1/unknown", "/metrics", "/metrics/x"}) {
+        for (String path :
+                new String[] {"/api", "/api/", "/api/v2/things", "/api/v1/unknown", "/metrics", "/metrics/x"}) {
             StaticSite.Answer a = get(path);
             assertEquals(404, a.status(), path);
             assertNull(a.asset(), path);
@@ -73,8 +82,9 @@ class StaticSiteTest {
 
     @Test
     void traversalAndOddPathsAreRefused() {
-        for (String path : new String[] {"/../etc/passwd", "/assets/../index.html", "/./index.html", "/a\\b",
-                "//index.html", "/a\u0000b", "relative"}) {
+        for (String path : new String[] {
+            "/../etc/passwd", "/assets/../index.html", "/./index.html", "/a\\b", "//index.html", "/a\u0000b", "relative"
+        }) {
             assertEquals(404, get(path).status(), path);
         }
     }
@@ -85,7 +95,8 @@ class StaticSiteTest {
         assertTrue(zipped.gzip());
         assertEquals("Accept-Encoding", zipped.headers().get("Vary"));
         assertFalse(site.answer("GET", "/assets/index-abc123.js", "br", null).gzip());
-        assertFalse(site.answer("GET", "/assets/index-abc123.js", "gzip;q=0", null).gzip());
+        assertFalse(
+                site.answer("GET", "/assets/index-abc123.js", "gzip;q=0", null).gzip());
         assertFalse(site.answer("GET", "/assets/index-abc123.css", "gzip", null).gzip(), "no .gz was built");
     }
 

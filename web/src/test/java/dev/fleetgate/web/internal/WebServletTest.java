@@ -23,8 +23,9 @@ class WebServletTest {
     private static final byte[] JS = StaticSite.utf8("let a=1");
     private static final byte[] JS_GZ = {31, -117, 8, 0, 1, 2};
 
-    private final WebServlet servlet = new WebServlet(new StaticSite(Map.of("/index.html", StaticSite.utf8("<html>"),
-            "/assets/a-1.js", JS, "/assets/a-1.js.gz", JS_GZ)::get, "default-src 'self'"));
+    private final WebServlet servlet = new WebServlet(new StaticSite(
+            Map.of("/index.html", StaticSite.utf8("<html>"), "/assets/a-1.js", JS, "/assets/a-1.js.gz", JS_GZ)::get,
+            "default-src 'self'"));
     private final ByteArrayOutputStream written = new ByteArrayOutputStream();
 
     private HttpServletResponse call(String method, String path, String acceptEncoding) throws IOException {
@@ -45,8 +46,7 @@ class WebServletTest {
             }
 
             @Override
-            public void setWriteListener(WriteListener l) {
-            }
+            public void setWriteListener(WriteListener l) {}
         });
         servlet.service(req, res);
         return res;

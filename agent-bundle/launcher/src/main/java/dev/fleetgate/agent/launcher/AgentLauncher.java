@@ -13,10 +13,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Properties;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.apache.felix.framework.FrameworkFactory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -33,6 +34,7 @@ final class AgentLauncher {
 
     /** Bundles from the distribution have this location prefix; deployed ones have {@code fleetgate:}. */
     static final String DIST_LOCATION = "dist:";
+
     private static final String CONTEXT_FILTER = "(objectClass=dev.fleetgate.agent.AgentContext)";
     private static final long STOP_TIMEOUT_MS = 4_500;
 
@@ -51,7 +53,9 @@ final class AgentLauncher {
     /** Framework properties: storage in the state dir, and the agent's settings. */
     Map<String, String> properties() {
         Map<String, String> props = new HashMap<>();
-        props.put(Constants.FRAMEWORK_STORAGE, options.stateDir().resolve("felix-cache").toString());
+        props.put(
+                Constants.FRAMEWORK_STORAGE,
+                options.stateDir().resolve("felix-cache").toString());
         props.put("felix.log.level", "1");
         props.put("fleetgate.agent.core", options.core());
         props.put("fleetgate.agent.stateDir", options.stateDir().toString());
@@ -82,7 +86,9 @@ final class AgentLauncher {
     Framework start() throws Exception {
         if (!Files.isDirectory(options.stateDir())) {
             Files.createDirectories(options.stateDir().getParent());
-            Files.createDirectory(options.stateDir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    options.stateDir(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         PrivateState.tighten(options.stateDir());
         List<Path> jars = bundleJars(distribution.resolve("bundle"));
@@ -94,11 +100,13 @@ final class AgentLauncher {
         try {
             BundleContext context = framework.getBundleContext();
             announceWhenEnrolled(context);
-            List<Bundle> bundles = installDistribution(context, jars, options.stateDir().resolve("dist-bundles.properties"));
+            List<Bundle> bundles =
+                    installDistribution(context, jars, options.stateDir().resolve("dist-bundles.properties"));
             framework.start();
             // Configuration first: every bundle then activates with its etc/<pid>.cfg, never with
             // defaults it would drop a moment later (the nginx driver would start on port 80).
-            List<Bundle> configuration = bundles.stream().filter(b -> CONFIGURATION_BUNDLES.contains(b.getSymbolicName()))
+            List<Bundle> configuration = bundles.stream()
+                    .filter(b -> CONFIGURATION_BUNDLES.contains(b.getSymbolicName()))
                     .toList();
             for (Bundle bundle : configuration) {
                 bundle.start();
@@ -117,8 +125,9 @@ final class AgentLauncher {
     }
 
     /** Config Admin and FileInstall, started before every other bundle. */
-    static final java.util.Set<String> CONFIGURATION_BUNDLES = java.util.Set.of("org.apache.felix.configadmin",
-            "org.apache.felix.fileinstall");
+    static final java.util.Set<String> CONFIGURATION_BUNDLES =
+            java.util.Set.of("org.apache.felix.configadmin", "org.apache.felix.fileinstall");
+
     static final long CONFIGURATION_WAIT_MS = 10_000;
 
     /** @return how many {@code *.cfg} files FileInstall will hand to Config Admin */
@@ -232,7 +241,8 @@ final class AgentLauncher {
             }
         }
         if (!Files.exists(stamps)) {
-            Files.createFile(stamps, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    stamps, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         try (var out = Files.newOutputStream(stamps)) {
             current.store(out, "distribution bundles installed in the Felix cache (SHA-256)");
@@ -264,7 +274,8 @@ final class AgentLauncher {
     }
 
     private void announce(ServiceReference<?> reference) {
-        out.println("fleetgate-agent " + version + " started (agent " + reference.getProperty("fleetgate.agent.id") + ")");
+        out.println(
+                "fleetgate-agent " + version + " started (agent " + reference.getProperty("fleetgate.agent.id") + ")");
         out.flush();
     }
 }

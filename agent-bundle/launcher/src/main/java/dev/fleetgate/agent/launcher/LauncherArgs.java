@@ -17,10 +17,11 @@ import java.util.regex.Pattern;
  * @param address  where this agent's proxy is reached, or {@code null} for 127.0.0.1
  * @param coreFingerprint the SHA-256 of the core's TLS certificate to pin, {@code sha256:<hex>}, or {@code null}
  */
-record LauncherArgs(String core, String token, String name, Path stateDir, String role, String address,
-        String coreFingerprint) {
+record LauncherArgs(
+        String core, String token, String name, Path stateDir, String role, String address, String coreFingerprint) {
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: fleetgate-agent --core URL [--token TOKEN] [--core-fingerprint sha256:HEX] [--name NAME]",
             "                       [--state-dir DIR] [--role host|edge] [--address ADDR]",
             "  --core URL        the Fleetgate core, e.g. https://core.example:8443   (env FLEETGATE_AGENT_CORE)",
@@ -90,7 +91,8 @@ record LauncherArgs(String core, String token, String name, Path stateDir, Strin
         validateCore(core);
         name = blankToNull(name);
         if (name != null && !NAME.matcher(name).matches()) {
-            throw new UsageException("invalid --name '" + name + "': letters, digits, '.', '_', '-' (max 63), starting with a letter or digit");
+            throw new UsageException("invalid --name '" + name
+                    + "': letters, digits, '.', '_', '-' (max 63), starting with a letter or digit");
         }
         role = blankToNull(role);
         if (role == null) {
@@ -107,12 +109,22 @@ record LauncherArgs(String core, String token, String name, Path stateDir, Strin
             if (!FINGERPRINT.matcher(fingerprint).matches()) {
                 throw new UsageException("invalid --core-fingerprint '" + fingerprint + "': sha256: and 64 hex digits");
             }
-            fingerprint = "sha256:" + fingerprint.toLowerCase(java.util.Locale.ROOT).replace("sha256:", "").replace(":", "");
+            fingerprint = "sha256:"
+                    + fingerprint
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .replace("sha256:", "")
+                            .replace(":", "");
         }
         stateDir = blankToNull(stateDir);
         Path state = stateDir == null ? home.resolve(".fleetgate-agent") : Path.of(stateDir);
-        return new LauncherArgs(core.endsWith("/") ? core.substring(0, core.length() - 1) : core,
-                blankToNull(token), name, state.toAbsolutePath().normalize(), role, address, fingerprint);
+        return new LauncherArgs(
+                core.endsWith("/") ? core.substring(0, core.length() - 1) : core,
+                blankToNull(token),
+                name,
+                state.toAbsolutePath().normalize(),
+                role,
+                address,
+                fingerprint);
     }
 
     private static void validateCore(String core) throws UsageException {
@@ -136,8 +148,10 @@ record LauncherArgs(String core, String token, String name, Path stateDir, Strin
     /** A loopback literal or localhost; names are never resolved for this decision. */
     static boolean loopback(String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return h.equalsIgnoreCase("localhost") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
-                || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
+        return h.equalsIgnoreCase("localhost")
+                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")
+                || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1");
     }
 
     private static String blankToNull(String value) {

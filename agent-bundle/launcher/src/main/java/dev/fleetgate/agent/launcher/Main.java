@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.osgi.framework.launch.Framework;
 
 /**
@@ -14,12 +15,13 @@ import org.osgi.framework.launch.Framework;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
-        System.setProperty("java.util.logging.SimpleFormatter.format",
-                System.getProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n"));
+        System.setProperty(
+                "java.util.logging.SimpleFormatter.format",
+                System.getProperty(
+                        "java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n"));
         LauncherArgs options;
         try {
             options = LauncherArgs.parse(args, System.getenv(), Path.of(System.getProperty("user.home")));
@@ -39,10 +41,13 @@ public final class Main {
             String version = version();
             framework = new AgentLauncher(options, distribution(), version, System.out).start();
             Framework started = framework;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stopping.set(true);
-                AgentLauncher.stop(started);
-            }, "fleetgate-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                stopping.set(true);
+                                AgentLauncher.stop(started);
+                            },
+                            "fleetgate-shutdown"));
         } catch (Throwable e) {
             System.err.println("fleetgate-agent: cannot start: " + e);
             e.printStackTrace();
@@ -67,11 +72,12 @@ public final class Main {
         if (home != null && !home.isBlank()) {
             return Path.of(home).toAbsolutePath();
         }
-        Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path jar = Path.of(
+                Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path dist = jar.getParent() == null ? null : jar.getParent().getParent();
         if (dist == null || !Files.isDirectory(dist.resolve("bundle"))) {
-            throw new IOException("cannot find the distribution's bundle/ folder next to " + jar
-                    + " (set -Dfleetgate.agent.home)");
+            throw new IOException(
+                    "cannot find the distribution's bundle/ folder next to " + jar + " (set -Dfleetgate.agent.home)");
         }
         return dist;
     }

@@ -21,19 +21,25 @@ import java.util.Set;
 final class PrivateState {
 
     private static final Set<PosixFilePermission> GROUP_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
-    private PrivateState() {
-    }
+    private PrivateState() {}
 
     static void tighten(Path stateDir) throws IOException {
         if (!Files.isDirectory(stateDir) || !posix(stateDir)) {
             return;
         }
         Set<PosixFilePermission> dir = Files.getPosixFilePermissions(stateDir);
-        dir.removeAll(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE));
+        dir.removeAll(EnumSet.of(
+                PosixFilePermission.GROUP_READ,
+                PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.OTHERS_WRITE));
         Files.setPosixFilePermissions(stateDir, dir);
         for (String secret : new String[] {"agent.json", "core.json", "bundles.json", "dist-bundles.properties"}) {
             Path file = stateDir.resolve(secret);
@@ -44,8 +50,10 @@ final class PrivateState {
         Path cache = stateDir.resolve("felix-cache");
         if (!Files.exists(cache, LinkOption.NOFOLLOW_LINKS)) {
             // Felix creates what it stores inside with the JVM's umask: the folder itself stays closed
-            Files.createDirectory(cache, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(
+                    cache,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         }
         for (String tree : new String[] {"felix-cache", "bundles"}) {
             Path root = stateDir.resolve(tree);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 class LauncherArgsTest {
@@ -19,8 +20,20 @@ class LauncherArgsTest {
 
     @Test
     void readsEveryOption() throws Exception {
-        LauncherArgs args = parse(Map.of(), "--core", "https://core.lan:8443/", "--token", "t0k", "--name", "web-1",
-                "--state-dir", "/var/lib/fga", "--role", "edge", "--address", "10.0.0.5");
+        LauncherArgs args = parse(
+                Map.of(),
+                "--core",
+                "https://core.lan:8443/",
+                "--token",
+                "t0k",
+                "--name",
+                "web-1",
+                "--state-dir",
+                "/var/lib/fga",
+                "--role",
+                "edge",
+                "--address",
+                "10.0.0.5");
         assertEquals("https://core.lan:8443", args.core());
         assertEquals("t0k", args.token());
         assertEquals("web-1", args.name());
@@ -40,8 +53,15 @@ class LauncherArgsTest {
 
     @Test
     void environmentIsUsedAndArgumentsWin() throws Exception {
-        Map<String, String> env = Map.of("FLEETGATE_AGENT_CORE", "https://env:1", "FLEETGATE_AGENT_TOKEN", "envtoken",
-                "FLEETGATE_AGENT_NAME", "env-name", "FLEETGATE_AGENT_STATE_DIR", "/env/state");
+        Map<String, String> env = Map.of(
+                "FLEETGATE_AGENT_CORE",
+                "https://env:1",
+                "FLEETGATE_AGENT_TOKEN",
+                "envtoken",
+                "FLEETGATE_AGENT_NAME",
+                "env-name",
+                "FLEETGATE_AGENT_STATE_DIR",
+                "/env/state");
         LauncherArgs fromEnv = parse(env);
         assertEquals("https://env:1", fromEnv.core());
         assertEquals("envtoken", fromEnv.token());
@@ -68,24 +88,38 @@ class LauncherArgsTest {
     void cleartextOnlyToACoreOnThisMachine() throws Exception {
         assertMessage("plain http:// only for a core on this machine", Map.of(), "--core", "http://core.example:8080");
         assertMessage("plain http:// only for a core on this machine", Map.of(), "--core", "http://10.0.0.1:8080");
-        assertEquals("http://127.0.0.1:8080", parse(Map.of(), "--core", "http://127.0.0.1:8080").core());
-        assertEquals("http://[::1]:8080", parse(Map.of(), "--core", "http://[::1]:8080").core());
-        assertEquals("http://localhost:8080", parse(Map.of(), "--core", "http://localhost:8080").core());
+        assertEquals(
+                "http://127.0.0.1:8080",
+                parse(Map.of(), "--core", "http://127.0.0.1:8080").core());
+        assertEquals(
+                "http://[::1]:8080",
+                parse(Map.of(), "--core", "http://[::1]:8080").core());
+        assertEquals(
+                "http://localhost:8080",
+                parse(Map.of(), "--core", "http://localhost:8080").core());
     }
 
     @Test
     void readsTheCoreFingerprint() throws Exception {
         String hex = "ab".repeat(32);
-        assertEquals("sha256:" + hex, parse(Map.of(), "--core", "https://c:8443", "--core-fingerprint", "SHA256:" + hex.toUpperCase())
-                .coreFingerprint());
+        assertEquals(
+                "sha256:" + hex,
+                parse(Map.of(), "--core", "https://c:8443", "--core-fingerprint", "SHA256:" + hex.toUpperCase())
+                        .coreFingerprint());
         String colons = String.join(":", java.util.Collections.nCopies(32, "AB"));
-        assertEquals("sha256:" + hex, parse(Map.of("FLEETGATE_AGENT_CORE_FINGERPRINT", colons), "--core", "https://c:8443")
-                .coreFingerprint());
+        assertEquals(
+                "sha256:" + hex,
+                parse(Map.of("FLEETGATE_AGENT_CORE_FINGERPRINT", colons), "--core", "https://c:8443")
+                        .coreFingerprint());
         assertNull(parse(Map.of(), "--core", "https://c:8443").coreFingerprint());
-        assertMessage("invalid --core-fingerprint", Map.of(), "--core", "https://c", "--core-fingerprint", "sha256:abc");
+        assertMessage(
+                "invalid --core-fingerprint", Map.of(), "--core", "https://c", "--core-fingerprint", "sha256:abc");
         LauncherArgs args = parse(Map.of(), "--core", "https://c:8443", "--core-fingerprint", "sha256:" + hex);
-        assertEquals("sha256:" + hex, new AgentLauncher(args, Path.of("/dist"), "1", System.out).properties()
-                .get("fleetgate.agent.coreFingerprint"));
+        assertEquals(
+                "sha256:" + hex,
+                new AgentLauncher(args, Path.of("/dist"), "1", System.out)
+                        .properties()
+                        .get("fleetgate.agent.coreFingerprint"));
     }
 
     @Test
@@ -95,6 +129,7 @@ class LauncherArgsTest {
 
     private static void assertMessage(String expected, Map<String, String> env, String... args) {
         UsageException e = assertThrows(UsageException.class, () -> parse(env, args));
-        assertTrue(e.getMessage().contains(expected), () -> "'" + e.getMessage() + "' should contain '" + expected + "'");
+        assertTrue(
+                e.getMessage().contains(expected), () -> "'" + e.getMessage() + "' should contain '" + expected + "'");
     }
 }

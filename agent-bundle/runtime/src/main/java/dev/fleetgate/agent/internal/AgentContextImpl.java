@@ -1,10 +1,11 @@
 package dev.fleetgate.agent.internal;
 
-import dev.fleetgate.agent.AgentContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+
+import dev.fleetgate.agent.AgentContext;
 
 /** The {@link AgentContext} service, registered once the agent has its identity. */
 final class AgentContextImpl implements AgentContext {

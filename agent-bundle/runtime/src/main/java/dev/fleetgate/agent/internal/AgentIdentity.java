@@ -17,8 +17,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AgentIdentity(String core, String agentId, String apiKey, String name, String coreFingerprint,
-        String bundleSigningKey) {
+public record AgentIdentity(
+        String core, String agentId, String apiKey, String name, String coreFingerprint, String bundleSigningKey) {
 
     public AgentIdentity withCoreFingerprint(String fingerprint) {
         return new AgentIdentity(core, agentId, apiKey, name, fingerprint, bundleSigningKey);

@@ -1,10 +1,5 @@
 package dev.fleetgate.agent.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.MetricsOutbox;
-import dev.fleetgate.agent.StateApplier;
-import dev.fleetgate.agent.TaskHandler;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -12,6 +7,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceRegistration;
@@ -23,12 +19,21 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.MetricsOutbox;
+import dev.fleetgate.agent.StateApplier;
+import dev.fleetgate.agent.TaskHandler;
+
 /**
  * The agent: reads its settings from the framework properties, obtains its identity, keeps
  * syncing with the core, and tracks the {@link TaskHandler} and {@link StateApplier}
  * whiteboards. Registers {@link AgentContext} once the identity is known.
  */
-@Component(immediate = true, service = {})
+@Component(
+        immediate = true,
+        service = {})
 public final class AgentRuntime {
 
     private static final Logger LOG = System.getLogger(AgentRuntime.class.getName());
@@ -51,10 +56,15 @@ public final class AgentRuntime {
         this.client = new CoreClient(settings.core(), mapper, pin(settings, identities));
         this.sections = new SectionDispatcher(mapper, this::requestPush);
         this.tasks = new TaskRunner(mapper, sections, this::requestPush);
-        this.loop = new SyncLoop(settings, client, identities, tasks, sections,
-                () -> null, this::registerContext, this::fatal, mapper);
-        LOG.log(Level.INFO, "fleetgate agent {0} (role {1}) starting; core {2}, state in {3}",
-                settings.version(), settings.role(), settings.core(), settings.stateDir());
+        this.loop = new SyncLoop(
+                settings, client, identities, tasks, sections, () -> null, this::registerContext, this::fatal, mapper);
+        LOG.log(
+                Level.INFO,
+                "fleetgate agent {0} (role {1}) starting; core {2}, state in {3}",
+                settings.version(),
+                settings.role(),
+                settings.core(),
+                settings.stateDir());
         loop.start();
     }
 
@@ -87,7 +97,9 @@ public final class AgentRuntime {
         sections.stop();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addTaskHandler(TaskHandler handler, Map<String, Object> properties) {
         for (String type : strings(properties.get(TaskHandler.TYPE))) {
@@ -101,7 +113,9 @@ public final class AgentRuntime {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addStateApplier(StateApplier applier, Map<String, Object> properties) {
         for (String section : strings(properties.get(StateApplier.SECTION))) {
@@ -116,7 +130,9 @@ public final class AgentRuntime {
     }
 
     /** The metric batches attached to syncs: the best-ranked outbox (the metrics bundle's). */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setMetricsOutbox(MetricsOutbox outbox) {
         loop.setOutbox(outbox);
@@ -139,18 +155,25 @@ public final class AgentRuntime {
         AgentContextImpl agent = new AgentContextImpl(settings, identity, client, loop::requestStatusPush);
         props.put("fleetgate.agent.name", agent.name());
         registration = context.registerService(AgentContext.class, agent, props);
-        LOG.log(Level.INFO, "agent {0} ({1}) ready; syncing with {2}", identity.agentId(), agent.name(), settings.core());
+        LOG.log(
+                Level.INFO,
+                "agent {0} ({1}) ready; syncing with {2}",
+                identity.agentId(),
+                agent.name(),
+                settings.core());
     }
 
     private void fatal(String message) {
         LOG.log(Level.ERROR, "FATAL: " + message + ". Stopping the agent.");
-        Thread stopper = new Thread(() -> {
-            try {
-                context.getBundle(0).stop();
-            } catch (BundleException | IllegalStateException e) {
-                LOG.log(Level.ERROR, "cannot stop the framework", e);
-            }
-        }, "fleetgate-fatal-stop");
+        Thread stopper = new Thread(
+                () -> {
+                    try {
+                        context.getBundle(0).stop();
+                    } catch (BundleException | IllegalStateException e) {
+                        LOG.log(Level.ERROR, "cannot stop the framework", e);
+                    }
+                },
+                "fleetgate-fatal-stop");
         stopper.start();
     }
 

@@ -18,8 +18,16 @@ import java.util.function.Function;
  * @param version  the agent's version
  * @param coreFingerprint the core certificate's SHA-256 pin given at start ({@code sha256:<hex>}), or {@code null}
  */
-public record AgentSettings(URI core, String token, String name, String hostname, String role,
-        Path stateDir, String address, String version, String coreFingerprint) {
+public record AgentSettings(
+        URI core,
+        String token,
+        String name,
+        String hostname,
+        String role,
+        Path stateDir,
+        String address,
+        String version,
+        String coreFingerprint) {
 
     public static final String CORE = "fleetgate.agent.core";
     public static final String TOKEN = "fleetgate.agent.token";
@@ -60,10 +68,16 @@ public record AgentSettings(URI core, String token, String name, String hostname
         }
         String address = blankToNull(properties.apply(ADDRESS));
         String version = blankToNull(properties.apply(VERSION));
-        return new AgentSettings(coreUri, blankToNull(properties.apply(TOKEN)),
-                name == null ? nameFrom(hostname) : name, hostname, role,
+        return new AgentSettings(
+                coreUri,
+                blankToNull(properties.apply(TOKEN)),
+                name == null ? nameFrom(hostname) : name,
+                hostname,
+                role,
                 Path.of(required(properties, STATE_DIR)).toAbsolutePath(),
-                address == null ? "127.0.0.1" : address, version == null ? "0.0.0" : version, fingerprint);
+                address == null ? "127.0.0.1" : address,
+                version == null ? "0.0.0" : version,
+                fingerprint);
     }
 
     /** Turns a host name into a valid agent name ({@code [A-Za-z0-9][A-Za-z0-9._-]{0,62}}). */

@@ -1,8 +1,5 @@
 package dev.fleetgate.agent.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -11,6 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** HTTP calls from the agent to the core (docs/protocol.md). */
 public final class CoreClient {
@@ -68,17 +69,22 @@ public final class CoreClient {
      *
      * @return the answer: {@code {"sections","tasks","syncIntervalSeconds"}}
      */
-    public JsonNode sync(AgentIdentity identity, int waitSeconds, ObjectNode request) throws IOException, InterruptedException {
+    public JsonNode sync(AgentIdentity identity, int waitSeconds, ObjectNode request)
+            throws IOException, InterruptedException {
         URI uri = URI.create(core + "/api/v1/agents/" + identity.agentId() + "/sync?wait=" + waitSeconds);
-        HttpRequest http = json(uri, request, identity.apiKey(), Duration.ofSeconds(waitSeconds).plus(EXTRA_TIMEOUT));
+        HttpRequest http = json(
+                uri, request, identity.apiKey(), Duration.ofSeconds(waitSeconds).plus(EXTRA_TIMEOUT));
         return send(http, 200);
     }
 
     /** GET a core resource with the agent's key. The caller closes the stream. */
     public InputStream download(AgentIdentity identity, String relativeUrl) throws IOException {
         URI uri = relativeUrl.startsWith("/") ? URI.create(core + relativeUrl) : URI.create(core + "/" + relativeUrl);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(DOWNLOAD_TIMEOUT)
-                .header("Authorization", "Bearer " + identity.apiKey()).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(DOWNLOAD_TIMEOUT)
+                .header("Authorization", "Bearer " + identity.apiKey())
+                .GET()
+                .build();
         HttpResponse<InputStream> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -91,7 +97,8 @@ public final class CoreClient {
             try (InputStream in = response.body()) {
                 body = new String(in.readNBytes(500), StandardCharsets.UTF_8);
             }
-            throw new CoreStatusException(response.statusCode(), "GET " + relativeUrl + " -> " + response.statusCode() + " " + body);
+            throw new CoreStatusException(
+                    response.statusCode(), "GET " + relativeUrl + " -> " + response.statusCode() + " " + body);
         }
         return response.body();
     }
@@ -113,8 +120,10 @@ public final class CoreClient {
         int status = response.statusCode();
         if (status != expected && !(status / 100 == 2 && expected / 100 == 2)) {
             String body = new String(response.body(), StandardCharsets.UTF_8);
-            throw new CoreStatusException(status, request.method() + " " + request.uri().getPath() + " -> " + status
-                    + (body.isBlank() ? "" : " " + abbreviate(body)));
+            throw new CoreStatusException(
+                    status,
+                    request.method() + " " + request.uri().getPath() + " -> " + status
+                            + (body.isBlank() ? "" : " " + abbreviate(body)));
         }
         byte[] body = response.body();
         return body.length == 0 ? mapper.createObjectNode() : mapper.readTree(body);

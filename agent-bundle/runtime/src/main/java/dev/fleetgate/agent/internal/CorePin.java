@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -46,7 +47,8 @@ public final class CorePin extends X509ExtendedTrustManager {
     public static String normalize(String fingerprint) {
         String f = fingerprint == null ? "" : fingerprint.trim();
         if (!FINGERPRINT.matcher(f).matches()) {
-            throw new IllegalArgumentException("not a SHA-256 certificate fingerprint (sha256:<64 hex digits>): '" + f + "'");
+            throw new IllegalArgumentException(
+                    "not a SHA-256 certificate fingerprint (sha256:<64 hex digits>): '" + f + "'");
         }
         String hex = f.toLowerCase(Locale.ROOT).replace("sha256:", "").replace(":", "");
         return "sha256:" + hex;
@@ -100,18 +102,21 @@ public final class CorePin extends X509ExtendedTrustManager {
         byte[] actual = sha256(chain[0].getEncoded());
         if (!MessageDigest.isEqual(actual, expected)) {
             throw new CertificateException("the core's certificate " + fingerprint(chain[0])
-                    + " does not match the pinned fingerprint sha256:" + HexFormat.of().formatHex(expected)
+                    + " does not match the pinned fingerprint sha256:"
+                    + HexFormat.of().formatHex(expected)
                     + " (--core-fingerprint)");
         }
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         checkServerTrusted(chain, authType);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         checkServerTrusted(chain, authType);
     }
 
@@ -121,12 +126,14 @@ public final class CorePin extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         checkClientTrusted(chain, authType);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
         checkClientTrusted(chain, authType);
     }
 

@@ -1,8 +1,9 @@
 package dev.fleetgate.agent.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The agent's identity file, {@code <stateDir>/agent.json} (mode 0600). */
 public final class IdentityStore {

@@ -1,6 +1,5 @@
 package dev.fleetgate.agent.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,14 +11,15 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /** Reads and writes small JSON files atomically, readable by the owner only. */
 public final class JsonFiles {
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
 
-    private JsonFiles() {
-    }
+    private JsonFiles() {}
 
     /** Writes {@code value} as JSON to {@code file} with mode 0600 (write to a temp file, then rename). */
     public static void write(ObjectMapper mapper, Path file, Object value) throws IOException {

@@ -1,8 +1,9 @@
 package dev.fleetgate.agent.internal;
 
-import dev.fleetgate.agent.MetricsOutbox;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+
+import dev.fleetgate.agent.MetricsOutbox;
 
 /**
  * The sync's access to the {@link MetricsOutbox} (at most one, may come and go): a faulty

@@ -1,9 +1,5 @@
 package dev.fleetgate.agent.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.StateApplier;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -13,6 +9,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.StateApplier;
 
 /**
  * Hands each desired-state section to the {@link StateApplier} of that section: serially per
@@ -24,8 +26,7 @@ import java.util.concurrent.TimeUnit;
 public final class SectionDispatcher implements TaskRunner.BundleGate {
 
     /** What is reported to the core under {@code applied.<section>}. */
-    public record Applied(long revision, String error) {
-    }
+    public record Applied(long revision, String error) {}
 
     private static final Logger LOG = System.getLogger(SectionDispatcher.class.getName());
     static final String BUNDLES = "bundles";
@@ -71,7 +72,11 @@ public final class SectionDispatcher implements TaskRunner.BundleGate {
         section.pendingRevision = revision;
         section.pendingBody = body == null ? mapper.createObjectNode() : body;
         if (section.applier == null) {
-            LOG.log(Level.INFO, "section {0} revision {1} received; no applier for it yet: kept until one appears", name, revision);
+            LOG.log(
+                    Level.INFO,
+                    "section {0} revision {1} received; no applier for it yet: kept until one appears",
+                    name,
+                    revision);
         }
         schedule(name, section);
         return true;
@@ -95,7 +100,10 @@ public final class SectionDispatcher implements TaskRunner.BundleGate {
         Map<String, Applied> applied = new TreeMap<>();
         sections.forEach((name, section) -> {
             if (section.applier == null && section.pendingBody != null) {
-                applied.put(name, new Applied(section.pendingRevision, "waiting: no applier for section " + name + " on this agent"));
+                applied.put(
+                        name,
+                        new Applied(
+                                section.pendingRevision, "waiting: no applier for section " + name + " on this agent"));
             } else if (section.attempted >= 0) {
                 applied.put(name, new Applied(section.attempted, section.error));
             }
@@ -148,7 +156,8 @@ public final class SectionDispatcher implements TaskRunner.BundleGate {
             }
             wait(left);
         }
-        return section != null && section.lastDoneNanos != 0
+        return section != null
+                && section.lastDoneNanos != 0
                 && System.nanoTime() - section.lastDoneNanos < TimeUnit.MILLISECONDS.toNanos(RECENT_MS);
     }
 
@@ -157,7 +166,10 @@ public final class SectionDispatcher implements TaskRunner.BundleGate {
     }
 
     private void schedule(String name, Section section) {
-        if (section.applier != null && section.pendingBody != null && section.runningRevision < 0 && !executor.isShutdown()) {
+        if (section.applier != null
+                && section.pendingBody != null
+                && section.runningRevision < 0
+                && !executor.isShutdown()) {
             section.runningRevision = section.pendingRevision;
             executor.execute(() -> drain(name, section));
         }

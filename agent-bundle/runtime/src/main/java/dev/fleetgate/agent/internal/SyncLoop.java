@@ -1,11 +1,5 @@
 package dev.fleetgate.agent.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.MetricsOutbox;
-import dev.fleetgate.agent.Task;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -15,6 +9,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.MetricsOutbox;
+import dev.fleetgate.agent.Task;
 
 /**
  * The agent's conversation with the core (docs/protocol.md): obtains the identity (stored or
@@ -40,10 +42,12 @@ public final class SyncLoop {
 
     /** Identifies this agent process to the core, which re-delivers unfinished tasks after a restart. */
     private final String session = java.util.UUID.randomUUID().toString();
+
     private final Object pushSignal = new Object();
     private boolean pushRequested;
     /** A bundle's status changed: push one sync even when nothing else is pending. */
     private boolean statusPushRequested;
+
     private volatile boolean running;
     private volatile AgentIdentity identity;
     private volatile int intervalSeconds = DEFAULT_INTERVAL_SECONDS;
@@ -51,6 +55,7 @@ public final class SyncLoop {
     private final OutboxSlot metrics = new OutboxSlot();
     /** The kind of the current outage ("" when none): each new kind is logged once. */
     private final AtomicReference<String> outage = new AtomicReference<>("");
+
     private Thread pollThread;
     private Thread pushThread;
 
@@ -59,9 +64,16 @@ public final class SyncLoop {
      * @param onIdentity  called once with the identity, before the first sync
      * @param onFatal     called when the agent cannot go on (enrolment refused); the loop then ends
      */
-    public SyncLoop(AgentSettings settings, CoreClient client, IdentityStore store, TaskRunner tasks,
-            SectionDispatcher sections, Supplier<JsonNode> extraStatus, Consumer<AgentIdentity> onIdentity,
-            Consumer<String> onFatal, ObjectMapper mapper) {
+    public SyncLoop(
+            AgentSettings settings,
+            CoreClient client,
+            IdentityStore store,
+            TaskRunner tasks,
+            SectionDispatcher sections,
+            Supplier<JsonNode> extraStatus,
+            Consumer<AgentIdentity> onIdentity,
+            Consumer<String> onFatal,
+            ObjectMapper mapper) {
         this.settings = settings;
         this.client = client;
         this.store = store;
@@ -196,8 +208,11 @@ public final class SyncLoop {
                         statusPushRequested = false;
                     }
                 }
-                while (running && (status || tasks.hasUnsentResults() || !sections.applied().equals(lastReported)
-                        || metrics.pending())) {
+                while (running
+                        && (status
+                                || tasks.hasUnsentResults()
+                                || !sections.applied().equals(lastReported)
+                                || metrics.pending())) {
                     status = false;
                     try {
                         syncOnce(0);
@@ -252,7 +267,10 @@ public final class SyncLoop {
                 continue;
             }
             JsonNode payload = task.get("payload");
-            tasks.submit(new Task(id, task.path("type").asText(""), payload == null || payload.isNull() ? mapper.createObjectNode() : payload));
+            tasks.submit(new Task(
+                    id,
+                    task.path("type").asText(""),
+                    payload == null || payload.isNull() ? mapper.createObjectNode() : payload));
             news = true;
         }
         return news;
@@ -262,7 +280,8 @@ public final class SyncLoop {
         return request(applied, results, null);
     }
 
-    ObjectNode request(Map<String, SectionDispatcher.Applied> applied, List<ObjectNode> results, MetricsOutbox.Batch batch) {
+    ObjectNode request(
+            Map<String, SectionDispatcher.Applied> applied, List<ObjectNode> results, MetricsOutbox.Batch batch) {
         ObjectNode request = mapper.createObjectNode();
         request.put("version", settings.version());
         request.put("hostname", settings.hostname());
@@ -297,18 +316,22 @@ public final class SyncLoop {
     private Duration failed(IOException e, Backoff backoff) {
         if (e instanceof CoreStatusException status && !status.transientFailure()) {
             if (!outage.getAndSet("status " + status.status()).equals("status " + status.status())) {
-                String why = switch (status.status()) {
-                    case 401 -> "the core refused this agent's API key (401): re-enrol it (remove "
-                            + store.file() + " and start with a new --token)";
-                    case 404 -> "the core does not know this agent (404): an operator removed it?";
-                    default -> "the core refused the sync: " + e.getMessage();
-                };
+                String why =
+                        switch (status.status()) {
+                            case 401 ->
+                                "the core refused this agent's API key (401): re-enrol it (remove " + store.file()
+                                        + " and start with a new --token)";
+                            case 404 -> "the core does not know this agent (404): an operator removed it?";
+                            default -> "the core refused the sync: " + e.getMessage();
+                        };
                 LOG.log(Level.ERROR, why + "; retrying every ~30 s");
             }
             return backoff.max();
         }
         if (!outage.getAndSet("unreachable").equals("unreachable")) {
-            LOG.log(Level.WARNING, "core " + client.core() + " unreachable (" + describe(e) + "); retrying with backoff");
+            LOG.log(
+                    Level.WARNING,
+                    "core " + client.core() + " unreachable (" + describe(e) + "); retrying with backoff");
         }
         return backoff.next();
     }
@@ -318,7 +341,12 @@ public final class SyncLoop {
             AgentIdentity stored = store.load();
             if (stored != null) {
                 if (stored.core() != null && !stored.core().equals(client.core().toString())) {
-                    LOG.log(Level.WARNING, "{0} was written for core {1}; using it with {2}", store.file(), stored.core(), client.core());
+                    LOG.log(
+                            Level.WARNING,
+                            "{0} was written for core {1}; using it with {2}",
+                            store.file(),
+                            stored.core(),
+                            client.core());
                 }
                 String pin = settings.coreFingerprint();
                 if (pin != null && !pin.equals(stored.coreFingerprint())) {
@@ -334,7 +362,8 @@ public final class SyncLoop {
             return null;
         }
         if (settings.token() == null) {
-            onFatal.accept("this agent is not enrolled (no " + store.file() + ") and no enrolment token was given: start it with --token");
+            onFatal.accept("this agent is not enrolled (no " + store.file()
+                    + ") and no enrolment token was given: start it with --token");
             return null;
         }
         ObjectNode request = mapper.createObjectNode();
@@ -354,23 +383,37 @@ public final class SyncLoop {
                     throw new IOException("enrolment answer without agentId/apiKey");
                 }
                 String signingKey = answer.path("bundleSigningKey").asText(null);
-                AgentIdentity id = new AgentIdentity(client.core().toString(), agentId, apiKey, settings.name(),
-                        settings.coreFingerprint(), signingKey);
+                AgentIdentity id = new AgentIdentity(
+                        client.core().toString(),
+                        agentId,
+                        apiKey,
+                        settings.name(),
+                        settings.coreFingerprint(),
+                        signingKey);
                 store.save(id);
                 int interval = answer.path("syncIntervalSeconds").asInt(0);
                 if (interval > 0) {
                     intervalSeconds = interval;
                 }
-                LOG.log(Level.INFO, "enrolled with core {0} as {1} (agent {2})", client.core(), settings.name(), agentId);
+                LOG.log(
+                        Level.INFO,
+                        "enrolled with core {0} as {1} (agent {2})",
+                        client.core(),
+                        settings.name(),
+                        agentId);
                 return id;
             } catch (CoreStatusException e) {
                 if (!e.transientFailure()) {
-                    String why = switch (e.status()) {
-                        case 401 -> "the core refused the enrolment token (401: unknown, already used or expired); "
-                                + "create a new one (POST /api/v1/agents/enrollment-tokens) and start again with --token";
-                        case 409 -> "the core refused the enrolment: the name " + settings.name() + " is taken (409); start with another --name";
-                        default -> "the core refused the enrolment: " + e.getMessage();
-                    };
+                    String why =
+                            switch (e.status()) {
+                                case 401 ->
+                                    "the core refused the enrolment token (401: unknown, already used or expired); "
+                                            + "create a new one (POST /api/v1/agents/enrollment-tokens) and start again with --token";
+                                case 409 ->
+                                    "the core refused the enrolment: the name " + settings.name()
+                                            + " is taken (409); start with another --name";
+                                default -> "the core refused the enrolment: " + e.getMessage();
+                            };
                     onFatal.accept(why);
                     return null;
                 }
@@ -386,7 +429,9 @@ public final class SyncLoop {
 
     private boolean logOnce(boolean logged, IOException e) {
         if (!logged) {
-            LOG.log(Level.WARNING, "cannot enrol with core " + client.core() + " (" + describe(e) + "); retrying with backoff");
+            LOG.log(
+                    Level.WARNING,
+                    "cannot enrol with core " + client.core() + " (" + describe(e) + "); retrying with backoff");
         }
         return true;
     }

@@ -1,10 +1,5 @@
 package dev.fleetgate.agent.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.Task;
-import dev.fleetgate.agent.TaskHandler;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -15,6 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.Task;
+import dev.fleetgate.agent.TaskHandler;
 
 /**
  * Runs tasks by the {@link TaskHandler} of their type, each id once. Keeps the last

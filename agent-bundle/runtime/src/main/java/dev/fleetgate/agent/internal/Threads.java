@@ -10,13 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Small executors of daemon threads that end when idle (the agent keeps few threads). */
 public final class Threads {
 
-    private Threads() {
-    }
+    private Threads() {}
 
     /** A pool of at most {@code size} daemon threads named {@code name-N}, which end after 60 s idle. */
     public static ExecutorService pool(String name, int size) {
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), factory(name));
+        ThreadPoolExecutor executor =
+                new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory(name));
         executor.allowCoreThreadTimeOut(true);
         return executor;
     }

@@ -6,14 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 class AgentSettingsTest {
 
     @Test
     void readsFrameworkPropertiesWithDefaults() {
-        Map<String, String> props = Map.of(AgentSettings.CORE, "http://127.0.0.1:8181/", AgentSettings.STATE_DIR, "/tmp/fga",
-                AgentSettings.NAME, "web-1");
+        Map<String, String> props = Map.of(
+                AgentSettings.CORE,
+                "http://127.0.0.1:8181/",
+                AgentSettings.STATE_DIR,
+                "/tmp/fga",
+                AgentSettings.NAME,
+                "web-1");
         AgentSettings settings = AgentSettings.from(props::get);
         assertEquals("http://127.0.0.1:8181", settings.core().toString());
         assertEquals("web-1", settings.name());
@@ -25,11 +31,16 @@ class AgentSettingsTest {
 
     @Test
     void rejectsMissingOrInvalidValues() {
-        assertThrows(IllegalArgumentException.class, () -> AgentSettings.from(Map.of(AgentSettings.STATE_DIR, "/x")::get));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class, () -> AgentSettings.from(Map.of(AgentSettings.STATE_DIR, "/x")::get));
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> AgentSettings.from(Map.of(AgentSettings.CORE, "ftp://x", AgentSettings.STATE_DIR, "/x")::get));
-        assertThrows(IllegalArgumentException.class, () -> AgentSettings.from(
-                Map.of(AgentSettings.CORE, "https://x", AgentSettings.STATE_DIR, "/x", AgentSettings.ROLE, "db")::get));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> AgentSettings.from(
+                        Map.of(AgentSettings.CORE, "https://x", AgentSettings.STATE_DIR, "/x", AgentSettings.ROLE, "db")
+                                ::get));
     }
 
     @Test

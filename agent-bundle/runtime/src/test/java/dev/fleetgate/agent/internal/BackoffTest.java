@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
@@ -12,7 +13,9 @@ class BackoffTest {
     @Test
     void doublesFromOneSecondUpToThirtyWithoutJitterAtMidpoint() {
         Backoff backoff = new Backoff(() -> 0.5);
-        List<Long> delays = java.util.stream.IntStream.range(0, 8).mapToObj(i -> backoff.next().toMillis()).toList();
+        List<Long> delays = java.util.stream.IntStream.range(0, 8)
+                .mapToObj(i -> backoff.next().toMillis())
+                .toList();
         assertEquals(List.of(1_000L, 2_000L, 4_000L, 8_000L, 16_000L, 30_000L, 30_000L, 30_000L), delays);
     }
 

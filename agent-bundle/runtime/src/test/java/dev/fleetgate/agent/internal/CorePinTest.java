@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -19,14 +16,20 @@ import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
+
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 /** The pinning trust manager, against a real TLS server with a self-signed certificate made by keytool. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -34,6 +37,7 @@ class CorePinTest {
 
     @TempDir
     static Path tmp;
+
     private HttpsServer server;
     private X509Certificate certificate;
     private X509Certificate other;
@@ -42,7 +46,8 @@ class CorePinTest {
     void start() throws Exception {
         KeyStore keys = keyStore(tmp.resolve("core.p12"), "core.example");
         certificate = (X509Certificate) keys.getCertificate("core");
-        other = (X509Certificate) keyStore(tmp.resolve("other.p12"), "core.example").getCertificate("core");
+        other = (X509Certificate)
+                keyStore(tmp.resolve("other.p12"), "core.example").getCertificate("core");
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, "changeit".toCharArray());
         SSLContext tls = SSLContext.getInstance("TLS");
@@ -65,10 +70,31 @@ class CorePinTest {
 
     /** A PKCS12 key store with one self-signed certificate, alias {@code core}, made as the core's setenv does. */
     private static KeyStore keyStore(Path file, String cn) throws Exception {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "core", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=" + cn, "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(),
-                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "core",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=" + cn,
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        file.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -87,8 +113,8 @@ class CorePinTest {
     void acceptsExactlyThePinnedCertificate() throws Exception {
         CorePin pin = CorePin.of(CorePin.fingerprint(certificate));
         pin.checkServerTrusted(new X509Certificate[] {certificate}, "ECDHE_ECDSA");
-        CertificateException e = assertThrows(CertificateException.class,
-                () -> pin.checkServerTrusted(new X509Certificate[] {other}, "ECDHE_ECDSA"));
+        CertificateException e = assertThrows(
+                CertificateException.class, () -> pin.checkServerTrusted(new X509Certificate[] {other}, "ECDHE_ECDSA"));
         assertTrue(e.getMessage().contains("does not match the pinned fingerprint"), e.getMessage());
         assertThrows(CertificateException.class, () -> pin.checkServerTrusted(new X509Certificate[0], "ECDHE_ECDSA"));
     }
@@ -97,7 +123,8 @@ class CorePinTest {
     void enrolsOverTlsWithTheRightPinOnly() throws Exception {
         ObjectMapper mapper = new ObjectMapper();
         CoreClient pinned = new CoreClient(url(), mapper, CorePin.fingerprint(certificate));
-        assertEquals("a", pinned.enroll(mapper.createObjectNode()).get("agentId").asText());
+        assertEquals(
+                "a", pinned.enroll(mapper.createObjectNode()).get("agentId").asText());
 
         CoreClient wrong = new CoreClient(url(), mapper, CorePin.fingerprint(other));
         assertThrows(SSLHandshakeException.class, () -> wrong.enroll(mapper.createObjectNode()));
@@ -131,6 +158,7 @@ class CorePinTest {
         assertFalse(CorePin.loopback(URI.create("http://core.example:8080")));
         assertFalse(CorePin.loopback(URI.create("http://127.0.0.1.nip.io:8080")));
         ObjectMapper mapper = new ObjectMapper();
-        assertThrows(IllegalArgumentException.class, () -> new CoreClient(URI.create("http://core.example:8080"), mapper));
+        assertThrows(
+                IllegalArgumentException.class, () -> new CoreClient(URI.create("http://core.example:8080"), mapper));
     }
 }

@@ -1,10 +1,5 @@
 package dev.fleetgate.agent.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,14 +12,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
 /**
  * A tiny core speaking docs/protocol.md on an ephemeral loopback port: enrolment, and
  * syncs that answer the queued answers in order (long-poll held while none is queued).
  */
 final class FakeCore implements AutoCloseable {
 
-    record Sync(int waitSeconds, String authorization, JsonNode body, int status) {
-    }
+    record Sync(int waitSeconds, String authorization, JsonNode body, int status) {}
 
     static final String AGENT_ID = "6f1c2d3e-0000-4000-8000-000000000001";
     static final String API_KEY = "fga_" + "k".repeat(43);
@@ -78,7 +78,13 @@ final class FakeCore implements AutoCloseable {
             send(exchange, enrolStatus, mapper.createObjectNode().put("title", "refused"));
             return;
         }
-        send(exchange, 201, mapper.createObjectNode().put("agentId", AGENT_ID).put("apiKey", API_KEY).put("syncIntervalSeconds", 2));
+        send(
+                exchange,
+                201,
+                mapper.createObjectNode()
+                        .put("agentId", AGENT_ID)
+                        .put("apiKey", API_KEY)
+                        .put("syncIntervalSeconds", 2));
     }
 
     private void sync(HttpExchange exchange) throws IOException {
@@ -86,7 +92,8 @@ final class FakeCore implements AutoCloseable {
         int wait = Integer.parseInt(query.substring(query.indexOf("wait=") + 5));
         JsonNode body = mapper.readTree(exchange.getRequestBody());
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        int status = !("Bearer " + API_KEY).equals(authorization) ? 401
+        int status = !("Bearer " + API_KEY).equals(authorization)
+                ? 401
                 : failSyncs.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : 200;
         syncs.add(new Sync(wait, authorization, body, status));
         if (status != 200) {

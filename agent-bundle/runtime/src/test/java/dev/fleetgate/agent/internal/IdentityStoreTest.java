@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 class IdentityStoreTest {
 
@@ -32,7 +34,8 @@ class IdentityStoreTest {
         store.save(identity);
 
         assertEquals(identity, new IdentityStore(mapper, state).load());
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("agent.json"))));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state.resolve("agent.json"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(state)));
         assertEquals("[agent.json]", java.util.Arrays.toString(state.toFile().list()));
     }
@@ -55,7 +58,8 @@ class IdentityStoreTest {
 
     @Test
     void readsFilesWithoutNameOrWithNewerFields() throws IOException {
-        Files.writeString(tmp.resolve("agent.json"),
+        Files.writeString(
+                tmp.resolve("agent.json"),
                 "{\"core\":\"http://a\",\"agentId\":\"1\",\"apiKey\":\"k\",\"addedLater\":true}");
         AgentIdentity identity = new IdentityStore(mapper, tmp).load();
         assertEquals("k", identity.apiKey());
@@ -64,6 +68,10 @@ class IdentityStoreTest {
 
     @Test
     void toStringHidesTheKey() {
-        assertEquals(-1, new AgentIdentity("c", "id", "fga_secret", "web-1", null, null).toString().indexOf("fga_secret"));
+        assertEquals(
+                -1,
+                new AgentIdentity("c", "id", "fga_secret", "web-1", null, null)
+                        .toString()
+                        .indexOf("fga_secret"));
     }
 }

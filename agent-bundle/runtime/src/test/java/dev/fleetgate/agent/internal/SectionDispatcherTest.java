@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.fleetgate.agent.StateApplier;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.fleetgate.agent.StateApplier;
 
 class SectionDispatcherTest {
 
@@ -43,10 +46,13 @@ class SectionDispatcherTest {
         assertTrue(waiting.error().contains("no applier"));
 
         List<String> applied = new CopyOnWriteArrayList<>();
-        dispatcher.addApplier("proxy", (revision, b) -> applied.add(revision + ":" + b.get("v").asText()));
+        dispatcher.addApplier(
+                "proxy",
+                (revision, b) -> applied.add(revision + ":" + b.get("v").asText()));
         awaitAttempt();
         assertEquals(List.of("3:a"), applied);
-        assertEquals(new SectionDispatcher.Applied(3, null), dispatcher.applied().get("proxy"));
+        assertEquals(
+                new SectionDispatcher.Applied(3, null), dispatcher.applied().get("proxy"));
     }
 
     @Test
@@ -62,7 +68,9 @@ class SectionDispatcherTest {
         assertFalse(dispatcher.offer("proxy", 2, body("old")));
         assertTrue(dispatcher.offer("proxy", 5, body("b")));
         awaitAttempt();
-        assertEquals(new SectionDispatcher.Applied(5, "nginx: [emerg] bad"), dispatcher.applied().get("proxy"));
+        assertEquals(
+                new SectionDispatcher.Applied(5, "nginx: [emerg] bad"),
+                dispatcher.applied().get("proxy"));
         assertFalse(attempts.tryAcquire(200, TimeUnit.MILLISECONDS));
     }
 
@@ -70,15 +78,14 @@ class SectionDispatcherTest {
     void reportsEachAppliersStatus() {
         dispatcher.addApplier("proxy", new StateApplier() {
             @Override
-            public void apply(long revision, JsonNode body) {
-            }
+            public void apply(long revision, JsonNode body) {}
 
             @Override
             public JsonNode status() {
                 return TextNode.valueOf("serving");
             }
         });
-        dispatcher.addApplier("quiet", (revision, b) -> { });
+        dispatcher.addApplier("quiet", (revision, b) -> {});
         assertEquals("{\"proxy\":\"serving\"}", dispatcher.statuses().toString());
         assertNull(dispatcher.applied().get("quiet"));
     }

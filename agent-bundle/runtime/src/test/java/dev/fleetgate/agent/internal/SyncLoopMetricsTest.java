@@ -3,20 +3,23 @@ package dev.fleetgate.agent.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fleetgate.agent.MetricsOutbox;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import dev.fleetgate.agent.MetricsOutbox;
 
 /** The metrics part of the sync: a batch rides on a sync, is acknowledged after a 200 and given back otherwise. */
 class SyncLoopMetricsTest {
@@ -77,14 +80,31 @@ class SyncLoopMetricsTest {
     @BeforeEach
     void start() throws Exception {
         core = new FakeCore();
-        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
-        AgentSettings settings = AgentSettings.from(Map.of(AgentSettings.CORE, core.url().toString(),
-                AgentSettings.STATE_DIR, state.toString(), AgentSettings.NAME, "web-1", AgentSettings.VERSION, "0.1.0")::get);
+        new IdentityStore(mapper, state)
+                .save(new AgentIdentity(
+                        core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
+        AgentSettings settings = AgentSettings.from(Map.of(
+                AgentSettings.CORE,
+                core.url().toString(),
+                AgentSettings.STATE_DIR,
+                state.toString(),
+                AgentSettings.NAME,
+                "web-1",
+                AgentSettings.VERSION,
+                "0.1.0")::get);
         SyncLoop[] self = new SyncLoop[1];
         sections = new SectionDispatcher(mapper, () -> self[0].requestPush());
         tasks = new TaskRunner(mapper, sections, () -> self[0].requestPush());
-        loop = new SyncLoop(settings, new CoreClient(settings.core(), mapper), new IdentityStore(mapper, state), tasks, sections,
-                () -> null, id -> { }, message -> { }, mapper);
+        loop = new SyncLoop(
+                settings,
+                new CoreClient(settings.core(), mapper),
+                new IdentityStore(mapper, state),
+                tasks,
+                sections,
+                () -> null,
+                id -> {},
+                message -> {},
+                mapper);
         self[0] = loop;
     }
 
@@ -120,7 +140,7 @@ class SyncLoopMetricsTest {
     void aReadyBatchIsPushedAndAcknowledgedAfterA200() throws Exception {
         loop.setOutbox(outbox);
         loop.start();
-        core.awaitSync(s -> true, 10_000);  // the first long-poll is under way
+        core.awaitSync(s -> true, 10_000); // the first long-poll is under way
         outbox.add(batch(1, 12.5));
         loop.requestPush();
         FakeCore.Sync sync = core.awaitSync(s -> s.body().get("metrics").size() > 0, 10_000);

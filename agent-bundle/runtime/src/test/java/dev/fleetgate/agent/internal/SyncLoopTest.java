@@ -1,12 +1,8 @@
 package dev.fleetgate.agent.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,10 +12,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 class SyncLoopTest {
 
@@ -50,16 +51,31 @@ class SyncLoopTest {
     }
 
     private void startAgent(String token) {
-        AgentSettings settings = AgentSettings.from(Map.of(AgentSettings.CORE, core.url().toString(),
-                AgentSettings.STATE_DIR, state.toString(), AgentSettings.NAME, "web-1",
-                AgentSettings.VERSION, "0.1.0", AgentSettings.TOKEN, token == null ? "" : token)::get);
+        AgentSettings settings = AgentSettings.from(Map.of(
+                AgentSettings.CORE,
+                core.url().toString(),
+                AgentSettings.STATE_DIR,
+                state.toString(),
+                AgentSettings.NAME,
+                "web-1",
+                AgentSettings.VERSION,
+                "0.1.0",
+                AgentSettings.TOKEN,
+                token == null ? "" : token)::get);
         SyncLoop[] self = new SyncLoop[1];
         sections = new SectionDispatcher(mapper, () -> self[0].requestPush());
         tasks = new TaskRunner(mapper, sections, () -> self[0].requestPush());
         sections.addApplier("demo", (revision, body) -> applied.add(revision + ":" + body));
-        loop = new SyncLoop(settings, new CoreClient(settings.core(), mapper), new IdentityStore(mapper, state), tasks, sections,
-                () -> null, id -> tasks.addHandler("echo", new EchoHandler(id.agentId(), Clock.systemUTC())),
-                fatal::complete, mapper);
+        loop = new SyncLoop(
+                settings,
+                new CoreClient(settings.core(), mapper),
+                new IdentityStore(mapper, state),
+                tasks,
+                sections,
+                () -> null,
+                id -> tasks.addHandler("echo", new EchoHandler(id.agentId(), Clock.systemUTC())),
+                fatal::complete,
+                mapper);
         self[0] = loop;
         loop.start();
     }
@@ -67,7 +83,11 @@ class SyncLoopTest {
     @Test
     void enrolsSyncsAppliesAndPushesTheTaskResultAtOnce() throws Exception {
         ObjectNode answer = core.answer();
-        answer.putObject("sections").putObject("demo").put("revision", 7).putObject("body").put("x", 1);
+        answer.putObject("sections")
+                .putObject("demo")
+                .put("revision", 7)
+                .putObject("body")
+                .put("x", 1);
         ObjectNode task = answer.putArray("tasks").addObject();
         task.put("id", "task-1").put("type", "echo").put("expiresAt", "2030-01-01T00:00:00Z");
         task.putObject("payload").put("hello", "world");
@@ -75,7 +95,8 @@ class SyncLoopTest {
 
         startAgent("one-time-token");
 
-        FakeCore.Sync withResult = core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000);
+        FakeCore.Sync withResult =
+                core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000);
         // The first request carrying it is the wait=0 push or the long-poll that restarted right
         // after the task ran: both are sent at once (only answers are held).
         JsonNode result = withResult.body().path("taskResults").get(0);
@@ -84,7 +105,8 @@ class SyncLoopTest {
         assertEquals("world", result.at("/result/echo/hello").asText());
         assertEquals(FakeCore.AGENT_ID, result.at("/result/agentId").asText());
 
-        FakeCore.Sync report = core.awaitSync(s -> s.body().at("/applied/demo/revision").asLong() == 7, 10_000);
+        FakeCore.Sync report =
+                core.awaitSync(s -> s.body().at("/applied/demo/revision").asLong() == 7, 10_000);
         assertTrue(report.body().at("/applied/demo/error").isNull());
         assertEquals(List.of("7:{\"x\":1}"), applied);
         assertEquals("Bearer " + FakeCore.API_KEY, report.authorization());
@@ -97,7 +119,9 @@ class SyncLoopTest {
         assertEquals("host", enrolment.get("role").asText());
         Path identity = state.resolve("agent.json");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(identity)));
-        assertEquals(FakeCore.API_KEY, mapper.readTree(identity.toFile()).get("apiKey").asText());
+        assertEquals(
+                FakeCore.API_KEY,
+                mapper.readTree(identity.toFile()).get("apiKey").asText());
 
         // later long-polls use the interval from the answers, and the result is not sent again
         FakeCore.Sync poll = core.awaitSync(s -> s.waitSeconds() > 0, 10_000);
@@ -111,21 +135,31 @@ class SyncLoopTest {
         first.putArray("tasks").addObject().put("id", "t-2").put("type", "echo").putObject("payload");
         core.answers.add(first);
         startAgent("tok");
-        JsonNode result = core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000).body().path("taskResults").get(0);
+        JsonNode result = core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000)
+                .body()
+                .path("taskResults")
+                .get(0);
 
         core.answers.add(first.deepCopy());
-        JsonNode again = core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000).body().path("taskResults").get(0);
+        JsonNode again = core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000)
+                .body()
+                .path("taskResults")
+                .get(0);
         assertEquals(result, again, "same result (same 'at'): not run twice");
     }
 
     @Test
     void retriesWithBackoffAfterServerErrorsAndResendsResults() throws Exception {
         ObjectNode answer = core.answer();
-        answer.putArray("tasks").addObject().put("id", "t-3").put("type", "echo").putObject("payload");
+        answer.putArray("tasks")
+                .addObject()
+                .put("id", "t-3")
+                .put("type", "echo")
+                .putObject("payload");
         core.answers.add(answer);
         core.failSyncs.set(0);
         startAgent("tok");
-        core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000);  // pushed, answered 200
+        core.awaitSync(s -> s.body().path("taskResults").size() > 0, 10_000); // pushed, answered 200
         core.failSyncs.set(2);
         ObjectNode again = core.answer();
         again.putArray("tasks").addObject().put("id", "t-4").put("type", "echo").putObject("payload");
@@ -138,19 +172,23 @@ class SyncLoopTest {
         // A long-poll built before the acknowledgement may still carry it (at-least-once; the
         // core keeps the first result); after that it is never sent again.
         int[] resent = {0};
-        core.awaitSync(s -> {
-            if (s.body().toString().contains("t-4")) {
-                resent[0]++;
-                return false;
-            }
-            return s.waitSeconds() > 0 && s.status() == 200;
-        }, 10_000);
+        core.awaitSync(
+                s -> {
+                    if (s.body().toString().contains("t-4")) {
+                        resent[0]++;
+                        return false;
+                    }
+                    return s.waitSeconds() > 0 && s.status() == 200;
+                },
+                10_000);
         assertTrue(resent[0] <= 1, "acknowledged result sent again " + resent[0] + " times");
     }
 
     @Test
     void usesTheStoredIdentityWithoutEnrolling() throws Exception {
-        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
+        new IdentityStore(mapper, state)
+                .save(new AgentIdentity(
+                        core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
         startAgent(null);
         core.awaitSync(s -> true, 10_000);
         assertEquals(0, core.enrolments.size());
@@ -158,7 +196,9 @@ class SyncLoopTest {
 
     @Test
     void aStatusChangeIsPushedWhileTheLongPollIsHeld() throws Exception {
-        new IdentityStore(mapper, state).save(new AgentIdentity(core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
+        new IdentityStore(mapper, state)
+                .save(new AgentIdentity(
+                        core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
         startAgent(null);
         core.awaitSync(s -> s.waitSeconds() > 0, 10_000);
         loop.requestStatusPush();

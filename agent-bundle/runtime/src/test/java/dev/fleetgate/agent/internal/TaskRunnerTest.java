@@ -4,17 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.fleetgate.agent.Task;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+import dev.fleetgate.agent.Task;
 
 class TaskRunnerTest {
 
@@ -22,13 +25,16 @@ class TaskRunnerTest {
     private final Semaphore results = new Semaphore(0);
     private final CountDownLatch gateOpen = new CountDownLatch(1);
     private volatile boolean gateClosed;
-    private final TaskRunner runner = new TaskRunner(mapper, () -> {
-        if (gateClosed) {
-            gateOpen.await(5, TimeUnit.SECONDS);
-            return true;
-        }
-        return false;
-    }, results::release);
+    private final TaskRunner runner = new TaskRunner(
+            mapper,
+            () -> {
+                if (gateClosed) {
+                    gateOpen.await(5, TimeUnit.SECONDS);
+                    return true;
+                }
+                return false;
+            },
+            results::release);
 
     @AfterEach
     void stop() {
@@ -57,7 +63,7 @@ class TaskRunnerTest {
         runner.acknowledge(first);
         assertFalse(runner.hasUnsentResults());
 
-        runner.submit(task("a", "count"));  // delivered again: the core did not get the result
+        runner.submit(task("a", "count")); // delivered again: the core did not get the result
         awaitResult();
         List<ObjectNode> again = runner.unsentResults();
         assertEquals(1, again.size());
@@ -108,8 +114,14 @@ class TaskRunnerTest {
         awaitResult();
         awaitResult();
         List<ObjectNode> list = runner.unsentResults();
-        ObjectNode boom = list.stream().filter(r -> r.get("id").asText().equals("f")).findFirst().orElseThrow();
-        ObjectNode none = list.stream().filter(r -> r.get("id").asText().equals("n")).findFirst().orElseThrow();
+        ObjectNode boom = list.stream()
+                .filter(r -> r.get("id").asText().equals("f"))
+                .findFirst()
+                .orElseThrow();
+        ObjectNode none = list.stream()
+                .filter(r -> r.get("id").asText().equals("n"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("FAILED", boom.get("status").asText());
         assertEquals("disk full", boom.get("error").asText());
         assertEquals("FAILED", none.get("status").asText());
@@ -136,8 +148,8 @@ class TaskRunnerTest {
         }
         assertTrue(results.tryAcquire(total, 10, TimeUnit.SECONDS));
         runner.acknowledge(runner.unsentResults());
-        runner.submit(task("t0", "echo"));  // forgotten: runs again
-        runner.submit(task("t" + (total - 1), "echo"));  // remembered: re-sent
+        runner.submit(task("t0", "echo")); // forgotten: runs again
+        runner.submit(task("t" + (total - 1), "echo")); // remembered: re-sent
         awaitResult();
         awaitResult();
         assertEquals(2, runner.unsentResults().size());

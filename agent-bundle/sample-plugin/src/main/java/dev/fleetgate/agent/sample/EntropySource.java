@@ -1,11 +1,13 @@
 package dev.fleetgate.agent.sample;
 
-import dev.fleetgate.agent.sdk.MetricSink;
-import dev.fleetgate.agent.sdk.MetricSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
 import org.osgi.annotation.bundle.Header;
 import org.osgi.service.component.annotations.Component;
+
+import dev.fleetgate.agent.sdk.MetricSink;
+import dev.fleetgate.agent.sdk.MetricSource;
 
 /**
  * Sample plugin: the kernel's entropy pool and the open file handles of the host,
@@ -20,7 +22,9 @@ public class EntropySource implements MetricSource {
 
     @Override
     public void collect(MetricSink sink) throws Exception {
-        sink.gauge("sample_entropy_available_bits", Double.parseDouble(Files.readAllLines(ENTROPY).get(0).trim()));
+        sink.gauge(
+                "sample_entropy_available_bits",
+                Double.parseDouble(Files.readAllLines(ENTROPY).get(0).trim()));
         // file-nr: allocated, unused (always 0 on Linux 2.6+), maximum. Not Files.readString:
         // on /proc/sys files it returns the first byte only (they report size 0).
         String[] fileNr = Files.readAllLines(FILE_NR).get(0).trim().split("\\s+");

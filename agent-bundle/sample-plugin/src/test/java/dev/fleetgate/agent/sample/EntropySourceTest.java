@@ -3,10 +3,12 @@ package dev.fleetgate.agent.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fleetgate.agent.sdk.MetricSink;
 import java.util.HashMap;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import dev.fleetgate.agent.sdk.MetricSink;
 
 class EntropySourceTest {
 

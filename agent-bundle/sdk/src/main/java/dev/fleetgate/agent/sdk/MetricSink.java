@@ -1,6 +1,7 @@
 package dev.fleetgate.agent.sdk;
 
 import java.util.Map;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**

@@ -30,10 +30,15 @@ public class AlertRulesCommand implements Action {
     public Object execute() {
         if (evaluate) {
             IncidentEngine.Evaluation e = runtime.evaluate();
-            System.out.println(e == null ? "evaluation failed (see the log)" : !e.locked()
-                    ? "another core is evaluating right now" : e.rules() + " rules, " + e.series() + " series, "
-                            + e.samples() + " samples: " + e.opened() + " opened, " + e.resolved() + " resolved, "
-                            + e.queued() + " messages queued");
+            System.out.println(
+                    e == null
+                            ? "evaluation failed (see the log)"
+                            : !e.locked()
+                                    ? "another core is evaluating right now"
+                                    : e.rules() + " rules, " + e.series() + " series, "
+                                            + e.samples() + " samples: " + e.opened() + " opened, " + e.resolved()
+                                            + " resolved, "
+                                            + e.queued() + " messages queued");
         }
         ShellTable table = new ShellTable();
         table.column("Id");
@@ -44,14 +49,23 @@ public class AlertRulesCommand implements Action {
         table.column("Condition");
         table.column("Channels").alignRight();
         for (Rule r : store.rules()) {
-            String cond = r.isMetric() ? r.metric() + (r.labels().isEmpty() ? "" : r.labels().toString()) + " "
-                    + ("last".equals(r.aggregate()) || r.windowSeconds() == 0 ? ""
-                            : r.aggregate() + "(" + r.windowSeconds() + "s) ")
-                    + r.op() + " " + IncidentEngine.format(r.threshold())
-                    + (r.forSeconds() > 0 ? " for " + r.forSeconds() + "s" : "")
+            String cond = r.isMetric()
+                    ? r.metric() + (r.labels().isEmpty() ? "" : r.labels().toString()) + " "
+                            + ("last".equals(r.aggregate()) || r.windowSeconds() == 0
+                                    ? ""
+                                    : r.aggregate() + "(" + r.windowSeconds() + "s) ")
+                            + r.op() + " " + IncidentEngine.format(r.threshold())
+                            + (r.forSeconds() > 0 ? " for " + r.forSeconds() + "s" : "")
                     : "event " + r.eventKind() + (r.forSeconds() > 0 ? " for " + r.forSeconds() + "s" : "");
-            table.addRow().addContent(r.id(), r.name(), r.kind(), r.enabled() ? "yes" : "no", r.severity(), cond,
-                    r.channelIds().size());
+            table.addRow()
+                    .addContent(
+                            r.id(),
+                            r.name(),
+                            r.kind(),
+                            r.enabled() ? "yes" : "no",
+                            r.severity(),
+                            cond,
+                            r.channelIds().size());
         }
         table.print(System.out);
         return null;

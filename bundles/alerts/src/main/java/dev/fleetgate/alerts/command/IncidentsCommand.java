@@ -16,8 +16,10 @@ import dev.fleetgate.alerts.internal.Incident;
 import dev.fleetgate.alerts.internal.IncidentEngine;
 
 /** {@code fleetgate:incidents}: lists incidents, shows one with its timeline, or acknowledges one. */
-@Command(scope = "fleetgate", name = "incidents", description = "Lists incidents (open by default); "
-        + "with an id, shows its timeline and deliveries")
+@Command(
+        scope = "fleetgate",
+        name = "incidents",
+        description = "Lists incidents (open by default); " + "with an id, shows its timeline and deliveries")
 @Service
 public class IncidentsCommand implements Action {
 
@@ -51,14 +53,16 @@ public class IncidentsCommand implements Action {
             }
             Incident i = store.incident(iid).orElseThrow(() -> new IllegalArgumentException("No incident " + id));
             System.out.println(i.ruleName() + " on " + i.subject() + ": " + i.state() + " (" + i.severity() + ")"
-                    + (i.flapping() ? " flapping" : "") + (i.ackedAt() == null ? "" : ", acknowledged by " + i.ackedBy()));
-            System.out.println("value " + IncidentEngine.format(i.value()) + ", opened " + i.openedAt()
-                    + ", last seen " + i.lastSeenAt() + (i.resolvedAt() == null ? "" : ", resolved " + i.resolvedAt()));
+                    + (i.flapping() ? " flapping" : "")
+                    + (i.ackedAt() == null ? "" : ", acknowledged by " + i.ackedBy()));
+            System.out.println("value " + IncidentEngine.format(i.value()) + ", opened " + i.openedAt() + ", last seen "
+                    + i.lastSeenAt() + (i.resolvedAt() == null ? "" : ", resolved " + i.resolvedAt()));
             ShellTable t = new ShellTable();
             t.column("At");
             t.column("Event");
             t.column("Detail");
-            store.timeline(iid).forEach(e -> t.addRow().addContent(e.at(), e.type(), e.detail() == null ? "" : e.detail()));
+            store.timeline(iid)
+                    .forEach(e -> t.addRow().addContent(e.at(), e.type(), e.detail() == null ? "" : e.detail()));
             t.print(System.out);
             ShellTable d = new ShellTable();
             d.column("Channel");
@@ -67,8 +71,14 @@ public class IncidentsCommand implements Action {
             d.column("Attempts").alignRight();
             d.column("Sent");
             d.column("Error");
-            store.deliveries(iid, null, 100).forEach(x -> d.addRow().addContent(x.channelName(), x.event(), x.state(),
-                    x.attempts(), x.sentAt() == null ? "" : x.sentAt(), x.lastError() == null ? "" : x.lastError()));
+            store.deliveries(iid, null, 100).forEach(x -> d.addRow()
+                    .addContent(
+                            x.channelName(),
+                            x.event(),
+                            x.state(),
+                            x.attempts(),
+                            x.sentAt() == null ? "" : x.sentAt(),
+                            x.lastError() == null ? "" : x.lastError()));
             d.print(System.out);
             return null;
         }
@@ -82,11 +92,23 @@ public class IncidentsCommand implements Action {
         table.column("Opened");
         table.column("Resolved");
         table.column("Ack");
-        for (Incident i : store.incidents(new AlertStore.IncidentFilter(all ? null : "OPEN",
-                severity == null ? null : severity.toLowerCase(Locale.ROOT), subject, null, Math.max(1, Math.min(limit, 1000))))) {
-            table.addRow().addContent(i.id(), i.state() + (i.flapping() ? "*" : ""), i.severity(), i.ruleName(),
-                    i.subject(), IncidentEngine.format(i.value()), i.openedAt(),
-                    i.resolvedAt() == null ? "" : i.resolvedAt(), i.ackedBy() == null ? "" : i.ackedBy());
+        for (Incident i : store.incidents(new AlertStore.IncidentFilter(
+                all ? null : "OPEN",
+                severity == null ? null : severity.toLowerCase(Locale.ROOT),
+                subject,
+                null,
+                Math.max(1, Math.min(limit, 1000))))) {
+            table.addRow()
+                    .addContent(
+                            i.id(),
+                            i.state() + (i.flapping() ? "*" : ""),
+                            i.severity(),
+                            i.ruleName(),
+                            i.subject(),
+                            IncidentEngine.format(i.value()),
+                            i.openedAt(),
+                            i.resolvedAt() == null ? "" : i.resolvedAt(),
+                            i.ackedBy() == null ? "" : i.ackedBy());
         }
         table.print(System.out);
         return null;

@@ -17,8 +17,11 @@ import dev.fleetgate.alerts.internal.Silence;
  * {@code fleetgate:silence}: lists the active silences; with {@code --rule} and/or {@code --subject}
  * adds one for {@code --minutes}; {@code --remove id} deletes one.
  */
-@Command(scope = "fleetgate", name = "silence", description = "Lists, adds (--rule/--subject, --minutes) or removes "
-        + "(--remove) silences of alert notifications")
+@Command(
+        scope = "fleetgate",
+        name = "silence",
+        description =
+                "Lists, adds (--rule/--subject, --minutes) or removes " + "(--remove) silences of alert notifications")
 @Service
 public class SilenceCommand implements Action {
 
@@ -50,8 +53,14 @@ public class SilenceCommand implements Action {
             if (minutes < 1 || minutes > 366 * 24 * 60) {
                 throw new IllegalArgumentException("--minutes must be from 1 to 527040");
             }
-            Silence s = store.createSilence(new Silence(null, rule == null ? null : UUID.fromString(rule), subject,
-                    Instant.now().plusSeconds(minutes * 60L), comment, "shell", null));
+            Silence s = store.createSilence(new Silence(
+                    null,
+                    rule == null ? null : UUID.fromString(rule),
+                    subject,
+                    Instant.now().plusSeconds(minutes * 60L),
+                    comment,
+                    "shell",
+                    null));
             System.out.println("silence " + s.id() + " until " + s.until());
         }
         ShellTable table = new ShellTable();
@@ -62,9 +71,14 @@ public class SilenceCommand implements Action {
         table.column("By");
         table.column("Comment");
         for (Silence s : store.silences(true)) {
-            table.addRow().addContent(s.id(), s.ruleId() == null ? "(any)" : s.ruleId(),
-                    s.subject() == null ? "(any)" : s.subject(), s.until(), s.createdBy() == null ? "" : s.createdBy(),
-                    s.comment() == null ? "" : s.comment());
+            table.addRow()
+                    .addContent(
+                            s.id(),
+                            s.ruleId() == null ? "(any)" : s.ruleId(),
+                            s.subject() == null ? "(any)" : s.subject(),
+                            s.until(),
+                            s.createdBy() == null ? "" : s.createdBy(),
+                            s.comment() == null ? "" : s.comment());
         }
         table.print(System.out);
         return null;

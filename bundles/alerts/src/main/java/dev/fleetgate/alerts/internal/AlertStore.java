@@ -44,7 +44,9 @@ public final class AlertStore {
     private final DataSource dataSource;
 
     @Activate
-    public AlertStore(@Reference(target = Database.TARGET) DataSource dataSource, @Reference SchemaMigrator migrator,
+    public AlertStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
             BundleContext context) {
         this.dataSource = dataSource;
         migrator.migrate("alerts", context.getBundle(), "db/alerts");
@@ -70,8 +72,9 @@ public final class AlertStore {
     }
 
     static List<Rule> rules(Connection c, String where) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + RULE_COLUMNS + " FROM alert_rule WHERE " + where
-                + " ORDER BY name"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT " + RULE_COLUMNS + " FROM alert_rule WHERE " + where + " ORDER BY name");
+                ResultSet rs = ps.executeQuery()) {
             List<Rule> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(readRule(rs));
@@ -98,10 +101,11 @@ public final class AlertStore {
         UUID id = UUID.randomUUID();
         return Jdbc.tx(dataSource, c -> {
             checkChannels(c, in.channelIds());
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_rule (name, kind, enabled, severity,"
-                    + " metric, labels, aggregate, window_seconds, op, threshold, clear_threshold, for_seconds,"
-                    + " clear_for_seconds, event_kind, repeat_interval_seconds, channel_ids, id)"
-                    + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO alert_rule (name, kind, enabled, severity,"
+                            + " metric, labels, aggregate, window_seconds, op, threshold, clear_threshold, for_seconds,"
+                            + " clear_for_seconds, event_kind, repeat_interval_seconds, channel_ids, id)"
+                            + " VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
                 bindRule(c, ps, in);
                 ps.setObject(17, id);
                 if (ps.executeUpdate() == 0) {
@@ -128,8 +132,11 @@ public final class AlertStore {
                 ps.setObject(17, id);
                 ps.executeUpdate();
             }
-            if (!in.enabled() || !old.kind().equals(in.kind()) || !java.util.Objects.equals(old.metric(), in.metric())
-                    || !old.labels().equals(in.labels()) || !old.aggregate().equals(in.aggregate())
+            if (!in.enabled()
+                    || !old.kind().equals(in.kind())
+                    || !java.util.Objects.equals(old.metric(), in.metric())
+                    || !old.labels().equals(in.labels())
+                    || !old.aggregate().equals(in.aggregate())
                     || old.windowSeconds() != in.windowSeconds()
                     || !java.util.Objects.equals(old.eventKind(), in.eventKind())) {
                 // disabled, or another set of series or values: start over; its open incidents would never
@@ -207,21 +214,36 @@ public final class AlertStore {
                 channels.add((UUID) o);
             }
         }
-        return new Rule(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("kind"),
-                rs.getBoolean("enabled"), rs.getString("severity"), rs.getString("metric"),
-                Json.stringMap(rs.getString("labels")), rs.getString("aggregate"), rs.getInt("window_seconds"),
-                rs.getString("op"), getDouble(rs, "threshold"), getDouble(rs, "clear_threshold"),
-                rs.getInt("for_seconds"), rs.getInt("clear_for_seconds"), rs.getString("event_kind"),
-                rs.getInt("repeat_interval_seconds"), channels, rs.getBoolean("builtin"),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+        return new Rule(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("kind"),
+                rs.getBoolean("enabled"),
+                rs.getString("severity"),
+                rs.getString("metric"),
+                Json.stringMap(rs.getString("labels")),
+                rs.getString("aggregate"),
+                rs.getInt("window_seconds"),
+                rs.getString("op"),
+                getDouble(rs, "threshold"),
+                getDouble(rs, "clear_threshold"),
+                rs.getInt("for_seconds"),
+                rs.getInt("clear_for_seconds"),
+                rs.getString("event_kind"),
+                rs.getInt("repeat_interval_seconds"),
+                channels,
+                rs.getBoolean("builtin"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "updated_at"));
     }
 
     // ---- channels
 
     public List<StoredChannel> channels() {
         return Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANNEL_COLUMNS
-                    + " FROM alert_channel ORDER BY name"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT " + CHANNEL_COLUMNS + " FROM alert_channel ORDER BY name");
+                    ResultSet rs = ps.executeQuery()) {
                 List<StoredChannel> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(readChannel(rs));
@@ -236,8 +258,8 @@ public final class AlertStore {
     }
 
     static Optional<StoredChannel> channel(Connection c, UUID id, boolean lock) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + CHANNEL_COLUMNS + " FROM alert_channel WHERE id = ?"
-                + (lock ? " FOR UPDATE" : ""))) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + CHANNEL_COLUMNS + " FROM alert_channel WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(readChannel(rs)) : Optional.empty();
@@ -246,8 +268,13 @@ public final class AlertStore {
     }
 
     /** @throws ApiException 409 when the name is taken */
-    public StoredChannel createChannel(String name, String type, ObjectNode settings, Map<String, String> sealed,
-            int ratePerMinute, boolean enabled) {
+    public StoredChannel createChannel(
+            String name,
+            String type,
+            ObjectNode settings,
+            Map<String, String> sealed,
+            int ratePerMinute,
+            boolean enabled) {
         UUID id = UUID.randomUUID();
         return Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_channel (id, name, type, settings,"
@@ -269,8 +296,8 @@ public final class AlertStore {
     }
 
     /** @throws ApiException 404, 409 */
-    public StoredChannel updateChannel(UUID id, String name, ObjectNode settings, Map<String, String> sealed,
-            int ratePerMinute, boolean enabled) {
+    public StoredChannel updateChannel(
+            UUID id, String name, ObjectNode settings, Map<String, String> sealed, int ratePerMinute, boolean enabled) {
         return Jdbc.tx(dataSource, c -> {
             StoredChannel old = channel(c, id, true).orElseThrow(() -> ApiException.notFound("Channel " + id));
             if (!old.name().equals(name) && exists(c, "alert_channel", name)) {
@@ -303,10 +330,17 @@ public final class AlertStore {
     }
 
     static StoredChannel readChannel(ResultSet rs) throws SQLException {
-        return new StoredChannel(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("type"),
-                Json.parseObject(rs.getString("settings")), Json.stringMap(rs.getString("secrets")),
-                rs.getInt("rate_per_minute"), rs.getBoolean("enabled"), Jdbc.instant(rs, "blocked_until"),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+        return new StoredChannel(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("type"),
+                Json.parseObject(rs.getString("settings")),
+                Json.stringMap(rs.getString("secrets")),
+                rs.getInt("rate_per_minute"),
+                rs.getBoolean("enabled"),
+                Jdbc.instant(rs, "blocked_until"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "updated_at"));
     }
 
     // ---- silences
@@ -317,13 +351,19 @@ public final class AlertStore {
 
     static List<Silence> silences(Connection c, boolean activeOnly) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, rule_id, subject, until, comment, created_by,"
-                + " created_at FROM alert_silence" + (activeOnly ? " WHERE until > now()" : "")
-                + " ORDER BY until DESC, id"); ResultSet rs = ps.executeQuery()) {
+                        + " created_at FROM alert_silence" + (activeOnly ? " WHERE until > now()" : "")
+                        + " ORDER BY until DESC, id");
+                ResultSet rs = ps.executeQuery()) {
             List<Silence> out = new ArrayList<>();
             while (rs.next()) {
-                out.add(new Silence(rs.getObject("id", UUID.class), rs.getObject("rule_id", UUID.class),
-                        rs.getString("subject"), Jdbc.instant(rs, "until"), rs.getString("comment"),
-                        rs.getString("created_by"), Jdbc.instant(rs, "created_at")));
+                out.add(new Silence(
+                        rs.getObject("id", UUID.class),
+                        rs.getObject("rule_id", UUID.class),
+                        rs.getString("subject"),
+                        Jdbc.instant(rs, "until"),
+                        rs.getString("comment"),
+                        rs.getString("created_by"),
+                        Jdbc.instant(rs, "created_at")));
             }
             return out;
         }
@@ -346,7 +386,10 @@ public final class AlertStore {
                 ps.setString(6, in.createdBy());
                 ps.executeUpdate();
             }
-            return silences(c, false).stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+            return silences(c, false).stream()
+                    .filter(s -> s.id().equals(id))
+                    .findFirst()
+                    .orElseThrow();
         });
     }
 
@@ -361,7 +404,8 @@ public final class AlertStore {
         return Jdbc.auto(dataSource, c -> {
             Map<List<String>, String> out = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT kind, channel_type, event, body FROM alert_template"
-                    + " ORDER BY kind, channel_type, event"); ResultSet rs = ps.executeQuery()) {
+                            + " ORDER BY kind, channel_type, event");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(List.of(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getString(4));
                 }
@@ -372,9 +416,10 @@ public final class AlertStore {
 
     public void putTemplate(String kind, String channelType, String event, String body) {
         Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_template (kind, channel_type, event, body)"
-                    + " VALUES (?, ?, ?, ?) ON CONFLICT (kind, channel_type, event)"
-                    + " DO UPDATE SET body = EXCLUDED.body, updated_at = now()")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO alert_template (kind, channel_type, event, body)"
+                            + " VALUES (?, ?, ?, ?) ON CONFLICT (kind, channel_type, event)"
+                            + " DO UPDATE SET body = EXCLUDED.body, updated_at = now()")) {
                 ps.setString(1, kind);
                 ps.setString(2, channelType);
                 ps.setString(3, event);
@@ -399,8 +444,7 @@ public final class AlertStore {
     // ---- incidents
 
     /** Filters of the incident list; null = any. */
-    public record IncidentFilter(String state, String severity, String subject, UUID ruleId, int limit) {
-    }
+    public record IncidentFilter(String state, String severity, String subject, UUID ruleId, int limit) {}
 
     public List<Incident> incidents(IncidentFilter f) {
         StringBuilder sql = new StringBuilder("SELECT " + Incident.COLUMNS + " FROM incident i JOIN alert_rule r"
@@ -445,8 +489,7 @@ public final class AlertStore {
     }
 
     /** One entry of an incident's timeline. */
-    public record TimelineEntry(java.time.Instant at, String type, String detail) {
-    }
+    public record TimelineEntry(java.time.Instant at, String type, String detail) {}
 
     public List<TimelineEntry> timeline(UUID incidentId) {
         return Jdbc.auto(dataSource, c -> {
@@ -456,7 +499,8 @@ public final class AlertStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     List<TimelineEntry> out = new ArrayList<>();
                     while (rs.next()) {
-                        out.add(new TimelineEntry(Jdbc.instant(rs, "at"), rs.getString("type"), rs.getString("detail")));
+                        out.add(new TimelineEntry(
+                                Jdbc.instant(rs, "at"), rs.getString("type"), rs.getString("detail")));
                     }
                     return out;
                 }
@@ -465,10 +509,18 @@ public final class AlertStore {
     }
 
     /** One row of the delivery log. */
-    public record DeliveryRow(long id, UUID incidentId, UUID channelId, String channelName, String event, String state,
-            int attempts, java.time.Instant createdAt, java.time.Instant sentAt, java.time.Instant nextAttemptAt,
-            String lastError) {
-    }
+    public record DeliveryRow(
+            long id,
+            UUID incidentId,
+            UUID channelId,
+            String channelName,
+            String event,
+            String state,
+            int attempts,
+            java.time.Instant createdAt,
+            java.time.Instant sentAt,
+            java.time.Instant nextAttemptAt,
+            String lastError) {}
 
     public List<DeliveryRow> deliveries(UUID incidentId, UUID channelId, int limit) {
         return Jdbc.auto(dataSource, c -> {
@@ -485,10 +537,18 @@ public final class AlertStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     List<DeliveryRow> out = new ArrayList<>();
                     while (rs.next()) {
-                        out.add(new DeliveryRow(rs.getLong(1), rs.getObject(2, UUID.class), rs.getObject(3, UUID.class),
-                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getInt(7),
-                                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "sent_at"),
-                                Jdbc.instant(rs, "next_attempt_at"), rs.getString(11)));
+                        out.add(new DeliveryRow(
+                                rs.getLong(1),
+                                rs.getObject(2, UUID.class),
+                                rs.getObject(3, UUID.class),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getString(6),
+                                rs.getInt(7),
+                                Jdbc.instant(rs, "created_at"),
+                                Jdbc.instant(rs, "sent_at"),
+                                Jdbc.instant(rs, "next_attempt_at"),
+                                rs.getString(11)));
                     }
                     return out;
                 }
@@ -508,8 +568,8 @@ public final class AlertStore {
                 throw ApiException.conflict("The incident is resolved");
             }
             if (i.ackedAt() == null) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE incident SET acked_at = now(), acked_by = ? WHERE id = ?")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE incident SET acked_at = now(), acked_by = ? WHERE id = ?")) {
                     ps.setString(1, user);
                     ps.setObject(2, id);
                     ps.executeUpdate();
@@ -525,7 +585,7 @@ public final class AlertStore {
         return Jdbc.auto(dataSource, c -> {
             Map<String, Integer> out = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT severity, count(*) FROM incident WHERE state = 'OPEN' GROUP BY severity");
+                            "SELECT severity, count(*) FROM incident WHERE state = 'OPEN' GROUP BY severity");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), rs.getInt(2));
@@ -554,8 +614,8 @@ public final class AlertStore {
     }
 
     private static ApiException nameTaken(String what, String name) {
-        return new ApiException(409, what + " name already used", List.of(new FieldError("name",
-                "\"" + name + "\" is already used")));
+        return new ApiException(
+                409, what + " name already used", List.of(new FieldError("name", "\"" + name + "\" is already used")));
     }
 
     static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {

@@ -26,19 +26,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.alerts.NotificationChannel;
+import dev.fleetgate.api.Backoff;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.api.alerts.AlertTopics;
 import dev.fleetgate.security.SecretBox;
-import dev.fleetgate.api.Backoff;
 
 /**
  * Runs the module: evaluates metric rules every {@code evaluationIntervalSeconds}, turns alert
  * events ({@code fleetgate/alerts/*}) into incidents, and sends the outbox (polled, and at once
  * when this core queued something). Tracks the {@link NotificationChannel} whiteboard.
  */
-@Component(service = {AlertsRuntime.class, EventHandler.class},
-        property = {EventConstants.EVENT_TOPIC + "=" + AlertTopics.ALL,
-                EventConstants.EVENT_TOPIC + "=" + Topics.METRICS_BATCH})
+@Component(
+        service = {AlertsRuntime.class, EventHandler.class},
+        property = {
+            EventConstants.EVENT_TOPIC + "=" + AlertTopics.ALL,
+            EventConstants.EVENT_TOPIC + "=" + Topics.METRICS_BATCH
+        })
 @Designate(ocd = AlertsConfig.class)
 public final class AlertsRuntime implements EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AlertsRuntime.class);
@@ -60,17 +63,30 @@ public final class AlertsRuntime implements EventHandler {
     public AlertsRuntime(@Reference AlertStore store, @Reference SecretBox box, AlertsConfig config) {
         this.store = store;
         this.minEvaluationGapMillis = config.minEvaluationGapMillis();
-        this.engine = new IncidentEngine(store.dataSource(), new IncidentEngine.Settings(config.lookbackSeconds(),
-                config.flapWindowSeconds(), config.flapThreshold()));
-        this.dispatcher = new Dispatcher(store.dataSource(), channels::get, box, templates,
-                new Dispatcher.Settings(config.maxAttempts(), new Backoff(Duration.ofSeconds(config.retryInitialSeconds()),
-                        Duration.ofSeconds(config.retryMaxSeconds())), config.webBaseUrl()));
+        this.engine = new IncidentEngine(
+                store.dataSource(),
+                new IncidentEngine.Settings(
+                        config.lookbackSeconds(), config.flapWindowSeconds(), config.flapThreshold()));
+        this.dispatcher = new Dispatcher(
+                store.dataSource(),
+                channels::get,
+                box,
+                templates,
+                new Dispatcher.Settings(
+                        config.maxAttempts(),
+                        new Backoff(
+                                Duration.ofSeconds(config.retryInitialSeconds()),
+                                Duration.ofSeconds(config.retryMaxSeconds())),
+                        config.webBaseUrl()));
         this.engineThread = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "fleetgate-alerts-engine"));
         this.sendThread = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "fleetgate-alerts-send"));
-        engineThread.scheduleWithFixedDelay(this::evaluate, config.evaluationIntervalSeconds(),
-                config.evaluationIntervalSeconds(), TimeUnit.SECONDS);
-        sendThread.scheduleWithFixedDelay(this::send, config.dispatchIntervalMillis(), config.dispatchIntervalMillis(),
-                TimeUnit.MILLISECONDS);
+        engineThread.scheduleWithFixedDelay(
+                this::evaluate,
+                config.evaluationIntervalSeconds(),
+                config.evaluationIntervalSeconds(),
+                TimeUnit.SECONDS);
+        sendThread.scheduleWithFixedDelay(
+                this::send, config.dispatchIntervalMillis(), config.dispatchIntervalMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static Thread thread(Runnable r, String name) {
@@ -159,10 +175,13 @@ public final class AlertsRuntime implements EventHandler {
         if (evaluationQueued.compareAndSet(false, true)) {
             long delay = Math.max(0, lastEvaluationEnd + minEvaluationGapMillis - System.currentTimeMillis());
             try {
-                engineThread.schedule(() -> {
-                    evaluationQueued.set(false);
-                    evaluate();
-                }, delay, TimeUnit.MILLISECONDS);
+                engineThread.schedule(
+                        () -> {
+                            evaluationQueued.set(false);
+                            evaluate();
+                        },
+                        delay,
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 evaluationQueued.set(false);
             }

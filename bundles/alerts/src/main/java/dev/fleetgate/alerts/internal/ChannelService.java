@@ -80,17 +80,27 @@ public final class ChannelService {
         return n;
     }
 
-    private record Parsed(String name, String type, ObjectNode settings, Map<String, String> sealed, int rate,
-            boolean enabled) {
-    }
+    private record Parsed(
+            String name, String type, ObjectNode settings, Map<String, String> sealed, int rate, boolean enabled) {}
 
     private Parsed parse(JsonNode body, StoredChannel old) {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("", "must be a JSON object");
         }
         Fields errors = new Fields();
-        errors.unknown(body, Set.of("id", "name", "type", "settings", "ratePerMinute", "enabled", "blockedUntil",
-                "createdAt", "updatedAt"), "");
+        errors.unknown(
+                body,
+                Set.of(
+                        "id",
+                        "name",
+                        "type",
+                        "settings",
+                        "ratePerMinute",
+                        "enabled",
+                        "blockedUntil",
+                        "createdAt",
+                        "updatedAt"),
+                "");
         String name = errors.plainText(body, "name", "name", true, 100);
         JsonNode typeNode = body.get("type");
         String type;

@@ -12,7 +12,11 @@ import java.time.Instant;
 public final class Condition {
 
     /** What a step did. */
-    public enum Transition { NONE, OPEN, RESOLVE }
+    public enum Transition {
+        NONE,
+        OPEN,
+        RESOLVE
+    }
 
     /**
      * @param evaluatedTo the newest sample time stepped, or null
@@ -25,11 +29,9 @@ public final class Condition {
     }
 
     /** @param state the state after the sample; @param transition what it did */
-    public record Step(State state, Transition transition) {
-    }
+    public record Step(State state, Transition transition) {}
 
-    private Condition() {
-    }
+    private Condition() {}
 
     /**
      * @param rule  the rule ({@code op}, thresholds, {@code forSeconds}, {@code clearForSeconds})
@@ -44,7 +46,10 @@ public final class Condition {
         boolean bad = rule.breaches(value, state.firing());
         if (bad) {
             Instant run = state.runStart() == null ? ts : state.runStart();
-            if (!state.firing() && !Duration.between(run, ts).minusSeconds(rule.forSeconds()).isNegative()) {
+            if (!state.firing()
+                    && !Duration.between(run, ts)
+                            .minusSeconds(rule.forSeconds())
+                            .isNegative()) {
                 return new Step(new State(ts, run, null, true), Transition.OPEN);
             }
             return new Step(new State(ts, run, null, state.firing()), Transition.NONE);

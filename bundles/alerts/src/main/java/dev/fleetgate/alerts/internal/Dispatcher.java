@@ -22,9 +22,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetgate.alerts.DeliveryException;
 import dev.fleetgate.alerts.Notification;
 import dev.fleetgate.alerts.NotificationChannel;
+import dev.fleetgate.api.Backoff;
 import dev.fleetgate.persistence.Jdbc;
 import dev.fleetgate.security.SecretBox;
-import dev.fleetgate.api.Backoff;
 
 /**
  * Sends the queued deliveries (the outbox {@code alert_delivery}). Each delivery is claimed with
@@ -39,13 +39,12 @@ public final class Dispatcher {
 
     /** Tunables (see {@link AlertsConfig}). */
     public record Settings(int maxAttempts, Backoff backoff, String webBaseUrl) {
-        public static final Settings DEFAULTS = new Settings(8,
-                new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(10)), "");
+        public static final Settings DEFAULTS =
+                new Settings(8, new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(10)), "");
     }
 
     /** The result of a test message. */
-    public record TestResult(boolean ok, String error) {
-    }
+    public record TestResult(boolean ok, String error) {}
 
     private final DataSource dataSource;
     private final Function<String, NotificationChannel> channels;
@@ -53,8 +52,12 @@ public final class Dispatcher {
     private final Templates templates;
     private final Settings settings;
 
-    public Dispatcher(DataSource dataSource, Function<String, NotificationChannel> channels, SecretBox box,
-            Templates templates, Settings settings) {
+    public Dispatcher(
+            DataSource dataSource,
+            Function<String, NotificationChannel> channels,
+            SecretBox box,
+            Templates templates,
+            Settings settings) {
         this.dataSource = dataSource;
         this.channels = channels;
         this.box = box;
@@ -80,8 +83,8 @@ public final class Dispatcher {
             String event;
             int attempts;
             try (PreparedStatement ps = c.prepareStatement("SELECT id, incident_id, channel_id, event, attempts"
-                    + " FROM alert_delivery WHERE state = 'PENDING' AND next_attempt_at <= now()"
-                    + " ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED");
+                            + " FROM alert_delivery WHERE state = 'PENDING' AND next_attempt_at <= now()"
+                            + " ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED");
                     ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return false;
@@ -108,7 +111,10 @@ public final class Dispatcher {
                 }
             }
             if (sentLastMinute >= ch.ratePerMinute()) {
-                postpone(c, id, now.plusMillis(Math.max(1000, 60_000L / ch.ratePerMinute())),
+                postpone(
+                        c,
+                        id,
+                        now.plusMillis(Math.max(1000, 60_000L / ch.ratePerMinute())),
                         "rate limit of the channel: " + ch.ratePerMinute() + "/min");
                 return true;
             }
@@ -136,8 +142,8 @@ public final class Dispatcher {
                 LOG.info("Delivery {} of incident {} via channel {} failed: {}", id, incidentId, ch.name(), why);
                 if (e.retryAfter() != null) {
                     Instant until = now.plus(e.retryAfter());
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "UPDATE alert_channel SET blocked_until = ? WHERE id = ?")) {
+                    try (PreparedStatement ps =
+                            c.prepareStatement("UPDATE alert_channel SET blocked_until = ? WHERE id = ?")) {
                         Jdbc.setInstant(ps, 1, until);
                         ps.setObject(2, channelId);
                         ps.executeUpdate();
@@ -162,8 +168,8 @@ public final class Dispatcher {
 
     /** Sends a test message through a channel now (not through the outbox), and logs it. */
     public TestResult test(UUID channelId) {
-        StoredChannel ch = Jdbc.auto(dataSource, c -> AlertStore.channel(c, channelId, false)).orElseThrow(
-                () -> dev.fleetgate.api.ApiException.notFound("Channel " + channelId));
+        StoredChannel ch = Jdbc.auto(dataSource, c -> AlertStore.channel(c, channelId, false))
+                .orElseThrow(() -> dev.fleetgate.api.ApiException.notFound("Channel " + channelId));
         NotificationChannel impl = channels.apply(ch.type());
         String error = null;
         if (impl == null) {
@@ -207,7 +213,11 @@ public final class Dispatcher {
         try {
             text = templates.render(Templates.pick(overrides, incident.kind(), channelType, event), vars);
         } catch (IllegalArgumentException e) {
-            LOG.warn("Template for {}/{}/{} failed, using the built-in one: {}", incident.kind(), channelType, event,
+            LOG.warn(
+                    "Template for {}/{}/{} failed, using the built-in one: {}",
+                    incident.kind(),
+                    channelType,
+                    event,
                     e.getMessage());
             text = templates.render(Templates.builtin(channelType, event), vars);
         }
@@ -219,23 +229,68 @@ public final class Dispatcher {
     public static Incident sample(String kind) {
         Instant now = Instant.now();
         if ("monitor.down".equals(kind)) { // shaped like bundles/monitors' report, for its templates
-            return new Incident(UUID.fromString("00000000-0000-4000-8000-000000000001"),
-                    UUID.fromString("00000000-0000-4000-8000-000000000002"), "Monitor down", kind,
-                    "00000000-0000-4000-8000-000000000003", "OPEN", "critical", 1.0, null, ">", null,
+            return new Incident(
+                    UUID.fromString("00000000-0000-4000-8000-000000000001"),
+                    UUID.fromString("00000000-0000-4000-8000-000000000002"),
+                    "Monitor down",
+                    kind,
+                    "00000000-0000-4000-8000-000000000003",
+                    "OPEN",
+                    "critical",
+                    1.0,
+                    null,
+                    ">",
+                    null,
                     "Monitor shop (https://shop.test/) is DOWN: status — unexpected status 500 (agent web-1)\n"
                             + "Failing since " + now.minusSeconds(330) + " from 1 of 2 agents\n"
                             + "  web-1: status — unexpected status 500\n"
                             + "Last success: " + now.minusSeconds(340),
-                    Map.of("monitor", "shop", "target", "https://shop.test/", "errorKind", "status", "agent", "web-1",
-                            "failingAgents", "web-1", "since", now.minusSeconds(330).toString(), "lastSuccess",
-                            now.minusSeconds(340).toString(), "service", "shop", "service5xxPercent", "25.0"),
-                    now.minusSeconds(330), now, null, null, null, false);
+                    Map.of(
+                            "monitor",
+                            "shop",
+                            "target",
+                            "https://shop.test/",
+                            "errorKind",
+                            "status",
+                            "agent",
+                            "web-1",
+                            "failingAgents",
+                            "web-1",
+                            "since",
+                            now.minusSeconds(330).toString(),
+                            "lastSuccess",
+                            now.minusSeconds(340).toString(),
+                            "service",
+                            "shop",
+                            "service5xxPercent",
+                            "25.0"),
+                    now.minusSeconds(330),
+                    now,
+                    null,
+                    null,
+                    null,
+                    false);
         }
-        return new Incident(UUID.fromString("00000000-0000-4000-8000-000000000001"),
-                UUID.fromString("00000000-0000-4000-8000-000000000002"), "CPU above 85%",
-                kind == null ? "metric" : kind, "agent=web-1", "OPEN", "warning", 91.5, 85.0, ">",
-                "host_cpu_usage_percent", "host_cpu_usage_percent = 91.50 > 85", Map.of("agent", "web-1"),
-                now.minusSeconds(330), now, null, null, null, false);
+        return new Incident(
+                UUID.fromString("00000000-0000-4000-8000-000000000001"),
+                UUID.fromString("00000000-0000-4000-8000-000000000002"),
+                "CPU above 85%",
+                kind == null ? "metric" : kind,
+                "agent=web-1",
+                "OPEN",
+                "warning",
+                91.5,
+                85.0,
+                ">",
+                "host_cpu_usage_percent",
+                "host_cpu_usage_percent = 91.50 > 85",
+                Map.of("agent", "web-1"),
+                now.minusSeconds(330),
+                now,
+                null,
+                null,
+                null,
+                false);
     }
 
     /** @return the channel's settings with its secrets opened */
@@ -265,7 +320,8 @@ public final class Dispatcher {
     }
 
     private static Instant dbNow(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT now()"); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT now()");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return Jdbc.instant(rs, "now");
         }

@@ -15,6 +15,7 @@ import dev.fleetgate.alerts.Notification;
 import dev.fleetgate.alerts.NotificationChannel;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.api.input.Fields;
+
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -63,7 +64,9 @@ public final class EmailChannel implements NotificationChannel {
         }
         errors.plainText(settings, "host", "settings.host", true, 253);
         JsonNode port = settings.get("port");
-        if (port != null && !port.isNull() && (!port.isIntegralNumber() || port.asLong() < 1 || port.asLong() > 65535)) {
+        if (port != null
+                && !port.isNull()
+                && (!port.isIntegralNumber() || port.asLong() < 1 || port.asLong() > 65535)) {
             errors.error("settings.port", "must be a port number (1-65535)");
         }
         JsonNode sec = settings.get("security");
@@ -126,7 +129,9 @@ public final class EmailChannel implements NotificationChannel {
             m.saveChanges();
             try (jakarta.mail.Transport tr = session.getTransport(proto)) {
                 if (auth) {
-                    tr.connect(settings.path("username").asText(), settings.path("password").asText());
+                    tr.connect(
+                            settings.path("username").asText(),
+                            settings.path("password").asText());
                 } else {
                     tr.connect();
                 }
@@ -138,8 +143,12 @@ public final class EmailChannel implements NotificationChannel {
             throw DeliveryException.permanent("SMTP refused the message: " + e.getMessage());
         } catch (MessagingException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw DeliveryException.temporary("SMTP: " + e.getMessage()
-                    + (cause != e ? " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")" : ""), e);
+            throw DeliveryException.temporary(
+                    "SMTP: " + e.getMessage()
+                            + (cause != e
+                                    ? " (" + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")"
+                                    : ""),
+                    e);
         } finally {
             t.setContextClassLoader(old);
         }

@@ -17,23 +17,27 @@ import dev.fleetgate.api.input.Fields;
 /** HTTP helpers of the HTTP channels. */
 final class Http {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
-    private Http() {
-    }
+    private Http() {}
 
     static HttpResponse<String> postJson(String url, String body, Map<String, String> headers, String hide)
             throws DeliveryException {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json").header("User-Agent", "Fleetgate-Alerts")
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "Fleetgate-Alerts")
                     .POST(HttpRequest.BodyPublishers.ofString(body));
             headers.forEach(b::header);
             return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw DeliveryException.temporary(hide(e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), hide), null);
+            throw DeliveryException.temporary(
+                    hide(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), hide),
+                    null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw DeliveryException.temporary("interrupted", null);
@@ -48,13 +52,16 @@ final class Http {
 
     /** @return the Retry-After header in seconds, or null */
     static Long retryAfter(HttpResponse<?> r) {
-        return r.headers().firstValue("Retry-After").map(v -> {
-            try {
-                return Long.parseLong(v.trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }).orElse(null);
+        return r.headers()
+                .firstValue("Retry-After")
+                .map(v -> {
+                    try {
+                        return Long.parseLong(v.trim());
+                    } catch (NumberFormatException e) {
+                        return null;
+                    }
+                })
+                .orElse(null);
     }
 
     /** Checks an http(s) URL field ({@code settings.<field>}). */

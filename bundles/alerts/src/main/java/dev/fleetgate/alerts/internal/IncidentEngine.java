@@ -46,8 +46,7 @@ public final class IncidentEngine {
     }
 
     /** What one evaluation did; {@code locked} false when another core was evaluating. */
-    public record Evaluation(boolean locked, int rules, int series, int samples, int opened, int resolved,
-            int queued) {
+    public record Evaluation(boolean locked, int rules, int series, int samples, int opened, int resolved, int queued) {
         static final Evaluation SKIPPED = new Evaluation(false, 0, 0, 0, 0, 0, 0);
     }
 
@@ -107,14 +106,14 @@ public final class IncidentEngine {
 
     private static boolean metricTablesExist(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass('metric_sample') IS NOT NULL"
-                + " AND to_regclass('metric_series') IS NOT NULL"); ResultSet rs = ps.executeQuery()) {
+                        + " AND to_regclass('metric_series') IS NOT NULL");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);
         }
     }
 
-    private record Sample(long seriesId, String labels, Instant ts, double value) {
-    }
+    private record Sample(long seriesId, String labels, Instant ts, double value) {}
 
     private void evaluate(Connection c, Rule rule, int[] totals) throws SQLException {
         Map<Long, Condition.State> states = new HashMap<>();
@@ -123,8 +122,13 @@ public final class IncidentEngine {
             ps.setObject(1, rule.id());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    states.put(rs.getLong(1), new Condition.State(Jdbc.instant(rs, "evaluated_to"),
-                            Jdbc.instant(rs, "run_start"), Jdbc.instant(rs, "clear_start"), rs.getBoolean("firing")));
+                    states.put(
+                            rs.getLong(1),
+                            new Condition.State(
+                                    Jdbc.instant(rs, "evaluated_to"),
+                                    Jdbc.instant(rs, "run_start"),
+                                    Jdbc.instant(rs, "clear_start"),
+                                    rs.getBoolean("firing")));
                 }
             }
         }
@@ -201,7 +205,8 @@ public final class IncidentEngine {
      * window before it. Parameters: lookback seconds, rule id, metric name, label filter JSON.
      */
     static String sampleQuery(Rule rule) {
-        String agg = "last".equals(rule.aggregate()) || rule.windowSeconds() == 0 ? "value"
+        String agg = "last".equals(rule.aggregate()) || rule.windowSeconds() == 0
+                ? "value"
                 : rule.aggregate() + "(value) OVER (PARTITION BY series_id ORDER BY ts RANGE BETWEEN INTERVAL '"
                         + rule.windowSeconds() + " seconds' PRECEDING AND CURRENT ROW)";
         return "WITH s AS (SELECT ms.id, ms.labels::text AS labels,"
@@ -223,7 +228,8 @@ public final class IncidentEngine {
 
     /** @return the subject of a series: its labels as {@code name=value} pairs, by name */
     static String subject(Map<String, String> labels) {
-        String s = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        String s = labels.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
         if (s.length() <= MAX_SUBJECT) {
             return s;
@@ -231,14 +237,16 @@ public final class IncidentEngine {
         try {
             byte[] h = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return s.substring(0, MAX_SUBJECT - 20) + "…#" + java.util.HexFormat.of().formatHex(h, 0, 8);
+            return s.substring(0, MAX_SUBJECT - 20) + "…#"
+                    + java.util.HexFormat.of().formatHex(h, 0, 8);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     static String describe(Rule rule, double value) {
-        String agg = "last".equals(rule.aggregate()) || rule.windowSeconds() == 0 ? ""
+        String agg = "last".equals(rule.aggregate()) || rule.windowSeconds() == 0
+                ? ""
                 : " (" + rule.aggregate() + " over " + rule.windowSeconds() + "s)";
         return rule.metric() + agg + " = " + format(value) + " " + rule.op() + " " + format(rule.threshold())
                 + (rule.forSeconds() > 0 ? " for " + rule.forSeconds() + "s" : "");
@@ -266,14 +274,18 @@ public final class IncidentEngine {
         Object kind = props.get(AlertEvent.KIND);
         Object subject = props.get(AlertEvent.SUBJECT);
         Object state = props.get(AlertEvent.STATE);
-        if (!(kind instanceof String k) || !(subject instanceof String s) || s.isEmpty() || s.length() > 500
+        if (!(kind instanceof String k)
+                || !(subject instanceof String s)
+                || s.isEmpty()
+                || s.length() > 500
                 || !(state instanceof String st)) {
             LOG.warn("Ignoring an alert event without kind, subject or state: {}", props.keySet());
             return 0;
         }
         Double value = props.get(AlertEvent.VALUE) instanceof Number n ? n.doubleValue() : null;
         String message = props.get(AlertEvent.MESSAGE) instanceof String m ? m : null;
-        Instant at = props.get(AlertEvent.OCCURRED_AT) instanceof Number n ? Instant.ofEpochMilli(n.longValue())
+        Instant at = props.get(AlertEvent.OCCURRED_AT) instanceof Number n
+                ? Instant.ofEpochMilli(n.longValue())
                 : Instant.now();
         Map<String, String> labels = new java.util.TreeMap<>();
         if (props.get(AlertEvent.LABELS) instanceof Map<?, ?> m) {
@@ -318,10 +330,11 @@ public final class IncidentEngine {
      * {@code alert_event_pending}): now, if an event repeats after that, else in the periodic
      * evaluation ({@link #openDueEvents}).
      */
-    private Opened pend(Connection c, Rule r, String subject, Double value, Instant at, Map<String, String> labels,
-            String message) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT 1 FROM incident WHERE rule_id = ? AND subject = ? AND state = 'OPEN'")) {
+    private Opened pend(
+            Connection c, Rule r, String subject, Double value, Instant at, Map<String, String> labels, String message)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT 1 FROM incident WHERE rule_id = ? AND subject = ? AND state = 'OPEN'")) {
             ps.setObject(1, r.id());
             ps.setString(2, subject);
             try (ResultSet rs = ps.executeQuery()) {
@@ -355,8 +368,8 @@ public final class IncidentEngine {
     }
 
     private static void unpend(Connection c, UUID ruleId, String subject) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM alert_event_pending WHERE rule_id = ? AND subject = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM alert_event_pending WHERE rule_id = ? AND subject = ?")) {
             ps.setObject(1, ruleId);
             ps.setString(2, subject);
             ps.executeUpdate();
@@ -373,24 +386,33 @@ public final class IncidentEngine {
                 + " WHERE r.id = p.rule_id AND (NOT r.enabled OR r.kind <> 'event')")) {
             ps.executeUpdate();
         }
-        record Due(Rule rule, String subject, Instant since, Double value, String message, Map<String, String> labels) {
-        }
+        record Due(
+                Rule rule, String subject, Instant since, Double value, String message, Map<String, String> labels) {}
         List<Due> due = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_event_pending p USING alert_rule r"
-                + " WHERE r.id = p.rule_id AND p.since + make_interval(secs => r.for_seconds) <= now()"
-                + " RETURNING p.subject AS pending_subject, p.since AS pending_since, p.value AS pending_value,"
-                + " p.message AS pending_message, p.labels::text AS pending_labels, " + prefixed("r."));
+                        + " WHERE r.id = p.rule_id AND p.since + make_interval(secs => r.for_seconds) <= now()"
+                        + " RETURNING p.subject AS pending_subject, p.since AS pending_since, p.value AS pending_value,"
+                        + " p.message AS pending_message, p.labels::text AS pending_labels, " + prefixed("r."));
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                due.add(new Due(AlertStore.readRule(rs), rs.getString("pending_subject"),
-                        Jdbc.instant(rs, "pending_since"), AlertStore.getDouble(rs, "pending_value"),
+                due.add(new Due(
+                        AlertStore.readRule(rs),
+                        rs.getString("pending_subject"),
+                        Jdbc.instant(rs, "pending_since"),
+                        AlertStore.getDouble(rs, "pending_value"),
                         rs.getString("pending_message"),
                         Json.stringMap(rs.getString("pending_labels"))));
             }
         }
         for (Due d : due) {
-            Opened o = open(c, d.rule(), d.subject(), d.value(), d.since().plusSeconds(d.rule().forSeconds()),
-                    d.labels(), d.message());
+            Opened o = open(
+                    c,
+                    d.rule(),
+                    d.subject(),
+                    d.value(),
+                    d.since().plusSeconds(d.rule().forSeconds()),
+                    d.labels(),
+                    d.message());
             if (o.incidentId() != null) {
                 totals[2]++;
                 totals[4] += o.queued();
@@ -406,8 +428,15 @@ public final class IncidentEngine {
     }
 
     /** Opens the incident of (rule, subject) unless one is open; queues its messages. */
-    Opened open(Connection c, Rule rule, String subject, Double value, Instant at, Map<String, String> labels,
-            String message) throws SQLException {
+    Opened open(
+            Connection c,
+            Rule rule,
+            String subject,
+            Double value,
+            Instant at,
+            Map<String, String> labels,
+            String message)
+            throws SQLException {
         UUID id = UUID.randomUUID();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO incident (id, rule_id, subject, state, severity,"
                 + " kind, value, message, labels, opened_at, last_seen_at) VALUES (?, ?, ?, 'OPEN', ?, ?, ?, ?, ?::jsonb,"
@@ -495,8 +524,11 @@ public final class IncidentEngine {
         Instant now = Instant.now();
         for (Silence s : AlertStore.silences(c, true)) {
             if (s.mutes(rule.id(), subject, now)) {
-                Incident.event(c, incidentId, "silenced", event + " not sent: silence " + s.id()
-                        + (s.comment() == null ? "" : " (" + s.comment() + ")"));
+                Incident.event(
+                        c,
+                        incidentId,
+                        "silenced",
+                        event + " not sent: silence " + s.id() + (s.comment() == null ? "" : " (" + s.comment() + ")"));
                 return 0;
             }
         }
@@ -508,8 +540,8 @@ public final class IncidentEngine {
             ps.setArray(3, c.createArrayOf("uuid", rule.channelIds().toArray()));
             n = ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE incident SET notified = true, last_notified_at = now() WHERE id = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE incident SET notified = true, last_notified_at = now() WHERE id = ?")) {
             ps.setObject(1, incidentId);
             ps.executeUpdate();
         }
@@ -521,14 +553,16 @@ public final class IncidentEngine {
     static int queueRepeats(Connection c) throws SQLException {
         List<Object[]> due = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT i.id AS incident_id, i.subject AS incident_subject, "
-                + prefixed("r.")
-                + " FROM incident i JOIN alert_rule r ON r.id = i.rule_id WHERE i.state = 'OPEN' AND i.acked_at IS NULL"
-                + " AND i.notified AND r.repeat_interval_seconds > 0"
-                + " AND i.last_notified_at < now() - make_interval(secs => r.repeat_interval_seconds)"
-                + " FOR UPDATE OF i SKIP LOCKED"); ResultSet rs = ps.executeQuery()) {
+                        + prefixed("r.")
+                        + " FROM incident i JOIN alert_rule r ON r.id = i.rule_id WHERE i.state = 'OPEN' AND i.acked_at IS NULL"
+                        + " AND i.notified AND r.repeat_interval_seconds > 0"
+                        + " AND i.last_notified_at < now() - make_interval(secs => r.repeat_interval_seconds)"
+                        + " FOR UPDATE OF i SKIP LOCKED");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                due.add(new Object[] {rs.getObject("incident_id", UUID.class), rs.getString("incident_subject"),
-                        AlertStore.readRule(rs)});
+                due.add(new Object[] {
+                    rs.getObject("incident_id", UUID.class), rs.getString("incident_subject"), AlertStore.readRule(rs)
+                });
             }
         }
         int n = 0;
@@ -540,6 +574,7 @@ public final class IncidentEngine {
 
     private static String prefixed(String p) {
         return java.util.Arrays.stream(AlertStore.RULE_COLUMNS.split(",\\s*"))
-                .map(col -> p + col).collect(Collectors.joining(", "));
+                .map(col -> p + col)
+                .collect(Collectors.joining(", "));
     }
 }

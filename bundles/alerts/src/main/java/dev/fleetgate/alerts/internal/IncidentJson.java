@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The JSON form of an incident, shared by the REST API and the webhook channel. */
 public final class IncidentJson {
-    private IncidentJson() {
-    }
+    private IncidentJson() {}
 
     public static ObjectNode of(Incident i) {
         ObjectNode n = Json.object();

@@ -28,8 +28,7 @@ public final class Inputs {
     static final int MAX_SECONDS = 30 * 86400;
     static final double MAX_NUMBER = 1e15;
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
     /** @throws ApiException 400 with every field at fault */
     public static Rule rule(JsonNode body) {
@@ -37,9 +36,30 @@ public final class Inputs {
             throw ApiException.invalid("", "must be a JSON object");
         }
         Fields f = new Fields();
-        f.unknown(body, Set.of("id", "name", "kind", "enabled", "severity", "metric", "labels", "aggregate",
-                "windowSeconds", "op", "threshold", "clearThreshold", "forSeconds", "clearForSeconds", "eventKind",
-                "repeatIntervalSeconds", "channelIds", "builtin", "createdAt", "updatedAt"), "");
+        f.unknown(
+                body,
+                Set.of(
+                        "id",
+                        "name",
+                        "kind",
+                        "enabled",
+                        "severity",
+                        "metric",
+                        "labels",
+                        "aggregate",
+                        "windowSeconds",
+                        "op",
+                        "threshold",
+                        "clearThreshold",
+                        "forSeconds",
+                        "clearForSeconds",
+                        "eventKind",
+                        "repeatIntervalSeconds",
+                        "channelIds",
+                        "builtin",
+                        "createdAt",
+                        "updatedAt"),
+                "");
         String name = f.plainText(body, "name", "name", true, 200);
         String kind = f.choice(body, "kind", "kind", Set.of("metric", "event"), "metric");
         boolean enabled = f.bool(body, "enabled", "enabled", true);
@@ -77,8 +97,10 @@ public final class Inputs {
             if (threshold != null && clear != null && op != null) {
                 boolean above = op.startsWith(">");
                 if (above ? clear > threshold : clear < threshold) {
-                    f.error("clearThreshold", "must be " + (above ? "at most" : "at least")
-                            + " the threshold (the value must go back past it to resolve)");
+                    f.error(
+                            "clearThreshold",
+                            "must be " + (above ? "at most" : "at least")
+                                    + " the threshold (the value must go back past it to resolve)");
                 }
             }
         } else {
@@ -95,9 +117,27 @@ public final class Inputs {
         }
         List<UUID> channels = uuids(body.get("channelIds"), "channelIds", 20, f);
         f.check();
-        return new Rule(null, name, kind, enabled, severity, metricName, labels, aggregate, window,
-                op == null ? ">" : op, threshold, clear, forSeconds, clearFor, eventKind, repeat, channels, false,
-                null, null);
+        return new Rule(
+                null,
+                name,
+                kind,
+                enabled,
+                severity,
+                metricName,
+                labels,
+                aggregate,
+                window,
+                op == null ? ">" : op,
+                threshold,
+                clear,
+                forSeconds,
+                clearFor,
+                eventKind,
+                repeat,
+                channels,
+                false,
+                null,
+                null);
     }
 
     /** A silence from {@code {"ruleId"?, "subject"?, "until" | "durationSeconds", "comment"?}}. */
@@ -122,7 +162,9 @@ public final class Inputs {
         } else if (hasUntil) {
             JsonNode u = body.get("until");
             try {
-                until = u.isTextual() && u.asText().length() < 60 ? OffsetDateTime.parse(u.asText()).toInstant() : null;
+                until = u.isTextual() && u.asText().length() < 60
+                        ? OffsetDateTime.parse(u.asText()).toInstant()
+                        : null;
             } catch (DateTimeParseException e) {
                 until = null;
             }
@@ -160,7 +202,8 @@ public final class Inputs {
             String field = Fields.path("labels", Fields.quoted(key));
             if (!LABEL.matcher(key).matches()) {
                 f.error(field, "is not a label name");
-            } else if (!e.getValue().isTextual() || e.getValue().asText().length() > 512
+            } else if (!e.getValue().isTextual()
+                    || e.getValue().asText().length() > 512
                     || Fields.hasControl(e.getValue().asText())) {
                 f.error(field, "must be a string of at most 512 characters");
             } else {

@@ -12,11 +12,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** The module's JSON helpers. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final TypeReference<TreeMap<String, String>> STRING_MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<TreeMap<String, String>> STRING_MAP = new TypeReference<>() {};
 
-    private Json() {
-    }
+    private Json() {}
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();

@@ -12,10 +12,27 @@ import java.util.UUID;
  * @param clearThreshold while firing, the condition holds as long as the value passes this one
  *                       (hysteresis); null = {@code threshold}
  */
-public record Rule(UUID id, String name, String kind, boolean enabled, String severity, String metric,
-        Map<String, String> labels, String aggregate, int windowSeconds, String op, Double threshold,
-        Double clearThreshold, int forSeconds, int clearForSeconds, String eventKind, int repeatIntervalSeconds,
-        List<UUID> channelIds, boolean builtin, Instant createdAt, Instant updatedAt) {
+public record Rule(
+        UUID id,
+        String name,
+        String kind,
+        boolean enabled,
+        String severity,
+        String metric,
+        Map<String, String> labels,
+        String aggregate,
+        int windowSeconds,
+        String op,
+        Double threshold,
+        Double clearThreshold,
+        int forSeconds,
+        int clearForSeconds,
+        String eventKind,
+        int repeatIntervalSeconds,
+        List<UUID> channelIds,
+        boolean builtin,
+        Instant createdAt,
+        Instant updatedAt) {
 
     public static final String METRIC = "metric";
     public static final String EVENT = "event";

@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * @param ruleId  the rule, or null for every rule
  * @param subject the subject, exact or a glob with {@code *}, or null for every subject
  */
-public record Silence(UUID id, UUID ruleId, String subject, Instant until, String comment, String createdBy,
-        Instant createdAt) {
+public record Silence(
+        UUID id, UUID ruleId, String subject, Instant until, String comment, String createdBy, Instant createdAt) {
 
     /** @return whether it mutes the incident of {@code rule} about {@code subject} at {@code now} */
     public boolean mutes(UUID rule, String incidentSubject, Instant now) {
@@ -22,7 +22,10 @@ public record Silence(UUID id, UUID ruleId, String subject, Instant until, Strin
     }
 
     static Pattern glob(String glob) {
-        return Pattern.compile(java.util.Arrays.stream(glob.split("\\*", -1)).map(Pattern::quote)
-                .collect(java.util.stream.Collectors.joining(".*")), Pattern.DOTALL);
+        return Pattern.compile(
+                java.util.Arrays.stream(glob.split("\\*", -1))
+                        .map(Pattern::quote)
+                        .collect(java.util.stream.Collectors.joining(".*")),
+                Pattern.DOTALL);
     }
 }

@@ -12,8 +12,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param settings the settings without the secret fields
  * @param secrets  secret field → SecretBox-sealed text
  */
-public record StoredChannel(UUID id, String name, String type, ObjectNode settings, Map<String, String> secrets,
-        int ratePerMinute, boolean enabled, Instant blockedUntil, Instant createdAt, Instant updatedAt) {
+public record StoredChannel(
+        UUID id,
+        String name,
+        String type,
+        ObjectNode settings,
+        Map<String, String> secrets,
+        int ratePerMinute,
+        boolean enabled,
+        Instant blockedUntil,
+        Instant createdAt,
+        Instant updatedAt) {
 
     public StoredChannel {
         secrets = Map.copyOf(secrets);

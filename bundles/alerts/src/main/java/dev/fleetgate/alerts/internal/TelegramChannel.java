@@ -53,7 +53,8 @@ public final class TelegramChannel implements NotificationChannel {
         JsonNode chat = settings.get("chatId");
         if (chat == null || chat.isNull()) {
             errors.error("settings.chatId", "is required");
-        } else if (!(chat.isTextual() || chat.isIntegralNumber()) || !CHAT.matcher(chat.asText()).matches()) {
+        } else if (!(chat.isTextual() || chat.isIntegralNumber())
+                || !CHAT.matcher(chat.asText()).matches()) {
             errors.error("settings.chatId", "must be a chat id (a number) or @channelname");
         }
         Http.url(settings, "apiBaseUrl", false, errors);
@@ -77,8 +78,8 @@ public final class TelegramChannel implements NotificationChannel {
         String text = message.text();
         body.put("text", text.length() > 4096 ? text.substring(0, 4093) + "..." : text);
         body.put("disable_web_page_preview", true);
-        HttpResponse<String> r = Http.postJson(base + "/bot" + token + "/sendMessage", Json.write(body), Map.of(),
-                token);
+        HttpResponse<String> r =
+                Http.postJson(base + "/bot" + token + "/sendMessage", Json.write(body), Map.of(), token);
         JsonNode answer;
         try {
             answer = Json.MAPPER.readTree(r.body());
@@ -89,7 +90,9 @@ public final class TelegramChannel implements NotificationChannel {
             return;
         }
         String why = "Telegram answered " + r.statusCode()
-                + (answer.hasNonNull("description") ? ": " + Http.hide(answer.get("description").asText(), token) : "");
+                + (answer.hasNonNull("description")
+                        ? ": " + Http.hide(answer.get("description").asText(), token)
+                        : "");
         if (r.statusCode() == 429) {
             long after = answer.path("parameters").path("retry_after").asLong(0);
             if (after <= 0) {

@@ -64,8 +64,8 @@ public final class AlertsResource implements RestResource {
     private final AlertsRuntime runtime;
 
     @Activate
-    public AlertsResource(@Reference AlertStore store, @Reference ChannelService channels,
-            @Reference AlertsRuntime runtime) {
+    public AlertsResource(
+            @Reference AlertStore store, @Reference ChannelService channels, @Reference AlertsRuntime runtime) {
         this.store = store;
         this.channels = channels;
         this.runtime = runtime;
@@ -84,8 +84,10 @@ public final class AlertsResource implements RestResource {
     @RolesAllowed(Roles.ADMIN)
     public Response createChannel(JsonNode body, @Context UriInfo uri) {
         StoredChannel ch = channels.create(body);
-        return Response.created(uri.getAbsolutePathBuilder().path(ch.id().toString()).build())
-                .entity(ChannelService.json(ch)).build();
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(ch.id().toString()).build())
+                .entity(ChannelService.json(ch))
+                .build();
     }
 
     @GET
@@ -132,7 +134,8 @@ public final class AlertsResource implements RestResource {
         UUID cid = id(id);
         channels.get(cid);
         return store.deliveries(null, cid, IncidentsResource.limit(limit)).stream()
-                .map(IncidentsResource::delivery).toList();
+                .map(IncidentsResource::delivery)
+                .toList();
     }
 
     @GET
@@ -154,7 +157,10 @@ public final class AlertsResource implements RestResource {
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Response createRule(JsonNode body, @Context UriInfo uri) {
         Rule r = store.createRule(Inputs.rule(body));
-        return Response.created(uri.getAbsolutePathBuilder().path(r.id().toString()).build()).entity(rule(r)).build();
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(r.id().toString()).build())
+                .entity(rule(r))
+                .build();
     }
 
     @GET
@@ -227,7 +233,9 @@ public final class AlertsResource implements RestResource {
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public Response createSilence(JsonNode body, @Context UriInfo uri, @Context SecurityContext security) {
         Silence s = store.createSilence(Inputs.silence(body, user(security)));
-        return Response.created(uri.getAbsolutePathBuilder().path(s.id().toString()).build()).entity(silence(s))
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(s.id().toString()).build())
+                .entity(silence(s))
                 .build();
     }
 
@@ -312,7 +320,8 @@ public final class AlertsResource implements RestResource {
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
     public ObjectNode putTemplate(JsonNode body) {
         TemplateKey k = templateKey(body, true);
-        String text = runtime.templates().render(k.body, Templates.vars(Dispatcher.sample(k.kind), k.event, "", Instant.now()));
+        String text = runtime.templates()
+                .render(k.body, Templates.vars(Dispatcher.sample(k.kind), k.event, "", Instant.now()));
         store.putTemplate(k.kind, k.channelType, k.event, k.body);
         ObjectNode n = Json.object();
         n.put("kind", k.kind);
@@ -328,7 +337,9 @@ public final class AlertsResource implements RestResource {
     @Path("templates")
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
-    public Response deleteTemplate(@QueryParam("kind") String kind, @QueryParam("channelType") String channelType,
+    public Response deleteTemplate(
+            @QueryParam("kind") String kind,
+            @QueryParam("channelType") String channelType,
             @QueryParam("event") String event) {
         ObjectNode q = Json.object();
         q.put("kind", kind);
@@ -368,14 +379,31 @@ public final class AlertsResource implements RestResource {
         String template = text != null ? text : Templates.pick(store.templates(), k, t, e);
         dev.fleetgate.alerts.internal.Incident sample = Dispatcher.sample(k);
         if ("resolved".equals(e)) {
-            sample = new dev.fleetgate.alerts.internal.Incident(sample.id(), sample.ruleId(), sample.ruleName(),
-                    sample.kind(), sample.subject(), "RESOLVED", sample.severity(), 42.0, sample.threshold(),
-                    sample.op(), sample.metric(), sample.message(), sample.labels(), sample.openedAt(),
-                    sample.lastSeenAt(), Instant.now(), null, null, false);
+            sample = new dev.fleetgate.alerts.internal.Incident(
+                    sample.id(),
+                    sample.ruleId(),
+                    sample.ruleName(),
+                    sample.kind(),
+                    sample.subject(),
+                    "RESOLVED",
+                    sample.severity(),
+                    42.0,
+                    sample.threshold(),
+                    sample.op(),
+                    sample.metric(),
+                    sample.message(),
+                    sample.labels(),
+                    sample.openedAt(),
+                    sample.lastSeenAt(),
+                    Instant.now(),
+                    null,
+                    null,
+                    false);
         }
         String rendered;
         try {
-            rendered = runtime.templates().render(template, Templates.vars(sample, e, "https://fleet.example", Instant.now()));
+            rendered = runtime.templates()
+                    .render(template, Templates.vars(sample, e, "https://fleet.example", Instant.now()));
         } catch (IllegalArgumentException ex) {
             throw ApiException.invalid("body", "does not render: " + ex.getMessage());
         }
@@ -385,8 +413,7 @@ public final class AlertsResource implements RestResource {
         return n;
     }
 
-    private record TemplateKey(String kind, String channelType, String event, String body) {
-    }
+    private record TemplateKey(String kind, String channelType, String event, String body) {}
 
     private TemplateKey templateKey(JsonNode body, boolean withBody) {
         if (body == null || !body.isObject()) {
@@ -394,8 +421,7 @@ public final class AlertsResource implements RestResource {
         }
         Fields errors = new Fields();
         String kind = errors.plainText(body, "kind", "kind", true, 100);
-        if (kind != null && !"*".equals(kind) && !"metric".equals(kind)
-                && !kind.matches("[a-z0-9][a-z0-9_.-]{0,99}")) {
+        if (kind != null && !"*".equals(kind) && !"metric".equals(kind) && !kind.matches("[a-z0-9][a-z0-9_.-]{0,99}")) {
             errors.error("kind", "must be *, metric or an event kind such as agent.offline");
         }
         String type = errors.plainText(body, "channelType", "channelType", true, 50);
@@ -409,14 +435,23 @@ public final class AlertsResource implements RestResource {
         String text = null;
         if (withBody) {
             JsonNode b = body.get("body");
-            if (b == null || !b.isTextual() || b.asText().isBlank() || b.asText().length() > 20_000
+            if (b == null
+                    || !b.isTextual()
+                    || b.asText().isBlank()
+                    || b.asText().length() > 20_000
                     || b.asText().indexOf('\0') >= 0) {
                 errors.error("body", "must be a mustache template of at most 20000 characters");
             } else {
                 text = b.asText();
                 try {
-                    runtime.templates().render(text, Templates.vars(Dispatcher.sample(kind), event == null ? "opened"
-                            : event, "", Instant.now()));
+                    runtime.templates()
+                            .render(
+                                    text,
+                                    Templates.vars(
+                                            Dispatcher.sample(kind),
+                                            event == null ? "opened" : event,
+                                            "",
+                                            Instant.now()));
                 } catch (IllegalArgumentException e) {
                     errors.error("body", "does not render: " + e.getMessage());
                 }
@@ -438,11 +473,14 @@ public final class AlertsResource implements RestResource {
     }
 
     static String user(SecurityContext security) {
-        return security == null || security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName();
+        return security == null || security.getUserPrincipal() == null
+                ? null
+                : security.getUserPrincipal().getName();
     }
 
     static UUID id(String text) {
-        if (text == null || !text.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+        if (text == null
+                || !text.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
             throw ApiException.invalid("id", "is not an id (a UUID)");
         }
         return UUID.fromString(text.toLowerCase(Locale.ROOT));

@@ -54,8 +54,11 @@ public final class IncidentsResource implements RestResource {
      * @param limit    at most this many (1..1000, default 200), newest first
      */
     @GET
-    public List<ObjectNode> list(@QueryParam("state") String state, @QueryParam("severity") String severity,
-            @QueryParam("subject") String subject, @QueryParam("ruleId") String ruleId,
+    public List<ObjectNode> list(
+            @QueryParam("state") String state,
+            @QueryParam("severity") String severity,
+            @QueryParam("subject") String subject,
+            @QueryParam("ruleId") String ruleId,
             @QueryParam("limit") String limit) {
         String st = null;
         if (state != null && !state.isEmpty()) {
@@ -80,7 +83,8 @@ public final class IncidentsResource implements RestResource {
         }
         UUID rule = ruleId == null || ruleId.isEmpty() ? null : id(ruleId, "ruleId");
         return store.incidents(new AlertStore.IncidentFilter(st, sev, sub, rule, limit(limit))).stream()
-                .map(IncidentJson::of).toList();
+                .map(IncidentJson::of)
+                .toList();
     }
 
     /** The incident with {@code timeline} and {@code deliveries}. */

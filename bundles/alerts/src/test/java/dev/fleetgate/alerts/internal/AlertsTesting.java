@@ -9,8 +9,7 @@ import dev.fleetgate.security.SecretBox;
 
 /** Builds the module's components for tests outside this package. */
 public final class AlertsTesting {
-    private AlertsTesting() {
-    }
+    private AlertsTesting() {}
 
     public static void migrate(DataSource ds) throws Exception {
         Fixtures.migrate(ds);
@@ -22,8 +21,8 @@ public final class AlertsTesting {
 
     /** A configuration with the defaults, except {@code overrides}; periodic work effectively off. */
     public static AlertsConfig config(Map<String, Object> overrides) {
-        return (AlertsConfig) Proxy.newProxyInstance(AlertsConfig.class.getClassLoader(),
-                new Class<?>[] {AlertsConfig.class}, (p, m, args) -> {
+        return (AlertsConfig) Proxy.newProxyInstance(
+                AlertsConfig.class.getClassLoader(), new Class<?>[] {AlertsConfig.class}, (p, m, args) -> {
                     if (overrides.containsKey(m.getName())) {
                         return overrides.get(m.getName());
                     }

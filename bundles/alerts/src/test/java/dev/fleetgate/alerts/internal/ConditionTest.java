@@ -15,16 +15,36 @@ class ConditionTest {
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
     static Rule rule(String op, double threshold, Double clear, int forSeconds, int clearFor) {
-        return new Rule(null, "r", "metric", true, "warning", "m", Map.of(), "last", 0, op, threshold, clear,
-                forSeconds, clearFor, null, 0, List.of(), false, null, null);
+        return new Rule(
+                null,
+                "r",
+                "metric",
+                true,
+                "warning",
+                "m",
+                Map.of(),
+                "last",
+                0,
+                op,
+                threshold,
+                clear,
+                forSeconds,
+                clearFor,
+                null,
+                0,
+                List.of(),
+                false,
+                null,
+                null);
     }
 
     /** Steps samples every {@code stepSeconds} from {@code start}; returns the transitions. */
-    static List<Condition.Transition> run(Rule r, Condition.State[] state, int startSecond, int stepSeconds,
-            double... values) {
+    static List<Condition.Transition> run(
+            Rule r, Condition.State[] state, int startSecond, int stepSeconds, double... values) {
         List<Condition.Transition> out = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
-            Condition.Step s = Condition.step(r, state[0], T0.plusSeconds(startSecond + (long) i * stepSeconds), values[i]);
+            Condition.Step s =
+                    Condition.step(r, state[0], T0.plusSeconds(startSecond + (long) i * stepSeconds), values[i]);
             state[0] = s.state();
             if (s.transition() != Condition.Transition.NONE) {
                 out.add(s.transition());
@@ -36,7 +56,8 @@ class ConditionTest {
     @Test
     void opensOnceForManyBreachingSamples() {
         Condition.State[] st = {Condition.State.INITIAL};
-        assertEquals(List.of(Condition.Transition.OPEN),
+        assertEquals(
+                List.of(Condition.Transition.OPEN),
                 run(rule(">", 85, null, 0, 0), st, 0, 10, 90, 91, 99, 100, 86, 95, 88, 90, 92, 93));
         assertTrue(st[0].firing());
     }

@@ -19,6 +19,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.fleetgate.alerts.DeliveryException;
 import dev.fleetgate.alerts.Notification;
 import dev.fleetgate.api.FieldError;
+
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 
@@ -53,7 +54,8 @@ class EmailChannelTest {
     private static Notification message() {
         Incident i = Dispatcher.sample(null);
         Templates t = new Templates();
-        String text = t.render(Templates.builtin("email", "opened"), Templates.vars(i, "opened", "", java.time.Instant.now()));
+        String text = t.render(
+                Templates.builtin("email", "opened"), Templates.vars(i, "opened", "", java.time.Instant.now()));
         return new Notification("opened", Templates.title(text), text, IncidentJson.of(i));
     }
 
@@ -100,8 +102,17 @@ class EmailChannelTest {
         s.put("security", "tls1.0");
         s.put("username", "u");
         s.put("bogus", 1);
-        List<String> fields = channel.validate(s).stream().map(FieldError::field).sorted().toList();
-        assertEquals(List.of("settings.bogus", "settings.from", "settings.host", "settings.password", "settings.port",
-                "settings.security", "settings.to[0]"), fields);
+        List<String> fields =
+                channel.validate(s).stream().map(FieldError::field).sorted().toList();
+        assertEquals(
+                List.of(
+                        "settings.bogus",
+                        "settings.from",
+                        "settings.host",
+                        "settings.password",
+                        "settings.port",
+                        "settings.security",
+                        "settings.to[0]"),
+                fields);
     }
 }

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.alerts.NotificationChannel;
+import dev.fleetgate.api.Backoff;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.persistence.testing.TestDatabase;
 import dev.fleetgate.security.SecretBox;
-import dev.fleetgate.api.Backoff;
 
 /** The engine and the outbox against PostgreSQL, with a fake Telegram API and a webhook receiver. */
 class IncidentEngineIT {
@@ -39,8 +39,8 @@ class IncidentEngineIT {
     private static SecretBox box;
     private static FakeTelegram telegram;
     private static WebhookReceiver webhook;
-    private static final Dispatcher.Settings FAST = new Dispatcher.Settings(3,
-            new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(5)), "https://fleet.example");
+    private static final Dispatcher.Settings FAST = new Dispatcher.Settings(
+            3, new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(5)), "https://fleet.example");
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -65,26 +65,50 @@ class IncidentEngineIT {
     }
 
     private static Dispatcher dispatcher() {
-        Map<String, NotificationChannel> types = Map.of("telegram", new TelegramChannel(), "webhook",
-                new WebhookChannel());
+        Map<String, NotificationChannel> types =
+                Map.of("telegram", new TelegramChannel(), "webhook", new WebhookChannel());
         return new Dispatcher(ds, types::get, box, new Templates(), FAST);
     }
 
     private static StoredChannel telegramChannel(String token, int rate) {
         var s = Json.object().put("chatId", FakeTelegram.CHAT).put("apiBaseUrl", telegram.baseUrl());
-        return store.createChannel("tg-" + UUID.randomUUID(), "telegram", s, Map.of("botToken", box.encrypt(token)),
-                rate, true);
+        return store.createChannel(
+                "tg-" + UUID.randomUUID(), "telegram", s, Map.of("botToken", box.encrypt(token)), rate, true);
     }
 
     private static StoredChannel webhookChannel(String secret) {
         var s = Json.object().put("url", webhook.url());
-        return store.createChannel("wh-" + UUID.randomUUID(), "webhook", s,
-                secret == null ? Map.of() : Map.of("secret", box.encrypt(secret)), 600, true);
+        return store.createChannel(
+                "wh-" + UUID.randomUUID(),
+                "webhook",
+                s,
+                secret == null ? Map.of() : Map.of("secret", box.encrypt(secret)),
+                600,
+                true);
     }
 
     private static Rule metricRule(String metric, double threshold, int forSeconds, int clearFor, List<UUID> channels) {
-        return store.createRule(new Rule(null, "rule-" + UUID.randomUUID(), "metric", true, "warning", metric,
-                Map.of(), "last", 0, ">", threshold, null, forSeconds, clearFor, null, 0, channels, false, null, null));
+        return store.createRule(new Rule(
+                null,
+                "rule-" + UUID.randomUUID(),
+                "metric",
+                true,
+                "warning",
+                metric,
+                Map.of(),
+                "last",
+                0,
+                ">",
+                threshold,
+                null,
+                forSeconds,
+                clearFor,
+                null,
+                0,
+                channels,
+                false,
+                null,
+                null));
     }
 
     private static String metric() {
@@ -96,12 +120,18 @@ class IncidentEngineIT {
     }
 
     private static long deliveries(Rule r, String event) throws Exception {
-        return Fixtures.count(ds, "SELECT count(*) FROM alert_delivery d JOIN incident i ON i.id = d.incident_id"
-                + " WHERE i.rule_id = ? AND d.event = ?", r.id(), event);
+        return Fixtures.count(
+                ds,
+                "SELECT count(*) FROM alert_delivery d JOIN incident i ON i.id = d.incident_id"
+                        + " WHERE i.rule_id = ? AND d.event = ?",
+                r.id(),
+                event);
     }
 
     private static List<JsonNode> telegramTexts(String needle) {
-        return telegram.messages.stream().filter(m -> m.path("text").asText().contains(needle)).toList();
+        return telegram.messages.stream()
+                .filter(m -> m.path("text").asText().contains(needle))
+                .toList();
     }
 
     private static Instant recent() {
@@ -123,7 +153,8 @@ class IncidentEngineIT {
         engine.evaluateMetrics();
         assertEquals(1, incidents(r));
         assertEquals(1, deliveries(r, "opened"));
-        Incident open = store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10)).get(0);
+        Incident open = store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10))
+                .get(0);
         assertEquals("agent=a1", open.subject());
         assertEquals(87.0, open.value());
         assertEquals(t, open.openedAt(), "opened at the first breaching sample's time");
@@ -148,9 +179,15 @@ class IncidentEngineIT {
             assertEquals(open.id().toString(), body.path("incident").path("id").asText());
             assertTrue(body.path("text").asText().contains(r.name()));
         }
-        assertEquals("opened", Json.MAPPER.readTree(calls.get(0).body()).path("event").asText());
-        assertEquals("resolved", Json.MAPPER.readTree(calls.get(1).body()).path("event").asText());
-        List<String> timeline = store.timeline(open.id()).stream().map(AlertStore.TimelineEntry::type).toList();
+        assertEquals(
+                "opened",
+                Json.MAPPER.readTree(calls.get(0).body()).path("event").asText());
+        assertEquals(
+                "resolved",
+                Json.MAPPER.readTree(calls.get(1).body()).path("event").asText());
+        List<String> timeline = store.timeline(open.id()).stream()
+                .map(AlertStore.TimelineEntry::type)
+                .toList();
         assertEquals(List.of("opened", "queued", "resolved", "queued", "sent", "sent"), timeline);
     }
 
@@ -195,7 +232,8 @@ class IncidentEngineIT {
 
     @Test
     void theBuiltIn5xxRuleFiresAfterAMinuteAbove5Percent() throws Exception {
-        Rule r = store.rule(UUID.fromString("6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a000a")).orElseThrow();
+        Rule r = store.rule(UUID.fromString("6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a000a"))
+                .orElseThrow();
         assertEquals("service_5xx_ratio_percent", r.metric());
         assertTrue(r.enabled() && r.builtin());
         String service = "svc-" + UUID.randomUUID();
@@ -206,11 +244,13 @@ class IncidentEngineIT {
         Fixtures.samples(ds, series, t, 10, 3, 20, 20, 20, 20, 20, 20);
         engine.evaluateMetrics();
         String subject = "service=" + service;
-        assertEquals(0, Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?",
-                r.id(), subject));
+        assertEquals(
+                0,
+                Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?", r.id(), subject));
         Fixtures.samples(ds, series, t.plusSeconds(70), 10, 12); // 60 s above 5%
         engine.evaluateMetrics();
-        Incident open = store.incidents(new AlertStore.IncidentFilter("OPEN", null, service, r.id(), 10)).get(0);
+        Incident open = store.incidents(new AlertStore.IncidentFilter("OPEN", null, service, r.id(), 10))
+                .get(0);
         assertEquals(subject, open.subject());
         assertEquals(t.plusSeconds(70), open.openedAt(), "opened at the sample completing the minute");
         assertEquals(12.0, open.value());
@@ -253,8 +293,13 @@ class IncidentEngineIT {
         try {
             for (int phase = 0; phase < 2; phase++) {
                 for (int batch = 0; batch < 5; batch++) {
-                    Fixtures.samples(ds, series, t.plusSeconds(phase * 100L + batch * 10L), 1,
-                            phase == 0 ? 95 : 10, phase == 0 ? 96 : 11);
+                    Fixtures.samples(
+                            ds,
+                            series,
+                            t.plusSeconds(phase * 100L + batch * 10L),
+                            1,
+                            phase == 0 ? 95 : 10,
+                            phase == 0 ? 96 : 11);
                     List<Callable<Integer>> work = new ArrayList<>();
                     for (int core = 0; core < 2; core++) {
                         IncidentEngine e = engines[core];
@@ -290,16 +335,38 @@ class IncidentEngineIT {
     @Test
     void eventRulesOpenOnceAndResolve() throws Exception {
         StoredChannel ch = webhookChannel(null);
-        Rule r = store.createRule(new Rule(null, "rule-" + UUID.randomUUID(), "event", true, "critical", null,
-                Map.of(), "last", 0, ">", null, null, 0, 0, "test.kind", 0, List.of(ch.id()), false, null, null));
+        Rule r = store.createRule(new Rule(
+                null,
+                "rule-" + UUID.randomUUID(),
+                "event",
+                true,
+                "critical",
+                null,
+                Map.of(),
+                "last",
+                0,
+                ">",
+                null,
+                null,
+                0,
+                0,
+                "test.kind",
+                0,
+                List.of(ch.id()),
+                false,
+                null,
+                null));
         IncidentEngine engine = engine();
         for (int i = 0; i < 3; i++) {
-            engine.onEvent(AlertEvent.firing("test.kind", "agent-7").message("Agent agent-7 is offline")
-                    .label("agent", "agent-7").toProperties());
+            engine.onEvent(AlertEvent.firing("test.kind", "agent-7")
+                    .message("Agent agent-7 is offline")
+                    .label("agent", "agent-7")
+                    .toProperties());
         }
         engine.onEvent(AlertEvent.firing("other.kind", "agent-7").toProperties());
         assertEquals(1, incidents(r));
-        Incident i = store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10)).get(0);
+        Incident i = store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10))
+                .get(0);
         assertEquals("critical", i.severity());
         assertEquals("test.kind", i.kind());
         assertEquals("Agent agent-7 is offline", i.message());
@@ -315,12 +382,34 @@ class IncidentEngineIT {
     @Test
     void eventRulesWaitForSecondsBeforeOpening() throws Exception {
         StoredChannel ch = webhookChannel(null);
-        Rule r = store.createRule(new Rule(null, "rule-" + UUID.randomUUID(), "event", true, "warning", null,
-                Map.of(), "last", 0, ">", null, null, 60, 0, "pend.kind", 0, List.of(ch.id()), false, null, null));
+        Rule r = store.createRule(new Rule(
+                null,
+                "rule-" + UUID.randomUUID(),
+                "event",
+                true,
+                "warning",
+                null,
+                Map.of(),
+                "last",
+                0,
+                ">",
+                null,
+                null,
+                60,
+                0,
+                "pend.kind",
+                0,
+                List.of(ch.id()),
+                false,
+                null,
+                null));
         IncidentEngine engine = engine();
         long now = System.currentTimeMillis();
         // fires 30 s ago: not a minute yet, neither at the event nor at the next evaluation
-        engine.onEvent(AlertEvent.firing("pend.kind", "s1").occurredAt(now - 30_000).message("m1").toProperties());
+        engine.onEvent(AlertEvent.firing("pend.kind", "s1")
+                .occurredAt(now - 30_000)
+                .message("m1")
+                .toProperties());
         engine.evaluateMetrics();
         assertEquals(0, incidents(r));
         assertEquals(1, Fixtures.count(ds, "SELECT count(*) FROM alert_event_pending WHERE rule_id = ?", r.id()));
@@ -331,13 +420,18 @@ class IncidentEngineIT {
         // fired 90 s ago (events are posted on transitions only): the periodic evaluation opens it, once,
         // at the moment the minute was complete; a second engine ("another core") opens nothing more
         Instant since = Instant.ofEpochMilli(now - 90_000).truncatedTo(ChronoUnit.MILLIS);
-        engine.onEvent(AlertEvent.firing("pend.kind", "s2").occurredAt(since.toEpochMilli()).value(3).message("m2")
-                .label("service", "s2").toProperties());
+        engine.onEvent(AlertEvent.firing("pend.kind", "s2")
+                .occurredAt(since.toEpochMilli())
+                .value(3)
+                .message("m2")
+                .label("service", "s2")
+                .toProperties());
         assertEquals(0, incidents(r), "a new condition never opens at its first event");
         engine.evaluateMetrics();
         engine().evaluateMetrics();
         assertEquals(1, incidents(r));
-        Incident i = store.incidents(new AlertStore.IncidentFilter("OPEN", null, "s2", r.id(), 10)).get(0);
+        Incident i = store.incidents(new AlertStore.IncidentFilter("OPEN", null, "s2", r.id(), 10))
+                .get(0);
         assertEquals(since.plusSeconds(60), i.openedAt());
         assertEquals("m2", i.message());
         assertEquals(3.0, i.value());
@@ -352,26 +446,59 @@ class IncidentEngineIT {
         assertEquals(1, deliveries(r, "resolved"));
 
         // a repeated firing event once the minute is over opens at once
-        engine.onEvent(AlertEvent.firing("pend.kind", "s3").occurredAt(now - 200_000).toProperties());
-        engine.onEvent(AlertEvent.firing("pend.kind", "s3").occurredAt(now - 100_000).toProperties());
-        assertEquals(1, Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = 's3'"
-                + " AND state = 'OPEN'", r.id()));
+        engine.onEvent(
+                AlertEvent.firing("pend.kind", "s3").occurredAt(now - 200_000).toProperties());
+        engine.onEvent(
+                AlertEvent.firing("pend.kind", "s3").occurredAt(now - 100_000).toProperties());
+        assertEquals(
+                1,
+                Fixtures.count(
+                        ds,
+                        "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = 's3'" + " AND state = 'OPEN'",
+                        r.id()));
 
         // disabling the rule drops what waits
         engine.onEvent(AlertEvent.firing("pend.kind", "s4").toProperties());
-        store.updateRule(r.id(), new Rule(null, r.name(), "event", false, "warning", null, Map.of(), "last", 0, ">",
-                null, null, 60, 0, "pend.kind", 0, List.of(ch.id()), false, null, null));
+        store.updateRule(
+                r.id(),
+                new Rule(
+                        null,
+                        r.name(),
+                        "event",
+                        false,
+                        "warning",
+                        null,
+                        Map.of(),
+                        "last",
+                        0,
+                        ">",
+                        null,
+                        null,
+                        60,
+                        0,
+                        "pend.kind",
+                        0,
+                        List.of(ch.id()),
+                        false,
+                        null,
+                        null));
         assertEquals(0, Fixtures.count(ds, "SELECT count(*) FROM alert_event_pending WHERE rule_id = ?", r.id()));
     }
 
     @Test
     void builtInRulesCoverTheEventsModulesPost() throws Exception {
         IncidentEngine engine = engine();
-        Map<String, String> builtins = Map.of("service.target.down", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0005",
-                "service.down", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0006",
-                "container.replica.failed", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0007",
-                "proxy.apply.failed", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0008",
-                "monitor.down", "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0009");
+        Map<String, String> builtins = Map.of(
+                "service.target.down",
+                "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0005",
+                "service.down",
+                "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0006",
+                "container.replica.failed",
+                "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0007",
+                "proxy.apply.failed",
+                "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0008",
+                "monitor.down",
+                "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0009");
         for (Map.Entry<String, String> b : builtins.entrySet()) {
             Rule r = store.rule(UUID.fromString(b.getValue())).orElseThrow();
             assertEquals(b.getKey(), r.eventKind());
@@ -379,11 +506,24 @@ class IncidentEngineIT {
             String subject = "subject-" + UUID.randomUUID();
             engine.onEvent(AlertEvent.firing(b.getKey(), subject).message("m").toProperties());
             engine.onEvent(AlertEvent.firing(b.getKey(), subject).message("m").toProperties());
-            assertEquals(1, Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?"
-                    + " AND state = 'OPEN'", r.id(), subject), b.getKey());
+            assertEquals(
+                    1,
+                    Fixtures.count(
+                            ds,
+                            "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?" + " AND state = 'OPEN'",
+                            r.id(),
+                            subject),
+                    b.getKey());
             engine.onEvent(AlertEvent.cleared(b.getKey(), subject).toProperties());
-            assertEquals(1, Fixtures.count(ds, "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?"
-                    + " AND state = 'RESOLVED'", r.id(), subject), b.getKey());
+            assertEquals(
+                    1,
+                    Fixtures.count(
+                            ds,
+                            "SELECT count(*) FROM incident WHERE rule_id = ? AND subject = ?"
+                                    + " AND state = 'RESOLVED'",
+                            r.id(),
+                            subject),
+                    b.getKey());
         }
     }
 
@@ -392,15 +532,17 @@ class IncidentEngineIT {
         StoredChannel ch = webhookChannel(null);
         String m = metric();
         Rule r = metricRule(m, 85, 0, 0, List.of(ch.id()));
-        store.createSilence(new Silence(null, null, "agent=muted-*", Instant.now().plusSeconds(600), "maintenance",
-                "tester", null));
+        store.createSilence(new Silence(
+                null, null, "agent=muted-*", Instant.now().plusSeconds(600), "maintenance", "tester", null));
         long series = Fixtures.series(ds, m, Map.of("agent", "muted-1"));
         Fixtures.samples(ds, series, recent(), 10, 90, 50);
         engine().evaluateMetrics();
         assertEquals(1, incidents(r));
         assertEquals(0, deliveries(r, "opened"));
         assertEquals(0, deliveries(r, "resolved"), "not notified when opened: not when resolved either");
-        UUID id = store.incidents(new AlertStore.IncidentFilter(null, null, "muted-1", r.id(), 10)).get(0).id();
+        UUID id = store.incidents(new AlertStore.IncidentFilter(null, null, "muted-1", r.id(), 10))
+                .get(0)
+                .id();
         assertTrue(store.timeline(id).stream().anyMatch(e -> e.type().equals("silenced")));
     }
 
@@ -409,21 +551,46 @@ class IncidentEngineIT {
         StoredChannel ch = webhookChannel(null);
         String m = metric();
         Rule base = metricRule(m, 85, 0, 0, List.of(ch.id()));
-        Rule r = store.updateRule(base.id(), new Rule(null, base.name(), "metric", true, "warning", m, Map.of(),
-                "last", 0, ">", 85.0, null, 0, 0, null, 60, List.of(ch.id()), false, null, null));
+        Rule r = store.updateRule(
+                base.id(),
+                new Rule(
+                        null,
+                        base.name(),
+                        "metric",
+                        true,
+                        "warning",
+                        m,
+                        Map.of(),
+                        "last",
+                        0,
+                        ">",
+                        85.0,
+                        null,
+                        0,
+                        0,
+                        null,
+                        60,
+                        List.of(ch.id()),
+                        false,
+                        null,
+                        null));
         long series = Fixtures.series(ds, m, Map.of("agent", "rep"));
         Fixtures.samples(ds, series, recent(), 10, 90);
         IncidentEngine engine = engine();
         engine.evaluateMetrics();
         engine.evaluateMetrics();
         assertEquals(0, deliveries(r, "repeat"), "not due yet");
-        Fixtures.exec(ds, "UPDATE incident SET last_notified_at = now() - interval '61 seconds' WHERE rule_id = ?", r.id());
+        Fixtures.exec(
+                ds, "UPDATE incident SET last_notified_at = now() - interval '61 seconds' WHERE rule_id = ?", r.id());
         engine.evaluateMetrics();
         engine.evaluateMetrics();
         assertEquals(1, deliveries(r, "repeat"));
-        UUID id = store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10)).get(0).id();
+        UUID id = store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10))
+                .get(0)
+                .id();
         store.ack(id, "alice");
-        Fixtures.exec(ds, "UPDATE incident SET last_notified_at = now() - interval '61 seconds' WHERE rule_id = ?", r.id());
+        Fixtures.exec(
+                ds, "UPDATE incident SET last_notified_at = now() - interval '61 seconds' WHERE rule_id = ?", r.id());
         engine.evaluateMetrics();
         assertEquals(1, deliveries(r, "repeat"), "acknowledged: no more reminders");
         assertEquals("alice", store.incident(id).orElseThrow().ackedBy());
@@ -455,10 +622,37 @@ class IncidentEngineIT {
         Rule r = metricRule(m, 85, 0, 0, List.of(ch.id()));
         Fixtures.samples(ds, Fixtures.series(ds, m, Map.of("agent", "dis")), recent(), 10, 90);
         engine().evaluateMetrics();
-        assertEquals(1, store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10)).size());
-        store.updateRule(r.id(), new Rule(null, r.name(), "metric", false, "warning", m, Map.of(), "last", 0, ">", 85.0,
-                null, 0, 0, null, 0, List.of(ch.id()), false, null, null));
-        assertEquals(0, store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10)).size());
+        assertEquals(
+                1,
+                store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10))
+                        .size());
+        store.updateRule(
+                r.id(),
+                new Rule(
+                        null,
+                        r.name(),
+                        "metric",
+                        false,
+                        "warning",
+                        m,
+                        Map.of(),
+                        "last",
+                        0,
+                        ">",
+                        85.0,
+                        null,
+                        0,
+                        0,
+                        null,
+                        0,
+                        List.of(ch.id()),
+                        false,
+                        null,
+                        null));
+        assertEquals(
+                0,
+                store.incidents(new AlertStore.IncidentFilter("OPEN", null, null, r.id(), 10))
+                        .size());
         assertEquals(0, deliveries(r, "resolved"), "no message: nobody resolved anything");
     }
 
@@ -483,7 +677,9 @@ class IncidentEngineIT {
         Fixtures.exec(ds, "UPDATE alert_delivery SET next_attempt_at = now() WHERE channel_id = ?", ch.id());
         d.dispatchDue();
         assertEquals("SENT", store.deliveries(null, ch.id(), 10).get(0).state());
-        assertEquals(1, webhook.calls.stream().filter(c -> c.body().contains(r.name())).count());
+        assertEquals(
+                1,
+                webhook.calls.stream().filter(c -> c.body().contains(r.name())).count());
     }
 
     @Test
@@ -526,9 +722,14 @@ class IncidentEngineIT {
         List<AlertStore.DeliveryRow> rows = store.deliveries(null, ch.id(), 10);
         assertEquals(2, rows.size());
         assertEquals(1, rows.stream().filter(x -> x.state().equals("SENT")).count());
-        AlertStore.DeliveryRow waiting = rows.stream().filter(x -> x.state().equals("PENDING")).findFirst().orElseThrow();
+        AlertStore.DeliveryRow waiting = rows.stream()
+                .filter(x -> x.state().equals("PENDING"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(waiting.lastError().contains("rate limit"));
-        assertEquals(1, webhook.calls.stream().filter(c -> c.body().contains(r.name())).count());
+        assertEquals(
+                1,
+                webhook.calls.stream().filter(c -> c.body().contains(r.name())).count());
     }
 
     @Test
@@ -544,8 +745,9 @@ class IncidentEngineIT {
         assertEquals("FAILED", row.state());
         assertTrue(row.lastError().contains("401") && row.lastError().contains("Unauthorized"), row.lastError());
         assertFalse(row.lastError().contains("WRONG-token"));
-        String stored = Fixtures.count(ds, "SELECT count(*) FROM alert_channel WHERE secrets::text LIKE ?",
-                "%WRONG-token%") + "";
+        String stored =
+                Fixtures.count(ds, "SELECT count(*) FROM alert_channel WHERE secrets::text LIKE ?", "%WRONG-token%")
+                        + "";
         assertEquals("0", stored, "the token is sealed at rest");
     }
 
@@ -554,7 +756,8 @@ class IncidentEngineIT {
         StoredChannel ch = telegramChannel(FakeTelegram.TOKEN, 600);
         Dispatcher.TestResult ok = dispatcher().test(ch.id());
         assertTrue(ok.ok(), String.valueOf(ok.error()));
-        assertTrue(telegram.messages.stream().anyMatch(x -> x.path("text").asText().startsWith("[TEST]")));
+        assertTrue(
+                telegram.messages.stream().anyMatch(x -> x.path("text").asText().startsWith("[TEST]")));
         StoredChannel bad = telegramChannel("1:bad", 600);
         Dispatcher.TestResult ko = dispatcher().test(bad.id());
         assertFalse(ko.ok());

@@ -11,8 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 
 /** A local HTTP endpoint recording webhook calls; answers {@code status} (or 500 for the first {@code failures}). */
 final class WebhookReceiver implements AutoCloseable {
-    record Call(String body, String signature, String event) {
-    }
+    record Call(String body, String signature, String event) {}
 
     final List<Call> calls = new CopyOnWriteArrayList<>();
     final AtomicInteger failures = new AtomicInteger();
@@ -25,7 +24,9 @@ final class WebhookReceiver implements AutoCloseable {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             int s = failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 500 : status;
             if (s < 300) {
-                calls.add(new Call(body, ex.getRequestHeaders().getFirst("X-Fleetgate-Signature"),
+                calls.add(new Call(
+                        body,
+                        ex.getRequestHeaders().getFirst("X-Fleetgate-Signature"),
                         ex.getRequestHeaders().getFirst("X-Fleetgate-Event")));
             }
             ex.sendResponseHeaders(s, -1);

@@ -62,7 +62,8 @@ class AlertsResourceIT {
 
     private static UriInfo uri(String path) {
         UriInfo u = Mockito.mock(UriInfo.class);
-        Mockito.when(u.getAbsolutePathBuilder()).thenAnswer(x -> UriBuilder.fromUri(URI.create("http://core/api/v1/" + path)));
+        Mockito.when(u.getAbsolutePathBuilder())
+                .thenAnswer(x -> UriBuilder.fromUri(URI.create("http://core/api/v1/" + path)));
         return u;
     }
 
@@ -92,7 +93,8 @@ class AlertsResourceIT {
         assertEquals("-42", ch.path("settings").path("chatId").asText());
         String id = ch.path("id").asText();
         assertFalse(Json.write(alerts.listChannels()).contains("SECRET"));
-        try (var c = ds.getConnection(); var s = c.createStatement();
+        try (var c = ds.getConnection();
+                var s = c.createStatement();
                 var rs = s.executeQuery("SELECT settings::text || secrets::text FROM alert_channel")) {
             while (rs.next()) {
                 assertFalse(rs.getString(1).contains("SECRET-token"), "sealed at rest");
@@ -110,22 +112,30 @@ class AlertsResourceIT {
     @Test
     void aChannelWhoseTypeIsGoneIsNotChangedBlindly() throws Exception {
         String id = ((ObjectNode) alerts.createChannel(json("""
-                {"name":"gone","type":"webhook","settings":{"url":"http://127.0.0.1:9/","secret":"k"}}"""), uri("c"))
-                .getEntity()).path("id").asText();
+                {"name":"gone","type":"webhook","settings":{"url":"http://127.0.0.1:9/","secret":"k"}}"""), uri("c")).getEntity())
+                .path("id")
+                .asText();
         dev.fleetgate.alerts.NotificationChannel webhook = runtime.channel("webhook");
         runtime.unbindChannel(webhook);
         try {
-            assertEquals(503, assertThrows(ApiException.class, () -> alerts.updateChannel(id, json("""
-                    {"name":"gone","settings":{"url":"http://127.0.0.1:9/"}}"""))).status());
+            assertEquals(
+                    503,
+                    assertThrows(ApiException.class, () -> alerts.updateChannel(id, json("""
+                    {"name":"gone","settings":{"url":"http://127.0.0.1:9/"}}""")))
+                            .status());
         } finally {
             runtime.bindChannel(webhook);
         }
-        assertEquals("********", alerts.getChannel(id).path("settings").path("secret").asText(), "secret kept");
+        assertEquals(
+                "********",
+                alerts.getChannel(id).path("settings").path("secret").asText(),
+                "secret kept");
     }
 
     @Test
     void channelValidation() {
-        assertEquals(Set.of("name", "settings.botToken", "settings.chatId", "settings.apiBaseUrl", "settings.color"),
+        assertEquals(
+                Set.of("name", "settings.botToken", "settings.chatId", "settings.apiBaseUrl", "settings.color"),
                 fields(() -> alerts.createChannel(json("""
                         {"type":"telegram","settings":{"botToken":"nope","apiBaseUrl":"ftp://x","color":1}}"""), uri("c"))));
         assertEquals(Set.of("type"), fields(() -> alerts.createChannel(json("""
@@ -154,30 +164,38 @@ class AlertsResourceIT {
                 {"name":"load","metric":"host_load1","op":">=","threshold":8}"""));
         assertEquals(">=", changed.path("op").asText());
         assertEquals(0, changed.path("forSeconds").asInt());
-        assertEquals(409, assertThrows(ApiException.class, () -> alerts.createRule(json("""
-                {"name":"load","metric":"m","op":">","threshold":1}"""), uri("r"))).status());
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> alerts.createRule(json("""
+                {"name":"load","metric":"m","op":">","threshold":1}"""), uri("r")))
+                        .status());
         assertEquals(Set.of("op", "threshold"), fields(() -> alerts.createRule(json("""
                 {"name":"x","metric":"m"}"""), uri("r"))));
-        assertEquals(Set.of("metric", "labels.bad-name", "windowSeconds", "clearThreshold", "forSeconds"),
+        assertEquals(
+                Set.of("metric", "labels.bad-name", "windowSeconds", "clearThreshold", "forSeconds"),
                 fields(() -> alerts.createRule(json("""
                         {"name":"x","metric":"1bad","labels":{"bad-name":"v"},"aggregate":"max","windowSeconds":0,
                          "op":">","threshold":5,"clearThreshold":6,"forSeconds":-1}"""), uri("r"))));
         assertEquals(Set.of("channelIds[0]"), fields(() -> alerts.createRule(json("""
-                {"name":"y","metric":"m","op":">","threshold":1,"channelIds":["6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a9999"]}"""),
-                uri("r"))));
+                {"name":"y","metric":"m","op":">","threshold":1,"channelIds":["6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a9999"]}"""), uri("r"))));
         assertEquals(Set.of("eventKind"), fields(() -> alerts.createRule(json("""
                 {"name":"y","kind":"event","eventKind":"Agent Offline!"}"""), uri("r"))));
         assertEquals(Set.of("clearForSeconds"), fields(() -> alerts.createRule(json("""
-                {"name":"y","kind":"event","eventKind":"agent.offline","forSeconds":60,"clearForSeconds":60}"""),
-                uri("r"))));
+                {"name":"y","kind":"event","eventKind":"agent.offline","forSeconds":60,"clearForSeconds":60}"""), uri("r"))));
         assertEquals(Set.of("threshold"), fields(() -> alerts.createRule(json("""
                 {"name":"y","metric":"m","op":">","threshold":"1e999"}"""), uri("r"))));
         assertEquals(Set.of("id"), fields(() -> alerts.getRule("../../etc")));
-        assertEquals(404, assertThrows(ApiException.class,
-                () -> alerts.getRule("6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a9999")).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> alerts.getRule("6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a9999"))
+                        .status());
         assertEquals(204, alerts.deleteRule(id).getStatus());
-        assertTrue(alerts.listRules().stream().anyMatch(x -> x.path("builtin").asBoolean()
-                && "host_cpu_usage_percent".equals(x.path("metric").asText())), "built-in rules are there");
+        assertTrue(
+                alerts.listRules().stream()
+                        .anyMatch(x -> x.path("builtin").asBoolean()
+                                && "host_cpu_usage_percent"
+                                        .equals(x.path("metric").asText())),
+                "built-in rules are there");
     }
 
     @Test
@@ -190,35 +208,46 @@ class AlertsResourceIT {
                 {"kind":"NOT OK","channelType":"fax","event":"closed","body":"x"}"""))));
         ObjectNode ok = alerts.putTemplate(json("""
                 {"kind":"metric","channelType":"telegram","event":"opened","body":"ALERT {{rule}} on {{subject}} = {{value}}"}"""));
-        assertEquals("ALERT CPU above 85% on agent=web-1 = 91.50", ok.path("preview").asText());
+        assertEquals(
+                "ALERT CPU above 85% on agent=web-1 = 91.50", ok.path("preview").asText());
         ObjectNode preview = alerts.preview(json("""
                 {"kind":"metric","channelType":"telegram","event":"opened"}"""));
-        assertEquals("ALERT CPU above 85% on agent=web-1 = 91.50", preview.path("text").asText(), "the stored one");
+        assertEquals(
+                "ALERT CPU above 85% on agent=web-1 = 91.50",
+                preview.path("text").asText(), "the stored one");
         ObjectNode adhoc = alerts.preview(json("""
                 {"channelType":"email","event":"resolved","body":"{{rule}} ok after {{duration}}\\nline 2"}"""));
         assertEquals("CPU above 85% ok after 5m", adhoc.path("title").asText());
         assertTrue(alerts.listTemplates().path("variables").has("duration"));
         assertEquals(204, alerts.deleteTemplate("metric", "telegram", "opened").getStatus());
-        assertTrue(alerts.preview(json("{\"event\":\"opened\"}")).path("text").asText().startsWith("[WARNING]"));
+        assertTrue(alerts.preview(json("{\"event\":\"opened\"}"))
+                .path("text")
+                .asText()
+                .startsWith("[WARNING]"));
     }
 
     @Test
     void silencesAndIncidentFilters() throws Exception {
-        assertEquals(Set.of("subject"), fields(() -> alerts.createSilence(json("{\"durationSeconds\":600}"),
-                uri("s"), null)));
+        assertEquals(
+                Set.of("subject"),
+                fields(() -> alerts.createSilence(json("{\"durationSeconds\":600}"), uri("s"), null)));
         assertEquals(Set.of("until"), fields(() -> alerts.createSilence(json("""
                 {"subject":"agent=*","until":"2001-01-01T00:00:00Z"}"""), uri("s"), null)));
         assertEquals(Set.of("durationSeconds"), fields(() -> alerts.createSilence(json("""
                 {"subject":"agent=*","durationSeconds":5}"""), uri("s"), null)));
-        Response s = alerts.createSilence(json("{\"subject\":\"agent=web-*\",\"durationSeconds\":600,\"comment\":\"deploy\"}"),
-                uri("alerts/silences"), null);
+        Response s = alerts.createSilence(
+                json("{\"subject\":\"agent=web-*\",\"durationSeconds\":600,\"comment\":\"deploy\"}"),
+                uri("alerts/silences"),
+                null);
         assertEquals(201, s.getStatus());
         assertEquals(1, alerts.listSilences(false).size());
         assertEquals(Set.of("state"), fields(() -> incidents.list("closed", null, null, null, null)));
         assertEquals(Set.of("severity"), fields(() -> incidents.list(null, "fatal", null, null, null)));
         assertEquals(Set.of("limit"), fields(() -> incidents.list(null, null, null, null, "0")));
         assertEquals(List.of(), incidents.list("open", "critical", "web", null, "10"));
-        assertEquals(404, assertThrows(ApiException.class,
-                () -> incidents.ack("6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a9999", null)).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> incidents.ack("6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a9999", null))
+                        .status());
     }
 }

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 class RolesTest {
 
     private static Set<String> roles(Class<?> type, String method) {
-        Method m = Arrays.stream(type.getMethods()).filter(x -> x.getName().equals(method)).findFirst().orElseThrow();
+        Method m = Arrays.stream(type.getMethods())
+                .filter(x -> x.getName().equals(method))
+                .findFirst()
+                .orElseThrow();
         RolesAllowed r = m.getAnnotation(RolesAllowed.class);
         return r == null ? null : new TreeSet<>(Arrays.asList(r.value()));
     }
@@ -27,8 +30,16 @@ class RolesTest {
         for (String m : new String[] {"createChannel", "updateChannel", "deleteChannel"}) {
             assertEquals(Set.of("admin"), roles(AlertsResource.class, m), m);
         }
-        for (String m : new String[] {"createRule", "updateRule", "deleteRule", "createSilence", "deleteSilence",
-                "putTemplate", "deleteTemplate", "testChannel"}) {
+        for (String m : new String[] {
+            "createRule",
+            "updateRule",
+            "deleteRule",
+            "createSilence",
+            "deleteSilence",
+            "putTemplate",
+            "deleteTemplate",
+            "testChannel"
+        }) {
             assertEquals(Set.of("admin", "operator"), roles(AlertsResource.class, m), m);
         }
         assertEquals(Set.of("admin", "operator"), roles(IncidentsResource.class, "ack"));
@@ -43,7 +54,9 @@ class RolesTest {
                 }
             }
         }
-        assertEquals(Set.of("admin", "operator", "viewer"), roles(AlertsResource.class, "preview"),
+        assertEquals(
+                Set.of("admin", "operator", "viewer"),
+                roles(AlertsResource.class, "preview"),
                 "a POST, but a preview changes nothing");
     }
 }

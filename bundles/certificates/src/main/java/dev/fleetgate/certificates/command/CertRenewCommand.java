@@ -13,7 +13,10 @@ import dev.fleetgate.certificates.internal.CertificateService;
 import dev.fleetgate.certificates.internal.StoredCertificate;
 
 /** {@code fleetgate:cert-renew <id|domain>}: orders a new certificate now (as POST /certificates/{id}/renew). */
-@Command(scope = "fleetgate", name = "cert-renew", description = "Renews a certificate now (by id or one of its domains)")
+@Command(
+        scope = "fleetgate",
+        name = "cert-renew",
+        description = "Renews a certificate now (by id or one of its domains)")
 @Service
 public class CertRenewCommand implements Action {
 
@@ -26,10 +29,14 @@ public class CertRenewCommand implements Action {
     @Override
     public Object execute() {
         List<StoredCertificate> match = certificates.list().stream()
-                .filter(c -> c.id().toString().equals(certificate) || c.domains().contains(certificate)).toList();
+                .filter(c ->
+                        c.id().toString().equals(certificate) || c.domains().contains(certificate))
+                .toList();
         if (match.size() != 1) {
-            System.err.println(match.isEmpty() ? "No certificate " + certificate
-                    : certificate + " names " + match.size() + " certificates; give the id");
+            System.err.println(
+                    match.isEmpty()
+                            ? "No certificate " + certificate
+                            : certificate + " names " + match.size() + " certificates; give the id");
             return null;
         }
         try {

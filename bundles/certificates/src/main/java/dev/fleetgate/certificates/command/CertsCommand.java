@@ -10,7 +10,10 @@ import dev.fleetgate.certificates.internal.CertificateService;
 import dev.fleetgate.certificates.internal.StoredCertificate;
 
 /** {@code fleetgate:certs}: the certificates, soonest expiry first, with state and last error. */
-@Command(scope = "fleetgate", name = "certs", description = "Lists the certificates, their state, expiry and last error")
+@Command(
+        scope = "fleetgate",
+        name = "certs",
+        description = "Lists the certificates, their state, expiry and last error")
 @Service
 public class CertsCommand implements Action {
 
@@ -28,9 +31,15 @@ public class CertsCommand implements Action {
         table.column("Next renewal");
         table.column("Error");
         for (StoredCertificate c : certificates.list()) {
-            table.addRow().addContent(c.id(), String.join(",", c.domains()), c.source(), c.state(),
-                    c.notAfter() == null ? "-" : c.notAfter(),
-                    c.acme() && c.certPem() != null ? c.nextAttemptAt() : "-", c.error() == null ? "" : c.error());
+            table.addRow()
+                    .addContent(
+                            c.id(),
+                            String.join(",", c.domains()),
+                            c.source(),
+                            c.state(),
+                            c.notAfter() == null ? "-" : c.notAfter(),
+                            c.acme() && c.certPem() != null ? c.nextAttemptAt() : "-",
+                            c.error() == null ? "" : c.error());
         }
         table.print(System.out);
         return null;

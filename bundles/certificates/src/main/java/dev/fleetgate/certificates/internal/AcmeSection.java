@@ -16,7 +16,8 @@ import dev.fleetgate.certificates.CertificateState;
  * CA may reach any host that serves the domain, or the edge). Key authorizations are not secret: the CA fetches
  * them over plain HTTP.
  */
-@Component(service = DesiredStateContributor.class,
+@Component(
+        service = DesiredStateContributor.class,
         property = DesiredStateContributor.SECTION + "=" + CertificateState.ACME_SECTION)
 public final class AcmeSection implements DesiredStateContributor {
     private final CertificateStore store;

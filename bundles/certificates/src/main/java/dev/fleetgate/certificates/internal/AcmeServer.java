@@ -78,11 +78,11 @@ public final class AcmeServer {
      */
     public CertificateStore.Account saveAccount(String email, boolean termsAgreed) {
         Optional<CertificateStore.Account> old = account();
-        String key = old.map(CertificateStore.Account::keySealed)
-                .orElseGet(() -> box.encrypt(Pem.keyPair(Pem.newEcKey())));
+        String key =
+                old.map(CertificateStore.Account::keySealed).orElseGet(() -> box.encrypt(Pem.keyPair(Pem.newEcKey())));
         login = null;
-        return store.saveAccount(new CertificateStore.Account(directoryUrl, old.map(CertificateStore.Account::accountUrl)
-                .orElse(null), key, email, termsAgreed));
+        return store.saveAccount(new CertificateStore.Account(
+                directoryUrl, old.map(CertificateStore.Account::accountUrl).orElse(null), key, email, termsAgreed));
     }
 
     /**
@@ -94,8 +94,9 @@ public final class AcmeServer {
         if (l != null) {
             return l;
         }
-        CertificateStore.Account a = account().filter(CertificateStore.Account::termsAgreed).orElseThrow(
-                () -> new IllegalStateException("the ACME terms of service are not agreed yet "
+        CertificateStore.Account a = account()
+                .filter(CertificateStore.Account::termsAgreed)
+                .orElseThrow(() -> new IllegalStateException("the ACME terms of service are not agreed yet "
                         + "(an admin agrees through PUT /api/v1/certificates/account)"));
         KeyPair key = Pem.readKeyPair(box.decrypt(a.keySealed()));
         AccountBuilder b = new AccountBuilder().agreeToTermsOfService().useKeyPair(key);
@@ -104,8 +105,8 @@ public final class AcmeServer {
         }
         l = b.createLogin(session); // finds the existing account for this key, or creates it
         if (!l.getAccountLocation().toString().equals(a.accountUrl())) {
-            store.saveAccount(new CertificateStore.Account(directoryUrl, l.getAccountLocation().toString(),
-                    a.keySealed(), a.email(), true));
+            store.saveAccount(new CertificateStore.Account(
+                    directoryUrl, l.getAccountLocation().toString(), a.keySealed(), a.email(), true));
         }
         login = l;
         return l;
@@ -114,7 +115,8 @@ public final class AcmeServer {
     private static SSLContext sslContext(Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
             List<X509Certificate> extra = new ArrayList<>();
-            for (java.security.cert.Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            for (java.security.cert.Certificate c :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 extra.add((X509Certificate) c);
             }
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -173,8 +175,10 @@ public final class AcmeServer {
 
         @Override
         public HttpClient createHttpClient(NetworkSettings settings) {
-            HttpClient.Builder b = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                    .connectTimeout(settings.getTimeout()).proxy(settings.getProxySelector());
+            HttpClient.Builder b = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .connectTimeout(settings.getTimeout())
+                    .proxy(settings.getProxySelector());
             if (settings.getAuthenticator() != null) {
                 b.authenticator(settings.getAuthenticator());
             }

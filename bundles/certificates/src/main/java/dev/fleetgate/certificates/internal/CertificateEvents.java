@@ -12,6 +12,5 @@ public interface CertificateEvents {
     void failed(StoredCertificate cert, String error, String problem);
 
     /** The state of a certificate changed (for progress). */
-    default void stateChanged(StoredCertificate cert, CertificateState state) {
-    }
+    default void stateChanged(StoredCertificate cert, CertificateState state) {}
 }

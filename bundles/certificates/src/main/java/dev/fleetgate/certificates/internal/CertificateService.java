@@ -58,6 +58,7 @@ public final class CertificateService implements CertificateEvents {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateService.class);
     /** Topic of module events (issued, renewed), besides the alert events. */
     public static final String TOPIC_PREFIX = "fleetgate/certificates/";
+
     static final Duration EXPIRING = Duration.ofDays(14);
 
     private final CertificateStore store;
@@ -74,28 +75,54 @@ public final class CertificateService implements CertificateEvents {
     /** Module 3, for dns-01 (wildcards); absent when the dns module is not installed. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     volatile DnsService dns;
+
     private final Set<UUID> expiringFired = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Activate
-    public CertificateService(@Reference CertificateStore store, @Reference SecretBox box,
-            @Reference DesiredStateService desired, @Reference EventAdmin events,
-            @Reference ServiceDirectory services, @Reference AgentDirectory agents, @Reference TaskService tasks,
+    public CertificateService(
+            @Reference CertificateStore store,
+            @Reference SecretBox box,
+            @Reference DesiredStateService desired,
+            @Reference EventAdmin events,
+            @Reference ServiceDirectory services,
+            @Reference AgentDirectory agents,
+            @Reference TaskService tasks,
             CertificatesConfig config) {
-        this(store, box, desired, events, services, new AcmeServer(config.directoryUrl(), config.caFile(), store, box),
-                new AgentChallengePublisher(store, desired, agents), config);
+        this(
+                store,
+                box,
+                desired,
+                events,
+                services,
+                new AcmeServer(config.directoryUrl(), config.caFile(), store, box),
+                new AgentChallengePublisher(store, desired, agents),
+                config);
         this.served = new ServedCheck(store, services, agents, desired, tasks, this::served);
     }
 
-    CertificateService(CertificateStore store, SecretBox box, DesiredStateService desired, EventAdmin events,
-            ServiceDirectory services, AcmeServer server, ChallengePublisher publisher, CertificatesConfig config) {
+    CertificateService(
+            CertificateStore store,
+            SecretBox box,
+            DesiredStateService desired,
+            EventAdmin events,
+            ServiceDirectory services,
+            AcmeServer server,
+            ChallengePublisher publisher,
+            CertificatesConfig config) {
         this.store = store;
         this.box = box;
         this.desired = desired;
         this.events = events;
         this.services = services;
         this.server = server;
-        this.orders = new Orders(store, box, server, publisher, this,
-                new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofHours(6)), Clock.systemUTC(),
+        this.orders = new Orders(
+                store,
+                box,
+                server,
+                publisher,
+                this,
+                new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofHours(6)),
+                Clock.systemUTC(),
                 () -> dns);
         if (!config.email().isBlank() && server.account().isEmpty()) {
             server.saveAccount(config.email(), false);
@@ -195,8 +222,11 @@ public final class CertificateService implements CertificateEvents {
             seen.add(c.id());
             boolean expiring = c.notAfter() != null && c.notAfter().isBefore(soon);
             if (expiring && expiringFired.add(c.id())) {
-                post(AlertEvent.firing("certificate.expiring", c.id().toString()).severity(Severity.WARNING)
-                        .message("Certificate of " + String.join(", ", c.domains()) + " expires at " + c.notAfter()),
+                post(
+                        AlertEvent.firing("certificate.expiring", c.id().toString())
+                                .severity(Severity.WARNING)
+                                .message("Certificate of " + String.join(", ", c.domains()) + " expires at "
+                                        + c.notAfter()),
                         c);
             } else if (!expiring && expiringFired.remove(c.id())) {
                 post(AlertEvent.cleared("certificate.expiring", c.id().toString()), c);
@@ -212,22 +242,29 @@ public final class CertificateService implements CertificateEvents {
         desired.changed(ProxySpec.SECTION);
         desired.changed(CertificateState.ACME_SECTION);
         post(AlertEvent.cleared("certificate.failed", cert.id().toString()), cert);
-        events.postEvent(new Event(TOPIC_PREFIX + (renewal ? "RENEWED" : "ISSUED"), Map.of("certificateId",
-                cert.id().toString(), "domains", String.join(",", cert.domains()), "notAfter",
-                String.valueOf(cert.notAfter()))));
+        events.postEvent(new Event(
+                TOPIC_PREFIX + (renewal ? "RENEWED" : "ISSUED"),
+                Map.of(
+                        "certificateId",
+                        cert.id().toString(),
+                        "domains",
+                        String.join(",", cert.domains()),
+                        "notAfter",
+                        String.valueOf(cert.notAfter()))));
     }
 
     @Override
     public void failed(StoredCertificate cert, String error, String problem) {
         desired.changed(CertificateState.ACME_SECTION);
-        AlertEvent e = AlertEvent.firing("certificate.failed", cert.id().toString()).severity(Severity.CRITICAL)
+        AlertEvent e = AlertEvent.firing("certificate.failed", cert.id().toString())
+                .severity(Severity.CRITICAL)
                 .message("Certificate of " + String.join(", ", cert.domains()) + " failed: " + error);
         if (problem != null) {
             e.label("problem", problem);
         }
         post(e, cert);
-        events.postEvent(new Event(TOPIC_PREFIX + "FAILED", Map.of("certificateId", cert.id().toString(),
-                "error", error)));
+        events.postEvent(new Event(
+                TOPIC_PREFIX + "FAILED", Map.of("certificateId", cert.id().toString(), "error", error)));
     }
 
     /** The outcome of a served check: null = every agent serves the certificate. */
@@ -235,8 +272,11 @@ public final class CertificateService implements CertificateEvents {
         if (difference == null) {
             post(AlertEvent.cleared(ServedCheck.KIND, cert.id().toString()), cert);
         } else {
-            post(AlertEvent.firing(ServedCheck.KIND, cert.id().toString()).severity(Severity.WARNING)
-                    .message("Served certificate differs for " + String.join(", ", cert.domains()) + ": " + difference),
+            post(
+                    AlertEvent.firing(ServedCheck.KIND, cert.id().toString())
+                            .severity(Severity.WARNING)
+                            .message("Served certificate differs for " + String.join(", ", cert.domains()) + ": "
+                                    + difference),
                     cert);
         }
     }
@@ -291,9 +331,15 @@ public final class CertificateService implements CertificateEvents {
             throw ApiException.invalid(errors);
         }
         X509Certificate leaf = chain.get(0);
-        return store.createCustom(null, Pem.dnsNames(leaf), Pem.chain(chain), box.encrypt(Pem.privateKey(key)),
-                leaf.getIssuerX500Principal().getName(), leaf.getSerialNumber().toString(16),
-                leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant());
+        return store.createCustom(
+                null,
+                Pem.dnsNames(leaf),
+                Pem.chain(chain),
+                box.encrypt(Pem.privateKey(key)),
+                leaf.getIssuerX500Principal().getName(),
+                leaf.getSerialNumber().toString(16),
+                leaf.getNotBefore().toInstant(),
+                leaf.getNotAfter().toInstant());
     }
 
     /** Makes an ACME certificate due now; the scheduler picks it up within a tick. */
@@ -313,7 +359,8 @@ public final class CertificateService implements CertificateEvents {
             throw ApiException.conflict("Only an issued ACME certificate can be revoked");
         }
         try {
-            org.shredzone.acme4j.Certificate.revoke(server.login(), Pem.readChain(c.certPem()).get(0), null);
+            org.shredzone.acme4j.Certificate.revoke(
+                    server.login(), Pem.readChain(c.certPem()).get(0), null);
         } catch (AcmeException | IllegalStateException e) {
             throw new ApiException(502, "The CA refused the revocation: " + e.getMessage());
         }
@@ -362,18 +409,23 @@ public final class CertificateService implements CertificateEvents {
 
     /** The TLS setting of a service as this module uses it (certificate resolved, see {@link #serviceTls}). */
     CertificateStore.ServiceTls settingOf(ServiceDirectory.ServiceInfo svc) {
-        return settingOf(svc, store.forService(UUID.fromString(svc.id())).map(StoredCertificate::id).orElse(null));
+        return settingOf(
+                svc,
+                store.forService(UUID.fromString(svc.id()))
+                        .map(StoredCertificate::id)
+                        .orElse(null));
     }
 
     static CertificateStore.ServiceTls settingOf(ServiceDirectory.ServiceInfo svc, UUID ownCertificate) {
         ServiceDirectory.TlsSetting t = svc.tls();
-        UUID certId = switch (t.mode()) {
-            case ServiceDirectory.TlsSetting.AUTO -> ownCertificate;
-            case ServiceDirectory.TlsSetting.CUSTOM -> uuidOrNull(t.certificateId());
-            default -> null;
-        };
-        return new CertificateStore.ServiceTls(UUID.fromString(svc.id()), t.mode(), certId, t.redirectHttp(),
-                t.hstsMaxAgeSeconds());
+        UUID certId =
+                switch (t.mode()) {
+                    case ServiceDirectory.TlsSetting.AUTO -> ownCertificate;
+                    case ServiceDirectory.TlsSetting.CUSTOM -> uuidOrNull(t.certificateId());
+                    default -> null;
+                };
+        return new CertificateStore.ServiceTls(
+                UUID.fromString(svc.id()), t.mode(), certId, t.redirectHttp(), t.hstsMaxAgeSeconds());
     }
 
     /**
@@ -387,8 +439,10 @@ public final class CertificateService implements CertificateEvents {
         if (t.certificateId() == null) {
             return "certificate not found";
         }
-        return store.get(t.certificateId()).map(c -> c.certPem() == null || c.keySealed() == null
-                ? "certificate " + c.id() + " has no certificate and key yet" : null)
+        return store.get(t.certificateId())
+                .map(c -> c.certPem() == null || c.keySealed() == null
+                        ? "certificate " + c.id() + " has no certificate and key yet"
+                        : null)
                 .orElse("certificate " + t.certificateId() + " not found");
     }
 
@@ -397,14 +451,20 @@ public final class CertificateService implements CertificateEvents {
      * with it): auto makes (or re-domains) its ACME certificate, custom points at an uploaded one (400 unless it
      * exists), off removes TLS.
      */
-    public CertificateStore.ServiceTls setServiceTls(UUID serviceId, String mode, UUID certificateId,
-            boolean redirectHttp, Long hsts) {
+    public CertificateStore.ServiceTls setServiceTls(
+            UUID serviceId, String mode, UUID certificateId, boolean redirectHttp, Long hsts) {
         requireService(serviceId);
-        if (ServiceDirectory.TlsSetting.CUSTOM.equals(mode) && store.get(certificateId).isEmpty()) {
+        if (ServiceDirectory.TlsSetting.CUSTOM.equals(mode)
+                && store.get(certificateId).isEmpty()) {
             throw ApiException.invalid("certificateId", "no such certificate");
         }
-        ServiceDirectory.ServiceInfo svc = services.setTls(serviceId.toString(), new ServiceDirectory.TlsSetting(mode,
-                ServiceDirectory.TlsSetting.CUSTOM.equals(mode) ? certificateId.toString() : null, redirectHttp, hsts));
+        ServiceDirectory.ServiceInfo svc = services.setTls(
+                serviceId.toString(),
+                new ServiceDirectory.TlsSetting(
+                        mode,
+                        ServiceDirectory.TlsSetting.CUSTOM.equals(mode) ? certificateId.toString() : null,
+                        redirectHttp,
+                        hsts));
         follow(svc);
         return settingOf(svc);
     }
@@ -459,14 +519,23 @@ public final class CertificateService implements CertificateEvents {
             try {
                 services.service(t.serviceId().toString()).ifPresent(svc -> {
                     if (!svc.tls().enabled() && !"off".equals(t.mode())) {
-                        services.setTls(svc.id(), new ServiceDirectory.TlsSetting(t.mode(),
-                                "custom".equals(t.mode()) && t.certificateId() != null ? t.certificateId().toString()
-                                        : null, t.redirectHttp(), t.hstsMaxAge()));
+                        services.setTls(
+                                svc.id(),
+                                new ServiceDirectory.TlsSetting(
+                                        t.mode(),
+                                        "custom".equals(t.mode()) && t.certificateId() != null
+                                                ? t.certificateId().toString()
+                                                : null,
+                                        t.redirectHttp(),
+                                        t.hstsMaxAge()));
                     }
                 });
                 store.deleteServiceTls(t.serviceId());
             } catch (RuntimeException e) {
-                LOG.warn("Could not move the TLS settings of service {} into the service: {}", t.serviceId(), e.toString());
+                LOG.warn(
+                        "Could not move the TLS settings of service {} into the service: {}",
+                        t.serviceId(),
+                        e.toString());
                 return;
             }
         }

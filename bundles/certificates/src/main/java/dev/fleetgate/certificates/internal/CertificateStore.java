@@ -40,8 +40,10 @@ public final class CertificateStore {
     private final DataSource dataSource;
 
     @Activate
-    public CertificateStore(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference SchemaMigrator migrator, BundleContext context) {
+    public CertificateStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
+            BundleContext context) {
         this(dataSource);
         migrator.migrate("certificates", context.getBundle(), "db/certificates");
     }
@@ -58,8 +60,8 @@ public final class CertificateStore {
     // ---- account ----
 
     /** The ACME account of a directory. */
-    public record Account(String directoryUrl, String accountUrl, String keySealed, String email, boolean termsAgreed) {
-    }
+    public record Account(
+            String directoryUrl, String accountUrl, String keySealed, String email, boolean termsAgreed) {}
 
     public Optional<Account> account(String directoryUrl) {
         return Jdbc.auto(dataSource, c -> {
@@ -67,8 +69,14 @@ public final class CertificateStore {
                     + "terms_agreed FROM certificate_account WHERE directory_url = ?")) {
                 ps.setString(1, directoryUrl);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Account(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getBoolean(5))) : Optional.empty();
+                    return rs.next()
+                            ? Optional.of(new Account(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    rs.getBoolean(5)))
+                            : Optional.empty();
                 }
             }
         });
@@ -77,10 +85,11 @@ public final class CertificateStore {
     /** Creates or updates the account row (the key only when none is stored yet). */
     public Account saveAccount(Account a) {
         Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificate_account (directory_url, account_url, "
-                    + "key_sealed, email, terms_agreed) VALUES (?, ?, ?, ?, ?) ON CONFLICT (directory_url) DO UPDATE SET "
-                    + "account_url = EXCLUDED.account_url, email = EXCLUDED.email, terms_agreed = EXCLUDED.terms_agreed, "
-                    + "updated_at = now()")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO certificate_account (directory_url, account_url, "
+                            + "key_sealed, email, terms_agreed) VALUES (?, ?, ?, ?, ?) ON CONFLICT (directory_url) DO UPDATE SET "
+                            + "account_url = EXCLUDED.account_url, email = EXCLUDED.email, terms_agreed = EXCLUDED.terms_agreed, "
+                            + "updated_at = now()")) {
                 ps.setString(1, a.directoryUrl());
                 ps.setString(2, a.accountUrl());
                 ps.setString(3, a.keySealed());
@@ -95,17 +104,18 @@ public final class CertificateStore {
     // ---- certificates ----
 
     public List<StoredCertificate> list() {
-        return query("SELECT " + COLUMNS + " FROM certificate ORDER BY not_after NULLS FIRST, created_at", ps -> { });
+        return query("SELECT " + COLUMNS + " FROM certificate ORDER BY not_after NULLS FIRST, created_at", ps -> {});
     }
 
     public Optional<StoredCertificate> get(UUID id) {
-        return query("SELECT " + COLUMNS + " FROM certificate WHERE id = ?", ps -> ps.setObject(1, id))
-                .stream().findFirst();
+        return query("SELECT " + COLUMNS + " FROM certificate WHERE id = ?", ps -> ps.setObject(1, id)).stream()
+                .findFirst();
     }
 
     public Optional<StoredCertificate> forService(UUID serviceId) {
         return query("SELECT " + COLUMNS + " FROM certificate WHERE service_id = ?", ps -> ps.setObject(1, serviceId))
-                .stream().findFirst();
+                .stream()
+                .findFirst();
     }
 
     /** @return ACME certificates whose next attempt is due, oldest first */
@@ -141,8 +151,15 @@ public final class CertificateStore {
     }
 
     /** An uploaded certificate, VALID, never renewed by the module. */
-    public StoredCertificate createCustom(UUID serviceId, List<String> domains, String certPem, String keySealed,
-            String issuer, String serial, Instant notBefore, Instant notAfter) {
+    public StoredCertificate createCustom(
+            UUID serviceId,
+            List<String> domains,
+            String certPem,
+            String keySealed,
+            String issuer,
+            String serial,
+            Instant notBefore,
+            Instant notAfter) {
         UUID id = UUID.randomUUID();
         Jdbc.auto(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificate (id, source, service_id, domains, "
@@ -165,8 +182,10 @@ public final class CertificateStore {
 
     /** Sets the domains of an ACME certificate (a service's domains changed) and makes it due. */
     public void redomain(UUID id, List<String> domains) {
-        update("UPDATE certificate SET domains = ?::jsonb, next_attempt_at = now(), failures = 0, updated_at = now() "
-                + "WHERE id = ?", ps -> {
+        update(
+                "UPDATE certificate SET domains = ?::jsonb, next_attempt_at = now(), failures = 0, updated_at = now() "
+                        + "WHERE id = ?",
+                ps -> {
                     ps.setString(1, json(domains));
                     ps.setObject(2, id);
                 });
@@ -174,24 +193,38 @@ public final class CertificateStore {
 
     /** Marks the certificate as being ordered: RENEWING when it has one, else PENDING. */
     public void started(UUID id) {
-        update("UPDATE certificate SET state = CASE WHEN cert_pem IS NULL THEN 'PENDING' ELSE 'RENEWING' END, "
-                + "updated_at = now() WHERE id = ?", ps -> ps.setObject(1, id));
+        update(
+                "UPDATE certificate SET state = CASE WHEN cert_pem IS NULL THEN 'PENDING' ELSE 'RENEWING' END, "
+                        + "updated_at = now() WHERE id = ?",
+                ps -> ps.setObject(1, id));
     }
 
     /** Makes an ACME certificate due now (renew now, or a new request). */
     public boolean dueNow(UUID id) {
-        return update("UPDATE certificate SET next_attempt_at = now(), failures = 0, updated_at = now() "
-                + "WHERE id = ? AND source = 'acme'", ps -> ps.setObject(1, id)) == 1;
+        return update(
+                        "UPDATE certificate SET next_attempt_at = now(), failures = 0, updated_at = now() "
+                                + "WHERE id = ? AND source = 'acme'",
+                        ps -> ps.setObject(1, id))
+                == 1;
     }
 
     /** Stores a newly issued certificate: VALID, version + 1, next attempt at the renewal time. */
-    public void issued(UUID id, String certPem, String keySealed, String issuer, String serial, Instant notBefore,
-            Instant notAfter, Instant renewAt, boolean ari) {
+    public void issued(
+            UUID id,
+            String certPem,
+            String keySealed,
+            String issuer,
+            String serial,
+            Instant notBefore,
+            Instant notAfter,
+            Instant renewAt,
+            boolean ari) {
         Jdbc.tx(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE certificate SET state = 'VALID', version = version + 1, "
-                    + "cert_pem = ?, key_sealed = ?, issuer = ?, serial = ?, not_before = ?, not_after = ?, renew_at = ?, "
-                    + "ari = ?, error = NULL, problem = NULL, failures = 0, next_attempt_at = ?, updated_at = now() "
-                    + "WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE certificate SET state = 'VALID', version = version + 1, "
+                            + "cert_pem = ?, key_sealed = ?, issuer = ?, serial = ?, not_before = ?, not_after = ?, renew_at = ?, "
+                            + "ari = ?, error = NULL, problem = NULL, failures = 0, next_attempt_at = ?, updated_at = now() "
+                            + "WHERE id = ?")) {
                 ps.setString(1, certPem);
                 ps.setString(2, keySealed);
                 ps.setString(3, issuer);
@@ -205,7 +238,8 @@ public final class CertificateStore {
                 ps.executeUpdate();
             }
             deleteOrder(c, id);
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM certificate_challenge WHERE certificate_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM certificate_challenge WHERE certificate_id = ?")) {
                 ps.setObject(1, id);
                 ps.executeUpdate();
             }
@@ -216,8 +250,9 @@ public final class CertificateStore {
     /** Records a failed order: FAILED with the reason, next attempt at {@code retryAt}; an issued certificate stays. */
     public void failed(UUID id, String error, String problemJson, Instant retryAt, boolean dropOrder) {
         Jdbc.tx(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE certificate SET state = 'FAILED', error = ?, "
-                    + "problem = ?::jsonb, failures = failures + 1, next_attempt_at = ?, updated_at = now() WHERE id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE certificate SET state = 'FAILED', error = ?, "
+                            + "problem = ?::jsonb, failures = failures + 1, next_attempt_at = ?, updated_at = now() WHERE id = ?")) {
                 ps.setString(1, error);
                 ps.setString(2, problemJson);
                 Jdbc.setInstant(ps, 3, retryAt);
@@ -227,7 +262,8 @@ public final class CertificateStore {
             if (dropOrder) {
                 deleteOrder(c, id);
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM certificate_challenge WHERE certificate_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("DELETE FROM certificate_challenge WHERE certificate_id = ?")) {
                 ps.setObject(1, id);
                 ps.executeUpdate();
             }
@@ -245,8 +281,10 @@ public final class CertificateStore {
 
     /** Records a served check: {@code error} null = the agents serve {@code version}. */
     public void servedChecked(UUID id, int version, String error) {
-        update("UPDATE certificate SET served_version = CASE WHEN ? IS NULL THEN ? ELSE served_version END, "
-                + "served_error = ?, served_checked_at = now() WHERE id = ? AND version = ?", ps -> {
+        update(
+                "UPDATE certificate SET served_version = CASE WHEN ? IS NULL THEN ? ELSE served_version END, "
+                        + "served_error = ?, served_checked_at = now() WHERE id = ? AND version = ?",
+                ps -> {
                     ps.setString(1, error);
                     ps.setInt(2, version);
                     ps.setString(3, error);
@@ -262,8 +300,7 @@ public final class CertificateStore {
     // ---- orders ----
 
     /** An order in progress. */
-    public record Order(UUID certificateId, String directoryUrl, String orderUrl, String keySealed) {
-    }
+    public record Order(UUID certificateId, String directoryUrl, String orderUrl, String keySealed) {}
 
     public Optional<Order> order(UUID certificateId) {
         return Jdbc.auto(dataSource, c -> {
@@ -271,17 +308,20 @@ public final class CertificateStore {
                     + "certificate_order WHERE certificate_id = ?")) {
                 ps.setObject(1, certificateId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Order(certificateId, rs.getString(1), rs.getString(2),
-                            rs.getString(3))) : Optional.empty();
+                    return rs.next()
+                            ? Optional.of(new Order(certificateId, rs.getString(1), rs.getString(2), rs.getString(3)))
+                            : Optional.empty();
                 }
             }
         });
     }
 
     public void saveOrder(Order o) {
-        update("INSERT INTO certificate_order (certificate_id, directory_url, order_url, key_sealed) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (certificate_id) DO UPDATE SET directory_url = EXCLUDED.directory_url, "
-                + "order_url = EXCLUDED.order_url, key_sealed = EXCLUDED.key_sealed, started_at = now()", ps -> {
+        update(
+                "INSERT INTO certificate_order (certificate_id, directory_url, order_url, key_sealed) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (certificate_id) DO UPDATE SET directory_url = EXCLUDED.directory_url, "
+                        + "order_url = EXCLUDED.order_url, key_sealed = EXCLUDED.key_sealed, started_at = now()",
+                ps -> {
                     ps.setObject(1, o.certificateId());
                     ps.setString(2, o.directoryUrl());
                     ps.setString(3, o.orderUrl());
@@ -306,8 +346,10 @@ public final class CertificateStore {
     // ---- http-01 tokens ----
 
     public void addChallenge(String token, String keyAuthorization, UUID certificateId, String domain) {
-        update("INSERT INTO certificate_challenge (token, key_authorization, certificate_id, domain) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (token) DO UPDATE SET key_authorization = EXCLUDED.key_authorization", ps -> {
+        update(
+                "INSERT INTO certificate_challenge (token, key_authorization, certificate_id, domain) VALUES (?, ?, ?, ?) "
+                        + "ON CONFLICT (token) DO UPDATE SET key_authorization = EXCLUDED.key_authorization",
+                ps -> {
                     ps.setString(1, token);
                     ps.setString(2, keyAuthorization);
                     ps.setObject(3, certificateId);
@@ -319,8 +361,9 @@ public final class CertificateStore {
     public Map<String, String> challenges() {
         return Jdbc.auto(dataSource, c -> {
             Map<String, String> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT token, key_authorization FROM certificate_challenge "
-                    + "ORDER BY token"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT token, key_authorization FROM certificate_challenge " + "ORDER BY token");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), rs.getString(2));
                 }
@@ -332,22 +375,28 @@ public final class CertificateStore {
     // ---- service TLS ----
 
     /** The TLS settings of a service. */
-    public record ServiceTls(UUID serviceId, String mode, UUID certificateId, boolean redirectHttp, Long hstsMaxAge) {
-    }
+    public record ServiceTls(UUID serviceId, String mode, UUID certificateId, boolean redirectHttp, Long hstsMaxAge) {}
 
     public Optional<ServiceTls> serviceTls(UUID serviceId) {
-        return allServiceTls().stream().filter(t -> t.serviceId().equals(serviceId)).findFirst();
+        return allServiceTls().stream()
+                .filter(t -> t.serviceId().equals(serviceId))
+                .findFirst();
     }
 
     public List<ServiceTls> allServiceTls() {
         return Jdbc.auto(dataSource, c -> {
             List<ServiceTls> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT service_id, mode, certificate_id, redirect_http, "
-                    + "hsts_max_age FROM certificate_service_tls ORDER BY service_id"); ResultSet rs = ps.executeQuery()) {
+                            + "hsts_max_age FROM certificate_service_tls ORDER BY service_id");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long hsts = rs.getLong(5);
-                    out.add(new ServiceTls(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class),
-                            rs.getBoolean(4), rs.wasNull() ? null : hsts));
+                    out.add(new ServiceTls(
+                            rs.getObject(1, UUID.class),
+                            rs.getString(2),
+                            rs.getObject(3, UUID.class),
+                            rs.getBoolean(4),
+                            rs.wasNull() ? null : hsts));
                 }
             }
             return out;
@@ -355,10 +404,12 @@ public final class CertificateStore {
     }
 
     public void saveServiceTls(ServiceTls t) {
-        update("INSERT INTO certificate_service_tls (service_id, mode, certificate_id, redirect_http, hsts_max_age) "
-                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (service_id) DO UPDATE SET mode = EXCLUDED.mode, "
-                + "certificate_id = EXCLUDED.certificate_id, redirect_http = EXCLUDED.redirect_http, "
-                + "hsts_max_age = EXCLUDED.hsts_max_age, updated_at = now()", ps -> {
+        update(
+                "INSERT INTO certificate_service_tls (service_id, mode, certificate_id, redirect_http, hsts_max_age) "
+                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (service_id) DO UPDATE SET mode = EXCLUDED.mode, "
+                        + "certificate_id = EXCLUDED.certificate_id, redirect_http = EXCLUDED.redirect_http, "
+                        + "hsts_max_age = EXCLUDED.hsts_max_age, updated_at = now()",
+                ps -> {
                     ps.setObject(1, t.serviceId());
                     ps.setString(2, t.mode());
                     ps.setObject(3, t.certificateId());
@@ -408,18 +459,34 @@ public final class CertificateStore {
     private static StoredCertificate read(ResultSet rs) throws SQLException {
         List<String> domains;
         try {
-            domains = JSON.readValue(rs.getString("domains"), new TypeReference<List<String>>() { });
+            domains = JSON.readValue(rs.getString("domains"), new TypeReference<List<String>>() {});
         } catch (JsonProcessingException e) {
             throw new SQLException("bad domains", e);
         }
-        return new StoredCertificate(rs.getObject("id", UUID.class), rs.getString("source"),
-                rs.getObject("service_id", UUID.class), List.copyOf(domains),
-                CertificateState.valueOf(rs.getString("state")), rs.getInt("version"), rs.getString("cert_pem"),
-                rs.getString("key_sealed"), rs.getString("issuer"), rs.getString("serial"),
-                Jdbc.instant(rs, "not_before"), Jdbc.instant(rs, "not_after"), Jdbc.instant(rs, "renew_at"),
-                rs.getBoolean("ari"), rs.getString("error"), rs.getString("problem"), rs.getInt("failures"),
-                Jdbc.instant(rs, "next_attempt_at"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
-                rs.getInt("served_version"), rs.getString("served_error"), Jdbc.instant(rs, "served_checked_at"));
+        return new StoredCertificate(
+                rs.getObject("id", UUID.class),
+                rs.getString("source"),
+                rs.getObject("service_id", UUID.class),
+                List.copyOf(domains),
+                CertificateState.valueOf(rs.getString("state")),
+                rs.getInt("version"),
+                rs.getString("cert_pem"),
+                rs.getString("key_sealed"),
+                rs.getString("issuer"),
+                rs.getString("serial"),
+                Jdbc.instant(rs, "not_before"),
+                Jdbc.instant(rs, "not_after"),
+                Jdbc.instant(rs, "renew_at"),
+                rs.getBoolean("ari"),
+                rs.getString("error"),
+                rs.getString("problem"),
+                rs.getInt("failures"),
+                Jdbc.instant(rs, "next_attempt_at"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "updated_at"),
+                rs.getInt("served_version"),
+                rs.getString("served_error"),
+                Jdbc.instant(rs, "served_checked_at"));
     }
 
     static String json(Object o) {

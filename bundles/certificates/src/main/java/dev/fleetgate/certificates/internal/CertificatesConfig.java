@@ -4,14 +4,17 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration PID {@code dev.fleetgate.certificates} ({@code etc/dev.fleetgate.certificates.cfg}). */
-@ObjectClassDefinition(id = CertificatesConfig.PID, name = "Fleetgate certificates",
+@ObjectClassDefinition(
+        id = CertificatesConfig.PID,
+        name = "Fleetgate certificates",
         description = "The ACME server certificates are ordered from, and the order scheduler.")
 public @interface CertificatesConfig {
     String PID = "dev.fleetgate.certificates";
     String LETS_ENCRYPT = "https://acme-v02.api.letsencrypt.org/directory";
 
-    @AttributeDefinition(description = "ACME directory URL (Let's Encrypt production by default; staging or any "
-            + "RFC 8555 server).")
+    @AttributeDefinition(
+            description =
+                    "ACME directory URL (Let's Encrypt production by default; staging or any " + "RFC 8555 server).")
     String directoryUrl() default LETS_ENCRYPT;
 
     @AttributeDefinition(description = "PEM file of a CA to trust for the ACME server besides the JVM's (empty: none).")
@@ -26,7 +29,9 @@ public @interface CertificatesConfig {
     @AttributeDefinition(min = "1", description = "How often the scheduler looks for due orders (seconds).")
     int tickSeconds() default 5;
 
-    @AttributeDefinition(min = "1", description = "First retry delay after a failed order (seconds); doubles up "
-            + "to 6 hours (a CA's Retry-After wins when later).")
+    @AttributeDefinition(
+            min = "1",
+            description = "First retry delay after a failed order (seconds); doubles up "
+                    + "to 6 hours (a CA's Retry-After wins when later).")
     int retryInitialSeconds() default 60;
 }

@@ -60,8 +60,15 @@ public final class Orders {
     private final Supplier<DnsService> dns;
 
     /** @param dns module 3's DNS service for dns-01 (wildcards), or a supplier of null when it is not installed */
-    public Orders(CertificateStore store, SecretBox box, AcmeServer server, ChallengePublisher publisher,
-            CertificateEvents events, Backoff backoff, Clock clock, Supplier<DnsService> dns) {
+    public Orders(
+            CertificateStore store,
+            SecretBox box,
+            AcmeServer server,
+            ChallengePublisher publisher,
+            CertificateEvents events,
+            Backoff backoff,
+            Clock clock,
+            Supplier<DnsService> dns) {
         this.dns = dns;
         this.store = store;
         this.box = box;
@@ -92,7 +99,10 @@ public final class Orders {
      */
     public StoredCertificate run(UUID id) throws InterruptedException {
         StoredCertificate cert = store.get(id).orElse(null);
-        if (cert == null || !cert.acme() || cert.nextAttemptAt() == null || cert.nextAttemptAt().isAfter(clock.instant())) {
+        if (cert == null
+                || !cert.acme()
+                || cert.nextAttemptAt() == null
+                || cert.nextAttemptAt().isAfter(clock.instant())) {
             return cert;
         }
         boolean renewal = cert.certPem() != null;
@@ -110,7 +120,12 @@ public final class Orders {
         } catch (OrderFailure e) {
             fail(cert, e.getMessage(), e.problem, later(null, cert.failures() + 1), e.dropOrder);
         } catch (AcmeException | RuntimeException e) {
-            fail(cert, e.getClass().getSimpleName() + ": " + e.getMessage(), null, later(null, cert.failures() + 1), false);
+            fail(
+                    cert,
+                    e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    null,
+                    later(null, cert.failures() + 1),
+                    false);
         }
         return store.get(id).orElse(null);
     }
@@ -138,7 +153,11 @@ public final class Orders {
             if (resumed.getStatus() != Status.INVALID && sameDomains(resumed, cert.domains())) {
                 order = resumed;
                 key = Pem.readKeyPair(box.decrypt(stored.get().keySealed()));
-                LOG.info("Certificate {}: resuming order {} ({})", cert.id(), stored.get().orderUrl(), resumed.getStatus());
+                LOG.info(
+                        "Certificate {}: resuming order {} ({})",
+                        cert.id(),
+                        stored.get().orderUrl(),
+                        resumed.getStatus());
             }
         }
         if (order == null) {
@@ -148,8 +167,8 @@ public final class Orders {
                 b.replaces(Pem.readChain(cert.certPem()).get(0));
             }
             order = b.create();
-            store.saveOrder(new CertificateStore.Order(cert.id(), server.directoryUrl(), order.getLocation().toString(),
-                    box.encrypt(Pem.keyPair(key))));
+            store.saveOrder(new CertificateStore.Order(
+                    cert.id(), server.directoryUrl(), order.getLocation().toString(), box.encrypt(Pem.keyPair(key))));
         }
         if (order.getStatus() == Status.PENDING) {
             authorize(cert, order);
@@ -169,11 +188,22 @@ public final class Orders {
         List<X509Certificate> chain = c.getCertificateChain();
         X509Certificate leaf = chain.get(0);
         RenewalTime renew = renewalTime(c, leaf);
-        store.issued(cert.id(), Pem.chain(chain), box.encrypt(Pem.privateKey(key)), leaf.getIssuerX500Principal().getName(),
-                leaf.getSerialNumber().toString(16), leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(),
-                renew.at(), renew.ari());
-        LOG.info("Certificate {} ({}) issued, valid until {}, renewal at {}", cert.id(), cert.domains(),
-                leaf.getNotAfter().toInstant(), renew.at());
+        store.issued(
+                cert.id(),
+                Pem.chain(chain),
+                box.encrypt(Pem.privateKey(key)),
+                leaf.getIssuerX500Principal().getName(),
+                leaf.getSerialNumber().toString(16),
+                leaf.getNotBefore().toInstant(),
+                leaf.getNotAfter().toInstant(),
+                renew.at(),
+                renew.ari());
+        LOG.info(
+                "Certificate {} ({}) issued, valid until {}, renewal at {}",
+                cert.id(),
+                cert.domains(),
+                leaf.getNotAfter().toInstant(),
+                renew.at());
     }
 
     private static URL url(String text) {
@@ -190,7 +220,8 @@ public final class Orders {
         return ids.size() == domains.size() && ids.containsAll(domains);
     }
 
-    private void authorize(StoredCertificate cert, Order order) throws AcmeException, OrderFailure, InterruptedException {
+    private void authorize(StoredCertificate cert, Order order)
+            throws AcmeException, OrderFailure, InterruptedException {
         List<Challenge> toTrigger = new ArrayList<>();
         List<DnsRecord> txt = new ArrayList<>();
         try {
@@ -201,25 +232,34 @@ public final class Orders {
                 }
                 String domain = auth.getIdentifier().getDomain();
                 if (auth.getStatus() != Status.PENDING) {
-                    throw new OrderFailure("authorization of " + domain + " is " + auth.getStatus().name().toLowerCase(),
-                            null, true);
+                    throw new OrderFailure(
+                            "authorization of " + domain + " is "
+                                    + auth.getStatus().name().toLowerCase(),
+                            null,
+                            true);
                 }
-                Optional<Http01Challenge> h = auth.isWildcard() ? Optional.empty() : auth.findChallenge(Http01Challenge.class);
+                Optional<Http01Challenge> h =
+                        auth.isWildcard() ? Optional.empty() : auth.findChallenge(Http01Challenge.class);
                 if (h.isPresent()) {
-                    publisher.publish(cert.id(), domain, h.get().getToken(), h.get().getAuthorization());
+                    publisher.publish(
+                            cert.id(), domain, h.get().getToken(), h.get().getAuthorization());
                     toTrigger.add(h.get());
                     http = true;
                     continue;
                 }
-                Dns01Challenge d = auth.findChallenge(Dns01Challenge.class).orElseThrow(() -> new OrderFailure(
-                        "the CA offers neither http-01 nor dns-01 for " + domain, null, true));
+                Dns01Challenge d = auth.findChallenge(Dns01Challenge.class)
+                        .orElseThrow(() ->
+                                new OrderFailure("the CA offers neither http-01 nor dns-01 for " + domain, null, true));
                 DnsService service = dns.get();
                 if (service == null || service.zoneOf(domain).isEmpty()) {
-                    throw new OrderFailure((auth.isWildcard() ? "*." + domain + " (a wildcard) needs" : domain + " needs")
-                            + " dns-01, but no DNS zone configured in Fleetgate holds " + domain, null, true);
+                    throw new OrderFailure(
+                            (auth.isWildcard() ? "*." + domain + " (a wildcard) needs" : domain + " needs")
+                                    + " dns-01, but no DNS zone configured in Fleetgate holds " + domain,
+                            null,
+                            true);
                 }
-                DnsRecord rec = new DnsRecord(Dns01Challenge.RECORD_NAME_PREFIX + "." + domain, RecordType.TXT,
-                        d.getDigest(), DNS_TTL);
+                DnsRecord rec = new DnsRecord(
+                        Dns01Challenge.RECORD_NAME_PREFIX + "." + domain, RecordType.TXT, d.getDigest(), DNS_TTL);
                 addTxt(service, rec);
                 txt.add(rec);
                 toTrigger.add(d);
@@ -244,8 +284,10 @@ public final class Orders {
                 Status s = ch.getStatus() == Status.VALID ? Status.VALID : ch.waitForCompletion(STEP_TIMEOUT);
                 if (s != Status.VALID) {
                     Problem p = ch.getError().orElse(null);
-                    throw new OrderFailure(ch.getType() + " challenge " + s.name().toLowerCase()
-                            + (p == null ? "" : ": " + p), p, true);
+                    throw new OrderFailure(
+                            ch.getType() + " challenge " + s.name().toLowerCase() + (p == null ? "" : ": " + p),
+                            p,
+                            true);
                 }
             }
             order.fetch();
@@ -272,15 +314,19 @@ public final class Orders {
         for (DnsRecord rec : txt) {
             while (true) {
                 try {
-                    if (service.lookup(rec.name(), RecordType.TXT).stream().anyMatch(r -> r.value().equals(rec.value()))) {
+                    if (service.lookup(rec.name(), RecordType.TXT).stream()
+                            .anyMatch(r -> r.value().equals(rec.value()))) {
                         break;
                     }
                 } catch (DnsException | RuntimeException e) {
                     LOG.debug("TXT lookup of {} failed: {}", rec.name(), e.getMessage());
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new OrderFailure(rec.name() + " TXT not visible on the authoritative server within "
-                            + DNS_PROPAGATION.toSeconds() + " s", null, false);
+                    throw new OrderFailure(
+                            rec.name() + " TXT not visible on the authoritative server within "
+                                    + DNS_PROPAGATION.toSeconds() + " s",
+                            null,
+                            false);
                 }
                 Thread.sleep(250); // polling DNS: there is no notification
             }
@@ -295,14 +341,15 @@ public final class Orders {
         try {
             service.apply(txt.stream().map(RecordChange::delete).toList());
         } catch (DnsException | RuntimeException e) {
-            LOG.warn("Could not remove dns-01 TXT records {}: {}", txt.stream().map(DnsRecord::name).toList(),
+            LOG.warn(
+                    "Could not remove dns-01 TXT records {}: {}",
+                    txt.stream().map(DnsRecord::name).toList(),
                     e.getMessage());
         }
     }
 
     /** When to renew, and whether the CA said so (ARI). */
-    record RenewalTime(Instant at, boolean ari) {
-    }
+    record RenewalTime(Instant at, boolean ari) {}
 
     /** ARI's suggested window when the CA offers it, else 2/3 of the lifetime; both spread randomly. */
     RenewalTime renewalTime(Certificate c, X509Certificate leaf) {
@@ -314,7 +361,8 @@ public final class Orders {
         } catch (RuntimeException e) {
             LOG.info("No renewal information for certificate {}: {}", leaf.getSerialNumber(), e.getMessage());
         }
-        return new RenewalTime(twoThirds(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()), false);
+        return new RenewalTime(
+                twoThirds(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()), false);
     }
 
     /**

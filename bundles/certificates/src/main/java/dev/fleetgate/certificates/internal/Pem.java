@@ -5,20 +5,19 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-
-import java.security.KeyFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -31,8 +30,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /** PEM reading and writing of certificate chains and private keys. */
 public final class Pem {
-    private Pem() {
-    }
+    private Pem() {}
 
     /**
      * @return a new P-256 key pair from the JDK's provider (acme4j's KeyPairUtils needs BouncyCastle registered as
@@ -105,12 +103,14 @@ public final class Pem {
         throw new IllegalArgumentException("only RSA and EC keys are supported");
     }
 
-    private static PrivateKey privateKey(PrivateKeyInfo info) throws IOException, java.security.GeneralSecurityException {
+    private static PrivateKey privateKey(PrivateKeyInfo info)
+            throws IOException, java.security.GeneralSecurityException {
         return KeyFactory.getInstance(algorithm(info.getPrivateKeyAlgorithm()))
                 .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
     }
 
-    private static PublicKey publicKey(SubjectPublicKeyInfo info) throws IOException, java.security.GeneralSecurityException {
+    private static PublicKey publicKey(SubjectPublicKeyInfo info)
+            throws IOException, java.security.GeneralSecurityException {
         return KeyFactory.getInstance(algorithm(info.getAlgorithm()))
                 .generatePublic(new X509EncodedKeySpec(info.getEncoded()));
     }
@@ -142,7 +142,8 @@ public final class Pem {
 
     /** @return the chain as PEM */
     public static String chain(List<X509Certificate> chain) {
-        try (StringWriter out = new StringWriter(); JcaPEMWriter w = new JcaPEMWriter(out)) {
+        try (StringWriter out = new StringWriter();
+                JcaPEMWriter w = new JcaPEMWriter(out)) {
             for (X509Certificate c : chain) {
                 w.writeObject(c);
             }
@@ -156,7 +157,8 @@ public final class Pem {
     /** @return whether the public key of the certificate belongs to the private key */
     public static boolean matches(X509Certificate cert, KeyPair pair) {
         if (pair.getPublic() != null) {
-            return Arrays.equals(cert.getPublicKey().getEncoded(), pair.getPublic().getEncoded());
+            return Arrays.equals(
+                    cert.getPublicKey().getEncoded(), pair.getPublic().getEncoded());
         }
         try {
             java.security.Signature s = java.security.Signature.getInstance(

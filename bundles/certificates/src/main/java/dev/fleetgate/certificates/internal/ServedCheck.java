@@ -36,8 +36,13 @@ final class ServedCheck {
     private final BiConsumer<StoredCertificate, String> result;
 
     /** @param result called with the certificate and null (served everywhere) or what differs */
-    ServedCheck(CertificateStore store, ServiceDirectory services, AgentDirectory agents, DesiredStateService desired,
-            TaskService tasks, BiConsumer<StoredCertificate, String> result) {
+    ServedCheck(
+            CertificateStore store,
+            ServiceDirectory services,
+            AgentDirectory agents,
+            DesiredStateService desired,
+            TaskService tasks,
+            BiConsumer<StoredCertificate, String> result) {
         this.store = store;
         this.services = services;
         this.agents = agents;
@@ -50,15 +55,19 @@ final class ServedCheck {
     void run() throws InterruptedException {
         Instant now = Instant.now();
         for (StoredCertificate c : store.list()) {
-            if (c.serviceId() != null && c.certPem() != null && c.servedVersion() != c.version()
-                    && (c.servedCheckedAt() == null || c.servedCheckedAt().plus(RECHECK).isBefore(now))) {
+            if (c.serviceId() != null
+                    && c.certPem() != null
+                    && c.servedVersion() != c.version()
+                    && (c.servedCheckedAt() == null
+                            || c.servedCheckedAt().plus(RECHECK).isBefore(now))) {
                 check(c, now);
             }
         }
     }
 
     void check(StoredCertificate c, Instant now) throws InterruptedException {
-        Optional<ServiceDirectory.ServiceInfo> svc = services.service(c.serviceId().toString());
+        Optional<ServiceDirectory.ServiceInfo> svc =
+                services.service(c.serviceId().toString());
         if (svc.isEmpty() || c.domains().isEmpty()) {
             return;
         }
@@ -78,14 +87,19 @@ final class ServedCheck {
         }
         List<String> differences = new ArrayList<>();
         for (String agentId : online) {
-            TaskView t = tasks.submit(agentId, "tls.served", JsonNodeFactory.instance.objectNode().put("serverName", name),
+            TaskView t = tasks.submit(
+                    agentId,
+                    "tls.served",
+                    JsonNodeFactory.instance.objectNode().put("serverName", name),
                     Duration.ofSeconds(30));
             Optional<TaskView> done = tasks.await(t.id(), Duration.ofSeconds(15));
             if (done.isEmpty() || !"SUCCEEDED".equals(done.get().status())) {
-                differences.add("agent " + agentId + ": " + done.map(TaskView::error).orElse("no answer"));
-            } else if (!String.valueOf(c.serial()).equals(done.get().result().path("serial").asText())) {
-                differences.add("agent " + agentId + " serves serial " + done.get().result().path("serial").asText()
-                        + " for " + name + ", expected " + c.serial());
+                differences.add(
+                        "agent " + agentId + ": " + done.map(TaskView::error).orElse("no answer"));
+            } else if (!String.valueOf(c.serial())
+                    .equals(done.get().result().path("serial").asText())) {
+                differences.add("agent " + agentId + " serves serial "
+                        + done.get().result().path("serial").asText() + " for " + name + ", expected " + c.serial());
             }
         }
         if (differences.isEmpty()) {

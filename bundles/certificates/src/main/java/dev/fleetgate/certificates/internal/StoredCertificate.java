@@ -13,10 +13,29 @@ import dev.fleetgate.certificates.CertificateState;
  * @param version     grows with every issued or uploaded certificate (part of the id the agents see)
  * @param servedVersion the version the agents were last seen serving (tls.served), 0 before
  */
-public record StoredCertificate(UUID id, String source, UUID serviceId, List<String> domains, CertificateState state,
-        int version, String certPem, String keySealed, String issuer, String serial, Instant notBefore,
-        Instant notAfter, Instant renewAt, boolean ari, String error, String problem, int failures,
-        Instant nextAttemptAt, Instant createdAt, Instant updatedAt, int servedVersion, String servedError,
+public record StoredCertificate(
+        UUID id,
+        String source,
+        UUID serviceId,
+        List<String> domains,
+        CertificateState state,
+        int version,
+        String certPem,
+        String keySealed,
+        String issuer,
+        String serial,
+        Instant notBefore,
+        Instant notAfter,
+        Instant renewAt,
+        boolean ari,
+        String error,
+        String problem,
+        int failures,
+        Instant nextAttemptAt,
+        Instant createdAt,
+        Instant updatedAt,
+        int servedVersion,
+        String servedError,
         Instant servedCheckedAt) {
 
     /** @return true when every agent of the service served this version, false when one served another, else null */

@@ -24,7 +24,8 @@ import dev.fleetgate.proxy.Tls;
  * http-01 works on every agent serving the domain, before and after the redirect), and once a certificate
  * exists an HTTPS listener with the certificate; the private key stays sealed ({@link Tls#sealedKey}).
  */
-@Component(service = ProxySpecContributor.class,
+@Component(
+        service = ProxySpecContributor.class,
         property = ProxySpecContributor.PROVIDES + "=" + ProxySpecContributor.PROVIDES_TLS)
 public final class TlsContributor implements ProxySpecContributor {
     static final String ACME_PATH = "/.well-known/acme-challenge/";
@@ -41,8 +42,8 @@ public final class TlsContributor implements ProxySpecContributor {
 
     @Override
     public ProxySpec contribute(AgentInfo agent, ProxySpec spec) {
-        List<ServiceDirectory.ServiceInfo> withTls = services.services().stream().filter(s -> s.tls().enabled())
-                .toList();
+        List<ServiceDirectory.ServiceInfo> withTls =
+                services.services().stream().filter(s -> s.tls().enabled()).toList();
         if (withTls.isEmpty()) {
             return spec;
         }
@@ -88,8 +89,13 @@ public final class TlsContributor implements ProxySpecContributor {
         if (listen.stream().noneMatch(Listen::tls)) {
             listen.add(Listen.HTTPS);
         }
-        return out.withListen(listen).withTls(new Tls(cert.deployedId(), cert.certPem(),
-                Tls.sealedKey(cert.keySealed()), t.redirectHttp(), t.hstsMaxAge()));
+        return out.withListen(listen)
+                .withTls(new Tls(
+                        cert.deployedId(),
+                        cert.certPem(),
+                        Tls.sealedKey(cert.keySealed()),
+                        t.redirectHttp(),
+                        t.hstsMaxAge()));
     }
 
     private static UUID uuid(String s) {

@@ -9,8 +9,7 @@ import dev.fleetgate.certificates.internal.StoredCertificate;
 
 /** JSON shapes of the certificates API (never a private key: {@code privateKeySet} only). */
 public final class CertificateJson {
-    private CertificateJson() {
-    }
+    private CertificateJson() {}
 
     public static ObjectNode certificate(StoredCertificate c) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -57,7 +56,11 @@ public final class CertificateJson {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("serviceId", serviceId);
         o.put("mode", t == null ? "off" : t.mode());
-        o.put("certificateId", t == null || t.certificateId() == null ? null : t.certificateId().toString());
+        o.put(
+                "certificateId",
+                t == null || t.certificateId() == null
+                        ? null
+                        : t.certificateId().toString());
         o.put("redirectHttp", t == null || t.redirectHttp());
         if (t == null || t.hstsMaxAge() == null) {
             o.putNull("hstsMaxAgeSeconds");

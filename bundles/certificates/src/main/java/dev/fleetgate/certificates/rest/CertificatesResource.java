@@ -1,5 +1,7 @@
 package dev.fleetgate.certificates.rest;
 
+import static dev.fleetgate.certificates.rest.CertificateJson.requireObject;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,7 +35,6 @@ import dev.fleetgate.api.DomainNames;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
 import dev.fleetgate.api.input.Fields;
-import static dev.fleetgate.certificates.rest.CertificateJson.requireObject;
 import dev.fleetgate.certificates.internal.CertificateService;
 import dev.fleetgate.certificates.internal.CertificateStore;
 
@@ -83,8 +84,12 @@ public final class CertificatesResource implements RestResource {
         f.unknown(body, Set.of("certificatePem", "privateKeyPem"), "");
         f.check();
         ObjectNode c = CertificateJson.certificate(certificates.upload(cert, key));
-        return Response.created(uri.getBaseUriBuilder().path("certificates").path(c.get("id").asText()).build())
-                .entity(c).build();
+        return Response.created(uri.getBaseUriBuilder()
+                        .path("certificates")
+                        .path(c.get("id").asText())
+                        .build())
+                .entity(c)
+                .build();
     }
 
     @GET
@@ -130,7 +135,8 @@ public final class CertificatesResource implements RestResource {
     @POST
     @Path("{id}/renew")
     public Response renew(@PathParam("id") String id) {
-        return Response.accepted(CertificateJson.certificate(certificates.renew(id(id)))).build();
+        return Response.accepted(CertificateJson.certificate(certificates.renew(id(id))))
+                .build();
     }
 
     @POST
@@ -172,7 +178,10 @@ public final class CertificatesResource implements RestResource {
     }
 
     private static Response created(UriInfo uri, ObjectNode c) {
-        return Response.created(uri.getAbsolutePathBuilder().path(c.get("id").asText()).build()).entity(c).build();
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(c.get("id").asText()).build())
+                .entity(c)
+                .build();
     }
 
     /** Unknown or malformed ids are 404, like any missing certificate. */

@@ -1,5 +1,7 @@
 package dev.fleetgate.certificates.rest;
 
+import static dev.fleetgate.certificates.rest.CertificateJson.requireObject;
+
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -22,7 +24,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.input.Fields;
-import static dev.fleetgate.certificates.rest.CertificateJson.requireObject;
 import dev.fleetgate.certificates.internal.CertificateService;
 import dev.fleetgate.certificates.internal.CertificateStore;
 
@@ -66,8 +67,8 @@ public final class ServiceTlsResource implements RestResource {
         Integer hsts = f.integer(body, "hstsMaxAgeSeconds", "hstsMaxAgeSeconds", 0, 63_072_000, null);
         f.unknown(body, Set.of("mode", "certificateId", "redirectHttp", "hstsMaxAgeSeconds", "serviceId"), "");
         f.check();
-        CertificateStore.ServiceTls t = certificates.setServiceTls(service, mode, certificateId, redirect,
-                hsts == null ? null : hsts.longValue());
+        CertificateStore.ServiceTls t = certificates.setServiceTls(
+                service, mode, certificateId, redirect, hsts == null ? null : hsts.longValue());
         return CertificateJson.serviceTls(id, t, certificates.problem(t));
     }
 

@@ -35,7 +35,9 @@ final class Bind9Zone implements AutoCloseable {
         this.zone = zone;
         this.port = port;
         dir = Files.createTempDirectory("bind9");
-        Process keygen = new ProcessBuilder("tsig-keygen", "-a", "hmac-sha256", KEY).redirectErrorStream(true).start();
+        Process keygen = new ProcessBuilder("tsig-keygen", "-a", "hmac-sha256", KEY)
+                .redirectErrorStream(true)
+                .start();
         String keyConf = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         if (keygen.waitFor() != 0) {
             throw new IllegalStateException("tsig-keygen: " + keyConf);
@@ -46,16 +48,29 @@ final class Bind9Zone implements AutoCloseable {
         }
         secret = Base64.getDecoder().decode(m.group(1));
         Files.writeString(dir.resolve("key.conf"), keyConf);
-        Files.writeString(dir.resolve("zone.db"), "$TTL 60\n@ IN SOA ns." + zone + ". admin." + zone
-                + ". 1 60 60 600 60\n@ IN NS ns." + zone + ".\nns IN A 127.0.0.1\n@ IN A 127.0.0.1\n* IN A 127.0.0.1\n"
-                + String.join("", java.util.Arrays.stream(hosts).map(h -> h + " IN A 127.0.0.1\n").toList()));
-        Files.writeString(dir.resolve("named.conf"), "include \"" + dir.resolve("key.conf") + "\";\n"
-                + "options { directory \"" + dir + "\"; listen-on port " + port + " { 127.0.0.1; }; listen-on-v6 { none; };"
-                + " recursion no; pid-file \"" + dir.resolve("named.pid") + "\"; };\ncontrols { };\n"
-                + "zone \"" + zone + "\" { type master; file \"" + dir.resolve("zone.db") + "\"; allow-update { key \""
-                + KEY + "\"; }; };\n");
+        Files.writeString(
+                dir.resolve("zone.db"),
+                "$TTL 60\n@ IN SOA ns." + zone + ". admin." + zone
+                        + ". 1 60 60 600 60\n@ IN NS ns." + zone
+                        + ".\nns IN A 127.0.0.1\n@ IN A 127.0.0.1\n* IN A 127.0.0.1\n"
+                        + String.join(
+                                "",
+                                java.util.Arrays.stream(hosts)
+                                        .map(h -> h + " IN A 127.0.0.1\n")
+                                        .toList()));
+        Files.writeString(
+                dir.resolve("named.conf"),
+                "include \"" + dir.resolve("key.conf") + "\";\n"
+                        + "options { directory \"" + dir + "\"; listen-on port " + port
+                        + " { 127.0.0.1; }; listen-on-v6 { none; };"
+                        + " recursion no; pid-file \"" + dir.resolve("named.pid") + "\"; };\ncontrols { };\n"
+                        + "zone \"" + zone + "\" { type master; file \"" + dir.resolve("zone.db")
+                        + "\"; allow-update { key \""
+                        + KEY + "\"; }; };\n");
         named = new ProcessBuilder("named", "-c", dir.resolve("named.conf").toString(), "-u", "root", "-f")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("named.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("named.log").toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try (Socket s = new Socket()) {
@@ -63,8 +78,8 @@ final class Bind9Zone implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline || !named.isAlive()) {
-                    throw new IllegalStateException("named did not start: "
-                            + Files.readString(dir.resolve("named.log")));
+                    throw new IllegalStateException(
+                            "named did not start: " + Files.readString(dir.resolve("named.log")));
                 }
                 Thread.sleep(100);
             }

@@ -36,15 +36,23 @@ class Dns01IT {
                 Fakes.ChallengeServer challenges = new Fakes.ChallengeServer(21436)) {
             CertificateStore store = Fakes.store(db);
             SecretBox box = Fakes.box();
-            CertificatesConfig config = Fakes.config(pebble.directoryUrl(), pebble.caFile().toString());
-            CertificateService certs = new CertificateService(store, box, new Fakes.Desired(), new Fakes.Events(),
-                    new Fakes.Services(), new AcmeServer(config.directoryUrl(), config.caFile(), store, box), challenges,
+            CertificatesConfig config =
+                    Fakes.config(pebble.directoryUrl(), pebble.caFile().toString());
+            CertificateService certs = new CertificateService(
+                    store,
+                    box,
+                    new Fakes.Desired(),
+                    new Fakes.Events(),
+                    new Fakes.Services(),
+                    new AcmeServer(config.directoryUrl(), config.caFile(), store, box),
+                    challenges,
                     config);
             Rfc2136Provider provider = Rfc2136Provider.withTimeout(Duration.ofSeconds(5));
             certs.dns = new DnsService() {
                 @Override
                 public Optional<String> zoneOf(String name) {
-                    return name.equals(bind.zone) || name.endsWith("." + bind.zone) ? Optional.of(bind.zone)
+                    return name.equals(bind.zone) || name.endsWith("." + bind.zone)
+                            ? Optional.of(bind.zone)
                             : Optional.empty();
                 }
 
@@ -64,10 +72,15 @@ class Dns01IT {
             assertTrue(certs.runLocked(c.id()));
             StoredCertificate issued = store.get(c.id()).orElseThrow();
             assertEquals(CertificateState.VALID, issued.state(), issued::error);
-            assertEquals(List.of("*.wild.certs.test", "wild.certs.test"),
-                    Pem.dnsNames(Pem.readChain(issued.certPem()).get(0)).stream().sorted().toList());
+            assertEquals(
+                    List.of("*.wild.certs.test", "wild.certs.test"),
+                    Pem.dnsNames(Pem.readChain(issued.certPem()).get(0)).stream()
+                            .sorted()
+                            .toList());
             assertEquals(1, challenges.published.get(), "the plain name went through http-01");
-            assertTrue(provider.lookup(bind.dnsZone(), "_acme-challenge.wild.certs.test", RecordType.TXT).isEmpty(),
+            assertTrue(
+                    provider.lookup(bind.dnsZone(), "_acme-challenge.wild.certs.test", RecordType.TXT)
+                            .isEmpty(),
                     "the dns-01 TXT record is removed afterwards");
 
             StoredCertificate outside = certs.request(List.of("*.elsewhere.test"));

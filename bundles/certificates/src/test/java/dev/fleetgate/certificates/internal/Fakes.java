@@ -32,8 +32,7 @@ import dev.fleetgate.security.internal.AesGcmSecretBox;
 
 /** Test doubles of the platform services (the ACME server, the database and the HTTP validation are real). */
 final class Fakes {
-    private Fakes() {
-    }
+    private Fakes() {}
 
     static CertificateStore store(TestDatabase db) throws Exception {
         List<Migration> all = new java.util.ArrayList<>();
@@ -141,8 +140,8 @@ final class Fakes {
         final Map<String, ServiceInfo> byId = new ConcurrentHashMap<>();
 
         ServiceInfo add(String name, String... domains) {
-            ServiceInfo s = new ServiceInfo(UUID.randomUUID().toString(), name, 1, List.of(domains), List.of(), List.of(),
-                    false, 0);
+            ServiceInfo s = new ServiceInfo(
+                    UUID.randomUUID().toString(), name, 1, List.of(domains), List.of(), List.of(), false, 0);
             byId.put(s.id(), s);
             return s;
         }
@@ -164,8 +163,16 @@ final class Fakes {
             if (s == null) {
                 throw dev.fleetgate.api.ApiException.notFound("Service " + id);
             }
-            ServiceInfo changed = new ServiceInfo(s.id(), s.name(), s.revision() + 1, s.domains(), s.agentIds(),
-                    s.targets(), s.containers(), s.replicas(), tls);
+            ServiceInfo changed = new ServiceInfo(
+                    s.id(),
+                    s.name(),
+                    s.revision() + 1,
+                    s.domains(),
+                    s.agentIds(),
+                    s.targets(),
+                    s.containers(),
+                    s.replicas(),
+                    tls);
             byId.put(id, changed);
             return changed;
         }
@@ -187,7 +194,8 @@ final class Fakes {
         ChallengeServer(int port) throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
             server.createContext("/.well-known/acme-challenge/", ex -> {
-                String host = String.valueOf(ex.getRequestHeaders().getFirst("Host")).replaceFirst(":\\d+$", "");
+                String host =
+                        String.valueOf(ex.getRequestHeaders().getFirst("Host")).replaceFirst(":\\d+$", "");
                 String token = ex.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length());
                 String answer = unreachable.contains(host) ? null : tokens.get(token);
                 fetched.incrementAndGet();

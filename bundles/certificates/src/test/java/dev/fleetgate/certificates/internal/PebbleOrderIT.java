@@ -59,9 +59,17 @@ class PebbleOrderIT {
         events = new Fakes.Events();
         desired = new Fakes.Desired();
         services = new Fakes.Services();
-        CertificatesConfig config = Fakes.config(pebble.directoryUrl(), pebble.caFile().toString());
-        certs = new CertificateService(store, box, desired, events, services,
-                new AcmeServer(config.directoryUrl(), config.caFile(), store, box), challenges, config);
+        CertificatesConfig config =
+                Fakes.config(pebble.directoryUrl(), pebble.caFile().toString());
+        certs = new CertificateService(
+                store,
+                box,
+                desired,
+                events,
+                services,
+                new AcmeServer(config.directoryUrl(), config.caFile(), store, box),
+                challenges,
+                config);
     }
 
     @AfterAll
@@ -106,10 +114,13 @@ class PebbleOrderIT {
     @Test
     void http01IssuesACertificateOfEveryDomainAndTheNextOrderSkipsValidAuthorizations() throws Exception {
         agree();
-        StoredCertificate c = run(certs.request(List.of("shop.certs.test", "www.shop.certs.test")).id());
+        StoredCertificate c = run(
+                certs.request(List.of("shop.certs.test", "www.shop.certs.test")).id());
         assertEquals(CertificateState.VALID, c.state(), () -> c.error());
         X509Certificate leaf = Pem.readChain(c.certPem()).get(0);
-        assertEquals(List.of("shop.certs.test", "www.shop.certs.test"), Pem.dnsNames(leaf).stream().sorted().toList());
+        assertEquals(
+                List.of("shop.certs.test", "www.shop.certs.test"),
+                Pem.dnsNames(leaf).stream().sorted().toList());
         assertTrue(Pem.matches(leaf, Pem.readKeyPair(box.decrypt(c.keySealed()))));
         assertFalse(c.keySealed().contains("PRIVATE KEY"), "the key is stored sealed");
         assertEquals(1, c.version());
@@ -118,8 +129,11 @@ class PebbleOrderIT {
         assertEquals(c.renewAt(), c.nextAttemptAt());
         assertTrue(store.order(c.id()).isEmpty(), "the finished order is forgotten");
         assertTrue(store.challenges().isEmpty(), "its tokens are withdrawn");
-        assertEquals(1, events.topic(CertificateService.TOPIC_PREFIX + "ISSUED").stream()
-                .filter(e -> c.id().toString().equals(e.getProperty("certificateId"))).count());
+        assertEquals(
+                1,
+                events.topic(CertificateService.TOPIC_PREFIX + "ISSUED").stream()
+                        .filter(e -> c.id().toString().equals(e.getProperty("certificateId")))
+                        .count());
         assertTrue(desired.changed.contains("proxy"));
 
         // renew now: the CA reuses both valid authorizations, nothing is published or fetched again
@@ -132,8 +146,11 @@ class PebbleOrderIT {
         assertNotEquals(c.serial(), renewed.serial());
         assertEquals(published, challenges.published.get());
         assertEquals(fetched, challenges.fetched.get());
-        assertEquals(1, events.topic(CertificateService.TOPIC_PREFIX + "RENEWED").stream()
-                .filter(e -> c.id().toString().equals(e.getProperty("certificateId"))).count());
+        assertEquals(
+                1,
+                events.topic(CertificateService.TOPIC_PREFIX + "RENEWED").stream()
+                        .filter(e -> c.id().toString().equals(e.getProperty("certificateId")))
+                        .count());
     }
 
     @Test
@@ -149,14 +166,17 @@ class PebbleOrderIT {
             assertNotNull(failed.problem(), "the CA's problem document is kept");
             JsonNode problem = JSON.readTree(failed.problem());
             assertTrue(problem.path("type").asText().startsWith("urn:ietf:params:acme:error:"), failed.problem());
-            assertTrue(failed.error().contains("other.flaky.certs.test") || failed.error().contains("404"),
+            assertTrue(
+                    failed.error().contains("other.flaky.certs.test")
+                            || failed.error().contains("404"),
                     failed.error());
             assertEquals(first.certPem(), failed.certPem(), "the old certificate keeps serving");
             assertEquals(first.version(), failed.version());
             assertTrue(failed.nextAttemptAt().isAfter(Instant.now().plusSeconds(30)), "retried later, never looped");
             assertTrue(store.order(first.id()).isEmpty(), "an invalid order is not resumed");
             List<Event> alerts = events.topic(AlertTopics.FIRING).stream()
-                    .filter(e -> first.id().toString().equals(e.getProperty("subject"))).toList();
+                    .filter(e -> first.id().toString().equals(e.getProperty("subject")))
+                    .toList();
             assertEquals(1, alerts.size());
             assertEquals("certificate.failed", alerts.get(0).getProperty("kind"));
             @SuppressWarnings("unchecked")
@@ -187,7 +207,9 @@ class PebbleOrderIT {
         certs.renew(c.id()); // due now, as after a restart
         StoredCertificate resumed = run(c.id());
         assertEquals(CertificateState.VALID, resumed.state(), () -> resumed.error());
-        assertEquals(token, challenges.publishedTokens.get(challenges.publishedTokens.size() - 1),
+        assertEquals(
+                token,
+                challenges.publishedTokens.get(challenges.publishedTokens.size() - 1),
                 "the same order (same authorization and token) was finished");
         assertNull(resumed.error());
     }
@@ -201,7 +223,8 @@ class PebbleOrderIT {
             ps.setString(1, "fleetgate.certificate:" + c.id());
             ps.execute();
             assertFalse(certs.runLocked(c.id()));
-            assertEquals(CertificateState.PENDING, store.get(c.id()).orElseThrow().state());
+            assertEquals(
+                    CertificateState.PENDING, store.get(c.id()).orElseThrow().state());
         }
         assertEquals(CertificateState.VALID, run(c.id()).state());
     }
@@ -209,7 +232,8 @@ class PebbleOrderIT {
     @Test
     void anIssuedCertificateIsRevokedAtTheCa() throws Exception {
         agree();
-        StoredCertificate issued = run(certs.request(List.of("revoke.certs.test")).id());
+        StoredCertificate issued =
+                run(certs.request(List.of("revoke.certs.test")).id());
         assertEquals(CertificateState.VALID, issued.state(), issued::error);
         StoredCertificate revoked = certs.revoke(issued.id());
         assertEquals(CertificateState.FAILED, revoked.state());
@@ -222,20 +246,24 @@ class PebbleOrderIT {
     @Test
     void anUploadedCertificateIsCheckedAndStoredSealed() throws Exception {
         agree();
-        StoredCertificate issued = run(certs.request(List.of("upload.certs.test")).id());
+        StoredCertificate issued =
+                run(certs.request(List.of("upload.certs.test")).id());
         String keyPem = box.decrypt(issued.keySealed());
         StoredCertificate custom = certs.upload(issued.certPem(), keyPem);
         assertEquals("custom", custom.source());
         assertEquals(CertificateState.VALID, custom.state());
         assertEquals(List.of("upload.certs.test"), custom.domains());
         assertEquals(keyPem, box.decrypt(custom.keySealed()));
-        StoredCertificate other = run(certs.request(List.of("other-upload.certs.test")).id());
-        ApiException e = assertThrows(ApiException.class,
-                () -> certs.upload(issued.certPem(), box.decrypt(other.keySealed())));
+        StoredCertificate other =
+                run(certs.request(List.of("other-upload.certs.test")).id());
+        ApiException e =
+                assertThrows(ApiException.class, () -> certs.upload(issued.certPem(), box.decrypt(other.keySealed())));
         assertEquals("privateKeyPem", e.errors().get(0).field());
         ApiException bad = assertThrows(ApiException.class, () -> certs.upload("junk", "junk"));
         assertEquals(2, bad.errors().size());
-        assertEquals(409, assertThrows(ApiException.class, () -> certs.renew(custom.id())).status());
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> certs.renew(custom.id())).status());
     }
 
     @Test
@@ -243,38 +271,67 @@ class PebbleOrderIT {
         agree();
         ServiceDirectory.ServiceInfo svc = services.add("tls-auto", "app.certs.test");
         CertificateStore.ServiceTls t = certs.setServiceTls(UUID.fromString(svc.id()), "auto", null, true, 600L);
-        assertEquals(new ServiceDirectory.TlsSetting("auto", null, true, 600L), services.byId.get(svc.id()).tls(),
+        assertEquals(
+                new ServiceDirectory.TlsSetting("auto", null, true, 600L),
+                services.byId.get(svc.id()).tls(),
                 "stored with the service: the one source of truth");
         StoredCertificate c = store.get(t.certificateId()).orElseThrow();
         assertEquals(List.of("app.certs.test"), c.domains());
         TlsContributor contributor = new TlsContributor(store, services);
-        dev.fleetgate.proxy.Site site = new dev.fleetgate.proxy.Site(svc.id(), svc.id(), "tls-auto",
-                List.of("app.certs.test"), List.of(dev.fleetgate.proxy.Listen.HTTP),
-                List.of(dev.fleetgate.proxy.Location.proxy("/", "svc-" + svc.id())), null, null, null, 0, null, null,
-                null, false);
+        dev.fleetgate.proxy.Site site = new dev.fleetgate.proxy.Site(
+                svc.id(),
+                svc.id(),
+                "tls-auto",
+                List.of("app.certs.test"),
+                List.of(dev.fleetgate.proxy.Listen.HTTP),
+                List.of(dev.fleetgate.proxy.Location.proxy("/", "svc-" + svc.id())),
+                null,
+                null,
+                null,
+                0,
+                null,
+                null,
+                null,
+                false);
         dev.fleetgate.proxy.ProxySpec spec = dev.fleetgate.proxy.ProxySpec.EMPTY.withSites(List.of(site));
-        dev.fleetgate.proxy.Site before = contributor.contribute(null, spec).sites().get(0);
+        dev.fleetgate.proxy.Site before =
+                contributor.contribute(null, spec).sites().get(0);
         assertNull(before.tls(), "no certificate yet: plain HTTP");
         assertEquals(TlsContributor.ACME_HANDLER, before.locations().get(0).handler());
 
         assertEquals(CertificateState.VALID, run(c.id()).state());
-        dev.fleetgate.proxy.Site after = contributor.contribute(null, spec).sites().get(0);
+        dev.fleetgate.proxy.Site after =
+                contributor.contribute(null, spec).sites().get(0);
         assertNotNull(after.tls());
         assertTrue(after.listen().contains(dev.fleetgate.proxy.Listen.HTTPS));
         assertTrue(after.tls().redirectHttp());
         assertEquals(600L, after.tls().hstsMaxAgeSeconds());
         JsonNode wire = JSON.valueToTree(after.tls());
-        assertEquals(store.get(c.id()).orElseThrow().keySealed(), wire.get("privateKeyPem").get("$sealed").asText(),
+        assertEquals(
+                store.get(c.id()).orElseThrow().keySealed(),
+                wire.get("privateKeyPem").get("$sealed").asText(),
                 "the key leaves the core sealed");
 
         // a new domain re-orders; deleting the service forgets its certificate
-        services.byId.put(svc.id(), new ServiceDirectory.ServiceInfo(svc.id(), svc.name(), 3,
-                List.of("app.certs.test", "new.app.certs.test"), List.of(), List.of(), false, 0,
-                services.byId.get(svc.id()).tls()));
+        services.byId.put(
+                svc.id(),
+                new ServiceDirectory.ServiceInfo(
+                        svc.id(),
+                        svc.name(),
+                        3,
+                        List.of("app.certs.test", "new.app.certs.test"),
+                        List.of(),
+                        List.of(),
+                        false,
+                        0,
+                        services.byId.get(svc.id()).tls()));
         certs.serviceChanged(svc.id(), "UPDATED");
         StoredCertificate redone = run(c.id());
-        assertEquals(List.of("app.certs.test", "new.app.certs.test"),
-                Pem.dnsNames(Pem.readChain(redone.certPem()).get(0)).stream().sorted().toList());
+        assertEquals(
+                List.of("app.certs.test", "new.app.certs.test"),
+                Pem.dnsNames(Pem.readChain(redone.certPem()).get(0)).stream()
+                        .sorted()
+                        .toList());
         certs.serviceChanged(svc.id(), "DELETED");
         assertTrue(store.get(c.id()).isEmpty());
         assertTrue(store.forService(UUID.fromString(svc.id())).isEmpty());
@@ -284,24 +341,50 @@ class PebbleOrderIT {
     void aServiceBodyWithTlsAutoIsFollowedAndCustomNeedsAnExistingCertificate() throws Exception {
         agree();
         ServiceDirectory.ServiceInfo plain = services.add("tls-body", "body.certs.test");
-        ServiceDirectory.ServiceInfo svc = new ServiceDirectory.ServiceInfo(plain.id(), plain.name(), 2,
-                plain.domains(), List.of(), List.of(), false, 0, new ServiceDirectory.TlsSetting("auto", null, true, null));
+        ServiceDirectory.ServiceInfo svc = new ServiceDirectory.ServiceInfo(
+                plain.id(),
+                plain.name(),
+                2,
+                plain.domains(),
+                List.of(),
+                List.of(),
+                false,
+                0,
+                new ServiceDirectory.TlsSetting("auto", null, true, null));
         services.byId.put(svc.id(), svc);
         certs.serviceChanged(svc.id(), "UPDATED"); // what ServiceWatcher does on the proxy's event
         StoredCertificate c = store.forService(UUID.fromString(svc.id())).orElseThrow();
         assertEquals(List.of("body.certs.test"), c.domains());
-        assertEquals(c.id(), certs.serviceTls(UUID.fromString(svc.id())).orElseThrow().certificateId());
+        assertEquals(
+                c.id(),
+                certs.serviceTls(UUID.fromString(svc.id())).orElseThrow().certificateId());
         certs.serviceChanged(svc.id(), "UPDATED");
-        assertEquals(1, store.list().stream().filter(x -> svc.id().equals(String.valueOf(x.serviceId()))).count(),
+        assertEquals(
+                1,
+                store.list().stream()
+                        .filter(x -> svc.id().equals(String.valueOf(x.serviceId())))
+                        .count(),
                 "following again keeps the one certificate");
 
         UUID missing = UUID.randomUUID();
-        ApiException e = assertThrows(ApiException.class,
+        ApiException e = assertThrows(
+                ApiException.class,
                 () -> certs.setServiceTls(UUID.fromString(svc.id()), "custom", missing, true, null));
         assertEquals("certificateId", e.errors().get(0).field());
-        services.byId.put(svc.id(), new ServiceDirectory.ServiceInfo(svc.id(), svc.name(), 3, svc.domains(), List.of(),
-                List.of(), false, 0, new ServiceDirectory.TlsSetting("custom", missing.toString(), true, null)));
-        assertEquals("certificate " + missing + " not found",
+        services.byId.put(
+                svc.id(),
+                new ServiceDirectory.ServiceInfo(
+                        svc.id(),
+                        svc.name(),
+                        3,
+                        svc.domains(),
+                        List.of(),
+                        List.of(),
+                        false,
+                        0,
+                        new ServiceDirectory.TlsSetting("custom", missing.toString(), true, null)));
+        assertEquals(
+                "certificate " + missing + " not found",
                 certs.problem(certs.serviceTls(UUID.fromString(svc.id())).orElseThrow()));
         certs.serviceChanged(svc.id(), "DELETED");
     }

@@ -30,33 +30,48 @@ class RenewalIT {
             CertificateStore store = Fakes.store(db);
             SecretBox box = Fakes.box();
             Fakes.Events events = new Fakes.Events();
-            CertificatesConfig config = Fakes.config(pebble.directoryUrl(), pebble.caFile().toString(), true);
-            CertificateService certs = new CertificateService(store, box, new Fakes.Desired(), events,
-                    new Fakes.Services(), new AcmeServer(config.directoryUrl(), config.caFile(), store, box), challenges,
+            CertificatesConfig config =
+                    Fakes.config(pebble.directoryUrl(), pebble.caFile().toString(), true);
+            CertificateService certs = new CertificateService(
+                    store,
+                    box,
+                    new Fakes.Desired(),
+                    events,
+                    new Fakes.Services(),
+                    new AcmeServer(config.directoryUrl(), config.caFile(), store, box),
+                    challenges,
                     config);
             try {
                 certs.saveAccount("admin@example.test", true);
                 StoredCertificate c = certs.request(List.of("short.certs.test"));
                 StoredCertificate first = await(store, c, 1, Duration.ofSeconds(30));
-                long life = Duration.between(first.notBefore(), first.notAfter()).toSeconds();
+                long life =
+                        Duration.between(first.notBefore(), first.notAfter()).toSeconds();
                 assertTrue(life <= 31, "pebble issued a short-lived certificate: " + life + " s");
-                long renewIn = Duration.between(first.notBefore(), first.renewAt()).toMillis();
-                assertTrue(renewIn >= life * 1000 * 2 / 3 - 1000 && renewIn <= life * 1000 * 3 / 4 + 1000,
+                long renewIn =
+                        Duration.between(first.notBefore(), first.renewAt()).toMillis();
+                assertTrue(
+                        renewIn >= life * 1000 * 2 / 3 - 1000 && renewIn <= life * 1000 * 3 / 4 + 1000,
                         "renewal at 2/3..3/4 of the lifetime: " + renewIn + " ms of " + life + " s");
                 assertFalse(first.ari());
 
                 StoredCertificate second = await(store, c, 2, Duration.ofSeconds(45));
                 // the events follow the stored renewal (same thread, just after): wait for them, not a race
                 long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (events.topic(CertificateService.TOPIC_PREFIX + "RENEWED").isEmpty() && System.nanoTime() < until) {
+                while (events.topic(CertificateService.TOPIC_PREFIX + "RENEWED").isEmpty()
+                        && System.nanoTime() < until) {
                     Thread.sleep(100);
                 }
                 assertEquals(CertificateState.VALID, second.state());
-                assertTrue(second.notBefore().isAfter(first.notBefore()) || !second.serial().equals(first.serial()));
+                assertTrue(second.notBefore().isAfter(first.notBefore())
+                        || !second.serial().equals(first.serial()));
                 assertTrue(events.topic(AlertTopics.FIRING).stream()
                         .anyMatch(e -> "certificate.expiring".equals(e.getProperty("kind"))
                                 && c.id().toString().equals(e.getProperty("subject"))));
-                assertEquals(1, events.topic(CertificateService.TOPIC_PREFIX + "RENEWED").size());
+                assertEquals(
+                        1,
+                        events.topic(CertificateService.TOPIC_PREFIX + "RENEWED")
+                                .size());
             } finally {
                 certs.deactivate();
             }

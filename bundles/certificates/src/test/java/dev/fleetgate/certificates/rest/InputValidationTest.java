@@ -31,47 +31,74 @@ class InputValidationTest {
     @Test
     void aRequestNeedsValidDistinctDomains() throws Exception {
         assertEquals(List.of("body"), fields(assertThrows(ApiException.class, () -> certificates.request(null, null))));
-        assertEquals(List.of("body"), fields(assertThrows(ApiException.class,
-                () -> certificates.request(json("[]"), null))));
-        assertEquals(List.of("domains"), fields(assertThrows(ApiException.class,
-                () -> certificates.request(json("{}"), null))));
-        assertEquals(List.of("domains"), fields(assertThrows(ApiException.class,
-                () -> certificates.request(json("{\"domains\":\"a.test\"}"), null))));
-        assertEquals(List.of("domains"), fields(assertThrows(ApiException.class,
-                () -> certificates.request(json("{\"domains\":[]}"), null))));
-        assertEquals(List.of("domains[1]", "domains[2]", "domains[3]"), fields(assertThrows(ApiException.class,
-                () -> certificates.request(json("{\"domains\":[\"a.test\",\"bad..name\",\"A.TEST\",\"x.*.test\"]}"),
-                        null))));
-        assertEquals(List.of("domains[0]", "extra"), fields(assertThrows(ApiException.class,
-                () -> certificates.request(json("{\"domains\":[7],\"extra\":1}"), null))));
+        assertEquals(
+                List.of("body"),
+                fields(assertThrows(ApiException.class, () -> certificates.request(json("[]"), null))));
+        assertEquals(
+                List.of("domains"),
+                fields(assertThrows(ApiException.class, () -> certificates.request(json("{}"), null))));
+        assertEquals(
+                List.of("domains"),
+                fields(assertThrows(
+                        ApiException.class, () -> certificates.request(json("{\"domains\":\"a.test\"}"), null))));
+        assertEquals(
+                List.of("domains"),
+                fields(assertThrows(ApiException.class, () -> certificates.request(json("{\"domains\":[]}"), null))));
+        assertEquals(
+                List.of("domains[1]", "domains[2]", "domains[3]"),
+                fields(assertThrows(
+                        ApiException.class,
+                        () -> certificates.request(
+                                json("{\"domains\":[\"a.test\",\"bad..name\",\"A.TEST\",\"x.*.test\"]}"), null))));
+        assertEquals(
+                List.of("domains[0]", "extra"),
+                fields(assertThrows(
+                        ApiException.class, () -> certificates.request(json("{\"domains\":[7],\"extra\":1}"), null))));
         StringBuilder many = new StringBuilder("{\"domains\":[");
         for (int i = 0; i <= CertificatesResource.MAX_DOMAINS; i++) {
             many.append(i == 0 ? "" : ",").append("\"d").append(i).append(".test\"");
         }
-        assertEquals(List.of("domains"), fields(assertThrows(ApiException.class,
-                () -> certificates.request(json(many + "]}"), null))));
+        assertEquals(
+                List.of("domains"),
+                fields(assertThrows(ApiException.class, () -> certificates.request(json(many + "]}"), null))));
     }
 
     @Test
     void anUploadNeedsBothPems() throws Exception {
-        assertEquals(List.of("certificatePem", "privateKeyPem"), fields(assertThrows(ApiException.class,
-                () -> certificates.upload(json("{}"), null))));
-        assertEquals(List.of("privateKeyPem"), fields(assertThrows(ApiException.class,
-                () -> certificates.upload(json("{\"certificatePem\":\"x\",\"privateKeyPem\":"
-                        + JSON.writeValueAsString("k".repeat(CertificatesResource.MAX_PEM + 1)) + "}"), null))));
+        assertEquals(
+                List.of("certificatePem", "privateKeyPem"),
+                fields(assertThrows(ApiException.class, () -> certificates.upload(json("{}"), null))));
+        assertEquals(
+                List.of("privateKeyPem"),
+                fields(assertThrows(
+                        ApiException.class,
+                        () -> certificates.upload(
+                                json("{\"certificatePem\":\"x\",\"privateKeyPem\":"
+                                        + JSON.writeValueAsString("k".repeat(CertificatesResource.MAX_PEM + 1)) + "}"),
+                                null))));
     }
 
     @Test
     void theAccountNeedsAnAddress() throws Exception {
-        assertEquals(List.of("termsAgreed", "email"), fields(assertThrows(ApiException.class,
-                () -> certificates.saveAccount(json("{\"email\":\"not an address\",\"termsAgreed\":\"yes\"}")))));
+        assertEquals(
+                List.of("termsAgreed", "email"),
+                fields(assertThrows(
+                        ApiException.class,
+                        () -> certificates.saveAccount(
+                                json("{\"email\":\"not an address\",\"termsAgreed\":\"yes\"}")))));
     }
 
     @Test
     void badIdsAreNotFound() {
-        assertEquals(404, assertThrows(ApiException.class, () -> certificates.get("nope")).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> certificates.renew("1234")).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> tls.put("x", null)).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> certificates.get("nope")).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> certificates.renew("1234"))
+                        .status());
+        assertEquals(
+                404, assertThrows(ApiException.class, () -> tls.put("x", null)).status());
     }
 
     @Test
@@ -79,12 +106,19 @@ class InputValidationTest {
         String id = "00000000-0000-0000-0000-000000000001";
         assertEquals(List.of("body"), fields(assertThrows(ApiException.class, () -> tls.put(id, null))));
         assertEquals(List.of("mode"), fields(assertThrows(ApiException.class, () -> tls.put(id, json("{}")))));
-        assertEquals(List.of("mode"), fields(assertThrows(ApiException.class,
-                () -> tls.put(id, json("{\"mode\":\"on\"}")))));
-        assertEquals(List.of("certificateId"), fields(assertThrows(ApiException.class,
-                () -> tls.put(id, json("{\"mode\":\"custom\"}")))));
-        assertEquals(List.of("certificateId", "redirectHttp", "hstsMaxAgeSeconds"), fields(assertThrows(
-                ApiException.class, () -> tls.put(id, json("{\"mode\":\"custom\",\"certificateId\":\"x\","
-                        + "\"redirectHttp\":1,\"hstsMaxAgeSeconds\":-1}")))));
+        assertEquals(
+                List.of("mode"),
+                fields(assertThrows(ApiException.class, () -> tls.put(id, json("{\"mode\":\"on\"}")))));
+        assertEquals(
+                List.of("certificateId"),
+                fields(assertThrows(ApiException.class, () -> tls.put(id, json("{\"mode\":\"custom\"}")))));
+        assertEquals(
+                List.of("certificateId", "redirectHttp", "hstsMaxAgeSeconds"),
+                fields(assertThrows(
+                        ApiException.class,
+                        () -> tls.put(
+                                id,
+                                json("{\"mode\":\"custom\",\"certificateId\":\"x\","
+                                        + "\"redirectHttp\":1,\"hstsMaxAgeSeconds\":-1}")))));
     }
 }

@@ -49,29 +49,90 @@ public final class Pebble implements AutoCloseable {
         this.httpPort = httpPort;
         int dnsPort = base + 2;
         dir = Files.createTempDirectory("pebble");
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=fleetgate test CA",
-                "-keyout", "ca.key", "-out", "ca.pem", "-addext", "basicConstraints=critical,CA:TRUE",
-                "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "key.pem",
-                "-out", "cert.csr");
+        run(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=fleetgate test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign");
+        run(
+                "openssl",
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "cert.csr");
         Files.writeString(dir.resolve("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-        run("openssl", "x509", "-req", "-in", "cert.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-days", "2", "-extfile", "ext.cnf", "-out", "cert.pem");
-        Files.writeString(dir.resolve("pebble.json"), "{\"pebble\": {\"listenAddress\": \"127.0.0.1:" + acmePort
-                + "\", \"managementListenAddress\": \"127.0.0.1:" + (base + 1) + "\", \"certificate\": \"cert.pem\", "
-                + "\"privateKey\": \"key.pem\", \"httpPort\": " + httpPort + ", \"tlsPort\": " + (base + 3)
-                + ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false"
-                + (validitySeconds > 0 ? ", \"certificateValidityPeriod\": " + validitySeconds : "") + "}}");
+        run(
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                "cert.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                "ext.cnf",
+                "-out",
+                "cert.pem");
+        Files.writeString(
+                dir.resolve("pebble.json"),
+                "{\"pebble\": {\"listenAddress\": \"127.0.0.1:" + acmePort
+                        + "\", \"managementListenAddress\": \"127.0.0.1:" + (base + 1)
+                        + "\", \"certificate\": \"cert.pem\", "
+                        + "\"privateKey\": \"key.pem\", \"httpPort\": " + httpPort + ", \"tlsPort\": " + (base + 3)
+                        + ", \"ocspResponderURL\": \"\", \"externalAccountBindingRequired\": false"
+                        + (validitySeconds > 0 ? ", \"certificateValidityPeriod\": " + validitySeconds : "") + "}}");
         String resolver = dnsServer == null ? "127.0.0.1:" + dnsPort : dnsServer;
-        ProcessBuilder dns = new ProcessBuilder("pebble-challtestsrv", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", "",
-                "-dns01", "127.0.0.1:" + dnsPort, "-http01", "", "-https01", "", "-tlsalpn01", "",
-                "-management", "127.0.0.1:" + (base + 4)).directory(dir.toFile()).redirectErrorStream(true)
+        ProcessBuilder dns = new ProcessBuilder(
+                        "pebble-challtestsrv",
+                        "-defaultIPv4",
+                        "127.0.0.1",
+                        "-defaultIPv6",
+                        "",
+                        "-dns01",
+                        "127.0.0.1:" + dnsPort,
+                        "-http01",
+                        "",
+                        "-https01",
+                        "",
+                        "-tlsalpn01",
+                        "",
+                        "-management",
+                        "127.0.0.1:" + (base + 4))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("challtestsrv.log").toFile());
         if (dnsServer == null) {
             processes.add(dns.start());
         }
         ProcessBuilder pb = new ProcessBuilder("pebble", "-config", "pebble.json", "-dnsserver", resolver)
-                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("pebble.log").toFile());
         pb.environment().put("PEBBLE_VA_NOSLEEP", "1");
         pb.environment().putAll(env);
         processes.add(pb.start());
@@ -100,16 +161,21 @@ public final class Pebble implements AutoCloseable {
         java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
         ks.load(null, null);
         try (var in = Files.newInputStream(caFile())) {
-            ks.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+            ks.setCertificateEntry(
+                    "ca",
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
-        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(ctx).build();
-        java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("https://127.0.0.1:" + managementPort + "/roots/0")).build(),
+        java.net.http.HttpClient http =
+                java.net.http.HttpClient.newBuilder().sslContext(ctx).build();
+        java.net.http.HttpResponse<String> r = http.send(
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("https://127.0.0.1:" + managementPort + "/roots/0"))
+                        .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("pebble roots/0 answered " + r.statusCode());
@@ -123,7 +189,10 @@ public final class Pebble implements AutoCloseable {
     }
 
     private void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
@@ -152,7 +221,8 @@ public final class Pebble implements AutoCloseable {
             }
         }
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         }
     }
 }

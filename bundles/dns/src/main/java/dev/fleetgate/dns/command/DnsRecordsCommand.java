@@ -47,13 +47,26 @@ public class DnsRecordsCommand implements Action {
         table.column("State");
         table.column("Error");
         for (TrackedRecord r : records.list()) {
-            table.addRow().addContent(r.name(), r.type(), r.value(), r.ttl(), names.getOrDefault(r.zoneId(), "?") + ".",
-                    DnsJson.state(r) + (Boolean.TRUE.equals(r.adopted()) ? " (adopted)" : ""),
-                    r.lastError() == null ? "" : r.lastError());
+            table.addRow()
+                    .addContent(
+                            r.name(),
+                            r.type(),
+                            r.value(),
+                            r.ttl(),
+                            names.getOrDefault(r.zoneId(), "?") + ".",
+                            DnsJson.state(r) + (Boolean.TRUE.equals(r.adopted()) ? " (adopted)" : ""),
+                            r.lastError() == null ? "" : r.lastError());
         }
         for (RecordPlanner.Unresolved u : reconciler.unresolved()) {
-            table.addRow().addContent(u.domain(), "", "", "", names.getOrDefault(u.zoneId(), "?") + ".", "NO_ADDRESS",
-                    u.reason());
+            table.addRow()
+                    .addContent(
+                            u.domain(),
+                            "",
+                            "",
+                            "",
+                            names.getOrDefault(u.zoneId(), "?") + ".",
+                            "NO_ADDRESS",
+                            u.reason());
         }
         table.print(System.out);
         return null;

@@ -9,7 +9,9 @@ import dev.fleetgate.dns.internal.Reconciler;
 import dev.fleetgate.dns.internal.SyncResult;
 
 /** {@code fleetgate:dns-sync}: a full reconcile now, ignoring backoff; prints what it did. */
-@Command(scope = "fleetgate", name = "dns-sync",
+@Command(
+        scope = "fleetgate",
+        name = "dns-sync",
         description = "Reconciles every zone now and sends every record again (ignores retry backoff)")
 @Service
 public class DnsSyncCommand implements Action {
@@ -28,9 +30,10 @@ public class DnsSyncCommand implements Action {
             System.out.println("Nothing to send (" + r.millis() + " ms).");
         }
         for (SyncResult.Zone z : r.zones()) {
-            System.out.println(z.zone() + ".: " + (z.error() == null
-                    ? z.added() + " record(s) sent, " + z.deleted() + " deleted"
-                    : "FAILED: " + z.error() + " (next attempt " + z.nextAttempt() + ")"));
+            System.out.println(z.zone() + ".: "
+                    + (z.error() == null
+                            ? z.added() + " record(s) sent, " + z.deleted() + " deleted"
+                            : "FAILED: " + z.error() + " (next attempt " + z.nextAttempt() + ")"));
         }
         return null;
     }

@@ -30,8 +30,8 @@ public class DnsZonesCommand implements Action {
 
     @Override
     public Object execute() {
-        Map<UUID, List<TrackedRecord>> byZone = records.list().stream()
-                .collect(Collectors.groupingBy(TrackedRecord::zoneId));
+        Map<UUID, List<TrackedRecord>> byZone =
+                records.list().stream().collect(Collectors.groupingBy(TrackedRecord::zoneId));
         ShellTable table = new ShellTable();
         table.column("Zone");
         table.column("Id");
@@ -46,12 +46,21 @@ public class DnsZonesCommand implements Action {
         table.column("Last error");
         for (StoredZone z : zones.list()) {
             DnsJson.Counts c = DnsJson.count(byZone.getOrDefault(z.id(), List.of()));
-            String server = z.server().indexOf(':') >= 0 ? "[" + z.server() + "]:" + z.port() : z.server() + ":" + z.port();
-            table.addRow().addContent(z.zone() + ".", z.id(), z.provider(), server,
-                    z.tsigKeyName() == null ? "(unsigned)" : z.tsigKeyName() + " " + z.tsigAlgorithm(), z.ttl(),
-                    c.synced(), c.pending() + c.deleting(), c.failed(),
-                    z.status().lastSyncAt() == null ? "" : z.status().lastSyncAt(),
-                    z.status().lastError() == null ? "" : z.status().lastError());
+            String server =
+                    z.server().indexOf(':') >= 0 ? "[" + z.server() + "]:" + z.port() : z.server() + ":" + z.port();
+            table.addRow()
+                    .addContent(
+                            z.zone() + ".",
+                            z.id(),
+                            z.provider(),
+                            server,
+                            z.tsigKeyName() == null ? "(unsigned)" : z.tsigKeyName() + " " + z.tsigAlgorithm(),
+                            z.ttl(),
+                            c.synced(),
+                            c.pending() + c.deleting(),
+                            c.failed(),
+                            z.status().lastSyncAt() == null ? "" : z.status().lastSyncAt(),
+                            z.status().lastError() == null ? "" : z.status().lastError());
         }
         table.print(System.out);
         return null;

@@ -9,8 +9,7 @@ import dev.fleetgate.dns.RecordType;
 
 /** IP literals (never resolved as names) in one canonical text form per address. */
 public final class Addresses {
-    private Addresses() {
-    }
+    private Addresses() {}
 
     /**
      * @return the canonical text of an IP literal (IPv6 compressed per RFC 5952), or null when
@@ -52,7 +51,7 @@ public final class Addresses {
         // the longest run (>= 2) of zero groups becomes "::" (RFC 5952 section 4.2)
         int bestStart = -1;
         int bestLen = 1;
-        for (int i = 0; i < 8;) {
+        for (int i = 0; i < 8; ) {
             if (g[i] != 0) {
                 i++;
                 continue;

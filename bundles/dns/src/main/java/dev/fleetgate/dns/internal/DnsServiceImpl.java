@@ -46,8 +46,10 @@ public final class DnsServiceImpl implements DnsService {
                 throw new IllegalArgumentException("Only TXT records may be changed through DnsService, not "
                         + c.record().type() + " " + c.record().name());
             }
-            StoredZone z = zoneFor(c.record().name(), all).orElseThrow(() -> new DnsException(
-                    DnsException.Kind.CONFIG, "No DNS zone configured for " + c.record().name()));
+            StoredZone z = zoneFor(c.record().name(), all)
+                    .orElseThrow(() -> new DnsException(
+                            DnsException.Kind.CONFIG,
+                            "No DNS zone configured for " + c.record().name()));
             byZone.computeIfAbsent(z, k -> new ArrayList<>()).add(c);
         }
         for (Map.Entry<StoredZone, List<RecordChange>> e : byZone.entrySet()) {
@@ -57,20 +59,24 @@ public final class DnsServiceImpl implements DnsService {
 
     @Override
     public List<DnsRecord> lookup(String name, RecordType type) throws DnsException {
-        StoredZone z = zoneFor(name, zones.list()).orElseThrow(() -> new DnsException(
-                DnsException.Kind.CONFIG, "No DNS zone configured for " + name));
+        StoredZone z = zoneFor(name, zones.list())
+                .orElseThrow(() -> new DnsException(DnsException.Kind.CONFIG, "No DNS zone configured for " + name));
         return provider(z).lookup(access.open(z), new DnsRecord(name, type, "", 0).name(), type);
     }
 
     private DnsProvider provider(StoredZone z) throws DnsException {
-        return providers.get(z.provider()).orElseThrow(() -> new DnsException(DnsException.Kind.CONFIG,
-                "DNS provider " + z.provider() + " of zone " + z.zone() + " is not available"));
+        return providers
+                .get(z.provider())
+                .orElseThrow(() -> new DnsException(
+                        DnsException.Kind.CONFIG,
+                        "DNS provider " + z.provider() + " of zone " + z.zone() + " is not available"));
     }
 
     private static Optional<StoredZone> zoneFor(String name, List<StoredZone> all) {
         String n = new DnsRecord(name, RecordType.TXT, "", 0).name();
         String base = n.startsWith("*.") ? n.substring(2) : n;
-        return all.stream().filter(z -> Names.inZone(base, z.zone()))
+        return all.stream()
+                .filter(z -> Names.inZone(base, z.zone()))
                 .max((a, b) -> Integer.compare(a.zone().length(), b.zone().length()));
     }
 }

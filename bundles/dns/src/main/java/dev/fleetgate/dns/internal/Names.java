@@ -10,13 +10,13 @@ import dev.fleetgate.api.DomainNames.InvalidNameException;
  * of the shared syntax checks of {@link DomainNames}.
  */
 public final class Names {
-    private Names() {
-    }
+    private Names() {}
 
     /** A zone apex: IDN to punycode, lower case, one trailing dot dropped, LDH labels, no wildcard. */
     public static String zone(String raw) throws InvalidNameException {
         if (stripDot(raw).isEmpty()) {
-            throw new InvalidNameException("must be a domain name such as example.com. (the root zone is not supported)");
+            throw new InvalidNameException(
+                    "must be a domain name such as example.com. (the root zone is not supported)");
         }
         return DomainNames.normalizeName(raw);
     }

@@ -27,23 +27,29 @@ import dev.fleetgate.dns.DnsProvider;
 public final class Providers {
     private static final Logger LOG = LoggerFactory.getLogger(Providers.class);
 
-    private record Entry(Object identity, Supplier<DnsProvider> provider) {
-    }
+    private record Entry(Object identity, Supplier<DnsProvider> provider) {}
 
     private final Map<String, Entry> byType = new ConcurrentHashMap<>();
 
-    @Reference(service = DnsProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindProvider")
+    @Reference(
+            service = DnsProvider.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unbindProvider")
     void bindProvider(ComponentServiceObjects<DnsProvider> service, Map<String, Object> props) {
         DnsProvider[] got = new DnsProvider[1];
-        add(service, () -> {
-            synchronized (got) {
-                if (got[0] == null) {
-                    got[0] = service.getService();
-                }
-                return got[0];
-            }
-        }, props);
+        add(
+                service,
+                () -> {
+                    synchronized (got) {
+                        if (got[0] == null) {
+                            got[0] = service.getService();
+                        }
+                        return got[0];
+                    }
+                },
+                props);
     }
 
     void unbindProvider(ComponentServiceObjects<DnsProvider> service, Map<String, Object> props) {

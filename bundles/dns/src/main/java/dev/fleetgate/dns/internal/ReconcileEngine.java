@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import dev.fleetgate.api.AgentInfo;
-import dev.fleetgate.proxy.ServiceDirectory.ServiceInfo;
 import dev.fleetgate.api.Backoff;
+import dev.fleetgate.proxy.ServiceDirectory.ServiceInfo;
 
 /**
  * One reconcile pass over every zone: plan the records the services need, write the
@@ -38,9 +38,16 @@ public final class ReconcileEngine {
     private final Clock clock;
     private volatile List<RecordPlanner.Unresolved> unresolved = List.of();
 
-    public ReconcileEngine(ZoneStore zones, RecordStore records, Supplier<List<ServiceInfo>> services,
-            Supplier<List<AgentInfo>> agents, Providers providers, ZoneAccess access, Backoff backoff,
-            RecordPlanner.Options options, Clock clock) {
+    public ReconcileEngine(
+            ZoneStore zones,
+            RecordStore records,
+            Supplier<List<ServiceInfo>> services,
+            Supplier<List<AgentInfo>> agents,
+            Providers providers,
+            ZoneAccess access,
+            Backoff backoff,
+            RecordPlanner.Options options,
+            Clock clock) {
         this.zones = zones;
         this.records = records;
         this.services = services;
@@ -77,7 +84,9 @@ public final class ReconcileEngine {
 
     private SyncResult pass(boolean force, long start) {
         List<StoredZone> all = zones.list();
-        List<RecordPlanner.Zone> planned = all.stream().map(z -> new RecordPlanner.Zone(z.id(), z.zone(), z.ttl())).toList();
+        List<RecordPlanner.Zone> planned = all.stream()
+                .map(z -> new RecordPlanner.Zone(z.id(), z.zone(), z.ttl()))
+                .toList();
         RecordPlanner.Plan plan = all.isEmpty()
                 ? new RecordPlanner.Plan(List.of(), List.of())
                 : RecordPlanner.desired(services.get(), agents.get(), planned, options);
@@ -122,8 +131,13 @@ public final class ReconcileEngine {
                     return new Removal(false, false, null);
                 }
                 List<TrackedRecord> rows = records.list(zoneId);
-                records.write(new RecordPlanner.Diff(List.of(), List.of(), rows.stream()
-                        .filter(r -> r.state() != TrackedRecord.State.DELETING).map(TrackedRecord::key).toList()));
+                records.write(new RecordPlanner.Diff(
+                        List.of(),
+                        List.of(),
+                        rows.stream()
+                                .filter(r -> r.state() != TrackedRecord.State.DELETING)
+                                .map(TrackedRecord::key)
+                                .toList()));
                 SyncResult.Zone r = sync.sync(z, records.list(zoneId), true, clock.instant());
                 String error = r == null ? null : r.error();
                 if (error != null && !force) {
@@ -143,8 +157,7 @@ public final class ReconcileEngine {
      * @param deleted the zone is gone
      * @param error   why its records could not be deleted from the server, or null
      */
-    public record Removal(boolean found, boolean deleted, String error) {
-    }
+    public record Removal(boolean found, boolean deleted, String error) {}
 
     private static boolean tryLock(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {

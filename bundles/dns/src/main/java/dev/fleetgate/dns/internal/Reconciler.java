@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.Backoff;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.security.SecretBox;
-import dev.fleetgate.api.Backoff;
 
 /**
  * Keeps the records of services in step: reconciles (debounced) after a service changed, a
@@ -48,12 +48,16 @@ import dev.fleetgate.api.Backoff;
  * component is inactive, so a missing module never reads as "no services, delete every
  * record".
  */
-@Component(service = {Reconciler.class, EventHandler.class}, immediate = true, configurationPid = DnsConfig.PID,
+@Component(
+        service = {Reconciler.class, EventHandler.class},
+        immediate = true,
+        configurationPid = DnsConfig.PID,
         property = {
             EventConstants.EVENT_TOPIC + "=" + ServiceDirectory.TOPIC_CHANGED,
             EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_STATUS,
             EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_REPORT,
-            EventConstants.EVENT_TOPIC + "=" + ZoneService.TOPIC_ZONE_CHANGED})
+            EventConstants.EVENT_TOPIC + "=" + ZoneService.TOPIC_ZONE_CHANGED
+        })
 @Designate(ocd = DnsConfig.class)
 public final class Reconciler implements EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -71,13 +75,30 @@ public final class Reconciler implements EventHandler {
     private volatile String agentFingerprint = "";
 
     @Activate
-    public Reconciler(@Reference ServiceDirectory services, @Reference AgentDirectory agents,
-            @Reference ZoneStore zones, @Reference RecordStore records, @Reference Providers providers,
-            @Reference SecretBox box, DnsConfig config) {
-        this(new ReconcileEngine(zones, records, services::services, agents::list, providers, new ZoneAccess(box),
-                new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofSeconds(config.retryMaxSeconds())),
-                new RecordPlanner.Options(config.onlineAgentsOnly(), config.preferEdge()), Clock.systemUTC()),
-                agents::list, config.debounceMillis(), config.resyncSeconds());
+    public Reconciler(
+            @Reference ServiceDirectory services,
+            @Reference AgentDirectory agents,
+            @Reference ZoneStore zones,
+            @Reference RecordStore records,
+            @Reference Providers providers,
+            @Reference SecretBox box,
+            DnsConfig config) {
+        this(
+                new ReconcileEngine(
+                        zones,
+                        records,
+                        services::services,
+                        agents::list,
+                        providers,
+                        new ZoneAccess(box),
+                        new Backoff(
+                                Duration.ofSeconds(config.retryInitialSeconds()),
+                                Duration.ofSeconds(config.retryMaxSeconds())),
+                        new RecordPlanner.Options(config.onlineAgentsOnly(), config.preferEdge()),
+                        Clock.systemUTC()),
+                agents::list,
+                config.debounceMillis(),
+                config.resyncSeconds());
     }
 
     /** For tests: an engine of one's own. */
@@ -123,10 +144,13 @@ public final class Reconciler implements EventHandler {
     public void trigger() {
         if (pending.compareAndSet(false, true)) {
             try {
-                executor.schedule(() -> {
-                    pending.set(false);
-                    runNow(false);
-                }, debounceMillis, TimeUnit.MILLISECONDS);
+                executor.schedule(
+                        () -> {
+                            pending.set(false);
+                            runNow(false);
+                        },
+                        debounceMillis,
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 pending.set(false); // shutting down
             }
@@ -197,7 +221,8 @@ public final class Reconciler implements EventHandler {
     }
 
     static String fingerprint(List<AgentInfo> agents) {
-        return agents.stream().sorted(Comparator.comparing(AgentInfo::id))
+        return agents.stream()
+                .sorted(Comparator.comparing(AgentInfo::id))
                 .map(a -> a.id() + "|" + a.role() + "|" + a.status() + "|" + Objects.toString(a.address(), ""))
                 .collect(Collectors.joining(";"));
     }

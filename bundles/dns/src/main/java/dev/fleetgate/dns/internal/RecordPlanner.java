@@ -23,8 +23,7 @@ import dev.fleetgate.proxy.ServiceDirectory.ServiceInfo;
 public final class RecordPlanner {
 
     /** A zone as the planner needs it. */
-    public record Zone(UUID id, String name, int ttl) {
-    }
+    public record Zone(UUID id, String name, int ttl) {}
 
     /** Planner switches (see {@link DnsConfig}). */
     public record Options(boolean onlineAgentsOnly, boolean preferEdge) {
@@ -39,12 +38,10 @@ public final class RecordPlanner {
     }
 
     /** A domain in a zone that gets no record, and why. */
-    public record Unresolved(UUID zoneId, String domain, UUID serviceId, String reason) {
-    }
+    public record Unresolved(UUID zoneId, String domain, UUID serviceId, String reason) {}
 
     /** What the services need. */
-    public record Plan(List<Desired> desired, List<Unresolved> unresolved) {
-    }
+    public record Plan(List<Desired> desired, List<Unresolved> unresolved) {}
 
     /**
      * Row changes.
@@ -60,11 +57,9 @@ public final class RecordPlanner {
     }
 
     /** @param resend whether the row goes back to ADDING */
-    public record Update(Desired desired, boolean resend) {
-    }
+    public record Update(Desired desired, boolean resend) {}
 
-    private RecordPlanner() {
-    }
+    private RecordPlanner() {}
 
     /**
      * @param services every service
@@ -92,7 +87,10 @@ public final class RecordPlanner {
                 if (options.preferEdge() && !edges.isEmpty()) {
                     serving.addAll(edges);
                 } else {
-                    s.agentIds().stream().map(byId::get).filter(Objects::nonNull).forEach(serving::add);
+                    s.agentIds().stream()
+                            .map(byId::get)
+                            .filter(Objects::nonNull)
+                            .forEach(serving::add);
                 }
             }
             Targets found = targets(serving, options.onlineAgentsOnly());
@@ -120,15 +118,15 @@ public final class RecordPlanner {
         String base = domain.startsWith("*.") ? domain.substring(2) : domain;
         Zone best = null;
         for (Zone z : zones) {
-            if (Names.inZone(base, z.name()) && (best == null || z.name().length() > best.name().length())) {
+            if (Names.inZone(base, z.name())
+                    && (best == null || z.name().length() > best.name().length())) {
                 best = z;
             }
         }
         return best;
     }
 
-    private record Targets(List<String> values, String reason) {
-    }
+    private record Targets(List<String> values, String reason) {}
 
     private static Targets targets(List<AgentInfo> serving, boolean onlineOnly) {
         if (serving.isEmpty()) {
@@ -136,7 +134,9 @@ public final class RecordPlanner {
         }
         List<AgentInfo> use = serving;
         if (onlineOnly) {
-            List<AgentInfo> online = serving.stream().filter(a -> a.status() == AgentInfo.Status.ONLINE).toList();
+            List<AgentInfo> online = serving.stream()
+                    .filter(a -> a.status() == AgentInfo.Status.ONLINE)
+                    .toList();
             if (!online.isEmpty()) {
                 use = online; // none online: keep pointing at all of them rather than at nothing
             }

@@ -71,8 +71,9 @@ public final class RecordStore {
                 }
                 ps.executeBatch();
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE dns_record SET state = 'DELETING', updated_at = now()"
-                    + " WHERE zone_id = ? AND name = ? AND type = ? AND value = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE dns_record SET state = 'DELETING', updated_at = now()"
+                            + " WHERE zone_id = ? AND name = ? AND type = ? AND value = ?")) {
                 for (TrackedRecord.Key k : diff.deletes()) {
                     bindKey(ps, 1, k);
                     ps.addBatch();
@@ -128,10 +129,16 @@ public final class RecordStore {
             return;
         }
         Jdbc.tx(dataSource, c -> {
-            batch(c, "UPDATE dns_record SET state = 'PRESENT', last_error = NULL, updated_at = now()"
-                    + " WHERE zone_id = ? AND name = ? AND type = ? AND value = ? AND state = 'ADDING'", added);
-            batch(c, "DELETE FROM dns_record WHERE zone_id = ? AND name = ? AND type = ? AND value = ?"
-                    + " AND state = 'DELETING'", deleted);
+            batch(
+                    c,
+                    "UPDATE dns_record SET state = 'PRESENT', last_error = NULL, updated_at = now()"
+                            + " WHERE zone_id = ? AND name = ? AND type = ? AND value = ? AND state = 'ADDING'",
+                    added);
+            batch(
+                    c,
+                    "DELETE FROM dns_record WHERE zone_id = ? AND name = ? AND type = ? AND value = ?"
+                            + " AND state = 'DELETING'",
+                    deleted);
             return null;
         });
     }
@@ -185,10 +192,16 @@ public final class RecordStore {
                 List<TrackedRecord> out = new ArrayList<>();
                 while (rs.next()) {
                     Object adopted = rs.getObject("adopted");
-                    out.add(new TrackedRecord(rs.getObject("zone_id", UUID.class), rs.getString("name"),
-                            RecordType.valueOf(rs.getString("type")), rs.getString("value"), rs.getInt("ttl"),
-                            rs.getObject("service_id", UUID.class), TrackedRecord.State.valueOf(rs.getString("state")),
-                            adopted == null ? null : (Boolean) adopted, rs.getString("last_error"),
+                    out.add(new TrackedRecord(
+                            rs.getObject("zone_id", UUID.class),
+                            rs.getString("name"),
+                            RecordType.valueOf(rs.getString("type")),
+                            rs.getString("value"),
+                            rs.getInt("ttl"),
+                            rs.getObject("service_id", UUID.class),
+                            TrackedRecord.State.valueOf(rs.getString("state")),
+                            adopted == null ? null : (Boolean) adopted,
+                            rs.getString("last_error"),
                             Jdbc.instant(rs, "updated_at")));
                 }
                 return out;

@@ -37,7 +37,9 @@ import dev.fleetgate.dns.TsigKey;
  * the server), over TCP, signed with the zone's TSIG key; lookups are TSIG-signed queries to
  * the same server.
  */
-@Component(service = DnsProvider.class, property = DnsProvider.TYPE + "=" + Rfc2136Provider.TYPE,
+@Component(
+        service = DnsProvider.class,
+        property = DnsProvider.TYPE + "=" + Rfc2136Provider.TYPE,
         configurationPid = DnsConfig.PID)
 public final class Rfc2136Provider implements DnsProvider {
     public static final String TYPE = "rfc2136";
@@ -68,8 +70,8 @@ public final class Rfc2136Provider implements DnsProvider {
             Update update = new Update(origin);
             for (RecordChange c : batch) {
                 if (!zone.contains(base(c.record().name()))) {
-                    throw new DnsException(DnsException.Kind.REJECTED,
-                            c.record().name() + " is not in zone " + zone.name());
+                    throw new DnsException(
+                            DnsException.Kind.REJECTED, c.record().name() + " is not in zone " + zone.name());
                 }
                 org.xbill.DNS.Record r = toRecord(c.record());
                 if (c.operation() == RecordChange.Operation.ADD) {
@@ -120,11 +122,17 @@ public final class Rfc2136Provider implements DnsProvider {
         try {
             return resolver.send(message);
         } catch (SocketTimeoutException e) {
-            throw new DnsException(DnsException.Kind.NETWORK, "DNS server " + where(zone) + " did not answer the "
-                    + what + " within " + timeout.toSeconds() + " s", e);
+            throw new DnsException(
+                    DnsException.Kind.NETWORK,
+                    "DNS server " + where(zone) + " did not answer the " + what + " within " + timeout.toSeconds()
+                            + " s",
+                    e);
         } catch (IOException e) {
-            throw new DnsException(DnsException.Kind.NETWORK, "DNS " + what + " to " + where(zone) + " failed: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new DnsException(
+                    DnsException.Kind.NETWORK,
+                    "DNS " + what + " to " + where(zone) + " failed: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    e);
         }
     }
 
@@ -139,8 +147,8 @@ public final class Rfc2136Provider implements DnsProvider {
             case A, AAAA -> address(n, r);
             case TXT -> {
                 if (r.value().length() > 255) {
-                    throw new DnsException(DnsException.Kind.REJECTED, "TXT value of " + r.name()
-                            + " is longer than 255 characters");
+                    throw new DnsException(
+                            DnsException.Kind.REJECTED, "TXT value of " + r.name() + " is longer than 255 characters");
                 }
                 yield new TXTRecord(n, DClass.IN, r.ttl(), r.value());
             }
@@ -150,24 +158,29 @@ public final class Rfc2136Provider implements DnsProvider {
     private static org.xbill.DNS.Record address(Name n, DnsRecord r) throws DnsException {
         String canonical = Addresses.canonical(r.value());
         if (canonical == null || Addresses.typeOf(canonical) != r.type()) {
-            throw new DnsException(DnsException.Kind.REJECTED, r.value() + " is not an "
-                    + (r.type() == RecordType.A ? "IPv4" : "IPv6") + " address (record " + r.name() + ")");
+            throw new DnsException(
+                    DnsException.Kind.REJECTED,
+                    r.value() + " is not an " + (r.type() == RecordType.A ? "IPv4" : "IPv6") + " address (record "
+                            + r.name() + ")");
         }
         try {
-            InetAddress a = InetAddress.getByAddress(org.xbill.DNS.Address.toByteArray(canonical,
-                    r.type() == RecordType.A ? org.xbill.DNS.Address.IPv4 : org.xbill.DNS.Address.IPv6));
-            return r.type() == RecordType.A ? new ARecord(n, DClass.IN, r.ttl(), a) : new AAAARecord(n, DClass.IN, r.ttl(), a);
+            InetAddress a = InetAddress.getByAddress(org.xbill.DNS.Address.toByteArray(
+                    canonical, r.type() == RecordType.A ? org.xbill.DNS.Address.IPv4 : org.xbill.DNS.Address.IPv6));
+            return r.type() == RecordType.A
+                    ? new ARecord(n, DClass.IN, r.ttl(), a)
+                    : new AAAARecord(n, DClass.IN, r.ttl(), a);
         } catch (UnknownHostException e) {
             throw new DnsException(DnsException.Kind.REJECTED, r.value() + " is not an address");
         }
     }
 
     static DnsRecord fromRecord(org.xbill.DNS.Record r, RecordType type, String name) {
-        String value = switch (type) {
-            case A -> Addresses.toText(((ARecord) r).getAddress().getAddress());
-            case AAAA -> Addresses.toText(((AAAARecord) r).getAddress().getAddress());
-            case TXT -> String.join("", ((TXTRecord) r).getStrings());
-        };
+        String value =
+                switch (type) {
+                    case A -> Addresses.toText(((ARecord) r).getAddress().getAddress());
+                    case AAAA -> Addresses.toText(((AAAARecord) r).getAddress().getAddress());
+                    case TXT -> String.join("", ((TXTRecord) r).getStrings());
+                };
         return new DnsRecord(name, type, value, (int) Math.min(Integer.MAX_VALUE, r.getTTL()));
     }
 
@@ -184,6 +197,8 @@ public final class Rfc2136Provider implements DnsProvider {
     }
 
     private static String where(DnsZone zone) {
-        return zone.server().indexOf(':') >= 0 ? "[" + zone.server() + "]:" + zone.port() : zone.server() + ":" + zone.port();
+        return zone.server().indexOf(':') >= 0
+                ? "[" + zone.server() + "]:" + zone.port()
+                : zone.server() + ":" + zone.port();
     }
 }

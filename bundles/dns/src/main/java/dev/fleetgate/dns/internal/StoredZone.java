@@ -8,12 +8,23 @@ import java.util.UUID;
  *
  * @param sealedSecret the secret sealed by {@code SecretBox}, or null
  */
-public record StoredZone(UUID id, String zone, String provider, String server, int port, String tsigKeyName,
-        String tsigAlgorithm, String sealedSecret, int ttl, Instant createdAt, Instant updatedAt, Status status) {
+public record StoredZone(
+        UUID id,
+        String zone,
+        String provider,
+        String server,
+        int port,
+        String tsigKeyName,
+        String tsigAlgorithm,
+        String sealedSecret,
+        int ttl,
+        Instant createdAt,
+        Instant updatedAt,
+        Status status) {
 
     /** Where the zone's synchronisation stands. */
-    public record Status(Instant lastSyncAt, String lastError, Instant lastErrorAt, int failures,
-            Instant nextAttemptAt) {
+    public record Status(
+            Instant lastSyncAt, String lastError, Instant lastErrorAt, int failures, Instant nextAttemptAt) {
         public static final Status NEW = new Status(null, null, null, 0, null);
     }
 

@@ -21,9 +21,8 @@ public record SyncResult(boolean busy, List<Zone> zones, Instant nextAttempt, lo
      * @param error   the failure, or null
      * @param waiting the zone is backing off until {@code nextAttempt}; nothing was sent
      */
-    public record Zone(UUID zoneId, String zone, int added, int deleted, String error, boolean waiting,
-            Instant nextAttempt) {
-    }
+    public record Zone(
+            UUID zoneId, String zone, int added, int deleted, String error, boolean waiting, Instant nextAttempt) {}
 
     public static SyncResult busy(long millis) {
         return new SyncResult(true, List.of(), null, millis);

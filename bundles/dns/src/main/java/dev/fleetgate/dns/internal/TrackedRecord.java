@@ -12,11 +12,24 @@ import dev.fleetgate.dns.RecordType;
  * @param adopted null = not looked up yet, true = it existed before Fleetgate wanted it (so it
  *                is never deleted from the server), false = Fleetgate's own
  */
-public record TrackedRecord(UUID zoneId, String name, RecordType type, String value, int ttl, UUID serviceId,
-        State state, Boolean adopted, String lastError, Instant updatedAt) {
+public record TrackedRecord(
+        UUID zoneId,
+        String name,
+        RecordType type,
+        String value,
+        int ttl,
+        UUID serviceId,
+        State state,
+        Boolean adopted,
+        String lastError,
+        Instant updatedAt) {
 
     /** Where the record stands. */
-    public enum State { ADDING, PRESENT, DELETING }
+    public enum State {
+        ADDING,
+        PRESENT,
+        DELETING
+    }
 
     public Key key() {
         return new Key(zoneId, name, type, value);
@@ -27,6 +40,5 @@ public record TrackedRecord(UUID zoneId, String name, RecordType type, String va
     }
 
     /** Identity of a record within the module. */
-    public record Key(UUID zoneId, String name, RecordType type, String value) {
-    }
+    public record Key(UUID zoneId, String name, RecordType type, String value) {}
 }

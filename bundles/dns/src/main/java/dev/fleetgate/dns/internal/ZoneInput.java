@@ -7,8 +7,15 @@ package dev.fleetgate.dns.internal;
  * @param tsigKeyName   null for unsigned messages
  * @param tsigSecret    base64 of the new secret, or null to keep the stored one (updates only)
  */
-public record ZoneInput(String zone, String provider, String server, int port, String tsigKeyName,
-        String tsigAlgorithm, String tsigSecret, int ttl) {
+public record ZoneInput(
+        String zone,
+        String provider,
+        String server,
+        int port,
+        String tsigKeyName,
+        String tsigAlgorithm,
+        String tsigSecret,
+        int ttl) {
 
     @Override
     public String toString() {

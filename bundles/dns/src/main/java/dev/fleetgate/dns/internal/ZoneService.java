@@ -30,7 +30,10 @@ public final class ZoneService {
     private final EventAdmin events;
 
     @Activate
-    public ZoneService(@Reference ZoneStore store, @Reference Providers providers, @Reference SecretBox box,
+    public ZoneService(
+            @Reference ZoneStore store,
+            @Reference Providers providers,
+            @Reference SecretBox box,
             @Reference EventAdmin events) {
         this.store = store;
         this.providers = providers;

@@ -36,7 +36,9 @@ public final class ZoneStore {
     private final DataSource dataSource;
 
     @Activate
-    public ZoneStore(@Reference(target = Database.TARGET) DataSource dataSource, @Reference SchemaMigrator migrator,
+    public ZoneStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
             BundleContext context) {
         this(dataSource);
         migrator.migrate("dns", context.getBundle(), "db/dns");
@@ -82,7 +84,9 @@ public final class ZoneStore {
                 ps.setString(2, in.zone());
                 bind(ps, 3, in, sealedSecret);
                 if (ps.executeUpdate() == 0) {
-                    throw new ApiException(409, "Zone already configured",
+                    throw new ApiException(
+                            409,
+                            "Zone already configured",
                             List.of(new FieldError("zone", in.zone() + ". is already configured")));
                 }
             }
@@ -183,11 +187,23 @@ public final class ZoneStore {
     }
 
     private static StoredZone read(ResultSet rs) throws SQLException {
-        return new StoredZone(rs.getObject("id", UUID.class), rs.getString("zone"), rs.getString("provider"),
-                rs.getString("server"), rs.getInt("port"), rs.getString("tsig_key_name"),
-                rs.getString("tsig_algorithm"), rs.getString("tsig_secret"), rs.getInt("ttl"),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
-                new StoredZone.Status(Jdbc.instant(rs, "last_sync_at"), rs.getString("last_error"),
-                        Jdbc.instant(rs, "last_error_at"), rs.getInt("failures"), Jdbc.instant(rs, "next_attempt_at")));
+        return new StoredZone(
+                rs.getObject("id", UUID.class),
+                rs.getString("zone"),
+                rs.getString("provider"),
+                rs.getString("server"),
+                rs.getInt("port"),
+                rs.getString("tsig_key_name"),
+                rs.getString("tsig_algorithm"),
+                rs.getString("tsig_secret"),
+                rs.getInt("ttl"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "updated_at"),
+                new StoredZone.Status(
+                        Jdbc.instant(rs, "last_sync_at"),
+                        rs.getString("last_error"),
+                        Jdbc.instant(rs, "last_error_at"),
+                        rs.getInt("failures"),
+                        Jdbc.instant(rs, "next_attempt_at")));
     }
 }

@@ -11,13 +11,13 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fleetgate.api.Backoff;
 import dev.fleetgate.dns.DnsException;
 import dev.fleetgate.dns.DnsProvider;
 import dev.fleetgate.dns.DnsRecord;
 import dev.fleetgate.dns.DnsZone;
 import dev.fleetgate.dns.RecordChange;
 import dev.fleetgate.dns.RecordType;
-import dev.fleetgate.api.Backoff;
 
 /**
  * Sends one zone's pending records to its server: looks up names about to be added for the
@@ -43,7 +43,9 @@ final class ZoneSync {
 
     /** @return null when the zone has nothing pending */
     SyncResult.Zone sync(StoredZone z, List<TrackedRecord> rows, boolean force, Instant now) {
-        List<TrackedRecord> pending = rows.stream().filter(r -> r.state() != TrackedRecord.State.PRESENT).toList();
+        List<TrackedRecord> pending = rows.stream()
+                .filter(r -> r.state() != TrackedRecord.State.PRESENT)
+                .toList();
         if (pending.isEmpty()) {
             return null;
         }
@@ -52,8 +54,10 @@ final class ZoneSync {
             return new SyncResult.Zone(z.id(), z.zone(), 0, 0, z.status().lastError(), true, next);
         }
         try {
-            DnsProvider provider = providers.get(z.provider()).orElseThrow(() -> new DnsException(
-                    DnsException.Kind.CONFIG, "DNS provider " + z.provider() + " is not available"));
+            DnsProvider provider = providers
+                    .get(z.provider())
+                    .orElseThrow(() -> new DnsException(
+                            DnsException.Kind.CONFIG, "DNS provider " + z.provider() + " is not available"));
             DnsZone zone = access.open(z);
             List<TrackedRecord> resolved = adopt(provider, zone, pending);
             List<RecordChange> changes = new ArrayList<>();
@@ -117,13 +121,24 @@ final class ZoneSync {
             }
             boolean there = values.contains(r.value());
             (there ? adopted : own).add(r);
-            out.add(new TrackedRecord(r.zoneId(), r.name(), r.type(), r.value(), r.ttl(), r.serviceId(), r.state(),
-                    there, r.lastError(), r.updatedAt()));
+            out.add(new TrackedRecord(
+                    r.zoneId(),
+                    r.name(),
+                    r.type(),
+                    r.value(),
+                    r.ttl(),
+                    r.serviceId(),
+                    r.state(),
+                    there,
+                    r.lastError(),
+                    r.updatedAt()));
         }
         records.adopted(adopted, own);
         if (!adopted.isEmpty()) {
-            LOG.info("DNS zone {}: {} record(s) existed already; adopted, they will never be deleted by Fleetgate",
-                    zone.name(), adopted.size());
+            LOG.info(
+                    "DNS zone {}: {} record(s) existed already; adopted, they will never be deleted by Fleetgate",
+                    zone.name(),
+                    adopted.size());
         }
         return out;
     }

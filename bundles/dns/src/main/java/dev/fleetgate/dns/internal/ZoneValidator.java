@@ -159,8 +159,10 @@ public final class ZoneValidator {
             return null;
         }
         if (key.length < TsigKey.MIN_SECRET_BYTES || key.length > MAX_SECRET_BYTES) {
-            r.error("tsigSecret", "must decode to " + TsigKey.MIN_SECRET_BYTES + " to " + MAX_SECRET_BYTES
-                    + " bytes, not " + key.length);
+            r.error(
+                    "tsigSecret",
+                    "must decode to " + TsigKey.MIN_SECRET_BYTES + " to " + MAX_SECRET_BYTES + " bytes, not "
+                            + key.length);
             return null;
         }
         return Base64.getEncoder().encodeToString(key);

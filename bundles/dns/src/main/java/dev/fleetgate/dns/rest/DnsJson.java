@@ -17,8 +17,7 @@ import dev.fleetgate.dns.internal.TrackedRecord;
 public final class DnsJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private DnsJson() {
-    }
+    private DnsJson() {}
 
     /** Record counts of a zone by view state. */
     public record Counts(int synced, int pending, int failed, int deleting) {
@@ -40,8 +39,11 @@ public final class DnsJson {
         n.put("updatedAt", text(z.updatedAt()));
         StoredZone.Status s = z.status();
         ObjectNode st = n.putObject("status");
-        st.put("state", s.lastError() != null ? "ERROR" : counts.pending() + counts.deleting() > 0 ? "PENDING"
-                : s.lastSyncAt() == null ? "NEW" : "OK");
+        st.put(
+                "state",
+                s.lastError() != null
+                        ? "ERROR"
+                        : counts.pending() + counts.deleting() > 0 ? "PENDING" : s.lastSyncAt() == null ? "NEW" : "OK");
         st.put("lastSyncAt", text(s.lastSyncAt()));
         st.put("lastError", s.lastError());
         st.put("lastErrorAt", text(s.lastErrorAt()));

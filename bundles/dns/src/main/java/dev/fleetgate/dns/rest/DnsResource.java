@@ -55,14 +55,16 @@ import dev.fleetgate.dns.internal.ZoneService;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class DnsResource implements RestResource {
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final ZoneService zones;
     private final RecordStore records;
 
     /** Absent while the proxy module is stopped: zones stay manageable, records cannot be synced. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Reconciler reconciler;
 
@@ -90,10 +92,11 @@ public final class DnsResource implements RestResource {
     @GET
     @Path("zones")
     public List<ObjectNode> listZones() {
-        Map<UUID, List<TrackedRecord>> byZone = records.list().stream()
-                .collect(Collectors.groupingBy(TrackedRecord::zoneId));
+        Map<UUID, List<TrackedRecord>> byZone =
+                records.list().stream().collect(Collectors.groupingBy(TrackedRecord::zoneId));
         return zones.list().stream()
-                .map(z -> DnsJson.zone(z, DnsJson.count(byZone.getOrDefault(z.id(), List.of())))).toList();
+                .map(z -> DnsJson.zone(z, DnsJson.count(byZone.getOrDefault(z.id(), List.of()))))
+                .toList();
     }
 
     @POST
@@ -101,8 +104,10 @@ public final class DnsResource implements RestResource {
     @RolesAllowed(Roles.ADMIN)
     public Response createZone(JsonNode body, @Context UriInfo uri) {
         StoredZone z = zones.create(body);
-        return Response.created(uri.getAbsolutePathBuilder().path(z.id().toString()).build())
-                .entity(DnsJson.zone(z, DnsJson.Counts.NONE)).build();
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(z.id().toString()).build())
+                .entity(DnsJson.zone(z, DnsJson.Counts.NONE))
+                .build();
     }
 
     @GET
@@ -137,8 +142,10 @@ public final class DnsResource implements RestResource {
             throw ApiException.notFound("Zone " + zoneId);
         }
         if (!r.deleted()) {
-            throw new ApiException(502, "The zone's records could not be deleted from its DNS server: " + r.error()
-                    + ". The zone is kept; fix the server or delete with ?force=true to forget the records.");
+            throw new ApiException(
+                    502,
+                    "The zone's records could not be deleted from its DNS server: " + r.error()
+                            + ". The zone is kept; fix the server or delete with ?force=true to forget the records.");
         }
         zones.removed(zoneId);
         return Response.noContent().build();
@@ -163,7 +170,8 @@ public final class DnsResource implements RestResource {
             }
         }
         out.sort(Comparator.comparing((ObjectNode n) -> n.get("zone").asText())
-                .thenComparing(n -> n.get("domain").asText()).thenComparing(n -> n.get("type").asText(""))
+                .thenComparing(n -> n.get("domain").asText())
+                .thenComparing(n -> n.get("type").asText(""))
                 .thenComparing(n -> n.get("value").asText("")));
         return out;
     }

@@ -96,21 +96,27 @@ final class Bind9 implements AutoCloseable {
     private void launch() throws IOException, InterruptedException {
         Path log = dir.resolve("named.log");
         try {
-            List<String> cmd = new ArrayList<>(List.of("named", "-c", dir.resolve("named.conf").toString(), "-g"));
+            List<String> cmd = new ArrayList<>(
+                    List.of("named", "-c", dir.resolve("named.conf").toString(), "-g"));
             if ("root".equals(System.getProperty("user.name"))) {
                 cmd.addAll(List.of("-u", "root")); // named would switch to user "bind", who cannot write our temp dir
             }
-            process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
         } catch (IOException e) {
-            throw new IllegalStateException("bind9 is not installed (apt-get install -y bind9 bind9-dnsutils): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "bind9 is not installed (apt-get install -y bind9 bind9-dnsutils): " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("named exited with " + process.exitValue() + ":\n" + Files.readString(log));
+                throw new IllegalStateException(
+                        "named exited with " + process.exitValue() + ":\n" + Files.readString(log));
             }
-            if (Files.readString(log).contains("running") && dig("ns." + ZONE, "A").contains("127.0.0.1")) {
+            if (Files.readString(log).contains("running")
+                    && dig("ns." + ZONE, "A").contains("127.0.0.1")) {
                 return;
             }
             process.waitFor(50, TimeUnit.MILLISECONDS);
@@ -133,8 +139,18 @@ final class Bind9 implements AutoCloseable {
 
     /** @return the answers of {@code dig +tcp +short}, sorted (an independent check, not dnsjava) */
     List<String> dig(String name, String type) throws IOException, InterruptedException {
-        String out = run(dir, "dig", "@127.0.0.1", "-p", Integer.toString(port), "+tcp", "+short", "+time=2",
-                "+tries=1", name, type);
+        String out = run(
+                dir,
+                "dig",
+                "@127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "+tcp",
+                "+short",
+                "+time=2",
+                "+tries=1",
+                name,
+                type);
         List<String> lines = new ArrayList<>();
         for (String l : out.split("\n")) {
             if (!l.isBlank() && !l.startsWith(";;")) {
@@ -157,7 +173,8 @@ final class Bind9 implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!want.equals(quick(zone, name, t))) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(name + " " + type + ": expected " + want + " but dig shows " + dig(name, type));
+                throw new AssertionError(
+                        name + " " + type + ": expected " + want + " but dig shows " + dig(name, type));
             }
             Thread.sleep(5); // polling an external server, not synchronising threads
         }
@@ -210,7 +227,8 @@ final class Bind9 implements AutoCloseable {
         int first = 19530 + ThreadLocalRandom.current().nextInt(70);
         for (int i = 0; i < 70; i++) {
             int p = 19530 + (first - 19530 + i) % 70;
-            try (ServerSocket tcp = new ServerSocket(); DatagramSocket udp = new DatagramSocket(null)) {
+            try (ServerSocket tcp = new ServerSocket();
+                    DatagramSocket udp = new DatagramSocket(null)) {
                 tcp.bind(new InetSocketAddress(lo, p));
                 udp.bind(new InetSocketAddress(lo, p));
                 return p;
@@ -224,10 +242,13 @@ final class Bind9 implements AutoCloseable {
     private static String run(Path dir, String... command) throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            throw new IllegalStateException(command[0] + " is not installed (apt-get install -y bind9 bind9-dnsutils): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    command[0] + " is not installed (apt-get install -y bind9 bind9-dnsutils): " + e.getMessage(), e);
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0 && !command[0].equals("dig")) {

@@ -26,8 +26,7 @@ import dev.fleetgate.security.internal.AesGcmSecretBox;
 
 /** Test doubles and setup shared by the DNS tests. */
 final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static void migrate(DataSource ds) throws Exception {
         try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream("db/dns/V1__zones_and_records.sql")) {
@@ -45,13 +44,20 @@ final class Fixtures {
     }
 
     static AgentInfo agent(String id, String role, AgentInfo.Status status, String address) {
-        return new AgentInfo(id, "agent-" + id.substring(0, 4), "host-" + id.substring(0, 4), role, status,
-                Instant.now(), "0.1.0", address);
+        return new AgentInfo(
+                id,
+                "agent-" + id.substring(0, 4),
+                "host-" + id.substring(0, 4),
+                role,
+                status,
+                Instant.now(),
+                "0.1.0",
+                address);
     }
 
     static ServiceDirectory.ServiceInfo service(String id, String name, List<String> domains, List<String> agentIds) {
-        return new ServiceDirectory.ServiceInfo(id, name, 1, domains, agentIds,
-                List.of(new Target("127.0.0.1", 9001, 1, null, null, false)), false, 0);
+        return new ServiceDirectory.ServiceInfo(
+                id, name, 1, domains, agentIds, List.of(new Target("127.0.0.1", 9001, 1, null, null, false)), false, 0);
     }
 
     /** A service directory whose content the test sets. */

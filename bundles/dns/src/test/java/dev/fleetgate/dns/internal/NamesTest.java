@@ -12,22 +12,39 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.fleetgate.dns.RecordType;
 import dev.fleetgate.api.Backoff;
+import dev.fleetgate.dns.RecordType;
 
 /** Names, IP literals and backoff. */
 class NamesTest {
 
     @ParameterizedTest
-    @CsvSource({"127.0.0.1,127.0.0.1", "::1,::1", "0:0:0:0:0:0:0:1,::1", "2001:DB8:0:0:1:0:0:1,2001:db8::1:0:0:1",
-        "2001:db8:0:0:0:0:2:1,2001:db8::2:1", "fe80:0:0:1:0:0:0:0,fe80:0:0:1::", "1:0:1:0:1:0:1:0,1:0:1:0:1:0:1:0"})
+    @CsvSource({
+        "127.0.0.1,127.0.0.1",
+        "::1,::1",
+        "0:0:0:0:0:0:0:1,::1",
+        "2001:DB8:0:0:1:0:0:1,2001:db8::1:0:0:1",
+        "2001:db8:0:0:0:0:2:1,2001:db8::2:1",
+        "fe80:0:0:1:0:0:0:0,fe80:0:0:1::",
+        "1:0:1:0:1:0:1:0,1:0:1:0:1:0:1:0"
+    })
     void canonicalAddresses(String in, String out) {
         assertEquals(out, Addresses.canonical(in));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "1.2.3", "1.2.3.256", "localhost", "host.example", "[::1]", "::1%eth0", "1.2.3.4:80",
-        "1.2.3.4; rm -rf"})
+    @ValueSource(
+            strings = {
+                "",
+                "1.2.3",
+                "1.2.3.256",
+                "localhost",
+                "host.example",
+                "[::1]",
+                "::1%eth0",
+                "1.2.3.4:80",
+                "1.2.3.4; rm -rf"
+            })
     void notAddresses(String in) {
         assertNull(Addresses.canonical(in));
     }

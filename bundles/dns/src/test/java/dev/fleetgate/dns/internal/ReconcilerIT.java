@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.Backoff;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.dns.DnsException;
 import dev.fleetgate.dns.DnsRecord;
@@ -39,7 +40,6 @@ import dev.fleetgate.dns.RecordChange;
 import dev.fleetgate.dns.RecordType;
 import dev.fleetgate.persistence.testing.TestDatabase;
 import dev.fleetgate.proxy.ServiceDirectory;
-import dev.fleetgate.api.Backoff;
 
 /**
  * The reconciler on real PostgreSQL and a real bind9, with the service and agent
@@ -55,8 +55,10 @@ class ReconcilerIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static TestDatabase db;
+
     @SuppressWarnings("deprecation")
     private static PGPoolingDataSource pool;
+
     private static Bind9 bind;
     private static ZoneStore zones;
     private static RecordStore records;
@@ -86,9 +88,16 @@ class ReconcilerIT {
         var box = Fixtures.secretBox();
         zoneService = new ZoneService(zones, providers, box, new Fixtures.Events());
         dnsService = new DnsServiceImpl(zones, providers, box);
-        engine = new ReconcileEngine(zones, records, SERVICES::services, () -> new ArrayList<>(AGENTS), providers,
-                new ZoneAccess(box), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
-                RecordPlanner.Options.DEFAULT, Clock.systemUTC());
+        engine = new ReconcileEngine(
+                zones,
+                records,
+                SERVICES::services,
+                () -> new ArrayList<>(AGENTS),
+                providers,
+                new ZoneAccess(box),
+                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
+                RecordPlanner.Options.DEFAULT,
+                Clock.systemUTC());
         reconciler = Reconciler.of(engine, () -> new ArrayList<>(AGENTS), 20);
         AGENTS.add(Fixtures.agent(A1, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "127.0.0.11"));
         AGENTS.add(Fixtures.agent(A2, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "127.0.0.12"));
@@ -100,7 +109,6 @@ class ReconcilerIT {
         reconciler.close();
         bind.close();
         db.close(); // drops the database WITH (FORCE), which ends the pool's connections
-
     }
 
     private static ObjectNode zoneBody(byte[] secret) {
@@ -133,7 +141,8 @@ class ReconcilerIT {
         assertEquals("example.test", z.zone());
         assertTrue(z.tsigSecretSet());
         String plain = Base64.getEncoder().encodeToString(bind.key().secret());
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT tsig_secret FROM dns_zone")) {
             assertTrue(rs.next());
             assertTrue(rs.getString(1).startsWith("v1:"));
@@ -144,8 +153,8 @@ class ReconcilerIT {
     @Test
     @Order(2)
     void recordsFollowTheService() throws Exception {
-        SERVICES.put(Fixtures.service(SHOP, "shop", List.of("shop.example.test", "*.shop.example.test",
-                "shop.elsewhere.org"), List.of(A1)));
+        SERVICES.put(Fixtures.service(
+                SHOP, "shop", List.of("shop.example.test", "*.shop.example.test", "shop.elsewhere.org"), List.of(A1)));
         long t0 = System.nanoTime();
         changed(ServiceDirectory.TOPIC_CHANGED);
         bind.await("shop.example.test", "A", List.of("127.0.0.11"));
@@ -169,8 +178,9 @@ class ReconcilerIT {
         assertEquals(2, rows.size(), rows.toString());
         assertTrue(rows.stream().allMatch(r -> r.state() == TrackedRecord.State.PRESENT && r.lastError() == null));
         assertNotNull(zones.get(zoneId).orElseThrow().status().lastSyncAt());
-        System.out.printf("[dns] service change -> record visible in bind9: create %d ms, move %d ms"
-                + " (20 ms debounce)%n", createMs, moveMs);
+        System.out.printf(
+                "[dns] service change -> record visible in bind9: create %d ms, move %d ms" + " (20 ms debounce)%n",
+                createMs, moveMs);
     }
 
     @Test
@@ -180,12 +190,18 @@ class ReconcilerIT {
         dnsService.apply(List.of(RecordChange.add(txt)));
         assertEquals(List.of("\"challenge-token\""), bind.dig("_acme-challenge.shop.example.test", "TXT"));
         assertEquals(List.of(txt), dnsService.lookup("_acme-challenge.shop.example.test.", RecordType.TXT));
-        assertEquals("example.test", dnsService.zoneOf("_acme-challenge.shop.example.test").orElseThrow());
+        assertEquals(
+                "example.test",
+                dnsService.zoneOf("_acme-challenge.shop.example.test").orElseThrow());
         assertTrue(dnsService.zoneOf("shop.other.org").isEmpty());
-        assertThrows(IllegalArgumentException.class, () -> dnsService.apply(List.of(RecordChange.add(
-                new DnsRecord("x.example.test", RecordType.A, "127.0.0.1", 30)))));
-        DnsException e = assertThrows(DnsException.class, () -> dnsService.apply(List.of(RecordChange.add(
-                new DnsRecord("_acme-challenge.other.org", RecordType.TXT, "t", 30)))));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> dnsService.apply(
+                        List.of(RecordChange.add(new DnsRecord("x.example.test", RecordType.A, "127.0.0.1", 30)))));
+        DnsException e = assertThrows(
+                DnsException.class,
+                () -> dnsService.apply(List.of(
+                        RecordChange.add(new DnsRecord("_acme-challenge.other.org", RecordType.TXT, "t", 30)))));
         assertEquals(DnsException.Kind.CONFIG, e.kind());
 
         await(() -> !engine.run(true).busy()); // a full pass leaves records it does not track alone
@@ -223,20 +239,23 @@ class ReconcilerIT {
     @Test
     @Order(6)
     void existingRecordsAreAdoptedNeverDeleted() throws Exception {
-        AGENTS.add(Fixtures.agent("a4000000-0000-0000-0000-000000000004", AgentInfo.ROLE_HOST,
-                AgentInfo.Status.ONLINE, "192.0.2.10"));
-        SERVICES.put(Fixtures.service(MANUAL, "manual", List.of("manual.example.test"),
-                List.of("a4000000-0000-0000-0000-000000000004")));
+        AGENTS.add(Fixtures.agent(
+                "a4000000-0000-0000-0000-000000000004", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "192.0.2.10"));
+        SERVICES.put(Fixtures.service(
+                MANUAL, "manual", List.of("manual.example.test"), List.of("a4000000-0000-0000-0000-000000000004")));
         changed(ServiceDirectory.TOPIC_CHANGED);
-        await(() -> records.list(zoneId).stream().anyMatch(x -> x.name().equals("manual.example.test")
-                && x.state() == TrackedRecord.State.PRESENT));
-        TrackedRecord r = records.list(zoneId).stream().filter(x -> x.name().equals("manual.example.test"))
-                .findFirst().orElseThrow();
+        await(() -> records.list(zoneId).stream()
+                .anyMatch(x -> x.name().equals("manual.example.test") && x.state() == TrackedRecord.State.PRESENT));
+        TrackedRecord r = records.list(zoneId).stream()
+                .filter(x -> x.name().equals("manual.example.test"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(Boolean.TRUE, r.adopted());
         SERVICES.list.removeIf(s -> s.id().equals(MANUAL));
         changed(ServiceDirectory.TOPIC_CHANGED);
         awaitRows(2);
-        assertEquals(List.of("192.0.2.10"), bind.dig("manual.example.test", "A"), "a record Fleetgate did not create stays");
+        assertEquals(
+                List.of("192.0.2.10"), bind.dig("manual.example.test", "A"), "a record Fleetgate did not create stays");
     }
 
     @Test
@@ -250,8 +269,10 @@ class ReconcilerIT {
         StoredZone z = awaitZone(x -> x.status().failures() >= 2);
         assertTrue(z.status().lastError().contains("BADSIG"), z.status().lastError());
         assertNotNull(z.status().nextAttemptAt());
-        TrackedRecord pending = records.list(zoneId).stream().filter(x -> x.name().equals("new.example.test"))
-                .findFirst().orElseThrow();
+        TrackedRecord pending = records.list(zoneId).stream()
+                .filter(x -> x.name().equals("new.example.test"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(TrackedRecord.State.ADDING, pending.state());
         assertTrue(pending.lastError().contains("BADSIG"));
         assertEquals(List.of(), bind.dig("new.example.test", "A"));
@@ -288,8 +309,10 @@ class ReconcilerIT {
             millis.add(r.millis());
         }
         millis.sort(null);
-        System.out.printf("[dns] one reconcile pass moving a record (plan + PostgreSQL + one UPDATE, 20 runs):"
-                + " median %d ms, p90 %d ms, max %d ms%n", millis.get(10), millis.get(18), millis.get(19));
+        System.out.printf(
+                "[dns] one reconcile pass moving a record (plan + PostgreSQL + one UPDATE, 20 runs):"
+                        + " median %d ms, p90 %d ms, max %d ms%n",
+                millis.get(10), millis.get(18), millis.get(19));
     }
 
     @Test
@@ -346,8 +369,8 @@ class ReconcilerIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s; records: " + records.list(zoneId)
-                        + "; zone: " + zones.get(zoneId));
+                throw new AssertionError("condition not met within 30 s; records: " + records.list(zoneId) + "; zone: "
+                        + zones.get(zoneId));
             }
             Thread.sleep(20); // polling the database, not synchronising threads
         }

@@ -38,7 +38,9 @@ class Rfc2136ErrorsTest {
     @Test
     void nxdomainIsAnEmptyLookupButAFailedUpdate() {
         assertNull(Rfc2136Errors.check(answer(Rcode.NXDOMAIN), UNSIGNED, false));
-        assertEquals(DnsException.Kind.REJECTED, Rfc2136Errors.check(answer(Rcode.NXDOMAIN), UNSIGNED, true).kind());
+        assertEquals(
+                DnsException.Kind.REJECTED,
+                Rfc2136Errors.check(answer(Rcode.NXDOMAIN), UNSIGNED, true).kind());
     }
 
     @Test
@@ -51,8 +53,19 @@ class Rfc2136ErrorsTest {
     @Test
     void tsigErrorsNameTheCause() throws Exception {
         Message m = answer(Rcode.NOTAUTH);
-        m.addRecord(new TSIGRecord(Rfc2136Provider.name("fleetgate"), DClass.ANY, 0, TSIG.HMAC_SHA256, Instant.now(),
-                Duration.ofSeconds(300), new byte[0], m.getHeader().getID(), Rcode.BADTIME, null), Section.ADDITIONAL);
+        m.addRecord(
+                new TSIGRecord(
+                        Rfc2136Provider.name("fleetgate"),
+                        DClass.ANY,
+                        0,
+                        TSIG.HMAC_SHA256,
+                        Instant.now(),
+                        Duration.ofSeconds(300),
+                        new byte[0],
+                        m.getHeader().getID(),
+                        Rcode.BADTIME,
+                        null),
+                Section.ADDITIONAL);
         Message parsed = new Message(m.toWire());
         DnsException e = Rfc2136Errors.check(parsed, UNSIGNED, true);
         assertEquals(DnsException.Kind.AUTH, e.kind());
@@ -61,9 +74,17 @@ class Rfc2136ErrorsTest {
 
     @Test
     void otherCodes() {
-        assertTrue(Rfc2136Errors.check(answer(Rcode.NOTAUTH), UNSIGNED, true).getMessage().contains("not authoritative"));
-        assertEquals(DnsException.Kind.SERVER, Rfc2136Errors.check(answer(Rcode.SERVFAIL), UNSIGNED, true).kind());
-        assertEquals(DnsException.Kind.REJECTED, Rfc2136Errors.check(answer(Rcode.NOTZONE), UNSIGNED, true).kind());
-        assertTrue(Rfc2136Errors.check(answer(Rcode.FORMERR), UNSIGNED, true).getMessage().contains("FORMERR"));
+        assertTrue(Rfc2136Errors.check(answer(Rcode.NOTAUTH), UNSIGNED, true)
+                .getMessage()
+                .contains("not authoritative"));
+        assertEquals(
+                DnsException.Kind.SERVER,
+                Rfc2136Errors.check(answer(Rcode.SERVFAIL), UNSIGNED, true).kind());
+        assertEquals(
+                DnsException.Kind.REJECTED,
+                Rfc2136Errors.check(answer(Rcode.NOTZONE), UNSIGNED, true).kind());
+        assertTrue(Rfc2136Errors.check(answer(Rcode.FORMERR), UNSIGNED, true)
+                .getMessage()
+                .contains("FORMERR"));
     }
 }

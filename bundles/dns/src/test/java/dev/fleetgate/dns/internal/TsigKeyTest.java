@@ -44,8 +44,8 @@ class TsigKeyTest {
     void dnsjavaKeySignsAndVerifies() throws Exception {
         TsigKey k = new TsigKey("fleetgate", "hmac-sha256", SECRET);
         TSIG tsig = Rfc2136Provider.tsig(k);
-        Message query = Message.newQuery(org.xbill.DNS.Record.newRecord(Rfc2136Provider.name("example.test"),
-                org.xbill.DNS.Type.SOA, org.xbill.DNS.DClass.IN));
+        Message query = Message.newQuery(org.xbill.DNS.Record.newRecord(
+                Rfc2136Provider.name("example.test"), org.xbill.DNS.Type.SOA, org.xbill.DNS.DClass.IN));
         query.setTSIG(tsig);
         Message sent = new Message(query.toWire(65535));
         assertEquals(Rcode.NOERROR, tsig.verify(sent, query.toWire(65535), null), "a signed query verifies");
@@ -94,21 +94,44 @@ class TsigKeyTest {
         assertEquals(new TsigKey("fleetgate", "hmac-sha256", SECRET), z.key());
         assertEquals("127.0.0.1", z.server());
 
-        DnsException e = assertThrows(DnsException.class, () -> new ZoneAccess(Fixtures.secretBox()).open(zone(sealed)));
+        DnsException e =
+                assertThrows(DnsException.class, () -> new ZoneAccess(Fixtures.secretBox()).open(zone(sealed)));
         assertEquals(DnsException.Kind.CONFIG, e.kind());
         assertTrue(e.getMessage().contains("master key"), e.getMessage());
     }
 
     @Test
     void zoneWithoutKeyIsUnsigned() throws Exception {
-        StoredZone z = new StoredZone(UUID.randomUUID(), "example.test", "rfc2136", "127.0.0.1", 53, null,
-                "hmac-sha256", null, 60, Instant.EPOCH, Instant.EPOCH, StoredZone.Status.NEW);
+        StoredZone z = new StoredZone(
+                UUID.randomUUID(),
+                "example.test",
+                "rfc2136",
+                "127.0.0.1",
+                53,
+                null,
+                "hmac-sha256",
+                null,
+                60,
+                Instant.EPOCH,
+                Instant.EPOCH,
+                StoredZone.Status.NEW);
         assertNull(new ZoneAccess(Fixtures.secretBox()).open(z).key());
         assertNotEquals(z.toString().indexOf("tsigSecretSet=false"), -1);
     }
 
     private static StoredZone zone(String sealed) {
-        return new StoredZone(UUID.randomUUID(), "example.test", "rfc2136", "127.0.0.1", 53, "fleetgate",
-                "hmac-sha256", sealed, 60, Instant.EPOCH, Instant.EPOCH, StoredZone.Status.NEW);
+        return new StoredZone(
+                UUID.randomUUID(),
+                "example.test",
+                "rfc2136",
+                "127.0.0.1",
+                53,
+                "fleetgate",
+                "hmac-sha256",
+                sealed,
+                60,
+                Instant.EPOCH,
+                Instant.EPOCH,
+                StoredZone.Status.NEW);
     }
 }

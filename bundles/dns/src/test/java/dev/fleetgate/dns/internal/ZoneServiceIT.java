@@ -43,16 +43,17 @@ class ZoneServiceIT {
         Fixtures.migrate(db.dataSource());
         store = new ZoneStore(db.dataSource());
         Providers providers = new Providers();
-        providers.add(new DnsProvider() {
-            @Override
-            public void apply(DnsZone zone, List<RecordChange> changes) {
-            }
+        providers.add(
+                new DnsProvider() {
+                    @Override
+                    public void apply(DnsZone zone, List<RecordChange> changes) {}
 
-            @Override
-            public List<DnsRecord> lookup(DnsZone zone, String name, RecordType type) throws DnsException {
-                return List.of();
-            }
-        }, "rfc2136");
+                    @Override
+                    public List<DnsRecord> lookup(DnsZone zone, String name, RecordType type) throws DnsException {
+                        return List.of();
+                    }
+                },
+                "rfc2136");
         service = new ZoneService(store, providers, Fixtures.secretBox(), EVENTS);
     }
 
@@ -95,7 +96,8 @@ class ZoneServiceIT {
         b.put("port", 70000);
         ApiException e = assertThrows(ApiException.class, () -> service.create(b));
         assertEquals(400, e.status());
-        assertEquals(List.of("zone", "port"), e.errors().stream().map(f -> f.field()).toList());
+        assertEquals(
+                List.of("zone", "port"), e.errors().stream().map(f -> f.field()).toList());
     }
 
     @Test
@@ -127,8 +129,13 @@ class ZoneServiceIT {
 
     @Test
     void unknownZoneIs404() {
-        assertEquals(404, assertThrows(ApiException.class, () -> service.get(UUID.randomUUID())).status());
-        assertEquals(404, assertThrows(ApiException.class,
-                () -> service.update(UUID.randomUUID(), body("x.test"))).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> service.get(UUID.randomUUID()))
+                        .status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> service.update(UUID.randomUUID(), body("x.test")))
+                        .status());
     }
 }

@@ -74,11 +74,29 @@ class ZoneValidatorTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "zone|.", "zone|*.example.test", "zone|exa mple.test", "zone|-bad.test", "zone|a..b", "zone|ex;ample.test",
-        "server|", "server|1.2.3", "server|[::1]", "server|ns$.test", "server|1.2.3.4:53",
-        "tsigKeyName|bad key", "tsigKeyName|k\"ey", "tsigAlgorithm|hmac-md5", "tsigAlgorithm|hmac-sha1",
-        "tsigSecret|not base64!", "tsigSecret|c2hvcnQ=", "provider|route53", "provider|"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "zone|.",
+                "zone|*.example.test",
+                "zone|exa mple.test",
+                "zone|-bad.test",
+                "zone|a..b",
+                "zone|ex;ample.test",
+                "server|",
+                "server|1.2.3",
+                "server|[::1]",
+                "server|ns$.test",
+                "server|1.2.3.4:53",
+                "tsigKeyName|bad key",
+                "tsigKeyName|k\"ey",
+                "tsigAlgorithm|hmac-md5",
+                "tsigAlgorithm|hmac-sha1",
+                "tsigSecret|not base64!",
+                "tsigSecret|c2hvcnQ=",
+                "provider|route53",
+                "provider|"
+            })
     void badTextFields(String field, String value) {
         ObjectNode b = full();
         b.put(field, value == null ? "" : value);
@@ -101,8 +119,10 @@ class ZoneValidatorTest {
         b.remove("zone");
         b.putArray("server");
         List<FieldError> e = errors(b);
-        assertEquals(Set.of("port", "ttl", "zone", "server"), e.stream().map(FieldError::field).collect(
-                java.util.stream.Collectors.toSet()), e.toString());
+        assertEquals(
+                Set.of("port", "ttl", "zone", "server"),
+                e.stream().map(FieldError::field).collect(java.util.stream.Collectors.toSet()),
+                e.toString());
         assertEquals("body", errors(JSON.getNodeFactory().textNode("x")).get(0).field());
         assertEquals("body", errors(null).get(0).field());
     }
@@ -119,8 +139,19 @@ class ZoneValidatorTest {
 
     @Test
     void updateKeepsTheStoredSecretOnlyForTheSameKey() {
-        StoredZone existing = new StoredZone(UUID.randomUUID(), "example.test", "rfc2136", "127.0.0.1", 53,
-                "fleetgate", "hmac-sha256", "v1:sealed", 60, Instant.EPOCH, Instant.EPOCH, StoredZone.Status.NEW);
+        StoredZone existing = new StoredZone(
+                UUID.randomUUID(),
+                "example.test",
+                "rfc2136",
+                "127.0.0.1",
+                53,
+                "fleetgate",
+                "hmac-sha256",
+                "v1:sealed",
+                60,
+                Instant.EPOCH,
+                Instant.EPOCH,
+                StoredZone.Status.NEW);
         ObjectNode b = full();
         b.remove("tsigSecret");
         b.put("tsigSecretSet", true); // echoed back from a GET: ignored

@@ -50,17 +50,30 @@ class DnsResourceIT {
         b.put("tsigKeyName", "fleetgate");
         b.put("tsigSecret", "Xa3us1bYTyJu/4Vc6GqvqKr1axa1JK6/64MYJZBtttw=");
         UriInfo uri = Mockito.mock(UriInfo.class);
-        Mockito.when(uri.getAbsolutePathBuilder()).thenAnswer(i -> UriBuilder.fromUri(URI.create("http://core/api/v1/dns/zones")));
+        Mockito.when(uri.getAbsolutePathBuilder())
+                .thenAnswer(i -> UriBuilder.fromUri(URI.create("http://core/api/v1/dns/zones")));
         Response created = resource.createZone(b, uri);
         assertEquals(201, created.getStatus());
         ObjectNode z = (ObjectNode) created.getEntity();
-        assertTrue(created.getLocation().toString().endsWith("/dns/zones/" + z.get("id").asText()));
+        assertTrue(created.getLocation()
+                .toString()
+                .endsWith("/dns/zones/" + z.get("id").asText()));
         assertFalse(z.has("tsigSecret"));
-        assertEquals("rest.test.", resource.getZone(z.get("id").asText()).get("zone").asText());
+        assertEquals(
+                "rest.test.", resource.getZone(z.get("id").asText()).get("zone").asText());
         assertEquals(1, resource.listZones().size());
         assertEquals(List.of(), resource.listRecords(null));
-        assertEquals(400, assertThrows(ApiException.class, () -> resource.listRecords("nope")).status());
-        assertEquals(503, assertThrows(ApiException.class, () -> resource.sync()).status());
-        assertEquals(503, assertThrows(ApiException.class, () -> resource.deleteZone(z.get("id").asText(), false)).status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> resource.listRecords("nope"))
+                        .status());
+        assertEquals(
+                503, assertThrows(ApiException.class, () -> resource.sync()).status());
+        assertEquals(
+                503,
+                assertThrows(
+                                ApiException.class,
+                                () -> resource.deleteZone(z.get("id").asText(), false))
+                        .status());
     }
 }

@@ -33,8 +33,8 @@ class DnsResourceTest {
     private static final UUID ID = UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "abc", "123e4567-e89b-12d3-a456-42661417400", "../etc",
-        "123e4567e89b12d3a456426614174000"})
+    @ValueSource(
+            strings = {"", "abc", "123e4567-e89b-12d3-a456-42661417400", "../etc", "123e4567e89b12d3a456426614174000"})
     void malformedIdsAre400(String id) {
         ApiException e = assertThrows(ApiException.class, () -> DnsResource.id(id));
         assertEquals(400, e.status());
@@ -44,22 +44,50 @@ class DnsResourceTest {
     @Test
     void zoneWritesAreForAdminsOnly() throws Exception {
         for (String name : List.of("createZone", "updateZone", "deleteZone")) {
-            Method m = List.of(DnsResource.class.getMethods()).stream().filter(x -> x.getName().equals(name))
-                    .findFirst().orElseThrow();
-            assertArrayEquals(new String[] {Roles.ADMIN}, m.getAnnotation(RolesAllowed.class).value(), name);
+            Method m = List.of(DnsResource.class.getMethods()).stream()
+                    .filter(x -> x.getName().equals(name))
+                    .findFirst()
+                    .orElseThrow();
+            assertArrayEquals(
+                    new String[] {Roles.ADMIN},
+                    m.getAnnotation(RolesAllowed.class).value(),
+                    name);
         }
     }
 
     @Test
     void zoneJsonNeverCarriesTheSecret() {
-        StoredZone z = new StoredZone(ID, "example.test", "rfc2136", "127.0.0.1", 53, "fleetgate", "hmac-sha256",
-                "v1:SEALED", 60, Instant.EPOCH, Instant.EPOCH,
+        StoredZone z = new StoredZone(
+                ID,
+                "example.test",
+                "rfc2136",
+                "127.0.0.1",
+                53,
+                "fleetgate",
+                "hmac-sha256",
+                "v1:SEALED",
+                60,
+                Instant.EPOCH,
+                Instant.EPOCH,
                 new StoredZone.Status(null, "BADSIG", Instant.EPOCH, 2, Instant.EPOCH));
         ObjectNode n = DnsJson.zone(z, new DnsJson.Counts(1, 2, 3, 0));
         List<String> names = new ArrayList<>();
         n.fieldNames().forEachRemaining(names::add);
-        assertEquals(List.of("id", "zone", "provider", "server", "port", "tsigKeyName", "tsigAlgorithm", "tsigSecretSet",
-                "ttl", "createdAt", "updatedAt", "status"), names);
+        assertEquals(
+                List.of(
+                        "id",
+                        "zone",
+                        "provider",
+                        "server",
+                        "port",
+                        "tsigKeyName",
+                        "tsigAlgorithm",
+                        "tsigSecretSet",
+                        "ttl",
+                        "createdAt",
+                        "updatedAt",
+                        "status"),
+                names);
         assertFalse(n.toString().contains("SEALED"));
         assertEquals("example.test.", n.get("zone").asText());
         assertTrue(n.get("tsigSecretSet").asBoolean());
@@ -83,15 +111,17 @@ class DnsResourceTest {
         assertEquals("example.test.", n.get("zone").asText());
         assertEquals("FAILED", n.get("state").asText());
         assertEquals("REFUSED", n.get("lastError").asText());
-        ObjectNode u = DnsJson.unresolved(new RecordPlanner.Unresolved(zone, "x.example.test", ID, "no address"),
-                Map.of(zone, "example.test"));
+        ObjectNode u = DnsJson.unresolved(
+                new RecordPlanner.Unresolved(zone, "x.example.test", ID, "no address"), Map.of(zone, "example.test"));
         assertEquals("NO_ADDRESS", u.get("state").asText());
         assertTrue(u.get("value").isNull());
-        assertNull(DnsJson.record(synced, Map.of(zone, "example.test")).get("lastError").textValue());
+        assertNull(DnsJson.record(synced, Map.of(zone, "example.test"))
+                .get("lastError")
+                .textValue());
     }
 
     private static TrackedRecord rec(UUID zone, TrackedRecord.State state, String error) {
-        return new TrackedRecord(zone, "shop.example.test", RecordType.A, "127.0.0.1", 60, ID, state, false, error,
-                Instant.EPOCH);
+        return new TrackedRecord(
+                zone, "shop.example.test", RecordType.A, "127.0.0.1", 60, ID, state, false, error, Instant.EPOCH);
     }
 }

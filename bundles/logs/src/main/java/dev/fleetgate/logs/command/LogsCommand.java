@@ -35,7 +35,10 @@ public class LogsCommand implements Action {
     @Completion(AgentNameCompleter.class)
     String agent;
 
-    @Argument(index = 1, name = "container", required = true,
+    @Argument(
+            index = 1,
+            name = "container",
+            required = true,
             description = "Container id, id prefix or name; nginx:access or nginx:error for the agent's nginx logs")
     String container;
 
@@ -61,7 +64,8 @@ public class LogsCommand implements Action {
             AgentInfo a = fetcher.agent(agent);
             Fields errors = new Fields();
             String nginx = container.startsWith("nginx:") ? LogQuery.nginxLog(container.substring(6), errors) : null;
-            String ref = nginx == null && !container.startsWith("nginx:") ? LogQuery.container(container, errors) : null;
+            String ref =
+                    nginx == null && !container.startsWith("nginx:") ? LogQuery.container(container, errors) : null;
             LogQuery q = LogQuery.parse(tail, null, filter, nginx == null ? stream : null, null, errors);
             errors.check();
             while (true) {
@@ -95,7 +99,8 @@ public class LogsCommand implements Action {
     private LogPage fetch(String agentId, String ref, String nginx, LogQuery q) throws InterruptedException {
         try {
             return (nginx != null ? fetcher.nginx(agentId, nginx, q) : fetcher.container(agentId, ref, q))
-                    .toCompletableFuture().get(fetcher.waitTime().toSeconds() + 15, TimeUnit.SECONDS);
+                    .toCompletableFuture()
+                    .get(fetcher.waitTime().toSeconds() + 15, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof ApiException a ? a : new ApiException(502, String.valueOf(e.getCause()));
         } catch (TimeoutException e) {
@@ -106,7 +111,11 @@ public class LogsCommand implements Action {
     private static String describe(ApiException e) {
         StringBuilder sb = new StringBuilder(e.getMessage());
         for (FieldError f : e.errors()) {
-            sb.append(System.lineSeparator()).append("  ").append(f.field()).append(": ").append(f.message());
+            sb.append(System.lineSeparator())
+                    .append("  ")
+                    .append(f.field())
+                    .append(": ")
+                    .append(f.message());
         }
         return sb.toString();
     }

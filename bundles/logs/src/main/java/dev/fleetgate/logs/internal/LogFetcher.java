@@ -48,7 +48,11 @@ public final class LogFetcher {
 
     @Activate
     public LogFetcher(@Reference AgentDirectory agents, @Reference TaskService tasks, LogsConfig config) {
-        this(agents, tasks, Duration.ofSeconds(config.waitSeconds()), Duration.ofSeconds(config.taskTtlSeconds()),
+        this(
+                agents,
+                tasks,
+                Duration.ofSeconds(config.waitSeconds()),
+                Duration.ofSeconds(config.taskTtlSeconds()),
                 config.maxBytes());
     }
 
@@ -102,44 +106,59 @@ public final class LogFetcher {
     /** Looks an agent up by id or name (the shell). */
     public AgentInfo agent(String idOrName) {
         return agents.list().stream()
-                .filter(a -> a.id().equalsIgnoreCase(idOrName) || a.name().equals(idOrName)).findFirst()
+                .filter(a -> a.id().equalsIgnoreCase(idOrName) || a.name().equals(idOrName))
+                .findFirst()
                 .orElseThrow(() -> ApiException.notFound("Agent " + idOrName));
     }
 
-    private CompletionStage<LogPage> fetch(String agentId, String type, ObjectNode payload, LogQuery q,
-            String defaultStream, String what) {
+    private CompletionStage<LogPage> fetch(
+            String agentId, String type, ObjectNode payload, LogQuery q, String defaultStream, String what) {
         AgentInfo agent = agents.get(agentId).orElseThrow(() -> ApiException.notFound("Agent " + agentId));
         if (agent.status() != AgentInfo.Status.ONLINE) {
-            throw new ApiException(503, "Agent " + agent.name() + " is offline (last seen "
-                    + (agent.lastSeenAt() == null ? "never" : agent.lastSeenAt()) + "): logs cannot be read now");
+            throw new ApiException(
+                    503,
+                    "Agent " + agent.name() + " is offline (last seen "
+                            + (agent.lastSeenAt() == null ? "never" : agent.lastSeenAt())
+                            + "): logs cannot be read now");
         }
         TaskView task = tasks.submit(agentId, type, payload, ttl);
         CompletableFuture<LogPage> out = new CompletableFuture<>();
-        tasks.completion(task.id(), wait).whenCompleteAsync((done, failure) -> {
-            discard(task.id()); // before answering: the next poll never sees this one's row
-            try {
-                out.complete(page(agent, task, done, failure, q, defaultStream, what));
-            } catch (RuntimeException e) {
-                out.completeExceptionally(e);
-            }
-        }, answers);
+        tasks.completion(task.id(), wait)
+                .whenCompleteAsync(
+                        (done, failure) -> {
+                            discard(task.id()); // before answering: the next poll never sees this one's row
+                            try {
+                                out.complete(page(agent, task, done, failure, q, defaultStream, what));
+                            } catch (RuntimeException e) {
+                                out.completeExceptionally(e);
+                            }
+                        },
+                        answers);
         return out;
     }
 
-    private LogPage page(AgentInfo agent, TaskView task, TaskView done, Throwable failure, LogQuery q,
-            String defaultStream, String what) {
+    private LogPage page(
+            AgentInfo agent,
+            TaskView task,
+            TaskView done,
+            Throwable failure,
+            LogQuery q,
+            String defaultStream,
+            String what) {
         if (failure != null) {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            throw new ApiException(502, "Reading the " + what + " on agent " + agent.name() + " failed: "
-                    + cause.getMessage());
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            throw new ApiException(
+                    502, "Reading the " + what + " on agent " + agent.name() + " failed: " + cause.getMessage());
         }
         switch (done.status()) {
             case "SUCCEEDED" -> {
                 LogPage page = LogPage.from(done.result(), defaultStream, q.limit(), 2 * maxBytes);
                 if (page == null) {
-                    throw new ApiException(502, "Agent " + agent.name() + " answered the " + what
-                            + " request with no lines; is its agent up to date?");
+                    throw new ApiException(
+                            502,
+                            "Agent " + agent.name() + " answered the " + what
+                                    + " request with no lines; is its agent up to date?");
                 }
                 return page;
             }
@@ -150,10 +169,16 @@ public final class LogFetcher {
                 }
                 throw new ApiException(502, "Agent " + agent.name() + " could not read the " + what + ": " + error);
             }
-            case "EXPIRED" -> throw new ApiException(504, "Agent " + agent.name() + " did not take the " + what
-                    + " request before it expired (" + ttl.toSeconds() + " s)");
-            default -> throw new ApiException(504, "Agent " + agent.name() + " did not answer the " + what
-                    + " request within " + wait.toSeconds() + " s (task " + task.id() + " " + done.status() + ")");
+            case "EXPIRED" ->
+                throw new ApiException(
+                        504,
+                        "Agent " + agent.name() + " did not take the " + what + " request before it expired ("
+                                + ttl.toSeconds() + " s)");
+            default ->
+                throw new ApiException(
+                        504,
+                        "Agent " + agent.name() + " did not answer the " + what + " request within " + wait.toSeconds()
+                                + " s (task " + task.id() + " " + done.status() + ")");
         }
     }
 

@@ -14,8 +14,7 @@ public record LogPage(List<Line> lines, String cursor, boolean truncated) {
     static final String ELLIPSIS = "…";
 
     /** One log line; {@code timestamp} is RFC 3339 with nanoseconds when the source has one. */
-    public record Line(String timestamp, String stream, String text) {
-    }
+    public record Line(String timestamp, String stream, String text) {}
 
     /**
      * @param result        the agent's result: {@code {"lines":[{timestamp,stream,text}],"cursor","truncated"}}

@@ -28,8 +28,8 @@ public record LogQuery(int tail, String cursor, String filter, String stream, in
     private static final Pattern CONTAINER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
 
     /** @return the query, or null after recording faults in {@code errors} */
-    public static LogQuery parse(String tail, String cursor, String filter, String stream, String limit,
-            Fields errors) {
+    public static LogQuery parse(
+            String tail, String cursor, String filter, String stream, String limit, Fields errors) {
         Integer t = errors.integer(tail, "tail", 1, MAX_LINES, DEFAULT_TAIL);
         Integer l = errors.integer(limit, "limit", 1, MAX_LINES, DEFAULT_LIMIT);
         String c = errors.text(cursor, "cursor", MAX_CURSOR);
@@ -51,7 +51,8 @@ public record LogQuery(int tail, String cursor, String filter, String stream, in
     /** @return the container reference, or null after recording a fault */
     public static String container(String text, Fields errors) {
         if (text == null || !CONTAINER.matcher(text).matches()) {
-            errors.error("containerId", "must be a container id, id prefix or name (letters, digits, _ . -; at most 128)");
+            errors.error(
+                    "containerId", "must be a container id, id prefix or name (letters, digits, _ . -; at most 128)");
             return null;
         }
         return text;

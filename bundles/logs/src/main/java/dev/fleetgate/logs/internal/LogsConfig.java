@@ -8,15 +8,24 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public @interface LogsConfig {
     String PID = "dev.fleetgate.logs";
 
-    @AttributeDefinition(name = "Wait", min = "1", max = "120",
+    @AttributeDefinition(
+            name = "Wait",
+            min = "1",
+            max = "120",
             description = "Seconds a request waits for the agent's answer before 504")
     int waitSeconds() default 10;
 
-    @AttributeDefinition(name = "Task time to live", min = "1", max = "600",
+    @AttributeDefinition(
+            name = "Task time to live",
+            min = "1",
+            max = "600",
             description = "Seconds a fetch task may wait for delivery before it expires")
     int taskTtlSeconds() default 30;
 
-    @AttributeDefinition(name = "Max bytes", min = "1024", max = "4194304",
+    @AttributeDefinition(
+            name = "Max bytes",
+            min = "1024",
+            max = "4194304",
             description = "About how many bytes of log text one answer carries at most")
     int maxBytes() default 262144;
 }

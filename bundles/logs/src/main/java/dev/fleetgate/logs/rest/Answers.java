@@ -13,8 +13,7 @@ import dev.fleetgate.logs.internal.LogPage;
 
 /** Resumes a suspended request with a log page or its error (rendered as problem+json). */
 final class Answers {
-    private Answers() {
-    }
+    private Answers() {}
 
     /** Suspends until the page is there; a safety timeout answers 504 should the wait itself never end. */
     static void resumeWith(AsyncResponse response, LogFetcher fetcher, CompletionStage<LogPage> page) {
@@ -23,13 +22,16 @@ final class Answers {
         page.whenComplete((p, failure) -> {
             if (failure == null) {
                 try {
-                    response.resume(Response.ok(p).header("Cache-Control", "no-store").build());
+                    response.resume(
+                            Response.ok(p).header("Cache-Control", "no-store").build());
                 } catch (RuntimeException e) {
                     response.resume(e);
                 }
             } else {
-                response.resume(failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure);
+                response.resume(
+                        failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause()
+                                : failure);
             }
         });
     }

@@ -41,10 +41,16 @@ public final class ContainerLogsResource implements RestResource {
     }
 
     @GET
-    public void logs(@PathParam("agentId") String agentId, @PathParam("containerId") String containerId,
-            @QueryParam("tail") String tail, @QueryParam("cursor") String cursor, @QueryParam("filter") String filter,
-            @QueryParam("stream") String stream, @QueryParam("limit") String limit,
-            @QueryParam("unmanaged") String unmanaged, @Context SecurityContext caller,
+    public void logs(
+            @PathParam("agentId") String agentId,
+            @PathParam("containerId") String containerId,
+            @QueryParam("tail") String tail,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("filter") String filter,
+            @QueryParam("stream") String stream,
+            @QueryParam("limit") String limit,
+            @QueryParam("unmanaged") String unmanaged,
+            @Context SecurityContext caller,
             @Suspended AsyncResponse response) {
         try {
             boolean any = unmanaged != null && !unmanaged.equals("false");

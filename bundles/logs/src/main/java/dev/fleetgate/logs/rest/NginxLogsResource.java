@@ -34,9 +34,14 @@ public final class NginxLogsResource implements RestResource {
     }
 
     @GET
-    public void logs(@PathParam("agentId") String agentId, @PathParam("log") String log,
-            @QueryParam("tail") String tail, @QueryParam("cursor") String cursor, @QueryParam("filter") String filter,
-            @QueryParam("limit") String limit, @Suspended AsyncResponse response) {
+    public void logs(
+            @PathParam("agentId") String agentId,
+            @PathParam("log") String log,
+            @QueryParam("tail") String tail,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("filter") String filter,
+            @QueryParam("limit") String limit,
+            @Suspended AsyncResponse response) {
         try {
             Fields errors = new Fields();
             String agent = LogQuery.agentId(agentId, errors);

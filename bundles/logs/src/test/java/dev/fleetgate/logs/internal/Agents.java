@@ -14,10 +14,25 @@ public final class Agents implements AgentDirectory {
 
     @Override
     public List<AgentInfo> list() {
-        return List.of(new AgentInfo(ONLINE, "web-1", "web-1.lan", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE,
-                Instant.now(), "0.1.0", "127.0.0.1"),
-                new AgentInfo(OFFLINE, "web-2", "web-2.lan", AgentInfo.ROLE_HOST, AgentInfo.Status.OFFLINE,
-                        Instant.parse("2026-01-01T00:00:00Z"), "0.1.0", "127.0.0.1"));
+        return List.of(
+                new AgentInfo(
+                        ONLINE,
+                        "web-1",
+                        "web-1.lan",
+                        AgentInfo.ROLE_HOST,
+                        AgentInfo.Status.ONLINE,
+                        Instant.now(),
+                        "0.1.0",
+                        "127.0.0.1"),
+                new AgentInfo(
+                        OFFLINE,
+                        "web-2",
+                        "web-2.lan",
+                        AgentInfo.ROLE_HOST,
+                        AgentInfo.Status.OFFLINE,
+                        Instant.parse("2026-01-01T00:00:00Z"),
+                        "0.1.0",
+                        "127.0.0.1"));
     }
 
     @Override

@@ -27,8 +27,19 @@ public final class FakeTaskService implements TaskService {
     @Override
     public TaskView submit(String agentId, String type, JsonNode payload, Duration ttl) {
         Instant now = Instant.now();
-        TaskView t = new TaskView(UUID.randomUUID().toString(), agentId, type, payload, "PENDING", null, null, 0, now,
-                null, null, now.plus(ttl));
+        TaskView t = new TaskView(
+                UUID.randomUUID().toString(),
+                agentId,
+                type,
+                payload,
+                "PENDING",
+                null,
+                null,
+                0,
+                now,
+                null,
+                null,
+                now.plus(ttl));
         submitted.add(t);
         ttls.add(ttl);
         waits.put(t.id(), new CompletableFuture<>());
@@ -57,15 +68,39 @@ public final class FakeTaskService implements TaskService {
     /** The agent's answer arrives: SUCCEEDED with a result, FAILED with an error, or EXPIRED. */
     public void finish(String status, JsonNode result, String error) {
         TaskView t = last();
-        waits.get(t.id()).complete(new TaskView(t.id(), t.agentId(), t.type(), t.payload(), status, result, error, 1,
-                t.createdAt(), t.createdAt(), Instant.now(), t.expiresAt()));
+        waits.get(t.id())
+                .complete(new TaskView(
+                        t.id(),
+                        t.agentId(),
+                        t.type(),
+                        t.payload(),
+                        status,
+                        result,
+                        error,
+                        1,
+                        t.createdAt(),
+                        t.createdAt(),
+                        Instant.now(),
+                        t.expiresAt()));
     }
 
     /** The caller's wait ends with the task still open. */
     public void timeOut() {
         TaskView t = last();
-        waits.get(t.id()).complete(new TaskView(t.id(), t.agentId(), t.type(), t.payload(), "DELIVERED", null, null, 1,
-                t.createdAt(), t.createdAt(), null, t.expiresAt()));
+        waits.get(t.id())
+                .complete(new TaskView(
+                        t.id(),
+                        t.agentId(),
+                        t.type(),
+                        t.payload(),
+                        "DELIVERED",
+                        null,
+                        null,
+                        1,
+                        t.createdAt(),
+                        t.createdAt(),
+                        null,
+                        t.expiresAt()));
     }
 
     public void fail(Throwable e) {

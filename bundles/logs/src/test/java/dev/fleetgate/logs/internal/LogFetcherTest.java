@@ -19,8 +19,8 @@ import dev.fleetgate.api.ApiException;
 
 class LogFetcherTest {
     private final FakeTaskService tasks = new FakeTaskService();
-    private final LogFetcher fetcher = new LogFetcher(new Agents(), tasks, Duration.ofSeconds(10), Duration.ofSeconds(30),
-            262144);
+    private final LogFetcher fetcher =
+            new LogFetcher(new Agents(), tasks, Duration.ofSeconds(10), Duration.ofSeconds(30), 262144);
     private final LogQuery query = new LogQuery(100, null, null, "all", 500);
 
     @AfterEach
@@ -47,8 +47,9 @@ class LogFetcherTest {
         assertEquals("logs.container", tasks.last().type());
         assertEquals("web", tasks.last().payload().get("container").asText());
         assertEquals(Duration.ofSeconds(30), tasks.ttls.get(0));
-        JsonNode result = Json.MAPPER.readTree("{\"lines\":[{\"timestamp\":\"2026-11-22T10:00:00.1Z\",\"stream\":\"stdout\","
-                + "\"text\":\"hi\"}],\"cursor\":\"k\",\"truncated\":false}");
+        JsonNode result =
+                Json.MAPPER.readTree("{\"lines\":[{\"timestamp\":\"2026-11-22T10:00:00.1Z\",\"stream\":\"stdout\","
+                        + "\"text\":\"hi\"}],\"cursor\":\"k\",\"truncated\":false}");
         tasks.finish("SUCCEEDED", result, null);
         LogPage p = page(f);
         assertEquals("hi", p.lines().get(0).text());
@@ -58,7 +59,8 @@ class LogFetcherTest {
 
     @Test
     void nginxLogsUseTheirOwnTaskAndStream() throws Exception {
-        CompletableFuture<LogPage> f = fetcher.nginx(Agents.ONLINE, "access", query).toCompletableFuture();
+        CompletableFuture<LogPage> f =
+                fetcher.nginx(Agents.ONLINE, "access", query).toCompletableFuture();
         assertEquals("logs.nginx", tasks.last().type());
         assertEquals("access", tasks.last().payload().get("log").asText());
         tasks.finish("SUCCEEDED", Json.MAPPER.readTree("{\"lines\":[{\"text\":\"GET /\"}],\"cursor\":\"o:1\"}"), null);
@@ -107,8 +109,12 @@ class LogFetcherTest {
 
     @Test
     void unknownAgentIs404AndOfflineAgentIs503WithoutATask() {
-        assertEquals(404, assertThrows(ApiException.class,
-                () -> fetcher.container("0b7c5a1e-2f0a-4d43-9a57-6f1f0f0c0aff", "web", query)).status());
+        assertEquals(
+                404,
+                assertThrows(
+                                ApiException.class,
+                                () -> fetcher.container("0b7c5a1e-2f0a-4d43-9a57-6f1f0f0c0aff", "web", query))
+                        .status());
         ApiException offline = assertThrows(ApiException.class, () -> fetcher.container(Agents.OFFLINE, "web", query));
         assertEquals(503, offline.status());
         assertTrue(offline.getMessage().contains("web-2 is offline"), offline.getMessage());
@@ -119,6 +125,8 @@ class LogFetcherTest {
     void agentsAreFoundByIdOrName() {
         assertEquals(Agents.ONLINE, fetcher.agent("web-1").id());
         assertEquals(Agents.OFFLINE, fetcher.agent(Agents.OFFLINE.toUpperCase()).id());
-        assertEquals(404, assertThrows(ApiException.class, () -> fetcher.agent("nope")).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> fetcher.agent("nope")).status());
     }
 }

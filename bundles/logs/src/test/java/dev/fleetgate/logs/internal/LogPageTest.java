@@ -17,7 +17,9 @@ class LogPageTest {
         ObjectNode r = Json.MAPPER.createObjectNode();
         ArrayNode a = r.putArray("lines");
         for (int i = 0; i < lines; i++) {
-            a.addObject().put("timestamp", "2026-11-22T10:00:0" + (i % 10) + ".123456789Z").put("stream", "stderr")
+            a.addObject()
+                    .put("timestamp", "2026-11-22T10:00:0" + (i % 10) + ".123456789Z")
+                    .put("stream", "stderr")
                     .put("text", "x".repeat(textLength));
         }
         r.put("cursor", "after-" + lines).put("truncated", false);

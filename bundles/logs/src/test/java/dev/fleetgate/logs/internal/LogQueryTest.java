@@ -23,7 +23,9 @@ class LogQueryTest {
     }
 
     private static List<String> fields(Runnable r) {
-        return assertThrows(ApiException.class, r::run).errors().stream().map(FieldError::field).toList();
+        return assertThrows(ApiException.class, r::run).errors().stream()
+                .map(FieldError::field)
+                .toList();
     }
 
     @Test
@@ -42,17 +44,21 @@ class LogQueryTest {
     @Test
     void textsAreBoundedAndPlain() {
         parse(null, "x".repeat(512), "y".repeat(200), null, null);
-        assertEquals(List.of("cursor", "filter"), fields(() -> parse(null, "x".repeat(513), "y".repeat(201), null, null)));
+        assertEquals(
+                List.of("cursor", "filter"), fields(() -> parse(null, "x".repeat(513), "y".repeat(201), null, null)));
         assertEquals(List.of("cursor", "filter"), fields(() -> parse(null, "a\nb", "a\u0000", null, null)));
         assertEquals(List.of("stream"), fields(() -> parse(null, null, null, "both", null)));
-        assertEquals("'; rm -rf / {}$", parse(null, null, "'; rm -rf / {}$", null, null).filter(),
+        assertEquals(
+                "'; rm -rf / {}$",
+                parse(null, null, "'; rm -rf / {}$", null, null).filter(),
                 "filters go to the agent as JSON, never to a shell");
     }
 
     @Test
     void pathParameters() {
         Fields e = new Fields();
-        assertEquals("0b7c5a1e-2f0a-4d43-9a57-6f1f0f0c0a01", LogQuery.agentId("0B7C5A1E-2F0A-4D43-9A57-6F1F0F0C0A01", e));
+        assertEquals(
+                "0b7c5a1e-2f0a-4d43-9a57-6f1f0f0c0a01", LogQuery.agentId("0B7C5A1E-2F0A-4D43-9A57-6F1F0F0C0A01", e));
         assertEquals("fg-shop-0-a1b2c3", LogQuery.container("fg-shop-0-a1b2c3", e));
         assertEquals("3f2a", LogQuery.container("3f2a", e));
         assertEquals("access", LogQuery.nginxLog("access", e));
@@ -69,11 +75,23 @@ class LogQueryTest {
     @Test
     void payloadsFollowTheContract() {
         LogQuery q = parse("50", "c1", "err", "stdout", "20");
-        assertEquals(Json.MAPPER.createObjectNode().put("tail", 50).put("cursor", "c1").put("filter", "err")
-                .put("limit", 20).put("maxBytes", 1024).put("container", "web").put("stdout", true).put("stderr", false),
+        assertEquals(
+                Json.MAPPER
+                        .createObjectNode()
+                        .put("tail", 50)
+                        .put("cursor", "c1")
+                        .put("filter", "err")
+                        .put("limit", 20)
+                        .put("maxBytes", 1024)
+                        .put("container", "web")
+                        .put("stdout", true)
+                        .put("stderr", false),
                 q.containerPayload("web", 1024));
-        assertEquals("{\"tail\":100,\"cursor\":null,\"filter\":null,\"limit\":500,\"maxBytes\":262144,\"log\":\"error\"}",
-                parse(null, null, null, null, null).nginxPayload("error", 262144).toString());
+        assertEquals(
+                "{\"tail\":100,\"cursor\":null,\"filter\":null,\"limit\":500,\"maxBytes\":262144,\"log\":\"error\"}",
+                parse(null, null, null, null, null)
+                        .nginxPayload("error", 262144)
+                        .toString());
         LogQuery all = parse(null, null, null, null, null);
         assertEquals(true, all.containerPayload("w", 1).get("stderr").asBoolean());
         assertEquals("c2", all.after("c2").cursor());

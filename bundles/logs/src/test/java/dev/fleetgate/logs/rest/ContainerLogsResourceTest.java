@@ -72,7 +72,8 @@ class ContainerLogsResourceTest {
         containers.logs(Agents.ONLINE, "fg-shop-0-a1b2c3", null, null, null, null, null, null, role("admin"), response);
         assertEquals(false, tasks.last().payload().has("unmanaged"));
         CompletableFuture<Object> second = new CompletableFuture<>();
-        containers.logs(Agents.ONLINE, "postgres", null, null, null, null, null, "true", role("admin"), recording(second));
+        containers.logs(
+                Agents.ONLINE, "postgres", null, null, null, null, null, "true", role("admin"), recording(second));
         assertEquals(true, tasks.last().payload().path("unmanaged").asBoolean());
     }
 
@@ -81,13 +82,18 @@ class ContainerLogsResourceTest {
         containers.logs(Agents.ONLINE, "fg-shop-0-a1b2c3", "10", null, "error", "stderr", null, null, null, response);
         assertEquals(false, tasks.last().payload().get("stdout").asBoolean());
         assertEquals(10, tasks.last().payload().get("tail").asInt());
-        tasks.finish("SUCCEEDED", Json.MAPPER.readTree("{\"lines\":[{\"timestamp\":\"t\",\"stream\":\"stderr\","
-                + "\"text\":\"an error\"}],\"cursor\":\"c9\",\"truncated\":true}"), null);
+        tasks.finish(
+                "SUCCEEDED",
+                Json.MAPPER.readTree("{\"lines\":[{\"timestamp\":\"t\",\"stream\":\"stderr\","
+                        + "\"text\":\"an error\"}],\"cursor\":\"c9\",\"truncated\":true}"),
+                null);
         Response r = assertInstanceOf(Response.class, resumed());
         assertEquals(200, r.getStatus());
         assertEquals("no-store", r.getHeaderString("Cache-Control"));
-        assertEquals("{\"lines\":[{\"timestamp\":\"t\",\"stream\":\"stderr\",\"text\":\"an error\"}],\"cursor\":\"c9\","
-                + "\"truncated\":true}", Json.MAPPER.writeValueAsString(assertInstanceOf(LogPage.class, r.getEntity())));
+        assertEquals(
+                "{\"lines\":[{\"timestamp\":\"t\",\"stream\":\"stderr\",\"text\":\"an error\"}],\"cursor\":\"c9\","
+                        + "\"truncated\":true}",
+                Json.MAPPER.writeValueAsString(assertInstanceOf(LogPage.class, r.getEntity())));
         verify(response).setTimeout(25, TimeUnit.SECONDS);
     }
 
@@ -96,7 +102,8 @@ class ContainerLogsResourceTest {
         containers.logs("nope", "a/b", "0", "x".repeat(600), "f".repeat(201), "both", "9999", null, null, response);
         ApiException e = assertInstanceOf(ApiException.class, resumed());
         assertEquals(400, e.status());
-        assertEquals(List.of("agentId", "containerId", "tail", "limit", "cursor", "filter", "stream"),
+        assertEquals(
+                List.of("agentId", "containerId", "tail", "limit", "cursor", "filter", "stream"),
                 e.errors().stream().map(FieldError::field).toList());
         assertTrue(tasks.submitted.isEmpty());
     }
@@ -108,7 +115,10 @@ class ContainerLogsResourceTest {
         assertEquals(404, assertInstanceOf(ApiException.class, resumed()).status());
         CompletableFuture<Object> offline = new CompletableFuture<>();
         containers.logs(Agents.OFFLINE, "web", null, null, null, null, null, null, null, recording(offline));
-        assertEquals(503, assertInstanceOf(ApiException.class, offline.get(30, TimeUnit.SECONDS)).status());
+        assertEquals(
+                503,
+                assertInstanceOf(ApiException.class, offline.get(30, TimeUnit.SECONDS))
+                        .status());
     }
 
     @Test

@@ -23,8 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class BatchParser {
 
     /** A series as parsed; the arrays hold only the accepted points. */
-    public record Series(SeriesKey key, long[] ts, double[] values) {
-    }
+    public record Series(SeriesKey key, long[] ts, double[] values) {}
 
     /**
      * @param series         the accepted series (points sorted as sent)
@@ -34,9 +33,8 @@ public final class BatchParser {
      * @param minTs          the oldest accepted point (Long.MAX_VALUE when none)
      * @param maxTs          the newest accepted point (Long.MIN_VALUE when none)
      */
-    public record Batch(List<Series> series, int points, int rejectedSeries, int rejectedPoints, long minTs,
-            long maxTs) {
-    }
+    public record Batch(
+            List<Series> series, int points, int rejectedSeries, int rejectedPoints, long minTs, long maxTs) {}
 
     private final long oldestMillis;
     private final long newestMillis;
@@ -78,7 +76,11 @@ public final class BatchParser {
                 JsonNode p = ps.get(i);
                 JsonNode t = p.get(0);
                 JsonNode v = p.get(1);
-                if (p.size() != 2 || t == null || !t.canConvertToExactIntegral() || v == null || !v.isNumber()
+                if (p.size() != 2
+                        || t == null
+                        || !t.canConvertToExactIntegral()
+                        || v == null
+                        || !v.isNumber()
                         || points + k >= maxPoints) {
                     badPoints++;
                     continue;
@@ -99,8 +101,8 @@ public final class BatchParser {
                 continue;
             }
             points += k;
-            out.add(new Series(key, k == n ? ts : java.util.Arrays.copyOf(ts, k),
-                    k == n ? vs : java.util.Arrays.copyOf(vs, k)));
+            out.add(new Series(
+                    key, k == n ? ts : java.util.Arrays.copyOf(ts, k), k == n ? vs : java.util.Arrays.copyOf(vs, k)));
         }
         return new Batch(out, points, badSeries, badPoints, min, max);
     }
@@ -200,7 +202,8 @@ public final class BatchParser {
             return;
         }
         counts[0] += k;
-        out.add(new Series(key, k == n ? ts : java.util.Arrays.copyOf(ts, k), k == n ? vs : java.util.Arrays.copyOf(vs, k)));
+        out.add(new Series(
+                key, k == n ? ts : java.util.Arrays.copyOf(ts, k), k == n ? vs : java.util.Arrays.copyOf(vs, k)));
     }
 
     private static boolean labels(JsonParser p, JsonToken v, Map<String, String> labels) throws java.io.IOException {
@@ -215,13 +218,14 @@ public final class BatchParser {
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String label = p.currentName();
             JsonToken lv = p.nextToken();
-            String text = switch (lv) {
-                case VALUE_STRING, VALUE_NUMBER_INT -> p.getText();
-                case VALUE_NUMBER_FLOAT -> String.valueOf(p.getDoubleValue());
-                case VALUE_TRUE -> "true";
-                case VALUE_FALSE -> "false";
-                default -> null;
-            };
+            String text =
+                    switch (lv) {
+                        case VALUE_STRING, VALUE_NUMBER_INT -> p.getText();
+                        case VALUE_NUMBER_FLOAT -> String.valueOf(p.getDoubleValue());
+                        case VALUE_TRUE -> "true";
+                        case VALUE_FALSE -> "false";
+                        default -> null;
+                    };
             p.skipChildren();
             if (text == null || !Names.isLabelName(label) || !Names.isLabelValue(text)) {
                 ok = false;
@@ -314,7 +318,9 @@ public final class BatchParser {
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode v = e.getValue();
-                if (!Names.isLabelName(e.getKey()) || v == null || !(v.isTextual() || v.isNumber() || v.isBoolean())
+                if (!Names.isLabelName(e.getKey())
+                        || v == null
+                        || !(v.isTextual() || v.isNumber() || v.isBoolean())
                         || !Names.isLabelValue(v.asText())) {
                     return null;
                 }

@@ -13,6 +13,7 @@ public final class CopyEncoder {
     private static final byte[] SIGNATURE = "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
     /** 2000-01-01T00:00:00Z, PostgreSQL's epoch, in microseconds since 1970. */
     private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
+
     static final int ROW_BYTES = 2 + 3 * (4 + 8);
 
     private final ByteBuffer buf;

@@ -27,7 +27,9 @@ public final class Exposition {
 
     private final MetricsStorage storage;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile AgentDirectory agents;
 
@@ -47,22 +49,35 @@ public final class Exposition {
         AgentDirectory dir = agents;
         if (dir != null) {
             List<AgentInfo> all = dir.list();
-            long online = all.stream().filter(a -> a.status() == AgentInfo.Status.ONLINE).count();
+            long online = all.stream()
+                    .filter(a -> a.status() == AgentInfo.Status.ONLINE)
+                    .count();
             out.family(CORE_PREFIX + "agents", "gauge", "Enrolled agents by status.")
-                    .sample(Map.of("status", "online"), online).sample(Map.of("status", "offline"), all.size() - online);
+                    .sample(Map.of("status", "online"), online)
+                    .sample(Map.of("status", "offline"), all.size() - online);
         }
         IngestStats s = storage.stats();
-        out.family(CORE_PREFIX + "sync_reports_total", "counter", "Agent syncs this core handled (with a status report).")
+        out.family(
+                        CORE_PREFIX + "sync_reports_total",
+                        "counter",
+                        "Agent syncs this core handled (with a status report).")
                 .sample(s.syncReports());
         out.family(CORE_PREFIX + "metrics_batches_total", "counter", "Metric batches stored by this core.")
                 .sample(s.batches());
-        out.family(CORE_PREFIX + "metrics_rows_total", "counter", "Samples stored by this core.").sample(s.rows());
+        out.family(CORE_PREFIX + "metrics_rows_total", "counter", "Samples stored by this core.")
+                .sample(s.rows());
         out.family(CORE_PREFIX + "metrics_rows_per_second", "gauge", "Samples stored per second, last minute.")
                 .sample(s.rowsPerSecond());
-        out.family(CORE_PREFIX + "metrics_ingest_errors_total", "counter",
-                "Batches not stored (the agent resends them).").sample(s.errors());
-        out.family(CORE_PREFIX + "metrics_rejected_points_total", "counter",
-                "Malformed or out-of-range points skipped.").sample(s.rejectedPoints());
+        out.family(
+                        CORE_PREFIX + "metrics_ingest_errors_total",
+                        "counter",
+                        "Batches not stored (the agent resends them).")
+                .sample(s.errors());
+        out.family(
+                        CORE_PREFIX + "metrics_rejected_points_total",
+                        "counter",
+                        "Malformed or out-of-range points skipped.")
+                .sample(s.rejectedPoints());
         out.family(CORE_PREFIX + "metrics_rejected_series_total", "counter", "Malformed series skipped.")
                 .sample(s.rejectedSeries());
         out.family(CORE_PREFIX + "metrics_ingest_seconds_total", "counter", "Time spent storing batches.")

@@ -25,9 +25,13 @@ import dev.fleetgate.api.Caller;
  * {@code Authorization: Bearer <token>} where the token is the configured
  * {@code .prometheusToken} or a user access token of any role; never open.
  */
-@Component(service = Servlet.class, configurationPid = MetricsConfig.PID, property = {
-        "osgi.http.whiteboard.servlet.pattern=/metrics",
-        "osgi.http.whiteboard.servlet.name=fleetgate-metrics" })
+@Component(
+        service = Servlet.class,
+        configurationPid = MetricsConfig.PID,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/metrics",
+            "osgi.http.whiteboard.servlet.name=fleetgate-metrics"
+        })
 public final class ExpositionServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -35,7 +39,9 @@ public final class ExpositionServlet extends HttpServlet {
     private final transient Exposition exposition;
     private final byte[] token;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     transient volatile Authenticator authenticator;
 
@@ -52,7 +58,9 @@ public final class ExpositionServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String bearer = bearer(req.getHeader("Authorization"));
-        if (!(bearer != null && token != null && MessageDigest.isEqual(token, bearer.getBytes(StandardCharsets.UTF_8)))) {
+        if (!(bearer != null
+                && token != null
+                && MessageDigest.isEqual(token, bearer.getBytes(StandardCharsets.UTF_8)))) {
             Authenticator auth = authenticator;
             if (auth == null) {
                 problem(res, 503, "Authentication service unavailable");
@@ -92,7 +100,9 @@ public final class ExpositionServlet extends HttpServlet {
         res.setStatus(status);
         res.setContentType("application/problem+json");
         String title = status == 401 ? "Unauthorized" : "Service Unavailable";
-        res.getOutputStream().write(("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8));
+        res.getOutputStream()
+                .write(("{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\""
+                                + detail + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 }

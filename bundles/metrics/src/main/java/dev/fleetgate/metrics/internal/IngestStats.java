@@ -18,6 +18,7 @@ public final class IngestStats {
     private final AtomicLong nanos = new AtomicLong();
     /** Per second slot: rows stored; the slot's second is kept beside it. */
     private final AtomicLongArray slotRows = new AtomicLongArray(WINDOW_SECONDS);
+
     private final AtomicLongArray slotSecond = new AtomicLongArray(WINDOW_SECONDS);
 
     public IngestStats(LongSupplier clockMillis) {

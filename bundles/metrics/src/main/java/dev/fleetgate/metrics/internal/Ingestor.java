@@ -45,7 +45,9 @@ public final class Ingestor implements MetricsSink {
 
     private final MetricsStorage storage;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin eventAdmin;
 
@@ -78,7 +80,10 @@ public final class Ingestor implements MetricsSink {
 
     private void ingest(String agentId, BatchParser.Batch batch, long started) throws SQLException {
         if (batch.rejectedSeries() + batch.rejectedPoints() > 0) {
-            LOG.debug("Agent {}: {} malformed series and {} points skipped", agentId, batch.rejectedSeries(),
+            LOG.debug(
+                    "Agent {}: {} malformed series and {} points skipped",
+                    agentId,
+                    batch.rejectedSeries(),
                     batch.rejectedPoints());
         }
         if (batch.points() > 0) {
@@ -93,8 +98,8 @@ public final class Ingestor implements MetricsSink {
                 storage.latest().offer(s.key(), s.ts()[newest], s.values()[newest]);
             }
         }
-        storage.stats().stored(batch.points(), batch.rejectedSeries(), batch.rejectedPoints(),
-                System.nanoTime() - started);
+        storage.stats()
+                .stored(batch.points(), batch.rejectedSeries(), batch.rejectedPoints(), System.nanoTime() - started);
         if (batch.points() > 0) {
             post(agentId, batch);
         }
@@ -118,7 +123,8 @@ public final class Ingestor implements MetricsSink {
                 }
             }
             byte[] bytes = rows.finish();
-            boolean late = batch.minTs() < storage.clock().millis() - storage.settings().lateToleranceSeconds() * 1000L;
+            boolean late = batch.minTs()
+                    < storage.clock().millis() - storage.settings().lateToleranceSeconds() * 1000L;
             if (late) {
                 c.setAutoCommit(false);
             }
@@ -150,8 +156,8 @@ public final class Ingestor implements MetricsSink {
     }
 
     private static void markLate(Connection c, long from, long to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO metric_rollup_pending (from_ts, to_ts) VALUES (?, ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO metric_rollup_pending (from_ts, to_ts) VALUES (?, ?)")) {
             Jdbc.setInstant(ps, 1, Instant.ofEpochMilli(from));
             Jdbc.setInstant(ps, 2, Instant.ofEpochMilli(to));
             ps.executeUpdate();
@@ -167,8 +173,8 @@ public final class Ingestor implements MetricsSink {
         for (BatchParser.Series s : batch.series()) {
             series.add(new MetricSeries(s.key().name(), s.key().labels(), s.ts(), s.values()));
         }
-        ea.postEvent(new Event(Topics.METRICS_BATCH, Map.of("agentId", agentId, "series", series,
-                "points", batch.points())));
+        ea.postEvent(new Event(
+                Topics.METRICS_BATCH, Map.of("agentId", agentId, "series", series, "points", batch.points())));
     }
 
     private static int newest(long[] ts) {

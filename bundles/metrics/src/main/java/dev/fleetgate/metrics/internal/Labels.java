@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** Stored labels (JSONB text) back to keys and maps. */
 public final class Labels {
-    private Labels() {
-    }
+    private Labels() {}
 
     public static SeriesKey key(String name, String labelsJson) {
         return new SeriesKey(name, map(labelsJson));

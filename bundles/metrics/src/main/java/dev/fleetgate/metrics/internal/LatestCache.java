@@ -14,14 +14,13 @@ import java.util.function.Predicate;
 public final class LatestCache {
 
     /** A series' newest point. */
-    public record Entry(SeriesKey key, long ts, double value) {
-    }
+    public record Entry(SeriesKey key, long ts, double value) {}
 
     private final Map<String, Map<SeriesKey, Entry>> byName = new ConcurrentHashMap<>();
 
     public void offer(SeriesKey key, long ts, double value) {
-        byName.computeIfAbsent(key.name(), n -> new ConcurrentHashMap<>()).merge(key, new Entry(key, ts, value),
-                (old, neu) -> neu.ts >= old.ts ? neu : old);
+        byName.computeIfAbsent(key.name(), n -> new ConcurrentHashMap<>())
+                .merge(key, new Entry(key, ts, value), (old, neu) -> neu.ts >= old.ts ? neu : old);
     }
 
     /** @return the entries of {@code name} newer than {@code minTs} that {@code filter} accepts */

@@ -5,7 +5,9 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration PID {@code dev.fleetgate.metrics} ({@code etc/dev.fleetgate.metrics.cfg}). */
-@ObjectClassDefinition(id = MetricsConfig.PID, name = "Fleetgate metrics",
+@ObjectClassDefinition(
+        id = MetricsConfig.PID,
+        name = "Fleetgate metrics",
         description = "Metric storage, rollups, retention, query limits, Prometheus exposition and scrapes")
 public @interface MetricsConfig {
     // The Prometheus token is a private property (key ".prometheusToken"; DS maps a leading
@@ -27,8 +29,10 @@ public @interface MetricsConfig {
     @AttributeDefinition(min = "5", description = "Seconds between maintenance runs (rollups, partitions, retention)")
     int maintenanceIntervalSeconds() default 30;
 
-    @AttributeDefinition(min = "0", description = "Seconds of lateness the regular rollup covers; "
-            + "older samples mark their range for a one-off recomputation")
+    @AttributeDefinition(
+            min = "0",
+            description = "Seconds of lateness the regular rollup covers; "
+                    + "older samples mark their range for a one-off recomputation")
     int lateToleranceSeconds() default 180;
 
     @AttributeDefinition(min = "1", description = "Most series one query may return")
@@ -46,10 +50,16 @@ public @interface MetricsConfig {
     @AttributeDefinition(min = "1", description = "Points accepted from one sync; the rest is dropped and counted")
     int maxPointsPerBatch() default 1000000;
 
-    @AttributeDefinition(min = "5", max = "3600", description = "Default collection interval sent to agents in the metrics section")
+    @AttributeDefinition(
+            min = "5",
+            max = "3600",
+            description = "Default collection interval sent to agents in the metrics section")
     int intervalSeconds() default 10;
 
-    @AttributeDefinition(type = AttributeType.PASSWORD, required = false,
-            description = "Bearer token Prometheus sends to GET /metrics. Empty: a user access token (any role) is required")
+    @AttributeDefinition(
+            type = AttributeType.PASSWORD,
+            required = false,
+            description =
+                    "Bearer token Prometheus sends to GET /metrics. Empty: a user access token (any role) is required")
     String _prometheusToken() default "";
 }

@@ -28,7 +28,9 @@ import dev.fleetgate.api.DesiredStateService;
  * "intervalSeconds", "targets": [{"host", "port"}]}]}} — the scrapes of the services placed
  * on that agent, with their static targets (the agent adds container replicas).
  */
-@Component(service = DesiredStateContributor.class, configurationPid = MetricsConfig.PID,
+@Component(
+        service = DesiredStateContributor.class,
+        configurationPid = MetricsConfig.PID,
         property = DesiredStateContributor.SECTION + "=" + MetricsStateContributor.SECTION)
 public final class MetricsStateContributor implements DesiredStateContributor {
     public static final String SECTION = "metrics";
@@ -37,7 +39,9 @@ public final class MetricsStateContributor implements DesiredStateContributor {
     private final int intervalSeconds;
     private volatile ServiceCatalog catalog;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile DesiredStateService desiredState;
 
@@ -51,8 +55,11 @@ public final class MetricsStateContributor implements DesiredStateContributor {
         this.intervalSeconds = intervalSeconds;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetCatalog")
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetCatalog")
     void setCatalog(ServiceCatalog catalog) {
         this.catalog = catalog;
         signal();
@@ -74,10 +81,13 @@ public final class MetricsStateContributor implements DesiredStateContributor {
     public Map<String, JsonNode> computeAll(List<AgentInfo> agents) {
         ServiceCatalog c = catalog;
         List<ScrapeStore.Scrape> scrapes = store.list();
-        Map<String, ServiceCatalog.Service> services = c == null || scrapes.isEmpty() ? Map.of()
+        Map<String, ServiceCatalog.Service> services = c == null || scrapes.isEmpty()
+                ? Map.of()
                 : c.services().stream().collect(Collectors.toMap(ServiceCatalog.Service::id, Function.identity()));
-        List<ScrapeStore.Scrape> known = scrapes.stream().filter(s -> services.containsKey(s.serviceId()))
-                .sorted(Comparator.comparing((ScrapeStore.Scrape s) -> services.get(s.serviceId()).name()))
+        List<ScrapeStore.Scrape> known = scrapes.stream()
+                .filter(s -> services.containsKey(s.serviceId()))
+                .sorted(Comparator.comparing(
+                        (ScrapeStore.Scrape s) -> services.get(s.serviceId()).name()))
                 .toList();
         Map<String, JsonNode> out = new HashMap<>();
         for (AgentInfo agent : agents) {
@@ -88,10 +98,15 @@ public final class MetricsStateContributor implements DesiredStateContributor {
                 if (!svc.agentIds().contains(agent.id())) {
                     continue;
                 }
-                ObjectNode o = list.addObject().put("serviceId", s.serviceId()).put("serviceName", svc.name())
-                        .put("format", s.format()).put("path", s.path()).put("intervalSeconds", s.intervalSeconds());
+                ObjectNode o = list.addObject()
+                        .put("serviceId", s.serviceId())
+                        .put("serviceName", svc.name())
+                        .put("format", s.format())
+                        .put("path", s.path())
+                        .put("intervalSeconds", s.intervalSeconds());
                 ArrayNode targets = o.putArray("targets");
-                svc.targets().forEach(t -> targets.addObject().put("host", t.host()).put("port", t.port()));
+                svc.targets()
+                        .forEach(t -> targets.addObject().put("host", t.host()).put("port", t.port()));
             }
             out.put(agent.id(), section);
         }

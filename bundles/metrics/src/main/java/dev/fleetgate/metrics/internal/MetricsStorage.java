@@ -50,10 +50,17 @@ public final class MetricsStorage {
     private volatile long lastLatestRefresh;
 
     @Activate
-    public MetricsStorage(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference SchemaMigrator migrator, BundleContext context, MetricsConfig config) {
-        this(dataSource, Settings.of(config), Clock.systemUTC(), () -> migrator.migrate("metrics",
-                context.getBundle(), "db/metrics"), true);
+    public MetricsStorage(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
+            BundleContext context,
+            MetricsConfig config) {
+        this(
+                dataSource,
+                Settings.of(config),
+                Clock.systemUTC(),
+                () -> migrator.migrate("metrics", context.getBundle(), "db/metrics"),
+                true);
     }
 
     /** For tests and benchmarks: the schema must exist; no timer runs ({@link #maintain()} by hand). */
@@ -61,8 +68,12 @@ public final class MetricsStorage {
         return new MetricsStorage(dataSource, settings, clock, () -> 0, false);
     }
 
-    private MetricsStorage(DataSource dataSource, Settings settings, Clock clock,
-            java.util.function.IntSupplier migrate, boolean schedule) {
+    private MetricsStorage(
+            DataSource dataSource,
+            Settings settings,
+            Clock clock,
+            java.util.function.IntSupplier migrate,
+            boolean schedule) {
         this.dataSource = dataSource;
         this.settings = settings;
         this.clock = clock;
@@ -148,13 +159,16 @@ public final class MetricsStorage {
     void refreshLatest(Instant now) {
         long since = Math.min(lastLatestRefresh, now.toEpochMilli()) - Rollups.MINUTE;
         Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT s.name, s.labels::text, r.last_ts, r.last_value"
-                    + " FROM (SELECT DISTINCT ON (series_id) series_id, last_ts, last_value FROM metric_rollup_1m"
-                    + " WHERE bucket >= ? ORDER BY series_id, bucket DESC) r JOIN metric_series s ON s.id = r.series_id")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT s.name, s.labels::text, r.last_ts, r.last_value"
+                            + " FROM (SELECT DISTINCT ON (series_id) series_id, last_ts, last_value FROM metric_rollup_1m"
+                            + " WHERE bucket >= ? ORDER BY series_id, bucket DESC) r JOIN metric_series s ON s.id = r.series_id")) {
                 Jdbc.setInstant(ps, 1, Instant.ofEpochMilli(Rollups.floor(since, Rollups.MINUTE)));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        latest.offer(Labels.key(rs.getString(1), rs.getString(2)), Jdbc.instant(rs, "last_ts").toEpochMilli(),
+                        latest.offer(
+                                Labels.key(rs.getString(1), rs.getString(2)),
+                                Jdbc.instant(rs, "last_ts").toEpochMilli(),
                                 rs.getDouble(4));
                     }
                 }

@@ -14,8 +14,7 @@ public final class Names {
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]{0," + (MAX_NAME - 1) + "}");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0," + (MAX_LABEL_NAME - 1) + "}");
 
-    private Names() {
-    }
+    private Names() {}
 
     public static boolean isMetricName(String s) {
         return s != null && METRIC.matcher(s).matches();

@@ -41,8 +41,7 @@ public final class PartitionManager {
     }
 
     /** What one maintenance run changed. */
-    public record Changes(List<String> created, List<String> dropped) {
-    }
+    public record Changes(List<String> created, List<String> dropped) {}
 
     /** Creates what is missing from retention to the spans ahead, drops what retention passed. */
     public Changes maintain(Connection c, Instant now) throws SQLException {
@@ -61,17 +60,23 @@ public final class PartitionManager {
             long last = r.spanStart(t) + settings.partitionsAhead() * r.spanMillis();
             for (long start = r.spanStart(keepAfter); start <= last; start += r.spanMillis()) {
                 if (!existing.contains(start)) {
-                    exec(c, "CREATE TABLE IF NOT EXISTS " + name(r, start) + " PARTITION OF " + r.table()
-                            + " FOR VALUES FROM ('" + Instant.ofEpochMilli(start) + "') TO ('"
-                            + Instant.ofEpochMilli(start + r.spanMillis()) + "')");
+                    exec(
+                            c,
+                            "CREATE TABLE IF NOT EXISTS " + name(r, start) + " PARTITION OF " + r.table()
+                                    + " FOR VALUES FROM ('" + Instant.ofEpochMilli(start) + "') TO ('"
+                                    + Instant.ofEpochMilli(start + r.spanMillis()) + "')");
                     created.add(name(r, start));
                 }
             }
             list(c, r);
         }
         if (!created.isEmpty() || !dropped.isEmpty()) {
-            LOG.info("Metric partitions: {} created (up to {}), {} dropped {}", created.size(),
-                    created.isEmpty() ? "-" : created.get(created.size() - 1), dropped.size(), dropped);
+            LOG.info(
+                    "Metric partitions: {} created (up to {}), {} dropped {}",
+                    created.size(),
+                    created.isEmpty() ? "-" : created.get(created.size() - 1),
+                    dropped.size(),
+                    dropped);
         }
         return new Changes(created, dropped);
     }
@@ -128,7 +133,9 @@ public final class PartitionManager {
             return null;
         }
         try {
-            return LocalDate.parse(relname.substring(prefix.length()), DAY).atStartOfDay(ZoneOffset.UTC).toInstant()
+            return LocalDate.parse(relname.substring(prefix.length()), DAY)
+                    .atStartOfDay(ZoneOffset.UTC)
+                    .toInstant()
                     .toEpochMilli();
         } catch (java.time.format.DateTimeParseException e) {
             return null;

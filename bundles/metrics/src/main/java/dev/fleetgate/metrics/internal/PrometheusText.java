@@ -13,7 +13,11 @@ public final class PrometheusText {
     public PrometheusText family(String name, String type, String help) {
         currentName = name;
         if (help != null) {
-            out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
+            out.append("# HELP ")
+                    .append(name)
+                    .append(' ')
+                    .append(escapeHelp(help))
+                    .append('\n');
         }
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         return this;
@@ -31,7 +35,10 @@ public final class PrometheusText {
                     out.append(',');
                 }
                 first = false;
-                out.append(e.getKey()).append("=\"").append(escapeLabel(e.getValue())).append('"');
+                out.append(e.getKey())
+                        .append("=\"")
+                        .append(escapeLabel(e.getValue()))
+                        .append('"');
             }
             out.append('}');
         }

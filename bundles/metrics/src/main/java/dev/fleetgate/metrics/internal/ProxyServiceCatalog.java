@@ -23,7 +23,8 @@ import dev.fleetgate.proxy.ServiceDirectory;
  * {@code fleetgate/proxy/SERVICE_CHANGED} it recomputes the {@code metrics} section, and
  * forgets the scrape of a deleted service.
  */
-@Component(service = {ServiceCatalog.class, EventHandler.class},
+@Component(
+        service = {ServiceCatalog.class, EventHandler.class},
         property = EventConstants.EVENT_TOPIC + "=" + ServiceDirectory.TOPIC_CHANGED)
 public final class ProxyServiceCatalog implements ServiceCatalog, EventHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyServiceCatalog.class);
@@ -34,7 +35,9 @@ public final class ProxyServiceCatalog implements ServiceCatalog, EventHandler {
     // and runs without the proxy module (no scrapes then).
     private volatile ServiceDirectory directory;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile DesiredStateService desiredState;
 
@@ -43,8 +46,11 @@ public final class ProxyServiceCatalog implements ServiceCatalog, EventHandler {
         this.scrapes = scrapes;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "unsetDirectory")
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetDirectory")
     void setDirectory(ServiceDirectory directory) {
         this.directory = directory;
         signal();
@@ -65,7 +71,9 @@ public final class ProxyServiceCatalog implements ServiceCatalog, EventHandler {
     @Override
     public List<Service> services() {
         ServiceDirectory d = directory;
-        return d == null ? List.of() : d.services().stream().map(ProxyServiceCatalog::of).toList();
+        return d == null
+                ? List.of()
+                : d.services().stream().map(ProxyServiceCatalog::of).toList();
     }
 
     @Override
@@ -95,7 +103,10 @@ public final class ProxyServiceCatalog implements ServiceCatalog, EventHandler {
     }
 
     static Service of(ServiceDirectory.ServiceInfo s) {
-        return new Service(s.id(), s.name(), s.agentIds(),
+        return new Service(
+                s.id(),
+                s.name(),
+                s.agentIds(),
                 s.targets().stream().map(t -> new Target(t.host(), t.port())).toList());
     }
 }

@@ -22,16 +22,13 @@ import dev.fleetgate.persistence.Jdbc;
 public final class QueryEngine {
 
     /** One answered series. */
-    public record Series(String name, Map<String, String> labels, List<double[]> points) {
-    }
+    public record Series(String name, Map<String, String> labels, List<double[]> points) {}
 
     /** One answered group (top-N, latest). */
-    public record Item(Map<String, String> labels, double value, Long timestamp, int series) {
-    }
+    public record Item(Map<String, String> labels, double value, Long timestamp, int series) {}
 
     /** A metric name, the label names its series use, and how many series it has. */
-    public record NameInfo(String name, List<String> labels, long series) {
-    }
+    public record NameInfo(String name, List<String> labels, long series) {}
 
     private final MetricsStorage storage;
 
@@ -44,18 +41,22 @@ public final class QueryEngine {
         return Jdbc.auto(storage.dataSource(), c -> {
             Map<Long, Map<String, String>> series = series(c, q.name(), q.matchers(), s.maxSeriesPerQuery());
             if (series.size() > s.maxSeriesPerQuery()) {
-                throw ApiException.invalid("name", q.name() + " has more than " + s.maxSeriesPerQuery()
-                        + " series matching the labels given: add label filters");
+                throw ApiException.invalid(
+                        "name",
+                        q.name() + " has more than " + s.maxSeriesPerQuery()
+                                + " series matching the labels given: add label filters");
             }
             if (series.size() * q.buckets() > s.maxPointsPerQuery()) {
-                throw ApiException.invalid("step", series.size() + " series × " + q.buckets() + " steps exceed "
-                        + s.maxPointsPerQuery() + " points: raise the step, shorten the range or add label filters");
+                throw ApiException.invalid(
+                        "step",
+                        series.size() + " series × " + q.buckets() + " steps exceed " + s.maxPointsPerQuery()
+                                + " points: raise the step, shorten the range or add label filters");
             }
             if (series.isEmpty()) {
                 return List.of();
             }
-            Map<Long, List<double[]>> points = q.agg() == QueryParams.Agg.RATE ? rate(c, q, series)
-                    : aggregate(c, q, series);
+            Map<Long, List<double[]>> points =
+                    q.agg() == QueryParams.Agg.RATE ? rate(c, q, series) : aggregate(c, q, series);
             if (q.agg() == QueryParams.Agg.SUM) {
                 return List.of(sum(q.name(), series, points));
             }
@@ -83,8 +84,8 @@ public final class QueryEngine {
         return out;
     }
 
-    private static Map<Long, List<double[]>> aggregate(Connection c, QueryParams.Range q,
-            Map<Long, Map<String, String>> series) throws SQLException {
+    private static Map<Long, List<double[]>> aggregate(
+            Connection c, QueryParams.Range q, Map<Long, Map<String, String>> series) throws SQLException {
         String sql = "SELECT series_id, " + SourceSql.millis("t") + " / ? AS b, " + SourceSql.aggregate(q.agg())
                 + " FROM (" + SourceSql.of(q.resolution(), SourceSql.BY_IDS) + ") s GROUP BY 1, 2 ORDER BY 1, 2";
         Map<Long, List<double[]>> out = new TreeMap<>();
@@ -108,8 +109,8 @@ public final class QueryEngine {
      * drop is a counter reset (the increase is then the new value). Reads one step before
      * {@code from} so that the first bucket has a predecessor.
      */
-    private static Map<Long, List<double[]>> rate(Connection c, QueryParams.Range q,
-            Map<Long, Map<String, String>> series) throws SQLException {
+    private static Map<Long, List<double[]>> rate(
+            Connection c, QueryParams.Range q, Map<Long, Map<String, String>> series) throws SQLException {
         String sql = "SELECT DISTINCT ON (series_id, b) series_id, " + SourceSql.millis("t") + " / ? AS b, "
                 + SourceSql.millis("last_ts") + ", last_value FROM (" + SourceSql.of(q.resolution(), SourceSql.BY_IDS)
                 + ") s ORDER BY series_id, b, last_ts DESC";

@@ -18,7 +18,12 @@ import dev.fleetgate.api.input.Fields;
 public final class QueryParams {
     /** Aggregations over a step: per series, except {@code sum} (across series). */
     public enum Agg {
-        AVG, MIN, MAX, SUM, RATE, P95;
+        AVG,
+        MIN,
+        MAX,
+        SUM,
+        RATE,
+        P95;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -26,8 +31,8 @@ public final class QueryParams {
     }
 
     /** A range query. {@code step} is already raised to the chosen resolution's bucket. */
-    public record Range(String name, Map<String, String> matchers, long from, long to, long step, Agg agg,
-            Resolution resolution) {
+    public record Range(
+            String name, Map<String, String> matchers, long from, long to, long step, Agg agg, Resolution resolution) {
         /** @return how many step buckets {@code [from, to)} spans */
         public long buckets() {
             return Math.floorDiv(to - 1, step) - Math.floorDiv(from, step) + 1;
@@ -35,22 +40,45 @@ public final class QueryParams {
     }
 
     /** Top-N of label values by a metric over a window ending now. */
-    public record Top(String name, Map<String, String> matchers, String by, int n, long from, long to, Agg agg,
-            Resolution resolution) {
-    }
+    public record Top(
+            String name,
+            Map<String, String> matchers,
+            String by,
+            int n,
+            long from,
+            long to,
+            Agg agg,
+            Resolution resolution) {}
 
     /** Latest values, optionally summed by a label. */
-    public record Latest(String name, Map<String, String> matchers, String by, long maxAgeMillis) {
-    }
+    public record Latest(String name, Map<String, String> matchers, String by, long maxAgeMillis) {}
 
     static final Set<String> RANGE_PARAMS = Set.of("name", "from", "to", "step", "agg", "resolution");
     static final Set<String> TOP_PARAMS = Set.of("name", "by", "n", "window", "agg");
     static final Set<String> LATEST_PARAMS = Set.of("name", "by", "maxAge");
     /** Steps the default step is rounded up to. */
-    private static final long[] NICE_STEPS = {1_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
-        900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000};
+    private static final long[] NICE_STEPS = {
+        1_000,
+        5_000,
+        10_000,
+        15_000,
+        30_000,
+        60_000,
+        120_000,
+        300_000,
+        600_000,
+        900_000,
+        1_800_000,
+        3_600_000,
+        7_200_000,
+        10_800_000,
+        21_600_000,
+        43_200_000,
+        86_400_000
+    };
     /** Points the default step aims at. */
     static final int DEFAULT_POINTS = 300;
+
     static final int MAX_TOP = 100;
 
     private final Map<String, List<String>> params;
@@ -85,8 +113,10 @@ public final class QueryParams {
         Resolution r = forced != null ? forced : choose(from, wanted, now, settings);
         Range range = new Range(name, matchers, from, to, Math.max(wanted, r.bucketMillis()), agg, r);
         if (range.buckets() > settings.maxPointsPerSeries()) {
-            throw ApiException.invalid(step == null ? "from" : "step", "the range has " + range.buckets()
-                    + " steps; at most " + settings.maxPointsPerSeries() + " are allowed: shorten it or raise the step");
+            throw ApiException.invalid(
+                    step == null ? "from" : "step",
+                    "the range has " + range.buckets() + " steps; at most " + settings.maxPointsPerSeries()
+                            + " are allowed: shorten it or raise the step");
         }
         return range;
     }
@@ -118,7 +148,9 @@ public final class QueryParams {
         String m = q.single("maxAge");
         Long maxAge = m == null ? Long.valueOf(settings.latestMaxAgeSeconds() * 1000L) : TimeText.duration(m);
         if (maxAge == null || maxAge < 1000 || maxAge > settings.latestMaxAgeSeconds() * 1000L) {
-            q.error("maxAge", "must be a duration from 1s to " + TimeText.format(settings.latestMaxAgeSeconds() * 1000L));
+            q.error(
+                    "maxAge",
+                    "must be a duration from 1s to " + TimeText.format(settings.latestMaxAgeSeconds() * 1000L));
         }
         q.check();
         return new Latest(name, matchers, by, maxAge);
@@ -129,7 +161,8 @@ public final class QueryParams {
      * retention does not reach back to {@code from}.
      */
     public static Resolution choose(long from, long step, long now, Settings settings) {
-        Resolution r = step >= Resolution.HOUR.bucketMillis() ? Resolution.HOUR
+        Resolution r = step >= Resolution.HOUR.bucketMillis()
+                ? Resolution.HOUR
                 : step >= Resolution.MINUTE.bucketMillis() ? Resolution.MINUTE : Resolution.RAW;
         while (r != Resolution.HOUR && from < now - settings.retention(r).toMillis()) {
             r = r.coarser();
@@ -153,7 +186,9 @@ public final class QueryParams {
         if (name == null) {
             error("name", "is required");
         } else if (!Names.isMetricName(name)) {
-            error("name", "must be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, at most " + Names.MAX_NAME + " characters)");
+            error(
+                    "name",
+                    "must be a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*, at most " + Names.MAX_NAME + " characters)");
         }
         return name;
     }
@@ -218,7 +253,9 @@ public final class QueryParams {
                 return a;
             }
         }
-        error("agg", "must be one of " + allowed.stream().map(Agg::label).sorted().toList());
+        error(
+                "agg",
+                "must be one of " + allowed.stream().map(Agg::label).sorted().toList());
         return null;
     }
 

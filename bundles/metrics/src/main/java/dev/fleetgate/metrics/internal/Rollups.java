@@ -47,8 +47,7 @@ public final class Rollups {
     }
 
     /** What a run covered: the minute range of the regular pass, and the pending ranges done. */
-    public record Run(long from, long to, int pending, long rows) {
-    }
+    public record Run(long from, long to, int pending, long rows) {}
 
     /** Runs the regular pass and the pending ranges (call it inside a transaction). */
     public Run run(Connection c, Instant now) throws SQLException {
@@ -94,8 +93,8 @@ public final class Rollups {
     }
 
     private long doneUntil(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT done_until FROM metric_rollup_state WHERE resolution = '1m'");
+        try (PreparedStatement ps =
+                        c.prepareStatement("SELECT done_until FROM metric_rollup_state WHERE resolution = '1m'");
                 ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Jdbc.instant(rs, "done_until").toEpochMilli() : 0L;
         }
@@ -114,7 +113,10 @@ public final class Rollups {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM metric_rollup_pending RETURNING from_ts, to_ts");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new long[] {Jdbc.instant(rs, "from_ts").toEpochMilli(), Jdbc.instant(rs, "to_ts").toEpochMilli()});
+                out.add(new long[] {
+                    Jdbc.instant(rs, "from_ts").toEpochMilli(),
+                    Jdbc.instant(rs, "to_ts").toEpochMilli()
+                });
             }
         }
         return out;

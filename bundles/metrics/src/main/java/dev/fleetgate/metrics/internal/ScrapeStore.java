@@ -22,8 +22,7 @@ import dev.fleetgate.persistence.Jdbc;
 public final class ScrapeStore {
 
     /** What agents scrape for one service. */
-    public record Scrape(String serviceId, String format, String path, int intervalSeconds, Instant updatedAt) {
-    }
+    public record Scrape(String serviceId, String format, String path, int intervalSeconds, Instant updatedAt) {}
 
     private final DataSource dataSource;
 
@@ -35,7 +34,8 @@ public final class ScrapeStore {
     public List<Scrape> list() {
         return Jdbc.auto(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT service_id, format, path, interval_seconds,"
-                    + " updated_at FROM metric_scrape ORDER BY service_id"); ResultSet rs = ps.executeQuery()) {
+                            + " updated_at FROM metric_scrape ORDER BY service_id");
+                    ResultSet rs = ps.executeQuery()) {
                 List<Scrape> out = new ArrayList<>();
                 while (rs.next()) {
                     out.add(read(rs));
@@ -87,7 +87,11 @@ public final class ScrapeStore {
     }
 
     private static Scrape read(ResultSet rs) throws SQLException {
-        return new Scrape(rs.getObject(1, UUID.class).toString(), rs.getString(2), rs.getString(3), rs.getInt(4),
+        return new Scrape(
+                rs.getObject(1, UUID.class).toString(),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getInt(4),
                 Jdbc.instant(rs, "updated_at"));
     }
 }

@@ -23,25 +23,29 @@ import dev.fleetgate.api.FieldError;
 /** Scrape definitions as the REST API manages them: validation, storage, signalling the section. */
 @Component(service = Scrapes.class)
 public final class Scrapes {
-    static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** RFC 3986 path and query characters minus {@code ; ' $} (the proxy's rule for health paths). */
     private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~!&()*+,=:@/%?-]*");
+
     private static final Pattern BAD_PERCENT = Pattern.compile("%(?![0-9A-Fa-f]{2})");
     public static final int MIN_INTERVAL = 5;
     public static final int MAX_INTERVAL = 3600;
 
     /** A validated definition. */
-    public record Definition(String format, String path, int intervalSeconds) {
-    }
+    public record Definition(String format, String path, int intervalSeconds) {}
 
     private final ScrapeStore store;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ServiceCatalog catalog;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile DesiredStateService desiredState;
 
@@ -116,17 +120,21 @@ public final class Scrapes {
         }
         JsonNode p = body.get("path");
         String path = p == null || p.isNull() ? "/metrics" : p.isTextual() ? p.textValue() : null;
-        if (path == null || path.length() > 1024 || !URL_PATH.matcher(path).matches()
+        if (path == null
+                || path.length() > 1024
+                || !URL_PATH.matcher(path).matches()
                 || BAD_PERCENT.matcher(path).find()) {
-            errors.add(new FieldError("path", "must start with '/' and contain only URL path and query characters"
-                    + " (no spaces, quotes, ';', '{', '}', '$' or '\\\\'), at most 1024"));
+            errors.add(new FieldError(
+                    "path",
+                    "must start with '/' and contain only URL path and query characters"
+                            + " (no spaces, quotes, ';', '{', '}', '$' or '\\\\'), at most 1024"));
         }
         JsonNode i = body.get("intervalSeconds");
         int interval = 10;
         if (i != null && !i.isNull()) {
             if (!i.canConvertToExactIntegral() || i.asLong() < MIN_INTERVAL || i.asLong() > MAX_INTERVAL) {
-                errors.add(new FieldError("intervalSeconds", "must be a whole number from " + MIN_INTERVAL + " to "
-                        + MAX_INTERVAL));
+                errors.add(new FieldError(
+                        "intervalSeconds", "must be a whole number from " + MIN_INTERVAL + " to " + MAX_INTERVAL));
             } else {
                 interval = i.asInt();
             }

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SeriesRegistry {
     /** Past this many cached ids the cache starts over (ids are re-read on demand). */
     static final int MAX_CACHED = 1_000_000;
+
     private static final String RESOLVE = "WITH input AS (SELECT * FROM unnest(?::text[], ?::jsonb[]) WITH ORDINALITY"
             + " AS t(name, labels, i)),"
             + " ins AS (INSERT INTO metric_series (name, labels) SELECT name, labels FROM input ORDER BY i"

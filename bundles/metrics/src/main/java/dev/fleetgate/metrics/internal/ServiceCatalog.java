@@ -12,12 +12,10 @@ import java.util.Optional;
 public interface ServiceCatalog {
 
     /** A static upstream target. */
-    record Target(String host, int port) {
-    }
+    record Target(String host, int port) {}
 
     /** A service: id, name, the agents it is placed on, its static targets. */
-    record Service(String id, String name, List<String> agentIds, List<Target> targets) {
-    }
+    record Service(String id, String name, List<String> agentIds, List<Target> targets) {}
 
     /** @return whether the services can be read (the proxy module is running) */
     boolean available();

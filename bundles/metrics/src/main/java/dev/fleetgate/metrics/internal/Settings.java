@@ -3,15 +3,35 @@ package dev.fleetgate.metrics.internal;
 import java.time.Duration;
 
 /** {@link MetricsConfig} as a plain value, so tests can build one. */
-public record Settings(int rawRetentionDays, int minuteRetentionDays, int hourRetentionDays, int partitionsAhead,
-        int maintenanceIntervalSeconds, int lateToleranceSeconds, int maxSeriesPerQuery, int maxPointsPerSeries,
-        int maxPointsPerQuery, int latestMaxAgeSeconds, int maxPointsPerBatch, int intervalSeconds,
+public record Settings(
+        int rawRetentionDays,
+        int minuteRetentionDays,
+        int hourRetentionDays,
+        int partitionsAhead,
+        int maintenanceIntervalSeconds,
+        int lateToleranceSeconds,
+        int maxSeriesPerQuery,
+        int maxPointsPerSeries,
+        int maxPointsPerQuery,
+        int latestMaxAgeSeconds,
+        int maxPointsPerBatch,
+        int intervalSeconds,
         String prometheusToken) {
 
     public static Settings of(MetricsConfig c) {
-        return new Settings(c.rawRetentionDays(), c.minuteRetentionDays(), c.hourRetentionDays(), c.partitionsAhead(),
-                c.maintenanceIntervalSeconds(), c.lateToleranceSeconds(), c.maxSeriesPerQuery(), c.maxPointsPerSeries(),
-                c.maxPointsPerQuery(), c.latestMaxAgeSeconds(), c.maxPointsPerBatch(), c.intervalSeconds(),
+        return new Settings(
+                c.rawRetentionDays(),
+                c.minuteRetentionDays(),
+                c.hourRetentionDays(),
+                c.partitionsAhead(),
+                c.maintenanceIntervalSeconds(),
+                c.lateToleranceSeconds(),
+                c.maxSeriesPerQuery(),
+                c.maxPointsPerSeries(),
+                c.maxPointsPerQuery(),
+                c.latestMaxAgeSeconds(),
+                c.maxPointsPerBatch(),
+                c.intervalSeconds(),
                 c._prometheusToken() == null ? "" : c._prometheusToken().strip());
     }
 
@@ -21,22 +41,45 @@ public record Settings(int rawRetentionDays, int minuteRetentionDays, int hourRe
     }
 
     public Duration retention(Resolution r) {
-        return Duration.ofDays(switch (r) {
-            case RAW -> rawRetentionDays;
-            case MINUTE -> minuteRetentionDays;
-            case HOUR -> hourRetentionDays;
-        });
+        return Duration.ofDays(
+                switch (r) {
+                    case RAW -> rawRetentionDays;
+                    case MINUTE -> minuteRetentionDays;
+                    case HOUR -> hourRetentionDays;
+                });
     }
 
     public Settings withPrometheusToken(String token) {
-        return new Settings(rawRetentionDays, minuteRetentionDays, hourRetentionDays, partitionsAhead,
-                maintenanceIntervalSeconds, lateToleranceSeconds, maxSeriesPerQuery, maxPointsPerSeries,
-                maxPointsPerQuery, latestMaxAgeSeconds, maxPointsPerBatch, intervalSeconds, token);
+        return new Settings(
+                rawRetentionDays,
+                minuteRetentionDays,
+                hourRetentionDays,
+                partitionsAhead,
+                maintenanceIntervalSeconds,
+                lateToleranceSeconds,
+                maxSeriesPerQuery,
+                maxPointsPerSeries,
+                maxPointsPerQuery,
+                latestMaxAgeSeconds,
+                maxPointsPerBatch,
+                intervalSeconds,
+                token);
     }
 
     public Settings withLimits(int maxSeries, int maxPerSeries, int maxPoints) {
-        return new Settings(rawRetentionDays, minuteRetentionDays, hourRetentionDays, partitionsAhead,
-                maintenanceIntervalSeconds, lateToleranceSeconds, maxSeries, maxPerSeries, maxPoints,
-                latestMaxAgeSeconds, maxPointsPerBatch, intervalSeconds, prometheusToken);
+        return new Settings(
+                rawRetentionDays,
+                minuteRetentionDays,
+                hourRetentionDays,
+                partitionsAhead,
+                maintenanceIntervalSeconds,
+                lateToleranceSeconds,
+                maxSeries,
+                maxPerSeries,
+                maxPoints,
+                latestMaxAgeSeconds,
+                maxPointsPerBatch,
+                intervalSeconds,
+                prometheusToken);
     }
 }

@@ -13,8 +13,7 @@ final class SourceSql {
     /** Series given by name and a label containment. */
     static final String BY_NAME = "series_id IN (SELECT id FROM metric_series WHERE name = ? AND labels @> ?::jsonb)";
 
-    private SourceSql() {
-    }
+    private SourceSql() {}
 
     static String of(Resolution r, String seriesFilter) {
         if (r == Resolution.RAW) {

@@ -41,8 +41,8 @@ public final class Summaries {
                 ps.setInt(7, q.n());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new QueryEngine.Item(Map.of(q.by(), rs.getString(1)), rs.getDouble(2), null,
-                                rs.getInt(3)));
+                        out.add(new QueryEngine.Item(
+                                Map.of(q.by(), rs.getString(1)), rs.getDouble(2), null, rs.getInt(3)));
                     }
                 }
             }
@@ -56,8 +56,12 @@ public final class Summaries {
      */
     public List<QueryEngine.Item> latest(QueryParams.Latest q) {
         long minTs = storage.clock().millis() - q.maxAgeMillis();
-        List<LatestCache.Entry> entries = storage.latest().entries(q.name(), minTs,
-                k -> Labels.matches(k.labels(), q.matchers()) && (q.by() == null || k.labels().containsKey(q.by())));
+        List<LatestCache.Entry> entries = storage.latest()
+                .entries(
+                        q.name(),
+                        minTs,
+                        k -> Labels.matches(k.labels(), q.matchers())
+                                && (q.by() == null || k.labels().containsKey(q.by())));
         List<QueryEngine.Item> out = new ArrayList<>();
         if (q.by() == null) {
             for (LatestCache.Entry e : entries) {
@@ -82,8 +86,8 @@ public final class Summaries {
         return Jdbc.auto(storage.dataSource(), c -> {
             List<QueryEngine.NameInfo> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT name, count(*),"
-                    + " (SELECT array_agg(DISTINCT k ORDER BY k) FROM metric_series s2, jsonb_object_keys(s2.labels) k"
-                    + " WHERE s2.name = s.name) FROM metric_series s GROUP BY name ORDER BY name");
+                            + " (SELECT array_agg(DISTINCT k ORDER BY k) FROM metric_series s2, jsonb_object_keys(s2.labels) k"
+                            + " WHERE s2.name = s.name) FROM metric_series s GROUP BY name ORDER BY name");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     java.sql.Array a = rs.getArray(3);

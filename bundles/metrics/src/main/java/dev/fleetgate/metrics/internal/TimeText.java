@@ -12,8 +12,7 @@ public final class TimeText {
     private static final Pattern RELATIVE = Pattern.compile("now(?:-(\\d{1,9}(?:ms|s|m|h|d|w)))?");
     private static final Pattern MILLIS = Pattern.compile("-?\\d{1,15}");
 
-    private TimeText() {
-    }
+    private TimeText() {}
 
     /** @return the duration in milliseconds; a bare number is seconds; null when malformed */
     public static Long duration(String text) {
@@ -23,14 +22,15 @@ public final class TimeText {
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
-        return n * switch (unit) {
-            case "ms" -> 1L;
-            case "s" -> 1000L;
-            case "m" -> 60_000L;
-            case "h" -> 3_600_000L;
-            case "d" -> 86_400_000L;
-            default -> 604_800_000L;
-        };
+        return n
+                * switch (unit) {
+                    case "ms" -> 1L;
+                    case "s" -> 1000L;
+                    case "m" -> 60_000L;
+                    case "h" -> 3_600_000L;
+                    case "d" -> 86_400_000L;
+                    default -> 604_800_000L;
+                };
     }
 
     /** @return epoch millis of an ISO-8601 time, epoch millis or {@code now[-duration]}; null when malformed */

@@ -61,8 +61,12 @@ public final class MetricsResource implements RestResource {
         QueryParams.Range q = QueryParams.range(params(uri), storage.clock().millis(), storage.settings());
         List<QueryEngine.Series> series = engine.query(q);
         ObjectNode out = Json.object();
-        out.put("name", q.name()).put("from", q.from()).put("to", q.to()).put("step", q.step())
-                .put("agg", q.agg().label()).put("resolution", q.resolution().label());
+        out.put("name", q.name())
+                .put("from", q.from())
+                .put("to", q.to())
+                .put("step", q.step())
+                .put("agg", q.agg().label())
+                .put("resolution", q.resolution().label());
         ArrayNode list = out.putArray("series");
         for (QueryEngine.Series s : series) {
             ObjectNode o = list.addObject().put("name", s.name());
@@ -92,8 +96,12 @@ public final class MetricsResource implements RestResource {
     public ObjectNode top(@Context UriInfo uri) {
         QueryParams.Top q = QueryParams.top(params(uri), storage.clock().millis(), storage.settings());
         ObjectNode out = Json.object();
-        out.put("name", q.name()).put("by", q.by()).put("from", q.from()).put("to", q.to())
-                .put("agg", q.agg().label()).put("resolution", q.resolution().label());
+        out.put("name", q.name())
+                .put("by", q.by())
+                .put("from", q.from())
+                .put("to", q.to())
+                .put("agg", q.agg().label())
+                .put("resolution", q.resolution().label());
         items(out.putArray("items"), summaries.top(q));
         return out;
     }

@@ -67,7 +67,9 @@ public final class ScrapesResource implements RestResource {
     private ObjectNode json(ScrapeStore.Scrape s) {
         ObjectNode o = Json.object().put("serviceId", s.serviceId());
         o.put("serviceName", scrapes.serviceName(s.serviceId()).orElse(null));
-        return o.put("format", s.format()).put("path", s.path()).put("intervalSeconds", s.intervalSeconds())
+        return o.put("format", s.format())
+                .put("path", s.path())
+                .put("intervalSeconds", s.intervalSeconds())
                 .put("updatedAt", s.updatedAt().toString());
     }
 }

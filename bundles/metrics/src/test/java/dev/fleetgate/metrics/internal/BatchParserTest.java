@@ -24,10 +24,13 @@ class BatchParserTest {
     }
 
     private static String describe(BatchParser.Batch b) {
-        StringBuilder s = new StringBuilder(b.points() + "/" + b.rejectedSeries() + "/" + b.rejectedPoints() + "/"
-                + b.minTs() + "/" + b.maxTs());
+        StringBuilder s = new StringBuilder(
+                b.points() + "/" + b.rejectedSeries() + "/" + b.rejectedPoints() + "/" + b.minTs() + "/" + b.maxTs());
         for (BatchParser.Series x : b.series()) {
-            s.append(' ').append(x.key().name()).append(x.key().labelsJson()).append(java.util.Arrays.toString(x.ts()))
+            s.append(' ')
+                    .append(x.key().name())
+                    .append(x.key().labelsJson())
+                    .append(java.util.Arrays.toString(x.ts()))
                     .append(java.util.Arrays.toString(x.values()));
         }
         return s.toString();
@@ -40,13 +43,17 @@ class BatchParserTest {
         both("a1", "[null, [], \"x\", {\"name\":\"a\",\"points\":[[2000,1]],\"extra\":{\"deep\":[1,[2]]}}]");
         both("a1", "[{\"points\":[[2000,1]],\"labels\":{\"k\":1.50,\"b\":false},\"name\":\"late_name\"}]");
         both("a1", "[{\"name\":\"a\",\"labels\":null,\"points\":[[2000,1],[3000.0,2],[1e3,3],[2000,[1]],[[1],1]]}]");
-        both("a1", "[{\"name\":\"a\",\"points\":[[99999999999999999999999,1]]},{\"name\":\"dup\",\"name\":\"b\",\"points\":[[5000,1]]}]");
+        both(
+                "a1",
+                "[{\"name\":\"a\",\"points\":[[99999999999999999999999,1]]},{\"name\":\"dup\",\"name\":\"b\",\"points\":[[5000,1]]}]");
     }
 
     @Test
     void readsSeriesSetsTheAgentLabelAndSortsLabels() {
-        BatchParser.Batch b = both("a1", ("[{\"name\":\"host_cpu_usage_percent\","
-                + "\"labels\":{\"mode\":\"user\",\"cpu\":\"0\",\"agent\":\"spoofed\"},\"points\":[[2000,1.5],[3000,2]]}]"));
+        BatchParser.Batch b = both(
+                "a1",
+                ("[{\"name\":\"host_cpu_usage_percent\","
+                        + "\"labels\":{\"mode\":\"user\",\"cpu\":\"0\",\"agent\":\"spoofed\"},\"points\":[[2000,1.5],[3000,2]]}]"));
         assertEquals(1, b.series().size());
         BatchParser.Series s = b.series().get(0);
         assertEquals("host_cpu_usage_percent", s.key().name());
@@ -57,16 +64,26 @@ class BatchParserTest {
         assertEquals(2, b.points());
         assertEquals(2000, b.minTs());
         assertEquals(3000, b.maxTs());
-        assertEquals("{\"agent\":\"a1\",\"cpu\":\"0\",\"mode\":\"user\"}", s.key().labelsJson());
+        assertEquals(
+                "{\"agent\":\"a1\",\"cpu\":\"0\",\"mode\":\"user\"}", s.key().labelsJson());
     }
 
     @Test
     void malformedSeriesAreSkippedAndCounted() {
-        String[] bad = {"17", "{}", "{\"name\":\"1abc\",\"points\":[]}", "{\"name\":\"a b\",\"points\":[]}",
-            "{\"name\":\"ok\",\"labels\":[],\"points\":[]}", "{\"name\":\"ok\",\"labels\":{\"__x\":\"1\"},\"points\":[]}",
-            "{\"name\":\"ok\",\"labels\":{\"a-b\":\"1\"},\"points\":[]}", "{\"name\":\"ok\",\"labels\":{\"a\":{}},\"points\":[]}",
-            "{\"name\":\"ok\",\"labels\":{\"a\":\"line\\nbreak\"},\"points\":[]}", "{\"name\":\"ok\",\"points\":{}}",
-            "{\"name\":\"ok\"}", "{\"name\":42,\"points\":[]}"};
+        String[] bad = {
+            "17",
+            "{}",
+            "{\"name\":\"1abc\",\"points\":[]}",
+            "{\"name\":\"a b\",\"points\":[]}",
+            "{\"name\":\"ok\",\"labels\":[],\"points\":[]}",
+            "{\"name\":\"ok\",\"labels\":{\"__x\":\"1\"},\"points\":[]}",
+            "{\"name\":\"ok\",\"labels\":{\"a-b\":\"1\"},\"points\":[]}",
+            "{\"name\":\"ok\",\"labels\":{\"a\":{}},\"points\":[]}",
+            "{\"name\":\"ok\",\"labels\":{\"a\":\"line\\nbreak\"},\"points\":[]}",
+            "{\"name\":\"ok\",\"points\":{}}",
+            "{\"name\":\"ok\"}",
+            "{\"name\":42,\"points\":[]}"
+        };
         for (String s : bad) {
             BatchParser.Batch b = both("a1", ("[" + s + "]"));
             assertEquals(0, b.series().size(), s);
@@ -78,8 +95,10 @@ class BatchParserTest {
 
     @Test
     void malformedOrOutOfRangePointsAreSkippedAndCounted() {
-        BatchParser.Batch b = both("a1", ("[{\"name\":\"ok\",\"points\":[[2000,1],[999,1],[10000,1],"
-                + "[2000.5,1],[\"2000\",1],[2000,\"1\"],[2000],[2000,1,2],7,[2001,1e400],[3000,-4]]}]"));
+        BatchParser.Batch b = both(
+                "a1",
+                ("[{\"name\":\"ok\",\"points\":[[2000,1],[999,1],[10000,1],"
+                        + "[2000.5,1],[\"2000\",1],[2000,\"1\"],[2000],[2000,1,2],7,[2001,1e400],[3000,-4]]}]"));
         assertEquals(2, b.points());
         assertEquals(9, b.rejectedPoints());
         assertArrayEquals(new long[] {2000, 3000}, b.series().get(0).ts());
@@ -98,9 +117,13 @@ class BatchParserTest {
 
     @Test
     void seriesWithoutAcceptedPointsAreLeftOut() {
-        BatchParser.Batch b = both("a1", ("[{\"name\":\"ok\",\"points\":[]},{\"name\":\"ok2\","
-                + "\"labels\":{\"n\":5,\"b\":true},\"points\":[[5000,1]]}]"));
+        BatchParser.Batch b = both(
+                "a1",
+                ("[{\"name\":\"ok\",\"points\":[]},{\"name\":\"ok2\","
+                        + "\"labels\":{\"n\":5,\"b\":true},\"points\":[[5000,1]]}]"));
         assertEquals(1, b.series().size());
-        assertEquals(Map.of("agent", "a1", "n", "5", "b", "true"), b.series().get(0).key().labels());
+        assertEquals(
+                Map.of("agent", "a1", "n", "5", "b", "true"),
+                b.series().get(0).key().labels());
     }
 }

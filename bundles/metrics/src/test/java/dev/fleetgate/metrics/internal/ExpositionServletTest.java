@@ -25,11 +25,10 @@ import dev.fleetgate.api.Caller;
 /** GET /metrics is never open: the scrape token or a user token. */
 class ExpositionServletTest {
     private final Exposition exposition = mock(Exposition.class);
-    private final Authenticator auth = token -> "user-jwt".equals(token)
-            ? Optional.of(new Caller("vera", Set.of("viewer"))) : Optional.empty();
+    private final Authenticator auth =
+            token -> "user-jwt".equals(token) ? Optional.of(new Caller("vera", Set.of("viewer"))) : Optional.empty();
 
-    private record Answer(HttpServletResponse response, ByteArrayOutputStream body) {
-    }
+    private record Answer(HttpServletResponse response, ByteArrayOutputStream body) {}
 
     private Answer get(ExpositionServlet servlet, String authorization) throws IOException {
         HttpServletRequest req = mock(HttpServletRequest.class);
@@ -48,8 +47,7 @@ class ExpositionServletTest {
             }
 
             @Override
-            public void setWriteListener(WriteListener l) {
-            }
+            public void setWriteListener(WriteListener l) {}
         });
         servlet.doGet(req, res);
         return new Answer(res, body);
@@ -66,7 +64,8 @@ class ExpositionServletTest {
         assertEquals("# TYPE x untyped\nx 1\n", ok.body().toString(StandardCharsets.UTF_8));
         verify(get(servlet, "bearer user-jwt").response()).setStatus(200);
 
-        for (String bad : new String[] {null, "", "Bearer", "Bearer s3cret", "Basic s3cret-scrape-token", "Bearer wrong"}) {
+        for (String bad :
+                new String[] {null, "", "Bearer", "Bearer s3cret", "Basic s3cret-scrape-token", "Bearer wrong"}) {
             Answer a = get(servlet, bad);
             verify(a.response()).setStatus(401);
             verify(a.response()).setHeader("WWW-Authenticate", "Bearer");

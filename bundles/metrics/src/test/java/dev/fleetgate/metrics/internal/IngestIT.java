@@ -28,9 +28,11 @@ import dev.fleetgate.persistence.testing.MutableClock;
 class IngestIT {
     @RegisterExtension
     static final MetricsDatabase db = new MetricsDatabase();
+
     private static final String AGENT = "0b0e7a8e-1111-4c4c-9d9d-000000000001";
 
-    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(30));
+    private final MutableClock clock =
+            new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(30));
     private MetricsStorage storage;
     private Ingestor ingestor;
     private final List<Event> events = new ArrayList<>();
@@ -64,17 +66,33 @@ class IngestIT {
 
     @Test
     void newSeriesAreCreatedWithTheAgentLabelAndEveryPointIsStored() throws Exception {
-        ingestor.accept(AGENT, batch()
-                .series("host_cpu_usage_percent", labels("cpu", "total", "agent", "someone-else"), t(20), 10, t(10), 20, t(0), 30)
-                .series("host_memory_used_bytes", labels(), t(10), 1e9, t(0), 2e9).json());
+        ingestor.accept(
+                AGENT,
+                batch().series(
+                                "host_cpu_usage_percent",
+                                labels("cpu", "total", "agent", "someone-else"),
+                                t(20),
+                                10,
+                                t(10),
+                                20,
+                                t(0),
+                                30)
+                        .series("host_memory_used_bytes", labels(), t(10), 1e9, t(0), 2e9)
+                        .json());
         assertEquals(2, db.count("SELECT count(*) FROM metric_series"));
         assertEquals(2, db.count("SELECT count(*) FROM metric_series WHERE labels->>'agent' = ?", AGENT));
-        assertEquals(1, db.count("SELECT count(*) FROM metric_series WHERE labels = ?::jsonb",
-                "{\"agent\":\"" + AGENT + "\",\"cpu\":\"total\"}"));
+        assertEquals(
+                1,
+                db.count(
+                        "SELECT count(*) FROM metric_series WHERE labels = ?::jsonb",
+                        "{\"agent\":\"" + AGENT + "\",\"cpu\":\"total\"}"));
         assertEquals(5, db.count("SELECT count(*) FROM metric_sample"));
-        assertEquals(60, db.count("SELECT sum(value)::bigint FROM metric_sample s JOIN metric_series m"
-                + " ON m.id = s.series_id WHERE m.name = 'host_cpu_usage_percent'"));
-        assertEquals(t(0) * 1000, db.count("SELECT (extract(epoch FROM max(ts)) * 1000000)::bigint FROM metric_sample"));
+        assertEquals(
+                60,
+                db.count("SELECT sum(value)::bigint FROM metric_sample s JOIN metric_series m"
+                        + " ON m.id = s.series_id WHERE m.name = 'host_cpu_usage_percent'"));
+        assertEquals(
+                t(0) * 1000, db.count("SELECT (extract(epoch FROM max(ts)) * 1000000)::bigint FROM metric_sample"));
 
         Event e = events.get(0);
         assertEquals(Topics.METRICS_BATCH, e.getTopic());
@@ -89,16 +107,20 @@ class IngestIT {
 
     @Test
     void aBatchInRawBytesIsStoredLikeATreeWithoutBuildingOne() throws Exception {
-        byte[] body = ("{\"version\":\"x\",\"metrics\":" + batch()
-                .series("host_cpu_usage_percent", labels("cpu", "total"), t(20), 10, t(10), 20)
-                .series("host_memory_used_bytes", labels(), t(10), 1e9).json() + "}")
+        byte[] body = ("{\"version\":\"x\",\"metrics\":"
+                        + batch().series("host_cpu_usage_percent", labels("cpu", "total"), t(20), 10, t(10), 20)
+                                .series("host_memory_used_bytes", labels(), t(10), 1e9)
+                                .json()
+                        + "}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int offset = "{\"version\":\"x\",\"metrics\":".length();
         ingestor.acceptJson(AGENT, body, offset, body.length - offset - 1);
         assertEquals(2, db.count("SELECT count(*) FROM metric_series WHERE labels->>'agent' = ?", AGENT));
         assertEquals(3, db.count("SELECT count(*) FROM metric_sample"));
-        assertEquals(30, db.count("SELECT sum(value)::bigint FROM metric_sample s JOIN metric_series m"
-                + " ON m.id = s.series_id WHERE m.name = 'host_cpu_usage_percent'"));
+        assertEquals(
+                30,
+                db.count("SELECT sum(value)::bigint FROM metric_sample s JOIN metric_series m"
+                        + " ON m.id = s.series_id WHERE m.name = 'host_cpu_usage_percent'"));
         assertEquals(3, events.get(0).getProperty("points"));
         assertEquals(3, storage.stats().rows());
     }
@@ -107,7 +129,11 @@ class IngestIT {
     void existingSeriesKeepTheirIdsAcrossBatchesAndCores() throws Exception {
         ingestor.accept(AGENT, batch().series("load1", labels(), t(10), 1).json());
         long id = db.count("SELECT id FROM metric_series");
-        ingestor.accept(AGENT, batch().series("load1", labels(), t(0), 2).series("load5", labels(), t(0), 3).json());
+        ingestor.accept(
+                AGENT,
+                batch().series("load1", labels(), t(0), 2)
+                        .series("load5", labels(), t(0), 3)
+                        .json());
         // another core: empty cache, same table
         Ingestor other = new Ingestor(MetricsStorage.open(db.dataSource(), Settings.defaults(), clock));
         other.accept(AGENT, batch().series("load1", labels(), t(5), 4).json());
@@ -117,7 +143,8 @@ class IngestIT {
 
     @Test
     void aResentBatchIsStoredTwiceButReadOnce() throws Exception {
-        var b = batch().series("rps", labels("service", "shop"), t(50), 10, t(40), 20, t(30), 60).json();
+        var b = batch().series("rps", labels("service", "shop"), t(50), 10, t(40), 20, t(30), 60)
+                .json();
         ingestor.accept(AGENT, b);
         ingestor.accept(AGENT, b);
         assertEquals(6, db.count("SELECT count(*) FROM metric_sample"));
@@ -143,7 +170,9 @@ class IngestIT {
     void pointsOutsideThePartitionsAreRejectedNotFailed() throws Exception {
         long tooOld = clock.millis() - Duration.ofDays(10).toMillis();
         long tooNew = clock.millis() + Duration.ofDays(10).toMillis();
-        ingestor.accept(AGENT, batch().series("x", labels(), tooOld, 1, t(0), 2, tooNew, 3).json());
+        ingestor.accept(
+                AGENT,
+                batch().series("x", labels(), tooOld, 1, t(0), 2, tooNew, 3).json());
         assertEquals(1, db.count("SELECT count(*) FROM metric_sample"));
         assertEquals(2, storage.stats().rejectedPoints());
     }
@@ -152,7 +181,9 @@ class IngestIT {
     void lateSamplesMarkTheirRangeAndTheRollupPicksThemUp() throws Exception {
         storage.maintain();
         long late = clock.millis() - Duration.ofHours(3).toMillis();
-        ingestor.accept(AGENT, batch().series("late", labels(), late, 5, late + 10_000, 7).json());
+        ingestor.accept(
+                AGENT,
+                batch().series("late", labels(), late, 5, late + 10_000, 7).json());
         assertEquals(1, db.count("SELECT count(*) FROM metric_rollup_pending"));
         storage.maintain();
         assertEquals(0, db.count("SELECT count(*) FROM metric_rollup_pending"));
@@ -164,7 +195,10 @@ class IngestIT {
     void aStorageFailureThrowsAndIsCounted() {
         db.exec("ALTER TABLE metric_sample RENAME TO metric_sample_gone");
         try {
-            assertThrows(SQLException.class, () -> ingestor.accept(AGENT, batch().series("x", labels(), t(0), 1).json()));
+            assertThrows(
+                    SQLException.class,
+                    () -> ingestor.accept(
+                            AGENT, batch().series("x", labels(), t(0), 1).json()));
             assertEquals(1, storage.stats().errors());
             assertTrue(events.isEmpty(), "nothing posted for a batch not stored");
         } finally {

@@ -47,7 +47,8 @@ final class MetricsDatabase implements BeforeAllCallback, AfterAllCallback {
     }
 
     void exec(String sql) {
-        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -55,7 +56,8 @@ final class MetricsDatabase implements BeforeAllCallback, AfterAllCallback {
     }
 
     long count(String sql, Object... params) {
-        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -70,7 +72,8 @@ final class MetricsDatabase implements BeforeAllCallback, AfterAllCallback {
 
     static void migrate(DataSource ds) {
         try (InputStream in = MetricsDatabase.class.getClassLoader().getResourceAsStream("db/metrics/V1__metrics.sql");
-                Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,12 +11,14 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
 import dev.fleetgate.persistence.testing.MutableClock;
 
 /** Partitions are created ahead of time and dropped by retention. */
 class PartitionsIT {
     @RegisterExtension
     static final MetricsDatabase db = new MetricsDatabase();
+
     private static final long DAY = Resolution.DAY_MILLIS;
 
     private TreeSet<Long> list(PartitionManager pm, Resolution r) throws Exception {
@@ -59,7 +61,9 @@ class PartitionsIT {
         clock.set(start.plus(Duration.ofDays(40)));
         storage.maintain();
         assertEquals(33, list(pm, Resolution.MINUTE).size(), "1m partitions slide too");
-        assertEquals(Resolution.MINUTE.spanStart(start.toEpochMilli() + 10 * DAY), list(pm, Resolution.MINUTE).first());
+        assertEquals(
+                Resolution.MINUTE.spanStart(start.toEpochMilli() + 10 * DAY),
+                list(pm, Resolution.MINUTE).first());
         storage.close();
     }
 

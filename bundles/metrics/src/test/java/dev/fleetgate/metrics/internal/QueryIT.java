@@ -27,6 +27,7 @@ import dev.fleetgate.persistence.testing.MutableClock;
 class QueryIT {
     @RegisterExtension
     static final MetricsDatabase db = new MetricsDatabase();
+
     static final String A = "agent-a";
     static final String B = "agent-b";
     static final long STEP = 10_000;
@@ -93,15 +94,19 @@ class QueryIT {
         for (int i = 0; i < POINTS; i++) {
             long t = start + i * STEP;
             if (t >= from && t < to) {
-                buckets.computeIfAbsent(Math.floorDiv(t, step) * step, k -> new ArrayList<>()).add(cpu(A, i));
+                buckets.computeIfAbsent(Math.floorDiv(t, step) * step, k -> new ArrayList<>())
+                        .add(cpu(A, i));
             }
         }
         List<double[]> out = new ArrayList<>();
-        buckets.forEach((b, vs) -> out.add(new double[] {b, switch (agg) {
-            case "min" -> vs.stream().mapToDouble(d -> d).min().orElseThrow();
-            case "max" -> vs.stream().mapToDouble(d -> d).max().orElseThrow();
-            default -> vs.stream().mapToDouble(d -> d).average().orElseThrow();
-        }}));
+        buckets.forEach((b, vs) -> out.add(new double[] {
+            b,
+            switch (agg) {
+                case "min" -> vs.stream().mapToDouble(d -> d).min().orElseThrow();
+                case "max" -> vs.stream().mapToDouble(d -> d).max().orElseThrow();
+                default -> vs.stream().mapToDouble(d -> d).average().orElseThrow();
+            }
+        }));
         return out;
     }
 
@@ -109,8 +114,11 @@ class QueryIT {
         assertEquals(expected.size(), actual.size(), "point count");
         for (int i = 0; i < expected.size(); i++) {
             assertEquals(expected.get(i)[0], actual.get(i)[0], "time of point " + i);
-            assertEquals(expected.get(i)[1], actual.get(i)[1], 1e-9, "value of point " + i + " at "
-                    + Instant.ofEpochMilli((long) expected.get(i)[0]));
+            assertEquals(
+                    expected.get(i)[1],
+                    actual.get(i)[1],
+                    1e-9,
+                    "value of point " + i + " at " + Instant.ofEpochMilli((long) expected.get(i)[0]));
         }
     }
 
@@ -129,9 +137,12 @@ class QueryIT {
                 + " WHERE m.cnt IS DISTINCT FROM r.c::int OR abs(m.sum - r.s) > 1e-6 OR m.min IS DISTINCT FROM r.mi"
                 + " OR m.max IS DISTINCT FROM r.ma";
         assertEquals(0, db.count(hour), "1h rollup rows differing from raw");
-        assertEquals(0, db.count("SELECT count(*) FROM metric_rollup_1m m WHERE p95 <> (SELECT percentile_cont(0.95)"
-                + " WITHIN GROUP (ORDER BY value) FROM metric_sample s WHERE s.series_id = m.series_id"
-                + " AND s.ts >= m.bucket AND s.ts < m.bucket + interval '1 minute')"), "p95 per minute");
+        assertEquals(
+                0,
+                db.count("SELECT count(*) FROM metric_rollup_1m m WHERE p95 <> (SELECT percentile_cont(0.95)"
+                        + " WITHIN GROUP (ORDER BY value) FROM metric_sample s WHERE s.series_id = m.series_id"
+                        + " AND s.ts >= m.bucket AND s.ts < m.bucket + interval '1 minute')"),
+                "p95 per minute");
     }
 
     @Test
@@ -139,27 +150,52 @@ class QueryIT {
         long to = clock.millis();
         long from = start;
         for (String agg : List.of("avg", "min", "max")) {
-            for (String[] rs : List.of(new String[] {"raw", "60000"}, new String[] {"raw", "300000"},
-                    new String[] {"1m", "300000"}, new String[] {"1h", "3600000"})) {
-                QueryParams.Range q = range("name", "host_cpu_usage_percent", "from", "" + from, "to", "" + to,
-                        "step", rs[1] + "ms", "agg", agg, "resolution", rs[0], "agent", A);
+            for (String[] rs : List.of(
+                    new String[] {"raw", "60000"},
+                    new String[] {"raw", "300000"},
+                    new String[] {"1m", "300000"},
+                    new String[] {"1h", "3600000"})) {
+                QueryParams.Range q = range(
+                        "name",
+                        "host_cpu_usage_percent",
+                        "from",
+                        "" + from,
+                        "to",
+                        "" + to,
+                        "step",
+                        rs[1] + "ms",
+                        "agg",
+                        agg,
+                        "resolution",
+                        rs[0],
+                        "agent",
+                        A);
                 List<QueryEngine.Series> s = engine.query(q);
                 assertEquals(1, s.size());
                 assertEquals(Map.of("agent", A, "cpu", "total"), s.get(0).labels());
-                assertPoints(expected(from, to, Long.parseLong(rs[1]), agg), s.get(0).points());
+                assertPoints(
+                        expected(from, to, Long.parseLong(rs[1]), agg), s.get(0).points());
             }
         }
     }
 
     @Test
     void theResolutionFollowsStepAndRetention() {
-        assertEquals(Resolution.RAW, range("name", "x", "from", "now-6h", "step", "30s").resolution());
-        assertEquals(Resolution.MINUTE, range("name", "x", "from", "now-6h", "step", "5m").resolution());
-        assertEquals(Resolution.HOUR, range("name", "x", "from", "now-6h", "step", "2h").resolution());
+        assertEquals(
+                Resolution.RAW,
+                range("name", "x", "from", "now-6h", "step", "30s").resolution());
+        assertEquals(
+                Resolution.MINUTE,
+                range("name", "x", "from", "now-6h", "step", "5m").resolution());
+        assertEquals(
+                Resolution.HOUR,
+                range("name", "x", "from", "now-6h", "step", "2h").resolution());
         QueryParams.Range old = range("name", "x", "from", "now-5d", "step", "10s");
         assertEquals(Resolution.MINUTE, old.resolution(), "raw is kept 2 days only");
         assertEquals(60_000, old.step(), "the step grows to the bucket");
-        assertEquals(Resolution.HOUR, range("name", "x", "from", "now-60d", "step", "1m").resolution());
+        assertEquals(
+                Resolution.HOUR,
+                range("name", "x", "from", "now-60d", "step", "1m").resolution());
         assertEquals(Resolution.RAW, range("name", "x").resolution(), "default: last hour, 15 s steps");
         assertEquals(15_000, range("name", "x").step());
     }
@@ -168,10 +204,40 @@ class QueryIT {
     void p95IsExactOnRawAndPerMinuteOnRollups() {
         long from = start;
         long to = start + 600_000;
-        List<double[]> raw = engine.query(range("name", "host_cpu_usage_percent", "from", "" + from, "to", "" + to,
-                "step", "1m", "agg", "p95", "resolution", "raw", "agent", B)).get(0).points();
-        List<double[]> minute = engine.query(range("name", "host_cpu_usage_percent", "from", "" + from, "to", "" + to,
-                "step", "1m", "agg", "p95", "resolution", "1m", "agent", B)).get(0).points();
+        List<double[]> raw = engine.query(range(
+                        "name",
+                        "host_cpu_usage_percent",
+                        "from",
+                        "" + from,
+                        "to",
+                        "" + to,
+                        "step",
+                        "1m",
+                        "agg",
+                        "p95",
+                        "resolution",
+                        "raw",
+                        "agent",
+                        B))
+                .get(0)
+                .points();
+        List<double[]> minute = engine.query(range(
+                        "name",
+                        "host_cpu_usage_percent",
+                        "from",
+                        "" + from,
+                        "to",
+                        "" + to,
+                        "step",
+                        "1m",
+                        "agg",
+                        "p95",
+                        "resolution",
+                        "1m",
+                        "agent",
+                        B))
+                .get(0)
+                .points();
         assertEquals(10, raw.size());
         for (int i = 0; i < raw.size(); i++) {
             assertEquals(raw.get(i)[1], minute.get(i)[1], 1e-9);
@@ -183,8 +249,10 @@ class QueryIT {
         }
         Arrays.sort(sorted);
         double exact = sorted[4] + 0.75 * (sorted[5] - sorted[4]); // percentile_cont(0.95) of 6 values
-        double[] whole = raw.stream().filter(p -> p[0] == Math.floorDiv(start, 60_000) * 60_000 + 60_000)
-                .findFirst().orElseThrow();
+        double[] whole = raw.stream()
+                .filter(p -> p[0] == Math.floorDiv(start, 60_000) * 60_000 + 60_000)
+                .findFirst()
+                .orElseThrow();
         assertEquals(exact, whole[1], 1e-9);
     }
 
@@ -192,8 +260,19 @@ class QueryIT {
     void sumAddsTheSeriesOfAllAgents() {
         long hour = Math.floorDiv(start, 3_600_000L) * 3_600_000L + 3_600_000L;
         for (String res : List.of("raw", "1m", "1h")) {
-            List<QueryEngine.Series> s = engine.query(range("name", "host_cpu_usage_percent", "from", "" + hour, "to",
-                    "" + (hour + 3_600_000), "step", "1h", "agg", "sum", "resolution", res));
+            List<QueryEngine.Series> s = engine.query(range(
+                    "name",
+                    "host_cpu_usage_percent",
+                    "from",
+                    "" + hour,
+                    "to",
+                    "" + (hour + 3_600_000),
+                    "step",
+                    "1h",
+                    "agg",
+                    "sum",
+                    "resolution",
+                    res));
             assertEquals(1, s.size());
             assertEquals(Map.of("cpu", "total"), s.get(0).labels(), "labels common to all series");
             double a = 0;
@@ -211,8 +290,20 @@ class QueryIT {
     @Test
     void rateIsThePerSecondIncreaseAndSurvivesResets() {
         for (String res : List.of("raw", "1m")) {
-            List<double[]> p = byAgent(engine.query(range("name", "requests_total", "from", "" + (start + 600_000),
-                    "to", "" + (start + 9_000_000), "step", "5m", "agg", "rate", "resolution", res))).get(A);
+            List<double[]> p = byAgent(engine.query(range(
+                            "name",
+                            "requests_total",
+                            "from",
+                            "" + (start + 600_000),
+                            "to",
+                            "" + (start + 9_000_000),
+                            "step",
+                            "5m",
+                            "agg",
+                            "rate",
+                            "resolution",
+                            res)))
+                    .get(A);
             assertEquals(28, p.size(), res);
             for (double[] point : p) {
                 long resetBucket = Math.floorDiv(start + 500 * STEP, 300_000) * 300_000;
@@ -227,15 +318,17 @@ class QueryIT {
 
     @Test
     void tooManyPointsOrSeriesAre400WithTheField() {
-        ApiException e = assertThrows(ApiException.class,
+        ApiException e = assertThrows(
+                ApiException.class,
                 () -> range("name", "x", "from", "now-1d", "to", "now", "step", "1s", "resolution", "raw"));
         assertEquals("step", e.errors().get(0).field());
-        MetricsStorage small = MetricsStorage.open(db.dataSource(), Settings.defaults().withLimits(1, 11000, 100), clock);
+        MetricsStorage small =
+                MetricsStorage.open(db.dataSource(), Settings.defaults().withLimits(1, 11000, 100), clock);
         QueryEngine e2 = new QueryEngine(small);
         ApiException series = assertThrows(ApiException.class, () -> e2.query(range("name", "host_cpu_usage_percent")));
         assertEquals("name", series.errors().get(0).field());
-        MetricsStorage fewPoints = MetricsStorage.open(db.dataSource(), Settings.defaults().withLimits(10, 11000, 300),
-                clock);
+        MetricsStorage fewPoints =
+                MetricsStorage.open(db.dataSource(), Settings.defaults().withLimits(10, 11000, 300), clock);
         ApiException points = assertThrows(ApiException.class, () -> new QueryEngine(fewPoints)
                 .query(range("name", "host_cpu_usage_percent", "from", "now-1h", "step", "15s")));
         assertEquals("step", points.errors().get(0).field());
@@ -244,6 +337,7 @@ class QueryIT {
     @Test
     void unknownNamesAndLabelsGiveNoSeries() {
         assertTrue(engine.query(range("name", "nothing_here")).isEmpty());
-        assertTrue(engine.query(range("name", "host_cpu_usage_percent", "agent", "agent-zzz")).isEmpty());
+        assertTrue(engine.query(range("name", "host_cpu_usage_percent", "agent", "agent-zzz"))
+                .isEmpty());
     }
 }

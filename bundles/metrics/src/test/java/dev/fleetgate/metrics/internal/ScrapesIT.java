@@ -23,14 +23,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.persistence.testing.MutableClock;
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.proxy.Target;
-import dev.fleetgate.persistence.testing.MutableClock;
 
 /** Scrape definitions: storage, validation against the services, and the agents' metrics section. */
 class ScrapesIT {
     @RegisterExtension
     static final MetricsDatabase db = new MetricsDatabase();
+
     static final String SHOP = "0b0e7a8e-1111-4c4c-9d9d-00000000000a";
     static final String BLOG = "0b0e7a8e-1111-4c4c-9d9d-00000000000b";
 
@@ -42,8 +43,8 @@ class ScrapesIT {
     private final DesiredStateService desired = mock(DesiredStateService.class);
 
     private static AgentInfo agent(String id) {
-        return new AgentInfo(id, id, id + ".lan", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, Instant.now(), "0.1.0",
-                "127.0.0.1");
+        return new AgentInfo(
+                id, id, id + ".lan", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, Instant.now(), "0.1.0", "127.0.0.1");
     }
 
     /** Mocked rather than built, so that fields the proxy module adds later do not break this test. */
@@ -86,39 +87,56 @@ class ScrapesIT {
         ApiException e = assertThrows(ApiException.class, () -> scrapes.put(SHOP, Json.parse("{\"format\":\"json\"}")));
         assertEquals(503, e.status());
         scrapes.catalog = catalog; // registered, but the proxy's directory is not there
-        assertEquals(503, assertThrows(ApiException.class,
-                () -> scrapes.put(SHOP, Json.parse("{\"format\":\"json\"}"))).status());
+        assertEquals(
+                503,
+                assertThrows(ApiException.class, () -> scrapes.put(SHOP, Json.parse("{\"format\":\"json\"}")))
+                        .status());
     }
 
     @Test
     void putGetListDeleteAndTheSectionPerAgent() {
         catalog.setDirectory(directory);
         scrapes.catalog = catalog;
-        ScrapeStore.Scrape s = scrapes.put(SHOP, Json.parse("{\"format\":\"prometheus\",\"path\":\"/m\",\"intervalSeconds\":15}"));
+        ScrapeStore.Scrape s =
+                scrapes.put(SHOP, Json.parse("{\"format\":\"prometheus\",\"path\":\"/m\",\"intervalSeconds\":15}"));
         assertEquals(new ScrapeStore.Scrape(SHOP, "prometheus", "/m", 15, s.updatedAt()), s);
         scrapes.put(BLOG, Json.parse("{\"format\":\"json\",\"path\":\"/stats\"}"));
         ScrapeStore.Scrape replaced = scrapes.put(SHOP.toUpperCase(), Json.parse("{\"format\":\"prometheus\"}"));
         assertEquals("/metrics", replaced.path());
         assertEquals(2, scrapes.list().size());
         assertEquals(Optional.of("shop"), scrapes.serviceName(SHOP));
-        assertEquals(404, assertThrows(ApiException.class, () -> scrapes.put("0b0e7a8e-1111-4c4c-9d9d-0000000000ff",
-                Json.parse("{\"format\":\"json\"}"))).status());
+        assertEquals(
+                404,
+                assertThrows(
+                                ApiException.class,
+                                () -> scrapes.put(
+                                        "0b0e7a8e-1111-4c4c-9d9d-0000000000ff", Json.parse("{\"format\":\"json\"}")))
+                        .status());
         verify(desired, org.mockito.Mockito.atLeast(3)).changed(MetricsStateContributor.SECTION);
 
         MetricsStateContributor contributor = new MetricsStateContributor(store, 20);
         contributor.setCatalog(catalog);
         Map<String, JsonNode> sections = contributor.computeAll(List.of(agent("a1"), agent("a2"), agent("a3")));
-        assertEquals(Json.parse("{\"intervalSeconds\":20,\"scrapes\":[{\"serviceId\":\"" + SHOP + "\",\"serviceName\":"
-                + "\"shop\",\"format\":\"prometheus\",\"path\":\"/metrics\",\"intervalSeconds\":10,\"targets\":"
-                + "[{\"host\":\"127.0.0.1\",\"port\":9001}]}]}"), sections.get("a1"));
+        assertEquals(
+                Json.parse("{\"intervalSeconds\":20,\"scrapes\":[{\"serviceId\":\"" + SHOP + "\",\"serviceName\":"
+                        + "\"shop\",\"format\":\"prometheus\",\"path\":\"/metrics\",\"intervalSeconds\":10,\"targets\":"
+                        + "[{\"host\":\"127.0.0.1\",\"port\":9001}]}]}"),
+                sections.get("a1"));
         JsonNode a2 = sections.get("a2").get("scrapes");
-        assertEquals(List.of("blog", "shop"), List.of(a2.get(0).get("serviceName").asText(),
-                a2.get(1).get("serviceName").asText()), "by service name");
+        assertEquals(
+                List.of("blog", "shop"),
+                List.of(
+                        a2.get(0).get("serviceName").asText(),
+                        a2.get(1).get("serviceName").asText()),
+                "by service name");
         assertEquals(Json.parse("{\"intervalSeconds\":20,\"scrapes\":[]}"), sections.get("a3"));
 
         scrapes.delete(BLOG);
-        assertEquals(404, assertThrows(ApiException.class, () -> scrapes.get(BLOG)).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> scrapes.delete(BLOG)).status());
+        assertEquals(
+                404, assertThrows(ApiException.class, () -> scrapes.get(BLOG)).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> scrapes.delete(BLOG)).status());
         assertEquals(1, contributor.compute(agent("a2")).get("scrapes").size());
     }
 
@@ -127,11 +145,11 @@ class ScrapesIT {
         catalog.setDirectory(directory);
         scrapes.catalog = catalog;
         scrapes.put(SHOP, Json.parse("{\"format\":\"json\"}"));
-        catalog.handleEvent(new Event(ServiceDirectory.TOPIC_CHANGED, Map.of("serviceId", SHOP, "action", "UPDATED",
-                "revision", 2L)));
+        catalog.handleEvent(new Event(
+                ServiceDirectory.TOPIC_CHANGED, Map.of("serviceId", SHOP, "action", "UPDATED", "revision", 2L)));
         assertEquals(1, store.list().size());
-        catalog.handleEvent(new Event(ServiceDirectory.TOPIC_CHANGED, Map.of("serviceId", SHOP, "action", "DELETED",
-                "revision", -1L)));
+        catalog.handleEvent(new Event(
+                ServiceDirectory.TOPIC_CHANGED, Map.of("serviceId", SHOP, "action", "DELETED", "revision", -1L)));
         assertTrue(store.list().isEmpty());
     }
 

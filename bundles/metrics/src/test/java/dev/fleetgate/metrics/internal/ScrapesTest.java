@@ -18,17 +18,21 @@ class ScrapesTest {
 
     @Test
     void defaultsApply() {
-        assertEquals(new Scrapes.Definition("prometheus", "/metrics", 10), Scrapes.validate(Json.parse(
-                "{\"format\":\"prometheus\"}")));
-        assertEquals(new Scrapes.Definition("json", "/stats?x=1&y=%20", 3600), Scrapes.validate(Json.parse(
-                "{\"format\":\"json\",\"path\":\"/stats?x=1&y=%20\",\"intervalSeconds\":3600}")));
+        assertEquals(
+                new Scrapes.Definition("prometheus", "/metrics", 10),
+                Scrapes.validate(Json.parse("{\"format\":\"prometheus\"}")));
+        assertEquals(
+                new Scrapes.Definition("json", "/stats?x=1&y=%20", 3600),
+                Scrapes.validate(
+                        Json.parse("{\"format\":\"json\",\"path\":\"/stats?x=1&y=%20\",\"intervalSeconds\":3600}")));
     }
 
     @Test
     void everyFieldIsChecked() {
         assertEquals(List.of("format"), fields("{}"));
         assertEquals(List.of("format"), fields("{\"format\":\"xml\"}"));
-        for (String path : List.of("metrics", "/a b", "/a;b", "/a'b", "/$x", "/a{b}", "/a\\\\b", "/a\\\"b", "/%zz", "/\\n", "")) {
+        for (String path :
+                List.of("metrics", "/a b", "/a;b", "/a'b", "/$x", "/a{b}", "/a\\\\b", "/a\\\"b", "/%zz", "/\\n", "")) {
             assertEquals(List.of("path"), fields("{\"format\":\"json\",\"path\":\"" + path + "\"}"), path);
         }
         assertEquals(List.of("path"), fields("{\"format\":\"json\",\"path\":5}"));
@@ -36,14 +40,22 @@ class ScrapesTest {
         for (String i : List.of("4", "3601", "10.5", "\"10\"", "-1")) {
             assertEquals(List.of("intervalSeconds"), fields("{\"format\":\"json\",\"intervalSeconds\":" + i + "}"), i);
         }
-        assertEquals(List.of("format", "path", "intervalSeconds"), fields(
-                "{\"format\":1,\"path\":\"x\",\"intervalSeconds\":0}"));
+        assertEquals(
+                List.of("format", "path", "intervalSeconds"),
+                fields("{\"format\":1,\"path\":\"x\",\"intervalSeconds\":0}"));
         assertEquals(List.of(""), fields("[]"));
     }
 
     @Test
     void serviceIdsAreUuids() {
-        assertEquals("serviceId", assertThrows(ApiException.class, () -> Scrapes.id("nope")).errors().get(0).field());
-        assertEquals("0b0e7a8e-1111-4c4c-9d9d-00000000000a", Scrapes.id("0B0E7A8E-1111-4C4C-9D9D-00000000000A").toString());
+        assertEquals(
+                "serviceId",
+                assertThrows(ApiException.class, () -> Scrapes.id("nope"))
+                        .errors()
+                        .get(0)
+                        .field());
+        assertEquals(
+                "0b0e7a8e-1111-4c4c-9d9d-00000000000a",
+                Scrapes.id("0B0E7A8E-1111-4C4C-9D9D-00000000000A").toString());
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
 import dev.fleetgate.persistence.testing.MutableClock;
 
 /** Top-N, latest values (also across cores) and metric names. */
@@ -23,7 +24,8 @@ class SummariesIT {
     @RegisterExtension
     static final MetricsDatabase db = new MetricsDatabase();
 
-    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(40));
+    private final MutableClock clock =
+            new MutableClock(Instant.now().truncatedTo(ChronoUnit.MINUTES).plusSeconds(40));
     private MetricsStorage storage;
     private Ingestor ingestor;
     private Summaries summaries;
@@ -55,15 +57,21 @@ class SummariesIT {
 
     private void containers() throws Exception {
         // web runs on two agents; db and cache on one; a series without the label is left out
-        ingestor.accept("a1", batch()
-                .series("container_cpu_usage_percent", labels("container", "web"), ago(120), 10, ago(60), 30)
-                .series("container_cpu_usage_percent", labels("container", "db"), ago(120), 45, ago(60), 45)
-                .series("container_cpu_usage_percent", labels(), ago(60), 99).json());
-        ingestor.accept("a2", batch()
-                .series("container_cpu_usage_percent", labels("container", "web"), ago(120), 25, ago(60), 35)
-                .series("container_cpu_usage_percent", labels("container", "cache"), ago(120), 1, ago(60), 3).json());
-        ingestor.accept("a2", batch().series("container_cpu_usage_percent", labels("container", "cache"),
-                ago(11400), 1000).json()); // outside the window
+        ingestor.accept(
+                "a1",
+                batch().series("container_cpu_usage_percent", labels("container", "web"), ago(120), 10, ago(60), 30)
+                        .series("container_cpu_usage_percent", labels("container", "db"), ago(120), 45, ago(60), 45)
+                        .series("container_cpu_usage_percent", labels(), ago(60), 99)
+                        .json());
+        ingestor.accept(
+                "a2",
+                batch().series("container_cpu_usage_percent", labels("container", "web"), ago(120), 25, ago(60), 35)
+                        .series("container_cpu_usage_percent", labels("container", "cache"), ago(120), 1, ago(60), 3)
+                        .json());
+        ingestor.accept(
+                "a2",
+                batch().series("container_cpu_usage_percent", labels("container", "cache"), ago(11400), 1000)
+                        .json()); // outside the window
         storage.maintain();
     }
 
@@ -71,8 +79,10 @@ class SummariesIT {
     void topSumsEachLabelValuesSeriesOverTheWindow() throws Exception {
         containers();
         for (String window : List.of("30s", "5m", "2h")) {
-            List<QueryEngine.Item> top = summaries.top(QueryParams.top(params("name", "container_cpu_usage_percent",
-                    "by", "container", "n", "2", "window", window), clock.millis(), storage.settings()));
+            List<QueryEngine.Item> top = summaries.top(QueryParams.top(
+                    params("name", "container_cpu_usage_percent", "by", "container", "n", "2", "window", window),
+                    clock.millis(),
+                    storage.settings()));
             if ("30s".equals(window)) {
                 assertTrue(top.isEmpty(), "no point in the last 30 s");
                 continue;
@@ -84,42 +94,60 @@ class SummariesIT {
             assertEquals(Map.of("container", "db"), top.get(1).labels());
             assertEquals(45, top.get(1).value(), 1e-9);
         }
-        List<QueryEngine.Item> max = summaries.top(QueryParams.top(params("name", "container_cpu_usage_percent",
-                "by", "container", "agg", "max", "agent", "a2"), clock.millis(), storage.settings()));
-        assertEquals(List.of("web", "cache"), max.stream().map(i -> i.labels().get("container")).toList());
+        List<QueryEngine.Item> max = summaries.top(QueryParams.top(
+                params("name", "container_cpu_usage_percent", "by", "container", "agg", "max", "agent", "a2"),
+                clock.millis(),
+                storage.settings()));
+        assertEquals(
+                List.of("web", "cache"),
+                max.stream().map(i -> i.labels().get("container")).toList());
         assertEquals(35, max.get(0).value(), 1e-9);
     }
 
     @Test
     void latestComesFromMemoryAndGroupsByLabel() throws Exception {
-        ingestor.accept("a1", batch().series("host_cpu_usage_percent", labels("cpu", "total"), ago(20), 5, ago(10), 7)
-                .series("host_cpu_usage_percent", labels("cpu", "0"), ago(10), 9).json());
-        ingestor.accept("a2", batch().series("host_cpu_usage_percent", labels("cpu", "total"), ago(10), 40).json());
-        ingestor.accept("a2", batch().series("host_cpu_usage_percent", labels("cpu", "total"), ago(30), 1).json());
-        List<QueryEngine.Item> byAgent = summaries.latest(QueryParams.latest(params("name", "host_cpu_usage_percent",
-                "by", "agent", "cpu", "total"), storage.settings()));
+        ingestor.accept(
+                "a1",
+                batch().series("host_cpu_usage_percent", labels("cpu", "total"), ago(20), 5, ago(10), 7)
+                        .series("host_cpu_usage_percent", labels("cpu", "0"), ago(10), 9)
+                        .json());
+        ingestor.accept(
+                "a2",
+                batch().series("host_cpu_usage_percent", labels("cpu", "total"), ago(10), 40)
+                        .json());
+        ingestor.accept(
+                "a2",
+                batch().series("host_cpu_usage_percent", labels("cpu", "total"), ago(30), 1)
+                        .json());
+        List<QueryEngine.Item> byAgent = summaries.latest(QueryParams.latest(
+                params("name", "host_cpu_usage_percent", "by", "agent", "cpu", "total"), storage.settings()));
         assertEquals(2, byAgent.size());
         assertEquals(Map.of("agent", "a1"), byAgent.get(0).labels());
         assertEquals(7, byAgent.get(0).value());
         assertEquals(ago(10), byAgent.get(0).timestamp());
         assertEquals(40, byAgent.get(1).value(), "an older point sent later does not replace the newer one");
-        List<QueryEngine.Item> all = summaries.latest(QueryParams.latest(params("name", "host_cpu_usage_percent",
-                "agent", "a1"), storage.settings()));
+        List<QueryEngine.Item> all = summaries.latest(
+                QueryParams.latest(params("name", "host_cpu_usage_percent", "agent", "a1"), storage.settings()));
         assertEquals(2, all.size());
         assertEquals(Map.of("agent", "a1", "cpu", "0"), all.get(0).labels());
 
         clock.advance(Duration.ofMinutes(20));
-        assertTrue(summaries.latest(QueryParams.latest(params("name", "host_cpu_usage_percent"),
-                storage.settings())).isEmpty(), "older than latestMaxAgeSeconds");
+        assertTrue(
+                summaries
+                        .latest(QueryParams.latest(params("name", "host_cpu_usage_percent"), storage.settings()))
+                        .isEmpty(),
+                "older than latestMaxAgeSeconds");
     }
 
     @Test
     void anotherCoreSeesLatestValuesAfterItsMaintenance() throws Exception {
-        ingestor.accept("a1", batch().series("host_memory_used_bytes", labels(), ago(10), 123).json());
+        ingestor.accept(
+                "a1",
+                batch().series("host_memory_used_bytes", labels(), ago(10), 123).json());
         MetricsStorage other = MetricsStorage.open(db.dataSource(), Settings.defaults(), clock);
         Summaries otherView = new Summaries(other);
-        QueryParams.Latest q = QueryParams.latest(params("name", "host_memory_used_bytes", "by", "agent"),
-                other.settings());
+        QueryParams.Latest q =
+                QueryParams.latest(params("name", "host_memory_used_bytes", "by", "agent"), other.settings());
         assertTrue(otherView.latest(q).isEmpty());
         other.maintain();
         assertEquals(123, otherView.latest(q).get(0).value());

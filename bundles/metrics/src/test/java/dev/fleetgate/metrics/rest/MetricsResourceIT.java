@@ -39,15 +39,20 @@ class MetricsResourceIT {
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create();
-        try (InputStream in = MetricsResourceIT.class.getClassLoader().getResourceAsStream("db/metrics/V1__metrics.sql");
-                Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (InputStream in =
+                        MetricsResourceIT.class.getClassLoader().getResourceAsStream("db/metrics/V1__metrics.sql");
+                Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         storage = MetricsStorage.open(db.dataSource(), Settings.defaults(), Clock.systemUTC());
         resource = new MetricsResource(storage, new Exposition(storage));
         t = System.currentTimeMillis() / 60_000 * 60_000 - 120_000;
-        new Ingestor(storage).accept("a1", Json.parse("[{\"name\":\"host_cpu_usage_percent\",\"labels\":{\"cpu\":\"total\"},"
-                + "\"points\":[[" + t + ",10],[" + (t + 10_000) + ",20]]}]"));
+        new Ingestor(storage)
+                .accept(
+                        "a1",
+                        Json.parse("[{\"name\":\"host_cpu_usage_percent\",\"labels\":{\"cpu\":\"total\"},"
+                                + "\"points\":[[" + t + ",10],[" + (t + 10_000) + ",20]]}]"));
     }
 
     @AfterAll
@@ -73,29 +78,49 @@ class MetricsResourceIT {
 
     @Test
     void queryAnswersSeriesWithIntegerTimes() {
-        JsonNode q = resource.query(uri("name", "host_cpu_usage_percent", "from", "" + t, "to", "" + (t + 60_000),
-                "step", "1m", "agent", "a1"));
-        assertEquals(Json.parse("{\"name\":\"host_cpu_usage_percent\",\"from\":" + t + ",\"to\":" + (t + 60_000)
-                + ",\"step\":60000,\"agg\":\"avg\",\"resolution\":\"1m\",\"series\":[{\"name\":\"host_cpu_usage_percent\","
-                + "\"labels\":{\"agent\":\"a1\",\"cpu\":\"total\"},\"points\":[]}]}"), normal(q),
+        JsonNode q = resource.query(uri(
+                "name",
+                "host_cpu_usage_percent",
+                "from",
+                "" + t,
+                "to",
+                "" + (t + 60_000),
+                "step",
+                "1m",
+                "agent",
+                "a1"));
+        assertEquals(
+                Json.parse("{\"name\":\"host_cpu_usage_percent\",\"from\":" + t + ",\"to\":" + (t + 60_000)
+                        + ",\"step\":60000,\"agg\":\"avg\",\"resolution\":\"1m\",\"series\":[{\"name\":\"host_cpu_usage_percent\","
+                        + "\"labels\":{\"agent\":\"a1\",\"cpu\":\"total\"},\"points\":[]}]}"),
+                normal(q),
                 "no rollup yet: the maintenance job has not run");
         storage.maintain();
-        JsonNode p = resource.query(uri("name", "host_cpu_usage_percent", "from", "" + t, "to", "" + (t + 60_000),
-                "step", "1m")).get("series").get(0).get("points");
+        JsonNode p = resource.query(
+                        uri("name", "host_cpu_usage_percent", "from", "" + t, "to", "" + (t + 60_000), "step", "1m"))
+                .get("series")
+                .get(0)
+                .get("points");
         assertEquals(Json.parse("[[" + t + ",15.0]]"), normal(p));
         assertEquals(true, p.get(0).get(0).isIntegralNumber());
     }
 
     @Test
     void latestNamesAndErrors() {
-        assertEquals(Json.parse("{\"name\":\"host_cpu_usage_percent\",\"by\":\"agent\",\"items\":[{\"labels\":"
-                + "{\"agent\":\"a1\"},\"value\":20.0,\"timestamp\":" + (t + 10_000) + ",\"series\":1}]}"),
+        assertEquals(
+                Json.parse("{\"name\":\"host_cpu_usage_percent\",\"by\":\"agent\",\"items\":[{\"labels\":"
+                        + "{\"agent\":\"a1\"},\"value\":20.0,\"timestamp\":" + (t + 10_000) + ",\"series\":1}]}"),
                 normal(resource.latest(uri("name", "host_cpu_usage_percent", "by", "agent"))));
-        assertEquals(Json.parse("{\"names\":[{\"name\":\"host_cpu_usage_percent\",\"series\":1,\"labels\":"
-                + "[\"agent\",\"cpu\"]}]}"), normal(resource.names()));
+        assertEquals(
+                Json.parse("{\"names\":[{\"name\":\"host_cpu_usage_percent\",\"series\":1,\"labels\":"
+                        + "[\"agent\",\"cpu\"]}]}"),
+                normal(resource.names()));
         ApiException e = assertThrows(ApiException.class, () -> resource.top(uri("name", "x")));
         assertEquals("by", e.errors().get(0).field());
-        assertEquals(1, resource.top(uri("name", "host_cpu_usage_percent", "by", "cpu", "window", "5m"))
-                .get("items").size());
+        assertEquals(
+                1,
+                resource.top(uri("name", "host_cpu_usage_percent", "by", "cpu", "window", "5m"))
+                        .get("items")
+                        .size());
     }
 }

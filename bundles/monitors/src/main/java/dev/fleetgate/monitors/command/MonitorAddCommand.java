@@ -27,8 +27,12 @@ public class MonitorAddCommand implements Action {
     @Argument(index = 0, name = "name", required = true, description = "Unique name")
     String name;
 
-    @Argument(index = 1, name = "target", required = true, description = "http(s) URL (http, json), host[:port] (tls) or DNS name (dns); "
-            + "with --service a path (http, json), :port (tls) or - (dns)")
+    @Argument(
+            index = 1,
+            name = "target",
+            required = true,
+            description = "http(s) URL (http, json), host[:port] (tls) or DNS name (dns); "
+                    + "with --service a path (http, json), :port (tls) or - (dns)")
     String target;
 
     @Option(name = "-t", aliases = "--type", description = "http (default), tls, dns or json")
@@ -40,17 +44,27 @@ public class MonitorAddCommand implements Action {
     @Option(name = "--resolver", description = "dns: resolver host[:port] (default: the agent's)")
     String resolver;
 
-    @Option(name = "-e", aliases = "--expect-value", multiValued = true, description = "dns: expected value (repeatable)")
+    @Option(
+            name = "-e",
+            aliases = "--expect-value",
+            multiValued = true,
+            description = "dns: expected value (repeatable)")
     List<String> values;
 
-    @Option(name = "-k", aliases = "--confirm-agents", description = "DOWN needs this many failing agents "
-            + "(default: all that reported)")
+    @Option(
+            name = "-k",
+            aliases = "--confirm-agents",
+            description = "DOWN needs this many failing agents " + "(default: all that reported)")
     Integer confirmAgents;
 
     @Option(name = "--service", description = "Attach to a proxy service (id): its domains are checked")
     String serviceId;
 
-    @Option(name = "-a", aliases = "--agent", required = true, multiValued = true,
+    @Option(
+            name = "-a",
+            aliases = "--agent",
+            required = true,
+            multiValued = true,
             description = "Agent id or name that runs the checks (repeat for several)")
     List<String> agents;
 

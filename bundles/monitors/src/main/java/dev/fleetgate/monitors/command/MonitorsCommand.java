@@ -31,9 +31,17 @@ public class MonitorsCommand implements Action {
         table.column("Up 24h").alignRight();
         for (StoredMonitor m : monitors.list()) {
             MonitorService.Status s = monitors.status(m.id());
-            table.addRow().addContent(m.name(), m.id(), m.type(), m.target(), m.intervalSeconds() + "s",
-                    m.agentIds().size(), m.state(), m.stateSince(),
-                    s.uptime24h() == null ? "-" : String.format("%.2f%%", s.uptime24h()));
+            table.addRow()
+                    .addContent(
+                            m.name(),
+                            m.id(),
+                            m.type(),
+                            m.target(),
+                            m.intervalSeconds() + "s",
+                            m.agentIds().size(),
+                            m.state(),
+                            m.stateSince(),
+                            s.uptime24h() == null ? "-" : String.format("%.2f%%", s.uptime24h()));
         }
         table.print(System.out);
         return null;

@@ -13,5 +13,4 @@ import java.util.List;
  * @param lastSuccess the latest passing check (any agent), or null when none is kept
  * @param serviceId   the service the monitor is attached to, or null
  */
-public record DownReport(List<ProbeResult> failing, int agents, Instant since, Instant lastSuccess, String serviceId) {
-}
+public record DownReport(List<ProbeResult> failing, int agents, Instant since, Instant lastSuccess, String serviceId) {}

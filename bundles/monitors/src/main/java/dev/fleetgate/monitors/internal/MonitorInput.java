@@ -29,23 +29,33 @@ import dev.fleetgate.api.input.Fields;
  * @param confirmAgents K: DOWN needs at least K failing agents; null = every agent that reported
  * @param serviceId     the proxy service the monitor is attached to (its domains are checked), or null
  */
-public record MonitorInput(String name, String type, String target, int intervalSeconds, List<String> agentIds,
-        ObjectNode expect, boolean followRedirects, int confirmations, int timeoutMs, ObjectNode options,
-        Integer confirmAgents, String serviceId) {
+public record MonitorInput(
+        String name,
+        String type,
+        String target,
+        int intervalSeconds,
+        List<String> agentIds,
+        ObjectNode expect,
+        boolean followRedirects,
+        int confirmations,
+        int timeoutMs,
+        ObjectNode options,
+        Integer confirmAgents,
+        String serviceId) {
 
     public static final List<String> TYPES = List.of("http", "tls", "dns", "json");
-    public static final List<String> RECORD_TYPES = List.of("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "PTR",
-            "SOA", "CAA");
+    public static final List<String> RECORD_TYPES =
+            List.of("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "PTR", "SOA", "CAA");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
-    private static final Set<String> RESERVED_HEADERS = Set.of("host", "connection", "content-length",
-            "transfer-encoding");
+    private static final Set<String> RESERVED_HEADERS =
+            Set.of("host", "connection", "content-length", "transfer-encoding");
 
     public static final int MIN_INTERVAL = 10;
     public static final int MAX_INTERVAL = 86_400;
     public static final int DEFAULT_INTERVAL = 60;
     public static final int MAX_AGENTS = 50;
-    private static final Pattern HOST = Pattern.compile(
-            "(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\\.?");
+    private static final Pattern HOST =
+            Pattern.compile("(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\\.?");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-fA-F:.]{2,45}\\]");
 
     /** @throws ApiException 400 naming every bad field */
@@ -65,8 +75,9 @@ public record MonitorInput(String name, String type, String target, int interval
         }
         JsonNode service = body.get("serviceId");
         boolean attached = !Fields.absent(service);
-        UUID serviceId = attached ? errors.uuid(service.isTextual() ? service.asText() : null, "serviceId",
-                "must be a service id (UUID)") : null;
+        UUID serviceId = attached
+                ? errors.uuid(service.isTextual() ? service.asText() : null, "serviceId", "must be a service id (UUID)")
+                : null;
         String target = errors.text(body, "target", "target", !attached, 2000);
         if (target != null && target.isEmpty()) {
             errors.error("target", "must not be empty");
@@ -80,8 +91,8 @@ public record MonitorInput(String name, String type, String target, int interval
         if (attached && target == null) {
             target = "json".equals(type) || "http".equals(type) ? "/" : "";
         }
-        Integer interval = errors.integer(body, "intervalSeconds", "intervalSeconds", MIN_INTERVAL, MAX_INTERVAL,
-                DEFAULT_INTERVAL);
+        Integer interval = errors.integer(
+                body, "intervalSeconds", "intervalSeconds", MIN_INTERVAL, MAX_INTERVAL, DEFAULT_INTERVAL);
         List<String> agents = agentIds(body, errors);
         ObjectNode expect = expect(body, errors);
         boolean follow = errors.bool(body, "followRedirects", "followRedirects", true);
@@ -93,15 +104,28 @@ public record MonitorInput(String name, String type, String target, int interval
             errors.error("confirmAgents", "must be at most the number of agents (" + agents.size() + ")");
         }
         errors.check();
-        return new MonitorInput(name, type, target, interval, agents, expect, follow, confirmations, timeout,
-                options, confirmAgents, serviceId == null ? null : serviceId.toString());
+        return new MonitorInput(
+                name,
+                type,
+                target,
+                interval,
+                agents,
+                expect,
+                follow,
+                confirmations,
+                timeout,
+                options,
+                confirmAgents,
+                serviceId == null ? null : serviceId.toString());
     }
 
     static String checkTarget(String type, String target) {
         return switch (type) {
             case "http", "json" -> checkUrl(target);
-            case "dns" -> target.contains(":") || !HOST.matcher(target).matches() || target.length() > 253
-                    ? "must be a DNS name" : null;
+            case "dns" ->
+                target.contains(":") || !HOST.matcher(target).matches() || target.length() > 253
+                        ? "must be a DNS name"
+                        : null;
             default -> checkHostPort(target);
         };
     }
@@ -109,10 +133,16 @@ public record MonitorInput(String name, String type, String target, int interval
     /** Attached to a service the target is a path (http, json), a port (tls: {@code :8443}) or empty (dns). */
     static String checkAttachedTarget(String type, String target) {
         return switch (type) {
-            case "http", "json" -> target.startsWith("/") && checkUrl("http://service.invalid" + target) == null
-                    ? null : "with serviceId: a path starting with /";
-            case "tls" -> target.matches(":[0-9]{1,5}") && Integer.parseInt(target.substring(1)) >= 1
-                    && Integer.parseInt(target.substring(1)) <= 65535 ? null : "with serviceId: empty or :port";
+            case "http", "json" ->
+                target.startsWith("/") && checkUrl("http://service.invalid" + target) == null
+                        ? null
+                        : "with serviceId: a path starting with /";
+            case "tls" ->
+                target.matches(":[0-9]{1,5}")
+                                && Integer.parseInt(target.substring(1)) >= 1
+                                && Integer.parseInt(target.substring(1)) <= 65535
+                        ? null
+                        : "with serviceId: empty or :port";
             default -> "with serviceId: must be empty (the service's domains are checked)";
         };
     }
@@ -156,9 +186,12 @@ public record MonitorInput(String name, String type, String target, int interval
                     if (!HEADER_NAME.matcher(e.getKey()).matches()
                             || RESERVED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                         errors.error(field, "not an allowed header name");
-                    } else if (v == null || v.length() > 4000
+                    } else if (v == null
+                            || v.length() > 4000
                             || v.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f || c > 0xff)) {
-                        errors.error(field, "must be a string of at most 4000 Latin-1 characters without control characters");
+                        errors.error(
+                                field,
+                                "must be a string of at most 4000 Latin-1 characters without control characters");
                     } else {
                         headers.put(e.getKey(), v);
                     }
@@ -254,7 +287,10 @@ public record MonitorInput(String name, String type, String target, int interval
             ArrayNode v = out.putArray("values");
             for (int i = 0; i < values.size(); i++) {
                 JsonNode x = values.get(i);
-                if (!x.isTextual() || x.asText().isBlank() || x.asText().length() > 500 || Fields.hasControl(x.asText())) {
+                if (!x.isTextual()
+                        || x.asText().isBlank()
+                        || x.asText().length() > 500
+                        || Fields.hasControl(x.asText())) {
                     errors.error(Fields.index("expect.values", i), "must be a record value (1 to 500 characters)");
                 } else {
                     v.add(x.asText());

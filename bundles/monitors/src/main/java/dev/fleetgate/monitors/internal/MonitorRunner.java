@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +63,7 @@ public final class MonitorRunner {
     public static final String LOGS_TASK = "logs.nginx";
     /** How long a DOWN event waits for the attached service's error-log lines at most. */
     static final Duration ERROR_LOG_WAIT = Duration.ofSeconds(3);
+
     static final Duration ERROR_LOG_TTL = Duration.ofSeconds(30);
     static final int ERROR_LOG_LINES = 5;
     static final int ERROR_LOG_LINE_CHARS = 300;
@@ -80,33 +80,51 @@ public final class MonitorRunner {
     private final Map<UUID, CompletableFuture<?>> posting = new ConcurrentHashMap<>();
 
     /** Where json monitors' fields go (bundles/metrics); without it they are dropped. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile MetricsSink metrics;
 
     /** The proxy services attached monitors follow; absent while the proxy module is not running. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ServiceLookup services;
 
     /** The services' recent 5xx rates for incident reports. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ServiceTraffic traffic;
 
     @Activate
-    public MonitorRunner(@Reference MonitorStore store, @Reference TaskService tasks,
-            @Reference AgentDirectory agents, @Reference EventAdmin events, MonitorsConfig config) {
+    public MonitorRunner(
+            @Reference MonitorStore store,
+            @Reference TaskService tasks,
+            @Reference AgentDirectory agents,
+            @Reference EventAdmin events,
+            MonitorsConfig config) {
         this(store, tasks, agents, events, Clock.systemUTC(), Duration.ofSeconds(config.taskTtlSeconds()));
         if (config.schedulerEnabled()) {
-            ticker.scheduleWithFixedDelay(this::tickSafely, config.tickSeconds(), config.tickSeconds(),
-                    TimeUnit.SECONDS);
+            ticker.scheduleWithFixedDelay(
+                    this::tickSafely, config.tickSeconds(), config.tickSeconds(), TimeUnit.SECONDS);
         }
-        ticker.scheduleWithFixedDelay(() -> prune(config.resultRetentionDays(), config.hourlyRetentionDays()), 60,
-                config.pruneIntervalSeconds(), TimeUnit.SECONDS);
+        ticker.scheduleWithFixedDelay(
+                () -> prune(config.resultRetentionDays(), config.hourlyRetentionDays()),
+                60,
+                config.pruneIntervalSeconds(),
+                TimeUnit.SECONDS);
     }
 
-    MonitorRunner(MonitorStore store, TaskService tasks, AgentDirectory agents, EventAdmin events, Clock clock,
+    MonitorRunner(
+            MonitorStore store,
+            TaskService tasks,
+            AgentDirectory agents,
+            EventAdmin events,
+            Clock clock,
             Duration ttl) {
         this.store = store;
         this.tasks = tasks;
@@ -147,7 +165,9 @@ public final class MonitorRunner {
         Map<String, Boolean> online = online();
         int queued = 0;
         for (StoredMonitor stored : due) {
-            List<String> up = stored.agentIds().stream().filter(a -> online.getOrDefault(a, false)).toList();
+            List<String> up = stored.agentIds().stream()
+                    .filter(a -> online.getOrDefault(a, false))
+                    .toList();
             if (up.isEmpty()) {
                 store.reevaluate(stored.id(), online).ifPresent(this::post);
                 continue;
@@ -161,11 +181,24 @@ public final class MonitorRunner {
                 Optional<ServiceLookup.Service> service = lookup.service(stored.serviceId());
                 Optional<String> target = service.flatMap(s -> attachedTarget(stored, s));
                 if (target.isEmpty()) {
-                    String why = service.isEmpty() ? "the service " + stored.serviceId() + " does not exist"
+                    String why = service.isEmpty()
+                            ? "the service " + stored.serviceId() + " does not exist"
                             : "the service " + service.get().name() + " has no domain to check";
                     for (String agentId : up) {
-                        store.record(stored.id(), new ProbeResult(agentId, clock.instant(), false, null, null,
-                                "service", why, null, null), online).ifPresent(this::post);
+                        store.record(
+                                        stored.id(),
+                                        new ProbeResult(
+                                                agentId,
+                                                clock.instant(),
+                                                false,
+                                                null,
+                                                null,
+                                                "service",
+                                                why,
+                                                null,
+                                                null),
+                                        online)
+                                .ifPresent(this::post);
                     }
                     continue;
                 }
@@ -176,15 +209,21 @@ public final class MonitorRunner {
                 try {
                     TaskView task = tasks.submit(agentId, taskType(m), payload(m), ttl);
                     queued++;
-                    tasks.completion(task.id(), ttl).whenCompleteAsync((done, failure) -> {
-                        try {
-                            completed(m, agentId, done, failure);
-                        } catch (RuntimeException e) {
-                            LOG.warn("Recording a result of monitor {} failed: {}", m.name(), e.toString());
-                        } finally {
-                            discard(task.id());
-                        }
-                    }, answers);
+                    tasks.completion(task.id(), ttl)
+                            .whenCompleteAsync(
+                                    (done, failure) -> {
+                                        try {
+                                            completed(m, agentId, done, failure);
+                                        } catch (RuntimeException e) {
+                                            LOG.warn(
+                                                    "Recording a result of monitor {} failed: {}",
+                                                    m.name(),
+                                                    e.toString());
+                                        } finally {
+                                            discard(task.id());
+                                        }
+                                    },
+                                    answers);
                 } catch (RuntimeException e) {
                     LOG.warn("Queueing a check of monitor {} on agent {} failed: {}", m.name(), agentId, e.toString());
                 }
@@ -232,13 +271,22 @@ public final class MonitorRunner {
         }
         Instant at = done.completedAt() == null ? now : done.completedAt();
         if ("FAILED".equals(done.status())) {
-            return Optional.of(new ProbeResult(agentId, at, false, null, null, "agent",
-                    done.error() == null ? "the agent could not run the probe" : done.error(), null, null));
+            return Optional.of(new ProbeResult(
+                    agentId,
+                    at,
+                    false,
+                    null,
+                    null,
+                    "agent",
+                    done.error() == null ? "the agent could not run the probe" : done.error(),
+                    null,
+                    null));
         }
         JsonNode r = done.result() == null ? JsonNodeFactory.instance.objectNode() : done.result();
         boolean ok = r.path("ok").asBoolean(false);
         Integer status = r.path("status").canConvertToInt() ? r.path("status").asInt() : null;
-        Integer latency = r.path("latencyMs").canConvertToInt() ? r.path("latencyMs").asInt() : null;
+        Integer latency =
+                r.path("latencyMs").canConvertToInt() ? r.path("latencyMs").asInt() : null;
         String kind = ok ? null : r.path("errorKind").asText(r.has("status") && status != null ? "status" : "connect");
         String error = ok ? null : r.path("error").asText(status != null ? "unexpected status " + status : "failed");
         Instant expires = null;
@@ -288,8 +336,11 @@ public final class MonitorRunner {
                 if (m.options().hasNonNull("resolver")) {
                     p.put("resolver", m.options().get("resolver").asText());
                 }
-                p.set("expectValues", m.expect().path("values").isArray() ? m.expect().get("values").deepCopy()
-                        : JsonNodeFactory.instance.arrayNode());
+                p.set(
+                        "expectValues",
+                        m.expect().path("values").isArray()
+                                ? m.expect().get("values").deepCopy()
+                                : JsonNodeFactory.instance.arrayNode());
                 return p;
             }
             case "json" -> {
@@ -345,7 +396,8 @@ public final class MonitorRunner {
         CompletableFuture<Void> gate = new CompletableFuture<>();
         CompletableFuture<?>[] chained = new CompletableFuture<?>[1];
         posting.compute(monitorId, (id, prev) -> {
-            chained[0] = gate.thenCompose(x -> prev == null ? ready : prev.handle((y, e) -> null).thenCompose(y -> ready))
+            chained[0] = gate.thenCompose(x ->
+                            prev == null ? ready : prev.handle((y, e) -> null).thenCompose(y -> ready))
                     .thenAccept(effect);
             return chained[0];
         });
@@ -373,8 +425,10 @@ public final class MonitorRunner {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(ctx);
         }
-        Optional<String> agent = t.report().failing().stream().map(ProbeResult::agentId)
-                .filter(a -> online.getOrDefault(a, false)).findFirst();
+        Optional<String> agent = t.report().failing().stream()
+                .map(ProbeResult::agentId)
+                .filter(a -> online.getOrDefault(a, false))
+                .findFirst();
         if (agent.isEmpty()) {
             return CompletableFuture.completedFuture(ctx);
         }
@@ -391,20 +445,23 @@ public final class MonitorRunner {
         try {
             task = tasks.submit(agentId, LOGS_TASK, p, ERROR_LOG_TTL);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(ctx.with(new ErrorLog(agentName, ctx.domain(), List.of(),
-                    "not read: " + e.getMessage())));
+            return CompletableFuture.completedFuture(
+                    ctx.with(new ErrorLog(agentName, ctx.domain(), List.of(), "not read: " + e.getMessage())));
         }
         CompletableFuture<ReportContext> out = new CompletableFuture<>();
         try {
-            tasks.completion(task.id(), ERROR_LOG_WAIT).whenCompleteAsync((done, failure) -> {
-                try {
-                    out.complete(ctx.with(errorLog(agentName, ctx.domain(), done, failure)));
-                } catch (RuntimeException e) {
-                    out.complete(ctx);
-                } finally {
-                    discard(task.id());
-                }
-            }, answers);
+            tasks.completion(task.id(), ERROR_LOG_WAIT)
+                    .whenCompleteAsync(
+                            (done, failure) -> {
+                                try {
+                                    out.complete(ctx.with(errorLog(agentName, ctx.domain(), done, failure)));
+                                } catch (RuntimeException e) {
+                                    out.complete(ctx);
+                                } finally {
+                                    discard(task.id());
+                                }
+                            },
+                            answers);
         } catch (RuntimeException e) { // e.g. the executor is shut down
             out.complete(ctx);
         }
@@ -414,18 +471,24 @@ public final class MonitorRunner {
     /** The error-log lines of a {@code logs.nginx} answer, or why there are none. */
     static ErrorLog errorLog(String agent, String domain, TaskView done, Throwable failure) {
         if (failure != null || done == null) {
-            return new ErrorLog(agent, domain, List.of(), "not read: " + (failure == null ? "no such task"
-                    : failure.toString()));
+            return new ErrorLog(
+                    agent, domain, List.of(), "not read: " + (failure == null ? "no such task" : failure.toString()));
         }
         if (!done.isDone()) {
             return new ErrorLog(agent, domain, List.of(), "no answer within " + ERROR_LOG_WAIT.toSeconds() + " s");
         }
         if (!"SUCCEEDED".equals(done.status())) {
-            return new ErrorLog(agent, domain, List.of(), "not read: " + (done.error() == null
-                    ? done.status().toLowerCase(java.util.Locale.ROOT) : done.error()));
+            return new ErrorLog(
+                    agent,
+                    domain,
+                    List.of(),
+                    "not read: "
+                            + (done.error() == null ? done.status().toLowerCase(java.util.Locale.ROOT) : done.error()));
         }
         List<String> lines = new java.util.ArrayList<>();
-        for (JsonNode l : done.result() == null ? JsonNodeFactory.instance.arrayNode() : done.result().path("lines")) {
+        for (JsonNode l : done.result() == null
+                ? JsonNodeFactory.instance.arrayNode()
+                : done.result().path("lines")) {
             String text = l.path("text").asText("").strip();
             if (!text.isEmpty()) {
                 lines.add(text.length() > ERROR_LOG_LINE_CHARS ? text.substring(0, ERROR_LOG_LINE_CHARS) + "…" : text);
@@ -440,11 +503,14 @@ public final class MonitorRunner {
      *
      * @param problem why there are no lines (not read, no answer in time), or null
      */
-    record ErrorLog(String agent, String domain, List<String> lines, String problem) {
-    }
+    record ErrorLog(String agent, String domain, List<String> lines, String problem) {}
 
     /** What the report adds to a DOWN event: agent names, the attached service, its traffic and error log. */
-    record ReportContext(Map<String, String> agentNames, String serviceName, ServiceTraffic.Rate rate, String domain,
+    record ReportContext(
+            Map<String, String> agentNames,
+            String serviceName,
+            ServiceTraffic.Rate rate,
+            String domain,
             ErrorLog errorLog) {
         static final ReportContext NONE = new ReportContext(Map.of(), null, null);
 
@@ -495,50 +561,86 @@ public final class MonitorRunner {
     static AlertEvent alert(Transition t, ReportContext ctx) {
         if (t.to() == MonitorState.DOWN) {
             ProbeResult r = t.cause();
-            String why = r == null || r.errorKind() == null ? "" : ": " + r.errorKind()
-                    + (r.error() == null ? "" : " — " + r.error()) + " (agent " + r.agentId() + ")";
+            String why = r == null || r.errorKind() == null
+                    ? ""
+                    : ": " + r.errorKind() + (r.error() == null ? "" : " — " + r.error()) + " (agent " + r.agentId()
+                            + ")";
             StringBuilder message = new StringBuilder("Monitor " + t.name() + " (" + t.target() + ") is DOWN" + why);
-            AlertEvent e = AlertEvent.firing(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
-                    .label("monitor", t.name()).label("target", t.target());
+            AlertEvent e = AlertEvent.firing(EVENT_KIND, t.monitorId().toString())
+                    .severity(Severity.CRITICAL)
+                    .label("monitor", t.name())
+                    .label("target", t.target());
             if (r != null && r.errorKind() != null) {
                 e.label("errorKind", r.errorKind()).label("agent", r.agentId());
             }
             DownReport report = t.report();
             if (report != null) {
-                List<String> failing = report.failing().stream().map(f -> ctx.agentNames().getOrDefault(f.agentId(),
-                        f.agentId()) + ": " + f.errorKind() + (f.error() == null ? "" : " — " + f.error())).toList();
-                message.append("\nFailing since ").append(report.since() == null ? "?" : report.since())
-                        .append(" from ").append(report.failing().size()).append(" of ").append(report.agents())
+                List<String> failing = report.failing().stream()
+                        .map(f -> ctx.agentNames().getOrDefault(f.agentId(), f.agentId()) + ": " + f.errorKind()
+                                + (f.error() == null ? "" : " — " + f.error()))
+                        .toList();
+                message.append("\nFailing since ")
+                        .append(report.since() == null ? "?" : report.since())
+                        .append(" from ")
+                        .append(report.failing().size())
+                        .append(" of ")
+                        .append(report.agents())
                         .append(" agents");
                 failing.forEach(f -> message.append("\n  ").append(f));
-                message.append("\nLast success: ").append(report.lastSuccess() == null ? "none kept"
-                        : report.lastSuccess().toString());
-                e.label("failingAgents", String.join(", ", report.failing().stream()
-                        .map(f -> ctx.agentNames().getOrDefault(f.agentId(), f.agentId())).toList()));
+                message.append("\nLast success: ")
+                        .append(
+                                report.lastSuccess() == null
+                                        ? "none kept"
+                                        : report.lastSuccess().toString());
+                e.label(
+                        "failingAgents",
+                        String.join(
+                                ", ",
+                                report.failing().stream()
+                                        .map(f -> ctx.agentNames().getOrDefault(f.agentId(), f.agentId()))
+                                        .toList()));
                 e.label("since", String.valueOf(report.since()));
-                e.label("lastSuccess", report.lastSuccess() == null ? "none" : report.lastSuccess().toString());
+                e.label(
+                        "lastSuccess",
+                        report.lastSuccess() == null
+                                ? "none"
+                                : report.lastSuccess().toString());
                 if (ctx.serviceName() != null) {
                     e.label("service", ctx.serviceName());
                     message.append("\nService ").append(ctx.serviceName()).append(": ");
                     if (ctx.rate() == null) {
                         message.append("no recent traffic reported");
                     } else {
-                        String pct = String.format(java.util.Locale.ROOT, "%.1f", ctx.rate().errorPercent());
-                        message.append(pct).append("% 5xx of ").append(String.format(java.util.Locale.ROOT, "%.2f",
-                                ctx.rate().requestsPerSecond())).append(" req/s (last reports)");
+                        String pct = String.format(
+                                java.util.Locale.ROOT, "%.1f", ctx.rate().errorPercent());
+                        message.append(pct)
+                                .append("% 5xx of ")
+                                .append(String.format(
+                                        java.util.Locale.ROOT,
+                                        "%.2f",
+                                        ctx.rate().requestsPerSecond()))
+                                .append(" req/s (last reports)");
                         e.label("service5xxPercent", pct);
                     }
                 }
                 ErrorLog log = ctx.errorLog();
                 if (log != null) {
                     if (log.problem() != null) {
-                        message.append("\nError log (").append(log.agent()).append("): ").append(log.problem());
+                        message.append("\nError log (")
+                                .append(log.agent())
+                                .append("): ")
+                                .append(log.problem());
                     } else if (log.lines().isEmpty()) {
-                        message.append("\nError log (").append(log.agent()).append("): no recent lines with ")
+                        message.append("\nError log (")
+                                .append(log.agent())
+                                .append("): no recent lines with ")
                                 .append(log.domain());
                     } else {
-                        message.append("\nError log (").append(log.agent()).append(", last lines with ")
-                                .append(log.domain()).append("):");
+                        message.append("\nError log (")
+                                .append(log.agent())
+                                .append(", last lines with ")
+                                .append(log.domain())
+                                .append("):");
                         log.lines().forEach(l -> message.append("\n  ").append(l));
                     }
                     e.label("errorLogLines", String.valueOf(log.lines().size()));
@@ -547,9 +649,11 @@ public final class MonitorRunner {
             return e.message(message.toString());
         }
         if (t.from() == MonitorState.DOWN && t.to() == MonitorState.UP) {
-            return AlertEvent.cleared(EVENT_KIND, t.monitorId().toString()).severity(Severity.CRITICAL)
+            return AlertEvent.cleared(EVENT_KIND, t.monitorId().toString())
+                    .severity(Severity.CRITICAL)
                     .message("Monitor " + t.name() + " (" + t.target() + ") is UP again")
-                    .label("monitor", t.name()).label("target", t.target());
+                    .label("monitor", t.name())
+                    .label("target", t.target());
         }
         return null;
     }
@@ -557,8 +661,9 @@ public final class MonitorRunner {
     /** A deleted monitor that was DOWN clears its alert (after its pending DOWN, if any). */
     void deleted(StoredMonitor m) {
         if (m.state() == MonitorState.DOWN) {
-            AlertEvent e = AlertEvent.cleared(EVENT_KIND, m.id().toString()).message("Monitor " + m.name()
-                    + " was deleted").label("monitor", m.name());
+            AlertEvent e = AlertEvent.cleared(EVENT_KIND, m.id().toString())
+                    .message("Monitor " + m.name() + " was deleted")
+                    .label("monitor", m.name());
             inOrder(m.id(), CompletableFuture.completedFuture(e), this::publish);
         }
     }
@@ -577,8 +682,12 @@ public final class MonitorRunner {
             long n = store.prune(now.minus(Duration.ofDays(days)), 10_000);
             int h = store.pruneHourly(now.minus(Duration.ofDays(hourlyDays)));
             if (n > 0 || h > 0) {
-                LOG.info("Deleted {} monitor results older than {} days, {} hourly aggregates older than {} days", n,
-                        days, h, hourlyDays);
+                LOG.info(
+                        "Deleted {} monitor results older than {} days, {} hourly aggregates older than {} days",
+                        n,
+                        days,
+                        h,
+                        hourlyDays);
             }
         } catch (RuntimeException e) {
             LOG.warn("Rolling up or pruning monitor results failed: {}", e.toString());

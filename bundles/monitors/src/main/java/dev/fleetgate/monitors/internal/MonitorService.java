@@ -32,13 +32,15 @@ public final class MonitorService {
     private final MonitorRunner runner;
 
     /** Checks that an attached monitor's service exists, while the proxy module runs. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ServiceLookup services;
 
     @Activate
-    public MonitorService(@Reference MonitorStore store, @Reference AgentDirectory agents,
-            @Reference MonitorRunner runner) {
+    public MonitorService(
+            @Reference MonitorStore store, @Reference AgentDirectory agents, @Reference MonitorRunner runner) {
         this.store = store;
         this.agents = agents;
         this.runner = runner;
@@ -48,13 +50,11 @@ public final class MonitorService {
      * The status of a monitor: its state, each agent's latest result, uptime over 24 h (raw results)
      * and over 7 and 30 days (hourly aggregates, as fresh as the last rollup); null: no checks.
      */
-    public record Status(StoredMonitor monitor, List<AgentStatus> agents, Double uptime24h, Double uptime7d,
-            Double uptime30d) {
-    }
+    public record Status(
+            StoredMonitor monitor, List<AgentStatus> agents, Double uptime24h, Double uptime7d, Double uptime30d) {}
 
     /** One agent of a monitor: its latest result (null before the first) and whether it is online. */
-    public record AgentStatus(String agentId, String agentName, boolean online, ProbeResult latest) {
-    }
+    public record AgentStatus(String agentId, String agentName, boolean online, ProbeResult latest) {}
 
     public List<StoredMonitor> list() {
         return store.list();
@@ -62,7 +62,9 @@ public final class MonitorService {
 
     /** The monitors attached to a service (the service page). */
     public List<StoredMonitor> ofService(String serviceId) {
-        return store.list().stream().filter(m -> serviceId.equalsIgnoreCase(String.valueOf(m.serviceId()))).toList();
+        return store.list().stream()
+                .filter(m -> serviceId.equalsIgnoreCase(String.valueOf(m.serviceId())))
+                .toList();
     }
 
     public StoredMonitor get(UUID id) {
@@ -89,7 +91,9 @@ public final class MonitorService {
         try {
             return checked(MonitorInput.parse(body));
         } catch (ApiException e) {
-            if (e.status() != 400 || body == null || !body.path("agentIds").isArray()
+            if (e.status() != 400
+                    || body == null
+                    || !body.path("agentIds").isArray()
                     || e.errors().stream().anyMatch(f -> f.field().startsWith("agentIds"))) {
                 throw e;
             }
@@ -119,38 +123,58 @@ public final class MonitorService {
         for (int i = 0; i < in.agentIds().size(); i++) {
             String id = byIdOrName.get(in.agentIds().get(i));
             if (id == null) {
-                errors.add(new FieldError("agentIds[" + i + "]", "no such agent: " + in.agentIds().get(i)));
+                errors.add(new FieldError(
+                        "agentIds[" + i + "]", "no such agent: " + in.agentIds().get(i)));
             } else if (!ids.contains(id)) {
                 ids.add(id);
             }
         }
         ServiceLookup lookup = services;
-        if (in.serviceId() != null && lookup != null && lookup.available() && lookup.service(in.serviceId()).isEmpty()) {
+        if (in.serviceId() != null
+                && lookup != null
+                && lookup.available()
+                && lookup.service(in.serviceId()).isEmpty()) {
             errors.add(new FieldError("serviceId", "no such service: " + in.serviceId()));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        return new MonitorInput(in.name(), in.type(), in.target(), in.intervalSeconds(), List.copyOf(ids),
-                in.expect(), in.followRedirects(), in.confirmations(), in.timeoutMs(), in.options(), in.confirmAgents(),
+        return new MonitorInput(
+                in.name(),
+                in.type(),
+                in.target(),
+                in.intervalSeconds(),
+                List.copyOf(ids),
+                in.expect(),
+                in.followRedirects(),
+                in.confirmations(),
+                in.timeoutMs(),
+                in.options(),
+                in.confirmAgents(),
                 in.serviceId());
     }
 
     public Status status(UUID id) {
         StoredMonitor m = get(id);
         Map<String, AgentInfo> known = agents.list().stream().collect(Collectors.toMap(AgentInfo::id, a -> a));
-        Map<String, ProbeResult> latest = store.latest(id).stream()
-                .collect(Collectors.toMap(ProbeResult::agentId, r -> r));
+        Map<String, ProbeResult> latest =
+                store.latest(id).stream().collect(Collectors.toMap(ProbeResult::agentId, r -> r));
         List<AgentStatus> out = new ArrayList<>();
         for (String agentId : m.agentIds()) {
             AgentInfo a = known.get(agentId);
-            out.add(new AgentStatus(agentId, a == null ? null : a.name(),
-                    a != null && a.status() == AgentInfo.Status.ONLINE, latest.get(agentId)));
+            out.add(new AgentStatus(
+                    agentId,
+                    a == null ? null : a.name(),
+                    a != null && a.status() == AgentInfo.Status.ONLINE,
+                    latest.get(agentId)));
         }
         Instant now = Instant.now();
-        return new Status(m, out, store.uptimePercent(id, now, Duration.ofHours(24)),
-                store.hourlyUptimePercent(id, now, Duration.ofDays(7)), store.hourlyUptimePercent(id, now,
-                        Duration.ofDays(30)));
+        return new Status(
+                m,
+                out,
+                store.uptimePercent(id, now, Duration.ofHours(24)),
+                store.hourlyUptimePercent(id, now, Duration.ofDays(7)),
+                store.hourlyUptimePercent(id, now, Duration.ofDays(30)));
     }
 
     /** Ids of the known agents (for the shell). */

@@ -58,8 +58,10 @@ public final class MonitorStore {
     private final DataSource dataSource;
 
     @Activate
-    public MonitorStore(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference SchemaMigrator migrator, BundleContext context) {
+    public MonitorStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
+            BundleContext context) {
         this(dataSource);
         migrator.migrate("monitors", context.getBundle(), "db/monitors");
         ensurePartitions(Instant.now(), PARTITIONS_AHEAD);
@@ -211,10 +213,11 @@ public final class MonitorStore {
                 ps.setString(10, detail == null || detail.length() > 64 * 1024 ? null : detail);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO monitor_agent_state (monitor_id, agent_id,"
-                    + " consecutive_failures, last_checked_at) VALUES (?, ?, ?, ?) ON CONFLICT (monitor_id, agent_id)"
-                    + " DO UPDATE SET consecutive_failures = CASE WHEN ? THEN 0"
-                    + " ELSE monitor_agent_state.consecutive_failures + 1 END, last_checked_at = EXCLUDED.last_checked_at")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO monitor_agent_state (monitor_id, agent_id,"
+                            + " consecutive_failures, last_checked_at) VALUES (?, ?, ?, ?) ON CONFLICT (monitor_id, agent_id)"
+                            + " DO UPDATE SET consecutive_failures = CASE WHEN ? THEN 0"
+                            + " ELSE monitor_agent_state.consecutive_failures + 1 END, last_checked_at = EXCLUDED.last_checked_at")) {
                 ps.setObject(1, monitorId);
                 ps.setString(2, r.agentId());
                 ps.setInt(3, r.ok() ? 0 : 1);
@@ -234,11 +237,11 @@ public final class MonitorStore {
         });
     }
 
-    private static Optional<Transition> evaluate(Connection c, StoredMonitor m, Map<String, Boolean> online,
-            ProbeResult cause) throws SQLException {
+    private static Optional<Transition> evaluate(
+            Connection c, StoredMonitor m, Map<String, Boolean> online, ProbeResult cause) throws SQLException {
         Map<String, Integer> failures = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, consecutive_failures FROM monitor_agent_state"
-                + " WHERE monitor_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT agent_id, consecutive_failures FROM monitor_agent_state" + " WHERE monitor_id = ?")) {
             ps.setObject(1, m.id());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -254,7 +257,8 @@ public final class MonitorStore {
         if (next == m.state()) {
             return Optional.empty();
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE monitor SET state = ?, state_since = now() WHERE id = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE monitor SET state = ?, state_since = now() WHERE id = ?")) {
             ps.setString(1, next.name());
             ps.setObject(2, m.id());
             ps.executeUpdate();
@@ -264,8 +268,7 @@ public final class MonitorStore {
     }
 
     /** The failing agents' latest results, when the failures started, the last success. */
-    private static DownReport report(Connection c, StoredMonitor m, Map<String, Integer> failures)
-            throws SQLException {
+    private static DownReport report(Connection c, StoredMonitor m, Map<String, Integer> failures) throws SQLException {
         List<ProbeResult> failing = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT ON (agent_id) agent_id, checked_at, ok,"
                 + " status, latency_ms, error_kind, error, tls_expires_at, NULL AS detail FROM monitor_result"
@@ -282,16 +285,17 @@ public final class MonitorStore {
         }
         Instant lastSuccess;
         Instant since;
-        try (PreparedStatement ps = c.prepareStatement("SELECT max(checked_at) AS t FROM monitor_result"
-                + " WHERE monitor_id = ? AND ok")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT max(checked_at) AS t FROM monitor_result" + " WHERE monitor_id = ? AND ok")) {
             ps.setObject(1, m.id());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 lastSuccess = Jdbc.instant(rs, "t");
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT min(checked_at) AS t FROM monitor_result"
-                + " WHERE monitor_id = ? AND NOT ok AND checked_at > coalesce(?::timestamptz, '-infinity'::timestamptz)")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT min(checked_at) AS t FROM monitor_result"
+                        + " WHERE monitor_id = ? AND NOT ok AND checked_at > coalesce(?::timestamptz, '-infinity'::timestamptz)")) {
             ps.setObject(1, m.id());
             Jdbc.setInstant(ps, 2, lastSuccess);
             try (ResultSet rs = ps.executeQuery()) {
@@ -346,8 +350,7 @@ public final class MonitorStore {
     }
 
     /** One hour of a monitor's checks (all agents). */
-    public record HourBucket(Instant hour, long checks, long ok, Double avgLatencyMs) {
-    }
+    public record HourBucket(Instant hour, long checks, long ok, Double avgLatencyMs) {}
 
     /** @return the hours since {@code from} that have checks, oldest first */
     public List<HourBucket> hourly(UUID monitorId, Instant from) {
@@ -361,7 +364,10 @@ public final class MonitorStore {
                     List<HourBucket> out = new ArrayList<>();
                     while (rs.next()) {
                         double latency = rs.getDouble("latency");
-                        out.add(new HourBucket(Jdbc.instant(rs, "hour"), rs.getLong("checks"), rs.getLong("ok"),
+                        out.add(new HourBucket(
+                                Jdbc.instant(rs, "hour"),
+                                rs.getLong("checks"),
+                                rs.getLong("ok"),
                                 rs.wasNull() ? null : latency));
                     }
                     return out;
@@ -447,8 +453,8 @@ public final class MonitorStore {
         }
     }
 
-    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter
-            .ofPattern("yyyyMMdd").withZone(java.time.ZoneOffset.UTC);
+    private static final java.time.format.DateTimeFormatter DAY =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").withZone(java.time.ZoneOffset.UTC);
 
     /**
      * Creates the daily partitions (UTC) from the day of {@code now} to {@code ahead} days later.
@@ -471,14 +477,14 @@ public final class MonitorStore {
                         return 0;
                     }
                     try (java.sql.Statement st = c.createStatement()) {
-                        st.execute("CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF monitor_result FOR VALUES FROM ('"
-                                + from + "') TO ('" + to + "')");
+                        st.execute("CREATE TABLE IF NOT EXISTS " + name
+                                + " PARTITION OF monitor_result FOR VALUES FROM ('" + from + "') TO ('" + to + "')");
                     }
                     return 1;
                 });
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(MonitorStore.class).warn("Could not create partition {}: {}", name,
-                        e.toString());
+                org.slf4j.LoggerFactory.getLogger(MonitorStore.class)
+                        .warn("Could not create partition {}: {}", name, e.toString());
             }
         }
         return created;
@@ -508,9 +514,12 @@ public final class MonitorStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         String name = rs.getString(1);
-                        Instant end = java.time.LocalDate.parse(name.substring("monitor_result_p".length()),
-                                java.time.format.DateTimeFormatter.BASIC_ISO_DATE).plusDays(1)
-                                .atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                        Instant end = java.time.LocalDate.parse(
+                                        name.substring("monitor_result_p".length()),
+                                        java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+                                .plusDays(1)
+                                .atStartOfDay(java.time.ZoneOffset.UTC)
+                                .toInstant();
                         if (!end.isAfter(before)) {
                             old.add(name);
                         }
@@ -545,9 +554,15 @@ public final class MonitorStore {
         try (ResultSet rs = ps.executeQuery()) {
             List<ProbeResult> out = new ArrayList<>();
             while (rs.next()) {
-                out.add(new ProbeResult(rs.getString("agent_id"), Jdbc.instant(rs, "checked_at"), rs.getBoolean("ok"),
-                        (Integer) rs.getObject("status"), (Integer) rs.getObject("latency_ms"),
-                        rs.getString("error_kind"), rs.getString("error"), Jdbc.instant(rs, "tls_expires_at"),
+                out.add(new ProbeResult(
+                        rs.getString("agent_id"),
+                        Jdbc.instant(rs, "checked_at"),
+                        rs.getBoolean("ok"),
+                        (Integer) rs.getObject("status"),
+                        (Integer) rs.getObject("latency_ms"),
+                        rs.getString("error_kind"),
+                        rs.getString("error"),
+                        Jdbc.instant(rs, "tls_expires_at"),
                         parse(rs.getString("detail"))));
             }
             return out;
@@ -574,8 +589,8 @@ public final class MonitorStore {
     }
 
     private static Optional<StoredMonitor> one(Connection c, UUID id, boolean lock) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM monitor WHERE id = ?"
-                + (lock ? " FOR UPDATE" : ""))) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT " + COLUMNS + " FROM monitor WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(read(rs)) : Optional.empty();
@@ -591,12 +606,23 @@ public final class MonitorStore {
         }
         JsonNode expect = parse(rs.getString("expect"));
         JsonNode options = parse(rs.getString("options"));
-        return new StoredMonitor(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("type"),
-                rs.getString("target"), rs.getInt("interval_seconds"), List.copyOf(agents),
-                expect instanceof ObjectNode o ? o : JSON.createObjectNode(), rs.getBoolean("follow_redirects"),
-                rs.getInt("confirmations"), rs.getInt("timeout_ms"), MonitorState.valueOf(rs.getString("state")),
-                Jdbc.instant(rs, "state_since"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"),
-                options instanceof ObjectNode o ? o : JSON.createObjectNode(), (Integer) rs.getObject("confirm_agents"),
+        return new StoredMonitor(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                rs.getString("type"),
+                rs.getString("target"),
+                rs.getInt("interval_seconds"),
+                List.copyOf(agents),
+                expect instanceof ObjectNode o ? o : JSON.createObjectNode(),
+                rs.getBoolean("follow_redirects"),
+                rs.getInt("confirmations"),
+                rs.getInt("timeout_ms"),
+                MonitorState.valueOf(rs.getString("state")),
+                Jdbc.instant(rs, "state_since"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "updated_at"),
+                options instanceof ObjectNode o ? o : JSON.createObjectNode(),
+                (Integer) rs.getObject("confirm_agents"),
                 rs.getString("service_id"));
     }
 

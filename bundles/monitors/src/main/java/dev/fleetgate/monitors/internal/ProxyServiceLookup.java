@@ -18,7 +18,9 @@ import dev.fleetgate.proxy.ServiceDirectory;
 @Component(service = ServiceLookup.class)
 public final class ProxyServiceLookup implements ServiceLookup {
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile ServiceDirectory directory;
 

@@ -22,8 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class ResourceMetrics {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private ResourceMetrics() {
-    }
+    private ResourceMetrics() {}
 
     static ArrayNode series(StoredMonitor m, ProbeResult r) {
         ArrayNode out = F.arrayNode();
@@ -34,7 +33,9 @@ final class ResourceMetrics {
         while (it.hasNext() && n++ < 100) {
             Map.Entry<String, JsonNode> e = it.next();
             String field = e.getKey();
-            if (!e.getValue().isNumber() || !field.matches("[a-z0-9_]{1,60}") || !Double.isFinite(e.getValue().asDouble())) {
+            if (!e.getValue().isNumber()
+                    || !field.matches("[a-z0-9_]{1,60}")
+                    || !Double.isFinite(e.getValue().asDouble())) {
                 continue;
             }
             double v = e.getValue().asDouble();

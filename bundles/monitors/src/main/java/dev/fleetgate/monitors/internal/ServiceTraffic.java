@@ -19,15 +19,15 @@ import dev.fleetgate.metrics.MetricSeries;
  * agents' nginx collectors sent. Only what this core stored is seen (each core hears its own
  * agents' batches). Without the metrics module nothing arrives and reports have no rate.
  */
-@Component(service = {ServiceTraffic.class, EventHandler.class},
+@Component(
+        service = {ServiceTraffic.class, EventHandler.class},
         property = EventConstants.EVENT_TOPIC + "=" + ServiceTraffic.TOPIC)
 public final class ServiceTraffic implements EventHandler {
     static final String TOPIC = "fleetgate/metrics/batch";
     /** Samples older than this do not count. */
     static final long MAX_AGE_MILLIS = 180_000;
 
-    private record Sample(long at, double value) {
-    }
+    private record Sample(long at, double value) {}
 
     private final Map<List<String>, Sample> requests = new ConcurrentHashMap<>();
     private final Map<List<String>, Sample> errors = new ConcurrentHashMap<>();

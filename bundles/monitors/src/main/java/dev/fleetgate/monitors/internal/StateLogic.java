@@ -14,8 +14,7 @@ import dev.fleetgate.monitors.MonitorState;
  * reported when K is not set — → DOWN; some failing → DEGRADED (some vantage points fail).
  */
 public final class StateLogic {
-    private StateLogic() {
-    }
+    private StateLogic() {}
 
     /**
      * One agent of a monitor.
@@ -23,8 +22,7 @@ public final class StateLogic {
      * @param online              whether the agent is ONLINE now
      * @param consecutiveFailures failures in a row of its latest results, or null when it never reported
      */
-    public record AgentView(String agentId, boolean online, Integer consecutiveFailures) {
-    }
+    public record AgentView(String agentId, boolean online, Integer consecutiveFailures) {}
 
     public static MonitorState evaluate(Collection<AgentView> agents, int confirmations) {
         return evaluate(agents, confirmations, null);

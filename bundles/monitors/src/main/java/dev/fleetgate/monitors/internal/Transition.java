@@ -11,8 +11,14 @@ import dev.fleetgate.monitors.MonitorState;
  * @param cause  the result that led to it, or null (agents went offline or came back)
  * @param report the incident report when it turned DOWN, else null
  */
-public record Transition(UUID monitorId, String name, String target, MonitorState from, MonitorState to,
-        ProbeResult cause, DownReport report) {
+public record Transition(
+        UUID monitorId,
+        String name,
+        String target,
+        MonitorState from,
+        MonitorState to,
+        ProbeResult cause,
+        DownReport report) {
 
     Transition(UUID monitorId, String name, MonitorState from, MonitorState to) {
         this(monitorId, name, "", from, to, null, null);

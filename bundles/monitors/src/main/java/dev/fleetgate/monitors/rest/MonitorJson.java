@@ -12,8 +12,7 @@ import dev.fleetgate.monitors.internal.StoredMonitor;
 public final class MonitorJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private MonitorJson() {
-    }
+    private MonitorJson() {}
 
     public static ObjectNode monitor(StoredMonitor m) {
         ObjectNode o = F.objectNode();

@@ -60,7 +60,9 @@ public final class MonitorsResource implements RestResource {
             if (serviceId.length() != 36) {
                 throw ApiException.invalid("serviceId", "must be a service id (UUID)");
             }
-            return monitors.ofService(serviceId).stream().map(MonitorJson::monitor).toList();
+            return monitors.ofService(serviceId).stream()
+                    .map(MonitorJson::monitor)
+                    .toList();
         }
         return monitors.list().stream().map(MonitorJson::monitor).toList();
     }
@@ -68,7 +70,10 @@ public final class MonitorsResource implements RestResource {
     @POST
     public Response create(JsonNode body, @Context UriInfo uri) {
         ObjectNode m = MonitorJson.monitor(monitors.create(body));
-        return Response.created(uri.getAbsolutePathBuilder().path(m.get("id").asText()).build()).entity(m).build();
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(m.get("id").asText()).build())
+                .entity(m)
+                .build();
     }
 
     @GET
@@ -110,7 +115,8 @@ public final class MonitorsResource implements RestResource {
         }
         monitors.get(uuid);
         return store.results(uuid, n).stream()
-                .map(r -> MonitorJson.result(JsonNodeFactory.instance.objectNode(), r)).toList();
+                .map(r -> MonitorJson.result(JsonNodeFactory.instance.objectNode(), r))
+                .toList();
     }
 
     /**
@@ -129,7 +135,8 @@ public final class MonitorsResource implements RestResource {
             n = Integer.parseInt(hours);
         }
         monitors.get(uuid);
-        java.time.Instant from = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+        java.time.Instant from = java.time.Instant.now()
+                .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
                 .minus(java.time.Duration.ofHours(n - 1L));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("from", from.toString());

@@ -60,7 +60,10 @@ class MonitorCommandsIT {
         add.interval = 30;
         String added = run(add::execute);
         assertTrue(added.startsWith("Monitor shell shop added: "), added);
-        StoredMonitor m = service.list().stream().filter(x -> x.name().equals("shell shop")).findFirst().orElseThrow();
+        StoredMonitor m = service.list().stream()
+                .filter(x -> x.name().equals("shell shop"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(List.of("agent-1"), m.agentIds());
         assertEquals(30, m.intervalSeconds());
         assertEquals(2, m.expect().get("statuses").size());
@@ -72,8 +75,11 @@ class MonitorCommandsIT {
         bad.agents = List.of("ghost");
         bad.interval = 5;
         String refused = run(bad::execute);
-        assertTrue(refused.contains("target: ") && refused.contains("intervalSeconds: ")
-                && refused.contains("agentIds[0]: no such agent: ghost"), refused);
+        assertTrue(
+                refused.contains("target: ")
+                        && refused.contains("intervalSeconds: ")
+                        && refused.contains("agentIds[0]: no such agent: ghost"),
+                refused);
 
         MonitorAddCommand dns = new MonitorAddCommand();
         dns.monitors = service;
@@ -86,7 +92,10 @@ class MonitorCommandsIT {
         dns.agents = List.of("agent-1");
         dns.confirmAgents = 1;
         assertTrue(run(dns::execute).startsWith("Monitor shell dns added: "));
-        StoredMonitor d = service.list().stream().filter(x -> x.name().equals("shell dns")).findFirst().orElseThrow();
+        StoredMonitor d = service.list().stream()
+                .filter(x -> x.name().equals("shell dns"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("MX", d.options().get("recordType").asText());
         assertEquals("10 mail.example.test.", d.expect().get("values").get(0).asText());
         assertEquals(1, d.confirmAgents());

@@ -3,7 +3,6 @@ package dev.fleetgate.monitors.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,14 +65,26 @@ class MonitorRunnerIT {
         volatile String answer = "{\"ok\":true,\"status\":200,\"latencyMs\":3}";
         /** Answers by task type instead of {@link #answer}; {@code PENDING}: never answered. */
         final Map<String, String> byType = new ConcurrentHashMap<>();
+
         private final AtomicInteger ids = new AtomicInteger();
         private final Map<String, TaskView> tasks = new ConcurrentHashMap<>();
 
         @Override
         public TaskView submit(String agentId, String type, JsonNode payload, Duration ttl) {
             Instant now = Instant.now();
-            TaskView t = new TaskView("t" + ids.incrementAndGet(), agentId, type, payload, "PENDING", null, null, 0, now,
-                    null, null, now.plus(ttl));
+            TaskView t = new TaskView(
+                    "t" + ids.incrementAndGet(),
+                    agentId,
+                    type,
+                    payload,
+                    "PENDING",
+                    null,
+                    null,
+                    0,
+                    now,
+                    null,
+                    null,
+                    now.plus(ttl));
             submitted.add(t);
             String a = byType.getOrDefault(type, answer);
             if (a.equals("PENDING")) {
@@ -81,8 +92,21 @@ class MonitorRunnerIT {
                 return t;
             }
             try {
-                tasks.put(t.id(), new TaskView(t.id(), agentId, type, payload, "SUCCEEDED", JSON.readTree(a), null,
-                        1, now, now, now, t.expiresAt()));
+                tasks.put(
+                        t.id(),
+                        new TaskView(
+                                t.id(),
+                                agentId,
+                                type,
+                                payload,
+                                "SUCCEEDED",
+                                JSON.readTree(a),
+                                null,
+                                1,
+                                now,
+                                now,
+                                now,
+                                t.expiresAt()));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -113,8 +137,8 @@ class MonitorRunnerIT {
         @Override
         public List<AgentInfo> list() {
             List<AgentInfo> out = new ArrayList<>();
-            status.forEach((id, s) -> out.add(new AgentInfo(id, "name-" + id, "host", "host", s, Instant.now(), "1",
-                    null)));
+            status.forEach(
+                    (id, s) -> out.add(new AgentInfo(id, "name-" + id, "host", "host", s, Instant.now(), "1", null)));
             return out;
         }
 
@@ -143,8 +167,13 @@ class MonitorRunnerIT {
         while (events.posted.size() < n && System.nanoTime() < end) {
             Thread.sleep(20);
         }
-        assertEquals(n, events.posted.size(), "events posted: " + events.posted.stream()
-                .map(e -> e.getTopic() + " " + e.getProperty(AlertEvent.MESSAGE)).toList());
+        assertEquals(
+                n,
+                events.posted.size(),
+                "events posted: "
+                        + events.posted.stream()
+                                .map(e -> e.getTopic() + " " + e.getProperty(AlertEvent.MESSAGE))
+                                .toList());
     }
 
     private static void runOnce(MonitorRunner runner, Tasks tasks, MutableClock clock) throws InterruptedException {
@@ -167,7 +196,9 @@ class MonitorRunnerIT {
             runOnce(runner, tasks, clock);
             assertEquals(1, tasks.submitted.size(), "one task: a2 is offline");
             assertEquals("http.probe", tasks.submitted.get(0).type());
-            assertEquals("http://127.0.0.1:1/", tasks.submitted.get(0).payload().get("url").asText());
+            assertEquals(
+                    "http://127.0.0.1:1/",
+                    tasks.submitted.get(0).payload().get("url").asText());
             assertEquals(MonitorState.UP, store.get(m.id()).orElseThrow().state());
 
             tasks.answer = "{\"ok\":false,\"status\":500,\"errorKind\":\"status\",\"error\":\"unexpected status 500\"}";
@@ -218,7 +249,9 @@ class MonitorRunnerIT {
             tasks.answer = "{\"ok\":true,\"status\":200,\"latencyMs\":3,\"fields\":{\"cpu\":91,\"disk\":43}}";
             runOnce(runner, tasks, clock);
             assertEquals("json.probe", tasks.submitted.get(0).type());
-            assertEquals("https://shop.test/status", tasks.submitted.get(0).payload().get("url").asText());
+            assertEquals(
+                    "https://shop.test/status",
+                    tasks.submitted.get(0).payload().get("url").asText());
             assertEquals(1, stored.size());
             assertEquals(4, stored.get(0).size(), stored.toString());
 
@@ -250,9 +283,11 @@ class MonitorRunnerIT {
         ServiceLookup.Service shop = new ServiceLookup.Service(serviceId, "shop", List.of("shop.test"));
         runner.services = id -> Optional.of(shop).filter(s -> s.id().equals(id));
         store.list().forEach(other -> store.delete(other.id())); // the other tests' monitors would run too
-        tasks.byType.put("logs.nginx", "{\"lines\":[{\"timestamp\":\"2026-12-04T18:00:00Z\",\"stream\":\"error\","
-                + "\"text\":\"connect() failed (111: Connection refused) while connecting to upstream, host: \\\"shop.test\\\"\"}],"
-                + "\"cursor\":\"c\",\"truncated\":false}");
+        tasks.byType.put(
+                "logs.nginx",
+                "{\"lines\":[{\"timestamp\":\"2026-12-04T18:00:00Z\",\"stream\":\"error\","
+                        + "\"text\":\"connect() failed (111: Connection refused) while connecting to upstream, host: \\\"shop.test\\\"\"}],"
+                        + "\"cursor\":\"c\",\"truncated\":false}");
         try {
             StoredMonitor m = store.create(MonitorInput.parse(JSON.readTree("{\"name\":\"attached-down\",\"type\":"
                     + "\"http\",\"serviceId\":\"" + serviceId + "\",\"target\":\"/\",\"intervalSeconds\":10,"
@@ -260,16 +295,22 @@ class MonitorRunnerIT {
             tasks.answer = "{\"ok\":false,\"status\":502,\"errorKind\":\"status\",\"error\":\"unexpected status 502\"}";
             runOnce(runner, tasks, clock);
             assertEquals(MonitorState.DOWN, store.get(m.id()).orElseThrow().state());
-            TaskView logs = tasks.submitted.stream().filter(t -> t.type().equals("logs.nginx")).findFirst().orElseThrow();
+            TaskView logs = tasks.submitted.stream()
+                    .filter(t -> t.type().equals("logs.nginx"))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals("a1", logs.agentId());
             assertEquals("error", logs.payload().get("log").asText());
             assertEquals("shop.test", logs.payload().get("filter").asText());
             assertEquals(5, logs.payload().get("tail").asInt());
             assertTrue(tasks.discarded.tryAcquire(1, 10, TimeUnit.SECONDS), "the log task deleted");
             awaitEvents(events, 1);
-            String message = events.posted.get(0).getProperty(AlertEvent.MESSAGE).toString();
-            assertTrue(message.endsWith("Error log (name-a1, last lines with shop.test):\n  connect() failed (111: "
-                    + "Connection refused) while connecting to upstream, host: \"shop.test\""), message);
+            String message =
+                    events.posted.get(0).getProperty(AlertEvent.MESSAGE).toString();
+            assertTrue(
+                    message.endsWith("Error log (name-a1, last lines with shop.test):\n  connect() failed (111: "
+                            + "Connection refused) while connecting to upstream, host: \"shop.test\""),
+                    message);
 
             // an agent that does not answer: the event goes out without the lines, and UP follows it
             tasks.byType.put("logs.nginx", "PENDING");
@@ -281,10 +322,18 @@ class MonitorRunnerIT {
             runOnce(runner, tasks, clock);
             awaitEvents(events, 4);
             assertEquals(AlertTopics.FIRING, events.posted.get(2).getTopic(), "the DOWN first, though it waited");
-            assertTrue(events.posted.get(2).getProperty(AlertEvent.MESSAGE).toString()
+            assertTrue(events.posted
+                    .get(2)
+                    .getProperty(AlertEvent.MESSAGE)
+                    .toString()
                     .endsWith("\nError log (name-a1): no answer within 3 s"));
-            assertEquals(AlertTopics.CLEARED, events.posted.get(3).getTopic(), events.posted.stream()
-                    .map(e -> e.getTopic() + " " + e.getProperty(AlertEvent.MESSAGE)).toList().toString());
+            assertEquals(
+                    AlertTopics.CLEARED,
+                    events.posted.get(3).getTopic(),
+                    events.posted.stream()
+                            .map(e -> e.getTopic() + " " + e.getProperty(AlertEvent.MESSAGE))
+                            .toList()
+                            .toString());
         } finally {
             runner.close();
         }

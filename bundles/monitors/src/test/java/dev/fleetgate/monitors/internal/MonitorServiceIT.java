@@ -42,8 +42,8 @@ class MonitorServiceIT {
         MonitorRunnerIT.Agents agents = new MonitorRunnerIT.Agents();
         agents.status.put("a1", AgentInfo.Status.ONLINE);
         agents.status.put("a2", AgentInfo.Status.OFFLINE);
-        runner = new MonitorRunner(store, new MonitorRunnerIT.Tasks(), agents, EVENTS, Clock.systemUTC(),
-                Duration.ofSeconds(30));
+        runner = new MonitorRunner(
+                store, new MonitorRunnerIT.Tasks(), agents, EVENTS, Clock.systemUTC(), Duration.ofSeconds(30));
         service = new MonitorService(store, agents, runner);
     }
 
@@ -63,9 +63,13 @@ class MonitorServiceIT {
         ApiException e = assertThrows(ApiException.class, () -> service.create(body("svc-bad", "a1", "nope")));
         assertEquals(400, e.status());
         assertEquals("agentIds[1]", e.errors().get(0).field());
-        ApiException both = assertThrows(ApiException.class, () -> service.create(JSON.readTree("{\"name\":\"x\","
-                + "\"type\":\"http\",\"target\":\"ftp://x\",\"agentIds\":[\"nope\"]}")));
-        assertEquals(List.of("target", "agentIds[0]"), both.errors().stream().map(f -> f.field()).toList());
+        ApiException both = assertThrows(
+                ApiException.class,
+                () -> service.create(JSON.readTree(
+                        "{\"name\":\"x\"," + "\"type\":\"http\",\"target\":\"ftp://x\",\"agentIds\":[\"nope\"]}")));
+        assertEquals(
+                List.of("target", "agentIds[0]"),
+                both.errors().stream().map(f -> f.field()).toList());
         StoredMonitor m = service.create(body("svc-names", "name-a1", "a1", "a2"));
         assertEquals(List.of("a1", "a2"), m.agentIds());
     }
@@ -73,9 +77,25 @@ class MonitorServiceIT {
     @Test
     void statusHasTheContractShape() throws Exception {
         StoredMonitor m = service.create(body("svc-status", "a1", "a2"));
-        store.record(m.id(), new ProbeResult("a1", Instant.now(), true, 200, 7, null, null,
-                Instant.parse("2027-03-01T00:00:00Z"), JSON.createObjectNode().put("ok", true)), Map.of("a1", true));
-        assertTrue(MonitorJson.status(service.status(m.id())).get("uptime").get("30d").isNull(), "not rolled up yet");
+        store.record(
+                m.id(),
+                new ProbeResult(
+                        "a1",
+                        Instant.now(),
+                        true,
+                        200,
+                        7,
+                        null,
+                        null,
+                        Instant.parse("2027-03-01T00:00:00Z"),
+                        JSON.createObjectNode().put("ok", true)),
+                Map.of("a1", true));
+        assertTrue(
+                MonitorJson.status(service.status(m.id()))
+                        .get("uptime")
+                        .get("30d")
+                        .isNull(),
+                "not rolled up yet");
         store.rollup(Instant.now(), 3);
         ObjectNode s = MonitorJson.status(service.status(m.id()));
         assertEquals("UP", s.get("state").asText());
@@ -101,14 +121,21 @@ class MonitorServiceIT {
     void deletingADownMonitorClearsItsAlert() throws Exception {
         StoredMonitor m = service.create(body("svc-down", "a1"));
         for (int i = 0; i < 2; i++) {
-            store.record(m.id(), new ProbeResult("a1", Instant.now(), false, null, null, "connect", "refused", null,
-                    null), Map.of("a1", true));
+            store.record(
+                    m.id(),
+                    new ProbeResult("a1", Instant.now(), false, null, null, "connect", "refused", null, null),
+                    Map.of("a1", true));
         }
         int before = EVENTS.posted.size();
         service.delete(m.id());
         assertEquals(before + 1, EVENTS.posted.size());
         assertEquals(AlertTopics.CLEARED, EVENTS.posted.get(before).getTopic());
-        assertEquals(404, assertThrows(ApiException.class, () -> service.delete(m.id())).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> service.status(UUID.randomUUID())).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> service.delete(m.id())).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> service.status(UUID.randomUUID()))
+                        .status());
     }
 }

@@ -40,14 +40,17 @@ class MonitorStoreIT {
         store = new MonitorStore(db.dataSource());
     }
 
-    static final List<String> MIGRATIONS = List.of("V1__monitors.sql", "V2__types_and_confirmation.sql",
-            "V3__hourly_aggregates.sql", "V4__partitioned_results.sql");
+    static final List<String> MIGRATIONS = List.of(
+            "V1__monitors.sql",
+            "V2__types_and_confirmation.sql",
+            "V3__hourly_aggregates.sql",
+            "V4__partitioned_results.sql");
 
     static void migrate(TestDatabase db) throws Exception {
         List<Migration> all = new java.util.ArrayList<>();
         for (int i = 0; i < MIGRATIONS.size(); i++) {
-            try (InputStream in = MonitorStoreIT.class.getClassLoader().getResourceAsStream("db/monitors/"
-                    + MIGRATIONS.get(i))) {
+            try (InputStream in =
+                    MonitorStoreIT.class.getClassLoader().getResourceAsStream("db/monitors/" + MIGRATIONS.get(i))) {
                 all.add(new Migration(i + 1, "monitors", new String(in.readAllBytes(), StandardCharsets.UTF_8)));
             }
         }
@@ -66,7 +69,15 @@ class MonitorStoreIT {
     }
 
     private static ProbeResult result(String agent, Instant at, boolean ok) {
-        return new ProbeResult(agent, at, ok, ok ? 200 : 500, 5, ok ? null : "status", ok ? null : "HTTP 500", null,
+        return new ProbeResult(
+                agent,
+                at,
+                ok,
+                ok ? 200 : 500,
+                5,
+                ok ? null : "status",
+                ok ? null : "HTTP 500",
+                null,
                 JSON.createObjectNode().put("ok", ok));
     }
 
@@ -79,13 +90,17 @@ class MonitorStoreIT {
         assertEquals(409, taken.status());
         assertEquals("name", taken.errors().get(0).field());
         StoredMonitor other = store.create(input("crud-2", "a1"));
-        assertEquals(409, assertThrows(ApiException.class, () -> store.update(other.id(), input("crud", "a1")))
-                .status());
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> store.update(other.id(), input("crud", "a1")))
+                        .status());
         StoredMonitor[] both = store.update(m.id(), input("crud-renamed", "a1", "a2"));
         assertEquals("crud", both[0].name());
         assertEquals(List.of("a1", "a2"), both[1].agentIds());
-        assertEquals(404, assertThrows(ApiException.class, () -> store.update(UUID.randomUUID(), input("x", "a")))
-                .status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> store.update(UUID.randomUUID(), input("x", "a")))
+                        .status());
         assertTrue(store.delete(m.id()).isPresent());
         assertTrue(store.get(m.id()).isEmpty());
         assertTrue(store.delete(m.id()).isEmpty());
@@ -96,20 +111,34 @@ class MonitorStoreIT {
         StoredMonitor m = store.create(input("confirm", "a1"));
         Map<String, Boolean> online = Map.of("a1", true);
         Instant t = Instant.now();
-        assertEquals(MonitorState.UP, store.record(m.id(), result("a1", t, true), online).orElseThrow().to());
-        assertTrue(store.record(m.id(), result("a1", t.plusSeconds(10), false), online).isEmpty(), "one blip");
-        Transition down = store.record(m.id(), result("a1", t.plusSeconds(20), false), online).orElseThrow();
+        assertEquals(
+                MonitorState.UP,
+                store.record(m.id(), result("a1", t, true), online)
+                        .orElseThrow()
+                        .to());
+        assertTrue(
+                store.record(m.id(), result("a1", t.plusSeconds(10), false), online)
+                        .isEmpty(),
+                "one blip");
+        Transition down = store.record(m.id(), result("a1", t.plusSeconds(20), false), online)
+                .orElseThrow();
         assertEquals(MonitorState.UP, down.from());
         assertEquals(MonitorState.DOWN, down.to());
         DownReport report = down.report();
-        assertEquals(t.plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        assertEquals(
+                t.plusSeconds(10).truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
                 report.since().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-        assertEquals(t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        assertEquals(
+                t.truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
                 report.lastSuccess().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         assertEquals(1, report.failing().size());
         assertEquals("status", report.failing().get(0).errorKind());
-        assertTrue(store.record(m.id(), result("a1", t.plusSeconds(30), false), online).isEmpty(), "still DOWN");
-        Transition up = store.record(m.id(), result("a1", t.plusSeconds(40), true), online).orElseThrow();
+        assertTrue(
+                store.record(m.id(), result("a1", t.plusSeconds(30), false), online)
+                        .isEmpty(),
+                "still DOWN");
+        Transition up = store.record(m.id(), result("a1", t.plusSeconds(40), true), online)
+                .orElseThrow();
         assertEquals(MonitorState.DOWN, up.from());
         assertEquals(MonitorState.UP, up.to());
         assertEquals(MonitorState.UP, store.get(m.id()).orElseThrow().state());
@@ -117,7 +146,8 @@ class MonitorStoreIT {
         assertEquals(40.0, store.uptimePercent(m.id(), t.plusSeconds(41), Duration.ofHours(24)), 1e-9);
         assertNull(store.uptimePercent(m.id(), t.plusSeconds(41).plus(Duration.ofDays(2)), Duration.ofHours(24)));
         List<MonitorStore.HourBucket> hours = store.hourly(m.id(), t.minus(Duration.ofHours(1)));
-        assertEquals(5, hours.stream().mapToLong(MonitorStore.HourBucket::checks).sum());
+        assertEquals(
+                5, hours.stream().mapToLong(MonitorStore.HourBucket::checks).sum());
         assertEquals(2, hours.stream().mapToLong(MonitorStore.HourBucket::ok).sum());
         List<ProbeResult> latest = store.latest(m.id());
         assertEquals(1, latest.size());
@@ -136,10 +166,17 @@ class MonitorStoreIT {
         Map<String, Boolean> all = Map.of("a1", true, "a2", true, "a3", true);
         Instant t = Instant.now();
         store.record(m.id(), result("a3", t, true), all);
-        assertEquals(MonitorState.DEGRADED, store.record(m.id(), result("a1", t, false), all).orElseThrow().to());
-        assertEquals(MonitorState.DOWN, store.record(m.id(), result("a2", t, false), all).orElseThrow().to());
-        assertEquals(MonitorState.DEGRADED, store.record(m.id(), result("a2", t.plusSeconds(1), true), all)
-                .orElseThrow().to());
+        assertEquals(
+                MonitorState.DEGRADED,
+                store.record(m.id(), result("a1", t, false), all).orElseThrow().to());
+        assertEquals(
+                MonitorState.DOWN,
+                store.record(m.id(), result("a2", t, false), all).orElseThrow().to());
+        assertEquals(
+                MonitorState.DEGRADED,
+                store.record(m.id(), result("a2", t.plusSeconds(1), true), all)
+                        .orElseThrow()
+                        .to());
     }
 
     @Test
@@ -158,7 +195,8 @@ class MonitorStoreIT {
             s.rollup(now, 3);
             // the partitions of 10 and 9 days ago end when the day of 8 days ago starts: dropped with their row
             Instant dayOf8 = java.time.LocalDate.ofInstant(now.minus(Duration.ofDays(8)), java.time.ZoneOffset.UTC)
-                    .atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+                    .atStartOfDay(java.time.ZoneOffset.UTC)
+                    .toInstant();
             assertEquals(6, partitions(own));
             assertEquals(1, s.prune(dayOf8, 100));
             assertEquals(2, s.results(m.id(), 10).size());
@@ -168,7 +206,8 @@ class MonitorStoreIT {
     }
 
     private static int partitions(TestDatabase db) throws Exception {
-        try (var c = db.dataSource().getConnection(); var st = c.createStatement();
+        try (var c = db.dataSource().getConnection();
+                var st = c.createStatement();
                 var rs = st.executeQuery("SELECT count(*) FROM pg_inherits JOIN pg_class p ON p.oid = inhparent"
                         + " JOIN pg_class ch ON ch.oid = inhrelid WHERE p.relname = 'monitor_result'"
                         + " AND ch.relname ~ '^monitor_result_p'")) {
@@ -184,11 +223,20 @@ class MonitorStoreIT {
         Instant t = Instant.now();
         store.record(m.id(), result("a1", t, true), both);
         store.record(m.id(), result("a2", t, false), both);
-        assertEquals(MonitorState.DEGRADED,
-                store.record(m.id(), result("a2", t.plusSeconds(1), false), both).orElseThrow().to());
-        assertEquals(MonitorState.DOWN,
-                store.reevaluate(m.id(), Map.of("a1", false, "a2", true)).orElseThrow().to(), "a1 offline");
-        assertEquals(MonitorState.UNKNOWN, store.reevaluate(m.id(), Map.of()).orElseThrow().to());
+        assertEquals(
+                MonitorState.DEGRADED,
+                store.record(m.id(), result("a2", t.plusSeconds(1), false), both)
+                        .orElseThrow()
+                        .to());
+        assertEquals(
+                MonitorState.DOWN,
+                store.reevaluate(m.id(), Map.of("a1", false, "a2", true))
+                        .orElseThrow()
+                        .to(),
+                "a1 offline");
+        assertEquals(
+                MonitorState.UNKNOWN,
+                store.reevaluate(m.id(), Map.of()).orElseThrow().to());
         assertTrue(store.reevaluate(UUID.randomUUID(), Map.of()).isEmpty());
     }
 
@@ -198,7 +246,8 @@ class MonitorStoreIT {
         Instant now = Instant.now().plusSeconds(2); // the first run is jittered by up to interval / 10
         assertTrue(store.claimDue(now, 1000).stream().anyMatch(x -> x.id().equals(m.id())));
         assertFalse(store.claimDue(now, 1000).stream().anyMatch(x -> x.id().equals(m.id())), "claimed already");
-        assertTrue(store.claimDue(now.plusSeconds(10), 1000).stream().anyMatch(x -> x.id().equals(m.id())),
+        assertTrue(
+                store.claimDue(now.plusSeconds(10), 1000).stream().anyMatch(x -> x.id().equals(m.id())),
                 "due again one interval later");
     }
 
@@ -209,8 +258,19 @@ class MonitorStoreIT {
         for (int i = 0; i < 5; i++) {
             store.record(m.id(), result("a1", now.minus(Duration.ofDays(8)).plusSeconds(i), true), Map.of("a1", true));
         }
-        store.record(m.id(), new ProbeResult("a1", now, false, null, null, "connect", "bad\u0000text", null,
-                JSON.createObjectNode().put("error", "bad\u0000text")), Map.of("a1", true));
+        store.record(
+                m.id(),
+                new ProbeResult(
+                        "a1",
+                        now,
+                        false,
+                        null,
+                        null,
+                        "connect",
+                        "bad\u0000text",
+                        null,
+                        JSON.createObjectNode().put("error", "bad\u0000text")),
+                Map.of("a1", true));
         assertTrue(store.rollup(now, 3) >= 2, "8 days ago and now");
         assertEquals(100.0, store.hourlyUptimePercent(m.id(), now.minus(Duration.ofDays(1)), Duration.ofDays(30)));
         assertEquals(5, store.prune(now.minus(Duration.ofDays(7)), 2));
@@ -219,7 +279,10 @@ class MonitorStoreIT {
         assertEquals(0.0, store.hourlyUptimePercent(m.id(), now, Duration.ofHours(1)));
         store.record(m.id(), result("a1", now.plusSeconds(1), true), Map.of("a1", true));
         store.rollup(now, 3);
-        assertEquals(100.0 * 6 / 7, store.hourlyUptimePercent(m.id(), now, Duration.ofDays(30)), 1e-9,
+        assertEquals(
+                100.0 * 6 / 7,
+                store.hourlyUptimePercent(m.id(), now, Duration.ofDays(30)),
+                1e-9,
                 "the current hour is rolled up again");
         assertEquals(0, store.pruneHourly(now.minus(Duration.ofDays(9))));
         assertTrue(store.pruneHourly(now.minus(Duration.ofDays(1))) >= 1);

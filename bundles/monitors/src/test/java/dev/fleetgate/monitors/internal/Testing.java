@@ -10,8 +10,7 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 
 /** Setup shared with the tests of other packages (shell commands). */
 public final class Testing {
-    private Testing() {
-    }
+    private Testing() {}
 
     public static MonitorStore store(TestDatabase db) throws Exception {
         MonitorStoreIT.migrate(db);
@@ -20,8 +19,11 @@ public final class Testing {
 
     /** A service whose runner never ticks (call {@code close} on nothing: its threads are daemons and idle). */
     public static MonitorService service(MonitorStore store, AgentDirectory agents, EventAdmin events) {
-        return new MonitorService(store, agents, new MonitorRunner(store, new MonitorRunnerIT.Tasks(), agents, events,
-                Clock.systemUTC(), Duration.ofSeconds(30)));
+        return new MonitorService(
+                store,
+                agents,
+                new MonitorRunner(
+                        store, new MonitorRunnerIT.Tasks(), agents, events, Clock.systemUTC(), Duration.ofSeconds(30)));
     }
 
     public static AgentDirectory agents(String... online) {

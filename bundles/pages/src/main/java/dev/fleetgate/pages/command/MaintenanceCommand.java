@@ -16,7 +16,10 @@ import dev.fleetgate.pages.internal.PagesStore;
 import dev.fleetgate.proxy.ServiceDirectory;
 
 /** {@code fleetgate:maintenance <service> on|off}: switches a service's maintenance page (503 + Retry-After). */
-@Command(scope = "fleetgate", name = "maintenance", description = "Switches the maintenance mode of a service on or off")
+@Command(
+        scope = "fleetgate",
+        name = "maintenance",
+        description = "Switches the maintenance mode of a service on or off")
 @Service
 public class MaintenanceCommand implements Action {
 
@@ -38,7 +41,10 @@ public class MaintenanceCommand implements Action {
     @Option(name = "--retry-after", description = "Retry-After in seconds")
     Integer retryAfter;
 
-    @Option(name = "--allow", description = "Client address or CIDR block still served (repeatable)", multiValued = true)
+    @Option(
+            name = "--allow",
+            description = "Client address or CIDR block still served (repeatable)",
+            multiValued = true)
     List<String> allow;
 
     @Override
@@ -47,8 +53,11 @@ public class MaintenanceCommand implements Action {
             System.err.println("state must be on or off");
             return null;
         }
-        ServiceDirectory.ServiceInfo svc = services.service(service).or(() -> services.services().stream()
-                .filter(s -> s.name().equals(service)).findFirst()).orElse(null);
+        ServiceDirectory.ServiceInfo svc = services.service(service)
+                .or(() -> services.services().stream()
+                        .filter(s -> s.name().equals(service))
+                        .findFirst())
+                .orElse(null);
         if (svc == null) {
             System.err.println("No service " + service);
             return null;
@@ -69,10 +78,14 @@ public class MaintenanceCommand implements Action {
         UUID id = UUID.fromString(svc.id());
         PagesStore.Maintenance old = pages.maintenance(id).orElse(null);
         boolean on = "on".equals(state);
-        pages.putMaintenance(new PagesStore.Maintenance(id, on,
+        pages.putMaintenance(new PagesStore.Maintenance(
+                id,
+                on,
                 message != null ? message : old == null ? null : old.message(),
                 retryAfter != null ? retryAfter : old == null ? null : old.retryAfterSeconds(),
-                allow != null ? cidrs : old == null ? List.of() : old.allow(), null, null));
+                allow != null ? cidrs : old == null ? List.of() : old.allow(),
+                null,
+                null));
         System.out.println("Maintenance of " + svc.name() + " is " + state);
         return null;
     }

@@ -6,8 +6,7 @@ import java.util.Locale;
 
 /** Checks client-address allowlist entries: an IPv4 or IPv6 address, optionally with a prefix length. */
 final class Cidrs {
-    private Cidrs() {
-    }
+    private Cidrs() {}
 
     /** @return the normalised entry (lower case), or null when it is not an address or CIDR block */
     static String normalise(String s) {

@@ -32,9 +32,11 @@ import dev.fleetgate.proxy.Site;
 public final class PageRenderer {
     /** Statuses replaced by default. */
     public static final List<String> DEFAULT_REPLACED = List.of("502", "503", "504");
+
     static final String CONTENT_TYPE = "text/html; charset=utf-8";
     /** The key of the spec's extension: {@code {"maintenance": {"<siteId>": {"allow": [cidr], "retryAfterSeconds"}}}}. */
     public static final String EXTENSION = "pages";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PageTemplates templates;
@@ -48,8 +50,11 @@ public final class PageRenderer {
      * @param maintenance service id → its setting
      * @param now         the time maintenance windows are judged at
      */
-    public ProxySpec render(ProxySpec spec, Map<String, Map<String, String>> stored,
-            Map<String, PagesStore.Maintenance> maintenance, Instant now) {
+    public ProxySpec render(
+            ProxySpec spec,
+            Map<String, Map<String, String>> stored,
+            Map<String, PagesStore.Maintenance> maintenance,
+            Instant now) {
         Map<String, String> defaults = stored.getOrDefault(PagesStore.DEFAULT_SCOPE, Map.of());
         ObjectNode inMaintenance = JSON.createObjectNode();
         ObjectNode problems = JSON.createObjectNode();
@@ -94,8 +99,13 @@ public final class PageRenderer {
     /** The problem+json (RFC 9457) body served instead of a page to clients that accept JSON. */
     static String problem(int status, Site site, PagesStore.Maintenance m) {
         String key = m != null ? PageTemplates.MAINTENANCE : String.valueOf(status);
-        Map<String, Object> scope = PageTemplates.scope(key, site.serviceName(), null, null,
-                m == null ? null : m.retryAfterSeconds(), m == null ? null : m.message());
+        Map<String, Object> scope = PageTemplates.scope(
+                key,
+                site.serviceName(),
+                null,
+                null,
+                m == null ? null : m.retryAfterSeconds(),
+                m == null ? null : m.message());
         ObjectNode n = JSON.createObjectNode();
         n.put("type", "about:blank");
         n.put("title", PageTemplates.reason(PageTemplates.KEYS.contains(key) ? key : "500"));
@@ -127,11 +137,13 @@ public final class PageRenderer {
         if (m != null) {
             String key = PageTemplates.MAINTENANCE;
             String html = own.getOrDefault(key, defaults.getOrDefault(key, templates.shipped(key)));
-            bodies.put(503, render(key, html, name, domain, m.retryAfterSeconds(), m.message(), m.startsAt(), m.endsAt()));
+            bodies.put(
+                    503, render(key, html, name, domain, m.retryAfterSeconds(), m.message(), m.startsAt(), m.endsAt()));
         }
         // one ErrorPage per distinct body, statuses sorted: deterministic
         Map<String, List<Integer>> byBody = new TreeMap<>();
-        bodies.forEach((status, body) -> byBody.computeIfAbsent(body, b -> new ArrayList<>()).add(status));
+        bodies.forEach((status, body) ->
+                byBody.computeIfAbsent(body, b -> new ArrayList<>()).add(status));
         List<ErrorPage> pages = new ArrayList<>();
         for (ErrorPage p : site.errorPages()) {
             List<Integer> statuses = new ArrayList<>(p.statuses());
@@ -145,11 +157,18 @@ public final class PageRenderer {
         return site.withErrorPages(pages);
     }
 
-    private String render(String key, String html, String service, String domain, Integer retryAfter, String message,
-            Instant since, Instant until) {
+    private String render(
+            String key,
+            String html,
+            String service,
+            String domain,
+            Integer retryAfter,
+            String message,
+            Instant since,
+            Instant until) {
         // no wall-clock time: an unchanged input must give an unchanged spec
-        Map<String, Object> scope = PageTemplates.scope(key, service, domain, since == null ? "" : since.toString(),
-                retryAfter, message);
+        Map<String, Object> scope =
+                PageTemplates.scope(key, service, domain, since == null ? "" : since.toString(), retryAfter, message);
         scope.put("until", until == null ? "" : until.toString());
         try {
             return templates.render(html, scope);

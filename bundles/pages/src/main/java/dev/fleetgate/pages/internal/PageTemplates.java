@@ -23,6 +23,7 @@ import com.github.mustachejava.MustacheException;
 public final class PageTemplates {
     /** The page keys: an HTTP status, or {@code maintenance}. */
     public static final List<String> KEYS = List.of("403", "404", "429", "500", "502", "503", "504", "maintenance");
+
     public static final String MAINTENANCE = "maintenance";
     /** Largest template (UTF-8 bytes). */
     public static final int MAX_BYTES = 64 * 1024;
@@ -33,15 +34,23 @@ public final class PageTemplates {
     public static final Map<String, String> VARIABLES = variables();
 
     private static final Map<String, String[]> TEXTS = Map.of(
-            "403", new String[] {"Forbidden", "You are not allowed to open this page."},
-            "404", new String[] {"Not Found", "The page you are looking for does not exist."},
-            "429", new String[] {"Too Many Requests", "You sent too many requests. Please slow down and try again."},
-            "500", new String[] {"Internal Server Error", "Something went wrong on our side."},
-            "502", new String[] {"Bad Gateway", "The service is not answering right now. Please try again in a moment."},
-            "503", new String[] {"Service Unavailable",
-                "The service is temporarily unavailable. Please try again in a moment."},
-            "504", new String[] {"Gateway Timeout", "The service took too long to answer. Please try again."},
-            MAINTENANCE, new String[] {"Service Unavailable", "We are carrying out maintenance. We will be back soon."});
+            "403",
+            new String[] {"Forbidden", "You are not allowed to open this page."},
+            "404",
+            new String[] {"Not Found", "The page you are looking for does not exist."},
+            "429",
+            new String[] {"Too Many Requests", "You sent too many requests. Please slow down and try again."},
+            "500",
+            new String[] {"Internal Server Error", "Something went wrong on our side."},
+            "502",
+            new String[] {"Bad Gateway", "The service is not answering right now. Please try again in a moment."},
+            "503",
+            new String[] {"Service Unavailable", "The service is temporarily unavailable. Please try again in a moment."
+            },
+            "504",
+            new String[] {"Gateway Timeout", "The service took too long to answer. Please try again."},
+            MAINTENANCE,
+            new String[] {"Service Unavailable", "We are carrying out maintenance. We will be back soon."});
 
     private final DefaultMustacheFactory factory = new DefaultMustacheFactory() {
         @Override
@@ -74,8 +83,8 @@ public final class PageTemplates {
      *
      * @param message the operator's message, or null for the key's default text
      */
-    public static Map<String, Object> scope(String key, String service, String domain, String time,
-            Integer retryAfterSeconds, String message) {
+    public static Map<String, Object> scope(
+            String key, String service, String domain, String time, Integer retryAfterSeconds, String message) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", status(key));
         m.put("reason", reason(key));
@@ -152,8 +161,10 @@ public final class PageTemplates {
         m.put("reason", "its reason phrase, e.g. Bad Gateway");
         m.put("service", "the service's name");
         m.put("domain", "the service's first domain");
-        m.put("time", "maintenance page: when the maintenance window starts (ISO-8601 UTC), if it has a start; else empty"
-                + " (pages are rendered by the core when they change, not per request)");
+        m.put(
+                "time",
+                "maintenance page: when the maintenance window starts (ISO-8601 UTC), if it has a start; else empty"
+                        + " (pages are rendered by the core when they change, not per request)");
         m.put("until", "maintenance page: when it ends (ISO-8601 UTC), if it has an end; else empty");
         m.put("retryAfter", "seconds of Retry-After (maintenance), or empty");
         m.put("message", "the operator's maintenance message, else a default text for the status");

@@ -49,13 +49,21 @@ public final class PagesService {
     private final Set<UUID> active = new HashSet<>();
 
     @Activate
-    public PagesService(@Reference PagesStore store, @Reference DesiredStateService desired,
-            @Reference EventAdmin events, @Reference ServiceDirectory services) {
+    public PagesService(
+            @Reference PagesStore store,
+            @Reference DesiredStateService desired,
+            @Reference EventAdmin events,
+            @Reference ServiceDirectory services) {
         this(store, desired, events, services, Clock.systemUTC(), true);
     }
 
-    PagesService(PagesStore store, DesiredStateService desired, EventAdmin events, ServiceDirectory services,
-            Clock clock, boolean watch) {
+    PagesService(
+            PagesStore store,
+            DesiredStateService desired,
+            EventAdmin events,
+            ServiceDirectory services,
+            Clock clock,
+            boolean watch) {
         this.store = store;
         this.desired = desired;
         this.events = events;
@@ -114,8 +122,14 @@ public final class PagesService {
         Map<String, String> stored = store.templates(scope);
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (String key : PageTemplates.KEYS) {
-            out.put(key, stored.getOrDefault(key, PagesStore.DEFAULT_SCOPE.equals(scope) ? templates.shipped(key)
-                    : store.templates(PagesStore.DEFAULT_SCOPE).getOrDefault(key, templates.shipped(key))));
+            out.put(
+                    key,
+                    stored.getOrDefault(
+                            key,
+                            PagesStore.DEFAULT_SCOPE.equals(scope)
+                                    ? templates.shipped(key)
+                                    : store.templates(PagesStore.DEFAULT_SCOPE)
+                                            .getOrDefault(key, templates.shipped(key))));
         }
         return out;
     }
@@ -162,8 +176,10 @@ public final class PagesService {
                 for (PagesStore.Maintenance m : all.values()) {
                     if (m.activeAt(now) && active.add(m.serviceId())) {
                         changed = true;
-                        post(AlertEvent.firing(PageEvents.MAINTENANCE_KIND, name(m.serviceId()))
-                                .message(m.message() == null ? "maintenance started" : m.message()), m.serviceId());
+                        post(
+                                AlertEvent.firing(PageEvents.MAINTENANCE_KIND, name(m.serviceId()))
+                                        .message(m.message() == null ? "maintenance started" : m.message()),
+                                m.serviceId());
                     }
                 }
                 for (UUID id : List.copyOf(active)) {
@@ -171,7 +187,10 @@ public final class PagesService {
                     if (m == null || !m.activeAt(now)) {
                         active.remove(id);
                         changed = true;
-                        post(AlertEvent.cleared(PageEvents.MAINTENANCE_KIND, name(id)).message("maintenance ended"), id);
+                        post(
+                                AlertEvent.cleared(PageEvents.MAINTENANCE_KIND, name(id))
+                                        .message("maintenance ended"),
+                                id);
                     }
                 }
             }
@@ -184,7 +203,9 @@ public final class PagesService {
     }
 
     private String name(UUID id) {
-        return services.service(id.toString()).map(ServiceDirectory.ServiceInfo::name).orElse(id.toString());
+        return services.service(id.toString())
+                .map(ServiceDirectory.ServiceInfo::name)
+                .orElse(id.toString());
     }
 
     private void post(AlertEvent e, UUID serviceId) {

@@ -31,12 +31,15 @@ import dev.fleetgate.persistence.SchemaMigrator;
 public final class PagesStore {
     /** The scope of the fleet-wide templates. */
     public static final String DEFAULT_SCOPE = "default";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
 
     @Activate
-    public PagesStore(@Reference(target = Database.TARGET) DataSource dataSource, @Reference SchemaMigrator migrator,
+    public PagesStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
             BundleContext context) {
         this(dataSource);
         migrator.migrate("pages", context.getBundle(), "db/pages");
@@ -48,8 +51,14 @@ public final class PagesStore {
     }
 
     /** A maintenance setting. */
-    public record Maintenance(UUID serviceId, boolean enabled, String message, Integer retryAfterSeconds,
-            List<String> allow, Instant startsAt, Instant endsAt) {
+    public record Maintenance(
+            UUID serviceId,
+            boolean enabled,
+            String message,
+            Integer retryAfterSeconds,
+            List<String> allow,
+            Instant startsAt,
+            Instant endsAt) {
         public Maintenance {
             allow = allow == null ? List.of() : List.copyOf(allow);
         }
@@ -83,7 +92,8 @@ public final class PagesStore {
                 Map<String, Map<String, String>> out = new TreeMap<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2), rs.getString(3));
+                        out.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
+                                .put(rs.getString(2), rs.getString(3));
                     }
                 }
                 return out;
@@ -93,8 +103,9 @@ public final class PagesStore {
 
     public void putTemplate(String scope, String page, String html) {
         Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO page_template (scope, page, html) VALUES (?, ?, ?) "
-                    + "ON CONFLICT (scope, page) DO UPDATE SET html = EXCLUDED.html, updated_at = now()")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO page_template (scope, page, html) VALUES (?, ?, ?) "
+                            + "ON CONFLICT (scope, page) DO UPDATE SET html = EXCLUDED.html, updated_at = now()")) {
                 ps.setString(1, scope);
                 ps.setString(2, page);
                 ps.setString(3, html);
@@ -128,7 +139,9 @@ public final class PagesStore {
     }
 
     public Optional<Maintenance> maintenance(UUID serviceId) {
-        return maintenances().stream().filter(m -> m.serviceId().equals(serviceId)).findFirst();
+        return maintenances().stream()
+                .filter(m -> m.serviceId().equals(serviceId))
+                .findFirst();
     }
 
     public List<Maintenance> maintenances() {
@@ -140,8 +153,13 @@ public final class PagesStore {
                     while (rs.next()) {
                         int retry = rs.getInt(4);
                         Integer retryAfter = rs.wasNull() ? null : retry;
-                        out.add(new Maintenance(rs.getObject(1, UUID.class), rs.getBoolean(2), rs.getString(3),
-                                retryAfter, strings(rs.getString(5)), Jdbc.instant(rs, "starts_at"),
+                        out.add(new Maintenance(
+                                rs.getObject(1, UUID.class),
+                                rs.getBoolean(2),
+                                rs.getString(3),
+                                retryAfter,
+                                strings(rs.getString(5)),
+                                Jdbc.instant(rs, "starts_at"),
                                 Jdbc.instant(rs, "ends_at")));
                     }
                 }
@@ -152,11 +170,12 @@ public final class PagesStore {
 
     public void putMaintenance(Maintenance m) {
         Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO page_maintenance (service_id, enabled, message, "
-                    + "retry_after_seconds, allow, starts_at, ends_at) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?) "
-                    + "ON CONFLICT (service_id) DO UPDATE SET enabled = EXCLUDED.enabled, message = EXCLUDED.message, "
-                    + "retry_after_seconds = EXCLUDED.retry_after_seconds, allow = EXCLUDED.allow, "
-                    + "starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, updated_at = now()")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO page_maintenance (service_id, enabled, message, "
+                            + "retry_after_seconds, allow, starts_at, ends_at) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?) "
+                            + "ON CONFLICT (service_id) DO UPDATE SET enabled = EXCLUDED.enabled, message = EXCLUDED.message, "
+                            + "retry_after_seconds = EXCLUDED.retry_after_seconds, allow = EXCLUDED.allow, "
+                            + "starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, updated_at = now()")) {
                 ps.setObject(1, m.serviceId());
                 ps.setBoolean(2, m.enabled());
                 ps.setString(3, m.message());
@@ -183,7 +202,7 @@ public final class PagesStore {
 
     private static List<String> strings(String json) {
         try {
-            return json == null ? List.of() : JSON.readValue(json, new TypeReference<List<String>>() { });
+            return json == null ? List.of() : JSON.readValue(json, new TypeReference<List<String>>() {});
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

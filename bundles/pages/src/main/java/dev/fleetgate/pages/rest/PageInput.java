@@ -23,8 +23,7 @@ final class PageInput {
     static final int MAX_MESSAGE = 2000;
     static final int MAX_ALLOW = 100;
 
-    private PageInput() {
-    }
+    private PageInput() {}
 
     static void requireObject(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -105,8 +104,10 @@ final class PageInput {
         if (startsAt != null && endsAt != null && !endsAt.isAfter(startsAt)) {
             f.error("endsAt", "must be after startsAt");
         }
-        f.unknown(body, Set.of("enabled", "message", "retryAfterSeconds", "allow", "startsAt", "endsAt", "serviceId",
-                "active"), "");
+        f.unknown(
+                body,
+                Set.of("enabled", "message", "retryAfterSeconds", "allow", "startsAt", "endsAt", "serviceId", "active"),
+                "");
         f.check();
         return new PagesStore.Maintenance(serviceId, enabled, message, retryAfter, allow, startsAt, endsAt);
     }
@@ -126,7 +127,9 @@ final class PageInput {
         if (m != null) {
             m.allow().forEach(allow::add);
         }
-        n.put("startsAt", m == null || m.startsAt() == null ? null : m.startsAt().toString());
+        n.put(
+                "startsAt",
+                m == null || m.startsAt() == null ? null : m.startsAt().toString());
         n.put("endsAt", m == null || m.endsAt() == null ? null : m.endsAt().toString());
         return n;
     }

@@ -125,7 +125,7 @@ public final class PagesResource implements RestResource {
 
     private ObjectNode one(String key, Map<String, String> stored) {
         String html = stored.get(key);
-        return PageInput.page(key, html == null ? pages.templates().shipped(key) : html,
-                html == null ? "shipped" : "default");
+        return PageInput.page(
+                key, html == null ? pages.templates().shipped(key) : html, html == null ? "shipped" : "default");
     }
 }

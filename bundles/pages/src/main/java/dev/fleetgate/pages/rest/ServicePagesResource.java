@@ -63,7 +63,8 @@ public final class ServicePagesResource implements RestResource {
         UUID service = PageInput.serviceId(id);
         pages.requireService(id);
         String key = PageInput.key(status);
-        return one(key, pages.store().templates(service.toString()), pages.store().templates(PagesStore.DEFAULT_SCOPE));
+        return one(
+                key, pages.store().templates(service.toString()), pages.store().templates(PagesStore.DEFAULT_SCOPE));
     }
 
     @PUT
@@ -103,8 +104,11 @@ public final class ServicePagesResource implements RestResource {
             html = pages.templates().shipped(key);
         }
         ObjectNode n = PageInput.page(key, html, source);
-        n.put("replaced", PageTemplates.MAINTENANCE.equals(key) || PageRenderer.DEFAULT_REPLACED.contains(key)
-                || own.containsKey(key));
+        n.put(
+                "replaced",
+                PageTemplates.MAINTENANCE.equals(key)
+                        || PageRenderer.DEFAULT_REPLACED.contains(key)
+                        || own.containsKey(key));
         return n;
     }
 }

@@ -17,8 +17,7 @@ class PageTemplatesTest {
         for (String key : PageTemplates.KEYS) {
             String html = templates.shipped(key);
             assertNull(templates.validate(key, html), key);
-            String out = templates.render(html, PageTemplates.scope(key, "shop", "shop.example.com", "", 120,
-                    null));
+            String out = templates.render(html, PageTemplates.scope(key, "shop", "shop.example.com", "", 120, null));
             assertTrue(out.startsWith("<!DOCTYPE html>"), key);
             assertTrue(out.contains("<html lang=\"en\">"), key);
             assertTrue(out.contains("<style>"), key);
@@ -30,21 +29,24 @@ class PageTemplatesTest {
         }
         String bad = templates.render(templates.shipped("502"), PageTemplates.scope("502", "s", "d", "", null, null));
         assertTrue(bad.contains("502") && bad.contains("Bad Gateway"), bad);
-        String m = templates.render(templates.shipped("maintenance"),
+        String m = templates.render(
+                templates.shipped("maintenance"),
                 PageTemplates.scope("maintenance", "shop", "d", "", 300, "Back at 10:00"));
-        assertTrue(m.contains("Back at 10:00") && m.contains("300 seconds") && m.contains("shop is under maintenance"), m);
+        assertTrue(
+                m.contains("Back at 10:00") && m.contains("300 seconds") && m.contains("shop is under maintenance"), m);
     }
 
     @Test
     void valuesAreHtmlEscaped() {
-        String out = templates.render("<p>{{message}}</p>", PageTemplates.scope("503", "s", "d", "", null,
-                "<script>alert(1)</script>"));
+        String out = templates.render(
+                "<p>{{message}}</p>", PageTemplates.scope("503", "s", "d", "", null, "<script>alert(1)</script>"));
         assertEquals("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>", out);
     }
 
     @Test
     void contractVariablesRender() {
-        String out = templates.render("{{status}}|{{service}}|{{message}}|{{reason}}|{{domain}}|{{retryAfter}}",
+        String out = templates.render(
+                "{{status}}|{{service}}|{{message}}|{{reason}}|{{domain}}|{{retryAfter}}",
                 PageTemplates.scope("504", "api", "api.example.com", "", 30, "slow"));
         assertEquals("504|api|slow|Gateway Timeout|api.example.com|30", out);
     }

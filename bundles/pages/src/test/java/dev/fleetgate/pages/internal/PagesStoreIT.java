@@ -28,7 +28,9 @@ class PagesStoreIT {
     static void start() throws Exception {
         db = TestDatabase.create();
         try (InputStream in = PagesStoreIT.class.getClassLoader().getResourceAsStream("db/pages/V1__pages.sql")) {
-            Migrations.apply(db.dataSource(), "pages",
+            Migrations.apply(
+                    db.dataSource(),
+                    "pages",
                     List.of(new Migration(1, "pages", new String(in.readAllBytes(), StandardCharsets.UTF_8))));
         }
         store = new PagesStore(db.dataSource());
@@ -57,8 +59,8 @@ class PagesStoreIT {
     void maintenanceRoundTripsAndIsForgottenWithItsService() {
         UUID svc = UUID.randomUUID();
         Instant start = Instant.parse("2026-06-01T10:00:00Z");
-        store.putMaintenance(new PagesStore.Maintenance(svc, true, "Back soon", 300, List.of("127.0.0.2", "10.0.0.0/8"),
-                start, start.plusSeconds(3600)));
+        store.putMaintenance(new PagesStore.Maintenance(
+                svc, true, "Back soon", 300, List.of("127.0.0.2", "10.0.0.0/8"), start, start.plusSeconds(3600)));
         PagesStore.Maintenance m = store.maintenance(svc).orElseThrow();
         assertTrue(m.enabled());
         assertEquals("Back soon", m.message());

@@ -6,8 +6,7 @@ import dev.fleetgate.proxy.internal.ProxyServices;
 import dev.fleetgate.proxy.internal.StoredService;
 
 final class Errors {
-    private Errors() {
-    }
+    private Errors() {}
 
     /** @return the service named or with this id, or null after telling the shell user there is none */
     static StoredService service(ProxyServices services, String nameOrId) {
@@ -20,7 +19,11 @@ final class Errors {
     static String describe(ApiException e) {
         StringBuilder sb = new StringBuilder(e.getMessage());
         for (FieldError f : e.errors()) {
-            sb.append(System.lineSeparator()).append("  ").append(f.field()).append(": ").append(f.message());
+            sb.append(System.lineSeparator())
+                    .append("  ")
+                    .append(f.field())
+                    .append(": ")
+                    .append(f.message());
         }
         return sb.toString();
     }

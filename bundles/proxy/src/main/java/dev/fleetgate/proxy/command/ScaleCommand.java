@@ -1,6 +1,5 @@
 package dev.fleetgate.proxy.command;
 
-
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -35,8 +34,8 @@ public class ScaleCommand implements Action {
             return null;
         }
         try {
-            StoredService scaled = services.scale(s.id(), Json.MAPPER.createObjectNode().put("replicas", replicas),
-                    ProxyServices.SHELL);
+            StoredService scaled = services.scale(
+                    s.id(), Json.MAPPER.createObjectNode().put("replicas", replicas), ProxyServices.SHELL);
             System.out.println("Service " + scaled.name() + " (" + scaled.id() + ") now wants " + replicas
                     + " replica(s) per agent, revision " + scaled.revision());
         } catch (ApiException e) {

@@ -28,14 +28,25 @@ public class ServiceAddCommand implements Action {
     @Argument(index = 0, name = "name", required = true, description = "Service name ([a-z0-9-])")
     String name;
 
-    @Argument(index = 1, name = "domain", required = true, description = "Domain (IDN allowed, leading *. for a wildcard)")
+    @Argument(
+            index = 1,
+            name = "domain",
+            required = true,
+            description = "Domain (IDN allowed, leading *. for a wildcard)")
     String domain;
 
-    @Argument(index = 2, name = "targets", required = true, multiValued = true,
+    @Argument(
+            index = 2,
+            name = "targets",
+            required = true,
+            multiValued = true,
             description = "Targets as host:port ([v6]:port for IPv6)")
     List<String> targets;
 
-    @Option(name = "--agent", aliases = "-a", multiValued = true,
+    @Option(
+            name = "--agent",
+            aliases = "-a",
+            multiValued = true,
             description = "Agent id to place the service on (repeatable; default: every host agent)")
     List<String> agentIds;
 
@@ -59,7 +70,8 @@ public class ServiceAddCommand implements Action {
             ObjectNode target = ts.addObject();
             int colon = t.lastIndexOf(':');
             String host = colon > 0 ? t.substring(0, colon) : t;
-            target.put("host", host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
+            target.put(
+                    "host", host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
             try {
                 target.put("port", colon > 0 ? Integer.parseInt(t.substring(colon + 1)) : 0);
             } catch (NumberFormatException e) {
@@ -68,8 +80,8 @@ public class ServiceAddCommand implements Action {
         }
         try {
             StoredService s = services.create(body);
-            System.out.println("Added service " + s.name() + " (" + s.id() + ") revision " + s.revision()
-                    + " on " + s.config().agentIds().size() + " agent(s)");
+            System.out.println("Added service " + s.name() + " (" + s.id() + ") revision " + s.revision() + " on "
+                    + s.config().agentIds().size() + " agent(s)");
         } catch (ApiException e) {
             System.err.println(Errors.describe(e));
         }

@@ -1,6 +1,5 @@
 package dev.fleetgate.proxy.command;
 
-
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;

@@ -1,6 +1,5 @@
 package dev.fleetgate.proxy.command;
 
-
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -38,8 +37,12 @@ public class ServiceRevisionsCommand implements Action {
         table.column("Action");
         for (ServiceRevision r : services.revisions(s.id())) {
             String action = r.sourceRevision() == null ? r.action() : r.action() + " (to " + r.sourceRevision() + ")";
-            table.addRow().addContent(r.revision() + (r.revision() == s.revision() ? " *" : ""), r.changedAt(),
-                    r.changedBy() == null ? "" : r.changedBy(), action);
+            table.addRow()
+                    .addContent(
+                            r.revision() + (r.revision() == s.revision() ? " *" : ""),
+                            r.changedAt(),
+                            r.changedBy() == null ? "" : r.changedBy(),
+                            action);
         }
         table.print(System.out);
         return null;

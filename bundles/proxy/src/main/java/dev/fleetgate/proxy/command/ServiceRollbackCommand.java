@@ -1,6 +1,5 @@
 package dev.fleetgate.proxy.command;
 
-
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -17,7 +16,9 @@ import dev.fleetgate.proxy.internal.StoredService;
  * {@code fleetgate:service-rollback <name|id> <revision>}: applies a kept revision's configuration as a new
  * revision, as {@code POST /services/{id}/rollback} (the shell acts as an admin).
  */
-@Command(scope = "fleetgate", name = "service-rollback",
+@Command(
+        scope = "fleetgate",
+        name = "service-rollback",
         description = "Applies the configuration of a kept revision of a service as a new revision")
 @Service
 public class ServiceRollbackCommand implements Action {
@@ -39,8 +40,8 @@ public class ServiceRollbackCommand implements Action {
             return null;
         }
         try {
-            StoredService back = services.rollback(s.id(), Json.MAPPER.createObjectNode().put("revision", revision),
-                    true, ProxyServices.SHELL);
+            StoredService back = services.rollback(
+                    s.id(), Json.MAPPER.createObjectNode().put("revision", revision), true, ProxyServices.SHELL);
             System.out.println("Service " + back.name() + " (" + back.id() + ") rolled back to the configuration of"
                     + " revision " + revision + ", now revision " + back.revision());
         } catch (ApiException e) {

@@ -29,8 +29,14 @@ public class ServicesCommand implements Action {
         table.column("Agents").alignRight();
         for (StoredService s : services.list()) {
             ServiceConfig c = s.config();
-            table.addRow().addContent(c.name(), s.id(), s.revision(), String.join(",", c.domains()),
-                    targets(c), c.agentIds().size());
+            table.addRow()
+                    .addContent(
+                            c.name(),
+                            s.id(),
+                            s.revision(),
+                            String.join(",", c.domains()),
+                            targets(c),
+                            c.agentIds().size());
         }
         table.print(System.out);
         return null;
@@ -42,10 +48,15 @@ public class ServicesCommand implements Action {
             if (sb.length() > 0) {
                 sb.append(',');
             }
-            sb.append(t.host().indexOf(':') >= 0 ? "[" + t.host() + "]" : t.host()).append(':').append(t.port());
+            sb.append(t.host().indexOf(':') >= 0 ? "[" + t.host() + "]" : t.host())
+                    .append(':')
+                    .append(t.port());
         }
         if (c.containers() != null) {
-            sb.append(sb.length() > 0 ? "," : "").append(c.containers().replicas()).append("x ").append(c.containers().image());
+            sb.append(sb.length() > 0 ? "," : "")
+                    .append(c.containers().replicas())
+                    .append("x ")
+                    .append(c.containers().image());
         }
         return sb.toString();
     }

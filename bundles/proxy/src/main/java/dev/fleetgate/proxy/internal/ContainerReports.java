@@ -22,32 +22,43 @@ import dev.fleetgate.api.Topics;
  * {@code status.containers} of their syncs (EventAdmin {@value Topics#AGENT_REPORT}), kept
  * in memory of the core that received the sync: each report replaces that agent's last one.
  */
-@Component(service = {EventHandler.class, ContainerReports.class},
+@Component(
+        service = {EventHandler.class, ContainerReports.class},
         property = EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_REPORT)
 public final class ContainerReports implements EventHandler {
     /** Where a replica is reached: it listens on (or is published on) the agent's loopback. */
     static final String REPLICA_HOST = "127.0.0.1";
 
     /** One replica of a service on one agent. */
-    public record Replica(String agentId, String containerId, String name, Integer replica, String state,
-            String health, String host, Integer port, boolean ready) {
-    }
+    public record Replica(
+            String agentId,
+            String containerId,
+            String name,
+            Integer replica,
+            String state,
+            String health,
+            String host,
+            Integer port,
+            boolean ready) {}
 
     /** What an agent says of one service's replicas ({@code status.containers.services[]}). */
-    public record Summary(int desired, int running, int ready, String state, String error) {
-    }
+    public record Summary(int desired, int running, int ready, String state, String error) {}
 
     /** One agent's last report. */
-    record AgentReport(boolean engineAvailable, String engineError, Map<String, List<Replica>> replicas,
-            Map<String, Summary> services, boolean bridge) {
-    }
+    record AgentReport(
+            boolean engineAvailable,
+            String engineError,
+            Map<String, List<Replica>> replicas,
+            Map<String, Summary> services,
+            boolean bridge) {}
 
     private final Map<String, AgentReport> byAgent = new ConcurrentHashMap<>();
 
     @Override
     public void handleEvent(Event event) {
         if (event.getProperty("agentId") instanceof String agentId
-                && event.getProperty("status") instanceof JsonNode status && status.path("containers").isObject()) {
+                && event.getProperty("status") instanceof JsonNode status
+                && status.path("containers").isObject()) {
             report(agentId, status.path("containers"));
         }
     }
@@ -67,23 +78,45 @@ public final class ContainerReports implements EventHandler {
             if (serviceId == null || id == null || owner != null && !owner.equals(agentId)) {
                 continue; // not a managed replica, or another agent's on a shared Docker engine
             }
-            Integer port = c.path("hostPort").canConvertToInt() ? c.path("hostPort").asInt() : null;
-            replicas.computeIfAbsent(serviceId, k -> new ArrayList<>()).add(new Replica(agentId, id,
-                    text(c.get("name")), c.path("replica").canConvertToInt() ? c.path("replica").asInt() : null,
-                    text(c.get("state")), text(c.get("health")), port == null ? null : REPLICA_HOST, port,
-                    c.path("ready").asBoolean(false)));
+            Integer port =
+                    c.path("hostPort").canConvertToInt() ? c.path("hostPort").asInt() : null;
+            replicas.computeIfAbsent(serviceId, k -> new ArrayList<>())
+                    .add(new Replica(
+                            agentId,
+                            id,
+                            text(c.get("name")),
+                            c.path("replica").canConvertToInt()
+                                    ? c.path("replica").asInt()
+                                    : null,
+                            text(c.get("state")),
+                            text(c.get("health")),
+                            port == null ? null : REPLICA_HOST,
+                            port,
+                            c.path("ready").asBoolean(false)));
         }
         Map<String, Summary> services = new HashMap<>();
         for (JsonNode s : containers.path("services")) {
             String serviceId = text(s.get("serviceId"));
             if (serviceId != null) {
-                services.put(serviceId, new Summary(s.path("desired").asInt(0), s.path("running").asInt(0),
-                        s.path("ready").asInt(0), text(s.get("state")), text(s.get("error"))));
+                services.put(
+                        serviceId,
+                        new Summary(
+                                s.path("desired").asInt(0),
+                                s.path("running").asInt(0),
+                                s.path("ready").asInt(0),
+                                text(s.get("state")),
+                                text(s.get("error"))));
             }
         }
         replicas.replaceAll((k, v) -> List.copyOf(v));
-        byAgent.put(agentId, new AgentReport(available, text(engine.get("error")), Map.copyOf(replicas),
-                Map.copyOf(services), engine.path("bridge").asBoolean(false)));
+        byAgent.put(
+                agentId,
+                new AgentReport(
+                        available,
+                        text(engine.get("error")),
+                        Map.copyOf(replicas),
+                        Map.copyOf(services),
+                        engine.path("bridge").asBoolean(false)));
     }
 
     /**
@@ -124,7 +157,8 @@ public final class ContainerReports implements EventHandler {
             return new Summary(desired, 0, 0, "PENDING", null);
         }
         List<Replica> replicas = r.replicas().getOrDefault(serviceId, List.of());
-        int running = (int) replicas.stream().filter(x -> "running".equals(x.state())).count();
+        int running =
+                (int) replicas.stream().filter(x -> "running".equals(x.state())).count();
         int ready = (int) replicas.stream().filter(Replica::ready).count();
         if (!r.engineAvailable()) {
             String why = r.engineError() == null ? "Docker engine unavailable" : r.engineError();

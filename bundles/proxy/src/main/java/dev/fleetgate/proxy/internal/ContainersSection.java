@@ -20,11 +20,11 @@ import dev.fleetgate.api.DesiredStateContributor;
 public final class ContainersSection {
     /** The section name ({@code fleetgate.section}). */
     public static final String SECTION = "containers";
-    private static final Comparator<StoredService> ORDER = Comparator.comparing(StoredService::name)
-            .thenComparing(StoredService::id);
 
-    private ContainersSection() {
-    }
+    private static final Comparator<StoredService> ORDER =
+            Comparator.comparing(StoredService::name).thenComparing(StoredService::id);
+
+    private ContainersSection() {}
 
     /**
      * The containers section of one agent. Secret variables stay sealed in it ({@code {"$sealed": …}}, see
@@ -55,8 +55,9 @@ public final class ContainersSection {
         ObjectNode env = n.putObject("env");
         java.util.TreeMap<String, JsonNode> all = new java.util.TreeMap<>();
         c.env().forEach((name, value) -> all.put(name, TextNode.valueOf(value)));
-        c.secretEnv().forEach((name, secret) -> all.put(name,
-                Json.MAPPER.createObjectNode().put(DesiredStateContributor.SEALED, secret)));
+        c.secretEnv()
+                .forEach((name, secret) ->
+                        all.put(name, Json.MAPPER.createObjectNode().put(DesiredStateContributor.SEALED, secret)));
         all.forEach(env::set); // sorted
         n.put("port", c.port());
         n.put("replicas", c.replicas());
@@ -72,8 +73,12 @@ public final class ContainersSection {
         if (h == null) {
             n.putNull("healthCheck");
         } else {
-            n.putObject("healthCheck").put("path", h.path()).put("intervalSeconds", h.intervalSeconds())
-                    .put("timeoutSeconds", h.timeoutSeconds()).put("fall", h.fall()).put("rise", h.rise());
+            n.putObject("healthCheck")
+                    .put("path", h.path())
+                    .put("intervalSeconds", h.intervalSeconds())
+                    .put("timeoutSeconds", h.timeoutSeconds())
+                    .put("fall", h.fall())
+                    .put("rise", h.rise());
         }
         return n;
     }

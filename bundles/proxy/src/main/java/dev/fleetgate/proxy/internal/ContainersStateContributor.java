@@ -17,7 +17,8 @@ import dev.fleetgate.api.DesiredStateContributor;
  * The {@code containers} section of every agent's desired state (see
  * {@link ContainersSection}); {@link ProxyServices} signals it after every write.
  */
-@Component(service = DesiredStateContributor.class,
+@Component(
+        service = DesiredStateContributor.class,
         property = DesiredStateContributor.SECTION + "=" + ContainersSection.SECTION)
 public final class ContainersStateContributor implements DesiredStateContributor {
     private final ServiceStore store;

@@ -24,10 +24,11 @@ final class ContainersValidator {
     static final Set<String> NETWORKS = Set.of("host", "bridge");
     static final int MAX_REPLICAS = 100;
     /** Capabilities an admin may add back (the agent drops all of them from every replica). */
-    static final Set<String> CAPABILITIES = Set.of("NET_BIND_SERVICE", "CHOWN", "SETUID", "SETGID", "DAC_OVERRIDE",
-            "FOWNER", "KILL");
-    private static final Pattern USER = Pattern.compile(
-            "([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31})(:([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31}))?");
+    static final Set<String> CAPABILITIES =
+            Set.of("NET_BIND_SERVICE", "CHOWN", "SETUID", "SETGID", "DAC_OVERRIDE", "FOWNER", "KILL");
+
+    private static final Pattern USER =
+            Pattern.compile("([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31})(:([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31}))?");
     static final long MIN_MEMORY = 6L << 20; // Docker refuses less than 6 MiB
     static final long MAX_MEMORY = 1L << 40;
     static final BigDecimal MIN_CPUS = new BigDecimal("0.01");
@@ -35,8 +36,7 @@ final class ContainersValidator {
     private static final int MAX_ENV = 100;
     private static final Pattern MEMORY = Pattern.compile("(\\d{1,13})([bkmg]?)");
 
-    private ContainersValidator() {
-    }
+    private ContainersValidator() {}
 
     static ServiceConfig.Containers containers(Fields r, JsonNode c) {
         String image = r.text(c, "image", "containers.image", true);
@@ -62,8 +62,21 @@ final class ContainersValidator {
         List<String> capAdd = capAdd(r, c.get("capAdd"));
         Integer pids = r.integer(c, "pidsLimit", "containers.pidsLimit", 16, 1_000_000, null);
         Map<String, String> secretEnv = secretEnv(r, c, env);
-        return new ServiceConfig.Containers(image, command, env, port, replicas == null ? 1 : replicas, cpus, memory,
-                restart, network, user, readOnly, capAdd, pids, secretEnv);
+        return new ServiceConfig.Containers(
+                image,
+                command,
+                env,
+                port,
+                replicas == null ? 1 : replicas,
+                cpus,
+                memory,
+                restart,
+                network,
+                user,
+                readOnly,
+                capAdd,
+                pids,
+                secretEnv);
     }
 
     /**
@@ -86,13 +99,18 @@ final class ContainersValidator {
             JsonNode v = e.getValue();
             String field = "containers.secretEnv." + e.getKey();
             if (!SafeText.isEnvName(e.getKey())) {
-                r.error("containers.secretEnv", "variable #" + (i + 1) + ": the name must match [A-Za-z_][A-Za-z0-9_]*");
+                r.error(
+                        "containers.secretEnv",
+                        "variable #" + (i + 1) + ": the name must match [A-Za-z_][A-Za-z0-9_]*");
             } else if (env.containsKey(e.getKey())) {
                 r.error(field, "is also in containers.env");
-            } else if (v.isNull() || v.isObject() && v.size() == 1 && v.path("set").asBoolean(false)) {
+            } else if (v.isNull()
+                    || v.isObject() && v.size() == 1 && v.path("set").asBoolean(false)) {
                 out.put(e.getKey(), null);
             } else if (!v.isTextual() || !SafeText.isPlainText(v.asText(), 4096)) {
-                r.error(field, "must be a string without control characters, or {\"set\": true} to keep the stored value");
+                r.error(
+                        field,
+                        "must be a string without control characters, or {\"set\": true} to keep the stored value");
             } else {
                 out.put(e.getKey(), v.asText());
             }
@@ -112,8 +130,9 @@ final class ContainersValidator {
         for (int i = 0; i < n.size(); i++) {
             JsonNode cap = n.get(i);
             if (!cap.isTextual() || !CAPABILITIES.contains(cap.asText())) {
-                r.error("containers.capAdd[" + i + "]", "must be one of "
-                        + String.join(", ", new java.util.TreeSet<>(CAPABILITIES)));
+                r.error(
+                        "containers.capAdd[" + i + "]",
+                        "must be one of " + String.join(", ", new java.util.TreeSet<>(CAPABILITIES)));
             } else {
                 caps.add(cap.asText());
             }
@@ -130,7 +149,9 @@ final class ContainersValidator {
         if (Fields.absent(n)) {
             return null;
         }
-        if (!n.isNumber() || !Double.isFinite(n.asDouble()) || n.decimalValue().compareTo(MIN_CPUS) < 0
+        if (!n.isNumber()
+                || !Double.isFinite(n.asDouble())
+                || n.decimalValue().compareTo(MIN_CPUS) < 0
                 || n.decimalValue().compareTo(MAX_CPUS) > 0) {
             r.error("containers.cpus", "must be a number from 0.01 to 64 (CPU cores, e.g. 0.5)");
             return null;
@@ -158,12 +179,13 @@ final class ContainersValidator {
         } else if (n.isTextual()) {
             Matcher m = MEMORY.matcher(n.asText().toLowerCase(Locale.ROOT));
             if (m.matches()) {
-                int shift = switch (m.group(2)) {
-                    case "k" -> 10;
-                    case "m" -> 20;
-                    case "g" -> 30;
-                    default -> 0;
-                };
+                int shift =
+                        switch (m.group(2)) {
+                            case "k" -> 10;
+                            case "m" -> 20;
+                            case "g" -> 30;
+                            default -> 0;
+                        };
                 long v = Long.parseLong(m.group(1));
                 bytes = v > (MAX_MEMORY >> shift) ? MAX_MEMORY + 1 : v << shift;
             }
@@ -181,7 +203,10 @@ final class ContainersValidator {
             return dflt;
         }
         if (!allowed.contains(v)) {
-            r.error("containers." + name, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+            r.error(
+                    "containers." + name,
+                    "must be one of "
+                            + String.join(", ", allowed.stream().sorted().toList()));
             return dflt;
         }
         return v;
@@ -225,7 +250,8 @@ final class ContainersValidator {
             Map.Entry<String, JsonNode> e = it.next();
             if (!SafeText.isEnvName(e.getKey())) {
                 r.error("containers.env", "variable #" + (i + 1) + ": the name must match [A-Za-z_][A-Za-z0-9_]*");
-            } else if (!e.getValue().isTextual() || !SafeText.isPlainText(e.getValue().asText(), 4096)) {
+            } else if (!e.getValue().isTextual()
+                    || !SafeText.isPlainText(e.getValue().asText(), 4096)) {
                 r.error("containers.env." + e.getKey(), "must be a string without control characters");
             } else {
                 out.put(e.getKey(), e.getValue().asText());

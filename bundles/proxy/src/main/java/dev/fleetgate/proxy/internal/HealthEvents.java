@@ -35,13 +35,15 @@ public final class HealthEvents {
     private final HealthWatch watch;
     private final ScheduledExecutorService timer;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin eventAdmin;
 
     @Activate
-    public HealthEvents(@Reference ServiceStore store, @Reference TargetHealth health,
-            @Reference ContainerReports containers) {
+    public HealthEvents(
+            @Reference ServiceStore store, @Reference TargetHealth health, @Reference ContainerReports containers) {
         this.store = store;
         this.watch = new HealthWatch(health, containers);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {

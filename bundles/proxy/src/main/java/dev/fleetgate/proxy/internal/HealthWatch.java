@@ -40,8 +40,7 @@ final class HealthWatch {
     /** Firing (kind, subject) → the labels it was posted with (for the clearing event). */
     private final Map<Key, Map<String, String>> firing = new HashMap<>();
 
-    private record Key(String kind, String subject) {
-    }
+    private record Key(String kind, String subject) {}
 
     HealthWatch(TargetHealth health, ContainerReports containers) {
         this.health = health;
@@ -56,7 +55,7 @@ final class HealthWatch {
             check(s, out, seen);
         }
         // Subjects that are gone (service deleted, target removed or no longer reported).
-        for (var it = firing.entrySet().iterator(); it.hasNext();) {
+        for (var it = firing.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!seen.contains(e.getKey())) {
                 out.add(cleared(e.getKey(), e.getValue()));
@@ -76,8 +75,14 @@ final class HealthWatch {
             Key k = new Key(TARGET_DOWN, sid + "/" + target);
             seen.add(k);
             boolean down = !t.getValue();
-            step(k, down, !down, out, () -> AlertEvent.firing(TARGET_DOWN, k.subject()).severity(Severity.WARNING)
-                    .message("Target " + target + " of service " + name + " is down"),
+            step(
+                    k,
+                    down,
+                    !down,
+                    out,
+                    () -> AlertEvent.firing(TARGET_DOWN, k.subject())
+                            .severity(Severity.WARNING)
+                            .message("Target " + target + " of service " + name + " is down"),
                     Map.of("service", sid, "serviceName", name, "target", target));
         }
 
@@ -112,22 +117,37 @@ final class HealthWatch {
         Key down = new Key(SERVICE_DOWN, sid);
         seen.add(down);
         String why = allTargetsDown ? "every target is down" : "no replica is ready";
-        step(down, allTargetsDown || noReplicaReady, !allTargetsDown && (desired == 0 || ready > 0), out,
-                () -> AlertEvent.firing(SERVICE_DOWN, sid).severity(Severity.CRITICAL)
+        step(
+                down,
+                allTargetsDown || noReplicaReady,
+                !allTargetsDown && (desired == 0 || ready > 0),
+                out,
+                () -> AlertEvent.firing(SERVICE_DOWN, sid)
+                        .severity(Severity.CRITICAL)
                         .message("Service " + name + " is down: " + why),
                 Map.of("service", sid, "serviceName", name));
 
         Key failed = new Key(REPLICA_FAILED, sid);
         seen.add(failed);
         String detail = error == null ? "" : ": " + error;
-        step(failed, anyFailed, desired == 0 || allReady, out,
-                () -> AlertEvent.firing(REPLICA_FAILED, sid).severity(Severity.WARNING)
+        step(
+                failed,
+                anyFailed,
+                desired == 0 || allReady,
+                out,
+                () -> AlertEvent.firing(REPLICA_FAILED, sid)
+                        .severity(Severity.WARNING)
                         .message("Containers of service " + name + " are failing" + detail),
                 Map.of("service", sid, "serviceName", name));
     }
 
-    private void step(Key k, boolean fire, boolean clear, List<AlertEvent> out,
-            java.util.function.Supplier<AlertEvent> firingEvent, Map<String, String> labels) {
+    private void step(
+            Key k,
+            boolean fire,
+            boolean clear,
+            List<AlertEvent> out,
+            java.util.function.Supplier<AlertEvent> firingEvent,
+            Map<String, String> labels) {
         boolean wasFiring = firing.containsKey(k);
         if (!wasFiring && fire) {
             AlertEvent e = firingEvent.get();

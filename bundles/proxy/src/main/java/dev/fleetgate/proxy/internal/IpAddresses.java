@@ -2,8 +2,7 @@ package dev.fleetgate.proxy.internal;
 
 /** IP literal syntax, parsed by hand (InetAddress would resolve names). */
 public final class IpAddresses {
-    private IpAddresses() {
-    }
+    private IpAddresses() {}
 
     public static boolean isIpv4(String s) {
         String[] parts = s.split("\\.", -1);
@@ -11,8 +10,11 @@ public final class IpAddresses {
             return false;
         }
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
-                    || p.length() > 1 && p.charAt(0) == '0' || Integer.parseInt(p) > 255) {
+            if (p.isEmpty()
+                    || p.length() > 3
+                    || !p.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || p.length() > 1 && p.charAt(0) == '0'
+                    || Integer.parseInt(p) > 255) {
                 return false;
             }
         }

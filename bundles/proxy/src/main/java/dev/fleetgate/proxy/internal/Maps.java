@@ -5,8 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 final class Maps {
-    private Maps() {
-    }
+    private Maps() {}
 
     /** Sorted and unmodifiable, so that JSON made from it is the same on every JVM. */
     static Map<String, String> sorted(Map<String, String> in) {

@@ -42,9 +42,14 @@ public final class ProxyServices {
     private final SecretBox box;
 
     @Activate
-    public ProxyServices(@Reference ServiceStore store, @Reference AgentDirectory agents,
-            @Reference DesiredStateService desiredState, @Reference ServiceStatus status,
-            @Reference EventAdmin events, @Reference SecretBox box, ProxyConfig config) {
+    public ProxyServices(
+            @Reference ServiceStore store,
+            @Reference AgentDirectory agents,
+            @Reference DesiredStateService desiredState,
+            @Reference ServiceStatus status,
+            @Reference EventAdmin events,
+            @Reference SecretBox box,
+            ProxyConfig config) {
         this.box = box;
         this.targets = new TargetPolicy(TargetPolicy.ports(config.reservedTargetPorts()));
         this.store = store;
@@ -142,8 +147,11 @@ public final class ProxyServices {
     public StoredService scale(UUID id, JsonNode body, String user) {
         JsonNode n = body == null || !body.isObject() ? null : body.get("replicas");
         if (!ContainersValidator.isReplicas(n)) {
-            throw ApiException.invalid("replicas", n == null || n.isNull() ? "is required"
-                    : "must be an integer from 0 to " + ContainersValidator.MAX_REPLICAS);
+            throw ApiException.invalid(
+                    "replicas",
+                    n == null || n.isNull()
+                            ? "is required"
+                            : "must be an integer from 0 to " + ContainersValidator.MAX_REPLICAS);
         }
         int replicas = n.asInt();
         for (int attempt = 1; ; attempt++) {
@@ -154,8 +162,8 @@ public final class ProxyServices {
             if (s.config().containers().replicas() == replicas) {
                 return s;
             }
-            Optional<StoredService> scaled = store.updateIfRevision(id, s.revision(),
-                    s.config().withReplicas(replicas), user, ServiceRevision.SCALED);
+            Optional<StoredService> scaled = store.updateIfRevision(
+                    id, s.revision(), s.config().withReplicas(replicas), user, ServiceRevision.SCALED);
             if (scaled.isPresent()) {
                 desiredState.changed(ContainersSection.SECTION);
                 posted(id, "UPDATED", scaled.get().revision());
@@ -196,8 +204,9 @@ public final class ProxyServices {
         Integer n = in.ok() ? in.requiredInteger(body, "revision", "revision", 1, Integer.MAX_VALUE) : null;
         in.check();
         StoredService current = get(id);
-        ServiceRevision target = store.revision(id, n).orElseThrow(() -> ApiException.invalid("revision",
-                "is not a kept revision of this service (see GET /services/" + id + "/revisions)"));
+        ServiceRevision target = store.revision(id, n)
+                .orElseThrow(() -> ApiException.invalid(
+                        "revision", "is not a kept revision of this service (see GET /services/" + id + "/revisions)"));
         if (n == current.revision()) {
             throw ApiException.conflict("Revision " + n + " is the current revision");
         }
@@ -226,8 +235,10 @@ public final class ProxyServices {
             names.forEach(secrets::putNull); // "keep": the sealed values are put back below
         }
         ServiceConfig config = validate(body);
-        return config.containers() == null || old.containers() == null ? config
-                : config.withContainers(config.containers().withSecretEnv(old.containers().secretEnv()));
+        return config.containers() == null || old.containers() == null
+                ? config
+                : config.withContainers(
+                        config.containers().withSecretEnv(old.containers().secretEnv()));
     }
 
     /**
@@ -242,8 +253,8 @@ public final class ProxyServices {
             if (s.config().tls().equals(tls)) {
                 return s;
             }
-            Optional<StoredService> changed = store.updateIfRevision(id, s.revision(), s.config().withTls(tls),
-                    "certificates", ServiceRevision.UPDATED);
+            Optional<StoredService> changed = store.updateIfRevision(
+                    id, s.revision(), s.config().withTls(tls), "certificates", ServiceRevision.UPDATED);
             if (changed.isPresent()) {
                 desiredState.changed(ProxySpec.SECTION);
                 posted(id, "UPDATED", changed.get().revision());
@@ -261,7 +272,8 @@ public final class ProxyServices {
     }
 
     private void posted(UUID id, String action, long revision) {
-        events.postEvent(new Event(ServiceDirectory.TOPIC_CHANGED,
+        events.postEvent(new Event(
+                ServiceDirectory.TOPIC_CHANGED,
                 Map.of("serviceId", id.toString(), "action", action, "revision", revision)));
     }
 
@@ -274,7 +286,9 @@ public final class ProxyServices {
         if (config.containers() == null || config.containers().secretEnv().isEmpty()) {
             return config;
         }
-        Map<String, String> stored = old == null || old.containers() == null ? Map.of() : old.containers().secretEnv();
+        Map<String, String> stored = old == null || old.containers() == null
+                ? Map.of()
+                : old.containers().secretEnv();
         Map<String, String> sealed = new java.util.TreeMap<>();
         List<FieldError> errors = new java.util.ArrayList<>();
         config.containers().secretEnv().forEach((name, value) -> {
@@ -283,7 +297,8 @@ public final class ProxyServices {
             } else if (stored.containsKey(name)) {
                 sealed.put(name, stored.get(name));
             } else {
-                errors.add(new FieldError("containers.secretEnv." + name, "has no stored value to keep: give the value"));
+                errors.add(
+                        new FieldError("containers.secretEnv." + name, "has no stored value to keep: give the value"));
             }
         });
         if (!errors.isEmpty()) {
@@ -302,11 +317,15 @@ public final class ProxyServices {
         if (c == null || !"host".equals(c.network())) {
             return;
         }
-        boolean wasHost = old != null && old.containers() != null && "host".equals(old.containers().network());
+        boolean wasHost = old != null
+                && old.containers() != null
+                && "host".equals(old.containers().network());
         for (String agentId : config.agentIds()) {
             if (status.hasBridge(agentId) && !(wasHost && old.agentIds().contains(agentId))) {
-                throw ApiException.invalid("containers.network", "agent " + agentId + " offers a bridge network:"
-                        + " only an admin may run host-network containers there (use \"bridge\" with a port)");
+                throw ApiException.invalid(
+                        "containers.network",
+                        "agent " + agentId + " offers a bridge network:"
+                                + " only an admin may run host-network containers there (use \"bridge\" with a port)");
             }
         }
     }
@@ -314,13 +333,19 @@ public final class ProxyServices {
     /** Refuses (400) what only an admin may introduce or change. */
     static void adminOnly(ServiceConfig old, ServiceConfig config) {
         List<FieldError> errors = new java.util.ArrayList<>();
-        if (config.allowUnsafeTargets() && (old == null || !old.allowUnsafeTargets()
-                || !old.upstream().targets().equals(config.upstream().targets()))) {
-            errors.add(new FieldError("allowUnsafeTargets",
+        if (config.allowUnsafeTargets()
+                && (old == null
+                        || !old.allowUnsafeTargets()
+                        || !old.upstream().targets().equals(config.upstream().targets()))) {
+            errors.add(new FieldError(
+                    "allowUnsafeTargets",
                     "only an admin may allow targets on reserved ports (or change the targets it allowed)"));
         }
-        List<String> caps = config.containers() == null ? List.of() : config.containers().capAdd();
-        List<String> oldCaps = old == null || old.containers() == null ? List.of() : old.containers().capAdd();
+        List<String> caps =
+                config.containers() == null ? List.of() : config.containers().capAdd();
+        List<String> oldCaps = old == null || old.containers() == null
+                ? List.of()
+                : old.containers().capAdd();
         if (!caps.isEmpty() && !caps.equals(oldCaps)) {
             errors.add(new FieldError("containers.capAdd", "only an admin may add capabilities to containers"));
         }

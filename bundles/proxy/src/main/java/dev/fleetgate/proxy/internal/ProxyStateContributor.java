@@ -31,7 +31,9 @@ import dev.fleetgate.proxy.ProxySpecContributor;
  * <p>The agent directory and the desired-state service are optional dynamic references so
  * that this component never forms a static cycle with the platform that consumes it.
  */
-@Component(service = DesiredStateContributor.class, configurationPid = ProxyConfig.PID,
+@Component(
+        service = DesiredStateContributor.class,
+        configurationPid = ProxyConfig.PID,
         property = DesiredStateContributor.SECTION + "=" + ProxySpec.SECTION)
 @Designate(ocd = ProxyConfig.class)
 public final class ProxyStateContributor implements DesiredStateContributor {
@@ -39,11 +41,15 @@ public final class ProxyStateContributor implements DesiredStateContributor {
     private final SpecBuilder builder;
     private final Map<ContributorKey, ProxySpecContributor> contributors = new ConcurrentSkipListMap<>();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AgentDirectory agents;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile DesiredStateService desiredState;
 
@@ -72,8 +78,11 @@ public final class ProxyStateContributor implements DesiredStateContributor {
         return out;
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeContributor",
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeContributor",
             updated = "updatedContributor")
     void addContributor(ProxySpecContributor contributor, Map<String, Object> properties) {
         contributors.put(ContributorKey.of(properties), contributor);

@@ -11,24 +11,32 @@ import java.util.regex.Pattern;
 public final class SafeText {
     /** RFC 7230 token characters, minus {@code $} and {@code '}. */
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#%&*+.^_`|~-]{1,128}");
+
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     /** RFC 3986 path and query characters, minus {@code ; ' $}. */
     private static final Pattern URL_PATH = Pattern.compile("/[A-Za-z0-9._~!&()*+,=:@/%?-]*");
+
     private static final Pattern BAD_PERCENT = Pattern.compile("%(?![0-9A-Fa-f]{2})");
     private static final Pattern MAX_BODY = Pattern.compile("\\d{1,6}[kmg]?");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final String FORBIDDEN = ";{}\"'\\$";
     /** Headers the proxy itself manages; overriding them breaks framing or upgrades. */
-    private static final Set<String> MANAGED_REQUEST_HEADERS = Set.of("connection", "content-length",
-            "transfer-encoding", "upgrade", "keep-alive", "te", "trailer", "proxy-connection");
-    private static final Pattern IMAGE = Pattern.compile(
-            "(?:[A-Za-z0-9.-]+(?::\\d{1,5})?/)?"
+    private static final Set<String> MANAGED_REQUEST_HEADERS = Set.of(
+            "connection",
+            "content-length",
+            "transfer-encoding",
+            "upgrade",
+            "keep-alive",
+            "te",
+            "trailer",
+            "proxy-connection");
+
+    private static final Pattern IMAGE = Pattern.compile("(?:[A-Za-z0-9.-]+(?::\\d{1,5})?/)?"
             + "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*"
             + "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?");
 
-    private SafeText() {
-    }
+    private SafeText() {}
 
     public static boolean isServiceName(String s) {
         return SERVICE_NAME.matcher(s).matches();
@@ -57,7 +65,9 @@ public final class SafeText {
     }
 
     public static boolean isUrlPath(String s) {
-        return s.length() <= 1024 && URL_PATH.matcher(s).matches() && !BAD_PERCENT.matcher(s).find();
+        return s.length() <= 1024
+                && URL_PATH.matcher(s).matches()
+                && !BAD_PERCENT.matcher(s).find();
     }
 
     public static boolean isMaxBodySize(String s) {
@@ -67,12 +77,13 @@ public final class SafeText {
     /** @return bytes of a size like {@code 10m}; {@code 0} means unlimited */
     public static long bytes(String maxBodySize) {
         char unit = maxBodySize.charAt(maxBodySize.length() - 1);
-        long factor = switch (unit) {
-            case 'k' -> 1024L;
-            case 'm' -> 1024L * 1024;
-            case 'g' -> 1024L * 1024 * 1024;
-            default -> 1L;
-        };
+        long factor =
+                switch (unit) {
+                    case 'k' -> 1024L;
+                    case 'm' -> 1024L * 1024;
+                    case 'g' -> 1024L * 1024 * 1024;
+                    default -> 1L;
+                };
         String digits = factor == 1 ? maxBodySize : maxBodySize.substring(0, maxBodySize.length() - 1);
         return Long.parseLong(digits) * factor;
     }

@@ -12,9 +12,18 @@ import dev.fleetgate.proxy.ServiceDirectory.TlsSetting;
  * A service's configuration after validation and normalisation: what is stored (JSONB)
  * and, with id, revision and times, what the REST API answers.
  */
-public record ServiceConfig(String name, List<String> domains, List<String> agentIds, Upstream upstream,
-        Timeouts timeouts, String maxBodySize, Map<String, String> requestHeaders,
-        Map<String, String> responseHeaders, boolean websockets, Containers containers, boolean allowUnsafeTargets,
+public record ServiceConfig(
+        String name,
+        List<String> domains,
+        List<String> agentIds,
+        Upstream upstream,
+        Timeouts timeouts,
+        String maxBodySize,
+        Map<String, String> requestHeaders,
+        Map<String, String> responseHeaders,
+        boolean websockets,
+        Containers containers,
+        boolean allowUnsafeTargets,
         TlsSetting tls) {
 
     public static final String DEFAULT_MAX_BODY_SIZE = "10m";
@@ -31,11 +40,31 @@ public record ServiceConfig(String name, List<String> domains, List<String> agen
     }
 
     /** A service without TLS. */
-    public ServiceConfig(String name, List<String> domains, List<String> agentIds, Upstream upstream,
-            Timeouts timeouts, String maxBodySize, Map<String, String> requestHeaders,
-            Map<String, String> responseHeaders, boolean websockets, Containers containers, boolean allowUnsafeTargets) {
-        this(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders, responseHeaders, websockets,
-                containers, allowUnsafeTargets, TlsSetting.OFF);
+    public ServiceConfig(
+            String name,
+            List<String> domains,
+            List<String> agentIds,
+            Upstream upstream,
+            Timeouts timeouts,
+            String maxBodySize,
+            Map<String, String> requestHeaders,
+            Map<String, String> responseHeaders,
+            boolean websockets,
+            Containers containers,
+            boolean allowUnsafeTargets) {
+        this(
+                name,
+                domains,
+                agentIds,
+                upstream,
+                timeouts,
+                maxBodySize,
+                requestHeaders,
+                responseHeaders,
+                websockets,
+                containers,
+                allowUnsafeTargets,
+                TlsSetting.OFF);
     }
 
     /** The upstream: static targets (and/or managed containers, see {@link Containers}). */
@@ -45,11 +74,9 @@ public record ServiceConfig(String name, List<String> domains, List<String> agen
         }
     }
 
-    public record Target(String host, int port, int weight, Integer maxFails, Integer failTimeoutSeconds) {
-    }
+    public record Target(String host, int port, int weight, Integer maxFails, Integer failTimeoutSeconds) {}
 
-    public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {
-    }
+    public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {}
 
     public record Timeouts(int connectSeconds, int readSeconds, int sendSeconds) {
         public static final Timeouts DEFAULT = new Timeouts(5, 60, 60);
@@ -76,9 +103,21 @@ public record ServiceConfig(String name, List<String> domains, List<String> agen
      *                      {@link ProxyServices} seals them: the new plaintext, or null to keep the stored value),
      *                      never answered (reads show {@code {"set": true}}), opened only for the agents' section
      */
-    public record Containers(String image, JsonNode command, Map<String, String> env, Integer port, int replicas,
-            Double cpus, Long memoryBytes, String restartPolicy, String network, String user,
-            boolean readOnlyRootFilesystem, List<String> capAdd, Integer pidsLimit, Map<String, String> secretEnv) {
+    public record Containers(
+            String image,
+            JsonNode command,
+            Map<String, String> env,
+            Integer port,
+            int replicas,
+            Double cpus,
+            Long memoryBytes,
+            String restartPolicy,
+            String network,
+            String user,
+            boolean readOnlyRootFilesystem,
+            List<String> capAdd,
+            Integer pidsLimit,
+            Map<String, String> secretEnv) {
         public static final String DEFAULT_RESTART = "no";
         public static final String DEFAULT_NETWORK = "host";
 
@@ -89,38 +128,98 @@ public record ServiceConfig(String name, List<String> domains, List<String> agen
             restartPolicy = restartPolicy == null ? DEFAULT_RESTART : restartPolicy;
             network = network == null ? DEFAULT_NETWORK : network;
             capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
-            secretEnv = secretEnv == null || secretEnv.isEmpty() ? Map.of()
+            secretEnv = secretEnv == null || secretEnv.isEmpty()
+                    ? Map.of()
                     : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(secretEnv));
         }
 
         /** The same containers with other (sealed) secret variables. */
         public Containers withSecretEnv(Map<String, String> sealed) {
-            return new Containers(image, command, env, port, replicas, cpus, memoryBytes, restartPolicy, network, user,
-                    readOnlyRootFilesystem, capAdd, pidsLimit, sealed);
+            return new Containers(
+                    image,
+                    command,
+                    env,
+                    port,
+                    replicas,
+                    cpus,
+                    memoryBytes,
+                    restartPolicy,
+                    network,
+                    user,
+                    readOnlyRootFilesystem,
+                    capAdd,
+                    pidsLimit,
+                    sealed);
         }
 
         /** The same containers with another replica count. */
         public Containers withReplicas(int n) {
-            return new Containers(image, command, env, port, n, cpus, memoryBytes, restartPolicy, network, user,
-                    readOnlyRootFilesystem, capAdd, pidsLimit, secretEnv);
+            return new Containers(
+                    image,
+                    command,
+                    env,
+                    port,
+                    n,
+                    cpus,
+                    memoryBytes,
+                    restartPolicy,
+                    network,
+                    user,
+                    readOnlyRootFilesystem,
+                    capAdd,
+                    pidsLimit,
+                    secretEnv);
         }
     }
 
     /** The same service with other containers. */
     public ServiceConfig withContainers(Containers c) {
-        return new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders,
-                responseHeaders, websockets, c, allowUnsafeTargets, tls);
+        return new ServiceConfig(
+                name,
+                domains,
+                agentIds,
+                upstream,
+                timeouts,
+                maxBodySize,
+                requestHeaders,
+                responseHeaders,
+                websockets,
+                c,
+                allowUnsafeTargets,
+                tls);
     }
 
     /** The same service with another {@code tls}. */
     public ServiceConfig withTls(TlsSetting t) {
-        return new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders,
-                responseHeaders, websockets, containers, allowUnsafeTargets, t);
+        return new ServiceConfig(
+                name,
+                domains,
+                agentIds,
+                upstream,
+                timeouts,
+                maxBodySize,
+                requestHeaders,
+                responseHeaders,
+                websockets,
+                containers,
+                allowUnsafeTargets,
+                t);
     }
 
     /** The same service with another replica count (its containers must exist). */
     public ServiceConfig withReplicas(int n) {
-        return new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize, requestHeaders,
-                responseHeaders, websockets, containers.withReplicas(n), allowUnsafeTargets, tls);
+        return new ServiceConfig(
+                name,
+                domains,
+                agentIds,
+                upstream,
+                timeouts,
+                maxBodySize,
+                requestHeaders,
+                responseHeaders,
+                websockets,
+                containers.withReplicas(n),
+                allowUnsafeTargets,
+                tls);
     }
 }

@@ -12,7 +12,6 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import dev.fleetgate.api.ApiException;
-
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.proxy.Target;
 
@@ -22,7 +21,9 @@ public final class ServiceDirectoryImpl implements ServiceDirectory {
     private final ServiceStore store;
 
     /** Optional so that the read-only view never waits for the writing side's references. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ProxyServices writer;
 
@@ -67,7 +68,15 @@ public final class ServiceDirectoryImpl implements ServiceDirectory {
         List<Target> targets = c.upstream().targets().stream()
                 .map(t -> new Target(t.host(), t.port(), t.weight(), t.maxFails(), t.failTimeoutSeconds(), false))
                 .toList();
-        return new ServiceInfo(s.id().toString(), c.name(), s.revision(), c.domains(), c.agentIds(), targets,
-                c.containers() != null, c.containers() == null ? 0 : c.containers().replicas(), c.tls());
+        return new ServiceInfo(
+                s.id().toString(),
+                c.name(),
+                s.revision(),
+                c.domains(),
+                c.agentIds(),
+                targets,
+                c.containers() != null,
+                c.containers() == null ? 0 : c.containers().replicas(),
+                c.tls());
     }
 }

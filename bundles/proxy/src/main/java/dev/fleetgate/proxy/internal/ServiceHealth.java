@@ -24,8 +24,7 @@ public final class ServiceHealth {
     public static final String DOWN = "DOWN";
     public static final String UNKNOWN = "UNKNOWN";
 
-    private ServiceHealth() {
-    }
+    private ServiceHealth() {}
 
     /**
      * @param agents       the service's state on each assigned agent
@@ -33,13 +32,14 @@ public final class ServiceHealth {
      * @param withReplicas whether the service runs managed containers (then each agent's
      *                     {@code containers} summary counts)
      */
-    public static String of(List<ServiceStatus.AgentState> agents, List<ServiceStatus.TargetState> targets,
-            boolean withReplicas) {
+    public static String of(
+            List<ServiceStatus.AgentState> agents, List<ServiceStatus.TargetState> targets, boolean withReplicas) {
         if (agents.isEmpty()) {
             return UNKNOWN;
         }
         long reportedTargets = targets.stream().filter(t -> t.healthy() != null).count();
-        long unhealthy = targets.stream().filter(t -> Boolean.FALSE.equals(t.healthy())).count();
+        long unhealthy =
+                targets.stream().filter(t -> Boolean.FALSE.equals(t.healthy())).count();
         int desired = 0;
         int ready = 0;
         boolean replicasReported = false;

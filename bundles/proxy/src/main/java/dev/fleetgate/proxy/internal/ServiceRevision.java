@@ -11,8 +11,8 @@ import java.time.Instant;
  * @param sourceRevision for a rollback, the revision whose configuration it restored; else null
  * @param config         null in listings
  */
-public record ServiceRevision(long revision, Instant changedAt, String changedBy, String action, Long sourceRevision,
-        ServiceConfig config) {
+public record ServiceRevision(
+        long revision, Instant changedAt, String changedBy, String action, Long sourceRevision, ServiceConfig config) {
     public static final String CREATED = "CREATED";
     public static final String UPDATED = "UPDATED";
     public static final String SCALED = "SCALED";

@@ -42,17 +42,20 @@ public final class ServiceStatus {
      * The REST shape of {@code GET /services/{id}/status}; {@code replicas} is empty without
      * containers; {@code health} is derived by {@link ServiceHealth}.
      */
-    public record View(long revision, String health, List<AgentState> agents, List<TargetState> targets,
-            List<ContainerReports.Replica> replicas, TlsState tls) {
-    }
+    public record View(
+            long revision,
+            String health,
+            List<AgentState> agents,
+            List<TargetState> targets,
+            List<ContainerReports.Replica> replicas,
+            TlsState tls) {}
 
     /**
      * The service's {@code tls} (null when off): {@code problem} says why it is not served over HTTPS when
      * no module serving TLS is installed (no {@link ProxySpecContributor} with
      * {@code fleetgate.proxy.provides=tls}); null otherwise (the certificates module reports the rest).
      */
-    public record TlsState(String mode, String problem) {
-    }
+    public record TlsState(String mode, String problem) {}
 
     /** The problem while no TLS module is installed. */
     static final String NO_TLS_MODULE = "not served over HTTPS: no module serving TLS (the certificates module)"
@@ -65,8 +68,14 @@ public final class ServiceStatus {
      *                        {@code reload} or {@code start}; null until it reported one
      * @param appliedAt       when (ISO-8601), or null
      */
-    public record AgentState(String agentId, Long appliedRevision, String state, String error,
-            ContainerReports.Summary containers, String applyMode, String appliedAt) {
+    public record AgentState(
+            String agentId,
+            Long appliedRevision,
+            String state,
+            String error,
+            ContainerReports.Summary containers,
+            String applyMode,
+            String appliedAt) {
         AgentState(String agentId, Long appliedRevision, String state, String error) {
             this(agentId, appliedRevision, state, error, null, null, null);
         }
@@ -76,22 +85,26 @@ public final class ServiceStatus {
         }
 
         AgentState with(TargetHealth.Applied a) {
-            return a == null ? this : new AgentState(agentId, appliedRevision, state, error, containers, a.mode(), a.at());
+            return a == null
+                    ? this
+                    : new AgentState(agentId, appliedRevision, state, error, containers, a.mode(), a.at());
         }
     }
 
     /** @param healthy null until an agent reported the target */
-    public record TargetState(String host, int port, Boolean healthy) {
-    }
+    public record TargetState(String host, int port, Boolean healthy) {}
 
     private final ServiceStore store;
     private final DesiredStateService desiredState;
     private final TargetHealth health;
     private final ContainerReports containers;
     private final RolloutTracker tracker = new RolloutTracker();
-    private final java.util.concurrent.atomic.AtomicInteger tlsProviders = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger tlsProviders =
+            new java.util.concurrent.atomic.AtomicInteger();
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             target = "(" + ProxySpecContributor.PROVIDES + "=" + ProxySpecContributor.PROVIDES_TLS + ")",
             unbind = "removeTlsProvider")
     void addTlsProvider(ProxySpecContributor c) {
@@ -103,8 +116,11 @@ public final class ServiceStatus {
     }
 
     @Activate
-    public ServiceStatus(@Reference ServiceStore store, @Reference DesiredStateService desiredState,
-            @Reference TargetHealth health, @Reference ContainerReports containers) {
+    public ServiceStatus(
+            @Reference ServiceStore store,
+            @Reference DesiredStateService desiredState,
+            @Reference TargetHealth health,
+            @Reference ContainerReports containers) {
         this.store = store;
         this.desiredState = desiredState;
         this.health = health;
@@ -129,7 +145,10 @@ public final class ServiceStatus {
         Map<String, Map<String, SectionState>> states = new java.util.HashMap<>();
         Map<UUID, String> out = new LinkedHashMap<>();
         for (StoredService s : services) {
-            out.put(s.id(), status(s, agentId -> states.computeIfAbsent(agentId, desiredState::state)).health());
+            out.put(
+                    s.id(),
+                    status(s, agentId -> states.computeIfAbsent(agentId, desiredState::state))
+                            .health());
         }
         return out;
     }
@@ -149,9 +168,15 @@ public final class ServiceStatus {
                     .with(health.applied(agentId));
             agents.add(c == null ? a : a.with(containers.summary(agentId, sid, c.replicas())));
         }
-        List<ContainerReports.Replica> replicas = c == null ? List.of() : containers.replicas(sid, s.config().agentIds());
+        List<ContainerReports.Replica> replicas =
+                c == null ? List.of() : containers.replicas(sid, s.config().agentIds());
         List<TargetState> targets = targets(s);
-        return new View(s.revision(), ServiceHealth.of(agents, targets, c != null), agents, targets, replicas,
+        return new View(
+                s.revision(),
+                ServiceHealth.of(agents, targets, c != null),
+                agents,
+                targets,
+                replicas,
                 tlsState(s.config().tls(), tlsProviders.get() > 0));
     }
 
@@ -179,7 +204,10 @@ public final class ServiceStatus {
         }
     }
 
-    private AgentState agentState(StoredService s, String agentId, Long carrier,
+    private AgentState agentState(
+            StoredService s,
+            String agentId,
+            Long carrier,
             java.util.function.Function<String, Map<String, SectionState>> states) {
         SectionState st;
         try {
@@ -204,8 +232,8 @@ public final class ServiceStatus {
     }
 
     private List<TargetState> targets(StoredService s) {
-        Map<TargetHealth.HostPort, Boolean> reported = new LinkedHashMap<>(
-                health.health(s.id().toString(), s.config().agentIds()));
+        Map<TargetHealth.HostPort, Boolean> reported =
+                new LinkedHashMap<>(health.health(s.id().toString(), s.config().agentIds()));
         List<TargetState> out = new ArrayList<>();
         for (ServiceConfig.Target t : s.config().upstream().targets()) {
             TargetHealth.HostPort hp = new TargetHealth.HostPort(t.host(), t.port());
@@ -213,9 +241,11 @@ public final class ServiceStatus {
         }
         // Targets the agents run themselves (container replicas), after the configured ones.
         reported.entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<TargetHealth.HostPort, Boolean> e) -> e.getKey().host())
+                .sorted(Comparator.comparing((Map.Entry<TargetHealth.HostPort, Boolean> e) ->
+                                e.getKey().host())
                         .thenComparingInt(e -> e.getKey().port()))
-                .forEach(e -> out.add(new TargetState(e.getKey().host(), e.getKey().port(), e.getValue())));
+                .forEach(e ->
+                        out.add(new TargetState(e.getKey().host(), e.getKey().port(), e.getValue())));
         return out;
     }
 }

@@ -39,7 +39,9 @@ public final class ServiceStore {
     private final DataSource dataSource;
 
     @Activate
-    public ServiceStore(@Reference(target = Database.TARGET) DataSource dataSource, @Reference SchemaMigrator migrator,
+    public ServiceStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
             BundleContext context) {
         this(dataSource);
         migrator.migrate("proxy", context.getBundle(), "db/proxy");
@@ -89,8 +91,13 @@ public final class ServiceStore {
                 }
             }
             insertDomains(c, id, config);
-            return recorded(c, one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow(),
-                    by, ServiceRevision.CREATED, null);
+            return recorded(
+                    c,
+                    one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
+                            .orElseThrow(),
+                    by,
+                    ServiceRevision.CREATED,
+                    null);
         });
     }
 
@@ -134,8 +141,13 @@ public final class ServiceStore {
                 ps.executeUpdate();
             }
             insertDomains(c, id, config);
-            return recorded(c, one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id).orElseThrow(),
-                    by, action, source);
+            return recorded(
+                    c,
+                    one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
+                            .orElseThrow(),
+                    by,
+                    action,
+                    source);
         });
     }
 
@@ -145,8 +157,8 @@ public final class ServiceStore {
      *
      * @return the updated service, or empty when it is gone or changed meanwhile
      */
-    public Optional<StoredService> updateIfRevision(UUID id, long revision, ServiceConfig config, String by,
-            String action) {
+    public Optional<StoredService> updateIfRevision(
+            UUID id, long revision, ServiceConfig config, String by, String action) {
         return Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE proxy_service SET config = ?::jsonb,"
                     + " revision = revision + 1, updated_at = now() WHERE id = ? AND revision = ? AND name = ?"
@@ -156,8 +168,7 @@ public final class ServiceStore {
                 ps.setLong(3, revision);
                 ps.setString(4, config.name());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(recorded(c, read(rs), by, action, null))
-                            : Optional.empty();
+                    return rs.next() ? Optional.of(recorded(c, read(rs), by, action, null)) : Optional.empty();
                 }
             }
         });
@@ -199,8 +210,13 @@ public final class ServiceStore {
 
     private static ServiceRevision revision(ResultSet rs, ServiceConfig config) throws SQLException {
         Long source = rs.getObject(5, Long.class);
-        return new ServiceRevision(rs.getLong(1), rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getString(3),
-                rs.getString(4), source, config);
+        return new ServiceRevision(
+                rs.getLong(1),
+                rs.getObject(2, OffsetDateTime.class).toInstant(),
+                rs.getString(3),
+                rs.getString(4),
+                source,
+                config);
     }
 
     /** Records {@code s} in the history (same transaction) and drops revisions beyond {@link #KEPT_REVISIONS}. */
@@ -217,8 +233,8 @@ public final class ServiceStore {
             ps.setObject(7, source);
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM proxy_service_revision WHERE service_id = ? AND revision <= ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM proxy_service_revision WHERE service_id = ? AND revision <= ?")) {
             ps.setObject(1, s.id());
             ps.setLong(2, s.revision() - KEPT_REVISIONS);
             ps.executeUpdate();
@@ -288,8 +304,12 @@ public final class ServiceStore {
 
     private static StoredService read(ResultSet rs) throws SQLException {
         UUID id = rs.getObject(1, UUID.class);
-        return new StoredService(id, rs.getLong(2), config(rs.getString(3), id),
-                rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant());
+        return new StoredService(
+                id,
+                rs.getLong(2),
+                config(rs.getString(3), id),
+                rs.getObject(4, OffsetDateTime.class).toInstant(),
+                rs.getObject(5, OffsetDateTime.class).toInstant());
     }
 
     private static ServiceConfig config(String json, UUID id) {
@@ -309,7 +329,9 @@ public final class ServiceStore {
     }
 
     private static ApiException nameTaken(String name) {
-        return new ApiException(409, "Service name already used",
+        return new ApiException(
+                409,
+                "Service name already used",
                 List.of(new FieldError("name", name + " is already used by another service")));
     }
 

@@ -68,8 +68,8 @@ public final class ServiceValidator {
         List<String> domains = domains(r, body);
         List<String> agentIds = agentIds(r, body);
         JsonNode containersNode = r.object(body, "containers", "containers", false);
-        ServiceConfig.Containers containers = containersNode == null ? null
-                : ContainersValidator.containers(r, containersNode);
+        ServiceConfig.Containers containers =
+                containersNode == null ? null : ContainersValidator.containers(r, containersNode);
         boolean hasContainers = containersNode != null;
         JsonNode upstreamNode = r.object(body, "upstream", "upstream", !hasContainers);
         boolean allowUnsafe = r.bool(body, "allowUnsafeTargets", "allowUnsafeTargets", false);
@@ -83,8 +83,21 @@ public final class ServiceValidator {
         if (!r.errors().isEmpty()) {
             return new Result(null, r.errors());
         }
-        return new Result(new ServiceConfig(name, domains, agentIds, upstream, timeouts, maxBodySize,
-                requestHeaders, responseHeaders, websockets, containers, allowUnsafe, tls), List.of());
+        return new Result(
+                new ServiceConfig(
+                        name,
+                        domains,
+                        agentIds,
+                        upstream,
+                        timeouts,
+                        maxBodySize,
+                        requestHeaders,
+                        responseHeaders,
+                        websockets,
+                        containers,
+                        allowUnsafe,
+                        tls),
+                List.of());
     }
 
     private static List<String> domains(Fields r, JsonNode body) {
@@ -225,8 +238,10 @@ public final class ServiceValidator {
         String p = "upstream.healthCheck";
         String path = r.text(hc, "path", p + ".path", true);
         if (path != null && !SafeText.isUrlPath(path)) {
-            r.error(p + ".path", "must start with '/' and contain only URL path and query characters"
-                    + " (no spaces, quotes, ';', '{', '}', '$' or '\\')");
+            r.error(
+                    p + ".path",
+                    "must start with '/' and contain only URL path and query characters"
+                            + " (no spaces, quotes, ';', '{', '}', '$' or '\\')");
         }
         Integer interval = r.integer(hc, "intervalSeconds", p + ".intervalSeconds", 1, MAX_SECONDS, 5);
         Integer timeout = r.integer(hc, "timeoutSeconds", p + ".timeoutSeconds", 1, MAX_SECONDS, 2);
@@ -248,8 +263,8 @@ public final class ServiceValidator {
         if (t == null) {
             return TlsSetting.OFF;
         }
-        String mode = r.choice(t, "mode", "tls.mode", List.of(TlsSetting.OFF_MODE, TlsSetting.AUTO, TlsSetting.CUSTOM),
-                null);
+        String mode =
+                r.choice(t, "mode", "tls.mode", List.of(TlsSetting.OFF_MODE, TlsSetting.AUTO, TlsSetting.CUSTOM), null);
         if (mode == null && !r.failed("tls.mode")) {
             r.error("tls.mode", "is required (off, auto or custom)");
         }
@@ -261,7 +276,10 @@ public final class ServiceValidator {
         boolean redirect = r.bool(t, "redirectHttp", "tls.redirectHttp", true);
         Integer hsts = r.integer(t, "hstsMaxAgeSeconds", "tls.hstsMaxAgeSeconds", 0, MAX_HSTS_SECONDS, null);
         r.unknown(t, Set.of("mode", "certificateId", "redirectHttp", "hstsMaxAgeSeconds"), "tls");
-        return new TlsSetting(mode, certificateId == null ? null : certificateId.toString(), redirect,
+        return new TlsSetting(
+                mode,
+                certificateId == null ? null : certificateId.toString(),
+                redirect,
                 hsts == null ? null : hsts.longValue());
     }
 
@@ -306,8 +324,10 @@ public final class ServiceValidator {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();
             if (!SafeText.isHeaderName(key)) {
-                r.error(name, "header #" + (i + 1) + ": the name must be 1-128 token characters"
-                        + " (letters, digits, !#%&*+-.^_`|~)");
+                r.error(
+                        name,
+                        "header #" + (i + 1) + ": the name must be 1-128 token characters"
+                                + " (letters, digits, !#%&*+-.^_`|~)");
                 continue;
             }
             String field = name + "." + key;

@@ -36,8 +36,8 @@ import dev.fleetgate.proxy.Upstream;
  */
 public final class SpecBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(SpecBuilder.class);
-    private static final Comparator<StoredService> ORDER = Comparator.comparing(StoredService::name)
-            .thenComparing(StoredService::id);
+    private static final Comparator<StoredService> ORDER =
+            Comparator.comparing(StoredService::name).thenComparing(StoredService::id);
 
     private final int edgeTargetPort;
 
@@ -55,7 +55,8 @@ public final class SpecBuilder {
      * @param services every service
      * @param agents   looks up other agents (edge role: their addresses)
      */
-    public ProxySpec build(AgentInfo agent, List<StoredService> services, Function<String, Optional<AgentInfo>> agents) {
+    public ProxySpec build(
+            AgentInfo agent, List<StoredService> services, Function<String, Optional<AgentInfo>> agents) {
         List<StoredService> sorted = new ArrayList<>(services);
         sorted.sort(ORDER);
         boolean edge = AgentInfo.ROLE_EDGE.equals(agent.role());
@@ -88,20 +89,31 @@ public final class SpecBuilder {
                     current = next;
                 }
             } catch (RuntimeException e) {
-                LOG.error("Proxy spec contributor {} failed for agent {}; its contribution is skipped", c, agent.id(), e);
+                LOG.error(
+                        "Proxy spec contributor {} failed for agent {}; its contribution is skipped", c, agent.id(), e);
             }
         }
         return current;
     }
 
-    private static Site site(StoredService s, Map<String, String> requestHeaders,
-            Map<String, String> responseHeaders) {
+    private static Site site(StoredService s, Map<String, String> requestHeaders, Map<String, String> responseHeaders) {
         ServiceConfig c = s.config();
         ServiceConfig.Timeouts t = c.timeouts();
-        return new Site(s.id().toString(), s.id().toString(), c.name(), c.domains(), List.of(Listen.HTTP),
-                List.of(Location.proxy("/", upstreamName(s))), null, List.of(), List.of(),
-                SafeText.bytes(c.maxBodySize()), new Timeouts(t.connectSeconds(), t.readSeconds(), t.sendSeconds()),
-                requestHeaders, responseHeaders, c.websockets());
+        return new Site(
+                s.id().toString(),
+                s.id().toString(),
+                c.name(),
+                c.domains(),
+                List.of(Listen.HTTP),
+                List.of(Location.proxy("/", upstreamName(s))),
+                null,
+                List.of(),
+                List.of(),
+                SafeText.bytes(c.maxBodySize()),
+                new Timeouts(t.connectSeconds(), t.readSeconds(), t.sendSeconds()),
+                requestHeaders,
+                responseHeaders,
+                c.websockets());
     }
 
     private static Upstream hostUpstream(StoredService s) {
@@ -111,7 +123,8 @@ public final class SpecBuilder {
             targets.add(new Target(t.host(), t.port(), t.weight(), t.maxFails(), t.failTimeoutSeconds(), false));
         }
         ServiceConfig.HealthCheck h = u.healthCheck();
-        HealthCheck hc = h == null ? null
+        HealthCheck hc = h == null
+                ? null
                 : new HealthCheck(h.path(), h.intervalSeconds(), h.timeoutSeconds(), h.fall(), h.rise());
         return new Upstream(upstreamName(s), s.id().toString(), lbMethod(u.lbMethod()), u.keepalive(), targets, hc);
     }
@@ -122,8 +135,11 @@ public final class SpecBuilder {
             if (id.equals(self.id())) {
                 continue;
             }
-            agents.apply(id).map(AgentInfo::address).filter(a -> a != null && !a.isBlank())
-                    .map(SpecBuilder::stripBrackets).ifPresent(addresses::add);
+            agents.apply(id)
+                    .map(AgentInfo::address)
+                    .filter(a -> a != null && !a.isBlank())
+                    .map(SpecBuilder::stripBrackets)
+                    .ifPresent(addresses::add);
         }
         List<Target> targets = new ArrayList<>();
         for (String a : addresses) {
@@ -131,8 +147,10 @@ public final class SpecBuilder {
             if (IpAddresses.isIpv4(a) || IpAddresses.isIpv6(a) || isHostname(a)) {
                 targets.add(Target.of(a, edgeTargetPort));
             } else {
-                LOG.warn("Agent address {} of service {} is not an IP address or host name; left out of the edge",
-                        a.replaceAll("[^\\x20-\\x7e]", "?"), s.name());
+                LOG.warn(
+                        "Agent address {} of service {} is not an IP address or host name; left out of the edge",
+                        a.replaceAll("[^\\x20-\\x7e]", "?"),
+                        s.name());
             }
         }
         ServiceConfig.Upstream u = s.config().upstream();

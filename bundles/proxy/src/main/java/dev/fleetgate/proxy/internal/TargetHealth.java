@@ -23,20 +23,19 @@ import dev.fleetgate.api.Topics;
  * ({@code status.proxy.targets = [{serviceId, host, port, healthy}]}), kept in memory:
  * each report replaces that agent's previous one.
  */
-@Component(service = {EventHandler.class, TargetHealth.class},
+@Component(
+        service = {EventHandler.class, TargetHealth.class},
         property = EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_REPORT)
 public final class TargetHealth implements EventHandler {
 
     /** One target as one agent sees it. */
-    public record Reported(String serviceId, String host, int port, boolean healthy) {
-    }
+    public record Reported(String serviceId, String host, int port, boolean healthy) {}
 
     /**
      * How an agent applied its last proxy change ({@code status.proxy.nginx.applyMode}: {@code dynamic} without
      * a reload of nginx, {@code reload}, or {@code start} of a stopped nginx) and when.
      */
-    public record Applied(String mode, String at) {
-    }
+    public record Applied(String mode, String at) {}
 
     private static final java.util.Set<String> MODES = java.util.Set.of("dynamic", "reload", "start");
 
@@ -65,7 +64,8 @@ public final class TargetHealth implements EventHandler {
         String at = nginx.path("appliedAt").asText("");
         if (MODES.contains(mode)) {
             try {
-                applied.put(agentId, new Applied(mode, java.time.Instant.parse(at).toString()));
+                applied.put(
+                        agentId, new Applied(mode, java.time.Instant.parse(at).toString()));
             } catch (java.time.format.DateTimeParseException e) {
                 // a malformed report keeps the last good one
             }
@@ -82,10 +82,15 @@ public final class TargetHealth implements EventHandler {
         List<Reported> list = new ArrayList<>();
         for (JsonNode t : targets) {
             JsonNode healthy = t.path("healthy");
-            if (t.path("serviceId").isTextual() && t.path("host").isTextual() && t.path("port").canConvertToInt()
+            if (t.path("serviceId").isTextual()
+                    && t.path("host").isTextual()
+                    && t.path("port").canConvertToInt()
                     && healthy.isBoolean()) {
-                list.add(new Reported(t.path("serviceId").asText(), t.path("host").asText().toLowerCase(Locale.ROOT),
-                        t.path("port").asInt(), healthy.asBoolean()));
+                list.add(new Reported(
+                        t.path("serviceId").asText(),
+                        t.path("host").asText().toLowerCase(Locale.ROOT),
+                        t.path("port").asInt(),
+                        healthy.asBoolean()));
             }
         }
         byAgent.put(agentId, List.copyOf(list));
@@ -109,8 +114,7 @@ public final class TargetHealth implements EventHandler {
     }
 
     /** A target address. */
-    public record HostPort(String host, int port) {
-    }
+    public record HostPort(String host, int port) {}
 
     private static JsonNode status(Object property) {
         if (property instanceof JsonNode n) {

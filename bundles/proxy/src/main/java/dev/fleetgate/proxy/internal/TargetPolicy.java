@@ -21,11 +21,12 @@ public final class TargetPolicy {
     /** nginx status port, Karaf SSH, the core's HTTP(S), PostgreSQL, the Docker engine's TCP ports. */
     public static final String DEFAULT_RESERVED_PORTS = "18081,8101,8080,8443,5432,2375,2376";
 
-    private static final Set<String> METADATA_NAMES = Set.of("metadata", "metadata.google.internal",
-            "metadata.goog", "instance-data", "instance-data.ec2.internal");
+    private static final Set<String> METADATA_NAMES = Set.of(
+            "metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal");
 
-    private static final byte[] AWS_IPV6_METADATA = {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0x02, 0x54};
+    private static final byte[] AWS_IPV6_METADATA = {
+        (byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54
+    };
 
     private final Set<Integer> reservedPorts;
 
@@ -66,8 +67,8 @@ public final class TargetPolicy {
             return "must not be a link-local or cloud metadata address";
         }
         if (!allowUnsafe && isThisHost(host) && reservedPorts.contains(port)) {
-            return "port " + port + " on the agent's own host is reserved for the agent's servers "
-                    + reservedPorts + " (an admin may set allowUnsafeTargets)";
+            return "port " + port + " on the agent's own host is reserved for the agent's servers " + reservedPorts
+                    + " (an admin may set allowUnsafeTargets)";
         }
         return null;
     }

@@ -14,8 +14,7 @@ import dev.fleetgate.proxy.internal.StoredService;
 
 /** The REST shape of a service: id, name, revision, the configuration, then the times. */
 final class ServiceJson {
-    private ServiceJson() {
-    }
+    private ServiceJson() {}
 
     static ObjectNode of(StoredService s) {
         ObjectNode n = Json.MAPPER.createObjectNode();

@@ -45,8 +45,8 @@ import dev.fleetgate.proxy.internal.StoredService;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class ServicesResource implements RestResource {
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final ProxyServices services;
     private final ServiceStatus status;
@@ -61,18 +61,22 @@ public final class ServicesResource implements RestResource {
     public List<ObjectNode> list() {
         List<StoredService> all = services.list();
         Map<UUID, String> health = status.health(all);
-        return all.stream().map(s -> {
-            ObjectNode n = ServiceJson.of(s);
-            n.put("health", health.getOrDefault(s.id(), ServiceHealth.UNKNOWN));
-            return n;
-        }).toList();
+        return all.stream()
+                .map(s -> {
+                    ObjectNode n = ServiceJson.of(s);
+                    n.put("health", health.getOrDefault(s.id(), ServiceHealth.UNKNOWN));
+                    return n;
+                })
+                .toList();
     }
 
     @POST
     public Response create(JsonNode body, @Context UriInfo uri, @Context SecurityContext caller) {
         StoredService s = services.create(body, admin(caller), user(caller));
-        return Response.created(uri.getAbsolutePathBuilder().path(s.id().toString()).build())
-                .entity(ServiceJson.written(s)).build();
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(s.id().toString()).build())
+                .entity(ServiceJson.written(s))
+                .build();
     }
 
     @GET
@@ -136,7 +140,9 @@ public final class ServicesResource implements RestResource {
 
     /** @return the caller's user name, for the revision history */
     static String user(SecurityContext caller) {
-        return caller == null || caller.getUserPrincipal() == null ? null : caller.getUserPrincipal().getName();
+        return caller == null || caller.getUserPrincipal() == null
+                ? null
+                : caller.getUserPrincipal().getName();
     }
 
     @GET

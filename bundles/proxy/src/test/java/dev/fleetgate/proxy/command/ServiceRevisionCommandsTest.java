@@ -25,14 +25,16 @@ import dev.fleetgate.proxy.internal.StoredService;
 class ServiceRevisionCommandsTest {
     private final ProxyServices services = mock(ProxyServices.class);
     private final UUID id = UUID.randomUUID();
-    private final StoredService shop = new StoredService(id, 3, mock(ServiceConfig.class), Instant.EPOCH, Instant.EPOCH);
+    private final StoredService shop =
+            new StoredService(id, 3, mock(ServiceConfig.class), Instant.EPOCH, Instant.EPOCH);
 
     @Test
     void revisionsAreListedNewestFirstWithTheCurrentMarked() {
         when(services.findByNameOrId("shop")).thenReturn(Optional.of(shop));
-        when(services.revisions(id)).thenReturn(List.of(
-                new ServiceRevision(3, Instant.EPOCH, "shell", ServiceRevision.ROLLED_BACK, 1L, null),
-                new ServiceRevision(2, Instant.EPOCH, "bob", ServiceRevision.UPDATED, null, null)));
+        when(services.revisions(id))
+                .thenReturn(List.of(
+                        new ServiceRevision(3, Instant.EPOCH, "shell", ServiceRevision.ROLLED_BACK, 1L, null),
+                        new ServiceRevision(2, Instant.EPOCH, "bob", ServiceRevision.UPDATED, null, null)));
         ServiceRevisionsCommand c = new ServiceRevisionsCommand();
         c.service = "shop";
         c.services = services;

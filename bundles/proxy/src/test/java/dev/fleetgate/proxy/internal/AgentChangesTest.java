@@ -27,11 +27,15 @@ class AgentChangesTest {
     void aStatusChangeRecomputesOnlyEdgeAgents() {
         DesiredStateService desired = mock(DesiredStateService.class);
         AgentDirectory agents = mock(AgentDirectory.class);
-        when(agents.list()).thenReturn(List.of(agent("h1", AgentInfo.ROLE_HOST), agent("e1", AgentInfo.ROLE_EDGE),
-                agent("h2", AgentInfo.ROLE_HOST), agent("e2", AgentInfo.ROLE_EDGE)));
+        when(agents.list())
+                .thenReturn(List.of(
+                        agent("h1", AgentInfo.ROLE_HOST),
+                        agent("e1", AgentInfo.ROLE_EDGE),
+                        agent("h2", AgentInfo.ROLE_HOST),
+                        agent("e2", AgentInfo.ROLE_EDGE)));
 
-        new AgentChanges(desired, agents).handleEvent(new Event(Topics.AGENT_STATUS,
-                Map.of("agentId", "h1", "status", "ONLINE")));
+        new AgentChanges(desired, agents)
+                .handleEvent(new Event(Topics.AGENT_STATUS, Map.of("agentId", "h1", "status", "ONLINE")));
 
         verify(desired).changed(ProxySpec.SECTION, "e1");
         verify(desired).changed(ProxySpec.SECTION, "e2");

@@ -9,8 +9,7 @@ final class Bodies {
     static final String AGENT = "0b7c5a1e-2f0a-4d43-9a57-6f1f0f0c0a01";
     static final String AGENT2 = "0b7c5a1e-2f0a-4d43-9a57-6f1f0f0c0a02";
 
-    private Bodies() {
-    }
+    private Bodies() {}
 
     static ObjectNode json(String singleQuoted) {
         try {

@@ -5,10 +5,10 @@ import static dev.fleetgate.proxy.internal.ValidatorAssertions.valid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -32,23 +32,51 @@ class ContainersValidatorTest {
     }
 
     @ParameterizedTest
-    @CsvSource(quoteCharacter = '"', value = {"'256m',268435456", "'256M',268435456", "'1g',1073741824", "'6144k',6291456", "'6291456',6291456",
-            "6291456,6291456", "'1024g',1099511627776", "'10485760b',10485760"})
+    @CsvSource(
+            quoteCharacter = '"',
+            value = {
+                "'256m',268435456",
+                "'256M',268435456",
+                "'1g',1073741824",
+                "'6144k',6291456",
+                "'6291456',6291456",
+                "6291456,6291456",
+                "'1024g',1099511627776",
+                "'10485760b',10485760"
+            })
     void memoryTakesSizesWithUnitsOrBytes(String memory, long bytes) {
         assertEquals(bytes, valid(body("'memory':" + memory)).containers().memoryBytes());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"'5m'", "'1025g'", "'256mb'", "'-1'", "'1.5g'", "'m'", "''", "1", "true", "'99999999999999g'",
-            "'256 m'", "[]"})
+    @ValueSource(
+            strings = {
+                "'5m'",
+                "'1025g'",
+                "'256mb'",
+                "'-1'",
+                "'1.5g'",
+                "'m'",
+                "''",
+                "1",
+                "true",
+                "'99999999999999g'",
+                "'256 m'",
+                "[]"
+            })
     void badMemoryIsRefused(String memory) {
         invalid(body("'memory':" + memory), "containers.memory");
     }
 
     @Test
     void memoryBytesAsGetAnswersItIsAccepted() {
-        assertEquals(268435456L, valid(body("'memoryBytes':268435456")).containers().memoryBytes());
-        assertEquals(268435456L, valid(body("'memory':'256m','memoryBytes':268435456")).containers().memoryBytes());
+        assertEquals(
+                268435456L, valid(body("'memoryBytes':268435456")).containers().memoryBytes());
+        assertEquals(
+                268435456L,
+                valid(body("'memory':'256m','memoryBytes':268435456"))
+                        .containers()
+                        .memoryBytes());
         invalid(body("'memory':'512m','memoryBytes':268435456"), "containers.memory");
         invalid(body("'memoryBytes':'x'"), "containers.memoryBytes");
     }
@@ -56,7 +84,9 @@ class ContainersValidatorTest {
     @ParameterizedTest
     @ValueSource(strings = {"0.01", "0.5", "1", "2.25", "64"})
     void cpusFromAHundredthToSixtyFour(String cpus) {
-        assertEquals(Double.parseDouble(cpus), valid(body("'cpus':" + cpus)).containers().cpus());
+        assertEquals(
+                Double.parseDouble(cpus),
+                valid(body("'cpus':" + cpus)).containers().cpus());
     }
 
     @ParameterizedTest
@@ -68,7 +98,9 @@ class ContainersValidatorTest {
     @ParameterizedTest
     @ValueSource(strings = {"no", "on-failure", "always", "unless-stopped"})
     void restartPolicies(String policy) {
-        assertEquals(policy, valid(body("'restartPolicy':'" + policy + "'")).containers().restartPolicy());
+        assertEquals(
+                policy,
+                valid(body("'restartPolicy':'" + policy + "'")).containers().restartPolicy());
     }
 
     @Test
@@ -82,10 +114,16 @@ class ContainersValidatorTest {
     @Test
     void bridgeNeedsThePortTheContainerListensOn() {
         invalid(body("'network':'bridge'"), "containers.port");
-        ServiceConfig.Containers c = valid(body("'network':'bridge','port':8080")).containers();
+        ServiceConfig.Containers c =
+                valid(body("'network':'bridge','port':8080")).containers();
         assertEquals("bridge", c.network());
         assertEquals(8080, c.port());
-        assertEquals(1, ValidatorAssertions.VALIDATOR.validate(body("'network':'bridge','port':70000")).errors().size(),
+        assertEquals(
+                1,
+                ValidatorAssertions.VALIDATOR
+                        .validate(body("'network':'bridge','port':70000"))
+                        .errors()
+                        .size(),
                 "a bad port is reported once");
     }
 

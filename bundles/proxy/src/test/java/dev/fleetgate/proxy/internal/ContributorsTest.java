@@ -51,9 +51,13 @@ class ContributorsTest {
 
     @Test
     void failingOrNullContributorIsSkipped() {
-        ProxySpec base = new SpecBuilder(80).build(AGENT,
-                List.of(SpecBuilderTest.service("shop", 1, Bodies.minimal())), id -> java.util.Optional.empty());
-        ProxySpecContributor tls = (agent, spec) -> spec.mapSites(s -> s.withTls(new Tls("c1", "CERT", "KEY", true, null)));
+        ProxySpec base = new SpecBuilder(80)
+                .build(
+                        AGENT,
+                        List.of(SpecBuilderTest.service("shop", 1, Bodies.minimal())),
+                        id -> java.util.Optional.empty());
+        ProxySpecContributor tls =
+                (agent, spec) -> spec.mapSites(s -> s.withTls(new Tls("c1", "CERT", "KEY", true, null)));
         ProxySpecContributor boom = (agent, spec) -> {
             throw new IllegalStateException("boom");
         };

@@ -21,8 +21,22 @@ import dev.fleetgate.api.FieldError;
  * them into a field that reaches the proxy configuration.
  */
 class InjectionFuzzTest {
-    private static final List<String> PAYLOADS = List.of(";", "}", "{", "\"", "'", "\\", "\r\n", "\n", "\r", "$",
-            "${host}", "x;\n}\nserver {", "\u0000", "\u2028", "\t");
+    private static final List<String> PAYLOADS = List.of(
+            ";",
+            "}",
+            "{",
+            "\"",
+            "'",
+            "\\",
+            "\r\n",
+            "\n",
+            "\r",
+            "$",
+            "${host}",
+            "x;\n}\nserver {",
+            "\u0000",
+            "\u2028",
+            "\t");
     private static final List<String> CONTROL = List.of("\r\n", "\n", "\r", "\u0000", "\u2028", "\t");
 
     /** JSON pointer of a string value → the field its error must name. */
@@ -136,7 +150,8 @@ class InjectionFuzzTest {
         }
         for (String s : strings) {
             for (char ch : s.toCharArray()) {
-                assertTrue(ch >= 0x20 && ch < 0x7f && ";{}\"'\\$".indexOf(ch) < 0,
+                assertTrue(
+                        ch >= 0x20 && ch < 0x7f && ";{}\"'\\$".indexOf(ch) < 0,
                         () -> "unsafe character reached the config: " + s);
             }
         }
@@ -144,8 +159,11 @@ class InjectionFuzzTest {
 
     private static List<String> variants(String original, String payload) {
         int mid = original.length() / 2;
-        return List.of(original + payload, payload + original, original.substring(0, mid) + payload
-                + original.substring(mid), payload);
+        return List.of(
+                original + payload,
+                payload + original,
+                original.substring(0, mid) + payload + original.substring(mid),
+                payload);
     }
 
     private static String original(String pointer) {

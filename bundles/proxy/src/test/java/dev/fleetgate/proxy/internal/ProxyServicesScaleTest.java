@@ -33,15 +33,25 @@ class ProxyServicesScaleTest {
     private final DesiredStateService desired = mock(DesiredStateService.class);
     private final EventAdmin events = mock(EventAdmin.class);
     private final AgentDirectory agents = mock(AgentDirectory.class);
-    private final ProxyServices services = new ProxyServices(store, agents, desired,
-            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()), events, new FakeSecretBox(), Bodies.proxyConfig());
+    private final ProxyServices services = new ProxyServices(
+            store,
+            agents,
+            desired,
+            new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports()),
+            events,
+            new FakeSecretBox(),
+            Bodies.proxyConfig());
     private final UUID id = UUID.randomUUID();
 
     private StoredService stored(long revision, String containers) {
         String body = "{'name':'shop','domains':['shop.test'],'upstream':{'targets':[{'host':'127.0.0.1','port':9001}]}"
                 + (containers == null ? "" : ",'containers':" + containers) + "}";
-        return new StoredService(id, revision, new ServiceValidator(a -> true).validate(Bodies.json(body)).config(),
-                Instant.EPOCH, Instant.EPOCH);
+        return new StoredService(
+                id,
+                revision,
+                new ServiceValidator(a -> true).validate(Bodies.json(body)).config(),
+                Instant.EPOCH,
+                Instant.EPOCH);
     }
 
     @Test
@@ -80,8 +90,9 @@ class ProxyServicesScaleTest {
         StoredService s5 = stored(5, "{'image':'web:2','replicas':1}");
         when(store.get(id)).thenReturn(Optional.of(s4), Optional.of(s5));
         when(store.updateIfRevision(eq(id), eq(4L), any(), any(), any())).thenReturn(Optional.empty());
-        when(store.updateIfRevision(eq(id), eq(5L), any(), any(), any())).thenAnswer(inv -> Optional.of(
-                new StoredService(id, 6, inv.getArgument(2, ServiceConfig.class), Instant.EPOCH, Instant.EPOCH)));
+        when(store.updateIfRevision(eq(id), eq(5L), any(), any(), any()))
+                .thenAnswer(inv -> Optional.of(new StoredService(
+                        id, 6, inv.getArgument(2, ServiceConfig.class), Instant.EPOCH, Instant.EPOCH)));
         StoredService scaled = services.scale(id, Bodies.json("{'replicas':2}"), "tester");
         assertEquals(6, scaled.revision());
         assertEquals("web:2", scaled.config().containers().image(), "the concurrent change is kept");
@@ -91,28 +102,44 @@ class ProxyServicesScaleTest {
     void aServiceThatKeepsChangingEndsIn409() {
         when(store.get(id)).thenReturn(Optional.of(stored(4, "{'image':'web:1'}")));
         when(store.updateIfRevision(any(), anyLong(), any(), any(), any())).thenReturn(Optional.empty());
-        assertEquals(409, assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"))
-                .status());
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"))
+                        .status());
         verify(store, times(5)).updateIfRevision(any(), anyLong(), any(), any(), any());
     }
 
     @Test
     void badCountsServicesWithoutContainersAndUnknownIds() {
         when(store.get(id)).thenReturn(Optional.of(stored(1, "{'image':'web:1'}")));
-        for (String body : List.of("{}", "{'replicas':-1}", "{'replicas':101}", "{'replicas':'2'}", "{'replicas':1.5}",
+        for (String body : List.of(
+                "{}",
+                "{'replicas':-1}",
+                "{'replicas':101}",
+                "{'replicas':'2'}",
+                "{'replicas':1.5}",
                 "{'replicas':null}")) {
-            ApiException e = assertThrows(ApiException.class, () -> services.scale(id, Bodies.json(body), "tester"), body);
+            ApiException e =
+                    assertThrows(ApiException.class, () -> services.scale(id, Bodies.json(body), "tester"), body);
             assertEquals(400, e.status());
             assertEquals("replicas", e.errors().get(0).field());
         }
-        assertEquals(400, assertThrows(ApiException.class, () -> services.scale(id, null, "tester")).status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> services.scale(id, null, "tester"))
+                        .status());
         when(store.get(id)).thenReturn(Optional.of(stored(1, null)));
-        ApiException none = assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"));
+        ApiException none =
+                assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"));
         assertEquals(400, none.status());
-        assertEquals("the service has no managed containers to scale", none.errors().get(0).message());
+        assertEquals(
+                "the service has no managed containers to scale",
+                none.errors().get(0).message());
         when(store.get(id)).thenReturn(Optional.empty());
-        assertEquals(404, assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"))
-                .status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> services.scale(id, Bodies.json("{'replicas':2}"), "tester"))
+                        .status());
         verify(desired, never()).changed(any());
     }
 }

@@ -12,14 +12,17 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.time.Instant;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
@@ -27,9 +30,6 @@ import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
-import org.mockito.ArgumentCaptor;
-import org.osgi.service.event.Event;
-import org.osgi.service.event.EventAdmin;
 
 class ProxyServicesTest {
     private final ServiceStore store = mock(ServiceStore.class);
@@ -47,12 +47,19 @@ class ProxyServicesTest {
         }
     };
     private final ContainerReports reports = new ContainerReports();
-    private final ProxyServices services = new ProxyServices(store, agents, desired,
-            new ServiceStatus(store, desired, new TargetHealth(), reports), events, new FakeSecretBox(), Bodies.proxyConfig());
+    private final ProxyServices services = new ProxyServices(
+            store,
+            agents,
+            desired,
+            new ServiceStatus(store, desired, new TargetHealth(), reports),
+            events,
+            new FakeSecretBox(),
+            Bodies.proxyConfig());
 
     @Test
     void invalidBodyIs400AndNothingIsStored() {
-        ApiException e = assertThrows(ApiException.class, () -> services.create(Bodies.minimal().put("name", "a;b")));
+        ApiException e = assertThrows(
+                ApiException.class, () -> services.create(Bodies.minimal().put("name", "a;b")));
         assertEquals(400, e.status());
         assertEquals("name", e.errors().get(0).field());
         verify(store, never()).create(any(), any());
@@ -62,7 +69,8 @@ class ProxyServicesTest {
     @Test
     void writesSignalTheProxySection() {
         UUID id = UUID.randomUUID();
-        StoredService s = new StoredService(id, 1, ValidatorAssertions.valid(Bodies.minimal()), Instant.EPOCH, Instant.EPOCH);
+        StoredService s =
+                new StoredService(id, 1, ValidatorAssertions.valid(Bodies.minimal()), Instant.EPOCH, Instant.EPOCH);
         when(store.create(any(), any())).thenReturn(s);
         when(store.get(id)).thenReturn(Optional.of(s));
         when(store.update(any(), any(), any())).thenReturn(s);
@@ -73,7 +81,8 @@ class ProxyServicesTest {
         verify(desired, times(3)).changed(ProxySpec.SECTION);
         ArgumentCaptor<Event> posted = ArgumentCaptor.forClass(Event.class);
         verify(events, times(3)).postEvent(posted.capture());
-        assertEquals(List.of("CREATED", "UPDATED", "DELETED"),
+        assertEquals(
+                List.of("CREATED", "UPDATED", "DELETED"),
                 posted.getAllValues().stream().map(e -> e.getProperty("action")).toList());
         posted.getAllValues().forEach(e -> {
             assertEquals(ServiceDirectory.TOPIC_CHANGED, e.getTopic());
@@ -84,7 +93,10 @@ class ProxyServicesTest {
     @Test
     void onlyAnAdminMayAddCapabilitiesOrAllowUnsafeTargets() {
         ObjectNode caps = Bodies.minimal();
-        caps.putObject("containers").put("image", "fleetgate/demo:latest").putArray("capAdd").add("NET_BIND_SERVICE");
+        caps.putObject("containers")
+                .put("image", "fleetgate/demo:latest")
+                .putArray("capAdd")
+                .add("NET_BIND_SERVICE");
         ApiException e = assertThrows(ApiException.class, () -> services.create(caps, false, "tester"));
         assertEquals(400, e.status());
         assertEquals("containers.capAdd", e.errors().get(0).field());
@@ -116,8 +128,8 @@ class ProxyServicesTest {
         c.putObject("secretEnv").put("DB_PASSWORD", "s3cret-value");
         UUID id = UUID.randomUUID();
         ArgumentCaptor<ServiceConfig> created = ArgumentCaptor.forClass(ServiceConfig.class);
-        when(store.create(created.capture(), any())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0),
-                Instant.EPOCH, Instant.EPOCH));
+        when(store.create(created.capture(), any()))
+                .thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0), Instant.EPOCH, Instant.EPOCH));
         StoredService s = services.create(body, false, "tester");
         String sealed = created.getValue().containers().secretEnv().get("DB_PASSWORD");
         assertTrue(sealed.startsWith("sealed:"), sealed);
@@ -136,8 +148,15 @@ class ProxyServicesTest {
 
         // the agent's section keeps the secret sealed (the platform opens it only in the sync answer)
         StoredService placed = new StoredService(id, 1, updated.getValue(), Instant.EPOCH, Instant.EPOCH);
-        JsonNode env = ContainersSection.build(Bodies.AGENT, List.of(placed)).path("services").get(0).path("env");
-        assertEquals(sealed, env.path("DB_PASSWORD").path(dev.fleetgate.api.DesiredStateContributor.SEALED).asText());
+        JsonNode env = ContainersSection.build(Bodies.AGENT, List.of(placed))
+                .path("services")
+                .get(0)
+                .path("env");
+        assertEquals(
+                sealed,
+                env.path("DB_PASSWORD")
+                        .path(dev.fleetgate.api.DesiredStateContributor.SEALED)
+                        .asText());
         assertEquals("s3cret-value", new FakeSecretBox().decrypt(sealed));
         assertFalse(env.toString().contains("s3cret"), env.toString());
         assertEquals("prod", env.path("MODE").asText());
@@ -156,16 +175,22 @@ class ProxyServicesTest {
     @Test
     void whereABridgeExistsOnlyAnAdminMayRunHostNetworkContainers() {
         UUID id = UUID.randomUUID();
-        when(store.create(any(), any())).thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0), Instant.EPOCH, Instant.EPOCH));
+        when(store.create(any(), any()))
+                .thenAnswer(inv -> new StoredService(id, 1, inv.getArgument(0), Instant.EPOCH, Instant.EPOCH));
         ObjectNode host = Bodies.minimal();
         host.putObject("containers").put("image", "fleetgate/demo:latest");
-        services.create(host, false, "tester"); // no report yet (and engines here have no bridge): host is the only choice
-        reports.report(Bodies.AGENT, Bodies.json("{'engine':{'available':true,'bridge':true},'containers':[],'services':[]}"));
+        services.create(
+                host, false, "tester"); // no report yet (and engines here have no bridge): host is the only choice
+        reports.report(
+                Bodies.AGENT, Bodies.json("{'engine':{'available':true,'bridge':true},'containers':[],'services':[]}"));
         ApiException e = assertThrows(ApiException.class, () -> services.create(host, false, "tester"));
         assertEquals("containers.network", e.errors().get(0).field());
         services.create(host, true, "tester");
         ObjectNode bridge = Bodies.minimal();
-        bridge.putObject("containers").put("image", "fleetgate/demo:latest").put("network", "bridge").put("port", 8080);
+        bridge.putObject("containers")
+                .put("image", "fleetgate/demo:latest")
+                .put("network", "bridge")
+                .put("port", 8080);
         services.create(bridge, false, "tester");
         // a service that already ran host networking there may be edited by an operator
         StoredService s = services.create(host, true, "tester");
@@ -178,9 +203,14 @@ class ProxyServicesTest {
     void unknownIdsAre404() {
         UUID id = UUID.randomUUID();
         when(store.get(id)).thenReturn(Optional.empty());
-        assertEquals(404, assertThrows(ApiException.class, () -> services.get(id)).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> services.update(id, Bodies.minimal())).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> services.delete(id)).status());
+        assertEquals(
+                404, assertThrows(ApiException.class, () -> services.get(id)).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> services.update(id, Bodies.minimal()))
+                        .status());
+        assertEquals(
+                404, assertThrows(ApiException.class, () -> services.delete(id)).status());
         verify(desired, never()).changed(any());
         verify(events, never()).postEvent(any());
     }

@@ -36,28 +36,41 @@ class ServiceHealthTest {
         AgentState failedKeepsOld = new AgentState("a2", 2L, "FAILED", "boom");
         AgentState failedNever = new AgentState("a2", null, "FAILED", "boom");
         assertEquals("DEGRADED", ServiceHealth.of(List.of(APPLIED, failedKeepsOld), List.of(UP), false));
-        assertEquals("DEGRADED", ServiceHealth.of(List.of(failedKeepsOld), List.of(UP), false),
+        assertEquals(
+                "DEGRADED",
+                ServiceHealth.of(List.of(failedKeepsOld), List.of(UP), false),
                 "the agent keeps serving its last good configuration");
-        assertEquals("DOWN", ServiceHealth.of(List.of(failedNever), List.of(), false),
-                "nothing ever applied anywhere");
+        assertEquals("DOWN", ServiceHealth.of(List.of(failedNever), List.of(), false), "nothing ever applied anywhere");
         assertEquals("DEGRADED", ServiceHealth.of(List.of(APPLIED, failedNever), List.of(UP), false));
     }
 
     @Test
     void replicas() {
         List<TargetState> none = List.of();
-        assertEquals("HEALTHY", ServiceHealth.of(List.of(
-                APPLIED.with(new ContainerReports.Summary(2, 2, 2, "OK", null))), List.of(UP), true));
-        assertEquals("DEGRADED", ServiceHealth.of(List.of(
-                APPLIED.with(new ContainerReports.Summary(2, 2, 1, "OK", null))), List.of(UP), true));
-        assertEquals("DOWN", ServiceHealth.of(List.of(
-                APPLIED.with(new ContainerReports.Summary(2, 2, 0, "OK", null))), none, true));
-        assertEquals("DEGRADED", ServiceHealth.of(List.of(
-                APPLIED.with(new ContainerReports.Summary(1, 1, 1, "OK", null)),
-                APPLIED2.with(new ContainerReports.Summary(1, 0, 0, "FAILED", "no engine"))), List.of(UP), true),
+        assertEquals(
+                "HEALTHY",
+                ServiceHealth.of(
+                        List.of(APPLIED.with(new ContainerReports.Summary(2, 2, 2, "OK", null))), List.of(UP), true));
+        assertEquals(
+                "DEGRADED",
+                ServiceHealth.of(
+                        List.of(APPLIED.with(new ContainerReports.Summary(2, 2, 1, "OK", null))), List.of(UP), true));
+        assertEquals(
+                "DOWN",
+                ServiceHealth.of(List.of(APPLIED.with(new ContainerReports.Summary(2, 2, 0, "OK", null))), none, true));
+        assertEquals(
+                "DEGRADED",
+                ServiceHealth.of(
+                        List.of(
+                                APPLIED.with(new ContainerReports.Summary(1, 1, 1, "OK", null)),
+                                APPLIED2.with(new ContainerReports.Summary(1, 0, 0, "FAILED", "no engine"))),
+                        List.of(UP),
+                        true),
                 "summed over agents");
-        assertEquals("UNKNOWN", ServiceHealth.of(List.of(
-                APPLIED.with(new ContainerReports.Summary(2, 0, 0, "PENDING", null))), none, true),
+        assertEquals(
+                "UNKNOWN",
+                ServiceHealth.of(
+                        List.of(APPLIED.with(new ContainerReports.Summary(2, 0, 0, "PENDING", null))), none, true),
                 "the agent has not reported its replicas");
     }
 }

@@ -54,8 +54,8 @@ class ServiceRevisionsIT {
             }
         };
         ServiceStatus status = new ServiceStatus(store, desired, new TargetHealth(), new ContainerReports());
-        services = new ProxyServices(store, agents, desired, status, mock(EventAdmin.class), new FakeSecretBox(),
-                Bodies.proxyConfig());
+        services = new ProxyServices(
+                store, agents, desired, status, mock(EventAdmin.class), new FakeSecretBox(), Bodies.proxyConfig());
         resource = new ServicesResource(services, status);
     }
 
@@ -73,8 +73,13 @@ class ServiceRevisionsIT {
 
     private static int port(StoredService s) {
         ProxySpec spec = new SpecBuilder(80).build(HOST, store.list(), id -> Optional.of(HOST));
-        return spec.upstreams().stream().filter(u -> u.serviceId().equals(s.id().toString())).findFirst()
-                .orElseThrow().targets().get(0).port();
+        return spec.upstreams().stream()
+                .filter(u -> u.serviceId().equals(s.id().toString()))
+                .findFirst()
+                .orElseThrow()
+                .targets()
+                .get(0)
+                .port();
     }
 
     @Test
@@ -84,13 +89,25 @@ class ServiceRevisionsIT {
         services.update(s.id(), body("hist", 9003), true, "carol");
 
         List<ServiceRevision> h = services.revisions(s.id());
-        assertEquals(List.of(3L, 2L, 1L), h.stream().map(ServiceRevision::revision).toList(), "newest first");
-        assertEquals(List.of("carol", "bob", "alice"), h.stream().map(ServiceRevision::changedBy).toList());
-        assertEquals(List.of("UPDATED", "UPDATED", "CREATED"), h.stream().map(ServiceRevision::action).toList());
+        assertEquals(
+                List.of(3L, 2L, 1L), h.stream().map(ServiceRevision::revision).toList(), "newest first");
+        assertEquals(
+                List.of("carol", "bob", "alice"),
+                h.stream().map(ServiceRevision::changedBy).toList());
+        assertEquals(
+                List.of("UPDATED", "UPDATED", "CREATED"),
+                h.stream().map(ServiceRevision::action).toList());
         assertNull(h.get(0).config(), "listings carry no configuration");
         assertTrue(h.stream().allMatch(r -> r.sourceRevision() == null), "only rollbacks name a source revision");
         assertNull(services.revision(s.id(), 2).sourceRevision());
-        assertEquals(9001, services.revision(s.id(), 1).config().upstream().targets().get(0).port());
+        assertEquals(
+                9001,
+                services.revision(s.id(), 1)
+                        .config()
+                        .upstream()
+                        .targets()
+                        .get(0)
+                        .port());
         assertEquals(9003, port(s));
 
         StoredService back = services.rollback(s.id(), Bodies.json("{'revision':1}"), false, "dave");
@@ -109,7 +126,10 @@ class ServiceRevisionsIT {
         assertEquals("dave", listed.get("changedBy").asText());
         assertTrue(listed.has("changedAt") && !listed.has("config"));
         assertEquals(1, listed.get("sourceRevision").asLong());
-        assertTrue(resource.revisions(s.id().toString()).get(1).get("sourceRevision").isNull());
+        assertTrue(resource.revisions(s.id().toString())
+                .get(1)
+                .get("sourceRevision")
+                .isNull());
         JsonNode one = resource.revision(s.id().toString(), "2");
         assertEquals(9002, one.at("/config/upstream/targets/0/port").asInt());
         assertEquals("hist", one.at("/config/name").asText());
@@ -119,7 +139,9 @@ class ServiceRevisionsIT {
     void scalingIsRecordedAndSecretsSurviveARollback() {
         ObjectNode b = body("scaled", 9010);
         ((ObjectNode) b.get("upstream")).putArray("targets");
-        b.set("containers", Bodies.json("{'image':'fleetgate/demo:latest','replicas':1,'secretEnv':{'TOKEN':'s3cret'}}"));
+        b.set(
+                "containers",
+                Bodies.json("{'image':'fleetgate/demo:latest','replicas':1,'secretEnv':{'TOKEN':'s3cret'}}"));
         StoredService s = services.create(b, true, "alice");
         String sealed = s.config().containers().secretEnv().get("TOKEN");
         services.scale(s.id(), Bodies.json("{'replicas':3}"), "bob");
@@ -129,7 +151,10 @@ class ServiceRevisionsIT {
         assertEquals(1, back.config().containers().replicas());
         assertEquals(sealed, back.config().containers().secretEnv().get("TOKEN"), "sealed value kept, not re-sealed");
         JsonNode shown = resource.revision(s.id().toString(), "1");
-        assertEquals("{\"TOKEN\":{\"set\":true}}", shown.at("/config/containers/secretEnv").toString(), "masked");
+        assertEquals(
+                "{\"TOKEN\":{\"set\":true}}",
+                shown.at("/config/containers/secretEnv").toString(),
+                "masked");
     }
 
     @Test
@@ -142,10 +167,14 @@ class ServiceRevisionsIT {
         List<ServiceRevision> h = services.revisions(s.id());
         assertEquals(ServiceStore.KEPT_REVISIONS, h.size());
         assertEquals(changes + 1, h.get(0).revision());
-        assertEquals(changes + 2 - ServiceStore.KEPT_REVISIONS, h.get(h.size() - 1).revision());
-        assertEquals(404, assertThrows(ApiException.class, () -> services.revision(s.id(), 1)).status());
-        ApiException e = assertThrows(ApiException.class,
-                () -> services.rollback(s.id(), Bodies.json("{'revision':1}"), false, "bob"));
+        assertEquals(
+                changes + 2 - ServiceStore.KEPT_REVISIONS, h.get(h.size() - 1).revision());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> services.revision(s.id(), 1))
+                        .status());
+        ApiException e = assertThrows(
+                ApiException.class, () -> services.rollback(s.id(), Bodies.json("{'revision':1}"), false, "bob"));
         assertEquals(400, e.status());
         assertEquals("revision", e.errors().get(0).field());
     }
@@ -154,29 +183,54 @@ class ServiceRevisionsIT {
     void badRollbacksAreRefused() {
         StoredService s = services.create(body("bad", 9200), false, "alice");
         String id = s.id().toString();
-        for (String bad : List.of("{}", "{'revision':0}", "{'revision':-1}", "{'revision':'1'}", "{'revision':1.5}",
-                "{'revision':null}", "{'revision':99999999999}", "{'revision':7}")) {
-            ApiException e = assertThrows(ApiException.class,
-                    () -> resource.rollback(id, Bodies.json(bad), null), bad);
+        for (String bad : List.of(
+                "{}",
+                "{'revision':0}",
+                "{'revision':-1}",
+                "{'revision':'1'}",
+                "{'revision':1.5}",
+                "{'revision':null}",
+                "{'revision':99999999999}",
+                "{'revision':7}")) {
+            ApiException e = assertThrows(ApiException.class, () -> resource.rollback(id, Bodies.json(bad), null), bad);
             assertEquals(400, e.status(), bad);
             assertEquals("revision", e.errors().get(0).field(), bad);
         }
-        assertEquals(400, assertThrows(ApiException.class, () -> resource.rollback(id, null, null)).status());
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> resource.rollback(id, Json.MAPPER.createArrayNode().add(1), null)).status());
-        assertEquals(409, assertThrows(ApiException.class,
-                () -> services.rollback(s.id(), Bodies.json("{'revision':1}"), false, "bob")).status(), "current");
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> resource.rollback(id, null, null))
+                        .status());
+        assertEquals(
+                400,
+                assertThrows(
+                                ApiException.class,
+                                () -> resource.rollback(
+                                        id, Json.MAPPER.createArrayNode().add(1), null))
+                        .status());
+        assertEquals(
+                409,
+                assertThrows(
+                                ApiException.class,
+                                () -> services.rollback(s.id(), Bodies.json("{'revision':1}"), false, "bob"))
+                        .status(),
+                "current");
 
         // an old configuration that is no longer valid (its agent left) is a conflict, not applied
         String gone = "0b7c5a1e-2f0a-4d43-9a57-6f1f0f0c0aff";
         enrolled.add(SpecBuilderTest.agent(gone, AgentInfo.ROLE_HOST, "127.0.0.2"));
-        services.update(s.id(), body("bad", 9201).set("agentIds", Json.MAPPER.createArrayNode().add(gone)), false, "bob");
+        services.update(
+                s.id(),
+                body("bad", 9201).set("agentIds", Json.MAPPER.createArrayNode().add(gone)),
+                false,
+                "bob");
         services.update(s.id(), body("bad", 9202), false, "bob");
         enrolled.removeIf(a -> a.id().equals(gone));
-        ApiException e = assertThrows(ApiException.class,
-                () -> services.rollback(s.id(), Bodies.json("{'revision':2}"), false, "bob"));
+        ApiException e = assertThrows(
+                ApiException.class, () -> services.rollback(s.id(), Bodies.json("{'revision':2}"), false, "bob"));
         assertEquals(409, e.status());
-        assertTrue(e.errors().stream().anyMatch(f -> f.field().startsWith("agentIds")), e.errors().toString());
+        assertTrue(
+                e.errors().stream().anyMatch(f -> f.field().startsWith("agentIds")),
+                e.errors().toString());
         assertEquals(3, services.get(s.id()).revision(), "nothing stored");
 
         for (String rev : List.of("0", "x", "-1", "1.0", "99999999999")) {
@@ -184,18 +238,32 @@ class ServiceRevisionsIT {
             assertEquals(400, r.status(), rev);
             assertEquals("revision", r.errors().get(0).field(), rev);
         }
-        assertEquals(400, assertThrows(ApiException.class, () -> resource.revisions("nope")).status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> resource.revisions("nope"))
+                        .status());
     }
 
     @Test
     void unknownServiceOrRevisionIs404() {
         String unknown = UUID.randomUUID().toString();
-        assertEquals(404, assertThrows(ApiException.class, () -> resource.revisions(unknown)).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> resource.revision(unknown, "1")).status());
-        assertEquals(404, assertThrows(ApiException.class,
-                () -> resource.rollback(unknown, Bodies.json("{'revision':1}"), null)).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> resource.revisions(unknown))
+                        .status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> resource.revision(unknown, "1"))
+                        .status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> resource.rollback(unknown, Bodies.json("{'revision':1}"), null))
+                        .status());
         StoredService s = services.create(body("lonely", 9300), false, "alice");
-        assertEquals(404, assertThrows(ApiException.class, () -> resource.revision(s.id().toString(), "2")).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> resource.revision(s.id().toString(), "2"))
+                        .status());
         services.delete(s.id());
         assertTrue(store.revisions(s.id()).isEmpty(), "the history goes with the service");
     }

@@ -45,8 +45,12 @@ class ServiceStoreIT {
 
     /** Applies the bundle's migrations to {@code db}. */
     static javax.sql.DataSource schema(TestDatabase db) throws Exception {
-        Migrations.apply(db.dataSource(), "proxy", List.of(new Migration(1, "services", sql("db/proxy/V1__services.sql")),
-                new Migration(2, "service_revisions", sql("db/proxy/V2__service_revisions.sql"))));
+        Migrations.apply(
+                db.dataSource(),
+                "proxy",
+                List.of(
+                        new Migration(1, "services", sql("db/proxy/V1__services.sql")),
+                        new Migration(2, "service_revisions", sql("db/proxy/V2__service_revisions.sql"))));
         return db.dataSource();
     }
 
@@ -59,7 +63,10 @@ class ServiceStoreIT {
     private static ServiceConfig config(String name, String... domains) {
         ObjectNode b = Bodies.full();
         b.put("name", name);
-        b.putArray("domains").addAll(List.of(domains).stream().map(Json.MAPPER.getNodeFactory()::textNode).toList());
+        b.putArray("domains")
+                .addAll(List.of(domains).stream()
+                        .map(Json.MAPPER.getNodeFactory()::textNode)
+                        .toList());
         return ValidatorAssertions.valid(b);
     }
 
@@ -68,16 +75,22 @@ class ServiceStoreIT {
         ObjectNode b = Bodies.full();
         b.put("name", "tls-store");
         b.putArray("domains").add("tls-store.test");
-        b.set("tls", Bodies.json("{'mode':'custom','certificateId':'5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60',"
-                + "'redirectHttp':false,'hstsMaxAgeSeconds':600}"));
+        b.set(
+                "tls",
+                Bodies.json("{'mode':'custom','certificateId':'5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60',"
+                        + "'redirectHttp':false,'hstsMaxAgeSeconds':600}"));
         ServiceConfig c = ValidatorAssertions.valid(b);
         StoredService created = store.create(c, "it");
         StoredService read = store.get(created.id()).orElseThrow();
-        assertEquals(new dev.fleetgate.proxy.ServiceDirectory.TlsSetting("custom",
-                "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60", false, 600L), read.config().tls());
-        StoredService off = store.update(created.id(), read.config().withTls(
-                dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF), "it");
-        assertEquals(dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF, store.get(off.id()).orElseThrow().config().tls());
+        assertEquals(
+                new dev.fleetgate.proxy.ServiceDirectory.TlsSetting(
+                        "custom", "5f0c8f5e-8a7b-4a35-9d1a-1c2b3d4e5f60", false, 600L),
+                read.config().tls());
+        StoredService off = store.update(
+                created.id(), read.config().withTls(dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF), "it");
+        assertEquals(
+                dev.fleetgate.proxy.ServiceDirectory.TlsSetting.OFF,
+                store.get(off.id()).orElseThrow().config().tls());
         assertTrue(store.delete(created.id()));
     }
 
@@ -95,7 +108,10 @@ class ServiceStoreIT {
         assertEquals(2, updated.revision());
         assertEquals("crud-renamed", updated.name());
         assertEquals(created.createdAt(), updated.createdAt());
-        assertEquals(3, store.update(created.id(), config("crud-renamed", "crud.test"), "it").revision(),
+        assertEquals(
+                3,
+                store.update(created.id(), config("crud-renamed", "crud.test"), "it")
+                        .revision(),
                 "every change bumps the revision");
         assertTrue(store.findByName("crud").isEmpty());
 
@@ -112,10 +128,12 @@ class ServiceStoreIT {
     @Test
     void takenDomainIs409NamingTheField() {
         store.create(config("owner", "taken.test"), "it");
-        ApiException e = assertThrows(ApiException.class, () -> store.create(config("thief", "free.test", "taken.test"), "it"));
+        ApiException e =
+                assertThrows(ApiException.class, () -> store.create(config("thief", "free.test", "taken.test"), "it"));
         assertEquals(409, e.status());
         assertEquals("domains[1]", e.errors().get(0).field());
-        assertTrue(e.errors().get(0).message().contains("owner"), e.errors().get(0).message());
+        assertTrue(
+                e.errors().get(0).message().contains("owner"), e.errors().get(0).message());
         assertTrue(store.findByName("thief").isEmpty(), "nothing of the failed create remains");
         store.create(config("thief", "free.test"), "it");
     }
@@ -124,27 +142,39 @@ class ServiceStoreIT {
     void updateCannotTakeADomainOrName() {
         StoredService a = store.create(config("upd-a", "upd-a.test"), "it");
         StoredService b = store.create(config("upd-b", "upd-b.test"), "it");
-        ApiException e = assertThrows(ApiException.class, () -> store.update(b.id(), config("upd-b", "upd-a.test"), "it"));
+        ApiException e =
+                assertThrows(ApiException.class, () -> store.update(b.id(), config("upd-b", "upd-a.test"), "it"));
         assertEquals(409, e.status());
         e = assertThrows(ApiException.class, () -> store.update(b.id(), config("upd-a", "upd-b.test"), "it"));
         assertEquals(409, e.status());
         assertEquals("name", e.errors().get(0).field());
         assertEquals(b, store.get(b.id()).orElseThrow(), "a refused update changes nothing");
         assertEquals(a.revision(), store.get(a.id()).orElseThrow().revision());
-        assertEquals(404, assertThrows(ApiException.class, () -> store.update(UUID.randomUUID(), config("x", "x.test"), "it"))
-                .status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> store.update(UUID.randomUUID(), config("x", "x.test"), "it"))
+                        .status());
     }
 
     @Test
     void replicaChangesNeedTheRevisionTheyWereMadeOn() {
         StoredService s = store.create(config("scale", "scale.test"), "it");
         assertEquals(2, s.config().containers().replicas());
-        StoredService scaled = store.updateIfRevision(s.id(), 1, s.config().withReplicas(5), "it", ServiceRevision.SCALED).orElseThrow();
+        StoredService scaled = store.updateIfRevision(
+                        s.id(), 1, s.config().withReplicas(5), "it", ServiceRevision.SCALED)
+                .orElseThrow();
         assertEquals(2, scaled.revision());
         assertEquals(5, store.get(s.id()).orElseThrow().config().containers().replicas());
-        assertEquals(scaled.config(), store.get(s.id()).orElseThrow().config(), "limits and modes survive the round trip");
-        assertTrue(store.updateIfRevision(s.id(), 1, s.config().withReplicas(7), "it", ServiceRevision.SCALED).isEmpty(), "stale revision");
-        assertTrue(store.updateIfRevision(UUID.randomUUID(), 1, s.config(), "it", ServiceRevision.SCALED).isEmpty(), "unknown service");
+        assertEquals(
+                scaled.config(), store.get(s.id()).orElseThrow().config(), "limits and modes survive the round trip");
+        assertTrue(
+                store.updateIfRevision(s.id(), 1, s.config().withReplicas(7), "it", ServiceRevision.SCALED)
+                        .isEmpty(),
+                "stale revision");
+        assertTrue(
+                store.updateIfRevision(UUID.randomUUID(), 1, s.config(), "it", ServiceRevision.SCALED)
+                        .isEmpty(),
+                "unknown service");
         assertEquals(5, store.get(s.id()).orElseThrow().config().containers().replicas());
     }
 

@@ -37,15 +37,21 @@ class ServiceTlsFieldTest {
 
     @Test
     void autoDefaultsToRedirect() {
-        assertEquals(new TlsSetting("auto", null, true, null), valid(with("{'mode':'auto'}")).tls());
-        assertEquals(new TlsSetting("auto", null, false, 31536000L),
-                valid(with("{'mode':'auto','redirectHttp':false,'hstsMaxAgeSeconds':31536000}")).tls());
+        assertEquals(
+                new TlsSetting("auto", null, true, null),
+                valid(with("{'mode':'auto'}")).tls());
+        assertEquals(
+                new TlsSetting("auto", null, false, 31536000L),
+                valid(with("{'mode':'auto','redirectHttp':false,'hstsMaxAgeSeconds':31536000}"))
+                        .tls());
     }
 
     @Test
     void customNeedsACertificateId() {
-        assertEquals(new TlsSetting("custom", CERT, true, null),
-                valid(with("{'mode':'custom','certificateId':'" + CERT.toUpperCase() + "'}")).tls());
+        assertEquals(
+                new TlsSetting("custom", CERT, true, null),
+                valid(with("{'mode':'custom','certificateId':'" + CERT.toUpperCase() + "'}"))
+                        .tls());
         invalid(with("{'mode':'custom'}"), "tls.certificateId");
         invalid(with("{'mode':'custom','certificateId':'nope'}"), "tls.certificateId");
         invalid(with("{'mode':'auto','certificateId':'" + CERT + "'}"), "tls.certificateId");
@@ -56,7 +62,8 @@ class ServiceTlsFieldTest {
         assertEquals(Set.of("tls.mode"), fields(with("{}")));
         assertEquals(Set.of("tls.mode"), fields(with("{'mode':'on'}")));
         assertEquals(Set.of("tls"), fields(Bodies.minimal().put("tls", "auto")));
-        assertEquals(Set.of("tls.mode", "tls.redirectHttp", "tls.hstsMaxAgeSeconds", "tls.extra"),
+        assertEquals(
+                Set.of("tls.mode", "tls.redirectHttp", "tls.hstsMaxAgeSeconds", "tls.extra"),
                 fields(with("{'mode':3,'redirectHttp':'yes','hstsMaxAgeSeconds':-1,'extra':1}")));
         assertEquals(Set.of("tls.hstsMaxAgeSeconds"), fields(with("{'mode':'auto','hstsMaxAgeSeconds':63072001}")));
     }
@@ -68,7 +75,9 @@ class ServiceTlsFieldTest {
         assertEquals(c, Json.MAPPER.readValue(stored, ServiceConfig.class));
         ObjectNode old = (ObjectNode) Json.MAPPER.readTree(stored);
         old.remove("tls");
-        assertEquals(TlsSetting.OFF, Json.MAPPER.treeToValue(old, ServiceConfig.class).tls());
+        assertEquals(
+                TlsSetting.OFF,
+                Json.MAPPER.treeToValue(old, ServiceConfig.class).tls());
         JsonNode tls = Json.MAPPER.readTree(stored).get("tls");
         assertEquals("auto", tls.get("mode").asText());
         assertEquals(300, tls.get("hstsMaxAgeSeconds").asInt());
@@ -77,23 +86,27 @@ class ServiceTlsFieldTest {
     @Test
     void directoryHandsTheSettingToOtherModules() {
         ServiceConfig c = valid(with("{'mode':'custom','certificateId':'" + CERT + "','redirectHttp':false}"));
-        ServiceInfo info = ServiceDirectoryImpl.info(new StoredService(java.util.UUID.randomUUID(), 3, c,
-                java.time.Instant.now(), java.time.Instant.now()));
+        ServiceInfo info = ServiceDirectoryImpl.info(
+                new StoredService(java.util.UUID.randomUUID(), 3, c, java.time.Instant.now(), java.time.Instant.now()));
         assertEquals(new TlsSetting("custom", CERT, false, null), info.tls());
-        assertEquals(TlsSetting.OFF, new ServiceInfo("id", "n", 1, java.util.List.of(), java.util.List.of(),
-                java.util.List.of(), false, 0).tls());
+        assertEquals(
+                TlsSetting.OFF,
+                new ServiceInfo("id", "n", 1, java.util.List.of(), java.util.List.of(), java.util.List.of(), false, 0)
+                        .tls());
     }
 
     @Test
     void statusSaysWhyTlsIsNotServedWithoutATlsModule() {
         assertNull(ServiceStatus.tlsState(TlsSetting.OFF, false));
         TlsSetting auto = new TlsSetting("auto", null, true, null);
-        assertEquals(new ServiceStatus.TlsState("auto", ServiceStatus.NO_TLS_MODULE), ServiceStatus.tlsState(auto, false));
+        assertEquals(
+                new ServiceStatus.TlsState("auto", ServiceStatus.NO_TLS_MODULE), ServiceStatus.tlsState(auto, false));
         assertEquals(new ServiceStatus.TlsState("auto", null), ServiceStatus.tlsState(auto, true));
     }
 
     private static Set<String> fields(ObjectNode b) {
-        return ValidatorAssertions.VALIDATOR.validate(b).errors().stream().map(FieldError::field)
+        return ValidatorAssertions.VALIDATOR.validate(b).errors().stream()
+                .map(FieldError::field)
                 .collect(Collectors.toSet());
     }
 }

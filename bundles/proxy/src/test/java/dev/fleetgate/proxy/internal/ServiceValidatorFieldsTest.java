@@ -60,12 +60,24 @@ class ServiceValidatorFieldsTest {
     void validHosts(String host) {
         ObjectNode b = Bodies.minimal();
         target(b).put("host", host);
-        assertEquals(host.replace("[", "").replace("]", ""), valid(b).upstream().targets().get(0).host());
+        assertEquals(
+                host.replace("[", "").replace("]", ""),
+                valid(b).upstream().targets().get(0).host());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"169.254.169.254", "169.254.0.1", "fe80::1", "[fe80::a:b]", "::ffff:169.254.169.254",
-            "fd00:ec2::254", "100.100.100.200", "metadata.google.internal", "METADATA"})
+    @ValueSource(
+            strings = {
+                "169.254.169.254",
+                "169.254.0.1",
+                "fe80::1",
+                "[fe80::a:b]",
+                "::ffff:169.254.169.254",
+                "fd00:ec2::254",
+                "100.100.100.200",
+                "metadata.google.internal",
+                "METADATA"
+            })
     void linkLocalAndMetadataTargetsAreRefusedEvenWhenUnsafeTargetsAreAllowed(String host) {
         ObjectNode b = Bodies.minimal();
         target(b).put("host", host);
@@ -75,12 +87,22 @@ class ServiceValidatorFieldsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"127.0.0.1:18081", "127.0.0.1:8101", "127.0.0.2:8080", "localhost:5432", "::1:2375",
-            "0.0.0.0:8443", "[::1]:2376"})
+    @ValueSource(
+            strings = {
+                "127.0.0.1:18081",
+                "127.0.0.1:8101",
+                "127.0.0.2:8080",
+                "localhost:5432",
+                "::1:2375",
+                "0.0.0.0:8443",
+                "[::1]:2376"
+            })
     void theAgentsOwnPortsOnItsOwnHostAreReservedUnlessAllowed(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         ObjectNode b = Bodies.minimal();
-        target(b).put("host", hostPort.substring(0, colon)).put("port", Integer.parseInt(hostPort.substring(colon + 1)));
+        target(b)
+                .put("host", hostPort.substring(0, colon))
+                .put("port", Integer.parseInt(hostPort.substring(colon + 1)));
         invalid(b, "upstream.targets[0]");
         b.put("allowUnsafeTargets", true);
         assertTrue(valid(b).allowUnsafeTargets());
@@ -97,8 +119,23 @@ class ServiceValidatorFieldsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "256.0.0.1", "1.2.3.4.5", "[127.0.0.1]", "[x]", "::1%eth0", "a_b", "-a", "a b",
-            "bücher.de", "http://a", "a:80", "a;b", "a}"})
+    @ValueSource(
+            strings = {
+                "",
+                "256.0.0.1",
+                "1.2.3.4.5",
+                "[127.0.0.1]",
+                "[x]",
+                "::1%eth0",
+                "a_b",
+                "-a",
+                "a b",
+                "bücher.de",
+                "http://a",
+                "a:80",
+                "a;b",
+                "a}"
+            })
     void invalidHosts(String host) {
         ObjectNode b = Bodies.minimal();
         target(b).put("host", host);
@@ -131,8 +168,10 @@ class ServiceValidatorFieldsTest {
     @Test
     void secondTargetIsNamedByIndex() {
         ObjectNode b = Bodies.minimal();
-        ((com.fasterxml.jackson.databind.node.ArrayNode) b.get("upstream").get("targets")).addObject()
-                .put("host", "127.0.0.1").put("port", 0);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) b.get("upstream").get("targets"))
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", 0);
         invalid(b, "upstream.targets[1].port");
     }
 
@@ -145,8 +184,11 @@ class ServiceValidatorFieldsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "health", "/a b", "/a;b", "/a{b", "/a}b", "/$host", "/a\"b", "/a'b", "/a\\b",
-            "/a\r\nb", "/a#b", "/%zz", "/a\tb", "/a<b"})
+    @ValueSource(
+            strings = {
+                "", "health", "/a b", "/a;b", "/a{b", "/a}b", "/$host", "/a\"b", "/a'b", "/a\\b", "/a\r\nb", "/a#b",
+                "/%zz", "/a\tb", "/a<b"
+            })
     void invalidHealthPaths(String path) {
         ObjectNode b = Bodies.minimal();
         health(b).put("path", path);
@@ -192,7 +234,9 @@ class ServiceValidatorFieldsTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "1", "999999", "10k", "10m", "1g", "10M"})
     void validMaxBodySizes(String size) {
-        assertEquals(size.toLowerCase(), valid(Bodies.minimal().put("maxBodySize", size)).maxBodySize());
+        assertEquals(
+                size.toLowerCase(),
+                valid(Bodies.minimal().put("maxBodySize", size)).maxBodySize());
     }
 
     @ParameterizedTest

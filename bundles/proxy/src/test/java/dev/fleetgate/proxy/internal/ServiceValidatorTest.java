@@ -28,7 +28,9 @@ class ServiceValidatorTest {
         assertEquals(List.of("shop.example.test"), c.domains());
         assertEquals("round_robin", c.upstream().lbMethod());
         assertEquals(ServiceConfig.DEFAULT_KEEPALIVE, c.upstream().keepalive());
-        assertEquals(new ServiceConfig.HealthCheck("/health", 5, 2, 3, 2), c.upstream().healthCheck());
+        assertEquals(
+                new ServiceConfig.HealthCheck("/health", 5, 2, 3, 2),
+                c.upstream().healthCheck());
         assertEquals(ServiceConfig.Timeouts.DEFAULT, c.timeouts());
         assertEquals("10m", c.maxBodySize());
         assertEquals(Map.of(), c.requestHeaders());
@@ -40,8 +42,12 @@ class ServiceValidatorTest {
     void everyFieldIsKept() {
         ServiceConfig c = valid(Bodies.full());
         assertEquals(List.of("shop.example.test", "*.shop.example.test"), c.domains());
-        assertEquals(new ServiceConfig.Target("127.0.0.1", 9001, 2, 3, 10), c.upstream().targets().get(0));
-        assertEquals(new ServiceConfig.Target("app.internal", 9002, 1, null, null), c.upstream().targets().get(1));
+        assertEquals(
+                new ServiceConfig.Target("127.0.0.1", 9001, 2, 3, 10),
+                c.upstream().targets().get(0));
+        assertEquals(
+                new ServiceConfig.Target("app.internal", 9002, 1, null, null),
+                c.upstream().targets().get(1));
         assertEquals("least_conn", c.upstream().lbMethod());
         assertEquals(16, c.upstream().keepalive());
         assertEquals(new ServiceConfig.Timeouts(3, 30, 20), c.timeouts());
@@ -61,26 +67,57 @@ class ServiceValidatorTest {
                 + "'lbMethod':'random','healthCheck':{'path':'health','intervalSeconds':0,'fall':11,'rise':0}},"
                 + "'timeouts':{'readSeconds':3601},'maxBodySize':'10mb','websockets':'yes'}");
         Set<String> fields = fields(b);
-        assertEquals(Set.of("name", "domains[0]", "domains[2]", "agentIds[0]", "upstream.targets[1].port",
-                "upstream.targets[1].weight", "upstream.lbMethod", "upstream.healthCheck.path",
-                "upstream.healthCheck.intervalSeconds", "upstream.healthCheck.fall", "upstream.healthCheck.rise",
-                "timeouts.readSeconds", "maxBodySize", "websockets"), fields);
+        assertEquals(
+                Set.of(
+                        "name",
+                        "domains[0]",
+                        "domains[2]",
+                        "agentIds[0]",
+                        "upstream.targets[1].port",
+                        "upstream.targets[1].weight",
+                        "upstream.lbMethod",
+                        "upstream.healthCheck.path",
+                        "upstream.healthCheck.intervalSeconds",
+                        "upstream.healthCheck.fall",
+                        "upstream.healthCheck.rise",
+                        "timeouts.readSeconds",
+                        "maxBodySize",
+                        "websockets"),
+                fields);
     }
 
     private static Set<String> fields(ObjectNode b) {
-        return ValidatorAssertions.VALIDATOR.validate(b).errors().stream().map(FieldError::field)
+        return ValidatorAssertions.VALIDATOR.validate(b).errors().stream()
+                .map(FieldError::field)
                 .collect(Collectors.toSet());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "shop", "shop-2", "0", "a" + "bcdefghij" + "bcdefghij" + "bcdefghij" + "bcdefghij"
-            + "bcdefghij" + "bcdefghij" + "bc"})
+    @ValueSource(
+            strings = {
+                "a",
+                "shop",
+                "shop-2",
+                "0",
+                "a" + "bcdefghij" + "bcdefghij" + "bcdefghij" + "bcdefghij" + "bcdefghij" + "bcdefghij" + "bc"
+            })
     void validNames(String name) {
         valid(Bodies.minimal().put("name", name));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-a", "a-", "Shop", "a_b", "a.b", "a b", "ab;", "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd"})
+    @ValueSource(
+            strings = {
+                "",
+                "-a",
+                "a-",
+                "Shop",
+                "a_b",
+                "a.b",
+                "a b",
+                "ab;",
+                "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcd"
+            })
     void invalidNames(String name) {
         invalid(Bodies.minimal().put("name", name), "name");
     }
@@ -101,16 +138,20 @@ class ServiceValidatorTest {
         invalid(b, "upstream");
         invalid(Bodies.json("{'name':'a','domains':['a.test'],'upstream':{'targets':[]}}"), "upstream.targets");
         invalid(Bodies.json("{'name':'a','domains':['a.test'],'upstream':{}}"), "upstream.targets");
-        invalid(Bodies.json("{'name':'a','domains':['a.test'],'upstream':{'targets':[{'port':1}]}}"),
+        invalid(
+                Bodies.json("{'name':'a','domains':['a.test'],'upstream':{'targets':[{'port':1}]}}"),
                 "upstream.targets[0].host");
-        invalid(Bodies.json("{'name':'a','domains':['a.test'],'upstream':{'targets':[{'host':'a'}]}}"),
+        invalid(
+                Bodies.json("{'name':'a','domains':['a.test'],'upstream':{'targets':[{'host':'a'}]}}"),
                 "upstream.targets[0].port");
     }
 
     @Test
     void notAnObject() {
         invalid(Bodies.array(), "body");
-        assertEquals("body", ValidatorAssertions.VALIDATOR.validate(null).errors().get(0).field());
+        assertEquals(
+                "body",
+                ValidatorAssertions.VALIDATOR.validate(null).errors().get(0).field());
     }
 
     @Test
@@ -118,10 +159,12 @@ class ServiceValidatorTest {
         ServiceConfig c = valid(Bodies.json("{'name':'a','domains':['a.test'],'containers':{'image':'busybox'}}"));
         assertEquals(List.of(), c.upstream().targets());
         assertEquals(1, c.containers().replicas());
-        ObjectNode b = Bodies.json("{'name':'a','domains':['a.test'],'upstream':{'targets':[]},'containers':{'image':'web:1',"
-                + "'command':['httpd','-p','${PORT}'],'replicas':0}}");
+        ObjectNode b =
+                Bodies.json("{'name':'a','domains':['a.test'],'upstream':{'targets':[]},'containers':{'image':'web:1',"
+                        + "'command':['httpd','-p','${PORT}'],'replicas':0}}");
         ((ObjectNode) b.get("containers")).putObject("env").put("_A1", "x=1; y=\"$2\" {'}\\");
-        assertEquals("x=1; y=\"$2\" {'}\\", valid(b).containers().env().get("_A1"), "env values go to Docker, not nginx");
+        assertEquals(
+                "x=1; y=\"$2\" {'}\\", valid(b).containers().env().get("_A1"), "env values go to Docker, not nginx");
     }
 
     @Test

@@ -45,7 +45,9 @@ class SpecBuilderTest {
     }
 
     private static Optional<AgentInfo> lookup(String id) {
-        return List.of(HOST1, HOST2, EDGE).stream().filter(a -> a.id().equals(id)).findFirst();
+        return List.of(HOST1, HOST2, EDGE).stream()
+                .filter(a -> a.id().equals(id))
+                .findFirst();
     }
 
     @Test
@@ -54,10 +56,12 @@ class SpecBuilderTest {
         onBoth.putArray("agentIds").add(Bodies.AGENT).add(Bodies.AGENT2);
         ObjectNode onTwo = Bodies.minimal();
         onTwo.putArray("agentIds").add(Bodies.AGENT2);
-        List<StoredService> all = List.of(service("zeta", 1, onBoth), service("alpha", 1, Bodies.minimal()),
-                service("mid", 1, onTwo));
+        List<StoredService> all =
+                List.of(service("zeta", 1, onBoth), service("alpha", 1, Bodies.minimal()), service("mid", 1, onTwo));
         ProxySpec spec = builder.build(HOST1, all, SpecBuilderTest::lookup);
-        assertEquals(List.of("alpha", "zeta"), spec.sites().stream().map(Site::serviceName).toList());
+        assertEquals(
+                List.of("alpha", "zeta"),
+                spec.sites().stream().map(Site::serviceName).toList());
         assertEquals(2, spec.upstreams().size());
 
         StoredService zeta = all.get(0);
@@ -72,12 +76,18 @@ class SpecBuilderTest {
         Upstream u = spec.upstream("svc-" + zeta.id()).orElseThrow();
         assertEquals(Upstream.LbMethod.LEAST_CONN, u.lbMethod());
         assertEquals(zeta.id().toString(), u.serviceId());
-        assertEquals(List.of(new Target("127.0.0.1", 9001, 2, 3, 10, false), new Target("app.internal", 9002, 1, null, null, false)),
+        assertEquals(
+                List.of(
+                        new Target("127.0.0.1", 9001, 2, 3, 10, false),
+                        new Target("app.internal", 9002, 1, null, null, false)),
                 u.targets());
         assertEquals("/health?deep=1", u.healthCheck().path());
 
-        assertEquals(List.of("mid", "zeta"),
-                builder.build(HOST2, all, SpecBuilderTest::lookup).sites().stream().map(Site::serviceName).toList());
+        assertEquals(
+                List.of("mid", "zeta"),
+                builder.build(HOST2, all, SpecBuilderTest::lookup).sites().stream()
+                        .map(Site::serviceName)
+                        .toList());
     }
 
     @Test
@@ -88,20 +98,33 @@ class SpecBuilderTest {
             b.putObject("requestHeaders").put("X-B", "2").put("X-A", "1").put("X-C", "3");
             all.add(service("svc" + i, i + 1, b));
         }
-        String first = Json.MAPPER.valueToTree(builder.build(HOST1, all, SpecBuilderTest::lookup)).toString();
+        String first = Json.MAPPER
+                .valueToTree(builder.build(HOST1, all, SpecBuilderTest::lookup))
+                .toString();
         for (int i = 0; i < 5; i++) {
             Collections.shuffle(all);
-            assertEquals(first, Json.MAPPER.valueToTree(builder.build(HOST1, all, SpecBuilderTest::lookup)).toString());
+            assertEquals(
+                    first,
+                    Json.MAPPER
+                            .valueToTree(builder.build(HOST1, all, SpecBuilderTest::lookup))
+                            .toString());
         }
         assertTrue(first.indexOf("\"X-A\"") < first.indexOf("\"X-B\""), "headers sorted by name");
         all.set(0, service(all.get(0).name(), 99, Bodies.minimal()));
-        assertNotEquals(first, Json.MAPPER.valueToTree(builder.build(HOST1, all, SpecBuilderTest::lookup)).toString());
+        assertNotEquals(
+                first,
+                Json.MAPPER
+                        .valueToTree(builder.build(HOST1, all, SpecBuilderTest::lookup))
+                        .toString());
     }
 
     @Test
     void emptySpecIsAnObjectWithEmptyLists() {
-        assertEquals("{\"sites\":[],\"upstreams\":[],\"accessRules\":[],\"extensions\":{}}",
-                Json.MAPPER.valueToTree(builder.build(HOST1, List.of(), SpecBuilderTest::lookup)).toString());
+        assertEquals(
+                "{\"sites\":[],\"upstreams\":[],\"accessRules\":[],\"extensions\":{}}",
+                Json.MAPPER
+                        .valueToTree(builder.build(HOST1, List.of(), SpecBuilderTest::lookup))
+                        .toString());
     }
 
     @Test
@@ -116,7 +139,9 @@ class SpecBuilderTest {
         List<StoredService> all = List.of(shop, service("idle", 1, nowhere), service("local", 1, onEdge));
         ProxySpec spec = new SpecBuilder(8080).build(EDGE, all, SpecBuilderTest::lookup);
 
-        assertEquals(List.of("local", "shop"), spec.sites().stream().map(Site::serviceName).toList());
+        assertEquals(
+                List.of("local", "shop"),
+                spec.sites().stream().map(Site::serviceName).toList());
         Site site = spec.site(shop.id().toString()).orElseThrow();
         assertEquals(List.of("shop.test"), site.serverNames());
         assertEquals(Map.of(), site.requestHeaders(), "the host agent adds the headers");
@@ -125,7 +150,9 @@ class SpecBuilderTest {
         assertEquals(List.of(Target.of("10.0.0.1", 8080), Target.of("2001:db8::2", 8080)), u.targets());
         assertNull(u.healthCheck());
         Upstream local = spec.upstreams().get(0);
-        assertEquals(List.of(new Target("127.0.0.1", 9001, 1, null, null, false)), local.targets(),
+        assertEquals(
+                List.of(new Target("127.0.0.1", 9001, 1, null, null, false)),
+                local.targets(),
                 "a service placed on the edge itself is served directly");
     }
 
@@ -135,11 +162,26 @@ class SpecBuilderTest {
         AgentInfo silent = agent("silent", AgentInfo.ROLE_HOST, null);
         ObjectNode b = Bodies.minimal();
         StoredService s = service("shop", 1, b);
-        StoredService placed = new StoredService(s.id(), 1, new ServiceConfig(s.config().name(), s.config().domains(),
-                List.of("evil", "silent", Bodies.AGENT), s.config().upstream(), s.config().timeouts(),
-                s.config().maxBodySize(), Map.of(), Map.of(), false, null, false), Instant.EPOCH, Instant.EPOCH);
-        ProxySpec spec = builder.build(EDGE, List.of(placed),
-                id -> List.of(evil, silent, HOST1).stream().filter(a -> a.id().equals(id)).findFirst());
+        StoredService placed = new StoredService(
+                s.id(),
+                1,
+                new ServiceConfig(
+                        s.config().name(),
+                        s.config().domains(),
+                        List.of("evil", "silent", Bodies.AGENT),
+                        s.config().upstream(),
+                        s.config().timeouts(),
+                        s.config().maxBodySize(),
+                        Map.of(),
+                        Map.of(),
+                        false,
+                        null,
+                        false),
+                Instant.EPOCH,
+                Instant.EPOCH);
+        ProxySpec spec = builder.build(EDGE, List.of(placed), id -> List.of(evil, silent, HOST1).stream()
+                .filter(a -> a.id().equals(id))
+                .findFirst());
         assertEquals(List.of(Target.of("10.0.0.1", 80)), spec.upstreams().get(0).targets());
     }
 }

@@ -11,8 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class ValidatorAssertions {
     static final ServiceValidator VALIDATOR = new ServiceValidator(Set.of(Bodies.AGENT, Bodies.AGENT2)::contains);
 
-    private ValidatorAssertions() {
-    }
+    private ValidatorAssertions() {}
 
     static ServiceConfig valid(JsonNode body) {
         ServiceValidator.Result r = VALIDATOR.validate(body);
@@ -24,7 +23,8 @@ final class ValidatorAssertions {
     static ServiceValidator.Result invalid(JsonNode body, String field) {
         ServiceValidator.Result r = VALIDATOR.validate(body);
         assertFalse(r.ok(), () -> "expected an error on " + field + " for " + body);
-        assertTrue(r.errors().stream().anyMatch(e -> e.field().equals(field)),
+        assertTrue(
+                r.errors().stream().anyMatch(e -> e.field().equals(field)),
                 () -> "expected an error on " + field + ", got " + r.errors());
         return r;
     }

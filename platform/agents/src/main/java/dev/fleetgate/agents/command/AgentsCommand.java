@@ -29,9 +29,16 @@ public class AgentsCommand implements Action {
         table.column("Version");
         table.column("Address");
         for (AgentInfo a : agents.list()) {
-            table.addRow().addContent(a.id(), a.name(), a.hostname(), a.role(), a.status(),
-                    a.lastSeenAt() == null ? "" : a.lastSeenAt(), a.version() == null ? "" : a.version(),
-                    a.address() == null ? "" : a.address());
+            table.addRow()
+                    .addContent(
+                            a.id(),
+                            a.name(),
+                            a.hostname(),
+                            a.role(),
+                            a.status(),
+                            a.lastSeenAt() == null ? "" : a.lastSeenAt(),
+                            a.version() == null ? "" : a.version(),
+                            a.address() == null ? "" : a.address());
         }
         table.print(System.out);
         return null;

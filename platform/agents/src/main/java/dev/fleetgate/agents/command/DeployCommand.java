@@ -39,8 +39,8 @@ public class DeployCommand implements Action {
             upload = bundles.upload(in, "karaf-shell");
         }
         BundleRepository.Artifact a = bundles.deploy(upload.artifact().id(), agentIds);
-        System.out.println((upload.created() ? "Uploaded " : "Already uploaded ") + a.symbolicName() + " "
-                + a.version() + " (" + a.id() + ", sha256 " + a.sha256() + ")");
+        System.out.println((upload.created() ? "Uploaded " : "Already uploaded ") + a.symbolicName() + " " + a.version()
+                + " (" + a.id() + ", sha256 " + a.sha256() + ")");
         System.out.println("Deployed to " + (a.deployedToAll() ? "every agent" : String.join(", ", a.deployedTo())));
         return null;
     }

@@ -10,7 +10,10 @@ import dev.fleetgate.agents.internal.Enrolment;
 
 /** {@code fleetgate:enroll-token-revoke <id>}: revokes an open enrolment token, as {@code DELETE /agents/enrollment-tokens/{id}}. */
 @Service
-@Command(scope = "fleetgate", name = "enroll-token-revoke", description = "Revokes an open enrolment token (id from fleetgate:enroll-tokens)")
+@Command(
+        scope = "fleetgate",
+        name = "enroll-token-revoke",
+        description = "Revokes an open enrolment token (id from fleetgate:enroll-tokens)")
 public class EnrollTokenRevokeCommand implements Action {
 
     @Argument(index = 0, name = "id", description = "The token's id: 16 hex digits", required = true)

@@ -10,7 +10,10 @@ import dev.fleetgate.agents.internal.Enrolment;
 
 /** {@code fleetgate:enroll-tokens}: the open enrolment tokens (never the tokens themselves), as {@code GET /agents/enrollment-tokens}. */
 @Service
-@Command(scope = "fleetgate", name = "enroll-tokens", description = "Lists the enrolment tokens neither used nor expired")
+@Command(
+        scope = "fleetgate",
+        name = "enroll-tokens",
+        description = "Lists the enrolment tokens neither used nor expired")
 public class EnrollTokensCommand implements Action {
 
     @Reference
@@ -25,8 +28,13 @@ public class EnrollTokensCommand implements Action {
         table.column("Created");
         table.column("Expires");
         for (Enrolment.OpenToken t : enrolment.openTokens()) {
-            table.addRow().addContent(t.id(), t.name() == null ? "" : t.name(), t.createdBy() == null ? "" : t.createdBy(),
-                    t.createdAt(), t.expiresAt());
+            table.addRow()
+                    .addContent(
+                            t.id(),
+                            t.name() == null ? "" : t.name(),
+                            t.createdBy() == null ? "" : t.createdBy(),
+                            t.createdAt(),
+                            t.expiresAt());
         }
         table.print(System.out);
         return null;

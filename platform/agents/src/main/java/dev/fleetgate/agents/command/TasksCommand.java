@@ -32,8 +32,10 @@ public class TasksCommand implements Action {
 
     @Override
     public Object execute() {
-        AgentInfo a = agents.list().stream().filter(x -> x.id().equalsIgnoreCase(agent) || x.name().equals(agent))
-                .findFirst().orElse(null);
+        AgentInfo a = agents.list().stream()
+                .filter(x -> x.id().equalsIgnoreCase(agent) || x.name().equals(agent))
+                .findFirst()
+                .orElse(null);
         if (a == null) {
             System.err.println("No agent " + agent);
             return null;
@@ -43,8 +45,15 @@ public class TasksCommand implements Action {
             table.column(c);
         }
         for (TaskView t : tasks.list(a.id(), Math.max(1, Math.min(limit, 500)))) {
-            table.addRow().addContent(t.id(), t.type(), t.status(), t.attempts(), t.createdAt(),
-                    t.completedAt() == null ? "" : t.completedAt(), t.error() == null ? "" : t.error());
+            table.addRow()
+                    .addContent(
+                            t.id(),
+                            t.type(),
+                            t.status(),
+                            t.attempts(),
+                            t.createdAt(),
+                            t.completedAt() == null ? "" : t.completedAt(),
+                            t.error() == null ? "" : t.error());
         }
         table.print(System.out);
         return null;

@@ -36,17 +36,30 @@ import dev.fleetgate.persistence.Jdbc;
  * over to the other cores with NOTIFY ({@link #handover}); the stored last-seen time is
  * written only on transitions (ONLINE, OFFLINE) and at shutdown (see the module README).
  */
-@Component(service = {AgentDirectory.class, AgentRegistry.class}, configurationPid = AgentsConfig.PID)
+@Component(
+        service = {AgentDirectory.class, AgentRegistry.class},
+        configurationPid = AgentsConfig.PID)
 @Designate(ocd = AgentsConfig.class)
 public final class AgentRegistry implements AgentDirectory {
 
     /** Outcome of an API key check. */
-    public enum Check { OK, UNKNOWN, BAD_KEY }
+    public enum Check {
+        OK,
+        UNKNOWN,
+        BAD_KEY
+    }
 
     /** One agent row. */
-    record Entry(String id, String name, String hostname, String role, String keyHash, String version,
-            String address, Instant createdAt, Instant storedLastSeen) {
-    }
+    record Entry(
+            String id,
+            String name,
+            String hostname,
+            String role,
+            String keyHash,
+            String version,
+            String address,
+            Instant createdAt,
+            Instant storedLastSeen) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentRegistry.class);
     private static final String COLUMNS =
@@ -62,16 +75,21 @@ public final class AgentRegistry implements AgentDirectory {
     private final Map<String, Instant> unflushed = new ConcurrentHashMap<>();
     /** Syncs handled here since the last handover to the other cores. */
     private final Map<String, Instant> sinceHandover = new ConcurrentHashMap<>();
+
     private final Notifier.Listener listener = this::onChange;
     private final Notifier.Listener seenListener = this::onSeen;
     /** Tells this core's handovers from the others' (NOTIFY reaches the sender too). */
     private final String coreId = Liveness.newCoreId();
+
     private volatile boolean fullHandoverRequested;
     private volatile long lastHandoverNanos = System.nanoTime();
 
     @Activate
-    public AgentRegistry(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference AgentsSchema schema, @Reference Notifier notifier, AgentsConfig config) {
+    public AgentRegistry(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentsSchema schema,
+            @Reference Notifier notifier,
+            AgentsConfig config) {
         this(dataSource, notifier, Settings.of(config), Clock.systemUTC());
     }
 
@@ -148,8 +166,8 @@ public final class AgentRegistry implements AgentDirectory {
             return;
         }
         Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE agents SET version = ?, hostname = ?, address = ? WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE agents SET version = ?, hostname = ?, address = ? WHERE id = ?")) {
                 ps.setString(1, v);
                 ps.setString(2, h);
                 ps.setString(3, a);
@@ -157,8 +175,18 @@ public final class AgentRegistry implements AgentDirectory {
                 return ps.executeUpdate();
             }
         });
-        agents.computeIfPresent(agentId, (k, old) -> new Entry(old.id(), old.name(), h, old.role(), old.keyHash(), v, a,
-                old.createdAt(), old.storedLastSeen()));
+        agents.computeIfPresent(
+                agentId,
+                (k, old) -> new Entry(
+                        old.id(),
+                        old.name(),
+                        h,
+                        old.role(),
+                        old.keyHash(),
+                        v,
+                        a,
+                        old.createdAt(),
+                        old.storedLastSeen()));
     }
 
     /**
@@ -216,9 +244,20 @@ public final class AgentRegistry implements AgentDirectory {
                 return ps.executeUpdate();
             }
         });
-        batch.forEach((id, t) -> agents.computeIfPresent(id, (k, e) -> e.storedLastSeen() != null
-                && !t.isAfter(e.storedLastSeen()) ? e : new Entry(e.id(), e.name(), e.hostname(), e.role(),
-                        e.keyHash(), e.version(), e.address(), e.createdAt(), t)));
+        batch.forEach((id, t) -> agents.computeIfPresent(
+                id,
+                (k, e) -> e.storedLastSeen() != null && !t.isAfter(e.storedLastSeen())
+                        ? e
+                        : new Entry(
+                                e.id(),
+                                e.name(),
+                                e.hostname(),
+                                e.role(),
+                                e.keyHash(),
+                                e.version(),
+                                e.address(),
+                                e.createdAt(),
+                                t)));
         return written;
     }
 
@@ -424,18 +463,26 @@ public final class AgentRegistry implements AgentDirectory {
 
     public AgentInfo.Status status(Instant lastSeenAt, Instant now) {
         return lastSeenAt != null && lastSeenAt.plus(settings.offlineAfter()).isAfter(now)
-                ? AgentInfo.Status.ONLINE : AgentInfo.Status.OFFLINE;
+                ? AgentInfo.Status.ONLINE
+                : AgentInfo.Status.OFFLINE;
     }
 
     private AgentInfo info(Entry e, Instant now) {
         Instant seen = lastSeen(e.id());
-        return new AgentInfo(e.id(), e.name(), e.hostname(), e.role(), status(seen, now), seen, e.version(),
-                e.address());
+        return new AgentInfo(
+                e.id(), e.name(), e.hostname(), e.role(), status(seen, now), seen, e.version(), e.address());
     }
 
     private static Entry entry(ResultSet rs) throws SQLException {
-        return new Entry(rs.getString("id"), rs.getString("name"), rs.getString("hostname"), rs.getString("role"),
-                rs.getString("api_key_hash"), rs.getString("version"), rs.getString("address"),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "last_seen_at"));
+        return new Entry(
+                rs.getString("id"),
+                rs.getString("name"),
+                rs.getString("hostname"),
+                rs.getString("role"),
+                rs.getString("api_key_hash"),
+                rs.getString("version"),
+                rs.getString("address"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "last_seen_at"));
     }
 }

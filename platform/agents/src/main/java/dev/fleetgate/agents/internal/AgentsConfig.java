@@ -4,7 +4,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of the agent protocol, PID {@value #PID}. */
-@ObjectClassDefinition(name = "Fleetgate agents",
+@ObjectClassDefinition(
+        name = "Fleetgate agents",
         description = "Core side of the agent protocol: sync, tasks, bundle deployment")
 public @interface AgentsConfig {
     String PID = "dev.fleetgate.agents";
@@ -15,7 +16,9 @@ public @interface AgentsConfig {
     @AttributeDefinition(description = "An agent is OFFLINE after this many sync intervals without a sync", min = "1")
     int offlineAfterIntervals() default 3;
 
-    @AttributeDefinition(description = "A delivered task without a result is sent again after this many seconds", min = "1")
+    @AttributeDefinition(
+            description = "A delivered task without a result is sent again after this many seconds",
+            min = "1")
     int taskRedeliverySeconds() default 60;
 
     @AttributeDefinition(description = "Time to live of a task when the caller gives none", min = "1")

@@ -13,8 +13,7 @@ final class ApplyFailures {
     static final String PROXY_SECTION = "proxy";
     static final String PROXY_APPLY_FAILED = "proxy.apply.failed";
 
-    private ApplyFailures() {
-    }
+    private ApplyFailures() {}
 
     /**
      * @param name   a readable name of the agent (its name, else its id)
@@ -22,8 +21,8 @@ final class ApplyFailures {
      * @param after  the row after it
      * @return the event to post, or null when the section did not start or stop failing
      */
-    static AlertEvent alert(String agentId, String name, String section, ReportStore.AppliedRow before,
-            ReportStore.AppliedRow after) {
+    static AlertEvent alert(
+            String agentId, String name, String section, ReportStore.AppliedRow before, ReportStore.AppliedRow after) {
         if (!PROXY_SECTION.equals(section) || after == null) {
             return null;
         }
@@ -33,7 +32,8 @@ final class ApplyFailures {
             return null;
         }
         AlertEvent a = is
-                ? AlertEvent.firing(PROXY_APPLY_FAILED, agentId).severity(Severity.CRITICAL)
+                ? AlertEvent.firing(PROXY_APPLY_FAILED, agentId)
+                        .severity(Severity.CRITICAL)
                         .message("Agent " + name + " failed to apply proxy revision " + after.failedRevision()
                                 + (after.error() == null ? "" : ": " + firstLine(after.error())))
                         .value(after.failedRevision())

@@ -10,8 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,16 +36,23 @@ public final class BundleRepository {
     public static final String SECTION = "bundles";
 
     /** An uploaded bundle jar; {@code agentIds} null = not deployed, empty = every agent. */
-    public record Artifact(String id, String symbolicName, String version, String sha256, long size,
-            Instant uploadedAt, String uploadedBy, List<String> deployedTo, boolean deployedToAll) {
+    public record Artifact(
+            String id,
+            String symbolicName,
+            String version,
+            String sha256,
+            long size,
+            Instant uploadedAt,
+            String uploadedBy,
+            List<String> deployedTo,
+            boolean deployedToAll) {
         public boolean deployed() {
             return deployedToAll || !deployedTo.isEmpty();
         }
     }
 
     /** The result of an upload: the artifact and whether it is new. */
-    public record Upload(Artifact artifact, boolean created) {
-    }
+    public record Upload(Artifact artifact, boolean created) {}
 
     private final DataSource dataSource;
     private final AgentRegistry registry;
@@ -53,8 +60,10 @@ public final class BundleRepository {
     private final BundleSigner signer;
 
     @Activate
-    public BundleRepository(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference AgentRegistry registry, @Reference DesiredStateEngine desiredState,
+    public BundleRepository(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentRegistry registry,
+            @Reference DesiredStateEngine desiredState,
             @Reference BundleSigner signer) {
         this.dataSource = dataSource;
         this.registry = registry;
@@ -93,7 +102,9 @@ public final class BundleRepository {
                 return ps.executeUpdate() > 0;
             }
         });
-        Artifact a = list().stream().filter(x -> x.sha256().equals(sha)).findFirst()
+        Artifact a = list().stream()
+                .filter(x -> x.sha256().equals(sha))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("Uploaded artifact vanished"));
         return new Upload(a, created);
     }
@@ -103,7 +114,7 @@ public final class BundleRepository {
         byte[] buf = new byte[64 * 1024];
         long total = 0;
         try (in) {
-            for (int n; (n = in.read(buf)) > 0;) {
+            for (int n; (n = in.read(buf)) > 0; ) {
                 total += n;
                 if (total > max) {
                     throw new ApiException(413, "The jar is larger than " + max / (1024 * 1024) + " MB");
@@ -124,10 +135,10 @@ public final class BundleRepository {
         return Jdbc.auto(dataSource, c -> {
             Map<String, Artifact> out = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT a.id, a.symbolic_name, a.version, a.sha256, a.size,"
-                    + " a.uploaded_at, a.uploaded_by, coalesce(array_agg(d.agent_id::text) FILTER (WHERE d.agent_id IS NOT"
-                    + " NULL), '{}') AS agents, bool_or(d.artifact_id IS NOT NULL AND d.agent_id IS NULL) AS everyone"
-                    + " FROM bundle_artifacts a LEFT JOIN bundle_deployments d ON d.artifact_id = a.id"
-                    + " GROUP BY a.id ORDER BY a.uploaded_at DESC, a.symbolic_name");
+                            + " a.uploaded_at, a.uploaded_by, coalesce(array_agg(d.agent_id::text) FILTER (WHERE d.agent_id IS NOT"
+                            + " NULL), '{}') AS agents, bool_or(d.artifact_id IS NOT NULL AND d.agent_id IS NULL) AS everyone"
+                            + " FROM bundle_artifacts a LEFT JOIN bundle_deployments d ON d.artifact_id = a.id"
+                            + " GROUP BY a.id ORDER BY a.uploaded_at DESC, a.symbolic_name");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Artifact a = artifact(rs);
@@ -139,7 +150,8 @@ public final class BundleRepository {
     }
 
     public Optional<Artifact> get(String id) {
-        return Ids.canonical(id).flatMap(i -> list().stream().filter(a -> a.id().equals(i)).findFirst());
+        return Ids.canonical(id)
+                .flatMap(i -> list().stream().filter(a -> a.id().equals(i)).findFirst());
     }
 
     /** @throws ApiException 404 unknown, 409 while deployed */
@@ -180,18 +192,29 @@ public final class BundleRepository {
         UUID artifact = UUID.fromString(a.id());
         Jdbc.tx(dataSource, c -> {
             if (targets.isEmpty()) {
-                exec(c, "DELETE FROM bundle_deployments d USING bundle_artifacts o WHERE d.artifact_id = o.id"
-                        + " AND o.symbolic_name = ? AND o.id <> ?", a.symbolicName(), artifact);
+                exec(
+                        c,
+                        "DELETE FROM bundle_deployments d USING bundle_artifacts o WHERE d.artifact_id = o.id"
+                                + " AND o.symbolic_name = ? AND o.id <> ?",
+                        a.symbolicName(),
+                        artifact);
                 exec(c, "DELETE FROM bundle_deployments WHERE artifact_id = ?", artifact);
                 exec(c, "INSERT INTO bundle_deployments (artifact_id, agent_id) VALUES (?, NULL)", artifact);
             } else {
                 for (String t : targets) {
                     UUID agent = UUID.fromString(Ids.canonical(t).orElseThrow());
-                    exec(c, "DELETE FROM bundle_deployments d USING bundle_artifacts o WHERE d.artifact_id = o.id"
-                            + " AND o.symbolic_name = ? AND o.id <> ? AND d.agent_id = ?", a.symbolicName(), artifact,
+                    exec(
+                            c,
+                            "DELETE FROM bundle_deployments d USING bundle_artifacts o WHERE d.artifact_id = o.id"
+                                    + " AND o.symbolic_name = ? AND o.id <> ? AND d.agent_id = ?",
+                            a.symbolicName(),
+                            artifact,
                             agent);
-                    exec(c, "INSERT INTO bundle_deployments (artifact_id, agent_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                            artifact, agent);
+                    exec(
+                            c,
+                            "INSERT INTO bundle_deployments (artifact_id, agent_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                            artifact,
+                            agent);
                 }
             }
             return null;
@@ -238,9 +261,9 @@ public final class BundleRepository {
         Map<String, List<Artifact>> own = new HashMap<>();
         Jdbc.auto(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT d.agent_id::text AS target, a.id, a.symbolic_name,"
-                    + " a.version, a.sha256, a.size, a.uploaded_at, a.uploaded_by, '{}'::text[] AS agents,"
-                    + " false AS everyone FROM bundle_artifacts a JOIN bundle_deployments d ON d.artifact_id = a.id"
-                    + " ORDER BY a.uploaded_at DESC, a.symbolic_name");
+                            + " a.version, a.sha256, a.size, a.uploaded_at, a.uploaded_by, '{}'::text[] AS agents,"
+                            + " false AS everyone FROM bundle_artifacts a JOIN bundle_deployments d ON d.artifact_id = a.id"
+                            + " ORDER BY a.uploaded_at DESC, a.symbolic_name");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String target = rs.getString("target");
@@ -305,8 +328,15 @@ public final class BundleRepository {
 
     private static Artifact artifact(ResultSet rs) throws SQLException {
         String[] agents = (String[]) rs.getArray("agents").getArray();
-        return new Artifact(rs.getString("id"), rs.getString("symbolic_name"), rs.getString("version"),
-                rs.getString("sha256"), rs.getLong("size"), Jdbc.instant(rs, "uploaded_at"),
-                rs.getString("uploaded_by"), List.of(agents), rs.getBoolean("everyone"));
+        return new Artifact(
+                rs.getString("id"),
+                rs.getString("symbolic_name"),
+                rs.getString("version"),
+                rs.getString("sha256"),
+                rs.getLong("size"),
+                Jdbc.instant(rs, "uploaded_at"),
+                rs.getString("uploaded_by"),
+                List.of(agents),
+                rs.getBoolean("everyone"));
     }
 }

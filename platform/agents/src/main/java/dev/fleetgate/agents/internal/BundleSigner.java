@@ -39,7 +39,9 @@ public final class BundleSigner {
     private volatile KeyPair keys;
 
     @Activate
-    public BundleSigner(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentsSchema schema,
+    public BundleSigner(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentsSchema schema,
             @Reference SecretBox box) {
         this.dataSource = dataSource;
         this.box = box;
@@ -114,7 +116,7 @@ public final class BundleSigner {
     private KeyPair load() {
         String[] row = Jdbc.auto(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT algorithm, public_key, private_key FROM bundle_signing_keys WHERE id = 1");
+                            "SELECT algorithm, public_key, private_key FROM bundle_signing_keys WHERE id = 1");
                     ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new String[] {rs.getString(1), rs.getString(2), rs.getString(3)} : null;
             }
@@ -124,7 +126,8 @@ public final class BundleSigner {
         }
         try {
             KeyFactory factory = KeyFactory.getInstance(row[0]);
-            PublicKey publicKey = factory.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(row[1])));
+            PublicKey publicKey = factory.generatePublic(
+                    new X509EncodedKeySpec(Base64.getDecoder().decode(row[1])));
             PrivateKey privateKey = factory.generatePrivate(new PKCS8EncodedKeySpec(box.decryptBytes(row[2])));
             return new KeyPair(publicKey, privateKey);
         } catch (GeneralSecurityException e) {

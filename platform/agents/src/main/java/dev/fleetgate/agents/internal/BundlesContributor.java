@@ -16,7 +16,8 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
 
 /** The {@code bundles} section: the jars deployed to an agent, with their download URLs and signatures. */
-@Component(service = DesiredStateContributor.class,
+@Component(
+        service = DesiredStateContributor.class,
         property = DesiredStateContributor.SECTION + "=" + BundleRepository.SECTION)
 public final class BundlesContributor implements DesiredStateContributor {
     private final BundleRepository repository;
@@ -34,8 +35,8 @@ public final class BundlesContributor implements DesiredStateContributor {
     /** The whole fleet with one read of the deployments, each artifact signed once. */
     @Override
     public Map<String, JsonNode> computeAll(List<AgentInfo> agents) {
-        Map<String, List<BundleRepository.Artifact>> all = repository.forAgents(agents.stream().map(AgentInfo::id)
-                .toList());
+        Map<String, List<BundleRepository.Artifact>> all =
+                repository.forAgents(agents.stream().map(AgentInfo::id).toList());
         Map<String, String> signatures = new HashMap<>();
         Map<String, JsonNode> out = new HashMap<>();
         for (AgentInfo agent : agents) {

@@ -36,13 +36,15 @@ import dev.fleetgate.persistence.SchemaMigrator;
  * differs from what this core last saw: a sync that changes nothing writes nothing. The
  * write happens on the event thread, never in the sync request.
  */
-@Component(service = {EventHandler.class, ContainerInventory.class},
+@Component(
+        service = {EventHandler.class, ContainerInventory.class},
         property = EventConstants.EVENT_TOPIC + "=" + Topics.AGENT_REPORT)
 public final class ContainerInventory implements EventHandler {
     public static final String MODULE = "agents-containers";
     public static final String FOLDER = "db/agents-containers";
     /** More containers than this on one host are cut from the stored list. */
     static final int MAX_CONTAINERS = 2000;
+
     private static final Logger LOG = LoggerFactory.getLogger(ContainerInventory.class);
 
     private final DataSource dataSource;
@@ -50,8 +52,11 @@ public final class ContainerInventory implements EventHandler {
     private final Map<String, JsonNode> last = new ConcurrentHashMap<>();
 
     @Activate
-    public ContainerInventory(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference AgentsSchema schema, @Reference SchemaMigrator migrator, BundleContext context) {
+    public ContainerInventory(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentsSchema schema,
+            @Reference SchemaMigrator migrator,
+            BundleContext context) {
         this(dataSource, Clock.systemUTC());
         migrator.migrate(MODULE, context.getBundle(), FOLDER);
     }
@@ -109,8 +114,8 @@ public final class ContainerInventory implements EventHandler {
             return Json.MAPPER.createArrayNode();
         }
         JsonNode stored = Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT body FROM agent_container_status WHERE agent_id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT body FROM agent_container_status WHERE agent_id = ?")) {
                 ps.setObject(1, id.get());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? SqlJson.json(rs, "body") : null;

@@ -72,7 +72,8 @@ public final class CoreCertificate {
     }
 
     static String fingerprint(byte[] der) throws java.security.NoSuchAlgorithmException {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
+        return "sha256:"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der));
     }
 
     static CoreCertificate of(Map<String, String> env) {

@@ -53,20 +53,17 @@ public final class DesiredStateEngine implements DesiredStateService {
     private static final String EVERY_SECTION = "";
 
     /** A section body as stored. */
-    public record SectionBody(long revision, JsonNode body) {
-    }
+    public record SectionBody(long revision, JsonNode body) {}
 
     /**
      * One contributor, held lazily: the engine gets the service object only when it computes,
      * on its worker thread, never while SCR binds. Contributors may therefore reference
      * {@link DesiredStateService} themselves without making a DS cycle.
      */
-    private record Contribution(Object identity, Supplier<DesiredStateContributor> contributor, int ranking,
-            long serviceId) {
-    }
+    private record Contribution(
+            Object identity, Supplier<DesiredStateContributor> contributor, int ranking, long serviceId) {}
 
-    private record Job(String section, String agentId) {
-    }
+    private record Job(String section, String agentId) {}
 
     private final DataSource dataSource;
     private final AgentRegistry registry;
@@ -79,8 +76,10 @@ public final class DesiredStateEngine implements DesiredStateService {
     private boolean drainScheduled;
 
     @Activate
-    public DesiredStateEngine(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference AgentRegistry registry, @Reference Notifier notifier) {
+    public DesiredStateEngine(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentRegistry registry,
+            @Reference Notifier notifier) {
         this.dataSource = dataSource;
         this.registry = registry;
         this.notifier = notifier;
@@ -99,19 +98,25 @@ public final class DesiredStateEngine implements DesiredStateService {
         worker.shutdownNow();
     }
 
-    @Reference(service = DesiredStateContributor.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+    @Reference(
+            service = DesiredStateContributor.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
             unbind = "unbindContributor")
     void bindContributor(ComponentServiceObjects<DesiredStateContributor> service, Map<String, Object> props) {
         DesiredStateContributor[] got = new DesiredStateContributor[1];
-        add(service, () -> {
-            synchronized (got) {
-                if (got[0] == null) {
-                    got[0] = service.getService();
-                }
-                return got[0];
-            }
-        }, props);
+        add(
+                service,
+                () -> {
+                    synchronized (got) {
+                        if (got[0] == null) {
+                            got[0] = service.getService();
+                        }
+                        return got[0];
+                    }
+                },
+                props);
     }
 
     void unbindContributor(ComponentServiceObjects<DesiredStateContributor> service, Map<String, Object> props) {
@@ -131,18 +136,21 @@ public final class DesiredStateEngine implements DesiredStateService {
     private void add(Object identity, Supplier<DesiredStateContributor> contributor, Map<String, Object> props) {
         String section = section(props);
         if (section == null) {
-            LOG.warn("Desired-state contributor {} has no {} property; ignored", props.get(Constants.SERVICE_ID),
+            LOG.warn(
+                    "Desired-state contributor {} has no {} property; ignored",
+                    props.get(Constants.SERVICE_ID),
                     DesiredStateContributor.SECTION);
             return;
         }
         Object r = props.get(Constants.SERVICE_RANKING);
         Object id = props.get(Constants.SERVICE_ID);
-        Contribution c = new Contribution(identity, contributor, r instanceof Integer i ? i : 0,
-                id instanceof Long l ? l : 0L);
+        Contribution c =
+                new Contribution(identity, contributor, r instanceof Integer i ? i : 0, id instanceof Long l ? l : 0L);
         contributors.compute(section, (k, list) -> {
             List<Contribution> next = list == null ? new ArrayList<>() : new ArrayList<>(list);
             next.add(c);
-            next.sort(Comparator.comparingInt(Contribution::ranking).reversed()
+            next.sort(Comparator.comparingInt(Contribution::ranking)
+                    .reversed()
                     .thenComparingLong(Contribution::serviceId));
             return List.copyOf(next);
         });
@@ -186,14 +194,15 @@ public final class DesiredStateEngine implements DesiredStateService {
     public Map<String, Long> recompute(String section) {
         try {
             return worker.submit(() -> {
-                List<AgentInfo> agents = registry.list();
-                computeAll(section, agents);
-                Map<String, Long> result = new TreeMap<>();
-                for (AgentInfo a : agents) {
-                    result.put(a.id(), revisions(a.id()).getOrDefault(section, 0L));
-                }
-                return result;
-            }).get(5, TimeUnit.MINUTES);
+                        List<AgentInfo> agents = registry.list();
+                        computeAll(section, agents);
+                        Map<String, Long> result = new TreeMap<>();
+                        for (AgentInfo a : agents) {
+                            result.put(a.id(), revisions(a.id()).getOrDefault(section, 0L));
+                        }
+                        return result;
+                    })
+                    .get(5, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while recomputing " + section, e);
@@ -278,8 +287,11 @@ public final class DesiredStateEngine implements DesiredStateService {
                     // One agent's failure must not hold back the others: retry one by one.
                     agents.forEach(a -> computeAll(section, List.of(a)));
                 } else {
-                    LOG.warn("Contributor of section {} failed for agent {}; state kept", section,
-                            agents.get(0).id(), e);
+                    LOG.warn(
+                            "Contributor of section {} failed for agent {}; state kept",
+                            section,
+                            agents.get(0).id(),
+                            e);
                 }
                 return;
             }
@@ -358,7 +370,8 @@ public final class DesiredStateEngine implements DesiredStateService {
                     }
                     return out;
                 });
-                stored.forEach((agentId, revision) -> revisions.computeIfAbsent(agentId, k -> new ConcurrentHashMap<>())
+                stored.forEach((agentId, revision) -> revisions
+                        .computeIfAbsent(agentId, k -> new ConcurrentHashMap<>())
                         .merge(section, revision, Math::max));
                 changed += stored.size();
             } catch (RuntimeException e) {
@@ -428,7 +441,9 @@ public final class DesiredStateEngine implements DesiredStateService {
                 ps.setArray(2, c.createArrayOf("text", sections.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getString("section"), new SectionBody(rs.getLong("revision"), SqlJson.json(rs, "body")));
+                        out.put(
+                                rs.getString("section"),
+                                new SectionBody(rs.getLong("revision"), SqlJson.json(rs, "body")));
                     }
                 }
             }
@@ -453,8 +468,13 @@ public final class DesiredStateEngine implements DesiredStateService {
                 ps.setObject(2, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.put(rs.getString("section"), new SectionState(rs.getLong("desired"),
-                                rs.getLong("applied"), rs.getLong("failed"), rs.getString("error")));
+                        out.put(
+                                rs.getString("section"),
+                                new SectionState(
+                                        rs.getLong("desired"),
+                                        rs.getLong("applied"),
+                                        rs.getLong("failed"),
+                                        rs.getString("error")));
                     }
                 }
             }

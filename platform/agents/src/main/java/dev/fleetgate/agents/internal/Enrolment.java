@@ -39,8 +39,9 @@ public final class Enrolment {
 
         /** @return a ready-to-paste command line for an agent reaching the core as {@code host} */
         public String command(String host) {
-            String h = host == null || host.isBlank() ? "CORE-HOST" : host.contains(":") && !host.startsWith("[")
-                    ? "[" + host + "]" : host;
+            String h = host == null || host.isBlank()
+                    ? "CORE-HOST"
+                    : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
             // without HTTPS only an agent on the core's machine may connect (plain http on loopback)
             return coreFingerprint == null
                     ? "fleetgate-agent --core http://127.0.0.1:<http port> --token " + token
@@ -50,23 +51,20 @@ public final class Enrolment {
     }
 
     /** What an agent receives when it enrols: its identity and the key that signs its bundles. */
-    public record Enrolled(String agentId, String apiKey, String bundleSigningKey) {
-    }
+    public record Enrolled(String agentId, String apiKey, String bundleSigningKey) {}
 
     /**
      * A token not used and not expired, as listed to admins (never the token itself).
      *
      * @param id the first 16 hex digits of the token's SHA-256: enough to name it, useless to enrol
      */
-    public record OpenToken(String id, String name, String createdBy, Instant createdAt, Instant expiresAt) {
-    }
+    public record OpenToken(String id, String name, String createdBy, Instant createdAt, Instant expiresAt) {}
 
     /** The id of an open token: 16 lower-case hex digits. */
     public static final Pattern TOKEN_ID = Pattern.compile("[0-9a-f]{16}");
 
     /** The agent's enrolment request. */
-    public record Request(String token, String name, String hostname, String role, String version) {
-    }
+    public record Request(String token, String name, String hostname, String role, String version) {}
 
     private final DataSource dataSource;
     private final AgentRegistry registry;
@@ -75,8 +73,11 @@ public final class Enrolment {
     private final CoreCertificate certificate;
 
     @Activate
-    public Enrolment(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
-            @Reference DesiredStateEngine desiredState, @Reference BundleSigner signer,
+    public Enrolment(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentRegistry registry,
+            @Reference DesiredStateEngine desiredState,
+            @Reference BundleSigner signer,
             @Reference CoreCertificate certificate) {
         this.dataSource = dataSource;
         this.registry = registry;
@@ -102,7 +103,8 @@ public final class Enrolment {
             throw ApiException.invalid(errors);
         }
         String token = Secrets.newEnrollmentToken();
-        Instant expiresAt = registry.clock().instant().plus(Duration.ofMinutes(ttl)).truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt =
+                registry.clock().instant().plus(Duration.ofMinutes(ttl)).truncatedTo(ChronoUnit.SECONDS);
         Jdbc.auto(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO enrollment_tokens (token_hash, name, created_by, expires_at) VALUES (?, ?, ?, ?)")) {
@@ -127,8 +129,12 @@ public final class Enrolment {
                 List<OpenToken> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new OpenToken(rs.getString("id"), rs.getString("name"), rs.getString("created_by"),
-                                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "expires_at")));
+                        out.add(new OpenToken(
+                                rs.getString("id"),
+                                rs.getString("name"),
+                                rs.getString("created_by"),
+                                Jdbc.instant(rs, "created_at"),
+                                Jdbc.instant(rs, "expires_at")));
                     }
                 }
                 return out;
@@ -203,8 +209,8 @@ public final class Enrolment {
                     throw ApiException.conflict("An agent named " + name + " exists");
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE enrollment_tokens SET agent_id = ? WHERE token_hash = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE enrollment_tokens SET agent_id = ? WHERE token_hash = ?")) {
                 ps.setObject(1, UUID.fromString(agentId));
                 ps.setString(2, Secrets.sha256Hex(r.token()));
                 ps.executeUpdate();

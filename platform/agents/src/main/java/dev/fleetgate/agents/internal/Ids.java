@@ -6,11 +6,10 @@ import java.util.regex.Pattern;
 
 /** Id parsing: ids are UUIDs in canonical lower-case text. */
 public final class Ids {
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** @return the UUID, or empty when {@code text} is not one */
     public static Optional<UUID> parse(String text) {

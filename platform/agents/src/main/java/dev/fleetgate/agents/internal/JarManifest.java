@@ -14,11 +14,9 @@ public final class JarManifest {
     private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+(\\.\\d+(\\.[A-Za-z0-9_-]+)?)?)?");
 
     /** A bundle's symbolic name (without directives) and version. */
-    public record Identity(String symbolicName, String version) {
-    }
+    public record Identity(String symbolicName, String version) {}
 
-    private JarManifest() {
-    }
+    private JarManifest() {}
 
     /** @throws ApiException 400 when the data is not a jar with a bundle manifest */
     public static Identity read(byte[] jar) {

@@ -23,14 +23,13 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Liveness {
     /** 230 × 24 bytes = 5,520 bytes = 7,360 base64 characters, plus the header. */
     static final int PER_MESSAGE = 230;
+
     private static final int CORE_ID_LENGTH = 12;
 
     /** A decoded payload: a hello, or agents seen with their times. */
-    record Message(String coreId, boolean hello, Map<String, Instant> seen) {
-    }
+    record Message(String coreId, boolean hello, Map<String, Instant> seen) {}
 
-    private Liveness() {
-    }
+    private Liveness() {}
 
     static String newCoreId() {
         StringBuilder b = new StringBuilder(CORE_ID_LENGTH);
@@ -56,7 +55,8 @@ final class Liveness {
             } catch (IllegalArgumentException bad) {
                 continue;
             }
-            buf.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+            buf.putLong(id.getMostSignificantBits())
+                    .putLong(id.getLeastSignificantBits())
                     .putLong(e.getValue().toEpochMilli());
             if (!buf.hasRemaining()) {
                 out.add(message(coreId, buf));
@@ -83,7 +83,8 @@ final class Liveness {
         if (payload.charAt(0) == 'H' && payload.length() == 1 + CORE_ID_LENGTH) {
             return new Message(coreId, true, Map.of());
         }
-        if (payload.charAt(0) != 'S' || payload.length() < 2 + CORE_ID_LENGTH
+        if (payload.charAt(0) != 'S'
+                || payload.length() < 2 + CORE_ID_LENGTH
                 || payload.charAt(1 + CORE_ID_LENGTH) != ':') {
             return null;
         }

@@ -38,7 +38,9 @@ public final class Maintenance {
     private final StatusWatch watch = new StatusWatch();
     private final ScheduledExecutorService timer;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin eventAdmin;
 
@@ -51,10 +53,13 @@ public final class Maintenance {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(() -> safely("liveness handover", () -> registry.handover(false)), 1, 1,
-                TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> safely("liveness handover", () -> registry.handover(false)), 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> safely("flush last-seen", registry::flushLastSeen), 2, 2, TimeUnit.SECONDS);
-        long firstLook = Math.min(registry.settings().syncIntervalSeconds(), registry.settings().offlineAfter().toSeconds()) + 1L;
+        long firstLook = Math.min(
+                        registry.settings().syncIntervalSeconds(),
+                        registry.settings().offlineAfter().toSeconds())
+                + 1L;
         timer.scheduleWithFixedDelay(() -> safely("agent status", this::checkStatus), firstLook, 5, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> safely("task sweep", this::sweepTasks), 10, 60, TimeUnit.SECONDS);
     }
@@ -74,7 +79,9 @@ public final class Maintenance {
             }
             EventAdmin ea = eventAdmin;
             if (ea != null) {
-                ea.postEvent(new Event(Topics.AGENT_STATUS, Map.of("agentId", t.agentId(), "status", t.status().name())));
+                ea.postEvent(new Event(
+                        Topics.AGENT_STATUS,
+                        Map.of("agentId", t.agentId(), "status", t.status().name())));
                 AlertEvent alert = alert(t);
                 ea.postEvent(new Event(alert.topic(), alert.toProperties()));
             }
@@ -84,7 +91,8 @@ public final class Maintenance {
     /** For the alerts module (event kind {@code agent.offline}); every core posts it, one incident opens. */
     static AlertEvent alert(StatusWatch.Transition t) {
         AlertEvent a = t.status() == AgentInfo.Status.OFFLINE
-                ? AlertEvent.firing("agent.offline", t.agentId()).severity(Severity.CRITICAL)
+                ? AlertEvent.firing("agent.offline", t.agentId())
+                        .severity(Severity.CRITICAL)
                         .message("Agent " + t.agentId() + " is offline")
                 : AlertEvent.cleared("agent.offline", t.agentId());
         return a.label("agent", t.agentId());

@@ -171,7 +171,8 @@ public final class Notifier {
                                     safely(l, n.getParameter());
                                 }
                             } else {
-                                dispatch(TASK_CHANNEL.equals(n.getName()) ? taskListeners : listeners, n.getParameter());
+                                dispatch(
+                                        TASK_CHANNEL.equals(n.getName()) ? taskListeners : listeners, n.getParameter());
                             }
                         }
                     }

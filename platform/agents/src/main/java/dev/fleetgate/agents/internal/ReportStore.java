@@ -22,8 +22,7 @@ import dev.fleetgate.persistence.Jdbc;
 public final class ReportStore {
 
     /** Stored applied state of one section. */
-    record AppliedRow(long revision, long failedRevision, String error) {
-    }
+    record AppliedRow(long revision, long failedRevision, String error) {}
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -39,11 +38,11 @@ public final class ReportStore {
     private void load() {
         Jdbc.auto(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT agent_id, section, revision, failed_revision, error FROM applied_state");
+                            "SELECT agent_id, section, revision, failed_revision, error FROM applied_state");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    applied.computeIfAbsent(rs.getString(1), k -> new ConcurrentHashMap<>()).put(rs.getString(2),
-                            new AppliedRow(rs.getLong(3), rs.getLong(4), rs.getString(5)));
+                    applied.computeIfAbsent(rs.getString(1), k -> new ConcurrentHashMap<>())
+                            .put(rs.getString(2), new AppliedRow(rs.getLong(3), rs.getLong(4), rs.getString(5)));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, body FROM agent_bundle_status");
@@ -68,8 +67,7 @@ public final class ReportStore {
     }
 
     /** A section's stored state before and after a report ({@code before} null: none stored). */
-    record Change(AppliedRow before, AppliedRow after) {
-    }
+    record Change(AppliedRow before, AppliedRow after) {}
 
     /** Writes the sections whose state changed; returns them by section. */
     public Map<String, Change> recordApplied(String agentId, Map<String, SyncReport.Applied> reports) {
@@ -114,9 +112,10 @@ public final class ReportStore {
             return false;
         }
         Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO agent_bundle_status (agent_id, body, updated_at)"
-                    + " VALUES (?, ?::jsonb, ?) ON CONFLICT (agent_id) DO UPDATE SET body = EXCLUDED.body,"
-                    + " updated_at = EXCLUDED.updated_at")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO agent_bundle_status (agent_id, body, updated_at)"
+                            + " VALUES (?, ?::jsonb, ?) ON CONFLICT (agent_id) DO UPDATE SET body = EXCLUDED.body,"
+                            + " updated_at = EXCLUDED.updated_at")) {
                 ps.setObject(1, UUID.fromString(agentId));
                 SqlJson.setJson(ps, 2, states);
                 Jdbc.setInstant(ps, 3, clock.instant());

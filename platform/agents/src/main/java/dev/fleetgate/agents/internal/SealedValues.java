@@ -24,8 +24,7 @@ import dev.fleetgate.api.DesiredStateContributor;
 final class SealedValues {
     private static final Logger LOG = LoggerFactory.getLogger(SealedValues.class);
 
-    private SealedValues() {
-    }
+    private SealedValues() {}
 
     /**
      * @param body a stored section body (not changed)
@@ -53,17 +52,22 @@ final class SealedValues {
     }
 
     private static boolean isSealed(JsonNode n) {
-        return n.isObject() && n.size() == 1 && n.path(DesiredStateContributor.SEALED).isTextual();
+        return n.isObject()
+                && n.size() == 1
+                && n.path(DesiredStateContributor.SEALED).isTextual();
     }
 
     /** @return the node to put in place of n (NullNode when a sealed value cannot be opened) */
     private static JsonNode replace(JsonNode n, UnaryOperator<String> open) {
         if (isSealed(n)) {
             try {
-                return TextNode.valueOf(open.apply(n.get(DesiredStateContributor.SEALED).asText()));
+                return TextNode.valueOf(
+                        open.apply(n.get(DesiredStateContributor.SEALED).asText()));
             } catch (RuntimeException e) {
-                LOG.error("A sealed value of a desired-state section cannot be opened (another master key?); "
-                        + "it is left out: {}", e.getClass().getSimpleName());
+                LOG.error(
+                        "A sealed value of a desired-state section cannot be opened (another master key?); "
+                                + "it is left out: {}",
+                        e.getClass().getSimpleName());
                 return NullNode.instance;
             }
         }

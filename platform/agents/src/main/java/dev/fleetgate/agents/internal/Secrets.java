@@ -11,10 +11,10 @@ import java.util.HexFormat;
 public final class Secrets {
     /** Prefix of agent API keys, so a leaked key is recognisable. */
     public static final String KEY_PREFIX = "fga_";
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** @return {@code bytes} random bytes, base64url without padding */
     public static String randomToken(int bytes) {

@@ -3,8 +3,13 @@ package dev.fleetgate.agents.internal;
 import java.time.Duration;
 
 /** The configuration as plain values, so components can be built without OSGi. */
-public record Settings(int syncIntervalSeconds, int offlineAfterIntervals, int taskRedeliverySeconds,
-        int defaultTaskTtlSeconds, int taskRetentionDays, int maxBundleSizeMb) {
+public record Settings(
+        int syncIntervalSeconds,
+        int offlineAfterIntervals,
+        int taskRedeliverySeconds,
+        int defaultTaskTtlSeconds,
+        int taskRetentionDays,
+        int maxBundleSizeMb) {
 
     public Settings {
         syncIntervalSeconds = Math.max(1, syncIntervalSeconds);
@@ -16,8 +21,13 @@ public record Settings(int syncIntervalSeconds, int offlineAfterIntervals, int t
     }
 
     public static Settings of(AgentsConfig c) {
-        return new Settings(c.syncIntervalSeconds(), c.offlineAfterIntervals(), c.taskRedeliverySeconds(),
-                c.defaultTaskTtlSeconds(), c.taskRetentionDays(), c.maxBundleSizeMb());
+        return new Settings(
+                c.syncIntervalSeconds(),
+                c.offlineAfterIntervals(),
+                c.taskRedeliverySeconds(),
+                c.defaultTaskTtlSeconds(),
+                c.taskRetentionDays(),
+                c.maxBundleSizeMb());
     }
 
     public static Settings defaults() {

@@ -10,8 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** The agents bundle's JDBC helpers beyond {@link dev.fleetgate.persistence.Jdbc}: JSONB and NOTIFY. */
 public final class SqlJson {
 
-    private SqlJson() {
-    }
+    private SqlJson() {}
 
     public static JsonNode json(ResultSet rs, String column) throws SQLException {
         return Json.parse(rs.getString(column));

@@ -11,8 +11,7 @@ import dev.fleetgate.api.AgentInfo;
 public final class StatusWatch {
 
     /** One agent's change of status. */
-    public record Transition(String agentId, AgentInfo.Status status) {
-    }
+    public record Transition(String agentId, AgentInfo.Status status) {}
 
     private final Map<String, AgentInfo.Status> last = new HashMap<>();
     private boolean first = true;

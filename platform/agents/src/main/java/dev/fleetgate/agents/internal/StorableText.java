@@ -17,8 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class StorableText {
     static final String NUL_REPLACEMENT = "\\u0000";
 
-    private StorableText() {
-    }
+    private StorableText() {}
 
     /** @return {@code s} when it is storable, else a storable copy */
     public static String clean(String s) {
@@ -30,7 +29,9 @@ public final class StorableText {
             char c = s.charAt(i);
             if (c == 0) {
                 sb.append(NUL_REPLACEMENT);
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 sb.append(c).append(s.charAt(++i));
             } else if (Character.isSurrogate(c)) {
                 sb.append('\uFFFD');

@@ -25,9 +25,14 @@ import dev.fleetgate.api.ApiException;
  */
 public record SyncBody(JsonNode report, byte[] raw, int metricsOffset, int metricsLength) {
     /** The REST host's limits for JSON bodies (nesting, string, name and number lengths). */
-    private static final JsonFactory FACTORY = JsonFactory.builder().streamReadConstraints(StreamReadConstraints
-            .builder().maxNestingDepth(200).maxStringLength(32 * 1024 * 1024).maxNameLength(1024)
-            .maxNumberLength(100).build()).build();
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(200)
+                    .maxStringLength(32 * 1024 * 1024)
+                    .maxNameLength(1024)
+                    .maxNumberLength(100)
+                    .build())
+            .build();
 
     static {
         FACTORY.setCodec(Json.MAPPER);

@@ -9,8 +9,7 @@ import java.util.TreeSet;
 /** The protocol's decisions, free of I/O: which sections and tasks an answer carries. */
 public final class SyncPlanner {
 
-    private SyncPlanner() {
-    }
+    private SyncPlanner() {}
 
     /**
      * @param desired  desired revision per section
@@ -31,8 +30,8 @@ public final class SyncPlanner {
      * A task is deliverable when it has not expired and is either pending, or was delivered
      * more than {@code redelivery} ago without a result (at-least-once delivery).
      */
-    public static boolean deliverable(TaskStatus status, Instant deliveredAt, Instant expiresAt, Instant now,
-            Duration redelivery) {
+    public static boolean deliverable(
+            TaskStatus status, Instant deliveredAt, Instant expiresAt, Instant now, Duration redelivery) {
         if (expiresAt == null || !expiresAt.isAfter(now)) {
             return false;
         }

@@ -16,12 +16,17 @@ import dev.fleetgate.api.FieldError;
  * fields are reported as 400. Text PostgreSQL cannot store (U+0000) is made storable first
  * ({@link StorableText}), so that no text of a report can fail the sync.
  */
-public record SyncReport(String version, String hostname, String address, Map<String, Applied> applied,
-        List<TaskQueue.Result> taskResults, JsonNode metrics, JsonNode status) {
+public record SyncReport(
+        String version,
+        String hostname,
+        String address,
+        Map<String, Applied> applied,
+        List<TaskQueue.Result> taskResults,
+        JsonNode metrics,
+        JsonNode status) {
 
     /** What the agent reports for one section: the last revision attempted, and its error. */
-    public record Applied(long revision, String error) {
-    }
+    public record Applied(long revision, String error) {}
 
     public static SyncReport parse(JsonNode raw) {
         JsonNode body = StorableText.clean(raw);
@@ -46,7 +51,9 @@ public record SyncReport(String version, String hostname, String address, Map<St
                         errors.add(new FieldError("applied." + e.getKey() + ".revision", "must be a number >= 0"));
                         continue;
                     }
-                    applied.put(e.getKey(), new Applied(rev.asLong(), text(e.getValue().get("error"))));
+                    applied.put(
+                            e.getKey(),
+                            new Applied(rev.asLong(), text(e.getValue().get("error"))));
                 }
             }
         }
@@ -59,15 +66,15 @@ public record SyncReport(String version, String hostname, String address, Map<St
                 for (int i = 0; i < r.size(); i++) {
                     JsonNode t = r.get(i);
                     String id = text(t.get("id"));
-                    java.util.Optional<TaskStatus> status = TaskStatus.parse(text(t.get("status")))
-                            .filter(TaskStatus::reportable);
+                    java.util.Optional<TaskStatus> status =
+                            TaskStatus.parse(text(t.get("status"))).filter(TaskStatus::reportable);
                     if (id == null || Ids.parse(id).isEmpty()) {
                         errors.add(new FieldError("taskResults[" + i + "].id", "must be a task id"));
                     } else if (status.isEmpty()) {
                         errors.add(new FieldError("taskResults[" + i + "].status", "must be SUCCEEDED or FAILED"));
                     } else {
-                        results.add(new TaskQueue.Result(id.toLowerCase(), status.get(), t.get("result"),
-                                text(t.get("error"))));
+                        results.add(new TaskQueue.Result(
+                                id.toLowerCase(), status.get(), t.get("result"), text(t.get("error"))));
                     }
                 }
             }
@@ -83,8 +90,13 @@ public record SyncReport(String version, String hostname, String address, Map<St
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        return new SyncReport(text(body.get("version")), text(body.get("hostname")), text(body.get("address")),
-                applied, results, metrics == null || metrics.isNull() ? null : metrics,
+        return new SyncReport(
+                text(body.get("version")),
+                text(body.get("hostname")),
+                text(body.get("address")),
+                applied,
+                results,
+                metrics == null || metrics.isNull() ? null : metrics,
                 status == null || status.isNull() ? null : status);
     }
 

@@ -52,7 +52,9 @@ public final class SyncService {
     static final int METRICS_RETRY_AFTER_SECONDS = 5;
 
     /** The answer of a sync. */
-    public record Answer(Map<String, DesiredStateEngine.SectionBody> sections, List<TaskQueue.Delivery> tasks,
+    public record Answer(
+            Map<String, DesiredStateEngine.SectionBody> sections,
+            List<TaskQueue.Delivery> tasks,
             int syncIntervalSeconds) {
         public boolean isEmpty() {
             return sections.isEmpty() && tasks.isEmpty();
@@ -68,11 +70,15 @@ public final class SyncService {
     private final LongPolls polls = new LongPolls();
     private final Notifier.Listener listener = this::onChange;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile EventAdmin eventAdmin;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     volatile MetricsSink metricsSink;
 
@@ -81,8 +87,12 @@ public final class SyncService {
     private final Map<String, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Activate
-    public SyncService(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
-            @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference Notifier notifier,
+    public SyncService(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentRegistry registry,
+            @Reference DesiredStateEngine desiredState,
+            @Reference TaskQueue tasks,
+            @Reference Notifier notifier,
             @Reference SecretBox box) {
         this.registry = registry;
         this.box = box;
@@ -202,8 +212,8 @@ public final class SyncService {
     private void record(String agentId, SyncReport report) {
         registry.seen(agentId, report.version(), report.hostname(), report.address());
         reports.recordApplied(agentId, report.applied()).forEach((section, change) -> {
-            AlertEvent alert = ApplyFailures.alert(agentId, agentName(agentId, report), section, change.before(),
-                    change.after());
+            AlertEvent alert =
+                    ApplyFailures.alert(agentId, agentName(agentId, report), section, change.before(), change.after());
             if (alert != null) {
                 post(alert.topic(), alert.toProperties());
             }
@@ -268,10 +278,15 @@ public final class SyncService {
 
     private static WebApplicationException metricsUnavailable() {
         String detail = "Metrics could not be stored; send the sync again later";
-        String problem = "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503,"
-                + "\"detail\":\"" + detail + "\"}";
-        return new WebApplicationException(detail, Response.status(503).type("application/problem+json")
-                .header(HttpHeaders.RETRY_AFTER, METRICS_RETRY_AFTER_SECONDS).entity(problem).build());
+        String problem = "{\"type\":\"about:blank\",\"title\":\"Service Unavailable\",\"status\":503," + "\"detail\":\""
+                + detail + "\"}";
+        return new WebApplicationException(
+                detail,
+                Response.status(503)
+                        .type("application/problem+json")
+                        .header(HttpHeaders.RETRY_AFTER, METRICS_RETRY_AFTER_SECONDS)
+                        .entity(problem)
+                        .build());
     }
 
     /** The sections newer than reported and the deliverable tasks (marked delivered). */
@@ -279,8 +294,11 @@ public final class SyncService {
         Set<String> send = SyncPlanner.sectionsToSend(desiredState.revisions(agentId), reported);
         Map<String, DesiredStateEngine.SectionBody> sections = new java.util.TreeMap<>();
         // stored sealed; opened only here, on the way to the agent
-        desiredState.bodies(agentId, send).forEach((section, b) -> sections.put(section,
-                new DesiredStateEngine.SectionBody(b.revision(), SealedValues.open(b.body(), box::decrypt))));
+        desiredState
+                .bodies(agentId, send)
+                .forEach((section, b) -> sections.put(
+                        section,
+                        new DesiredStateEngine.SectionBody(b.revision(), SealedValues.open(b.body(), box::decrypt))));
         List<TaskQueue.Delivery> delivered = tasks.deliver(agentId);
         return new Answer(sections, delivered, syncIntervalSeconds());
     }

@@ -50,12 +50,10 @@ public final class TaskQueue implements TaskService {
             + " created_at, delivered_at, completed_at, expires_at";
 
     /** A task as sent to the agent. */
-    public record Delivery(String id, String type, JsonNode payload, Instant expiresAt) {
-    }
+    public record Delivery(String id, String type, JsonNode payload, Instant expiresAt) {}
 
     /** A result reported by the agent. */
-    public record Result(String id, TaskStatus status, JsonNode result, String error) {
-    }
+    public record Result(String id, TaskStatus status, JsonNode result, String error) {}
 
     private final DataSource dataSource;
     private final AgentRegistry registry;
@@ -71,10 +69,13 @@ public final class TaskQueue implements TaskService {
      * when it found no open task and no signal came meanwhile.
      */
     private final Map<String, Object> mayHaveTasks = new ConcurrentHashMap<>();
+
     private final Notifier.Listener agentListener = this::onAgentChange;
 
     @Activate
-    public TaskQueue(@Reference(target = Database.TARGET) DataSource dataSource, @Reference AgentRegistry registry,
+    public TaskQueue(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference AgentRegistry registry,
             @Reference Notifier notifier) {
         this(dataSource, registry, notifier, registry.settings(), registry.clock());
     }
@@ -85,17 +86,19 @@ public final class TaskQueue implements TaskService {
         this.notifier = notifier;
         this.settings = settings;
         this.clock = clock;
-        this.waits = new TaskWaits(new TaskWaits.Store() {
-            @Override
-            public Optional<TaskView> load(String taskId) {
-                return get(taskId);
-            }
+        this.waits = new TaskWaits(
+                new TaskWaits.Store() {
+                    @Override
+                    public Optional<TaskView> load(String taskId) {
+                        return get(taskId);
+                    }
 
-            @Override
-            public Optional<TaskView> expireIfDue(String taskId) {
-                return expireOne(taskId);
-            }
-        }, clock);
+                    @Override
+                    public Optional<TaskView> expireIfDue(String taskId) {
+                        return expireOne(taskId);
+                    }
+                },
+                clock);
         this.taskListener = waits::changed;
         notifier.addTaskListener(taskListener);
         notifier.addListener(agentListener);
@@ -126,8 +129,19 @@ public final class TaskQueue implements TaskService {
         }
         JsonNode body = payload == null || payload.isNull() ? Json.MAPPER.createObjectNode() : payload;
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        TaskView task = new TaskView(UUID.randomUUID().toString(), agentId, type, body, TaskStatus.PENDING.name(), null, null, 0, now,
-                null, null, now.plus(t));
+        TaskView task = new TaskView(
+                UUID.randomUUID().toString(),
+                agentId,
+                type,
+                body,
+                TaskStatus.PENDING.name(),
+                null,
+                null,
+                0,
+                now,
+                null,
+                null,
+                now.plus(t));
         Jdbc.tx(dataSource, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (id, agent_id, type, payload, status,"
                     + " created_at, expires_at) VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)")) {
@@ -167,7 +181,8 @@ public final class TaskQueue implements TaskService {
     @Override
     public CompletionStage<TaskView> completion(String taskId, Duration timeout) {
         Optional<String> id = Ids.canonical(taskId);
-        return id.isEmpty() ? CompletableFuture.failedFuture(ApiException.notFound("Task " + taskId))
+        return id.isEmpty()
+                ? CompletableFuture.failedFuture(ApiException.notFound("Task " + taskId))
                 : waits.await(id.get(), timeout);
     }
 
@@ -232,8 +247,12 @@ public final class TaskQueue implements TaskService {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next() && out.size() < MAX_PER_SYNC) {
                         open[0] = true;
-                        if (SyncPlanner.deliverable(TaskStatus.valueOf(rs.getString("status")), Jdbc.instant(rs, "delivered_at"),
-                                Jdbc.instant(rs, "expires_at"), now, settings.taskRedelivery())) {
+                        if (SyncPlanner.deliverable(
+                                TaskStatus.valueOf(rs.getString("status")),
+                                Jdbc.instant(rs, "delivered_at"),
+                                Jdbc.instant(rs, "expires_at"),
+                                now,
+                                settings.taskRedelivery())) {
                             out.add(rs.getObject("id", UUID.class));
                         }
                     }
@@ -262,7 +281,10 @@ public final class TaskQueue implements TaskService {
                 Jdbc.setInstant(ps, 5, stale);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Delivery(rs.getString("id"), rs.getString("type"), SqlJson.json(rs, "payload"),
+                        out.add(new Delivery(
+                                rs.getString("id"),
+                                rs.getString("type"),
+                                SqlJson.json(rs, "payload"),
                                 Jdbc.instant(rs, "expires_at")));
                     }
                 }
@@ -284,7 +306,7 @@ public final class TaskQueue implements TaskService {
         List<String> agents = Jdbc.auto(dataSource, c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT DISTINCT agent_id FROM tasks WHERE status IN ('PENDING', 'DELIVERED')");
+                            "SELECT DISTINCT agent_id FROM tasks WHERE status IN ('PENDING', 'DELIVERED')");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
@@ -337,15 +359,32 @@ public final class TaskQueue implements TaskService {
                     // FAILED with the reason instead.
                     Savepoint sp = c.setSavepoint();
                     try {
-                        completeOne(ps, agentId, r.status(), r.result() == null || r.result().isNull() ? null : r.result(),
-                                r.error(), r.id(), now, out);
+                        completeOne(
+                                ps,
+                                agentId,
+                                r.status(),
+                                r.result() == null || r.result().isNull() ? null : r.result(),
+                                r.error(),
+                                r.id(),
+                                now,
+                                out);
                         c.releaseSavepoint(sp);
                     } catch (SQLException e) {
                         c.rollback(sp);
-                        LOG.warn("Result of task {} from agent {} not storable, stored as FAILED: {}", r.id(), agentId,
+                        LOG.warn(
+                                "Result of task {} from agent {} not storable, stored as FAILED: {}",
+                                r.id(),
+                                agentId,
                                 e.getMessage());
-                        completeOne(ps, agentId, TaskStatus.FAILED, null, "The result could not be stored: "
-                                + StorableText.clean(String.valueOf(e.getMessage())), r.id(), now, out);
+                        completeOne(
+                                ps,
+                                agentId,
+                                TaskStatus.FAILED,
+                                null,
+                                "The result could not be stored: " + StorableText.clean(String.valueOf(e.getMessage())),
+                                r.id(),
+                                now,
+                                out);
                     }
                 }
             }
@@ -358,8 +397,16 @@ public final class TaskQueue implements TaskService {
         return finished.size();
     }
 
-    private static void completeOne(PreparedStatement ps, String agentId, TaskStatus status, JsonNode result,
-            String error, String taskId, Instant now, List<TaskView> out) throws SQLException {
+    private static void completeOne(
+            PreparedStatement ps,
+            String agentId,
+            TaskStatus status,
+            JsonNode result,
+            String error,
+            String taskId,
+            Instant now,
+            List<TaskView> out)
+            throws SQLException {
         ps.setString(1, status.name());
         SqlJson.setJson(ps, 2, result);
         ps.setString(3, error);
@@ -409,8 +456,8 @@ public final class TaskQueue implements TaskService {
     public int purge() {
         Instant cutoff = clock.instant().minus(Duration.ofDays(settings.taskRetentionDays()));
         return Jdbc.auto(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tasks WHERE status IN ('SUCCEEDED', 'FAILED',"
-                    + " 'EXPIRED') AND completed_at < ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM tasks WHERE status IN ('SUCCEEDED', 'FAILED'," + " 'EXPIRED') AND completed_at < ?")) {
                 Jdbc.setInstant(ps, 1, cutoff);
                 return ps.executeUpdate();
             }
@@ -418,9 +465,18 @@ public final class TaskQueue implements TaskService {
     }
 
     private static TaskView view(ResultSet rs) throws SQLException {
-        return new TaskView(rs.getString("id"), rs.getString("agent_id"), rs.getString("type"),
-                SqlJson.json(rs, "payload"), rs.getString("status"), SqlJson.json(rs, "result"), rs.getString("error"),
-                rs.getInt("attempts"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "delivered_at"),
-                Jdbc.instant(rs, "completed_at"), Jdbc.instant(rs, "expires_at"));
+        return new TaskView(
+                rs.getString("id"),
+                rs.getString("agent_id"),
+                rs.getString("type"),
+                SqlJson.json(rs, "payload"),
+                rs.getString("status"),
+                SqlJson.json(rs, "result"),
+                rs.getString("error"),
+                rs.getInt("attempts"),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "delivered_at"),
+                Jdbc.instant(rs, "completed_at"),
+                Jdbc.instant(rs, "expires_at"));
     }
 }

@@ -8,7 +8,11 @@ import java.util.Optional;
  * then SUCCEEDED or FAILED as the agent reports, or EXPIRED when its time to live passes first.
  */
 public enum TaskStatus {
-    PENDING, DELIVERED, SUCCEEDED, FAILED, EXPIRED;
+    PENDING,
+    DELIVERED,
+    SUCCEEDED,
+    FAILED,
+    EXPIRED;
 
     /** @return whether a result may still come (PENDING or DELIVERED) */
     public boolean open() {

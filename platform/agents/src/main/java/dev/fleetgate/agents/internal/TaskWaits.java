@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +44,7 @@ final class TaskWaits implements AutoCloseable {
         final String taskId;
         /** The caller's deadline on {@link System#nanoTime()} (real time, whatever the store's clock says). */
         final long deadline;
+
         final CompletableFuture<TaskView> future = new CompletableFuture<>();
         volatile ScheduledFuture<?> timer;
 
@@ -77,7 +77,8 @@ final class TaskWaits implements AutoCloseable {
 
     /** @see dev.fleetgate.api.TaskService#completion */
     CompletableFuture<TaskView> await(String taskId, Duration timeout) {
-        Duration t = timeout == null || timeout.isNegative() ? Duration.ZERO
+        Duration t = timeout == null || timeout.isNegative()
+                ? Duration.ZERO
                 : timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout;
         Waiter w = new Waiter(taskId, System.nanoTime() + t.toNanos());
         waiting.computeIfAbsent(taskId, k -> ConcurrentHashMap.newKeySet()).add(w);
@@ -125,7 +126,9 @@ final class TaskWaits implements AutoCloseable {
     private void schedule(Waiter w, Instant expiresAt) {
         long delay = w.millisLeft();
         if (expiresAt != null) {
-            delay = Math.min(delay, Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis()));
+            delay = Math.min(
+                    delay,
+                    Math.max(0, Duration.between(clock.instant(), expiresAt).toMillis()));
         }
         try {
             w.timer = exec.schedule(() -> guarded(w, () -> wake(w)), delay, TimeUnit.MILLISECONDS);

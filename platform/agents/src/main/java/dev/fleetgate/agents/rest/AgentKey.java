@@ -17,5 +17,4 @@ import javax.ws.rs.NameBinding;
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
-public @interface AgentKey {
-}
+public @interface AgentKey {}

@@ -50,15 +50,19 @@ public final class AgentKeyFilter implements ContainerRequestFilter, RestResourc
         String agentId = id == null ? null : Ids.canonical(id).orElse(null);
         String key = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         if (agentId == null || key == null || !keys.test(agentId, key)) {
-            request.abortWith(Response.status(401).type("application/problem+json")
+            request.abortWith(Response.status(401)
+                    .type("application/problem+json")
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-                    .entity("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\""
-                            + DETAIL + "\"}").build());
+                    .entity("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"" + DETAIL
+                            + "\"}")
+                    .build());
         }
     }
 
     private static String bearer(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+        if (header == null
+                || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+                || header.substring(7).isBlank()) {
             return null;
         }
         return header.substring(7).trim();

@@ -63,9 +63,14 @@ public final class AgentsResource implements RestResource {
     private final ContainerInventory containers;
 
     @Activate
-    public AgentsResource(@Reference AgentRegistry registry, @Reference Enrolment enrolment,
-            @Reference DesiredStateEngine desiredState, @Reference TaskQueue tasks, @Reference SyncService sync,
-            @Reference BundleRepository bundles, @Reference ContainerInventory containers) {
+    public AgentsResource(
+            @Reference AgentRegistry registry,
+            @Reference Enrolment enrolment,
+            @Reference DesiredStateEngine desiredState,
+            @Reference TaskQueue tasks,
+            @Reference SyncService sync,
+            @Reference BundleRepository bundles,
+            @Reference ContainerInventory containers) {
         this.registry = registry;
         this.enrolment = enrolment;
         this.desiredState = desiredState;
@@ -83,11 +88,14 @@ public final class AgentsResource implements RestResource {
         String name = in.text("name", false, 63);
         Integer ttl = in.integer("ttlMinutes", 1, Enrolment.MAX_TTL_MINUTES);
         in.check();
-        String by = security == null || security.getUserPrincipal() == null ? null
+        String by = security == null || security.getUserPrincipal() == null
+                ? null
                 : security.getUserPrincipal().getName();
         Enrolment.Token t = enrolment.createToken(name, ttl, by);
-        return Response.status(201).entity(new Views.Token(t.token(), Views.time(t.expiresAt()), t.coreFingerprint(),
-                t.command(requestHost(headers)))).build();
+        return Response.status(201)
+                .entity(new Views.Token(
+                        t.token(), Views.time(t.expiresAt()), t.coreFingerprint(), t.command(requestHost(headers))))
+                .build();
     }
 
     @GET
@@ -110,12 +118,16 @@ public final class AgentsResource implements RestResource {
     @PermitAll
     public Response enroll(JsonNode body) {
         Input in = new Input(body);
-        Enrolment.Request r = new Enrolment.Request(in.text("token", true, 200), in.text("name", false, 63),
-                in.text("hostname", true, 253), in.text("role", false, 16), in.text("version", false, 64));
+        Enrolment.Request r = new Enrolment.Request(
+                in.text("token", true, 200),
+                in.text("name", false, 63),
+                in.text("hostname", true, 253),
+                in.text("role", false, 16),
+                in.text("version", false, 64));
         in.check();
         Enrolment.Enrolled e = enrolment.enroll(r);
-        return Response.status(201).entity(new Views.Enrolled(e.agentId(), e.apiKey(), sync.syncIntervalSeconds(),
-                e.bundleSigningKey()))
+        return Response.status(201)
+                .entity(new Views.Enrolled(e.agentId(), e.apiKey(), sync.syncIntervalSeconds(), e.bundleSigningKey()))
                 .build();
     }
 
@@ -152,15 +164,22 @@ public final class AgentsResource implements RestResource {
     @PermitAll
     @AgentKey
     @BodyLimit(SYNC_MAX_BODY_BYTES)
-    public void sync(@PathParam("id") String id, @QueryParam("wait") String wait,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body,
+    public void sync(
+            @PathParam("id") String id,
+            @QueryParam("wait") String wait,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] body,
             @Suspended AsyncResponse response) {
         try {
             String agentId = Input.id(id, "id");
             int waitSeconds = waitSeconds(wait);
             response.setTimeout(Math.min(waitSeconds, sync.syncIntervalSeconds()) + 15L, TimeUnit.SECONDS);
             response.setTimeoutHandler(r -> r.resume(Views.SyncAnswer.of(sync.emptyAnswer())));
-            sync.sync(agentId, Input.bearer(authorization), SyncBody.parse(body), waitSeconds,
+            sync.sync(
+                    agentId,
+                    Input.bearer(authorization),
+                    SyncBody.parse(body),
+                    waitSeconds,
                     answer -> response.resume(Views.SyncAnswer.of(answer)));
         } catch (RuntimeException e) { // ApiException included: rendered as problem+json
             response.resume(e);
@@ -229,7 +248,9 @@ public final class AgentsResource implements RestResource {
         Integer ttl = in.integer("ttlSeconds", 1, TaskQueue.MAX_TTL.toSeconds());
         in.check();
         Duration d = ttl == null ? null : Duration.ofSeconds(ttl);
-        return Response.status(201).entity(Views.Task.of(tasks.submit(agentId, type, payload, d))).build();
+        return Response.status(201)
+                .entity(Views.Task.of(tasks.submit(agentId, type, payload, d)))
+                .build();
     }
 
     @GET
@@ -262,7 +283,9 @@ public final class AgentsResource implements RestResource {
     /** The host name the admin reached the core by (for the agent command line), without port; null when unusable. */
     private static String requestHost(HttpHeaders headers) {
         String host = headers == null ? null : headers.getHeaderString(HttpHeaders.HOST);
-        if (host == null || host.length() > 255 || !host.matches("[A-Za-z0-9.\\-]+(:\\d+)?|\\[[0-9A-Fa-f:.]+\\](:\\d+)?")) {
+        if (host == null
+                || host.length() > 255
+                || !host.matches("[A-Za-z0-9.\\-]+(:\\d+)?|\\[[0-9A-Fa-f:.]+\\](:\\d+)?")) {
             return null;
         }
         return host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":\\d+$", "");

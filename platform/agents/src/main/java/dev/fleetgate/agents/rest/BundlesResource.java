@@ -44,10 +44,13 @@ public final class BundlesResource implements RestResource {
     @Consumes({AgentsResource.JAR, MediaType.APPLICATION_OCTET_STREAM})
     @RolesAllowed(Roles.ADMIN)
     public Response upload(InputStream jar, @Context SecurityContext security) {
-        String by = security == null || security.getUserPrincipal() == null ? null
+        String by = security == null || security.getUserPrincipal() == null
+                ? null
                 : security.getUserPrincipal().getName();
         BundleRepository.Upload u = bundles.upload(jar, by);
-        return Response.status(u.created() ? 201 : 200).entity(Views.Bundle.of(u.artifact())).build();
+        return Response.status(u.created() ? 201 : 200)
+                .entity(Views.Bundle.of(u.artifact()))
+                .build();
     }
 
     @GET
@@ -58,7 +61,8 @@ public final class BundlesResource implements RestResource {
     @GET
     @Path("{id}")
     public Views.Bundle get(@PathParam("id") String id) {
-        return Views.Bundle.of(bundles.get(Input.id(id, "id")).orElseThrow(() -> ApiException.notFound("Bundle " + id)));
+        return Views.Bundle.of(
+                bundles.get(Input.id(id, "id")).orElseThrow(() -> ApiException.notFound("Bundle " + id)));
     }
 
     @DELETE

@@ -18,15 +18,16 @@ class ApplyFailuresTest {
         ReportStore.AppliedRow applied4 = ReportStore.next(null, new SyncReport.Applied(4, null));
         assertNull(ApplyFailures.alert("a-1", "web-1", "proxy", null, applied4), "applied: nothing");
 
-        ReportStore.AppliedRow failed5 = ReportStore.next(applied4,
-                new SyncReport.Applied(5, "nginx: [emerg] unknown directive \"foo\"\nnginx: test failed"));
+        ReportStore.AppliedRow failed5 = ReportStore.next(
+                applied4, new SyncReport.Applied(5, "nginx: [emerg] unknown directive \"foo\"\nnginx: test failed"));
         AlertEvent fired = ApplyFailures.alert("a-1", "web-1", "proxy", applied4, failed5);
         assertEquals(AlertTopics.FIRING, fired.topic());
         Map<String, Object> p = fired.toProperties();
         assertEquals("proxy.apply.failed", p.get(AlertEvent.KIND));
         assertEquals("a-1", p.get(AlertEvent.SUBJECT));
         assertEquals("critical", p.get(AlertEvent.SEVERITY));
-        assertEquals("Agent web-1 failed to apply proxy revision 5: nginx: [emerg] unknown directive \"foo\"",
+        assertEquals(
+                "Agent web-1 failed to apply proxy revision 5: nginx: [emerg] unknown directive \"foo\"",
                 p.get(AlertEvent.MESSAGE));
         assertEquals(Map.of("agent", "a-1", "agentName", "web-1", "section", "proxy"), p.get(AlertEvent.LABELS));
 
@@ -39,8 +40,10 @@ class ApplyFailuresTest {
         AlertEvent cleared = ApplyFailures.alert("a-1", "web-1", "proxy", failed6, applied7);
         assertEquals(AlertTopics.CLEARED, cleared.topic());
         assertEquals("a-1", cleared.toProperties().get(AlertEvent.SUBJECT));
-        assertNull(ApplyFailures.alert("a-1", "web-1", "proxy", applied7,
-                ReportStore.next(applied7, new SyncReport.Applied(8, null))), "cleared once");
+        assertNull(
+                ApplyFailures.alert(
+                        "a-1", "web-1", "proxy", applied7, ReportStore.next(applied7, new SyncReport.Applied(8, null))),
+                "cleared once");
     }
 
     @Test

@@ -26,7 +26,8 @@ class BundleSignerIT {
     static final MigratedDatabase db = new MigratedDatabase();
 
     private static boolean verifies(String publicKey, String name, String sha, String signature) throws Exception {
-        PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKey)));
+        PublicKey key = KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKey)));
         Signature v = Signature.getInstance("Ed25519");
         v.initVerify(key);
         v.update(BundleSigner.message(name, sha));
@@ -43,10 +44,12 @@ class BundleSignerIT {
 
         String signature = second.sign("dev.fleetgate.agent.probe", sha);
         assertTrue(verifies(key, "dev.fleetgate.agent.probe", sha, signature));
-        assertFalse(verifies(key, "dev.fleetgate.agent.probe", "cd".repeat(32), signature), "bound to the jar's SHA-256");
+        assertFalse(
+                verifies(key, "dev.fleetgate.agent.probe", "cd".repeat(32), signature), "bound to the jar's SHA-256");
         assertFalse(verifies(key, "dev.fleetgate.agent.other", sha, signature), "bound to the bundle's name");
 
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*), min(private_key) FROM bundle_signing_keys")) {
             rs.next();
             assertEquals(1, rs.getInt(1));
@@ -55,7 +58,8 @@ class BundleSignerIT {
         }
 
         BundleSigner otherMaster = new BundleSigner(db.dataSource(), null, new AesGcmSecretBox(new byte[] {
-            1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8}));
+            1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8
+        }));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> otherMaster.sign("x", sha));
         assertTrue(e.getMessage().contains("another master key"), e.getMessage());
     }
@@ -63,13 +67,18 @@ class BundleSignerIT {
     @Test
     void theTokenAnswerCarriesTheCertificatePinAndACommandLine() {
         Enrolment.Token with = new Enrolment.Token("tok", java.time.Instant.EPOCH, "sha256:" + "0f".repeat(32), 8443);
-        assertEquals("fleetgate-agent --core https://core.lan:8443 --token tok --core-fingerprint sha256:" + "0f".repeat(32),
+        assertEquals(
+                "fleetgate-agent --core https://core.lan:8443 --token tok --core-fingerprint sha256:" + "0f".repeat(32),
                 with.command("core.lan"));
-        assertEquals("fleetgate-agent --core https://[::1]:8443 --token tok --core-fingerprint sha256:" + "0f".repeat(32),
+        assertEquals(
+                "fleetgate-agent --core https://[::1]:8443 --token tok --core-fingerprint sha256:" + "0f".repeat(32),
                 with.command("::1"));
-        assertEquals("fleetgate-agent --core http://127.0.0.1:<http port> --token tok",
-                new Enrolment.Token("tok", java.time.Instant.EPOCH, null, 8443).command("core.lan"), "no HTTPS: local agents only");
+        assertEquals(
+                "fleetgate-agent --core http://127.0.0.1:<http port> --token tok",
+                new Enrolment.Token("tok", java.time.Instant.EPOCH, null, 8443).command("core.lan"),
+                "no HTTPS: local agents only");
         assertTrue(CoreCertificate.of(Map.of()).fingerprint().isEmpty(), "no HTTPS key store: no pin");
-        assertEquals(9443, CoreCertificate.of(Map.of("FLEETGATE_HTTPS_PORT", "9443")).httpsPort());
+        assertEquals(
+                9443, CoreCertificate.of(Map.of("FLEETGATE_HTTPS_PORT", "9443")).httpsPort());
     }
 }

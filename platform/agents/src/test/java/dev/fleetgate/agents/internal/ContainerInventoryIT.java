@@ -28,14 +28,19 @@ import dev.fleetgate.persistence.testing.MutableClock;
 class ContainerInventoryIT {
     @RegisterExtension
     static final MigratedDatabase db = new MigratedDatabase();
+
     private final MutableClock clock = new MutableClock();
 
     @BeforeAll
     static void migrate() throws Exception {
-        try (InputStream in = ContainerInventoryIT.class.getClassLoader()
+        try (InputStream in = ContainerInventoryIT.class
+                .getClassLoader()
                 .getResourceAsStream(ContainerInventory.FOLDER + "/V1__container_status.sql")) {
-            Migrations.apply(db.dataSource(), ContainerInventory.MODULE,
-                    List.of(new Migration(1, "container status", new String(in.readAllBytes(), StandardCharsets.UTF_8))));
+            Migrations.apply(
+                    db.dataSource(),
+                    ContainerInventory.MODULE,
+                    List.of(new Migration(
+                            1, "container status", new String(in.readAllBytes(), StandardCharsets.UTF_8))));
         }
     }
 
@@ -49,9 +54,10 @@ class ContainerInventoryIT {
     }
 
     private static long writes(String agentId) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT xmin::text FROM agent_container_status WHERE agent_id = '"
-                        + agentId + "'")) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT xmin::text FROM agent_container_status WHERE agent_id = '" + agentId + "'")) {
             return rs.next() ? Long.parseLong(rs.getString(1)) : 0;
         }
     }
@@ -67,7 +73,9 @@ class ContainerInventoryIT {
             String one = "[{\"id\":\"abc\",\"name\":\"fg-shop-0-a1b2c3\",\"image\":\"fleetgate/demo:latest\","
                     + "\"state\":\"running\",\"health\":\"healthy\",\"serviceId\":\"s1\",\"replica\":0,\"ready\":true}]";
             here.handleEvent(event(agent, report(one)));
-            assertEquals("fg-shop-0-a1b2c3", other.containers(agent).get(0).get("name").asText());
+            assertEquals(
+                    "fg-shop-0-a1b2c3",
+                    other.containers(agent).get(0).get("name").asText());
             long firstWrite = writes(agent);
 
             here.handleEvent(event(agent, report(one)));

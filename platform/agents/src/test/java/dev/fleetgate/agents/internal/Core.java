@@ -47,11 +47,19 @@ final class Core implements AutoCloseable {
     }
 
     /** The master key every core of a test database shares (as cores share dev.fleetgate.security's). */
-    static final dev.fleetgate.security.SecretBox TEST_BOX = new dev.fleetgate.security.internal.AesGcmSecretBox(new byte[32]);
+    static final dev.fleetgate.security.SecretBox TEST_BOX =
+            new dev.fleetgate.security.internal.AesGcmSecretBox(new byte[32]);
 
     void contribute(String section, DesiredStateContributor c, int ranking, long serviceId) {
-        desired.addContributor(c, Map.of(DesiredStateContributor.SECTION, section, Constants.SERVICE_RANKING, ranking,
-                Constants.SERVICE_ID, serviceId));
+        desired.addContributor(
+                c,
+                Map.of(
+                        DesiredStateContributor.SECTION,
+                        section,
+                        Constants.SERVICE_RANKING,
+                        ranking,
+                        Constants.SERVICE_ID,
+                        serviceId));
     }
 
     void idle() throws Exception {
@@ -85,7 +93,8 @@ final class Core implements AutoCloseable {
 
     private static void migrate(DataSource ds, String resource) {
         try (InputStream in = Core.class.getClassLoader().getResourceAsStream(resource);
-                Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -45,8 +45,8 @@ class DesiredStateEngineIT {
 
     @Test
     void contributorsLeavingAfterTheEngineStoppedAreNoError() throws Exception {
-        Map<String, Object> props = Map.of(DesiredStateContributor.SECTION, "late", org.osgi.framework.Constants.SERVICE_ID,
-                99L);
+        Map<String, Object> props =
+                Map.of(DesiredStateContributor.SECTION, "late", org.osgi.framework.Constants.SERVICE_ID, 99L);
         Counting c = new Counting();
         Core core = new Core(db.dataSource(), Settings.defaults(), new MutableClock());
         try {
@@ -91,9 +91,13 @@ class DesiredStateEngineIT {
             c.failFor = bad;
             c.value = 3;
             core.desired.recompute("fragile");
-            assertEquals(goodBefore + 1, core.desired.state(good).get("fragile").desiredRevision(),
+            assertEquals(
+                    goodBefore + 1,
+                    core.desired.state(good).get("fragile").desiredRevision(),
                     "the healthy agent got the new state");
-            assertEquals(badBefore, core.desired.state(bad).get("fragile").desiredRevision(),
+            assertEquals(
+                    badBefore,
+                    core.desired.state(bad).get("fragile").desiredRevision(),
                     "the failing agent keeps its last state");
         }
     }

@@ -17,6 +17,7 @@ import dev.fleetgate.persistence.testing.MutableClock;
 class EnrolmentIT {
     @RegisterExtension
     static final MigratedDatabase db = new MigratedDatabase();
+
     private final MutableClock clock = new MutableClock();
     private Core core;
 
@@ -43,8 +44,8 @@ class EnrolmentIT {
         assertEquals(AgentRegistry.Check.BAD_KEY, core.registry.verify(e.agentId(), "fga_wrong"));
         assertEquals("edge", core.registry.get(e.agentId()).orElseThrow().role());
 
-        ApiException again = assertThrows(ApiException.class,
-                () -> core.enrolment.enroll(request(t.token(), "single-use-2")));
+        ApiException again =
+                assertThrows(ApiException.class, () -> core.enrolment.enroll(request(t.token(), "single-use-2")));
         assertEquals(401, again.status());
     }
 
@@ -52,28 +53,35 @@ class EnrolmentIT {
     void expiredTokenIsRefused() {
         Enrolment.Token t = core.enrolment.createToken(null, 1, "admin");
         clock.advance(Duration.ofMinutes(2));
-        assertEquals(401, assertThrows(ApiException.class,
-                () -> core.enrolment.enroll(request(t.token(), "late"))).status());
+        assertEquals(
+                401,
+                assertThrows(ApiException.class, () -> core.enrolment.enroll(request(t.token(), "late")))
+                        .status());
     }
 
     @Test
     void takenNameIsAConflictAndLeavesTheTokenUsable() {
         core.enroll("taken");
         Enrolment.Token t = core.enrolment.createToken(null, null, "admin");
-        assertEquals(409, assertThrows(ApiException.class,
-                () -> core.enrolment.enroll(request(t.token(), "taken"))).status());
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> core.enrolment.enroll(request(t.token(), "taken")))
+                        .status());
         // the failed attempt rolled back: the token still works once
         core.enrolment.enroll(request(t.token(), "not-taken"));
     }
 
     @Test
     void invalidFieldsAndTtlAreRejected() {
-        ApiException e = assertThrows(ApiException.class,
+        ApiException e = assertThrows(
+                ApiException.class,
                 () -> core.enrolment.enroll(new Enrolment.Request("", "bad name", "", "router", null)));
         assertEquals(400, e.status());
         assertEquals(4, e.errors().size());
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> core.enrolment.createToken(null, 7 * 24 * 60 + 1, "admin")).status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> core.enrolment.createToken(null, 7 * 24 * 60 + 1, "admin"))
+                        .status());
     }
 
     @Test
@@ -95,7 +103,9 @@ class EnrolmentIT {
         Enrolment.Token open = core.enrolment.createToken("web-9", 60, "alice");
 
         java.util.List<Enrolment.OpenToken> list = core.enrolment.openTokens().stream()
-                .filter(t -> java.util.Set.of("used-one", "expired-one", "web-9").contains(t.name())).toList();
+                .filter(t ->
+                        java.util.Set.of("used-one", "expired-one", "web-9").contains(t.name()))
+                .toList();
         assertEquals(1, list.size(), "only the open token: " + list);
         Enrolment.OpenToken t = list.get(0);
         assertEquals("alice", t.createdBy());
@@ -105,29 +115,54 @@ class EnrolmentIT {
 
         core.enrolment.revoke(t.id());
         assertTrue(core.enrolment.openTokens().stream().noneMatch(x -> x.id().equals(t.id())));
-        assertEquals(401, assertThrows(ApiException.class,
-                () -> core.enrolment.enroll(request(open.token(), "web-9"))).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> core.enrolment.revoke(t.id())).status());
-        assertEquals(400, assertThrows(ApiException.class, () -> core.enrolment.revoke("NOT-AN-ID")).status());
-        assertEquals(400, assertThrows(ApiException.class, () -> core.enrolment.revoke(null)).status());
+        assertEquals(
+                401,
+                assertThrows(ApiException.class, () -> core.enrolment.enroll(request(open.token(), "web-9")))
+                        .status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> core.enrolment.revoke(t.id()))
+                        .status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> core.enrolment.revoke("NOT-AN-ID"))
+                        .status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> core.enrolment.revoke(null))
+                        .status());
         // a used token is not revoked (its row records which agent it enrolled)
         String usedId = Secrets.sha256Hex(used.token()).substring(0, 16);
-        assertEquals(404, assertThrows(ApiException.class, () -> core.enrolment.revoke(usedId)).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> core.enrolment.revoke(usedId))
+                        .status());
         assertTrue(expired.token().length() > 0);
     }
 
     @Test
     void shellCommandsListAndRevoke() throws Exception {
         Enrolment.Token t = core.enrolment.createToken("shell-host", 60, "admin");
-        String id = core.enrolment.openTokens().stream().filter(x -> "shell-host".equals(x.name())).findFirst()
-                .orElseThrow().id();
+        String id = core.enrolment.openTokens().stream()
+                .filter(x -> "shell-host".equals(x.name()))
+                .findFirst()
+                .orElseThrow()
+                .id();
         String listed = shell(new dev.fleetgate.agents.command.EnrollTokensCommand(), null);
         assertTrue(listed.contains(id) && listed.contains("shell-host"), listed);
         assertTrue(!listed.contains(t.token()), "the token itself is never printed");
-        assertEquals("Revoked " + id, shell(new dev.fleetgate.agents.command.EnrollTokenRevokeCommand(), id).trim());
-        assertTrue(!shell(new dev.fleetgate.agents.command.EnrollTokensCommand(), null).contains(id));
-        assertEquals(404, assertThrows(ApiException.class,
-                () -> shell(new dev.fleetgate.agents.command.EnrollTokenRevokeCommand(), id)).status());
+        assertEquals(
+                "Revoked " + id,
+                shell(new dev.fleetgate.agents.command.EnrollTokenRevokeCommand(), id)
+                        .trim());
+        assertTrue(!shell(new dev.fleetgate.agents.command.EnrollTokensCommand(), null)
+                .contains(id));
+        assertEquals(
+                404,
+                assertThrows(
+                                ApiException.class,
+                                () -> shell(new dev.fleetgate.agents.command.EnrollTokenRevokeCommand(), id))
+                        .status());
     }
 
     /** Runs a shell command against this core's enrolment (the fields Karaf injects), returning what it printed. */

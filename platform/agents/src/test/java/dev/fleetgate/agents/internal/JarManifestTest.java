@@ -33,14 +33,20 @@ class JarManifestTest {
 
     @Test
     void readsNameWithoutDirectivesAndVersion() throws IOException {
-        assertEquals(new JarManifest.Identity("dev.fleetgate.agent.probe", "0.1.0.SNAPSHOT"),
+        assertEquals(
+                new JarManifest.Identity("dev.fleetgate.agent.probe", "0.1.0.SNAPSHOT"),
                 JarManifest.read(jar("dev.fleetgate.agent.probe;singleton:=true", "0.1.0.SNAPSHOT")));
     }
 
     @Test
     void rejectsPlainJarsAndGarbage() throws IOException {
         byte[] plain = jar(null, null);
-        assertEquals(400, assertThrows(ApiException.class, () -> JarManifest.read(plain)).status());
-        assertEquals(400, assertThrows(ApiException.class, () -> JarManifest.read("hello".getBytes())).status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> JarManifest.read(plain)).status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> JarManifest.read("hello".getBytes()))
+                        .status());
     }
 }

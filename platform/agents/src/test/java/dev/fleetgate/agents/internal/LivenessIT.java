@@ -19,6 +19,7 @@ import dev.fleetgate.persistence.testing.MutableClock;
 class LivenessIT {
     @RegisterExtension
     static final MigratedDatabase db = new MigratedDatabase();
+
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private static final JsonNode REPORT = Json.parse("{\"applied\":{\"bundles\":{\"revision\":1}}}");
 

@@ -8,8 +8,8 @@ class ReportStoreTest {
 
     @Test
     void successMovesAppliedRevisionAndClearsOlderFailure() {
-        ReportStore.AppliedRow failed = ReportStore.next(new ReportStore.AppliedRow(4, 0, null),
-                new SyncReport.Applied(5, "nginx: [emerg]"));
+        ReportStore.AppliedRow failed =
+                ReportStore.next(new ReportStore.AppliedRow(4, 0, null), new SyncReport.Applied(5, "nginx: [emerg]"));
         assertEquals(new ReportStore.AppliedRow(4, 5, "nginx: [emerg]"), failed);
         assertEquals(new ReportStore.AppliedRow(6, 0, null), ReportStore.next(failed, new SyncReport.Applied(6, null)));
     }

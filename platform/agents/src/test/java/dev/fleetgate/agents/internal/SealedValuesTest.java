@@ -28,7 +28,8 @@ class SealedValuesTest {
                 + "'keys':[{'$sealed':'sealed:k1'},'x']}");
         JsonNode sent = SealedValues.open(stored, OPEN);
         assertEquals(json("{'services':[{'env':{'A':'plain','PW':'s3cret'}}],'keys':['k1','x']}"), sent);
-        assertEquals("sealed:s3cret", stored.at("/services/0/env/PW/$sealed").asText(), "the stored body is not changed");
+        assertEquals(
+                "sealed:s3cret", stored.at("/services/0/env/PW/$sealed").asText(), "the stored body is not changed");
     }
 
     @Test
@@ -39,8 +40,8 @@ class SealedValuesTest {
 
     @Test
     void aValueThatCannotBeOpenedIsLeftOut() throws Exception {
-        JsonNode sent = SealedValues.open(json("{'env':{'A':'plain','PW':{'$sealed':'garbage'}},'l':[{'$sealed':'bad'}]}"),
-                OPEN);
+        JsonNode sent = SealedValues.open(
+                json("{'env':{'A':'plain','PW':{'$sealed':'garbage'}},'l':[{'$sealed':'bad'}]}"), OPEN);
         assertEquals(json("{'env':{'A':'plain'},'l':[null]}"), sent);
     }
 }

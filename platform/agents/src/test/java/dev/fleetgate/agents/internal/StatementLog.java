@@ -14,8 +14,8 @@ final class StatementLog {
     final List<String> statements = new CopyOnWriteArrayList<>();
 
     DataSource wrap(DataSource target) {
-        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, m, args) -> {
+        return (DataSource) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, m, args) -> {
                     Object r = invoke(target, m, args);
                     return r instanceof Connection c ? connection(c) : r;
                 });
@@ -44,6 +44,8 @@ final class StatementLog {
 
     /** @return the recorded statements that are not plain SELECTs */
     List<String> writes() {
-        return statements.stream().filter(s -> !s.stripLeading().toUpperCase().startsWith("SELECT")).toList();
+        return statements.stream()
+                .filter(s -> !s.stripLeading().toUpperCase().startsWith("SELECT"))
+                .toList();
     }
 }

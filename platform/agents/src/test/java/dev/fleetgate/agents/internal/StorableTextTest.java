@@ -20,7 +20,8 @@ class StorableTextTest {
     @Test
     void nulBecomesVisibleTextEverywhere() {
         JsonNode n = Json.parse("{\"a\\u0000\":[\"x\\u0000\",{\"b\":\"\\u0000\"}],\"n\":1}");
-        assertEquals(Json.parse("{\"a\\\\u0000\":[\"x\\\\u0000\",{\"b\":\"\\\\u0000\"}],\"n\":1}"), StorableText.clean(n));
+        assertEquals(
+                Json.parse("{\"a\\\\u0000\":[\"x\\\\u0000\",{\"b\":\"\\\\u0000\"}],\"n\":1}"), StorableText.clean(n));
     }
 
     @Test
@@ -31,8 +32,8 @@ class StorableTextTest {
 
     @Test
     void syncReportIsCleanedBeforeParsing() {
-        SyncReport r = SyncReport.parse(Json.parse("{\"hostname\":\"h\\u0000\",\"applied\":{\"p\":{\"revision\":1,"
-                + "\"error\":\"e\\u0000\"}}}"));
+        SyncReport r = SyncReport.parse(Json.parse(
+                "{\"hostname\":\"h\\u0000\",\"applied\":{\"p\":{\"revision\":1," + "\"error\":\"e\\u0000\"}}}"));
         assertEquals("h\\u0000", r.hostname());
         assertEquals("e\\u0000", r.applied().get("p").error());
     }

@@ -25,6 +25,7 @@ import dev.fleetgate.persistence.testing.MutableClock;
 class SyncIT {
     @RegisterExtension
     static final MigratedDatabase db = new MigratedDatabase();
+
     private final MutableClock clock = new MutableClock();
 
     private static String applied(long proxy, long bundles) {
@@ -52,7 +53,9 @@ class SyncIT {
             assertEquals(content.get(), a.sections().get("proxy").body());
             assertEquals(1L, a.sections().get("bundles").revision());
             assertEquals(0, a.sections().get("bundles").body().get("bundles").size());
-            assertTrue(core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(2, 1))).isEmpty());
+            assertTrue(core.sync
+                    .syncNow(e.agentId(), e.apiKey(), Json.parse(applied(2, 1)))
+                    .isEmpty());
             assertEquals("APPLIED", core.desired.state(e.agentId()).get("proxy").phase());
         }
     }
@@ -90,7 +93,8 @@ class SyncIT {
             core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(3, 0)));
             core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(3, 0)));
             assertEquals(2, alerts.size(), alerts.toString());
-            assertEquals(dev.fleetgate.api.alerts.AlertTopics.CLEARED, alerts.get(1).getTopic());
+            assertEquals(
+                    dev.fleetgate.api.alerts.AlertTopics.CLEARED, alerts.get(1).getTopic());
             assertEquals(e.agentId(), alerts.get(1).getProperty("subject"));
         }
     }
@@ -99,13 +103,28 @@ class SyncIT {
     void sealedValuesAreStoredSealedAndSentOpen() throws Exception {
         try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
             String sealed = Core.TEST_BOX.encrypt("s3cret-value");
-            core.contribute("containers", agent -> Json.MAPPER.createObjectNode().set("env",
-                    Json.MAPPER.createObjectNode().put("MODE", "prod").set("PW",
-                            Json.MAPPER.createObjectNode().put(dev.fleetgate.api.DesiredStateContributor.SEALED, sealed))),
-                    0, 3);
+            core.contribute(
+                    "containers",
+                    agent -> Json.MAPPER
+                            .createObjectNode()
+                            .set(
+                                    "env",
+                                    Json.MAPPER
+                                            .createObjectNode()
+                                            .put("MODE", "prod")
+                                            .set(
+                                                    "PW",
+                                                    Json.MAPPER
+                                                            .createObjectNode()
+                                                            .put(
+                                                                    dev.fleetgate.api.DesiredStateContributor.SEALED,
+                                                                    sealed))),
+                    0,
+                    3);
             Enrolment.Enrolled e = core.enroll("sealed-" + System.nanoTime());
             core.idle();
-            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+            try (Connection c = db.dataSource().getConnection();
+                    Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT body::text FROM desired_state WHERE section = 'containers'"
                             + " AND agent_id = '" + e.agentId() + "'")) {
                 assertTrue(rs.next());
@@ -113,8 +132,12 @@ class SyncIT {
                 assertTrue(rs.getString(1).contains(sealed));
             }
             SyncService.Answer a = core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(applied(0, 0)));
-            assertEquals("s3cret-value", a.sections().get("containers").body().at("/env/PW").asText());
-            assertEquals("prod", a.sections().get("containers").body().at("/env/MODE").asText());
+            assertEquals(
+                    "s3cret-value",
+                    a.sections().get("containers").body().at("/env/PW").asText());
+            assertEquals(
+                    "prod",
+                    a.sections().get("containers").body().at("/env/MODE").asText());
         }
     }
 
@@ -122,11 +145,17 @@ class SyncIT {
     void keyAndAgentAreChecked() throws Exception {
         try (Core core = new Core(db.dataSource(), Settings.defaults(), clock)) {
             Enrolment.Enrolled e = core.enroll("auth-" + System.nanoTime());
-            assertEquals(401, assertThrows(ApiException.class,
-                    () -> core.sync.syncNow(e.agentId(), "fga_nope", null)).status());
+            assertEquals(
+                    401,
+                    assertThrows(ApiException.class, () -> core.sync.syncNow(e.agentId(), "fga_nope", null))
+                            .status());
             // An unknown agent answers like a wrong key, so that strangers cannot probe agent ids.
-            assertEquals(401, assertThrows(ApiException.class,
-                    () -> core.sync.syncNow("00000000-0000-0000-0000-000000000002", e.apiKey(), null)).status());
+            assertEquals(
+                    401,
+                    assertThrows(
+                                    ApiException.class,
+                                    () -> core.sync.syncNow("00000000-0000-0000-0000-000000000002", e.apiKey(), null))
+                            .status());
         }
     }
 
@@ -150,7 +179,8 @@ class SyncIT {
                 if (i % 10 == 9) {
                     core.registry.handover(true);
                     assertEquals(0, core.registry.flushLastSeen(), "no transition, nothing to store");
-                    assertEquals(dev.fleetgate.api.AgentInfo.Status.ONLINE,
+                    assertEquals(
+                            dev.fleetgate.api.AgentInfo.Status.ONLINE,
                             core.registry.get(e.agentId()).orElseThrow().status());
                 }
             }
@@ -165,7 +195,8 @@ class SyncIT {
 
             // Going OFFLINE and coming back are transitions: one row write each, batched.
             clock.advance(Settings.defaults().offlineAfter());
-            assertEquals(dev.fleetgate.api.AgentInfo.Status.OFFLINE,
+            assertEquals(
+                    dev.fleetgate.api.AgentInfo.Status.OFFLINE,
                     core.registry.get(e.agentId()).orElseThrow().status());
             core.registry.wentOffline(e.agentId());
             assertEquals(1, core.registry.flushLastSeen(), "the last sync before going OFFLINE is stored");
@@ -176,12 +207,16 @@ class SyncIT {
 
     /** xmin of every row that belongs to the agent: changes whenever a row is written. */
     private static String rowVersions(String agentId) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT string_agg(t || ':' || x, ',' ORDER BY t, x) FROM ("
                         + " SELECT 'agents' t, xmin::text x FROM agents WHERE id = '" + agentId + "'"
-                        + " UNION ALL SELECT 'applied', xmin::text FROM applied_state WHERE agent_id = '" + agentId + "'"
-                        + " UNION ALL SELECT 'desired', xmin::text FROM desired_state WHERE agent_id = '" + agentId + "'"
-                        + " UNION ALL SELECT 'bundles', xmin::text FROM agent_bundle_status WHERE agent_id = '" + agentId
+                        + " UNION ALL SELECT 'applied', xmin::text FROM applied_state WHERE agent_id = '" + agentId
+                        + "'"
+                        + " UNION ALL SELECT 'desired', xmin::text FROM desired_state WHERE agent_id = '" + agentId
+                        + "'"
+                        + " UNION ALL SELECT 'bundles', xmin::text FROM agent_bundle_status WHERE agent_id = '"
+                        + agentId
                         + "') v")) {
             rs.next();
             return rs.getString(1);
@@ -207,9 +242,12 @@ class SyncIT {
             core.sync.sync(e.agentId(), e.apiKey(), first, 30, stalePoll::complete);
             assertFalse(stalePoll.isDone());
 
-            JsonNode restarted = Json.parse("{\"session\":\"two\"," + applied(0, 1).substring(1));
+            JsonNode restarted =
+                    Json.parse("{\"session\":\"two\"," + applied(0, 1).substring(1));
             SyncService.Answer a = core.sync.syncNow(e.agentId(), e.apiKey(), restarted);
-            assertEquals(List.of(taskId), a.tasks().stream().map(TaskQueue.Delivery::id).toList());
+            assertEquals(
+                    List.of(taskId),
+                    a.tasks().stream().map(TaskQueue.Delivery::id).toList());
             assertTrue(stalePoll.get(5, TimeUnit.SECONDS).isEmpty(), "the previous process's poll is released");
             assertEquals(0, core.sync.heldCount());
         }
@@ -271,12 +309,16 @@ class SyncIT {
                 got = two.sync.syncNow(e.agentId(), e.apiKey(), report).tasks(); // core two learns it by NOTIFY
                 Thread.sleep(10);
             }
-            assertEquals(List.of(taskId), got.stream().map(TaskQueue.Delivery::id).toList());
+            assertEquals(
+                    List.of(taskId), got.stream().map(TaskQueue.Delivery::id).toList());
 
             String second = one.tasks.submit(e.agentId(), "probe", null, null).id();
             try (Core three = new Core(db.dataSource(), Settings.defaults(), clock)) { // started after the submit
-                assertEquals(List.of(second), three.sync.syncNow(e.agentId(), e.apiKey(), report).tasks().stream()
-                        .map(TaskQueue.Delivery::id).toList());
+                assertEquals(
+                        List.of(second),
+                        three.sync.syncNow(e.agentId(), e.apiKey(), report).tasks().stream()
+                                .map(TaskQueue.Delivery::id)
+                                .toList());
             }
         }
     }
@@ -290,7 +332,8 @@ class SyncIT {
             Enrolment.Enrolled e = one.enroll("multi-ds-" + System.nanoTime());
             one.idle();
             long rev = one.desired.revisions(e.agentId()).get("dns");
-            JsonNode report = Json.parse("{\"applied\":{\"dns\":{\"revision\":" + rev + "},\"bundles\":{\"revision\":1}}}");
+            JsonNode report =
+                    Json.parse("{\"applied\":{\"dns\":{\"revision\":" + rev + "},\"bundles\":{\"revision\":1}}}");
             CompletableFuture<SyncService.Answer> held = new CompletableFuture<>();
             two.sync.sync(e.agentId(), e.apiKey(), report, 20, held::complete);
             assertFalse(held.isDone());

@@ -25,6 +25,7 @@ import dev.fleetgate.persistence.testing.MutableClock;
 class SyncMetricsIT {
     @RegisterExtension
     static final MigratedDatabase db = new MigratedDatabase();
+
     private static final String SERIES = "[{\"name\":\"host_cpu_usage_percent\",\"labels\":{\"cpu\":\"total\"},"
             + "\"points\":[[1732270000000,12.5]]}]";
 
@@ -86,7 +87,8 @@ class SyncMetricsIT {
         core.tasks.deliver(agent.agentId());
         String results = "[{\"id\":\"" + task.id() + "\",\"status\":\"SUCCEEDED\",\"result\":{}}]";
 
-        WebApplicationException e = assertThrows(WebApplicationException.class,
+        WebApplicationException e = assertThrows(
+                WebApplicationException.class,
                 () -> core.sync.syncNow(agent.agentId(), agent.apiKey(), Json.parse(report(SERIES, results))));
         Response r = e.getResponse();
         assertEquals(503, r.getStatus());
@@ -94,7 +96,9 @@ class SyncMetricsIT {
         assertEquals(String.valueOf(SyncService.METRICS_RETRY_AFTER_SECONDS), r.getHeaderString("Retry-After"));
         assertTrue(Json.parse((String) r.getEntity()).get("status").asInt() == 503);
         assertEquals("DELIVERED", core.tasks.get(task.id()).orElseThrow().status(), "task result not acknowledged");
-        assertEquals(0L, core.desired.state(agent.agentId()).get("bundles").appliedRevision(),
+        assertEquals(
+                0L,
+                core.desired.state(agent.agentId()).get("bundles").appliedRevision(),
                 "applied revision not recorded");
 
         sink.failing = false; // the agent resends the same sync: now everything is recorded
@@ -107,8 +111,12 @@ class SyncMetricsIT {
     /** As the REST resource calls it: the body as bytes, the metrics array handed over raw. */
     private SyncService.Answer syncRaw(String body) {
         SyncService.Answer[] out = new SyncService.Answer[1];
-        core.sync.sync(agent.agentId(), agent.apiKey(), SyncBody.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                0, a -> out[0] = a);
+        core.sync.sync(
+                agent.agentId(),
+                agent.apiKey(),
+                SyncBody.parse(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                0,
+                a -> out[0] = a);
         return out[0];
     }
 
@@ -140,8 +148,12 @@ class SyncMetricsIT {
         syncRaw(report(SERIES, results));
         assertEquals("SUCCEEDED", core.tasks.get(task.id()).orElseThrow().status());
 
-        assertEquals(400, assertThrows(dev.fleetgate.api.ApiException.class,
-                () -> syncRaw("{\"metrics\":{\"not\":\"an array\"}}")).status());
+        assertEquals(
+                400,
+                assertThrows(
+                                dev.fleetgate.api.ApiException.class,
+                                () -> syncRaw("{\"metrics\":{\"not\":\"an array\"}}"))
+                        .status());
     }
 
     @Test

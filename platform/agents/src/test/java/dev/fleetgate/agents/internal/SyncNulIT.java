@@ -22,6 +22,7 @@ import dev.fleetgate.persistence.testing.MutableClock;
 class SyncNulIT {
     @RegisterExtension
     static final MigratedDatabase db = new MigratedDatabase();
+
     private final MutableClock clock = new MutableClock();
 
     @Test
@@ -37,7 +38,8 @@ class SyncNulIT {
                     + "\"status\":{\"bundles\":[{\"name\\u0000\":\"x\\u0000\"}]},"
                     + "\"taskResults\":[{\"id\":\"" + task.id() + "\",\"status\":\"SUCCEEDED\","
                     + "\"result\":{\"log\":\"a\\u0000b\",\"k\\u0000\":[\"\\u0000\"]},\"error\":null},"
-                    + "{\"id\":\"" + other.id() + "\",\"status\":\"FAILED\",\"result\":null,\"error\":\"bad \\u0000 byte\"}]}";
+                    + "{\"id\":\"" + other.id()
+                    + "\",\"status\":\"FAILED\",\"result\":null,\"error\":\"bad \\u0000 byte\"}]}";
 
             core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(report));
 
@@ -54,9 +56,13 @@ class SyncNulIT {
             // The agent goes on syncing (the same report again included, as after a lost answer).
             core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(report));
             TaskView next = core.tasks.submit(e.agentId(), "probe", null, null);
-            SyncService.Answer a = core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(
-                    "{\"applied\":{\"proxy\":{\"revision\":1}},\"taskResults\":[]}"));
-            assertEquals(List.of(next.id()), a.tasks().stream().map(TaskQueue.Delivery::id).toList());
+            SyncService.Answer a = core.sync.syncNow(
+                    e.agentId(),
+                    e.apiKey(),
+                    Json.parse("{\"applied\":{\"proxy\":{\"revision\":1}},\"taskResults\":[]}"));
+            assertEquals(
+                    List.of(next.id()),
+                    a.tasks().stream().map(TaskQueue.Delivery::id).toList());
         }
     }
 
@@ -68,9 +74,18 @@ class SyncNulIT {
             TaskView good = core.tasks.submit(agent, "probe", null, null);
             core.tasks.deliver(agent);
             // Straight to the queue, past the sync's sanitising: PostgreSQL refuses this jsonb.
-            assertEquals(2, core.tasks.complete(agent, List.of(
-                    new TaskQueue.Result(bad.id(), TaskStatus.SUCCEEDED, Json.parse("{\"log\":\"a\\u0000b\"}"), null),
-                    new TaskQueue.Result(good.id(), TaskStatus.SUCCEEDED, Json.parse("{\"ok\":true}"), null))));
+            assertEquals(
+                    2,
+                    core.tasks.complete(
+                            agent,
+                            List.of(
+                                    new TaskQueue.Result(
+                                            bad.id(),
+                                            TaskStatus.SUCCEEDED,
+                                            Json.parse("{\"log\":\"a\\u0000b\"}"),
+                                            null),
+                                    new TaskQueue.Result(
+                                            good.id(), TaskStatus.SUCCEEDED, Json.parse("{\"ok\":true}"), null))));
             TaskView b = core.tasks.get(bad.id()).orElseThrow();
             assertEquals("FAILED", b.status());
             assertTrue(b.error().startsWith("The result could not be stored"), b.error());

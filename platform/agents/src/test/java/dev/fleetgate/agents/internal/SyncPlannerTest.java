@@ -31,7 +31,8 @@ class SyncPlannerTest {
     @Test
     void failedRevisionIsNotResent() {
         // the agent reports the revision it attempted (with an error): nothing newer exists
-        assertTrue(SyncPlanner.sectionsToSend(Map.of("proxy", 5L), Map.of("proxy", 5L)).isEmpty());
+        assertTrue(SyncPlanner.sectionsToSend(Map.of("proxy", 5L), Map.of("proxy", 5L))
+                .isEmpty());
     }
 
     @Test
@@ -50,8 +51,8 @@ class SyncPlannerTest {
     @Test
     void finishedTasksAreNeverDelivered() {
         for (TaskStatus s : new TaskStatus[] {TaskStatus.SUCCEEDED, TaskStatus.FAILED, TaskStatus.EXPIRED}) {
-            assertFalse(SyncPlanner.deliverable(s, NOW.minusSeconds(600), NOW.plusSeconds(600), NOW, REDELIVERY),
-                    s.name());
+            assertFalse(
+                    SyncPlanner.deliverable(s, NOW.minusSeconds(600), NOW.plusSeconds(600), NOW, REDELIVERY), s.name());
         }
     }
 }

@@ -21,7 +21,8 @@ class SyncReportTest {
                  "metrics":[{"name":"m"}],"status":{"bundles":[]}}"""));
         assertEquals(Map.of("bundles", 3L, "proxy", 5L), r.reportedRevisions());
         assertEquals("nginx: [emerg]", r.applied().get("proxy").error());
-        assertEquals("6f9619ff-8b86-d011-b42d-00c04fc964ff", r.taskResults().get(0).id());
+        assertEquals(
+                "6f9619ff-8b86-d011-b42d-00c04fc964ff", r.taskResults().get(0).id());
         assertEquals("127.0.0.1", r.address());
     }
 
@@ -32,8 +33,11 @@ class SyncReportTest {
 
     @Test
     void malformedFieldsAreRejectedWithTheirPath() {
-        ApiException e = assertThrows(ApiException.class, () -> SyncReport.parse(Json.parse(
-                "{\"applied\":{\"proxy\":{\"revision\":\"x\"}},\"taskResults\":[{\"id\":\"nope\",\"status\":\"SUCCEEDED\"}]}")));
+        ApiException e = assertThrows(
+                ApiException.class,
+                () -> SyncReport.parse(
+                        Json.parse(
+                                "{\"applied\":{\"proxy\":{\"revision\":\"x\"}},\"taskResults\":[{\"id\":\"nope\",\"status\":\"SUCCEEDED\"}]}")));
         assertEquals(400, e.status());
         assertEquals("applied.proxy.revision", e.errors().get(0).field());
         assertEquals("taskResults[0].id", e.errors().get(1).field());

@@ -19,6 +19,7 @@ import dev.fleetgate.persistence.testing.MutableClock;
 class TaskQueueIT {
     @RegisterExtension
     static final MigratedDatabase db = new MigratedDatabase();
+
     private final MutableClock clock = new MutableClock();
     private Core core;
     private String agent;
@@ -52,10 +53,16 @@ class TaskQueueIT {
     void resultsAreStoredOnceAndLaterOnesIgnored() {
         TaskView t = core.tasks.submit(agent, "probe", null, null);
         core.tasks.deliver(agent);
-        assertEquals(1, core.tasks.complete(agent, List.of(
-                new TaskQueue.Result(t.id(), TaskStatus.SUCCEEDED, Json.parse("{\"ok\":true}"), null))));
-        assertEquals(0, core.tasks.complete(agent, List.of(
-                new TaskQueue.Result(t.id(), TaskStatus.FAILED, null, "late duplicate"))));
+        assertEquals(
+                1,
+                core.tasks.complete(
+                        agent,
+                        List.of(new TaskQueue.Result(
+                                t.id(), TaskStatus.SUCCEEDED, Json.parse("{\"ok\":true}"), null))));
+        assertEquals(
+                0,
+                core.tasks.complete(
+                        agent, List.of(new TaskQueue.Result(t.id(), TaskStatus.FAILED, null, "late duplicate"))));
         TaskView done = core.tasks.get(t.id()).orElseThrow();
         assertEquals("SUCCEEDED", done.status());
         assertTrue(done.result().get("ok").asBoolean());
@@ -78,11 +85,19 @@ class TaskQueueIT {
 
     @Test
     void submitValidatesTypeTtlAndAgent() {
-        assertEquals(400, assertThrows(ApiException.class, () -> core.tasks.submit(agent, "Bad Type", null, null))
-                .status());
-        assertEquals(400, assertThrows(ApiException.class,
-                () -> core.tasks.submit(agent, "probe", null, Duration.ofDays(8))).status());
-        assertEquals(404, assertThrows(ApiException.class,
-                () -> core.tasks.submit("00000000-0000-0000-0000-000000000001", "probe", null, null)).status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> core.tasks.submit(agent, "Bad Type", null, null))
+                        .status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> core.tasks.submit(agent, "probe", null, Duration.ofDays(8)))
+                        .status());
+        assertEquals(
+                404,
+                assertThrows(
+                                ApiException.class,
+                                () -> core.tasks.submit("00000000-0000-0000-0000-000000000001", "probe", null, null))
+                        .status());
     }
 }

@@ -25,8 +25,10 @@ import dev.fleetgate.persistence.testing.MutableClock;
 /** Waiting for task results with the real queue on PostgreSQL, on one core and across two. */
 class TaskWaitIT {
     private static final Duration LONG = Duration.ofSeconds(60);
+
     @RegisterExtension
     static final MigratedDatabase db = new MigratedDatabase();
+
     private final MutableClock clock = new MutableClock();
     private Core core;
     private Enrolment.Enrolled agent;
@@ -58,7 +60,9 @@ class TaskWaitIT {
         CompletableFuture<TaskView> f = core.tasks.completion(t.id(), LONG).toCompletableFuture();
         assertEquals(1, core.tasks.deliver(agent.agentId()).size());
         assertFalse(f.isDone(), "nothing reported yet");
-        core.sync.syncNow(agent.agentId(), agent.apiKey(),
+        core.sync.syncNow(
+                agent.agentId(),
+                agent.apiKey(),
                 Json.parse(result(t.id(), "SUCCEEDED", "{\"lines\":[],\"cursor\":\"c1\"}", null)));
         TaskView got = done(f);
         assertEquals("SUCCEEDED", got.status());
@@ -78,8 +82,11 @@ class TaskWaitIT {
             });
             CompletableFuture<TaskView> f = core.tasks.completion(t.id(), LONG).toCompletableFuture();
             other.tasks.deliver(agent.agentId());
-            assertEquals(1, other.tasks.complete(agent.agentId(),
-                    List.of(new TaskQueue.Result(t.id(), TaskStatus.FAILED, null, "no such container: x"))));
+            assertEquals(
+                    1,
+                    other.tasks.complete(
+                            agent.agentId(),
+                            List.of(new TaskQueue.Result(t.id(), TaskStatus.FAILED, null, "no such container: x"))));
             assertEquals(t.id(), heard.get(30, TimeUnit.SECONDS), "NOTIFY fleetgate_task reached this core");
             TaskView got = done(f);
             assertEquals("FAILED", got.status());
@@ -91,7 +98,8 @@ class TaskWaitIT {
     @Test
     void aTimeoutAnswersTheTaskAsItStands() throws Exception {
         TaskView t = core.tasks.submit(agent.agentId(), "probe", null, null);
-        TaskView got = done(core.tasks.completion(t.id(), Duration.ofMillis(200)).toCompletableFuture());
+        TaskView got =
+                done(core.tasks.completion(t.id(), Duration.ofMillis(200)).toCompletableFuture());
         assertFalse(got.isDone());
         assertEquals("PENDING", got.status());
         assertEquals(0, core.tasks.waiting());
@@ -116,11 +124,13 @@ class TaskWaitIT {
 
     @Test
     void unknownTasksFailWith404() throws Exception {
-        CompletableFuture<TaskView> f = core.tasks.completion("00000000-0000-0000-0000-0000000000aa", LONG)
+        CompletableFuture<TaskView> f = core.tasks
+                .completion("00000000-0000-0000-0000-0000000000aa", LONG)
                 .toCompletableFuture();
         ExecutionException e = assertThrows(ExecutionException.class, () -> done(f));
         assertEquals(404, assertInstanceOf(ApiException.class, e.getCause()).status());
-        assertTrue(core.tasks.await("00000000-0000-0000-0000-0000000000aa", LONG).isEmpty());
+        assertTrue(
+                core.tasks.await("00000000-0000-0000-0000-0000000000aa", LONG).isEmpty());
         assertTrue(core.tasks.await("not-a-uuid", LONG).isEmpty());
     }
 
@@ -134,7 +144,10 @@ class TaskWaitIT {
         ExecutionException e = assertThrows(ExecutionException.class, () -> done(f));
         assertEquals(404, assertInstanceOf(ApiException.class, e.getCause()).status());
         assertTrue(core.tasks.get(t.id()).isEmpty());
-        assertEquals(0, core.tasks.complete(agent.agentId(),
-                List.of(new TaskQueue.Result(t.id(), TaskStatus.SUCCEEDED, null, null))), "late result ignored");
+        assertEquals(
+                0,
+                core.tasks.complete(
+                        agent.agentId(), List.of(new TaskQueue.Result(t.id(), TaskStatus.SUCCEEDED, null, null))),
+                "late result ignored");
     }
 }

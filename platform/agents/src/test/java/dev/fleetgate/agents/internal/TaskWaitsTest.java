@@ -30,23 +30,25 @@ class TaskWaitsTest {
     private final Map<String, TaskView> tasks = new ConcurrentHashMap<>();
     private final AtomicInteger loads = new AtomicInteger();
     private final CountDownLatch firstLoad = new CountDownLatch(1);
-    private final TaskWaits waits = new TaskWaits(new TaskWaits.Store() {
-        @Override
-        public Optional<TaskView> load(String taskId) {
-            loads.incrementAndGet();
-            firstLoad.countDown();
-            return Optional.ofNullable(tasks.get(taskId));
-        }
+    private final TaskWaits waits = new TaskWaits(
+            new TaskWaits.Store() {
+                @Override
+                public Optional<TaskView> load(String taskId) {
+                    loads.incrementAndGet();
+                    firstLoad.countDown();
+                    return Optional.ofNullable(tasks.get(taskId));
+                }
 
-        @Override
-        public Optional<TaskView> expireIfDue(String taskId) {
-            TaskView t = tasks.get(taskId);
-            if (t != null && !t.isDone() && !t.expiresAt().isAfter(clock.instant())) {
-                tasks.put(taskId, with(t, "EXPIRED"));
-            }
-            return Optional.ofNullable(tasks.get(taskId));
-        }
-    }, clock);
+                @Override
+                public Optional<TaskView> expireIfDue(String taskId) {
+                    TaskView t = tasks.get(taskId);
+                    if (t != null && !t.isDone() && !t.expiresAt().isAfter(clock.instant())) {
+                        tasks.put(taskId, with(t, "EXPIRED"));
+                    }
+                    return Optional.ofNullable(tasks.get(taskId));
+                }
+            },
+            clock);
 
     @AfterEach
     void stop() {
@@ -54,13 +56,35 @@ class TaskWaitsTest {
     }
 
     private TaskView task(String status) {
-        return new TaskView(ID, "a", "probe", null, status, null, null, 0, clock.instant(), null, null,
+        return new TaskView(
+                ID,
+                "a",
+                "probe",
+                null,
+                status,
+                null,
+                null,
+                0,
+                clock.instant(),
+                null,
+                null,
                 clock.instant().plusSeconds(600));
     }
 
     private static TaskView with(TaskView t, String status) {
-        return new TaskView(t.id(), t.agentId(), t.type(), t.payload(), status, t.result(), t.error(), t.attempts(),
-                t.createdAt(), t.deliveredAt(), Instant.now(), t.expiresAt());
+        return new TaskView(
+                t.id(),
+                t.agentId(),
+                t.type(),
+                t.payload(),
+                status,
+                t.result(),
+                t.error(),
+                t.attempts(),
+                t.createdAt(),
+                t.deliveredAt(),
+                Instant.now(),
+                t.expiresAt());
     }
 
     private static TaskView get(CompletableFuture<TaskView> f) throws Exception {
@@ -109,29 +133,45 @@ class TaskWaitsTest {
     @Test
     void expiryBeforeTheDeadlineCompletesAsExpired() throws Exception {
         TaskView t = task("PENDING");
-        tasks.put(ID, new TaskView(ID, "a", "probe", null, "PENDING", null, null, 0, t.createdAt(), null, null,
-                clock.instant().plusMillis(50)));
+        tasks.put(
+                ID,
+                new TaskView(
+                        ID,
+                        "a",
+                        "probe",
+                        null,
+                        "PENDING",
+                        null,
+                        null,
+                        0,
+                        t.createdAt(),
+                        null,
+                        null,
+                        clock.instant().plusMillis(50)));
         clock.advance(Duration.ofSeconds(1));
         assertEquals("EXPIRED", get(waits.await(ID, Duration.ofMinutes(5))).status());
     }
 
     @Test
     void aMissingTaskFailsWith404AndAStoreFailureFailsTheWaiter() throws Exception {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> get(waits.await(ID, Duration.ofMinutes(1))));
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> get(waits.await(ID, Duration.ofMinutes(1))));
         assertEquals(404, assertInstanceOf(ApiException.class, e.getCause()).status());
-        try (TaskWaits broken = new TaskWaits(new TaskWaits.Store() {
-            @Override
-            public Optional<TaskView> load(String taskId) {
-                throw new IllegalStateException("Database error: down");
-            }
+        try (TaskWaits broken = new TaskWaits(
+                new TaskWaits.Store() {
+                    @Override
+                    public Optional<TaskView> load(String taskId) {
+                        throw new IllegalStateException("Database error: down");
+                    }
 
-            @Override
-            public Optional<TaskView> expireIfDue(String taskId) {
-                throw new IllegalStateException("Database error: down");
-            }
-        }, clock)) {
-            ExecutionException down = assertThrows(ExecutionException.class,
-                    () -> get(broken.await(ID, Duration.ofMinutes(1))));
+                    @Override
+                    public Optional<TaskView> expireIfDue(String taskId) {
+                        throw new IllegalStateException("Database error: down");
+                    }
+                },
+                clock)) {
+            ExecutionException down =
+                    assertThrows(ExecutionException.class, () -> get(broken.await(ID, Duration.ofMinutes(1))));
             assertInstanceOf(IllegalStateException.class, down.getCause());
         }
     }
@@ -141,7 +181,8 @@ class TaskWaitsTest {
         tasks.put(ID, task("PENDING"));
         CompletableFuture<TaskView> f = waits.await(ID, Duration.ofMinutes(1));
         waits.close();
-        assertInstanceOf(IllegalStateException.class,
+        assertInstanceOf(
+                IllegalStateException.class,
                 assertThrows(ExecutionException.class, () -> get(f)).getCause());
     }
 }

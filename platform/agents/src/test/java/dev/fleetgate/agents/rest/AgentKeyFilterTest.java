@@ -65,8 +65,8 @@ class AgentKeyFilterTest {
         long read;
 
         Body(int size) {
-            super(new java.io.ByteArrayInputStream(("{\"metrics\":[" + "1,".repeat(size / 2) + "1]}")
-                    .getBytes(StandardCharsets.UTF_8)));
+            super(new java.io.ByteArrayInputStream(
+                    ("{\"metrics\":[" + "1,".repeat(size / 2) + "1]}").getBytes(StandardCharsets.UTF_8)));
         }
 
         @Override
@@ -85,9 +85,13 @@ class AgentKeyFilterTest {
     }
 
     private ContainerResponse post(String agent, String key, InputStream body) throws Exception {
-        ContainerRequest req = new ContainerRequest(URI.create("http://localhost/api/v1/"),
-                URI.create("http://localhost/api/v1/agents/" + agent + "/sync"), "POST", null,
-                new MapPropertiesDelegate(), null);
+        ContainerRequest req = new ContainerRequest(
+                URI.create("http://localhost/api/v1/"),
+                URI.create("http://localhost/api/v1/agents/" + agent + "/sync"),
+                "POST",
+                null,
+                new MapPropertiesDelegate(),
+                null);
         if (key != null) {
             req.header("Authorization", "Bearer " + key);
         }
@@ -98,8 +102,9 @@ class AgentKeyFilterTest {
 
     @Test
     void wrongKeyUnknownAgentOrNoKeyIs401WithoutReadingTheBody() throws Exception {
-        for (String[] attempt : new String[][] {{AGENT, "fga_wrong"}, {"7f1c3f9e-2d4b-4a7e-9b1a-0c2d3e4f5a6b", KEY},
-                {AGENT, null}, {"not-a-uuid", KEY}}) {
+        for (String[] attempt : new String[][] {
+            {AGENT, "fga_wrong"}, {"7f1c3f9e-2d4b-4a7e-9b1a-0c2d3e4f5a6b", KEY}, {AGENT, null}, {"not-a-uuid", KEY}
+        }) {
             Body body = new Body(24 << 20);
             ContainerResponse r = post(attempt[0], attempt[1], body);
             assertEquals(401, r.getStatus());
@@ -119,8 +124,8 @@ class AgentKeyFilterTest {
     @Test
     void theRealAgentEndpointsAreKeyCheckedBeforeTheirBody() throws Exception {
         // The body as bytes (split by SyncBody, metrics streamed to the sink), limited by @BodyLimit.
-        Method sync = AgentsResource.class.getMethod("sync", String.class, String.class, String.class,
-                byte[].class, AsyncResponse.class);
+        Method sync = AgentsResource.class.getMethod(
+                "sync", String.class, String.class, String.class, byte[].class, AsyncResponse.class);
         assertNotNull(sync.getAnnotation(AgentKey.class));
         assertEquals(32L << 20, sync.getAnnotation(BodyLimit.class).value());
         Method download = AgentsResource.class.getMethod("download", String.class, String.class);

@@ -11,6 +11,5 @@ public final class AlertTopics {
     /** The subscription filter of the alerts module. */
     public static final String ALL = PREFIX + "*";
 
-    private AlertTopics() {
-    }
+    private AlertTopics() {}
 }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** How bad an alert is. The wire form is the lower-case name. */
 public enum Severity {
-    INFO, WARNING, CRITICAL;
+    INFO,
+    WARNING,
+    CRITICAL;
 
     /** @return the wire form, e.g. {@code critical} */
     public String wire() {

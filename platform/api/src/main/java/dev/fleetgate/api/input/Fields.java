@@ -27,8 +27,9 @@ import dev.fleetgate.api.FieldError;
 public final class Fields {
     /** Longest member name quoted in an error (names come from the caller). */
     public static final int MAX_QUOTED_NAME = 100;
-    private static final Pattern UUID_TEXT = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final List<FieldError> errors = new ArrayList<>();
 
@@ -163,7 +164,10 @@ public final class Fields {
         if (n == null) {
             return dflt;
         }
-        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max
+        if (!n.isIntegralNumber()
+                || !n.canConvertToLong()
+                || n.asLong() < min
+                || n.asLong() > max
                 || !n.canConvertToInt()) {
             error(field, "must be an integer from " + min + " to " + max);
             return null;
@@ -277,8 +281,8 @@ public final class Fields {
      * An array of strings, each at most {@code maxLength} characters; errors name the element
      * ({@code field[i]}). Null when absent or not an array.
      */
-    public List<String> strings(JsonNode parent, String name, String field, boolean required, int maxSize,
-            int maxLength) {
+    public List<String> strings(
+            JsonNode parent, String name, String field, boolean required, int maxSize, int maxLength) {
         JsonNode arr = array(parent, name, field, required, maxSize);
         if (arr == null) {
             return null;

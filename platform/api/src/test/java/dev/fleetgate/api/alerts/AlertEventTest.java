@@ -13,18 +13,39 @@ class AlertEventTest {
 
     @Test
     void firingCarriesEveryProperty() {
-        AlertEvent e = AlertEvent.firing("nginx.apply_failed", "agent-1").severity(Severity.CRITICAL).value(3)
-                .message("nginx -t failed").label("service", "shop").occurredAt(1_700_000_000_000L);
+        AlertEvent e = AlertEvent.firing("nginx.apply_failed", "agent-1")
+                .severity(Severity.CRITICAL)
+                .value(3)
+                .message("nginx -t failed")
+                .label("service", "shop")
+                .occurredAt(1_700_000_000_000L);
         assertEquals(AlertTopics.FIRING, e.topic());
-        assertEquals(Map.of("kind", "nginx.apply_failed", "subject", "agent-1", "state", "firing", "severity", "critical",
-                "value", 3.0, "message", "nginx -t failed", "labels", Map.of("service", "shop"),
-                "occurredAt", 1_700_000_000_000L), e.toProperties());
+        assertEquals(
+                Map.of(
+                        "kind",
+                        "nginx.apply_failed",
+                        "subject",
+                        "agent-1",
+                        "state",
+                        "firing",
+                        "severity",
+                        "critical",
+                        "value",
+                        3.0,
+                        "message",
+                        "nginx -t failed",
+                        "labels",
+                        Map.of("service", "shop"),
+                        "occurredAt",
+                        1_700_000_000_000L),
+                e.toProperties());
     }
 
     @Test
     void clearedHasDefaultsAndNoOptionalKeys() {
         Map<String, Object> p = AlertEvent.cleared("agent.offline", "a").toProperties();
-        assertEquals(AlertTopics.CLEARED, AlertEvent.cleared("agent.offline", "a").topic());
+        assertEquals(
+                AlertTopics.CLEARED, AlertEvent.cleared("agent.offline", "a").topic());
         assertEquals("cleared", p.get(AlertEvent.STATE));
         assertEquals("warning", p.get(AlertEvent.SEVERITY));
         assertFalse(p.containsKey(AlertEvent.VALUE));

@@ -25,7 +25,10 @@ class FieldsTest {
         return MAPPER.readTree(s);
     }
 
-    enum Lb { ROUND_ROBIN, LEAST_CONN }
+    enum Lb {
+        ROUND_ROBIN,
+        LEAST_CONN
+    }
 
     @Test
     void collectsEveryErrorAndThrowsOne400() throws Exception {
@@ -34,17 +37,21 @@ class FieldsTest {
         assertNull(f.text(body, "name", "name", true, 10));
         assertNull(f.integer(body, "port", "port", 1, 65535, 80));
         assertTrue(f.bool(body, "on", "on", true));
-        JsonNode targets = f.array(f.object(body, "upstream", "upstream", true), "targets", "upstream.targets", true, 4);
+        JsonNode targets =
+                f.array(f.object(body, "upstream", "upstream", true), "targets", "upstream.targets", true, 4);
         String t0 = Fields.index("upstream.targets", 0);
         assertNull(f.requiredInteger(targets.get(0), "port", Fields.path(t0, "port"), 1, 65535));
         assertNull(f.text(targets.get(0), "host", Fields.path(t0, "host"), true));
         ApiException e = assertThrows(ApiException.class, f::check);
         assertEquals(400, e.status());
-        assertEquals(List.of(new FieldError("name", "must be a string"),
-                new FieldError("port", "must be an integer from 1 to 65535"),
-                new FieldError("on", "must be true or false"),
-                new FieldError("upstream.targets[0].port", "must be an integer from 1 to 65535"),
-                new FieldError("upstream.targets[0].host", "is required")), e.errors());
+        assertEquals(
+                List.of(
+                        new FieldError("name", "must be a string"),
+                        new FieldError("port", "must be an integer from 1 to 65535"),
+                        new FieldError("on", "must be true or false"),
+                        new FieldError("upstream.targets[0].port", "must be an integer from 1 to 65535"),
+                        new FieldError("upstream.targets[0].host", "is required")),
+                e.errors());
         assertTrue(f.failed("port"));
         assertFalse(f.failed("upstream"));
     }
@@ -73,10 +80,13 @@ class FieldsTest {
         assertEquals("  ", f.text(body, "b", "b2", false, 5));
         assertNull(f.integer(body, "i", "i", 0, 10, null));
         assertNull(f.integer(body, "big", "big", 0, Integer.MAX_VALUE, null));
-        assertEquals(List.of(new FieldError("s", "must be at most 5 characters"),
-                new FieldError("b", "must not be blank"),
-                new FieldError("i", "must be an integer from 0 to 10"),
-                new FieldError("big", "must be an integer from 0 to 2147483647")), f.errors());
+        assertEquals(
+                List.of(
+                        new FieldError("s", "must be at most 5 characters"),
+                        new FieldError("b", "must not be blank"),
+                        new FieldError("i", "must be an integer from 0 to 10"),
+                        new FieldError("big", "must be an integer from 0 to 2147483647")),
+                f.errors());
     }
 
     @Test
@@ -88,9 +98,12 @@ class FieldsTest {
         assertNull(f.plainText(body, "c", "c", false, 5));
         assertNull(f.plainText(body, "d", "d", false, 5));
         assertNull(f.plainText(body, "e", "e", false, 5));
-        assertEquals(List.of(new FieldError("b", "must not be blank"),
-                new FieldError("c", "must not contain control characters"),
-                new FieldError("d", "must be at most 5 characters")), f.errors());
+        assertEquals(
+                List.of(
+                        new FieldError("b", "must not be blank"),
+                        new FieldError("c", "must not contain control characters"),
+                        new FieldError("d", "must be at most 5 characters")),
+                f.errors());
     }
 
     @Test
@@ -106,12 +119,15 @@ class FieldsTest {
         assertNull(f.uuid(body, "u2", "u2", true));
         assertEquals(List.of("a"), f.strings(body, "l", "l", true, 5, 3));
         assertNull(f.number(body, "n", "n", -1, 1));
-        assertEquals(List.of(new FieldError("c", "must be one of x, y"),
-                new FieldError("e2", "must be one of round_robin, least_conn"),
-                new FieldError("u2", "must be a UUID"),
-                new FieldError("l[1]", "must be a string"),
-                new FieldError("l[2]", "must be at most 3 characters"),
-                new FieldError("n", "must be a number from -1 to 1")), f.errors());
+        assertEquals(
+                List.of(
+                        new FieldError("c", "must be one of x, y"),
+                        new FieldError("e2", "must be one of round_robin, least_conn"),
+                        new FieldError("u2", "must be a UUID"),
+                        new FieldError("l[1]", "must be a string"),
+                        new FieldError("l[2]", "must be at most 3 characters"),
+                        new FieldError("n", "must be a number from -1 to 1")),
+                f.errors());
     }
 
     @Test
@@ -122,11 +138,14 @@ class FieldsTest {
         assertNull(f.object(body, "o", "o", true));
         assertNull(f.array(body, "missing", "missing", true, 2));
         f.unknown(body, Set.of("a", "o"), "spec");
-        assertEquals(List.of(new FieldError("a", "must have at most 2 elements"),
-                new FieldError("o", "must be an object"),
-                new FieldError("missing", "is required"),
-                new FieldError("spec.x", "is not a known field"),
-                new FieldError("spec." + "k".repeat(100), "is not a known field")), f.errors());
+        assertEquals(
+                List.of(
+                        new FieldError("a", "must have at most 2 elements"),
+                        new FieldError("o", "must be an object"),
+                        new FieldError("missing", "is required"),
+                        new FieldError("spec.x", "is not a known field"),
+                        new FieldError("spec." + "k".repeat(100), "is not a known field")),
+                f.errors());
     }
 
     @Test
@@ -141,11 +160,14 @@ class FieldsTest {
         assertNull(f.text("a\u2028b", "filter", 5));
         assertNull(f.text("abcdefg", "cursor", 5));
         assertNull(f.uuid("x", "agentId", "must be an agent id (a UUID)"));
-        assertEquals(List.of(new FieldError("limit", "must be an integer from 1 to 5000"),
-                new FieldError("n", "must be an integer from 1 to 5000"),
-                new FieldError("filter", "must not contain control characters"),
-                new FieldError("cursor", "must be at most 5 characters"),
-                new FieldError("agentId", "must be an agent id (a UUID)")), f.errors());
+        assertEquals(
+                List.of(
+                        new FieldError("limit", "must be an integer from 1 to 5000"),
+                        new FieldError("n", "must be an integer from 1 to 5000"),
+                        new FieldError("filter", "must not contain control characters"),
+                        new FieldError("cursor", "must be at most 5 characters"),
+                        new FieldError("agentId", "must be an agent id (a UUID)")),
+                f.errors());
         assertThrows(ApiException.class, f::check);
     }
 }

@@ -33,8 +33,7 @@ public final class Migrations {
               applied_at  timestamptz NOT NULL DEFAULT now(),
               PRIMARY KEY (module, version))""";
 
-    private Migrations() {
-    }
+    private Migrations() {}
 
     /** Parses a file name; null when it is not a migration file. */
     public static Migration parse(String fileName, String sql) {
@@ -51,7 +50,8 @@ public final class Migrations {
         sorted.sort(Comparator.comparingInt(Migration::version));
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i).version() == sorted.get(i - 1).version()) {
-                throw new IllegalArgumentException(module + ": two migrations with version " + sorted.get(i).version());
+                throw new IllegalArgumentException(module + ": two migrations with version "
+                        + sorted.get(i).version());
             }
         }
         try (Connection c = dataSource.getConnection()) {
@@ -62,8 +62,8 @@ public final class Migrations {
                 s.execute(HISTORY);
             }
             Map<Integer, String> applied = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT version, checksum FROM fleetgate_schema_history WHERE module = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT version, checksum FROM fleetgate_schema_history WHERE module = ?")) {
                 ps.setString(1, module);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -71,7 +71,8 @@ public final class Migrations {
                     }
                 }
             }
-            int version = applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+            int version =
+                    applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
             for (Migration m : sorted) {
                 String sum = checksum(m.sql());
                 String known = applied.get(m.version());
@@ -87,8 +88,11 @@ public final class Migrations {
                     s.execute(m.sql());
                 } catch (SQLException e) {
                     c.rollback();
-                    throw new SQLException(module + " migration V" + m.version() + " (" + m.description()
-                            + ") failed: " + e.getMessage(), e.getSQLState(), e);
+                    throw new SQLException(
+                            module + " migration V" + m.version() + " (" + m.description() + ") failed: "
+                                    + e.getMessage(),
+                            e.getSQLState(),
+                            e);
                 }
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO fleetgate_schema_history(module, version, description, checksum) VALUES (?,?,?,?)")) {

@@ -36,10 +36,14 @@ class MigrationsIT {
         List<Migration> v2 = List.of(new Migration(2, "col", "ALTER TABLE a_t ADD COLUMN n text"), v1.get(0));
         assertEquals(2, Migrations.apply(db.dataSource(), "a", v2));
         assertEquals(2, Migrations.apply(db.dataSource(), "a", v2), "re-running applies nothing");
-        assertEquals(1, Migrations.apply(db.dataSource(), "b",
-                List.of(new Migration(1, "create", "CREATE TABLE b_t (id int)"))));
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM fleetgate_schema_history WHERE module IN ('a','b')")) {
+        assertEquals(
+                1,
+                Migrations.apply(
+                        db.dataSource(), "b", List.of(new Migration(1, "create", "CREATE TABLE b_t (id int)"))));
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT count(*) FROM fleetgate_schema_history WHERE module IN ('a','b')")) {
             rs.next();
             assertEquals(3, rs.getInt(1));
         }
@@ -47,11 +51,12 @@ class MigrationsIT {
 
     @Test
     void failedMigrationRollsBackEverythingOfThatRun() throws Exception {
-        List<Migration> bad = List.of(new Migration(1, "ok", "CREATE TABLE c_t (id int)"),
-                new Migration(2, "bad", "CREATE TABLE broken ("));
+        List<Migration> bad = List.of(
+                new Migration(1, "ok", "CREATE TABLE c_t (id int)"), new Migration(2, "bad", "CREATE TABLE broken ("));
         Exception e = assertThrows(Exception.class, () -> Migrations.apply(db.dataSource(), "c", bad));
         assertTrue(e.getMessage().contains("V2"), e.getMessage());
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT to_regclass('c_t') IS NULL")) {
             rs.next();
             assertTrue(rs.getBoolean(1), "V1 of the failed run was rolled back");
@@ -61,8 +66,10 @@ class MigrationsIT {
     @Test
     void changedAppliedMigrationIsAnError() throws Exception {
         Migrations.apply(db.dataSource(), "d", List.of(new Migration(1, "x", "CREATE TABLE d_t (id int)")));
-        assertThrows(IllegalStateException.class, () -> Migrations.apply(db.dataSource(), "d",
-                List.of(new Migration(1, "x", "CREATE TABLE d_t (id bigint)"))));
+        assertThrows(
+                IllegalStateException.class,
+                () -> Migrations.apply(
+                        db.dataSource(), "d", List.of(new Migration(1, "x", "CREATE TABLE d_t (id bigint)"))));
     }
 
     @Test

@@ -27,12 +27,15 @@ public final class TestDatabase implements AutoCloseable {
 
     public static TestDatabase create() {
         String name = "fgtest_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        try (Connection c = dataSource("postgres").getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource("postgres").getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL for tests is not reachable at " + env("HOST", "127.0.0.1") + ":"
-                    + env("PORT", "5432") + " as " + env("USER", "fleetgate_test")
-                    + " (run the tests through ./fleetgate test, which starts it): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "PostgreSQL for tests is not reachable at " + env("HOST", "127.0.0.1") + ":"
+                            + env("PORT", "5432") + " as " + env("USER", "fleetgate_test")
+                            + " (run the tests through ./fleetgate test, which starts it): " + e.getMessage(),
+                    e);
         }
         return new TestDatabase(name);
     }
@@ -64,7 +67,8 @@ public final class TestDatabase implements AutoCloseable {
             // FORCE ends our own sessions; it refuses when another role's process is connected (an autovacuum
             // worker of the superuser, found by CI). A plain DROP makes autovacuum workers leave and waits for them.
             String force = attempt % 2 == 0 ? " WITH (FORCE)" : "";
-            try (Connection c = dataSource("postgres").getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = dataSource("postgres").getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + name + force);
                 return;
             } catch (SQLException e) {

@@ -48,7 +48,9 @@ public final class ActivityFilter implements ContainerResponseFilter, RestResour
         if (!WRITES.contains(request.getMethod()) || response.getStatus() < 200 || response.getStatus() > 299) {
             return;
         }
-        Principal user = request.getSecurityContext() == null ? null : request.getSecurityContext().getUserPrincipal();
+        Principal user = request.getSecurityContext() == null
+                ? null
+                : request.getSecurityContext().getUserPrincipal();
         if (user == null) {
             return;
         }

@@ -41,12 +41,12 @@ public final class ActivityStore {
     public static final String FOLDER = "db/activity";
     /** Longest stored texts; longer ones are cut (paths are bounded by the HTTP server anyway). */
     static final int MAX_USER = 100;
+
     static final int MAX_ACTION = 500;
     static final int MAX_TARGET = 200;
 
     /** One change: {@code action} is the method and path, {@code target} the id it names. */
-    public record Entry(long id, Instant at, String user, String action, String target, int status) {
-    }
+    public record Entry(long id, Instant at, String user, String action, String target, int status) {}
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -55,8 +55,11 @@ public final class ActivityStore {
     private final ScheduledExecutorService pruner;
 
     @Activate
-    public ActivityStore(@Reference(target = Database.TARGET) DataSource dataSource,
-            @Reference SchemaMigrator migrator, BundleContext context, ActivityConfig config) {
+    public ActivityStore(
+            @Reference(target = Database.TARGET) DataSource dataSource,
+            @Reference SchemaMigrator migrator,
+            BundleContext context,
+            ActivityConfig config) {
         this(dataSource, Clock.systemUTC(), Duration.ofDays(config.retentionDays()), config.maxEntries());
         migrator.migrate(MODULE, context.getBundle(), FOLDER);
         long every = Math.max(1, config.pruneIntervalMinutes());
@@ -86,8 +89,9 @@ public final class ActivityStore {
     }
 
     public void record(String user, String action, String target, int status) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO activity_log (at, username, action, target, status) VALUES (?, ?, ?, ?, ?)")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO activity_log (at, username, action, target, status) VALUES (?, ?, ?, ?, ?)")) {
             s.setTimestamp(1, Timestamp.from(clock.instant()));
             s.setString(2, cut(user, MAX_USER));
             s.setString(3, cut(action, MAX_ACTION));
@@ -105,7 +109,8 @@ public final class ActivityStore {
      * @return at most {@code limit} entries, newest first
      */
     public List<Entry> page(int limit, Long beforeId, Instant beforeAt) {
-        StringBuilder sql = new StringBuilder("SELECT id, at, username, action, target, status FROM activity_log WHERE true");
+        StringBuilder sql =
+                new StringBuilder("SELECT id, at, username, action, target, status FROM activity_log WHERE true");
         if (beforeId != null) {
             sql.append(" AND id < ?");
         }
@@ -113,7 +118,8 @@ public final class ActivityStore {
             sql.append(" AND at < ?");
         }
         sql.append(" ORDER BY id DESC LIMIT ?");
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement(sql.toString())) {
             int i = 1;
             if (beforeId != null) {
                 s.setLong(i++, beforeId);
@@ -125,8 +131,13 @@ public final class ActivityStore {
             List<Entry> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Entry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getInt(6)));
+                    out.add(new Entry(
+                            rs.getLong(1),
+                            rs.getTimestamp(2).toInstant(),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getInt(6)));
                 }
             }
             return out;

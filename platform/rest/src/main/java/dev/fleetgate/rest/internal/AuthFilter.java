@@ -35,8 +35,8 @@ public final class AuthFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        AccessPolicy policy = AccessPolicy.of(resourceInfo.getResourceMethod(), resourceInfo.getResourceClass(),
-                request.getMethod());
+        AccessPolicy policy =
+                AccessPolicy.of(resourceInfo.getResourceMethod(), resourceInfo.getResourceClass(), request.getMethod());
         if (policy.open()) {
             return;
         }
@@ -51,9 +51,10 @@ public final class AuthFilter implements ContainerRequestFilter {
         } catch (RuntimeException e) {
             if (DatabaseErrors.unavailable(e)) { // the token may be fine: we cannot tell now
                 LOG.debug("Token not checked: database unavailable", e);
-                request.abortWith(Response.fromResponse(Problems.response(503,
-                        "The database is unavailable; try again shortly"))
-                        .header(HttpHeaders.RETRY_AFTER, DatabaseErrors.RETRY_AFTER_SECONDS).build());
+                request.abortWith(
+                        Response.fromResponse(Problems.response(503, "The database is unavailable; try again shortly"))
+                                .header(HttpHeaders.RETRY_AFTER, DatabaseErrors.RETRY_AFTER_SECONDS)
+                                .build());
                 return;
             }
             LOG.debug("Token rejected", e); // a broken token must not become a 500
@@ -61,19 +62,22 @@ public final class AuthFilter implements ContainerRequestFilter {
         }
         if (caller.isEmpty()) {
             request.abortWith(Response.fromResponse(Problems.response(401, "A valid bearer token is required"))
-                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build());
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                    .build());
             return;
         }
         if (!policy.allows(caller.get())) {
             request.abortWith(Problems.response(403, "Your role does not allow this"));
             return;
         }
-        boolean secure = request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+        boolean secure = request.getSecurityContext() != null
+                && request.getSecurityContext().isSecure();
         request.setSecurityContext(new CallerSecurityContext(caller.get(), secure));
     }
 
     static Optional<String> token(String header) {
-        if (header == null || header.length() <= BEARER.length()
+        if (header == null
+                || header.length() <= BEARER.length()
                 || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Optional.empty();
         }

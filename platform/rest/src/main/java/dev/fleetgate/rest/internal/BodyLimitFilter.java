@@ -94,8 +94,8 @@ public final class BodyLimitFilter implements ContainerRequestFilter, ReaderInte
         Class<?>[] types = method.getParameterTypes();
         Annotation[][] annotations = method.getParameterAnnotations();
         for (int i = 0; i < types.length; i++) {
-            if (annotations[i].length == 0 && (InputStream.class.isAssignableFrom(types[i])
-                    || Reader.class.isAssignableFrom(types[i]))) {
+            if (annotations[i].length == 0
+                    && (InputStream.class.isAssignableFrom(types[i]) || Reader.class.isAssignableFrom(types[i]))) {
                 return true;
             }
         }

@@ -37,7 +37,7 @@ public final class ContainerSwitch<T> {
 
     /** @return a lease on the current container, or null when there is none yet */
     public Lease<T> acquire() {
-        for (;;) {
+        for (; ; ) {
             Generation<T> g = current;
             if (g == null) {
                 return null;
@@ -82,13 +82,18 @@ public final class ContainerSwitch<T> {
         if (g.inFlight.get() == 0) {
             g.drained.complete(Boolean.TRUE);
         }
-        g.drained.completeOnTimeout(Boolean.FALSE, drainTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .thenAcceptAsync(clean -> {
-                    if (!clean) {
-                        LOG.warn("Destroying a replaced REST application with {} requests still running", g.inFlight.get());
-                    }
-                    destroy(g);
-                }, executor);
+        g.drained
+                .completeOnTimeout(Boolean.FALSE, drainTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenAcceptAsync(
+                        clean -> {
+                            if (!clean) {
+                                LOG.warn(
+                                        "Destroying a replaced REST application with {} requests still running",
+                                        g.inFlight.get());
+                            }
+                            destroy(g);
+                        },
+                        executor);
     }
 
     private void destroy(Generation<T> g) {

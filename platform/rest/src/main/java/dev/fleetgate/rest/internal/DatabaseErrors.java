@@ -9,10 +9,10 @@ import java.sql.SQLTransientConnectionException;
 public final class DatabaseErrors {
     /** Seconds a client should wait before trying again while the database is unreachable. */
     public static final int RETRY_AFTER_SECONDS = 5;
+
     private static final int MAX_DEPTH = 20;
 
-    private DatabaseErrors() {
-    }
+    private DatabaseErrors() {}
 
     /**
      * @return whether {@code e} (or a cause) says the database cannot be reached: no
@@ -21,7 +21,8 @@ public final class DatabaseErrors {
     public static boolean unavailable(Throwable e) {
         int depth = 0;
         for (Throwable t = e; t != null && depth++ < MAX_DEPTH; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+            if (t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException
                     || t instanceof ConnectException) {
                 return true;
             }
@@ -42,8 +43,8 @@ public final class DatabaseErrors {
     public static boolean invalidText(Throwable e) {
         int depth = 0;
         for (Throwable t = e; t != null && depth++ < MAX_DEPTH; t = t.getCause()) {
-            if (t instanceof SQLException sql && ("22021".equals(sql.getSQLState())
-                    || "22P05".equals(sql.getSQLState()))) {
+            if (t instanceof SQLException sql
+                    && ("22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState()))) {
                 return true;
             }
         }

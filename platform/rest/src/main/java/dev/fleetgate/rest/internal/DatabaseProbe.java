@@ -48,13 +48,15 @@ public final class DatabaseProbe {
 
     private synchronized CompletableFuture<Void> start(DataSource dataSource) {
         if (running == null || running.isDone()) {
-            running = CompletableFuture.runAsync(() -> query(dataSource, (int) Math.max(1, timeout.toSeconds())), executor);
+            running = CompletableFuture.runAsync(
+                    () -> query(dataSource, (int) Math.max(1, timeout.toSeconds())), executor);
         }
         return running;
     }
 
     private static void query(DataSource dataSource, int seconds) {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.setQueryTimeout(seconds);
             try (ResultSet rs = s.executeQuery("SELECT 1")) {
                 rs.next();

@@ -21,10 +21,13 @@ final class Debouncer {
     void trigger() {
         if (pending.compareAndSet(false, true)) {
             try {
-                executor.schedule(() -> {
-                    pending.set(false); // triggers from now on schedule another run
-                    task.run();
-                }, delayMillis, TimeUnit.MILLISECONDS);
+                executor.schedule(
+                        () -> {
+                            pending.set(false); // triggers from now on schedule another run
+                            task.run();
+                        },
+                        delayMillis,
+                        TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 pending.set(false); // shutting down
             }

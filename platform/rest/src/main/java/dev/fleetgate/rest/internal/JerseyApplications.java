@@ -10,8 +10,7 @@ import dev.fleetgate.api.Authenticator;
 
 /** The Jersey application: the platform's providers plus every mounted resource and provider. */
 public final class JerseyApplications {
-    private JerseyApplications() {
-    }
+    private JerseyApplications() {}
 
     /** The default limit of a request body: 1 MiB. */
     public static final long DEFAULT_MAX_BODY_BYTES = 1L << 20;
@@ -26,8 +25,8 @@ public final class JerseyApplications {
      * @param authenticator the current authenticator, or null while there is none
      * @param maxBodyBytes  the largest request body of a method without {@link dev.fleetgate.api.BodyLimit}
      */
-    public static ResourceConfig create(Collection<?> instances, Supplier<Authenticator> authenticator,
-            long maxBodyBytes) {
+    public static ResourceConfig create(
+            Collection<?> instances, Supplier<Authenticator> authenticator, long maxBodyBytes) {
         ResourceConfig rc = new ResourceConfig();
         rc.setApplicationName("fleetgate");
         rc.property(ServerProperties.WADL_FEATURE_DISABLE, true); // WADL needs JAXB

@@ -25,11 +25,16 @@ public final class JsonExceptionMapper implements ExceptionMapper<JsonProcessing
     public Response toResponse(JsonProcessingException e) {
         String special = special(e);
         if (special != null) {
-            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty() ? path(m.getPath())
-                    : e instanceof JsonParseException p ? parsePath(p)
-                    : e.getCause() instanceof JsonParseException p ? parsePath(p) : BODY;
-            Throwable cause = e instanceof JsonMappingException && e.getCause() instanceof JsonProcessingException c ? c : e;
-            return Problems.response(400, special,
+            String field = e instanceof JsonMappingException m && !m.getPath().isEmpty()
+                    ? path(m.getPath())
+                    : e instanceof JsonParseException p
+                            ? parsePath(p)
+                            : e.getCause() instanceof JsonParseException p ? parsePath(p) : BODY;
+            Throwable cause =
+                    e instanceof JsonMappingException && e.getCause() instanceof JsonProcessingException c ? c : e;
+            return Problems.response(
+                    400,
+                    special,
                     List.of(new FieldError(field, ((JsonProcessingException) cause).getOriginalMessage())));
         }
         if (e instanceof JsonMappingException m) {
@@ -37,8 +42,8 @@ public final class JsonExceptionMapper implements ExceptionMapper<JsonProcessing
             if (m.getCause() instanceof JsonParseException p) { // databind adds the path to parser errors
                 return Problems.response(400, MALFORMED, List.of(new FieldError(field, p.getOriginalMessage())));
             }
-            return Problems.response(400, "Request body does not match the expected shape",
-                    List.of(new FieldError(field, message(m))));
+            return Problems.response(
+                    400, "Request body does not match the expected shape", List.of(new FieldError(field, message(m))));
         }
         String field = e instanceof JsonParseException p ? parsePath(p) : BODY;
         return Problems.response(400, MALFORMED, List.of(new FieldError(field, e.getOriginalMessage())));
@@ -81,7 +86,8 @@ public final class JsonExceptionMapper implements ExceptionMapper<JsonProcessing
         }
         StringBuilder sb = new StringBuilder();
         for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
-            String part = c.inArray() ? "[" + Math.max(c.getCurrentIndex(), 0) + "]"
+            String part = c.inArray()
+                    ? "[" + Math.max(c.getCurrentIndex(), 0) + "]"
                     : c.getCurrentName() == null ? "" : c.getCurrentName();
             if (!part.isEmpty()) {
                 boolean dot = sb.length() > 0 && sb.charAt(0) != '[';

@@ -8,5 +8,4 @@ package dev.fleetgate.rest.internal;
  * @param version the bundle's version
  * @param state   ACTIVE, RESOLVED, INSTALLED, STARTING, STOPPING or UNINSTALLED
  */
-public record ModuleInfo(String name, String bundle, String version, String state) {
-}
+public record ModuleInfo(String name, String bundle, String version, String state) {}

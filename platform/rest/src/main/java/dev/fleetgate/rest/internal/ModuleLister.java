@@ -11,8 +11,7 @@ import dev.fleetgate.api.ModuleHeader;
 
 /** Finds the bundles that declare themselves Fleetgate modules. */
 public final class ModuleLister {
-    private ModuleLister() {
-    }
+    private ModuleLister() {}
 
     /** @return the module bundles, sorted by module name */
     public static List<ModuleInfo> list(BundleContext context) {
@@ -20,7 +19,8 @@ public final class ModuleLister {
         for (Bundle b : context.getBundles()) {
             String name = b.getHeaders("").get(ModuleHeader.MODULE); // raw, not localized
             if (name != null && !name.isBlank()) {
-                modules.add(new ModuleInfo(name.strip(), b.getSymbolicName(), b.getVersion().toString(), state(b.getState())));
+                modules.add(new ModuleInfo(
+                        name.strip(), b.getSymbolicName(), b.getVersion().toString(), state(b.getState())));
             }
         }
         modules.sort(Comparator.comparing(ModuleInfo::name).thenComparing(ModuleInfo::bundle));

@@ -12,8 +12,7 @@ public final class Problems {
     public static final String MEDIA_TYPE = "application/problem+json";
     public static final MediaType MEDIA = MediaType.valueOf(MEDIA_TYPE);
 
-    private Problems() {
-    }
+    private Problems() {}
 
     public static Problem problem(int status, String detail, List<FieldError> errors) {
         return new Problem("about:blank", title(status), status, detail, errors);
@@ -24,13 +23,16 @@ public final class Problems {
     }
 
     public static Response response(int status, String detail, List<FieldError> errors) {
-        return Response.status(status).type(MEDIA).entity(problem(status, detail, errors)).build();
+        return Response.status(status)
+                .type(MEDIA)
+                .entity(problem(status, detail, errors))
+                .build();
     }
 
     /** The problem as JSON text, for answers written outside Jersey. */
     public static String json(int status, String detail) {
-        return "{\"type\":\"about:blank\",\"title\":\"" + title(status) + "\",\"status\":" + status
-                + ",\"detail\":\"" + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        return "{\"type\":\"about:blank\",\"title\":\"" + title(status) + "\",\"status\":" + status + ",\"detail\":\""
+                + detail.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
     }
 
     static String title(int status) {

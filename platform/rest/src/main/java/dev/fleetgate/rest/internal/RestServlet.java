@@ -43,10 +43,14 @@ import dev.fleetgate.api.RestResource;
  * the running one and swaps (see {@link ContainerSwitch}); Jersey's own reload would fail
  * the requests in flight.
  */
-@Component(service = Servlet.class, configurationPid = "dev.fleetgate.rest", property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/v1/*",
-        "osgi.http.whiteboard.servlet.name=fleetgate-rest",
-        "osgi.http.whiteboard.servlet.asyncSupported:Boolean=true" })
+@Component(
+        service = Servlet.class,
+        configurationPid = "dev.fleetgate.rest",
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/v1/*",
+            "osgi.http.whiteboard.servlet.name=fleetgate-rest",
+            "osgi.http.whiteboard.servlet.asyncSupported:Boolean=true"
+        })
 @Designate(ocd = RestConfig.class)
 public final class RestServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -60,7 +64,9 @@ public final class RestServlet extends HttpServlet {
     private volatile boolean destroyed;
     private final long maxBodyBytes;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile Authenticator authenticator;
 
@@ -72,12 +78,16 @@ public final class RestServlet extends HttpServlet {
             t.setDaemon(true);
             return t;
         });
-        containers = new ContainerSwitch<>(ServletContainer::destroy, Duration.ofSeconds(config.drainSeconds()), executor);
+        containers =
+                new ContainerSwitch<>(ServletContainer::destroy, Duration.ofSeconds(config.drainSeconds()), executor);
         debouncer = new Debouncer(executor, config.debounceMillis(), this::rebuild);
     }
 
-    @Reference(service = RestResource.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            service = RestResource.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     void bindResource(RestResource resource, Map<String, Object> properties) {
         resources.put((Long) properties.get(Constants.SERVICE_ID), resource);
         debouncer.trigger();
@@ -146,15 +156,19 @@ public final class RestServlet extends HttpServlet {
             return; // init() builds
         }
         List<Object> snapshot = List.copyOf(resources.values());
-        ServletContainer next = new ServletContainer(JerseyApplications.create(snapshot, () -> authenticator, maxBodyBytes));
+        ServletContainer next =
+                new ServletContainer(JerseyApplications.create(snapshot, () -> authenticator, maxBodyBytes));
         Thread thread = Thread.currentThread();
         ClassLoader tccl = thread.getContextClassLoader();
         thread.setContextClassLoader(RestServlet.class.getClassLoader());
         try {
             next.init(config);
         } catch (ServletException | RuntimeException e) {
-            LOG.error("REST application with {} services not started; keeping the previous one; retrying in {} ms",
-                    snapshot.size(), RETRY_MILLIS, e);
+            LOG.error(
+                    "REST application with {} services not started; keeping the previous one; retrying in {} ms",
+                    snapshot.size(),
+                    RETRY_MILLIS,
+                    e);
             // Jersey finds its injection manager through META-INF/services of started bundles
             // (osgi-resource-locator): at boot under load jersey-hk2 may not be seen yet.
             executor.schedule(debouncer::trigger, RETRY_MILLIS, TimeUnit.MILLISECONDS);

@@ -29,8 +29,14 @@ final class TextCheckingJsonProvider extends JacksonJsonProvider {
     }
 
     @Override
-    public Object readFrom(Class<Object> type, Type genericType, Annotation[] annotations, MediaType mediaType,
-            MultivaluedMap<String, String> httpHeaders, InputStream entityStream) throws IOException {
+    public Object readFrom(
+            Class<Object> type,
+            Type genericType,
+            Annotation[] annotations,
+            MediaType mediaType,
+            MultivaluedMap<String, String> httpHeaders,
+            InputStream entityStream)
+            throws IOException {
         if (!isRaw(annotations)) {
             return super.readFrom(type, genericType, annotations, mediaType, httpHeaders, entityStream);
         }

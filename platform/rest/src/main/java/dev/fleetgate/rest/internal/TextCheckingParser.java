@@ -105,10 +105,12 @@ final class TextCheckingParser extends JsonParserDelegate {
                     i++;
                     continue;
                 }
-                return "must not contain an unpaired surrogate (U+" + Integer.toHexString(c).toUpperCase() + ")";
+                return "must not contain an unpaired surrogate (U+"
+                        + Integer.toHexString(c).toUpperCase() + ")";
             }
             if (Character.isLowSurrogate(c)) {
-                return "must not contain an unpaired surrogate (U+" + Integer.toHexString(c).toUpperCase() + ")";
+                return "must not contain an unpaired surrogate (U+"
+                        + Integer.toHexString(c).toUpperCase() + ")";
             }
         }
         return null;

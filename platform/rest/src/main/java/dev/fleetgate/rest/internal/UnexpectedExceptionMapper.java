@@ -47,7 +47,8 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
         if (DatabaseErrors.unavailable(e)) {
             log("Database unavailable", e);
             return Response.fromResponse(Problems.response(503, "The database is unavailable; try again shortly"))
-                    .header(HttpHeaders.RETRY_AFTER, DatabaseErrors.RETRY_AFTER_SECONDS).build();
+                    .header(HttpHeaders.RETRY_AFTER, DatabaseErrors.RETRY_AFTER_SECONDS)
+                    .build();
         }
         if (DatabaseErrors.invalidText(e)) {
             log("Text refused by the database", e);

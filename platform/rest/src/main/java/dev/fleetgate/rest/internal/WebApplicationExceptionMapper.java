@@ -16,7 +16,8 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
             return original;
         }
         int status = original.getStatus();
-        Response.ResponseBuilder b = Response.fromResponse(original).type(Problems.MEDIA)
+        Response.ResponseBuilder b = Response.fromResponse(original)
+                .type(Problems.MEDIA)
                 .entity(Problems.problem(status, detail(e, status), java.util.List.of()));
         return b.build();
     }

@@ -75,7 +75,8 @@ public final class ActivityResource implements RestResource {
                 try {
                     beforeAt = Instant.parse(before);
                 } catch (DateTimeParseException e) {
-                    errors.add(new FieldError("before", "must be an entry id or an ISO-8601 time such as 2026-01-31T12:00:00Z"));
+                    errors.add(new FieldError(
+                            "before", "must be an entry id or an ISO-8601 time such as 2026-01-31T12:00:00Z"));
                 }
             }
         }

@@ -41,8 +41,11 @@ public final class HealthResource implements RestResource {
     });
     private final DatabaseProbe probe = new DatabaseProbe(executor, Duration.ofSeconds(2));
 
-    @Reference(target = Database.TARGET, cardinality = ReferenceCardinality.OPTIONAL,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            target = Database.TARGET,
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile DataSource dataSource;
 
     @Deactivate
@@ -63,6 +66,9 @@ public final class HealthResource implements RestResource {
         if (problem == null) {
             return Response.ok(body).build();
         }
-        return Response.status(503).header("Retry-After", DatabaseErrors.RETRY_AFTER_SECONDS).entity(body).build();
+        return Response.status(503)
+                .header("Retry-After", DatabaseErrors.RETRY_AFTER_SECONDS)
+                .entity(body)
+                .build();
     }
 }

@@ -2,8 +2,6 @@ package dev.fleetgate.rest.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -52,7 +50,9 @@ class ActivityIT {
     public static final class Widgets implements RestResource {
         @POST
         public Response create(Map<String, Object> body) {
-            return Response.created(URI.create("http://localhost/api/v1/widgets/w-42")).entity(Map.of("id", "w-42")).build();
+            return Response.created(URI.create("http://localhost/api/v1/widgets/w-42"))
+                    .entity(Map.of("id", "w-42"))
+                    .build();
         }
 
         @PUT
@@ -85,7 +85,8 @@ class ActivityIT {
     static void database() throws Exception {
         db = TestDatabase.create();
         try (InputStream in = ActivityIT.class.getResourceAsStream("/db/activity/V1__activity.sql");
-                Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
@@ -97,7 +98,8 @@ class ActivityIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("TRUNCATE activity_log");
         }
         CLOCK.set(Instant.parse("2026-03-01T12:00:00Z"));
@@ -107,12 +109,22 @@ class ActivityIT {
 
     @Test
     void successfulWritesByUsersAreRecordedNewestFirstWithoutBodies() {
-        assertEquals(201, api.send("POST", "widgets", "operator", "{\"name\":\"w\",\"password\":\"hunter2-secret\"}").status());
+        assertEquals(
+                201,
+                api.send("POST", "widgets", "operator", "{\"name\":\"w\",\"password\":\"hunter2-secret\"}")
+                        .status());
         CLOCK.advance(Duration.ofSeconds(1));
-        assertEquals(204, api.send("PUT", "widgets/w-42/password?token=query-secret", "admin",
-                "{\"password\":\"hunter2-secret\"}").status());
+        assertEquals(
+                204,
+                api.send(
+                                "PUT",
+                                "widgets/w-42/password?token=query-secret",
+                                "admin",
+                                "{\"password\":\"hunter2-secret\"}")
+                        .status());
         CLOCK.advance(Duration.ofSeconds(1));
-        assertEquals(204, api.call("DELETE", "widgets/w-42", "admin", null, null).status());
+        assertEquals(
+                204, api.call("DELETE", "widgets/w-42", "admin", null, null).status());
 
         InMemoryApi.Answer a = api.get("activity", "admin");
         assertEquals(200, a.status());
@@ -133,7 +145,8 @@ class ActivityIT {
     @Test
     void failuresReadsAndCallsWithoutAUserAreNotRecorded() {
         assertEquals(400, api.send("POST", "widgets/invalid", "admin", "{}").status());
-        assertEquals(403, api.call("DELETE", "widgets/w-1", "viewer", null, null).status());
+        assertEquals(
+                403, api.call("DELETE", "widgets/w-1", "viewer", null, null).status());
         assertEquals(401, api.call("DELETE", "widgets/w-1", null, null, null).status());
         assertEquals(200, api.send("POST", "widgets/open", null, "{}").status());
         assertEquals(200, api.get("activity", "admin").status());
@@ -147,10 +160,21 @@ class ActivityIT {
             api.call("DELETE", "widgets/w-" + i, "admin", null, null);
         }
         JsonNode first = api.get("activity?limit=2", "operator").json();
-        assertEquals(List.of("w-4", "w-3"), List.of(first.get(0).path("target").asText(), first.get(1).path("target").asText()));
-        JsonNode next = api.get("activity?limit=2&before=" + first.get(1).path("id").asLong(), "operator").json();
-        assertEquals(List.of("w-2", "w-1"), List.of(next.get(0).path("target").asText(), next.get(1).path("target").asText()));
-        JsonNode byTime = api.get("activity?before=2026-03-01T12:02:30Z", "admin").json();
+        assertEquals(
+                List.of("w-4", "w-3"),
+                List.of(
+                        first.get(0).path("target").asText(),
+                        first.get(1).path("target").asText()));
+        JsonNode next = api.get(
+                        "activity?limit=2&before=" + first.get(1).path("id").asLong(), "operator")
+                .json();
+        assertEquals(
+                List.of("w-2", "w-1"),
+                List.of(
+                        next.get(0).path("target").asText(),
+                        next.get(1).path("target").asText()));
+        JsonNode byTime =
+                api.get("activity?before=2026-03-01T12:02:30Z", "admin").json();
         assertEquals(2, byTime.size());
         assertEquals("w-1", byTime.get(0).path("target").asText());
     }
@@ -164,7 +188,8 @@ class ActivityIT {
         assertEquals("before", bad.json().path("errors").get(1).path("field").asText());
         assertEquals(400, api.get("activity?limit=abc", "admin").status());
         assertEquals(400, api.get("activity?limit=1001", "admin").status());
-        assertEquals(400, api.get("activity?before=99999999999999999999999", "admin").status());
+        assertEquals(
+                400, api.get("activity?before=99999999999999999999999", "admin").status());
     }
 
     @Test
@@ -189,8 +214,11 @@ class ActivityIT {
 
     @Test
     void aFailingStoreNeverFailsTheCall() {
-        ActivityStore broken = ActivityStore.of(new org.postgresql.ds.PGSimpleDataSource(), CLOCK, Duration.ofDays(1), 100);
+        ActivityStore broken =
+                ActivityStore.of(new org.postgresql.ds.PGSimpleDataSource(), CLOCK, Duration.ofDays(1), 100);
         InMemoryApi withBroken = new InMemoryApi(new Widgets(), new ActivityFilter(broken));
-        assertEquals(204, withBroken.call("DELETE", "widgets/w-1", "admin", null, null).status());
+        assertEquals(
+                204,
+                withBroken.call("DELETE", "widgets/w-1", "admin", null, null).status());
     }
 }

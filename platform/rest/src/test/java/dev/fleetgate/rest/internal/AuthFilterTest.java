@@ -62,9 +62,11 @@ class AuthFilterTest {
 
     @Test
     void authenticatorFailureIsA401NotA500() {
-        InMemoryApi broken = new InMemoryApi(() -> token -> {
-            throw new IllegalArgumentException("garbage");
-        }, new ThingsResource());
+        InMemoryApi broken = new InMemoryApi(
+                () -> token -> {
+                    throw new IllegalArgumentException("garbage");
+                },
+                new ThingsResource());
         assertEquals(401, broken.get("things", "x").status());
     }
 

@@ -21,7 +21,12 @@ class BodyLimitTest {
     @Test
     void contentLengthOverTheDefaultIs413WithoutReadingTheBody() {
         CountingInputStream body = json(2 << 20);
-        InMemoryApi.Answer a = api.stream("POST", "inputs/node", "admin", "application/json", body,
+        InMemoryApi.Answer a = api.stream(
+                "POST",
+                "inputs/node",
+                "admin",
+                "application/json",
+                body,
                 Map.of("Content-Length", String.valueOf(2 << 20)));
         assertEquals(413, a.status(), a.body());
         assertEquals(Problems.MEDIA_TYPE, a.type());
@@ -39,19 +44,33 @@ class BodyLimitTest {
 
     @Test
     void bodyUnderTheDefaultPasses() {
-        assertEquals(200, api.stream("POST", "inputs/node", "admin", "application/json", json(900_000), Map.of()).status());
+        assertEquals(
+                200,
+                api.stream("POST", "inputs/node", "admin", "application/json", json(900_000), Map.of())
+                        .status());
     }
 
     @Test
     void methodLimitWins() {
-        assertEquals(413, api.stream("POST", "inputs/small", "admin", "application/json", json(65), Map.of()).status());
-        assertEquals(200, api.stream("POST", "inputs/small", "admin", "application/json", json(60), Map.of()).status());
+        assertEquals(
+                413,
+                api.stream("POST", "inputs/small", "admin", "application/json", json(65), Map.of())
+                        .status());
+        assertEquals(
+                200,
+                api.stream("POST", "inputs/small", "admin", "application/json", json(60), Map.of())
+                        .status());
     }
 
     @Test
     void streamingMethodLimitsItself() {
-        InMemoryApi.Answer a = api.stream("POST", "inputs/stream", "admin", "application/octet-stream",
-                new ByteArrayInputStream(new byte[2 << 20]), Map.of());
+        InMemoryApi.Answer a = api.stream(
+                "POST",
+                "inputs/stream",
+                "admin",
+                "application/octet-stream",
+                new ByteArrayInputStream(new byte[2 << 20]),
+                Map.of());
         assertEquals(200, a.status(), a.body());
         assertEquals(2 << 20, a.json().get("bytes").asInt());
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class ContainerSwitchTest {
     private final List<String> destroyed = new CopyOnWriteArrayList<>();
-    private final ContainerSwitch<String> containers = new ContainerSwitch<>(destroyed::add, Duration.ofSeconds(30), Runnable::run);
+    private final ContainerSwitch<String> containers =
+            new ContainerSwitch<>(destroyed::add, Duration.ofSeconds(30), Runnable::run);
 
     @Test
     void nothingBeforeTheFirstSwap() {
@@ -50,7 +51,8 @@ class ContainerSwitchTest {
     @Test
     void drainWaitIsCapped() throws InterruptedException {
         CountDownLatch gone = new CountDownLatch(1);
-        ContainerSwitch<String> capped = new ContainerSwitch<>(c -> gone.countDown(), Duration.ofMillis(50), Runnable::run);
+        ContainerSwitch<String> capped =
+                new ContainerSwitch<>(c -> gone.countDown(), Duration.ofMillis(50), Runnable::run);
         capped.swap("v1");
         capped.acquire(); // never released, like a hung long-poll
         capped.swap("v2");

@@ -19,7 +19,8 @@ class DatabaseDownTest {
         InMemoryApi.Answer a = new InMemoryApi(new InputsResource()).get("inputs/db", "viewer");
         assertEquals(503, a.status(), a.body());
         assertEquals(Problems.MEDIA_TYPE, a.type());
-        assertEquals(String.valueOf(DatabaseErrors.RETRY_AFTER_SECONDS), a.response().getHeaderString("Retry-After"));
+        assertEquals(
+                String.valueOf(DatabaseErrors.RETRY_AFTER_SECONDS), a.response().getHeaderString("Retry-After"));
         assertFalse(a.body().contains("PSQLException"), a.body());
     }
 
@@ -28,14 +29,18 @@ class DatabaseDownTest {
         InMemoryApi.Answer a = new InMemoryApi(new InputsResource()).get("inputs/pool", "viewer");
         assertEquals(503, a.status(), a.body());
         assertEquals(Problems.MEDIA_TYPE, a.type());
-        assertEquals("The database is unavailable; try again shortly", a.json().get("detail").asText());
+        assertEquals(
+                "The database is unavailable; try again shortly",
+                a.json().get("detail").asText());
     }
 
     @Test
     void tokenCheckThatCannotReachTheDatabaseIs503NotA401() {
         Authenticator down = token -> {
-            throw new IllegalStateException("lookup failed", new SQLTransientConnectionException(
-                    "fleetgate - Connection is not available, request timed out after 1500ms."));
+            throw new IllegalStateException(
+                    "lookup failed",
+                    new SQLTransientConnectionException(
+                            "fleetgate - Connection is not available, request timed out after 1500ms."));
         };
         InMemoryApi.Answer a = new InMemoryApi(() -> down, new InputsResource()).get("inputs/db", "viewer");
         assertEquals(503, a.status(), a.body());
@@ -47,7 +52,11 @@ class DatabaseDownTest {
         Authenticator broken = token -> {
             throw new IllegalArgumentException("odd token");
         };
-        assertEquals(401, new InMemoryApi(() -> broken, new InputsResource()).get("inputs/db", "x").status());
+        assertEquals(
+                401,
+                new InMemoryApi(() -> broken, new InputsResource())
+                        .get("inputs/db", "x")
+                        .status());
     }
 
     @Test

@@ -27,17 +27,24 @@ class ErrorMappingTest {
     void apiExceptionFieldErrors() {
         JsonNode p = api.send("POST", "things/invalid", "admin", "{}").json();
         assertEquals(400, p.get("status").asInt());
-        assertEquals("upstream.targets[0].port", p.get("errors").get(0).get("field").asText());
-        assertEquals("must be between 1 and 65535", p.get("errors").get(0).get("message").asText());
+        assertEquals(
+                "upstream.targets[0].port", p.get("errors").get(0).get("field").asText());
+        assertEquals(
+                "must be between 1 and 65535",
+                p.get("errors").get(0).get("message").asText());
     }
 
     @Test
     void wrongJsonTypeNamesTheFieldPath() {
-        InMemoryApi.Answer a = api.send("POST", "things", "admin",
+        InMemoryApi.Answer a = api.send(
+                "POST",
+                "things",
+                "admin",
                 "{\"name\":\"x\",\"targets\":[{\"host\":\"h\",\"port\":1},{\"host\":\"h\",\"port\":\"eighty\"}]}");
         assertEquals(400, a.status(), a.body());
         assertEquals(Problems.MEDIA_TYPE, a.type());
-        assertEquals("targets[1].port", a.json().get("errors").get(0).get("field").asText());
+        assertEquals(
+                "targets[1].port", a.json().get("errors").get(0).get("field").asText());
     }
 
     @Test
@@ -57,7 +64,10 @@ class ErrorMappingTest {
 
     @Test
     void unknownPropertiesAreIgnored() {
-        assertEquals(200, api.send("POST", "things", "admin", "{\"name\":\"x\",\"colour\":\"red\"}").status());
+        assertEquals(
+                200,
+                api.send("POST", "things", "admin", "{\"name\":\"x\",\"colour\":\"red\"}")
+                        .status());
     }
 
     @Test

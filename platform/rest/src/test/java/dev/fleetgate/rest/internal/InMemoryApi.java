@@ -25,9 +25,10 @@ import dev.fleetgate.api.Roles;
 /** The REST application in memory: tokens "admin", "operator" and "viewer" name a caller with that role. */
 final class InMemoryApi {
     static final Authenticator TOKENS = token -> Optional.ofNullable(Map.of(
-            "admin", new Caller("alice", Set.of(Roles.ADMIN)),
-            "operator", new Caller("olga", Set.of(Roles.OPERATOR)),
-            "viewer", new Caller("victor", Set.of(Roles.VIEWER))).get(token));
+                    "admin", new Caller("alice", Set.of(Roles.ADMIN)),
+                    "operator", new Caller("olga", Set.of(Roles.OPERATOR)),
+                    "viewer", new Caller("victor", Set.of(Roles.VIEWER)))
+            .get(token));
 
     private final ApplicationHandler app;
 
@@ -40,8 +41,13 @@ final class InMemoryApi {
     }
 
     Answer call(String method, String path, String token, String contentType, String body) {
-        ContainerRequest req = new ContainerRequest(URI.create("http://localhost/api/v1/"),
-                URI.create("http://localhost/api/v1/" + path), method, null, new MapPropertiesDelegate(), null);
+        ContainerRequest req = new ContainerRequest(
+                URI.create("http://localhost/api/v1/"),
+                URI.create("http://localhost/api/v1/" + path),
+                method,
+                null,
+                new MapPropertiesDelegate(),
+                null);
         if (token != null) {
             req.header("Authorization", "Bearer " + token);
         }
@@ -59,10 +65,20 @@ final class InMemoryApi {
     }
 
     /** Sends {@code body} as a stream (chunked: no Content-Length unless given in {@code headers}). */
-    Answer stream(String method, String path, String token, String contentType, java.io.InputStream body,
+    Answer stream(
+            String method,
+            String path,
+            String token,
+            String contentType,
+            java.io.InputStream body,
             Map<String, String> headers) {
-        ContainerRequest req = new ContainerRequest(URI.create("http://localhost/api/v1/"),
-                URI.create("http://localhost/api/v1/" + path), method, null, new MapPropertiesDelegate(), null);
+        ContainerRequest req = new ContainerRequest(
+                URI.create("http://localhost/api/v1/"),
+                URI.create("http://localhost/api/v1/" + path),
+                method,
+                null,
+                new MapPropertiesDelegate(),
+                null);
         if (token != null) {
             req.header("Authorization", "Bearer " + token);
         }
@@ -92,7 +108,9 @@ final class InMemoryApi {
         }
 
         String type() {
-            return response.getMediaType() == null ? null : response.getMediaType().toString();
+            return response.getMediaType() == null
+                    ? null
+                    : response.getMediaType().toString();
         }
 
         JsonNode json() {

@@ -15,10 +15,9 @@ import javax.ws.rs.core.MediaType;
 
 import org.postgresql.ds.PGSimpleDataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.BodyLimit;
 import dev.fleetgate.api.RawText;
@@ -29,8 +28,7 @@ import dev.fleetgate.api.RestResource;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class InputsResource implements RestResource {
-    public record Login(String username, String password) {
-    }
+    public record Login(String username, String password) {}
 
     @POST
     @Path("login")
@@ -95,7 +93,8 @@ public class InputsResource implements RestResource {
         config.setConnectionTimeout(1500);
         config.setValidationTimeout(1000);
         config.setInitializationFailTimeout(-1); // the core starts while the database is down too
-        try (HikariDataSource ds = new HikariDataSource(config); Connection c = ds.getConnection()) {
+        try (HikariDataSource ds = new HikariDataSource(config);
+                Connection c = ds.getConnection()) {
             return "{}";
         } catch (SQLException e) {
             throw new IllegalStateException("Database error: " + e.getMessage(), e);

@@ -25,7 +25,8 @@ class LeasedRequestTest {
     @Test
     void asyncRequestHoldsItsContainerUntilComplete() throws Exception {
         List<String> destroyed = new ArrayList<>();
-        ContainerSwitch<String> containers = new ContainerSwitch<>(destroyed::add, Duration.ofSeconds(30), Runnable::run);
+        ContainerSwitch<String> containers =
+                new ContainerSwitch<>(destroyed::add, Duration.ofSeconds(30), Runnable::run);
         containers.swap("v1");
 
         HttpServletRequest raw = mock(HttpServletRequest.class);
@@ -46,7 +47,7 @@ class LeasedRequestTest {
 
     @Test
     void plainRequestIsNotAsync() {
-        ContainerSwitch<String> containers = new ContainerSwitch<>(c -> { }, Duration.ofSeconds(1), Runnable::run);
+        ContainerSwitch<String> containers = new ContainerSwitch<>(c -> {}, Duration.ofSeconds(1), Runnable::run);
         containers.swap("v1");
         assertFalse(new LeasedRequest(mock(HttpServletRequest.class), containers.acquire()).isAsyncLeased());
     }

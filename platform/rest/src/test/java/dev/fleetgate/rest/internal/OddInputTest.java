@@ -22,7 +22,8 @@ class OddInputTest {
 
     @Test
     void nulInATypedFieldIs400NamingIt() {
-        InMemoryApi.Answer a = api.send("POST", "inputs/login", "admin", "{\"username\":\"ad\\u0000min\",\"password\":\"x\"}");
+        InMemoryApi.Answer a =
+                api.send("POST", "inputs/login", "admin", "{\"username\":\"ad\\u0000min\",\"password\":\"x\"}");
         assertField(a, "username", "NUL");
         assertEquals("Invalid text in request body", a.json().get("detail").asText());
     }
@@ -59,9 +60,13 @@ class OddInputTest {
     void hundredThousandNestedArraysAre400() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         InMemoryApi.Answer a = api.send("POST", "inputs/node", "admin", deep);
-        assertEquals(400, a.status(), a.body().substring(0, Math.min(300, a.body().length())));
+        assertEquals(
+                400, a.status(), a.body().substring(0, Math.min(300, a.body().length())));
         assertTrue(a.json().get("detail").asText().contains("nesting depth"), a.body());
-        assertEquals(400, api.send("POST", "inputs/login", "admin", "{\"username\":" + deep + "}").status());
+        assertEquals(
+                400,
+                api.send("POST", "inputs/login", "admin", "{\"username\":" + deep + "}")
+                        .status());
     }
 
     @Test
@@ -73,7 +78,10 @@ class OddInputTest {
     @Test
     void nestingWithinTheLimitPasses() {
         int depth = JsonMapper.MAX_NESTING_DEPTH - 1;
-        assertEquals(200, api.send("POST", "inputs/node", "admin", "[".repeat(depth) + "]".repeat(depth)).status());
+        assertEquals(
+                200,
+                api.send("POST", "inputs/node", "admin", "[".repeat(depth) + "]".repeat(depth))
+                        .status());
     }
 
     @Test

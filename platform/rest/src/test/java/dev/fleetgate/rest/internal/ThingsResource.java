@@ -24,15 +24,14 @@ import dev.fleetgate.api.RestResource;
 @Produces(MediaType.APPLICATION_JSON)
 public class ThingsResource implements RestResource {
 
-    public record Target(String host, int port) {
-    }
+    public record Target(String host, int port) {}
 
-    public record Thing(String name, List<Target> targets, Instant at, String error) {
-    }
+    public record Thing(String name, List<Target> targets, Instant at, String error) {}
 
     @GET
     public List<Thing> list() {
-        return List.of(new Thing("shop", List.of(new Target("127.0.0.1", 9001)), Instant.parse("2026-01-02T03:04:05Z"), null));
+        return List.of(
+                new Thing("shop", List.of(new Target("127.0.0.1", 9001)), Instant.parse("2026-01-02T03:04:05Z"), null));
     }
 
     @POST

@@ -9,8 +9,7 @@ import dev.fleetgate.api.ApiException;
 
 /** Shell helpers: masked password prompt, readable errors. */
 final class Passwords {
-    private Passwords() {
-    }
+    private Passwords() {}
 
     static String prompt(Session session) throws IOException {
         String first = session.readLine("Password: ", '*');
@@ -25,7 +24,7 @@ final class Passwords {
         if (e.errors().isEmpty()) {
             return e.getMessage();
         }
-        return e.getMessage() + ": " + e.errors().stream().map(f -> f.field() + " " + f.message())
-                .collect(Collectors.joining("; "));
+        return e.getMessage() + ": "
+                + e.errors().stream().map(f -> f.field() + " " + f.message()).collect(Collectors.joining("; "));
     }
 }

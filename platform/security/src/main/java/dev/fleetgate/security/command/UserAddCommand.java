@@ -23,12 +23,18 @@ public class UserAddCommand implements Action {
     @Argument(index = 0, name = "username", description = "Login name", required = true)
     String username;
 
-    @Argument(index = 1, name = "roles", description = "One or more of admin, operator, viewer", required = true,
+    @Argument(
+            index = 1,
+            name = "roles",
+            description = "One or more of admin, operator, viewer",
+            required = true,
             multiValued = true)
     @Completion(RoleCompleter.class)
     List<String> roles;
 
-    @Option(name = "--password", aliases = "-p",
+    @Option(
+            name = "--password",
+            aliases = "-p",
             description = "Password (kept in the shell history: prefer the prompt)")
     String password;
 

@@ -19,7 +19,9 @@ public class UserPasswordCommand implements Action {
     @Argument(index = 0, name = "username", required = true)
     String username;
 
-    @Option(name = "--password", aliases = "-p",
+    @Option(
+            name = "--password",
+            aliases = "-p",
             description = "New password (kept in the shell history: prefer the prompt)")
     String password;
 

@@ -23,8 +23,11 @@ public class UsersCommand implements Action {
         table.column("Roles");
         table.column("Created");
         for (User u : users.list()) {
-            table.addRow().addContent(u.username(), String.join(",", u.roles().stream().sorted().toList()),
-                    u.createdAt().toString());
+            table.addRow()
+                    .addContent(
+                            u.username(),
+                            String.join(",", u.roles().stream().sorted().toList()),
+                            u.createdAt().toString());
         }
         table.print(System.out);
         return null;

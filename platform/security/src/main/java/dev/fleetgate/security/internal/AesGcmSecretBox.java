@@ -32,7 +32,8 @@ public final class AesGcmSecretBox implements SecretBox {
 
     @Activate
     public AesGcmSecretBox(BundleContext context, SecurityConfig config) {
-        this(LocalKeys.forBundle(context).resolve(config._masterKey(), ".masterKey", KEY_BYTES, KEY_BYTES, "secret.key"));
+        this(LocalKeys.forBundle(context)
+                .resolve(config._masterKey(), ".masterKey", KEY_BYTES, KEY_BYTES, "secret.key"));
     }
 
     /** @param key exactly 32 bytes */
@@ -62,7 +63,8 @@ public final class AesGcmSecretBox implements SecretBox {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(AAD);
             byte[] ct = cipher.doFinal(plaintext);
-            byte[] out = ByteBuffer.allocate(iv.length + ct.length).put(iv).put(ct).array();
+            byte[] out =
+                    ByteBuffer.allocate(iv.length + ct.length).put(iv).put(ct).array();
             return PREFIX + Base64.getEncoder().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);

@@ -46,24 +46,30 @@ public final class JpaUserService implements UserService {
      * @param created           whether {@code admin} was created
      * @param generatedPassword the password generated for it, or null
      */
-    public record InitialAdmin(boolean created, String generatedPassword) {
-    }
+    public record InitialAdmin(boolean created, String generatedPassword) {}
 
     private final EntityManagerFactory emf;
     private final PasswordHasher hasher;
     private final Clock clock;
 
     @Activate
-    public JpaUserService(@Reference(target = "(osgi.unit.name=" + UNIT + ")") EntityManagerFactory emf,
-            @Reference SchemaMigrator migrator, BundleContext context, SecurityConfig config) {
+    public JpaUserService(
+            @Reference(target = "(osgi.unit.name=" + UNIT + ")") EntityManagerFactory emf,
+            @Reference SchemaMigrator migrator,
+            BundleContext context,
+            SecurityConfig config) {
         this(emf, new PasswordHasher(), Clock.systemUTC());
         migrator.migrate("security", context.getBundle(), "db/security");
         hasher.verifyNothing("");
         String configured = config._initialAdminPassword();
         InitialAdmin outcome = ensureInitialAdmin(configured);
         if (outcome.generatedPassword() != null) {
-            LOG.warn("Created user '{}' with generated password: {}  (set initialAdminPassword in {} to choose it; "
-                    + "change it after the first login)", INITIAL_ADMIN, outcome.generatedPassword(), SecurityConfig.PID);
+            LOG.warn(
+                    "Created user '{}' with generated password: {}  (set initialAdminPassword in {} to choose it; "
+                            + "change it after the first login)",
+                    INITIAL_ADMIN,
+                    outcome.generatedPassword(),
+                    SecurityConfig.PID);
         } else if (outcome.created()) {
             LOG.info("Created user '{}' with the configured .initialAdminPassword", INITIAL_ADMIN);
             if (configured.length() < UserRules.MIN_PASSWORD) {
@@ -84,7 +90,9 @@ public final class JpaUserService implements UserService {
      * @param configured the configured password, or empty to generate one
      */
     public InitialAdmin ensureInitialAdmin(String configured) {
-        if (read(em -> em.createQuery("SELECT COUNT(u) FROM UserEntity u", Long.class).getSingleResult()) > 0) {
+        if (read(em -> em.createQuery("SELECT COUNT(u) FROM UserEntity u", Long.class)
+                        .getSingleResult())
+                > 0) {
             return new InitialAdmin(false, null);
         }
         boolean generate = configured == null || configured.isEmpty();
@@ -92,7 +100,8 @@ public final class JpaUserService implements UserService {
         String hash = hasher.hash(password);
         boolean created = inTransaction(em -> {
             lockUsers(em);
-            long users = em.createQuery("SELECT COUNT(u) FROM UserEntity u", Long.class).getSingleResult();
+            long users = em.createQuery("SELECT COUNT(u) FROM UserEntity u", Long.class)
+                    .getSingleResult();
             if (users > 0) {
                 return false;
             }
@@ -104,9 +113,14 @@ public final class JpaUserService implements UserService {
 
     @Override
     public List<User> list() {
-        return read(em -> em.createQuery(
-                "SELECT DISTINCT u FROM UserEntity u LEFT JOIN FETCH u.roles ORDER BY u.username", UserEntity.class)
-                .getResultList().stream().map(UserEntity::toUser).toList());
+        return read(em -> em
+                .createQuery(
+                        "SELECT DISTINCT u FROM UserEntity u LEFT JOIN FETCH u.roles ORDER BY u.username",
+                        UserEntity.class)
+                .getResultList()
+                .stream()
+                .map(UserEntity::toUser)
+                .toList());
     }
 
     @Override
@@ -114,7 +128,8 @@ public final class JpaUserService implements UserService {
         if (username == null) {
             return Optional.empty();
         }
-        return read(em -> Optional.ofNullable(em.find(UserEntity.class, username)).map(UserEntity::toUser));
+        return read(
+                em -> Optional.ofNullable(em.find(UserEntity.class, username)).map(UserEntity::toUser));
     }
 
     @Override
@@ -127,7 +142,8 @@ public final class JpaUserService implements UserService {
         try {
             inTransaction(em -> {
                 long same = em.createQuery("SELECT COUNT(u) FROM UserEntity u WHERE LOWER(u.username) = :n", Long.class)
-                        .setParameter("n", username.toLowerCase(Locale.ROOT)).getSingleResult();
+                        .setParameter("n", username.toLowerCase(Locale.ROOT))
+                        .getSingleResult();
                 if (same > 0) {
                     throw taken(username);
                 }
@@ -153,7 +169,8 @@ public final class JpaUserService implements UserService {
             }
             if (user.roles().contains(Roles.ADMIN)) {
                 long admins = em.createQuery("SELECT COUNT(u) FROM UserEntity u WHERE :r MEMBER OF u.roles", Long.class)
-                        .setParameter("r", Roles.ADMIN).getSingleResult();
+                        .setParameter("r", Roles.ADMIN)
+                        .getSingleResult();
                 if (admins <= 1) {
                     throw ApiException.conflict("User " + username + " is the last admin and cannot be deleted");
                 }
@@ -195,7 +212,8 @@ public final class JpaUserService implements UserService {
             }
             if (user.roles().contains(Roles.ADMIN) && !roles.contains(Roles.ADMIN)) {
                 long admins = em.createQuery("SELECT COUNT(u) FROM UserEntity u WHERE :r MEMBER OF u.roles", Long.class)
-                        .setParameter("r", Roles.ADMIN).getSingleResult();
+                        .setParameter("r", Roles.ADMIN)
+                        .getSingleResult();
                 if (admins <= 1) {
                     throw ApiException.conflict("User " + username + " is the last admin and must keep the admin role");
                 }
@@ -220,7 +238,8 @@ public final class JpaUserService implements UserService {
 
     @Override
     public Optional<User> verify(String username, String password) {
-        Optional<UserEntity> found = username == null ? Optional.empty()
+        Optional<UserEntity> found = username == null
+                ? Optional.empty()
                 : read(em -> Optional.ofNullable(em.find(UserEntity.class, username)));
         if (found.isEmpty()) {
             hasher.verifyNothing(password);
@@ -260,7 +279,8 @@ public final class JpaUserService implements UserService {
     }
 
     private static void lockUsers(EntityManager em) {
-        em.createNativeQuery("SELECT COUNT(*) FROM pg_advisory_xact_lock(" + USERS_LOCK + ")").getSingleResult();
+        em.createNativeQuery("SELECT COUNT(*) FROM pg_advisory_xact_lock(" + USERS_LOCK + ")")
+                .getSingleResult();
     }
 
     private static String generatePassword() {

@@ -29,6 +29,7 @@ public final class JwtCodec {
     static final String ROLES = "roles";
     /** The user's token version when the token was issued. */
     static final String TOKEN_VERSION = "tv";
+
     public static final int MIN_KEY_BYTES = 32;
 
     private final HmacKey key;
@@ -36,12 +37,10 @@ public final class JwtCodec {
     private final Clock clock;
 
     /** A freshly signed token. */
-    public record IssuedToken(String token, long expiresInSeconds) {
-    }
+    public record IssuedToken(String token, long expiresInSeconds) {}
 
     /** What a valid token says. */
-    public record Claims(String username, Set<String> roles, Instant issuedAt, long tokenVersion) {
-    }
+    public record Claims(String username, Set<String> roles, Instant issuedAt, long tokenVersion) {}
 
     public JwtCodec(byte[] key, Duration ttl, Clock clock) {
         if (key.length < MIN_KEY_BYTES) {
@@ -93,15 +92,19 @@ public final class JwtCodec {
                 .setAllowedClockSkewInSeconds(CLOCK_SKEW_SECONDS)
                 .setEvaluationTime(NumericDate.fromMilliseconds(clock.millis()))
                 .setVerificationKey(key)
-                .setJwsAlgorithmConstraints(new AlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256))
+                .setJwsAlgorithmConstraints(
+                        new AlgorithmConstraints(ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256))
                 .build();
         try {
             JwtClaims claims = consumer.processToClaims(token);
             List<String> roles = claims.getStringListClaimValue(ROLES);
             Object version = claims.getClaimValue(TOKEN_VERSION);
             long tv = version instanceof Number n ? n.longValue() : 0; // tokens from before versions: 0
-            return Optional.of(new Claims(claims.getSubject(), roles == null ? Set.of() : Set.copyOf(roles),
-                    Instant.ofEpochSecond(claims.getIssuedAt().getValue()), tv));
+            return Optional.of(new Claims(
+                    claims.getSubject(),
+                    roles == null ? Set.of() : Set.copyOf(roles),
+                    Instant.ofEpochSecond(claims.getIssuedAt().getValue()),
+                    tv));
         } catch (InvalidJwtException | MalformedClaimException | RuntimeException e) {
             return Optional.empty();
         }

@@ -59,8 +59,9 @@ public final class LocalKeys {
             throw new IllegalArgumentException(name + " is not valid base64");
         }
         if (key.length < minBytes || key.length > maxBytes) {
-            throw new IllegalArgumentException(name + " must decode to "
-                    + (minBytes == maxBytes ? "exactly " + minBytes : "at least " + minBytes) + " bytes, not " + key.length);
+            throw new IllegalArgumentException(
+                    name + " must decode to " + (minBytes == maxBytes ? "exactly " + minBytes : "at least " + minBytes)
+                            + " bytes, not " + key.length);
         }
         return key;
     }
@@ -71,7 +72,8 @@ public final class LocalKeys {
             if (!Files.exists(path)) {
                 create(path, name);
             }
-            return decode(Files.readString(path, StandardCharsets.US_ASCII).trim(), path.toString(), minBytes, maxBytes);
+            return decode(
+                    Files.readString(path, StandardCharsets.US_ASCII).trim(), path.toString(), minBytes, maxBytes);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read or create " + path, e);
         }
@@ -79,17 +81,26 @@ public final class LocalKeys {
 
     private void create(Path path, String name) throws IOException {
         // Only this user may list or open the key directory (0700), as for the keys (0600).
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+                dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         byte[] key = new byte[GENERATED_BYTES];
         new SecureRandom().nextBytes(key);
-        Path tmp = Files.createTempFile(dir, file(path), ".tmp",
+        Path tmp = Files.createTempFile(
+                dir,
+                file(path),
+                ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
             Files.writeString(tmp, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
             Files.move(tmp, path);
-            LOG.warn("No {} configured: generated one in {}. Cores that share a database must share {} "
-                    + "through the configuration {}.", name, path, name, SecurityConfig.PID);
+            LOG.warn(
+                    "No {} configured: generated one in {}. Cores that share a database must share {} "
+                            + "through the configuration {}.",
+                    name,
+                    path,
+                    name,
+                    SecurityConfig.PID);
         } catch (FileAlreadyExistsException e) {
             // created meanwhile by someone else: use theirs
         } finally {

@@ -24,11 +24,21 @@ public final class LoginService {
 
     @Activate
     public LoginService(SecurityConfig config, @Reference UserService users, @Reference TokenService tokens) {
-        this(users, tokens, new LoginThrottle(config.loginMaxFailures(), config.loginMaxFailuresPerAddress(),
-                Duration.ofSeconds(config.loginWindowSeconds()), new LoginThrottle.AccountBackoff(
-                        config.loginAccountMaxFailures(), Duration.ofSeconds(config.loginAccountWindowSeconds()),
-                        Duration.ofSeconds(1), Duration.ofSeconds(Math.max(1, config.loginAccountMaxDelaySeconds())),
-                        Duration.ofDays(30)), MAX_TRACKED_KEYS, System::currentTimeMillis));
+        this(
+                users,
+                tokens,
+                new LoginThrottle(
+                        config.loginMaxFailures(),
+                        config.loginMaxFailuresPerAddress(),
+                        Duration.ofSeconds(config.loginWindowSeconds()),
+                        new LoginThrottle.AccountBackoff(
+                                config.loginAccountMaxFailures(),
+                                Duration.ofSeconds(config.loginAccountWindowSeconds()),
+                                Duration.ofSeconds(1),
+                                Duration.ofSeconds(Math.max(1, config.loginAccountMaxDelaySeconds())),
+                                Duration.ofDays(30)),
+                        MAX_TRACKED_KEYS,
+                        System::currentTimeMillis));
     }
 
     /**

@@ -33,13 +33,16 @@ public final class LoginThrottle {
      * @param maxDelay        the cap of the delay
      * @param knownAddressTtl how long an address the user logged in from is exempt
      */
-    public record AccountBackoff(int threshold, Duration window, Duration baseDelay, Duration maxDelay,
-            Duration knownAddressTtl) {
-        public static final AccountBackoff DEFAULT = new AccountBackoff(10, Duration.ofMinutes(15),
-                Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(30));
+    public record AccountBackoff(
+            int threshold, Duration window, Duration baseDelay, Duration maxDelay, Duration knownAddressTtl) {
+        public static final AccountBackoff DEFAULT = new AccountBackoff(
+                10, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofDays(30));
 
         public AccountBackoff {
-            if (threshold < 1 || window.toMillis() < 1 || baseDelay.toMillis() < 1 || maxDelay.compareTo(baseDelay) < 0) {
+            if (threshold < 1
+                    || window.toMillis() < 1
+                    || baseDelay.toMillis() < 1
+                    || maxDelay.compareTo(baseDelay) < 0) {
                 throw new IllegalArgumentException("Account backoff limits must be positive");
             }
         }
@@ -66,13 +69,19 @@ public final class LoginThrottle {
     private final Map<String, Streak> perAccount;
     /** (user, address) keys of successful logins → when they last succeeded. */
     private final Map<String, Long> knownAddresses;
+
     private long lastPurge;
 
     public LoginThrottle(int maxPerUser, int maxPerAddress, Duration window, int maxKeys, LongSupplier clockMillis) {
         this(maxPerUser, maxPerAddress, window, AccountBackoff.DEFAULT, maxKeys, clockMillis);
     }
 
-    public LoginThrottle(int maxPerUser, int maxPerAddress, Duration window, AccountBackoff backoff, int maxKeys,
+    public LoginThrottle(
+            int maxPerUser,
+            int maxPerAddress,
+            Duration window,
+            AccountBackoff backoff,
+            int maxKeys,
             LongSupplier clockMillis) {
         if (maxPerUser < 1 || maxPerAddress < 1 || window.toMillis() < 1 || maxKeys < 1) {
             throw new IllegalArgumentException("Login throttle limits must be positive");
@@ -92,7 +101,8 @@ public final class LoginThrottle {
     /** @return seconds until a login may be tried again, or empty when it may be tried now */
     public synchronized OptionalLong retryAfterSeconds(String username, String address) {
         long now = clock.getAsLong();
-        long waitMillis = Math.max(wait(perUser, userKey(username, address), maxPerUser, now),
+        long waitMillis = Math.max(
+                wait(perUser, userKey(username, address), maxPerUser, now),
                 wait(perAddress, addressKey(address), maxPerAddress, now));
         if (!known(username, address, now)) {
             Streak streak = perAccount.get(accountKey(username));
@@ -106,8 +116,13 @@ public final class LoginThrottle {
     public synchronized void recordFailure(String username, String address) {
         long now = clock.getAsLong();
         purgeIfDue(now);
-        perUser.map.computeIfAbsent(userKey(username, address), k -> new ArrayDeque<>()).addLast(now);
-        perAddress.map.computeIfAbsent(addressKey(address), k -> new ArrayDeque<>()).addLast(now);
+        perUser.map
+                .computeIfAbsent(userKey(username, address), k -> new ArrayDeque<>())
+                .addLast(now);
+        perAddress
+                .map
+                .computeIfAbsent(addressKey(address), k -> new ArrayDeque<>())
+                .addLast(now);
         Streak streak = perAccount.computeIfAbsent(accountKey(username), k -> new Streak());
         if (now - streak.lastFailure >= backoff.window().toMillis()) {
             streak.failures = 0;
@@ -175,7 +190,9 @@ public final class LoginThrottle {
                 return failures.isEmpty();
             });
         }
-        perAccount.values().removeIf(st -> now - st.lastFailure >= backoff.window().toMillis() && st.lockedUntil <= now);
+        perAccount
+                .values()
+                .removeIf(st -> now - st.lastFailure >= backoff.window().toMillis() && st.lockedUntil <= now);
     }
 
     private static String userKey(String username, String address) {

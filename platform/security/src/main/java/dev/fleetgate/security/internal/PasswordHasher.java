@@ -108,6 +108,5 @@ public final class PasswordHasher {
         }
     }
 
-    private record Parsed(int iterations, byte[] salt, byte[] hash) {
-    }
+    private record Parsed(int iterations, byte[] salt, byte[] hash) {}
 }

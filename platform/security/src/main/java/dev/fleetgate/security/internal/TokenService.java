@@ -26,7 +26,9 @@ import dev.fleetgate.security.UserService;
  * token version (raised by a password change or a logout). A change made on this core is
  * seen at once ({@link #forget}); other cores sharing the database see it within the TTL.
  */
-@Component(service = {TokenService.class, Authenticator.class}, configurationPid = SecurityConfig.PID)
+@Component(
+        service = {TokenService.class, Authenticator.class},
+        configurationPid = SecurityConfig.PID)
 @Designate(ocd = SecurityConfig.class)
 public final class TokenService implements Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
@@ -37,8 +39,12 @@ public final class TokenService implements Authenticator {
 
     @Activate
     public TokenService(BundleContext context, SecurityConfig config, @Reference UserService users) {
-        this(new JwtCodec(LocalKeys.forBundle(context).resolve(config._jwtSecret(), ".jwtSecret", JwtCodec.MIN_KEY_BYTES,
-                        1024, "jwt.key"), Duration.ofMinutes(Math.max(1, config.tokenTtlMinutes())), Clock.systemUTC()),
+        this(
+                new JwtCodec(
+                        LocalKeys.forBundle(context)
+                                .resolve(config._jwtSecret(), ".jwtSecret", JwtCodec.MIN_KEY_BYTES, 1024, "jwt.key"),
+                        Duration.ofMinutes(Math.max(1, config.tokenTtlMinutes())),
+                        Clock.systemUTC()),
                 new UserLookupCache(users::find, LOOKUP_TTL, 10_000, System::nanoTime));
     }
 
@@ -66,7 +72,10 @@ public final class TokenService implements Authenticator {
             LOG.debug("Cannot look up user {} to check a token: {}", claims.username(), e.toString());
             throw e;
         }
-        if (user.isEmpty() || claims.issuedAt().plusSeconds(JwtCodec.CLOCK_SKEW_SECONDS).isBefore(user.get().createdAt())
+        if (user.isEmpty()
+                || claims.issuedAt()
+                        .plusSeconds(JwtCodec.CLOCK_SKEW_SECONDS)
+                        .isBefore(user.get().createdAt())
                 || claims.tokenVersion() != user.get().tokenVersion()) {
             return Optional.empty();
         }

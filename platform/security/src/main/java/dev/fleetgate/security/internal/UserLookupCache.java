@@ -20,10 +20,10 @@ public final class UserLookupCache {
     private final int maxEntries;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    private record Entry(Optional<User> user, long expiresAt) {
-    }
+    private record Entry(Optional<User> user, long expiresAt) {}
 
-    public UserLookupCache(Function<String, Optional<User>> lookup, Duration ttl, int maxEntries, LongSupplier nanoTime) {
+    public UserLookupCache(
+            Function<String, Optional<User>> lookup, Duration ttl, int maxEntries, LongSupplier nanoTime) {
         this.lookup = lookup;
         this.ttlNanos = ttl.toNanos();
         this.maxEntries = maxEntries;

@@ -14,16 +14,15 @@ public final class UserRules {
     public static final int MAX_PASSWORD = 1024;
     private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    private UserRules() {
-    }
+    private UserRules() {}
 
     public static List<FieldError> checkNewUser(String username, String password, Collection<String> roles) {
         List<FieldError> errors = new ArrayList<>();
         if (username == null || username.isBlank()) {
             errors.add(new FieldError("username", "is required"));
         } else if (!USERNAME.matcher(username).matches()) {
-            errors.add(new FieldError("username",
-                    "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
+            errors.add(new FieldError(
+                    "username", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
         }
         errors.addAll(checkPassword("password", password));
         errors.addAll(checkRoles(roles));

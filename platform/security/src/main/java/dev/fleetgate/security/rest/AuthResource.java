@@ -65,7 +65,8 @@ public final class AuthResource implements RestResource {
         try {
             JwtCodec.IssuedToken token = logins.login(body.username(), body.password(), clientAddress);
             return Response.ok(new Bodies.LoginResponse(token.token(), "Bearer", token.expiresInSeconds()))
-                    .header("Cache-Control", "no-store").build();
+                    .header("Cache-Control", "no-store")
+                    .build();
         } catch (LoginThrottledException e) {
             return tooManyRequests(e);
         }
@@ -78,8 +79,11 @@ public final class AuthResource implements RestResource {
         problem.put("title", "Too Many Requests");
         problem.put("status", 429);
         problem.put("detail", e.getMessage());
-        return Response.status(429).header("Retry-After", e.retryAfterSeconds())
-                .type("application/problem+json").entity(problem).build();
+        return Response.status(429)
+                .header("Retry-After", e.retryAfterSeconds())
+                .type("application/problem+json")
+                .entity(problem)
+                .build();
     }
 
     /** Revokes every access token of the caller, this one included (on every device). */

@@ -62,7 +62,9 @@ public final class UsersResource implements RestResource {
     @Path("{username}")
     @RolesAllowed(Roles.ADMIN)
     public Bodies.UserView get(@PathParam("username") String username) {
-        return users.find(username).map(Bodies.UserView::of).orElseThrow(() -> ApiException.notFound("User " + username));
+        return users.find(username)
+                .map(Bodies.UserView::of)
+                .orElseThrow(() -> ApiException.notFound("User " + username));
     }
 
     @POST
@@ -71,7 +73,8 @@ public final class UsersResource implements RestResource {
         Bodies.CreateUser b = body == null ? new Bodies.CreateUser(null, null, null) : body;
         Set<String> roles = b.roles() == null ? null : new LinkedHashSet<>(b.roles());
         User created = users.create(b.username(), b.password(), roles);
-        URI location = uri == null ? URI.create(created.username())
+        URI location = uri == null
+                ? URI.create(created.username())
                 : uri.getAbsolutePathBuilder().path(created.username()).build();
         return Response.created(location).entity(Bodies.UserView.of(created)).build();
     }
@@ -107,9 +110,13 @@ public final class UsersResource implements RestResource {
     @PUT
     @Path("{username}/password")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.VIEWER})
-    public Response changePassword(@PathParam("username") String username, Bodies.NewPassword body,
-            @Context SecurityContext security, @Context HttpServletRequest request) {
-        boolean self = security != null && security.getUserPrincipal() != null
+    public Response changePassword(
+            @PathParam("username") String username,
+            Bodies.NewPassword body,
+            @Context SecurityContext security,
+            @Context HttpServletRequest request) {
+        boolean self = security != null
+                && security.getUserPrincipal() != null
                 && security.getUserPrincipal().getName().equals(username);
         boolean admin = security != null && security.isUserInRole(Roles.ADMIN);
         if (!self && !admin) {
@@ -118,8 +125,8 @@ public final class UsersResource implements RestResource {
         if (self) {
             String current = body == null ? null : body.currentPassword();
             if (current == null || current.isEmpty()) {
-                throw ApiException.invalid(List.of(new FieldError("currentPassword",
-                        "is required to change your own password")));
+                throw ApiException.invalid(
+                        List.of(new FieldError("currentPassword", "is required to change your own password")));
             }
             try {
                 if (!logins.checkPassword(username, current, request == null ? null : request.getRemoteAddr())) {

@@ -14,8 +14,8 @@ import dev.fleetgate.persistence.testing.MutableClock;
 /** The per-account limit: doubling delays from many addresses, capped, cleared by a success. */
 class AccountBackoffTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-05-01T08:00:00Z"));
-    private final LoginThrottle throttle = new LoginThrottle(5, 20, Duration.ofSeconds(300),
-            LoginThrottle.AccountBackoff.DEFAULT, 10_000, clock::millis);
+    private final LoginThrottle throttle = new LoginThrottle(
+            5, 20, Duration.ofSeconds(300), LoginThrottle.AccountBackoff.DEFAULT, 10_000, clock::millis);
 
     /** One failure from each of many addresses: the per-address limits never trigger. */
     private int address;

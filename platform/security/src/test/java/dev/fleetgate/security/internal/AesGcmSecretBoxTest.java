@@ -25,8 +25,14 @@ class AesGcmSecretBoxTest {
         String sealed = box.encrypt("hmac-sha256:tsig-key:c2VjcmV0 – ünïcode");
         assertTrue(sealed.startsWith("v1:"));
         byte[] raw = Base64.getDecoder().decode(sealed.substring(3));
-        assertEquals(12 + "hmac-sha256:tsig-key:c2VjcmV0 – ünïcode".getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 16,
-                raw.length, "iv + ciphertext + tag");
+        assertEquals(
+                12
+                        + "hmac-sha256:tsig-key:c2VjcmV0 – ünïcode"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                                .length
+                        + 16,
+                raw.length,
+                "iv + ciphertext + tag");
         assertEquals("hmac-sha256:tsig-key:c2VjcmV0 – ünïcode", box.decrypt(sealed));
         byte[] bin = {0, 1, 2, (byte) 0xff};
         assertArrayEquals(bin, box.decryptBytes(box.encryptBytes(bin)));

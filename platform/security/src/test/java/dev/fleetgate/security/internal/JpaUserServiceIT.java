@@ -45,12 +45,13 @@ class JpaUserServiceIT {
         db = TestDatabase.create();
         for (String migration : new String[] {"V1__users.sql", "V2__token_version.sql"}) {
             try (InputStream in = JpaUserServiceIT.class.getResourceAsStream("/db/security/" + migration);
-                    Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+                    Connection c = db.dataSource().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
-        emf = Persistence.createEntityManagerFactory(JpaUserService.UNIT,
-                Map.of("javax.persistence.nonJtaDataSource", db.dataSource()));
+        emf = Persistence.createEntityManagerFactory(
+                JpaUserService.UNIT, Map.of("javax.persistence.nonJtaDataSource", db.dataSource()));
     }
 
     @AfterAll
@@ -69,14 +70,17 @@ class JpaUserServiceIT {
     }
 
     private static void sql(String statement) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement()) {
             s.execute(statement);
         }
     }
 
     private static String storedHash(String username) throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT password_hash FROM security_users WHERE username = '" + username + "'")) {
+        try (Connection c = db.dataSource().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT password_hash FROM security_users WHERE username = '" + username + "'")) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
@@ -110,7 +114,9 @@ class JpaUserServiceIT {
         users.create("alice", "alice-password", Set.of("admin"));
         assertEquals(Set.of("operator", "viewer"), bob.roles());
         assertEquals(bob, users.find("bob").orElseThrow());
-        assertEquals(List.of("alice", "bob"), users.list().stream().map(User::username).toList());
+        assertEquals(
+                List.of("alice", "bob"),
+                users.list().stream().map(User::username).toList());
         assertEquals(bob, users.verify("bob", "bob-password-1").orElseThrow());
         assertTrue(users.verify("bob", "bob-password-2").isEmpty());
         assertTrue(users.verify("nobody", "bob-password-1").isEmpty());
@@ -121,26 +127,39 @@ class JpaUserServiceIT {
     @Test
     void namesAreUniqueIgnoringCaseAndInputIsValidated() {
         users.create("bob", "bob-password-1", Set.of("viewer"));
-        assertEquals(409, assertThrows(ApiException.class,
-                () -> users.create("bob", "bob-password-1", Set.of("viewer"))).status());
-        assertEquals(409, assertThrows(ApiException.class,
-                () -> users.create("Bob", "bob-password-1", Set.of("viewer"))).status());
-        ApiException invalid = assertThrows(ApiException.class, () -> users.create("bad name", "short", Set.of("root")));
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> users.create("bob", "bob-password-1", Set.of("viewer")))
+                        .status());
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> users.create("Bob", "bob-password-1", Set.of("viewer")))
+                        .status());
+        ApiException invalid =
+                assertThrows(ApiException.class, () -> users.create("bad name", "short", Set.of("root")));
         assertEquals(400, invalid.status());
-        assertEquals(List.of("username", "password", "roles"), invalid.errors().stream().map(FieldError::field).toList());
+        assertEquals(
+                List.of("username", "password", "roles"),
+                invalid.errors().stream().map(FieldError::field).toList());
     }
 
     @Test
     void theLastAdminCannotBeDeleted() {
         users.create("root1", "root1-password", Set.of("admin"));
         users.create("viewer1", "viewer-password", Set.of("viewer"));
-        assertEquals(409, assertThrows(ApiException.class, () -> users.delete("root1")).status());
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> users.delete("root1")).status());
         users.create("root2", "root2-password", Set.of("admin", "operator"));
         users.delete("root1");
         assertTrue(users.find("root1").isEmpty());
-        assertEquals(409, assertThrows(ApiException.class, () -> users.delete("root2")).status());
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> users.delete("root2")).status());
         users.delete("viewer1");
-        assertEquals(404, assertThrows(ApiException.class, () -> users.delete("viewer1")).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> users.delete("viewer1")).status());
         assertEquals(List.of("root2"), users.list().stream().map(User::username).toList());
     }
 
@@ -152,8 +171,8 @@ class JpaUserServiceIT {
             users.create("a2", "a2-password-x", Set.of("admin"));
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                List<Future<Boolean>> results = pool.invokeAll(List.<Callable<Boolean>>of(
-                        () -> tryDelete("a1"), () -> tryDelete("a2")));
+                List<Future<Boolean>> results =
+                        pool.invokeAll(List.<Callable<Boolean>>of(() -> tryDelete("a1"), () -> tryDelete("a2")));
                 int deleted = 0;
                 for (Future<Boolean> f : results) {
                     deleted += f.get() ? 1 : 0;
@@ -182,8 +201,14 @@ class JpaUserServiceIT {
         users.changePassword("carol", "carol-new-password");
         assertTrue(users.verify("carol", "carol-password").isEmpty());
         assertTrue(users.verify("carol", "carol-new-password").isPresent());
-        assertEquals(400, assertThrows(ApiException.class, () -> users.changePassword("carol", "short")).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> users.changePassword("nobody", "long-enough-pw")).status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> users.changePassword("carol", "short"))
+                        .status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> users.changePassword("nobody", "long-enough-pw"))
+                        .status());
 
         JpaUserService stronger = new JpaUserService(emf, new PasswordHasher(2_000), Clock.systemUTC());
         assertTrue(stronger.verify("carol", "carol-new-password").isPresent());
@@ -200,7 +225,10 @@ class JpaUserServiceIT {
         users.revokeTokens("tess");
         assertEquals(2, users.find("tess").orElseThrow().tokenVersion());
         assertEquals(2, users.verify("tess", "tess-new-password").orElseThrow().tokenVersion());
-        assertEquals(404, assertThrows(ApiException.class, () -> users.revokeTokens("nobody")).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> users.revokeTokens("nobody"))
+                        .status());
     }
 
     @Test
@@ -210,13 +238,23 @@ class JpaUserServiceIT {
         User ops = users.changeRoles("ops", Set.of("operator", "viewer"));
         assertEquals(Set.of("operator", "viewer"), ops.roles());
         assertEquals(1, users.find("ops").orElseThrow().tokenVersion());
-        assertEquals(Set.of("operator", "viewer"), users.find("ops").orElseThrow().roles());
-        assertEquals(409, assertThrows(ApiException.class, () -> users.changeRoles("solo", Set.of("operator"))).status());
+        assertEquals(
+                Set.of("operator", "viewer"), users.find("ops").orElseThrow().roles());
+        assertEquals(
+                409,
+                assertThrows(ApiException.class, () -> users.changeRoles("solo", Set.of("operator")))
+                        .status());
         assertEquals(Set.of("admin"), users.find("solo").orElseThrow().roles());
         users.changeRoles("ops", Set.of("admin"));
         users.changeRoles("solo", Set.of("viewer"));
         assertEquals(Set.of("viewer"), users.find("solo").orElseThrow().roles());
-        assertEquals(400, assertThrows(ApiException.class, () -> users.changeRoles("ops", Set.of())).status());
-        assertEquals(404, assertThrows(ApiException.class, () -> users.changeRoles("nobody", Set.of("viewer"))).status());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> users.changeRoles("ops", Set.of()))
+                        .status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> users.changeRoles("nobody", Set.of("viewer")))
+                        .status());
     }
 }

@@ -54,8 +54,9 @@ class JwtCodecTest {
         String[] parts = token.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace("\"viewer\"", "\"admin\"");
-        String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String forged = parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2];
         assertTrue(at(T0, KEY).verify(forged).isEmpty());
         assertTrue(at(T0, KEY).verify(parts[0] + "." + parts[1] + ".").isEmpty(), "no signature");
         assertTrue(at(T0, KEY).verify("garbage").isEmpty());
@@ -65,9 +66,11 @@ class JwtCodecTest {
     @Test
     void unsignedAlgNoneTokenIsRejected() {
         String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
-        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("{\"iss\":\"fleetgate\",\"sub\":\"alice\",\"iat\":" + T0.getEpochSecond() + ",\"exp\":"
-                        + T0.plusSeconds(60).getEpochSecond() + ",\"roles\":[\"admin\"]}").getBytes());
+        String payload = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(("{\"iss\":\"fleetgate\",\"sub\":\"alice\",\"iat\":" + T0.getEpochSecond() + ",\"exp\":"
+                                + T0.plusSeconds(60).getEpochSecond() + ",\"roles\":[\"admin\"]}")
+                        .getBytes());
         assertTrue(at(T0, KEY).verify(header + "." + payload + ".").isEmpty());
     }
 

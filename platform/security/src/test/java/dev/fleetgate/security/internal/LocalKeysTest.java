@@ -24,7 +24,8 @@ class LocalKeysTest {
         Path file = dir.resolve("fleetgate/jwt.key");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
-        assertArrayEquals(first, new LocalKeys(dir.resolve("fleetgate")).resolve(null, "jwtSecret", 32, 1024, "jwt.key"));
+        assertArrayEquals(
+                first, new LocalKeys(dir.resolve("fleetgate")).resolve(null, "jwtSecret", 32, 1024, "jwt.key"));
         try (var files = Files.list(dir.resolve("fleetgate"))) {
             assertEquals(1, files.count(), "no temporary file left");
         }
@@ -36,8 +37,10 @@ class LocalKeysTest {
         byte[] k = new byte[32];
         k[0] = 42;
         assertArrayEquals(k, keys.resolve(Base64.getEncoder().encodeToString(k), "masterKey", 32, 32, "secret.key"));
-        assertThrows(IllegalArgumentException.class,
-                () -> keys.resolve(Base64.getEncoder().encodeToString(new byte[16]), "masterKey", 32, 32, "secret.key"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> keys.resolve(
+                        Base64.getEncoder().encodeToString(new byte[16]), "masterKey", 32, 32, "secret.key"));
         assertThrows(IllegalArgumentException.class, () -> keys.resolve("%%%", "masterKey", 32, 32, "secret.key"));
         assertEquals(0, dir.toFile().list().length, "nothing generated when configured");
     }

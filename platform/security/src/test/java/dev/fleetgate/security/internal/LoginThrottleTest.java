@@ -25,7 +25,9 @@ class LoginThrottleTest {
         assertTrue(throttle.retryAfterSeconds("alice", "10.0.0.1").isEmpty());
         now.addAndGet(100_000);
         fail("alice", "10.0.0.1", 1);
-        assertEquals(OptionalLong.of(200), throttle.retryAfterSeconds("alice", "10.0.0.1"),
+        assertEquals(
+                OptionalLong.of(200),
+                throttle.retryAfterSeconds("alice", "10.0.0.1"),
                 "until the first failure leaves the window");
         assertTrue(throttle.retryAfterSeconds("alice", "10.0.0.2").isEmpty(), "other address");
         assertTrue(throttle.retryAfterSeconds("bob", "10.0.0.1").isEmpty(), "other user");

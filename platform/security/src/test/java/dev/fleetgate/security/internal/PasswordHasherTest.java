@@ -52,8 +52,15 @@ class PasswordHasherTest {
 
     @Test
     void malformedHashesNeverVerify() {
-        for (String bad : new String[] {null, "", "plain", "pbkdf2-sha512$x$AAAA$AAAA", "bcrypt$10$a$b",
-                "pbkdf2-sha512$1000$!!!$AAAAAAAAAAAAAAAAAAAAAA", "pbkdf2-sha512$0$AAAA$AAAAAAAAAAAAAAAAAAAAAA"}) {
+        for (String bad : new String[] {
+            null,
+            "",
+            "plain",
+            "pbkdf2-sha512$x$AAAA$AAAA",
+            "bcrypt$10$a$b",
+            "pbkdf2-sha512$1000$!!!$AAAAAAAAAAAAAAAAAAAAAA",
+            "pbkdf2-sha512$0$AAAA$AAAAAAAAAAAAAAAAAAAAAA"
+        }) {
             assertFalse(hasher.verify("whatever", bad), String.valueOf(bad));
         }
     }
@@ -64,7 +71,8 @@ class PasswordHasherTest {
         String[] p = hash.split("\\$");
         byte[] h = Base64.getDecoder().decode(p[3]);
         h[0] ^= 1;
-        String tampered = p[0] + "$" + p[1] + "$" + p[2] + "$" + Base64.getEncoder().withoutPadding().encodeToString(h);
+        String tampered = p[0] + "$" + p[1] + "$" + p[2] + "$"
+                + Base64.getEncoder().withoutPadding().encodeToString(h);
         assertFalse(hasher.verify("correct horse battery", tampered));
     }
 }

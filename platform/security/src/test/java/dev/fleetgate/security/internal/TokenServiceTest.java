@@ -24,10 +24,14 @@ class TokenServiceTest {
     private final Map<String, User> db = new HashMap<>();
     private final AtomicInteger lookups = new AtomicInteger();
     private final AtomicLong nanos = new AtomicLong();
-    private final UserLookupCache cache = new UserLookupCache(name -> {
-        lookups.incrementAndGet();
-        return Optional.ofNullable(db.get(name));
-    }, Duration.ofSeconds(5), 100, nanos::get);
+    private final UserLookupCache cache = new UserLookupCache(
+            name -> {
+                lookups.incrementAndGet();
+                return Optional.ofNullable(db.get(name));
+            },
+            Duration.ofSeconds(5),
+            100,
+            nanos::get);
     private final TokenService tokens = new TokenService(
             new JwtCodec(new byte[32], Duration.ofMinutes(60), Clock.fixed(T0, ZoneOffset.UTC)), cache);
 
@@ -64,14 +68,16 @@ class TokenServiceTest {
 
     @Test
     void tokenIssuedBeforeTheUserWasRecreatedIsRejected() {
-        String token = tokens.issue(new User("carol", Set.of("admin"), T0.minusSeconds(600))).token();
+        String token = tokens.issue(new User("carol", Set.of("admin"), T0.minusSeconds(600)))
+                .token();
         db.put("carol", new User("carol", Set.of("viewer"), T0.plusSeconds(120)));
         assertTrue(tokens.authenticate(token).isEmpty());
     }
 
     @Test
     void rolesAreNeverMoreThanTheUserHasNow() {
-        String token = tokens.issue(new User("dave", Set.of("admin", "viewer"), T0.minusSeconds(600))).token();
+        String token = tokens.issue(new User("dave", Set.of("admin", "viewer"), T0.minusSeconds(600)))
+                .token();
         db.put("dave", new User("dave", Set.of("viewer"), T0.minusSeconds(600)));
         assertEquals(Set.of("viewer"), tokens.authenticate(token).orElseThrow().roles());
     }
@@ -90,12 +96,17 @@ class TokenServiceTest {
 
     @Test
     void lookupFailureIsThrownForTheRestHostToAnswer503() {
-        UserLookupCache failing = new UserLookupCache(name -> {
-            throw new IllegalStateException("Database error: connection refused");
-        }, Duration.ofSeconds(5), 100, nanos::get);
+        UserLookupCache failing = new UserLookupCache(
+                name -> {
+                    throw new IllegalStateException("Database error: connection refused");
+                },
+                Duration.ofSeconds(5),
+                100,
+                nanos::get);
         TokenService down = new TokenService(
                 new JwtCodec(new byte[32], Duration.ofMinutes(60), Clock.fixed(T0, ZoneOffset.UTC)), failing);
-        String token = down.issue(new User("frank", Set.of("viewer"), T0.minusSeconds(60))).token();
+        String token = down.issue(new User("frank", Set.of("viewer"), T0.minusSeconds(60)))
+                .token();
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> down.authenticate(token));
     }
 }

@@ -24,10 +24,11 @@ import dev.fleetgate.security.internal.UserLookupCache;
 
 class AuthResourceTest {
     private final InMemoryUsers users = new InMemoryUsers();
-    private final TokenService tokens = new TokenService(new JwtCodec(new byte[32], Duration.ofMinutes(60),
-            Clock.systemUTC()), new UserLookupCache(users::find, Duration.ofSeconds(5), 100, System::nanoTime));
-    private final AuthResource auth = new AuthResource(LoginService.of(users, tokens,
-            new LoginThrottle(5, 20, Duration.ofSeconds(300), 100, System::currentTimeMillis)));
+    private final TokenService tokens = new TokenService(
+            new JwtCodec(new byte[32], Duration.ofMinutes(60), Clock.systemUTC()),
+            new UserLookupCache(users::find, Duration.ofSeconds(5), 100, System::nanoTime));
+    private final AuthResource auth = new AuthResource(LoginService.of(
+            users, tokens, new LoginThrottle(5, 20, Duration.ofSeconds(300), 100, System::currentTimeMillis)));
 
     AuthResourceTest() {
         users.create("alice", "alice-password", Set.of("operator"));
@@ -44,7 +45,8 @@ class AuthResourceTest {
         Bodies.LoginResponse token = (Bodies.LoginResponse) r.getEntity();
         assertEquals("Bearer", token.tokenType());
         assertEquals(3600, token.expiresIn());
-        assertEquals("alice", tokens.authenticate(token.accessToken()).orElseThrow().name());
+        assertEquals(
+                "alice", tokens.authenticate(token.accessToken()).orElseThrow().name());
     }
 
     @Test
@@ -60,8 +62,13 @@ class AuthResourceTest {
     void missingFieldsAre400WithFieldErrors() {
         ApiException e = assertThrows(ApiException.class, () -> auth.loginFrom(body(" ", null), "127.0.0.1"));
         assertEquals(400, e.status());
-        assertEquals(List.of("username", "password"), e.errors().stream().map(FieldError::field).toList());
-        assertEquals(400, assertThrows(ApiException.class, () -> auth.loginFrom(null, "127.0.0.1")).status());
+        assertEquals(
+                List.of("username", "password"),
+                e.errors().stream().map(FieldError::field).toList());
+        assertEquals(
+                400,
+                assertThrows(ApiException.class, () -> auth.loginFrom(null, "127.0.0.1"))
+                        .status());
     }
 
     @Test
@@ -75,6 +82,7 @@ class AuthResourceTest {
         assertTrue(retry > 290 && retry <= 300, "Retry-After " + retry);
         assertEquals("application/problem+json", r.getMediaType().toString());
         assertEquals(429, ((Map<?, ?>) r.getEntity()).get("status"));
-        assertEquals(200, auth.loginFrom(body("alice", "alice-password"), "10.1.1.2").getStatus(), "other address");
+        assertEquals(
+                200, auth.loginFrom(body("alice", "alice-password"), "10.1.1.2").getStatus(), "other address");
     }
 }

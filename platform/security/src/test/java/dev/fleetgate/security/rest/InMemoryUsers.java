@@ -53,7 +53,8 @@ final class InMemoryUsers implements UserService {
 
     @Override
     public User changeRoles(String username, Set<String> roles) {
-        java.util.List<dev.fleetgate.api.FieldError> errors = dev.fleetgate.security.internal.UserRules.checkRoles(roles);
+        java.util.List<dev.fleetgate.api.FieldError> errors =
+                dev.fleetgate.security.internal.UserRules.checkRoles(roles);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }

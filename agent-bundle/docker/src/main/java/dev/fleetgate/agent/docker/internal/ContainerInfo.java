@@ -1,11 +1,12 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One container as the engine lists it ({@code GET /containers/json?all=1}).
@@ -13,12 +14,19 @@ import java.util.TreeMap;
  * @param state  created, restarting, running, removing, paused, exited or dead
  * @param status the engine's human status, e.g. {@code Up 3 seconds (healthy)}
  */
-public record ContainerInfo(String id, String name, String image, String imageId, String state, String status,
-                            Map<String, String> labels, long createdEpochSeconds, List<Port> ports) {
+public record ContainerInfo(
+        String id,
+        String name,
+        String image,
+        String imageId,
+        String state,
+        String status,
+        Map<String, String> labels,
+        long createdEpochSeconds,
+        List<Port> ports) {
 
     /** A published or exposed port. */
-    public record Port(String ip, int privatePort, Integer publicPort, String type) {
-    }
+    public record Port(String ip, int privatePort, Integer publicPort, String type) {}
 
     static ContainerInfo fromJson(JsonNode c) {
         String name = c.path("Names").path(0).asText("");
@@ -26,15 +34,27 @@ public record ContainerInfo(String id, String name, String image, String imageId
             name = name.substring(1);
         }
         Map<String, String> labels = new TreeMap<>();
-        c.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        c.path("Labels")
+                .fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         List<Port> ports = new ArrayList<>();
         for (JsonNode p : c.path("Ports")) {
-            ports.add(new Port(p.hasNonNull("IP") ? p.get("IP").asText() : null, p.path("PrivatePort").asInt(),
-                    p.hasNonNull("PublicPort") ? p.get("PublicPort").asInt() : null, p.path("Type").asText("tcp")));
+            ports.add(new Port(
+                    p.hasNonNull("IP") ? p.get("IP").asText() : null,
+                    p.path("PrivatePort").asInt(),
+                    p.hasNonNull("PublicPort") ? p.get("PublicPort").asInt() : null,
+                    p.path("Type").asText("tcp")));
         }
-        return new ContainerInfo(c.path("Id").asText(), name, c.path("Image").asText(), c.path("ImageID").asText(),
-                c.path("State").asText(""), c.path("Status").asText(""), Collections.unmodifiableMap(labels),
-                c.path("Created").asLong(), List.copyOf(ports));
+        return new ContainerInfo(
+                c.path("Id").asText(),
+                name,
+                c.path("Image").asText(),
+                c.path("ImageID").asText(),
+                c.path("State").asText(""),
+                c.path("Status").asText(""),
+                Collections.unmodifiableMap(labels),
+                c.path("Created").asLong(),
+                List.copyOf(ports));
     }
 
     /** @return healthy, unhealthy, starting or none (from the status text) */

@@ -1,12 +1,15 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.fleetgate.agent.Task;
-import dev.fleetgate.agent.TaskHandler;
 import java.io.IOException;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.agent.Task;
+import dev.fleetgate.agent.TaskHandler;
 
 /**
  * Task {@code logs.container}: payload {@code {"container", "tail"?, "cursor"?, "filter"?,

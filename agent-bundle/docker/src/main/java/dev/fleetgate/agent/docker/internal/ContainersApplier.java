@@ -1,13 +1,10 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.ServiceEndpoints;
-import dev.fleetgate.agent.StateApplier;
 import java.io.IOException;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Set;
+
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -17,6 +14,12 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.ServiceEndpoints;
+import dev.fleetgate.agent.StateApplier;
+
 /**
  * Applier of the {@code containers} section: runs the {@link Reconciler}, follows Docker
  * events, and registers the ready replicas as a {@link ServiceEndpoints} service. Stopping the
@@ -24,14 +27,16 @@ import org.osgi.service.metatype.annotations.Designate;
  * configuration change swaps the reconciler but keeps the endpoints service (and its set) in
  * place, so the proxy never sees the upstreams empty.
  */
-@Component(service = StateApplier.class, property = StateApplier.SECTION + "=containers",
+@Component(
+        service = StateApplier.class,
+        property = StateApplier.SECTION + "=containers",
         configurationPid = DockerConfig.PID)
 @Designate(ocd = DockerConfig.class)
 public final class ContainersApplier implements StateApplier {
 
     private static final System.Logger LOG = System.getLogger(ContainersApplier.class.getName());
-    private static final Set<String> TRIGGERS = Set.of("create", "start", "die", "stop", "kill", "destroy", "oom",
-            "pause", "unpause", "restart", "health_status");
+    private static final Set<String> TRIGGERS = Set.of(
+            "create", "start", "die", "stop", "kill", "destroy", "oom", "pause", "unpause", "restart", "health_status");
 
     /** One configuration's worth of running parts. */
     private record Running(DockerApi api, Reconciler reconciler, EventWatcher events) {
@@ -61,8 +66,13 @@ public final class ContainersApplier implements StateApplier {
     private Running start(DockerConfig config) {
         String owner = config.owner().isBlank() ? agent.agentId() : config.owner();
         long drain = Math.max(ServiceEndpoints.DRAIN_MILLIS, config.drainMillis());
-        Reconciler.Settings settings = new Reconciler.Settings(owner, config.bindAddress(), config.portRangeStart(),
-                config.portRangeEnd(), Math.max(1, config.reconcileIntervalSeconds()) * 1000L, drain,
+        Reconciler.Settings settings = new Reconciler.Settings(
+                owner,
+                config.bindAddress(),
+                config.portRangeStart(),
+                config.portRangeEnd(),
+                Math.max(1, config.reconcileIntervalSeconds()) * 1000L,
+                drain,
                 Math.max(0, config.stopTimeoutSeconds()));
         DockerApi api = DockerApi.connect(config.dockerHost());
         Reconciler reconciler = new Reconciler(new DockerEngine(api), settings, endpoints, agent::requestSync);
@@ -73,8 +83,13 @@ public final class ContainersApplier implements StateApplier {
         }
         reconciler.start();
         events.start();
-        LOG.log(System.Logger.Level.INFO, "containers: managing replicas as {0} through {1}, ports {2}..{3}",
-                owner, config.dockerHost(), String.valueOf(config.portRangeStart()), String.valueOf(config.portRangeEnd()));
+        LOG.log(
+                System.Logger.Level.INFO,
+                "containers: managing replicas as {0} through {1}, ports {2}..{3}",
+                owner,
+                config.dockerHost(),
+                String.valueOf(config.portRangeStart()),
+                String.valueOf(config.portRangeEnd()));
         return new Running(api, reconciler, events);
     }
 

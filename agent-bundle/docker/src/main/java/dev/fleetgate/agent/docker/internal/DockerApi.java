@@ -1,11 +1,5 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.transport.DockerHttpClient.Request;
-import com.github.dockerjava.transport.DockerHttpClient.Response;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +7,13 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient.Request;
+import com.github.dockerjava.transport.DockerHttpClient.Response;
 
 /**
  * The few Docker Engine API calls the agent needs, as JSON, over docker-java's HTTP transport
@@ -34,11 +35,18 @@ public final class DockerApi implements Closeable {
     /** @param dockerHost {@code unix:///var/run/docker.sock} or {@code tcp://host:port} */
     public static DockerApi connect(String dockerHost) {
         URI host = URI.create(dockerHost);
-        DockerHttpClient calls = new ApacheDockerHttpClient.Builder().dockerHost(host)
-                .maxConnections(32).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(60)).build();
+        DockerHttpClient calls = new ApacheDockerHttpClient.Builder()
+                .dockerHost(host)
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(60))
+                .build();
         // events and logs: long-lived responses, no read timeout
-        DockerHttpClient streams = new ApacheDockerHttpClient.Builder().dockerHost(host)
-                .maxConnections(32).connectionTimeout(Duration.ofSeconds(5)).build();
+        DockerHttpClient streams = new ApacheDockerHttpClient.Builder()
+                .dockerHost(host)
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
         return new DockerApi(calls, streams);
     }
 
@@ -93,7 +101,8 @@ public final class DockerApi implements Closeable {
         }
     }
 
-    private static Response execute(DockerHttpClient client, String method, String path, JsonNode body) throws DockerException {
+    private static Response execute(DockerHttpClient client, String method, String path, JsonNode body)
+            throws DockerException {
         Request.Builder request = Request.builder().method(method).path(path);
         if (body != null) {
             try {

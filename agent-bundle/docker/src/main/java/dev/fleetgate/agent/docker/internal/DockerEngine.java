@@ -1,20 +1,19 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Typed calls on the Docker engine used by the reconciler. */
 public class DockerEngine {
 
     /** What the agent needs of an image. */
-    public record ImageInfo(String id, boolean healthcheck) {
-    }
+    public record ImageInfo(String id, boolean healthcheck) {}
 
     /** What {@code GET /containers/{id}/json} adds to the list. */
-    public record Details(String id, String startedAt, int restartCount, boolean tty) {
-    }
+    public record Details(String id, String startedAt, int restartCount, boolean tty) {}
 
     private final DockerApi api;
 
@@ -58,7 +57,11 @@ public class DockerEngine {
             if (started != null && started.startsWith("0001-")) {
                 started = null;
             }
-            return new Details(c.path("Id").asText(), started, c.path("RestartCount").asInt(), c.path("Config").path("Tty").asBoolean());
+            return new Details(
+                    c.path("Id").asText(),
+                    started,
+                    c.path("RestartCount").asInt(),
+                    c.path("Config").path("Tty").asBoolean());
         } catch (DockerException e) {
             if (e.notFound()) {
                 return null;
@@ -72,7 +75,9 @@ public class DockerEngine {
         try {
             JsonNode image = api.get("/images/" + reference + "/json");
             JsonNode test = image.path("Config").path("Healthcheck").path("Test");
-            boolean healthcheck = test.isArray() && test.size() > 0 && !"NONE".equals(test.get(0).asText());
+            boolean healthcheck = test.isArray()
+                    && test.size() > 0
+                    && !"NONE".equals(test.get(0).asText());
             return new ImageInfo(image.path("Id").asText(), healthcheck);
         } catch (DockerException e) {
             if (e.notFound()) {
@@ -84,7 +89,9 @@ public class DockerEngine {
 
     /** @return the new container's id */
     public String create(String name, ObjectNode body) throws DockerException {
-        return api.post("/containers/create?name=" + DockerApi.q(name), body).path("Id").asText();
+        return api.post("/containers/create?name=" + DockerApi.q(name), body)
+                .path("Id")
+                .asText();
     }
 
     public void start(String id) throws DockerException {
@@ -107,7 +114,8 @@ public class DockerEngine {
         try {
             api.delete("/containers/" + DockerApi.q(id) + "?force=1&v=1");
         } catch (DockerException e) {
-            if (!e.notFound() && !(e.status() == 409 && String.valueOf(e.getMessage()).contains("already in progress"))) {
+            if (!e.notFound()
+                    && !(e.status() == 409 && String.valueOf(e.getMessage()).contains("already in progress"))) {
                 throw e;
             }
         }

@@ -1,10 +1,11 @@
 package dev.fleetgate.agent.docker.internal;
 
-import dev.fleetgate.agent.ServiceEndpoints;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
+
+import dev.fleetgate.agent.ServiceEndpoints;
 
 /**
  * The ready replicas, as the {@link ServiceEndpoints} service the proxy driver reads. Each

@@ -1,12 +1,13 @@
 package dev.fleetgate.agent.docker.internal;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.function.Consumer;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-import java.util.function.Consumer;
 
 /**
  * Follows the engine's container events ({@code GET /events}) and hands each to a listener;
@@ -59,7 +60,10 @@ final class EventWatcher implements AutoCloseable {
                     break;
                 }
                 if (!warned) {
-                    LOG.log(Level.WARNING, "containers: Docker events stream lost ({0}); reconnecting", DockerApi.message(e));
+                    LOG.log(
+                            Level.WARNING,
+                            "containers: Docker events stream lost ({0}); reconnecting",
+                            DockerApi.message(e));
                     warned = true;
                 }
             } finally {

@@ -10,8 +10,8 @@ public final class Labels {
     public static final String MANAGED = "fleetgate.managed";
     /** The agent (owner) that manages the replica: agents sharing a Docker engine leave each other's alone. */
     public static final String AGENT = "fleetgate.agent";
+
     public static final String SERVICE_NAME = "fleetgate.service.name";
 
-    private Labels() {
-    }
+    private Labels() {}
 }

@@ -15,7 +15,8 @@ public record LogCursor(Instant timestamp, int count) {
     public static final LogCursor START = new LogCursor(Instant.EPOCH, 0);
 
     public String encode() {
-        String raw = "v1:" + timestamp.getEpochSecond() + "." + String.format("%09d", timestamp.getNano()) + ":" + count;
+        String raw =
+                "v1:" + timestamp.getEpochSecond() + "." + String.format("%09d", timestamp.getNano()) + ":" + count;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
     }
 

@@ -1,11 +1,20 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /** The validated payload of a {@code logs.container} task. */
-public record LogQuery(String container, int tail, LogCursor cursor, String filter, boolean stdout, boolean stderr,
-                       int limit, int maxBytes, boolean unmanaged) {
+public record LogQuery(
+        String container,
+        int tail,
+        LogCursor cursor,
+        String filter,
+        boolean stdout,
+        boolean stderr,
+        int limit,
+        int maxBytes,
+        boolean unmanaged) {
 
     public static final int MAX_LIMIT = 5000;
     public static final int MAX_BYTES = 4 * 1024 * 1024;
@@ -20,7 +29,8 @@ public record LogQuery(String container, int tail, LogCursor cursor, String filt
             throw new IllegalArgumentException("container: must be a container id, id prefix or name");
         }
         int tail = integer(p, "tail", 100, 0, MAX_LIMIT);
-        LogCursor cursor = p.hasNonNull("cursor") ? LogCursor.decode(p.get("cursor").asText()) : null;
+        LogCursor cursor =
+                p.hasNonNull("cursor") ? LogCursor.decode(p.get("cursor").asText()) : null;
         String filter = p.hasNonNull("filter") ? p.get("filter").asText() : null;
         if (filter != null && filter.isEmpty()) {
             filter = null;
@@ -39,7 +49,15 @@ public record LogQuery(String container, int tail, LogCursor cursor, String filt
         if (unmanaged != null && !unmanaged.isNull() && !unmanaged.isBoolean()) {
             throw new IllegalArgumentException("unmanaged: must be a boolean");
         }
-        return new LogQuery(container, tail, cursor, filter, stdout, stderr, limit, maxBytes,
+        return new LogQuery(
+                container,
+                tail,
+                cursor,
+                filter,
+                stdout,
+                stderr,
+                limit,
+                maxBytes,
                 unmanaged != null && unmanaged.asBoolean());
     }
 

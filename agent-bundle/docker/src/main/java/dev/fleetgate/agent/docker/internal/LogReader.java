@@ -1,10 +1,5 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.dockerjava.transport.DockerHttpClient.Response;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,6 +9,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.transport.DockerHttpClient.Response;
+
 /**
  * Answers {@code logs.container}: the last {@code tail} lines (optionally filtered), or the
  * lines after a cursor, bounded by {@code limit} lines and about {@code maxBytes} of text. The
@@ -21,7 +22,8 @@ import java.util.List;
  */
 public final class LogReader {
 
-    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final int MAX_LINE_CHARS = 16_384;
     private static final long ALL = Long.MAX_VALUE;
 
@@ -70,7 +72,13 @@ public final class LogReader {
             }
             throw e;
         }
-        if (!q.unmanaged() && !"true".equals(container.path("Config").path("Labels").path(Labels.MANAGED).asText())) {
+        if (!q.unmanaged()
+                && !"true"
+                        .equals(container
+                                .path("Config")
+                                .path("Labels")
+                                .path(Labels.MANAGED)
+                                .asText())) {
             // the same answer as for a missing container: nothing about the host's other containers leaks
             throw new IllegalArgumentException("no such container: " + q.container());
         }
@@ -90,7 +98,7 @@ public final class LogReader {
             long read = 0;
             boolean all = window >= ALL;
             try (Response response = api.stream(base + (all ? "" : "&tail=" + window));
-                 LogStream lines = new LogStream(response.getBody(), tty, maxLine)) {
+                    LogStream lines = new LogStream(response.getBody(), tty, maxLine)) {
                 LogStream.Line line;
                 while ((line = lines.next()) != null) {
                     read++;
@@ -119,7 +127,7 @@ public final class LogReader {
         List<LogStream.Line> kept = new ArrayList<>();
         long bytes = 0;
         boolean truncated = false;
-        for (var it = ring.descendingIterator(); it.hasNext();) {
+        for (var it = ring.descendingIterator(); it.hasNext(); ) {
             LogStream.Line line = it.next();
             if (kept.size() >= q.limit() || (bytes + line.text().length() > q.maxBytes() && !kept.isEmpty())) {
                 truncated = true;
@@ -139,7 +147,7 @@ public final class LogReader {
         long window = Math.max(1000, q.limit() * 2L);
         List<LogStream.Line> recent = new ArrayList<>();
         try (Response response = api.stream(base + "&tail=" + window);
-             LogStream lines = new LogStream(response.getBody(), tty, maxLine)) {
+                LogStream lines = new LogStream(response.getBody(), tty, maxLine)) {
             LogStream.Line line;
             while ((line = lines.next()) != null) {
                 recent.add(line);
@@ -150,7 +158,7 @@ public final class LogReader {
             return after(q, () -> it.hasNext() ? it.next() : null);
         }
         try (Response response = api.stream(base + "&since=" + from.since());
-             LogStream lines = new LogStream(response.getBody(), tty, maxLine)) {
+                LogStream lines = new LogStream(response.getBody(), tty, maxLine)) {
             return after(q, lines::next);
         }
     }

@@ -16,8 +16,7 @@ import java.time.format.DateTimeParseException;
 final class LogStream implements Closeable {
 
     /** One log line; {@code text} has no timestamp and no line end, cut at the line limit. */
-    record Line(Instant timestamp, String stream, String text) {
-    }
+    record Line(Instant timestamp, String stream, String text) {}
 
     private final InputStream in;
     private final boolean tty;
@@ -74,7 +73,10 @@ final class LogStream implements Closeable {
             return false;
         }
         payloadStream = header[0] == 2 ? "stderr" : "stdout";
-        int size = ((header[4] & 0xff) << 24) | ((header[5] & 0xff) << 16) | ((header[6] & 0xff) << 8) | (header[7] & 0xff);
+        int size = ((header[4] & 0xff) << 24)
+                | ((header[5] & 0xff) << 16)
+                | ((header[6] & 0xff) << 8)
+                | (header[7] & 0xff);
         if (size < 0) {
             throw new IOException("bad log frame");
         }

@@ -27,9 +27,14 @@ import java.util.concurrent.TimeoutException;
 final class Readiness {
 
     /** A replica to judge. */
-    record Candidate(String id, int port, boolean running, boolean imageHealthcheck, String dockerHealth,
-                     ServiceSpec.HealthCheck healthCheck, long intervalNanos) {
-    }
+    record Candidate(
+            String id,
+            int port,
+            boolean running,
+            boolean imageHealthcheck,
+            String dockerHealth,
+            ServiceSpec.HealthCheck healthCheck,
+            long intervalNanos) {}
 
     private static final class State {
         boolean ready;
@@ -83,7 +88,9 @@ final class Readiness {
             State s = states.get(c.id());
             String error;
             try {
-                long timeout = CONNECT_TIMEOUT_MS + (c.healthCheck() == null ? 0 : c.healthCheck().timeoutSeconds() * 1000L) + 500;
+                long timeout = CONNECT_TIMEOUT_MS
+                        + (c.healthCheck() == null ? 0 : c.healthCheck().timeoutSeconds() * 1000L)
+                        + 500;
                 error = probes.get(i).get(timeout, TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 probes.get(i).cancel(true);
@@ -120,7 +127,8 @@ final class Readiness {
             OutputStream out = socket.getOutputStream();
             String hostHeader = host.contains(":") ? "[" + host + "]" : host;
             out.write(("GET " + healthCheck.path() + " HTTP/1.1\r\nHost: " + hostHeader + ":" + port
-                    + "\r\nUser-Agent: fleetgate-agent\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nUser-Agent: fleetgate-agent\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             byte[] head = in.readNBytes(12);

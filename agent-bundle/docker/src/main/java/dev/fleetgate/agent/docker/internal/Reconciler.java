@@ -1,8 +1,5 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -21,6 +18,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
+
 /**
  * Makes the containers of this agent match the {@code containers} section: per service and
  * replica slot one container with the current spec hash; new replicas enter the endpoints once
@@ -34,9 +36,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Reconciler implements AutoCloseable {
 
     /** Settings from the configuration. */
-    public record Settings(String owner, String bindAddress, int portRangeStart, int portRangeEnd,
-                           long intervalMillis, long drainMillis, int stopTimeoutSeconds) {
-    }
+    public record Settings(
+            String owner,
+            String bindAddress,
+            int portRangeStart,
+            int portRangeEnd,
+            long intervalMillis,
+            long drainMillis,
+            int stopTimeoutSeconds) {}
 
     private static final Logger LOG = System.getLogger(Reconciler.class.getName());
     private static final long PENDING_PASS_MILLIS = 100;
@@ -79,8 +86,13 @@ public final class Reconciler implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(4, named("fleetgate-docker-work"));
         this.readiness = new Readiness(settings.bindAddress(), workers);
         this.statusBuilder = new StatusBuilder(engine);
-        this.retiring = new Retirements(engine, settings.drainMillis(), settings.stopTimeoutSeconds(), workers,
-                loop::execute, () -> trigger(0));
+        this.retiring = new Retirements(
+                engine,
+                settings.drainMillis(),
+                settings.stopTimeoutSeconds(),
+                workers,
+                loop::execute,
+                () -> trigger(0));
         this.status = statusBuilder.initial();
     }
 
@@ -154,7 +166,8 @@ public final class Reconciler implements AutoCloseable {
             statusBuilder.engineUp();
         } catch (DockerException e) {
             Map<String, ServiceSpec> want = desired;
-            setStatus(statusBuilder.unavailable(e.getMessage(), services(List.of(), want == null ? List.of() : want.values())));
+            setStatus(statusBuilder.unavailable(
+                    e.getMessage(), services(List.of(), want == null ? List.of() : want.values())));
             return settings.intervalMillis();
         }
         List<ContainerInfo> mine = new ArrayList<>();
@@ -182,12 +195,15 @@ public final class Reconciler implements AutoCloseable {
                 if (spec == null || slot(c) < 0 || port(c) < 0) {
                     retire(c, "service no longer wanted here");
                 } else {
-                    byService.computeIfAbsent(spec.serviceId(), k -> new ArrayList<>()).add(c);
+                    byService
+                            .computeIfAbsent(spec.serviceId(), k -> new ArrayList<>())
+                            .add(c);
                 }
             }
             Map<String, DockerEngine.ImageInfo> images = new HashMap<>();
             for (ServiceSpec spec : want.values()) {
-                pending |= reconcile(spec, byService.getOrDefault(spec.serviceId(), List.of()), portsInUse, images, now);
+                pending |=
+                        reconcile(spec, byService.getOrDefault(spec.serviceId(), List.of()), portsInUse, images, now);
             }
             serviceFailures.keySet().retainAll(want.keySet());
             slotFailures.keySet().removeIf(key -> !want.containsKey(key.substring(0, key.lastIndexOf('/'))));
@@ -201,8 +217,13 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /** One service: a container per slot with the current spec, rolling replacement, extra slots retired. */
-    private boolean reconcile(ServiceSpec spec, List<ContainerInfo> containers, Set<Integer> portsInUse,
-                              Map<String, DockerEngine.ImageInfo> images, long now) throws InterruptedException {
+    private boolean reconcile(
+            ServiceSpec spec,
+            List<ContainerInfo> containers,
+            Set<Integer> portsInUse,
+            Map<String, DockerEngine.ImageInfo> images,
+            long now)
+            throws InterruptedException {
         String hash = spec.specHash();
         Map<Integer, List<ContainerInfo>> bySlot = new TreeMap<>();
         for (ContainerInfo c : containers) {
@@ -221,8 +242,14 @@ public final class Reconciler implements AutoCloseable {
                 if (gone(c, spec)) {
                     if (hash.equals(c.label(Labels.SPEC)) && !"created".equals(c.state())) {
                         Integer code = c.exitCode();
-                        slotFailures.put(slotKey, Failure.next(slotFailures.get(slotKey),
-                                "replica " + slot + " " + c.state() + (code == null ? "" : " with code " + code), now, 60_000));
+                        slotFailures.put(
+                                slotKey,
+                                Failure.next(
+                                        slotFailures.get(slotKey),
+                                        "replica " + slot + " " + c.state()
+                                                + (code == null ? "" : " with code " + code),
+                                        now,
+                                        60_000));
                     }
                     retire(c, "not running (" + c.state() + ")");
                 } else if (hash.equals(c.label(Labels.SPEC))) {
@@ -232,7 +259,8 @@ public final class Reconciler implements AutoCloseable {
                 }
             }
             current.sort(Comparator.comparing((ContainerInfo c) -> !readiness.ready(c.id()))
-                    .thenComparing(c -> !c.running()).thenComparingLong(ContainerInfo::createdEpochSeconds));
+                    .thenComparing(c -> !c.running())
+                    .thenComparingLong(ContainerInfo::createdEpochSeconds));
             for (int i = 1; i < current.size(); i++) {
                 retire(current.get(i), "duplicate of slot " + slot);
             }
@@ -260,15 +288,16 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /** @return whether a replica was created (or will be retried soon) */
-    private boolean create(ServiceSpec spec, int slot, Set<Integer> portsInUse,
-                           Map<String, DockerEngine.ImageInfo> images, long now) {
+    private boolean create(
+            ServiceSpec spec, int slot, Set<Integer> portsInUse, Map<String, DockerEngine.ImageInfo> images, long now) {
         Failure failure = serviceFailures.get(spec.serviceId());
         if (failure != null && failure.waiting(now)) {
             return false;
         }
         String error;
         try {
-            DockerEngine.ImageInfo image = images.containsKey(spec.image()) ? images.get(spec.image()) : engine.image(spec.image());
+            DockerEngine.ImageInfo image =
+                    images.containsKey(spec.image()) ? images.get(spec.image()) : engine.image(spec.image());
             images.put(spec.image(), image);
             if (image == null) {
                 error = "image " + spec.image() + " not found on this host";
@@ -286,7 +315,12 @@ public final class Reconciler implements AutoCloseable {
                         engine.remove(id);
                         throw e;
                     }
-                    LOG.log(Level.INFO, "containers: started {0} for service {1} (port {2})", name, spec.serviceName(), String.valueOf(port));
+                    LOG.log(
+                            Level.INFO,
+                            "containers: started {0} for service {1} (port {2})",
+                            name,
+                            spec.serviceName(),
+                            String.valueOf(port));
                     if (failure != null) {
                         serviceFailures.remove(spec.serviceId());
                     }
@@ -298,8 +332,12 @@ public final class Reconciler implements AutoCloseable {
         }
         Failure next = Failure.next(failure, error, now, FAILURE_CAP_MILLIS);
         serviceFailures.put(spec.serviceId(), next);
-        LOG.log(failure == null || !error.equals(failure.error()) ? Level.WARNING : Level.DEBUG,
-                "containers: service {0}: {1} (attempt {2}, next in {3} ms)", spec.serviceName(), error, next.attempts(),
+        LOG.log(
+                failure == null || !error.equals(failure.error()) ? Level.WARNING : Level.DEBUG,
+                "containers: service {0}: {1} (attempt {2}, next in {3} ms)",
+                spec.serviceName(),
+                error,
+                next.attempts(),
                 TimeUnit.NANOSECONDS.toMillis(next.nextAttempt() - now));
         return false;
     }
@@ -325,8 +363,10 @@ public final class Reconciler implements AutoCloseable {
             }
             boolean imageHealthcheck = imageHealthcheck(c);
             ServiceSpec.HealthCheck hc = spec == null ? null : spec.healthCheck();
-            long interval = TimeUnit.SECONDS.toNanos(hc == null ? Math.max(1, settings.intervalMillis() / 1000) : hc.intervalSeconds());
-            candidates.add(new Readiness.Candidate(c.id(), port(c), c.running(), imageHealthcheck, c.health(), hc, interval));
+            long interval = TimeUnit.SECONDS.toNanos(
+                    hc == null ? Math.max(1, settings.intervalMillis() / 1000) : hc.intervalSeconds());
+            candidates.add(
+                    new Readiness.Candidate(c.id(), port(c), c.running(), imageHealthcheck, c.health(), hc, interval));
         }
         return candidates;
     }
@@ -355,7 +395,8 @@ public final class Reconciler implements AutoCloseable {
         for (ContainerInfo c : sorted) {
             String service = c.label(Labels.SERVICE);
             if (!retiring.contains(c.id()) && readiness.ready(c.id()) && (want == null || want.containsKey(service))) {
-                next.computeIfAbsent(service, k -> new ArrayList<>()).add(new Endpoint(c.id(), settings.bindAddress(), port(c), 1));
+                next.computeIfAbsent(service, k -> new ArrayList<>())
+                        .add(new Endpoint(c.id(), settings.bindAddress(), port(c), 1));
                 ready.add(c.id());
             }
         }

@@ -1,10 +1,11 @@
 package dev.fleetgate.agent.docker.internal;
 
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /** Builds the engine's create request ({@code POST /containers/create}) for one replica. */
 public final class ReplicaFactory {

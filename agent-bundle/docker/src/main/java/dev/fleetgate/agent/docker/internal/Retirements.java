@@ -17,8 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Retirements {
 
-    private record Retiring(long drainUntil, long retryAt, boolean running) {
-    }
+    private record Retiring(long drainUntil, long retryAt, boolean running) {}
 
     private static final Logger LOG = System.getLogger(Retirements.class.getName());
     private final DockerEngine engine;
@@ -30,7 +29,13 @@ final class Retirements {
     private final Map<String, Retiring> retiring = new HashMap<>();
     private final Set<String> removing = ConcurrentHashMap.newKeySet();
 
-    Retirements(DockerEngine engine, long drainMillis, int stopTimeoutSeconds, Executor workers, Executor loop, Runnable onRemoved) {
+    Retirements(
+            DockerEngine engine,
+            long drainMillis,
+            int stopTimeoutSeconds,
+            Executor workers,
+            Executor loop,
+            Runnable onRemoved) {
         this.engine = engine;
         this.drainNanos = TimeUnit.MILLISECONDS.toNanos(drainMillis);
         this.stopTimeoutSeconds = stopTimeoutSeconds;
@@ -56,7 +61,8 @@ final class Retirements {
 
     /** After a publish: newly retired replicas that were published (and still run) drain from now. */
     void published(Set<String> before, long now) {
-        retiring.replaceAll((id, r) -> r.drainUntil() >= 0 ? r
+        retiring.replaceAll((id, r) -> r.drainUntil() >= 0
+                ? r
                 : new Retiring(before.contains(id) && r.running() ? now + drainNanos : now, 0, r.running()));
     }
 
@@ -81,7 +87,8 @@ final class Retirements {
         } catch (DockerException e) {
             LOG.log(Level.WARNING, "containers: cannot remove {0}: {1}", id, e.getMessage());
             long retry = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            loop.execute(() -> retiring.computeIfPresent(id, (k, r) -> new Retiring(r.drainUntil(), retry, r.running())));
+            loop.execute(
+                    () -> retiring.computeIfPresent(id, (k, r) -> new Retiring(r.drainUntil(), retry, r.running())));
         } finally {
             removing.remove(id);
             onRemoved.run();

@@ -1,6 +1,5 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,26 +14,44 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * One service of the {@code containers} section, validated: nothing the core sends reaches
  * the engine unchecked (names, image references, env keys, health check paths).
  */
-public record ServiceSpec(String serviceId, String serviceName, long serviceRevision, String image, List<String> command,
-                          Map<String, String> env, int port, int replicas, Double cpus, Long memoryBytes,
-                          String restartPolicy, String network, HealthCheck healthCheck, String user,
-                          boolean readOnlyRootFilesystem, List<String> capAdd, int pidsLimit) {
+public record ServiceSpec(
+        String serviceId,
+        String serviceName,
+        long serviceRevision,
+        String image,
+        List<String> command,
+        Map<String, String> env,
+        int port,
+        int replicas,
+        Double cpus,
+        Long memoryBytes,
+        String restartPolicy,
+        String network,
+        HealthCheck healthCheck,
+        String user,
+        boolean readOnlyRootFilesystem,
+        List<String> capAdd,
+        int pidsLimit) {
 
     /** Active check a replica must pass once before it takes traffic. */
-    public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {
-    }
+    public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {}
 
     public static final int MAX_REPLICAS = 100;
     /** Capabilities a spec may add back after {@code CapDrop: ["ALL"]} (the core lets only admins add any). */
-    public static final Set<String> CAPABILITIES = Set.of("NET_BIND_SERVICE", "CHOWN", "SETUID", "SETGID",
-            "DAC_OVERRIDE", "FOWNER", "KILL");
+    public static final Set<String> CAPABILITIES =
+            Set.of("NET_BIND_SERVICE", "CHOWN", "SETUID", "SETGID", "DAC_OVERRIDE", "FOWNER", "KILL");
+
     public static final int DEFAULT_PIDS_LIMIT = 512;
     /** {@code uid}, {@code uid:gid}, {@code name} or {@code name:group}. */
-    static final Pattern USER = Pattern.compile("([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31})(:([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31}))?");
+    static final Pattern USER =
+            Pattern.compile("([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31})(:([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31}))?");
+
     static final Set<String> RESTART_POLICIES = Set.of("no", "on-failure", "always", "unless-stopped");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,63}");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -66,7 +83,10 @@ public record ServiceSpec(String serviceId, String serviceName, long serviceRevi
         String name = text(s, "serviceName", at, null);
         require(name != null && NAME.matcher(name).matches(), at + ".serviceName", "must match " + NAME.pattern());
         String image = text(s, "image", at, null);
-        require(image != null && IMAGE.matcher(image).matches() && !image.contains(".."), at + ".image", "must be an image reference");
+        require(
+                image != null && IMAGE.matcher(image).matches() && !image.contains(".."),
+                at + ".image",
+                "must be an image reference");
         List<String> command = command(s.get("command"), at + ".command");
         Map<String, String> env = env(s.get("env"), at + ".env");
         int port = integer(s, "port", at, 8080, 1, 65535);
@@ -93,9 +113,24 @@ public record ServiceSpec(String serviceId, String serviceName, long serviceRevi
         require(ro == null || ro.isNull() || ro.isBoolean(), at + ".readOnlyRootFilesystem", "must be a boolean");
         List<String> caps = capAdd(s.get("capAdd"), at + ".capAdd");
         int pids = integer(s, "pidsLimit", at, DEFAULT_PIDS_LIMIT, 16, 1_000_000);
-        return new ServiceSpec(id, name, s.path("serviceRevision").asLong(0), image, command, env, port, replicas,
-                cpus, memory, restart, network, healthCheck(s.get("healthCheck"), at + ".healthCheck"), user,
-                ro != null && ro.asBoolean(), caps, pids);
+        return new ServiceSpec(
+                id,
+                name,
+                s.path("serviceRevision").asLong(0),
+                image,
+                command,
+                env,
+                port,
+                replicas,
+                cpus,
+                memory,
+                restart,
+                network,
+                healthCheck(s.get("healthCheck"), at + ".healthCheck"),
+                user,
+                ro != null && ro.asBoolean(),
+                caps,
+                pids);
     }
 
     private static List<String> capAdd(JsonNode c, String at) {
@@ -105,7 +140,10 @@ public record ServiceSpec(String serviceId, String serviceName, long serviceRevi
         require(c.isArray() && c.size() <= CAPABILITIES.size(), at, "must be an array of capabilities");
         java.util.TreeSet<String> caps = new java.util.TreeSet<>();
         for (JsonNode cap : c) {
-            require(cap.isTextual() && CAPABILITIES.contains(cap.asText()), at, "must be among " + new java.util.TreeSet<>(CAPABILITIES));
+            require(
+                    cap.isTextual() && CAPABILITIES.contains(cap.asText()),
+                    at,
+                    "must be among " + new java.util.TreeSet<>(CAPABILITIES));
             caps.add(cap.asText());
         }
         return List.copyOf(caps);
@@ -143,12 +181,18 @@ public record ServiceSpec(String serviceId, String serviceName, long serviceRevi
             return Collections.unmodifiableMap(env);
         }
         require(e.isObject() && e.size() <= 200, at, "must be an object of at most 200 strings");
-        for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             require(ENV_KEY.matcher(entry.getKey()).matches(), at + "." + entry.getKey(), "invalid variable name");
-            require(entry.getValue().isValueNode() && !entry.getValue().isNull(), at + "." + entry.getKey(), "must be a string");
+            require(
+                    entry.getValue().isValueNode() && !entry.getValue().isNull(),
+                    at + "." + entry.getKey(),
+                    "must be a string");
             String value = entry.getValue().asText();
-            require(value.length() <= 8192 && value.indexOf('\0') < 0, at + "." + entry.getKey(), "too long or with NUL");
+            require(
+                    value.length() <= 8192 && value.indexOf('\0') < 0,
+                    at + "." + entry.getKey(),
+                    "too long or with NUL");
             env.put(entry.getKey(), value);
         }
         return Collections.unmodifiableMap(env);
@@ -161,8 +205,12 @@ public record ServiceSpec(String serviceId, String serviceName, long serviceRevi
         require(h.isObject(), at, "must be an object");
         String path = text(h, "path", at, "/");
         require(PATH.matcher(path).matches(), at + ".path", "must be an absolute path");
-        return new HealthCheck(path, integer(h, "intervalSeconds", at, 5, 1, 3600), integer(h, "timeoutSeconds", at, 2, 1, 60),
-                integer(h, "fall", at, 3, 1, 100), integer(h, "rise", at, 2, 1, 100));
+        return new HealthCheck(
+                path,
+                integer(h, "intervalSeconds", at, 5, 1, 3600),
+                integer(h, "timeoutSeconds", at, 2, 1, 60),
+                integer(h, "fall", at, 3, 1, 100),
+                integer(h, "rise", at, 2, 1, 100));
     }
 
     private static String text(JsonNode s, String field, String at, String fallback) {
@@ -179,8 +227,10 @@ public record ServiceSpec(String serviceId, String serviceName, long serviceRevi
         if (v == null || v.isNull()) {
             return fallback;
         }
-        require(v.canConvertToInt() && v.isIntegralNumber() && v.asInt() >= min && v.asInt() <= max,
-                at + "." + field, "must be an integer " + min + ".." + max);
+        require(
+                v.canConvertToInt() && v.isIntegralNumber() && v.asInt() >= min && v.asInt() <= max,
+                at + "." + field,
+                "must be an integer " + min + ".." + max);
         return v.asInt();
     }
 
@@ -201,15 +251,33 @@ public record ServiceSpec(String serviceId, String serviceName, long serviceRevi
      */
     public String specHash() {
         StringBuilder s = new StringBuilder();
-        s.append(image).append('\0').append(command == null ? "-" : String.join("\u0001", command)).append('\0');
+        s.append(image)
+                .append('\0')
+                .append(command == null ? "-" : String.join("\u0001", command))
+                .append('\0');
         env.forEach((k, v) -> s.append(k).append('=').append(v).append('\u0001'));
-        s.append('\0').append(port).append('\0').append(cpus).append('\0').append(memoryBytes)
-                .append('\0').append(restartPolicy).append('\0').append(network)
+        s.append('\0')
+                .append(port)
+                .append('\0')
+                .append(cpus)
+                .append('\0')
+                .append(memoryBytes)
+                .append('\0')
+                .append(restartPolicy)
+                .append('\0')
+                .append(network)
                 // hardening (CapDrop ALL, no-new-privileges since "h1"): replicas created before are replaced
-                .append("\0h1\0").append(user).append('\0').append(readOnlyRootFilesystem).append('\0')
-                .append(String.join(",", capAdd)).append('\0').append(pidsLimit);
+                .append("\0h1\0")
+                .append(user)
+                .append('\0')
+                .append(readOnlyRootFilesystem)
+                .append('\0')
+                .append(String.join(",", capAdd))
+                .append('\0')
+                .append(pidsLimit);
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -9,11 +9,15 @@ import java.util.function.Predicate;
 /** {@code status.containers.services}: per desired service, replicas desired/running/ready, state and error. */
 final class ServiceStates {
 
-    private ServiceStates() {
-    }
+    private ServiceStates() {}
 
-    static List<ServiceState> of(List<ContainerInfo> mine, Iterable<ServiceSpec> specs, Predicate<String> leaving,
-                                 Set<String> published, Map<String, Failure> serviceFailures, Map<String, Failure> slotFailures) {
+    static List<ServiceState> of(
+            List<ContainerInfo> mine,
+            Iterable<ServiceSpec> specs,
+            Predicate<String> leaving,
+            Set<String> published,
+            Map<String, Failure> serviceFailures,
+            Map<String, Failure> slotFailures) {
         List<ServiceState> states = new ArrayList<>();
         for (ServiceSpec spec : specs) {
             int running = 0;
@@ -33,14 +37,16 @@ final class ServiceStates {
                 ready += published.contains(c.id()) ? 1 : 0;
             }
             String error = error(spec, serviceFailures, slotFailures);
-            String state = error != null ? "FAILED"
+            String state = error != null
+                    ? "FAILED"
                     : ready == spec.replicas() && total == spec.replicas() && !anyLeaving ? "OK" : "SCALING";
             states.add(new ServiceState(spec.serviceId(), spec.replicas(), running, ready, state, error));
         }
         return states;
     }
 
-    private static String error(ServiceSpec spec, Map<String, Failure> serviceFailures, Map<String, Failure> slotFailures) {
+    private static String error(
+            ServiceSpec spec, Map<String, Failure> serviceFailures, Map<String, Failure> slotFailures) {
         Failure f = serviceFailures.get(spec.serviceId());
         if (f != null && f.error() != null) {
             return f.error();

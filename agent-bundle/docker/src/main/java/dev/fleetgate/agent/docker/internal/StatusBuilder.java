@@ -1,14 +1,15 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Builds {@code status.containers}: the engine, every container of the host (managed by this
@@ -17,8 +18,7 @@ import java.util.Set;
  */
 final class StatusBuilder {
 
-    private record Cached(String state, DockerEngine.Details details) {
-    }
+    private record Cached(String state, DockerEngine.Details details) {}
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private final DockerEngine engine;
@@ -71,7 +71,8 @@ final class StatusBuilder {
         return status;
     }
 
-    ObjectNode build(List<ContainerInfo> all, List<ContainerInfo> mine, Set<String> ready, List<ServiceState> services) {
+    ObjectNode build(
+            List<ContainerInfo> all, List<ContainerInfo> mine, Set<String> ready, List<ServiceState> services) {
         ObjectNode status = F.objectNode();
         ObjectNode e = status.putObject("engine");
         e.put("available", true);

@@ -1,8 +1,5 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +9,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 
 /**
  * Benchmark (prints figures; run by {@code bench/run-containers.sh}, never by the build):
@@ -38,9 +40,13 @@ public final class ContainersBench {
         ConcurrentMap<String, Long> publishedAt = new ConcurrentHashMap<>();
         List<Double> toPublished = new ArrayList<>();
         List<Double> toServing = new ArrayList<>();
-        try (TestAgent agent = new TestAgent(docker, new Reconciler.Settings(docker.owner, "127.0.0.1", 19800, 19899, 5000, 1000, 5))) {
+        try (TestAgent agent = new TestAgent(
+                docker, new Reconciler.Settings(docker.owner, "127.0.0.1", 19800, 19899, 5000, 1000, 5))) {
             agent.reconciler.apply(DockerFixture.section(service(serviceId, 1)));
-            DockerFixture.await("1 replica", Duration.ofSeconds(30), () -> agent.endpointsOf(serviceId).size() == 1);
+            DockerFixture.await(
+                    "1 replica",
+                    Duration.ofSeconds(30),
+                    () -> agent.endpointsOf(serviceId).size() == 1);
             for (int i = 0; i < iterations; i++) {
                 Set<String> before = agent.endpointIds(serviceId);
                 long t0 = System.nanoTime();
@@ -58,7 +64,8 @@ public final class ContainersBench {
                     Thread.onSpinWait();
                 }
                 long t1 = System.nanoTime();
-                if (Readiness.probe(fresh.host(), fresh.port(), new ServiceSpec.HealthCheck("/api/status", 1, 2, 1, 1)) != null) {
+                if (Readiness.probe(fresh.host(), fresh.port(), new ServiceSpec.HealthCheck("/api/status", 1, 2, 1, 1))
+                        != null) {
                     throw new IllegalStateException("published replica does not answer");
                 }
                 long t2 = System.nanoTime();
@@ -68,14 +75,17 @@ public final class ContainersBench {
                 agent.reconciler.apply(DockerFixture.section(service(serviceId, 1)));
                 DockerFixture.await("back to 1", Duration.ofSeconds(30), () -> {
                     try {
-                        return agent.endpointsOf(serviceId).size() == 1 && docker.managed().size() == 1;
+                        return agent.endpointsOf(serviceId).size() == 1
+                                && docker.managed().size() == 1;
                     } catch (DockerException e) {
                         return false;
                     }
                 });
             }
         }
-        System.out.printf("replica count 1 -> 2, %d times (demo image, HEALTHCHECK every 1 s, health check GET /health):%n", iterations);
+        System.out.printf(
+                "replica count 1 -> 2, %d times (demo image, HEALTHCHECK every 1 s, health check GET /health):%n",
+                iterations);
         System.out.printf("  apply -> endpoint published      %s%n", stats(toPublished));
         System.out.printf("  apply -> new replica answered    %s%n", stats(toServing));
     }
@@ -88,7 +98,8 @@ public final class ContainersBench {
         String big = docker.run("bench-logs", "/bin/sh", "-c", "seq 1 100000 | sed 's/^/line /'");
         DockerFixture.await("100k lines written", Duration.ofSeconds(60), () -> {
             try {
-                return docker.engine.containers().stream().anyMatch(c -> c.id().equals(big) && "exited".equals(c.state()));
+                return docker.engine.containers().stream()
+                        .anyMatch(c -> c.id().equals(big) && "exited".equals(c.state()));
             } catch (DockerException e) {
                 return false;
             }
@@ -96,11 +107,27 @@ public final class ContainersBench {
         LogReader reader = new LogReader(docker.api);
         System.out.printf("logs.container on a 100,000-line log (%d runs each):%n", iterations);
         time(reader, iterations, "  last 100 lines                   ", q(big).put("tail", 100));
-        time(reader, iterations, "  last 100 matching 'line 9999'    ", q(big).put("tail", 100).put("filter", "line 9999"));
-        time(reader, iterations, "  last 100 matching 'line 5000' (rare, whole log scanned)", q(big).put("tail", 100).put("filter", "line 5000"));
+        time(
+                reader,
+                iterations,
+                "  last 100 matching 'line 9999'    ",
+                q(big).put("tail", 100).put("filter", "line 9999"));
+        time(
+                reader,
+                iterations,
+                "  last 100 matching 'line 5000' (rare, whole log scanned)",
+                q(big).put("tail", 100).put("filter", "line 5000"));
         JsonNode first = reader.read(LogQuery.parse(q(big).put("tail", 1)));
-        time(reader, iterations, "  5000 lines, maxBytes 256 KiB     ", q(big).put("tail", 5000).put("limit", 5000));
-        time(reader, iterations, "  cursor page (nothing new)        ", q(big).put("cursor", first.path("cursor").asText()));
+        time(
+                reader,
+                iterations,
+                "  5000 lines, maxBytes 256 KiB     ",
+                q(big).put("tail", 5000).put("limit", 5000));
+        time(
+                reader,
+                iterations,
+                "  cursor page (nothing new)        ",
+                q(big).put("cursor", first.path("cursor").asText()));
     }
 
     private static ObjectNode q(String container) {
@@ -123,7 +150,9 @@ public final class ContainersBench {
     private static String stats(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
-        return String.format("p50 %.1f ms, p99 %.1f ms, max %.1f ms", percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
+        return String.format(
+                "p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1));
     }
 
     private static double percentile(List<Double> sorted, int p) {

@@ -1,9 +1,5 @@
 package dev.fleetgate.agent.docker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A real Docker engine for integration tests: checks it answers (tests fail, never skip,
@@ -43,9 +44,13 @@ final class DockerFixture implements AutoCloseable {
             root = root.getParent();
         }
         if (root == null) {
-            throw new IllegalStateException("scripts/demo-image.sh not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "scripts/demo-image.sh not found above " + Path.of("").toAbsolutePath());
         }
-        Process p = new ProcessBuilder("bash", root.resolve("scripts/demo-image.sh").toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "bash", root.resolve("scripts/demo-image.sh").toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IllegalStateException("demo image build failed: " + out);

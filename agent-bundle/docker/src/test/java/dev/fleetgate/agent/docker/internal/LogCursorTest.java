@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 class LogCursorTest {
 
@@ -27,8 +29,13 @@ class LogCursorTest {
     void rejectsForeignCursors() {
         assertThrows(IllegalArgumentException.class, () -> LogCursor.decode("nope"));
         assertThrows(IllegalArgumentException.class, () -> LogCursor.decode(""));
-        assertThrows(IllegalArgumentException.class, () -> LogCursor.decode(java.util.Base64.getUrlEncoder().encodeToString("v1:1.5:1".getBytes())));
-        assertThrows(IllegalArgumentException.class, () -> LogCursor.decode(java.util.Base64.getUrlEncoder().encodeToString("v1:1.000000000:-1".getBytes())));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LogCursor.decode(java.util.Base64.getUrlEncoder().encodeToString("v1:1.5:1".getBytes())));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LogCursor.decode(
+                        java.util.Base64.getUrlEncoder().encodeToString("v1:1.000000000:-1".getBytes())));
     }
 
     @Test
@@ -40,11 +47,23 @@ class LogCursorTest {
         assertEquals(500, q.limit());
         assertEquals(262_144, q.maxBytes());
         assertTrue(q.everything());
-        assertThrows(IllegalArgumentException.class, () -> LogQuery.parse(json.createObjectNode().put("container", "a/b")));
-        assertThrows(IllegalArgumentException.class, () -> LogQuery.parse(json.createObjectNode().put("container", "a").put("limit", 5001)));
-        assertThrows(IllegalArgumentException.class,
-                () -> LogQuery.parse(json.createObjectNode().put("container", "a").put("stdout", false).put("stderr", false)));
-        LogQuery f = LogQuery.parse(json.createObjectNode().put("container", "a").put("filter", "ERROR").put("stderr", false));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LogQuery.parse(json.createObjectNode().put("container", "a/b")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LogQuery.parse(
+                        json.createObjectNode().put("container", "a").put("limit", 5001)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LogQuery.parse(json.createObjectNode()
+                        .put("container", "a")
+                        .put("stdout", false)
+                        .put("stderr", false)));
+        LogQuery f = LogQuery.parse(json.createObjectNode()
+                .put("container", "a")
+                .put("filter", "ERROR")
+                .put("stderr", false));
         assertTrue(f.wants("stdout", "an error here"));
         assertFalse(f.wants("stderr", "an error here"));
         assertFalse(f.wants("stdout", "all fine"));

@@ -7,15 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Task {@code logs.container} against containers of the demo image that write known lines. */
 class LogsIT {
@@ -32,14 +34,20 @@ class LogsIT {
     static void setUp() throws Exception {
         docker = new DockerFixture();
         reader = new LogReader(docker.api);
-        gated = docker.run("logs-gated", "/bin/sh", "-c",
+        gated = docker.run(
+                "logs-gated",
+                "/bin/sh",
+                "-c",
                 "i=1; while [ $i -le 3000 ]; do echo \"n $i\"; [ $((i % 100)) -eq 0 ] && echo \"e $i\" >&2; i=$((i+1)); done;"
                         + " while [ ! -e /tmp/go ]; do usleep 20000; done; seq 3001 6000 | sed 's/^/n /'; sleep 3600");
         big = docker.run("logs-big", "/bin/sh", "-c", "seq 1 100000 | sed 's/^/line /'");
-        await("gated container wrote 3000 lines", WAIT, () -> last(read(query(gated).put("tail", 1).put("stderr", false))).equals("n 3000"));
+        await("gated container wrote 3000 lines", WAIT, () -> last(read(
+                        query(gated).put("tail", 1).put("stderr", false)))
+                .equals("n 3000"));
         await("big container exited", WAIT, () -> {
             try {
-                return docker.engine.containers().stream().anyMatch(c -> c.id().equals(big) && "exited".equals(c.state()));
+                return docker.engine.containers().stream()
+                        .anyMatch(c -> c.id().equals(big) && "exited".equals(c.state()));
             } catch (DockerException e) {
                 return false;
             }
@@ -96,7 +104,8 @@ class LogsIT {
         }
         JsonNode errors = read(query(gated).put("tail", 3).put("stdout", false));
         assertEquals(List.of("e 2800", "e 2900", "e 3000"), texts(errors));
-        errors.path("lines").forEach(l -> assertEquals("stderr", l.path("stream").asText()));
+        errors.path("lines")
+                .forEach(l -> assertEquals("stderr", l.path("stream").asText()));
     }
 
     @Test
@@ -114,7 +123,8 @@ class LogsIT {
     void cursorGivesOnlyNewLinesInPagesWithoutLossOrRepetition() throws Exception {
         JsonNode first = read(query(gated).put("tail", 2).put("stderr", false));
         assertEquals(List.of("n 2999", "n 3000"), texts(first));
-        JsonNode none = read(query(gated).put("cursor", first.path("cursor").asText()).put("stderr", false));
+        JsonNode none =
+                read(query(gated).put("cursor", first.path("cursor").asText()).put("stderr", false));
         assertEquals(List.of(), texts(none), "nothing new yet");
         assertEquals(first.path("cursor").asText(), none.path("cursor").asText());
 
@@ -124,7 +134,8 @@ class LogsIT {
         long deadline = System.nanoTime() + WAIT.toNanos();
         int truncatedPages = 0;
         while (seen.size() < 3000 && System.nanoTime() < deadline) {
-            JsonNode page = read(query(gated).put("cursor", cursor).put("limit", 700).put("stderr", false));
+            JsonNode page =
+                    read(query(gated).put("cursor", cursor).put("limit", 700).put("stderr", false));
             assertTrue(texts(page).size() <= 700);
             truncatedPages += page.path("truncated").asBoolean() ? 1 : 0;
             seen.addAll(texts(page));
@@ -139,8 +150,10 @@ class LogsIT {
 
     @Test
     void aNulInALineIsReplacedAndTheLineStaysVisible() throws Exception {
-        String nul = docker.run("logs-nul", "/bin/sh", "-c", "printf 'before\\000after\\tend\\n'; echo done; sleep 3600");
-        await("the NUL container wrote its lines", WAIT, () -> last(read(query(nul))).equals("done"));
+        String nul =
+                docker.run("logs-nul", "/bin/sh", "-c", "printf 'before\\000after\\tend\\n'; echo done; sleep 3600");
+        await("the NUL container wrote its lines", WAIT, () -> last(read(query(nul)))
+                .equals("done"));
         JsonNode r = read(query(nul));
         assertEquals(List.of("before\uFFFDafter\tend", "done"), texts(r));
         assertFalse(JSON.writeValueAsString(r).contains("\\u0000"), "no NUL left for PostgreSQL's jsonb to refuse");
@@ -149,18 +162,21 @@ class LogsIT {
     @Test
     void aContainerFleetgateDoesNotManageIsNotFoundUnlessAskedFor() throws Exception {
         String other = docker.run("logs-other", false, "/bin/sh", "-c", "echo secret-of-another-app; sleep 3600");
-        await("the unmanaged container wrote", WAIT,
-                () -> last(read(query(other).put("unmanaged", true))).equals("secret-of-another-app"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> reader.read(LogQuery.parse(query(other))));
+        await("the unmanaged container wrote", WAIT, () -> last(read(
+                        query(other).put("unmanaged", true)))
+                .equals("secret-of-another-app"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> reader.read(LogQuery.parse(query(other))));
         assertEquals("no such container: " + other, e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> LogQuery.parse(query(other).put("unmanaged", "yes")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LogQuery.parse(query(other).put("unmanaged", "yes")));
     }
 
     @Test
     void unknownContainerFails() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> reader.read(LogQuery.parse(query("fg-no-such-container-xyz"))));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> reader.read(LogQuery.parse(query("fg-no-such-container-xyz"))));
         assertEquals("no such container: fg-no-such-container-xyz", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LogQuery.parse(query("../etc")));
     }
@@ -187,8 +203,15 @@ class LogsIT {
 
     @Test
     void byNameAndIdPrefix() throws Exception {
-        String name = docker.engine.containers().stream().filter(c -> c.id().equals(gated)).findFirst().orElseThrow().name();
-        assertEquals("n 3000", last(read(query(name).put("tail", 1).put("stderr", false).put("filter", "n 3000"))));
-        assertEquals(1, texts(read(query(gated.substring(0, 12)).put("tail", 1))).size());
+        String name = docker.engine.containers().stream()
+                .filter(c -> c.id().equals(gated))
+                .findFirst()
+                .orElseThrow()
+                .name();
+        assertEquals(
+                "n 3000",
+                last(read(query(name).put("tail", 1).put("stderr", false).put("filter", "n 3000"))));
+        assertEquals(
+                1, texts(read(query(gated.substring(0, 12)).put("tail", 1))).size());
     }
 }

@@ -10,18 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 
 /** The reconciler against the real Docker engine and the demo image (ports 19700–19799). */
 class ReconcilerIT {
@@ -43,7 +46,8 @@ class ReconcilerIT {
     private boolean settled(TestAgent agent, int replicas) {
         JsonNode s = serviceStatus(agent.reconciler, serviceId);
         try {
-            return "OK".equals(s.path("state").asText()) && agent.endpointsOf(serviceId).size() == replicas
+            return "OK".equals(s.path("state").asText())
+                    && agent.endpointsOf(serviceId).size() == replicas
                     && docker.managed().size() == replicas;
         } catch (DockerException e) {
             return false;
@@ -70,8 +74,12 @@ class ReconcilerIT {
             assertEquals(first, agent.endpointsOf(serviceId).get(0).id(), "slot 0 kept");
 
             assertEquals(List.of(), agent.addedNotAnswering(), "every endpoint answered when published");
-            long removedAnswering = agent.changes.stream().mapToLong(c -> c.removedAnswering().size()).sum();
-            long removedDead = agent.changes.stream().mapToLong(c -> c.removedNotAnswering().size()).sum();
+            long removedAnswering = agent.changes.stream()
+                    .mapToLong(c -> c.removedAnswering().size())
+                    .sum();
+            long removedDead = agent.changes.stream()
+                    .mapToLong(c -> c.removedNotAnswering().size())
+                    .sum();
             assertEquals(2, removedAnswering, "both leaving replicas still served when they left the endpoints");
             assertEquals(0, removedDead);
             JsonNode s = serviceStatus(agent.reconciler, serviceId);
@@ -85,8 +93,12 @@ class ReconcilerIT {
     void replicasRunWithoutCapabilitiesNoNewPrivilegesAndTheSpecsUserAndReadOnlyRoot() throws Exception {
         try (TestAgent agent = new TestAgent(docker, docker.settings(19680, 19689))) {
             agent.reconciler.apply(section(service(serviceId, "hard", IMAGE, 1)));
-            await("1 replica with the defaults (the demo app runs without any capability)", WAIT, () -> settled(agent, 1));
-            JsonNode defaults = docker.api.get("/containers/" + docker.managed().get(0).id() + "/json");
+            await(
+                    "1 replica with the defaults (the demo app runs without any capability)",
+                    WAIT,
+                    () -> settled(agent, 1));
+            JsonNode defaults =
+                    docker.api.get("/containers/" + docker.managed().get(0).id() + "/json");
             JsonNode host = defaults.path("HostConfig");
             assertEquals("[\"ALL\"]", host.path("CapDrop").toString(), host.toString());
             assertTrue(host.path("CapAdd").isNull() || host.path("CapAdd").isEmpty(), host.toString());
@@ -96,16 +108,25 @@ class ReconcilerIT {
             assertEquals("", defaults.path("Config").path("User").asText());
             JsonNode engine = agent.reconciler.status().path("engine");
             assertTrue(engine.path("bridge").isBoolean(), engine.toString());
-            assertEquals(docker.engine.hasBridge(), engine.path("bridge").asBoolean(), "this engine runs with bridge none");
+            assertEquals(
+                    docker.engine.hasBridge(), engine.path("bridge").asBoolean(), "this engine runs with bridge none");
 
             ObjectNode hardened = service(serviceId, "hard", IMAGE, 1);
-            hardened.put("user", "1000:1000").put("readOnlyRootFilesystem", true).put("pidsLimit", 64);
+            hardened.put("user", "1000:1000")
+                    .put("readOnlyRootFilesystem", true)
+                    .put("pidsLimit", 64);
             hardened.putArray("capAdd").add("NET_BIND_SERVICE");
             agent.reconciler.apply(section(hardened));
             await("the replica replaced by one with the user and a read-only root", WAIT, () -> {
                 try {
-                    return settled(agent, 1) && "1000:1000".equals(docker.api.get("/containers/"
-                            + docker.managed().get(0).id() + "/json").path("Config").path("User").asText());
+                    return settled(agent, 1)
+                            && "1000:1000"
+                                    .equals(docker.api
+                                            .get("/containers/"
+                                                    + docker.managed().get(0).id() + "/json")
+                                            .path("Config")
+                                            .path("User")
+                                            .asText());
                 } catch (DockerException e) {
                     return false;
                 }
@@ -117,7 +138,8 @@ class ReconcilerIT {
             assertEquals("[\"ALL\"]", h.path("CapDrop").toString());
             assertEquals(64, h.path("PidsLimit").asInt());
             assertTrue(h.path("Tmpfs").has("/tmp"), h.toString());
-            assertTrue(c.path("State").path("Running").asBoolean(), "the demo app runs as 1000:1000 on a read-only root");
+            assertTrue(
+                    c.path("State").path("Running").asBoolean(), "the demo app runs as 1000:1000 on a read-only root");
         }
     }
 
@@ -126,10 +148,16 @@ class ReconcilerIT {
         try (TestAgent agent = new TestAgent(docker, docker.settings(19720, 19739))) {
             agent.reconciler.apply(section(service(serviceId, "kill", IMAGE, 2)));
             await("2 replicas", WAIT, () -> settled(agent, 2));
-            ContainerInfo victim = docker.managed().stream().filter(c -> Reconciler.slot(c) == 1).findFirst().orElseThrow();
+            ContainerInfo victim = docker.managed().stream()
+                    .filter(c -> Reconciler.slot(c) == 1)
+                    .findFirst()
+                    .orElseThrow();
 
             docker.kill(victim.id());
-            await("replacement of slot 1", WAIT, () -> settled(agent, 2) && !agent.endpointIds(serviceId).contains(victim.id()));
+            await(
+                    "replacement of slot 1",
+                    WAIT,
+                    () -> settled(agent, 2) && !agent.endpointIds(serviceId).contains(victim.id()));
             List<ContainerInfo> now = docker.managed();
             assertEquals(Set.of(0, 1), now.stream().map(Reconciler::slot).collect(Collectors.toSet()));
             assertFalse(now.stream().anyMatch(c -> c.id().equals(victim.id())), "the dead one is removed");
@@ -146,8 +174,9 @@ class ReconcilerIT {
             before = agent.endpointIds(serviceId);
         }
         try (TestAgent restarted = new TestAgent(docker, docker.settings(19740, 19759))) {
-            await("adopted replicas published before any section arrives", WAIT,
-                    () -> restarted.endpointIds(serviceId).equals(before));
+            await("adopted replicas published before any section arrives", WAIT, () -> restarted
+                    .endpointIds(serviceId)
+                    .equals(before));
             restarted.reconciler.apply(section(service(serviceId, "adopt", IMAGE, 2)));
             long passes = restarted.reconciler.passes();
             await("a few passes", WAIT, () -> restarted.reconciler.passes() >= passes + 3 && settled(restarted, 2));
@@ -167,8 +196,11 @@ class ReconcilerIT {
             var changed = service(serviceId, "roll", IMAGE, 2);
             changed.putObject("env").put("DELAY_MS", "2");
             agent.reconciler.apply(section(changed));
-            await("2 new replicas", WAIT, () -> settled(agent, 2)
-                    && agent.endpointIds(serviceId).stream().noneMatch(old::contains));
+            await(
+                    "2 new replicas",
+                    WAIT,
+                    () -> settled(agent, 2)
+                            && agent.endpointIds(serviceId).stream().noneMatch(old::contains));
             synchronized (agent.changes) {
                 for (TestAgent.Change c : agent.changes) {
                     assertFalse(c.endpoints().getOrDefault(serviceId, List.of()).isEmpty(), "never without a replica");
@@ -183,8 +215,12 @@ class ReconcilerIT {
     void missingImageFailsTheServiceWithoutSpinning() throws Exception {
         try (TestAgent agent = new TestAgent(docker, docker.settings(19780, 19789))) {
             agent.reconciler.apply(section(service(serviceId, "nope", "fleetgate/demo:nope", 1)));
-            await("FAILED", WAIT, () -> "FAILED".equals(serviceStatus(agent.reconciler, serviceId).path("state").asText()));
-            assertEquals("image fleetgate/demo:nope not found on this host",
+            await("FAILED", WAIT, () -> "FAILED"
+                    .equals(serviceStatus(agent.reconciler, serviceId)
+                            .path("state")
+                            .asText()));
+            assertEquals(
+                    "image fleetgate/demo:nope not found on this host",
                     serviceStatus(agent.reconciler, serviceId).path("error").asText());
             long passes = agent.reconciler.passes();
             int attempts = agent.reconciler.failureAttempts(serviceId);
@@ -192,7 +228,9 @@ class ReconcilerIT {
             int more = agent.reconciler.failureAttempts(serviceId) - attempts;
             assertTrue(more <= 3, "retried with a backoff, not at every pass: " + more + " attempts in 6 passes");
             assertEquals(List.of(), docker.managed());
-            assertEquals("FAILED", serviceStatus(agent.reconciler, serviceId).path("state").asText());
+            assertEquals(
+                    "FAILED",
+                    serviceStatus(agent.reconciler, serviceId).path("state").asText());
         }
     }
 
@@ -202,9 +240,13 @@ class ReconcilerIT {
             var crashing = service(serviceId, "crash", IMAGE, 1);
             crashing.putArray("command").add("/bin/sh").add("-c").add("exit 3");
             agent.reconciler.apply(section(crashing));
-            await("FAILED with the exit code", WAIT, () -> serviceStatus(agent.reconciler, serviceId).path("error").asText("")
+            await("FAILED with the exit code", WAIT, () -> serviceStatus(agent.reconciler, serviceId)
+                    .path("error")
+                    .asText("")
                     .contains("exited with code 3"));
-            assertEquals("FAILED", serviceStatus(agent.reconciler, serviceId).path("state").asText());
+            assertEquals(
+                    "FAILED",
+                    serviceStatus(agent.reconciler, serviceId).path("state").asText());
             assertTrue(agent.endpointsOf(serviceId).isEmpty());
             assertNotEquals(0, agent.reconciler.passes());
         }

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 class ReplicaFactoryTest {
 
@@ -18,8 +20,13 @@ class ReplicaFactoryTest {
 
     private static ServiceSpec spec(String network) {
         ObjectNode s = JSON.createObjectNode();
-        s.put("serviceId", "svc-1").put("serviceName", "shop").put("image", "fleetgate/demo:latest").put("port", 8080)
-                .put("network", network).put("cpus", 0.5).put("memoryBytes", 134217728);
+        s.put("serviceId", "svc-1")
+                .put("serviceName", "shop")
+                .put("image", "fleetgate/demo:latest")
+                .put("port", 8080)
+                .put("network", network)
+                .put("cpus", 0.5)
+                .put("memoryBytes", 134217728);
         s.putArray("command").add("/bin/httpd").add("-f").add("-p").add("127.0.0.1:${PORT}");
         s.putObject("env").put("GREETING", "hi").put("PORT", "1");
         return ServiceSpec.parse(s, "s");
@@ -36,7 +43,9 @@ class ReplicaFactoryTest {
         ServiceSpec spec = spec("host");
         ObjectNode body = factory.body(spec, 2, 20005);
         assertEquals(List.of("/bin/httpd", "-f", "-p", "127.0.0.1:20005"), strings(body.get("Cmd")));
-        assertEquals(List.of("GREETING=hi", "PORT=20005", "FLEETGATE_SERVICE=shop", "FLEETGATE_REPLICA=2"), strings(body.get("Env")));
+        assertEquals(
+                List.of("GREETING=hi", "PORT=20005", "FLEETGATE_SERVICE=shop", "FLEETGATE_REPLICA=2"),
+                strings(body.get("Env")));
         JsonNode labels = body.get("Labels");
         assertEquals("svc-1", labels.get(Labels.SERVICE).asText());
         assertEquals("2", labels.get(Labels.REPLICA).asText());
@@ -49,7 +58,10 @@ class ReplicaFactoryTest {
         assertTrue(host.get("Init").asBoolean());
         assertEquals(500_000_000L, host.get("NanoCpus").asLong());
         assertEquals(134217728L, host.get("Memory").asLong());
-        assertEquals("", host.get("RestartPolicy").get("Name").asText(), "no restart policy: the agent replaces dead replicas");
+        assertEquals(
+                "",
+                host.get("RestartPolicy").get("Name").asText(),
+                "no restart policy: the agent replaces dead replicas");
         assertFalse(host.has("PortBindings"));
     }
 
@@ -67,8 +79,12 @@ class ReplicaFactoryTest {
     @Test
     void userReadOnlyRootAndAllowedCapabilitiesAreHonoured() {
         ObjectNode s = JSON.createObjectNode();
-        s.put("serviceId", "svc-1").put("serviceName", "shop").put("image", "fleetgate/demo:latest")
-                .put("user", "1000:1000").put("readOnlyRootFilesystem", true).put("pidsLimit", 100);
+        s.put("serviceId", "svc-1")
+                .put("serviceName", "shop")
+                .put("image", "fleetgate/demo:latest")
+                .put("user", "1000:1000")
+                .put("readOnlyRootFilesystem", true)
+                .put("pidsLimit", 100);
         s.putArray("capAdd").add("SETUID").add("NET_BIND_SERVICE");
         ServiceSpec spec = ServiceSpec.parse(s, "s");
         ObjectNode body = factory.body(spec, 0, 20005);
@@ -87,14 +103,18 @@ class ReplicaFactoryTest {
             ObjectNode s = JSON.createObjectNode();
             s.put("serviceId", "svc-1").put("serviceName", "shop").put("image", "fleetgate/demo:latest");
             s.putArray("capAdd").add(cap);
-            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> ServiceSpec.parse(s, "s"));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> ServiceSpec.parse(s, "s"));
             assertTrue(e.getMessage().startsWith("s.capAdd:"), e.getMessage());
         }
         for (String user : List.of("", "root;x", "1000:1000:1", "a b")) {
             ObjectNode s = JSON.createObjectNode();
-            s.put("serviceId", "svc-1").put("serviceName", "shop").put("image", "fleetgate/demo:latest").put("user", user);
-            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ServiceSpec.parse(s, "s"));
+            s.put("serviceId", "svc-1")
+                    .put("serviceName", "shop")
+                    .put("image", "fleetgate/demo:latest")
+                    .put("user", user);
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> ServiceSpec.parse(s, "s"));
         }
     }
 
@@ -104,7 +124,8 @@ class ReplicaFactoryTest {
         assertEquals("127.0.0.1:8080", strings(body.get("Cmd")).get(3));
         assertTrue(strings(body.get("Env")).contains("PORT=8080"));
         assertTrue(body.get("ExposedPorts").has("8080/tcp"));
-        JsonNode binding = body.get("HostConfig").get("PortBindings").get("8080/tcp").get(0);
+        JsonNode binding =
+                body.get("HostConfig").get("PortBindings").get("8080/tcp").get(0);
         assertEquals("127.0.0.1", binding.get("HostIp").asText());
         assertEquals("20006", binding.get("HostPort").asText());
         assertEquals("bridge", body.get("HostConfig").get("NetworkMode").asText());

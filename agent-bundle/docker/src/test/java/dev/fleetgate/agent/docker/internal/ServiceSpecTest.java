@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class ServiceSpecTest {
 
@@ -35,12 +37,14 @@ class ServiceSpecTest {
     }
 
     private static String error(ObjectNode service) {
-        return assertThrows(IllegalArgumentException.class, () -> ServiceSpec.parseAll(body(service))).getMessage();
+        return assertThrows(IllegalArgumentException.class, () -> ServiceSpec.parseAll(body(service)))
+                .getMessage();
     }
 
     @Test
     void defaults() {
-        ServiceSpec spec = ServiceSpec.parseAll(body(minimal())).values().iterator().next();
+        ServiceSpec spec =
+                ServiceSpec.parseAll(body(minimal())).values().iterator().next();
         assertEquals(1, spec.replicas());
         assertEquals(8080, spec.port());
         assertEquals("no", spec.restartPolicy());
@@ -56,7 +60,11 @@ class ServiceSpecTest {
         ObjectNode s = minimal();
         s.putArray("command").add("/bin/httpd").add("-p").add("127.0.0.1:${PORT}");
         s.putObject("env").put("GREETING", "hi");
-        s.put("replicas", 3).put("cpus", 0.5).put("memoryBytes", 134217728).put("restartPolicy", "on-failure").put("network", "bridge");
+        s.put("replicas", 3)
+                .put("cpus", 0.5)
+                .put("memoryBytes", 134217728)
+                .put("restartPolicy", "on-failure")
+                .put("network", "bridge");
         s.putObject("healthCheck").put("path", "/health");
         ServiceSpec spec = ServiceSpec.parseAll(body(s)).get("0b4f6f5e-1c1d-4c51-9e0e-1e1e1e1e1e1e");
         assertEquals(List.of("/bin/httpd", "-p", "127.0.0.1:${PORT}"), spec.command());
@@ -88,15 +96,22 @@ class ServiceSpecTest {
 
     @Test
     void aStringCommandIsSplitWithoutAShell() {
-        ServiceSpec spec = ServiceSpec.parseAll(body(minimal().put("command", " /app/run  --fast "))).values().iterator().next();
+        ServiceSpec spec = ServiceSpec.parseAll(body(minimal().put("command", " /app/run  --fast ")))
+                .values()
+                .iterator()
+                .next();
         assertEquals(List.of("/app/run", "--fast"), spec.command());
     }
 
     @Test
     void hashChangesWithWhatMakesAReplicaOnly() {
-        String base = ServiceSpec.parseAll(body(minimal())).values().iterator().next().specHash();
+        String base =
+                ServiceSpec.parseAll(body(minimal())).values().iterator().next().specHash();
         assertEquals(16, base.length());
-        assertEquals(base, hash(minimal().put("replicas", 5).put("serviceRevision", 9)), "replicas and revision do not replace");
+        assertEquals(
+                base,
+                hash(minimal().put("replicas", 5).put("serviceRevision", 9)),
+                "replicas and revision do not replace");
         ObjectNode hc = minimal();
         hc.putObject("healthCheck").put("path", "/ready");
         assertEquals(base, hash(hc), "the health check does not replace");

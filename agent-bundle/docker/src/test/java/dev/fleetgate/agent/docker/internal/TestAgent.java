@@ -1,6 +1,5 @@
 package dev.fleetgate.agent.docker.internal;
 
-import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -9,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+
+import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 
 /**
  * The docker bundle's wiring without OSGi (as {@link ContainersApplier} does it), plus a
@@ -19,9 +20,12 @@ import java.util.stream.Collectors;
 final class TestAgent implements AutoCloseable {
 
     /** What an endpoint change looked like when it happened. */
-    record Change(long revision, Map<String, List<Endpoint>> endpoints, List<String> addedNotAnswering,
-                  List<String> removedAnswering, List<String> removedNotAnswering) {
-    }
+    record Change(
+            long revision,
+            Map<String, List<Endpoint>> endpoints,
+            List<String> addedNotAnswering,
+            List<String> removedAnswering,
+            List<String> removedNotAnswering) {}
 
     final EndpointsPublisher endpoints;
     final Reconciler reconciler;

@@ -1,11 +1,5 @@
 package dev.fleetgate.agent.metrics.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetgate.agent.metrics.internal.buffer.MetricsBuffer;
-import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Scrape;
-import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Target;
-import dev.fleetgate.agent.metrics.internal.scrape.Scraper;
-import dev.fleetgate.agent.sdk.MetricSource;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -25,6 +19,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.agent.metrics.internal.buffer.MetricsBuffer;
+import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Scrape;
+import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Target;
+import dev.fleetgate.agent.metrics.internal.scrape.Scraper;
+import dev.fleetgate.agent.sdk.MetricSource;
 
 /**
  * The scheduled work: every interval the built-in collectors run on the metrics thread and
@@ -77,7 +79,12 @@ final class Collection {
     private volatile int intervalSeconds;
     private volatile int lastBatchSeries;
 
-    Collection(Samples samples, MetricsBuffer buffer, ObjectMapper mapper, int maxSeriesPerBatch, Runnable onBatch,
+    Collection(
+            Samples samples,
+            MetricsBuffer buffer,
+            ObjectMapper mapper,
+            int maxSeriesPerBatch,
+            Runnable onBatch,
             Map<String, Round> rounds) {
         this.samples = samples;
         this.buffer = buffer;
@@ -89,7 +96,12 @@ final class Collection {
         AtomicInteger n = new AtomicInteger();
         this.scheduler = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "fleetgate-metrics"));
         this.scheduler.setRemoveOnCancelPolicy(true);
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256),
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                2,
+                2,
+                30,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(256),
                 r -> daemon(r, "fleetgate-metrics-io-" + n.incrementAndGet()));
         pool.allowCoreThreadTimeOut(true);
         this.io = pool;
@@ -124,7 +136,7 @@ final class Collection {
             main.cancel(false);
         }
         long periodMs = intervalSeconds * 1000L;
-        long delay = periodMs - System.currentTimeMillis() % periodMs;  // rounds on wall-clock multiples
+        long delay = periodMs - System.currentTimeMillis() % periodMs; // rounds on wall-clock multiples
         main = scheduler.scheduleAtFixedRate(this::round, delay, periodMs, TimeUnit.MILLISECONDS);
     }
 
@@ -213,8 +225,11 @@ final class Collection {
         }
         long periodMs = (source.intervalSeconds > 0 ? source.intervalSeconds : intervalSeconds) * 1000L;
         long delay = periodMs - System.currentTimeMillis() % periodMs;
-        source.future = scheduler.scheduleAtFixedRate(() -> submit(() -> runSource(source), () -> source.skipped++),
-                Math.min(delay, 1_000), periodMs, TimeUnit.MILLISECONDS);
+        source.future = scheduler.scheduleAtFixedRate(
+                () -> submit(() -> runSource(source), () -> source.skipped++),
+                Math.min(delay, 1_000),
+                periodMs,
+                TimeUnit.MILLISECONDS);
     }
 
     void runSource(Source source) {
@@ -248,23 +263,30 @@ final class Collection {
         for (Scrape scrape : scrapes) {
             AtomicBoolean running = new AtomicBoolean();
             long periodMs = scrape.intervalSeconds() * 1000L;
-            scrapeFutures.add(scheduler.scheduleAtFixedRate(() -> submit(() -> {
-                if (running.compareAndSet(false, true)) {
-                    try {
-                        scrapeAll(scrape, endpoints.apply(scrape.serviceId()));
-                    } finally {
-                        running.set(false);
-                    }
-                }
-            }, () -> { }), Math.min(1_000, periodMs), periodMs, TimeUnit.MILLISECONDS));
+            scrapeFutures.add(scheduler.scheduleAtFixedRate(
+                    () -> submit(
+                            () -> {
+                                if (running.compareAndSet(false, true)) {
+                                    try {
+                                        scrapeAll(scrape, endpoints.apply(scrape.serviceId()));
+                                    } finally {
+                                        running.set(false);
+                                    }
+                                }
+                            },
+                            () -> {}),
+                    Math.min(1_000, periodMs),
+                    periodMs,
+                    TimeUnit.MILLISECONDS));
         }
     }
 
     private void scrapeAll(Scrape scrape, List<Target> extra) {
         List<Target> targets = new ArrayList<>(scrape.targets());
         extra.stream().filter(t -> !targets.contains(t)).forEach(targets::add);
-        outcomes.keySet().removeIf(k -> k.startsWith(scrape.serviceId() + "|")
-                && targets.stream().noneMatch(t -> k.equals(scrape.serviceId() + "|" + t)));
+        outcomes.keySet()
+                .removeIf(k -> k.startsWith(scrape.serviceId() + "|")
+                        && targets.stream().noneMatch(t -> k.equals(scrape.serviceId() + "|" + t)));
         Emitter out = Emitter.into(samples, System.currentTimeMillis());
         for (Target target : targets) {
             outcomes.put(scrape.serviceId() + "|" + target, scraper.scrape(scrape, target, out));

@@ -14,15 +14,17 @@ public final class MetricNames {
     /** Most labels on a series (the core's limit). */
     public static final int MAX_LABELS = 30;
 
-    private MetricNames() {
-    }
+    private MetricNames() {}
 
     public static boolean validName(String name) {
         return name != null && name.length() <= MAX_LENGTH && NAME.matcher(name).matches();
     }
 
     public static boolean validLabel(String label) {
-        return label != null && label.length() <= MAX_LABEL_NAME && LABEL.matcher(label).matches() && !label.startsWith("__");
+        return label != null
+                && label.length() <= MAX_LABEL_NAME
+                && LABEL.matcher(label).matches()
+                && !label.startsWith("__");
     }
 
     /** Whether a label value is acceptable as it is: at most {@value #MAX_LENGTH} characters, no control characters. */

@@ -1,9 +1,30 @@
 package dev.fleetgate.agent.metrics.internal;
 
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.service.component.ComponentServiceObjects;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import dev.fleetgate.agent.AccessLogEntry;
 import dev.fleetgate.agent.AccessLogListener;
 import dev.fleetgate.agent.AgentContext;
@@ -20,24 +41,6 @@ import dev.fleetgate.agent.metrics.internal.nginx.StubStatus;
 import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection;
 import dev.fleetgate.agent.metrics.internal.scrape.Scraper;
 import dev.fleetgate.agent.sdk.MetricSource;
-import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.osgi.service.component.ComponentServiceObjects;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
-import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The agent's metrics: collects host, container and nginx metrics, runs plugin
@@ -45,7 +48,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * batches for the sync ({@link MetricsOutbox}). Starts once the agent is enrolled.
  */
 @Designate(ocd = MetricsConfig.class)
-@Component(configurationPid = MetricsConfig.PID, service = {MetricsOutbox.class, StateApplier.class, AccessLogListener.class},
+@Component(
+        configurationPid = MetricsConfig.PID,
+        service = {MetricsOutbox.class, StateApplier.class, AccessLogListener.class},
         property = StateApplier.SECTION + "=metrics")
 public final class MetricsAgent implements MetricsOutbox, StateApplier, AccessLogListener {
 
@@ -68,13 +73,18 @@ public final class MetricsAgent implements MetricsOutbox, StateApplier, AccessLo
         this.agent = agent;
         this.config = config;
         Path root = Path.of(config.hostRoot());
-        this.buffer = new MetricsBuffer(agent.stateDir().resolve("metrics"), config.bufferMaxBytes(), 3,
-                Math.max(1L << 20, Math.min(16L << 20, config.bufferMaxBytes() / 8)), mapper);
+        this.buffer = new MetricsBuffer(
+                agent.stateDir().resolve("metrics"),
+                config.bufferMaxBytes(),
+                3,
+                Math.max(1L << 20, Math.min(16L << 20, config.bufferMaxBytes() / 8)),
+                mapper);
         this.access = new AccessLogAggregator(System.nanoTime());
         HostCollector host = new HostCollector(root);
         Path cgroupRoot = config.cgroupRoot().isBlank() ? root.resolve("sys/fs/cgroup") : Path.of(config.cgroupRoot());
-        this.containers = config.containers() ? new ContainerCollector(new DockerApi(config.dockerHost(), mapper),
-                new Cgroups(cgroupRoot), root) : null;
+        this.containers = config.containers()
+                ? new ContainerCollector(new DockerApi(config.dockerHost(), mapper), new Cgroups(cgroupRoot), root)
+                : null;
         this.stubStatus = config.nginx() ? new StubStatus(config.adminPort()) : null;
         Map<String, Collection.Round> rounds = new LinkedHashMap<>();
         rounds.put("host", host::collect);
@@ -85,12 +95,22 @@ public final class MetricsAgent implements MetricsOutbox, StateApplier, AccessLo
             rounds.put("nginx", stubStatus::collect);
         }
         rounds.put("access-log", access::flush);
-        this.collection = new Collection(new Samples(config.maxSeries()), buffer, mapper,
-                Math.max(1, config.maxSeriesPerBatch()), this::batchReady, rounds);
+        this.collection = new Collection(
+                new Samples(config.maxSeries()),
+                buffer,
+                mapper,
+                Math.max(1, config.maxSeriesPerBatch()),
+                this::batchReady,
+                rounds);
         int interval = Math.max(1, Math.min(3600, config.intervalSeconds()));
         collection.start(interval);
-        LOG.log(Level.INFO, "metrics every {0} s from {1}; buffer {2} (max {3} bytes)", interval, root,
-                agent.stateDir().resolve("metrics"), config.bufferMaxBytes());
+        LOG.log(
+                Level.INFO,
+                "metrics every {0} s from {1}; buffer {2} (max {3} bytes)",
+                interval,
+                root,
+                agent.stateDir().resolve("metrics"),
+                config.bufferMaxBytes());
     }
 
     @Deactivate
@@ -108,12 +128,17 @@ public final class MetricsAgent implements MetricsOutbox, StateApplier, AccessLo
 
     // --- plugin sources and container endpoints (whiteboards) ---
 
-    @Reference(service = MetricSource.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            service = MetricSource.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addSource(ComponentServiceObjects<MetricSource> objects, Map<String, Object> properties) {
         String key = String.valueOf(properties.get("service.id"));
         Object nameProp = properties.get(MetricSource.NAME);
-        String name = nameProp != null ? String.valueOf(nameProp) : String.valueOf(properties.getOrDefault("component.name", key));
+        String name = nameProp != null
+                ? String.valueOf(nameProp)
+                : String.valueOf(properties.getOrDefault("component.name", key));
         int interval = interval(properties.get(MetricSource.INTERVAL));
         MetricSource[] held = new MetricSource[1];
         collection.addSource(key, new Collection.Source(name, interval, () -> {
@@ -124,7 +149,11 @@ public final class MetricsAgent implements MetricsOutbox, StateApplier, AccessLo
                 return held[0];
             }
         }));
-        LOG.log(Level.INFO, "metric source {0} added (every {1} s)", name, interval > 0 ? interval : collection.intervalSeconds());
+        LOG.log(
+                Level.INFO,
+                "metric source {0} added (every {1} s)",
+                name,
+                interval > 0 ? interval : collection.intervalSeconds());
     }
 
     void removeSource(ComponentServiceObjects<MetricSource> objects, Map<String, Object> properties) {
@@ -133,14 +162,17 @@ public final class MetricsAgent implements MetricsOutbox, StateApplier, AccessLo
 
     private static int interval(Object value) {
         try {
-            int seconds = value == null ? 0 : Integer.parseInt(String.valueOf(value).trim());
+            int seconds =
+                    value == null ? 0 : Integer.parseInt(String.valueOf(value).trim());
             return seconds >= 1 && seconds <= 3600 ? seconds : 0;
         } catch (NumberFormatException e) {
             return 0;
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addEndpoints(ServiceEndpoints provider) {
         endpoints.add(provider);
@@ -172,7 +204,11 @@ public final class MetricsAgent implements MetricsOutbox, StateApplier, AccessLo
         collection.setInterval(section.intervalSeconds());
         collection.setScrapes(section.scrapes(), this::containerTargets);
         this.revision = revision;
-        LOG.log(Level.INFO, "metrics section {0}: every {1} s, {2} scrapes", revision, section.intervalSeconds(),
+        LOG.log(
+                Level.INFO,
+                "metrics section {0}: every {1} s, {2} scrapes",
+                revision,
+                section.intervalSeconds(),
                 section.scrapes().size());
     }
 
@@ -195,7 +231,9 @@ public final class MetricsAgent implements MetricsOutbox, StateApplier, AccessLo
         for (Collection.Source source : collection.sources()) {
             ObjectNode o = sources.addObject();
             o.put("name", source.name);
-            o.put("intervalSeconds", source.intervalSeconds > 0 ? source.intervalSeconds : collection.intervalSeconds());
+            o.put(
+                    "intervalSeconds",
+                    source.intervalSeconds > 0 ? source.intervalSeconds : collection.intervalSeconds());
             o.put("errors", source.errors);
             o.put("error", source.lastError);
         }

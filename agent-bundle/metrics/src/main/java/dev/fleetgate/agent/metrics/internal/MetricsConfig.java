@@ -4,18 +4,23 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration PID {@code dev.fleetgate.agent.metrics} ({@code etc/dev.fleetgate.agent.metrics.cfg}). */
-@ObjectClassDefinition(name = "Fleetgate agent metrics", description = "Host, container and nginx collectors, scrapes, buffer")
+@ObjectClassDefinition(
+        name = "Fleetgate agent metrics",
+        description = "Host, container and nginx collectors, scrapes, buffer")
 public @interface MetricsConfig {
 
     String PID = "dev.fleetgate.agent.metrics";
 
-    @AttributeDefinition(description = "Root under which /proc and /sys are read (/host when the host's / is mounted there)")
+    @AttributeDefinition(
+            description = "Root under which /proc and /sys are read (/host when the host's / is mounted there)")
     String hostRoot() default "/";
 
     @AttributeDefinition(description = "Collection interval in seconds until the core's metrics section says otherwise")
     int intervalSeconds() default 10;
 
-    @AttributeDefinition(description = "Bound of the on-disk buffer (<stateDir>/metrics) in bytes; the oldest batches are dropped beyond it")
+    @AttributeDefinition(
+            description =
+                    "Bound of the on-disk buffer (<stateDir>/metrics) in bytes; the oldest batches are dropped beyond it")
     long bufferMaxBytes() default 64L * 1024 * 1024;
 
     @AttributeDefinition(description = "Most series in one batch (one sync request)")

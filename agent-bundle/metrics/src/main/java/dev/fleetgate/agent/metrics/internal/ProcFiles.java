@@ -13,8 +13,7 @@ import java.nio.file.Path;
  */
 public final class ProcFiles {
 
-    private ProcFiles() {
-    }
+    private ProcFiles() {}
 
     public static String read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {

@@ -1,8 +1,5 @@
 package dev.fleetgate.agent.metrics.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -10,6 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Samples collected since the last batch, grouped by series (name + labels), in memory.
@@ -26,8 +27,7 @@ public final class Samples {
     }
 
     /** One drained chunk: the series as JSON and how many points they carry. */
-    public record Chunk(ArrayNode series, int points) {
-    }
+    public record Chunk(ArrayNode series, int points) {}
 
     private static final class Points {
         long[] times = new long[2];

@@ -12,7 +12,11 @@ final class SelfMetrics {
     private long lastNanos;
 
     void collect(Emitter out, long nanos) {
-        long cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+        long cpu = ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(Duration::toNanos)
+                .orElse(-1L);
         if (cpu >= 0 && lastCpuNanos >= 0 && nanos > lastNanos) {
             out.emit("agent_process_cpu_percent", 100.0 * (cpu - lastCpuNanos) / (nanos - lastNanos));
         }

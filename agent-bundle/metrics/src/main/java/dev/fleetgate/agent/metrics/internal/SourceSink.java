@@ -1,8 +1,9 @@
 package dev.fleetgate.agent.metrics.internal;
 
-import dev.fleetgate.agent.sdk.MetricSink;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import dev.fleetgate.agent.sdk.MetricSink;
 
 /** The {@link MetricSink} given to a plugin's source: validates each sample, stamps the round's time. */
 final class SourceSink implements MetricSink {

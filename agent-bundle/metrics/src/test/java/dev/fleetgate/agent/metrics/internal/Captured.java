@@ -8,8 +8,7 @@ import java.util.Optional;
 /** An {@link Emitter} that keeps what it is given, for assertions. */
 public final class Captured implements Emitter {
 
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     public final List<Sample> samples = new ArrayList<>();
 
@@ -24,8 +23,10 @@ public final class Captured implements Emitter {
 
     /** The value of the sample with this name whose labels include all of {@code labels}. */
     public synchronized Optional<Double> value(String name, Map<String, String> labels) {
-        return samples.stream().filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
-                .map(Sample::value).findFirst();
+        return samples.stream()
+                .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
+                .map(Sample::value)
+                .findFirst();
     }
 
     public double get(String name, Map<String, String> labels) {

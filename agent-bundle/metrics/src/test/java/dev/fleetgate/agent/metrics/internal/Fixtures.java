@@ -11,8 +11,7 @@ import java.util.stream.Stream;
 /** Files captured on a real host (src/test/resources/fixtures). */
 public final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static Path dir(String name) {
         try {

@@ -4,13 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.MetricsOutbox;
-import dev.fleetgate.agent.ServiceEndpoints;
-import dev.fleetgate.agent.sdk.MetricSource;
 import java.io.InputStream;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
@@ -26,11 +19,21 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.ComponentServiceObjects;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.MetricsOutbox;
+import dev.fleetgate.agent.ServiceEndpoints;
+import dev.fleetgate.agent.sdk.MetricSource;
 
 /** The component as a POJO: collects this machine every second, runs a plugin source and scrapes, buffers batches. */
 class MetricsAgentTest {
@@ -52,8 +55,11 @@ class MetricsAgentTest {
     }
 
     static MetricsConfig config(Map<String, Object> values) {
-        return (MetricsConfig) Proxy.newProxyInstance(MetricsConfig.class.getClassLoader(), new Class<?>[] {MetricsConfig.class},
-                (proxy, method, args) -> method.getName().equals("annotationType") ? MetricsConfig.class
+        return (MetricsConfig) Proxy.newProxyInstance(
+                MetricsConfig.class.getClassLoader(),
+                new Class<?>[] {MetricsConfig.class},
+                (proxy, method, args) -> method.getName().equals("annotationType")
+                        ? MetricsConfig.class
                         : values.getOrDefault(method.getName(), method.getDefaultValue()));
     }
 
@@ -90,8 +96,15 @@ class MetricsAgentTest {
     }
 
     private MetricsAgent start() throws Exception {
-        agent = new MetricsAgent(context(), config(Map.of("intervalSeconds", 1, "dockerHost", "unix://" + state.resolve("no-docker.sock"),
-                "adminPort", 1)));
+        agent = new MetricsAgent(
+                context(),
+                config(Map.of(
+                        "intervalSeconds",
+                        1,
+                        "dockerHost",
+                        "unix://" + state.resolve("no-docker.sock"),
+                        "adminPort",
+                        1)));
         return agent;
     }
 
@@ -115,7 +128,8 @@ class MetricsAgentTest {
     }
 
     private static Predicate<JsonNode> named(String name, String label, String value) {
-        return s -> s.path("name").asText().equals(name) && (label == null || s.path("labels").path(label).asText().equals(value));
+        return s -> s.path("name").asText().equals(name)
+                && (label == null || s.path("labels").path(label).asText().equals(value));
     }
 
     private int serve(String path, String body) throws Exception {
@@ -150,7 +164,8 @@ class MetricsAgentTest {
     void runsPluginSourcesAtTheirInterval() throws Exception {
         start();
         MetricSource source = sink -> sink.gauge("sample_entropy_available_bits", 256, "pool", "input");
-        Map<String, Object> props = new HashMap<>(Map.of("service.id", 42L, MetricSource.NAME, "sample", MetricSource.INTERVAL, 1));
+        Map<String, Object> props =
+                new HashMap<>(Map.of("service.id", 42L, MetricSource.NAME, "sample", MetricSource.INTERVAL, 1));
         agent.addSource(objects(source), props);
         JsonNode series = awaitSeries(named("sample_entropy_available_bits", "pool", "input"));
         assertEquals(256, series.at("/points/0/1").asDouble());
@@ -158,7 +173,8 @@ class MetricsAgentTest {
             throw new IllegalStateException("no such file");
         };
         agent.addSource(objects(failing), Map.of("service.id", 43L, MetricSource.NAME, "broken"));
-        JsonNode errors = awaitSeries(named("agent_metric_source_errors_total", "source", "broken").and(s -> s.at("/points/0/1").asDouble() > 0));
+        JsonNode errors = awaitSeries(named("agent_metric_source_errors_total", "source", "broken")
+                .and(s -> s.at("/points/0/1").asDouble() > 0));
         assertTrue(errors.at("/points/0/1").asDouble() >= 1);
         JsonNode sources = agent.status().get("sources");
         assertTrue(sources.toString().contains("\"error\":\"no such file\""), sources.toString());
@@ -172,10 +188,13 @@ class MetricsAgentTest {
         int json = serve("/status", "{\"cpu\": 60, \"mem\": \"30%\"}");
         int prom = serve("/metrics", "jobs_total{queue=\"mail\"} 42\n");
         agent.addEndpoints(() -> Map.of("svc-p", List.of(new ServiceEndpoints.Endpoint("c1", "127.0.0.1", prom, 1))));
-        agent.apply(3, mapper.readTree("{\"intervalSeconds\": 2, \"scrapes\": ["
-                + "{\"serviceId\": \"svc-j\", \"format\": \"json\", \"path\": \"/status\", \"intervalSeconds\": 1,"
-                + " \"targets\": [{\"host\": \"127.0.0.1\", \"port\": " + json + "}]},"
-                + "{\"serviceId\": \"svc-p\", \"format\": \"prometheus\", \"path\": \"/metrics\", \"intervalSeconds\": 1, \"targets\": []}]}"));
+        agent.apply(
+                3,
+                mapper.readTree(
+                        "{\"intervalSeconds\": 2, \"scrapes\": ["
+                                + "{\"serviceId\": \"svc-j\", \"format\": \"json\", \"path\": \"/status\", \"intervalSeconds\": 1,"
+                                + " \"targets\": [{\"host\": \"127.0.0.1\", \"port\": " + json + "}]},"
+                                + "{\"serviceId\": \"svc-p\", \"format\": \"prometheus\", \"path\": \"/metrics\", \"intervalSeconds\": 1, \"targets\": []}]}"));
         JsonNode cpu = awaitSeries(named("custom_cpu", "service", "svc-j"));
         assertEquals("127.0.0.1:" + json, cpu.at("/labels/target").asText());
         assertEquals(60, cpu.at("/points/0/1").asDouble());
@@ -186,7 +205,8 @@ class MetricsAgentTest {
         assertEquals(3, status.get("revision").asLong());
         assertEquals(2, status.get("intervalSeconds").asInt());
         assertTrue(status.get("scrapes").toString().contains("\"up\":true"));
-        assertThrows(IllegalArgumentException.class, () -> agent.apply(4, mapper.readTree("{\"intervalSeconds\": -1}")));
+        assertThrows(
+                IllegalArgumentException.class, () -> agent.apply(4, mapper.readTree("{\"intervalSeconds\": -1}")));
         assertEquals(3, agent.status().get("revision").asLong(), "a rejected revision changes nothing");
     }
 
@@ -215,8 +235,7 @@ class MetricsAgentTest {
                 return source;
             }
 
-            public void ungetService(MetricSource service) {
-            }
+            public void ungetService(MetricSource service) {}
 
             public ServiceReference<MetricSource> getServiceReference() {
                 return null;

@@ -1,14 +1,15 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.fleetgate.agent.AccessLogEntry;
 import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.agent.AccessLogEntry;
 
 /** Parses one line of the JSON access log the driver configures ({@code log_format fleetgate_json}). */
 public final class AccessLogParser {
 
-    private AccessLogParser() {
-    }
+    private AccessLogParser() {}
 
     /** @return the entry, or null when the line is not one of ours */
     public static AccessLogEntry parse(String line) {

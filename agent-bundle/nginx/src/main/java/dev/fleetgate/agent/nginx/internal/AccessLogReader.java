@@ -1,8 +1,5 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import dev.fleetgate.agent.AccessLogEntry;
-import dev.fleetgate.agent.AccessLogListener;
-import dev.fleetgate.agent.AgentContext;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -16,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -24,6 +22,10 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import dev.fleetgate.agent.AccessLogEntry;
+import dev.fleetgate.agent.AccessLogListener;
+import dev.fleetgate.agent.AgentContext;
 
 /**
  * The one reader of nginx's JSON access log: tails {@code <workDir>/logs/access.log} (from its end, surviving
@@ -37,7 +39,9 @@ public final class AccessLogReader {
     private static final Logger LOG = System.getLogger(AccessLogReader.class.getName());
     static final int BATCH = 1000;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<AccessLogListener> listeners = new ArrayList<>();
 
@@ -57,8 +61,8 @@ public final class AccessLogReader {
             return t;
         });
         this.executor = pool;
-        executor.scheduleWithFixedDelay(this::poll, settings.accessLogPollMillis(), settings.accessLogPollMillis(),
-                TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(
+                this::poll, settings.accessLogPollMillis(), settings.accessLogPollMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Deactivate

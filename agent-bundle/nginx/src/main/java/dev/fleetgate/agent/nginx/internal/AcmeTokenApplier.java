@@ -1,10 +1,5 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.StateApplier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -16,10 +11,18 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.StateApplier;
 
 /**
  * The {@code acme} section (certificates module): {@code {"tokens":{"<token>":"<key authorization>"}}}, written as
@@ -28,11 +31,15 @@ import org.osgi.service.component.annotations.Reference;
  * public (the CA fetches them over plain HTTP): files are {@code 0644} in a {@code 0755} directory so that
  * nginx's unprivileged workers can read them. No nginx reload is needed.
  */
-@Component(service = StateApplier.class, property = StateApplier.SECTION + "=acme",
-        configurationPid = NginxConfiguration.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(
+        service = StateApplier.class,
+        property = StateApplier.SECTION + "=acme",
+        configurationPid = NginxConfiguration.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class AcmeTokenApplier implements StateApplier {
     /** RFC 8555 tokens are base64url; a key authorization is token "." thumbprint. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,256}");
+
     private static final Pattern KEY_AUTHORIZATION = Pattern.compile("[A-Za-z0-9_-]{16,256}\\.[A-Za-z0-9_-]{16,256}");
 
     private final Path dir;
@@ -58,7 +65,8 @@ public final class AcmeTokenApplier implements StateApplier {
             Iterator<Map.Entry<String, JsonNode>> it = t.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (!TOKEN.matcher(e.getKey()).matches() || !e.getValue().isTextual()
+                if (!TOKEN.matcher(e.getKey()).matches()
+                        || !e.getValue().isTextual()
                         || !KEY_AUTHORIZATION.matcher(e.getValue().asText()).matches()
                         || !e.getValue().asText().startsWith(e.getKey() + ".")) {
                     throw new IllegalArgumentException("acme.tokens: refused a malformed token or key authorization");

@@ -20,8 +20,7 @@ import java.nio.file.Path;
 public final class AdminClient {
 
     /** A status and a body. */
-    public record Response(int status, String body) {
-    }
+    public record Response(int status, String body) {}
 
     private static final long TIMEOUT_MS = 10_000;
     private static final int MAX_ANSWER = 64 << 20;
@@ -45,14 +44,20 @@ public final class AdminClient {
     }
 
     private Response call(String method, String path, byte[] body) throws IOException {
-        StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.0\r\n")
+        StringBuilder head = new StringBuilder(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.0\r\n")
                 .append("Host: fleetgate-admin\r\nConnection: close\r\n");
         if (body != null) {
-            head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+            head.append("Content-Type: application/json\r\nContent-Length: ")
+                    .append(body.length)
+                    .append("\r\n");
         }
         head.append("\r\n");
         byte[] h = head.toString().getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer out = ByteBuffer.allocate(h.length + (body == null ? 0 : body.length)).put(h);
+        ByteBuffer out =
+                ByteBuffer.allocate(h.length + (body == null ? 0 : body.length)).put(h);
         if (body != null) {
             out.put(body);
         }

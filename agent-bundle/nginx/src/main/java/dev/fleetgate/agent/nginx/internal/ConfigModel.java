@@ -1,8 +1,5 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +9,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What the templates render, and the routing document Lua gets: built from a {@link Spec} and the
@@ -24,11 +25,26 @@ import java.util.TreeMap;
  * @param files  other files of the generation, by path relative to it (none today)
  * @param routes the routing document (see {@code lua/fleetgate.lua}), not rendered into a file of the generation
  */
-public record ConfigModel(String confDir, String workDir, String generation, List<String> modules,
-        String workerProcesses, int workerConnections, String luaPackagePath, String peersDictSize,
-        String unavailableSocket, String adminSocket, int adminPort, int serverNamesHashMaxSize,
-        String routesFile, String peersFile, int keepalive, String maxBodyCeiling, List<Listener> listeners,
-        ObjectNode routes, Map<String, byte[]> files) {
+public record ConfigModel(
+        String confDir,
+        String workDir,
+        String generation,
+        List<String> modules,
+        String workerProcesses,
+        int workerConnections,
+        String luaPackagePath,
+        String peersDictSize,
+        String unavailableSocket,
+        String adminSocket,
+        int adminPort,
+        int serverNamesHashMaxSize,
+        String routesFile,
+        String peersFile,
+        int keepalive,
+        String maxBodyCeiling,
+        List<Listener> listeners,
+        ObjectNode routes,
+        Map<String, byte[]> files) {
 
     /** Handler name of the ACME http-01 location; tokens are served from {@code <workDir>/acme/}. */
     public static final String ACME_HANDLER = "acme-challenge";
@@ -40,23 +56,21 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
     static final String MAX_BODY_CEILING = "1024m";
 
     /** One {@code server} block: every site listening on this address:port. */
-    public record Listener(String key, String listen, boolean ssl, String fallbackCertificate, String fallbackKey) {
-    }
+    public record Listener(String key, String listen, boolean ssl, String fallbackCertificate, String fallbackKey) {}
 
-    public record Header(String name, String value) {
-    }
+    public record Header(String name, String value) {}
 
     /** Request headers nginx sets unless the spec names them (case-insensitive), through {@code $fg_h_*}. */
-    static final List<String> DEFAULT_PROXY_HEADERS = List.of("Host", "X-Real-IP", "X-Forwarded-For",
-            "X-Forwarded-Proto", "X-Forwarded-Host");
+    static final List<String> DEFAULT_PROXY_HEADERS =
+            List.of("Host", "X-Real-IP", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host");
 
     /**
      * @param confDir    absolute directory of the generation being rendered
      * @param generation its name, served at {@code /generation} on the admin port once live
      * @throws IllegalArgumentException when the spec holds a value the driver refuses
      */
-    public static ConfigModel build(Spec spec, NginxSettings settings, String confDir, String unavailableSocket,
-            String generation) {
+    public static ConfigModel build(
+            Spec spec, NginxSettings settings, String confDir, String unavailableSocket, String generation) {
         Map<String, Spec.Upstream> upstreams = new LinkedHashMap<>();
         for (int i = 0; i < spec.upstreams().size(); i++) {
             Spec.Upstream u = spec.upstreams().get(i);
@@ -87,22 +101,48 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
             if (!siteIds.add(SafeValues.id(f + ".id", site.id()))) {
                 throw SafeValues.refused(f + ".id", "is not unique: " + site.id());
             }
-            SiteBlocks.build(site, f, settings, upstreams, globalRules, listens, listeners, sites, certificates,
-                    spec.maintenance(site.id()), spec.problems(site.id()));
+            SiteBlocks.build(
+                    site,
+                    f,
+                    settings,
+                    upstreams,
+                    globalRules,
+                    listens,
+                    listeners,
+                    sites,
+                    certificates,
+                    spec.maintenance(site.id()),
+                    spec.problems(site.id()));
         }
         List<Listener> blocks = new ArrayList<>();
         String fallback = settings.workDir().resolve("tls").toString();
-        listens.forEach((listen, ssl) -> blocks.add(new Listener(listen, listen, ssl, fallback + "/fallback.crt",
-                fallback + "/fallback.key")));
-        return new ConfigModel(confDir, settings.workDir().toString(), generation, settings.luaModules(),
-                settings.workerProcesses(), settings.workerConnections(), luaPath(confDir, settings),
-                settings.peersDictSize(), unavailableSocket, settings.adminSocket().toString(), settings.adminPort(), 512,
-                settings.workDir().resolve(ROUTES_FILE).toString(), settings.workDir().resolve(PEERS_FILE).toString(),
-                KEEPALIVE, MAX_BODY_CEILING, blocks, routes, new TreeMap<>());
+        listens.forEach((listen, ssl) ->
+                blocks.add(new Listener(listen, listen, ssl, fallback + "/fallback.crt", fallback + "/fallback.key")));
+        return new ConfigModel(
+                confDir,
+                settings.workDir().toString(),
+                generation,
+                settings.luaModules(),
+                settings.workerProcesses(),
+                settings.workerConnections(),
+                luaPath(confDir, settings),
+                settings.peersDictSize(),
+                unavailableSocket,
+                settings.adminSocket().toString(),
+                settings.adminPort(),
+                512,
+                settings.workDir().resolve(ROUTES_FILE).toString(),
+                settings.workDir().resolve(PEERS_FILE).toString(),
+                KEEPALIVE,
+                MAX_BODY_CEILING,
+                blocks,
+                routes,
+                new TreeMap<>());
     }
 
     /** Files in the working directory (0600) that {@code init_by_lua} reads when a new master starts. */
     static final String ROUTES_FILE = "routes.json";
+
     static final String PEERS_FILE = "peers.json";
 
     /** @return whether a TLS listener is part of the configuration (it needs the fallback certificate) */
@@ -151,7 +191,9 @@ public record ConfigModel(String confDir, String workDir, String generation, Lis
     }
 
     private static String luaPath(String confDir, NginxSettings settings) {
-        String extra = settings.luaPackagePath().isEmpty() ? "" : settings.luaPackagePath().replaceAll(";+$", "") + ";";
+        String extra = settings.luaPackagePath().isEmpty()
+                ? ""
+                : settings.luaPackagePath().replaceAll(";+$", "") + ";";
         return confDir + "/lua/?.lua;" + extra + ";";
     }
 }

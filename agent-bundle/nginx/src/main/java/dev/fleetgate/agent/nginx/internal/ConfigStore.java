@@ -10,13 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -103,9 +103,23 @@ public final class ConfigStore {
         Path tmpCrt = dir.resolve("fallback.crt.tmp");
         Files.deleteIfExists(tmpKey);
         Files.createFile(tmpKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        NginxProcess.Result r = NginxProcess.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=fleetgate-fallback", "-days", "36500",
-                "-keyout", tmpKey.toString(), "-out", tmpCrt.toString()));
+        NginxProcess.Result r = NginxProcess.run(List.of(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-subj",
+                "/CN=fleetgate-fallback",
+                "-days",
+                "36500",
+                "-keyout",
+                tmpKey.toString(),
+                "-out",
+                tmpCrt.toString()));
         if (!r.ok()) {
             throw new IOException("openssl could not create the fallback certificate: " + r.output());
         }
@@ -161,7 +175,8 @@ public final class ConfigStore {
             Files.createDirectories(file.getParent());
             if (e.getKey().endsWith(".key")) {
                 Files.deleteIfExists(file);
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             Files.write(file, e.getValue());
         }
@@ -215,7 +230,8 @@ public final class ConfigStore {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> list = Files.list(workDir)) {
             list.filter(p -> p.getFileName().toString().matches("conf\\.[0-9]+"))
-                    .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).forEach(out::add);
+                    .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                    .forEach(out::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

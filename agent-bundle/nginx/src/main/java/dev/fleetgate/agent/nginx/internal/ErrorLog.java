@@ -12,8 +12,7 @@ final class ErrorLog {
 
     private static final int MAX_BYTES = 64 * 1024;
 
-    private ErrorLog() {
-    }
+    private ErrorLog() {}
 
     /** @return the [emerg] and [alert] lines written after {@code offset}, joined, or null when there are none */
     static String problemsSince(Path log, long offset) {

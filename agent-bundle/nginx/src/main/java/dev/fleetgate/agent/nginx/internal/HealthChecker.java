@@ -28,8 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class HealthChecker implements AutoCloseable {
 
     /** What to check, by key (the upstream name, host and port). */
-    public record CheckTarget(String key, String host, int port, Spec.HealthCheck check, HealthState.Status initial) {
-    }
+    public record CheckTarget(String key, String host, int port, Spec.HealthCheck check, HealthState.Status initial) {}
 
     /** Checks one target: null when healthy, else the reason. */
     @FunctionalInterface
@@ -93,7 +92,8 @@ public final class HealthChecker implements AutoCloseable {
                 schedule(e, 0);
                 firsts.add(e.first);
             } else if (!e.target.equals(t)) {
-                boolean reschedule = e.target.check().intervalSeconds() != t.check().intervalSeconds();
+                boolean reschedule =
+                        e.target.check().intervalSeconds() != t.check().intervalSeconds();
                 e.target = t;
                 e.state.limits(t.check().rise(), t.check().fall());
                 if (reschedule) {
@@ -124,8 +124,8 @@ public final class HealthChecker implements AutoCloseable {
 
     private void schedule(Entry e, long delayMillis) {
         if (!pool.isShutdown()) {
-            e.future = pool.scheduleWithFixedDelay(() -> run(e), delayMillis,
-                    e.target.check().intervalSeconds() * 1000L, TimeUnit.MILLISECONDS);
+            e.future = pool.scheduleWithFixedDelay(
+                    () -> run(e), delayMillis, e.target.check().intervalSeconds() * 1000L, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -176,7 +176,7 @@ public final class HealthChecker implements AutoCloseable {
             String authority = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + path + " HTTP/1.1\r\nHost: " + authority
-                    + "\r\nUser-Agent: fleetgate-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                            + "\r\nUser-Agent: fleetgate-health-check\r\nAccept: */*\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String line = statusLine(socket.getInputStream(), deadline);

@@ -8,7 +8,11 @@ package dev.fleetgate.agent.nginx.internal;
  */
 public final class HealthState {
 
-    public enum Status { PENDING, UP, DOWN }
+    public enum Status {
+        PENDING,
+        UP,
+        DOWN
+    }
 
     private int rise;
     private int fall;

@@ -1,9 +1,5 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +18,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Reads nginx's access or error log for the {@code logs.nginx} task: the last lines, or the lines after a
  * cursor, optionally filtered, bounded in lines and bytes. The cursor names the file (its inode) and an offset,
@@ -30,8 +31,7 @@ import java.util.Objects;
 public final class LogQuery {
 
     /** What the task asked for. */
-    public record Request(String log, int tail, String cursor, String filter, int limit, int maxBytes) {
-    }
+    public record Request(String log, int tail, String cursor, String filter, int limit, int maxBytes) {}
 
     private static final int MAX_LINE = 16 * 1024;
     private static final long MAX_SCAN = 32L * 1024 * 1024;
@@ -53,9 +53,15 @@ public final class LogQuery {
         int limit = p.path("limit").asInt(500);
         int maxBytes = p.path("maxBytes").asInt(262_144);
         String filter = p.hasNonNull("filter") ? p.get("filter").asText() : null;
-        if (tail < 0 || tail > 5000 || limit < 1 || limit > 5000 || maxBytes < 1 || maxBytes > 4 * 1024 * 1024
+        if (tail < 0
+                || tail > 5000
+                || limit < 1
+                || limit > 5000
+                || maxBytes < 1
+                || maxBytes > 4 * 1024 * 1024
                 || (filter != null && filter.length() > 500)) {
-            throw new IllegalArgumentException("tail 0..5000, limit 1..5000, maxBytes 1..4194304, filter up to 500 characters");
+            throw new IllegalArgumentException(
+                    "tail 0..5000, limit 1..5000, maxBytes 1..4194304, filter up to 500 characters");
         }
         String cursor = p.hasNonNull("cursor") ? p.get("cursor").asText() : null;
         return new Request(log, tail, cursor, filter == null || filter.isEmpty() ? null : filter, limit, maxBytes);
@@ -226,14 +232,18 @@ public final class LogQuery {
     }
 
     private static String cut(String line) {
-        return dev.fleetgate.agent.StorableText.clean(line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "…");
+        return dev.fleetgate.agent.StorableText.clean(
+                line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "…");
     }
 
     private static ObjectNode result(String log, List<String> lines, boolean truncated, String cursor) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode array = out.putArray("lines");
         for (String line : lines) {
-            array.addObject().put("timestamp", timestamp(log, line)).put("stream", log).put("text", line);
+            array.addObject()
+                    .put("timestamp", timestamp(log, line))
+                    .put("stream", log)
+                    .put("text", line);
         }
         out.put("cursor", cursor);
         out.put("truncated", truncated);
@@ -248,8 +258,10 @@ public final class LogQuery {
                 return millis > 0 ? java.time.Instant.ofEpochMilli(millis).toString() : null;
             }
             if (line.length() >= 19) {
-                return LocalDateTime.parse(line.substring(0, 19), ERROR_TIME).atZone(ZoneId.systemDefault())
-                        .toInstant().toString();
+                return LocalDateTime.parse(line.substring(0, 19), ERROR_TIME)
+                        .atZone(ZoneId.systemDefault())
+                        .toInstant()
+                        .toString();
             }
         } catch (IOException | RuntimeException e) {
             // not a line of ours
@@ -258,8 +270,10 @@ public final class LogQuery {
     }
 
     private static String encode(Object key, long offset) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("v1|" + Objects.toString(key, "none") + "|" + offset).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                        ("v1|" + Objects.toString(key, "none") + "|" + offset).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String[] decode(String cursor) {

@@ -25,10 +25,13 @@ public @interface NginxConfiguration {
     @AttributeDefinition(description = "address the proxy listens on (an IPv4 literal, or * for all)")
     String listenAddress() default "0.0.0.0";
 
-    @AttributeDefinition(description = "loopback port serving only /nginx_status (stub_status) for the metrics collector; the admin API is on <workDir>/admin/admin.sock")
+    @AttributeDefinition(
+            description =
+                    "loopback port serving only /nginx_status (stub_status) for the metrics collector; the admin API is on <workDir>/admin/admin.sock")
     int adminPort() default 18081;
 
-    @AttributeDefinition(description = "working directory (config generations, logs, pid, temp); empty = <stateDir>/nginx")
+    @AttributeDefinition(
+            description = "working directory (config generations, logs, pid, temp); empty = <stateDir>/nginx")
     String workDir() default "";
 
     @AttributeDefinition(description = "nginx worker_processes: a number or auto")
@@ -37,10 +40,15 @@ public @interface NginxConfiguration {
     @AttributeDefinition(description = "nginx worker_connections")
     int workerConnections() default 4096;
 
-    @AttributeDefinition(description = "dynamic modules loaded first, comma-separated (Debian: libnginx-mod-http-ndk, libnginx-mod-http-lua)")
-    String luaModules() default "/usr/lib/nginx/modules/ndk_http_module.so,/usr/lib/nginx/modules/ngx_http_lua_module.so";
+    @AttributeDefinition(
+            description =
+                    "dynamic modules loaded first, comma-separated (Debian: libnginx-mod-http-ndk, libnginx-mod-http-lua)")
+    String luaModules() default
+            "/usr/lib/nginx/modules/ndk_http_module.so,/usr/lib/nginx/modules/ngx_http_lua_module.so";
 
-    @AttributeDefinition(description = "extra lua_package_path entries before the defaults (;; is appended); empty = nginx's defaults")
+    @AttributeDefinition(
+            description =
+                    "extra lua_package_path entries before the defaults (;; is appended); empty = nginx's defaults")
     String luaPackagePath() default "";
 
     @AttributeDefinition(description = "size of the lua_shared_dict holding the peers, e.g. 16m")
@@ -49,7 +57,8 @@ public @interface NginxConfiguration {
     @AttributeDefinition(description = "threads running active health checks")
     int healthCheckThreads() default 4;
 
-    @AttributeDefinition(description = "the access log is rotated (one old file kept) when it grows past this many bytes; 0 = never")
+    @AttributeDefinition(
+            description = "the access log is rotated (one old file kept) when it grows past this many bytes; 0 = never")
     long accessLogMaxBytes() default 64L * 1024 * 1024;
 
     @AttributeDefinition(description = "how often the access log is read, in milliseconds")

@@ -1,21 +1,26 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.Task;
-import dev.fleetgate.agent.TaskHandler;
 import java.util.Map;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.Task;
+import dev.fleetgate.agent.TaskHandler;
 
 /**
  * Task type {@code logs.nginx}: payload {@code {"log": "access"|"error", "tail", "cursor", "filter", "limit",
  * "maxBytes"}} → {@code {"lines": [{"timestamp", "stream", "text"}], "cursor", "truncated"}} (see
  * {@link LogQuery}).
  */
-@Component(property = TaskHandler.TYPE + "=logs.nginx", configurationPid = NginxConfiguration.PID,
+@Component(
+        property = TaskHandler.TYPE + "=logs.nginx",
+        configurationPid = NginxConfiguration.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class NginxLogsHandler implements TaskHandler {
 

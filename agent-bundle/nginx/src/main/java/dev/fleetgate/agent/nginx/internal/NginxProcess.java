@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,8 @@ public final class NginxProcess {
                 return Optional.empty();
             }
             Path cmdline = Path.of("/proc", String.valueOf(pid), "cmdline");
-            if (Files.isReadable(cmdline) && !Files.readString(cmdline, StandardCharsets.ISO_8859_1).contains("nginx")) {
+            if (Files.isReadable(cmdline)
+                    && !Files.readString(cmdline, StandardCharsets.ISO_8859_1).contains("nginx")) {
                 return Optional.empty();
             }
             return Optional.of(pid);
@@ -160,8 +161,10 @@ public final class NginxProcess {
     static Result run(List<String> command) throws IOException {
         Path out = Files.createTempFile("fleetgate-nginx", ".out");
         try {
-            Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
-                    .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            Process p = new ProcessBuilder(new ArrayList<>(command))
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

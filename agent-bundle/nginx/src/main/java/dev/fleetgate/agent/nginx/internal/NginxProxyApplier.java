@@ -1,9 +1,5 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.ServiceEndpoints;
-import dev.fleetgate.agent.StateApplier;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -14,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -24,13 +21,22 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.ServiceEndpoints;
+import dev.fleetgate.agent.StateApplier;
+
 /**
  * The {@code proxy} section applier: runs the agent's nginx through a {@link ProxyDriver}, merges the ready
  * endpoints of every {@link ServiceEndpoints} into the upstreams (no reload), reports {@code status.proxy} and
  * asks for a sync when a target's health changes.
  */
-@Component(service = StateApplier.class, property = StateApplier.SECTION + "=proxy",
-        configurationPid = NginxConfiguration.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(
+        service = StateApplier.class,
+        property = StateApplier.SECTION + "=proxy",
+        configurationPid = NginxConfiguration.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = NginxConfiguration.class)
 public final class NginxProxyApplier implements StateApplier {
 
@@ -51,8 +57,12 @@ public final class NginxProxyApplier implements StateApplier {
             return t;
         });
         this.maintenance = executor;
-        LOG.log(Level.INFO, "nginx driver: work dir {0}, http port {1}, admin port {2}", settings.workDir(),
-                String.valueOf(settings.httpPort()), String.valueOf(settings.adminPort()));
+        LOG.log(
+                Level.INFO,
+                "nginx driver: work dir {0}, http port {1}, admin port {2}",
+                settings.workDir(),
+                String.valueOf(settings.httpPort()),
+                String.valueOf(settings.adminPort()));
         maintenance.execute(driver::start);
         maintenance.scheduleWithFixedDelay(driver::tick, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
     }
@@ -67,7 +77,9 @@ public final class NginxProxyApplier implements StateApplier {
         return driver.status();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addEndpoints(ServiceEndpoints provider) {
         providers.put(provider, Boolean.TRUE);
@@ -98,8 +110,8 @@ public final class NginxProxyApplier implements StateApplier {
             Map<String, List<ServiceEndpoints.Endpoint>> merged = new LinkedHashMap<>();
             for (ServiceEndpoints p : providers.keySet()) {
                 try {
-                    p.endpoints().forEach((service, list) ->
-                            merged.computeIfAbsent(service, s -> new ArrayList<>()).addAll(list));
+                    p.endpoints().forEach((service, list) -> merged.computeIfAbsent(service, s -> new ArrayList<>())
+                            .addAll(list));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "a ServiceEndpoints provider failed", e);
                 }

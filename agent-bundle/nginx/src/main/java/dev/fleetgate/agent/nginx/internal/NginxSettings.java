@@ -11,9 +11,21 @@ import java.util.regex.Pattern;
  * @param workDir working directory: {@code conf -> conf.<n>} (the live generation), {@code logs/}, {@code tmp/},
  *                {@code nginx.pid}, {@code state.json}
  */
-public record NginxSettings(String nginxBinary, int httpPort, int httpsPort, String listenAddress, int adminPort,
-        Path workDir, String workerProcesses, int workerConnections, List<String> luaModules, String luaPackagePath,
-        String peersDictSize, int healthCheckThreads, long accessLogMaxBytes, long accessLogPollMillis) {
+public record NginxSettings(
+        String nginxBinary,
+        int httpPort,
+        int httpsPort,
+        String listenAddress,
+        int adminPort,
+        Path workDir,
+        String workerProcesses,
+        int workerConnections,
+        List<String> luaModules,
+        String luaPackagePath,
+        String peersDictSize,
+        int healthCheckThreads,
+        long accessLogMaxBytes,
+        long accessLogPollMillis) {
 
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,5}[km]?");
     private static final Pattern WORKERS = Pattern.compile("auto|[1-9][0-9]{0,3}");
@@ -32,8 +44,9 @@ public record NginxSettings(String nginxBinary, int httpPort, int httpsPort, Str
         port(httpsPort, "httpsPort");
         port(adminPort, "adminPort");
         if (workerConnections < 16 || healthCheckThreads < 1 || accessLogPollMillis < 10 || accessLogMaxBytes < 0) {
-            throw new IllegalArgumentException("workerConnections >= 16, healthCheckThreads >= 1, accessLogPollMillis >= 10,"
-                    + " accessLogMaxBytes >= 0");
+            throw new IllegalArgumentException(
+                    "workerConnections >= 16, healthCheckThreads >= 1, accessLogPollMillis >= 10,"
+                            + " accessLogMaxBytes >= 0");
         }
         luaModules = List.copyOf(luaModules);
     }
@@ -44,11 +57,25 @@ public record NginxSettings(String nginxBinary, int httpPort, int httpsPort, Str
      */
     public static NginxSettings from(NginxConfiguration config, Path stateDir) {
         String work = config.workDir();
-        return new NginxSettings(config.nginxBinary(), config.httpPort(), config.httpsPort(), config.listenAddress(),
-                config.adminPort(), (work.isBlank() ? stateDir.resolve("nginx") : Path.of(work)).toAbsolutePath().normalize(),
-                config.workerProcesses(), config.workerConnections(),
-                Arrays.stream(config.luaModules().split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-                config.luaPackagePath(), config.peersDictSize(), config.healthCheckThreads(), config.accessLogMaxBytes(),
+        return new NginxSettings(
+                config.nginxBinary(),
+                config.httpPort(),
+                config.httpsPort(),
+                config.listenAddress(),
+                config.adminPort(),
+                (work.isBlank() ? stateDir.resolve("nginx") : Path.of(work))
+                        .toAbsolutePath()
+                        .normalize(),
+                config.workerProcesses(),
+                config.workerConnections(),
+                Arrays.stream(config.luaModules().split(","))
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
+                        .toList(),
+                config.luaPackagePath(),
+                config.peersDictSize(),
+                config.healthCheckThreads(),
+                config.accessLogMaxBytes(),
                 config.accessLogPollMillis());
     }
 
@@ -84,8 +111,10 @@ public record NginxSettings(String nginxBinary, int httpPort, int httpsPort, Str
         if (path.toString().length() <= 100) {
             return path;
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "fleetgate-nginx-"
-                + Integer.toHexString(workDir.toString().hashCode()) + ".admin", "admin.sock");
+        return Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "fleetgate-nginx-" + Integer.toHexString(workDir.toString().hashCode()) + ".admin",
+                "admin.sock");
     }
 
     /** @return the {@code listen} address prefix for a port, e.g. {@code 127.0.0.1:80} */

@@ -1,10 +1,5 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -20,6 +15,13 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 
 /**
  * Keeps nginx's peers (in Lua) equal to the members of the upstreams and their health, without reloads: the
@@ -45,17 +47,22 @@ public final class PeerSync implements AutoCloseable {
     private volatile boolean dirty = true;
     private volatile String lastError;
 
-    public PeerSync(AdminClient admin, int healthThreads, HealthChecker.Probe probe, Runnable statusChanged,
+    public PeerSync(
+            AdminClient admin,
+            int healthThreads,
+            HealthChecker.Probe probe,
+            Runnable statusChanged,
             java.nio.file.Path peersFile) {
         this.admin = admin;
         this.peersFile = peersFile;
         this.statusChanged = statusChanged;
         this.health = new HealthChecker(healthThreads, probe, this::transition);
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "fleetgate-nginx-peers");
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor executor =
+                new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "fleetgate-nginx-peers");
+                    t.setDaemon(true);
+                    return t;
+                });
         executor.allowCoreThreadTimeOut(true);
         this.pusher = executor;
     }
@@ -68,8 +75,11 @@ public final class PeerSync implements AutoCloseable {
                 if (target.length == 2) {
                     String key = PeerTable.key(u.path("name").asText(), target[0], Integer.parseInt(target[1]));
                     String h = p.path("health").asText("");
-                    seeds.put(key, "up".equals(h) ? HealthState.Status.UP
-                            : "down".equals(h) ? HealthState.Status.DOWN : HealthState.Status.PENDING);
+                    seeds.put(
+                            key,
+                            "up".equals(h)
+                                    ? HealthState.Status.UP
+                                    : "down".equals(h) ? HealthState.Status.DOWN : HealthState.Status.PENDING);
                 }
             }
         }
@@ -89,7 +99,8 @@ public final class PeerSync implements AutoCloseable {
         List<CompletableFuture<Void>> firsts = refresh();
         if (!firsts.isEmpty()) {
             try {
-                CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new)).get(maxWaitMillis, TimeUnit.MILLISECONDS);
+                CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new))
+                        .get(maxWaitMillis, TimeUnit.MILLISECONDS);
             } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
                 // slow targets stay out of rotation until their check answers
             }
@@ -117,7 +128,8 @@ public final class PeerSync implements AutoCloseable {
             try {
                 AdminClient.Response r = admin.post("/peers", body.toString());
                 if (r.status() != 200) {
-                    throw new IOException("nginx admin /peers answered " + r.status() + ": " + r.body().trim());
+                    throw new IOException("nginx admin /peers answered " + r.status() + ": "
+                            + r.body().trim());
                 }
                 dirty = false;
                 lastError = null;
@@ -169,8 +181,11 @@ public final class PeerSync implements AutoCloseable {
         for (PeerTable.Member m : current) {
             if (seen.add(m.serviceId() + "|" + m.host() + "|" + m.port())) {
                 ObjectNode t = out.addObject();
-                t.put("serviceId", m.serviceId()).put("upstream", m.upstream()).put("host", m.host())
-                        .put("port", m.port()).put("healthy", health.inRotation(m.key()));
+                t.put("serviceId", m.serviceId())
+                        .put("upstream", m.upstream())
+                        .put("host", m.host())
+                        .put("port", m.port())
+                        .put("healthy", health.inRotation(m.key()));
                 t.put("health", healthOf(m.key()));
             }
         }
@@ -200,7 +215,9 @@ public final class PeerSync implements AutoCloseable {
     }
 
     private String healthOf(String key) {
-        return health.status(key).map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("none");
+        return health.status(key)
+                .map(s -> s.name().toLowerCase(java.util.Locale.ROOT))
+                .orElse("none");
     }
 
     private void transition() {

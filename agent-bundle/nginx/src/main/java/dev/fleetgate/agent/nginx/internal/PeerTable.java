@@ -1,9 +1,5 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -14,6 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
+
 /**
  * The members of every upstream: the spec's targets, then the ready endpoints of the upstream's service
  * ({@code ServiceEndpoints}) that the spec does not list already. From them it derives what the health checker
@@ -22,9 +24,17 @@ import java.util.function.Function;
 public final class PeerTable {
 
     /** One member of an upstream; {@code key} identifies it for the health checker. */
-    public record Member(String key, String upstream, String serviceId, String host, int port, int weight,
-            boolean backup, Integer maxFails, Integer failTimeoutSeconds, Spec.HealthCheck check) {
-    }
+    public record Member(
+            String key,
+            String upstream,
+            String serviceId,
+            String host,
+            int port,
+            int weight,
+            boolean backup,
+            Integer maxFails,
+            Integer failTimeoutSeconds,
+            Spec.HealthCheck check) {}
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -54,11 +64,21 @@ public final class PeerTable {
                 Spec.Target t = u.targets().get(i);
                 String host = SafeValues.host("upstreams." + u.name() + ".targets[" + i + "].host", t.host());
                 if (seen.add(host + ":" + t.port())) {
-                    out.add(new Member(key(u.name(), host, t.port()), u.name(), u.serviceId(), host, t.port(),
-                            t.weight(), t.backup(), t.maxFails(), t.failTimeoutSeconds(), u.healthCheck()));
+                    out.add(new Member(
+                            key(u.name(), host, t.port()),
+                            u.name(),
+                            u.serviceId(),
+                            host,
+                            t.port(),
+                            t.weight(),
+                            t.backup(),
+                            t.maxFails(),
+                            t.failTimeoutSeconds(),
+                            u.healthCheck()));
                 }
             }
-            for (Endpoint e : u.serviceId() == null ? List.<Endpoint>of() : endpoints.getOrDefault(u.serviceId(), List.of())) {
+            for (Endpoint e :
+                    u.serviceId() == null ? List.<Endpoint>of() : endpoints.getOrDefault(u.serviceId(), List.of())) {
                 String host;
                 try {
                     host = SafeValues.host("endpoint " + e.id(), e.host());
@@ -66,8 +86,17 @@ public final class PeerTable {
                     continue;
                 }
                 if (e.port() > 0 && e.port() < 65536 && seen.add(host + ":" + e.port())) {
-                    out.add(new Member(key(u.name(), host, e.port()), u.name(), u.serviceId(), host, e.port(),
-                            Math.max(1, Math.min(100, e.weight())), false, null, null, u.healthCheck()));
+                    out.add(new Member(
+                            key(u.name(), host, e.port()),
+                            u.name(),
+                            u.serviceId(),
+                            host,
+                            e.port(),
+                            Math.max(1, Math.min(100, e.weight())),
+                            false,
+                            null,
+                            null,
+                            u.healthCheck()));
                 }
             }
         }
@@ -79,10 +108,16 @@ public final class PeerTable {
         List<HealthChecker.CheckTarget> out = new ArrayList<>();
         for (Member m : members) {
             if (m.check() != null) {
-                SafeValues.httpPath("upstreams." + m.upstream() + ".healthCheck.path", m.check().path());
+                SafeValues.httpPath(
+                        "upstreams." + m.upstream() + ".healthCheck.path",
+                        m.check().path());
                 Spec.HealthCheck c = m.check();
-                Spec.HealthCheck bounded = new Spec.HealthCheck(c.path(), Math.max(1, c.intervalSeconds()),
-                        Math.max(1, c.timeoutSeconds()), Math.max(1, c.fall()), Math.max(1, c.rise()));
+                Spec.HealthCheck bounded = new Spec.HealthCheck(
+                        c.path(),
+                        Math.max(1, c.intervalSeconds()),
+                        Math.max(1, c.timeoutSeconds()),
+                        Math.max(1, c.fall()),
+                        Math.max(1, c.rise()));
                 out.add(new HealthChecker.CheckTarget(m.key(), m.host(), m.port(), bounded, initial.apply(m.key())));
             }
         }
@@ -102,8 +137,12 @@ public final class PeerTable {
             String state = health.apply(m.key());
             for (String address : addresses(m.host())) {
                 ObjectNode p = peers.get(m.upstream()).addObject();
-                p.put("host", address).put("port", m.port()).put("weight", m.weight()).put("backup", m.backup())
-                        .put("up", "up".equals(state) || "none".equals(state)).put("health", state)
+                p.put("host", address)
+                        .put("port", m.port())
+                        .put("weight", m.weight())
+                        .put("backup", m.backup())
+                        .put("up", "up".equals(state) || "none".equals(state))
+                        .put("health", state)
                         .put("target", m.host() + ":" + m.port());
                 if (m.maxFails() != null) {
                     p.put("maxFails", m.maxFails());
@@ -152,4 +191,3 @@ public final class PeerTable {
         }
     }
 }
-

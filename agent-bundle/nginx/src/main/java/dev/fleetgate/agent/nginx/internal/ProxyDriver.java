@@ -1,9 +1,5 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -14,6 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 
 /**
  * Applies proxy specs to the agent's own nginx. A spec is rendered against the live generation first: when
@@ -58,7 +60,11 @@ public final class ProxyDriver implements AutoCloseable {
         this.nginx = new NginxProcess(settings.nginxBinary(), settings.pidFile());
         this.store = new ConfigStore(settings.workDir());
         this.admin = new AdminClient(settings.adminSocket());
-        this.peers = new PeerSync(admin, settings.healthCheckThreads(), probe, statusChanged,
+        this.peers = new PeerSync(
+                admin,
+                settings.healthCheckThreads(),
+                probe,
+                statusChanged,
                 settings.workDir().resolve(ConfigModel.PEERS_FILE));
         this.state = new StateFile(settings.workDir().resolve("state.json"));
     }
@@ -88,7 +94,10 @@ public final class ProxyDriver implements AutoCloseable {
         store.prepare();
         ConfigStore.prepareAdminDir(settings.adminSocket().getParent());
         if (nginx.running()) {
-            LOG.log(Level.INFO, "adopting the running nginx (pid {0})", String.valueOf(nginx.pid().orElse(-1L)));
+            LOG.log(
+                    Level.INFO,
+                    "adopting the running nginx (pid {0})",
+                    String.valueOf(nginx.pid().orElse(-1L)));
             try {
                 AdminClient.Response check = admin.get("/check");
                 if (check.status() == 200) {
@@ -147,7 +156,11 @@ public final class ProxyDriver implements AutoCloseable {
         String socket = unavailableSocket();
         Optional<Path> live = store.current();
         if (live.isPresent() && liveFiles != null) {
-            ConfigModel model = ConfigModel.build(spec, settings, live.get().toString(), socket,
+            ConfigModel model = ConfigModel.build(
+                    spec,
+                    settings,
+                    live.get().toString(),
+                    socket,
                     live.get().getFileName().toString());
             Map<String, byte[]> files = renderer.render(model);
             if (ConfigStore.sameFiles(files, liveFiles) && nginx.running()) {
@@ -207,7 +220,10 @@ public final class ProxyDriver implements AutoCloseable {
                 awaitGeneration(name, errorLogOffset);
                 t3 = System.nanoTime();
                 if (!nginx.awaitRetired(oldWorkers, LOAD_TIMEOUT_MS)) {
-                    LOG.log(Level.WARNING, "old nginx workers still accept connections after {0} ms", String.valueOf(LOAD_TIMEOUT_MS));
+                    LOG.log(
+                            Level.WARNING,
+                            "old nginx workers still accept connections after {0} ms",
+                            String.valueOf(LOAD_TIMEOUT_MS));
                 }
                 reloads++;
                 lastReloadAt = Instant.now();
@@ -220,9 +236,16 @@ public final class ProxyDriver implements AutoCloseable {
             liveFiles = files;
             committed(rev, body, running ? "reload" : "start");
             long t4 = System.nanoTime();
-            LOG.log(Level.INFO, "nginx now serves {0} (revision {1}): render {2} ms, nginx -t {3} ms, reload {4} ms,"
-                    + " old workers retired {5} ms", name, String.valueOf(rev), ms(t1 - t0), ms(t2 - t1),
-                    ms(t3 == 0 ? 0 : t3 - tReload), ms(t3 == 0 ? 0 : t4 - t3));
+            LOG.log(
+                    Level.INFO,
+                    "nginx now serves {0} (revision {1}): render {2} ms, nginx -t {3} ms, reload {4} ms,"
+                            + " old workers retired {5} ms",
+                    name,
+                    String.valueOf(rev),
+                    ms(t1 - t0),
+                    ms(t2 - t1),
+                    ms(t3 == 0 ? 0 : t3 - tReload),
+                    ms(t3 == 0 ? 0 : t4 - t3));
         } catch (Exception e) {
             if (swapped && live.isPresent()) {
                 store.activate(live.get());
@@ -267,12 +290,19 @@ public final class ProxyDriver implements AutoCloseable {
         }
         pushedPid = nginx.pid().orElse(-1L);
         committed(rev, body, "dynamic");
-        LOG.log(Level.INFO, "revision {0} applied without reload in {1} ms (upstreams {2} ms, peers {3} ms, routes {4} ms)",
-                String.valueOf(rev), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
+        LOG.log(
+                Level.INFO,
+                "revision {0} applied without reload in {1} ms (upstreams {2} ms, peers {3} ms, routes {4} ms)",
+                String.valueOf(rev),
+                ms(System.nanoTime() - t0),
+                ms(t1 - t0),
+                ms(t2 - t1),
+                ms(t3 - t2));
     }
 
-    private void rollback(boolean peersChanged, List<Spec.Upstream> previousUpstreams, boolean routesChanged,
-            String previousRoutes) throws InterruptedException {
+    private void rollback(
+            boolean peersChanged, List<Spec.Upstream> previousUpstreams, boolean routesChanged, String previousRoutes)
+            throws InterruptedException {
         try {
             if (routesChanged && previousRoutes != null && nginx.running()) {
                 pushRoutes(previousRoutes);
@@ -373,7 +403,8 @@ public final class ProxyDriver implements AutoCloseable {
                 throw new IOException("nginx did not load the new configuration: " + emerg);
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("nginx did not load the new configuration within " + LOAD_TIMEOUT_MS / 1000 + " s");
+                throw new IOException(
+                        "nginx did not load the new configuration within " + LOAD_TIMEOUT_MS / 1000 + " s");
             }
             try {
                 Thread.sleep(5);
@@ -447,8 +478,12 @@ public final class ProxyDriver implements AutoCloseable {
         if (path.length() <= 100) {
             return path;
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "fleetgate-nginx-"
-                + Integer.toHexString(settings.workDir().toString().hashCode()) + ".sock").toString();
+        return Path.of(
+                        System.getProperty("java.io.tmpdir"),
+                        "fleetgate-nginx-"
+                                + Integer.toHexString(
+                                        settings.workDir().toString().hashCode()) + ".sock")
+                .toString();
     }
 
     private static long size(Path file) {

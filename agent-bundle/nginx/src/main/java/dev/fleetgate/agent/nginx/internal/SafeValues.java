@@ -21,12 +21,14 @@ public final class SafeValues {
     private static final Pattern HTTP_PATH = Pattern.compile("/[A-Za-z0-9._~!&()*+,=:@%/?-]{0,1023}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|[0-9a-fA-F:.]{2,45}");
     private static final Pattern FILE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final Pattern IPV4_CIDR = Pattern.compile("(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(/([0-9]|[12][0-9]|3[0-2]))?");
-    private static final Pattern IPV6_CIDR = Pattern.compile("[0-9a-fA-F:]{2,39}(/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?");
-    private static final Pattern CONTENT_TYPE = Pattern.compile("([A-Za-z0-9.+-]{1,64}/[A-Za-z0-9.+-]{1,64})(\\s*;\\s*charset=([A-Za-z0-9_-]{1,32}))?");
+    private static final Pattern IPV4_CIDR = Pattern.compile(
+            "(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}(/([0-9]|[12][0-9]|3[0-2]))?");
+    private static final Pattern IPV6_CIDR =
+            Pattern.compile("[0-9a-fA-F:]{2,39}(/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?");
+    private static final Pattern CONTENT_TYPE =
+            Pattern.compile("([A-Za-z0-9.+-]{1,64}/[A-Za-z0-9.+-]{1,64})(\\s*;\\s*charset=([A-Za-z0-9_-]{1,32}))?");
 
-    private SafeValues() {
-    }
+    private SafeValues() {}
 
     /**
      * Refuses a value with a character that nginx's parser treats specially, or a control character.
@@ -92,12 +94,15 @@ public final class SafeValues {
 
     /** A health check request target: a path and an optional query. */
     public static String httpPath(String field, String value) {
-        return matching(field, value, HTTP_PATH, "must start with '/' and hold only RFC 3986 path and query characters");
+        return matching(
+                field, value, HTTP_PATH, "must start with '/' and hold only RFC 3986 path and query characters");
     }
 
     /** A target host: an IP literal (brackets removed) or a host name. */
     public static String host(String field, String value) {
-        String host = value != null && value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value;
+        String host = value != null && value.startsWith("[") && value.endsWith("]")
+                ? value.substring(1, value.length() - 1)
+                : value;
         return matching(field, host, HOST, "must be an IP address or a host name");
     }
 
@@ -113,7 +118,8 @@ public final class SafeValues {
     /** An access rule source: {@code all}, an IPv4 or IPv6 address or CIDR block. */
     public static String source(String field, String value) {
         text(field, value, 64);
-        if (!"all".equals(value) && !IPV4_CIDR.matcher(value).matches()
+        if (!"all".equals(value)
+                && !IPV4_CIDR.matcher(value).matches()
                 && !(value.contains(":") && IPV6_CIDR.matcher(value).matches())) {
             throw refused(field, "must be 'all' or an IP address or CIDR block");
         }
@@ -149,8 +155,9 @@ public final class SafeValues {
         return value;
     }
 
-    private static final byte[] AWS_IPV6_METADATA = {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0x02, 0x54};
+    private static final byte[] AWS_IPV6_METADATA = {
+        (byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54
+    };
 
     /**
      * @return whether an address is link-local ({@code 169.254.0.0/16}, {@code fe80::/10}, which holds the cloud

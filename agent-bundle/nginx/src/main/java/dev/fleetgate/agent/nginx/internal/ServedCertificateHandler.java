@@ -1,27 +1,31 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.Task;
-import dev.fleetgate.agent.TaskHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.Task;
+import dev.fleetgate.agent.TaskHandler;
 
 /**
  * Task type {@code tls.served} (certificates module): which certificate this agent's nginx presents for a name.
@@ -29,7 +33,9 @@ import org.osgi.service.component.annotations.Reference;
  * The handshake goes to the agent's own HTTPS listener (its configured address and port) with SNI; the chain is
  * not validated (only what is served is read) and no request is sent.
  */
-@Component(property = TaskHandler.TYPE + "=tls.served", configurationPid = NginxConfiguration.PID,
+@Component(
+        property = TaskHandler.TYPE + "=tls.served",
+        configurationPid = NginxConfiguration.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class ServedCertificateHandler implements TaskHandler {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
@@ -39,10 +45,12 @@ public final class ServedCertificateHandler implements TaskHandler {
     private final int port;
 
     @Activate
-    public ServedCertificateHandler(@Reference AgentContext agent, NginxConfiguration config,
-            Map<String, Object> properties) {
+    public ServedCertificateHandler(
+            @Reference AgentContext agent, NginxConfiguration config, Map<String, Object> properties) {
         NginxSettings s = NginxSettings.from(config, agent.stateDir());
-        this.host = "*".equals(s.listenAddress()) ? "127.0.0.1" : s.listenAddress().replace("[", "").replace("]", "");
+        this.host = "*".equals(s.listenAddress())
+                ? "127.0.0.1"
+                : s.listenAddress().replace("[", "").replace("]", "");
         this.port = s.httpsPort();
     }
 
@@ -53,7 +61,8 @@ public final class ServedCertificateHandler implements TaskHandler {
 
     @Override
     public JsonNode handle(Task task) throws Exception {
-        String name = task.payload() == null ? "" : task.payload().path("serverName").asText("");
+        String name =
+                task.payload() == null ? "" : task.payload().path("serverName").asText("");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("serverName: a lower-case host name");
         }
@@ -72,8 +81,8 @@ public final class ServedCertificateHandler implements TaskHandler {
             out.put("notAfter", leaf.getNotAfter().toInstant().toString());
             return out;
         } catch (IOException e) {
-            throw new IOException("TLS handshake with " + host + ":" + port + " for " + name + " failed: "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "TLS handshake with " + host + ":" + port + " for " + name + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -1,14 +1,15 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Turns one site of the spec into its entries of the routing document: one site entry named on each of its
@@ -16,12 +17,20 @@ import java.util.TreeSet;
  */
 final class SiteBlocks {
 
-    private SiteBlocks() {
-    }
+    private SiteBlocks() {}
 
-    static void build(Spec.Site site, String f, NginxSettings settings, Map<String, Spec.Upstream> upstreams,
-            List<String[]> globalRules, Map<String, Boolean> listens, ObjectNode listeners, ArrayNode sites,
-            ObjectNode certificates, JsonNode maintenance, JsonNode problems) {
+    static void build(
+            Spec.Site site,
+            String f,
+            NginxSettings settings,
+            Map<String, Spec.Upstream> upstreams,
+            List<String[]> globalRules,
+            Map<String, Boolean> listens,
+            ObjectNode listeners,
+            ArrayNode sites,
+            ObjectNode certificates,
+            JsonNode maintenance,
+            JsonNode problems) {
         String serviceId = site.serviceId() == null ? null : SafeValues.serviceId(f + ".serviceId", site.serviceId());
         if (site.serviceName() != null) {
             SafeValues.text(f + ".serviceName", site.serviceName(), 128);
@@ -31,7 +40,8 @@ final class SiteBlocks {
         }
         List<String> names = new ArrayList<>();
         for (int i = 0; i < site.serverNames().size(); i++) {
-            names.add(SafeValues.serverName(f + ".serverNames[" + i + "]", site.serverNames().get(i)));
+            names.add(SafeValues.serverName(
+                    f + ".serverNames[" + i + "]", site.serverNames().get(i)));
         }
         List<String> plain = new ArrayList<>();
         List<String> tls = new ArrayList<>();
@@ -45,8 +55,10 @@ final class SiteBlocks {
             String listen = settings.listen(port);
             Boolean before = listens.putIfAbsent(listen, l.tls());
             if (before != null && before != l.tls()) {
-                throw SafeValues.refused(f + ".listen[" + i + "]", "uses " + listen + " with" + (l.tls() ? "" : "out")
-                        + " TLS, another site without" + (l.tls() ? "" : "out") + " it");
+                throw SafeValues.refused(
+                        f + ".listen[" + i + "]",
+                        "uses " + listen + " with" + (l.tls() ? "" : "out") + " TLS, another site without"
+                                + (l.tls() ? "" : "out") + " it");
             }
             if (l.tls() && httpsPort == 0) {
                 httpsPort = port;
@@ -54,9 +66,10 @@ final class SiteBlocks {
             (l.tls() ? tls : plain).add(listen);
         }
         ObjectNode responseHeaders = JsonNodeFactory.instance.objectNode();
-        site.responseHeaders().forEach((name, value) -> responseHeaders.put(
-                SafeValues.headerName(f + ".responseHeaders." + name, name),
-                SafeValues.headerValue(f + ".responseHeaders." + name, value)));
+        site.responseHeaders()
+                .forEach((name, value) -> responseHeaders.put(
+                        SafeValues.headerName(f + ".responseHeaders." + name, name),
+                        SafeValues.headerValue(f + ".responseHeaders." + name, value)));
         String certificateId = null;
         if (!tls.isEmpty()) {
             Spec.Tls t = site.tls();
@@ -64,7 +77,8 @@ final class SiteBlocks {
                 throw SafeValues.refused(f + ".listen", "has a TLS listener but the site has no tls");
             }
             certificateId = SafeValues.fileId(f + ".tls.certificateId", t.certificateId());
-            certificates.putObject(certificateId)
+            certificates
+                    .putObject(certificateId)
                     .put("cert", pem(f + ".tls.certificatePem", t.certificatePem(), "CERTIFICATE"))
                     .put("key", pem(f + ".tls.privateKeyPem", t.privateKeyPem(), "PRIVATE KEY"));
             if (t.hstsMaxAgeSeconds() != null) {
@@ -104,7 +118,8 @@ final class SiteBlocks {
             }
         }
         // nginx's order: exact matches, then the longest prefix
-        prefix.sort((a, b) -> Integer.compare(b.path("path").asText().length(), a.path("path").asText().length()));
+        prefix.sort((a, b) -> Integer.compare(
+                b.path("path").asText().length(), a.path("path").asText().length()));
         exact.forEach(locations::add);
         prefix.forEach(locations::add);
         locations.forEach(l -> {
@@ -267,7 +282,8 @@ final class SiteBlocks {
                 if (s < 400 || s > 599 || !seen.add(s)) {
                     throw SafeValues.refused(pf + ".statuses", "must be distinct statuses 400..599 (" + s + ")");
                 }
-                out.putObject(String.valueOf(s)).put("type", type[1] == null ? type[0] : type[0] + "; charset=" + type[1])
+                out.putObject(String.valueOf(s))
+                        .put("type", type[1] == null ? type[0] : type[0] + "; charset=" + type[1])
                         .put("body", p.body() == null ? "" : p.body());
             }
         }

@@ -1,19 +1,20 @@
 package dev.fleetgate.agent.nginx.internal;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The body of the {@code proxy} section as the agent reads it (the core's {@code ProxySpec}; unknown fields are
  * ignored). Nothing here is trusted: {@link ConfigModel} validates every value it renders.
  */
-public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> accessRules,
-        Map<String, JsonNode> extensions) {
+public record Spec(
+        List<Site> sites, List<Upstream> upstreams, List<AccessRule> accessRules, Map<String, JsonNode> extensions) {
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -62,10 +63,21 @@ public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> 
         }
     }
 
-    public record Site(String id, String serviceId, String serviceName, List<String> serverNames, List<Listen> listen,
-            List<Location> locations, Tls tls, List<ErrorPage> errorPages, List<AccessRule> accessRules,
-            long maxBodyBytes, Timeouts timeouts, Map<String, String> requestHeaders,
-            Map<String, String> responseHeaders, boolean websockets) {
+    public record Site(
+            String id,
+            String serviceId,
+            String serviceName,
+            List<String> serverNames,
+            List<Listen> listen,
+            List<Location> locations,
+            Tls tls,
+            List<ErrorPage> errorPages,
+            List<AccessRule> accessRules,
+            long maxBodyBytes,
+            Timeouts timeouts,
+            Map<String, String> requestHeaders,
+            Map<String, String> responseHeaders,
+            boolean websockets) {
         public Site {
             serverNames = list(serverNames);
             listen = listen == null || listen.isEmpty() ? List.of(new Listen(null, false)) : List.copyOf(listen);
@@ -78,15 +90,16 @@ public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> 
         }
     }
 
-    public record Listen(Integer port, boolean tls) {
-    }
+    public record Listen(Integer port, boolean tls) {}
 
-    public record Location(String path, String match, String upstream, String handler) {
-    }
+    public record Location(String path, String match, String upstream, String handler) {}
 
-    public record Tls(String certificateId, String certificatePem, String privateKeyPem, boolean redirectHttp,
-            Long hstsMaxAgeSeconds) {
-    }
+    public record Tls(
+            String certificateId,
+            String certificatePem,
+            String privateKeyPem,
+            boolean redirectHttp,
+            Long hstsMaxAgeSeconds) {}
 
     public record ErrorPage(List<Integer> statuses, String contentType, String body) {
         public ErrorPage {
@@ -94,13 +107,16 @@ public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> 
         }
     }
 
-    public record AccessRule(String action, String source) {
-    }
+    public record AccessRule(String action, String source) {}
 
-    public record Timeouts(int connectSeconds, int readSeconds, int sendSeconds) {
-    }
+    public record Timeouts(int connectSeconds, int readSeconds, int sendSeconds) {}
 
-    public record Upstream(String name, String serviceId, String lbMethod, int keepalive, List<Target> targets,
+    public record Upstream(
+            String name,
+            String serviceId,
+            String lbMethod,
+            int keepalive,
+            List<Target> targets,
             HealthCheck healthCheck) {
         public Upstream {
             lbMethod = lbMethod == null ? "round_robin" : lbMethod;
@@ -112,15 +128,14 @@ public record Spec(List<Site> sites, List<Upstream> upstreams, List<AccessRule> 
         }
     }
 
-    public record Target(String host, int port, int weight, Integer maxFails, Integer failTimeoutSeconds,
-            boolean backup) {
+    public record Target(
+            String host, int port, int weight, Integer maxFails, Integer failTimeoutSeconds, boolean backup) {
         public Target {
             weight = weight <= 0 ? 1 : weight;
         }
     }
 
-    public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {
-    }
+    public record HealthCheck(String path, int intervalSeconds, int timeoutSeconds, int fall, int rise) {}
 
     private static <T> List<T> list(List<T> l) {
         return l == null ? List.of() : l.stream().filter(x -> x != null).toList();

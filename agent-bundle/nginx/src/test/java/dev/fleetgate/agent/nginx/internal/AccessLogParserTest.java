@@ -3,10 +3,12 @@ package dev.fleetgate.agent.nginx.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.fleetgate.agent.AccessLogEntry;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import dev.fleetgate.agent.AccessLogEntry;
 
 class AccessLogParserTest {
 

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 class AcmeTokenApplierTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,8 +24,10 @@ class AcmeTokenApplierTest {
     void writesEveryTokenAndRemovesThoseNoLongerSent(@TempDir Path work) throws Exception {
         Path dir = work.resolve("acme");
         AcmeTokenApplier a = new AcmeTokenApplier(dir);
-        a.apply(1, JSON.readTree("{\"tokens\":{\"" + T1 + "\":\"" + T1 + "." + THUMB + "\",\"" + T2 + "\":\"" + T2
-                + "." + THUMB + "\"}}"));
+        a.apply(
+                1,
+                JSON.readTree("{\"tokens\":{\"" + T1 + "\":\"" + T1 + "." + THUMB + "\",\"" + T2 + "\":\"" + T2 + "."
+                        + THUMB + "\"}}"));
         assertEquals(T1 + "." + THUMB, Files.readString(dir.resolve(T1)));
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(T1))));
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
@@ -47,7 +51,8 @@ class AcmeTokenApplierTest {
             "{\"tokens\":{\"../../etc/passwd-aaaaaaaaaaaa\":\"x.y\"}}",
             "{\"tokens\":{\"" + T2 + "\":\"" + T1 + "." + THUMB + "\"}}",
             "{\"tokens\":{\"" + T2 + "\":\"" + T2 + ".a b\"}}",
-            "{\"tokens\":[]}"}) {
+            "{\"tokens\":[]}"
+        }) {
             assertThrows(IllegalArgumentException.class, () -> a.apply(2, JSON.readTree(bad)), bad);
         }
         assertTrue(Files.exists(dir.resolve(T1)));

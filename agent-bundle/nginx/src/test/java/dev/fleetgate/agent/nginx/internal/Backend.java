@@ -1,13 +1,14 @@
 package dev.fleetgate.agent.nginx.internal;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
 
 /** An upstream for tests: answers its name on every path (and 200 on /health), counts requests. */
 final class Backend implements AutoCloseable {
@@ -16,6 +17,7 @@ final class Backend implements AutoCloseable {
     final AtomicInteger requests = new AtomicInteger();
     /** whether /health answers 200 (else 503) */
     volatile boolean healthy = true;
+
     private HttpServer server;
     private ExecutorService executor;
 

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 class ConfigRendererTest {
 
@@ -16,17 +18,23 @@ class ConfigRendererTest {
     private final ConfigRenderer renderer = new ConfigRenderer();
 
     private String render(ObjectNode spec) {
-        return renderer.renderConf(ConfigModel.build(Spec.parse(spec), settings, "/var/lib/fg/nginx/conf.3",
-                "/var/lib/fg/nginx/unavailable.sock", "conf.3"));
+        return renderer.renderConf(ConfigModel.build(
+                Spec.parse(spec),
+                settings,
+                "/var/lib/fg/nginx/conf.3",
+                "/var/lib/fg/nginx/unavailable.sock",
+                "conf.3"));
     }
 
     private ObjectNode routes(ObjectNode spec) {
-        return ConfigModel.build(Spec.parse(spec), settings, "/g", "/u.sock", "g").routes();
+        return ConfigModel.build(Spec.parse(spec), settings, "/g", "/u.sock", "g")
+                .routes();
     }
 
     @Test
     void rendersOneServerPerListenerAndOneLuaBalancedUpstream() {
-        String conf = render(Specs.spec(Specs.service("a1", "shop.example.test", 9001, 9002),
+        String conf = render(Specs.spec(
+                Specs.service("a1", "shop.example.test", 9001, 9002),
                 Specs.service("b2", "blog.example.test", 9003).lb("least_conn")));
         assertTrue(conf.contains("load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;"), conf);
         assertTrue(conf.contains("pid /var/lib/fg/nginx/nginx.pid;"));
@@ -40,23 +48,42 @@ class ConfigRendererTest {
         assertTrue(server.contains("set $fleetgate_service \"\";"), server);
         assertTrue(server.contains("log_by_lua_block { fleetgate.done() }"), server);
         String plain = block(conf, "location / {");
-        assertFalse(plain.contains("header_filter_by_lua") || plain.contains("body_filter_by_lua")
-                || plain.contains("log_by_lua"), "other sites do not pay for the filters and the log phase: " + plain);
-        ObjectNode routes = routes(Specs.spec(Specs.service("a1", "shop.example.test", 9001),
+        assertFalse(
+                plain.contains("header_filter_by_lua")
+                        || plain.contains("body_filter_by_lua")
+                        || plain.contains("log_by_lua"),
+                "other sites do not pay for the filters and the log phase: " + plain);
+        ObjectNode routes = routes(Specs.spec(
+                Specs.service("a1", "shop.example.test", 9001),
                 Specs.service("b2", "blog.example.test", 9003).lb("least_conn")));
         assertFalse(routes.path("sites").get(0).path("locations").get(0).has("leastConn"), routes.toString());
-        assertTrue(routes.path("sites").get(1).path("locations").get(0).path("leastConn").asBoolean(),
+        assertTrue(
+                routes.path("sites")
+                        .get(1)
+                        .path("locations")
+                        .get(0)
+                        .path("leastConn")
+                        .asBoolean(),
                 "least_conn locations take the location with the log phase: " + routes);
         String filtered = block(conf, "location @fleetgate_filtered {");
-        assertTrue(filtered.contains("fleetgate.route(\"127.0.0.1:8080\", true)") && filtered.contains("fleetgate.headers()")
-                && filtered.contains("fleetgate.body()"), filtered);
+        assertTrue(
+                filtered.contains("fleetgate.route(\"127.0.0.1:8080\", true)")
+                        && filtered.contains("fleetgate.headers()")
+                        && filtered.contains("fleetgate.body()"),
+                filtered);
         assertTrue(conf.contains("listen unix:/var/lib/fg/nginx/admin/admin.sock;"), conf);
         assertTrue(conf.contains("location = /routes {"), conf);
-        assertTrue(conf.contains("routes = \"/var/lib/fg/nginx/routes.json\", peers = \"/var/lib/fg/nginx/peers.json\""), conf);
+        assertTrue(
+                conf.contains("routes = \"/var/lib/fg/nginx/routes.json\", peers = \"/var/lib/fg/nginx/peers.json\""),
+                conf);
         String status = block(conf, "server_name fleetgate-status;");
         assertTrue(conf.contains("listen 127.0.0.1:18081;\n        server_name fleetgate-status;"), conf);
-        assertFalse(status.contains("/peers") || status.contains("/check") || status.contains("/generation")
-                || status.contains("/routes"), "the TCP port serves only stub_status: " + status);
+        assertFalse(
+                status.contains("/peers")
+                        || status.contains("/check")
+                        || status.contains("/generation")
+                        || status.contains("/routes"),
+                "the TCP port serves only stub_status: " + status);
         assertTrue(conf.contains("return 200 \"conf.3\";"));
     }
 
@@ -64,15 +91,19 @@ class ConfigRendererTest {
     void onlyTheListenersChangeTheConfiguration() {
         Specs.Service one = Specs.service("a1", "shop.example.test", 9001);
         String before = render(Specs.spec(one));
-        Specs.Service other = Specs.service("a1", "shop.example.test", 9005, 9006).healthCheck("/health", 2, 3, 2).lb("ip_hash");
+        Specs.Service other = Specs.service("a1", "shop.example.test", 9005, 9006)
+                .healthCheck("/health", 2, 3, 2)
+                .lb("ip_hash");
         ((ObjectNode) other.upstream.get("targets").get(0)).put("weight", 7);
         other.site.put("websockets", true).putObject("requestHeaders").put("X-Env", "prod");
         other.site.putArray("accessRules").addObject().put("action", "deny").put("source", "10.0.0.0/8");
         ((com.fasterxml.jackson.databind.node.ArrayNode) other.site.get("serverNames")).add("*.shop.example.test");
         Specs.Service more = Specs.service("b2", "blog.example.test", 9003);
         assertEquals(before, render(Specs.spec(other, more)));
-        Map<String, byte[]> a = renderer.render(ConfigModel.build(Spec.parse(Specs.spec(one)), settings, "/x/conf.1", "/x/u.sock", "conf.1"));
-        Map<String, byte[]> b = renderer.render(ConfigModel.build(Spec.parse(Specs.spec(other, more)), settings, "/x/conf.1", "/x/u.sock", "conf.1"));
+        Map<String, byte[]> a = renderer.render(
+                ConfigModel.build(Spec.parse(Specs.spec(one)), settings, "/x/conf.1", "/x/u.sock", "conf.1"));
+        Map<String, byte[]> b = renderer.render(
+                ConfigModel.build(Spec.parse(Specs.spec(other, more)), settings, "/x/conf.1", "/x/u.sock", "conf.1"));
         assertTrue(ConfigStore.sameFiles(a, b));
         assertTrue(new String(a.get("lua/fleetgate.lua"), StandardCharsets.UTF_8).contains("function _M.route"));
         Specs.Service elsewhere = Specs.service("c3", "c.example.test", 9004);
@@ -89,25 +120,50 @@ class ConfigRendererTest {
         s.site.putObject("requestHeaders").put("X-Env", "prod").put("host", "backend.internal");
         s.site.putObject("responseHeaders").put("X-Frame-Options", "DENY");
         s.site.putArray("accessRules").addObject().put("action", "deny").put("source", "10.0.0.0/8");
-        s.site.putObject("timeouts").put("connectSeconds", 2).put("readSeconds", 30).put("sendSeconds", 20);
-        ((ObjectNode) s.site.withArray("locations").addObject()).put("path", "/api").put("match", "exact").put("upstream", "svc-a1");
-        s.site.putArray("errorPages").addObject().put("contentType", "text/html; charset=utf-8").put("body", "<h1>x</h1>")
-                .putArray("statuses").add(502).add(503);
+        s.site.putObject("timeouts")
+                .put("connectSeconds", 2)
+                .put("readSeconds", 30)
+                .put("sendSeconds", 20);
+        ((ObjectNode) s.site.withArray("locations").addObject())
+                .put("path", "/api")
+                .put("match", "exact")
+                .put("upstream", "svc-a1");
+        s.site.putArray("errorPages")
+                .addObject()
+                .put("contentType", "text/html; charset=utf-8")
+                .put("body", "<h1>x</h1>")
+                .putArray("statuses")
+                .add(502)
+                .add(503);
         ObjectNode spec = Specs.spec(s);
         spec.putArray("accessRules").addObject().put("action", "allow").put("source", "2001:db8::/32");
         ObjectNode routes = routes(spec);
-        assertEquals(0, routes.path("listeners").path("127.0.0.1:8080").path("names").path("*.shop.example.test").asInt(), routes.toString());
+        assertEquals(
+                0,
+                routes.path("listeners")
+                        .path("127.0.0.1:8080")
+                        .path("names")
+                        .path("*.shop.example.test")
+                        .asInt(),
+                routes.toString());
         var site = routes.path("sites").get(0);
         assertEquals("a1", site.path("service").asText());
         assertEquals("/api", site.path("locations").get(0).path("path").asText(), "exact locations first");
         assertTrue(site.path("locations").get(0).path("exact").asBoolean());
         assertEquals("svc-a1", site.path("locations").get(1).path("upstream").asText());
-        assertEquals("[[\"allow\",\"2001:db8::/32\"],[\"deny\",\"10.0.0.0/8\"]]", site.path("rules").toString(), "global rules first");
+        assertEquals(
+                "[[\"allow\",\"2001:db8::/32\"],[\"deny\",\"10.0.0.0/8\"]]",
+                site.path("rules").toString(),
+                "global rules first");
         assertEquals("[2,20,30]", site.path("timeouts").toString(), "connect, send, read");
-        assertEquals("backend.internal", site.path("requestHeaders").path("host").asText());
-        assertEquals("DENY", site.path("responseHeaders").path("X-Frame-Options").asText());
+        assertEquals(
+                "backend.internal", site.path("requestHeaders").path("host").asText());
+        assertEquals(
+                "DENY", site.path("responseHeaders").path("X-Frame-Options").asText());
         assertTrue(site.path("websockets").asBoolean());
-        assertEquals("text/html; charset=utf-8", site.path("errorPages").path("503").path("type").asText());
+        assertEquals(
+                "text/html; charset=utf-8",
+                site.path("errorPages").path("503").path("type").asText());
         assertEquals(10485760, site.path("maxBody").asLong());
     }
 
@@ -115,9 +171,12 @@ class ConfigRendererTest {
     void tlsSitesGetAListenerTheirCertificateAndARedirect() {
         Specs.Service s = Specs.service("a1", "shop.example.test", 9001);
         s.site.withArray("listen").addObject().put("tls", true);
-        s.site.putObject("tls").put("certificateId", "c-1").put("certificatePem", "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n")
+        s.site.putObject("tls")
+                .put("certificateId", "c-1")
+                .put("certificatePem", "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n")
                 .put("privateKeyPem", "-----BEGIN PRIVATE KEY-----\ny\n-----END PRIVATE KEY-----\n")
-                .put("redirectHttp", true).put("hstsMaxAgeSeconds", 600);
+                .put("redirectHttp", true)
+                .put("hstsMaxAgeSeconds", 600);
         ConfigModel model = ConfigModel.build(Spec.parse(Specs.spec(s)), settings, "/g", "/u.sock", "g");
         String conf = renderer.renderConf(model);
         assertTrue(model.files().isEmpty(), "no key in the generation");
@@ -126,19 +185,42 @@ class ConfigRendererTest {
         assertTrue(tls.contains("ssl_certificate_by_lua_block { fleetgate.certificate(\"127.0.0.1:8081\") }"), tls);
         assertTrue(tls.contains("ssl_certificate /var/lib/fg/nginx/tls/fallback.crt;"), tls);
         ObjectNode routes = model.routes();
-        assertEquals(0, routes.path("listeners").path("127.0.0.1:8080").path("names").path("shop.example.test").asInt());
-        assertEquals(1, routes.path("listeners").path("127.0.0.1:8081").path("names").path("shop.example.test").asInt());
-        assertEquals(8081, routes.path("sites").get(0).path("redirect").path("port").asInt(), routes.toString());
+        assertEquals(
+                0,
+                routes.path("listeners")
+                        .path("127.0.0.1:8080")
+                        .path("names")
+                        .path("shop.example.test")
+                        .asInt());
+        assertEquals(
+                1,
+                routes.path("listeners")
+                        .path("127.0.0.1:8081")
+                        .path("names")
+                        .path("shop.example.test")
+                        .asInt());
+        assertEquals(
+                8081, routes.path("sites").get(0).path("redirect").path("port").asInt(), routes.toString());
         assertEquals("c-1", routes.path("sites").get(1).path("certificate").asText());
         assertTrue(routes.path("certificates").path("c-1").path("key").asText().contains("PRIVATE KEY"));
-        assertEquals("max-age=600", routes.path("sites").get(1).path("responseHeaders").path("Strict-Transport-Security").asText());
+        assertEquals(
+                "max-age=600",
+                routes.path("sites")
+                        .get(1)
+                        .path("responseHeaders")
+                        .path("Strict-Transport-Security")
+                        .asText());
     }
 
     @Test
     void theRoutesVersionIsTheRevision() {
-        ConfigModel model = ConfigModel.build(Spec.parse(Specs.spec(Specs.service("a1", "a.test", 9001))), settings, "/g", "/u", "g");
-        assertTrue(ProxyDriver.routes(model, 42L).startsWith("{\"version\":42,\"listeners\":"), ProxyDriver.routes(model, 42L));
-        assertTrue(ProxyDriver.routes(ConfigModel.build(Spec.EMPTY, settings, "/g", "/u", "g"), null).startsWith("{\"version\":0,"));
+        ConfigModel model = ConfigModel.build(
+                Spec.parse(Specs.spec(Specs.service("a1", "a.test", 9001))), settings, "/g", "/u", "g");
+        assertTrue(
+                ProxyDriver.routes(model, 42L).startsWith("{\"version\":42,\"listeners\":"),
+                ProxyDriver.routes(model, 42L));
+        assertTrue(ProxyDriver.routes(ConfigModel.build(Spec.EMPTY, settings, "/g", "/u", "g"), null)
+                .startsWith("{\"version\":0,"));
     }
 
     /** @return the text from the line holding {@code marker} to the end of its block */

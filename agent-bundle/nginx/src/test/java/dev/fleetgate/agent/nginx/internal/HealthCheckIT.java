@@ -3,17 +3,19 @@ package dev.fleetgate.agent.nginx.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** Active health checks against a real nginx (ports 19040–19059): targets leave and rejoin, clients see no 5xx. */
 class HealthCheckIT {
@@ -22,6 +24,7 @@ class HealthCheckIT {
 
     @TempDir
     Path work;
+
     private ProxyDriver driver;
     private final AtomicInteger syncRequests = new AtomicInteger();
     private Backend a;
@@ -60,9 +63,14 @@ class HealthCheckIT {
             b.stop();
             Await.until("B unhealthy", Duration.ofSeconds(15), () -> healthy() == 1);
             // The transition is visible in the status a moment before the sync request is made.
-            Await.until("a health transition asks for a sync", Duration.ofSeconds(5),
+            Await.until(
+                    "a health transition asks for a sync",
+                    Duration.ofSeconds(5),
                     () -> syncRequests.get() > syncsBefore);
-            JsonNode check = Spec.JSON.readTree(new AdminClient(driver.settings().adminSocket()).get("/check").body());
+            JsonNode check =
+                    Spec.JSON.readTree(new AdminClient(driver.settings().adminSocket())
+                            .get("/check")
+                            .body());
             assertEquals(1, check.path("upstreams").get(0).path("down").asInt(), check.toString());
             b.start();
             int before = b.requests.get();
@@ -87,7 +95,8 @@ class HealthCheckIT {
         assertEquals(0, b.requests.get());
         b.healthy = true;
         Await.until("B in rotation", Duration.ofSeconds(10), () -> healthy() == 2);
-        Await.until("B serves", Duration.ofSeconds(10), () -> "B".equals(Http.get(HTTP, "a.test", "/").body()));
+        Await.until("B serves", Duration.ofSeconds(10), () -> "B"
+                .equals(Http.get(HTTP, "a.test", "/").body()));
     }
 
     @Test
@@ -96,7 +105,10 @@ class HealthCheckIT {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port).healthCheck("/health", 1, 1, 1)));
         assertEquals(503, Http.get(HTTP, "a.test", "/").status());
         a.healthy = true;
-        Await.until("A in rotation", Duration.ofSeconds(10), () -> Http.get(HTTP, "a.test", "/").status() == 200);
+        Await.until(
+                "A in rotation",
+                Duration.ofSeconds(10),
+                () -> Http.get(HTTP, "a.test", "/").status() == 200);
     }
 
     private int healthy() {

@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fleetgate.agent.nginx.internal.HealthState.Status;
 import org.junit.jupiter.api.Test;
+
+import dev.fleetgate.agent.nginx.internal.HealthState.Status;
 
 class HealthStateTest {
 

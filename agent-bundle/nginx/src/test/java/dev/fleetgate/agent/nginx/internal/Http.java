@@ -10,25 +10,32 @@ import java.nio.charset.StandardCharsets;
 /** A minimal HTTP/1.0 client for tests, so that any Host header can be sent. */
 final class Http {
 
-    record Reply(int status, String body) {
-    }
+    record Reply(int status, String body) {}
 
-    private Http() {
-    }
+    private Http() {}
 
     static Reply get(int port, String host, String path) {
-        return send(port, "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nUser-Agent: fleetgate-test\r\n\r\n", new byte[0]);
+        return send(
+                port,
+                "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nUser-Agent: fleetgate-test\r\n\r\n",
+                new byte[0]);
     }
 
     /** @return the whole response (status line, headers, body), or the error */
     static String raw(int port, String host, String path) {
-        Reply r = send(port, "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nUser-Agent: fleetgate-test\r\n\r\n", new byte[0], true);
+        Reply r = send(
+                port,
+                "GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nUser-Agent: fleetgate-test\r\n\r\n",
+                new byte[0],
+                true);
         return r.body();
     }
 
     static Reply post(int port, String host, String path, byte[] body) {
-        return send(port, "POST " + path + " HTTP/1.0\r\nHost: " + host + "\r\nContent-Length: " + body.length
-                + "\r\n\r\n", body);
+        return send(
+                port,
+                "POST " + path + " HTTP/1.0\r\nHost: " + host + "\r\nContent-Length: " + body.length + "\r\n\r\n",
+                body);
     }
 
     private static Reply send(int port, String head, byte[] body) {

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,10 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Every kind of change an operator makes, applied under concurrent keep-alive requests through a real nginx
@@ -34,6 +36,7 @@ class LiveChangesIT {
 
     @TempDir
     Path work;
+
     private ProxyDriver driver;
     private Backend a;
     private Backend b;
@@ -45,7 +48,7 @@ class LiveChangesIT {
     void start() throws Exception {
         a = new Backend("A", 19080);
         b = new Backend("B", 19081);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN, "2", "64m"), () -> { });
+        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN, "2", "64m"), () -> {});
         driver.start();
     }
 
@@ -66,7 +69,8 @@ class LiveChangesIT {
     }
 
     private Set<Long> processes() {
-        Set<Long> out = new java.util.TreeSet<>(new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers());
+        Set<Long> out = new java.util.TreeSet<>(
+                new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers());
         out.add(driver.status().path("nginx").path("pid").asLong());
         return out;
     }
@@ -91,7 +95,9 @@ class LiveChangesIT {
                 services.remove("b");
             }
             apply(i);
-            assertEquals(i % 2 == 0 ? "B" : "404 unknown host\n", Http.get(HTTP, "b.test", "/").body());
+            assertEquals(
+                    i % 2 == 0 ? "B" : "404 unknown host\n",
+                    Http.get(HTTP, "b.test", "/").body());
         });
         kinds.put("domain add/remove (wildcard)", i -> {
             ArrayNode names = (ArrayNode) services.get("a").site.get("serverNames");
@@ -111,12 +117,18 @@ class LiveChangesIT {
             assertEquals(i % 2 == 0 ? "B" : "A", Http.get(HTTP, "a.test", "/").body());
         });
         kinds.put("lb method", i -> {
-            services.get("a").targets(a.port, b.port).lb(List.of("least_conn", "ip_hash", "round_robin").get(i % 3));
+            services.get("a")
+                    .targets(a.port, b.port)
+                    .lb(List.of("least_conn", "ip_hash", "round_robin").get(i % 3));
             apply(i);
             assertEquals(200, Http.get(HTTP, "a.test", "/").status());
         });
         kinds.put("timeouts", i -> {
-            services.get("a").site.putObject("timeouts").put("connectSeconds", 1 + i).put("readSeconds", 30 + i)
+            services.get("a")
+                    .site
+                    .putObject("timeouts")
+                    .put("connectSeconds", 1 + i)
+                    .put("readSeconds", 30 + i)
                     .put("sendSeconds", 30 + i);
             apply(i);
             assertEquals(200, Http.get(HTTP, "a.test", "/").status());
@@ -141,20 +153,31 @@ class LiveChangesIT {
             Specs.Service m = services.get("m");
             if (i % 2 == 0) {
                 m.targets();
-                m.site.putArray("errorPages").addObject().put("contentType", "text/html").put("body", "maintenance")
-                        .putArray("statuses").add(503);
+                m.site.putArray("errorPages")
+                        .addObject()
+                        .put("contentType", "text/html")
+                        .put("body", "maintenance")
+                        .putArray("statuses")
+                        .add(503);
             } else {
                 m.targets(b.port);
                 m.site.remove("errorPages");
             }
             apply(i);
-            assertEquals(i % 2 == 0 ? "maintenance" : "B", Http.get(HTTP, "m.test", "/").body());
+            assertEquals(
+                    i % 2 == 0 ? "maintenance" : "B",
+                    Http.get(HTTP, "m.test", "/").body());
         });
         kinds.put("error page", i -> {
             Specs.Service m = services.get("m");
             m.targets();
-            m.site.putArray("errorPages").addObject().put("contentType", "text/plain").put("body", "page " + i)
-                    .putArray("statuses").add(502).add(503);
+            m.site.putArray("errorPages")
+                    .addObject()
+                    .put("contentType", "text/plain")
+                    .put("body", "page " + i)
+                    .putArray("statuses")
+                    .add(502)
+                    .add(503);
             apply(i);
             Http.Reply r = Http.get(HTTP, "m.test", "/");
             assertEquals(503, r.status());
@@ -166,10 +189,17 @@ class LiveChangesIT {
             m.site.remove("errorPages");
             m.site.putArray("accessRules");
             if (i % 2 == 0) {
-                m.site.withArray("accessRules").addObject().put("action", "deny").put("source", "127.0.0.0/8");
+                m.site.withArray("accessRules")
+                        .addObject()
+                        .put("action", "deny")
+                        .put("source", "127.0.0.0/8");
             }
             globalRules = Spec.JSON.createObjectNode();
-            globalRules.putArray("rules").addObject().put("action", "deny").put("source", i % 2 == 0 ? "10.0.0.0/8" : "fd00::/8");
+            globalRules
+                    .putArray("rules")
+                    .addObject()
+                    .put("action", "deny")
+                    .put("source", i % 2 == 0 ? "10.0.0.0/8" : "fd00::/8");
             apply(i);
             assertEquals(i % 2 == 0 ? 403 : 200, Http.get(HTTP, "m.test", "/").status());
         });
@@ -199,7 +229,10 @@ class LiveChangesIT {
                 long failedBefore = load.failed();
                 for (int i = 0; i < ROUNDS; i++) {
                     kind.getValue().accept(i);
-                    assertEquals("dynamic", driver.status().path("nginx").path("applyMode").asText(), kind.getKey());
+                    assertEquals(
+                            "dynamic",
+                            driver.status().path("nginx").path("applyMode").asText(),
+                            kind.getKey());
                 }
                 lost.put(kind.getKey(), load.failed() - failedBefore);
             }
@@ -243,18 +276,27 @@ class LiveChangesIT {
         long rev = revision;
         // Java only sees the PEM markers; Lua parses the certificate and refuses the whole document
         services.get("a").targets(b.port);
-        services.get("t").tls("cert-t", new Tls.Pem("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n",
-                t1.key()), false);
+        services.get("t")
+                .tls(
+                        "cert-t",
+                        new Tls.Pem(
+                                "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n", t1.key()),
+                        false);
         Exception e = assertThrows(Exception.class, this::apply);
-        assertTrue(e.getMessage().contains("nginx refused the routes") && e.getMessage().contains("is not a PEM certificate"),
+        assertTrue(
+                e.getMessage().contains("nginx refused the routes")
+                        && e.getMessage().contains("is not a PEM certificate"),
                 e.getMessage());
         assertEquals(rev, driver.status().path("revision").asLong(), "the revision is not applied");
         assertTrue(driver.status().path("nginx").path("lastError").asText().contains("is not a PEM certificate"));
         assertEquals("A", Http.get(HTTP, "a.test", "/").body(), "the previous routing and peers keep serving");
         assertEquals("CN=t1.test", Tls.subject(HTTPS, "t.test"));
         AdminClient admin = new AdminClient(driver.settings().adminSocket());
-        for (String bad : List.of("not json", "{\"version\":1}", "{\"version\":1,\"listeners\":{},\"sites\":[{\"locations\":"
-                + "[{\"path\":\"/\"}]}]}", "{\"version\":1,\"listeners\":{\"x\":{\"names\":{\"a.test\":7}}},\"sites\":[]}",
+        for (String bad : List.of(
+                "not json",
+                "{\"version\":1}",
+                "{\"version\":1,\"listeners\":{},\"sites\":[{\"locations\":" + "[{\"path\":\"/\"}]}]}",
+                "{\"version\":1,\"listeners\":{\"x\":{\"names\":{\"a.test\":7}}},\"sites\":[]}",
                 "{\"version\":1,\"listeners\":{},\"sites\":[{\"locations\":[],\"rules\":[[\"deny\",\"300.1.1.1\"]]}]}")) {
             AdminClient.Response r = admin.post("/routes", bad);
             assertEquals(400, r.status(), bad + " -> " + r.body());
@@ -278,13 +320,16 @@ class LiveChangesIT {
         apply();
         Path dir = driver.settings().workDir();
         for (String file : List.of("routes.json", "peers.json")) {
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(file))), file);
+            assertEquals(
+                    "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(file))), file);
         }
         driver.stopNginx();
         assertEquals(-1, Http.get(HTTP, "a.test", "/").status(), "stopped");
         // started again from outside the agent (a crash and a service manager restart): no push from the driver
-        Process p = new ProcessBuilder("/usr/sbin/nginx", "-c", driver.settings().confFile().toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "/usr/sbin/nginx", "-c", driver.settings().confFile().toString())
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         assertEquals(0, p.waitFor());
         Http.Reply first = Http.get(HTTP, "a.test", "/");
@@ -309,7 +354,10 @@ class LiveChangesIT {
         apply();
         long t1 = System.nanoTime();
         for (int i = 0; i < count; i += 97) {
-            assertEquals(i % 2 == 0 ? "A" : "B", Http.get(HTTP, "s" + i + ".test", "/").body(), "s" + i);
+            assertEquals(
+                    i % 2 == 0 ? "A" : "B",
+                    Http.get(HTTP, "s" + i + ".test", "/").body(),
+                    "s" + i);
         }
         assertEquals("B", Http.get(HTTP, "s9999.test", "/").body());
         services.remove("s17");
@@ -321,7 +369,8 @@ class LiveChangesIT {
         assertEquals("A", Http.get(HTTP, "new.test", "/").body());
         assertEquals(404, Http.get(HTTP, "s17.test", "/").status());
         assertEquals("A", Http.get(HTTP, "s18.test", "/").body());
-        System.out.printf("LiveChangesIT: %d services: first apply %d ms, a service added and one removed %d ms%n",
+        System.out.printf(
+                "LiveChangesIT: %d services: first apply %d ms, a service added and one removed %d ms%n",
                 count, (t1 - t0) / 1_000_000, (t3 - t2) / 1_000_000);
     }
 }

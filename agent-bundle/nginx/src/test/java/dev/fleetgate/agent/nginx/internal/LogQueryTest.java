@@ -5,16 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The {@code logs.nginx} task: tail, cursor, filter, bounds, rotation. */
 class LogQueryTest {
@@ -33,10 +35,18 @@ class LogQueryTest {
     private void access(int from, int to) throws Exception {
         StringBuilder s = new StringBuilder();
         for (int i = from; i < to; i++) {
-            s.append("{\"time\":1763790000.").append(String.format("%03d", i % 1000)).append(",\"path\":\"/p").append(i)
-                    .append(i % 10 == 0 ? "/Special" : "").append("\",\"status\":200}\n");
+            s.append("{\"time\":1763790000.")
+                    .append(String.format("%03d", i % 1000))
+                    .append(",\"path\":\"/p")
+                    .append(i)
+                    .append(i % 10 == 0 ? "/Special" : "")
+                    .append("\",\"status\":200}\n");
         }
-        Files.writeString(dir.resolve("access.log"), s, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        Files.writeString(
+                dir.resolve("access.log"),
+                s,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 
@@ -54,7 +64,8 @@ class LogQueryTest {
         JsonNode first = run(payload("access").put("tail", 3));
         assertEquals(List.of("/p47", "/p48", "/p49"), paths(first));
         assertEquals("access", first.path("lines").get(0).path("stream").asText());
-        assertTrue(first.path("lines").get(0).path("timestamp").asText().startsWith("2025-11-22T05:40:00"),
+        assertTrue(
+                first.path("lines").get(0).path("timestamp").asText().startsWith("2025-11-22T05:40:00"),
                 first.path("lines").get(0).toString());
         access(50, 55);
         JsonNode next = run(payload("access").put("cursor", first.path("cursor").asText()));
@@ -72,7 +83,8 @@ class LogQueryTest {
         JsonNode a = run(payload("access").put("cursor", cursor).put("limit", 8));
         assertEquals(8, a.path("lines").size());
         assertTrue(a.path("truncated").asBoolean());
-        JsonNode b = run(payload("access").put("cursor", a.path("cursor").asText()).put("limit", 100));
+        JsonNode b =
+                run(payload("access").put("cursor", a.path("cursor").asText()).put("limit", 100));
         List<String> all = new ArrayList<>(paths(a));
         all.addAll(paths(b));
         assertEquals(20, all.size());
@@ -86,17 +98,24 @@ class LogQueryTest {
     void aNulInTheErrorLogIsReplacedBothInTailAndAfterACursor() throws Exception {
         Files.writeString(dir.resolve("error.log"), "2026/11/22 05:35:01 [warn] 1#1: a\u0000b\n");
         JsonNode tail = run(payload("error").put("tail", 10));
-        assertEquals("2026/11/22 05:35:01 [warn] 1#1: a\uFFFDb", tail.path("lines").get(0).path("text").asText());
-        Files.writeString(dir.resolve("error.log"), "2026/11/22 05:35:02 [warn] 1#1: \u0000\n", StandardOpenOption.APPEND);
+        assertEquals(
+                "2026/11/22 05:35:01 [warn] 1#1: a\uFFFDb",
+                tail.path("lines").get(0).path("text").asText());
+        Files.writeString(
+                dir.resolve("error.log"), "2026/11/22 05:35:02 [warn] 1#1: \u0000\n", StandardOpenOption.APPEND);
         JsonNode next = run(payload("error").put("cursor", tail.path("cursor").asText()));
-        assertEquals("2026/11/22 05:35:02 [warn] 1#1: \uFFFD", next.path("lines").get(0).path("text").asText());
+        assertEquals(
+                "2026/11/22 05:35:02 [warn] 1#1: \uFFFD",
+                next.path("lines").get(0).path("text").asText());
         assertFalse(Spec.JSON.writeValueAsString(next).contains("\\u0000"));
     }
 
     @Test
     void filterIsCaseInsensitive() throws Exception {
         access(0, 40);
-        assertEquals(List.of("/p20/Special", "/p30/Special"), paths(run(payload("access").put("tail", 2).put("filter", "special"))));
+        assertEquals(
+                List.of("/p20/Special", "/p30/Special"),
+                paths(run(payload("access").put("tail", 2).put("filter", "special"))));
     }
 
     @Test
@@ -106,27 +125,35 @@ class LogQueryTest {
         access(5, 7);
         Files.move(dir.resolve("access.log"), dir.resolve("access.log.1"));
         access(7, 9);
-        assertEquals(List.of("/p5", "/p6", "/p7", "/p8"), paths(run(payload("access").put("cursor", cursor))));
-        assertEquals(List.of("/p3", "/p4", "/p5", "/p6", "/p7", "/p8"), paths(run(payload("access").put("tail", 6))),
+        assertEquals(
+                List.of("/p5", "/p6", "/p7", "/p8"), paths(run(payload("access").put("cursor", cursor))));
+        assertEquals(
+                List.of("/p3", "/p4", "/p5", "/p6", "/p7", "/p8"),
+                paths(run(payload("access").put("tail", 6))),
                 "tail reaches into the rotated file");
     }
 
     @Test
     void anIncompleteLastLineWaitsForItsEnd() throws Exception {
-        Files.writeString(dir.resolve("error.log"), "2026/11/22 05:35:01 [emerg] 1#1: first\n2026/11/22 05:35:02 [warn] half");
+        Files.writeString(
+                dir.resolve("error.log"), "2026/11/22 05:35:01 [emerg] 1#1: first\n2026/11/22 05:35:02 [warn] half");
         JsonNode r = run(payload("error").put("tail", 10));
         assertEquals(1, r.path("lines").size());
         assertEquals("error", r.path("lines").get(0).path("stream").asText());
         assertTrue(r.path("lines").get(0).path("timestamp").asText().startsWith("2026-11-22T"));
         Files.writeString(dir.resolve("error.log"), " done\n", StandardOpenOption.APPEND);
         JsonNode n = run(payload("error").put("cursor", r.path("cursor").asText()));
-        assertEquals("2026/11/22 05:35:02 [warn] half done", n.path("lines").get(0).path("text").asText());
+        assertEquals(
+                "2026/11/22 05:35:02 [warn] half done",
+                n.path("lines").get(0).path("text").asText());
     }
 
     @Test
     void invalidPayloadsFail() {
         assertThrows(IllegalArgumentException.class, () -> LogQuery.request(payload("other")));
-        assertThrows(IllegalArgumentException.class, () -> LogQuery.request(payload("access").put("limit", 0)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> LogQuery.request(payload("access").put("limit", 0)));
         assertThrows(IllegalArgumentException.class, () -> run(payload("access").put("cursor", "garbage!")));
     }
 
@@ -135,6 +162,8 @@ class LogQueryTest {
         JsonNode r = run(payload("access"));
         assertEquals(0, r.path("lines").size());
         access(0, 2);
-        assertEquals(List.of("/p0/Special", "/p1"), paths(run(payload("access").put("cursor", r.path("cursor").asText()))));
+        assertEquals(
+                List.of("/p0/Special", "/p1"),
+                paths(run(payload("access").put("cursor", r.path("cursor").asText()))));
     }
 }

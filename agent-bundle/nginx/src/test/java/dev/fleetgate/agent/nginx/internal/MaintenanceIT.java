@@ -31,13 +31,14 @@ class MaintenanceIT {
 
     @TempDir
     Path work;
+
     private ProxyDriver driver;
     private Backend a;
 
     @BeforeEach
     void start() throws Exception {
         a = new Backend("A", 19105);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> { });
+        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
         driver.start();
     }
 
@@ -51,7 +52,9 @@ class MaintenanceIT {
     @Test
     void maintenanceAnswers503WithRetryAfterToAllButTheAllowlist() throws Exception {
         Specs.Service s = Specs.service("m1", "m.test", a.port);
-        ObjectNode page = s.site.putArray("errorPages").addObject().put("contentType", "text/html; charset=utf-8")
+        ObjectNode page = s.site.putArray("errorPages")
+                .addObject()
+                .put("contentType", "text/html; charset=utf-8")
                 .put("body", "<h1>maintenance \"soon\" {}</h1>");
         page.putArray("statuses").add(503);
         driver.apply(1, Specs.spec(s));
@@ -86,10 +89,15 @@ class MaintenanceIT {
     }
 
     private static ObjectNode withMaintenance(ObjectNode spec, String allow, int retryAfter) {
-        ObjectNode m = spec.putObject("extensions").putObject("pages").putObject("maintenance").putObject("m1");
+        ObjectNode m = spec.putObject("extensions")
+                .putObject("pages")
+                .putObject("maintenance")
+                .putObject("m1");
         m.putArray("allow").add(allow);
         m.put("retryAfterSeconds", retryAfter);
-        ((ObjectNode) spec.path("extensions").path("pages")).putObject("problems").putObject("m1")
+        ((ObjectNode) spec.path("extensions").path("pages"))
+                .putObject("problems")
+                .putObject("m1")
                 .put("503", "{\"status\":503,\"title\":\"Service Unavailable\"}");
         return spec;
     }
@@ -104,7 +112,9 @@ class MaintenanceIT {
             s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
             s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET / HTTP/1.0\r\nHost: m.test\r\nAccept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET / HTTP/1.0\r\nHost: m.test\r\nAccept: " + accept + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             s.getInputStream().transferTo(all);
             return all.toString(StandardCharsets.UTF_8);

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -17,10 +14,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 
 /** The driver against a real nginx (own instance, ports 19010–19039) and Java HTTP servers as upstreams. */
 class ProxyDriverIT {
@@ -29,6 +32,7 @@ class ProxyDriverIT {
 
     @TempDir
     Path work;
+
     private ProxyDriver driver;
     private final AtomicInteger syncRequests = new AtomicInteger();
     private Backend a;
@@ -37,7 +41,9 @@ class ProxyDriverIT {
 
     @BeforeEach
     void start() throws Exception {
-        assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is required (apt-get install nginx-light libnginx-mod-http-lua)");
+        assertTrue(
+                Files.isExecutable(Path.of("/usr/sbin/nginx")),
+                "nginx is required (apt-get install nginx-light libnginx-mod-http-lua)");
         a = new Backend("A", 19020);
         b = new Backend("B", 19021);
         c = new Backend("C", 19022);
@@ -73,9 +79,13 @@ class ProxyDriverIT {
         assertEquals(2, status.path("targets").size(), status.toString());
         assertEquals("s1", status.path("targets").get(0).path("serviceId").asText());
         assertTrue(status.path("targets").get(0).path("healthy").asBoolean());
-        JsonNode check = Spec.JSON.readTree(new AdminClient(driver.settings().adminSocket()).get("/check").body());
+        JsonNode check = Spec.JSON.readTree(
+                new AdminClient(driver.settings().adminSocket()).get("/check").body());
         assertEquals(2, check.path("upstreams").size(), check.toString());
-        assertTrue(new AdminClient(driver.settings().adminSocket()).get("/nginx_status").body().contains("Active connections"));
+        assertTrue(new AdminClient(driver.settings().adminSocket())
+                .get("/nginx_status")
+                .body()
+                .contains("Active connections"));
     }
 
     @Test
@@ -87,8 +97,8 @@ class ProxyDriverIT {
                 + "[{\\\"host\\\":\\\"127.0.0.1\\\",\\\"port\\\":" + b.port + "}]}\"}}";
         assertTrue(Spec.JSON.readTree(takeover).path("upstreams").has("svc-s1"), takeover);
         byte[] body = takeover.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        for (Http.Reply r : List.of(Http.post(ADMIN, "127.0.0.1", "/peers", body),
-                Http.post(HTTP, "evil.test", "/peers", body))) {
+        for (Http.Reply r :
+                List.of(Http.post(ADMIN, "127.0.0.1", "/peers", body), Http.post(HTTP, "evil.test", "/peers", body))) {
             assertEquals(404, r.status(), "POST /peers over TCP: " + r);
         }
         for (String path : List.of("/check", "/generation")) {
@@ -100,10 +110,13 @@ class ProxyDriverIT {
         assertEquals("A", Http.get(HTTP, "a.test", "/").body(), "the upstreams were not rewritten");
         // the agent itself still reaches it, over the Unix socket in a 0700 directory
         Path socket = driver.settings().adminSocket();
-        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(socket.getParent())));
+        assertEquals(
+                "rwx------",
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(socket.getParent())));
         assertEquals(200, new AdminClient(socket).get("/check").status());
-        assertTrue(Http.get(ADMIN, "127.0.0.1", "/nginx_status").body().contains("Active connections"),
+        assertTrue(
+                Http.get(ADMIN, "127.0.0.1", "/nginx_status").body().contains("Active connections"),
                 "the metrics collector's counters stay on the TCP port");
     }
 
@@ -141,7 +154,8 @@ class ProxyDriverIT {
     void structuralChangesApplyWithoutReloadAndANewListenPortReloads() throws Exception {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port)));
         long pid = driver.status().path("nginx").path("pid").asLong();
-        java.util.Set<Long> workers = new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers();
+        java.util.Set<Long> workers =
+                new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers();
         long reloads = driver.status().path("nginx").path("reloads").asLong();
         Path generation = driver.settings().confFile().toRealPath();
         driver.apply(2, Specs.spec(Specs.service("s1", "a.test", a.port), Specs.service("s2", "b.test", b.port)));
@@ -150,11 +164,13 @@ class ProxyDriverIT {
         driver.apply(3, Specs.spec(Specs.service("s2", "b.test", b.port)));
         assertEquals(404, Http.get(HTTP, "a.test", "/").status());
         assertEquals(pid, driver.status().path("nginx").path("pid").asLong(), "same master");
-        assertEquals(workers, new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers(), "same workers");
+        assertEquals(
+                workers, new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).workers(), "same workers");
         assertEquals(reloads, driver.status().path("nginx").path("reloads").asLong(), "no reload");
         assertEquals(generation, driver.settings().confFile().toRealPath(), "same nginx.conf");
-        assertTrue(java.time.Instant.parse(driver.status().path("nginx").path("appliedAt").asText()).isAfter(
-                java.time.Instant.now().minusSeconds(60)));
+        assertTrue(java.time.Instant.parse(
+                        driver.status().path("nginx").path("appliedAt").asText())
+                .isAfter(java.time.Instant.now().minusSeconds(60)));
         // a listen port no site used before changes nginx.conf: the one kind of change that reloads
         Specs.Service other = Specs.service("s3", "c.test", c.port);
         ((ObjectNode) other.site.get("listen").get(0)).put("port", 19016);
@@ -166,7 +182,10 @@ class ProxyDriverIT {
         assertEquals(pid, driver.status().path("nginx").path("pid").asLong());
         assertEquals(reloads + 1, driver.status().path("nginx").path("reloads").asLong());
         try (var dirs = Files.list(driver.settings().workDir())) {
-            assertEquals(2, dirs.filter(p -> p.getFileName().toString().matches("conf\\.[0-9]+")).count(),
+            assertEquals(
+                    2,
+                    dirs.filter(p -> p.getFileName().toString().matches("conf\\.[0-9]+"))
+                            .count(),
                     "the live generation and the previous one are kept");
         }
     }
@@ -195,11 +214,12 @@ class ProxyDriverIT {
         try (ServerSocket taken = new ServerSocket(19015, 1, InetAddress.getByName("127.0.0.1"))) {
             Specs.Service s2 = Specs.service("s2", "b.test", b.port);
             ((ObjectNode) s2.site.get("listen").get(0)).put("port", 19015);
-            Exception e = assertThrows(Exception.class,
-                    () -> driver.apply(2, Specs.spec(Specs.service("s1", "a.test", a.port), s2)));
+            Exception e = assertThrows(
+                    Exception.class, () -> driver.apply(2, Specs.spec(Specs.service("s1", "a.test", a.port), s2)));
             assertTrue(e.getMessage().contains("Address already in use"), e.getMessage());
         }
-        assertEquals(live, driver.settings().confFile().toRealPath(), "the link points at the serving generation again");
+        assertEquals(
+                live, driver.settings().confFile().toRealPath(), "the link points at the serving generation again");
         assertEquals("A", Http.get(HTTP, "a.test", "/").body());
         assertEquals(1, driver.status().path("revision").asLong());
     }
@@ -250,12 +270,16 @@ class ProxyDriverIT {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test")));
         long reloads = driver.status().path("nginx").path("reloads").asLong();
         driver.endpoints(Map.of("s1", List.of(new Endpoint("c1", "127.0.0.1", c.port, 1))));
-        Await.until("the endpoint serves", Duration.ofSeconds(10), () -> "C".equals(Http.get(HTTP, "a.test", "/").body()));
+        Await.until("the endpoint serves", Duration.ofSeconds(10), () -> "C"
+                .equals(Http.get(HTTP, "a.test", "/").body()));
         JsonNode targets = driver.status().path("targets");
         assertEquals(1, targets.size(), targets.toString());
         assertEquals(c.port, targets.get(0).path("port").asInt());
         driver.endpoints(Map.of());
-        Await.until("the endpoint left", Duration.ofSeconds(10), () -> Http.get(HTTP, "a.test", "/").status() == 503);
+        Await.until(
+                "the endpoint left",
+                Duration.ofSeconds(10),
+                () -> Http.get(HTTP, "a.test", "/").status() == 503);
         assertEquals(reloads, driver.status().path("nginx").path("reloads").asLong());
     }
 
@@ -264,7 +288,7 @@ class ProxyDriverIT {
         driver.apply(4, Specs.spec(Specs.service("s1", "a.test", a.port)));
         long pid = driver.status().path("nginx").path("pid").asLong();
         driver.close();
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> { });
+        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
         driver.start();
         assertEquals(pid, driver.status().path("nginx").path("pid").asLong());
         assertEquals(4, driver.status().path("revision").asLong(), "the last applied spec is restored");
@@ -279,16 +303,22 @@ class ProxyDriverIT {
         driver.close();
         // an nginx of an older agent: no POST /routes on its admin server, no routes in its shared dict
         Path conf = driver.settings().confFile().toRealPath();
-        Files.writeString(conf, Files.readString(conf).replace("location = /routes {", "location = /routes-not-here {"));
+        Files.writeString(
+                conf, Files.readString(conf).replace("location = /routes {", "location = /routes-not-here {"));
         Files.delete(driver.settings().workDir().resolve("routes.json"));
         driver.stopNginx();
-        Process p = new ProcessBuilder("/usr/sbin/nginx", "-c", driver.settings().confFile().toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "/usr/sbin/nginx", "-c", driver.settings().confFile().toString())
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         assertEquals(0, p.waitFor());
         assertEquals(404, Http.get(HTTP, "a.test", "/").status(), "that nginx has no routes");
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> { });
+        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
         driver.start();
-        assertTrue(driver.status().path("nginx").path("lastError").isNull(), driver.status().toString());
+        assertTrue(
+                driver.status().path("nginx").path("lastError").isNull(),
+                driver.status().toString());
         assertEquals("reload", driver.status().path("nginx").path("applyMode").asText());
         assertEquals("A", Http.get(HTTP, "a.test", "/").body());
         assertNotEquals(pid, driver.status().path("nginx").path("pid").asLong());
@@ -334,8 +364,13 @@ class ProxyDriverIT {
     @Test
     void largeBodiesGoThroughTheWorkersTempFiles() throws Exception {
         driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port)));
-        assertEquals(200, Http.post(HTTP, "a.test", "/upload", new byte[2 * 1024 * 1024]).status());
-        assertEquals(413, Http.post(HTTP, "a.test", "/upload", new byte[11 * 1024 * 1024]).status(), "maxBodyBytes 10 MiB");
+        assertEquals(
+                200,
+                Http.post(HTTP, "a.test", "/upload", new byte[2 * 1024 * 1024]).status());
+        assertEquals(
+                413,
+                Http.post(HTTP, "a.test", "/upload", new byte[11 * 1024 * 1024]).status(),
+                "maxBodyBytes 10 MiB");
         assertEquals(200, chunked("a.test", 2 * 1024 * 1024), "a chunked body within the site's limit");
         assertEquals(413, chunked("a.test", 11 * 1024 * 1024), "a chunked body above maxBodyBytes");
     }
@@ -345,12 +380,14 @@ class ProxyDriverIT {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", HTTP)) {
             s.setSoTimeout(10_000);
             var out = new java.io.BufferedOutputStream(s.getOutputStream());
-            out.write(("POST /upload HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+            out.write(("POST /upload HTTP/1.1\r\nHost: " + host
+                            + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             byte[] chunk = new byte[64 * 1024];
             try {
                 for (int sent = 0; sent < size; sent += chunk.length) {
-                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.write((Integer.toHexString(chunk.length) + "\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     out.write(chunk);
                     out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 }
@@ -359,20 +396,25 @@ class ProxyDriverIT {
             } catch (java.io.IOException closedEarly) {
                 // nginx may answer and close before the whole body is sent
             }
-            String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
-                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(
+                            s.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .readLine();
             return Integer.parseInt(status.split(" ")[1]);
         }
     }
 
     @Test
     void luaBalancesByTheMethodOfTheUpstream() throws Exception {
-        driver.apply(1, Specs.spec(Specs.service("s1", "a.test", a.port, b.port, c.port).lb("ip_hash")));
+        driver.apply(
+                1,
+                Specs.spec(Specs.service("s1", "a.test", a.port, b.port, c.port).lb("ip_hash")));
         String first = Http.get(HTTP, "a.test", "/").body();
         for (int i = 0; i < 20; i++) {
             assertEquals(first, Http.get(HTTP, "a.test", "/").body(), "one client address, one target");
         }
-        driver.apply(2, Specs.spec(Specs.service("s1", "a.test", a.port, b.port, c.port).lb("least_conn")));
+        driver.apply(
+                2,
+                Specs.spec(Specs.service("s1", "a.test", a.port, b.port, c.port).lb("least_conn")));
         int[] before = {a.requests.get(), b.requests.get(), c.requests.get()};
         for (int i = 0; i < 30; i++) {
             assertEquals(200, Http.get(HTTP, "a.test", "/").status());

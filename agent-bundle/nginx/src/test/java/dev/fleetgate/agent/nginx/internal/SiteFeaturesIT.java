@@ -3,23 +3,26 @@ package dev.fleetgate.agent.nginx.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** TLS, HTTP→HTTPS redirect, error pages and ACME tokens through a real nginx (ports 19060–19069). */
 class SiteFeaturesIT {
@@ -29,13 +32,14 @@ class SiteFeaturesIT {
 
     @TempDir
     Path work;
+
     private ProxyDriver driver;
     private Backend a;
 
     @BeforeEach
     void start() throws Exception {
         a = new Backend("A", 19065);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> { });
+        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
         driver.start();
     }
 
@@ -48,25 +52,50 @@ class SiteFeaturesIT {
 
     @Test
     void tlsRedirectErrorPagesAndAcmeTokens() throws Exception {
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=a.test",
-                "-days", "1", "-keyout", work.resolve("k.pem").toString(), "-out", work.resolve("c.pem").toString())
-                .redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "rsa:2048",
+                        "-nodes",
+                        "-subj",
+                        "/CN=a.test",
+                        "-days",
+                        "1",
+                        "-keyout",
+                        work.resolve("k.pem").toString(),
+                        "-out",
+                        work.resolve("c.pem").toString())
+                .redirectErrorStream(true)
+                .start();
         openssl.getInputStream().readAllBytes();
         assertEquals(0, openssl.waitFor(), "openssl is required");
         Specs.Service s = Specs.service("s1", "a.test");
         s.site.withArray("listen").addObject().put("tls", true);
-        s.site.putObject("tls").put("certificateId", "cert-1").put("certificatePem", Files.readString(work.resolve("c.pem")))
-                .put("privateKeyPem", Files.readString(work.resolve("k.pem"))).put("redirectHttp", true).put("hstsMaxAgeSeconds", 60);
-        ObjectNode page = s.site.putArray("errorPages").addObject().put("contentType", "text/html; charset=utf-8")
+        s.site.putObject("tls")
+                .put("certificateId", "cert-1")
+                .put("certificatePem", Files.readString(work.resolve("c.pem")))
+                .put("privateKeyPem", Files.readString(work.resolve("k.pem")))
+                .put("redirectHttp", true)
+                .put("hstsMaxAgeSeconds", 60);
+        ObjectNode page = s.site.putArray("errorPages")
+                .addObject()
+                .put("contentType", "text/html; charset=utf-8")
                 .put("body", "<h1>Down for \"maintenance\"; back soon {}</h1>");
         page.putArray("statuses").add(502).add(503);
-        s.site.withArray("locations").addObject().put("path", "/.well-known/acme-challenge/").put("handler", "acme-challenge");
+        s.site.withArray("locations")
+                .addObject()
+                .put("path", "/.well-known/acme-challenge/")
+                .put("handler", "acme-challenge");
         driver.apply(1, Specs.spec(s));
 
         Http.Reply redirect = Http.get(HTTP, "a.test", "/x?y=1");
         assertEquals(301, redirect.status(), redirect.body());
         Files.writeString(driver.settings().workDir().resolve("acme/token-1"), "token-1.key");
-        assertEquals("token-1.key", Http.get(HTTP, "a.test", "/.well-known/acme-challenge/token-1").body());
+        assertEquals(
+                "token-1.key",
+                Http.get(HTTP, "a.test", "/.well-known/acme-challenge/token-1").body());
 
         String https = httpsGet("a.test", "/");
         assertTrue(https.startsWith("HTTP/1.1 503"), https);
@@ -74,14 +103,21 @@ class SiteFeaturesIT {
         assertTrue(https.contains("Strict-Transport-Security: max-age=60"), https);
         assertTrue(https.toLowerCase().contains("content-type: text/html; charset=utf-8"), https);
 
-        ((ObjectNode) s.upstream).putArray("targets").addObject().put("host", "127.0.0.1").put("port", a.port);
+        ((ObjectNode) s.upstream)
+                .putArray("targets")
+                .addObject()
+                .put("host", "127.0.0.1")
+                .put("port", a.port);
         driver.apply(2, Specs.spec(s));
         String served = httpsGet("a.test", "/");
         assertTrue(served.startsWith("HTTP/1.1 200") && served.endsWith("A"), served);
         // the key lives in shared memory and in 0600 files only (routes.json for a restart of nginx, state.json)
         for (String file : List.of("routes.json", "state.json", "tls/fallback.key")) {
-            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                    driver.settings().workDir().resolve(file))), file);
+            assertEquals(
+                    "rw-------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                            driver.settings().workDir().resolve(file))),
+                    file);
         }
         try (var files = Files.walk(driver.settings().confFile().toRealPath().getParent())) {
             assertTrue(files.noneMatch(f -> f.toString().endsWith(".key")), "no key in the generation");
@@ -91,27 +127,31 @@ class SiteFeaturesIT {
     /** An upgrade through nginx: a raw upstream answers 101 to an upgrade request and echoes what follows. */
     @Test
     void websocketsUpgradeOnlyWhereTheSiteAllowsIt() throws Exception {
-        try (java.net.ServerSocket upstream = new java.net.ServerSocket(19066, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.ServerSocket upstream =
+                new java.net.ServerSocket(19066, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
             Thread server = new Thread(() -> {
                 while (!upstream.isClosed()) {
                     try (java.net.Socket c = upstream.accept()) {
                         c.setSoTimeout(10_000);
-                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
+                        var in = new java.io.BufferedReader(
+                                new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
                         StringBuilder head = new StringBuilder();
                         for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) {
                             head.append(l.toLowerCase()).append('\n');
                         }
                         var out = c.getOutputStream();
                         if (head.indexOf("connection: upgrade") >= 0 && head.indexOf("upgrade: websocket") >= 0) {
-                            out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
-                                    .getBytes(StandardCharsets.ISO_8859_1));
+                            out.write(
+                                    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+                                            .getBytes(StandardCharsets.ISO_8859_1));
                             out.flush();
                             String line = in.readLine();
                             out.write(("echo " + line + "\n").getBytes(StandardCharsets.ISO_8859_1));
                             out.flush();
                         } else {
-                            out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 10\r\nConnection: close\r\n\r\nno upgrade"
-                                    .getBytes(StandardCharsets.ISO_8859_1));
+                            out.write(
+                                    "HTTP/1.1 400 Bad Request\r\nContent-Length: 10\r\nConnection: close\r\n\r\nno upgrade"
+                                            .getBytes(StandardCharsets.ISO_8859_1));
                             out.flush();
                         }
                     } catch (java.io.IOException e) {
@@ -129,16 +169,20 @@ class SiteFeaturesIT {
             s.site.put("websockets", false);
             driver.apply(2, Specs.spec(s));
             assertTrue(upgrade("ws.test").startsWith("HTTP/1.1 400"), "no upgrade without websockets");
-            assertEquals("dynamic", driver.status().path("nginx").path("applyMode").asText());
+            assertEquals(
+                    "dynamic", driver.status().path("nginx").path("applyMode").asText());
         }
     }
 
     private static String upgrade(String host) throws Exception {
         try (java.net.Socket c = new java.net.Socket("127.0.0.1", HTTP)) {
             c.setSoTimeout(10_000);
-            c.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            var in = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
+            c.getOutputStream()
+                    .write(("GET /ws HTTP/1.1\r\nHost: " + host
+                                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            var in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(c.getInputStream(), StandardCharsets.ISO_8859_1));
             String status = in.readLine();
             for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine()) {
                 // headers
@@ -153,24 +197,28 @@ class SiteFeaturesIT {
 
     private static String httpsGet(String host, String path) throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
+        ctx.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
+                        public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", HTTPS)) {
             SSLParameters params = socket.getSSLParameters();
             params.setServerNames(List.of(new SNIHostName(host)));
             socket.setSSLParameters(params);
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             socket.getInputStream().transferTo(out);
             return out.toString(StandardCharsets.UTF_8);

@@ -1,25 +1,37 @@
 package dev.fleetgate.agent.nginx.internal;
 
+import java.nio.file.Path;
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
-import java.util.List;
 
 /** Builds proxy specs (as the core sends them) and settings for tests. */
 final class Specs {
 
-    private Specs() {
-    }
+    private Specs() {}
 
     static NginxSettings settings(Path workDir, int httpPort, int adminPort) {
         return settings(workDir, httpPort, adminPort, "1", "4m");
     }
 
     static NginxSettings settings(Path workDir, int httpPort, int adminPort, String workers, String dictSize) {
-        return new NginxSettings("/usr/sbin/nginx", httpPort, httpPort + 1, "127.0.0.1", adminPort, workDir, workers, 1024,
+        return new NginxSettings(
+                "/usr/sbin/nginx",
+                httpPort,
+                httpPort + 1,
+                "127.0.0.1",
+                adminPort,
+                workDir,
+                workers,
+                1024,
                 List.of("/usr/lib/nginx/modules/ndk_http_module.so", "/usr/lib/nginx/modules/ngx_http_lua_module.so"),
-                "", dictSize, 2, 0, 50);
+                "",
+                dictSize,
+                2,
+                0,
+                50);
     }
 
     /** A spec of one service per entry: {name, domain, port...}. */
@@ -51,29 +63,51 @@ final class Specs {
             site.put("id", id).put("serviceId", id).put("serviceName", "svc-" + id);
             site.putArray("serverNames").add(domain);
             site.putArray("listen").addObject().put("tls", false);
-            site.putArray("locations").addObject().put("path", "/").put("match", "prefix").put("upstream", "svc-" + id);
+            site.putArray("locations")
+                    .addObject()
+                    .put("path", "/")
+                    .put("match", "prefix")
+                    .put("upstream", "svc-" + id);
             site.put("maxBodyBytes", 10485760);
-            site.putObject("timeouts").put("connectSeconds", 5).put("readSeconds", 60).put("sendSeconds", 60);
+            site.putObject("timeouts")
+                    .put("connectSeconds", 5)
+                    .put("readSeconds", 60)
+                    .put("sendSeconds", 60);
             site.putObject("requestHeaders");
             site.putObject("responseHeaders");
             site.put("websockets", false);
-            upstream.put("name", "svc-" + id).put("serviceId", id).put("lbMethod", "round_robin").put("keepalive", 32);
+            upstream.put("name", "svc-" + id)
+                    .put("serviceId", id)
+                    .put("lbMethod", "round_robin")
+                    .put("keepalive", 32);
             ArrayNode targets = upstream.putArray("targets");
             for (int port : ports) {
-                targets.addObject().put("host", "127.0.0.1").put("port", port).put("weight", 1).put("backup", false);
+                targets.addObject()
+                        .put("host", "127.0.0.1")
+                        .put("port", port)
+                        .put("weight", 1)
+                        .put("backup", false);
             }
         }
 
         Service healthCheck(String path, int interval, int fall, int rise) {
-            upstream.putObject("healthCheck").put("path", path).put("intervalSeconds", interval)
-                    .put("timeoutSeconds", 1).put("fall", fall).put("rise", rise);
+            upstream.putObject("healthCheck")
+                    .put("path", path)
+                    .put("intervalSeconds", interval)
+                    .put("timeoutSeconds", 1)
+                    .put("fall", fall)
+                    .put("rise", rise);
             return this;
         }
 
         Service targets(int... ports) {
             ArrayNode targets = upstream.putArray("targets");
             for (int port : ports) {
-                targets.addObject().put("host", "127.0.0.1").put("port", port).put("weight", 1).put("backup", false);
+                targets.addObject()
+                        .put("host", "127.0.0.1")
+                        .put("port", port)
+                        .put("weight", 1)
+                        .put("backup", false);
             }
             return this;
         }
@@ -83,8 +117,11 @@ final class Specs {
             if (site.get("listen").size() == 1) {
                 site.withArray("listen").addObject().put("tls", true);
             }
-            site.putObject("tls").put("certificateId", certificateId).put("certificatePem", pem.cert())
-                    .put("privateKeyPem", pem.key()).put("redirectHttp", redirectHttp);
+            site.putObject("tls")
+                    .put("certificateId", certificateId)
+                    .put("certificatePem", pem.cert())
+                    .put("privateKeyPem", pem.key())
+                    .put("redirectHttp", redirectHttp);
             return this;
         }
 

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
+
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -14,18 +15,32 @@ import javax.net.ssl.X509TrustManager;
 /** Self-signed certificates (openssl) and TLS handshakes with SNI for tests. */
 final class Tls {
 
-    record Pem(String cert, String key) {
-    }
+    record Pem(String cert, String key) {}
 
-    private Tls() {
-    }
+    private Tls() {}
 
     static Pem selfSigned(Path dir, String cn) throws Exception {
         Path key = dir.resolve(cn + ".key");
         Path crt = dir.resolve(cn + ".crt");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=" + cn, "-days", "1",
-                "-keyout", key.toString(), "-out", crt.toString()).redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "req",
+                        "-x509",
+                        "-newkey",
+                        "ec",
+                        "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1",
+                        "-nodes",
+                        "-subj",
+                        "/CN=" + cn,
+                        "-days",
+                        "1",
+                        "-keyout",
+                        key.toString(),
+                        "-out",
+                        crt.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(openssl.getInputStream().readAllBytes());
         if (openssl.waitFor() != 0) {
             throw new AssertionError("openssl is required: " + out);
@@ -41,23 +56,28 @@ final class Tls {
             socket.setSSLParameters(params);
             socket.setSoTimeout(10_000);
             socket.startHandshake();
-            return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+            return ((X509Certificate) socket.getSession().getPeerCertificates()[0])
+                    .getSubjectX500Principal()
+                    .getName();
         }
     }
 
     static SSLContext trustAll() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, new TrustManager[] {new X509TrustManager() {
-            public void checkClientTrusted(X509Certificate[] c, String a) {
-            }
+        ctx.init(
+                null,
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        public void checkClientTrusted(X509Certificate[] c, String a) {}
 
-            public void checkServerTrusted(X509Certificate[] c, String a) {
-            }
+                        public void checkServerTrusted(X509Certificate[] c, String a) {}
 
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         return ctx;
     }
 }

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** The agent never health-checks or proxies to link-local or metadata addresses, whatever the core sent. */
 class UnsafeTargetsTest {
 
-    private static final List<String> UNSAFE = List.of("169.254.169.254", "169.254.0.1", "fe80::1", "100.100.100.200",
-            "fd00:ec2::254", "::ffff:169.254.169.254");
+    private static final List<String> UNSAFE = List.of(
+            "169.254.169.254", "169.254.0.1", "fe80::1", "100.100.100.200", "fd00:ec2::254", "::ffff:169.254.169.254");
 
     @Test
     void linkLocalAndMetadataAddressesAreRecognised() throws Exception {

@@ -1,11 +1,5 @@
 package dev.fleetgate.agent.probe.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.Task;
-import dev.fleetgate.agent.TaskHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -14,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+
 import javax.naming.CommunicationException;
 import javax.naming.Context;
 import javax.naming.NameNotFoundException;
@@ -22,7 +17,16 @@ import javax.naming.NamingException;
 import javax.naming.directory.Attribute;
 import javax.naming.directory.Attributes;
 import javax.naming.directory.InitialDirContext;
+
 import org.osgi.service.component.annotations.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.Task;
+import dev.fleetgate.agent.TaskHandler;
 
 /**
  * Task type {@code dns.probe}: payload {@code {"name", "recordType"?: "A", "expectValues"?: [..],
@@ -39,8 +43,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(property = TaskHandler.TYPE + "=dns.probe")
 public final class DnsProbeHandler implements TaskHandler {
     static final Set<String> TYPES = Set.of("A", "AAAA", "CNAME", "MX", "NS", "TXT", "SRV", "PTR", "SOA", "CAA");
-    private static final Pattern NAME = Pattern.compile(
-            "(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\\.?");
+    private static final Pattern NAME =
+            Pattern.compile("(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\\.?");
 
     @Override
     public JsonNode handle(Task task) {
@@ -62,8 +66,8 @@ public final class DnsProbeHandler implements TaskHandler {
             ev.forEach(v -> expected.add(normalise(v.asText())));
         }
         String resolver = p.path("resolver").asText("");
-        int timeout = ProbeRequest.integer(p, "timeoutMs", 1, ProbeRequest.MAX_TIMEOUT_MS,
-                ProbeRequest.DEFAULT_TIMEOUT_MS);
+        int timeout =
+                ProbeRequest.integer(p, "timeoutMs", 1, ProbeRequest.MAX_TIMEOUT_MS, ProbeRequest.DEFAULT_TIMEOUT_MS);
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.putNull("status");
         result.put("recordType", type);
@@ -92,11 +96,18 @@ public final class DnsProbeHandler implements TaskHandler {
         } catch (NameNotFoundException e) {
             return done(result, started, HttpProbeHandler.verdict(result, "dns", "no such name: " + name));
         } catch (CommunicationException e) {
-            String why = e.getRootCause() == null ? String.valueOf(e.getMessage()) : e.getRootCause().toString();
+            String why = e.getRootCause() == null
+                    ? String.valueOf(e.getMessage())
+                    : e.getRootCause().toString();
             boolean timedOut = e.getRootCause() instanceof java.net.SocketTimeoutException
                     || why.toLowerCase(Locale.ROOT).contains("timed out");
-            return done(result, started, HttpProbeHandler.verdict(result, timedOut ? "timeout" : "connect",
-                    (timedOut ? "no answer within " + timeout + " ms: " : "resolver unreachable: ") + why));
+            return done(
+                    result,
+                    started,
+                    HttpProbeHandler.verdict(
+                            result,
+                            timedOut ? "timeout" : "connect",
+                            (timedOut ? "no answer within " + timeout + " ms: " : "resolver unreachable: ") + why));
         } catch (NamingException e) {
             return done(result, started, HttpProbeHandler.verdict(result, "dns", String.valueOf(e.getExplanation())));
         }
@@ -105,10 +116,14 @@ public final class DnsProbeHandler implements TaskHandler {
         if (values.isEmpty()) {
             return done(result, started, HttpProbeHandler.verdict(result, "dns", "no " + type + " record for " + name));
         }
-        List<String> missing = expected.stream().filter(v -> !values.contains(v)).toList();
+        List<String> missing =
+                expected.stream().filter(v -> !values.contains(v)).toList();
         if (!missing.isEmpty()) {
-            return done(result, started, HttpProbeHandler.verdict(result, "content", type + " " + name + " is "
-                    + values + ", expected " + missing));
+            return done(
+                    result,
+                    started,
+                    HttpProbeHandler.verdict(
+                            result, "content", type + " " + name + " is " + values + ", expected " + missing));
         }
         result.put("ok", true);
         return done(result, started, result);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -45,15 +46,20 @@ final class HttpExchange {
     }
 
     /** Phase durations in ms; {@code tlsMs} is -1 for plain http. */
-    record Timing(long dnsMs, long connectMs, long tlsMs, long firstByteMs) {
-    }
+    record Timing(long dnsMs, long connectMs, long tlsMs, long firstByteMs) {}
 
     /**
      * @param headers lower-case names; the last value of a repeated header wins
      * @param chain   the validated certificate chain (https), leaf first, or empty
      */
-    record Response(int status, Map<String, String> headers, List<X509Certificate> chain, Timing timing,
-            Socket socket, InputStream in) implements AutoCloseable {
+    record Response(
+            int status,
+            Map<String, String> headers,
+            List<X509Certificate> chain,
+            Timing timing,
+            Socket socket,
+            InputStream in)
+            implements AutoCloseable {
 
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -116,8 +122,7 @@ final class HttpExchange {
         }
     }
 
-    private HttpExchange() {
-    }
+    private HttpExchange() {}
 
     /**
      * Sends {@code method url} and reads the status line and headers.
@@ -159,9 +164,15 @@ final class HttpExchange {
             }
             StringBuilder req = new StringBuilder();
             String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-            req.append(method).append(' ').append(path).append(url.getRawQuery() == null ? "" : "?" + url.getRawQuery())
+            req.append(method)
+                    .append(' ')
+                    .append(path)
+                    .append(url.getRawQuery() == null ? "" : "?" + url.getRawQuery())
                     .append(" HTTP/1.1\r\n");
-            req.append("Host: ").append(host).append(url.getPort() > 0 ? ":" + url.getPort() : "").append("\r\n");
+            req.append("Host: ")
+                    .append(host)
+                    .append(url.getPort() > 0 ? ":" + url.getPort() : "")
+                    .append("\r\n");
             req.append("User-Agent: fleetgate-agent-probe\r\nAccept: */*\r\nConnection: close\r\n");
             headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
             req.append("\r\n");
@@ -186,13 +197,20 @@ final class HttpExchange {
                 }
                 int colon = h.indexOf(':');
                 if (colon > 0) {
-                    answer.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+                    answer.put(
+                            h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                            h.substring(colon + 1).trim());
                 }
                 timeout(socket, deadlineNanos);
             }
             done = true;
-            return new Response(Integer.parseInt(parts[1]), answer, chain,
-                    new Timing(ms(t1 - t0), ms(t2 - t1), https ? ms(t3 - t2) : -1, ms(t5 - t4)), socket, in);
+            return new Response(
+                    Integer.parseInt(parts[1]),
+                    answer,
+                    chain,
+                    new Timing(ms(t1 - t0), ms(t2 - t1), https ? ms(t3 - t2) : -1, ms(t5 - t4)),
+                    socket,
+                    in);
         } catch (SocketTimeoutException e) {
             throw new Failure("timeout", "timed out", e);
         } catch (javax.net.ssl.SSLException e) {

@@ -1,12 +1,5 @@
 package dev.fleetgate.agent.probe.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.Task;
-import dev.fleetgate.agent.TaskHandler;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +9,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+
 import org.osgi.annotation.bundle.Header;
 import org.osgi.service.component.annotations.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.Task;
+import dev.fleetgate.agent.TaskHandler;
 
 /**
  * Task type {@code http.probe}: payload {@code {"url", "method"?: GET|HEAD, "timeoutMs"?: 5000,
@@ -48,7 +51,7 @@ public final class HttpProbeHandler implements TaskHandler {
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(probe.timeoutMs());
         URI url = probe.url();
         Set<String> seen = new HashSet<>();
-        for (int hop = 0;; hop++) {
+        for (int hop = 0; ; hop++) {
             seen.add(url.toString());
             long hopStarted = System.nanoTime();
             HttpExchange.Response response;
@@ -74,20 +77,32 @@ public final class HttpProbeHandler implements TaskHandler {
                     } catch (IllegalArgumentException e) {
                         return failed(result, started, "redirect", "invalid Location " + location, status);
                     }
-                    redirects.addObject().put("url", url.toString()).put("status", status)
+                    redirects
+                            .addObject()
+                            .put("url", url.toString())
+                            .put("status", status)
                             .put("location", next.toString());
-                    String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+                    String scheme =
+                            next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
                     if (!(scheme.equals("http") || scheme.equals("https")) || next.getHost() == null) {
-                        return failed(result, started, "redirect", "redirect to a URL that is not http(s): " + next,
-                                status);
+                        return failed(
+                                result, started, "redirect", "redirect to a URL that is not http(s): " + next, status);
                     }
                     if (seen.contains(next.toString())) {
-                        return failed(result, started, "redirect", "redirect loop: " + next + " again after "
-                                + (hop + 1) + " hops", status);
+                        return failed(
+                                result,
+                                started,
+                                "redirect",
+                                "redirect loop: " + next + " again after " + (hop + 1) + " hops",
+                                status);
                     }
                     if (hop + 1 > probe.maxRedirects()) {
-                        return failed(result, started, "redirect", "too many redirects (more than "
-                                + probe.maxRedirects() + ")", status);
+                        return failed(
+                                result,
+                                started,
+                                "redirect",
+                                "too many redirects (more than " + probe.maxRedirects() + ")",
+                                status);
                     }
                     url = next;
                     continue;
@@ -106,11 +121,14 @@ public final class HttpProbeHandler implements TaskHandler {
                     try {
                         body = new String(response.body(MAX_BODY, deadline), StandardCharsets.UTF_8);
                     } catch (java.net.SocketTimeoutException e) {
-                        return failed(result, started, "timeout", "body not read within " + probe.timeoutMs()
-                                + " ms", status);
-                    } catch (IOException | NumberFormatException e) {
-                        return failed(result, started, "connect", "reading the body failed: " + e.getMessage(),
+                        return failed(
+                                result,
+                                started,
+                                "timeout",
+                                "body not read within " + probe.timeoutMs() + " ms",
                                 status);
+                    } catch (IOException | NumberFormatException e) {
+                        return failed(result, started, "connect", "reading the body failed: " + e.getMessage(), status);
                     }
                 }
                 long total = elapsedMs(started);
@@ -118,16 +136,22 @@ public final class HttpProbeHandler implements TaskHandler {
                 timing.put("totalMs", total);
                 result.set("timing", timing);
                 if (!probe.ok(status)) {
-                    return verdict(result, "status", "unexpected status " + status
-                            + (probe.expectStatuses().isEmpty() ? " (expected 2xx or 3xx)" : " (expected "
-                                    + probe.expectStatuses() + ")"));
+                    return verdict(
+                            result,
+                            "status",
+                            "unexpected status " + status
+                                    + (probe.expectStatuses().isEmpty()
+                                            ? " (expected 2xx or 3xx)"
+                                            : " (expected " + probe.expectStatuses() + ")"));
                 }
                 if (body != null && !body.contains(probe.bodyContains())) {
                     return verdict(result, "content", "the body does not contain \"" + probe.bodyContains() + "\"");
                 }
                 if (probe.maxLatencyMs() != null && total > probe.maxLatencyMs()) {
-                    return verdict(result, "latency", "answered in " + total + " ms (more than "
-                            + probe.maxLatencyMs() + " ms)");
+                    return verdict(
+                            result,
+                            "latency",
+                            "answered in " + total + " ms (more than " + probe.maxLatencyMs() + " ms)");
                 }
                 result.put("ok", true);
                 return result;

@@ -1,12 +1,5 @@
 package dev.fleetgate.agent.probe.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.Task;
-import dev.fleetgate.agent.TaskHandler;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -18,7 +11,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
 import org.osgi.service.component.annotations.Component;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.Task;
+import dev.fleetgate.agent.TaskHandler;
 
 /**
  * Task type {@code json.probe}: polls a resource endpoint answering a JSON object such as
@@ -47,8 +50,8 @@ public final class JsonProbeHandler implements TaskHandler {
     public JsonNode handle(Task task) {
         JsonNode p = task.payload();
         URI url = ProbeRequest.url(p.path("url").asText(""));
-        int timeout = ProbeRequest.integer(p, "timeoutMs", 1, ProbeRequest.MAX_TIMEOUT_MS,
-                ProbeRequest.DEFAULT_TIMEOUT_MS);
+        int timeout =
+                ProbeRequest.integer(p, "timeoutMs", 1, ProbeRequest.MAX_TIMEOUT_MS, ProbeRequest.DEFAULT_TIMEOUT_MS);
         Map<String, String> headers = ProbeRequest.headers(p.get("headers"));
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         long started = System.nanoTime();
@@ -56,18 +59,20 @@ public final class JsonProbeHandler implements TaskHandler {
         byte[] body;
         int status;
         ObjectNode timing;
-        try (HttpExchange.Response r = HttpExchange.send(url, "GET",
-                withAccept(headers), deadline)) {
+        try (HttpExchange.Response r = HttpExchange.send(url, "GET", withAccept(headers), deadline)) {
             status = r.status();
             timing = HttpProbeHandler.timing(r.timing(), 0);
             if (status < 200 || status > 299) {
-                return HttpProbeHandler.failed(result, started, "status", "unexpected status " + status
-                        + " (expected 2xx)", status);
+                return HttpProbeHandler.failed(
+                        result, started, "status", "unexpected status " + status + " (expected 2xx)", status);
             }
             body = r.body(MAX_BODY, deadline);
         } catch (HttpExchange.Failure e) {
-            return HttpProbeHandler.failed(result, started, e.kind, e.kind.equals("timeout")
-                    ? "timed out after " + timeout + " ms" : e.getMessage());
+            return HttpProbeHandler.failed(
+                    result,
+                    started,
+                    e.kind,
+                    e.kind.equals("timeout") ? "timed out after " + timeout + " ms" : e.getMessage());
         } catch (SocketTimeoutException e) {
             return HttpProbeHandler.failed(result, started, "timeout", "timed out after " + timeout + " ms");
         } catch (IOException | NumberFormatException e) {
@@ -110,8 +115,8 @@ public final class JsonProbeHandler implements TaskHandler {
         return all;
     }
 
-    private static void flatten(JsonNode node, String prefix, int depth, ObjectNode fields, ObjectNode units,
-            List<String> skipped) {
+    private static void flatten(
+            JsonNode node, String prefix, int depth, ObjectNode fields, ObjectNode units, List<String> skipped) {
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -144,8 +149,7 @@ public final class JsonProbeHandler implements TaskHandler {
     }
 
     /** A value and its unit (null: a plain number). */
-    record Parsed(double value, String unit) {
-    }
+    record Parsed(double value, String unit) {}
 
     /** @return the value of a JSON member, or null when it is not a number, percentage or duration */
     static Parsed parse(JsonNode v) {

@@ -1,11 +1,12 @@
 package dev.fleetgate.agent.probe.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A validated {@code http.probe} payload.
@@ -22,8 +23,16 @@ import java.util.Map;
  * @param headers         extra request headers (at most 20; token names, values without control characters;
  *                        Host, Connection, Content-Length and Transfer-Encoding are refused)
  */
-record ProbeRequest(URI url, String method, int timeoutMs, List<Integer> expectStatuses, boolean followRedirects,
-        int maxRedirects, Integer maxLatencyMs, String bodyContains, Map<String, String> headers) {
+record ProbeRequest(
+        URI url,
+        String method,
+        int timeoutMs,
+        List<Integer> expectStatuses,
+        boolean followRedirects,
+        int maxRedirects,
+        Integer maxLatencyMs,
+        String bodyContains,
+        Map<String, String> headers) {
 
     static final int DEFAULT_TIMEOUT_MS = 5_000;
     static final int MAX_TIMEOUT_MS = 60_000;
@@ -60,7 +69,8 @@ record ProbeRequest(URI url, String method, int timeoutMs, List<Integer> expectS
         }
         int maxRedirects = integer(payload, "maxRedirects", 0, 20, DEFAULT_MAX_REDIRECTS);
         JsonNode latencyNode = payload.get("maxLatencyMs");
-        Integer latency = latencyNode == null || latencyNode.isNull() ? null
+        Integer latency = latencyNode == null || latencyNode.isNull()
+                ? null
                 : integer(payload, "maxLatencyMs", 1, MAX_TIMEOUT_MS, 0);
         String contains = null;
         JsonNode body = payload.get("bodyContains");
@@ -70,13 +80,22 @@ record ProbeRequest(URI url, String method, int timeoutMs, List<Integer> expectS
             }
             contains = body.asText();
         }
-        return new ProbeRequest(uri, method, timeout, List.copyOf(expect), follow != null && follow.asBoolean(),
-                maxRedirects, latency, contains, headers(payload.get("headers")));
+        return new ProbeRequest(
+                uri,
+                method,
+                timeout,
+                List.copyOf(expect),
+                follow != null && follow.asBoolean(),
+                maxRedirects,
+                latency,
+                contains,
+                headers(payload.get("headers")));
     }
 
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
-    private static final java.util.Set<String> RESERVED = java.util.Set.of("host", "connection", "content-length",
-            "transfer-encoding");
+    private static final java.util.regex.Pattern TOKEN =
+            java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+    private static final java.util.Set<String> RESERVED =
+            java.util.Set.of("host", "connection", "content-length", "transfer-encoding");
 
     /** @throws IllegalArgumentException naming {@code headers} */
     static Map<String, String> headers(JsonNode n) {
@@ -91,8 +110,11 @@ record ProbeRequest(URI url, String method, int timeoutMs, List<Integer> expectS
         while (fields.hasNext()) {
             var e = fields.next();
             String v = e.getValue().isTextual() ? e.getValue().asText() : null;
-            if (!TOKEN.matcher(e.getKey()).matches() || RESERVED.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
-                    || v == null || v.length() > 4000 || v.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+            if (!TOKEN.matcher(e.getKey()).matches()
+                    || RESERVED.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
+                    || v == null
+                    || v.length() > 4000
+                    || v.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
                 throw new IllegalArgumentException("headers: invalid header " + e.getKey());
             }
             out.put(e.getKey(), v);
@@ -107,7 +129,8 @@ record ProbeRequest(URI url, String method, int timeoutMs, List<Integer> expectS
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("url: not a valid URL: " + url);
         }
-        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+        if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                || uri.getHost() == null) {
             throw new IllegalArgumentException("url: an http:// or https:// URL with a host is required");
         }
         return uri;

@@ -8,6 +8,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
+
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -17,11 +18,11 @@ import javax.net.ssl.X509TrustManager;
 
 /** Where probes may go (SSRF rules) and how a certificate is read even when it is invalid. */
 final class Targets {
-    private static final byte[] AWS_IPV6_METADATA = {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0x02, 0x54};
+    private static final byte[] AWS_IPV6_METADATA = {
+        (byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54
+    };
 
-    private Targets() {
-    }
+    private Targets() {}
 
     /** Thrown when the host does not resolve. */
     static final class UnknownHost extends Exception {
@@ -55,8 +56,9 @@ final class Targets {
     static String refused(InetAddress[] addresses, String host) {
         for (InetAddress a : addresses) {
             byte[] b = a.getAddress();
-            boolean metadata = b.length == 4 ? (b[0] & 0xff) == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100
-                    && (b[3] & 0xff) == 200 : Arrays.equals(b, AWS_IPV6_METADATA);
+            boolean metadata = b.length == 4
+                    ? (b[0] & 0xff) == 100 && (b[1] & 0xff) == 100 && (b[2] & 0xff) == 100 && (b[3] & 0xff) == 200
+                    : Arrays.equals(b, AWS_IPV6_METADATA);
             if (a.isLinkLocalAddress() || metadata) {
                 return "refused: " + host + " is a link-local or metadata address (" + a.getHostAddress() + ")";
             }
@@ -74,20 +76,23 @@ final class Targets {
     static List<X509Certificate> peekChain(String host, int port, int timeoutMs) {
         try {
             SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
+            trustAll.init(
+                    null,
+                    new TrustManager[] {
+                        new X509TrustManager() {
+                            @Override
+                            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
+                            @Override
+                            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+                            @Override
+                            public X509Certificate[] getAcceptedIssuers() {
+                                return new X509Certificate[0];
+                            }
+                        }
+                    },
+                    null);
             try (SSLSocket socket = (SSLSocket) trustAll.getSocketFactory().createSocket()) {
                 socket.connect(new InetSocketAddress(bare(host), port), timeoutMs);
                 socket.setSoTimeout(timeoutMs);
@@ -110,6 +115,9 @@ final class Targets {
     }
 
     static List<X509Certificate> x509(Certificate[] chain) {
-        return Arrays.stream(chain).filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).toList();
+        return Arrays.stream(chain)
+                .filter(X509Certificate.class::isInstance)
+                .map(X509Certificate.class::cast)
+                .toList();
     }
 }

@@ -1,10 +1,5 @@
 package dev.fleetgate.agent.probe.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.Task;
-import dev.fleetgate.agent.TaskHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -13,11 +8,20 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+
 import org.osgi.service.component.annotations.Component;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.Task;
+import dev.fleetgate.agent.TaskHandler;
 
 /**
  * Task type {@code tls.probe}: payload {@code {"target": "host[:port]" (443), "timeoutMs"?: 5000,
@@ -48,8 +52,8 @@ public final class TlsProbeHandler implements TaskHandler {
         if (host.isEmpty() || port < 1 || port > 65535) {
             throw new IllegalArgumentException("target: host or host:port");
         }
-        int timeout = ProbeRequest.integer(p, "timeoutMs", 1, ProbeRequest.MAX_TIMEOUT_MS,
-                ProbeRequest.DEFAULT_TIMEOUT_MS);
+        int timeout =
+                ProbeRequest.integer(p, "timeoutMs", 1, ProbeRequest.MAX_TIMEOUT_MS, ProbeRequest.DEFAULT_TIMEOUT_MS);
         int minDays = ProbeRequest.integer(p, "minDaysLeft", 0, 3650, 14);
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         long started = System.nanoTime();
@@ -63,7 +67,8 @@ public final class TlsProbeHandler implements TaskHandler {
         }
         List<X509Certificate> chain;
         String invalid = null;
-        try (SSLSocket socket = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket()) {
+        try (SSLSocket socket =
+                (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket()) {
             socket.connect(new InetSocketAddress(Targets.bare(host), port), timeout);
             socket.setSoTimeout(timeout);
             Targets.sni(socket, host);
@@ -86,7 +91,9 @@ public final class TlsProbeHandler implements TaskHandler {
         result.put("valid", invalid == null);
         HttpProbeHandler.certificate(result, chain);
         if (!chain.isEmpty()) {
-            long days = Duration.between(Instant.now(), chain.get(0).getNotAfter().toInstant()).toDays();
+            long days = Duration.between(
+                            Instant.now(), chain.get(0).getNotAfter().toInstant())
+                    .toDays();
             result.put("daysLeft", days);
             if (invalid == null && days < minDays) {
                 invalid = "the certificate expires in " + days + " days (fewer than " + minDays + ")";

@@ -4,18 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetgate.agent.Task;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.agent.Task;
 
 /**
  * dns.probe against a real bind9 started by {@code scripts/bind9-test.sh} (port 21300, zone
@@ -24,7 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DnsProbeHandlerIT {
     private static final int PORT = 21300;
-    private static final Path SCRIPT = Path.of("../../scripts/bind9-test.sh").toAbsolutePath().normalize();
+    private static final Path SCRIPT =
+            Path.of("../../scripts/bind9-test.sh").toAbsolutePath().normalize();
     private final ObjectMapper mapper = new ObjectMapper();
     private Path dir;
 
@@ -43,8 +47,14 @@ class DnsProbeHandlerIT {
                 update add alias.example.test. 60 CNAME www.example.test.
                 send
                 """.formatted(PORT);
-        Process p = new ProcessBuilder("nsupdate", "-t", "5", "-k", dir.resolve("fleetgate.key").toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "nsupdate",
+                        "-t",
+                        "5",
+                        "-k",
+                        dir.resolve("fleetgate.key").toString())
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().write(updates.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -74,14 +84,21 @@ class DnsProbeHandlerIT {
                 + resolver() + "}");
         assertTrue(a.get("ok").asBoolean(), a.toString());
         assertEquals("[\"127.0.0.10\",\"127.0.0.11\"]", a.get("values").toString());
-        assertTrue(probe("{\"name\":\"example.test\",\"recordType\":\"MX\",\"expectValues\":[\"10 mail.example.test.\"],"
-                + resolver() + "}").get("ok").asBoolean());
+        assertTrue(
+                probe("{\"name\":\"example.test\",\"recordType\":\"MX\",\"expectValues\":[\"10 mail.example.test.\"],"
+                                + resolver() + "}")
+                        .get("ok")
+                        .asBoolean());
         JsonNode txt = probe("{\"name\":\"example.test\",\"recordType\":\"TXT\",\"expectValues\":[\"v=spf1 -all\"],"
                 + resolver() + "}");
         assertTrue(txt.get("ok").asBoolean(), txt.toString());
         assertTrue(probe("{\"name\":\"alias.example.test\",\"recordType\":\"CNAME\","
-                + "\"expectValues\":[\"WWW.example.test\"]," + resolver() + "}").get("ok").asBoolean());
-        assertTrue(probe("{\"name\":\"example.test\",\"recordType\":\"NS\"," + resolver() + "}").get("ok").asBoolean());
+                        + "\"expectValues\":[\"WWW.example.test\"]," + resolver() + "}")
+                .get("ok")
+                .asBoolean());
+        assertTrue(probe("{\"name\":\"example.test\",\"recordType\":\"NS\"," + resolver() + "}")
+                .get("ok")
+                .asBoolean());
     }
 
     @Test
@@ -104,9 +121,12 @@ class DnsProbeHandlerIT {
     @Test
     void aSilentResolverTimesOut() throws Exception {
         // nothing listens on PORT + 1 over UDP: the query is never answered
-        JsonNode r = probe("{\"name\":\"www.example.test\",\"resolver\":\"127.0.0.1:" + (PORT + 1) + "\",\"timeoutMs\":300}");
+        JsonNode r = probe(
+                "{\"name\":\"www.example.test\",\"resolver\":\"127.0.0.1:" + (PORT + 1) + "\",\"timeoutMs\":300}");
         assertFalse(r.get("ok").asBoolean());
-        assertTrue(r.get("errorKind").asText().equals("timeout") || r.get("errorKind").asText().equals("connect"),
+        assertTrue(
+                r.get("errorKind").asText().equals("timeout")
+                        || r.get("errorKind").asText().equals("connect"),
                 r.toString());
     }
 

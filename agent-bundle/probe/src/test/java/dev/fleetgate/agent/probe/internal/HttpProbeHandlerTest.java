@@ -5,18 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import dev.fleetgate.agent.Task;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.fleetgate.agent.Task;
 
 class HttpProbeHandlerTest {
 
@@ -112,8 +115,12 @@ class HttpProbeHandlerTest {
 
     @Test
     void linkLocalAndMetadataAddressesAreNeverProbed() throws Exception {
-        for (String url : new String[] {"http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/",
-                "http://100.100.100.200/", "http://[fd00:ec2::254]/"}) {
+        for (String url : new String[] {
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[fe80::1]/",
+            "http://100.100.100.200/",
+            "http://[fd00:ec2::254]/"
+        }) {
             JsonNode result = probe("{\"url\":\"" + url + "\",\"timeoutMs\":1000}");
             assertFalse(result.get("ok").asBoolean(), url);
             assertTrue(result.get("error").asText().startsWith("refused: "), result.toString());
@@ -126,7 +133,9 @@ class HttpProbeHandlerTest {
         assertFalse(result.get("ok").asBoolean());
         assertEquals(500, result.get("status").asInt());
         assertEquals("status", result.get("errorKind").asText());
-        assertTrue(probe("{\"url\":\"" + base + "/fail\",\"expectStatuses\":[500,503]}").get("ok").asBoolean());
+        assertTrue(probe("{\"url\":\"" + base + "/fail\",\"expectStatuses\":[500,503]}")
+                .get("ok")
+                .asBoolean());
     }
 
     @Test
@@ -204,8 +213,16 @@ class HttpProbeHandlerTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        assertEquals("connect", probe("{\"url\":\"http://127.0.0.1:" + port + "/\"}").get("errorKind").asText());
-        assertEquals("dns", probe("{\"url\":\"http://no-such-host.invalid/\"}").get("errorKind").asText());
+        assertEquals(
+                "connect",
+                probe("{\"url\":\"http://127.0.0.1:" + port + "/\"}")
+                        .get("errorKind")
+                        .asText());
+        assertEquals(
+                "dns",
+                probe("{\"url\":\"http://no-such-host.invalid/\"}")
+                        .get("errorKind")
+                        .asText());
         // accepts the connection, never answers
         try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             JsonNode r = probe("{\"url\":\"http://127.0.0.1:" + silent.getLocalPort() + "/\",\"timeoutMs\":300}");
@@ -220,15 +237,20 @@ class HttpProbeHandlerTest {
             JsonNode r = probe("{\"url\":\"https://127.0.0.1:" + tls.port() + "/\"}");
             assertFalse(r.get("ok").asBoolean());
             assertEquals("tls", r.get("errorKind").asText(), r.toString());
-            assertEquals(cert.getNotAfter().toInstant().toString(), r.get("tlsExpiresAt").asText());
+            assertEquals(
+                    cert.getNotAfter().toInstant().toString(),
+                    r.get("tlsExpiresAt").asText());
             assertTrue(r.get("tls").get("issuer").asText().contains("CN=localhost"));
 
-            JsonNode t = new TlsProbeHandler().handle(new Task("t2", "tls.probe",
-                    mapper.readTree("{\"target\":\"127.0.0.1:" + tls.port() + "\"}")));
+            JsonNode t = new TlsProbeHandler()
+                    .handle(new Task(
+                            "t2", "tls.probe", mapper.readTree("{\"target\":\"127.0.0.1:" + tls.port() + "\"}")));
             assertFalse(t.get("ok").asBoolean());
             assertFalse(t.get("valid").asBoolean());
             assertEquals("tls", t.get("errorKind").asText());
-            assertEquals(cert.getNotAfter().toInstant().toString(), t.get("tlsExpiresAt").asText());
+            assertEquals(
+                    cert.getNotAfter().toInstant().toString(),
+                    t.get("tlsExpiresAt").asText());
             assertTrue(t.get("daysLeft").asLong() < 0, t.toString());
         }
     }
@@ -236,12 +258,17 @@ class HttpProbeHandlerTest {
     @Test
     void aSoonExpiringSelfSignedCertificateReportsItsDaysLeft(@TempDir Path dir) throws Exception {
         try (TlsServer tls = new TlsServer(dir, "-10d", 15)) {
-            JsonNode t = new TlsProbeHandler().handle(new Task("t3", "tls.probe",
-                    mapper.readTree("{\"target\":\"localhost:" + tls.port() + "\",\"minDaysLeft\":14}")));
+            JsonNode t = new TlsProbeHandler()
+                    .handle(new Task(
+                            "t3",
+                            "tls.probe",
+                            mapper.readTree("{\"target\":\"localhost:" + tls.port() + "\",\"minDaysLeft\":14}")));
             assertFalse(t.get("ok").asBoolean(), "self-signed: not trusted");
             long days = t.get("daysLeft").asLong();
             assertTrue(days >= 3 && days <= 5, t.toString());
-            assertEquals(tls.certificate(dir).getNotAfter().toInstant().toString(), t.get("tlsExpiresAt").asText());
+            assertEquals(
+                    tls.certificate(dir).getNotAfter().toInstant().toString(),
+                    t.get("tlsExpiresAt").asText());
         }
     }
 

@@ -5,18 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.TextNode;
-import com.sun.net.httpserver.HttpServer;
-import dev.fleetgate.agent.Task;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.fleetgate.agent.Task;
 
 /** json.probe against a real local JSON endpoint. */
 class JsonProbeHandlerTest {
@@ -52,8 +55,9 @@ class JsonProbeHandlerTest {
 
     @Test
     void parsesNumbersPercentsAndDurations() throws Exception {
-        answer.set("{\"cpu\": 60, \"mem\": \"30%\", \"disk\": \"43%\", \"uptime\": \"1d 2h 37m 6s\", \"host\": \"web-1\","
-                + " \"load\": {\"1m\": \"0.5\"}, \"healthy\": true}");
+        answer.set(
+                "{\"cpu\": 60, \"mem\": \"30%\", \"disk\": \"43%\", \"uptime\": \"1d 2h 37m 6s\", \"host\": \"web-1\","
+                        + " \"load\": {\"1m\": \"0.5\"}, \"healthy\": true}");
         JsonNode r = probe();
         assertTrue(r.get("ok").asBoolean(), r.toString());
         JsonNode f = r.get("fields");

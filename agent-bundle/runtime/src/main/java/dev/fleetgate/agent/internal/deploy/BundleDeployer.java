@@ -1,27 +1,30 @@
 package dev.fleetgate.agent.internal.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetgate.agent.AgentContext;
-import dev.fleetgate.agent.StateApplier;
-import dev.fleetgate.agent.internal.AgentIdentity;
-import dev.fleetgate.agent.internal.IdentityStore;
-import dev.fleetgate.agent.internal.Threads;
 import java.io.IOException;
-import java.security.PublicKey;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.StateApplier;
+import dev.fleetgate.agent.internal.AgentIdentity;
+import dev.fleetgate.agent.internal.IdentityStore;
+import dev.fleetgate.agent.internal.Threads;
 
 /**
  * Section {@code bundles}: installs, updates and uninstalls the bundles deployed from the
@@ -42,9 +45,11 @@ public final class BundleDeployer implements StateApplier {
     public BundleDeployer(@Reference AgentContext agent, BundleContext context) {
         ObjectMapper mapper = new ObjectMapper();
         this.identities = new IdentityStore(mapper, agent.stateDir());
-        this.deployer = new Deployer(new FrameworkBundleOps(context),
+        this.deployer = new Deployer(
+                new FrameworkBundleOps(context),
                 new JarStore(agent.stateDir().resolve("bundles"), agent::download, this::signingKey),
-                agent.stateDir().resolve("bundles.json"), mapper);
+                agent.stateDir().resolve("bundles.json"),
+                mapper);
         this.thread = Threads.pool("fleetgate-deploy", 1);
         // rebuild a wiped cache before the first sync answer is applied (bounded: jars are local)
         Future<?> restored = thread.submit(deployer::restore);
@@ -68,10 +73,15 @@ public final class BundleDeployer implements StateApplier {
     private PublicKey signingKey() {
         try {
             AgentIdentity identity = identities.load();
-            return identity == null || identity.bundleSigningKey() == null ? null
+            return identity == null || identity.bundleSigningKey() == null
+                    ? null
                     : BundleSignature.publicKey(identity.bundleSigningKey());
         } catch (IOException | IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "cannot read the bundle-signing key from {0}: {1}", identities.file(), e.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "cannot read the bundle-signing key from {0}: {1}",
+                    identities.file(),
+                    e.getMessage());
             return null;
         }
     }
@@ -90,8 +100,10 @@ public final class BundleDeployer implements StateApplier {
             if (identity != null && identity.bundleSigningKey() == null) {
                 BundleSignature.publicKey(offered);
                 identities.save(identity.withBundleSigningKey(offered));
-                LOG.log(Level.WARNING, "this agent enrolled before bundles were signed: adopted the core's bundle-signing"
-                        + " key sent with the bundles section (trust on first use)");
+                LOG.log(
+                        Level.WARNING,
+                        "this agent enrolled before bundles were signed: adopted the core's bundle-signing"
+                                + " key sent with the bundles section (trust on first use)");
             }
         } catch (IOException | IllegalArgumentException e) {
             LOG.log(Level.WARNING, "cannot adopt the bundle-signing key: {0}", e.getMessage());

@@ -18,8 +18,7 @@ public final class BundleSignature {
 
     public static final String ALGORITHM = "Ed25519";
 
-    private BundleSignature() {
-    }
+    private BundleSignature() {}
 
     /** @return the signed message for a bundle */
     public static byte[] message(String symbolicName, String sha256) {
@@ -32,7 +31,8 @@ public final class BundleSignature {
      */
     public static PublicKey publicKey(String base64) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not an Ed25519 public key: " + e.getMessage(), e);
         }

@@ -15,7 +15,10 @@ import java.util.TreeSet;
  * @param uninstall managed, no longer desired
  * @param unchanged desired and already installed with the same SHA-256
  */
-public record DeployPlan(List<DesiredBundle> install, List<DesiredBundle> update, List<String> uninstall,
+public record DeployPlan(
+        List<DesiredBundle> install,
+        List<DesiredBundle> update,
+        List<String> uninstall,
         List<DesiredBundle> unchanged) {
 
     /**
@@ -23,7 +26,8 @@ public record DeployPlan(List<DesiredBundle> install, List<DesiredBundle> update
      * @param present      names of the managed bundles now in the framework
      * @param installedSha the SHA-256 each managed bundle was installed from (as recorded)
      */
-    public static DeployPlan of(Collection<DesiredBundle> desired, Set<String> present, Map<String, String> installedSha) {
+    public static DeployPlan of(
+            Collection<DesiredBundle> desired, Set<String> present, Map<String, String> installedSha) {
         List<DesiredBundle> install = new ArrayList<>();
         List<DesiredBundle> update = new ArrayList<>();
         List<DesiredBundle> unchanged = new ArrayList<>();
@@ -53,8 +57,8 @@ public record DeployPlan(List<DesiredBundle> install, List<DesiredBundle> update
 
     @Override
     public String toString() {
-        return "install " + names(install) + ", update " + names(update) + ", uninstall " + uninstall
-                + ", unchanged " + names(unchanged);
+        return "install " + names(install) + ", update " + names(update) + ", uninstall " + uninstall + ", unchanged "
+                + names(unchanged);
     }
 
     private static List<String> names(List<DesiredBundle> bundles) {

@@ -1,8 +1,9 @@
 package dev.fleetgate.agent.internal.deploy;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 /**
  * The deployer's own record, {@code <stateDir>/bundles.json}: what should be installed and

@@ -1,9 +1,5 @@
 package dev.fleetgate.agent.internal.deploy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fleetgate.agent.internal.JsonFiles;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -15,6 +11,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.fleetgate.agent.internal.JsonFiles;
 
 /**
  * Makes the managed bundles (location {@code fleetgate:<name>}) match a desired list:
@@ -46,7 +48,11 @@ public final class Deployer {
         if (record.bundles().isEmpty() && ops.managed().isEmpty()) {
             return;
         }
-        LOG.log(Level.INFO, "checking {0} deployed bundle(s) recorded in {1}", record.bundles().size(), recordFile);
+        LOG.log(
+                Level.INFO,
+                "checking {0} deployed bundle(s) recorded in {1}",
+                record.bundles().size(),
+                recordFile);
         try {
             apply(record.bundles());
         } catch (DeployException e) {
@@ -142,7 +148,9 @@ public final class Deployer {
         jars.retainOnly(keep);
         if (!failures.isEmpty()) {
             throw new DeployException(failures.size() + " of " + desired.size() + " bundle(s) failed: "
-                    + failures.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; ")));
+                    + failures.entrySet().stream()
+                            .map(e -> e.getKey() + ": " + e.getValue())
+                            .collect(Collectors.joining("; ")));
         }
     }
 

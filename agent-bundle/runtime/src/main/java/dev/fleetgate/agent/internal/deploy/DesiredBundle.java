@@ -1,13 +1,14 @@
 package dev.fleetgate.agent.internal.deploy;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One entry of the {@code bundles} section: a bundle this agent should run.
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * @param signature    the core's Ed25519 signature of {@link BundleSignature#message}, base64, or {@code null}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record DesiredBundle(String symbolicName, String version, String sha256, long size, String url, String signature) {
+public record DesiredBundle(
+        String symbolicName, String version, String sha256, long size, String url, String signature) {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
@@ -53,7 +55,12 @@ public record DesiredBundle(String symbolicName, String version, String sha256, 
             if (signature != null && (signature.length() > 200 || !signature.matches("[A-Za-z0-9+/=]*"))) {
                 throw new IllegalArgumentException("invalid signature for " + name);
             }
-            list.add(new DesiredBundle(name, entry.path("version").asText(""), sha, entry.path("size").asLong(-1), url,
+            list.add(new DesiredBundle(
+                    name,
+                    entry.path("version").asText(""),
+                    sha,
+                    entry.path("size").asLong(-1),
+                    url,
                     signature));
         }
         return list;

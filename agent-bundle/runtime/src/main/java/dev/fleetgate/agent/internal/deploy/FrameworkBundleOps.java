@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -28,8 +29,11 @@ final class FrameworkBundleOps implements BundleOps {
     public List<BundleInfo> bundles() {
         List<BundleInfo> list = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
-            list.add(new BundleInfo(String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(),
-                    state(bundle.getState()), bundle.getLocation()));
+            list.add(new BundleInfo(
+                    String.valueOf(bundle.getSymbolicName()),
+                    bundle.getVersion().toString(),
+                    state(bundle.getState()),
+                    bundle.getLocation()));
         }
         return list;
     }
@@ -39,8 +43,12 @@ final class FrameworkBundleOps implements BundleOps {
         try (InputStream in = Files.newInputStream(jar)) {
             Bundle bundle = context.installBundle(LOCATION_PREFIX + name, in);
             if (!name.equals(bundle.getSymbolicName())) {
-                System.getLogger(FrameworkBundleOps.class.getName()).log(System.Logger.Level.WARNING,
-                        "bundle deployed as {0} has the symbolic name {1}", name, bundle.getSymbolicName());
+                System.getLogger(FrameworkBundleOps.class.getName())
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "bundle deployed as {0} has the symbolic name {1}",
+                                name,
+                                bundle.getSymbolicName());
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.fleetgate.agent.internal.deploy;
 
-import dev.fleetgate.agent.internal.JsonFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,10 +12,12 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.function.Supplier;
-import java.security.PublicKey;
+
+import dev.fleetgate.agent.internal.JsonFiles;
 
 /**
  * The downloaded jars, {@code <stateDir>/bundles/<sha256>.jar}: each bundle's signature is verified
@@ -84,7 +85,12 @@ public final class JarStore {
                         + " bytes, got " + size + "; not installed");
             }
             Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING);
-            LOG.log(Level.INFO, "downloaded {0} {1} ({2} bytes, SHA-256 verified)", bundle.symbolicName(), bundle.version(), size);
+            LOG.log(
+                    Level.INFO,
+                    "downloaded {0} {1} ({2} bytes, SHA-256 verified)",
+                    bundle.symbolicName(),
+                    bundle.version(),
+                    size);
             return jar;
         } finally {
             Files.deleteIfExists(tmp);

@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -23,9 +21,13 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 class DeployerTest {
 
@@ -63,14 +65,17 @@ class DeployerTest {
     }
 
     private Deployer newDeployer(BundleOps bundleOps) {
-        JarStore jars = new JarStore(state.resolve("bundles"), url -> {
-            String body = served.get(url);
-            if (body == null) {
-                throw new FileNotFoundException(url);
-            }
-            downloads++;
-            return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
-        }, () -> agentKey);
+        JarStore jars = new JarStore(
+                state.resolve("bundles"),
+                url -> {
+                    String body = served.get(url);
+                    if (body == null) {
+                        throw new FileNotFoundException(url);
+                    }
+                    downloads++;
+                    return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+                },
+                () -> agentKey);
         return new Deployer(bundleOps, jars, state.resolve("bundles.json"), mapper);
     }
 
@@ -78,7 +83,8 @@ class DeployerTest {
     private DesiredBundle bundle(String name, String version) throws Exception {
         String sha = sha256(version);
         served.put("/bundles/" + sha, version);
-        return new DesiredBundle(name, version, sha, version.length(), "/bundles/" + sha, sign(CORE_KEY.getPrivate(), name, sha));
+        return new DesiredBundle(
+                name, version, sha, version.length(), "/bundles/" + sha, sign(CORE_KEY.getPrivate(), name, sha));
     }
 
     @Test
@@ -102,7 +108,12 @@ class DeployerTest {
     void refusesAJarWhoseHashDoesNotMatch() throws Exception {
         DesiredBundle good = bundle("probe", "1.0");
         deployer.apply(List.of(good));
-        DesiredBundle evil = new DesiredBundle("probe", "2.0", sha256("2.0"), -1, "/bundles/evil",
+        DesiredBundle evil = new DesiredBundle(
+                "probe",
+                "2.0",
+                sha256("2.0"),
+                -1,
+                "/bundles/evil",
                 sign(CORE_KEY.getPrivate(), "probe", sha256("2.0")));
         served.put("/bundles/evil", "tampered");
         ops.log.clear();
@@ -135,13 +146,21 @@ class DeployerTest {
     @Test
     void refusesAnUnsignedBundle() throws Exception {
         String sha = sha256("2.0");
-        assertRefused(new DesiredBundle("probe", "2.0", sha, 3, "/bundles/" + sha, null), "unsigned bundle probe refused");
+        assertRefused(
+                new DesiredBundle("probe", "2.0", sha, 3, "/bundles/" + sha, null), "unsigned bundle probe refused");
     }
 
     @Test
     void refusesABundleSignedByAnotherKey() throws Exception {
         String sha = sha256("2.0");
-        assertRefused(new DesiredBundle("probe", "2.0", sha, 3, "/bundles/" + sha, sign(keyPair().getPrivate(), "probe", sha)),
+        assertRefused(
+                new DesiredBundle(
+                        "probe",
+                        "2.0",
+                        sha,
+                        3,
+                        "/bundles/" + sha,
+                        sign(keyPair().getPrivate(), "probe", sha)),
                 "invalid signature for bundle probe");
     }
 
@@ -149,8 +168,10 @@ class DeployerTest {
     void refusesASignatureOfAnotherJarOrName() throws Exception {
         String sha = sha256("2.0");
         // a genuine signature, replayed for another jar
-        assertRefused(new DesiredBundle("probe", "2.0", sha, 3, "/bundles/" + sha,
-                sign(CORE_KEY.getPrivate(), "probe", sha256("1.0"))), "invalid signature for bundle probe");
+        assertRefused(
+                new DesiredBundle(
+                        "probe", "2.0", sha, 3, "/bundles/" + sha, sign(CORE_KEY.getPrivate(), "probe", sha256("1.0"))),
+                "invalid signature for bundle probe");
     }
 
     @Test
@@ -169,17 +190,22 @@ class DeployerTest {
                 + "\",\"url\":\"/b\",\"signature\":\"" + sign(CORE_KEY.getPrivate(), "probe", sha) + "\"}]}");
         DesiredBundle parsed = DesiredBundle.parse(body).get(0);
         BundleSignature.verify(CORE_KEY.getPublic(), parsed);
-        assertThrows(IllegalArgumentException.class, () -> DesiredBundle.parse(mapper.readTree(
-                "{\"bundles\":[{\"symbolicName\":\"p\",\"sha256\":\"" + sha + "\",\"url\":\"/b\",\"signature\":\"<x>\"}]}")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DesiredBundle.parse(mapper.readTree("{\"bundles\":[{\"symbolicName\":\"p\",\"sha256\":\"" + sha
+                        + "\",\"url\":\"/b\",\"signature\":\"<x>\"}]}")));
     }
 
     @Test
     void reportsBundlesThatDoNotResolveAndGoesOnWithTheOthers() throws Exception {
         ops.unresolvable.add("broken");
-        DeployException e = assertThrows(DeployException.class,
-                () -> deployer.apply(List.of(bundle("broken", "1.0"), bundle("fine", "1.0"))));
-        assertTrue(e.getMessage().startsWith("1 of 2 bundle(s) failed: broken: start failed: Unable to resolve"), e.getMessage());
-        assertEquals("INSTALLED", entry(deployer.status(), "broken").get("state").asText());
+        DeployException e = assertThrows(
+                DeployException.class, () -> deployer.apply(List.of(bundle("broken", "1.0"), bundle("fine", "1.0"))));
+        assertTrue(
+                e.getMessage().startsWith("1 of 2 bundle(s) failed: broken: start failed: Unable to resolve"),
+                e.getMessage());
+        assertEquals(
+                "INSTALLED", entry(deployer.status(), "broken").get("state").asText());
         assertEquals("ACTIVE", entry(deployer.status(), "fine").get("state").asText());
         assertTrue(entry(deployer.status(), "fine").get("error").isNull());
     }
@@ -188,7 +214,7 @@ class DeployerTest {
     void rebuildsAWipedCacheFromItsRecordWithoutDownloading() throws Exception {
         deployer.apply(List.of(bundle("probe", "1.0")));
         int downloadsBefore = downloads;
-        served.clear();  // core unreachable
+        served.clear(); // core unreachable
 
         FakeBundleOps wiped = new FakeBundleOps();
         newDeployer(wiped).restore();
@@ -210,8 +236,8 @@ class DeployerTest {
         DesiredBundle a = bundle("a", "1");
         DesiredBundle b = bundle("b", "2");
         DesiredBundle c = bundle("c", "3");
-        DeployPlan plan = DeployPlan.of(List.of(a, b, c), java.util.Set.of("b", "c", "old"),
-                Map.of("b", b.sha256(), "c", "other"));
+        DeployPlan plan = DeployPlan.of(
+                List.of(a, b, c), java.util.Set.of("b", "c", "old"), Map.of("b", b.sha256(), "c", "other"));
         assertEquals(List.of(a), plan.install());
         assertEquals(List.of(c), plan.update());
         assertEquals(List.of(b), plan.unchanged());
@@ -220,11 +246,15 @@ class DeployerTest {
 
     @Test
     void rejectsAnInvalidSection() throws Exception {
-        assertThrows(IllegalArgumentException.class, () -> DesiredBundle.parse(mapper.readTree(
-                "{\"bundles\":[{\"symbolicName\":\"a\",\"sha256\":\"xyz\",\"url\":\"/u\"}]}")));
-        assertThrows(IllegalArgumentException.class, () -> DesiredBundle.parse(mapper.readTree(
-                "{\"bundles\":[{\"symbolicName\":\"a\",\"sha256\":\"" + sha256("1") + "\",\"url\":\"/u\"},"
-                        + "{\"symbolicName\":\"a\",\"sha256\":\"" + sha256("2") + "\",\"url\":\"/v\"}]}")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DesiredBundle.parse(
+                        mapper.readTree("{\"bundles\":[{\"symbolicName\":\"a\",\"sha256\":\"xyz\",\"url\":\"/u\"}]}")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DesiredBundle.parse(mapper.readTree(
+                        "{\"bundles\":[{\"symbolicName\":\"a\",\"sha256\":\"" + sha256("1") + "\",\"url\":\"/u\"},"
+                                + "{\"symbolicName\":\"a\",\"sha256\":\"" + sha256("2") + "\",\"url\":\"/v\"}]}")));
         assertEquals(List.of(), DesiredBundle.parse(mapper.readTree("{\"bundles\":[]}")));
     }
 
@@ -238,6 +268,7 @@ class DeployerTest {
     }
 
     private static String sha256(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

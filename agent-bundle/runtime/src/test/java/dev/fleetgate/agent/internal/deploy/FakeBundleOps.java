@@ -54,7 +54,8 @@ final class FakeBundleOps implements BundleOps {
     public void start(String name) throws Exception {
         BundleInfo info = bundles.get(LOCATION_PREFIX + name);
         if (unresolvable.contains(name)) {
-            throw new IllegalStateException("Unable to resolve " + name + ": missing requirement osgi.wiring.package=x");
+            throw new IllegalStateException(
+                    "Unable to resolve " + name + ": missing requirement osgi.wiring.package=x");
         }
         bundles.put(info.location(), new BundleInfo(info.symbolicName(), info.version(), "ACTIVE", info.location()));
     }

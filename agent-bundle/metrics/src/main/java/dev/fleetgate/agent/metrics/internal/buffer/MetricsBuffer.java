@@ -1,8 +1,5 @@
 package dev.fleetgate.agent.metrics.internal.buffer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetgate.agent.MetricsOutbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +18,11 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.agent.MetricsOutbox;
+
 /**
  * Batches waiting for the core, oldest first: the newest few in memory, older ones spilled to
  * gzip files in a directory ({@code <stateDir>/metrics/}) bounded to {@code maxDiskBytes}. When
@@ -35,14 +37,20 @@ public final class MetricsBuffer implements MetricsOutbox {
     private static final String DROPPED_FILE = "dropped.properties";
 
     /** Counters and sizes, for {@code status.metrics} and the agent's own metrics. */
-    public record Stats(int batches, int inMemory, int onDisk, int inFlight, long memoryBytes, long diskBytes,
-            long droppedPoints, long droppedBatches) {
-    }
+    public record Stats(
+            int batches,
+            int inMemory,
+            int onDisk,
+            int inFlight,
+            long memoryBytes,
+            long diskBytes,
+            long droppedPoints,
+            long droppedBatches) {}
 
     private static final class Entry {
         final long id;
         final int points;
-        byte[] json;        // null once on disk
+        byte[] json; // null once on disk
         long diskBytes;
         boolean inFlight;
 
@@ -88,13 +96,18 @@ public final class MetricsBuffer implements MetricsOutbox {
                     diskBytes += entry.diskBytes;
                     entries.put(entry.id, entry);
                 } else if (name.endsWith(".tmp")) {
-                    Files.deleteIfExists(file);  // a write cut short
+                    Files.deleteIfExists(file); // a write cut short
                 }
             }
         }
         if (!entries.isEmpty()) {
             nextId = entries.lastKey() + 1;
-            LOG.log(Level.INFO, "{0} metric batches ({1} bytes) left in {2}: replaying them", entries.size(), diskBytes, dir);
+            LOG.log(
+                    Level.INFO,
+                    "{0} metric batches ({1} bytes) left in {2}: replaying them",
+                    entries.size(),
+                    diskBytes,
+                    dir);
         }
         Path dropped = dir.resolve(DROPPED_FILE);
         if (Files.isRegularFile(dropped)) {
@@ -171,8 +184,15 @@ public final class MetricsBuffer implements MetricsOutbox {
             memory += e.json != null ? 1 : 0;
             flight += e.inFlight ? 1 : 0;
         }
-        return new Stats(entries.size(), memory, entries.size() - memory, flight, memoryBytes, diskBytes,
-                droppedPoints, droppedBatches);
+        return new Stats(
+                entries.size(),
+                memory,
+                entries.size() - memory,
+                flight,
+                memoryBytes,
+                diskBytes,
+                droppedPoints,
+                droppedBatches);
     }
 
     /** Spills every batch still in memory (in flight or not) to disk; later adds fail. */
@@ -290,7 +310,11 @@ public final class MetricsBuffer implements MetricsOutbox {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 p.store(out, "metric samples dropped because the buffer was full");
             }
-            Files.move(tmp, dir.resolve(DROPPED_FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp,
+                    dir.resolve(DROPPED_FILE),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot save the dropped count: " + e.getMessage());
         }

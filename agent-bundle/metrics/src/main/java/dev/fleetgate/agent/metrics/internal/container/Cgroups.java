@@ -1,9 +1,10 @@
 package dev.fleetgate.agent.metrics.internal.container;
 
-import dev.fleetgate.agent.metrics.internal.ProcFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import dev.fleetgate.agent.metrics.internal.ProcFiles;
 
 /**
  * Reads a container's counters from its cgroup: v1 ({@code <root>/{cpuacct,memory,pids,blkio}/docker/<id>/},
@@ -13,9 +14,14 @@ import java.nio.file.Path;
 public final class Cgroups {
 
     /** Counters of one container at one time; -1 where unknown. */
-    public record Usage(long cpuNanos, long memoryBytes, long memoryLimitBytes, long pids, long readBytes,
-            long writtenBytes, int pid) {
-    }
+    public record Usage(
+            long cpuNanos,
+            long memoryBytes,
+            long memoryLimitBytes,
+            long pids,
+            long readBytes,
+            long writtenBytes,
+            int pid) {}
 
     private final Path root;
 
@@ -38,7 +44,9 @@ public final class Cgroups {
     }
 
     private Path v1Dir(String controller, String id) {
-        return firstDir(root.resolve(controller + "/docker/" + id), root.resolve(controller + "/system.slice/docker-" + id + ".scope"));
+        return firstDir(
+                root.resolve(controller + "/docker/" + id),
+                root.resolve(controller + "/system.slice/docker-" + id + ".scope"));
     }
 
     private Usage readV1(String id, Path cpuacct) throws IOException {
@@ -94,8 +102,14 @@ public final class Cgroups {
                 }
             }
         }
-        return new Usage(usec < 0 ? -1 : usec * 1000, memory, sane(limit), number(dir.resolve("pids.current")), read,
-                written, firstPid(dir));
+        return new Usage(
+                usec < 0 ? -1 : usec * 1000,
+                memory,
+                sane(limit),
+                number(dir.resolve("pids.current")),
+                read,
+                written,
+                firstPid(dir));
     }
 
     /** No limit is written as a huge number (v1) or "max" (v2). */

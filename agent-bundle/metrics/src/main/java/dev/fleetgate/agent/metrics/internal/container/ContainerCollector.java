@@ -1,9 +1,5 @@
 package dev.fleetgate.agent.metrics.internal.container;
 
-import dev.fleetgate.agent.metrics.internal.ProcFiles;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.fleetgate.agent.metrics.internal.Emitter;
-import dev.fleetgate.agent.metrics.internal.host.ProcParsers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +9,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.agent.metrics.internal.Emitter;
+import dev.fleetgate.agent.metrics.internal.ProcFiles;
+import dev.fleetgate.agent.metrics.internal.host.ProcParsers;
 
 /**
  * Per-container metrics: the running containers from one Docker API call
@@ -24,10 +26,10 @@ public final class ContainerCollector {
 
     /** Label the docker bundle puts on managed replicas. */
     static final String SERVICE_LABEL = "fleetgate.service";
+
     private static final int INSPECTS_PER_ROUND = 5;
 
-    private record Last(long nanos, Cgroups.Usage usage, long rxBytes, long txBytes) {
-    }
+    private record Last(long nanos, Cgroups.Usage usage, long rxBytes, long txBytes) {}
 
     private final Docker docker;
     private final Cgroups cgroups;
@@ -87,7 +89,8 @@ public final class ContainerCollector {
         String name = c.path("Names").path(0).asText(id.substring(0, Math.min(12, id.length())));
         name = name.startsWith("/") ? name.substring(1) : name;
         String service = c.path("Labels").path(SERVICE_LABEL).asText(null);
-        Map<String, String> labels = service == null ? Map.of("container", name) : Map.of("container", name, "service", service);
+        Map<String, String> labels =
+                service == null ? Map.of("container", name) : Map.of("container", name, "service", service);
         String status = c.path("Status").asText("");
         if (status.contains("(healthy)")) {
             out.emit("container_healthy", labels, 1);
@@ -104,7 +107,8 @@ public final class ContainerCollector {
         }
         long rx = -1;
         long tx = -1;
-        boolean ownNetwork = !"host".equals(c.path("HostConfig").path("NetworkMode").asText(""));
+        boolean ownNetwork =
+                !"host".equals(c.path("HostConfig").path("NetworkMode").asText(""));
         if (ownNetwork && usage.pid() > 0) {
             String ns = netns(usage.pid());
             if (ns != null && !ns.equals(hostNetns)) {
@@ -132,7 +136,8 @@ public final class ContainerCollector {
         }
         Cgroups.Usage b = before.usage();
         if (usage.cpuNanos() >= 0 && b.cpuNanos() >= 0 && usage.cpuNanos() >= b.cpuNanos()) {
-            out.emit("container_cpu_usage_percent", labels, 100.0 * (usage.cpuNanos() - b.cpuNanos()) / (seconds * 1e9));
+            out.emit(
+                    "container_cpu_usage_percent", labels, 100.0 * (usage.cpuNanos() - b.cpuNanos()) / (seconds * 1e9));
         }
         rate(out, "container_disk_read_bytes_per_second", labels, usage.readBytes(), b.readBytes(), seconds);
         rate(out, "container_disk_written_bytes_per_second", labels, usage.writtenBytes(), b.writtenBytes(), seconds);
@@ -140,7 +145,8 @@ public final class ContainerCollector {
         rate(out, "container_network_transmit_bytes_per_second", labels, tx, before.txBytes(), seconds);
     }
 
-    private static void rate(Emitter out, String name, Map<String, String> labels, long now, long before, double seconds) {
+    private static void rate(
+            Emitter out, String name, Map<String, String> labels, long now, long before, double seconds) {
         if (now >= 0 && before >= 0 && now >= before) {
             out.emit(name, labels, (now - before) / seconds);
         }
@@ -159,7 +165,11 @@ public final class ContainerCollector {
         for (int i = 0; i < INSPECTS_PER_ROUND && !toInspect.isEmpty(); i++) {
             String id = toInspect.pollFirst();
             try {
-                restarts.put(id, docker.get("/containers/" + id + "/json").path("RestartCount").asLong(0));
+                restarts.put(
+                        id,
+                        docker.get("/containers/" + id + "/json")
+                                .path("RestartCount")
+                                .asLong(0));
             } catch (IOException e) {
                 // gone meanwhile
             }
@@ -168,7 +178,8 @@ public final class ContainerCollector {
 
     private String netns(int pid) {
         try {
-            return Files.readSymbolicLink(hostRoot.resolve("proc/" + pid + "/ns/net")).toString();
+            return Files.readSymbolicLink(hostRoot.resolve("proc/" + pid + "/ns/net"))
+                    .toString();
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null;
         }
@@ -177,7 +188,8 @@ public final class ContainerCollector {
     private long[] network(int pid) {
         long[] sum = {0, 0};
         try {
-            for (ProcParsers.NetDev n : ProcParsers.netDev(ProcFiles.read(hostRoot.resolve("proc/" + pid + "/net/dev")))) {
+            for (ProcParsers.NetDev n :
+                    ProcParsers.netDev(ProcFiles.read(hostRoot.resolve("proc/" + pid + "/net/dev")))) {
                 if (!n.iface().equals("lo")) {
                     sum[0] += n.rxBytes();
                     sum[1] += n.txBytes();

@@ -1,7 +1,8 @@
 package dev.fleetgate.agent.metrics.internal.container;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** Read-only access to the Docker Engine API. */
 public interface Docker {

@@ -1,7 +1,5 @@
 package dev.fleetgate.agent.metrics.internal.container;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -11,6 +9,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A minimal read-only Docker Engine API client over the unix socket: one HTTP/1.0 GET per call
@@ -75,7 +76,8 @@ public final class DockerApi implements Docker {
             body = dechunk(body);
         }
         if (status != 200) {
-            throw new IOException("Docker " + path + " -> " + statusLine + " " + new String(body, StandardCharsets.UTF_8).trim());
+            throw new IOException(
+                    "Docker " + path + " -> " + statusLine + " " + new String(body, StandardCharsets.UTF_8).trim());
         }
         return mapper.readTree(body);
     }

@@ -1,8 +1,5 @@
 package dev.fleetgate.agent.metrics.internal.host;
 
-import dev.fleetgate.agent.metrics.internal.ProcFiles;
-import dev.fleetgate.agent.metrics.internal.Emitter;
-import dev.fleetgate.agent.metrics.internal.host.ProcParsers.Mount;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -13,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.fleetgate.agent.metrics.internal.Emitter;
+import dev.fleetgate.agent.metrics.internal.ProcFiles;
+import dev.fleetgate.agent.metrics.internal.host.ProcParsers.Mount;
+
 /**
  * Space on the host's real filesystems: mounts from {@code <root>/proc/1/mounts} (the host's
  * mount namespace; {@code /proc/mounts} when unreadable), pseudo and container filesystems
@@ -21,10 +22,41 @@ import java.util.Set;
  */
 public final class FilesystemCollector {
 
-    static final Set<String> PSEUDO = Set.of("proc", "sysfs", "tmpfs", "devtmpfs", "devpts", "cgroup", "cgroup2",
-            "overlay", "aufs", "squashfs", "nsfs", "autofs", "mqueue", "debugfs", "tracefs", "securityfs", "pstore",
-            "bpf", "configfs", "fusectl", "hugetlbfs", "binfmt_misc", "rpc_pipefs", "nfsd", "fuse.lxcfs", "ramfs",
-            "selinuxfs", "efivarfs", "devfs", "shm", "none", "iso9660", "fuse.gvfsd-fuse", "fuse.portal");
+    static final Set<String> PSEUDO = Set.of(
+            "proc",
+            "sysfs",
+            "tmpfs",
+            "devtmpfs",
+            "devpts",
+            "cgroup",
+            "cgroup2",
+            "overlay",
+            "aufs",
+            "squashfs",
+            "nsfs",
+            "autofs",
+            "mqueue",
+            "debugfs",
+            "tracefs",
+            "securityfs",
+            "pstore",
+            "bpf",
+            "configfs",
+            "fusectl",
+            "hugetlbfs",
+            "binfmt_misc",
+            "rpc_pipefs",
+            "nfsd",
+            "fuse.lxcfs",
+            "ramfs",
+            "selinuxfs",
+            "efivarfs",
+            "devfs",
+            "shm",
+            "none",
+            "iso9660",
+            "fuse.gvfsd-fuse",
+            "fuse.portal");
     private static final int MAX_FILESYSTEMS = 64;
 
     private final Path root;
@@ -40,12 +72,18 @@ public final class FilesystemCollector {
         Set<String> points = new HashSet<>();
         for (Mount m : mounts) {
             boolean rootFs = m.mountPoint().equals("/");
-            if (!rootFs && (PSEUDO.contains(m.fsType()) || !m.device().startsWith("/") && !m.fsType().startsWith("nfs")
-                    && !m.fsType().equals("zfs") && !m.fsType().equals("btrfs"))) {
+            if (!rootFs
+                    && (PSEUDO.contains(m.fsType())
+                            || !m.device().startsWith("/")
+                                    && !m.fsType().startsWith("nfs")
+                                    && !m.fsType().equals("zfs")
+                                    && !m.fsType().equals("btrfs"))) {
                 continue;
             }
-            if (m.mountPoint().startsWith("/var/lib/docker/") || m.mountPoint().startsWith("/run/docker")
-                    || m.mountPoint().startsWith("/run/containerd") || m.mountPoint().startsWith("/snap/")) {
+            if (m.mountPoint().startsWith("/var/lib/docker/")
+                    || m.mountPoint().startsWith("/run/docker")
+                    || m.mountPoint().startsWith("/run/containerd")
+                    || m.mountPoint().startsWith("/snap/")) {
                 continue;
             }
             if ((!rootFs && !devices.add(m.device())) || !points.add(m.mountPoint())) {
@@ -81,7 +119,8 @@ public final class FilesystemCollector {
                 long free = store.getUnallocatedSpace();
                 long avail = store.getUsableSpace();
                 long used = total - free;
-                Map<String, String> labels = Map.of("mountpoint", m.mountPoint(), "device", m.device(), "fstype", m.fsType());
+                Map<String, String> labels =
+                        Map.of("mountpoint", m.mountPoint(), "device", m.device(), "fstype", m.fsType());
                 out.emit("host_filesystem_size_bytes", labels, total);
                 out.emit("host_filesystem_free_bytes", labels, avail);
                 out.emit("host_filesystem_used_bytes", labels, used);

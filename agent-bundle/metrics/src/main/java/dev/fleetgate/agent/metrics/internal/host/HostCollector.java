@@ -1,10 +1,5 @@
 package dev.fleetgate.agent.metrics.internal.host;
 
-import dev.fleetgate.agent.metrics.internal.ProcFiles;
-import dev.fleetgate.agent.metrics.internal.Emitter;
-import dev.fleetgate.agent.metrics.internal.host.ProcParsers.CpuTimes;
-import dev.fleetgate.agent.metrics.internal.host.ProcParsers.DiskStats;
-import dev.fleetgate.agent.metrics.internal.host.ProcParsers.NetDev;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +7,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+
+import dev.fleetgate.agent.metrics.internal.Emitter;
+import dev.fleetgate.agent.metrics.internal.ProcFiles;
+import dev.fleetgate.agent.metrics.internal.host.ProcParsers.CpuTimes;
+import dev.fleetgate.agent.metrics.internal.host.ProcParsers.DiskStats;
+import dev.fleetgate.agent.metrics.internal.host.ProcParsers.NetDev;
 
 /**
  * Host metrics from /proc and /sys under a root ({@code /}, or {@code /host} when the agent runs
@@ -74,9 +75,17 @@ public final class HostCollector {
                 continue;
             }
             String cpu = e.getKey();
-            out.emit("host_cpu_usage_percent", Map.of("cpu", cpu), clamp(100.0 * (total - (t.idleAll() - before.idleAll())) / total));
+            out.emit(
+                    "host_cpu_usage_percent",
+                    Map.of("cpu", cpu),
+                    clamp(100.0 * (total - (t.idleAll() - before.idleAll())) / total));
             mode(out, cpu, "user", (t.user() + t.nice()) - (before.user() + before.nice()), total);
-            mode(out, cpu, "system", (t.system() + t.irq() + t.softirq()) - (before.system() + before.irq() + before.softirq()), total);
+            mode(
+                    out,
+                    cpu,
+                    "system",
+                    (t.system() + t.irq() + t.softirq()) - (before.system() + before.irq() + before.softirq()),
+                    total);
             mode(out, cpu, "iowait", t.iowait() - before.iowait(), total);
             mode(out, cpu, "steal", t.steal() - before.steal(), total);
         }
@@ -96,7 +105,8 @@ public final class HostCollector {
         if (total == null) {
             return;
         }
-        long available = mem.getOrDefault("MemAvailable",
+        long available = mem.getOrDefault(
+                "MemAvailable",
                 mem.getOrDefault("MemFree", 0L) + mem.getOrDefault("Buffers", 0L) + mem.getOrDefault("Cached", 0L));
         out.emit("host_memory_total_bytes", total);
         out.emit("host_memory_available_bytes", available);
@@ -117,8 +127,12 @@ public final class HostCollector {
         Map<String, DiskStats> now = new HashMap<>();
         for (DiskStats d : ProcParsers.diskStats(ProcFiles.read(diskstats))) {
             String dev = d.device();
-            if (dev.startsWith("loop") || dev.startsWith("ram") || dev.startsWith("fd") || dev.startsWith("sr")
-                    || (whole != null && !whole.contains(dev)) || d.reads() + d.writes() == 0) {
+            if (dev.startsWith("loop")
+                    || dev.startsWith("ram")
+                    || dev.startsWith("fd")
+                    || dev.startsWith("sr")
+                    || (whole != null && !whole.contains(dev))
+                    || d.reads() + d.writes() == 0) {
                 continue;
             }
             now.put(dev, d);
@@ -127,8 +141,14 @@ public final class HostCollector {
                 continue;
             }
             Map<String, String> labels = Map.of("device", dev);
-            out.emit("host_disk_read_bytes_per_second", labels, (d.sectorsRead() - before.sectorsRead()) * 512 / seconds);
-            out.emit("host_disk_written_bytes_per_second", labels, (d.sectorsWritten() - before.sectorsWritten()) * 512 / seconds);
+            out.emit(
+                    "host_disk_read_bytes_per_second",
+                    labels,
+                    (d.sectorsRead() - before.sectorsRead()) * 512 / seconds);
+            out.emit(
+                    "host_disk_written_bytes_per_second",
+                    labels,
+                    (d.sectorsWritten() - before.sectorsWritten()) * 512 / seconds);
             out.emit("host_disk_reads_per_second", labels, (d.reads() - before.reads()) / seconds);
             out.emit("host_disk_writes_per_second", labels, (d.writes() - before.writes()) / seconds);
             out.emit("host_disk_io_time_percent", labels, clamp((d.ioMillis() - before.ioMillis()) / (seconds * 10)));
@@ -171,10 +191,22 @@ public final class HostCollector {
             out.emit("host_network_transmit_bytes_per_second", labels, (n.txBytes() - b.txBytes()) / seconds);
             out.emit("host_network_receive_packets_per_second", labels, (n.rxPackets() - b.rxPackets()) / seconds);
             out.emit("host_network_transmit_packets_per_second", labels, (n.txPackets() - b.txPackets()) / seconds);
-            out.emit("host_network_receive_errors_per_second", labels, Math.max(0, n.rxErrors() - b.rxErrors()) / seconds);
-            out.emit("host_network_transmit_errors_per_second", labels, Math.max(0, n.txErrors() - b.txErrors()) / seconds);
-            out.emit("host_network_receive_drops_per_second", labels, Math.max(0, n.rxDropped() - b.rxDropped()) / seconds);
-            out.emit("host_network_transmit_drops_per_second", labels, Math.max(0, n.txDropped() - b.txDropped()) / seconds);
+            out.emit(
+                    "host_network_receive_errors_per_second",
+                    labels,
+                    Math.max(0, n.rxErrors() - b.rxErrors()) / seconds);
+            out.emit(
+                    "host_network_transmit_errors_per_second",
+                    labels,
+                    Math.max(0, n.txErrors() - b.txErrors()) / seconds);
+            out.emit(
+                    "host_network_receive_drops_per_second",
+                    labels,
+                    Math.max(0, n.rxDropped() - b.rxDropped()) / seconds);
+            out.emit(
+                    "host_network_transmit_drops_per_second",
+                    labels,
+                    Math.max(0, n.txDropped() - b.txDropped()) / seconds);
         }
         lastNet = now;
     }

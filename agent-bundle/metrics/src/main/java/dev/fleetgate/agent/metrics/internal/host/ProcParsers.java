@@ -8,11 +8,11 @@ import java.util.Map;
 /** Parsers of /proc files (pure functions over their text). */
 public final class ProcParsers {
 
-    private ProcParsers() {
-    }
+    private ProcParsers() {}
 
     /** Jiffies of one {@code cpu} line of /proc/stat. */
-    public record CpuTimes(long user, long nice, long system, long idle, long iowait, long irq, long softirq, long steal) {
+    public record CpuTimes(
+            long user, long nice, long system, long idle, long iowait, long irq, long softirq, long steal) {
         public long total() {
             return user + nice + system + idle + iowait + irq + softirq + steal;
         }
@@ -34,8 +34,17 @@ public final class ProcParsers {
                 continue;
             }
             String cpu = f[0].equals("cpu") ? "total" : f[0].substring(3);
-            cpus.put(cpu, new CpuTimes(field(f, 1), field(f, 2), field(f, 3), field(f, 4), field(f, 5), field(f, 6),
-                    field(f, 7), field(f, 8)));
+            cpus.put(
+                    cpu,
+                    new CpuTimes(
+                            field(f, 1),
+                            field(f, 2),
+                            field(f, 3),
+                            field(f, 4),
+                            field(f, 5),
+                            field(f, 6),
+                            field(f, 7),
+                            field(f, 8)));
         }
         return cpus;
     }
@@ -81,8 +90,8 @@ public final class ProcParsers {
     }
 
     /** Counters of one block device (/proc/diskstats). */
-    public record DiskStats(String device, long reads, long sectorsRead, long writes, long sectorsWritten, long ioMillis) {
-    }
+    public record DiskStats(
+            String device, long reads, long sectorsRead, long writes, long sectorsWritten, long ioMillis) {}
 
     public static List<DiskStats> diskStats(String diskstats) {
         List<DiskStats> disks = new ArrayList<>();
@@ -91,16 +100,28 @@ public final class ProcParsers {
             if (f.length < 14) {
                 continue;
             }
-            disks.add(new DiskStats(f[2], Long.parseLong(f[3]), Long.parseLong(f[5]), Long.parseLong(f[7]),
-                    Long.parseLong(f[9]), Long.parseLong(f[12])));
+            disks.add(new DiskStats(
+                    f[2],
+                    Long.parseLong(f[3]),
+                    Long.parseLong(f[5]),
+                    Long.parseLong(f[7]),
+                    Long.parseLong(f[9]),
+                    Long.parseLong(f[12])));
         }
         return disks;
     }
 
     /** Counters of one network interface (/proc/net/dev). */
-    public record NetDev(String iface, long rxBytes, long rxPackets, long rxErrors, long rxDropped, long txBytes,
-            long txPackets, long txErrors, long txDropped) {
-    }
+    public record NetDev(
+            String iface,
+            long rxBytes,
+            long rxPackets,
+            long rxErrors,
+            long rxDropped,
+            long txBytes,
+            long txPackets,
+            long txErrors,
+            long txDropped) {}
 
     public static List<NetDev> netDev(String netdev) {
         List<NetDev> ifaces = new ArrayList<>();
@@ -113,16 +134,22 @@ public final class ProcParsers {
             if (f.length < 16) {
                 continue;
             }
-            ifaces.add(new NetDev(line.substring(0, colon).trim(), Long.parseLong(f[0]), Long.parseLong(f[1]),
-                    Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[8]), Long.parseLong(f[9]),
-                    Long.parseLong(f[10]), Long.parseLong(f[11])));
+            ifaces.add(new NetDev(
+                    line.substring(0, colon).trim(),
+                    Long.parseLong(f[0]),
+                    Long.parseLong(f[1]),
+                    Long.parseLong(f[2]),
+                    Long.parseLong(f[3]),
+                    Long.parseLong(f[8]),
+                    Long.parseLong(f[9]),
+                    Long.parseLong(f[10]),
+                    Long.parseLong(f[11])));
         }
         return ifaces;
     }
 
     /** One line of /proc/mounts. */
-    public record Mount(String device, String mountPoint, String fsType) {
-    }
+    public record Mount(String device, String mountPoint, String fsType) {}
 
     public static List<Mount> mounts(String mounts) {
         List<Mount> list = new ArrayList<>();
@@ -156,7 +183,8 @@ public final class ProcParsers {
     /** Whether /proc/cpuinfo's flags include {@code hypervisor} (the CPU runs under a hypervisor). */
     public static boolean hypervisorFlag(String cpuinfo) {
         for (String line : cpuinfo.split("\n")) {
-            if (line.startsWith("flags") && (" " + line.substring(line.indexOf(':') + 1) + " ").contains(" hypervisor ")) {
+            if (line.startsWith("flags")
+                    && (" " + line.substring(line.indexOf(':') + 1) + " ").contains(" hypervisor ")) {
                 return true;
             }
         }

@@ -1,7 +1,5 @@
 package dev.fleetgate.agent.metrics.internal.nginx;
 
-import dev.fleetgate.agent.AccessLogEntry;
-import dev.fleetgate.agent.metrics.internal.Emitter;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+
+import dev.fleetgate.agent.AccessLogEntry;
+import dev.fleetgate.agent.metrics.internal.Emitter;
 
 /**
  * Aggregates the proxy's access log per service over one interval: request and response-class
@@ -25,6 +26,7 @@ public final class AccessLogAggregator {
     static final int RESERVOIR = 4096;
     /** Distinct status codes labelled per service (label cardinality bound); more go to {@code other}. */
     static final int MAX_CODES = 16;
+
     static final String OTHER_CODE = "other";
     private static final double[] QUANTILES = {0.5, 0.95, 0.99};
     private static final String[] QUANTILE_LABELS = {"0.5", "0.95", "0.99"};
@@ -75,9 +77,11 @@ public final class AccessLogAggregator {
     private final SplittableRandom random = new SplittableRandom();
     /** Services seen, with the number of intervals since their last request (forgotten after {@value #IDLE_ROUNDS}). */
     private final Map<String, Integer> known = new HashMap<>();
+
     static final int IDLE_ROUNDS = 60;
     /** Status codes labelled per known service (reported, 0 when absent, until the service is forgotten). */
     private final Map<String, Set<String>> knownCodes = new HashMap<>();
+
     private Map<String, Window> windows = new HashMap<>();
     private long unmatched;
     private long windowStartNanos;
@@ -114,7 +118,7 @@ public final class AccessLogAggregator {
             codes.add(code);
             return code;
         }
-        codes.add(OTHER_CODE);  // the bound is MAX_CODES + 1 labels
+        codes.add(OTHER_CODE); // the bound is MAX_CODES + 1 labels
         return OTHER_CODE;
     }
 
@@ -145,10 +149,15 @@ public final class AccessLogAggregator {
             out.emit("service_requests_per_second", labels, w.requests / seconds);
             out.emit("service_sent_bytes_per_second", labels, w.bytes / seconds);
             for (int cls = 1; cls <= 5; cls++) {
-                out.emit("service_responses_per_second", Map.of("service", service, "status", cls + "xx"), w.classes[cls] / seconds);
+                out.emit(
+                        "service_responses_per_second",
+                        Map.of("service", service, "status", cls + "xx"),
+                        w.classes[cls] / seconds);
             }
             for (String code : knownCodes(service)) {
-                out.emit("service_responses_by_code_per_second", Map.of("service", service, "code", code),
+                out.emit(
+                        "service_responses_by_code_per_second",
+                        Map.of("service", service, "code", code),
                         w.codes.getOrDefault(code, 0L) / seconds);
             }
             out.emit("service_5xx_ratio_percent", labels, w.requests == 0 ? 0 : 100.0 * w.classes[5] / w.requests);

@@ -1,6 +1,5 @@
 package dev.fleetgate.agent.metrics.internal.nginx;
 
-import dev.fleetgate.agent.metrics.internal.Emitter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -10,12 +9,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.fleetgate.agent.metrics.internal.Emitter;
+
 /** nginx's {@code stub_status} page on the driver's loopback admin port: connections and request rate. */
 public final class StubStatus {
 
     /** Parsed page. */
-    public record Counters(long active, long accepts, long handled, long requests, long reading, long writing, long waiting) {
-    }
+    public record Counters(
+            long active, long accepts, long handled, long requests, long reading, long writing, long waiting) {}
 
     private static final Pattern PAGE = Pattern.compile(
             "Active connections:\\s*(\\d+)\\s+server accepts handled requests\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+"
@@ -35,8 +36,14 @@ public final class StubStatus {
         if (!m.find()) {
             throw new IllegalArgumentException("not a stub_status page");
         }
-        return new Counters(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)), Long.parseLong(m.group(7)));
+        return new Counters(
+                Long.parseLong(m.group(1)),
+                Long.parseLong(m.group(2)),
+                Long.parseLong(m.group(3)),
+                Long.parseLong(m.group(4)),
+                Long.parseLong(m.group(5)),
+                Long.parseLong(m.group(6)),
+                Long.parseLong(m.group(7)));
     }
 
     public String lastError() {
@@ -63,14 +70,16 @@ public final class StubStatus {
         lastNanos = nanos;
         if (before != null && seconds > 0 && c.accepts() >= before.accepts() && c.requests() >= before.requests()) {
             out.emit("nginx_connections_accepted_per_second", (c.accepts() - before.accepts()) / seconds);
-            out.emit("nginx_connections_dropped_per_second",
+            out.emit(
+                    "nginx_connections_dropped_per_second",
                     Math.max(0, (c.accepts() - c.handled()) - (before.accepts() - before.handled())) / seconds);
             out.emit("nginx_requests_per_second", (c.requests() - before.requests()) / seconds);
         }
     }
 
     private String fetch() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/nginx_status").openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) new URL("http://127.0.0.1:" + port + "/nginx_status").openConnection();
         connection.setConnectTimeout(1_000);
         connection.setReadTimeout(2_000);
         try {

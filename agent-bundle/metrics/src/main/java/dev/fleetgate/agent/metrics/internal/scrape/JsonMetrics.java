@@ -1,12 +1,14 @@
 package dev.fleetgate.agent.metrics.internal.scrape;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.fleetgate.agent.metrics.internal.MetricNames;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleetgate.agent.metrics.internal.MetricNames;
 
 /**
  * Turns a JSON status document into {@code custom_<key>} values: numbers as they are, booleans
@@ -24,8 +26,7 @@ public final class JsonMetrics {
     private static final Pattern DURATION = Pattern.compile("(\\s*\\d+(?:\\.\\d+)?\\s*(ms|w|d|h|m|s)\\s*)+");
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kKmMgGtTpP]i?[bB]|[bB])");
 
-    private JsonMetrics() {
-    }
+    private JsonMetrics() {}
 
     /** @return values by metric name ({@code custom_...}), in document order, at most {@value #MAX_VALUES} */
     public static Map<String, Double> parse(JsonNode document) {

@@ -1,9 +1,10 @@
 package dev.fleetgate.agent.metrics.internal.scrape;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The desired-state section {@code metrics} sent by the core:
@@ -24,9 +25,13 @@ public record MetricsSection(int intervalSeconds, List<Scrape> scrapes) {
     }
 
     /** One service's scrape definition; the service's container endpoints are added at scrape time. */
-    public record Scrape(String serviceId, String serviceName, String format, String path, int intervalSeconds,
-            List<Target> targets) {
-    }
+    public record Scrape(
+            String serviceId,
+            String serviceName,
+            String format,
+            String path,
+            int intervalSeconds,
+            List<Target> targets) {}
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\\[?[0-9A-Fa-f:.]+\\]?");
@@ -65,8 +70,13 @@ public record MetricsSection(int intervalSeconds, List<Scrape> scrapes) {
                 }
                 targets.add(new Target(host.replace("[", "").replace("]", ""), port));
             }
-            scrapes.add(new Scrape(serviceId, s.path("serviceName").asText(serviceId), format, path,
-                    interval(s.get("intervalSeconds"), interval, at + "intervalSeconds"), List.copyOf(targets)));
+            scrapes.add(new Scrape(
+                    serviceId,
+                    s.path("serviceName").asText(serviceId),
+                    format,
+                    path,
+                    interval(s.get("intervalSeconds"), interval, at + "intervalSeconds"),
+                    List.copyOf(targets)));
         }
         return new MetricsSection(interval, List.copyOf(scrapes));
     }

@@ -1,10 +1,11 @@
 package dev.fleetgate.agent.metrics.internal.scrape;
 
-import dev.fleetgate.agent.metrics.internal.MetricNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.fleetgate.agent.metrics.internal.MetricNames;
 
 /**
  * Parser of the Prometheus text exposition format (0.0.4): each sample line
@@ -17,17 +18,14 @@ import java.util.Map;
 public final class PrometheusText {
 
     /** One sample. */
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     /** The samples and the number of lines that could not be parsed. */
-    public record Result(List<Sample> samples, int invalidLines) {
-    }
+    public record Result(List<Sample> samples, int invalidLines) {}
 
     static final int MAX_SAMPLES = 10_000;
 
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     public static Result parse(String text) {
         List<Sample> samples = new ArrayList<>();

@@ -1,10 +1,5 @@
 package dev.fleetgate.agent.metrics.internal.scrape;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetgate.agent.metrics.internal.Emitter;
-import dev.fleetgate.agent.metrics.internal.MetricNames;
-import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Scrape;
-import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Target;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -12,6 +7,13 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.agent.metrics.internal.Emitter;
+import dev.fleetgate.agent.metrics.internal.MetricNames;
+import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Scrape;
+import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Target;
 
 /**
  * Scrapes one target of a service: HTTP GET of the path (bounded time and size), parsed as JSON
@@ -25,8 +27,7 @@ public final class Scraper {
     static final int MAX_BYTES = 4 * 1024 * 1024;
 
     /** Outcome of one scrape, for {@code status.metrics}. */
-    public record Outcome(String serviceId, String target, boolean up, int samples, String error) {
-    }
+    public record Outcome(String serviceId, String target, boolean up, int samples, String error) {}
 
     private final ObjectMapper mapper;
 
@@ -42,7 +43,8 @@ public final class Scraper {
         try {
             String body = fetch(scrape, target);
             if (scrape.format().equals("json")) {
-                for (Map.Entry<String, Double> value : JsonMetrics.parse(mapper.readTree(body)).entrySet()) {
+                for (Map.Entry<String, Double> value :
+                        JsonMetrics.parse(mapper.readTree(body)).entrySet()) {
                     out.emit(value.getKey(), base, value.getValue());
                     samples++;
                 }
@@ -69,14 +71,15 @@ public final class Scraper {
 
     static Map<String, String> merge(Map<String, String> base, Map<String, String> scraped) {
         Map<String, String> labels = new LinkedHashMap<>();
-        scraped.forEach((k, v) -> labels.put(base.containsKey(k) || k.equals("agent") ? "exported_" + k : k,
-                MetricNames.cleanValue(v)));
+        scraped.forEach((k, v) ->
+                labels.put(base.containsKey(k) || k.equals("agent") ? "exported_" + k : k, MetricNames.cleanValue(v)));
         labels.putAll(base);
         return labels;
     }
 
-    private static final byte[] AWS_IPV6_METADATA = {(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0x02, 0x54};
+    private static final byte[] AWS_IPV6_METADATA = {
+        (byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54
+    };
 
     /**
      * @return whether an address is link-local ({@code 169.254.0.0/16} with the cloud metadata endpoint,
@@ -98,7 +101,8 @@ public final class Scraper {
         java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
         for (java.net.InetAddress a : all) {
             if (isLinkLocalOrMetadata(a)) {
-                throw new IOException("refused: " + host + " is a link-local or metadata address (" + a.getHostAddress() + ")");
+                throw new IOException(
+                        "refused: " + host + " is a link-local or metadata address (" + a.getHostAddress() + ")");
             }
         }
         return all[0];
@@ -116,8 +120,9 @@ public final class Scraper {
         connection.setConnectTimeout(Math.min(timeout, 3_000));
         connection.setReadTimeout(timeout);
         connection.setInstanceFollowRedirects(false);
-        connection.setRequestProperty("Accept", scrape.format().equals("json")
-                ? "application/json" : "text/plain;version=0.0.4;q=0.9,*/*;q=0.1");
+        connection.setRequestProperty(
+                "Accept",
+                scrape.format().equals("json") ? "application/json" : "text/plain;version=0.0.4;q=0.9,*/*;q=0.1");
         connection.setRequestProperty("User-Agent", "fleetgate-agent-metrics");
         try {
             int status = connection.getResponseCode();

@@ -5,17 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.fleetgate.agent.MetricsOutbox.Batch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import dev.fleetgate.agent.MetricsOutbox.Batch;
 
 class MetricsBufferTest {
 
@@ -118,7 +121,7 @@ class MetricsBufferTest {
             buffer.add(batch(i, 50), 50);
         }
         Batch inFlight = buffer.poll();
-        buffer.close();  // spills memory, including the batch in flight (still within the bound)
+        buffer.close(); // spills memory, including the batch in flight (still within the bound)
         long dropped = buffer.stats().droppedPoints();
         assertTrue(dropped > 0);
         int kept = buffer.stats().batches();
@@ -132,7 +135,7 @@ class MetricsBufferTest {
         assertEquals(30, marks.get(marks.size() - 1));
         MetricsBuffer again = new MetricsBuffer(dir, 2_500, 1, 1 << 20, mapper);
         assertEquals(0, again.stats().batches(), "acknowledged batches are not replayed");
-        buffer.acknowledge(inFlight);  // a late ack on the closed buffer is harmless
+        buffer.acknowledge(inFlight); // a late ack on the closed buffer is harmless
     }
 
     @Test

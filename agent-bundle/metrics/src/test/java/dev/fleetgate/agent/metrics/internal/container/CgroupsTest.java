@@ -3,11 +3,13 @@ package dev.fleetgate.agent.metrics.internal.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.fleetgate.agent.metrics.internal.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.fleetgate.agent.metrics.internal.Fixtures;
 
 class CgroupsTest {
 

@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fleetgate.agent.metrics.internal.Captured;
 import java.nio.file.Path;
 import java.util.Map;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleetgate.agent.metrics.internal.Captured;
 
 /** The container collector against the real Docker engine of this machine (fails when it is missing). */
 class ContainerCollectorIT {
@@ -30,12 +33,14 @@ class ContainerCollectorIT {
 
     @Test
     void busyContainerUsesCpuAndBothReportMemory() throws Exception {
-        ContainerCollector collector = new ContainerCollector(new DockerApi("unix:///var/run/docker.sock", new ObjectMapper()),
-                new Cgroups(Path.of("/sys/fs/cgroup")), Path.of("/"));
+        ContainerCollector collector = new ContainerCollector(
+                new DockerApi("unix:///var/run/docker.sock", new ObjectMapper()),
+                new Cgroups(Path.of("/sys/fs/cgroup")),
+                Path.of("/"));
         collector.collect(new Captured(), System.nanoTime());
         long end = System.nanoTime() + 1_000_000_000L;
         while (System.nanoTime() < end) {
-            Thread.onSpinWait();  // let the busy container run for a second
+            Thread.onSpinWait(); // let the busy container run for a second
         }
         Captured out = new Captured();
         collector.collect(out, System.nanoTime());
@@ -53,7 +58,8 @@ class ContainerCollectorIT {
         assertTrue(out.get("container_cpu_usage_percent", idle) < 5, "sleep uses no CPU");
         assertTrue(out.value("container_memory_used_bytes", idle).isPresent());
         assertTrue(out.named("container_cpu_usage_percent").stream()
-                .filter(s -> s.labels().get("container").equals("fgm-it-idle")).noneMatch(s -> s.labels().containsKey("service")));
+                .filter(s -> s.labels().get("container").equals("fgm-it-idle"))
+                .noneMatch(s -> s.labels().containsKey("service")));
         assertEquals(0, out.get("container_restarts_total", busy), 0.0);
     }
 }

@@ -17,8 +17,7 @@ public final class TestContainers {
     public static final String IMAGE = "fleetgate-metrics-test/busybox:latest";
     public static final String LABEL = "fleetgate.test=metrics";
 
-    private TestContainers() {
-    }
+    private TestContainers() {}
 
     public static String docker(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("docker"));
@@ -42,14 +41,16 @@ public final class TestContainers {
         }
         Path dir = Files.createTempDirectory("fg-busybox");
         Files.copy(busybox, dir.resolve("busybox"));
-        Files.writeString(dir.resolve("Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\n"
-                + "RUN [\"/bin/busybox\",\"--install\",\"-s\",\"/bin\"]\n");
+        Files.writeString(
+                dir.resolve("Dockerfile"),
+                "FROM scratch\nCOPY busybox /bin/busybox\n" + "RUN [\"/bin/busybox\",\"--install\",\"-s\",\"/bin\"]\n");
         docker("build", "-q", "--label", LABEL, "-t", IMAGE, dir.toString());
     }
 
     /** Runs a container with host networking and init; returns its id. */
     public static String run(String name, String serviceId, String script) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("run", "-d", "--init", "--network", "host", "--label", LABEL, "--name", name));
+        List<String> args =
+                new ArrayList<>(List.of("run", "-d", "--init", "--network", "host", "--label", LABEL, "--name", name));
         if (serviceId != null) {
             args.addAll(List.of("--label", "fleetgate.service=" + serviceId));
         }

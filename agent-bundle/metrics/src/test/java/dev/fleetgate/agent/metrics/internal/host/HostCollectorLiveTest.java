@@ -3,11 +3,13 @@ package dev.fleetgate.agent.metrics.internal.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fleetgate.agent.metrics.internal.Captured;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import dev.fleetgate.agent.metrics.internal.Captured;
 
 /** The host collector on this machine's real /proc and /sys: plausible values. */
 class HostCollectorLiveTest {
@@ -18,7 +20,7 @@ class HostCollectorLiveTest {
         collector.collect(new Captured(), System.nanoTime());
         long end = System.nanoTime() + 300_000_000L;
         while (System.nanoTime() < end) {
-            Math.sqrt(end);  // some CPU time passes between the two rounds
+            Math.sqrt(end); // some CPU time passes between the two rounds
         }
         Captured out = new Captured();
         collector.collect(out, System.nanoTime());

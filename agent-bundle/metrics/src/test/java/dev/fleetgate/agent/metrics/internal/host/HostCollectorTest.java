@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fleetgate.agent.metrics.internal.Captured;
-import dev.fleetgate.agent.metrics.internal.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.fleetgate.agent.metrics.internal.Captured;
+import dev.fleetgate.agent.metrics.internal.Fixtures;
 
 /** Two rounds over files captured 3 s apart on a real host, 5 s apart as far as the collector knows. */
 class HostCollectorTest {
@@ -51,12 +53,27 @@ class HostCollectorTest {
         assertEquals(320 * 512 / 5.0, out.get("host_disk_read_bytes_per_second", Map.of("device", "vda")), EPS);
         assertEquals(8 * 512 / 5.0, out.get("host_disk_written_bytes_per_second", Map.of("device", "vda")), EPS);
         assertEquals(29 / 5.0, out.get("host_disk_reads_per_second", Map.of("device", "vda")), EPS);
-        assertTrue(out.value("host_disk_reads_per_second", Map.of("device", "loop0")).isEmpty(), "loop devices skipped");
-        assertTrue(out.value("host_disk_reads_per_second", Map.of("device", "zram0")).isEmpty(), "unused devices skipped");
+        assertTrue(
+                out.value("host_disk_reads_per_second", Map.of("device", "loop0"))
+                        .isEmpty(),
+                "loop devices skipped");
+        assertTrue(
+                out.value("host_disk_reads_per_second", Map.of("device", "zram0"))
+                        .isEmpty(),
+                "unused devices skipped");
 
-        assertEquals((438497298 - 434407445) / 5.0, out.get("host_network_receive_bytes_per_second", Map.of("interface", "eth0")), EPS);
-        assertEquals((1574967 - 1564701) / 5.0, out.get("host_network_transmit_bytes_per_second", Map.of("interface", "eth0")), EPS);
-        assertTrue(out.value("host_network_receive_bytes_per_second", Map.of("interface", "lo")).isEmpty(), "loopback skipped");
+        assertEquals(
+                (438497298 - 434407445) / 5.0,
+                out.get("host_network_receive_bytes_per_second", Map.of("interface", "eth0")),
+                EPS);
+        assertEquals(
+                (1574967 - 1564701) / 5.0,
+                out.get("host_network_transmit_bytes_per_second", Map.of("interface", "eth0")),
+                EPS);
+        assertTrue(
+                out.value("host_network_receive_bytes_per_second", Map.of("interface", "lo"))
+                        .isEmpty(),
+                "loopback skipped");
 
         // the fixture's / is the temp dir: statvfs through FileStore works on it
         double size = out.get("host_filesystem_size_bytes", Map.of("mountpoint", "/", "fstype", "ext4"));

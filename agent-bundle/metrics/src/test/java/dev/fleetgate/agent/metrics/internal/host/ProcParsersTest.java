@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fleetgate.agent.metrics.internal.Fixtures;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import dev.fleetgate.agent.metrics.internal.Fixtures;
 
 class ProcParsersTest {
 
@@ -45,7 +47,9 @@ class ProcParsersTest {
         assertEquals(6952.29, ProcParsers.uptime(Fixtures.read("t1/proc/uptime")));
 
         ProcParsers.DiskStats vda = ProcParsers.diskStats(Fixtures.read("t0/proc/diskstats")).stream()
-                .filter(d -> d.device().equals("vda")).findFirst().orElseThrow();
+                .filter(d -> d.device().equals("vda"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(264123, vda.reads());
         assertEquals(10790634, vda.sectorsRead());
         assertEquals(589101, vda.writes());
@@ -53,7 +57,9 @@ class ProcParsersTest {
         assertEquals(89364, vda.ioMillis());
 
         List<ProcParsers.NetDev> ifaces = ProcParsers.netDev(Fixtures.read("t0/proc/net/dev"));
-        assertEquals(List.of("lo", "ifb0", "ifb1", "eth0"), ifaces.stream().map(ProcParsers.NetDev::iface).toList());
+        assertEquals(
+                List.of("lo", "ifb0", "ifb1", "eth0"),
+                ifaces.stream().map(ProcParsers.NetDev::iface).toList());
         ProcParsers.NetDev eth0 = ifaces.get(3);
         assertEquals(434407445, eth0.rxBytes());
         assertEquals(17223, eth0.rxPackets());
@@ -65,7 +71,9 @@ class ProcParsersTest {
     void parsesAndSelectsMounts() throws Exception {
         List<ProcParsers.Mount> mounts = ProcParsers.mounts(Fixtures.read("t0/proc/1/mounts"));
         List<ProcParsers.Mount> selected = FilesystemCollector.select(mounts);
-        assertEquals(List.of("/"), selected.stream().map(ProcParsers.Mount::mountPoint).toList(),
+        assertEquals(
+                List.of("/"),
+                selected.stream().map(ProcParsers.Mount::mountPoint).toList(),
                 "cgroup, tmpfs, proc… and the second mount of /dev/vda (/var/lib/docker) are skipped");
         assertEquals("ext4", selected.get(0).fsType());
 
@@ -77,8 +85,11 @@ class ProcParsersTest {
                 overlay /var/lib/docker/overlay2/abc/merged overlay rw 0 0
                 nfs-server:/export /srv nfs4 rw 0 0
                 """);
-        assertEquals(List.of("/", "/data", "/mnt/with space", "/srv"),
-                FilesystemCollector.select(more).stream().map(ProcParsers.Mount::mountPoint).toList());
+        assertEquals(
+                List.of("/", "/data", "/mnt/with space", "/srv"),
+                FilesystemCollector.select(more).stream()
+                        .map(ProcParsers.Mount::mountPoint)
+                        .toList());
     }
 
     @Test

@@ -3,10 +3,12 @@ package dev.fleetgate.agent.metrics.internal.scrape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 class JsonMetricsTest {
 
@@ -14,8 +16,8 @@ class JsonMetricsTest {
 
     @Test
     void theDocumentedExample() throws Exception {
-        Map<String, Double> values = JsonMetrics.parse(mapper.readTree(
-                "{\"cpu\": 60, \"mem\": \"30%\", \"disk\": \"43%\", \"uptime\": \"1d 2h\"}"));
+        Map<String, Double> values = JsonMetrics.parse(
+                mapper.readTree("{\"cpu\": 60, \"mem\": \"30%\", \"disk\": \"43%\", \"uptime\": \"1d 2h\"}"));
         Map<String, Double> expected = new LinkedHashMap<>();
         expected.put("custom_cpu", 60.0);
         expected.put("custom_mem", 30.0);

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 class MetricsSectionTest {
 
@@ -24,7 +26,9 @@ class MetricsSectionTest {
         MetricsSection.Scrape shop = section.scrapes().get(0);
         assertEquals("shop", shop.serviceName());
         assertEquals(30, shop.intervalSeconds());
-        assertEquals(List.of(new MetricsSection.Target("127.0.0.1", 9100), new MetricsSection.Target("::1", 9101)), shop.targets());
+        assertEquals(
+                List.of(new MetricsSection.Target("127.0.0.1", 9100), new MetricsSection.Target("::1", 9101)),
+                shop.targets());
         assertEquals("[::1]:9101", shop.targets().get(1).toString());
         assertEquals(15, section.scrapes().get(1).intervalSeconds(), "the section's interval by default");
         assertEquals(10, MetricsSection.parse(mapper.readTree("{}"), 10).intervalSeconds());
@@ -36,13 +40,18 @@ class MetricsSectionTest {
         invalid("{\"scrapes\": [{\"serviceId\": \"x\", \"format\": \"xml\"}]}", "scrapes[0].format");
         invalid("{\"scrapes\": [{\"serviceId\": \"x\", \"path\": \"metrics\"}]}", "scrapes[0].path");
         invalid("{\"scrapes\": [{\"serviceId\": \"x\", \"path\": \"/a b\"}]}", "scrapes[0].path");
-        invalid("{\"scrapes\": [{\"serviceId\": \"x\", \"targets\": [{\"host\": \"a/b\", \"port\": 1}]}]}", "scrapes[0].targets");
-        invalid("{\"scrapes\": [{\"serviceId\": \"x\", \"targets\": [{\"host\": \"a\", \"port\": 70000}]}]}", "scrapes[0].targets");
+        invalid(
+                "{\"scrapes\": [{\"serviceId\": \"x\", \"targets\": [{\"host\": \"a/b\", \"port\": 1}]}]}",
+                "scrapes[0].targets");
+        invalid(
+                "{\"scrapes\": [{\"serviceId\": \"x\", \"targets\": [{\"host\": \"a\", \"port\": 70000}]}]}",
+                "scrapes[0].targets");
         invalid("{\"scrapes\": [{\"serviceId\": \"\"}]}", "scrapes[0].serviceId");
     }
 
     private void invalid(String json, String field) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MetricsSection.parse(mapper.readTree(json), 10));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> MetricsSection.parse(mapper.readTree(json), 10));
         assertTrue(e.getMessage().startsWith(field), e.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 class PrometheusTextTest {
@@ -35,16 +36,27 @@ class PrometheusTextTest {
     void parsesTheReferenceExample() {
         PrometheusText.Result result = PrometheusText.parse(EXPOSITION);
         List<PrometheusText.Sample> samples = result.samples();
-        assertEquals(new PrometheusText.Sample("http_requests_total", Map.of("method", "post", "code", "200"), 1027), samples.get(0));
+        assertEquals(
+                new PrometheusText.Sample("http_requests_total", Map.of("method", "post", "code", "200"), 1027),
+                samples.get(0));
         assertEquals(3, samples.get(1).value());
-        assertEquals(Map.of("path", "C:\\DIR\\FILE.TXT", "error", "Cannot find file:\n\"FILE.TXT\""), samples.get(2).labels());
+        assertEquals(
+                Map.of("path", "C:\\DIR\\FILE.TXT", "error", "Cannot find file:\n\"FILE.TXT\""),
+                samples.get(2).labels());
         assertEquals(1.458255915e9, samples.get(2).value());
         assertEquals(new PrometheusText.Sample("metric_without_timestamp_and_labels", Map.of(), 12.47), samples.get(3));
         // +Inf and NaN values are skipped; each bucket, _sum and _count is its own series
-        assertEquals(List.of("http_request_duration_seconds_bucket", "http_request_duration_seconds_bucket",
-                "http_request_duration_seconds_bucket", "http_request_duration_seconds_sum",
-                "http_request_duration_seconds_count", "rpc_duration_seconds"),
-                samples.subList(4, samples.size()).stream().map(PrometheusText.Sample::name).toList());
+        assertEquals(
+                List.of(
+                        "http_request_duration_seconds_bucket",
+                        "http_request_duration_seconds_bucket",
+                        "http_request_duration_seconds_bucket",
+                        "http_request_duration_seconds_sum",
+                        "http_request_duration_seconds_count",
+                        "rpc_duration_seconds"),
+                samples.subList(4, samples.size()).stream()
+                        .map(PrometheusText.Sample::name)
+                        .toList());
         assertEquals(Map.of("le", "+Inf"), samples.get(6).labels());
         assertEquals(144320, samples.get(6).value());
         assertEquals(1, result.invalidLines(), "the line that is no sample");

@@ -4,18 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import dev.fleetgate.agent.metrics.internal.Captured;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.fleetgate.agent.metrics.internal.Captured;
 
 /** Scrapes of a real HTTP server on loopback. */
 class ScraperTest {
@@ -28,8 +31,11 @@ class ScraperTest {
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         serve("/status", "{\"cpu\": 60, \"mem\": \"30%\", \"disk\": \"43%\", \"uptime\": \"1d 2h\"}", 200);
-        serve("/metrics", "# TYPE jobs_total counter\njobs_total{queue=\"mail\",service=\"theirs\"} 42\nup 1\n"
-                + "errors_total{msg=\"line\\none\"} 2\n", 200);
+        serve(
+                "/metrics",
+                "# TYPE jobs_total counter\njobs_total{queue=\"mail\",service=\"theirs\"} 42\nup 1\n"
+                        + "errors_total{msg=\"line\\none\"} 2\n",
+                200);
         serve("/broken", "oops", 500);
         server.createContext("/moved", exchange -> {
             exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
@@ -78,9 +84,13 @@ class ScraperTest {
         Captured out = new Captured();
         Scraper.Outcome outcome = scraper.scrape(scrape("prometheus", "/metrics"), target, out);
         assertTrue(outcome.up(), String.valueOf(outcome.error()));
-        assertEquals(42, out.get("jobs_total", Map.of("queue", "mail", "exported_service", "theirs", "service", "svc-1")));
+        assertEquals(
+                42, out.get("jobs_total", Map.of("queue", "mail", "exported_service", "theirs", "service", "svc-1")));
         assertEquals(1, out.get("up", Map.of("service", "svc-1", "target", target.toString())));
-        assertEquals(2, out.get("errors_total", Map.of("msg", "line one")), "control characters the core refuses become spaces");
+        assertEquals(
+                2,
+                out.get("errors_total", Map.of("msg", "line one")),
+                "control characters the core refuses become spaces");
     }
 
     @Test
@@ -95,7 +105,8 @@ class ScraperTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        Scraper.Outcome refused = scraper.scrape(scrape("json", "/status"), new MetricsSection.Target("127.0.0.1", closed), out);
+        Scraper.Outcome refused =
+                scraper.scrape(scrape("json", "/status"), new MetricsSection.Target("127.0.0.1", closed), out);
         assertFalse(refused.up());
         Scraper.Outcome notJson = scraper.scrape(scrape("json", "/metrics"), target, new Captured());
         assertFalse(notJson.up(), "Prometheus text is not JSON");
@@ -112,6 +123,8 @@ class ScraperTest {
         }
         Scraper.Outcome moved = scraper.scrape(scrape("json", "/moved"), target, new Captured());
         assertFalse(moved.up());
-        assertTrue(moved.error().contains("HTTP 302"), "the redirect to the metadata address is not followed: " + moved.error());
+        assertTrue(
+                moved.error().contains("HTTP 302"),
+                "the redirect to the metadata address is not followed: " + moved.error());
     }
 }
