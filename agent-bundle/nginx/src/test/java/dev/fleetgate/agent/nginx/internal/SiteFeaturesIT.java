@@ -1,6 +1,7 @@
 package dev.fleetgate.agent.nginx.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -111,6 +112,14 @@ class SiteFeaturesIT {
         driver.apply(2, Specs.spec(s));
         String served = httpsGet("a.test", "/");
         assertTrue(served.startsWith("HTTP/1.1 200") && served.endsWith("A"), served);
+        // TLS 1.2 with AEAD suites only (CBC suites are refused), and TLS 1.3
+        assertEquals(
+                "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                Tls.negotiate(HTTPS, "a.test", "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+        assertEquals("TLS_AES_128_GCM_SHA256", Tls.negotiate(HTTPS, "a.test", "TLSv1.3", "TLS_AES_128_GCM_SHA256"));
+        assertThrows(
+                javax.net.ssl.SSLException.class,
+                () -> Tls.negotiate(HTTPS, "a.test", "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"));
         // the key lives in shared memory and in 0600 files only (routes.json for a restart of nginx, state.json)
         for (String file : List.of("routes.json", "state.json", "tls/fallback.key")) {
             assertEquals(

@@ -62,6 +62,20 @@ final class Tls {
         }
     }
 
+    /** @return the cipher suite a handshake offering only this protocol and suite agrees on (throws when refused) */
+    static String negotiate(int port, String sni, String protocol, String suite) throws Exception {
+        try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port)) {
+            SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(List.of(new SNIHostName(sni)));
+            params.setProtocols(new String[] {protocol});
+            params.setCipherSuites(new String[] {suite});
+            socket.setSSLParameters(params);
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
+        }
+    }
+
     static SSLContext trustAll() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(
