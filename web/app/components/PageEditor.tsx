@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/http';
 import { useAuth } from '../auth/AuthContext';
+import { PreviewFrame } from './PreviewFrame';
 import { QueryState } from './QueryState';
 
 /** A page template as GET /api/v1/pages (or /services/{id}/pages) answers it (module pages). */
@@ -27,7 +28,7 @@ interface Props {
 
 /**
  * Edits the pages of one scope: pick a status, edit its mustache template, see it rendered with sample data
- * (POST /pages/preview, debounced) in a sandboxed iframe (no script, no same origin), save, reset.
+ * (POST /pages/preview, debounced) in a sandboxed frame ({@link PreviewFrame}: the template's CSS applies, no script, no same origin), save, reset.
  */
 export function PageEditor({ base, own, resetTo, sample }: Props) {
   const { canWrite } = useAuth();
@@ -125,12 +126,7 @@ export function PageEditor({ base, own, resetTo, sample }: Props) {
             spellCheck={false}
           />
         </label>
-        <iframe
-          title="Preview"
-          sandbox=""
-          srcDoc={preview}
-          style={{ width: '100%', minHeight: '24rem', border: '1px solid' }}
-        />
+        <PreviewFrame html={preview} />
       </div>
       {canWrite && (
         <p>

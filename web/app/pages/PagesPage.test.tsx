@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AGENT, SERVICE, mockApi, renderApp } from '../test/helpers';
 
 const PAGES = [
@@ -22,11 +22,13 @@ describe('pages', () => {
     const editor = (await screen.findByRole('textbox')) as HTMLTextAreaElement;
     expect(editor.value).toBe('<p>down {{service}}</p>');
     const frame = screen.getByTitle('Preview') as HTMLIFrameElement;
-    expect(frame.getAttribute('sandbox')).toBe('');
+    expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
+    expect(frame.getAttribute('src')).toBe('/preview.html');
+    const posted = vi.spyOn(frame.contentWindow!, 'postMessage');
     await userEvent.clear(editor);
     await userEvent.type(editor, 'x');
     await new Promise((r) => setTimeout(r, 400));
-    expect(frame.getAttribute('srcdoc')).toBe('rendered x');
+    expect(posted).toHaveBeenLastCalledWith({ fleetgatePreview: 'rendered x' }, '*');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Page 503 saved.')).toBeTruthy();
     expect(calls.some((c) => c.method === 'PUT' && c.path === '/api/v1/pages/503')).toBe(true);
@@ -84,11 +86,13 @@ describe('pages', () => {
     expect(editor.value).toBe('<p>fleet {{service}}</p>');
     expect(screen.getByText(/upstream's own 503 answers pass through/)).toBeTruthy();
     const frame = screen.getByTitle('Preview') as HTMLIFrameElement;
-    expect(frame.getAttribute('sandbox')).toBe('');
+    expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
+    expect(frame.getAttribute('src')).toBe('/preview.html');
+    const posted = vi.spyOn(frame.contentWindow!, 'postMessage');
     await userEvent.clear(editor);
     await userEvent.type(editor, 'own');
     await new Promise((r) => setTimeout(r, 400));
-    expect(frame.getAttribute('srcdoc')).toBe('own for shop at shop.example.test');
+    expect(posted).toHaveBeenLastCalledWith({ fleetgatePreview: 'own for shop at shop.example.test' }, '*');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Page 503 saved.')).toBeTruthy();
     expect(calls.some((c) => c.method === 'PUT' && c.path === '/api/v1/services/s1/pages/503')).toBe(true);

@@ -3,6 +3,7 @@ package dev.fleetgate.web.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,6 +29,9 @@ import java.util.function.Function;
  */
 final class StaticSite {
     static final String INDEX = "/index.html";
+    /** The page editor's preview frame: a policy of its own (see {@link #previewPolicy}). */
+    static final String PREVIEW = "/preview.html";
+
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
     static final String REVALIDATE = "no-cache";
 
@@ -94,6 +98,10 @@ final class StaticSite {
             }
             headers.put("X-Frame-Options", "DENY");
             headers.put("Referrer-Policy", "same-origin");
+        } else if (asset.path().equals(PREVIEW)) {
+            headers.put("Content-Security-Policy", previewPolicy(asset.body()));
+            headers.put("X-Frame-Options", "SAMEORIGIN");
+            headers.put("Referrer-Policy", "no-referrer");
         }
         boolean gzip = asset.gzip() != null && acceptsGzip(acceptEncoding);
         if (ifNoneMatch != null && matches(ifNoneMatch, asset.etag())) {
@@ -136,6 +144,29 @@ final class StaticSite {
             }
         }
         return false;
+    }
+
+    /**
+     * The preview frame shows an operator's page template with its inline CSS, which the admin's own policy
+     * refuses (a srcdoc frame would inherit it). Its document may run only its own inline script (allowed by
+     * hash) and use inline styles and data: images; it loads nothing, and only the admin may frame it.
+     */
+    static String previewPolicy(byte[] html) {
+        String s = new String(html, StandardCharsets.UTF_8);
+        int open = s.indexOf("<script>");
+        int close = open < 0 ? -1 : s.indexOf("</script>", open);
+        String script = "'none'";
+        if (close > 0) {
+            try {
+                byte[] hash = MessageDigest.getInstance("SHA-256")
+                        .digest(utf8(s.substring(open + "<script>".length(), close)));
+                script = "'sha256-" + Base64.getEncoder().encodeToString(hash) + "'";
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return "default-src 'none'; script-src " + script + "; style-src 'unsafe-inline'; img-src data:;"
+                + " base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

@@ -52,6 +52,26 @@ class StaticSiteTest {
     }
 
     @Test
+    void thePreviewFrameHasAPolicyOfItsOwn() throws Exception {
+        String script = "\n      addEventListener('message', function (e) {});\n    ";
+        files.put("/preview.html", StaticSite.utf8("<!doctype html><body><script>" + script + "</script></body>"));
+        StaticSite.Answer a = get("/preview.html");
+        assertEquals(200, a.status());
+        String policy = a.headers().get("Content-Security-Policy");
+        String hash = java.util.Base64.getEncoder()
+                .encodeToString(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(StaticSite.utf8(script)));
+        assertEquals(
+                "default-src 'none'; script-src 'sha256-" + hash + "'; style-src 'unsafe-inline'; img-src data:;"
+                        + " base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+                policy);
+        assertEquals("SAMEORIGIN", a.headers().get("X-Frame-Options"));
+        // the admin itself keeps its strict policy and cannot be framed
+        assertEquals("default-src 'self'", get("/").headers().get("Content-Security-Policy"));
+        assertEquals("DENY", get("/").headers().get("X-Frame-Options"));
+    }
+
+    @Test
     void hashedAssetsAreImmutableForAYear() {
         StaticSite.Answer a = get("/assets/index-abc123.css");
         assertEquals(200, a.status());
