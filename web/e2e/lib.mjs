@@ -1,6 +1,7 @@
 // Shared by the Chromium walks (run.mjs, round.mjs, history.mjs, monitors.mjs): the browser, waiting, checks and
 // plain requests through the agent's nginx.
 import http from 'node:http';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 60_000);
@@ -54,4 +55,32 @@ export function hit(port, host, path = '/') {
     req.on('error', () => resolve(0));
     req.on('timeout', () => req.destroy());
   });
+}
+
+/** JSON requests to the core at base; the bearer token is read at each call (null: none). */
+export function apiClient(base, token) {
+  return async (path, { method = 'GET', body } = {}) => {
+    const t = token();
+    const r = await fetch(base + path, {
+      method,
+      headers: {
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+        ...(t ? { Authorization: `Bearer ${t}` } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    return { status: r.status, json: text ? JSON.parse(text) : null };
+  };
+}
+
+/** A desktop-sized page whose uncaught errors go to problems, and a full-page screenshot into shots. */
+export async function openPage(timeout, problems, shots) {
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  context.setDefaultTimeout(timeout);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(String(e)));
+  const shot = (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+  return { browser, context, page, shot };
 }

@@ -5,8 +5,7 @@
 // service view, and no sideways scroll at phone width (390 px) on every screen, with
 // screenshots (form-errors, logs-columns, phone-*). Last line: `E2E-RESULT {json}`.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { check, hit, launchChromium, sleep, until } from './lib.mjs';
+import { apiClient, check, hit, openPage, sleep, until } from './lib.mjs';
 
 const env = process.env;
 const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -28,25 +27,8 @@ const problems = [];
 let token = null;
 let serviceId = null;
 
-async function api(path, { method = 'GET', body } = {}) {
-  const r = await fetch(BASE + path, {
-    method,
-    headers: {
-      ...(body ? { 'Content-Type': 'application/json' } : {}),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  return { status: r.status, json: text ? JSON.parse(text) : null };
-}
-
-const browser = await launchChromium();
-const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
-context.setDefaultTimeout(TIMEOUT);
-const page = await context.newPage();
-page.on('pageerror', (e) => problems.push(String(e)));
-const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const api = apiClient(BASE, () => token);
+const { browser, context, page, shot } = await openPage(TIMEOUT, problems, SHOTS);
 
 async function finish(ok, failed, error) {
   const leftZones = ((await api('/api/v1/dns/zones').catch(() => ({ json: [] }))).json ?? []).filter((z) =>
