@@ -271,6 +271,19 @@ await step('dns: add and edit a zone in the UI, then delete it', async () => {
   check(!((await api('/api/v1/dns/zones')).json ?? []).some((z) => z.zone === `${zone}.`), 'the zone is still stored');
 });
 
+await step('pages: the editor previews a template with its own inline CSS (not saved)', async () => {
+  await page.goto(`${BASE}/pages`);
+  const editor = page.getByRole('textbox', { name: /Template/ });
+  await editor.fill('<style>h1 { color: rgb(1, 2, 3) }</style><h1>{{status}} preview</h1>');
+  const heading = page.frameLocator('iframe[title="Preview"]').locator('h1');
+  await until(
+    "the preview with the template's CSS",
+    async () => (await heading.evaluate((h) => getComputedStyle(h).color)) === 'rgb(1, 2, 3)',
+  );
+  check((await heading.textContent()).includes('preview'), 'the rendered template in the preview');
+  await shot('pages-preview');
+});
+
 await step(`phone width (${PHONE} px): no sideways scroll on any screen, menu folds`, async () => {
   await page.setViewportSize({ width: PHONE, height: 844 });
   const agentId = ((await api('/api/v1/agents')).json ?? []).find((a) => a.name === AGENT)?.id;
