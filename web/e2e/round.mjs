@@ -284,6 +284,19 @@ await step('pages: the editor previews a template with its own inline CSS (not s
   await shot('pages-preview');
 });
 
+await step('maintenance: switched on and off on the service page, served by the agent', async () => {
+  check(serviceId, 'a service from the form step');
+  const before = PROXY_PORT ? await hit(PROXY_PORT, DOMAIN, '/') : null;
+  await page.goto(`${BASE}/services/${serviceId}`);
+  await page.getByLabel('Message').fill('Back soon (e2e)');
+  await page.getByRole('button', { name: 'Start maintenance' }).click();
+  await page.getByText('In maintenance: visitors get the maintenance page (503).').waitFor();
+  if (PROXY_PORT) await until('503 from the agent', async () => (await hit(PROXY_PORT, DOMAIN, '/')) === 503);
+  await page.getByRole('button', { name: 'End maintenance' }).click();
+  await page.getByText('Not in maintenance.').waitFor();
+  if (PROXY_PORT) await until(`${before} again`, async () => (await hit(PROXY_PORT, DOMAIN, '/')) === before);
+});
+
 await step(`phone width (${PHONE} px): no sideways scroll on any screen, menu folds`, async () => {
   await page.setViewportSize({ width: PHONE, height: 844 });
   const agentId = ((await api('/api/v1/agents')).json ?? []).find((a) => a.name === AGENT)?.id;
