@@ -1,7 +1,5 @@
 package dev.fleetgate.metrics.internal;
 
-import java.util.regex.Pattern;
-
 /** Character rules for metric and label names (Prometheus data model). */
 public final class Names {
     public static final int MAX_NAME = 200;
@@ -11,18 +9,34 @@ public final class Names {
     /** The label the core sets to the sending agent's id. */
     public static final String AGENT = "agent";
 
-    private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]{0," + (MAX_NAME - 1) + "}");
-    private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0," + (MAX_LABEL_NAME - 1) + "}");
-
     private Names() {}
 
     public static boolean isMetricName(String s) {
-        return s != null && METRIC.matcher(s).matches();
+        return matches(s, MAX_NAME, true);
     }
 
     /** Label names; names starting with {@code __} are reserved. */
     public static boolean isLabelName(String s) {
-        return s != null && LABEL.matcher(s).matches() && !s.startsWith("__");
+        return matches(s, MAX_LABEL_NAME, false) && !s.startsWith("__");
+    }
+
+    /** {@code [a-zA-Z_:][a-zA-Z0-9_:]*} (colons only in metric names), at most {@code max} characters; a loop, not a regex: it runs for every label of every ingested series. */
+    private static boolean matches(String s, int max, boolean colon) {
+        if (s == null || s.isEmpty() || s.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || c == '_'
+                    || (colon && c == ':')
+                    || (i > 0 && c >= '0' && c <= '9');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Label values: at most {@value #MAX_LABEL_VALUE} characters, no control characters. */
