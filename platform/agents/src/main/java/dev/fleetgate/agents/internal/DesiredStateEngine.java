@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -248,23 +249,26 @@ public final class DesiredStateEngine implements DesiredStateService {
         for (String section : wholeSections) {
             computeAll(section, registry.list());
         }
+        // Per-agent signals are grouped by section: a burst (a core restart, thousands of agents
+        // coming back) is one computeAll and one storeMany per section, not one of each per
+        // agent and section, which queued a whole-fleet change behind seconds of single writes.
+        Map<String, Map<String, AgentInfo>> bySection = new LinkedHashMap<>();
         for (Job j : jobs) {
             if (j.agentId() == null || wholeSections.contains(j.section())) {
                 continue;
             }
             registry.get(j.agentId()).ifPresent(a -> {
-                if (EVERY_SECTION.equals(j.section())) {
-                    new ArrayList<>(contributors.keySet()).forEach(s -> compute(s, a));
-                } else {
-                    compute(j.section(), a);
+                List<String> sections = EVERY_SECTION.equals(j.section())
+                        ? new ArrayList<>(contributors.keySet())
+                        : List.of(j.section());
+                for (String s : sections) {
+                    if (!wholeSections.contains(s)) {
+                        bySection.computeIfAbsent(s, k -> new LinkedHashMap<>()).putIfAbsent(a.id(), a);
+                    }
                 }
             });
         }
-    }
-
-    /** Computes one section for one agent and stores it when its digest changed. */
-    private void compute(String section, AgentInfo agent) {
-        computeAll(section, List.of(agent));
+        bySection.forEach((section, agents) -> computeAll(section, new ArrayList<>(agents.values())));
     }
 
     /**
@@ -335,7 +339,7 @@ public final class DesiredStateEngine implements DesiredStateService {
      * rather than one per agent, each of which makes every core re-read that agent.
      */
     private void storeMany(String section, List<String> ids, List<JsonNode> bodies) {
-        int changed = 0;
+        List<String> changed = new ArrayList<>();
         for (int from = 0; from < ids.size(); from += STORE_CHUNK) {
             int to = Math.min(ids.size(), from + STORE_CHUNK);
             String[] agentIds = ids.subList(from, to).toArray(String[]::new);
@@ -365,15 +369,12 @@ public final class DesiredStateEngine implements DesiredStateService {
                             }
                         }
                     }
-                    if (!out.isEmpty()) {
-                        SqlJson.notify(c, Notifier.ALL);
-                    }
                     return out;
                 });
                 stored.forEach((agentId, revision) -> revisions
                         .computeIfAbsent(agentId, k -> new ConcurrentHashMap<>())
                         .merge(section, revision, Math::max));
-                changed += stored.size();
+                changed.addAll(stored.keySet());
             } catch (RuntimeException e) {
                 LOG.warn("Storing section {} of {} agents failed; one by one", section, agentIds.length, e);
                 for (int i = from; i < to; i++) {
@@ -385,11 +386,30 @@ public final class DesiredStateEngine implements DesiredStateService {
                 }
             }
         }
-        if (changed > 0) {
-            LOG.debug("Section {} changed for {} agents", section, changed);
-            notifier.local(Notifier.ALL);
+        if (changed.isEmpty()) {
+            return;
         }
+        // One signal for the whole batch, after every chunk is stored: each NOTIFY '*' makes
+        // every core (this one too, through LISTEN) re-read all revisions and re-check every
+        // held sync, so one per chunk was ten fleet-wide re-reads for 10,000 agents. A few
+        // agents are signalled one by one, which costs the other cores less than a re-read of all.
+        LOG.debug("Section {} changed for {} agents", section, changed.size());
+        List<String> signals = changed.size() <= SIGNAL_EACH_UP_TO ? changed : List.of(Notifier.ALL);
+        try {
+            Jdbc.tx(dataSource, c -> {
+                for (String signal : signals) {
+                    SqlJson.notify(c, signal);
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("Signalling the other cores that section {} changed failed", section, e);
+        }
+        signals.forEach(notifier::local);
     }
+
+    /** Up to this many changed agents are signalled one by one, above it with one {@link Notifier#ALL}. */
+    static final int SIGNAL_EACH_UP_TO = 16;
 
     private void store(String agentId, String section, JsonNode body) {
         String digest = Json.digest(body);

@@ -101,4 +101,52 @@ class DesiredStateEngineIT {
                     "the failing agent keeps its last state");
         }
     }
+
+    /** A burst of per-agent signals (a core restart, agents coming back) is one computeAll per section. */
+    @Test
+    void perAgentSignalsQueuedTogetherAreComputedInOneBatch() throws Exception {
+        try (Core core = new Core(db.dataSource(), Settings.defaults(), new MutableClock())) {
+            Counting c = new Counting();
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ids.add(core.enroll("burst-" + i).agentId());
+            }
+            core.contribute("bursty", c, 0, 3);
+            core.idle();
+            c.batches.set(0);
+            c.value = 7;
+            // a contributor that holds the worker until the signals below are queued
+            java.util.concurrent.CountDownLatch again = new java.util.concurrent.CountDownLatch(1);
+            core.desired.addContributor(
+                    new DesiredStateContributor() {
+                        @Override
+                        public JsonNode compute(AgentInfo agent) {
+                            try {
+                                again.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return Json.MAPPER.createObjectNode();
+                        }
+                    },
+                    Map.of(
+                            DesiredStateContributor.SECTION,
+                            "blocker2",
+                            org.osgi.framework.Constants.SERVICE_RANKING,
+                            0,
+                            org.osgi.framework.Constants.SERVICE_ID,
+                            5L));
+            Map<String, Long> before = new java.util.HashMap<>();
+            for (String id : ids) {
+                before.put(id, core.desired.revisions(id).getOrDefault("bursty", 0L));
+                core.desired.changed("bursty", id); // queued behind the blocked worker
+            }
+            again.countDown();
+            core.idle();
+            assertEquals(1, c.batches.get(), "one computeAll for the five queued agents");
+            for (String id : ids) {
+                assertEquals(before.get(id) + 1, core.desired.revisions(id).get("bursty"), id);
+            }
+        }
+    }
 }
