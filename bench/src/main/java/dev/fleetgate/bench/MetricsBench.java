@@ -34,7 +34,7 @@ import dev.fleetgate.metrics.internal.Settings;
  * PostgreSQL: pre-encoded binary COPY of the same rows into the same partitioned table,
  * same batch sizes and threads, in the same run. Queries: see {@link QueryBench}.
  *
- * <pre>bench/run-metrics.sh [--seconds 15] [--threads 2] [--skip-query] [--skip-ingest]</pre>
+ * <pre>bench/run-metrics.sh [--seconds 15] [--threads 2] [--skip-query] [--skip-ingest] [--extra-series 99000]</pre>
  * With {@code --core URL --password PW [--core-pid PID] --db-url JDBC --db-user U --db-password P}:
  * ingestion through that live core over HTTP instead ({@link HttpIngestBench}).
  */
@@ -87,7 +87,7 @@ public final class MetricsBench {
                     storage.close();
                 }
                 if (!a.containsKey("skip-query")) {
-                    new QueryBench(pool).run();
+                    new QueryBench(pool, Integer.parseInt(a.getOrDefault("extra-series", "99000"))).run();
                 }
             }
         }
@@ -276,11 +276,17 @@ public final class MetricsBench {
         }
     }
 
+    /** The module's migrations, in order (as the core's migrator applies them). */
+    static final List<String> MIGRATIONS =
+            List.of("db/metrics/V1__metrics.sql", "db/metrics/V2__series_labels_index.sql");
+
     static void migrate(ConnectionPool pool) throws Exception {
-        try (InputStream in = MetricsBench.class.getClassLoader().getResourceAsStream("db/metrics/V1__metrics.sql");
-                Connection c = pool.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        for (String m : MIGRATIONS) {
+            try (InputStream in = MetricsBench.class.getClassLoader().getResourceAsStream(m);
+                    Connection c = pool.getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
         }
     }
 

@@ -18,17 +18,24 @@ import dev.fleetgate.metrics.internal.Summaries;
 /**
  * Query latency over 24 h of 1,000 series at 10 s (8.64 M raw rows; 10 agents × 100 series),
  * loaded through the ingestion path, rolled up by the maintenance job, then queried at raw
- * and rolled-up resolutions (engine calls, no HTTP).
+ * and rolled-up resolutions (engine calls, no HTTP). Then, side by side in the same run, the
+ * same queries again once {@code --extra-series} (default 99,000) more series of the same metric
+ * from 990 other agents are stored: 10,000 agents' worth of series.
  */
 final class QueryBench {
     private static final int AGENTS = 10;
     private static final int SERIES_PER_AGENT = 100;
     private static final int RUNS = 7;
 
-    private final ConnectionPool pool;
+    /** Every query selects the 1,000 loaded series by this label, with or without the extra series. */
+    private static final String LOADED = "src=load";
 
-    QueryBench(ConnectionPool pool) {
+    private final ConnectionPool pool;
+    private final int extraSeries;
+
+    QueryBench(ConnectionPool pool, int extraSeries) {
         this.pool = pool;
+        this.extraSeries = extraSeries;
     }
 
     void run() throws Exception {
@@ -74,10 +81,21 @@ final class QueryBench {
         }
         QueryEngine engine = new QueryEngine(storage);
         Summaries summaries = new Summaries(storage);
+        queries(engine, summaries, storage);
+        if (extraSeries > 0) {
+            extra(ingestor, storage, now);
+            queries(engine, summaries, storage);
+        }
+        storage.close();
+    }
+
+    /** The same queries, printed with the number of series stored in all. */
+    private void queries(QueryEngine engine, Summaries summaries, MetricsStorage storage) throws Exception {
+        System.out.printf("%nwith %,d series stored in all:%n", seriesCount());
         System.out.printf("%-58s %-5s %9s %9s %9s %9s%n", "query", "res", "points", "min ms", "median", "max");
-        top(summaries, storage, "top 10 of 1,000 series by cpu, window 5m", "by=cpu,n=10,window=5m");
-        top(summaries, storage, "top 10 of 1,000 series by cpu, window 1h", "by=cpu,n=10,window=1h");
-        top(summaries, storage, "top 10 of 1,000 series by cpu, window 24h", "by=cpu,n=10,window=24h");
+        top(summaries, storage, "top 10 of 1,000 series by cpu, window 5m", "by=cpu,n=10,window=5m," + LOADED);
+        top(summaries, storage, "top 10 of 1,000 series by cpu, window 1h", "by=cpu,n=10,window=1h," + LOADED);
+        top(summaries, storage, "top 10 of 1,000 series by cpu, window 24h", "by=cpu,n=10,window=24h," + LOADED);
         String one = "agent=bench-agent-3,cpu=c42";
         range(engine, storage, "1 series, 24 h, step 5m, raw", "from=now-24h,step=5m,resolution=raw," + one);
         range(engine, storage, "1 series, 24 h, step 5m (auto: 1m)", "from=now-24h,step=5m," + one);
@@ -101,10 +119,43 @@ final class QueryBench {
                 engine,
                 storage,
                 "1,000 series, sum, 24 h, step 15m, raw",
-                "from=now-24h,step=15m,agg=sum,resolution=raw");
-        range(engine, storage, "1,000 series, sum, 24 h, step 15m (auto: 1m)", "from=now-24h,step=15m,agg=sum");
-        range(engine, storage, "1,000 series, 24 h, step 1h (auto: 1h)", "from=now-24h,step=1h");
-        storage.close();
+                "from=now-24h,step=15m,agg=sum,resolution=raw," + LOADED);
+        range(
+                engine,
+                storage,
+                "1,000 series, sum, 24 h, step 15m (auto: 1m)",
+                "from=now-24h,step=15m,agg=sum," + LOADED);
+        range(engine, storage, "1,000 series, 24 h, step 1h (auto: 1h)", "from=now-24h,step=1h," + LOADED);
+    }
+
+    /**
+     * Adds {@code extraSeries} series of the same metric from other agents (100 each, the last
+     * 5 minutes at 10 s), so that the second pass runs with a fleet's worth of series stored.
+     */
+    private void extra(Ingestor ingestor, MetricsStorage storage, long now) throws Exception {
+        long t0 = System.nanoTime();
+        int agents = (extraSeries + SERIES_PER_AGENT - 1) / SERIES_PER_AGENT;
+        for (int agent = 0; agent < agents; agent++) {
+            byte[] json = MetricsBench.batchJson(SERIES_PER_AGENT, 30, now - 300_000L, "extra");
+            ingestor.accept("extra-agent-" + agent, MetricsBench.MAPPER.readTree(json));
+        }
+        storage.maintain();
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("VACUUM ANALYZE");
+        }
+        System.out.printf(
+                "%nadded %,d series of %,d more agents (5 min at 10 s each) in %.1f s%n",
+                agents * SERIES_PER_AGENT, agents, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private long seriesCount() throws Exception {
+        try (Connection c = pool.getConnection();
+                Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM metric_series")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static Map<String, List<String>> params(String csv) {
