@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/http';
+import { metricsQuery } from '../api/endpoints';
 import { useAuth } from '../auth/AuthContext';
 import { Field } from './Field';
 import { placeErrors } from '../lib/fieldErrors';
@@ -22,6 +23,8 @@ interface Policy {
   scaleUpStabilizationSeconds: number;
   scaleDownStabilizationSeconds: number;
   scaleToZeroAfterSeconds: number | null;
+  startingPageAfterMs?: number;
+  maxHeldRequests?: number;
   pausedUntil: string | null;
   pausedBy: string | null;
   [key: string]: unknown;
@@ -46,46 +49,71 @@ const SIGNAL_OF: Record<string, string> = {
   memoryPercent: 'memoryPercent',
 };
 
+/** The signal the chart shows: the newest change's rule's (else the request rate). */
+export function drivingSignal(decisions: Decision[]): string {
+  const driving = decisions.find((d) => d.changed && SIGNAL_OF[d.rule]);
+  return driving ? SIGNAL_OF[driving.rule] : 'rps';
+}
+
+/** The stored metric series of a signal of a service (module metrics), for the signals that have one. */
+const SERIES_OF: Record<string, { name: string; agg: string; labels: Record<string, string>; scale: number }> = {
+  rps: { name: 'service_requests_per_second', agg: 'sum', labels: {}, scale: 1 },
+  p95Ms: { name: 'service_response_time_seconds', agg: 'max', labels: { quantile: '0.95' }, scale: 1000 },
+};
+
 /**
- * Replicas (step line) against the driving signal of the recorded decisions, a marker on every change. The signal
- * shown is the one of the newest change's rule (else the request rate).
+ * Replicas (step line, from the recorded decisions: the count changes only there) against the driving signal, a
+ * marker on every change. The signal is drawn from the continuous metric series when it is given (module metrics:
+ * every sample, not only the decisions'), else from the values the decisions recorded.
  */
-export function DecisionChart({ decisions }: { decisions: Decision[] }) {
+export function DecisionChart({ decisions, series }: { decisions: Decision[]; series?: [number, number][] }) {
   const points = [...decisions]
     .reverse()
     .map((d) => ({ ...d, t: new Date(d.at).getTime() }))
     .filter((d) => !Number.isNaN(d.t));
   if (points.length < 2) return null;
-  const driving = decisions.find((d) => d.changed && SIGNAL_OF[d.rule]);
-  const signal = driving ? SIGNAL_OF[driving.rule] : 'rps';
+  const signal = drivingSignal(decisions);
+  const continuous = series && series.length >= 2 ? series : null;
   const W = 600;
   const H = 160;
-  const t0 = points[0].t;
-  const span = Math.max(1, points[points.length - 1].t - t0);
+  const t0 = Math.min(points[0].t, continuous ? continuous[0][0] : Infinity);
+  const t1 = Math.max(points[points.length - 1].t, continuous ? continuous[continuous.length - 1][0] : -Infinity);
+  const span = Math.max(1, t1 - t0);
   const x = (t: number) => 30 + ((t - t0) / span) * (W - 60);
   const maxReplicas = Math.max(1, ...points.map((p) => Math.max(p.from, p.to)));
-  const values = points.map((p) => p.signals?.[signal]).filter((v): v is number => typeof v === 'number');
-  const maxSignal = Math.max(1e-9, ...values);
+  const samples: [number, number][] = continuous
+    ? continuous
+    : points.filter((p) => typeof p.signals?.[signal] === 'number').map((p) => [p.t, p.signals![signal]]);
+  const maxSignal = Math.max(1e-9, ...samples.map((v) => v[1]));
   const yR = (v: number) => H - 20 - (v / maxReplicas) * (H - 40);
   const yS = (v: number) => H - 20 - (v / maxSignal) * (H - 40);
   let step = '';
   points.forEach((p, i) => {
     step += i === 0 ? `M${x(p.t)},${yR(p.to)}` : `H${x(p.t)}V${yR(p.to)}`;
   });
-  const line = points
-    .filter((p) => typeof p.signals?.[signal] === 'number')
-    .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.t)},${yS(p.signals![signal])}`)
-    .join('');
+  if (t1 > points[points.length - 1].t) step += `H${x(t1)}`;
+  const line = samples.map(([t, v], i) => `${i === 0 ? 'M' : 'L'}${x(t)},${yS(v)}`).join('');
   const changes = points.filter((p) => p.changed);
   return (
     <svg
       className="autoscaling-chart"
       viewBox={`0 0 ${W} ${H}`}
       role="img"
-      aria-label={`Replicas (up to ${maxReplicas}) and ${signal} (up to ${maxSignal.toFixed(1)}), ${changes.length} change(s)`}
+      aria-label={`Replicas (up to ${maxReplicas}) and ${signal} (up to ${maxSignal.toFixed(1)}${
+        continuous ? `, ${continuous.length} samples of the metric series` : ''
+      }), ${changes.length} change(s)`}
     >
       <path d={step} fill="none" stroke="currentColor" strokeWidth={2} />
-      {line && <path d={line} fill="none" stroke="#d9822b" strokeWidth={1.5} strokeDasharray="4 3" />}
+      {line && (
+        <path
+          d={line}
+          data-source={continuous ? 'metrics' : 'decisions'}
+          fill="none"
+          stroke="#d9822b"
+          strokeWidth={1.5}
+          strokeDasharray="4 3"
+        />
+      )}
       {changes.map((p, i) => (
         <circle
           key={i}
@@ -113,11 +141,15 @@ const TARGETS: { key: keyof Targets; label: string }[] = [
   { key: 'memoryPercent', label: 'Memory % of the limit' },
 ];
 
+/** Scale to zero: empty = never (scaleToZeroAfterSeconds null), the others then keep the core's defaults. */
+const ZERO = ['scaleToZeroAfterSeconds', 'startingPageAfterMs', 'maxHeldRequests'] as const;
+
 const INPUTS = [
   'minReplicas',
   'maxReplicas',
   'scaleUpStabilizationSeconds',
   'scaleDownStabilizationSeconds',
+  ...ZERO,
   ...TARGETS.map((t) => `targets.${t.key}`),
   'targets',
 ];
@@ -131,6 +163,7 @@ function draftOf(p: Policy): Draft {
     scaleUpStabilizationSeconds: String(p.scaleUpStabilizationSeconds),
     scaleDownStabilizationSeconds: String(p.scaleDownStabilizationSeconds),
   };
+  for (const k of ZERO) d[k] = p[k] == null ? '' : String(p[k]);
   for (const t of TARGETS) d[`targets.${t.key}`] = p.targets[t.key] == null ? '' : String(p.targets[t.key]);
   return d;
 }
@@ -149,6 +182,29 @@ export function AutoscalingPanel({ serviceId }: { serviceId: string }) {
     queryFn: () => api<Decision[]>(`${base}/decisions?limit=20`),
     retry: false,
     refetchInterval: 10_000,
+  });
+  const signal = drivingSignal(decisions.data ?? []);
+  const oldest = decisions.data?.length ? new Date(decisions.data[decisions.data.length - 1].at).getTime() : NaN;
+  const seriesOf = SERIES_OF[signal];
+  const metric = useQuery({
+    queryKey: ['autoscaling-signal', serviceId, signal, oldest],
+    enabled: !!seriesOf && !Number.isNaN(oldest),
+    retry: false,
+    refetchInterval: 10_000,
+    queryFn: async () => {
+      const to = Date.now();
+      const from = Math.min(oldest, to - 60_000);
+      const answer = await metricsQuery({
+        name: seriesOf.name,
+        from,
+        to,
+        step: `${Math.max(10, Math.ceil((to - from) / 300_000))}s`,
+        agg: seriesOf.agg,
+        labels: { service: serviceId, ...seriesOf.labels },
+      });
+      const points = answer.series[0]?.points ?? [];
+      return points.map(([t, v]) => [t, v * seriesOf.scale] as [number, number]);
+    },
   });
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string[]>>({});
@@ -173,6 +229,11 @@ export function AutoscalingPanel({ serviceId }: { serviceId: string }) {
         ]),
       ),
     };
+    for (const k of ZERO) {
+      if (values[k]?.trim()) body[k] = Number(values[k]);
+      else if (k === 'scaleToZeroAfterSeconds') body[k] = null;
+      else delete body[k];
+    }
     for (const k of ['serviceId', 'pausedUntil', 'pausedBy', 'updatedAt']) delete body[k];
     try {
       await api<Policy>(base, { method: 'PUT', body });
@@ -232,6 +293,9 @@ export function AutoscalingPanel({ serviceId }: { serviceId: string }) {
           )}
           {input('scaleUpStabilizationSeconds', 'Scale-up window (s)')}
           {input('scaleDownStabilizationSeconds', 'Scale-down window (s)')}
+          {input('scaleToZeroAfterSeconds', 'Scale to zero after (s idle; empty = never)')}
+          {input('startingPageAfterMs', 'Starting page after (ms)')}
+          {input('maxHeldRequests', 'Requests held per agent while starting')}
           {canWrite && (
             <p>
               <button type="submit">{p?.enabled ? 'Save' : 'Switch on'}</button>{' '}
@@ -245,7 +309,7 @@ export function AutoscalingPanel({ serviceId }: { serviceId: string }) {
         </form>
       )}
       <h3>Decisions</h3>
-      {decisions.data && <DecisionChart decisions={decisions.data} />}
+      {decisions.data && <DecisionChart decisions={decisions.data} series={metric.data} />}
       {decisions.data && decisions.data.length === 0 && <p>No decision yet.</p>}
       {decisions.data && decisions.data.length > 0 && (
         <table aria-label="Autoscaling decisions">

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { AGENT, SERVICE, VIEWER, mockApi, renderApp } from '../test/helpers';
@@ -25,6 +25,8 @@ const POLICY = {
   scaleToZeroAfterSeconds: null,
   manualPauseSeconds: 600,
   sampleMaxAgeSeconds: 30,
+  maxHeldRequests: 100,
+  startingPageAfterMs: 10000,
   serviceId: 's1',
   pausedUntil: null,
   pausedBy: null,
@@ -74,6 +76,34 @@ describe('service page: autoscaling', () => {
     expect(chart.querySelectorAll('[data-marker="change"]').length).toBe(1);
   });
 
+  it('draws the driving signal from the continuous metric series', async () => {
+    let asked: URLSearchParams | null = null;
+    mockApi(
+      routes({
+        'GET /api/v1/metrics/query': (c) => {
+          asked = (c as unknown as { query: URLSearchParams }).query;
+          const t = new Date('2026-12-04T22:59:00Z').getTime();
+          return {
+            series: [
+              {
+                name: 'service_requests_per_second',
+                labels: { service: 's1' },
+                points: [0, 1, 2, 3, 4, 5].map((i) => [t + i * 10_000, i === 4 ? 240 : 20 * i]),
+              },
+            ],
+          };
+        },
+      }),
+    );
+    renderApp('/services/s1');
+    const chart = await screen.findByRole('img', { name: /rps \(up to 240\.0, 6 samples of the metric series\)/ });
+    expect(chart.querySelector('[data-source="metrics"]')).toBeTruthy();
+    expect(chart.querySelectorAll('[data-marker="change"]').length).toBe(1);
+    expect(asked!.get('name')).toBe('service_requests_per_second');
+    expect(asked!.get('service')).toBe('s1');
+    expect(asked!.get('agg')).toBe('sum');
+  });
+
   it('switches a policy on and shows the field errors of the core', async () => {
     let sent: Record<string, unknown> | null = null;
     const calls = mockApi(
@@ -102,6 +132,36 @@ describe('service page: autoscaling', () => {
     expect(calls.some((c) => c.method === 'PUT')).toBe(true);
     expect(sent).toMatchObject({ enabled: true, minReplicas: 3, maxReplicas: 1, targets: { rpsPerReplica: 50 } });
     expect(sent).not.toHaveProperty('pausedUntil');
+  });
+
+  it('sets scale to zero and its hold, and empties it back to never', async () => {
+    const sent: Record<string, unknown>[] = [];
+    mockApi(
+      routes({
+        'PUT /api/v1/services/s1/autoscaling': (c) => {
+          sent.push(c.body as Record<string, unknown>);
+          return { ...POLICY, ...(c.body as object) };
+        },
+      }),
+    );
+    renderApp('/services/s1');
+    const user = userEvent.setup();
+    const form = await screen.findByRole('form', { name: 'Autoscaling policy' });
+    expect((within(form).getByLabelText(/Scale to zero after/) as HTMLInputElement).value).toBe('');
+    await user.clear(within(form).getByLabelText('Min replicas'));
+    await user.type(within(form).getByLabelText('Min replicas'), '0');
+    await user.type(within(form).getByLabelText('Requests/s per replica'), '50');
+    await user.type(within(form).getByLabelText(/Scale to zero after/), '300');
+    await user.clear(within(form).getByLabelText('Starting page after (ms)'));
+    await user.type(within(form).getByLabelText('Starting page after (ms)'), '5000');
+    await user.click(within(form).getByRole('button', { name: 'Switch on' }));
+    await waitFor(() => expect(sent.length).toBe(1));
+    expect(sent[0]).toMatchObject({
+      minReplicas: 0,
+      scaleToZeroAfterSeconds: 300,
+      startingPageAfterMs: 5000,
+      maxHeldRequests: 100,
+    });
   });
 
   it('a viewer sees the policy but no button', async () => {

@@ -33,6 +33,15 @@ public interface ServiceEndpoints {
     Map<String, List<Endpoint>> endpoints();
 
     /**
+     * A request is waiting for an endpoint of this service and none is ready (a service scaled to zero): a provider
+     * that can start one on this host does so at once, without waiting for the core; the others ignore it. Called
+     * again while requests keep waiting; must return quickly (start the work on a thread of the provider).
+     *
+     * @param serviceId the service's id
+     */
+    default void wake(String serviceId) {}
+
+    /**
      * One ready endpoint.
      *
      * @param id     the provider's id of it (e.g. the container id), stable while it lives

@@ -9,7 +9,8 @@
  * {@value dev.fleetgate.agent.StateApplier#SECTION} applies one section of the desired
  * state sent by the core.</li>
  * <li>{@link dev.fleetgate.agent.ServiceEndpoints} lists ready endpoints (container replicas)
- * that the proxy driver adds to upstreams without a reload;</li>
+ * that the proxy driver adds to upstreams without a reload, and is asked to
+ * {@link dev.fleetgate.agent.ServiceEndpoints#wake wake} a service scaled to zero;</li>
  * <li>{@link dev.fleetgate.agent.AccessLogListener} receives the proxy's parsed access log;</li>
  * <li>{@link dev.fleetgate.agent.MetricsOutbox} hands metric batches to the sync and gets them
  * acknowledged or given back.</li>
@@ -22,7 +23,7 @@
  * {@value dev.fleetgate.agent.AgentContext#PLUGIN_HEADER}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package dev.fleetgate.agent;
 
 import org.osgi.annotation.bundle.Export;

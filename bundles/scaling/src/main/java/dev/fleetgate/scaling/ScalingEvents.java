@@ -9,6 +9,10 @@ public final class ScalingEvents {
     public static final String AT_MAX_KIND = "scaling.at-max";
     /** Firing after 3 changes of scaling direction within 10 minutes; cleared when none is left in the window. */
     public static final String FLAPPING_KIND = "scaling.flapping";
+    /** Firing (info) when the loop stops a service's last replica after its idle period; cleared when it wakes. */
+    public static final String TO_ZERO_KIND = "scaling.to-zero";
+    /** Firing (info) when a request wakes a service scaled to zero; cleared when it goes back to zero. */
+    public static final String WOKEN_KIND = "scaling.woken";
 
     private ScalingEvents() {}
 }

@@ -5,7 +5,7 @@
  * {@code fleetgate/metrics/batch} events. {@link dev.fleetgate.scaling.ScalingEvents} names the alert kinds.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.fleetgate.scaling;
 
 import org.osgi.annotation.bundle.Export;

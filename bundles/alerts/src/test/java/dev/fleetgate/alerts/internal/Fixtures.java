@@ -41,7 +41,8 @@ final class Fixtures {
                         new Migration(5, "service_5xx_rule", resource("db/alerts/V5__service_5xx_rule.sql")),
                         new Migration(6, "event_pending", resource("db/alerts/V6__event_pending.sql")),
                         new Migration(
-                                7, "monitor_down_templates", resource("db/alerts/V7__monitor_down_templates.sql"))));
+                                7, "monitor_down_templates", resource("db/alerts/V7__monitor_down_templates.sql")),
+                        new Migration(8, "scaling_rules", resource("db/alerts/V8__scaling_rules.sql"))));
     }
 
     private static String resource(String path) throws IOException {

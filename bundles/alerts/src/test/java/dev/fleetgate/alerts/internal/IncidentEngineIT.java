@@ -498,7 +498,11 @@ class IncidentEngineIT {
                 "proxy.apply.failed",
                 "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0008",
                 "monitor.down",
-                "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0009");
+                "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0009",
+                "scaling.at-max",
+                "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0201",
+                "scaling.flapping",
+                "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0202");
         for (Map.Entry<String, String> b : builtins.entrySet()) {
             Rule r = store.rule(UUID.fromString(b.getValue())).orElseThrow();
             assertEquals(b.getKey(), r.eventKind());

@@ -64,6 +64,17 @@ public class AutoscaleCommand implements Action {
     @Option(name = "--down-window", description = "scale-down stabilisation window in seconds")
     Integer downWindow;
 
+    @Option(
+            name = "--zero-after",
+            description = "scale to zero after this many seconds without a request (10..86400; 0 = never)")
+    Integer zeroAfter;
+
+    @Option(name = "--starting-page-after", description = "scale to zero: ms a request waits before the starting page")
+    Integer startingPageAfter;
+
+    @Option(name = "--max-held", description = "scale to zero: requests held at once per agent while a replica starts")
+    Integer maxHeld;
+
     @Option(name = "--limit", description = "decisions to show (10)")
     int limit = 10;
 
@@ -87,6 +98,12 @@ public class AutoscaleCommand implements Action {
                                         + (stored.pausedAt(scaling.now())
                                                 ? " (paused until " + stored.pausedUntil() + ")"
                                                 : ""));
+                if (stored != null && stored.policy().scaleToZeroAfterSeconds() != null) {
+                    System.out.println("scale to zero after " + stored.policy().scaleToZeroAfterSeconds()
+                            + " s without a request; a request waits up to "
+                            + stored.policy().startingPageAfterMs() + " ms for a replica (at most "
+                            + stored.policy().maxHeldRequests() + " held per agent), then gets the starting page");
+                }
                 decisions(id, Math.min(limit, 5));
             }
             case "decisions" -> decisions(id, limit);
@@ -112,6 +129,13 @@ public class AutoscaleCommand implements Action {
                 set(t, "memoryPercent", memory);
                 set(body, "scaleUpStabilizationSeconds", upWindow);
                 set(body, "scaleDownStabilizationSeconds", downWindow);
+                if (zeroAfter != null && zeroAfter == 0) {
+                    body.putNull("scaleToZeroAfterSeconds");
+                } else {
+                    set(body, "scaleToZeroAfterSeconds", zeroAfter);
+                }
+                set(body, "startingPageAfterMs", startingPageAfter);
+                set(body, "maxHeldRequests", maxHeld);
                 try {
                     Fields in = new Fields();
                     Policy p = PolicyJson.read(body, in);

@@ -16,6 +16,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
 import org.osgi.service.event.EventConstants;
@@ -26,9 +28,11 @@ import org.slf4j.LoggerFactory;
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.metrics.MetricSeries;
+import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.proxy.ServiceDirectory.ServiceInfo;
 
@@ -63,6 +67,10 @@ public final class AutoscalingService implements EventHandler {
     private final SignalBook book = new SignalBook();
     private final Map<UUID, State> states = new ConcurrentHashMap<>();
     private final Map<UUID, AutoscalingStore.StoredPolicy> policies = new ConcurrentHashMap<>();
+
+    /** Told when the set of scale-to-zero services changes ({@link ScaleToZeroContributor}'s proxy extension). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    volatile DesiredStateService desired;
 
     /** Per service: its loop, its alert watch, the last recorded decision and the last known per-agent count. */
     private static final class State {
@@ -144,20 +152,40 @@ public final class AutoscalingService implements EventHandler {
             throw ApiException.invalid("enabled", "the service has no managed containers to scale");
         }
         UUID id = UUID.fromString(service.id());
+        boolean wakeBefore = store.get(id).map(s -> wakes(s.policy())).orElse(false);
         AutoscalingStore.StoredPolicy stored = store.put(id, p);
         policies.put(id, stored);
         loopThread.execute(() -> states.remove(id));
+        if (wakeBefore || wakes(p)) {
+            proxyChanged();
+        }
         return stored;
     }
 
     /** @return whether there was a policy */
     public boolean delete(UUID serviceId) {
-        policies.remove(serviceId);
+        AutoscalingStore.StoredPolicy before = policies.remove(serviceId);
         loopThread.execute(() -> {
             states.remove(serviceId);
             book.forget(serviceId.toString());
         });
-        return store.delete(serviceId);
+        boolean deleted = store.delete(serviceId);
+        if (deleted && (before == null || wakes(before.policy()))) {
+            proxyChanged();
+        }
+        return deleted;
+    }
+
+    /** @return whether the agents hold requests of the policy's service while it has no replica */
+    static boolean wakes(Policy p) {
+        return p.enabled() && p.scaleToZeroAfterSeconds() != null;
+    }
+
+    private void proxyChanged() {
+        DesiredStateService d = desired;
+        if (d != null) {
+            d.changed(ProxySpec.SECTION);
+        }
     }
 
     public List<AutoscalingStore.StoredDecision> decisions(UUID serviceId, int limit) {

@@ -118,7 +118,9 @@ public final class ControlLoop {
                             + p.scaleToZeroAfterSeconds() + " s): stopping every replica");
         }
 
-        int bounded = Math.max(p.minReplicas(), Math.min(p.maxReplicas(), raw));
+        // minReplicas 0 (scale to zero only): 0 comes from the idle rule above, never from a signal
+        int min = Math.max(1, p.minReplicas());
+        int bounded = Math.max(min, Math.min(p.maxReplicas(), raw));
         history.addLast(new long[] {s.at(), bounded});
         long keep = Math.max(p.scaleUpStabilizationSeconds(), p.scaleDownStabilizationSeconds()) * 1000L;
         while (!history.isEmpty() && history.peekFirst()[0] < s.at() - keep) {
@@ -135,13 +137,13 @@ public final class ControlLoop {
                         why + "; wants " + raw + " but is at maxReplicas " + p.maxReplicas(),
                         values);
             }
-            if (raw < p.minReplicas()) {
+            if (raw < min) {
                 return Decision.hold(
                         s.at(),
                         current,
                         raw,
                         "min",
-                        why + "; would go to " + raw + " but is at minReplicas " + p.minReplicas(),
+                        why + "; would go to " + raw + " but is at minReplicas " + min,
                         values);
             }
             return Decision.hold(

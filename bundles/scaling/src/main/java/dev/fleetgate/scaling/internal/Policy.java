@@ -19,6 +19,10 @@ package dev.fleetgate.scaling.internal;
  * @param scaleToZeroAfterSeconds       stop the last replica after this long without a request; null = never
  * @param manualPauseSeconds            a manual replica change pauses the policy this long
  * @param sampleMaxAgeSeconds           samples older than this (against the core's clock) decide nothing
+ * @param maxHeldRequests               scale to zero: requests one agent's nginx holds at once while a replica
+ *                                      starts; more get 503 with Retry-After at once
+ * @param startingPageAfterMs           scale to zero: a held request gets the "starting" page (503, Retry-After)
+ *                                      when no replica is ready after this long
  */
 public record Policy(
         boolean enabled,
@@ -34,7 +38,9 @@ public record Policy(
         int cooldownSeconds,
         Integer scaleToZeroAfterSeconds,
         int manualPauseSeconds,
-        int sampleMaxAgeSeconds) {
+        int sampleMaxAgeSeconds,
+        int maxHeldRequests,
+        int startingPageAfterMs) {
 
     public static final int DEFAULT_UP_WINDOW = 0;
     public static final int DEFAULT_DOWN_WINDOW = 300;
@@ -45,9 +51,46 @@ public record Policy(
     public static final double DEFAULT_MAX_5XX = 50;
     public static final int DEFAULT_MANUAL_PAUSE = 600;
     public static final int DEFAULT_SAMPLE_MAX_AGE = 30;
+    public static final int DEFAULT_MAX_HELD = 100;
+    public static final int DEFAULT_STARTING_PAGE_AFTER_MS = 10_000;
 
     public Policy {
         targets = targets == null ? Targets.NONE : targets;
+    }
+
+    /** A policy with the scale-to-zero hold's defaults. */
+    public Policy(
+            boolean enabled,
+            int minReplicas,
+            int maxReplicas,
+            Targets targets,
+            Double max5xxPercent,
+            int scaleUpStabilizationSeconds,
+            int scaleDownStabilizationSeconds,
+            double tolerancePercent,
+            int maxScaleUpStep,
+            int maxScaleDownStep,
+            int cooldownSeconds,
+            Integer scaleToZeroAfterSeconds,
+            int manualPauseSeconds,
+            int sampleMaxAgeSeconds) {
+        this(
+                enabled,
+                minReplicas,
+                maxReplicas,
+                targets,
+                max5xxPercent,
+                scaleUpStabilizationSeconds,
+                scaleDownStabilizationSeconds,
+                tolerancePercent,
+                maxScaleUpStep,
+                maxScaleDownStep,
+                cooldownSeconds,
+                scaleToZeroAfterSeconds,
+                manualPauseSeconds,
+                sampleMaxAgeSeconds,
+                DEFAULT_MAX_HELD,
+                DEFAULT_STARTING_PAGE_AFTER_MS);
     }
 
     /** A policy with the defaults and these bounds and targets. */
@@ -84,7 +127,9 @@ public record Policy(
                 cooldownSeconds,
                 scaleToZeroAfterSeconds,
                 manualPauseSeconds,
-                sampleMaxAgeSeconds);
+                sampleMaxAgeSeconds,
+                maxHeldRequests,
+                startingPageAfterMs);
     }
 
     public Policy withCooldown(int seconds) {
@@ -102,7 +147,9 @@ public record Policy(
                 seconds,
                 scaleToZeroAfterSeconds,
                 manualPauseSeconds,
-                sampleMaxAgeSeconds);
+                sampleMaxAgeSeconds,
+                maxHeldRequests,
+                startingPageAfterMs);
     }
 
     public Policy withScaleToZero(Integer seconds) {
@@ -120,7 +167,9 @@ public record Policy(
                 cooldownSeconds,
                 seconds,
                 manualPauseSeconds,
-                sampleMaxAgeSeconds);
+                sampleMaxAgeSeconds,
+                maxHeldRequests,
+                startingPageAfterMs);
     }
 
     public Policy withSteps(int up, int down) {
@@ -138,7 +187,9 @@ public record Policy(
                 cooldownSeconds,
                 scaleToZeroAfterSeconds,
                 manualPauseSeconds,
-                sampleMaxAgeSeconds);
+                sampleMaxAgeSeconds,
+                maxHeldRequests,
+                startingPageAfterMs);
     }
 
     /**

@@ -13,12 +13,6 @@ public final class PolicyJson {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     /** Highest service-wide replica count a policy may name (100 per agent on up to 10 agents). */
     public static final int MAX_TOTAL = 1000;
-    /**
-     * Whether {@code scaleToZeroAfterSeconds} is accepted. The loop implements it (idle → 0, a request → wake), but
-     * without the agent's nginx holding the first request while a replica starts that request would get an error
-     * page: refused until that part exists (bundles/scaling/README.md, "Not done").
-     */
-    static final boolean SCALE_TO_ZERO = false;
 
     private static final Set<String> KNOWN = Set.of(
             "enabled",
@@ -35,6 +29,8 @@ public final class PolicyJson {
             "scaleToZeroAfterSeconds",
             "manualPauseSeconds",
             "sampleMaxAgeSeconds",
+            "maxHeldRequests",
+            "startingPageAfterMs",
             // answered by GET; accepted back so that a GET → PUT round trip works
             "serviceId",
             "pausedUntil",
@@ -57,7 +53,8 @@ public final class PolicyJson {
         }
         in.unknown(body, KNOWN, "");
         boolean enabled = in.bool(body, "enabled", "enabled", true);
-        Integer min = in.requiredInteger(body, "minReplicas", "minReplicas", 1, MAX_TOTAL);
+        // 0 only with scaleToZeroAfterSeconds (checked below): the loop then stops the last replica when idle
+        Integer min = in.requiredInteger(body, "minReplicas", "minReplicas", 0, MAX_TOTAL);
         Integer max = in.requiredInteger(body, "maxReplicas", "maxReplicas", 1, MAX_TOTAL);
         if (min != null && max != null && max < min) {
             in.error("maxReplicas", "must be at least minReplicas (" + min + ")");
@@ -94,12 +91,17 @@ public final class PolicyJson {
                 or(in.integer(body, "maxScaleDownStep", "maxScaleDownStep", 1, MAX_TOTAL, Policy.DEFAULT_DOWN_STEP));
         int cooldown = or(in.integer(body, "cooldownSeconds", "cooldownSeconds", 0, 3600, Policy.DEFAULT_COOLDOWN));
         Integer zero = in.integer(body, "scaleToZeroAfterSeconds", "scaleToZeroAfterSeconds", 10, 86_400, null);
-        if (zero != null && !SCALE_TO_ZERO) {
-            in.error(
-                    "scaleToZeroAfterSeconds",
-                    "scale to zero is not available yet (the agent cannot hold the first "
-                            + "request while a replica starts): leave it out or null");
+        if (min != null && min == 0 && zero == null) {
+            in.error("minReplicas", "may be 0 only with scaleToZeroAfterSeconds");
         }
+        int held = or(in.integer(body, "maxHeldRequests", "maxHeldRequests", 1, 10_000, Policy.DEFAULT_MAX_HELD));
+        int startingAfter = or(in.integer(
+                body,
+                "startingPageAfterMs",
+                "startingPageAfterMs",
+                100,
+                600_000,
+                Policy.DEFAULT_STARTING_PAGE_AFTER_MS));
         int pause = or(
                 in.integer(body, "manualPauseSeconds", "manualPauseSeconds", 0, 86_400, Policy.DEFAULT_MANUAL_PAUSE));
         int maxAge = or(
@@ -121,7 +123,9 @@ public final class PolicyJson {
                 cooldown,
                 zero,
                 pause,
-                maxAge);
+                maxAge,
+                held,
+                startingAfter);
     }
 
     private static int or(Integer v) {
@@ -159,6 +163,8 @@ public final class PolicyJson {
         }
         o.put("manualPauseSeconds", p.manualPauseSeconds());
         o.put("sampleMaxAgeSeconds", p.sampleMaxAgeSeconds());
+        o.put("maxHeldRequests", p.maxHeldRequests());
+        o.put("startingPageAfterMs", p.startingPageAfterMs());
         return o;
     }
 

@@ -11,7 +11,9 @@ import dev.fleetgate.scaling.ScalingEvents;
 /**
  * Conditions module 8 hears about, per service (pure; one caller per service): at its maximum for
  * {@link #AT_MAX_MILLIS} ({@link ScalingEvents#AT_MAX_KIND}) and flapping — {@link #FLAP_REVERSALS} or more
- * changes of direction within {@link #FLAP_WINDOW_MILLIS} ({@link ScalingEvents#FLAPPING_KIND}).
+ * changes of direction within {@link #FLAP_WINDOW_MILLIS} ({@link ScalingEvents#FLAPPING_KIND}); scaled to zero
+ * ({@link ScalingEvents#TO_ZERO_KIND}) and woken from zero ({@link ScalingEvents#WOKEN_KIND}). Going to zero and
+ * waking are not changes of direction for the flapping count: a service that sleeps between visits is not flapping.
  */
 final class Watch {
     static final long AT_MAX_MILLIS = 10 * 60_000L;
@@ -22,6 +24,8 @@ final class Watch {
     private long atMaxSince = Long.MIN_VALUE;
     private boolean atMaxFiring;
     private boolean flapping;
+    private boolean atZero;
+    private boolean woken;
     /** {at, direction} of the changes, oldest first. */
     private final ArrayDeque<long[]> changes = new ArrayDeque<>();
 
@@ -54,7 +58,11 @@ final class Watch {
                         .message(serviceName + " runs " + d.to() + " of at most " + maxReplicas + " replicas"));
             }
         }
-        if (d.changed()) {
+        if (d.changed() && d.to() == 0) {
+            zero(out, serviceName, d);
+        } else if (d.changed() && d.from() == 0) {
+            wake(out, serviceName, d);
+        } else if (d.changed()) {
             changes.addLast(new long[] {now, Integer.signum(d.to() - d.from())});
         }
         while (!changes.isEmpty() && changes.peekFirst()[0] < now - FLAP_WINDOW_MILLIS) {
@@ -76,6 +84,36 @@ final class Watch {
                     .message(serviceName + " scales steadily again"));
         }
         return out;
+    }
+
+    private void zero(List<AlertEvent> out, String serviceName, Decision d) {
+        if (woken) {
+            woken = false;
+            out.add(AlertEvent.cleared(ScalingEvents.WOKEN_KIND, serviceName)
+                    .label("service", serviceId)
+                    .message(serviceName + " is idle again"));
+        }
+        atZero = true;
+        out.add(AlertEvent.firing(ScalingEvents.TO_ZERO_KIND, serviceName)
+                .severity(Severity.INFO)
+                .value(0)
+                .label("service", serviceId)
+                .message(serviceName + " scaled to zero: " + d.reason()));
+    }
+
+    private void wake(List<AlertEvent> out, String serviceName, Decision d) {
+        if (atZero) {
+            atZero = false;
+            out.add(AlertEvent.cleared(ScalingEvents.TO_ZERO_KIND, serviceName)
+                    .label("service", serviceId)
+                    .message(serviceName + " runs " + d.to() + " replica(s) again"));
+        }
+        woken = true;
+        out.add(AlertEvent.firing(ScalingEvents.WOKEN_KIND, serviceName)
+                .severity(Severity.INFO)
+                .value(d.to())
+                .label("service", serviceId)
+                .message(serviceName + " woken from zero: " + d.reason()));
     }
 
     private int reversals() {

@@ -77,6 +77,7 @@ public final class ContainersApplier implements StateApplier {
         DockerApi api = DockerApi.connect(config.dockerHost());
         Reconciler reconciler = new Reconciler(new DockerEngine(api), settings, endpoints, agent::requestSync);
         EventWatcher events = new EventWatcher(api, e -> event(reconciler, e), () -> reconciler.trigger(0));
+        endpoints.waker(reconciler::wake);
         JsonNode body = lastBody;
         if (body != null) {
             reconciler.apply(body);

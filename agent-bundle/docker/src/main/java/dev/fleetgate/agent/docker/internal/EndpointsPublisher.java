@@ -3,6 +3,7 @@ package dev.fleetgate.agent.docker.internal;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 import dev.fleetgate.agent.ServiceEndpoints;
@@ -15,6 +16,7 @@ import dev.fleetgate.agent.ServiceEndpoints;
 public final class EndpointsPublisher implements ServiceEndpoints {
 
     private final LongConsumer onChange;
+    private volatile Consumer<String> waker = id -> {};
     private volatile Map<String, List<Endpoint>> current = Map.of();
     private long revision;
 
@@ -26,6 +28,17 @@ public final class EndpointsPublisher implements ServiceEndpoints {
     @Override
     public Map<String, List<Endpoint>> endpoints() {
         return current;
+    }
+
+    /** A request waits for a replica of a service scaled to zero: the reconciler starts one at once. */
+    @Override
+    public void wake(String serviceId) {
+        waker.accept(serviceId);
+    }
+
+    /** @param waker what {@link #wake} calls (the running reconciler) */
+    void waker(Consumer<String> waker) {
+        this.waker = waker;
     }
 
     public synchronized long revision() {

@@ -48,6 +48,8 @@ public final class Reconciler implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Reconciler.class.getName());
     private static final long PENDING_PASS_MILLIS = 100;
     private static final long FAILURE_CAP_MILLIS = 30_000;
+    /** A local wake without the core's takeover (its spec still at 0 replicas) ends after this long. */
+    static final long WAKE_HOLD_MILLIS = 10 * 60_000L;
 
     private final DockerEngine engine;
     private final Settings settings;
@@ -67,6 +69,9 @@ public final class Reconciler implements AutoCloseable {
     // state of the pass thread
     private final Retirements retiring;
     private final Map<String, Failure> serviceFailures = new ConcurrentHashMap<>();
+    /** Services woken here (a request waits for them) while their spec says 0 replicas: id → System.nanoTime(). */
+    private final Map<String, Long> woken = new ConcurrentHashMap<>();
+
     private final Map<String, Failure> slotFailures = new HashMap<>();
     private final Map<String, DockerEngine.ImageInfo> imagesById = new HashMap<>();
     private Set<String> published = Set.of();
@@ -106,6 +111,37 @@ public final class Reconciler implements AutoCloseable {
         Map<String, ServiceSpec> parsed = ServiceSpec.parseAll(body);
         desired = parsed;
         trigger(0);
+    }
+
+    /**
+     * Scale to zero: a request waits in nginx for a replica of a service whose spec says 0 replicas. The service
+     * runs one replica here at once, before the core hears of it, until the spec asks for at least one (the core
+     * took over: its loop saw the request in the metrics) or {@link #WAKE_HOLD_MILLIS} passed without that. A
+     * service with replicas, or unknown here, is not woken.
+     */
+    public void wake(String serviceId) {
+        Map<String, ServiceSpec> want = desired;
+        ServiceSpec spec = want == null ? null : want.get(serviceId);
+        if (spec == null || spec.replicas() > 0) {
+            return;
+        }
+        if (woken.putIfAbsent(serviceId, System.nanoTime()) == null) {
+            LOG.log(Level.INFO, "containers: a request woke service {0}: starting a replica", spec.serviceName());
+            trigger(0);
+        }
+    }
+
+    /** @return the replicas a service runs here: its spec's, or 1 while it is woken locally */
+    private int replicas(ServiceSpec spec, long now) {
+        Long at = woken.get(spec.serviceId());
+        if (at == null) {
+            return spec.replicas();
+        }
+        if (spec.replicas() > 0 || now - at > TimeUnit.MILLISECONDS.toNanos(WAKE_HOLD_MILLIS)) {
+            woken.remove(spec.serviceId());
+            return spec.replicas();
+        }
+        return 1;
     }
 
     /** @return the last {@code status.containers} */
@@ -202,23 +238,35 @@ public final class Reconciler implements AutoCloseable {
             }
             Map<String, DockerEngine.ImageInfo> images = new HashMap<>();
             for (ServiceSpec spec : want.values()) {
-                pending |=
-                        reconcile(spec, byService.getOrDefault(spec.serviceId(), List.of()), portsInUse, images, now);
+                pending |= reconcile(
+                        spec,
+                        replicas(spec, now),
+                        byService.getOrDefault(spec.serviceId(), List.of()),
+                        portsInUse,
+                        images,
+                        now);
             }
             serviceFailures.keySet().retainAll(want.keySet());
+            woken.keySet().retainAll(want.keySet());
             slotFailures.keySet().removeIf(key -> !want.containsKey(key.substring(0, key.lastIndexOf('/'))));
         }
 
         pending |= readiness.update(candidates(mine, want), now);
         publish(mine, want);
         pending |= retiring.drain(now);
-        setStatus(statusBuilder.build(all, mine, published, services(mine, want == null ? List.of() : want.values())));
+        ObjectNode next =
+                statusBuilder.build(all, mine, published, services(mine, want == null ? List.of() : want.values()));
+        if (!woken.isEmpty()) {
+            woken.keySet().stream().sorted().forEach(next.putArray("woken")::add);
+        }
+        setStatus(next);
         return pending ? PENDING_PASS_MILLIS : settings.intervalMillis();
     }
 
     /** One service: a container per slot with the current spec, rolling replacement, extra slots retired. */
     private boolean reconcile(
             ServiceSpec spec,
+            int replicas,
             List<ContainerInfo> containers,
             Set<Integer> portsInUse,
             Map<String, DockerEngine.ImageInfo> images,
@@ -227,14 +275,14 @@ public final class Reconciler implements AutoCloseable {
         String hash = spec.specHash();
         Map<Integer, List<ContainerInfo>> bySlot = new TreeMap<>();
         for (ContainerInfo c : containers) {
-            if (slot(c) >= spec.replicas()) {
+            if (slot(c) >= replicas) {
                 retire(c, "scaled down");
             } else {
                 bySlot.computeIfAbsent(slot(c), k -> new ArrayList<>()).add(c);
             }
         }
         boolean pending = false;
-        for (int slot = 0; slot < spec.replicas(); slot++) {
+        for (int slot = 0; slot < replicas; slot++) {
             String slotKey = spec.serviceId() + "/" + slot;
             List<ContainerInfo> current = new ArrayList<>();
             List<ContainerInfo> old = new ArrayList<>();

@@ -114,6 +114,7 @@ public record ConfigModel(
                     spec.maintenance(site.id()),
                     spec.problems(site.id()));
             SitePages.upstreamStatuses((ObjectNode) sites.get(sites.size() - 1), f, spec.upstreamStatuses(site.id()));
+            SiteWake.wake((ObjectNode) sites.get(sites.size() - 1), f, spec.scalingWake(site.id()));
         }
         SitePages.fallback(routes, spec.pagesFallback());
         List<Listener> blocks = new ArrayList<>();

@@ -42,9 +42,12 @@ public final class NginxProxyApplier implements StateApplier {
 
     private static final Logger LOG = System.getLogger(NginxProxyApplier.class.getName());
     private static final long TICK_SECONDS = 5;
+    /** How often nginx is asked for wakes (scale to zero), only while the spec holds requests of some site. */
+    static final long WAKE_POLL_MILLIS = 100;
 
     private final ProxyDriver driver;
     private final ScheduledExecutorService maintenance;
+    private final ScheduledExecutorService wakes;
     private final Map<ServiceEndpoints, Boolean> providers = new ConcurrentHashMap<>();
 
     @Activate
@@ -65,6 +68,32 @@ public final class NginxProxyApplier implements StateApplier {
                 String.valueOf(settings.adminPort()));
         maintenance.execute(driver::start);
         maintenance.scheduleWithFixedDelay(driver::tick, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
+        this.wakes = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "fleetgate-nginx-wakes");
+            t.setDaemon(true);
+            return t;
+        });
+        wakes.scheduleWithFixedDelay(this::pollWakes, WAKE_POLL_MILLIS, WAKE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Passes the services a held request woke (nginx's wake flags) to every endpoints provider. */
+    private void pollWakes() {
+        List<String> woken;
+        try {
+            woken = driver.wakes();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "nginx wakes: {0}", e.toString());
+            return;
+        }
+        for (String serviceId : woken) {
+            for (ServiceEndpoints p : providers.keySet()) {
+                try {
+                    p.wake(serviceId);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "a ServiceEndpoints provider failed to wake " + serviceId, e);
+                }
+            }
+        }
     }
 
     @Override
@@ -97,6 +126,7 @@ public final class NginxProxyApplier implements StateApplier {
 
     @Deactivate
     void deactivate() {
+        wakes.shutdownNow();
         maintenance.shutdownNow();
         driver.close();
     }

@@ -50,6 +50,7 @@ public final class ProxyDriver implements AutoCloseable {
     private volatile String applyMode;
     private volatile Instant appliedAt;
     private String liveRoutes;
+    private volatile boolean holdsRequests;
 
     public ProxyDriver(NginxSettings settings, Runnable statusChanged) {
         this(settings, statusChanged, HealthChecker::httpGet);
@@ -123,6 +124,24 @@ public final class ProxyDriver implements AutoCloseable {
             lastError = message(e);
             throw e;
         }
+    }
+
+    /**
+     * Scale to zero: the services whose held requests asked for a replica since the last call (nginx's
+     * {@code GET /wakes}, which clears them). Asks nginx only while the applied spec holds requests of some site.
+     */
+    public List<String> wakes() throws IOException {
+        if (!holdsRequests) {
+            return List.of();
+        }
+        AdminClient.Response r = admin.get("/wakes");
+        if (r.status() != 200) {
+            return List.of();
+        }
+        JsonNode wakes = Spec.JSON.readTree(r.body()).path("wakes");
+        List<String> out = new java.util.ArrayList<>();
+        wakes.forEach(w -> out.add(w.asText()));
+        return out;
     }
 
     /** Ready endpoints of services, merged into the upstreams of the same service id without reload. */
@@ -363,6 +382,7 @@ public final class ProxyDriver implements AutoCloseable {
     }
 
     private void committed(Long rev, JsonNode body, String mode) throws IOException {
+        holdsRequests = SiteWake.any(body);
         if (rev != null) {
             revision = rev;
             state.write(rev, body);

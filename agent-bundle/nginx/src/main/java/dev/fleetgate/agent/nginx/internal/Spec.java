@@ -63,6 +63,16 @@ public record Spec(
         return f == null || f.isNull() ? null : f;
     }
 
+    /**
+     * @return the scaling module's scale to zero of a site ({@code extensions.scaling.wake.<siteId>}: {@code {"maxHeld",
+     *         "startingPageAfterMs", "retryAfterSeconds"}}), or null when its requests are not held
+     */
+    public JsonNode scalingWake(String siteId) {
+        JsonNode scaling = extensions.get("scaling");
+        JsonNode m = scaling == null ? null : scaling.path("wake").get(siteId);
+        return m == null || m.isNull() ? null : m;
+    }
+
     private JsonNode pages(String kind, String siteId) {
         JsonNode pages = extensions.get("pages");
         JsonNode m = pages == null ? null : pages.path(kind).get(siteId);

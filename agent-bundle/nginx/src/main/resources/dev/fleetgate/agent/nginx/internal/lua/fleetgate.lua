@@ -624,7 +624,10 @@ local function compile_site(s, i, certificates)
     end
     local pages_ok, pages_err = compile_site_pages(s, f, site)
     if not pages_ok then return nil, pages_err end
+    local wake_ok, wake_err = _M.scaling_compile(s, f, site)
+    if not wake_ok then return nil, wake_err end
     site.filtered = site.responseHeaders ~= nil or site.pages ~= nil or site.leastConn == true or site.maint ~= nil
+            or site.wake ~= nil
     if s.redirect ~= nil then
         if type(s.redirect) ~= "table" or type(s.redirect.port) ~= "number" then
             return nil, f .. ".redirect must be {port}"
@@ -826,6 +829,15 @@ function _M.route(listener, filtered)
             if size and size > site.maxBody then
                 return ngx.exit(413)
             end
+        end
+    end
+    if site.wake then
+        local status = _M.scaling_hold(site, loc.upstream)
+        if status then
+            local ctx = ngx.ctx
+            ctx.fg_site = site
+            ctx.fg_retry = site.wake.retry
+            return ngx.exit(status)
         end
     end
     local vars = site.vars
@@ -1047,6 +1059,91 @@ function _M.firewall_status(service)
         end
     end
     return status
+end
+
+-- ---------------------------------------------------------------------------------------------------------
+-- Scale to zero (scaling module, bundles/scaling). Routing-document field:
+--   sites[i].wake: {"queue", "wait", "retry"}  the service may run no replica: while its upstream has no peer a
+--       request is HELD in the access phase (ngx.sleep, no worker blocked) until a peer appears, at most "wait"
+--       seconds, and at most "queue" requests of the service at once on this agent (shared counter "sz:q:<service>";
+--       beyond it 503 with Retry-After at once). Past "wait" the request gets 503 with Retry-After "retry": the site's
+--       503 page is the starting page (the header and body filters serve it: such a site is "filtered").
+-- A held request sets "sz:w:<service>" (the wake flag); the agent polls GET /wakes on the admin socket (every
+-- 100 ms, only while some site has "wake"), which answers and clears the flags, and starts a replica at once.
+-- ---------------------------------------------------------------------------------------------------------
+local WAKE_POLL = 0.05
+
+function _M.scaling_compile(s, f, site)
+    local w = s.wake
+    if w == nil then return true end
+    if type(w) ~= "table" or type(w.queue) ~= "number" or w.queue < 1 or type(w.wait) ~= "number" or w.wait <= 0
+            or not text(w.retry) or not text(s.service) then
+        return nil, f .. ".wake must be {queue, wait, retry} on a site with a service"
+    end
+    site.wake = {queue = w.queue, wait = w.wait, retry = w.retry, key = "sz:q:" .. s.service,
+                 flag = "sz:w:" .. s.service}
+    return true
+end
+
+local function ready(name)
+    local c = upstream(name)
+    return c ~= nil and c.count > 0
+end
+
+-- access phase of a site with "wake": nil when a peer is there (route on), else the status to answer
+function _M.scaling_hold(site, name)
+    if ready(name) then
+        return nil
+    end
+    local w = site.wake
+    local held = dict:incr(w.key, 1, 0)
+    if not held or held > w.queue then
+        if held then dict:incr(w.key, -1) end
+        return 503
+    end
+    dict:set(w.flag, true, 60)
+    local deadline = now() + w.wait
+    local ok = false
+    repeat
+        ngx.sleep(WAKE_POLL)
+        ok = ready(name)
+        if not ok and not dict:get(w.flag) then
+            dict:set(w.flag, true, 60) -- consumed by the agent but still nothing: ask again
+        end
+    until ok or now() >= deadline
+    dict:incr(w.key, -1)
+    if ok then
+        return nil
+    end
+    return 503
+end
+
+-- GET /wakes: the services a held request woke since the last call, {"wakes": [service]}; clears their flags
+function _M.wakes()
+    local r = routes()
+    local out, seen = {}, {}
+    if r then
+        for _, l in pairs(r.listeners) do
+            for _, group in ipairs({l.exact, l.wild or {}}) do
+                for _, site in pairs(group) do
+                    local w = site.wake
+                    if w and not seen[w.flag] then
+                        seen[w.flag] = true
+                        if dict:get(w.flag) then
+                            dict:delete(w.flag)
+                            out[#out + 1] = site.service
+                        end
+                    end
+                end
+            end
+        end
+    end
+    for i = 1, #out do
+        out[i] = cjson.encode(out[i])
+    end
+    ngx.header.content_type = "application/json"
+    ngx.say('{"wakes":[' .. table.concat(out, ",") .. ']}')
+    return ngx.exit(200)
 end
 
 return _M
