@@ -172,15 +172,13 @@ class AutoscalingE2EIT {
                                 path,
                                 Map.of(
                                         "minReplicas",
-                                        1,
+                                        0,
                                         "maxReplicas",
                                         2,
                                         "targets",
-                                        Map.of("rpsPerReplica", 10),
-                                        "scaleToZeroAfterSeconds",
-                                        60))
+                                        Map.of("rpsPerReplica", 10)))
                         .status(),
-                "scale to zero is not done");
+                "0 replicas only with scaleToZeroAfterSeconds");
 
         // a token for every call; viewers read, only operators and admins write
         assertEquals(401, core.api().get(path).status());
