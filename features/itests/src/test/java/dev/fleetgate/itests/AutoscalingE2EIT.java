@@ -168,15 +168,7 @@ class AutoscalingE2EIT {
         assertEquals(40.0, stored.path("targets").path("rpsPerReplica").asDouble());
         assertEquals(
                 400,
-                admin.put(
-                                path,
-                                Map.of(
-                                        "minReplicas",
-                                        0,
-                                        "maxReplicas",
-                                        2,
-                                        "targets",
-                                        Map.of("rpsPerReplica", 10)))
+                admin.put(path, Map.of("minReplicas", 0, "maxReplicas", 2, "targets", Map.of("rpsPerReplica", 10)))
                         .status(),
                 "0 replicas only with scaleToZeroAfterSeconds");
 
