@@ -54,7 +54,7 @@ import dev.fleetgate.security.SecretBox;
  */
 @Component(service = CertificateService.class, configurationPid = CertificatesConfig.PID)
 @Designate(ocd = CertificatesConfig.class)
-public final class CertificateService implements CertificateEvents {
+public final class CertificateService implements CertificateEvents, OcspRefresher.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateService.class);
     /** Topic of module events (issued, renewed), besides the alert events. */
     public static final String TOPIC_PREFIX = "fleetgate/certificates/";
@@ -70,6 +70,8 @@ public final class CertificateService implements CertificateEvents {
     private final AcmeServer server;
     private final Orders orders;
     private final ScheduledExecutorService scheduler;
+    private final OcspStore ocsp;
+    private final OcspRefresher ocspRefresher;
     /** Null in tests without agents. */
     private volatile ServedCheck served;
     /** Module 3, for dns-01 (wildcards); absent when the dns module is not installed. */
@@ -124,6 +126,14 @@ public final class CertificateService implements CertificateEvents {
                 new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofHours(6)),
                 Clock.systemUTC(),
                 () -> dns);
+        this.ocsp = new OcspStore(store.dataSource());
+        this.ocspRefresher = new OcspRefresher(
+                store,
+                ocsp,
+                this,
+                new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofHours(1)),
+                Duration.ofSeconds(config.ocspRefreshMaxSeconds()),
+                Clock.systemUTC());
         if (!config.email().isBlank() && server.account().isEmpty()) {
             server.saveAccount(config.email(), false);
         }
@@ -171,6 +181,7 @@ public final class CertificateService implements CertificateEvents {
                 runLocked(id);
             }
             checkExpiry();
+            ocspRefresher.run();
             ServedCheck check = served;
             if (check != null) {
                 check.run();
@@ -277,6 +288,55 @@ public final class CertificateService implements CertificateEvents {
                             .severity(Severity.WARNING)
                             .message("Served certificate differs for " + String.join(", ", cert.domains()) + ": "
                                     + difference),
+                    cert);
+        }
+    }
+
+    // ---- OCSP stapling ----
+
+    /** The OCSP state of a certificate's current version, if the scheduler looked at it yet. */
+    public Optional<OcspStore.State> ocsp(StoredCertificate c) {
+        return ocsp.get(c.id()).filter(s -> s.version() == c.version());
+    }
+
+    /** The OCSP state of every certificate (by id; compare its version with the certificate's). */
+    public Map<UUID, OcspStore.State> ocspStates() {
+        return ocsp.all();
+    }
+
+    @Override
+    public void stapleChanged(StoredCertificate cert) {
+        desired.changed(ProxySpec.SECTION);
+    }
+
+    @Override
+    public void statusChanged(StoredCertificate cert, String before, Ocsp.Result now) {
+        String status = now == null ? null : now.status();
+        if ("revoked".equals(status)) {
+            post(
+                    AlertEvent.firing("certificate.revoked", cert.id().toString())
+                            .severity(Severity.CRITICAL)
+                            .message("Certificate of " + String.join(", ", cert.domains()) + " is revoked (OCSP, since "
+                                    + now.revokedAt() + ")"),
+                    cert);
+            events.postEvent(new Event(
+                    TOPIC_PREFIX + "REVOKED",
+                    Map.of("certificateId", cert.id().toString(), "revokedAt", String.valueOf(now.revokedAt()))));
+        } else if ("revoked".equals(before)) {
+            post(AlertEvent.cleared("certificate.revoked", cert.id().toString()), cert);
+        }
+    }
+
+    @Override
+    public void fetchFailing(StoredCertificate cert, int failures, String error) {
+        if (failures == 0) {
+            post(AlertEvent.cleared("certificate.ocsp.failed", cert.id().toString()), cert);
+        } else {
+            post(
+                    AlertEvent.firing("certificate.ocsp.failed", cert.id().toString())
+                            .severity(Severity.WARNING)
+                            .message("OCSP response of the certificate of " + String.join(", ", cert.domains())
+                                    + " cannot be fetched (" + failures + " attempts): " + error),
                     cert);
         }
     }
