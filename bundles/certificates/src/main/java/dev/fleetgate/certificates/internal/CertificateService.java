@@ -60,6 +60,8 @@ public final class CertificateService implements CertificateEvents, OcspRefreshe
     public static final String TOPIC_PREFIX = "fleetgate/certificates/";
 
     static final Duration EXPIRING = Duration.ofDays(14);
+    /** How long a paused certificate (its service's tls is not auto) waits before it is looked at again. */
+    static final Duration PAUSE_RECHECK = Duration.ofHours(1);
 
     private final CertificateStore store;
     private final SecretBox box;
@@ -178,6 +180,9 @@ public final class CertificateService implements CertificateEvents, OcspRefreshe
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
+                if (paused(id)) {
+                    continue;
+                }
                 runLocked(id);
             }
             checkExpiry();
@@ -191,6 +196,33 @@ public final class CertificateService implements CertificateEvents, OcspRefreshe
         } catch (RuntimeException e) {
             LOG.error("Certificate scheduler pass failed", e);
         }
+    }
+
+    /**
+     * A service's certificate is not ordered or renewed while the service's {@code tls} is not auto (switched off or
+     * to custom): it is kept (served again when switched back) but postponed by {@link #PAUSE_RECHECK}; switching
+     * back to auto makes it due again ({@link #follow}).
+     *
+     * @return true when the certificate is due but paused (now postponed)
+     */
+    boolean paused(UUID id) {
+        StoredCertificate c = store.get(id).orElse(null);
+        if (c == null || c.serviceId() == null) {
+            return false;
+        }
+        Optional<ServiceDirectory.ServiceInfo> svc =
+                services.service(c.serviceId().toString());
+        if (svc.isEmpty()
+                || ServiceDirectory.TlsSetting.AUTO.equals(svc.get().tls().mode())) {
+            return false;
+        }
+        store.postpone(id, Instant.now().plus(PAUSE_RECHECK));
+        LOG.debug(
+                "Certificate {} of service {} not renewed: its tls is {}",
+                id,
+                c.serviceId(),
+                svc.get().tls().mode());
+        return true;
     }
 
     /**
@@ -566,8 +598,26 @@ public final class CertificateService implements CertificateEvents, OcspRefreshe
             store.createAcme(id, domains);
         } else if (!c.domains().equals(domains)) {
             store.redomain(c.id(), domains);
+        } else if (wasPaused(c, Instant.now())) {
+            store.dueNow(c.id()); // back to auto: the renewal (or first order) it missed while paused
         }
         desired.changed(ProxySpec.SECTION);
+    }
+
+    /**
+     * Whether a certificate was postponed by {@link #paused}: never issued and not due (a PENDING certificate waits
+     * for nothing else), or issued, VALID, past its renewal time and not due. A FAILED one waits for its backoff.
+     */
+    static boolean wasPaused(StoredCertificate c, Instant now) {
+        if (c.nextAttemptAt() == null || !c.nextAttemptAt().isAfter(now)) {
+            return false;
+        }
+        if (c.state() == CertificateState.PENDING) {
+            return true;
+        }
+        return c.state() == CertificateState.VALID
+                && c.renewAt() != null
+                && !c.renewAt().isAfter(now);
     }
 
     /**
