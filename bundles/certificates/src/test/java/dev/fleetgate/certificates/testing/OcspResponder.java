@@ -71,42 +71,12 @@ public final class OcspResponder implements AutoCloseable {
                 "basicConstraints=critical,CA:TRUE",
                 "-addext",
                 "keyUsage=critical,keyCertSign,cRLSign");
-        Files.writeString(
-                dir.resolve("responder.ext"),
-                "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=OCSPSigning\n");
-        run(
-                "openssl",
-                "req",
-                "-new",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-subj",
+        issueFile(
+                "responder",
                 "/CN=OCSP responder " + port,
-                "-keyout",
-                "responder.key",
-                "-out",
-                "responder.csr");
-        run(
-                "openssl",
-                "x509",
-                "-req",
-                "-in",
-                "responder.csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-set_serial",
-                "2",
-                "-days",
-                "30",
-                "-extfile",
-                "responder.ext",
-                "-out",
-                "responder.pem");
+                2,
+                30,
+                "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=OCSPSigning\n");
         writeIndex();
         start();
     }
@@ -127,43 +97,13 @@ public final class OcspResponder implements AutoCloseable {
     /** Issues a leaf for {@code dnsName} naming this responder (or none: {@code withOcsp} false). */
     public synchronized Issued issue(String dnsName, long serial, boolean withOcsp) throws Exception {
         String name = "leaf-" + serial;
-        Files.writeString(
-                dir.resolve(name + ".ext"),
+        issueFile(
+                name,
+                "/CN=" + dnsName,
+                serial,
+                20,
                 "basicConstraints=CA:FALSE\nsubjectAltName=DNS:" + dnsName + "\nextendedKeyUsage=serverAuth\n"
                         + (withOcsp ? "authorityInfoAccess=OCSP;URI:" + url() + "\n" : ""));
-        run(
-                "openssl",
-                "req",
-                "-new",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-subj",
-                "/CN=" + dnsName,
-                "-keyout",
-                name + ".key",
-                "-out",
-                name + ".csr");
-        run(
-                "openssl",
-                "x509",
-                "-req",
-                "-in",
-                name + ".csr",
-                "-CA",
-                "ca.pem",
-                "-CAkey",
-                "ca.key",
-                "-set_serial",
-                Long.toString(serial),
-                "-days",
-                "20",
-                "-extfile",
-                name + ".ext",
-                "-out",
-                name + ".pem");
         index.put(BigInteger.valueOf(serial), new String[] {
             "V", INDEX_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusDays(20)), "", "/CN=" + dnsName
         });
@@ -263,15 +203,46 @@ public final class OcspResponder implements AutoCloseable {
         Files.writeString(dir.resolve("index.txt"), b.toString(), StandardCharsets.US_ASCII);
     }
 
+    /** A P-256 key {@code <name>.key} and a certificate {@code <name>.pem} of the CA with these extensions. */
+    private void issueFile(String name, String subject, long serial, int days, String extensions) throws Exception {
+        Files.writeString(dir.resolve(name + ".ext"), extensions);
+        run(
+                "openssl",
+                "req",
+                "-new",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-subj",
+                subject,
+                "-keyout",
+                name + ".key",
+                "-out",
+                name + ".csr");
+        run(
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                name + ".csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-set_serial",
+                Long.toString(serial),
+                "-days",
+                Integer.toString(days),
+                "-extfile",
+                name + ".ext",
+                "-out",
+                name + ".pem");
+    }
+
     private void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + ": " + out);
-        }
+        Pebble.run(dir, cmd);
     }
 
     @Override
