@@ -152,6 +152,22 @@ public final class OcspResponder implements AutoCloseable {
         return der;
     }
 
+    /** The responder's DER answer about an issued leaf now (as if a client asked). */
+    public synchronized byte[] responseFor(long serial) throws Exception {
+        String request = "req-" + serial + ".der";
+        run(
+                "openssl",
+                "ocsp",
+                "-issuer",
+                "ca.pem",
+                "-cert",
+                "leaf-" + serial + ".pem",
+                "-no_nonce",
+                "-reqout",
+                request);
+        return respond(Files.readAllBytes(dir.resolve(request)));
+    }
+
     /** Stops answering (connections are refused) until {@link #start()}. */
     public synchronized void stop() {
         if (server != null) {
