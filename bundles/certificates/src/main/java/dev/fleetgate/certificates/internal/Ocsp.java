@@ -2,6 +2,7 @@ package dev.fleetgate.certificates.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,6 +49,14 @@ final class Ocsp {
     static final int MAX_RESPONSE_BYTES = 64 * 1024;
     /** Clock skew tolerated on thisUpdate (as nginx and OpenSSL: 5 minutes). */
     static final Duration SKEW = Duration.ofMinutes(5);
+
+    /** The names proxy's TargetPolicy refuses too (that class is internal to the proxy module). */
+    private static final java.util.Set<String> METADATA_NAMES = java.util.Set.of(
+            "metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal");
+    /** fd00:ec2::254, the IPv6 address of AWS's instance metadata service. */
+    private static final byte[] AWS_IPV6_METADATA = {
+        (byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0x54
+    };
 
     private Ocsp() {}
 
@@ -107,6 +116,8 @@ final class Ocsp {
     /** Asks {@code url} for the status of {@code leaf} and verifies the answer. */
     static Result fetch(HttpClient http, String url, X509Certificate leaf, X509Certificate issuer, Duration timeout)
             throws IOException, InterruptedException {
+        URI uri = URI.create(url);
+        refuseLinkLocal(uri);
         CertificateID id = certificateId(leaf, issuer);
         byte[] request;
         try {
@@ -115,7 +126,7 @@ final class Ocsp {
             throw new IOException("cannot build the OCSP request: " + e.getMessage(), e);
         }
         HttpResponse<InputStream> answer = http.send(
-                HttpRequest.newBuilder(URI.create(url))
+                HttpRequest.newBuilder(uri)
                         .timeout(timeout)
                         .header("Content-Type", "application/ocsp-request")
                         .header("Accept", "application/ocsp-response")
@@ -133,6 +144,26 @@ final class Ocsp {
             throw new IOException("the OCSP response is larger than " + MAX_RESPONSE_BYTES + " bytes");
         }
         return verify(der, id, issuer, Instant.now());
+    }
+
+    /**
+     * The URL comes from an uploaded certificate: never let it point the core at link-local or cloud metadata
+     * addresses (as upstream targets, CONTRIBUTING's security rules). Checked on the resolved addresses before the
+     * request; a name re-resolving to another address between the check and the connection is not caught.
+     */
+    static void refuseLinkLocal(URI uri) throws IOException {
+        String host = uri.getHost();
+        if (host == null) {
+            throw new IOException("the OCSP URL has no host");
+        }
+        if (METADATA_NAMES.contains(host.toLowerCase(Locale.ROOT))) {
+            throw new IOException("the OCSP responder " + host + " is a metadata address: refused");
+        }
+        for (InetAddress a : InetAddress.getAllByName(host)) {
+            if (a.isLinkLocalAddress() || java.util.Arrays.equals(a.getAddress(), AWS_IPV6_METADATA)) {
+                throw new IOException("the OCSP responder " + host + " is a link-local or metadata address: refused");
+            }
+        }
     }
 
     static CertificateID certificateId(X509Certificate leaf, X509Certificate issuer) throws IOException {

@@ -103,6 +103,20 @@ class OcspTest {
     }
 
     @Test
+    void aResponderAtALinkLocalOrMetadataAddressIsNotAsked() throws Exception {
+        List<X509Certificate> chain =
+                Pem.readChain(ca.issue("ssrf.ocsp.test", 4100, true).chainPem());
+        for (String url :
+                List.of("http://169.254.169.254/latest", "http://[fe80::1]/", "http://metadata.google.internal/")) {
+            IOException e = assertThrows(
+                    IOException.class,
+                    () -> Ocsp.fetch(http, url, chain.get(0), chain.get(1), Duration.ofSeconds(2)),
+                    url);
+            assertTrue(e.getMessage().contains("refused"), e.getMessage());
+        }
+    }
+
+    @Test
     void aLeafWithoutResponderOrAChainWithoutIssuerHasNothingToStaple() throws Exception {
         OcspResponder.Issued plain = ca.issue("plain.ocsp.test", 4099, false);
         List<X509Certificate> chain = Pem.readChain(plain.chainPem());
