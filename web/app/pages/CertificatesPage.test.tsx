@@ -40,6 +40,25 @@ describe('certificates', () => {
     expect(calls.some((c) => c.method === 'POST' && c.path === '/api/v1/certificates/c1/renew')).toBe(true);
   });
 
+  it('shows the OCSP status of certificates whose issuer runs OCSP', async () => {
+    const revoked = {
+      ...cert('c4', 'uploaded.test', 'VALID', '2031-01-01T00:00:00Z'),
+      source: 'custom',
+      ocsp: { status: 'revoked', stapled: true, nextUpdate: null, failures: 3, lastError: 'HTTP 500' },
+    };
+    const good = {
+      ...cert('c5', 'good.test', 'VALID', '2032-01-01T00:00:00Z'),
+      ocsp: { status: 'good', stapled: true, nextUpdate: null, failures: 0, lastError: null },
+    };
+    mockApi({ 'GET /api/v1/certificates': () => [revoked, good] });
+    renderApp('/certificates');
+    const table = await screen.findByRole('table');
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows[0].textContent).toContain('revoked stapled');
+    expect(rows[0].textContent).toContain('HTTP 500');
+    expect(rows[1].textContent).toContain('good stapled');
+  });
+
   it('viewers read without actions', async () => {
     mockApi({ 'GET /api/v1/certificates': () => [cert('c2', 'later.test', 'VALID', '2031-01-01T00:00:00Z')] });
     renderApp('/certificates', VIEWER);

@@ -22,6 +22,31 @@ export interface Certificate {
   error: string | null;
   served: boolean | null;
   servedError: string | null;
+  /** OCSP stapling (absent from cores before it). */
+  ocsp?: CertificateOcsp | null;
+}
+
+/** OCSP state of a certificate: the core fetches the response, the agents staple it. */
+export interface CertificateOcsp {
+  status: 'none' | 'pending' | 'good' | 'revoked' | 'unknown';
+  stapled: boolean;
+  nextUpdate: string | null;
+  failures: number;
+  lastError: string | null;
+}
+
+/** The OCSP cell: nothing for certificates without a responder (Let's Encrypt's), else status and trouble. */
+function OcspCell({ ocsp }: { ocsp?: CertificateOcsp | null }) {
+  if (!ocsp || ocsp.status === 'none') {
+    return <>—</>;
+  }
+  return (
+    <>
+      {ocsp.status === 'revoked' ? <span className="error-text">revoked</span> : ocsp.status}
+      {ocsp.stapled && <span className="muted small"> stapled</span>}
+      {ocsp.failures > 0 && ocsp.lastError && <div className="error-text small">{ocsp.lastError}</div>}
+    </>
+  );
 }
 
 const STATE_TEXT: Record<Certificate['state'], string> = {
@@ -92,6 +117,7 @@ export default function CertificatesPage() {
                   <th scope="col">Next renewal</th>
                   <th scope="col">Issuer</th>
                   <th scope="col">Served</th>
+                  <th scope="col">OCSP</th>
                   <th scope="col">Last error</th>
                   {canWrite && (
                     <th scope="col">
@@ -136,6 +162,9 @@ export default function CertificatesPage() {
                       ) : (
                         <span className="error-text">{c.servedError ?? 'no'}</span>
                       )}
+                    </td>
+                    <td>
+                      <OcspCell ocsp={c.ocsp} />
                     </td>
                     <td>{c.error ? <pre className="error-text">{c.error}</pre> : '—'}</td>
                     {canWrite && (

@@ -30,6 +30,11 @@ import dev.fleetgate.api.DesiredStateContributor;
  * @param redirectHttp      whether plain HTTP requests are redirected to HTTPS (except
  *                          ACME challenges)
  * @param hstsMaxAgeSeconds Strict-Transport-Security max-age, or null for none
+ * @param ocspResponse      the OCSP response to staple (DER, base64), fetched and verified by the core, or null
+ *                          (the issuer runs no OCSP responder, or none is valid yet); the agent checks it again
+ *                          before stapling it (since 1.5)
+ * @param ocspNextUpdate    the response's nextUpdate (epoch seconds), or null when it has none: the agent
+ *                          staples no response after it (since 1.5)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -41,7 +46,25 @@ public record Tls(
         String privateKeyPem,
 
         boolean redirectHttp,
-        Long hstsMaxAgeSeconds) {
+        Long hstsMaxAgeSeconds,
+        String ocspResponse,
+        Long ocspNextUpdate) {
+
+    /** A TLS without an OCSP response to staple (the constructor of 1.4). */
+    public Tls(
+            String certificateId,
+            String certificatePem,
+            String privateKeyPem,
+            boolean redirectHttp,
+            Long hstsMaxAgeSeconds) {
+        this(certificateId, certificatePem, privateKeyPem, redirectHttp, hstsMaxAgeSeconds, null, null);
+    }
+
+    /** @return a copy with this OCSP response (DER, base64) and its nextUpdate (epoch seconds); nulls for none */
+    public Tls withOcsp(String response, Long nextUpdate) {
+        return new Tls(
+                certificateId, certificatePem, privateKeyPem, redirectHttp, hstsMaxAgeSeconds, response, nextUpdate);
+    }
 
     /** Prefix of a {@code privateKeyPem} that holds {@code SecretBox} text rather than PEM. */
     public static final String SEALED_PREFIX = "$sealed:";

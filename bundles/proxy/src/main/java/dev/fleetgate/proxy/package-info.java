@@ -14,7 +14,7 @@
  * Fields they cannot express yet go into {@link dev.fleetgate.proxy.ProxySpec#extensions()}.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package dev.fleetgate.proxy;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,9 +7,10 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
 import dev.fleetgate.certificates.internal.CertificateService;
+import dev.fleetgate.certificates.internal.OcspStore;
 import dev.fleetgate.certificates.internal.StoredCertificate;
 
-/** {@code fleetgate:certs}: the certificates, soonest expiry first, with state and last error. */
+/** {@code fleetgate:certs}: the certificates, soonest expiry first, with state, OCSP status and last error. */
 @Command(
         scope = "fleetgate",
         name = "certs",
@@ -29,8 +30,11 @@ public class CertsCommand implements Action {
         table.column("State");
         table.column("Not after");
         table.column("Next renewal");
+        table.column("OCSP");
         table.column("Error");
+        java.util.Map<java.util.UUID, OcspStore.State> ocsp = certificates.ocspStates();
         for (StoredCertificate c : certificates.list()) {
+            OcspStore.State o = ocsp.get(c.id());
             table.addRow()
                     .addContent(
                             c.id(),
@@ -39,6 +43,7 @@ public class CertsCommand implements Action {
                             c.state(),
                             c.notAfter() == null ? "-" : c.notAfter(),
                             c.acme() && c.certPem() != null ? c.nextAttemptAt() : "-",
+                            o == null || o.version() != c.version() ? "-" : o.status(),
                             c.error() == null ? "" : c.error());
         }
         table.print(System.out);

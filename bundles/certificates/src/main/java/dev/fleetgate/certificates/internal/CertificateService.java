@@ -54,12 +54,14 @@ import dev.fleetgate.security.SecretBox;
  */
 @Component(service = CertificateService.class, configurationPid = CertificatesConfig.PID)
 @Designate(ocd = CertificatesConfig.class)
-public final class CertificateService implements CertificateEvents {
+public final class CertificateService implements CertificateEvents, OcspRefresher.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(CertificateService.class);
     /** Topic of module events (issued, renewed), besides the alert events. */
     public static final String TOPIC_PREFIX = "fleetgate/certificates/";
 
     static final Duration EXPIRING = Duration.ofDays(14);
+    /** How long a paused certificate (its service's tls is not auto) waits before it is looked at again. */
+    static final Duration PAUSE_RECHECK = Duration.ofHours(1);
 
     private final CertificateStore store;
     private final SecretBox box;
@@ -70,6 +72,8 @@ public final class CertificateService implements CertificateEvents {
     private final AcmeServer server;
     private final Orders orders;
     private final ScheduledExecutorService scheduler;
+    private final OcspStore ocsp;
+    private final OcspRefresher ocspRefresher;
     /** Null in tests without agents. */
     private volatile ServedCheck served;
     /** Module 3, for dns-01 (wildcards); absent when the dns module is not installed. */
@@ -124,6 +128,14 @@ public final class CertificateService implements CertificateEvents {
                 new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofHours(6)),
                 Clock.systemUTC(),
                 () -> dns);
+        this.ocsp = new OcspStore(store.dataSource());
+        this.ocspRefresher = new OcspRefresher(
+                store,
+                ocsp,
+                this,
+                new Backoff(Duration.ofSeconds(config.retryInitialSeconds()), Duration.ofHours(1)),
+                Duration.ofSeconds(config.ocspRefreshMaxSeconds()),
+                Clock.systemUTC());
         if (!config.email().isBlank() && server.account().isEmpty()) {
             server.saveAccount(config.email(), false);
         }
@@ -168,9 +180,13 @@ public final class CertificateService implements CertificateEvents {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
+                if (paused(id)) {
+                    continue;
+                }
                 runLocked(id);
             }
             checkExpiry();
+            ocspRefresher.run();
             ServedCheck check = served;
             if (check != null) {
                 check.run();
@@ -180,6 +196,33 @@ public final class CertificateService implements CertificateEvents {
         } catch (RuntimeException e) {
             LOG.error("Certificate scheduler pass failed", e);
         }
+    }
+
+    /**
+     * A service's certificate is not ordered or renewed while the service's {@code tls} is not auto (switched off or
+     * to custom): it is kept (served again when switched back) but postponed by {@link #PAUSE_RECHECK}; switching
+     * back to auto makes it due again ({@link #follow}).
+     *
+     * @return true when the certificate is due but paused (now postponed)
+     */
+    boolean paused(UUID id) {
+        StoredCertificate c = store.get(id).orElse(null);
+        if (c == null || c.serviceId() == null) {
+            return false;
+        }
+        Optional<ServiceDirectory.ServiceInfo> svc =
+                services.service(c.serviceId().toString());
+        if (svc.isEmpty()
+                || ServiceDirectory.TlsSetting.AUTO.equals(svc.get().tls().mode())) {
+            return false;
+        }
+        store.postpone(id, Instant.now().plus(PAUSE_RECHECK));
+        LOG.debug(
+                "Certificate {} of service {} not renewed: its tls is {}",
+                id,
+                c.serviceId(),
+                svc.get().tls().mode());
+        return true;
     }
 
     /**
@@ -277,6 +320,55 @@ public final class CertificateService implements CertificateEvents {
                             .severity(Severity.WARNING)
                             .message("Served certificate differs for " + String.join(", ", cert.domains()) + ": "
                                     + difference),
+                    cert);
+        }
+    }
+
+    // ---- OCSP stapling ----
+
+    /** The OCSP state of a certificate's current version, if the scheduler looked at it yet. */
+    public Optional<OcspStore.State> ocsp(StoredCertificate c) {
+        return ocsp.get(c.id()).filter(s -> s.version() == c.version());
+    }
+
+    /** The OCSP state of every certificate (by id; compare its version with the certificate's). */
+    public Map<UUID, OcspStore.State> ocspStates() {
+        return ocsp.all();
+    }
+
+    @Override
+    public void stapleChanged(StoredCertificate cert) {
+        desired.changed(ProxySpec.SECTION);
+    }
+
+    @Override
+    public void statusChanged(StoredCertificate cert, String before, Ocsp.Result now) {
+        String status = now == null ? null : now.status();
+        if ("revoked".equals(status)) {
+            post(
+                    AlertEvent.firing("certificate.revoked", cert.id().toString())
+                            .severity(Severity.CRITICAL)
+                            .message("Certificate of " + String.join(", ", cert.domains()) + " is revoked (OCSP, since "
+                                    + now.revokedAt() + ")"),
+                    cert);
+            events.postEvent(new Event(
+                    TOPIC_PREFIX + "REVOKED",
+                    Map.of("certificateId", cert.id().toString(), "revokedAt", String.valueOf(now.revokedAt()))));
+        } else if ("revoked".equals(before)) {
+            post(AlertEvent.cleared("certificate.revoked", cert.id().toString()), cert);
+        }
+    }
+
+    @Override
+    public void fetchFailing(StoredCertificate cert, int failures, String error) {
+        if (failures == 0) {
+            post(AlertEvent.cleared("certificate.ocsp.failed", cert.id().toString()), cert);
+        } else {
+            post(
+                    AlertEvent.firing("certificate.ocsp.failed", cert.id().toString())
+                            .severity(Severity.WARNING)
+                            .message("OCSP response of the certificate of " + String.join(", ", cert.domains())
+                                    + " cannot be fetched (" + failures + " attempts): " + error),
                     cert);
         }
     }
@@ -506,8 +598,26 @@ public final class CertificateService implements CertificateEvents {
             store.createAcme(id, domains);
         } else if (!c.domains().equals(domains)) {
             store.redomain(c.id(), domains);
+        } else if (wasPaused(c, Instant.now())) {
+            store.dueNow(c.id()); // back to auto: the renewal (or first order) it missed while paused
         }
         desired.changed(ProxySpec.SECTION);
+    }
+
+    /**
+     * Whether a certificate was postponed by {@link #paused}: never issued and not due (a PENDING certificate waits
+     * for nothing else), or issued, VALID, past its renewal time and not due. A FAILED one waits for its backoff.
+     */
+    static boolean wasPaused(StoredCertificate c, Instant now) {
+        if (c.nextAttemptAt() == null || !c.nextAttemptAt().isAfter(now)) {
+            return false;
+        }
+        if (c.state() == CertificateState.PENDING) {
+            return true;
+        }
+        return c.state() == CertificateState.VALID
+                && c.renewAt() != null
+                && !c.renewAt().isAfter(now);
     }
 
     /**

@@ -34,4 +34,11 @@ public @interface CertificatesConfig {
             description = "First retry delay after a failed order (seconds); doubles up "
                     + "to 6 hours (a CA's Retry-After wins when later).")
     int retryInitialSeconds() default 60;
+
+    @AttributeDefinition(
+            min = "1",
+            description = "OCSP stapling: the longest time between two fetches of a certificate's OCSP response "
+                    + "(seconds); a response is refreshed at half its validity when that comes sooner. Failed "
+                    + "fetches are retried from retryInitialSeconds, doubling up to 1 hour.")
+    int ocspRefreshMaxSeconds() default 43200;
 }

@@ -1,6 +1,8 @@
 package dev.fleetgate.certificates.internal;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,8 @@ import dev.fleetgate.proxy.Tls;
 /**
  * Adds TLS to the sites of services with {@code tls} auto or custom: the ACME challenge location (so that
  * http-01 works on every agent serving the domain, before and after the redirect), and once a certificate
- * exists an HTTPS listener with the certificate; the private key stays sealed ({@link Tls#sealedKey}).
+ * exists an HTTPS listener with the certificate; the private key stays sealed ({@link Tls#sealedKey}). A verified
+ * OCSP response of the certificate ({@link OcspRefresher}) goes with it for the agents to staple.
  */
 @Component(
         service = ProxySpecContributor.class,
@@ -33,11 +36,13 @@ public final class TlsContributor implements ProxySpecContributor {
 
     private final CertificateStore store;
     private final ServiceDirectory services;
+    private final OcspStore ocsp;
 
     @Activate
     public TlsContributor(@Reference CertificateStore store, @Reference ServiceDirectory services) {
         this.store = store;
         this.services = services;
+        this.ocsp = new OcspStore(store.dataSource());
     }
 
     @Override
@@ -55,6 +60,8 @@ public final class TlsContributor implements ProxySpecContributor {
                 own.put(c.serviceId(), c.id());
             }
         }
+        Map<UUID, OcspStore.State> ocsp = this.ocsp.all();
+        Instant now = Instant.now();
         Map<UUID, CertificateStore.ServiceTls> settings = new HashMap<>();
         for (ServiceDirectory.ServiceInfo svc : withTls) {
             UUID id = uuid(svc.id());
@@ -68,13 +75,23 @@ public final class TlsContributor implements ProxySpecContributor {
                 sites.add(site);
                 continue;
             }
-            sites.add(apply(site, t, t.certificateId() == null ? null : certs.get(t.certificateId())));
+            StoredCertificate cert = t.certificateId() == null ? null : certs.get(t.certificateId());
+            sites.add(apply(site, t, cert, cert == null ? null : staple(cert, ocsp.get(cert.id()), now)));
             changed = true;
         }
         return changed ? spec.withSites(sites) : spec;
     }
 
+    /** @return the verified OCSP response of the certificate's current version to staple now, or null */
+    static OcspStore.State staple(StoredCertificate cert, OcspStore.State s, Instant now) {
+        return s != null && s.version() == cert.version() && s.stapleAt(now) != null ? s : null;
+    }
+
     static Site apply(Site site, CertificateStore.ServiceTls t, StoredCertificate cert) {
+        return apply(site, t, cert, null);
+    }
+
+    static Site apply(Site site, CertificateStore.ServiceTls t, StoredCertificate cert, OcspStore.State staple) {
         Site out = site;
         if ("auto".equals(t.mode()) && out.locations().stream().noneMatch(l -> ACME_HANDLER.equals(l.handler()))) {
             List<Location> locs = new ArrayList<>();
@@ -89,13 +106,14 @@ public final class TlsContributor implements ProxySpecContributor {
         if (listen.stream().noneMatch(Listen::tls)) {
             listen.add(Listen.HTTPS);
         }
-        return out.withListen(listen)
-                .withTls(new Tls(
-                        cert.deployedId(),
-                        cert.certPem(),
-                        Tls.sealedKey(cert.keySealed()),
-                        t.redirectHttp(),
-                        t.hstsMaxAge()));
+        Tls tls = new Tls(
+                cert.deployedId(), cert.certPem(), Tls.sealedKey(cert.keySealed()), t.redirectHttp(), t.hstsMaxAge());
+        if (staple != null) {
+            tls = tls.withOcsp(
+                    Base64.getEncoder().encodeToString(staple.response()),
+                    staple.nextUpdate() == null ? null : staple.nextUpdate().getEpochSecond());
+        }
+        return out.withListen(listen).withTls(tls);
     }
 
     private static UUID uuid(String s) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.certificates.internal.CertificateStore;
+import dev.fleetgate.certificates.internal.OcspStore;
 import dev.fleetgate.certificates.internal.StoredCertificate;
 
 /** JSON shapes of the certificates API (never a private key: {@code privateKeySet} only). */
@@ -12,6 +13,11 @@ public final class CertificateJson {
     private CertificateJson() {}
 
     public static ObjectNode certificate(StoredCertificate c) {
+        return certificate(c, null);
+    }
+
+    /** @param ocsp the OCSP state of the certificate's current version, or null when none was made yet */
+    public static ObjectNode certificate(StoredCertificate c, OcspStore.State ocsp) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("id", c.id().toString());
         o.put("source", c.source());
@@ -45,10 +51,32 @@ public final class CertificateJson {
         }
         o.put("servedError", c.servedError());
         o.put("servedCheckedAt", text(c.servedCheckedAt()));
+        o.set("ocsp", ocsp(c, ocsp));
         o.put("certificatePem", c.certPem());
         o.put("privateKeySet", c.keySealed() != null);
         o.put("createdAt", text(c.createdAt()));
         o.put("updatedAt", text(c.updatedAt()));
+        return o;
+    }
+
+    /**
+     * OCSP stapling of a certificate: {@code status} none (no responder in the leaf, or no issuer in the chain: nothing
+     * to staple), pending (not fetched yet), good, revoked or unknown (the responder's last verified answer);
+     * {@code stapled} whether the agents staple a response now (verified, good or revoked, before its nextUpdate).
+     */
+    static ObjectNode ocsp(StoredCertificate c, OcspStore.State s) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        boolean current = s != null && s.version() == c.version();
+        o.put("status", current ? s.status() : c.certPem() == null ? "none" : "pending");
+        o.put("url", current ? s.url() : null);
+        o.put("stapled", current && s.stapleAt(java.time.Instant.now()) != null);
+        o.put("thisUpdate", current ? text(s.thisUpdate()) : null);
+        o.put("nextUpdate", current ? text(s.nextUpdate()) : null);
+        o.put("revokedAt", current ? text(s.revokedAt()) : null);
+        o.put("fetchedAt", current ? text(s.fetchedAt()) : null);
+        o.put("nextFetchAt", current && s.url() != null ? text(s.nextFetchAt()) : null);
+        o.put("failures", current ? s.failures() : 0);
+        o.put("lastError", current ? s.error() : null);
         return o;
     }
 

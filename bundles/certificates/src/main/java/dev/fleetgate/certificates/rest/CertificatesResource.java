@@ -37,6 +37,8 @@ import dev.fleetgate.api.Roles;
 import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.certificates.internal.CertificateService;
 import dev.fleetgate.certificates.internal.CertificateStore;
+import dev.fleetgate.certificates.internal.OcspStore;
+import dev.fleetgate.certificates.internal.StoredCertificate;
 
 /**
  * {@code /api/v1/certificates}: reads for every signed-in user; requests, uploads, renewals and deletions for
@@ -59,7 +61,10 @@ public final class CertificatesResource implements RestResource {
 
     @GET
     public List<ObjectNode> list() {
-        return certificates.list().stream().map(CertificateJson::certificate).toList();
+        java.util.Map<java.util.UUID, OcspStore.State> ocsp = certificates.ocspStates();
+        return certificates.list().stream()
+                .map(c -> CertificateJson.certificate(c, ocsp.get(c.id())))
+                .toList();
     }
 
     /** Requests an ACME certificate: {@code {"domains":[…]}} → 201 PENDING; the scheduler orders it. */
@@ -70,7 +75,7 @@ public final class CertificatesResource implements RestResource {
         List<String> domains = domains(f, body);
         f.unknown(body, Set.of("domains"), "");
         f.check();
-        return created(uri, CertificateJson.certificate(certificates.request(domains)));
+        return created(uri, view(certificates.request(domains)));
     }
 
     /** Uploads a certificate: {@code {"certificatePem","privateKeyPem"}} → 201 VALID (never renewed here). */
@@ -83,7 +88,7 @@ public final class CertificatesResource implements RestResource {
         String key = f.text(body, "privateKeyPem", "privateKeyPem", true, MAX_PEM);
         f.unknown(body, Set.of("certificatePem", "privateKeyPem"), "");
         f.check();
-        ObjectNode c = CertificateJson.certificate(certificates.upload(cert, key));
+        ObjectNode c = view(certificates.upload(cert, key));
         return Response.created(uri.getBaseUriBuilder()
                         .path("certificates")
                         .path(c.get("id").asText())
@@ -128,22 +133,21 @@ public final class CertificatesResource implements RestResource {
     @GET
     @Path("{id}")
     public ObjectNode get(@PathParam("id") String id) {
-        return CertificateJson.certificate(certificates.get(id(id)));
+        return view(certificates.get(id(id)));
     }
 
     /** Orders a new certificate now (the current one keeps serving until it is issued). */
     @POST
     @Path("{id}/renew")
     public Response renew(@PathParam("id") String id) {
-        return Response.accepted(CertificateJson.certificate(certificates.renew(id(id))))
-                .build();
+        return Response.accepted(view(certificates.renew(id(id)))).build();
     }
 
     @POST
     @Path("{id}/revoke")
     @RolesAllowed(Roles.ADMIN)
     public ObjectNode revoke(@PathParam("id") String id) {
-        return CertificateJson.certificate(certificates.revoke(id(id)));
+        return view(certificates.revoke(id(id)));
     }
 
     @DELETE
@@ -194,5 +198,9 @@ public final class CertificatesResource implements RestResource {
             // below
         }
         throw ApiException.notFound("Certificate " + id);
+    }
+
+    private ObjectNode view(StoredCertificate c) {
+        return CertificateJson.certificate(c, certificates.ocsp(c).orElse(null));
     }
 }

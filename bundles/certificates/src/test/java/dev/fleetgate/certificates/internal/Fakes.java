@@ -36,7 +36,7 @@ final class Fakes {
 
     static CertificateStore store(TestDatabase db) throws Exception {
         List<Migration> all = new java.util.ArrayList<>();
-        for (String file : List.of("V1__certificates.sql", "V2__served.sql")) {
+        for (String file : List.of("V1__certificates.sql", "V2__served.sql", "V3__ocsp.sql")) {
             try (InputStream in = Fakes.class.getClassLoader().getResourceAsStream("db/certificates/" + file)) {
                 all.add(Migrations.parse(file, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
             }
@@ -90,6 +90,11 @@ final class Fakes {
             @Override
             public int retryInitialSeconds() {
                 return 60;
+            }
+
+            @Override
+            public int ocspRefreshMaxSeconds() {
+                return 43200;
             }
         };
     }

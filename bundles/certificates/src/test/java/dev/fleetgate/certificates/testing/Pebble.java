@@ -227,6 +227,11 @@ public final class Pebble implements AutoCloseable {
     }
 
     private void run(String... cmd) throws Exception {
+        run(dir, cmd);
+    }
+
+    /** Runs a command in {@code dir}; fails with its output unless it exits 0 (also {@link OcspResponder}'s). */
+    static void run(Path dir, String... cmd) throws Exception {
         Process p = new ProcessBuilder(cmd)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)

@@ -77,10 +77,17 @@ final class SiteBlocks {
                 throw SafeValues.refused(f + ".listen", "has a TLS listener but the site has no tls");
             }
             certificateId = SafeValues.fileId(f + ".tls.certificateId", t.certificateId());
-            certificates
+            ObjectNode certificate = certificates
                     .putObject(certificateId)
                     .put("cert", pem(f + ".tls.certificatePem", t.certificatePem(), "CERTIFICATE"))
                     .put("key", pem(f + ".tls.privateKeyPem", t.privateKeyPem(), "PRIVATE KEY"));
+            if (t.ocspResponse() != null) {
+                // stapled by Lua (ssl_certificate_by_lua) after ngx.ocsp.validate_ocsp_response
+                certificate.put("ocsp", ocsp(f + ".tls.ocspResponse", t.ocspResponse()));
+                if (t.ocspNextUpdate() != null) {
+                    certificate.put("ocspNextUpdate", t.ocspNextUpdate());
+                }
+            }
             if (t.hstsMaxAgeSeconds() != null) {
                 if (t.hstsMaxAgeSeconds() < 0) {
                     throw SafeValues.refused(f + ".tls.hstsMaxAgeSeconds", "must not be negative");
@@ -295,6 +302,20 @@ final class SiteBlocks {
             throw SafeValues.refused(field, "is not a PEM " + kind.toLowerCase(java.util.Locale.ROOT));
         }
         return pem;
+    }
+
+    /** @return the OCSP response (DER, base64) when it is base64 of at most 16 KiB */
+    static String ocsp(String field, String base64) {
+        byte[] der;
+        try {
+            der = java.util.Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw SafeValues.refused(field, "is not base64");
+        }
+        if (der.length == 0 || der.length > 16 * 1024) {
+            throw SafeValues.refused(field, "must hold 1 byte to 16 KiB");
+        }
+        return base64;
     }
 
     private static void positive(String field, int value) {

@@ -127,7 +127,9 @@ public record Spec(
             String certificatePem,
             String privateKeyPem,
             boolean redirectHttp,
-            Long hstsMaxAgeSeconds) {}
+            Long hstsMaxAgeSeconds,
+            String ocspResponse,
+            Long ocspNextUpdate) {}
 
     public record ErrorPage(List<Integer> statuses, String contentType, String body) {
         public ErrorPage {

@@ -2,6 +2,7 @@ package dev.fleetgate.agent.nginx.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -165,6 +166,38 @@ class ConfigRendererTest {
                 "text/html; charset=utf-8",
                 site.path("errorPages").path("503").path("type").asText());
         assertEquals(10485760, site.path("maxBody").asLong());
+    }
+
+    @Test
+    void anOcspResponseGoesWithItsCertificateIntoTheRoutesAndGarbageIsRefused() {
+        Specs.Service s = Specs.service("a1", "shop.example.test", 9001);
+        s.site.withArray("listen").addObject().put("tls", true);
+        ObjectNode tls = s.site.putObject("tls")
+                .put("certificateId", "c-1")
+                .put("certificatePem", "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n")
+                .put("privateKeyPem", "-----BEGIN PRIVATE KEY-----\ny\n-----END PRIVATE KEY-----\n")
+                .put("ocspResponse", "MAMKAQA=")
+                .put("ocspNextUpdate", 1_900_000_000L);
+        ObjectNode certificate =
+                (ObjectNode) ConfigModel.build(Spec.parse(Specs.spec(s)), settings, "/g", "/u.sock", "g")
+                        .routes()
+                        .path("certificates")
+                        .path("c-1");
+        assertEquals("MAMKAQA=", certificate.path("ocsp").asText(), certificate.toString());
+        assertEquals(1_900_000_000L, certificate.path("ocspNextUpdate").asLong());
+
+        tls.put("ocspResponse", "not base64!");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ConfigModel.build(Spec.parse(Specs.spec(s)), settings, "/g", "/u.sock", "g"));
+        assertTrue(e.getMessage().contains("sites[0].tls.ocspResponse"), e.getMessage());
+        tls.remove("ocspResponse");
+        tls.remove("ocspNextUpdate");
+        ObjectNode without = (ObjectNode) ConfigModel.build(Spec.parse(Specs.spec(s)), settings, "/g", "/u.sock", "g")
+                .routes()
+                .path("certificates")
+                .path("c-1");
+        assertFalse(without.has("ocsp"), without.toString());
     }
 
     @Test

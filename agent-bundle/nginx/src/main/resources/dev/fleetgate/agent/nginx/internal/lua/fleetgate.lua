@@ -345,7 +345,7 @@ end
 --               "responseHeaders": {name: value}, "websockets", "keepalive", "errorPages": {"<status>":
 --               {"type", "body"}}, "problems": {"<status>": json},
 --               "maintenance": {"rules", "retryAfter"}, "redirect": {"port"}, "certificate": "<id>"}],
---    "certificates": {"<id>": {"cert": PEM, "key": PEM}}}
+--    "certificates": {"<id>": {"cert": PEM, "key": PEM, "ocsp"?: base64 DER, "ocspNextUpdate"?: epoch s}}}
 -- It is decoded and compiled (every field checked) before it replaces the live one: r:doc = the JSON,
 -- r:v = a counter. A worker compiles it again only when r:v changed (one shared-dict read per request).
 -- ---------------------------------------------------------------------------------------------------------
@@ -656,6 +656,10 @@ local function compile(doc)
         if type(c) ~= "table" or type(c.cert) ~= "string" or type(c.key) ~= "string" then
             return nil, "certificates." .. tostring(id) .. " must be {cert, key}"
         end
+        if (c.ocsp ~= nil and type(c.ocsp) ~= "string")
+                or (c.ocspNextUpdate ~= nil and type(c.ocspNextUpdate) ~= "number") then
+            return nil, "certificates." .. tostring(id) .. ".ocsp must be base64 text, ocspNextUpdate a number"
+        end
     end
     local sites = {}
     for i, s in ipairs(doc.sites) do
@@ -919,6 +923,37 @@ function _M.body()
     end
 end
 
+-- OCSP stapling. The core fetches, verifies and refreshes the responses (never the handshake: a cold cache costs
+-- nothing) and sends them in the document; a worker checks one again with ngx.ocsp.validate_ocsp_response (the
+-- issuer's signature, the status of this certificate, thisUpdate/nextUpdate) at most every OCSP_RECHECK seconds and
+-- staples it only when it passes. A "revoked" response, whose signature validate_ocsp_response checked before it
+-- looked at the status, is stapled too until its nextUpdate (the client must learn it); anything else is not stapled.
+local OCSP_RECHECK = 60
+local ocsp_lib
+
+local function staple(id, c)
+    local t = now()
+    if not c.ocsp_checked or t - c.ocsp_checked >= OCSP_RECHECK then
+        c.ocsp_checked = t
+        ocsp_lib = ocsp_lib or require "ngx.ocsp"
+        local ok, err = ocsp_lib.validate_ocsp_response(c.ocsp_der, c.chain_der)
+        if not ok and err and str_find(err, 'certificate status "revoked"', 1, true)
+                and c.ocsp_next_update and t < c.ocsp_next_update then
+            ok = true
+        end
+        if not ok and err ~= c.ocsp_err then
+            ngx.log(ngx.WARN, "fleetgate: certificate ", id, ": OCSP response not stapled: ", err)
+        end
+        c.ocsp_ok, c.ocsp_err = ok, err
+    end
+    if c.ocsp_ok then
+        local ok, err = ocsp_lib.set_ocsp_status_resp(c.ocsp_der)
+        if not ok then
+            ngx.log(ngx.ERR, "fleetgate: certificate ", id, ": cannot staple the OCSP response: ", err)
+        end
+    end
+end
+
 -- ssl_certificate_by_lua: the certificate of the site that serves the SNI name on this listener
 function _M.certificate(listener)
     local ssl = require "ngx.ssl"
@@ -936,6 +971,11 @@ function _M.certificate(listener)
     if not c then
         local pem = routes_c.certificates[id]
         c = {cert = ssl.parse_pem_cert(pem.cert), key = ssl.parse_pem_priv_key(pem.key)}
+        if pem.ocsp then
+            c.ocsp_der = ngx.decode_base64(pem.ocsp)
+            c.chain_der = ssl.cert_pem_to_der(pem.cert)
+            c.ocsp_next_update = pem.ocspNextUpdate
+        end
         certs_c[id] = c
     end
     ssl.clear_certs()
@@ -946,6 +986,9 @@ function _M.certificate(listener)
     if not ok then
         ngx.log(ngx.ERR, "fleetgate: certificate ", id, ": ", err)
         return ngx.exit(ngx.ERROR)
+    end
+    if c.ocsp_der and c.chain_der then
+        staple(id, c)
     end
 end
 
