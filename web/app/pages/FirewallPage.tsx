@@ -4,7 +4,10 @@ import { Link } from 'react-router-dom';
 import { api } from '../api/http';
 import { useAuth } from '../auth/AuthContext';
 import { Badge } from '../components/Badge';
+import { FirewallSettingsForm } from '../components/FirewallSettingsForm';
+import { FirewallTopClients } from '../components/FirewallTopClients';
 import { Empty, QueryState } from '../components/QueryState';
+import type { FirewallSettingsBody } from '../lib/firewallSettings';
 import { formatTime } from '../lib/format';
 import { REFRESH_MS } from '../lib/queries';
 import { useTitle } from '../lib/title';
@@ -27,13 +30,8 @@ export interface FirewallBlock {
   };
 }
 
-/** The part of GET /api/v1/firewall/settings this screen edits (the rest is sent back unchanged). */
-export interface FirewallSettings {
-  mode: 'enforce' | 'shadow';
-  allow: string[];
-  detectors: Record<string, { mode: 'enforce' | 'shadow' | 'off' | null; action: string } & Record<string, unknown>>;
-  [key: string]: unknown;
-}
+/** GET /api/v1/firewall/settings (the rest is sent back unchanged). */
+export type FirewallSettings = FirewallSettingsBody;
 
 /** "4m 05s" until {@code iso}, "expired" when past. */
 export function countdown(iso: string, now: number): string {
@@ -54,7 +52,10 @@ function useNow(): number {
   return now;
 }
 
-/** Firewall (module 6): blocked clients with evidence and countdown, block/unblock, detector modes. */
+/**
+ * Firewall (module 6): blocked clients with evidence and countdown, block/unblock, detector modes, thresholds,
+ * allowlist and rules, top clients per service.
+ */
 export default function FirewallPage() {
   useTitle('Firewall');
   const { canWrite } = useAuth();
@@ -269,6 +270,11 @@ export default function FirewallPage() {
           </div>
         )}
       </QueryState>
+      <h2>Thresholds, allowlist and rules</h2>
+      {settings.data && <FirewallSettingsForm settings={settings.data} canWrite={canWrite} />}
+      <h2>Top clients per service</h2>
+      <p className="muted small">Requests per client over the last 5 to 10 minutes, as the agents count them.</p>
+      <FirewallTopClients onBlock={canWrite ? setIp : undefined} />
     </section>
   );
 }
