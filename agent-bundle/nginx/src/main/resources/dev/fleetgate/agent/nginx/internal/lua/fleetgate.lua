@@ -1035,6 +1035,9 @@ end
 -- the status a blocked client gets (403 or 429), or nil
 function _M.firewall_status(service)
     local ip = ngx.var.remote_addr
+    if str_find(ip, "::ffff:", 1, true) == 1 and str_find(ip, ".", 8, true) then
+        ip = ip:sub(8) -- an IPv4-mapped address (dual-stack listener): blocks hold the IPv4 form
+    end
     local status = dict:get("fw:" .. ip)
     if not status and service then
         status = dict:get("fw:" .. ip .. "|" .. service)
