@@ -108,6 +108,7 @@ export function FirewallSettingsForm({ settings, canWrite }: { settings: Firewal
                 >
                   <option value="block">block (403)</option>
                   <option value="limit">limit (429)</option>
+                  <option value="challenge">challenge (a browser check page)</option>
                 </select>
               )}
             </Field>

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { SERVICE, VIEWER, mockApi, renderApp } from '../test/helpers';
-import { countdown } from './FirewallPage';
+import { answer, countdown } from './FirewallPage';
 
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000 + 30_000).toISOString();
 const block = (ip: string, detector: string, mode: string) => ({
@@ -33,6 +33,12 @@ describe('firewall', () => {
     expect(countdown('2026-12-01T10:04:05Z', now)).toBe('4m 05s');
     expect(countdown('2026-12-01T12:30:00Z', now)).toBe('2h 30m');
     expect(countdown('2026-12-01T09:00:00Z', now)).toBe('expired');
+  });
+
+  it('names what each action answers', () => {
+    expect(answer('block')).toBe('403');
+    expect(answer('limit')).toBe('429');
+    expect(answer('challenge')).toBe('challenge');
   });
 
   it('lists blocks with evidence, unblocks, blocks and switches a detector', async () => {

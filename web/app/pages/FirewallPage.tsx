@@ -18,7 +18,7 @@ export interface FirewallBlock {
   scope: 'global' | 'service';
   serviceId: string | null;
   detector: string;
-  action: 'block' | 'limit';
+  action: 'block' | 'limit' | 'challenge';
   mode: 'enforce' | 'shadow';
   reason: string;
   since: string;
@@ -32,6 +32,11 @@ export interface FirewallBlock {
 
 /** GET /api/v1/firewall/settings (the rest is sent back unchanged). */
 export type FirewallSettings = FirewallSettingsBody;
+
+/** What a blocked client gets for an action. */
+export function answer(action: string): string {
+  return action === 'limit' ? '429' : action === 'challenge' ? 'challenge' : '403';
+}
 
 /** "4m 05s" until {@code iso}, "expired" when past. */
 export function countdown(iso: string, now: number): string {
@@ -174,7 +179,7 @@ export default function FirewallPage() {
                     </td>
                     <td>{b.serviceId ? <Link to={`/services/${b.serviceId}`}>service</Link> : 'everywhere'}</td>
                     <td>
-                      {b.detector} <span className="muted small">({b.action === 'limit' ? '429' : '403'})</span>
+                      {b.detector} <span className="muted small">({answer(b.action)})</span>
                     </td>
                     <td>
                       <Badge value={b.mode === 'enforce' ? 'ENFORCE' : 'SHADOW'} title={b.mode} />
@@ -262,7 +267,7 @@ export default function FirewallPage() {
                         <option value="off">off</option>
                       </select>
                     </td>
-                    <td>{d.action === 'limit' ? '429' : '403'}</td>
+                    <td>{answer(d.action)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -130,7 +130,7 @@ public final class FirewallResource implements RestResource {
             f.error("serviceId", "must be absent for a global block");
         }
         Integer ttl = f.integer(body, "ttlSeconds", "ttlSeconds", 10, MAX_TTL, null);
-        String action = f.choice(body, "action", "action", List.of("block", "limit"), "block");
+        String action = f.choice(body, "action", "action", List.of("block", "limit", "challenge"), "block");
         String reason = f.plainText(body, "reason", "reason", false, 500);
         f.check();
         FirewallStore.Block b = firewall.block(

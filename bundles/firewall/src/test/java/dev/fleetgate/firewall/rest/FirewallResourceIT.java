@@ -69,6 +69,11 @@ class FirewallResourceIT {
         assertTrue(b.path("serviceId").isNull());
         assertTrue(resource.blocks().toString().contains("127.0.0.77"));
         assertEquals(204, resource.unblock("127.0.0.77", null).getStatus());
+        ObjectNode challenged =
+                (ObjectNode) resource.block(JSON.readTree("{\"ip\":\"127.0.0.78\",\"action\":\"challenge\"}"))
+                        .getEntity();
+        assertEquals("challenge", challenged.path("action").asText());
+        assertEquals(204, resource.unblock("127.0.0.78", null).getStatus());
         ApiException gone = assertThrows(ApiException.class, () -> resource.unblock("127.0.0.77", null));
         assertEquals(404, gone.status());
     }
