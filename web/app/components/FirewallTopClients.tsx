@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { api } from '../api/http';
+import { ApiError, api } from '../api/http';
 import { REFRESH_MS, useServices } from '../lib/queries';
 import { Empty, QueryState } from './QueryState';
 
@@ -10,11 +10,25 @@ export interface TopClientsOfService {
   clients: { ip: string; requests: number; errors: number; agents: number }[];
 }
 
+/** A service page's section: its busiest clients; nothing when the firewall module is not installed. */
+export function ServiceTopClients({ serviceId }: { serviceId: string }) {
+  return <FirewallTopClients serviceId={serviceId} section />;
+}
+
 /**
  * The busiest clients per service (or of one service), as the agents count them in their access log, with a
  * link to block one from the firewall screen's form ({@code onBlock}).
  */
-export function FirewallTopClients({ serviceId, onBlock }: { serviceId?: string; onBlock?: (ip: string) => void }) {
+export function FirewallTopClients({
+  serviceId,
+  onBlock,
+  section,
+}: {
+  serviceId?: string;
+  onBlock?: (ip: string) => void;
+  /** A titled section of its own, left out while loading and when the firewall module is not installed. */
+  section?: boolean;
+}) {
   const top = useQuery({
     queryKey: ['firewall', 'top-clients', serviceId ?? null],
     queryFn: () => api<TopClientsOfService[]>('/firewall/top-clients', { query: { serviceId } }),
@@ -24,6 +38,16 @@ export function FirewallTopClients({ serviceId, onBlock }: { serviceId?: string;
   const name = (id: string | null) =>
     id === null ? 'no service (default server)' : (services.data?.find((s) => s.id === id)?.name ?? id);
   const list = top.data ?? [];
+  if (section) {
+    if (top.isPending || (top.error instanceof ApiError && top.error.notInstalled)) return null;
+    return (
+      <section aria-labelledby="service-top-clients-title">
+        <h2 id="service-top-clients-title">Top clients</h2>
+        <p className="muted small">Requests per client over the last 5 to 10 minutes, as the agents count them.</p>
+        <FirewallTopClients serviceId={serviceId} onBlock={onBlock} />
+      </section>
+    );
+  }
   return (
     <QueryState what="top clients" pending={top.isPending} error={top.error} module="firewall">
       {list.length === 0 ? (

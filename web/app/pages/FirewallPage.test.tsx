@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { SERVICE, VIEWER, mockApi, renderApp } from '../test/helpers';
@@ -168,6 +168,31 @@ describe('firewall', () => {
     expect(screen.getByRole('table', { name: 'Top clients of no service (default server)' })).toBeTruthy();
     await userEvent.click(within(rows[0]).getByRole('button', { name: 'Block…' }));
     expect((screen.getByLabelText('Address') as HTMLInputElement).value).toBe('127.0.0.9');
+  });
+
+  it("shows a service's top clients on its page, nothing without the firewall module", async () => {
+    const routes = {
+      'GET /api/v1/services': () => [SERVICE],
+      'GET /api/v1/services/s1': () => SERVICE,
+      'GET /api/v1/services/s1/status': () => ({ revision: 3, agents: [], targets: [] }),
+    };
+    mockApi({
+      ...routes,
+      'GET /api/v1/firewall/top-clients': (c) =>
+        c.query.get('serviceId') === 's1'
+          ? [{ serviceId: 's1', clients: [{ ip: '127.0.0.9', requests: 12, errors: 0, agents: 1 }] }]
+          : [],
+    });
+    const first = renderApp('/services/s1');
+    const section = await screen.findByRole('region', { name: 'Top clients' });
+    expect((await within(section).findByText('127.0.0.9')).textContent).toBe('127.0.0.9');
+    first.unmount();
+    const calls = mockApi(routes);
+    renderApp('/services/s1');
+    await screen.findByText('Configuration on each host');
+    await waitFor(() => expect(calls.some((c) => c.path === '/api/v1/firewall/top-clients')).toBe(true));
+    await new Promise((r) => setTimeout(r, 100)); // the 404 answered
+    expect(screen.queryByRole('region', { name: 'Top clients' })).toBeNull();
   });
 
   it('viewers read without actions', async () => {
