@@ -68,6 +68,12 @@ describe('firewall', () => {
     expect(await screen.findByText('Blocked 127.0.0.11.')).toBeTruthy();
     const post = calls.find((c) => c.method === 'POST' && c.path === '/api/v1/firewall/blocks');
     expect(post?.body).toEqual({ ip: '127.0.0.11', action: 'block' });
+    await userEvent.type(screen.getByLabelText('Address'), '127.0.0.12');
+    await userEvent.selectOptions(screen.getByLabelText('Answer'), 'challenge');
+    await userEvent.click(screen.getByRole('button', { name: 'Block' }));
+    expect(await screen.findByText('Blocked 127.0.0.12.')).toBeTruthy();
+    const challenge = calls.filter((c) => c.method === 'POST' && c.path === '/api/v1/firewall/blocks')[1];
+    expect(challenge.body).toEqual({ ip: '127.0.0.12', action: 'challenge' });
 
     await userEvent.selectOptions(screen.getByLabelText('Mode of flood'), 'enforce');
     expect(await screen.findByText('Settings saved.')).toBeTruthy();

@@ -78,7 +78,7 @@ export default function FirewallPage() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [ip, setIp] = useState('');
   const [ttl, setTtl] = useState('');
-  const [limit, setLimit] = useState(false);
+  const [action, setAction] = useState<FirewallBlock['action']>('block');
 
   const run = async (what: () => Promise<unknown>, done: string) => {
     try {
@@ -92,7 +92,7 @@ export default function FirewallPage() {
 
   const block = (e: FormEvent) => {
     e.preventDefault();
-    const body: Record<string, unknown> = { ip: ip.trim(), action: limit ? 'limit' : 'block' };
+    const body: Record<string, unknown> = { ip: ip.trim(), action };
     if (ttl.trim() !== '') body.ttlSeconds = Number(ttl);
     void run(() => api('/firewall/blocks', { method: 'POST', body }), `Blocked ${ip.trim()}.`).then(() => setIp(''));
   };
@@ -144,7 +144,12 @@ export default function FirewallPage() {
             <input value={ttl} onChange={(e) => setTtl(e.target.value)} inputMode="numeric" placeholder="default" />
           </label>
           <label>
-            <input type="checkbox" checked={limit} onChange={(e) => setLimit(e.target.checked)} /> 429 instead of 403
+            Answer{' '}
+            <select value={action} onChange={(e) => setAction(e.target.value as FirewallBlock['action'])}>
+              <option value="block">403</option>
+              <option value="limit">429</option>
+              <option value="challenge">browser check (challenge)</option>
+            </select>
           </label>
           <button type="submit">Block</button>
         </form>
