@@ -4,7 +4,10 @@ import { Link } from 'react-router-dom';
 import { api } from '../api/http';
 import { useAuth } from '../auth/AuthContext';
 import { Badge } from '../components/Badge';
+import { FirewallSettingsForm } from '../components/FirewallSettingsForm';
+import { FirewallTopClients } from '../components/FirewallTopClients';
 import { Empty, QueryState } from '../components/QueryState';
+import type { FirewallSettingsBody } from '../lib/firewallSettings';
 import { formatTime } from '../lib/format';
 import { REFRESH_MS } from '../lib/queries';
 import { useTitle } from '../lib/title';
@@ -15,7 +18,7 @@ export interface FirewallBlock {
   scope: 'global' | 'service';
   serviceId: string | null;
   detector: string;
-  action: 'block' | 'limit';
+  action: 'block' | 'limit' | 'challenge';
   mode: 'enforce' | 'shadow';
   reason: string;
   since: string;
@@ -27,12 +30,12 @@ export interface FirewallBlock {
   };
 }
 
-/** The part of GET /api/v1/firewall/settings this screen edits (the rest is sent back unchanged). */
-export interface FirewallSettings {
-  mode: 'enforce' | 'shadow';
-  allow: string[];
-  detectors: Record<string, { mode: 'enforce' | 'shadow' | 'off' | null; action: string } & Record<string, unknown>>;
-  [key: string]: unknown;
+/** GET /api/v1/firewall/settings (the rest is sent back unchanged). */
+export type FirewallSettings = FirewallSettingsBody;
+
+/** What a blocked client gets for an action. */
+export function answer(action: string): string {
+  return action === 'limit' ? '429' : action === 'challenge' ? 'challenge' : '403';
 }
 
 /** "4m 05s" until {@code iso}, "expired" when past. */
@@ -54,7 +57,10 @@ function useNow(): number {
   return now;
 }
 
-/** Firewall (module 6): blocked clients with evidence and countdown, block/unblock, detector modes. */
+/**
+ * Firewall (module 6): blocked clients with evidence and countdown, block/unblock, detector modes, thresholds,
+ * allowlist and rules, top clients per service.
+ */
 export default function FirewallPage() {
   useTitle('Firewall');
   const { canWrite } = useAuth();
@@ -72,7 +78,7 @@ export default function FirewallPage() {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [ip, setIp] = useState('');
   const [ttl, setTtl] = useState('');
-  const [limit, setLimit] = useState(false);
+  const [action, setAction] = useState<FirewallBlock['action']>('block');
 
   const run = async (what: () => Promise<unknown>, done: string) => {
     try {
@@ -86,7 +92,7 @@ export default function FirewallPage() {
 
   const block = (e: FormEvent) => {
     e.preventDefault();
-    const body: Record<string, unknown> = { ip: ip.trim(), action: limit ? 'limit' : 'block' };
+    const body: Record<string, unknown> = { ip: ip.trim(), action };
     if (ttl.trim() !== '') body.ttlSeconds = Number(ttl);
     void run(() => api('/firewall/blocks', { method: 'POST', body }), `Blocked ${ip.trim()}.`).then(() => setIp(''));
   };
@@ -138,7 +144,12 @@ export default function FirewallPage() {
             <input value={ttl} onChange={(e) => setTtl(e.target.value)} inputMode="numeric" placeholder="default" />
           </label>
           <label>
-            <input type="checkbox" checked={limit} onChange={(e) => setLimit(e.target.checked)} /> 429 instead of 403
+            Answer{' '}
+            <select value={action} onChange={(e) => setAction(e.target.value as FirewallBlock['action'])}>
+              <option value="block">403</option>
+              <option value="limit">429</option>
+              <option value="challenge">browser check (challenge)</option>
+            </select>
           </label>
           <button type="submit">Block</button>
         </form>
@@ -173,7 +184,7 @@ export default function FirewallPage() {
                     </td>
                     <td>{b.serviceId ? <Link to={`/services/${b.serviceId}`}>service</Link> : 'everywhere'}</td>
                     <td>
-                      {b.detector} <span className="muted small">({b.action === 'limit' ? '429' : '403'})</span>
+                      {b.detector} <span className="muted small">({answer(b.action)})</span>
                     </td>
                     <td>
                       <Badge value={b.mode === 'enforce' ? 'ENFORCE' : 'SHADOW'} title={b.mode} />
@@ -261,7 +272,7 @@ export default function FirewallPage() {
                         <option value="off">off</option>
                       </select>
                     </td>
-                    <td>{d.action === 'limit' ? '429' : '403'}</td>
+                    <td>{answer(d.action)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -269,6 +280,11 @@ export default function FirewallPage() {
           </div>
         )}
       </QueryState>
+      <h2>Thresholds, allowlist and rules</h2>
+      {settings.data && <FirewallSettingsForm settings={settings.data} canWrite={canWrite} />}
+      <h2>Top clients per service</h2>
+      <p className="muted small">Requests per client over the last 5 to 10 minutes, as the agents count them.</p>
+      <FirewallTopClients onBlock={canWrite ? setIp : undefined} />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { ApiError } from '../api/http';
 import type { Series, Service, ServiceStatus } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Badge, HealthBadge } from '../components/Badge';
+import { ServiceTopClients } from '../components/FirewallTopClients';
 import { ServiceMonitors } from '../components/ServiceMonitors';
 import { MaintenanceToggle } from '../components/MaintenanceToggle';
 import { AutoscalingPanel } from '../components/AutoscalingPanel';
@@ -109,6 +110,7 @@ export default function ServicePage() {
             {s.containers && <Replicas service={s} status={status.data} canWrite={canWrite} />}
             {s.containers && <AutoscalingPanel serviceId={id} />}
             <ServiceMonitors serviceId={id} />
+            <ServiceTopClients serviceId={id} />
             <MaintenanceToggle serviceId={id} />
             <ServicePages service={s} />
           </>

@@ -60,27 +60,97 @@ public final class AddressRanges {
         return (x[full] & mask) == (y[full] & mask);
     }
 
-    /** @return the entry in canonical lower case, or null when it is not an address or block */
+    /**
+     * @return the address or block in canonical form, or null when it is not one: IPv4 dotted without leading zeros,
+     *     IPv6 as RFC 5952 writes it (lower case, no leading zeros, the longest run of two or more zero groups as
+     *     {@code ::}), an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, prefix ≥ 96) as the IPv4 address
+     */
     public static String normalise(String s) {
         if (s == null || s.isEmpty() || s.length() > 60) {
             return null;
         }
         String t = s.trim().toLowerCase(Locale.ROOT);
         int slash = t.indexOf('/');
-        byte[] a = literal(slash < 0 ? t : t.substring(0, slash));
+        String text = slash < 0 ? t : t.substring(0, slash);
+        byte[] a = literal(text);
         if (a == null) {
             return null;
         }
-        if (slash >= 0) {
-            String bits = t.substring(slash + 1);
-            if (bits.isEmpty()
-                    || bits.length() > 3
-                    || !bits.chars().allMatch(Character::isDigit)
-                    || Integer.parseInt(bits) > a.length * 8) {
+        if (slash < 0) {
+            return format(a);
+        }
+        String bits = t.substring(slash + 1);
+        if (bits.isEmpty() || bits.length() > 3 || !bits.chars().allMatch(Character::isDigit)) {
+            return null;
+        }
+        int prefix = Integer.parseInt(bits);
+        if (a.length == 4 && text.indexOf(':') >= 0) { // ::ffff:a.b.c.d/n, n counted over 128 bits
+            prefix -= 96;
+            if (prefix < 0) {
                 return null;
             }
         }
-        return t;
+        if (prefix > a.length * 8) {
+            return null;
+        }
+        return format(a) + "/" + prefix;
+    }
+
+    /** @return the canonical form of an address literal (no block), or null (see {@link #normalise}) */
+    public static String canonical(String s) {
+        if (s == null || s.indexOf('/') >= 0) {
+            return null;
+        }
+        return normalise(s);
+    }
+
+    /** @return {@code client} in canonical form when it is an IPv6 literal that is not (cheap for IPv4) */
+    static String canonicalClient(String client) {
+        if (client == null || client.indexOf(':') < 0) {
+            return client;
+        }
+        String c = canonical(client);
+        return c == null ? client : c;
+    }
+
+    private static String format(byte[] a) {
+        if (a.length == 4) {
+            return (a[0] & 0xff) + "." + (a[1] & 0xff) + "." + (a[2] & 0xff) + "." + (a[3] & 0xff);
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = (a[2 * i] & 0xff) << 8 | a[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLen = 1; // RFC 5952: a single zero group is not compressed
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder b = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+                b.append(':');
+            }
+            b.append(Integer.toHexString(g[i]));
+        }
+        return b.toString();
     }
 
     /** @return the address bytes of a literal (never a name lookup), or null */

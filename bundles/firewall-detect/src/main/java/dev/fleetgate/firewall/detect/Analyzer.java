@@ -162,7 +162,7 @@ public final class Analyzer {
         long bucket = Math.floorDiv(t, windowMillis);
         double elapsed = (t - bucket * windowMillis) / (double) windowMillis;
         Service svc = service(r.serviceId(), bucket);
-        Slot c = slot(r.client(), bucket, svc);
+        Slot c = slot(AddressRanges.canonicalClient(r.client()), bucket, svc); // IPv6 written one way
         c.cur[REQ]++;
         svc.cur[REQ]++;
         int status = r.status();

@@ -17,7 +17,7 @@ import java.util.regex.PatternSyntaxException;
  * read it with the same code:
  * <pre>{"mode":"enforce"|"shadow", "allow":[cidr], "windowSeconds":60, "capacity":50000,
  *  "ttlSeconds":600, "maxTtlSeconds":86400,
- *  "detectors":{"flood":{"mode":"enforce"|"shadow"|"off"|null,"action":"block"|"limit","threshold":1200,...},...},
+ *  "detectors":{"flood":{"mode":"enforce"|"shadow"|"off"|null,"action":"block"|"limit"|"challenge","threshold":1200,...},...},
  *  "rules":[{"id","target":"path"|"userAgent","regex":false,"pattern","weight","missingOnly":false}]}</pre>
  */
 public final class Settings {
@@ -32,7 +32,9 @@ public final class Settings {
 
     public static final Set<String> MODES = Set.of("enforce", "shadow");
     public static final Set<String> DETECTOR_MODES = Set.of("enforce", "shadow", "off");
-    public static final Set<String> ACTIONS = Set.of("block", "limit");
+    /** {@code block} 403, {@code limit} 429, {@code challenge} a page a browser passes (a cookie set by script). */
+    public static final Set<String> ACTIONS = Set.of("block", "limit", "challenge");
+
     static final int MAX_RULES = 500;
     static final int MAX_ALLOW = 1000;
 

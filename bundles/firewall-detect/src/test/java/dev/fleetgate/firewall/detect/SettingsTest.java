@@ -29,7 +29,15 @@ class SettingsTest {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", "enforce");
         m.put("allow", List.of("10.0.0.0/8"));
-        m.put("detectors", Map.of("scan", Map.of("mode", "shadow", "threshold", 5), "errors", Map.of("mode", "off")));
+        m.put(
+                "detectors",
+                Map.of(
+                        "scan",
+                        Map.of("mode", "shadow", "threshold", 5),
+                        "errors",
+                        Map.of("mode", "off"),
+                        "bruteforce",
+                        Map.of("action", "challenge")));
         m.put("rules", List.of(Map.of("id", "x", "target", "userAgent", "pattern", "evil", "weight", 3)));
         Settings s = Settings.fromMap(m, (f, msg) -> {
             throw new AssertionError(f + " " + msg);
@@ -39,6 +47,7 @@ class SettingsTest {
         assertEquals("shadow", s.modeOf(Settings.SCAN));
         assertEquals("off", s.modeOf(Settings.ERRORS));
         assertEquals(5, s.detector(Settings.SCAN).param("threshold"));
+        assertEquals("challenge", s.detector(Settings.BRUTEFORCE).action());
         assertEquals(List.of(new Rule("x", "userAgent", false, "evil", 3, false)), s.rules);
     }
 

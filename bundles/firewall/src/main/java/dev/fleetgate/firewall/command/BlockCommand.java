@@ -14,7 +14,10 @@ import dev.fleetgate.firewall.internal.FirewallService;
 import dev.fleetgate.firewall.internal.FirewallStore;
 
 /** {@code fleetgate:block <ip>}: blocks a client everywhere, or on one service ({@code --service}). */
-@Command(scope = "fleetgate", name = "block", description = "Blocks a client address (403, or 429 with --limit)")
+@Command(
+        scope = "fleetgate",
+        name = "block",
+        description = "Blocks a client address (403, 429 with --limit, a browser check with --challenge)")
 @Service
 public class BlockCommand implements Action {
 
@@ -32,6 +35,9 @@ public class BlockCommand implements Action {
 
     @Option(name = "--limit", description = "Answer 429 instead of 403")
     boolean limit;
+
+    @Option(name = "--challenge", description = "Answer a page only a browser passes (a cookie set by script)")
+    boolean challenge;
 
     @Option(name = "--reason", description = "Reason shown with the block")
     String reason;
@@ -59,13 +65,24 @@ public class BlockCommand implements Action {
             System.err.println("--ttl must be 10..31536000");
             return null;
         }
+        if (limit && challenge) {
+            System.err.println("--limit or --challenge, not both");
+            return null;
+        }
         String text = reason == null || reason.isBlank() ? "blocked by hand" : reason.strip();
         if (text.length() > 500 || dev.fleetgate.api.input.Fields.hasControl(text)) {
             System.err.println("--reason must be at most 500 characters without control characters");
             return null;
         }
-        FirewallStore.Block b =
-                firewall.block(a, svc, ttl, FirewallService.MANUAL, limit ? "limit" : "block", true, text, null);
+        FirewallStore.Block b = firewall.block(
+                a,
+                svc,
+                ttl,
+                FirewallService.MANUAL,
+                limit ? "limit" : challenge ? "challenge" : "block",
+                true,
+                text,
+                null);
         System.out.println("Blocked " + b.ip() + " (" + b.scopeKey() + ") until " + b.expiresAt());
         return null;
     }

@@ -16,7 +16,7 @@ import dev.fleetgate.api.DesiredStateContributor;
 
 /**
  * Section {@value FirewallService#BLOCKS_SECTION}, the same for every agent (a fleet-wide block is enforced on every
- * agent): {@code {"blocks":[{"ip","serviceId"?,"action":"block"|"limit","expiresAt"}]}} — enforced blocks only,
+ * agent): {@code {"blocks":[{"ip","serviceId"?,"action":"block"|"limit"|"challenge","expiresAt"}]}} — enforced blocks only,
  * {@code expiresAt} in epoch seconds. The agent's nginx bundle loads them into the Lua shared dictionary.
  */
 @Component(

@@ -41,11 +41,29 @@ public final class FirewallReports implements EventHandler {
     static final int MAX_SEEN = 100_000;
     static final int MAX_CLIENTS = 10_000;
     static final int MAX_PER_REPORT = 1_000;
+    /** Top clients read per report: services, clients per service. */
+    static final int MAX_TOP_SERVICES = 512;
+
+    public static final int MAX_TOP_CLIENTS = 20;
+    /** An agent's top clients older than this are not answered (the agents count over 5 to 10 minutes). */
+    static final long TOP_MAX_AGE_MILLIS = 600_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(FirewallReports.class);
 
     private final FirewallService firewall;
     private final Map<String, Boolean> seen = lru(MAX_SEEN);
     private final Map<String, Spread> spread = lru(MAX_CLIENTS);
+    /** Agent id → its last reported top clients. */
+    private final Map<String, AgentTop> tops = lru(MAX_CLIENTS);
+
+    /** One agent's busiest clients per service key ("" = no service) when it reported them. */
+    record AgentTop(long atMillis, Map<String, List<TopClient>> services) {}
+
+    /**
+     * A busy client of a service: requests and answers ≥ 400 over the agents' last 5 to 10 minutes, summed over
+     * the agents that reported it.
+     */
+    public record TopClient(String ip, long requests, long errors, int agents) {}
 
     /** Where one client was decided on. */
     static final class Spread {
@@ -75,6 +93,10 @@ public final class FirewallReports implements EventHandler {
     public void handleEvent(Event event) {
         if (event.getProperty("agentId") instanceof String agentId
                 && event.getProperty("status") instanceof JsonNode status) {
+            JsonNode top = status.path(FirewallService.SECTION).path("topClients");
+            if (top.isArray()) {
+                acceptTop(agentId, top);
+            }
             JsonNode list = status.path(FirewallService.SECTION).path("decisions");
             if (list.isArray() && list.size() > 0) {
                 try {
@@ -107,6 +129,81 @@ public final class FirewallReports implements EventHandler {
             correlate(agentId, d);
         }
         return taken;
+    }
+
+    /** Keeps an agent's {@code status.firewall.topClients} (malformed entries dropped, sizes capped). */
+    public void acceptTop(String agentId, JsonNode top) {
+        Map<String, List<TopClient>> services = new LinkedHashMap<>();
+        for (JsonNode t : top) {
+            if (services.size() >= MAX_TOP_SERVICES) {
+                break;
+            }
+            String service = "";
+            if (t.path("serviceId").isTextual()) {
+                UUID id = uuid(t.path("serviceId").asText());
+                if (id == null) {
+                    continue;
+                }
+                service = id.toString();
+            }
+            List<TopClient> clients = new ArrayList<>();
+            for (JsonNode c : t.path("clients")) {
+                String ip = AddressRanges.canonical(c.path("ip").asText(""));
+                long requests = c.path("requests").asLong(-1);
+                long errors = c.path("errors").asLong(-1);
+                if (ip != null
+                        && requests > 0
+                        && errors >= 0
+                        && errors <= requests
+                        && clients.size() < MAX_TOP_CLIENTS) {
+                    clients.add(new TopClient(ip, requests, errors, 1));
+                }
+            }
+            if (!clients.isEmpty()) {
+                services.put(service, List.copyOf(clients));
+            }
+        }
+        synchronized (tops) {
+            tops.put(agentId, new AgentTop(firewall.now().toEpochMilli(), services));
+        }
+    }
+
+    /**
+     * @param serviceId a service, or null for every service (key "" = requests without a service)
+     * @param limit     clients per service at most
+     * @return service key → its busiest clients over the agents' recent reports, most requests first
+     */
+    public Map<String, List<TopClient>> topClients(UUID serviceId, int limit) {
+        long cutoff = firewall.now().toEpochMilli() - TOP_MAX_AGE_MILLIS;
+        Map<String, Map<String, long[]>> sum = new java.util.TreeMap<>();
+        synchronized (tops) {
+            for (AgentTop t : tops.values()) {
+                if (t.atMillis() < cutoff) {
+                    continue;
+                }
+                t.services().forEach((service, clients) -> {
+                    if (serviceId == null || service.equals(serviceId.toString())) {
+                        Map<String, long[]> m = sum.computeIfAbsent(service, k -> new java.util.HashMap<>());
+                        for (TopClient c : clients) {
+                            long[] v = m.computeIfAbsent(c.ip(), k -> new long[3]);
+                            v[0] += c.requests();
+                            v[1] += c.errors();
+                            v[2]++;
+                        }
+                    }
+                });
+            }
+        }
+        Map<String, List<TopClient>> out = new LinkedHashMap<>();
+        sum.forEach((service, m) -> {
+            List<TopClient> list = new ArrayList<>();
+            m.forEach((ip, v) -> list.add(new TopClient(ip, v[0], v[1], (int) v[2])));
+            list.sort(java.util.Comparator.comparingLong(TopClient::requests)
+                    .reversed()
+                    .thenComparing(TopClient::ip));
+            out.put(service, List.copyOf(list.subList(0, Math.min(limit, list.size()))));
+        });
+        return out;
     }
 
     private void correlate(String agentId, Decision d) {

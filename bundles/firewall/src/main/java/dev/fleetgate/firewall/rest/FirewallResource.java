@@ -42,6 +42,7 @@ import dev.fleetgate.firewall.detect.AddressRanges;
 import dev.fleetgate.firewall.detect.Decision;
 import dev.fleetgate.firewall.detect.Replay;
 import dev.fleetgate.firewall.detect.Settings;
+import dev.fleetgate.firewall.internal.FirewallReports;
 import dev.fleetgate.firewall.internal.FirewallService;
 import dev.fleetgate.firewall.internal.FirewallStore;
 
@@ -62,10 +63,45 @@ public final class FirewallResource implements RestResource {
     private static final int MAX_TTL = 31_536_000;
 
     private final FirewallService firewall;
+    private final FirewallReports reports;
 
     @Activate
-    public FirewallResource(@Reference FirewallService firewall) {
+    public FirewallResource(@Reference FirewallService firewall, @Reference FirewallReports reports) {
         this.firewall = firewall;
+        this.reports = reports;
+    }
+
+    /**
+     * The busiest clients per service over the last 5 to 10 minutes, as the agents count them in their access log
+     * ({@code status.firewall.topClients}), summed over the agents.
+     */
+    @GET
+    @Path("top-clients")
+    public ArrayNode topClients(@QueryParam("serviceId") String serviceId, @QueryParam("limit") String limit) {
+        Fields f = new Fields();
+        UUID service = serviceId == null || serviceId.isEmpty()
+                ? null
+                : f.uuid(serviceId, "serviceId", "must be a service id");
+        Integer n = f.integer(limit, "limit", 1, FirewallReports.MAX_TOP_CLIENTS, 10);
+        f.check();
+        ArrayNode out = JSON.createArrayNode();
+        reports.topClients(service, n).forEach((key, clients) -> {
+            ObjectNode o = out.addObject();
+            if (key.isEmpty()) {
+                o.putNull("serviceId");
+            } else {
+                o.put("serviceId", key);
+            }
+            ArrayNode list = o.putArray("clients");
+            for (FirewallReports.TopClient c : clients) {
+                ObjectNode e = list.addObject();
+                e.put("ip", c.ip());
+                e.put("requests", c.requests());
+                e.put("errors", c.errors());
+                e.put("agents", c.agents());
+            }
+        });
+        return out;
     }
 
     @GET
@@ -94,7 +130,7 @@ public final class FirewallResource implements RestResource {
             f.error("serviceId", "must be absent for a global block");
         }
         Integer ttl = f.integer(body, "ttlSeconds", "ttlSeconds", 10, MAX_TTL, null);
-        String action = f.choice(body, "action", "action", List.of("block", "limit"), "block");
+        String action = f.choice(body, "action", "action", List.of("block", "limit", "challenge"), "block");
         String reason = f.plainText(body, "reason", "reason", false, 500);
         f.check();
         FirewallStore.Block b = firewall.block(

@@ -26,6 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.firewall.detect.sim.TrafficGenerator;
+import dev.fleetgate.firewall.internal.FirewallReports;
+import dev.fleetgate.firewall.internal.FirewallService;
 import dev.fleetgate.firewall.internal.Fixtures;
 import dev.fleetgate.persistence.testing.TestDatabase;
 
@@ -34,12 +36,15 @@ class FirewallResourceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static TestDatabase db;
     private static FirewallResource resource;
+    private static FirewallReports reports;
 
     @BeforeAll
     static void start() throws Exception {
         db = TestDatabase.create();
-        resource = new FirewallResource(
-                Fixtures.service(Fixtures.store(db), new ArrayList<>(), new ArrayList<>(), Instant::now));
+        FirewallService firewall =
+                Fixtures.service(Fixtures.store(db), new ArrayList<>(), new ArrayList<>(), Instant::now);
+        reports = new FirewallReports(firewall);
+        resource = new FirewallResource(firewall, reports);
     }
 
     @AfterAll
@@ -64,8 +69,36 @@ class FirewallResourceIT {
         assertTrue(b.path("serviceId").isNull());
         assertTrue(resource.blocks().toString().contains("127.0.0.77"));
         assertEquals(204, resource.unblock("127.0.0.77", null).getStatus());
+        ObjectNode challenged =
+                (ObjectNode) resource.block(JSON.readTree("{\"ip\":\"127.0.0.78\",\"action\":\"challenge\"}"))
+                        .getEntity();
+        assertEquals("challenge", challenged.path("action").asText());
+        assertEquals(204, resource.unblock("127.0.0.78", null).getStatus());
         ApiException gone = assertThrows(ApiException.class, () -> resource.unblock("127.0.0.77", null));
         assertEquals(404, gone.status());
+    }
+
+    @Test
+    void addressesAreCanonical() throws Exception {
+        ObjectNode b = (ObjectNode) resource.block(JSON.readTree("{\"ip\":\"2001:DB8:0:0:0:0:0:5\"}"))
+                .getEntity();
+        assertEquals("2001:db8::5", b.path("ip").asText());
+        assertTrue(resource.blocks().toString().contains("\"2001:db8::5\""));
+        assertEquals(204, resource.unblock("2001:0db8:0::0005", null).getStatus(), "the same client written otherwise");
+        ObjectNode mapped = (ObjectNode) resource.block(JSON.readTree("{\"ip\":\"::ffff:198.51.100.9\"}"))
+                .getEntity();
+        assertEquals("198.51.100.9", mapped.path("ip").asText());
+        assertEquals(204, resource.unblock("198.51.100.9", null).getStatus());
+        // the core's own loopback address written as a mapped IPv6 address is still never blocked
+        assertEquals(List.of("ip"), fields(() -> resource.block(node("{\"ip\":\"::ffff:127.0.0.1\"}"))));
+        JsonNode put =
+                resource.putSettings(node("{\"allow\":[\"::ffff:10.0.0.0/104\",\"2001:DB8:0:0::/64\",\"010.1.2.3\"]}"));
+        assertEquals(
+                "[\"10.0.0.0/8\",\"2001:db8::/64\",\"10.1.2.3\"]",
+                put.path("allow").toString());
+        assertEquals(
+                List.of("allow[0]"), fields(() -> resource.putSettings(node("{\"allow\":[\"::ffff:10.0.0.0/64\"]}"))));
+        resource.putSettings(node("{}"));
     }
 
     @Test
@@ -101,6 +134,39 @@ class FirewallResourceIT {
         assertEquals("enforce", put.path("mode").asText());
         assertEquals("enforce", resource.settings().path("mode").asText());
         resource.putSettings(node("{}"));
+    }
+
+    @Test
+    void topClientsAreSummedOverAgents() throws Exception {
+        String svc = "11111111-2222-3333-4444-555555555555";
+        reports.acceptTop(
+                "a1",
+                node("[{\"serviceId\":\"" + svc + "\",\"clients\":["
+                        + "{\"ip\":\"127.0.0.9\",\"requests\":40,\"errors\":40},"
+                        + "{\"ip\":\"2001:DB8:0:0:0:0:0:1\",\"requests\":5,\"errors\":0},"
+                        + "{\"ip\":\"nope\",\"requests\":5,\"errors\":0},"
+                        + "{\"ip\":\"127.0.0.11\",\"requests\":5,\"errors\":6}]},"
+                        + "{\"serviceId\":\"not-a-uuid\",\"clients\":[{\"ip\":\"127.0.0.12\",\"requests\":1}]},"
+                        + "{\"clients\":[{\"ip\":\"127.0.0.13\",\"requests\":2,\"errors\":0}]}]"));
+        reports.acceptTop(
+                "a2",
+                node("[{\"serviceId\":\"" + svc + "\",\"clients\":["
+                        + "{\"ip\":\"2001:db8::1\",\"requests\":50,\"errors\":1}]}]"));
+        JsonNode all = resource.topClients(null, null);
+        assertEquals(2, all.size(), all.toString());
+        JsonNode one = resource.topClients(svc, "2");
+        assertEquals(1, one.size());
+        assertEquals(svc, one.get(0).path("serviceId").asText());
+        JsonNode clients = one.get(0).path("clients");
+        assertEquals(2, clients.size(), clients.toString());
+        assertEquals("2001:db8::1", clients.get(0).path("ip").asText()); // one client written two ways
+        assertEquals(55, clients.get(0).path("requests").asLong());
+        assertEquals(2, clients.get(0).path("agents").asInt());
+        assertEquals("127.0.0.9", clients.get(1).path("ip").asText());
+        JsonNode none = all.get(0).path("serviceId").isNull() ? all.get(0) : all.get(1);
+        assertEquals("127.0.0.13", none.path("clients").get(0).path("ip").asText());
+        assertEquals(List.of("serviceId", "limit"), fields(() -> resource.topClients("x", "0")));
+        assertEquals(List.of("limit"), fields(() -> resource.topClients(null, "many")));
     }
 
     @Test

@@ -28,6 +28,7 @@ import dev.fleetgate.firewall.detect.Analyzer;
 import dev.fleetgate.firewall.detect.Decision;
 import dev.fleetgate.firewall.detect.Request;
 import dev.fleetgate.firewall.detect.Settings;
+import dev.fleetgate.firewall.detect.TopClients;
 
 /**
  * Runs the firewall detectors over the proxy's access log as it is written (the {@link AccessLogListener}
@@ -42,6 +43,11 @@ import dev.fleetgate.firewall.detect.Settings;
 public final class LiveDetection implements AccessLogListener, StateApplier, MetricSource {
     static final int MAX_PENDING = 1000;
     static final long KEEP_MILLIS = 120_000;
+    /** Top clients are counted over the last one to two periods of this length. */
+    static final long TOP_PERIOD_MILLIS = 300_000;
+    /** Top clients reported per service. */
+    static final int TOP_LIMIT = 10;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final System.Logger LOG = System.getLogger(LiveDetection.class.getName());
 
@@ -57,6 +63,8 @@ public final class LiveDetection implements AccessLogListener, StateApplier, Met
     private boolean fresh;
     /** "detector mode" → decisions since start (a handful of keys: detectors × modes). */
     private final Map<String, Long> perDetector = new TreeMap<>();
+    /** The busiest clients per service (bounded sketch), reported as {@code status.firewall.topClients}. */
+    private final TopClients top = new TopClients(TOP_PERIOD_MILLIS);
 
     @Activate
     public LiveDetection(@Reference AgentContext agent) {
@@ -106,6 +114,7 @@ public final class LiveDetection implements AccessLogListener, StateApplier, Met
                 return;
             }
             for (AccessLogEntry e : entries) {
+                top.add(e.timeMillis(), e.serviceId(), e.clientAddress(), e.status());
                 try {
                     analyzer.accept(
                             new Request(
@@ -190,6 +199,20 @@ public final class LiveDetection implements AccessLogListener, StateApplier, Met
             }
             ArrayNode list = o.putArray("decisions");
             pending.forEach(list::add);
+            ArrayNode busiest = o.putArray("topClients");
+            top.top(clock.getAsLong(), TOP_LIMIT).forEach((service, clients) -> {
+                ObjectNode t = busiest.addObject();
+                if (!TopClients.NO_SERVICE.equals(service)) {
+                    t.put("serviceId", service);
+                }
+                ArrayNode cs = t.putArray("clients");
+                for (TopClients.Entry c : clients) {
+                    cs.addObject()
+                            .put("ip", c.client())
+                            .put("requests", c.requests())
+                            .put("errors", c.errors());
+                }
+            });
         }
         return o;
     }

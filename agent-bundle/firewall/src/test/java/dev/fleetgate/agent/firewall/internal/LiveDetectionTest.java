@@ -24,7 +24,7 @@ import dev.fleetgate.agent.AgentContext;
 class LiveDetectionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final AtomicInteger syncs = new AtomicInteger();
-    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final AtomicLong now = new AtomicLong(1_764_000_010_000L);
     private final LiveDetection live = new LiveDetection(
             new AgentContext() {
                 @Override
@@ -130,6 +130,27 @@ class LiveDetectionTest {
         // reported for two minutes
         now.addAndGet(LiveDetection.KEEP_MILLIS + 1);
         assertEquals(0, live.status().path("decisions").size());
+    }
+
+    @Test
+    void topClientsPerServiceAreReported() throws Exception {
+        live.apply(1, JSON.readTree("{\"settings\":{\"mode\":\"shadow\"}}"));
+        live.onAccessLog(scan("127.0.0.9", 12));
+        live.onAccessLog(scan("127.0.0.10", 3));
+        JsonNode top = live.status().path("topClients");
+        assertEquals(1, top.size(), top.toString());
+        assertEquals(
+                "11111111-1111-1111-1111-111111111111",
+                top.get(0).path("serviceId").asText());
+        JsonNode clients = top.get(0).path("clients");
+        assertEquals("127.0.0.9", clients.get(0).path("ip").asText());
+        assertEquals(12, clients.get(0).path("requests").asLong());
+        assertEquals(12, clients.get(0).path("errors").asLong());
+        assertEquals("127.0.0.10", clients.get(1).path("ip").asText());
+        assertEquals(3, clients.get(1).path("requests").asLong());
+        // counted over one to two periods of the agent's clock
+        now.addAndGet(2 * LiveDetection.TOP_PERIOD_MILLIS);
+        assertEquals(0, live.status().path("topClients").size());
     }
 
     @Test

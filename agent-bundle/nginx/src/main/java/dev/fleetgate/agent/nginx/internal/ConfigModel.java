@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param files  other files of the generation, by path relative to it (none today)
  * @param routes the routing document (see {@code lua/fleetgate.lua}), not rendered into a file of the generation
+ * @param trustedProxies addresses or blocks whose X-Forwarded-For names the client ({@code set_real_ip_from})
  */
 public record ConfigModel(
         String confDir,
@@ -44,7 +45,13 @@ public record ConfigModel(
         String maxBodyCeiling,
         List<Listener> listeners,
         ObjectNode routes,
-        Map<String, byte[]> files) {
+        Map<String, byte[]> files,
+        List<String> trustedProxies) {
+
+    /** @return whether a trusted proxy may name the client (the template's {@code real_ip_header}) */
+    public boolean realIp() {
+        return !trustedProxies.isEmpty();
+    }
 
     /** Handler name of the ACME http-01 location; tokens are served from {@code <workDir>/acme/}. */
     public static final String ACME_HANDLER = "acme-challenge";
@@ -140,7 +147,8 @@ public record ConfigModel(
                 MAX_BODY_CEILING,
                 blocks,
                 routes,
-                new TreeMap<>());
+                new TreeMap<>(),
+                settings.trustedProxies());
     }
 
     /** Files in the working directory (0600) that {@code init_by_lua} reads when a new master starts. */

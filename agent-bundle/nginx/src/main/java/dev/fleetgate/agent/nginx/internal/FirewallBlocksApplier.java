@@ -37,6 +37,8 @@ public final class FirewallBlocksApplier implements StateApplier, MetricSource {
     static final int MAX_BLOCKS = 100_000;
     private static final Pattern ADDRESS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Pattern SERVICE = Pattern.compile("[0-9a-f-]{36}");
+    /** The dict value of a challenge ({@code fleetgate.lua}: a page whose script sets a cookie). */
+    static final int CHALLENGE = 1;
 
     private final Path file;
     private final AdminClient admin;
@@ -69,14 +71,14 @@ public final class FirewallBlocksApplier implements StateApplier, MetricSource {
                 if (!ADDRESS.matcher(ip).matches()
                         || service != null && !SERVICE.matcher(service).matches()
                         || !b.path("expiresAt").canConvertToLong()
-                        || !("block".equals(action) || "limit".equals(action))) {
+                        || !("block".equals(action) || "limit".equals(action) || "challenge".equals(action))) {
                     throw new IllegalArgumentException("firewall-blocks: refused a malformed block");
                 }
                 ObjectNode o = out.addObject().put("ip", ip);
                 if (service != null) {
                     o.put("serviceId", service);
                 }
-                o.put("status", "limit".equals(action) ? 429 : 403)
+                o.put("status", "limit".equals(action) ? 429 : "challenge".equals(action) ? CHALLENGE : 403)
                         .put("expiresAt", b.path("expiresAt").asLong());
             }
         }

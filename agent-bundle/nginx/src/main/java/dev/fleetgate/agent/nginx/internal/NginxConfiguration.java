@@ -63,4 +63,10 @@ public @interface NginxConfiguration {
 
     @AttributeDefinition(description = "how often the access log is read, in milliseconds")
     long accessLogPollMillis() default 500;
+
+    @AttributeDefinition(
+            description = "trusted proxies (edge agents, load balancers): comma-separated addresses or CIDR blocks;"
+                    + " only a request from one of them may name the real client in X-Forwarded-For (nginx realip)."
+                    + " Empty = none: the client is the peer")
+    String trustedProxies() default "";
 }

@@ -25,13 +25,16 @@ public record NginxSettings(
         String peersDictSize,
         int healthCheckThreads,
         long accessLogMaxBytes,
-        long accessLogPollMillis) {
+        long accessLogPollMillis,
+        List<String> trustedProxies) {
 
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,5}[km]?");
     private static final Pattern WORKERS = Pattern.compile("auto|[1-9][0-9]{0,3}");
     private static final Pattern ADDRESS = Pattern.compile("\\*|[0-9]{1,3}(\\.[0-9]{1,3}){3}|\\[[0-9a-fA-F:.]+]");
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9._/+@=-]+");
     private static final Pattern LUA_PATH = Pattern.compile("[A-Za-z0-9._/+@=?;-]*");
+    /** An IPv4 or IPv6 address or CIDR block as nginx's set_real_ip_from reads it (checked again by InetAddress). */
+    private static final Pattern PROXY = Pattern.compile("[0-9a-fA-F:.]{2,45}(/[0-9]{1,3})?");
 
     public NginxSettings {
         check(ADDRESS, listenAddress, "listenAddress");
@@ -49,6 +52,81 @@ public record NginxSettings(
                             + " accessLogMaxBytes >= 0");
         }
         luaModules = List.copyOf(luaModules);
+        trustedProxies = List.copyOf(trustedProxies);
+        trustedProxies.forEach(NginxSettings::checkProxy);
+    }
+
+    /** The settings without trusted proxies (every request's client is its peer). */
+    public NginxSettings(
+            String nginxBinary,
+            int httpPort,
+            int httpsPort,
+            String listenAddress,
+            int adminPort,
+            Path workDir,
+            String workerProcesses,
+            int workerConnections,
+            List<String> luaModules,
+            String luaPackagePath,
+            String peersDictSize,
+            int healthCheckThreads,
+            long accessLogMaxBytes,
+            long accessLogPollMillis) {
+        this(
+                nginxBinary,
+                httpPort,
+                httpsPort,
+                listenAddress,
+                adminPort,
+                workDir,
+                workerProcesses,
+                workerConnections,
+                luaModules,
+                luaPackagePath,
+                peersDictSize,
+                healthCheckThreads,
+                accessLogMaxBytes,
+                accessLogPollMillis,
+                List.of());
+    }
+
+    /** @return the same settings trusting these proxies' X-Forwarded-For */
+    public NginxSettings withTrustedProxies(List<String> proxies) {
+        return new NginxSettings(
+                nginxBinary,
+                httpPort,
+                httpsPort,
+                listenAddress,
+                adminPort,
+                workDir,
+                workerProcesses,
+                workerConnections,
+                luaModules,
+                luaPackagePath,
+                peersDictSize,
+                healthCheckThreads,
+                accessLogMaxBytes,
+                accessLogPollMillis,
+                proxies);
+    }
+
+    private static void checkProxy(String entry) {
+        int slash = entry.indexOf('/');
+        String address = slash < 0 ? entry : entry.substring(0, slash);
+        boolean ok = PROXY.matcher(entry).matches();
+        if (ok) {
+            try {
+                byte[] bytes = java.net.InetAddress.getByName(address).getAddress(); // a literal: no lookup
+                ok = slash < 0 || Integer.parseInt(entry.substring(slash + 1)) <= bytes.length * 8;
+                ok &= address.indexOf(':') >= 0
+                        || address.chars().filter(c -> c == '.').count() == 3;
+            } catch (java.net.UnknownHostException | RuntimeException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("trustedProxies: not an address or CIDR block: " + entry);
+        }
     }
 
     /**
@@ -76,7 +154,11 @@ public record NginxSettings(
                 config.peersDictSize(),
                 config.healthCheckThreads(),
                 config.accessLogMaxBytes(),
-                config.accessLogPollMillis());
+                config.accessLogPollMillis(),
+                Arrays.stream(config.trustedProxies().split(","))
+                        .map(String::trim)
+                        .filter(x -> !x.isEmpty())
+                        .toList());
     }
 
     /** @return nginx's own configuration file: the live generation, reached through the {@code conf} link */

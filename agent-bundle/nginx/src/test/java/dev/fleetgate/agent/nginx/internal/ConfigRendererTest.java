@@ -33,6 +33,26 @@ class ConfigRendererTest {
     }
 
     @Test
+    void trustedProxiesTurnOnRealIp() {
+        ObjectNode spec = Specs.spec(Specs.service("a1", "shop.example.test", 9001));
+        String plain = render(spec);
+        assertFalse(
+                plain.contains("set_real_ip_from") || plain.contains("real_ip_header"),
+                "no trusted proxy: the peer is the client");
+        String conf = new ConfigRenderer()
+                .renderConf(ConfigModel.build(
+                        Spec.parse(spec),
+                        settings.withTrustedProxies(java.util.List.of("10.0.0.0/8", "2001:db8::7")),
+                        "/g",
+                        "/u.sock",
+                        "g"));
+        assertTrue(conf.contains("    set_real_ip_from 10.0.0.0/8;\n    set_real_ip_from 2001:db8::7;\n"), conf);
+        assertTrue(conf.contains("real_ip_header X-Forwarded-For;"), conf);
+        assertTrue(conf.contains("real_ip_recursive on;"), conf);
+        assertTrue(conf.indexOf("real_ip_header") < conf.indexOf("log_format"), conf);
+    }
+
+    @Test
     void rendersOneServerPerListenerAndOneLuaBalancedUpstream() {
         String conf = render(Specs.spec(
                 Specs.service("a1", "shop.example.test", 9001, 9002),

@@ -772,6 +772,9 @@ function _M.route(listener, filtered)
     end
     local blocked = _M.firewall_status(site.service)
     if blocked then
+        if blocked == 1 then
+            return _M.firewall_challenge()
+        end
         return ngx.exit(blocked)
     end
     if site.rules and not allowed(site.rules) then
@@ -1027,7 +1030,8 @@ local function fw_load(raw)
         local ttl = b.expiresAt - t
         if ttl > 0 then
             local key = "fw:" .. b.ip .. (b.serviceId and ("|" .. b.serviceId) or "")
-            local set_ok, err = dict:set(key, b.status == 429 and 429 or 403, ttl)
+            local status = (b.status == 429 or b.status == 1) and b.status or 403
+            local set_ok, err = dict:set(key, status, ttl)
             if not set_ok then
                 return nil, "shared dict: " .. err
             end
@@ -1052,6 +1056,11 @@ local function fw_load(raw)
 end
 
 function _M.firewall_init(opts)
+    local f = io.open("/dev/urandom", "rb")
+    if f then
+        dict:add("fw:secret", ngx.encode_base64(f:read(32))) -- once per master: kept over reloads
+        f:close()
+    end
     if opts.routes and not dict:get("fw:loaded") then
         restore((opts.routes:gsub("routes%.json$", "firewall-blocks.json")), fw_load)
     end
@@ -1087,16 +1096,62 @@ function _M.update_firewall()
     return reply(200, {ok = true})
 end
 
--- the status a blocked client gets (403 or 429), or nil
-function _M.firewall_status(service)
+local function fw_client()
     local ip = ngx.var.remote_addr
+    if str_find(ip, "::ffff:", 1, true) == 1 and str_find(ip, ".", 8, true) then
+        ip = ip:sub(8) -- an IPv4-mapped address (dual-stack listener): blocks hold the IPv4 form
+    end
+    return ip
+end
+
+-- Challenge (action "challenge", dict value 1): instead of 403/429 the client gets a small page whose script sets
+-- a cookie and reloads. The cookie is "<expiry>.<HMAC-SHA1(secret, ip|expiry)>" (base64url): bound to the client
+-- address and valid for FW_PASS seconds; the secret is random per nginx master ("fw:secret", made in init_by_lua,
+-- kept over reloads). Browsers run the script and pass; clients without JavaScript (curl, most scanners) never
+-- get the cookie. The token is in the page reversed, so that it is not a Set-Cookie a bare HTTP client replays.
+local FW_CHALLENGE = 1
+local FW_PASS = 3600
+
+local function fw_token(ip, expires)
+    local mac = ngx.encode_base64(ngx.hmac_sha1(dict:get("fw:secret") or "", ip .. "|" .. expires))
+    return expires .. "." .. mac:gsub("[+/=]", {["+"] = "-", ["/"] = "_", ["="] = ""})
+end
+
+local function fw_passed(ip)
+    local c = ngx.var.cookie_fleetgate_fw
+    if not c then
+        return false
+    end
+    local expires = tonumber(c:match("^(%d+)%."))
+    return expires ~= nil and expires >= ngx.time() and expires <= ngx.time() + FW_PASS and c == fw_token(ip, expires)
+end
+
+function _M.firewall_challenge()
+    local token = fw_token(fw_client(), ngx.time() + FW_PASS):reverse()
+    ngx.status = 403
+    ngx.header.content_type = "text/html; charset=utf-8"
+    ngx.header["Cache-Control"] = "no-store"
+    ngx.say('<!doctype html><html><head><meta charset="utf-8"><title>Checking your browser</title></head>',
+        '<body><p>Checking your browser…</p><noscript>This site needs JavaScript to let you in.</noscript>',
+        '<script>document.cookie="fleetgate_fw="+"', token,
+        '".split("").reverse().join("")+"; path=/; max-age=', FW_PASS, '; SameSite=Lax";',
+        'location.reload();</script></body></html>')
+    return ngx.exit(403)
+end
+
+-- the status a blocked client gets (403, 429, or 1: the challenge page), or nil
+function _M.firewall_status(service)
+    local ip = fw_client()
     local status = dict:get("fw:" .. ip)
     if not status and service then
         status = dict:get("fw:" .. ip .. "|" .. service)
     end
+    if status == FW_CHALLENGE and fw_passed(ip) then
+        return nil
+    end
     if status then
-        -- counted per service and status; a new pair is listed once ("fwn:i:<n>") for GET /firewall
-        local key = (service or "-") .. "|" .. status
+        -- counted per service and status (a challenge page as the 403 it is); a new pair is listed once ("fwn:i:<n>") for GET /firewall
+        local key = (service or "-") .. "|" .. (status == FW_CHALLENGE and 403 or status)
         if dict:incr("fwn:" .. key, 1, 0) == 1 then
             dict:set("fwn:i:" .. dict:incr("fwn:n", 1, 0), key)
         end
