@@ -47,7 +47,7 @@ end
 function _M.init(opts)
     unavailable = opts.unavailable
     _M.firewall_init(opts)
-    if not dict:get("r:v") then
+    if not dict:get("r:doc") then -- (not r:v: a reload drain sets it even without a document)
         restore(opts.routes, _M.set_routes)
     end
     if not dict:get("p:restored") then
@@ -359,8 +359,10 @@ local VARS = {host = "fg_h_host", ["x-real-ip"] = "fg_h_real_ip", ["x-forwarded-
               ["x-forwarded-proto"] = "fg_h_proto", ["x-forwarded-host"] = "fg_h_xfh",
               connection = "fg_connection", upgrade = "fg_upgrade"}
 
-local rv            -- version of the compiled routes of this worker
+local rv            -- r:v last seen by this worker (changes with the document and with the reload drain flag)
+local rdv           -- version of the document compiled by this worker (r:dv)
 local routes_c      -- compiled routes of this worker
+local draining      -- reload drain (r:drain, see "Reload drain" at the end): answers close their connection
 local certs_c = {}  -- certificate id -> {cert, key} parsed (cdata), for version rv_certs
 local rv_certs
 
@@ -695,7 +697,9 @@ function _M.set_routes(raw)
     end
     local set_ok, set_err = dict:set("r:doc", raw)
     if not set_ok then return nil, "shared dict: " .. set_err end
-    dict:set("r:v", dict:incr("gen", 1, 0))
+    local v = dict:incr("gen", 1, 0)
+    dict:set("r:dv", v)
+    dict:set("r:v", v)
     dict:set("r:version", tostring(doc.version))
     return true
 end
@@ -704,6 +708,12 @@ local function routes()
     local v = dict:get("r:v")
     if v ~= rv then
         rv = v
+        draining = dict:get("r:drain") == true
+        local dv = v and (dict:get("r:dv") or v)
+        if dv == rdv then
+            return routes_c -- only the drain flag changed
+        end
+        rdv = dv
         routes_c = nil
         local raw = v and dict:get("r:doc")
         if raw then
@@ -718,8 +728,7 @@ local function routes()
     return routes_c
 end
 
-local function site_of(listener, host)
-    local r = routes()
+local function site_in(r, listener, host)
     local l = r and r.listeners[listener]
     if not l or not host then return nil end
     local site = l.exact[host]
@@ -732,6 +741,10 @@ local function site_of(listener, host)
         if site then return site end
         from = dot + 1
     end
+end
+
+local function site_of(listener, host)
+    return site_in(routes(), listener, host)
 end
 
 local function answer(status, body)
@@ -751,9 +764,13 @@ end
 
 -- access phase of every proxied request; filtered: in the location with the header and body filters
 function _M.route(listener, filtered)
+    local r = routes()
+    if draining and not filtered then
+        return ngx.exec("@fleetgate_drain") -- a reload comes: this answer closes its connection (keepalive_timeout 0)
+    end
     local var = ngx.var
     local host = var.host
-    local site = site_of(listener, host)
+    local site = site_in(r, listener, host)
     if not site then
         return unknown_host()
     end
@@ -916,9 +933,9 @@ function _M.certificate(listener)
     if not id then
         return ngx.exit(ngx.ERROR) -- unknown name: no handshake (as ssl_reject_handshake)
     end
-    if rv_certs ~= rv then
+    if rv_certs ~= rdv then
         certs_c = {}
-        rv_certs = rv
+        rv_certs = rdv
     end
     local c = certs_c[id]
     if not c then
@@ -1047,6 +1064,33 @@ function _M.firewall_status(service)
         end
     end
     return status
+end
+
+-- ---- reload drain (module 1) ---------------------------------------------------------------------------
+-- On SIGHUP nginx's old workers close every kept-alive connection they hold idle (ngx_close_idle_connections
+-- sets c->close and calls the keep-alive read handler, which closes without reading): a request a client sent on
+-- one of them at that moment is lost (reset). Before a reload the agent sets "r:drain" (POST /drain {"on": true})
+-- and bumps r:v, so that each worker sees it with the read of r:v it makes per request anyway: while it is set,
+-- route() sends every request to @fleetgate_drain (keepalive_timeout 0): its answer says "Connection: close" and
+-- the connection closes after it, so the clients open new connections, which the still-running old workers accept
+-- and serve. When the kept-alive connections have cycled the agent reloads (the old workers then hold only
+-- connections with a request in progress, whose answers close them, or new ones still waiting for their first
+-- request, which nginx does not count as idle and serves), and clears the flag once the new workers answer.
+function _M.drain()
+    if ngx.req.get_method() ~= "POST" then
+        return reply(405, {error = "POST only"})
+    end
+    ngx.req.read_body()
+    local data = cjson.decode(ngx.req.get_body_data() or "")
+    if type(data) ~= "table" or type(data.on) ~= "boolean" then
+        return reply(400, {error = "expected {\"on\": true|false}"})
+    end
+    if not dict:get("r:dv") and dict:get("r:v") then
+        dict:set("r:dv", dict:get("r:v")) -- a document stored by an older fleetgate.lua: not compiled again
+    end
+    dict:set("r:drain", data.on)
+    dict:set("r:v", dict:incr("gen", 1, 0))
+    return reply(200, {on = data.on})
 end
 
 return _M
