@@ -438,12 +438,21 @@ local function compile_rule(r)
     return rule
 end
 
+-- an IPv4-mapped IPv6 address (::ffff:a.b.c.d, a client of a dual-stack listener) is matched by IPv4 rules as
+-- a.b.c.d, as nginx's allow/deny do (and by IPv6 rules as itself)
+local MAPPED = string.rep("\0", 10) .. "\255\255"
+
+local function matches(r, addr)
+    return #addr == r.len and str_sub(addr, 1, r.nbytes) == r.prefix
+            and (not r.mask or band(str_byte(addr, r.nbytes + 1), r.mask) == r.last)
+end
+
 local function allowed(rules)
     local addr = ngx.var.binary_remote_addr
+    local v4 = #addr == 16 and str_sub(addr, 1, 12) == MAPPED and str_sub(addr, 13)
     for i = 1, #rules do
         local r = rules[i]
-        if r.all or (#addr == r.len and str_sub(addr, 1, r.nbytes) == r.prefix
-                and (not r.mask or band(str_byte(addr, r.nbytes + 1), r.mask) == r.last)) then
+        if r.all or matches(r, addr) or (v4 and r.len == 4 and matches(r, v4)) then
             return r.allow
         end
     end
