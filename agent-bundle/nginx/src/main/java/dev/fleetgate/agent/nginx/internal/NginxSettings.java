@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  *
  * @param workDir working directory: {@code conf -> conf.<n>} (the live generation), {@code logs/}, {@code tmp/},
  *                {@code nginx.pid}, {@code state.json}
+ * @param httpsAlwaysOn the HTTPS port has a TLS listener even while no TLS site uses it, so that the first TLS
+ *                site is a dynamic change, not a reload (an unknown SNI name gets no handshake there)
  */
 public record NginxSettings(
         String nginxBinary,
@@ -25,7 +27,8 @@ public record NginxSettings(
         String peersDictSize,
         int healthCheckThreads,
         long accessLogMaxBytes,
-        long accessLogPollMillis) {
+        long accessLogPollMillis,
+        boolean httpsAlwaysOn) {
 
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,5}[km]?");
     private static final Pattern WORKERS = Pattern.compile("auto|[1-9][0-9]{0,3}");
@@ -49,6 +52,60 @@ public record NginxSettings(
                             + " accessLogMaxBytes >= 0");
         }
         luaModules = List.copyOf(luaModules);
+    }
+
+    /** The settings without {@code httpsAlwaysOn} (the HTTPS port is bound only while a TLS site uses it). */
+    public NginxSettings(
+            String nginxBinary,
+            int httpPort,
+            int httpsPort,
+            String listenAddress,
+            int adminPort,
+            Path workDir,
+            String workerProcesses,
+            int workerConnections,
+            List<String> luaModules,
+            String luaPackagePath,
+            String peersDictSize,
+            int healthCheckThreads,
+            long accessLogMaxBytes,
+            long accessLogPollMillis) {
+        this(
+                nginxBinary,
+                httpPort,
+                httpsPort,
+                listenAddress,
+                adminPort,
+                workDir,
+                workerProcesses,
+                workerConnections,
+                luaModules,
+                luaPackagePath,
+                peersDictSize,
+                healthCheckThreads,
+                accessLogMaxBytes,
+                accessLogPollMillis,
+                false);
+    }
+
+    /** @return the same settings, with the HTTPS port bound even while no TLS site uses it (or not) */
+    public NginxSettings withHttpsAlwaysOn(boolean on) {
+        return new NginxSettings(
+                nginxBinary,
+                httpPort,
+                httpsPort,
+                listenAddress,
+                adminPort,
+                workDir,
+                workerProcesses,
+                workerConnections,
+                luaModules,
+                luaPackagePath,
+                peersDictSize,
+                healthCheckThreads,
+                accessLogMaxBytes,
+                accessLogPollMillis,
+                on);
     }
 
     /**
@@ -76,7 +133,8 @@ public record NginxSettings(
                 config.peersDictSize(),
                 config.healthCheckThreads(),
                 config.accessLogMaxBytes(),
-                config.accessLogPollMillis());
+                config.accessLogPollMillis(),
+                config.httpsAlwaysOn());
     }
 
     /** @return nginx's own configuration file: the live generation, reached through the {@code conf} link */

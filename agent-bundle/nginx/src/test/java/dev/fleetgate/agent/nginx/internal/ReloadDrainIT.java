@@ -2,6 +2,7 @@ package dev.fleetgate.agent.nginx.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedInputStream;
@@ -109,6 +110,27 @@ class ReloadDrainIT {
         assertEquals(200, admin.post("/drain", "{\"on\":true}").status());
         driver.apply(2, spec(true));
         assertFalse(closesAfterAnswer());
+    }
+
+    @Test
+    void withTheHttpsPortAlwaysBoundTheFirstTlsSiteIsNoReload() throws Exception {
+        driver.stopNginx();
+        driver.close();
+        driver = new ProxyDriver(
+                Specs.settings(work.resolve("nginx-tls"), 22930, 22932).withHttpsAlwaysOn(true), () -> {});
+        driver.start();
+        Specs.Service plain = Specs.service("a", "a.test", a.port);
+        driver.apply(1, Specs.spec(plain));
+        assertEquals("A", Http.get(22930, "a.test", "/").body());
+        assertThrows(Exception.class, () -> Tls.subject(22931, "t.test"), "no TLS site yet: no handshake");
+        long pid = driver.status().path("nginx").path("pid").asLong();
+        long reloads = driver.status().path("nginx").path("reloads").asLong();
+        Tls.Pem pem = Tls.selfSigned(work, "t.test");
+        driver.apply(2, Specs.spec(plain, Specs.service("t", "t.test", b.port).tls("cert-t", pem, false)));
+        assertEquals("dynamic", driver.status().path("nginx").path("applyMode").asText());
+        assertEquals(reloads, driver.status().path("nginx").path("reloads").asLong(), "no reload");
+        assertEquals(pid, driver.status().path("nginx").path("pid").asLong());
+        assertTrue(Tls.subject(22931, "t.test").contains("t.test"));
     }
 
     private static boolean closesAfterAnswer() throws IOException {
