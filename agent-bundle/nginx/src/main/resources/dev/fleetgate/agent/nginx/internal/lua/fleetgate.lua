@@ -86,8 +86,15 @@ local function build(raw, v)
     return up
 end
 
+-- "v:<name>" per upstream name, made once per worker (no string built per request)
+local vkeys = setmetatable({}, {__index = function(t, name)
+    local key = "v:" .. name
+    t[name] = key
+    return key
+end})
+
 local function upstream(name)
-    local v = dict:get("v:" .. name)
+    local v = dict:get(vkeys[name])
     local c = cache[name]
     if c and c.v == v then
         return c
@@ -208,6 +215,11 @@ function _M.balance(name)
     end
     local tried = ctx.fleetgate_tried
     if tried then
+        if type(tried) == "string" then
+            -- a retry: the first try kept only its peer's key (no table per request)
+            tried = {[tried] = true}
+            ctx.fleetgate_tried = tried
+        end
         local state = balancer.get_last_failure()
         if state == "failed" and ctx.fleetgate_peer then
             failed(ctx.fleetgate_peer)
@@ -231,13 +243,13 @@ function _M.balance(name)
     if #list == 0 then list = #c.primary > 0 and c.primary or c.backup end
     local peer = (pickers[c.method] or round_robin)(list)
     if not tried then
-        tried = {}
-        ctx.fleetgate_tried = tried
+        ctx.fleetgate_tried = peer.key
         -- a peer that just closed a kept-alive connection or left: try another one (or the same once more)
         local more = math_min(c.count, MAX_TRIES) - 1
         balancer.set_more_tries(more > 0 and more or 1)
+    else
+        tried[peer.key] = true
     end
-    tried[peer.key] = true
     ctx.fleetgate_peer = peer
     if c.method == "least_conn" and ctx.fg_lc then
         conns[peer.key] = (conns[peer.key] or 0) + 1
@@ -543,7 +555,11 @@ local function compile_site(s, i, certificates)
     for k = 1, 3 do
         if type(t[k]) ~= "number" or t[k] < 1 then return nil, f .. ".timeouts must be at least 1 s" end
     end
-    site.timeouts = {t[1], t[2], t[3]} -- seconds: ngx.balancer.set_timeouts multiplies by 1000 itself
+    -- seconds: ngx.balancer.set_timeouts multiplies by 1000 itself; the defaults are nginx.conf's proxy_*_timeout
+    -- (5 s, 60 s, 60 s), so that most requests make no set_timeouts call
+    if t[1] ~= 5 or t[2] ~= 60 or t[3] ~= 60 then
+        site.timeouts = {t[1], t[2], t[3]}
+    end
     site.locations = {}
     if type(s.locations) ~= "table" then return nil, f .. ".locations is not an array" end
     for k, l in ipairs(s.locations) do
