@@ -88,26 +88,6 @@ public record NginxSettings(
                 false);
     }
 
-    /** @return the same settings, with the HTTPS port bound even while no TLS site uses it (or not) */
-    public NginxSettings withHttpsAlwaysOn(boolean on) {
-        return new NginxSettings(
-                nginxBinary,
-                httpPort,
-                httpsPort,
-                listenAddress,
-                adminPort,
-                workDir,
-                workerProcesses,
-                workerConnections,
-                luaModules,
-                luaPackagePath,
-                peersDictSize,
-                healthCheckThreads,
-                accessLogMaxBytes,
-                accessLogPollMillis,
-                on);
-    }
-
     /**
      * @param config     the typed configuration (etc/dev.fleetgate.agent.nginx.cfg; defaults when none exists)
      * @param stateDir   the agent's state directory ({@code workDir} defaults to {@code <stateDir>/nginx})

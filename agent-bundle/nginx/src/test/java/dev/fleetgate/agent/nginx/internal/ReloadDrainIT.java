@@ -116,8 +116,7 @@ class ReloadDrainIT {
     void withTheHttpsPortAlwaysBoundTheFirstTlsSiteIsNoReload() throws Exception {
         driver.stopNginx();
         driver.close();
-        driver = new ProxyDriver(
-                Specs.settings(work.resolve("nginx-tls"), 22930, 22932).withHttpsAlwaysOn(true), () -> {});
+        driver = new ProxyDriver(Specs.settings(work.resolve("nginx-tls"), 22930, 22932, "1", "4m", true), () -> {});
         driver.start();
         Specs.Service plain = Specs.service("a", "a.test", a.port);
         driver.apply(1, Specs.spec(plain));
