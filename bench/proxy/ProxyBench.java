@@ -28,10 +28,14 @@ import java.util.regex.Pattern;
  * Ports 20630–20659: proxy 20630 (HTTPS 20631, status 20632), upstream nginx 20640–20643.
  */
 public final class ProxyBench {
-    static final int HTTP = 20630;
-    static final int HTTPS = 20631;
-    static final int ADMIN = 20632;
-    static final int[] UPSTREAMS = {20640, 20641, 20642, 20643};
+    /** first port (default 20630; {@code -Dbench.basePort=} moves the whole range of 30 ports) */
+    static final int BASE = Integer.getInteger("bench.basePort", 20630);
+    static final int HTTP = BASE;
+    static final int HTTPS = BASE + 1;
+    static final int ADMIN = BASE + 2;
+    /** a listen port that only the listener-change site uses (the change that reloads) */
+    static final int EXTRA_PORT = BASE + 4;
+    static final int[] UPSTREAMS = {BASE + 10, BASE + 11, BASE + 12, BASE + 13};
     static final ObjectMapper JSON = new ObjectMapper();
     static final Path HERE = Path.of(System.getProperty("bench.dir", "bench/proxy"));
 
@@ -61,6 +65,7 @@ public final class ProxyBench {
                     case "throughput" -> bench.throughput();
                     case "reload" -> bench.reload();
                     case "live" -> bench.live();
+                    case "reloads" -> bench.reloadsOnly();
                     case "size" -> bench.size();
                     default -> throw new IllegalArgumentException("unknown scenario " + s);
                 }
@@ -135,6 +140,54 @@ public final class ProxyBench {
         Paced.Result r = load.stop();
         System.out.printf("%-26s %8d %8d %8d %6d %8d (closed connections: %d)%n", "nginx -s reload (same conf)", 100,
                 r.sent(), r.answered(), r.sent() - r.answered(), r.non2xx(), r.reconnects());
+        reloads(state);
+        stopDriver();
+    }
+
+    /**
+     * The changes that still reload (here: a site on a listen port no other site uses comes and goes), applied by
+     * the driver under the same load: without the reload drain, then with it (its default bound).
+     */
+    void reloads(Live state) throws Exception {
+        int rounds = Integer.getInteger("bench.reloads", 100);
+        for (long drain : new long[] {0, ProxyDriver.DRAIN_MS}) {
+            driver.reloadDrainMillis(drain);
+            state.listener = false;
+            apply(state.spec());
+            long reloads = driver.status().path("nginx").path("reloads").asLong();
+            List<Long> applies = new ArrayList<>();
+            Paced load = new Paced(HTTP, "bench0.test", RATE, CONNECTIONS);
+            Thread.sleep(500);
+            for (int i = 0; i < rounds; i++) {
+                state.listener = i % 2 == 0;
+                long t0 = System.nanoTime();
+                apply(state.spec());
+                applies.add(System.nanoTime() - t0);
+                Thread.sleep(250);
+            }
+            Thread.sleep(500);
+            Paced.Result r = load.stop();
+            System.out.printf("%-26s %8d %8d %8d %6d %8d apply p50/p99 %.0f / %.0f ms, reloads %d, idle connections "
+                            + "closed by nginx %d, answers with Connection: close %d%n",
+                    drain == 0 ? "listener change, no drain" : "listener change, drain", rounds, r.sent(), r.answered(),
+                    r.sent() - r.answered(), r.non2xx(), pct(applies, 50), pct(applies, 99),
+                    driver.status().path("nginx").path("reloads").asLong() - reloads, r.reconnects(),
+                    r.closedAfterAnswer());
+        }
+        driver.reloadDrainMillis(ProxyDriver.DRAIN_MS);
+        state.listener = false;
+        apply(state.spec());
+    }
+
+    /** Only the reloads of (1): listener changes under the paced load, without and with the reload drain. */
+    void reloadsOnly() throws Exception {
+        startDriver("auto");
+        Live state = new Live(pem("c1.bench"));
+        apply(state.spec());
+        System.out.printf("%n== (1b) paced load %d req/s over %d keep-alive connections, changes that reload%n", RATE,
+                CONNECTIONS);
+        System.out.printf("%-26s %8s %8s %8s %6s %8s%n", "change kind", "changes", "sent", "answered", "lost", "non-2xx");
+        reloads(state);
         stopDriver();
     }
 
@@ -147,6 +200,7 @@ public final class ProxyBench {
         Pem tlsSite;
         String page = "page";
         boolean block;
+        boolean listener;
 
         Live(Pem cert) {
             this.cert = cert;
@@ -174,6 +228,12 @@ public final class ProxyBench {
             }
             if (tlsSite != null) {
                 addSite(spec, "tls-site", "tls-site.test", tlsSite, UPSTREAMS[3]);
+            }
+            if (listener) {
+                addSite(spec, "port-site", "port-site.test", null, UPSTREAMS[3]);
+                ArrayNode sites = (ArrayNode) spec.get("sites");
+                ((ObjectNode) sites.get(sites.size() - 1)).putArray("listen").addObject().put("tls", false)
+                        .put("port", EXTRA_PORT);
             }
             return spec;
         }
@@ -263,9 +323,23 @@ public final class ProxyBench {
         Map<String, String> hosts = new LinkedHashMap<>();
         variants.put("static", handWritten("static"));
         variants.put("lua-minimal", handWritten("lua-minimal"));
+        if (Boolean.getBoolean("bench.emptyAccess")) {
+            // the price of an access_by_lua phase that does nothing (a coroutine per request)
+            variants.put("lua-minimal, empty access", handWritten("lua-minimal-access"));
+        }
         variants.put("generated", conf);
         variants.put("generated, filters", conf);
         hosts.put("generated, filters", "bench1.test");
+        String baselineLua = System.getProperty("bench.baselineLua");
+        if (baselineLua != null) {
+            // the same nginx.conf with another fleetgate.lua (e.g. git show main:…/fleetgate.lua): A/B of the Lua code
+            Path dir = conf.getParent();
+            Path copy = dir.resolveSibling(dir.getFileName() + "-baseline");
+            Files.createDirectories(copy.resolve("lua"));
+            Files.copy(Path.of(baselineLua), copy.resolve("lua/fleetgate.lua"));
+            Files.writeString(copy.resolve("nginx.conf"), generated.replace(dir.toString(), copy.toString()));
+            variants.put("generated, baseline Lua", copy.resolve("nginx.conf"));
+        }
         int reps = Integer.getInteger("bench.reps", 3);
         System.out.printf("%n== (3) throughput, 1 proxy worker, wrk -t1 -c16 -d8s, one upstream (nginx return 200), "
                 + "%d interleaved reps, medians%n", reps);
@@ -277,7 +351,7 @@ public final class ProxyBench {
                 Files.deleteIfExists(work.resolve("driver/admin/admin.sock"));
                 Files.deleteIfExists(work.resolve("driver/unavailable.sock"));
                 run("nginx", "-c", c.toString());
-                if (v.getKey().equals("lua-minimal")) {
+                if (v.getKey().startsWith("lua-minimal")) {
                     post("/peers", "127.0.0.1:" + UPSTREAMS[0]);
                 }
                 String host = hosts.getOrDefault(v.getKey(), "bench0.test");
@@ -390,7 +464,11 @@ public final class ProxyBench {
      * and waits for the requests in flight, so sent − answered is what was lost.
      */
     static final class Paced {
-        record Result(long sent, long answered, long non2xx, long reconnects) {
+        /**
+         * @param reconnects        connections the server closed while idle (FIN seen before a request) or broke
+         * @param closedAfterAnswer connections closed after an answer that said {@code Connection: close}
+         */
+        record Result(long sent, long answered, long non2xx, long reconnects, long closedAfterAnswer) {
         }
 
         private final List<Thread> threads = new ArrayList<>();
@@ -398,6 +476,7 @@ public final class ProxyBench {
         private final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong non2xx = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong reconnects = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong closedAfterAnswer = new java.util.concurrent.atomic.AtomicLong();
         private volatile boolean running = true;
 
         Paced(int port, String host, int rate, int connections) {
@@ -415,6 +494,7 @@ public final class ProxyBench {
                             s.setTcpNoDelay(true);
                             OutputStream out = s.getOutputStream();
                             java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+                            boolean[] close = new boolean[1];
                             while (running) {
                                 long wait = next - System.nanoTime();
                                 if (wait > 0) {
@@ -433,10 +513,15 @@ public final class ProxyBench {
                                 sent.incrementAndGet();
                                 out.write(request);
                                 out.flush();
-                                int status = response(in);
+                                int status = response(in, close);
                                 answered.incrementAndGet();
                                 if (status < 200 || status > 299) {
                                     non2xx.incrementAndGet();
+                                }
+                                if (close[0]) {
+                                    // the answer said "Connection: close": no further request on this connection
+                                    closedAfterAnswer.incrementAndGet();
+                                    break;
                                 }
                             }
                         } catch (IOException e) {
@@ -455,7 +540,7 @@ public final class ProxyBench {
             for (Thread t : threads) {
                 t.join(20_000);
             }
-            return new Result(sent.get(), answered.get(), non2xx.get(), reconnects.get());
+            return new Result(sent.get(), answered.get(), non2xx.get(), reconnects.get(), closedAfterAnswer.get());
         }
 
         /** @return whether the server closed the idle connection (its FIN arrived), waiting at most 1 ms */
@@ -476,7 +561,7 @@ public final class ProxyBench {
             }
         }
 
-        static int response(java.io.InputStream in) throws IOException {
+        static int response(java.io.InputStream in, boolean[] close) throws IOException {
             String status = line(in);
             if (!status.startsWith("HTTP/1.1 ")) {
                 throw new IOException("bad status line " + status);
@@ -489,6 +574,8 @@ public final class ProxyBench {
                     length = Long.parseLong(l.substring(15).trim());
                 } else if (l.startsWith("transfer-encoding:") && l.contains("chunked")) {
                     chunked = true;
+                } else if (l.startsWith("connection:") && l.contains("close")) {
+                    close[0] = true;
                 }
             }
             if (chunked) {
@@ -676,7 +763,8 @@ public final class ProxyBench {
     Path handWritten(String variant) throws IOException {
         Path dir = work.resolve(variant);
         Files.createDirectories(dir.resolve("logs"));
-        boolean lua = variant.equals("lua-minimal");
+        boolean lua = variant.startsWith("lua-minimal");
+        String access = variant.equals("lua-minimal-access") ? "            access_by_lua_block { }\n" : "";
         String upstream = lua
                 ? "    upstream u {\n        server 0.0.0.1;\n        balancer_by_lua_block {\n"
                 + "            local b = require \"ngx.balancer\"\n            local p = ngx.shared.peers:get(\"u\")\n"
@@ -699,7 +787,8 @@ public final class ProxyBench {
                 + "    access_log " + dir + "/logs/access.log json buffer=64k flush=1s;\n" + upstream
                 + "    server {\n        listen 127.0.0.1:" + HTTP + ";\n        server_name bench0.test;\n"
                 + "        set $fleetgate_service \"bench-0\";\n"
-                + "        location / {\n            proxy_http_version 1.1;\n            proxy_set_header Connection \"\";\n"
+                + "        location / {\n" + access + "            proxy_http_version 1.1;\n"
+                + "            proxy_set_header Connection \"\";\n"
                 + "            proxy_set_header Host $host;\n            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
                 + "            proxy_pass http://u;\n        }\n    }\n}\n");
     }

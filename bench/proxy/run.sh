@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks of the agent's nginx driver (prints figures; see bench/README.md, section "Proxy driver").
-#   bench/proxy/run.sh [live] [propagation] [throughput] [size]     (default: all four)
+#   bench/proxy/run.sh [live] [reloads] [propagation] [throughput] [size]     (default: live propagation throughput size)
 # Needs nginx-light + libnginx-mod-http-lua + lua-cjson and wrk; uses ports 20630–20659 on 127.0.0.1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -98,6 +98,9 @@ public record ConfigModel(
         Set<String> siteIds = new LinkedHashSet<>();
         Map<String, Boolean> listens = new TreeMap<>();
         listens.put(settings.listen(settings.httpPort()), false);
+        if (settings.httpsAlwaysOn()) {
+            listens.put(settings.listen(settings.httpsPort()), true); // the first TLS site is then no reload
+        }
         ObjectNode routes = JsonNodeFactory.instance.objectNode();
         ObjectNode listeners = routes.putObject("listeners");
         ArrayNode sites = routes.putArray("sites");

@@ -22,6 +22,11 @@ public @interface NginxConfiguration {
     @AttributeDefinition(description = "port of TLS listeners whose port the spec leaves to the agent")
     int httpsPort() default 443;
 
+    @AttributeDefinition(
+            description =
+                    "bind the HTTPS port even while no TLS site uses it, so that the first TLS site needs no nginx reload")
+    boolean httpsAlwaysOn() default false;
+
     @AttributeDefinition(description = "address the proxy listens on (an IPv4 literal, or * for all)")
     String listenAddress() default "0.0.0.0";
 

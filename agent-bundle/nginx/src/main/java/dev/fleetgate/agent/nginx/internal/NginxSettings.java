@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  *
  * @param workDir working directory: {@code conf -> conf.<n>} (the live generation), {@code logs/}, {@code tmp/},
  *                {@code nginx.pid}, {@code state.json}
+ * @param httpsAlwaysOn the HTTPS port has a TLS listener even while no TLS site uses it, so that the first TLS
+ *                site is a dynamic change, not a reload (an unknown SNI name gets no handshake there)
  */
 public record NginxSettings(
         String nginxBinary,
@@ -26,7 +28,8 @@ public record NginxSettings(
         int healthCheckThreads,
         long accessLogMaxBytes,
         long accessLogPollMillis,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        boolean httpsAlwaysOn) {
 
     private static final Pattern SIZE = Pattern.compile("[1-9][0-9]{0,5}[km]?");
     private static final Pattern WORKERS = Pattern.compile("auto|[1-9][0-9]{0,3}");
@@ -87,7 +90,8 @@ public record NginxSettings(
                 healthCheckThreads,
                 accessLogMaxBytes,
                 accessLogPollMillis,
-                List.of());
+                List.of(),
+                false);
     }
 
     /** @return the same settings trusting these proxies' X-Forwarded-For */
@@ -107,7 +111,8 @@ public record NginxSettings(
                 healthCheckThreads,
                 accessLogMaxBytes,
                 accessLogPollMillis,
-                proxies);
+                proxies,
+                httpsAlwaysOn);
     }
 
     private static void checkProxy(String entry) {
@@ -127,6 +132,42 @@ public record NginxSettings(
         if (!ok) {
             throw new IllegalArgumentException("trustedProxies: not an address or CIDR block: " + entry);
         }
+    }
+
+    /** The settings without trusted proxies, {@code httpsAlwaysOn} as given. */
+    public NginxSettings(
+            String nginxBinary,
+            int httpPort,
+            int httpsPort,
+            String listenAddress,
+            int adminPort,
+            Path workDir,
+            String workerProcesses,
+            int workerConnections,
+            List<String> luaModules,
+            String luaPackagePath,
+            String peersDictSize,
+            int healthCheckThreads,
+            long accessLogMaxBytes,
+            long accessLogPollMillis,
+            boolean httpsAlwaysOn) {
+        this(
+                nginxBinary,
+                httpPort,
+                httpsPort,
+                listenAddress,
+                adminPort,
+                workDir,
+                workerProcesses,
+                workerConnections,
+                luaModules,
+                luaPackagePath,
+                peersDictSize,
+                healthCheckThreads,
+                accessLogMaxBytes,
+                accessLogPollMillis,
+                List.of(),
+                httpsAlwaysOn);
     }
 
     /**
@@ -158,7 +199,8 @@ public record NginxSettings(
                 Arrays.stream(config.trustedProxies().split(","))
                         .map(String::trim)
                         .filter(x -> !x.isEmpty())
-                        .toList());
+                        .toList(),
+                config.httpsAlwaysOn());
     }
 
     /** @return nginx's own configuration file: the live generation, reached through the {@code conf} link */

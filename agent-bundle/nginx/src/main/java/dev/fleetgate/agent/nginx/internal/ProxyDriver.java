@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -30,6 +32,10 @@ public final class ProxyDriver implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ProxyDriver.class.getName());
     private static final long LOAD_TIMEOUT_MS = 10_000;
     private static final long FIRST_CHECK_WAIT_MS = 3_000;
+    /** Default bound of the reload drain: how long clients get to cycle their kept-alive connections. */
+    public static final long DRAIN_MS = 300;
+
+    private static final Pattern WAITING = Pattern.compile("Waiting: (\\d+)");
 
     private final NginxSettings settings;
     private final NginxProcess nginx;
@@ -51,6 +57,8 @@ public final class ProxyDriver implements AutoCloseable {
     private volatile Instant appliedAt;
     private String liveRoutes;
     private volatile boolean holdsRequests;
+    private volatile long drainMillis = DRAIN_MS;
+    private boolean drainLeftOn;
 
     public ProxyDriver(NginxSettings settings, Runnable statusChanged) {
         this(settings, statusChanged, HealthChecker::httpGet);
@@ -107,6 +115,9 @@ public final class ProxyDriver implements AutoCloseable {
             } catch (IOException e) {
                 // an older generation without /check: health starts over
             }
+            if (Files.exists(settings.adminSocket())) {
+                endDrain(); // an agent that stopped during a reload drain left it on
+            }
         }
         liveFiles = store.current().isPresent() ? store.read(store.current().get()) : null;
         Path routesFile = settings.workDir().resolve(ConfigModel.ROUTES_FILE);
@@ -161,6 +172,9 @@ public final class ProxyDriver implements AutoCloseable {
                 startNginx(store.current().get().getFileName().toString());
                 pid = nginx.pid();
             }
+            if (pid.isPresent() && drainLeftOn) {
+                endDrain();
+            }
             if (pid.isPresent() && (pid.get() != pushedPid || peers.dirty())) {
                 peers.push(true);
                 pushedPid = pid.get();
@@ -194,6 +208,7 @@ public final class ProxyDriver implements AutoCloseable {
         boolean swapped = false;
         boolean peersChanged = false;
         boolean routesChanged = false;
+        boolean draining = false;
         try {
             long t0 = System.nanoTime();
             ConfigModel model = ConfigModel.build(spec, settings, gen.toString(), socket, name);
@@ -204,6 +219,9 @@ public final class ProxyDriver implements AutoCloseable {
             }
             store.write(gen, files);
             long t1 = System.nanoTime();
+            // the reload drain starts now: nginx -t and the pushes below take part of its time
+            draining = nginx.running() && startDrain();
+            long drainStart = System.nanoTime();
             NginxProcess.Result test = nginx.test(gen.resolve("nginx.conf"));
             long t2 = System.nanoTime();
             if (!test.ok()) {
@@ -230,6 +248,7 @@ public final class ProxyDriver implements AutoCloseable {
             store.activate(gen);
             swapped = true;
             if (running) {
+                long drained = draining ? awaitDrained(drainStart) : 0;
                 long errorLogOffset = size(settings.errorLog());
                 Set<Long> oldWorkers = nginx.workers();
                 NginxProcess.Result reload = nginx.reload(settings.confFile());
@@ -246,6 +265,11 @@ public final class ProxyDriver implements AutoCloseable {
                 }
                 reloads++;
                 lastReloadAt = Instant.now();
+                if (draining) {
+                    draining = false;
+                    endDrain();
+                }
+                LOG.log(Level.DEBUG, "reload drain waited {0} ms", String.valueOf(drained / 1_000_000));
             } else {
                 startNginx(name);
             }
@@ -266,6 +290,9 @@ public final class ProxyDriver implements AutoCloseable {
                     ms(t3 == 0 ? 0 : t3 - tReload),
                     ms(t3 == 0 ? 0 : t4 - t3));
         } catch (Exception e) {
+            if (draining) {
+                endDrain();
+            }
             if (swapped && live.isPresent()) {
                 store.activate(live.get());
             }
@@ -339,6 +366,81 @@ public final class ProxyDriver implements AutoCloseable {
                 // the tick pushes again
             }
         }
+    }
+
+    /**
+     * Sets the bound of the reload drain (default {@link #DRAIN_MS}); 0 reloads without draining (benchmarks compare
+     * both).
+     */
+    public void reloadDrainMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("reloadDrainMillis must be >= 0");
+        }
+        drainMillis = millis;
+    }
+
+    /**
+     * Turns the reload drain on ({@code POST /drain}): while it is on, every answer closes its connection
+     * ({@code Connection: close}), so that the old workers hold no idle kept-alive connection when the reload
+     * closes those (a request a client sent on one at that moment would be lost). See {@code fleetgate.lua}.
+     *
+     * @return whether the drain is on (false when it is disabled or the running generation has no {@code /drain})
+     */
+    private boolean startDrain() {
+        if (drainMillis == 0) {
+            return false;
+        }
+        try {
+            AdminClient.Response r = admin.post("/drain", "{\"on\":true}");
+            if (r.status() != 200 && r.status() != 404) {
+                LOG.log(
+                        Level.WARNING,
+                        "nginx refused the reload drain: {0} {1}",
+                        r.status(),
+                        r.body().trim());
+            }
+            return r.status() == 200;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "reload drain not set: {0}", message(e));
+            return false;
+        }
+    }
+
+    /** Ends the drain; when nginx does not answer, the supervision tick ends it. */
+    private void endDrain() {
+        try {
+            AdminClient.Response r = admin.post("/drain", "{\"on\":false}");
+            drainLeftOn = r.status() != 200 && r.status() != 404;
+        } catch (IOException e) {
+            drainLeftOn = true;
+        }
+    }
+
+    /**
+     * Waits until the kept-alive connections have cycled: at most the drain's bound since it started, less when
+     * nginx holds no idle connection ({@code Waiting: 0} in {@code stub_status}) twice in a row, 10 ms apart.
+     *
+     * @return the nanoseconds waited since the drain started
+     */
+    private long awaitDrained(long start) {
+        long deadline = start + drainMillis * 1_000_000;
+        int idleFree = 0;
+        while (System.nanoTime() < deadline) {
+            try {
+                Matcher m = WAITING.matcher(admin.get("/nginx_status").body());
+                idleFree = m.find() && m.group(1).equals("0") ? idleFree + 1 : 0;
+                if (idleFree == 2) {
+                    break;
+                }
+                Thread.sleep(10);
+            } catch (IOException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return System.nanoTime() - start;
     }
 
     /** @return the routing document with its version first (the revision; 0 for the state before any) */

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Concurrent keep-alive clients for tests: each thread sends {@code GET} requests over its own HTTP/1.1
- * connection, one after the other, and counts answers with an expected status and anything else (another status,
+ * connection, one after the other (a new connection after an answer that said {@code Connection: close}), and counts answers with an expected status and anything else (another status,
  * a closed connection, a timeout) as failed, with the reason.
  */
 final class Load implements AutoCloseable {
@@ -64,10 +64,11 @@ final class Load implements AutoCloseable {
                 s.setTcpNoDelay(true);
                 OutputStream out = s.getOutputStream();
                 InputStream in = new BufferedInputStream(s.getInputStream());
-                while (running) {
+                boolean[] close = new boolean[1];
+                while (running && !close[0]) {
                     out.write(request);
                     out.flush();
-                    int status = readResponse(in);
+                    int status = readResponse(in, close);
                     if (status == expectedStatus) {
                         ok.incrementAndGet();
                     } else {
@@ -91,6 +92,14 @@ final class Load implements AutoCloseable {
 
     /** Reads one response (Content-Length or chunked body) and returns its status. */
     static int readResponse(InputStream in) throws IOException {
+        return readResponse(in, new boolean[1]);
+    }
+
+    /**
+     * Reads one response and returns its status; {@code close[0]} tells whether it said {@code Connection: close}
+     * (then, as every HTTP/1.1 client, the caller sends no further request on that connection).
+     */
+    static int readResponse(InputStream in, boolean[] close) throws IOException {
         String statusLine = line(in);
         if (statusLine == null || !statusLine.startsWith("HTTP/1.1 ")) {
             throw new IOException("no response: " + statusLine);
@@ -104,6 +113,8 @@ final class Load implements AutoCloseable {
                 length = Long.parseLong(h.substring(15).trim());
             } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                 chunked = true;
+            } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                close[0] = true;
             }
         }
         if (chunked) {

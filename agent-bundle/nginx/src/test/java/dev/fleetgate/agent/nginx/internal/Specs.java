@@ -17,6 +17,11 @@ final class Specs {
     }
 
     static NginxSettings settings(Path workDir, int httpPort, int adminPort, String workers, String dictSize) {
+        return settings(workDir, httpPort, adminPort, workers, dictSize, false);
+    }
+
+    static NginxSettings settings(
+            Path workDir, int httpPort, int adminPort, String workers, String dictSize, boolean httpsAlwaysOn) {
         return new NginxSettings(
                 "/usr/sbin/nginx",
                 httpPort,
@@ -31,7 +36,8 @@ final class Specs {
                 dictSize,
                 2,
                 0,
-                50);
+                50,
+                httpsAlwaysOn);
     }
 
     /** A spec of one service per entry: {name, domain, port...}. */

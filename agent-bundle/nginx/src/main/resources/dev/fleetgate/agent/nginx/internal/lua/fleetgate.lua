@@ -47,7 +47,7 @@ end
 function _M.init(opts)
     unavailable = opts.unavailable
     _M.firewall_init(opts)
-    if not dict:get("r:v") then
+    if not dict:get("r:doc") then -- (not r:v: a reload drain sets it even without a document)
         restore(opts.routes, _M.set_routes)
     end
     if not dict:get("p:restored") then
@@ -86,8 +86,15 @@ local function build(raw, v)
     return up
 end
 
+-- "v:<name>" per upstream name, made once per worker (no string built per request)
+local vkeys = setmetatable({}, {__index = function(t, name)
+    local key = "v:" .. name
+    t[name] = key
+    return key
+end})
+
 local function upstream(name)
-    local v = dict:get("v:" .. name)
+    local v = dict:get(vkeys[name])
     local c = cache[name]
     if c and c.v == v then
         return c
@@ -208,6 +215,11 @@ function _M.balance(name)
     end
     local tried = ctx.fleetgate_tried
     if tried then
+        if type(tried) == "string" then
+            -- a retry: the first try kept only its peer's key (no table per request)
+            tried = {[tried] = true}
+            ctx.fleetgate_tried = tried
+        end
         local state = balancer.get_last_failure()
         if state == "failed" and ctx.fleetgate_peer then
             failed(ctx.fleetgate_peer)
@@ -231,13 +243,13 @@ function _M.balance(name)
     if #list == 0 then list = #c.primary > 0 and c.primary or c.backup end
     local peer = (pickers[c.method] or round_robin)(list)
     if not tried then
-        tried = {}
-        ctx.fleetgate_tried = tried
+        ctx.fleetgate_tried = peer.key
         -- a peer that just closed a kept-alive connection or left: try another one (or the same once more)
         local more = math_min(c.count, MAX_TRIES) - 1
         balancer.set_more_tries(more > 0 and more or 1)
+    else
+        tried[peer.key] = true
     end
-    tried[peer.key] = true
     ctx.fleetgate_peer = peer
     if c.method == "least_conn" and ctx.fg_lc then
         conns[peer.key] = (conns[peer.key] or 0) + 1
@@ -359,8 +371,10 @@ local VARS = {host = "fg_h_host", ["x-real-ip"] = "fg_h_real_ip", ["x-forwarded-
               ["x-forwarded-proto"] = "fg_h_proto", ["x-forwarded-host"] = "fg_h_xfh",
               connection = "fg_connection", upgrade = "fg_upgrade"}
 
-local rv            -- version of the compiled routes of this worker
+local rv            -- r:v last seen by this worker (changes with the document and with the reload drain flag)
+local rdv           -- version of the document compiled by this worker (r:dv)
 local routes_c      -- compiled routes of this worker
+local draining      -- reload drain (r:drain, see "Reload drain" at the end): answers close their connection
 local certs_c = {}  -- certificate id -> {cert, key} parsed (cdata), for version rv_certs
 local rv_certs
 
@@ -436,12 +450,21 @@ local function compile_rule(r)
     return rule
 end
 
+-- an IPv4-mapped IPv6 address (::ffff:a.b.c.d, a client of a dual-stack listener) is matched by IPv4 rules as
+-- a.b.c.d, as nginx's allow/deny do (and by IPv6 rules as itself)
+local MAPPED = string.rep("\0", 10) .. "\255\255"
+
+local function matches(r, addr)
+    return #addr == r.len and str_sub(addr, 1, r.nbytes) == r.prefix
+            and (not r.mask or band(str_byte(addr, r.nbytes + 1), r.mask) == r.last)
+end
+
 local function allowed(rules)
     local addr = ngx.var.binary_remote_addr
+    local v4 = #addr == 16 and str_sub(addr, 1, 12) == MAPPED and str_sub(addr, 13)
     for i = 1, #rules do
         local r = rules[i]
-        if r.all or (#addr == r.len and str_sub(addr, 1, r.nbytes) == r.prefix
-                and (not r.mask or band(str_byte(addr, r.nbytes + 1), r.mask) == r.last)) then
+        if r.all or matches(r, addr) or (v4 and r.len == 4 and matches(r, v4)) then
             return r.allow
         end
     end
@@ -532,7 +555,11 @@ local function compile_site(s, i, certificates)
     for k = 1, 3 do
         if type(t[k]) ~= "number" or t[k] < 1 then return nil, f .. ".timeouts must be at least 1 s" end
     end
-    site.timeouts = {t[1], t[2], t[3]} -- seconds: ngx.balancer.set_timeouts multiplies by 1000 itself
+    -- seconds: ngx.balancer.set_timeouts multiplies by 1000 itself; the defaults are nginx.conf's proxy_*_timeout
+    -- (5 s, 60 s, 60 s), so that most requests make no set_timeouts call
+    if t[1] ~= 5 or t[2] ~= 60 or t[3] ~= 60 then
+        site.timeouts = {t[1], t[2], t[3]}
+    end
     site.locations = {}
     if type(s.locations) ~= "table" then return nil, f .. ".locations is not an array" end
     for k, l in ipairs(s.locations) do
@@ -702,7 +729,9 @@ function _M.set_routes(raw)
     end
     local set_ok, set_err = dict:set("r:doc", raw)
     if not set_ok then return nil, "shared dict: " .. set_err end
-    dict:set("r:v", dict:incr("gen", 1, 0))
+    local v = dict:incr("gen", 1, 0)
+    dict:set("r:dv", v)
+    dict:set("r:v", v)
     dict:set("r:version", tostring(doc.version))
     return true
 end
@@ -711,6 +740,12 @@ local function routes()
     local v = dict:get("r:v")
     if v ~= rv then
         rv = v
+        draining = dict:get("r:drain") == true
+        local dv = v and (dict:get("r:dv") or v)
+        if dv == rdv then
+            return routes_c -- only the drain flag changed
+        end
+        rdv = dv
         routes_c = nil
         local raw = v and dict:get("r:doc")
         if raw then
@@ -725,8 +760,7 @@ local function routes()
     return routes_c
 end
 
-local function site_of(listener, host)
-    local r = routes()
+local function site_in(r, listener, host)
     local l = r and r.listeners[listener]
     if not l or not host then return nil end
     local site = l.exact[host]
@@ -739,6 +773,10 @@ local function site_of(listener, host)
         if site then return site end
         from = dot + 1
     end
+end
+
+local function site_of(listener, host)
+    return site_in(routes(), listener, host)
 end
 
 local function answer(status, body)
@@ -758,9 +796,13 @@ end
 
 -- access phase of every proxied request; filtered: in the location with the header and body filters
 function _M.route(listener, filtered)
+    local r = routes()
+    if draining and not filtered then
+        return ngx.exec("@fleetgate_drain") -- a reload comes: this answer closes its connection (keepalive_timeout 0)
+    end
     local var = ngx.var
     local host = var.host
-    local site = site_of(listener, host)
+    local site = site_in(r, listener, host)
     if not site then
         return unknown_host()
     end
@@ -966,9 +1008,9 @@ function _M.certificate(listener)
     if not id then
         return ngx.exit(ngx.ERROR) -- unknown name: no handshake (as ssl_reject_handshake)
     end
-    if rv_certs ~= rv then
+    if rv_certs ~= rdv then
         certs_c = {}
-        rv_certs = rv
+        rv_certs = rdv
     end
     local c = certs_c[id]
     if not c then
@@ -1242,6 +1284,33 @@ function _M.wakes()
     ngx.header.content_type = "application/json"
     ngx.say('{"wakes":[' .. table.concat(out, ",") .. ']}')
     return ngx.exit(200)
+end
+
+-- ---- reload drain (module 1) ---------------------------------------------------------------------------
+-- On SIGHUP nginx's old workers close every kept-alive connection they hold idle (ngx_close_idle_connections
+-- sets c->close and calls the keep-alive read handler, which closes without reading): a request a client sent on
+-- one of them at that moment is lost (reset). Before a reload the agent sets "r:drain" (POST /drain {"on": true})
+-- and bumps r:v, so that each worker sees it with the read of r:v it makes per request anyway: while it is set,
+-- route() sends every request to @fleetgate_drain (keepalive_timeout 0): its answer says "Connection: close" and
+-- the connection closes after it, so the clients open new connections, which the still-running old workers accept
+-- and serve. When the kept-alive connections have cycled the agent reloads (the old workers then hold only
+-- connections with a request in progress, whose answers close them, or new ones still waiting for their first
+-- request, which nginx does not count as idle and serves), and clears the flag once the new workers answer.
+function _M.drain()
+    if ngx.req.get_method() ~= "POST" then
+        return reply(405, {error = "POST only"})
+    end
+    ngx.req.read_body()
+    local data = cjson.decode(ngx.req.get_body_data() or "")
+    if type(data) ~= "table" or type(data.on) ~= "boolean" then
+        return reply(400, {error = "expected {\"on\": true|false}"})
+    end
+    if not dict:get("r:dv") and dict:get("r:v") then
+        dict:set("r:dv", dict:get("r:v")) -- a document stored by an older fleetgate.lua: not compiled again
+    end
+    dict:set("r:drain", data.on)
+    dict:set("r:v", dict:incr("gen", 1, 0))
+    return reply(200, {on = data.on})
 end
 
 return _M
