@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,6 +22,7 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.TaskService;
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.api.Threads;
 
 /**
  * Fetches logs from an agent: queues a {@code logs.container} or {@code logs.nginx} task
@@ -63,11 +63,7 @@ public final class LogFetcher {
         this.ttl = ttl.compareTo(wait) < 0 ? wait : ttl;
         this.maxBytes = maxBytes;
         // Answers (mapping, discarding the task, writing the response) run here, not on the task service's threads.
-        this.answers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "fleetgate-logs");
-            t.setDaemon(true);
-            return t;
-        });
+        this.answers = Threads.pool("fleetgate-logs", 4);
     }
 
     @Deactivate

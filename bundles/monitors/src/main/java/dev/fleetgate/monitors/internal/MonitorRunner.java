@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +36,7 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.TaskService;
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
 import dev.fleetgate.monitors.MonitorState;
@@ -132,14 +132,8 @@ public final class MonitorRunner {
         this.events = events;
         this.clock = clock;
         this.ttl = ttl;
-        this.answers = Executors.newFixedThreadPool(2, r -> daemon(r, "fleetgate-monitors"));
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fleetgate-monitors-tick"));
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.answers = Threads.pool("fleetgate-monitors", 2);
+        this.ticker = Threads.scheduler("fleetgate-monitors-tick");
     }
 
     @Deactivate

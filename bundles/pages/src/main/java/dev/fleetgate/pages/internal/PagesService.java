@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -28,6 +27,7 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
 import dev.fleetgate.pages.PageEvents;
@@ -98,11 +98,7 @@ public final class PagesService {
             }
         }
         if (watch) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "fleetgate-pages-maintenance");
-                t.setDaemon(true);
-                return t;
-            });
+            timer = Threads.scheduler("fleetgate-pages-maintenance");
             timer.scheduleWithFixedDelay(this::tick, 15, 15, TimeUnit.SECONDS);
         } else {
             timer = null;
