@@ -148,7 +148,7 @@ public final class LogFetcher {
                     502, "Reading the " + what + " on agent " + agent.name() + " failed: " + cause.getMessage());
         }
         switch (done.status()) {
-            case "SUCCEEDED" -> {
+            case SUCCEEDED -> {
                 LogPage page = LogPage.from(done.result(), defaultStream, q.limit(), 2 * maxBytes);
                 if (page == null) {
                     throw new ApiException(
@@ -158,14 +158,14 @@ public final class LogFetcher {
                 }
                 return page;
             }
-            case "FAILED" -> {
+            case FAILED -> {
                 String error = done.error() == null ? "unknown error" : done.error();
                 if (error.toLowerCase(Locale.ROOT).contains("no such container")) {
                     throw new ApiException(404, error + " (agent " + agent.name() + ")");
                 }
                 throw new ApiException(502, "Agent " + agent.name() + " could not read the " + what + ": " + error);
             }
-            case "EXPIRED" ->
+            case EXPIRED ->
                 throw new ApiException(
                         504,
                         "Agent " + agent.name() + " did not take the " + what + " request before it expired ("

@@ -35,6 +35,7 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.alerts.AlertEvent;
@@ -260,11 +261,11 @@ public final class MonitorRunner {
 
     /** Maps a finished task to a result; empty when the agent did not run it. */
     static Optional<ProbeResult> toResult(String agentId, TaskView done, Throwable failure, Instant now) {
-        if (failure != null || done == null || !done.isDone() || "EXPIRED".equals(done.status())) {
+        if (failure != null || done == null || !done.isDone() || done.status() == TaskStatus.EXPIRED) {
             return Optional.empty();
         }
         Instant at = done.completedAt() == null ? now : done.completedAt();
-        if ("FAILED".equals(done.status())) {
+        if (done.status() == TaskStatus.FAILED) {
             return Optional.of(new ProbeResult(
                     agentId,
                     at,
@@ -471,13 +472,15 @@ public final class MonitorRunner {
         if (!done.isDone()) {
             return new ErrorLog(agent, domain, List.of(), "no answer within " + ERROR_LOG_WAIT.toSeconds() + " s");
         }
-        if (!"SUCCEEDED".equals(done.status())) {
+        if (done.status() != TaskStatus.SUCCEEDED) {
             return new ErrorLog(
                     agent,
                     domain,
                     List.of(),
                     "not read: "
-                            + (done.error() == null ? done.status().toLowerCase(java.util.Locale.ROOT) : done.error()));
+                            + (done.error() == null
+                                    ? done.status().name().toLowerCase(java.util.Locale.ROOT)
+                                    : done.error()));
         }
         List<String> lines = new java.util.ArrayList<>();
         for (JsonNode l : done.result() == null

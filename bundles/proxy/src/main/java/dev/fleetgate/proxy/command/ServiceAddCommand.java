@@ -89,7 +89,7 @@ public class ServiceAddCommand implements Action {
     private List<String> hostAgents() {
         List<String> ids = new ArrayList<>();
         for (AgentInfo a : agents.list()) {
-            if (!AgentInfo.ROLE_EDGE.equals(a.role())) {
+            if (a.role() != AgentInfo.Role.EDGE) {
                 ids.add(a.id());
             }
         }

@@ -63,7 +63,7 @@ public final class AgentChanges implements EventHandler {
     private void recompute() {
         pending.set(false);
         for (AgentInfo agent : agents.list()) {
-            if (AgentInfo.ROLE_EDGE.equals(agent.role())) {
+            if (agent.role() == AgentInfo.Role.EDGE) {
                 desiredState.changed(ProxySpec.SECTION, agent.id());
             }
         }

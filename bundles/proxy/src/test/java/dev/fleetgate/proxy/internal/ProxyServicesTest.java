@@ -38,7 +38,7 @@ class ProxyServicesTest {
     private final AgentDirectory agents = new AgentDirectory() {
         @Override
         public List<AgentInfo> list() {
-            return List.of(SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.ROLE_HOST, null));
+            return List.of(SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.Role.HOST, null));
         }
 
         @Override
