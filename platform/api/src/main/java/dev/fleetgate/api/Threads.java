@@ -1,9 +1,11 @@
 package dev.fleetgate.api;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The executors of a module's background work: daemon threads with a name of the module's (so a stopping
@@ -26,6 +28,16 @@ public final class Threads {
     /** One daemon thread named {@code name} running scheduled (and immediate) work in order. */
     public static ScheduledExecutorService scheduler(String name) {
         return Executors.newSingleThreadScheduledExecutor(daemon(name));
+    }
+
+    /**
+     * One daemon thread named {@code name} running {@code task} every {@code period} (with a fixed delay between
+     * the end of a run and the next), the first time after one period: a module's periodic maintenance.
+     */
+    public static ScheduledExecutorService every(String name, Duration period, Runnable task) {
+        ScheduledExecutorService timer = scheduler(name);
+        timer.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        return timer;
     }
 
     /** One daemon thread named {@code name} running work in order. */

@@ -36,6 +36,22 @@ class ThreadsTest {
     }
 
     @Test
+    void everyRunsTheTaskAgainAfterEachPeriod() throws Exception {
+        java.util.concurrent.CountDownLatch runs = new java.util.concurrent.CountDownLatch(3);
+        java.util.List<Thread> on = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ScheduledExecutorService timer = Threads.every("t-every", java.time.Duration.ofMillis(10), () -> {
+            on.add(Thread.currentThread());
+            runs.countDown();
+        });
+        try {
+            assertTrue(runs.await(30, TimeUnit.SECONDS), "three runs");
+            assertDaemonNamed("t-every", on.get(0));
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
     void aFactoryMakesUnstartedDaemonThreads() {
         Thread t = Threads.daemon("t-factory").newThread(() -> {});
         assertDaemonNamed("t-factory", t);

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -93,12 +92,7 @@ public final class FirewallService {
         this.agents = agents;
         this.clock = clock;
         this.settings = store.settings().map(FirewallService::read).orElseGet(Settings::defaults);
-        if (purge) {
-            timer = Threads.scheduler("fleetgate-firewall-expiry");
-            timer.scheduleWithFixedDelay(this::purge, 15, 15, TimeUnit.SECONDS);
-        } else {
-            timer = null;
-        }
+        this.timer = purge ? Threads.every("fleetgate-firewall-expiry", Duration.ofSeconds(15), this::purge) : null;
     }
 
     @Deactivate

@@ -1,6 +1,7 @@
 package dev.fleetgate.pages.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -97,12 +97,7 @@ public final class PagesService {
                 }
             }
         }
-        if (watch) {
-            timer = Threads.scheduler("fleetgate-pages-maintenance");
-            timer.scheduleWithFixedDelay(this::tick, 15, 15, TimeUnit.SECONDS);
-        } else {
-            timer = null;
-        }
+        this.timer = watch ? Threads.every("fleetgate-pages-maintenance", Duration.ofSeconds(15), this::tick) : null;
     }
 
     @Deactivate
