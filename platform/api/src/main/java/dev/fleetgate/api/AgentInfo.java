@@ -8,7 +8,7 @@ import java.time.Instant;
  * @param id         stable id (UUID text)
  * @param name       operator-given name, unique
  * @param hostname   the host's name as the agent reported it
- * @param role       {@code host} (default) or {@code edge}
+ * @param role       host (default) or edge
  * @param status     ONLINE or OFFLINE, from the last sync
  * @param lastSeenAt the last sync, or null if never
  * @param version    the agent's software version
@@ -18,7 +18,7 @@ public record AgentInfo(
         String id,
         String name,
         String hostname,
-        String role,
+        Role role,
         Status status,
         Instant lastSeenAt,
         String version,
@@ -30,6 +30,33 @@ public record AgentInfo(
         OFFLINE
     }
 
-    public static final String ROLE_HOST = "host";
-    public static final String ROLE_EDGE = "edge";
+    /**
+     * What an agent's proxy serves: a host runs services, an edge (a front proxy) also routes to the services
+     * placed on other agents. Named by {@link #value()} in the agents' enrolment, the REST API and the database.
+     */
+    public enum Role {
+        HOST("host"),
+        EDGE("edge");
+
+        private final String value;
+
+        Role(String value) {
+            this.value = value;
+        }
+
+        /** @return the lower-case name: {@code host} or {@code edge} */
+        public String value() {
+            return value;
+        }
+
+        /** @return the role whose {@link #value()} is exactly {@code text}, empty for anything else (null too) */
+        public static java.util.Optional<Role> parse(String text) {
+            for (Role r : values()) {
+                if (r.value.equals(text)) {
+                    return java.util.Optional.of(r);
+                }
+            }
+            return java.util.Optional.empty();
+        }
+    }
 }

@@ -34,12 +34,19 @@ public interface DesiredStateService {
      */
     record SectionState(long desiredRevision, long appliedRevision, long failedRevision, String error) {
 
-        /** @return APPLIED, PENDING or FAILED */
-        public String phase() {
+        /** @return whether the agent applied the desired revision, failed it, or has yet to report */
+        public Phase phase() {
             if (appliedRevision >= desiredRevision) {
-                return "APPLIED";
+                return Phase.APPLIED;
             }
-            return failedRevision >= desiredRevision ? "FAILED" : "PENDING";
+            return failedRevision >= desiredRevision ? Phase.FAILED : Phase.PENDING;
+        }
+
+        /** Where a section stands on an agent, by the same names in the REST API. */
+        public enum Phase {
+            APPLIED,
+            PENDING,
+            FAILED
         }
     }
 }

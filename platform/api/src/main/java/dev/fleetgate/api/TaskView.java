@@ -7,14 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * A task and where it stands.
  *
- * @param status PENDING, DELIVERED, SUCCEEDED, FAILED or EXPIRED
+ * @param status where it stands (its name on the wire: PENDING, DELIVERED, SUCCEEDED, FAILED or EXPIRED)
  */
 public record TaskView(
         String id,
         String agentId,
         String type,
         JsonNode payload,
-        String status,
+        TaskStatus status,
         JsonNode result,
         String error,
         int attempts,
@@ -24,6 +24,6 @@ public record TaskView(
         Instant expiresAt) {
 
     public boolean isDone() {
-        return "SUCCEEDED".equals(status) || "FAILED".equals(status) || "EXPIRED".equals(status);
+        return status.done();
     }
 }

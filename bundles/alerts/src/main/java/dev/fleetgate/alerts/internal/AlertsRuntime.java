@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.alerts.NotificationChannel;
 import dev.fleetgate.api.Backoff;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.api.alerts.AlertTopics;
 import dev.fleetgate.security.SecretBox;
@@ -78,8 +78,8 @@ public final class AlertsRuntime implements EventHandler {
                                 Duration.ofSeconds(config.retryInitialSeconds()),
                                 Duration.ofSeconds(config.retryMaxSeconds())),
                         config.webBaseUrl()));
-        this.engineThread = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "fleetgate-alerts-engine"));
-        this.sendThread = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "fleetgate-alerts-send"));
+        this.engineThread = Threads.scheduler("fleetgate-alerts-engine");
+        this.sendThread = Threads.scheduler("fleetgate-alerts-send");
         engineThread.scheduleWithFixedDelay(
                 this::evaluate,
                 config.evaluationIntervalSeconds(),
@@ -87,12 +87,6 @@ public final class AlertsRuntime implements EventHandler {
                 TimeUnit.SECONDS);
         sendThread.scheduleWithFixedDelay(
                 this::send, config.dispatchIntervalMillis(), config.dispatchIntervalMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static Thread thread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     @Deactivate

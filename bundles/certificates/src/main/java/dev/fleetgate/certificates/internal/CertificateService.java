@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +38,7 @@ import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.Backoff;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
 import dev.fleetgate.certificates.CertificateState;
@@ -140,11 +140,7 @@ public final class CertificateService implements CertificateEvents, OcspRefreshe
             server.saveAccount(config.email(), false);
         }
         if (config.schedulerEnabled()) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "fleetgate-certificates");
-                t.setDaemon(true);
-                return t;
-            });
+            scheduler = Threads.scheduler("fleetgate-certificates");
             scheduler.scheduleWithFixedDelay(this::tick, 1, config.tickSeconds(), TimeUnit.SECONDS);
         } else {
             scheduler = null;

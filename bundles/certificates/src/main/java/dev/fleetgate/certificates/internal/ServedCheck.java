@@ -13,6 +13,7 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.proxy.ProxySpec;
 import dev.fleetgate.proxy.ServiceDirectory;
@@ -74,7 +75,7 @@ final class ServedCheck {
         List<String> out = new ArrayList<>(svc.agentIds());
         if (!svc.agentIds().isEmpty()) {
             for (AgentInfo a : agents.list()) {
-                if (AgentInfo.ROLE_EDGE.equals(a.role()) && !out.contains(a.id())) {
+                if (a.role() == AgentInfo.Role.EDGE && !out.contains(a.id())) {
                     out.add(a.id());
                 }
             }
@@ -97,7 +98,7 @@ final class ServedCheck {
                 continue;
             }
             DesiredStateService.SectionState s = desired.state(agentId).get(ProxySpec.SECTION);
-            if (s == null || !"APPLIED".equals(s.phase())) {
+            if (s == null || s.phase() != DesiredStateService.SectionState.Phase.APPLIED) {
                 return; // not deployed everywhere yet
             }
             online.add(agentId);
@@ -110,7 +111,7 @@ final class ServedCheck {
                     JsonNodeFactory.instance.objectNode().put("serverName", name),
                     Duration.ofSeconds(30));
             Optional<TaskView> done = tasks.await(t.id(), Duration.ofSeconds(15));
-            if (done.isEmpty() || !"SUCCEEDED".equals(done.get().status())) {
+            if (done.isEmpty() || done.get().status() != TaskStatus.SUCCEEDED) {
                 differences.add(
                         "agent " + agentId + ": " + done.map(TaskView::error).orElse("no answer"));
             } else if (!String.valueOf(c.serial())

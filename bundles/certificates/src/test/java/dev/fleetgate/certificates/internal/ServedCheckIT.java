@@ -27,6 +27,7 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateService;
 import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.persistence.testing.TestDatabase;
 import dev.fleetgate.proxy.ServiceDirectory;
@@ -52,7 +53,7 @@ class ServedCheckIT {
         }
     }
 
-    private static AgentInfo agent(String id, String role, AgentInfo.Status status) {
+    private static AgentInfo agent(String id, AgentInfo.Role role, AgentInfo.Status status) {
         return new AgentInfo(id, id, id + ".host", role, status, Instant.now(), "0.1.0", "127.0.0.1");
     }
 
@@ -71,7 +72,7 @@ class ServedCheckIT {
                     agentId,
                     type,
                     payload,
-                    "SUCCEEDED",
+                    TaskStatus.SUCCEEDED,
                     JsonNodeFactory.instance.objectNode().put("serial", serials.getOrDefault(agentId, "none")),
                     null,
                     1,
@@ -102,10 +103,10 @@ class ServedCheckIT {
     @Test
     void edgeAgentsAreCheckedBesideTheServicesOwnAgents() throws Exception {
         List<AgentInfo> agents = List.of(
-                agent("host-1", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE),
-                agent("host-2", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE),
-                agent("edge-1", AgentInfo.ROLE_EDGE, AgentInfo.Status.ONLINE),
-                agent("edge-2", AgentInfo.ROLE_EDGE, AgentInfo.Status.OFFLINE));
+                agent("host-1", AgentInfo.Role.HOST, AgentInfo.Status.ONLINE),
+                agent("host-2", AgentInfo.Role.HOST, AgentInfo.Status.ONLINE),
+                agent("edge-1", AgentInfo.Role.EDGE, AgentInfo.Status.ONLINE),
+                agent("edge-2", AgentInfo.Role.EDGE, AgentInfo.Status.OFFLINE));
         AgentDirectory directory = new AgentDirectory() {
             @Override
             public List<AgentInfo> list() {

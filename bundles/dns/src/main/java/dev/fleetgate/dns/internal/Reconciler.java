@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +35,7 @@ import org.slf4j.LoggerFactory;
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.Backoff;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.proxy.ServiceDirectory;
 import dev.fleetgate.security.SecretBox;
@@ -117,11 +117,7 @@ public final class Reconciler implements EventHandler {
         this.agents = agents;
         this.lookup = lookup;
         this.debounceMillis = debounceMillis;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleetgate-dns");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Threads.scheduler("fleetgate-dns");
         agents.get().forEach(a -> agentKeys.put(a.id(), key(a)));
         if (resyncSeconds > 0) {
             executor.scheduleWithFixedDelay(this::trigger, resyncSeconds, resyncSeconds, TimeUnit.SECONDS);

@@ -71,7 +71,7 @@ public final class RecordPlanner {
         List<AgentInfo> edges = new ArrayList<>();
         for (AgentInfo a : agents) {
             byId.put(a.id(), a);
-            if (AgentInfo.ROLE_EDGE.equals(a.role())) {
+            if (a.role() == AgentInfo.Role.EDGE) {
                 edges.add(a);
             }
         }

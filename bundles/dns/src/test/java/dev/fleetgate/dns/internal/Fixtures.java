@@ -43,7 +43,7 @@ final class Fixtures {
         return new AesGcmSecretBox(key);
     }
 
-    static AgentInfo agent(String id, String role, AgentInfo.Status status, String address) {
+    static AgentInfo agent(String id, AgentInfo.Role role, AgentInfo.Status status, String address) {
         return new AgentInfo(
                 id,
                 "agent-" + id.substring(0, 4),

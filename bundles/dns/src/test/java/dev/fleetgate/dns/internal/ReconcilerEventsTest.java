@@ -21,7 +21,7 @@ class ReconcilerEventsTest {
     private static final String B = "b2000000-0000-0000-0000-000000000002";
 
     private final List<AgentInfo> agents = new CopyOnWriteArrayList<>(
-            List.of(Fixtures.agent(A, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "127.0.0.11")));
+            List.of(Fixtures.agent(A, AgentInfo.Role.HOST, AgentInfo.Status.ONLINE, "127.0.0.11")));
     // No engine: the debounce is far longer than the test, so no pass ever runs.
     private final Reconciler reconciler = Reconciler.of(null, () -> List.copyOf(agents), 600_000);
 
@@ -34,7 +34,7 @@ class ReconcilerEventsTest {
         return new Event(topic, Map.of("agentId", agentId, "status", "ONLINE"));
     }
 
-    private void replace(String id, String role, AgentInfo.Status status, String address) {
+    private void replace(String id, AgentInfo.Role role, AgentInfo.Status status, String address) {
         agents.removeIf(a -> a.id().equals(id));
         agents.add(Fixtures.agent(id, role, status, address));
     }
@@ -47,18 +47,18 @@ class ReconcilerEventsTest {
 
     @Test
     void aNewAddressStatusOrRoleOfThatAgentCounts() {
-        replace(A, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "127.0.0.12");
+        replace(A, AgentInfo.Role.HOST, AgentInfo.Status.ONLINE, "127.0.0.12");
         assertFalse(reconciler.agentEventChangesNothing(event(Topics.AGENT_REPORT, A)));
         assertTrue(reconciler.agentEventChangesNothing(event(Topics.AGENT_REPORT, A)), "seen once, then unchanged");
-        replace(A, AgentInfo.ROLE_HOST, AgentInfo.Status.OFFLINE, "127.0.0.12");
+        replace(A, AgentInfo.Role.HOST, AgentInfo.Status.OFFLINE, "127.0.0.12");
         assertFalse(reconciler.agentEventChangesNothing(event(Topics.AGENT_STATUS, A)));
-        replace(A, AgentInfo.ROLE_EDGE, AgentInfo.Status.OFFLINE, "127.0.0.12");
+        replace(A, AgentInfo.Role.EDGE, AgentInfo.Status.OFFLINE, "127.0.0.12");
         assertFalse(reconciler.agentEventChangesNothing(event(Topics.AGENT_STATUS, A)));
     }
 
     @Test
     void aNewOrRemovedAgentCounts() {
-        replace(B, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "127.0.0.13");
+        replace(B, AgentInfo.Role.HOST, AgentInfo.Status.ONLINE, "127.0.0.13");
         assertFalse(reconciler.agentEventChangesNothing(event(Topics.AGENT_REPORT, B)));
         agents.removeIf(a -> a.id().equals(A));
         assertFalse(reconciler.agentEventChangesNothing(event(Topics.AGENT_STATUS, A)));

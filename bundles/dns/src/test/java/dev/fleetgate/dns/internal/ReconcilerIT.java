@@ -99,9 +99,9 @@ class ReconcilerIT {
                 RecordPlanner.Options.DEFAULT,
                 Clock.systemUTC());
         reconciler = Reconciler.of(engine, () -> new ArrayList<>(AGENTS), 20);
-        AGENTS.add(Fixtures.agent(A1, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "127.0.0.11"));
-        AGENTS.add(Fixtures.agent(A2, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "127.0.0.12"));
-        AGENTS.add(Fixtures.agent(A3, AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "::1"));
+        AGENTS.add(Fixtures.agent(A1, AgentInfo.Role.HOST, AgentInfo.Status.ONLINE, "127.0.0.11"));
+        AGENTS.add(Fixtures.agent(A2, AgentInfo.Role.HOST, AgentInfo.Status.ONLINE, "127.0.0.12"));
+        AGENTS.add(Fixtures.agent(A3, AgentInfo.Role.HOST, AgentInfo.Status.ONLINE, "::1"));
     }
 
     @AfterAll
@@ -226,7 +226,7 @@ class ReconcilerIT {
     @Order(5)
     void edgeAgentsFrontEveryService() throws Exception {
         String edge = "e0000000-0000-0000-0000-00000000000e";
-        AGENTS.add(Fixtures.agent(edge, AgentInfo.ROLE_EDGE, AgentInfo.Status.ONLINE, "127.0.0.99"));
+        AGENTS.add(Fixtures.agent(edge, AgentInfo.Role.EDGE, AgentInfo.Status.ONLINE, "127.0.0.99"));
         changed(Topics.AGENT_REPORT);
         bind.await("shop.example.test", "A", List.of("127.0.0.99"));
         bind.await("shop.example.test", "AAAA", List.of());
@@ -240,7 +240,7 @@ class ReconcilerIT {
     @Order(6)
     void existingRecordsAreAdoptedNeverDeleted() throws Exception {
         AGENTS.add(Fixtures.agent(
-                "a4000000-0000-0000-0000-000000000004", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, "192.0.2.10"));
+                "a4000000-0000-0000-0000-000000000004", AgentInfo.Role.HOST, AgentInfo.Status.ONLINE, "192.0.2.10"));
         SERVICES.put(Fixtures.service(
                 MANUAL, "manual", List.of("manual.example.test"), List.of("a4000000-0000-0000-0000-000000000004")));
         changed(ServiceDirectory.TOPIC_CHANGED);

@@ -28,7 +28,7 @@ class RecordPlannerTest {
     private static final UUID SID = UUID.fromString(S1);
 
     private static AgentInfo host(String id, AgentInfo.Status status, String address) {
-        return Fixtures.agent(id, AgentInfo.ROLE_HOST, status, address);
+        return Fixtures.agent(id, AgentInfo.Role.HOST, status, address);
     }
 
     private static ServiceInfo svc(List<String> domains, String... agents) {
@@ -89,7 +89,7 @@ class RecordPlannerTest {
         String edge = "e0000000-0000-0000-0000-00000000000e";
         List<AgentInfo> agents = List.of(
                 host(A1, AgentInfo.Status.ONLINE, "127.0.0.1"),
-                Fixtures.agent(edge, AgentInfo.ROLE_EDGE, AgentInfo.Status.ONLINE, "203.0.113.5"));
+                Fixtures.agent(edge, AgentInfo.Role.EDGE, AgentInfo.Status.ONLINE, "203.0.113.5"));
         assertEquals(List.of("203.0.113.5"), values(desired(List.of(svc(List.of("shop.example.test"), A1)), agents)));
         assertEquals(
                 List.of("127.0.0.1"),

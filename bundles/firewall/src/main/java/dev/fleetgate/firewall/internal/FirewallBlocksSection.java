@@ -1,8 +1,5 @@
 package dev.fleetgate.firewall.internal;
 
-import java.util.List;
-import java.util.Map;
-
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -11,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
 
 /**
@@ -22,7 +18,7 @@ import dev.fleetgate.api.DesiredStateContributor;
 @Component(
         service = DesiredStateContributor.class,
         property = DesiredStateContributor.SECTION + "=" + FirewallService.BLOCKS_SECTION)
-public final class FirewallBlocksSection implements DesiredStateContributor {
+public final class FirewallBlocksSection extends FleetWideSection {
     private final FirewallService firewall;
 
     @Activate
@@ -31,12 +27,7 @@ public final class FirewallBlocksSection implements DesiredStateContributor {
     }
 
     @Override
-    public JsonNode compute(AgentInfo agent) {
-        return computeAll(List.of(agent)).get(agent.id());
-    }
-
-    @Override
-    public Map<String, JsonNode> computeAll(List<AgentInfo> agents) {
+    JsonNode body() {
         ObjectNode body = FirewallService.JSON.createObjectNode();
         ArrayNode blocks = body.putArray("blocks");
         for (FirewallStore.Block b : firewall.blocks()) {
@@ -51,6 +42,6 @@ public final class FirewallBlocksSection implements DesiredStateContributor {
             o.put("action", b.action());
             o.put("expiresAt", b.expiresAt().getEpochSecond());
         }
-        return FirewallSection.everyAgent(agents, body);
+        return body;
     }
 }

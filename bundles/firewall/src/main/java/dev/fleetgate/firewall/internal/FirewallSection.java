@@ -1,8 +1,5 @@
 package dev.fleetgate.firewall.internal;
 
-import java.util.List;
-import java.util.Map;
-
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -11,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
 
 /**
@@ -22,7 +18,7 @@ import dev.fleetgate.api.DesiredStateContributor;
 @Component(
         service = DesiredStateContributor.class,
         property = DesiredStateContributor.SECTION + "=" + FirewallService.SECTION)
-public final class FirewallSection implements DesiredStateContributor {
+public final class FirewallSection extends FleetWideSection {
     private final FirewallService firewall;
 
     @Activate
@@ -31,25 +27,12 @@ public final class FirewallSection implements DesiredStateContributor {
     }
 
     @Override
-    public JsonNode compute(AgentInfo agent) {
-        return computeAll(List.of(agent)).get(agent.id());
-    }
-
-    @Override
-    public Map<String, JsonNode> computeAll(List<AgentInfo> agents) {
+    JsonNode body() {
         ObjectNode body = FirewallService.JSON.createObjectNode();
         body.set(
                 "settings", FirewallService.JSON.valueToTree(firewall.settings().toMap()));
         ArrayNode never = body.putArray("neverBlock");
         firewall.neverBlock().forEach(never::add);
-        return everyAgent(agents, body);
-    }
-
-    static Map<String, JsonNode> everyAgent(List<AgentInfo> agents, JsonNode body) {
-        Map<String, JsonNode> out = new java.util.HashMap<>();
-        for (AgentInfo a : agents) {
-            out.put(a.id(), body);
-        }
-        return out;
+        return body;
     }
 }

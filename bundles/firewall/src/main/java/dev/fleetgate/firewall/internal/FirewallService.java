@@ -16,9 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,6 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
 import dev.fleetgate.firewall.FirewallEvents;
@@ -93,16 +92,7 @@ public final class FirewallService {
         this.agents = agents;
         this.clock = clock;
         this.settings = store.settings().map(FirewallService::read).orElseGet(Settings::defaults);
-        if (purge) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "fleetgate-firewall-expiry");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleWithFixedDelay(this::purge, 15, 15, TimeUnit.SECONDS);
-        } else {
-            timer = null;
-        }
+        this.timer = purge ? Threads.every("fleetgate-firewall-expiry", Duration.ofSeconds(15), this::purge) : null;
     }
 
     @Deactivate

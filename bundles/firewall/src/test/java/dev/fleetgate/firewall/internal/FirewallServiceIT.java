@@ -123,7 +123,7 @@ class FirewallServiceIT {
         firewall.block("198.51.100.1", null, 60, "flood", "limit", false, "shadow", null);
         firewall.block("198.51.100.2", null, 60, "manual", "block", true, "real", null);
         assertEquals(2, firewall.blocks().size());
-        AgentInfo agent = new AgentInfo("a1", "n", "h", "host", AgentInfo.Status.ONLINE, null, "1", null);
+        AgentInfo agent = new AgentInfo("a1", "n", "h", AgentInfo.Role.HOST, AgentInfo.Status.ONLINE, null, "1", null);
         JsonNode section = new FirewallBlocksSection(firewall).compute(agent);
         assertEquals(1, section.path("blocks").size());
         assertEquals("198.51.100.2", section.path("blocks").get(0).path("ip").asText());

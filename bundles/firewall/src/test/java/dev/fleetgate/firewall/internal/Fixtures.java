@@ -74,7 +74,7 @@ public final class Fixtures {
             @Override
             public List<AgentInfo> list() {
                 return List.of(new AgentInfo(
-                        "a1", "edge", "edge", AgentInfo.ROLE_EDGE, AgentInfo.Status.ONLINE, null, "1", "192.0.2.50"));
+                        "a1", "edge", "edge", AgentInfo.Role.EDGE, AgentInfo.Status.ONLINE, null, "1", "192.0.2.50"));
             }
 
             @Override

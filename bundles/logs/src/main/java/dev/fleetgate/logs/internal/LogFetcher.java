@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,6 +22,7 @@ import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.TaskService;
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.api.Threads;
 
 /**
  * Fetches logs from an agent: queues a {@code logs.container} or {@code logs.nginx} task
@@ -63,11 +63,7 @@ public final class LogFetcher {
         this.ttl = ttl.compareTo(wait) < 0 ? wait : ttl;
         this.maxBytes = maxBytes;
         // Answers (mapping, discarding the task, writing the response) run here, not on the task service's threads.
-        this.answers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "fleetgate-logs");
-            t.setDaemon(true);
-            return t;
-        });
+        this.answers = Threads.pool("fleetgate-logs", 4);
     }
 
     @Deactivate
@@ -152,7 +148,7 @@ public final class LogFetcher {
                     502, "Reading the " + what + " on agent " + agent.name() + " failed: " + cause.getMessage());
         }
         switch (done.status()) {
-            case "SUCCEEDED" -> {
+            case SUCCEEDED -> {
                 LogPage page = LogPage.from(done.result(), defaultStream, q.limit(), 2 * maxBytes);
                 if (page == null) {
                     throw new ApiException(
@@ -162,14 +158,14 @@ public final class LogFetcher {
                 }
                 return page;
             }
-            case "FAILED" -> {
+            case FAILED -> {
                 String error = done.error() == null ? "unknown error" : done.error();
                 if (error.toLowerCase(Locale.ROOT).contains("no such container")) {
                     throw new ApiException(404, error + " (agent " + agent.name() + ")");
                 }
                 throw new ApiException(502, "Agent " + agent.name() + " could not read the " + what + ": " + error);
             }
-            case "EXPIRED" ->
+            case EXPIRED ->
                 throw new ApiException(
                         504,
                         "Agent " + agent.name() + " did not take the " + what + " request before it expired ("

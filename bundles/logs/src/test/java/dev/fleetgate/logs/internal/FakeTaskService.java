@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 
 /** A task service the test answers by hand: as an agent would, or not at all. */
@@ -32,7 +33,7 @@ public final class FakeTaskService implements TaskService {
                 agentId,
                 type,
                 payload,
-                "PENDING",
+                TaskStatus.PENDING,
                 null,
                 null,
                 0,
@@ -74,7 +75,7 @@ public final class FakeTaskService implements TaskService {
                         t.agentId(),
                         t.type(),
                         t.payload(),
-                        status,
+                        TaskStatus.valueOf(status),
                         result,
                         error,
                         1,
@@ -93,7 +94,7 @@ public final class FakeTaskService implements TaskService {
                         t.agentId(),
                         t.type(),
                         t.payload(),
-                        "DELIVERED",
+                        TaskStatus.DELIVERED,
                         null,
                         null,
                         1,

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +20,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.persistence.Database;
 import dev.fleetgate.persistence.Jdbc;
 import dev.fleetgate.persistence.SchemaMigrator;
@@ -92,11 +92,7 @@ public final class MetricsStorage {
         });
         lastLatestRefresh = clock.millis() - settings.latestMaxAgeSeconds() * 1000L;
         if (schedule) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "fleetgate-metrics-maintenance");
-                t.setDaemon(true);
-                return t;
-            });
+            timer = Threads.scheduler("fleetgate-metrics-maintenance");
             int every = settings.maintenanceIntervalSeconds();
             timer.scheduleWithFixedDelay(this::safeMaintain, 0, every, TimeUnit.SECONDS);
         } else {

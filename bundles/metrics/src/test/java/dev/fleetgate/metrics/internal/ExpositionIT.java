@@ -75,6 +75,6 @@ class ExpositionIT {
     }
 
     private static AgentInfo agent(String id, AgentInfo.Status status) {
-        return new AgentInfo(id, id, id, AgentInfo.ROLE_HOST, status, Instant.now(), "0.1.0", null);
+        return new AgentInfo(id, id, id, AgentInfo.Role.HOST, status, Instant.now(), "0.1.0", null);
     }
 }

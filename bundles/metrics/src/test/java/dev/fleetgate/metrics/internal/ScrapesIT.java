@@ -44,7 +44,7 @@ class ScrapesIT {
 
     private static AgentInfo agent(String id) {
         return new AgentInfo(
-                id, id, id + ".lan", AgentInfo.ROLE_HOST, AgentInfo.Status.ONLINE, Instant.now(), "0.1.0", "127.0.0.1");
+                id, id, id + ".lan", AgentInfo.Role.HOST, AgentInfo.Status.ONLINE, Instant.now(), "0.1.0", "127.0.0.1");
     }
 
     /** Mocked rather than built, so that fields the proxy module adds later do not break this test. */

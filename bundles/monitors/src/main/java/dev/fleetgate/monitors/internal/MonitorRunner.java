@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +35,9 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
 import dev.fleetgate.monitors.MonitorState;
@@ -132,14 +133,8 @@ public final class MonitorRunner {
         this.events = events;
         this.clock = clock;
         this.ttl = ttl;
-        this.answers = Executors.newFixedThreadPool(2, r -> daemon(r, "fleetgate-monitors"));
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fleetgate-monitors-tick"));
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        this.answers = Threads.pool("fleetgate-monitors", 2);
+        this.ticker = Threads.scheduler("fleetgate-monitors-tick");
     }
 
     @Deactivate
@@ -266,11 +261,11 @@ public final class MonitorRunner {
 
     /** Maps a finished task to a result; empty when the agent did not run it. */
     static Optional<ProbeResult> toResult(String agentId, TaskView done, Throwable failure, Instant now) {
-        if (failure != null || done == null || !done.isDone() || "EXPIRED".equals(done.status())) {
+        if (failure != null || done == null || !done.isDone() || done.status() == TaskStatus.EXPIRED) {
             return Optional.empty();
         }
         Instant at = done.completedAt() == null ? now : done.completedAt();
-        if ("FAILED".equals(done.status())) {
+        if (done.status() == TaskStatus.FAILED) {
             return Optional.of(new ProbeResult(
                     agentId,
                     at,
@@ -477,13 +472,15 @@ public final class MonitorRunner {
         if (!done.isDone()) {
             return new ErrorLog(agent, domain, List.of(), "no answer within " + ERROR_LOG_WAIT.toSeconds() + " s");
         }
-        if (!"SUCCEEDED".equals(done.status())) {
+        if (done.status() != TaskStatus.SUCCEEDED) {
             return new ErrorLog(
                     agent,
                     domain,
                     List.of(),
                     "not read: "
-                            + (done.error() == null ? done.status().toLowerCase(java.util.Locale.ROOT) : done.error()));
+                            + (done.error() == null
+                                    ? done.status().name().toLowerCase(java.util.Locale.ROOT)
+                                    : done.error()));
         }
         List<String> lines = new java.util.ArrayList<>();
         for (JsonNode l : done.result() == null

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.AlertTopics;
@@ -77,7 +78,7 @@ class MonitorRunnerIT {
                     agentId,
                     type,
                     payload,
-                    "PENDING",
+                    TaskStatus.PENDING,
                     null,
                     null,
                     0,
@@ -99,7 +100,7 @@ class MonitorRunnerIT {
                                 agentId,
                                 type,
                                 payload,
-                                "SUCCEEDED",
+                                TaskStatus.SUCCEEDED,
                                 JSON.readTree(a),
                                 null,
                                 1,
@@ -137,8 +138,8 @@ class MonitorRunnerIT {
         @Override
         public List<AgentInfo> list() {
             List<AgentInfo> out = new ArrayList<>();
-            status.forEach(
-                    (id, s) -> out.add(new AgentInfo(id, "name-" + id, "host", "host", s, Instant.now(), "1", null)));
+            status.forEach((id, s) ->
+                    out.add(new AgentInfo(id, "name-" + id, "host", AgentInfo.Role.HOST, s, Instant.now(), "1", null)));
             return out;
         }
 

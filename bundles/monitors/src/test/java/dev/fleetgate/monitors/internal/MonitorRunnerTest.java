@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.AlertTopics;
@@ -28,7 +29,7 @@ class MonitorRunnerTest {
                 "a",
                 "http.probe",
                 null,
-                status,
+                TaskStatus.valueOf(status),
                 result == null ? null : JSON.readTree(result),
                 error,
                 1,
@@ -247,7 +248,18 @@ class MonitorRunnerTest {
                     .put("text", "line " + n + (n == 7 ? " " + "x".repeat(400) : "") + "\n");
         }
         dev.fleetgate.api.TaskView done = new dev.fleetgate.api.TaskView(
-                "t1", "a2", "logs.nginx", null, "SUCCEEDED", answer, null, 1, NOW, NOW, NOW, NOW.plusSeconds(30));
+                "t1",
+                "a2",
+                "logs.nginx",
+                null,
+                TaskStatus.SUCCEEDED,
+                answer,
+                null,
+                1,
+                NOW,
+                NOW,
+                NOW,
+                NOW.plusSeconds(30));
         MonitorRunner.ErrorLog log = MonitorRunner.errorLog("web-2", "shop.test", done, null);
         assertEquals(5, log.lines().size(), "the last 5 lines");
         assertEquals("line 3", log.lines().get(0));
@@ -271,7 +283,18 @@ class MonitorRunnerTest {
         assertEquals("2", labels.get("errorLogLines"));
 
         dev.fleetgate.api.TaskView pending = new dev.fleetgate.api.TaskView(
-                "t1", "a2", "logs.nginx", null, "PENDING", null, null, 0, NOW, null, null, NOW.plusSeconds(30));
+                "t1",
+                "a2",
+                "logs.nginx",
+                null,
+                TaskStatus.PENDING,
+                null,
+                null,
+                0,
+                NOW,
+                null,
+                null,
+                NOW.plusSeconds(30));
         assertEquals(
                 "no answer within 3 s",
                 MonitorRunner.errorLog("web-2", "shop.test", pending, null).problem());
@@ -280,7 +303,7 @@ class MonitorRunnerTest {
                 "a2",
                 "logs.nginx",
                 null,
-                "FAILED",
+                TaskStatus.FAILED,
                 null,
                 "no handler for logs.nginx",
                 1,
@@ -303,7 +326,7 @@ class MonitorRunnerTest {
                         "a2",
                         "logs.nginx",
                         null,
-                        "SUCCEEDED",
+                        TaskStatus.SUCCEEDED,
                         com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
                                 .objectNode()
                                 .set("lines", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()),

@@ -1,6 +1,7 @@
 package dev.fleetgate.pages.internal;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,9 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,6 +27,7 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
 import dev.fleetgate.pages.PageEvents;
@@ -97,16 +97,7 @@ public final class PagesService {
                 }
             }
         }
-        if (watch) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "fleetgate-pages-maintenance");
-                t.setDaemon(true);
-                return t;
-            });
-            timer.scheduleWithFixedDelay(this::tick, 15, 15, TimeUnit.SECONDS);
-        } else {
-            timer = null;
-        }
+        this.timer = watch ? Threads.every("fleetgate-pages-maintenance", Duration.ofSeconds(15), this::tick) : null;
     }
 
     @Deactivate

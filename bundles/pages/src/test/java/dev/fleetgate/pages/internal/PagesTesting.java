@@ -139,7 +139,7 @@ public final class PagesTesting {
                     UUID.randomUUID().toString(),
                     name,
                     name,
-                    AgentInfo.ROLE_HOST,
+                    AgentInfo.Role.HOST,
                     AgentInfo.Status.ONLINE,
                     null,
                     "test",

@@ -8,7 +8,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.proxy.internal.Json;
 import dev.fleetgate.proxy.internal.ProxyServices;
 import dev.fleetgate.proxy.internal.StoredService;
 
@@ -34,8 +33,7 @@ public class ScaleCommand implements Action {
             return null;
         }
         try {
-            StoredService scaled = services.scale(
-                    s.id(), Json.MAPPER.createObjectNode().put("replicas", replicas), ProxyServices.SHELL);
+            StoredService scaled = services.scale(s.id(), replicas, ProxyServices.SHELL);
             System.out.println("Service " + scaled.name() + " (" + scaled.id() + ") now wants " + replicas
                     + " replica(s) per agent, revision " + scaled.revision());
         } catch (ApiException e) {

@@ -10,14 +10,11 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.proxy.internal.Json;
 import dev.fleetgate.proxy.internal.ProxyServices;
+import dev.fleetgate.proxy.internal.ServiceConfig;
 import dev.fleetgate.proxy.internal.StoredService;
 
 /** {@code fleetgate:service-add shop shop.example.test 127.0.0.1:9001 127.0.0.1:9002 --agent ID}. */
@@ -58,28 +55,13 @@ public class ServiceAddCommand implements Action {
 
     @Override
     public Object execute() {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("name", name);
-        body.putArray("domains").add(domain);
-        ArrayNode ids = body.putArray("agentIds");
-        for (String id : agentIds != null ? agentIds : hostAgents()) {
-            ids.add(id);
-        }
-        ArrayNode ts = body.putObject("upstream").putArray("targets");
+        List<ServiceConfig.Target> ts = new ArrayList<>();
         for (String t : targets) {
-            ObjectNode target = ts.addObject();
-            int colon = t.lastIndexOf(':');
-            String host = colon > 0 ? t.substring(0, colon) : t;
-            target.put(
-                    "host", host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host);
-            try {
-                target.put("port", colon > 0 ? Integer.parseInt(t.substring(colon + 1)) : 0);
-            } catch (NumberFormatException e) {
-                target.put("port", 0);
-            }
+            ts.add(target(t));
         }
+        ServiceConfig config = ServiceConfig.of(name, List.of(domain), agentIds != null ? agentIds : hostAgents(), ts);
         try {
-            StoredService s = services.create(body);
+            StoredService s = services.create(config, true, ProxyServices.SHELL);
             System.out.println("Added service " + s.name() + " (" + s.id() + ") revision " + s.revision() + " on "
                     + s.config().agentIds().size() + " agent(s)");
         } catch (ApiException e) {
@@ -88,10 +70,26 @@ public class ServiceAddCommand implements Action {
         return null;
     }
 
+    /** {@code host:port} or {@code [v6]:port}; a port that is not a number is 0, which validation refuses. */
+    static ServiceConfig.Target target(String t) {
+        int colon = t.lastIndexOf(':');
+        String host = colon > 0 ? t.substring(0, colon) : t;
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = colon > 0 ? Integer.parseInt(t.substring(colon + 1)) : 0;
+        } catch (NumberFormatException e) {
+            port = 0;
+        }
+        return new ServiceConfig.Target(host, port, 1, null, null);
+    }
+
     private List<String> hostAgents() {
         List<String> ids = new ArrayList<>();
         for (AgentInfo a : agents.list()) {
-            if (!AgentInfo.ROLE_EDGE.equals(a.role())) {
+            if (a.role() != AgentInfo.Role.EDGE) {
                 ids.add(a.id());
             }
         }

@@ -8,7 +8,6 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.proxy.internal.Json;
 import dev.fleetgate.proxy.internal.ProxyServices;
 import dev.fleetgate.proxy.internal.StoredService;
 
@@ -28,7 +27,7 @@ public class ServiceRollbackCommand implements Action {
     String service;
 
     @Argument(index = 1, name = "revision", required = true, description = "The revision to restore")
-    long revision;
+    int revision;
 
     @Reference
     ProxyServices services;
@@ -40,8 +39,7 @@ public class ServiceRollbackCommand implements Action {
             return null;
         }
         try {
-            StoredService back = services.rollback(
-                    s.id(), Json.MAPPER.createObjectNode().put("revision", revision), true, ProxyServices.SHELL);
+            StoredService back = services.rollback(s.id(), revision, true, ProxyServices.SHELL);
             System.out.println("Service " + back.name() + " (" + back.id() + ") rolled back to the configuration of"
                     + " revision " + revision + ", now revision " + back.revision());
         } catch (ApiException e) {

@@ -1,6 +1,5 @@
 package dev.fleetgate.proxy.internal;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +16,7 @@ import org.osgi.service.event.EventHandler;
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.proxy.ProxySpec;
 
@@ -36,11 +36,7 @@ public final class AgentChanges implements EventHandler {
     private final DesiredStateService desiredState;
     private final AgentDirectory agents;
     private final AtomicBoolean pending = new AtomicBoolean();
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "fleetgate-proxy-agent-changes");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService executor = Threads.scheduler("fleetgate-proxy-agent-changes");
 
     @Activate
     public AgentChanges(@Reference DesiredStateService desiredState, @Reference AgentDirectory agents) {
@@ -67,7 +63,7 @@ public final class AgentChanges implements EventHandler {
     private void recompute() {
         pending.set(false);
         for (AgentInfo agent : agents.list()) {
-            if (AgentInfo.ROLE_EDGE.equals(agent.role())) {
+            if (agent.role() == AgentInfo.Role.EDGE) {
                 desiredState.changed(ProxySpec.SECTION, agent.id());
             }
         }

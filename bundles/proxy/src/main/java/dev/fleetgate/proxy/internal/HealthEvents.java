@@ -1,7 +1,6 @@
 package dev.fleetgate.proxy.internal;
 
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -17,6 +16,7 @@ import org.osgi.service.event.EventAdmin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.alerts.AlertEvent;
 
 /**
@@ -46,11 +46,7 @@ public final class HealthEvents {
             @Reference ServiceStore store, @Reference TargetHealth health, @Reference ContainerReports containers) {
         this.store = store;
         this.watch = new HealthWatch(health, containers);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleetgate-proxy-health-events");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Threads.scheduler("fleetgate-proxy-health-events");
         timer.scheduleWithFixedDelay(this::check, INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
     }
 

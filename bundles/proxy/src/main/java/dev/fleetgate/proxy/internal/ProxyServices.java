@@ -33,6 +33,8 @@ public final class ProxyServices {
     /** Who the history names for changes made in the Karaf shell. */
     public static final String SHELL = "shell";
 
+    private static final String REPLICAS_RANGE = "must be an integer from 0 to " + ContainersValidator.MAX_REPLICAS;
+
     private final ServiceStore store;
     private final AgentDirectory agents;
     private final DesiredStateService desiredState;
@@ -87,6 +89,16 @@ public final class ProxyServices {
     /** Creates a service as an admin (the shell). */
     public StoredService create(JsonNode body) {
         return create(body, true, SHELL);
+    }
+
+    /**
+     * Creates a service from a typed configuration (the shell), checked as the same configuration sent as a body
+     * would be.
+     *
+     * @throws ApiException 400 naming the fields the configuration gets wrong, 409 when a name or domain is taken
+     */
+    public StoredService create(ServiceConfig config, boolean admin, String user) {
+        return create(Json.MAPPER.valueToTree(config), admin, user);
     }
 
     /**
@@ -157,13 +169,21 @@ public final class ProxyServices {
     public StoredService scale(UUID id, JsonNode body, String user) {
         JsonNode n = body == null || !body.isObject() ? null : body.get("replicas");
         if (!ContainersValidator.isReplicas(n)) {
-            throw ApiException.invalid(
-                    "replicas",
-                    n == null || n.isNull()
-                            ? "is required"
-                            : "must be an integer from 0 to " + ContainersValidator.MAX_REPLICAS);
+            throw ApiException.invalid("replicas", n == null || n.isNull() ? "is required" : REPLICAS_RANGE);
         }
-        int replicas = n.asInt();
+        return scale(id, n.asInt(), user);
+    }
+
+    /**
+     * Sets the replica count of a service with managed containers. The revision grows only when the count
+     * changes; a concurrent update is retried.
+     *
+     * @throws ApiException 400 for a count out of range or a service without containers, 404 when unknown
+     */
+    public StoredService scale(UUID id, int replicas, String user) {
+        if (replicas < 0 || replicas > ContainersValidator.MAX_REPLICAS) {
+            throw ApiException.invalid("replicas", REPLICAS_RANGE);
+        }
         for (int attempt = 1; ; attempt++) {
             StoredService s = get(id);
             if (s.config().containers() == null) {
@@ -233,6 +253,17 @@ public final class ProxyServices {
         }
         Integer n = in.ok() ? in.requiredInteger(body, "revision", "revision", 1, Integer.MAX_VALUE) : null;
         in.check();
+        return rollback(id, n, admin, user);
+    }
+
+    /**
+     * Applies the configuration of kept revision {@code n} as a new revision, as {@link #rollback(UUID, JsonNode,
+     * boolean, String)} does for a body {@code {"revision": n}}.
+     */
+    public StoredService rollback(UUID id, int n, boolean admin, String user) {
+        if (n < 1) {
+            throw ApiException.invalid("revision", "must be an integer from 1 to " + Integer.MAX_VALUE);
+        }
         Optional<StoredService> existing = store.get(id);
         if (existing.isEmpty()) {
             return restore(id, n, admin, user);

@@ -68,6 +68,25 @@ public record ServiceConfig(
     }
 
     /** The upstream: static targets (and/or managed containers, see {@link Containers}). */
+    /**
+     * A service routing {@code domains} to {@code targets} with every other setting at its default, as a body
+     * naming only these fields would be read (the shell's {@code service-add}).
+     */
+    public static ServiceConfig of(String name, List<String> domains, List<String> agentIds, List<Target> targets) {
+        return new ServiceConfig(
+                name,
+                domains,
+                agentIds,
+                new Upstream(targets, "round_robin", DEFAULT_KEEPALIVE, null),
+                Timeouts.DEFAULT,
+                DEFAULT_MAX_BODY_SIZE,
+                Map.of(),
+                Map.of(),
+                false,
+                null,
+                false);
+    }
+
     public record Upstream(List<Target> targets, String lbMethod, int keepalive, HealthCheck healthCheck) {
         public Upstream {
             targets = List.copyOf(targets);

@@ -29,7 +29,7 @@ import dev.fleetgate.proxy.Upstream;
  * inputs give equal specs (services by name, domains and targets in their stored order).
  *
  * <p>A host agent gets one site per service placed on it, forwarding to the service's
- * targets. An edge agent ({@link AgentInfo#ROLE_EDGE}) also gets, for every service placed
+ * targets. An edge agent ({@link AgentInfo.Role#EDGE}) also gets, for every service placed
  * on other agents only, a site forwarding to those agents' reported addresses on
  * {@code edgeTargetPort} (their proxies' HTTP port, assumed 80 and configurable), with no
  * active health check and no extra headers (the host agent's site adds them).
@@ -59,7 +59,7 @@ public final class SpecBuilder {
             AgentInfo agent, List<StoredService> services, Function<String, Optional<AgentInfo>> agents) {
         List<StoredService> sorted = new ArrayList<>(services);
         sorted.sort(ORDER);
-        boolean edge = AgentInfo.ROLE_EDGE.equals(agent.role());
+        boolean edge = agent.role() == AgentInfo.Role.EDGE;
         List<Site> sites = new ArrayList<>();
         List<Upstream> upstreams = new ArrayList<>();
         for (StoredService s : sorted) {

@@ -1,7 +1,6 @@
 package dev.fleetgate.proxy.command;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -45,7 +44,7 @@ class ServiceRevisionCommandsTest {
     @Test
     void rollbackReportsTheNewRevisionOrTheErrors() {
         when(services.findByNameOrId("shop")).thenReturn(Optional.of(shop));
-        when(services.rollback(eq(id), any(), eq(true), eq(ProxyServices.SHELL)))
+        when(services.rollback(eq(id), eq(1), eq(true), eq(ProxyServices.SHELL)))
                 .thenReturn(new StoredService(id, 4, shop.config(), Instant.EPOCH, Instant.EPOCH));
         ServiceRollbackCommand c = new ServiceRollbackCommand();
         c.service = "shop";
@@ -53,7 +52,7 @@ class ServiceRevisionCommandsTest {
         c.services = services;
         assertTrue(captured(c::execute, false).contains("now revision 4"));
 
-        when(services.rollback(eq(id), any(), eq(true), eq(ProxyServices.SHELL)))
+        when(services.rollback(eq(id), eq(1), eq(true), eq(ProxyServices.SHELL)))
                 .thenThrow(ApiException.invalid("revision", "is not a kept revision"));
         assertTrue(captured(c::execute, true).contains("revision: is not a kept revision"));
         c.service = "nope";

@@ -21,7 +21,7 @@ import dev.fleetgate.proxy.ProxySpec;
 
 class AgentChangesTest {
 
-    private static AgentInfo agent(String id, String role) {
+    private static AgentInfo agent(String id, AgentInfo.Role role) {
         return new AgentInfo(id, id, id, role, AgentInfo.Status.ONLINE, null, "1", "127.0.0.1");
     }
 
@@ -35,10 +35,10 @@ class AgentChangesTest {
         AgentDirectory agents = mock(AgentDirectory.class);
         when(agents.list())
                 .thenReturn(List.of(
-                        agent("h1", AgentInfo.ROLE_HOST),
-                        agent("e1", AgentInfo.ROLE_EDGE),
-                        agent("h2", AgentInfo.ROLE_HOST),
-                        agent("e2", AgentInfo.ROLE_EDGE)));
+                        agent("h1", AgentInfo.Role.HOST),
+                        agent("e1", AgentInfo.Role.EDGE),
+                        agent("h2", AgentInfo.Role.HOST),
+                        agent("e2", AgentInfo.Role.EDGE)));
         AgentChanges changes = new AgentChanges(desired, agents);
         try {
             changes.handleEvent(status("h1"));
@@ -55,7 +55,7 @@ class AgentChangesTest {
     void aBurstOfStatusEventsListsTheAgentsOnceNotOncePerEvent() throws Exception {
         DesiredStateService desired = mock(DesiredStateService.class);
         AgentDirectory agents = mock(AgentDirectory.class);
-        when(agents.list()).thenReturn(List.of(agent("e1", AgentInfo.ROLE_EDGE)));
+        when(agents.list()).thenReturn(List.of(agent("e1", AgentInfo.Role.EDGE)));
         AgentChanges changes = new AgentChanges(desired, agents);
         try {
             for (int i = 0; i < 5_000; i++) {

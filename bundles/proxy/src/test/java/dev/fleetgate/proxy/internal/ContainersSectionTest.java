@@ -89,7 +89,7 @@ class ContainersSectionTest {
         StoredService s = containerService("web", 1, "{'image':'web:1','replicas':3}");
         ProxySpec spec = new SpecBuilder(80)
                 .build(
-                        SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.ROLE_HOST, null),
+                        SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.Role.HOST, null),
                         List.of(s),
                         id -> java.util.Optional.empty());
         assertEquals(1, spec.sites().size());
@@ -103,8 +103,8 @@ class ContainersSectionTest {
         ServiceStore store = mock(ServiceStore.class);
         when(store.list()).thenReturn(List.of(containerService("alpha", 2, "{'image':'a:1','replicas':2}")));
         ContainersStateContributor c = new ContainersStateContributor(store);
-        AgentInfo one = SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.ROLE_HOST, null);
-        AgentInfo two = SpecBuilderTest.agent(Bodies.AGENT2, AgentInfo.ROLE_HOST, null);
+        AgentInfo one = SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.Role.HOST, null);
+        AgentInfo two = SpecBuilderTest.agent(Bodies.AGENT2, AgentInfo.Role.HOST, null);
         Map<String, JsonNode> all = c.computeAll(List.of(one, two));
         assertEquals(
                 2, all.get(Bodies.AGENT).get("services").get(0).get("replicas").asInt());

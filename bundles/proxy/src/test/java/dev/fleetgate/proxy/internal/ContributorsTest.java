@@ -19,7 +19,7 @@ import dev.fleetgate.proxy.ProxySpecContributor;
 import dev.fleetgate.proxy.Tls;
 
 class ContributorsTest {
-    private static final AgentInfo AGENT = SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.ROLE_HOST, "10.0.0.1");
+    private static final AgentInfo AGENT = SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.Role.HOST, "10.0.0.1");
 
     @Test
     void orderIsAscendingRankingThenNewerFirst() {

@@ -38,7 +38,7 @@ class ProxyServicesTest {
     private final AgentDirectory agents = new AgentDirectory() {
         @Override
         public List<AgentInfo> list() {
-            return List.of(SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.ROLE_HOST, null));
+            return List.of(SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.Role.HOST, null));
         }
 
         @Override
@@ -64,6 +64,42 @@ class ProxyServicesTest {
         assertEquals("name", e.errors().get(0).field());
         verify(store, never()).create(any(), any());
         verify(desired, never()).changed(any());
+    }
+
+    @Test
+    void aTypedConfigurationIsCheckedAsItsBodyWouldBe() {
+        ServiceConfig bad = ServiceConfig.of(
+                "typed", List.of("typed.example.test"), List.of(Bodies.AGENT), List.of(target("127.0.0.1", 0)));
+        ApiException e = assertThrows(ApiException.class, () -> services.create(bad, true, "tester"));
+        assertEquals(400, e.status());
+        assertEquals("upstream.targets[0].port", e.errors().get(0).field());
+        verify(store, never()).create(any(), any());
+
+        ServiceConfig good = ServiceConfig.of(
+                "typed", List.of("Typed.Example.test"), List.of(Bodies.AGENT), List.of(target("127.0.0.1", 9001)));
+        when(store.create(any(), any()))
+                .thenAnswer(
+                        i -> new StoredService(UUID.randomUUID(), 1, i.getArgument(0), Instant.EPOCH, Instant.EPOCH));
+        StoredService s = services.create(good, true, "tester");
+        assertEquals(List.of("typed.example.test"), s.config().domains());
+        assertEquals(good.upstream(), s.config().upstream());
+        verify(desired).changed(ProxySpec.SECTION);
+    }
+
+    @Test
+    void aTypedScaleOrRollbackOutOfRangeIs400() {
+        UUID id = UUID.randomUUID();
+        ApiException e = assertThrows(ApiException.class, () -> services.scale(id, -1, "tester"));
+        assertEquals("replicas", e.errors().get(0).field());
+        e = assertThrows(ApiException.class, () -> services.scale(id, ContainersValidator.MAX_REPLICAS + 1, "tester"));
+        assertEquals("replicas", e.errors().get(0).field());
+        e = assertThrows(ApiException.class, () -> services.rollback(id, 0, true, "tester"));
+        assertEquals("revision", e.errors().get(0).field());
+        verify(store, never()).updateIfRevision(any(), org.mockito.ArgumentMatchers.anyLong(), any(), any(), any());
+    }
+
+    private static ServiceConfig.Target target(String host, int port) {
+        return new ServiceConfig.Target(host, port, 1, null, null);
     }
 
     @Test

@@ -30,7 +30,7 @@ import dev.fleetgate.proxy.rest.ServicesResource;
 
 /** Revision history and rollback against a real PostgreSQL, through the service layer and the resource. */
 class ServiceRevisionsIT {
-    private static final AgentInfo HOST = SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.ROLE_HOST, "127.0.0.1");
+    private static final AgentInfo HOST = SpecBuilderTest.agent(Bodies.AGENT, AgentInfo.Role.HOST, "127.0.0.1");
     private static TestDatabase db;
     private static ServiceStore store;
     private static final List<AgentInfo> enrolled = new CopyOnWriteArrayList<>(List.of(HOST));
@@ -217,7 +217,7 @@ class ServiceRevisionsIT {
 
         // an old configuration that is no longer valid (its agent left) is a conflict, not applied
         String gone = "0b7c5a1e-2f0a-4d43-9a57-6f1f0f0c0aff";
-        enrolled.add(SpecBuilderTest.agent(gone, AgentInfo.ROLE_HOST, "127.0.0.2"));
+        enrolled.add(SpecBuilderTest.agent(gone, AgentInfo.Role.HOST, "127.0.0.2"));
         services.update(
                 s.id(),
                 body("bad", 9201).set("agentIds", Json.MAPPER.createArrayNode().add(gone)),

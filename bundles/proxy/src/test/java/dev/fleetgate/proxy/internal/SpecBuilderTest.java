@@ -25,12 +25,12 @@ import dev.fleetgate.proxy.Target;
 import dev.fleetgate.proxy.Upstream;
 
 class SpecBuilderTest {
-    private static final AgentInfo HOST1 = agent(Bodies.AGENT, AgentInfo.ROLE_HOST, "10.0.0.1");
-    private static final AgentInfo HOST2 = agent(Bodies.AGENT2, AgentInfo.ROLE_HOST, "2001:db8::2");
-    private static final AgentInfo EDGE = agent("edge-1", AgentInfo.ROLE_EDGE, "127.0.0.1");
+    private static final AgentInfo HOST1 = agent(Bodies.AGENT, AgentInfo.Role.HOST, "10.0.0.1");
+    private static final AgentInfo HOST2 = agent(Bodies.AGENT2, AgentInfo.Role.HOST, "2001:db8::2");
+    private static final AgentInfo EDGE = agent("edge-1", AgentInfo.Role.EDGE, "127.0.0.1");
     private final SpecBuilder builder = new SpecBuilder(80);
 
-    static AgentInfo agent(String id, String role, String address) {
+    static AgentInfo agent(String id, AgentInfo.Role role, String address) {
         return new AgentInfo(id, id, id + ".lan", role, AgentInfo.Status.ONLINE, null, "0.1.0", address);
     }
 
@@ -158,8 +158,8 @@ class SpecBuilderTest {
 
     @Test
     void edgeSkipsUnsafeOrMissingAgentAddresses() {
-        AgentInfo evil = agent("evil", AgentInfo.ROLE_HOST, "1.2.3.4; } server {");
-        AgentInfo silent = agent("silent", AgentInfo.ROLE_HOST, null);
+        AgentInfo evil = agent("evil", AgentInfo.Role.HOST, "1.2.3.4; } server {");
+        AgentInfo silent = agent("silent", AgentInfo.Role.HOST, null);
         ObjectNode b = Bodies.minimal();
         StoredService s = service("shop", 1, b);
         StoredService placed = new StoredService(

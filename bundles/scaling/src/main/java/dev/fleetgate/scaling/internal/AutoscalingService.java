@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
@@ -29,6 +28,7 @@ import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.metrics.MetricSeries;
@@ -92,11 +92,7 @@ public final class AutoscalingService implements EventHandler {
             @Reference ServiceDirectory services,
             @Reference AgentDirectory agents,
             @Reference EventAdmin events) {
-        this(store, services, agents, events, Clock.systemUTC(), Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fleetgate-scaling-loop");
-            t.setDaemon(true);
-            return t;
-        }));
+        this(store, services, agents, events, Clock.systemUTC(), Threads.single("fleetgate-scaling-loop"));
     }
 
     AutoscalingService(

@@ -95,7 +95,8 @@ class AutoscalingServiceIT {
                 AgentInfo.Status s = agentStatus.get(id);
                 return s == null
                         ? Optional.empty()
-                        : Optional.of(new AgentInfo(id, "web-" + id.charAt(0), "h", "host", s, null, "1", null));
+                        : Optional.of(
+                                new AgentInfo(id, "web-" + id.charAt(0), "h", AgentInfo.Role.HOST, s, null, "1", null));
             }
         };
         EventAdmin events = new EventAdmin() {

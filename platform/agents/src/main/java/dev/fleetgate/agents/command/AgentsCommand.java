@@ -34,7 +34,7 @@ public class AgentsCommand implements Action {
                             a.id(),
                             a.name(),
                             a.hostname(),
-                            a.role(),
+                            a.role().value(),
                             a.status(),
                             a.lastSeenAt() == null ? "" : a.lastSeenAt(),
                             a.version() == null ? "" : a.version(),

@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -40,6 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.persistence.Database;
 import dev.fleetgate.persistence.Jdbc;
 
@@ -84,11 +84,7 @@ public final class DesiredStateEngine implements DesiredStateService {
         this.dataSource = dataSource;
         this.registry = registry;
         this.notifier = notifier;
-        this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "fleetgate-desired-state");
-            t.setDaemon(true);
-            return t;
-        });
+        this.worker = Threads.single("fleetgate-desired-state");
         reloadRevisions(null);
         notifier.addListener(listener);
     }

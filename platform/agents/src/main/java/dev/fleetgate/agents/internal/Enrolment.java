@@ -228,7 +228,9 @@ public final class Enrolment {
         String signingKey = signer.publicKey();
         String apiKey = Secrets.newApiKey();
         String agentId = UUID.randomUUID().toString();
-        String role = r.role() == null ? AgentInfo.ROLE_HOST : r.role();
+        AgentInfo.Role role = r.role() == null
+                ? AgentInfo.Role.HOST
+                : AgentInfo.Role.parse(r.role()).orElseThrow();
         Instant now = registry.clock().instant();
         Jdbc.tx(dataSource, c -> {
             String tokenName;
@@ -255,7 +257,7 @@ public final class Enrolment {
                 ps.setObject(1, UUID.fromString(agentId));
                 ps.setString(2, name);
                 ps.setString(3, r.hostname());
-                ps.setString(4, role);
+                ps.setString(4, role.value());
                 ps.setString(5, Secrets.sha256Hex(apiKey));
                 ps.setString(6, r.version());
                 Jdbc.setInstant(ps, 7, now);
@@ -288,7 +290,7 @@ public final class Enrolment {
         if (r.name() != null && !NAME.matcher(r.name()).matches()) {
             errors.add(new FieldError("name", "must match " + NAME.pattern()));
         }
-        if (r.role() != null && !AgentInfo.ROLE_HOST.equals(r.role()) && !AgentInfo.ROLE_EDGE.equals(r.role())) {
+        if (r.role() != null && AgentInfo.Role.parse(r.role()).isEmpty()) {
             errors.add(new FieldError("role", "must be host or edge"));
         }
         if (r.version() != null && r.version().length() > 64) {

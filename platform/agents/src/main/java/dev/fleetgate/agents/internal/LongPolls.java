@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.fleetgate.api.Threads;
 
 /**
  * Held sync requests, at most one per agent. A held request is answered once: by a wake-up
@@ -70,19 +71,13 @@ public final class LongPolls implements AutoCloseable {
     private volatile Batch batch = waiters -> () -> {};
 
     public LongPolls() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "fleetgate-longpoll-timer"));
-        checks = Executors.newFixedThreadPool(DRAINERS, r -> daemon(r, "fleetgate-longpoll-check"));
+        timer = Threads.scheduler("fleetgate-longpoll-timer");
+        checks = Threads.pool("fleetgate-longpoll-check", DRAINERS);
     }
 
     /** Sets how batches of re-checks are prepared. */
     public void batch(Batch b) {
         this.batch = b;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     /** Take before computing an answer; pass to {@link #hold}. */

@@ -1,7 +1,6 @@
 package dev.fleetgate.agents.internal;
 
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.api.AgentInfo;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.api.alerts.AlertEvent;
 import dev.fleetgate.api.alerts.Severity;
@@ -48,11 +48,7 @@ public final class Maintenance {
     public Maintenance(@Reference AgentRegistry registry, @Reference TaskQueue tasks) {
         this.registry = registry;
         this.tasks = tasks;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleetgate-agents-maintenance");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Threads.scheduler("fleetgate-agents-maintenance");
         timer.scheduleWithFixedDelay(
                 () -> safely("liveness handover", () -> registry.handover(false)), 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> safely("flush last-seen", registry::flushLastSeen), 2, 2, TimeUnit.SECONDS);

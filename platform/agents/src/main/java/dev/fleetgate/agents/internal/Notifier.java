@@ -19,6 +19,7 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.persistence.Database;
 
 /**
@@ -60,8 +61,7 @@ public final class Notifier {
     @Activate
     public Notifier(@Reference(target = Database.TARGET) DataSource dataSource) {
         this.dataSource = dataSource;
-        this.thread = new Thread(this::run, "fleetgate-agent-listen");
-        thread.setDaemon(true);
+        this.thread = Threads.daemon("fleetgate-agent-listen").newThread(this::run);
         thread.start();
     }
 

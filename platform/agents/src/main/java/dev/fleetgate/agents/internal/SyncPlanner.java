@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.fleetgate.api.TaskStatus;
+
 /** The protocol's decisions, free of I/O: which sections and tasks an answer carries. */
 public final class SyncPlanner {
 

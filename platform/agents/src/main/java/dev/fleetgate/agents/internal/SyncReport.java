@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.TaskStatus;
 
 /**
  * The body of a sync request, parsed leniently: unknown fields are ignored, malformed known

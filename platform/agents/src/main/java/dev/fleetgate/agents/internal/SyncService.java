@@ -151,6 +151,14 @@ public final class SyncService {
             // Unknown agent and wrong key answer alike, so that strangers cannot probe agent ids.
             throw new ApiException(401, "Unknown agent or invalid API key");
         }
+        syncVerified(agentId, raw, waitSeconds, respond);
+    }
+
+    /**
+     * As {@link #sync(String, String, SyncBody, int, Consumer)} for a caller that checked the agent's API key
+     * itself, before it read the body: the REST sync, whose key {@code AgentKeyFilter} checks.
+     */
+    public void syncVerified(String agentId, SyncBody raw, int waitSeconds, Consumer<Answer> respond) {
         JsonNode body = raw.report();
         SyncReport report = SyncReport.parse(body);
         if (raw.hasRawMetrics()) {

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.TaskService;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.persistence.Database;
 import dev.fleetgate.persistence.Jdbc;
@@ -134,7 +135,7 @@ public final class TaskQueue implements TaskService {
                 agentId,
                 type,
                 body,
-                TaskStatus.PENDING.name(),
+                TaskStatus.PENDING,
                 null,
                 null,
                 0,
@@ -470,7 +471,7 @@ public final class TaskQueue implements TaskService {
                 rs.getString("agent_id"),
                 rs.getString("type"),
                 SqlJson.json(rs, "payload"),
-                rs.getString("status"),
+                TaskStatus.valueOf(rs.getString("status")),
                 SqlJson.json(rs, "result"),
                 rs.getString("error"),
                 rs.getInt("attempts"),

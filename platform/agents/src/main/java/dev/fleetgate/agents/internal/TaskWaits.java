@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.TaskView;
+import dev.fleetgate.api.Threads;
 
 /**
  * Callers waiting for tasks to finish. A waiter is registered before the task is first
@@ -66,11 +67,7 @@ final class TaskWaits implements AutoCloseable {
     TaskWaits(Store store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "fleetgate-task-waits");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(2, Threads.daemon("fleetgate-task-waits"));
         e.setRemoveOnCancelPolicy(true);
         this.exec = e;
     }

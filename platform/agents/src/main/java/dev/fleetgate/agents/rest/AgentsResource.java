@@ -3,7 +3,6 @@ package dev.fleetgate.agents.rest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import javax.annotation.security.PermitAll;
 import javax.annotation.security.RolesAllowed;
@@ -16,8 +15,6 @@ import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
-import javax.ws.rs.container.AsyncResponse;
-import javax.ws.rs.container.Suspended;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
@@ -43,18 +40,19 @@ import dev.fleetgate.agents.internal.Enrolment;
 import dev.fleetgate.agents.internal.InstallScript;
 import dev.fleetgate.agents.internal.Json;
 import dev.fleetgate.agents.internal.SealedValues;
-import dev.fleetgate.agents.internal.SyncBody;
-import dev.fleetgate.agents.internal.SyncService;
 import dev.fleetgate.agents.internal.TaskQueue;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.Authenticator;
-import dev.fleetgate.api.BodyLimit;
 import dev.fleetgate.api.Caller;
 import dev.fleetgate.api.DesiredStateContributor;
 import dev.fleetgate.api.RestResource;
 import dev.fleetgate.api.Roles;
 
-/** {@code /api/v1/agents}: enrolment, the agent directory, sync, state, tasks and bundle downloads. */
+/**
+ * {@code /api/v1/agents}, the endpoints people and the web admin call: enrolment tokens, the agent directory, state,
+ * tasks, reported bundles and containers, the agent distribution and its install script. What agents call (enrol,
+ * sync, bundle downloads) is {@link AgentProtocolResource}, on the same path.
+ */
 @Component(service = RestResource.class)
 @Path("agents")
 @Produces(MediaType.APPLICATION_JSON)
@@ -67,15 +65,11 @@ public final class AgentsResource implements RestResource {
     public static final String TOKEN_HEADER = "X-Fleetgate-Token";
 
     static final String SHA256_HEADER = "X-Fleetgate-Sha256";
-    private static final int MAX_WAIT_SECONDS = 3600;
-    /** Largest sync body: a report with metrics and task results (e.g. fetched logs). */
-    public static final long SYNC_MAX_BODY_BYTES = 32L << 20;
 
     private final AgentRegistry registry;
     private final Enrolment enrolment;
     private final DesiredStateEngine desiredState;
     private final TaskQueue tasks;
-    private final SyncService sync;
     private final BundleRepository bundles;
     private final ContainerInventory containers;
     private final AgentDistribution distribution;
@@ -89,7 +83,6 @@ public final class AgentsResource implements RestResource {
             @Reference Enrolment enrolment,
             @Reference DesiredStateEngine desiredState,
             @Reference TaskQueue tasks,
-            @Reference SyncService sync,
             @Reference BundleRepository bundles,
             @Reference ContainerInventory containers,
             @Reference AgentDistribution distribution,
@@ -98,7 +91,6 @@ public final class AgentsResource implements RestResource {
         this.enrolment = enrolment;
         this.desiredState = desiredState;
         this.tasks = tasks;
-        this.sync = sync;
         this.bundles = bundles;
         this.containers = containers;
         this.distribution = distribution;
@@ -158,24 +150,6 @@ public final class AgentsResource implements RestResource {
         return Response.noContent().build();
     }
 
-    @POST
-    @Path("enroll")
-    @PermitAll
-    public Response enroll(JsonNode body) {
-        Input in = new Input(body);
-        Enrolment.Request r = new Enrolment.Request(
-                in.text("token", true, 200),
-                in.text("name", false, 63),
-                in.text("hostname", true, 253),
-                in.text("role", false, 16),
-                in.text("version", false, 64));
-        in.check();
-        Enrolment.Enrolled e = enrolment.enroll(r);
-        return Response.status(201)
-                .entity(new Views.Enrolled(e.agentId(), e.apiKey(), sync.syncIntervalSeconds(), e.bundleSigningKey()))
-                .build();
-    }
-
     @GET
     public List<Views.Agent> list() {
         return registry.list().stream().map(Views.Agent::of).toList();
@@ -195,71 +169,6 @@ public final class AgentsResource implements RestResource {
             throw ApiException.notFound("Agent " + id);
         }
         return Response.noContent().build();
-    }
-
-    /**
-     * The agent's sync (API key, not a user token); long-polls when there is nothing to send.
-     * The key is checked before the body is read ({@link AgentKey}); the body may carry text
-     * PostgreSQL refuses (U+0000), which the sync sanitises instead of refusing the report. The
-     * body is read as bytes and split in one streaming pass ({@link SyncBody}): the metrics
-     * array goes to the sink as raw JSON, never as a tree.
-     */
-    @POST
-    @Path("{id}/sync")
-    @PermitAll
-    @AgentKey
-    @BodyLimit(SYNC_MAX_BODY_BYTES)
-    public void sync(
-            @PathParam("id") String id,
-            @QueryParam("wait") String wait,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            byte[] body,
-            @Suspended AsyncResponse response) {
-        try {
-            String agentId = Input.id(id, "id");
-            int waitSeconds = waitSeconds(wait);
-            response.setTimeout(Math.min(waitSeconds, sync.syncIntervalSeconds()) + 15L, TimeUnit.SECONDS);
-            response.setTimeoutHandler(r -> r.resume(Views.SyncAnswer.of(sync.emptyAnswer())));
-            sync.sync(
-                    agentId,
-                    Input.bearer(authorization),
-                    SyncBody.parse(body),
-                    waitSeconds,
-                    answer -> response.resume(Views.SyncAnswer.of(answer)));
-        } catch (RuntimeException e) { // ApiException included: rendered as problem+json
-            response.resume(e);
-        }
-    }
-
-    private static int waitSeconds(String wait) {
-        if (wait == null || wait.isBlank()) {
-            return 0;
-        }
-        try {
-            int w = Integer.parseInt(wait.trim());
-            if (w >= 0 && w <= MAX_WAIT_SECONDS) {
-                return w;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw ApiException.invalid("wait", "must be an integer between 0 and " + MAX_WAIT_SECONDS);
-    }
-
-    /** Bundle download for agents, with their API key. */
-    @GET
-    @Path("{id}/bundles/{sha256}")
-    @PermitAll
-    @AgentKey
-    @Produces(JAR)
-    public Response download(@PathParam("id") String id, @PathParam("sha256") String sha256) {
-        String agentId = Input.id(id, "id"); // the key was checked by AgentKeyFilter (@AgentKey)
-        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
-            throw ApiException.invalid("sha256", "must be 64 lower-case hex digits");
-        }
-        byte[] jar = bundles.content(agentId, sha256)
-                .orElseThrow(() -> ApiException.notFound("Bundle " + sha256 + " for agent " + id));
-        return Response.ok(jar, JAR).header("Content-Length", jar.length).build();
     }
 
     @GET

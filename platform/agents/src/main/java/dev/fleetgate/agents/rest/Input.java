@@ -53,14 +53,4 @@ final class Input {
     static String id(String text, String field) {
         return Ids.canonical(text).orElseThrow(() -> ApiException.invalid(field, "must be a UUID"));
     }
-
-    /** The agent's API key; 401 before anything else when there is none, so nothing leaks to strangers. */
-    static String bearer(String header) {
-        if (header == null
-                || !header.regionMatches(true, 0, "Bearer ", 0, 7)
-                || header.substring(7).isBlank()) {
-            throw new ApiException(401, "Missing agent API key (Authorization: Bearer <apiKey>)");
-        }
-        return header.substring(7).trim();
-    }
 }

@@ -37,7 +37,7 @@ public final class Views {
                     a.id(),
                     a.name(),
                     a.hostname(),
-                    a.role(),
+                    a.role().value(),
                     a.status().name(),
                     time(a.lastSeenAt()),
                     a.version(),
@@ -84,7 +84,7 @@ public final class Views {
                     t.agentId(),
                     t.type(),
                     t.payload(),
-                    t.status(),
+                    t.status().name(),
                     t.result(),
                     t.error(),
                     t.attempts(),
@@ -103,7 +103,12 @@ public final class Views {
             Map<String, Section> out = new LinkedHashMap<>();
             states.forEach((k, s) -> out.put(
                     k,
-                    new Section(s.desiredRevision(), s.appliedRevision(), s.failedRevision(), s.error(), s.phase())));
+                    new Section(
+                            s.desiredRevision(),
+                            s.appliedRevision(),
+                            s.failedRevision(),
+                            s.error(),
+                            s.phase().name())));
             return new State(out);
         }
     }

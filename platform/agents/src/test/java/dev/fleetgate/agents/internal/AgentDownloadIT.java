@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.fleetgate.agents.rest.AgentKeyFilter;
+import dev.fleetgate.agents.rest.AgentProtocolResource;
 import dev.fleetgate.agents.rest.AgentsResource;
 import dev.fleetgate.api.Authenticator;
 import dev.fleetgate.api.Caller;
@@ -115,7 +117,6 @@ class AgentDownloadIT {
                 enrolment,
                 core.desired,
                 core.tasks,
-                core.sync,
                 core.bundles,
                 new ContainerInventory(db.dataSource(), clock),
                 distribution,
@@ -126,7 +127,9 @@ class AgentDownloadIT {
             default -> Optional.empty();
         };
         resource.setAuthenticator(jwt);
-        return new ApplicationHandler(JerseyApplications.create(List.of(resource), () -> jwt));
+        AgentKeyFilter keys = new AgentKeyFilter(core.registry);
+        AgentProtocolResource protocol = new AgentProtocolResource(enrolment, core.sync, core.bundles, keys);
+        return new ApplicationHandler(JerseyApplications.create(List.of(resource, protocol, keys), () -> jwt));
     }
 
     @AfterEach
@@ -145,20 +148,72 @@ class AgentDownloadIT {
     }
 
     private static Answer get(ApplicationHandler app, String path, Map<String, String> headers) throws Exception {
+        return call(app, "GET", path, headers, null);
+    }
+
+    private static Answer call(
+            ApplicationHandler app, String method, String path, Map<String, String> headers, String json)
+            throws Exception {
         ContainerRequest req = new ContainerRequest(
                 URI.create("http://core.example:8080/api/v1/"),
                 URI.create("http://core.example:8080/api/v1/" + path),
-                "GET",
+                method,
                 null,
                 new MapPropertiesDelegate(),
                 null);
         req.header("Host", "core.example:8080");
         headers.forEach(req::header);
+        if (json != null) {
+            req.header("Content-Type", "application/json");
+            req.setEntityStream(new java.io.ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ContainerResponse r = app.apply(req, out).get();
         Map<String, String> h = new java.util.HashMap<>();
         r.getStringHeaders().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
         return new Answer(r.getStatus(), h, out.toByteArray());
+    }
+
+    /**
+     * The agent protocol and the endpoints people call share {@code agents}: an agent enrols and syncs with its key
+     * (a wrong key is refused), an admin reads it and its tasks, and a user's JWT is no agent key.
+     */
+    @Test
+    void protocolAndUserEndpointsShareTheAgentsPath() throws Exception {
+        Enrolment.Token t = enrolment.createToken("shared", 10, "ada");
+        Answer enrolled = call(
+                app,
+                "POST",
+                "agents/enroll",
+                Map.of(),
+                "{\"token\":\"" + t.token() + "\",\"hostname\":\"shared-1\",\"role\":\"edge\"}");
+        assertEquals(201, enrolled.status(), enrolled.text());
+        com.fasterxml.jackson.databind.JsonNode e = Json.MAPPER.readTree(enrolled.body());
+        String id = e.get("agentId").asText();
+        String key = e.get("apiKey").asText();
+
+        Answer synced = call(app, "POST", "agents/" + id + "/sync", Map.of("Authorization", "Bearer " + key), "{}");
+        assertEquals(200, synced.status(), synced.text());
+        for (String wrong : List.of("Bearer fga_wrong", "Bearer admin-jwt")) {
+            assertEquals(
+                    401,
+                    call(app, "POST", "agents/" + id + "/sync", Map.of("Authorization", wrong), "{}")
+                            .status(),
+                    wrong);
+        }
+
+        Answer agent = get("agents/" + id, Map.of("Authorization", "Bearer admin-jwt"));
+        assertEquals(200, agent.status(), agent.text());
+        assertEquals("edge", Json.MAPPER.readTree(agent.body()).get("role").asText());
+        assertEquals(
+                200,
+                get("agents/" + id + "/tasks", Map.of("Authorization", "Bearer admin-jwt"))
+                        .status());
+        assertEquals(
+                401,
+                get("agents/" + id + "/bundles/" + "0".repeat(64), Map.of("Authorization", "Bearer admin-jwt"))
+                        .status(),
+                "a bundle download takes the agent's key, not a user's token");
     }
 
     private static final List<String> PATHS =

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.persistence.testing.MutableClock;
 
@@ -42,7 +43,9 @@ class EnrolmentIT {
         assertTrue(e.apiKey().startsWith("fga_"));
         assertEquals(AgentRegistry.Check.OK, core.registry.verify(e.agentId(), e.apiKey()));
         assertEquals(AgentRegistry.Check.BAD_KEY, core.registry.verify(e.agentId(), "fga_wrong"));
-        assertEquals("edge", core.registry.get(e.agentId()).orElseThrow().role());
+        assertEquals(
+                AgentInfo.Role.EDGE,
+                core.registry.get(e.agentId()).orElseThrow().role());
 
         ApiException again =
                 assertThrows(ApiException.class, () -> core.enrolment.enroll(request(t.token(), "single-use-2")));

@@ -57,7 +57,9 @@ class SyncIT {
             assertTrue(core.sync
                     .syncNow(e.agentId(), e.apiKey(), Json.parse(applied(2, 1)))
                     .isEmpty());
-            assertEquals("APPLIED", core.desired.state(e.agentId()).get("proxy").phase());
+            assertEquals(
+                    dev.fleetgate.api.DesiredStateService.SectionState.Phase.APPLIED,
+                    core.desired.state(e.agentId()).get("proxy").phase());
         }
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.MetricsSink;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.persistence.testing.MutableClock;
 
@@ -95,7 +96,8 @@ class SyncMetricsIT {
         assertEquals("application/problem+json", r.getMediaType().toString());
         assertEquals(String.valueOf(SyncService.METRICS_RETRY_AFTER_SECONDS), r.getHeaderString("Retry-After"));
         assertTrue(Json.parse((String) r.getEntity()).get("status").asInt() == 503);
-        assertEquals("DELIVERED", core.tasks.get(task.id()).orElseThrow().status(), "task result not acknowledged");
+        assertEquals(
+                TaskStatus.DELIVERED, core.tasks.get(task.id()).orElseThrow().status(), "task result not acknowledged");
         assertEquals(
                 0L,
                 core.desired.state(agent.agentId()).get("bundles").appliedRevision(),
@@ -104,7 +106,8 @@ class SyncMetricsIT {
         sink.failing = false; // the agent resends the same sync: now everything is recorded
         core.sync.syncNow(agent.agentId(), agent.apiKey(), Json.parse(report(SERIES, results)));
         assertEquals(1, sink.batches.size());
-        assertEquals("SUCCEEDED", core.tasks.get(task.id()).orElseThrow().status());
+        assertEquals(
+                TaskStatus.SUCCEEDED, core.tasks.get(task.id()).orElseThrow().status());
         assertEquals(1L, core.desired.state(agent.agentId()).get("bundles").appliedRevision());
     }
 
@@ -143,10 +146,12 @@ class SyncMetricsIT {
         sink.failing = true;
         WebApplicationException e = assertThrows(WebApplicationException.class, () -> syncRaw(report(SERIES, results)));
         assertEquals(503, e.getResponse().getStatus());
-        assertEquals("DELIVERED", core.tasks.get(task.id()).orElseThrow().status(), "task result not acknowledged");
+        assertEquals(
+                TaskStatus.DELIVERED, core.tasks.get(task.id()).orElseThrow().status(), "task result not acknowledged");
         sink.failing = false;
         syncRaw(report(SERIES, results));
-        assertEquals("SUCCEEDED", core.tasks.get(task.id()).orElseThrow().status());
+        assertEquals(
+                TaskStatus.SUCCEEDED, core.tasks.get(task.id()).orElseThrow().status());
 
         assertEquals(
                 400,

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.persistence.testing.MutableClock;
 
@@ -44,11 +45,11 @@ class SyncNulIT {
             core.sync.syncNow(e.agentId(), e.apiKey(), Json.parse(report));
 
             TaskView done = core.tasks.get(task.id()).orElseThrow();
-            assertEquals("SUCCEEDED", done.status());
+            assertEquals(TaskStatus.SUCCEEDED, done.status());
             assertEquals("a\\u0000b", done.result().get("log").asText(), "NUL kept visible as text");
             assertEquals("\\u0000", done.result().get("k\\u0000").get(0).asText());
             TaskView failed = core.tasks.get(other.id()).orElseThrow();
-            assertEquals("FAILED", failed.status());
+            assertEquals(TaskStatus.FAILED, failed.status());
             assertEquals("bad \\u0000 byte", failed.error());
             core.registry.flushLastSeen();
             assertEquals("h\\u0000.lan", storedHostname(e.agentId()));
@@ -87,10 +88,10 @@ class SyncNulIT {
                                     new TaskQueue.Result(
                                             good.id(), TaskStatus.SUCCEEDED, Json.parse("{\"ok\":true}"), null))));
             TaskView b = core.tasks.get(bad.id()).orElseThrow();
-            assertEquals("FAILED", b.status());
+            assertEquals(TaskStatus.FAILED, b.status());
             assertTrue(b.error().startsWith("The result could not be stored"), b.error());
             TaskView g = core.tasks.get(good.id()).orElseThrow();
-            assertEquals("SUCCEEDED", g.status());
+            assertEquals(TaskStatus.SUCCEEDED, g.status());
             assertTrue(g.result().get("ok").asBoolean());
         }
     }

@@ -11,6 +11,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fleetgate.api.TaskStatus;
+
 class SyncPlannerTest {
     private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
     private static final Duration REDELIVERY = Duration.ofSeconds(60);

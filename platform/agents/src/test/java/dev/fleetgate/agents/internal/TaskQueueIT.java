@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.persistence.testing.MutableClock;
 
@@ -45,7 +46,7 @@ class TaskQueueIT {
         clock.advance(Duration.ofSeconds(61));
         assertEquals(1, core.tasks.deliver(agent).size(), "resent: no result arrived");
         TaskView now = core.tasks.get(t.id()).orElseThrow();
-        assertEquals("DELIVERED", now.status());
+        assertEquals(TaskStatus.DELIVERED, now.status());
         assertEquals(2, now.attempts());
     }
 
@@ -64,7 +65,7 @@ class TaskQueueIT {
                 core.tasks.complete(
                         agent, List.of(new TaskQueue.Result(t.id(), TaskStatus.FAILED, null, "late duplicate"))));
         TaskView done = core.tasks.get(t.id()).orElseThrow();
-        assertEquals("SUCCEEDED", done.status());
+        assertEquals(TaskStatus.SUCCEEDED, done.status());
         assertTrue(done.result().get("ok").asBoolean());
         clock.advance(Duration.ofSeconds(120));
         assertTrue(core.tasks.deliver(agent).isEmpty(), "finished tasks are never resent");
@@ -76,7 +77,7 @@ class TaskQueueIT {
         clock.advance(Duration.ofSeconds(31));
         assertTrue(core.tasks.deliver(agent).isEmpty());
         assertEquals(1, core.tasks.expire());
-        assertEquals("EXPIRED", core.tasks.get(t.id()).orElseThrow().status());
+        assertEquals(TaskStatus.EXPIRED, core.tasks.get(t.id()).orElseThrow().status());
         assertEquals(0, core.tasks.purge());
         clock.advance(Duration.ofDays(8));
         assertEquals(1, core.tasks.purge());

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.persistence.testing.MutableClock;
 
@@ -65,7 +66,7 @@ class TaskWaitIT {
                 agent.apiKey(),
                 Json.parse(result(t.id(), "SUCCEEDED", "{\"lines\":[],\"cursor\":\"c1\"}", null)));
         TaskView got = done(f);
-        assertEquals("SUCCEEDED", got.status());
+        assertEquals(TaskStatus.SUCCEEDED, got.status());
         assertEquals("c1", got.result().get("cursor").asText());
         assertEquals(0, core.tasks.waiting(), "the waiter is forgotten once completed");
     }
@@ -89,7 +90,7 @@ class TaskWaitIT {
                             List.of(new TaskQueue.Result(t.id(), TaskStatus.FAILED, null, "no such container: x"))));
             assertEquals(t.id(), heard.get(30, TimeUnit.SECONDS), "NOTIFY fleetgate_task reached this core");
             TaskView got = done(f);
-            assertEquals("FAILED", got.status());
+            assertEquals(TaskStatus.FAILED, got.status());
             assertEquals("no such container: x", got.error());
             other.tasks.close();
         }
@@ -101,7 +102,7 @@ class TaskWaitIT {
         TaskView got =
                 done(core.tasks.completion(t.id(), Duration.ofMillis(200)).toCompletableFuture());
         assertFalse(got.isDone());
-        assertEquals("PENDING", got.status());
+        assertEquals(TaskStatus.PENDING, got.status());
         assertEquals(0, core.tasks.waiting());
     }
 
@@ -110,15 +111,17 @@ class TaskWaitIT {
         TaskView t = core.tasks.submit(agent.agentId(), "probe", null, Duration.ofSeconds(5));
         clock.advance(Duration.ofSeconds(6));
         TaskView got = done(core.tasks.completion(t.id(), LONG).toCompletableFuture());
-        assertEquals("EXPIRED", got.status());
-        assertEquals("EXPIRED", core.tasks.get(t.id()).orElseThrow().status());
+        assertEquals(TaskStatus.EXPIRED, got.status());
+        assertEquals(TaskStatus.EXPIRED, core.tasks.get(t.id()).orElseThrow().status());
     }
 
     @Test
     void aFinishedTaskCompletesAtOnceAndTheBlockingFormReturnsIt() throws Exception {
         TaskView t = core.tasks.submit(agent.agentId(), "probe", null, null);
         core.tasks.complete(agent.agentId(), List.of(new TaskQueue.Result(t.id(), TaskStatus.SUCCEEDED, null, null)));
-        assertEquals("SUCCEEDED", core.tasks.await(t.id(), LONG).orElseThrow().status());
+        assertEquals(
+                TaskStatus.SUCCEEDED,
+                core.tasks.await(t.id(), LONG).orElseThrow().status());
         assertNull(core.tasks.await(t.id(), LONG).orElseThrow().result());
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.api.TaskStatus;
 import dev.fleetgate.api.TaskView;
 import dev.fleetgate.persistence.testing.MutableClock;
 
@@ -61,7 +62,7 @@ class TaskWaitsTest {
                 "a",
                 "probe",
                 null,
-                status,
+                TaskStatus.valueOf(status),
                 null,
                 null,
                 0,
@@ -77,7 +78,7 @@ class TaskWaitsTest {
                 t.agentId(),
                 t.type(),
                 t.payload(),
-                status,
+                TaskStatus.valueOf(status),
                 t.result(),
                 t.error(),
                 t.attempts(),
@@ -112,7 +113,7 @@ class TaskWaitsTest {
         waits.changed(ID); // still open: keeps waiting
         tasks.put(ID, with(tasks.get(ID), "FAILED"));
         waits.changed(null); // "any task" after a reconnect
-        assertEquals("FAILED", get(f).status());
+        assertEquals(TaskStatus.FAILED, get(f).status());
     }
 
     @Test
@@ -140,7 +141,7 @@ class TaskWaitsTest {
                         "a",
                         "probe",
                         null,
-                        "PENDING",
+                        TaskStatus.PENDING,
                         null,
                         null,
                         0,
@@ -149,7 +150,8 @@ class TaskWaitsTest {
                         null,
                         clock.instant().plusMillis(50)));
         clock.advance(Duration.ofSeconds(1));
-        assertEquals("EXPIRED", get(waits.await(ID, Duration.ofMinutes(5))).status());
+        assertEquals(
+                TaskStatus.EXPIRED, get(waits.await(ID, Duration.ofMinutes(5))).status());
     }
 
     @Test

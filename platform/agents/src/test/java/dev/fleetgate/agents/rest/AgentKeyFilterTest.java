@@ -48,7 +48,7 @@ class AgentKeyFilterTest {
         @Path("{id}/sync")
         @PermitAll
         @AgentKey
-        @BodyLimit(AgentsResource.SYNC_MAX_BODY_BYTES)
+        @BodyLimit(AgentProtocolResource.SYNC_MAX_BODY_BYTES)
         @Consumes(MediaType.APPLICATION_JSON)
         @Produces(MediaType.APPLICATION_JSON)
         public String sync(@PathParam("id") String id, @RawText JsonNode body) {
@@ -124,11 +124,15 @@ class AgentKeyFilterTest {
     @Test
     void theRealAgentEndpointsAreKeyCheckedBeforeTheirBody() throws Exception {
         // The body as bytes (split by SyncBody, metrics streamed to the sink), limited by @BodyLimit.
-        Method sync = AgentsResource.class.getMethod(
-                "sync", String.class, String.class, String.class, byte[].class, AsyncResponse.class);
+        Method sync = AgentProtocolResource.class.getMethod(
+                "sync", String.class, String.class, byte[].class, AsyncResponse.class);
         assertNotNull(sync.getAnnotation(AgentKey.class));
         assertEquals(32L << 20, sync.getAnnotation(BodyLimit.class).value());
-        Method download = AgentsResource.class.getMethod("download", String.class, String.class);
+        Method download = AgentProtocolResource.class.getMethod("download", String.class, String.class);
         assertNotNull(download.getAnnotation(AgentKey.class));
+        // The endpoints people call take no agent key: none of them lives in the protocol resource.
+        for (Method m : AgentsResource.class.getDeclaredMethods()) {
+            assertEquals(null, m.getAnnotation(AgentKey.class), m.getName());
+        }
     }
 }

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +24,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.persistence.Database;
 import dev.fleetgate.persistence.SchemaMigrator;
 
@@ -76,11 +76,7 @@ public final class ActivityStore {
         this.clock = clock;
         this.retention = retention;
         this.maxEntries = maxEntries;
-        this.pruner = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleetgate-activity-prune");
-            t.setDaemon(true);
-            return t;
-        });
+        this.pruner = Threads.scheduler("fleetgate-activity-prune");
     }
 
     @Deactivate

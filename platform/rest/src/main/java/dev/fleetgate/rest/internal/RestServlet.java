@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +35,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.fleetgate.api.Authenticator;
 import dev.fleetgate.api.RestResource;
+import dev.fleetgate.api.Threads;
 
 /**
  * The servlet at {@code /api/v1/*}: one Jersey application holding every
@@ -73,11 +73,7 @@ public final class RestServlet extends HttpServlet {
     @Activate
     public RestServlet(RestConfig config) {
         maxBodyBytes = Math.max(1024, config.maxBodyBytes());
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleetgate-rest-builder");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = Threads.scheduler("fleetgate-rest-builder");
         containers =
                 new ContainerSwitch<>(ServletContainer::destroy, Duration.ofSeconds(config.drainSeconds()), executor);
         debouncer = new Debouncer(executor, config.debounceMillis(), this::rebuild);

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import javax.annotation.security.PermitAll;
 import javax.sql.DataSource;
@@ -22,6 +21,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import dev.fleetgate.api.RestResource;
+import dev.fleetgate.api.Threads;
 import dev.fleetgate.persistence.Database;
 import dev.fleetgate.rest.internal.DatabaseErrors;
 import dev.fleetgate.rest.internal.DatabaseProbe;
@@ -34,11 +34,7 @@ import dev.fleetgate.rest.internal.DatabaseProbe;
 @Path("health")
 @PermitAll
 public final class HealthResource implements RestResource {
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fleetgate-health");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService executor = Threads.cached("fleetgate-health");
     private final DatabaseProbe probe = new DatabaseProbe(executor, Duration.ofSeconds(2));
 
     @Reference(

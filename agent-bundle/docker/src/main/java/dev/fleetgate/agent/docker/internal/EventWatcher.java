@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.transport.DockerHttpClient.Response;
 
+import dev.fleetgate.agent.Threads;
+
 /**
  * Follows the engine's container events ({@code GET /events}) and hands each to a listener;
  * reconnects with a backoff (0.5 s doubling to 30 s) when the engine goes away, and reports
@@ -30,8 +32,7 @@ final class EventWatcher implements AutoCloseable {
         this.api = api;
         this.onEvent = onEvent;
         this.onConnected = onConnected;
-        this.thread = new Thread(this::run, "fleetgate-docker-events");
-        this.thread.setDaemon(true);
+        this.thread = Threads.factory("fleetgate-docker-events").newThread(this::run);
     }
 
     void start() {

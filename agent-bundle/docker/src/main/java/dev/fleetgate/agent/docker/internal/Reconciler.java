@@ -16,12 +16,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
+import dev.fleetgate.agent.Threads;
 
 /**
  * Makes the containers of this agent match the {@code containers} section: per service and
@@ -87,8 +87,8 @@ public final class Reconciler implements AutoCloseable {
         this.onStatusChange = onStatusChange;
         this.ports = new PortAllocator(settings.portRangeStart(), settings.portRangeEnd(), settings.bindAddress());
         this.factory = new ReplicaFactory(settings.owner(), settings.bindAddress());
-        this.loop = Executors.newSingleThreadScheduledExecutor(named("fleetgate-docker-reconcile"));
-        this.workers = Executors.newFixedThreadPool(4, named("fleetgate-docker-work"));
+        this.loop = Threads.scheduler("fleetgate-docker-reconcile", 1);
+        this.workers = Executors.newFixedThreadPool(4, Threads.factory("fleetgate-docker-work"));
         this.readiness = new Readiness(settings.bindAddress(), workers);
         this.statusBuilder = new StatusBuilder(engine);
         this.retiring = new Retirements(
@@ -499,15 +499,6 @@ public final class Reconciler implements AutoCloseable {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Stops the passes; containers keep running (a new instance adopts them). */

@@ -16,12 +16,12 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.fleetgate.agent.Threads;
 import dev.fleetgate.agent.metrics.internal.buffer.MetricsBuffer;
 import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Scrape;
 import dev.fleetgate.agent.metrics.internal.scrape.MetricsSection.Target;
@@ -93,24 +93,11 @@ final class Collection {
         this.onBatch = onBatch;
         this.rounds = new LinkedHashMap<>(rounds);
         this.scraper = new Scraper(mapper);
-        AtomicInteger n = new AtomicInteger();
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "fleetgate-metrics"));
-        this.scheduler.setRemoveOnCancelPolicy(true);
+        this.scheduler = Threads.scheduler("fleetgate-metrics", 1);
         ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                2,
-                2,
-                30,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(256),
-                r -> daemon(r, "fleetgate-metrics-io-" + n.incrementAndGet()));
+                2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), Threads.factory("fleetgate-metrics-io"));
         pool.allowCoreThreadTimeOut(true);
         this.io = pool;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     synchronized void start(int seconds) {

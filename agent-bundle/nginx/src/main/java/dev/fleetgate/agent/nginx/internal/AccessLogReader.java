@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
@@ -26,6 +25,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import dev.fleetgate.agent.AccessLogEntry;
 import dev.fleetgate.agent.AccessLogListener;
 import dev.fleetgate.agent.AgentContext;
+import dev.fleetgate.agent.Threads;
 
 /**
  * The one reader of nginx's JSON access log: tails {@code <workDir>/logs/access.log} (from its end, surviving
@@ -55,12 +55,7 @@ public final class AccessLogReader {
         this.settings = NginxSettings.from(config, agent.stateDir());
         this.tailer = new LogTailer(settings.accessLog(), true, 3_000);
         this.nginx = new NginxProcess(settings.nginxBinary(), settings.pidFile());
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "fleetgate-nginx-access-log");
-            t.setDaemon(true);
-            return t;
-        });
-        this.executor = pool;
+        this.executor = Threads.scheduler("fleetgate-nginx-access-log", 1);
         executor.scheduleWithFixedDelay(
                 this::poll, settings.accessLogPollMillis(), settings.accessLogPollMillis(), TimeUnit.MILLISECONDS);
     }

@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.fleetgate.agent.Threads;
 
 /**
  * Runs the active HTTP health checks of every target that has one, on a small scheduled pool: each target is
@@ -54,14 +54,7 @@ public final class HealthChecker implements AutoCloseable {
     private final Map<String, Entry> entries = new HashMap<>();
 
     public HealthChecker(int threads, Probe probe, Runnable onTransition) {
-        AtomicInteger n = new AtomicInteger();
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, r -> {
-            Thread t = new Thread(r, "fleetgate-nginx-health-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.pool = executor;
+        this.pool = Threads.scheduler("fleetgate-nginx-health", threads);
         this.probe = probe;
         this.onTransition = onTransition;
     }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
@@ -26,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetgate.agent.AgentContext;
 import dev.fleetgate.agent.ServiceEndpoints;
 import dev.fleetgate.agent.StateApplier;
+import dev.fleetgate.agent.Threads;
 
 /**
  * The {@code proxy} section applier: runs the agent's nginx through a {@link ProxyDriver}, merges the ready
@@ -54,12 +54,7 @@ public final class NginxProxyApplier implements StateApplier {
     public NginxProxyApplier(@Reference AgentContext agent, NginxConfiguration config, Map<String, Object> properties) {
         NginxSettings settings = NginxSettings.from(config, agent.stateDir());
         this.driver = new ProxyDriver(settings, agent::requestSync);
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "fleetgate-nginx-maintenance");
-            t.setDaemon(true);
-            return t;
-        });
-        this.maintenance = executor;
+        this.maintenance = Threads.scheduler("fleetgate-nginx-maintenance", 1);
         LOG.log(
                 Level.INFO,
                 "nginx driver: work dir {0}, http port {1}, admin port {2}",

@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,6 +20,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
+import dev.fleetgate.agent.Threads;
 
 /**
  * Keeps nginx's peers (in Lua) equal to the members of the upstreams and their health, without reloads: the
@@ -57,14 +56,7 @@ public final class PeerSync implements AutoCloseable {
         this.peersFile = peersFile;
         this.statusChanged = statusChanged;
         this.health = new HealthChecker(healthThreads, probe, this::transition);
-        ThreadPoolExecutor executor =
-                new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "fleetgate-nginx-peers");
-                    t.setDaemon(true);
-                    return t;
-                });
-        executor.allowCoreThreadTimeOut(true);
-        this.pusher = executor;
+        this.pusher = Threads.pool("fleetgate-nginx-peers", 1);
     }
 
     /** Health of targets known to a running nginx (from {@code /check}), used when they are first seen. */

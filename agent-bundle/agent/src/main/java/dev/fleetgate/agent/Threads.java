@@ -1,13 +1,17 @@
-package dev.fleetgate.agent.internal;
+package dev.fleetgate.agent;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Small executors of daemon threads that end when idle (the agent keeps few threads). */
+/**
+ * The executors of an agent bundle's background work: daemon threads named {@code name-N} (the agent keeps few
+ * threads, so pools end their threads when idle). Whoever creates one shuts it down when it stops.
+ */
 public final class Threads {
 
     private Threads() {}
@@ -20,6 +24,14 @@ public final class Threads {
         return executor;
     }
 
+    /** {@code size} daemon threads named {@code name-N} running scheduled work; a cancelled task leaves the queue. */
+    public static ScheduledThreadPoolExecutor scheduler(String name, int size) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(size, factory(name));
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
+
+    /** Makes daemon threads named {@code name-1}, {@code name-2}… */
     public static ThreadFactory factory(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {

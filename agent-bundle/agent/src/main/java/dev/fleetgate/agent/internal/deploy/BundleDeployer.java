@@ -22,9 +22,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleetgate.agent.AgentContext;
 import dev.fleetgate.agent.StateApplier;
+import dev.fleetgate.agent.Threads;
 import dev.fleetgate.agent.internal.AgentIdentity;
 import dev.fleetgate.agent.internal.IdentityStore;
-import dev.fleetgate.agent.internal.Threads;
 
 /**
  * Section {@code bundles}: installs, updates and uninstalls the bundles deployed from the

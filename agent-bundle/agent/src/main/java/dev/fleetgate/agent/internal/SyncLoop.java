@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.agent.MetricsOutbox;
 import dev.fleetgate.agent.Task;
+import dev.fleetgate.agent.Threads;
 
 /**
  * The agent's conversation with the core (docs/protocol.md): obtains the identity (stored or
@@ -87,8 +88,7 @@ public final class SyncLoop {
 
     public synchronized void start() {
         running = true;
-        pollThread = new Thread(this::pollLoop, "fleetgate-sync");
-        pollThread.setDaemon(true);
+        pollThread = Threads.factory("fleetgate-sync").newThread(this::pollLoop);
         pollThread.start();
     }
 
@@ -162,8 +162,7 @@ public final class SyncLoop {
                 if (!running) {
                     return;
                 }
-                pushThread = new Thread(this::pushLoop, "fleetgate-push");
-                pushThread.setDaemon(true);
+                pushThread = Threads.factory("fleetgate-push").newThread(this::pushLoop);
                 pushThread.start();
             }
             Backoff backoff = new Backoff();

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.agent.StateApplier;
+import dev.fleetgate.agent.Threads;
 
 /**
  * Hands each desired-state section to the {@link StateApplier} of that section: serially per

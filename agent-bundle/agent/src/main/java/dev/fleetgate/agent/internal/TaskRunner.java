@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.fleetgate.agent.Task;
 import dev.fleetgate.agent.TaskHandler;
+import dev.fleetgate.agent.Threads;
 
 /**
  * Runs tasks by the {@link TaskHandler} of their type, each id once. Keeps the last

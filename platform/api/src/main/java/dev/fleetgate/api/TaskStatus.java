@@ -1,11 +1,13 @@
-package dev.fleetgate.agents.internal;
+package dev.fleetgate.api;
 
 import java.util.Optional;
 
 /**
- * The states of a task, as stored in {@code tasks.status} and shown in {@code TaskView.status}: PENDING until
- * an agent's sync picks it up, DELIVERED until its result arrives (delivered again after the redelivery delay),
- * then SUCCEEDED or FAILED as the agent reports, or EXPIRED when its time to live passes first.
+ * Where a task stands ({@link TaskView#status()}), by the same names in the REST API and in the agents' reports:
+ * PENDING until an agent's sync picks it up, DELIVERED until its result arrives (delivered again after the
+ * redelivery delay), then SUCCEEDED or FAILED as the agent reports, or EXPIRED when its time to live passes first.
+ *
+ * @since 2.0
  */
 public enum TaskStatus {
     PENDING,
@@ -17,6 +19,11 @@ public enum TaskStatus {
     /** @return whether a result may still come (PENDING or DELIVERED) */
     public boolean open() {
         return this == PENDING || this == DELIVERED;
+    }
+
+    /** @return whether the task is over (SUCCEEDED, FAILED or EXPIRED) */
+    public boolean done() {
+        return !open();
     }
 
     /** @return whether an agent may report this status as a task's result (SUCCEEDED or FAILED) */

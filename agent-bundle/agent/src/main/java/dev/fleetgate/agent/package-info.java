@@ -15,6 +15,7 @@
  * <li>{@link dev.fleetgate.agent.MetricsOutbox} hands metric batches to the sync and gets them
  * acknowledged or given back.</li>
  * </ul>
+ * {@link dev.fleetgate.agent.Threads} makes the daemon executors of a bundle's background work.
  * {@link dev.fleetgate.agent.StorableText} makes text that goes into task results storable by the core.
  * They may use the {@link dev.fleetgate.agent.AgentContext} service, which the runtime
  * registers once the agent is enrolled.
