@@ -63,11 +63,7 @@ public final class NginxProxyApplier implements StateApplier {
                 String.valueOf(settings.adminPort()));
         maintenance.execute(driver::start);
         maintenance.scheduleWithFixedDelay(driver::tick, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
-        this.wakes = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "fleetgate-nginx-wakes");
-            t.setDaemon(true);
-            return t;
-        });
+        this.wakes = Threads.scheduler("fleetgate-nginx-wakes", 1);
         wakes.scheduleWithFixedDelay(this::pollWakes, WAKE_POLL_MILLIS, WAKE_POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
