@@ -781,7 +781,8 @@ public final class ProxyBench {
                 + "    map $request_uri $fleetgate_path {\n        \"~^(?<fleetgate_p>[^?]*)\" $fleetgate_p;\n"
                 + "        default $request_uri;\n    }\n"
                 + "    log_format json escape=json '{\"time\":$msec,\"service\":\"$fleetgate_service\",\"client\":\"$remote_addr\","
-                + "\"method\":\"$request_method\",\"host\":\"$host\",\"path\":\"$fleetgate_path\",\"status\":$status,"
+                + "\"method\":\"$request_method\",\"host\":\"$host\",\"path\":\"$fleetgate_path\","
+                + "\"query\":\"$args\",\"status\":$status,"
                 + "\"bytes\":$bytes_sent,\"requestTime\":$request_time,\"upstreamTime\":\"$upstream_response_time\","
                 + "\"upstream\":\"$upstream_addr\",\"userAgent\":\"$http_user_agent\"}';\n"
                 + "    access_log " + dir + "/logs/access.log json buffer=64k flush=1s;\n" + upstream

@@ -9,6 +9,8 @@ package dev.fleetgate.agent;
  * @param method             the HTTP method
  * @param host               the Host header
  * @param path               the request path, without the query string
+ * @param query              the query string as the client sent it (still percent-encoded, without the {@code ?},
+ *                           at most {@link #MAX_QUERY} characters), or {@code null} when there was none
  * @param status             the status sent to the client
  * @param bytesSent          bytes sent to the client
  * @param requestTimeSeconds total request time
@@ -23,9 +25,44 @@ public record AccessLogEntry(
         String method,
         String host,
         String path,
+        String query,
         int status,
         long bytesSent,
         double requestTimeSeconds,
         Double upstreamTimeSeconds,
         String upstreamAddress,
-        String userAgent) {}
+        String userAgent) {
+
+    /** The longest query string an entry carries (longer ones are cut): bounds what listeners hold per request. */
+    public static final int MAX_QUERY = 1024;
+
+    /** An entry without a query string (the form before the query was logged). */
+    public AccessLogEntry(
+            long timeMillis,
+            String serviceId,
+            String clientAddress,
+            String method,
+            String host,
+            String path,
+            int status,
+            long bytesSent,
+            double requestTimeSeconds,
+            Double upstreamTimeSeconds,
+            String upstreamAddress,
+            String userAgent) {
+        this(
+                timeMillis,
+                serviceId,
+                clientAddress,
+                method,
+                host,
+                path,
+                null,
+                status,
+                bytesSent,
+                requestTimeSeconds,
+                upstreamTimeSeconds,
+                upstreamAddress,
+                userAgent);
+    }
+}

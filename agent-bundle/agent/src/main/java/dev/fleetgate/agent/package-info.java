@@ -24,7 +24,7 @@
  * {@value dev.fleetgate.agent.AgentContext#PLUGIN_HEADER}.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package dev.fleetgate.agent;
 
 import org.osgi.annotation.bundle.Export;

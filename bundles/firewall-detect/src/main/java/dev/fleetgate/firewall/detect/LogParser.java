@@ -37,6 +37,7 @@ public final class LogParser {
         String client = null;
         String method = "";
         String path = "";
+        String query = null;
         int status = -1;
         String ua = null;
         int n = s.length();
@@ -97,6 +98,7 @@ public final class LogParser {
                 case K_CLIENT -> client = value;
                 case K_METHOD -> method = value;
                 case K_PATH -> path = value;
+                case K_QUERY -> query = value;
                 case K_STATUS -> status = Integer.parseInt(value);
                 case K_USER_AGENT -> ua = blank(value);
                 default -> {
@@ -107,7 +109,7 @@ public final class LogParser {
         if (time == Long.MIN_VALUE || status < 0 || client == null || client.isEmpty()) {
             return null;
         }
-        return new Request(time, service, client, method, path, status, ua, s);
+        return new Request(time, service, client, method, Request.target(path, query), status, ua, s);
     }
 
     private static final int K_TIME = 0;
@@ -117,7 +119,9 @@ public final class LogParser {
     private static final int K_PATH = 4;
     private static final int K_STATUS = 5;
     private static final int K_USER_AGENT = 6;
-    private static final String[] KEYS = {"time", "service", "client", "method", "path", "status", "userAgent"};
+    private static final int K_QUERY = 7;
+    private static final String[] KEYS = {"time", "service", "client", "method", "path", "status", "userAgent", "query"
+    };
 
     /** @return the index of a member the detectors use, or -1 (compared in place: no key string is made) */
     private static int key(String s, int from, int len) {
@@ -228,6 +232,10 @@ public final class LogParser {
             method = s.substring(q1 + 1, m);
             int p = s.lastIndexOf(' ', q2);
             path = p > m ? s.substring(m + 1, p) : s.substring(m + 1, q2);
+            int q = path.indexOf('?');
+            if (q >= 0 && path.length() - q - 1 > Request.MAX_QUERY) {
+                path = Request.target(path.substring(0, q), path.substring(q + 1)); // cut as the JSON log's query
+            }
         }
         int st = q2 + 2;
         int stEnd = s.indexOf(' ', st);

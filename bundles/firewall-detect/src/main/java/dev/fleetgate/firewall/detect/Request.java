@@ -7,7 +7,8 @@ package dev.fleetgate.firewall.detect;
  * @param serviceId  the Fleetgate service, or {@code null} (unknown, e.g. nginx {@code combined} logs)
  * @param client     the client's address
  * @param method     the HTTP method
- * @param path       the request path (with the query string when the log has it)
+ * @param path       the request target as the client sent it, still percent-encoded: the path, then {@code ?} and
+ *                   the query string when there is one (Fleetgate's JSON log carries them apart: see {@link #target})
  * @param status     the status sent
  * @param userAgent  the User-Agent header, or {@code null}
  * @param line       the raw log line, or {@code null} (live entries); used only as evidence
@@ -21,6 +22,24 @@ public record Request(
         int status,
         String userAgent,
         String line) {
+
+    /** The longest query string kept (the agent's JSON log cuts it there too): bounds memory per request. */
+    public static final int MAX_QUERY = 1024;
+
+    /**
+     * Joins the path and query string of Fleetgate's JSON log into the request target a {@code combined} log has,
+     * so rules on the path see the query the same way live and in every replay.
+     *
+     * @param path  the path without the query string, or null
+     * @param query the query string without {@code ?} (cut to {@link #MAX_QUERY} characters), or null / empty
+     */
+    public static String target(String path, String query) {
+        String p = path == null ? "" : path;
+        if (query == null || query.isEmpty()) {
+            return p;
+        }
+        return p + "?" + (query.length() > MAX_QUERY ? query.substring(0, MAX_QUERY) : query);
+    }
 
     /** @return the line as shown in evidence: the raw line when there is one, else a combined-like rendering */
     public String sample() {

@@ -127,6 +127,33 @@ class AnalyzerTest {
     }
 
     @Test
+    void sqlInjectionInTheQueryOfALiveJsonLineIsCaught() {
+        LogParser parser = new LogParser();
+        String line = "{\"time\":1764000000.5,\"service\":\"svc\",\"client\":\"127.0.0.60\",\"method\":\"GET\","
+                + "\"host\":\"a.test\",\"path\":\"/products\",\"query\":\"id=1'%20UNION%20SELECT%20password%20FROM"
+                + "%20users--\",\"status\":200,\"bytes\":512,\"requestTime\":0.002,\"upstreamTime\":\"0.002\","
+                + "\"upstream\":\"127.0.0.1:8080\",\"userAgent\":\"" + UA + "\"}";
+        // the same line without its query string: a plain page view
+        Analyzer plain = analyzer(Map.of(), List.of());
+        plain.accept(parser.parse(line.replaceFirst("\"query\":\"[^\"]*\",", "")), 1);
+        assertEquals(List.of(), decisions);
+        Analyzer a = analyzer(Map.of(), List.of());
+        a.accept(parser.parse(line), 1);
+        assertEquals(1, decisions.size(), decisions.toString());
+        Decision d = decisions.get(0);
+        assertEquals("127.0.0.60", d.client());
+        assertEquals("patterns", d.detector());
+        assertTrue(d.samples().get(0).contains("UNION%20SELECT"), d.samples().toString());
+        // what the agent hands over live (path and query apart) is matched the same way
+        decisions.clear();
+        Analyzer live = analyzer(Map.of(), List.of());
+        live.accept(req(0, "127.0.0.61", "GET", Request.target("/products", "id=1+union+select+1,2--"), 200, UA), 0);
+        live.accept(req(10, "127.0.0.62", "GET", Request.target("/search", "page=2&q=shoes"), 200, UA), 0);
+        assertEquals(
+                List.of("127.0.0.61"), decisions.stream().map(Decision::client).toList());
+    }
+
+    @Test
     void allowlistedAndNeverBlockedAreNotDecided() {
         Analyzer a = analyzer(Map.of("allow", List.of("127.0.0.0/29")), List.of("127.0.0.100"));
         a.accept(req(0, "127.0.0.3", "GET", "/.env", 404, UA), 0);

@@ -25,6 +25,35 @@ class LogParserTest {
     }
 
     @Test
+    void jsonQueryJoinsThePathAsInCombined() {
+        String line = "{\"time\":1764000000,\"service\":\"svc-1\",\"client\":\"127.0.0.5\",\"method\":\"GET\","
+                + "\"path\":\"/a/b\",\"query\":\"c=1&d=%27x\\\"\",\"status\":200}";
+        assertEquals("/a/b?c=1&d=%27x\"", parser.parse(line).path());
+        String combined =
+                "203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] \"GET /a/b?c=1&d=%27x HTTP/1.1\" 200 1 \"-\" \"-\"";
+        assertEquals("/a/b?c=1&d=%27x", parser.parse(combined).path());
+        assertEquals(
+                parser.parse(combined).path(),
+                parser.parse(line.replace("%27x\\\"", "%27x")).path());
+        // no query, or an empty one (nginx logs "" for $args then): the path alone
+        assertEquals(
+                "/a/b",
+                parser.parse(line.replace("\"query\":\"c=1&d=%27x\\\"\",", "")).path());
+        assertEquals("/a/b", parser.parse(line.replace("c=1&d=%27x\\\"", "")).path());
+    }
+
+    @Test
+    void longQueriesAreCutInBothFormats() {
+        String q = "q=" + "x".repeat(5000);
+        Request json = parser.parse("{\"time\":1764000000,\"client\":\"10.0.0.1\",\"method\":\"GET\","
+                + "\"path\":\"/s\",\"query\":\"" + q + "\",\"status\":200}");
+        assertEquals("/s?" + q.substring(0, Request.MAX_QUERY), json.path());
+        Request combined = parser.parse(
+                "10.0.0.1 - - [10/Oct/2000:13:55:36 +0000] \"GET /s?" + q + " HTTP/1.1\" 200 1 \"-\" \"-\"");
+        assertEquals(json.path(), combined.path());
+    }
+
+    @Test
     void emptyServiceAndAgentAreNull() {
         Request r = parser.parse("{\"time\":1764000000,\"service\":\"\",\"client\":\"10.0.0.1\",\"method\":\"GET\","
                 + "\"path\":\"/\",\"status\":200,\"userAgent\":\"-\"}");

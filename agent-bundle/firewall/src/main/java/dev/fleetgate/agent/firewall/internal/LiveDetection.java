@@ -122,7 +122,7 @@ public final class LiveDetection implements AccessLogListener, StateApplier, Met
                                     e.serviceId(),
                                     e.clientAddress(),
                                     e.method(),
-                                    e.path() == null ? "" : e.path(),
+                                    Request.target(e.path(), e.query()),
                                     e.status(),
                                     e.userAgent(),
                                     null),

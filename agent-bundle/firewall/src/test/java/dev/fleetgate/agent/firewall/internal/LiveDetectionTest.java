@@ -132,6 +132,36 @@ class LiveDetectionTest {
         assertEquals(0, live.status().path("decisions").size());
     }
 
+    private static AccessLogEntry page(String ip, String query) {
+        return new AccessLogEntry(
+                1_764_000_000_000L,
+                "11111111-1111-1111-1111-111111111111",
+                ip,
+                "GET",
+                "h.test",
+                "/products",
+                query,
+                200,
+                10,
+                0.001,
+                0.001,
+                "127.0.0.1:80",
+                "Mozilla/5.0");
+    }
+
+    @Test
+    void sqlInjectionInTheQueryStringIsDecidedLive() throws Exception {
+        live.apply(1, JSON.readTree("{\"settings\":{\"mode\":\"shadow\"}}"));
+        live.onAccessLog(List.of(page("127.0.0.20", "page=2&q=shoes"), page("127.0.0.21", null)));
+        assertEquals(0, live.status().path("decisions").size());
+        live.onAccessLog(List.of(page("127.0.0.22", "id=1%27%20UNION%20SELECT%20password%20FROM%20users--")));
+        JsonNode d = live.status().path("decisions");
+        assertEquals(1, d.size(), d.toString());
+        assertEquals("127.0.0.22", d.get(0).path("ip").asText());
+        assertEquals("patterns", d.get(0).path("detector").asText());
+        assertTrue(d.get(0).path("samples").toString().contains("/products?id=1%27%20UNION"), d.toString());
+    }
+
     @Test
     void topClientsPerServiceAreReported() throws Exception {
         live.apply(1, JSON.readTree("{\"settings\":{\"mode\":\"shadow\"}}"));

@@ -29,6 +29,7 @@ public final class AccessLogParser {
                 n.path("method").asText(""),
                 n.path("host").asText(""),
                 n.path("path").asText(""),
+                query(n.path("query").asText("")),
                 n.path("status").asInt(),
                 n.path("bytes").asLong(),
                 n.path("requestTime").asDouble(),
@@ -57,6 +58,14 @@ public final class AccessLogParser {
             }
         }
         return sum;
+    }
+
+    /** @return the query string cut to {@link AccessLogEntry#MAX_QUERY} characters, or null when empty */
+    static String query(String q) {
+        if (q.isEmpty()) {
+            return null;
+        }
+        return q.length() > AccessLogEntry.MAX_QUERY ? q.substring(0, AccessLogEntry.MAX_QUERY) : q;
     }
 
     private static String blank(String s) {

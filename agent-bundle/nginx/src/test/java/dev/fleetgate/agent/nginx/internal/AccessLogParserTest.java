@@ -43,6 +43,23 @@ class AccessLogParserTest {
     }
 
     @Test
+    void theQueryStringIsReadAndCut() {
+        String line = "{\"time\":1.5,\"client\":\"::1\",\"method\":\"GET\",\"path\":\"/s\",\"query\":\"%s\","
+                + "\"status\":200}";
+        assertEquals(
+                "q=shoes&x=%27\"",
+                AccessLogParser.parse(line.formatted("q=shoes&x=%27\\\"")).query());
+        assertNull(AccessLogParser.parse(line.formatted("")).query());
+        String longQuery = "q=" + "a".repeat(5000);
+        assertEquals(
+                longQuery.substring(0, AccessLogEntry.MAX_QUERY),
+                AccessLogParser.parse(line.formatted(longQuery)).query());
+        // lines written before the query was logged
+        assertNull(AccessLogParser.parse("{\"time\":1.5,\"client\":\"::1\",\"path\":\"/\",\"status\":200}")
+                .query());
+    }
+
+    @Test
     void otherLinesAreSkipped() {
         assertNull(AccessLogParser.parse("127.0.0.1 - - [22/Nov/2026] \"GET / HTTP/1.1\" 200"));
         assertNull(AccessLogParser.parse("{\"unrelated\":true}"));

@@ -346,6 +346,7 @@ class ProxyDriverIT {
             var hit = entries.get(0);
             assertEquals("s1", hit.serviceId());
             assertEquals("/shop/item", hit.path(), "no query string");
+            assertEquals("id=%227%22", hit.query(), "the query string, as sent");
             assertEquals("a.test", hit.host());
             assertEquals("GET", hit.method());
             assertEquals(200, hit.status());
@@ -357,6 +358,7 @@ class ProxyDriverIT {
             var miss = entries.get(1);
             assertEquals(null, miss.serviceId());
             assertEquals(404, miss.status());
+            assertEquals(null, miss.query());
             assertEquals(null, miss.upstreamAddress());
         }
     }

@@ -90,6 +90,7 @@ public final class TrafficGenerator {
         "/search/<script>alert(1)",
         "/api/v1/users/1+union+select+password+from+users",
         "/?x=${jndi:ldap://x/a}",
+        "/products?id=1%27%20UNION%20SELECT%20password%20FROM%20users--",
         "/.git/config",
         "/cgi-bin/../../bin/sh"
     };
@@ -164,8 +165,12 @@ public final class TrafficGenerator {
                 pages[s][p] = switch (p % 4) {
                     case 0 -> "/";
                     case 1 -> "/blog/post-" + p;
-                    case 2 -> "/products/" + p;
-                    default -> "/docs/page-" + p;
+                    // some pages with benign query strings (searches, paging, tracking, quotes in names)
+                    case 2 -> p % 8 == 6 ? "/products/" + p + "?page=2&q=shoes" : "/products/" + p;
+                    default ->
+                        p % 8 == 7
+                                ? "/docs/page-" + p + "?utm_source=news&q=o%27neil+select+union+jack"
+                                : "/docs/page-" + p;
                 };
             }
             assets[s] = new String[10 + rnd.nextInt(40)];
@@ -433,7 +438,11 @@ public final class TrafficGenerator {
                 .append("\",\"host\":\"")
                 .append(r.serviceId())
                 .append(".example.test\",\"path\":\"");
-        escape(b, r.path());
+        // as the agent logs it: the path and the query string in members of their own
+        int q = r.path().indexOf('?');
+        escape(b, q < 0 ? r.path() : r.path().substring(0, q));
+        b.append("\",\"query\":\"");
+        escape(b, q < 0 ? "" : r.path().substring(q + 1));
         b.append("\",\"status\":")
                 .append(r.status())
                 .append(",\"bytes\":")
