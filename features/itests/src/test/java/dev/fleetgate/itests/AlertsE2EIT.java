@@ -46,7 +46,10 @@ import jakarta.mail.internet.MimeMessage;
  * one "resolved" message follows on each. Then a service behind the agent's real nginx answers
  * 500: a rule on the agent's {@code service_5xx_ratio_percent} sends one message, and one
  * "resolved" message once it answers 200 again. Needs PostgreSQL and nginx. Ports 20410–20419
- * (first core, agent's nginx), 20660–20665 (second core, the service's upstream).
+ * (first core, agent's nginx), 20660–20665 (second core, the service's upstream). Both cores send the agent a
+ * {@value #METRICS_INTERVAL} s collection interval (10 s by default) and evaluate the rules every
+ * {@value #EVALUATION_INTERVAL} s (5 s by default); "nothing else is sent" is watched for {@value #QUIET_SECONDS} s,
+ * four collection intervals and eight evaluations.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -60,6 +63,9 @@ class AlertsE2EIT {
     private static final String ERRORS_HOST = "errors.alerts.test";
     private static final String TOKEN = "424242:E2E-token";
     private static final String CHAT = "-1001";
+    private static final int METRICS_INTERVAL = 2;
+    private static final int EVALUATION_INTERVAL = 1;
+    private static final int QUIET_SECONDS = 4 * METRICS_INTERVAL;
 
     private Path work;
     private TestDatabase db;
@@ -90,10 +96,12 @@ class AlertsE2EIT {
 
         db = TestDatabase.create();
         core = CoreProcess.install(work, CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
+        shortIntervals(core);
         core.start();
         admin = core.admin();
         second = CoreProcess.installBeside(
                 core, work.resolve("second"), SECOND_CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
+        shortIntervals(second);
         second.start();
         secondAdmin = second.admin();
         String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "alerts-e2e"))
@@ -105,6 +113,16 @@ class AlertsE2EIT {
         agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
         agent.start(core.url(), "alerts-e2e", token);
         agentId = agent.awaitOnline(admin, "alerts-e2e", Duration.ofSeconds(60));
+    }
+
+    private static void shortIntervals(CoreProcess c) throws IOException {
+        c.configure("dev.fleetgate.metrics", Map.of("intervalSeconds", String.valueOf(METRICS_INTERVAL)));
+        c.configure("dev.fleetgate.alerts", Map.of("evaluationIntervalSeconds", String.valueOf(EVALUATION_INTERVAL)));
+    }
+
+    /** Watches for what must not come: no message, no second incident. */
+    private static void quiet() throws InterruptedException {
+        Thread.sleep(QUIET_SECONDS * 1000L);
     }
 
     /** The Bot API's sendMessage, as api.telegram.org answers it. */
@@ -261,8 +279,8 @@ class AlertsE2EIT {
                 () -> telegram("E2E CPU").size() == 1 && smtp.getReceivedMessages().length == 1);
         long latency = System.currentTimeMillis() - ruleCreatedAt;
         System.out.println("[alerts-e2e] rule created -> Telegram + e-mail received: " + latency + " ms");
-        // two more metric intervals: still one incident, one message each
-        Thread.sleep(25_000);
+        // more metric intervals and evaluations: still one incident, one message each
+        quiet();
         assertEquals(1, telegram("E2E CPU").size(), "not one message per sample");
         assertEquals(1, smtp.getReceivedMessages().length);
         assertTrue(mails().get(0).startsWith("[WARNING] E2E CPU: agent=" + agentId), mails().get(0));
@@ -286,8 +304,8 @@ class AlertsE2EIT {
     void aCoreRestartSendsNothingAgain() throws Exception {
         core.stop();
         core.start();
-        admin = core.admin();
-        Thread.sleep(20_000);
+        admin = core.admin(); // the alerts module of the restarted core is mounted
+        quiet();
         assertEquals(
                 1,
                 secondAdmin
@@ -334,7 +352,7 @@ class AlertsE2EIT {
                 "one resolved message on each channel",
                 Duration.ofSeconds(90),
                 () -> telegram("[RESOLVED] E2E CPU").size() == 1 && smtp.getReceivedMessages().length == 2);
-        Thread.sleep(20_000);
+        quiet();
         assertEquals(2, telegram("E2E CPU").size(), "opened + resolved, nothing else");
         assertEquals(2, smtp.getReceivedMessages().length);
         assertTrue(mails().get(1).startsWith("[RESOLVED] E2E CPU"), mails().get(1));
@@ -441,7 +459,7 @@ class AlertsE2EIT {
                     "one resolved Telegram message for the 5xx rule",
                     Duration.ofSeconds(90),
                     () -> telegram("[RESOLVED] E2E 5xx").size() == 1);
-            Thread.sleep(15_000);
+            quiet();
             assertEquals(2, telegram("E2E 5xx").size(), "opened + resolved, nothing else: " + telegram("E2E 5xx"));
         } finally {
             sending.set(false);

@@ -106,6 +106,20 @@ public final class CoreProcess implements AutoCloseable {
         return new CoreProcess(second.home, ports, first.secretValues, second.shellPassword);
     }
 
+    /**
+     * Sets {@code values} in {@code etc/<pid>.cfg} of this core (before it starts, or for FileInstall to pick
+     * up), keeping the file's other settings.
+     */
+    public void configure(String pid, Map<String, String> values) throws IOException {
+        Path file = home.resolve("etc").resolve(pid + ".cfg");
+        if (!Files.exists(file)) {
+            Files.writeString(file, "# written by the end-to-end test\n");
+        }
+        for (Map.Entry<String, String> e : new TreeMap<>(values).entrySet()) {
+            replace(file, e.getKey(), e.getValue());
+        }
+    }
+
     public void configureAgents(Map<String, String> agentsConfig) throws IOException {
         write(home.resolve("etc/dev.fleetgate.agents.cfg"), agentsConfig);
     }

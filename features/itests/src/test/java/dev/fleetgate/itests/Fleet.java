@@ -19,6 +19,7 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * environment or counts what exists keeps its own processes (see CONTRIBUTING).
  * Ports 22300–22312: core 22300–22304 (http, ssh, rmi registry, rmi server, https), the agent's nginx
  * 22310 (http), 22311 (https), 22312 (admin).
+ * The agent collects metrics every {@value #METRICS_INTERVAL} s.
  */
 public final class Fleet implements AutoCloseable {
     public static final int CORE_PORTS = 22300;
@@ -26,6 +27,8 @@ public final class Fleet implements AutoCloseable {
     public static final int PROXY_HTTPS = 22311;
     public static final int PROXY_ADMIN = 22312;
     public static final String AGENT = "shared-e2e";
+    /** The agent's metrics collection interval (seconds), sent by the core's metrics section. */
+    public static final int METRICS_INTERVAL = 2;
 
     private final Path work;
     private final AtomicInteger names = new AtomicInteger();
@@ -49,6 +52,8 @@ public final class Fleet implements AutoCloseable {
             long t0 = System.nanoTime();
             fleet.db = TestDatabase.create();
             fleet.core = CoreProcess.install(work, CORE_PORTS, fleet.db, Map.of("syncIntervalSeconds", "5"));
+            // the agent collects every 2 s (10 s by default): charts and series fill within seconds
+            fleet.core.configure("dev.fleetgate.metrics", Map.of("intervalSeconds", String.valueOf(METRICS_INTERVAL)));
             fleet.core.start();
             // generous: the first start of a core on a loaded 2-core machine mounts its modules slowly
             fleet.admin = fleet.core.admin(Duration.ofSeconds(180));

@@ -32,8 +32,9 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 /**
  * Module 7 end to end: the agent distribution collects the host, a running container, a JSON
  * and a Prometheus endpoint and a remotely deployed plugin; the core stores them and answers
- * {@code /api/v1/metrics/query}; while the core is down for 60 s the agent buffers and then
- * delivers every sample. Needs PostgreSQL and the Docker engine (fails without them).
+ * {@code /api/v1/metrics/query}; while the core is down for six collection intervals the agent buffers and
+ * then delivers every sample. The core sends the agent a {@value #INTERVAL_SECONDS} s collection interval (the
+ * configuration's minimum; 10 s by default). Needs PostgreSQL and the Docker engine (fails without them).
  * Ports 20150–20179.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,7 +46,12 @@ class MetricsE2EIT {
     private static final int PROXY_HTTP = 20170;
     private static final int PROXY_HTTPS = 20171;
     private static final int PROXY_ADMIN = 20172;
-    private static final int INTERVAL_SECONDS = 10;
+    private static final int INTERVAL_SECONDS = 5;
+    /** The sample plugin's own interval ({@code EntropySource}: {@code MetricSource.INTERVAL} 10). */
+    private static final int PLUGIN_INTERVAL_SECONDS = 10;
+    /** How long the core is down: six collection intervals. */
+    private static final int OUTAGE_SECONDS = 6 * INTERVAL_SECONDS;
+
     private static final String LABEL = "fleetgate.test=metrics-e2e";
     private static final String IMAGE = "fleetgate-metrics-test/busybox:latest";
     private static final String CONTAINER = "fgm-e2e-busy";
@@ -101,6 +107,7 @@ class MetricsE2EIT {
 
         db = TestDatabase.create();
         core = CoreProcess.install(work, CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
+        core.configure("dev.fleetgate.metrics", Map.of("intervalSeconds", String.valueOf(INTERVAL_SECONDS)));
         core.start();
         admin = core.admin();
         String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "metrics-e2e"))
@@ -206,7 +213,7 @@ class MetricsE2EIT {
                 "sample_entropy_available_bits",
                 Map.of(),
                 active - 5_000,
-                Duration.ofSeconds(2L * INTERVAL_SECONDS + 5));
+                Duration.ofSeconds(2L * PLUGIN_INTERVAL_SECONDS + 5));
         assertTrue(lastValue(entropy) >= 0);
         assertTrue(lastValue(awaitSeries("sample_open_files", Map.of(), active - 5_000, Duration.ofSeconds(10))) > 0);
         System.out.println("plugin ACTIVE -> first sample queryable: " + (System.currentTimeMillis() - active) + " ms");
@@ -218,7 +225,7 @@ class MetricsE2EIT {
         awaitSeries("host_memory_total_bytes", Map.of(), System.currentTimeMillis() - 15_000, Duration.ofSeconds(30));
         long down = System.currentTimeMillis();
         core.stop();
-        long until = down + 60_000;
+        long until = down + OUTAGE_SECONDS * 1000L;
         while (System.currentTimeMillis() < until) {
             Thread.sleep(1_000); // the outage itself (not synchronisation): the agent keeps collecting
         }

@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 /**
  * The web admin driven in headless Chromium: the core and agent distributions as real
@@ -33,28 +31,24 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * down marked DOWN, not-found pages, a user created in the Users screen sign in, and the
  * activity log record the changes, creates an alert channel (sending a test message to the
  * upstream) and an alert rule through the forms, each through a field error, and saves a screenshot of every
- * screen under {@code target/e2e/screenshots/}. Ports 20310–20399.
+ * screen under {@code target/e2e/screenshots/}. Runs on the shared {@link Fleet} (the scripts name what they
+ * create uniquely and delete it) as its own admin user; port 20390 (the services' upstream), nothing listens on
+ * 20395.
  */
+@ExtendWith(SharedFleet.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WebE2EIT {
-    private static final int CORE_PORTS = 20310; // http, ssh, rmi registry, rmi server
     private static final int TARGET_PORT = 20390; // the service's upstream
-    private static final int PROXY_HTTP = 20391; // the agent's nginx
-    private static final int PROXY_HTTPS = 20392;
-    private static final int PROXY_ADMIN = 20393;
-    private static final String AGENT = "web-e2e-agent";
+    private static final String PASSWORD = "web-e2e-admin-password";
 
-    private Path work;
-    private TestDatabase db;
-    private CoreProcess core;
-    private AgentProcess agent;
+    private Fleet fleet;
     private HttpServer upstream;
+    /** The class's own admin: the scripts sign out, which revokes every token of the user (the fleet's too). */
+    private String user;
 
     @BeforeAll
-    void start() throws Exception {
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath())
-                .resolve("web-" + System.currentTimeMillis());
-        Files.createDirectories(work);
+    void start(Fleet fleet) throws Exception {
+        this.fleet = fleet;
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", TARGET_PORT), 16);
         upstream.createContext("/", exchange -> {
             byte[] body = "hello from the e2e upstream\n".getBytes(StandardCharsets.UTF_8);
@@ -63,26 +57,19 @@ class WebE2EIT {
             exchange.close();
         });
         upstream.start();
-        db = TestDatabase.create();
-        core = CoreProcess.install(work, CORE_PORTS, db, Map.of("syncIntervalSeconds", "5"));
-        core.start();
-        Api admin = core.admin();
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", AGENT))
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
-        agent = new AgentProcess(work);
-        agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
-        agent.start(core.url(), AGENT, token);
-        agent.awaitOnline(admin, AGENT, Duration.ofSeconds(60));
+        user = fleet.unique("web-e2e-admin");
+        fleet.admin()
+                .post("/api/v1/users", Map.of("username", user, "password", PASSWORD, "roles", List.of("admin")))
+                .expect(201);
     }
 
     @AfterAll
     void stop() {
-        Processes.stopAll(agent, core, db);
         if (upstream != null) {
             upstream.stop(0);
+        }
+        if (user != null) {
+            fleet.admin().delete("/api/v1/users/" + user).expect(204);
         }
     }
 
@@ -185,17 +172,17 @@ class WebE2EIT {
         pb.environment()
                 .putAll(Map.of(
                         "FLEETGATE_URL",
-                        core.url(),
+                        fleet.core().url(),
                         "FLEETGATE_USER",
-                        "admin",
+                        user,
                         "FLEETGATE_PASSWORD",
-                        CoreProcess.ADMIN_PASSWORD,
+                        PASSWORD,
                         "FLEETGATE_AGENT",
-                        AGENT,
+                        Fleet.AGENT,
                         "E2E_TARGET_PORT",
                         String.valueOf(TARGET_PORT),
                         "E2E_PROXY_PORT",
-                        String.valueOf(PROXY_HTTP),
+                        String.valueOf(Fleet.PROXY_HTTP),
                         "E2E_SCREENSHOTS",
                         shots.toString(),
                         "E2E_TIMEOUT_MS",
@@ -224,7 +211,9 @@ class WebE2EIT {
                 node.exitValue(),
                 script + " failed at: " + json.path("failed").asText() + " — "
                         + json.path("error").asText() + " (screenshots in " + shots + ", core log "
-                        + core.home().resolve("data/log/karaf.log") + ", agent log " + agent.log() + ")");
+                        + fleet.core().home().resolve("data/log/karaf.log") + ", agent log "
+                        + fleet.agent().log()
+                        + ")");
         assertTrue(json.path("ok").asBoolean(), result);
         return json;
     }
