@@ -59,7 +59,7 @@ public record NginxSettings(
         trustedProxies.forEach(NginxSettings::checkProxy);
     }
 
-    /** The settings without trusted proxies (every request's client is its peer). */
+    /** The settings without trusted proxies (every request's client is its peer) and without {@code httpsAlwaysOn}. */
     public NginxSettings(
             String nginxBinary,
             int httpPort,
@@ -132,42 +132,6 @@ public record NginxSettings(
         if (!ok) {
             throw new IllegalArgumentException("trustedProxies: not an address or CIDR block: " + entry);
         }
-    }
-
-    /** The settings without trusted proxies, {@code httpsAlwaysOn} as given. */
-    public NginxSettings(
-            String nginxBinary,
-            int httpPort,
-            int httpsPort,
-            String listenAddress,
-            int adminPort,
-            Path workDir,
-            String workerProcesses,
-            int workerConnections,
-            List<String> luaModules,
-            String luaPackagePath,
-            String peersDictSize,
-            int healthCheckThreads,
-            long accessLogMaxBytes,
-            long accessLogPollMillis,
-            boolean httpsAlwaysOn) {
-        this(
-                nginxBinary,
-                httpPort,
-                httpsPort,
-                listenAddress,
-                adminPort,
-                workDir,
-                workerProcesses,
-                workerConnections,
-                luaModules,
-                luaPackagePath,
-                peersDictSize,
-                healthCheckThreads,
-                accessLogMaxBytes,
-                accessLogPollMillis,
-                List.of(),
-                httpsAlwaysOn);
     }
 
     /**

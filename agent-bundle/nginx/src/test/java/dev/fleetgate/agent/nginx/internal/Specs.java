@@ -37,6 +37,7 @@ final class Specs {
                 2,
                 0,
                 50,
+                List.of(),
                 httpsAlwaysOn);
     }
 
