@@ -38,7 +38,9 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * agent (role edge) gets a site for it that forwards to the host agent. Pebble's DNS sends the name to the EDGE, so
  * Pebble validates http-01 through the edge's nginx (the edge serves the tokens like every agent); the edge then
  * presents the issued certificate (chain checked against Pebble's root, SNI) and proxies the HTTPS request to the host
- * agent, which proxies it to the upstream; the core's served check confirms the edge too. Both nginx listen on the
+ * agent, which proxies it to the upstream; the core's served check confirms the edge too. The service keeps
+ * {@code redirectHttp: true}: the host agent trusts the edge ({@code FLEETGATE_PROXY_TRUSTED_PROXIES}), so it serves
+ * the edge's forwarded https (upstream sees {@code X-Forwarded-Proto: https}) instead of redirecting it back. Both nginx listen on the
  * same ports on two loopback addresses (edge 127.0.0.2, host 127.0.0.3; the proxy's {@code edgeTargetPort} is that
  * HTTP port). Ports: nginx 22734 (http, Pebble's http-01 port) / 22735 (https), admin 22736 / 22737, core
  * 22738–22742, upstream 22743, Pebble 22744–22748.
@@ -128,7 +130,10 @@ class EdgeTlsE2EIT {
     @Test
     void theEdgeValidatesServesTheIssuedCertificateAndProxiesToTheHostAgent() throws Exception {
         enrol(edge, "edge", Map.of("FLEETGATE_AGENT_ROLE", "edge", "FLEETGATE_AGENT_ADDRESS", EDGE));
-        String hostId = enrol(host, "host", Map.of("FLEETGATE_AGENT_ADDRESS", HOST));
+        // the edge's connections to 127.0.0.3 come from 127.0.0.1 (ip route get 127.0.0.3: src 127.0.0.1): the host
+        // agent trusts that peer's X-Forwarded-Proto, so it serves the edge's forwarded https instead of redirecting
+        String hostId = enrol(
+                host, "host", Map.of("FLEETGATE_AGENT_ADDRESS", HOST, "FLEETGATE_PROXY_TRUSTED_PROXIES", "127.0.0.1"));
         admin.put("/api/v1/certificates/account", Map.of("email", "admin@edge.e2e.test", "termsAgreed", true))
                 .expect(200);
         pebble.resolve(NAME, EDGE); // Pebble reaches the edge for the name: the edge answers the token
@@ -141,7 +146,7 @@ class EdgeTlsE2EIT {
                 .addObject()
                 .put("host", "127.0.0.1")
                 .put("port", UPSTREAM);
-        body.putObject("tls").put("mode", "auto").put("redirectHttp", false);
+        body.putObject("tls").put("mode", "auto").put("redirectHttp", true);
         long t0 = System.nanoTime();
         String serviceId = admin.post("/api/v1/services", body)
                 .expect(201)
@@ -179,8 +184,11 @@ class EdgeTlsE2EIT {
             String a = httpsGet(trust, EDGE, NAME);
             return a.startsWith("HTTP/1.1 200") ? a : null;
         });
-        assertTrue(answer.endsWith("hello via http") || answer.endsWith("hello via https"), answer);
-        // the edge adds no X-Forwarded-* headers (the host agent does, for its own hop): printed, not asserted
+        // no redirect loop (redirectHttp: true), and the upstream learns the client used https
+        assertTrue(answer.endsWith("hello via https"), answer);
+        // a plain request without the edge's header is still redirected, at the edge and at the host agent
+        assertTrue(httpGet(EDGE, NAME).startsWith("HTTP/1.1 301"), httpGet(EDGE, NAME));
+        assertTrue(httpGet(HOST, NAME).startsWith("HTTP/1.1 301"), httpGet(HOST, NAME));
         System.out.println("[edge-tls-e2e] the upstream answered through edge and host agent: "
                 + answer.substring(answer.lastIndexOf('\n') + 1));
         Processes.await(
@@ -188,6 +196,20 @@ class EdgeTlsE2EIT {
                         .body()
                         .path("served")
                         .asBoolean(false));
+    }
+
+    /** GET / in plain HTTP at {@code address}; the whole answer, or the error. */
+    private static String httpGet(String address, String name) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new InetSocketAddress(address, HTTP), 2000);
+            s.setSoTimeout(5000);
+            s.getOutputStream()
+                    .write(("GET / HTTP/1.1\r\nHost: " + name + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     /** GET / over TLS with SNI at {@code address}; the whole answer (status line … body), or the error. */

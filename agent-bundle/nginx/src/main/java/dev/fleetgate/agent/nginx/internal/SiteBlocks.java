@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Turns one site of the spec into its entries of the routing document: one site entry named on each of its
- * listeners, or (TLS with {@code redirectHttp}) a redirecting entry on the plain listeners beside the TLS one.
+ * listeners, or (TLS with {@code redirectHttp}) a redirecting entry on the plain listeners beside the TLS one. With
+ * trusted proxies that entry is the whole site plus the redirect: Lua serves a trusted peer's plain request that
+ * carries {@code X-Forwarded-Proto: https} (an edge agent terminated TLS) and redirects every other one.
  */
 final class SiteBlocks {
 
@@ -158,13 +160,22 @@ final class SiteBlocks {
         }
         boolean redirect = site.tls() != null && site.tls().redirectHttp() && !tls.isEmpty() && !plain.isEmpty();
         if (redirect) {
-            ObjectNode r = JsonNodeFactory.instance.objectNode();
-            if (serviceId != null) {
-                r.put("service", serviceId);
+            ObjectNode r;
+            if (settings.trustedProxies().isEmpty()) {
+                r = JsonNodeFactory.instance.objectNode();
+                if (serviceId != null) {
+                    r.put("service", serviceId);
+                }
+                r.set("locations", acme);
+                r.set("rules", rules);
+                r.putObject("redirect").put("port", httpsPort);
+            } else {
+                // behind an edge that terminated TLS: a trusted peer's "X-Forwarded-Proto: https" is served as the
+                // TLS site (Lua), every other plain request redirected
+                r = entry.deepCopy();
+                r.remove("certificate");
+                r.putObject("redirect").put("port", httpsPort).put("forwarded", true);
             }
-            r.set("locations", acme);
-            r.set("rules", rules);
-            r.putObject("redirect").put("port", httpsPort);
             name(listeners, plain, names, sites.size());
             sites.add(r);
             name(listeners, tls, names, sites.size());

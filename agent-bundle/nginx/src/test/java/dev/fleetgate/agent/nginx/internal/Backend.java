@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 
-/** An upstream for tests: answers its name on every path (and 200 on /health), counts requests. */
+/** An upstream for tests: answers its name on every path (and 200 on /health), counts requests; echoes the
+ * X-Forwarded-Proto it got in X-Seen-Forwarded-Proto. */
 final class Backend implements AutoCloseable {
     final String name;
     final int port;
@@ -39,6 +40,8 @@ final class Backend implements AutoCloseable {
             }
             byte[] body = name.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("X-Backend", name);
+            String proto = exchange.getRequestHeaders().getFirst("X-Forwarded-Proto");
+            exchange.getResponseHeaders().add("X-Seen-Forwarded-Proto", proto == null ? "-" : proto);
             exchange.sendResponseHeaders(health && !healthy ? 503 : 200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 class ConfigRendererTest {
@@ -50,6 +51,12 @@ class ConfigRendererTest {
         assertTrue(conf.contains("real_ip_header X-Forwarded-For;"), conf);
         assertTrue(conf.contains("real_ip_recursive on;"), conf);
         assertTrue(conf.indexOf("real_ip_header") < conf.indexOf("log_format"), conf);
+        // the peer (before realip) decides whether X-Forwarded-Proto is kept and a forwarded https is redirected
+        String geo = block(conf, "geo $realip_remote_addr $fg_trusted_peer {");
+        assertTrue(geo.contains("default 0;\n        10.0.0.0/8 1;\n        2001:db8::7 1;\n"), geo);
+        assertTrue(conf.contains("\"~^1:(?<fg_xfp>https?)$\" $fg_xfp;"), conf);
+        assertTrue(plain.contains("map $scheme $fg_h_proto { default $scheme; }"), plain);
+        assertFalse(plain.contains("fg_trusted_peer"), plain);
     }
 
     @Test
@@ -255,6 +262,22 @@ class ConfigRendererTest {
         assertEquals(
                 8081, routes.path("sites").get(0).path("redirect").path("port").asInt(), routes.toString());
         assertEquals("c-1", routes.path("sites").get(1).path("certificate").asText());
+        assertFalse(routes.path("sites").get(0).has("maxBody"), "only the redirect: " + routes);
+        // behind an edge (trusted proxies): the plain entry is the whole site plus the redirect, for Lua to serve a
+        // trusted peer's forwarded https
+        ObjectNode behind = ConfigModel.build(
+                        Spec.parse(Specs.spec(s)),
+                        settings.withTrustedProxies(java.util.List.of("127.0.0.1")),
+                        "/g",
+                        "/u.sock",
+                        "g")
+                .routes();
+        JsonNode redirect = behind.path("sites").get(0);
+        assertEquals(8081, redirect.path("redirect").path("port").asInt(), behind.toString());
+        assertTrue(redirect.path("redirect").path("forwarded").asBoolean(), behind.toString());
+        assertEquals(
+                "svc-a1", redirect.path("locations").get(0).path("upstream").asText(), behind.toString());
+        assertFalse(redirect.has("certificate"), behind.toString());
         assertTrue(routes.path("certificates").path("c-1").path("key").asText().contains("PRIVATE KEY"));
         assertEquals(
                 "max-age=600",

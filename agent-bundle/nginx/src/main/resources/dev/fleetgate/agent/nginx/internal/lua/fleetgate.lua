@@ -356,7 +356,7 @@ end
 --               "<cidr|all>"]], "maxBody", "timeouts": [connect, send, read], "requestHeaders": {name: value},
 --               "responseHeaders": {name: value}, "websockets", "keepalive", "errorPages": {"<status>":
 --               {"type", "body"}}, "problems": {"<status>": json},
---               "maintenance": {"rules", "retryAfter"}, "redirect": {"port"}, "certificate": "<id>"}],
+--               "maintenance": {"rules", "retryAfter"}, "redirect": {"port", "forwarded"?}, "certificate": "<id>"}],
 --    "certificates": {"<id>": {"cert": PEM, "key": PEM, "ocsp"?: base64 DER, "ocspNextUpdate"?: epoch s}}}
 -- It is decoded and compiled (every field checked) before it replaces the live one: r:doc = the JSON,
 -- r:v = a counter. A worker compiles it again only when r:v changed (one shared-dict read per request).
@@ -656,10 +656,13 @@ local function compile_site(s, i, certificates)
     site.filtered = site.responseHeaders ~= nil or site.pages ~= nil or site.leastConn == true or site.maint ~= nil
             or site.wake ~= nil
     if s.redirect ~= nil then
-        if type(s.redirect) ~= "table" or type(s.redirect.port) ~= "number" then
-            return nil, f .. ".redirect must be {port}"
+        if type(s.redirect) ~= "table" or type(s.redirect.port) ~= "number"
+                or (s.redirect.forwarded ~= nil and type(s.redirect.forwarded) ~= "boolean") then
+            return nil, f .. ".redirect must be {port, forwarded}"
         end
         site.redirect = s.redirect.port == 443 and "" or (":" .. s.redirect.port)
+        -- served when a trusted proxy ($fg_trusted_peer, nginx.conf) forwarded an https request
+        site.forwarded = s.redirect.forwarded == true
     end
     if s.certificate ~= nil then
         if type(s.certificate) ~= "string" or type(certificates[s.certificate]) ~= "table" then
@@ -843,15 +846,16 @@ function _M.route(listener, filtered)
         end
         return ngx.exec("/.fleetgate-acme/" .. file)
     end
+    if site.redirect and not (site.forwarded and var.http_x_forwarded_proto == "https"
+            and var.fg_trusted_peer == "1") then
+        return ngx.redirect("https://" .. host .. site.redirect .. var.request_uri, 301)
+    end
     local maint = site.maint
     if maint and not allowed(maint.rules) then
         local ctx = ngx.ctx
         ctx.fg_site = site
         ctx.fg_retry = maint.retry or false
         return ngx.exit(503)
-    end
-    if site.redirect then
-        return ngx.redirect("https://" .. host .. site.redirect .. var.request_uri, 301)
     end
     if not loc then
         return ngx.exit(404)
