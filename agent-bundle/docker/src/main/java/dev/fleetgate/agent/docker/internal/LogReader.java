@@ -55,6 +55,11 @@ public final class LogReader {
         LogCursor cursor() {
             return new LogCursor(ts, count);
         }
+
+        /** After every line stamped {@code ts}: later lines have later stamps. */
+        LogCursor endOfGroup() {
+            return new LogCursor(ts, Integer.MAX_VALUE);
+        }
     }
 
     /**
@@ -116,7 +121,11 @@ public final class LogReader {
                 }
             }
             if (ring.size() >= q.tail() || read < window || all) {
-                return newest(ring, pos == null ? LogCursor.START : pos.cursor(), q);
+                // The cursor stands after the newest line: every line stamped like it is read. Counting
+                // them in this window alone fell short when the group began before the window (a
+                // container writing many lines at once gets one timestamp for all), and the next
+                // read then repeated the rest of the group.
+                return newest(ring, pos == null ? LogCursor.START : pos.endOfGroup(), q);
             }
             window = ALL;
         }
