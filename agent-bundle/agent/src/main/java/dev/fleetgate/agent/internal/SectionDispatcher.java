@@ -162,6 +162,33 @@ public final class SectionDispatcher implements TaskRunner.BundleGate {
                 && System.nanoTime() - section.lastDoneNanos < TimeUnit.MILLISECONDS.toNanos(RECENT_MS);
     }
 
+    /**
+     * Waits (at most {@code timeoutMs}) until no section that has an applier is pending or being applied.
+     *
+     * @return whether something was being applied when called (and the wait was for it)
+     */
+    public synchronized boolean awaitApplying(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        boolean applying = applying();
+        while (applying()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                break;
+            }
+            wait(left);
+        }
+        return applying;
+    }
+
+    private boolean applying() {
+        for (Section section : sections.values()) {
+            if (section.runningRevision >= 0 || (section.pendingBody != null && section.applier != null)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void stop() {
         executor.shutdownNow();
     }

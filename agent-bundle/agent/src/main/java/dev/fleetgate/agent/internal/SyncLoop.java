@@ -168,6 +168,7 @@ public final class SyncLoop {
             Backoff backoff = new Backoff();
             while (running) {
                 long started = System.nanoTime();
+                Map<String, SectionDispatcher.Applied> reported = sections.applied();
                 boolean news;
                 try {
                     news = syncOnce(intervalSeconds);
@@ -178,8 +179,18 @@ public final class SyncLoop {
                 }
                 long elapsedMs = (System.nanoTime() - started) / 1_000_000;
                 if (!news && elapsedMs < MIN_SPACING_MS) {
-                    // the core answered at once with nothing new: do not spin
-                    pause(Duration.ofMillis(MIN_SPACING_MS - elapsedMs));
+                    // the core answered at once with nothing new. Usually this poll went out before the sections
+                    // of the previous answer were applied (it reports applied revisions, so the core sent them
+                    // again): wait for those applies and poll again at once when something was applied since this
+                    // poll's report, else a change made meanwhile waited out the whole pause (issue 11: API call →
+                    // served p50 ~0.5 s). Otherwise do not spin.
+                    sections.awaitApplying(MIN_SPACING_MS - elapsedMs);
+                    if (sections.applied().equals(reported)) {
+                        long left = MIN_SPACING_MS - (System.nanoTime() - started) / 1_000_000;
+                        if (left > 0) {
+                            pause(Duration.ofMillis(left));
+                        }
+                    }
                 }
             }
         } catch (InterruptedException e) {

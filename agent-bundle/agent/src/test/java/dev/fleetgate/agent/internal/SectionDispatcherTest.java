@@ -75,6 +75,23 @@ class SectionDispatcherTest {
     }
 
     @Test
+    void awaitApplyingWaitsForTheSectionsInFlightOnly() throws Exception {
+        assertFalse(dispatcher.awaitApplying(1_000), "nothing to apply: no wait");
+        assertTrue(dispatcher.offer("later", 1, body("x")));
+        assertFalse(dispatcher.awaitApplying(1_000), "a section without applier is not being applied");
+        Semaphore release = new Semaphore(0);
+        dispatcher.addApplier("proxy", (revision, b) -> release.acquire());
+        assertTrue(dispatcher.offer("proxy", 7, body("a")));
+        assertTrue(dispatcher.awaitApplying(50), "in flight: waited, and the apply is still running");
+        assertNull(dispatcher.applied().get("proxy"));
+        release.release();
+        assertTrue(dispatcher.awaitApplying(5_000));
+        assertEquals(
+                new SectionDispatcher.Applied(7, null), dispatcher.applied().get("proxy"));
+        assertFalse(dispatcher.awaitApplying(1_000));
+    }
+
+    @Test
     void reportsEachAppliersStatus() {
         dispatcher.addApplier("proxy", new StateApplier() {
             @Override
