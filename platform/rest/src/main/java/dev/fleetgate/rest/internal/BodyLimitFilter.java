@@ -12,6 +12,8 @@ import javax.ws.rs.Priorities;
 import javax.ws.rs.WebApplicationException;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
+import javax.ws.rs.container.ContainerResponseContext;
+import javax.ws.rs.container.ContainerResponseFilter;
 import javax.ws.rs.container.ResourceInfo;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.HttpHeaders;
@@ -29,8 +31,12 @@ import dev.fleetgate.api.BodyLimit;
  * {@link InputStream} without {@link BodyLimit} streams the body itself and limits it itself.
  */
 @Priority(Priorities.AUTHENTICATION - 100)
-public final class BodyLimitFilter implements ContainerRequestFilter, ReaderInterceptor {
+public final class BodyLimitFilter implements ContainerRequestFilter, ContainerResponseFilter, ReaderInterceptor {
     static final String STREAM_PROPERTY = "dev.fleetgate.rest.limitedBody";
+
+    /** At most this much of a refused body is read before the answer goes out (see {@link #filter(ContainerRequestContext, ContainerResponseContext)}). */
+    static final int DRAIN_MAX = 64 * 1024;
+
     private static final long SELF_LIMITED = -1;
 
     private final long defaultLimit;
@@ -64,6 +70,21 @@ public final class BodyLimitFilter implements ContainerRequestFilter, ReaderInte
         LimitedInputStream limited = new LimitedInputStream(request.getEntityStream(), limit);
         request.setEntityStream(limited);
         request.setProperty(STREAM_PROPERTY, limited);
+    }
+
+    /**
+     * A body refused before it was read to its end (a JSON array where an object is expected fails at the
+     * first token) left bytes in the socket: the server then closes a connection with unread data, the
+     * kernel sends a reset, and the client may lose the answer (4xx) it was about to read. So the rest of a
+     * refused body is read and dropped first, up to {@value #DRAIN_MAX} bytes; a larger one is still cut
+     * (by design for 413). Not for 401: nothing is read for a caller that did not authenticate.
+     */
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        int status = response.getStatus();
+        if (status >= 400 && status != 401 && request.getProperty(STREAM_PROPERTY) instanceof LimitedInputStream l) {
+            l.drain(DRAIN_MAX);
+        }
     }
 
     @Override
@@ -119,6 +140,26 @@ public final class BodyLimitFilter implements ContainerRequestFilter, ReaderInte
 
         boolean exceeded() {
             return exceeded;
+        }
+
+        /** Reads and drops what is left, at most {@code max} bytes; never fails (a closed or cut stream ends it). */
+        void drain(int max) {
+            if (exceeded) {
+                return;
+            }
+            byte[] buffer = new byte[8192];
+            long left = max;
+            try {
+                while (left > 0) {
+                    int n = super.read(buffer, 0, (int) Math.min(buffer.length, left));
+                    if (n < 0) {
+                        return;
+                    }
+                    left -= n;
+                }
+            } catch (IOException | RuntimeException e) {
+                // closed, reset or timed out: the answer goes out as it would have
+            }
         }
 
         long count() {

@@ -82,4 +82,18 @@ class BodyLimitTest {
         assertEquals(401, a.status());
         assertEquals(0, body.bytesRead());
     }
+
+    /** A body refused at its first token is read to its end before the 400 goes out (no reset losing the answer). */
+    @Test
+    void aRefusedBodyIsReadToItsEndUpToTheDrainLimit() {
+        CountingInputStream small = json(20_000); // an array where the record expects an object
+        InMemoryApi.Answer a = api.stream("POST", "inputs/login", "admin", "application/json", small, Map.of());
+        assertEquals(400, a.status(), a.body());
+        assertEquals(20_000, small.bytesRead(), "the whole refused body was read");
+
+        CountingInputStream big = json(500_000);
+        InMemoryApi.Answer b = api.stream("POST", "inputs/login", "admin", "application/json", big, Map.of());
+        assertEquals(400, b.status(), b.body());
+        assertTrue(big.bytesRead() <= 128 * 1024, "read " + big.bytesRead());
+    }
 }
