@@ -85,7 +85,7 @@ class SectionDispatcherTest {
         assertTrue(dispatcher.awaitApplying(50), "in flight: waited, and the apply is still running");
         assertNull(dispatcher.applied().get("proxy"));
         release.release();
-        assertTrue(dispatcher.awaitApplying(5_000));
+        dispatcher.awaitApplying(5_000); // true or false: the apply may end before this call
         assertEquals(
                 new SectionDispatcher.Applied(7, null), dispatcher.applied().get("proxy"));
         assertFalse(dispatcher.awaitApplying(1_000));
