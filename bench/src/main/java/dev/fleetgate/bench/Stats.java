@@ -14,6 +14,19 @@ final class Stats {
         values[n++] = micros;
     }
 
+    /** Adds every sample of {@code other}. */
+    void addAll(Stats other) {
+        long[] copy;
+        int m;
+        synchronized (other) {
+            copy = Arrays.copyOf(other.values, other.n);
+            m = other.n;
+        }
+        for (int i = 0; i < m; i++) {
+            add(copy[i]);
+        }
+    }
+
     synchronized int count() {
         return n;
     }

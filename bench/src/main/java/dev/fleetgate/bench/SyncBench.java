@@ -19,12 +19,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -109,7 +109,28 @@ public final class SyncBench {
             System.out.printf(
                     "== long-poll at scale: %d agents hold a sync (wait=%d), one bundle deployed to every agent%n",
                     longpoll, interval);
-            longPollFanOut(admin, sims.subList(0, longpoll), interval);
+            int clients = Integer.parseInt(a.getOrDefault("poll-clients", "1"));
+            List<SimAgent> holders = sims.subList(0, longpoll);
+            if (clients > 1) {
+                List<HttpClient> pollers = new ArrayList<>();
+                for (int i = 0; i < clients; i++) {
+                    pollers.add(HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .executor(Executors.newFixedThreadPool(1, r -> daemon(r, "bench-poll")))
+                            .build());
+                }
+                for (int i = 0; i < holders.size(); i++) {
+                    holders.get(i).http = pollers.get(i % clients);
+                }
+            }
+            longPollFanOut(
+                    admin,
+                    holders,
+                    interval,
+                    Integer.parseInt(a.getOrDefault("rounds", "4")),
+                    Integer.parseInt(a.getOrDefault("warmup-rounds", "2")),
+                    !"jdk".equals(a.getOrDefault("poll-client", "nio")));
         }
         System.out.println("removing the simulated agents");
         if (seeded) {
@@ -394,72 +415,152 @@ public final class SyncBench {
     }
 
     /**
-     * Every agent holds a sync; once all are held, a bundle is deployed to every agent; each
-     * agent's time from the deployment request to its held sync answering with the new bundles
-     * section.
+     * Every agent holds a sync; once all are held, fleet-wide changes are made one after the
+     * other: a bundle deployed to every agent, then the deployment removed, and so on. For each,
+     * every agent's time from the request to its held sync answering with the new bundles
+     * section. The first {@code warmup} changes are not counted: they bring the load generator's
+     * own answer path to compiled code (measured, the first fan-out of a fresh bench JVM spends
+     * most of its time in the bench's JIT compiler and GC, not in the core).
      */
-    static void longPollFanOut(CoreClient admin, List<SimAgent> sims, int wait) throws Exception {
-        Map<String, Long> baseline = new HashMap<>();
-        for (SimAgent s : sims) {
-            baseline.put(s.id, s.revision("bundles"));
-        }
-        AtomicLong changeAt = new AtomicLong(Long.MAX_VALUE);
-        Stats reach = new Stats();
+    static void longPollFanOut(
+            CoreClient admin, List<SimAgent> sims, int wait, int rounds, int warmup, boolean nioClient)
+            throws Exception {
         AtomicInteger errors = new AtomicInteger();
-        AtomicInteger reached = new AtomicInteger();
         AtomicInteger held = new AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        CompletableFuture<Void> allReached = new CompletableFuture<>();
-        for (SimAgent s : sims) {
-            poll(
-                    s,
+        java.util.concurrent.atomic.AtomicReference<FanOutRound> current =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        HeldPolls nio = null;
+        if (nioClient) {
+            nio = new HeldPolls(
                     wait,
-                    stop,
-                    held,
-                    () -> {
-                        long t = changeAt.get();
-                        if (s.revision("bundles") > baseline.get(s.id)
-                                && t != Long.MAX_VALUE
-                                && s.reached.compareAndSet(false, true)) {
-                            reach.add((System.nanoTime() - t) / 1000);
-                            if (reached.incrementAndGet() == sims.size()) {
-                                allReached.complete(null);
-                            }
+                    (agent, answer) -> {
+                        SimAgent s = (SimAgent) agent;
+                        s.absorb(answer);
+                        FanOutRound r = current.get();
+                        if (r != null) {
+                            r.answered(s);
                         }
                     },
                     errors);
+            nio.start(sims);
+        } else {
+            for (SimAgent s : sims) {
+                poll(
+                        s,
+                        wait,
+                        stop,
+                        held,
+                        () -> {
+                            FanOutRound r = current.get();
+                            if (r != null) {
+                                r.answered(s);
+                            }
+                        },
+                        errors);
+            }
         }
         // Every agent's first poll is held at once (nothing to send); wait for one whole hold so
         // that they also re-poll, as real agents do.
         Thread.sleep((wait + 2) * 1000L);
         System.out.printf(
-                "polls in flight: %d (errors so far %d); load average %s%n", held.get(), errors.get(), loadAverage());
+                "polls in flight: %d (errors so far %d); load average %s%n",
+                nio != null ? nio.inFlight.get() : held.get(), errors.get(), loadAverage());
         String bundleId =
                 admin.upload("/api/v1/bundles", benchBundle()).get("id").asText();
-        changeAt.set(System.nanoTime());
-        admin.post("/api/v1/bundles/" + bundleId + "/deployments", CoreClient.JSON.createObjectNode());
-        long deployed = (System.nanoTime() - changeAt.get()) / 1000;
-        try {
-            allReached.get(120, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            System.out.println("not every agent got the change within 120 s");
+        Stats all = new Stats();
+        int reachedAll = 0;
+        int measured = 0;
+        for (int i = 0; i < warmup + rounds; i++) {
+            boolean deploy = i % 2 == 0;
+            FanOutRound r = new FanOutRound(sims);
+            int errorsBefore = errors.get();
+            current.set(r);
+            r.changeAt = System.nanoTime();
+            if (deploy) {
+                admin.post("/api/v1/bundles/" + bundleId + "/deployments", CoreClient.JSON.createObjectNode());
+            } else {
+                admin.delete("/api/v1/bundles/" + bundleId + "/deployments");
+            }
+            long requested = (System.nanoTime() - r.changeAt) / 1000;
+            StringBuilder progress = new StringBuilder();
+            long deadline = r.changeAt + TimeUnit.SECONDS.toNanos(120);
+            while (!r.all.isDone() && System.nanoTime() < deadline) {
+                try {
+                    r.all.get(1, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (progress.length() < 200) {
+                        progress.append(' ').append(r.reached.get());
+                    }
+                }
+            }
+            current.set(null);
+            boolean counted = i >= warmup;
+            System.out.printf(
+                    "%s %d (%s, request answered after %.1f ms): reached %d of %d, poll errors %d, "
+                            + "reached second by second:%s; %s; load average %s%n",
+                    counted ? "change" : "warm-up change",
+                    i + 1,
+                    deploy ? "deploy" : "undeploy",
+                    requested / 1000.0,
+                    r.reached.get(),
+                    sims.size(),
+                    errors.get() - errorsBefore,
+                    progress.length() == 0 ? " (all within 1 s)" : progress,
+                    r.reach.summary(),
+                    loadAverage());
+            if (counted) {
+                all.addAll(r.reach);
+                reachedAll += r.reached.get();
+                measured++;
+            }
+            Thread.sleep(1000);
         }
         stop.set(true);
-        System.out.printf("deployment request answered after %.1f ms%n", deployed / 1000.0);
+        if (nio != null) {
+            nio.close();
+        }
         System.out.printf(
-                "change reached %d of %d held agents, errors %d; load average %s%n",
-                reached.get(), sims.size(), errors.get(), loadAverage());
-        System.out.println("deployment request → held sync answered with it: " + reach.summary());
+                "deployment request → held sync answered with it, %d changes × %d agents: %s%n",
+                measured, sims.size(), all.summary());
         System.out.println(String.format(
                 Locale.ROOT,
                 "longpoll_agents=%d longpoll_reached=%d longpoll_p99_ms=%.1f " + "longpoll_max_ms=%.1f",
                 sims.size(),
-                reached.get(),
-                reach.percentileMillis(99),
-                reach.percentileMillis(100)));
+                measured == 0 ? 0 : reachedAll / measured,
+                all.percentileMillis(99),
+                all.percentileMillis(100)));
         admin.delete("/api/v1/bundles/" + bundleId + "/deployments");
         admin.delete("/api/v1/bundles/" + bundleId);
         Thread.sleep((wait + 2) * 1000L); // the polls end
+    }
+
+    /** One fleet-wide change: who has it and when. */
+    private static final class FanOutRound {
+        final Map<SimAgent, Long> baseline = new HashMap<>();
+        final Stats reach = new Stats();
+        final AtomicInteger reached = new AtomicInteger();
+        final CompletableFuture<Void> all = new CompletableFuture<>();
+        final java.util.Set<SimAgent> done = ConcurrentHashMap.newKeySet();
+        final int size;
+        volatile long changeAt;
+
+        FanOutRound(List<SimAgent> sims) {
+            for (SimAgent s : sims) {
+                baseline.put(s, s.revision("bundles"));
+            }
+            size = sims.size();
+        }
+
+        void answered(SimAgent s) {
+            Long before = baseline.get(s);
+            if (before != null && s.revision("bundles") > before && done.add(s)) {
+                reach.add((System.nanoTime() - changeAt) / 1000);
+                if (reached.incrementAndGet() == size) {
+                    all.complete(null);
+                }
+            }
+        }
     }
 
     private static void poll(
@@ -623,14 +724,13 @@ public final class SyncBench {
     }
 
     /** One simulated agent speaking docs/protocol.md. */
-    static final class SimAgent {
+    static final class SimAgent implements HeldPolls.Agent {
         final String id;
         final String key;
         final String core;
-        final HttpClient http;
+        HttpClient http;
         final ObjectNode applied = CoreClient.JSON.createObjectNode();
         final List<ObjectNode> results = new ArrayList<>();
-        final java.util.concurrent.atomic.AtomicBoolean reached = new java.util.concurrent.atomic.AtomicBoolean();
         private String body;
 
         SimAgent(HttpClient http, String core, JsonNode enrolled) {
@@ -640,8 +740,24 @@ public final class SyncBench {
             this.key = enrolled.get("apiKey").asText();
         }
 
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public String key() {
+            return key;
+        }
+
+        @Override
+        public String core() {
+            return core;
+        }
+
         /** The report; built again only when something changed (task results go out once). */
-        synchronized String body() {
+        @Override
+        public synchronized String body() {
             if (body == null || !results.isEmpty()) {
                 ObjectNode b = CoreClient.JSON
                         .createObjectNode()
