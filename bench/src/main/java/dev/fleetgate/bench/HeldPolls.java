@@ -49,6 +49,7 @@ final class HeldPolls implements AutoCloseable {
     private final List<Conn> retrying = new ArrayList<>();
     private final List<Conn> all = new ArrayList<>();
     private long nextTimeoutCheck;
+    private final java.util.Map<String, AtomicInteger> reasons = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
     final AtomicInteger inFlight = new AtomicInteger();
 
@@ -68,6 +69,23 @@ final class HeldPolls implements AutoCloseable {
             starting.add(new Conn(a));
         }
         selector.wakeup();
+    }
+
+    private void count(String reason) {
+        errors.incrementAndGet();
+        reasons.computeIfAbsent(reason, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** The errors so far by reason, and resets them. */
+    String errorsByReason() {
+        StringBuilder b = new StringBuilder();
+        for (var e : reasons.entrySet()) {
+            int n = e.getValue().getAndSet(0);
+            if (n > 0) {
+                b.append(b.length() == 0 ? "" : "; ").append(n).append(" × ").append(e.getKey());
+            }
+        }
+        return b.length() == 0 ? "none" : b.toString();
     }
 
     @Override
@@ -99,7 +117,7 @@ final class HeldPolls implements AutoCloseable {
                     long limit = (wait + 30) * 1_000_000_000L;
                     for (Conn c : all) {
                         if (c.polling && now - c.sentAt > limit) {
-                            c.fail(); // no answer long after the hold: the core lost it
+                            c.fail("no answer " + (wait + 30) + " s after the request"); // the core lost it
                         }
                     }
                 }
@@ -127,7 +145,7 @@ final class HeldPolls implements AutoCloseable {
                             c.read();
                         }
                     } catch (IOException | RuntimeException e) {
-                        c.fail();
+                        c.fail(e.getClass().getSimpleName() + ": " + e.getMessage());
                     }
                 }
             }
@@ -172,7 +190,7 @@ final class HeldPolls implements AutoCloseable {
                     key = channel.register(selector, SelectionKey.OP_CONNECT, this);
                 }
             } catch (IOException e) {
-                fail();
+                fail("connect: " + e.getMessage());
             }
         }
 
@@ -214,7 +232,8 @@ final class HeldPolls implements AutoCloseable {
             polling = false;
             inFlight.decrementAndGet();
             if (r.status != 200) {
-                errors.incrementAndGet();
+                String detail = r.body.replaceAll(".*\"detail\":\"([^\"]*)\".*", "$1");
+                count("HTTP " + r.status + (detail.length() > 100 ? "" : " " + detail));
                 retryLater(r.close);
                 return;
             }
@@ -230,8 +249,8 @@ final class HeldPolls implements AutoCloseable {
             }
         }
 
-        void fail() {
-            errors.incrementAndGet();
+        void fail(String why) {
+            count((polling ? "" : "idle: ") + why);
             retryLater(true);
         }
 

@@ -463,6 +463,9 @@ public final class SyncBench {
         // Every agent's first poll is held at once (nothing to send); wait for one whole hold so
         // that they also re-poll, as real agents do.
         Thread.sleep((wait + 2) * 1000L);
+        if (nio != null && errors.get() > 0) {
+            System.out.println("poll errors by reason: " + nio.errorsByReason());
+        }
         System.out.printf(
                 "polls in flight: %d (errors so far %d); load average %s%n",
                 nio != null ? nio.inFlight.get() : held.get(), errors.get(), loadAverage());
@@ -495,6 +498,9 @@ public final class SyncBench {
                 }
             }
             current.set(null);
+            if (nio != null && errors.get() > errorsBefore) {
+                System.out.println("poll errors by reason: " + nio.errorsByReason());
+            }
             boolean counted = i >= warmup;
             System.out.printf(
                     "%s %d (%s, request answered after %.1f ms): reached %d of %d, poll errors %d, "
