@@ -18,8 +18,14 @@ import dev.fleetgate.persistence.Jdbc;
 /**
  * What agents report about applied sections and their bundles, written only when it differs
  * from what this core last saw (cached, loaded at start).
+ *
+ * <p>Applied states are written by group commit: a sync that changed some waits until they are
+ * stored, as before, but every sync waiting meanwhile is written by the same statement and
+ * transaction. A fleet-wide change makes every agent report a new revision on its next sync:
+ * 10,000 transactions, each waiting for its own WAL flush and holding a pooled connection, became
+ * a few dozen ({@link AppliedWriter}).
  */
-public final class ReportStore {
+public final class ReportStore implements AutoCloseable {
 
     /** Stored applied state of one section. */
     record AppliedRow(long revision, long failedRevision, String error) {}
@@ -29,10 +35,19 @@ public final class ReportStore {
     private final Map<String, Map<String, AppliedRow>> applied = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> bundles = new ConcurrentHashMap<>();
 
+    private final AppliedWriter writer;
+
     public ReportStore(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
         load();
+        this.writer = new AppliedWriter(dataSource, clock);
+    }
+
+    /** Stops the writer; writes already queued fail. */
+    @Override
+    public void close() {
+        writer.close();
     }
 
     private void load() {
@@ -84,24 +99,7 @@ public final class ReportStore {
         if (changed.isEmpty()) {
             return Map.of();
         }
-        Jdbc.tx(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO applied_state (agent_id, section, revision,"
-                    + " failed_revision, error, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (agent_id, section)"
-                    + " DO UPDATE SET revision = EXCLUDED.revision, failed_revision = EXCLUDED.failed_revision,"
-                    + " error = EXCLUDED.error, updated_at = EXCLUDED.updated_at")) {
-                for (Map.Entry<String, AppliedRow> e : changed.entrySet()) {
-                    ps.setObject(1, UUID.fromString(agentId));
-                    ps.setString(2, e.getKey());
-                    ps.setLong(3, e.getValue().revision());
-                    ps.setLong(4, e.getValue().failedRevision());
-                    ps.setString(5, e.getValue().error());
-                    Jdbc.setInstant(ps, 6, clock.instant());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            return null;
-        });
+        writer.write(agentId, changed);
         known.putAll(changed);
         return changes;
     }

@@ -113,6 +113,7 @@ public final class SyncService {
     public void close() {
         notifier.removeListener(listener);
         polls.close();
+        reports.close();
     }
 
     public void setEventAdmin(EventAdmin eventAdmin) {
