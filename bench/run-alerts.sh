@@ -5,6 +5,6 @@
 # 127.0.0.1:5432, fleetgate_test/fleetgate_test, a role allowed to CREATE DATABASE).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-(cd "$ROOT" && mvn -q -o -B install -pl bundles/metrics,bundles/alerts -DskipTests && mvn -q -o -B package -pl bench -DskipTests)
+(cd "$ROOT" && mvn -q -o -B install -pl bundles/alerts -DskipTests && mvn -q -o -B package -pl bench -DskipTests)
 exec java -Xmx1g -cp "$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")" \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.fleetgate.bench.AlertsBench "$@"

@@ -18,12 +18,17 @@ final class CoreClient {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final String base;
     private String token;
+    private String user;
+    private String password;
 
     CoreClient(String base) {
         this.base = base;
     }
 
     CoreClient login(String user, String password) throws IOException, InterruptedException {
+        this.user = user;
+        this.password = password;
+        token = null;
         token = post(
                         "/api/v1/auth/login",
                         JSON.createObjectNode().put("username", user).put("password", password))
@@ -44,6 +49,23 @@ final class CoreClient {
             throw new IOException(path + " answered " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body());
+    }
+
+    /** GET with the admin's token (signed in again once when it expired); the answer whatever its status. */
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .header("Authorization", "Bearer " + token)
+                            .timeout(Duration.ofMinutes(5))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 401 || user == null || attempt > 0) {
+                return r;
+            }
+            login(user, password);
+        }
     }
 
     void delete(String path) throws IOException, InterruptedException {

@@ -15,15 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-
-import dev.fleetgate.metrics.internal.CopyEncoder;
-
 /**
  * Metrics ingestion through a live core over HTTP: {@code --threads} simulated agents each
  * POST syncs ({@code wait=0}) carrying one batch, back to back, against the binary-COPY ceiling
- * of the same rows into the same core's {@code metric_sample}, same threads, same run. The core
+ * of the same rows into the same core's {@code metric_sample} ({@link SampleCopy}, plain JDBC),
+ * same threads, same run. The core
  * streams the batch from the request bytes into COPY rows (no tree). Prints rows/s, the ratio,
  * and the core's CPU per 1,000 samples (from {@code /proc/<pid>/stat}).
  */
@@ -60,12 +56,10 @@ final class HttpIngestBench {
         System.out.printf("%n%d series × %d points = %,d rows per batch (one sync), over HTTP%n", series, points, rows);
         List<byte[]> bodies = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            String report = agents.get(t).body();
-            byte[] metrics = MetricsBench.batchJson(
-                    series, points, System.currentTimeMillis() - points * MetricsBench.INTERVAL, "h" + t);
-            bodies.add((report.substring(0, report.length() - 1) + ",\"metrics\":"
-                            + new String(metrics, StandardCharsets.UTF_8) + "}")
-                    .getBytes(StandardCharsets.UTF_8));
+            bodies.add(syncBody(
+                    agents.get(t),
+                    MetricsBench.batchJson(
+                            series, points, System.currentTimeMillis() - points * MetricsBench.INTERVAL, "h" + t)));
         }
         for (int t = 0; t < threads; t++) { // warm: series created and cached, as on a running core
             post(t, bodies.get(t));
@@ -73,13 +67,11 @@ final class HttpIngestBench {
         for (int round = 1; round <= 2; round++) {
             truncate();
             MetricsBench.Result ceiling = MetricsBench.run(threads, seconds, t -> {
-                byte[] copy = MetricsBench.copyBytes(
-                        series, points, System.currentTimeMillis() - points * MetricsBench.INTERVAL);
+                byte[] copy =
+                        SampleCopy.rows(series, points, System.currentTimeMillis() - points * MetricsBench.INTERVAL);
                 return () -> {
                     try (Connection c = pool.getConnection()) {
-                        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(CopyEncoder.COPY_SAMPLES);
-                        in.writeToCopy(copy, 0, copy.length);
-                        return in.endCopy();
+                        return SampleCopy.copy(c, copy);
                     }
                 };
             });
@@ -118,7 +110,19 @@ final class HttpIngestBench {
     }
 
     private void post(int t, byte[] body) throws Exception {
-        SyncBench.SimAgent s = agents.get(t);
+        post(http, agents.get(t), body);
+    }
+
+    /** A sync request of {@code s} carrying {@code metrics} (a JSON array, as agents send it). */
+    static byte[] syncBody(SyncBench.SimAgent s, byte[] metrics) {
+        String report = s.body();
+        return (report.substring(0, report.length() - 1) + ",\"metrics\":" + new String(metrics, StandardCharsets.UTF_8)
+                        + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** POSTs one sync ({@code wait=0}) as agent {@code s}. */
+    static void post(HttpClient http, SyncBench.SimAgent s, byte[] body) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create(s.core + "/api/v1/agents/" + s.id + "/sync?wait=0"))
                 .header("Authorization", "Bearer " + s.key)
                 .header("Content-Type", "application/json")

@@ -1,54 +1,46 @@
 package dev.fleetgate.bench;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.fleetgate.metrics.internal.CopyEncoder;
-import dev.fleetgate.metrics.internal.Ingestor;
-import dev.fleetgate.metrics.internal.MetricsStorage;
-import dev.fleetgate.metrics.internal.Settings;
-
 /**
- * Metrics ingestion and query benchmark, with the metrics bundle's classes on a scratch
- * database (created and dropped here). Prints figures; asserts nothing.
+ * Metrics ingestion and query benchmark through a live core (from {@code bench/run-cores.sh}) over HTTP, as agents
+ * and users reach it. Prints figures; asserts nothing.
  *
- * <p>Ingestion: the whole path of a sync's batch (JSON bytes streamed into rows, as the core
- * hands them over → {@link Ingestor#acceptJson} → rows in PostgreSQL; and the former tree path)
- * beside the ceiling of the same
- * PostgreSQL: pre-encoded binary COPY of the same rows into the same partitioned table,
- * same batch sizes and threads, in the same run. Queries: see {@link QueryBench}.
+ * <p>Ingestion ({@link HttpIngestBench}): simulated agents POST syncs carrying batches, beside the ceiling of the
+ * same PostgreSQL — binary COPY of the same rows into the core database's {@code metric_sample} over plain JDBC
+ * ({@link SampleCopy}), same batch sizes and threads, same run. Queries ({@link QueryBench}): 24 h of 1,000 series
+ * loaded through syncs, rolled up by the core's maintenance job, then asked through {@code /api/v1/metrics/query} and
+ * {@code /top}.
  *
- * <pre>bench/run-metrics.sh [--seconds 15] [--threads 2] [--skip-query] [--skip-ingest] [--extra-series 99000]</pre>
- * With {@code --core URL --password PW [--core-pid PID] --db-url JDBC --db-user U --db-password P}:
- * ingestion through that live core over HTTP instead ({@link HttpIngestBench}).
+ * <pre>
+ * bench/run-metrics.sh --core URL --password PW [--core-pid PID] [--core-home DIR]
+ *     --db-url JDBC --db-user U --db-password P [--seconds 15] [--threads 2] [--skip-ingest] [--skip-query]
+ *     [--extra-series 99000] [--query-hours 24]
+ * </pre>
  */
 public final class MetricsBench {
-    static final ObjectMapper MAPPER = new ObjectMapper();
     static final long INTERVAL = 10_000;
 
     private MetricsBench() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = parse(args);
+        for (String required : List.of("core", "password", "db-url", "db-user", "db-password")) {
+            if (!a.containsKey(required)) {
+                System.err.println("--" + required + " is required: the bench runs against a live core "
+                        + "(bench/run-cores.sh start; see bench/README.md \"Metrics\")");
+                System.exit(2);
+            }
+        }
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "15"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
-        if (a.containsKey("core")) { // through a live core over HTTP (bench/run-metrics.sh --http)
+        if (!a.containsKey("skip-ingest")) {
             System.out.printf(
                     "Metrics ingestion through the core %s over HTTP, %d agents in parallel; load average %s%n",
                     a.get("core"), threads, SyncBench.loadAverage());
@@ -58,122 +50,31 @@ public final class MetricsBench {
             http.ingest(500, 6, seconds, worst);
             http.ingest(100, 1, seconds, worst);
             http.close();
-            System.out.println(
-                    String.format(java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f", worst[0], worst[1]));
-            System.exit(0);
+            System.out.println(String.format(Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f", worst[0], worst[1]));
         }
-        try (ScratchDatabase scratch = new ScratchDatabase()) {
-            String url = scratch.url();
-            String user = scratch.user;
-            String password = scratch.password;
-            String db = scratch.name;
-            System.out.printf(
-                    "Metrics benchmark: PostgreSQL %s, %d threads, %d cores, scratch database %s%n",
-                    version(url, user, password), threads, Runtime.getRuntime().availableProcessors(), db);
-            try (ConnectionPool pool = new ConnectionPool(url, user, password, threads + 2)) {
-                migrate(pool);
-                if (!a.containsKey("skip-ingest")) {
-                    Settings settings = Settings.defaults();
-                    MetricsStorage storage = MetricsStorage.open(pool, settings, Clock.systemUTC());
-                    System.out.println();
-                    System.out.println("## Ingestion (rows/s; ceiling = pre-encoded binary COPY of the same rows)");
-                    double[] worst = {Double.MAX_VALUE, 0}; // path/ceiling ratio and path rows/s of the worst round
-                    ingest(storage, pool, 1000, 100, threads, seconds, worst);
-                    ingest(storage, pool, 500, 6, threads, seconds, worst);
-                    ingest(storage, pool, 100, 1, threads, seconds, worst);
-                    // one line to compare runs over time (in-process streaming path; --core for HTTP)
-                    System.out.println(String.format(
-                            java.util.Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f", worst[0], worst[1]));
-                    storage.close();
-                }
-                if (!a.containsKey("skip-query")) {
-                    new QueryBench(pool, Integer.parseInt(a.getOrDefault("extra-series", "99000"))).run();
-                }
-            }
+        if (!a.containsKey("skip-query")) {
+            QueryBench q = new QueryBench(a, Integer.parseInt(a.getOrDefault("extra-series", "99000")));
+            q.run();
+            q.close();
         }
+        System.exit(0);
     }
 
-    /** Two rounds of ceiling then path for one batch shape. */
-    static void ingest(
-            MetricsStorage storage,
-            ConnectionPool pool,
-            int series,
-            int points,
-            int threads,
-            int seconds,
-            double[] worst)
-            throws Exception {
-        int rows = series * points;
-        System.out.printf("%n%d series × %d points = %,d rows per batch (one sync)%n", series, points, rows);
-        List<byte[]> json = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            json.add(batchJson(series, points, System.currentTimeMillis() - points * INTERVAL, "t" + t));
-        }
-        Ingestor ingestor = new Ingestor(storage);
-        for (int t = 0; t < threads; t++) { // warm: series ids cached, classes loaded, as on a running core
-            ingestor.accept("bench-agent-" + t, MAPPER.readTree(json.get(t)));
-        }
-        for (int round = 1; round <= 2; round++) {
-            truncate(pool);
-            Result ceiling = run(threads, seconds, t -> {
-                byte[] copy = copyBytes(series, points, System.currentTimeMillis() - points * INTERVAL);
-                return () -> {
-                    try (Connection c = pool.getConnection()) {
-                        CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(CopyEncoder.COPY_SAMPLES);
-                        in.writeToCopy(copy, 0, copy.length);
-                        return in.endCopy();
-                    }
-                };
-            });
-            truncate(pool);
-            Result path = run(threads, seconds, t -> () -> { // as the core does now: bytes → rows, no tree
-                byte[] j = json.get(t);
-                ingestor.acceptJson("bench-agent-" + t, j, 0, j.length);
-                return rows;
-            });
-            truncate(pool);
-            Result treePath = run(threads, seconds, t -> () -> { // as it did before: bytes → tree → rows
-                ingestor.accept("bench-agent-" + t, MAPPER.readTree(json.get(t)));
-                return rows;
-            });
-            truncate(pool);
-            Result sink = run(threads, seconds, t -> {
-                com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(json.get(t));
-                return () -> {
-                    ingestor.accept("bench-agent-" + t, tree);
-                    return rows;
-                };
-            });
-            System.out.printf(
-                    "  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | streaming path %,.0f rows/s"
-                            + " (%.1f ms/batch p50, %.1f p99) = %.2f× | tree path (before) %,.0f rows/s = %.2f×"
-                            + " | sink alone (tree parsed beforehand) %,.0f rows/s = %.2f× | load average %s%n",
-                    round,
-                    ceiling.rate(),
-                    ceiling.p(0.5),
-                    path.rate(),
-                    path.p(0.5),
-                    path.p(0.99),
-                    path.rate() / ceiling.rate(),
-                    treePath.rate(),
-                    treePath.rate() / ceiling.rate(),
-                    sink.rate(),
-                    sink.rate() / ceiling.rate(),
-                    SyncBench.loadAverage());
-            if (path.rate() / ceiling.rate() < worst[0]) {
-                worst[0] = path.rate() / ceiling.rate();
-                worst[1] = path.rate();
-            }
-        }
-        long stored = count(pool, "SELECT count(*) FROM metric_sample");
-        System.out.printf("  rows in metric_sample after the last path run: %,d%n", stored);
+    /** The value of series {@code s} at point {@code p} (the JSON batch and the COPY ceiling store the same). */
+    static double value(int s, int p) {
+        return (s * 7 + p) % 100 + 0.25;
     }
 
-    /** Rows of the benchmark shape as the agents send them. */
+    /** Rows of the benchmark shape as the agents send them (a sync's {@code metrics}). */
     static byte[] batchJson(int series, int points, long start, String agentTag) {
+        return batchJson(0, series, points, start, agentTag);
+    }
+
+    /** The same for series {@code first} .. {@code first + series - 1} (label {@code cpu=c<n>}). */
+    static byte[] batchJson(int first, int series, int points, long start, String agentTag) {
         StringBuilder b = new StringBuilder(series * points * 24 + series * 80).append('[');
-        for (int s = 0; s < series; s++) {
-            b.append(s == 0 ? "" : ",")
+        for (int s = first; s < first + series; s++) {
+            b.append(s == first ? "" : ",")
                     .append("{\"name\":\"bench_metric\",\"labels\":{\"cpu\":\"c")
                     .append(s)
                     .append("\",\"group\":\"g")
@@ -186,23 +87,12 @@ public final class MetricsBench {
                         .append('[')
                         .append(start + p * INTERVAL)
                         .append(',')
-                        .append((s * 7 + p) % 100 + 0.25)
+                        .append(value(s, p))
                         .append(']');
             }
             b.append("]}");
         }
         return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] copyBytes(int series, int points, long start) {
-        CopyEncoder e = new CopyEncoder(series * points);
-        for (int s = 0; s < series; s++) {
-            for (int p = 0; p < points; p++) {
-                e.row(start + p * INTERVAL, s + 1, (s * 7 + p) % 100 + 0.25);
-            }
-        }
-        byte[] bytes = e.finish();
-        return java.util.Arrays.copyOf(bytes, e.length());
     }
 
     /** Work of one thread: returns the rows it stored. */
@@ -258,45 +148,6 @@ public final class MetricsBench {
             throw new IllegalStateException("benchmark thread failed", failures.get(0));
         }
         return new Result(rows.get(), elapsed, nanos);
-    }
-
-    static void truncate(ConnectionPool pool) throws SQLException {
-        try (Connection c = pool.getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("TRUNCATE metric_sample, metric_rollup_pending");
-        }
-    }
-
-    static long count(ConnectionPool pool, String sql) throws SQLException {
-        try (Connection c = pool.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** The module's migrations, in order (as the core's migrator applies them). */
-    static final List<String> MIGRATIONS =
-            List.of("db/metrics/V1__metrics.sql", "db/metrics/V2__series_labels_index.sql");
-
-    static void migrate(ConnectionPool pool) throws Exception {
-        for (String m : MIGRATIONS) {
-            try (InputStream in = MetricsBench.class.getClassLoader().getResourceAsStream(m);
-                    Connection c = pool.getConnection();
-                    Statement s = c.createStatement()) {
-                s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
-    }
-
-    private static String version(String url, String user, String password) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, user, password);
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SHOW server_version")) {
-            rs.next();
-            return rs.getString(1);
-        }
     }
 
     /** {@code --name value} pairs; {@code --skip-x} flags stand alone. */

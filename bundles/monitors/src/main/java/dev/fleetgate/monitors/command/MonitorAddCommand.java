@@ -9,10 +9,8 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.fleetgate.api.ApiException;
+import dev.fleetgate.monitors.internal.MonitorDraft;
 import dev.fleetgate.monitors.internal.MonitorService;
 import dev.fleetgate.monitors.internal.StoredMonitor;
 
@@ -68,7 +66,10 @@ public class MonitorAddCommand implements Action {
             description = "Agent id or name that runs the checks (repeat for several)")
     List<String> agents;
 
-    @Option(name = "-i", aliases = "--interval", description = "Seconds between checks, 10 to 86400 (default 60)")
+    @Option(
+            name = "-i",
+            aliases = "--interval",
+            description = "Seconds between checks, minIntervalSeconds (10) to 86400 (default 60)")
     int interval = 60;
 
     @Option(name = "-s", aliases = "--status", multiValued = true, description = "Expected HTTP status (repeatable)")
@@ -82,41 +83,34 @@ public class MonitorAddCommand implements Action {
 
     @Override
     public Object execute() {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.put("name", name);
-        body.put("type", type);
-        if (serviceId == null || !"-".equals(target)) {
-            body.put("target", target);
-        }
-        if (serviceId != null) {
-            body.put("serviceId", serviceId);
-        }
-        if (recordType != null) {
-            body.put("recordType", recordType);
-        }
-        if (resolver != null) {
-            body.put("resolver", resolver);
-        }
-        if (confirmAgents != null) {
-            body.put("confirmAgents", confirmAgents);
-        }
-        body.put("intervalSeconds", interval);
-        agents.forEach(body.putArray("agentIds")::add);
-        if (statuses != null) {
-            statuses.forEach(body.with("expect").putArray("statuses")::add);
-        }
-        if (values != null) {
-            values.forEach(body.with("expect").putArray("values")::add);
-        }
-        body.put("confirmations", confirmations);
-        body.put("followRedirects", !noRedirects);
         try {
-            StoredMonitor m = monitors.create(body);
+            StoredMonitor m = monitors.create(draft());
             System.out.println("Monitor " + m.name() + " added: " + m.id());
         } catch (ApiException e) {
             System.err.println(e.getMessage());
             e.errors().forEach(f -> System.err.println("  " + f.field() + ": " + f.message()));
         }
         return null;
+    }
+
+    /** The options as a monitor definition; {@code -} as the target of an attached monitor is no target. */
+    MonitorDraft draft() {
+        MonitorDraft.Expect expect =
+                statuses == null && values == null ? null : new MonitorDraft.Expect(statuses, null, null, values, null);
+        return new MonitorDraft(
+                name,
+                type,
+                serviceId != null && "-".equals(target) ? null : target,
+                interval,
+                agents,
+                expect,
+                !noRedirects,
+                confirmations,
+                null,
+                recordType,
+                resolver,
+                null,
+                confirmAgents,
+                serviceId);
     }
 }

@@ -58,14 +58,36 @@ public record MonitorInput(
             Pattern.compile("(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*\\.?");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-fA-F:.]{2,45}\\]");
 
-    /** @throws ApiException 400 naming every bad field */
+    /**
+     * Reads and validates a body with the default minimum interval.
+     *
+     * @throws ApiException 400 naming every bad field
+     */
     public static MonitorInput parse(JsonNode body) {
+        return parse(body, MIN_INTERVAL);
+    }
+
+    /** @throws ApiException 400 naming every bad field */
+    public static MonitorInput parse(JsonNode body, int minInterval) {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("body", "must be a JSON object");
         }
         Fields errors = new Fields();
-        String name = errors.plainText(body, "name", "name", true, 100);
-        String type = errors.text(body, "type", "type", true, 10);
+        MonitorInput in = validate(MonitorDraft.read(body, errors), minInterval, errors);
+        errors.check();
+        return in;
+    }
+
+    /**
+     * Validates a draft (the shell's, or a body's read by {@link MonitorDraft#read} into the same {@code errors}),
+     * naming every bad field in {@code errors} with the REST API's field names and reasons.
+     *
+     * @param minInterval the smallest {@code intervalSeconds} allowed (configuration {@code minIntervalSeconds})
+     * @return the normalised input, or null when {@code errors} has errors
+     */
+    public static MonitorInput validate(MonitorDraft d, int minInterval, Fields errors) {
+        String name = errors.plainTextValue(d.name(), "name", true, 100);
+        String type = errors.textValue(d.type(), "type", true, 10);
         if (type != null) {
             type = type.toLowerCase(Locale.ROOT);
             if (!TYPES.contains(type)) {
@@ -73,12 +95,9 @@ public record MonitorInput(
                 type = null;
             }
         }
-        JsonNode service = body.get("serviceId");
-        boolean attached = !Fields.absent(service);
-        UUID serviceId = attached
-                ? errors.uuid(service.isTextual() ? service.asText() : null, "serviceId", "must be a service id (UUID)")
-                : null;
-        String target = errors.text(body, "target", "target", !attached, 2000);
+        boolean attached = errors.given(d.serviceId(), "serviceId");
+        UUID serviceId = attached ? errors.uuid(d.serviceId(), "serviceId", "must be a service id (UUID)") : null;
+        String target = errors.textValue(d.target(), "target", !attached, 2000);
         if (target != null && target.isEmpty()) {
             errors.error("target", "must not be empty");
             target = null;
@@ -91,19 +110,21 @@ public record MonitorInput(
         if (attached && target == null) {
             target = "json".equals(type) || "http".equals(type) ? "/" : "";
         }
-        Integer interval = errors.integer(
-                body, "intervalSeconds", "intervalSeconds", MIN_INTERVAL, MAX_INTERVAL, DEFAULT_INTERVAL);
-        List<String> agents = agentIds(body, errors);
-        ObjectNode expect = expect(body, errors);
-        boolean follow = errors.bool(body, "followRedirects", "followRedirects", true);
-        Integer confirmations = errors.integer(body, "confirmations", "confirmations", 1, 20, 2);
-        Integer timeout = errors.integer(body, "timeoutMs", "timeoutMs", 100, 60_000, 10_000);
-        ObjectNode options = options(body, type, errors);
-        Integer confirmAgents = errors.integer(body, "confirmAgents", "confirmAgents", 1, MAX_AGENTS, null);
+        Integer interval = errors.integerValue(
+                d.intervalSeconds(), "intervalSeconds", minInterval, MAX_INTERVAL, DEFAULT_INTERVAL);
+        List<String> agents = agentIds(d.agentIds(), errors);
+        ObjectNode expect = expect(d.expect(), errors);
+        boolean follow = errors.boolValue(d.followRedirects(), "followRedirects", true);
+        Integer confirmations = errors.integerValue(d.confirmations(), "confirmations", 1, 20, 2);
+        Integer timeout = errors.integerValue(d.timeoutMs(), "timeoutMs", 100, 60_000, 10_000);
+        ObjectNode options = options(d, type, errors);
+        Integer confirmAgents = errors.integerValue(d.confirmAgents(), "confirmAgents", 1, MAX_AGENTS, null);
         if (confirmAgents != null && confirmAgents > agents.size() && !agents.isEmpty()) {
             errors.error("confirmAgents", "must be at most the number of agents (" + agents.size() + ")");
         }
-        errors.check();
+        if (!errors.ok()) {
+            return null;
+        }
         return new MonitorInput(
                 name,
                 type,
@@ -147,16 +168,16 @@ public record MonitorInput(
         };
     }
 
-    private static ObjectNode options(JsonNode body, String type, Fields errors) {
+    private static ObjectNode options(MonitorDraft d, String type, Fields errors) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         if ("dns".equals(type)) {
-            String rt = errors.text(body, "recordType", "recordType", false, 10);
+            String rt = errors.textValue(d.recordType(), "recordType", false, 10);
             rt = rt == null ? "A" : rt.toUpperCase(Locale.ROOT);
             if (!RECORD_TYPES.contains(rt)) {
                 errors.error("recordType", "must be one of " + RECORD_TYPES);
             }
             out.put("recordType", rt);
-            String resolver = errors.text(body, "resolver", "resolver", false, 260);
+            String resolver = errors.textValue(d.resolver(), "resolver", false, 260);
             if (resolver != null) {
                 String why = checkHostPort(resolver);
                 if (why != null) {
@@ -166,28 +187,28 @@ public record MonitorInput(
                 }
             }
         } else {
-            for (String f : List.of("recordType", "resolver")) {
-                if (!Fields.absent(body.get(f))) {
-                    errors.error(f, "only for dns monitors");
-                }
+            if (errors.given(d.recordType(), "recordType")) {
+                errors.error("recordType", "only for dns monitors");
+            }
+            if (errors.given(d.resolver(), "resolver")) {
+                errors.error("resolver", "only for dns monitors");
             }
         }
-        JsonNode h = body.get("headers");
-        if (!Fields.absent(h)) {
+        if (errors.given(d.headers(), "headers")) {
             if (!"http".equals(type) && !"json".equals(type)) {
                 errors.error("headers", "only for http and json monitors");
-            } else if (!h.isObject() || h.size() > 20) {
+            } else if (errors.isMalformed("headers") || d.headers().size() > 20) {
                 errors.error("headers", "must be an object of at most 20 headers");
             } else {
                 ObjectNode headers = out.putObject("headers");
-                h.fields().forEachRemaining(e -> {
-                    String field = Fields.path("headers", Fields.quoted(e.getKey()));
-                    String v = e.getValue().isTextual() ? e.getValue().asText() : null;
-                    if (!HEADER_NAME.matcher(e.getKey()).matches()
-                            || RESERVED_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
+                for (MonitorDraft.Header h : d.headers()) {
+                    String field = Fields.path("headers", Fields.quoted(h.name()));
+                    String v = h.value();
+                    if (!HEADER_NAME.matcher(h.name()).matches()
+                            || RESERVED_HEADERS.contains(h.name().toLowerCase(Locale.ROOT))) {
                         errors.error(field, "not an allowed header name");
-                    } else if (SecretHeaders.isKeep(e.getValue())) {
-                        headers.set(e.getKey(), SecretHeaders.keep()); // the stored value, as reads show it
+                    } else if (h.keep()) {
+                        headers.set(h.name(), SecretHeaders.keep()); // the stored value, as reads show it
                     } else if (v == null
                             || v.length() > 4000
                             || v.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f || c > 0xff)) {
@@ -195,9 +216,9 @@ public record MonitorInput(
                                 field,
                                 "must be a string of at most 4000 Latin-1 characters without control characters");
                     } else {
-                        headers.put(e.getKey(), v);
+                        headers.put(h.name(), v);
                     }
-                });
+                }
             }
         }
         return out;
@@ -236,8 +257,8 @@ public record MonitorInput(
         return null;
     }
 
-    private static List<String> agentIds(JsonNode body, Fields errors) {
-        JsonNode n = errors.array(body, "agentIds", "agentIds", true, MAX_AGENTS);
+    private static List<String> agentIds(List<String> given, Fields errors) {
+        List<String> n = errors.listValue(given, "agentIds", true, MAX_AGENTS);
         if (n == null) {
             return List.of();
         }
@@ -247,59 +268,58 @@ public record MonitorInput(
         }
         Set<String> out = new LinkedHashSet<>();
         for (int i = 0; i < n.size(); i++) {
-            JsonNode a = n.get(i);
-            if (!a.isTextual() || a.asText().isEmpty() || a.asText().length() > 100) {
+            String a = n.get(i);
+            if (a == null || a.isEmpty() || a.length() > 100) {
                 errors.error(Fields.index("agentIds", i), "must be an agent id");
             } else {
-                out.add(a.asText());
+                out.add(a);
             }
         }
         return List.copyOf(out);
     }
 
-    private static ObjectNode expect(JsonNode body, Fields errors) {
+    private static ObjectNode expect(MonitorDraft.Expect n, Fields errors) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode statuses = out.putArray("statuses");
         out.put("minDaysLeft", 14);
-        JsonNode n = errors.object(body, "expect", "expect", false);
+        if (errors.isMalformed("expect")) {
+            errors.error("expect", "must be an object");
+        }
         if (n == null) {
             return out;
         }
-        JsonNode s = errors.array(n, "statuses", "expect.statuses", false, 20);
+        List<Integer> s = errors.listValue(n.statuses(), "expect.statuses", false, 20);
         for (int i = 0; s != null && i < s.size(); i++) {
-            JsonNode v = s.get(i);
-            if (!v.isIntegralNumber() || v.asInt() < 100 || v.asInt() > 599) {
+            Integer v = s.get(i);
+            if (v == null || v < 100 || v > 599) {
                 errors.error(Fields.index("expect.statuses", i), "must be an HTTP status 100 to 599");
             } else {
-                statuses.add(v.asInt());
+                statuses.add(v);
             }
         }
-        Integer latency = errors.integer(n, "maxLatencyMs", "expect.maxLatencyMs", 1, 60_000, null);
+        Integer latency = errors.integerValue(n.maxLatencyMs(), "expect.maxLatencyMs", 1, 60_000, null);
         if (latency != null) {
             out.put("maxLatencyMs", latency);
         }
-        String contains = errors.text(n, "bodyContains", "expect.bodyContains", false, 1000);
+        String contains = errors.textValue(n.bodyContains(), "expect.bodyContains", false, 1000);
         if (contains != null && (contains.isEmpty() || contains.indexOf('\u0000') >= 0)) {
             errors.error("expect.bodyContains", "must be a string of 1 to 1000 characters, without U+0000");
         } else if (contains != null) {
             out.put("bodyContains", contains);
         }
-        JsonNode values = errors.array(n, "values", "expect.values", false, 50);
+        List<String> values = errors.listValue(n.values(), "expect.values", false, 50);
         if (values != null) {
             ArrayNode v = out.putArray("values");
             for (int i = 0; i < values.size(); i++) {
-                JsonNode x = values.get(i);
-                if (!x.isTextual()
-                        || x.asText().isBlank()
-                        || x.asText().length() > 500
-                        || Fields.hasControl(x.asText())) {
+                String x = values.get(i);
+                if (x == null || x.isBlank() || x.length() > 500 || Fields.hasControl(x)) {
                     errors.error(Fields.index("expect.values", i), "must be a record value (1 to 500 characters)");
                 } else {
-                    v.add(x.asText());
+                    v.add(x);
                 }
             }
         }
-        Integer days = errors.integer(n, "minDaysLeft", "expect.minDaysLeft", 0, 365, 14);
+        Integer days = errors.integerValue(n.minDaysLeft(), "expect.minDaysLeft", 0, 365, 14);
         out.put("minDaysLeft", days == null ? 14 : days);
         return out;
     }

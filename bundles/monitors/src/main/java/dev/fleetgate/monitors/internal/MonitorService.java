@@ -16,22 +16,26 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.AgentDirectory;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.ApiException;
-import dev.fleetgate.api.FieldError;
+import dev.fleetgate.api.input.Fields;
 import dev.fleetgate.security.SecretBox;
 
 /** Monitor CRUD with validation (agents must exist) and the status view. */
-@Component(service = MonitorService.class)
+@Component(service = MonitorService.class, configurationPid = MonitorsConfig.PID)
 public final class MonitorService {
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorService.class);
     private final MonitorStore store;
     private final AgentDirectory agents;
     private final MonitorRunner runner;
     private final SecretBox box;
+    private final int minIntervalSeconds;
 
     /** Checks that an attached monitor's service exists, while the proxy module runs. */
     @Reference(
@@ -45,12 +49,50 @@ public final class MonitorService {
             @Reference MonitorStore store,
             @Reference AgentDirectory agents,
             @Reference MonitorRunner runner,
-            @Reference SecretBox box) {
+            @Reference SecretBox box,
+            MonitorsConfig config) {
+        this(store, agents, runner, box, minInterval(config.minIntervalSeconds()));
+    }
+
+    /** With the default minimum interval (tests). */
+    MonitorService(MonitorStore store, AgentDirectory agents, MonitorRunner runner, SecretBox box) {
+        this(store, agents, runner, box, MonitorInput.MIN_INTERVAL);
+    }
+
+    private MonitorService(
+            MonitorStore store, AgentDirectory agents, MonitorRunner runner, SecretBox box, int minIntervalSeconds) {
         this.store = store;
         this.agents = agents;
         this.runner = runner;
         this.box = box;
+        this.minIntervalSeconds = minIntervalSeconds;
         sealPlaintextHeaders();
+    }
+
+    /**
+     * A service that allows intervals down to {@code minIntervalSeconds} (configuration {@code minIntervalSeconds},
+     * already checked with {@link #minInterval}).
+     */
+    static MonitorService withMinInterval(
+            MonitorStore store, AgentDirectory agents, MonitorRunner runner, SecretBox box, int minIntervalSeconds) {
+        return new MonitorService(store, agents, runner, box, minIntervalSeconds);
+    }
+
+    /**
+     * The configured {@code minIntervalSeconds}, or the default when it is not in
+     * {@value MonitorsConfig#MIN_INTERVAL_LOWEST}..{@value MonitorsConfig#MIN_INTERVAL_HIGHEST} (logged).
+     */
+    static int minInterval(int configured) {
+        if (configured < MonitorsConfig.MIN_INTERVAL_LOWEST || configured > MonitorsConfig.MIN_INTERVAL_HIGHEST) {
+            LOG.warn(
+                    "minIntervalSeconds = {} is not in {}..{}: using {}",
+                    configured,
+                    MonitorsConfig.MIN_INTERVAL_LOWEST,
+                    MonitorsConfig.MIN_INTERVAL_HIGHEST,
+                    MonitorInput.MIN_INTERVAL);
+            return MonitorInput.MIN_INTERVAL;
+        }
+        return configured;
     }
 
     /**
@@ -66,8 +108,7 @@ public final class MonitorService {
                 }
             }
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(MonitorService.class)
-                    .warn("Could not seal the stored header values of older monitors now: {}", e.toString());
+            LOG.warn("Could not seal the stored header values of older monitors now: {}", e.toString());
         }
     }
 
@@ -96,8 +137,14 @@ public final class MonitorService {
         return store.get(id).orElseThrow(() -> ApiException.notFound("Monitor " + id));
     }
 
+    /** Creates a monitor from a request body (REST). */
     public StoredMonitor create(JsonNode body) {
         return store.create(sealed(parse(body), null));
+    }
+
+    /** Creates a monitor from a typed draft (the shell), validated as the same body would be. */
+    public StoredMonitor create(MonitorDraft draft) {
+        return store.create(sealed(validated(draft, new Fields()), null));
     }
 
     public StoredMonitor update(UUID id, JsonNode body) {
@@ -131,63 +178,44 @@ public final class MonitorService {
 
     /** Validates the body and its agents, naming every bad field at once. */
     MonitorInput parse(JsonNode body) {
-        try {
-            return checked(MonitorInput.parse(body));
-        } catch (ApiException e) {
-            if (e.status() != 400
-                    || body == null
-                    || !body.path("agentIds").isArray()
-                    || e.errors().stream().anyMatch(f -> f.field().startsWith("agentIds"))) {
-                throw e;
-            }
-            List<String> given = new ArrayList<>();
-            body.get("agentIds").forEach(n -> given.add(n.asText()));
-            try {
-                checked(new MonitorInput("", "", "", 0, given, null, false, 0, 0, null, null, null));
-            } catch (ApiException agentErrors) {
-                List<FieldError> all = new ArrayList<>(e.errors());
-                all.addAll(agentErrors.errors());
-                throw ApiException.invalid(all);
-            }
-            throw e;
+        if (body == null || !body.isObject()) {
+            throw ApiException.invalid("body", "must be a JSON object");
         }
+        Fields errors = new Fields();
+        return validated(MonitorDraft.read(body, errors), errors);
     }
 
-    /** Agents given by name are taken too (the shell); unknown ones are field errors. */
-    MonitorInput checked(MonitorInput in) {
-        List<AgentInfo> known = agents.list();
-        Map<String, String> byIdOrName = new HashMap<>();
-        for (AgentInfo a : known) {
-            byIdOrName.put(a.name(), a.id());
-            byIdOrName.put(a.id(), a.id());
-        }
-        List<FieldError> errors = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < in.agentIds().size(); i++) {
-            String id = byIdOrName.get(in.agentIds().get(i));
-            if (id == null) {
-                errors.add(new FieldError(
-                        "agentIds[" + i + "]", "no such agent: " + in.agentIds().get(i)));
-            } else if (!ids.contains(id)) {
-                ids.add(id);
+    /**
+     * Validates a draft and its agents (given by id or name, the shell's way; stored as ids) and its service (while
+     * the proxy module runs), naming every bad field at once.
+     *
+     * @param errors where the draft's reader marked its malformed members (else empty)
+     * @throws ApiException 400 naming every bad field
+     */
+    MonitorInput validated(MonitorDraft draft, Fields errors) {
+        MonitorInput in = MonitorInput.validate(draft, minIntervalSeconds, errors);
+        if (in == null) {
+            if (draft.agentIds() != null
+                    && errors.errors().stream().noneMatch(f -> f.field().startsWith("agentIds"))) {
+                agentIds(draft.agentIds(), errors);
             }
+            errors.check();
         }
+        List<String> ids = agentIds(in.agentIds(), errors);
         ServiceLookup lookup = services;
         if (in.serviceId() != null
                 && lookup != null
                 && lookup.available()
                 && lookup.service(in.serviceId()).isEmpty()) {
-            errors.add(new FieldError("serviceId", "no such service: " + in.serviceId()));
+            errors.error("serviceId", "no such service: " + in.serviceId());
         }
-        if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
-        }
+        errors.check();
         return new MonitorInput(
                 in.name(),
                 in.type(),
                 in.target(),
                 in.intervalSeconds(),
-                List.copyOf(ids),
+                ids,
                 in.expect(),
                 in.followRedirects(),
                 in.confirmations(),
@@ -195,6 +223,25 @@ public final class MonitorService {
                 in.options(),
                 in.confirmAgents(),
                 in.serviceId());
+    }
+
+    /** The ids of the agents given by id or name, without repeats; unknown ones are field errors. */
+    private List<String> agentIds(List<String> given, Fields errors) {
+        Map<String, String> byIdOrName = new HashMap<>();
+        for (AgentInfo a : agents.list()) {
+            byIdOrName.put(a.name(), a.id());
+            byIdOrName.put(a.id(), a.id());
+        }
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < given.size(); i++) {
+            String id = byIdOrName.get(given.get(i));
+            if (id == null) {
+                errors.error(Fields.index("agentIds", i), "no such agent: " + given.get(i));
+            } else if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        return List.copyOf(ids);
     }
 
     public Status status(UUID id) {

@@ -10,6 +10,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "How uptime monitors are scheduled on the agents and how long their results are kept.")
 public @interface MonitorsConfig {
     String PID = "dev.fleetgate.monitors";
+    /** The lowest {@link #minIntervalSeconds()} taken. */
+    int MIN_INTERVAL_LOWEST = 1;
+    /** The highest {@link #minIntervalSeconds()} taken. */
+    int MIN_INTERVAL_HIGHEST = 3600;
 
     @AttributeDefinition(
             description = "Run the scheduler on this core (cores sharing a database share the "
@@ -35,4 +39,11 @@ public @interface MonitorsConfig {
 
     @AttributeDefinition(min = "1", description = "Hourly aggregates older than this are deleted (days).")
     int hourlyRetentionDays() default 400;
+
+    @AttributeDefinition(
+            min = "1",
+            max = "3600",
+            description = "The shortest intervalSeconds a monitor may have (seconds, 1 to 3600; another value "
+                    + "is logged and 10 is used). Monitors already stored with a shorter interval keep it.")
+    int minIntervalSeconds() default 10;
 }

@@ -191,4 +191,20 @@ class MonitorInputTest {
                 List.of("name", "type", "agentIds", "expect"),
                 fields("{\"name\":\"  \",\"type\":[]," + "\"target\":\"http://x/\",\"agentIds\":[],\"expect\":[]}"));
     }
+
+    @Test
+    void theMinimumIntervalIsConfigurable() throws Exception {
+        String body = "{\"name\":\"n\",\"type\":\"http\",\"target\":\"http://x\",\"agentIds\":[\"a\"],"
+                + "\"intervalSeconds\":2}";
+        assertEquals(2, MonitorInput.parse(JSON.readTree(body), 1).intervalSeconds());
+        ApiException e = assertThrows(ApiException.class, () -> MonitorInput.parse(JSON.readTree(body), 5));
+        assertEquals(List.of(new FieldError("intervalSeconds", "must be an integer from 5 to 86400")), e.errors());
+        ApiException type = assertThrows(
+                ApiException.class, () -> MonitorInput.parse(JSON.readTree(body.replace("2}", "\"2\"}")), 5));
+        assertEquals(List.of(new FieldError("intervalSeconds", "must be an integer from 5 to 86400")), type.errors());
+        assertEquals(1, MonitorService.minInterval(1));
+        assertEquals(3600, MonitorService.minInterval(3600));
+        assertEquals(10, MonitorService.minInterval(0), "out of range: the default");
+        assertEquals(10, MonitorService.minInterval(3601), "out of range: the default");
+    }
 }

@@ -76,6 +76,34 @@ class MonitorServiceIT {
     }
 
     @Test
+    void aLowerConfiguredMinimumStoresShorterIntervals() throws Exception {
+        MonitorService fast = MonitorService.withMinInterval(
+                store, Testing.agents("a1"), runner, Testing.BOX, MonitorService.minInterval(1));
+        MonitorDraft draft = new MonitorDraft(
+                "svc-fast",
+                "http",
+                "http://127.0.0.1:1/",
+                1,
+                List.of("a1"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        ApiException refused = assertThrows(ApiException.class, () -> service.create(draft));
+        assertEquals(
+                List.of("intervalSeconds"),
+                refused.errors().stream().map(f -> f.field()).toList());
+        assertEquals(
+                "must be an integer from 10 to 86400", refused.errors().get(0).message());
+        assertEquals(1, fast.create(draft).intervalSeconds(), "the table allows 1 s since V5");
+    }
+
+    @Test
     void statusHasTheContractShape() throws Exception {
         StoredMonitor m = service.create(body("svc-status", "a1", "a2"));
         store.record(

@@ -44,7 +44,8 @@ class MonitorStoreIT {
             "V1__monitors.sql",
             "V2__types_and_confirmation.sql",
             "V3__hourly_aggregates.sql",
-            "V4__partitioned_results.sql");
+            "V4__partitioned_results.sql",
+            "V5__shorter_intervals.sql");
 
     static void migrate(TestDatabase db) throws Exception {
         List<Migration> all = new java.util.ArrayList<>();

@@ -9,8 +9,6 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.fleetgate.api.ApiException;
 import dev.fleetgate.api.FieldError;
 import dev.fleetgate.api.input.Fields;
@@ -18,6 +16,7 @@ import dev.fleetgate.proxy.ServiceDirectory.ServiceInfo;
 import dev.fleetgate.scaling.internal.AutoscalingService;
 import dev.fleetgate.scaling.internal.AutoscalingStore;
 import dev.fleetgate.scaling.internal.Policy;
+import dev.fleetgate.scaling.internal.PolicyDraft;
 import dev.fleetgate.scaling.internal.PolicyJson;
 
 /**
@@ -108,37 +107,10 @@ public class AutoscaleCommand implements Action {
             }
             case "decisions" -> decisions(id, limit);
             case "on", "off" -> {
-                ObjectNode body =
-                        stored == null ? PolicyJson.MAPPER.createObjectNode() : PolicyJson.write(stored.policy());
-                body.put("enabled", "on".equals(action));
-                if (stored == null && min == null) {
-                    body.put(
-                            "minReplicas",
-                            Math.max(1, svc.replicas() * svc.agentIds().size()));
-                }
-                set(body, "minReplicas", min);
-                set(body, "maxReplicas", max);
-                if (!body.has("maxReplicas")) {
-                    body.put("maxReplicas", body.path("minReplicas").asInt(1));
-                }
-                ObjectNode t = body.has("targets") ? (ObjectNode) body.get("targets") : body.putObject("targets");
-                set(t, "rpsPerReplica", rps);
-                set(t, "p95Ms", p95);
-                set(t, "inFlightPerReplica", inFlight);
-                set(t, "cpuPercent", cpu);
-                set(t, "memoryPercent", memory);
-                set(body, "scaleUpStabilizationSeconds", upWindow);
-                set(body, "scaleDownStabilizationSeconds", downWindow);
-                if (zeroAfter != null && zeroAfter == 0) {
-                    body.putNull("scaleToZeroAfterSeconds");
-                } else {
-                    set(body, "scaleToZeroAfterSeconds", zeroAfter);
-                }
-                set(body, "startingPageAfterMs", startingPageAfter);
-                set(body, "maxHeldRequests", maxHeld);
+                PolicyDraft draft = draft(stored == null ? null : stored.policy(), svc);
                 try {
                     Fields in = new Fields();
-                    Policy p = PolicyJson.read(body, in);
+                    Policy p = draft.validate(in);
                     in.check();
                     scaling.put(svc, p);
                     System.out.println("Autoscaling of " + svc.name() + " is " + action + ": " + PolicyJson.write(p));
@@ -167,15 +139,49 @@ public class AutoscaleCommand implements Action {
         }
     }
 
-    private static void set(ObjectNode o, String k, Integer v) {
-        if (v != null) {
-            o.put(k, v);
-        }
+    /**
+     * The options over the stored policy ({@code old}; null: none yet, then the replicas the service runs now are
+     * the minimum and, without {@code --max}, the maximum).
+     */
+    PolicyDraft draft(Policy old, ServiceInfo svc) {
+        PolicyDraft base = old == null ? PolicyDraft.NONE : PolicyDraft.of(old);
+        Integer minReplicas = first(
+                min,
+                base.minReplicas(),
+                old == null ? Math.max(1, svc.replicas() * svc.agentIds().size()) : null);
+        PolicyDraft.Targets t =
+                base.targets() == null ? new PolicyDraft.Targets(null, null, null, null, null) : base.targets();
+        return new PolicyDraft(
+                "on".equals(action),
+                minReplicas,
+                first(max, base.maxReplicas(), minReplicas),
+                new PolicyDraft.Targets(
+                        first(rps, t.rpsPerReplica()),
+                        first(p95, t.p95Ms()),
+                        first(inFlight, t.inFlightPerReplica()),
+                        first(cpu, t.cpuPercent()),
+                        first(memory, t.memoryPercent())),
+                base.max5xxPercent(),
+                first(upWindow, base.scaleUpStabilizationSeconds()),
+                first(downWindow, base.scaleDownStabilizationSeconds()),
+                base.tolerancePercent(),
+                base.maxScaleUpStep(),
+                base.maxScaleDownStep(),
+                base.cooldownSeconds(),
+                zeroAfter != null && zeroAfter == 0 ? null : first(zeroAfter, base.scaleToZeroAfterSeconds()),
+                base.manualPauseSeconds(),
+                base.sampleMaxAgeSeconds(),
+                first(maxHeld, base.maxHeldRequests()),
+                first(startingPageAfter, base.startingPageAfterMs()));
     }
 
-    private static void set(ObjectNode o, String k, Double v) {
-        if (v != null) {
-            o.put(k, v);
+    @SafeVarargs
+    private static <T> T first(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
         }
+        return null;
     }
 }

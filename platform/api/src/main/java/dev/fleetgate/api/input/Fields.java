@@ -2,6 +2,7 @@ package dev.fleetgate.api.input;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +24,11 @@ import dev.fleetgate.api.FieldError;
  * {@link #index}). Absent and {@code null} members are the same. A reader that records an
  * error returns {@code null} (or the default for primitives), so callers skip dependent checks.
  * Not thread-safe: one instance per request.
+ *
+ * <p>Typed input (a record a shell command builds, or one read from a body) is checked with the
+ * {@code …Value} methods, which report the same errors as the JSON readers. A reader that meets
+ * a member of the wrong JSON type marks it {@link #malformed(String)} instead of reporting it: the
+ * value's check then reports the type error, so the errors keep the order of the checks.
  */
 public final class Fields {
     /** Longest member name quoted in an error (names come from the caller). */
@@ -32,6 +38,7 @@ public final class Fields {
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private final List<FieldError> errors = new ArrayList<>();
+    private final Set<String> malformed = new HashSet<>();
 
     /** @return the errors so far, in the order found (a copy) */
     public List<FieldError> errors() {
@@ -359,5 +366,113 @@ public final class Fields {
             return null;
         }
         return UUID.fromString(text);
+    }
+
+    // ---- typed values (null = not given) ----
+
+    /** Marks {@code field} as given with the wrong JSON type; its {@code …Value} check reports it. */
+    public void malformed(String field) {
+        malformed.add(field);
+    }
+
+    /** @return whether {@code field} was {@link #malformed(String) marked malformed} */
+    public boolean isMalformed(String field) {
+        return malformed.contains(field);
+    }
+
+    /** @return whether a typed value was given: not null, or given with the wrong JSON type */
+    public boolean given(Object value, String field) {
+        return value != null || malformed.contains(field);
+    }
+
+    /** As {@link #text(JsonNode, String, String, boolean, int)}, for a typed value. */
+    public String textValue(String value, String field, boolean required, int maxLength) {
+        if (missingOrMalformed(value, field, required, "must be a string")) {
+            return null;
+        }
+        return checkText(value, field, required, maxLength);
+    }
+
+    /** As {@link #plainText(JsonNode, String, String, boolean, int)}, for a typed value. */
+    public String plainTextValue(String value, String field, boolean required, int maxLength) {
+        if (missingOrMalformed(value, field, required, "must be a string")) {
+            return null;
+        }
+        if (value.isBlank()) {
+            error(field, "must not be blank");
+            return null;
+        }
+        if (value.length() > maxLength) {
+            error(field, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        if (hasControl(value)) {
+            error(field, "must not contain control characters");
+            return null;
+        }
+        return value.strip();
+    }
+
+    /** As {@link #integer(JsonNode, String, String, long, long, Integer)}, for a typed value. */
+    public Integer integerValue(Integer value, String field, long min, long max, Integer dflt) {
+        if (malformed.contains(field) || value != null && (value < min || value > max)) {
+            error(field, "must be an integer from " + min + " to " + max);
+            return null;
+        }
+        return value == null ? dflt : value;
+    }
+
+    /** As {@link #requiredInteger(JsonNode, String, String, long, long)}, for a typed value. */
+    public Integer requiredIntegerValue(Integer value, String field, long min, long max) {
+        if (value == null && !malformed.contains(field)) {
+            error(field, "is required");
+            return null;
+        }
+        return integerValue(value, field, min, max, null);
+    }
+
+    /** As {@link #number(JsonNode, String, String, double, double)}, for a typed value. */
+    public Double numberValue(Double value, String field, double min, double max) {
+        if (malformed.contains(field) || value != null && (!Double.isFinite(value) || value < min || value > max)) {
+            error(field, "must be a number from " + plain(min) + " to " + plain(max));
+            return null;
+        }
+        return value;
+    }
+
+    /** As {@link #bool(JsonNode, String, String, boolean)}, for a typed value. */
+    public boolean boolValue(Boolean value, String field, boolean dflt) {
+        if (malformed.contains(field)) {
+            error(field, "must be true or false");
+            return dflt;
+        }
+        return value == null ? dflt : value;
+    }
+
+    /** As {@link #array(JsonNode, String, String, boolean, int)}, for a typed list. */
+    public <T> List<T> listValue(List<T> value, String field, boolean required, int maxSize) {
+        if (missingOrMalformed(value, field, required, "must be an array")) {
+            return null;
+        }
+        if (value.size() > maxSize) {
+            error(field, "must have at most " + maxSize + " elements");
+            return null;
+        }
+        return value;
+    }
+
+    /** @return whether the check stops: malformed (reported with {@code typeError}) or null (reported if required) */
+    private boolean missingOrMalformed(Object value, String field, boolean required, String typeError) {
+        if (malformed.contains(field)) {
+            error(field, typeError);
+            return true;
+        }
+        if (value == null) {
+            if (required) {
+                error(field, "is required");
+            }
+            return true;
+        }
+        return false;
     }
 }

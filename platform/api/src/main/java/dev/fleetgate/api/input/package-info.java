@@ -11,7 +11,7 @@
  * </pre>
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.fleetgate.api.input;
 
 import org.osgi.annotation.bundle.Export;

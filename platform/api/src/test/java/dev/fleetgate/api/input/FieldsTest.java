@@ -170,4 +170,46 @@ class FieldsTest {
                 f.errors());
         assertThrows(ApiException.class, f::check);
     }
+
+    @Test
+    void typedValuesGetTheErrorsOfTheSameJson() throws Exception {
+        JsonNode body = json("{\"name\":\" \",\"label\":\"a\\u0001\",\"port\":70000,\"weight\":2.5,"
+                + "\"on\":1,\"ratio\":\"x\",\"tags\":[1,2,3],\"note\":7}");
+        Fields fromJson = new Fields();
+        fromJson.text(body, "name", "name", true, 10);
+        fromJson.plainText(body, "label", "label", true, 10);
+        fromJson.integer(body, "port", "port", 1, 65535, 80);
+        fromJson.integer(body, "weight", "weight", 1, 10, 1);
+        fromJson.bool(body, "on", "on", true);
+        fromJson.number(body, "ratio", "ratio", 0, 1);
+        fromJson.array(body, "tags", "tags", true, 2);
+        fromJson.text(body, "note", "note", false, 10);
+        fromJson.requiredInteger(body, "missing", "missing", 1, 2);
+
+        Fields typed = new Fields();
+        typed.malformed("weight"); // 2.5: not an integer
+        typed.malformed("on");
+        typed.malformed("ratio");
+        typed.malformed("note");
+        assertEquals(null, typed.textValue(" ", "name", true, 10));
+        assertEquals(null, typed.plainTextValue("a\u0001", "label", true, 10));
+        assertEquals(null, typed.integerValue(70000, "port", 1, 65535, 80));
+        assertEquals(null, typed.integerValue(null, "weight", 1, 10, 1));
+        assertTrue(typed.boolValue(null, "on", true));
+        assertEquals(null, typed.numberValue(null, "ratio", 0, 1));
+        assertEquals(null, typed.listValue(List.of(1, 2, 3), "tags", true, 2));
+        assertEquals(null, typed.textValue(null, "note", false, 10));
+        assertEquals(null, typed.requiredIntegerValue(null, "missing", 1, 2));
+        assertEquals(fromJson.errors(), typed.errors());
+
+        Fields ok = new Fields();
+        assertEquals("a b", ok.plainTextValue(" a b ", "n", true, 10));
+        assertEquals(80, ok.integerValue(null, "port", 1, 65535, 80));
+        assertEquals(0.5, ok.numberValue(0.5, "ratio", 0, 1));
+        assertFalse(ok.boolValue(false, "on", true));
+        assertNull(ok.textValue(null, "note", false, 10));
+        assertTrue(ok.given(null, "x") == false && ok.ok());
+        ok.malformed("x");
+        assertTrue(ok.given(null, "x") && ok.isMalformed("x") && ok.ok(), "a mark is not an error by itself");
+    }
 }
