@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -142,14 +137,6 @@ class FirewallBlocksIT {
 
     /** @return the status of a GET from a given loopback client address */
     private static int get(String from) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write("GET / HTTP/1.0\r\nHost: f.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            return Integer.parseInt(all.toString(StandardCharsets.UTF_8).split(" ", 3)[1]);
-        }
+        return Http.statusFrom(from, HTTP, "GET / HTTP/1.0\r\nHost: f.test\r\n\r\n");
     }
 }

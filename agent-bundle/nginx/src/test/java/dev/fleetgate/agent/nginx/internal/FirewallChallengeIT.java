@@ -3,11 +3,7 @@ package dev.fleetgate.agent.nginx.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,16 +104,10 @@ class FirewallChallengeIT {
 
     /** @return the raw answer to a GET from a loopback address, with the challenge cookie unless null */
     private static String get(String from, String cookie) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            String request = "GET / HTTP/1.1\r\nHost: ch.test\r\nConnection: close\r\n"
-                    + (cookie == null ? "" : "Cookie: fleetgate_fw=" + cookie + "\r\n") + "\r\n";
-            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            return all.toString(StandardCharsets.UTF_8);
-        }
+        return Http.rawFrom(
+                from,
+                HTTP,
+                "GET / HTTP/1.1\r\nHost: ch.test\r\nConnection: close\r\n"
+                        + (cookie == null ? "" : "Cookie: fleetgate_fw=" + cookie + "\r\n") + "\r\n");
     }
 }

@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterEach;
@@ -108,16 +103,6 @@ class MaintenanceIT {
     }
 
     private static String get(String from, String accept) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream()
-                    .write(("GET / HTTP/1.0\r\nHost: m.test\r\nAccept: " + accept + "\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            return all.toString(StandardCharsets.UTF_8);
-        }
+        return Http.rawFrom(from, HTTP, "GET / HTTP/1.0\r\nHost: m.test\r\nAccept: " + accept + "\r\n\r\n");
     }
 }
