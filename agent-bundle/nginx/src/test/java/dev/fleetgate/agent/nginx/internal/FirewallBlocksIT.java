@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,32 +20,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * fleet-wide block, 429 for a service's limit, other clients served, removal and expiry, no reload, and the blocks
  * restored by a new nginx master from their 0600 file.
  */
-class FirewallBlocksIT {
+class FirewallBlocksIT extends WithNginx {
     static final int HTTP = 22030;
     static final int ADMIN = 22032;
     static final String SVC = "11111111-2222-3333-4444-555555555555";
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend a;
     private NginxSettings settings;
 
-    @BeforeEach
-    void start() throws Exception {
-        a = new Backend("A", 22035);
-        settings = Specs.settings(work.resolve("nginx"), HTTP, ADMIN);
-        driver = new ProxyDriver(settings, () -> {});
-        driver.start();
-        driver.apply(1, Specs.spec(Specs.service(SVC, "f.test", a.port)));
+    FirewallBlocksIT() {
+        super(HTTP, ADMIN);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        a.close();
+    @BeforeEach
+    void start() throws Exception {
+        a = backend("A", 22035);
+        settings = driver.settings();
+        driver.apply(1, Specs.spec(Specs.service(SVC, "f.test", a.port)));
     }
 
     private static ObjectNode blocks(Object[]... entries) {

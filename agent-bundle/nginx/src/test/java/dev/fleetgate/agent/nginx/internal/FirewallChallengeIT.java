@@ -12,10 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,24 +23,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * script sets a cookie bound to its address; headless Chromium (a real browser) runs it and reaches the site, a
  * client without JavaScript never does, and the cookie neither works from another address nor when forged.
  */
-class FirewallChallengeIT {
+class FirewallChallengeIT extends WithNginx {
     static final int HTTP = 22770;
     static final int ADMIN = 22772;
     private static final Pattern TOKEN = Pattern.compile("\"fleetgate_fw=\"\\+\"([^\"]+)\"");
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend backend;
-    private NginxSettings settings;
+
+    FirewallChallengeIT() {
+        super(HTTP, ADMIN);
+    }
 
     @BeforeEach
     void start() throws Exception {
-        backend = new Backend("challenge-backend", 22775);
-        settings = Specs.settings(work.resolve("nginx"), HTTP, ADMIN);
-        driver = new ProxyDriver(settings, () -> {});
-        driver.start();
+        backend = backend("challenge-backend", 22775);
         driver.apply(1, Specs.spec(Specs.service("11111111-2222-3333-4444-555555555555", "ch.test", backend.port)));
         ObjectNode body = Spec.JSON.createObjectNode();
         ArrayNode blocks = body.putArray("blocks");
@@ -52,14 +46,7 @@ class FirewallChallengeIT {
                     .put("action", "challenge")
                     .put("expiresAt", System.currentTimeMillis() / 1000 + 600);
         }
-        new FirewallBlocksApplier(settings).apply(2, body);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        backend.close();
+        new FirewallBlocksApplier(driver.settings()).apply(2, body);
     }
 
     @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -18,37 +17,26 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** TLS, HTTP→HTTPS redirect, error pages and ACME tokens through a real nginx (ports 19060–19069). */
-class SiteFeaturesIT {
+class SiteFeaturesIT extends WithNginx {
     static final int HTTP = 19060;
     static final int HTTPS = 19061;
     static final int ADMIN = 19062;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend a;
+
+    SiteFeaturesIT() {
+        super(HTTP, ADMIN);
+    }
 
     @BeforeEach
     void start() throws Exception {
-        a = new Backend("A", 19065);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
-        driver.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        a.close();
+        a = backend("A", 19065);
     }
 
     @Test

@@ -98,14 +98,7 @@ final class Specs {
                     .put("serviceId", id)
                     .put("lbMethod", "round_robin")
                     .put("keepalive", 32);
-            ArrayNode targets = upstream.putArray("targets");
-            for (int port : ports) {
-                targets.addObject()
-                        .put("host", "127.0.0.1")
-                        .put("port", port)
-                        .put("weight", 1)
-                        .put("backup", false);
-            }
+            targets(ports);
         }
 
         Service healthCheck(String path, int interval, int fall, int rise) {

@@ -11,10 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -24,31 +22,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * then act on that client. A header from any other peer is ignored, so a client cannot spoof its way out of a
  * block or into someone else's.
  */
-class TrustedProxyIT {
+class TrustedProxyIT extends WithNginx {
     static final int HTTP = 22760;
     static final int ADMIN = 22762;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend backend;
-    private NginxSettings settings;
+
+    TrustedProxyIT() {
+        super(HTTP, ADMIN);
+    }
+
+    @Override
+    NginxSettings settings(Path workDir) {
+        return super.settings(workDir).withTrustedProxies(List.of("127.0.0.1"));
+    }
 
     @BeforeEach
     void start() throws Exception {
-        backend = new Backend("A", 22765);
-        settings = Specs.settings(work.resolve("nginx"), HTTP, ADMIN).withTrustedProxies(List.of("127.0.0.1"));
-        driver = new ProxyDriver(settings, () -> {});
-        driver.start();
+        backend = backend("A", 22765);
         driver.apply(1, Specs.spec(Specs.service("11111111-2222-3333-4444-555555555555", "edge.test", backend.port)));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        backend.close();
     }
 
     @Test
@@ -59,7 +51,7 @@ class TrustedProxyIT {
                 .put("ip", "127.0.0.9")
                 .put("action", "block")
                 .put("expiresAt", System.currentTimeMillis() / 1000 + 600);
-        new FirewallBlocksApplier(settings).apply(2, body);
+        new FirewallBlocksApplier(driver.settings()).apply(2, body);
 
         // behind the edge: the client the edge names is blocked, the others served
         assertEquals(403, get("127.0.0.1", "127.0.0.9"));
@@ -73,7 +65,7 @@ class TrustedProxyIT {
         assertEquals(200, get("127.0.0.2", null));
 
         // the access log (what the detectors read) has the real client, never a spoofed one
-        Path log = settings.accessLog();
+        Path log = driver.settings().accessLog();
         Await.until("the access log", Duration.ofSeconds(15), () -> lines(log).size() >= 7);
         List<String> lines = lines(log);
         assertEquals(3, count(lines, "\"client\":\"127.0.0.9\""), String.join("\n", lines)); // 2 via the edge
@@ -86,9 +78,10 @@ class TrustedProxyIT {
     @Test
     void badTrustedProxiesAreRefused() {
         for (String bad : List.of("edge.example", "10.0.0.0/33", "10.0.0", "1.2.3.4; deny all", "::1/129")) {
-            assertThrows(IllegalArgumentException.class, () -> settings.withTrustedProxies(List.of(bad)), bad);
+            assertThrows(IllegalArgumentException.class, () -> driver.settings().withTrustedProxies(List.of(bad)), bad);
         }
-        assertTrue(settings.withTrustedProxies(List.of("10.0.0.0/8", "2001:db8::/32", "::1"))
+        assertTrue(driver.settings()
+                        .withTrustedProxies(List.of("10.0.0.0/8", "2001:db8::/32", "::1"))
                         .trustedProxies()
                         .size()
                 == 3);
