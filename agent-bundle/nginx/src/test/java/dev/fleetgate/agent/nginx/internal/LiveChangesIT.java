@@ -211,8 +211,7 @@ class LiveChangesIT extends WithNginx {
         });
         Map<String, Long> lost = new LinkedHashMap<>();
         List<String> reasons = new ArrayList<>();
-        try (Load load = new Load(HTTP, "a.test", 200, 8)) {
-            Await.until("load runs", java.time.Duration.ofSeconds(10), () -> load.ok() > 100);
+        try (Load load = Load.running(HTTP, "a.test", 8)) {
             for (Map.Entry<String, IntConsumer> kind : kinds.entrySet()) {
                 long failedBefore = load.failed();
                 for (int i = 0; i < ROUNDS; i++) {
@@ -224,8 +223,7 @@ class LiveChangesIT extends WithNginx {
                 }
                 lost.put(kind.getKey(), load.failed() - failedBefore);
             }
-            long ok = load.ok();
-            Await.until("load continues", java.time.Duration.ofSeconds(10), () -> load.ok() > ok + 100);
+            load.awaitMore(100, "load continues");
             reasons.addAll(load.failures());
             System.out.println("LiveChangesIT: " + load.ok() + " requests answered during " + kinds.size() * ROUNDS
                     + " changes; lost per kind " + lost);

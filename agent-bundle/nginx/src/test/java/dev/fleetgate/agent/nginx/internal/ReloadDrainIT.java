@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,16 +58,13 @@ class ReloadDrainIT extends WithNginx {
         driver.apply(1, spec(false));
         long pid = driver.status().path("nginx").path("pid").asLong();
         long reloads = driver.status().path("nginx").path("reloads").asLong();
-        try (Load load = new Load(HTTP, "a.test", 200, 8)) {
-            Await.until("the load runs", Duration.ofSeconds(10), () -> load.ok() > 100);
+        try (Load load = Load.running(HTTP, "a.test", 8)) {
             for (int i = 1; i <= RELOADS; i++) {
                 driver.apply(1 + i, spec(i % 2 == 1));
                 assertEquals(
                         "reload",
                         driver.status().path("nginx").path("applyMode").asText());
-                long before = load.ok();
-                Await.until(
-                        "the load goes on after reload " + i, Duration.ofSeconds(10), () -> load.ok() > before + 20);
+                load.awaitMore(20, "the load goes on after reload " + i);
             }
             load.close();
             assertEquals(0, load.failed(), "failed requests: " + load.failures());
