@@ -607,9 +607,12 @@ public final class ProxyBench {
     // ---- helpers -----------------------------------------------------------------------------------------
 
     void startDriver(String workers) throws IOException {
-        NginxSettings s = new NginxSettings("/usr/sbin/nginx", HTTP, HTTPS, "127.0.0.1", ADMIN, work.resolve("driver"),
-                workers, 4096, List.of("/usr/lib/nginx/modules/ndk_http_module.so", "/usr/lib/nginx/modules/ngx_http_lua_module.so"),
-                "", "64m", 2, 0, 500);
+        NginxSettings s = NginxSettings.builder().nginxBinary("/usr/sbin/nginx").httpPort(HTTP).httpsPort(HTTPS)
+                .listenAddress("127.0.0.1").adminPort(ADMIN).workDir(work.resolve("driver")).workerProcesses(workers)
+                .workerConnections(4096)
+                .luaModules(List.of("/usr/lib/nginx/modules/ndk_http_module.so", "/usr/lib/nginx/modules/ngx_http_lua_module.so"))
+                .luaPackagePath("").peersDictSize("64m").healthCheckThreads(2).accessLogMaxBytes(0).accessLogPollMillis(500)
+                .build();
         driver = new ProxyDriver(s, () -> { });
         driver.start();
     }

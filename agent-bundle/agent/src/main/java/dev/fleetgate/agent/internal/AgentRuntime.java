@@ -102,15 +102,11 @@ public final class AgentRuntime {
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addTaskHandler(TaskHandler handler, Map<String, Object> properties) {
-        for (String type : strings(properties.get(TaskHandler.TYPE))) {
-            tasks.addHandler(type, handler);
-        }
+        strings(properties.get(TaskHandler.TYPE)).forEach(type -> tasks.addHandler(type, handler));
     }
 
     void removeTaskHandler(TaskHandler handler, Map<String, Object> properties) {
-        for (String type : strings(properties.get(TaskHandler.TYPE))) {
-            tasks.removeHandler(type, handler);
-        }
+        strings(properties.get(TaskHandler.TYPE)).forEach(type -> tasks.removeHandler(type, handler));
     }
 
     @Reference(
@@ -118,15 +114,11 @@ public final class AgentRuntime {
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addStateApplier(StateApplier applier, Map<String, Object> properties) {
-        for (String section : strings(properties.get(StateApplier.SECTION))) {
-            sections.addApplier(section, applier);
-        }
+        strings(properties.get(StateApplier.SECTION)).forEach(section -> sections.addApplier(section, applier));
     }
 
     void removeStateApplier(StateApplier applier, Map<String, Object> properties) {
-        for (String section : strings(properties.get(StateApplier.SECTION))) {
-            sections.removeApplier(section, applier);
-        }
+        strings(properties.get(StateApplier.SECTION)).forEach(section -> sections.removeApplier(section, applier));
     }
 
     /** The metric batches attached to syncs: the best-ranked outbox (the metrics bundle's). */

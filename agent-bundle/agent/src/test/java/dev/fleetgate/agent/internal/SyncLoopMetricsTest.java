@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,9 +69,8 @@ class SyncLoopMetricsTest {
     private final ObjectMapper mapper = new ObjectMapper();
     private final QueueOutbox outbox = new QueueOutbox();
     private FakeCore core;
+    private TestAgent agent;
     private SyncLoop loop;
-    private TaskRunner tasks;
-    private SectionDispatcher sections;
 
     @TempDir
     Path state;
@@ -80,39 +78,14 @@ class SyncLoopMetricsTest {
     @BeforeEach
     void start() throws Exception {
         core = new FakeCore();
-        new IdentityStore(mapper, state)
-                .save(new AgentIdentity(
-                        core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
-        AgentSettings settings = AgentSettings.from(Map.of(
-                AgentSettings.CORE,
-                core.url().toString(),
-                AgentSettings.STATE_DIR,
-                state.toString(),
-                AgentSettings.NAME,
-                "web-1",
-                AgentSettings.VERSION,
-                "0.1.0")::get);
-        SyncLoop[] self = new SyncLoop[1];
-        sections = new SectionDispatcher(mapper, () -> self[0].requestPush());
-        tasks = new TaskRunner(mapper, sections, () -> self[0].requestPush());
-        loop = new SyncLoop(
-                settings,
-                new CoreClient(settings.core(), mapper),
-                new IdentityStore(mapper, state),
-                tasks,
-                sections,
-                () -> null,
-                id -> {},
-                message -> {},
-                mapper);
-        self[0] = loop;
+        TestAgent.storeIdentity(mapper, core, state);
+        agent = new TestAgent(mapper, core, state, null, id -> {}, message -> {});
+        loop = agent.loop;
     }
 
     @AfterEach
     void stop() {
-        loop.stop();
-        tasks.stop();
-        sections.stop();
+        agent.close();
         core.close();
     }
 

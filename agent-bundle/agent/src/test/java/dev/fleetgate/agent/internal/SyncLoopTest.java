@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +27,7 @@ class SyncLoopTest {
     private final List<String> applied = new CopyOnWriteArrayList<>();
     private final CompletableFuture<String> fatal = new CompletableFuture<>();
     private FakeCore core;
-    private SyncLoop loop;
-    private TaskRunner tasks;
-    private SectionDispatcher sections;
+    private TestAgent agent;
 
     @TempDir
     Path state;
@@ -42,42 +39,22 @@ class SyncLoopTest {
 
     @AfterEach
     void stopAll() {
-        if (loop != null) {
-            loop.stop();
-            tasks.stop();
-            sections.stop();
+        if (agent != null) {
+            agent.close();
         }
         core.close();
     }
 
     private void startAgent(String token) {
-        AgentSettings settings = AgentSettings.from(Map.of(
-                AgentSettings.CORE,
-                core.url().toString(),
-                AgentSettings.STATE_DIR,
-                state.toString(),
-                AgentSettings.NAME,
-                "web-1",
-                AgentSettings.VERSION,
-                "0.1.0",
-                AgentSettings.TOKEN,
-                token == null ? "" : token)::get);
-        SyncLoop[] self = new SyncLoop[1];
-        sections = new SectionDispatcher(mapper, () -> self[0].requestPush());
-        tasks = new TaskRunner(mapper, sections, () -> self[0].requestPush());
-        sections.addApplier("demo", (revision, body) -> applied.add(revision + ":" + body));
-        loop = new SyncLoop(
-                settings,
-                new CoreClient(settings.core(), mapper),
-                new IdentityStore(mapper, state),
-                tasks,
-                sections,
-                () -> null,
-                id -> tasks.addHandler("echo", new EchoHandler(id.agentId(), Clock.systemUTC())),
-                fatal::complete,
-                mapper);
-        self[0] = loop;
-        loop.start();
+        agent = new TestAgent(
+                mapper,
+                core,
+                state,
+                token,
+                id -> agent.tasks.addHandler("echo", new EchoHandler(id.agentId(), Clock.systemUTC())),
+                fatal::complete);
+        agent.sections.addApplier("demo", (revision, body) -> applied.add(revision + ":" + body));
+        agent.loop.start();
     }
 
     @Test
@@ -186,9 +163,7 @@ class SyncLoopTest {
 
     @Test
     void usesTheStoredIdentityWithoutEnrolling() throws Exception {
-        new IdentityStore(mapper, state)
-                .save(new AgentIdentity(
-                        core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
+        TestAgent.storeIdentity(mapper, core, state);
         startAgent(null);
         core.awaitSync(s -> true, 10_000);
         assertEquals(0, core.enrolments.size());
@@ -196,12 +171,10 @@ class SyncLoopTest {
 
     @Test
     void aStatusChangeIsPushedWhileTheLongPollIsHeld() throws Exception {
-        new IdentityStore(mapper, state)
-                .save(new AgentIdentity(
-                        core.url().toString(), FakeCore.AGENT_ID, FakeCore.API_KEY, "web-1", null, null));
+        TestAgent.storeIdentity(mapper, core, state);
         startAgent(null);
         core.awaitSync(s -> s.waitSeconds() > 0, 10_000);
-        loop.requestStatusPush();
+        agent.loop.requestStatusPush();
         FakeCore.Sync push = core.awaitSync(s -> s.waitSeconds() == 0, 10_000);
         assertEquals("Bearer " + FakeCore.API_KEY, push.authorization());
     }

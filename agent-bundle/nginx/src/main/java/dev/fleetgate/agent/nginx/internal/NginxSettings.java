@@ -59,60 +59,38 @@ public record NginxSettings(
         trustedProxies.forEach(NginxSettings::checkProxy);
     }
 
-    /** The settings without trusted proxies (every request's client is its peer) and without {@code httpsAlwaysOn}. */
-    public NginxSettings(
-            String nginxBinary,
-            int httpPort,
-            int httpsPort,
-            String listenAddress,
-            int adminPort,
-            Path workDir,
-            String workerProcesses,
-            int workerConnections,
-            List<String> luaModules,
-            String luaPackagePath,
-            String peersDictSize,
-            int healthCheckThreads,
-            long accessLogMaxBytes,
-            long accessLogPollMillis) {
-        this(
-                nginxBinary,
-                httpPort,
-                httpsPort,
-                listenAddress,
-                adminPort,
-                workDir,
-                workerProcesses,
-                workerConnections,
-                luaModules,
-                luaPackagePath,
-                peersDictSize,
-                healthCheckThreads,
-                accessLogMaxBytes,
-                accessLogPollMillis,
-                List.of(),
-                false);
-    }
-
     /** @return the same settings trusting these proxies' X-Forwarded-For */
     public NginxSettings withTrustedProxies(List<String> proxies) {
-        return new NginxSettings(
-                nginxBinary,
-                httpPort,
-                httpsPort,
-                listenAddress,
-                adminPort,
-                workDir,
-                workerProcesses,
-                workerConnections,
-                luaModules,
-                luaPackagePath,
-                peersDictSize,
-                healthCheckThreads,
-                accessLogMaxBytes,
-                accessLogPollMillis,
-                proxies,
-                httpsAlwaysOn);
+        return toBuilder().trustedProxies(proxies).build();
+    }
+
+    /** @return a builder holding these settings, to change some of them */
+    public Builder toBuilder() {
+        return new Builder()
+                .nginxBinary(nginxBinary)
+                .httpPort(httpPort)
+                .httpsPort(httpsPort)
+                .listenAddress(listenAddress)
+                .adminPort(adminPort)
+                .workDir(workDir)
+                .workerProcesses(workerProcesses)
+                .workerConnections(workerConnections)
+                .luaModules(luaModules)
+                .luaPackagePath(luaPackagePath)
+                .peersDictSize(peersDictSize)
+                .healthCheckThreads(healthCheckThreads)
+                .accessLogMaxBytes(accessLogMaxBytes)
+                .accessLogPollMillis(accessLogPollMillis)
+                .trustedProxies(trustedProxies)
+                .httpsAlwaysOn(httpsAlwaysOn);
+    }
+
+    /**
+     * @return a builder without values: every setting but {@code trustedProxies} (none) and {@code httpsAlwaysOn}
+     *         (false) must be given ({@link #from} gives the configuration's)
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     private static void checkProxy(String entry) {
@@ -140,31 +118,34 @@ public record NginxSettings(
      */
     public static NginxSettings from(NginxConfiguration config, Path stateDir) {
         String work = config.workDir();
-        return new NginxSettings(
-                config.nginxBinary(),
-                config.httpPort(),
-                config.httpsPort(),
-                config.listenAddress(),
-                config.adminPort(),
-                (work.isBlank() ? stateDir.resolve("nginx") : Path.of(work))
+        return builder()
+                .nginxBinary(config.nginxBinary())
+                .httpPort(config.httpPort())
+                .httpsPort(config.httpsPort())
+                .listenAddress(config.listenAddress())
+                .adminPort(config.adminPort())
+                .workDir((work.isBlank() ? stateDir.resolve("nginx") : Path.of(work))
                         .toAbsolutePath()
-                        .normalize(),
-                config.workerProcesses(),
-                config.workerConnections(),
-                Arrays.stream(config.luaModules().split(","))
-                        .map(String::trim)
-                        .filter(s -> !s.isEmpty())
-                        .toList(),
-                config.luaPackagePath(),
-                config.peersDictSize(),
-                config.healthCheckThreads(),
-                config.accessLogMaxBytes(),
-                config.accessLogPollMillis(),
-                Arrays.stream(config.trustedProxies().split(","))
-                        .map(String::trim)
-                        .filter(x -> !x.isEmpty())
-                        .toList(),
-                config.httpsAlwaysOn());
+                        .normalize())
+                .workerProcesses(config.workerProcesses())
+                .workerConnections(config.workerConnections())
+                .luaModules(list(config.luaModules()))
+                .luaPackagePath(config.luaPackagePath())
+                .peersDictSize(config.peersDictSize())
+                .healthCheckThreads(config.healthCheckThreads())
+                .accessLogMaxBytes(config.accessLogMaxBytes())
+                .accessLogPollMillis(config.accessLogPollMillis())
+                .trustedProxies(list(config.trustedProxies()))
+                .httpsAlwaysOn(config.httpsAlwaysOn())
+                .build();
+    }
+
+    /** @return the entries of a comma-separated configuration value, trimmed, without empty ones */
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     /** @return nginx's own configuration file: the live generation, reached through the {@code conf} link */
@@ -219,6 +200,129 @@ public record NginxSettings(
     private static void port(int port, String name) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("invalid nginx setting " + name + ": " + port);
+        }
+    }
+
+    /** Collects the settings one by one; {@link #build} checks them (the record's constructor). */
+    public static final class Builder {
+        private String nginxBinary;
+        private int httpPort;
+        private int httpsPort;
+        private String listenAddress;
+        private int adminPort;
+        private Path workDir;
+        private String workerProcesses;
+        private int workerConnections;
+        private List<String> luaModules = List.of();
+        private String luaPackagePath;
+        private String peersDictSize;
+        private int healthCheckThreads;
+        private long accessLogMaxBytes;
+        private long accessLogPollMillis;
+        private List<String> trustedProxies = List.of();
+        private boolean httpsAlwaysOn;
+
+        private Builder() {}
+
+        public Builder nginxBinary(String value) {
+            nginxBinary = value;
+            return this;
+        }
+
+        public Builder httpPort(int value) {
+            httpPort = value;
+            return this;
+        }
+
+        public Builder httpsPort(int value) {
+            httpsPort = value;
+            return this;
+        }
+
+        public Builder listenAddress(String value) {
+            listenAddress = value;
+            return this;
+        }
+
+        public Builder adminPort(int value) {
+            adminPort = value;
+            return this;
+        }
+
+        public Builder workDir(Path value) {
+            workDir = value;
+            return this;
+        }
+
+        public Builder workerProcesses(String value) {
+            workerProcesses = value;
+            return this;
+        }
+
+        public Builder workerConnections(int value) {
+            workerConnections = value;
+            return this;
+        }
+
+        public Builder luaModules(List<String> value) {
+            luaModules = value;
+            return this;
+        }
+
+        public Builder luaPackagePath(String value) {
+            luaPackagePath = value;
+            return this;
+        }
+
+        public Builder peersDictSize(String value) {
+            peersDictSize = value;
+            return this;
+        }
+
+        public Builder healthCheckThreads(int value) {
+            healthCheckThreads = value;
+            return this;
+        }
+
+        public Builder accessLogMaxBytes(long value) {
+            accessLogMaxBytes = value;
+            return this;
+        }
+
+        public Builder accessLogPollMillis(long value) {
+            accessLogPollMillis = value;
+            return this;
+        }
+
+        public Builder trustedProxies(List<String> value) {
+            trustedProxies = value;
+            return this;
+        }
+
+        public Builder httpsAlwaysOn(boolean value) {
+            httpsAlwaysOn = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first invalid setting */
+        public NginxSettings build() {
+            return new NginxSettings(
+                    nginxBinary,
+                    httpPort,
+                    httpsPort,
+                    listenAddress,
+                    adminPort,
+                    workDir,
+                    workerProcesses,
+                    workerConnections,
+                    luaModules,
+                    luaPackagePath,
+                    peersDictSize,
+                    healthCheckThreads,
+                    accessLogMaxBytes,
+                    accessLogPollMillis,
+                    trustedProxies,
+                    httpsAlwaysOn);
         }
     }
 }

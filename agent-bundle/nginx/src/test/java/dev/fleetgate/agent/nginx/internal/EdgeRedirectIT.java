@@ -3,12 +3,7 @@ package dev.fleetgate.agent.nginx.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -99,17 +94,12 @@ class EdgeRedirectIT {
 
     /** @return the raw response to a plain GET /x?y=1 from a loopback client address, X-Forwarded-Proto unless null */
     private static String get(String from, int port, String host, String forwardedProto) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            s.setSoTimeout(10_000);
-            String request = "GET /x?y=1 HTTP/1.0\r\nHost: " + host + "\r\n"
-                    + (forwardedProto == null ? "" : "X-Forwarded-Proto: " + forwardedProto + "\r\n") + "\r\n";
-            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            // the JDK server spells header names its own way (X-seen-forwarded-proto): compare in lower case
-            return all.toString(StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
-        }
+        String response = Http.rawFrom(
+                from,
+                port,
+                "GET /x?y=1 HTTP/1.0\r\nHost: " + host + "\r\n"
+                        + (forwardedProto == null ? "" : "X-Forwarded-Proto: " + forwardedProto + "\r\n") + "\r\n");
+        // the JDK server spells header names its own way (X-seen-forwarded-proto): compare in lower case
+        return response.toLowerCase(java.util.Locale.ROOT);
     }
 }

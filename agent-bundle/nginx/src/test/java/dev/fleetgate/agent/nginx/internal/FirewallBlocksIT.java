@@ -4,20 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,32 +20,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * fleet-wide block, 429 for a service's limit, other clients served, removal and expiry, no reload, and the blocks
  * restored by a new nginx master from their 0600 file.
  */
-class FirewallBlocksIT {
+class FirewallBlocksIT extends WithNginx {
     static final int HTTP = 22030;
     static final int ADMIN = 22032;
     static final String SVC = "11111111-2222-3333-4444-555555555555";
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend a;
     private NginxSettings settings;
 
-    @BeforeEach
-    void start() throws Exception {
-        a = new Backend("A", 22035);
-        settings = Specs.settings(work.resolve("nginx"), HTTP, ADMIN);
-        driver = new ProxyDriver(settings, () -> {});
-        driver.start();
-        driver.apply(1, Specs.spec(Specs.service(SVC, "f.test", a.port)));
+    FirewallBlocksIT() {
+        super(HTTP, ADMIN);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        a.close();
+    @BeforeEach
+    void start() throws Exception {
+        a = backend("A", 22035);
+        settings = driver.settings();
+        driver.apply(1, Specs.spec(Specs.service(SVC, "f.test", a.port)));
     }
 
     private static ObjectNode blocks(Object[]... entries) {
@@ -142,14 +126,6 @@ class FirewallBlocksIT {
 
     /** @return the status of a GET from a given loopback client address */
     private static int get(String from) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write("GET / HTTP/1.0\r\nHost: f.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            return Integer.parseInt(all.toString(StandardCharsets.UTF_8).split(" ", 3)[1]);
-        }
+        return Http.statusFrom(from, HTTP, "GET / HTTP/1.0\r\nHost: f.test\r\n\r\n");
     }
 }

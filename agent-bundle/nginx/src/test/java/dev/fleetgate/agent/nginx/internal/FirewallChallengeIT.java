@@ -3,11 +3,7 @@ package dev.fleetgate.agent.nginx.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,24 +23,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * script sets a cookie bound to its address; headless Chromium (a real browser) runs it and reaches the site, a
  * client without JavaScript never does, and the cookie neither works from another address nor when forged.
  */
-class FirewallChallengeIT {
+class FirewallChallengeIT extends WithNginx {
     static final int HTTP = 22770;
     static final int ADMIN = 22772;
     private static final Pattern TOKEN = Pattern.compile("\"fleetgate_fw=\"\\+\"([^\"]+)\"");
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend backend;
-    private NginxSettings settings;
+
+    FirewallChallengeIT() {
+        super(HTTP, ADMIN);
+    }
 
     @BeforeEach
     void start() throws Exception {
-        backend = new Backend("challenge-backend", 22775);
-        settings = Specs.settings(work.resolve("nginx"), HTTP, ADMIN);
-        driver = new ProxyDriver(settings, () -> {});
-        driver.start();
+        backend = backend("challenge-backend", 22775);
         driver.apply(1, Specs.spec(Specs.service("11111111-2222-3333-4444-555555555555", "ch.test", backend.port)));
         ObjectNode body = Spec.JSON.createObjectNode();
         ArrayNode blocks = body.putArray("blocks");
@@ -56,14 +46,7 @@ class FirewallChallengeIT {
                     .put("action", "challenge")
                     .put("expiresAt", System.currentTimeMillis() / 1000 + 600);
         }
-        new FirewallBlocksApplier(settings).apply(2, body);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        backend.close();
+        new FirewallBlocksApplier(driver.settings()).apply(2, body);
     }
 
     @Test
@@ -108,16 +91,10 @@ class FirewallChallengeIT {
 
     /** @return the raw answer to a GET from a loopback address, with the challenge cookie unless null */
     private static String get(String from, String cookie) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            String request = "GET / HTTP/1.1\r\nHost: ch.test\r\nConnection: close\r\n"
-                    + (cookie == null ? "" : "Cookie: fleetgate_fw=" + cookie + "\r\n") + "\r\n";
-            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            return all.toString(StandardCharsets.UTF_8);
-        }
+        return Http.rawFrom(
+                from,
+                HTTP,
+                "GET / HTTP/1.1\r\nHost: ch.test\r\nConnection: close\r\n"
+                        + (cookie == null ? "" : "Cookie: fleetgate_fw=" + cookie + "\r\n") + "\r\n");
     }
 }

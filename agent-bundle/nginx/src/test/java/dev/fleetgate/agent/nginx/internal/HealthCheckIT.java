@@ -3,47 +3,32 @@ package dev.fleetgate.agent.nginx.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Active health checks against a real nginx (ports 19040–19059): targets leave and rejoin, clients see no 5xx. */
-class HealthCheckIT {
+class HealthCheckIT extends WithNginx {
     static final int HTTP = 19040;
     static final int ADMIN = 19042;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
-    private final AtomicInteger syncRequests = new AtomicInteger();
     private Backend a;
     private Backend b;
 
-    @BeforeEach
-    void start() throws Exception {
-        a = new Backend("A", 19050);
-        b = new Backend("B", 19051);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), syncRequests::incrementAndGet);
-        driver.start();
+    HealthCheckIT() {
+        super(HTTP, ADMIN);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        a.close();
-        b.close();
+    @BeforeEach
+    void start() throws Exception {
+        a = backend("A", 19050);
+        b = backend("B", 19051);
     }
 
     @Test

@@ -14,10 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,36 +26,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Also: a push Lua refuses keeps the old routing, a restarted nginx serves the routes before it answers, and
  * 10,000 services load and route.
  */
-class LiveChangesIT {
+class LiveChangesIT extends WithNginx {
     static final int HTTP = 19070;
     static final int HTTPS = 19071;
     static final int ADMIN = 19072;
     static final int ROUNDS = 4;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend a;
     private Backend b;
     private long revision;
     private final Map<String, Specs.Service> services = new LinkedHashMap<>();
     private ObjectNode globalRules;
 
-    @BeforeEach
-    void start() throws Exception {
-        a = new Backend("A", 19080);
-        b = new Backend("B", 19081);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN, "2", "64m"), () -> {});
-        driver.start();
+    LiveChangesIT() {
+        super(HTTP, ADMIN, "2", "64m");
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        a.close();
-        b.close();
+    @BeforeEach
+    void start() throws Exception {
+        a = backend("A", 19080);
+        b = backend("B", 19081);
     }
 
     private void apply() throws Exception {
@@ -223,8 +211,7 @@ class LiveChangesIT {
         });
         Map<String, Long> lost = new LinkedHashMap<>();
         List<String> reasons = new ArrayList<>();
-        try (Load load = new Load(HTTP, "a.test", 200, 8)) {
-            Await.until("load runs", java.time.Duration.ofSeconds(10), () -> load.ok() > 100);
+        try (Load load = Load.running(HTTP, "a.test", 8)) {
             for (Map.Entry<String, IntConsumer> kind : kinds.entrySet()) {
                 long failedBefore = load.failed();
                 for (int i = 0; i < ROUNDS; i++) {
@@ -236,8 +223,7 @@ class LiveChangesIT {
                 }
                 lost.put(kind.getKey(), load.failed() - failedBefore);
             }
-            long ok = load.ok();
-            Await.until("load continues", java.time.Duration.ofSeconds(10), () -> load.ok() > ok + 100);
+            load.awaitMore(100, "load continues");
             reasons.addAll(load.failures());
             System.out.println("LiveChangesIT: " + load.ok() + " requests answered during " + kinds.size() * ROUNDS
                     + " changes; lost per kind " + lost);
@@ -326,12 +312,7 @@ class LiveChangesIT {
         driver.stopNginx();
         assertEquals(-1, Http.get(HTTP, "a.test", "/").status(), "stopped");
         // started again from outside the agent (a crash and a service manager restart): no push from the driver
-        Process p = new ProcessBuilder(
-                        "/usr/sbin/nginx", "-c", driver.settings().confFile().toString())
-                .redirectErrorStream(true)
-                .start();
-        p.getInputStream().readAllBytes();
-        assertEquals(0, p.waitFor());
+        startNginxFromOutside();
         Http.Reply first = Http.get(HTTP, "a.test", "/");
         for (int i = 0; i < 200 && first.status() == -1; i++) {
             Thread.sleep(10);

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -39,6 +40,24 @@ final class Load implements AutoCloseable {
             threads.add(t);
             t.start();
         }
+    }
+
+    /** Starts {@code connections} clients of {@code host} (expecting 200) and waits until 100 requests were answered. */
+    static Load running(int port, String host, int connections) throws InterruptedException {
+        Load load = new Load(port, host, 200, connections);
+        try {
+            load.awaitMore(100, "the load runs");
+        } catch (AssertionError e) {
+            load.close();
+            throw e;
+        }
+        return load;
+    }
+
+    /** Waits (10 s at most) until more than {@code answers} requests were answered from now on. */
+    void awaitMore(long answers, String what) {
+        long before = ok();
+        Await.until(what, Duration.ofSeconds(10), () -> ok() > before + answers);
     }
 
     long ok() {

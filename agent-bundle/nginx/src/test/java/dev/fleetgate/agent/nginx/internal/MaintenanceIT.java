@@ -5,18 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -25,28 +17,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * 503 with the site's 503 page (its problem+json for {@code Accept: application/json}) and Retry-After for every
  * client but the allowlisted ones, which reach the upstream; switched on and off without a reload.
  */
-class MaintenanceIT {
+class MaintenanceIT extends WithNginx {
     static final int HTTP = 19100;
     static final int ADMIN = 19102;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend a;
+
+    MaintenanceIT() {
+        super(HTTP, ADMIN);
+    }
 
     @BeforeEach
     void start() throws Exception {
-        a = new Backend("A", 19105);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
-        driver.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        a.close();
+        a = backend("A", 19105);
     }
 
     @Test
@@ -108,16 +91,6 @@ class MaintenanceIT {
     }
 
     private static String get(String from, String accept) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            s.getOutputStream()
-                    .write(("GET / HTTP/1.0\r\nHost: m.test\r\nAccept: " + accept + "\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            return all.toString(StandardCharsets.UTF_8);
-        }
+        return Http.rawFrom(from, HTTP, "GET / HTTP/1.0\r\nHost: m.test\r\nAccept: " + accept + "\r\n\r\n");
     }
 }

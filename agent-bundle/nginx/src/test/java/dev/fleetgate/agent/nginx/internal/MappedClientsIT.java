@@ -9,41 +9,36 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Access rules for IPv4-mapped IPv6 clients (ports 22920–22929): a dual-stack listener ({@code [::]:port
  * ipv6only=off}) sees an IPv4 client as {@code ::ffff:a.b.c.d}; IPv4 rules match it as {@code a.b.c.d}, as nginx's
  * own allow/deny do. The driver's generated configuration is started with only its listen line made dual-stack.
  */
-class MappedClientsIT {
+class MappedClientsIT extends WithNginx {
     static final int HTTP = 22920;
     static final int ADMIN = 22922;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend a;
     private Path dualStack;
 
-    @BeforeEach
-    void start() throws Exception {
-        a = new Backend("A", 22925);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
-        driver.start();
+    MappedClientsIT() {
+        super(HTTP, ADMIN);
     }
 
+    @BeforeEach
+    void start() throws Exception {
+        a = backend("A", 22925);
+    }
+
+    /** The dual-stack nginx a test started stops before the driver's (gone by then: nothing to stop). */
     @AfterEach
-    void stop() throws Exception {
+    void stopDualStack() throws Exception {
         if (dualStack != null) {
             var pid = new NginxProcess("/usr/sbin/nginx", driver.settings().pidFile()).pid();
             NginxProcess.run(java.util.List.of("/usr/sbin/nginx", "-c", dualStack.toString(), "-s", "quit"));
             pid.flatMap(ProcessHandle::of).ifPresent(h -> h.onExit().join());
         }
-        driver.stopNginx();
-        driver.close();
-        a.close();
     }
 
     @Test

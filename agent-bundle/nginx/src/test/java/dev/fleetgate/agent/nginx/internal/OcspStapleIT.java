@@ -3,14 +3,11 @@ package dev.fleetgate.agent.nginx.internal;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,32 +19,22 @@ import dev.fleetgate.certificates.testing.OcspResponder;
  * nextUpdate the core sent are not (the handshake goes on without a staple); a revoked one before it is. Ports
  * 22705 (http), 22706 (https), 22707 (admin), responders 22708 and 22709.
  */
-class OcspStapleIT {
+class OcspStapleIT extends WithNginx {
     private static final int HTTP = 22705;
     private static final int ADMIN = 22707;
     private static final long SERIAL = 4097;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private OcspResponder ca;
     private OcspResponder other;
 
-    @BeforeEach
-    void start() throws Exception {
-        ca = new OcspResponder(22708, 5);
-        other = new OcspResponder(22709, 5);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
-        driver.start();
+    OcspStapleIT() {
+        super(HTTP, ADMIN);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        ca.close();
-        other.close();
+    @BeforeEach
+    void start() throws Exception {
+        ca = closeAfter(new OcspResponder(22708, 5));
+        other = closeAfter(new OcspResponder(22709, 5));
     }
 
     @Test

@@ -11,16 +11,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,25 +29,29 @@ import com.sun.net.httpserver.HttpServer;
  * unless the site lists 502 in {@code upstreamStatuses}; {@code $request_id} in pages and problem+json; the
  * fallback page of an unknown Host (HTML and JSON); all without a reload.
  */
-class PageSourcesIT {
+class PageSourcesIT extends WithNginx {
     static final int HTTP = 22500;
     static final int ADMIN = 22502;
     static final int UPSTREAM = 22505;
     static final int NOTHING = 22506;
     private static final Pattern RID = Pattern.compile("rid=([0-9a-f]{32})");
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private HttpServer upstream;
     private ExecutorService executor;
+
+    PageSourcesIT() {
+        super(HTTP, ADMIN);
+    }
 
     @BeforeEach
     void start() throws Exception {
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", UPSTREAM), 64);
         executor = Executors.newFixedThreadPool(4);
         upstream.setExecutor(executor);
+        closeAfter(() -> {
+            upstream.stop(0);
+            executor.shutdownNow();
+        });
         upstream.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             if (path.equals("/slow")) {
@@ -68,16 +69,6 @@ class PageSourcesIT {
             }
         });
         upstream.start();
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
-        driver.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        upstream.stop(0);
-        executor.shutdownNow();
     }
 
     @Test

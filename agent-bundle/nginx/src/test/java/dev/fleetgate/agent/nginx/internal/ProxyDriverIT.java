@@ -13,12 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,42 +23,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
 
 /** The driver against a real nginx (own instance, ports 19010–19039) and Java HTTP servers as upstreams. */
-class ProxyDriverIT {
+class ProxyDriverIT extends WithNginx {
     static final int HTTP = 19010;
     static final int ADMIN = 19012;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
-    private final AtomicInteger syncRequests = new AtomicInteger();
     private Backend a;
     private Backend b;
     private Backend c;
 
-    @BeforeEach
-    void start() throws Exception {
-        assertTrue(
-                Files.isExecutable(Path.of("/usr/sbin/nginx")),
-                "nginx is required (apt-get install nginx-light libnginx-mod-http-lua)");
-        a = new Backend("A", 19020);
-        b = new Backend("B", 19021);
-        c = new Backend("C", 19022);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), syncRequests::incrementAndGet);
-        driver.start();
+    ProxyDriverIT() {
+        super(HTTP, ADMIN);
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        if (driver != null) {
-            driver.stopNginx();
-            driver.close();
-        }
-        for (Backend x : new Backend[] {a, b, c}) {
-            if (x != null) {
-                x.close();
-            }
-        }
+    @BeforeEach
+    void start() throws Exception {
+        a = backend("A", 19020);
+        b = backend("B", 19021);
+        c = backend("C", 19022);
     }
 
     @Test
@@ -307,12 +285,7 @@ class ProxyDriverIT {
                 conf, Files.readString(conf).replace("location = /routes {", "location = /routes-not-here {"));
         Files.delete(driver.settings().workDir().resolve("routes.json"));
         driver.stopNginx();
-        Process p = new ProcessBuilder(
-                        "/usr/sbin/nginx", "-c", driver.settings().confFile().toString())
-                .redirectErrorStream(true)
-                .start();
-        p.getInputStream().readAllBytes();
-        assertEquals(0, p.waitFor());
+        startNginxFromOutside();
         assertEquals(404, Http.get(HTTP, "a.test", "/").status(), "that nginx has no routes");
         driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
         driver.start();

@@ -12,13 +12,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -27,33 +23,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * port) lose no request of concurrent keep-alive clients, and the drain makes every answer close its connection
  * only while it is on; with {@code httpsAlwaysOn} the first TLS site needs no reload at all.
  */
-class ReloadDrainIT {
+class ReloadDrainIT extends WithNginx {
     static final int HTTP = 22900;
     static final int ADMIN = 22902;
     static final int EXTRA_PORT = 22903;
     static final int RELOADS = 20;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend a;
     private Backend b;
 
-    @BeforeEach
-    void start() throws Exception {
-        a = new Backend("A", 22910);
-        b = new Backend("B", 22911);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN, "2", "64m"), () -> {});
-        driver.start();
+    ReloadDrainIT() {
+        super(HTTP, ADMIN, "2", "64m");
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        a.close();
-        b.close();
+    @BeforeEach
+    void start() throws Exception {
+        a = backend("A", 22910);
+        b = backend("B", 22911);
     }
 
     /** The service on the extra port comes and goes: each apply changes the set of listeners, so nginx reloads. */
@@ -72,16 +58,13 @@ class ReloadDrainIT {
         driver.apply(1, spec(false));
         long pid = driver.status().path("nginx").path("pid").asLong();
         long reloads = driver.status().path("nginx").path("reloads").asLong();
-        try (Load load = new Load(HTTP, "a.test", 200, 8)) {
-            Await.until("the load runs", Duration.ofSeconds(10), () -> load.ok() > 100);
+        try (Load load = Load.running(HTTP, "a.test", 8)) {
             for (int i = 1; i <= RELOADS; i++) {
                 driver.apply(1 + i, spec(i % 2 == 1));
                 assertEquals(
                         "reload",
                         driver.status().path("nginx").path("applyMode").asText());
-                long before = load.ok();
-                Await.until(
-                        "the load goes on after reload " + i, Duration.ofSeconds(10), () -> load.ok() > before + 20);
+                load.awaitMore(20, "the load goes on after reload " + i);
             }
             load.close();
             assertEquals(0, load.failed(), "failed requests: " + load.failures());

@@ -3,17 +3,14 @@ package dev.fleetgate.agent.nginx.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -25,29 +22,20 @@ import dev.fleetgate.agent.ServiceEndpoints.Endpoint;
  * forwarded once an endpoint appears (never a 502); beyond the bound 503 with Retry-After at once; past
  * {@code startingPageAfterMs} the site's 503 page with Retry-After. No reload.
  */
-class ScaleToZeroIT {
+class ScaleToZeroIT extends WithNginx {
     static final int HTTP = 22650;
     static final int ADMIN = 22652;
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend a;
+
+    ScaleToZeroIT() {
+        super(HTTP, ADMIN);
+    }
 
     @BeforeEach
     void start() throws Exception {
-        a = new Backend("A", 22655);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
-        driver.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        a.close();
+        a = backend("A", 22655);
     }
 
     private static ObjectNode spec(int maxHeld, int startingPageAfterMs) {

@@ -7,48 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.List;
 
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** TLS, HTTP→HTTPS redirect, error pages and ACME tokens through a real nginx (ports 19060–19069). */
-class SiteFeaturesIT {
+class SiteFeaturesIT extends WithNginx {
     static final int HTTP = 19060;
     static final int HTTPS = 19061;
     static final int ADMIN = 19062;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend a;
+
+    SiteFeaturesIT() {
+        super(HTTP, ADMIN);
+    }
 
     @BeforeEach
     void start() throws Exception {
-        a = new Backend("A", 19065);
-        driver = new ProxyDriver(Specs.settings(work.resolve("nginx"), HTTP, ADMIN), () -> {});
-        driver.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        a.close();
+        a = backend("A", 19065);
     }
 
     @Test
@@ -205,26 +187,7 @@ class SiteFeaturesIT {
     }
 
     private static String httpsGet(String host, String path) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(
-                null,
-                new TrustManager[] {
-                    new X509TrustManager() {
-                        public void checkClientTrusted(X509Certificate[] c, String a) {}
-
-                        public void checkServerTrusted(X509Certificate[] c, String a) {}
-
-                        public X509Certificate[] getAcceptedIssuers() {
-                            return new X509Certificate[0];
-                        }
-                    }
-                },
-                null);
-        try (SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", HTTPS)) {
-            SSLParameters params = socket.getSSLParameters();
-            params.setServerNames(List.of(new SNIHostName(host)));
-            socket.setSSLParameters(params);
-            socket.setSoTimeout(10_000);
+        try (SSLSocket socket = Tls.connect(HTTPS, host)) {
             socket.getOutputStream()
                     .write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));

@@ -1,7 +1,9 @@
 package dev.fleetgate.agent.nginx.internal;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -22,23 +24,32 @@ final class Specs {
 
     static NginxSettings settings(
             Path workDir, int httpPort, int adminPort, String workers, String dictSize, boolean httpsAlwaysOn) {
-        return new NginxSettings(
-                "/usr/sbin/nginx",
-                httpPort,
-                httpPort + 1,
-                "127.0.0.1",
-                adminPort,
-                workDir,
-                workers,
-                1024,
-                List.of("/usr/lib/nginx/modules/ndk_http_module.so", "/usr/lib/nginx/modules/ngx_http_lua_module.so"),
-                "",
-                dictSize,
-                2,
-                0,
-                50,
-                List.of(),
-                httpsAlwaysOn);
+        return NginxSettings.builder()
+                .nginxBinary("/usr/sbin/nginx")
+                .httpPort(httpPort)
+                .httpsPort(httpPort + 1)
+                .listenAddress("127.0.0.1")
+                .adminPort(adminPort)
+                .workDir(workDir)
+                .workerProcesses(workers)
+                .workerConnections(1024)
+                .luaModules(List.of(
+                        "/usr/lib/nginx/modules/ndk_http_module.so", "/usr/lib/nginx/modules/ngx_http_lua_module.so"))
+                .luaPackagePath("")
+                .peersDictSize(dictSize)
+                .healthCheckThreads(2)
+                .accessLogMaxBytes(0)
+                .accessLogPollMillis(50)
+                .httpsAlwaysOn(httpsAlwaysOn)
+                .build();
+    }
+
+    /** The configuration as Config Admin gives it to a component: these values, the OCD's defaults for the others. */
+    static NginxConfiguration configuration(Map<String, Object> values) {
+        return (NginxConfiguration) Proxy.newProxyInstance(
+                NginxConfiguration.class.getClassLoader(),
+                new Class<?>[] {NginxConfiguration.class},
+                (proxy, method, args) -> values.getOrDefault(method.getName(), method.getDefaultValue()));
     }
 
     /** A spec of one service per entry: {name, domain, port...}. */
@@ -87,14 +98,7 @@ final class Specs {
                     .put("serviceId", id)
                     .put("lbMethod", "round_robin")
                     .put("keepalive", 32);
-            ArrayNode targets = upstream.putArray("targets");
-            for (int port : ports) {
-                targets.addObject()
-                        .put("host", "127.0.0.1")
-                        .put("port", port)
-                        .put("weight", 1)
-                        .put("backup", false);
-            }
+            targets(ports);
         }
 
         Service healthCheck(String path, int interval, int fall, int rise) {

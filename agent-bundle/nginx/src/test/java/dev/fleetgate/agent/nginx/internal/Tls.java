@@ -50,11 +50,7 @@ final class Tls {
 
     /** @return the subject of the certificate the server sends for an SNI name (throws when it refuses) */
     static String subject(int port, String sni) throws Exception {
-        try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port)) {
-            SSLParameters params = socket.getSSLParameters();
-            params.setServerNames(List.of(new SNIHostName(sni)));
-            socket.setSSLParameters(params);
-            socket.setSoTimeout(10_000);
+        try (SSLSocket socket = connect(port, sni)) {
             socket.startHandshake();
             return ((X509Certificate) socket.getSession().getPeerCertificates()[0])
                     .getSubjectX500Principal()
@@ -64,19 +60,30 @@ final class Tls {
 
     /** @return the cipher suite a handshake offering only this protocol and suite agrees on (throws when refused) */
     static String negotiate(int port, String sni, String protocol, String suite) throws Exception {
-        try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port)) {
+        try (SSLSocket socket = connect(port, sni)) {
             SSLParameters params = socket.getSSLParameters();
-            params.setServerNames(List.of(new SNIHostName(sni)));
             params.setProtocols(new String[] {protocol});
             params.setCipherSuites(new String[] {suite});
             socket.setSSLParameters(params);
-            socket.setSoTimeout(10_000);
             socket.startHandshake();
             return socket.getSession().getCipherSuite();
         }
     }
 
-    static SSLContext trustAll() throws Exception {
+    /**
+     * @return a TLS socket to 127.0.0.1:port that sends this SNI name and trusts any certificate, before its
+     *         handshake; a new context each time, so no session of another site is resumed
+     */
+    static SSLSocket connect(int port, String sni) throws Exception {
+        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port);
+        SSLParameters params = socket.getSSLParameters();
+        params.setServerNames(List.of(new SNIHostName(sni)));
+        socket.setSSLParameters(params);
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static SSLContext trustAll() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(
                 null,

@@ -5,21 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -29,31 +22,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * then act on that client. A header from any other peer is ignored, so a client cannot spoof its way out of a
  * block or into someone else's.
  */
-class TrustedProxyIT {
+class TrustedProxyIT extends WithNginx {
     static final int HTTP = 22760;
     static final int ADMIN = 22762;
 
-    @TempDir
-    Path work;
-
-    private ProxyDriver driver;
     private Backend backend;
-    private NginxSettings settings;
+
+    TrustedProxyIT() {
+        super(HTTP, ADMIN);
+    }
+
+    @Override
+    NginxSettings settings(Path workDir) {
+        return super.settings(workDir).withTrustedProxies(List.of("127.0.0.1"));
+    }
 
     @BeforeEach
     void start() throws Exception {
-        backend = new Backend("A", 22765);
-        settings = Specs.settings(work.resolve("nginx"), HTTP, ADMIN).withTrustedProxies(List.of("127.0.0.1"));
-        driver = new ProxyDriver(settings, () -> {});
-        driver.start();
+        backend = backend("A", 22765);
         driver.apply(1, Specs.spec(Specs.service("11111111-2222-3333-4444-555555555555", "edge.test", backend.port)));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        driver.stopNginx();
-        driver.close();
-        backend.close();
     }
 
     @Test
@@ -64,7 +51,7 @@ class TrustedProxyIT {
                 .put("ip", "127.0.0.9")
                 .put("action", "block")
                 .put("expiresAt", System.currentTimeMillis() / 1000 + 600);
-        new FirewallBlocksApplier(settings).apply(2, body);
+        new FirewallBlocksApplier(driver.settings()).apply(2, body);
 
         // behind the edge: the client the edge names is blocked, the others served
         assertEquals(403, get("127.0.0.1", "127.0.0.9"));
@@ -78,7 +65,7 @@ class TrustedProxyIT {
         assertEquals(200, get("127.0.0.2", null));
 
         // the access log (what the detectors read) has the real client, never a spoofed one
-        Path log = settings.accessLog();
+        Path log = driver.settings().accessLog();
         Await.until("the access log", Duration.ofSeconds(15), () -> lines(log).size() >= 7);
         List<String> lines = lines(log);
         assertEquals(3, count(lines, "\"client\":\"127.0.0.9\""), String.join("\n", lines)); // 2 via the edge
@@ -91,9 +78,10 @@ class TrustedProxyIT {
     @Test
     void badTrustedProxiesAreRefused() {
         for (String bad : List.of("edge.example", "10.0.0.0/33", "10.0.0", "1.2.3.4; deny all", "::1/129")) {
-            assertThrows(IllegalArgumentException.class, () -> settings.withTrustedProxies(List.of(bad)), bad);
+            assertThrows(IllegalArgumentException.class, () -> driver.settings().withTrustedProxies(List.of(bad)), bad);
         }
-        assertTrue(settings.withTrustedProxies(List.of("10.0.0.0/8", "2001:db8::/32", "::1"))
+        assertTrue(driver.settings()
+                        .withTrustedProxies(List.of("10.0.0.0/8", "2001:db8::/32", "::1"))
                         .trustedProxies()
                         .size()
                 == 3);
@@ -113,16 +101,10 @@ class TrustedProxyIT {
 
     /** @return the status of a GET from a loopback client address, with an X-Forwarded-For header unless null */
     private static int get(String from, String forwardedFor) throws IOException {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            String request = "GET / HTTP/1.0\r\nHost: edge.test\r\n"
-                    + (forwardedFor == null ? "" : "X-Forwarded-For: " + forwardedFor + "\r\n") + "\r\n";
-            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            return Integer.parseInt(all.toString(StandardCharsets.UTF_8).split(" ", 3)[1]);
-        }
+        return Http.statusFrom(
+                from,
+                HTTP,
+                "GET / HTTP/1.0\r\nHost: edge.test\r\n"
+                        + (forwardedFor == null ? "" : "X-Forwarded-For: " + forwardedFor + "\r\n") + "\r\n");
     }
 }
