@@ -129,14 +129,7 @@ public final class ServiceStore {
                 ps.setObject(1, id);
                 ps.executeUpdate();
             }
-            insertDomains(c, id, config);
-            return recorded(
-                    c,
-                    one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
-                            .orElseThrow(),
-                    by,
-                    action,
-                    source);
+            return withDomains(c, id, config, by, action, source);
         });
     }
 
@@ -233,6 +226,12 @@ public final class ServiceStore {
                 throw nameTaken(config.name());
             }
         }
+        return withDomains(c, id, config, by, action, source);
+    }
+
+    /** Inserts the service's domains, records its revision and returns the service as stored. */
+    private static StoredService withDomains(
+            Connection c, UUID id, ServiceConfig config, String by, String action, Long source) throws SQLException {
         insertDomains(c, id, config);
         return recorded(
                 c,
