@@ -5,51 +5,28 @@
 // says "Rolled back to revision 1: now revision 3." and the agent's nginx answers 200 again. Deleted,
 // the service is listed under "Recently deleted"; restoring revision 3 from its page brings it back.
 // Screenshot service-history. Last line: `E2E-RESULT {json}`.
-import { mkdirSync } from 'node:fs';
-import { apiClient, check, hit, openPage, until } from './lib.mjs';
+import { apiClient, check, hit, openPage, settings, shotName, until, walk } from './lib.mjs';
 
-const env = process.env;
-const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-const USER = env.FLEETGATE_USER ?? 'admin';
-const PASSWORD = env.FLEETGATE_PASSWORD ?? '';
-const AGENT = env.FLEETGATE_AGENT ?? '';
-const TARGET_PORT = Number(env.E2E_TARGET_PORT ?? 20390);
-const DEAD_PORT = Number(env.E2E_DEAD_PORT ?? TARGET_PORT + 5);
-const PROXY_PORT = Number(env.E2E_PROXY_PORT ?? 80);
-const SHOTS = env.E2E_SCREENSHOTS ?? 'target/e2e/screenshots';
-const TIMEOUT = Number(env.E2E_TIMEOUT_MS ?? 60_000);
+const S = settings();
+const { base: BASE, user: USER, password: PASSWORD, agent: AGENT, targetPort: TARGET_PORT } = S;
+const DEAD_PORT = Number(process.env.E2E_DEAD_PORT ?? TARGET_PORT + 5);
+const PROXY_PORT = Number(process.env.E2E_PROXY_PORT ?? 80);
 const NAME = `e2e-history-${Date.now().toString(36)}`;
 const DOMAIN = `${NAME}.e2e.test`;
-mkdirSync(SHOTS, { recursive: true });
 
-const checked = [];
-const notes = [];
 const problems = [];
 let token = null;
 let serviceId = null;
 
 const api = apiClient(BASE, () => token);
-const { browser, page, shot } = await openPage(TIMEOUT, problems, SHOTS);
-
-async function finish(ok, failed, error) {
-  if (serviceId) await api(`/api/v1/services/${serviceId}`, { method: 'DELETE' }).catch(() => undefined);
-  await browser.close();
-  console.log(`E2E-RESULT ${JSON.stringify({ ok, failed, error, checked, notes })}`);
-  process.exit(ok ? 0 : 1);
-}
-
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    checked.push(name);
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    console.log(`FAIL ${name}: ${e.message}`);
-    await shot(`failure-history-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    await finish(false, name, e.message);
-  }
-}
+const { browser, page, shot } = await openPage(S.timeout, problems, S.shots);
+const { notes, step, finish } = walk({
+  browser,
+  failureShot: (name) => shot(`failure-history-${shotName(name)}`),
+  cleanUp: async () => {
+    if (serviceId) await api(`/api/v1/services/${serviceId}`, { method: 'DELETE' }).catch(() => undefined);
+  },
+});
 
 const body = (port) => ({
   name: NAME,

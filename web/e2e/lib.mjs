@@ -1,10 +1,73 @@
-// Shared by the Chromium walks (run.mjs, round.mjs, history.mjs, monitors.mjs): the browser, waiting, checks and
-// plain requests through the agent's nginx.
+// Shared by the Chromium walks (run.mjs, round.mjs, history.mjs, monitors.mjs, firewall.mjs): their environment,
+// the browser, steps and the result line, waiting, checks and plain requests through the agent's nginx.
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 60_000);
+
+/**
+ * What every walk reads from its environment: FLEETGATE_URL, FLEETGATE_USER (admin), FLEETGATE_PASSWORD,
+ * FLEETGATE_AGENT (name of an enrolled agent), E2E_TARGET_PORT (an upstream on 127.0.0.1), E2E_SCREENSHOTS (the
+ * directory, created here) and E2E_TIMEOUT_MS (60000).
+ */
+export function settings(env = process.env) {
+  const shots = env.E2E_SCREENSHOTS ?? 'target/e2e/screenshots';
+  mkdirSync(shots, { recursive: true });
+  return {
+    base: (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, ''),
+    user: env.FLEETGATE_USER ?? 'admin',
+    password: env.FLEETGATE_PASSWORD ?? '',
+    agent: env.FLEETGATE_AGENT ?? '',
+    targetPort: Number(env.E2E_TARGET_PORT ?? 20390),
+    shots,
+    timeout: Number(env.E2E_TIMEOUT_MS ?? 60_000),
+  };
+}
+
+/**
+ * The steps of a walk and its result. `step(name, fn)` runs fn: passed, it is logged and named in `checked`;
+ * failed, it is logged, `failureShot(name)` is taken and the walk ends with `finish(false, name, message)`.
+ * `finish(ok, failed, error)` runs `cleanUp`, closes the browser, prints the last line
+ * `E2E-RESULT {ok, failed, error, checked, notes}` and exits (0 when ok).
+ */
+export function walk({ browser, failureShot, cleanUp = async () => undefined }) {
+  const checked = [];
+  const notes = [];
+  async function finish(ok, failed, error) {
+    await cleanUp();
+    await browser.close();
+    console.log(`E2E-RESULT ${JSON.stringify({ ok, failed, error, checked, notes })}`);
+    process.exit(ok ? 0 : 1);
+  }
+  async function step(name, fn) {
+    const t0 = Date.now();
+    try {
+      await fn();
+      checked.push(name);
+      console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      const message = String(e?.message ?? e);
+      console.log(`FAIL ${name}: ${message}`);
+      await failureShot(name).catch(() => undefined);
+      await finish(false, name, message);
+    }
+  }
+  return { checked, notes, step, finish };
+}
+
+/** The file name part of a step's failure screenshot. */
+export const shotName = (name) => name.replace(/\W+/g, '-');
+
+/** Signs in through the login form the page shows (at `path`) and waits for the heading of the screen it opens. */
+export async function signIn(page, { base, user, password }, path, heading) {
+  await page.goto(base + path);
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: /sign in/i }).click();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+}
 
 /** Headless Chromium from the Debian package (never a downloaded one: this machine reaches no browser download). */
 export function launchChromium() {

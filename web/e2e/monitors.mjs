@@ -6,43 +6,15 @@
 // Signs in through the login form, opens /monitors (the row with its state and 24 h bars),
 // the monitor page (agents with the timing split, the response-time chart, the results log)
 // and the create form (an API field error shown on its input). Last line: `E2E-RESULT {json}`.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { launchChromium } from './lib.mjs';
+import { openPage, signIn, settings, walk } from './lib.mjs';
 
-const env = process.env;
-const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-const MONITOR = env.E2E_MONITOR ?? '';
-const SHOTS = env.E2E_SCREENSHOTS ?? 'target/e2e/screenshots';
-const TIMEOUT = Number(env.E2E_TIMEOUT_MS ?? 60_000);
-mkdirSync(SHOTS, { recursive: true });
-const checked = [];
-let failed = null;
+const S = settings();
+const BASE = S.base;
+const MONITOR = process.env.E2E_MONITOR ?? '';
+const { browser, page, shot } = await openPage(S.timeout, [], S.shots);
+const { step, finish } = walk({ browser, failureShot: () => shot('monitors-failed') });
 
-const browser = await launchChromium();
-const page = await (await browser.newContext({ viewport: { width: 1366, height: 860 } })).newPage();
-page.setDefaultTimeout(TIMEOUT);
-
-async function step(name, fn) {
-  if (failed) return;
-  try {
-    await fn();
-    checked.push(name);
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed = { step: name, error: String(e?.message ?? e).split('\n')[0] };
-    console.log(`FAIL ${name}: ${failed.error}`);
-    await page.screenshot({ path: join(SHOTS, 'monitors-failed.png'), fullPage: true }).catch(() => {});
-  }
-}
-
-await step('sign in', async () => {
-  await page.goto(`${BASE}/monitors`);
-  await page.getByLabel('Username').fill(env.FLEETGATE_USER ?? 'admin');
-  await page.getByLabel('Password').fill(env.FLEETGATE_PASSWORD ?? '');
-  await page.getByRole('button', { name: /sign in/i }).click();
-  await page.getByRole('heading', { name: 'Monitors', level: 1 }).waitFor();
-});
+await step('sign in', () => signIn(page, S, '/monitors', 'Monitors'));
 
 await step('monitors list: state and 24 h bars', async () => {
   const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: MONITOR, exact: true }) });
@@ -53,7 +25,7 @@ await step('monitors list: state and 24 h bars', async () => {
     .first()
     .waitFor();
   if ((await row.getByTestId('uptime-bars').locator('.uptime-bar').count()) !== 24) throw new Error('not 24 bars');
-  await page.screenshot({ path: join(SHOTS, 'monitors.png'), fullPage: true });
+  await shot('monitors');
 });
 
 await step('monitor page: timing split, chart, results log', async () => {
@@ -66,7 +38,7 @@ await step('monitor page: timing split, chart, results log', async () => {
   await page.locator('.uplot').first().waitFor();
   const log = page.getByRole('table', { name: 'Results log' });
   await log.getByRole('row').nth(1).waitFor();
-  await page.screenshot({ path: join(SHOTS, 'monitor.png'), fullPage: true });
+  await shot('monitor');
 });
 
 await step('create form: the API error lands on its input', async () => {
@@ -80,8 +52,4 @@ await step('create form: the API error lands on its input', async () => {
   await page.locator('[data-field-error]').filter({ hasText: 'must be a DNS name' }).waitFor();
 });
 
-await browser.close();
-console.log(
-  `E2E-RESULT ${JSON.stringify({ ok: !failed, checked, ...(failed ? { failed: failed.step, error: failed.error } : {}) })}`,
-);
-process.exit(failed ? 1 : 0);
+await finish(true);

@@ -4,56 +4,33 @@
 // the save message, access-log lines as columns with the service's name in the merged
 // service view, and no sideways scroll at phone width (390 px) on every screen, with
 // screenshots (form-errors, logs-columns, phone-*). Last line: `E2E-RESULT {json}`.
-import { mkdirSync } from 'node:fs';
-import { apiClient, check, hit, openPage, sleep, until } from './lib.mjs';
+import { apiClient, check, hit, openPage, settings, shotName, sleep, until, walk } from './lib.mjs';
 
-const env = process.env;
-const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-const USER = env.FLEETGATE_USER ?? 'admin';
-const PASSWORD = env.FLEETGATE_PASSWORD ?? '';
-const AGENT = env.FLEETGATE_AGENT ?? '';
-const TARGET_PORT = Number(env.E2E_TARGET_PORT ?? 20390);
-const PROXY_PORT = env.E2E_PROXY_PORT ? Number(env.E2E_PROXY_PORT) : null;
-const SHOTS = env.E2E_SCREENSHOTS ?? 'target/e2e/screenshots';
-const TIMEOUT = Number(env.E2E_TIMEOUT_MS ?? 60_000);
+const S = settings();
+const { base: BASE, user: USER, password: PASSWORD, agent: AGENT, targetPort: TARGET_PORT, timeout: TIMEOUT } = S;
+const PROXY_PORT = process.env.E2E_PROXY_PORT ? Number(process.env.E2E_PROXY_PORT) : null;
 const PHONE = 390;
 const NAME = `e2e-round-${Date.now().toString(36)}`;
 const DOMAIN = `${NAME}.e2e.test`;
-mkdirSync(SHOTS, { recursive: true });
 
-const checked = [];
-const notes = [];
 const problems = [];
 let token = null;
 let serviceId = null;
 
 const api = apiClient(BASE, () => token);
-const { browser, context, page, shot } = await openPage(TIMEOUT, problems, SHOTS);
-
-async function finish(ok, failed, error) {
-  const leftZones = ((await api('/api/v1/dns/zones').catch(() => ({ json: [] }))).json ?? []).filter((z) =>
-    z.zone?.startsWith(NAME),
-  );
-  for (const z of leftZones)
-    await api(`/api/v1/dns/zones/${z.id}?force=true`, { method: 'DELETE' }).catch(() => undefined);
-  if (serviceId) await api(`/api/v1/services/${serviceId}`, { method: 'DELETE' }).catch(() => undefined);
-  await browser.close();
-  console.log(`E2E-RESULT ${JSON.stringify({ ok, failed, error, checked, notes })}`);
-  process.exit(ok ? 0 : 1);
-}
-
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    checked.push(name);
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    console.log(`FAIL ${name}: ${e.message}`);
-    await shot(`failure-round-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    await finish(false, name, e.message);
-  }
-}
+const { browser, context, page, shot } = await openPage(TIMEOUT, problems, S.shots);
+const { notes, step, finish } = walk({
+  browser,
+  failureShot: (name) => shot(`failure-round-${shotName(name)}`),
+  cleanUp: async () => {
+    const leftZones = ((await api('/api/v1/dns/zones').catch(() => ({ json: [] }))).json ?? []).filter((z) =>
+      z.zone?.startsWith(NAME),
+    );
+    for (const z of leftZones)
+      await api(`/api/v1/dns/zones/${z.id}?force=true`, { method: 'DELETE' }).catch(() => undefined);
+    if (serviceId) await api(`/api/v1/services/${serviceId}`, { method: 'DELETE' }).catch(() => undefined);
+  },
+});
 
 await step('a failed sign-in focuses the emptied password; the session reaches a new tab', async () => {
   await page.goto(`${BASE}/login`);

@@ -12,27 +12,16 @@
 // log lines and chart points must appear; without, the screen must say "Module not
 // installed". APPLIED is required once the agent has a proxy applier (its `proxy` section is
 // not "waiting: no applier"). The last line printed is `E2E-RESULT {json}`.
-import { mkdirSync } from 'node:fs';
 import net from 'node:net';
-import { join } from 'node:path';
-import { check, hit, launchChromium, until } from './lib.mjs';
+import { check, hit, openPage, settings, shotName, until, walk } from './lib.mjs';
 
-const env = process.env;
-const BASE = (env.FLEETGATE_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-const USER = env.FLEETGATE_USER ?? 'admin';
-const PASSWORD = env.FLEETGATE_PASSWORD ?? '';
-const AGENT = env.FLEETGATE_AGENT ?? '';
-const TARGET_PORT = Number(env.E2E_TARGET_PORT ?? 20390);
-const PROXY_PORT = env.E2E_PROXY_PORT ? Number(env.E2E_PROXY_PORT) : null;
-const SHOTS = env.E2E_SCREENSHOTS ?? 'target/e2e/screenshots';
-const TIMEOUT = Number(env.E2E_TIMEOUT_MS ?? 60_000);
+const S = settings();
+const { base: BASE, user: USER, password: PASSWORD, agent: AGENT, targetPort: TARGET_PORT, timeout: TIMEOUT } = S;
+const PROXY_PORT = process.env.E2E_PROXY_PORT ? Number(process.env.E2E_PROXY_PORT) : null;
 const SERVICE = `e2e-web-${Date.now().toString(36)}`;
 const DOMAIN = `${SERVICE}.e2e.test`;
 
-const checked = [];
-const notes = [];
 const consoleErrors = [];
-mkdirSync(SHOTS, { recursive: true });
 
 // ---- a small API client, for probing what is installed and for setup --------------------
 let token = null;
@@ -58,34 +47,13 @@ async function api(path, { method = 'GET', body, auth = token } = {}) {
 /** One GET through the agent's nginx with a Host header (fetch() drops Host; node:http keeps it). */
 
 // ---- the walk ---------------------------------------------------------------------------
-const browser = await launchChromium();
-const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
-context.setDefaultTimeout(TIMEOUT);
-const page = await context.newPage();
+const { browser, context, page, shot } = await openPage(TIMEOUT, consoleErrors, S.shots);
 page.on('console', (m) => {
   // A 404 of a module that is not installed is an expected resource error, not an app error.
   if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) consoleErrors.push(m.text());
 });
-page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
-async function shot(name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function step(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    checked.push(name);
-    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    console.log(`FAIL ${name}: ${e.message}`);
-    await shot(`failure-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
-    await browser.close();
-    console.log(`E2E-RESULT ${JSON.stringify({ ok: false, failed: name, error: e.message, checked, notes })}`);
-    process.exit(1);
-  }
-}
+const { notes, step, finish } = walk({ browser, failureShot: (name) => shot(`failure-${shotName(name)}`) });
 
 let agentId = null;
 let modules = [];
@@ -517,5 +485,4 @@ await step('no console errors', async () => {
   check(consoleErrors.length === 0, `console: ${consoleErrors.join(' | ')}`);
 });
 
-await browser.close();
-console.log(`E2E-RESULT ${JSON.stringify({ ok: true, checked, notes })}`);
+await finish(true);

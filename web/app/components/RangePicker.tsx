@@ -1,4 +1,5 @@
-import { RANGES, type Range } from '../lib/metrics';
+import { useSearchParams } from 'react-router-dom';
+import { RANGES, rangeByKey, type Range } from '../lib/metrics';
 
 export function RangePicker({ value, onChange }: { value: Range; onChange: (key: string) => void }) {
   return (
@@ -8,6 +9,22 @@ export function RangePicker({ value, onChange }: { value: Range; onChange: (key:
           {r.label}
         </button>
       ))}
+    </div>
+  );
+}
+
+/** A page's chart range, kept in its URL (`?range=`), and the setter of its key. */
+export function useRangeParam(): [Range, (key: string) => void] {
+  const [params, setParams] = useSearchParams();
+  return [rangeByKey(params.get('range')), (key) => setParams({ range: key }, { replace: true })];
+}
+
+/** The heading of a page's charts with the range picker. */
+export function ChartsHead({ title, range, onChange }: { title: string; range: Range; onChange: (key: string) => void }) {
+  return (
+    <div className="page-head">
+      <h2>{title}</h2>
+      <RangePicker value={range} onChange={onChange} />
     </div>
   );
 }

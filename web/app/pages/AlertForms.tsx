@@ -143,6 +143,19 @@ export function RuleForm({ rule, channels, onSaved, onCancel }: RuleProps) {
       {(p) => <input {...p} type={type} value={v[k] as string} onChange={set(k)} />}
     </Field>
   );
+  const choice = (k: keyof typeof v, label: string, values: string[], disabled = false) => (
+    <Field name={k} label={label} errors={errors}>
+      {(p) => (
+        <select {...p} value={v[k] as string} onChange={set(k)} disabled={disabled}>
+          {values.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
 
   return (
     <form className="card" onSubmit={submit} aria-label={rule ? `Edit rule ${rule.name}` : 'New rule'} noValidate>
@@ -153,52 +166,17 @@ export function RuleForm({ rule, channels, onSaved, onCancel }: RuleProps) {
         </p>
       )}
       {input('name', 'Name')}
-      <Field name="kind" label="Kind" errors={errors}>
-        {(p) => (
-          <select {...p} value={v.kind} onChange={set('kind')} disabled={!!rule}>
-            <option value="metric">metric</option>
-            <option value="event">event</option>
-          </select>
-        )}
-      </Field>
-      <Field name="severity" label="Severity" errors={errors}>
-        {(p) => (
-          <select {...p} value={v.severity} onChange={set('severity')}>
-            <option value="info">info</option>
-            <option value="warning">warning</option>
-            <option value="critical">critical</option>
-          </select>
-        )}
-      </Field>
+      {choice('kind', 'Kind', ['metric', 'event'], !!rule)}
+      {choice('severity', 'Severity', ['info', 'warning', 'critical'])}
       {metric ? (
         <>
           {input('metric', 'Metric', 'e.g. host_cpu_usage_percent, service_5xx_ratio_percent')}
           <Field name="labels" label="Label filters" errors={errors} hint="name=value, one per line (e.g. cpu=total)">
             {(p) => <textarea {...p} rows={2} value={v.labels} onChange={set('labels')} />}
           </Field>
-          <Field name="aggregate" label="Aggregate" errors={errors}>
-            {(p) => (
-              <select {...p} value={v.aggregate} onChange={set('aggregate')}>
-                {['last', 'avg', 'max', 'min'].map((a) => (
-                  <option key={a} value={a}>
-                    {a}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          {choice('aggregate', 'Aggregate', ['last', 'avg', 'max', 'min'])}
           {input('windowSeconds', 'Window (s)', 'for avg/max/min: the samples of this window before each sample')}
-          <Field name="op" label="Operator" errors={errors}>
-            {(p) => (
-              <select {...p} value={v.op} onChange={set('op')}>
-                {['>', '>=', '<', '<='].map((o) => (
-                  <option key={o} value={o}>
-                    {o}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          {choice('op', 'Operator', ['>', '>=', '<', '<='])}
           {input('threshold', 'Threshold')}
           {input(
             'clearThreshold',

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import * as endpoints from '../api/endpoints';
 import { ApiError } from '../api/http';
 import type { Series } from '../api/types';
@@ -9,16 +9,15 @@ import { ConfirmButton } from '../components/ConfirmButton';
 import { MaintenanceToggle } from '../components/MaintenanceToggle';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, NotFoundPage, NotInstalled, QueryState, isMissing } from '../components/QueryState';
-import { RangePicker } from '../components/RangePicker';
+import { ChartsHead, useRangeParam } from '../components/RangePicker';
 import { formatBytes, formatPercent, formatTime, timeAgo } from '../lib/format';
-import { metricNames, rangeByKey } from '../lib/metrics';
+import { metricNames } from '../lib/metrics';
 import { REFRESH_MS } from '../lib/queries';
 import { useTitle } from '../lib/title';
 
 export default function HostPage() {
   const { id = '' } = useParams();
-  const [params, setParams] = useSearchParams();
-  const range = rangeByKey(params.get('range'));
+  const [range, setRange] = useRangeParam();
   const { isAdmin } = useAuth();
   const navigate = useNavigate();
   const agent = useQuery({ queryKey: ['agent', id], queryFn: () => endpoints.agent(id), refetchInterval: REFRESH_MS });
@@ -94,10 +93,7 @@ export default function HostPage() {
         )}
       </QueryState>
 
-      <div className="page-head">
-        <h2>Usage</h2>
-        <RangePicker value={range} onChange={(key) => setParams({ range: key }, { replace: true })} />
-      </div>
+      <ChartsHead title="Usage" range={range} onChange={setRange} />
       <div className="charts">
         <MetricChart
           title="CPU %"

@@ -8,6 +8,20 @@ const PAGES = [
   { status: '503', code: 503, html: '<p>down {{service}}</p>', source: 'default' },
 ];
 
+/** Types into the editor, sees the sandboxed preview get the page as rendered, then saves page 503. */
+async function typePreviewAndSave(editor: HTMLTextAreaElement, text: string, rendered: string) {
+  const frame = screen.getByTitle('Preview') as HTMLIFrameElement;
+  expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
+  expect(frame.getAttribute('src')).toBe('/preview.html');
+  const posted = vi.spyOn(frame.contentWindow!, 'postMessage');
+  await userEvent.clear(editor);
+  await userEvent.type(editor, text);
+  await new Promise((r) => setTimeout(r, 400));
+  expect(posted).toHaveBeenLastCalledWith({ fleetgatePreview: rendered }, '*');
+  await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+  expect(await screen.findByText('Page 503 saved.')).toBeTruthy();
+}
+
 describe('pages', () => {
   it('edits a page with a live preview in a sandboxed iframe and saves it', async () => {
     const calls = mockApi({
@@ -21,16 +35,7 @@ describe('pages', () => {
     renderApp('/pages');
     const editor = (await screen.findByRole('textbox')) as HTMLTextAreaElement;
     expect(editor.value).toBe('<p>down {{service}}</p>');
-    const frame = screen.getByTitle('Preview') as HTMLIFrameElement;
-    expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
-    expect(frame.getAttribute('src')).toBe('/preview.html');
-    const posted = vi.spyOn(frame.contentWindow!, 'postMessage');
-    await userEvent.clear(editor);
-    await userEvent.type(editor, 'x');
-    await new Promise((r) => setTimeout(r, 400));
-    expect(posted).toHaveBeenLastCalledWith({ fleetgatePreview: 'rendered x' }, '*');
-    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect(await screen.findByText('Page 503 saved.')).toBeTruthy();
+    await typePreviewAndSave(editor, 'x', 'rendered x');
     expect(calls.some((c) => c.method === 'PUT' && c.path === '/api/v1/pages/503')).toBe(true);
     expect(document.title).toBe('Pages · Fleetgate');
   });
@@ -85,16 +90,7 @@ describe('pages', () => {
     const editor = (await screen.findByRole('textbox', { name: /Template/ })) as HTMLTextAreaElement;
     expect(editor.value).toBe('<p>fleet {{service}}</p>');
     expect(screen.getByText(/upstream's own 503 answers pass through/)).toBeTruthy();
-    const frame = screen.getByTitle('Preview') as HTMLIFrameElement;
-    expect(frame.getAttribute('sandbox')).toBe('allow-scripts');
-    expect(frame.getAttribute('src')).toBe('/preview.html');
-    const posted = vi.spyOn(frame.contentWindow!, 'postMessage');
-    await userEvent.clear(editor);
-    await userEvent.type(editor, 'own');
-    await new Promise((r) => setTimeout(r, 400));
-    expect(posted).toHaveBeenLastCalledWith({ fleetgatePreview: 'own for shop at shop.example.test' }, '*');
-    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect(await screen.findByText('Page 503 saved.')).toBeTruthy();
+    await typePreviewAndSave(editor, 'own', 'own for shop at shop.example.test');
     expect(calls.some((c) => c.method === 'PUT' && c.path === '/api/v1/services/s1/pages/503')).toBe(true);
     expect(await screen.findByText(/also replaces the upstream's own 503 answers/)).toBeTruthy();
     await new Promise((r) => setTimeout(r, 400)); // the preview of the saved page has come back

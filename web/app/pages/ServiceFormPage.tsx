@@ -121,6 +121,9 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
     (p: Record<string, unknown>) => (
       <input {...p} {...props} value={value} onChange={(e) => onChange(e.target.value)} />
     );
+  const area = (value: string, onChange: (v: string) => void, rows: number) => (p: Record<string, unknown>) => (
+    <textarea {...p} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} />
+  );
 
   return (
     <section aria-labelledby="form-title">
@@ -150,7 +153,7 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
             {text(form.name, (v) => set('name', v), { autoComplete: 'off', required: true })}
           </Field>
           <Field name="domains" label="Domains" errors={errors} hint="one per line; a wildcard only as a leading *.">
-            {(p) => <textarea {...p} rows={3} value={form.domains} onChange={(e) => set('domains', e.target.value)} />}
+            {area(form.domains, (v) => set('domains', v), 3)}
           </Field>
           <HostChoice hosts={hosts} chosen={form.agentIds} errors={errors} onChange={(ids) => set('agentIds', ids)} />
         </fieldset>
@@ -226,14 +229,7 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
                 {text(form.containers.command, (v) => setIn('containers', 'command', v))}
               </Field>
               <Field name="containers.env" label="Environment" errors={errors} hint="NAME=value, one per line">
-                {(p) => (
-                  <textarea
-                    {...p}
-                    rows={3}
-                    value={form.containers.env}
-                    onChange={(e) => setIn('containers', 'env', e.target.value)}
-                  />
-                )}
+                {area(form.containers.env, (v) => setIn('containers', 'env', v), 3)}
               </Field>
               <div className="row">
                 <Field name="containers.port" label="Container port" errors={errors}>
@@ -295,36 +291,16 @@ function ServiceEditor({ id, initial }: { id?: string; initial: ServiceForm }) {
               {text(form.maxBodySize, (v) => set('maxBodySize', v), { className: 'short' })}
             </Field>
           </div>
-          <Field
-            name="requestHeaders"
-            label="Request headers to the upstream"
-            errors={errors}
-            hint="Name: value, one per line"
-          >
-            {(p) => (
-              <textarea
-                {...p}
-                rows={2}
-                value={form.requestHeaders}
-                onChange={(e) => set('requestHeaders', e.target.value)}
-              />
-            )}
-          </Field>
-          <Field
-            name="responseHeaders"
-            label="Response headers to the client"
-            errors={errors}
-            hint="Name: value, one per line"
-          >
-            {(p) => (
-              <textarea
-                {...p}
-                rows={2}
-                value={form.responseHeaders}
-                onChange={(e) => set('responseHeaders', e.target.value)}
-              />
-            )}
-          </Field>
+          {(
+            [
+              ['requestHeaders', 'Request headers to the upstream'],
+              ['responseHeaders', 'Response headers to the client'],
+            ] as const
+          ).map(([k, label]) => (
+            <Field key={k} name={k} label={label} errors={errors} hint="Name: value, one per line">
+              {area(form[k], (v) => set(k, v), 2)}
+            </Field>
+          ))}
           <label className="check">
             <input type="checkbox" checked={form.websockets} onChange={(e) => set('websockets', e.target.checked)} />
             WebSockets

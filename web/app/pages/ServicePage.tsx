@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import * as endpoints from '../api/endpoints';
 import { ApiError } from '../api/http';
 import type { Series, Service, ServiceStatus } from '../api/types';
@@ -14,10 +14,10 @@ import { ServicePages } from '../components/ServicePages';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { MetricChart } from '../components/MetricChart';
 import { Empty, NotFoundPage, QueryState, isMissing } from '../components/QueryState';
-import { RangePicker } from '../components/RangePicker';
+import { ChartsHead, useRangeParam } from '../components/RangePicker';
 import { ServiceHistory } from '../components/ServiceHistory';
 import { formatNumber, formatTime } from '../lib/format';
-import { metricNames, rangeByKey } from '../lib/metrics';
+import { metricNames } from '../lib/metrics';
 import { REFRESH_MS, rollup, useAgents } from '../lib/queries';
 import { useTitle } from '../lib/title';
 import { Flash, flash } from '../components/Flash';
@@ -27,8 +27,7 @@ export default function ServicePage() {
   const { canWrite } = useAuth();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [params, setParams] = useSearchParams();
-  const range = rangeByKey(params.get('range'));
+  const [range, setRange] = useRangeParam();
   const service = useQuery({
     queryKey: ['service', id],
     queryFn: () => endpoints.service(id),
@@ -117,10 +116,7 @@ export default function ServicePage() {
         )}
       </QueryState>
 
-      <div className="page-head">
-        <h2>Traffic</h2>
-        <RangePicker value={range} onChange={(key) => setParams({ range: key }, { replace: true })} />
-      </div>
+      <ChartsHead title="Traffic" range={range} onChange={setRange} />
       <div className="charts">
         <MetricChart
           title="Requests per second"

@@ -2,6 +2,7 @@ package dev.fleetgate.proxy;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -56,70 +57,39 @@ public record Site(
     }
 
     public Site withListen(List<Listen> l) {
-        return new Site(
-                id,
-                serviceId,
-                serviceName,
-                serverNames,
-                l,
-                locations,
-                tls,
-                errorPages,
-                accessRules,
-                maxBodyBytes,
-                timeouts,
-                requestHeaders,
-                responseHeaders,
-                websockets);
+        return copy(c -> c.listen = l);
     }
 
     public Site withLocations(List<Location> l) {
-        return new Site(
-                id,
-                serviceId,
-                serviceName,
-                serverNames,
-                listen,
-                l,
-                tls,
-                errorPages,
-                accessRules,
-                maxBodyBytes,
-                timeouts,
-                requestHeaders,
-                responseHeaders,
-                websockets);
+        return copy(c -> c.locations = l);
     }
 
     public Site withTls(Tls t) {
-        return new Site(
-                id,
-                serviceId,
-                serviceName,
-                serverNames,
-                listen,
-                locations,
-                t,
-                errorPages,
-                accessRules,
-                maxBodyBytes,
-                timeouts,
-                requestHeaders,
-                responseHeaders,
-                websockets);
+        return copy(c -> c.tls = t);
     }
 
     public Site withErrorPages(List<ErrorPage> p) {
+        return copy(c -> c.errorPages = p);
+    }
+
+    public Site withAccessRules(List<AccessRule> r) {
+        return copy(c -> c.accessRules = r);
+    }
+
+    /** @return this site with what {@code change} sets on a mutable copy of its components */
+    private Site copy(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
         return new Site(
                 id,
                 serviceId,
                 serviceName,
                 serverNames,
-                listen,
-                locations,
-                tls,
-                p,
-                accessRules,
+                c.listen,
+                c.locations,
+                c.tls,
+                c.errorPages,
+                c.accessRules,
                 maxBodyBytes,
                 timeouts,
                 requestHeaders,
@@ -127,21 +97,20 @@ public record Site(
                 websockets);
     }
 
-    public Site withAccessRules(List<AccessRule> r) {
-        return new Site(
-                id,
-                serviceId,
-                serviceName,
-                serverNames,
-                listen,
-                locations,
-                tls,
-                errorPages,
-                r,
-                maxBodyBytes,
-                timeouts,
-                requestHeaders,
-                responseHeaders,
-                websockets);
+    /** The components the {@code with…} methods replace. */
+    private static final class Copy {
+        List<Listen> listen;
+        List<Location> locations;
+        Tls tls;
+        List<ErrorPage> errorPages;
+        List<AccessRule> accessRules;
+
+        Copy(Site s) {
+            listen = s.listen;
+            locations = s.locations;
+            tls = s.tls;
+            errorPages = s.errorPages;
+            accessRules = s.accessRules;
+        }
     }
 }

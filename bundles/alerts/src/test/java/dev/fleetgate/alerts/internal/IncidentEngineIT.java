@@ -111,6 +111,32 @@ class IncidentEngineIT {
                 null));
     }
 
+    /** An event rule (not stored) for one channel. */
+    private static Rule eventRule(
+            String name, boolean enabled, String severity, int forSeconds, String kind, UUID channel) {
+        return new Rule(
+                null,
+                name,
+                "event",
+                enabled,
+                severity,
+                null,
+                Map.of(),
+                "last",
+                0,
+                ">",
+                null,
+                null,
+                forSeconds,
+                0,
+                kind,
+                0,
+                List.of(channel),
+                false,
+                null,
+                null);
+    }
+
     private static String metric() {
         return "test_metric_" + UUID.randomUUID().toString().replace("-", "");
     }
@@ -335,27 +361,7 @@ class IncidentEngineIT {
     @Test
     void eventRulesOpenOnceAndResolve() throws Exception {
         StoredChannel ch = webhookChannel(null);
-        Rule r = store.createRule(new Rule(
-                null,
-                "rule-" + UUID.randomUUID(),
-                "event",
-                true,
-                "critical",
-                null,
-                Map.of(),
-                "last",
-                0,
-                ">",
-                null,
-                null,
-                0,
-                0,
-                "test.kind",
-                0,
-                List.of(ch.id()),
-                false,
-                null,
-                null));
+        Rule r = store.createRule(eventRule("rule-" + UUID.randomUUID(), true, "critical", 0, "test.kind", ch.id()));
         IncidentEngine engine = engine();
         for (int i = 0; i < 3; i++) {
             engine.onEvent(AlertEvent.firing("test.kind", "agent-7")
@@ -382,27 +388,7 @@ class IncidentEngineIT {
     @Test
     void eventRulesWaitForSecondsBeforeOpening() throws Exception {
         StoredChannel ch = webhookChannel(null);
-        Rule r = store.createRule(new Rule(
-                null,
-                "rule-" + UUID.randomUUID(),
-                "event",
-                true,
-                "warning",
-                null,
-                Map.of(),
-                "last",
-                0,
-                ">",
-                null,
-                null,
-                60,
-                0,
-                "pend.kind",
-                0,
-                List.of(ch.id()),
-                false,
-                null,
-                null));
+        Rule r = store.createRule(eventRule("rule-" + UUID.randomUUID(), true, "warning", 60, "pend.kind", ch.id()));
         IncidentEngine engine = engine();
         long now = System.currentTimeMillis();
         // fires 30 s ago: not a minute yet, neither at the event nor at the next evaluation
@@ -459,29 +445,7 @@ class IncidentEngineIT {
 
         // disabling the rule drops what waits
         engine.onEvent(AlertEvent.firing("pend.kind", "s4").toProperties());
-        store.updateRule(
-                r.id(),
-                new Rule(
-                        null,
-                        r.name(),
-                        "event",
-                        false,
-                        "warning",
-                        null,
-                        Map.of(),
-                        "last",
-                        0,
-                        ">",
-                        null,
-                        null,
-                        60,
-                        0,
-                        "pend.kind",
-                        0,
-                        List.of(ch.id()),
-                        false,
-                        null,
-                        null));
+        store.updateRule(r.id(), eventRule(r.name(), false, "warning", 60, "pend.kind", ch.id()));
         assertEquals(0, Fixtures.count(ds, "SELECT count(*) FROM alert_event_pending WHERE rule_id = ?", r.id()));
     }
 

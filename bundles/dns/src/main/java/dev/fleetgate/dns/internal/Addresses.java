@@ -1,13 +1,11 @@
 package dev.fleetgate.dns.internal;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-
 import org.xbill.DNS.Address;
 
+import dev.fleetgate.api.IpAddresses;
 import dev.fleetgate.dns.RecordType;
 
-/** IP literals (never resolved as names) in one canonical text form per address. */
+/** IP literals (never resolved as names) as dnsjava reads them, in the canonical text of {@link IpAddresses#text}. */
 public final class Addresses {
     private Addresses() {}
 
@@ -21,10 +19,10 @@ public final class Addresses {
         }
         byte[] v4 = Address.toByteArray(text, Address.IPv4);
         if (v4 != null) {
-            return toText(v4);
+            return IpAddresses.text(v4);
         }
         byte[] v6 = Address.toByteArray(text, Address.IPv6);
-        return v6 == null ? null : toText(v6);
+        return v6 == null ? null : IpAddresses.text(v6);
     }
 
     /** @return A for IPv4, AAAA for IPv6, null when not an IP literal */
@@ -34,50 +32,5 @@ public final class Addresses {
             return null;
         }
         return c.indexOf(':') >= 0 ? RecordType.AAAA : RecordType.A;
-    }
-
-    static String toText(byte[] bytes) {
-        if (bytes.length == 4) {
-            try {
-                return InetAddress.getByAddress(bytes).getHostAddress();
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException(e);
-            }
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
-        }
-        // the longest run (>= 2) of zero groups becomes "::" (RFC 5952 section 4.2)
-        int bestStart = -1;
-        int bestLen = 1;
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                sb.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
-                sb.append(':');
-            }
-            sb.append(Integer.toHexString(g[i]));
-        }
-        return sb.toString();
     }
 }

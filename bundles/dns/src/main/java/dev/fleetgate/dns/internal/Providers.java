@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.fleetgate.api.Lazy;
 import dev.fleetgate.dns.DnsProvider;
 
 /**
@@ -38,18 +39,7 @@ public final class Providers {
             policyOption = ReferencePolicyOption.GREEDY,
             unbind = "unbindProvider")
     void bindProvider(ComponentServiceObjects<DnsProvider> service, Map<String, Object> props) {
-        DnsProvider[] got = new DnsProvider[1];
-        add(
-                service,
-                () -> {
-                    synchronized (got) {
-                        if (got[0] == null) {
-                            got[0] = service.getService();
-                        }
-                        return got[0];
-                    }
-                },
-                props);
+        add(service, Lazy.once(service::getService), props);
     }
 
     void unbindProvider(ComponentServiceObjects<DnsProvider> service, Map<String, Object> props) {

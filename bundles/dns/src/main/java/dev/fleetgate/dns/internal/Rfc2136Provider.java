@@ -24,6 +24,7 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
+import dev.fleetgate.api.IpAddresses;
 import dev.fleetgate.dns.DnsException;
 import dev.fleetgate.dns.DnsProvider;
 import dev.fleetgate.dns.DnsRecord;
@@ -177,8 +178,8 @@ public final class Rfc2136Provider implements DnsProvider {
     static DnsRecord fromRecord(org.xbill.DNS.Record r, RecordType type, String name) {
         String value =
                 switch (type) {
-                    case A -> Addresses.toText(((ARecord) r).getAddress().getAddress());
-                    case AAAA -> Addresses.toText(((AAAARecord) r).getAddress().getAddress());
+                    case A -> IpAddresses.text(((ARecord) r).getAddress().getAddress());
+                    case AAAA -> IpAddresses.text(((AAAARecord) r).getAddress().getAddress());
                     case TXT -> String.join("", ((TXTRecord) r).getStrings());
                 };
         return new DnsRecord(name, type, value, (int) Math.min(Integer.MAX_VALUE, r.getTTL()));

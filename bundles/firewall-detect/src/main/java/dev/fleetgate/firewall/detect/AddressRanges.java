@@ -7,7 +7,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
-/** A set of address blocks (IPv4/IPv6 CIDR); {@link #contains} answers whether an address literal is inside one. */
+/**
+ * A set of address blocks (IPv4/IPv6 CIDR); {@link #contains} answers whether an address literal is inside one.
+ *
+ * <p>Its parsing and canonical form ({@link #normalise}, {@link #literal}) are a private copy of the core's
+ * {@code dev.fleetgate.api.IpAddresses}: this library is embedded in the agent's firewall bundle, which cannot
+ * import the core's API (core and agents are upgraded apart). Change both together.
+ */
 public final class AddressRanges {
     private final List<byte[]> networks = new ArrayList<>();
     private final List<Integer> prefixes = new ArrayList<>();

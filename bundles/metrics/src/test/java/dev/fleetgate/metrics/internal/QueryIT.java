@@ -204,40 +204,8 @@ class QueryIT {
     void p95IsExactOnRawAndPerMinuteOnRollups() {
         long from = start;
         long to = start + 600_000;
-        List<double[]> raw = engine.query(range(
-                        "name",
-                        "host_cpu_usage_percent",
-                        "from",
-                        "" + from,
-                        "to",
-                        "" + to,
-                        "step",
-                        "1m",
-                        "agg",
-                        "p95",
-                        "resolution",
-                        "raw",
-                        "agent",
-                        B))
-                .get(0)
-                .points();
-        List<double[]> minute = engine.query(range(
-                        "name",
-                        "host_cpu_usage_percent",
-                        "from",
-                        "" + from,
-                        "to",
-                        "" + to,
-                        "step",
-                        "1m",
-                        "agg",
-                        "p95",
-                        "resolution",
-                        "1m",
-                        "agent",
-                        B))
-                .get(0)
-                .points();
+        List<double[]> raw = p95Points(from, to, "raw");
+        List<double[]> minute = p95Points(from, to, "1m");
         assertEquals(10, raw.size());
         for (int i = 0; i < raw.size(); i++) {
             assertEquals(raw.get(i)[1], minute.get(i)[1], 1e-9);
@@ -254,6 +222,27 @@ class QueryIT {
                 .findFirst()
                 .orElseThrow();
         assertEquals(exact, whole[1], 1e-9);
+    }
+
+    /** The p95 per minute of agent B's CPU between from and to, read at this resolution. */
+    private List<double[]> p95Points(long from, long to, String resolution) {
+        return engine.query(range(
+                        "name",
+                        "host_cpu_usage_percent",
+                        "from",
+                        "" + from,
+                        "to",
+                        "" + to,
+                        "step",
+                        "1m",
+                        "agg",
+                        "p95",
+                        "resolution",
+                        resolution,
+                        "agent",
+                        B))
+                .get(0)
+                .points();
     }
 
     @Test

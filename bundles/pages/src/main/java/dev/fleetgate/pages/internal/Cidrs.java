@@ -1,8 +1,8 @@
 package dev.fleetgate.pages.internal;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
+
+import dev.fleetgate.api.IpAddresses;
 
 /** Checks client-address allowlist entries: an IPv4 or IPv6 address, optionally with a prefix length. */
 final class Cidrs {
@@ -15,18 +15,8 @@ final class Cidrs {
         }
         String text = s.toLowerCase(Locale.ROOT);
         int slash = text.indexOf('/');
-        String addr = slash < 0 ? text : text.substring(0, slash);
-        // literals only: InetAddress must never resolve a name
-        if (!addr.matches("[0-9.]+") && !(addr.contains(":") && addr.matches("[0-9a-f:.]+"))) {
-            return null;
-        }
-        if (addr.matches("[0-9.]+") && !addr.matches("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})")) {
-            return null;
-        }
-        byte[] bytes;
-        try {
-            bytes = InetAddress.getByName(addr).getAddress();
-        } catch (UnknownHostException | RuntimeException e) {
+        byte[] bytes = IpAddresses.literal(slash < 0 ? text : text.substring(0, slash));
+        if (bytes == null) {
             return null;
         }
         if (slash >= 0) {

@@ -1,35 +1,19 @@
 package dev.fleetgate.proxy.command;
 
-import org.apache.karaf.shell.api.action.Action;
-import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
 
-import dev.fleetgate.proxy.internal.ProxyServices;
 import dev.fleetgate.proxy.internal.ServiceRevision;
 import dev.fleetgate.proxy.internal.StoredService;
 
 /** {@code fleetgate:service-revisions <name|id>}: the kept revisions of a service, newest first. */
 @Command(scope = "fleetgate", name = "service-revisions", description = "Lists the kept revisions of a service")
 @Service
-public class ServiceRevisionsCommand implements Action {
-
-    @Argument(index = 0, name = "service", required = true, description = "Service name or id")
-    @Completion(ServiceNameCompleter.class)
-    String service;
-
-    @Reference
-    ProxyServices services;
+public class ServiceRevisionsCommand extends ServiceCommand {
 
     @Override
-    public Object execute() {
-        StoredService s = Errors.service(services, service);
-        if (s == null) {
-            return null;
-        }
+    void run(StoredService s) {
         ShellTable table = new ShellTable();
         table.column("Revision").alignRight();
         table.column("Changed at");
@@ -45,6 +29,5 @@ public class ServiceRevisionsCommand implements Action {
                             action);
         }
         table.print(System.out);
-        return null;
     }
 }

@@ -1,10 +1,7 @@
 package dev.fleetgate.proxy.command;
 
-import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
-import org.apache.karaf.shell.api.action.Completion;
-import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import dev.fleetgate.api.ApiException;
@@ -20,24 +17,13 @@ import dev.fleetgate.proxy.internal.StoredService;
         name = "service-rollback",
         description = "Applies the configuration of a kept revision of a service as a new revision")
 @Service
-public class ServiceRollbackCommand implements Action {
-
-    @Argument(index = 0, name = "service", required = true, description = "Service name or id")
-    @Completion(ServiceNameCompleter.class)
-    String service;
+public class ServiceRollbackCommand extends ServiceCommand {
 
     @Argument(index = 1, name = "revision", required = true, description = "The revision to restore")
     int revision;
 
-    @Reference
-    ProxyServices services;
-
     @Override
-    public Object execute() {
-        StoredService s = Errors.service(services, service);
-        if (s == null) {
-            return null;
-        }
+    void run(StoredService s) {
         try {
             StoredService back = services.rollback(s.id(), revision, true, ProxyServices.SHELL);
             System.out.println("Service " + back.name() + " (" + back.id() + ") rolled back to the configuration of"
@@ -45,6 +31,5 @@ public class ServiceRollbackCommand implements Action {
         } catch (ApiException e) {
             System.err.println(Errors.describe(e));
         }
-        return null;
     }
 }

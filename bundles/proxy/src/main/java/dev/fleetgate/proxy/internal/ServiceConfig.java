@@ -154,25 +154,15 @@ public record ServiceConfig(
 
         /** The same containers with other (sealed) secret variables. */
         public Containers withSecretEnv(Map<String, String> sealed) {
-            return new Containers(
-                    image,
-                    command,
-                    env,
-                    port,
-                    replicas,
-                    cpus,
-                    memoryBytes,
-                    restartPolicy,
-                    network,
-                    user,
-                    readOnlyRootFilesystem,
-                    capAdd,
-                    pidsLimit,
-                    sealed);
+            return with(replicas, sealed);
         }
 
         /** The same containers with another replica count. */
         public Containers withReplicas(int n) {
+            return with(n, secretEnv);
+        }
+
+        private Containers with(int n, Map<String, String> sealed) {
             return new Containers(
                     image,
                     command,
@@ -187,12 +177,26 @@ public record ServiceConfig(
                     readOnlyRootFilesystem,
                     capAdd,
                     pidsLimit,
-                    secretEnv);
+                    sealed);
         }
     }
 
     /** The same service with other containers. */
     public ServiceConfig withContainers(Containers c) {
+        return with(c, tls);
+    }
+
+    /** The same service with another {@code tls}. */
+    public ServiceConfig withTls(TlsSetting t) {
+        return with(containers, t);
+    }
+
+    /** The same service with another replica count (its containers must exist). */
+    public ServiceConfig withReplicas(int n) {
+        return with(containers.withReplicas(n), tls);
+    }
+
+    private ServiceConfig with(Containers c, TlsSetting t) {
         return new ServiceConfig(
                 name,
                 domains,
@@ -205,40 +209,6 @@ public record ServiceConfig(
                 websockets,
                 c,
                 allowUnsafeTargets,
-                tls);
-    }
-
-    /** The same service with another {@code tls}. */
-    public ServiceConfig withTls(TlsSetting t) {
-        return new ServiceConfig(
-                name,
-                domains,
-                agentIds,
-                upstream,
-                timeouts,
-                maxBodySize,
-                requestHeaders,
-                responseHeaders,
-                websockets,
-                containers,
-                allowUnsafeTargets,
                 t);
-    }
-
-    /** The same service with another replica count (its containers must exist). */
-    public ServiceConfig withReplicas(int n) {
-        return new ServiceConfig(
-                name,
-                domains,
-                agentIds,
-                upstream,
-                timeouts,
-                maxBodySize,
-                requestHeaders,
-                responseHeaders,
-                websockets,
-                containers.withReplicas(n),
-                allowUnsafeTargets,
-                tls);
     }
 }

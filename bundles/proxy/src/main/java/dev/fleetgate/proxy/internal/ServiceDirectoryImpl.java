@@ -3,6 +3,7 @@ package dev.fleetgate.proxy.internal;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -50,21 +51,17 @@ public final class ServiceDirectoryImpl implements ServiceDirectory {
 
     @Override
     public ServiceInfo setTls(String id, TlsSetting tls) {
-        ProxyServices w = writer;
-        if (w == null) {
-            throw new ApiException(503, "The proxy module is not ready");
-        }
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw ApiException.notFound("Service " + id);
-        }
-        return info(w.setTls(uuid, tls));
+        return change(id, (w, uuid) -> w.setTls(uuid, tls));
     }
 
     @Override
     public ServiceInfo setReplicas(String id, int replicas, String changedBy) {
+        return change(
+                id, (w, uuid) -> w.scale(uuid, Json.MAPPER.createObjectNode().put("replicas", replicas), changedBy));
+    }
+
+    /** @return the service as {@code write} changed it (503 before the writer is bound, 404 for a malformed id) */
+    private ServiceInfo change(String id, BiFunction<ProxyServices, UUID, StoredService> write) {
         ProxyServices w = writer;
         if (w == null) {
             throw new ApiException(503, "The proxy module is not ready");
@@ -75,7 +72,7 @@ public final class ServiceDirectoryImpl implements ServiceDirectory {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw ApiException.notFound("Service " + id);
         }
-        return info(w.scale(uuid, Json.MAPPER.createObjectNode().put("replicas", replicas), changedBy));
+        return info(write.apply(w, uuid));
     }
 
     static ServiceInfo info(StoredService s) {

@@ -86,23 +86,7 @@ public final class ServiceStore {
     public StoredService create(ServiceConfig config, String by) {
         UUID id = UUID.randomUUID();
         return Jdbc.tx(dataSource, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service (id, name, revision, config)"
-                    + " VALUES (?, ?, 1, ?::jsonb) ON CONFLICT (name) DO NOTHING")) {
-                ps.setObject(1, id);
-                ps.setString(2, config.name());
-                ps.setString(3, json(config));
-                if (ps.executeUpdate() == 0) {
-                    throw nameTaken(config.name());
-                }
-            }
-            insertDomains(c, id, config);
-            return recorded(
-                    c,
-                    one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
-                            .orElseThrow(),
-                    by,
-                    ServiceRevision.CREATED,
-                    null);
+            return insert(c, id, 1, config, "(name)", by, ServiceRevision.CREATED, null);
         });
     }
 
@@ -145,14 +129,7 @@ public final class ServiceStore {
                 ps.setObject(1, id);
                 ps.executeUpdate();
             }
-            insertDomains(c, id, config);
-            return recorded(
-                    c,
-                    one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
-                            .orElseThrow(),
-                    by,
-                    action,
-                    source);
+            return withDomains(c, id, config, by, action, source);
         });
     }
 
@@ -225,6 +202,46 @@ public final class ServiceStore {
     }
 
     /** Records {@code s} in the history (same transaction) and drops revisions beyond {@link #KEPT_REVISIONS}. */
+    /**
+     * Inserts a service row at {@code revision} (409 when {@code ON CONFLICT conflict} finds its name taken) and its
+     * domains, records the revision and returns the service.
+     */
+    private static StoredService insert(
+            Connection c,
+            UUID id,
+            long revision,
+            ServiceConfig config,
+            String conflict,
+            String by,
+            String action,
+            Long source)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service (id, name, revision, config)"
+                + " VALUES (?, ?, ?, ?::jsonb) ON CONFLICT " + conflict + " DO NOTHING")) {
+            ps.setObject(1, id);
+            ps.setString(2, config.name());
+            ps.setLong(3, revision);
+            ps.setString(4, json(config));
+            if (ps.executeUpdate() == 0) {
+                throw nameTaken(config.name());
+            }
+        }
+        return withDomains(c, id, config, by, action, source);
+    }
+
+    /** Inserts the service's domains, records its revision and returns the service as stored. */
+    private static StoredService withDomains(
+            Connection c, UUID id, ServiceConfig config, String by, String action, Long source) throws SQLException {
+        insertDomains(c, id, config);
+        return recorded(
+                c,
+                one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
+                        .orElseThrow(),
+                by,
+                action,
+                source);
+    }
+
     private static StoredService recorded(Connection c, StoredService s, String by, String action, Long source)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service_revision (service_id, revision,"
@@ -339,24 +356,7 @@ public final class ServiceStore {
                     next = rs.getLong(1) + 1;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service (id, name, revision, config)"
-                    + " VALUES (?, ?, ?, ?::jsonb) ON CONFLICT DO NOTHING")) {
-                ps.setObject(1, id);
-                ps.setString(2, config.name());
-                ps.setLong(3, next);
-                ps.setString(4, json(config));
-                if (ps.executeUpdate() == 0) {
-                    throw nameTaken(config.name());
-                }
-            }
-            insertDomains(c, id, config);
-            return recorded(
-                    c,
-                    one(c, "SELECT " + COLUMNS + " FROM proxy_service WHERE id = ?", id)
-                            .orElseThrow(),
-                    by,
-                    ServiceRevision.RESTORED,
-                    source);
+            return insert(c, id, next, config, "", by, ServiceRevision.RESTORED, source);
         });
     }
 

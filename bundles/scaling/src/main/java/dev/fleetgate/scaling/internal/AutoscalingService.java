@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -273,14 +274,7 @@ public final class AutoscalingService implements EventHandler {
     void onBatch(String agentId, List<MetricSeries> series) {
         refreshPolicies();
         List<ServiceInfo> placed = new ArrayList<>();
-        for (AutoscalingStore.StoredPolicy p : policies.values()) {
-            if (!p.policy().enabled()) {
-                continue;
-            }
-            services.service(p.serviceId().toString())
-                    .filter(s -> s.agentIds().contains(agentId))
-                    .ifPresent(placed::add);
-        }
+        forEachPlaced(agentId, (p, s) -> placed.add(s));
         if (placed.isEmpty()) {
             return;
         }
@@ -312,71 +306,45 @@ public final class AutoscalingService implements EventHandler {
         if (st.knownPerAgent < 0) {
             st.knownPerAgent = svc.replicas();
         }
-        Map<String, Double> none = Map.of();
         if (!svc.containers()) {
-            record(
-                    svc,
-                    st,
-                    p,
-                    Decision.hold(
-                            now, current, -1, "noContainers", "the service has no managed containers to scale", none),
-                    now);
+            hold(svc, st, p, current, "noContainers", "the service has no managed containers to scale", now);
             return;
         }
         if (stored.pausedAt(Instant.ofEpochMilli(now))) {
-            record(
+            String by = stored.pausedBy() == null ? "" : " by " + stored.pausedBy();
+            hold(
                     svc,
                     st,
                     p,
-                    Decision.hold(
-                            now,
-                            current,
-                            -1,
-                            "paused",
-                            "paused until " + stored.pausedUntil()
-                                    + " after a manual replica change"
-                                    + (stored.pausedBy() == null ? "" : " by " + stored.pausedBy()),
-                            none),
+                    current,
+                    "paused",
+                    "paused until " + stored.pausedUntil() + " after a manual replica change" + by,
                     now);
             return;
         }
         for (String a : svc.agentIds()) {
             Optional<AgentInfo> info = agents.get(a);
             if (info.isEmpty() || info.get().status() == AgentInfo.Status.OFFLINE) {
-                record(
+                hold(
                         svc,
                         st,
                         p,
-                        Decision.hold(
-                                now,
-                                current,
-                                -1,
-                                "frozen",
-                                "agent "
-                                        + info.map(AgentInfo::name).orElse(a)
-                                        + " is offline: scaling of this service is frozen"
-                                        + " until it is back",
-                                none),
+                        current,
+                        "frozen",
+                        frozen(info.map(AgentInfo::name).orElse(a)),
                         now);
                 return;
             }
             SignalBook.AgentSample s = book.sample(svc.id(), a);
             if (s == null || now - s.at() > p.sampleMaxAgeSeconds() * 1000L) {
-                record(
+                String newest = s == null ? " (none yet)" : " (newest " + Instant.ofEpochMilli(s.at()) + ")";
+                hold(
                         svc,
                         st,
                         p,
-                        Decision.hold(
-                                now,
-                                current,
-                                -1,
-                                "stale",
-                                "waiting for a fresh sample from agent "
-                                        + info.get().name()
-                                        + (s == null
-                                                ? " (none yet)"
-                                                : " (newest " + Instant.ofEpochMilli(s.at()) + ")"),
-                                none),
+                        current,
+                        "stale",
+                        "waiting for a fresh sample from agent " + info.get().name() + newest,
                         now);
                 return;
             }
@@ -403,6 +371,27 @@ public final class AutoscalingService implements EventHandler {
             }
         }
         record(svc, st, p, d, now);
+    }
+
+    /** Records a decision that changes nothing (no recommendation). */
+    private void hold(ServiceInfo svc, State st, Policy p, int current, String rule, String reason, long now) {
+        record(svc, st, p, Decision.hold(now, current, -1, rule, reason, Map.of()), now);
+    }
+
+    private static String frozen(String agentName) {
+        return "agent " + agentName + " is offline: scaling of this service is frozen until it is back";
+    }
+
+    /** Calls {@code action} with every enabled policy whose service is placed on the agent, and that service. */
+    private void forEachPlaced(String agentId, BiConsumer<AutoscalingStore.StoredPolicy, ServiceInfo> action) {
+        for (AutoscalingStore.StoredPolicy p : policies.values()) {
+            if (!p.policy().enabled()) {
+                continue;
+            }
+            services.service(p.serviceId().toString())
+                    .filter(s -> s.agentIds().contains(agentId))
+                    .ifPresent(s -> action.accept(p, s));
+        }
     }
 
     private void record(ServiceInfo svc, State st, Policy p, Decision d, long now) {
@@ -459,68 +448,25 @@ public final class AutoscalingService implements EventHandler {
         Policy p = stored.policy();
         st.loop.reset(now);
         String who = changedBy == null || changedBy.isEmpty() ? "an update of the service" : changedBy;
+        String reason = "replicas set to " + per + " per agent by " + who;
         if (!p.enabled() || p.manualPauseSeconds() == 0) {
-            record(
-                    svc.get(),
-                    st,
-                    p,
-                    new Decision(
-                            now,
-                            before,
-                            Spread.total(per, n),
-                            -1,
-                            "manual",
-                            "replicas set to " + per + " per agent by " + who + "; the policy goes on from there",
-                            Map.of()),
-                    now);
-            return;
+            reason += "; the policy goes on from there";
+        } else {
+            Instant until = Instant.ofEpochMilli(now).plusSeconds(p.manualPauseSeconds());
+            store.pause(id, until, who);
+            store.get(id).ifPresent(s -> policies.put(id, s));
+            reason += ": the policy pauses until " + until + " (manualPauseSeconds " + p.manualPauseSeconds() + ")";
         }
-        Instant until = Instant.ofEpochMilli(now).plusSeconds(p.manualPauseSeconds());
-        store.pause(id, until, who);
-        store.get(id).ifPresent(s -> policies.put(id, s));
-        record(
-                svc.get(),
-                st,
-                p,
-                new Decision(
-                        now,
-                        before,
-                        Spread.total(per, n),
-                        -1,
-                        "manual",
-                        "replicas set to "
-                                + per + " per agent by " + who + ": the policy pauses until " + until
-                                + " (manualPauseSeconds "
-                                + p.manualPauseSeconds() + ")",
-                        Map.of()),
-                now);
+        record(svc.get(), st, p, new Decision(now, before, Spread.total(per, n), -1, "manual", reason, Map.of()), now);
     }
 
     void onAgentOffline(String agentId) {
         long now = clock.millis();
-        for (AutoscalingStore.StoredPolicy p : policies.values()) {
-            if (!p.policy().enabled()) {
-                continue;
-            }
-            services.service(p.serviceId().toString())
-                    .filter(s -> s.agentIds().contains(agentId))
-                    .ifPresent(s -> {
-                        State st = states.computeIfAbsent(p.serviceId(), State::new);
-                        String name = agents.get(agentId).map(AgentInfo::name).orElse(agentId);
-                        record(
-                                s,
-                                st,
-                                p.policy(),
-                                Decision.hold(
-                                        now,
-                                        Spread.total(s.replicas(), s.agentIds().size()),
-                                        -1,
-                                        "frozen",
-                                        "agent " + name + " is offline: scaling of this service is frozen until it is"
-                                                + " back",
-                                        Map.of()),
-                                now);
-                    });
-        }
+        forEachPlaced(agentId, (p, s) -> {
+            State st = states.computeIfAbsent(p.serviceId(), State::new);
+            String name = agents.get(agentId).map(AgentInfo::name).orElse(agentId);
+            int current = Spread.total(s.replicas(), s.agentIds().size());
+            hold(s, st, p.policy(), current, "frozen", frozen(name), now);
+        });
     }
 }

@@ -1,5 +1,7 @@
 package dev.fleetgate.scaling.internal;
 
+import java.util.function.Consumer;
+
 /**
  * A service's autoscaling policy. Replica counts are service-wide totals (every placed agent's replicas
  * together); {@link Spread} turns a total into the per-agent count the proxy module stores.
@@ -113,83 +115,67 @@ public record Policy(
     }
 
     public Policy withWindows(int up, int down) {
-        return new Policy(
-                enabled,
-                minReplicas,
-                maxReplicas,
-                targets,
-                max5xxPercent,
-                up,
-                down,
-                tolerancePercent,
-                maxScaleUpStep,
-                maxScaleDownStep,
-                cooldownSeconds,
-                scaleToZeroAfterSeconds,
-                manualPauseSeconds,
-                sampleMaxAgeSeconds,
-                maxHeldRequests,
-                startingPageAfterMs);
+        return copy(p -> {
+            p.scaleUpStabilizationSeconds = up;
+            p.scaleDownStabilizationSeconds = down;
+        });
     }
 
     public Policy withCooldown(int seconds) {
-        return new Policy(
-                enabled,
-                minReplicas,
-                maxReplicas,
-                targets,
-                max5xxPercent,
-                scaleUpStabilizationSeconds,
-                scaleDownStabilizationSeconds,
-                tolerancePercent,
-                maxScaleUpStep,
-                maxScaleDownStep,
-                seconds,
-                scaleToZeroAfterSeconds,
-                manualPauseSeconds,
-                sampleMaxAgeSeconds,
-                maxHeldRequests,
-                startingPageAfterMs);
+        return copy(p -> p.cooldownSeconds = seconds);
     }
 
     public Policy withScaleToZero(Integer seconds) {
+        return copy(p -> p.scaleToZeroAfterSeconds = seconds);
+    }
+
+    public Policy withSteps(int up, int down) {
+        return copy(p -> {
+            p.maxScaleUpStep = up;
+            p.maxScaleDownStep = down;
+        });
+    }
+
+    /** @return this policy with what {@code change} sets on a mutable copy of its components */
+    private Policy copy(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
         return new Policy(
                 enabled,
                 minReplicas,
                 maxReplicas,
                 targets,
                 max5xxPercent,
-                scaleUpStabilizationSeconds,
-                scaleDownStabilizationSeconds,
+                c.scaleUpStabilizationSeconds,
+                c.scaleDownStabilizationSeconds,
                 tolerancePercent,
-                maxScaleUpStep,
-                maxScaleDownStep,
-                cooldownSeconds,
-                seconds,
+                c.maxScaleUpStep,
+                c.maxScaleDownStep,
+                c.cooldownSeconds,
+                c.scaleToZeroAfterSeconds,
                 manualPauseSeconds,
                 sampleMaxAgeSeconds,
                 maxHeldRequests,
                 startingPageAfterMs);
     }
 
-    public Policy withSteps(int up, int down) {
-        return new Policy(
-                enabled,
-                minReplicas,
-                maxReplicas,
-                targets,
-                max5xxPercent,
-                scaleUpStabilizationSeconds,
-                scaleDownStabilizationSeconds,
-                tolerancePercent,
-                up,
-                down,
-                cooldownSeconds,
-                scaleToZeroAfterSeconds,
-                manualPauseSeconds,
-                sampleMaxAgeSeconds,
-                maxHeldRequests,
-                startingPageAfterMs);
+    /** The components the {@code with…} methods replace. */
+    private static final class Copy {
+        int scaleUpStabilizationSeconds;
+        int scaleDownStabilizationSeconds;
+        int maxScaleUpStep;
+        int maxScaleDownStep;
+        int cooldownSeconds;
+        Integer scaleToZeroAfterSeconds;
+
+        Copy(Policy p) {
+            scaleUpStabilizationSeconds = p.scaleUpStabilizationSeconds;
+            scaleDownStabilizationSeconds = p.scaleDownStabilizationSeconds;
+            maxScaleUpStep = p.maxScaleUpStep;
+            maxScaleDownStep = p.maxScaleDownStep;
+            cooldownSeconds = p.cooldownSeconds;
+            scaleToZeroAfterSeconds = p.scaleToZeroAfterSeconds;
+        }
     }
 
     /**

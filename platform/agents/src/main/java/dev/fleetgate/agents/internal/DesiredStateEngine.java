@@ -39,6 +39,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetgate.api.AgentInfo;
 import dev.fleetgate.api.DesiredStateContributor;
 import dev.fleetgate.api.DesiredStateService;
+import dev.fleetgate.api.Lazy;
 import dev.fleetgate.api.Threads;
 import dev.fleetgate.persistence.Database;
 import dev.fleetgate.persistence.Jdbc;
@@ -102,18 +103,7 @@ public final class DesiredStateEngine implements DesiredStateService {
             policyOption = ReferencePolicyOption.GREEDY,
             unbind = "unbindContributor")
     void bindContributor(ComponentServiceObjects<DesiredStateContributor> service, Map<String, Object> props) {
-        DesiredStateContributor[] got = new DesiredStateContributor[1];
-        add(
-                service,
-                () -> {
-                    synchronized (got) {
-                        if (got[0] == null) {
-                            got[0] = service.getService();
-                        }
-                        return got[0];
-                    }
-                },
-                props);
+        add(service, Lazy.once(service::getService), props);
     }
 
     void unbindContributor(ComponentServiceObjects<DesiredStateContributor> service, Map<String, Object> props) {

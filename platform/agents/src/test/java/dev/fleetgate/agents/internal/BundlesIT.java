@@ -62,27 +62,11 @@ class BundlesIT {
                     "signature verifies");
             assertArrayEquals(jar, core.bundles.content(a.agentId(), sha).orElseThrow());
             assertTrue(core.bundles.content(b.agentId(), sha).isEmpty(), "not deployed to b");
-            assertEquals(
-                    0,
-                    core.sync
-                            .syncNow(b.agentId(), b.apiKey(), null)
-                            .sections()
-                            .get("bundles")
-                            .body()
-                            .get("bundles")
-                            .size());
+            assertEquals(0, bundlesListed(core, b));
 
             core.bundles.deploy(up.artifact().id(), null);
             core.idle();
-            assertEquals(
-                    1,
-                    core.sync
-                            .syncNow(b.agentId(), b.apiKey(), null)
-                            .sections()
-                            .get("bundles")
-                            .body()
-                            .get("bundles")
-                            .size());
+            assertEquals(1, bundlesListed(core, b));
             assertTrue(core.bundles.get(up.artifact().id()).orElseThrow().deployedToAll());
 
             assertEquals(
@@ -93,15 +77,7 @@ class BundlesIT {
                             .status());
             core.bundles.undeploy(up.artifact().id());
             core.idle();
-            assertEquals(
-                    0,
-                    core.sync
-                            .syncNow(b.agentId(), b.apiKey(), null)
-                            .sections()
-                            .get("bundles")
-                            .body()
-                            .get("bundles")
-                            .size());
+            assertEquals(0, bundlesListed(core, b));
             core.bundles.delete(up.artifact().id());
             assertTrue(core.bundles.list().isEmpty());
         }
@@ -164,5 +140,16 @@ class BundlesIT {
                                     () -> core.bundles.upload(new ByteArrayInputStream(plain), "admin"))
                             .status());
         }
+    }
+
+    /** @return how many bundles the agent's {@code bundles} section lists */
+    private static int bundlesListed(Core core, Enrolment.Enrolled agent) throws Exception {
+        return core.sync
+                .syncNow(agent.agentId(), agent.apiKey(), null)
+                .sections()
+                .get("bundles")
+                .body()
+                .get("bundles")
+                .size();
     }
 }
