@@ -88,6 +88,29 @@ public final class AgentProcess implements AutoCloseable {
         process = pb.start();
     }
 
+    /**
+     * Creates an enrolment token named {@code name} on {@code admin}'s core, starts the agent with it (and
+     * {@code extra} environment, see {@link #start(String, String, String, java.util.Map)}) and waits until the core
+     * lists it ONLINE.
+     *
+     * @return its agent id
+     */
+    public String enrol(Api admin, String coreUrl, String name, java.util.Map<String, String> extra, Duration timeout)
+            throws IOException {
+        String token = admin.post("/api/v1/agents/enrollment-tokens", java.util.Map.of("name", name))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
+        start(coreUrl, name, token, extra);
+        return awaitOnline(admin, name, timeout);
+    }
+
+    /** {@link #enrol(Api, String, String, java.util.Map, Duration)} with no extra environment. */
+    public String enrol(Api admin, String coreUrl, String name, Duration timeout) throws IOException {
+        return enrol(admin, coreUrl, name, java.util.Map.of(), timeout);
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -50,6 +50,8 @@ import jakarta.mail.internet.MimeMessage;
  * {@value #METRICS_INTERVAL} s collection interval (10 s by default) and evaluate the rules every
  * {@value #EVALUATION_INTERVAL} s (5 s by default); "nothing else is sent" is watched for {@value #QUIET_SECONDS} s,
  * four collection intervals and eight evaluations.
+ * Keeps its cores of its own (not the shared {@link Fleet}): it restarts the first core and runs a second one beside
+ * it on the same database.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -104,15 +106,8 @@ class AlertsE2EIT {
         shortIntervals(second);
         second.start();
         secondAdmin = second.admin();
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "alerts-e2e"))
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
-        agent = new AgentProcess(work);
-        agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
-        agent.start(core.url(), "alerts-e2e", token);
-        agentId = agent.awaitOnline(admin, "alerts-e2e", Duration.ofSeconds(60));
+        agent = new AgentProcess(work).proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
+        agentId = agent.enrol(admin, core.url(), "alerts-e2e", Duration.ofSeconds(60));
     }
 
     private static void shortIntervals(CoreProcess c) throws IOException {

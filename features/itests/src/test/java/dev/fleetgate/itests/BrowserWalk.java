@@ -23,6 +23,17 @@ final class BrowserWalk {
     private BrowserWalk() {}
 
     static JsonNode run(String script, CoreProcess core, Map<String, String> extraEnv) throws Exception {
+        return run(script, core, "admin", CoreProcess.ADMIN_PASSWORD, extraEnv);
+    }
+
+    /** The folder the walks write their screenshots to. */
+    static Path screenshots() throws IOException {
+        return Files.createDirectories(Path.of("target/e2e/screenshots").toAbsolutePath());
+    }
+
+    /** {@link #run(String, CoreProcess, Map)} signed in as {@code user}; {@code extraEnv} may override any variable. */
+    static JsonNode run(String script, CoreProcess core, String user, String password, Map<String, String> extraEnv)
+            throws Exception {
         Path web = Path.of(System.getProperty("fleetgate.root", "../.."))
                 .toAbsolutePath()
                 .normalize()
@@ -33,16 +44,16 @@ final class BrowserWalk {
         assertTrue(
                 Files.isExecutable(Path.of("/usr/bin/chromium")),
                 "/usr/bin/chromium is missing (apt-get install chromium)");
-        Path shots = Files.createDirectories(Path.of("target/e2e/screenshots").toAbsolutePath());
+        Path shots = screenshots();
         ProcessBuilder pb =
                 new ProcessBuilder("node", script).directory(web.toFile()).redirectErrorStream(true);
         Map<String, String> env = new HashMap<>(Map.of(
                 "FLEETGATE_URL",
                 core.url(),
                 "FLEETGATE_USER",
-                "admin",
+                user,
                 "FLEETGATE_PASSWORD",
-                CoreProcess.ADMIN_PASSWORD,
+                password,
                 "E2E_SCREENSHOTS",
                 shots.toString(),
                 "E2E_TIMEOUT_MS",

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -75,28 +73,9 @@ class CertificatesE2EIT {
         admin = fleet.admin();
         agentId = fleet.agentId();
         pebble = new Pebble(21420, HTTP, Map.of());
-        fleet.configure(
-                CERTIFICATES_PID,
-                Map.of(
-                        "directoryUrl",
-                        pebble.directoryUrl(),
-                        "caFile",
-                        pebble.caFile().toString(),
-                        "tickSeconds",
-                        "1",
-                        "retryInitialSeconds",
-                        "5"));
-        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", UPSTREAM), 64);
-        upstream.setExecutor(Executors.newFixedThreadPool(2));
-        upstream.createContext("/", ex -> {
-            byte[] body =
-                    ("hello " + ex.getRequestHeaders().getFirst("X-Forwarded-Proto")).getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        upstream.start();
+        fleet.configure(CERTIFICATES_PID, TlsProbe.orderingFrom(pebble));
+        upstream = Services.upstream(
+                UPSTREAM, 64, 2, ex -> "hello " + ex.getRequestHeaders().getFirst("X-Forwarded-Proto"));
         trustPebble = TlsProbe.trusting(pebble.issuingRoot());
     }
 
@@ -129,12 +108,17 @@ class CertificatesE2EIT {
         // the configuration written by start() reaches the running module through FileInstall and Config Admin
         JsonNode account =
                 Processes.awaitValue("the certificates module configured for Pebble", Duration.ofSeconds(60), () -> {
-                    JsonNode a = admin.put(
-                                    "/api/v1/certificates/account",
-                                    Map.of("email", "admin@certs.e2e.test", "termsAgreed", true))
-                            .expect(200)
-                            .body();
-                    return pebble.directoryUrl().equals(a.get("directoryUrl").asText()) ? a : null;
+                    // the module's REST resources answer 404 while Config Admin restarts it with the new settings
+                    Api.Response a = admin.put(
+                            "/api/v1/certificates/account",
+                            Map.of("email", "admin@certs.e2e.test", "termsAgreed", true));
+                    return a.status() == 200
+                                    && pebble.directoryUrl()
+                                            .equals(a.body()
+                                                    .path("directoryUrl")
+                                                    .asText())
+                            ? a.body()
+                            : null;
                 });
         assertEquals(pebble.directoryUrl(), account.get("directoryUrl").asText());
         assertTrue(account.get("termsAgreed").asBoolean());
@@ -292,15 +276,7 @@ class CertificatesE2EIT {
     }
 
     private ObjectNode service(String name, String host) {
-        ObjectNode s = Api.JSON.createObjectNode().put("name", "certs-" + name);
-        s.putArray("domains").add(host);
-        s.putArray("agentIds").add(agentId);
-        s.putObject("upstream")
-                .putArray("targets")
-                .addObject()
-                .put("host", "127.0.0.1")
-                .put("port", UPSTREAM);
-        return s;
+        return Services.unchecked("certs-" + name, List.of(host), List.of(agentId), UPSTREAM);
     }
 
     /** @return the leaf the agent serves for {@code host} (SNI) when Pebble's root validates its chain, else null */

@@ -3,16 +3,12 @@ package dev.fleetgate.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 import javax.net.ssl.TrustManagerFactory;
 
@@ -66,56 +62,27 @@ class CertificatesTwoAgentsE2EIT {
         pebble = new Pebble(22460, HTTP, Map.of("PEBBLE_AUTHZREUSE", "0"));
         db = TestDatabase.create();
         core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
-        Files.writeString(
-                core.home().resolve("etc/dev.fleetgate.certificates.cfg"),
-                "directoryUrl = " + pebble.directoryUrl() + "\ncaFile = " + pebble.caFile() + "\ntickSeconds = 1\n"
-                        + "retryInitialSeconds = 5\n");
+        core.configure("dev.fleetgate.certificates", TlsProbe.orderingFrom(pebble));
         core.start();
         admin = core.admin();
-        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", UPSTREAM), 64);
-        upstream.setExecutor(Executors.newFixedThreadPool(2));
-        upstream.createContext("/", ex -> {
-            byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        upstream.start();
+        upstream = Services.upstream(UPSTREAM, 64, 2, ex -> "hello");
         agentA = new AgentProcess(Files.createDirectories(work.resolve("a"))).proxyPorts(A, HTTP, HTTPS, 22432);
         agentB = new AgentProcess(Files.createDirectories(work.resolve("b"))).proxyPorts(B, HTTP, HTTPS, 22433);
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (AgentProcess a : new AgentProcess[] {agentA, agentB}) {
-            if (a != null) {
-                a.close();
-                a.stopNginx();
-            }
-        }
+        Processes.stopAgentsAndCore(java.util.Arrays.asList(agentA, agentB), core, db);
         if (upstream != null) {
             upstream.stop(0);
-        }
-        if (core != null) {
-            core.close();
         }
         if (pebble != null) {
             pebble.close();
         }
-        if (db != null) {
-            db.close();
-        }
     }
 
     private String enrol(AgentProcess agent, String name) throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", name))
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
-        agent.start(core.url(), name, token);
-        return agent.awaitOnline(admin, name, WAIT);
+        return agent.enrol(admin, core.url(), name, WAIT);
     }
 
     @Test
@@ -127,41 +94,24 @@ class CertificatesTwoAgentsE2EIT {
         pebble.resolve(NAME_A, A);
         pebble.resolve(NAME_B, B);
 
-        ObjectNode body = Api.JSON.createObjectNode().put("name", "two");
-        body.putArray("domains").add(NAME_A).add(NAME_B);
-        body.putArray("agentIds").add(a).add(b);
-        body.putObject("upstream")
-                .putArray("targets")
-                .addObject()
-                .put("host", "127.0.0.1")
-                .put("port", UPSTREAM);
-        body.putObject("tls").put("mode", "auto").put("redirectHttp", true);
+        ObjectNode body = Services.tlsAuto("two", List.of(NAME_A, NAME_B), List.of(a, b), UPSTREAM);
         long t0 = System.nanoTime();
         String serviceId = admin.post("/api/v1/services", body)
                 .expect(201)
                 .body()
                 .get("id")
                 .asText();
-        Processes.await("the service's certificate", WAIT, () -> !admin.get("/api/v1/services/" + serviceId + "/tls")
-                .body()
-                .path("certificateId")
-                .isNull());
-        String certId = admin.get("/api/v1/services/" + serviceId + "/tls")
-                .expect(200)
-                .body()
-                .get("certificateId")
-                .asText();
+        String certId = TlsProbe.awaitCertificate(admin, serviceId, WAIT);
         TrustManagerFactory trust = TlsProbe.trusting(pebble.issuingRoot());
-        Processes.await("both agents serve the issued certificate for both names", WAIT, () -> {
-            JsonNode c = admin.get("/api/v1/certificates/" + certId).body();
-            if ("FAILED".equals(c.path("state").asText())) {
-                throw new AssertionError("the order failed: " + c);
-            }
-            return TlsProbe.leaf(trust, A, HTTPS, NAME_A) != null
-                    && TlsProbe.leaf(trust, B, HTTPS, NAME_B) != null
-                    && TlsProbe.leaf(trust, A, HTTPS, NAME_B) != null
-                    && TlsProbe.leaf(trust, B, HTTPS, NAME_A) != null;
-        });
+        TlsProbe.awaitServed(
+                admin,
+                certId,
+                "both agents serve the issued certificate for both names",
+                WAIT,
+                () -> TlsProbe.leaf(trust, A, HTTPS, NAME_A) != null
+                        && TlsProbe.leaf(trust, B, HTTPS, NAME_B) != null
+                        && TlsProbe.leaf(trust, A, HTTPS, NAME_B) != null
+                        && TlsProbe.leaf(trust, B, HTTPS, NAME_A) != null);
         System.out.println("[certificates-two-agents-e2e] tls auto on two agents -> served by both: "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms");
         X509Certificate first = TlsProbe.leaf(trust, A, HTTPS, NAME_A);
@@ -179,11 +129,7 @@ class CertificatesTwoAgentsE2EIT {
         pebble.resolve(NAME_A, B);
         pebble.resolve(NAME_B, A);
         admin.post("/api/v1/certificates/" + certId + "/renew", Map.of()).expect(202);
-        Processes.await("the renewed certificate served by both agents", WAIT, () -> {
-            JsonNode c = admin.get("/api/v1/certificates/" + certId).body();
-            if ("FAILED".equals(c.path("state").asText())) {
-                throw new AssertionError("the renewal failed: " + c);
-            }
+        TlsProbe.awaitServed(admin, certId, "the renewed certificate served by both agents", WAIT, () -> {
             X509Certificate onA = TlsProbe.leaf(trust, A, HTTPS, NAME_B);
             X509Certificate onB = TlsProbe.leaf(trust, B, HTTPS, NAME_A);
             return onA != null

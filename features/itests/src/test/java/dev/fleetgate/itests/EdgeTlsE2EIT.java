@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 
@@ -71,60 +68,31 @@ class EdgeTlsE2EIT {
         pebble = new Pebble(22744, HTTP, Map.of());
         db = TestDatabase.create();
         core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
-        Files.writeString(
-                core.home().resolve("etc/dev.fleetgate.certificates.cfg"),
-                "directoryUrl = " + pebble.directoryUrl() + "\ncaFile = " + pebble.caFile() + "\ntickSeconds = 1\n"
-                        + "retryInitialSeconds = 5\n");
+        core.configure("dev.fleetgate.certificates", TlsProbe.orderingFrom(pebble));
         Files.writeString(
                 core.home().resolve("etc/dev.fleetgate.proxy.cfg"),
                 "edgeTargetPort = " + HTTP + "\nreservedTargetPorts = 18081,8101,8080,8443,5432,2375,2376\n");
         core.start();
         admin = core.admin();
-        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", UPSTREAM), 16);
-        upstream.setExecutor(Executors.newSingleThreadExecutor());
-        upstream.createContext("/", ex -> {
-            byte[] body = ("hello via " + ex.getRequestHeaders().getFirst("X-Forwarded-Proto"))
-                    .getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        upstream.start();
+        upstream = Services.upstream(
+                UPSTREAM, 16, 1, ex -> "hello via " + ex.getRequestHeaders().getFirst("X-Forwarded-Proto"));
         edge = new AgentProcess(Files.createDirectories(work.resolve("edge"))).proxyPorts(EDGE, HTTP, HTTPS, 22736);
         host = new AgentProcess(Files.createDirectories(work.resolve("host"))).proxyPorts(HOST, HTTP, HTTPS, 22737);
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (AgentProcess a : new AgentProcess[] {edge, host}) {
-            if (a != null) {
-                a.close();
-                a.stopNginx();
-            }
-        }
+        Processes.stopAgentsAndCore(java.util.Arrays.asList(edge, host), core, db);
         if (upstream != null) {
             upstream.stop(0);
-        }
-        if (core != null) {
-            core.close();
         }
         if (pebble != null) {
             pebble.close();
         }
-        if (db != null) {
-            db.close();
-        }
     }
 
     private String enrol(AgentProcess agent, String name, Map<String, String> env) throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", name))
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
-        agent.start(core.url(), name, token, env);
-        return agent.awaitOnline(admin, name, WAIT);
+        return agent.enrol(admin, core.url(), name, env, WAIT);
     }
 
     @Test
@@ -138,38 +106,21 @@ class EdgeTlsE2EIT {
                 .expect(200);
         pebble.resolve(NAME, EDGE); // Pebble reaches the edge for the name: the edge answers the token
 
-        ObjectNode body = Api.JSON.createObjectNode().put("name", "edge-shop");
-        body.putArray("domains").add(NAME);
-        body.putArray("agentIds").add(hostId);
-        body.putObject("upstream")
-                .putArray("targets")
-                .addObject()
-                .put("host", "127.0.0.1")
-                .put("port", UPSTREAM);
-        body.putObject("tls").put("mode", "auto").put("redirectHttp", true);
+        ObjectNode body = Services.tlsAuto("edge-shop", List.of(NAME), List.of(hostId), UPSTREAM);
         long t0 = System.nanoTime();
         String serviceId = admin.post("/api/v1/services", body)
                 .expect(201)
                 .body()
                 .get("id")
                 .asText();
-        Processes.await("the service's certificate", WAIT, () -> !admin.get("/api/v1/services/" + serviceId + "/tls")
-                .body()
-                .path("certificateId")
-                .isNull());
-        String certId = admin.get("/api/v1/services/" + serviceId + "/tls")
-                .expect(200)
-                .body()
-                .get("certificateId")
-                .asText();
+        String certId = TlsProbe.awaitCertificate(admin, serviceId, WAIT);
         TrustManagerFactory trust = TlsProbe.trusting(pebble.issuingRoot());
-        Processes.await("the edge serves the issued certificate", WAIT, () -> {
-            JsonNode c = admin.get("/api/v1/certificates/" + certId).body();
-            if ("FAILED".equals(c.path("state").asText())) {
-                throw new AssertionError("the order failed: " + c);
-            }
-            return TlsProbe.leaf(trust, EDGE, HTTPS, NAME) != null;
-        });
+        TlsProbe.awaitServed(
+                admin,
+                certId,
+                "the edge serves the issued certificate",
+                WAIT,
+                () -> TlsProbe.leaf(trust, EDGE, HTTPS, NAME) != null);
         System.out.println("[edge-tls-e2e] tls auto on a host agent -> served by the edge: "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms");
         assertTrue(pebble.log().contains(NAME), "Pebble validated the name (through the edge)");

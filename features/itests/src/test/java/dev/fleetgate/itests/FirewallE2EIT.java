@@ -104,13 +104,7 @@ class FirewallE2EIT {
     @Test
     @Order(1)
     void serviceIsServedAndTheFirewallIsUp() throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "fw-e2e"))
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
-        agent.start(core.url(), "fw-e2e", token);
-        agentId = agent.awaitOnline(admin, "fw-e2e", Duration.ofSeconds(60));
+        agentId = agent.enrol(admin, core.url(), "fw-e2e", Duration.ofSeconds(60));
         ObjectNode s = Api.JSON.createObjectNode().put("name", "shop");
         s.putArray("domains").add(SHOP);
         s.putArray("agentIds").add(agentId);

@@ -97,13 +97,7 @@ class FirewallFleetE2EIT {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < agents.size(); i++) {
             String name = "fw-fleet-" + i;
-            String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", name))
-                    .expect(201)
-                    .body()
-                    .get("token")
-                    .asText();
-            agents.get(i).start(core.url(), name, token);
-            ids.add(agents.get(i).awaitOnline(admin, name, WAIT));
+            ids.add(agents.get(i).enrol(admin, core.url(), name, WAIT));
         }
         for (int i = 0; i < ids.size(); i++) {
             service("own-" + i, "own" + i + ".fleet.test", List.of(ids.get(i)));

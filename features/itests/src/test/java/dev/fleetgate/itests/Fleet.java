@@ -15,8 +15,9 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * end-to-end class that declares {@code @ExtendWith(SharedFleet.class)} and takes a {@code Fleet} parameter
  * (constructor, {@code @BeforeAll} or test method). Classes share the processes, not their data: each creates
  * its own services, domains and monitors, named with {@link #unique(String)} or its own prefix, and deletes
- * what would disturb the next class. A class that restarts a core or an agent, changes the agent's
- * environment or counts what exists keeps its own processes (see CONTRIBUTING).
+ * what would disturb the next class. A class that needs an agent of its own starts it beside this core and removes it
+ * afterwards ({@link DockerAgent}); a class that restarts or stops the core, or counts what exists, keeps its own
+ * processes (see CONTRIBUTING).
  * Ports 22300–22312: core 22300–22304 (http, ssh, rmi registry, rmi server, https), the agent's nginx
  * 22310 (http), 22311 (https), 22312 (admin).
  * The agent collects metrics every {@value #METRICS_INTERVAL} s.
@@ -29,6 +30,8 @@ public final class Fleet implements AutoCloseable {
     public static final String AGENT = "shared-e2e";
     /** The agent's metrics collection interval (seconds), sent by the core's metrics section. */
     public static final int METRICS_INTERVAL = 2;
+    /** The core's {@code syncIntervalSeconds}: the longest an agent's sync is held open. */
+    public static final int SYNC_INTERVAL = 5;
 
     private final Path work;
     private final AtomicInteger names = new AtomicInteger();
@@ -51,21 +54,15 @@ public final class Fleet implements AutoCloseable {
         try {
             long t0 = System.nanoTime();
             fleet.db = TestDatabase.create();
-            fleet.core = CoreProcess.install(work, CORE_PORTS, fleet.db, Map.of("syncIntervalSeconds", "5"));
+            fleet.core = CoreProcess.install(
+                    work, CORE_PORTS, fleet.db, Map.of("syncIntervalSeconds", String.valueOf(SYNC_INTERVAL)));
             // the agent collects every 2 s (10 s by default): charts and series fill within seconds
             fleet.core.configure("dev.fleetgate.metrics", Map.of("intervalSeconds", String.valueOf(METRICS_INTERVAL)));
             fleet.core.start();
             // generous: the first start of a core on a loaded 2-core machine mounts its modules slowly
             fleet.admin = fleet.core.admin(Duration.ofSeconds(180));
-            String token = fleet.admin
-                    .post("/api/v1/agents/enrollment-tokens", Map.of("name", AGENT))
-                    .expect(201)
-                    .body()
-                    .get("token")
-                    .asText();
             fleet.agent = new AgentProcess(work).proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
-            fleet.agent.start(fleet.core.url(), AGENT, token);
-            fleet.agentId = fleet.agent.awaitOnline(fleet.admin, AGENT, Duration.ofSeconds(90));
+            fleet.agentId = fleet.agent.enrol(fleet.admin, fleet.core.url(), AGENT, Duration.ofSeconds(90));
             System.out.println("[fleet] shared core and agent up in "
                     + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms under " + work);
             return fleet;

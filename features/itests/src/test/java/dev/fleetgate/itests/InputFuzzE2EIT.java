@@ -51,6 +51,9 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * (wrong types, huge numbers, long and hostile strings, deep nesting, sealed-value look-alikes). Every answer must be
  * below 500 and arrive (30 s client timeout). Also: secret header values of a monitor are write-only, and a user's
  * task cannot carry a sealed value for the sync to open.
+ * Keeps a core of its own (not the shared {@link Fleet}): as an admin its odd inputs reach every operation, deletes,
+ * settings, users and tokens included, and valid odd bodies create what they may; it would not leave a shared core
+ * as it found it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

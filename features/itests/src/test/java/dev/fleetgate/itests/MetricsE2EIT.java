@@ -35,7 +35,8 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * {@code /api/v1/metrics/query}; while the core is down for six collection intervals the agent buffers and
  * then delivers every sample. The core sends the agent a {@value #INTERVAL_SECONDS} s collection interval (the
  * configuration's minimum; 10 s by default). Needs PostgreSQL and the Docker engine (fails without them).
- * Ports 20150–20179.
+ * Ports 20150–20179. Keeps a core of its own (not the shared {@link Fleet}): it stops the core for an outage and
+ * starts it again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -110,15 +111,8 @@ class MetricsE2EIT {
         core.configure("dev.fleetgate.metrics", Map.of("intervalSeconds", String.valueOf(INTERVAL_SECONDS)));
         core.start();
         admin = core.admin();
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "metrics-e2e"))
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
-        agent = new AgentProcess(work);
-        agent.proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
-        agent.start(core.url(), "metrics-e2e", token);
-        agentId = agent.awaitOnline(admin, "metrics-e2e", Duration.ofSeconds(60));
+        agent = new AgentProcess(work).proxyPorts(PROXY_HTTP, PROXY_HTTPS, PROXY_ADMIN);
+        agentId = agent.enrol(admin, core.url(), "metrics-e2e", Duration.ofSeconds(60));
     }
 
     private final List<HttpServer> servers = new ArrayList<>();

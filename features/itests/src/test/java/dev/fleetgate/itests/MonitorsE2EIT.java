@@ -33,6 +33,9 @@ import com.sun.net.httpserver.HttpServer;
 @ExtendWith(SharedFleet.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MonitorsE2EIT {
+    /** The monitors' check interval (seconds): the smallest the monitors table allows. */
+    private static final int INTERVAL = 10;
+
     private Fleet fleet;
     private HttpServer target;
     private final AtomicInteger status = new AtomicInteger(200);
@@ -94,27 +97,8 @@ class MonitorsE2EIT {
         assertEquals(3, invalid.get("errors").size(), invalid.toString());
 
         String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/health";
-        String id = admin.post(
-                        "/api/v1/monitors",
-                        Map.of(
-                                "name",
-                                "e2e target",
-                                "type",
-                                "http",
-                                "target",
-                                url,
-                                "intervalSeconds",
-                                10,
-                                "agentIds",
-                                List.of(agentId),
-                                "confirmations",
-                                2,
-                                "expect",
-                                Map.of("statuses", List.of(200))))
-                .expect(201)
-                .body()
-                .get("id")
-                .asText();
+        String id = monitor(
+                "e2e target", "http", "target", url, "confirmations", 2, "expect", Map.of("statuses", List.of(200)));
         awaitState(admin, id, "UP", Duration.ofSeconds(60));
 
         status.set(500);
@@ -165,9 +149,10 @@ class MonitorsE2EIT {
             awaitState(admin, id, "UP", Duration.ofSeconds(60));
         }
         java.util.Collections.sort(detections);
-        System.out.println("[monitors-e2e] failure -> DOWN at a 10 s interval, 2 confirmations, " + detections.size()
-                + " trials (ms): " + detections + " p50 " + detections.get(detections.size() / 2) + " p95 "
-                + detections.get((int) Math.ceil(0.95 * detections.size()) - 1));
+        System.out.println(
+                "[monitors-e2e] failure -> DOWN at a " + INTERVAL + " s interval, 2 confirmations, " + detections.size()
+                        + " trials (ms): " + detections + " p50 " + detections.get(detections.size() / 2) + " p95 "
+                        + detections.get((int) Math.ceil(0.95 * detections.size()) - 1));
         JsonNode results = admin.get("/api/v1/monitors/" + id + "/results?limit=1000")
                 .expect(200)
                 .body();
@@ -186,27 +171,8 @@ class MonitorsE2EIT {
     @Test
     void theMonitorsScreensWorkInChromium() throws Exception {
         Api admin = fleet.admin();
-        String agentId = fleet.agentId();
         String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/web-check";
-        String id = admin.post(
-                        "/api/v1/monitors",
-                        Map.of(
-                                "name",
-                                "e2e web check",
-                                "type",
-                                "http",
-                                "target",
-                                url,
-                                "intervalSeconds",
-                                10,
-                                "agentIds",
-                                List.of(agentId),
-                                "expect",
-                                Map.of("statuses", List.of(200, 500))))
-                .expect(201)
-                .body()
-                .get("id")
-                .asText();
+        String id = monitor("e2e web check", "http", "target", url, "expect", Map.of("statuses", List.of(200, 500)));
         Processes.await(
                 "two results",
                 Duration.ofSeconds(60),
@@ -215,43 +181,14 @@ class MonitorsE2EIT {
                                 .body()
                                 .size()
                         >= 2);
-        webCheck(admin, "e2e web check");
+        webCheck("e2e web check");
         admin.delete("/api/v1/monitors/" + id).expect(204);
     }
 
     /** The monitors screens in headless Chromium (web/e2e/monitors.mjs) on a monitor with results. */
-    private void webCheck(Api admin, String monitorName) throws Exception {
-        Path web = Path.of(System.getProperty("fleetgate.root", "../.."))
-                .toAbsolutePath()
-                .normalize()
-                .resolve("web");
-        assertTrue(
-                Files.isDirectory(web.resolve("node_modules/playwright-core")),
-                "web/node_modules is missing: build the web module first (mvn install -pl web runs npm ci)");
-        Path shots = Path.of("target/e2e/screenshots").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("node", "e2e/monitors.mjs")
-                .directory(web.toFile())
-                .redirectErrorStream(true);
-        pb.environment()
-                .putAll(Map.of(
-                        "FLEETGATE_URL",
-                        fleet.core().url(),
-                        "FLEETGATE_USER",
-                        "admin",
-                        "FLEETGATE_PASSWORD",
-                        CoreProcess.ADMIN_PASSWORD,
-                        "E2E_MONITOR",
-                        monitorName,
-                        "E2E_SCREENSHOTS",
-                        shots.toString(),
-                        "E2E_TIMEOUT_MS",
-                        "30000"));
-        Process node = pb.start();
-        String out = new String(node.getInputStream().readAllBytes());
-        out.lines().forEach(l -> System.out.println("[monitors-web] " + l));
-        assertTrue(node.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "the browser script did not finish");
-        assertEquals(0, node.exitValue(), "browser check failed (screenshots in " + shots + "):\n" + out);
-        assertTrue(out.contains("E2E-RESULT {\"ok\":true"), out);
+    private void webCheck(String monitorName) throws Exception {
+        BrowserWalk.run(
+                "e2e/monitors.mjs", fleet.core(), Map.of("E2E_MONITOR", monitorName, "E2E_TIMEOUT_MS", "30000"));
     }
 
     @Test
@@ -259,25 +196,13 @@ class MonitorsE2EIT {
         Api admin = fleet.admin();
         String agentId = fleet.agentId();
         String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/secret-header";
-        String id = admin.post(
-                        "/api/v1/monitors",
-                        Map.of(
-                                "name",
-                                "e2e secret header",
-                                "type",
-                                "http",
-                                "target",
-                                url,
-                                "intervalSeconds",
-                                10,
-                                "agentIds",
-                                List.of(agentId),
-                                "headers",
-                                Map.of("Authorization", "Bearer e2e-header-secret")))
-                .expect(201)
-                .body()
-                .get("id")
-                .asText();
+        String id = monitor(
+                "e2e secret header",
+                "http",
+                "target",
+                url,
+                "headers",
+                Map.of("Authorization", "Bearer e2e-header-secret"));
         // stored and queued sealed, opened by the sync for the agent: the target gets the plain value
         Processes.await(
                 "the probe with the header",
@@ -295,80 +220,39 @@ class MonitorsE2EIT {
     @Test
     void dnsAndJsonMonitorsRunOnTheAgentAndJsonFieldsMeetTheSeedRules() throws Exception {
         Api admin = fleet.admin();
-        String agentId = fleet.agentId();
         bind9 = Files.createTempDirectory("fleetgate-bind9-monitors");
         run("../../scripts/bind9-test.sh", "start", bind9.toString(), "21302", "example.test");
 
-        String dns = admin.post(
-                        "/api/v1/monitors",
-                        Map.of(
-                                "name",
-                                "e2e dns",
-                                "type",
-                                "dns",
-                                "target",
-                                "ns.example.test",
-                                "recordType",
-                                "A",
-                                "resolver",
-                                "127.0.0.1:21302",
-                                "intervalSeconds",
-                                10,
-                                "agentIds",
-                                List.of(agentId),
-                                "expect",
-                                Map.of("values", List.of("127.0.0.1"))))
-                .expect(201)
-                .body()
-                .get("id")
-                .asText();
+        String dns = monitor(
+                "e2e dns",
+                "dns",
+                "target",
+                "ns.example.test",
+                "recordType",
+                "A",
+                "resolver",
+                "127.0.0.1:21302",
+                "expect",
+                Map.of("values", List.of("127.0.0.1")));
         JsonNode up = awaitState(admin, dns, "UP", Duration.ofSeconds(60));
         assertEquals("[\"127.0.0.1\"]", up.get("agents").get(0).get("values").toString(), up.toString());
-        String wrong = admin.post(
-                        "/api/v1/monitors",
-                        Map.of(
-                                "name",
-                                "e2e dns wrong",
-                                "type",
-                                "dns",
-                                "target",
-                                "ns.example.test",
-                                "resolver",
-                                "127.0.0.1:21302",
-                                "intervalSeconds",
-                                10,
-                                "confirmations",
-                                1,
-                                "agentIds",
-                                List.of(agentId),
-                                "expect",
-                                Map.of("values", List.of("127.0.0.9"))))
-                .expect(201)
-                .body()
-                .get("id")
-                .asText();
+        String wrong = monitor(
+                "e2e dns wrong",
+                "dns",
+                "target",
+                "ns.example.test",
+                "resolver",
+                "127.0.0.1:21302",
+                "confirmations",
+                1,
+                "expect",
+                Map.of("values", List.of("127.0.0.9")));
         JsonNode down = awaitState(admin, wrong, "DOWN", Duration.ofSeconds(60));
         assertEquals("content", down.get("agents").get(0).get("errorKind").asText(), down.toString());
 
         String cpuRule = "6f1c0a3e-8a55-4b1e-9d43-0c5b7e0a0001"; // seed rule "CPU above 85%"
         String url = "http://127.0.0.1:" + target.getAddress().getPort() + "/resource";
-        String json = admin.post(
-                        "/api/v1/monitors",
-                        Map.of(
-                                "name",
-                                "e2e-resource",
-                                "type",
-                                "json",
-                                "target",
-                                url,
-                                "intervalSeconds",
-                                10,
-                                "agentIds",
-                                List.of(agentId)))
-                .expect(201)
-                .body()
-                .get("id")
-                .asText();
+        String json = monitor("e2e-resource", "json", "target", url);
         JsonNode polled = awaitState(admin, json, "UP", Duration.ofSeconds(60));
         assertEquals(91, polled.get("agents").get(0).get("fields").get("cpu").asInt(), polled.toString());
         Processes.await("the uptime field stored as a metric", Duration.ofSeconds(30), () -> {
@@ -438,25 +322,7 @@ class MonitorsE2EIT {
                 "the proxy answers 5xx for " + domain,
                 Duration.ofSeconds(90),
                 () -> proxyStatus(Fleet.PROXY_HTTP, domain) >= 500);
-        String id = admin.post(
-                        "/api/v1/monitors",
-                        Map.of(
-                                "name",
-                                "e2e attached",
-                                "type",
-                                "http",
-                                "serviceId",
-                                serviceId,
-                                "intervalSeconds",
-                                10,
-                                "agentIds",
-                                List.of(agentId),
-                                "confirmations",
-                                1))
-                .expect(201)
-                .body()
-                .get("id")
-                .asText();
+        String id = monitor("e2e attached", "http", "serviceId", serviceId, "confirmations", 1);
         awaitState(admin, id, "DOWN", Duration.ofSeconds(60)); // the domain does not resolve: a dns failure
         String ruleId = builtInRule(admin, "monitor.down");
         JsonNode[] incident = new JsonNode[1];
@@ -496,6 +362,27 @@ class MonitorsE2EIT {
         if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
         }
+    }
+
+    /**
+     * Creates a monitor checked every {@value #INTERVAL} s by the fleet's agent: name, type, then further fields of
+     * the body as name/value pairs; returns its id.
+     */
+    private String monitor(String name, String type, Object... fields) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("name", name);
+        body.put("type", type);
+        body.put("intervalSeconds", INTERVAL);
+        body.put("agentIds", List.of(fleet.agentId()));
+        for (int i = 0; i < fields.length; i += 2) {
+            body.put((String) fields[i], fields[i + 1]);
+        }
+        return fleet.admin()
+                .post("/api/v1/monitors", body)
+                .expect(201)
+                .body()
+                .get("id")
+                .asText();
     }
 
     private static JsonNode awaitState(Api admin, String id, String state, Duration timeout) {

@@ -4,27 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.fleetgate.certificates.testing.OcspResponder;
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 /**
  * OCSP stapling end to end: a test CA whose leaf names OpenSSL's real OCSP responder ({@link OcspResponder}); the
@@ -32,80 +29,80 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * the response, the agent's nginx staples it in the Lua certificate phase, and {@code openssl s_client -status} sees
  * "good". Revoked in index.txt, the next refresh makes the staple "revoked" and fires {@code certificate.revoked};
  * the responder stopped, fetching fails, {@code certificate.ocsp.failed} fires after three attempts while the last
- * verified response is still stapled. A leaf without a responder has nothing stapled. Ports: core 22700–22704, nginx
- * 22710 (http) / 22711 (https) / 22712 (admin), upstream 22715, OCSP responder 22720.
+ * verified response is still stapled. A leaf without a responder has nothing stapled.
+ * Runs on the shared {@link Fleet} (its agent's nginx serves and staples), whose certificates configuration it sets to
+ * refresh every 2 s for the class (restored after); it removes its services, certificates and rules. Ports: upstream
+ * 22715, OCSP responder 22720, nothing on 22721 (the ACME directory it configures, never used).
  */
+@ExtendWith(SharedFleet.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OcspStaplingE2EIT {
-    private static final int CORE = 22700;
-    private static final int HTTP = 22710;
-    private static final int HTTPS = 22711;
+    private static final String CERTIFICATES_PID = "dev.fleetgate.certificates";
+    private static final int HTTPS = Fleet.PROXY_HTTPS;
     private static final int UPSTREAM = 22715;
     private static final int RESPONDER = 22720;
+    private static final int NO_DIRECTORY = 22721; // nothing listens
     private static final String HOST = "ocsp.e2e.test";
     private static final String PLAIN_HOST = "no-ocsp.e2e.test";
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private TestDatabase db;
+    private Fleet fleet;
     private OcspResponder ca;
-    private CoreProcess core;
-    private AgentProcess agent;
     private HttpServer upstream;
     private Api admin;
     private String agentId;
+    private final List<String> services = new ArrayList<>();
+    private final List<String> certificates = new ArrayList<>();
+    private final List<String> rules = new ArrayList<>();
 
     @BeforeAll
-    void start() throws Exception {
-        assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
-        Path work = Files.createDirectories(
-                Path.of("target/e2e").toAbsolutePath().resolve("ocsp-" + System.currentTimeMillis()));
+    void start(Fleet fleet) throws Exception {
+        this.fleet = fleet;
+        admin = fleet.admin();
+        agentId = fleet.agentId();
         ca = new OcspResponder(RESPONDER, 5);
-        db = TestDatabase.create();
-        core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "5"));
-        // refresh every 2 s (a real deployment: half the validity, at most 12 h); retries from 1 s
-        Files.writeString(
-                core.home().resolve("etc/dev.fleetgate.certificates.cfg"),
-                "tickSeconds = 1\nretryInitialSeconds = 1\nocspRefreshMaxSeconds = 2\n");
-        core.start();
-        admin = core.admin();
-        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", UPSTREAM), 16);
-        upstream.setExecutor(Executors.newSingleThreadExecutor());
-        upstream.createContext("/", ex -> {
-            byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
+        // refresh every 2 s (a real deployment: half the validity, at most 12 h); retries from 1 s. The ACME
+        // directory (never used: the certificates are uploaded) shows through the API when the settings are in effect:
+        // Config Admin restarts the module, whose REST resources answer 404 meanwhile.
+        String directory = "http://127.0.0.1:" + NO_DIRECTORY + "/no-acme-directory";
+        fleet.configure(
+                CERTIFICATES_PID,
+                Map.of(
+                        "directoryUrl",
+                        directory,
+                        "tickSeconds",
+                        "1",
+                        "retryInitialSeconds",
+                        "1",
+                        "ocspRefreshMaxSeconds",
+                        "2"));
+        Processes.await("the certificates module restarted with the class's settings", WAIT, () -> {
+            Api.Response account = admin.get("/api/v1/certificates/account");
+            return account.status() == 200
+                    && directory.equals(account.body().path("directoryUrl").asText());
         });
-        upstream.start();
-        agent = new AgentProcess(Files.createDirectories(work.resolve("agent")))
-                .proxyPorts("127.0.0.1", HTTP, HTTPS, 22712);
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "ocsp"))
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
-        agent.start(core.url(), "ocsp", token);
-        agentId = agent.awaitOnline(admin, "ocsp", WAIT);
+        upstream = Services.upstream(UPSTREAM, 16, 1, ex -> "hello");
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-            agent.stopNginx();
+        if (fleet != null) {
+            for (String id : services) {
+                admin.delete("/api/v1/services/" + id);
+            }
+            for (String id : certificates) {
+                admin.delete("/api/v1/certificates/" + id);
+            }
+            for (String id : rules) {
+                admin.delete("/api/v1/alerts/rules/" + id);
+            }
+            fleet.restore(CERTIFICATES_PID);
         }
         if (upstream != null) {
             upstream.stop(0);
         }
-        if (core != null) {
-            core.close();
-        }
         if (ca != null) {
             ca.close();
-        }
-        if (db != null) {
-            db.close();
         }
     }
 
@@ -208,36 +205,37 @@ class OcspStaplingE2EIT {
     }
 
     private String upload(OcspResponder.Issued issued) {
-        return admin.post(
+        String id = admin.post(
                         "/api/v1/certificates/upload",
                         Map.of("certificatePem", issued.chainPem(), "privateKeyPem", issued.keyPem()))
                 .expect(201)
                 .body()
                 .get("id")
                 .asText();
+        certificates.add(id);
+        return id;
     }
 
     private void service(String name, String host, String certId) {
-        ObjectNode body = Api.JSON.createObjectNode().put("name", name);
-        body.putArray("domains").add(host);
-        body.putArray("agentIds").add(agentId);
-        body.putObject("upstream")
-                .putArray("targets")
-                .addObject()
-                .put("host", "127.0.0.1")
-                .put("port", UPSTREAM);
+        ObjectNode body = Services.unchecked(name, List.of(host), List.of(agentId), UPSTREAM);
         body.putObject("tls").put("mode", "custom").put("certificateId", certId);
-        admin.post("/api/v1/services", body).expect(201);
+        services.add(admin.post("/api/v1/services", body)
+                .expect(201)
+                .body()
+                .get("id")
+                .asText());
     }
 
     private String eventRule(String kind) {
-        return admin.post(
+        String id = admin.post(
                         "/api/v1/alerts/rules",
                         Map.of("name", "OCSP e2e " + kind, "kind", "event", "eventKind", kind, "severity", "critical"))
                 .expect(201)
                 .body()
                 .get("id")
                 .asText();
+        rules.add(id);
+        return id;
     }
 
     /** What {@code openssl s_client -status} prints for a handshake with SNI {@code host} (OCSP part included). */

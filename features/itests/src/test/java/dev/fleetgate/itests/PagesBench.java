@@ -82,13 +82,7 @@ public final class PagesBench {
                 }
             });
             upstream.start();
-            String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "pages-bench"))
-                    .expect(201)
-                    .body()
-                    .get("token")
-                    .asText();
-            agent.start(core.url(), "pages-bench", token);
-            String agentId = agent.awaitOnline(admin, "pages-bench", Duration.ofSeconds(60));
+            String agentId = agent.enrol(admin, core.url(), "pages-bench", Duration.ofSeconds(60));
             String shopId = admin.post("/api/v1/services", service(agentId, "shop", SHOP, base + 15))
                     .expect(201)
                     .body()
@@ -297,21 +291,7 @@ public final class PagesBench {
     }
 
     private static ObjectNode service(String agentId, String name, String host, int port) {
-        ObjectNode s = Api.JSON.createObjectNode().put("name", name);
-        s.putArray("domains").add(host);
-        s.putArray("agentIds").add(agentId);
-        ObjectNode up = s.putObject("upstream");
-        up.putArray("targets")
-                .addObject()
-                .put("host", "127.0.0.1")
-                .put("port", port)
-                .put("weight", 1);
-        up.putObject("healthCheck")
-                .put("path", "/health")
-                .put("intervalSeconds", 1)
-                .put("fall", 1)
-                .put("rise", 1);
-        return s;
+        return Services.proxied(agentId, name, host, port);
     }
 
     private record Reply(int status, String body) {}

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,13 +117,13 @@ class PagesE2EIT {
     @Order(2)
     void noHealthyTargetGetsTheDefault503Page() throws Exception {
         Processes.await("down answers the default 503 page", Duration.ofSeconds(30), () -> {
-            Reply r = get(DOWN, "/");
+            ProxyClient.Reply r = get(DOWN, "/");
             return r.status() == 503 && r.body().contains("Service Unavailable");
         });
-        Reply r = get(DOWN, "/");
+        ProxyClient.Reply r = get(DOWN, "/");
         assertTrue(r.header("content-type").startsWith("text/html"), r.headers());
         assertTrue(r.body().startsWith("<!DOCTYPE html>") && r.body().contains(DOWN), r.body());
-        Reply json = get("127.0.0.1", DOWN, "/", "application/json");
+        ProxyClient.Reply json = get("127.0.0.1", DOWN, "/", "application/json");
         assertEquals(503, json.status());
         assertEquals("application/problem+json", json.header("content-type"), json.headers());
         JsonNode problem = Api.JSON.readTree(json.body());
@@ -162,7 +160,7 @@ class PagesE2EIT {
     @Test
     @Order(4)
     void anUpstreams404PassesThroughUnlessTheServiceOptsIn() {
-        Reply own = get(SHOP, "/missing");
+        ProxyClient.Reply own = get(SHOP, "/missing");
         assertEquals(404, own.status());
         assertEquals("{\"error\":\"own\"}", own.body());
         admin.put("/api/v1/services/" + shopId + "/pages/404", Map.of("html", "<p>gone {{status}}</p>"))
@@ -192,10 +190,10 @@ class PagesE2EIT {
                 "shop in maintenance",
                 Duration.ofSeconds(30),
                 () -> get(SHOP, "/").status() == 503);
-        Reply r = get(SHOP, "/");
+        ProxyClient.Reply r = get(SHOP, "/");
         assertEquals("120", r.header("retry-after"), r.headers());
         assertTrue(r.body().contains("Back at ten") && r.body().contains("under maintenance"), r.body());
-        Reply allowed = get("127.0.0.2", SHOP, "/");
+        ProxyClient.Reply allowed = get("127.0.0.2", SHOP, "/");
         assertEquals(200, allowed.status(), allowed.body());
         assertEquals("A", allowed.body(), "the allowlisted client reaches the service");
         assertEquals("", allowed.header("retry-after"));
@@ -238,7 +236,7 @@ class PagesE2EIT {
                 "the agent in maintenance",
                 Duration.ofSeconds(30),
                 () -> get(SHOP, "/").status() == 503);
-        Reply r = get(SHOP, "/");
+        ProxyClient.Reply r = get(SHOP, "/");
         assertEquals("60", r.header("retry-after"), r.headers());
         assertTrue(r.body().contains("Host upgrade"), r.body());
         assertTrue(get(DOWN, "/").body().contains("Host upgrade"), "every service of the agent");
@@ -252,13 +250,13 @@ class PagesE2EIT {
     @Test
     @Order(7)
     void unknownHostsGetTheFleet404AndPagesNameTheRequestId() {
-        Reply unknown = get("nobody.pages.test", "/");
+        ProxyClient.Reply unknown = get("nobody.pages.test", "/");
         assertEquals(404, unknown.status(), unknown.body());
         assertTrue(
                 unknown.header("content-type").startsWith("text/html")
                         && unknown.body().contains("Not Found"),
                 unknown.headers() + unknown.body());
-        Reply json = get("127.0.0.1", "nobody.pages.test", "/", "application/json");
+        ProxyClient.Reply json = get("127.0.0.1", "nobody.pages.test", "/", "application/json");
         assertEquals("application/problem+json", json.header("content-type"), json.headers());
         assertTrue(json.body().matches(".*\"requestId\":\"[0-9a-f]{32}\".*"), json.body());
         admin.put("/api/v1/services/" + downId + "/pages/503", Map.of("html", "<p>id {{requestId}}</p>"))
@@ -288,62 +286,19 @@ class PagesE2EIT {
     }
 
     private ObjectNode service(String name, String host, int port) {
-        ObjectNode s = Api.JSON.createObjectNode().put("name", name);
-        s.putArray("domains").add(host);
-        s.putArray("agentIds").add(agentId);
-        ObjectNode up = s.putObject("upstream");
-        up.putArray("targets")
-                .addObject()
-                .put("host", "127.0.0.1")
-                .put("port", port)
-                .put("weight", 1);
-        up.putObject("healthCheck")
-                .put("path", "/health")
-                .put("intervalSeconds", 1)
-                .put("fall", 1)
-                .put("rise", 1);
-        return s;
+        return Services.proxied(agentId, name, host, port);
     }
 
-    private record Reply(int status, String headers, String body) {
-        String header(String name) {
-            for (String line : headers.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
-                    return line.substring(colon + 1).trim();
-                }
-            }
-            return "";
-        }
-    }
-
-    private static Reply get(String host, String path) {
+    private static ProxyClient.Reply get(String host, String path) {
         return get("127.0.0.1", host, path);
     }
 
-    private static Reply get(String from, String host, String path) {
+    private static ProxyClient.Reply get(String from, String host, String path) {
         return get(from, host, path, "text/html");
     }
 
-    /** A GET with a Host header (java.net.http refuses to set Host) from a loopback client address. */
-    private static Reply get(String from, String host, String path, String accept) {
-        try (Socket s = new Socket()) {
-            s.bind(new InetSocketAddress(from, 0));
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\nAccept: " + accept + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            String text = all.toString(StandardCharsets.UTF_8);
-            int end = text.indexOf("\r\n\r\n");
-            return new Reply(
-                    Integer.parseInt(text.split(" ", 3)[1]),
-                    end < 0 ? text : text.substring(0, end),
-                    end < 0 ? "" : text.substring(end + 4));
-        } catch (IOException | RuntimeException e) {
-            return new Reply(-1, "", e.toString());
-        }
+    /** A GET with a Host header from a loopback client address. */
+    private static ProxyClient.Reply get(String from, String host, String path, String accept) {
+        return ProxyClient.get(HTTP, from, host, path, "Accept: " + accept + "\r\n", Duration.ofSeconds(10));
     }
 }

@@ -26,9 +26,17 @@ final class Processes {
 
     /** Stops what an end-to-end test started, each part if it was started: agent (and its nginx), core, database. */
     static void stopAll(AgentProcess agent, CoreProcess core, dev.fleetgate.persistence.testing.TestDatabase db) {
-        if (agent != null) {
-            agent.close();
-            agent.stopNginx();
+        stopAgentsAndCore(java.util.Arrays.asList(agent), core, db);
+    }
+
+    /** {@link #stopAll(AgentProcess, CoreProcess, dev.fleetgate.persistence.testing.TestDatabase)} for agents. */
+    static void stopAgentsAndCore(
+            List<AgentProcess> agents, CoreProcess core, dev.fleetgate.persistence.testing.TestDatabase db) {
+        for (AgentProcess agent : agents) {
+            if (agent != null) {
+                agent.close();
+                agent.stopNginx();
+            }
         }
         if (core != null) {
             core.close();

@@ -4,12 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -250,57 +244,18 @@ class ProxyE2EIT {
     }
 
     private ObjectNode service(int port) {
-        ObjectNode s = Api.JSON.createObjectNode().put("name", "proxy-shop");
-        s.putArray("domains").add(HOST);
-        s.putArray("agentIds").add(agentId);
-        ObjectNode upstream = s.putObject("upstream");
-        upstream.putArray("targets")
-                .addObject()
-                .put("host", "127.0.0.1")
-                .put("port", port)
-                .put("weight", 1);
-        upstream.putObject("healthCheck")
-                .put("path", "/health")
-                .put("intervalSeconds", 1)
-                .put("fall", 1)
-                .put("rise", 1);
-        return s;
+        return Services.proxied(agentId, "proxy-shop", HOST, port);
     }
 
-    private record Reply(int status, String body) {}
-
-    private static Reply get(String host) {
+    private static ProxyClient.Reply get(String host) {
         return get(host, "/");
     }
 
-    /** A GET with a Host header (java.net.http refuses to set Host). */
-    private static Reply get(String host, String path) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            String text = all.toString(StandardCharsets.UTF_8);
-            int end = text.indexOf("\r\n\r\n");
-            return new Reply(Integer.parseInt(text.split(" ", 3)[1]), end < 0 ? "" : text.substring(end + 4));
-        } catch (IOException | RuntimeException e) {
-            return new Reply(-1, e.toString());
-        }
+    private static ProxyClient.Reply get(String host, String path) {
+        return ProxyClient.get(HTTP, host, path);
     }
 
     private static HttpServer upstream(String name, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(2));
-        server.createContext("/", exchange -> {
-            byte[] body = name.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        return server;
+        return Services.upstream(port, 64, 2, exchange -> name);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -170,7 +168,7 @@ class ProxyLatencyE2EIT {
         long deadline = since + SERVED_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
             long poll = System.nanoTime();
-            Reply r = get(host);
+            ProxyClient.Reply r = get(host);
             if (r.status() == 200 && body.equals(r.body())) {
                 return System.nanoTime() - since;
             }
@@ -351,36 +349,11 @@ class ProxyLatencyE2EIT {
         }
     }
 
-    private record Reply(int status, String body) {}
-
-    /** A GET / with a Host header on a new connection (java.net.http refuses to set Host). */
-    private static Reply get(String host) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(10_000);
-            OutputStream out = s.getOutputStream();
-            out.write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            s.getInputStream().transferTo(all);
-            String text = all.toString(StandardCharsets.UTF_8);
-            int end = text.indexOf("\r\n\r\n");
-            return new Reply(Integer.parseInt(text.split(" ", 3)[1]), end < 0 ? "" : text.substring(end + 4));
-        } catch (IOException | RuntimeException e) {
-            return new Reply(-1, e.toString());
-        }
+    private static ProxyClient.Reply get(String host) {
+        return ProxyClient.get(HTTP, host, "/");
     }
 
     private static HttpServer upstream(String name, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext("/", exchange -> {
-            byte[] body = name.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        return server;
+        return Services.upstream(port, 256, 4, exchange -> name);
     }
 }

@@ -3,13 +3,6 @@ package dev.fleetgate.itests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,11 +21,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 /**
  * Scale to zero end to end: a service with managed containers (the demo image) behind the agent's nginx and a policy
@@ -41,99 +33,51 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * woken replica over without stopping it. The hold's bound and the starting page answer 503 with Retry-After. Prints
  * the figure "first request from zero → 200" (p50/p95 over {@code fleetgate.scaletozero.wakes} wakes, default 3;
  * {@code bench/run-scaling.sh} runs 10).
- * Ports 22600–22699: core 22600–22604, nginx 22610 (http), 22611 (https), 22612 (admin), replicas 22620–22699.
+ * Runs on the shared {@link Fleet}'s core (agents collect metrics every {@value Fleet#METRICS_INTERVAL} s: the core
+ * hears of a wake sooner) with a {@link DockerAgent} of its own.
+ * Ports 22610–22699: nginx 22610 (http), 22611 (https), 22612 (admin), replicas 22620–22699.
  */
+@ExtendWith(SharedFleet.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleToZeroE2EIT {
-    private static final int CORE = 22600;
     private static final int HTTP = 22610;
     private static final String HOST = "demo.scaletozero.e2e.test";
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int WAKES = Integer.getInteger("fleetgate.scaletozero.wakes", 3);
     private static final int CONCURRENT = 8;
 
-    private Path work;
-    private TestDatabase db;
-    private CoreProcess core;
-    private AgentProcess agent;
+    private DockerAgent agent;
     private Api admin;
     private String agentId;
     private String serviceId;
     private String policyPath;
 
     @BeforeAll
-    void start() throws Exception {
-        assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx with the lua module is required");
-        assertEquals(0, docker("version"), "a running Docker engine is required");
-        Path root = Path.of(System.getProperty("fleetgate.root", "../.."));
-        Process build = new ProcessBuilder(
-                        "bash", root.resolve("scripts/demo-image.sh").toString())
-                .inheritIO()
-                .start();
-        assertEquals(0, build.waitFor(), "scripts/demo-image.sh");
-        work = Files.createDirectories(
-                Path.of("target/e2e").toAbsolutePath().resolve("scaletozero-" + System.currentTimeMillis()));
-        db = TestDatabase.create();
-        core = CoreProcess.install(work, CORE, db, Map.of("syncIntervalSeconds", "2"));
-        // agents collect every 2 s (the metrics section's interval) instead of 10 s: the core hears of a wake sooner
-        Path metricsCfg = core.home().resolve("etc/dev.fleetgate.metrics.cfg");
-        String cfg = Files.exists(metricsCfg) ? Files.readString(metricsCfg) : "";
-        Files.writeString(metricsCfg, cfg.replaceAll("(?m)^intervalSeconds\\s*=.*$", "") + "\nintervalSeconds = 2\n");
-        core.start();
-        admin = core.admin();
-        agent = new AgentProcess(work);
-        agent.proxyPorts(HTTP, 22611, 22612);
-        Files.writeString(
-                work.resolve("agent/etc/dev.fleetgate.agent.docker.cfg"),
-                "# written by ScaleToZeroE2EIT\n"
-                        + "portRangeStart = 22620\nportRangeEnd = 22699\nbindAddress = 127.0.0.1\n"
-                        + "reconcileIntervalSeconds = 2\ndrainMillis = 1000\nstopTimeoutSeconds = 5\n");
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "scaletozero-e2e"))
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
-        agent.start(core.url(), "scaletozero-e2e", token);
-        agentId = agent.awaitOnline(admin, "scaletozero-e2e", WAIT);
+    void start(Fleet fleet) throws Exception {
+        DockerAgent.requireDemoImage();
+        admin = fleet.admin();
+        agent = new DockerAgent(fleet, "scaletozero-e2e", HTTP, 22620, 22699, 1000);
+        agentId = agent.enrol(WAIT);
     }
 
     @AfterAll
-    void stop() throws Exception {
+    void stop() {
+        if (admin != null && serviceId != null) {
+            admin.delete("/api/v1/services/" + serviceId);
+        }
         if (agent != null) {
             agent.close();
-            agent.stopNginx();
         }
-        if (agentId != null) {
-            for (String id : containers()) {
-                docker("rm", "-f", id);
-            }
-        }
-        Processes.stopAll(null, core, db);
     }
 
     @Test
     @Order(1)
     void aScaleToZeroPolicyIsValidatedAndStored() {
-        ObjectNode s = Api.JSON.createObjectNode().put("name", "sleeper");
-        s.putArray("domains").add(HOST);
-        s.putArray("agentIds").add(agentId);
-        ObjectNode upstream = s.putObject("upstream");
-        upstream.putArray("targets");
-        upstream.putObject("healthCheck")
-                .put("path", "/health")
-                .put("intervalSeconds", 1)
-                .put("timeoutSeconds", 1)
-                .put("fall", 2)
-                .put("rise", 1);
-        s.putObject("containers")
-                .put("image", "fleetgate/demo:latest")
-                .put("replicas", 1)
-                .putObject("env")
-                .put("DELAY_MS", "1");
+        ObjectNode s = Services.demo(agentId, "sleeper", HOST);
         serviceId =
                 admin.post("/api/v1/services", s).expect(201).body().get("id").asText();
-        Processes.await("the demo replica behind nginx", WAIT, () -> get("/").status == 200);
+        Processes.await("the demo replica behind nginx", WAIT, () -> get("/").status() == 200);
         policyPath = "/api/v1/services/" + serviceId + "/autoscaling";
 
         Api.Response bad = admin.put(
@@ -171,29 +115,31 @@ class ScaleToZeroE2EIT {
         for (int wake = 1; wake <= WAKES; wake++) {
             awaitZero("before wake " + wake);
             int clients = wake == 1 ? CONCURRENT : 1;
-            List<Answer> answers = concurrently(clients, "/api/data");
+            List<ProxyClient.Reply> answers = concurrently(clients, "/api/data");
             List<String> failed = new ArrayList<>();
             long slowest = 0;
-            for (Answer a : answers) {
-                if (a.status != 200) {
-                    failed.add(a.status + " " + a.text);
+            for (ProxyClient.Reply a : answers) {
+                if (a.status() != 200) {
+                    failed.add(a.status() + " " + a.text());
                 }
-                slowest = Math.max(slowest, a.millis);
+                slowest = Math.max(slowest, a.millis());
             }
             assertEquals(List.of(), failed, "first requests from zero (wake " + wake + ")");
             firstTo200.add(slowest);
             System.out.println("wake " + wake + ": " + clients + " first request(s) from zero → 200 after "
-                    + answers.stream().map(a -> a.millis).toList() + " ms");
+                    + answers.stream().map(a -> a.millis()).toList() + " ms");
 
             // the core takes the woken replica over (its wake decision) without stopping it
-            List<String> woken = containers();
+            List<String> woken = agent.running();
             assertEquals(1, woken.size(), "one replica started by the wake");
             Processes.await(
                     "the core's wake decision",
                     WAIT,
-                    () -> replicasOf(admin.get("/api/v1/services/" + serviceId).body()) == 1);
-            assertEquals(woken, containers(), "the replica the agent woke is kept by the core's count");
-            assertEquals(200, get("/api/data").status);
+                    () -> Services.replicasOf(
+                                    admin.get("/api/v1/services/" + serviceId).body())
+                            == 1);
+            assertEquals(woken, agent.running(), "the replica the agent woke is kept by the core's count");
+            assertEquals(200, get("/api/data").status());
         }
         Map<String, Integer> rules = new HashMap<>();
         for (JsonNode d :
@@ -218,12 +164,13 @@ class ScaleToZeroE2EIT {
     void beyondTheBoundHeldRequestsGet503WithRetryAfter() throws Exception {
         admin.put(policyPath, policy(10, 1, 30_000)).expect(200);
         awaitZero("before the bound");
-        List<Answer> answers = concurrently(4, "/api/data");
-        long ok = answers.stream().filter(a -> a.status == 200).count();
-        List<Answer> refused = answers.stream().filter(a -> a.status == 503).toList();
+        List<ProxyClient.Reply> answers = concurrently(4, "/api/data");
+        long ok = answers.stream().filter(a -> a.status() == 200).count();
+        List<ProxyClient.Reply> refused =
+                answers.stream().filter(a -> a.status() == 503).toList();
         assertEquals(1, ok, answers.toString());
         assertEquals(3, refused.size(), answers.toString());
-        refused.forEach(a -> assertTrue(a.text.contains("Retry-After: 5"), a.text));
+        refused.forEach(a -> assertTrue(a.text().contains("Retry-After: 5"), a.text()));
     }
 
     @Test
@@ -231,11 +178,12 @@ class ScaleToZeroE2EIT {
     void aRequestStillWaitingAfterStartingPageAfterMsGetsTheStartingPage() throws Exception {
         admin.put(policyPath, policy(10, 100, 100)).expect(200);
         awaitZero("before the starting page");
-        Answer a = get("/api/data");
-        assertEquals(503, a.status, a.text);
-        assertTrue(a.text.contains("Retry-After: 5") && a.text.contains("text/html"), a.text);
+        ProxyClient.Reply a = get("/api/data");
+        assertEquals(503, a.status(), a.text());
+        assertTrue(a.text().contains("Retry-After: 5") && a.text().contains("text/html"), a.text());
         // the wake went on: the replica started and serves
-        Processes.await("the woken replica serving", WAIT, () -> get("/api/data").status == 200);
+        Processes.await(
+                "the woken replica serving", WAIT, () -> get("/api/data").status() == 200);
         admin.delete(policyPath).expect(204);
     }
 
@@ -265,20 +213,18 @@ class ScaleToZeroE2EIT {
         Processes.await(
                 "scaled to zero " + when + " (no container, 0 replicas)",
                 WAIT,
-                () -> containers().isEmpty()
-                        && replicasOf(admin.get("/api/v1/services/" + serviceId).body()) == 0);
-    }
-
-    private static int replicasOf(JsonNode service) {
-        return service.path("containers").path("replicas").asInt(-1);
+                () -> agent.running().isEmpty()
+                        && Services.replicasOf(admin.get("/api/v1/services/" + serviceId)
+                                        .body())
+                                == 0);
     }
 
     /** {@code clients} GETs sent at once (released together), each answer with its time. */
-    private static List<Answer> concurrently(int clients, String path) throws Exception {
+    private static List<ProxyClient.Reply> concurrently(int clients, String path) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             CountDownLatch go = new CountDownLatch(1);
-            List<Future<Answer>> futures = new ArrayList<>();
+            List<Future<ProxyClient.Reply>> futures = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 futures.add(pool.submit(() -> {
                     go.await();
@@ -286,8 +232,8 @@ class ScaleToZeroE2EIT {
                 }));
             }
             go.countDown();
-            List<Answer> out = new ArrayList<>();
-            for (Future<Answer> f : futures) {
+            List<ProxyClient.Reply> out = new ArrayList<>();
+            for (Future<ProxyClient.Reply> f : futures) {
                 out.add(f.get());
             }
             return out;
@@ -296,63 +242,8 @@ class ScaleToZeroE2EIT {
         }
     }
 
-    /** Running containers of this agent, from Docker. */
-    private List<String> containers() {
-        try {
-            Process p = new ProcessBuilder(
-                            "docker",
-                            "ps",
-                            "-q",
-                            "--filter",
-                            "label=fleetgate.agent=" + agentId,
-                            "--filter",
-                            "status=running")
-                    .redirectErrorStream(true)
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            return out.lines()
-                    .map(String::strip)
-                    .filter(l -> !l.isEmpty())
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static int docker(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("docker"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start()
-                .waitFor();
-    }
-
-    /** An answer of nginx: status, head (and the start of the body), time from connecting to the whole answer. */
-    private record Answer(int status, String text, long millis) {}
-
     /** GET through the agent's nginx with the service's Host, one connection per request. */
-    private static Answer get(String path) {
-        long t0 = System.nanoTime();
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", HTTP), 2000);
-            s.setSoTimeout(60_000);
-            s.getOutputStream()
-                    .write(("GET " + path + " HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            return new Answer(
-                    Integer.parseInt(text.substring(9, 12)), text.substring(0, Math.min(600, text.length())), ms);
-        } catch (IOException | RuntimeException e) {
-            return new Answer(-1, e.toString(), (System.nanoTime() - t0) / 1_000_000);
-        }
+    private static ProxyClient.Reply get(String path) {
+        return ProxyClient.get(HTTP, "127.0.0.1", HOST, path, "", Duration.ofSeconds(60));
     }
 }

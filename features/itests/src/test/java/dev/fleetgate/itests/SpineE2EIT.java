@@ -27,6 +27,8 @@ import dev.fleetgate.persistence.testing.TestDatabase;
 /**
  * The spine end to end, with real processes: the core distribution and the agent distribution
  * started from their tarballs, a real PostgreSQL. The steps build on each other, in order.
+ * Keeps a core and an agent of its own (not the shared {@link Fleet}): it stops and restarts the core, freezes and
+ * kills the agent, and measures the core's cold start.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -21,6 +21,48 @@ import javax.net.ssl.TrustManagerFactory;
 final class TlsProbe {
     private TlsProbe() {}
 
+    /**
+     * The certificates module's settings ({@code dev.fleetgate.certificates}) that order from {@code pebble}: its
+     * directory and CA, a tick every second, retries from 5 s.
+     */
+    static java.util.Map<String, String> orderingFrom(dev.fleetgate.certificates.testing.Pebble pebble) {
+        return java.util.Map.of(
+                "directoryUrl",
+                pebble.directoryUrl(),
+                "caFile",
+                pebble.caFile().toString(),
+                "tickSeconds",
+                "1",
+                "retryInitialSeconds",
+                "5");
+    }
+
+    /** Waits until the core has ordered a certificate for the service ({@code GET /services/{id}/tls}); its id. */
+    static String awaitCertificate(Api admin, String serviceId, java.time.Duration timeout) {
+        return Processes.awaitValue("the service's certificate", timeout, () -> {
+            com.fasterxml.jackson.databind.JsonNode id =
+                    admin.get("/api/v1/services/" + serviceId + "/tls").body().path("certificateId");
+            return id.isTextual() ? id.asText() : null;
+        });
+    }
+
+    /** Waits until {@code served} holds, failing at once when the core reports the certificate's order FAILED. */
+    static void awaitServed(
+            Api admin,
+            String certId,
+            String what,
+            java.time.Duration timeout,
+            java.util.function.BooleanSupplier served) {
+        Processes.await(what, timeout, () -> {
+            com.fasterxml.jackson.databind.JsonNode c =
+                    admin.get("/api/v1/certificates/" + certId).body();
+            if ("FAILED".equals(c.path("state").asText())) {
+                throw new AssertionError("the order failed: " + c);
+            }
+            return served.getAsBoolean();
+        });
+    }
+
     static TrustManagerFactory trusting(String pem) throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);

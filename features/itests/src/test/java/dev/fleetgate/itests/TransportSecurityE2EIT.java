@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +33,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import dev.fleetgate.persistence.testing.TestDatabase;
 
 /**
  * Transport security end to end (security review, finding 7): the core serves HTTPS with the
@@ -45,33 +45,54 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * names the certificate's SHA-256; an agent pinned to it enrols over HTTPS and installs signed
  * bundles, an agent with another pin never talks to the core, and an agent refuses a bundle whose
  * signature does not verify with the key it received at enrolment.
+ * Runs on the shared {@link Fleet}'s core (HTTPS on {@code Fleet.CORE_PORTS + 4}) with agents of its own, removed
+ * afterwards with the bundles it uploaded and the enrolment tokens no agent used. Agents' nginx: 20500–20502, 20510–20512.
  */
+@ExtendWith(SharedFleet.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TransportSecurityE2EIT {
-    private static final int PORTS = 20490;
+    private static final int PORTS = Fleet.CORE_PORTS;
+    private static final int AGENT_PORTS = 20500;
+    /** The name of the enrolment tokens of this class. */
+    private static final String TOKENS = "transport-security-e2e";
 
     private Path work;
-    private TestDatabase db;
     private CoreProcess core;
     private Api admin;
     private AgentProcess agent;
     private String agentId;
+    private final List<String> bundles = new ArrayList<>();
 
     @BeforeAll
-    void start() throws Exception {
-        work = Files.createDirectories(Path.of("target/e2e").toAbsolutePath())
-                .resolve("tls-" + System.currentTimeMillis());
-        Files.createDirectories(work);
-        db = TestDatabase.create();
-        core = CoreProcess.install(work, PORTS, db, Map.of("syncIntervalSeconds", "5"));
-        core.start();
-        admin = core.admin();
+    void start(Fleet fleet) throws Exception {
+        work = fleet.workDir("transport-security");
+        core = fleet.core();
+        admin = fleet.admin();
     }
 
     @AfterAll
     void stop() {
-        Processes.stopAll(agent, core, db);
+        if (agent != null) {
+            agent.close();
+            agent.stopNginx();
+        }
+        if (admin != null) {
+            if (agentId != null) {
+                admin.delete("/api/v1/agents/" + agentId);
+            }
+            for (String id : bundles) {
+                admin.delete("/api/v1/bundles/" + id);
+            }
+            // the tokens no agent used stay open: revoke them
+            for (JsonNode token :
+                    admin.get("/api/v1/agents/enrollment-tokens").expect(200).body()) {
+                if (TOKENS.equals(token.path("name").asText())) {
+                    admin.delete("/api/v1/agents/enrollment-tokens/"
+                            + token.get("id").asText());
+                }
+            }
+        }
     }
 
     /** Records the certificate the server presents, trusting anything: the test compares it itself. */
@@ -111,7 +132,7 @@ class TransportSecurityE2EIT {
     @Test
     @Order(1)
     void httpsServesTheApiWithTheCertificateNamedInTheTokenAnswer() throws Exception {
-        JsonNode token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", "tls"))
+        JsonNode token = admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", TOKENS))
                 .expect(201)
                 .body();
         String pin = core.fingerprint();
@@ -185,13 +206,9 @@ class TransportSecurityE2EIT {
     @Test
     @Order(3)
     void anAgentWithAnotherPinNeverTalksToTheCore() throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of())
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
+        String token = token();
         try (AgentProcess impostor = new AgentProcess(work.resolve("wrong-pin"))) {
-            impostor.proxyPorts(PORTS + 20, PORTS + 21, PORTS + 22);
+            impostor.proxyPorts(AGENT_PORTS, AGENT_PORTS + 1, AGENT_PORTS + 2);
             impostor.start(
                     core.enrolmentUrl(),
                     "wrong-pin",
@@ -227,12 +244,8 @@ class TransportSecurityE2EIT {
     @Test
     @Order(4)
     void aPinnedAgentEnrolsOverHttpsAndInstallsSignedBundles() throws Exception {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", Map.of())
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
-        agent = new AgentProcess(work).proxyPorts(PORTS + 10, PORTS + 11, PORTS + 12);
+        String token = token();
+        agent = new AgentProcess(work).proxyPorts(AGENT_PORTS + 10, AGENT_PORTS + 11, AGENT_PORTS + 12);
         agent.start(core.enrolmentUrl(), "tls-agent", token, core.agentEnvironment());
         agentId = agent.awaitOnline(admin, "tls-agent", Duration.ofSeconds(90));
         JsonNode identity = new ObjectMapper()
@@ -267,11 +280,21 @@ class TransportSecurityE2EIT {
         assertFalse("ACTIVE".equals(refused.path("state").asText()), refused.toString());
     }
 
+    /** A new enrolment token, revoked after the class. */
+    private String token() {
+        return admin.post("/api/v1/agents/enrollment-tokens", Map.of("name", TOKENS))
+                .expect(201)
+                .body()
+                .get("token")
+                .asText();
+    }
+
     /** Uploads and deploys a jar to the agent and waits until its entry in the agent's bundle report matches. */
     private JsonNode deployAndAwait(String jar, String symbolicName, java.util.function.Predicate<JsonNode> done)
             throws Exception {
         Path file = Path.of(System.getProperty("fleetgate.dist", "target/dist")).resolve(jar);
         JsonNode bundle = admin.upload("/api/v1/bundles", file).expect(201).body();
+        bundles.add(bundle.get("id").asText());
         admin.post(
                         "/api/v1/bundles/" + bundle.get("id").asText() + "/deployments",
                         Map.of("agentIds", List.of(agentId)))

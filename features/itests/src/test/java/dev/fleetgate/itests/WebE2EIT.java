@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,22 +72,9 @@ class WebE2EIT {
 
     @Test
     void theAdminWorksInABrowser() throws Exception {
-        Path web = Path.of(System.getProperty("fleetgate.root", "../.."))
-                .toAbsolutePath()
-                .normalize()
-                .resolve("web");
-        assertTrue(
-                Files.isDirectory(web.resolve("node_modules/playwright-core")),
-                "web/node_modules is missing: build the web module first (mvn install -pl web runs npm ci)");
-        assertTrue(
-                Files.isExecutable(Path.of("/usr/bin/chromium")),
-                "/usr/bin/chromium is missing (apt-get install chromium)");
-        Path shots = Path.of("target/e2e/screenshots").toAbsolutePath();
-        Files.createDirectories(shots);
-
-        JsonNode json = walk("e2e/run.mjs", web, shots);
+        JsonNode json = walk("e2e/run.mjs");
         assertTrue(json.path("checked").size() >= 12, "steps checked: " + json.path("checked"));
-        for (String screen : List.of(
+        assertScreenshots(List.of(
                 "login",
                 "overview",
                 "hosts",
@@ -106,9 +90,7 @@ class WebE2EIT {
                 "service-down",
                 "service-not-found",
                 "users",
-                "activity")) {
-            assertTrue(Files.size(shots.resolve(screen + ".png")) > 5_000, "screenshot " + screen);
-        }
+                "activity"));
         System.out.println("web e2e notes: " + json.path("notes"));
     }
 
@@ -124,14 +106,9 @@ class WebE2EIT {
      */
     @Test
     void webRoundInABrowser() throws Exception {
-        Path web = Path.of(System.getProperty("fleetgate.root", "../.."))
-                .toAbsolutePath()
-                .normalize()
-                .resolve("web");
-        Path shots = Files.createDirectories(Path.of("target/e2e/screenshots").toAbsolutePath());
-        JsonNode json = walk("e2e/round.mjs", web, shots);
+        JsonNode json = walk("e2e/round.mjs");
         assertTrue(json.path("checked").size() >= 9, "steps checked: " + json.path("checked"));
-        for (String screen : List.of(
+        assertScreenshots(List.of(
                 "form-errors",
                 "logs-columns",
                 "chart-hover",
@@ -140,9 +117,7 @@ class WebE2EIT {
                 "phone-overview",
                 "phone-service",
                 "phone-logs",
-                "phone-menu")) {
-            assertTrue(Files.size(shots.resolve(screen + ".png")) > 5_000, "screenshot " + screen);
-        }
+                "phone-menu"));
         System.out.println("web round notes: " + json.path("notes"));
     }
 
@@ -154,67 +129,33 @@ class WebE2EIT {
      */
     @Test
     void serviceHistoryInABrowser() throws Exception {
-        Path web = Path.of(System.getProperty("fleetgate.root", "../.."))
-                .toAbsolutePath()
-                .normalize()
-                .resolve("web");
-        Path shots = Files.createDirectories(Path.of("target/e2e/screenshots").toAbsolutePath());
-        JsonNode json = walk("e2e/history.mjs", web, shots);
+        JsonNode json = walk("e2e/history.mjs");
         assertEquals(5, json.path("checked").size(), "steps checked: " + json.path("checked"));
-        assertTrue(Files.size(shots.resolve("service-history.png")) > 5_000, "screenshot service-history");
+        assertScreenshots(List.of("service-history"));
         System.out.println("service history notes: " + json.path("notes"));
     }
 
-    /** Runs a browser script of web/e2e against this core and agent; its E2E-RESULT, asserted ok. */
-    private JsonNode walk(String script, Path web, Path shots) throws Exception {
-        ProcessBuilder pb =
-                new ProcessBuilder("node", script).directory(web.toFile()).redirectErrorStream(true);
-        pb.environment()
-                .putAll(Map.of(
-                        "FLEETGATE_URL",
-                        fleet.core().url(),
-                        "FLEETGATE_USER",
-                        user,
-                        "FLEETGATE_PASSWORD",
-                        PASSWORD,
+    /** Every one of {@code screens} was saved as a screenshot of more than 5 kB. */
+    private static void assertScreenshots(List<String> screens) throws IOException {
+        Path shots = BrowserWalk.screenshots();
+        for (String screen : screens) {
+            assertTrue(Files.size(shots.resolve(screen + ".png")) > 5_000, "screenshot " + screen);
+        }
+    }
+
+    /** Runs a browser script of web/e2e against this core and agent as the class's admin; its E2E-RESULT, asserted ok. */
+    private JsonNode walk(String script) throws Exception {
+        return BrowserWalk.run(
+                script,
+                fleet.core(),
+                user,
+                PASSWORD,
+                Map.of(
                         "FLEETGATE_AGENT",
                         Fleet.AGENT,
                         "E2E_TARGET_PORT",
                         String.valueOf(TARGET_PORT),
                         "E2E_PROXY_PORT",
-                        String.valueOf(Fleet.PROXY_HTTP),
-                        "E2E_SCREENSHOTS",
-                        shots.toString(),
-                        "E2E_TIMEOUT_MS",
-                        "60000"));
-        Process node;
-        try {
-            node = pb.start();
-        } catch (IOException e) {
-            throw new AssertionError("cannot run node (install Node.js 18 or 20): " + e.getMessage(), e);
-        }
-        List<String> lines = new ArrayList<>();
-        try (InputStream out = node.getInputStream()) {
-            for (String line : new String(out.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                System.out.println("[web-e2e] " + line);
-                lines.add(line);
-            }
-        }
-        assertTrue(node.waitFor(10, TimeUnit.MINUTES), "the browser script did not finish");
-        String result = lines.stream()
-                .filter(l -> l.startsWith("E2E-RESULT "))
-                .reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no E2E-RESULT line: " + String.join("\n", lines)));
-        JsonNode json = Api.JSON.readTree(result.substring("E2E-RESULT ".length()));
-        assertEquals(
-                0,
-                node.exitValue(),
-                script + " failed at: " + json.path("failed").asText() + " — "
-                        + json.path("error").asText() + " (screenshots in " + shots + ", core log "
-                        + fleet.core().home().resolve("data/log/karaf.log") + ", agent log "
-                        + fleet.agent().log()
-                        + ")");
-        assertTrue(json.path("ok").asBoolean(), result);
-        return json;
+                        String.valueOf(Fleet.PROXY_HTTP)));
     }
 }
