@@ -20,7 +20,15 @@ export function useRangeParam(): [Range, (key: string) => void] {
 }
 
 /** The heading of a page's charts with the range picker. */
-export function ChartsHead({ title, range, onChange }: { title: string; range: Range; onChange: (key: string) => void }) {
+export function ChartsHead({
+  title,
+  range,
+  onChange,
+}: {
+  title: string;
+  range: Range;
+  onChange: (key: string) => void;
+}) {
   return (
     <div className="page-head">
       <h2>{title}</h2>
