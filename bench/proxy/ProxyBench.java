@@ -473,7 +473,28 @@ public final class ProxyBench {
     }
 
     /** Runs every variant in turn, {@code bench.reps} times (interleaved), and prints medians and prices. */
-    void measure(String title, Map<String, Variant> variants) throws Exception {
+    void measure(String title, Map<String, Variant> all) throws Exception {
+        // -Dbench.only=name,name…: only those variants (and the ones they are compared with, and static)
+        String only = System.getProperty("bench.only");
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        if (only == null) {
+            variants.putAll(all);
+        } else {
+            // names as printed, without spaces and punctuation (e.g. "accessphaserouting,filtersnolog_by_lua")
+            Set<String> keep = new java.util.HashSet<>();
+            Arrays.stream(only.split(",")).map(ProxyBench::key).forEach(keep::add);
+            keep.add("static");
+            for (Map.Entry<String, Variant> e : all.entrySet()) {
+                if (keep.contains(key(e.getKey())) && e.getValue().against() != null) {
+                    keep.add(key(e.getValue().against()));
+                }
+            }
+            all.forEach((k, v) -> {
+                if (keep.contains(key(k))) {
+                    variants.put(k, v);
+                }
+            });
+        }
         int reps = Integer.getInteger("bench.reps", 3);
         int seconds = Integer.getInteger("bench.seconds", 8);
         System.out.printf("%n== %s, 1 proxy worker, wrk -t1 -c16 -d%ds, one upstream (nginx return 200), "
@@ -512,13 +533,17 @@ public final class ProxyBench {
         for (Map.Entry<String, Variant> e : variants.entrySet()) {
             String v = e.getKey();
             String against = e.getValue().against();
-            String delta = against == null ? "" : String.format("%+.1f vs %s", median(cpu.get(v)) - median(cpu.get(against)), against);
+            String delta = against == null || !cpu.containsKey(against) ? "" : String.format("%+.1f vs %s", median(cpu.get(v)) - median(cpu.get(against)), against);
             System.out.printf("%-30s %9.0f %7.2f %10.1f %7.2f   %s  %s%n", v, median(rps.get(v)), median(rps.get(v)) / staticRps,
                     median(cpu.get(v)), median(cpu.get(v)) / staticCpu, delta,
                     rps.get(v).stream().map(x -> String.format("%.0f", x)).toList());
         }
         System.out.printf("(CPU delta: this variant's CPU per request minus that of the one named; a stub or a removal "
                 + "cheaper by x us prices the removed part at x us. Load average after: %s)%n", loadAverage());
+    }
+
+    static String key(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "");
     }
 
     static String loadAverage() {
