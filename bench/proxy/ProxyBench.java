@@ -355,34 +355,30 @@ public final class ProxyBench {
         v.put("static", new Variant(handWritten("static"), BENCH0, null));
         v.put("lua-minimal", new Variant(handWritten("lua-minimal"), BENCH0, "static"));
         v.put("generated", new Variant(conf, BENCH0, "static"));
-        // set_by_lua (fast path) → a stub that only names the upstream: the price of fast()'s routing logic
-        String stub = fastLocation(g).replaceFirst("set_by_lua_block \\$fleetgate_service \\{[^\n]*\\}",
-                Matcher.quoteReplacement("set_by_lua_block $fleetgate_service { ngx.ctx.fg_upstream = \"" + upstream
-                        + "\" return \"bench-0\" }"));
-        v.put("fast path stubbed", new Variant(variantFile(conf, "stub", g.replace(fastLocation(g), stub)), BENCH0,
-                "generated"));
-        // no set_by_lua at all (a plain `set` for the log), the balancer names the upstream: the price of the call
-        String noSet = fastLocation(g).replaceFirst("set_by_lua_block \\$fleetgate_service \\{[^\n]*\\}",
-                Matcher.quoteReplacement("set $fleetgate_service bench-0;"));
-        String noSetConf = g.replace(fastLocation(g), noSet)
+        // route() → a stub that only names the upstream and the service: the price of the routing logic
+        String route = routeDirective(g);
+        String stubConf = g.replace(route, "access_by_lua_block { ngx.ctx.fg_upstream = \"" + upstream
+                + "\" ngx.var.fleetgate_service = \"bench-0\" }");
+        v.put("access phase stubbed", new Variant(variantFile(conf, "stub", stubConf), BENCH0, "generated"));
+        // no access phase at all (a plain `set` for the log), the balancer names the upstream: the price of the phase
+        String noAccess = g.replace(route, "set $fleetgate_service bench-0;")
                 .replace("fleetgate.balance()", "fleetgate.balance(\"" + upstream + "\")");
-        v.put("no set_by_lua", new Variant(variantFile(conf, "noset", noSetConf), BENCH0, "fast path stubbed"));
+        v.put("no access phase", new Variant(variantFile(conf, "noaccess", noAccess), BENCH0, "access phase stubbed"));
         // and a balancer that only sets the one peer: the price of fleetgate.balance()
-        v.put("no set_by_lua, stub balancer", new Variant(variantFile(conf, "nobalance",
-                noSetConf.replace("fleetgate.balance(\"" + upstream + "\")", peer)), BENCH0, "no set_by_lua"));
+        v.put("no access phase, stub balancer", new Variant(variantFile(conf, "nobalance",
+                noAccess.replace("fleetgate.balance(\"" + upstream + "\")", peer)), BENCH0, "no access phase"));
         // the hand-written proxy's request headers (Host, X-Forwarded-For, Connection "") instead of the seven
-        String headers = fastLocation(g).replaceAll("(?m)^\\s*proxy_set_header [^\n]*\\n", "")
+        String location = plainLocation(g);
+        String headers = location.replaceAll("(?m)^\\s*proxy_set_header [^\n]*\\n", "")
                 .replace("            proxy_pass http://fleetgate;", "            proxy_set_header Connection \"\";\n"
                         + "            proxy_set_header Host $host;\n"
                         + "            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
                         + "            proxy_pass http://fleetgate;");
-        v.put("3 proxy headers (static's)", new Variant(variantFile(conf, "headers", g.replace(fastLocation(g), headers)),
+        v.put("3 proxy headers (static's)", new Variant(variantFile(conf, "headers", g.replace(location, headers)),
                 BENCH0, "generated"));
-        // the design before the fast path: location / routes in access_by_lua (a coroutine per request)
-        v.put("access phase routing", new Variant(variantFile(conf, "access", accessRouted(g)), BENCH0, "generated"));
         Path baseline = baseline(conf, g);
         if (baseline != null) {
-            v.put("baseline Lua, access phase", new Variant(baseline, BENCH0, "generated"));
+            v.put("baseline Lua", new Variant(baseline, BENCH0, "generated"));
         }
         // a site with a response header: @fleetgate_filtered (access phase, header and body filters, log phase)
         v.put("filters", new Variant(conf, BENCH1, "generated"));
@@ -414,31 +410,28 @@ public final class ProxyBench {
         return conf;
     }
 
-    static final Pattern FAST_LOCATION = Pattern.compile("(?s)        location / \\{\\n            set_by_lua_block.*?\\n        \\}\\n");
-    static final Pattern ROUTE_LOCATION = Pattern.compile("(?s)        location @fleetgate_route \\{\\n.*?\\n        \\}\\n");
+    static final Pattern PLAIN_LOCATION = Pattern.compile(
+            "(?s)        location / \\{\\n            access_by_lua_block \\{ fleetgate\\.route\\(.*?\\n        \\}\\n");
 
-    /** The listener's "location /" block (the fast path) of a generated configuration. */
-    static String fastLocation(String conf) {
-        Matcher m = FAST_LOCATION.matcher(conf);
+    /** The listener's "location /" block of a generated configuration. */
+    static String plainLocation(String conf) {
+        Matcher m = PLAIN_LOCATION.matcher(conf);
         if (!m.find()) {
-            throw new IllegalStateException("no fast-path location / in the generated configuration");
+            throw new IllegalStateException("no location / with the route in the generated configuration");
         }
         return m.group();
     }
 
-    /** The generated configuration with "location /" routing in its access phase (the body of @fleetgate_route). */
-    static String accessRouted(String conf) {
-        Matcher m = ROUTE_LOCATION.matcher(conf);
-        if (!m.find()) {
-            throw new IllegalStateException("no @fleetgate_route in the generated configuration");
-        }
-        return conf.replace(fastLocation(conf), m.group().replace("location @fleetgate_route {", "location / {"));
+    /** The access_by_lua directive of the listener's "location /". */
+    static String routeDirective(String conf) {
+        String location = plainLocation(conf);
+        int at = location.indexOf("access_by_lua_block");
+        return location.substring(at, location.indexOf('\n', at));
     }
 
     /**
      * {@code -Dbench.baselineLua=<file>}: a copy of the generation with another fleetgate.lua (e.g. {@code git show
-     * main:…/fleetgate.lua}) whose "location /" routes in the access phase, as before the fast path (that Lua has no
-     * fast()); null without the property.
+     * main:…/fleetgate.lua}); null without the property.
      */
     Path baseline(Path conf, String generated) throws IOException {
         String baselineLua = System.getProperty("bench.baselineLua");
@@ -449,8 +442,7 @@ public final class ProxyBench {
         Path copy = dir.resolveSibling(dir.getFileName() + "-baseline");
         Files.createDirectories(copy.resolve("lua"));
         Files.copy(Path.of(baselineLua), copy.resolve("lua/fleetgate.lua"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        String text = FAST_LOCATION.matcher(generated).find() ? accessRouted(generated) : generated;
-        Files.writeString(copy.resolve("nginx.conf"), text.replace(dir.toString(), copy.toString()));
+        Files.writeString(copy.resolve("nginx.conf"), generated.replace(dir.toString(), copy.toString()));
         return copy.resolve("nginx.conf");
     }
 

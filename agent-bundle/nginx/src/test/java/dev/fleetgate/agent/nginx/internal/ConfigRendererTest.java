@@ -75,16 +75,6 @@ class ConfigRendererTest {
         assertTrue(server.contains("proxy_set_header Connection $fg_connection;"), server);
         assertTrue(server.contains("set $fleetgate_service \"\";"), server);
         assertTrue(server.contains("log_by_lua_block { fleetgate.done() }"), server);
-        String fast = block(server, "location / {"); // up to the end of the server: cut at the next location
-        fast = fast.substring(0, fast.indexOf("location @fleetgate_route {"));
-        assertTrue(
-                fast.contains("set_by_lua_block $fleetgate_service { return fleetgate.fast(\"127.0.0.1:8080\") }")
-                        && fast.contains("error_page 418 = @fleetgate_route;")
-                        && fast.contains("error_page 419 = @fleetgate_filtered;")
-                        && !fast.contains("access_by_lua"),
-                "plain sites are routed without an access phase: " + fast);
-        String route = block(server, "location @fleetgate_route {");
-        assertTrue(route.contains("access_by_lua_block { fleetgate.route(\"127.0.0.1:8080\") }"), route);
         String plain = block(conf, "location / {");
         assertFalse(
                 plain.contains("header_filter_by_lua")

@@ -565,10 +565,6 @@ local function unknown_host()
     return ngx.exit(404)
 end
 
-local FAST_KEYS = {service = true, locations = true, rules = true, maxBody = true, timeouts = true,
-                   requestHeaders = true, responseHeaders = true, websockets = true, keepalive = true,
-                   errorPages = true, problems = true, upstreamStatuses = true, certificate = true}
-
 local function compile_site(s, i, certificates)
     local f = "sites[" .. (i - 1) .. "]"
     if type(s) ~= "table" then return nil, f .. " is not an object" end
@@ -681,15 +677,6 @@ local function compile_site(s, i, certificates)
     if not wake_ok then return nil, wake_err end
     site.filtered = site.responseHeaders ~= nil or site.pages ~= nil or site.leastConn == true or site.maint ~= nil
             or site.wake ~= nil
-    -- served by fast() (set_by_lua, no access phase) when it has nothing but these keys (an empty responseHeaders or
-    -- errorPages is no filter, a non-empty one makes it filtered): a key another module adds later sends the site
-    -- through route() until fast() learns it
-    site.fast = not site.filtered and site.rules == nil
-    for k in pairs(s) do
-        if not FAST_KEYS[k] then
-            site.fast = false
-        end
-    end
     if s.redirect ~= nil then
         if type(s.redirect) ~= "table" or type(s.redirect.port) ~= "number"
                 or (s.redirect.forwarded ~= nil and type(s.redirect.forwarded) ~= "boolean") then
@@ -895,36 +882,7 @@ local function location_of(site, var)
     return nil
 end
 
--- Fast path: set_by_lua of "location /" (runs without a Lua coroutine, unlike access_by_lua: ~2 µs less per request)
--- serves a request of a site that needs nothing of the access phase (site.fast: no access rules, maintenance, redirect,
--- scale-to-zero hold, filters; no firewall block that could apply; its location proxies; its body is not over the
--- site's limit) and returns its service for $fleetgate_service. Every other request is sent, by $fg_route, to a named
--- location whose access phase runs route(): "r" → @fleetgate_route, "f" → @fleetgate_filtered.
-function _M.fast(listener)
-    local r = routes()
-    local var = ngx.var
-    local site = not draining and site_in(r, listener, var.host)
-    if not site or not site.fast or (fw_scopes and (fw_scopes["*"] or fw_scopes[site.service or "*"])) then
-        var.fg_route = site and site.filtered and "f" or "r"
-        return ""
-    end
-    local loc = location_of(site, var)
-    if not loc or loc.acme then
-        var.fg_route = "r"
-        return ""
-    end
-    if site.maxBody > 0 then
-        local length = tonumber(var.http_content_length)
-        if (length and length > site.maxBody) or (not length and var.http_transfer_encoding) then
-            var.fg_route = "r" -- route() answers 413 or measures the chunked body
-            return ""
-        end
-    end
-    forward(site, loc, var)
-    return site.service or ""
-end
-
--- access phase of every request fast() does not serve; filtered: in the location with the header and body filters
+-- access phase of every proxied request; filtered: in the location with the header and body filters
 function _M.route(listener, filtered)
     local r = routes()
     if draining and not filtered then

@@ -22,12 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * The three ways into the upstream (ports 23540–23549): a plain site routed by the fast path (set_by_lua, no access
- * phase), a site with an access rule handed to {@code @fleetgate_route} (error_page 418) and a site with a response
- * header handed to {@code @fleetgate_filtered} (error_page 419). Each keeps the request's method and body, and the
- * access log names the service.
+ * The three kinds of site a request can meet (ports 23540–23549): a plain site, a site with an access rule and a site
+ * with a response header (its requests are sent on to {@code @fleetgate_filtered}). Each keeps the request's method
+ * and body, the access log names the service, and a body over the site's limit gets 413.
  */
-class FastPathIT {
+class RoutePathsIT {
     static final int HTTP = 23540;
     static final int ADMIN = 23541;
     static final int UPSTREAM = 23545;
@@ -76,7 +75,7 @@ class FastPathIT {
         filtered.site.putObject("responseHeaders").put("X-Filtered", "yes");
         driver.apply(1, Specs.spec(plain, ruled, filtered));
 
-        byte[] small = "hello fast path".getBytes(StandardCharsets.UTF_8);
+        byte[] small = "hello, upstream".getBytes(StandardCharsets.UTF_8);
         byte[] large = new byte[300_000]; // beyond the client body buffer: through a temp file
         for (int i = 0; i < large.length; i++) {
             large[i] = (byte) (i * 31);
@@ -120,7 +119,7 @@ class FastPathIT {
                             "GET plain.test plain 200"),
                     services.subList(0, 11));
         }
-        // a body above the site's limit still gets the site's 413 (the fast path hands it to the access phase)
+        // a body above the site's limit gets the site's 413
         plain.site.put("maxBodyBytes", 1000);
         driver.apply(2, Specs.spec(plain, ruled, filtered));
         assertEquals(413, Http.post(HTTP, "plain.test", "/x", large).status());
