@@ -63,6 +63,7 @@ public final class ProxyBench {
                     case "changes" -> bench.changes();
                     case "propagation" -> bench.propagation();
                     case "throughput" -> bench.throughput();
+                    case "phases" -> bench.phases();
                     case "reload" -> bench.reload();
                     case "live" -> bench.live();
                     case "reloads" -> bench.reloadsOnly();
@@ -304,11 +305,99 @@ public final class ProxyBench {
 
     /**
      * (3) Throughput and proxy CPU per request, 1 worker, wrk -t1 -c16: hand-written static upstream and minimal Lua
-     * balancer, the generated configuration, and the generated one without some Lua phases (to price each phase),
-     * interleaved, 3 repetitions, medians. The generated variants run on the driver's files (init_by_lua restores
-     * the routes and peers the driver pushed).
+     * balancer, the generated configuration for a plain site and for a filtered one, interleaved, 3 repetitions,
+     * medians. The generated variants run on the driver's files (init_by_lua restores the routes and peers the driver
+     * pushed).
      */
     void throughput() throws Exception {
+        Path conf = generatedConf();
+        String generated = Files.readString(conf);
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        variants.put("static", new Variant(handWritten("static"), BENCH0, null));
+        variants.put("lua-minimal", new Variant(handWritten("lua-minimal"), BENCH0, "static"));
+        if (Boolean.getBoolean("bench.emptyAccess")) {
+            // the price of an access_by_lua phase that does nothing (a coroutine per request)
+            variants.put("lua-minimal, empty access", new Variant(handWritten("lua-minimal-access"), BENCH0, "lua-minimal"));
+        }
+        variants.put("generated", new Variant(conf, BENCH0, "static"));
+        variants.put("generated, filters", new Variant(conf, BENCH1, "generated"));
+        Path baseline = baseline(conf, generated);
+        if (baseline != null) {
+            variants.put("generated, baseline", new Variant(baseline, BENCH0, "generated"));
+        }
+        measure("(3) throughput", variants);
+        driver.close();
+        driver = null;
+    }
+
+    static final String BENCH0 = "bench0.test";
+    static final String BENCH1 = "bench1.test";
+
+    /**
+     * A configuration to measure: its file, the Host of its requests, and the variant its CPU per request is compared
+     * with (null: none).
+     */
+    record Variant(Path conf, String host, String against) {
+    }
+
+    /**
+     * (3b) The price of each Lua phase: the generated configuration, then copies of it with one phase handler replaced
+     * by a stub or removed at a time, interleaved with the hand-written static proxy (same access log), 3 reps,
+     * medians; each line prints req/s and proxy CPU per request, and its CPU per request minus that of the variant it
+     * is compared with (a stub or removal that is cheaper by x prices the removed part at x).
+     */
+    void phases() throws Exception {
+        Path conf = generatedConf();
+        String g = Files.readString(conf);
+        String upstream = "svc-bench-0";
+        String peer = "require(\"ngx.balancer\").set_current_peer(\"127.0.0.1\", " + UPSTREAMS[0] + ")";
+        Map<String, Variant> v = new LinkedHashMap<>();
+        v.put("static", new Variant(handWritten("static"), BENCH0, null));
+        v.put("lua-minimal", new Variant(handWritten("lua-minimal"), BENCH0, "static"));
+        v.put("generated", new Variant(conf, BENCH0, "static"));
+        // route() → a stub that only names the upstream and the service: the price of the routing logic
+        String route = routeDirective(g);
+        String stubConf = g.replace(route, "access_by_lua_block { ngx.ctx.fg_upstream = \"" + upstream
+                + "\" ngx.var.fleetgate_service = \"bench-0\" }");
+        v.put("access phase stubbed", new Variant(variantFile(conf, "stub", stubConf), BENCH0, "generated"));
+        // no access phase at all (a plain `set` for the log), the balancer names the upstream: the price of the phase
+        String noAccess = g.replace(route, "set $fleetgate_service bench-0;")
+                .replace("fleetgate.balance()", "fleetgate.balance(\"" + upstream + "\")");
+        v.put("no access phase", new Variant(variantFile(conf, "noaccess", noAccess), BENCH0, "access phase stubbed"));
+        // and a balancer that only sets the one peer: the price of fleetgate.balance()
+        v.put("no access phase, stub balancer", new Variant(variantFile(conf, "nobalance",
+                noAccess.replace("fleetgate.balance(\"" + upstream + "\")", peer)), BENCH0, "no access phase"));
+        // the hand-written proxy's request headers (Host, X-Forwarded-For, Connection "") instead of the seven
+        String location = plainLocation(g);
+        String headers = location.replaceAll("(?m)^\\s*proxy_set_header [^\n]*\\n", "")
+                .replace("            proxy_pass http://fleetgate;", "            proxy_set_header Connection \"\";\n"
+                        + "            proxy_set_header Host $host;\n"
+                        + "            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+                        + "            proxy_pass http://fleetgate;");
+        v.put("3 proxy headers (static's)", new Variant(variantFile(conf, "headers", g.replace(location, headers)),
+                BENCH0, "generated"));
+        Path baseline = baseline(conf, g);
+        if (baseline != null) {
+            v.put("baseline Lua", new Variant(baseline, BENCH0, "generated"));
+        }
+        // a site with a response header: @fleetgate_filtered (access phase, header and body filters, log phase)
+        v.put("filters", new Variant(conf, BENCH1, "generated"));
+        v.put("filters, no log_by_lua", new Variant(variantFile(conf, "nolog",
+                without(g, "log_by_lua_block")), BENCH1, "filters"));
+        v.put("filters, no body filter", new Variant(variantFile(conf, "nobody",
+                without(g, "body_filter_by_lua_block")), BENCH1, "filters"));
+        v.put("filters, no header/body/log", new Variant(variantFile(conf, "nofilters",
+                without(g, "log_by_lua_block", "body_filter_by_lua_block", "header_filter_by_lua_block")), BENCH1, "filters"));
+        if (baseline != null) {
+            v.put("filters, baseline Lua", new Variant(baseline, BENCH1, "filters"));
+        }
+        measure("(3b) price of each Lua phase", v);
+        driver.close();
+        driver = null;
+    }
+
+    /** Applies the bench's two sites (bench0 plain, bench1 with a response header), stops nginx, returns its conf. */
+    Path generatedConf() throws Exception {
         startDriver("1");
         // bench0.test: a plain site; bench1.test: the same with a response header (its requests take the location
         // with the Lua header and body filters and the log phase)
@@ -317,49 +406,108 @@ public final class ProxyBench {
         ((ObjectNode) spec.get("upstreams").get(1).get("targets").get(0)).put("port", UPSTREAMS[0]);
         apply(spec);
         Path conf = work.resolve("driver/conf/nginx.conf").toRealPath();
-        String generated = Files.readString(conf);
         driver.stopNginx();
-        Map<String, Path> variants = new LinkedHashMap<>();
-        Map<String, String> hosts = new LinkedHashMap<>();
-        variants.put("static", handWritten("static"));
-        variants.put("lua-minimal", handWritten("lua-minimal"));
-        if (Boolean.getBoolean("bench.emptyAccess")) {
-            // the price of an access_by_lua phase that does nothing (a coroutine per request)
-            variants.put("lua-minimal, empty access", handWritten("lua-minimal-access"));
+        return conf;
+    }
+
+    static final Pattern PLAIN_LOCATION = Pattern.compile(
+            "(?s)        location / \\{\\n            access_by_lua_block \\{ fleetgate\\.route\\(.*?\\n        \\}\\n");
+
+    /** The listener's "location /" block of a generated configuration. */
+    static String plainLocation(String conf) {
+        Matcher m = PLAIN_LOCATION.matcher(conf);
+        if (!m.find()) {
+            throw new IllegalStateException("no location / with the route in the generated configuration");
         }
-        variants.put("generated", conf);
-        variants.put("generated, filters", conf);
-        hosts.put("generated, filters", "bench1.test");
+        return m.group();
+    }
+
+    /** The access_by_lua directive of the listener's "location /". */
+    static String routeDirective(String conf) {
+        String location = plainLocation(conf);
+        int at = location.indexOf("access_by_lua_block");
+        return location.substring(at, location.indexOf('\n', at));
+    }
+
+    /**
+     * {@code -Dbench.baselineLua=<file>}: a copy of the generation with another fleetgate.lua (e.g. {@code git show
+     * main:…/fleetgate.lua}); null without the property.
+     */
+    Path baseline(Path conf, String generated) throws IOException {
         String baselineLua = System.getProperty("bench.baselineLua");
-        if (baselineLua != null) {
-            // the same nginx.conf with another fleetgate.lua (e.g. git show main:…/fleetgate.lua): A/B of the Lua code
-            Path dir = conf.getParent();
-            Path copy = dir.resolveSibling(dir.getFileName() + "-baseline");
-            Files.createDirectories(copy.resolve("lua"));
-            Files.copy(Path.of(baselineLua), copy.resolve("lua/fleetgate.lua"));
-            Files.writeString(copy.resolve("nginx.conf"), generated.replace(dir.toString(), copy.toString()));
-            variants.put("generated, baseline Lua", copy.resolve("nginx.conf"));
+        if (baselineLua == null) {
+            return null;
+        }
+        Path dir = conf.getParent();
+        Path copy = dir.resolveSibling(dir.getFileName() + "-baseline");
+        Files.createDirectories(copy.resolve("lua"));
+        Files.copy(Path.of(baselineLua), copy.resolve("lua/fleetgate.lua"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(copy.resolve("nginx.conf"), generated.replace(dir.toString(), copy.toString()));
+        return copy.resolve("nginx.conf");
+    }
+
+    /** The configuration without the given one-line Lua phase directives (same pid, sockets, files). */
+    static String without(String text, String... directives) {
+        String out = text;
+        for (String directive : directives) {
+            out = out.replaceAll("(?m)^\\s*" + directive + " \\{[^\\n]*\\}\\n", "");
+        }
+        return out;
+    }
+
+    static Path variantFile(Path conf, String name, String text) throws IOException {
+        if (text.equals(Files.readString(conf))) {
+            throw new IllegalStateException("variant " + name + " changed nothing");
+        }
+        Path file = conf.resolveSibling(name + ".conf");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    /** Runs every variant in turn, {@code bench.reps} times (interleaved), and prints medians and prices. */
+    void measure(String title, Map<String, Variant> all) throws Exception {
+        // -Dbench.only=name,name…: only those variants (and the ones they are compared with, and static)
+        String only = System.getProperty("bench.only");
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        if (only == null) {
+            variants.putAll(all);
+        } else {
+            // names as printed, without spaces and punctuation (e.g. "accessphaserouting,filtersnolog_by_lua")
+            Set<String> keep = new java.util.HashSet<>();
+            Arrays.stream(only.split(",")).map(ProxyBench::key).forEach(keep::add);
+            keep.add("static");
+            for (Map.Entry<String, Variant> e : all.entrySet()) {
+                if (keep.contains(key(e.getKey())) && e.getValue().against() != null) {
+                    keep.add(key(e.getValue().against()));
+                }
+            }
+            all.forEach((k, v) -> {
+                if (keep.contains(key(k))) {
+                    variants.put(k, v);
+                }
+            });
         }
         int reps = Integer.getInteger("bench.reps", 3);
-        System.out.printf("%n== (3) throughput, 1 proxy worker, wrk -t1 -c16 -d8s, one upstream (nginx return 200), "
-                + "%d interleaved reps, medians%n", reps);
+        int seconds = Integer.getInteger("bench.seconds", 8);
+        System.out.printf("%n== %s, 1 proxy worker, wrk -t1 -c16 -d%ds, one upstream (nginx return 200), "
+                + "%d interleaved reps, medians; load average before: %s%n", title, seconds, reps, loadAverage());
         Map<String, List<Double>> rps = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
         for (int rep = 0; rep < reps; rep++) {
-            for (Map.Entry<String, Path> v : variants.entrySet()) {
-                Path c = v.getValue();
+            for (Map.Entry<String, Variant> v : variants.entrySet()) {
+                Path c = v.getValue().conf();
                 Files.deleteIfExists(work.resolve("driver/admin/admin.sock"));
                 Files.deleteIfExists(work.resolve("driver/unavailable.sock"));
                 run("nginx", "-c", c.toString());
-                if (v.getKey().startsWith("lua-minimal")) {
+                if (c.startsWith(work.resolve("lua-minimal"))) {
                     post("/peers", "127.0.0.1:" + UPSTREAMS[0]);
                 }
-                String host = hosts.getOrDefault(v.getKey(), "bench0.test");
+                String host = v.getValue().host();
                 wrk(2, host);
                 Path pidFile = c.startsWith(work.resolve("driver")) ? work.resolve("driver/nginx.pid") : c.resolveSibling("nginx.pid");
                 long master = Long.parseLong(Files.readString(pidFile).trim());
                 long cpu0 = cpuTicks(master);
-                Wrk w = wrk(8, host);
+                Wrk w = wrk(seconds, host);
                 long cpu1 = cpuTicks(master);
                 if (w.non2xx > 0) {
                     System.out.println(v.getKey() + ": " + w.non2xx + " non-2xx answers");
@@ -372,28 +520,31 @@ public final class ProxyBench {
         }
         double staticRps = median(rps.get("static"));
         double staticCpu = median(cpu.get("static"));
-        for (String v : variants.keySet()) {
-            System.out.printf("%-24s median %8.0f rps (%.2f x static), proxy CPU %.1f us/request (%.2f x static); runs %s%n",
-                    v, median(rps.get(v)), median(rps.get(v)) / staticRps, median(cpu.get(v)), median(cpu.get(v)) / staticCpu,
+        System.out.printf("%-30s %9s %7s %10s %7s %14s  %s%n", "variant", "req/s", "x static", "CPU us/req", "x static",
+                "CPU delta (us)", "req/s of each rep");
+        for (Map.Entry<String, Variant> e : variants.entrySet()) {
+            String v = e.getKey();
+            String against = e.getValue().against();
+            String delta = against == null || !cpu.containsKey(against) ? "" : String.format("%+.1f vs %s", median(cpu.get(v)) - median(cpu.get(against)), against);
+            System.out.printf("%-30s %9.0f %7.2f %10.1f %7.2f   %s  %s%n", v, median(rps.get(v)), median(rps.get(v)) / staticRps,
+                    median(cpu.get(v)), median(cpu.get(v)) / staticCpu, delta,
                     rps.get(v).stream().map(x -> String.format("%.0f", x)).toList());
         }
-        double g = median(cpu.get("generated"));
-        System.out.printf("Lua phase cost (CPU us/request, by difference): header + body filters + log phase %.1f "
-                + "(sites with response headers, error pages or least_conn), access (routing) + balancer + variables "
-                + "vs static %.1f%n", median(cpu.get("generated, filters")) - g, g - staticCpu);
-        driver.close();
-        driver = null;
+        System.out.printf("(CPU delta: this variant's CPU per request minus that of the one named; a stub or a removal "
+                + "cheaper by x us prices the removed part at x us. Load average after: %s)%n", loadAverage());
     }
 
-    /** A copy of the generated nginx.conf without some Lua phase directives (same pid, sockets, files). */
-    Path variant(Path conf, String text, String name, String... without) throws IOException {
-        String out = text;
-        for (String directive : without) {
-            out = out.replaceAll("(?m)^\\s*" + directive + " \\{[^\\n]*\\}\\n", "");
+    static String key(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "");
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
         }
-        Path file = conf.resolveSibling(name + ".conf");
-        Files.writeString(file, out);
-        return file;
     }
 
     /** (4) Time to apply a change (a response header of one service) with 10 … 10,000 services, no reload. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the agent's nginx driver (prints figures; see bench/README.md, section "Proxy driver").
-#   bench/proxy/run.sh [live] [reloads] [propagation] [throughput] [size]     (default: live propagation throughput size)
-# Needs nginx-light + libnginx-mod-http-lua + lua-cjson and wrk; uses ports 20630–20659 on 127.0.0.1.
+#   bench/proxy/run.sh [live] [reloads] [propagation] [throughput] [phases] [size]  (default: live propagation throughput size)
+# Needs nginx-light + libnginx-mod-http-lua + lua-cjson and wrk; uses ports 20630–20659 on 127.0.0.1
+# (BENCH_JAVA_OPTS=-Dbench.basePort=<p> moves them to p…p+29).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }

@@ -24,6 +24,17 @@ local failing = 0    -- entries in failures
 local conns = {}     -- peer key -> requests in flight (least_conn)
 local lc_start = 0
 local MAX_TRIES = 3
+local rv             -- r:v last seen by this worker: it changes with the routes, the reload drain flag, the peers of
+                     -- any upstream and the firewall blocks, and every request reads it once (see routes())
+
+-- Marks a change for every worker: bumps r:v, the one key each request reads. (A document stored by an older
+-- fleetgate.lua has no r:dv: it is pinned to the current r:v so that the bump does not compile it again.)
+local function bump()
+    if not dict:get("r:dv") and dict:get("r:v") then
+        dict:set("r:dv", dict:get("r:v"))
+    end
+    dict:set("r:v", dict:incr("gen", 1, 0))
+end
 
 -- Reads a file written by the agent (0600) into the shared dict when the dict does not hold it yet: at the
 -- first start of a master (init_by_lua runs in the master before it forks workers, so nothing is served
@@ -63,6 +74,7 @@ function _M.init(opts)
                 end
             end
             dict:set("p:restored", true)
+            bump()
             return true
         end)
     end
@@ -93,10 +105,16 @@ local vkeys = setmetatable({}, {__index = function(t, name)
     return key
 end})
 
+-- The upstream's peers as this worker last built them. A peers push bumps r:v too, so an entry checked at the r:v
+-- this request already read (routes()) is current without a shared-dict read: the balancer reads none.
 local function upstream(name)
-    local v = dict:get(vkeys[name])
     local c = cache[name]
+    if c and rv and c.rv == rv then
+        return c
+    end
+    local v = dict:get(vkeys[name])
     if c and c.v == v then
+        c.rv = rv
         return c
     end
     if not v then
@@ -104,6 +122,7 @@ local function upstream(name)
         return nil
     end
     c = build(dict:get("u:" .. name), v)
+    c.rv = rv
     cache[name] = c
     return c
 end
@@ -310,6 +329,9 @@ function _M.update()
             end
         end
     end
+    if changed > 0 or removed > 0 then
+        bump()
+    end
     return reply(200, {changed = changed, removed = removed})
 end
 
@@ -371,10 +393,10 @@ local VARS = {host = "fg_h_host", ["x-real-ip"] = "fg_h_real_ip", ["x-forwarded-
               ["x-forwarded-proto"] = "fg_h_proto", ["x-forwarded-host"] = "fg_h_xfh",
               connection = "fg_connection", upgrade = "fg_upgrade"}
 
-local rv            -- r:v last seen by this worker (changes with the document and with the reload drain flag)
 local rdv           -- version of the document compiled by this worker (r:dv)
 local routes_c      -- compiled routes of this worker
 local draining      -- reload drain (r:drain, see "Reload drain" at the end): answers close their connection
+local fw_scopes     -- firewall blocks (fw:scopes): {["*"] = global blocks, [service] = blocks of it}, nil = none
 local certs_c = {}  -- certificate id -> {cert, key} parsed (cdata), for version rv_certs
 local rv_certs
 
@@ -739,11 +761,29 @@ function _M.set_routes(raw)
     return true
 end
 
+-- any service: the scopes of a firewall document stored by an older fleetgate.lua (no fw:scopes)
+local FW_ALL = setmetatable({}, {__index = function() return true end})
+
+local function firewall_scopes()
+    local raw = dict:get("fw:scopes")
+    if raw == nil then
+        local keys = dict:get("fw:keys")
+        return keys and keys ~= "" and FW_ALL or nil
+    end
+    local out
+    for scope in raw:gmatch("[^\n]+") do
+        out = out or {}
+        out[scope] = true
+    end
+    return out
+end
+
 local function routes()
     local v = dict:get("r:v")
     if v ~= rv then
         rv = v
         draining = dict:get("r:drain") == true
+        fw_scopes = firewall_scopes()
         local dv = v and (dict:get("r:dv") or v)
         if dv == rdv then
             return routes_c -- only the drain flag changed
@@ -797,6 +837,51 @@ local function acme_file(loc, uri)
     return loc.path:match("([^/]*)$")
 end
 
+-- the request headers and variables of a routed request, and the upstream for the balancer; returns ngx.ctx
+local function forward(site, loc, var)
+    local vars = site.vars
+    if vars then
+        for i = 1, #vars do
+            var[vars[i][1]] = vars[i][2]
+        end
+    end
+    local set = site.set
+    if set then
+        for i = 1, #set do
+            ngx.req.set_header(set[i][1], set[i][2])
+        end
+    end
+    if site.websockets then
+        local upgrade = var.http_upgrade
+        if upgrade then
+            var.fg_upgrade = upgrade
+            var.fg_connection = "upgrade"
+        end
+    elseif not site.keepalive then
+        var.fg_connection = "close"
+    end
+    local ctx = ngx.ctx
+    ctx.fg_upstream = loc.upstream
+    ctx.fg_timeouts = site.timeouts
+    return ctx
+end
+
+-- the location of a request to a site, or nil
+local function location_of(site, var)
+    local locations = site.locations
+    if site.root_only then
+        return locations[1] -- one prefix location "/": every URI (the common case, no $uri read)
+    end
+    local uri = var.uri
+    for i = 1, #locations do
+        local l = locations[i]
+        if (l.exact and uri == l.path) or (not l.exact and str_find(uri, l.path, 1, true) == 1) then
+            return l
+        end
+    end
+    return nil
+end
+
 -- access phase of every proxied request; filtered: in the location with the header and body filters
 function _M.route(listener, filtered)
     local r = routes()
@@ -815,7 +900,7 @@ function _M.route(listener, filtered)
     if site.service then
         var.fleetgate_service = site.service
     end
-    local blocked = _M.firewall_status(site.service)
+    local blocked = fw_scopes and (fw_scopes["*"] or fw_scopes[site.service or "*"]) and _M.firewall_status(site.service)
     if blocked then
         if blocked == 1 then
             return _M.firewall_challenge()
@@ -825,20 +910,7 @@ function _M.route(listener, filtered)
     if site.rules and not allowed(site.rules) then
         return ngx.exit(403)
     end
-    local loc
-    local locations = site.locations
-    if site.root_only then
-        loc = locations[1] -- one prefix location "/": every URI (the common case, no $uri read)
-    else
-        local uri = var.uri
-        for i = 1, #locations do
-            local l = locations[i]
-            if (l.exact and uri == l.path) or (not l.exact and str_find(uri, l.path, 1, true) == 1) then
-                loc = l
-                break
-            end
-        end
-    end
+    local loc = location_of(site, var)
     if loc and loc.acme then
         local file = acme_file(loc, var.uri)
         if file == "" or str_find(file, "/", 1, true) or str_find(file, "..", 1, true) then
@@ -893,30 +965,7 @@ function _M.route(listener, filtered)
             return ngx.exit(status)
         end
     end
-    local vars = site.vars
-    if vars then
-        for i = 1, #vars do
-            var[vars[i][1]] = vars[i][2]
-        end
-    end
-    local set = site.set
-    if set then
-        for i = 1, #set do
-            ngx.req.set_header(set[i][1], set[i][2])
-        end
-    end
-    if site.websockets then
-        local upgrade = var.http_upgrade
-        if upgrade then
-            var.fg_upgrade = upgrade
-            var.fg_connection = "upgrade"
-        end
-    elseif not site.keepalive then
-        var.fg_connection = "close"
-    end
-    local ctx = ngx.ctx
-    ctx.fg_upstream = loc.upstream
-    ctx.fg_timeouts = site.timeouts
+    local ctx = forward(site, loc, var)
     if filtered then
         ctx.fg_site = site
         ctx.fg_lc = loc.leastConn -- only then does the log phase run to release the slot
@@ -1067,7 +1116,7 @@ local function fw_load(raw)
         return nil, "expected {\"blocks\": [{ip, serviceId?, status, expiresAt}]}"
     end
     local t = ngx.time()
-    local keys = {}
+    local keys, scopes = {}, {}
     for i, b in ipairs(doc.blocks) do
         if type(b) ~= "table" or type(b.ip) ~= "string" or type(b.expiresAt) ~= "number"
                 or (b.serviceId ~= nil and type(b.serviceId) ~= "string") then
@@ -1082,6 +1131,7 @@ local function fw_load(raw)
                 return nil, "shared dict: " .. err
             end
             keys[key] = true
+            scopes[b.serviceId or "*"] = true
         end
     end
     local old = dict:get("fw:keys")
@@ -1097,7 +1147,15 @@ local function fw_load(raw)
         list[#list + 1] = key
     end
     dict:set("fw:keys", table.concat(list, "\n"))
+    list = {}
+    for scope in pairs(scopes) do
+        list[#list + 1] = scope
+    end
+    -- which services a block can apply to (an expired block stays listed until the next document: only checked
+    -- for nothing); workers read it again when r:v changes, so that a request of an unblocked service reads no key
+    dict:set("fw:scopes", table.concat(list, "\n"))
     dict:set("fw:loaded", true)
+    bump()
     return true
 end
 
@@ -1230,6 +1288,7 @@ function _M.scaling_compile(s, f, site)
 end
 
 local function ready(name)
+    routes() -- r:v again: a held request waits for a peers push (upstream() trusts its cache while r:v is unchanged)
     local c = upstream(name)
     return c ~= nil and c.count > 0
 end
@@ -1309,11 +1368,8 @@ function _M.drain()
     if type(data) ~= "table" or type(data.on) ~= "boolean" then
         return reply(400, {error = "expected {\"on\": true|false}"})
     end
-    if not dict:get("r:dv") and dict:get("r:v") then
-        dict:set("r:dv", dict:get("r:v")) -- a document stored by an older fleetgate.lua: not compiled again
-    end
     dict:set("r:drain", data.on)
-    dict:set("r:v", dict:incr("gen", 1, 0))
+    bump()
     return reply(200, {on = data.on})
 end
 
