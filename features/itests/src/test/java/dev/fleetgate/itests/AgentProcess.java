@@ -97,11 +97,13 @@ public final class AgentProcess implements AutoCloseable {
      */
     public String enrol(Api admin, String coreUrl, String name, java.util.Map<String, String> extra, Duration timeout)
             throws IOException {
-        String token = admin.post("/api/v1/agents/enrollment-tokens", java.util.Map.of("name", name))
-                .expect(201)
-                .body()
-                .get("token")
-                .asText();
+        // A core that has just started may not have mounted the agents module's resources yet (404).
+        Api.Response[] created = new Api.Response[1];
+        Processes.await("the core's enrolment endpoint", timeout, () -> {
+            created[0] = admin.post("/api/v1/agents/enrollment-tokens", java.util.Map.of("name", name));
+            return created[0].status() != 404;
+        });
+        String token = created[0].expect(201).body().get("token").asText();
         start(coreUrl, name, token, extra);
         return awaitOnline(admin, name, timeout);
     }

@@ -126,7 +126,7 @@ class MonitorsE2EIT {
                                 "target",
                                 "ftp://x",
                                 "intervalSeconds",
-                                5,
+                                0, // below even the lowered minimum
                                 "agentIds",
                                 List.of("no-such-agent")))
                 .expect(400)
