@@ -115,13 +115,10 @@ final class AppliedWriter implements AutoCloseable {
 
     /** One upsert for the batch; a section reported twice in it keeps the later state. */
     private void store(List<Pending> batch) {
-        Map<String, Object[]> rows = new LinkedHashMap<>();
+        // keyed by agent and section: a section reported twice keeps the later state
+        Map<List<String>, ReportStore.AppliedRow> rows = new LinkedHashMap<>();
         for (Pending p : batch) {
-            p.rows.forEach((section, row) -> {
-                String key = p.agentId + "\n" + section;
-                rows.remove(key); // re-inserted last: the later report wins
-                rows.put(key, new Object[] {p.agentId, section, row});
-            });
+            p.rows.forEach((section, row) -> rows.put(List.of(p.agentId, section), row));
         }
         int n = rows.size();
         String[] agents = new String[n];
@@ -130,13 +127,12 @@ final class AppliedWriter implements AutoCloseable {
         Long[] failed = new Long[n];
         String[] errors = new String[n];
         int i = 0;
-        for (Object[] r : rows.values()) {
-            ReportStore.AppliedRow row = (ReportStore.AppliedRow) r[2];
-            agents[i] = (String) r[0];
-            sections[i] = (String) r[1];
-            revisions[i] = row.revision();
-            failed[i] = row.failedRevision();
-            errors[i] = row.error();
+        for (Map.Entry<List<String>, ReportStore.AppliedRow> e : rows.entrySet()) {
+            agents[i] = e.getKey().get(0);
+            sections[i] = e.getKey().get(1);
+            revisions[i] = e.getValue().revision();
+            failed[i] = e.getValue().failedRevision();
+            errors[i] = e.getValue().error();
             i++;
         }
         Jdbc.tx(dataSource, c -> {
