@@ -109,24 +109,9 @@ public final class SyncBench {
             System.out.printf(
                     "== long-poll at scale: %d agents hold a sync (wait=%d), one bundle deployed to every agent%n",
                     longpoll, interval);
-            int clients = Integer.parseInt(a.getOrDefault("poll-clients", "1"));
-            List<SimAgent> holders = sims.subList(0, longpoll);
-            if (clients > 1) {
-                List<HttpClient> pollers = new ArrayList<>();
-                for (int i = 0; i < clients; i++) {
-                    pollers.add(HttpClient.newBuilder()
-                            .connectTimeout(Duration.ofSeconds(10))
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .executor(Executors.newFixedThreadPool(1, r -> daemon(r, "bench-poll")))
-                            .build());
-                }
-                for (int i = 0; i < holders.size(); i++) {
-                    holders.get(i).http = pollers.get(i % clients);
-                }
-            }
             longPollFanOut(
                     admin,
-                    holders,
+                    sims.subList(0, longpoll),
                     interval,
                     Integer.parseInt(a.getOrDefault("rounds", "4")),
                     Integer.parseInt(a.getOrDefault("warmup-rounds", "2")),
@@ -734,7 +719,7 @@ public final class SyncBench {
         final String id;
         final String key;
         final String core;
-        HttpClient http;
+        final HttpClient http;
         final ObjectNode applied = CoreClient.JSON.createObjectNode();
         final List<ObjectNode> results = new ArrayList<>();
         private String body;
