@@ -56,8 +56,7 @@ public final class ServiceDirectoryImpl implements ServiceDirectory {
 
     @Override
     public ServiceInfo setReplicas(String id, int replicas, String changedBy) {
-        return change(
-                id, (w, uuid) -> w.scale(uuid, Json.MAPPER.createObjectNode().put("replicas", replicas), changedBy));
+        return change(id, (w, uuid) -> w.scale(uuid, replicas, changedBy));
     }
 
     /** @return the service as {@code write} changed it (503 before the writer is bound, 404 for a malformed id) */
