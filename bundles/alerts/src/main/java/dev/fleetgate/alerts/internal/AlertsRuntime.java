@@ -78,15 +78,10 @@ public final class AlertsRuntime implements EventHandler {
                                 Duration.ofSeconds(config.retryInitialSeconds()),
                                 Duration.ofSeconds(config.retryMaxSeconds())),
                         config.webBaseUrl()));
-        this.engineThread = Threads.scheduler("fleetgate-alerts-engine");
-        this.sendThread = Threads.scheduler("fleetgate-alerts-send");
-        engineThread.scheduleWithFixedDelay(
-                this::evaluate,
-                config.evaluationIntervalSeconds(),
-                config.evaluationIntervalSeconds(),
-                TimeUnit.SECONDS);
-        sendThread.scheduleWithFixedDelay(
-                this::send, config.dispatchIntervalMillis(), config.dispatchIntervalMillis(), TimeUnit.MILLISECONDS);
+        this.engineThread = Threads.every(
+                "fleetgate-alerts-engine", Duration.ofSeconds(config.evaluationIntervalSeconds()), this::evaluate);
+        this.sendThread =
+                Threads.every("fleetgate-alerts-send", Duration.ofMillis(config.dispatchIntervalMillis()), this::send);
     }
 
     @Deactivate

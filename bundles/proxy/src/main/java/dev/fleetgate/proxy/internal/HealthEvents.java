@@ -2,7 +2,6 @@ package dev.fleetgate.proxy.internal;
 
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -46,8 +45,8 @@ public final class HealthEvents {
             @Reference ServiceStore store, @Reference TargetHealth health, @Reference ContainerReports containers) {
         this.store = store;
         this.watch = new HealthWatch(health, containers);
-        this.timer = Threads.scheduler("fleetgate-proxy-health-events");
-        timer.scheduleWithFixedDelay(this::check, INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
+        this.timer = Threads.every(
+                "fleetgate-proxy-health-events", java.time.Duration.ofSeconds(INTERVAL_SECONDS), this::check);
     }
 
     @Deactivate
