@@ -67,7 +67,6 @@ public record ServiceConfig(
                 TlsSetting.OFF);
     }
 
-    /** The upstream: static targets (and/or managed containers, see {@link Containers}). */
     /**
      * A service routing {@code domains} to {@code targets} with every other setting at its default, as a body
      * naming only these fields would be read (the shell's {@code service-add}).
@@ -87,6 +86,7 @@ public record ServiceConfig(
                 false);
     }
 
+    /** The upstream: static targets (and/or managed containers, see {@link Containers}). */
     public record Upstream(List<Target> targets, String lbMethod, int keepalive, HealthCheck healthCheck) {
         public Upstream {
             targets = List.copyOf(targets);

@@ -201,7 +201,6 @@ public final class ServiceStore {
                 config);
     }
 
-    /** Records {@code s} in the history (same transaction) and drops revisions beyond {@link #KEPT_REVISIONS}. */
     /**
      * Inserts a service row at {@code revision} (409 when {@code ON CONFLICT conflict} finds its name taken) and its
      * domains, records the revision and returns the service.
@@ -242,6 +241,7 @@ public final class ServiceStore {
                 source);
     }
 
+    /** Records {@code s} in the history (same transaction) and drops revisions beyond {@link #KEPT_REVISIONS}. */
     private static StoredService recorded(Connection c, StoredService s, String by, String action, Long source)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO proxy_service_revision (service_id, revision,"
