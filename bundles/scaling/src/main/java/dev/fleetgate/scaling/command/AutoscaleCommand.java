@@ -149,13 +149,12 @@ public class AutoscaleCommand implements Action {
                 min,
                 base.minReplicas(),
                 old == null ? Math.max(1, svc.replicas() * svc.agentIds().size()) : null);
-        PolicyDraft.Targets t =
-                base.targets() == null ? new PolicyDraft.Targets(null, null, null, null, null) : base.targets();
+        Policy.Targets t = base.targets() == null ? Policy.Targets.NONE : base.targets();
         return new PolicyDraft(
                 "on".equals(action),
                 minReplicas,
                 first(max, base.maxReplicas(), minReplicas),
-                new PolicyDraft.Targets(
+                new Policy.Targets(
                         first(rps, t.rpsPerReplica()),
                         first(p95, t.p95Ms()),
                         first(inFlight, t.inFlightPerReplica()),

@@ -19,7 +19,7 @@ public record PolicyDraft(
         Boolean enabled,
         Integer minReplicas,
         Integer maxReplicas,
-        Targets targets,
+        Policy.Targets targets,
         Optional<Double> max5xxPercent,
         Integer scaleUpStabilizationSeconds,
         Integer scaleDownStabilizationSeconds,
@@ -37,18 +37,13 @@ public record PolicyDraft(
     public static final PolicyDraft NONE = new PolicyDraft(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
-    /** The targets as given; null members are not given. */
-    public record Targets(
-            Double rpsPerReplica, Double p95Ms, Double inFlightPerReplica, Double cpuPercent, Double memoryPercent) {}
-
     /** @return a stored policy as a draft, every setting given */
     public static PolicyDraft of(Policy p) {
-        Policy.Targets t = p.targets();
         return new PolicyDraft(
                 p.enabled(),
                 p.minReplicas(),
                 p.maxReplicas(),
-                new Targets(t.rpsPerReplica(), t.p95Ms(), t.inFlightPerReplica(), t.cpuPercent(), t.memoryPercent()),
+                p.targets(),
                 Optional.ofNullable(p.max5xxPercent()),
                 p.scaleUpStabilizationSeconds(),
                 p.scaleDownStabilizationSeconds(),
@@ -148,12 +143,12 @@ public record PolicyDraft(
      */
     static PolicyDraft read(JsonNode body, Fields in) {
         in.unknown(body, PolicyJson.KNOWN, "");
-        Targets targets = null;
+        Policy.Targets targets = null;
         JsonNode t = body.get("targets");
         if (!Fields.absent(t)) {
             if (t.isObject()) {
                 in.unknown(t, PolicyJson.TARGETS, "targets");
-                targets = new Targets(
+                targets = new Policy.Targets(
                         number(t, "rpsPerReplica", "targets.rpsPerReplica", in),
                         number(t, "p95Ms", "targets.p95Ms", in),
                         number(t, "inFlightPerReplica", "targets.inFlightPerReplica", in),
