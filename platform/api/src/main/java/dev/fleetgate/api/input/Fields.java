@@ -138,6 +138,11 @@ public final class Fields {
         if (s == null) {
             return null;
         }
+        return checkPlain(s, field, maxLength);
+    }
+
+    /** Not blank, at most {@code maxLength} characters, no control characters; returned stripped. */
+    private String checkPlain(String s, String field, int maxLength) {
         if (s.isBlank()) {
             error(field, "must not be blank");
             return null;
@@ -398,19 +403,7 @@ public final class Fields {
         if (missingOrMalformed(value, field, required, "must be a string")) {
             return null;
         }
-        if (value.isBlank()) {
-            error(field, "must not be blank");
-            return null;
-        }
-        if (value.length() > maxLength) {
-            error(field, "must be at most " + maxLength + " characters");
-            return null;
-        }
-        if (hasControl(value)) {
-            error(field, "must not contain control characters");
-            return null;
-        }
-        return value.strip();
+        return checkPlain(value, field, maxLength);
     }
 
     /** As {@link #integer(JsonNode, String, String, long, long, Integer)}, for a typed value. */
