@@ -46,10 +46,10 @@ final class AppliedWriter implements AutoCloseable {
     /** Stores these sections' states of one agent; returns once they are committed. */
     void write(String agentId, Map<String, ReportStore.AppliedRow> rows) {
         Pending p = new Pending(agentId, rows, new CompletableFuture<>());
-        if (!running) {
-            throw new IllegalStateException("The applied-state writer is closed");
-        }
         queue.add(p);
+        if (!running) {
+            failQueued(); // closed: the writer has drained, or will drain, the queue without storing it
+        }
         try {
             p.done.get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -64,12 +64,12 @@ final class AppliedWriter implements AutoCloseable {
 
     private void run() {
         while (running) {
-            List<Pending> batch = new ArrayList<>();
             try {
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
                     continue;
                 }
+                List<Pending> batch = new ArrayList<>();
                 batch.add(first);
                 int rows = first.rows.size();
                 for (Pending p; rows < MAX_ROWS && (p = queue.poll()) != null; ) {
@@ -79,10 +79,13 @@ final class AppliedWriter implements AutoCloseable {
                 storeOrSplit(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                batch.forEach(p -> p.done.completeExceptionally(new IllegalStateException("writer stopped")));
                 break;
             }
         }
+        failQueued();
+    }
+
+    private void failQueued() {
         for (Pending p; (p = queue.poll()) != null; ) {
             p.done.completeExceptionally(new IllegalStateException("The applied-state writer is closed"));
         }
