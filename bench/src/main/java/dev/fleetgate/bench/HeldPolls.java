@@ -165,6 +165,8 @@ final class HeldPolls implements AutoCloseable {
         SelectionKey key;
         ByteBuffer out;
         ByteBuffer in = ByteBuffer.allocate(4096);
+        String sentBody;
+        ByteBuffer request;
         long retryAt;
         long sentAt;
         boolean polling;
@@ -200,9 +202,14 @@ final class HeldPolls implements AutoCloseable {
         }
 
         void send() throws IOException {
-            byte[] body = agent.body().getBytes(StandardCharsets.UTF_8);
-            byte[] h = (head + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            out = ByteBuffer.allocate(h.length + body.length).put(h).put(body).flip();
+            String body = agent.body();
+            if (body != sentBody) { // the agent keeps the same text while nothing changed
+                byte[] b = body.getBytes(StandardCharsets.UTF_8);
+                byte[] h = (head + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                request = ByteBuffer.allocate(h.length + b.length).put(h).put(b).flip();
+                sentBody = body;
+            }
+            out = request.duplicate();
             in.clear();
             sentAt = System.nanoTime();
             if (!polling) {
@@ -234,7 +241,7 @@ final class HeldPolls implements AutoCloseable {
             if (r.status != 200) {
                 String detail = r.body.replaceAll(".*\"detail\":\"([^\"]*)\".*", "$1");
                 count("HTTP " + r.status + (detail.length() > 100 ? "" : " " + detail));
-                retryLater(r.close);
+                retryLater();
                 return;
             }
             onAnswer.accept(agent, r.body);
@@ -251,18 +258,16 @@ final class HeldPolls implements AutoCloseable {
 
         void fail(String why) {
             count((polling ? "" : "idle: ") + why);
-            retryLater(true);
+            retryLater();
         }
 
-        private void retryLater(boolean close) {
+        private void retryLater() {
             if (polling) {
                 polling = false;
                 inFlight.decrementAndGet();
             }
             try {
-                if (close || channel.isOpen()) {
-                    channel.close();
-                }
+                channel.close();
             } catch (IOException e) {
                 // closing anyway
             }

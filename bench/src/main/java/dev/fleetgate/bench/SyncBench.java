@@ -478,7 +478,7 @@ public final class SyncBench {
                     r.all.get(1, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.TimeoutException e) {
                     if (progress.length() < 200) {
-                        progress.append(' ').append(r.reached.get());
+                        progress.append(' ').append(r.done.size());
                     }
                 }
             }
@@ -494,7 +494,7 @@ public final class SyncBench {
                     i + 1,
                     deploy ? "deploy" : "undeploy",
                     requested / 1000.0,
-                    r.reached.get(),
+                    r.done.size(),
                     sims.size(),
                     errors.get() - errorsBefore,
                     progress.length() == 0 ? " (all within 1 s)" : progress,
@@ -502,7 +502,7 @@ public final class SyncBench {
                     loadAverage());
             if (counted) {
                 all.addAll(r.reach);
-                reachedAll += r.reached.get();
+                reachedAll += r.done.size();
                 measured++;
             }
             Thread.sleep(1000);
@@ -530,7 +530,6 @@ public final class SyncBench {
     private static final class FanOutRound {
         final Map<SimAgent, Long> baseline = new HashMap<>();
         final Stats reach = new Stats();
-        final AtomicInteger reached = new AtomicInteger();
         final CompletableFuture<Void> all = new CompletableFuture<>();
         final java.util.Set<SimAgent> done = ConcurrentHashMap.newKeySet();
         final int size;
@@ -547,7 +546,7 @@ public final class SyncBench {
             Long before = baseline.get(s);
             if (before != null && s.revision("bundles") > before && done.add(s)) {
                 reach.add((System.nanoTime() - changeAt) / 1000);
-                if (reached.incrementAndGet() == size) {
+                if (done.size() == size) {
                     all.complete(null);
                 }
             }
