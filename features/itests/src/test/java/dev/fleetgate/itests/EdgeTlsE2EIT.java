@@ -138,8 +138,10 @@ class EdgeTlsE2EIT {
         // no redirect loop (redirectHttp: true), and the upstream learns the client used https
         assertTrue(answer.endsWith("hello via https"), answer);
         // a plain request without the edge's header is still redirected, at the edge and at the host agent
-        assertTrue(httpGet(EDGE, NAME).startsWith("HTTP/1.1 301"), httpGet(EDGE, NAME));
-        assertTrue(httpGet(HOST, NAME).startsWith("HTTP/1.1 301"), httpGet(HOST, NAME));
+        String plainAtEdge = httpGet(EDGE, NAME);
+        assertTrue(plainAtEdge.startsWith("HTTP/1.1 301"), plainAtEdge);
+        String plainAtHost = httpGet(HOST, NAME);
+        assertTrue(plainAtHost.startsWith("HTTP/1.1 301"), plainAtHost);
         System.out.println("[edge-tls-e2e] the upstream answered through edge and host agent: "
                 + answer.substring(answer.lastIndexOf('\n') + 1));
         Processes.await(
