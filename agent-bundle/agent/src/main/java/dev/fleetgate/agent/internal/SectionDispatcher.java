@@ -148,15 +148,8 @@ public final class SectionDispatcher implements TaskRunner.BundleGate {
      * @return whether the section was applied within the last 30 s
      */
     public synchronized boolean awaitIdle(String name, long timeoutMs) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Section section = sections.get(name);
-        while (section != null && section.busy()) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                break;
-            }
-            wait(left);
-        }
+        awaitWhile(() -> section != null && section.busy(), timeoutMs);
         return section != null
                 && section.lastDoneNanos != 0
                 && System.nanoTime() - section.lastDoneNanos < TimeUnit.MILLISECONDS.toNanos(RECENT_MS);
@@ -168,25 +161,26 @@ public final class SectionDispatcher implements TaskRunner.BundleGate {
      * @return whether something was being applied when called (and the wait was for it)
      */
     public synchronized boolean awaitApplying(long timeoutMs) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         boolean applying = applying();
-        while (applying()) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                break;
-            }
-            wait(left);
-        }
+        awaitWhile(this::applying, timeoutMs);
         return applying;
     }
 
+    /** A section with an applier pending, or any section being applied. */
     private boolean applying() {
-        for (Section section : sections.values()) {
-            if (section.runningRevision >= 0 || (section.pendingBody != null && section.applier != null)) {
-                return true;
+        return sections.values().stream().anyMatch(s -> s.busy() && (s.applier != null || s.runningRevision >= 0));
+    }
+
+    /** Waits (holding this monitor's lock between checks) while {@code condition} holds, at most {@code timeoutMs}. */
+    private void awaitWhile(java.util.function.BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (condition.getAsBoolean()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return;
             }
+            wait(left);
         }
-        return false;
     }
 
     public void stop() {
