@@ -196,16 +196,7 @@ class ProxyLatencyE2EIT {
     }
 
     private ObjectNode service(String name, String host, int port) {
-        ObjectNode s = Api.JSON.createObjectNode().put("name", name);
-        s.putArray("domains").add(host);
-        s.putArray("agentIds").add(fleet.agentId());
-        s.putObject("upstream")
-                .putArray("targets")
-                .addObject()
-                .put("host", "127.0.0.1")
-                .put("port", port)
-                .put("weight", 1);
-        return s;
+        return Services.unchecked(name, List.of(host), List.of(fleet.agentId()), port); // weight: the default 1
     }
 
     /**
