@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,17 +46,13 @@ public final class NginxProxyApplier implements StateApplier {
     static final long WAKE_POLL_MILLIS = 100;
 
     private final ProxyDriver driver;
+    /** The start, the supervision tick and endpoint changes, in order, on one thread. */
+    private final ScheduledExecutorService maintenance;
     /**
-     * The applier's one scheduler: the start, the supervision tick, endpoint changes and the wake poll. Two
-     * threads, so that a tick waiting for the driver's lock (an apply in progress, which may take seconds) never
-     * holds the wake poll back; the tick and endpoint changes begin only after the start, as on the single
-     * maintenance thread of before, so at most one task waits for that lock.
+     * The wake poll, on a thread of its own: a tick waiting for the driver's lock (an apply in progress, which may
+     * take seconds) never holds it back.
      */
-    private final ScheduledExecutorService scheduler;
-    /** Completed once {@link ProxyDriver#start} returned. */
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    /** Endpoint changes run one at a time, each with the providers' endpoints of when it runs. */
-    private final Object endpointsLock = new Object();
+    private final ScheduledExecutorService wakes;
 
     private final Map<ServiceEndpoints, Boolean> providers = new ConcurrentHashMap<>();
 
@@ -65,22 +60,17 @@ public final class NginxProxyApplier implements StateApplier {
     public NginxProxyApplier(@Reference AgentContext agent, NginxConfiguration config, Map<String, Object> properties) {
         NginxSettings settings = NginxSettings.from(config, agent.stateDir());
         this.driver = new ProxyDriver(settings, agent::requestSync);
-        this.scheduler = Threads.scheduler("fleetgate-nginx", 2);
+        this.maintenance = Threads.scheduler("fleetgate-nginx-maintenance", 1);
         LOG.log(
                 Level.INFO,
                 "nginx driver: work dir {0}, http port {1}, admin port {2}",
                 settings.workDir(),
                 String.valueOf(settings.httpPort()),
                 String.valueOf(settings.adminPort()));
-        scheduler.execute(() -> {
-            try {
-                driver.start();
-            } finally {
-                started.complete(null);
-            }
-            scheduler.scheduleWithFixedDelay(driver::tick, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
-        });
-        scheduler.scheduleWithFixedDelay(this::pollWakes, WAKE_POLL_MILLIS, WAKE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        maintenance.execute(driver::start);
+        maintenance.scheduleWithFixedDelay(driver::tick, TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
+        this.wakes = Threads.scheduler("fleetgate-nginx-wakes", 1);
+        wakes.scheduleWithFixedDelay(this::pollWakes, WAKE_POLL_MILLIS, WAKE_POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Passes the services a held request woke (nginx's wake flags) to every endpoints provider. */
@@ -133,21 +123,17 @@ public final class NginxProxyApplier implements StateApplier {
 
     @Deactivate
     void deactivate() {
-        scheduler.shutdownNow();
+        wakes.shutdownNow();
+        maintenance.shutdownNow();
         driver.close();
     }
 
     /** Collects every provider's endpoints off the SCR thread (never while SCR binds) and hands them over. */
     private void endpointsChanged() {
-        if (scheduler == null || scheduler.isShutdown()) {
+        if (maintenance == null || maintenance.isShutdown()) {
             return;
         }
-        started.thenRunAsync(this::pushEndpoints, scheduler);
-    }
-
-    /** Collects every provider's endpoints and hands them to the driver. */
-    private void pushEndpoints() {
-        synchronized (endpointsLock) {
+        maintenance.execute(() -> {
             Map<String, List<ServiceEndpoints.Endpoint>> merged = new LinkedHashMap<>();
             for (ServiceEndpoints p : providers.keySet()) {
                 try {
@@ -158,6 +144,6 @@ public final class NginxProxyApplier implements StateApplier {
                 }
             }
             driver.endpoints(merged);
-        }
+        });
     }
 }
