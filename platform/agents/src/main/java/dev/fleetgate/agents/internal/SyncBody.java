@@ -52,6 +52,20 @@ public record SyncBody(JsonNode report, byte[] raw, int metricsOffset, int metri
         if (bytes == null || bytes.length == 0) {
             return new SyncBody(null, bytes, -1, 0);
         }
+        int[] span = MetricsSpan.find(bytes);
+        if (span != null) { // the report alone through Jackson: the body with the array left empty
+            byte[] rest = new byte[bytes.length - (span[1] - span[0]) + 2];
+            System.arraycopy(bytes, 0, rest, 0, span[0]);
+            rest[span[0]] = '[';
+            rest[span[0] + 1] = ']';
+            System.arraycopy(bytes, span[1], rest, span[0] + 2, bytes.length - span[1]);
+            return new SyncBody(tokens(rest).report(), bytes, span[0], span[1] - span[0]);
+        }
+        return tokens(bytes);
+    }
+
+    /** The body split by Jackson's tokenizer (every shape of JSON, and its errors). */
+    static SyncBody tokens(byte[] bytes) {
         try (JsonParser p = FACTORY.createParser(bytes)) {
             JsonToken first = p.nextToken();
             if (first == null) {

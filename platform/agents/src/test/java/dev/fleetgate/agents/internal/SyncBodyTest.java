@@ -50,4 +50,56 @@ class SyncBodyTest {
             assertEquals(400, assertThrows(ApiException.class, () -> parse(bad)).status(), bad);
         }
     }
+
+    @Test
+    void theByteScanFindsWhatJacksonFindsOrLeavesTheBodyToIt() {
+        String[] bodies = {
+            "{\"version\":\"1\",\"metrics\":[{\"name\":\"a\",\"points\":[[1,2.5e-3],[2,-0]]}],\"applied\":{}}",
+            " { \"metrics\" : [ 1 , \"x\\\"\\u00e9\\n\" , true , false , null , { } , [ ] ] } \n",
+            "{\"a\":[{\"metrics\":[1]}],\"metrics\":[{\"b\":[[[]]]}]}",
+            "{\"metrics\":[1],\"metrics\":[2]}",
+            "{\"metr\\u0069cs\":[1]}",
+            "{\"metrics\":[\"é\"]}",
+            "{\"metrics\":[01]}",
+            "{\"metrics\":[1.]}",
+            "{\"metrics\":[1e]}",
+            "{\"metrics\":[-]}",
+            "{\"metrics\":[\"\\x\"]}",
+            "{\"metrics\":[\"\\u12g4\"]}",
+            "{\"metrics\":[\"a\tb\"]}",
+            "{\"metrics\":[tru]}",
+            "{\"metrics\":[1,]}",
+            "{\"metrics\":[{\"a\" 1}]}",
+            "{\"metrics\":[1]",
+            "{\"metrics\":[1]} x",
+            "{\"metrics\":" + "[".repeat(150) + "]".repeat(150) + "}",
+            "{\"metrics\":[" + "1".repeat(150) + "]}",
+            "{\"metrics\":[ ]}",
+            "{\"other\":[1]}",
+            "[1]"
+        };
+        int taken = 0;
+        for (String body : bodies) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            int[] span = MetricsSpan.find(bytes);
+            SyncBody jackson;
+            try {
+                jackson = SyncBody.tokens(bytes);
+            } catch (ApiException e) {
+                assertNull(span, "malformed, left to Jackson: " + body);
+                assertEquals(
+                        400, assertThrows(ApiException.class, () -> parse(body)).status(), body);
+                continue;
+            }
+            SyncBody both = parse(body);
+            assertEquals(jackson.report(), both.report(), body);
+            assertEquals(jackson.metricsOffset(), both.metricsOffset(), body);
+            assertEquals(jackson.metricsLength(), both.metricsLength(), body);
+            if (span != null) {
+                taken++;
+                assertEquals(jackson.metricsOffset(), span[0], body);
+            }
+        }
+        assertEquals(3, taken, "the scan takes the plain bodies");
+    }
 }
