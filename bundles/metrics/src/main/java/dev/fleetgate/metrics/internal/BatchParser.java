@@ -108,6 +108,22 @@ public final class BatchParser {
     }
 
     /**
+     * Reads the {@code metrics} array from request bytes: by {@link FastBatchReader} when it is the
+     * common case, else token by token with Jackson (same outcome either way).
+     *
+     * @throws java.io.IOException when the JSON itself is malformed
+     */
+    public Batch parse(String agentId, byte[] json, int offset, int length) throws java.io.IOException {
+        Batch fast = FastBatchReader.read(agentId, json, offset, length, oldestMillis, newestMillis, maxPoints);
+        if (fast != null) {
+            return fast;
+        }
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
+            return parse(agentId, p);
+        }
+    }
+
+    /**
      * Reads the {@code metrics} value token by token, with the same outcome as the tree reader.
      *
      * @param p positioned before the value (its next token is the value's first)

@@ -24,7 +24,6 @@ import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.api.MetricsSink;
@@ -66,11 +65,7 @@ public final class Ingestor implements MetricsSink {
     @Override
     public void acceptJson(String agentId, byte[] json, int offset, int length) throws SQLException, IOException {
         long started = System.nanoTime();
-        BatchParser.Batch batch;
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
-            batch = parser().parse(agentId, p);
-        }
-        ingest(agentId, batch, started);
+        ingest(agentId, parser().parse(agentId, json, offset, length), started);
     }
 
     private BatchParser parser() {

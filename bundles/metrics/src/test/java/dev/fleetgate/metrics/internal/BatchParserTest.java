@@ -2,16 +2,22 @@ package dev.fleetgate.metrics.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
 class BatchParserTest {
     private final BatchParser parser = new BatchParser(1000, 10_000, 100);
 
-    /** Parses with the tree reader and the streaming reader; both must agree. */
+    /**
+     * Parses with the tree reader, the streaming reader and the byte reader (when it takes the
+     * input); all must agree.
+     */
     private BatchParser.Batch both(String agent, String json) {
         BatchParser.Batch tree = parser.parse(agent, Json.parse(json));
         try (com.fasterxml.jackson.core.JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
@@ -20,7 +26,84 @@ class BatchParserTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        BatchParser.Batch fast = fast(agent, json);
+        if (fast != null) {
+            assertEquals(describe(tree), describe(fast), json);
+        }
         return tree;
+    }
+
+    /** The byte reader alone, the input framed by other bytes as in a sync body (null: it gave up). */
+    private BatchParser.Batch fast(String agent, String json) {
+        byte[] framed = ("{\"metrics\":" + json + ",\"x\":[1]}").getBytes(StandardCharsets.UTF_8);
+        int length = json.getBytes(StandardCharsets.UTF_8).length;
+        return FastBatchReader.read(agent, framed, 11, length, 1000, 10_000, 100);
+    }
+
+    @Test
+    void theByteReaderTakesWellFormedBatchesAndReadsNumbersAsJacksonDoes() {
+        String common =
+                "[ {\"name\":\"a\",\"labels\":{\"cpu\":\"c1\",\"g\":\"x y\"},\"points\":[[2000,1.5],[3000,-2]]},"
+                        + "\n{\"points\":[],\"name\":\"b:c\"}, {\"labels\":null,\"name\":\"d\",\"points\":[[4000,0]]} ]";
+        assertNotNull(fast("a1", common));
+        assertEquals(3, both("a1", common).points());
+        Random r = new Random(42);
+        String[] shapes = {
+            "%s", "-%s", "%s.%s", "-%s.%s", "%s.%se%s", "%1$se-%3$s", "%s.%sE+%s", "0.%s", "-0.%1$se-%3$s"
+        };
+        for (int n = 0; n < 5000; n++) {
+            String shape = shapes[r.nextInt(shapes.length)];
+            Object[] parts = {num(r), num(r), r.nextInt(40)};
+            String value = String.format(java.util.Locale.ROOT, shape, parts);
+            String json = "[{\"name\":\"v\",\"points\":[[" + (1000 + r.nextInt(9000)) + "," + value + "]]}]";
+            BatchParser.Batch tree = parser.parse("a1", Json.parse(json));
+            BatchParser.Batch fast = fast("a1", json);
+            if (tree.points() == 1) {
+                assertNotNull(fast, json);
+                assertEquals(
+                        Double.doubleToRawLongBits(tree.series().get(0).values()[0]),
+                        Double.doubleToRawLongBits(fast.series().get(0).values()[0]),
+                        json);
+            } else {
+                assertNull(fast, json); // rejected (not finite): the Jackson reader counts it
+            }
+        }
+        for (String v : new String[] {"-0", "-0.0", "0e5", "9007199254740993", "123456789012345678901234", "1e-400"}) {
+            both("a1", "[{\"name\":\"v\",\"points\":[[2000," + v + "]]}]");
+        }
+    }
+
+    /** Digits of random length (1..25), without a leading zero. */
+    private static String num(Random r) {
+        StringBuilder s = new StringBuilder().append(1 + r.nextInt(9));
+        for (int len = r.nextInt(25); len > 0; len--) {
+            s.append(r.nextInt(10));
+        }
+        return s.toString();
+    }
+
+    @Test
+    void theByteReaderGivesUpOnWhatItDoesNotTake() {
+        String[] others = {
+            "null",
+            "[{\"name\":\"a\",\"points\":[[2000,1]],\"extra\":1}]",
+            "[{\"name\":\"a\",\"labels\":{\"k\":1},\"points\":[[2000,1]]}]",
+            "[{\"name\":\"\\u0061\",\"points\":[[2000,1]]}]",
+            "[{\"name\":\"a\",\"labels\":{\"k\":\"\u00e9\"},\"points\":[[2000,1]]}]",
+            "[{\"name\":\"a\",\"points\":[[2000.0,1]]}]",
+            "[{\"name\":\"a\",\"points\":[[999,1]]}]",
+            "[{\"name\":\"a\",\"points\":[[02000,1]]}]",
+            "[{\"name\":\"a\",\"points\":[[2000,01]]}]",
+            "[{\"name\":\"a\",\"points\":[[2000,1.]]}]",
+            "[{\"name\":\"a\",\"points\":[[2000,1]]},]",
+            "[{\"name\":\"a\",\"name\":\"b\",\"points\":[[2000,1]]}]",
+            "[{\"name\":\"1a\",\"points\":[[2000,1]]}]",
+            "[{\"name\":\"a\",\"points\":[[2000,1]]}",
+            "[{\"name\":\"a\",\"points\":[[2000,1]]}] x"
+        };
+        for (String json : others) {
+            assertNull(fast("a1", json), json);
+        }
     }
 
     private static String describe(BatchParser.Batch b) {
