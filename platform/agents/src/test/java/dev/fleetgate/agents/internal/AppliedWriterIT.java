@@ -51,7 +51,9 @@ class AppliedWriterIT {
             }
             go.countDown();
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-            assertTrue(writer.batches < agents, "writes were grouped: " + writer.batches + " statements for " + agents);
+            assertTrue(
+                    writer.batches() < agents,
+                    "writes were grouped: " + writer.batches() + " statements for " + agents);
             for (String id : ids) {
                 assertEquals(7L, revision(id, "proxy"));
             }
