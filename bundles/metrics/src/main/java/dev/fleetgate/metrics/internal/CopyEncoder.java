@@ -15,6 +15,8 @@ public final class CopyEncoder {
     private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
 
     static final int ROW_BYTES = 2 + 3 * (4 + 8);
+    /** The signature, flags and header extension length before the first row. */
+    static final int HEADER_BYTES = 19;
 
     private final ByteBuffer buf;
 

@@ -2,14 +2,10 @@ package dev.fleetgate.metrics.internal;
 
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import javax.sql.DataSource;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,8 +15,6 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +23,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleetgate.api.MetricsSink;
 import dev.fleetgate.api.Topics;
 import dev.fleetgate.metrics.MetricSeries;
-import dev.fleetgate.persistence.Jdbc;
 
 /**
  * The {@link MetricsSink}: parses a batch, resolves series ids (cached; unknown ones in one
- * bulk statement), writes every point with one binary {@code COPY}, feeds the latest-value
- * cache, and posts {@link Topics#METRICS_BATCH}. A batch whose oldest point is older than the
- * rollup's late tolerance also records its time range for a one-off rollup, in the same
- * transaction as the COPY.
+ * bulk statement), writes every point by binary {@code COPY} (grouped with other syncs' batches,
+ * {@link SampleWriter}), feeds the latest-value cache, and posts {@link Topics#METRICS_BATCH}. A
+ * batch whose oldest point is older than the rollup's late tolerance also records its time range
+ * for a one-off rollup, in the same transaction as the COPY.
  */
 @Component(service = MetricsSink.class)
 public final class Ingestor implements MetricsSink {
@@ -101,62 +94,29 @@ public final class Ingestor implements MetricsSink {
     }
 
     private void store(BatchParser.Batch batch) throws SQLException {
-        DataSource ds = storage.dataSource();
-        try (Connection c = ds.getConnection()) {
-            List<SeriesKey> keys = new ArrayList<>(batch.series().size());
-            for (BatchParser.Series s : batch.series()) {
-                keys.add(s.key());
-            }
-            Map<SeriesKey, Long> ids = storage.series().resolve(c, keys);
-            CopyEncoder rows = new CopyEncoder(batch.points());
-            for (BatchParser.Series s : batch.series()) {
-                long id = ids.get(s.key());
-                long[] ts = s.ts();
-                double[] vs = s.values();
-                for (int i = 0; i < ts.length; i++) {
-                    rows.row(ts[i], id, vs[i]);
-                }
-            }
-            byte[] bytes = rows.finish();
-            boolean late = batch.minTs()
-                    < storage.clock().millis() - storage.settings().lateToleranceSeconds() * 1000L;
-            if (late) {
-                c.setAutoCommit(false);
-            }
-            try {
-                CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(CopyEncoder.COPY_SAMPLES);
-                try {
-                    in.writeToCopy(bytes, 0, rows.length());
-                    in.endCopy();
-                } finally {
-                    if (in.isActive()) {
-                        in.cancelCopy();
-                    }
-                }
-                if (late) {
-                    markLate(c, batch.minTs(), batch.maxTs());
-                    c.commit();
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (late) {
-                    c.rollback();
-                }
-                throw e;
-            } finally {
-                if (late) {
-                    c.setAutoCommit(true);
-                }
+        List<SeriesKey> keys = new ArrayList<>(batch.series().size());
+        for (BatchParser.Series s : batch.series()) {
+            keys.add(s.key());
+        }
+        Map<SeriesKey, Long> ids = storage.series().cachedAll(keys);
+        if (ids == null) {
+            try (Connection c = storage.dataSource().getConnection()) {
+                ids = storage.series().resolve(c, keys);
             }
         }
-    }
-
-    private static void markLate(Connection c, long from, long to) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("INSERT INTO metric_rollup_pending (from_ts, to_ts) VALUES (?, ?)")) {
-            Jdbc.setInstant(ps, 1, Instant.ofEpochMilli(from));
-            Jdbc.setInstant(ps, 2, Instant.ofEpochMilli(to));
-            ps.executeUpdate();
+        CopyEncoder rows = new CopyEncoder(batch.points());
+        for (BatchParser.Series s : batch.series()) {
+            long id = ids.get(s.key());
+            long[] ts = s.ts();
+            double[] vs = s.values();
+            for (int i = 0; i < ts.length; i++) {
+                rows.row(ts[i], id, vs[i]);
+            }
         }
+        byte[] bytes = rows.finish();
+        boolean late =
+                batch.minTs() < storage.clock().millis() - storage.settings().lateToleranceSeconds() * 1000L;
+        storage.writer().write(new SampleWriter.Rows(bytes, rows.length(), batch.minTs(), batch.maxTs(), late));
     }
 
     private void post(String agentId, BatchParser.Batch batch) {

@@ -47,6 +47,7 @@ public final class MetricsStorage {
     private final IngestStats stats;
     private final Rollups rollups;
     private final ScheduledExecutorService timer;
+    private final SampleWriter writer;
     private volatile long lastLatestRefresh;
 
     @Activate
@@ -81,6 +82,7 @@ public final class MetricsStorage {
         this.partitions = new PartitionManager(settings);
         this.rollups = new Rollups(settings, partitions);
         migrate.getAsInt();
+        this.writer = new SampleWriter(dataSource);
         // Ingestion works at once; cores starting together take turns (CREATE … IF NOT EXISTS can race).
         Jdbc.auto(dataSource, c -> {
             lock(c, "pg_advisory_lock");
@@ -105,6 +107,7 @@ public final class MetricsStorage {
         if (timer != null) {
             timer.shutdownNow();
         }
+        writer.close();
     }
 
     private void safeMaintain() {
@@ -182,6 +185,11 @@ public final class MetricsStorage {
                 return rs.next() && ("pg_advisory_lock".equals(function) || rs.getBoolean(1)); // the first is void
             }
         }
+    }
+
+    /** Writes samples by group commit. */
+    SampleWriter writer() {
+        return writer;
     }
 
     public DataSource dataSource() {

@@ -42,6 +42,19 @@ public final class SeriesRegistry {
         return ids.size();
     }
 
+    /** @return the ids of every key when all are cached (no connection needed), else null */
+    public Map<SeriesKey, Long> cachedAll(Collection<SeriesKey> keys) {
+        Map<SeriesKey, Long> out = new HashMap<>(keys.size() * 2);
+        for (SeriesKey k : keys) {
+            Long id = ids.get(k);
+            if (id == null) {
+                return null;
+            }
+            out.put(k, id);
+        }
+        return out;
+    }
+
     /**
      * Ids of every key, inserting the unknown ones.
      *
@@ -58,10 +71,14 @@ public final class SeriesRegistry {
                 out.put(k, id);
             }
         }
+        if (missing.isEmpty()) {
+            return out;
+        }
+        Map<SeriesKey, Long> found = new HashMap<>(missing.size() * 2);
         // A series another core inserted after this statement's snapshot is neither inserted
         // nor read: a second round sees it.
         for (int round = 0; round < 3 && !missing.isEmpty(); round++) {
-            missing = insert(c, missing, out);
+            missing = insert(c, missing, found);
         }
         if (!missing.isEmpty()) {
             throw new SQLException("Could not resolve " + missing.size() + " series, e.g. " + missing.get(0));
@@ -69,7 +86,8 @@ public final class SeriesRegistry {
         if (ids.size() > MAX_CACHED) {
             ids.clear();
         }
-        ids.putAll(out);
+        ids.putAll(found); // only the new ones: a write to the shared map costs more than a read
+        out.putAll(found);
         return out;
     }
 

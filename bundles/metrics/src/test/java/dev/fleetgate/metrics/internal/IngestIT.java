@@ -126,6 +126,50 @@ class IngestIT {
     }
 
     @Test
+    void concurrentSyncsShareCopyStatementsAndEachReturnsStored() throws Exception {
+        ingestor.eventAdmin = null;
+        int threads = 16;
+        int each = 20;
+        ingestor.accept(
+                AGENT, batch().series("load1", labels("t", "0"), t(10), 1).json()); // series exist
+        long before = storage.writer().groups();
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < threads; i++) {
+            String agent = "0b0e7a8e-1111-4c4c-9d9d-0000000001" + String.format("%02d", i);
+            Thread w = new Thread(() -> {
+                try {
+                    for (int n = 0; n < each; n++) {
+                        ingestor.accept(
+                                agent,
+                                batch().series("load1", labels("t", "0"), t(n), n)
+                                        .series("load5", labels(), t(n), n)
+                                        .json());
+                        // returned: committed, so a fresh connection sees this agent's rows so far
+                        assertEquals(
+                                2L * (n + 1),
+                                db.count(
+                                        "SELECT count(*) FROM metric_sample s JOIN metric_series m ON m.id = s.series_id"
+                                                + " WHERE m.labels->>'agent' = ?",
+                                        agent));
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join(60_000);
+        }
+        assertTrue(failures.isEmpty(), failures.toString());
+        assertEquals(1 + 2L * threads * each, db.count("SELECT count(*) FROM metric_sample"));
+        long statements = storage.writer().groups() - before;
+        assertTrue(statements < threads * each, "batches were grouped: " + statements + " COPYs for " + threads * each);
+    }
+
+    @Test
     void existingSeriesKeepTheirIdsAcrossBatchesAndCores() throws Exception {
         ingestor.accept(AGENT, batch().series("load1", labels(), t(10), 1).json());
         long id = db.count("SELECT id FROM metric_series");
