@@ -722,6 +722,9 @@ public final class SyncBench {
         final ObjectNode applied = CoreClient.JSON.createObjectNode();
         final List<ObjectNode> results = new ArrayList<>();
         private String body;
+        private String requestBody;
+        private int requestWait = -1;
+        private java.nio.ByteBuffer request;
 
         SimAgent(HttpClient http, String core, JsonNode enrolled) {
             this.http = http;
@@ -731,23 +734,27 @@ public final class SyncBench {
         }
 
         @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public String key() {
-            return key;
-        }
-
-        @Override
         public String core() {
             return core;
         }
 
-        /** The report; built again only when something changed (task results go out once). */
         @Override
-        public synchronized String body() {
+        public synchronized java.nio.ByteBuffer syncRequest(int wait) {
+            String b = body();
+            if (b != requestBody || wait != requestWait) { // the same text while nothing changed
+                request = Http1.post(
+                        core,
+                        "/api/v1/agents/" + id + "/sync?wait=" + wait,
+                        key,
+                        b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                requestBody = b;
+                requestWait = wait;
+            }
+            return request.duplicate();
+        }
+
+        /** The report; built again only when something changed (task results go out once). */
+        synchronized String body() {
             if (body == null || !results.isEmpty()) {
                 ObjectNode b = CoreClient.JSON
                         .createObjectNode()
