@@ -46,7 +46,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A simulated agent is a state machine, not a socket: no-change syncs go through a fixed pool of
  * {@code --inflight} keep-alive connections on one selector thread ({@link PacedSyncs}, the lean
  * {@link Http1} client; {@code --sync-client jdk}: the shared {@code java.net.http} client behind a
- * limiter, as before); only held long-polls need one connection each ({@link HeldPolls}).
+ * limiter, as before); only held long-polls need one connection each ({@link HeldPolls}). {@code
+ * --settle S} keeps the paced syncs running until the database has settled before measuring.
  */
 public final class SyncBench {
 
@@ -101,6 +102,7 @@ public final class SyncBench {
                     limiter,
                     interval,
                     seconds,
+                    Integer.parseInt(a.getOrDefault("settle", "0")),
                     !"jdk".equals(a.getOrDefault("sync-client", "lean")),
                     inflight,
                     a.get("core-pid"),
@@ -304,6 +306,7 @@ public final class SyncBench {
         final Stats sent = new Stats(); // from the moment it was sent
         final AtomicInteger errors = new AtomicInteger();
         final AtomicInteger withContent = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
         private final AtomicInteger shown = new AtomicInteger();
         volatile boolean measuring;
 
@@ -314,6 +317,7 @@ public final class SyncBench {
                 return;
             }
             long now = System.nanoTime();
+            answered.incrementAndGet();
             boolean content = s.absorb(body);
             if (measuring) {
                 due.add((now - dueAt) / 1000);
@@ -340,6 +344,7 @@ public final class SyncBench {
             Limiter limiter,
             int interval,
             int seconds,
+            int settle,
             boolean leanClient,
             int inflight,
             String corePids,
@@ -379,9 +384,13 @@ public final class SyncBench {
                         TimeUnit.MICROSECONDS);
             }
         }
-        // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s): with the
-        // load already running, both ends of the window are equally late.
-        Thread.sleep(Math.max(2 * interval, dbUrl != null ? 11 : 0) * 1000L);
+        if (settle > 0 && dbUrl != null) {
+            settle(f, settle, dbUrl, dbUser, dbPassword);
+        } else {
+            // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s): with the
+            // load already running, both ends of the window are equally late.
+            Thread.sleep(Math.max(2 * interval, dbUrl != null ? 11 : 0) * 1000L);
+        }
         long cpu0 = cpuTicks(corePids);
         long self0 = cpuTicks("self");
         long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
@@ -455,6 +464,77 @@ public final class SyncBench {
                 count / elapsed,
                 n / (double) interval,
                 leanClient ? "lean" : "jdk"));
+    }
+
+    /**
+     * Keeps the paced syncs running until a 5 s window shows fewer than 0.01 row writes per sync,
+     * or for {@code maxSeconds}; prints each window and the tables written most in it.
+     */
+    static void settle(SyncFigures f, int maxSeconds, String url, String user, String password) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + maxSeconds * 1_000_000_000L;
+        long[] db0 = dbCounters(url, user, password);
+        Map<String, Long> tables0 = tableWrites(url, user, password);
+        long syncs0 = f.answered.get();
+        System.out.printf("settling: up to %d s until a 5 s window has < 0.01 row writes per sync%n", maxSeconds);
+        while (true) {
+            Thread.sleep(5000);
+            long[] db1 = dbCounters(url, user, password);
+            Map<String, Long> tables1 = tableWrites(url, user, password);
+            long syncs1 = f.answered.get();
+            long writes = db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2];
+            long syncs = syncs1 - syncs0;
+            double perSync = syncs == 0 ? Double.NaN : (double) writes / syncs;
+            List<Map.Entry<String, Long>> top = new ArrayList<>();
+            for (var e : tables1.entrySet()) {
+                long d = e.getValue() - tables0.getOrDefault(e.getKey(), 0L);
+                if (d > 0) {
+                    top.add(Map.entry(e.getKey(), d));
+                }
+            }
+            top.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+            double at = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(
+                    Locale.ROOT,
+                    "  settling %.0f s: %d syncs (%.0f/s), %.4f row writes per sync (%d inserted, %d updated, "
+                            + "%d deleted), most written: %s; load average %s%n",
+                    at,
+                    syncs,
+                    syncs / 5.0,
+                    perSync,
+                    db1[0] - db0[0],
+                    db1[1] - db0[1],
+                    db1[2] - db0[2],
+                    top.isEmpty() ? "none" : top.subList(0, Math.min(4, top.size())),
+                    loadAverage());
+            if (syncs > 0 && perSync < 0.01) {
+                System.out.printf("settled after %.0f s: measuring%n", at);
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                System.out.printf(
+                        "!!! NOT SETTLED after %d s (last window %.3f row writes per sync): measuring anyway, "
+                                + "the figures below include the settling writes !!!%n",
+                        maxSeconds, perSync);
+                return;
+            }
+            db0 = db1;
+            tables0 = tables1;
+            syncs0 = syncs1;
+        }
+    }
+
+    /** Rows inserted + updated + deleted so far, per table. */
+    static Map<String, Long> tableWrites(String url, String user, String password) throws Exception {
+        Map<String, Long> m = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables")) {
+            while (rs.next()) {
+                m.merge(rs.getString(1), rs.getLong(2), Long::sum);
+            }
+        }
+        return m;
     }
 
     /**
@@ -699,7 +779,7 @@ public final class SyncBench {
             throw new IllegalArgumentException(
                     "usage: --core URL[,URL...] --password ADMIN_PASSWORD [--agents 2000] "
                             + "[--interval 5] [--seconds 60] [--warmup 15] [--tasks 200] [--inflight 64] [--threads 4] "
-                            + "[--longpoll 0] [--seed true] [--sync-client lean|jdk] [--poll-client nio|jdk] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
+                            + "[--longpoll 0] [--seed true] [--settle 0] [--sync-client lean|jdk] [--poll-client nio|jdk] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
         }
         return m;
     }
