@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongSupplier;
 
@@ -238,6 +239,36 @@ final class Http1 {
                 close();
             }
             answered(r);
+        }
+    }
+
+    /** A connection for callers on other threads: one request at a time, the answer as a future. */
+    static final class Caller extends Connection {
+        private CompletableFuture<Response> pending;
+
+        Caller(Loop loop, InetSocketAddress address) {
+            super(loop, address);
+        }
+
+        CompletableFuture<Response> call(ByteBuffer request) {
+            CompletableFuture<Response> f = new CompletableFuture<>();
+            loop().execute(() -> {
+                pending = f;
+                send(request);
+            });
+            return f;
+        }
+
+        @Override
+        void answered(Response r) {
+            pending.complete(r);
+        }
+
+        @Override
+        void failed(String why, boolean inFlight) {
+            if (inFlight) {
+                pending.completeExceptionally(new IOException(why));
+            }
         }
     }
 
