@@ -394,6 +394,7 @@ public final class SyncBench {
         long cpu0 = cpuTicks(corePids);
         long self0 = cpuTicks("self");
         long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
+        Map<String, Long> tables0 = dbUrl == null ? null : tableWrites(dbUrl, dbUser, dbPassword);
         long start = System.nanoTime();
         f.measuring = true;
         Thread.sleep(seconds * 1000L);
@@ -402,6 +403,7 @@ public final class SyncBench {
         long cpu1 = cpuTicks(corePids);
         long self1 = cpuTicks("self");
         long[] db1 = dbCounters(dbUrl, dbUser, dbPassword);
+        Map<String, Long> tables1 = dbUrl == null ? null : tableWrites(dbUrl, dbUser, dbPassword);
         String load = loadAverage();
         long waiting = paced != null ? paced.waiting() : -1;
         if (paced != null) {
@@ -442,13 +444,14 @@ public final class SyncBench {
             writesPerSync = (double) (db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2]) / count;
             System.out.printf(
                     "PostgreSQL during the run: %d rows inserted, %d updated, %d deleted, %d commits "
-                            + "(%.3f row writes per sync, %.3f commits per sync)%n",
+                            + "(%.3f row writes per sync, %.3f commits per sync); most written: %s%n",
                     db1[0] - db0[0],
                     db1[1] - db0[1],
                     db1[2] - db0[2],
                     db1[3] - db0[3],
                     writesPerSync,
-                    (double) (db1[3] - db0[3]) / count);
+                    (double) (db1[3] - db0[3]) / count,
+                    mostWritten(tables0, tables1));
         }
         // one line to compare runs over time (NaN: not measured in this run)
         System.out.println(String.format(
@@ -485,14 +488,6 @@ public final class SyncBench {
             long writes = db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2];
             long syncs = syncs1 - syncs0;
             double perSync = syncs == 0 ? Double.NaN : (double) writes / syncs;
-            List<Map.Entry<String, Long>> top = new ArrayList<>();
-            for (var e : tables1.entrySet()) {
-                long d = e.getValue() - tables0.getOrDefault(e.getKey(), 0L);
-                if (d > 0) {
-                    top.add(Map.entry(e.getKey(), d));
-                }
-            }
-            top.sort(Map.Entry.<String, Long>comparingByValue().reversed());
             double at = (System.nanoTime() - t0) / 1e9;
             System.out.printf(
                     Locale.ROOT,
@@ -505,7 +500,7 @@ public final class SyncBench {
                     db1[0] - db0[0],
                     db1[1] - db0[1],
                     db1[2] - db0[2],
-                    top.isEmpty() ? "none" : top.subList(0, Math.min(4, top.size())),
+                    mostWritten(tables0, tables1),
                     loadAverage());
             if (syncs > 0 && perSync < 0.01) {
                 System.out.printf("settled after %.0f s: measuring%n", at);
@@ -522,6 +517,19 @@ public final class SyncBench {
             tables0 = tables1;
             syncs0 = syncs1;
         }
+    }
+
+    /** The (at most 4) tables with the most rows written between two {@link #tableWrites}. */
+    static String mostWritten(Map<String, Long> before, Map<String, Long> after) {
+        List<Map.Entry<String, Long>> top = new ArrayList<>();
+        for (var e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d > 0) {
+                top.add(Map.entry(e.getKey(), d));
+            }
+        }
+        top.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        return top.isEmpty() ? "none" : top.subList(0, Math.min(4, top.size())).toString();
     }
 
     /** Rows inserted + updated + deleted so far, per table. */
