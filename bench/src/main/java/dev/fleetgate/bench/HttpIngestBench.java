@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Metrics ingestion through a live core over HTTP: {@code --threads} simulated agents each
@@ -21,7 +23,9 @@ import java.util.concurrent.Executors;
  * of the same rows into the same core's {@code metric_sample} ({@link SampleCopy}, plain JDBC),
  * same threads, same run. The core
  * streams the batch from the request bytes into COPY rows (no tree). Prints rows/s, the ratio,
- * and the core's CPU per 1,000 samples (from {@code /proc/<pid>/stat}).
+ * and the core's CPU per 1,000 samples (from {@code /proc/<pid>/stat}) beside the bench's own. The posts go
+ * through the lean client ({@link Http1}: one keep-alive connection per agent, the next body sent as soon as the
+ * answer is read); {@code --sync-client jdk} uses {@code java.net.http} as before.
  */
 final class HttpIngestBench {
     private final CoreClient admin;
@@ -29,6 +33,10 @@ final class HttpIngestBench {
     private final String corePid;
     private final ConnectionPool pool;
     private final List<SyncBench.SimAgent> agents = new ArrayList<>();
+    /** The lean client (null with {@code --sync-client jdk}): one keep-alive connection per agent. */
+    private final Http1.Loop loop;
+
+    private final List<Http1.Caller> callers = new ArrayList<>();
 
     HttpIngestBench(Map<String, String> a, int threads) throws Exception {
         String core = a.get("core").split(",")[0];
@@ -47,6 +55,13 @@ final class HttpIngestBench {
             s.sync(0);
             agents.add(s);
         }
+        loop = "jdk".equals(a.get("sync-client")) ? null : new Http1.Loop("bench-ingest", () -> 1_000_000_000L);
+        for (SyncBench.SimAgent s : agents) {
+            if (loop != null) {
+                callers.add(new Http1.Caller(loop, Http1.address(s.core)));
+            }
+        }
+        System.out.println("client: " + (loop != null ? "lean (Http1, one keep-alive connection per agent)" : "jdk"));
     }
 
     /** Two rounds of ceiling then the HTTP path for one batch shape; updates {ratio, rows/s} of the worst round. */
@@ -55,14 +70,17 @@ final class HttpIngestBench {
         int rows = series * points;
         System.out.printf("%n%d series × %d points = %,d rows per batch (one sync), over HTTP%n", series, points, rows);
         List<byte[]> bodies = new ArrayList<>();
+        List<ByteBuffer> requests = new ArrayList<>(); // built once per body
         for (int t = 0; t < threads; t++) {
+            SyncBench.SimAgent s = agents.get(t);
             bodies.add(syncBody(
-                    agents.get(t),
+                    s,
                     MetricsBench.batchJson(
                             series, points, System.currentTimeMillis() - points * MetricsBench.INTERVAL, "h" + t)));
+            requests.add(Http1.post(s.core, "/api/v1/agents/" + s.id + "/sync?wait=0", s.key, bodies.get(t)));
         }
         for (int t = 0; t < threads; t++) { // warm: series created and cached, as on a running core
-            post(t, bodies.get(t));
+            post(t, bodies.get(t), requests.get(t));
         }
         for (int round = 1; round <= 2; round++) {
             truncate();
@@ -77,11 +95,13 @@ final class HttpIngestBench {
             });
             truncate();
             long cpu0 = SyncBench.cpuTicks(corePid);
+            long self0 = SyncBench.cpuTicks("self");
             MetricsBench.Result path = MetricsBench.run(threads, seconds, t -> () -> {
-                post(t, bodies.get(t));
+                post(t, bodies.get(t), requests.get(t));
                 return rows;
             });
             long cpu1 = SyncBench.cpuTicks(corePid);
+            long self1 = SyncBench.cpuTicks("self");
             double ratio = path.rate() / ceiling.rate();
             String cpu = cpu0 < 0
                     ? "core CPU not measured"
@@ -90,9 +110,14 @@ final class HttpIngestBench {
                             "core CPU %.1f%% of one core, %.2f ms CPU per 1k samples",
                             (cpu1 - cpu0) / path.seconds(),
                             (cpu1 - cpu0) * 10.0 / path.rows() * 1000);
+            String bench = String.format(
+                    Locale.ROOT,
+                    "bench CPU %.1f%% of one core, %.2f ms per 1k samples",
+                    (self1 - self0) / path.seconds(),
+                    (self1 - self0) * 10.0 / path.rows() * 1000);
             System.out.printf(
                     "  round %d: ceiling %,.0f rows/s (%.1f ms/batch p50) | HTTP path %,.0f rows/s"
-                            + " (%.1f ms/sync p50, %.1f p99) = %.2f× | %s | load average %s%n",
+                            + " (%.1f ms/sync p50, %.1f p99) = %.2f× | %s | %s | load average %s%n",
                     round,
                     ceiling.rate(),
                     ceiling.p(0.5),
@@ -101,6 +126,7 @@ final class HttpIngestBench {
                     path.p(0.99),
                     ratio,
                     cpu,
+                    bench,
                     SyncBench.loadAverage());
             if (ratio < worst[0]) {
                 worst[0] = ratio;
@@ -109,8 +135,15 @@ final class HttpIngestBench {
         }
     }
 
-    private void post(int t, byte[] body) throws Exception {
-        post(http, agents.get(t), body);
+    private void post(int t, byte[] body, ByteBuffer request) throws Exception {
+        if (loop == null) {
+            post(http, agents.get(t), body);
+            return;
+        }
+        Http1.Response r = callers.get(t).call(request.duplicate()).get(60, TimeUnit.SECONDS);
+        if (r.status() != 200) {
+            throw new IllegalStateException("sync with metrics answered " + r.status() + ": " + r.body());
+        }
     }
 
     /** A sync request of {@code s} carrying {@code metrics} (a JSON array, as agents send it). */
@@ -147,5 +180,8 @@ final class HttpIngestBench {
             admin.delete("/api/v1/agents/" + s.id);
         }
         pool.close();
+        if (loop != null) {
+            loop.close();
+        }
     }
 }

@@ -43,9 +43,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <li>long-poll at scale: M agents holding a sync, one desired-state change (a bundle deployed
  * to every agent), time until each held agent has it.
  * </ol>
- * A simulated agent is a state machine, not a socket: every agent shares one HTTP client (a
- * small executor, one selector thread); no-change syncs go through a bounded number of
- * requests in flight (so of keep-alive connections); only held long-polls need one connection each.
+ * A simulated agent is a state machine, not a socket: no-change syncs go through a fixed pool of
+ * {@code --inflight} keep-alive connections on one selector thread ({@link PacedSyncs}, the lean
+ * {@link Http1} client; {@code --sync-client jdk}: the shared {@code java.net.http} client behind a
+ * limiter, as before); only held long-polls need one connection each ({@link HeldPolls}). {@code
+ * --settle S} keeps the paced syncs running until the database has settled before measuring.
  */
 public final class SyncBench {
 
@@ -100,6 +102,9 @@ public final class SyncBench {
                     limiter,
                     interval,
                     seconds,
+                    Integer.parseInt(a.getOrDefault("settle", "0")),
+                    !"jdk".equals(a.getOrDefault("sync-client", "lean")),
+                    inflight,
                     a.get("core-pid"),
                     a.get("db-url"),
                     a.get("db-user"),
@@ -295,77 +300,131 @@ public final class SyncBench {
         }
     }
 
+    /** What the sync load measures, fed by either client. */
+    static final class SyncFigures implements PacedSyncs.Recorder {
+        final Stats due = new Stats(); // from the moment the sync was due (includes waiting for a free request)
+        final Stats sent = new Stats(); // from the moment it was sent
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicInteger withContent = new AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicInteger shown = new AtomicInteger();
+        volatile boolean measuring;
+
+        @Override
+        public void answered(SimAgent s, long dueAt, long sentAt, int status, String body) {
+            if (status != 200) {
+                failed(s, "HTTP " + status + " " + (body.length() > 200 ? body.substring(0, 200) : body));
+                return;
+            }
+            long now = System.nanoTime();
+            answered.incrementAndGet();
+            boolean content = s.absorb(body);
+            if (measuring) {
+                due.add((now - dueAt) / 1000);
+                sent.add((now - sentAt) / 1000);
+                if (content) {
+                    withContent.incrementAndGet();
+                }
+            }
+        }
+
+        @Override
+        public void failed(SimAgent s, String why) {
+            if (measuring) {
+                errors.incrementAndGet();
+            }
+            if (shown.incrementAndGet() <= 3) {
+                System.out.println("sync of " + s.id + " failed: " + why);
+            }
+        }
+    }
+
     static void syncLoad(
             List<SimAgent> sims,
             Limiter limiter,
             int interval,
             int seconds,
+            int settle,
+            boolean leanClient,
+            int inflight,
             String corePids,
             String dbUrl,
             String dbUser,
             String dbPassword)
             throws Exception {
         int n = sims.size();
-        Stats stats = new Stats(); // from the moment the sync was due (includes waiting for a free request)
-        Stats sent = new Stats(); // from the moment it was sent
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger withContent = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean();
-        ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, r -> daemon(r, "bench-timer"));
+        SyncFigures f = new SyncFigures();
+        ScheduledExecutorService timer = null;
+        PacedSyncs paced = null;
         // The agents sync from now on; figures are taken over a window once they all synced a few
         // times (so none went OFFLINE while the bench waited, which would write transitions).
-        for (int i = 0; i < n; i++) {
-            SimAgent s = sims.get(i);
-            long offset = (long) i * interval * 1_000_000L / n;
-            timer.scheduleAtFixedRate(
-                    () -> {
-                        long due = System.nanoTime();
-                        limiter.submit(() -> {
-                            long q = System.nanoTime();
-                            return s.syncAsync(0).whenComplete((r, e) -> {
-                                boolean counted = measuring.get();
-                                if (e != null || r.statusCode() != 200) {
-                                    if (counted) {
-                                        errors.incrementAndGet();
+        if (leanClient) {
+            paced = new PacedSyncs(sims, interval, inflight, f);
+        } else {
+            timer = Executors.newScheduledThreadPool(1, r -> daemon(r, "bench-timer"));
+            for (int i = 0; i < n; i++) {
+                SimAgent s = sims.get(i);
+                long offset = (long) i * interval * 1_000_000L / n;
+                timer.scheduleAtFixedRate(
+                        () -> {
+                            long due = System.nanoTime();
+                            limiter.submit(() -> {
+                                long q = System.nanoTime();
+                                return s.syncAsync(0).whenComplete((r, e) -> {
+                                    if (e != null) {
+                                        f.failed(s, e.toString());
+                                    } else {
+                                        f.answered(s, due, q, r.statusCode(), r.body());
                                     }
-                                    return;
-                                }
-                                long now = System.nanoTime();
-                                boolean content = s.absorb(r.body());
-                                if (counted) {
-                                    stats.add((now - due) / 1000);
-                                    sent.add((now - q) / 1000);
-                                    if (content) {
-                                        withContent.incrementAndGet();
-                                    }
-                                }
+                                });
                             });
-                        });
-                    },
-                    offset,
-                    interval * 1_000_000L,
-                    TimeUnit.MICROSECONDS);
+                        },
+                        offset,
+                        interval * 1_000_000L,
+                        TimeUnit.MICROSECONDS);
+            }
         }
-        // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s): with the
-        // load already running, both ends of the window are equally late.
-        Thread.sleep(Math.max(2 * interval, dbUrl != null ? 11 : 0) * 1000L);
+        if (settle > 0 && dbUrl != null) {
+            settle(f, settle, dbUrl, dbUser, dbPassword);
+        } else {
+            // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s): with the
+            // load already running, both ends of the window are equally late.
+            Thread.sleep(Math.max(2 * interval, dbUrl != null ? 11 : 0) * 1000L);
+        }
         long cpu0 = cpuTicks(corePids);
+        long self0 = cpuTicks("self");
         long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
+        Map<String, Long> tables0 = dbUrl == null ? null : tableWrites(dbUrl, dbUser, dbPassword);
         long start = System.nanoTime();
-        measuring.set(true);
+        f.measuring = true;
         Thread.sleep(seconds * 1000L);
-        measuring.set(false);
+        f.measuring = false;
         double elapsed = (System.nanoTime() - start) / 1e9;
         long cpu1 = cpuTicks(corePids);
+        long self1 = cpuTicks("self");
         long[] db1 = dbCounters(dbUrl, dbUser, dbPassword);
+        Map<String, Long> tables1 = dbUrl == null ? null : tableWrites(dbUrl, dbUser, dbPassword);
         String load = loadAverage();
-        timer.shutdownNow();
-        limiter.drain();
+        long waiting = paced != null ? paced.waiting() : -1;
+        if (paced != null) {
+            paced.close();
+        } else {
+            timer.shutdownNow();
+            limiter.drain();
+        }
+        int count = f.due.count();
         System.out.printf(
-                "syncs: %d in %.1f s = %.0f syncs/s, errors %d, answers with content %d%n",
-                stats.count(), elapsed, stats.count() / elapsed, errors.get(), withContent.get());
-        System.out.println("sync handling (client-side round trip, wait=0, from due): " + stats.summary());
-        System.out.println("sync handling (client-side round trip, wait=0, from sent): " + sent.summary());
+                "syncs: %d in %.1f s = %.0f syncs/s of %.0f offered (%s client), errors %d, answers with content %d%s%n",
+                count,
+                elapsed,
+                count / elapsed,
+                n / (double) interval,
+                leanClient ? "lean" : "jdk",
+                f.errors.get(),
+                f.withContent.get(),
+                waiting >= 0 ? ", due and not yet sent at the end " + waiting : "");
+        System.out.println("sync handling (client-side round trip, wait=0, from due): " + f.due.summary());
+        System.out.println("sync handling (client-side round trip, wait=0, from sent): " + f.sent.summary());
         System.out.println("load average at the end of the run: " + load);
         double cpuPct = Double.NaN;
         if (cpu0 >= 0) {
@@ -373,30 +432,117 @@ public final class SyncBench {
             cpuPct = 100 * cpuSeconds / elapsed;
             System.out.printf(
                     "core CPU: %.1f%% of one core (%.0f µs CPU per sync), all cores together%n",
-                    cpuPct, cpuSeconds * 1e6 / Math.max(1, stats.count()));
+                    cpuPct, cpuSeconds * 1e6 / Math.max(1, count));
         }
+        double benchSeconds = (self1 - self0) / 100.0;
+        double benchPct = 100 * benchSeconds / elapsed;
+        System.out.printf(
+                "bench CPU: %.1f%% of one core (%.0f µs CPU per sync), the load generator's own process%n",
+                benchPct, benchSeconds * 1e6 / Math.max(1, count));
         double writesPerSync = Double.NaN;
         if (db0 != null) {
-            writesPerSync = (double) (db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2]) / stats.count();
+            writesPerSync = (double) (db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2]) / count;
             System.out.printf(
                     "PostgreSQL during the run: %d rows inserted, %d updated, %d deleted, %d commits "
-                            + "(%.3f row writes per sync, %.3f commits per sync)%n",
+                            + "(%.3f row writes per sync, %.3f commits per sync); most written: %s%n",
                     db1[0] - db0[0],
                     db1[1] - db0[1],
                     db1[2] - db0[2],
                     db1[3] - db0[3],
                     writesPerSync,
-                    (double) (db1[3] - db0[3]) / stats.count());
+                    (double) (db1[3] - db0[3]) / count,
+                    mostWritten(tables0, tables1));
         }
         // one line to compare runs over time (NaN: not measured in this run)
         System.out.println(String.format(
                 Locale.ROOT,
-                "sync_agents=%d sync_p99_ms=%.2f core_cpu_pct=%.1f db_writes_per_sync=%.3f errors=%d",
+                "sync_agents=%d sync_p99_ms=%.2f core_cpu_pct=%.1f db_writes_per_sync=%.3f errors=%d "
+                        + "bench_cpu_pct=%.1f syncs_per_s=%.0f offered_per_s=%.0f sync_client=%s",
                 n,
-                stats.percentileMillis(99),
+                f.due.percentileMillis(99),
                 cpuPct,
                 writesPerSync,
-                errors.get()));
+                f.errors.get(),
+                benchPct,
+                count / elapsed,
+                n / (double) interval,
+                leanClient ? "lean" : "jdk"));
+    }
+
+    /**
+     * Keeps the paced syncs running until a 5 s window shows fewer than 0.01 row writes per sync,
+     * or for {@code maxSeconds}; prints each window and the tables written most in it.
+     */
+    static void settle(SyncFigures f, int maxSeconds, String url, String user, String password) throws Exception {
+        long t0 = System.nanoTime();
+        long deadline = t0 + maxSeconds * 1_000_000_000L;
+        long[] db0 = dbCounters(url, user, password);
+        Map<String, Long> tables0 = tableWrites(url, user, password);
+        long syncs0 = f.answered.get();
+        System.out.printf("settling: up to %d s until a 5 s window has < 0.01 row writes per sync%n", maxSeconds);
+        while (true) {
+            Thread.sleep(5000);
+            long[] db1 = dbCounters(url, user, password);
+            Map<String, Long> tables1 = tableWrites(url, user, password);
+            long syncs1 = f.answered.get();
+            long writes = db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2];
+            long syncs = syncs1 - syncs0;
+            double perSync = syncs == 0 ? Double.NaN : (double) writes / syncs;
+            double at = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(
+                    Locale.ROOT,
+                    "  settling %.0f s: %d syncs (%.0f/s), %.4f row writes per sync (%d inserted, %d updated, "
+                            + "%d deleted), most written: %s; load average %s%n",
+                    at,
+                    syncs,
+                    syncs / 5.0,
+                    perSync,
+                    db1[0] - db0[0],
+                    db1[1] - db0[1],
+                    db1[2] - db0[2],
+                    mostWritten(tables0, tables1),
+                    loadAverage());
+            if (syncs > 0 && perSync < 0.01) {
+                System.out.printf("settled after %.0f s: measuring%n", at);
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                System.out.printf(
+                        "!!! NOT SETTLED after %d s (last window %.3f row writes per sync): measuring anyway, "
+                                + "the figures below include the settling writes !!!%n",
+                        maxSeconds, perSync);
+                return;
+            }
+            db0 = db1;
+            tables0 = tables1;
+            syncs0 = syncs1;
+        }
+    }
+
+    /** The (at most 4) tables with the most rows written between two {@link #tableWrites}. */
+    static String mostWritten(Map<String, Long> before, Map<String, Long> after) {
+        List<Map.Entry<String, Long>> top = new ArrayList<>();
+        for (var e : after.entrySet()) {
+            long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+            if (d > 0) {
+                top.add(Map.entry(e.getKey(), d));
+            }
+        }
+        top.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        return top.isEmpty() ? "none" : top.subList(0, Math.min(4, top.size())).toString();
+    }
+
+    /** Rows inserted + updated + deleted so far, per table. */
+    static Map<String, Long> tableWrites(String url, String user, String password) throws Exception {
+        Map<String, Long> m = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables")) {
+            while (rs.next()) {
+                m.merge(rs.getString(1), rs.getLong(2), Long::sum);
+            }
+        }
+        return m;
     }
 
     /**
@@ -641,7 +787,7 @@ public final class SyncBench {
             throw new IllegalArgumentException(
                     "usage: --core URL[,URL...] --password ADMIN_PASSWORD [--agents 2000] "
                             + "[--interval 5] [--seconds 60] [--warmup 15] [--tasks 200] [--inflight 64] [--threads 4] "
-                            + "[--longpoll 0] [--seed true] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
+                            + "[--longpoll 0] [--seed true] [--settle 0] [--sync-client lean|jdk] [--poll-client nio|jdk] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
         }
         return m;
     }
@@ -722,6 +868,9 @@ public final class SyncBench {
         final ObjectNode applied = CoreClient.JSON.createObjectNode();
         final List<ObjectNode> results = new ArrayList<>();
         private String body;
+        private String requestBody;
+        private int requestWait = -1;
+        private java.nio.ByteBuffer request;
 
         SimAgent(HttpClient http, String core, JsonNode enrolled) {
             this.http = http;
@@ -731,23 +880,27 @@ public final class SyncBench {
         }
 
         @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public String key() {
-            return key;
-        }
-
-        @Override
         public String core() {
             return core;
         }
 
-        /** The report; built again only when something changed (task results go out once). */
         @Override
-        public synchronized String body() {
+        public synchronized java.nio.ByteBuffer syncRequest(int wait) {
+            String b = body();
+            if (b != requestBody || wait != requestWait) { // the same text while nothing changed
+                request = Http1.post(
+                        core,
+                        "/api/v1/agents/" + id + "/sync?wait=" + wait,
+                        key,
+                        b.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                requestBody = b;
+                requestWait = wait;
+            }
+            return request.duplicate();
+        }
+
+        /** The report; built again only when something changed (task results go out once). */
+        synchronized String body() {
             if (body == null || !results.isEmpty()) {
                 ObjectNode b = CoreClient.JSON
                         .createObjectNode()
