@@ -32,6 +32,9 @@ final class HttpIngestBench {
     private final HttpClient http;
     private final String corePid;
     private final ConnectionPool pool;
+    /** Seconds of syncs of each shape before it is measured ({@code --ingest-warmup}, default 5). */
+    private final int warmupSeconds;
+
     private final List<SyncBench.SimAgent> agents = new ArrayList<>();
     /** The lean client (null with {@code --sync-client jdk}): one keep-alive connection per agent. */
     private final Http1.Loop loop;
@@ -55,6 +58,7 @@ final class HttpIngestBench {
             s.sync(0);
             agents.add(s);
         }
+        warmupSeconds = Integer.parseInt(a.getOrDefault("ingest-warmup", "5"));
         loop = "jdk".equals(a.get("sync-client")) ? null : new Http1.Loop("bench-ingest", () -> 1_000_000_000L);
         for (SyncBench.SimAgent s : agents) {
             if (loop != null) {
@@ -81,6 +85,12 @@ final class HttpIngestBench {
         }
         for (int t = 0; t < threads; t++) { // warm: series created and cached, as on a running core
             post(t, bodies.get(t), requests.get(t));
+        }
+        if (warmupSeconds > 0) { // and compiled: a freshly started core's first seconds are its JIT's
+            MetricsBench.run(threads, warmupSeconds, t -> () -> {
+                post(t, bodies.get(t), requests.get(t));
+                return rows;
+            });
         }
         for (int round = 1; round <= 2; round++) {
             truncate();

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * bench/run-metrics.sh --core URL --password PW [--core-pid PID] [--core-home DIR]
- *     --db-url JDBC --db-user U --db-password P [--seconds 15] [--threads 2] [--skip-ingest] [--skip-query]
+ *     --db-url JDBC --db-user U --db-password P [--seconds 15] [--threads 2] [--ingest-warmup 5] [--skip-ingest] [--skip-query]
  *     [--extra-series 99000] [--query-hours 24]
  * </pre>
  */
