@@ -18,13 +18,20 @@ import dev.fleetgate.persistence.Jdbc;
  * Samples by group commit ({@link GroupCommit}): the batches of syncs that arrive while one
  * {@code COPY} commits go out together in the next one — one statement, one transaction, one WAL
  * flush and one pooled connection for many agents' syncs (10,000 agents at a 5 s interval send 2,000
- * small batches a second). A late batch's range is recorded for the rollups in the same transaction
+ * small batches a second). Batches of {@value #ALONE_ROWS} rows or more are written by their callers. A late batch's range is recorded for the rollups in the same transaction
  * as its rows; a group that fails is written again batch by batch, so a bad batch fails only its own
  * sync.
  */
 final class SampleWriter implements AutoCloseable {
-    /** Rows a group takes at most (~7.6 MB of COPY data); a bigger batch goes alone. */
+    /** Rows a group takes at most (~7.6 MB of COPY data). */
     static final int MAX_ROWS = 200_000;
+
+    /**
+     * A batch this big is written by its own caller, on its own connection: it has no fixed cost
+     * worth sharing, and big batches of several agents then load PostgreSQL in parallel (one writer
+     * thread would write them one after the other, leaving PostgreSQL a CPU idle).
+     */
+    static final int ALONE_ROWS = 10_000;
 
     /**
      * One batch encoded by {@link CopyEncoder} (header, rows, trailer).
@@ -47,6 +54,10 @@ final class SampleWriter implements AutoCloseable {
 
     /** Stores the rows with whatever else is waiting; returns once they are committed. */
     void write(Rows rows) throws SQLException {
+        if (rows.count() >= ALONE_ROWS) {
+            store(List.of(rows));
+            return;
+        }
         try {
             commits.write(rows);
         } catch (IllegalStateException e) {
