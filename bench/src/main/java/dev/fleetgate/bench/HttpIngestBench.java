@@ -35,6 +35,9 @@ final class HttpIngestBench {
     /** Seconds of syncs of each shape before it is measured ({@code --ingest-warmup}, default 5). */
     private final int warmupSeconds;
 
+    private final java.util.concurrent.atomic.AtomicBoolean staleWarned =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     private final List<SyncBench.SimAgent> agents = new ArrayList<>();
     /** The lean client (null with {@code --sync-client jdk}): one keep-alive connection per agent. */
     private final Http1.Loop loop;
@@ -73,6 +76,11 @@ final class HttpIngestBench {
         int threads = agents.size();
         int rows = series * points;
         System.out.printf("%n%d series × %d points = %,d rows per batch (one sync), over HTTP%n", series, points, rows);
+        for (SyncBench.SimAgent s : agents) { // report what the core wants applied, as a real agent does: a
+            for (int i = 0; i < 5 && s.sync(0); i++) { // stale report would make every answer carry the sections
+                Thread.sleep(200);
+            }
+        }
         List<byte[]> bodies = new ArrayList<>();
         List<ByteBuffer> requests = new ArrayList<>(); // built once per body
         for (int t = 0; t < threads; t++) {
@@ -153,6 +161,10 @@ final class HttpIngestBench {
         Http1.Response r = callers.get(t).call(request.duplicate()).get(60, TimeUnit.SECONDS);
         if (r.status() != 200) {
             throw new IllegalStateException("sync with metrics answered " + r.status() + ": " + r.body());
+        }
+        if (r.body().contains("\"sections\":{\"") && staleWarned.compareAndSet(false, true)) {
+            System.out.println("!!! the core answers a sync with sections: the agent's report is stale, every sync"
+                    + " pays for reading them");
         }
     }
 
