@@ -115,6 +115,79 @@ final class SampleWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a COPY of its own for one big batch, to be written while the batch is still being
+     * read: PostgreSQL stores the first series while the rest is parsed. Nothing is stored unless
+     * {@link Stream#commit} is called; closing without it cancels the COPY.
+     */
+    Stream stream() throws SQLException {
+        return new Stream(dataSource.getConnection());
+    }
+
+    /** A COPY under way in its own transaction. */
+    static final class Stream implements AutoCloseable {
+        /** Rows sent to PostgreSQL in chunks of this many bytes. */
+        private static final int CHUNK = 256 * 1024;
+
+        private final Connection c;
+        private final CopyIn in;
+        private final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(CHUNK);
+        private boolean committed;
+
+        private Stream(Connection c) throws SQLException {
+            this.c = c;
+            try {
+                c.setAutoCommit(false);
+                this.in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(CopyEncoder.COPY_SAMPLES);
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            CopyEncoder.header(buf);
+        }
+
+        void rows(long seriesId, long[] ts, double[] vs) throws SQLException {
+            for (int i = 0; i < ts.length; i++) {
+                if (buf.remaining() < CopyEncoder.ROW_BYTES + 2) {
+                    flush();
+                }
+                CopyEncoder.put(buf, ts[i], seriesId, vs[i]);
+            }
+        }
+
+        private void flush() throws SQLException {
+            in.writeToCopy(buf.array(), 0, buf.position());
+            buf.clear();
+        }
+
+        /** Ends the COPY and commits it, with the range to roll up again when {@code late}. */
+        void commit(long minTs, long maxTs, boolean late) throws SQLException {
+            buf.putShort((short) -1);
+            flush();
+            in.endCopy();
+            if (late) {
+                markLate(c, minTs, maxTs);
+            }
+            c.commit();
+            committed = true;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                if (!committed) {
+                    if (in.isActive()) {
+                        in.cancelCopy();
+                    }
+                    c.rollback();
+                }
+                c.setAutoCommit(true);
+            } finally {
+                c.close();
+            }
+        }
+    }
+
     private static void markLate(Connection c, long from, long to) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("INSERT INTO metric_rollup_pending (from_ts, to_ts) VALUES (?, ?)")) {
