@@ -22,24 +22,14 @@ public final class CopyEncoder {
 
     public CopyEncoder(int rows) {
         buf = ByteBuffer.allocate(SIGNATURE.length + 8 + rows * ROW_BYTES + 2);
-        header(buf);
+        buf.put(SIGNATURE).putInt(0).putInt(0);
     }
 
     public void row(long epochMillis, long seriesId, double value) {
-        put(buf, epochMillis, seriesId, value);
-    }
-
-    /** Writes one row into {@code buf} ({@value #ROW_BYTES} bytes). */
-    static void put(ByteBuffer buf, long epochMillis, long seriesId, double value) {
         buf.putShort((short) 3);
         buf.putInt(8).putLong(epochMillis * 1000 - PG_EPOCH_MICROS);
         buf.putInt(8).putLong(seriesId);
         buf.putInt(8).putLong(Double.doubleToRawLongBits(value));
-    }
-
-    /** The header alone (signature, flags, extension length). */
-    static void header(ByteBuffer buf) {
-        buf.put(SIGNATURE).putInt(0).putInt(0);
     }
 
     /** Adds the trailer; call once, after the last row. */

@@ -42,23 +42,14 @@ final class FastBatchReader {
         }
     }
 
-    /** Takes each series as soon as it is read (e.g. into a COPY already under way). */
-    @FunctionalInterface
-    interface SeriesSink {
-        /** @return false to give up (the batch is then read by Jackson, nothing of it kept) */
-        boolean accept(BatchParser.Series series) throws java.sql.SQLException;
-    }
-
     private final byte[] b;
     private final int end;
-    private final SeriesSink sink;
     private int i;
 
-    private FastBatchReader(byte[] b, int offset, int length, SeriesSink sink) {
+    private FastBatchReader(byte[] b, int offset, int length) {
         this.b = b;
         this.i = offset;
         this.end = offset + length;
-        this.sink = sink;
     }
 
     /**
@@ -67,37 +58,13 @@ final class FastBatchReader {
     static BatchParser.Batch read(
             String agentId, byte[] json, int offset, int length, long oldest, long newest, int maxPoints) {
         try {
-            return new FastBatchReader(json, offset, length, null).batch(agentId, oldest, newest, maxPoints);
-        } catch (GiveUp | ArrayIndexOutOfBoundsException | java.sql.SQLException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The same, handing each series to {@code sink} as soon as it is read.
-     *
-     * @return the batch, or null when the bytes are not the common case or the sink refused a series
-     * @throws java.sql.SQLException from the sink
-     */
-    static BatchParser.Batch read(
-            String agentId,
-            byte[] json,
-            int offset,
-            int length,
-            long oldest,
-            long newest,
-            int maxPoints,
-            SeriesSink sink)
-            throws java.sql.SQLException {
-        try {
-            return new FastBatchReader(json, offset, length, sink).batch(agentId, oldest, newest, maxPoints);
+            return new FastBatchReader(json, offset, length).batch(agentId, oldest, newest, maxPoints);
         } catch (GiveUp | ArrayIndexOutOfBoundsException e) {
             return null;
         }
     }
 
-    private BatchParser.Batch batch(String agentId, long oldest, long newest, int maxPoints)
-            throws java.sql.SQLException {
+    private BatchParser.Batch batch(String agentId, long oldest, long newest, int maxPoints) {
         List<BatchParser.Series> out = new ArrayList<>();
         long[] ts = new long[64];
         double[] vs = new double[64];
@@ -166,12 +133,8 @@ final class FastBatchReader {
                 Map<String, String> all = labels == null ? new TreeMap<>() : labels;
                 all.put(Names.AGENT, agentId);
                 points += n;
-                BatchParser.Series series = new BatchParser.Series(
-                        SeriesKey.of(name, all), java.util.Arrays.copyOf(ts, n), java.util.Arrays.copyOf(vs, n));
-                if (sink != null && !sink.accept(series)) {
-                    giveUp();
-                }
-                out.add(series);
+                out.add(new BatchParser.Series(
+                        SeriesKey.of(name, all), java.util.Arrays.copyOf(ts, n), java.util.Arrays.copyOf(vs, n)));
             } while (next(']'));
         }
         while (i < end && isSpace(b[i])) {

@@ -35,13 +35,7 @@ import dev.fleetgate.metrics.MetricSeries;
 public final class Ingestor implements MetricsSink {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
 
-    /** Bodies of this many bytes or more (about 10,000 points) are written while they are read. */
-    static final int STREAM_BYTES = 256 * 1024;
-
     private final MetricsStorage storage;
-
-    /** Batches written while read (for tests). */
-    final java.util.concurrent.atomic.AtomicLong streamedBatches = new java.util.concurrent.atomic.AtomicLong();
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
@@ -60,55 +54,11 @@ public final class Ingestor implements MetricsSink {
         ingest(agentId, parser().parse(agentId, metrics), started);
     }
 
-    /**
-     * The batch straight from the request bytes, no tree. A big batch of known series is written
-     * while it is read ({@link SampleWriter#stream}): its first series are in PostgreSQL's hands
-     * while the rest is parsed, instead of parsing then copying one after the other.
-     */
+    /** The batch straight from the request bytes: read token by token into rows, no tree. */
     @Override
     public void acceptJson(String agentId, byte[] json, int offset, int length) throws SQLException, IOException {
         long started = System.nanoTime();
-        if (length >= STREAM_BYTES) {
-            BatchParser.Batch streamed = streamed(agentId, json, offset, length);
-            if (streamed != null) {
-                fed(agentId, streamed, started);
-                return;
-            }
-        }
         ingest(agentId, parser().parse(agentId, json, offset, length), started);
-    }
-
-    /** @return the batch stored by a COPY written while it was read, or null (nothing stored) when it could not be */
-    private BatchParser.Batch streamed(String agentId, byte[] json, int offset, int length) throws SQLException {
-        long[] range = storage.partitions().range(Resolution.RAW);
-        SeriesRegistry series = storage.series();
-        try (SampleWriter.Stream copy = storage.writer().stream()) {
-            BatchParser.Batch batch = FastBatchReader.read(
-                    agentId,
-                    json,
-                    offset,
-                    length,
-                    range[0],
-                    range[1],
-                    storage.settings().maxPointsPerBatch(),
-                    s -> {
-                        Long id = series.cached(s.key());
-                        if (id == null) {
-                            return false; // a new series: the whole batch goes the other way
-                        }
-                        copy.rows(id, s.ts(), s.values());
-                        return true;
-                    });
-            if (batch == null || batch.points() == 0) {
-                return null;
-            }
-            copy.commit(batch.minTs(), batch.maxTs(), isLate(batch));
-            streamedBatches.incrementAndGet();
-            return batch;
-        } catch (SQLException | RuntimeException e) {
-            storage.stats().failed();
-            throw e;
-        }
     }
 
     private BatchParser parser() {
@@ -131,13 +81,6 @@ public final class Ingestor implements MetricsSink {
                 storage.stats().failed();
                 throw e;
             }
-        }
-        fed(agentId, batch, started);
-    }
-
-    /** After the batch is stored: the latest values, the counts and the event. */
-    private void fed(String agentId, BatchParser.Batch batch, long started) {
-        if (batch.points() > 0) {
             for (BatchParser.Series s : batch.series()) {
                 int newest = newest(s.ts());
                 storage.latest().offer(s.key(), s.ts()[newest], s.values()[newest]);
@@ -171,12 +114,9 @@ public final class Ingestor implements MetricsSink {
             }
         }
         byte[] bytes = rows.finish();
-        storage.writer()
-                .write(new SampleWriter.Rows(bytes, rows.length(), batch.minTs(), batch.maxTs(), isLate(batch)));
-    }
-
-    private boolean isLate(BatchParser.Batch batch) {
-        return batch.minTs() < storage.clock().millis() - storage.settings().lateToleranceSeconds() * 1000L;
+        boolean late =
+                batch.minTs() < storage.clock().millis() - storage.settings().lateToleranceSeconds() * 1000L;
+        storage.writer().write(new SampleWriter.Rows(bytes, rows.length(), batch.minTs(), batch.maxTs(), late));
     }
 
     private void post(String agentId, BatchParser.Batch batch) {

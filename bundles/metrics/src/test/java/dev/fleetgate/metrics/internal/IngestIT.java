@@ -169,50 +169,6 @@ class IngestIT {
         assertTrue(statements < threads * each, "batches were grouped: " + statements + " COPYs for " + threads * each);
     }
 
-    /** A sync body whose metrics array has {@code series} series of {@code points} points from {@code t(first)}. */
-    private byte[] bigBody(int series, int points, int first, boolean extraAtEnd) {
-        Batches b = batch();
-        for (int s = 0; s < series; s++) {
-            double[] ps = new double[points * 2];
-            for (int p = 0; p < points; p++) {
-                ps[2 * p] = t(first + p);
-                ps[2 * p + 1] = s + p / 4.0;
-            }
-            b.series("big_metric", labels("series", "s" + s), ps);
-        }
-        if (extraAtEnd) {
-            b.series("big_metric_new", labels(), t(first), 1);
-        }
-        return ("{\"metrics\":" + b.json() + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private void acceptBody(byte[] body) throws Exception {
-        ingestor.acceptJson(AGENT, body, 11, body.length - 12);
-    }
-
-    @Test
-    void bigBatchesOfKnownSeriesAreWrittenWhileReadAndStoredOnce() throws Exception {
-        byte[] first = bigBody(2000, 10, 100, false);
-        assertTrue(first.length > Ingestor.STREAM_BYTES, "big enough: " + first.length);
-        acceptBody(first); // new series: not streamed
-        assertEquals(0, ingestor.streamedBatches.get());
-        assertEquals(20_000, db.count("SELECT count(*) FROM metric_sample"));
-        // 2,000 known series, then a new one: the COPY under way is dropped, the batch goes the other way
-        acceptBody(bigBody(2000, 10, 50, true));
-        assertEquals(0, ingestor.streamedBatches.get());
-        assertEquals(40_001, db.count("SELECT count(*) FROM metric_sample"), "stored once, not twice");
-        acceptBody(bigBody(2000, 10, 20, true)); // all known now
-        assertEquals(1, ingestor.streamedBatches.get());
-        assertEquals(60_002, db.count("SELECT count(*) FROM metric_sample"));
-        assertEquals(
-                3 * (10L * (1999 * 2000 / 2) + 2000L * 45 / 4),
-                db.count("SELECT sum(value * 4)::bigint / 4 FROM metric_sample s JOIN metric_series m"
-                        + " ON m.id = s.series_id WHERE m.name = 'big_metric'"),
-                "every value where it belongs");
-        assertEquals(60_002, storage.stats().rows());
-        assertEquals(3, events.size());
-    }
-
     @Test
     void existingSeriesKeepTheirIdsAcrossBatchesAndCores() throws Exception {
         ingestor.accept(AGENT, batch().series("load1", labels(), t(10), 1).json());
