@@ -1,7 +1,6 @@
 package dev.fleetgate.metrics.internal;
 
 import java.io.IOException;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,12 +97,7 @@ public final class Ingestor implements MetricsSink {
         for (BatchParser.Series s : batch.series()) {
             keys.add(s.key());
         }
-        Map<SeriesKey, Long> ids = storage.series().cachedAll(keys);
-        if (ids == null) {
-            try (Connection c = storage.dataSource().getConnection()) {
-                ids = storage.series().resolve(c, keys);
-            }
-        }
+        Map<SeriesKey, Long> ids = storage.series().resolve(storage.dataSource(), keys);
         CopyEncoder rows = new CopyEncoder(batch.points());
         for (BatchParser.Series s : batch.series()) {
             long id = ids.get(s.key());

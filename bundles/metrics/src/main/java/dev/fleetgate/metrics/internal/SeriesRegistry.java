@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.sql.DataSource;
+
 /**
  * Series ids by (name, labels), cached in memory. Unknown series are inserted in bulk in
  * one statement ({@code INSERT … ON CONFLICT DO NOTHING} plus a read of the existing ones),
@@ -42,25 +44,13 @@ public final class SeriesRegistry {
         return ids.size();
     }
 
-    /** @return the ids of every key when all are cached (no connection needed), else null */
-    public Map<SeriesKey, Long> cachedAll(Collection<SeriesKey> keys) {
-        Map<SeriesKey, Long> out = new HashMap<>(keys.size() * 2);
-        for (SeriesKey k : keys) {
-            Long id = ids.get(k);
-            if (id == null) {
-                return null;
-            }
-            out.put(k, id);
-        }
-        return out;
-    }
-
     /**
-     * Ids of every key, inserting the unknown ones.
+     * Ids of every key, inserting the unknown ones; a connection is taken only when some key is
+     * not cached.
      *
      * @return id per key
      */
-    public Map<SeriesKey, Long> resolve(Connection c, Collection<SeriesKey> keys) throws SQLException {
+    public Map<SeriesKey, Long> resolve(DataSource dataSource, Collection<SeriesKey> keys) throws SQLException {
         Map<SeriesKey, Long> out = new HashMap<>(keys.size() * 2);
         List<SeriesKey> missing = new ArrayList<>();
         for (SeriesKey k : new LinkedHashSet<>(keys)) {
@@ -75,10 +65,12 @@ public final class SeriesRegistry {
             return out;
         }
         Map<SeriesKey, Long> found = new HashMap<>(missing.size() * 2);
-        // A series another core inserted after this statement's snapshot is neither inserted
-        // nor read: a second round sees it.
-        for (int round = 0; round < 3 && !missing.isEmpty(); round++) {
-            missing = insert(c, missing, found);
+        try (Connection c = dataSource.getConnection()) {
+            // A series another core inserted after this statement's snapshot is neither inserted
+            // nor read: a second round sees it.
+            for (int round = 0; round < 3 && !missing.isEmpty(); round++) {
+                missing = insert(c, missing, found);
+            }
         }
         if (!missing.isEmpty()) {
             throw new SQLException("Could not resolve " + missing.size() + " series, e.g. " + missing.get(0));
