@@ -33,8 +33,14 @@ public final class LogReader {
         this.api = api;
     }
 
-    /** Position while reading: the last timestamp and how many lines carried it. */
-    private static final class Position {
+    /**
+     * Position while reading: the newest timestamp seen and how many lines carried it. Docker
+     * stamps stdout and stderr on separate copiers, so the log file can hold a line stamped a
+     * little earlier than the one before it (seen in CI: "e 3000" on stderr written after
+     * "n 2971".."n 3000", stamped before them). Such a line does not move the position back:
+     * a cursor taken at the older stamp would read the newer lines again.
+     */
+    static final class Position {
         Instant ts;
         int count;
 
@@ -44,9 +50,10 @@ public final class LogReader {
         }
 
         void advance(Instant t) {
-            if (t.equals(ts)) {
+            int c = t.compareTo(ts);
+            if (c == 0) {
                 count++;
-            } else {
+            } else if (c > 0) {
                 ts = t;
                 count = 1;
             }
@@ -173,26 +180,29 @@ public final class LogReader {
     }
 
     /** A source of lines, oldest first; null at the end. */
-    private interface Lines {
+    interface Lines {
         LogStream.Line next() throws IOException;
     }
 
-    /** The lines after the cursor, within the limits. */
-    private static ObjectNode after(LogQuery q, Lines lines) throws IOException {
+    /**
+     * The lines after the cursor, within the limits. A line stamped before the cursor is old; of
+     * the lines stamped exactly like it, the first {@code count} are old. A line stamped before
+     * the newest one already read (the other stream's copier, see {@link Position}) is returned
+     * when it is newer than the cursor; the next cursor still stands at the newest stamp.
+     */
+    static ObjectNode after(LogQuery q, Lines lines) throws IOException {
         LogCursor from = q.cursor();
         List<LogStream.Line> out = new ArrayList<>();
-        Position pos = new Position(from.timestamp(), 0);
+        Position pos = new Position(from.timestamp(), from.count());
+        int atFrom = 0;
         LogCursor scanned = from;
         LogCursor lastReturned = from;
         long bytes = 0;
         boolean truncated = false;
         LogStream.Line line;
         while ((line = lines.next()) != null) {
-            if (line.timestamp().isBefore(from.timestamp())) {
-                continue;
-            }
-            pos.advance(line.timestamp());
-            if (line.timestamp().equals(from.timestamp()) && pos.count <= from.count()) {
+            int c = line.timestamp().compareTo(from.timestamp());
+            if (c < 0 || (c == 0 && ++atFrom <= from.count())) {
                 continue;
             }
             if (q.wants(line.stream(), line.text())) {
@@ -200,9 +210,12 @@ public final class LogReader {
                     truncated = true;
                     break;
                 }
+                pos.advance(line.timestamp());
                 out.add(line);
                 bytes += line.text().length();
                 lastReturned = pos.cursor();
+            } else {
+                pos.advance(line.timestamp());
             }
             scanned = pos.cursor();
         }
