@@ -4,7 +4,7 @@
 #   . bench/target/cores/cores.env
 #   bench/run-metrics.sh --core "${CORE_URLS%%,*}" --core-pid "${CORE_PIDS%%,*}" --core-home "${CORE_HOMES%%,*}" \
 #     --password "$CORE_PASSWORD" --db-url "$DB_URL" --db-user "$DB_USER" --db-password "$DB_PASSWORD" \
-#     [--seconds 15] [--threads 2] [--ingest-warmup 5] [--skip-ingest] [--skip-query] [--extra-series 99000] [--query-hours 24]
+#     [--seconds 15] [--threads 2] [--ingest-warmup 5] [--shapes 1000x100,500x6,100x1] [--skip-ingest] [--skip-query] [--extra-series 99000] [--query-hours 24]
 #   bench/run-cores.sh stop
 # Without --core the variables of bench/target/cores/cores.env are taken when that file exists.
 set -euo pipefail

@@ -46,9 +46,10 @@ public final class MetricsBench {
                     a.get("core"), threads, SyncBench.loadAverage());
             HttpIngestBench http = new HttpIngestBench(a, threads);
             double[] worst = {Double.MAX_VALUE, 0};
-            http.ingest(1000, 100, seconds, worst);
-            http.ingest(500, 6, seconds, worst);
-            http.ingest(100, 1, seconds, worst);
+            for (String shape : a.getOrDefault("shapes", "1000x100,500x6,100x1").split(",")) {
+                String[] sp = shape.trim().split("x");
+                http.ingest(Integer.parseInt(sp[0]), Integer.parseInt(sp[1]), seconds, worst);
+            }
             http.close();
             System.out.println(String.format(Locale.ROOT, "ingest_ratio=%.2f samples_per_s=%.0f", worst[0], worst[1]));
         }

@@ -23,7 +23,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class BatchParser {
 
     /** A series as parsed; the arrays hold only the accepted points. */
-    public record Series(SeriesKey key, long[] ts, double[] values) {}
+    /**
+     * @param id   the series id when already known ({@link SentSeries}), else -1
+     * @param sent the bytes the series was sent with, to remember once its id is known; null when
+     *             it need not or cannot be remembered
+     */
+    public record Series(SeriesKey key, long[] ts, double[] values, long id, SentSeries.Span sent) {
+        public Series(SeriesKey key, long[] ts, double[] values) {
+            this(key, ts, values, -1, null);
+        }
+    }
 
     /**
      * @param series         the accepted series (points sorted as sent)
@@ -114,7 +123,18 @@ public final class BatchParser {
      * @throws java.io.IOException when the JSON itself is malformed
      */
     public Batch parse(String agentId, byte[] json, int offset, int length) throws java.io.IOException {
-        Batch fast = FastBatchReader.read(agentId, json, offset, length, oldestMillis, newestMillis, maxPoints);
+        return parse(agentId, json, offset, length, null);
+    }
+
+    /**
+     * The same, skipping the series the agent sent before in the same bytes.
+     *
+     * @param known the agent's remembered series ({@link SentSeries#of}), or null
+     */
+    public Batch parse(
+            String agentId, byte[] json, int offset, int length, java.util.Map<SentSeries.Span, SentSeries.Known> known)
+            throws java.io.IOException {
+        Batch fast = FastBatchReader.read(agentId, json, offset, length, oldestMillis, newestMillis, maxPoints, known);
         if (fast != null) {
             return fast;
         }

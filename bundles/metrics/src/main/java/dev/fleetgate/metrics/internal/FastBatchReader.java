@@ -42,23 +42,38 @@ final class FastBatchReader {
         }
     }
 
+    /** A parsed name or label map standing for the one a remembered series had (a second one gives up). */
+    private static final Map<String, String> KNOWN_LABELS = Map.of();
+
     private final byte[] b;
     private final int end;
+    private final Map<SentSeries.Span, SentSeries.Known> known;
     private int i;
 
-    private FastBatchReader(byte[] b, int offset, int length) {
+    private FastBatchReader(byte[] b, int offset, int length, Map<SentSeries.Span, SentSeries.Known> known) {
         this.b = b;
         this.i = offset;
         this.end = offset + length;
+        this.known = known;
     }
 
     /**
+     * @param known the sending agent's remembered series ({@link SentSeries#of}), or null: a series
+     *              sent in the same bytes as one of them is not read again. Every series read in full
+     *              carries its bytes ({@link BatchParser.Series#sent}) for the caller to remember.
      * @return the batch, or null when the bytes are not the common case (read them with Jackson)
      */
     static BatchParser.Batch read(
-            String agentId, byte[] json, int offset, int length, long oldest, long newest, int maxPoints) {
+            String agentId,
+            byte[] json,
+            int offset,
+            int length,
+            long oldest,
+            long newest,
+            int maxPoints,
+            Map<SentSeries.Span, SentSeries.Known> known) {
         try {
-            return new FastBatchReader(json, offset, length).batch(agentId, oldest, newest, maxPoints);
+            return new FastBatchReader(json, offset, length, known).batch(agentId, oldest, newest, maxPoints);
         } catch (GiveUp | ArrayIndexOutOfBoundsException e) {
             return null;
         }
@@ -79,6 +94,19 @@ final class FastBatchReader {
                 expect('{');
                 String name = null;
                 Map<String, String> labels = null;
+                SentSeries.Known hit = null;
+                SentSeries.Span sent = null;
+                int from = i;
+                int to = keyFieldsEnd();
+                if (to > 0) {
+                    sent = SentSeries.Span.probe(b, from, to);
+                    hit = known == null ? null : known.get(sent);
+                    if (hit != null) {
+                        i = to;
+                        name = hit.key().name();
+                        labels = KNOWN_LABELS;
+                    }
+                }
                 int n = -1;
                 do {
                     String field = string();
@@ -130,11 +158,17 @@ final class FastBatchReader {
                 if (n == 0) {
                     continue;
                 }
-                Map<String, String> all = labels == null ? new TreeMap<>() : labels;
-                all.put(Names.AGENT, agentId);
                 points += n;
-                out.add(new BatchParser.Series(
-                        SeriesKey.of(name, all), java.util.Arrays.copyOf(ts, n), java.util.Arrays.copyOf(vs, n)));
+                long[] t = java.util.Arrays.copyOf(ts, n);
+                double[] v = java.util.Arrays.copyOf(vs, n);
+                if (hit != null) {
+                    out.add(new BatchParser.Series(hit.key(), t, v, hit.id(), null));
+                } else {
+                    Map<String, String> all = labels == null ? new TreeMap<>() : labels;
+                    all.put(Names.AGENT, agentId);
+                    out.add(new BatchParser.Series(
+                            SeriesKey.of(name, all), t, v, -1, sent == null ? null : sent.copy()));
+                }
             } while (next(']'));
         }
         while (i < end && isSpace(b[i])) {
@@ -144,6 +178,85 @@ final class FastBatchReader {
             giveUp();
         }
         return new BatchParser.Batch(out, points, 0, 0, min, max);
+    }
+
+    /**
+     * Where a series object's {@code "points"} field starts when the object (read up to its
+     * {@code '{'}) begins with exactly its {@code "name"} and {@code "labels"} fields, in either order,
+     * both well-formed as {@link #batch} accepts them (not yet checked as names); else -1. The bytes
+     * before that point are all the series' identity, as agents send it. Moves nothing, gives up on
+     * nothing: the object is then read in full.
+     */
+    private int keyFieldsEnd() {
+        int start = i;
+        try {
+            boolean name = false;
+            boolean labels = false;
+            while (!(name && labels)) {
+                skipSpace();
+                if (!name && at("\"name\"")) {
+                    name = true;
+                    i += 6;
+                    expect(':');
+                    skipString();
+                } else if (!labels && at("\"labels\"")) {
+                    labels = true;
+                    i += 8;
+                    expect(':');
+                    skipLabels();
+                } else {
+                    return -1;
+                }
+                if (!next('}')) {
+                    return -1;
+                }
+            }
+            skipSpace();
+            return at("\"points\"") ? i : -1;
+        } catch (GiveUp | ArrayIndexOutOfBoundsException e) {
+            return -1;
+        } finally {
+            i = start;
+        }
+    }
+
+    private boolean at(String ascii) {
+        if (i + ascii.length() > end) {
+            return false;
+        }
+        for (int k = 0; k < ascii.length(); k++) {
+            if (b[i + k] != ascii.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void skipLabels() {
+        if (peek() == 'n') {
+            literal("null");
+            return;
+        }
+        expect('{');
+        if (peek() == '}') {
+            i++;
+            return;
+        }
+        do {
+            skipString();
+            expect(':');
+            skipString();
+        } while (next('}'));
+    }
+
+    private void skipString() {
+        expect('"');
+        for (byte c = b[i]; c != '"'; c = b[++i]) {
+            if (c < 0x20 || c == '\\' || c == 0x7f) {
+                giveUp();
+            }
+        }
+        i++;
     }
 
     private Map<String, String> labels() {

@@ -24,8 +24,8 @@ import dev.fleetgate.api.Topics;
 import dev.fleetgate.metrics.MetricSeries;
 
 /**
- * The {@link MetricsSink}: parses a batch, resolves series ids (cached; unknown ones in one
- * bulk statement), writes every point by binary {@code COPY} (grouped with other syncs' batches,
+ * The {@link MetricsSink}: parses a batch, resolves series ids (an agent's series sent as before
+ * by their bytes, {@link SentSeries}; others cached by key; unknown ones in one bulk statement), writes every point by binary {@code COPY} (grouped with other syncs' batches,
  * {@link SampleWriter}), feeds the latest-value cache, and posts {@link Topics#METRICS_BATCH}. A
  * batch whose oldest point is older than the rollup's late tolerance also records its time range
  * for a one-off rollup, in the same transaction as the COPY.
@@ -57,7 +57,10 @@ public final class Ingestor implements MetricsSink {
     @Override
     public void acceptJson(String agentId, byte[] json, int offset, int length) throws SQLException, IOException {
         long started = System.nanoTime();
-        ingest(agentId, parser().parse(agentId, json, offset, length), started);
+        ingest(
+                agentId,
+                parser().parse(agentId, json, offset, length, storage.sent().of(agentId)),
+                started);
     }
 
     private BatchParser parser() {
@@ -75,7 +78,7 @@ public final class Ingestor implements MetricsSink {
         }
         if (batch.points() > 0) {
             try {
-                store(batch);
+                store(agentId, batch);
             } catch (SQLException | RuntimeException e) {
                 storage.stats().failed();
                 throw e;
@@ -92,15 +95,20 @@ public final class Ingestor implements MetricsSink {
         }
     }
 
-    private void store(BatchParser.Batch batch) throws SQLException {
-        List<SeriesKey> keys = new ArrayList<>(batch.series().size());
+    private void store(String agentId, BatchParser.Batch batch) throws SQLException {
+        List<SeriesKey> keys = new ArrayList<>();
         for (BatchParser.Series s : batch.series()) {
-            keys.add(s.key());
+            if (s.id() < 0) {
+                keys.add(s.key());
+            }
         }
-        Map<SeriesKey, Long> ids = storage.series().resolve(storage.dataSource(), keys);
+        Map<SeriesKey, Long> ids = keys.isEmpty() ? Map.of() : storage.series().resolve(storage.dataSource(), keys);
         CopyEncoder rows = new CopyEncoder(batch.points());
         for (BatchParser.Series s : batch.series()) {
-            long id = ids.get(s.key());
+            long id = s.id() >= 0 ? s.id() : ids.get(s.key());
+            if (s.sent() != null) {
+                storage.sent().remember(agentId, s.sent(), new SentSeries.Known(s.key(), id));
+            }
             long[] ts = s.ts();
             double[] vs = s.values();
             for (int i = 0; i < ts.length; i++) {

@@ -43,6 +43,7 @@ public final class MetricsStorage {
     private final Clock clock;
     private final PartitionManager partitions;
     private final SeriesRegistry series = new SeriesRegistry();
+    private final SentSeries sent = new SentSeries();
     private final LatestCache latest = new LatestCache();
     private final IngestStats stats;
     private final Rollups rollups;
@@ -210,6 +211,10 @@ public final class MetricsStorage {
 
     public SeriesRegistry series() {
         return series;
+    }
+
+    SentSeries sent() {
+        return sent;
     }
 
     public LatestCache latest() {

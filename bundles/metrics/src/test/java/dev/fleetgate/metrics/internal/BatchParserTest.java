@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -29,15 +30,70 @@ class BatchParserTest {
         BatchParser.Batch fast = fast(agent, json);
         if (fast != null) {
             assertEquals(describe(tree), describe(fast), json);
+            BatchParser.Batch again = fast(agent, json, remembered(fast));
+            assertEquals(describe(tree), describe(again), "read again by remembered bytes: " + json);
+            for (int k = 0; k < fast.series().size(); k++) {
+                if (fast.series().get(k).sent() != null) {
+                    assertSame(fast.series().get(k).key(), again.series().get(k).key(), json);
+                    assertEquals(100 + k, again.series().get(k).id(), json);
+                }
+            }
         }
         return tree;
     }
 
+    /** What an ingestor remembers of a batch: every series' sent bytes, with id 100 + its index. */
+    private static Map<SentSeries.Span, SentSeries.Known> remembered(BatchParser.Batch b) {
+        Map<SentSeries.Span, SentSeries.Known> known = new java.util.HashMap<>();
+        for (int k = 0; k < b.series().size(); k++) {
+            BatchParser.Series s = b.series().get(k);
+            if (s.sent() != null) {
+                known.putIfAbsent(s.sent(), new SentSeries.Known(s.key(), 100 + k));
+            }
+        }
+        return known;
+    }
+
     /** The byte reader alone, the input framed by other bytes as in a sync body (null: it gave up). */
     private BatchParser.Batch fast(String agent, String json) {
+        return fast(agent, json, null);
+    }
+
+    private BatchParser.Batch fast(String agent, String json, Map<SentSeries.Span, SentSeries.Known> known) {
         byte[] framed = ("{\"metrics\":" + json + ",\"x\":[1]}").getBytes(StandardCharsets.UTF_8);
         int length = json.getBytes(StandardCharsets.UTF_8).length;
-        return FastBatchReader.read(agent, framed, 11, length, 1000, 10_000, 100);
+        return FastBatchReader.read(agent, framed, 11, length, 1000, 10_000, 100, known);
+    }
+
+    @Test
+    void aSeriesSentInTheSameBytesAsBeforeIsFoundByThemAndOnlyThen() {
+        String json = "[{\"name\":\"a\",\"labels\":{\"cpu\":\"c1\"},\"points\":[[2000,1]]},"
+                + " {\"labels\":{},\"name\":\"b\",\"points\":[[2000,2]]},"
+                + " {\"name\":\"c\",\"points\":[[2000,3]]},"
+                + " {\"points\":[[2000,4]],\"name\":\"d\",\"labels\":{}}]";
+        BatchParser.Batch first = both("a1", json);
+        BatchParser.Batch read = fast("a1", json);
+        assertNotNull(read.series().get(0).sent(), "name and labels, then points");
+        assertNotNull(read.series().get(1).sent(), "in either order");
+        assertNull(read.series().get(2).sent(), "no labels field: read in full every time");
+        assertNull(read.series().get(3).sent(), "points first: read in full every time");
+        Map<SentSeries.Span, SentSeries.Known> known = remembered(read);
+        assertEquals(2, known.size());
+
+        // the same series in other bytes (spacing, label order) is read in full, to the same key
+        BatchParser.Batch spaced = fast("a1", json.replace("{\"cpu\"", "{ \"cpu\""), known);
+        assertEquals(-1, spaced.series().get(0).id());
+        assertEquals(first.series().get(0).key(), spaced.series().get(0).key());
+        assertEquals(101, spaced.series().get(1).id());
+
+        // a field repeated after the points gives up with remembered bytes as without
+        for (String tail : new String[] {",\"labels\":{}", ",\"name\":\"a\"", ",\"extra\":1"}) {
+            String bad = "[{\"name\":\"a\",\"labels\":{\"cpu\":\"c1\"},\"points\":[[2000,1]]" + tail + "}]";
+            assertNull(fast("a1", bad), bad);
+            assertNull(fast("a1", bad, known), bad);
+        }
+        // points out of range in a remembered series are rejected as before
+        assertNull(fast("a1", "[{\"name\":\"a\",\"labels\":{\"cpu\":\"c1\"},\"points\":[[999,1]]}]", known));
     }
 
     @Test

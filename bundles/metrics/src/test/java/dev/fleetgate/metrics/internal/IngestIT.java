@@ -186,6 +186,32 @@ class IngestIT {
     }
 
     @Test
+    void twoAgentsSendingTheSameBytesKeepTheirOwnSeriesSyncAfterSync() throws Exception {
+        String other = "0b0e7a8e-1111-4c4c-9d9d-000000000002";
+        for (int sync = 0; sync < 3; sync++) {
+            byte[] body = ("{\"metrics\":"
+                            + batch().series("load1", labels("cpu", "total"), t(30 - sync * 10), sync)
+                                    .json()
+                            + "}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int offset = "{\"metrics\":".length();
+            ingestor.acceptJson(AGENT, body, offset, body.length - offset - 1);
+            ingestor.acceptJson(other, body, offset, body.length - offset - 1);
+        }
+        assertEquals(2, storage.sent().size(), "each agent's series remembered once");
+        for (String agent : List.of(AGENT, other)) {
+            assertEquals(
+                    3,
+                    db.count(
+                            "SELECT count(*) FROM metric_sample s JOIN metric_series m ON m.id = s.series_id"
+                                    + " WHERE m.labels->>'agent' = ? AND m.labels->>'cpu' = 'total'",
+                            agent),
+                    agent);
+        }
+        assertEquals(2, db.count("SELECT count(*) FROM metric_series"));
+    }
+
+    @Test
     void aResentBatchIsStoredTwiceButReadOnce() throws Exception {
         var b = batch().series("rps", labels("service", "shop"), t(50), 10, t(40), 20, t(30), 60)
                 .json();
