@@ -8,14 +8,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToIntFunction;
 
 /**
  * Group commit: callers hand in their items and wait; one thread stores everything handed in so
- * far with one {@link Store#store} call (one statement, one transaction), then wakes them. Alone, an
- * item goes out at once; under a burst the group grows while the previous one commits (up to
- * {@code maxWeight}, e.g. rows). So many small writes from concurrent requests cost one commit, one
- * WAL flush and one pooled connection instead of one each.
+ * far with one {@link Store#store} call (one statement, one transaction), then wakes them. Under a
+ * burst the group grows while the previous one commits (up to {@code maxWeight}, e.g. rows). So
+ * many small writes from concurrent requests cost one commit, one WAL flush and one pooled
+ * connection instead of one each. A caller that finds nothing stored or waiting stores its item
+ * itself, on its own thread: alone, an item costs no hand-off to the writer and back (two thread
+ * wake-ups per write, a tenth of the core's CPU while agents sent small metrics batches).
  *
  * <p>A failed group is stored again item by item, so that one caller's unstorable item (or a
  * database hiccup) fails only the callers it belongs to, as their own transactions would have.
@@ -37,6 +40,11 @@ public final class GroupCommit<T> implements AutoCloseable {
     private final long timeoutMillis;
     private final BlockingQueue<Pending<T>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    /** Held while a group is stored, by the writer or by a caller storing its item alone. */
+    private final ReentrantLock storing = new ReentrantLock();
+    /** The item the writer took and is about to store (counted as queued). */
+    private volatile Pending<T> held;
+
     private volatile boolean running = true;
     private volatile long groups;
 
@@ -64,6 +72,18 @@ public final class GroupCommit<T> implements AutoCloseable {
      *                               not within the timeout, or the writer is closed
      */
     public void write(T item) {
+        if (running && held == null && queue.isEmpty() && storing.tryLock()) {
+            Exception failure;
+            try {
+                failure = storeItems(List.of(item));
+            } finally {
+                storing.unlock();
+            }
+            if (failure != null) {
+                throw unchecked(failure);
+            }
+            return;
+        }
         Pending<T> p = new Pending<>(item, new CompletableFuture<>());
         queue.add(p);
         if (!running) {
@@ -72,15 +92,18 @@ public final class GroupCommit<T> implements AutoCloseable {
         try {
             p.done.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r
-                    ? r
-                    : new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            throw unchecked(e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException(thread.getName() + ": not stored within " + timeoutMillis + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(thread.getName() + ": interrupted while storing", e);
         }
+    }
+
+    /** The store's own runtime exception, or its checked one as the cause of an IllegalStateException. */
+    private static RuntimeException unchecked(Throwable failure) {
+        return failure instanceof RuntimeException r ? r : new IllegalStateException(failure.getMessage(), failure);
     }
 
     /** @return the groups stored so far (one {@link Store#store} call each, retries of a split group included) */
@@ -90,7 +113,7 @@ public final class GroupCommit<T> implements AutoCloseable {
 
     /** @return items handed in and not yet taken into a group */
     public int queued() {
-        return queue.size();
+        return queue.size() + (held == null ? 0 : 1);
     }
 
     private void run() {
@@ -100,18 +123,30 @@ public final class GroupCommit<T> implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                List<Pending<T>> group = new ArrayList<>();
-                group.add(first);
-                int w = weight.applyAsInt(first.item);
-                for (Pending<T> p; w < maxWeight && (p = queue.poll()) != null; ) {
-                    group.add(p);
-                    w += weight.applyAsInt(p.item);
+                held = first;
+                storing.lockInterruptibly(); // a caller storing its own item finishes first
+                try {
+                    held = null;
+                    List<Pending<T>> group = new ArrayList<>();
+                    group.add(first);
+                    int w = weight.applyAsInt(first.item);
+                    for (Pending<T> p; w < maxWeight && (p = queue.poll()) != null; ) {
+                        group.add(p);
+                        w += weight.applyAsInt(p.item);
+                    }
+                    storeOrSplit(group);
+                } finally {
+                    storing.unlock();
                 }
-                storeOrSplit(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        Pending<T> h = held;
+        if (h != null) { // closed while waiting for a caller's own store
+            held = null;
+            h.done.completeExceptionally(new IllegalStateException(thread.getName() + " is closed"));
         }
         failQueued();
     }
@@ -146,6 +181,11 @@ public final class GroupCommit<T> implements AutoCloseable {
     private Exception storeGroup(List<Pending<T>> group) {
         List<T> items = new ArrayList<>(group.size());
         group.forEach(p -> items.add(p.item));
+        return storeItems(items);
+    }
+
+    /** Stores with {@link #storing} held. @return the failure, or null when stored */
+    private Exception storeItems(List<T> items) {
         try {
             store.store(items);
             return null;

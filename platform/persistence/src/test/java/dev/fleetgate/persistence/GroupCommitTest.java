@@ -96,6 +96,25 @@ class GroupCommitTest {
     }
 
     @Test
+    void anItemAloneIsStoredOnItsCallersThreadAndItsFailureIsItsOwn() {
+        List<Thread> storers = Collections.synchronizedList(new ArrayList<>());
+        try (GroupCommit<String> commits = new GroupCommit<>("test-writer", s -> 1, 10, 10_000, items -> {
+            storers.add(Thread.currentThread());
+            if (items.contains("bad")) {
+                throw new java.sql.SQLException("refused: " + items);
+            }
+        })) {
+            commits.write("a");
+            assertEquals(List.of(Thread.currentThread()), storers, "no hand-off to the writer thread");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> commits.write("bad"));
+            assertTrue(e.getCause() instanceof java.sql.SQLException, String.valueOf(e.getCause()));
+            assertEquals("refused: [bad]", e.getCause().getMessage());
+            commits.write("b");
+            assertEquals(3, commits.groups());
+        }
+    }
+
+    @Test
     void aClosedWriterRefusesAndAGroupStopsAtItsWeight() {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
         GroupCommit<Integer> commits =
