@@ -98,10 +98,18 @@ public final class AgentProtocolResource implements RestResource {
         try {
             String agentId = Input.id(id, "id");
             int waitSeconds = waitSeconds(wait);
-            response.setTimeout(Math.min(waitSeconds, sync.syncIntervalSeconds()) + 15L, TimeUnit.SECONDS);
             response.setTimeoutHandler(r -> r.resume(Views.SyncAnswer.of(sync.emptyAnswer())));
             sync.syncVerified(
                     agentId, SyncBody.parse(body), waitSeconds, answer -> response.resume(Views.SyncAnswer.of(answer)));
+            // A sync answered at once (wait=0, or a change was waiting) needs no timeout: scheduling
+            // and cancelling one woke Jersey's timer thread twice per sync.
+            if (response.isSuspended()) {
+                try {
+                    response.setTimeout(Math.min(waitSeconds, sync.syncIntervalSeconds()) + 15L, TimeUnit.SECONDS);
+                } catch (IllegalStateException answeredMeanwhile) {
+                    // resumed between the check and the call: nothing left to time
+                }
+            }
         } catch (RuntimeException e) { // ApiException included: rendered as problem+json
             response.resume(e);
         }
