@@ -22,8 +22,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class BatchParser {
 
-    /** A series as parsed; the arrays hold only the accepted points. */
     /**
+     * A series as parsed; the arrays hold only the accepted points.
+     *
      * @param id   the series id when already known ({@link SentSeries}), else -1
      * @param sent the bytes the series was sent with, to remember once its id is known; null when
      *             it need not or cannot be remembered

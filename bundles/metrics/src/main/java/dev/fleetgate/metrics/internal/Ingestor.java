@@ -25,8 +25,9 @@ import dev.fleetgate.metrics.MetricSeries;
 
 /**
  * The {@link MetricsSink}: parses a batch, resolves series ids (an agent's series sent as before
- * by their bytes, {@link SentSeries}; others cached by key; unknown ones in one bulk statement), writes every point by binary {@code COPY} (grouped with other syncs' batches,
- * {@link SampleWriter}), feeds the latest-value cache, and posts {@link Topics#METRICS_BATCH}. A
+ * by their bytes, {@link SentSeries}; others cached by key; unknown ones in one bulk statement),
+ * writes every point by binary {@code COPY} (grouped with other syncs' batches, {@link SampleWriter}),
+ * feeds the latest-value cache, and posts {@link Topics#METRICS_BATCH}. A
  * batch whose oldest point is older than the rollup's late tolerance also records its time range
  * for a one-off rollup, in the same transaction as the COPY.
  */

@@ -29,7 +29,7 @@ final class SentSeries {
      * Bytes of a series object from just after its {@code '{'} to its {@code "points"} field.
      * Stored spans own their array; a probe looks at the request's bytes in place.
      */
-    static final class Span {
+    static final class Span implements Comparable<Span> {
         private final byte[] bytes;
         private final int from;
         private final int to;
@@ -42,12 +42,23 @@ final class SentSeries {
             this.hash = hash;
         }
 
+        /**
+         * A polynomial hash with a multiplier drawn at start, so that an agent cannot simply craft
+         * many series whose bytes collide (with {@code 31} it could). Some byte strings collide for
+         * every multiplier; for those, spans are {@link Comparable}, so a crowded bin of the map
+         * becomes a tree searched in log time rather than a list scanned.
+         */
+        private static final long MULTIPLIER = new java.security.SecureRandom().nextLong() | 1L;
+
         static Span probe(byte[] bytes, int from, int to) {
-            int h = 1;
+            long h = to - from;
             for (int i = from; i < to; i++) {
-                h = 31 * h + bytes[i];
+                h = h * MULTIPLIER + bytes[i];
             }
-            return new Span(bytes, from, to, h ^ (h >>> 16));
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            h ^= h >>> 33;
+            return new Span(bytes, from, to, (int) h);
         }
 
         /** @return a span with its own copy of the bytes, fit to be stored */
@@ -58,6 +69,11 @@ final class SentSeries {
         @Override
         public int hashCode() {
             return hash;
+        }
+
+        @Override
+        public int compareTo(Span o) {
+            return Arrays.compare(bytes, from, to, o.bytes, o.from, o.to);
         }
 
         @Override
