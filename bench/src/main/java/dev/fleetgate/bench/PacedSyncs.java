@@ -11,7 +11,8 @@ import java.util.Map;
  * thread ({@link Http1}): agent {@code i} of {@code n} is due at {@code i × interval / n} into every
  * interval. A fixed pool of {@code connections} keep-alive slots (one connection per core in each)
  * bounds the requests in flight; a due sync takes a free slot or waits, in order, for the next one
- * freed. The recorder sees when each sync was due and when it was sent.
+ * freed. The recorder sees when each sync was due and when it was sent. An agent given series
+ * ({@code SimAgent.meter}, {@code --series}) sends them with each sync, stamped when it is sent.
  */
 final class PacedSyncs implements AutoCloseable {
 
@@ -98,7 +99,12 @@ final class PacedSyncs implements AutoCloseable {
         c.agent = agents.get(i);
         c.dueAt = due(seq);
         c.sentAt = System.nanoTime();
-        c.send(c.agent.syncRequest(0));
+        if (c.agent.series() > 0) { // carries metrics stamped now: built per sync into the connection's buffer
+            c.scratch = c.agent.meteredRequest(System.currentTimeMillis(), c.scratch);
+            c.send(c.scratch);
+        } else {
+            c.send(c.agent.syncRequest(0));
+        }
     }
 
     /** Stops sending; waits (at most 30 s) for the syncs in flight; closes the connections. */
@@ -132,6 +138,7 @@ final class PacedSyncs implements AutoCloseable {
         SyncBench.SimAgent agent;
         long dueAt;
         long sentAt;
+        java.nio.ByteBuffer scratch; // the metered request in flight (one at a time per connection)
 
         Conn(Slot slot, String core) {
             super(loop, Http1.address(core));

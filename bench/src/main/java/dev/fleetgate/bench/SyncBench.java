@@ -61,6 +61,11 @@ public final class SyncBench {
         int tasks = Integer.parseInt(a.getOrDefault("tasks", "200"));
         int inflight = Integer.parseInt(a.getOrDefault("inflight", "64"));
         int longpoll = Integer.parseInt(a.getOrDefault("longpoll", "0"));
+        int series = Integer.parseInt(a.getOrDefault("series", "0"));
+        boolean leanSyncs = !"jdk".equals(a.getOrDefault("sync-client", "lean"));
+        if (series < 0 || series > 0 && !leanSyncs) {
+            throw new IllegalArgumentException("--series: 0 or more, with the lean sync client only");
+        }
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(10))
                 .version(HttpClient.Version.HTTP_1_1)
@@ -94,17 +99,29 @@ public final class SyncBench {
         Limiter limiter = new Limiter(inflight);
         if (agents > 0 && seconds > 0) {
             System.out.printf(
-                    "== %d simulated agents on %d core(s), one no-change sync each every %d s, for %d s "
+                    "== %d simulated agents on %d core(s), one %s sync each every %d s, for %d s "
                             + "(at most %d requests in flight)%n",
-                    agents, cores.size(), interval, seconds, inflight);
+                    agents,
+                    cores.size(),
+                    series == 0 ? "no-change" : "otherwise no-change",
+                    interval,
+                    seconds,
+                    inflight);
+            if (series > 0) {
+                System.out.printf(
+                        "   each sync carries %d series with one point at the sync's time (labels "
+                                + "cpu=c<s>, group=g<s%%10>, src=fleet-<agent index>)%n",
+                        series);
+            }
             syncLoad(
                     sims.subList(0, agents),
                     limiter,
                     interval,
                     seconds,
                     Integer.parseInt(a.getOrDefault("settle", "0")),
-                    !"jdk".equals(a.getOrDefault("sync-client", "lean")),
+                    leanSyncs,
                     inflight,
+                    series,
                     a.get("core-pid"),
                     a.get("db-url"),
                     a.get("db-user"),
@@ -347,6 +364,7 @@ public final class SyncBench {
             int settle,
             boolean leanClient,
             int inflight,
+            int series,
             String corePids,
             String dbUrl,
             String dbUser,
@@ -358,6 +376,10 @@ public final class SyncBench {
         PacedSyncs paced = null;
         // The agents sync from now on; figures are taken over a window once they all synced a few
         // times (so none went OFFLINE while the bench waited, which would write transitions).
+        for (int i = 0; series > 0 && i < n; i++) {
+            sims.get(i).meter(series, "fleet-" + i);
+        }
+        long sinceMillis = System.currentTimeMillis(); // every point sent from now on is stamped later
         if (leanClient) {
             paced = new PacedSyncs(sims, interval, inflight, f);
         } else {
@@ -385,15 +407,17 @@ public final class SyncBench {
             }
         }
         if (settle > 0 && dbUrl != null) {
-            settle(f, settle, dbUrl, dbUser, dbPassword);
+            settle(f, settle, series > 0, dbUrl, dbUser, dbPassword);
         } else {
             // PostgreSQL 15 backends publish their statistics lazily (idle ones within ~10 s): with the
             // load already running, both ends of the window are equally late.
             Thread.sleep(Math.max(2 * interval, dbUrl != null ? 11 : 0) * 1000L);
         }
+        long samplesAt0 = System.nanoTime();
+        long samples0 = series > 0 ? samplesSince(sinceMillis, dbUrl, dbUser, dbPassword) : -1;
         long cpu0 = cpuTicks(corePids);
         long self0 = cpuTicks("self");
-        long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
+        long[] db0 = series > 0 ? meteredCounters(dbUrl, dbUser, dbPassword) : dbCounters(dbUrl, dbUser, dbPassword);
         Map<String, Long> tables0 = dbUrl == null ? null : tableWrites(dbUrl, dbUser, dbPassword);
         long start = System.nanoTime();
         f.measuring = true;
@@ -402,8 +426,10 @@ public final class SyncBench {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long cpu1 = cpuTicks(corePids);
         long self1 = cpuTicks("self");
-        long[] db1 = dbCounters(dbUrl, dbUser, dbPassword);
+        long[] db1 = series > 0 ? meteredCounters(dbUrl, dbUser, dbPassword) : dbCounters(dbUrl, dbUser, dbPassword);
         Map<String, Long> tables1 = dbUrl == null ? null : tableWrites(dbUrl, dbUser, dbPassword);
+        long samplesAt1 = System.nanoTime();
+        long samples1 = series > 0 ? samplesSince(sinceMillis, dbUrl, dbUser, dbPassword) : -1;
         String load = loadAverage();
         long waiting = paced != null ? paced.waiting() : -1;
         if (paced != null) {
@@ -440,7 +466,29 @@ public final class SyncBench {
                 "bench CPU: %.1f%% of one core (%.0f µs CPU per sync), the load generator's own process%n",
                 benchPct, benchSeconds * 1e6 / Math.max(1, count));
         double writesPerSync = Double.NaN;
-        if (db0 != null) {
+        if (db0 != null && series > 0) {
+            // the sample rows (and the rollups and series they bring) are not the sync's own writes:
+            // db_writes_per_sync stays the figure of the rest, comparable with --series 0
+            long[] m = {db1[4] - db0[4], db1[5] - db0[5]};
+            long all = db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2];
+            writesPerSync = (double) (all - m[0] - m[1]) / count;
+            System.out.printf(
+                    "PostgreSQL during the run: %d rows inserted, %d updated, %d deleted, %d commits; of the row "
+                            + "writes %d in metric_sample (the samples, %.1f per sync), %d in the other metric_* "
+                            + "tables (series, rollups), %d elsewhere (%.3f row writes per sync besides the metrics "
+                            + "tables, %.3f commits per sync); most written: %s%n",
+                    db1[0] - db0[0],
+                    db1[1] - db0[1],
+                    db1[2] - db0[2],
+                    db1[3] - db0[3],
+                    m[0],
+                    (double) m[0] / count,
+                    m[1],
+                    all - m[0] - m[1],
+                    writesPerSync,
+                    (double) (db1[3] - db0[3]) / count,
+                    mostWritten(tables0, tables1));
+        } else if (db0 != null) {
             writesPerSync = (double) (db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2]) / count;
             System.out.printf(
                     "PostgreSQL during the run: %d rows inserted, %d updated, %d deleted, %d commits "
@@ -453,46 +501,132 @@ public final class SyncBench {
                     (double) (db1[3] - db0[3]) / count,
                     mostWritten(tables0, tables1));
         }
+        String samples = "";
+        if (series > 0) {
+            double accepted = (double) count * series / elapsed; // answered 200: the core answers once stored
+            double stored = samples0 < 0 ? Double.NaN : (samples1 - samples0) / ((samplesAt1 - samplesAt0) / 1e9);
+            double perSecond = samples0 < 0 ? accepted : stored;
+            double msPer1k =
+                    cpuPct * 10 / (perSecond / 1000); // core CPU ms per second / thousands of samples per second
+            System.out.printf(
+                    Locale.ROOT,
+                    "samples: %d series per sync; %.0f samples/s offered (%d agents / %d s × %d), %.0f/s accepted "
+                            + "(syncs answered 200 × %d), %s%n",
+                    series,
+                    n / (double) interval * series,
+                    n,
+                    interval,
+                    series,
+                    accepted,
+                    series,
+                    samples0 < 0
+                            ? "stored not counted (no --db-url)"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%.0f/s stored (metric_sample rows counted over JDBC: %d in %.1f s)",
+                                    stored,
+                                    samples1 - samples0,
+                                    (samplesAt1 - samplesAt0) / 1e9));
+            System.out.printf(
+                    Locale.ROOT,
+                    "core CPU per 1k samples: %.2f ms (the whole sync's CPU over the %s samples: compare with "
+                            + "--series 0 for the sync alone)%n",
+                    msPer1k,
+                    samples0 < 0 ? "accepted" : "stored");
+            samples = String.format(Locale.ROOT, " samples_per_s=%.0f core_ms_per_1k_samples=%.2f", perSecond, msPer1k);
+        }
         // one line to compare runs over time (NaN: not measured in this run)
         System.out.println(String.format(
-                Locale.ROOT,
-                "sync_agents=%d sync_p99_ms=%.2f core_cpu_pct=%.1f db_writes_per_sync=%.3f errors=%d "
-                        + "bench_cpu_pct=%.1f syncs_per_s=%.0f offered_per_s=%.0f sync_client=%s",
-                n,
-                f.due.percentileMillis(99),
-                cpuPct,
-                writesPerSync,
-                f.errors.get(),
-                benchPct,
-                count / elapsed,
-                n / (double) interval,
-                leanClient ? "lean" : "jdk"));
+                        Locale.ROOT,
+                        "sync_agents=%d sync_p99_ms=%.2f core_cpu_pct=%.1f db_writes_per_sync=%.3f errors=%d "
+                                + "bench_cpu_pct=%.1f syncs_per_s=%.0f offered_per_s=%.0f sync_client=%s",
+                        n,
+                        f.due.percentileMillis(99),
+                        cpuPct,
+                        writesPerSync,
+                        f.errors.get(),
+                        benchPct,
+                        count / elapsed,
+                        n / (double) interval,
+                        leanClient ? "lean" : "jdk")
+                + samples);
+    }
+
+    /** Rows of {@code metric_sample} with a point at or after {@code sinceMillis}; -1 without a database. */
+    static long samplesSince(long sinceMillis, String url, String user, String password) throws Exception {
+        if (url == null) {
+            return -1;
+        }
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                java.sql.PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM metric_sample WHERE ts >= ?")) {
+            ps.setObject(
+                    1,
+                    java.time.OffsetDateTime.ofInstant(
+                            java.time.Instant.ofEpochMilli(sinceMillis), java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * {@link #dbCounters} and, from the same statistics snapshot (so that they can be subtracted), the rows written
+     * to {@code metric_sample} (its partitions) and to the other {@code metric_*} tables.
+     */
+    static long[] meteredCounters(String url, String user, String password) throws Exception {
+        if (url == null) {
+            return null;
+        }
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement st = c.createStatement()) {
+            st.execute("SET stats_fetch_consistency = snapshot"); // PostgreSQL 15: one snapshot per transaction
+            try (ResultSet rs = st.executeQuery("SELECT d.tup_inserted, d.tup_updated, d.tup_deleted, d.xact_commit,"
+                    + " coalesce(sum(t.n_tup_ins + t.n_tup_upd + t.n_tup_del) FILTER (WHERE t.relname LIKE"
+                    + " 'metric\\_sample%'), 0), coalesce(sum(t.n_tup_ins + t.n_tup_upd + t.n_tup_del) FILTER (WHERE"
+                    + " t.relname LIKE 'metric\\_%' AND t.relname NOT LIKE 'metric\\_sample%'), 0)"
+                    + " FROM pg_stat_database d LEFT JOIN pg_stat_user_tables t ON true"
+                    + " WHERE d.datname = current_database()"
+                    + " GROUP BY d.tup_inserted, d.tup_updated, d.tup_deleted, d.xact_commit")) {
+                rs.next();
+                return new long[] {
+                    rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)
+                };
+            }
+        }
     }
 
     /**
      * Keeps the paced syncs running until a 5 s window shows fewer than 0.01 row writes per sync,
      * or for {@code maxSeconds}; prints each window and the tables written most in it.
      */
-    static void settle(SyncFigures f, int maxSeconds, String url, String user, String password) throws Exception {
+    static void settle(SyncFigures f, int maxSeconds, boolean metered, String url, String user, String password)
+            throws Exception {
         long t0 = System.nanoTime();
         long deadline = t0 + maxSeconds * 1_000_000_000L;
-        long[] db0 = dbCounters(url, user, password);
+        long[] db0 = metered ? meteredCounters(url, user, password) : dbCounters(url, user, password);
         Map<String, Long> tables0 = tableWrites(url, user, password);
         long syncs0 = f.answered.get();
         System.out.printf("settling: up to %d s until a 5 s window has < 0.01 row writes per sync%n", maxSeconds);
         while (true) {
             Thread.sleep(5000);
-            long[] db1 = dbCounters(url, user, password);
+            long[] db1 = metered ? meteredCounters(url, user, password) : dbCounters(url, user, password);
             Map<String, Long> tables1 = tableWrites(url, user, password);
             long syncs1 = f.answered.get();
             long writes = db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2];
+            long metricsRows = 0;
+            if (metered) { // the samples the syncs carry are not settling writes
+                metricsRows = db1[4] - db0[4] + db1[5] - db0[5];
+                writes -= metricsRows;
+            }
             long syncs = syncs1 - syncs0;
             double perSync = syncs == 0 ? Double.NaN : (double) writes / syncs;
             double at = (System.nanoTime() - t0) / 1e9;
             System.out.printf(
                     Locale.ROOT,
                     "  settling %.0f s: %d syncs (%.0f/s), %.4f row writes per sync (%d inserted, %d updated, "
-                            + "%d deleted), most written: %s; load average %s%n",
+                            + "%d deleted%s), most written: %s; load average %s%n",
                     at,
                     syncs,
                     syncs / 5.0,
@@ -500,6 +634,7 @@ public final class SyncBench {
                     db1[0] - db0[0],
                     db1[1] - db0[1],
                     db1[2] - db0[2],
+                    metered ? "; " + metricsRows + " of them in the metric_* tables, not counted" : "",
                     mostWritten(tables0, tables1),
                     loadAverage());
             if (syncs > 0 && perSync < 0.01) {
@@ -787,7 +922,7 @@ public final class SyncBench {
             throw new IllegalArgumentException(
                     "usage: --core URL[,URL...] --password ADMIN_PASSWORD [--agents 2000] "
                             + "[--interval 5] [--seconds 60] [--warmup 15] [--tasks 200] [--inflight 64] [--threads 4] "
-                            + "[--longpoll 0] [--seed true] [--settle 0] [--sync-client lean|jdk] [--poll-client nio|jdk] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
+                            + "[--longpoll 0] [--series 0] [--seed true] [--settle 0] [--sync-client lean|jdk] [--poll-client nio|jdk] [--core-pid PID[,PID...]] [--db-url JDBC --db-user U --db-password P]");
         }
         return m;
     }
@@ -871,6 +1006,11 @@ public final class SyncBench {
         private String requestBody;
         private int requestWait = -1;
         private java.nio.ByteBuffer request;
+        private int series; // metrics series per paced sync (--series), 0: none
+        private String tag;
+        private String meteredBody; // the report the template below was built from
+        private byte[] metered; // the whole request, timestamps as at the time it was built
+        private int[] stamps; // where the 13 digits of each point's timestamp start in it
 
         SimAgent(HttpClient http, String core, JsonNode enrolled) {
             this.http = http;
@@ -897,6 +1037,86 @@ public final class SyncBench {
                 requestWait = wait;
             }
             return request.duplicate();
+        }
+
+        /**
+         * From now on every paced sync ({@link #meteredRequest}) carries {@code series} series of one point each
+         * at the sync's time, labelled {@code src=<tag>}, in the shape agents send ({@link MetricsBench#batchJson}).
+         */
+        synchronized void meter(int series, String tag) {
+            this.series = series;
+            this.tag = tag;
+            this.meteredBody = null;
+        }
+
+        int series() {
+            return series;
+        }
+
+        /**
+         * The paced sync ({@code wait=0}) carrying this agent's series with one point each at {@code millis}: the
+         * request is built once per report (the report plus {@code "metrics"}), and for each sync copied into
+         * {@code scratch} (grown when too small: the caller keeps what this returns) with the timestamp's digits
+         * written over the template's. Timestamps have 13 digits (2001–2286), so the length never changes.
+         */
+        synchronized java.nio.ByteBuffer meteredRequest(long millis, java.nio.ByteBuffer scratch) {
+            if (millis < 1_000_000_000_000L || millis >= 10_000_000_000_000L) {
+                throw new IllegalStateException("timestamp without 13 digits: " + millis);
+            }
+            String b = body();
+            if (b != meteredBody) { // the same text while nothing changed; task results go out once
+                byte[] report = b.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] metrics = MetricsBench.batchJson(series, 1, millis, tag);
+                byte[] field = ",\"metrics\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                if (report[report.length - 1] != '}') {
+                    throw new IllegalStateException("a report that is not an object: " + b);
+                }
+                byte[] json = new byte[report.length - 1 + field.length + metrics.length + 1];
+                System.arraycopy(report, 0, json, 0, report.length - 1);
+                System.arraycopy(field, 0, json, report.length - 1, field.length);
+                System.arraycopy(metrics, 0, json, report.length - 1 + field.length, metrics.length);
+                json[json.length - 1] = '}';
+                java.nio.ByteBuffer r = Http1.post(core, "/api/v1/agents/" + id + "/sync?wait=0", key, json);
+                metered = java.util.Arrays.copyOf(r.array(), r.limit());
+                stamps = stampsOf(metered, ("[[" + millis + ",").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                if (stamps.length != series) {
+                    throw new IllegalStateException(stamps.length + " timestamps found for " + series + " series");
+                }
+                meteredBody = b;
+            }
+            int n = metered.length;
+            java.nio.ByteBuffer out =
+                    scratch != null && scratch.capacity() >= n ? scratch : java.nio.ByteBuffer.allocate(n);
+            byte[] a = out.array();
+            System.arraycopy(metered, 0, a, 0, n);
+            for (int i = 12; i >= 0; i--, millis /= 10) {
+                a[stamps[0] + i] = (byte) ('0' + millis % 10);
+            }
+            for (int k = 1; k < stamps.length; k++) {
+                System.arraycopy(a, stamps[0], a, stamps[k], 13);
+            }
+            out.clear();
+            out.limit(n);
+            return out;
+        }
+
+        /** Where each occurrence of {@code marker} ({@code [[<millis>,}) leaves off its {@code [[}. */
+        private static int[] stampsOf(byte[] b, byte[] marker) {
+            int[] at = new int[16];
+            int n = 0;
+            outer:
+            for (int i = 0; i <= b.length - marker.length; i++) {
+                for (int j = 0; j < marker.length; j++) {
+                    if (b[i + j] != marker[j]) {
+                        continue outer;
+                    }
+                }
+                if (n == at.length) {
+                    at = java.util.Arrays.copyOf(at, n * 2);
+                }
+                at[n++] = i + 2;
+            }
+            return java.util.Arrays.copyOf(at, n);
         }
 
         /** The report; built again only when something changed (task results go out once). */
