@@ -82,7 +82,7 @@ ensure_docker() {
 
 # What the integration and browser tests drive besides PostgreSQL, nginx and Docker.
 ensure_test_tools() {
-  apt_install bind9 bind9-dnsutils busybox-static chromium
+  apt_install bind9 bind9-dnsutils busybox-static chromium pebble
 }
 
 # Builds the demo application image when it is missing or out of date.
