@@ -14,10 +14,25 @@ import dev.fleetgate.persistence.Jdbc;
 
 /** Fleet views: top-N label values over a window, latest values, and the known metric names. */
 public final class Summaries {
+    /**
+     * Top-N over rollups reads each matching series through the rollup's primary key when at most
+     * this many series match; more, and it scans the window's rows of every series instead. Measured
+     * on 100,000 series (PostgreSQL 15, 2026-12-05): 1,000 of them over 1 h (1-minute rollups) 68–91 ms
+     * read per series against 524 ms scanned, over 24 h (hourly) 32–50 against 156–347 ms; 10,000 of
+     * them 245–851 against 69–418 ms; all 100,000 over 24 h 2.0 s against 0.57 s.
+     */
+    static final int PER_SERIES_MAX = 2_000;
+
     private final MetricsStorage storage;
+    private final int perSeriesMax;
 
     public Summaries(MetricsStorage storage) {
+        this(storage, PER_SERIES_MAX);
+    }
+
+    Summaries(MetricsStorage storage, int perSeriesMax) {
         this.storage = storage;
+        this.perSeriesMax = perSeriesMax;
     }
 
     /**
@@ -25,11 +40,8 @@ public final class Summaries {
      * window, highest first, at most {@code n}. Series without the label are left out.
      */
     public List<QueryEngine.Item> top(QueryParams.Top q) {
-        String sql = "SELECT s.labels->>? AS k, sum(x.v), count(*) FROM (SELECT series_id, "
-                + SourceSql.aggregate(q.agg()) + " AS v FROM (" + SourceSql.of(q.resolution(), SourceSql.BY_NAME)
-                + ") src GROUP BY series_id) x JOIN metric_series s ON s.id = x.series_id"
-                + " WHERE s.labels->>? IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?";
         return Jdbc.auto(storage.dataSource(), c -> {
+            String sql = q.resolution() != Resolution.RAW && matching(c, q) <= perSeriesMax ? perSeries(q) : scan(q);
             List<QueryEngine.Item> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, q.by());
@@ -37,8 +49,7 @@ public final class Summaries {
                 ps.setString(3, Json.write(q.matchers()));
                 Jdbc.setInstant(ps, 4, Instant.ofEpochMilli(q.from()));
                 Jdbc.setInstant(ps, 5, Instant.ofEpochMilli(q.to()));
-                ps.setString(6, q.by());
-                ps.setInt(7, q.n());
+                ps.setInt(6, q.n());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new QueryEngine.Item(
@@ -48,6 +59,41 @@ public final class Summaries {
             }
             return out;
         });
+    }
+
+    /** @return the series {@code q} selects that have its label, counted up to one more than {@link #perSeriesMax} */
+    private int matching(java.sql.Connection c, QueryParams.Top q) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM metric_series"
+                + " WHERE name = ? AND labels @> ?::jsonb AND labels->>? IS NOT NULL LIMIT ?) s")) {
+            ps.setString(1, q.name());
+            ps.setString(2, Json.write(q.matchers()));
+            ps.setString(3, q.by());
+            ps.setInt(4, perSeriesMax + 1);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * Every row of the window, grouped by series, then joined to the matching ones. Parameters: the
+     * label, name, matchers, from, to, n.
+     */
+    private static String scan(QueryParams.Top q) {
+        return "SELECT k, sum(v), count(*) FROM (SELECT s.labels->>? AS k, x.v FROM (SELECT series_id, "
+                + SourceSql.aggregate(q.agg()) + " AS v FROM (" + SourceSql.of(q.resolution(), SourceSql.BY_NAME)
+                + ") src GROUP BY series_id) x JOIN metric_series s ON s.id = x.series_id) y"
+                + " WHERE k IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?";
+    }
+
+    /** Each matching series' rows of the window, through the rollup's primary key. Same parameters as {@link #scan}. */
+    private static String perSeries(QueryParams.Top q) {
+        return "SELECT s.k, sum(x.v), count(*) FROM (SELECT id, labels->>? AS k FROM metric_series"
+                + " WHERE name = ? AND labels @> ?::jsonb) s JOIN LATERAL (SELECT " + SourceSql.aggregate(q.agg())
+                + " AS v FROM " + q.resolution().table() + " r WHERE r.series_id = s.id AND r.bucket >= ?"
+                + " AND r.bucket < ? HAVING count(*) > 0) x ON true WHERE s.k IS NOT NULL"
+                + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?";
     }
 
     /**

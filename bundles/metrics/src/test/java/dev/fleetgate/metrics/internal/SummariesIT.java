@@ -78,11 +78,23 @@ class SummariesIT {
     @Test
     void topSumsEachLabelValuesSeriesOverTheWindow() throws Exception {
         containers();
+        top(summaries);
+    }
+
+    @Test
+    void topScanningTheWindowAnswersAsTopReadingEachSeries() throws Exception {
+        containers();
+        top(new Summaries(storage, 0));
+    }
+
+    private void top(Summaries summaries) {
         for (String window : List.of("30s", "5m", "2h")) {
-            List<QueryEngine.Item> top = summaries.top(QueryParams.top(
+            QueryParams.Top q = QueryParams.top(
                     params("name", "container_cpu_usage_percent", "by", "container", "n", "2", "window", window),
                     clock.millis(),
-                    storage.settings()));
+                    storage.settings());
+            assertEquals("2h".equals(window), q.resolution() != Resolution.RAW, window + ": " + q.resolution());
+            List<QueryEngine.Item> top = summaries.top(q);
             if ("30s".equals(window)) {
                 assertTrue(top.isEmpty(), "no point in the last 30 s");
                 continue;
@@ -94,14 +106,27 @@ class SummariesIT {
             assertEquals(Map.of("container", "db"), top.get(1).labels());
             assertEquals(45, top.get(1).value(), 1e-9);
         }
-        List<QueryEngine.Item> max = summaries.top(QueryParams.top(
-                params("name", "container_cpu_usage_percent", "by", "container", "agg", "max", "agent", "a2"),
-                clock.millis(),
-                storage.settings()));
-        assertEquals(
-                List.of("web", "cache"),
-                max.stream().map(i -> i.labels().get("container")).toList());
-        assertEquals(35, max.get(0).value(), 1e-9);
+        for (String window : List.of("5m", "2h")) {
+            List<QueryEngine.Item> max = summaries.top(QueryParams.top(
+                    params(
+                            "name",
+                            "container_cpu_usage_percent",
+                            "by",
+                            "container",
+                            "agg",
+                            "max",
+                            "agent",
+                            "a2",
+                            "window",
+                            window),
+                    clock.millis(),
+                    storage.settings()));
+            assertEquals(
+                    List.of("web", "cache"),
+                    max.stream().map(i -> i.labels().get("container")).toList(),
+                    window);
+            assertEquals(35, max.get(0).value(), 1e-9);
+        }
     }
 
     @Test
