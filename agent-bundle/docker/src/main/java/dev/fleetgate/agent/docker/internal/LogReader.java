@@ -205,17 +205,17 @@ public final class LogReader {
             if (c < 0 || (c == 0 && ++atFrom <= from.count())) {
                 continue;
             }
-            if (q.wants(line.stream(), line.text())) {
-                if (out.size() >= q.limit() || (bytes + line.text().length() > q.maxBytes() && !out.isEmpty())) {
-                    truncated = true;
-                    break;
-                }
-                pos.advance(line.timestamp());
+            boolean wanted = q.wants(line.stream(), line.text());
+            if (wanted
+                    && (out.size() >= q.limit() || (bytes + line.text().length() > q.maxBytes() && !out.isEmpty()))) {
+                truncated = true;
+                break;
+            }
+            pos.advance(line.timestamp());
+            if (wanted) {
                 out.add(line);
                 bytes += line.text().length();
                 lastReturned = pos.cursor();
-            } else {
-                pos.advance(line.timestamp());
             }
             scanned = pos.cursor();
         }
