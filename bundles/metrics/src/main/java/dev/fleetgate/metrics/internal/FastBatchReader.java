@@ -249,14 +249,17 @@ final class FastBatchReader {
         } while (next('}'));
     }
 
-    private void skipString() {
+    /** Moves past a string of printable ASCII without escapes. @return where its text starts */
+    private int skipString() {
         expect('"');
+        int start = i;
         for (byte c = b[i]; c != '"'; c = b[++i]) {
-            if (c < 0x20 || c == '\\' || c == 0x7f) {
+            if (c < 0x20 || c == '\\' || c == 0x7f) { // negative bytes (non-ASCII) too
                 giveUp();
             }
         }
         i++;
+        return start;
     }
 
     private Map<String, String> labels() {
@@ -286,14 +289,8 @@ final class FastBatchReader {
 
     /** A string of printable ASCII without escapes. */
     private String string() {
-        expect('"');
-        int start = i;
-        for (byte c = b[i]; c != '"'; c = b[++i]) {
-            if (c < 0x20 || c == '\\' || c == 0x7f) { // negative bytes (non-ASCII) too
-                giveUp();
-            }
-        }
-        return new String(b, start, i++ - start, StandardCharsets.ISO_8859_1);
+        int start = skipString();
+        return new String(b, start, i - 1 - start, StandardCharsets.ISO_8859_1);
     }
 
     /** An integer literal of at most 18 digits (no fraction, no exponent). */
