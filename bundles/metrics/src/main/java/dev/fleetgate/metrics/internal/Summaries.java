@@ -1,7 +1,9 @@
 package dev.fleetgate.metrics.internal;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,7 +64,7 @@ public final class Summaries {
     }
 
     /** @return the series {@code q} selects that have its label, counted up to one more than {@link #perSeriesMax} */
-    private int matching(java.sql.Connection c, QueryParams.Top q) throws java.sql.SQLException {
+    private int matching(Connection c, QueryParams.Top q) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM metric_series"
                 + " WHERE name = ? AND labels @> ?::jsonb AND labels->>? IS NOT NULL LIMIT ?) s")) {
             ps.setString(1, q.name());
