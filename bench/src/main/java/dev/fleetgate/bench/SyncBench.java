@@ -417,7 +417,7 @@ public final class SyncBench {
         long samples0 = series > 0 ? samplesSince(sinceMillis, dbUrl, dbUser, dbPassword) : -1;
         long cpu0 = cpuTicks(corePids);
         long self0 = cpuTicks("self");
-        long[] db0 = series > 0 ? meteredCounters(dbUrl, dbUser, dbPassword) : dbCounters(dbUrl, dbUser, dbPassword);
+        long[] db0 = dbCounters(dbUrl, dbUser, dbPassword);
         Map<String, Long> tables0 = dbUrl == null ? null : tableWrites(dbUrl, dbUser, dbPassword);
         long start = System.nanoTime();
         f.measuring = true;
@@ -426,7 +426,7 @@ public final class SyncBench {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long cpu1 = cpuTicks(corePids);
         long self1 = cpuTicks("self");
-        long[] db1 = series > 0 ? meteredCounters(dbUrl, dbUser, dbPassword) : dbCounters(dbUrl, dbUser, dbPassword);
+        long[] db1 = dbCounters(dbUrl, dbUser, dbPassword);
         Map<String, Long> tables1 = dbUrl == null ? null : tableWrites(dbUrl, dbUser, dbPassword);
         long samplesAt1 = System.nanoTime();
         long samples1 = series > 0 ? samplesSince(sinceMillis, dbUrl, dbUser, dbPassword) : -1;
@@ -572,10 +572,11 @@ public final class SyncBench {
     }
 
     /**
-     * {@link #dbCounters} and, from the same statistics snapshot (so that they can be subtracted), the rows written
-     * to {@code metric_sample} (its partitions) and to the other {@code metric_*} tables.
+     * The database's rows inserted, updated, deleted and its commits, and, from the same statistics snapshot (so that
+     * they can be subtracted), the rows written to {@code metric_sample} (its partitions) and to the other
+     * {@code metric_*} tables; null without a database.
      */
-    static long[] meteredCounters(String url, String user, String password) throws Exception {
+    static long[] dbCounters(String url, String user, String password) throws Exception {
         if (url == null) {
             return null;
         }
@@ -605,13 +606,13 @@ public final class SyncBench {
             throws Exception {
         long t0 = System.nanoTime();
         long deadline = t0 + maxSeconds * 1_000_000_000L;
-        long[] db0 = metered ? meteredCounters(url, user, password) : dbCounters(url, user, password);
+        long[] db0 = dbCounters(url, user, password);
         Map<String, Long> tables0 = tableWrites(url, user, password);
         long syncs0 = f.answered.get();
         System.out.printf("settling: up to %d s until a 5 s window has < 0.01 row writes per sync%n", maxSeconds);
         while (true) {
             Thread.sleep(5000);
-            long[] db1 = metered ? meteredCounters(url, user, password) : dbCounters(url, user, password);
+            long[] db1 = dbCounters(url, user, password);
             Map<String, Long> tables1 = tableWrites(url, user, password);
             long syncs1 = f.answered.get();
             long writes = db1[0] - db0[0] + db1[1] - db0[1] + db1[2] - db0[2];
@@ -897,20 +898,6 @@ public final class SyncBench {
             sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
         }
         return sum;
-    }
-
-    static long[] dbCounters(String url, String user, String password) throws Exception {
-        if (url == null) {
-            return null;
-        }
-        try (Connection c = DriverManager.getConnection(url, user, password);
-                ResultSet rs = c.createStatement()
-                        .executeQuery(
-                                "SELECT tup_inserted, tup_updated, tup_deleted, xact_commit FROM pg_stat_database "
-                                        + "WHERE datname = current_database()")) {
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
-        }
     }
 
     static Map<String, String> parse(String[] args) {
