@@ -117,10 +117,12 @@ class DesiredStateEngineIT {
             c.value = 7;
             // a contributor that holds the worker until the signals below are queued
             java.util.concurrent.CountDownLatch again = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch blocking = new java.util.concurrent.CountDownLatch(1);
             core.desired.addContributor(
                     new DesiredStateContributor() {
                         @Override
                         public JsonNode compute(AgentInfo agent) {
+                            blocking.countDown();
                             try {
                                 again.await();
                             } catch (InterruptedException e) {
@@ -136,6 +138,9 @@ class DesiredStateEngineIT {
                             0,
                             org.osgi.framework.Constants.SERVICE_ID,
                             5L));
+            // the worker must have taken the blocker's job before the signals are queued: a drain
+            // that starts after the first of them takes some along, leaving the rest to a second
+            assertTrue(blocking.await(30, java.util.concurrent.TimeUnit.SECONDS), "the blocker runs");
             Map<String, Long> before = new java.util.HashMap<>();
             for (String id : ids) {
                 before.put(id, core.desired.revisions(id).getOrDefault("bursty", 0L));
