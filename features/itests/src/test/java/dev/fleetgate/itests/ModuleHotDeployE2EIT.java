@@ -1,6 +1,7 @@
 package dev.fleetgate.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -78,5 +79,20 @@ class ModuleHotDeployE2EIT {
         fleet.core().admin();
         assertTrue(requests.get() > 20, "load ran: " + requests.get());
         assertEquals(0, failures.get(), "failed requests to other endpoints while the module went and came");
+    }
+
+    /**
+     * No bundle of the distribution keeps every event: Karaf's event commands (left out, {@code features/core/pom.xml})
+     * came with a handler of every topic that kept the last 100 events, metrics batches and their samples included.
+     */
+    @Test
+    void noBundleKeepsEveryEvent(Fleet fleet) throws Exception {
+        String bundles = fleet.core().shell("bundle:list -s -t 0");
+        assertTrue(bundles.contains("org.apache.karaf.services.eventadmin"), "Event Admin is there: " + bundles);
+        assertFalse(
+                java.util.regex.Pattern.compile("org\\.apache\\.karaf\\.event\\s*$", java.util.regex.Pattern.MULTILINE)
+                        .matcher(bundles)
+                        .find(),
+                "Karaf's event collector is installed: " + bundles);
     }
 }
