@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,7 +91,7 @@ class ModuleHotDeployE2EIT {
         String bundles = fleet.core().shell("bundle:list -s -t 0");
         assertTrue(bundles.contains("org.apache.karaf.services.eventadmin"), "Event Admin is there: " + bundles);
         assertFalse(
-                java.util.regex.Pattern.compile("org\\.apache\\.karaf\\.event\\s*$", java.util.regex.Pattern.MULTILINE)
+                Pattern.compile("org\\.apache\\.karaf\\.event\\s*$", Pattern.MULTILINE)
                         .matcher(bundles)
                         .find(),
                 "Karaf's event collector is installed: " + bundles);
