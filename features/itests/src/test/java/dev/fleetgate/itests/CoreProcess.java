@@ -261,18 +261,45 @@ public final class CoreProcess implements AutoCloseable {
         pb.environment().remove("FLEETGATE_TLS_KEYSTORE_PASSWORD");
         process = pb.start();
         Api api = api();
-        Processes.await(
-                "core health UP on " + url() + " (log: " + home.resolve("data/log/karaf.log") + ")",
-                Duration.ofSeconds(180),
-                () -> {
-                    if (!process.isAlive()) {
-                        throw new AssertionError("core exited with " + process.exitValue());
-                    }
-                    Api.Response r = api.get("/api/v1/health");
-                    return r.status() == 200
-                            && "UP".equals(r.body().path("status").asText());
-                });
+        try {
+            Processes.await(
+                    "core health UP on " + url() + " (log: " + home.resolve("data/log/karaf.log") + ")",
+                    Duration.ofSeconds(180),
+                    () -> {
+                        if (!process.isAlive()) {
+                            throw new AssertionError("core exited with " + process.exitValue());
+                        }
+                        Api.Response r = api.get("/api/v1/health");
+                        return r.status() == 200
+                                && "UP".equals(r.body().path("status").asText());
+                    });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; threads: " + threadDump(), e);
+        }
         return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Writes the running core's thread dump ({@code jcmd Thread.print}) beside its log; returns where. */
+    private String threadDump() {
+        long pid = jvmPid();
+        if (pid < 0) {
+            return "none (the core is not running)";
+        }
+        Path out = home.resolve("data/log/threads-" + System.currentTimeMillis() + ".txt");
+        try {
+            Process jcmd = new ProcessBuilder("jcmd", String.valueOf(pid), "Thread.print")
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            return jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && jcmd.exitValue() == 0
+                    ? out.toString()
+                    : "jcmd failed, see " + out;
+        } catch (IOException e) {
+            return "jcmd not run: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 
     public void stop() {
