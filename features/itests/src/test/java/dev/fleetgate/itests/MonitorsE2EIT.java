@@ -176,19 +176,51 @@ class MonitorsE2EIT {
                         .body()
                         .size(),
                 "one incident, not one per check");
-        // more trials for the detection figure (printed, never asserted)
-        for (int trial = 0; trial < 4; trial++) {
-            status.set(500);
-            long start = System.currentTimeMillis();
-            awaitState(admin, id, "DOWN", Duration.ofSeconds(90));
-            detections.add(System.currentTimeMillis() - start);
-            status.set(200);
-            awaitState(admin, id, "UP", Duration.ofSeconds(60));
+        // more trials for the detection figure (printed, never asserted): four more monitors of the same target,
+        // failed at once, rather than four failures one after the other (~45 s less)
+        List<String> trials = new java.util.ArrayList<>();
+        for (int trial = 1; trial <= 4; trial++) {
+            trials.add(monitor(
+                    "e2e trial " + trial,
+                    "http",
+                    "target",
+                    url,
+                    "confirmations",
+                    2,
+                    "expect",
+                    Map.of("statuses", List.of(200))));
+        }
+        for (String trial : trials) {
+            awaitState(admin, trial, "UP", Duration.ofSeconds(60));
+        }
+        status.set(500);
+        long start = System.currentTimeMillis();
+        Map<String, Long> downAfter = new java.util.HashMap<>();
+        Processes.await("the trial monitors DOWN", Duration.ofSeconds(90), () -> {
+            for (String trial : trials) {
+                if (!downAfter.containsKey(trial)
+                        && "DOWN"
+                                .equals(admin.get("/api/v1/monitors/" + trial + "/status")
+                                        .expect(200)
+                                        .body()
+                                        .get("state")
+                                        .asText())) {
+                    downAfter.put(trial, System.currentTimeMillis() - start);
+                }
+            }
+            return downAfter.size() == trials.size();
+        });
+        detections.addAll(downAfter.values());
+        status.set(200);
+        awaitState(admin, id, "UP", Duration.ofSeconds(60));
+        for (String trial : trials) {
+            admin.delete("/api/v1/monitors/" + trial).expect(204);
         }
         java.util.Collections.sort(detections);
         System.out.println(
                 "[monitors-e2e] failure -> DOWN at a " + INTERVAL + " s interval, 2 confirmations, " + detections.size()
-                        + " trials (ms): " + detections + " p50 " + detections.get(detections.size() / 2) + " p95 "
+                        + " trials (1, then 4 monitors failed together) (ms): " + detections + " p50 "
+                        + detections.get(detections.size() / 2) + " p95 "
                         + detections.get((int) Math.ceil(0.95 * detections.size()) - 1));
         JsonNode results = admin.get("/api/v1/monitors/" + id + "/results?limit=1000")
                 .expect(200)
