@@ -33,8 +33,8 @@ import dev.fleetgate.persistence.testing.TestDatabase;
  * Module 7 end to end: the agent distribution collects the host, a running container, a JSON
  * and a Prometheus endpoint and a remotely deployed plugin; the core stores them and answers
  * {@code /api/v1/metrics/query}; while the core is down for six collection intervals the agent buffers and
- * then delivers every sample. The core sends the agent a {@value #INTERVAL_SECONDS} s collection interval (the
- * configuration's minimum; 10 s by default). Needs PostgreSQL and the Docker engine (fails without them).
+ * then delivers every sample. The core sends the agent a {@value #INTERVAL_SECONDS} s collection interval (10 s by
+ * default). Needs PostgreSQL and the Docker engine (fails without them).
  * Ports 20150–20179. Keeps a core of its own (not the shared {@link Fleet}): it stops the core for an outage and
  * starts it again.
  */
@@ -47,7 +47,7 @@ class MetricsE2EIT {
     private static final int PROXY_HTTP = 20170;
     private static final int PROXY_HTTPS = 20171;
     private static final int PROXY_ADMIN = 20172;
-    private static final int INTERVAL_SECONDS = 5;
+    private static final int INTERVAL_SECONDS = 3;
     /** The sample plugin's own interval ({@code EntropySource}: {@code MetricSource.INTERVAL} 10). */
     private static final int PLUGIN_INTERVAL_SECONDS = 10;
     /** How long the core is down: six collection intervals. */
