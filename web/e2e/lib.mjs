@@ -88,6 +88,31 @@ export function launchChromium() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Counts the page's fetch/XHR requests in flight. settled() resolves once none has been in flight for quietMs,
+ * or after max ms (a screen that long-polls, like the logs, never goes quiet): data loaded, then drawn.
+ */
+export function requestsInFlight(page) {
+  const open = new Set();
+  page.on('request', (r) => {
+    if (['fetch', 'xhr'].includes(r.resourceType())) open.add(r);
+  });
+  const done = (r) => open.delete(r);
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+  return {
+    async settled(quietMs = 300, max = 1500) {
+      const end = Date.now() + max;
+      let quietSince = Date.now();
+      while (Date.now() < end) {
+        if (open.size > 0) quietSince = Date.now();
+        else if (Date.now() - quietSince >= quietMs) return;
+        await sleep(50);
+      }
+    },
+  };
+}
+
 /** Polls fn every 500 ms until it returns a truthy value (returned); a throw counts as not yet. */
 export async function until(what, fn, timeout = TIMEOUT) {
   const end = Date.now() + timeout;

@@ -4,7 +4,7 @@
 // the save message, access-log lines as columns with the service's name in the merged
 // service view, and no sideways scroll at phone width (390 px) on every screen, with
 // screenshots (form-errors, logs-columns, phone-*). Last line: `E2E-RESULT {json}`.
-import { apiClient, check, hit, openPage, settings, shotName, sleep, until, walk } from './lib.mjs';
+import { apiClient, check, hit, openPage, requestsInFlight, settings, shotName, until, walk } from './lib.mjs';
 
 const S = settings();
 const { base: BASE, user: USER, password: PASSWORD, agent: AGENT, targetPort: TARGET_PORT, timeout: TIMEOUT } = S;
@@ -293,10 +293,11 @@ await step(`phone width (${PHONE} px): no sideways scroll on any screen, menu fo
     ['account', '/account'],
   ];
   const wide = [];
+  const requests = requestsInFlight(page);
   for (const [name, path] of screens) {
     await page.goto(BASE + path);
     await page.locator('main h1').first().waitFor();
-    await sleep(1500); // charts and tables fill in
+    await requests.settled(); // charts and tables fill in
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     if (width > PHONE) wide.push(`${name} ${width} px`);
     await shot(`phone-${name}`);
