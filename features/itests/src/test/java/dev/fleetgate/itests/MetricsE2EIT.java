@@ -47,7 +47,7 @@ class MetricsE2EIT {
     private static final int PROXY_HTTP = 20170;
     private static final int PROXY_HTTPS = 20171;
     private static final int PROXY_ADMIN = 20172;
-    private static final int INTERVAL_SECONDS = 3;
+    private static final int INTERVAL_SECONDS = 5;
     /** The sample plugin's own interval ({@code EntropySource}: {@code MetricSource.INTERVAL} 10). */
     private static final int PLUGIN_INTERVAL_SECONDS = 10;
     /** How long the core is down: six collection intervals. */
