@@ -63,17 +63,18 @@ public final class WhiteboardWatchdog {
     private final BundleContext context;
     private final HttpServiceRuntime runtime;
     private final LongSupplier nanos;
-    private final ScheduledExecutorService executor;
+    /** Null in tests, which run {@link #check()} themselves. */
+    private ScheduledExecutorService timer;
     /** Service id → when it was first seen left out (nanos). */
     private final Map<Long, Long> waiting = new HashMap<>();
 
+    /** When the last nudge was (nanos); at start, as if one had just become allowed. */
     private long lastNudge;
-    private boolean nudged;
 
     @Activate
     public WhiteboardWatchdog(BundleContext context, @Reference HttpServiceRuntime runtime) {
         this(context, runtime, System::nanoTime);
-        executor.scheduleWithFixedDelay(this::checkQuietly, CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
+        timer = Threads.every("fleetgate-whiteboard-watchdog", Duration.ofSeconds(CHECK_SECONDS), this::checkQuietly);
     }
 
     /** For tests: checks run by {@link #check()}, on the given clock. */
@@ -81,12 +82,14 @@ public final class WhiteboardWatchdog {
         this.context = context;
         this.runtime = runtime;
         this.nanos = nanos;
-        this.executor = Threads.scheduler("fleetgate-whiteboard-watchdog");
+        this.lastNudge = nanos.getAsLong() - NUDGE_EVERY.toNanos();
     }
 
     @Deactivate
     void deactivate() {
-        executor.shutdownNow();
+        if (timer != null) {
+            timer.shutdownNow();
+        }
     }
 
     private void checkQuietly() {
@@ -123,7 +126,7 @@ public final class WhiteboardWatchdog {
         }
         waiting.keySet().retainAll(present);
         LOG.debug("{} servlets of the default context, {} of them waiting", present.size(), waiting.size());
-        if (overdue.isEmpty() || (nudged && now - lastNudge < NUDGE_EVERY.toNanos())) {
+        if (overdue.isEmpty() || now - lastNudge < NUDGE_EVERY.toNanos()) {
             return List.of();
         }
         LOG.warn(
@@ -132,7 +135,6 @@ public final class WhiteboardWatchdog {
                 overdue,
                 GRACE_SECONDS);
         nudge();
-        nudged = true;
         lastNudge = now;
         return overdue;
     }
