@@ -101,6 +101,22 @@ public final class GroupCommit<T> implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands {@code item} to the writer and returns at once: for a caller that can answer before the commit and
+     * learn of it later. Never stores on the caller's thread.
+     *
+     * @return completes when the item is committed; completes exceptionally as {@link #write} throws (the store's
+     *         failure, or the writer closed)
+     */
+    public CompletableFuture<Void> submit(T item) {
+        Pending<T> p = new Pending<>(item, new CompletableFuture<>());
+        queue.add(p);
+        if (!running) {
+            failQueued();
+        }
+        return p.done;
+    }
+
     /** The store's own runtime exception, or its checked one as the cause of an IllegalStateException. */
     private static RuntimeException unchecked(Throwable failure) {
         return failure instanceof RuntimeException r ? r : new IllegalStateException(failure.getMessage(), failure);

@@ -4,7 +4,7 @@
  * per-module schema migrations.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.fleetgate.persistence;
 
 import org.osgi.annotation.bundle.Export;

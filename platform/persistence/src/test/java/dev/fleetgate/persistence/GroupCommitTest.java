@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -115,6 +118,27 @@ class GroupCommitTest {
     }
 
     @Test
+    void submittedItemsAreStoredByTheWriterAndTheirFuturesTellTheOutcome() throws Exception {
+        List<Thread> storers = Collections.synchronizedList(new ArrayList<>());
+        List<String> stored = Collections.synchronizedList(new ArrayList<>());
+        try (GroupCommit<String> commits = new GroupCommit<>("test-writer", s -> 1, 10, 10_000, items -> {
+            storers.add(Thread.currentThread());
+            if (items.contains("bad")) {
+                throw new java.sql.SQLException("refused: " + items);
+            }
+            stored.addAll(items);
+        })) {
+            CompletableFuture<Void> a = commits.submit("a");
+            CompletableFuture<Void> bad = commits.submit("bad");
+            a.get(10, TimeUnit.SECONDS);
+            ExecutionException e = assertThrows(ExecutionException.class, () -> bad.get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof java.sql.SQLException, String.valueOf(e.getCause()));
+            assertEquals(List.of("a"), stored);
+            assertTrue(storers.stream().noneMatch(t -> t == Thread.currentThread()), "never on the caller's thread");
+        }
+    }
+
+    @Test
     void aClosedWriterRefusesAndAGroupStopsAtItsWeight() {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
         GroupCommit<Integer> commits =
@@ -124,5 +148,6 @@ class GroupCommitTest {
         commits.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> commits.write(1));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        assertTrue(commits.submit(1).isCompletedExceptionally(), "a submit to a closed writer fails at once");
     }
 }
