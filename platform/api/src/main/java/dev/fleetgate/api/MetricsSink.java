@@ -1,5 +1,8 @@
 package dev.fleetgate.api;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 import org.osgi.annotation.versioning.ConsumerType;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * sync answers 503 with {@code Retry-After} and records nothing else of the request, so the
  * agent keeps the batch and sends it again; with no sink registered, batches are accepted
  * and dropped (and counted).
+ *
+ * <p>For an agent that takes confirmations in later answers ({@code metricsBatch}), the sync handler calls
+ * {@link #acceptJsonLater} instead and confirms the batch once the returned stage completes.
  *
  * <p>A sink must return quickly (it holds the agent's sync) and must not throw for
  * malformed series: it skips and counts them, because a batch that can never be stored
@@ -46,5 +52,22 @@ public interface MetricsSink {
                 agentId,
                 new com.fasterxml.jackson.databind.ObjectMapper()
                         .readTree(new java.io.ByteArrayInputStream(json, offset, length)));
+    }
+
+    /**
+     * The same batch, for an agent that takes confirmations in later answers ({@code metricsBatch} in its sync,
+     * docs/protocol.md): the sink reads and checks the batch now, and may commit it after the sync is answered, so
+     * that the agent does not wait for the database's commit. Everything the sink needs from {@code json} is read
+     * before this returns. The default stores the batch at once ({@link #acceptJson}).
+     *
+     * @return completes when the batch is committed; completes exceptionally when it was not stored (the agent
+     *         sends it again)
+     * @throws Exception when the batch was not accepted and the agent should send it again (as {@link #acceptJson})
+     * @since 2.3
+     */
+    default CompletionStage<Void> acceptJsonLater(String agentId, byte[] json, int offset, int length)
+            throws Exception {
+        acceptJson(agentId, json, offset, length);
+        return CompletableFuture.completedFuture(null);
     }
 }

@@ -7,7 +7,7 @@
  * and {@link dev.fleetgate.api.TaskService}.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package dev.fleetgate.api;
 
 import org.osgi.annotation.bundle.Export;

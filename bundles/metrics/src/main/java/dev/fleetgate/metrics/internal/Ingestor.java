@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,13 +31,21 @@ import dev.fleetgate.metrics.MetricSeries;
  * writes every point by binary {@code COPY} (grouped with other syncs' batches, {@link SampleWriter}),
  * feeds the latest-value cache, and posts {@link Topics#METRICS_BATCH}. A
  * batch whose oldest point is older than the rollup's late tolerance also records its time range
- * for a one-off rollup, in the same transaction as the COPY.
+ * for a one-off rollup, in the same transaction as the COPY. A batch taken with
+ * {@link #acceptJsonLater} is read, resolved and encoded before the sync is answered and committed
+ * by the writer after it; the latest values and the event follow its commit.
  */
 @Component(service = MetricsSink.class)
 public final class Ingestor implements MetricsSink {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
 
+    /** How long batches are stored at once after a commit after the answer failed. */
+    static final long STORE_AT_ONCE_AFTER_FAILURE_MS = 30_000;
+
     private final MetricsStorage storage;
+
+    /** Until when (epoch ms) {@link #acceptJsonLater} stores at once: a later commit failed recently. */
+    private volatile long storeAtOnceUntil;
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
@@ -64,12 +74,67 @@ public final class Ingestor implements MetricsSink {
                 started);
     }
 
+    /**
+     * The batch read and checked now, its rows committed by the writer after the sync is answered (grouped with
+     * other syncs' batches). After such a commit failed, batches are stored at once for
+     * {@value #STORE_AT_ONCE_AFTER_FAILURE_MS} ms: a failure then answers the sync 503, which holds the agent back,
+     * where confirmations of failures would have it resend at once.
+     */
+    @Override
+    public CompletionStage<Void> acceptJsonLater(String agentId, byte[] json, int offset, int length)
+            throws SQLException, IOException {
+        if (storage.clock().millis() < storeAtOnceUntil) {
+            acceptJson(agentId, json, offset, length);
+            return CompletableFuture.completedFuture(null);
+        }
+        long started = System.nanoTime();
+        BatchParser.Batch batch =
+                parser().parse(agentId, json, offset, length, storage.sent().of(agentId));
+        skipped(agentId, batch);
+        if (batch.points() == 0) {
+            stored(agentId, batch, started);
+            return CompletableFuture.completedFuture(null);
+        }
+        SampleWriter.Rows rows;
+        try {
+            rows = rows(agentId, batch);
+        } catch (SQLException | RuntimeException e) {
+            storage.stats().failed();
+            throw e;
+        }
+        return storage.writer().submit(rows).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                stored(agentId, batch, started);
+                return;
+            }
+            storage.stats().failed();
+            storeAtOnceUntil = storage.clock().millis() + STORE_AT_ONCE_AFTER_FAILURE_MS;
+            LOG.warn(
+                    "Metrics batch of agent {} not stored after its sync was answered; the agent will resend it: {}",
+                    agentId,
+                    failure.toString());
+        });
+    }
+
     private BatchParser parser() {
         long[] range = storage.partitions().range(Resolution.RAW);
         return new BatchParser(range[0], range[1], storage.settings().maxPointsPerBatch());
     }
 
     private void ingest(String agentId, BatchParser.Batch batch, long started) throws SQLException {
+        skipped(agentId, batch);
+        if (batch.points() > 0) {
+            try {
+                storage.writer().write(rows(agentId, batch));
+            } catch (SQLException | RuntimeException e) {
+                storage.stats().failed();
+                throw e;
+            }
+        }
+        stored(agentId, batch, started);
+    }
+
+    private static void skipped(String agentId, BatchParser.Batch batch) {
         if (batch.rejectedSeries() + batch.rejectedPoints() > 0) {
             LOG.debug(
                     "Agent {}: {} malformed series and {} points skipped",
@@ -77,13 +142,11 @@ public final class Ingestor implements MetricsSink {
                     batch.rejectedSeries(),
                     batch.rejectedPoints());
         }
+    }
+
+    /** The batch is committed: the latest values, the figures, the event. */
+    private void stored(String agentId, BatchParser.Batch batch, long started) {
         if (batch.points() > 0) {
-            try {
-                store(agentId, batch);
-            } catch (SQLException | RuntimeException e) {
-                storage.stats().failed();
-                throw e;
-            }
             for (BatchParser.Series s : batch.series()) {
                 int newest = newest(s.ts());
                 storage.latest().offer(s.key(), s.ts()[newest], s.values()[newest]);
@@ -96,7 +159,8 @@ public final class Ingestor implements MetricsSink {
         }
     }
 
-    private void store(String agentId, BatchParser.Batch batch) throws SQLException {
+    /** The batch's rows for the writer: series ids resolved (unknown ones created), points encoded. */
+    private SampleWriter.Rows rows(String agentId, BatchParser.Batch batch) throws SQLException {
         List<SeriesKey> keys = new ArrayList<>();
         for (BatchParser.Series s : batch.series()) {
             if (s.id() < 0) {
@@ -119,7 +183,7 @@ public final class Ingestor implements MetricsSink {
         byte[] bytes = rows.finish();
         boolean late =
                 batch.minTs() < storage.clock().millis() - storage.settings().lateToleranceSeconds() * 1000L;
-        storage.writer().write(new SampleWriter.Rows(bytes, rows.length(), batch.minTs(), batch.maxTs(), late));
+        return new SampleWriter.Rows(bytes, rows.length(), batch.minTs(), batch.maxTs(), late);
     }
 
     private void post(String agentId, BatchParser.Batch batch) {

@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -33,6 +35,9 @@ final class SampleWriter implements AutoCloseable {
      */
     static final int ALONE_ROWS = 10_000;
 
+    /** Rows {@link #submit} lets wait for the writer (~5 MB) before it makes its callers wait. */
+    static final int MAX_QUEUED_ROWS = 200_000;
+
     /**
      * One batch encoded by {@link CopyEncoder} (header, rows, trailer).
      *
@@ -46,6 +51,8 @@ final class SampleWriter implements AutoCloseable {
 
     private final DataSource dataSource;
     private final GroupCommit<Rows> commits;
+    /** Rows handed to {@link #submit} and not yet committed. */
+    private final AtomicLong queuedRows = new AtomicLong();
 
     SampleWriter(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -66,6 +73,27 @@ final class SampleWriter implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Stores the rows with whatever else is waiting, on the writer's thread, and returns at once (a batch of
+     * {@value #ALONE_ROWS} rows or more, or one that would make more than {@value #MAX_QUEUED_ROWS} rows wait, is stored now, on
+     * this thread: the caller then waits, which holds back an agent that sends faster than PostgreSQL stores).
+     *
+     * @return completes once the rows are committed, exceptionally when they were not
+     */
+    CompletableFuture<Void> submit(Rows rows) {
+        int count = rows.count();
+        if (count >= ALONE_ROWS || queuedRows.get() + count > MAX_QUEUED_ROWS) {
+            try {
+                write(rows);
+                return CompletableFuture.completedFuture(null);
+            } catch (SQLException | RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        queuedRows.addAndGet(count);
+        return commits.submit(rows).whenComplete((ok, failure) -> queuedRows.addAndGet(-count));
     }
 
     /** @return COPY statements so far (batches written together count once) */

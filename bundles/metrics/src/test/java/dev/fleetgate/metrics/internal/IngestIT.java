@@ -125,6 +125,70 @@ class IngestIT {
         assertEquals(3, storage.stats().rows());
     }
 
+    /** A sync body with the batch, and where the batch starts in it. */
+    private static byte[] body(String batch) {
+        return ("{\"metrics\":" + batch + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> later(Object batch) throws Exception {
+        byte[] b = body(batch.toString());
+        int offset = "{\"metrics\":".length();
+        return ingestor.acceptJsonLater(AGENT, b, offset, b.length - offset - 1).toCompletableFuture();
+    }
+
+    @Test
+    void aBatchTakenForALaterCommitIsCommittedAfterTheCallAndAFailedCommitMakesTheNextOnesWait() throws Exception {
+        Object first = batch().series("host_cpu_usage_percent", labels("cpu", "total"), t(20), 10, t(10), 20)
+                .json();
+        java.util.concurrent.CompletableFuture<Void> stage;
+        try (java.sql.Connection lock = db.dataSource().getConnection();
+                java.sql.Statement st = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            st.execute("LOCK TABLE metric_sample IN ACCESS EXCLUSIVE MODE"); // holds the writer's COPY
+            stage = later(first);
+            assertTrue(!stage.isDone(), "the call returns before the commit");
+            assertEquals(List.of(), events, "the event follows the commit");
+            lock.commit();
+        }
+        stage.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(2, db.count("SELECT count(*) FROM metric_sample"));
+        assertEquals(2, events.get(0).getProperty("points"));
+
+        // a commit that fails: its stage fails, and the next batches are stored before the call returns
+        java.util.concurrent.CompletableFuture<Void> failing;
+        try (java.sql.Connection lock = db.dataSource().getConnection();
+                java.sql.Statement st = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            st.execute("LOCK TABLE metric_sample IN ACCESS EXCLUSIVE MODE");
+            failing = later(batch().series("host_cpu_usage_percent", labels("cpu", "total"), t(5), 30)
+                    .json());
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            long killed = 0;
+            while (killed == 0 && System.nanoTime() < deadline) { // the writer's COPY, waiting for the lock
+                killed = db.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE query LIKE 'COPY metric_sample%' AND pid <> pg_backend_pid()");
+                Thread.sleep(20);
+            }
+            assertEquals(1, killed, "the writer's COPY was found waiting");
+            lock.commit();
+        }
+        java.util.concurrent.ExecutionException e = assertThrows(
+                java.util.concurrent.ExecutionException.class,
+                () -> failing.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof SQLException, String.valueOf(e.getCause()));
+        java.util.concurrent.CompletableFuture<Void> next =
+                later(batch().series("host_cpu_usage_percent", labels("cpu", "total"), t(4), 40)
+                        .json());
+        assertTrue(next.isDone() && !next.isCompletedExceptionally(), "stored before the call returned");
+        assertEquals(3, db.count("SELECT count(*) FROM metric_sample"));
+        clock.advance(Duration.ofMillis(Ingestor.STORE_AT_ONCE_AFTER_FAILURE_MS + 1));
+        java.util.concurrent.CompletableFuture<Void> again =
+                later(batch().series("host_cpu_usage_percent", labels("cpu", "total"), t(3), 50)
+                        .json());
+        again.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(4, db.count("SELECT count(*) FROM metric_sample"));
+    }
+
     @Test
     void concurrentSyncsShareCopyStatementsAndEachReturnsStored() throws Exception {
         ingestor.eventAdmin = null;
