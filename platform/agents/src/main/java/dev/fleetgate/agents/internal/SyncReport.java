@@ -24,7 +24,8 @@ public record SyncReport(
         Map<String, Applied> applied,
         List<TaskQueue.Result> taskResults,
         JsonNode metrics,
-        JsonNode status) {
+        JsonNode status,
+        long metricsBatch) {
 
     /** What the agent reports for one section: the last revision attempted, and its error. */
     public record Applied(long revision, String error) {}
@@ -32,7 +33,7 @@ public record SyncReport(
     public static SyncReport parse(JsonNode raw) {
         JsonNode body = StorableText.clean(raw);
         if (body == null || body.isNull() || body.isMissingNode()) {
-            return new SyncReport(null, null, null, Map.of(), List.of(), null, null);
+            return new SyncReport(null, null, null, Map.of(), List.of(), null, null, -1);
         }
         List<FieldError> errors = new ArrayList<>();
         if (!body.isObject()) {
@@ -84,6 +85,15 @@ public record SyncReport(
         if (metrics != null && !metrics.isNull() && !metrics.isArray()) {
             errors.add(new FieldError("metrics", "must be an array"));
         }
+        JsonNode batch = body.get("metricsBatch");
+        long metricsBatch = -1;
+        if (batch != null && !batch.isNull()) {
+            if (!batch.isIntegralNumber() || !batch.canConvertToLong() || batch.asLong() < 0) {
+                errors.add(new FieldError("metricsBatch", "must be an integer >= 0"));
+            } else {
+                metricsBatch = batch.asLong();
+            }
+        }
         JsonNode status = body.get("status");
         if (status != null && !status.isNull() && !status.isObject()) {
             errors.add(new FieldError("status", "must be an object"));
@@ -98,7 +108,8 @@ public record SyncReport(
                 applied,
                 results,
                 metrics == null || metrics.isNull() ? null : metrics,
-                status == null || status.isNull() ? null : status);
+                status == null || status.isNull() ? null : status,
+                metricsBatch);
     }
 
     /** @return the reported revision per section */

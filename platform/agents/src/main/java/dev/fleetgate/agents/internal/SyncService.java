@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -43,7 +45,9 @@ import dev.fleetgate.security.SecretBox;
  * synchronously, before anything else of the report is recorded: when the sink fails, the
  * sync answers 503 with {@code Retry-After} and nothing is acknowledged, so the agent keeps
  * the batch (and its task results) and sends them again. Without a sink the batch is
- * dropped and counted.
+ * dropped and counted. A batch named by {@code metricsBatch} is read by the sink before the
+ * answer and may be committed after it ({@link MetricsSink#acceptJsonLater}); answers list the
+ * agent's batches committed since ({@code metricsStored}) or lost ({@code metricsFailed}).
  */
 @Component(service = SyncService.class)
 public final class SyncService {
@@ -52,10 +56,27 @@ public final class SyncService {
     static final int METRICS_RETRY_AFTER_SECONDS = 5;
 
     /** The answer of a sync. */
+    /**
+     * The answer of a sync.
+     *
+     * @param metricsStored the agent's metric batches committed since its previous answer ({@code null}: the agent
+     *                      does not take confirmations, a 200 means its batch is stored)
+     * @param metricsFailed its accepted batches that could not be stored: to send again ({@code null} as above)
+     */
     public record Answer(
             Map<String, DesiredStateEngine.SectionBody> sections,
             List<TaskQueue.Delivery> tasks,
-            int syncIntervalSeconds) {
+            int syncIntervalSeconds,
+            List<Long> metricsStored,
+            List<Long> metricsFailed) {
+        public Answer(
+                Map<String, DesiredStateEngine.SectionBody> sections,
+                List<TaskQueue.Delivery> tasks,
+                int syncIntervalSeconds) {
+            this(sections, tasks, syncIntervalSeconds, null, null);
+        }
+
+        /** Sections or tasks to send (confirmations alone do not end a long-poll). */
         public boolean isEmpty() {
             return sections.isEmpty() && tasks.isEmpty();
         }
@@ -68,6 +89,7 @@ public final class SyncService {
     private final Notifier notifier;
     private final ReportStore reports;
     private final LongPolls polls = new LongPolls();
+    private final MetricBatchConfirmations confirmations = new MetricBatchConfirmations();
     /** Section bodies of a batch of held syncs being re-checked on this thread (see {@link #prefetch}). */
     private static final ThreadLocal<Map<String, Map<String, DesiredStateEngine.SectionBody>>> PREFETCHED =
             new ThreadLocal<>();
@@ -162,22 +184,35 @@ public final class SyncService {
     public void syncVerified(String agentId, SyncBody raw, int waitSeconds, Consumer<Answer> respond) {
         JsonNode body = raw.report();
         SyncReport report = SyncReport.parse(body);
-        if (raw.hasRawMetrics()) {
+        long batch = report.metricsBatch();
+        if (batch >= 0) { // the agent takes confirmations in later answers: no need to wait for the commit
+            CompletionStage<Void> done;
+            if (!raw.hasRawMetrics()) {
+                done = stored(() -> storeMetrics(agentId, report.metrics()));
+            } else if (confirmations.mayWait(agentId)) {
+                done = storeMetricsLater(agentId, raw);
+            } else { // too many of its batches wait for their commit: this one is stored before the answer
+                done = stored(() -> storeMetrics(agentId, raw));
+            }
+            confirmations.add(agentId, batch, done);
+        } else if (raw.hasRawMetrics()) {
             storeMetrics(agentId, raw);
         } else {
             storeMetrics(agentId, report.metrics());
         }
+        Consumer<Answer> reply =
+                batch >= 0 || confirmations.tracks(agentId) ? a -> respond.accept(confirm(agentId, a)) : respond;
         newSession(agentId, body);
         long ticket = polls.ticket(agentId);
         record(agentId, report);
         Map<String, Long> reported = report.reportedRevisions();
         Answer answer = answer(agentId, reported);
         if (!answer.isEmpty() || waitSeconds <= 0) {
-            respond.accept(answer);
+            reply.accept(answer);
             return;
         }
         long holdSeconds = Math.min(waitSeconds, syncIntervalSeconds());
-        polls.hold(agentId, ticket, Duration.ofSeconds(holdSeconds), new HeldSync(agentId, reported, respond));
+        polls.hold(agentId, ticket, Duration.ofSeconds(holdSeconds), new HeldSync(agentId, reported, reply));
     }
 
     /** A held sync: what the agent reported, and how to answer it. */
@@ -306,6 +341,39 @@ public final class SyncService {
         }
     }
 
+    /**
+     * A batch still in the request bytes, for an agent that takes confirmations: the sink reads it now and may
+     * commit it after the answer.
+     *
+     * @return completes when the batch is committed (or dropped: no sink)
+     * @throws WebApplicationException 503 as {@link #storeMetrics(String, SyncBody)} when the sink refused it now
+     */
+    private CompletionStage<Void> storeMetricsLater(String agentId, SyncBody raw) {
+        MetricsSink sink = metricsSink;
+        if (sink == null) {
+            return stored(() -> storeMetrics(agentId, raw));
+        }
+        try {
+            return sink.acceptJsonLater(agentId, raw.raw(), raw.metricsOffset(), raw.metricsLength());
+        } catch (Exception e) {
+            LOG.warn("Metrics batch of agent {} not stored; the agent will resend it: {}", agentId, e.toString());
+            LOG.debug("Metrics sink failure", e);
+            throw metricsUnavailable();
+        }
+    }
+
+    /** Runs a store that is over when it returns (or throws, which is not caught). */
+    private static CompletionStage<Void> stored(Runnable store) {
+        store.run();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The answer with the confirmations of the agent's metric batches whose commit is over. */
+    private Answer confirm(String agentId, Answer a) {
+        MetricBatchConfirmations.Confirmed c = confirmations.take(agentId);
+        return new Answer(a.sections(), a.tasks(), a.syncIntervalSeconds(), c.stored(), c.failed());
+    }
+
     /** The same for a batch still in the request bytes: the sink reads it without a tree. */
     private void storeMetrics(String agentId, SyncBody raw) {
         MetricsSink sink = metricsSink;
@@ -379,6 +447,7 @@ public final class SyncService {
             polls.wake(agentId);
             if (!registry.exists(agentId)) {
                 reports.forget(agentId);
+                confirmations.forget(agentId);
             }
         }
     }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleetgate.agents.internal.BundleRepository;
@@ -141,14 +142,24 @@ public final class Views {
 
     public record TaskDelivery(String id, String type, JsonNode payload, String expiresAt) {}
 
-    public record SyncAnswer(Map<String, SectionBody> sections, List<TaskDelivery> tasks, int syncIntervalSeconds) {
+    /**
+     * @param metricsStored batches ({@code metricsBatch}) committed since the previous answer; absent when the agent
+     *                      sent none (then a 200 means its batch is stored)
+     * @param metricsFailed accepted batches that could not be stored: to send again; absent as above
+     */
+    public record SyncAnswer(
+            Map<String, SectionBody> sections,
+            List<TaskDelivery> tasks,
+            int syncIntervalSeconds,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Long> metricsStored,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<Long> metricsFailed) {
         static SyncAnswer of(SyncService.Answer a) {
             Map<String, SectionBody> s = new LinkedHashMap<>();
             a.sections().forEach((k, v) -> s.put(k, new SectionBody(v.revision(), v.body())));
             List<TaskDelivery> t = a.tasks().stream()
                     .map(d -> new TaskDelivery(d.id(), d.type(), d.payload(), time(d.expiresAt())))
                     .toList();
-            return new SyncAnswer(s, t, a.syncIntervalSeconds());
+            return new SyncAnswer(s, t, a.syncIntervalSeconds(), a.metricsStored(), a.metricsFailed());
         }
     }
 }

@@ -161,6 +161,65 @@ class SyncMetricsIT {
                         .status());
     }
 
+    private String reportWithBatch(String metrics, long batch) {
+        return "{\"version\":\"0.1.0\",\"applied\":{\"bundles\":{\"revision\":1}},\"taskResults\":[],"
+                + "\"metricsBatch\":" + batch + ",\"metrics\":" + metrics + "}";
+    }
+
+    @Test
+    void aBatchWithAnIdIsAnsweredBeforeItsCommitAndConfirmedInALaterAnswer() {
+        List<java.util.concurrent.CompletableFuture<Void>> commits = new ArrayList<>();
+        List<String> raw = new ArrayList<>();
+        Sink sink = new Sink() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> acceptJsonLater(
+                    String agentId, byte[] json, int offset, int length) throws Exception {
+                if (failing) {
+                    throw new java.sql.SQLException("database unreachable");
+                }
+                raw.add(new String(json, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+                java.util.concurrent.CompletableFuture<Void> commit = new java.util.concurrent.CompletableFuture<>();
+                commits.add(commit);
+                return commit;
+            }
+        };
+        core.sync.setMetricsSink(sink);
+
+        SyncService.Answer first = syncRaw(reportWithBatch(SERIES, 7));
+        assertEquals(List.of(SERIES), raw, "handed over before the answer");
+        assertEquals(List.of(), first.metricsStored(), "answered before the commit: nothing confirmed yet");
+        assertEquals(List.of(), first.metricsFailed());
+        assertEquals(1L, core.desired.state(agent.agentId()).get("bundles").appliedRevision(), "the report recorded");
+
+        SyncService.Answer second = syncRaw(reportWithBatch(SERIES, 8));
+        assertEquals(List.of(), second.metricsStored(), "still not committed");
+        commits.get(0).complete(null);
+        commits.get(1).completeExceptionally(new java.sql.SQLException("lost"));
+        SyncService.Answer third = syncRaw(report("[]", "[]")); // no batch of its own: confirms the earlier ones
+        assertEquals(List.of(7L), third.metricsStored());
+        assertEquals(List.of(8L), third.metricsFailed());
+        SyncService.Answer fourth = syncRaw(report("[]", "[]"));
+        assertEquals(null, fourth.metricsStored(), "nothing left to confirm: an answer as before");
+
+        sink.failing = true; // refused at once: 503, as without an id
+        WebApplicationException e =
+                assertThrows(WebApplicationException.class, () -> syncRaw(reportWithBatch(SERIES, 9)));
+        assertEquals(503, e.getResponse().getStatus());
+        sink.failing = false;
+
+        core.sync.setMetricsSink(new Sink()); // a sink that stores at once (the default acceptJsonLater)
+        SyncService.Answer atOnce = syncRaw(reportWithBatch(SERIES, 10));
+        assertEquals(List.of(10L), atOnce.metricsStored(), "stored before the answer: confirmed in it");
+
+        for (String bad : List.of("-1", "1.5", "\"7\"")) {
+            dev.fleetgate.api.ApiException invalid = assertThrows(
+                    dev.fleetgate.api.ApiException.class,
+                    () -> syncRaw("{\"metricsBatch\":" + bad + ",\"metrics\":[]}"));
+            assertEquals(400, invalid.status(), bad);
+            assertEquals("metricsBatch", invalid.errors().get(0).field(), bad);
+        }
+    }
+
     @Test
     void withoutASinkBatchesAreAcceptedAndCounted() {
         long before = core.sync.droppedMetricBatches();
