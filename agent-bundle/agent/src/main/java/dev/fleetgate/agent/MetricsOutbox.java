@@ -7,10 +7,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * Metric batches waiting to be sent to the core (a service; the runtime uses the one with
  * the highest ranking). The runtime attaches at most one batch to each sync as the request's
- * {@code metrics} array and, when the core answered 200, {@linkplain #acknowledge
- * acknowledges} it; when the sync failed (connection error, 503 because the core could not
- * store it, any other status) it {@linkplain #giveBack gives it back}, and the batch is sent
- * again later, in order.
+ * {@code metrics} array, with its {@link Batch#id() id} as {@code metricsBatch}. A batch is in
+ * flight from {@link #poll()} until the runtime either {@linkplain #acknowledge acknowledges}
+ * it (the core stored it) or {@linkplain #giveBack gives it back} (it is sent again later, in
+ * order); each batch polled is settled once, except when the outbox is replaced or goes away
+ * meanwhile (it is then forgotten: the outbox is gone).
+ *
+ * <p>A core may answer a sync before the batch it carries is committed. It then confirms the
+ * batch in the {@code metricsStored} of that or a later answer, so a batch may stay in flight
+ * across several syncs, while newer batches are polled and sent. The runtime gives a batch back
+ * when the core reports it in {@code metricsFailed}, when a sync fails (connection error, 503,
+ * any other status: the core may have lost what it accepted), when it is not confirmed within
+ * a few minutes, or when a core that does not confirm batches later answers. A core that does
+ * not confirm later (no {@code metricsStored} in its answer) stored the batch when it answers
+ * 200: the batch is acknowledged at once. A batch may therefore reach the core more than once;
+ * the core removes the duplicate samples.
  *
  * <p>A provider calls {@link AgentContext#requestSync()} when a batch becomes ready: the
  * runtime then pushes syncs with {@code wait=0} while {@link #hasPending()} is true, so
@@ -27,10 +38,13 @@ public interface MetricsOutbox {
      */
     Batch poll();
 
-    /** The core stored the batch: forget it. */
+    /** The core stored the batch (possibly several syncs after it was sent): forget it. */
     void acknowledge(Batch batch);
 
-    /** The sync carrying the batch failed: send it again later (before newer batches). */
+    /**
+     * The core did not store the batch, or may have lost it: send it again later (before newer
+     * batches).
+     */
     void giveBack(Batch batch);
 
     /** @return whether a batch waits to be sent (not counting those in flight) */

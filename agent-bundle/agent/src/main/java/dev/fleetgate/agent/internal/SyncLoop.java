@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +32,11 @@ public final class SyncLoop {
     static final int DEFAULT_INTERVAL_SECONDS = 20;
     private static final long MIN_SPACING_MS = 1_000;
     private static final long STATUS_COALESCE_MS = 100;
+    /**
+     * A batch the core accepted and has not confirmed within max(this, 3 sync intervals) is given back: the
+     * core lost it or its confirmation (a resent batch only adds duplicate samples, removed at read time).
+     */
+    static final Duration ACCEPTED_TIMEOUT = Duration.ofSeconds(120);
 
     private final AgentSettings settings;
     private final CoreClient client;
@@ -54,6 +61,8 @@ public final class SyncLoop {
     private volatile int intervalSeconds = DEFAULT_INTERVAL_SECONDS;
     private volatile Map<String, SectionDispatcher.Applied> lastReported = Map.of();
     private final OutboxSlot metrics = new OutboxSlot();
+    /** Monotonic time in ns for the accepted batches' timeout (tests drive it). */
+    private volatile LongSupplier nanoClock = System::nanoTime;
     /** The kind of the current outage ("" when none): each new kind is logged once. */
     private final AtomicReference<String> outage = new AtomicReference<>("");
 
@@ -150,6 +159,21 @@ public final class SyncLoop {
         metrics.clear(old);
     }
 
+    /** Replaces the clock of the accepted batches' timeout, so that tests need not wait for it. */
+    void nanoClock(LongSupplier clock) {
+        nanoClock = clock;
+    }
+
+    /** Uses {@code id} as if obtained, so that tests can drive {@link #syncOnce} without the loop's threads. */
+    void useIdentity(AgentIdentity id) {
+        identity = id;
+    }
+
+    /** @return the ids of the batches the core accepted and has not confirmed yet, oldest first */
+    List<Long> acceptedBatches() {
+        return metrics.acceptedIds();
+    }
+
     private void pollLoop() {
         try {
             AgentIdentity id = obtainIdentity();
@@ -238,24 +262,31 @@ public final class SyncLoop {
     }
 
     /**
-     * One sync: sends the report, hands the answer's sections and tasks over.
+     * One sync: sends the report, hands the answer's sections and tasks over. A metric batch rides along
+     * with its id; the answer may confirm it (and batches of earlier syncs) only later: see {@link OutboxSlot}.
      *
      * @return whether the answer carried anything new
      */
     boolean syncOnce(int waitSeconds) throws IOException, InterruptedException {
         Map<String, SectionDispatcher.Applied> applied = sections.applied();
         List<ObjectNode> results = tasks.unsentResults();
+        metrics.expire(nanoClock.getAsLong(), acceptedTimeout().toNanos());
         MetricsOutbox box = metrics.current();
-        MetricsOutbox.Batch batch = OutboxSlot.poll(box);
+        MetricsOutbox.Batch batch = metrics.take(box);
         ObjectNode request = request(applied, results, batch);
         JsonNode answer;
         try {
             answer = client.sync(identity, waitSeconds, request);
         } catch (IOException | InterruptedException | RuntimeException e) {
-            OutboxSlot.settle(box, batch, false);
+            metrics.failed(box, batch);
             throw e;
         }
-        OutboxSlot.settle(box, batch, true);
+        metrics.answered(
+                box,
+                batch,
+                batchIds(answer, "metricsStored"),
+                batchIds(answer, "metricsFailed"),
+                nanoClock.getAsLong());
         tasks.acknowledge(results);
         lastReported = applied;
         if (!outage.getAndSet("").isEmpty()) {
@@ -286,6 +317,35 @@ public final class SyncLoop {
         return news;
     }
 
+    /**
+     * The time after which an accepted batch is given back: a core confirms in later answers, and with long-polls
+     * the next answer may come an interval later, so never less than three intervals.
+     */
+    private Duration acceptedTimeout() {
+        Duration intervals = Duration.ofSeconds(3L * intervalSeconds);
+        return intervals.compareTo(ACCEPTED_TIMEOUT) > 0 ? intervals : ACCEPTED_TIMEOUT;
+    }
+
+    /**
+     * The batch ids of an answer's {@code metricsStored}/{@code metricsFailed}.
+     *
+     * @return {@code null} when the answer has no such array: a core that confirms no batches later (for
+     *     {@code metricsStored}: its 200 means the attached batch is stored)
+     */
+    private static List<Long> batchIds(JsonNode answer, String field) {
+        JsonNode ids = answer.get(field);
+        if (ids == null || !ids.isArray()) {
+            return null;
+        }
+        List<Long> out = new ArrayList<>(ids.size());
+        for (JsonNode id : ids) {
+            if (id.isIntegralNumber() && id.canConvertToLong()) {
+                out.add(id.asLong());
+            }
+        }
+        return out;
+    }
+
     ObjectNode request(Map<String, SectionDispatcher.Applied> applied, List<ObjectNode> results) {
         return request(applied, results, null);
     }
@@ -309,6 +369,11 @@ public final class SyncLoop {
             request.set("metrics", batch.series());
         } else {
             request.putArray("metrics");
+        }
+        if (batch != null && batch.id() >= 0) {
+            // the core names it in metricsStored/metricsFailed of this or a later answer (a negative id is not
+            // sent: the core then stores the batch before it answers)
+            request.put("metricsBatch", batch.id());
         }
         ObjectNode status = sections.statuses();
         JsonNode extra = extraStatus.get();
