@@ -99,6 +99,9 @@ public final class MetricsBench {
     /** Work of one thread: returns the rows it stored. */
     interface Batch {
         long run() throws Exception;
+
+        /** After the last {@link #run}, within the measured time: waits until what it sent is stored. */
+        default void drain() throws Exception {}
     }
 
     interface BatchFactory {
@@ -132,6 +135,7 @@ public final class MetricsBench {
                         rows.addAndGet(batch.run());
                         nanos.add(System.nanoTime() - t0);
                     }
+                    batch.drain();
                 } catch (Throwable e) {
                     failures.add(e);
                 }
