@@ -95,14 +95,14 @@ public final class Ingestor implements MetricsSink {
             stored(agentId, batch, started);
             return CompletableFuture.completedFuture(null);
         }
-        SampleWriter.Rows rows;
+        CompletableFuture<Void> commit;
         try {
-            rows = rows(agentId, batch);
+            commit = storage.writer().submit(rows(agentId, batch)); // throws when stored at once and not stored
         } catch (SQLException | RuntimeException e) {
             storage.stats().failed();
             throw e;
         }
-        return storage.writer().submit(rows).whenComplete((ok, failure) -> {
+        return commit.whenComplete((ok, failure) -> {
             if (failure == null) {
                 stored(agentId, batch, started);
                 return;

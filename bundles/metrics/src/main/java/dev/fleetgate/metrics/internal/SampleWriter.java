@@ -81,16 +81,13 @@ final class SampleWriter implements AutoCloseable {
      * this thread: the caller then waits, which holds back an agent that sends faster than PostgreSQL stores).
      *
      * @return completes once the rows are committed, exceptionally when they were not
+     * @throws SQLException when rows stored on this thread were not stored
      */
-    CompletableFuture<Void> submit(Rows rows) {
+    CompletableFuture<Void> submit(Rows rows) throws SQLException {
         int count = rows.count();
         if (count >= ALONE_ROWS || queuedRows.get() + count > MAX_QUEUED_ROWS) {
-            try {
-                write(rows);
-                return CompletableFuture.completedFuture(null);
-            } catch (SQLException | RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
+            write(rows);
+            return CompletableFuture.completedFuture(null);
         }
         queuedRows.addAndGet(count);
         return commits.submit(rows).whenComplete((ok, failure) -> queuedRows.addAndGet(-count));

@@ -166,7 +166,8 @@ class IngestIT {
             long killed = 0;
             while (killed == 0 && System.nanoTime() < deadline) { // the writer's COPY, waiting for the lock
                 killed = db.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE query LIKE 'COPY metric_sample%' AND pid <> pg_backend_pid()");
+                        + " WHERE query LIKE 'COPY metric_sample%' AND pid <> pg_backend_pid()"
+                        + " AND datname = current_database()");
                 Thread.sleep(20);
             }
             assertEquals(1, killed, "the writer's COPY was found waiting");
@@ -187,6 +188,42 @@ class IngestIT {
                         .json());
         again.get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertEquals(4, db.count("SELECT count(*) FROM metric_sample"));
+    }
+
+    @Test
+    void aBigBatchIsStoredBeforeTheCallReturnsAndItsFailureIsThrown() throws Exception {
+        Batches big = batch();
+        for (int s = 0; s < SampleWriter.ALONE_ROWS; s++) {
+            big.series("host_cpu_usage_percent", labels("cpu", "c" + s), t(5), s);
+        }
+        assertTrue(later(big.json()).isDone(), "stored on the caller's thread");
+        assertEquals(SampleWriter.ALONE_ROWS, db.count("SELECT count(*) FROM metric_sample"));
+
+        java.util.concurrent.CompletableFuture<Object> call;
+        try (java.sql.Connection lock = db.dataSource().getConnection();
+                java.sql.Statement st = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            st.execute("LOCK TABLE metric_sample IN ACCESS EXCLUSIVE MODE");
+            call = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return later(big.json());
+                } catch (Exception e) {
+                    return e;
+                }
+            });
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            long killed = 0;
+            while (killed == 0 && System.nanoTime() < deadline) {
+                killed = db.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE query LIKE 'COPY metric_sample%' AND pid <> pg_backend_pid()"
+                        + " AND datname = current_database()");
+                Thread.sleep(20);
+            }
+            assertEquals(1, killed, "the caller's COPY was found waiting");
+            lock.commit();
+        }
+        Object outcome = call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(outcome instanceof SQLException, "thrown, so that the sync answers 503: " + outcome);
     }
 
     @Test
