@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sync-protocol benchmark against the core started by ./fleetgate up (prints figures).
-#   bench/run-sync.sh [--agents 2000] [--interval 5] [--seconds 60] [--tasks 200] [--series 0]
+#   bench/run-sync.sh [--agents 2000] [--interval 5] [--seconds 60] [--tasks 200] [--series 0] [--metrics-batch true]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 HOME_DIR=${FLEETGATE_HOME:-$ROOT/run}

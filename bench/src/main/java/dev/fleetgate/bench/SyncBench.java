@@ -62,6 +62,7 @@ public final class SyncBench {
         int inflight = Integer.parseInt(a.getOrDefault("inflight", "64"));
         int longpoll = Integer.parseInt(a.getOrDefault("longpoll", "0"));
         int series = Integer.parseInt(a.getOrDefault("series", "0"));
+        metricsBatch = !"false".equals(a.getOrDefault("metrics-batch", "true"));
         boolean leanSyncs = !"jdk".equals(a.getOrDefault("sync-client", "lean"));
         if (series < 0 || series > 0 && !leanSyncs) {
             throw new IllegalArgumentException("--series: 0 or more, with the lean sync client only");
@@ -110,8 +111,11 @@ public final class SyncBench {
             if (series > 0) {
                 System.out.printf(
                         "   each sync carries %d series with one point at the sync's time (labels "
-                                + "cpu=c<s>, group=g<s%%10>, src=fleet-<agent index>)%n",
-                        series);
+                                + "cpu=c<s>, group=g<s%%10>, src=fleet-<agent index>), %s%n",
+                        series,
+                        metricsBatch
+                                ? "named by metricsBatch as agents send (answered before the commit)"
+                                : "without metricsBatch (--metrics-batch false: answered after the commit)");
             }
             syncLoad(
                     sims.subList(0, agents),
@@ -356,6 +360,9 @@ public final class SyncBench {
         }
     }
 
+    /** Whether metered syncs name their batch ({@code --metrics-batch}, default true: as agents send). */
+    private static boolean metricsBatch = true;
+
     static void syncLoad(
             List<SimAgent> sims,
             Limiter limiter,
@@ -377,7 +384,7 @@ public final class SyncBench {
         // The agents sync from now on; figures are taken over a window once they all synced a few
         // times (so none went OFFLINE while the bench waited, which would write transitions).
         for (int i = 0; series > 0 && i < n; i++) {
-            sims.get(i).meter(series, "fleet-" + i);
+            sims.get(i).meter(series, "fleet-" + i, metricsBatch);
         }
         long sinceMillis = System.currentTimeMillis(); // every point sent from now on is stamped later
         if (leanClient) {
@@ -998,6 +1005,12 @@ public final class SyncBench {
         private String meteredBody; // the report the template below was built from
         private byte[] metered; // the whole request, timestamps as at the time it was built
         private int[] stamps; // where the 13 digits of each point's timestamp start in it
+        private boolean named = true; // metricsBatch in metered syncs, as agents send (--metrics-batch)
+        private int batchAt = -1; // where the blank-padded digits of metricsBatch start in the request
+        private long batches; // the last metricsBatch sent
+
+        /** Width of a metered sync's metricsBatch (blank-padded). */
+        static final int BATCH_DIGITS = 19;
 
         SimAgent(HttpClient http, String core, JsonNode enrolled) {
             this.http = http;
@@ -1031,8 +1044,14 @@ public final class SyncBench {
          * at the sync's time, labelled {@code src=<tag>}, in the shape agents send ({@link MetricsBench#batchJson}).
          */
         synchronized void meter(int series, String tag) {
+            meter(series, tag, true);
+        }
+
+        /** @param named whether each metered sync names its batch ({@code metricsBatch}, as agents do) */
+        synchronized void meter(int series, String tag, boolean named) {
             this.series = series;
             this.tag = tag;
+            this.named = named;
             this.meteredBody = null;
         }
 
@@ -1054,7 +1073,8 @@ public final class SyncBench {
             if (b != meteredBody) { // the same text while nothing changed; task results go out once
                 byte[] report = b.getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 byte[] metrics = MetricsBench.batchJson(series, 1, millis, tag);
-                byte[] field = ",\"metrics\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                String batchField = named ? ",\"metricsBatch\":" + " ".repeat(BATCH_DIGITS) : "";
+                byte[] field = (batchField + ",\"metrics\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
                 if (report[report.length - 1] != '}') {
                     throw new IllegalStateException("a report that is not an object: " + b);
                 }
@@ -1065,6 +1085,7 @@ public final class SyncBench {
                 json[json.length - 1] = '}';
                 java.nio.ByteBuffer r = Http1.post(core, "/api/v1/agents/" + id + "/sync?wait=0", key, json);
                 metered = java.util.Arrays.copyOf(r.array(), r.limit());
+                batchAt = named ? r.limit() - json.length + report.length - 1 + batchField.length() - BATCH_DIGITS : -1;
                 stamps = stampsOf(metered, ("[[" + millis + ",").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 if (stamps.length != series) {
                     throw new IllegalStateException(stamps.length + " timestamps found for " + series + " series");
@@ -1081,6 +1102,12 @@ public final class SyncBench {
             }
             for (int k = 1; k < stamps.length; k++) {
                 System.arraycopy(a, stamps[0], a, stamps[k], 13);
+            }
+            if (batchAt >= 0) { // the next id, right-aligned in its blanks (valid JSON)
+                long id = ++batches;
+                for (int i = BATCH_DIGITS - 1; i >= 0; i--, id /= 10) {
+                    a[batchAt + i] = id == 0 && i < BATCH_DIGITS - 1 ? (byte) ' ' : (byte) ('0' + id % 10);
+                }
             }
             out.clear();
             out.limit(n);
