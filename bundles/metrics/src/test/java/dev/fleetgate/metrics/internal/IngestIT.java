@@ -136,6 +136,19 @@ class IngestIT {
         return ingestor.acceptJsonLater(AGENT, b, offset, b.length - offset - 1).toCompletableFuture();
     }
 
+    /** Ends the backend of a COPY into metric_sample of this test's database once one waits (30 s at most). */
+    private static long killWaitingCopy() throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        long killed = 0;
+        while (killed == 0 && System.nanoTime() < deadline) {
+            killed = db.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE query LIKE 'COPY metric_sample%' AND pid <> pg_backend_pid()"
+                    + " AND datname = current_database()");
+            Thread.sleep(20);
+        }
+        return killed;
+    }
+
     @Test
     void aBatchTakenForALaterCommitIsCommittedAfterTheCallAndAFailedCommitMakesTheNextOnesWait() throws Exception {
         Object first = batch().series("host_cpu_usage_percent", labels("cpu", "total"), t(20), 10, t(10), 20)
@@ -162,15 +175,7 @@ class IngestIT {
             st.execute("LOCK TABLE metric_sample IN ACCESS EXCLUSIVE MODE");
             failing = later(batch().series("host_cpu_usage_percent", labels("cpu", "total"), t(5), 30)
                     .json());
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            long killed = 0;
-            while (killed == 0 && System.nanoTime() < deadline) { // the writer's COPY, waiting for the lock
-                killed = db.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE query LIKE 'COPY metric_sample%' AND pid <> pg_backend_pid()"
-                        + " AND datname = current_database()");
-                Thread.sleep(20);
-            }
-            assertEquals(1, killed, "the writer's COPY was found waiting");
+            assertEquals(1, killWaitingCopy(), "the writer's COPY was found waiting");
             lock.commit();
         }
         java.util.concurrent.ExecutionException e = assertThrows(
@@ -211,15 +216,7 @@ class IngestIT {
                     return e;
                 }
             });
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            long killed = 0;
-            while (killed == 0 && System.nanoTime() < deadline) {
-                killed = db.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                        + " WHERE query LIKE 'COPY metric_sample%' AND pid <> pg_backend_pid()"
-                        + " AND datname = current_database()");
-                Thread.sleep(20);
-            }
-            assertEquals(1, killed, "the caller's COPY was found waiting");
+            assertEquals(1, killWaitingCopy(), "the caller's COPY was found waiting");
             lock.commit();
         }
         Object outcome = call.get(30, java.util.concurrent.TimeUnit.SECONDS);
