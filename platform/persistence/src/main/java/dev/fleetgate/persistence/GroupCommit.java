@@ -84,13 +84,9 @@ public final class GroupCommit<T> implements AutoCloseable {
             }
             return;
         }
-        Pending<T> p = new Pending<>(item, new CompletableFuture<>());
-        queue.add(p);
-        if (!running) {
-            failQueued(); // closed: the writer has drained, or will drain, the queue without storing it
-        }
+        CompletableFuture<Void> done = submit(item);
         try {
-            p.done.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            done.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw unchecked(e.getCause());
         } catch (TimeoutException e) {
@@ -112,7 +108,7 @@ public final class GroupCommit<T> implements AutoCloseable {
         Pending<T> p = new Pending<>(item, new CompletableFuture<>());
         queue.add(p);
         if (!running) {
-            failQueued();
+            failQueued(); // closed: the writer has drained, or will drain, the queue without storing it
         }
         return p.done;
     }
