@@ -39,13 +39,7 @@ import dev.fleetgate.metrics.MetricSeries;
 public final class Ingestor implements MetricsSink {
     private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
 
-    /** How long batches are stored at once after a commit after the answer failed. */
-    static final long STORE_AT_ONCE_AFTER_FAILURE_MS = 30_000;
-
     private final MetricsStorage storage;
-
-    /** Until when (epoch ms) {@link #acceptJsonLater} stores at once: a later commit failed recently. */
-    private volatile long storeAtOnceUntil;
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
@@ -61,7 +55,7 @@ public final class Ingestor implements MetricsSink {
     @Override
     public void accept(String agentId, JsonNode metrics) throws SQLException {
         long started = System.nanoTime();
-        ingest(agentId, parser().parse(agentId, metrics), started);
+        ingest(agentId, parser().parse(agentId, metrics), started, false);
     }
 
     /** The batch straight from the request bytes: read token by token into rows, no tree. */
@@ -71,49 +65,23 @@ public final class Ingestor implements MetricsSink {
         ingest(
                 agentId,
                 parser().parse(agentId, json, offset, length, storage.sent().of(agentId)),
-                started);
+                started,
+                false);
     }
 
     /**
      * The batch read and checked now, its rows committed by the writer after the sync is answered (grouped with
-     * other syncs' batches). After such a commit failed, batches are stored at once for
-     * {@value #STORE_AT_ONCE_AFTER_FAILURE_MS} ms: a failure then answers the sync 503, which holds the agent back,
-     * where confirmations of failures would have it resend at once.
+     * other syncs' batches), unless the writer stores them at once ({@link SampleWriter#submit}).
      */
     @Override
     public CompletionStage<Void> acceptJsonLater(String agentId, byte[] json, int offset, int length)
             throws SQLException, IOException {
-        if (storage.clock().millis() < storeAtOnceUntil) {
-            acceptJson(agentId, json, offset, length);
-            return CompletableFuture.completedFuture(null);
-        }
         long started = System.nanoTime();
-        BatchParser.Batch batch =
-                parser().parse(agentId, json, offset, length, storage.sent().of(agentId));
-        skipped(agentId, batch);
-        if (batch.points() == 0) {
-            stored(agentId, batch, started);
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<Void> commit;
-        try {
-            commit = storage.writer().submit(rows(agentId, batch)); // throws when stored at once and not stored
-        } catch (SQLException | RuntimeException e) {
-            storage.stats().failed();
-            throw e;
-        }
-        return commit.whenComplete((ok, failure) -> {
-            if (failure == null) {
-                stored(agentId, batch, started);
-                return;
-            }
-            storage.stats().failed();
-            storeAtOnceUntil = storage.clock().millis() + STORE_AT_ONCE_AFTER_FAILURE_MS;
-            LOG.warn(
-                    "Metrics batch of agent {} not stored after its sync was answered; the agent will resend it: {}",
-                    agentId,
-                    failure.toString());
-        });
+        return ingest(
+                agentId,
+                parser().parse(agentId, json, offset, length, storage.sent().of(agentId)),
+                started,
+                true);
     }
 
     private BatchParser parser() {
@@ -121,17 +89,44 @@ public final class Ingestor implements MetricsSink {
         return new BatchParser(range[0], range[1], storage.settings().maxPointsPerBatch());
     }
 
-    private void ingest(String agentId, BatchParser.Batch batch, long started) throws SQLException {
+    /**
+     * Stores the batch: before returning, or ({@code later}) by the writer after it.
+     *
+     * @return completes when the batch is committed
+     * @throws SQLException when rows stored before returning were not stored
+     */
+    private CompletableFuture<Void> ingest(String agentId, BatchParser.Batch batch, long started, boolean later)
+            throws SQLException {
         skipped(agentId, batch);
+        CompletableFuture<Void> commit = null;
         if (batch.points() > 0) {
             try {
-                storage.writer().write(rows(agentId, batch));
+                SampleWriter.Rows rows = rows(agentId, batch);
+                if (later) {
+                    commit = storage.writer().submit(rows); // throws when stored at once and not stored
+                } else {
+                    storage.writer().write(rows);
+                }
             } catch (SQLException | RuntimeException e) {
                 storage.stats().failed();
                 throw e;
             }
         }
-        stored(agentId, batch, started);
+        if (commit == null) {
+            stored(agentId, batch, started);
+            return CompletableFuture.completedFuture(null);
+        }
+        return commit.whenComplete((ok, failure) -> {
+            if (failure == null) {
+                stored(agentId, batch, started);
+                return;
+            }
+            storage.stats().failed();
+            LOG.warn(
+                    "Metrics batch of agent {} not stored after its sync was answered; the agent will resend it: {}",
+                    agentId,
+                    failure.toString());
+        });
     }
 
     private static void skipped(String agentId, BatchParser.Batch batch) {

@@ -83,7 +83,7 @@ public final class MetricsStorage {
         this.partitions = new PartitionManager(settings);
         this.rollups = new Rollups(settings, partitions);
         migrate.getAsInt();
-        this.writer = new SampleWriter(dataSource);
+        this.writer = new SampleWriter(dataSource, clock);
         // Ingestion works at once; cores starting together take turns (CREATE … IF NOT EXISTS can race).
         Jdbc.auto(dataSource, c -> {
             lock(c, "pg_advisory_lock");

@@ -3,6 +3,7 @@ package dev.fleetgate.metrics.internal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,9 @@ final class SampleWriter implements AutoCloseable {
      */
     static final int ALONE_ROWS = 10_000;
 
+    /** How long {@link #submit} stores at once after a commit it left to the writer failed. */
+    static final long STORE_AT_ONCE_AFTER_FAILURE_MS = 30_000;
+
     /** Rows {@link #submit} lets wait for the writer (~5 MB) before it makes its callers wait. */
     static final int MAX_QUEUED_ROWS = 200_000;
 
@@ -54,8 +58,13 @@ final class SampleWriter implements AutoCloseable {
     /** Rows handed to {@link #submit} and not yet committed. */
     private final AtomicLong queuedRows = new AtomicLong();
 
-    SampleWriter(DataSource dataSource) {
+    private final Clock clock;
+    /** Until when (epoch ms) {@link #submit} stores at once: a commit after its answer failed recently. */
+    private volatile long storeAtOnceUntil;
+
+    SampleWriter(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
+        this.clock = clock;
         this.commits = new GroupCommit<>("fleetgate-metrics-writer", Rows::count, MAX_ROWS, 60_000, this::store);
     }
 
@@ -78,19 +87,26 @@ final class SampleWriter implements AutoCloseable {
     /**
      * Stores the rows with whatever else is waiting, on the writer's thread, and returns at once (a batch of
      * {@value #ALONE_ROWS} rows or more, or one that would make more than {@value #MAX_QUEUED_ROWS} rows wait, is stored now, on
-     * this thread: the caller then waits, which holds back an agent that sends faster than PostgreSQL stores).
+     * this thread: the caller then waits, which holds back an agent that sends faster than PostgreSQL stores). For
+     * {@value #STORE_AT_ONCE_AFTER_FAILURE_MS} ms after a commit left to the writer failed, rows are stored now too: a
+     * failure then reaches the caller (a 503 that holds the agent back), not a confirmation that has it resend at once.
      *
      * @return completes once the rows are committed, exceptionally when they were not
      * @throws SQLException when rows stored on this thread were not stored
      */
     CompletableFuture<Void> submit(Rows rows) throws SQLException {
         int count = rows.count();
-        if (count >= ALONE_ROWS || queuedRows.get() + count > MAX_QUEUED_ROWS) {
+        if (count >= ALONE_ROWS || queuedRows.get() + count > MAX_QUEUED_ROWS || clock.millis() < storeAtOnceUntil) {
             write(rows);
             return CompletableFuture.completedFuture(null);
         }
         queuedRows.addAndGet(count);
-        return commits.submit(rows).whenComplete((ok, failure) -> queuedRows.addAndGet(-count));
+        return commits.submit(rows).whenComplete((ok, failure) -> {
+            queuedRows.addAndGet(-count);
+            if (failure != null) {
+                storeAtOnceUntil = clock.millis() + STORE_AT_ONCE_AFTER_FAILURE_MS;
+            }
+        });
     }
 
     /** @return COPY statements so far (batches written together count once) */

@@ -187,7 +187,7 @@ class IngestIT {
                         .json());
         assertTrue(next.isDone() && !next.isCompletedExceptionally(), "stored before the call returned");
         assertEquals(3, db.count("SELECT count(*) FROM metric_sample"));
-        clock.advance(Duration.ofMillis(Ingestor.STORE_AT_ONCE_AFTER_FAILURE_MS + 1));
+        clock.advance(Duration.ofMillis(SampleWriter.STORE_AT_ONCE_AFTER_FAILURE_MS + 1));
         java.util.concurrent.CompletableFuture<Void> again =
                 later(batch().series("host_cpu_usage_percent", labels("cpu", "total"), t(3), 50)
                         .json());
