@@ -110,11 +110,9 @@ final class OutboxSlot {
     void answered(MetricsOutbox box, MetricsOutbox.Batch batch, List<Long> stored, List<Long> failed, long now) {
         List<Settle> settles = new ArrayList<>();
         synchronized (this) {
-            boolean storedBefore = sent(box, batch);
-            if (batch != null && batch.id() < 0) { // sent without metricsBatch: stored before the answer
-                settles.add(new Settle(box, batch, true));
-                batch = null;
-            }
+            // a negative id went without metricsBatch: the core stored it before its 200
+            boolean storedBefore = sent(box, batch) || batch != null && batch.id() < 0;
+            List<Long> lost = failed == null ? List.of() : failed;
             if (stored == null) {
                 giveBackAccepted(settles);
                 if (batch != null) {
@@ -129,7 +127,7 @@ final class OutboxSlot {
                         storedWhileSending.add(id);
                     }
                 }
-                for (Long id : failed == null ? List.<Long>of() : failed) {
+                for (Long id : lost) {
                     Accepted entry = accepted.remove(id);
                     if (entry != null) {
                         settles.add(new Settle(entry.box(), entry.batch(), false));
@@ -138,7 +136,7 @@ final class OutboxSlot {
                 if (batch != null) {
                     if (storedBefore || stored.contains(batch.id())) {
                         settles.add(new Settle(box, batch, true));
-                    } else if (failed != null && failed.contains(batch.id()) || box != outbox) {
+                    } else if (lost.contains(batch.id()) || box != outbox) {
                         // a batch of a replaced outbox is not kept: nothing would settle it
                         settles.add(new Settle(box, batch, false));
                     } else {
