@@ -203,9 +203,6 @@ final class HttpIngestBench {
      * is confirmed, within the measured time.
      */
     private final class Confirmed implements MetricsBench.Batch {
-        /** Width of the id in the request: right-aligned, padded with blanks (valid JSON). */
-        private static final int ID_WIDTH = 19;
-
         private final int t;
         private final int rows;
         private final ByteBuffer request;
@@ -219,24 +216,19 @@ final class HttpIngestBench {
             this.rows = rows;
             SyncBench.SimAgent s = agents.get(t);
             String prefix = "{\"metricsBatch\":";
-            byte[] withId = (prefix + " ".repeat(ID_WIDTH) + ","
+            byte[] withId = (prefix + " ".repeat(SyncBench.SimAgent.BATCH_DIGITS) + ","
                             + new String(body, 1, body.length - 1, StandardCharsets.UTF_8))
                     .getBytes(StandardCharsets.UTF_8);
             this.request = Http1.post(s.core, "/api/v1/agents/" + s.id + "/sync?wait=0", s.key, withId);
             this.idAt = request.limit() - withId.length + prefix.length();
-            this.empty = Http1.post(
-                    s.core,
-                    "/api/v1/agents/" + s.id + "/sync?wait=0",
-                    s.key,
-                    s.body().getBytes(StandardCharsets.UTF_8));
+            this.empty = s.syncRequest(0);
             this.ids = batchIds.computeIfAbsent(t, k -> new java.util.concurrent.atomic.AtomicLong());
         }
 
         @Override
         public long run() throws Exception {
             long id = ids.incrementAndGet();
-            byte[] digits = String.format(Locale.ROOT, "%" + ID_WIDTH + "d", id).getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(digits, 0, request.array(), idAt, ID_WIDTH);
+            SyncBench.SimAgent.putBatchId(request.array(), idAt, id);
             open.add(id);
             confirm(call(request));
             return rows;
@@ -303,8 +295,7 @@ final class HttpIngestBench {
         List<ByteBuffer> empty = new ArrayList<>();
         for (SyncBench.SimAgent s : agents) {
             emptyBodies.add(s.body().getBytes(StandardCharsets.UTF_8));
-            empty.add(Http1.post(
-                    s.core, "/api/v1/agents/" + s.id + "/sync?wait=0", s.key, emptyBodies.get(emptyBodies.size() - 1)));
+            empty.add(s.syncRequest(0));
         }
         MetricsBench.Result syncs = MetricsBench.run(threads, seconds, t -> () -> {
             post(t, emptyBodies.get(t), empty.get(t));

@@ -1012,6 +1012,13 @@ public final class SyncBench {
         /** Width of a metered sync's metricsBatch (blank-padded). */
         static final int BATCH_DIGITS = 19;
 
+        /** Writes {@code id} (≥ 1) right-aligned over the {@value #BATCH_DIGITS} blanks at {@code at} (valid JSON). */
+        static void putBatchId(byte[] a, int at, long id) {
+            for (int i = BATCH_DIGITS - 1; i >= 0; i--, id /= 10) {
+                a[at + i] = id == 0 ? (byte) ' ' : (byte) ('0' + id % 10);
+            }
+        }
+
         SimAgent(HttpClient http, String core, JsonNode enrolled) {
             this.http = http;
             this.core = core;
@@ -1103,11 +1110,8 @@ public final class SyncBench {
             for (int k = 1; k < stamps.length; k++) {
                 System.arraycopy(a, stamps[0], a, stamps[k], 13);
             }
-            if (batchAt >= 0) { // the next id, right-aligned in its blanks (valid JSON)
-                long id = ++batches;
-                for (int i = BATCH_DIGITS - 1; i >= 0; i--, id /= 10) {
-                    a[batchAt + i] = id == 0 && i < BATCH_DIGITS - 1 ? (byte) ' ' : (byte) ('0' + id % 10);
-                }
+            if (batchAt >= 0) {
+                putBatchId(a, batchAt, ++batches);
             }
             out.clear();
             out.limit(n);
